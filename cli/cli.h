@@ -1,0 +1,27 @@
+/*
+ * cli.h - the ukern command: one function per subcommand (cmd_<name>), the
+ * exit codes of the contract, and small helpers they share.
+ */
+#ifndef UKERN_CLI_H
+#define UKERN_CLI_H
+
+enum exit_code {
+	EXIT_OK = 0,          /* the run completed */
+	EXIT_HOST = 1,        /* a failure of the host: cannot write a file, out of memory */
+	EXIT_USAGE = 2,       /* bad input: usage, scenario, trace */
+	EXIT_DEADLOCK = 3,    /* the simulated system deadlocked */
+	EXIT_SCRIPT = 4,      /* a thread body raised a script error */
+};
+
+int cmd_run(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+
+/* Print "ukern: " and the message to stderr; returns code. */
+int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Match argv[*i] against option name ("--seed"): returns its value (from
+ * "--seed=N" or the next argument, advancing *i), or NULL when it is not
+ * this option. *missing is set when the value is absent. */
+const char *cli_opt(int argc, char **argv, int *i, const char *name, int *missing);
+
+#endif

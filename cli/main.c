@@ -1,0 +1,76 @@
+/*
+ * main.c - the ukern command line: dispatch to a subcommand by table.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "config.h"
+
+static const char usage[] =
+	"usage: ukern run SCENARIO.lua [--seed N] [--set NAME=VALUE]... [--until TIME]\n"
+	"                 [--trace FILE] [--stats text|json|csv] [--quiet] [--max-events N]\n"
+	"       ukern bench [--json] [--quick]\n"
+	"       ukern --help | --version\n"
+	"\n"
+	"Run a scenario on the simulated microkernel and report what happened.\n"
+	"Durations are written 250ns, 5us, 10ms, 2s; a bare number means milliseconds.\n"
+	"Exit codes: 0 completed, 1 host failure, 2 bad input, 3 deadlock, 4 script error.\n"
+	"See ukern(1) and doc/ for the scenario API.\n";
+
+static const struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} commands[] = {
+	{ "run", cmd_run },
+	{ "bench", cmd_bench },
+};
+
+int cli_error(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("ukern: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+const char *cli_opt(int argc, char **argv, int *i, const char *name, int *missing)
+{
+	size_t len = strlen(name);
+	const char *a = argv[*i];
+
+	*missing = 0;
+	if (strncmp(a, name, len) != 0)
+		return NULL;
+	if (a[len] == '=')
+		return a + len + 1;
+	if (a[len] != '\0')
+		return NULL;
+	if (*i + 1 >= argc) {
+		*missing = 1;
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return fputs(usage, stderr), EXIT_USAGE;
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0)
+		return fputs(usage, stdout), EXIT_OK;
+	if (strcmp(argv[1], "--version") == 0)
+		return printf("ukern %s\n", PACKAGE_VERSION), EXIT_OK;
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	cli_error(EXIT_USAGE, "unknown command '%s'", argv[1]);
+	fputs(usage, stderr);
+	return EXIT_USAGE;
+}

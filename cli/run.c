@@ -1,0 +1,206 @@
+/*
+ * run.c - "ukern run": load a scenario, run it, write the trace and the
+ * statistics, and exit with the code of the outcome.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "loader.h"
+#include "machine.h"
+#include "proc.h"
+#include "stats.h"
+#include "thread.h"
+#include "trace.h"
+#include "units.h"
+
+struct run_opts {
+	struct loader_opts lo;
+	const char **sets;
+	uint64_t until_ns, max_events;
+	const char *trace, *stats;
+	int quiet;
+};
+
+static void on_log(struct machine *m, struct thread *t, const char *text)
+{
+	char when[32];
+
+	units_format_ns(m->now, when, sizeof when);
+	fprintf(stderr, "%10s  %-12s| %s\n", when, t->name, text);
+}
+
+static void on_fault(struct machine *m, struct thread *t, const char *text)
+{
+	char when[32];
+
+	units_format_ns(m->now, when, sizeof when);
+	fprintf(stderr, "%s (process %s, thread %s, at %s)\n", text, t->p->name, t->name, when);
+}
+
+static int parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (!*s || *s == '-')
+		return -1;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return errno || *end ? -1 : 0;
+}
+
+/* Parse run's arguments; returns 0 or an exit code. */
+static int parse(int argc, char **argv, struct run_opts *o)
+{
+	size_t nsets = 0;
+
+	o->sets = calloc((size_t)argc, sizeof *o->sets);
+	if (!o->sets)
+		return cli_error(EXIT_HOST, "out of memory");
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+		int miss;
+		if ((v = cli_opt(argc, argv, &i, "--seed", &miss))) {
+			if (parse_u64(v, &o->lo.seed))
+				return cli_error(EXIT_USAGE, "--seed %s: expected a non-negative integer", v);
+			o->lo.have_seed = 1;
+		} else if ((v = cli_opt(argc, argv, &i, "--set", &miss))) {
+			o->sets[nsets++] = v;
+		} else if ((v = cli_opt(argc, argv, &i, "--until", &miss))) {
+			if (units_parse_duration(v, &o->until_ns))
+				return cli_error(EXIT_USAGE, "--until %s: invalid duration (write 250ns, "
+							     "5us, 10ms, 2s, or a number of ms)", v);
+		} else if ((v = cli_opt(argc, argv, &i, "--trace", &miss))) {
+			o->trace = v;
+		} else if ((v = cli_opt(argc, argv, &i, "--stats", &miss))) {
+			if (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "csv"))
+				return cli_error(EXIT_USAGE, "--stats %s: expected text, json or csv", v);
+			o->stats = v;
+		} else if ((v = cli_opt(argc, argv, &i, "--max-events", &miss))) {
+			if (parse_u64(v, &o->max_events) || o->max_events == 0)
+				return cli_error(EXIT_USAGE, "--max-events %s: expected a positive integer", v);
+		} else if (miss) {
+			return cli_error(EXIT_USAGE, "%s needs a value", argv[i]);
+		} else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
+			o->quiet = 1;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return cli_error(EXIT_USAGE, "run: unknown option '%s' (see ukern --help)", argv[i]);
+		} else if (o->lo.path) {
+			return cli_error(EXIT_USAGE, "run: one scenario at a time ('%s' and '%s')",
+					 o->lo.path, argv[i]);
+		} else {
+			o->lo.path = argv[i];
+		}
+	}
+	if (!o->lo.path)
+		return cli_error(EXIT_USAGE, "run: no scenario given (usage: ukern run SCENARIO.lua)");
+	o->lo.sets = o->sets;
+	o->lo.nsets = nsets;
+	return 0;
+}
+
+static struct trace_file *open_trace(struct machine *m, const char *path)
+{
+	const char **keys = calloc(m->ninfo + 1, sizeof *keys);
+	const char **vals = calloc(m->ninfo + 1, sizeof *vals);
+	struct trace_file *f = NULL;
+
+	if (keys && vals) {
+		for (uint32_t i = 0; i < m->ninfo; i++) {
+			keys[i] = m->info[i].key;
+			vals[i] = m->info[i].value;
+		}
+		f = trace_file_open(path, keys, vals, m->ninfo);
+	}
+	free(keys);
+	free(vals);
+	return f;
+}
+
+static void print_stats(struct machine *m, const struct run_opts *o)
+{
+	if (o->stats && strcmp(o->stats, "json") == 0)
+		stats_json(stdout, m);
+	else if (o->stats && strcmp(o->stats, "csv") == 0)
+		stats_csv(stdout, m);
+	else if (o->stats || !o->quiet)
+		stats_text(stdout, m);
+}
+
+/* Run the built machine and produce every output; returns the exit code. */
+static int simulate(struct machine *m, const struct run_opts *o)
+{
+	struct trace_file *tf = NULL;
+	int code;
+
+	if (o->trace) {
+		struct trace_sink sink;
+		tf = open_trace(m, o->trace);
+		if (!tf)
+			return cli_error(EXIT_HOST, "%s: cannot write the trace: %s", o->trace,
+					 strerror(errno));
+		sink = trace_file_sink(tf);
+		if (machine_add_sink(m, &sink) != 0) {
+			trace_file_abort(tf);
+			return cli_error(EXIT_HOST, "out of memory");
+		}
+	}
+	machine_run(m);
+	if (m->oom)
+		fprintf(stderr, "ukern: the host ran out of memory; the run stopped at %" PRIu64 "ns\n",
+			m->now);
+	if (m->outcome == OUT_DEADLOCK && m->deadlock_report)
+		fprintf(stderr, "%s", m->deadlock_report);
+	print_stats(m, o);
+	if (fflush(stdout) != 0)
+		return cli_error(EXIT_HOST, "cannot write the statistics: %s", strerror(errno));
+	if (tf && trace_file_close(tf) != 0)
+		return cli_error(EXIT_HOST, "%s: cannot write the trace: %s", o->trace, strerror(errno));
+	code = m->oom ? EXIT_HOST
+	       : m->outcome == OUT_DEADLOCK ? EXIT_DEADLOCK
+	       : m->script_errors ? EXIT_SCRIPT : EXIT_OK;
+	return code;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o = { .until_ns = UINT64_MAX, .max_events = UINT64_MAX };
+	struct scenario *s;
+	struct machine m;
+	struct machine_config cfg;
+	char err[1024];
+	int code = parse(argc, argv, &o);
+
+	if (code) {
+		free(o.sets);
+		return code;
+	}
+	s = scenario_load(&o.lo, err, sizeof err);
+	free(o.sets);
+	if (!s) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_USAGE;
+	}
+	cfg = *scenario_config(s);
+	cfg.until_ns = o.until_ns;
+	cfg.max_events = o.max_events;
+	if (machine_init(&m, &cfg) != 0) {
+		scenario_free(s);
+		return cli_error(EXIT_HOST, "out of memory");
+	}
+	m.log_hook = o.quiet ? NULL : on_log;
+	m.fault_hook = on_fault;
+	if (scenario_build(s, &m, err, sizeof err) != 0) {
+		fprintf(stderr, "%s\n", err);
+		code = EXIT_HOST;
+	} else {
+		code = simulate(&m, &o);
+	}
+	machine_free(&m);
+	scenario_free(s);
+	return code;
+}

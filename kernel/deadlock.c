@@ -1,0 +1,184 @@
+/*
+ * deadlock.c - the wait-for graph at the moment a run cannot go on.
+ *
+ * Edges go from a blocked thread to the threads of the process it waits for:
+ * a caller waits for whoever holds the send-once right of its request (the
+ * server that received it, or the owner of the port it is queued on); a
+ * blocked sender waits for the port's owner; a joiner for the joined thread.
+ * A depth-first search finds a cycle among them. Threads that wait for a
+ * message that nobody is sending have no edge: they are listed instead.
+ */
+#include "deadlock.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine.h"
+#include "port.h"
+#include "proc.h"
+#include "thread.h"
+#include "units.h"
+
+/* The process that holds the send-once right answering t's call. */
+static struct proc *reply_holder(struct machine *m, struct thread *t)
+{
+	for (uint32_t i = 0; i < m->nprocs; i++) {
+		struct proc *p = m->procs[i];
+		for (uint32_t n = 1; p->state == P_LIVE && n < p->nrights_cap; n++) {
+			struct right *r = &p->rights[n];
+			if (r->pt && (r->kinds & RIGHT_SONCE) && r->flow == t->call_flow)
+				return p;
+		}
+	}
+	return t->call_port ? t->call_port->owner : NULL;
+}
+
+/* The process t waits for, or NULL (t waits for a message from anyone). */
+static struct proc *waits_for(struct machine *m, struct thread *t, struct thread **joined)
+{
+	*joined = NULL;
+	switch (t->why) {
+	case R_REPLY:
+		return reply_holder(m, t);
+	case R_SEND:
+		return t->wport ? t->wport->owner : NULL;
+	case R_JOIN:
+		for (uint32_t i = 0; i < m->nthreads; i++)
+			if (m->threads[i]->joined_by == t->tid && m->threads[i]->state != T_EXITED)
+				*joined = m->threads[i];
+		return *joined ? (*joined)->p : NULL;
+	default:
+		return NULL;
+	}
+}
+
+static const char *port_desc(const struct port *pt, char *buf, size_t len)
+{
+	if (!pt)
+		snprintf(buf, len, "?");
+	else if (pt->label[0])
+		snprintf(buf, len, "port %u \"%s\"", pt->id, pt->label);
+	else
+		snprintf(buf, len, "port %u", pt->id);
+	return buf;
+}
+
+/* One line: what t waits for. */
+static void describe(struct machine *m, struct thread *t, FILE *out)
+{
+	struct thread *j;
+	struct proc *p = waits_for(m, t, &j);
+	char pd[UK_NAME_MAX + 32];
+
+	fprintf(out, "  thread %s (process %s) ", t->name, t->p->name);
+	switch (t->why) {
+	case R_REPLY:
+		fprintf(out, "waits for a reply to its call on %s from process %s\n",
+			port_desc(t->call_port, pd, sizeof pd), p ? p->name : "(none)");
+		break;
+	case R_SEND:
+		fprintf(out, "waits to send on %s (full queue or rendezvous), owned by process %s\n",
+			port_desc(t->wport, pd, sizeof pd), p ? p->name : "(none)");
+		break;
+	case R_RECV:
+		fprintf(out, "waits for a message on %s that no one sends\n",
+			port_desc(t->wport, pd, sizeof pd));
+		break;
+	case R_JOIN:
+		fprintf(out, "waits to join thread %s\n", j ? j->name : "?");
+		break;
+	default:
+		fprintf(out, "is %s (%s)\n", thread_state_name(t->state), thread_reason_name(t->why));
+		break;
+	}
+}
+
+struct search {
+	struct machine *m;
+	uint8_t *mark;          /* per tid: 0 new, 1 on the path, 2 done */
+	uint32_t *path, depth;
+	uint32_t cycle_start;   /* index in path where the cycle begins */
+	int found;
+};
+
+static void dfs(struct search *s, struct thread *t)
+{
+	struct thread *j;
+	struct proc *p;
+
+	s->mark[t->tid] = 1;
+	s->path[s->depth++] = t->tid;
+	p = waits_for(s->m, t, &j);
+	for (struct thread *u = p ? p->threads : NULL; u && !s->found; u = u->pnext) {
+		if (u->state != T_BLOCKED || (j && u != j))
+			continue;
+		if (s->mark[u->tid] == 1) {
+			for (uint32_t i = 0; i < s->depth; i++)
+				if (s->path[i] == u->tid)
+					s->cycle_start = i;
+			s->found = 1;
+		} else if (s->mark[u->tid] == 0) {
+			dfs(s, u);
+		}
+	}
+	if (!s->found) {
+		s->mark[t->tid] = 2;
+		s->depth--;
+	}
+}
+
+static void record(struct machine *m, const uint32_t *tids, uint32_t n)
+{
+	m->deadlock_tids = malloc((n ? n : 1) * sizeof *tids);
+	if (m->deadlock_tids) {
+		memcpy(m->deadlock_tids, tids, n * sizeof *tids);
+		m->ndeadlock = n;
+	}
+}
+
+void deadlock_find(struct machine *m)
+{
+	struct search s = { .m = m };
+	char *buf = NULL, when[32];
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	s.mark = calloc(m->nthreads + 1, 1);
+	s.path = calloc(m->nthreads + 1, sizeof *s.path);
+	if (!out || !s.mark || !s.path) {
+		if (out)
+			fclose(out);
+		free(buf);
+		free(s.mark);
+		free(s.path);
+		return;
+	}
+	units_format_ns(m->now, when, sizeof when);
+	for (uint32_t i = 0; i < m->nthreads && !s.found; i++)
+		if (m->threads[i]->state == T_BLOCKED && !s.mark[i + 1])
+			dfs(&s, m->threads[i]);
+	if (s.found) {
+		uint32_t n = s.depth - s.cycle_start;
+		fprintf(out, "deadlock at %s: a cycle of %u thread%s\n", when, n, n == 1 ? "" : "s");
+		for (uint32_t i = s.cycle_start; i < s.depth; i++)
+			describe(m, machine_thread(m, s.path[i]), out);
+		record(m, s.path + s.cycle_start, n);
+	} else {
+		uint32_t n = 0;
+		fprintf(out, "deadlock at %s: no thread can run and nothing is pending\n", when);
+		for (uint32_t i = 0; i < m->nthreads; i++) {
+			struct thread *t = m->threads[i];
+			if (t->state == T_BLOCKED && !t->p->daemon) {
+				describe(m, t, out);
+				s.path[n++] = t->tid;
+			}
+		}
+		record(m, s.path, n);
+	}
+	fclose(out);
+	m->deadlock_report = buf;
+	TRACE_STR(m, TR_DEADLOCK, buf, len, m->ndeadlock);
+	free(s.mark);
+	free(s.path);
+}

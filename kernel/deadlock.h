@@ -1,0 +1,17 @@
+/*
+ * deadlock.h - explaining why a run stopped with threads still waiting.
+ */
+#ifndef UKERN_DEADLOCK_H
+#define UKERN_DEADLOCK_H
+
+struct machine;
+
+/* Called when nothing can run and nothing is pending while non-daemon
+ * processes are still alive. Builds the wait-for graph of the blocked
+ * threads (a thread waiting for a reply or a queue slot waits for the
+ * process that must act), and sets m->deadlock_report to a readable account:
+ * the cycle if there is one, else every blocked thread and what it waits
+ * for; m->deadlock_tids lists the threads named. Emits a TR_DEADLOCK record. */
+void deadlock_find(struct machine *m);
+
+#endif

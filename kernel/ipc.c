@@ -1,0 +1,331 @@
+/*
+ * ipc.c - the message-passing rules (see ipc.h), in the style of MINIX's
+ * mini_send/mini_receive: hand the message to a waiting receiver, else
+ * queue it, else block the sender on the port.
+ */
+#include "ipc.h"
+
+#include <assert.h>
+#include <stdint.h>
+
+#include "machine.h"
+#include "msg.h"
+#include "port.h"
+#include "proc.h"
+#include "syscall.h"
+#include "thread.h"
+#include "uk_err.h"
+
+/* A message that will never be delivered. */
+static void m_dropped(struct machine *m)
+{
+	m->dropped++;
+}
+
+/* The work a receiver does before its body sees the message: the kernel
+ * copies it out, the stubs unmarshal it. */
+static uint64_t copy_out(struct machine *m, const struct msg *msg)
+{
+	const struct costs *c = &m->cfg.costs;
+
+	return cost_copy(c->copy_kernel_ps, msg->size) + cost_copy(c->copy_stub_ps, msg->size) +
+	       c->marshal_arg_ns * msg->nvalues;
+}
+
+/* Give msg to rt: its rights become names in rt's process. */
+static void deliver(struct thread *rt, struct port *pt, struct msg *msg)
+{
+	struct machine *m = rt->m;
+	struct proc *p = rt->p;
+
+	for (unsigned i = 0; i < msg->nrights; i++)
+		msg->names[i] = proc_add_right(p, msg->rights[i], RIGHT_SEND, 0);
+	if (msg->reply) {
+		msg->reply_name = proc_add_right(p, msg->reply, RIGHT_SONCE, msg->flow);
+		msg->reply = NULL;
+	}
+	rt->sc.m = msg;
+	rt->rx_sent_ns = msg->sent_ns;
+	rt->msgs_recv++;
+	TRACE(m, TR_MSG_DELIVER, msg->flow, rt->tid, pt->id);
+}
+
+/* The sender s, SEND-blocked, had its message taken. A caller goes on
+ * waiting, now for the reply. */
+static void accepted(struct thread *s)
+{
+	s->sc.m = NULL;
+	if (s->sc.op == SYS_CALL) {
+		s->wport = s->reply_port;
+		thread_set_state(s, T_BLOCKED, R_REPLY);
+	} else {
+		thread_wake(s, UK_OK, 0);
+	}
+}
+
+static void enqueue(struct port *pt, struct msg *msg)
+{
+	msg->next = NULL;
+	if (pt->qtail)
+		pt->qtail->next = msg;
+	else
+		pt->qhead = msg;
+	pt->qtail = msg;
+	pt->qlen++;
+	TRACE(pt->m, TR_MSG_ENQUEUE, msg->flow, pt->id, pt->qlen);
+}
+
+static struct msg *dequeue(struct port *pt)
+{
+	struct msg *msg = pt->qhead;
+
+	pt->qhead = msg->next;
+	if (!pt->qhead)
+		pt->qtail = NULL;
+	pt->qlen--;
+	return msg;
+}
+
+/* Resolve the rights msg carries from the sender's names. */
+static int take_rights(struct proc *p, struct msg *msg)
+{
+	for (unsigned i = 0; i < msg->nrights; i++) {
+		struct right *r = proc_right(p, msg->names[i]);
+		if (!r || !(r->kinds & (RIGHT_RECV | RIGHT_SEND)))
+			return UK_ENORIGHT;
+		msg->rights[i] = r->pt;
+	}
+	return UK_OK;
+}
+
+static void stamp(struct thread *t, struct port *pt, struct msg *msg, uint8_t kind)
+{
+	struct machine *m = t->m;
+
+	msg->flow = ++m->next_flow;
+	msg->sent_ns = t->sc.issued;
+	msg->sender_pid = t->p->pid;
+	msg->sender_tid = t->tid;
+	msg->kind = kind;
+	m->msgs++;
+	m->msg_bytes += msg->size;
+	t->msgs_sent++;
+	TRACE(m, TR_MSG_SEND, msg->flow, t->tid, pt->id, msg->size, kind, msg->reply_to);
+}
+
+/* Fail t's send of its message with err; the body continues. */
+static void fail(struct thread *t, int err)
+{
+	msg_free(t->sc.m);
+	t->sc.m = NULL;
+	t->sc.err = (int16_t)err;
+}
+
+/*
+ * Post msg from t to pt. Returns 1 when t must wait SEND-blocked (the
+ * message stays in t->sc.m), 0 when the message left t's hands.
+ */
+static int post(struct thread *t, struct port *pt, struct msg *msg)
+{
+	struct thread *rt = tq_pop(&pt->recvq);
+
+	if (rt) {
+		deliver(rt, pt, msg);
+		thread_wake(rt, UK_OK, copy_out(t->m, msg));
+		return 0;
+	}
+	if (pt->qlen < pt->qlimit) {
+		enqueue(pt, msg);
+		return 0;
+	}
+	t->sc.m = msg;
+	t->wport = pt;
+	tq_push(&pt->sendq, t);
+	return 1;
+}
+
+/* Common front of send and call: check the right, stamp, and post. Returns
+ * -1 when the send failed (t->sc.err set), else post()'s result. */
+static int send_front(struct thread *t, uint8_t kind)
+{
+	struct msg *msg = t->sc.m;
+	struct right *r = proc_right(t->p, t->sc.name);
+	struct port *pt;
+	int err;
+
+	if (!r || !(r->kinds & (RIGHT_RECV | RIGHT_SEND))) {
+		fail(t, UK_ENORIGHT);
+		return -1;
+	}
+	pt = r->pt;
+	err = take_rights(t->p, msg);
+	if (err) {
+		fail(t, err);
+		return -1;
+	}
+	if (kind == MSG_CALL) {
+		if (!t->reply_port) {
+			t->reply_port = port_new(t->m, t->p, 0);
+			if (!t->reply_port) {
+				fail(t, UK_ENOMEM);
+				return -1;
+			}
+			t->reply_port->reply_of = t;
+		}
+		msg->reply = t->reply_port;
+	}
+	stamp(t, pt, msg, kind);
+	if (pt->dead) {
+		TRACE(t->m, TR_MSG_DROP, msg->flow, pt->id, 1);
+		m_dropped(t->m);
+		msg->reply = NULL;
+		fail(t, UK_EDEADPORT);
+		return -1;
+	}
+	t->sc.m = NULL;
+	t->sc.err = UK_OK;
+	if (kind == MSG_CALL) {
+		t->call_flow = msg->flow;
+		t->call_port = pt;
+		t->m->calls++;
+	}
+	return post(t, pt, msg);
+}
+
+void ipc_send(struct thread *t)
+{
+	if (send_front(t, MSG_SEND) == 1)
+		thread_block(t, R_SEND, t->sc.timeout);
+}
+
+void ipc_call(struct thread *t)
+{
+	int r = send_front(t, MSG_CALL);
+
+	if (r == 1) {
+		thread_block(t, R_SEND, t->sc.timeout);
+	} else if (r == 0) {
+		t->wport = t->reply_port;
+		thread_block(t, R_REPLY, t->sc.timeout);
+	}
+}
+
+void ipc_recv(struct thread *t)
+{
+	struct right *r = proc_right(t->p, t->sc.name);
+	struct port *pt;
+	struct thread *s;
+	struct msg *msg = NULL;
+
+	t->sc.m = NULL;
+	if (!r || !(r->kinds & RIGHT_RECV)) {
+		t->sc.err = UK_ENORIGHT;
+		return;
+	}
+	pt = r->pt;
+	if (pt->qhead) {
+		msg = dequeue(pt);
+		if ((s = tq_pop(&pt->sendq)) != NULL) {
+			enqueue(pt, s->sc.m);
+			accepted(s);
+		}
+	} else if ((s = tq_pop(&pt->sendq)) != NULL) {
+		msg = s->sc.m;
+		accepted(s);
+	}
+	if (msg) {
+		t->sc.err = UK_OK;
+		deliver(t, pt, msg);
+		t->work_ns += copy_out(t->m, msg);
+		return;
+	}
+	t->wport = pt;
+	tq_push(&pt->recvq, t);
+	thread_block(t, R_RECV, t->sc.timeout);
+}
+
+void ipc_reply(struct thread *t)
+{
+	struct msg *msg = t->sc.m;
+	struct right *r = proc_right(t->p, t->sc.name);
+	struct port *pt;
+	struct thread *rt;
+	uint64_t flow;
+
+	if (!r || r->kinds != RIGHT_SONCE) {
+		fail(t, UK_ENORIGHT);
+		return;
+	}
+	if (take_rights(t->p, msg) != UK_OK) {
+		fail(t, UK_ENORIGHT);
+		return;
+	}
+	pt = r->pt;
+	flow = r->flow;
+	proc_drop_name(t->p, t->sc.name);
+	msg->reply_to = flow;
+	stamp(t, pt, msg, MSG_REPLY);
+	t->sc.m = NULL;
+	t->sc.err = UK_OK;
+	rt = pt->reply_of;
+	if (pt->dead || !rt || rt->state != T_BLOCKED || rt->why != R_REPLY ||
+	    rt->call_flow != flow) {
+		/* The caller is gone or stopped waiting: nobody will read this. */
+		TRACE(t->m, TR_MSG_DROP, msg->flow, pt->id, pt->dead ? 1 : 2);
+		m_dropped(t->m);
+		msg_free(msg);
+		if (pt->dead)
+			t->sc.err = UK_EDEADPORT;
+		return;
+	}
+	rt->call_flow = 0;
+	deliver(rt, pt, msg);
+	thread_wake(rt, UK_OK, copy_out(t->m, msg));
+}
+
+void ipc_sonce_dead(struct port *pt, uint64_t flow)
+{
+	struct thread *rt = pt->reply_of;
+
+	if (!rt || rt->state != T_BLOCKED || rt->why != R_REPLY || rt->call_flow != flow)
+		return;
+	rt->call_flow = 0;
+	rt->sc.m = NULL;
+	thread_wake(rt, UK_EDEADPORT, 0);
+}
+
+void ipc_destroy(struct msg *msg)
+{
+	if (msg->reply)
+		ipc_sonce_dead(msg->reply, msg->flow);
+	msg_free(msg);
+}
+
+/* Take t off the queue it waits on; a SEND-blocked message is dropped. */
+static void unwait(struct thread *t, int why_drop)
+{
+	if (t->inq)
+		tq_remove(t);
+	if (t->why == R_SEND && t->sc.m) {
+		TRACE(t->m, TR_MSG_DROP, t->sc.m->flow, t->wport ? t->wport->id : 0, why_drop);
+		m_dropped(t->m);
+		t->sc.m->reply = NULL;
+		msg_free(t->sc.m);
+		t->sc.m = NULL;
+	}
+	t->call_flow = 0;
+}
+
+void ipc_timeout(struct thread *t)
+{
+	assert(t->state == T_BLOCKED && "ipc_timeout: not blocked");
+	unwait(t, 3);
+	thread_wake(t, UK_ETIMEDOUT, 0);
+}
+
+void ipc_cancel(struct thread *t)
+{
+	if (t->why == R_JOIN || t->why == R_SLEEP)
+		return;
+	unwait(t, 1);
+}

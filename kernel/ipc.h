@@ -1,0 +1,44 @@
+/*
+ * ipc.h - message passing: send, receive, call and reply on ports.
+ *
+ * The rules (doc/scenario-api.md, "Messages"):
+ *  - send: a receiver already waiting gets the message at once; otherwise it
+ *    is queued if the port has room (qlimit), else the sender waits
+ *    SEND-blocked until a receiver takes it (qlimit 0: always, a rendezvous).
+ *  - recv: the oldest queued message, else the first blocked sender's, else
+ *    wait RECEIVE-blocked.
+ *  - call: send a request carrying a send-once right to the caller's private
+ *    reply port, then wait REPLY-blocked for the reply to that very call.
+ *  - reply: use the send-once right; never blocks; a reply nobody waits for
+ *    any more (the call timed out) is dropped.
+ *  - a send-once right destroyed unused (its holder died, its message was
+ *    dropped) wakes the caller with "dead port".
+ */
+#ifndef UKERN_IPC_H
+#define UKERN_IPC_H
+
+#include <stdint.h>
+
+struct msg;
+struct port;
+struct thread;
+
+/* System-call effects for SYS_SEND, SYS_CALL, SYS_RECV and SYS_REPLY. */
+void ipc_send(struct thread *t);
+void ipc_call(struct thread *t);
+void ipc_recv(struct thread *t);
+void ipc_reply(struct thread *t);
+
+/* A blocked thread's timeout fired: take it off its wait and wake it with "timeout". */
+void ipc_timeout(struct thread *t);
+
+/* t, blocked, is being killed: take it off its wait and drop its message. */
+void ipc_cancel(struct thread *t);
+
+/* Destroy an undelivered message; its reply right, if any, is notified dead. */
+void ipc_destroy(struct msg *msg);
+
+/* The send-once right for flow to reply port pt was destroyed unused. */
+void ipc_sonce_dead(struct port *pt, uint64_t flow);
+
+#endif

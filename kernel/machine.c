@@ -1,0 +1,395 @@
+/*
+ * machine.c - the kernel loop.
+ *
+ * One host thread plays the whole machine. The loop alternates two things:
+ * give every idle CPU a ready thread (running that thread's body until it
+ * posts a system call or needs simulated time), and take the next event off
+ * the queue. Time only moves when an event is taken. A thread that needs CPU
+ * time (a compute, or the cost of a kernel operation) gets one slice event at
+ * the end of its work or of its quantum, whichever is first.
+ *
+ * Entry points: machine_init, machine_run, machine_free, and the helpers the
+ * other kernel modules use to register objects and move threads around.
+ */
+#include "machine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "deadlock.h"
+#include "ipc.h"
+#include "msg.h"
+#include "port.h"
+#include "proc.h"
+#include "syscall.h"
+#include "thread.h"
+
+enum { EV_SLICE, EV_TIMER, EV_START };
+
+int machine_init(struct machine *m, const struct machine_config *cfg)
+{
+	memset(m, 0, sizeof *m);
+	m->cfg = *cfg;
+	evq_init(&m->evq);
+	rng_seed(&m->rng, cfg->seed);
+	m->sched.ops = cfg->sched;
+	m->sched.quantum = cfg->quantum_ns;
+	m->cpus = calloc(cfg->cpus, sizeof *m->cpus);
+	if (!m->cpus)
+		return -1;
+	for (uint32_t i = 0; i < cfg->cpus; i++)
+		m->cpus[i].id = i;
+	m->idle_cpus = cfg->cpus;
+	stackpool_init(&m->stacks, UK_STACK_BYTES, UK_GUARD_LIMIT);
+	return 0;
+}
+
+void machine_free(struct machine *m)
+{
+	for (uint32_t i = 0; i < m->nthreads; i++) {
+		struct thread *t = m->threads[i];
+		if (t->body_data)
+			t->body->destroy(t);
+		if (t->sc.m)
+			msg_free(t->sc.m);
+		free(t->sc.ptr);
+		free(t);
+	}
+	for (uint32_t i = 0; i < m->nprocs; i++)
+		proc_free(m->procs[i]);
+	for (uint32_t i = 0; i < m->nports; i++)
+		port_free(m->ports[i]);
+	for (uint32_t i = 0; i < m->ninfo; i++) {
+		free(m->info[i].key);
+		free(m->info[i].value);
+	}
+	free(m->threads);
+	free(m->procs);
+	free(m->ports);
+	free(m->info);
+	free(m->cpus);
+	free(m->sinks);
+	free(m->lat);
+	free(m->deadlock_report);
+	free(m->deadlock_tids);
+	evq_free(&m->evq);
+	stackpool_free(&m->stacks);
+	msg_pool_drain();
+	memset(m, 0, sizeof *m);
+}
+
+/* Append obj to a growable pointer array. */
+static int grow_push(void ***arr, uint32_t *n, uint32_t *cap, void *obj)
+{
+	if (*n == *cap) {
+		uint32_t c = *cap ? *cap * 2 : 16;
+		void **a = realloc(*arr, c * sizeof *a);
+		if (!a)
+			return -1;
+		*arr = a;
+		*cap = c;
+	}
+	(*arr)[(*n)++] = obj;
+	return 0;
+}
+
+int machine_add_proc(struct machine *m, struct proc *p)
+{
+	if (grow_push((void ***)&m->procs, &m->nprocs, &m->procs_cap, p) != 0)
+		return -1;
+	p->pid = m->nprocs;
+	return evq_push(&m->evq, p->start_ns, EV_START, 0, p);
+}
+
+int machine_add_thread(struct machine *m, struct thread *t)
+{
+	if (grow_push((void ***)&m->threads, &m->nthreads, &m->threads_cap, t) != 0)
+		return -1;
+	t->tid = m->nthreads;
+	return 0;
+}
+
+int machine_add_port(struct machine *m, struct port *pt)
+{
+	if (grow_push((void ***)&m->ports, &m->nports, &m->ports_cap, pt) != 0)
+		return -1;
+	pt->id = m->nports;
+	return 0;
+}
+
+struct thread *machine_thread(struct machine *m, uint32_t tid)
+{
+	return tid >= 1 && tid <= m->nthreads ? m->threads[tid - 1] : NULL;
+}
+
+int machine_info(struct machine *m, const char *key, const char *value)
+{
+	struct kv *a = realloc(m->info, (m->ninfo + 1) * sizeof *a);
+	char *k, *v;
+
+	if (!a)
+		return -1;
+	m->info = a;
+	k = strdup(key);
+	v = strdup(value);
+	if (!k || !v) {
+		free(k);
+		free(v);
+		return -1;
+	}
+	a[m->ninfo].key = k;
+	a[m->ninfo].value = v;
+	m->ninfo++;
+	return 0;
+}
+
+int machine_add_sink(struct machine *m, const struct trace_sink *s)
+{
+	struct trace_sink *a = realloc(m->sinks, (m->nsinks + 1) * sizeof *a);
+
+	if (!a)
+		return -1;
+	m->sinks = a;
+	a[m->nsinks++] = *s;
+	return 0;
+}
+
+void machine_latency(struct machine *m, uint64_t ns)
+{
+	if (m->nlat == m->lat_cap) {
+		uint64_t cap = m->lat_cap ? m->lat_cap * 2 : 1024;
+		uint64_t *a = realloc(m->lat, cap * sizeof *a);
+		if (!a)
+			return;   /* statistics only: lose the sample, not the run */
+		m->lat = a;
+		m->lat_cap = cap;
+	}
+	m->lat[m->nlat++] = ns;
+}
+
+void machine_timer(struct machine *m, struct thread *t, uint64_t when)
+{
+	t->tgen++;
+	if (evq_push(&m->evq, when, EV_TIMER, t->tgen, t) != 0)
+		m->oom = 1;
+}
+
+void machine_ready(struct machine *m, struct thread *t, enum treason why)
+{
+	t->ready_since = m->now;
+	thread_set_state(t, T_READY, why);
+	m->sched.ops->enqueue(&m->sched, t);
+}
+
+void machine_release_cpu(struct machine *m, struct thread *t)
+{
+	struct cpu *c = t->cpu;
+	uint64_t ran = m->now - t->run_since;
+
+	t->cpu_ns += ran;
+	c->busy_ns += ran;
+	c->cur = NULL;
+	t->cpu = NULL;
+	t->gen++;
+	m->idle_cpus++;
+}
+
+/* The running thread t has used its quantum: back to the ready queue. */
+static void preempt(struct machine *m, struct thread *t)
+{
+	machine_release_cpu(m, t);
+	machine_ready(m, t, R_PREEMPTED);
+}
+
+/*
+ * Run t on c at the current time: work off its CPU work, perform its pending
+ * system call, resume its body; repeat until it needs simulated time (a
+ * slice event is posted), leaves the CPU, or the event budget runs out.
+ */
+static void run(struct machine *m, struct cpu *c, struct thread *t)
+{
+	while (t->state == T_RUNNING) {
+		if (t->work_ns > 0) {
+			uint64_t end = m->now + t->work_ns;
+			if (end > c->slice_end)
+				end = c->slice_end;
+			if (end <= m->now) {
+				preempt(m, t);
+				return;
+			}
+			t->work_start = m->now;
+			if (evq_push(&m->evq, end, EV_SLICE, t->gen, t) != 0)
+				m->oom = 1;
+			return;
+		}
+		if (t->effect_pending) {
+			t->effect_pending = 0;
+			syscall_effect(t);
+			continue;
+		}
+		if (++m->events > m->cfg.max_events) {
+			m->outcome = OUT_LIMIT;
+			return;
+		}
+		if (t->rx_sent_ns != UINT64_MAX) {
+			machine_latency(m, m->now - t->rx_sent_ns);
+			t->rx_sent_ns = UINT64_MAX;
+		}
+		m->cur = t;
+		t->sc.op = SYS_NONE;
+		t->body->resume(t);
+		m->cur = NULL;
+		t->sc.issued = m->now;
+		t->work_ns += syscall_cost(t);
+		t->effect_pending = 1;
+	}
+}
+
+static void dispatch(struct machine *m, struct cpu *c, struct thread *t)
+{
+	const struct costs *k = &m->cfg.costs;
+	uint64_t slice = m->sched.ops->slice(&m->sched, t);
+
+	if (c->last && c->last != t) {
+		t->work_ns += k->kernel_switch_ns;
+		if (c->last->p != t->p)
+			t->work_ns += k->as_switch_ns;
+		t->switches++;
+		c->switches++;
+	}
+	c->last = t;
+	c->cur = t;
+	t->cpu = c;
+	m->idle_cpus--;
+	t->wait_ns += m->now - t->ready_since;
+	if (t->first_run == UINT64_MAX)
+		t->first_run = m->now;
+	t->run_since = m->now;
+	c->slice_end = slice == UINT64_MAX || slice > UINT64_MAX - m->now ? UINT64_MAX : m->now + slice;
+	TRACE(m, TR_DISPATCH, c->id, t->tid);
+	thread_set_state(t, T_RUNNING, R_DISPATCHED);
+	run(m, c, t);
+}
+
+/* Give every idle CPU (lowest id first) a ready thread. */
+static void dispatch_idle(struct machine *m)
+{
+	while (m->idle_cpus && m->sched.nready && m->outcome == OUT_RUNNING) {
+		uint32_t i;
+		struct thread *t;
+
+		for (i = 0; i < m->cfg.cpus && m->cpus[i].cur; i++)
+			;
+		t = m->sched.ops->pick(&m->sched, &m->cpus[i]);
+		if (!t)
+			break;
+		dispatch(m, &m->cpus[i], t);
+	}
+}
+
+static void on_slice(struct machine *m, struct thread *t)
+{
+	t->work_ns -= m->now - t->work_start;
+	if (t->work_ns > 0)
+		preempt(m, t);
+	else
+		run(m, t->cpu, t);
+}
+
+static void on_timer(struct machine *m, struct thread *t)
+{
+	(void)m;
+	if (t->state != T_BLOCKED)
+		return;
+	if (t->why == R_SLEEP)
+		thread_wake(t, 0, 0);
+	else
+		ipc_timeout(t);
+}
+
+static void handle(struct machine *m, const struct event *e)
+{
+	switch (e->kind) {
+	case EV_SLICE: {
+		struct thread *t = e->obj;
+		if (e->gen == t->gen && t->state == T_RUNNING)
+			on_slice(m, t);
+		break;
+	}
+	case EV_TIMER: {
+		struct thread *t = e->obj;
+		if (e->gen == t->tgen)
+			on_timer(m, t);
+		break;
+	}
+	case EV_START:
+		if (proc_start(e->obj) != 0)
+			m->oom = 1;
+		break;
+	}
+}
+
+/* Close the books at the end of the run: running threads stop being charged. */
+static void settle(struct machine *m)
+{
+	for (uint32_t i = 0; i < m->cfg.cpus; i++) {
+		struct thread *t = m->cpus[i].cur;
+		if (t) {
+			uint64_t ran = m->now - t->run_since;
+			t->cpu_ns += ran;
+			m->cpus[i].busy_ns += ran;
+			t->run_since = m->now;
+		}
+	}
+	for (uint32_t i = 0; i < m->nthreads; i++) {
+		struct thread *t = m->threads[i];
+		if (t->state == T_READY) {
+			t->wait_ns += m->now - t->ready_since;
+			t->ready_since = m->now;
+		}
+	}
+}
+
+enum outcome machine_run(struct machine *m)
+{
+	struct event e;
+
+	m->outcome = OUT_RUNNING;
+	/* A declared process keeps the run going from the start, even before it starts. */
+	for (uint32_t i = 0; i < m->nprocs; i++)
+		if (m->procs[i]->state == P_NEW && !m->procs[i]->daemon)
+			m->live_nondaemon++;
+	while (m->outcome == OUT_RUNNING && !m->oom) {
+		const struct event *next;
+
+		dispatch_idle(m);
+		if (m->outcome != OUT_RUNNING || m->oom)
+			break;
+		if (m->live_nondaemon == 0) {
+			m->outcome = OUT_COMPLETED;
+			break;
+		}
+		next = evq_peek(&m->evq);
+		if (!next) {
+			deadlock_find(m);
+			m->outcome = OUT_DEADLOCK;
+			break;
+		}
+		if (next->time > m->cfg.until_ns) {
+			m->now = m->cfg.until_ns;
+			m->outcome = OUT_LIMIT;
+			break;
+		}
+		if (++m->events > m->cfg.max_events) {
+			m->outcome = OUT_LIMIT;
+			break;
+		}
+		evq_pop(&m->evq, &e);
+		m->now = e.time;
+		handle(m, &e);
+	}
+	if (m->oom && m->outcome == OUT_RUNNING)
+		m->outcome = OUT_LIMIT;
+	settle(m);
+	return m->outcome;
+}

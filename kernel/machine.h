@@ -1,0 +1,139 @@
+/*
+ * machine.h - the simulated machine and its kernel loop.
+ *
+ * The machine owns everything simulated: CPUs, processes, threads, ports,
+ * the event queue and the virtual clock. machine_run() is the kernel loop,
+ * the only code that changes simulated state: it dispatches ready threads on
+ * free CPUs, runs their bodies until they post a system call, and handles
+ * events in (time, sequence) order until the run ends.
+ */
+#ifndef UKERN_MACHINE_H
+#define UKERN_MACHINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cost.h"
+#include "ctx.h"
+#include "evq.h"
+#include "rng.h"
+#include "sched.h"
+#include "stack.h"
+#include "trace.h"
+
+struct proc;
+struct port;
+struct thread;
+
+struct cpu {
+	uint32_t id;
+	struct thread *cur;       /* running thread, or NULL when idle */
+	struct thread *last;      /* last thread it ran (switch costs) */
+	uint64_t slice_end;       /* ns: end of the current quantum */
+	uint64_t busy_ns, switches;
+};
+
+/* What the loader sets before machine_init. */
+struct machine_config {
+	uint32_t cpus;
+	const struct sched_ops *sched;
+	uint64_t quantum_ns;
+	uint32_t qlimit;          /* default port queue limit */
+	uint64_t seed;
+	struct costs costs;
+	uint64_t until_ns;        /* UINT64_MAX: no limit */
+	uint64_t max_events;      /* events + system calls; UINT64_MAX: no limit */
+};
+
+enum outcome { OUT_RUNNING, OUT_COMPLETED, OUT_DEADLOCK, OUT_LIMIT };
+
+/* A key/value pair echoed in the trace header and the stats (scenario, params). */
+struct kv {
+	char *key, *value;
+};
+
+struct machine {
+	struct machine_config cfg;
+	uint64_t now;             /* ns of virtual time */
+	struct evq evq;
+	struct rng rng;
+	struct sched sched;
+	struct cpu *cpus;
+	uint32_t idle_cpus;
+
+	struct proc **procs;      /* by pid - 1 */
+	uint32_t nprocs, procs_cap;
+	struct thread **threads;  /* by tid - 1; kept to the end for the stats */
+	uint32_t nthreads, threads_cap;
+	struct port **ports;      /* by id - 1; kept to the end */
+	uint32_t nports, ports_cap;
+	struct port *ns_port;     /* the name server's well-known port */
+
+	uint32_t live_nondaemon;  /* processes that keep the run going */
+	uint64_t events;          /* handled, including system calls */
+	int oom;                  /* host memory ran out: the run stops */
+	uint64_t next_flow;
+	enum outcome outcome;
+	int script_errors;        /* bodies that raised errors */
+	char *deadlock_report;    /* human-readable cycle, when deadlocked */
+	uint32_t *deadlock_tids;  /* the threads in it */
+	uint32_t ndeadlock;
+
+	struct ctx kctx;          /* the kernel loop's own context (C bodies) */
+	struct stackpool stacks;  /* stacks of C-bodied threads */
+	struct thread *cur;       /* thread whose body is executing, if any */
+
+	struct trace_sink *sinks; /* where trace records go (none: tracing off) */
+	uint32_t nsinks;
+	struct kv *info;          /* scenario, seed, params: echoed in outputs */
+	uint32_t ninfo;
+
+	/* IPC statistics */
+	uint64_t msgs, msg_bytes, calls, dropped;
+	uint64_t *lat;            /* one latency per delivered message, ns */
+	uint64_t nlat, lat_cap;
+
+	/* log lines from bodies: where they are printed (NULL: not printed) */
+	void (*log_hook)(struct machine *m, struct thread *t, const char *text);
+	/* a body raised an error; the process is about to be killed */
+	void (*fault_hook)(struct machine *m, struct thread *t, const char *text);
+	void *hook_data;
+};
+
+/* Set up m from cfg (cfg->sched and cpus must be valid). Returns 0, or -1
+ * when memory runs out (m is then freed). */
+int machine_init(struct machine *m, const struct machine_config *cfg);
+
+/* Free everything m owns. */
+void machine_free(struct machine *m);
+
+/* Add a key/value to the run's description (trace header, stats). 0 or -1. */
+int machine_info(struct machine *m, const char *key, const char *value);
+
+/* Attach a trace sink; records emitted from now on reach it. 0 or -1. */
+int machine_add_sink(struct machine *m, const struct trace_sink *s);
+
+/* Run the kernel loop until the run ends; returns the outcome. */
+enum outcome machine_run(struct machine *m);
+
+/* Post a timer for t at absolute time when; an older timer of t is cancelled. */
+void machine_timer(struct machine *m, struct thread *t, uint64_t when);
+
+/* Make t ready and hand it to the scheduler. */
+void machine_ready(struct machine *m, struct thread *t, enum treason why);
+
+/* t, running, leaves its CPU now (CPU-time accounting; the CPU becomes idle). */
+void machine_release_cpu(struct machine *m, struct thread *t);
+
+/* Record one delivered message's latency (ns). */
+void machine_latency(struct machine *m, uint64_t ns);
+
+/* Registration helpers used by the object constructors. 0 or -1. */
+int machine_add_proc(struct machine *m, struct proc *p);
+int machine_add_thread(struct machine *m, struct thread *t);
+int machine_add_port(struct machine *m, struct port *pt);
+
+/* The thread with this id, or NULL. */
+struct thread *machine_thread(struct machine *m, uint32_t tid);
+
+#endif

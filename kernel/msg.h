@@ -1,0 +1,59 @@
+/*
+ * msg.h - kernel messages: a byte payload plus the port rights it carries.
+ *
+ * A message is built by the sender's stubs (bytes in the canonical encoding
+ * of userland/marshal), travels through the kernel by pointer, and is handed
+ * to the receiver, who frees it. The rights in it are kernel references while
+ * in flight; on delivery the kernel turns them into names in the receiver's
+ * right table (names[], reply_name).
+ */
+#ifndef UKERN_MSG_H
+#define UKERN_MSG_H
+
+#include <stdint.h>
+
+#include "uk_limits.h"
+
+struct port;
+struct thread;
+struct machine;
+
+enum msg_kind {
+	MSG_SEND = 0,   /* a plain send */
+	MSG_CALL = 1,   /* a request carrying a send-once reply right */
+	MSG_REPLY = 2,  /* sent on a send-once right */
+};
+
+struct msg {
+	struct msg *next;        /* port queue or free list; owner: whoever holds the message */
+	uint64_t flow;           /* trace flow id, unique per run; set by the kernel */
+	uint64_t sent_ns;        /* when the sender issued the send; set by the kernel */
+	uint64_t reply_to;       /* MSG_REPLY: flow of the call it answers */
+	uint32_t sender_pid;     /* stamped by the kernel; cannot be forged */
+	uint32_t sender_tid;
+	uint32_t size;           /* payload bytes */
+	uint32_t nvalues;        /* values the stubs marshalled (stub cost) */
+	uint32_t cap;            /* allocated payload bytes */
+	uint8_t *data;
+	uint8_t kind;            /* enum msg_kind */
+	uint8_t nrights;         /* rights carried (sender's names before the send) */
+	int32_t names[UK_MSG_MAX_RIGHTS];   /* sender: names to pass; receiver: names given */
+	struct port *rights[UK_MSG_MAX_RIGHTS]; /* in flight: the ports, each a send right */
+	struct port *reply;      /* in flight: the send-once reply right (calls only) */
+	int32_t reply_name;      /* receiver: name of that send-once right, or 0 */
+};
+
+/* A message with room for size payload bytes (size set, contents
+ * uninitialised). Returns NULL when memory runs out. */
+struct msg *msg_new(uint32_t size);
+
+/* Free a message. The caller must already have released the rights in it. */
+void msg_free(struct msg *m);
+
+/* Grow the payload to size bytes, keeping the contents. Returns 0 or -1. */
+int msg_resize(struct msg *m, uint32_t size);
+
+/* Release the message pool (at the end of a run). */
+void msg_pool_drain(void);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * port.h - ports: kernel message queues named by rights.
+ *
+ * One process holds the receive right; any number hold send rights. A port
+ * queues up to qlimit messages (0 = rendezvous: a sender waits until a
+ * receiver takes its message). Reply ports are private to one thread: a
+ * reply arrives only while that thread waits for that very call, and never
+ * blocks the replier.
+ */
+#ifndef UKERN_PORT_H
+#define UKERN_PORT_H
+
+#include <stdint.h>
+
+#include "thread.h"
+
+struct msg;
+struct proc;
+struct machine;
+
+struct port {
+	uint32_t id;                /* machine-wide, from 1 */
+	struct machine *m;
+	struct proc *owner;         /* receive right holder; NULL once dead */
+	struct thread *reply_of;    /* reply ports: the thread it belongs to */
+	uint32_t qlimit;            /* messages queued before senders block */
+	uint8_t dead;
+	struct msg *qhead, *qtail;  /* queued messages */
+	uint32_t qlen;
+	struct tqueue recvq;        /* RECEIVE-blocked threads */
+	struct tqueue sendq;        /* SEND-blocked threads, message in t->sc.m */
+	char label[UK_NAME_MAX];    /* registered service name, for reports */
+};
+
+/* A new live port owned by p. Returns NULL when memory runs out. */
+struct port *port_new(struct machine *m, struct proc *owner, uint32_t qlimit);
+
+/* Kill pt: queued messages are destroyed (their reply rights notified),
+ * blocked senders get UK_EDEADPORT. */
+void port_kill(struct port *pt);
+
+/* Free pt's memory at the end of a run. */
+void port_free(struct port *pt);
+
+#endif

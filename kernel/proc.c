@@ -1,0 +1,160 @@
+/*
+ * proc.c - process life and the right table (the process's capabilities).
+ */
+#include "proc.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipc.h"
+#include "machine.h"
+#include "port.h"
+#include "thread.h"
+
+struct proc *proc_new(struct machine *m, const char *name, uint64_t start_ns,
+		      const struct body_ops *body, void *data)
+{
+	struct proc *p = calloc(1, sizeof *p);
+
+	if (!p)
+		return NULL;
+	p->m = m;
+	snprintf(p->name, sizeof p->name, "%s", name);
+	p->start_ns = start_ns;
+	p->main_body = body;
+	p->main_data = data;
+	p->state = P_NEW;
+	if (machine_add_proc(m, p) != 0) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+int proc_start(struct proc *p)
+{
+	struct machine *m = p->m;
+	const struct body_ops *body = p->main_body;
+
+	p->state = P_LIVE;
+	TRACE_STR(m, TR_PROC_NEW, p->name, strlen(p->name), p->pid, (uint64_t)p->daemon);
+	if (m->ns_port && m->ns_port->owner != p &&
+	    proc_add_right(p, m->ns_port, RIGHT_SEND, 0) != UK_NAME_NAMESERVER)
+		return -1;
+	p->main_body = NULL;
+	p->main_thread = thread_new(p, NULL, body, p->main_data);
+	p->main_data = NULL;
+	if (!p->main_thread) {
+		proc_exit(p, 1, 0);
+		return -1;
+	}
+	return 0;
+}
+
+/* Give up every right p holds: its ports die, its pending replies fail. */
+static void release_rights(struct proc *p)
+{
+	for (uint32_t n = 1; n < p->nrights_cap; n++) {
+		struct right *r = &p->rights[n];
+		if (!r->pt)
+			continue;
+		if (r->kinds & RIGHT_RECV)
+			port_kill(r->pt);
+		if (r->kinds & RIGHT_SONCE)
+			ipc_sonce_dead(r->pt, r->flow);
+		r->pt = NULL;
+	}
+}
+
+void proc_exit(struct proc *p, int code, int faulted)
+{
+	struct machine *m = p->m;
+
+	if (p->state != P_LIVE)
+		return;
+	p->state = P_EXITED;
+	p->exit_code = code;
+	p->faulted = faulted;
+	for (struct thread *t = p->threads; t; t = t->pnext)
+		thread_exit(t, faulted ? R_FAULT : R_KILLED);
+	release_rights(p);
+	if (!p->daemon)
+		m->live_nondaemon--;
+	TRACE(m, TR_PROC_EXIT, p->pid, (uint64_t)((int64_t)code + 2147483648LL), (uint64_t)faulted);
+}
+
+void proc_free(struct proc *p)
+{
+	if (p->main_body)
+		p->main_body->destroy(&(struct thread){ .body_data = p->main_data, .m = p->m });
+	if (p->udata_free)
+		p->udata_free(p->udata);
+	free(p->rights);
+	free(p);
+}
+
+/* A free name: reuse a released one, else grow the table (name 0 is never used). */
+static int32_t new_name(struct proc *p)
+{
+	uint32_t old = p->nrights_cap, first = old ? old : 1, cap = old ? old * 2 : 8;
+	struct right *r;
+
+	if (p->free_name) {
+		int32_t n = (int32_t)p->free_name;
+		p->free_name = p->rights[n].next_free;
+		return n;
+	}
+	r = realloc(p->rights, cap * sizeof *r);
+	if (!r)
+		return 0;
+	memset(r + old, 0, (cap - old) * sizeof *r);
+	p->rights = r;
+	p->nrights_cap = cap;
+	for (uint32_t i = cap - 1; i > first; i--) {
+		r[i].next_free = p->free_name;
+		p->free_name = i;
+	}
+	return (int32_t)first;
+}
+
+int32_t proc_add_right(struct proc *p, struct port *pt, uint8_t kind, uint64_t flow)
+{
+	int32_t n;
+
+	if (kind != RIGHT_SONCE) {
+		for (uint32_t i = 1; i < p->nrights_cap; i++) {
+			struct right *r = &p->rights[i];
+			if (r->pt == pt && !(r->kinds & RIGHT_SONCE)) {
+				r->kinds |= kind;
+				return (int32_t)i;
+			}
+		}
+	}
+	n = new_name(p);
+	if (n) {
+		p->rights[n].pt = pt;
+		p->rights[n].kinds = kind;
+		p->rights[n].flow = flow;
+	}
+	return n;
+}
+
+struct right *proc_right(struct proc *p, int32_t name)
+{
+	if (name <= 0 || (uint32_t)name >= p->nrights_cap || !p->rights[name].pt)
+		return NULL;
+	return &p->rights[name];
+}
+
+void proc_drop_name(struct proc *p, int32_t name)
+{
+	struct right *r = proc_right(p, name);
+
+	assert(r && "proc_drop_name: no such name");
+	r->pt = NULL;
+	r->kinds = 0;
+	r->next_free = p->free_name;
+	p->free_name = (uint32_t)name;
+}

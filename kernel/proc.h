@@ -1,0 +1,92 @@
+/*
+ * proc.h - simulated processes: a name, threads, and a table of port rights.
+ *
+ * The right table is the capability list: a process can use a port only
+ * through a name in its own table, put there by the kernel (creating the
+ * port, receiving a right in a message, or the well-known name-server right
+ * every process gets at creation).
+ */
+#ifndef UKERN_PROC_H
+#define UKERN_PROC_H
+
+#include <stdint.h>
+
+#include "uk_limits.h"
+
+struct machine;
+struct port;
+struct thread;
+
+enum pstate { P_NEW, P_LIVE, P_EXITED };
+
+enum right_kind {
+	RIGHT_RECV = 1,       /* the one receive right of a port */
+	RIGHT_SEND = 2,       /* a send right (any number of holders) */
+	RIGHT_SONCE = 4,      /* a send-once right: one reply */
+};
+
+struct right {
+	struct port *pt;      /* NULL: free slot */
+	uint8_t kinds;        /* enum right_kind bits */
+	uint32_t next_free;   /* free-list link when pt == NULL */
+	uint64_t flow;        /* RIGHT_SONCE: the call this right answers */
+};
+
+/* The name of the name server's port in every process. */
+#define UK_NAME_NAMESERVER 1
+
+struct proc {
+	/* identity: fixed at creation */
+	uint32_t pid;                 /* from 1, in creation order */
+	char name[UK_NAME_MAX];
+	int daemon;                   /* serves forever; does not keep the run alive */
+	struct machine *m;
+
+	/* what starts when: set by the loader before the run */
+	uint64_t start_ns;
+	const struct body_ops *main_body;
+	void *main_data;
+	int32_t priority;
+	void *udata;                  /* the program's own data, freed with the process */
+	void (*udata_free)(void *udata);
+
+	/* state: kernel loop only */
+	enum pstate state;
+	int exit_code;
+	int faulted;                  /* ended by a script error */
+	uint32_t nthreads;            /* threads created so far */
+	uint32_t live;                /* threads not exited */
+	struct thread *main_thread;
+	struct thread *threads;       /* every thread of p, newest first (pnext) */
+
+	/* rights: kernel loop only; names index rights[] from 1 */
+	struct right *rights;
+	uint32_t nrights_cap;
+	uint32_t free_name;           /* head of the free list, 0 if none */
+};
+
+/* Declare a process that starts at start_ns with the given main body.
+ * Returns NULL when memory runs out. */
+struct proc *proc_new(struct machine *m, const char *name, uint64_t start_ns,
+		      const struct body_ops *body, void *data);
+
+/* Start p now: give it the name-server right and its main thread. Returns 0 or -1. */
+int proc_start(struct proc *p);
+
+/* End p with code: every thread ends, every right is released (its ports die). */
+void proc_exit(struct proc *p, int code, int faulted);
+
+/* Free p's memory at the end of a run. */
+void proc_free(struct proc *p);
+
+/* Insert a right to pt; send and receive rights to one port share a name,
+ * each send-once right gets its own. Returns the name, or 0 when memory runs out. */
+int32_t proc_add_right(struct proc *p, struct port *pt, uint8_t kind, uint64_t flow);
+
+/* The entry for name, or NULL if the name is not a right of p. */
+struct right *proc_right(struct proc *p, int32_t name);
+
+/* Remove name from p's table (the slot is reused). */
+void proc_drop_name(struct proc *p, int32_t name);
+
+#endif

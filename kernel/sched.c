@@ -1,0 +1,50 @@
+/*
+ * sched.c - the table of policies, chosen by name in one place.
+ */
+#include "sched.h"
+
+#include <string.h>
+
+static const struct sched_ops *const policies[] = {
+	&sched_fifo_ops,
+	&sched_rr_ops,
+};
+
+#define NPOLICIES (sizeof policies / sizeof policies[0])
+
+const struct sched_ops *sched_find(const char *name)
+{
+	for (unsigned i = 0; i < NPOLICIES; i++)
+		if (strcmp(policies[i]->name, name) == 0)
+			return policies[i];
+	return NULL;
+}
+
+const char *sched_name(unsigned i)
+{
+	return i < NPOLICIES ? policies[i]->name : NULL;
+}
+
+void sched_remove(struct sched *s, struct thread *t)
+{
+	if (t->inq == &s->rq) {
+		tq_remove(t);
+		s->nready--;
+	}
+}
+
+void sched_rq_enqueue(struct sched *s, struct thread *t)
+{
+	tq_push(&s->rq, t);
+	s->nready++;
+}
+
+struct thread *sched_rq_pick(struct sched *s, struct cpu *c)
+{
+	struct thread *t = tq_pop(&s->rq);
+
+	(void)c;
+	if (t)
+		s->nready--;
+	return t;
+}

@@ -1,0 +1,50 @@
+/*
+ * sched.h - the scheduler framework: one ops struct, one file per policy
+ * (sched_fifo.c, sched_rr.c). The kernel calls enqueue when a thread becomes
+ * ready and pick when a CPU is free; the policy decides the order and the
+ * length of the time slice.
+ */
+#ifndef UKERN_SCHED_H
+#define UKERN_SCHED_H
+
+#include <stdint.h>
+
+#include "thread.h"
+
+struct cpu;
+struct sched;
+
+struct sched_ops {
+	const char *name;
+	/* t became ready (new, woken, preempted or yielded: see t->why). */
+	void (*enqueue)(struct sched *s, struct thread *t);
+	/* Remove and return the thread to run next on c, or NULL. */
+	struct thread *(*pick)(struct sched *s, struct cpu *c);
+	/* The time slice for t's dispatch in ns; UINT64_MAX runs it until it blocks. */
+	uint64_t (*slice)(struct sched *s, struct thread *t);
+};
+
+struct sched {
+	const struct sched_ops *ops;
+	struct tqueue rq;      /* the ready queue of the simple policies */
+	uint64_t nready;       /* threads in the ready queue */
+	uint64_t quantum;      /* ns, for policies with a quantum */
+};
+
+/* The policy called name ("fifo", "rr"), or NULL. */
+const struct sched_ops *sched_find(const char *name);
+
+/* The i-th policy's name, or NULL past the end (for help texts). */
+const char *sched_name(unsigned i);
+
+/* The plain FIFO ready queue that fifo and rr share: append t / take the head (NULL if empty). */
+void sched_rq_enqueue(struct sched *s, struct thread *t);
+struct thread *sched_rq_pick(struct sched *s, struct cpu *c);
+
+/* Remove a ready thread from the ready queue (it was killed). */
+void sched_remove(struct sched *s, struct thread *t);
+
+extern const struct sched_ops sched_fifo_ops;
+extern const struct sched_ops sched_rr_ops;
+
+#endif

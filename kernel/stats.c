@@ -1,0 +1,336 @@
+/*
+ * stats.c - writing the statistics. Everything is computed from the
+ * machine's final state; nothing here changes it.
+ *
+ * Definitions (textbook): response = first run - arrival; turnaround =
+ * finish - arrival; wait = time ready but not running.
+ */
+#include "stats.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine.h"
+#include "port.h"
+#include "proc.h"
+#include "thread.h"
+#include "units.h"
+
+#define UNSET UINT64_MAX
+
+const char *stats_outcome(const struct machine *m)
+{
+	switch (m->outcome) {
+	case OUT_COMPLETED:
+		return "completed";
+	case OUT_DEADLOCK:
+		return "deadlock";
+	default:
+		return "limit";
+	}
+}
+
+static const char *proc_state(const struct proc *p)
+{
+	return p->state == P_NEW ? "not-started" : p->state == P_LIVE ? "live" : "exited";
+}
+
+static void json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", out);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+/* Is text a JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)? */
+static int is_number(const char *p)
+{
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		while (*p >= '0' && *p <= '9')
+			p++;
+	else
+		return 0;
+	if (*p == '.') {
+		if (!(*++p >= '0' && *p <= '9'))
+			return 0;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return *p == '\0';
+}
+
+/* A JSON number when text is one, else a string. */
+static void json_value(FILE *out, const char *text)
+{
+	if (is_number(text))
+		fputs(text, out);
+	else
+		json_str(out, text);
+}
+
+static const char *info(const struct machine *m, const char *key)
+{
+	for (uint32_t i = 0; i < m->ninfo; i++)
+		if (strcmp(m->info[i].key, key) == 0)
+			return m->info[i].value;
+	return NULL;
+}
+
+/* Per-thread figures; response and turnaround are UNSET when not applicable. */
+struct tfig {
+	uint64_t response, turnaround;
+};
+
+static struct tfig figures(const struct thread *t)
+{
+	struct tfig f = { UNSET, UNSET };
+
+	if (t->first_run != UNSET)
+		f.response = t->first_run - t->arrival;
+	if (t->state == T_EXITED)
+		f.turnaround = t->finish - t->arrival;
+	return f;
+}
+
+static void json_u64(FILE *out, const char *key, uint64_t v, int comma)
+{
+	if (v == UNSET)
+		fprintf(out, "\"%s\": null%s", key, comma ? ", " : "");
+	else
+		fprintf(out, "\"%s\": %" PRIu64 "%s", key, v, comma ? ", " : "");
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+struct latency {
+	uint64_t mean, p50, p99, max;
+};
+
+static struct latency latency(const struct machine *m)
+{
+	struct latency l = { 0, 0, 0, 0 };
+	uint64_t *v, sum = 0;
+
+	if (m->nlat == 0)
+		return l;
+	v = malloc(m->nlat * sizeof *v);
+	if (!v)
+		return l;
+	memcpy(v, m->lat, m->nlat * sizeof *v);
+	qsort(v, m->nlat, sizeof *v, cmp_u64);
+	for (uint64_t i = 0; i < m->nlat; i++)
+		sum += v[i];
+	l.mean = sum / m->nlat;
+	l.p50 = v[(m->nlat - 1) / 2];
+	l.p99 = v[(m->nlat * 99 + 99) / 100 - 1];
+	l.max = v[m->nlat - 1];
+	free(v);
+	return l;
+}
+
+static void json_header(FILE *out, const struct machine *m)
+{
+	const char *scen = info(m, "scenario"), *seed = info(m, "seed");
+	int first = 1;
+
+	fputs("{\n  \"scenario\": ", out);
+	json_str(out, scen ? scen : "");
+	fprintf(out, ",\n  \"seed\": %s,\n  \"params\": {", seed ? seed : "0");
+	for (uint32_t i = 0; i < m->ninfo; i++) {
+		if (strncmp(m->info[i].key, "param.", 6) != 0)
+			continue;
+		fputs(first ? " " : ", ", out);
+		json_str(out, m->info[i].key + 6);
+		fputs(": ", out);
+		json_value(out, m->info[i].value);
+		first = 0;
+	}
+	fprintf(out, "%s},\n  \"end_ns\": %" PRIu64 ",\n  \"outcome\": \"%s\",\n", first ? "" : " ",
+		m->now, stats_outcome(m));
+}
+
+static void json_threads(FILE *out, const struct machine *m)
+{
+	fputs("  \"threads\": [", out);
+	for (uint32_t i = 0; i < m->nthreads; i++) {
+		const struct thread *t = m->threads[i];
+		struct tfig f = figures(t);
+		fputs(i ? ",\n    { " : "\n    { ", out);
+		fputs("\"name\": ", out);
+		json_str(out, t->name);
+		fputs(", \"process\": ", out);
+		json_str(out, t->p->name);
+		fputs(", \"model\": \"one-to-one\", ", out);
+		json_u64(out, "arrival_ns", t->arrival, 1);
+		json_u64(out, "first_run_ns", t->first_run, 1);
+		json_u64(out, "finish_ns", t->state == T_EXITED ? t->finish : UNSET, 1);
+		json_u64(out, "cpu_ns", t->cpu_ns, 1);
+		json_u64(out, "response_ns", f.response, 1);
+		json_u64(out, "turnaround_ns", f.turnaround, 1);
+		json_u64(out, "wait_ns", t->wait_ns, 1);
+		json_u64(out, "switches", t->switches, 1);
+		json_u64(out, "messages_sent", t->msgs_sent, 1);
+		json_u64(out, "messages_received", t->msgs_recv, 1);
+		fprintf(out, "\"state\": \"%s\" }", thread_state_name(t->state));
+	}
+	fputs("\n  ],\n", out);
+}
+
+static void json_procs(FILE *out, const struct machine *m)
+{
+	fputs("  \"processes\": [", out);
+	for (uint32_t i = 0; i < m->nprocs; i++) {
+		const struct proc *p = m->procs[i];
+		fputs(i ? ",\n    { " : "\n    { ", out);
+		fputs("\"name\": ", out);
+		json_str(out, p->name);
+		fprintf(out, ", \"pid\": %u, \"state\": \"%s\", ", p->pid, proc_state(p));
+		if (p->state == P_EXITED)
+			fprintf(out, "\"exit_code\": %d, ", p->exit_code);
+		else
+			fputs("\"exit_code\": null, ", out);
+		fprintf(out, "\"daemon\": %s, \"faulted\": %s }", p->daemon ? "true" : "false",
+			p->faulted ? "true" : "false");
+	}
+	fputs("\n  ],\n", out);
+}
+
+static void json_cpus(FILE *out, const struct machine *m)
+{
+	fputs("  \"cpus\": [", out);
+	for (uint32_t i = 0; i < m->cfg.cpus; i++) {
+		const struct cpu *c = &m->cpus[i];
+		fprintf(out, "%s{ \"id\": %u, \"busy_ns\": %" PRIu64 ", \"idle_ns\": %" PRIu64
+			", \"switches\": %" PRIu64 " }",
+			i ? ",\n    " : "\n    ", c->id, c->busy_ns, m->now - c->busy_ns, c->switches);
+	}
+	fputs("\n  ],\n", out);
+}
+
+static void json_ipc(FILE *out, const struct machine *m)
+{
+	struct latency l = latency(m);
+
+	fprintf(out,
+		"  \"ipc\": { \"messages\": %" PRIu64 ", \"bytes\": %" PRIu64 ", \"calls\": %" PRIu64
+		", \"latency_ns\": { \"mean\": %" PRIu64 ", \"p50\": %" PRIu64 ", \"p99\": %" PRIu64
+		", \"max\": %" PRIu64 " }, \"dropped\": %" PRIu64 ", \"duplicated\": 0 },\n",
+		m->msgs, m->msg_bytes, m->calls, l.mean, l.p50, l.p99, l.max, m->dropped);
+}
+
+static void json_deadlock(FILE *out, const struct machine *m)
+{
+	if (m->outcome != OUT_DEADLOCK) {
+		fputs("  \"deadlock\": null\n}\n", out);
+		return;
+	}
+	fputs("  \"deadlock\": { \"cycle\": [", out);
+	for (uint32_t i = 0; i < m->ndeadlock; i++) {
+		fputs(i ? ", " : " ", out);
+		json_str(out, machine_thread((struct machine *)m, m->deadlock_tids[i])->name);
+	}
+	fputs(m->ndeadlock ? " ], \"report\": " : "], \"report\": ", out);
+	json_str(out, m->deadlock_report ? m->deadlock_report : "");
+	fputs(" }\n}\n", out);
+}
+
+void stats_json(FILE *out, const struct machine *m)
+{
+	json_header(out, m);
+	json_threads(out, m);
+	json_procs(out, m);
+	json_cpus(out, m);
+	json_ipc(out, m);
+	json_deadlock(out, m);
+}
+
+static void csv_u64(FILE *out, uint64_t v)
+{
+	if (v != UNSET)
+		fprintf(out, "%" PRIu64, v);
+	fputc(',', out);
+}
+
+void stats_csv(FILE *out, const struct machine *m)
+{
+	fputs("thread,process,state,arrival_ns,first_run_ns,finish_ns,cpu_ns,response_ns,"
+	      "turnaround_ns,wait_ns,switches,messages_sent,messages_received\n", out);
+	for (uint32_t i = 0; i < m->nthreads; i++) {
+		const struct thread *t = m->threads[i];
+		struct tfig f = figures(t);
+		fprintf(out, "%s,%s,%s,", t->name, t->p->name, thread_state_name(t->state));
+		csv_u64(out, t->arrival);
+		csv_u64(out, t->first_run);
+		csv_u64(out, t->state == T_EXITED ? t->finish : UNSET);
+		csv_u64(out, t->cpu_ns);
+		csv_u64(out, f.response);
+		csv_u64(out, f.turnaround);
+		csv_u64(out, t->wait_ns);
+		csv_u64(out, t->switches);
+		csv_u64(out, t->msgs_sent);
+		fprintf(out, "%" PRIu64 "\n", t->msgs_recv);
+	}
+}
+
+/* A duration for the text table, "-" when unset. */
+static const char *dur(uint64_t ns, char *buf, size_t len)
+{
+	if (ns == UNSET)
+		snprintf(buf, len, "-");
+	else
+		units_format_ns(ns, buf, len);
+	return buf;
+}
+
+void stats_text(FILE *out, const struct machine *m)
+{
+	char a[32], b[32], c[32], d[32], e[32];
+	struct latency l = latency(m);
+	const char *scen = info(m, "scenario"), *seed = info(m, "seed");
+
+	fprintf(out, "%s  seed %s  %s at %s  (%" PRIu64 " events)\n\n", scen ? scen : "?",
+		seed ? seed : "?", stats_outcome(m), dur(m->now, a, sizeof a), m->events);
+	fprintf(out, "%-16s %-12s %-8s %10s %10s %10s %10s %6s %6s %6s\n", "thread", "process",
+		"state", "cpu", "response", "turnaround", "wait", "switch", "sent", "recv");
+	for (uint32_t i = 0; i < m->nthreads; i++) {
+		const struct thread *t = m->threads[i];
+		struct tfig f = figures(t);
+		fprintf(out, "%-16s %-12s %-8s %10s %10s %10s %10s %6" PRIu64 " %6" PRIu64 " %6" PRIu64 "\n",
+			t->name, t->p->name, thread_state_name(t->state), dur(t->cpu_ns, a, sizeof a),
+			dur(f.response, b, sizeof b), dur(f.turnaround, c, sizeof c),
+			dur(t->wait_ns, d, sizeof d), t->switches, t->msgs_sent, t->msgs_recv);
+	}
+	fputc('\n', out);
+	for (uint32_t i = 0; i < m->cfg.cpus; i++) {
+		const struct cpu *cp = &m->cpus[i];
+		double pct = m->now ? 100.0 * (double)cp->busy_ns / (double)m->now : 0.0;
+		fprintf(out, "cpu%-3u busy %10s (%5.1f%%)  switches %" PRIu64 "\n", cp->id,
+			dur(cp->busy_ns, a, sizeof a), pct, cp->switches);
+	}
+	fprintf(out, "ipc    %" PRIu64 " messages, %" PRIu64 " bytes, %" PRIu64 " calls, %" PRIu64
+		" dropped; latency mean %s p50 %s p99 %s max %s\n",
+		m->msgs, m->msg_bytes, m->calls, m->dropped, dur(l.mean, a, sizeof a),
+		dur(l.p50, b, sizeof b), dur(l.p99, c, sizeof c), dur(l.max, e, sizeof e));
+	(void)d;
+	if (m->outcome == OUT_DEADLOCK && m->deadlock_report)
+		fprintf(out, "\n%s", m->deadlock_report);
+}

@@ -1,0 +1,214 @@
+/*
+ * syscall.c - the system-call table: for each call, what it costs and what
+ * it does. Costs come from the cost model; effects run in the kernel loop
+ * after the cost has been worked off on the caller's CPU.
+ */
+#include "syscall.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipc.h"
+#include "machine.h"
+#include "msg.h"
+#include "port.h"
+#include "proc.h"
+#include "thread.h"
+#include "uk_err.h"
+
+static uint64_t cost_none(struct thread *t)
+{
+	(void)t;
+	return 0;
+}
+
+static uint64_t cost_trap(struct thread *t)
+{
+	return t->m->cfg.costs.trap_ns;
+}
+
+static uint64_t cost_compute(struct thread *t)
+{
+	return t->sc.arg;
+}
+
+/* The stubs marshalling the message, the trap, per-message kernel work,
+ * and copying the message into the kernel. */
+static uint64_t cost_msg(struct thread *t)
+{
+	const struct costs *c = &t->m->cfg.costs;
+	const struct msg *m = t->sc.m;
+	uint64_t size = m ? m->size : 0, nvalues = m ? m->nvalues : 0;
+
+	return c->marshal_arg_ns * nvalues + cost_copy(c->copy_stub_ps, size) + c->trap_ns +
+	       c->msg_ns + cost_copy(c->copy_kernel_ps, size);
+}
+
+static void sys_nothing(struct thread *t)
+{
+	t->sc.err = UK_OK;
+}
+
+static void sys_sleep(struct thread *t)
+{
+	thread_block(t, R_SLEEP, t->sc.arg);
+}
+
+static void sys_yield(struct thread *t)
+{
+	machine_release_cpu(t->m, t);
+	machine_ready(t->m, t, R_YIELDED);
+}
+
+static void sys_exit(struct thread *t)
+{
+	t->result = (int64_t)t->sc.arg;
+	thread_exit(t, R_EXIT);
+}
+
+static void sys_pexit(struct thread *t)
+{
+	proc_exit(t->p, (int)(int64_t)t->sc.arg, 0);
+}
+
+static void sys_fault(struct thread *t)
+{
+	struct machine *m = t->m;
+	char *text = t->sc.ptr;
+	size_t len = text ? strlen(text) : 0;
+
+	t->sc.ptr = NULL;
+	m->script_errors++;
+	TRACE_STR(m, TR_FAULT, text, len, t->tid, t->p->pid);
+	if (m->fault_hook)
+		m->fault_hook(m, t, text ? text : "error");
+	free(text);
+	proc_exit(t->p, 1, 1);
+}
+
+static void sys_port(struct thread *t)
+{
+	struct machine *m = t->m;
+	uint32_t qlimit = t->sc.arg == UINT64_MAX ? m->cfg.qlimit : (uint32_t)t->sc.arg;
+	struct port *pt = port_new(m, t->p, qlimit);
+	int32_t name = pt ? proc_add_right(t->p, pt, RIGHT_RECV | RIGHT_SEND, 0) : 0;
+
+	t->sc.err = name ? UK_OK : UK_ENOMEM;
+	t->sc.val = name;
+}
+
+static void sys_spawn(struct thread *t)
+{
+	/* The new thread owns the body from here on. */
+	struct thread *nt = thread_new(t->p, NULL, t->sc.body, t->sc.ptr);
+
+	t->sc.ptr = NULL;
+
+	t->sc.err = nt ? UK_OK : UK_ENOMEM;
+	t->sc.val = nt ? nt->tid : 0;
+}
+
+static void sys_join(struct thread *t)
+{
+	struct thread *target = machine_thread(t->m, (uint32_t)t->sc.arg);
+
+	if (!target || target->p != t->p || target == t || target->joined_by) {
+		t->sc.err = UK_ENOTHREAD;
+		return;
+	}
+	if (target->state == T_EXITED) {
+		t->sc.err = UK_OK;
+		t->sc.val = target->result;
+		return;
+	}
+	target->joined_by = t->tid;
+	thread_block(t, R_JOIN, UINT64_MAX);
+}
+
+static void sys_log(struct thread *t)
+{
+	struct machine *m = t->m;
+	char *text = t->sc.ptr;
+
+	t->sc.ptr = NULL;
+	TRACE_STR(m, TR_LOG, text, strlen(text), t->tid);
+	if (m->log_hook)
+		m->log_hook(m, t, text);
+	free(text);
+	t->sc.err = UK_OK;
+}
+
+static void sys_nameop(struct thread *t)
+{
+	struct right *r = proc_right(t->p, t->sc.name);
+	struct port *pt = r ? r->pt : NULL;
+	char *text = t->sc.ptr;
+	unsigned op = t->sc.arg & 0xff, ok = (t->sc.arg >> 8) & 1;
+	uint64_t client = t->sc.arg >> 32;
+	size_t len = strlen(text);
+
+	t->sc.ptr = NULL;
+	if (pt && op == 1 && ok) {
+		size_t n = len < sizeof pt->label ? len : sizeof pt->label - 1;
+		memcpy(pt->label, text, n);
+		pt->label[n] = '\0';
+		TRACE_STR(t->m, TR_PORT_LABEL, pt->label, n, pt->id);
+	}
+	TRACE_STR(t->m, TR_NAME, text, len, client, pt ? pt->id : 0, op, ok);
+	free(text);
+	t->sc.err = UK_OK;
+}
+
+static const struct sysent {
+	const char *name;
+	uint64_t (*cost)(struct thread *t);
+	void (*effect)(struct thread *t);
+} systab[SYS_COUNT] = {
+	[SYS_NONE] = { "none", cost_none, sys_nothing },
+	[SYS_COMPUTE] = { "compute", cost_compute, sys_nothing },
+	[SYS_SLEEP] = { "sleep", cost_trap, sys_sleep },
+	[SYS_YIELD] = { "yield", cost_trap, sys_yield },
+	[SYS_EXIT] = { "exit", cost_none, sys_exit },
+	[SYS_PEXIT] = { "exit_process", cost_trap, sys_pexit },
+	[SYS_FAULT] = { "fault", cost_none, sys_fault },
+	[SYS_PORT] = { "port", cost_trap, sys_port },
+	[SYS_SEND] = { "send", cost_msg, ipc_send },
+	[SYS_RECV] = { "recv", cost_trap, ipc_recv },
+	[SYS_CALL] = { "call", cost_msg, ipc_call },
+	[SYS_REPLY] = { "reply", cost_msg, ipc_reply },
+	[SYS_SPAWN] = { "thread", cost_trap, sys_spawn },
+	[SYS_JOIN] = { "join", cost_trap, sys_join },
+	[SYS_LOG] = { "log", cost_none, sys_log },
+	[SYS_NAMEOP] = { "nameop", cost_none, sys_nameop },
+};
+
+uint64_t syscall_cost(struct thread *t)
+{
+	return systab[t->sc.op].cost(t);
+}
+
+void syscall_effect(struct thread *t)
+{
+	systab[t->sc.op].effect(t);
+}
+
+const char *syscall_name(unsigned op)
+{
+	return op < SYS_COUNT ? systab[op].name : "?";
+}
+
+const char *uk_strerror(int err)
+{
+	static const char *const text[UK_ERR_COUNT] = {
+		[UK_OK] = "ok",
+		[UK_ETIMEDOUT] = "timeout",
+		[UK_ENORIGHT] = "no right",
+		[UK_EDEADPORT] = "dead port",
+		[UK_ENOENT] = "unknown name",
+		[UK_ENOTOWNER] = "not owner",
+		[UK_EINVAL] = "invalid argument",
+		[UK_ENOMEM] = "out of memory",
+		[UK_ENOTHREAD] = "no such thread",
+	};
+	return err >= 0 && err < UK_ERR_COUNT ? text[err] : "unknown error";
+}

@@ -1,0 +1,48 @@
+/*
+ * syscall.h - the system-call gate between simulated programs and the kernel.
+ *
+ * A body fills t->sc (op and arguments) and hands control back to the kernel
+ * loop. The kernel first charges the call's cost as CPU work on the caller's
+ * CPU, then performs its effect (syscall_effect), which either answers
+ * (t->sc.err, val, m) and lets the body continue, or blocks the thread until
+ * someone answers later. One table row per call: sys_<name>.
+ */
+#ifndef UKERN_SYSCALL_H
+#define UKERN_SYSCALL_H
+
+#include <stdint.h>
+
+struct thread;
+
+enum sysno {
+	SYS_NONE = 0,
+	SYS_COMPUTE,   /* arg: ns of CPU */
+	SYS_SLEEP,     /* arg: ns */
+	SYS_YIELD,
+	SYS_EXIT,      /* the thread's body ended; arg: result */
+	SYS_PEXIT,     /* end the whole process; arg: exit code */
+	SYS_FAULT,     /* the body raised an error; ptr: message (malloc'd, kernel frees) */
+	SYS_PORT,      /* arg: qlimit (UINT64_MAX: the machine's); val: the new name */
+	SYS_SEND,      /* name, m, timeout */
+	SYS_RECV,      /* name, timeout; m: the message */
+	SYS_CALL,      /* name, m, timeout; m: the reply */
+	SYS_REPLY,     /* name (a send-once right), m */
+	SYS_SPAWN,     /* body, ptr: the new thread's body and its data; val: tid */
+	SYS_JOIN,      /* arg: tid; val: its result */
+	SYS_LOG,       /* ptr: text (malloc'd, kernel frees) */
+	SYS_NAMEOP,    /* a name-server operation, for the trace: name (the port's right, 0 if
+	                  none), arg: op | ok << 8 | client pid << 32, ptr: the service name
+	                  (malloc'd, kernel frees); a successful register labels the port */
+	SYS_COUNT
+};
+
+/* The CPU work (ns) t's pending call costs before its effect. */
+uint64_t syscall_cost(struct thread *t);
+
+/* Perform t's pending call at the current time. */
+void syscall_effect(struct thread *t);
+
+/* The name of a call, for reports. */
+const char *syscall_name(unsigned op);
+
+#endif

@@ -1,0 +1,209 @@
+/*
+ * thread.c - kernel thread life: creation, state changes, blocking, waking
+ * and the end of a thread. Every state change goes through
+ * thread_set_state so the trace sees all of them, with a reason.
+ */
+#include "thread.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipc.h"
+#include "machine.h"
+#include "port.h"
+#include "proc.h"
+
+static const char *const state_names[T_STATE_COUNT] = {
+	"ready", "running", "blocked", "exited",
+};
+
+static const char *const reason_names[R_REASON_COUNT] = {
+	"new", "woken", "preempted", "yielded", "dispatched",
+	"send", "recv", "reply", "sleep", "join",
+	"exit", "killed", "fault",
+};
+
+const char *thread_state_name(enum tstate s)
+{
+	return s < T_STATE_COUNT ? state_names[s] : "?";
+}
+
+const char *thread_reason_name(enum treason r)
+{
+	return r < R_REASON_COUNT ? reason_names[r] : "?";
+}
+
+/* Name t: given, or after its process ("<process>.<k>" for the k-th extra
+ * thread), truncated to the limit. */
+static void thread_name(struct thread *t, const struct proc *p, const char *name)
+{
+	char buf[UK_NAME_MAX + 16];
+
+	if (name)
+		snprintf(buf, sizeof buf, "%.*s", UK_NAME_MAX - 1, name);
+	else if (p->nthreads == 0)
+		snprintf(buf, sizeof buf, "%s", p->name);
+	else
+		snprintf(buf, sizeof buf, "%s.%u", p->name, p->nthreads);
+	buf[UK_NAME_MAX - 1] = '\0';
+	memcpy(t->name, buf, UK_NAME_MAX);
+}
+
+struct thread *thread_new(struct proc *p, const char *name, const struct body_ops *body,
+			  void *body_data)
+{
+	struct machine *m = p->m;
+	struct thread *t = calloc(1, sizeof *t);
+
+	if (!t) {
+		struct thread tmp = { .body_data = body_data, .m = m };
+		body->destroy(&tmp);
+		return NULL;
+	}
+	t->p = p;
+	t->m = m;
+	t->body = body;
+	t->body_data = body_data;
+	thread_name(t, p, name);
+	if (machine_add_thread(m, t) != 0) {
+		body->destroy(t);
+		free(t);
+		return NULL;
+	}
+	t->arrival = m->now;
+	t->first_run = UINT64_MAX;
+	t->rx_sent_ns = UINT64_MAX;
+	t->priority = p->priority;
+	t->pnext = p->threads;
+	p->threads = t;
+	p->nthreads++;
+	p->live++;
+	TRACE_STR(m, TR_THREAD_NEW, t->name, strlen(t->name), t->tid, p->pid);
+	machine_ready(m, t, R_NEW);
+	return t;
+}
+
+void thread_set_state(struct thread *t, enum tstate s, enum treason why)
+{
+	struct machine *m = t->m;
+
+	t->state = s;
+	t->why = why;
+	TRACE(m, TR_THREAD_STATE, t->tid, s, why, t->wport ? t->wport->id : 0);
+}
+
+void tq_push(struct tqueue *q, struct thread *t)
+{
+	assert(!t->inq && "tq_push: thread already queued");
+	t->qnext = NULL;
+	t->qprev = q->tail;
+	if (q->tail)
+		q->tail->qnext = t;
+	else
+		q->head = t;
+	q->tail = t;
+	t->inq = q;
+}
+
+void tq_remove(struct thread *t)
+{
+	struct tqueue *q = t->inq;
+
+	assert(q && "tq_remove: thread not queued");
+	if (t->qprev)
+		t->qprev->qnext = t->qnext;
+	else
+		q->head = t->qnext;
+	if (t->qnext)
+		t->qnext->qprev = t->qprev;
+	else
+		q->tail = t->qprev;
+	t->qprev = t->qnext = NULL;
+	t->inq = NULL;
+}
+
+struct thread *tq_pop(struct tqueue *q)
+{
+	struct thread *t = q->head;
+
+	if (t)
+		tq_remove(t);
+	return t;
+}
+
+void thread_block(struct thread *t, enum treason why, uint64_t timeout)
+{
+	struct machine *m = t->m;
+
+	assert(t->state == T_RUNNING && "thread_block: not running");
+	machine_release_cpu(m, t);
+	thread_set_state(t, T_BLOCKED, why);
+	if (timeout != UINT64_MAX)
+		machine_timer(m, t, m->now + timeout);
+}
+
+void thread_wake(struct thread *t, int err, uint64_t extra_ns)
+{
+	assert(t->state == T_BLOCKED && "thread_wake: not blocked");
+	t->tgen++;
+	t->sc.err = (int16_t)err;
+	t->work_ns += extra_ns;
+	t->wport = NULL;
+	machine_ready(t->m, t, R_WOKEN);
+}
+
+/* Take t out of whatever it is doing: CPU, ready queue or a wait. */
+static void detach(struct thread *t)
+{
+	struct machine *m = t->m;
+
+	switch (t->state) {
+	case T_RUNNING:
+		machine_release_cpu(m, t);
+		break;
+	case T_READY:
+		sched_remove(&m->sched, t);
+		break;
+	case T_BLOCKED:
+		ipc_cancel(t);
+		break;
+	case T_EXITED:
+	case T_STATE_COUNT:
+		break;
+	}
+	t->gen++;
+	t->tgen++;
+}
+
+void thread_exit(struct thread *t, enum treason why)
+{
+	struct machine *m = t->m;
+	struct proc *p = t->p;
+
+	if (t->state == T_EXITED)
+		return;
+	detach(t);
+	t->wport = NULL;
+	thread_set_state(t, T_EXITED, why);
+	t->finish = m->now;
+	t->body->destroy(t);
+	t->body_data = NULL;
+	if (t->reply_port) {
+		port_kill(t->reply_port);
+		t->reply_port->reply_of = NULL;
+	}
+	if (t->joined_by) {
+		struct thread *j = machine_thread(m, t->joined_by);
+		if (j && j->state == T_BLOCKED && j->why == R_JOIN) {
+			j->sc.val = t->result;
+			thread_wake(j, 0, 0);
+		}
+	}
+	if (t == p->main_thread && why == R_EXIT)
+		p->exit_code = (int)t->result;
+	p->live--;
+	if (p->live == 0 && p->state == P_LIVE)
+		proc_exit(p, p->exit_code, 0);
+}

@@ -1,0 +1,132 @@
+/*
+ * thread.h - kernel threads: the unit the kernel schedules on CPUs.
+ *
+ * A thread has a body (C function on its own stack, or a Lua coroutine)
+ * behind the body ops, one pending system call (sc), and an amount of CPU
+ * work (work_ns) it must get through before its body runs again: the rest of
+ * a compute(), and the kernel costs charged on its behalf.
+ */
+#ifndef UKERN_THREAD_H
+#define UKERN_THREAD_H
+
+#include <stdint.h>
+
+#include "uk_limits.h"
+
+struct thread;
+struct proc;
+struct port;
+struct msg;
+struct cpu;
+struct machine;
+
+enum tstate { T_READY, T_RUNNING, T_BLOCKED, T_EXITED, T_STATE_COUNT };
+
+/* Why a thread changed state: recorded in the trace and in the stats. */
+enum treason {
+	R_NEW, R_WOKEN, R_PREEMPTED, R_YIELDED, R_DISPATCHED,    /* ready / running */
+	R_SEND, R_RECV, R_REPLY, R_SLEEP, R_JOIN,                /* blocked */
+	R_EXIT, R_KILLED, R_FAULT,                               /* exited */
+	R_REASON_COUNT
+};
+
+/* A body hides how a thread's own code runs (C stack or Lua coroutine). */
+struct body_ops {
+	const char *kind;                    /* "c" or "lua" */
+	/* Run the body until it posts a system call in t->sc (SYS_EXIT or
+	 * SYS_FAULT when it ends). Called only by the kernel loop. */
+	void (*resume)(struct thread *t);
+	/* Release the body; called exactly once, when the thread ends. */
+	void (*destroy)(struct thread *t);
+};
+
+/* A pending system call: written by the body, read and answered by the kernel. */
+struct sc {
+	uint16_t op;         /* SYS_* (syscall.h) */
+	int16_t err;         /* result: UK_OK or UK_E* */
+	int32_t name;        /* port name argument */
+	uint64_t arg;        /* ns (compute, sleep), tid (join), code (exit) ... */
+	uint64_t timeout;    /* ns; UINT64_MAX = none */
+	struct msg *m;       /* message to send; received message */
+	int64_t val;         /* result value (a new name, a tid ...) */
+	void *ptr;           /* op-specific (spawn: the new body's data; log: the text) */
+	const struct body_ops *body;  /* spawn: the new thread's body */
+	uint64_t issued;     /* ns when the body posted the call */
+};
+
+/* Doubly linked thread queue (run queues, port wait queues). */
+struct tqueue {
+	struct thread *head, *tail;
+};
+
+struct thread {
+	/* identity: fixed at creation */
+	uint32_t tid;                 /* machine-wide, from 1 */
+	struct proc *p;
+	char name[UK_NAME_MAX];
+	const struct body_ops *body;
+	void *body_data;              /* owned by the body */
+	struct machine *m;
+
+	/* scheduling state: kernel loop only */
+	enum tstate state;
+	enum treason why;             /* reason of the last state change */
+	struct cpu *cpu;              /* while running */
+	struct thread *qprev, *qnext; /* run queue or a wait queue */
+	struct thread *pnext;         /* next thread of the same process */
+	struct tqueue *inq;           /* the queue it is on, or NULL */
+	uint64_t work_ns;             /* CPU work before the body may run again */
+	uint64_t work_start;          /* when the current stretch of work began */
+	uint8_t effect_pending;       /* sc's effect happens when work_ns reaches 0 */
+	uint32_t gen;                 /* bumped to cancel slice events */
+	uint32_t tgen;                /* bumped to cancel timers */
+	int32_t priority;
+
+	/* IPC: kernel loop only */
+	struct sc sc;
+	struct port *reply_port;      /* private reply port, made on first call */
+	uint64_t call_flow;           /* flow of the call awaiting its reply, 0 if none */
+	struct port *call_port;       /* where that call was sent */
+	uint64_t rx_sent_ns;          /* issue time of a message being delivered, or UINT64_MAX */
+	struct port *wport;           /* port it is blocked on */
+	uint32_t joined_by;           /* tid of a thread waiting in join, 0 if none */
+	int64_t result;               /* value returned by the body, for join */
+
+	/* statistics: kernel loop only; ns unless stated */
+	uint64_t arrival, first_run, finish;
+	uint64_t cpu_ns, wait_ns;
+	uint64_t ready_since, run_since;
+	uint64_t switches;            /* times dispatched after another thread */
+	uint64_t msgs_sent, msgs_recv;
+};
+
+/* Create a thread of p, READY at the current time, named name (or
+ * "<process>.<k>" when name is NULL). Takes ownership of body_data. Returns
+ * NULL when memory runs out (the body is then destroyed). */
+struct thread *thread_new(struct proc *p, const char *name, const struct body_ops *body,
+			  void *body_data);
+
+/* Change t's state, recording the reason in the trace. */
+void thread_set_state(struct thread *t, enum tstate s, enum treason why);
+
+/* End t: release its body and reply port, wake a joiner; the process ends
+ * with its last thread. */
+void thread_exit(struct thread *t, enum treason why);
+
+/* Make a blocked thread ready with result err; extra_ns of kernel work
+ * (copying out a message) is done before its body runs. */
+void thread_wake(struct thread *t, int err, uint64_t extra_ns);
+
+/* Block the running thread t for reason, with an optional timeout (ns from
+ * now, UINT64_MAX = none). Frees its CPU. */
+void thread_block(struct thread *t, enum treason why, uint64_t timeout);
+
+/* Thread queues. */
+void tq_push(struct tqueue *q, struct thread *t);
+struct thread *tq_pop(struct tqueue *q);
+void tq_remove(struct thread *t);
+
+const char *thread_state_name(enum tstate s);
+const char *thread_reason_name(enum treason r);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * trace.c - the record kinds table and fan-out to the sinks.
+ */
+#include "trace.h"
+
+#include "machine.h"
+
+const struct trace_kind_info trace_kinds[TR_KIND_COUNT] = {
+	[TR_END] = { "end", 1, 0, { "records" } },
+	[TR_PROC_NEW] = { "proc_new", 2, 1, { "pid", "daemon" } },
+	[TR_PROC_EXIT] = { "proc_exit", 3, 0, { "pid", "code", "faulted" } },
+	[TR_THREAD_NEW] = { "thread_new", 2, 1, { "tid", "pid" } },
+	[TR_THREAD_STATE] = { "thread_state", 4, 0, { "tid", "state", "reason", "port" } },
+	[TR_DISPATCH] = { "dispatch", 2, 0, { "cpu", "tid" } },
+	[TR_IDLE] = { "idle", 1, 0, { "cpu" } },
+	[TR_PORT_NEW] = { "port_new", 3, 0, { "port", "pid", "qlimit" } },
+	[TR_PORT_DEAD] = { "port_dead", 1, 0, { "port" } },
+	[TR_MSG_SEND] = { "msg_send", 6, 0, { "flow", "tid", "port", "size", "kind", "reply_to" } },
+	[TR_MSG_ENQUEUE] = { "msg_enqueue", 3, 0, { "flow", "port", "qlen" } },
+	[TR_MSG_DELIVER] = { "msg_deliver", 3, 0, { "flow", "tid", "port" } },
+	[TR_MSG_DROP] = { "msg_drop", 3, 0, { "flow", "port", "reason" } },
+	[TR_LOG] = { "log", 1, 1, { "tid" } },
+	[TR_NAME] = { "name", 4, 1, { "pid", "port", "op", "ok" } },
+	[TR_DEADLOCK] = { "deadlock", 1, 1, { "threads" } },
+	[TR_FAULT] = { "fault", 2, 1, { "tid", "pid" } },
+	[TR_PORT_LABEL] = { "port_label", 1, 1, { "port" } },
+};
+
+void trace_record(struct machine *m, unsigned kind, const uint64_t *args, const char *s,
+		  size_t len)
+{
+	for (uint32_t i = 0; i < m->nsinks; i++)
+		m->sinks[i].record(m->sinks[i].ctx, m->now, kind, args, s, len);
+}

@@ -1,0 +1,60 @@
+/*
+ * trace_format.h - the binary trace format, defined once for the writer
+ * (trace_file.c) and every reader (viz/). doc/trace-format.md is its
+ * specification; change both together and bump TRACE_VERSION.
+ *
+ * A file is a header followed by records:
+ *   header:  8 bytes "UKTRACE\n", varint version, varint n, then n pairs of
+ *            strings (key, value): scenario, seed, every parameter ...
+ *   record:  1 byte kind, varint time delta (ns since the previous record),
+ *            then the kind's arguments as varints, then, for kinds with a
+ *            string, varint length and the bytes.
+ *   end:     a TR_END record whose one argument is the number of records
+ *            before it; a file without it was cut short.
+ * A varint is unsigned LEB128 (7 bits a byte, low bits first); a string is a
+ * varint length and that many bytes, not NUL-terminated.
+ */
+#ifndef UKERN_TRACE_FORMAT_H
+#define UKERN_TRACE_FORMAT_H
+
+#include <stdint.h>
+
+#define TRACE_MAGIC "UKTRACE\n"
+#define TRACE_MAGIC_LEN 8
+#define TRACE_VERSION 1
+#define TRACE_MAX_ARGS 6
+#define TRACE_MAX_STR (1u << 20)
+
+enum trace_kind {
+	TR_END = 0,         /* records */
+	TR_PROC_NEW,        /* pid, daemon ; name */
+	TR_PROC_EXIT,       /* pid, exit code + 2^31, faulted */
+	TR_THREAD_NEW,      /* tid, pid ; name */
+	TR_THREAD_STATE,    /* tid, state, reason, port (0 if none) */
+	TR_DISPATCH,        /* cpu, tid */
+	TR_IDLE,            /* cpu */
+	TR_PORT_NEW,        /* port, pid, qlimit */
+	TR_PORT_DEAD,       /* port */
+	TR_MSG_SEND,        /* flow, tid, port, size, kind (0 send, 1 call, 2 reply), reply_to */
+	TR_MSG_ENQUEUE,     /* flow, port, queue length after */
+	TR_MSG_DELIVER,     /* flow, tid, port */
+	TR_MSG_DROP,        /* flow, port, reason (1 dead port, 2 stale reply, 3 timeout) */
+	TR_LOG,             /* tid ; text */
+	TR_NAME,            /* pid, port, op (1 register, 2 lookup, 3 unregister), ok ; name */
+	TR_DEADLOCK,        /* threads in the cycle ; report */
+	TR_FAULT,           /* tid, pid ; message */
+	TR_PORT_LABEL,      /* port ; label */
+	TR_KIND_COUNT
+};
+
+struct trace_kind_info {
+	const char *name;
+	uint8_t nargs;
+	uint8_t has_str;
+	const char *args[TRACE_MAX_ARGS];
+};
+
+/* Name and layout of every record kind, indexed by enum trace_kind. */
+extern const struct trace_kind_info trace_kinds[TR_KIND_COUNT];
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * uk_err.h - the errors a simulated program gets back from the kernel and
+ * is expected to handle. Scripts see them as nil, "reason".
+ */
+#ifndef UKERN_UK_ERR_H
+#define UKERN_UK_ERR_H
+
+enum uk_err {
+	UK_OK = 0,
+	UK_ETIMEDOUT,   /* "timeout" */
+	UK_ENORIGHT,    /* "no right": the name is not a right of this process */
+	UK_EDEADPORT,   /* "dead port": the receive right's owner is gone */
+	UK_ENOENT,      /* "unknown name" */
+	UK_ENOTOWNER,   /* "not owner" */
+	UK_EINVAL,      /* "invalid argument" */
+	UK_ENOMEM,      /* "out of memory" */
+	UK_ENOTHREAD,   /* "no such thread" */
+	UK_ERR_COUNT
+};
+
+/* The short reason string of an error code ("timeout", "dead port", ...). */
+const char *uk_strerror(int err);
+
+#endif

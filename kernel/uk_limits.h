@@ -1,0 +1,22 @@
+/*
+ * uk_limits.h - every fixed limit of the simulator in one place.
+ *
+ * The values are part of the documented behaviour (doc/scenario-api.md,
+ * "Limits"): a scenario that goes past one gets a clear error, never a crash.
+ */
+#ifndef UKERN_UK_LIMITS_H
+#define UKERN_UK_LIMITS_H
+
+#define UK_MAX_CPUS          256          /* machine { cpus = N } */
+#define UK_NAME_MAX          64           /* bytes in a process, thread or service name */
+#define UK_MSG_MAX_BYTES     (1u << 20)   /* marshalled size of one message */
+#define UK_MSG_MAX_RIGHTS    16           /* port rights carried by one message */
+#define UK_MARSHAL_DEPTH     32           /* nesting of tables inside one message */
+#define UK_DEFAULT_QLIMIT    16           /* messages queued on a port (0 = rendezvous) */
+#define UK_MAX_QLIMIT        1000000
+#define UK_DEFAULT_QUANTUM   10000000ull  /* ns: rr quantum, 10 ms */
+#define UK_STACK_BYTES       (64u * 1024) /* usable stack of a C-bodied thread */
+#define UK_GUARD_LIMIT       4096         /* C stacks with a guard page; plain memory after that */
+#define UK_MAX_PARAMS        128          /* param() declarations in one scenario */
+
+#endif

@@ -1,0 +1,551 @@
+/*
+ * loader.c - the top-level declarations of the scenario API: machine,
+ * param, process, server. They only record what the script asks for; the
+ * machine is built once the whole script has run, so declarations may come
+ * in any order.
+ *
+ * Every mistake is a Lua error raised at the script's line (luaL_error
+ * adds "FILE:LINE:"), and the loader returns it as the message.
+ */
+#include "loader.h"
+
+#include <lauxlib.h>
+#include <lualib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "uk_limits.h"
+#include "lua_body.h"
+#include "lua_sys.h"
+#include "machine.h"
+#include "name/name.h"
+#include "proc.h"
+#include "units.h"
+
+struct pdecl {
+	char name[UK_NAME_MAX];
+	uint64_t start_ns;
+	int daemon;
+	int32_t priority;
+	int fnref;          /* the main function, in the registry */
+};
+
+struct param {
+	char *name, *value;
+};
+
+struct override {
+	const char *text;   /* "NAME=VALUE" */
+	size_t namelen;
+	int used;
+};
+
+struct scenario {
+	lua_State *L;
+	char *path;
+	struct machine_config cfg;
+	int machine_declared;
+	struct pdecl *procs;
+	size_t nprocs, procs_cap;
+	struct param params[UK_MAX_PARAMS];
+	size_t nparams;
+	struct override *sets;
+	size_t nsets;
+};
+
+static struct scenario *get(lua_State *L)
+{
+	return lua_touserdata(L, lua_upvalueindex(1));
+}
+
+/* Field key of the declaration table at 1 as a duration (absent: dflt). */
+static uint64_t field_duration(lua_State *L, const char *fn, const char *key, uint64_t dflt)
+{
+	uint64_t ns = dflt;
+
+	if (lua_getfield(L, 1, key) != LUA_TNIL && lu_toduration(L, -1, &ns) != 0)
+		luaL_error(L, "%s: '%s' must be a duration (a number of ms, or \"250ns\", \"5us\", "
+			      "\"10ms\", \"2s\"), not '%s'", fn, key, luaL_tolstring(L, -1, NULL));
+	lua_pop(L, 1);
+	return ns;
+}
+
+static lua_Integer field_int(lua_State *L, const char *fn, const char *key, lua_Integer dflt,
+			     lua_Integer lo, lua_Integer hi)
+{
+	lua_Integer v = dflt;
+
+	if (lua_getfield(L, 1, key) != LUA_TNIL) {
+		int ok;
+		v = lua_tointegerx(L, -1, &ok);
+		if (!ok || lua_type(L, -1) != LUA_TNUMBER || v < lo || v > hi)
+			luaL_error(L, "%s: '%s' must be an integer from %I to %I, not '%s'", fn, key, lo,
+				   hi, luaL_tolstring(L, -1, NULL));
+	}
+	lua_pop(L, 1);
+	return v;
+}
+
+static const char *field_string(lua_State *L, const char *fn, const char *key, const char *dflt)
+{
+	const char *s = dflt;
+	int t = lua_getfield(L, 1, key);
+
+	if (t != LUA_TNIL) {
+		if (t != LUA_TSTRING)
+			luaL_error(L, "%s: '%s' must be a string, not a %s", fn, key, lua_typename(L, t));
+		s = lua_tostring(L, -1);
+	}
+	lua_pop(L, 1);   /* the string stays alive in the declaration table */
+	return s;
+}
+
+static int field_bool(lua_State *L, const char *fn, const char *key, int dflt)
+{
+	int t = lua_getfield(L, 1, key), v = dflt;
+
+	if (t != LUA_TNIL) {
+		if (t != LUA_TBOOLEAN)
+			luaL_error(L, "%s: '%s' must be true or false, not a %s", fn, key,
+				   lua_typename(L, t));
+		v = lua_toboolean(L, -1);
+	}
+	lua_pop(L, 1);
+	return v;
+}
+
+/* Reject keys of the table at 1 that are not in known (NULL-terminated). */
+static void check_keys(lua_State *L, const char *fn, const char *const *known, int positional)
+{
+	lua_pushnil(L);
+	while (lua_next(L, 1)) {
+		int ok = 0;
+		lua_pop(L, 1);
+		if (lua_type(L, -1) == LUA_TSTRING) {
+			for (const char *const *k = known; *k && !ok; k++)
+				ok = strcmp(*k, lua_tostring(L, -1)) == 0;
+		} else if (positional && lua_isinteger(L, -1) && lua_tointeger(L, -1) == 1) {
+			ok = 1;
+		}
+		if (!ok) {
+			luaL_Buffer b;
+			luaL_buffinit(L, &b);
+			for (const char *const *k = known; *k; k++) {
+				luaL_addstring(&b, *k);
+				if (k[1])
+					luaL_addstring(&b, ", ");
+			}
+			luaL_pushresult(&b);
+			luaL_error(L, "%s: unknown field '%s' (known fields: %s)", fn,
+				   luaL_tolstring(L, -2, NULL), lua_tostring(L, -2));
+		}
+	}
+}
+
+static void only_one_to_one(lua_State *L, const char *fn)
+{
+	const char *model = field_string(L, fn, "threads", "one-to-one");
+
+	if (strcmp(model, "one-to-one") != 0)
+		luaL_error(L, "%s: threads = \"%s\": this version runs every user thread on its own "
+			      "kernel thread; only \"one-to-one\" is available", fn, model);
+}
+
+static void machine_costs(lua_State *L, struct scenario *s)
+{
+	int t = lua_getfield(L, 1, "costs");
+
+	if (t == LUA_TSTRING) {
+		if (cost_profile(lua_tostring(L, -1), &s->cfg.costs) != 0)
+			luaL_error(L, "machine: unknown cost profile '%s' (profiles: zero, modern, "
+				      "firefly-1990)", lua_tostring(L, -1));
+	} else if (t == LUA_TTABLE) {
+		const char *prof = "modern";
+		if (lua_getfield(L, -1, "profile") == LUA_TSTRING)
+			prof = lua_tostring(L, -1);
+		lua_pop(L, 1);
+		if (cost_profile(prof, &s->cfg.costs) != 0)
+			luaL_error(L, "machine: unknown cost profile '%s'", prof);
+		lua_pushnil(L);
+		while (lua_next(L, -2)) {
+			const char *unit;
+			uint64_t v;
+			const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+			if (strcmp(key, "profile") == 0) {
+				lua_pop(L, 1);
+				continue;
+			}
+			size_t i;
+			for (i = 0; cost_field_name(i, &unit) && strcmp(cost_field_name(i, NULL), key); i++)
+				;
+			if (!cost_field_name(i, &unit))
+				luaL_error(L, "machine: costs: unknown cost '%s' (see doc/cost-model.md)", key);
+			if (strcmp(unit, "ns") == 0 ? lu_toduration(L, -1, &v) != 0
+						    : !lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0)
+				luaL_error(L, "machine: costs: '%s' must be %s", key,
+					   strcmp(unit, "ns") == 0 ? "a duration" : "an integer of ps per byte");
+			if (strcmp(unit, "ns") != 0)
+				v = (uint64_t)lua_tointeger(L, -1);
+			cost_set(&s->cfg.costs, key, v);
+			lua_pop(L, 1);
+		}
+	} else if (t != LUA_TNIL) {
+		luaL_error(L, "machine: 'costs' must be a profile name or a table");
+	}
+	lua_pop(L, 1);
+}
+
+/* machine { cpus, sched, quantum, costs, qlimit, seed, threads } */
+static int l_machine(lua_State *L)
+{
+	static const char *const known[] = { "cpus", "sched", "quantum", "costs", "qlimit",
+					     "seed", "threads", NULL };
+	struct scenario *s = get(L);
+	const char *sched;
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	if (s->machine_declared)
+		return luaL_error(L, "machine: declared twice");
+	s->machine_declared = 1;
+	check_keys(L, "machine", known, 0);
+	s->cfg.cpus = (uint32_t)field_int(L, "machine", "cpus", 1, 1, UK_MAX_CPUS);
+	sched = field_string(L, "machine", "sched", "rr");
+	s->cfg.sched = sched_find(sched);
+	if (!s->cfg.sched)
+		return luaL_error(L, "machine: unknown scheduler '%s' (available: fifo, rr)", sched);
+	s->cfg.quantum_ns = field_duration(L, "machine", "quantum", UK_DEFAULT_QUANTUM);
+	if (s->cfg.quantum_ns == 0)
+		return luaL_error(L, "machine: 'quantum' must be greater than 0");
+	s->cfg.qlimit = (uint32_t)field_int(L, "machine", "qlimit", UK_DEFAULT_QLIMIT, 0,
+					    UK_MAX_QLIMIT);
+	s->cfg.seed = (uint64_t)field_int(L, "machine", "seed", 1, 0, LUA_MAXINTEGER);
+	machine_costs(L, s);
+	only_one_to_one(L, "machine");
+	return 0;
+}
+
+static struct override *find_set(struct scenario *s, const char *name)
+{
+	for (size_t i = 0; i < s->nsets; i++)
+		if (strlen(name) == s->sets[i].namelen &&
+		    strncmp(s->sets[i].text, name, s->sets[i].namelen) == 0)
+			return &s->sets[i];
+	return NULL;
+}
+
+/* Push the --set value for a parameter whose default is at 2, converted to the default's type. */
+static void push_override(lua_State *L, const char *name, const char *value)
+{
+	switch (lua_type(L, 2)) {
+	case LUA_TNUMBER:
+		if (!lua_stringtonumber(L, value))
+			luaL_error(L, "--set %s=%s: parameter '%s' takes a number", name, value, name);
+		break;
+	case LUA_TBOOLEAN:
+		if (strcmp(value, "true") && strcmp(value, "false"))
+			luaL_error(L, "--set %s=%s: parameter '%s' takes true or false", name, value, name);
+		lua_pushboolean(L, strcmp(value, "true") == 0);
+		break;
+	default:
+		lua_pushstring(L, value);
+		break;
+	}
+}
+
+/* param(name, default) -> the value (default, or the --set override) */
+static int l_param(lua_State *L)
+{
+	struct scenario *s = get(L);
+	const char *name = luaL_checkstring(L, 1);
+	struct override *o;
+	int t = lua_type(L, 2);
+
+	if (t != LUA_TNUMBER && t != LUA_TSTRING && t != LUA_TBOOLEAN)
+		return luaL_error(L, "param '%s': the default must be a number, string or boolean", name);
+	for (size_t i = 0; i < s->nparams; i++)
+		if (strcmp(s->params[i].name, name) == 0)
+			return luaL_error(L, "param '%s' declared twice", name);
+	if (s->nparams == UK_MAX_PARAMS)
+		return luaL_error(L, "more than %d parameters", UK_MAX_PARAMS);
+	o = find_set(s, name);
+	if (o) {
+		o->used = 1;
+		push_override(L, name, o->text + o->namelen + 1);
+	} else {
+		lua_pushvalue(L, 2);
+	}
+	s->params[s->nparams].name = strdup(name);
+	s->params[s->nparams].value = strdup(luaL_tolstring(L, -1, NULL));
+	lua_pop(L, 1);
+	if (!s->params[s->nparams].name || !s->params[s->nparams].value)
+		return luaL_error(L, "out of memory");
+	s->nparams++;
+	return 1;
+}
+
+static void add_process(lua_State *L, struct scenario *s, const char *name)
+{
+	struct pdecl *d;
+
+	for (size_t i = 0; i < s->nprocs; i++)
+		if (strcmp(s->procs[i].name, name) == 0)
+			luaL_error(L, "process: a process named '%s' is already declared", name);
+	if (strcmp(name, "name") == 0)
+		luaL_error(L, "process: 'name' is the name server's name");
+	if (s->nprocs == s->procs_cap) {
+		size_t cap = s->procs_cap ? s->procs_cap * 2 : 8;
+		struct pdecl *v = realloc(s->procs, cap * sizeof *v);
+		if (!v)
+			luaL_error(L, "out of memory");
+		s->procs = v;
+		s->procs_cap = cap;
+	}
+	d = &s->procs[s->nprocs];
+	memset(d, 0, sizeof *d);
+	snprintf(d->name, sizeof d->name, "%s", name);
+	d->start_ns = field_duration(L, "process", "start", 0);
+	d->daemon = field_bool(L, "process", "daemon", 0);
+	d->priority = (int32_t)field_int(L, "process", "priority", 0, -1000, 1000);
+	only_one_to_one(L, "process");
+	if (lua_getfield(L, 1, "main") != LUA_TFUNCTION)
+		luaL_error(L, "process '%s': 'main' must be a function (the body of its first thread)",
+			   name);
+	d->fnref = luaL_ref(L, LUA_REGISTRYINDEX);
+	s->nprocs++;
+}
+
+/* process { name = "x" or "x", main = function, start, daemon, priority, threads } */
+static int l_process(lua_State *L)
+{
+	static const char *const known[] = { "name", "main", "start", "daemon", "priority",
+					     "threads", NULL };
+	struct scenario *s = get(L);
+	const char *name;
+	size_t len;
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	check_keys(L, "process", known, 1);
+	if (lua_getfield(L, 1, "name") == LUA_TNIL) {
+		lua_pop(L, 1);
+		lua_rawgeti(L, 1, 1);
+	}
+	name = lua_tolstring(L, -1, &len);
+	if (lua_type(L, -1) != LUA_TSTRING || len == 0 || len >= UK_NAME_MAX ||
+	    strpbrk(name, " \t\n,\"") != NULL)
+		return luaL_error(L, "process: 'name' must be a string of 1 to %d characters without "
+				     "spaces, commas or quotes", UK_NAME_MAX - 1);
+	add_process(L, s, name);
+	lua_newtable(L);
+	lua_pushvalue(L, -2);
+	lua_setfield(L, -2, "name");
+	return 1;
+}
+
+/* server "name" | server { "name" }: the name server always runs. */
+static int l_server(lua_State *L)
+{
+	const char *kind;
+
+	if (lua_istable(L, 1)) {
+		lua_rawgeti(L, 1, 1);
+		lua_replace(L, 1);
+	}
+	kind = luaL_checkstring(L, 1);
+	if (strcmp(kind, "name") != 0)
+		return luaL_error(L, "server '%s': this version has only the name server (\"name\")",
+				  kind);
+	return 0;
+}
+
+/* print writes to stderr: stdout belongs to the statistics. */
+static int l_print(lua_State *L)
+{
+	int n = lua_gettop(L);
+
+	for (int i = 1; i <= n; i++) {
+		size_t len;
+		const char *str = luaL_tolstring(L, i, &len);
+		if (i > 1)
+			fputc('\t', stderr);
+		fwrite(str, 1, len, stderr);
+		lua_pop(L, 1);
+	}
+	fputc('\n', stderr);
+	return 0;
+}
+
+static void open_api(lua_State *L, struct scenario *s)
+{
+	static const luaL_Reg decl[] = {
+		{ "machine", l_machine }, { "param", l_param }, { "process", l_process },
+		{ "server", l_server },   { NULL, NULL },
+	};
+
+	luaL_openlibs(L);
+	*(struct thread **)lua_getextraspace(L) = NULL;
+	lua_pushglobaltable(L);
+	lua_pushlightuserdata(L, s);
+	luaL_setfuncs(L, decl, 1);
+	lua_pushcfunction(L, l_print);
+	lua_setfield(L, -2, "print");
+	lua_pop(L, 1);
+	lu_open_sys(L);
+	lu_open_ipc(L);
+	/* exit() ends a simulated process; os.exit would end the simulator. */
+	lua_getglobal(L, "os");
+	lua_pushnil(L);
+	lua_setfield(L, -2, "exit");
+	lua_pop(L, 1);
+}
+
+static void default_config(struct scenario *s)
+{
+	s->cfg.cpus = 1;
+	s->cfg.sched = sched_find("rr");
+	s->cfg.quantum_ns = UK_DEFAULT_QUANTUM;
+	s->cfg.qlimit = UK_DEFAULT_QLIMIT;
+	s->cfg.seed = 1;
+	cost_profile("modern", &s->cfg.costs);
+	s->cfg.until_ns = UINT64_MAX;
+	s->cfg.max_events = UINT64_MAX;
+}
+
+static int parse_sets(struct scenario *s, const struct loader_opts *o, char *err, size_t errlen)
+{
+	s->sets = calloc(o->nsets ? o->nsets : 1, sizeof *s->sets);
+	if (!s->sets)
+		return -1;
+	for (size_t i = 0; i < o->nsets; i++) {
+		const char *eq = strchr(o->sets[i], '=');
+		if (!eq || eq == o->sets[i]) {
+			snprintf(err, errlen, "--set %s: expected NAME=VALUE", o->sets[i]);
+			return -1;
+		}
+		s->sets[i].text = o->sets[i];
+		s->sets[i].namelen = (size_t)(eq - o->sets[i]);
+	}
+	s->nsets = o->nsets;
+	return 0;
+}
+
+/* Every --set must name a declared parameter. */
+static int check_sets(struct scenario *s, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < s->nsets; i++) {
+		if (s->sets[i].used)
+			continue;
+		int n = snprintf(err, errlen, "%s: --set %.*s: the scenario declares no parameter "
+					      "'%.*s' (it declares:", s->path, (int)s->sets[i].namelen,
+				 s->sets[i].text, (int)s->sets[i].namelen, s->sets[i].text);
+		for (size_t j = 0; j < s->nparams && n > 0 && (size_t)n < errlen; j++)
+			n += snprintf(err + n, errlen - (size_t)n, " %s", s->params[j].name);
+		if (n > 0 && (size_t)n < errlen)
+			snprintf(err + n, errlen - (size_t)n, "%s)", s->nparams ? "" : " none");
+		return -1;
+	}
+	return 0;
+}
+
+struct scenario *scenario_load(const struct loader_opts *o, char *err, size_t errlen)
+{
+	struct scenario *s = calloc(1, sizeof *s);
+
+	if (!s || !(s->path = strdup(o->path)) || !(s->L = luaL_newstate())) {
+		snprintf(err, errlen, "%s: out of memory", o->path);
+		scenario_free(s);
+		return NULL;
+	}
+	default_config(s);
+	if (parse_sets(s, o, err, errlen) != 0) {
+		scenario_free(s);
+		return NULL;
+	}
+	open_api(s->L, s);
+	if (luaL_loadfilex(s->L, o->path, "t") != LUA_OK || lua_pcall(s->L, 0, 0, 0) != LUA_OK) {
+		const char *msg = lua_tostring(s->L, -1);
+		/* luaL_loadfile says "cannot open FILE: reason"; put the file first. */
+		if (msg && strncmp(msg, "cannot open ", 12) == 0)
+			snprintf(err, errlen, "%s: cannot open scenario: %s", o->path,
+				 strrchr(msg, ':') ? strrchr(msg, ':') + 2 : msg);
+		else
+			snprintf(err, errlen, "%s", msg ? msg : "error object is not a string");
+		scenario_free(s);
+		return NULL;
+	}
+	if (check_sets(s, err, errlen) != 0) {
+		scenario_free(s);
+		return NULL;
+	}
+	if (o->have_seed)
+		s->cfg.seed = o->seed;
+	lua_getglobal(s->L, "math");
+	lua_getfield(s->L, -1, "randomseed");
+	lua_pushinteger(s->L, (lua_Integer)s->cfg.seed);
+	lua_call(s->L, 1, 0);
+	lua_pop(s->L, 1);
+	return s;
+}
+
+const struct machine_config *scenario_config(const struct scenario *s)
+{
+	return &s->cfg;
+}
+
+static int record_info(struct scenario *s, struct machine *m)
+{
+	char seed[32];
+
+	snprintf(seed, sizeof seed, "%llu", (unsigned long long)s->cfg.seed);
+	if (machine_info(m, "scenario", s->path) || machine_info(m, "seed", seed) ||
+	    machine_info(m, "costs", s->cfg.costs.profile))
+		return -1;
+	for (size_t i = 0; i < s->nparams; i++) {
+		char key[UK_NAME_MAX + 8];
+		snprintf(key, sizeof key, "param.%.*s", UK_NAME_MAX, s->params[i].name);
+		if (machine_info(m, key, s->params[i].value))
+			return -1;
+	}
+	return 0;
+}
+
+int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errlen)
+{
+	if (record_info(s, m) != 0 || !ns_install(m))
+		goto oom;
+	for (size_t i = 0; i < s->nprocs; i++) {
+		struct pdecl *d = &s->procs[i];
+		struct proc *p;
+		void *body;
+
+		lua_rawgeti(s->L, LUA_REGISTRYINDEX, d->fnref);
+		body = lua_body_new(s->L, 0);
+		if (!body)
+			goto oom;
+		p = proc_new(m, d->name, d->start_ns, &lua_body_ops, body);
+		if (!p)
+			goto oom;
+		p->daemon = d->daemon;
+		p->priority = d->priority;
+	}
+	return 0;
+oom:
+	snprintf(err, errlen, "%s: out of memory building the machine", s->path);
+	return -1;
+}
+
+void scenario_free(struct scenario *s)
+{
+	if (!s)
+		return;
+	if (s->L)
+		lua_close(s->L);
+	for (size_t i = 0; i < s->nparams; i++) {
+		free(s->params[i].name);
+		free(s->params[i].value);
+	}
+	free(s->procs);
+	free(s->sets);
+	free(s->path);
+	free(s);
+}

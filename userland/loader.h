@@ -1,0 +1,40 @@
+/*
+ * loader.h - loading a scenario script: run its top level, which declares
+ * the machine, parameters and processes; then build the simulated machine
+ * from those declarations.
+ */
+#ifndef UKERN_LOADER_H
+#define UKERN_LOADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct machine;
+struct machine_config;
+struct scenario;
+
+struct loader_opts {
+	const char *path;
+	int have_seed;            /* --seed given: overrides machine { seed } */
+	uint64_t seed;
+	const char *const *sets;  /* "NAME=VALUE" overrides of param() */
+	size_t nsets;
+};
+
+/* Run the scenario's top level. Returns the scenario, or NULL with a
+ * message "FILE:LINE: ..." (or "FILE: ...") in err. */
+struct scenario *scenario_load(const struct loader_opts *o, char *err, size_t errlen);
+
+/* The machine configuration the scenario declared (until and max_events
+ * unlimited; the caller may change them). */
+const struct machine_config *scenario_config(const struct scenario *s);
+
+/* Create m's name server and the declared processes, and record the
+ * scenario, seed and parameters in m->info. m must have been initialised
+ * from scenario_config. Returns 0, or -1 with a message in err. */
+int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errlen);
+
+/* Free s. Any machine built from it must be freed first. */
+void scenario_free(struct scenario *s);
+
+#endif

@@ -1,0 +1,133 @@
+/*
+ * lua_body.c - Lua coroutines as thread bodies.
+ *
+ * The coroutine's extra space (lua_getextraspace) holds the simulated
+ * thread it belongs to; the bindings read it to post their request. A
+ * coroutine that a script makes itself inherits the main state's empty
+ * extra space, so a system call from inside one is caught with a clear
+ * error instead of yielding to the wrong resumer.
+ */
+#include "lua_body.h"
+
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "syscall.h"
+#include "thread.h"
+
+#define RESULTS_KEY "ukern.results"
+
+struct lbody {
+	lua_State *L;     /* the main state, where the references live */
+	lua_State *co;
+	int ref;          /* keeps co alive */
+	int nargs;        /* arguments waiting for the first resume; -1 once started */
+};
+
+/* The results table (tid -> value) in the registry, pushed. */
+static void push_results(lua_State *L)
+{
+	if (lua_getfield(L, LUA_REGISTRYINDEX, RESULTS_KEY) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+		lua_pushvalue(L, -1);
+		lua_setfield(L, LUA_REGISTRYINDEX, RESULTS_KEY);
+	}
+}
+
+static void finished(struct thread *t, struct lbody *lb, int nres)
+{
+	lua_State *co = lb->co;
+	int isint = 0;
+
+	t->sc.op = SYS_EXIT;
+	t->sc.arg = 0;
+	if (nres > 0) {
+		lua_Integer v = lua_tointegerx(co, -nres, &isint);
+		if (isint)
+			t->sc.arg = (uint64_t)v;
+		push_results(co);
+		lua_pushvalue(co, -nres - 1);
+		lua_rawseti(co, -2, t->tid);
+		lua_pop(co, 1);
+	}
+	lua_pop(co, nres);
+}
+
+static void failed(struct thread *t, struct lbody *lb)
+{
+	const char *msg = lua_tostring(lb->co, -1);
+
+	t->sc.op = SYS_FAULT;
+	t->sc.ptr = strdup(msg ? msg : "error object is not a string");
+	lua_pop(lb->co, 1);
+}
+
+static void lbody_resume(struct thread *t)
+{
+	struct lbody *lb = t->body_data;
+	int nres = 0, st;
+
+	*(struct thread **)lua_getextraspace(lb->co) = t;
+	st = lua_resume(lb->co, NULL, lb->nargs < 0 ? 0 : lb->nargs, &nres);
+	lb->nargs = -1;
+	if (st == LUA_YIELD) {
+		/* A bare coroutine.yield() in a body is taken as yield(). */
+		if (t->sc.op == SYS_NONE)
+			t->sc.op = SYS_YIELD;
+		lua_pop(lb->co, nres);
+	} else if (st == LUA_OK) {
+		finished(t, lb, nres);
+	} else {
+		failed(t, lb);
+	}
+}
+
+static void lbody_destroy(struct thread *t)
+{
+	struct lbody *lb = t->body_data;
+
+	if (!lb)
+		return;
+	luaL_unref(lb->L, LUA_REGISTRYINDEX, lb->ref);
+	free(lb);
+}
+
+const struct body_ops lua_body_ops = {
+	.kind = "lua",
+	.resume = lbody_resume,
+	.destroy = lbody_destroy,
+};
+
+void *lua_body_new(lua_State *L, int nargs)
+{
+	struct lbody *lb = malloc(sizeof *lb);
+	lua_State *co;
+
+	if (!lb) {
+		lua_pop(L, nargs + 1);
+		return NULL;
+	}
+	co = lua_newthread(L);
+	lua_insert(L, -(nargs + 2));
+	lua_xmove(L, co, nargs + 1);
+	*(struct thread **)lua_getextraspace(co) = NULL;
+	/* References outlive the coroutine that made them: keep the main state. */
+	lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
+	lb->L = lua_tothread(L, -1);
+	lua_pop(L, 1);
+	lb->co = co;
+	lb->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	lb->nargs = nargs;
+	return lb;
+}
+
+void lua_body_push_result(lua_State *L, uint32_t tid)
+{
+	push_results(L);
+	lua_rawgeti(L, -1, tid);
+	lua_pushnil(L);
+	lua_rawseti(L, -3, tid);
+	lua_remove(L, -2);
+}

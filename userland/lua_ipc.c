@@ -1,0 +1,398 @@
+/*
+ * lua_ipc.c - the message functions of the scenario API: port, send, recv,
+ * call, reply, register, lookup; and port handles.
+ *
+ * A port handle is a right name together with the process it belongs to.
+ * Lua threads of different processes share one Lua state, so a handle can
+ * reach another process through a shared variable; using it there fails
+ * with "no right", exactly as a forged capability should.
+ */
+#include <lauxlib.h>
+#include <string.h>
+
+#include "uk_limits.h"
+#include "lua_sys.h"
+#include "machine.h"
+#include "marshal.h"
+#include "msg.h"
+#include "name/name.h"
+#include "proc.h"
+#include "syscall.h"
+#include "thread.h"
+#include "uk_err.h"
+
+#define PORT_META "ukern.port"
+
+struct lport {
+	uint32_t pid;
+	int32_t name;
+};
+
+void lu_pushport(lua_State *L, uint32_t pid, int32_t name)
+{
+	struct lport *h = lua_newuserdatauv(L, sizeof *h, 0);
+
+	h->pid = pid;
+	h->name = name;
+	luaL_setmetatable(L, PORT_META);
+}
+
+int lu_toport(lua_State *L, int idx, uint32_t *pid, int32_t *name)
+{
+	struct lport *h = luaL_testudata(L, idx, PORT_META);
+
+	if (!h)
+		return 0;
+	*pid = h->pid;
+	*name = h->name;
+	return 1;
+}
+
+/* The name of the port handle at arg in t's process, or 0 when the handle
+ * belongs to another process. Raises an error when arg is not a handle. */
+static int32_t check_port(lua_State *L, struct thread *t, int arg)
+{
+	struct lport *h = luaL_checkudata(L, arg, PORT_META);
+
+	return h->pid == t->p->pid ? h->name : 0;
+}
+
+static int port_tostring(lua_State *L)
+{
+	struct lport *h = luaL_checkudata(L, 1, PORT_META);
+
+	lua_pushfstring(L, "port(%d of pid %d)", (int)h->name, (int)h->pid);
+	return 1;
+}
+
+static int port_eq(lua_State *L)
+{
+	struct lport *a = luaL_checkudata(L, 1, PORT_META), *b = luaL_checkudata(L, 2, PORT_META);
+
+	lua_pushboolean(L, a->pid == b->pid && a->name == b->name);
+	return 1;
+}
+
+/* Yield with op on port name carrying m; k builds the results. */
+static int post(lua_State *L, struct thread *t, unsigned op, int32_t name, struct msg *m,
+		uint64_t timeout, lua_KFunction k)
+{
+	t->sc.op = (uint16_t)op;
+	t->sc.name = name;
+	t->sc.m = m;
+	t->sc.timeout = timeout;
+	return lua_yieldk(L, 0, 0, k);
+}
+
+/* Encode the value at arg for t; NULL with *err on a foreign port handle. */
+static struct msg *encode(lua_State *L, struct thread *t, int arg, int *err)
+{
+	luaL_checkany(L, arg);
+	return marshal_encode(L, arg, t->p->pid, err);
+}
+
+static int k_port(lua_State *L, int status, lua_KContext ctx)
+{
+	struct thread *t = lu_self(L, "port");
+
+	(void)status;
+	(void)ctx;
+	if (t->sc.err)
+		return lu_fail(L, t->sc.err);
+	lu_pushport(L, t->p->pid, (int32_t)t->sc.val);
+	return 1;
+}
+
+/* port([{ qlimit = N }]) */
+static int l_port(lua_State *L)
+{
+	struct thread *t = lu_self(L, "port");
+	uint64_t qlimit = UINT64_MAX;
+
+	if (!lua_isnoneornil(L, 1)) {
+		luaL_checktype(L, 1, LUA_TTABLE);
+		if (lua_getfield(L, 1, "qlimit") != LUA_TNIL) {
+			int ok;
+			lua_Integer q = lua_tointegerx(L, -1, &ok);
+			if (!ok || q < 0 || q > UK_MAX_QLIMIT)
+				return luaL_error(L, "port: qlimit must be an integer from 0 to %d",
+						  UK_MAX_QLIMIT);
+			qlimit = (uint64_t)q;
+		}
+		lua_pop(L, 1);
+	}
+	t->sc.arg = qlimit;
+	return post(L, t, SYS_PORT, 0, NULL, UINT64_MAX, k_port);
+}
+
+static int k_sent(lua_State *L, int status, lua_KContext ctx)
+{
+	struct thread *t = lu_self(L, "send");
+
+	(void)status;
+	(void)ctx;
+	if (t->sc.err)
+		return lu_fail(L, t->sc.err);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+/* send(p, msg [, { timeout = d }]) -> true | nil, reason */
+static int l_send(lua_State *L)
+{
+	struct thread *t = lu_self(L, "send");
+	int32_t name = check_port(L, t, 1);
+	uint64_t timeout = lu_optfield_duration(L, 3, "timeout", UINT64_MAX);
+	struct msg *m;
+	int err;
+
+	luaL_checktype(L, 2, LUA_TTABLE);
+	if (!name)
+		return lu_fail(L, UK_ENORIGHT);
+	m = encode(L, t, 2, &err);
+	if (!m)
+		return lu_fail(L, err);
+	return post(L, t, SYS_SEND, name, m, timeout, k_sent);
+}
+
+/* Push a received request: its fields plus sender, sender_thread, size, reply. */
+static int push_request(lua_State *L, struct thread *t, struct msg *m)
+{
+	struct machine *mc = t->m;
+	struct thread *st = machine_thread(mc, m->sender_tid);
+
+	int top = lua_gettop(L);
+
+	if (marshal_decode(L, m, t->p->pid) != 0 || !lua_istable(L, -1)) {
+		lua_settop(L, top);
+		lua_newtable(L);
+		lua_pushboolean(L, 1);
+		lua_setfield(L, -2, "malformed");
+	}
+	lua_pushstring(L, mc->procs[m->sender_pid - 1]->name);
+	lua_setfield(L, -2, "sender");
+	lua_pushstring(L, st ? st->name : "?");
+	lua_setfield(L, -2, "sender_thread");
+	lua_pushinteger(L, m->size);
+	lua_setfield(L, -2, "size");
+	if (m->reply_name) {
+		lu_pushport(L, t->p->pid, m->reply_name);
+		lua_setfield(L, -2, "reply");
+	}
+	msg_free(m);
+	return 1;
+}
+
+static int k_recv(lua_State *L, int status, lua_KContext ctx)
+{
+	struct thread *t = lu_self(L, "recv");
+	struct msg *m = t->sc.m;
+
+	(void)status;
+	(void)ctx;
+	t->sc.m = NULL;
+	if (t->sc.err)
+		return lu_fail(L, t->sc.err);
+	return push_request(L, t, m);
+}
+
+/* recv(p [, { timeout = d }]) -> msg | nil, reason */
+static int l_recv(lua_State *L)
+{
+	struct thread *t = lu_self(L, "recv");
+	int32_t name = check_port(L, t, 1);
+	uint64_t timeout = lu_optfield_duration(L, 2, "timeout", UINT64_MAX);
+
+	if (!name)
+		return lu_fail(L, UK_ENORIGHT);
+	return post(L, t, SYS_RECV, name, NULL, timeout, k_recv);
+}
+
+static int k_call(lua_State *L, int status, lua_KContext ctx)
+{
+	struct thread *t = lu_self(L, "call");
+	struct msg *m = t->sc.m;
+	int bad;
+
+	(void)status;
+	(void)ctx;
+	t->sc.m = NULL;
+	if (t->sc.err)
+		return lu_fail(L, t->sc.err);
+	bad = marshal_decode(L, m, t->p->pid);
+	msg_free(m);
+	if (bad)
+		return luaL_error(L, "call: the reply could not be decoded");
+	return 1;
+}
+
+/* call(p, msg [, { timeout = d }]) -> reply | nil, reason */
+static int l_call(lua_State *L)
+{
+	struct thread *t = lu_self(L, "call");
+	int32_t name = check_port(L, t, 1);
+	uint64_t timeout = lu_optfield_duration(L, 3, "timeout", UINT64_MAX);
+	struct msg *m;
+	int err;
+
+	luaL_checktype(L, 2, LUA_TTABLE);
+	if (!name)
+		return lu_fail(L, UK_ENORIGHT);
+	m = encode(L, t, 2, &err);
+	if (!m)
+		return lu_fail(L, err);
+	return post(L, t, SYS_CALL, name, m, timeout, k_call);
+}
+
+/* reply(request or its reply handle, value) -> true | nil, reason */
+static int l_reply(lua_State *L)
+{
+	struct thread *t = lu_self(L, "reply");
+	int32_t name;
+	struct msg *m;
+	int err;
+
+	if (lua_istable(L, 1)) {
+		if (lua_getfield(L, 1, "reply") == LUA_TNIL)
+			return luaL_error(L, "reply: this message was sent with send(), not call(): "
+					     "there is nothing to reply to");
+		lua_replace(L, 1);
+	}
+	name = check_port(L, t, 1);
+	luaL_checkany(L, 2);
+	if (!name)
+		return lu_fail(L, UK_ENORIGHT);
+	m = encode(L, t, 2, &err);
+	if (!m)
+		return lu_fail(L, err);
+	return post(L, t, SYS_REPLY, name, m, UINT64_MAX, k_sent);
+}
+
+/* A name-server request for name, with the port handle at arg (0: none). */
+static struct msg *ns_request(lua_State *L, struct thread *t, unsigned op, int arg, int *err)
+{
+	size_t len;
+	const char *name = luaL_checklstring(L, 1, &len);
+	struct ns_request rq = { op, (uint32_t)len, { 0 } };
+	struct msg *m;
+
+	if (len == 0 || len > UK_NAME_MAX)
+		luaL_argerror(L, 1, lua_pushfstring(L, "a service name has 1 to %d bytes", UK_NAME_MAX));
+	memcpy(rq.name, name, len);
+	*err = UK_OK;
+	m = msg_new(sizeof rq);
+	if (!m) {
+		*err = UK_ENOMEM;
+		return NULL;
+	}
+	memcpy(m->data, &rq, sizeof rq);
+	m->nvalues = 2;
+	if (arg) {
+		int32_t pn = check_port(L, t, arg);
+		if (!pn) {
+			msg_free(m);
+			*err = UK_ENORIGHT;
+			return NULL;
+		}
+		m->nrights = 1;
+		m->names[0] = pn;
+	}
+	return m;
+}
+
+/* The name server's answer in t->sc: its error code, and the message. */
+static int ns_answer(struct thread *t, struct msg **mp)
+{
+	struct ns_reply rp;
+	struct msg *m = t->sc.m;
+
+	t->sc.m = NULL;
+	*mp = m;
+	if (t->sc.err)
+		return t->sc.err;
+	if (m->size != sizeof rp)
+		return UK_EINVAL;
+	memcpy(&rp, m->data, sizeof rp);
+	return rp.err;
+}
+
+static int k_register(lua_State *L, int status, lua_KContext ctx)
+{
+	struct thread *t = lu_self(L, "register");
+	struct msg *m;
+	int err = ns_answer(t, &m);
+
+	(void)status;
+	(void)ctx;
+	msg_free(m);
+	if (err)
+		return lu_fail(L, err);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+/* register(name, p) -> true | nil, reason */
+static int l_register(lua_State *L)
+{
+	struct thread *t = lu_self(L, "register");
+	int err;
+	struct msg *m;
+
+	luaL_checkudata(L, 2, PORT_META);
+	m = ns_request(L, t, NS_REGISTER, 2, &err);
+	if (!m)
+		return lu_fail(L, err);
+	return post(L, t, SYS_CALL, UK_NAME_NAMESERVER, m, UINT64_MAX, k_register);
+}
+
+static int k_lookup(lua_State *L, int status, lua_KContext ctx)
+{
+	struct thread *t = lu_self(L, "lookup");
+	struct msg *m;
+	int err = ns_answer(t, &m);
+
+	(void)status;
+	(void)ctx;
+	if (!err && m->nrights != 1)
+		err = UK_EINVAL;
+	if (err) {
+		msg_free(m);
+		return lu_fail(L, err);
+	}
+	lu_pushport(L, t->p->pid, m->names[0]);
+	msg_free(m);
+	return 1;
+}
+
+/* lookup(name) -> port | nil, reason */
+static int l_lookup(lua_State *L)
+{
+	struct thread *t = lu_self(L, "lookup");
+	int err;
+	struct msg *m = ns_request(L, t, NS_LOOKUP, 0, &err);
+
+	if (!m)
+		return lu_fail(L, err);
+	return post(L, t, SYS_CALL, UK_NAME_NAMESERVER, m, UINT64_MAX, k_lookup);
+}
+
+void lu_open_ipc(lua_State *L)
+{
+	static const luaL_Reg funcs[] = {
+		{ "port", l_port },   { "send", l_send },         { "recv", l_recv },
+		{ "call", l_call },   { "reply", l_reply },       { "register", l_register },
+		{ "lookup", l_lookup }, { NULL, NULL },
+	};
+
+	lua_pushglobaltable(L);
+	luaL_setfuncs(L, funcs, 0);
+	lua_pop(L, 1);
+	luaL_newmetatable(L, PORT_META);
+	lua_pushcfunction(L, port_tostring);
+	lua_setfield(L, -2, "__tostring");
+	lua_pushcfunction(L, port_eq);
+	lua_setfield(L, -2, "__eq");
+	lua_pushliteral(L, "port");
+	lua_setfield(L, -2, "__name");
+	lua_pop(L, 1);
+}

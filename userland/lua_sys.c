@@ -1,0 +1,232 @@
+/*
+ * lua_sys.c - the thread-body functions of the scenario API that are not
+ * about messages: compute, sleep, yield, now, log, exit, thread, join.
+ *
+ * Each binding checks its arguments (luaL_check*: a mistake is a Lua error
+ * with the script's file and line), fills the thread's system call and
+ * yields to the kernel; a continuation turns the answer into results.
+ */
+#include "lua_sys.h"
+
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lua_body.h"
+#include "machine.h"
+#include "proc.h"
+#include "syscall.h"
+#include "thread.h"
+#include "uk_err.h"
+#include "units.h"
+
+#define THREAD_META "ukern.thread"
+
+struct thread *lu_self(lua_State *L, const char *fn)
+{
+	struct thread *t = *(struct thread **)lua_getextraspace(L);
+
+	if (!t) {
+		if (lua_pushthread(L))
+			luaL_error(L, "%s() can only be called inside a thread body, not at the top level "
+				      "of the scenario", fn);
+		luaL_error(L, "%s() cannot be called inside a coroutine of the scenario's own", fn);
+	}
+	if (!lua_isyieldable(L))
+		luaL_error(L, "%s() cannot be called here: the thread cannot be suspended inside "
+			      "a callback from C (such as a table.sort comparator)", fn);
+	return t;
+}
+
+int lu_toduration(lua_State *L, int idx, uint64_t *ns)
+{
+	if (lua_type(L, idx) == LUA_TNUMBER)
+		return units_ms_to_ns(lua_tonumber(L, idx), ns);
+	if (lua_type(L, idx) == LUA_TSTRING)
+		return units_parse_duration(lua_tostring(L, idx), ns);
+	return -1;
+}
+
+uint64_t lu_checkduration(lua_State *L, int arg)
+{
+	uint64_t ns;
+
+	if (lu_toduration(L, arg, &ns) != 0) {
+		const char *what = lua_type(L, arg) == LUA_TSTRING ? lua_tostring(L, arg)
+								   : luaL_typename(L, arg);
+		luaL_argerror(L, arg, lua_pushfstring(L, "invalid duration '%s' (write a number of "
+						      "ms, or \"250ns\", \"5us\", \"10ms\", \"2s\")",
+						      what));
+	}
+	return ns;
+}
+
+uint64_t lu_optfield_duration(lua_State *L, int arg, const char *field, uint64_t dflt)
+{
+	uint64_t ns = dflt;
+
+	if (lua_isnoneornil(L, arg))
+		return dflt;
+	luaL_checktype(L, arg, LUA_TTABLE);
+	if (lua_getfield(L, arg, field) != LUA_TNIL && lu_toduration(L, -1, &ns) != 0)
+		luaL_error(L, "option '%s': invalid duration '%s'", field, luaL_tolstring(L, -1, NULL));
+	lua_pop(L, 1);
+	return ns;
+}
+
+int lu_fail(lua_State *L, int err)
+{
+	lua_pushnil(L);
+	lua_pushstring(L, uk_strerror(err));
+	return 2;
+}
+
+/* Post op and yield; k (or nothing) produces the results. */
+static int post(lua_State *L, struct thread *t, unsigned op, lua_KFunction k)
+{
+	t->sc.op = (uint16_t)op;
+	return lua_yieldk(L, 0, 0, k);
+}
+
+static int l_compute(lua_State *L)
+{
+	struct thread *t = lu_self(L, "compute");
+
+	t->sc.arg = lu_checkduration(L, 1);
+	return post(L, t, SYS_COMPUTE, NULL);
+}
+
+static int l_sleep(lua_State *L)
+{
+	struct thread *t = lu_self(L, "sleep");
+
+	t->sc.arg = lu_checkduration(L, 1);
+	return post(L, t, SYS_SLEEP, NULL);
+}
+
+static int l_yield(lua_State *L)
+{
+	return post(L, lu_self(L, "yield"), SYS_YIELD, NULL);
+}
+
+static int l_now(lua_State *L)
+{
+	struct thread *t = *(struct thread **)lua_getextraspace(L);
+
+	if (!t)
+		return luaL_error(L, "now() can only be called inside a thread body");
+	lua_pushinteger(L, (lua_Integer)t->m->now);
+	return 1;
+}
+
+/* log(fmt, ...): string.format(fmt, ...); log(x): tostring(x). */
+static int l_log(lua_State *L)
+{
+	struct thread *t = lu_self(L, "log");
+	int n = lua_gettop(L);
+	const char *s;
+
+	if (n > 1) {
+		luaL_checkstring(L, 1);
+		lua_getglobal(L, "string");
+		lua_getfield(L, -1, "format");
+		lua_insert(L, 1);
+		lua_pop(L, 1);
+		lua_call(L, n, 1);
+		s = lua_tostring(L, -1);
+	} else {
+		s = luaL_tolstring(L, 1, NULL);
+	}
+	t->sc.ptr = strdup(s ? s : "");
+	if (!t->sc.ptr)
+		return luaL_error(L, "out of memory");
+	return post(L, t, SYS_LOG, NULL);
+}
+
+static int l_exit(lua_State *L)
+{
+	struct thread *t = lu_self(L, "exit");
+
+	t->sc.arg = (uint64_t)luaL_optinteger(L, 1, 0);
+	return post(L, t, SYS_PEXIT, NULL);
+}
+
+static int k_thread(lua_State *L, int status, lua_KContext ctx)
+{
+	struct thread *t = lu_self(L, "thread");
+	uint32_t *h;
+
+	(void)status;
+	(void)ctx;
+	if (t->sc.err)
+		return lu_fail(L, t->sc.err);
+	h = lua_newuserdatauv(L, sizeof *h, 0);
+	*h = (uint32_t)t->sc.val;
+	luaL_setmetatable(L, THREAD_META);
+	return 1;
+}
+
+static int l_thread(lua_State *L)
+{
+	struct thread *t = lu_self(L, "thread");
+	void *body;
+
+	luaL_checktype(L, 1, LUA_TFUNCTION);
+	body = lua_body_new(L, lua_gettop(L) - 1);
+	if (!body)
+		return luaL_error(L, "out of memory");
+	t->sc.body = &lua_body_ops;
+	t->sc.ptr = body;
+	return post(L, t, SYS_SPAWN, k_thread);
+}
+
+static int k_join(lua_State *L, int status, lua_KContext ctx)
+{
+	struct thread *t = lu_self(L, "join");
+
+	(void)status;
+	(void)ctx;
+	if (t->sc.err)
+		return lu_fail(L, t->sc.err);
+	lua_body_push_result(L, (uint32_t)t->sc.arg);
+	return 1;
+}
+
+static int l_join(lua_State *L)
+{
+	struct thread *t = lu_self(L, "join");
+	uint32_t *h = luaL_checkudata(L, 1, THREAD_META);
+
+	t->sc.arg = *h;
+	return post(L, t, SYS_JOIN, k_join);
+}
+
+static int thread_tostring(lua_State *L)
+{
+	uint32_t *h = luaL_checkudata(L, 1, THREAD_META);
+	struct thread *self = *(struct thread **)lua_getextraspace(L);
+	struct thread *t = self ? machine_thread(self->m, *h) : NULL;
+
+	if (t)
+		lua_pushfstring(L, "thread %s", t->name);
+	else
+		lua_pushfstring(L, "thread #%d", (int)*h);
+	return 1;
+}
+
+void lu_open_sys(lua_State *L)
+{
+	static const luaL_Reg funcs[] = {
+		{ "compute", l_compute }, { "sleep", l_sleep }, { "yield", l_yield },
+		{ "now", l_now },         { "log", l_log },     { "exit", l_exit },
+		{ "thread", l_thread },   { "join", l_join },   { NULL, NULL },
+	};
+
+	lua_pushglobaltable(L);
+	luaL_setfuncs(L, funcs, 0);
+	lua_pop(L, 1);
+	luaL_newmetatable(L, THREAD_META);
+	lua_pushcfunction(L, thread_tostring);
+	lua_setfield(L, -2, "__tostring");
+	lua_pop(L, 1);
+}

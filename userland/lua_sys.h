@@ -1,0 +1,43 @@
+/*
+ * lua_sys.h - what the Lua bindings share: finding the simulated thread of
+ * the running coroutine, argument checks for durations, port handles, and
+ * the functions that register the bindings as globals.
+ */
+#ifndef UKERN_LUA_SYS_H
+#define UKERN_LUA_SYS_H
+
+#include <lua.h>
+#include <stdint.h>
+
+struct thread;
+
+/* The simulated thread running this code, for the binding called fn.
+ * Raises a Lua error outside a thread body (the scenario's top level, a
+ * coroutine of the script's own) or where a yield is impossible (inside a
+ * table.sort comparator, say). */
+struct thread *lu_self(lua_State *L, const char *fn);
+
+/* A duration argument: a number of milliseconds or a string such as "5us".
+ * Raises a Lua error naming the argument when it is not one. */
+uint64_t lu_checkduration(lua_State *L, int arg);
+
+/* Convert the value at idx to a duration; returns 0, or -1 when it is not one. */
+int lu_toduration(lua_State *L, int idx, uint64_t *ns);
+
+/* Field field of the options table at arg (absent or nil: dflt). */
+uint64_t lu_optfield_duration(lua_State *L, int arg, const char *field, uint64_t dflt);
+
+/* Push nil and the reason of err; returns 2 (for "return lu_fail(L, err)"). */
+int lu_fail(lua_State *L, int err);
+
+/* Port handles: a right name valid in process pid only. */
+void lu_pushport(lua_State *L, uint32_t pid, int32_t name);
+int lu_toport(lua_State *L, int idx, uint32_t *pid, int32_t *name);
+
+/* Register the thread-body functions (compute, sleep, yield, now, log,
+ * exit, thread, join) and the message functions (port, send, recv, call,
+ * reply, register, lookup) as globals. */
+void lu_open_sys(lua_State *L);
+void lu_open_ipc(lua_State *L);
+
+#endif

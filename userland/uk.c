@@ -1,0 +1,111 @@
+/*
+ * uk.c - the C system-call stubs: fill the request, trap, read the answer.
+ */
+#include "uk.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "body_c.h"
+#include "machine.h"
+#include "syscall.h"
+#include "thread.h"
+
+/* The one private helper every stub goes through. */
+static int invoke(struct thread *self, unsigned op, int32_t name, uint64_t arg, uint64_t timeout,
+		  struct msg *m)
+{
+	struct sc *sc = &self->sc;
+
+	sc->op = (uint16_t)op;
+	sc->name = name;
+	sc->arg = arg;
+	sc->timeout = timeout;
+	sc->m = m;
+	body_c_trap(self);
+	return sc->err;
+}
+
+void uk_compute(struct thread *self, uint64_t ns)
+{
+	invoke(self, SYS_COMPUTE, 0, ns, UK_FOREVER, NULL);
+}
+
+void uk_sleep(struct thread *self, uint64_t ns)
+{
+	invoke(self, SYS_SLEEP, 0, ns, UK_FOREVER, NULL);
+}
+
+int uk_port(struct thread *self, uint64_t qlimit, int32_t *name)
+{
+	int err = invoke(self, SYS_PORT, 0, qlimit, UK_FOREVER, NULL);
+
+	*name = (int32_t)self->sc.val;
+	return err;
+}
+
+int uk_send(struct thread *self, int32_t name, struct msg *m, uint64_t timeout)
+{
+	return invoke(self, SYS_SEND, name, 0, timeout, m);
+}
+
+/* Take the message the kernel left in sc.m. */
+static struct msg *take(struct thread *self, int err, int *errp)
+{
+	struct msg *m = self->sc.m;
+
+	self->sc.m = NULL;
+	*errp = err;
+	if (err) {
+		msg_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+struct msg *uk_recv(struct thread *self, int32_t name, uint64_t timeout, int *err)
+{
+	return take(self, invoke(self, SYS_RECV, name, 0, timeout, NULL), err);
+}
+
+struct msg *uk_call(struct thread *self, int32_t name, struct msg *m, uint64_t timeout, int *err)
+{
+	return take(self, invoke(self, SYS_CALL, name, 0, timeout, m), err);
+}
+
+int uk_reply(struct thread *self, int32_t reply_name, struct msg *m)
+{
+	return invoke(self, SYS_REPLY, reply_name, 0, UK_FOREVER, m);
+}
+
+void uk_log(struct thread *self, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	va_end(ap);
+	if (!text)
+		return;
+	self->sc.ptr = text;
+	invoke(self, SYS_LOG, 0, 0, UK_FOREVER, NULL);
+}
+
+void uk_note_name(struct thread *self, int32_t name, unsigned op, int ok, uint32_t client_pid,
+		  const char *text)
+{
+	self->sc.ptr = strdup(text);
+	if (!self->sc.ptr)
+		return;
+	invoke(self, SYS_NAMEOP, name, op | (uint64_t)(ok ? 1 : 0) << 8 | (uint64_t)client_pid << 32,
+	       UK_FOREVER, NULL);
+}
+
+uint64_t uk_now(struct thread *self)
+{
+	return self->m->now;
+}

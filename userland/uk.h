@@ -1,0 +1,58 @@
+/*
+ * uk.h - the system-call API for simulated programs written in C (the
+ * servers, built-in programs, benchmarks). Each call posts a request
+ * through the gate and returns when the kernel answers; calls that wait
+ * block the calling simulated thread, not the host.
+ *
+ * Errors are UK_E* codes (uk_err.h). Messages are struct msg (msg.h): the
+ * caller builds one with msg_new, and a received one is the caller's to
+ * free with msg_free.
+ */
+#ifndef UKERN_UK_H
+#define UKERN_UK_H
+
+#include <stdint.h>
+
+#include "msg.h"
+#include "uk_err.h"
+
+struct thread;
+
+#define UK_FOREVER UINT64_MAX
+
+/* Burn ns of CPU. */
+void uk_compute(struct thread *self, uint64_t ns);
+
+/* Sleep for ns. */
+void uk_sleep(struct thread *self, uint64_t ns);
+
+/* A new port with the machine's queue limit (qlimit UINT64_MAX) or qlimit;
+ * *name receives its name (receive and send right). */
+int uk_port(struct thread *self, uint64_t qlimit, int32_t *name);
+
+/* Send m on name; m is consumed whatever the result. */
+int uk_send(struct thread *self, int32_t name, struct msg *m, uint64_t timeout);
+
+/* Receive on name. Returns the message, or NULL with *err set. */
+struct msg *uk_recv(struct thread *self, int32_t name, uint64_t timeout, int *err);
+
+/* Send m on name with a reply right and wait for the reply. m is consumed.
+ * Returns the reply, or NULL with *err set. */
+struct msg *uk_call(struct thread *self, int32_t name, struct msg *m, uint64_t timeout, int *err);
+
+/* Answer a request through its send-once right (req->reply_name). m is consumed. */
+int uk_reply(struct thread *self, int32_t reply_name, struct msg *m);
+
+/* Print a log line (trace and console). */
+void uk_log(struct thread *self, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Record a naming operation (op: 1 register, 2 lookup, 3 unregister) by
+ * process client_pid for the trace; a successful register also labels the
+ * port of right name with text in reports. */
+void uk_note_name(struct thread *self, int32_t name, unsigned op, int ok, uint32_t client_pid,
+		  const char *text);
+
+/* The current virtual time, ns. */
+uint64_t uk_now(struct thread *self);
+
+#endif
