@@ -21,7 +21,8 @@ int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3
 
 /* Match argv[*i] against option name ("--seed"): returns its value (from
  * "--seed=N" or the next argument, advancing *i), or NULL when it is not
- * this option. *missing is set when the value is absent. */
+ * this option. *missing is set to 1 when the option is there but its value
+ * is absent (and left alone otherwise). */
 const char *cli_opt(int argc, char **argv, int *i, const char *name, int *missing);
 
 #endif

@@ -44,7 +44,6 @@ const char *cli_opt(int argc, char **argv, int *i, const char *name, int *missin
 	size_t len = strlen(name);
 	const char *a = argv[*i];
 
-	*missing = 0;
 	if (strncmp(a, name, len) != 0)
 		return NULL;
 	if (a[len] == '=')

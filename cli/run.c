@@ -63,7 +63,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		return cli_error(EXIT_HOST, "out of memory");
 	for (int i = 1; i < argc; i++) {
 		const char *v;
-		int miss;
+		int miss = 0;
 		if ((v = cli_opt(argc, argv, &i, "--seed", &miss))) {
 			if (parse_u64(v, &o->lo.seed))
 				return cli_error(EXIT_USAGE, "--seed %s: expected a non-negative integer", v);

@@ -1,0 +1,61 @@
+#!/bin/sh
+# badinput.sh - what a student gets wrong gets a clear message naming the
+# file and line, the documented exit code, and nothing already written is
+# lost. Exit codes: 2 bad input, 3 deadlock, 4 script error, 1 host failure.
+. "${top_srcdir:-.}/tests/lib.sh"
+B=tests/bad
+
+run 2 run no/such/scenario.lua && expect_err '^no/such/scenario.lua: cannot open scenario: No such file'
+run 2 run $B/syntax.lua && expect_err "^$B/syntax.lua:3: "
+run 4 run $B/runtime.lua --stats json &&
+	expect_err "^$B/runtime.lua:5: attempt to index a nil value .*\(process buggy, thread buggy, at 1.0021ms\)" &&
+	expect_out '"name": "buggy", "pid": 2, "state": "exited", "exit_code": 1, "daemon": false, "faulted": true' &&
+	expect_err 'fine +\| still running'
+run 4 run $B/duration.lua && expect_err "^$B/duration.lua:4: bad argument #1 to 'compute' \(invalid duration '10xs'"
+run 2 run $B/decl_duration.lua && expect_err "^$B/decl_duration.lua:2: process: 'start' must be a duration"
+run 2 run $B/decl_type.lua && expect_err "^$B/decl_type.lua:2: machine: 'cpus' must be an integer"
+run 2 run $B/decl_field.lua && expect_err "^$B/decl_field.lua:2: machine: unknown field 'cpu' \(known fields: cpus"
+run 2 run $B/toplevel.lua && expect_err "^$B/toplevel.lua:2: compute\(\) can only be called inside a thread body"
+run 4 run $B/sortyield.lua && expect_err "^$B/sortyield.lua:5: yield\(\) cannot be called here"
+
+# Deadlock: exit 3, the report names the cycle.
+run 3 run $B/deadlock.lua --stats json &&
+	expect_err 'deadlock at 1ms: a cycle of 2 threads' &&
+	expect_err 'thread alpha \(process alpha\) waits for a reply to its call on port [0-9]+ "beta" from process beta' &&
+	expect_err 'thread beta \(process beta\) waits for a reply to its call on port [0-9]+ "alpha" from process alpha' &&
+	expect_out '"outcome": "deadlock"' && expect_out '"cycle": \[ "(alpha|beta)", "(alpha|beta)" \]'
+run 3 run $B/lonely.lua && expect_err 'no thread can run and nothing is pending' &&
+	expect_err 'thread waiter \(process waiter\) waits for a message on port [0-9]+ that no one sends'
+
+# Capabilities: a handle that reached a process outside the kernel gives no right.
+run 0 run $B/capability.lua &&
+	expect_err 'send with a smuggled handle: nil, no right' &&
+	expect_err 'recv with a smuggled handle: nil, no right'
+
+# Command-line mistakes.
+run 2 run scenarios/hello.lua --bogus && expect_err "unknown option '--bogus'"
+run 2 run && expect_err 'no scenario given'
+run 2 run scenarios/hello.lua --until 10xs && expect_err '--until 10xs: invalid duration'
+run 2 run scenarios/hello.lua --stats yaml && expect_err '--stats yaml: expected text, json or csv'
+run 2 run scenarios/hello.lua --seed -3 && expect_err '--seed -3: expected a non-negative integer'
+run 2 run scenarios/hello.lua --seed && expect_err '--seed needs a value'
+run 2 run scenarios/pingpong.lua --set m=3 && expect_err "declares no parameter 'm' \(it declares: n costs\)"
+run 2 run scenarios/pingpong.lua --set n=many && expect_err "parameter 'n' takes a number"
+run 2 run scenarios/pingpong.lua --set n && expect_err '--set n: expected NAME=VALUE'
+run 2 frobnicate && expect_err "unknown command 'frobnicate'"
+run 0 --version && expect_out '^ukern [0-9]+\.[0-9]+'
+run 0 --help && expect_out '^usage: ukern run SCENARIO.lua'
+
+# Limits end the run cleanly.
+run 0 run scenarios/pingpong.lua --until 100us --stats json --quiet && expect_out '"outcome": "limit"' &&
+	expect_out '"end_ns": 100000,'
+run 0 run scenarios/pingpong.lua --max-events 50 --stats json --quiet && expect_out '"outcome": "limit"'
+
+# Nothing already written is lost: a failed run leaves an old trace alone,
+# and an unwritable trace path is a host error (1) with a message.
+echo "precious" >"$TMP/old.uktrace"
+run 2 run $B/syntax.lua --trace "$TMP/old.uktrace"
+checks=$((checks + 1))
+[ "$(cat "$TMP/old.uktrace")" = precious ] || fail "a failed run overwrote the trace"
+run 1 run scenarios/hello.lua --trace "$TMP/no/such/dir/t.uktrace" && expect_err 'cannot write the trace'
+finish

@@ -1,0 +1,30 @@
+#!/bin/sh
+# determinism.sh - the same scenario, parameters and seed give a
+# byte-identical trace and identical statistics.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+for s in pingpong hello buffering; do
+	run 0 run "scenarios/$s.lua" --seed 7 --trace "$TMP/$s-1.uktrace" --stats json --quiet &&
+		cp "$TMP/out" "$TMP/$s-1.json"
+	run 0 run "scenarios/$s.lua" --seed 7 --trace "$TMP/$s-2.uktrace" --stats json --quiet &&
+		cp "$TMP/out" "$TMP/$s-2.json"
+	checks=$((checks + 2))
+	cmp -s "$TMP/$s-1.uktrace" "$TMP/$s-2.uktrace" || fail "$s: traces differ between two runs"
+	cmp -s "$TMP/$s-1.json" "$TMP/$s-2.json" || fail "$s: stats differ between two runs"
+done
+
+# The trace starts with the magic and echoes the scenario, seed and parameters.
+checks=$((checks + 3))
+[ "$(head -c 8 "$TMP/pingpong-1.uktrace")" = "UKTRACE" ] || fail "trace magic"
+grep -a -q 'scenarios/pingpong.lua' "$TMP/pingpong-1.uktrace" || fail "trace header lacks the scenario"
+grep -a -q 'param.n' "$TMP/pingpong-1.uktrace" || fail "trace header lacks the parameters"
+
+# No temporary files are left next to the trace.
+checks=$((checks + 1))
+ls "$TMP" | grep -q '\.tmp\.' && fail "temporary trace files left behind"
+
+# A different parameter gives a different trace.
+run 0 run scenarios/pingpong.lua --set n=5 --trace "$TMP/other.uktrace" --quiet
+checks=$((checks + 1))
+cmp -s "$TMP/pingpong-1.uktrace" "$TMP/other.uktrace" && fail "different runs gave the same trace"
+finish

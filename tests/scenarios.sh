@@ -1,0 +1,54 @@
+#!/bin/sh
+# scenarios.sh - every shipped scenario runs, and the deterministic ones
+# give exactly their golden statistics (simulated time only, so golden
+# files hold on any machine). UPDATE_GOLDEN=1 rewrites the golden files.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+# name | arguments after "ukern run"
+cases='
+hello|scenarios/hello.lua
+pingpong|scenarios/pingpong.lua
+pingpong-firefly|scenarios/pingpong.lua --set n=10 --set costs=firefly-1990
+buffering|scenarios/buffering.lua
+buffering-q2|scenarios/buffering.lua --set qlimit=2
+'
+
+echo "$cases" | while IFS='|' read -r name args; do
+	[ -n "$name" ] || continue
+	# shellcheck disable=SC2086
+	"$UKERN" run $args --stats json --quiet >"$TMP/$name.json" 2>"$TMP/$name.err"
+	code=$?
+	echo "$name $code" >>"$TMP/codes"
+	if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
+		cp "$TMP/$name.json" "tests/golden/$name.json"
+	fi
+done
+
+while read -r name code; do
+	checks=$((checks + 1))
+	[ "$code" -eq 0 ] || { fail "$name: exit $code"; cat "$TMP/$name.err" >&2; continue; }
+	checks=$((checks + 1))
+	if ! cmp -s "$TMP/$name.json" "tests/golden/$name.json"; then
+		fail "$name: stats differ from tests/golden/$name.json"
+		diff "tests/golden/$name.json" "$TMP/$name.json" | head -20 >&2
+	fi
+done <"$TMP/codes"
+
+# Every scenario in scenarios/ is covered above.
+for f in scenarios/*.lua; do
+	checks=$((checks + 1))
+	grep -q "$f" "$0" || fail "$f has no case in tests/scenarios.sh"
+done
+
+# What the stats must say, independently of the golden files.
+run 0 run scenarios/pingpong.lua --set n=50 --stats json --quiet &&
+	expect_out '"calls": 52' && expect_out '"messages": 104' &&
+	expect_out '"outcome": "completed"' && expect_out '"name": "ping", "process": "ping"'
+run 0 run scenarios/buffering.lua --set qlimit=2 &&
+	expect_err '0ns  producer +\| sent message 2 at 0 ms' &&
+	expect_err '10ms  producer +\| sent message 3 at 10 ms'
+run 0 run scenarios/buffering.lua &&
+	expect_err '10ms  producer +\| sent message 1 at 10 ms'
+run 0 run scenarios/hello.lua --stats csv --quiet &&
+	expect_out '^thread,process,state,arrival_ns' && expect_out '^client,client,exited,1000000,'
+finish
