@@ -129,6 +129,7 @@ static void check_keys(lua_State *L, const char *fn, const char *const *known, i
 			ok = 1;
 		}
 		if (!ok) {
+			const char *key = luaL_tolstring(L, -1, NULL);
 			luaL_Buffer b;
 			luaL_buffinit(L, &b);
 			for (const char *const *k = known; *k; k++) {
@@ -137,8 +138,8 @@ static void check_keys(lua_State *L, const char *fn, const char *const *known, i
 					luaL_addstring(&b, ", ");
 			}
 			luaL_pushresult(&b);
-			luaL_error(L, "%s: unknown field '%s' (known fields: %s)", fn,
-				   luaL_tolstring(L, -2, NULL), lua_tostring(L, -2));
+			luaL_error(L, "%s: unknown field '%s' (known fields: %s)", fn, key,
+				   lua_tostring(L, -1));
 		}
 	}
 }
@@ -447,6 +448,20 @@ static int check_sets(struct scenario *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* Compile the script: o->source when given (chunk name "@path", so messages
+ * read as if from the file), else the file at o->path. */
+static int load_chunk(lua_State *L, const struct loader_opts *o)
+{
+	int st;
+
+	if (!o->source)
+		return luaL_loadfilex(L, o->path, "t");
+	lua_pushfstring(L, "@%s", o->path);
+	st = luaL_loadbufferx(L, o->source, strlen(o->source), lua_tostring(L, -1), "t");
+	lua_remove(L, -2);
+	return st;
+}
+
 struct scenario *scenario_load(const struct loader_opts *o, char *err, size_t errlen)
 {
 	struct scenario *s = calloc(1, sizeof *s);
@@ -462,7 +477,7 @@ struct scenario *scenario_load(const struct loader_opts *o, char *err, size_t er
 		return NULL;
 	}
 	open_api(s->L, s);
-	if (luaL_loadfilex(s->L, o->path, "t") != LUA_OK || lua_pcall(s->L, 0, 0, 0) != LUA_OK) {
+	if (load_chunk(s->L, o) != LUA_OK || lua_pcall(s->L, 0, 0, 0) != LUA_OK) {
 		const char *msg = lua_tostring(s->L, -1);
 		/* luaL_loadfile says "cannot open FILE: reason"; put the file first. */
 		if (msg && strncmp(msg, "cannot open ", 12) == 0)

@@ -15,6 +15,7 @@ struct scenario;
 
 struct loader_opts {
 	const char *path;
+	const char *source;       /* NULL: read path; else the script text, reported as path */
 	int have_seed;            /* --seed given: overrides machine { seed } */
 	uint64_t seed;
 	const char *const *sets;  /* "NAME=VALUE" overrides of param() */
