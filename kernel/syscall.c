@@ -116,12 +116,12 @@ static void sys_join(struct thread *t)
 		t->sc.err = UK_ENOTHREAD;
 		return;
 	}
+	target->joined_by = t->tid;   /* a thread is joined once */
 	if (target->state == T_EXITED) {
 		t->sc.err = UK_OK;
 		t->sc.val = target->result;
 		return;
 	}
-	target->joined_by = t->tid;
 	thread_block(t, R_JOIN, UINT64_MAX);
 }
 

@@ -1,0 +1,35 @@
+#!/bin/sh
+# api.sh - the scenario API behaves as documented in doc/scenario-api.md:
+# threads and join, exit, timeouts, dead ports, naming errors, scheduling.
+. "${top_srcdir:-.}/tests/lib.sh"
+A=tests/api
+
+run 0 run $A/threads.lua --stats json &&
+	expect_err '10ms  main +\| joined a -> 42 at 10000000' &&
+	expect_err 'joined b -> done' && expect_err 'join twice: no such thread' &&
+	expect_err 'thread handle: thread main.1' &&
+	expect_out '"name": "main", "pid": 2, "state": "exited", "exit_code": 7,' &&
+	expect_out '"name": "quitter", "pid": 3, "state": "exited", "exit_code": 3,' &&
+	expect_out '"name": "quitter.1", "process": "quitter", .*"finish_ns": 6000000,'
+
+run 0 run $A/timeouts.lua &&
+	expect_err '6ms  cli +\| first call: nil timeout at 6000000' &&
+	expect_err 'second call: n=2 late=nil at 51000000' &&
+	expect_err 'recv: nil timeout at 53000000'
+
+run 0 run $A/deadport.lua --stats json &&
+	expect_err 'call while the server dies: nil, dead port' &&
+	expect_err 'send after it died: nil, dead port' &&
+	expect_err 'lookup of an unknown name: nil, unknown name' &&
+	expect_err 'register a name someone else owns: nil, not owner'
+
+run 0 run $A/sched.lua --stats csv --quiet &&
+	expect_out '^A,A,exited,0,0,50000000,30000000,0,50000000,20000000,' &&
+	expect_out '^B,B,exited,0,10000000,40000000,20000000,10000000,40000000,20000000,'
+run 0 run $A/sched.lua --set sched=fifo --stats csv --quiet &&
+	expect_out '^A,A,exited,0,0,30000000,30000000,0,30000000,0,' &&
+	expect_out '^B,B,exited,0,30000000,50000000,20000000,30000000,50000000,30000000,'
+run 0 run $A/cpus.lua --stats csv --quiet &&
+	expect_out '^A,A,exited,0,0,30000000,' && expect_out '^B,B,exited,0,0,20000000,' &&
+	expect_out '^C,C,exited,0,20000000,30000000,'
+finish
