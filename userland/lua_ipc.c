@@ -163,7 +163,7 @@ static int push_request(lua_State *L, struct thread *t, struct msg *m)
 
 	int top = lua_gettop(L);
 
-	if (marshal_decode(L, m, t->p->pid) != 0 || !lua_istable(L, -1)) {
+	if (marshal_decode(L, m, t->p->pid, 4) != 0 || !lua_istable(L, -1)) {
 		lua_settop(L, top);
 		lua_newtable(L);
 		lua_pushboolean(L, 1);
@@ -219,7 +219,7 @@ static int k_call(lua_State *L, int status, lua_KContext ctx)
 	t->sc.m = NULL;
 	if (t->sc.err)
 		return lu_fail(L, t->sc.err);
-	bad = marshal_decode(L, m, t->p->pid);
+	bad = marshal_decode(L, m, t->p->pid, 0);
 	msg_free(m);
 	if (bad)
 		return luaL_error(L, "call: the reply could not be decoded");

@@ -1,11 +1,10 @@
 /*
  * marshal.c - the canonical encoding of messages (format in marshal.h).
  *
- * Encoding builds the bytes in a malloc'd buffer owned by a userdata with
- * a __gc metamethod, so that a Lua error in the middle (a function in a
- * field) leaks nothing, then copies them into the message. (A luaL_Buffer
- * would not do: it forbids using the stack in between, and sorting keys
- * needs it.) Decoding checks every length against the payload: a C program
+ * Encoding writes into one buffer per Lua state, kept in the registry and
+ * freed by __gc, so a Lua error in the middle (a function in a field) leaks
+ * nothing and a message costs no allocation but its own. Table keys are
+ * copied into a C array and sorted there. Decoding checks every length against the payload: a C program
  * may send anything.
  */
 #include "marshal.h"
@@ -19,12 +18,17 @@
 #include "msg.h"
 #include "uk_err.h"
 
-#define ENC_META "ukern.marshal"
+/* The encoding buffer lives as long as the Lua state (a userdata in the
+ * registry, freed by __gc), so encoding a message allocates nothing. */
+struct encbuf {
+	char *buf;
+	size_t cap;
+};
 
 struct enc {
 	lua_State *L;
-	char *buf;
-	size_t len, cap;
+	struct encbuf *eb;
+	size_t len;
 	uint32_t pid;
 	int err;
 	uint32_t nvalues;
@@ -32,22 +36,38 @@ struct enc {
 	int32_t names[UK_MSG_MAX_RIGHTS];
 };
 
+/* A table key, copied out of Lua so keys can be sorted in C. A string's
+ * bytes stay valid while the table holding it is on the stack. */
+struct key {
+	int cls;             /* 0 integer, 1 float, 2 string, 3 boolean */
+	lua_Integer i;
+	lua_Number d;
+	const char *s;
+	size_t len;
+};
+
+#define SMALL_TABLE 32   /* keys sorted in a C array on the stack; more go in a userdata */
+
+static const char encbuf_key;   /* its address is the registry key */
+
 static void put(struct enc *e, const void *p, size_t n)
 {
+	struct encbuf *eb = e->eb;
+
 	if (n > UK_MSG_MAX_BYTES || e->len + n > UK_MSG_MAX_BYTES)
 		luaL_error(e->L, "message larger than the limit of %d bytes", UK_MSG_MAX_BYTES);
-	if (e->len + n > e->cap) {
-		size_t cap = e->cap ? e->cap : 128;
+	if (e->len + n > eb->cap) {
+		size_t cap = eb->cap ? eb->cap : 256;
 		char *b;
 		while (cap < e->len + n)
 			cap *= 2;
-		b = realloc(e->buf, cap);
+		b = realloc(eb->buf, cap);
 		if (!b)
 			luaL_error(e->L, "out of memory marshalling a message");
-		e->buf = b;
-		e->cap = cap;
+		eb->buf = b;
+		eb->cap = cap;
 	}
-	memcpy(e->buf + e->len, p, n);
+	memcpy(eb->buf + e->len, p, n);
 	e->len += n;
 }
 
@@ -68,94 +88,145 @@ static void put_u64(struct enc *e, uint64_t v)
 	put_u32(e, (uint32_t)v);
 }
 
+static void put_string(struct enc *e, const char *s, size_t len)
+{
+	put_tag(e, MT_STRING);
+	put_u32(e, (uint32_t)(len > UINT32_MAX ? UINT32_MAX : len));
+	put(e, s, len);
+}
+
+static void put_float(struct enc *e, lua_Number d)
+{
+	double x = (double)d;
+	uint64_t bits;
+
+	memcpy(&bits, &x, sizeof bits);
+	put_tag(e, MT_FLOAT);
+	put_u64(e, bits);
+}
+
 static void encode(struct enc *e, int idx, int depth);
 
-/* Order of keys: integers, other numbers, strings, booleans. */
-static int key_class(lua_State *L, int idx)
+/* Keys order: integers, other numbers, strings (bytewise), booleans. */
+static int key_cmp(const void *pa, const void *pb)
 {
-	switch (lua_type(L, idx)) {
-	case LUA_TNUMBER:
-		return lua_isinteger(L, idx) ? 0 : 1;
-	case LUA_TSTRING:
-		return 2;
-	case LUA_TBOOLEAN:
-		return 3;
+	const struct key *a = pa, *b = pb;
+
+	if (a->cls != b->cls)
+		return a->cls - b->cls;
+	switch (a->cls) {
+	case 0:
+		return (a->i > b->i) - (a->i < b->i);
+	case 1:
+		return (a->d > b->d) - (a->d < b->d);
+	case 2: {
+		int c = memcmp(a->s, b->s, a->len < b->len ? a->len : b->len);
+		return c ? c : (a->len > b->len) - (a->len < b->len);
+	}
 	default:
-		return 4;
+		return a->i - b->i;
 	}
 }
 
-/* Is key a before key b? (a, b: absolute stack indices) */
-static int key_less(lua_State *L, int a, int b)
+/* Copy the keys of the table at idx into k (room for max); returns the
+ * count, and sets *more when the table has more than max keys. */
+static size_t collect_keys(lua_State *L, int idx, struct key *k, size_t max, int *more)
 {
-	int ca = key_class(L, a), cb = key_class(L, b);
+	size_t n = 0;
 
-	if (ca != cb)
-		return ca < cb;
-	if (ca == 2) {
-		size_t la, lb;
-		const char *sa = lua_tolstring(L, a, &la), *sb = lua_tolstring(L, b, &lb);
-		int c = memcmp(sa, sb, la < lb ? la : lb);
-		return c < 0 || (c == 0 && la < lb);
-	}
-	if (ca == 3)
-		return !lua_toboolean(L, a) && lua_toboolean(L, b);
-	return lua_compare(L, a, b, LUA_OPLT);
-}
-
-/* Push the keys of the table at t as a sorted sequence table; returns the count. */
-static lua_Integer sorted_keys(lua_State *L, int t)
-{
-	lua_Integer n = 0;
-
-	lua_newtable(L);
+	*more = 0;
 	lua_pushnil(L);
-	while (lua_next(L, t)) {
+	while (lua_next(L, idx)) {
+		struct key *kk = &k[n];
 		lua_pop(L, 1);
-		if (key_class(L, -1) == 4)
-			luaL_error(L, "cannot send a table with a key of type %s", luaL_typename(L, -1));
-		lua_pushvalue(L, -1);
-		lua_rawseti(L, -3, ++n);
-	}
-	/* Insertion sort: message tables are small. */
-	for (lua_Integer i = 2; i <= n; i++) {
-		lua_rawgeti(L, -1, i);
-		lua_Integer j = i - 1;
-		for (; j >= 1; j--) {
-			lua_rawgeti(L, -2, j);
-			if (!key_less(L, lua_absindex(L, -2), lua_absindex(L, -1))) {
-				lua_pop(L, 1);
-				break;
-			}
-			lua_rawseti(L, -3, j + 1);
+		if (n == max) {
+			lua_pop(L, 1);
+			*more = 1;
+			break;
 		}
-		lua_rawseti(L, -2, j + 1);
+		switch (lua_type(L, -1)) {
+		case LUA_TNUMBER:
+			kk->cls = lua_isinteger(L, -1) ? 0 : 1;
+			kk->i = lua_tointeger(L, -1);
+			kk->d = lua_tonumber(L, -1);
+			break;
+		case LUA_TSTRING:
+			kk->cls = 2;
+			kk->s = lua_tolstring(L, -1, &kk->len);
+			break;
+		case LUA_TBOOLEAN:
+			kk->cls = 3;
+			kk->i = lua_toboolean(L, -1);
+			break;
+		default:
+			luaL_error(L, "cannot send a table with a key of type %s", luaL_typename(L, -1));
+		}
+		n++;
 	}
 	return n;
+}
+
+/* Encode key k and push it (to look the value up). */
+static void put_key(struct enc *e, const struct key *k)
+{
+	lua_State *L = e->L;
+
+	e->nvalues++;
+	switch (k->cls) {
+	case 0:
+		put_tag(e, MT_INT);
+		put_u64(e, (uint64_t)k->i);
+		lua_pushinteger(L, k->i);
+		break;
+	case 1:
+		put_float(e, k->d);
+		lua_pushnumber(L, k->d);
+		break;
+	case 2:
+		put_string(e, k->s, k->len);
+		lua_pushlstring(L, k->s, k->len);
+		break;
+	default:
+		put_tag(e, k->i ? MT_TRUE : MT_FALSE);
+		lua_pushboolean(L, (int)k->i);
+		break;
+	}
 }
 
 static void encode_table(struct enc *e, int idx, int depth)
 {
 	lua_State *L = e->L;
-	lua_Integer n;
-	int keys;
+	struct key small[SMALL_TABLE], *k = small;
+	size_t n;
+	int more;
 
 	if (depth >= UK_MARSHAL_DEPTH)
 		luaL_error(L, "cannot send a table nested deeper than %d (is it cyclic?)",
 			   UK_MARSHAL_DEPTH);
 	luaL_checkstack(L, 8, "message too deep");
-	n = sorted_keys(L, idx);
-	keys = lua_gettop(L);
+	n = collect_keys(L, idx, small, SMALL_TABLE, &more);
+	if (more) {
+		size_t total = 0;
+		lua_pushnil(L);
+		while (lua_next(L, idx)) {
+			lua_pop(L, 1);
+			total++;
+		}
+		/* A userdata, so that an error below leaks nothing. */
+		k = lua_newuserdatauv(L, total * sizeof *k, 0);
+		n = collect_keys(L, idx, k, total, &more);
+	}
+	qsort(k, n, sizeof *k, key_cmp);
 	put_tag(e, MT_TABLE);
 	put_u32(e, (uint32_t)n);
-	for (lua_Integer i = 1; i <= n; i++) {
-		lua_rawgeti(L, keys, i);
-		encode(e, lua_gettop(L), depth + 1);
+	for (size_t i = 0; i < n; i++) {
+		put_key(e, &k[i]);
 		lua_rawget(L, idx);
 		encode(e, lua_gettop(L), depth + 1);
 		lua_pop(L, 1);
 	}
-	lua_pop(L, 1);
+	if (k != small)
+		lua_pop(L, 1);
 }
 
 static void encode_port(struct enc *e, int idx)
@@ -174,8 +245,7 @@ static void encode_port(struct enc *e, int idx)
 	put_tag(e, e->nrights++);
 }
 
-/* Encode the value at absolute index idx; the Lua stack is left as found,
- * apart from the buffer's own use of it (luaL_Buffer rules). */
+/* Encode the value at absolute index idx; the Lua stack is left as found. */
 static void encode(struct enc *e, int idx, int depth)
 {
 	lua_State *L = e->L;
@@ -193,19 +263,13 @@ static void encode(struct enc *e, int idx, int depth)
 			put_tag(e, MT_INT);
 			put_u64(e, (uint64_t)lua_tointeger(L, idx));
 		} else {
-			double d = lua_tonumber(L, idx);
-			uint64_t bits;
-			memcpy(&bits, &d, sizeof bits);
-			put_tag(e, MT_FLOAT);
-			put_u64(e, bits);
+			put_float(e, lua_tonumber(L, idx));
 		}
 		break;
 	case LUA_TSTRING: {
 		size_t len;
 		const char *s = lua_tolstring(L, idx, &len);
-		put_tag(e, MT_STRING);
-		put_u32(e, (uint32_t)(len > UINT32_MAX ? UINT32_MAX : len));
-		put(e, s, len);
+		put_string(e, s, len);
 		break;
 	}
 	case LUA_TTABLE:
@@ -217,44 +281,61 @@ static void encode(struct enc *e, int idx, int depth)
 	}
 }
 
-static int enc_gc(lua_State *L)
+static int encbuf_gc(lua_State *L)
 {
-	struct enc *e = lua_touserdata(L, 1);
+	struct encbuf *eb = lua_touserdata(L, 1);
 
-	free(e->buf);
-	e->buf = NULL;
+	free(eb->buf);
+	eb->buf = NULL;
+	eb->cap = 0;
 	return 0;
+}
+
+/* The state's encoding buffer, made on first use. */
+static struct encbuf *encbuf(lua_State *L)
+{
+	struct encbuf *eb;
+
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &encbuf_key) == LUA_TUSERDATA) {
+		eb = lua_touserdata(L, -1);
+		lua_pop(L, 1);
+		return eb;
+	}
+	lua_pop(L, 1);
+	eb = lua_newuserdatauv(L, sizeof *eb, 0);
+	eb->buf = NULL;
+	eb->cap = 0;
+	lua_newtable(L);
+	lua_pushcfunction(L, encbuf_gc);
+	lua_setfield(L, -2, "__gc");
+	lua_setmetatable(L, -2);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &encbuf_key);
+	return eb;
 }
 
 struct msg *marshal_encode(lua_State *L, int idx, uint32_t pid, int *err)
 {
-	struct enc *e;
+	struct enc e;
 	struct msg *m;
 
 	idx = lua_absindex(L, idx);
-	e = lua_newuserdatauv(L, sizeof *e, 0);
-	memset(e, 0, sizeof *e);
-	if (luaL_newmetatable(L, ENC_META)) {
-		lua_pushcfunction(L, enc_gc);
-		lua_setfield(L, -2, "__gc");
-	}
-	lua_setmetatable(L, -2);
-	e->L = L;
-	e->pid = pid;
-	encode(e, idx, 0);
-	*err = e->err;
-	m = e->err ? NULL : msg_new((uint32_t)e->len);
-	if (m) {
-		memcpy(m->data, e->buf, e->len);
-		m->nvalues = e->nvalues;
-		m->nrights = e->nrights;
-		memcpy(m->names, e->names, sizeof e->names);
-	} else if (!e->err) {
+	memset(&e, 0, sizeof e);
+	e.L = L;
+	e.eb = encbuf(L);
+	e.pid = pid;
+	encode(&e, idx, 0);
+	*err = e.err;
+	if (e.err)
+		return NULL;
+	m = msg_new((uint32_t)e.len);
+	if (!m) {
 		*err = UK_ENOMEM;
+		return NULL;
 	}
-	free(e->buf);
-	e->buf = NULL;
-	lua_pop(L, 1);
+	memcpy(m->data, e.eb->buf, e.len);
+	m->nvalues = e.nvalues;
+	m->nrights = e.nrights;
+	memcpy(m->names, e.names, sizeof e.names);
 	return m;
 }
 
@@ -263,6 +344,7 @@ struct dec {
 	const uint8_t *p, *end;
 	const struct msg *m;
 	uint32_t pid;
+	int extra;       /* hash slots to reserve in the outermost table */
 };
 
 static int get_u32(struct dec *d, uint32_t *v)
@@ -294,7 +376,7 @@ static int decode_table(struct dec *d, int depth)
 		return -1;
 	if (!lua_checkstack(d->L, 4))
 		return -1;
-	lua_createtable(d->L, 0, (int)n);
+	lua_createtable(d->L, 0, (int)n + (depth == 0 ? d->extra : 0));
 	for (uint32_t i = 0; i < n; i++) {
 		if (decode(d, depth + 1))
 			goto bad;
@@ -361,9 +443,9 @@ static int decode(struct dec *d, int depth)
 	}
 }
 
-int marshal_decode(lua_State *L, const struct msg *m, uint32_t pid)
+int marshal_decode(lua_State *L, const struct msg *m, uint32_t pid, int extra)
 {
-	struct dec d = { L, m->data, m->data + m->size, m, pid };
+	struct dec d = { L, m->data, m->data + m->size, m, pid, extra };
 	int top = lua_gettop(L);
 
 	if (decode(&d, 0) || d.p != d.end) {

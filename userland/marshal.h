@@ -35,8 +35,9 @@ enum marshal_tag {
 struct msg *marshal_encode(lua_State *L, int idx, uint32_t pid, int *err);
 
 /* Decode m's payload and push the value; ports become handles of process
- * pid (their names in m->names). Returns 0, or -1 when the payload is
- * malformed (nothing pushed). */
-int marshal_decode(lua_State *L, const struct msg *m, uint32_t pid);
+ * pid (their names in m->names). If the value is a table, extra more fields
+ * are reserved in it (the caller is about to add them). Returns 0, or -1
+ * when the payload is malformed (nothing pushed). */
+int marshal_decode(lua_State *L, const struct msg *m, uint32_t pid, int extra);
 
 #endif
