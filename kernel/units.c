@@ -43,15 +43,21 @@ int units_parse_duration(const char *s, uint64_t *ns)
 	const char *p = s;
 
 	for (; *p >= '0' && *p <= '9'; p++, idigits++) {
-		if (ip > (UINT64_MAX - 9) / 10)
+		uint64_t d = (uint64_t)(*p - '0');
+		if (ip > (UINT64_MAX - d) / 10)
 			return -1;
-		ip = ip * 10 + (uint64_t)(*p - '0');
+		ip = ip * 10 + d;
 	}
 	if (*p == '.') {
-		for (p++; *p >= '0' && *p <= '9'; p++, fdigits++) {
-			if (fdigits >= 9)
-				return -1;
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			/* Past nine digits only zeros can be exact in nanoseconds. */
+			if (fdigits >= 9) {
+				if (*p != '0')
+					return -1;
+				continue;
+			}
 			frac = frac * 10 + (uint64_t)(*p - '0');
+			fdigits++;
 		}
 	}
 	if (idigits == 0 && fdigits == 0)
@@ -72,9 +78,10 @@ int units_ms_to_ns(double ms, uint64_t *ns)
 {
 	double v = ms * 1e6;
 
-	if (!isfinite(v) || v < 0 || v >= 18446744073709551615.0)
+	if (!isfinite(v) || v < 0 || v >= 0x1p64)
 		return -1;
-	*ns = (uint64_t)llround(v);
+	/* llround is only defined below 2^63; above, doubles are whole numbers. */
+	*ns = v < 0x1p63 ? (uint64_t)llround(v) : (uint64_t)v;
 	return 0;
 }
 
