@@ -96,6 +96,7 @@ static void describe(struct machine *m, struct thread *t, FILE *out)
 
 struct search {
 	struct machine *m;
+	const uint8_t *act;     /* per pid: may still act (skipped), or NULL */
 	uint8_t *mark;          /* per tid: 0 new, 1 on the path, 2 done */
 	uint32_t *path, depth;
 	uint32_t cycle_start;   /* index in path where the cycle begins */
@@ -111,7 +112,7 @@ static void dfs(struct search *s, struct thread *t)
 	s->path[s->depth++] = t->tid;
 	p = waits_for(s->m, t, &j);
 	for (struct thread *u = p ? p->threads : NULL; u && !s->found; u = u->pnext) {
-		if (u->state != T_BLOCKED || (j && u != j))
+		if (u->state != T_BLOCKED || (j && u != j) || (s->act && s->act[u->p->pid]))
 			continue;
 		if (s->mark[u->tid] == 1) {
 			for (uint32_t i = 0; i < s->depth; i++)
@@ -137,9 +138,12 @@ static void record(struct machine *m, const uint32_t *tids, uint32_t n)
 	}
 }
 
-void deadlock_find(struct machine *m)
+/* Find and describe the cycle (or, failing one, list the blocked threads)
+ * among the threads of processes that cannot act (act[pid] == 0; act NULL:
+ * every process). */
+static void report(struct machine *m, const uint8_t *act)
 {
-	struct search s = { .m = m };
+	struct search s = { .m = m, .act = act };
 	char *buf = NULL, when[32];
 	size_t len = 0;
 	FILE *out = open_memstream(&buf, &len);
@@ -155,9 +159,11 @@ void deadlock_find(struct machine *m)
 		return;
 	}
 	units_format_ns(m->now, when, sizeof when);
-	for (uint32_t i = 0; i < m->nthreads && !s.found; i++)
-		if (m->threads[i]->state == T_BLOCKED && !s.mark[i + 1])
-			dfs(&s, m->threads[i]);
+	for (uint32_t i = 0; i < m->nthreads && !s.found; i++) {
+		struct thread *t = m->threads[i];
+		if (t->state == T_BLOCKED && !s.mark[i + 1] && !(act && act[t->p->pid]))
+			dfs(&s, t);
+	}
 	if (s.found) {
 		uint32_t n = s.depth - s.cycle_start;
 		fprintf(out, "deadlock at %s: a cycle of %u thread%s\n", when, n, n == 1 ? "" : "s");
@@ -169,7 +175,7 @@ void deadlock_find(struct machine *m)
 		fprintf(out, "deadlock at %s: no thread can run and nothing is pending\n", when);
 		for (uint32_t i = 0; i < m->nthreads; i++) {
 			struct thread *t = m->threads[i];
-			if (t->state == T_BLOCKED && !t->p->daemon) {
+			if (t->state == T_BLOCKED && !t->p->daemon && !(act && act[t->p->pid])) {
 				describe(m, t, out);
 				s.path[n++] = t->tid;
 			}
@@ -181,4 +187,51 @@ void deadlock_find(struct machine *m)
 	TRACE_STR(m, TR_DEADLOCK, buf, len, m->ndeadlock);
 	free(s.mark);
 	free(s.path);
+}
+
+void deadlock_find(struct machine *m)
+{
+	report(m, NULL);
+}
+
+/* Blocked for good unless someone else acts: a call, send or join without a timeout. */
+static int waits_for_good(const struct thread *t)
+{
+	return t->state == T_BLOCKED && !t->timed &&
+	       (t->why == R_REPLY || t->why == R_SEND || t->why == R_JOIN);
+}
+
+int deadlock_check(struct machine *m)
+{
+	uint8_t *act = calloc(m->nprocs + 1, 1);
+	int changed = 1, stuck = 0;
+
+	if (!act)
+		return 0;
+	for (uint32_t i = 0; i < m->nthreads; i++) {
+		struct thread *t = m->threads[i];
+		if (t->state != T_EXITED && !waits_for_good(t))
+			act[t->p->pid] = 1;
+	}
+	/* A process may act if a thread of it waits for a process that may act. */
+	while (changed) {
+		changed = 0;
+		for (uint32_t i = 0; i < m->nthreads; i++) {
+			struct thread *t = m->threads[i], *j;
+			struct proc *p;
+			if (act[t->p->pid] || !waits_for_good(t))
+				continue;
+			p = waits_for(m, t, &j);
+			if (p && act[p->pid]) {
+				act[t->p->pid] = 1;
+				changed = 1;
+			}
+		}
+	}
+	for (uint32_t i = 0; i < m->nthreads && !stuck; i++)
+		stuck = waits_for_good(m->threads[i]) && !act[m->threads[i]->p->pid];
+	if (stuck)
+		report(m, act);
+	free(act);
+	return stuck;
 }

@@ -14,4 +14,13 @@ struct machine;
  * for; m->deadlock_tids lists the threads named. Emits a TR_DEADLOCK record. */
 void deadlock_find(struct machine *m);
 
+/* Called while events are still pending: is some set of threads blocked
+ * for good? A thread blocked in a call, a send or a join, without a
+ * timeout, is stuck when the process it waits for can never act again:
+ * every thread of that process is itself stuck (threads that run, are
+ * ready, sleep, have a timeout or wait to receive may still act). If stuck
+ * threads exist, sets the report as deadlock_find does and returns 1;
+ * else returns 0 and changes nothing. */
+int deadlock_check(struct machine *m);
+
 #endif

@@ -70,6 +70,8 @@ struct machine {
 	struct port *ns_port;     /* the name server's well-known port */
 
 	uint32_t live_nondaemon;  /* processes that keep the run going */
+	uint32_t nd_active;       /* threads of such processes ready or running */
+	int dl_dirty;             /* a thread blocked for good since the last deadlock check */
 	uint64_t events;          /* handled, including system calls */
 	int oom;                  /* host memory ran out: the run stops */
 	uint64_t next_flow;

@@ -42,12 +42,14 @@ void port_kill(struct port *pt)
 		struct msg *msg = pt->qhead;
 		pt->qhead = msg->next;
 		TRACE(m, TR_MSG_DROP, msg->flow, pt->id, 1);
+		m->dropped++;
 		ipc_destroy(msg);
 	}
 	pt->qtail = NULL;
 	pt->qlen = 0;
 	while ((t = tq_pop(&pt->sendq)) != NULL) {
 		TRACE(m, TR_MSG_DROP, t->sc.m->flow, pt->id, 1);
+		m->dropped++;
 		ipc_destroy(t->sc.m);
 		t->sc.m = NULL;
 		t->call_flow = 0;

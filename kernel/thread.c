@@ -72,6 +72,7 @@ struct thread *thread_new(struct proc *p, const char *name, const struct body_op
 		free(t);
 		return NULL;
 	}
+	t->state = T_STATE_COUNT;   /* not yet anything: machine_ready makes it ready */
 	t->arrival = m->now;
 	t->first_run = UINT64_MAX;
 	t->rx_sent_ns = UINT64_MAX;
@@ -85,10 +86,19 @@ struct thread *thread_new(struct proc *p, const char *name, const struct body_op
 	return t;
 }
 
+static int active(enum tstate s)
+{
+	return s == T_READY || s == T_RUNNING;
+}
+
 void thread_set_state(struct thread *t, enum tstate s, enum treason why)
 {
 	struct machine *m = t->m;
 
+	if (!t->p->daemon && active(s) != active(t->state))
+		m->nd_active += active(s) ? 1 : -1;
+	if (s == T_BLOCKED && (why == R_REPLY || why == R_SEND || why == R_JOIN))
+		m->dl_dirty = 1;
 	t->state = s;
 	t->why = why;
 	TRACE(m, TR_THREAD_STATE, t->tid, s, why, t->wport ? t->wport->id : 0);
@@ -139,8 +149,9 @@ void thread_block(struct thread *t, enum treason why, uint64_t timeout)
 
 	assert(t->state == T_RUNNING && "thread_block: not running");
 	machine_release_cpu(m, t);
+	t->timed = timeout != UINT64_MAX;
 	thread_set_state(t, T_BLOCKED, why);
-	if (timeout != UINT64_MAX)
+	if (t->timed)
 		machine_timer(m, t, m->now + timeout);
 }
 
@@ -148,6 +159,7 @@ void thread_wake(struct thread *t, int err, uint64_t extra_ns)
 {
 	assert(t->state == T_BLOCKED && "thread_wake: not blocked");
 	t->tgen++;
+	t->timed = 0;
 	t->sc.err = (int16_t)err;
 	t->work_ns += extra_ns;
 	t->wport = NULL;

@@ -80,6 +80,7 @@ struct thread {
 	uint8_t effect_pending;       /* sc's effect happens when work_ns reaches 0 */
 	uint32_t gen;                 /* bumped to cancel slice events */
 	uint32_t tgen;                /* bumped to cancel timers */
+	uint8_t timed;                /* blocked with a timer pending (sleep, timeout) */
 	int32_t priority;
 
 	/* IPC: kernel loop only */

@@ -1,0 +1,1112 @@
+/*
+ * test_ipc.c - unit tests for message passing: rights, rendezvous and
+ * buffered ports, timeouts, call and reply, send-once rights, dead ports,
+ * deadlock detection and the IPC counters.
+ *
+ * The one idea: processes only hold the rights the kernel gave them, so the
+ * tests pass rights the honest way, through the name server (ns_install)
+ * and in messages. Bodies note what they see with virtual timestamps; the
+ * test asserts the exact sequence after the run ("zero" costs: only
+ * uk_compute and uk_sleep make time pass). Every run is on one CPU under
+ * fifo unless a test says otherwise.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "harness.h"
+#include "machine.h"
+#include "msg.h"
+#include "name/name.h"
+#include "proc.h"
+#include "thread.h"
+#include "uk.h"
+
+#define MS H_MS
+
+/* What the bodies of one test share with it. */
+struct world {
+	struct h_log lg;
+	int bad;                 /* set-up steps that failed (must stay 0) */
+	int32_t name;            /* a name some body publishes (host memory, not a right) */
+	struct thread *client;   /* a thread others look at */
+};
+
+/* A machine with the name server, pid 1; the processes a test adds follow. */
+static struct machine *world_machine(void **state, unsigned cpus)
+{
+	struct machine *m = *state;
+
+	assert_int_equal(h_machine(m, cpus, "fifo", 10 * MS, 16), 0);
+	assert_non_null(ns_install(m));
+	return m;
+}
+
+static struct proc *add(struct machine *m, const char *name, uint64_t start, body_c_fn fn,
+			struct world *w, int daemon)
+{
+	struct proc *p = h_proc(m, name, start, fn, w);
+
+	assert_non_null(p);
+	p->daemon = daemon;
+	return p;
+}
+
+/* A new port with qlimit, registered as service. Returns its name. */
+static int32_t serve_port(struct thread *self, struct world *w, const char *service,
+			  uint64_t qlimit)
+{
+	int32_t pn = 0;
+
+	if (uk_port(self, qlimit, &pn) != UK_OK || h_register(self, service, pn) != UK_OK)
+		w->bad++;
+	return pn;
+}
+
+/* A send right to service. */
+static int32_t find(struct thread *self, struct world *w, const char *service)
+{
+	int32_t pn = 0;
+
+	if (h_lookup(self, service, &pn) != UK_OK)
+		w->bad++;
+	return pn;
+}
+
+/* Send the value val on name; returns the error. */
+static int send_val(struct thread *self, int32_t name, int64_t val, uint64_t timeout)
+{
+	return uk_send(self, name, h_msg(val), timeout);
+}
+
+/* Receive on name and note the value (or -error) under what. */
+static void recv_note(struct thread *self, struct world *w, int32_t name, uint64_t timeout,
+		      const char *what)
+{
+	int err;
+	struct msg *msg = uk_recv(self, name, timeout, &err);
+
+	h_note(&w->lg, self, what, msg ? h_val(msg) : -err);
+	msg_free(msg);
+}
+
+/* Call name with val; note the reply's value (or -error) under what. */
+static void call_note(struct thread *self, struct world *w, int32_t name, int64_t val,
+		      uint64_t timeout, const char *what)
+{
+	int err;
+	struct msg *reply = uk_call(self, name, h_msg(val), timeout, &err);
+
+	h_note(&w->lg, self, what, reply ? h_val(reply) : -err);
+	msg_free(reply);
+}
+
+/* An echo server's loop: answer every call with its value + 1000, after
+ * computing delay_ns. */
+static void echo_loop(struct thread *self, int32_t pn, uint64_t delay_ns)
+{
+	for (;;) {
+		int err;
+		struct msg *req = uk_recv(self, pn, UK_FOREVER, &err);
+		int64_t val = h_val(req);
+		int32_t rn = req ? req->reply_name : 0;
+
+		msg_free(req);
+		uk_compute(self, delay_ns);
+		if (rn)
+			uk_reply(self, rn, h_msg(val + 1000));
+	}
+}
+
+/* Run m to its end: the outcome must be want, and no set-up step failed.
+ * A macro so that a failure names the test's own line. */
+#define FINISH(m, w, want)                                                         \
+	do {                                                                       \
+		assert_int_equal(machine_run(m), (want));                          \
+		assert_int_equal((w)->bad, 0);                                     \
+	} while (0)
+
+/* --- rights --- */
+
+static void rights_a(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	struct msg *msg;
+	int err;
+
+	h_note(&w->lg, self, "send 42", uk_send(self, 42, h_msg(1), UK_FOREVER));
+	h_note(&w->lg, self, "send 0", uk_send(self, 0, h_msg(1), UK_FOREVER));
+	h_note(&w->lg, self, "send -1", uk_send(self, -1, h_msg(1), UK_FOREVER));
+	msg = uk_recv(self, UK_NAME_NAMESERVER, UK_FOREVER, &err);
+	h_note(&w->lg, self, "recv ns", msg ? 0 : err);
+	h_note(&w->lg, self, "port", uk_port(self, 16, &w->name));
+	h_note(&w->lg, self, "reply port", uk_reply(self, w->name, h_msg(1)));
+	msg = h_msg(1);
+	msg->nrights = 1;
+	msg->names[0] = 77;
+	h_note(&w->lg, self, "carry 77", uk_send(self, w->name, msg, UK_FOREVER));
+	msg = h_msg(1);
+	msg->nrights = 1;
+	msg->names[0] = w->name;
+	h_note(&w->lg, self, "carry own", uk_send(self, w->name, msg, UK_FOREVER));
+	uk_sleep(self, 10 * MS);
+	recv_note(self, w, w->name, 0, "recv own");
+	recv_note(self, w, w->name, 1 * MS, "recv own");
+}
+
+/* B holds only the name-server right: A's name means nothing here. */
+static void rights_b(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	struct msg *msg;
+	int err;
+
+	h_note(&w->lg, self, "B send", send_val(self, w->name, 2, UK_FOREVER));
+	msg = uk_recv(self, w->name, UK_FOREVER, &err);
+	h_note(&w->lg, self, "B recv", msg ? 0 : err);
+	msg_free(msg);
+}
+
+static void test_rights_are_names_in_a_process(void **state)
+{
+	struct machine *m = world_machine(state, 1);
+	struct world w = { .bad = 0 };
+
+	add(m, "A", 0, rights_a, &w, 0);
+	add(m, "B", 1 * MS, rights_b, &w, 0);
+	FINISH(m, &w, OUT_COMPLETED);
+	assert_int_equal(w.name, UK_NAME_NAMESERVER + 1);
+	H_EXPECT(&w.lg, { 0, "send 42", UK_ENORIGHT }, { 0, "send 0", UK_ENORIGHT },
+		 { 0, "send -1", UK_ENORIGHT }, { 0, "recv ns", UK_ENORIGHT }, { 0, "port", UK_OK },
+		 { 0, "reply port", UK_ENORIGHT }, { 0, "carry 77", UK_ENORIGHT },
+		 { 0, "carry own", UK_OK }, { 1 * MS, "B send", UK_ENORIGHT },
+		 { 1 * MS, "B recv", UK_ENORIGHT }, { 10 * MS, "recv own", 1 },
+		 { 11 * MS, "recv own", -UK_ETIMEDOUT });
+}
+
+/* Server S registers a port; client C looks it up (a send right under its
+ * own name), cannot receive on it, passes a right to a port of its own in a
+ * message, and S answers on that right. */
+static void pass_server(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = serve_port(self, w, "s", 16);
+	int err;
+	struct msg *msg = uk_recv(self, pn, UK_FOREVER, &err);
+	int32_t back = msg && msg->nrights == 1 ? msg->names[0] : 0;
+
+	h_note(&w->lg, self, "S got", msg ? h_val(msg) : -err);
+	h_note(&w->lg, self, "S got right", back != 0);
+	msg_free(msg);
+	msg = uk_recv(self, back, 0, &err);
+	h_note(&w->lg, self, "S recv right", msg ? 0 : err);
+	msg_free(msg);
+	uk_compute(self, 1 * MS);
+	h_note(&w->lg, self, "S send right", send_val(self, back, 99, UK_FOREVER));
+}
+
+static void pass_client(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t s = find(self, w, "s"), mine = 0;
+	struct msg *msg;
+	int err;
+
+	msg = uk_recv(self, s, 0, &err);
+	h_note(&w->lg, self, "C recv s", msg ? 0 : err);
+	msg_free(msg);
+	if (uk_port(self, 16, &mine) != UK_OK)
+		w->bad++;
+	msg = h_msg(7);
+	msg->nrights = 1;
+	msg->names[0] = mine;
+	h_note(&w->lg, self, "C send", uk_send(self, s, msg, UK_FOREVER));
+	recv_note(self, w, mine, UK_FOREVER, "C got");
+}
+
+static void test_rights_travel_in_messages(void **state)
+{
+	struct machine *m = world_machine(state, 1);
+	struct world w = { .bad = 0 };
+
+	add(m, "S", 0, pass_server, &w, 0);
+	add(m, "C", 0, pass_client, &w, 0);
+	FINISH(m, &w, OUT_COMPLETED);
+	H_EXPECT(&w.lg, { 0, "C recv s", UK_ENORIGHT }, { 0, "C send", UK_OK }, { 0, "S got", 7 },
+		 { 0, "S got right", 1 }, { 0, "S recv right", UK_ENORIGHT },
+		 { 1 * MS, "S send right", UK_OK }, { 1 * MS, "C got", 99 });
+}
+
+/* --- rendezvous and buffered ports --- */
+
+static void rv_server(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = serve_port(self, w, "rv", 0);
+	int err;
+	struct msg *msg;
+
+	uk_sleep(self, 10 * MS);
+	h_note(&w->lg, self, "client state", w->client->state);
+	h_note(&w->lg, self, "client why", w->client->why);
+	msg = uk_recv(self, pn, UK_FOREVER, &err);
+	h_note(&w->lg, self, "recv", msg ? h_val(msg) : -err);
+	h_note(&w->lg, self, "sent_ns", msg ? (int64_t)msg->sent_ns : -1);
+	msg_free(msg);
+}
+
+static void rv_client(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = find(self, w, "rv");
+
+	w->client = self;
+	uk_compute(self, 2 * MS);
+	h_note(&w->lg, self, "send", 5);
+	h_note(&w->lg, self, "sent", send_val(self, pn, 5, UK_FOREVER));
+}
+
+/* qlimit 0: the sender waits SEND-blocked until the receiver arrives at
+ * 10 ms; its send completes then. */
+static void test_rendezvous(void **state)
+{
+	struct machine *m = world_machine(state, 1);
+	struct world w = { .bad = 0 };
+
+	add(m, "server", 0, rv_server, &w, 0);
+	add(m, "client", 0, rv_client, &w, 0);
+	FINISH(m, &w, OUT_COMPLETED);
+	H_EXPECT(&w.lg, { 2 * MS, "send", 5 }, { 10 * MS, "client state", T_BLOCKED },
+		 { 10 * MS, "client why", R_SEND }, { 10 * MS, "recv", 5 },
+		 { 10 * MS, "sent_ns", 2 * MS }, { 10 * MS, "sent", UK_OK });
+	/* one latency per delivered message: four name-server messages at no
+	 * cost, and the rendezvous message, issued at 2 ms, taken at 10 ms */
+	assert_int_equal(m->nlat, 5);
+	assert_int_equal(m->lat[0] + m->lat[1] + m->lat[2] + m->lat[3], 0);
+	assert_int_equal(m->lat[4], 8 * MS);
+}
+
+static void rv_caller(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = find(self, w, "rv");
+
+	call_note(self, w, pn, 1, 15 * MS, "call");
+	call_note(self, w, pn, 2, UK_FOREVER, "call");
+}
+
+static void rv_slow_echo(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = serve_port(self, w, "rv", 0);
+
+	uk_sleep(self, 10 * MS);
+	echo_loop(self, pn, 10 * MS);
+}
+
+/* A call on a rendezvous port waits SEND-blocked, then REPLY-blocked; its
+ * timeout covers both: the first call (taken at 10 ms, answered at 20 ms)
+ * times out at 15 ms; the second waits SEND-blocked until the server is
+ * back at 20 ms (the stale reply to the first is dropped) and is answered
+ * at 30 ms. Two CPUs, so the timeout is seen while the server computes. */
+static void test_call_rendezvous_timeout(void **state)
+{
+	struct machine *m = world_machine(state, 2);
+	struct world w = { .bad = 0 };
+
+	add(m, "server", 0, rv_slow_echo, &w, 1);
+	add(m, "client", 0, rv_caller, &w, 0);
+	FINISH(m, &w, OUT_COMPLETED);
+	H_EXPECT(&w.lg, { 15 * MS, "call", -UK_ETIMEDOUT }, { 30 * MS, "call", 1002 });
+	assert_int_equal(m->dropped, 1);
+}
+
+static void buf_server(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = serve_port(self, w, "buf", 2);
+
+	uk_sleep(self, 10 * MS);
+	h_note(&w->lg, self, "client why", w->client->why);
+	for (int i = 0; i < 3; i++)
+		recv_note(self, w, pn, UK_FOREVER, "recv");
+}
+
+static void buf_client(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = find(self, w, "buf");
+
+	w->client = self;
+	for (int i = 1; i <= 3; i++)
+		h_note(&w->lg, self, "sent", i * 10 + send_val(self, pn, i, UK_FOREVER));
+}
+
+/* qlimit 2: two sends return at once, the third blocks until a recv makes
+ * room; the messages come out in the order they were sent. */
+static void test_buffered_qlimit(void **state)
+{
+	struct machine *m = world_machine(state, 1);
+	struct world w = { .bad = 0 };
+
+	add(m, "server", 0, buf_server, &w, 0);
+	add(m, "client", 0, buf_client, &w, 0);
+	FINISH(m, &w, OUT_COMPLETED);
+	H_EXPECT(&w.lg, { 0, "sent", 10 }, { 0, "sent", 20 }, { 10 * MS, "client why", R_SEND },
+		 { 10 * MS, "recv", 1 }, { 10 * MS, "recv", 2 }, { 10 * MS, "recv", 3 },
+		 { 10 * MS, "sent", 30 });
+}
+
+static void fifo_server(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t q = serve_port(self, w, "queued", 16), r = serve_port(self, w, "rv", 0);
+
+	uk_sleep(self, 10 * MS);
+	for (int i = 0; i < 5; i++)
+		recv_note(self, w, q, UK_FOREVER, "queued");
+	for (int i = 0; i < 3; i++)
+		recv_note(self, w, r, UK_FOREVER, "rv");
+}
+
+/* Three senders (pids 3, 4, 5): the first queues five messages; then they
+ * block on the rendezvous port at 3, 1 and 2 ms, and are served in the
+ * order they blocked, not by pid. */
+static void fifo_sender(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t q = find(self, w, "queued"), r = find(self, w, "rv");
+	int64_t id = self->p->pid;
+
+	if (id == 3)
+		for (int i = 1; i <= 5; i++)
+			send_val(self, q, i, UK_FOREVER);
+	uk_sleep(self, (uint64_t)(id == 3 ? 3 : id - 3) * MS);
+	send_val(self, r, id, UK_FOREVER);
+}
+
+static void test_fifo_order_of_messages(void **state)
+{
+	struct machine *m = world_machine(state, 1);
+	struct world w = { .bad = 0 };
+
+	add(m, "server", 0, fifo_server, &w, 0);
+	add(m, "s3", 0, fifo_sender, &w, 0);
+	add(m, "s4", 0, fifo_sender, &w, 0);
+	add(m, "s5", 0, fifo_sender, &w, 0);
+	FINISH(m, &w, OUT_COMPLETED);
+	H_EXPECT(&w.lg, { 10 * MS, "queued", 1 }, { 10 * MS, "queued", 2 },
+		 { 10 * MS, "queued", 3 }, { 10 * MS, "queued", 4 }, { 10 * MS, "queued", 5 },
+		 { 10 * MS, "rv", 4 }, { 10 * MS, "rv", 5 }, { 10 * MS, "rv", 3 });
+}
+
+static void default_qlimit_main(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = 0;
+
+	if (uk_port(self, UINT64_MAX, &pn) != UK_OK)
+		w->bad++;
+	h_note(&w->lg, self, "send", send_val(self, pn, 1, UK_FOREVER));
+	h_note(&w->lg, self, "send", send_val(self, pn, 2, 1 * MS));
+}
+
+/* A port made with qlimit UINT64_MAX takes the machine's queue limit (1). */
+static void test_machine_default_qlimit(void **state)
+{
+	struct machine *m = *state;
+	struct world w = { .bad = 0 };
+
+	assert_int_equal(h_machine(m, 1, "fifo", 10 * MS, 1), 0);
+	add(m, "P", 0, default_qlimit_main, &w, 0);
+	FINISH(m, &w, OUT_COMPLETED);
+	H_EXPECT(&w.lg, { 0, "send", UK_OK }, { 1 * MS, "send", UK_ETIMEDOUT });
+}
+
+/* A receiver thread of the pool: note which thread got which value. */
+static void pool_worker(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int err;
+	struct msg *msg = uk_recv(self, w->name, UK_FOREVER, &err);
+
+	h_note(&w->lg, self, self->name, msg ? h_val(msg) : -err);
+	msg_free(msg);
+}
+
+static void pool_main(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	uint32_t tid;
+
+	w->name = serve_port(self, w, "pool", 0);
+	if (h_spawn(self, pool_worker, w, &tid) != UK_OK)
+		w->bad++;
+	pool_worker(self, w);
+}
+
+static void pool_client(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = find(self, w, "pool");
+
+	uk_compute(self, 1 * MS);
+	send_val(self, pn, 1, UK_FOREVER);
+	send_val(self, pn, 2, UK_FOREVER);
+}
+
+/* Threads blocked in recv on one port are served in the order they came:
+ * the main thread (blocked first), then the worker it spawned. */
+static void test_receivers_served_in_order(void **state)
+{
+	struct machine *m = world_machine(state, 1);
+	struct world w = { .bad = 0 };
+
+	add(m, "pool", 0, pool_main, &w, 0);
+	add(m, "client", 0, pool_client, &w, 0);
+	FINISH(m, &w, OUT_COMPLETED);
+	H_EXPECT(&w.lg, { 1 * MS, "pool", 1 }, { 1 * MS, "pool.1", 2 });
+}
+
+/* --- timeouts --- */
+
+static void recv_timeout_main(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = 0;
+
+	if (uk_port(self, 16, &pn) != UK_OK)
+		w->bad++;
+	uk_compute(self, 3 * MS);
+	recv_note(self, w, pn, 5 * MS, "recv");
+	recv_note(self, w, pn, 0, "recv");
+}
+
+/* A recv with a timeout fails with UK_ETIMEDOUT at exactly now + timeout. */
+static void test_recv_timeout(void **state)
+{
+	struct machine *m = world_machine(state, 1);
+	struct world w = { .bad = 0 };
+
+	add(m, "P", 0, recv_timeout_main, &w, 0);
+	FINISH(m, &w, OUT_COMPLETED);
+	H_EXPECT(&w.lg, { 8 * MS, "recv", -UK_ETIMEDOUT }, { 8 * MS, "recv", -UK_ETIMEDOUT });
+}
+
+static void early_receiver(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = serve_port(self, w, "early", 16);
+
+	recv_note(self, w, pn, 5 * MS, "recv");
+	recv_note(self, w, pn, UK_FOREVER, "recv");
+}
+
+static void early_sender(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = find(self, w, "early");
+
+	uk_sleep(self, 2 * MS);
+	send_val(self, pn, 1, UK_FOREVER);
+	uk_sleep(self, 18 * MS);
+	send_val(self, pn, 2, UK_FOREVER);
+}
+
+/* A message that arrives before the timeout cancels it: the next recv
+ * (no timeout) is not woken by the stale timer at 5 ms. */
+static void test_recv_timeout_cancelled(void **state)
+{
+	struct machine *m = world_machine(state, 1);
+	struct world w = { .bad = 0 };
+
+	add(m, "receiver", 0, early_receiver, &w, 0);
+	add(m, "sender", 0, early_sender, &w, 0);
+	FINISH(m, &w, OUT_COMPLETED);
+	H_EXPECT(&w.lg, { 2 * MS, "recv", 1 }, { 20 * MS, "recv", 2 });
+}
+
+static void send_timeout_main(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = 0;
+
+	if (uk_port(self, 1, &pn) != UK_OK)
+		w->bad++;
+	h_note(&w->lg, self, "send", send_val(self, pn, 1, UK_FOREVER));
+	uk_compute(self, 2 * MS);
+	h_note(&w->lg, self, "send", send_val(self, pn, 2, 4 * MS));
+	recv_note(self, w, pn, 0, "recv");
+	recv_note(self, w, pn, 0, "recv");
+}
+
+/* A send on a full port with a timeout fails at now + timeout, and its
+ * message is dropped, never delivered. */
+static void test_send_timeout_full_port(void **state)
+{
+	struct machine *m = world_machine(state, 1);
+	struct world w = { .bad = 0 };
+
+	add(m, "P", 0, send_timeout_main, &w, 0);
+	FINISH(m, &w, OUT_COMPLETED);
+	H_EXPECT(&w.lg, { 0, "send", UK_OK }, { 6 * MS, "send", UK_ETIMEDOUT },
+		 { 6 * MS, "recv", 1 }, { 6 * MS, "recv", -UK_ETIMEDOUT });
+	assert_int_equal(m->dropped, 1);
+	assert_int_equal(m->msgs, 2);
+}
+
+/* --- call and reply --- */
+
+static void rpc_server(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = serve_port(self, w, "echo", 16);
+	int err;
+	struct msg *req = uk_recv(self, pn, UK_FOREVER, &err);
+	int32_t rn = req ? req->reply_name : 0;
+
+	h_note(&w->lg, self, "req", h_val(req));
+	h_note(&w->lg, self, "req pid", req ? req->sender_pid : 0);
+	h_note(&w->lg, self, "req tid", req ? req->sender_tid : 0);
+	h_note(&w->lg, self, "req kind", req ? req->kind : -1);
+	h_note(&w->lg, self, "req rights", req ? req->nrights : -1);
+	h_note(&w->lg, self, "has reply right", rn > 0);
+	msg_free(req);
+	uk_compute(self, 2 * MS);
+	h_note(&w->lg, self, "reply", uk_reply(self, rn, h_msg(1007)));
+	echo_loop(self, pn, 0);
+}
+
+static void rpc_client(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = find(self, w, "echo");
+	struct msg *req = h_msg(7), *reply;
+	int err;
+
+	w->client = self;
+	req->sender_pid = 999;           /* a forgery the kernel must overwrite */
+	req->sender_tid = 999;
+	reply = uk_call(self, pn, req, UK_FOREVER, &err);
+	h_note(&w->lg, self, "got", reply ? h_val(reply) : -err);
+	h_note(&w->lg, self, "got pid", reply ? reply->sender_pid : 0);
+	h_note(&w->lg, self, "got kind", reply ? reply->kind : -1);
+	h_note(&w->lg, self, "got reply right", reply ? reply->reply_name : -1);
+	msg_free(reply);
+	call_note(self, w, pn, 8, UK_FOREVER, "got");
+}
+
+/* A call's request reaches the server with a send-once reply right and the
+ * caller's pid stamped by the kernel; the reply comes back intact. */
+static void test_call_reply_round_trip(void **state)
+{
+	struct machine *m = world_machine(state, 1);
+	struct world w = { .bad = 0 };
+	struct proc *s = add(m, "server", 0, rpc_server, &w, 1);
+	struct proc *c = add(m, "client", 0, rpc_client, &w, 0);
+
+	FINISH(m, &w, OUT_COMPLETED);
+	assert_int_equal(s->pid, 2);
+	assert_int_equal(c->pid, 3);
+	H_EXPECT(&w.lg, { 0, "req", 7 }, { 0, "req pid", 3 }, { 0, "req tid", 3 },
+		 { 0, "req kind", MSG_CALL }, { 0, "req rights", 0 }, { 0, "has reply right", 1 },
+		 { 2 * MS, "reply", UK_OK }, { 2 * MS, "got", 1007 }, { 2 * MS, "got pid", 2 },
+		 { 2 * MS, "got kind", MSG_REPLY }, { 2 * MS, "got reply right", 0 },
+		 { 2 * MS, "got", 1008 });
+	assert_int_equal(w.client->msgs_sent, 1 + 2);     /* the lookup, two calls */
+	assert_int_equal(w.client->msgs_recv, 1 + 2);
+}
+
+static void slow_echo(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+
+	echo_loop(self, serve_port(self, w, "slow", 16), 10 * MS);
+}
+
+static void stale_client(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = find(self, w, "slow");
+
+	call_note(self, w, pn, 7, 5 * MS, "call 7");
+	call_note(self, w, pn, 8, UK_FOREVER, "call 8");
+}
+
+/* A call times out at 5 ms; the reply to it (10 ms) is dropped, and the
+ * next call gets its own reply, not the stale one. Two CPUs, so the
+ * caller's timeout is seen while the server computes. */
+static void test_stale_reply_dropped(void **state)
+{
+	struct machine *m = world_machine(state, 2);
+	struct world w = { .bad = 0 };
+
+	add(m, "server", 0, slow_echo, &w, 1);
+	add(m, "client", 0, stale_client, &w, 0);
+	FINISH(m, &w, OUT_COMPLETED);
+	H_EXPECT(&w.lg, { 5 * MS, "call 7", -UK_ETIMEDOUT }, { 20 * MS, "call 8", 1008 });
+	assert_int_equal(m->dropped, 1);
+}
+
+static void once_server(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = serve_port(self, w, "once", 16);
+	int err;
+	struct msg *msg = uk_recv(self, pn, UK_FOREVER, &err);
+	int32_t rn = msg ? msg->reply_name : 0;
+
+	msg_free(msg);
+	msg = h_msg(0);
+	msg->nrights = 1;
+	msg->names[0] = rn;
+	h_note(&w->lg, self, "pass it", uk_send(self, pn, msg, 0));
+	h_note(&w->lg, self, "reply 1", uk_reply(self, rn, h_msg(1)));
+	h_note(&w->lg, self, "reply 2", uk_reply(self, rn, h_msg(2)));
+	h_note(&w->lg, self, "send on it", send_val(self, rn, 3, 0));
+}
+
+static void once_client(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+
+	call_note(self, w, find(self, w, "once"), 0, UK_FOREVER, "got");
+}
+
+/* A send-once right cannot travel in a message; it answers once: a second
+ * reply, or a plain send on it, finds no right. */
+static void test_send_once_right(void **state)
+{
+	struct machine *m = world_machine(state, 1);
+	struct world w = { .bad = 0 };
+
+	add(m, "server", 0, once_server, &w, 0);
+	add(m, "client", 0, once_client, &w, 0);
+	FINISH(m, &w, OUT_COMPLETED);
+	H_EXPECT(&w.lg, { 0, "pass it", UK_ENORIGHT }, { 0, "reply 1", UK_OK },
+		 { 0, "reply 2", UK_ENORIGHT },
+		 { 0, "send on it", UK_ENORIGHT }, { 0, "got", 1 });
+}
+
+/* --- dead ports --- */
+
+static void dying_server(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+
+	serve_port(self, w, "dying", 0);
+	uk_sleep(self, 10 * MS);
+	h_note(&w->lg, self, "client why", w->client->why);
+}
+
+static void dead_client(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = find(self, w, "dying");
+
+	w->client = self;
+	h_note(&w->lg, self, "send", send_val(self, pn, 1, UK_FOREVER));
+	h_note(&w->lg, self, "send", send_val(self, pn, 2, UK_FOREVER));
+	call_note(self, w, pn, 3, UK_FOREVER, "call");
+	/* the name server still hands out the dead port's right */
+	h_note(&w->lg, self, "send", send_val(self, find(self, w, "dying"), 4, UK_FOREVER));
+}
+
+/* When the server's body returns, its port dies: the sender blocked on it
+ * is woken with UK_EDEADPORT, and every later send or call fails so. */
+static void test_dead_port_senders(void **state)
+{
+	struct machine *m = world_machine(state, 1);
+	struct world w = { .bad = 0 };
+	struct proc *s = add(m, "server", 0, dying_server, &w, 0);
+
+	add(m, "client", 0, dead_client, &w, 0);
+	FINISH(m, &w, OUT_COMPLETED);
+	assert_int_equal(s->state, P_EXITED);
+	H_EXPECT(&w.lg, { 10 * MS, "client why", R_SEND }, { 10 * MS, "send", UK_EDEADPORT },
+		 { 10 * MS, "send", UK_EDEADPORT }, { 10 * MS, "call", -UK_EDEADPORT },
+		 { 10 * MS, "send", UK_EDEADPORT });
+}
+
+/* Takes one request and ends without replying. */
+static void no_reply_server(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = serve_port(self, w, "mute", 16);
+	int err;
+	struct msg *req;
+
+	uk_sleep(self, 1 * MS);
+	req = uk_recv(self, pn, UK_FOREVER, &err);
+	h_note(&w->lg, self, "took", h_val(req));
+	msg_free(req);
+	uk_sleep(self, 4 * MS);
+}
+
+static void mute_client(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+
+	call_note(self, w, find(self, w, "mute"), self->p->pid, UK_FOREVER, "call");
+}
+
+/* Callers wait for replies from a server that dies: the one whose request
+ * it took (its send-once right dies with it) and the one whose request was
+ * still queued (destroyed with the port) both get UK_EDEADPORT at 5 ms. */
+static void test_dead_server_fails_callers(void **state)
+{
+	struct machine *m = world_machine(state, 1);
+	struct world w = { .bad = 0 };
+
+	add(m, "server", 0, no_reply_server, &w, 0);
+	add(m, "c3", 0, mute_client, &w, 0);
+	add(m, "c4", 0, mute_client, &w, 0);
+	FINISH(m, &w, OUT_COMPLETED);
+	H_EXPECT(&w.lg, { 1 * MS, "took", 3 }, { 5 * MS, "call", -UK_EDEADPORT },
+		 { 5 * MS, "call", -UK_EDEADPORT });
+	assert_int_equal(m->procs[2]->main_thread->finish, 5 * MS);
+	assert_int_equal(m->procs[3]->main_thread->finish, 5 * MS);
+}
+
+/* --- deadlock detection --- */
+
+/* Register "<own name>", look up the peer's service, call it before ever
+ * receiving. */
+static void crossed_caller(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	const char *peer = strcmp(self->p->name, "ping") == 0 ? "pong" : "ping";
+	int32_t pn = 0;
+
+	if (uk_port(self, 16, &pn) != UK_OK || h_register(self, self->p->name, pn) != UK_OK)
+		w->bad++;
+	uk_sleep(self, 1 * MS);
+	call_note(self, w, find(self, w, peer), 1, UK_FOREVER, "call");
+}
+
+static int listed(const struct machine *m, uint32_t tid)
+{
+	for (uint32_t i = 0; i < m->ndeadlock; i++)
+		if (m->deadlock_tids[i] == tid)
+			return 1;
+	return 0;
+}
+
+/* Two single-threaded servers that call each other before receiving wait
+ * for each other forever: a cycle of two threads. */
+static void test_deadlock_crossed_calls(void **state)
+{
+	struct machine *m = world_machine(state, 1);
+	struct world w = { .bad = 0 };
+	struct proc *a = add(m, "ping", 0, crossed_caller, &w, 0);
+	struct proc *b = add(m, "pong", 0, crossed_caller, &w, 0);
+
+	FINISH(m, &w, OUT_DEADLOCK);
+	assert_int_equal(w.lg.n, 0);
+	assert_int_equal(m->now, 1 * MS);
+	assert_int_equal(m->ndeadlock, 2);
+	assert_true(listed(m, a->main_thread->tid));
+	assert_true(listed(m, b->main_thread->tid));
+	assert_non_null(m->deadlock_report);
+	assert_non_null(strstr(m->deadlock_report, "a cycle of 2 threads"));
+	assert_non_null(strstr(m->deadlock_report, "thread ping"));
+	assert_non_null(strstr(m->deadlock_report, "thread pong"));
+	assert_non_null(strstr(m->deadlock_report, "from process pong"));
+	assert_non_null(strstr(m->deadlock_report, "from process ping"));
+	assert_int_equal(a->main_thread->why, R_REPLY);
+	assert_int_equal(b->main_thread->why, R_REPLY);
+}
+
+/* "outer" calls "inner"; inner takes the request and, before replying,
+ * calls outer, which is blocked in its own call: the cycle goes through
+ * the send-once right inner holds. */
+static void nested_outer(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = serve_port(self, w, "outer", 16);
+
+	(void)pn;
+	uk_sleep(self, 1 * MS);
+	call_note(self, w, find(self, w, "inner"), 1, UK_FOREVER, "outer call");
+}
+
+static void nested_inner(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = serve_port(self, w, "inner", 16);
+	int err;
+	struct msg *req = uk_recv(self, pn, UK_FOREVER, &err);
+
+	if (!req)
+		w->bad++;
+	msg_free(req);     /* keeps the send-once right, in the right table */
+	call_note(self, w, find(self, w, "outer"), 2, UK_FOREVER, "inner call");
+}
+
+static void test_deadlock_nested_call(void **state)
+{
+	struct machine *m = world_machine(state, 1);
+	struct world w = { .bad = 0 };
+	struct proc *a = add(m, "outer", 0, nested_outer, &w, 0);
+	struct proc *b = add(m, "inner", 0, nested_inner, &w, 0);
+
+	FINISH(m, &w, OUT_DEADLOCK);
+	assert_int_equal(w.lg.n, 0);
+	assert_int_equal(m->ndeadlock, 2);
+	assert_true(listed(m, a->main_thread->tid));
+	assert_true(listed(m, b->main_thread->tid));
+	assert_non_null(strstr(m->deadlock_report, "a cycle of 2 threads"));
+	assert_non_null(strstr(m->deadlock_report, "from process inner"));
+	assert_non_null(strstr(m->deadlock_report, "from process outer"));
+}
+
+/* Register a rendezvous port, then send on the peer's before receiving. */
+static void crossed_sender(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	const char *peer = strcmp(self->p->name, "left") == 0 ? "right" : "left";
+	int32_t pn = 0;
+
+	if (uk_port(self, 0, &pn) != UK_OK || h_register(self, self->p->name, pn) != UK_OK)
+		w->bad++;
+	uk_sleep(self, 1 * MS);
+	h_note(&w->lg, self, "sent", send_val(self, find(self, w, peer), 1, UK_FOREVER));
+}
+
+/* A bystander blocked in recv for good is not part of the cycle. */
+static void bystander(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = 0;
+
+	w->client = self;
+	if (uk_port(self, 16, &pn) != UK_OK)
+		w->bad++;
+	recv_note(self, w, pn, UK_FOREVER, "bystander");
+}
+
+/* Two processes that send on each other's rendezvous port wait for each
+ * other: the report is that cycle, without the bystander. */
+static void test_deadlock_crossed_sends(void **state)
+{
+	struct machine *m = world_machine(state, 1);
+	struct world w = { .bad = 0 };
+	struct proc *c = add(m, "bystander", 0, bystander, &w, 0);
+	struct proc *a = add(m, "left", 0, crossed_sender, &w, 0);
+	struct proc *b = add(m, "right", 0, crossed_sender, &w, 0);
+
+	FINISH(m, &w, OUT_DEADLOCK);
+	assert_int_equal(w.lg.n, 0);
+	assert_int_equal(m->ndeadlock, 2);
+	assert_true(listed(m, a->main_thread->tid));
+	assert_true(listed(m, b->main_thread->tid));
+	assert_false(listed(m, c->main_thread->tid));
+	assert_non_null(strstr(m->deadlock_report, "a cycle of 2 threads"));
+	assert_non_null(strstr(m->deadlock_report, "waits to send on"));
+	assert_null(strstr(m->deadlock_report, "thread bystander"));
+}
+
+static void lonely_main(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = 0;
+
+	w->client = self;
+	if (uk_port(self, 16, &pn) != UK_OK)
+		w->bad++;
+	uk_compute(self, 3 * MS);
+	recv_note(self, w, pn, UK_FOREVER, "recv");
+}
+
+/* A thread that waits for a message nobody will send, with nothing else
+ * pending, is a deadlock too: it is listed (the idle name server, a
+ * daemon, is not). */
+static void test_deadlock_lonely_receiver(void **state)
+{
+	struct machine *m = world_machine(state, 1);
+	struct world w = { .bad = 0 };
+
+	add(m, "lonely", 0, lonely_main, &w, 0);
+	FINISH(m, &w, OUT_DEADLOCK);
+	assert_int_equal(w.lg.n, 0);
+	assert_int_equal(m->now, 3 * MS);
+	assert_int_equal(m->ndeadlock, 1);
+	assert_int_equal(m->deadlock_tids[0], w.client->tid);
+	assert_non_null(strstr(m->deadlock_report, "no thread can run"));
+	assert_non_null(strstr(m->deadlock_report, "thread lonely"));
+	assert_non_null(strstr(m->deadlock_report, "no one sends"));
+	assert_null(strstr(m->deadlock_report, "thread name"));
+}
+
+static void self_caller(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = 0;
+
+	w->client = self;
+	if (uk_port(self, 16, &pn) != UK_OK)
+		w->bad++;
+	call_note(self, w, pn, 1, UK_FOREVER, "call");
+}
+
+/* A single thread that calls its own port waits for itself: a cycle of one. */
+static void test_deadlock_self_call(void **state)
+{
+	struct machine *m = world_machine(state, 1);
+	struct world w = { .bad = 0 };
+
+	add(m, "narcissus", 0, self_caller, &w, 0);
+	FINISH(m, &w, OUT_DEADLOCK);
+	assert_int_equal(m->ndeadlock, 1);
+	assert_int_equal(m->deadlock_tids[0], w.client->tid);
+	assert_non_null(strstr(m->deadlock_report, "a cycle of 1 thread\n"));
+	assert_non_null(strstr(m->deadlock_report, "from process narcissus"));
+}
+
+static void ticker(struct thread *self, void *arg)
+{
+	(void)arg;
+	for (;;)
+		uk_sleep(self, 1 * MS);
+}
+
+/* DESIGN section 3: a cycle in the wait-for graph is a deadlock and ends the
+ * run, whatever else is pending. Here a daemon ticks forever beside the
+ * ping/pong cycle, so the event queue never empties; the run must still end
+ * as a deadlock (it must not run on to the event limit, or forever without
+ * one). */
+static void test_deadlock_cycle_beside_ticking_daemon(void **state)
+{
+	struct machine *m = world_machine(state, 1);
+	struct world w = { .bad = 0 };
+	struct proc *a = add(m, "ping", 0, crossed_caller, &w, 0);
+	struct proc *b = add(m, "pong", 0, crossed_caller, &w, 0);
+
+	add(m, "ticker", 0, ticker, &w, 1);
+	m->cfg.max_events = 100000;
+	FINISH(m, &w, OUT_DEADLOCK);
+	assert_int_equal(m->ndeadlock, 2);
+	assert_true(listed(m, a->main_thread->tid));
+	assert_true(listed(m, b->main_thread->tid));
+	assert_non_null(strstr(m->deadlock_report, "a cycle of 2 threads"));
+}
+
+/* --- counters --- */
+
+static void count_server(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = serve_port(self, w, "count", 0);
+
+	for (int i = 0; i < 2; i++) {
+		int err;
+		struct msg *req = uk_recv(self, pn, UK_FOREVER, &err);
+		int32_t rn = req ? req->reply_name : 0;
+		int64_t val = h_val(req);
+
+		msg_free(req);
+		uk_reply(self, rn, h_msg(val + 1));
+	}
+	uk_sleep(self, 5 * MS);
+}
+
+static void count_client(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = find(self, w, "count");
+
+	call_note(self, w, pn, 1, UK_FOREVER, "call");
+	call_note(self, w, pn, 2, UK_FOREVER, "call");
+	h_note(&w->lg, self, "send", send_val(self, pn, 3, 1 * MS));
+	uk_sleep(self, 9 * MS);
+	h_note(&w->lg, self, "send", send_val(self, pn, 4, UK_FOREVER));
+}
+
+/* msgs counts every message sent (requests, replies, plain sends, failed
+ * ones included), calls every call posted, dropped every message that will
+ * never be delivered. */
+static void test_counters(void **state)
+{
+	struct machine *m = world_machine(state, 1);
+	struct world w = { .bad = 0 };
+	uint64_t ns_bytes = sizeof(struct ns_request) + sizeof(struct ns_reply);
+
+	add(m, "server", 0, count_server, &w, 0);
+	add(m, "client", 0, count_client, &w, 0);
+	FINISH(m, &w, OUT_COMPLETED);
+	H_EXPECT(&w.lg, { 0, "call", 2 }, { 0, "call", 3 }, { 1 * MS, "send", UK_ETIMEDOUT },
+		 { 10 * MS, "send", UK_EDEADPORT });
+	/* register + lookup: 2 calls, 4 messages; 2 calls, 2 replies, 2 sends */
+	assert_int_equal(m->calls, 2 + 2);
+	assert_int_equal(m->msgs, 4 + 4 + 2);
+	assert_int_equal(m->msg_bytes, 2 * ns_bytes + 6 * sizeof(int64_t));
+	assert_int_equal(m->dropped, 2);
+}
+
+static void hoarder(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+
+	serve_port(self, w, "hoard", 1);
+	uk_sleep(self, 5 * MS);
+}
+
+static void filler(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = find(self, w, "hoard");
+
+	h_note(&w->lg, self, "send", send_val(self, pn, 1, UK_FOREVER));
+	h_note(&w->lg, self, "send", send_val(self, pn, 2, UK_FOREVER));
+}
+
+/* Messages destroyed with a dead port (one queued, one held by a blocked
+ * sender) are never delivered: they count as dropped, like the other
+ * undeliverable messages (ipc.c, m_dropped; the trace marks them dropped). */
+static void test_dead_port_counts_dropped(void **state)
+{
+	struct machine *m = world_machine(state, 1);
+	struct world w = { .bad = 0 };
+
+	add(m, "server", 0, hoarder, &w, 0);
+	add(m, "client", 0, filler, &w, 0);
+	FINISH(m, &w, OUT_COMPLETED);
+	H_EXPECT(&w.lg, { 0, "send", UK_OK }, { 5 * MS, "send", UK_EDEADPORT });
+	assert_int_equal(m->dropped, 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		H_TEST(test_rights_are_names_in_a_process),
+		H_TEST(test_rights_travel_in_messages),
+		H_TEST(test_rendezvous),
+		H_TEST(test_buffered_qlimit),
+		H_TEST(test_fifo_order_of_messages),
+		H_TEST(test_machine_default_qlimit),
+		H_TEST(test_receivers_served_in_order),
+		H_TEST(test_recv_timeout),
+		H_TEST(test_recv_timeout_cancelled),
+		H_TEST(test_send_timeout_full_port),
+		H_TEST(test_call_reply_round_trip),
+		H_TEST(test_call_rendezvous_timeout),
+		H_TEST(test_stale_reply_dropped),
+		H_TEST(test_send_once_right),
+		H_TEST(test_dead_port_senders),
+		H_TEST(test_dead_server_fails_callers),
+		H_TEST(test_deadlock_crossed_calls),
+		H_TEST(test_deadlock_nested_call),
+		H_TEST(test_deadlock_crossed_sends),
+		H_TEST(test_deadlock_lonely_receiver),
+		H_TEST(test_deadlock_self_call),
+		H_TEST(test_deadlock_cycle_beside_ticking_daemon),
+		H_TEST(test_counters),
+		H_TEST(test_dead_port_counts_dropped),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
