@@ -12,6 +12,7 @@ static const char usage[] =
 	"usage: ukern run SCENARIO.lua [--seed N] [--set NAME=VALUE]... [--until TIME]\n"
 	"                 [--trace FILE] [--stats text|json|csv] [--quiet] [--max-events N]\n"
 	"       ukern bench [--json] [--quick]\n"
+	"       ukern export TRACE --format text|csv [-o FILE]\n"
 	"       ukern --help | --version\n"
 	"\n"
 	"Run a scenario on the simulated microkernel and report what happened.\n"
@@ -25,6 +26,7 @@ static const struct command {
 } commands[] = {
 	{ "run", cmd_run },
 	{ "bench", cmd_bench },
+	{ "export", cmd_export },
 };
 
 int cli_error(int code, const char *fmt, ...)

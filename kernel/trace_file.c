@@ -51,6 +51,8 @@ static void put_string(struct trace_file *f, const char *s, size_t len)
 {
 	uint8_t b[10];
 
+	if (len > TRACE_MAX_STR)
+		len = TRACE_MAX_STR;    /* the format's limit: header strings too */
 	put_bytes(f, b, put_varint(b, len));
 	put_bytes(f, s, len);
 }

@@ -1,0 +1,433 @@
+/*
+ * export.c - "ukern export TRACE --format text|csv [-o FILE]": convert a
+ * binary trace into another format.
+ *
+ * The one idea: an export is a small ops struct (begin, one record, finish)
+ * driven by one streaming loop over the trace reader, so a format is a table
+ * entry and a trace of any length converts in constant memory. With -o the
+ * output goes to a temporary file renamed into place only when the whole
+ * trace was read and written, so an invalid trace or a full disk never
+ * leaves a half-written file under the real name.
+ *
+ * text: "# key: value" for the header, then one line per record: the time in
+ * ms, the kind, and every argument as name=value (argument names from
+ * trace_kinds[]); tid/pid/port values carry the name given by earlier
+ * thread_new/proc_new/port_label records, and enumerated values (state,
+ * reason, message kind, drop reason, name op, exit code) are decoded.
+ * csv: "time_ns,kind,arg1..arg6,text", one row per record, raw numbers.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "thread.h"
+#include "trace_read.h"
+
+enum { NAME_SHOWN = 40 };     /* bytes of a name kept for display */
+
+/* What a tid, pid or port argument refers to. */
+enum name_space { NS_NONE, NS_THREAD, NS_PROC, NS_PORT };
+
+/* Names seen so far: an open-addressing table keyed by (space, id), grown
+ * with the records, never sized by a value in the file. */
+struct name_ent {
+	uint64_t id;
+	unsigned space;                /* enum name_space; NS_NONE = empty slot */
+	char name[NAME_SHOWN + 1];     /* printable, NUL-terminated */
+};
+
+struct names {
+	struct name_ent *e;
+	size_t cap, n;                 /* slots (a power of two), slots used */
+};
+
+struct exporter {
+	const char *name;
+	void (*begin)(FILE *out, const struct trace_reader *r);
+	void (*record)(FILE *out, const struct names *nm, const struct trace_rec *rec);
+	void (*finish)(FILE *out, const struct trace_reader *r);
+};
+
+static size_t name_slot(const struct name_ent *e, size_t cap, unsigned space, uint64_t id)
+{
+	size_t i = (size_t)((id * 0x9e3779b97f4a7c15ull + space) >> 7) & (cap - 1);
+
+	while (e[i].space && (e[i].space != space || e[i].id != id))
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+static int names_grow(struct names *nm)
+{
+	size_t cap = nm->cap ? nm->cap * 2 : 64;
+	struct name_ent *e = calloc(cap, sizeof *e);
+
+	if (!e)
+		return -1;
+	for (size_t i = 0; i < nm->cap; i++)
+		if (nm->e[i].space)
+			e[name_slot(e, cap, nm->e[i].space, nm->e[i].id)] = nm->e[i];
+	free(nm->e);
+	nm->e = e;
+	nm->cap = cap;
+	return 0;
+}
+
+/* Remember name s (len bytes) for (space, id). Names are best effort: when
+ * memory runs out the id is simply shown without one. */
+static void names_set(struct names *nm, unsigned space, uint64_t id, const char *s, size_t len)
+{
+	struct name_ent *ent;
+
+	if (2 * (nm->n + 1) > nm->cap && names_grow(nm) != 0)
+		return;
+	ent = &nm->e[name_slot(nm->e, nm->cap, space, id)];
+	if (!ent->space)
+		nm->n++;
+	ent->space = space;
+	ent->id = id;
+	if (len > NAME_SHOWN)
+		len = NAME_SHOWN;
+	for (size_t i = 0; i < len; i++)
+		ent->name[i] = s[i] >= ' ' && s[i] < 0x7f ? s[i] : '?';
+	ent->name[len] = '\0';
+}
+
+static const char *names_get(const struct names *nm, unsigned space, uint64_t id)
+{
+	const struct name_ent *ent;
+
+	if (!nm->cap || space == NS_NONE)
+		return NULL;
+	ent = &nm->e[name_slot(nm->e, nm->cap, space, id)];
+	return ent->space && ent->name[0] ? ent->name : NULL;
+}
+
+/* Learn the names a record gives. */
+static void names_note(struct names *nm, const struct trace_rec *rec)
+{
+	if (rec->kind == TR_THREAD_NEW)
+		names_set(nm, NS_THREAD, rec->args[0], rec->str, rec->len);
+	else if (rec->kind == TR_PROC_NEW)
+		names_set(nm, NS_PROC, rec->args[0], rec->str, rec->len);
+	else if (rec->kind == TR_PORT_LABEL)
+		names_set(nm, NS_PORT, rec->args[0], rec->str, rec->len);
+}
+
+static unsigned arg_space(const char *arg)
+{
+	return strcmp(arg, "tid") == 0 ? NS_THREAD
+	       : strcmp(arg, "pid") == 0 ? NS_PROC
+	       : strcmp(arg, "port") == 0 ? NS_PORT : NS_NONE;
+}
+
+/* Decoders of enumerated arguments: a name for value v, or NULL. */
+static const char *state_name(uint64_t v)
+{
+	return v < T_STATE_COUNT ? thread_state_name((enum tstate)v) : NULL;
+}
+
+static const char *reason_name(uint64_t v)
+{
+	return v < R_REASON_COUNT ? thread_reason_name((enum treason)v) : NULL;
+}
+
+static const char *msg_kind_name(uint64_t v)
+{
+	static const char *const n[] = { "send", "call", "reply" };
+	return v < 3 ? n[v] : NULL;
+}
+
+static const char *drop_name(uint64_t v)
+{
+	static const char *const n[] = { NULL, "dead_port", "stale_reply", "timeout" };
+	return v < 4 ? n[v] : NULL;
+}
+
+static const char *name_op_name(uint64_t v)
+{
+	static const char *const n[] = { NULL, "register", "lookup", "unregister" };
+	return v < 4 ? n[v] : NULL;
+}
+
+static const struct decoder {
+	unsigned kind;
+	const char *arg;
+	const char *(*name)(uint64_t v);
+} decoders[] = {
+	{ TR_THREAD_STATE, "state", state_name },
+	{ TR_THREAD_STATE, "reason", reason_name },
+	{ TR_MSG_SEND, "kind", msg_kind_name },
+	{ TR_MSG_DROP, "reason", drop_name },
+	{ TR_NAME, "op", name_op_name },
+};
+
+static const char *decode(unsigned kind, const char *arg, uint64_t v)
+{
+	for (size_t i = 0; i < sizeof decoders / sizeof decoders[0]; i++)
+		if (decoders[i].kind == kind && strcmp(decoders[i].arg, arg) == 0)
+			return decoders[i].name(v);
+	return NULL;
+}
+
+/* How a string is quoted: not at all (header lines), "..." with \" inside
+ * (text), or "..." with "" inside (csv). */
+enum quoting { Q_NONE, Q_TEXT, Q_CSV };
+
+/* Write s (len bytes) with backslash escapes for control characters, so one
+ * record stays one line and no terminal escape gets through; bytes from 0x80
+ * up pass unchanged (UTF-8 text). */
+static void put_escaped(FILE *out, const char *s, size_t len, enum quoting q)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\n')
+			fputs("\\n", out);
+		else if (c == '\t')
+			fputs("\\t", out);
+		else if (c == '\\')
+			fputs("\\\\", out);
+		else if (c == '"' && q != Q_NONE)
+			fputs(q == Q_CSV ? "\"\"" : "\\\"", out);
+		else if (c < ' ' || c == 0x7f)
+			fprintf(out, "\\x%02x", c);
+		else
+			fputc(c, out);
+	}
+}
+
+static void text_begin(FILE *out, const struct trace_reader *r)
+{
+	for (size_t i = 0; i < trace_header_count(r); i++) {
+		const char *k = trace_header_key(r, i), *v = trace_header_value(r, i);
+		fputs("# ", out);
+		put_escaped(out, k, strlen(k), Q_NONE);
+		fputs(": ", out);
+		put_escaped(out, v, strlen(v), Q_NONE);
+		fputc('\n', out);
+	}
+}
+
+static void text_arg(FILE *out, const struct names *nm, unsigned kind, const char *arg,
+		     uint64_t v)
+{
+	const char *s = decode(kind, arg, v);
+
+	if (s) {
+		fprintf(out, " %s=%s", arg, s);
+	} else if (kind == TR_PROC_EXIT && strcmp(arg, "code") == 0) {
+		fprintf(out, " code=%lld", (long long)(int64_t)(v - 2147483648ull));
+	} else {
+		fprintf(out, " %s=%llu", arg, (unsigned long long)v);
+		if ((s = names_get(nm, arg_space(arg), v)))
+			fprintf(out, "(%s)", s);
+	}
+}
+
+static void text_record(FILE *out, const struct names *nm, const struct trace_rec *rec)
+{
+	const struct trace_kind_info *k = &trace_kinds[rec->kind];
+
+	fprintf(out, "%4llu.%06llums  %s", (unsigned long long)(rec->ns / 1000000),
+		(unsigned long long)(rec->ns % 1000000), k->name);
+	for (unsigned i = 0; i < k->nargs; i++)
+		text_arg(out, nm, rec->kind, k->args[i], rec->args[i]);
+	if (k->has_str) {
+		fputs(" \"", out);
+		put_escaped(out, rec->str, rec->len, Q_TEXT);
+		fputc('"', out);
+	}
+	fputc('\n', out);
+}
+
+static void text_finish(FILE *out, const struct trace_reader *r)
+{
+	fprintf(out, "# end: %llu records\n", (unsigned long long)trace_records(r));
+}
+
+static void csv_begin(FILE *out, const struct trace_reader *r)
+{
+	(void)r;
+	fputs("time_ns,kind", out);
+	for (int i = 1; i <= TRACE_MAX_ARGS; i++)
+		fprintf(out, ",arg%d", i);
+	fputs(",text\n", out);
+}
+
+static void csv_record(FILE *out, const struct names *nm, const struct trace_rec *rec)
+{
+	const struct trace_kind_info *k = &trace_kinds[rec->kind];
+
+	(void)nm;
+	fprintf(out, "%llu,%s", (unsigned long long)rec->ns, k->name);
+	for (unsigned i = 0; i < TRACE_MAX_ARGS; i++)
+		if (i < k->nargs)
+			fprintf(out, ",%llu", (unsigned long long)rec->args[i]);
+		else
+			fputc(',', out);
+	fputc(',', out);
+	if (k->has_str) {
+		fputc('"', out);
+		put_escaped(out, rec->str, rec->len, Q_CSV);
+		fputc('"', out);
+	}
+	fputc('\n', out);
+}
+
+static void csv_finish(FILE *out, const struct trace_reader *r)
+{
+	(void)out;
+	(void)r;
+}
+
+static const struct exporter exporters[] = {
+	{ "text", text_begin, text_record, text_finish },
+	{ "csv", csv_begin, csv_record, csv_finish },
+};
+
+static const struct exporter *find_exporter(const char *name)
+{
+	for (size_t i = 0; i < sizeof exporters / sizeof exporters[0]; i++)
+		if (strcmp(exporters[i].name, name) == 0)
+			return &exporters[i];
+	return NULL;
+}
+
+struct export_opts {
+	const char *trace, *out;
+	const struct exporter *ex;
+};
+
+static int usage_error(const char *what)
+{
+	return cli_error(EXIT_USAGE, "export: %s (usage: ukern export TRACE --format text|csv "
+				     "[-o FILE])", what);
+}
+
+/* Parse export's arguments; returns 0 or an exit code. */
+static int parse(int argc, char **argv, struct export_opts *o)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+		int miss = 0, miss_o = 0;
+		if ((v = cli_opt(argc, argv, &i, "--format", &miss))) {
+			if (!(o->ex = find_exporter(v)))
+				return cli_error(EXIT_USAGE, "export: --format %s: expected text or csv",
+						 v);
+		} else if ((v = cli_opt(argc, argv, &i, "-o", &miss_o)) ||
+			   (!miss_o && (v = cli_opt(argc, argv, &i, "--output", &miss_o)))) {
+			o->out = v;
+		} else if (miss || miss_o) {
+			return cli_error(EXIT_USAGE, "%s needs a value", argv[i]);
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return cli_error(EXIT_USAGE, "export: unknown option '%s' (see ukern --help)",
+					 argv[i]);
+		} else if (o->trace) {
+			return usage_error("one trace at a time");
+		} else {
+			o->trace = argv[i];
+		}
+	}
+	if (!o->trace)
+		return usage_error("no trace given");
+	return 0;
+}
+
+/* Stream every record of r through ex into out. Returns 0, or EXIT_USAGE
+ * after printing the trace's error. */
+static int convert(struct trace_reader *r, const struct exporter *ex, FILE *out)
+{
+	struct names nm = { NULL, 0, 0 };
+	struct trace_rec rec;
+	int rc;
+
+	ex->begin(out, r);
+	while ((rc = trace_next(r, &rec)) == 1) {
+		names_note(&nm, &rec);
+		ex->record(out, &nm, &rec);
+	}
+	free(nm.e);
+	if (rc < 0) {
+		fprintf(stderr, "%s\n", trace_error(r));
+		return EXIT_USAGE;
+	}
+	ex->finish(out, r);
+	return 0;
+}
+
+static mode_t current_umask(void)
+{
+	mode_t um = umask(0);
+
+	umask(um);
+	return um;
+}
+
+/* Convert into a temporary file next to o->out, renamed into place on
+ * success and removed on any failure. Returns the exit code. */
+static int export_to_file(struct trace_reader *r, const struct export_opts *o)
+{
+	size_t len = strlen(o->out);
+	char *tmp = malloc(len + 16);
+	FILE *out = NULL;
+	int fd = -1, code;
+
+	if (!tmp)
+		return cli_error(EXIT_HOST, "out of memory");
+	memcpy(tmp, o->out, len);
+	memcpy(tmp + len, ".tmp.XXXXXX", 12);
+	if ((fd = mkstemp(tmp)) < 0 || !(out = fdopen(fd, "w"))) {
+		code = cli_error(EXIT_HOST, "%s: cannot write: %s", o->out, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		free(tmp);
+		return code;
+	}
+	fchmod(fd, 0666 & ~current_umask());    /* as a plain fopen would have made it */
+	code = convert(r, o->ex, out);
+	if (fflush(out) != 0 || ferror(out)) {
+		if (!code)
+			code = cli_error(EXIT_HOST, "%s: cannot write: %s", o->out, strerror(errno));
+	}
+	if (fclose(out) != 0 && !code)
+		code = cli_error(EXIT_HOST, "%s: cannot write: %s", o->out, strerror(errno));
+	if (!code && rename(tmp, o->out) != 0)
+		code = cli_error(EXIT_HOST, "%s: cannot write: %s", o->out, strerror(errno));
+	if (code)
+		unlink(tmp);
+	free(tmp);
+	return code;
+}
+
+static int export_to_stdout(struct trace_reader *r, const struct export_opts *o)
+{
+	int code = convert(r, o->ex, stdout);
+
+	if ((fflush(stdout) != 0 || ferror(stdout)) && !code)
+		code = cli_error(EXIT_HOST, "cannot write the export: %s", strerror(errno));
+	return code;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	struct export_opts o = { NULL, NULL, &exporters[0] };
+	struct trace_reader *r;
+	char err[600];
+	int code = parse(argc, argv, &o);
+
+	if (code)
+		return code;
+	if (!(r = trace_open(o.trace, err, sizeof err))) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_USAGE;
+	}
+	code = o.out ? export_to_file(r, &o) : export_to_stdout(r, &o);
+	trace_close(r);
+	return code;
+}
