@@ -4,6 +4,7 @@
 set -u
 : "${UKERN:?UKERN must name the ukern binary}"
 : "${top_srcdir:?top_srcdir must name the source tree}"
+SELF=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")   # before the cd below
 cd "$top_srcdir"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ukern-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT

@@ -37,7 +37,7 @@ done <"$TMP/codes"
 # Every scenario in scenarios/ is covered above.
 for f in scenarios/*.lua; do
 	checks=$((checks + 1))
-	grep -q "$f" "$0" || fail "$f has no case in tests/scenarios.sh"
+	grep -q "$f" "$SELF" || fail "$f has no case in tests/scenarios.sh"
 done
 
 # What the stats must say, independently of the golden files.
