@@ -201,11 +201,32 @@ static int waits_for_good(const struct thread *t)
 	       (t->why == R_REPLY || t->why == R_SEND || t->why == R_JOIN);
 }
 
+/* Can a thread of p still act by itself (run, wake from a timer, receive)? */
+static int may_act(const struct proc *p)
+{
+	for (const struct thread *u = p->threads; u; u = u->pnext)
+		if (u->state != T_EXITED && !waits_for_good(u))
+			return 1;
+	return 0;
+}
+
 int deadlock_check(struct machine *m)
 {
-	uint8_t *act = calloc(m->nprocs + 1, 1);
+	uint8_t *act;
 	int changed = 1, stuck = 0;
+	struct thread *joined, *last = m->dl_last;
+	struct proc *target;
 
+	/* The common case, a caller waiting for a server that is busy: one
+	 * thread blocked since the last look, and what it waits for can act. */
+	if (m->dl_dirty == 1 && last && waits_for_good(last) &&
+	    (target = waits_for(m, last, &joined)) != NULL && target != last->p &&
+	    may_act(target)) {
+		m->dl_dirty = 0;
+		return 0;
+	}
+	m->dl_dirty = 0;
+	act = calloc(m->nprocs + 1, 1);
 	if (!act)
 		return 0;
 	for (uint32_t i = 0; i < m->nthreads; i++) {

@@ -378,7 +378,6 @@ enum outcome machine_run(struct machine *m)
 		/* Time is about to move while no thread that keeps the run alive can
 		 * run: a daemon may tick forever, so look for a cycle now. */
 		if (m->dl_dirty && m->nd_active == 0 && next->time > m->now) {
-			m->dl_dirty = 0;
 			if (deadlock_check(m)) {
 				m->outcome = OUT_DEADLOCK;
 				break;

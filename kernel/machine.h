@@ -71,7 +71,8 @@ struct machine {
 
 	uint32_t live_nondaemon;  /* processes that keep the run going */
 	uint32_t nd_active;       /* threads of such processes ready or running */
-	int dl_dirty;             /* a thread blocked for good since the last deadlock check */
+	uint32_t dl_dirty;        /* threads blocked for good since the last deadlock check */
+	struct thread *dl_last;   /* the last of them */
 	uint64_t events;          /* handled, including system calls */
 	int oom;                  /* host memory ran out: the run stops */
 	uint64_t next_flow;

@@ -97,8 +97,10 @@ void thread_set_state(struct thread *t, enum tstate s, enum treason why)
 
 	if (!t->p->daemon && active(s) != active(t->state))
 		m->nd_active += active(s) ? 1 : -1;
-	if (s == T_BLOCKED && (why == R_REPLY || why == R_SEND || why == R_JOIN))
-		m->dl_dirty = 1;
+	if (s == T_BLOCKED && (why == R_REPLY || why == R_SEND || why == R_JOIN)) {
+		m->dl_dirty++;
+		m->dl_last = t;
+	}
 	t->state = s;
 	t->why = why;
 	TRACE(m, TR_THREAD_STATE, t->tid, s, why, t->wport ? t->wport->id : 0);
@@ -213,6 +215,9 @@ void thread_exit(struct thread *t, enum treason why)
 			thread_wake(j, 0, 0);
 		}
 	}
+	/* Its process may no longer be able to act: look for deadlocks afresh. */
+	m->dl_dirty += 2;
+	m->dl_last = NULL;
 	if (t == p->main_thread && why == R_EXIT)
 		p->exit_code = (int)t->result;
 	p->live--;
