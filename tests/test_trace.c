@@ -1,13 +1,13 @@
 /*
  * test_trace.c: unit tests for the trace writer (kernel/trace_file.c) and
- * the trace reader (viz/trace_read.c).
+ * the trace reader (viz/trace_read.c): round trips, the header, and the
+ * temporary file (damaged traces: test_trace_damage.c).
  *
  * The one idea: what the writer puts in, the reader gives back field by
- * field; and any damage to a file - cut at every byte, any byte flipped, or
- * lengths and counts that claim the impossible - ends in an error naming
- * the file and the offset, never a crash or a read outside the buffer. The
- * damaged traces are copied into heap buffers of exactly their size, so
- * valgrind or ASan sees any read past the end.
+ * field - every record kind, times and values at the varint edges, empty
+ * and over-long strings, the header pairs - and the file appears under its
+ * name only when it is whole: written to a temporary file next to it and
+ * renamed into place on close, removed on abort.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,92 +23,10 @@
 #include <cmocka.h>
 
 #include "trace.h"
+#include "trace_fixture.h"
 #include "trace_read.h"
 
-#define NAME "t.uktrace"
-
-/* One record as the kernel would emit it. */
-struct sample {
-	uint64_t ns;
-	unsigned kind;
-	uint64_t args[TRACE_MAX_ARGS];
-	const char *s;
-	size_t len;
-};
-
-static const struct sample samples[] = {
-	{ 0, TR_PROC_NEW, { 1, 1 }, "name", 4 },
-	{ 0, TR_THREAD_NEW, { 1, 1 }, "name", 4 },
-	{ 0, TR_THREAD_STATE, { 1, 0, 0, 0 }, NULL, 0 },
-	{ 100, TR_DISPATCH, { 0, 1 }, NULL, 0 },
-	{ 127, TR_IDLE, { 3 }, NULL, 0 },
-	{ 128, TR_PORT_NEW, { 2, 1, 16 }, NULL, 0 },
-	{ 16383, TR_PORT_LABEL, { 2 }, "echo", 4 },
-	{ 16384, TR_MSG_SEND, { 7, 1, 2, 42, 1, 0 }, NULL, 0 },
-	{ 16384, TR_MSG_ENQUEUE, { 7, 2, 1 }, NULL, 0 },
-	{ 1000000, TR_MSG_DELIVER, { 7, 3, 2 }, NULL, 0 },
-	{ 1000000, TR_MSG_DROP, { 8, 2, 3 }, NULL, 0 },
-	{ 1000001, TR_LOG, { 3 }, "", 0 },
-	{ 1000002, TR_LOG, { 3 }, "a\0b\xff\n", 5 },
-	{ 2000000, TR_NAME, { 1, 2, 1, 1 }, "echo", 4 },
-	{ 2000000, TR_DEADLOCK, { 2 }, "cycle: a -> b -> a", 18 },
-	{ 3000000, TR_FAULT, { 3, 2 }, "bad address", 11 },
-	{ 3000000, TR_PORT_DEAD, { 2 }, NULL, 0 },
-	{ 3000000, TR_PROC_EXIT, { 2, 2147483648u - 1, 1 }, NULL, 0 },
-	{ UINT64_MAX / 2, TR_MSG_SEND, { UINT64_MAX, UINT64_MAX - 1, 1ull << 63, 0, 2,
-					 UINT64_MAX }, NULL, 0 },
-	{ UINT64_MAX, TR_THREAD_STATE, { 9, 3, 10, 0 }, NULL, 0 },
-};
-enum { NSAMPLES = sizeof samples / sizeof samples[0] };
-
-static const char *const keys[] = { "scenario", "seed", "costs", "param.quantum" };
-static const char *const values[] = { "scenarios/hello.lua", "42", "modern", "10ms" };
-
 /* ---- helpers ---- */
-
-struct dir {
-	char path[64];
-};
-
-static int setup_dir(void **state)
-{
-	struct dir *d = calloc(1, sizeof *d);
-
-	if (!d)
-		return -1;
-	snprintf(d->path, sizeof d->path, "/tmp/test_trace.XXXXXX");
-	if (!mkdtemp(d->path)) {
-		free(d);
-		return -1;
-	}
-	*state = d;
-	return 0;
-}
-
-static int teardown_dir(void **state)
-{
-	struct dir *d = *state;
-	DIR *dp = opendir(d->path);
-	struct dirent *de;
-	char p[512];
-
-	while (dp && (de = readdir(dp))) {
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-			snprintf(p, sizeof p, "%s/%s", d->path, de->d_name);
-			unlink(p);
-		}
-	}
-	if (dp)
-		closedir(dp);
-	rmdir(d->path);
-	free(d);
-	return 0;
-}
-
-static void path_in(const struct dir *d, const char *name, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s/%s", d->path, name);
-}
 
 /* Entries of d other than . and ..; the first one's name in first. */
 static int count_entries(const struct dir *d, char *first, size_t len)
@@ -124,53 +41,6 @@ static int count_entries(const struct dir *d, char *first, size_t len)
 			snprintf(first, len, "%s", de->d_name);
 	closedir(dp);
 	return n;
-}
-
-static void emit(struct trace_sink *sink, const struct sample *s)
-{
-	sink->record(sink->ctx, s->ns, s->kind, s->args, s->s, s->len);
-}
-
-/* Write samples[0..n) with the header pairs to path. */
-static void write_trace(const char *path, size_t n)
-{
-	struct trace_file *f = trace_file_open(path, keys, values, 4);
-	struct trace_sink sink;
-
-	assert_non_null(f);
-	sink = trace_file_sink(f);
-	for (size_t i = 0; i < n; i++)
-		emit(&sink, &samples[i]);
-	assert_int_equal(trace_file_close(f), 0);
-}
-
-static uint8_t *load(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	uint8_t *b;
-	long n;
-
-	assert_non_null(fp);
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	n = ftell(fp);
-	assert_true(n >= 0);
-	rewind(fp);
-	b = malloc((size_t)n + 1);
-	assert_non_null(b);
-	assert_int_equal(fread(b, 1, (size_t)n, fp), (size_t)n);
-	fclose(fp);
-	*len = (size_t)n;
-	return b;
-}
-
-/* The sample trace's bytes, in a buffer of exactly that size. */
-static uint8_t *sample_bytes(const struct dir *d, size_t *len)
-{
-	char p[128];
-
-	path_in(d, NAME, p, sizeof p);
-	write_trace(p, NSAMPLES);
-	return load(p, len);
 }
 
 static void check_record(const struct trace_rec *rec, const struct sample *s, size_t i)
@@ -208,101 +78,6 @@ static void check_samples(struct trace_reader *r)
 	assert_int_equal(trace_records(r), NSAMPLES);
 	assert_null(trace_error(r));
 	assert_int_equal(trace_next(r, &rec), 0);     /* the end stays the end */
-}
-
-/* Read buf to its end; returns 0 or -1 as the last trace_next (or open)
- * did, and copies the error into err. */
-static int read_all(const uint8_t *buf, size_t len, char *err, size_t errlen)
-{
-	struct trace_reader *r = trace_open_mem(buf, len, NAME, err, errlen);
-	struct trace_rec rec;
-	int rc;
-
-	if (!r)
-		return -1;
-	while ((rc = trace_next(r, &rec)) == 1)
-		assert_true(rec.kind > TR_END && rec.kind < TR_KIND_COUNT);
-	if (rc < 0) {
-		assert_non_null(trace_error(r));
-		snprintf(err, errlen, "%s", trace_error(r));
-		assert_int_equal(trace_next(r, &rec), -1);     /* the failure stays */
-	}
-	trace_close(r);
-	return rc;
-}
-
-/* Copy len bytes into a heap buffer of exactly that size and read it. */
-static int read_exact(const uint8_t *src, size_t len, char *err, size_t errlen)
-{
-	uint8_t *b = malloc(len ? len : 1);
-	int rc;
-
-	assert_non_null(b);
-	memcpy(b, src, len);
-	rc = read_all(b, len, err, errlen);
-	free(b);
-	return rc;
-}
-
-/* buf must be refused with a message holding want and naming the file. */
-static void refuses(const uint8_t *buf, size_t len, const char *want)
-{
-	char err[600] = "";
-
-	if (read_exact(buf, len, err, sizeof err) == 0)
-		fail_msg("accepted a trace that should fail with \"%s\"", want);
-	if (!strstr(err, want) || strncmp(err, NAME ": byte ", strlen(NAME ": byte ")) != 0)
-		fail_msg("error \"%s\", expected \"" NAME ": byte N: ...%s...\"", err, want);
-}
-
-/* A hand-built trace. */
-struct bytes {
-	uint8_t b[256];
-	size_t n;
-};
-
-static void put(struct bytes *x, const void *p, size_t n)
-{
-	assert_true(x->n + n <= sizeof x->b);
-	memcpy(x->b + x->n, p, n);
-	x->n += n;
-}
-
-static void put_u8(struct bytes *x, uint8_t v)
-{
-	put(x, &v, 1);
-}
-
-static void put_var(struct bytes *x, uint64_t v)
-{
-	for (; v >= 0x80; v >>= 7)
-		put_u8(x, (uint8_t)(v | 0x80));
-	put_u8(x, (uint8_t)v);
-}
-
-/* Magic, version 1, no header pairs. */
-static void put_head(struct bytes *x)
-{
-	put(x, TRACE_MAGIC, TRACE_MAGIC_LEN);
-	put_var(x, TRACE_VERSION);
-	put_var(x, 0);
-}
-
-/* A log record at delta 0 with text s. */
-static void put_log(struct bytes *x, const char *s)
-{
-	put_u8(x, TR_LOG);
-	put_var(x, 0);
-	put_var(x, 1);
-	put_var(x, strlen(s));
-	put(x, s, strlen(s));
-}
-
-static void put_end(struct bytes *x, uint64_t count)
-{
-	put_u8(x, TR_END);
-	put_var(x, 0);
-	put_var(x, count);
 }
 
 /* ---- round trip ---- */
@@ -520,277 +295,6 @@ static void test_replace_existing(void **state)
 	free(b);
 }
 
-/* ---- damaged traces ---- */
-
-/* Offsets where the header ends and where each record starts. */
-static size_t record_starts(const uint8_t *b, size_t len, uint64_t *at, size_t max)
-{
-	char err[600];
-	struct trace_reader *r = trace_open_mem(b, len, NAME, err, sizeof err);
-	struct trace_rec rec;
-	size_t n = 0;
-
-	assert_non_null(r);
-	while (trace_next(r, &rec) == 1) {
-		assert_true(n < max);
-		at[n++] = rec.offset;
-	}
-	trace_close(r);
-	return n;
-}
-
-static void test_cut_everywhere(void **state)
-{
-	size_t len, nrec;
-	uint8_t *b = sample_bytes(*state, &len);
-	uint64_t at[NSAMPLES + 1];
-	char err[600], want[128];
-
-	nrec = record_starts(b, len, at, NSAMPLES);
-	assert_int_equal(nrec, NSAMPLES);
-	at[nrec] = len - 3;          /* the end record: kind, delta 0, count < 128 */
-	for (size_t cut = 0; cut < len; cut++) {
-		err[0] = '\0';
-		if (read_exact(b, cut, err, sizeof err) == 0)
-			fail_msg("a trace cut to %zu of %zu bytes was accepted", cut, len);
-		if (!strstr(err, NAME ": byte "))
-			fail_msg("cut at %zu: \"%s\" does not name the file and offset", cut, err);
-	}
-	for (size_t i = 0; i <= nrec; i++) {     /* a cut between records says so */
-		read_exact(b, at[i], err, sizeof err);
-		snprintf(want, sizeof want, "byte %llu: trace is truncated: no end record after "
-			 "%zu records", (unsigned long long)at[i], i);
-		if (!strstr(err, want))
-			fail_msg("cut at record %zu: \"%s\", expected \"%s\"", i, err, want);
-	}
-	free(b);
-}
-
-static void test_flip_everywhere(void **state)
-{
-	static const uint8_t masks[] = { 0x01, 0x02, 0x10, 0x40, 0x80, 0xff };
-	size_t len, errors = 0, reads = 0;
-	uint8_t *b = sample_bytes(*state, &len);
-	uint8_t *c = malloc(len);
-	char err[600];
-
-	assert_non_null(c);
-	for (size_t pos = 0; pos < len; pos++) {
-		for (size_t m = 0; m < sizeof masks; m++) {
-			memcpy(c, b, len);
-			c[pos] ^= masks[m];
-			err[0] = '\0';
-			if (read_all(c, len, err, sizeof err) == 0) {
-				reads++;
-				continue;
-			}
-			errors++;
-			if (!strstr(err, NAME ": byte "))
-				fail_msg("flip %02x at %zu: \"%s\"", masks[m], pos, err);
-			if (pos < TRACE_MAGIC_LEN && !strstr(err, "bad magic"))
-				fail_msg("flip in the magic at %zu: \"%s\"", pos, err);
-		}
-	}
-	assert_true(errors > 0);
-	assert_true(reads > 0);      /* e.g. a flipped argument value still reads */
-	free(c);
-	free(b);
-}
-
-static void test_bad_magic(void **state)
-{
-	struct bytes x = { .n = 0 };
-	char err[600];
-
-	(void)state;
-	put(&x, "UKTRACE\r", 8);
-	put_var(&x, 1);
-	put_var(&x, 0);
-	put_end(&x, 0);
-	refuses(x.b, x.n, "not a ukern trace (bad magic)");
-	refuses(x.b, 0, "empty file");
-	refuses((const uint8_t *)"UKT", 3, "truncated inside the header");
-	x.b[7] = '\n';
-	assert_int_equal(read_exact(x.b, x.n, err, sizeof err), 0);    /* the control */
-}
-
-static void test_bad_version(void **state)
-{
-	struct bytes x = { .n = 0 };
-
-	(void)state;
-	put(&x, TRACE_MAGIC, TRACE_MAGIC_LEN);
-	put_var(&x, 2);
-	put_var(&x, 0);
-	put_end(&x, 0);
-	refuses(x.b, x.n, "byte 8: unsupported trace version 2 (this ukern reads version 1)");
-	x.b[8] = 0;
-	refuses(x.b, x.n, "unsupported trace version 0");
-}
-
-static void test_absurd_lengths(void **state)
-{
-	struct bytes x = { .n = 0 };
-
-	(void)state;
-	put(&x, TRACE_MAGIC, TRACE_MAGIC_LEN);
-	put_var(&x, 1);
-	put_var(&x, 1);
-	put_var(&x, 1ull << 40);         /* a key of 2^40 bytes */
-	refuses(x.b, x.n, "byte 10: string of 1099511627776 bytes is longer than the limit");
-
-	x.n = 0;
-	put_head(&x);
-	put_u8(&x, TR_LOG);
-	put_var(&x, 0);
-	put_var(&x, 1);
-	put_var(&x, 1ull << 40);         /* a log text of 2^40 bytes */
-	put(&x, "abc", 3);
-	put_end(&x, 1);
-	refuses(x.b, x.n, "byte 13: string of 1099511627776 bytes is longer than the limit");
-
-	x.n = 0;
-	put_head(&x);
-	put_u8(&x, TR_LOG);
-	put_var(&x, 0);
-	put_var(&x, 1);
-	put_var(&x, 1000);               /* within the limit, past the end */
-	put(&x, "abc", 3);
-	put_end(&x, 1);
-	refuses(x.b, x.n, "byte 13: string of 1000 bytes runs past the end of the file (6 bytes left; "
-			  "the trace is truncated or damaged)");
-}
-
-static void test_absurd_header_count(void **state)
-{
-	struct bytes x = { .n = 0 };
-
-	(void)state;
-	put(&x, TRACE_MAGIC, TRACE_MAGIC_LEN);
-	put_var(&x, 1);
-	put_var(&x, 1ull << 40);
-	put_end(&x, 0);
-	refuses(x.b, x.n, "byte 9: header claims 1099511627776 key/value pairs (the limit is");
-	x.n = 0;
-	put(&x, TRACE_MAGIC, TRACE_MAGIC_LEN);
-	put_var(&x, 1);
-	put_var(&x, 100);
-	put_end(&x, 0);
-	refuses(x.b, x.n, "header claims 100 key/value pairs but only 3 bytes follow");
-}
-
-static void test_bad_varints(void **state)
-{
-	struct bytes x = { .n = 0 };
-	char err[600];
-
-	(void)state;
-	put_head(&x);
-	put_u8(&x, TR_IDLE);
-	for (int i = 0; i < 10; i++)     /* 11 bytes */
-		put_u8(&x, 0x80);
-	put_u8(&x, 0);
-	put_var(&x, 0);
-	put_end(&x, 1);
-	refuses(x.b, x.n, "byte 11: varint longer than 10 bytes");
-
-	x.n = 0;
-	put_head(&x);
-	put_u8(&x, TR_IDLE);
-	for (int i = 0; i < 9; i++)
-		put_u8(&x, 0xff);
-	put_u8(&x, 0x02);                /* bit 64 */
-	put_var(&x, 0);
-	put_end(&x, 1);
-	refuses(x.b, x.n, "byte 11: varint overflows 64 bits");
-
-	x.b[10 + 1 + 9] = 0x01;          /* 2^64 - 1 exactly is fine */
-	assert_int_equal(read_exact(x.b, x.n, err, sizeof err), 0);
-}
-
-static void test_time_overflow(void **state)
-{
-	struct bytes x = { .n = 0 };
-	char err[600];
-
-	(void)state;
-	put_head(&x);
-	put_u8(&x, TR_IDLE);
-	put_var(&x, UINT64_MAX - 5);
-	put_var(&x, 0);
-	put_u8(&x, TR_IDLE);
-	put_var(&x, 5);                  /* reaches UINT64_MAX: fine */
-	put_var(&x, 0);
-	put_end(&x, 2);
-	assert_int_equal(read_exact(x.b, x.n, err, sizeof err), 0);
-	x.b[x.n - 5] = 6;                /* one more ns overflows */
-	refuses(x.b, x.n, "time overflows 64 bits");
-}
-
-static void test_unknown_kind(void **state)
-{
-	struct bytes x = { .n = 0 };
-
-	(void)state;
-	put_head(&x);
-	put_log(&x, "hi");
-	put_u8(&x, TR_KIND_COUNT);
-	put_var(&x, 0);
-	put_end(&x, 2);
-	refuses(x.b, x.n, "byte 16: unknown record kind 18");
-	x.b[16] = 0xff;
-	refuses(x.b, x.n, "unknown record kind 255");
-}
-
-static void test_end_record(void **state)
-{
-	struct bytes x = { .n = 0 };
-	char err[600];
-
-	(void)state;
-	put_head(&x);
-	put_log(&x, "one");
-	put_log(&x, "two");
-	put_end(&x, 5);
-	refuses(x.b, x.n, "byte 24: the end record counts 5 records but the trace has 2");
-	x.b[x.n - 1] = 2;
-	assert_int_equal(read_exact(x.b, x.n, err, sizeof err), 0);
-	put_u8(&x, 0);
-	refuses(x.b, x.n, "byte 27: data after the end record");
-	x.n -= 4;
-	refuses(x.b, x.n, "byte 24: trace is truncated: no end record after 2 records (the run "
-			  "may have been interrupted)");
-	x.n = 20;
-	refuses(x.b, x.n, "byte 20: trace is truncated inside the log record that starts at byte 17, "
-			  "after 1 records");
-	x.n = 22;
-	refuses(x.b, x.n, "byte 20: string of 3 bytes runs past the end of the file (1 bytes left");
-}
-
-static void test_open_errors(void **state)
-{
-	char p[128], err[600];
-	FILE *fp;
-
-	path_in(*state, "missing.uktrace", p, sizeof p);
-	assert_null(trace_open(p, err, sizeof err));
-	assert_true(strncmp(err, p, strlen(p)) == 0);
-	assert_non_null(strstr(err, strerror(ENOENT)));
-	assert_null(trace_open(((struct dir *)*state)->path, err, sizeof err));
-	assert_non_null(strstr(err, "is a directory"));
-	assert_null(trace_open("/dev/null", err, sizeof err));
-	assert_string_equal(err, "/dev/null: byte 0: empty file, not a ukern trace");
-	path_in(*state, "short", p, sizeof p);
-	fp = fopen(p, "wb");
-	assert_non_null(fp);
-	fwrite(TRACE_MAGIC "\x01\x01\x03key\x05", 1, 15, fp);
-	fclose(fp);
-	assert_null(trace_open(p, err, sizeof err));
-	assert_non_null(strstr(err, "byte 14: string of 5 bytes runs past the end of the file "
-				    "(0 bytes left"));
-	trace_close(NULL);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -803,17 +307,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tmp_then_rename, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_abort_leaves_nothing, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_replace_existing, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(test_cut_everywhere, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(test_flip_everywhere, setup_dir, teardown_dir),
-		cmocka_unit_test(test_bad_magic),
-		cmocka_unit_test(test_bad_version),
-		cmocka_unit_test(test_absurd_lengths),
-		cmocka_unit_test(test_absurd_header_count),
-		cmocka_unit_test(test_bad_varints),
-		cmocka_unit_test(test_time_overflow),
-		cmocka_unit_test(test_unknown_kind),
-		cmocka_unit_test(test_end_record),
-		cmocka_unit_test_setup_teardown(test_open_errors, setup_dir, teardown_dir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
