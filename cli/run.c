@@ -18,6 +18,18 @@
 #include "trace.h"
 #include "units.h"
 
+static const char run_usage[] =
+	"usage: ukern run SCENARIO.lua [--seed N] [--set NAME=VALUE]... [--until TIME]\n"
+	"                 [--trace FILE] [--stats text|json|csv] [--quiet] [--max-events N]\n"
+	"\n"
+	"  --seed N           the seed of the run's random generator (default: the scenario's, or 1)\n"
+	"  --set NAME=VALUE   override a parameter the scenario declares with param()\n"
+	"  --until TIME       stop at this virtual time (250ns, 5us, 10ms, 2s; a bare number is ms)\n"
+	"  --trace FILE       write the binary trace of every event to FILE\n"
+	"  --stats FORMAT     statistics on stdout as text, json or csv (default: text)\n"
+	"  --quiet, -q        no log lines and no text summary\n"
+	"  --max-events N     stop after N events and system calls\n";
+
 struct run_opts {
 	struct loader_opts lo;
 	const char **sets;
@@ -85,6 +97,9 @@ static int parse(int argc, char **argv, struct run_opts *o)
 				return cli_error(EXIT_USAGE, "--max-events %s: expected a positive integer", v);
 		} else if (miss) {
 			return cli_error(EXIT_USAGE, "%s needs a value", argv[i]);
+		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(run_usage, stdout);
+			return -1;
 		} else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
 			o->quiet = 1;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
@@ -155,11 +170,11 @@ static int simulate(struct machine *m, const struct run_opts *o)
 			m->now);
 	if (m->outcome == OUT_DEADLOCK && m->deadlock_report)
 		fprintf(stderr, "%s", m->deadlock_report);
+	if (tf && trace_file_close(tf) != 0)
+		return cli_error(EXIT_HOST, "%s: cannot write the trace: %s", o->trace, strerror(errno));
 	print_stats(m, o);
 	if (fflush(stdout) != 0)
 		return cli_error(EXIT_HOST, "cannot write the statistics: %s", strerror(errno));
-	if (tf && trace_file_close(tf) != 0)
-		return cli_error(EXIT_HOST, "%s: cannot write the trace: %s", o->trace, strerror(errno));
 	code = m->oom ? EXIT_HOST
 	       : m->outcome == OUT_DEADLOCK ? EXIT_DEADLOCK
 	       : m->script_errors ? EXIT_SCRIPT : EXIT_OK;
@@ -177,7 +192,7 @@ int cmd_run(int argc, char **argv)
 
 	if (code) {
 		free(o.sets);
-		return code;
+		return code < 0 ? EXIT_OK : code;
 	}
 	s = scenario_load(&o.lo, err, sizeof err);
 	free(o.sets);

@@ -13,6 +13,7 @@
  */
 #include "machine.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,8 +140,23 @@ int machine_info(struct machine *m, const char *key, const char *value)
 	}
 	a[m->ninfo].key = k;
 	a[m->ninfo].value = v;
+	a[m->ninfo].type = 's';
 	m->ninfo++;
 	return 0;
+}
+
+int machine_param(struct machine *m, const char *name, const char *value, char type)
+{
+	char *key;
+	int r;
+
+	if (asprintf(&key, "param.%s", name) < 0)
+		return -1;
+	r = machine_info(m, key, value);
+	free(key);
+	if (r == 0)
+		m->info[m->ninfo - 1].type = type;
+	return r;
 }
 
 int machine_add_sink(struct machine *m, const struct trace_sink *s)
@@ -248,12 +264,11 @@ static void run(struct machine *m, struct cpu *c, struct thread *t)
 static void dispatch(struct machine *m, struct cpu *c, struct thread *t)
 {
 	const struct costs *k = &m->cfg.costs;
-	uint64_t slice = m->sched.ops->slice(&m->sched, t);
+	uint64_t slice = m->sched.ops->slice(&m->sched, t), sw = 0;
 
 	if (c->last && c->last != t) {
-		t->work_ns += k->kernel_switch_ns;
-		if (c->last->p != t->p)
-			t->work_ns += k->as_switch_ns;
+		sw = k->kernel_switch_ns + (c->last->p != t->p ? k->as_switch_ns : 0);
+		t->work_ns += sw;
 		t->switches++;
 		c->switches++;
 	}
@@ -265,7 +280,10 @@ static void dispatch(struct machine *m, struct cpu *c, struct thread *t)
 	if (t->first_run == UINT64_MAX)
 		t->first_run = m->now;
 	t->run_since = m->now;
-	c->slice_end = slice == UINT64_MAX || slice > UINT64_MAX - m->now ? UINT64_MAX : m->now + slice;
+	/* The quantum starts after the switch, so a thread always gets its
+	 * quantum's worth of work, however dear switching is. */
+	c->slice_end = slice == UINT64_MAX || slice > UINT64_MAX - m->now - sw ? UINT64_MAX
+									       : m->now + sw + slice;
 	TRACE(m, TR_DISPATCH, c->id, t->tid);
 	thread_set_state(t, T_RUNNING, R_DISPATCHED);
 	run(m, c, t);

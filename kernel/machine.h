@@ -50,6 +50,7 @@ enum outcome { OUT_RUNNING, OUT_COMPLETED, OUT_DEADLOCK, OUT_LIMIT };
 /* A key/value pair echoed in the trace header and the stats (scenario, params). */
 struct kv {
 	char *key, *value;
+	char type;                /* 's' string, 'n' number, 'b' boolean */
 };
 
 struct machine {
@@ -112,6 +113,10 @@ void machine_free(struct machine *m);
 
 /* Add a key/value to the run's description (trace header, stats). 0 or -1. */
 int machine_info(struct machine *m, const char *key, const char *value);
+
+/* Add a scenario parameter as "param.NAME" with its Lua type ('s', 'n' or
+ * 'b'), so the statistics can write it as a JSON string, number or boolean. */
+int machine_param(struct machine *m, const char *name, const char *value, char type);
 
 /* Attach a trace sink; records emitted from now on reach it. 0 or -1. */
 int machine_add_sink(struct machine *m, const struct trace_sink *s);

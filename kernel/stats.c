@@ -53,36 +53,6 @@ static void json_str(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-/* Is text a JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)? */
-static int is_number(const char *p)
-{
-	if (*p == '-')
-		p++;
-	if (*p == '0')
-		p++;
-	else if (*p >= '1' && *p <= '9')
-		while (*p >= '0' && *p <= '9')
-			p++;
-	else
-		return 0;
-	if (*p == '.') {
-		if (!(*++p >= '0' && *p <= '9'))
-			return 0;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	return *p == '\0';
-}
-
-/* A JSON number when text is one, else a string. */
-static void json_value(FILE *out, const char *text)
-{
-	if (is_number(text))
-		fputs(text, out);
-	else
-		json_str(out, text);
-}
-
 static const char *info(const struct machine *m, const char *key)
 {
 	for (uint32_t i = 0; i < m->ninfo; i++)
@@ -161,7 +131,13 @@ static void json_header(FILE *out, const struct machine *m)
 		fputs(first ? " " : ", ", out);
 		json_str(out, m->info[i].key + 6);
 		fputs(": ", out);
-		json_value(out, m->info[i].value);
+		/* Numbers and booleans as Lua printed them; anything odd (nan, inf) as a string. */
+		if (m->info[i].type == 'b' ||
+		    (m->info[i].type == 'n' && strspn(m->info[i].value, "0123456789.-+eE") ==
+						       strlen(m->info[i].value)))
+			fputs(m->info[i].value, out);
+		else
+			json_str(out, m->info[i].value);
 		first = 0;
 	}
 	fprintf(out, "%s},\n  \"end_ns\": %" PRIu64 ",\n  \"outcome\": \"%s\",\n", first ? "" : " ",
@@ -331,6 +307,6 @@ void stats_text(FILE *out, const struct machine *m)
 		m->msgs, m->msg_bytes, m->calls, m->dropped, dur(l.mean, a, sizeof a),
 		dur(l.p50, b, sizeof b), dur(l.p99, c, sizeof c), dur(l.max, e, sizeof e));
 	(void)d;
-	if (m->outcome == OUT_DEADLOCK && m->deadlock_report)
-		fprintf(out, "\n%s", m->deadlock_report);
+	if (m->outcome == OUT_DEADLOCK)
+		fputs("\n(the deadlock report is on stderr)\n", out);
 }

@@ -178,6 +178,7 @@ static void detach(struct thread *t)
 		machine_release_cpu(m, t);
 		break;
 	case T_READY:
+		t->wait_ns += m->now - t->ready_since;
 		sched_remove(&m->sched, t);
 		break;
 	case T_BLOCKED:

@@ -32,4 +32,16 @@ run 0 run $A/sched.lua --set sched=fifo --stats csv --quiet &&
 run 0 run $A/cpus.lua --stats csv --quiet &&
 	expect_out '^A,A,exited,0,0,30000000,' && expect_out '^B,B,exited,0,0,20000000,' &&
 	expect_out '^C,C,exited,0,20000000,30000000,'
+run 0 run $A/params.lua --set label=hello --stats json &&
+	expect_out '"params": \{ "flag": true, "label": "hello", "n": 3 \}' &&
+	expect_err 'flag=true label=hello n=3 random=' && cp "$TMP/err" "$TMP/params1"
+run 0 run $A/params.lua --set label=hello && checks=$((checks + 1)) &&
+	{ cmp -s "$TMP/err" "$TMP/params1" || fail "math.random differs between two runs"; }
+run 0 run $A/params.lua --set flag=false --set n=5 --stats json &&
+	expect_out '"params": \{ "flag": false, "label": "42", "n": 5 \}'
+run 0 run $A/params.lua --seed 9 && checks=$((checks + 1)) &&
+	{ cmp -s "$TMP/err" "$TMP/params1" && fail "another seed gave the same random numbers"; }
+
+run 0 run $A/tinyquantum.lua --stats csv --quiet --max-events 100000 &&
+	expect_out '^A,A,exited,' && expect_out '^B,B,exited,'
 finish

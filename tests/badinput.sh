@@ -18,6 +18,10 @@ run 2 run $B/decl_field.lua && expect_err "^$B/decl_field.lua:2: machine: unknow
 run 2 run $B/toplevel.lua && expect_err "^$B/toplevel.lua:2: compute\(\) can only be called inside a thread body"
 run 4 run $B/sortyield.lua && expect_err "^$B/sortyield.lua:5: yield\(\) cannot be called here"
 
+run 4 run $B/decl_in_body.lua && expect_err "^$B/decl_in_body.lua:4: process\(\) declares the machine and can only be used at the top level"
+run 4 run $B/logformat.lua && expect_err "^$B/logformat.lua:4: log: bad argument #2 to 'string.format'" &&
+	expect_err "^$B/logformat.lua:7: bad argument #1 to 'log' \(value expected\)"
+
 # Deadlock: exit 3, the report names the cycle.
 run 3 run $B/deadlock.lua --stats json &&
 	expect_err 'deadlock at 1ms: a cycle of 2 threads' &&
@@ -43,6 +47,8 @@ run 2 run scenarios/hello.lua --seed && expect_err '--seed needs a value'
 run 2 run scenarios/pingpong.lua --set m=3 && expect_err "declares no parameter 'm' \(it declares: n costs\)"
 run 2 run scenarios/pingpong.lua --set n=many && expect_err "parameter 'n' takes a number"
 run 2 run scenarios/pingpong.lua --set n && expect_err '--set n: expected NAME=VALUE'
+run 2 run scenarios/pingpong.lua --set n=1 --set n=2 && expect_err '--set n given twice'
+run 0 run --help && expect_out '^usage: ukern run SCENARIO.lua' && expect_out '--max-events N'
 run 2 frobnicate && expect_err "unknown command 'frobnicate'"
 run 0 --version && expect_out '^ukern [0-9]+\.[0-9]+'
 run 0 --help && expect_out '^usage: ukern run SCENARIO.lua'

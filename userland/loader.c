@@ -33,6 +33,7 @@ struct pdecl {
 
 struct param {
 	char *name, *value;
+	int type;           /* LUA_TNUMBER, LUA_TSTRING or LUA_TBOOLEAN */
 };
 
 struct override {
@@ -46,6 +47,8 @@ struct scenario {
 	char *path;
 	struct machine_config cfg;
 	int machine_declared;
+	int built;          /* the top level has run: no more declarations */
+	int cost_overrides; /* machine { costs = { ... } } changed a constant */
 	struct pdecl *procs;
 	size_t nprocs, procs_cap;
 	struct param params[UK_MAX_PARAMS];
@@ -54,9 +57,16 @@ struct scenario {
 	size_t nsets;
 };
 
-static struct scenario *get(lua_State *L)
+/* The scenario being declared. Declarations belong to the top level: once
+ * the simulation runs, the machine is built and they would change nothing. */
+static struct scenario *get(lua_State *L, const char *fn)
 {
-	return lua_touserdata(L, lua_upvalueindex(1));
+	struct scenario *s = lua_touserdata(L, lua_upvalueindex(1));
+
+	if (s->built)
+		luaL_error(L, "%s() declares the machine and can only be used at the top level of "
+			      "the scenario, not inside a thread body", fn);
+	return s;
 }
 
 /* Field key of the declaration table at 1 as a duration (absent: dflt). */
@@ -189,6 +199,7 @@ static void machine_costs(lua_State *L, struct scenario *s)
 			if (strcmp(unit, "ns") != 0)
 				v = (uint64_t)lua_tointeger(L, -1);
 			cost_set(&s->cfg.costs, key, v);
+			s->cost_overrides = 1;
 			lua_pop(L, 1);
 		}
 	} else if (t != LUA_TNIL) {
@@ -202,7 +213,7 @@ static int l_machine(lua_State *L)
 {
 	static const char *const known[] = { "cpus", "sched", "quantum", "costs", "qlimit",
 					     "seed", "threads", NULL };
-	struct scenario *s = get(L);
+	struct scenario *s = get(L, "machine");
 	const char *sched;
 
 	luaL_checktype(L, 1, LUA_TTABLE);
@@ -257,7 +268,7 @@ static void push_override(lua_State *L, const char *name, const char *value)
 /* param(name, default) -> the value (default, or the --set override) */
 static int l_param(lua_State *L)
 {
-	struct scenario *s = get(L);
+	struct scenario *s = get(L, "param");
 	const char *name = luaL_checkstring(L, 1);
 	struct override *o;
 	int t = lua_type(L, 2);
@@ -276,6 +287,7 @@ static int l_param(lua_State *L)
 	} else {
 		lua_pushvalue(L, 2);
 	}
+	s->params[s->nparams].type = lua_type(L, -1);
 	s->params[s->nparams].name = strdup(name);
 	s->params[s->nparams].value = strdup(luaL_tolstring(L, -1, NULL));
 	lua_pop(L, 1);
@@ -321,7 +333,7 @@ static int l_process(lua_State *L)
 {
 	static const char *const known[] = { "name", "main", "start", "daemon", "priority",
 					     "threads", NULL };
-	struct scenario *s = get(L);
+	struct scenario *s = get(L, "process");
 	const char *name;
 	size_t len;
 
@@ -348,6 +360,7 @@ static int l_server(lua_State *L)
 {
 	const char *kind;
 
+	get(L, "server");
 	if (lua_istable(L, 1)) {
 		lua_rawgeti(L, 1, 1);
 		lua_replace(L, 1);
@@ -425,6 +438,14 @@ static int parse_sets(struct scenario *s, const struct loader_opts *o, char *err
 		}
 		s->sets[i].text = o->sets[i];
 		s->sets[i].namelen = (size_t)(eq - o->sets[i]);
+		for (size_t j = 0; j < i; j++) {
+			if (s->sets[j].namelen == s->sets[i].namelen &&
+			    strncmp(s->sets[j].text, o->sets[i], s->sets[i].namelen) == 0) {
+				snprintf(err, errlen, "--set %.*s given twice", (int)s->sets[i].namelen,
+					 o->sets[i]);
+				return -1;
+			}
+		}
 	}
 	s->nsets = o->nsets;
 	return 0;
@@ -462,6 +483,16 @@ static int load_chunk(lua_State *L, const struct loader_opts *o)
 	return st;
 }
 
+/* math.random draws from the run's seed, so scripts that use it stay deterministic. */
+static void seed_random(lua_State *L, uint64_t seed)
+{
+	lua_getglobal(L, "math");
+	lua_getfield(L, -1, "randomseed");
+	lua_pushinteger(L, (lua_Integer)seed);
+	lua_call(L, 1, 0);
+	lua_pop(L, 1);
+}
+
 struct scenario *scenario_load(const struct loader_opts *o, char *err, size_t errlen)
 {
 	struct scenario *s = calloc(1, sizeof *s);
@@ -477,6 +508,7 @@ struct scenario *scenario_load(const struct loader_opts *o, char *err, size_t er
 		return NULL;
 	}
 	open_api(s->L, s);
+	seed_random(s->L, o->have_seed ? o->seed : 1);
 	if (load_chunk(s->L, o) != LUA_OK || lua_pcall(s->L, 0, 0, 0) != LUA_OK) {
 		const char *msg = lua_tostring(s->L, -1);
 		/* luaL_loadfile says "cannot open FILE: reason"; put the file first. */
@@ -494,11 +526,8 @@ struct scenario *scenario_load(const struct loader_opts *o, char *err, size_t er
 	}
 	if (o->have_seed)
 		s->cfg.seed = o->seed;
-	lua_getglobal(s->L, "math");
-	lua_getfield(s->L, -1, "randomseed");
-	lua_pushinteger(s->L, (lua_Integer)s->cfg.seed);
-	lua_call(s->L, 1, 0);
-	lua_pop(s->L, 1);
+	seed_random(s->L, s->cfg.seed);
+	s->built = 1;
 	return s;
 }
 
@@ -512,13 +541,18 @@ static int record_info(struct scenario *s, struct machine *m)
 	char seed[32];
 
 	snprintf(seed, sizeof seed, "%llu", (unsigned long long)s->cfg.seed);
+	char costs[UK_NAME_MAX];
+
+	snprintf(costs, sizeof costs, "%s%s", s->cfg.costs.profile,
+		 s->cost_overrides ? " (with overrides)" : "");
 	if (machine_info(m, "scenario", s->path) || machine_info(m, "seed", seed) ||
-	    machine_info(m, "costs", s->cfg.costs.profile))
+	    machine_info(m, "costs", costs))
 		return -1;
 	for (size_t i = 0; i < s->nparams; i++) {
-		char key[UK_NAME_MAX + 8];
-		snprintf(key, sizeof key, "param.%.*s", UK_NAME_MAX, s->params[i].name);
-		if (machine_info(m, key, s->params[i].value))
+		char type = s->params[i].type == LUA_TNUMBER    ? 'n'
+			    : s->params[i].type == LUA_TBOOLEAN ? 'b'
+								: 's';
+		if (machine_param(m, s->params[i].name, s->params[i].value, type))
 			return -1;
 	}
 	return 0;

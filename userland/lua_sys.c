@@ -126,13 +126,16 @@ static int l_log(lua_State *L)
 	int n = lua_gettop(L);
 	const char *s;
 
+	luaL_checkany(L, 1);
 	if (n > 1) {
 		luaL_checkstring(L, 1);
 		lua_getglobal(L, "string");
 		lua_getfield(L, -1, "format");
 		lua_insert(L, 1);
 		lua_pop(L, 1);
-		lua_call(L, n, 1);
+		/* Re-raise a format error from here, so it names the script's line. */
+		if (lua_pcall(L, n, 1, 0) != LUA_OK)
+			return luaL_error(L, "log: %s", lua_tostring(L, -1));
 		s = lua_tostring(L, -1);
 	} else {
 		s = luaL_tolstring(L, 1, NULL);
