@@ -1,12 +1,450 @@
 /*
- * bench.c - "ukern bench": host-speed microbenchmarks of the simulator.
- * Filled in below; see doc/performance.md for the method.
+ * bench.c - "ukern bench": how fast the simulator runs on the host.
+ *
+ * Every figure is host wall time (CLOCK_MONOTONIC), never simulated time,
+ * on a machine of 1 CPU, the fifo scheduler and the "zero" cost profile:
+ *
+ *   roundtrip_c    a client process uk_call()s a server process found
+ *                  through the name server, which uk_recv()s and
+ *                  uk_reply()s an 8-byte message; timed inside the client
+ *                  around the N round trips, after a warm-up.
+ *   roundtrip_lua  the same with Lua bodies (call/recv/reply of a one-field
+ *                  table); timed around machine_run for N and for N/10
+ *                  round trips, the difference divided by 0.9 N, so that
+ *                  loading, start-up and lookup cancel out.
+ *   switch_c       two C-bodied threads yield to each other N times each;
+ *                  timed inside the bodies; per switch (2 N switches).
+ *   switch_lua     the same with Lua bodies calling yield(); timed like
+ *                  roundtrip_lua.
+ *
+ * Each figure is the median of BENCH_REPS repetitions, each on a fresh
+ * machine. doc/performance.md explains the method and the results.
+ *
+ * Entry point: cmd_bench.
  */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#include "body_c.h"
 #include "cli.h"
+#include "loader.h"
+#include "machine.h"
+#include "name/name.h"
+#include "proc.h"
+#include "syscall.h"
+#include "thread.h"
+#include "uk.h"
+
+#define BENCH_REPS 5
+#define BENCH_SERVICE "bench"
+
+/* Operations per figure: full run, and --quick. */
+struct sizes {
+	uint64_t rt_c, rt_lua, sw_c, sw_lua;
+};
+
+static const struct sizes full_sizes = { 1000000, 100000, 2000000, 500000 };
+static const struct sizes quick_sizes = { 100000, 10000, 200000, 50000 };
+
+/* One measured figure. */
+struct figure {
+	const char *key;          /* JSON key, without "_ns" */
+	const char *what;         /* table label */
+	double (*rep)(uint64_t n);  /* one repetition: host ns per operation, or -1 */
+	uint64_t n;               /* round trips, or yields per thread */
+	double ns[BENCH_REPS];    /* host ns per operation, each repetition */
+	double median, min, max;
+};
+
+/* Shared between the C bodies of one run and the bench. */
+struct cshared {
+	uint64_t warm, n;         /* operations: warm-up, then timed */
+	uint64_t t0, t1;          /* host ns: start and end of the timed part */
+	int failed;               /* a body could not do its part */
+};
+
+static uint64_t host_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- C bodies ---- */
+
+/* There is no uk_yield: post SYS_YIELD through the gate directly. */
+static void bench_yield(struct thread *self)
+{
+	self->sc.op = SYS_YIELD;
+	body_c_trap(self);
+}
+
+/* A name-server call for BENCH_SERVICE: register right (op NS_REGISTER) or
+ * look it up into *found (NS_LOOKUP). Returns UK_OK or an error code. */
+static int ns_call(struct thread *self, uint32_t op, int32_t right, int32_t *found)
+{
+	struct ns_request rq = { op, sizeof BENCH_SERVICE - 1, { 0 } };
+	struct ns_reply rp = { UK_EINVAL, 0 };
+	struct msg *req = msg_new(sizeof rq), *rep;
+	int err;
+
+	if (!req)
+		return UK_ENOMEM;
+	memcpy(rq.name, BENCH_SERVICE, sizeof BENCH_SERVICE - 1);
+	memcpy(req->data, &rq, sizeof rq);
+	if (right) {
+		req->nrights = 1;
+		req->names[0] = right;
+	}
+	rep = uk_call(self, UK_NAME_NAMESERVER, req, UK_FOREVER, &err);
+	if (!rep)
+		return err;
+	if (rep->size == sizeof rp)
+		memcpy(&rp, rep->data, sizeof rp);
+	if (rp.err == UK_OK && found)
+		*found = rep->nrights == 1 ? rep->names[0] : 0;
+	msg_free(rep);
+	return rp.err;
+}
+
+/* Server: a port registered as BENCH_SERVICE; echo every request. */
+static void rt_server(struct thread *self, void *arg)
+{
+	struct cshared *sh = arg;
+	int32_t pt;
+
+	if (uk_port(self, UINT64_MAX, &pt) != UK_OK || ns_call(self, NS_REGISTER, pt, NULL)) {
+		sh->failed = 1;
+		return;
+	}
+	for (;;) {
+		int err;
+		struct msg *req = uk_recv(self, pt, UK_FOREVER, &err), *rep;
+		if (!req)
+			continue;
+		rep = msg_new(req->size);
+		if (rep) {
+			memcpy(rep->data, req->data, req->size);
+			uk_reply(self, req->reply_name, rep);
+		}
+		msg_free(req);
+	}
+}
+
+/* n calls of an 8-byte message on srv; 0, or -1 when one fails. */
+static int round_trips(struct thread *self, int32_t srv, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		struct msg *m = msg_new(sizeof i), *r;
+		int err;
+		if (!m)
+			return -1;
+		memcpy(m->data, &i, sizeof i);
+		r = uk_call(self, srv, m, UK_FOREVER, &err);
+		if (!r)
+			return -1;
+		msg_free(r);
+	}
+	return 0;
+}
+
+/* Client: look the server up (it may not have registered yet), warm up, time n calls. */
+static void rt_client(struct thread *self, void *arg)
+{
+	struct cshared *sh = arg;
+	int32_t srv = 0;
+
+	for (int i = 0; i < 100 && ns_call(self, NS_LOOKUP, 0, &srv) == UK_ENOENT; i++)
+		bench_yield(self);
+	if (!srv || round_trips(self, srv, sh->warm) != 0) {
+		sh->failed = 1;
+		return;
+	}
+	sh->t0 = host_ns();
+	if (round_trips(self, srv, sh->n) != 0)
+		sh->failed = 1;
+	sh->t1 = host_ns();
+}
+
+/* One of two yielders: the first past the warm-up starts the clock, the last to end stops it. */
+static void sw_body(struct thread *self, void *arg)
+{
+	struct cshared *sh = arg;
+
+	for (uint64_t i = 0; i < sh->warm; i++)
+		bench_yield(self);
+	if (!sh->t0)
+		sh->t0 = host_ns();
+	for (uint64_t i = 0; i < sh->n; i++)
+		bench_yield(self);
+	sh->t1 = host_ns();
+}
+
+/* Declare a process with C body fn(arg). 0, or -1 when memory runs out. */
+static int c_proc(struct machine *m, const char *name, body_c_fn fn, void *arg, int daemon)
+{
+	void *body = body_c_new(m, fn, arg);
+	struct proc *p = body ? proc_new(m, name, 0, &body_c_ops, body) : NULL;
+
+	if (!p)
+		return -1;
+	p->daemon = daemon;
+	return 0;
+}
+
+static int rt_setup(struct machine *m, struct cshared *sh)
+{
+	return c_proc(m, "server", rt_server, sh, 1) || c_proc(m, "client", rt_client, sh, 0);
+}
+
+static int sw_setup(struct machine *m, struct cshared *sh)
+{
+	return c_proc(m, "a", sw_body, sh, 0) || c_proc(m, "b", sw_body, sh, 0);
+}
+
+/* One repetition on a fresh machine: returns host ns per operation (the
+ * timed span over ops), or -1 when the run failed. */
+static double run_c(int (*setup)(struct machine *, struct cshared *), uint64_t n, uint64_t ops)
+{
+	struct machine_config cfg = {
+		.cpus = 1, .sched = sched_find("fifo"), .quantum_ns = UK_DEFAULT_QUANTUM,
+		.qlimit = UK_DEFAULT_QLIMIT, .seed = 1, .until_ns = UINT64_MAX,
+		.max_events = UINT64_MAX,
+	};
+	struct cshared sh = { n / 10 < 10000 ? n / 10 : 10000, n, 0, 0, 0 };
+	struct machine m;
+	double r = -1;
+
+	cost_profile("zero", &cfg.costs);
+	if (machine_init(&m, &cfg) != 0)
+		return -1;
+	if (ns_install(&m) && setup(&m, &sh) == 0 && machine_run(&m) == OUT_COMPLETED &&
+	    !sh.failed && sh.t1 > sh.t0)
+		r = (double)(sh.t1 - sh.t0) / (double)ops;
+	machine_free(&m);
+	return r;
+}
+
+/* ---- Lua bodies ---- */
+
+static const char lua_roundtrip[] =
+	"machine { cpus = 1, sched = \"fifo\", costs = \"zero\" }\n"
+	"local n = param(\"n\", 1000)\n"
+	"process { \"server\", daemon = true, main = function()\n"
+	"  local p = port()\n"
+	"  assert(register(\"" BENCH_SERVICE "\", p))\n"
+	"  while true do\n"
+	"    local m = recv(p)\n"
+	"    reply(m, { v = m.v })\n"
+	"  end\n"
+	"end }\n"
+	"process { \"client\", main = function()\n"
+	"  local p = lookup(\"" BENCH_SERVICE "\")\n"
+	"  for _ = 1, 100 do\n"
+	"    if p then break end\n"
+	"    yield()\n"
+	"    p = lookup(\"" BENCH_SERVICE "\")\n"
+	"  end\n"
+	"  assert(p, \"lookup failed\")\n"
+	"  for i = 1, n do call(p, { v = i }) end\n"
+	"end }\n";
+
+static const char lua_switch[] =
+	"machine { cpus = 1, sched = \"fifo\", costs = \"zero\" }\n"
+	"local n = param(\"n\", 1000)\n"
+	"local function body() for _ = 1, n do yield() end end\n"
+	"process { \"a\", main = body }\n"
+	"process { \"b\", main = body }\n";
+
+static void on_fault(struct machine *m, struct thread *t, const char *text)
+{
+	(void)m;
+	fprintf(stderr, "ukern: bench: %s (thread %s)\n", text, t->name);
+}
+
+/* Load src with param n = n, build and run it: returns the host ns spent in
+ * machine_run, or -1 (with a message on stderr) when anything fails. */
+static double run_lua_once(const char *src, uint64_t n)
+{
+	char set[48], err[512];
+	const char *sets[1] = { set };
+	struct loader_opts lo = { .path = "bench.lua", .source = src, .sets = sets, .nsets = 1 };
+	struct scenario *s;
+	struct machine m;
+	uint64_t t0 = 0, t1 = 0;
+	int ok;
+
+	snprintf(set, sizeof set, "n=%" PRIu64, n);
+	s = scenario_load(&lo, err, sizeof err);
+	if (!s) {
+		fprintf(stderr, "ukern: bench: %s\n", err);
+		return -1;
+	}
+	if (machine_init(&m, scenario_config(s)) != 0) {
+		scenario_free(s);
+		return -1;
+	}
+	m.fault_hook = on_fault;
+	ok = scenario_build(s, &m, err, sizeof err) == 0;
+	if (ok) {
+		t0 = host_ns();
+		ok = machine_run(&m) == OUT_COMPLETED && m.script_errors == 0;
+		t1 = host_ns();
+	}
+	machine_free(&m);
+	scenario_free(s);
+	return ok ? (double)(t1 - t0) : -1;
+}
+
+/* One repetition: host ns per operation from the runs for n and n/10
+ * (ops_per_n operations per unit of n), or -1. */
+static double run_lua(const char *src, uint64_t n, uint64_t ops_per_n)
+{
+	double big = run_lua_once(src, n), small = run_lua_once(src, n / 10);
+
+	if (big < 0 || small < 0)
+		return -1;
+	return (big - small) / ((double)(n - n / 10) * (double)ops_per_n);
+}
+
+/* ---- the four figures ---- */
+
+static double rep_roundtrip_c(uint64_t n)
+{
+	return run_c(rt_setup, n, n);
+}
+
+static double rep_roundtrip_lua(uint64_t n)
+{
+	return run_lua(lua_roundtrip, n, 1);
+}
+
+static double rep_switch_c(uint64_t n)
+{
+	return run_c(sw_setup, n, 2 * n);
+}
+
+static double rep_switch_lua(uint64_t n)
+{
+	return run_lua(lua_switch, n, 2);
+}
+
+/* ---- measuring and reporting ---- */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Run f's repetitions and take their median: 0, or -1 when one failed. */
+static int measure(struct figure *f)
+{
+	double sorted[BENCH_REPS];
+
+	for (int r = 0; r < BENCH_REPS; r++)
+		if ((f->ns[r] = f->rep(f->n)) < 0)
+			return -1;
+	memcpy(sorted, f->ns, sizeof sorted);
+	qsort(sorted, BENCH_REPS, sizeof sorted[0], cmp_double);
+	f->min = sorted[0];
+	f->max = sorted[BENCH_REPS - 1];
+	f->median = sorted[BENCH_REPS / 2];
+	return 0;
+}
+
+/* The CPU model from /proc/cpuinfo ("unknown" when absent), quotes and
+ * backslashes dropped so that it can go into JSON as is. */
+static void cpu_model(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[256];
+
+	snprintf(buf, len, "unknown");
+	while (f && fgets(line, sizeof line, f)) {
+		char *v = strchr(line, ':');
+		if (!v || (strncmp(line, "model name", 10) && strncmp(line, "Model", 5)))
+			continue;
+		for (v++; *v == ' ' || *v == '\t'; v++)
+			;
+		v[strcspn(v, "\n")] = '\0';
+		size_t j = 0;
+		for (char *c = v; *c && j + 1 < len; c++)
+			if (*c != '"' && *c != '\\' && (unsigned char)*c >= ' ')
+				buf[j++] = *c;
+		buf[j] = '\0';
+		break;
+	}
+	if (f)
+		fclose(f);
+}
+
+static void print_json(const struct figure *fs, int nf, const char *arch, const char *cpu,
+		       int quick)
+{
+	printf("{\"machine\": \"%s\", \"cpu\": \"%s\", \"ctx_backend\": \"%s\", "
+	       "\"reps\": %d, \"quick\": %s", arch, cpu, ctx_backend(), BENCH_REPS,
+	       quick ? "true" : "false");
+	for (int i = 0; i < nf; i++)
+		printf(",\n \"%s_ns\": %.1f, \"%s_n\": %" PRIu64 ", \"%s_min_ns\": %.1f, "
+		       "\"%s_max_ns\": %.1f", fs[i].key, fs[i].median, fs[i].key, fs[i].n, fs[i].key,
+		       fs[i].min, fs[i].key, fs[i].max);
+	printf("}\n");
+}
+
+static void print_table(const struct figure *fs, int nf, const char *arch, const char *cpu)
+{
+	printf("ukern bench: host time per operation, median of %d runs (min-max)\n", BENCH_REPS);
+	printf("machine: %s, %s; context switch: %s\n\n", arch, cpu, ctx_backend());
+	printf("  %-36s %10s %10s  %s\n", "what", "n", "ns/op", "spread");
+	for (int i = 0; i < nf; i++)
+		printf("  %-36s %10" PRIu64 " %10.1f  %.1f-%.1f\n", fs[i].what, fs[i].n, fs[i].median,
+		       fs[i].min, fs[i].max);
+}
 
 int cmd_bench(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cli_error(EXIT_USAGE, "bench: not built yet");
+	int json = 0, quick = 0;
+	struct utsname u;
+	char cpu[128];
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "--quick") == 0)
+			quick = 1;
+		else
+			return cli_error(EXIT_USAGE, "bench: unknown argument '%s' (usage: ukern bench "
+						     "[--json] [--quick])", argv[i]);
+	}
+	const struct sizes *z = quick ? &quick_sizes : &full_sizes;
+	struct figure fs[] = {
+		{ .key = "roundtrip_c", .what = "round trip, C bodies (uk_call)",
+		  .rep = rep_roundtrip_c, .n = z->rt_c },
+		{ .key = "roundtrip_lua", .what = "round trip, Lua bodies (call)",
+		  .rep = rep_roundtrip_lua, .n = z->rt_lua },
+		{ .key = "switch_c", .what = "switch, C bodies (SYS_YIELD)",
+		  .rep = rep_switch_c, .n = z->sw_c },
+		{ .key = "switch_lua", .what = "switch, Lua bodies (yield())",
+		  .rep = rep_switch_lua, .n = z->sw_lua },
+	};
+	int nf = (int)(sizeof fs / sizeof fs[0]);
+
+	for (int i = 0; i < nf; i++)
+		if (measure(&fs[i]) != 0)
+			return cli_error(EXIT_HOST, "bench: the %s benchmark failed", fs[i].key);
+	if (uname(&u) != 0)
+		snprintf(u.machine, sizeof u.machine, "unknown");
+	cpu_model(cpu, sizeof cpu);
+	if (json)
+		print_json(fs, nf, u.machine, cpu, quick);
+	else
+		print_table(fs, nf, u.machine, cpu);
+	return fflush(stdout) == 0 ? EXIT_OK : cli_error(EXIT_HOST, "cannot write the results");
 }
