@@ -1,0 +1,13 @@
+#!/bin/sh
+# bench.sh - "ukern bench" runs and reports every figure it promises. It
+# checks the output's shape only: speed is measured by bench/compare.sh,
+# never asserted in a test.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+run 0 bench --quick --json &&
+	for key in roundtrip_c_ns roundtrip_lua_ns switch_c_ns switch_lua_ns; do
+		expect_out "\"$key\": [0-9]+(\\.[0-9]+)?[,}]"
+	done
+run 0 bench --quick && expect_out 'round trip, C bodies' && expect_out 'switch, Lua bodies'
+run 2 bench --bogus && expect_err "unknown argument '--bogus'"
+finish
