@@ -28,7 +28,7 @@ run 3 run $B/deadlock.lua --stats json &&
 	expect_err 'thread alpha \(process alpha\) waits for a reply to its call on port [0-9]+ "beta" from process beta' &&
 	expect_err 'thread beta \(process beta\) waits for a reply to its call on port [0-9]+ "alpha" from process alpha' &&
 	expect_out '"outcome": "deadlock"' && expect_out '"cycle": \[ "(alpha|beta)", "(alpha|beta)" \]'
-run 3 run $B/deadlock_ticker.lua && expect_err 'deadlock at 1ms: a cycle of 2 threads'
+run 3 run $B/deadlock.lua --set ticker=true && expect_err 'deadlock at 1ms: a cycle of 2 threads'
 run 3 run $B/lonely.lua && expect_err 'no thread can run and nothing is pending' &&
 	expect_err 'thread waiter \(process waiter\) waits for a message on port [0-9]+ that no one sends'
 

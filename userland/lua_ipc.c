@@ -137,10 +137,10 @@ static int k_sent(lua_State *L, int status, lua_KContext ctx)
 	return 1;
 }
 
-/* send(p, msg [, { timeout = d }]) -> true | nil, reason */
-static int l_send(lua_State *L)
+/* send and call: check the port and options, encode msg, post op. */
+static int post_message(lua_State *L, const char *fn, unsigned op, lua_KFunction k)
 {
-	struct thread *t = lu_self(L, "send");
+	struct thread *t = lu_self(L, fn);
 	int32_t name = check_port(L, t, 1);
 	uint64_t timeout = lu_optfield_duration(L, 3, "timeout", UINT64_MAX);
 	struct msg *m;
@@ -152,7 +152,13 @@ static int l_send(lua_State *L)
 	m = encode(L, t, 2, &err);
 	if (!m)
 		return lu_fail(L, err);
-	return post(L, t, SYS_SEND, name, m, timeout, k_sent);
+	return post(L, t, op, name, m, timeout, k);
+}
+
+/* send(p, msg [, { timeout = d }]) -> true | nil, reason */
+static int l_send(lua_State *L)
+{
+	return post_message(L, "send", SYS_SEND, k_sent);
 }
 
 /* Push a received request: its fields plus sender, sender_thread, size, reply. */
@@ -229,19 +235,7 @@ static int k_call(lua_State *L, int status, lua_KContext ctx)
 /* call(p, msg [, { timeout = d }]) -> reply | nil, reason */
 static int l_call(lua_State *L)
 {
-	struct thread *t = lu_self(L, "call");
-	int32_t name = check_port(L, t, 1);
-	uint64_t timeout = lu_optfield_duration(L, 3, "timeout", UINT64_MAX);
-	struct msg *m;
-	int err;
-
-	luaL_checktype(L, 2, LUA_TTABLE);
-	if (!name)
-		return lu_fail(L, UK_ENORIGHT);
-	m = encode(L, t, 2, &err);
-	if (!m)
-		return lu_fail(L, err);
-	return post(L, t, SYS_CALL, name, m, timeout, k_call);
+	return post_message(L, "call", SYS_CALL, k_call);
 }
 
 /* reply(request or its reply handle, value) -> true | nil, reason */

@@ -1,5 +1,8 @@
 -- Two single-threaded servers that call each other: each waits for a reply
 -- from the other, which is itself waiting. A cycle in the wait-for graph.
+-- With --set ticker=true a daemon ticks forever beside them: the cycle is
+-- still found although the event queue never empties.
+local ticker = param("ticker", false)
 machine { costs = "zero" }
 local function server(me, other)
   return function()
@@ -12,3 +15,8 @@ local function server(me, other)
 end
 process { name = "alpha", main = server("alpha", "beta") }
 process { name = "beta", main = server("beta", "alpha") }
+if ticker then
+  process { name = "ticker", daemon = true, main = function()
+    while true do sleep("1ms") end
+  end }
+end
