@@ -10,15 +10,24 @@
  */
 #include "deadlock.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ksync.h"
 #include "machine.h"
 #include "port.h"
 #include "proc.h"
 #include "thread.h"
 #include "units.h"
+
+/* Whose IPC state tells what t waits for: a user thread blocked in a kernel
+ * call waits through the LWP that made it. */
+static struct thread *kside(struct thread *t)
+{
+	return t->kind == THREAD_USER && t->on ? t->on : t;
+}
 
 /* The process that holds the send-once right answering t's call. */
 static struct proc *reply_holder(struct machine *m, struct thread *t)
@@ -40,9 +49,22 @@ static struct proc *waits_for(struct machine *m, struct thread *t, struct thread
 	*joined = NULL;
 	switch (t->why) {
 	case R_REPLY:
-		return reply_holder(m, t);
+		return reply_holder(m, kside(t));
 	case R_SEND:
-		return t->wport ? t->wport->owner : NULL;
+		return kside(t)->wport ? kside(t)->wport->owner : NULL;
+	case R_LOCK:
+		/* A mutex waits for its holder; otherwise only a thread of its own
+		 * process can post or signal. */
+		if (t->inq) {
+			struct ksync *o = (struct ksync *)((char *)t->inq - offsetof(struct ksync, waiters));
+			if (o->type == KS_MUTEX && o->owner) {
+				*joined = o->owner;
+				return o->owner->p;
+			}
+		}
+		return t->p;
+	case R_IDLE:
+		return t->p;
 	case R_JOIN:
 		for (uint32_t i = 0; i < m->nthreads; i++)
 			if (m->threads[i]->joined_by == t->tid && m->threads[i]->state != T_EXITED)
@@ -75,18 +97,27 @@ static void describe(struct machine *m, struct thread *t, FILE *out)
 	switch (t->why) {
 	case R_REPLY:
 		fprintf(out, "waits for a reply to its call on %s from process %s\n",
-			port_desc(t->call_port, pd, sizeof pd), p ? p->name : "(none)");
+			port_desc(kside(t)->call_port, pd, sizeof pd), p ? p->name : "(none)");
 		break;
 	case R_SEND:
 		fprintf(out, "waits to send on %s (full queue or rendezvous), owned by process %s\n",
-			port_desc(t->wport, pd, sizeof pd), p ? p->name : "(none)");
+			port_desc(kside(t)->wport, pd, sizeof pd), p ? p->name : "(none)");
 		break;
 	case R_RECV:
 		fprintf(out, "waits for a message on %s that no one sends\n",
-			port_desc(t->wport, pd, sizeof pd));
+			port_desc(kside(t)->wport, pd, sizeof pd));
 		break;
 	case R_JOIN:
 		fprintf(out, "waits to join thread %s\n", j ? j->name : "?");
+		break;
+	case R_LOCK:
+		if (j)
+			fprintf(out, "waits for a mutex held by thread %s\n", j->name);
+		else
+			fprintf(out, "waits for a semaphore or condition of its process\n");
+		break;
+	case R_IDLE:
+		fprintf(out, "is an LWP with no user thread to run\n");
 		break;
 	default:
 		fprintf(out, "is %s (%s)\n", thread_state_name(t->state), thread_reason_name(t->why));
@@ -112,7 +143,8 @@ static void dfs(struct search *s, struct thread *t)
 	s->path[s->depth++] = t->tid;
 	p = waits_for(s->m, t, &j);
 	for (struct thread *u = p ? p->threads : NULL; u && !s->found; u = u->pnext) {
-		if (u->state != T_BLOCKED || (j && u != j) || (s->act && s->act[u->p->pid]))
+		if (u->state != T_BLOCKED || (j && u != j) || (s->act && s->act[u->p->pid]) ||
+		    (u == t && !j && t->why != R_REPLY) || u->kind == THREAD_LWP)
 			continue;
 		if (s->mark[u->tid] == 1) {
 			for (uint32_t i = 0; i < s->depth; i++)
@@ -161,7 +193,8 @@ static void report(struct machine *m, const uint8_t *act)
 	units_format_ns(m->now, when, sizeof when);
 	for (uint32_t i = 0; i < m->nthreads && !s.found; i++) {
 		struct thread *t = m->threads[i];
-		if (t->state == T_BLOCKED && !s.mark[i + 1] && !(act && act[t->p->pid]))
+		if (t->state == T_BLOCKED && !s.mark[i + 1] && !(act && act[t->p->pid]) &&
+		    t->kind != THREAD_LWP)
 			dfs(&s, t);
 	}
 	if (s.found) {
@@ -175,7 +208,8 @@ static void report(struct machine *m, const uint8_t *act)
 		fprintf(out, "deadlock at %s: no thread can run and nothing is pending\n", when);
 		for (uint32_t i = 0; i < m->nthreads; i++) {
 			struct thread *t = m->threads[i];
-			if (t->state == T_BLOCKED && !t->p->daemon && !(act && act[t->p->pid])) {
+			if (t->state == T_BLOCKED && !t->p->daemon && !(act && act[t->p->pid]) &&
+			    t->kind != THREAD_LWP) {
 				describe(m, t, out);
 				s.path[n++] = t->tid;
 			}
@@ -198,7 +232,8 @@ void deadlock_find(struct machine *m)
 static int waits_for_good(const struct thread *t)
 {
 	return t->state == T_BLOCKED && !t->timed &&
-	       (t->why == R_REPLY || t->why == R_SEND || t->why == R_JOIN);
+	       (t->why == R_REPLY || t->why == R_SEND || t->why == R_JOIN || t->why == R_LOCK ||
+		t->why == R_IDLE);
 }
 
 /* Can a thread of p still act by itself (run, wake from a timer, receive)? */

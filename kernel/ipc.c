@@ -46,7 +46,7 @@ static void deliver(struct thread *rt, struct port *pt, struct msg *msg)
 	}
 	rt->sc.m = msg;
 	rt->rx_sent_ns = msg->sent_ns;
-	rt->msgs_recv++;
+	thread_actor(rt)->msgs_recv++;
 	TRACE(m, TR_MSG_DELIVER, msg->flow, rt->tid, pt->id);
 }
 
@@ -109,7 +109,7 @@ static void stamp(struct thread *t, struct port *pt, struct msg *msg, uint8_t ki
 	msg->kind = kind;
 	m->msgs++;
 	m->msg_bytes += msg->size;
-	t->msgs_sent++;
+	thread_actor(t)->msgs_sent++;
 	TRACE(m, TR_MSG_SEND, msg->flow, t->tid, pt->id, msg->size, kind, msg->reply_to);
 }
 

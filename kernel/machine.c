@@ -192,7 +192,6 @@ void machine_timer(struct machine *m, struct thread *t, uint64_t when)
 
 void machine_ready(struct machine *m, struct thread *t, enum treason why)
 {
-	t->ready_since = m->now;
 	thread_set_state(t, T_READY, why);
 	m->sched.ops->enqueue(&m->sched, t);
 }
@@ -208,11 +207,55 @@ void machine_release_cpu(struct machine *m, struct thread *t)
 	t->cpu = NULL;
 	t->gen++;
 	m->idle_cpus++;
+	if (t->ucur)
+		t->ucur->cpu_ns += m->now - (t->attach_since > t->run_since ? t->attach_since : t->run_since);
 }
 
-/* The running thread t has used its quantum: back to the ready queue. */
+void machine_attach(struct machine *m, struct thread *lwp, struct thread *u)
+{
+	struct thread *old = lwp->ucur;
+
+	if (old) {
+		if (lwp->state == T_RUNNING)
+			old->cpu_ns += m->now - (lwp->attach_since > lwp->run_since ? lwp->attach_since
+										  : lwp->run_since);
+		old->on = NULL;
+		lwp->uprev = old;
+	}
+	lwp->ucur = u;
+	lwp->attach_since = m->now;
+	if (u) {
+		u->on = lwp;
+		u->user_switches++;
+		if (u->first_run == UINT64_MAX)
+			u->first_run = m->now;
+		TRACE(m, TR_USWITCH, lwp->tid, lwp->uprev ? lwp->uprev->tid : 0, u->tid);
+		thread_set_state(u, lwp->state, lwp->state == T_RUNNING ? R_DISPATCHED : lwp->why);
+	}
+}
+
+void machine_unpark(struct machine *m, struct thread *lwp)
+{
+	(void)m;
+	if (lwp->state == T_BLOCKED && lwp->why == R_IDLE)
+		thread_wake(lwp, 0, 0);
+}
+
+static void run(struct machine *m, struct cpu *c, struct thread *t);
+
+/* The running thread t has used its quantum: back to the ready queue,
+ * unless nobody is waiting, when it just gets a fresh quantum (a thread
+ * alone is re-dispatched at no cost). */
 static void preempt(struct machine *m, struct thread *t)
 {
+	uint64_t slice;
+
+	if (m->sched.nready == 0) {
+		slice = m->sched.ops->slice(&m->sched, t);
+		t->cpu->slice_end = slice > UINT64_MAX - m->now ? UINT64_MAX : m->now + slice;
+		run(m, t->cpu, t);
+		return;
+	}
 	machine_release_cpu(m, t);
 	machine_ready(m, t, R_PREEMPTED);
 }
@@ -276,7 +319,8 @@ static void dispatch(struct machine *m, struct cpu *c, struct thread *t)
 	c->cur = t;
 	t->cpu = c;
 	m->idle_cpus--;
-	t->wait_ns += m->now - t->ready_since;
+	if (t->ucur && sw)
+		t->ucur->switches++;
 	if (t->first_run == UINT64_MAX)
 		t->first_run = m->now;
 	t->run_since = m->now;
@@ -364,6 +408,11 @@ static void settle(struct machine *m)
 		if (t->state == T_READY) {
 			t->wait_ns += m->now - t->ready_since;
 			t->ready_since = m->now;
+		}
+		if (t->ucur && t->state == T_RUNNING) {
+			t->ucur->cpu_ns += m->now - (t->attach_since > t->run_since ? t->attach_since
+										     : t->run_since);
+			t->attach_since = m->now;
 		}
 	}
 }

@@ -133,6 +133,14 @@ void machine_ready(struct machine *m, struct thread *t, enum treason why);
 /* t, running, leaves its CPU now (CPU-time accounting; the CPU becomes idle). */
 void machine_release_cpu(struct machine *m, struct thread *t);
 
+/* The user-level runtime puts user thread u (or nothing) on LWP lwp: CPU
+ * time is attributed to u from now on, u takes lwp's state, and the trace
+ * records the user-level switch. */
+void machine_attach(struct machine *m, struct thread *lwp, struct thread *u);
+
+/* Wake an LWP that parked for want of work (the runtime has some now). */
+void machine_unpark(struct machine *m, struct thread *lwp);
+
 /* Record one delivered message's latency (ns). */
 void machine_latency(struct machine *m, uint64_t ns);
 

@@ -44,7 +44,10 @@ int proc_start(struct proc *p)
 	    proc_add_right(p, m->ns_port, RIGHT_SEND, 0) != UK_NAME_NAMESERVER)
 		return -1;
 	p->main_body = NULL;
-	p->main_thread = thread_new(p, NULL, body, p->main_data);
+	/* A many-to-* process starts with an LWP running its user-level runtime,
+	 * which makes the main user thread. */
+	p->main_thread = thread_new(p, NULL, body, p->main_data,
+				    p->model == MODEL_ONE_TO_ONE ? THREAD_KERNEL : THREAD_LWP);
 	p->main_data = NULL;
 	if (!p->main_thread) {
 		proc_exit(p, 1, 0);

@@ -19,6 +19,15 @@ struct thread;
 
 enum pstate { P_NEW, P_LIVE, P_EXITED };
 
+enum pmodel { MODEL_ONE_TO_ONE, MODEL_MANY_TO_ONE, MODEL_MANY_TO_MANY };
+
+/* The user-level runtime of a many-to-* process, as the kernel sees it: the
+ * kernel tells it when one of its LWPs changes state (the source of
+ * scheduler-activation upcalls and of the time its user threads lose). */
+struct runtime_ops {
+	void (*lwp_state)(struct thread *lwp, int old_state);
+};
+
 enum right_kind {
 	RIGHT_RECV = 1,       /* the one receive right of a port */
 	RIGHT_SEND = 2,       /* a send right (any number of holders) */
@@ -47,6 +56,10 @@ struct proc {
 	const struct body_ops *main_body;
 	void *main_data;
 	int32_t priority;
+	enum pmodel model;            /* how its user threads map onto kernel threads */
+	uint32_t nlwp;                /* many-to-*: LWPs (or processors, with activations) */
+	int activations;              /* many-to-many with scheduler activations */
+	uint64_t uquantum_ns;         /* user-level rr quantum; 0: fifo at user level */
 	void *udata;                  /* the program's own data, freed with the process */
 	void (*udata_free)(void *udata);
 
@@ -54,8 +67,11 @@ struct proc {
 	enum pstate state;
 	int exit_code;
 	int faulted;                  /* ended by a script error */
-	uint32_t nthreads;            /* threads created so far */
-	uint32_t live;                /* threads not exited */
+	uint32_t nthreads;            /* user-visible threads created so far */
+	uint32_t nlwps_made;          /* LWPs created so far */
+	uint32_t live;                /* user-visible threads not exited */
+	const struct runtime_ops *rt_ops;   /* many-to-*: set by the runtime */
+	void *rt;                     /* the runtime's own state */
 	struct thread *main_thread;
 	struct thread *threads;       /* every thread of p, newest first (pnext) */
 

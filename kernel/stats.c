@@ -31,6 +31,13 @@ const char *stats_outcome(const struct machine *m)
 	}
 }
 
+static const char *const model_names[] = { "one-to-one", "many-to-one", "many-to-many" };
+
+static const char *model_name(const struct proc *p)
+{
+	return model_names[p->model];
+}
+
 static const char *proc_state(const struct proc *p)
 {
 	return p->state == P_NEW ? "not-started" : p->state == P_LIVE ? "live" : "exited";
@@ -146,16 +153,20 @@ static void json_header(FILE *out, const struct machine *m)
 
 static void json_threads(FILE *out, const struct machine *m)
 {
+	int n = 0;
+
 	fputs("  \"threads\": [", out);
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		const struct thread *t = m->threads[i];
 		struct tfig f = figures(t);
-		fputs(i ? ",\n    { " : "\n    { ", out);
+		if (t->kind == THREAD_LWP)
+			continue;
+		fputs(n++ ? ",\n    { " : "\n    { ", out);
 		fputs("\"name\": ", out);
 		json_str(out, t->name);
 		fputs(", \"process\": ", out);
 		json_str(out, t->p->name);
-		fputs(", \"model\": \"one-to-one\", ", out);
+		fprintf(out, ", \"model\": \"%s\", ", model_name(t->p));
 		json_u64(out, "arrival_ns", t->arrival, 1);
 		json_u64(out, "first_run_ns", t->first_run, 1);
 		json_u64(out, "finish_ns", t->state == T_EXITED ? t->finish : UNSET, 1);
@@ -163,12 +174,42 @@ static void json_threads(FILE *out, const struct machine *m)
 		json_u64(out, "response_ns", f.response, 1);
 		json_u64(out, "turnaround_ns", f.turnaround, 1);
 		json_u64(out, "wait_ns", t->wait_ns, 1);
-		json_u64(out, "switches", t->switches, 1);
+		json_u64(out, "switches", t->switches + t->user_switches, 1);
+		json_u64(out, "kernel_switches", t->switches, 1);
+		json_u64(out, "user_switches", t->user_switches, 1);
+		json_u64(out, "lost_ns", t->lost_ns, 1);
 		json_u64(out, "messages_sent", t->msgs_sent, 1);
 		json_u64(out, "messages_received", t->msgs_recv, 1);
 		fprintf(out, "\"state\": \"%s\" }", thread_state_name(t->state));
 	}
 	fputs("\n  ],\n", out);
+}
+
+/* The LWPs (and activations) of many-to-* processes: kernel threads that
+ * carry user threads. */
+static void json_kernel_threads(FILE *out, const struct machine *m)
+{
+	int n = 0;
+
+	fputs("  \"kernel_threads\": [", out);
+	for (uint32_t i = 0; i < m->nthreads; i++) {
+		const struct thread *t = m->threads[i];
+		if (t->kind != THREAD_LWP)
+			continue;
+		fputs(n++ ? ",\n    { " : "\n    { ", out);
+		fputs("\"name\": ", out);
+		json_str(out, t->name);
+		fputs(", \"process\": ", out);
+		json_str(out, t->p->name);
+		fputs(", ", out);
+		json_u64(out, "arrival_ns", t->arrival, 1);
+		json_u64(out, "finish_ns", t->state == T_EXITED ? t->finish : UNSET, 1);
+		json_u64(out, "cpu_ns", t->cpu_ns, 1);
+		json_u64(out, "wait_ns", t->wait_ns, 1);
+		json_u64(out, "switches", t->switches, 1);
+		fprintf(out, "\"state\": \"%s\" }", thread_state_name(t->state));
+	}
+	fputs(n ? "\n  ],\n" : "],\n", out);
 }
 
 static void json_procs(FILE *out, const struct machine *m)
@@ -179,7 +220,11 @@ static void json_procs(FILE *out, const struct machine *m)
 		fputs(i ? ",\n    { " : "\n    { ", out);
 		fputs("\"name\": ", out);
 		json_str(out, p->name);
-		fprintf(out, ", \"pid\": %u, \"state\": \"%s\", ", p->pid, proc_state(p));
+		fprintf(out, ", \"pid\": %u, \"state\": \"%s\", \"model\": \"%s\", ", p->pid,
+			proc_state(p), model_name(p));
+		if (p->model != MODEL_ONE_TO_ONE)
+			fprintf(out, "\"lwps\": %u, \"activations\": %s, ", p->nlwp,
+				p->activations ? "true" : "false");
 		if (p->state == P_EXITED)
 			fprintf(out, "\"exit_code\": %d, ", p->exit_code);
 		else
@@ -233,6 +278,7 @@ void stats_json(FILE *out, const struct machine *m)
 {
 	json_header(out, m);
 	json_threads(out, m);
+	json_kernel_threads(out, m);
 	json_procs(out, m);
 	json_cpus(out, m);
 	json_ipc(out, m);
@@ -249,10 +295,13 @@ static void csv_u64(FILE *out, uint64_t v)
 void stats_csv(FILE *out, const struct machine *m)
 {
 	fputs("thread,process,state,arrival_ns,first_run_ns,finish_ns,cpu_ns,response_ns,"
-	      "turnaround_ns,wait_ns,switches,messages_sent,messages_received\n", out);
+	      "turnaround_ns,wait_ns,switches,messages_sent,messages_received,model,"
+	      "kernel_switches,user_switches,lost_ns\n", out);
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		const struct thread *t = m->threads[i];
 		struct tfig f = figures(t);
+		if (t->kind == THREAD_LWP)
+			continue;
 		fprintf(out, "%s,%s,%s,", t->name, t->p->name, thread_state_name(t->state));
 		csv_u64(out, t->arrival);
 		csv_u64(out, t->first_run);
@@ -261,9 +310,38 @@ void stats_csv(FILE *out, const struct machine *m)
 		csv_u64(out, f.response);
 		csv_u64(out, f.turnaround);
 		csv_u64(out, t->wait_ns);
-		csv_u64(out, t->switches);
+		csv_u64(out, t->switches + t->user_switches);
 		csv_u64(out, t->msgs_sent);
-		fprintf(out, "%" PRIu64 "\n", t->msgs_recv);
+		csv_u64(out, t->msgs_recv);
+		fprintf(out, "%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", model_name(t->p), t->switches,
+			t->user_switches, t->lost_ns);
+	}
+}
+
+static const char *dur(uint64_t ns, char *buf, size_t len);
+
+/* For many-to-* processes: their LWPs, and what their user threads lost. */
+static void text_models(FILE *out, const struct machine *m)
+{
+	char a[32], b[32];
+
+	for (uint32_t i = 0; i < m->nprocs; i++) {
+		const struct proc *p = m->procs[i];
+		if (p->model == MODEL_ONE_TO_ONE)
+			continue;
+		fprintf(out, "\n%s: %s, %u %s\n", p->name, model_name(p), p->nlwp,
+			p->activations ? "processors (scheduler activations)" : "LWP(s)");
+		for (uint32_t k = 0; k < m->nthreads; k++) {
+			const struct thread *t = m->threads[k];
+			if (t->p != p)
+				continue;
+			if (t->kind == THREAD_LWP)
+				fprintf(out, "  kernel thread %-16s cpu %10s  switches %" PRIu64 "\n", t->name,
+					dur(t->cpu_ns, a, sizeof a), t->switches);
+			else
+				fprintf(out, "  user thread   %-16s user switches %" PRIu64 ", lost %s\n",
+					t->name, t->user_switches, dur(t->lost_ns, b, sizeof b));
+		}
 	}
 }
 
@@ -290,11 +368,15 @@ void stats_text(FILE *out, const struct machine *m)
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		const struct thread *t = m->threads[i];
 		struct tfig f = figures(t);
+		if (t->kind == THREAD_LWP)
+			continue;
 		fprintf(out, "%-16s %-12s %-8s %10s %10s %10s %10s %6" PRIu64 " %6" PRIu64 " %6" PRIu64 "\n",
 			t->name, t->p->name, thread_state_name(t->state), dur(t->cpu_ns, a, sizeof a),
 			dur(f.response, b, sizeof b), dur(f.turnaround, c, sizeof c),
-			dur(t->wait_ns, d, sizeof d), t->switches, t->msgs_sent, t->msgs_recv);
+			dur(t->wait_ns, d, sizeof d), t->switches + t->user_switches, t->msgs_sent,
+			t->msgs_recv);
 	}
+	text_models(out, m);
 	fputc('\n', out);
 	for (uint32_t i = 0; i < m->cfg.cpus; i++) {
 		const struct cpu *cp = &m->cpus[i];

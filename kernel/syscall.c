@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ipc.h"
+#include "ksync.h"
 #include "machine.h"
 #include "msg.h"
 #include "port.h"
@@ -79,9 +80,9 @@ static void sys_fault(struct thread *t)
 
 	t->sc.ptr = NULL;
 	m->script_errors++;
-	TRACE_STR(m, TR_FAULT, text, len, t->tid, t->p->pid);
+	TRACE_STR(m, TR_FAULT, text, len, thread_actor(t)->tid, t->p->pid);
 	if (m->fault_hook)
-		m->fault_hook(m, t, text ? text : "error");
+		m->fault_hook(m, thread_actor(t), text ? text : "error");
 	free(text);
 	proc_exit(t->p, 1, 1);
 }
@@ -100,7 +101,7 @@ static void sys_port(struct thread *t)
 static void sys_spawn(struct thread *t)
 {
 	/* The new thread owns the body from here on. */
-	struct thread *nt = thread_new(t->p, NULL, t->sc.body, t->sc.ptr);
+	struct thread *nt = thread_new(t->p, NULL, t->sc.body, t->sc.ptr, THREAD_KERNEL);
 
 	t->sc.ptr = NULL;
 
@@ -131,11 +132,21 @@ static void sys_log(struct thread *t)
 	char *text = t->sc.ptr;
 
 	t->sc.ptr = NULL;
-	TRACE_STR(m, TR_LOG, text, strlen(text), t->tid);
+	TRACE_STR(m, TR_LOG, text, strlen(text), thread_actor(t)->tid);
 	if (m->log_hook)
-		m->log_hook(m, t, text);
+		m->log_hook(m, thread_actor(t), text);
 	free(text);
 	t->sc.err = UK_OK;
+}
+
+static void sys_park(struct thread *t)
+{
+	thread_block(t, R_IDLE, UINT64_MAX);
+}
+
+static void sys_sync(struct thread *t)
+{
+	ksync_op(t);
 }
 
 static void sys_nameop(struct thread *t)
@@ -180,6 +191,8 @@ static const struct sysent {
 	[SYS_JOIN] = { "join", cost_trap, sys_join },
 	[SYS_LOG] = { "log", cost_none, sys_log },
 	[SYS_NAMEOP] = { "nameop", cost_none, sys_nameop },
+	[SYS_PARK] = { "park", cost_none, sys_park },
+	[SYS_SYNC] = { "sync", cost_trap, sys_sync },
 };
 
 uint64_t syscall_cost(struct thread *t)

@@ -33,6 +33,8 @@ enum sysno {
 	SYS_NAMEOP,    /* a name-server operation, for the trace: name (the port's right, 0 if
 	                  none), arg: op | ok << 8 | client pid << 32, ptr: the service name
 	                  (malloc'd, kernel frees); a successful register labels the port */
+	SYS_PARK,      /* an LWP with no user thread to run waits until its runtime has one */
+	SYS_SYNC,      /* arg: op (ksync.h), ptr: the object, aux: the mutex of a condition wait */
 	SYS_COUNT
 };
 

@@ -23,6 +23,7 @@ static const char *const reason_names[R_REASON_COUNT] = {
 	"new", "woken", "preempted", "yielded", "dispatched",
 	"send", "recv", "reply", "sleep", "join",
 	"exit", "killed", "fault",
+	"lock", "idle",
 };
 
 const char *thread_state_name(enum tstate s)
@@ -41,7 +42,9 @@ static void thread_name(struct thread *t, const struct proc *p, const char *name
 {
 	char buf[UK_NAME_MAX + 16];
 
-	if (name)
+	if (!name && t->kind == THREAD_LWP)
+		snprintf(buf, sizeof buf, "%s/lwp%u", p->name, p->nlwps_made);
+	else if (name)
 		snprintf(buf, sizeof buf, "%.*s", UK_NAME_MAX - 1, name);
 	else if (p->nthreads == 0)
 		snprintf(buf, sizeof buf, "%s", p->name);
@@ -52,7 +55,7 @@ static void thread_name(struct thread *t, const struct proc *p, const char *name
 }
 
 struct thread *thread_new(struct proc *p, const char *name, const struct body_ops *body,
-			  void *body_data)
+			  void *body_data, enum tkind kind)
 {
 	struct machine *m = p->m;
 	struct thread *t = calloc(1, sizeof *t);
@@ -64,6 +67,7 @@ struct thread *thread_new(struct proc *p, const char *name, const struct body_op
 	}
 	t->p = p;
 	t->m = m;
+	t->kind = kind;
 	t->body = body;
 	t->body_data = body_data;
 	thread_name(t, p, name);
@@ -79,10 +83,19 @@ struct thread *thread_new(struct proc *p, const char *name, const struct body_op
 	t->priority = p->priority;
 	t->pnext = p->threads;
 	p->threads = t;
-	p->nthreads++;
-	p->live++;
+	if (kind == THREAD_LWP) {
+		p->nlwps_made++;
+	} else {
+		p->nthreads++;
+		p->live++;
+	}
 	TRACE_STR(m, TR_THREAD_NEW, t->name, strlen(t->name), t->tid, p->pid);
-	machine_ready(m, t, R_NEW);
+	if (kind != THREAD_KERNEL)
+		TRACE(m, TR_THREAD_KIND, t->tid, kind);
+	if (kind == THREAD_USER)
+		thread_set_state(t, T_READY, R_NEW);
+	else
+		machine_ready(m, t, R_NEW);
 	return t;
 }
 
@@ -94,16 +107,27 @@ static int active(enum tstate s)
 void thread_set_state(struct thread *t, enum tstate s, enum treason why)
 {
 	struct machine *m = t->m;
+	enum tstate old = t->state;
 
+	if (old == T_READY)
+		t->wait_ns += m->now - t->ready_since;
+	if (s == T_READY)
+		t->ready_since = m->now;
 	if (!t->p->daemon && active(s) != active(t->state))
 		m->nd_active += active(s) ? 1 : -1;
-	if (s == T_BLOCKED && (why == R_REPLY || why == R_SEND || why == R_JOIN)) {
+	if (s == T_BLOCKED && (why == R_REPLY || why == R_SEND || why == R_JOIN || why == R_LOCK ||
+			       why == R_IDLE)) {
 		m->dl_dirty++;
 		m->dl_last = t;
 	}
 	t->state = s;
 	t->why = why;
 	TRACE(m, TR_THREAD_STATE, t->tid, s, why, t->wport ? t->wport->id : 0);
+	/* The user thread an LWP carries is running, ready or blocked with it. */
+	if (t->ucur && s != T_EXITED)
+		thread_set_state(t->ucur, s, why);
+	if (t->kind == THREAD_LWP && t->p->rt_ops && old != s)
+		t->p->rt_ops->lwp_state(t, (int)old);
 }
 
 void tq_push(struct tqueue *q, struct thread *t)
@@ -173,12 +197,20 @@ static void detach(struct thread *t)
 {
 	struct machine *m = t->m;
 
+	if (t->kind == THREAD_USER) {
+		/* The runtime's queues and states; the kernel has nothing to undo. */
+		if (t->inq)
+			tq_remove(t);
+		if (t->on)
+			t->on->ucur = NULL;
+		t->on = NULL;
+		return;
+	}
 	switch (t->state) {
 	case T_RUNNING:
 		machine_release_cpu(m, t);
 		break;
 	case T_READY:
-		t->wait_ns += m->now - t->ready_since;
 		sched_remove(&m->sched, t);
 		break;
 	case T_BLOCKED:
@@ -219,6 +251,12 @@ void thread_exit(struct thread *t, enum treason why)
 	/* Its process may no longer be able to act: look for deadlocks afresh. */
 	m->dl_dirty += 2;
 	m->dl_last = NULL;
+	if (t->ucur) {
+		t->ucur->on = NULL;
+		t->ucur = NULL;
+	}
+	if (t->kind == THREAD_LWP)
+		return;
 	if (t == p->main_thread && why == R_EXIT)
 		p->exit_code = (int)t->result;
 	p->live--;

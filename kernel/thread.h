@@ -27,6 +27,7 @@ enum treason {
 	R_NEW, R_WOKEN, R_PREEMPTED, R_YIELDED, R_DISPATCHED,    /* ready / running */
 	R_SEND, R_RECV, R_REPLY, R_SLEEP, R_JOIN,                /* blocked */
 	R_EXIT, R_KILLED, R_FAULT,                               /* exited */
+	R_LOCK, R_IDLE,            /* blocked on a mutex, semaphore or condition; an LWP without work */
 	R_REASON_COUNT
 };
 
@@ -51,7 +52,15 @@ struct sc {
 	int64_t val;         /* result value (a new name, a tid ...) */
 	void *ptr;           /* op-specific (spawn: the new body's data; log: the text) */
 	const struct body_ops *body;  /* spawn: the new thread's body */
+	void *aux;           /* op-specific (sync: the mutex a condition wait releases) */
 	uint64_t issued;     /* ns when the body posted the call */
+};
+
+/* What a thread is, for the two levels of scheduling. */
+enum tkind {
+	THREAD_KERNEL,   /* one-to-one: a user thread that is its own kernel thread */
+	THREAD_USER,     /* a user thread carried by an LWP of its process's runtime */
+	THREAD_LWP,      /* a kernel thread (LWP, activation) carrying user threads */
 };
 
 /* Doubly linked thread queue (run queues, port wait queues). */
@@ -67,6 +76,16 @@ struct thread {
 	const struct body_ops *body;
 	void *body_data;              /* owned by the body */
 	struct machine *m;
+	enum tkind kind;
+
+	/* two levels: the LWP and the user thread it carries. Set by the
+	 * process's user-level runtime (machine_attach); read by the kernel for
+	 * accounting and the trace. */
+	struct thread *ucur;          /* LWP: the user thread it carries now, or NULL */
+	struct thread *uprev;         /* LWP: the one it carried before (trace) */
+	struct thread *on;            /* user thread: the LWP carrying it, or NULL */
+	uint64_t attach_since;        /* LWP: when ucur was attached */
+	uint64_t uwork_ns;            /* user thread: compute still to do */
 
 	/* scheduling state: kernel loop only */
 	enum tstate state;
@@ -97,15 +116,26 @@ struct thread {
 	uint64_t arrival, first_run, finish;
 	uint64_t cpu_ns, wait_ns;
 	uint64_t ready_since, run_since;
-	uint64_t switches;            /* times dispatched after another thread */
+	uint64_t switches;            /* times dispatched after another thread (kernel switches) */
+	uint64_t user_switches;       /* times switched in by the user-level runtime */
+	uint64_t lost_ns;             /* ready, while every LWP of its process was blocked in the kernel */
 	uint64_t msgs_sent, msgs_recv;
 };
 
-/* Create a thread of p, READY at the current time, named name (or
- * "<process>.<k>" when name is NULL). Takes ownership of body_data. Returns
- * NULL when memory runs out (the body is then destroyed). */
+/* Create a thread of p of the given kind at the current time, named name,
+ * or when name is NULL "<process>" for the first user-visible thread,
+ * "<process>.<k>" for the next ones and "<process>/lwp<k>" for LWPs. Kernel
+ * threads and LWPs are handed to the scheduler; a user thread is left READY
+ * for its runtime to queue. Takes ownership of body_data. Returns NULL when
+ * memory runs out (the body is then destroyed). */
 struct thread *thread_new(struct proc *p, const char *name, const struct body_ops *body,
-			  void *body_data);
+			  void *body_data, enum tkind kind);
+
+/* The thread a system call of t acts for: the user thread an LWP carries, or t. */
+static inline struct thread *thread_actor(struct thread *t)
+{
+	return t->ucur ? t->ucur : t;
+}
 
 /* Change t's state, recording the reason in the trace. */
 void thread_set_state(struct thread *t, enum tstate s, enum treason why);

@@ -24,6 +24,9 @@ const struct trace_kind_info trace_kinds[TR_KIND_COUNT] = {
 	[TR_DEADLOCK] = { "deadlock", 1, 1, { "threads" } },
 	[TR_FAULT] = { "fault", 2, 1, { "tid", "pid" } },
 	[TR_PORT_LABEL] = { "port_label", 1, 1, { "port" } },
+	[TR_THREAD_KIND] = { "thread_kind", 2, 0, { "tid", "kind" } },
+	[TR_USWITCH] = { "uswitch", 3, 0, { "lwp", "from", "to" } },
+	[TR_UPCALL] = { "upcall", 3, 0, { "lwp", "kind", "tid" } },
 };
 
 void trace_record(struct machine *m, unsigned kind, const uint64_t *args, const char *s,

@@ -44,6 +44,9 @@ enum trace_kind {
 	TR_DEADLOCK,        /* threads in the cycle ; report */
 	TR_FAULT,           /* tid, pid ; message */
 	TR_PORT_LABEL,      /* port ; label */
+	TR_THREAD_KIND,     /* tid, kind (1 user thread on an LWP, 2 LWP); absent: one-to-one */
+	TR_USWITCH,         /* lwp, from tid (0 none), to tid: a user-level switch */
+	TR_UPCALL,          /* lwp (the activation), kind (1 added, 2 preempted, 3 blocked, 4 unblocked), tid */
 	TR_KIND_COUNT
 };
 

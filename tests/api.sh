@@ -8,8 +8,8 @@ run 0 run $A/threads.lua --stats json &&
 	expect_err '10ms  main +\| joined a -> 42 at 10000000' &&
 	expect_err 'joined b -> done' && expect_err 'join twice: no such thread' &&
 	expect_err 'thread handle: thread main.1' &&
-	expect_out '"name": "main", "pid": 2, "state": "exited", "exit_code": 7,' &&
-	expect_out '"name": "quitter", "pid": 3, "state": "exited", "exit_code": 3,' &&
+	expect_out '"name": "main", "pid": 2, "state": "exited", "model": "one-to-one", "exit_code": 7,' &&
+	expect_out '"name": "quitter", "pid": 3, "state": "exited", "model": "one-to-one", "exit_code": 3,' &&
 	expect_out '"name": "quitter.1", "process": "quitter", .*"finish_ns": 6000000,'
 
 run 0 run $A/timeouts.lua &&

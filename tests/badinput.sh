@@ -9,7 +9,7 @@ run 2 run no/such/scenario.lua && expect_err '^no/such/scenario.lua: cannot open
 run 2 run $B/syntax.lua && expect_err "^$B/syntax.lua:3: "
 run 4 run $B/runtime.lua --stats json &&
 	expect_err "^$B/runtime.lua:5: attempt to index a nil value .*\(process buggy, thread buggy, at 1.0021ms\)" &&
-	expect_out '"name": "buggy", "pid": 2, "state": "exited", "exit_code": 1, "daemon": false, "faulted": true' &&
+	expect_out '"name": "buggy", "pid": 2, "state": "exited", "model": "one-to-one", "exit_code": 1, "daemon": false, "faulted": true' &&
 	expect_err 'fine +\| still running'
 run 4 run $B/duration.lua && expect_err "^$B/duration.lua:4: bad argument #1 to 'compute' \(invalid duration '10xs'"
 run 2 run $B/decl_duration.lua && expect_err "^$B/decl_duration.lua:2: process: 'start' must be a duration"

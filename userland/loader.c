@@ -22,12 +22,24 @@
 #include "name/name.h"
 #include "proc.h"
 #include "units.h"
+#include "uthread.h"
+
+/* How a process's threads map onto kernel threads; -1/UINT64_MAX: not
+ * given, the machine's default applies. */
+struct tmodel {
+	int model;          /* enum pmodel */
+	int64_t nlwp;
+	int activations;
+	uint64_t uquantum_ns;
+};
 
 struct pdecl {
 	char name[UK_NAME_MAX];
 	uint64_t start_ns;
 	int daemon;
 	int32_t priority;
+	struct tmodel tm;
+	char where[256];    /* "FILE:LINE: " of the declaration */
 	int fnref;          /* the main function, in the registry */
 };
 
@@ -46,6 +58,7 @@ struct scenario {
 	lua_State *L;
 	char *path;
 	struct machine_config cfg;
+	struct tmodel tm;   /* the machine-wide default thread model */
 	int machine_declared;
 	int built;          /* the top level has run: no more declarations */
 	int cost_overrides; /* machine { costs = { ... } } changed a constant */
@@ -154,13 +167,81 @@ static void check_keys(lua_State *L, const char *fn, const char *const *known, i
 	}
 }
 
-static void only_one_to_one(lua_State *L, const char *fn)
-{
-	const char *model = field_string(L, fn, "threads", "one-to-one");
+static const char *const model_names[] = { "one-to-one", "many-to-one", "many-to-many", NULL };
 
-	if (strcmp(model, "one-to-one") != 0)
-		luaL_error(L, "%s: threads = \"%s\": this version runs every user thread on its own "
-			      "kernel thread; only \"one-to-one\" is available", fn, model);
+/* The thread-model fields of the declaration table at 1 (threads, lwps,
+ * activations, user_quantum); what is absent stays as in *tm. */
+static void thread_model(lua_State *L, const char *fn, struct tmodel *tm)
+{
+	const char *model = field_string(L, fn, "threads", NULL);
+
+	if (model) {
+		int i;
+		for (i = 0; model_names[i] && strcmp(model_names[i], model); i++)
+			;
+		if (!model_names[i])
+			luaL_error(L, "%s: threads = \"%s\": expected \"one-to-one\", \"many-to-one\" or "
+				      "\"many-to-many\"", fn, model);
+		tm->model = i;
+	}
+	tm->nlwp = field_int(L, fn, "lwps", tm->nlwp, -1, 1024);
+	if (tm->nlwp == 0)
+		luaL_error(L, "%s: 'lwps' must be at least 1", fn);
+	tm->activations = field_bool(L, fn, "activations", tm->activations);
+	tm->uquantum_ns = field_duration(L, fn, "user_quantum", tm->uquantum_ns);
+}
+
+/* Check a final thread model and fill in its defaults. Returns NULL, or
+ * what is wrong with it. */
+static const char *settle_model(struct tmodel *tm)
+{
+	if (tm->model == MODEL_ONE_TO_ONE && (tm->nlwp > 1 || tm->activations > 0 ||
+					      (tm->uquantum_ns && tm->uquantum_ns < UINT64_MAX - 1)))
+		return "lwps, activations and user_quantum need threads = \"many-to-one\" or "
+		       "\"many-to-many\" (in one-to-one every thread is a kernel thread)";
+	if (tm->model == MODEL_MANY_TO_ONE && tm->nlwp > 1)
+		return "many-to-one has exactly one LWP; use threads = \"many-to-many\" for more";
+	if (tm->model != MODEL_MANY_TO_MANY && tm->activations > 0)
+		return "activations = true needs threads = \"many-to-many\"";
+	if (tm->nlwp < 0)
+		tm->nlwp = tm->model == MODEL_MANY_TO_MANY ? 2 : 1;
+	if (tm->activations < 0)
+		tm->activations = 0;
+	if (tm->uquantum_ns >= UINT64_MAX - 1)
+		tm->uquantum_ns = 0;
+	return NULL;
+}
+
+/* A process's own thread model over the machine's default. */
+static struct tmodel merge_model(const struct tmodel *mine, const struct tmodel *dflt)
+{
+	struct tmodel tm = *mine;
+
+	if (tm.model < 0)
+		tm.model = dflt->model;
+	if (tm.nlwp == -2)
+		tm.nlwp = dflt->nlwp;
+	if (tm.activations < 0)
+		tm.activations = dflt->activations;
+	if (tm.uquantum_ns == UINT64_MAX - 1)
+		tm.uquantum_ns = dflt->uquantum_ns;
+	return tm;
+}
+
+/* Settle every process's thread model; 0, or -1 with a message in err. */
+static int settle_models(struct scenario *s, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < s->nprocs; i++) {
+		struct pdecl *d = &s->procs[i];
+		const char *why;
+		d->tm = merge_model(&d->tm, &s->tm);
+		why = settle_model(&d->tm);
+		if (why) {
+			snprintf(err, errlen, "%sprocess '%s': %s", d->where, d->name, why);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static void machine_costs(lua_State *L, struct scenario *s)
@@ -212,7 +293,8 @@ static void machine_costs(lua_State *L, struct scenario *s)
 static int l_machine(lua_State *L)
 {
 	static const char *const known[] = { "cpus", "sched", "quantum", "costs", "qlimit",
-					     "seed", "threads", NULL };
+					     "seed", "threads", "lwps", "activations",
+					     "user_quantum", NULL };
 	struct scenario *s = get(L, "machine");
 	const char *sched;
 
@@ -233,7 +315,7 @@ static int l_machine(lua_State *L)
 					    UK_MAX_QLIMIT);
 	s->cfg.seed = (uint64_t)field_int(L, "machine", "seed", 1, 0, LUA_MAXINTEGER);
 	machine_costs(L, s);
-	only_one_to_one(L, "machine");
+	thread_model(L, "machine", &s->tm);
 	return 0;
 }
 
@@ -320,7 +402,14 @@ static void add_process(lua_State *L, struct scenario *s, const char *name)
 	d->start_ns = field_duration(L, "process", "start", 0);
 	d->daemon = field_bool(L, "process", "daemon", 0);
 	d->priority = (int32_t)field_int(L, "process", "priority", 0, -1000, 1000);
-	only_one_to_one(L, "process");
+	luaL_where(L, 1);
+	snprintf(d->where, sizeof d->where, "%s", lua_tostring(L, -1));
+	lua_pop(L, 1);
+	d->tm.model = -1;
+	d->tm.nlwp = -2;
+	d->tm.activations = -1;
+	d->tm.uquantum_ns = UINT64_MAX - 1;
+	thread_model(L, "process", &d->tm);
 	if (lua_getfield(L, 1, "main") != LUA_TFUNCTION)
 		luaL_error(L, "process '%s': 'main' must be a function (the body of its first thread)",
 			   name);
@@ -332,7 +421,7 @@ static void add_process(lua_State *L, struct scenario *s, const char *name)
 static int l_process(lua_State *L)
 {
 	static const char *const known[] = { "name", "main", "start", "daemon", "priority",
-					     "threads", NULL };
+					     "threads", "lwps", "activations", "user_quantum", NULL };
 	struct scenario *s = get(L, "process");
 	const char *name;
 	size_t len;
@@ -406,6 +495,7 @@ static void open_api(lua_State *L, struct scenario *s)
 	lua_pop(L, 1);
 	lu_open_sys(L);
 	lu_open_ipc(L);
+	lu_open_sync(L);
 	/* exit() ends a simulated process; os.exit would end the simulator. */
 	lua_getglobal(L, "os");
 	lua_pushnil(L);
@@ -423,6 +513,10 @@ static void default_config(struct scenario *s)
 	cost_profile("modern", &s->cfg.costs);
 	s->cfg.until_ns = UINT64_MAX;
 	s->cfg.max_events = UINT64_MAX;
+	s->tm.model = MODEL_ONE_TO_ONE;
+	s->tm.nlwp = -1;
+	s->tm.activations = 0;
+	s->tm.uquantum_ns = UINT64_MAX;
 }
 
 static int parse_sets(struct scenario *s, const struct loader_opts *o, char *err, size_t errlen)
@@ -520,7 +614,7 @@ struct scenario *scenario_load(const struct loader_opts *o, char *err, size_t er
 		scenario_free(s);
 		return NULL;
 	}
-	if (check_sets(s, err, errlen) != 0) {
+	if (check_sets(s, err, errlen) != 0 || settle_models(s, err, errlen) != 0) {
 		scenario_free(s);
 		return NULL;
 	}
@@ -576,6 +670,18 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 			goto oom;
 		p->daemon = d->daemon;
 		p->priority = d->priority;
+		p->model = (enum pmodel)d->tm.model;
+		p->nlwp = (uint32_t)d->tm.nlwp;
+		p->activations = d->tm.activations;
+		p->uquantum_ns = d->tm.uquantum_ns;
+		if (p->model != MODEL_ONE_TO_ONE) {
+			/* The first LWP runs the runtime, which starts the Lua main. */
+			void *rt = uthread_runtime_new(p, p->main_body, p->main_data);
+			p->main_body = &uthread_lwp_ops;
+			p->main_data = rt;
+			if (!rt)
+				goto oom;
+		}
 	}
 	return 0;
 oom:

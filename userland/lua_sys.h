@@ -40,4 +40,7 @@ int lu_toport(lua_State *L, int idx, uint32_t *pid, int32_t *name);
 void lu_open_sys(lua_State *L);
 void lu_open_ipc(lua_State *L);
 
+/* Register mutex, semaphore and cond (lua_sync.c). */
+void lu_open_sync(lua_State *L);
+
 #endif
