@@ -11,6 +11,12 @@ pingpong|scenarios/pingpong.lua
 pingpong-firefly|scenarios/pingpong.lua --set n=10 --set costs=firefly-1990
 buffering|scenarios/buffering.lua
 buffering-q2|scenarios/buffering.lua --set qlimit=2
+race|scenarios/race.lua
+race-unlocked|scenarios/race.lua --set locked=false
+thread-models|scenarios/thread-models.lua
+thread-models-m1|scenarios/thread-models.lua --set model=many-to-one
+thread-models-mm|scenarios/thread-models.lua --set model=many-to-many
+thread-models-sa|scenarios/thread-models.lua --set model=activations
 '
 
 echo "$cases" | while IFS='|' read -r name args; do
