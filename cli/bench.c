@@ -15,7 +15,15 @@
  *   switch_c       two C-bodied threads yield to each other N times each;
  *                  timed inside the bodies; per switch (2 N switches).
  *   switch_lua     the same with Lua bodies calling yield(); timed like
- *                  roundtrip_lua.
+ *                  roundtrip_lua. Both are kernel switches.
+ *   uswitch_lua    two Lua user threads of one many-to-one process yield to
+ *                  each other: user-level switches, made by the runtime
+ *                  without entering the kernel; timed like roundtrip_lua.
+ *   thread_lua_idle_bytes  memory per idle Lua user thread: a many-to-one
+ *                  process makes N threads that all wait on a semaphore;
+ *                  the heap in use (mallinfo2: the Lua state's memory and
+ *                  the kernel's thread records alike) is read before and
+ *                  after, each time after a full garbage collection.
  *
  * Each figure is the median of BENCH_REPS repetitions, each on a fresh
  * machine. doc/performance.md explains the method and the results.
@@ -27,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <malloc.h>
 #include <time.h>
 
 #include "body_c.h"
@@ -44,16 +53,17 @@
 
 /* Operations per figure: full run, and --quick. */
 struct sizes {
-	uint64_t rt_c, rt_lua, sw_c, sw_lua;
+	uint64_t rt_c, rt_lua, sw_c, sw_lua, usw_lua, idle;
 };
 
-static const struct sizes full_sizes = { 1000000, 100000, 2000000, 500000 };
-static const struct sizes quick_sizes = { 100000, 10000, 200000, 50000 };
+static const struct sizes full_sizes = { 1000000, 100000, 2000000, 500000, 500000, 100000 };
+static const struct sizes quick_sizes = { 100000, 10000, 200000, 50000, 50000, 20000 };
 
 /* One measured figure. */
 struct figure {
 	const char *key;          /* JSON key, without "_ns" */
 	const char *what;         /* table label */
+	const char *unit;         /* "ns" per operation (default), or "bytes" */
 	double (*rep)(uint64_t n);  /* one repetition: host ns per operation, or -1 */
 	uint64_t n;               /* round trips, or yields per thread */
 	double ns[BENCH_REPS];    /* host ns per operation, each repetition */
@@ -261,15 +271,53 @@ static const char lua_switch[] =
 	"process { \"a\", main = body }\n"
 	"process { \"b\", main = body }\n";
 
+static const char lua_uswitch[] =
+	"machine { cpus = 1, sched = \"fifo\", costs = \"zero\" }\n"
+	"local n = param(\"n\", 1000)\n"
+	"process { \"app\", threads = \"many-to-one\", main = function()\n"
+	"  local function body() for _ = 1, n do yield() end end\n"
+	"  local a, b = thread(body), thread(body)\n"
+	"  join(a); join(b)\n"
+	"end }\n";
+
+static const char lua_idle[] =
+	"machine { cpus = 1, sched = \"fifo\", costs = \"zero\" }\n"
+	"local n = param(\"n\", 1000)\n"
+	"process { \"app\", threads = \"many-to-one\", main = function()\n"
+	"  local sem, ts = semaphore(0), {}\n"
+	"  for i = 1, n do ts[i] = false end\n"
+	"  collectgarbage(); collectgarbage(); log(\"mark\")\n"
+	"  for i = 1, n do ts[i] = thread(function() sem:wait() end) end\n"
+	"  yield()\n"
+	"  collectgarbage(); collectgarbage(); log(\"mark\")\n"
+	"  for _ = 1, n do sem:post() end\n"
+	"  for i = 1, n do join(ts[i]) end\n"
+	"end }\n";
+
 static void on_fault(struct machine *m, struct thread *t, const char *text)
 {
 	(void)m;
 	fprintf(stderr, "ukern: bench: %s (thread %s)\n", text, t->name);
 }
 
+/* A "mark" logged by the bench scenario: the heap in use then. The first
+ * mark is kept in marks[0], the latest in marks[1]. */
+static void on_log(struct machine *m, struct thread *t, const char *text)
+{
+	double *marks = m->hook_data, now = (double)mallinfo2().uordblks;
+
+	(void)t;
+	(void)text;
+	if (marks[0] < 0)
+		marks[0] = now;
+	marks[1] = now;
+}
+
 /* Load src with param n = n, build and run it: returns the host ns spent in
- * machine_run, or -1 (with a message on stderr) when anything fails. */
-static double run_lua_once(const char *src, uint64_t n)
+ * machine_run, or -1 (with a message on stderr) when anything fails. With
+ * marks, the heap in use at the scenario's first and last log lines goes to
+ * marks[0] and marks[1]. */
+static double run_lua_logged(const char *src, uint64_t n, double *marks)
 {
 	char set[48], err[512];
 	const char *sets[1] = { set };
@@ -290,6 +338,10 @@ static double run_lua_once(const char *src, uint64_t n)
 		return -1;
 	}
 	m.fault_hook = on_fault;
+	if (marks) {
+		m.log_hook = on_log;
+		m.hook_data = marks;
+	}
 	ok = scenario_build(s, &m, err, sizeof err) == 0;
 	if (ok) {
 		t0 = host_ns();
@@ -299,6 +351,11 @@ static double run_lua_once(const char *src, uint64_t n)
 	machine_free(&m);
 	scenario_free(s);
 	return ok ? (double)(t1 - t0) : -1;
+}
+
+static double run_lua_once(const char *src, uint64_t n)
+{
+	return run_lua_logged(src, n, NULL);
 }
 
 /* One repetition: host ns per operation from the runs for n and n/10
@@ -332,6 +389,20 @@ static double rep_switch_c(uint64_t n)
 static double rep_switch_lua(uint64_t n)
 {
 	return run_lua(lua_switch, n, 2);
+}
+
+static double rep_uswitch_lua(uint64_t n)
+{
+	return run_lua(lua_uswitch, n, 2);
+}
+
+static double rep_idle_lua(uint64_t n)
+{
+	double marks[2] = { -1, -1 };
+
+	if (run_lua_logged(lua_idle, n, marks) < 0 || marks[0] < 0)
+		return -1;
+	return (marks[1] - marks[0]) / (double)n;
 }
 
 /* ---- measuring and reporting ---- */
@@ -391,10 +462,12 @@ static void print_json(const struct figure *fs, int nf, const char *arch, const 
 	printf("{\"machine\": \"%s\", \"cpu\": \"%s\", \"ctx_backend\": \"%s\", "
 	       "\"reps\": %d, \"quick\": %s", arch, cpu, ctx_backend(), BENCH_REPS,
 	       quick ? "true" : "false");
-	for (int i = 0; i < nf; i++)
-		printf(",\n \"%s_ns\": %.1f, \"%s_n\": %" PRIu64 ", \"%s_min_ns\": %.1f, "
-		       "\"%s_max_ns\": %.1f", fs[i].key, fs[i].median, fs[i].key, fs[i].n, fs[i].key,
-		       fs[i].min, fs[i].key, fs[i].max);
+	for (int i = 0; i < nf; i++) {
+		const char *u = fs[i].unit ? fs[i].unit : "ns";
+		printf(",\n \"%s_%s\": %.1f, \"%s_n\": %" PRIu64 ", \"%s_min_%s\": %.1f, "
+		       "\"%s_max_%s\": %.1f", fs[i].key, u, fs[i].median, fs[i].key, fs[i].n, fs[i].key,
+		       u, fs[i].min, fs[i].key, u, fs[i].max);
+	}
 	printf("}\n");
 }
 
@@ -402,10 +475,10 @@ static void print_table(const struct figure *fs, int nf, const char *arch, const
 {
 	printf("ukern bench: host time per operation, median of %d runs (min-max)\n", BENCH_REPS);
 	printf("machine: %s, %s; context switch: %s\n\n", arch, cpu, ctx_backend());
-	printf("  %-36s %10s %10s  %s\n", "what", "n", "ns/op", "spread");
+	printf("  %-44s %10s %10s  %s\n", "what", "n", "per op", "spread");
 	for (int i = 0; i < nf; i++)
-		printf("  %-36s %10" PRIu64 " %10.1f  %.1f-%.1f\n", fs[i].what, fs[i].n, fs[i].median,
-		       fs[i].min, fs[i].max);
+		printf("  %-44s %10" PRIu64 " %7.1f %-5s %.1f-%.1f\n", fs[i].what, fs[i].n, fs[i].median,
+		       fs[i].unit ? fs[i].unit : "ns", fs[i].min, fs[i].max);
 }
 
 int cmd_bench(int argc, char **argv)
@@ -433,6 +506,10 @@ int cmd_bench(int argc, char **argv)
 		  .rep = rep_switch_c, .n = z->sw_c },
 		{ .key = "switch_lua", .what = "switch, Lua bodies (yield())",
 		  .rep = rep_switch_lua, .n = z->sw_lua },
+		{ .key = "uswitch_lua", .what = "user-level switch, Lua bodies (many-to-one)",
+		  .rep = rep_uswitch_lua, .n = z->usw_lua },
+		{ .key = "thread_lua_idle", .what = "memory per idle Lua user thread",
+		  .unit = "bytes", .rep = rep_idle_lua, .n = z->idle },
 	};
 	int nf = (int)(sizeof fs / sizeof fs[0]);
 

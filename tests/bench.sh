@@ -5,9 +5,9 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 
 run 0 bench --quick --json &&
-	for key in roundtrip_c_ns roundtrip_lua_ns switch_c_ns switch_lua_ns; do
+	for key in roundtrip_c_ns roundtrip_lua_ns switch_c_ns switch_lua_ns uswitch_lua_ns thread_lua_idle_bytes; do
 		expect_out "\"$key\": [0-9]+(\\.[0-9]+)?[,}]"
 	done
-run 0 bench --quick && expect_out 'round trip, C bodies' && expect_out 'switch, Lua bodies'
+run 0 bench --quick && expect_out 'round trip, C bodies' && expect_out 'switch, Lua bodies' && expect_out 'memory per idle Lua user thread'
 run 2 bench --bogus && expect_err "unknown argument '--bogus'"
 finish
