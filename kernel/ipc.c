@@ -325,7 +325,7 @@ void ipc_timeout(struct thread *t)
 
 void ipc_cancel(struct thread *t)
 {
-	if (t->why == R_JOIN || t->why == R_SLEEP)
+	if (t->why == R_JOIN || t->why == R_SLEEP || t->why == R_IO)
 		return;
 	unwait(t, 1);
 }

@@ -35,6 +35,7 @@ int machine_init(struct machine *m, const struct machine_config *cfg)
 	rng_seed(&m->rng, cfg->seed);
 	m->sched.ops = cfg->sched;
 	m->sched.quantum = cfg->quantum_ns;
+	m->sched.m = m;
 	m->cpus = calloc(cfg->cpus, sizeof *m->cpus);
 	if (!m->cpus)
 		return -1;
@@ -194,6 +195,8 @@ void machine_ready(struct machine *m, struct thread *t, enum treason why)
 {
 	thread_set_state(t, T_READY, why);
 	m->sched.ops->enqueue(&m->sched, t);
+	if (m->sched.ops->preempts)
+		m->resched = 1;
 }
 
 void machine_release_cpu(struct machine *m, struct thread *t)
@@ -333,12 +336,51 @@ static void dispatch(struct machine *m, struct cpu *c, struct thread *t)
 	run(m, c, t);
 }
 
-/* Give every idle CPU (lowest id first) a ready thread. */
+/* Take the CPU from running thread r at once: the work it has done since
+ * its slice began is deducted, its slice event cancelled. */
+static void preempt_now(struct machine *m, struct thread *r)
+{
+	r->work_ns -= m->now - r->work_start;
+	machine_release_cpu(m, r);
+	machine_ready(m, r, R_PREEMPTED);
+}
+
+/* Preemptive policies: if a ready thread should displace a running one,
+ * preempt the running thread the policy ranks lowest. Called only from the
+ * loop, where every running thread is in the middle of a slice. */
+static void preempt_check(struct machine *m)
+{
+	const struct sched_ops *ops = m->sched.ops;
+
+	for (struct thread *t = m->sched.rq.head; t; t = t->qnext) {
+		struct thread *victim = NULL;
+		for (uint32_t i = 0; i < m->cfg.cpus; i++) {
+			struct thread *r = m->cpus[i].cur;
+			if (r && ops->preempts(&m->sched, t, r) &&
+			    (!victim || ops->preempts(&m->sched, victim, r)))
+				victim = r;
+		}
+		if (victim) {
+			preempt_now(m, victim);
+			return;
+		}
+	}
+}
+
+/* Give every idle CPU (lowest id first) a ready thread, after letting a
+ * preemptive policy take CPUs back. */
 static void dispatch_idle(struct machine *m)
 {
-	while (m->idle_cpus && m->sched.nready && m->outcome == OUT_RUNNING) {
+	for (;;) {
 		uint32_t i;
 		struct thread *t;
+
+		if (m->resched) {
+			m->resched = 0;
+			preempt_check(m);
+		}
+		if (!m->idle_cpus || !m->sched.nready || m->outcome != OUT_RUNNING)
+			break;
 
 		for (i = 0; i < m->cfg.cpus && m->cpus[i].cur; i++)
 			;
@@ -363,7 +405,7 @@ static void on_timer(struct machine *m, struct thread *t)
 	(void)m;
 	if (t->state != T_BLOCKED)
 		return;
-	if (t->why == R_SLEEP)
+	if (t->why == R_SLEEP || t->why == R_IO)
 		thread_wake(t, 0, 0);
 	else
 		ipc_timeout(t);
@@ -455,13 +497,18 @@ enum outcome machine_run(struct machine *m)
 			m->outcome = OUT_LIMIT;
 			break;
 		}
-		if (++m->events > m->cfg.max_events) {
-			m->outcome = OUT_LIMIT;
-			break;
-		}
-		evq_pop(&m->evq, &e);
-		m->now = e.time;
-		handle(m, &e);
+		/* Every event of this instant is handled before any dispatch, so
+		 * that, say, jobs arriving together are ranked together. */
+		do {
+			if (++m->events > m->cfg.max_events) {
+				m->outcome = OUT_LIMIT;
+				break;
+			}
+			evq_pop(&m->evq, &e);
+			m->now = e.time;
+			handle(m, &e);
+			next = evq_peek(&m->evq);
+		} while (next && next->time == m->now && m->outcome == OUT_RUNNING && !m->oom);
 	}
 	if (m->oom && m->outcome == OUT_RUNNING)
 		m->outcome = OUT_LIMIT;

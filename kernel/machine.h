@@ -61,6 +61,7 @@ struct machine {
 	struct sched sched;
 	struct cpu *cpus;
 	uint32_t idle_cpus;
+	int resched;              /* a preemptive policy should look at the CPUs */
 
 	struct proc **procs;      /* by pid - 1 */
 	uint32_t nprocs, procs_cap;

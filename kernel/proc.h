@@ -60,6 +60,7 @@ struct proc {
 	uint32_t nlwp;                /* many-to-*: LWPs (or processors, with activations) */
 	int activations;              /* many-to-many with scheduler activations */
 	uint64_t uquantum_ns;         /* user-level rr quantum; 0: fifo at user level */
+	uint64_t job_ns;              /* a job's declared CPU need (sjf, stcf); 0: unknown */
 	void *udata;                  /* the program's own data, freed with the process */
 	void (*udata_free)(void *udata);
 

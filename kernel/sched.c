@@ -5,9 +5,14 @@
 
 #include <string.h>
 
+#include "machine.h"
+#include "proc.h"
+
 static const struct sched_ops *const policies[] = {
 	&sched_fifo_ops,
 	&sched_rr_ops,
+	&sched_sjf_ops,
+	&sched_stcf_ops,
 };
 
 #define NPOLICIES (sizeof policies / sizeof policies[0])
@@ -47,4 +52,15 @@ struct thread *sched_rq_pick(struct sched *s, struct cpu *c)
 	if (t)
 		s->nready--;
 	return t;
+}
+
+uint64_t sched_remaining(const struct thread *t)
+{
+	uint64_t used = t->cpu_ns;
+
+	if (!t->p->job_ns)
+		return UINT64_MAX;
+	if (t->state == T_RUNNING)
+		used += t->m->now - t->run_since;
+	return used >= t->p->job_ns ? 0 : t->p->job_ns - used;
 }

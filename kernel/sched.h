@@ -22,6 +22,11 @@ struct sched_ops {
 	struct thread *(*pick)(struct sched *s, struct cpu *c);
 	/* The time slice for t's dispatch in ns; UINT64_MAX runs it until it blocks. */
 	uint64_t (*slice)(struct sched *s, struct thread *t);
+	/* Preemptive policies: should ready thread t take the CPU of running
+	 * thread r now? NULL: never. The kernel asks at the next safe point
+	 * after a thread becomes ready, and preempts the running thread the
+	 * policy ranks lowest. */
+	int (*preempts)(struct sched *s, struct thread *t, struct thread *r);
 };
 
 struct sched {
@@ -29,6 +34,7 @@ struct sched {
 	struct tqueue rq;      /* the ready queue of the simple policies */
 	uint64_t nready;       /* threads in the ready queue */
 	uint64_t quantum;      /* ns, for policies with a quantum */
+	struct machine *m;     /* for the clock */
 };
 
 /* The policy called name ("fifo", "rr"), or NULL. */
@@ -44,7 +50,13 @@ struct thread *sched_rq_pick(struct sched *s, struct cpu *c);
 /* Remove a ready thread from the ready queue (it was killed). */
 void sched_remove(struct sched *s, struct thread *t);
 
+/* The CPU time t still needs now, for jobs of declared length (sjf, stcf);
+ * UINT64_MAX when unknown. */
+uint64_t sched_remaining(const struct thread *t);
+
 extern const struct sched_ops sched_fifo_ops;
 extern const struct sched_ops sched_rr_ops;
+extern const struct sched_ops sched_sjf_ops;
+extern const struct sched_ops sched_stcf_ops;
 
 #endif

@@ -55,6 +55,11 @@ static void sys_sleep(struct thread *t)
 	thread_block(t, R_SLEEP, t->sc.arg);
 }
 
+static void sys_io(struct thread *t)
+{
+	thread_block(t, R_IO, t->sc.arg);
+}
+
 static void sys_yield(struct thread *t)
 {
 	machine_release_cpu(t->m, t);
@@ -193,6 +198,7 @@ static const struct sysent {
 	[SYS_NAMEOP] = { "nameop", cost_none, sys_nameop },
 	[SYS_PARK] = { "park", cost_none, sys_park },
 	[SYS_SYNC] = { "sync", cost_trap, sys_sync },
+	[SYS_IO] = { "io", cost_trap, sys_io },
 };
 
 uint64_t syscall_cost(struct thread *t)

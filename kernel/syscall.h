@@ -35,6 +35,7 @@ enum sysno {
 	                  (malloc'd, kernel frees); a successful register labels the port */
 	SYS_PARK,      /* an LWP with no user thread to run waits until its runtime has one */
 	SYS_SYNC,      /* arg: op (ksync.h), ptr: the object, aux: the mutex of a condition wait */
+	SYS_IO,        /* arg: ns: start an I/O and wait for it (reason io) */
 	SYS_COUNT
 };
 

@@ -28,6 +28,7 @@ enum treason {
 	R_SEND, R_RECV, R_REPLY, R_SLEEP, R_JOIN,                /* blocked */
 	R_EXIT, R_KILLED, R_FAULT,                               /* exited */
 	R_LOCK, R_IDLE,            /* blocked on a mutex, semaphore or condition; an LWP without work */
+	R_IO,                      /* waiting for an I/O to complete */
 	R_REASON_COUNT
 };
 

@@ -10,7 +10,7 @@ run 0 run $A/threads.lua --stats json &&
 	expect_err 'thread handle: thread main.1' &&
 	expect_out '"name": "main", "pid": 2, "state": "exited", "model": "one-to-one", "exit_code": 7,' &&
 	expect_out '"name": "quitter", "pid": 3, "state": "exited", "model": "one-to-one", "exit_code": 3,' &&
-	expect_out '"name": "quitter.1", "process": "quitter", .*"finish_ns": 6000000,'
+	expect_out '"name": "quitter.1", "process": "quitter", .*"finish_ns": 5000000,'
 
 run 0 run $A/timeouts.lua &&
 	expect_err '6ms  cli +\| first call: nil timeout at 6000000' &&

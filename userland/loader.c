@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "uk_limits.h"
+#include "job.h"
 #include "lua_body.h"
 #include "lua_sys.h"
 #include "machine.h"
@@ -39,6 +40,8 @@ struct pdecl {
 	int daemon;
 	int32_t priority;
 	struct tmodel tm;
+	int is_job;         /* a job { }: a C body computing job.run_ns */
+	struct job_spec job;
 	char where[256];    /* "FILE:LINE: " of the declaration */
 	int fnref;          /* the main function, in the registry */
 };
@@ -307,7 +310,8 @@ static int l_machine(lua_State *L)
 	sched = field_string(L, "machine", "sched", "rr");
 	s->cfg.sched = sched_find(sched);
 	if (!s->cfg.sched)
-		return luaL_error(L, "machine: unknown scheduler '%s' (available: fifo, rr)", sched);
+		return luaL_error(L, "machine: unknown scheduler '%s' (available: fifo, rr, sjf, stcf)",
+				  sched);
 	s->cfg.quantum_ns = field_duration(L, "machine", "quantum", UK_DEFAULT_QUANTUM);
 	if (s->cfg.quantum_ns == 0)
 		return luaL_error(L, "machine: 'quantum' must be greater than 0");
@@ -379,15 +383,16 @@ static int l_param(lua_State *L)
 	return 1;
 }
 
-static void add_process(lua_State *L, struct scenario *s, const char *name)
+/* A new declaration named name (checked unique), zeroed. */
+static struct pdecl *new_decl(lua_State *L, struct scenario *s, const char *fn, const char *name)
 {
 	struct pdecl *d;
 
 	for (size_t i = 0; i < s->nprocs; i++)
 		if (strcmp(s->procs[i].name, name) == 0)
-			luaL_error(L, "process: a process named '%s' is already declared", name);
+			luaL_error(L, "%s: a process named '%s' is already declared", fn, name);
 	if (strcmp(name, "name") == 0)
-		luaL_error(L, "process: 'name' is the name server's name");
+		luaL_error(L, "%s: 'name' is the name server's name", fn);
 	if (s->nprocs == s->procs_cap) {
 		size_t cap = s->procs_cap ? s->procs_cap * 2 : 8;
 		struct pdecl *v = realloc(s->procs, cap * sizeof *v);
@@ -399,12 +404,20 @@ static void add_process(lua_State *L, struct scenario *s, const char *name)
 	d = &s->procs[s->nprocs];
 	memset(d, 0, sizeof *d);
 	snprintf(d->name, sizeof d->name, "%s", name);
-	d->start_ns = field_duration(L, "process", "start", 0);
-	d->daemon = field_bool(L, "process", "daemon", 0);
-	d->priority = (int32_t)field_int(L, "process", "priority", 0, -1000, 1000);
 	luaL_where(L, 1);
 	snprintf(d->where, sizeof d->where, "%s", lua_tostring(L, -1));
 	lua_pop(L, 1);
+	d->fnref = LUA_NOREF;
+	return d;
+}
+
+static void add_process(lua_State *L, struct scenario *s, const char *name)
+{
+	struct pdecl *d = new_decl(L, s, "process", name);
+
+	d->start_ns = field_duration(L, "process", "start", 0);
+	d->daemon = field_bool(L, "process", "daemon", 0);
+	d->priority = (int32_t)field_int(L, "process", "priority", 0, -1000, 1000);
 	d->tm.model = -1;
 	d->tm.nlwp = -2;
 	d->tm.activations = -1;
@@ -415,6 +428,52 @@ static void add_process(lua_State *L, struct scenario *s, const char *name)
 			   name);
 	d->fnref = luaL_ref(L, LUA_REGISTRYINDEX);
 	s->nprocs++;
+}
+
+/* The name of the declaration table at 1 (name = "x", or "x" first), pushed. */
+static const char *decl_name(lua_State *L, const char *fn, size_t *len)
+{
+	const char *name;
+
+	if (lua_getfield(L, 1, "name") == LUA_TNIL) {
+		lua_pop(L, 1);
+		lua_rawgeti(L, 1, 1);
+	}
+	name = lua_tolstring(L, -1, len);
+	if (lua_type(L, -1) != LUA_TSTRING || *len == 0 || *len >= UK_NAME_MAX ||
+	    strpbrk(name, " \t\n,\"") != NULL)
+		luaL_error(L, "%s: 'name' must be a string of 1 to %d characters without spaces, "
+			      "commas or quotes", fn, UK_NAME_MAX - 1);
+	return name;
+}
+
+/* job { name = "A" or "A", arrive, run, io_every, io_time, priority } */
+static int l_job(lua_State *L)
+{
+	static const char *const known[] = { "name", "arrive", "run", "io_every", "io_time",
+					     "priority", NULL };
+	struct scenario *s = get(L, "job");
+	struct pdecl *d;
+	size_t len;
+	const char *name;
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	check_keys(L, "job", known, 1);
+	name = decl_name(L, "job", &len);
+	d = new_decl(L, s, "job", name);
+	d->is_job = 1;
+	d->start_ns = field_duration(L, "job", "arrive", 0);
+	d->job.run_ns = field_duration(L, "job", "run", 0);
+	d->job.io_every_ns = field_duration(L, "job", "io_every", 0);
+	d->job.io_time_ns = field_duration(L, "job", "io_time", 0);
+	d->priority = (int32_t)field_int(L, "job", "priority", 0, -1000, 1000);
+	if (d->job.run_ns == 0)
+		return luaL_error(L, "job '%s': 'run' (the CPU it needs) must be given and above 0", name);
+	d->tm.model = MODEL_ONE_TO_ONE;
+	d->tm.nlwp = -1;
+	s->nprocs++;
+	lua_pushvalue(L, -1);
+	return 1;
 }
 
 /* process { name = "x" or "x", main = function, start, daemon, priority, threads } */
@@ -428,15 +487,7 @@ static int l_process(lua_State *L)
 
 	luaL_checktype(L, 1, LUA_TTABLE);
 	check_keys(L, "process", known, 1);
-	if (lua_getfield(L, 1, "name") == LUA_TNIL) {
-		lua_pop(L, 1);
-		lua_rawgeti(L, 1, 1);
-	}
-	name = lua_tolstring(L, -1, &len);
-	if (lua_type(L, -1) != LUA_TSTRING || len == 0 || len >= UK_NAME_MAX ||
-	    strpbrk(name, " \t\n,\"") != NULL)
-		return luaL_error(L, "process: 'name' must be a string of 1 to %d characters without "
-				     "spaces, commas or quotes", UK_NAME_MAX - 1);
+	name = decl_name(L, "process", &len);
 	add_process(L, s, name);
 	lua_newtable(L);
 	lua_pushvalue(L, -2);
@@ -482,7 +533,7 @@ static void open_api(lua_State *L, struct scenario *s)
 {
 	static const luaL_Reg decl[] = {
 		{ "machine", l_machine }, { "param", l_param }, { "process", l_process },
-		{ "server", l_server },   { NULL, NULL },
+		{ "job", l_job },         { "server", l_server },   { NULL, NULL },
 	};
 
 	luaL_openlibs(L);
@@ -661,6 +712,11 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 		struct proc *p;
 		void *body;
 
+		if (d->is_job) {
+			if (!job_new(m, d->name, d->start_ns, &d->job))
+				goto oom;
+			continue;
+		}
 		lua_rawgeti(s->L, LUA_REGISTRYINDEX, d->fnref);
 		body = lua_body_new(s->L, 0);
 		if (!body)

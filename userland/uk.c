@@ -38,6 +38,11 @@ void uk_sleep(struct thread *self, uint64_t ns)
 	invoke(self, SYS_SLEEP, 0, ns, UK_FOREVER, NULL);
 }
 
+void uk_io(struct thread *self, uint64_t ns)
+{
+	invoke(self, SYS_IO, 0, ns, UK_FOREVER, NULL);
+}
+
 int uk_port(struct thread *self, uint64_t qlimit, int32_t *name)
 {
 	int err = invoke(self, SYS_PORT, 0, qlimit, UK_FOREVER, NULL);

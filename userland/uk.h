@@ -26,6 +26,9 @@ void uk_compute(struct thread *self, uint64_t ns);
 /* Sleep for ns. */
 void uk_sleep(struct thread *self, uint64_t ns);
 
+/* Start an I/O that takes ns and wait for it (blocked with reason io). */
+void uk_io(struct thread *self, uint64_t ns);
+
 /* A new port with the machine's queue limit (qlimit UINT64_MAX) or qlimit;
  * *name receives its name (receive and send right). */
 int uk_port(struct thread *self, uint64_t qlimit, int32_t *name);
