@@ -125,9 +125,10 @@ static void table(FILE *out, const struct machine *m)
 	int n = 0;
 
 	fputs("Final statistics (in ticks of 1 ms):\n", out);
-	for (uint32_t i = 0; i < m->nthreads; i++) {
-		const struct thread *t = m->threads[i];
-		if (!counted(m, t))
+	/* In declaration order: by process, then by thread. */
+	for (uint32_t k = 0; k < m->nprocs * m->nthreads; k++) {
+		const struct thread *t = m->threads[k % m->nthreads];
+		if (t->p != m->procs[k / m->nthreads] || !counted(m, t))
 			continue;
 		if (t->state != T_EXITED || t->first_run == UINT64_MAX) {
 			fprintf(out, "  Job %-8s -- did not finish (%s)\n", t->name,

@@ -38,6 +38,7 @@ struct machine_config {
 	uint32_t cpus;
 	const struct sched_ops *sched;
 	uint64_t quantum_ns;
+	uint64_t aging_ns;        /* priority: one level gained per aging_ns waited; 0: none */
 	uint32_t qlimit;          /* default port queue limit */
 	uint64_t seed;
 	struct costs costs;

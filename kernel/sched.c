@@ -13,6 +13,9 @@ static const struct sched_ops *const policies[] = {
 	&sched_rr_ops,
 	&sched_sjf_ops,
 	&sched_stcf_ops,
+	&sched_priority_ops,
+	&sched_lottery_ops,
+	&sched_stride_ops,
 };
 
 #define NPOLICIES (sizeof policies / sizeof policies[0])
@@ -63,4 +66,9 @@ uint64_t sched_remaining(const struct thread *t)
 	if (t->state == T_RUNNING)
 		used += t->m->now - t->run_since;
 	return used >= t->p->job_ns ? 0 : t->p->job_ns - used;
+}
+
+uint32_t sched_tickets(const struct thread *t)
+{
+	return t->p->tickets ? t->p->tickets : 100;
 }

@@ -35,6 +35,7 @@ struct sched {
 	uint64_t nready;       /* threads in the ready queue */
 	uint64_t quantum;      /* ns, for policies with a quantum */
 	struct machine *m;     /* for the clock */
+	uint64_t pass_now;     /* stride: the pass of the latest pick (newcomers start there) */
 };
 
 /* The policy called name ("fifo", "rr"), or NULL. */
@@ -58,5 +59,11 @@ extern const struct sched_ops sched_fifo_ops;
 extern const struct sched_ops sched_rr_ops;
 extern const struct sched_ops sched_sjf_ops;
 extern const struct sched_ops sched_stcf_ops;
+extern const struct sched_ops sched_priority_ops;
+extern const struct sched_ops sched_lottery_ops;
+extern const struct sched_ops sched_stride_ops;
+
+/* A thread's tickets (lottery, stride): its process's, 100 by default. */
+uint32_t sched_tickets(const struct thread *t);
 
 #endif

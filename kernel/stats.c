@@ -31,6 +31,50 @@ const char *stats_outcome(const struct machine *m)
 	}
 }
 
+/* The threads the scheduling figures are about: jobs when there are any,
+ * else the user-visible threads of non-daemon processes. */
+static int scheduled(const struct machine *m, const struct thread *t)
+{
+	int jobs = 0;
+
+	for (uint32_t i = 0; i < m->nprocs && !jobs; i++)
+		jobs = m->procs[i]->job_ns != 0;
+	if (t->kind == THREAD_LWP)
+		return 0;
+	return jobs ? t->p->job_ns != 0 : !t->p->daemon;
+}
+
+struct schedfig {
+	uint64_t cpu, tickets, done;
+	double jain, util;
+};
+
+static struct schedfig sched_figures(const struct machine *m)
+{
+	struct schedfig f = { 0, 0, 0, 1.0, 0.0 };
+	double sum = 0, sq = 0, busy = 0;
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < m->nthreads; i++) {
+		const struct thread *t = m->threads[i];
+		if (!scheduled(m, t))
+			continue;
+		f.cpu += t->cpu_ns;
+		f.tickets += sched_tickets(t);
+		f.done += t->state == T_EXITED;
+		sum += (double)t->cpu_ns;
+		sq += (double)t->cpu_ns * (double)t->cpu_ns;
+		n++;
+	}
+	if (n && sq > 0)
+		f.jain = sum * sum / ((double)n * sq);
+	for (uint32_t i = 0; i < m->cfg.cpus; i++)
+		busy += (double)m->cpus[i].busy_ns;
+	if (m->now)
+		f.util = busy / ((double)m->now * m->cfg.cpus);
+	return f;
+}
+
 static const char *const model_names[] = { "one-to-one", "many-to-one", "many-to-many" };
 
 static const char *model_name(const struct proc *p)
@@ -180,9 +224,25 @@ static void json_threads(FILE *out, const struct machine *m)
 		json_u64(out, "lost_ns", t->lost_ns, 1);
 		json_u64(out, "messages_sent", t->msgs_sent, 1);
 		json_u64(out, "messages_received", t->msgs_recv, 1);
+		if (scheduled(m, t)) {
+			struct schedfig sf = sched_figures(m);
+			fprintf(out, "\"tickets\": %u, \"share\": %.6f, \"ticket_share\": %.6f, ",
+				sched_tickets(t), sf.cpu ? (double)t->cpu_ns / (double)sf.cpu : 0.0,
+				(double)sched_tickets(t) / (double)sf.tickets);
+		}
 		fprintf(out, "\"state\": \"%s\" }", thread_state_name(t->state));
 	}
 	fputs("\n  ],\n", out);
+}
+
+static void json_sched(FILE *out, const struct machine *m)
+{
+	struct schedfig f = sched_figures(m);
+
+	fprintf(out, "  \"scheduling\": { \"policy\": \"%s\", \"completed\": %" PRIu64
+		", \"throughput_per_s\": %.6f, \"jain_fairness\": %.6f, \"utilisation\": %.6f },\n",
+		m->sched.ops->name, f.done, m->now ? (double)f.done * 1e9 / (double)m->now : 0.0,
+		f.jain, f.util);
 }
 
 /* The LWPs (and activations) of many-to-* processes: kernel threads that
@@ -281,6 +341,7 @@ void stats_json(FILE *out, const struct machine *m)
 	json_kernel_threads(out, m);
 	json_procs(out, m);
 	json_cpus(out, m);
+	json_sched(out, m);
 	json_ipc(out, m);
 	json_deadlock(out, m);
 }
@@ -383,6 +444,12 @@ void stats_text(FILE *out, const struct machine *m)
 		double pct = m->now ? 100.0 * (double)cp->busy_ns / (double)m->now : 0.0;
 		fprintf(out, "cpu%-3u busy %10s (%5.1f%%)  switches %" PRIu64 "\n", cp->id,
 			dur(cp->busy_ns, a, sizeof a), pct, cp->switches);
+	}
+	{
+		struct schedfig f = sched_figures(m);
+		fprintf(out, "sched  %s: %" PRIu64 " finished, %.2f per second, utilisation %.1f%%, "
+			"Jain's fairness %.3f\n", m->sched.ops->name, f.done,
+			m->now ? (double)f.done * 1e9 / (double)m->now : 0.0, 100.0 * f.util, f.jain);
 	}
 	fprintf(out, "ipc    %" PRIu64 " messages, %" PRIu64 " bytes, %" PRIu64 " calls, %" PRIu64
 		" dropped; latency mean %s p50 %s p99 %s max %s\n",

@@ -102,6 +102,7 @@ struct thread {
 	uint32_t tgen;                /* bumped to cancel timers */
 	uint8_t timed;                /* blocked with a timer pending (sleep, timeout) */
 	int32_t priority;
+	uint64_t pass;                /* stride: the thread's pass value */
 
 	/* IPC: kernel loop only */
 	struct sc sc;

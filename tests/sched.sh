@@ -43,11 +43,43 @@ run 0 run $S/io.lua --answers && job A 0.00 20.00 5.00 && job B 5.00 15.00 5.00
 run 0 run $S/io.lua --stats json --quiet &&
 	expect_out '"name": "A", "process": "A", "model": "one-to-one", "arrival_ns": 0, "first_run_ns": 0, "finish_ns": 20000000, "cpu_ns": 10000000,'
 
+# priority: C (3) runs, B (5) arrives at 2 and preempts it, A (1) waits for both;
+# with aging (one level per 5 ms waited) A overtakes C at C's quantum end.
+run 0 run $S/priority.lua --answers && job A 25.00 35.00 25.00 && job B 0.00 5.00 0.00 &&
+	job C 0.00 25.00 5.00
+run 0 run $S/priority.lua --set aging=5 --answers && job A 17.00 27.00 17.00 &&
+	job C 0.00 35.00 15.00
+run 0 run $S/priority.lua --answers && checks=$((checks + 1)) &&
+	{ grep -n 'Job' "$TMP/out" | head -1 | grep -q 'Job A' || fail "answers not in declaration order"; }
+
+# stride: 100, 50, 250 tickets give strides 100, 200, 40: 2, 1, 5 quanta per 8.
+run 0 run $S/shares.lua --ticks &&
+	[ "$(awk 'NR>2 && NR<=18 {print $2}' "$TMP/out" | tr -d '\n')" = ABCCCACCABCCCACC ] ||
+	fail "stride order: $(awk 'NR>2 && NR<=18 {print $2}' "$TMP/out" | tr -d '\n')"
+checks=$((checks + 1))
+run 0 run $S/shares.lua --until 80 --stats json &&
+	expect_out '"name": "A", .*"tickets": 100, "share": 0.250000, "ticket_share": 0.250000,' &&
+	expect_out '"name": "C", .*"tickets": 250, "share": 0.625000, "ticket_share": 0.625000,' &&
+	expect_out '"scheduling": \{ "policy": "stride", "completed": 0, '
+# lottery: in the long run, shares within 0.01 of the tickets; another seed, another draw.
+run 0 run $S/shares.lua --set sched=lottery --set run=100000 --until 20000 --stats json &&
+	grep -o '"share": [0-9.]*, "ticket_share": [0-9.]*' "$TMP/out" | tr -d ',' |
+	awk '{ d = $2 - $4; if (d < 0) d = -d; if (d > 0.01) bad = 1 } END { exit bad }' ||
+	fail "lottery shares stray from the tickets"
+checks=$((checks + 1))
+run 0 run $S/shares.lua --set sched=lottery --answers && cp "$TMP/out" "$TMP/lot1"
+run 0 run $S/shares.lua --set sched=lottery --answers --seed 2 && checks=$((checks + 1)) &&
+	{ cmp -s "$TMP/out" "$TMP/lot1" && fail "lottery gave the same schedule with another seed"; }
+run 0 run $S/shares.lua --set sched=lottery --answers && checks=$((checks + 1)) &&
+	{ cmp -s "$TMP/out" "$TMP/lot1" || fail "lottery is not deterministic for one seed"; }
+run 0 run $S/three.lua --set sched=stride --stats json --quiet &&
+	expect_out '"jain_fairness": 1.000000,'
+
 # Mistakes.
 printf 'job { "A" }\n' >"$TMP/norun.lua"
 run 2 run "$TMP/norun.lua" && expect_err "norun.lua:1: job 'A': 'run' \\(the CPU it needs\\) must be given"
-printf 'job { "A", run = 5, tickets = 3 }\n' >"$TMP/tickets.lua"
-run 2 run "$TMP/tickets.lua" && expect_err "tickets.lua:1: job: unknown field 'tickets'"
+printf 'job { "A", run = 5, ticket = 3 }\n' >"$TMP/tickets.lua"
+run 2 run "$TMP/tickets.lua" && expect_err "tickets.lua:1: job: unknown field 'ticket' \\(known fields: name, arrive, run, io_every, io_time, priority, tickets\\)"
 printf 'machine { sched = "mlfq" }\n' >"$TMP/mlfq.lua"
-run 2 run "$TMP/mlfq.lua" && expect_err "unknown scheduler 'mlfq' \\(available: fifo, rr, sjf, stcf\\)"
+run 2 run "$TMP/mlfq.lua" && expect_err "unknown scheduler 'mlfq' \\(available: fifo, rr, sjf, stcf, priority, lottery, stride\\)"
 finish

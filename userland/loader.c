@@ -39,6 +39,7 @@ struct pdecl {
 	uint64_t start_ns;
 	int daemon;
 	int32_t priority;
+	uint32_t tickets;
 	struct tmodel tm;
 	int is_job;         /* a job { }: a C body computing job.run_ns */
 	struct job_spec job;
@@ -297,7 +298,7 @@ static int l_machine(lua_State *L)
 {
 	static const char *const known[] = { "cpus", "sched", "quantum", "costs", "qlimit",
 					     "seed", "threads", "lwps", "activations",
-					     "user_quantum", NULL };
+					     "user_quantum", "aging", NULL };
 	struct scenario *s = get(L, "machine");
 	const char *sched;
 
@@ -310,13 +311,14 @@ static int l_machine(lua_State *L)
 	sched = field_string(L, "machine", "sched", "rr");
 	s->cfg.sched = sched_find(sched);
 	if (!s->cfg.sched)
-		return luaL_error(L, "machine: unknown scheduler '%s' (available: fifo, rr, sjf, stcf)",
-				  sched);
+		return luaL_error(L, "machine: unknown scheduler '%s' (available: fifo, rr, sjf, stcf, "
+				     "priority, lottery, stride)", sched);
 	s->cfg.quantum_ns = field_duration(L, "machine", "quantum", UK_DEFAULT_QUANTUM);
 	if (s->cfg.quantum_ns == 0)
 		return luaL_error(L, "machine: 'quantum' must be greater than 0");
 	s->cfg.qlimit = (uint32_t)field_int(L, "machine", "qlimit", UK_DEFAULT_QLIMIT, 0,
 					    UK_MAX_QLIMIT);
+	s->cfg.aging_ns = field_duration(L, "machine", "aging", 0);
 	s->cfg.seed = (uint64_t)field_int(L, "machine", "seed", 1, 0, LUA_MAXINTEGER);
 	machine_costs(L, s);
 	thread_model(L, "machine", &s->tm);
@@ -418,6 +420,7 @@ static void add_process(lua_State *L, struct scenario *s, const char *name)
 	d->start_ns = field_duration(L, "process", "start", 0);
 	d->daemon = field_bool(L, "process", "daemon", 0);
 	d->priority = (int32_t)field_int(L, "process", "priority", 0, -1000, 1000);
+	d->tickets = (uint32_t)field_int(L, "process", "tickets", 100, 1, 1000000);
 	d->tm.model = -1;
 	d->tm.nlwp = -2;
 	d->tm.activations = -1;
@@ -451,7 +454,7 @@ static const char *decl_name(lua_State *L, const char *fn, size_t *len)
 static int l_job(lua_State *L)
 {
 	static const char *const known[] = { "name", "arrive", "run", "io_every", "io_time",
-					     "priority", NULL };
+					     "priority", "tickets", NULL };
 	struct scenario *s = get(L, "job");
 	struct pdecl *d;
 	size_t len;
@@ -467,6 +470,7 @@ static int l_job(lua_State *L)
 	d->job.io_every_ns = field_duration(L, "job", "io_every", 0);
 	d->job.io_time_ns = field_duration(L, "job", "io_time", 0);
 	d->priority = (int32_t)field_int(L, "job", "priority", 0, -1000, 1000);
+	d->tickets = (uint32_t)field_int(L, "job", "tickets", 100, 1, 1000000);
 	if (d->job.run_ns == 0)
 		return luaL_error(L, "job '%s': 'run' (the CPU it needs) must be given and above 0", name);
 	d->tm.model = MODEL_ONE_TO_ONE;
@@ -480,7 +484,8 @@ static int l_job(lua_State *L)
 static int l_process(lua_State *L)
 {
 	static const char *const known[] = { "name", "main", "start", "daemon", "priority",
-					     "threads", "lwps", "activations", "user_quantum", NULL };
+					     "tickets", "threads", "lwps", "activations",
+					     "user_quantum", NULL };
 	struct scenario *s = get(L, "process");
 	const char *name;
 	size_t len;
@@ -713,8 +718,10 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 		void *body;
 
 		if (d->is_job) {
-			if (!job_new(m, d->name, d->start_ns, &d->job))
+			if (!(p = job_new(m, d->name, d->start_ns, &d->job)))
 				goto oom;
+			p->priority = d->priority;
+			p->tickets = d->tickets;
 			continue;
 		}
 		lua_rawgeti(s->L, LUA_REGISTRYINDEX, d->fnref);
@@ -726,6 +733,7 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 			goto oom;
 		p->daemon = d->daemon;
 		p->priority = d->priority;
+		p->tickets = d->tickets;
 		p->model = (enum pmodel)d->tm.model;
 		p->nlwp = (uint32_t)d->tm.nlwp;
 		p->activations = d->tm.activations;

@@ -1,0 +1,65 @@
+/*
+ * sched_priority.c - static priorities, preemptive, with optional aging.
+ *
+ * A higher number is a higher priority. The ready thread with the highest
+ * effective priority runs; among equals, the one that became ready first
+ * (round robin with the machine's quantum). A ready thread of strictly
+ * higher priority takes the CPU at once. With machine { aging = d }, a
+ * waiting thread gains one level for every d it has been ready, so that a
+ * low-priority thread cannot starve forever.
+ */
+#include "sched.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "machine.h"
+
+static int64_t effective(const struct sched *s, const struct thread *t)
+{
+	uint64_t aging = s->m->cfg.aging_ns;
+	int64_t p = t->priority;
+
+	if (aging && t->state == T_READY)
+		p += (int64_t)((s->m->now - t->ready_since) / aging);
+	return p;
+}
+
+static struct thread *prio_pick(struct sched *s, struct cpu *c)
+{
+	struct thread *best = NULL;
+	int64_t bp = 0;
+
+	(void)c;
+	for (struct thread *t = s->rq.head; t; t = t->qnext) {
+		int64_t p = effective(s, t);
+		if (!best || p > bp) {
+			best = t;
+			bp = p;
+		}
+	}
+	if (best) {
+		tq_remove(best);
+		s->nready--;
+	}
+	return best;
+}
+
+static uint64_t prio_slice(struct sched *s, struct thread *t)
+{
+	(void)t;
+	return s->quantum;
+}
+
+static int prio_preempts(struct sched *s, struct thread *t, struct thread *r)
+{
+	return effective(s, t) > r->priority;
+}
+
+const struct sched_ops sched_priority_ops = {
+	.name = "priority",
+	.enqueue = sched_rq_enqueue,
+	.pick = prio_pick,
+	.slice = prio_slice,
+	.preempts = prio_preempts,
+};
