@@ -36,6 +36,8 @@ int machine_init(struct machine *m, const struct machine_config *cfg)
 	m->sched.ops = cfg->sched;
 	m->sched.quantum = cfg->quantum_ns;
 	m->sched.m = m;
+	if (cfg->sched->init && cfg->sched->init(&m->sched) != 0)
+		return -1;
 	m->cpus = calloc(cfg->cpus, sizeof *m->cpus);
 	if (!m->cpus)
 		return -1;
@@ -75,6 +77,8 @@ void machine_free(struct machine *m)
 	free(m->deadlock_report);
 	free(m->deadlock_tids);
 	evq_free(&m->evq);
+	if (m->sched.ops && m->sched.ops->fini)
+		m->sched.ops->fini(&m->sched);
 	stackpool_free(&m->stacks);
 	msg_pool_drain();
 	memset(m, 0, sizeof *m);
@@ -210,6 +214,8 @@ void machine_release_cpu(struct machine *m, struct thread *t)
 	t->cpu = NULL;
 	t->gen++;
 	m->idle_cpus++;
+	if (m->sched.ops->ran)
+		m->sched.ops->ran(&m->sched, t, ran);
 	if (t->ucur)
 		t->ucur->cpu_ns += m->now - (t->attach_since > t->run_since ? t->attach_since : t->run_since);
 }
@@ -253,7 +259,7 @@ static void preempt(struct machine *m, struct thread *t)
 {
 	uint64_t slice;
 
-	if (m->sched.nready == 0) {
+	if (m->sched.nready == 0 && !m->sched.ops->ran) {
 		slice = m->sched.ops->slice(&m->sched, t);
 		t->cpu->slice_end = slice > UINT64_MAX - m->now ? UINT64_MAX : m->now + slice;
 		run(m, t->cpu, t);
@@ -433,6 +439,62 @@ static void handle(struct machine *m, const struct event *e)
 	}
 }
 
+/*
+ * Handle every event of the next instant before any dispatch, so that, say,
+ * jobs arriving together are ranked together. Slice ends come first: a
+ * thread whose slice ended at t is back in the ready queue before whatever
+ * arrives at t (the textbook order); then the policy's instant hook (mlfq's
+ * boost); then arrivals, in declaration order; then timers (sleeps, I/O
+ * completions, timeouts) in their threads' declaration order, the textbook
+ * tie-break, whatever order they were set in.
+ */
+static int instant_order(const void *a, const void *b)
+{
+	const struct event *x = a, *y = b;
+
+	if (x->kind != y->kind)
+		return x->kind == EV_START ? -1 : y->kind == EV_START ? 1 : (int)x->kind - (int)y->kind;
+	if (x->kind == EV_TIMER && x->obj != y->obj)
+		return sched_before(x->obj, y->obj) ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void handle_instant(struct machine *m)
+{
+	const struct event *next;
+	struct event e;
+	size_t n = 0, cap = 0, i;
+	struct event *batch = NULL;
+
+	m->now = evq_peek(&m->evq)->time;
+	while ((next = evq_peek(&m->evq)) && next->time == m->now) {
+		if (++m->events > m->cfg.max_events) {
+			m->outcome = OUT_LIMIT;
+			break;
+		}
+		evq_pop(&m->evq, &e);
+		if (e.kind == EV_SLICE) {
+			handle(m, &e);
+			continue;
+		}
+		if (n == cap) {
+			struct event *b = realloc(batch, (cap = cap ? cap * 2 : 16) * sizeof *b);
+			if (!b) {
+				m->oom = 1;
+				break;
+			}
+			batch = b;
+		}
+		batch[n++] = e;
+	}
+	if (m->sched.ops->instant)
+		m->sched.ops->instant(&m->sched, m->now);
+	qsort(batch, n, sizeof *batch, instant_order);
+	for (i = 0; i < n && m->outcome == OUT_RUNNING && !m->oom; i++)
+		handle(m, &batch[i]);
+	free(batch);
+}
+
 /* Close the books at the end of the run: running threads stop being charged. */
 static void settle(struct machine *m)
 {
@@ -461,8 +523,6 @@ static void settle(struct machine *m)
 
 enum outcome machine_run(struct machine *m)
 {
-	struct event e;
-
 	m->outcome = OUT_RUNNING;
 	/* A declared process keeps the run going from the start, even before it starts. */
 	for (uint32_t i = 0; i < m->nprocs; i++)
@@ -497,18 +557,7 @@ enum outcome machine_run(struct machine *m)
 			m->outcome = OUT_LIMIT;
 			break;
 		}
-		/* Every event of this instant is handled before any dispatch, so
-		 * that, say, jobs arriving together are ranked together. */
-		do {
-			if (++m->events > m->cfg.max_events) {
-				m->outcome = OUT_LIMIT;
-				break;
-			}
-			evq_pop(&m->evq, &e);
-			m->now = e.time;
-			handle(m, &e);
-			next = evq_peek(&m->evq);
-		} while (next && next->time == m->now && m->outcome == OUT_RUNNING && !m->oom);
+		handle_instant(m);
 	}
 	if (m->oom && m->outcome == OUT_RUNNING)
 		m->outcome = OUT_LIMIT;

@@ -39,6 +39,7 @@ struct machine_config {
 	const struct sched_ops *sched;
 	uint64_t quantum_ns;
 	uint64_t aging_ns;        /* priority: one level gained per aging_ns waited; 0: none */
+	struct mlfq_config *mlfq; /* mlfq's parameters (sched_mlfq.h); NULL for the others */
 	uint32_t qlimit;          /* default port queue limit */
 	uint64_t seed;
 	struct costs costs;

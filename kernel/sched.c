@@ -16,6 +16,7 @@ static const struct sched_ops *const policies[] = {
 	&sched_priority_ops,
 	&sched_lottery_ops,
 	&sched_stride_ops,
+	&sched_mlfq_ops,
 };
 
 #define NPOLICIES (sizeof policies / sizeof policies[0])
@@ -35,6 +36,10 @@ const char *sched_name(unsigned i)
 
 void sched_remove(struct sched *s, struct thread *t)
 {
+	if (s->ops->remove) {
+		s->ops->remove(s, t);
+		return;
+	}
 	if (t->inq == &s->rq) {
 		tq_remove(t);
 		s->nready--;
@@ -71,4 +76,11 @@ uint64_t sched_remaining(const struct thread *t)
 uint32_t sched_tickets(const struct thread *t)
 {
 	return t->p->tickets ? t->p->tickets : 100;
+}
+
+int sched_before(const struct thread *a, const struct thread *b)
+{
+	if (a->p != b->p)
+		return a->p->pid < b->p->pid;
+	return a->tid < b->tid;
 }

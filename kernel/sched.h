@@ -27,6 +27,20 @@ struct sched_ops {
 	 * after a thread becomes ready, and preempts the running thread the
 	 * policy ranks lowest. */
 	int (*preempts)(struct sched *s, struct thread *t, struct thread *r);
+
+	/* Policies that keep their own books (mlfq); all optional. */
+	int (*init)(struct sched *s);        /* 0, or -1 when memory runs out */
+	void (*fini)(struct sched *s);
+	/* Running thread t leaves its CPU after ran_ns of it (any reason).
+	 * With this hook a thread alone is not simply given a fresh slice: its
+	 * slice end goes through the policy like any other. */
+	void (*ran)(struct sched *s, struct thread *t, uint64_t ran_ns);
+	/* t, just off the CPU, blocked for an I/O (reason io). */
+	void (*io_start)(struct sched *s, struct thread *t);
+	/* An instant begins: its slice ends are done, its other events not yet. */
+	void (*instant)(struct sched *s, uint64_t now);
+	/* Take a ready thread out (it was killed); NULL: it is on rq. */
+	void (*remove)(struct sched *s, struct thread *t);
 };
 
 struct sched {
@@ -36,6 +50,7 @@ struct sched {
 	uint64_t quantum;      /* ns, for policies with a quantum */
 	struct machine *m;     /* for the clock */
 	uint64_t pass_now;     /* stride: the pass of the latest pick (newcomers start there) */
+	void *data;            /* the policy's own state (mlfq) */
 };
 
 /* The policy called name ("fifo", "rr"), or NULL. */
@@ -62,6 +77,11 @@ extern const struct sched_ops sched_stcf_ops;
 extern const struct sched_ops sched_priority_ops;
 extern const struct sched_ops sched_lottery_ops;
 extern const struct sched_ops sched_stride_ops;
+extern const struct sched_ops sched_mlfq_ops;
+
+/* Declaration order, the textbook tie-break: is a declared before b (its
+ * process first, then its thread)? */
+int sched_before(const struct thread *a, const struct thread *b);
 
 /* A thread's tickets (lottery, stride): its process's, 100 by default. */
 uint32_t sched_tickets(const struct thread *t);

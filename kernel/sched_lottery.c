@@ -4,7 +4,7 @@
  *
  * lottery: at each dispatch a number r is drawn from the machine's seeded
  * generator; the ready threads' tickets are laid out in declaration order
- * (thread id) and the one whose range holds r mod the total wins, for one
+ * and the one whose range holds r mod the total wins, for one
  * quantum. Shares are right only in the long run.
  *
  * stride: each thread's stride is STRIDE_L / tickets; the ready thread with
@@ -39,11 +39,11 @@ static struct thread *lottery_pick(struct sched *s, struct cpu *c)
 	if (!total)
 		return NULL;
 	r = rng_below(&s->m->rng, total);
-	/* Ranges in declaration order: the lowest thread id first. */
+	/* Ranges in declaration order. */
 	for (;;) {
 		struct thread *next = NULL;
 		for (struct thread *t = s->rq.head; t; t = t->qnext)
-			if ((!win || t->tid > win->tid) && (!next || t->tid < next->tid))
+			if ((!win || sched_before(win, t)) && (!next || sched_before(t, next)))
 				next = t;
 		win = next;
 		if (r < sched_tickets(win))
@@ -60,7 +60,7 @@ static struct thread *stride_pick(struct sched *s, struct cpu *c)
 
 	(void)c;
 	for (struct thread *t = s->rq.head; t; t = t->qnext)
-		if (!best || t->pass < best->pass || (t->pass == best->pass && t->tid < best->tid))
+		if (!best || t->pass < best->pass || (t->pass == best->pass && sched_before(t, best)))
 			best = t;
 	if (best) {
 		take(s, best);

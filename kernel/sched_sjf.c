@@ -3,7 +3,7 @@
  *
  * Both pick the ready thread needing the least CPU (a job's declared
  * length; threads of unknown length come last), ties to the earlier
- * declared (lower thread id). sjf runs its pick to completion or until it
+ * declared. sjf runs its pick to completion or until it
  * blocks; stcf preempts the running thread as soon as a ready one needs
  * strictly less time than it has left. With every job arriving at once both
  * are a stable sort by length followed by fifo.
@@ -23,7 +23,7 @@ static uint64_t sjf_need(const struct thread *t)
 /* Is a a better pick than b under need()? */
 static int better(uint64_t na, const struct thread *a, uint64_t nb, const struct thread *b)
 {
-	return na < nb || (na == nb && a->tid < b->tid);
+	return na < nb || (na == nb && sched_before(a, b));
 }
 
 /* Remove and return the ready thread with the least need (linear: the

@@ -177,6 +177,8 @@ void thread_block(struct thread *t, enum treason why, uint64_t timeout)
 	machine_release_cpu(m, t);
 	t->timed = timeout != UINT64_MAX;
 	thread_set_state(t, T_BLOCKED, why);
+	if (why == R_IO && m->sched.ops->io_start)
+		m->sched.ops->io_start(&m->sched, t);
 	if (t->timed)
 		machine_timer(m, t, m->now + timeout);
 }

@@ -103,6 +103,9 @@ struct thread {
 	uint8_t timed;                /* blocked with a timer pending (sleep, timeout) */
 	int32_t priority;
 	uint64_t pass;                /* stride: the thread's pass value */
+	int32_t level;                /* mlfq: its queue, 0 the highest */
+	uint64_t ticks_left;          /* mlfq: ticks left of its quantum at that level */
+	uint64_t allot_left;          /* mlfq: quanta left of its allotment there */
 
 	/* IPC: kernel loop only */
 	struct sc sc;

@@ -75,11 +75,37 @@ run 0 run $S/shares.lua --set sched=lottery --answers && checks=$((checks + 1)) 
 run 0 run $S/three.lua --set sched=stride --stats json --quiet &&
 	expect_out '"jain_fairness": 1.000000,'
 
+# mlfq: each case's (response, turnaround) per job, as computed by an
+# independent model of the rules in doc/scheduling.md.
+mlfq() {   # mlfq CASE JOB RESPONSE TURNAROUND [JOB RESPONSE TURNAROUND]...
+	case=$1
+	shift
+	run 0 run $S/mlfq.lua --set case=$case --answers || return
+	while [ $# -gt 0 ]; do
+		expect_out "Job $1 +-- Response: +$2.00 +Turnaround +$3.00 "
+		shift 3
+	done
+}
+mlfq basic A 0 50 B 10 60
+mlfq boost A 0 240 B 10 250 C 20 300
+mlfq game A 0 150 B 10 130
+mlfq gamestay A 0 150 B 10 65
+mlfq front A 0 63 B 5 80
+mlfq lists A 0 95 B 0 72 C 0 31
+run 0 run $S/mlfq.lua --set case=boost --stats json --quiet &&
+	expect_out '"scheduling": \{ "policy": "mlfq", "completed": 3,'
+printf 'machine { sched = "rr", queues = 3 }\n' >"$TMP/q.lua"
+run 2 run "$TMP/q.lua" && expect_err "q.lua:1: machine: 'queues' is a parameter of sched = \"mlfq\""
+printf 'machine { sched = "mlfq", queues = 2, quantum = { 1, 2, 3 } }\n' >"$TMP/q.lua"
+run 2 run "$TMP/q.lua" && expect_err "q.lua:1: machine: 'quantum' lists 3 values for 2 queues"
+printf 'machine { sched = "mlfq", quantum = "1500us" }\n' >"$TMP/q.lua"
+run 2 run "$TMP/q.lua" && expect_err "must be a whole number of ticks"
+
 # Mistakes.
 printf 'job { "A" }\n' >"$TMP/norun.lua"
 run 2 run "$TMP/norun.lua" && expect_err "norun.lua:1: job 'A': 'run' \\(the CPU it needs\\) must be given"
 printf 'job { "A", run = 5, ticket = 3 }\n' >"$TMP/tickets.lua"
 run 2 run "$TMP/tickets.lua" && expect_err "tickets.lua:1: job: unknown field 'ticket' \\(known fields: name, arrive, run, io_every, io_time, priority, tickets\\)"
-printf 'machine { sched = "mlfq" }\n' >"$TMP/mlfq.lua"
-run 2 run "$TMP/mlfq.lua" && expect_err "unknown scheduler 'mlfq' \\(available: fifo, rr, sjf, stcf, priority, lottery, stride\\)"
+printf 'machine { sched = "mlfq2" }\n' >"$TMP/mlfq.lua"
+run 2 run "$TMP/mlfq.lua" && expect_err "unknown scheduler 'mlfq2' \\(available: fifo, rr, sjf, stcf, priority, mlfq, lottery, stride\\)"
 finish

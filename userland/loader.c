@@ -22,6 +22,7 @@
 #include "machine.h"
 #include "name/name.h"
 #include "proc.h"
+#include "sched_mlfq.h"
 #include "units.h"
 #include "uthread.h"
 
@@ -63,6 +64,7 @@ struct scenario {
 	char *path;
 	struct machine_config cfg;
 	struct tmodel tm;   /* the machine-wide default thread model */
+	struct mlfq_config mlfq;
 	int machine_declared;
 	int built;          /* the top level has run: no more declarations */
 	int cost_overrides; /* machine { costs = { ... } } changed a constant */
@@ -293,12 +295,63 @@ static void machine_costs(lua_State *L, struct scenario *s)
 	lua_pop(L, 1);
 }
 
+/* A number of whole ticks (1 ms) at the top of the stack, for mlfq. */
+static uint64_t mlfq_ticks(lua_State *L, const char *key)
+{
+	uint64_t ns;
+
+	if (lu_toduration(L, -1, &ns) != 0 || ns == 0 || ns % MLFQ_TICK_NS)
+		luaL_error(L, "machine: '%s' of mlfq must be a whole number of ticks (1 ms) above 0",
+			   key);
+	return ns / MLFQ_TICK_NS;
+}
+
+/* quantum or allotment: one value for every level, or a list, highest level first. */
+static void mlfq_levels(lua_State *L, const char *key, uint64_t *out, uint32_t n, uint64_t dflt)
+{
+	int t = lua_getfield(L, 1, key);
+
+	if (t == LUA_TTABLE) {
+		if (lua_rawlen(L, -1) != n)
+			luaL_error(L, "machine: '%s' lists %d values for %d queues", key,
+				   (int)lua_rawlen(L, -1), (int)n);
+		for (uint32_t i = 0; i < n; i++) {
+			lua_rawgeti(L, -1, (lua_Integer)i + 1);
+			out[i] = mlfq_ticks(L, key);
+			lua_pop(L, 1);
+		}
+	} else {
+		uint64_t v = t == LUA_TNIL ? dflt : mlfq_ticks(L, key);
+		for (uint32_t i = 0; i < n; i++)
+			out[i] = v;
+	}
+	lua_pop(L, 1);
+}
+
+/* mlfq's parameters: queues, quantum, allotment, boost, io_stay, io_front. */
+static void mlfq_params(lua_State *L, struct scenario *s)
+{
+	struct mlfq_config *c = &s->mlfq;
+
+	c->queues = (uint32_t)field_int(L, "machine", "queues", 3, 1, MLFQ_MAX_QUEUES);
+	mlfq_levels(L, "quantum", c->quantum, c->queues, 10);
+	mlfq_levels(L, "allotment", c->allotment, c->queues, 1);
+	c->boost_ns = field_duration(L, "machine", "boost", 0);
+	if (c->boost_ns % MLFQ_TICK_NS)
+		luaL_error(L, "machine: 'boost' must be a whole number of ticks (1 ms)");
+	c->io_stay = field_bool(L, "machine", "io_stay", 0);
+	c->io_front = field_bool(L, "machine", "io_front", 0);
+	s->cfg.mlfq = c;
+	s->cfg.quantum_ns = MLFQ_TICK_NS;
+}
+
 /* machine { cpus, sched, quantum, costs, qlimit, seed, threads } */
 static int l_machine(lua_State *L)
 {
 	static const char *const known[] = { "cpus", "sched", "quantum", "costs", "qlimit",
 					     "seed", "threads", "lwps", "activations",
-					     "user_quantum", "aging", NULL };
+					     "user_quantum", "aging", "queues", "allotment", "boost",
+					     "io_stay", "io_front", NULL };
 	struct scenario *s = get(L, "machine");
 	const char *sched;
 
@@ -312,8 +365,19 @@ static int l_machine(lua_State *L)
 	s->cfg.sched = sched_find(sched);
 	if (!s->cfg.sched)
 		return luaL_error(L, "machine: unknown scheduler '%s' (available: fifo, rr, sjf, stcf, "
-				     "priority, lottery, stride)", sched);
-	s->cfg.quantum_ns = field_duration(L, "machine", "quantum", UK_DEFAULT_QUANTUM);
+				     "priority, mlfq, lottery, stride)", sched);
+	if (s->cfg.sched == &sched_mlfq_ops) {
+		mlfq_params(L, s);
+	} else {
+		static const char *const mlfq_only[] = { "queues", "allotment", "boost", "io_stay",
+							 "io_front", NULL };
+		for (const char *const *k = mlfq_only; *k; k++) {
+			if (lua_getfield(L, 1, *k) != LUA_TNIL)
+				luaL_error(L, "machine: '%s' is a parameter of sched = \"mlfq\"", *k);
+			lua_pop(L, 1);
+		}
+		s->cfg.quantum_ns = field_duration(L, "machine", "quantum", UK_DEFAULT_QUANTUM);
+	}
 	if (s->cfg.quantum_ns == 0)
 		return luaL_error(L, "machine: 'quantum' must be greater than 0");
 	s->cfg.qlimit = (uint32_t)field_int(L, "machine", "qlimit", UK_DEFAULT_QLIMIT, 0,
