@@ -40,6 +40,7 @@ struct machine_config {
 	uint64_t quantum_ns;
 	uint64_t aging_ns;        /* priority: one level gained per aging_ns waited; 0: none */
 	struct mlfq_config *mlfq; /* mlfq's parameters (sched_mlfq.h); NULL for the others */
+	void *sched_arg;          /* what a policy from outside the kernel needs (lua_sched) */
 	uint32_t qlimit;          /* default port queue limit */
 	uint64_t seed;
 	struct costs costs;

@@ -101,6 +101,19 @@ run 2 run "$TMP/q.lua" && expect_err "q.lua:1: machine: 'quantum' lists 3 values
 printf 'machine { sched = "mlfq", quantum = "1500us" }\n' >"$TMP/q.lua"
 run 2 run "$TMP/q.lua" && expect_err "must be a whole number of ticks"
 
+# A policy written in the scenario: shortest remaining first, by hand, gives stcf's answers.
+run 0 run $S/custom.lua --answers && job A 0.00 120.00 20.00 && job B 0.00 10.00 0.00 &&
+	job C 10.00 20.00 10.00
+run 0 run $S/custom.lua --set policy=index --answers && expect_out 'Job A +-- Response: +0.00 '
+run 0 run $S/custom.lua --set policy=index --stats json --quiet &&
+	expect_out '"scheduling": \{ "policy": "lua",'
+run 4 run $S/custom.lua --set policy=broken --answers &&
+	expect_err "^$S/custom.lua:14: attempt to index a nil value \\(field 'nosuch'\\) \\(in the scenario's scheduler, at 0ns; the run goes on under fifo\\)" &&
+	expect_out 'Job C +-- Response: +2.00 +Turnaround +30.00 '
+run 4 run $S/custom.lua --set policy=wrong && expect_err 'pick\(ready, cpu\) must return one of the ready threads'
+printf 'machine { sched = { quantum = 1 } }\n' >"$TMP/nopick.lua"
+run 2 run "$TMP/nopick.lua" && expect_err "nopick.lua:1: machine: sched = \\{ pick = function\\(ready, cpu\\) ... end \\}: 'pick' must be a function"
+
 # Mistakes.
 printf 'job { "A" }\n' >"$TMP/norun.lua"
 run 2 run "$TMP/norun.lua" && expect_err "norun.lua:1: job 'A': 'run' \\(the CPU it needs\\) must be given"

@@ -18,6 +18,7 @@
 #include "uk_limits.h"
 #include "job.h"
 #include "lua_body.h"
+#include "lua_sched.h"
 #include "lua_sys.h"
 #include "machine.h"
 #include "name/name.h"
@@ -361,6 +362,20 @@ static int l_machine(lua_State *L)
 	s->machine_declared = 1;
 	check_keys(L, "machine", known, 0);
 	s->cfg.cpus = (uint32_t)field_int(L, "machine", "cpus", 1, 1, UK_MAX_CPUS);
+	if (lua_getfield(L, 1, "sched") == LUA_TTABLE) {
+		/* A policy written in the scenario. */
+		s->cfg.sched = lua_sched_new(L, -1, &s->cfg.quantum_ns);
+		lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
+		s->cfg.sched_arg = lua_tothread(L, -1);
+		lua_pop(L, 2);
+		s->cfg.qlimit = (uint32_t)field_int(L, "machine", "qlimit", UK_DEFAULT_QLIMIT, 0,
+						    UK_MAX_QLIMIT);
+		s->cfg.seed = (uint64_t)field_int(L, "machine", "seed", 1, 0, LUA_MAXINTEGER);
+		machine_costs(L, s);
+		thread_model(L, "machine", &s->tm);
+		return 0;
+	}
+	lua_pop(L, 1);
 	sched = field_string(L, "machine", "sched", "rr");
 	s->cfg.sched = sched_find(sched);
 	if (!s->cfg.sched)

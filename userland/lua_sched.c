@@ -1,0 +1,178 @@
+/*
+ * lua_sched.c - the scenario's own scheduling policy (see lua_sched.h).
+ *
+ * The ready queue is the plain FIFO one; pick hands its contents to the Lua
+ * function as tables with what a policy may look at:
+ *   name, process, tid, pid, priority, tickets, arrival, ready_since
+ *   (ns), cpu_ns (CPU used so far), remaining (a job's CPU still needed, or
+ *   nil), job (its declared length, or nil)
+ * A mistake inside pick (a Lua error, or a return value that is not one of
+ * the ready threads) is reported once with the script's file and line, and
+ * the run goes on under fifo so that it can finish and write its outputs
+ * (exit status 4).
+ */
+#include "lua_sched.h"
+
+#include <lauxlib.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lua_sys.h"
+#include "machine.h"
+#include "proc.h"
+#include "sched.h"
+#include "thread.h"
+#include "units.h"
+
+#define PICK_KEY "ukern.sched.pick"
+
+struct lsched {
+	lua_State *L;     /* the scenario's main state */
+	int broken;       /* pick failed once: fifo from then on */
+};
+
+static void field_u64(lua_State *L, const char *k, uint64_t v)
+{
+	lua_pushinteger(L, (lua_Integer)v);
+	lua_setfield(L, -2, k);
+}
+
+/* Push the description of ready thread t. */
+static void push_thread(lua_State *L, const struct thread *t)
+{
+	uint64_t rem = sched_remaining(t);
+
+	lua_createtable(L, 0, 12);
+	lua_pushstring(L, t->name);
+	lua_setfield(L, -2, "name");
+	lua_pushstring(L, t->p->name);
+	lua_setfield(L, -2, "process");
+	field_u64(L, "tid", t->tid);
+	field_u64(L, "pid", t->p->pid);
+	lua_pushinteger(L, t->priority);
+	lua_setfield(L, -2, "priority");
+	field_u64(L, "tickets", sched_tickets(t));
+	field_u64(L, "arrival", t->arrival);
+	field_u64(L, "ready_since", t->ready_since);
+	field_u64(L, "cpu_ns", t->cpu_ns);
+	if (rem != UINT64_MAX) {
+		field_u64(L, "remaining", rem);
+		field_u64(L, "job", t->p->job_ns);
+	}
+}
+
+/* Report a broken pick once; the machine goes on with fifo. */
+static void broken(struct sched *s, const char *what)
+{
+	struct machine *m = s->m;
+	char when[32];
+
+	units_format_ns(m->now, when, sizeof when);
+	fprintf(stderr, "%s (in the scenario's scheduler, at %s; the run goes on under fifo)\n", what,
+		when);
+	m->script_errors++;
+	((struct lsched *)s->data)->broken = 1;
+}
+
+/* Call pick; returns the chosen thread, or NULL after reporting why. */
+static struct thread *call_pick(struct sched *s, struct cpu *c)
+{
+	lua_State *L = ((struct lsched *)s->data)->L;
+	int n = 0, top = lua_gettop(L);
+	struct thread *chosen = NULL;
+
+	lua_getfield(L, LUA_REGISTRYINDEX, PICK_KEY);
+	lua_createtable(L, (int)s->nready, 0);
+	for (struct thread *t = s->rq.head; t; t = t->qnext) {
+		push_thread(L, t);
+		lua_rawseti(L, -2, ++n);
+	}
+	lua_pushinteger(L, c->id);
+	if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
+		broken(s, lua_tostring(L, -1));
+		lua_settop(L, top);
+		return NULL;
+	}
+	if (lua_type(L, -1) == LUA_TTABLE) {
+		lua_getfield(L, -1, "tid");
+		lua_Integer tid = lua_tointeger(L, -1);
+		for (struct thread *t = s->rq.head; t && !chosen; t = t->qnext)
+			if ((lua_Integer)t->tid == tid)
+				chosen = t;
+	} else if (lua_isinteger(L, -1)) {
+		lua_Integer i = lua_tointeger(L, -1);
+		struct thread *t = s->rq.head;
+		for (lua_Integer k = 1; t && k < i; k++)
+			t = t->qnext;
+		chosen = i >= 1 ? t : NULL;
+	}
+	lua_settop(L, top);
+	if (!chosen)
+		broken(s, "scheduler: pick(ready, cpu) must return one of the ready threads or its "
+			  "index");
+	return chosen;
+}
+
+static struct thread *lua_pick(struct sched *s, struct cpu *c)
+{
+	struct thread *t = NULL;
+
+	if (!s->rq.head)
+		return NULL;
+	if (!((struct lsched *)s->data)->broken)
+		t = call_pick(s, c);
+	if (!t)
+		t = s->rq.head;
+	tq_remove(t);
+	s->nready--;
+	return t;
+}
+
+static uint64_t lua_slice(struct sched *s, struct thread *t)
+{
+	(void)t;
+	return s->quantum ? s->quantum : UINT64_MAX;
+}
+
+static int lua_init(struct sched *s)
+{
+	struct lsched *ls = calloc(1, sizeof *ls);
+
+	if (!ls || !s->m->cfg.sched_arg) {
+		free(ls);
+		return -1;
+	}
+	ls->L = s->m->cfg.sched_arg;
+	s->data = ls;
+	return 0;
+}
+
+static void lua_fini(struct sched *s)
+{
+	free(s->data);
+	s->data = NULL;
+}
+
+static const struct sched_ops lua_ops = {
+	.name = "lua",
+	.enqueue = sched_rq_enqueue,
+	.pick = lua_pick,
+	.slice = lua_slice,
+	.init = lua_init,
+	.fini = lua_fini,
+};
+
+const struct sched_ops *lua_sched_new(lua_State *L, int idx, uint64_t *quantum_ns)
+{
+	idx = lua_absindex(L, idx);
+	if (lua_getfield(L, idx, "pick") != LUA_TFUNCTION)
+		luaL_error(L, "machine: sched = { pick = function(ready, cpu) ... end }: 'pick' must be "
+			      "a function");
+	/* A pick written at the script's line numbers reports errors with them. */
+	lua_setfield(L, LUA_REGISTRYINDEX, PICK_KEY);
+	*quantum_ns = 0;
+	if (lua_getfield(L, idx, "quantum") != LUA_TNIL && lu_toduration(L, -1, quantum_ns) != 0)
+		luaL_error(L, "machine: sched = { quantum = ... } must be a duration");
+	lua_pop(L, 1);
+	return &lua_ops;
+}
