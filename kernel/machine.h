@@ -39,6 +39,8 @@ struct machine_config {
 	const struct sched_ops *sched;
 	uint64_t quantum_ns;
 	uint64_t aging_ns;        /* priority: one level gained per aging_ns waited; 0: none */
+	uint64_t latency_ns;      /* cfs: the period shared by the ready threads */
+	uint64_t min_granularity_ns; /* cfs: the shortest slice */
 	struct mlfq_config *mlfq; /* mlfq's parameters (sched_mlfq.h); NULL for the others */
 	void *sched_arg;          /* what a policy from outside the kernel needs (lua_sched) */
 	uint32_t qlimit;          /* default port queue limit */

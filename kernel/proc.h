@@ -62,6 +62,7 @@ struct proc {
 	uint64_t uquantum_ns;         /* user-level rr quantum; 0: fifo at user level */
 	uint64_t job_ns;              /* a job's declared CPU need (sjf, stcf); 0: unknown */
 	uint32_t tickets;             /* lottery and stride: its share; 0 is taken as 100 */
+	int32_t nice;                 /* cfs: -20 (most CPU) .. 19 (least) */
 	void *udata;                  /* the program's own data, freed with the process */
 	void (*udata_free)(void *udata);
 

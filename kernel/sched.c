@@ -17,6 +17,7 @@ static const struct sched_ops *const policies[] = {
 	&sched_lottery_ops,
 	&sched_stride_ops,
 	&sched_mlfq_ops,
+	&sched_cfs_ops,
 };
 
 #define NPOLICIES (sizeof policies / sizeof policies[0])

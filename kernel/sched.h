@@ -78,6 +78,10 @@ extern const struct sched_ops sched_priority_ops;
 extern const struct sched_ops sched_lottery_ops;
 extern const struct sched_ops sched_stride_ops;
 extern const struct sched_ops sched_mlfq_ops;
+extern const struct sched_ops sched_cfs_ops;
+
+/* cfs: a thread's weight from its process's nice value (Linux's table). */
+uint32_t sched_weight(const struct thread *t);
 
 /* Declaration order, the textbook tie-break: is a declared before b (its
  * process first, then its thread)? */

@@ -103,6 +103,7 @@ struct thread {
 	uint8_t timed;                /* blocked with a timer pending (sleep, timeout) */
 	int32_t priority;
 	uint64_t pass;                /* stride: the thread's pass value */
+	uint64_t vruntime;            /* cfs: virtual runtime, ns scaled by its weight */
 	int32_t level;                /* mlfq: its queue, 0 the highest */
 	uint64_t ticks_left;          /* mlfq: ticks left of its quantum at that level */
 	uint64_t allot_left;          /* mlfq: quanta left of its allotment there */

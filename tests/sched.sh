@@ -101,6 +101,18 @@ run 2 run "$TMP/q.lua" && expect_err "q.lua:1: machine: 'quantum' lists 3 values
 printf 'machine { sched = "mlfq", quantum = "1500us" }\n' >"$TMP/q.lua"
 run 2 run "$TMP/q.lua" && expect_err "must be a whole number of ticks"
 
+# cfs: shares follow the weights of Linux's nice table; equal nice, equal shares.
+run 0 run $S/cfs.lua --until 4800 --stats json --quiet &&
+	grep -o '"share": [0-9.]*' "$TMP/out" | awk '{ s[NR] = $2 } END {
+		a = 1024 / 1359; b = 335 / 1359
+		d1 = s[1] - a; d2 = s[2] - b; if (d1 < 0) d1 = -d1; if (d2 < 0) d2 = -d2
+		exit !(NR == 2 && d1 < 0.005 && d2 < 0.005) }' || fail "cfs shares are not 1024:335"
+checks=$((checks + 1))
+run 0 run $S/cfs.lua --set nice_b=0 --until 4800 --stats json --quiet &&
+	expect_out '"share": 0\.(4999|5000)' && expect_out '"jain_fairness": 1.000000'
+printf 'job { "A", run = 5, nice = 25 }\n' >"$TMP/nice.lua"
+run 2 run "$TMP/nice.lua" && expect_err "nice.lua:1: job: 'nice' must be an integer from -20 to 19"
+
 # A policy written in the scenario: shortest remaining first, by hand, gives stcf's answers.
 run 0 run $S/custom.lua --answers && job A 0.00 120.00 20.00 && job B 0.00 10.00 0.00 &&
 	job C 10.00 20.00 10.00
@@ -118,7 +130,7 @@ run 2 run "$TMP/nopick.lua" && expect_err "nopick.lua:1: machine: sched = \\{ pi
 printf 'job { "A" }\n' >"$TMP/norun.lua"
 run 2 run "$TMP/norun.lua" && expect_err "norun.lua:1: job 'A': 'run' \\(the CPU it needs\\) must be given"
 printf 'job { "A", run = 5, ticket = 3 }\n' >"$TMP/tickets.lua"
-run 2 run "$TMP/tickets.lua" && expect_err "tickets.lua:1: job: unknown field 'ticket' \\(known fields: name, arrive, run, io_every, io_time, priority, tickets\\)"
+run 2 run "$TMP/tickets.lua" && expect_err "tickets.lua:1: job: unknown field 'ticket' \\(known fields: name, arrive, run, io_every, io_time, priority, tickets, nice\\)"
 printf 'machine { sched = "mlfq2" }\n' >"$TMP/mlfq.lua"
-run 2 run "$TMP/mlfq.lua" && expect_err "unknown scheduler 'mlfq2' \\(available: fifo, rr, sjf, stcf, priority, mlfq, lottery, stride\\)"
+run 2 run "$TMP/mlfq.lua" && expect_err "unknown scheduler 'mlfq2' \\(available: fifo, rr, sjf, stcf, priority, mlfq, lottery, stride, cfs\\)"
 finish

@@ -42,6 +42,7 @@ struct pdecl {
 	int daemon;
 	int32_t priority;
 	uint32_t tickets;
+	int32_t nice;
 	struct tmodel tm;
 	int is_job;         /* a job { }: a C body computing job.run_ns */
 	struct job_spec job;
@@ -352,7 +353,7 @@ static int l_machine(lua_State *L)
 	static const char *const known[] = { "cpus", "sched", "quantum", "costs", "qlimit",
 					     "seed", "threads", "lwps", "activations",
 					     "user_quantum", "aging", "queues", "allotment", "boost",
-					     "io_stay", "io_front", NULL };
+					     "io_stay", "io_front", "latency", "min_granularity", NULL };
 	struct scenario *s = get(L, "machine");
 	const char *sched;
 
@@ -380,7 +381,7 @@ static int l_machine(lua_State *L)
 	s->cfg.sched = sched_find(sched);
 	if (!s->cfg.sched)
 		return luaL_error(L, "machine: unknown scheduler '%s' (available: fifo, rr, sjf, stcf, "
-				     "priority, mlfq, lottery, stride)", sched);
+				     "priority, mlfq, lottery, stride, cfs)", sched);
 	if (s->cfg.sched == &sched_mlfq_ops) {
 		mlfq_params(L, s);
 	} else {
@@ -398,6 +399,10 @@ static int l_machine(lua_State *L)
 	s->cfg.qlimit = (uint32_t)field_int(L, "machine", "qlimit", UK_DEFAULT_QLIMIT, 0,
 					    UK_MAX_QLIMIT);
 	s->cfg.aging_ns = field_duration(L, "machine", "aging", 0);
+	s->cfg.latency_ns = field_duration(L, "machine", "latency", 48000000);
+	s->cfg.min_granularity_ns = field_duration(L, "machine", "min_granularity", 6000000);
+	if (s->cfg.latency_ns == 0 || s->cfg.min_granularity_ns == 0)
+		return luaL_error(L, "machine: 'latency' and 'min_granularity' must be above 0");
 	s->cfg.seed = (uint64_t)field_int(L, "machine", "seed", 1, 0, LUA_MAXINTEGER);
 	machine_costs(L, s);
 	thread_model(L, "machine", &s->tm);
@@ -500,6 +505,7 @@ static void add_process(lua_State *L, struct scenario *s, const char *name)
 	d->daemon = field_bool(L, "process", "daemon", 0);
 	d->priority = (int32_t)field_int(L, "process", "priority", 0, -1000, 1000);
 	d->tickets = (uint32_t)field_int(L, "process", "tickets", 100, 1, 1000000);
+	d->nice = (int32_t)field_int(L, "process", "nice", 0, -20, 19);
 	d->tm.model = -1;
 	d->tm.nlwp = -2;
 	d->tm.activations = -1;
@@ -533,7 +539,7 @@ static const char *decl_name(lua_State *L, const char *fn, size_t *len)
 static int l_job(lua_State *L)
 {
 	static const char *const known[] = { "name", "arrive", "run", "io_every", "io_time",
-					     "priority", "tickets", NULL };
+					     "priority", "tickets", "nice", NULL };
 	struct scenario *s = get(L, "job");
 	struct pdecl *d;
 	size_t len;
@@ -550,6 +556,7 @@ static int l_job(lua_State *L)
 	d->job.io_time_ns = field_duration(L, "job", "io_time", 0);
 	d->priority = (int32_t)field_int(L, "job", "priority", 0, -1000, 1000);
 	d->tickets = (uint32_t)field_int(L, "job", "tickets", 100, 1, 1000000);
+	d->nice = (int32_t)field_int(L, "job", "nice", 0, -20, 19);
 	if (d->job.run_ns == 0)
 		return luaL_error(L, "job '%s': 'run' (the CPU it needs) must be given and above 0", name);
 	d->tm.model = MODEL_ONE_TO_ONE;
@@ -563,7 +570,7 @@ static int l_job(lua_State *L)
 static int l_process(lua_State *L)
 {
 	static const char *const known[] = { "name", "main", "start", "daemon", "priority",
-					     "tickets", "threads", "lwps", "activations",
+					     "tickets", "nice", "threads", "lwps", "activations",
 					     "user_quantum", NULL };
 	struct scenario *s = get(L, "process");
 	const char *name;
@@ -801,6 +808,7 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 				goto oom;
 			p->priority = d->priority;
 			p->tickets = d->tickets;
+			p->nice = d->nice;
 			continue;
 		}
 		lua_rawgeti(s->L, LUA_REGISTRYINDEX, d->fnref);
@@ -813,6 +821,7 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 		p->daemon = d->daemon;
 		p->priority = d->priority;
 		p->tickets = d->tickets;
+		p->nice = d->nice;
 		p->model = (enum pmodel)d->tm.model;
 		p->nlwp = (uint32_t)d->tm.nlwp;
 		p->activations = d->tm.activations;

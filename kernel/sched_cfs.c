@@ -1,0 +1,104 @@
+/*
+ * sched_cfs.c - the Completely Fair Scheduler's core idea: run the ready
+ * thread with the least virtual runtime.
+ *
+ * A thread's virtual runtime grows by the CPU time it runs, scaled by
+ * 1024 / weight, where the weight comes from its nice value (-20 .. 19)
+ * through Linux's table (each step of nice is about 10% of CPU). The slice
+ * is the target latency (machine { latency }, 48 ms by default) shared in
+ * proportion to the weights of the threads that can run, but never below
+ * the minimum granularity (machine { min_granularity }, 6 ms). A thread
+ * that arrives or wakes starts no lower than the smallest virtual runtime
+ * of those ready, so that sleeping earns no credit to monopolise the CPU.
+ * Ties go to the earlier declared.
+ */
+#include "sched.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "machine.h"
+#include "proc.h"
+
+#define NICE_0_WEIGHT 1024
+
+/* Linux's sched_prio_to_weight, nice -20 .. 19. */
+static const uint32_t weights[40] = {
+	88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
+	9548,  7620,  6100,  4904,  3906,  3121,  2501,  1991,  1586,  1277,
+	1024,  820,   655,   526,   423,   335,   272,   215,   172,   137,
+	110,   87,    70,    56,    45,    36,    29,    23,    18,    15,
+};
+
+uint32_t sched_weight(const struct thread *t)
+{
+	int nice = t->p->nice;
+
+	if (nice < -20)
+		nice = -20;
+	if (nice > 19)
+		nice = 19;
+	return weights[nice + 20];
+}
+
+static uint64_t min_vruntime(const struct sched *s)
+{
+	uint64_t v = UINT64_MAX;
+
+	for (const struct thread *t = s->rq.head; t; t = t->qnext)
+		if (t->vruntime < v)
+			v = t->vruntime;
+	return v == UINT64_MAX ? s->pass_now : v;
+}
+
+static void cfs_enqueue(struct sched *s, struct thread *t)
+{
+	if (t->why != R_PREEMPTED && t->why != R_YIELDED) {
+		uint64_t floor = min_vruntime(s);
+		if (t->vruntime < floor)
+			t->vruntime = floor;
+	}
+	sched_rq_enqueue(s, t);
+}
+
+static struct thread *cfs_pick(struct sched *s, struct cpu *c)
+{
+	struct thread *best = NULL;
+
+	(void)c;
+	for (struct thread *t = s->rq.head; t; t = t->qnext)
+		if (!best || t->vruntime < best->vruntime ||
+		    (t->vruntime == best->vruntime && sched_before(t, best)))
+			best = t;
+	if (best) {
+		tq_remove(best);
+		s->nready--;
+		s->pass_now = best->vruntime;
+	}
+	return best;
+}
+
+static uint64_t cfs_slice(struct sched *s, struct thread *t)
+{
+	const struct machine_config *cfg = &s->m->cfg;
+	uint64_t total = sched_weight(t), slice;
+
+	for (const struct thread *r = s->rq.head; r; r = r->qnext)
+		total += sched_weight(r);
+	slice = cfg->latency_ns / total * sched_weight(t);
+	return slice < cfg->min_granularity_ns ? cfg->min_granularity_ns : slice;
+}
+
+static void cfs_ran(struct sched *s, struct thread *t, uint64_t ran_ns)
+{
+	(void)s;
+	t->vruntime += ran_ns * NICE_0_WEIGHT / sched_weight(t);
+}
+
+const struct sched_ops sched_cfs_ops = {
+	.name = "cfs",
+	.enqueue = cfs_enqueue,
+	.pick = cfs_pick,
+	.slice = cfs_slice,
+	.ran = cfs_ran,
+};
