@@ -147,6 +147,16 @@ static void table(FILE *out, const struct machine *m)
 	if (n)
 		fprintf(out, "\n  Average      -- Response: %7.2f  Turnaround %7.2f  Wait %7.2f\n", r / n,
 			ta / n, w / n);
+	if (m->procrun) {
+		double total = ticks(m->now), busy = ticks(m->cpus[0].busy_ns), io = ticks(m->io_busy_ns);
+		fprintf(out, "\nStats: Total Time %.0f\n", total);
+		fprintf(out, "Stats: CPU Busy %.0f (%.2f%%)\n", busy, total ? 100 * busy / total : 0.0);
+		fprintf(out, "Stats: IO Busy  %.0f (%.2f%%)\n", io, total ? 100 * io / total : 0.0);
+		for (uint32_t i = 0; i < m->nthreads; i++)
+			if (m->threads[i]->state == T_EXITED)
+				fprintf(out, "Stats: %s done at tick %.0f\n", m->threads[i]->name,
+					ticks(m->threads[i]->finish));
+	}
 }
 
 /* Who ran on cpu during tick k: the thread with the most of that tick. */
@@ -174,8 +184,9 @@ static void chart(FILE *out, const struct answers *a, const struct machine *m)
 	for (uint32_t c = 0; c < a->ncpus; c++)
 		fprintf(out, "  cpu%-8u", c);
 	fputc('\n', out);
+	/* The process-run homework numbers its ticks from 1. */
 	for (uint64_t k = 0; k < nticks; k++) {
-		fprintf(out, "  %4" PRIu64, k);
+		fprintf(out, "  %4" PRIu64, k + (m->procrun != NULL));
 		for (uint32_t c = 0; c < a->ncpus; c++) {
 			uint32_t tid = who(a, c, k);
 			struct thread *t = tid ? machine_thread((struct machine *)m, tid) : NULL;

@@ -21,6 +21,7 @@
 #include "ipc.h"
 #include "msg.h"
 #include "port.h"
+#include "procrun.h"
 #include "proc.h"
 #include "syscall.h"
 #include "thread.h"
@@ -77,6 +78,7 @@ void machine_free(struct machine *m)
 	free(m->deadlock_report);
 	free(m->deadlock_tids);
 	evq_free(&m->evq);
+	procrun_free(m);
 	if (m->sched.ops && m->sched.ops->fini)
 		m->sched.ops->fini(&m->sched);
 	stackpool_free(&m->stacks);
@@ -524,6 +526,12 @@ static void settle(struct machine *m)
 enum outcome machine_run(struct machine *m)
 {
 	m->outcome = OUT_RUNNING;
+	if (m->procrun) {
+		procrun_run(m);
+		if (m->outcome == OUT_RUNNING)
+			m->outcome = m->oom ? OUT_LIMIT : OUT_COMPLETED;
+		return m->outcome;
+	}
 	/* A declared process keeps the run going from the start, even before it starts. */
 	for (uint32_t i = 0; i < m->nprocs; i++)
 		if (m->procs[i]->state == P_NEW && !m->procs[i]->daemon)

@@ -81,6 +81,8 @@ struct machine {
 	uint32_t dl_dirty;        /* threads blocked for good since the last deadlock check */
 	struct thread *dl_last;   /* the last of them */
 	uint64_t events;          /* handled, including system calls */
+	void *procrun;            /* a process-run machine's state (procrun.c), or NULL */
+	uint64_t io_busy_ns;      /* process-run: time with an I/O outstanding */
 	int oom;                  /* host memory ran out: the run stops */
 	uint64_t next_flow;
 	enum outcome outcome;

@@ -191,8 +191,10 @@ static void json_header(FILE *out, const struct machine *m)
 			json_str(out, m->info[i].value);
 		first = 0;
 	}
-	fprintf(out, "%s},\n  \"end_ns\": %" PRIu64 ",\n  \"outcome\": \"%s\",\n", first ? "" : " ",
-		m->now, stats_outcome(m));
+	fprintf(out, "%s},\n  \"end_ns\": %" PRIu64 ",\n", first ? "" : " ", m->now);
+	if (m->procrun)
+		fprintf(out, "  \"io_busy_ns\": %" PRIu64 ",\n", m->io_busy_ns);
+	fprintf(out, "  \"outcome\": \"%s\",\n", stats_outcome(m));
 }
 
 static void json_threads(FILE *out, const struct machine *m)

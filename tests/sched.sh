@@ -113,6 +113,30 @@ run 0 run $S/cfs.lua --set nice_b=0 --until 4800 --stats json --quiet &&
 printf 'job { "A", run = 5, nice = 25 }\n' >"$TMP/nice.lua"
 run 2 run "$TMP/nice.lua" && expect_err "nice.lua:1: job: 'nice' must be an integer from -20 to 19"
 
+# process-run (chapter 4): totals and completion ticks, as an independent
+# model of the rules in doc/scheduling.md computes them.
+pr() {   # pr TOTAL CPU IO P0DONE P1DONE ARGS...
+	pattern="Stats: Total Time $1\$|Stats: CPU Busy $2 |Stats: IO Busy  $3 |P0 done at tick $4\$|P1 done at tick $5\$"
+	shift 5
+	run 0 run $S/procrun.lua "$@" --answers || return
+	checks=$((checks + 1))
+	[ "$(grep -c -E "$pattern" "$TMP/out")" = 5 ] || { fail "process-run $*: expected $pattern"; cat "$TMP/out" >&2; }
+}
+pr 9 8 5 9 6
+pr 13 8 5 9 13 --set switch=on-end
+pr 9 8 5 9 6 --set io_done=immediate
+pr 9 9 5 9 7 --set p1=c5 --set io_done=immediate
+pr 18 12 12 18 9 --set p0=c1,i,i --set p1=c7 --set io_length=6
+run 0 run $S/procrun.lua --ticks && expect_out '^ +1  P0 *$' && expect_out '^ +3  P1 *$' &&
+	expect_out '^ +7  - *$'
+run 0 run $S/procrun.lua --stats json --quiet && expect_out '"io_busy_ns": 5000000,' &&
+	expect_out '"policy": "process-run"'
+run 2 run $S/procrun.lua --set p0=c3,x && expect_err "job 'P0': program \"c3,x\": 'x' is neither cN"
+printf 'job { "P0", program = "c1" }\n' >"$TMP/prog.lua"
+run 2 run "$TMP/prog.lua" && expect_err "prog.lua:1: job 'P0': 'program' needs machine \\{ sched = \"process-run\" \\}"
+printf 'machine { sched = "process-run" }\njob { "A", run = 5 }\n' >"$TMP/prog.lua"
+run 2 run "$TMP/prog.lua" && expect_err "prog.lua:2: job 'A': a process-run machine runs only jobs with a program"
+
 # A policy written in the scenario: shortest remaining first, by hand, gives stcf's answers.
 run 0 run $S/custom.lua --answers && job A 0.00 120.00 20.00 && job B 0.00 10.00 0.00 &&
 	job C 10.00 20.00 10.00
@@ -130,7 +154,7 @@ run 2 run "$TMP/nopick.lua" && expect_err "nopick.lua:1: machine: sched = \\{ pi
 printf 'job { "A" }\n' >"$TMP/norun.lua"
 run 2 run "$TMP/norun.lua" && expect_err "norun.lua:1: job 'A': 'run' \\(the CPU it needs\\) must be given"
 printf 'job { "A", run = 5, ticket = 3 }\n' >"$TMP/tickets.lua"
-run 2 run "$TMP/tickets.lua" && expect_err "tickets.lua:1: job: unknown field 'ticket' \\(known fields: name, arrive, run, io_every, io_time, priority, tickets, nice\\)"
+run 2 run "$TMP/tickets.lua" && expect_err "tickets.lua:1: job: unknown field 'ticket' \\(known fields: name, arrive, run, io_every, io_time, priority, tickets, nice, program\\)"
 printf 'machine { sched = "mlfq2" }\n' >"$TMP/mlfq.lua"
-run 2 run "$TMP/mlfq.lua" && expect_err "unknown scheduler 'mlfq2' \\(available: fifo, rr, sjf, stcf, priority, mlfq, lottery, stride, cfs\\)"
+run 2 run "$TMP/mlfq.lua" && expect_err "unknown scheduler 'mlfq2' \\(available: fifo, rr, sjf, stcf, priority, mlfq, lottery, stride, cfs, process-run\\)"
 finish

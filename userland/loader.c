@@ -23,6 +23,7 @@
 #include "machine.h"
 #include "name/name.h"
 #include "proc.h"
+#include "procrun.h"
 #include "sched_mlfq.h"
 #include "units.h"
 #include "uthread.h"
@@ -46,6 +47,7 @@ struct pdecl {
 	struct tmodel tm;
 	int is_job;         /* a job { }: a C body computing job.run_ns */
 	struct job_spec job;
+	char *program;      /* process-run: the job's program ("c3,i,c1") */
 	char where[256];    /* "FILE:LINE: " of the declaration */
 	int fnref;          /* the main function, in the registry */
 };
@@ -67,6 +69,8 @@ struct scenario {
 	struct machine_config cfg;
 	struct tmodel tm;   /* the machine-wide default thread model */
 	struct mlfq_config mlfq;
+	int procrun;        /* sched = "process-run" */
+	struct procrun_config prcfg;
 	int machine_declared;
 	int built;          /* the top level has run: no more declarations */
 	int cost_overrides; /* machine { costs = { ... } } changed a constant */
@@ -236,6 +240,26 @@ static struct tmodel merge_model(const struct tmodel *mine, const struct tmodel 
 	return tm;
 }
 
+/* A process-run machine runs jobs with programs, and only them. */
+static int check_procrun(struct scenario *s, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < s->nprocs; i++) {
+		struct pdecl *d = &s->procs[i];
+		if (s->procrun && !d->program) {
+			snprintf(err, errlen, "%s%s '%s': a process-run machine runs only jobs with a "
+					      "program (job { \"P0\", program = \"c3,i,c1\" })",
+				 d->where, d->is_job ? "job" : "process", d->name);
+			return -1;
+		}
+		if (!s->procrun && d->program) {
+			snprintf(err, errlen, "%sjob '%s': 'program' needs machine { sched = "
+					      "\"process-run\" }", d->where, d->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Settle every process's thread model; 0, or -1 with a message in err. */
 static int settle_models(struct scenario *s, char *err, size_t errlen)
 {
@@ -347,13 +371,34 @@ static void mlfq_params(lua_State *L, struct scenario *s)
 	s->cfg.quantum_ns = MLFQ_TICK_NS;
 }
 
+/* process-run's parameters: switch, io_done, io_length. */
+static void procrun_params(lua_State *L, struct scenario *s)
+{
+	const char *sw = field_string(L, "machine", "switch", "on-io");
+	const char *done = field_string(L, "machine", "io_done", "later");
+	uint64_t len = field_duration(L, "machine", "io_length", 5000000);
+
+	if (strcmp(sw, "on-io") && strcmp(sw, "on-end"))
+		luaL_error(L, "machine: switch = \"%s\": expected \"on-io\" or \"on-end\"", sw);
+	if (strcmp(done, "later") && strcmp(done, "immediate"))
+		luaL_error(L, "machine: io_done = \"%s\": expected \"later\" or \"immediate\"", done);
+	if (len % 1000000)
+		luaL_error(L, "machine: 'io_length' must be a whole number of ticks (1 ms)");
+	s->procrun = 1;
+	s->prcfg.switch_on_end = strcmp(sw, "on-end") == 0;
+	s->prcfg.io_immediate = strcmp(done, "immediate") == 0;
+	s->prcfg.io_length = len / 1000000;
+	s->cfg.quantum_ns = UK_DEFAULT_QUANTUM;
+}
+
 /* machine { cpus, sched, quantum, costs, qlimit, seed, threads } */
 static int l_machine(lua_State *L)
 {
 	static const char *const known[] = { "cpus", "sched", "quantum", "costs", "qlimit",
 					     "seed", "threads", "lwps", "activations",
 					     "user_quantum", "aging", "queues", "allotment", "boost",
-					     "io_stay", "io_front", "latency", "min_granularity", NULL };
+					     "io_stay", "io_front", "latency", "min_granularity",
+					     "switch", "io_done", "io_length", NULL };
 	struct scenario *s = get(L, "machine");
 	const char *sched;
 
@@ -378,18 +423,22 @@ static int l_machine(lua_State *L)
 	}
 	lua_pop(L, 1);
 	sched = field_string(L, "machine", "sched", "rr");
-	s->cfg.sched = sched_find(sched);
+	s->cfg.sched = strcmp(sched, "process-run") == 0 ? &sched_procrun_ops : sched_find(sched);
 	if (!s->cfg.sched)
 		return luaL_error(L, "machine: unknown scheduler '%s' (available: fifo, rr, sjf, stcf, "
-				     "priority, mlfq, lottery, stride, cfs)", sched);
-	if (s->cfg.sched == &sched_mlfq_ops) {
+				     "priority, mlfq, lottery, stride, cfs, process-run)", sched);
+	if (strcmp(sched, "process-run") == 0) {
+		procrun_params(L, s);
+	} else if (s->cfg.sched == &sched_mlfq_ops) {
 		mlfq_params(L, s);
 	} else {
 		static const char *const mlfq_only[] = { "queues", "allotment", "boost", "io_stay",
-							 "io_front", NULL };
+							 "io_front", "switch", "io_done", "io_length",
+							 NULL };
 		for (const char *const *k = mlfq_only; *k; k++) {
 			if (lua_getfield(L, 1, *k) != LUA_TNIL)
-				luaL_error(L, "machine: '%s' is a parameter of sched = \"mlfq\"", *k);
+				luaL_error(L, "machine: '%s' is a parameter of sched = \"%s\"", *k,
+					   k - mlfq_only < 5 ? "mlfq" : "process-run");
 			lua_pop(L, 1);
 		}
 		s->cfg.quantum_ns = field_duration(L, "machine", "quantum", UK_DEFAULT_QUANTUM);
@@ -539,7 +588,7 @@ static const char *decl_name(lua_State *L, const char *fn, size_t *len)
 static int l_job(lua_State *L)
 {
 	static const char *const known[] = { "name", "arrive", "run", "io_every", "io_time",
-					     "priority", "tickets", "nice", NULL };
+					     "priority", "tickets", "nice", "program", NULL };
 	struct scenario *s = get(L, "job");
 	struct pdecl *d;
 	size_t len;
@@ -557,6 +606,21 @@ static int l_job(lua_State *L)
 	d->priority = (int32_t)field_int(L, "job", "priority", 0, -1000, 1000);
 	d->tickets = (uint32_t)field_int(L, "job", "tickets", 100, 1, 1000000);
 	d->nice = (int32_t)field_int(L, "job", "nice", 0, -20, 19);
+	if (lua_getfield(L, 1, "program") != LUA_TNIL) {
+		char err[160];
+		if (lua_type(L, -1) != LUA_TSTRING)
+			return luaL_error(L, "job '%s': 'program' must be a string such as \"c3,i,c1\"", name);
+		if (procrun_check(lua_tostring(L, -1), err, sizeof err) != 0)
+			return luaL_error(L, "job '%s': program \"%s\": %s", name, lua_tostring(L, -1), err);
+		d->program = strdup(lua_tostring(L, -1));
+		if (!d->program)
+			return luaL_error(L, "out of memory");
+		lua_pop(L, 1);
+		s->nprocs++;
+		lua_pushvalue(L, -1);
+		return 1;
+	}
+	lua_pop(L, 1);
 	if (d->job.run_ns == 0)
 		return luaL_error(L, "job '%s': 'run' (the CPU it needs) must be given and above 0", name);
 	d->tm.model = MODEL_ONE_TO_ONE;
@@ -756,7 +820,8 @@ struct scenario *scenario_load(const struct loader_opts *o, char *err, size_t er
 		scenario_free(s);
 		return NULL;
 	}
-	if (check_sets(s, err, errlen) != 0 || settle_models(s, err, errlen) != 0) {
+	if (check_sets(s, err, errlen) != 0 || settle_models(s, err, errlen) != 0 ||
+	    check_procrun(s, err, errlen) != 0) {
 		scenario_free(s);
 		return NULL;
 	}
@@ -796,6 +861,15 @@ static int record_info(struct scenario *s, struct machine *m)
 
 int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errlen)
 {
+	if (s->procrun) {
+		/* The chapter 4 machine: the jobs' programs and nothing else. */
+		if (record_info(s, m) != 0 || procrun_init(m, &s->prcfg) != 0)
+			goto oom;
+		for (size_t i = 0; i < s->nprocs; i++)
+			if (procrun_add(m, s->procs[i].name, s->procs[i].program) != 0)
+				goto oom;
+		return 0;
+	}
 	if (record_info(s, m) != 0 || !ns_install(m))
 		goto oom;
 	for (size_t i = 0; i < s->nprocs; i++) {
@@ -851,6 +925,8 @@ void scenario_free(struct scenario *s)
 		free(s->params[i].name);
 		free(s->params[i].value);
 	}
+	for (size_t i = 0; i < s->nprocs; i++)
+		free(s->procs[i].program);
 	free(s->procs);
 	free(s->sets);
 	free(s->path);
