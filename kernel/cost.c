@@ -28,6 +28,7 @@ static const struct costs profiles[] = {
 		.proc_call_ns = 2,
 		.lrpc_transfer_ns = 150,
 		.disk_ns = 100000,         /* NVMe read, 100 us */
+		.migrate_ns = 10000,       /* refilling L1/L2 from L3 or another core: ~10 us */
 	},
 	{
 		.profile = "firefly-1990",
@@ -64,6 +65,7 @@ static const struct { const char *name; size_t off; const char *unit; } fields[]
 	F("proc_call", proc_call_ns, "ns"),
 	F("lrpc_transfer", lrpc_transfer_ns, "ns"),
 	F("disk", disk_ns, "ns"),
+	F("migrate", migrate_ns, "ns"),
 };
 #undef F
 #define NFIELDS (sizeof fields / sizeof fields[0])

@@ -25,6 +25,7 @@ struct costs {
 	uint64_t proc_call_ns;      /* a local procedure call and return */
 	uint64_t lrpc_transfer_ns;  /* LRPC kernel transfer (binding and A-stack checks) */
 	uint64_t disk_ns;           /* one disk access */
+	uint64_t migrate_ns;        /* a thread dispatched on another CPU: its cache refilled */
 };
 
 /* Load a named profile ("zero", "modern", "firefly-1990"). Returns 0, or -1

@@ -332,6 +332,11 @@ static void dispatch(struct machine *m, struct cpu *c, struct thread *t)
 	m->idle_cpus--;
 	if (t->ucur && sw)
 		t->ucur->switches++;
+	if (t->last_cpu != UINT32_MAX && t->last_cpu != c->id) {
+		t->work_ns += k->migrate_ns;
+		t->migrations++;
+	}
+	t->last_cpu = c->id;
 	if (t->first_run == UINT64_MAX)
 		t->first_run = m->now;
 	t->run_since = m->now;
@@ -364,7 +369,7 @@ static void preempt_check(struct machine *m)
 		struct thread *victim = NULL;
 		for (uint32_t i = 0; i < m->cfg.cpus; i++) {
 			struct thread *r = m->cpus[i].cur;
-			if (r && ops->preempts(&m->sched, t, r) &&
+			if (r && sched_allowed(t, &m->cpus[i]) && ops->preempts(&m->sched, t, r) &&
 			    (!victim || ops->preempts(&m->sched, victim, r)))
 				victim = r;
 		}
@@ -389,13 +394,12 @@ static void dispatch_idle(struct machine *m)
 		}
 		if (!m->idle_cpus || !m->sched.nready || m->outcome != OUT_RUNNING)
 			break;
-
-		for (i = 0; i < m->cfg.cpus && m->cpus[i].cur; i++)
-			;
-		t = m->sched.ops->pick(&m->sched, &m->cpus[i]);
+		/* Idle CPUs, lowest first; one that gets nothing (affinity) is skipped. */
+		for (i = 0, t = NULL; i < m->cfg.cpus && !t; i++)
+			if (!m->cpus[i].cur && (t = m->sched.ops->pick(&m->sched, &m->cpus[i])) != NULL)
+				dispatch(m, &m->cpus[i], t);
 		if (!t)
 			break;
-		dispatch(m, &m->cpus[i], t);
 	}
 }
 

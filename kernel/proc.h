@@ -63,6 +63,7 @@ struct proc {
 	uint64_t job_ns;              /* a job's declared CPU need (sjf, stcf); 0: unknown */
 	uint32_t tickets;             /* lottery and stride: its share; 0 is taken as 100 */
 	int32_t nice;                 /* cfs: -20 (most CPU) .. 19 (least) */
+	uint64_t affinity;            /* CPUs its threads may run on (bit i: CPU i); 0: any */
 	void *udata;                  /* the program's own data, freed with the process */
 	void (*udata_free)(void *udata);
 

@@ -55,11 +55,14 @@ void sched_rq_enqueue(struct sched *s, struct thread *t)
 
 struct thread *sched_rq_pick(struct sched *s, struct cpu *c)
 {
-	struct thread *t = tq_pop(&s->rq);
+	struct thread *t = s->rq.head;
 
-	(void)c;
-	if (t)
+	while (t && !sched_allowed(t, c))
+		t = t->qnext;
+	if (t) {
+		tq_remove(t);
 		s->nready--;
+	}
 	return t;
 }
 
@@ -84,4 +87,11 @@ int sched_before(const struct thread *a, const struct thread *b)
 	if (a->p != b->p)
 		return a->p->pid < b->p->pid;
 	return a->tid < b->tid;
+}
+
+int sched_allowed(const struct thread *t, const struct cpu *c)
+{
+	uint64_t a = t->p->affinity;
+
+	return !a || !c || (c->id < 64 && ((a >> c->id) & 1));
 }

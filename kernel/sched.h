@@ -83,6 +83,9 @@ extern const struct sched_ops sched_cfs_ops;
 /* cfs: a thread's weight from its process's nice value (Linux's table). */
 uint32_t sched_weight(const struct thread *t);
 
+/* May t run on CPU c (its process's affinity)? */
+int sched_allowed(const struct thread *t, const struct cpu *c);
+
 /* Declaration order, the textbook tie-break: is a declared before b (its
  * process first, then its thread)? */
 int sched_before(const struct thread *a, const struct thread *b);

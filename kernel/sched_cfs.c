@@ -65,10 +65,10 @@ static struct thread *cfs_pick(struct sched *s, struct cpu *c)
 {
 	struct thread *best = NULL;
 
-	(void)c;
 	for (struct thread *t = s->rq.head; t; t = t->qnext)
-		if (!best || t->vruntime < best->vruntime ||
-		    (t->vruntime == best->vruntime && sched_before(t, best)))
+		if (sched_allowed(t, c) &&
+		    (!best || t->vruntime < best->vruntime ||
+		     (t->vruntime == best->vruntime && sched_before(t, best))))
 			best = t;
 	if (best) {
 		tq_remove(best);

@@ -33,9 +33,9 @@ static struct thread *lottery_pick(struct sched *s, struct cpu *c)
 	uint64_t total = 0, r;
 	struct thread *win = NULL;
 
-	(void)c;
 	for (struct thread *t = s->rq.head; t; t = t->qnext)
-		total += sched_tickets(t);
+		if (sched_allowed(t, c))
+			total += sched_tickets(t);
 	if (!total)
 		return NULL;
 	r = rng_below(&s->m->rng, total);
@@ -43,7 +43,8 @@ static struct thread *lottery_pick(struct sched *s, struct cpu *c)
 	for (;;) {
 		struct thread *next = NULL;
 		for (struct thread *t = s->rq.head; t; t = t->qnext)
-			if ((!win || sched_before(win, t)) && (!next || sched_before(t, next)))
+			if (sched_allowed(t, c) && (!win || sched_before(win, t)) &&
+			    (!next || sched_before(t, next)))
 				next = t;
 		win = next;
 		if (r < sched_tickets(win))
@@ -58,9 +59,9 @@ static struct thread *stride_pick(struct sched *s, struct cpu *c)
 {
 	struct thread *best = NULL;
 
-	(void)c;
 	for (struct thread *t = s->rq.head; t; t = t->qnext)
-		if (!best || t->pass < best->pass || (t->pass == best->pass && sched_before(t, best)))
+		if (sched_allowed(t, c) &&
+		    (!best || t->pass < best->pass || (t->pass == best->pass && sched_before(t, best))))
 			best = t;
 	if (best) {
 		take(s, best);

@@ -114,10 +114,12 @@ static struct thread *mlfq_pick(struct sched *s, struct cpu *cpu)
 {
 	struct mlfq *ml = M(s);
 
-	(void)cpu;
 	for (uint32_t i = 0; i < ml->cfg->queues; i++) {
-		struct thread *t = tq_pop(&ml->q[i]);
+		struct thread *t = ml->q[i].head;
+		while (t && !sched_allowed(t, cpu))
+			t = t->qnext;
 		if (t) {
+			tq_remove(t);
 			s->nready--;
 			return t;
 		}

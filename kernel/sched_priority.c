@@ -30,9 +30,10 @@ static struct thread *prio_pick(struct sched *s, struct cpu *c)
 	struct thread *best = NULL;
 	int64_t bp = 0;
 
-	(void)c;
 	for (struct thread *t = s->rq.head; t; t = t->qnext) {
 		int64_t p = effective(s, t);
+		if (!sched_allowed(t, c))
+			continue;
 		if (!best || p > bp) {
 			best = t;
 			bp = p;

@@ -28,13 +28,16 @@ static int better(uint64_t na, const struct thread *a, uint64_t nb, const struct
 
 /* Remove and return the ready thread with the least need (linear: the
  * ready queues of these homework policies are short). */
-static struct thread *pick_least(struct sched *s, uint64_t (*need)(const struct thread *))
+static struct thread *pick_least(struct sched *s, const struct cpu *c,
+				 uint64_t (*need)(const struct thread *))
 {
 	struct thread *best = NULL;
 	uint64_t bn = UINT64_MAX;
 
 	for (struct thread *t = s->rq.head; t; t = t->qnext) {
 		uint64_t n = need(t);
+		if (!sched_allowed(t, c))
+			continue;
 		if (!best || better(n, t, bn, best)) {
 			best = t;
 			bn = n;
@@ -49,14 +52,12 @@ static struct thread *pick_least(struct sched *s, uint64_t (*need)(const struct 
 
 static struct thread *sjf_pick(struct sched *s, struct cpu *c)
 {
-	(void)c;
-	return pick_least(s, sjf_need);
+	return pick_least(s, c, sjf_need);
 }
 
 static struct thread *stcf_pick(struct sched *s, struct cpu *c)
 {
-	(void)c;
-	return pick_least(s, sched_remaining);
+	return pick_least(s, c, sched_remaining);
 }
 
 static uint64_t no_slice(struct sched *s, struct thread *t)

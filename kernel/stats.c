@@ -224,6 +224,7 @@ static void json_threads(FILE *out, const struct machine *m)
 		json_u64(out, "kernel_switches", t->switches, 1);
 		json_u64(out, "user_switches", t->user_switches, 1);
 		json_u64(out, "lost_ns", t->lost_ns, 1);
+		json_u64(out, "migrations", t->migrations, 1);
 		json_u64(out, "messages_sent", t->msgs_sent, 1);
 		json_u64(out, "messages_received", t->msgs_recv, 1);
 		if (scheduled(m, t)) {
@@ -303,8 +304,9 @@ static void json_cpus(FILE *out, const struct machine *m)
 	for (uint32_t i = 0; i < m->cfg.cpus; i++) {
 		const struct cpu *c = &m->cpus[i];
 		fprintf(out, "%s{ \"id\": %u, \"busy_ns\": %" PRIu64 ", \"idle_ns\": %" PRIu64
-			", \"switches\": %" PRIu64 " }",
-			i ? ",\n    " : "\n    ", c->id, c->busy_ns, m->now - c->busy_ns, c->switches);
+			", \"utilisation\": %.6f, \"switches\": %" PRIu64 " }",
+			i ? ",\n    " : "\n    ", c->id, c->busy_ns, m->now - c->busy_ns,
+			m->now ? (double)c->busy_ns / (double)m->now : 0.0, c->switches);
 	}
 	fputs("\n  ],\n", out);
 }

@@ -137,6 +137,15 @@ run 2 run "$TMP/prog.lua" && expect_err "prog.lua:1: job 'P0': 'program' needs m
 printf 'machine { sched = "process-run" }\njob { "A", run = 5 }\n' >"$TMP/prog.lua"
 run 2 run "$TMP/prog.lua" && expect_err "prog.lua:2: job 'A': a process-run machine runs only jobs with a program"
 
+# affinity: A and B share CPU 1, C has CPU 0.
+run 0 run $S/affinity.lua --answers --ticks && job C 0.00 30.00 0.00 && job A 0.00 50.00 20.00 &&
+	job B 10.00 60.00 30.00 && expect_out '^ +0  C +A *$' && expect_out '^ +15  C +B *$'
+run 0 run $S/affinity.lua --stats json --quiet &&
+	expect_out '"name": "A", .*"migrations": 0,' &&
+	expect_out '\{ "id": 1, "busy_ns": 60000000, "idle_ns": 0, "utilisation": 1.000000,'
+printf 'machine { cpus = 2 }\njob { "A", run = 5, affinity = { 2 } }\n' >"$TMP/aff.lua"
+run 2 run "$TMP/aff.lua" && expect_err "aff.lua:2: 'A': its affinity names no CPU of this machine \\(it has 2"
+
 # A policy written in the scenario: shortest remaining first, by hand, gives stcf's answers.
 run 0 run $S/custom.lua --answers && job A 0.00 120.00 20.00 && job B 0.00 10.00 0.00 &&
 	job C 10.00 20.00 10.00
@@ -154,7 +163,7 @@ run 2 run "$TMP/nopick.lua" && expect_err "nopick.lua:1: machine: sched = \\{ pi
 printf 'job { "A" }\n' >"$TMP/norun.lua"
 run 2 run "$TMP/norun.lua" && expect_err "norun.lua:1: job 'A': 'run' \\(the CPU it needs\\) must be given"
 printf 'job { "A", run = 5, ticket = 3 }\n' >"$TMP/tickets.lua"
-run 2 run "$TMP/tickets.lua" && expect_err "tickets.lua:1: job: unknown field 'ticket' \\(known fields: name, arrive, run, io_every, io_time, priority, tickets, nice, program\\)"
+run 2 run "$TMP/tickets.lua" && expect_err "tickets.lua:1: job: unknown field 'ticket' \\(known fields: name, arrive, run, io_every, io_time, priority, tickets, nice, affinity, program\\)"
 printf 'machine { sched = "mlfq2" }\n' >"$TMP/mlfq.lua"
 run 2 run "$TMP/mlfq.lua" && expect_err "unknown scheduler 'mlfq2' \\(available: fifo, rr, sjf, stcf, priority, mlfq, lottery, stride, cfs, process-run\\)"
 finish

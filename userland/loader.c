@@ -44,6 +44,7 @@ struct pdecl {
 	int32_t priority;
 	uint32_t tickets;
 	int32_t nice;
+	uint64_t affinity;  /* bit i: may run on CPU i; 0: any */
 	struct tmodel tm;
 	int is_job;         /* a job { }: a C body computing job.run_ns */
 	struct job_spec job;
@@ -240,11 +241,17 @@ static struct tmodel merge_model(const struct tmodel *mine, const struct tmodel 
 	return tm;
 }
 
-/* A process-run machine runs jobs with programs, and only them. */
+/* A process-run machine runs jobs with programs, and only them; an
+ * affinity names CPUs the machine has. */
 static int check_procrun(struct scenario *s, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < s->nprocs; i++) {
 		struct pdecl *d = &s->procs[i];
+		if (d->affinity && s->cfg.cpus < 64 && !(d->affinity & ((1ull << s->cfg.cpus) - 1))) {
+			snprintf(err, errlen, "%s'%s': its affinity names no CPU of this machine (it has "
+					      "%u, numbered from 0)", d->where, d->name, s->cfg.cpus);
+			return -1;
+		}
 		if (s->procrun && !d->program) {
 			snprintf(err, errlen, "%s%s '%s': a process-run machine runs only jobs with a "
 					      "program (job { \"P0\", program = \"c3,i,c1\" })",
@@ -518,6 +525,32 @@ static int l_param(lua_State *L)
 	return 1;
 }
 
+/* affinity = { 0, 1 }: the CPUs a process's threads may run on, as bits. */
+static uint64_t field_affinity(lua_State *L, const char *fn)
+{
+	uint64_t mask = 0;
+	int t = lua_getfield(L, 1, "affinity");
+
+	if (t == LUA_TNIL) {
+		lua_pop(L, 1);
+		return 0;
+	}
+	if (t != LUA_TTABLE || lua_rawlen(L, -1) == 0)
+		luaL_error(L, "%s: 'affinity' must be a list of CPU numbers, such as { 0, 1 }", fn);
+	for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, -1); i++) {
+		int ok;
+		lua_Integer c;
+		lua_rawgeti(L, -1, i);
+		c = lua_tointegerx(L, -1, &ok);
+		if (!ok || c < 0 || c >= 64)
+			luaL_error(L, "%s: affinity: CPU numbers go from 0 to 63", fn);
+		mask |= 1ull << c;
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	return mask;
+}
+
 /* A new declaration named name (checked unique), zeroed. */
 static struct pdecl *new_decl(lua_State *L, struct scenario *s, const char *fn, const char *name)
 {
@@ -555,6 +588,7 @@ static void add_process(lua_State *L, struct scenario *s, const char *name)
 	d->priority = (int32_t)field_int(L, "process", "priority", 0, -1000, 1000);
 	d->tickets = (uint32_t)field_int(L, "process", "tickets", 100, 1, 1000000);
 	d->nice = (int32_t)field_int(L, "process", "nice", 0, -20, 19);
+	d->affinity = field_affinity(L, "process");
 	d->tm.model = -1;
 	d->tm.nlwp = -2;
 	d->tm.activations = -1;
@@ -588,7 +622,7 @@ static const char *decl_name(lua_State *L, const char *fn, size_t *len)
 static int l_job(lua_State *L)
 {
 	static const char *const known[] = { "name", "arrive", "run", "io_every", "io_time",
-					     "priority", "tickets", "nice", "program", NULL };
+					     "priority", "tickets", "nice", "affinity", "program", NULL };
 	struct scenario *s = get(L, "job");
 	struct pdecl *d;
 	size_t len;
@@ -606,6 +640,7 @@ static int l_job(lua_State *L)
 	d->priority = (int32_t)field_int(L, "job", "priority", 0, -1000, 1000);
 	d->tickets = (uint32_t)field_int(L, "job", "tickets", 100, 1, 1000000);
 	d->nice = (int32_t)field_int(L, "job", "nice", 0, -20, 19);
+	d->affinity = field_affinity(L, "job");
 	if (lua_getfield(L, 1, "program") != LUA_TNIL) {
 		char err[160];
 		if (lua_type(L, -1) != LUA_TSTRING)
@@ -634,8 +669,8 @@ static int l_job(lua_State *L)
 static int l_process(lua_State *L)
 {
 	static const char *const known[] = { "name", "main", "start", "daemon", "priority",
-					     "tickets", "nice", "threads", "lwps", "activations",
-					     "user_quantum", NULL };
+					     "tickets", "nice", "affinity", "threads", "lwps",
+					     "activations", "user_quantum", NULL };
 	struct scenario *s = get(L, "process");
 	const char *name;
 	size_t len;
@@ -883,6 +918,7 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 			p->priority = d->priority;
 			p->tickets = d->tickets;
 			p->nice = d->nice;
+			p->affinity = d->affinity;
 			continue;
 		}
 		lua_rawgeti(s->L, LUA_REGISTRYINDEX, d->fnref);
@@ -896,6 +932,7 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 		p->priority = d->priority;
 		p->tickets = d->tickets;
 		p->nice = d->nice;
+		p->affinity = d->affinity;
 		p->model = (enum pmodel)d->tm.model;
 		p->nlwp = (uint32_t)d->tm.nlwp;
 		p->activations = d->tm.activations;

@@ -84,6 +84,8 @@ static struct thread *call_pick(struct sched *s, struct cpu *c)
 	lua_getfield(L, LUA_REGISTRYINDEX, PICK_KEY);
 	lua_createtable(L, (int)s->nready, 0);
 	for (struct thread *t = s->rq.head; t; t = t->qnext) {
+		if (!sched_allowed(t, c))
+			continue;
 		push_thread(L, t);
 		lua_rawseti(L, -2, ++n);
 	}
@@ -97,14 +99,14 @@ static struct thread *call_pick(struct sched *s, struct cpu *c)
 		lua_getfield(L, -1, "tid");
 		lua_Integer tid = lua_tointeger(L, -1);
 		for (struct thread *t = s->rq.head; t && !chosen; t = t->qnext)
-			if ((lua_Integer)t->tid == tid)
+			if ((lua_Integer)t->tid == tid && sched_allowed(t, c))
 				chosen = t;
 	} else if (lua_isinteger(L, -1)) {
 		lua_Integer i = lua_tointeger(L, -1);
-		struct thread *t = s->rq.head;
-		for (lua_Integer k = 1; t && k < i; k++)
-			t = t->qnext;
-		chosen = i >= 1 ? t : NULL;
+		lua_Integer k = 0;
+		for (struct thread *t = s->rq.head; t && !chosen; t = t->qnext)
+			if (sched_allowed(t, c) && ++k == i)
+				chosen = t;
 	}
 	lua_settop(L, top);
 	if (!chosen)
@@ -117,12 +119,16 @@ static struct thread *lua_pick(struct sched *s, struct cpu *c)
 {
 	struct thread *t = NULL;
 
-	if (!s->rq.head)
-		return NULL;
+	for (t = s->rq.head; t && !sched_allowed(t, c); t = t->qnext)
+		;
+	if (!t)
+		return NULL;   /* nothing this CPU may run */
+	t = NULL;
 	if (!((struct lsched *)s->data)->broken)
 		t = call_pick(s, c);
 	if (!t)
-		t = s->rq.head;
+		for (t = s->rq.head; !sched_allowed(t, c); t = t->qnext)
+			;
 	tq_remove(t);
 	s->nready--;
 	return t;
