@@ -34,10 +34,10 @@ int machine_init(struct machine *m, const struct machine_config *cfg)
 	m->cfg = *cfg;
 	evq_init(&m->evq);
 	rng_seed(&m->rng, cfg->seed);
-	m->sched.ops = cfg->sched;
+	m->sched.ops = cfg->percpu ? &sched_percpu_ops : cfg->sched;
 	m->sched.quantum = cfg->quantum_ns;
 	m->sched.m = m;
-	if (cfg->sched->init && cfg->sched->init(&m->sched) != 0)
+	if (m->sched.ops->init && m->sched.ops->init(&m->sched) != 0)
 		return -1;
 	m->cpus = calloc(cfg->cpus, sizeof *m->cpus);
 	if (!m->cpus)
@@ -201,7 +201,7 @@ void machine_ready(struct machine *m, struct thread *t, enum treason why)
 {
 	thread_set_state(t, T_READY, why);
 	m->sched.ops->enqueue(&m->sched, t);
-	if (m->sched.ops->preempts)
+	if (m->sched.ops->preempts || m->sched.ops->victim)
 		m->resched = 1;
 }
 
@@ -365,6 +365,12 @@ static void preempt_check(struct machine *m)
 {
 	const struct sched_ops *ops = m->sched.ops;
 
+	if (ops->victim) {
+		struct thread *r = ops->victim(&m->sched);
+		if (r)
+			preempt_now(m, r);
+		return;
+	}
 	for (struct thread *t = m->sched.rq.head; t; t = t->qnext) {
 		struct thread *victim = NULL;
 		for (uint32_t i = 0; i < m->cfg.cpus; i++) {

@@ -43,6 +43,9 @@ struct machine_config {
 	uint64_t min_granularity_ns; /* cfs: the shortest slice */
 	struct mlfq_config *mlfq; /* mlfq's parameters (sched_mlfq.h); NULL for the others */
 	void *sched_arg;          /* what a policy from outside the kernel needs (lua_sched) */
+	int percpu;               /* one ready queue per CPU (sched_percpu.c) around sched */
+	int balance;              /* enum balance: how per-cpu queues share work */
+	uint64_t balance_ns;      /* periodic balancing: how often */
 	uint32_t qlimit;          /* default port queue limit */
 	uint64_t seed;
 	struct costs costs;

@@ -41,6 +41,9 @@ struct sched_ops {
 	void (*instant)(struct sched *s, uint64_t now);
 	/* Take a ready thread out (it was killed); NULL: it is on rq. */
 	void (*remove)(struct sched *s, struct thread *t);
+	/* Policies with their own queues: the running thread a ready one should
+	 * preempt now, or NULL. NULL hook: the kernel looks at rq with preempts. */
+	struct thread *(*victim)(struct sched *s);
 };
 
 struct sched {
@@ -79,6 +82,9 @@ extern const struct sched_ops sched_lottery_ops;
 extern const struct sched_ops sched_stride_ops;
 extern const struct sched_ops sched_mlfq_ops;
 extern const struct sched_ops sched_cfs_ops;
+extern const struct sched_ops sched_percpu_ops;
+
+enum balance { BALANCE_NONE, BALANCE_STEALING, BALANCE_PERIODIC };
 
 /* cfs: a thread's weight from its process's nice value (Linux's table). */
 uint32_t sched_weight(const struct thread *t);

@@ -242,10 +242,10 @@ static void json_sched(FILE *out, const struct machine *m)
 {
 	struct schedfig f = sched_figures(m);
 
-	fprintf(out, "  \"scheduling\": { \"policy\": \"%s\", \"completed\": %" PRIu64
+	fprintf(out, "  \"scheduling\": { \"policy\": \"%s\", \"queues\": \"%s\", \"completed\": %" PRIu64
 		", \"throughput_per_s\": %.6f, \"jain_fairness\": %.6f, \"utilisation\": %.6f },\n",
-		m->sched.ops->name, f.done, m->now ? (double)f.done * 1e9 / (double)m->now : 0.0,
-		f.jain, f.util);
+		m->cfg.sched->name, m->cfg.percpu ? "per-cpu" : "global", f.done,
+		m->now ? (double)f.done * 1e9 / (double)m->now : 0.0, f.jain, f.util);
 }
 
 /* The LWPs (and activations) of many-to-* processes: kernel threads that
@@ -452,7 +452,7 @@ void stats_text(FILE *out, const struct machine *m)
 	{
 		struct schedfig f = sched_figures(m);
 		fprintf(out, "sched  %s: %" PRIu64 " finished, %.2f per second, utilisation %.1f%%, "
-			"Jain's fairness %.3f\n", m->sched.ops->name, f.done,
+			"Jain's fairness %.3f\n", m->cfg.sched->name, f.done,
 			m->now ? (double)f.done * 1e9 / (double)m->now : 0.0, 100.0 * f.util, f.jain);
 	}
 	fprintf(out, "ipc    %" PRIu64 " messages, %" PRIu64 " bytes, %" PRIu64 " calls, %" PRIu64

@@ -81,6 +81,7 @@ struct thread *thread_new(struct proc *p, const char *name, const struct body_op
 	t->first_run = UINT64_MAX;
 	t->rx_sent_ns = UINT64_MAX;
 	t->last_cpu = UINT32_MAX;
+	t->home = UINT32_MAX;
 	t->priority = p->priority;
 	t->pnext = p->threads;
 	p->threads = t;

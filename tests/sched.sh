@@ -60,7 +60,7 @@ checks=$((checks + 1))
 run 0 run $S/shares.lua --until 80 --stats json &&
 	expect_out '"name": "A", .*"tickets": 100, "share": 0.250000, "ticket_share": 0.250000,' &&
 	expect_out '"name": "C", .*"tickets": 250, "share": 0.625000, "ticket_share": 0.625000,' &&
-	expect_out '"scheduling": \{ "policy": "stride", "completed": 0, '
+	expect_out '"scheduling": \{ "policy": "stride", "queues": "global", "completed": 0, '
 # lottery: in the long run, shares within 0.01 of the tickets; another seed, another draw.
 run 0 run $S/shares.lua --set sched=lottery --set run=100000 --until 20000 --stats json &&
 	grep -o '"share": [0-9.]*, "ticket_share": [0-9.]*' "$TMP/out" | tr -d ',' |
@@ -93,9 +93,9 @@ mlfq gamestay A 0 150 B 10 65
 mlfq front A 0 63 B 5 80
 mlfq lists A 0 95 B 0 72 C 0 31
 run 0 run $S/mlfq.lua --set case=boost --stats json --quiet &&
-	expect_out '"scheduling": \{ "policy": "mlfq", "completed": 3,'
+	expect_out '"scheduling": \{ "policy": "mlfq", "queues": "global", "completed": 3,'
 printf 'machine { sched = "rr", queues = 3 }\n' >"$TMP/q.lua"
-run 2 run "$TMP/q.lua" && expect_err "q.lua:1: machine: 'queues' is a parameter of sched = \"mlfq\""
+run 2 run "$TMP/q.lua" && expect_err 'q.lua:1: machine: queues = 3: a number of queues is a parameter of sched = "mlfq"'
 printf 'machine { sched = "mlfq", queues = 2, quantum = { 1, 2, 3 } }\n' >"$TMP/q.lua"
 run 2 run "$TMP/q.lua" && expect_err "q.lua:1: machine: 'quantum' lists 3 values for 2 queues"
 printf 'machine { sched = "mlfq", quantum = "1500us" }\n' >"$TMP/q.lua"
@@ -145,6 +145,19 @@ run 0 run $S/affinity.lua --stats json --quiet &&
 	expect_out '\{ "id": 1, "busy_ns": 60000000, "idle_ns": 0, "utilisation": 1.000000,'
 printf 'machine { cpus = 2 }\njob { "A", run = 5, affinity = { 2 } }\n' >"$TMP/aff.lua"
 run 2 run "$TMP/aff.lua" && expect_err "aff.lua:2: 'A': its affinity names no CPU of this machine \\(it has 2"
+
+# per-cpu queues: without balancing CPU 0 idles; stealing and periodic balancing fix it.
+run 0 run $S/balance.lua --set balance=none --answers && avg 5.00 117.50 51.25 &&
+	job B 0.00 190.00 90.00
+run 0 run $S/balance.lua --set balance=none --stats json --quiet &&
+	expect_out '"scheduling": \{ "policy": "rr", "queues": "per-cpu", "completed": 8,.*"utilisation": 0.662500 \}'
+run 0 run $S/balance.lua --answers && avg 5.00 86.25 20.00 && job B 0.00 110.00 10.00
+run 0 run $S/balance.lua --set balance=periodic --answers && avg 5.00 86.25 20.00
+run 0 run $S/balance.lua --stats json --quiet && expect_out '"name": "B", .*"migrations": 1,'
+printf 'machine { cpus = 2, queues = 4 }\n' >"$TMP/pc.lua"
+run 2 run "$TMP/pc.lua" && expect_err 'a number of queues is a parameter of sched = "mlfq"'
+printf 'machine { cpus = 2, queues = "per-cpu", balance = "sometimes" }\n' >"$TMP/pc.lua"
+run 2 run "$TMP/pc.lua" && expect_err 'balance = "sometimes": expected'
 
 # A policy written in the scenario: shortest remaining first, by hand, gives stcf's answers.
 run 0 run $S/custom.lua --answers && job A 0.00 120.00 20.00 && job B 0.00 10.00 0.00 &&

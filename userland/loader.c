@@ -378,6 +378,36 @@ static void mlfq_params(lua_State *L, struct scenario *s)
 	s->cfg.quantum_ns = MLFQ_TICK_NS;
 }
 
+/* queues = "global" | "per-cpu", balance, balance_every (not for mlfq,
+ * whose 'queues' is its number of levels). */
+static void queue_layout(lua_State *L, struct scenario *s, const char *sched)
+{
+	static const char *const modes[] = { "none", "stealing", "periodic", NULL };
+	const char *q, *b;
+	int i;
+
+	if (lua_getfield(L, 1, "queues") == LUA_TNUMBER)
+		luaL_error(L, "machine: queues = %d: a number of queues is a parameter of sched = "
+			      "\"mlfq\"; here it is \"global\" or \"per-cpu\"", (int)lua_tointeger(L, -1));
+	lua_pop(L, 1);
+	q = field_string(L, "machine", "queues", "global");
+	if (strcmp(q, "global") && strcmp(q, "per-cpu"))
+		luaL_error(L, "machine: queues = \"%s\": expected \"global\" or \"per-cpu\"", q);
+	s->cfg.percpu = strcmp(q, "per-cpu") == 0;
+	b = field_string(L, "machine", "balance", "stealing");
+	for (i = 0; modes[i] && strcmp(modes[i], b); i++)
+		;
+	if (!modes[i])
+		luaL_error(L, "machine: balance = \"%s\": expected \"stealing\", \"periodic\" or "
+			      "\"none\"", b);
+	s->cfg.balance = i;
+	s->cfg.balance_ns = field_duration(L, "machine", "balance_every", 4000000);
+	if (s->cfg.balance_ns == 0)
+		luaL_error(L, "machine: 'balance_every' must be above 0");
+	if (s->cfg.percpu && (!strcmp(sched, "process-run")))
+		luaL_error(L, "machine: per-cpu queues do not apply to sched = \"%s\"", sched);
+}
+
 /* process-run's parameters: switch, io_done, io_length. */
 static void procrun_params(lua_State *L, struct scenario *s)
 {
@@ -405,7 +435,8 @@ static int l_machine(lua_State *L)
 					     "seed", "threads", "lwps", "activations",
 					     "user_quantum", "aging", "queues", "allotment", "boost",
 					     "io_stay", "io_front", "latency", "min_granularity",
-					     "switch", "io_done", "io_length", NULL };
+					     "switch", "io_done", "io_length", "balance",
+					     "balance_every", NULL };
 	struct scenario *s = get(L, "machine");
 	const char *sched;
 
@@ -417,6 +448,10 @@ static int l_machine(lua_State *L)
 	s->cfg.cpus = (uint32_t)field_int(L, "machine", "cpus", 1, 1, UK_MAX_CPUS);
 	if (lua_getfield(L, 1, "sched") == LUA_TTABLE) {
 		/* A policy written in the scenario. */
+		if (lua_getfield(L, 1, "queues") != LUA_TNIL)
+			return luaL_error(L, "machine: a scheduler written in the scenario has one "
+					     "global queue ('queues' does not apply)");
+		lua_pop(L, 1);
 		s->cfg.sched = lua_sched_new(L, -1, &s->cfg.quantum_ns);
 		lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
 		s->cfg.sched_arg = lua_tothread(L, -1);
@@ -439,16 +474,16 @@ static int l_machine(lua_State *L)
 	} else if (s->cfg.sched == &sched_mlfq_ops) {
 		mlfq_params(L, s);
 	} else {
-		static const char *const mlfq_only[] = { "queues", "allotment", "boost", "io_stay",
-							 "io_front", "switch", "io_done", "io_length",
-							 NULL };
+		static const char *const mlfq_only[] = { "allotment", "boost", "io_stay", "io_front",
+							 "switch", "io_done", "io_length", NULL };
 		for (const char *const *k = mlfq_only; *k; k++) {
 			if (lua_getfield(L, 1, *k) != LUA_TNIL)
 				luaL_error(L, "machine: '%s' is a parameter of sched = \"%s\"", *k,
-					   k - mlfq_only < 5 ? "mlfq" : "process-run");
+					   k - mlfq_only < 4 ? "mlfq" : "process-run");
 			lua_pop(L, 1);
 		}
 		s->cfg.quantum_ns = field_duration(L, "machine", "quantum", UK_DEFAULT_QUANTUM);
+		queue_layout(L, s, sched);
 	}
 	if (s->cfg.quantum_ns == 0)
 		return luaL_error(L, "machine: 'quantum' must be greater than 0");

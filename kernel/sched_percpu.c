@@ -1,0 +1,210 @@
+/*
+ * sched_percpu.c - one ready queue per CPU, around any policy that keeps
+ * its threads in the plain ready queue (fifo, rr, sjf, stcf, priority,
+ * lottery, stride, cfs).
+ *
+ * A new thread goes to the least loaded CPU it may run on (ready threads
+ * plus the one running; ties to the lower CPU) and stays there: a CPU picks
+ * only from its own queue, with the inner policy. Load balancing moves work:
+ *   stealing  a CPU with an empty queue takes a thread from the most loaded
+ *             queue holding one it may run;
+ *   periodic  at the first event after every balance_every, threads move
+ *             from the longest queues to the shortest until no two differ
+ *             by more than one;
+ *   none      threads never change queue (the imbalance is the lesson).
+ * A thread that changes CPU pays the migration cost when it next runs.
+ */
+#include "sched.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "machine.h"
+
+struct percpu {
+	const struct sched_ops *inner;
+	uint32_t n;
+	uint64_t next_balance;   /* periodic: the next balancing time */
+	struct sched sub[];      /* one per CPU, each run by inner */
+};
+
+static struct percpu *P(struct sched *s)
+{
+	return s->data;
+}
+
+/* A CPU's load: its ready threads and the one it runs. */
+static uint64_t load(struct sched *s, uint32_t k)
+{
+	return P(s)->sub[k].nready + (s->m->cpus[k].cur != NULL);
+}
+
+static void pc_enqueue(struct sched *s, struct thread *t)
+{
+	struct percpu *pc = P(s);
+
+	if (t->home >= pc->n) {
+		uint32_t best = UINT32_MAX;
+		for (uint32_t k = 0; k < pc->n; k++)
+			if (sched_allowed(t, &s->m->cpus[k]) && (best == UINT32_MAX || load(s, k) < load(s, best)))
+				best = k;
+		t->home = best == UINT32_MAX ? 0 : best;
+	}
+	pc->inner->enqueue(&pc->sub[t->home], t);
+	s->nready++;
+}
+
+/* Move thread t, ready on its home queue, to CPU k's queue. */
+static void move(struct sched *s, struct thread *t, uint32_t k)
+{
+	struct percpu *pc = P(s);
+
+	tq_remove(t);
+	pc->sub[t->home].nready--;
+	s->nready--;
+	t->home = k;
+	pc_enqueue(s, t);
+}
+
+/* Work stealing: the most loaded queue holding a thread CPU c may run. */
+static struct thread *steal(struct sched *s, struct cpu *c)
+{
+	struct percpu *pc = P(s);
+	struct thread *t = NULL;
+	uint32_t from = UINT32_MAX;
+
+	for (uint32_t k = 0; k < pc->n; k++) {
+		if (k == c->id || !pc->sub[k].nready || (from != UINT32_MAX && load(s, k) <= load(s, from)))
+			continue;
+		for (struct thread *r = pc->sub[k].rq.head; r; r = r->qnext)
+			if (sched_allowed(r, c)) {
+				from = k;
+				break;
+			}
+	}
+	if (from == UINT32_MAX)
+		return NULL;
+	t = pc->inner->pick(&pc->sub[from], c);
+	if (t)
+		t->home = c->id;
+	return t;
+}
+
+static struct thread *pc_pick(struct sched *s, struct cpu *c)
+{
+	struct percpu *pc = P(s);
+	struct thread *t = pc->inner->pick(&pc->sub[c->id], c);
+
+	if (!t && s->m->cfg.balance == BALANCE_STEALING)
+		t = steal(s, c);
+	if (t)
+		s->nready--;
+	return t;
+}
+
+static uint64_t pc_slice(struct sched *s, struct thread *t)
+{
+	struct percpu *pc = P(s);
+
+	return pc->inner->slice(&pc->sub[t->home < pc->n ? t->home : 0], t);
+}
+
+/* Periodic balancing: from the longest queue to the shortest, one thread
+ * at a time (the last queued that may move), until they differ by one. */
+static void balance(struct sched *s)
+{
+	struct percpu *pc = P(s);
+
+	for (;;) {
+		uint32_t hi = 0, lo = 0;
+		struct thread *t;
+		for (uint32_t k = 1; k < pc->n; k++) {
+			if (load(s, k) > load(s, hi))
+				hi = k;
+			if (load(s, k) < load(s, lo))
+				lo = k;
+		}
+		if (load(s, hi) < load(s, lo) + 2)
+			return;
+		for (t = pc->sub[hi].rq.tail; t && !sched_allowed(t, &s->m->cpus[lo]); t = t->qprev)
+			;
+		if (!t)
+			return;
+		move(s, t, lo);
+	}
+}
+
+static void pc_instant(struct sched *s, uint64_t now)
+{
+	struct percpu *pc = P(s);
+	uint64_t every = s->m->cfg.balance_ns;
+
+	if (s->m->cfg.balance != BALANCE_PERIODIC || now < pc->next_balance)
+		return;
+	balance(s);
+	pc->next_balance = now - now % every + every;
+}
+
+static void pc_remove(struct sched *s, struct thread *t)
+{
+	struct percpu *pc = P(s);
+
+	if (t->inq && t->state == T_READY && t->home < pc->n) {
+		tq_remove(t);
+		pc->sub[t->home].nready--;
+		s->nready--;
+	}
+}
+
+/* Preemptive inner policies: a ready thread may take its own CPU only. */
+static struct thread *pc_victim(struct sched *s)
+{
+	struct percpu *pc = P(s);
+
+	if (!pc->inner->preempts)
+		return NULL;
+	for (uint32_t k = 0; k < pc->n; k++) {
+		struct thread *r = s->m->cpus[k].cur;
+		for (struct thread *t = pc->sub[k].rq.head; r && t; t = t->qnext)
+			if (pc->inner->preempts(&pc->sub[k], t, r))
+				return r;
+	}
+	return NULL;
+}
+
+static int pc_init(struct sched *s)
+{
+	struct machine *m = s->m;
+	struct percpu *pc = calloc(1, sizeof *pc + m->cfg.cpus * sizeof pc->sub[0]);
+
+	if (!pc)
+		return -1;
+	pc->inner = m->cfg.sched;
+	pc->n = m->cfg.cpus;
+	pc->next_balance = m->cfg.balance_ns;
+	for (uint32_t k = 0; k < pc->n; k++) {
+		pc->sub[k].ops = pc->inner;
+		pc->sub[k].quantum = s->quantum;
+		pc->sub[k].m = m;
+	}
+	s->data = pc;
+	return 0;
+}
+
+static void pc_fini(struct sched *s)
+{
+	free(s->data);
+	s->data = NULL;
+}
+
+const struct sched_ops sched_percpu_ops = {
+	.name = "per-cpu",
+	.enqueue = pc_enqueue,
+	.pick = pc_pick,
+	.slice = pc_slice,
+	.init = pc_init,
+	.fini = pc_fini,
+	.instant = pc_instant,
+	.remove = pc_remove,
+	.victim = pc_victim,
+};
