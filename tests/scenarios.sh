@@ -17,6 +17,10 @@ thread-models|scenarios/thread-models.lua
 thread-models-m1|scenarios/thread-models.lua --set model=many-to-one
 thread-models-mm|scenarios/thread-models.lua --set model=many-to-many
 thread-models-sa|scenarios/thread-models.lua --set model=activations
+convoy|scenarios/convoy.lua --set sched=stcf
+rr-quantum|scenarios/rr-quantum.lua --set quantum=1 --set switch=0.1
+mlfq-gaming|scenarios/mlfq-gaming.lua
+lottery|scenarios/lottery.lua --seed 3
 '
 
 echo "$cases" | while IFS='|' read -r name args; do
