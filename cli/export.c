@@ -1,10 +1,13 @@
 /*
- * export.c - "ukern export TRACE --format text|csv [-o FILE]": convert a
- * binary trace into another format.
+ * export.c - "ukern export TRACE --format text|csv|chrome|paje [-o FILE]":
+ * convert a binary trace into another format.
  *
- * The one idea: an export is a small ops struct (begin, one record, finish)
- * driven by one streaming loop over the trace reader, so a format is a table
- * entry and a trace of any length converts in constant memory. With -o the
+ * The one idea: an export is a small ops struct (begin, one record, finish;
+ * viz/export.h) driven by one streaming loop over the trace reader, so a
+ * format is a table entry and a trace of any length converts without being
+ * held in memory. text and csv live here; chrome and paje, which rebuild
+ * slices and arrows from the records, in viz/export_chrome.c and
+ * viz/export_paje.c. With -o the
  * output goes to a temporary file renamed into place only when the whole
  * trace was read and written, so an invalid trace or a full disk never
  * leaves a half-written file under the real name.
@@ -15,6 +18,8 @@
  * thread_new/proc_new/port_label records, and enumerated values (state,
  * reason, message kind, drop reason, name op, exit code) are decoded.
  * csv: "time_ns,kind,arg1..arg6,text", one row per record, raw numbers.
+ *
+ * Entry point: cmd_export (names: viz/export_tab.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,105 +29,15 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "export.h"
 #include "thread.h"
 #include "trace_read.h"
 
-enum { NAME_SHOWN = 40 };     /* bytes of a name kept for display */
-
-/* What a tid, pid or port argument refers to. */
-enum name_space { NS_NONE, NS_THREAD, NS_PROC, NS_PORT };
-
-/* Names seen so far: an open-addressing table keyed by (space, id), grown
- * with the records, never sized by a value in the file. */
-struct name_ent {
-	uint64_t id;
-	unsigned space;                /* enum name_space; NS_NONE = empty slot */
-	char name[NAME_SHOWN + 1];     /* printable, NUL-terminated */
-};
-
-struct names {
-	struct name_ent *e;
-	size_t cap, n;                 /* slots (a power of two), slots used */
-};
-
-struct exporter {
-	const char *name;
-	void (*begin)(FILE *out, const struct trace_reader *r);
-	void (*record)(FILE *out, const struct names *nm, const struct trace_rec *rec);
-	void (*finish)(FILE *out, const struct trace_reader *r);
-};
-
-static size_t name_slot(const struct name_ent *e, size_t cap, unsigned space, uint64_t id)
+static enum export_space arg_space(const char *arg)
 {
-	size_t i = (size_t)((id * 0x9e3779b97f4a7c15ull + space) >> 7) & (cap - 1);
-
-	while (e[i].space && (e[i].space != space || e[i].id != id))
-		i = (i + 1) & (cap - 1);
-	return i;
-}
-
-static int names_grow(struct names *nm)
-{
-	size_t cap = nm->cap ? nm->cap * 2 : 64;
-	struct name_ent *e = calloc(cap, sizeof *e);
-
-	if (!e)
-		return -1;
-	for (size_t i = 0; i < nm->cap; i++)
-		if (nm->e[i].space)
-			e[name_slot(e, cap, nm->e[i].space, nm->e[i].id)] = nm->e[i];
-	free(nm->e);
-	nm->e = e;
-	nm->cap = cap;
-	return 0;
-}
-
-/* Remember name s (len bytes) for (space, id). Names are best effort: when
- * memory runs out the id is simply shown without one. */
-static void names_set(struct names *nm, unsigned space, uint64_t id, const char *s, size_t len)
-{
-	struct name_ent *ent;
-
-	if (2 * (nm->n + 1) > nm->cap && names_grow(nm) != 0)
-		return;
-	ent = &nm->e[name_slot(nm->e, nm->cap, space, id)];
-	if (!ent->space)
-		nm->n++;
-	ent->space = space;
-	ent->id = id;
-	if (len > NAME_SHOWN)
-		len = NAME_SHOWN;
-	for (size_t i = 0; i < len; i++)
-		ent->name[i] = s[i] >= ' ' && s[i] < 0x7f ? s[i] : '?';
-	ent->name[len] = '\0';
-}
-
-static const char *names_get(const struct names *nm, unsigned space, uint64_t id)
-{
-	const struct name_ent *ent;
-
-	if (!nm->cap || space == NS_NONE)
-		return NULL;
-	ent = &nm->e[name_slot(nm->e, nm->cap, space, id)];
-	return ent->space && ent->name[0] ? ent->name : NULL;
-}
-
-/* Learn the names a record gives. */
-static void names_note(struct names *nm, const struct trace_rec *rec)
-{
-	if (rec->kind == TR_THREAD_NEW)
-		names_set(nm, NS_THREAD, rec->args[0], rec->str, rec->len);
-	else if (rec->kind == TR_PROC_NEW)
-		names_set(nm, NS_PROC, rec->args[0], rec->str, rec->len);
-	else if (rec->kind == TR_PORT_LABEL)
-		names_set(nm, NS_PORT, rec->args[0], rec->str, rec->len);
-}
-
-static unsigned arg_space(const char *arg)
-{
-	return strcmp(arg, "tid") == 0 ? NS_THREAD
-	       : strcmp(arg, "pid") == 0 ? NS_PROC
-	       : strcmp(arg, "port") == 0 ? NS_PORT : NS_NONE;
+	return strcmp(arg, "tid") == 0 ? EXPORT_THREAD
+	       : strcmp(arg, "pid") == 0 ? EXPORT_PROC
+	       : strcmp(arg, "port") == 0 ? EXPORT_PORT : EXPORT_NONE;
 }
 
 /* Decoders of enumerated arguments: a name for value v, or NULL. */
@@ -200,8 +115,9 @@ static void put_escaped(FILE *out, const char *s, size_t len, enum quoting q)
 	}
 }
 
-static void text_begin(FILE *out, const struct trace_reader *r)
+static int text_begin(void **st, FILE *out, const struct trace_reader *r)
 {
+	*st = NULL;
 	for (size_t i = 0; i < trace_header_count(r); i++) {
 		const char *k = trace_header_key(r, i), *v = trace_header_value(r, i);
 		fputs("# ", out);
@@ -210,9 +126,10 @@ static void text_begin(FILE *out, const struct trace_reader *r)
 		put_escaped(out, v, strlen(v), Q_NONE);
 		fputc('\n', out);
 	}
+	return 0;
 }
 
-static void text_arg(FILE *out, const struct names *nm, unsigned kind, const char *arg,
+static void text_arg(FILE *out, const struct export_names *nm, unsigned kind, const char *arg,
 		     uint64_t v)
 {
 	const char *s = decode(kind, arg, v);
@@ -223,15 +140,17 @@ static void text_arg(FILE *out, const struct names *nm, unsigned kind, const cha
 		fprintf(out, " code=%lld", (long long)(int64_t)(v - 2147483648ull));
 	} else {
 		fprintf(out, " %s=%llu", arg, (unsigned long long)v);
-		if ((s = names_get(nm, arg_space(arg), v)))
+		if ((s = export_name(nm, arg_space(arg), v)))
 			fprintf(out, "(%s)", s);
 	}
 }
 
-static void text_record(FILE *out, const struct names *nm, const struct trace_rec *rec)
+static int text_record(void *st, FILE *out, const struct export_names *nm,
+		       const struct trace_rec *rec)
 {
 	const struct trace_kind_info *k = &trace_kinds[rec->kind];
 
+	(void)st;
 	fprintf(out, "%4llu.%06llums  %s", (unsigned long long)(rec->ns / 1000000),
 		(unsigned long long)(rec->ns % 1000000), k->name);
 	for (unsigned i = 0; i < k->nargs; i++)
@@ -242,26 +161,34 @@ static void text_record(FILE *out, const struct names *nm, const struct trace_re
 		fputc('"', out);
 	}
 	fputc('\n', out);
+	return 0;
 }
 
-static void text_finish(FILE *out, const struct trace_reader *r)
+static void text_finish(void *st, FILE *out, const struct export_names *nm,
+			const struct trace_reader *r)
 {
+	(void)st;
+	(void)nm;
 	fprintf(out, "# end: %llu records\n", (unsigned long long)trace_records(r));
 }
 
-static void csv_begin(FILE *out, const struct trace_reader *r)
+static int csv_begin(void **st, FILE *out, const struct trace_reader *r)
 {
 	(void)r;
+	*st = NULL;
 	fputs("time_ns,kind", out);
 	for (int i = 1; i <= TRACE_MAX_ARGS; i++)
 		fprintf(out, ",arg%d", i);
 	fputs(",text\n", out);
+	return 0;
 }
 
-static void csv_record(FILE *out, const struct names *nm, const struct trace_rec *rec)
+static int csv_record(void *st, FILE *out, const struct export_names *nm,
+		      const struct trace_rec *rec)
 {
 	const struct trace_kind_info *k = &trace_kinds[rec->kind];
 
+	(void)st;
 	(void)nm;
 	fprintf(out, "%llu,%s", (unsigned long long)rec->ns, k->name);
 	for (unsigned i = 0; i < TRACE_MAX_ARGS; i++)
@@ -276,25 +203,44 @@ static void csv_record(FILE *out, const struct names *nm, const struct trace_rec
 		fputc('"', out);
 	}
 	fputc('\n', out);
+	return 0;
 }
 
-static void csv_finish(FILE *out, const struct trace_reader *r)
+static void csv_finish(void *st, FILE *out, const struct export_names *nm,
+		       const struct trace_reader *r)
 {
+	(void)st;
 	(void)out;
+	(void)nm;
 	(void)r;
 }
 
-static const struct exporter exporters[] = {
-	{ "text", text_begin, text_record, text_finish },
-	{ "csv", csv_begin, csv_record, csv_finish },
+static const struct exporter export_text = { "text", text_begin, text_record, text_finish, NULL };
+static const struct exporter export_csv = { "csv", csv_begin, csv_record, csv_finish, NULL };
+
+static const struct exporter *const exporters[] = {
+	&export_text, &export_csv, &export_chrome, &export_paje,
 };
+enum { NEXPORTERS = sizeof exporters / sizeof exporters[0] };
 
 static const struct exporter *find_exporter(const char *name)
 {
-	for (size_t i = 0; i < sizeof exporters / sizeof exporters[0]; i++)
-		if (strcmp(exporters[i].name, name) == 0)
-			return &exporters[i];
+	for (size_t i = 0; i < NEXPORTERS; i++)
+		if (strcmp(exporters[i]->name, name) == 0)
+			return exporters[i];
 	return NULL;
+}
+
+/* The format names joined by sep: "text|csv|chrome|paje" for a usage line,
+ * "text, csv, chrome, paje" in a message. */
+static const char *format_list(char *buf, size_t len, const char *sep)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < NEXPORTERS && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? sep : "", exporters[i]->name);
+	return buf;
 }
 
 struct export_opts {
@@ -304,8 +250,18 @@ struct export_opts {
 
 static int usage_error(const char *what)
 {
-	return cli_error(EXIT_USAGE, "export: %s (usage: ukern export TRACE --format text|csv "
-				     "[-o FILE])", what);
+	char f[80];
+
+	return cli_error(EXIT_USAGE, "export: %s (usage: ukern export TRACE --format %s [-o FILE])",
+			 what, format_list(f, sizeof f, "|"));
+}
+
+static int unknown_format(const char *v)
+{
+	char f[80];
+
+	return cli_error(EXIT_USAGE, "export: --format %s: unknown format (formats: %s)", v,
+			 format_list(f, sizeof f, ", "));
 }
 
 /* Parse export's arguments; returns 0 or an exit code. */
@@ -316,8 +272,7 @@ static int parse(int argc, char **argv, struct export_opts *o)
 		int miss = 0, miss_o = 0;
 		if ((v = cli_opt(argc, argv, &i, "--format", &miss))) {
 			if (!(o->ex = find_exporter(v)))
-				return cli_error(EXIT_USAGE, "export: --format %s: expected text or csv",
-						 v);
+				return unknown_format(v);
 		} else if ((v = cli_opt(argc, argv, &i, "-o", &miss_o)) ||
 			   (!miss_o && (v = cli_opt(argc, argv, &i, "--output", &miss_o)))) {
 			o->out = v;
@@ -337,25 +292,33 @@ static int parse(int argc, char **argv, struct export_opts *o)
 	return 0;
 }
 
-/* Stream every record of r through ex into out. Returns 0, or EXIT_USAGE
- * after printing the trace's error. */
+/* Stream every record of r through ex into out. Returns 0; EXIT_USAGE
+ * after printing the trace's error; EXIT_HOST when memory runs out. */
 static int convert(struct trace_reader *r, const struct exporter *ex, FILE *out)
 {
-	struct names nm = { NULL, 0, 0 };
+	struct export_names nm;
 	struct trace_rec rec;
-	int rc;
+	void *st;
+	int rc = 0, oom = 0;
 
-	ex->begin(out, r);
-	while ((rc = trace_next(r, &rec)) == 1) {
-		names_note(&nm, &rec);
-		ex->record(out, &nm, &rec);
+	if (ex->begin(&st, out, r) != 0)
+		return cli_error(EXIT_HOST, "out of memory");
+	export_names_init(&nm);
+	while (!oom && (rc = trace_next(r, &rec)) == 1) {
+		export_names_note(&nm, &rec);
+		oom = ex->record(st, out, &nm, &rec) != 0;
 	}
-	free(nm.e);
+	if (!oom && rc == 0)
+		ex->finish(st, out, &nm, r);
+	if (ex->free)
+		ex->free(st);
+	export_names_free(&nm);
+	if (oom)
+		return cli_error(EXIT_HOST, "out of memory");
 	if (rc < 0) {
 		fprintf(stderr, "%s\n", trace_error(r));
 		return EXIT_USAGE;
 	}
-	ex->finish(out, r);
 	return 0;
 }
 
@@ -416,7 +379,7 @@ static int export_to_stdout(struct trace_reader *r, const struct export_opts *o)
 
 int cmd_export(int argc, char **argv)
 {
-	struct export_opts o = { NULL, NULL, &exporters[0] };
+	struct export_opts o = { NULL, NULL, &export_text };
 	struct trace_reader *r;
 	char err[600];
 	int code = parse(argc, argv, &o);

@@ -1,0 +1,94 @@
+#!/bin/sh
+# export.sh - "ukern export" in every format on the traces of every shipped
+# scenario: the same trace gives the same bytes, -o writes what stdout
+# shows, every delivered message gets one s/f flow pair (chrome) and one
+# link (paje), and bad input gets the documented exit code with nothing left
+# behind. The deeper checks that need python3 or pj_dump are in
+# export_chrome.sh and export_paje.sh.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+FORMATS="text csv chrome paje"
+
+# count PATTERN FILE: lines of FILE matching the fixed string PATTERN.
+count() {
+	grep -c -F -- "$1" "$2"
+}
+
+# record NAME ARGS...: "ukern run ARGS" into $TMP/NAME.uktrace. Whatever the
+# run's outcome (a deadlock, a script error), it must leave a trace.
+record() {
+	name=$1
+	shift
+	checks=$((checks + 1))
+	"$UKERN" run "$@" --trace "$TMP/$name.uktrace" --quiet >/dev/null 2>&1
+	[ -f "$TMP/$name.uktrace" ] || { fail "ukern run $*: no trace"; return 1; }
+}
+
+for f in scenarios/*.lua; do
+	s=$(basename "$f" .lua)
+	record "$s" "$f" || continue
+	run 0 export "$TMP/$s.uktrace" && cp "$TMP/out" "$TMP/$s.txt"
+	delivered=$(count ' msg_deliver ' "$TMP/$s.txt")
+	sends=$(count ' msg_send ' "$TMP/$s.txt")
+	for f in $FORMATS; do
+		run 0 export "$TMP/$s.uktrace" --format "$f" && cp "$TMP/out" "$TMP/$s.$f"
+		run 0 export "$TMP/$s.uktrace" --format "$f" && checks=$((checks + 1)) &&
+			{ cmp -s "$TMP/$s.$f" "$TMP/out" || fail "$s: --format $f differs between two exports"; }
+		run 0 export "$TMP/$s.uktrace" --format "$f" -o "$TMP/$s-o.$f" && checks=$((checks + 1)) &&
+			{ cmp -s "$TMP/$s.$f" "$TMP/$s-o.$f" || fail "$s: --format $f: -o FILE differs from stdout"; }
+	done
+
+	# chrome: an object with the two keys, one event per line, an s and an
+	# f per delivered message, every f bound to the enclosing slice.
+	checks=$((checks + 5))
+	head -n 1 "$TMP/$s.chrome" | grep -q '^{"displayTimeUnit":"ns","traceEvents":\[$' ||
+		fail "$s: chrome does not start with displayTimeUnit and traceEvents"
+	[ "$(count '"ph":"s"' "$TMP/$s.chrome")" -eq "$delivered" ] ||
+		fail "$s: $(count '"ph":"s"' "$TMP/$s.chrome") flow starts for $delivered deliveries"
+	[ "$(count '"ph":"f"' "$TMP/$s.chrome")" -eq "$delivered" ] ||
+		fail "$s: $(count '"ph":"f"' "$TMP/$s.chrome") flow ends for $delivered deliveries"
+	[ "$(count '"bp":"e"}' "$TMP/$s.chrome")" -eq "$delivered" ] ||
+		fail "$s: not every flow end binds to its enclosing slice"
+	[ "$(count '"name":"process_name"' "$TMP/$s.chrome")" -eq \
+	  "$(($(count ' proc_new ' "$TMP/$s.txt") + 1))" ] ||
+		fail "$s: not one process_name per process (and one for the CPUs)"
+
+	# paje: the header defines the events it uses, a link starts at every
+	# send and ends at every delivery (all delivered in these scenarios).
+	checks=$((checks + 4))
+	grep -q '^%EventDef PajeStartLink ' "$TMP/$s.paje" || fail "$s: paje defines no PajeStartLink"
+	grep -q '^%EventDef PajeDefineEntityValue ' "$TMP/$s.paje" ||
+		fail "$s: paje defines no entity values"
+	[ "$(grep -c '^9 ' "$TMP/$s.paje")" -eq "$sends" ] || fail "$s: not one PajeStartLink per send"
+	[ "$(grep -c '^10 ' "$TMP/$s.paje")" -eq "$delivered" ] ||
+		fail "$s: not one PajeEndLink per delivery"
+done
+
+# An unknown format lists the formats; usage names them too.
+run 2 export "$TMP/hello.uktrace" --format yaml &&
+	expect_err "^ukern: export: --format yaml: unknown format \(formats: text, csv, chrome, paje\)$"
+run 2 export && expect_err 'usage: ukern export TRACE --format text\|csv\|chrome\|paje \[-o FILE\]'
+
+# A truncated trace: exit 2 with the reader's message, in every format; with
+# -o nothing is written and an older file stays as it was.
+head -c 300 "$TMP/hello.uktrace" >"$TMP/cut.uktrace"
+for f in $FORMATS; do
+	run 2 export "$TMP/cut.uktrace" --format "$f" &&
+		expect_err "cut.uktrace: byte 300: trace is truncated"
+	echo precious >"$TMP/old.$f"
+	run 2 export "$TMP/cut.uktrace" --format "$f" -o "$TMP/old.$f" &&
+		expect_err "cut.uktrace: byte 300: trace is truncated"
+	checks=$((checks + 1))
+	[ "$(cat "$TMP/old.$f")" = precious ] || fail "$f: a failed export overwrote its output"
+done
+run 2 export /dev/null --format chrome && expect_err '^/dev/null: byte 0: empty file, not a ukern trace'
+
+# -o into a directory that does not exist: a host error, nothing left.
+for f in chrome paje; do
+	run 1 export "$TMP/hello.uktrace" --format "$f" -o "$TMP/no/such/dir/x.$f" &&
+		expect_err "no/such/dir/x.$f: cannot write: No such file or directory"
+done
+checks=$((checks + 2))
+[ ! -e "$TMP/no" ] || fail "a failed export created a directory"
+ls "$TMP" | grep -q '\.tmp\.' && fail "temporary export files left behind"
+finish
