@@ -1,0 +1,211 @@
+/*
+ * trace_index.h - a whole trace loaded into compact arrays for drawing.
+ *
+ * The one idea: the views never read the trace; they read this index, which
+ * the loader builds once from the streaming reader (trace_read.h) and which
+ * is read-only afterwards. Everything a view needs to draw a time window
+ * quickly is here, sorted so that the part of it inside [from, to] is found
+ * by binary search: per-thread state intervals, per-CPU dispatch intervals,
+ * messages in send order (with the latest delivery so far, so that arrows
+ * that start before the window are found too), queue depths per port, log
+ * lines, name-server operations, and the distinct record times (for finding
+ * idle stretches).
+ *
+ * Building is split in three (new, add one record, seal) so that a live
+ * viewer can later feed records from a trace sink with the same code.
+ *
+ * Values of states, reasons and message kinds are those of the trace format
+ * (doc/trace-format.md, section 5). Identifiers in the file (pid, tid, port,
+ * flow) are untrusted: they are mapped to dense indices through hash tables,
+ * and a record naming a thread, process or port the trace never created
+ * makes an entry for it ("thread 7"), so a damaged trace still loads.
+ *
+ * Entry points: trace_index_load, trace_index_new, trace_index_add,
+ * trace_index_seal, trace_index_free, trace_index_msgs_from,
+ * trace_index_intervals_from, trace_index_runs_from, trace_index_depth_at,
+ * trace_index_gaps, trace_index_str, trace_index_header.
+ */
+#ifndef UKERN_TRACE_INDEX_H
+#define UKERN_TRACE_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TI_NONE UINT32_MAX     /* "no such entry" for an index field */
+#define TI_NEVER UINT64_MAX    /* "never happened" for a time field */
+
+/* Thread states and reasons, as the trace stores them. */
+enum ti_state { TI_READY, TI_RUNNING, TI_BLOCKED, TI_EXITED, TI_STATE_COUNT };
+enum ti_reason {
+	TI_R_NEW, TI_R_WOKEN, TI_R_PREEMPTED, TI_R_YIELDED, TI_R_DISPATCHED,
+	TI_R_SEND, TI_R_RECV, TI_R_REPLY, TI_R_SLEEP, TI_R_JOIN,
+	TI_R_EXIT, TI_R_KILLED, TI_R_FAULT,
+	TI_R_LOCK, TI_R_IDLE,   /* with the thread models: a mutex/semaphore/condition; an idle LWP */
+	TI_REASON_COUNT         /* reasons from here on are kept as numbers, drawn as "other" */
+};
+enum ti_msg_kind { TI_SEND, TI_CALL, TI_REPLY };
+enum ti_fate { TI_PENDING, TI_DELIVERED, TI_DROPPED };
+
+struct ti_proc {
+	uint32_t name;          /* string offset (trace_index_str) */
+	uint64_t pid;           /* as in the trace */
+	uint64_t born, died;    /* ns; died = TI_NEVER while it lives */
+	int32_t exit_code;
+	uint8_t daemon, faulted;
+	uint8_t nameserver;     /* the built-in name server ("name", a daemon) */
+	uint32_t nthreads;      /* threads of this process */
+	uint32_t rank;          /* rank among the processes but the name server (palettes) */
+};
+
+struct ti_thread {
+	uint32_t name;          /* string offset */
+	uint64_t tid;           /* as in the trace */
+	uint32_t proc;          /* index in procs */
+	uint32_t sub;           /* its rank among the threads of its process, from 0 */
+	uint64_t born, died;    /* ns */
+	size_t iv_first, iv_count;  /* its intervals: ivs[iv_first .. +iv_count) */
+};
+
+/* A stretch of time a thread spent in one state (never empty). */
+struct ti_interval {
+	uint64_t t0, t1;        /* ns, t0 < t1 */
+	uint32_t port;          /* port index it waits on, or TI_NONE */
+	uint8_t state, reason;  /* enum ti_state, enum ti_reason */
+};
+
+/* A stretch of time a CPU ran one thread. */
+struct ti_run {
+	uint64_t t0, t1;        /* ns, t0 < t1 */
+	uint32_t thread;        /* index in threads */
+};
+
+struct ti_cpu {
+	size_t run_first, run_count;  /* its runs: runs[run_first .. +run_count) */
+	uint64_t busy_ns;       /* total time running something */
+};
+
+struct ti_port {
+	uint64_t id;            /* as in the trace */
+	uint32_t label;         /* string offset; 0 = "" when it has none */
+	uint32_t owner;         /* proc index holding the receive right, or TI_NONE */
+	uint64_t qlimit;
+	uint64_t born, died;    /* ns */
+	uint8_t reply_only;     /* every message it received was a reply */
+	uint8_t registered;     /* registered with the name server at some time */
+	uint32_t colour;        /* rank among its owner's ports that receive requests (palettes) */
+	size_t depth_first, depth_count;  /* its queue depth steps */
+	uint64_t msgs;          /* messages sent to it */
+};
+
+/* Queue depth of a port from time ns on. */
+struct ti_depth {
+	uint64_t ns;
+	uint32_t depth;
+};
+
+struct ti_msg {
+	uint64_t flow;          /* as in the trace */
+	uint64_t send_ns;
+	uint64_t enqueue_ns;    /* TI_NEVER when handed over directly */
+	uint64_t end_ns;        /* delivery or drop, TI_NEVER while pending */
+	uint32_t from, to;      /* sender and receiver thread indices (to: TI_NONE until delivered) */
+	uint32_t port;          /* destination port index */
+	uint32_t reply_to;      /* msg index of the call a reply answers, else TI_NONE */
+	uint32_t reply;         /* msg index of the reply to this call, else TI_NONE */
+	uint64_t size;          /* bytes */
+	uint8_t kind, fate;     /* enum ti_msg_kind, enum ti_fate */
+	uint8_t drop_reason;    /* trace drop reason (1 dead port, 2 stale reply, 3 timeout) */
+};
+
+struct ti_log {
+	uint64_t ns;
+	uint32_t thread;
+	uint32_t text;          /* string offset */
+};
+
+struct ti_name {
+	uint64_t ns;
+	uint32_t proc, port;    /* port: TI_NONE if none */
+	uint8_t op, ok;         /* 1 register, 2 lookup, 3 unregister */
+	uint32_t name;          /* string offset */
+};
+
+struct trace_index {
+	/* everything below is read-only once trace_index_seal returned */
+	struct ti_proc *procs;       size_t nprocs;
+	struct ti_thread *threads;   size_t nthreads;
+	struct ti_port *ports;       size_t nports;
+	struct ti_cpu *cpus;         size_t ncpus;
+	struct ti_interval *ivs;     size_t nivs;     /* grouped by thread, by time within */
+	struct ti_run *runs;         size_t nruns;    /* grouped by CPU, by time within */
+	struct ti_msg *msgs;         size_t nmsgs;    /* by send time */
+	uint64_t *msg_reach;         /* [i]: latest end_ns of msgs[0..i] (pending counts as end) */
+	struct ti_depth *depths;     size_t ndepths;  /* grouped by port, by time within */
+	struct ti_log *logs;         size_t nlogs;
+	struct ti_name *names;       size_t nnames;
+	uint64_t *times;             size_t ntimes;   /* distinct record times, ascending */
+	uint64_t *gapmax;            size_t ngapblocks; /* longest gap per block of times */
+	char *strs;                  size_t strlen;   /* string pool; offset 0 is "" */
+	uint64_t end_ns;             /* end of the run: the last record's time */
+	uint32_t blocked_seen;       /* bit r: some thread was blocked for reason r (r < 32) */
+	uint64_t nrecords;
+	uint64_t ndeadlocks, nfaults, ndrops;
+	char **hdr;                  size_t nhdr;     /* header key at 2i, value at 2i+1 */
+	struct ti_build *b;          /* loading state; NULL once sealed */
+};
+
+/* Load the whole trace at path. Returns the sealed index, or NULL with the
+ * reader's message ("PATH: byte N: ...") or "out of memory" in err. */
+struct trace_index *trace_index_load(const char *path, char *err, size_t errlen);
+
+/* An empty index to feed with trace_index_add, or NULL when memory runs out. */
+struct trace_index *trace_index_new(void);
+
+/* Add one record (the arguments of a trace_sink's record function: time in
+ * ns, never decreasing; kind; trace_kinds[kind].nargs arguments; the string
+ * argument). Returns 0, or -1 when memory ran out (the index then holds the
+ * records before this one and can still be sealed and freed). */
+int trace_index_add(struct trace_index *ix, uint64_t ns, unsigned kind, const uint64_t *args,
+		    const char *s, size_t len);
+
+/* Set header pair (key, value), as the trace header gives it. Returns 0 or -1
+ * when memory ran out. */
+int trace_index_header_add(struct trace_index *ix, const char *key, const char *value);
+
+/* Finish loading: close what is still open at end_ns (the run's end, at least
+ * the last record's time), group intervals by thread and runs by CPU, build
+ * the lookup arrays. Returns 0, or -1 when memory ran out (free the index). */
+int trace_index_seal(struct trace_index *ix, uint64_t end_ns);
+
+/* Free ix and everything it holds. ix may be NULL. */
+void trace_index_free(struct trace_index *ix);
+
+/* The string at offset off of the pool. */
+const char *trace_index_str(const struct trace_index *ix, uint32_t off);
+
+/* The value of header key, or NULL. */
+const char *trace_index_header(const struct trace_index *ix, const char *key);
+
+/* The first message that may still be visible at time t: the least i such
+ * that msgs[i] ends (is delivered or dropped) at t or later, or is pending.
+ * nmsgs when there is none. */
+size_t trace_index_msgs_from(const struct trace_index *ix, uint64_t t);
+
+/* The first interval of thread th that ends after t (an offset into ivs
+ * within the thread's group; iv_first + iv_count when none). */
+size_t trace_index_intervals_from(const struct trace_index *ix, uint32_t th, uint64_t t);
+
+/* The first run of CPU c that ends after t (runs index; run_first +
+ * run_count when none). */
+size_t trace_index_runs_from(const struct trace_index *ix, uint32_t c, uint64_t t);
+
+/* Queue depth of port pt at time t (0 before its first message). */
+uint32_t trace_index_depth_at(const struct trace_index *ix, uint32_t pt, uint64_t t);
+
+/* Stretches without any record inside [from, to]: gaps between consecutive
+ * record times longer than min_ns. Writes at most max of them, the longest
+ * first, as (start, end) pairs into gap[2i], gap[2i+1]; returns how many. */
+size_t trace_index_gaps(const struct trace_index *ix, uint64_t from, uint64_t to,
+			uint64_t min_ns, uint64_t *gap, size_t max);
+
+#endif

@@ -1,0 +1,83 @@
+/*
+ * trace_index_impl.h - what the three files of the trace index share and
+ * nothing else sees: the loading state (id maps, what is open per thread,
+ * CPU and port, array capacities) and the helpers that touch it.
+ * trace_index.c adds records, trace_index_msg.c the message records,
+ * trace_index_seal.c seals, loads and answers queries.
+ */
+#ifndef UKERN_TRACE_INDEX_IMPL_H
+#define UKERN_TRACE_INDEX_IMPL_H
+
+#include <stdio.h>
+
+#include "trace_format.h"
+#include "trace_index.h"
+
+/* An open-addressing map from a trace id to a dense index (val TI_NONE:
+ * empty slot). */
+struct ti_map {
+	struct ti_map_ent {
+		uint64_t key;
+		uint32_t val;
+	} *e;
+	size_t cap, n;           /* slots (a power of two), slots used */
+};
+
+/* A thread's current state, since t0. */
+struct ti_open {
+	uint64_t t0;             /* ns */
+	uint32_t port;           /* port index waited on, or TI_NONE */
+	uint8_t state, reason;   /* TI_EXITED before its first state record */
+	uint16_t cpu;            /* the CPU it runs on, or UINT16_MAX */
+};
+
+/* What a CPU runs now, since t0. */
+struct ti_cpu_open {
+	uint64_t t0;             /* ns */
+	uint32_t thread;         /* thread index, or TI_NONE when idle */
+};
+
+struct ti_build {
+	struct ti_map pids, tids, portids, flows;
+	struct ti_open *open;            size_t opencap;      /* per thread */
+	struct ti_cpu_open *cpu_open;    size_t cpuopencap;   /* per CPU */
+	uint32_t *iv_thread;             size_t ivthcap;      /* per interval: its thread */
+	uint32_t *run_cpu;               size_t runcpucap;    /* per run: its CPU */
+	size_t proccap, threadcap, portcap, ivcap, runcap, msgcap;
+	size_t logcap, namecap, timecap, strcap, hdrcap;
+};
+
+/* Make room for n elements of size bytes at *p (capacity *cap). Returns 0,
+ * or -1 when memory runs out (*p unchanged). */
+int ti_grow(void **p, size_t *cap, size_t n, size_t size);
+
+uint32_t ti_map_get(const struct ti_map *m, uint64_t key);
+int ti_map_put(struct ti_map *m, uint64_t key, uint32_t val);
+
+/* The index of the process, thread or port with this trace id, made (with a
+ * placeholder name) when the trace never created it. TI_NONE when memory
+ * runs out. */
+uint32_t ti_proc_get(struct trace_index *ix, uint64_t pid, uint64_t ns);
+uint32_t ti_thread_get(struct trace_index *ix, uint64_t tid, uint64_t pid, uint64_t ns);
+uint32_t ti_port_get(struct trace_index *ix, uint64_t id, uint64_t ns);
+
+/* End CPU c's current run at t1. Returns 0 or -1 (out of memory). */
+int ti_close_run(struct trace_index *ix, uint32_t c, uint64_t t1);
+
+/* Close every open interval and run at end_ns. Returns 0 or -1. */
+int ti_close_all(struct trace_index *ix, uint64_t end_ns);
+
+/* The message records (trace_index_msg.c); 0 or -1 when memory runs out. */
+int ti_rec_msg_send(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
+		    size_t len);
+int ti_rec_msg_enqueue(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
+		       size_t len);
+int ti_rec_msg_deliver(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
+		       size_t len);
+int ti_rec_msg_drop(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
+		    size_t len);
+
+/* Free the loading state (after sealing, or with the index). */
+void ti_build_free(struct ti_build *b);
+
+#endif
