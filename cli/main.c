@@ -13,6 +13,8 @@ static const char usage[] =
 	"                 [--trace FILE] [--stats text|json|csv] [--quiet] [--max-events N]\n"
 	"       ukern bench [--json] [--quick]\n"
 	"       ukern export TRACE --format text|csv [-o FILE]\n"
+	"       ukern view TRACE [--view sequence|cpu|topology] [--from T --to T]\n"
+	"       ukern render TRACE -o OUT.png [--view V] [--from T --to T] [--size WxH]\n"
 	"       ukern --help | --version\n"
 	"\n"
 	"Run a scenario on the simulated microkernel and report what happened.\n"
@@ -27,6 +29,8 @@ static const struct command {
 	{ "run", cmd_run },
 	{ "bench", cmd_bench },
 	{ "export", cmd_export },
+	{ "render", cmd_render },
+	{ "view", cmd_view },
 };
 
 int cli_error(int code, const char *fmt, ...)

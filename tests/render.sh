@@ -1,0 +1,150 @@
+#!/bin/sh
+# render.sh - ukern render draws the shipped scenarios' traces headless:
+# each view is checked by regions and colours (the page is white, state
+# bands and arrows of the right colours are in the lanes, the header,
+# gutter and legend carry text), the same input gives the same PNG bytes,
+# and bad input gets its message and exit code with nothing written. In a
+# ukern built without the viewer, view and render say so (exit 2).
+# Pixel regions assume the default 1280x800 layout; colours are those of
+# viz/palette.[ch].
+. "${top_srcdir:-.}/tests/lib.sh"
+
+export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy SDL_RENDER_DRIVER=software
+D=/usr/share/fonts/truetype/dejavu
+if [ -f "$D/DejaVuSans.ttf" ] && [ -f "$D/DejaVuSans-Bold.ttf" ]; then
+	export UKERN_FONT="$D/DejaVuSans.ttf" UKERN_FONT_BOLD="$D/DejaVuSans-Bold.ttf" \
+		UKERN_FONT_MONO="$D/DejaVuSansMono.ttf"
+fi
+
+if [ "${UKERN_VIZ:-yes}" = no ]; then
+	run 2 render "$TMP/x.uktrace" -o "$TMP/x.png" && expect_err 'built without the viewer'
+	run 2 view "$TMP/x.uktrace" && expect_err 'built without the viewer'
+	finish
+fi
+: "${PNGCHECK:?PNGCHECK must name tests/test_pngcheck}"
+
+# measure PNG WHAT ARGS...: print what test_pngcheck measures.
+measure() {
+	"$PNGCHECK" "$@" 2>>"$TMP/err" || echo -1
+}
+
+# at_least N WHAT LABEL: fail unless WHAT >= N.
+at_least() {
+	checks=$((checks + 1))
+	[ "$2" -ge "$1" ] || fail "$3: $2, expected at least $1"
+}
+
+# at_most N WHAT LABEL: fail unless WHAT <= N.
+at_most() {
+	checks=$((checks + 1))
+	[ "$2" -le "$1" ] || fail "$3: $2, expected at most $1"
+}
+
+LANES='115 50 1140 690'
+for s in hello pingpong buffering; do
+	run 0 run "scenarios/$s.lua" --trace "$TMP/$s.uktrace" --quiet
+done
+
+# The sequence view of hello: lanes on white, running (green) and
+# reply-blocked (lavender) bands, arrows to echo's port (blue) and to the
+# name server (grey), the idle millisecond collapsed into a band, text in
+# the header, the gutter and the legend.
+P="$TMP/hello-seq.png"
+run 0 render "$TMP/hello.uktrace" -o "$P"
+checks=$((checks + 2))
+[ ! -s "$TMP/out" ] || fail "render wrote to stdout: $(head -3 "$TMP/out")"
+[ "$(measure "$P" size)" = "1280 800" ] || fail "hello: size $(measure "$P" size)"
+at_least 300000 "$(measure "$P" count ffffff 0 $LANES)" "hello: white in the lanes"
+at_least 3000 "$(measure "$P" count 2da44e 6 $LANES)" "hello: running (green) in the lanes"
+at_least 1000 "$(measure "$P" count c5b3f6 6 $LANES)" "hello: reply-blocked (lavender)"
+at_least 150 "$(measure "$P" count 0969da 40 $LANES)" "hello: arrows to echo's port (blue)"
+at_least 150 "$(measure "$P" count 6e7781 30 $LANES)" "hello: arrows to the name server (grey)"
+at_least 2000 "$(measure "$P" count eef1f4 2 $LANES)" "hello: the collapsed idle stretch"
+at_least 300 "$(measure "$P" ink 0 0 1280 34)" "hello: text in the header"
+at_least 150 "$(measure "$P" ink 0 50 105 690)" "hello: process names in the gutter"
+at_least 300 "$(measure "$P" ink 0 772 1280 28)" "hello: text in the legend"
+at_least 200 "$(measure "$P" ink 110 745 1170 25)" "hello: axis labels"
+at_least 10 "$(measure "$P" colours $LANES)" "hello: colours in the lanes"
+
+# Same input, same bytes; --view timeline is the sequence view; --linear
+# keeps the idle millisecond (no collapsed band).
+run 0 render "$TMP/hello.uktrace" -o "$TMP/again.png"
+run 0 render "$TMP/hello.uktrace" -o "$TMP/timeline.png" --view timeline
+checks=$((checks + 2))
+cmp -s "$P" "$TMP/again.png" || fail "hello: two renders differ"
+cmp -s "$P" "$TMP/timeline.png" || fail "hello: --view timeline differs from sequence"
+run 0 render "$TMP/hello.uktrace" -o "$TMP/linear.png" --linear
+at_most 50 "$(measure "$TMP/linear.png" count eef1f4 2 $LANES)" "hello --linear: a collapsed band"
+
+# A window: 1.007ms to 1.010ms holds the call to echo and its reply only.
+run 0 render "$TMP/hello.uktrace" -o "$TMP/zoom.png" --from 1.007ms --to 1.010ms
+at_least 400 "$(measure "$TMP/zoom.png" count 0969da 40 $LANES)" "hello zoomed: the call to echo"
+at_most 20 "$(measure "$TMP/zoom.png" count 6e7781 10 $LANES)" "hello zoomed: name server arrows"
+
+# CPU view: a bar per run in the thread's colour (echo blue, client purple,
+# the name server grey), ready waits amber.
+P="$TMP/hello-cpu.png"
+run 0 render "$TMP/hello.uktrace" -o "$P" --view cpu
+at_least 3000 "$(measure "$P" count 54aeff 4 150 40 1120 200)" "cpu: echo's runs"
+at_least 3000 "$(measure "$P" count c297ff 4 150 40 1120 200)" "cpu: client's runs"
+at_least 1000 "$(measure "$P" count afb8c1 4 150 40 1120 200)" "cpu: the name server's runs"
+at_least 20 "$(measure "$P" count f2c94c 4 150 40 1120 200)" "cpu: ready waits"
+at_least 100 "$(measure "$P" ink 0 40 140 200)" "cpu: CPU and thread names"
+
+# Topology of buffering at 25 ms: the producer is SEND-blocked, the sink's
+# queue (consumer blue) holds 2 of 2, three messages are in flight.
+P="$TMP/buffering-topo.png"
+run 0 render "$TMP/buffering.uktrace" -o "$P" --view topology --to 25ms
+at_least 300 "$(measure "$P" count 0969da 10 0 40 1280 660)" "topology: queued messages and edges"
+at_least 50 "$(measure "$P" count ffa46b 6 0 40 1280 660)" "topology: the producer's send-blocked swatch"
+at_least 1000 "$(measure "$P" ink 0 40 1280 660)" "topology: box text"
+run 0 render "$TMP/buffering.uktrace" -o "$TMP/buffering-empty.png" --view topology --to 1ms
+checks=$((checks + 1))
+[ "$(measure "$P" count 0969da 10 0 40 1280 660)" -gt \
+  "$(measure "$TMP/buffering-empty.png" count 0969da 10 0 40 1280 660)" ] ||
+	fail "topology: the queue is not fuller at 25 ms than at 1 ms"
+
+# pingpong: a hundred round trips draw; other sizes draw at their size.
+run 0 render "$TMP/pingpong.uktrace" -o "$TMP/pp.png" --size 640x400
+checks=$((checks + 1))
+[ "$(measure "$TMP/pp.png" size)" = "640 400" ] || fail "pingpong: size $(measure "$TMP/pp.png" size)"
+run 0 render "$TMP/pingpong.uktrace" -o "$TMP/pp-big.png" --size 1920x1200 --frames 2 &&
+	expect_err 'sequence view, 1920x1200, [0-9]+ records: 2 frames, [0-9.]+ ms per frame'
+at_least 2000 "$(measure "$TMP/pp-big.png" count 0969da 60 160 70 1700 1000)" "pingpong: arrows to pong"
+
+# Bad input: messages, exit codes, nothing written under the real name.
+T="$TMP/hello.uktrace"
+run 2 render && expect_err 'render: no trace given'
+run 2 render "$T" && expect_err 'no output file given \(-o OUT.png\)'
+run 2 render "$TMP/none.uktrace" -o "$TMP/o.png" && expect_err "none.uktrace: No such file"
+head -c 300 "$T" >"$TMP/cut.uktrace"
+run 2 render "$TMP/cut.uktrace" -o "$TMP/o.png" &&
+	expect_err '^.*cut.uktrace: byte 300: trace is truncated'
+run 2 render /dev/null -o "$TMP/o.png" && expect_err 'empty file, not a ukern trace'
+run 2 render "$T" -o "$TMP/o.png" --size 10x10 &&
+	expect_err '--size 10x10: expected WIDTHxHEIGHT from 480x320 to 8192x8192'
+run 2 render "$T" -o "$TMP/o.png" --size big && expect_err '--size big: expected WIDTHxHEIGHT'
+run 2 render "$T" -o "$TMP/o.png" --view pie && expect_err '--view pie: expected sequence, cpu or topology'
+run 2 render "$T" -o "$TMP/o.png" --view memory && expect_err 'not available yet'
+run 2 render "$T" -o "$TMP/o.png" --from 5ms --to 2ms && expect_err 'the window is empty'
+run 2 render "$T" -o "$TMP/o.png" --from 2s && expect_err 'is not before the end of the run \(1.011776ms\)'
+run 2 render "$T" -o "$TMP/o.png" --to 5xs && expect_err '--to 5xs: invalid duration'
+run 2 render "$T" -o "$TMP/o.png" --frames 0 && expect_err '--frames 0: expected a number'
+run 2 render "$T" -o "$TMP/o.png" --bogus && expect_err "render: unknown option '--bogus'"
+run 2 render "$T" -o && expect_err '^ukern: -o needs a value'
+run 1 render "$T" -o "$TMP/no/such/dir/o.png" && expect_err 'o.png: cannot write: No such file'
+checks=$((checks + 1))
+[ ! -e "$TMP/o.png" ] || fail "a failed render left $TMP/o.png"
+echo old >"$TMP/keep.png"
+run 2 render "$TMP/cut.uktrace" -o "$TMP/keep.png"
+checks=$((checks + 2))
+[ "$(cat "$TMP/keep.png")" = old ] || fail "a failed render changed an existing file"
+ls "$TMP" | grep -q '\.tmp\.' && fail "temporary files left behind"
+
+# view checks its arguments and the trace before it opens a window.
+run 2 view && expect_err 'view: no trace given'
+run 2 view "$TMP/cut.uktrace" && expect_err 'trace is truncated'
+run 2 view "$T" --size 1x1 && expect_err '--size 1x1: expected'
+run 2 view "$T" --view pie && expect_err '--view pie: expected'
+run 2 view "$T" --from 3s && expect_err 'not before the end of the run'
+finish

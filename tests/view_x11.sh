@@ -1,0 +1,65 @@
+#!/bin/sh
+# view_x11.sh - ukern view in a real window: under Xvfb, the viewer opens on
+# the hello trace, a screenshot of the screen (ImageMagick's import) is not
+# blank, and its plot equals the headless render of the same view pixel for
+# pixel (both use SDL's software renderer). Skips (77) without xvfb-run,
+# xauth or import, and in a ukern built without the viewer.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+for tool in xvfb-run xauth import; do
+	command -v "$tool" >/dev/null 2>&1 || { echo "SKIP: $tool is not installed"; exit 77; }
+done
+[ "${UKERN_VIZ:-yes}" != no ] || { echo "SKIP: ukern was built without the viewer"; exit 77; }
+: "${PNGCHECK:?PNGCHECK must name tests/test_pngcheck}"
+
+D=/usr/share/fonts/truetype/dejavu
+if [ -f "$D/DejaVuSans.ttf" ] && [ -f "$D/DejaVuSans-Bold.ttf" ]; then
+	export UKERN_FONT="$D/DejaVuSans.ttf" UKERN_FONT_BOLD="$D/DejaVuSans-Bold.ttf" \
+		UKERN_FONT_MONO="$D/DejaVuSansMono.ttf"
+fi
+export SDL_AUDIODRIVER=dummy SDL_RENDER_DRIVER=software
+unset SDL_VIDEODRIVER
+
+run 0 run scenarios/hello.lua --trace "$TMP/hello.uktrace" --quiet
+SDL_VIDEODRIVER=dummy run 0 render "$TMP/hello.uktrace" -o "$TMP/ref.png"
+
+# In the X server: start the viewer, take screenshots until one shows it
+# (at most 20 s), then close the viewer.
+cat >"$TMP/inside.sh" <<'EOF'
+"$UKERN" view "$1/hello.uktrace" >"$1/view.out" 2>"$1/view.err" &
+pid=$!
+i=0
+while [ $i -lt 80 ]; do
+	sleep 0.25
+	i=$((i + 1))
+	import -window root "$1/shot.png" 2>/dev/null || continue
+	[ "$("$PNGCHECK" "$1/shot.png" count ffffff 0 0 0 1280 800)" -gt 200000 ] && break
+done
+kill $pid 2>/dev/null
+wait $pid 2>/dev/null
+exit 0
+EOF
+checks=$((checks + 1))
+timeout 120 xvfb-run -a -s '-screen 0 1280x800x24' sh "$TMP/inside.sh" "$TMP" >"$TMP/xvfb.out" 2>&1 ||
+	fail "xvfb-run failed: $(head -5 "$TMP/xvfb.out")"
+checks=$((checks + 1))
+if [ ! -f "$TMP/shot.png" ]; then
+	fail "no screenshot (viewer: $(head -3 "$TMP/view.err" 2>/dev/null))"
+	finish
+fi
+
+measure() {
+	"$PNGCHECK" "$@" 2>/dev/null || echo -1
+}
+checks=$((checks + 4))
+[ "$(measure "$TMP/shot.png" size)" = "1280 800" ] || fail "screenshot size $(measure "$TMP/shot.png" size)"
+[ "$(measure "$TMP/shot.png" count ffffff 0 0 0 1280 800)" -gt 200000 ] ||
+	fail "the screenshot is blank (viewer: $(head -3 "$TMP/view.err"))"
+[ "$(measure "$TMP/shot.png" ink 0 0 1280 800)" -gt 2000 ] || fail "the window shows no text"
+[ "$(measure "$TMP/shot.png" colours 0 0 1280 800)" -gt 20 ] || fail "the window has too few colours"
+# The plot and the header are the headless render's, pixel for pixel (the
+# window adds a cursor at the right edge and key hints in the legend).
+checks=$((checks + 1))
+d=$(measure "$TMP/shot.png" diff "$TMP/ref.png" 0 0 1250 760)
+[ "$d" -eq 0 ] || fail "the window differs from the headless render in $d pixels"
+finish

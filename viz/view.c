@@ -1,0 +1,347 @@
+/*
+ * view.c - the frame around every view: the header (title, tabs, window),
+ * the legend, the details of the selection, the help overlay and short
+ * messages; and what the time views share (API: view.h).
+ *
+ * The one idea: the frame is laid out top to bottom from the fonts' sizes
+ * - header, plot, legend - by one function used for drawing and for
+ * picking, so the plot rectangle a view draws in is the one a click is
+ * tested against.
+ */
+#include "view.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "palette.h"
+#include "units.h"
+
+const struct view_ops *const vz_views[VIZ_VIEW_COUNT] = {
+	[VIZ_SEQUENCE] = &view_seq,
+	[VIZ_CPU] = &view_cpu,
+	[VIZ_TOPOLOGY] = &view_topo,
+};
+
+static const char *const help_lines[] = {
+	"Tab / Shift+Tab   next / previous view (1 2 3: sequence, CPU, topology)",
+	"mouse wheel       zoom in time around the pointer (+ and - around the middle)",
+	"drag              pan in time (Left and Right arrows too)",
+	"click             details of a message, interval, CPU slice, process or port",
+	"[ and ]           move the current time to the previous / next message",
+	"Up / Down         scroll the lanes when they do not all fit",
+	"g                 collapse long idle stretches on the time axis, or not",
+	"0 or Home         show the whole run again",
+	"s                 save a screenshot (PNG) in the current directory",
+	"h                 this help;   q or Esc   quit",
+};
+
+static float header_h(const struct vz_frame *f)
+{
+	return (float)draw_font_h(f->d, FONT_TITLE) + 18 * draw_unit(f->d);
+}
+
+/* Lay out the legend entries from y (or only measure when draw is 0);
+ * returns the height used. */
+static float legend_flow(const struct vz_frame *f, const struct vz_legend *lg, size_t n,
+			 float y, int draw)
+{
+	struct draw *d = f->d;
+	float u = draw_unit(d), x0 = 12 * u, x = x0, row = (float)draw_font_h(d, FONT_SMALL) + 6 * u;
+	int w, h;
+
+	draw_size(d, &w, &h);
+	for (size_t i = 0; i < n; i++) {
+		float sw = lg[i].kind == LEG_BOX ? 12 * u : lg[i].kind == LEG_TEXT ? 0 : 22 * u;
+		float tw = (float)draw_text_w(d, FONT_SMALL, lg[i].label), iw = sw + 5 * u + tw;
+		if (x > x0 && x + iw > (float)w - 12 * u) {
+			x = x0;
+			y += row;
+		}
+		if (draw) {
+			float cy = y + row / 2 - 1;
+			if (lg[i].kind == LEG_BOX) {
+				draw_fill(d, x, cy - 5 * u, 12 * u, 11 * u, lg[i].rgb);
+				draw_frame(d, x, cy - 5 * u, 12 * u, 11 * u, pal_mix(lg[i].rgb, PAL_TEXT, 0.25f));
+			} else if (lg[i].kind == LEG_LINE) {
+				draw_thick(d, x, cy, x + 16 * u, cy, 1.6f * u, lg[i].rgb);
+				draw_tri(d, x + 22 * u, cy, x + 15 * u, cy - 3.5f * u, x + 15 * u, cy + 3.5f * u, lg[i].rgb);
+			} else if (lg[i].kind == LEG_DASH) {
+				draw_dashed(d, x, cy, x + 16 * u, cy, 4 * u, 3 * u, lg[i].rgb);
+				draw_tri(d, x + 22 * u, cy, x + 15 * u, cy - 3.5f * u, x + 15 * u, cy + 3.5f * u, lg[i].rgb);
+			}
+			draw_text(d, FONT_SMALL, x + sw + 5 * u, y + 3 * u,
+				  lg[i].kind == LEG_TEXT ? PAL_FAINT : PAL_DIM, ALIGN_LEFT, lg[i].label);
+		}
+		x += iw + 16 * u;
+	}
+	return y + row + 6 * u;
+}
+
+static size_t legend_of(const struct vz_frame *f, struct vz_legend *lg)
+{
+	return vz_views[f->view]->legend(f, lg, VZ_LEGEND_MAX);
+}
+
+/* The top of the legend (the bottom of the plot). */
+static float legend_top(const struct vz_frame *f)
+{
+	struct vz_legend lg[VZ_LEGEND_MAX];
+	size_t n = legend_of(f, lg);
+	float used = legend_flow(f, lg, n, 0, 0);
+	int w, h;
+
+	draw_size(f->d, &w, &h);
+	return (float)h - used - 4 * draw_unit(f->d);
+}
+
+struct vz_rect vz_plot(const struct vz_frame *f)
+{
+	int w, h;
+	float top = header_h(f);
+
+	draw_size(f->d, &w, &h);
+	return (struct vz_rect){ 0, top, (float)w, legend_top(f) - top };
+}
+
+/* Scenario name and the run's parameters, from the trace header. */
+static void header_title(const struct vz_frame *f, float y)
+{
+	struct draw *d = f->d;
+	const char *seed = trace_index_header(f->ix, "seed");
+	const char *costs = trace_index_header(f->ix, "costs");
+	float u = draw_unit(d), x = 12 * u;
+	char buf[VZ_LINE];
+
+	x += (float)draw_text(d, FONT_TITLE, x, y, PAL_TEXT, ALIGN_LEFT, f->title) + 10 * u;
+	snprintf(buf, sizeof buf, "%s%s%s%s", seed ? "seed " : "", seed ? seed : "",
+		 costs ? " · costs " : "", costs ? costs : "");
+	draw_text(d, FONT_SMALL, x, y + (float)(draw_font_h(d, FONT_TITLE) -
+						draw_font_h(d, FONT_SMALL)) - 1, PAL_FAINT,
+		  ALIGN_LEFT, buf);
+}
+
+/* The tabs, centred; the active one underlined. */
+static void header_tabs(const struct vz_frame *f, float y, float bottom)
+{
+	struct draw *d = f->d;
+	float u = draw_unit(d), total = 0, x;
+	int w, h;
+
+	draw_size(d, &w, &h);
+	for (int v = 0; v < VIZ_VIEW_COUNT; v++)
+		total += (float)draw_text_w(d, FONT_BOLD, vz_views[v]->title) + 28 * u;
+	x = ((float)w - total) / 2;
+	for (int v = 0; v < VIZ_VIEW_COUNT; v++) {
+		float tw = (float)draw_text_w(d, FONT_BOLD, vz_views[v]->title);
+		int on = v == (int)f->view;
+		draw_text(d, FONT_BOLD, x + 14 * u, y + 2 * u, on ? PAL_ACCENT : PAL_FAINT, ALIGN_LEFT,
+			  vz_views[v]->title);
+		if (on)
+			draw_fill(d, x + 8 * u, bottom - 3 * u, tw + 12 * u, 3 * u, PAL_ACCENT);
+		x += tw + 28 * u;
+	}
+}
+
+/* The window, exactly ("1.0072ms"), and its length or the current time. */
+static void header_window(const struct vz_frame *f, float y)
+{
+	char a[32], b[32], c[32], buf[VZ_LINE];
+	int w, h;
+
+	draw_size(f->d, &w, &h);
+	units_format_ns(f->from, a, sizeof a);
+	units_format_ns(f->to, b, sizeof b);
+	if (f->view == VIZ_TOPOLOGY) {
+		units_format_ns(f->now, c, sizeof c);
+		snprintf(buf, sizeof buf, "%s – %s   at %s", a, b, c);
+	} else {
+		units_format_ns(f->to - f->from, c, sizeof c);
+		snprintf(buf, sizeof buf, "%s – %s   (%s)", a, b, c);
+	}
+	draw_text(f->d, FONT_TEXT, (float)w - 12 * draw_unit(f->d), y + 2 * draw_unit(f->d),
+		  PAL_DIM, ALIGN_RIGHT, buf);
+}
+
+static void draw_header(const struct vz_frame *f)
+{
+	struct draw *d = f->d;
+	float u = draw_unit(d), hh = header_h(f), y = 9 * u;
+	int w, h;
+
+	draw_size(d, &w, &h);
+	draw_fill(d, 0, 0, (float)w, hh, PAL_PANEL);
+	draw_line(d, 0, hh - 0.5f, (float)w, hh - 0.5f, PAL_BORDER);
+	header_title(f, y);
+	header_tabs(f, y, hh);
+	header_window(f, y);
+}
+
+static void draw_legend(const struct vz_frame *f)
+{
+	struct vz_legend lg[VZ_LEGEND_MAX + 1];
+	size_t n = legend_of(f, lg);
+	float top = legend_top(f);
+	int w, h;
+
+	if (f->interactive && n < VZ_LEGEND_MAX + 1) {
+		lg[n] = (struct vz_legend){ LEG_TEXT, 0, "h help · Tab views · s screenshot · q quit" };
+		n++;
+	}
+	draw_size(f->d, &w, &h);
+	draw_fill(f->d, 0, top, (float)w, (float)h - top, PAL_PANEL);
+	draw_line(f->d, 0, top + 0.5f, (float)w, top + 0.5f, PAL_BORDER);
+	legend_flow(f, lg, n, top + 4 * draw_unit(f->d), 1);
+}
+
+/* A panel of text lines with its top right corner at (right, y). */
+static void text_panel(struct draw *d, float right, float y, char lines[][VZ_LINE], int n)
+{
+	float u = draw_unit(d), lh = (float)draw_font_h(d, FONT_TEXT) + 2 * u, w = 0;
+
+	for (int i = 0; i < n; i++) {
+		float tw = (float)draw_text_w(d, i ? FONT_TEXT : FONT_BOLD, lines[i]);
+		w = tw > w ? tw : w;
+	}
+	w += 24 * u;
+	draw_fill_a(d, right - w + 3 * u, y + 3 * u, w, lh * (float)n + 16 * u, 0x000000, 28);
+	draw_fill(d, right - w, y, w, lh * (float)n + 16 * u, PAL_BG);
+	draw_frame(d, right - w, y, w, lh * (float)n + 16 * u, PAL_BORDER);
+	draw_fill(d, right - w, y, 3 * u, lh * (float)n + 16 * u, PAL_SELECT);
+	for (int i = 0; i < n; i++)
+		draw_text(d, i ? FONT_TEXT : FONT_BOLD, right - w + 12 * u, y + 8 * u + lh * (float)i,
+			  i ? PAL_DIM : PAL_TEXT, ALIGN_LEFT, lines[i]);
+}
+
+static void draw_details(const struct vz_frame *f, struct vz_rect p)
+{
+	char lines[VZ_DESCRIBE_LINES][VZ_LINE];
+	int n = vz_describe(f->ix, &f->sel, f->now, lines);
+
+	if (n > 0)
+		text_panel(f->d, p.x + p.w - 12 * draw_unit(f->d), p.y + 10 * draw_unit(f->d), lines, n);
+}
+
+static void draw_help(const struct vz_frame *f, struct vz_rect p)
+{
+	char lines[1 + sizeof help_lines / sizeof help_lines[0]][VZ_LINE];
+	int n = 0;
+
+	snprintf(lines[n++], VZ_LINE, "Keys and mouse");
+	for (size_t i = 0; i < sizeof help_lines / sizeof help_lines[0]; i++)
+		snprintf(lines[n++], VZ_LINE, "%s", help_lines[i]);
+	draw_fill_a(f->d, p.x, p.y, p.w, p.h, 0xffffff, 150);
+	text_panel(f->d, p.x + p.w / 2 + 300 * draw_unit(f->d), p.y + p.h / 2 - 140 * draw_unit(f->d),
+		   lines, n);
+}
+
+static void draw_toast(const struct vz_frame *f, struct vz_rect p)
+{
+	struct draw *d = f->d;
+	float u = draw_unit(d), tw = (float)draw_text_w(d, FONT_TEXT, f->toast) + 24 * u;
+	float th = (float)draw_font_h(d, FONT_TEXT) + 12 * u, x = p.x + (p.w - tw) / 2;
+	float y = p.y + p.h - th - 14 * u;
+
+	draw_fill(d, x, y, tw, th, 0x24292f);
+	draw_text(d, FONT_TEXT, x + 12 * u, y + 6 * u, 0xffffff, ALIGN_LEFT, f->toast);
+}
+
+void vz_draw_frame(const struct vz_frame *f)
+{
+	struct vz_rect p = vz_plot(f);
+
+	draw_noclip(f->d);
+	draw_clear(f->d, PAL_BG);
+	vz_views[f->view]->draw(f, p);
+	draw_noclip(f->d);
+	draw_header(f);
+	draw_legend(f);
+	if (f->sel.kind != PICK_NONE)
+		draw_details(f, p);
+	if (f->help)
+		draw_help(f, p);
+	if (f->toast)
+		draw_toast(f, p);
+}
+
+uint64_t vz_time_at(const struct vz_frame *f, float x)
+{
+	struct vz_time_layout L;
+
+	vz_views[f->view]->time_layout(f, vz_plot(f), &L);
+	return timemap_t(&L.tm, x);
+}
+
+double vz_ns_per_px(const struct vz_frame *f)
+{
+	struct vz_time_layout L;
+
+	vz_views[f->view]->time_layout(f, vz_plot(f), &L);
+	return 1.0 / L.tm.px_per_ns;
+}
+
+int vz_pick(const struct vz_frame *f, float x, float y, struct vz_pick *pk)
+{
+	struct vz_rect p = vz_plot(f);
+
+	if (x < p.x || y < p.y || x >= p.x + p.w || y >= p.y + p.h)
+		return 0;
+	return vz_views[f->view]->pick(f, p, x, y, pk);
+}
+
+void vz_time_layout(const struct vz_frame *f, struct vz_rect p, float gutter_w,
+		    struct vz_time_layout *L)
+{
+	float u = draw_unit(f->d), axis_h = (float)draw_font_h(f->d, FONT_SMALL) + 14 * u;
+
+	L->gutter = (struct vz_rect){ p.x, p.y, gutter_w, p.h - axis_h };
+	L->lanes = (struct vz_rect){ p.x + gutter_w, p.y + 8 * u, p.w - gutter_w - 20 * u,
+				     p.h - axis_h - 8 * u };
+	L->axis_y = L->lanes.y + L->lanes.h + 1;
+	timemap_init(&L->tm, f->ix, f->from, f->to, L->lanes.x, L->lanes.x + L->lanes.w,
+		     f->collapse, 44 * u);
+}
+
+int vz_pick_axis(const struct vz_time_layout *L, float x, float y, struct vz_pick *pk)
+{
+	if (x < L->lanes.x || x > L->lanes.x + L->lanes.w || y < L->axis_y ||
+	    y > L->axis_y + 40)
+		return 0;
+	*pk = (struct vz_pick){ PICK_TIME, 0, timemap_t(&L->tm, x) };
+	return 1;
+}
+
+void vz_draw_cursor(const struct vz_frame *f, const struct vz_time_layout *L)
+{
+	float x;
+
+	if (!f->interactive || f->now < f->from || f->now > f->to)
+		return;
+	x = (float)(int)timemap_x(&L->tm, f->now) + 0.5f;
+	draw_dashed(f->d, x, L->lanes.y, x, L->axis_y, 3, 3, PAL_ACCENT);
+}
+
+const char *vz_proc_name(const struct trace_index *ix, uint32_t pr)
+{
+	return pr < ix->nprocs ? trace_index_str(ix, ix->procs[pr].name) : "?";
+}
+
+const char *vz_thread_name(const struct trace_index *ix, uint32_t th)
+{
+	return th < ix->nthreads ? trace_index_str(ix, ix->threads[th].name) : "?";
+}
+
+void vz_port_label(const struct trace_index *ix, uint32_t pt, char *buf, size_t len)
+{
+	const struct ti_port *p = pt < ix->nports ? &ix->ports[pt] : NULL;
+
+	if (!p)
+		snprintf(buf, len, "?");
+	else if (p->label)
+		snprintf(buf, len, "%s", trace_index_str(ix, p->label));
+	else if (p->owner != TI_NONE && ix->procs[p->owner].nameserver)
+		snprintf(buf, len, "name server");
+	else if (p->reply_only && p->owner != TI_NONE)
+		snprintf(buf, len, "%s's reply port", vz_proc_name(ix, p->owner));
+	else
+		snprintf(buf, len, "port %llu", (unsigned long long)p->id);
+}

@@ -1,0 +1,136 @@
+/*
+ * view.h - a frame of the viewer, and the views that fill it.
+ *
+ * The one idea (kilo's refresh loop): a frame is drawn whole from a
+ * read-only description - the index, the time window, the view, what is
+ * selected - so the window and the headless renderer call the same
+ * vz_draw_frame with the same struct vz_frame and get the same pixels.
+ * Picking (what is under the mouse) uses the same layout code as drawing,
+ * so a click lands on what is drawn there.
+ *
+ * Each view is a struct view_ops (draw, legend, pick, describe) in one
+ * table; the frame around them (header with tabs and the window, legend,
+ * details box, help overlay, messages) is drawn here for all of them.
+ *
+ * Entry points: vz_draw_frame, vz_pick, vz_describe, vz_plot, vz_views,
+ * vz_time_layout, vz_lane_label, and the views' ops (view_seq, view_cpu,
+ * view_topo).
+ */
+#ifndef UKERN_VIEW_H
+#define UKERN_VIEW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "draw.h"
+#include "timemap.h"
+#include "trace_index.h"
+#include "viz.h"
+
+struct vz_rect {
+	float x, y, w, h;         /* px */
+};
+
+enum vz_pick_kind {
+	PICK_NONE, PICK_MSG, PICK_IV, PICK_RUN, PICK_PROC, PICK_PORT,
+	PICK_TIME                 /* a click on the time axis: t is the time there */
+};
+
+/* Something the user clicked on: an index into msgs, ivs, runs, procs or
+ * ports of the trace index, or a time. */
+struct vz_pick {
+	enum vz_pick_kind kind;
+	size_t i;                 /* index of the thing picked */
+	uint64_t t;               /* PICK_TIME: the time, ns */
+};
+
+/* Everything a frame is drawn from. The views only read it. */
+struct vz_frame {
+	const struct trace_index *ix;
+	struct draw *d;
+	enum viz_view view;
+	uint64_t from, to;        /* the time window, ns */
+	uint64_t now;             /* the current time (topology, cursor), ns */
+	int collapse;             /* collapse idle stretches */
+	int lane0;                /* first lane shown (vertical scroll) */
+	int interactive;          /* a window: show the cursor and key hints */
+	int help;                 /* show the help overlay */
+	struct vz_pick sel;       /* what is selected */
+	const char *title;        /* scenario or trace name */
+	const char *toast;        /* a short message at the bottom, or NULL */
+};
+
+/* A legend entry. */
+enum vz_legend_kind { LEG_BOX, LEG_LINE, LEG_DASH, LEG_TEXT };
+struct vz_legend {
+	enum vz_legend_kind kind;
+	uint32_t rgb;
+	char label[64];
+};
+
+enum { VZ_LEGEND_MAX = 48, VZ_DESCRIBE_LINES = 8, VZ_LINE = 160 };
+
+/* The layout of a time plot (sequence, CPU): a gutter for names at the
+ * left, the lanes, the axis below them, and the time map. */
+struct vz_time_layout {
+	struct vz_rect gutter, lanes;
+	float axis_y;
+	struct timemap tm;
+};
+
+struct view_ops {
+	const char *title;        /* the tab's label */
+	/* Draw into the plot rectangle p. */
+	void (*draw)(const struct vz_frame *f, struct vz_rect p);
+	/* The legend entries, at most max; returns how many. */
+	size_t (*legend)(const struct vz_frame *f, struct vz_legend *out, size_t max);
+	/* What is at (x, y) in plot p: returns 1 and fills *pk, or 0. */
+	int (*pick)(const struct vz_frame *f, struct vz_rect p, float x, float y,
+		    struct vz_pick *pk);
+	/* The time layout the view draws with in plot p (for zooming). */
+	void (*time_layout)(const struct vz_frame *f, struct vz_rect p,
+			    struct vz_time_layout *L);
+};
+
+extern const struct view_ops view_seq, view_cpu, view_topo;
+
+/* The views, indexed by enum viz_view. */
+extern const struct view_ops *const vz_views[VIZ_VIEW_COUNT];
+
+/* Draw the whole frame (not presented). */
+void vz_draw_frame(const struct vz_frame *f);
+
+/* The rectangle the current view draws in. */
+struct vz_rect vz_plot(const struct vz_frame *f);
+
+/* The time at x in the current view's time layout (for zooming there). */
+uint64_t vz_time_at(const struct vz_frame *f, float x);
+
+/* The current view's time scale, ns per pixel of its linear parts. */
+double vz_ns_per_px(const struct vz_frame *f);
+
+/* What is under (x, y) in the frame: 1 and *pk, or 0. */
+int vz_pick(const struct vz_frame *f, float x, float y, struct vz_pick *pk);
+
+/* Up to VZ_DESCRIBE_LINES lines of text about a picked thing; returns how
+ * many lines. */
+int vz_describe(const struct trace_index *ix, const struct vz_pick *pk, uint64_t now,
+		char lines[][VZ_LINE]);
+
+/* Lay out plot p for a time view with a gutter gutter_w wide. */
+void vz_time_layout(const struct vz_frame *f, struct vz_rect p, float gutter_w,
+		    struct vz_time_layout *L);
+
+/* A click at (x, y) on the axis below the lanes of L: 1 and a PICK_TIME
+ * in *pk, or 0. */
+int vz_pick_axis(const struct vz_time_layout *L, float x, float y, struct vz_pick *pk);
+
+/* The vertical cursor at f->now (interactive frames only). */
+void vz_draw_cursor(const struct vz_frame *f, const struct vz_time_layout *L);
+
+/* "name (pid 2)"-style display name of process pr / label of port pt. */
+const char *vz_proc_name(const struct trace_index *ix, uint32_t pr);
+const char *vz_thread_name(const struct trace_index *ix, uint32_t th);
+void vz_port_label(const struct trace_index *ix, uint32_t pt, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,272 @@
+/*
+ * view_seq.c - the message sequence (space-time) diagram: a lane per
+ * process, time from left to right; in each lane a band per thread coloured
+ * by its state (running, ready, blocked and why); arrows from every send to
+ * its delivery (view_seq_msgs.c).
+ *
+ * The one idea: level of detail by pixel columns. A state interval wider
+ * than a pixel is drawn as it is; narrower ones are summed per column and
+ * the column takes the colour that covered most of it. After a few dozen
+ * records in one column the rest of the column is skipped by binary search,
+ * so the cost of a frame follows the number of pixels, not of records.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bands.h"
+#include "palette.h"
+#include "view_seq.h"
+
+static float gutter_width(const struct vz_frame *f)
+{
+	float u = draw_unit(f->d), w = 0;
+
+	for (size_t i = 0; i < f->ix->nprocs && i < 200; i++) {
+		float tw = (float)draw_text_w(f->d, FONT_BOLD, vz_proc_name(f->ix, (uint32_t)i));
+		w = tw > w ? tw : w;
+	}
+	w += 30 * u;
+	return w < 110 * u ? 110 * u : w > 220 * u ? 220 * u : w;
+}
+
+void seq_layout(const struct vz_frame *f, struct vz_rect p, struct seq_layout *S)
+{
+	float u = draw_unit(f->d), min_h = 22 * u;
+	size_t fit;
+
+	vz_time_layout(f, p, gutter_width(f), &S->T);
+	S->nlanes = f->ix->nprocs;
+	S->lane_h = S->nlanes ? S->T.lanes.h / (float)S->nlanes : S->T.lanes.h;
+	if (S->lane_h > 240 * u)
+		S->lane_h = 240 * u;
+	if (S->lane_h < min_h)
+		S->lane_h = min_h;
+	fit = (size_t)(S->T.lanes.h / S->lane_h);
+	S->first = f->lane0 > 0 ? (size_t)f->lane0 : 0;
+	if (S->nlanes > fit && S->first > S->nlanes - fit)
+		S->first = S->nlanes - fit;
+	if (S->nlanes <= fit)
+		S->first = 0;
+	S->shown = S->nlanes - S->first < fit ? S->nlanes - S->first : fit;
+	if ((float)S->shown * S->lane_h < S->T.lanes.h) {   /* the axis right below the lanes */
+		S->T.lanes.h = (float)S->shown * S->lane_h;
+		S->T.gutter.h = S->T.lanes.h + (S->T.lanes.y - S->T.gutter.y);
+		S->T.axis_y = S->T.lanes.y + S->T.lanes.h + 1;
+	}
+	S->bar_h = fminf(S->lane_h * 0.42f, 26 * u);
+}
+
+float seq_lane_mid(const struct seq_layout *S, uint32_t pr)
+{
+	return S->T.lanes.y + ((float)pr - (float)S->first + 0.5f) * S->lane_h;
+}
+
+void seq_thread_band(const struct vz_frame *f, const struct seq_layout *S, uint32_t th,
+		     float *top, float *h)
+{
+	const struct ti_thread *t = &f->ix->threads[th];
+	uint32_t k = f->ix->procs[t->proc].nthreads;
+	float band = k > 1 ? fminf(S->lane_h - 8, S->bar_h * 1.6f) : S->bar_h;
+
+	*h = band / (float)(k ? k : 1);
+	*top = seq_lane_mid(S, t->proc) - band / 2 + *h * (float)t->sub;
+	if (k > 1 && *h > 3)
+		*h -= 1;                       /* a hairline between threads */
+}
+
+/* ---- state bands ---- */
+
+static int band_cat(const struct trace_index *ix, uint32_t th, const struct ti_interval *iv)
+{
+	(void)ix, (void)th;
+	return (int)pal_cat_of(iv->state, iv->reason);
+}
+
+static uint32_t band_colour(const struct trace_index *ix, uint32_t th, int cat)
+{
+	(void)ix, (void)th;
+	return pal_cat_colour((enum pal_cat)cat);
+}
+
+static const struct bands_style seq_bands = { band_cat, band_colour, NULL };
+
+static void draw_selected_iv(const struct vz_frame *f, const struct seq_layout *S)
+{
+	const struct ti_interval *iv = &f->ix->ivs[f->sel.i];
+	size_t lo = 0, hi = f->ix->nthreads;
+	float top, h, xa, xb;
+
+	while (hi - lo > 1) {                       /* the thread holding the interval */
+		size_t mid = (lo + hi) / 2;
+		if (f->ix->threads[mid].iv_first <= f->sel.i)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	seq_thread_band(f, S, (uint32_t)lo, &top, &h);
+	xa = (float)fmax(timemap_x(&S->T.tm, iv->t0), S->T.tm.x0 - 3);
+	xb = (float)fmin(timemap_x(&S->T.tm, iv->t1), S->T.tm.x1 + 3);
+	draw_frame(f->d, floorf(xa) - 2, top - 2, ceilf(xb) - floorf(xa) + 4, h + 4, PAL_SELECT);
+	draw_frame(f->d, floorf(xa) - 1, top - 1, ceilf(xb) - floorf(xa) + 2, h + 2, PAL_SELECT);
+}
+
+static void draw_lanes_bg(const struct vz_frame *f, const struct seq_layout *S)
+{
+	const struct vz_rect *r = &S->T.lanes;
+
+	for (size_t k = 0; k < S->shown; k++) {
+		float y = r->y + (float)k * S->lane_h;
+		if ((S->first + k) % 2)
+			draw_fill(f->d, S->T.gutter.x, y, r->x + r->w - S->T.gutter.x, S->lane_h,
+				  PAL_PANEL);
+	}
+}
+
+/* Process names (and thread names when a lane has several) in the gutter. */
+static void draw_gutter(const struct vz_frame *f, const struct seq_layout *S)
+{
+	const struct trace_index *ix = f->ix;
+	struct draw *d = f->d;
+	float u = draw_unit(d), th_h = (float)draw_font_h(d, FONT_BOLD);
+	float sm_h = (float)draw_font_h(d, FONT_SMALL), x = S->T.gutter.x + 12 * u;
+
+	for (size_t k = 0; k < S->shown; k++) {
+		uint32_t pr = (uint32_t)(S->first + k);
+		const struct ti_proc *p = &ix->procs[pr];
+		float mid = seq_lane_mid(S, pr), two = S->lane_h >= th_h + sm_h + 4 * u;
+		char sub[64];
+		draw_fill(d, S->T.gutter.x + 3 * u, mid - S->bar_h / 2, 3 * u, S->bar_h,
+			  pal_proc(ix, pr));
+		draw_text(d, FONT_BOLD, x, two ? mid - th_h + 1 : mid - th_h / 2, PAL_TEXT,
+			  ALIGN_LEFT, trace_index_str(ix, p->name));
+		if (!two)
+			continue;
+		snprintf(sub, sizeof sub, "%spid %llu", p->nameserver ? "name server · " :
+			 p->daemon ? "daemon · " : "", (unsigned long long)p->pid);
+		draw_text(d, FONT_SMALL, x, mid + 1, PAL_FAINT, ALIGN_LEFT, sub);
+	}
+	if (S->shown < S->nlanes) {
+		char more[64];
+		snprintf(more, sizeof more, "lanes %zu–%zu of %zu", S->first + 1,
+			 S->first + S->shown, S->nlanes);
+		draw_text(d, FONT_SMALL, x, S->T.axis_y + 6 * u, PAL_FAINT, ALIGN_LEFT, more);
+	}
+}
+
+static void seq_draw(const struct vz_frame *f, struct vz_rect p)
+{
+	struct seq_layout S;
+	struct bands *b;
+	const struct vz_rect *r;
+
+	seq_layout(f, p, &S);
+	r = &S.T.lanes;
+	draw_lanes_bg(f, &S);
+	draw_clip(f->d, (int)r->x, (int)r->y, (int)ceilf(r->w), (int)ceilf(r->h));
+	timemap_draw_grid(f->d, &S.T.tm, r->y, r->y + r->h);
+	if ((b = bands_new((int)ceilf(r->w) + 2))) {
+		for (uint32_t th = 0; th < f->ix->nthreads; th++) {
+			uint32_t pr = f->ix->threads[th].proc;
+			float top, h;
+			if (pr < S.first || pr >= S.first + S.shown)
+				continue;
+			seq_thread_band(f, &S, th, &top, &h);
+			bands_draw(f, &S.T.tm, b, th, top, h, &seq_bands);
+		}
+		bands_free(b);
+	}
+	if (f->sel.kind == PICK_IV && f->sel.i < f->ix->nivs)
+		draw_selected_iv(f, &S);
+	seq_draw_msgs(f, &S);
+	vz_draw_cursor(f, &S.T);
+	draw_noclip(f->d);
+	draw_gutter(f, &S);
+	timemap_draw_axis(f->d, &S.T.tm, S.T.axis_y, S.T.gutter.x + 12 * draw_unit(f->d));
+}
+
+/* Running, ready, and the blocking reasons this trace has. */
+static size_t seq_legend(const struct vz_frame *f, struct vz_legend *out, size_t max)
+{
+	static const enum pal_cat cats[] = { CAT_RUNNING, CAT_READY, CAT_RECV, CAT_REPLY,
+					     CAT_SEND, CAT_SLEEP, CAT_JOIN, CAT_LOCK, CAT_OTHER };
+	uint32_t seen = 3;                      /* running and ready: always */
+	size_t n = 0;
+
+	for (int r = 0; r < 32; r++)
+		if (f->ix->blocked_seen & (1u << r))
+			seen |= 1u << pal_cat_of(TI_BLOCKED, (uint8_t)r);
+	for (size_t i = 0; i < sizeof cats / sizeof cats[0] && n + 3 < max; i++) {
+		if (!(seen & (1u << cats[i])))
+			continue;
+		out[n].kind = LEG_BOX;
+		out[n].rgb = pal_cat_colour(cats[i]);
+		snprintf(out[n++].label, sizeof out->label, "%s", pal_cat_name(cats[i]));
+	}
+	out[n++] = (struct vz_legend){ LEG_LINE, PAL_DIM, "call / send" };
+	out[n++] = (struct vz_legend){ LEG_DASH, PAL_DIM, "reply" };
+	out[n++] = (struct vz_legend){ LEG_TEXT, 0, "arrows take the colour of the port called" };
+	return n;
+}
+
+/* The state interval under (x, y), if any. */
+static int pick_interval(const struct vz_frame *f, const struct seq_layout *S, float x, float y,
+			 struct vz_pick *pk)
+{
+	uint64_t t = timemap_t(&S->T.tm, x);
+
+	for (uint32_t th = 0; th < f->ix->nthreads; th++) {
+		float top, h;
+		size_t i;
+		uint32_t pr = f->ix->threads[th].proc;
+		if (pr < S->first || pr >= S->first + S->shown)
+			continue;
+		seq_thread_band(f, S, th, &top, &h);
+		if (y < top - 2 || y > top + h + 2)
+			continue;
+		i = trace_index_intervals_from(f->ix, th, t);
+		if (i < f->ix->threads[th].iv_first + f->ix->threads[th].iv_count &&
+		    f->ix->ivs[i].t0 <= t) {
+			*pk = (struct vz_pick){ PICK_IV, i, 0 };
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int seq_pick(const struct vz_frame *f, struct vz_rect p, float x, float y,
+		    struct vz_pick *pk)
+{
+	struct seq_layout S;
+	size_t i;
+
+	seq_layout(f, p, &S);
+	if (vz_pick_axis(&S.T, x, y, pk))
+		return 1;
+	if (x < S.T.lanes.x) {
+		float k = (y - S.T.lanes.y) / S.lane_h;
+		if (k < 0 || k >= (float)S.shown)
+			return 0;
+		*pk = (struct vz_pick){ PICK_PROC, S.first + (size_t)k, 0 };
+		return 1;
+	}
+	if (y > S.T.lanes.y + S.T.lanes.h || x > S.T.lanes.x + S.T.lanes.w)
+		return 0;
+	if (seq_pick_msg(f, &S, x, y, &i)) {
+		*pk = (struct vz_pick){ PICK_MSG, i, 0 };
+		return 1;
+	}
+	return pick_interval(f, &S, x, y, pk);
+}
+
+static void seq_time_layout(const struct vz_frame *f, struct vz_rect p,
+			    struct vz_time_layout *L)
+{
+	struct seq_layout S;
+
+	seq_layout(f, p, &S);
+	*L = S.T;
+}
+
+const struct view_ops view_seq = { "Sequence", seq_draw, seq_legend, seq_pick, seq_time_layout };

@@ -1,0 +1,43 @@
+/*
+ * view_seq.h - what the two files of the message sequence view share
+ * (view_seq.c: layout, lanes, state bands, picking; view_seq_msgs.c: the
+ * message arrows): the lane layout, and the per-column scratch the level
+ * of detail uses.
+ */
+#ifndef UKERN_VIEW_SEQ_H
+#define UKERN_VIEW_SEQ_H
+
+#include "view.h"
+
+/* How many sends of one pixel column are looked at before the rest of the
+ * column is skipped by binary search: enough to see every kind of message
+ * in it, few enough that a million records draw in milliseconds. */
+enum { SEQ_PER_COLUMN = 16 };
+
+struct seq_layout {
+	struct vz_time_layout T;
+	size_t nlanes;            /* one lane per process */
+	size_t first, shown;      /* lanes first .. first + shown - 1 are on screen */
+	float lane_h;             /* px */
+	float bar_h;              /* the band of all threads of a lane, px */
+};
+
+/* Lay out the sequence view of frame f in plot p. */
+void seq_layout(const struct vz_frame *f, struct vz_rect p, struct seq_layout *S);
+
+/* The vertical middle of lane pr's thread band, and thread th's band: its
+ * top and height. Lanes off screen give positions above or below the lanes
+ * rectangle. */
+float seq_lane_mid(const struct seq_layout *S, uint32_t pr);
+void seq_thread_band(const struct vz_frame *f, const struct seq_layout *S, uint32_t th,
+		     float *top, float *h);
+
+/* Draw the message arrows (view_seq_msgs.c). */
+void seq_draw_msgs(const struct vz_frame *f, const struct seq_layout *S);
+
+/* The message drawn nearest to (x, y), within a few pixels: 1 and its
+ * index in *i, or 0. */
+int seq_pick_msg(const struct vz_frame *f, const struct seq_layout *S, float x, float y,
+		 size_t *i);
+
+#endif

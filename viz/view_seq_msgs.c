@@ -1,0 +1,338 @@
+/*
+ * view_seq_msgs.c - the arrows of the message sequence view: one from each
+ * send (sender's band, send time) to its delivery (receiver's band, delivery
+ * time), in the colour of the port called; a reply dashed, in the colour of
+ * the call it answers, so the two read as a pair; a drop ends in a red
+ * cross; a message still pending at the end runs off the right edge.
+ *
+ * The one idea: an arrow is drawn only if it differs on screen from the last
+ * one drawn between the same two lanes (same start and end pixel), and a
+ * pixel column with many sends is cut short by binary search, so a million
+ * messages draw as fast as a few thousand. When the window holds more
+ * messages than half its width in pixels, arrows turn into thin pale lines
+ * (traffic as a texture); when few are on screen they get labels (kind,
+ * port, size), placed so that none overlap.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "palette.h"
+#include "view_seq.h"
+
+enum { DEDUP = 4096, LABELS = 160, SCAN_MAX = 400000 };
+
+struct arrow {
+	float xs, ys, xe, ye;     /* px */
+	uint32_t from_lane, to_lane;
+};
+
+/* The lane a message goes to: its receiver's process, or the owner of the
+ * port for one not delivered. TI_NONE when unknown. */
+static uint32_t dest_lane(const struct trace_index *ix, const struct ti_msg *m)
+{
+	if (m->to != TI_NONE)
+		return ix->threads[m->to].proc;
+	return ix->ports[m->port].owner;
+}
+
+/* The arrow of message m; 0 when it has nowhere to go. */
+static int arrow_of(const struct vz_frame *f, const struct seq_layout *S, const struct ti_msg *m,
+		    struct arrow *a)
+{
+	const struct timemap *tm = &S->T.tm;
+	float st, sh, rt, rh;
+	uint32_t to = dest_lane(f->ix, m);
+
+	if (to == TI_NONE)
+		return 0;
+	seq_thread_band(f, S, m->from, &st, &sh);
+	if (m->to != TI_NONE) {
+		seq_thread_band(f, S, m->to, &rt, &rh);
+	} else {
+		rt = seq_lane_mid(S, to) - S->bar_h / 2;
+		rh = S->bar_h;
+	}
+	a->from_lane = f->ix->threads[m->from].proc;
+	a->to_lane = to;
+	a->xs = (float)timemap_x(tm, m->send_ns);
+	a->xe = m->end_ns == TI_NEVER ? (float)tm->x1 + 40 : (float)timemap_x(tm, m->end_ns);
+	if (rt > st) {
+		a->ys = st + sh;
+		a->ye = rt;
+	} else if (rt < st) {
+		a->ys = st;
+		a->ye = rt + rh;
+	} else {                               /* to its own lane: under the band */
+		a->ys = a->ye = st + sh + 3;
+	}
+	return 1;
+}
+
+static void arrow_head(struct draw *d, const struct arrow *a, float u, uint32_t rgb)
+{
+	float dx = a->xe - a->xs, dy = a->ye - a->ys, len = sqrtf(dx * dx + dy * dy);
+	float ux, uy, l = 8 * u, w = 3.5f * u;
+
+	if (len < 12 * u)
+		return;
+	ux = dx / len;
+	uy = dy / len;
+	draw_tri(d, a->xe, a->ye, a->xe - ux * l - uy * w, a->ye - uy * l + ux * w,
+		 a->xe - ux * l + uy * w, a->ye - uy * l - ux * w, rgb);
+}
+
+static void draw_cross(struct draw *d, float x, float y, float u)
+{
+	float r = 4 * u;
+
+	draw_thick(d, x - r, y - r, x + r, y + r, 2 * u, PAL_DROP);
+	draw_thick(d, x - r, y + r, x + r, y - r, 2 * u, PAL_DROP);
+}
+
+static void draw_arrow(const struct vz_frame *f, const struct ti_msg *m, const struct arrow *a,
+		       uint32_t rgb)
+{
+	struct draw *d = f->d;
+	float u = draw_unit(d);
+
+	if (m->kind == TI_REPLY)
+		draw_dashed(d, a->xs, a->ys, a->xe, a->ye, 5 * u, 3 * u, rgb);
+	else
+		draw_thick(d, a->xs, a->ys, a->xe, a->ye, 1.5f * u, rgb);
+	if (m->kind == TI_SEND)
+		draw_fill(d, a->xs - 2 * u, a->ys - 2 * u, 4 * u, 4 * u, rgb);
+	if (m->fate == TI_DROPPED)
+		draw_cross(d, a->xe, a->ye, u);
+	else
+		arrow_head(d, a, u, rgb);
+}
+
+/* "call echo · 37 B" */
+static void label_text(const struct trace_index *ix, const struct ti_msg *m, char *buf,
+		       size_t len)
+{
+	char port[48];
+
+	if (m->kind == TI_REPLY) {
+		snprintf(buf, len, "reply · %llu B", (unsigned long long)m->size);
+		return;
+	}
+	vz_port_label(ix, m->port, port, sizeof port);
+	snprintf(buf, len, "%s %s · %llu B", m->kind == TI_CALL ? "call" : "send", port,
+		 (unsigned long long)m->size);
+}
+
+struct placed {
+	float x, y, w, h;
+};
+
+/* Whether r would cover part of a thread band (labels go between lanes). */
+static int on_band(const struct seq_layout *S, struct placed r)
+{
+	for (size_t k = 0; k < S->shown; k++) {
+		float mid = seq_lane_mid(S, (uint32_t)(S->first + k)), half = S->bar_h / 2 + 1;
+		if (r.y < mid + half && mid - half < r.y + r.h)
+			return 1;
+	}
+	return 0;
+}
+
+static int overlaps(const struct placed *p, size_t n, struct placed r)
+{
+	for (size_t i = 0; i < n; i++)
+		if (r.x < p[i].x + p[i].w && p[i].x < r.x + r.w && r.y < p[i].y + p[i].h &&
+		    p[i].y < r.y + r.h)
+			return 1;
+	return 0;
+}
+
+/* Where a label could go along arrow a: just past the sender's band, just
+ * before the receiver's, or half way (k = 0, 1, 2); its rectangle. */
+static struct placed label_spot(const struct arrow *a, int k, float w, float h, float u)
+{
+	float dir = a->ye >= a->ys ? 1 : -1, y, x;
+
+	if (k == 0)
+		y = a->ys + dir * 4 * u + (dir < 0 ? -h : 0);
+	else if (k == 1)
+		y = a->ye - dir * 10 * u - (dir > 0 ? h : 0);
+	else
+		y = (a->ys + a->ye) / 2 - h / 2;
+	x = a->ye != a->ys ? a->xs + (a->xe - a->xs) * (y + h / 2 - a->ys) / (a->ye - a->ys)
+			   : (a->xs + a->xe) / 2;
+	return (struct placed){ x + 4 * u, y, w, h };
+}
+
+/* Labels beside the arrows drawn, where they fit without overlapping. */
+static void draw_labels(const struct vz_frame *f, const struct seq_layout *S,
+			const size_t *idx, const struct arrow *arr, size_t n)
+{
+	struct draw *d = f->d;
+	struct placed placed[LABELS];
+	float u = draw_unit(d), h = (float)draw_font_h(d, FONT_SMALL);
+	size_t np = 0;
+	char buf[96];
+
+	for (size_t i = 0; i < n; i++) {
+		const struct arrow *a = &arr[i];
+		const struct ti_msg *m = &f->ix->msgs[idx[i]];
+		float w;
+		if (fabsf(a->ye - a->ys) < 2 * h + 8 * u && fabsf(a->xe - a->xs) < 60 * u)
+			continue;                  /* no room along a short arrow */
+		label_text(f->ix, m, buf, sizeof buf);
+		w = (float)draw_text_w(d, FONT_SMALL, buf);
+		for (int k = 0; k < 3; k++) {
+			struct placed r = label_spot(a, k, w, h, u);
+			if (r.x + r.w > S->T.lanes.x + S->T.lanes.w || r.x < S->T.lanes.x ||
+			    on_band(S, r) || overlaps(placed, np, r))
+				continue;
+			draw_fill_a(d, r.x - 1, r.y, r.w + 2, r.h, PAL_BG, 210);
+			draw_text(d, FONT_SMALL, r.x, r.y, pal_mix(pal_msg(f->ix, m), PAL_TEXT, 0.35f),
+				  ALIGN_LEFT, buf);
+			placed[np++] = r;
+			break;
+		}
+	}
+}
+
+/* Whether the arrow was drawn just before between the same lanes at the
+ * same pixels (then it is skipped). */
+static int seen_before(int32_t (*dedup)[4], const struct arrow *a)
+{
+	uint32_t key = (a->from_lane * 2654435761u ^ a->to_lane * 40503u) & (DEDUP - 1);
+	int32_t xs = (int32_t)floorf(a->xs), xe = (int32_t)floorf(a->xe);
+	int32_t *e = dedup[key];
+
+	if (e[0] == xs && e[1] == xe && e[2] == (int32_t)a->from_lane && e[3] == (int32_t)a->to_lane)
+		return 1;
+	e[0] = xs;
+	e[1] = xe;
+	e[2] = (int32_t)a->from_lane;
+	e[3] = (int32_t)a->to_lane;
+	return 0;
+}
+
+/* The first message sent at t or later, at index i or after. */
+static size_t sent_from(const struct trace_index *ix, size_t i, uint64_t t)
+{
+	size_t hi = ix->nmsgs;
+
+	while (i < hi) {
+		size_t mid = i + (hi - i) / 2;
+		if (ix->msgs[mid].send_ns < t)
+			i = mid + 1;
+		else
+			hi = mid;
+	}
+	return i;
+}
+
+static void draw_selected(const struct vz_frame *f, const struct seq_layout *S)
+{
+	const struct trace_index *ix = f->ix;
+	const struct ti_msg *m = &ix->msgs[f->sel.i];
+	uint32_t pair = m->kind == TI_CALL ? m->reply : m->reply_to;
+	struct arrow a;
+
+	if (pair != TI_NONE && arrow_of(f, S, &ix->msgs[pair], &a)) {
+		draw_thick(f->d, a.xs, a.ys, a.xe, a.ye, 4 * draw_unit(f->d), pal_mix(PAL_SELECT, PAL_BG, 0.5f));
+		draw_arrow(f, &ix->msgs[pair], &a, pal_msg(ix, &ix->msgs[pair]));
+	}
+	if (arrow_of(f, S, m, &a)) {
+		draw_thick(f->d, a.xs, a.ys, a.xe, a.ye, 6 * draw_unit(f->d), PAL_SELECT);
+		draw_arrow(f, m, &a, pal_msg(ix, m));
+	}
+}
+
+/* More sends in the window than about one per two pixels: arrows drawn
+ * thin and pale, without heads or labels - a texture showing where the
+ * traffic is, with the state bands still readable. */
+static int dense(const struct vz_frame *f, const struct seq_layout *S, size_t first)
+{
+	size_t last = sent_from(f->ix, first, f->to + (f->to < TI_NEVER));
+
+	return (double)(last - first) > S->T.lanes.w / 2;
+}
+
+static void draw_dense(const struct vz_frame *f, const struct ti_msg *m, const struct arrow *a)
+{
+	uint32_t rgb = pal_mix(pal_msg(f->ix, m), PAL_BG, 0.7f);
+
+	draw_line(f->d, a->xs, a->ys, a->xe, a->ye, rgb);
+}
+
+void seq_draw_msgs(const struct vz_frame *f, const struct seq_layout *S)
+{
+	int32_t dedup[DEDUP][4];
+	const struct trace_index *ix = f->ix;
+	const struct timemap *tm = &S->T.tm;
+	size_t i = trace_index_msgs_from(ix, f->from), nlab = 0, labidx[LABELS];
+	struct arrow lab[LABELS], a;
+	int col_seen = INT32_MIN, in_col = 0, thick = !dense(f, S, i);
+
+	memset(dedup, 0xff, sizeof dedup);
+	while (i < ix->nmsgs && ix->msgs[i].send_ns <= f->to) {
+		const struct ti_msg *m = &ix->msgs[i];
+		double xs = timemap_x(tm, m->send_ns);
+		int col = (int)floor(xs);
+		in_col = col == col_seen ? in_col + 1 : 0;
+		col_seen = col;
+		if (in_col >= SEQ_PER_COLUMN && xs >= tm->x0) {    /* skip the rest of the column */
+			size_t j = sent_from(ix, i + 1, timemap_t(tm, (double)col + 1));
+			i = j > i + 1 ? j : i + 1;
+			continue;
+		}
+		i++;
+		if (!arrow_of(f, S, m, &a) || (m->end_ns != TI_NEVER && m->end_ns < f->from) ||
+		    seen_before(dedup, &a))
+			continue;
+		if (!thick) {
+			draw_dense(f, m, &a);
+			continue;
+		}
+		draw_arrow(f, m, &a, pal_msg(ix, m));
+		if (nlab < LABELS) {
+			lab[nlab] = a;
+			labidx[nlab] = i - 1;
+		}
+		nlab += nlab <= LABELS;
+	}
+	if (thick && nlab <= LABELS)
+		draw_labels(f, S, labidx, lab, nlab);
+	if (f->sel.kind == PICK_MSG && f->sel.i < ix->nmsgs)
+		draw_selected(f, S);
+}
+
+/* Distance from (x, y) to the segment of a. */
+static float seg_dist(const struct arrow *a, float x, float y)
+{
+	float dx = a->xe - a->xs, dy = a->ye - a->ys, l2 = dx * dx + dy * dy, t = 0;
+
+	if (l2 > 0)
+		t = fmaxf(0, fminf(1, ((x - a->xs) * dx + (y - a->ys) * dy) / l2));
+	dx = a->xs + t * dx - x;
+	dy = a->ys + t * dy - y;
+	return sqrtf(dx * dx + dy * dy);
+}
+
+int seq_pick_msg(const struct vz_frame *f, const struct seq_layout *S, float x, float y,
+		 size_t *out)
+{
+	const struct trace_index *ix = f->ix;
+	float u = draw_unit(f->d), best = 6 * u;
+	uint64_t t_lo = timemap_t(&S->T.tm, x - 8 * u), t_hi = timemap_t(&S->T.tm, x + 8 * u);
+	size_t i = trace_index_msgs_from(ix, t_lo), n = 0;
+	struct arrow a;
+	int found = 0;
+
+	for (; i < ix->nmsgs && ix->msgs[i].send_ns <= t_hi && n < SCAN_MAX; i++, n++) {
+		float dist;
+		if (!arrow_of(f, S, &ix->msgs[i], &a) || (dist = seg_dist(&a, x, y)) >= best)
+			continue;
+		best = dist;
+		*out = i;
+		found = 1;
+	}
+	return found;
+}

@@ -1,0 +1,373 @@
+/*
+ * view_topo.c - the topology view at the current time: processes as boxes
+ * (the name server on top, clients on the left, processes that serve a port
+ * on the right), each with its threads' states; a port that receives
+ * requests as a small queue on its owner's box showing how many messages
+ * wait in it;
+ * an edge from each sender to each port it sent to (how many messages since
+ * the window's start), dashed edges for the replies, and the messages in
+ * flight as dots along them. A strip at the bottom shows where the current
+ * time is in the window.
+ *
+ * The one idea: the picture is a function of one moment, so the same
+ * layout is recomputed from the index every frame, and moving the current
+ * time (clicking the strip, [ and ]) animates it. The edges and the
+ * messages in flight are drawn by view_topo_edges.c.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "palette.h"
+#include "view_topo.h"
+
+/* 0 the name server (top), 1 a client (left), 2 a server (right). */
+static int proc_column(const struct trace_index *ix, uint32_t pr)
+{
+	if (ix->procs[pr].nameserver)
+		return 0;
+	for (size_t i = 0; i < ix->nports; i++)
+		if (ix->ports[i].owner == pr && !ix->ports[i].reply_only)
+			return 2;
+	return 1;
+}
+
+static int registered_now(const struct vz_frame *f)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < f->ix->nnames && n < TOPO_NAMES; i++)
+		n += f->ix->names[i].ns <= f->now && f->ix->names[i].op == 1 && f->ix->names[i].ok;
+	return n;
+}
+
+static float box_height(const struct vz_frame *f, uint32_t pr)
+{
+	struct draw *d = f->d;
+	float u = draw_unit(d), sh = (float)draw_font_h(d, FONT_SMALL) + 2 * u;
+	uint32_t k = f->ix->procs[pr].nthreads;
+	float lines = (float)(k < TOPO_THREADS ? k : TOPO_THREADS);
+
+	if (f->ix->procs[pr].nameserver)
+		lines += (float)registered_now(f);
+	return 16 * u + (float)draw_font_h(d, FONT_BOLD) + sh * (1 + lines);
+}
+
+static void place_ports(const struct trace_index *ix, struct topo_box *b)
+{
+	b->nports = 0;
+	for (size_t i = 0; i < ix->nports && b->nports < TOPO_PORTS; i++)
+		if (ix->ports[i].owner == b->pr && !ix->ports[i].reply_only)
+			b->port[b->nports++] = (uint32_t)i;
+}
+
+/* Stack the boxes of one column (0 top row, 1 left, 2 right) in area a. */
+static void place_column(const struct vz_frame *f, struct topo_layout *L, int col,
+			 struct vz_rect a, size_t count)
+{
+	float u = draw_unit(f->d), slot = col == 0 ? a.w / (float)count : a.h / (float)count;
+	size_t k = 0;
+
+	for (size_t i = 0; i < f->ix->nprocs && i < TOPO_BOXES; i++) {
+		struct topo_box *b;
+		if (proc_column(f->ix, (uint32_t)i) != col)
+			continue;
+		b = &L->box[L->n];
+		b->pr = (uint32_t)i;
+		b->side = col == 2;
+		b->w = fminf(250 * u, (col == 0 ? slot : a.w) - 40 * u);
+		b->h = box_height(f, b->pr);
+		if (col == 0) {
+			b->x = a.x + slot * ((float)k + 0.5f) - b->w / 2;
+			b->y = a.y;
+		} else {
+			b->x = a.x + (a.w - b->w) / 2 + (col == 2 ? 40 * u : -40 * u);
+			b->y = a.y + slot * ((float)k + 0.5f) - b->h / 2;
+		}
+		place_ports(f->ix, b);
+		L->box_of[i] = (int)L->n++;
+		k++;
+	}
+}
+
+static void topo_layout(const struct vz_frame *f, struct vz_rect p, struct topo_layout *L)
+{
+	float u = draw_unit(f->d), strip = 44 * u + (float)draw_font_h(f->d, FONT_SMALL);
+	float top_h = 0, half, lower;
+	size_t count[3] = { 0 };
+	struct vz_rect a;
+
+	vz_time_layout(f, (struct vz_rect){ p.x, p.y + p.h - strip, p.w, strip }, 120 * u, &L->T);
+	L->area = a = (struct vz_rect){ p.x + 20 * u, p.y + 20 * u, p.w - 40 * u,
+					p.h - strip - 28 * u };
+	for (size_t i = 0; i < f->ix->nprocs && i < TOPO_BOXES; i++)
+		count[proc_column(f->ix, (uint32_t)i)]++;
+	L->n = 0;
+	for (size_t i = 0; i < TOPO_BOXES; i++)
+		L->box_of[i] = -1;
+	lower = (float)(count[1] > count[2] ? count[1] : count[2]) * 160 * u;
+	if (count[0])
+		top_h = box_height(f, 0) + 130 * u;
+	if (top_h + lower < a.h) {                 /* centre the drawing vertically */
+		a.y += (a.h - top_h - lower) / 2;
+		a.h = top_h + lower;
+	}
+	if (count[0])
+		place_column(f, L, 0, a, count[0]);
+	a.y += top_h;
+	a.h -= top_h;
+	half = count[1] && count[2] ? a.w / 2 : a.w;
+	if (count[1])
+		place_column(f, L, 1, (struct vz_rect){ a.x, a.y, half, a.h }, count[1]);
+	if (count[2])
+		place_column(f, L, 2, (struct vz_rect){ a.x + a.w - half, a.y, half, a.h }, count[2]);
+}
+
+/* The queue glyph of port k of box b: its cells' rectangle (below the box,
+ * or left of it for a server on the right). */
+struct vz_rect topo_port_rect(const struct vz_frame *f, const struct topo_box *b, int k)
+{
+	float u = draw_unit(f->d), lh = (float)draw_font_h(f->d, FONT_SMALL);
+	uint64_t q = f->ix->ports[b->port[k]].qlimit;
+	float cells = (float)(q == 0 ? 1 : q < 8 ? q : 8), w = cells * 12 * u, h = 16 * u;
+
+	if (b->side)
+		return (struct vz_rect){ b->x - w - 12 * u,
+					 b->y + 8 * u + lh + (float)k * (h + 2 * lh + 8 * u), w, h };
+	return (struct vz_rect){ b->x + b->w * (float)(k + 1) / (float)(b->nports + 1) - w / 2,
+				 b->y + b->h + 10 * u, w, h };
+}
+
+/* Where a request edge to port k of box b ends. */
+void topo_port_entry(const struct vz_frame *f, const struct topo_box *b, int k, float *x,
+		       float *y)
+{
+	struct vz_rect r = topo_port_rect(f, b, k);
+	float u = draw_unit(f->d);
+
+	*x = b->side ? r.x - 4 * u : r.x + r.w / 2;
+	*y = b->side ? r.y + r.h / 2 : r.y + r.h + (float)draw_font_h(f->d, FONT_SMALL) + 6 * u;
+}
+
+/* The point where the line from the centre of b towards (tx, ty) leaves b. */
+void topo_box_exit(const struct topo_box *b, float tx, float ty, float *x, float *y)
+{
+	float cx = b->x + b->w / 2, cy = b->y + b->h / 2, dx = tx - cx, dy = ty - cy;
+	float sx = dx != 0 ? (b->w / 2) / fabsf(dx) : 1e9f, sy = dy != 0 ? (b->h / 2) / fabsf(dy) : 1e9f;
+	float s = fminf(fminf(sx, sy), 1);
+
+	*x = cx + dx * s;
+	*y = cy + dy * s;
+}
+
+/* The category of thread th's state at t; -1 before it exists, -2 after. */
+static int state_at(const struct trace_index *ix, uint32_t th, uint64_t t)
+{
+	size_t i = trace_index_intervals_from(ix, th, t);
+	const struct ti_thread *tt = &ix->threads[th];
+
+	if (t < tt->born)
+		return -1;
+	if (i == tt->iv_first + tt->iv_count && tt->iv_count && ix->ivs[i - 1].t1 >= t &&
+	    (tt->died == TI_NEVER || t < tt->died))
+		i--;                           /* the run's very end: its last state */
+	if (i < tt->iv_first + tt->iv_count && ix->ivs[i].t0 <= t)
+		return (int)pal_cat_of(ix->ivs[i].state, ix->ivs[i].reason);
+	return tt->died != TI_NEVER && t >= tt->died ? -2 : (int)CAT_READY;
+}
+
+static void box_threads(const struct vz_frame *f, const struct topo_box *b, float y)
+{
+	struct draw *d = f->d;
+	float u = draw_unit(d), sh = (float)draw_font_h(d, FONT_SMALL) + 2 * u;
+	int shown = 0;
+	char buf[96];
+
+	for (uint32_t th = 0; th < f->ix->nthreads && shown < TOPO_THREADS; th++) {
+		int cat;
+		if (f->ix->threads[th].proc != b->pr)
+			continue;
+		cat = state_at(f->ix, th, f->now);
+		snprintf(buf, sizeof buf, "%s: %s", vz_thread_name(f->ix, th),
+			 cat == -1 ? "not started" : cat == -2 ? "exited" :
+			 pal_cat_name((enum pal_cat)cat));
+		if (cat >= 0)
+			draw_fill(d, b->x + 10 * u, y + 3 * u, 9 * u, 9 * u,
+				  pal_cat_colour((enum pal_cat)cat));
+		draw_text(d, FONT_SMALL, b->x + 24 * u, y, cat >= 0 ? PAL_DIM : PAL_FAINT, ALIGN_LEFT,
+			  buf);
+		y += sh;
+		shown++;
+	}
+}
+
+/* The names registered with the name server at f->now. */
+static void box_names(const struct vz_frame *f, const struct topo_box *b, float y)
+{
+	float u = draw_unit(f->d), sh = (float)draw_font_h(f->d, FONT_SMALL) + 2 * u;
+	int shown = 0;
+	char buf[96];
+
+	for (size_t i = 0; i < f->ix->nnames && shown < TOPO_NAMES; i++) {
+		const struct ti_name *nm = &f->ix->names[i];
+		if (nm->ns > f->now || nm->op != 1 || !nm->ok || nm->port == TI_NONE)
+			continue;
+		snprintf(buf, sizeof buf, "\"%s\" → port %llu", trace_index_str(f->ix, nm->name),
+			 (unsigned long long)f->ix->ports[nm->port].id);
+		draw_text(f->d, FONT_SMALL, b->x + 10 * u, y, PAL_DIM, ALIGN_LEFT, buf);
+		y += sh;
+		shown++;
+	}
+}
+
+static void draw_box(const struct vz_frame *f, const struct topo_box *b)
+{
+	struct draw *d = f->d;
+	const struct ti_proc *p = &f->ix->procs[b->pr];
+	float u = draw_unit(d), y = b->y + 8 * u;
+	int alive = f->now >= p->born && (p->died == TI_NEVER || f->now < p->died);
+	char sub[96];
+
+	draw_fill_a(d, b->x + 3 * u, b->y + 3 * u, b->w, b->h, 0x000000, 18);
+	draw_fill(d, b->x, b->y, b->w, b->h, alive ? PAL_BG : PAL_PANEL);
+	draw_frame(d, b->x, b->y, b->w, b->h, f->sel.kind == PICK_PROC && f->sel.i == b->pr ?
+		   PAL_SELECT : PAL_BORDER);
+	draw_fill(d, b->x, b->y, b->w, 4 * u, pal_proc(f->ix, b->pr));
+	draw_text(d, FONT_BOLD, b->x + 10 * u, y, alive ? PAL_TEXT : PAL_FAINT, ALIGN_LEFT,
+		  trace_index_str(f->ix, p->name));
+	y += (float)draw_font_h(d, FONT_BOLD);
+	snprintf(sub, sizeof sub, "%s · pid %llu%s", p->nameserver ? "name server" : p->daemon ?
+		 "server (daemon)" : "process", (unsigned long long)p->pid,
+		 f->now < p->born ? " · not started" : !alive ? " · exited" : "");
+	draw_text(d, FONT_SMALL, b->x + 10 * u, y, PAL_FAINT, ALIGN_LEFT, sub);
+	y += (float)draw_font_h(d, FONT_SMALL) + 2 * u;
+	box_threads(f, b, y);
+	if (p->nameserver)
+		box_names(f, b, y + ((float)draw_font_h(d, FONT_SMALL) + 2 * u) *
+			  (float)(p->nthreads < TOPO_THREADS ? p->nthreads : TOPO_THREADS));
+}
+
+static void draw_port(const struct vz_frame *f, const struct topo_box *b, int k)
+{
+	struct draw *d = f->d;
+	uint32_t pt = b->port[k], depth = trace_index_depth_at(f->ix, pt, f->now);
+	uint64_t q = f->ix->ports[pt].qlimit;
+	struct vz_rect r = topo_port_rect(f, b, k);
+	float u = draw_unit(d), cw = 12 * u, lh = (float)draw_font_h(d, FONT_SMALL);
+	uint32_t rgb = pal_port(f->ix, pt), ink = pal_mix(rgb, PAL_TEXT, 0.3f);
+	char label[64], buf[128], line[200];
+
+	if (b->side)
+		draw_line(d, r.x + r.w, r.y + r.h / 2, b->x, r.y + r.h / 2, rgb);
+	else
+		draw_line(d, r.x + r.w / 2, b->y + b->h, r.x + r.w / 2, r.y, rgb);
+	for (int c = 0; c < (q == 0 ? 1 : q < 8 ? (int)q : 8); c++) {
+		float x = b->side ? r.x + r.w - (float)(c + 1) * cw : r.x + (float)c * cw;
+		draw_fill(d, x + u, r.y, cw - 2 * u, r.h, (uint32_t)c < depth ? rgb
+			  : pal_mix(rgb, PAL_BG, 0.88f));
+		draw_frame(d, x + u, r.y, cw - 2 * u, r.h, rgb);
+	}
+	vz_port_label(f->ix, pt, label, sizeof label);
+	if (q)
+		snprintf(buf, sizeof buf, "%u of %llu queued%s", depth, (unsigned long long)q,
+			 depth > 8 ? " (8 shown)" : "");
+	else
+		snprintf(buf, sizeof buf, "rendezvous (no queue)");
+	snprintf(line, sizeof line, "%s · %s", label, buf);
+	if (b->side)
+		draw_text(d, FONT_SMALL, r.x + r.w, r.y - lh - 2 * u, ink, ALIGN_RIGHT, line);
+	else
+		draw_text(d, FONT_SMALL, r.x + r.w / 2, r.y + r.h + 2 * u, ink, ALIGN_CENTER, line);
+}
+
+static void draw_strip(const struct vz_frame *f, const struct topo_layout *L)
+{
+	const struct vz_rect *r = &L->T.lanes;
+	float u = draw_unit(f->d), x = (float)timemap_x(&L->T.tm, f->now);
+
+	draw_fill(f->d, r->x, r->y, r->w, r->h, PAL_PANEL);
+	timemap_draw_grid(f->d, &L->T.tm, r->y, r->y + r->h);
+	draw_fill_a(f->d, r->x, r->y, fminf(x, r->x + r->w) - r->x, r->h, PAL_ACCENT, 40);
+	draw_thick(f->d, x, r->y - 2 * u, x, r->y + r->h, 2 * u, PAL_ACCENT);
+	draw_tri(f->d, x, r->y + 4 * u, x - 6 * u, r->y - 5 * u, x + 6 * u, r->y - 5 * u, PAL_ACCENT);
+	draw_text(f->d, FONT_BOLD, L->T.gutter.x + 12 * u, r->y + (r->h - (float)draw_font_h(f->d,
+		  FONT_BOLD)) / 2, PAL_TEXT, ALIGN_LEFT, "time");
+	timemap_draw_axis(f->d, &L->T.tm, L->T.axis_y, L->T.gutter.x + 12 * u);
+}
+
+static void topo_draw(const struct vz_frame *f, struct vz_rect p)
+{
+	struct topo_layout L;
+
+	topo_layout(f, p, &L);
+	topo_draw_edges(f, &L);
+	for (size_t i = 0; i < L.n; i++) {
+		draw_box(f, &L.box[i]);
+		for (int k = 0; k < L.box[i].nports; k++)
+			draw_port(f, &L.box[i], k);
+	}
+	topo_draw_in_flight(f, &L);
+	draw_strip(f, &L);
+}
+
+static size_t topo_legend(const struct vz_frame *f, struct vz_legend *out, size_t max)
+{
+	size_t n = 0;
+
+	(void)f;
+	if (max < 5)
+		return 0;
+	out[n++] = (struct vz_legend){ LEG_LINE, PAL_DIM, "requests sent to a port (count)" };
+	out[n++] = (struct vz_legend){ LEG_DASH, PAL_DIM, "replies" };
+	out[n++] = (struct vz_legend){ LEG_BOX, PAL_ACCENT, "queued message (cells: queue limit)" };
+	out[n++] = (struct vz_legend){ LEG_BOX, PAL_BG, "free slot" };
+	out[n++] = (struct vz_legend){ LEG_TEXT, 0, "dots: messages in flight at the current time" };
+	return n;
+}
+
+static int inside(struct vz_rect r, float x, float y)
+{
+	return x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h;
+}
+
+static int topo_pick(const struct vz_frame *f, struct vz_rect p, float x, float y,
+		     struct vz_pick *pk)
+{
+	struct topo_layout L;
+
+	topo_layout(f, p, &L);
+	if (vz_pick_axis(&L.T, x, y, pk))
+		return 1;
+	if (inside(L.T.lanes, x, y)) {                 /* the strip: move the current time */
+		*pk = (struct vz_pick){ PICK_TIME, 0, timemap_t(&L.T.tm, x) };
+		return 1;
+	}
+	for (size_t i = 0; i < L.n; i++) {
+		const struct topo_box *b = &L.box[i];
+		for (int k = 0; k < b->nports; k++) {
+			struct vz_rect r = topo_port_rect(f, b, k);
+			r.h += (float)draw_font_h(f->d, FONT_SMALL) + 4;
+			if (inside(r, x, y)) {
+				*pk = (struct vz_pick){ PICK_PORT, b->port[k], 0 };
+				return 1;
+			}
+		}
+		if (inside((struct vz_rect){ b->x, b->y, b->w, b->h }, x, y)) {
+			*pk = (struct vz_pick){ PICK_PROC, b->pr, 0 };
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void topo_time_layout(const struct vz_frame *f, struct vz_rect p,
+			     struct vz_time_layout *L)
+{
+	struct topo_layout T;
+
+	topo_layout(f, p, &T);
+	*L = T.T;
+}
+
+const struct view_ops view_topo = { "Topology", topo_draw, topo_legend, topo_pick,
+				    topo_time_layout };

@@ -1,0 +1,297 @@
+/*
+ * viewer.c - the window: "ukern view" (API: viz_view in viz.h).
+ *
+ * The one idea, from kilo: poll input, change the little state the viewer
+ * has (which view, which time window, what is selected), redraw the whole
+ * frame from that state and the read-only index, present it once. Nothing
+ * here touches the index, let alone the kernel. The loop waits for events
+ * instead of spinning; a frame is drawn only when something changed.
+ *
+ * The seam for the live viewer ("ukern run --view", a later step): between
+ * handling input and drawing, the loop will ask its source to advance (step
+ * the kernel while playing, feed new records to a growing index) and mark
+ * the frame dirty; for a recorded trace there is nothing to advance.
+ */
+#include <SDL.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "draw.h"
+#include "view.h"
+#include "viz.h"
+
+enum { TOAST_MS = 2500, DRAG_PX = 4 };
+
+struct viewer {
+	struct vz_frame fr;        /* what the next frame shows */
+	uint64_t end;              /* the end of the whole window (0 is its start) */
+	int dirty, quit;
+	int pressed, dragging;     /* left button down; moved far enough to pan */
+	float press_x;
+	uint64_t press_from;       /* window start when the drag began, ns */
+	double press_ns_per_px;
+	uint32_t toast_until;      /* SDL ticks */
+	char toast[400];
+};
+
+/* ---- the time window ---- */
+
+/* Set the window to [from, from + span], kept inside [0, end]. */
+static void set_window(struct viewer *v, int64_t from, uint64_t span)
+{
+	uint64_t end = v->end;
+
+	if (span < 20)
+		span = 20;
+	if (span >= end) {
+		v->fr.from = 0;
+		v->fr.to = end;
+	} else {
+		if (from < 0)
+			from = 0;
+		if ((uint64_t)from > end - span)
+			from = (int64_t)(end - span);
+		v->fr.from = (uint64_t)from;
+		v->fr.to = (uint64_t)from + span;
+	}
+	v->dirty = 1;
+}
+
+/* Zoom by factor k (< 1 in) keeping time t where it is. */
+static void zoom(struct viewer *v, uint64_t t, double k)
+{
+	double from = (double)v->fr.from, to = (double)v->fr.to, tt = (double)t;
+
+	set_window(v, (int64_t)(tt - (tt - from) * k), (uint64_t)((to - from) * k + 0.5));
+}
+
+static void pan(struct viewer *v, double frac)
+{
+	uint64_t span = v->fr.to - v->fr.from;
+
+	set_window(v, (int64_t)v->fr.from + (int64_t)((double)span * frac), span);
+}
+
+/* Move the current time to the next (dir > 0) or previous record time. */
+static void step_now(struct viewer *v, int dir)
+{
+	const struct trace_index *ix = v->fr.ix;
+	size_t lo = 0, hi = ix->ntimes;
+	uint64_t span = v->fr.to - v->fr.from;
+
+	while (lo < hi) {                        /* first time > now */
+		size_t mid = lo + (hi - lo) / 2;
+		if (ix->times[mid] <= v->fr.now)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (dir > 0 && lo < ix->ntimes)
+		v->fr.now = ix->times[lo];
+	else if (dir < 0 && lo > 0 && ix->times[lo - 1] == v->fr.now && lo > 1)
+		v->fr.now = ix->times[lo - 2];
+	else if (dir < 0 && lo > 0 && ix->times[lo - 1] < v->fr.now)
+		v->fr.now = ix->times[lo - 1];
+	if (v->fr.now < v->fr.from || v->fr.now > v->fr.to)
+		set_window(v, (int64_t)v->fr.now - (int64_t)(span / 2), span);
+	v->dirty = 1;
+}
+
+/* ---- screenshots and messages ---- */
+
+static void say(struct viewer *v, const char *msg)
+{
+	snprintf(v->toast, sizeof v->toast, "%s", msg);
+	v->toast_until = SDL_GetTicks() + TOAST_MS;
+	v->dirty = 1;
+}
+
+/* Save the frame (without the message line) as ukern-VIEW-N.png, through a
+ * temporary file renamed into place. */
+static void screenshot(struct viewer *v)
+{
+	char name[64], tmp[96], err[300], msg[400];
+	struct stat st;
+	const char *toast = v->fr.toast;
+	int n = 1, fd;
+
+	do
+		snprintf(name, sizeof name, "ukern-%s-%d.png", viz_view_name(v->fr.view), n++);
+	while (stat(name, &st) == 0 && n < 10000);
+	snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", name);
+	v->fr.toast = NULL;
+	vz_draw_frame(&v->fr);
+	v->fr.toast = toast;
+	if ((fd = mkstemp(tmp)) < 0) {
+		snprintf(msg, sizeof msg, "cannot save %s: %s", name, strerror(errno));
+	} else {
+		close(fd);
+		if (draw_save_png(v->fr.d, tmp, err, sizeof err) != 0 || rename(tmp, name) != 0) {
+			snprintf(msg, sizeof msg, "cannot save %s: %s", name, err);
+			unlink(tmp);
+		} else {
+			snprintf(msg, sizeof msg, "saved %s", name);
+			printf("ukern view: saved %s\n", name);
+			fflush(stdout);
+		}
+	}
+	say(v, msg);
+}
+
+/* ---- input ---- */
+
+static void click(struct viewer *v, float x, float y)
+{
+	struct vz_pick pk;
+
+	if (vz_pick(&v->fr, x, y, &pk)) {
+		if (pk.kind == PICK_TIME)
+			v->fr.now = pk.t;
+		else
+			v->fr.sel = pk;
+	} else {
+		v->fr.sel.kind = PICK_NONE;
+	}
+	if (pk.kind != PICK_TIME && v->fr.view != VIZ_TOPOLOGY) {
+		uint64_t t = vz_time_at(&v->fr, x);  /* keep the topology's time in step */
+		if (t > v->fr.from && t < v->fr.to)
+			v->fr.now = t;
+	}
+	v->dirty = 1;
+}
+
+static void next_view(struct viewer *v, int dir)
+{
+	v->fr.view = (enum viz_view)(((int)v->fr.view + VIZ_VIEW_COUNT + dir) % VIZ_VIEW_COUNT);
+	v->fr.sel.kind = PICK_NONE;
+	v->dirty = 1;
+}
+
+static void key(struct viewer *v, const SDL_KeyboardEvent *k)
+{
+	SDL_Keycode c = k->keysym.sym;
+	int shift = (k->keysym.mod & KMOD_SHIFT) != 0;
+
+	v->dirty = 1;
+	if (c == SDLK_q || (c == SDLK_ESCAPE && !v->fr.help))
+		v->quit = 1;
+	else if (c == SDLK_ESCAPE || c == SDLK_h || c == SDLK_F1 || c == SDLK_QUESTION)
+		v->fr.help = !v->fr.help;
+	else if (c == SDLK_TAB)
+		next_view(v, shift ? -1 : 1);
+	else if (c >= SDLK_1 && c < SDLK_1 + VIZ_VIEW_COUNT)
+		next_view(v, (int)(c - SDLK_1) - (int)v->fr.view);
+	else if (c == SDLK_s)
+		screenshot(v);
+	else if (c == SDLK_PLUS || c == SDLK_EQUALS || c == SDLK_KP_PLUS)
+		zoom(v, (v->fr.from + v->fr.to) / 2, 0.5);
+	else if (c == SDLK_MINUS || c == SDLK_KP_MINUS)
+		zoom(v, (v->fr.from + v->fr.to) / 2, 2.0);
+	else if (c == SDLK_0 || c == SDLK_HOME)
+		set_window(v, 0, v->end);
+	else if (c == SDLK_LEFT || c == SDLK_RIGHT)
+		pan(v, c == SDLK_LEFT ? -0.125 : 0.125);
+	else if (c == SDLK_LEFTBRACKET || c == SDLK_RIGHTBRACKET)
+		step_now(v, c == SDLK_LEFTBRACKET ? -1 : 1);
+	else if (c == SDLK_UP || c == SDLK_PAGEUP)
+		v->fr.lane0 = v->fr.lane0 > (c == SDLK_UP ? 1 : 8) ? v->fr.lane0 - (c == SDLK_UP ? 1 : 8) : 0;
+	else if (c == SDLK_DOWN || c == SDLK_PAGEDOWN)
+		v->fr.lane0 += c == SDLK_DOWN ? 1 : 8;
+	else if (c == SDLK_g)
+		v->fr.collapse = !v->fr.collapse;
+	else
+		v->dirty = 0;
+	if (v->fr.lane0 > (int)v->fr.ix->nprocs)
+		v->fr.lane0 = (int)v->fr.ix->nprocs;
+}
+
+static void mouse(struct viewer *v, const SDL_Event *e)
+{
+	if (e->type == SDL_MOUSEWHEEL && e->wheel.y != 0) {
+		int x, y;
+		SDL_GetMouseState(&x, &y);
+		zoom(v, vz_time_at(&v->fr, (float)x), e->wheel.y > 0 ? 0.8 : 1.25);
+	} else if (e->type == SDL_MOUSEBUTTONDOWN && e->button.button == SDL_BUTTON_LEFT) {
+		v->pressed = 1;
+		v->dragging = 0;
+		v->press_x = (float)e->button.x;
+		v->press_from = v->fr.from;
+		v->press_ns_per_px = vz_ns_per_px(&v->fr);
+	} else if (e->type == SDL_MOUSEMOTION && v->pressed) {
+		float dx = (float)e->motion.x - v->press_x;
+		if (dx > DRAG_PX || dx < -DRAG_PX)
+			v->dragging = 1;
+		if (v->dragging)
+			set_window(v, (int64_t)v->press_from - (int64_t)(dx * v->press_ns_per_px),
+				   v->fr.to - v->fr.from);
+	} else if (e->type == SDL_MOUSEBUTTONUP && e->button.button == SDL_BUTTON_LEFT) {
+		if (v->pressed && !v->dragging)
+			click(v, (float)e->button.x, (float)e->button.y);
+		v->pressed = v->dragging = 0;
+	}
+}
+
+static void handle(struct viewer *v, const SDL_Event *e)
+{
+	if (e->type == SDL_QUIT)
+		v->quit = 1;
+	else if (e->type == SDL_KEYDOWN)
+		key(v, &e->key);
+	else if (e->type == SDL_WINDOWEVENT)
+		v->dirty = 1;
+	else
+		mouse(v, e);
+}
+
+/* ---- the loop ---- */
+
+static void run(struct viewer *v)
+{
+	SDL_Event e;
+
+	while (!v->quit) {
+		if (v->toast_until && SDL_TICKS_PASSED(SDL_GetTicks(), v->toast_until)) {
+			v->toast_until = 0;
+			v->dirty = 1;
+		}
+		v->fr.toast = v->toast_until ? v->toast : NULL;
+		if (v->dirty) {
+			vz_draw_frame(&v->fr);
+			draw_present(v->fr.d);
+			v->dirty = 0;
+		}
+		if (!SDL_WaitEventTimeout(&e, v->toast_until ? 100 : 1000))
+			continue;
+		do
+			handle(v, &e);
+		while (SDL_PollEvent(&e));
+	}
+}
+
+int viz_view(const struct trace_index *ix, const struct viz_opts *o, char *err, size_t errlen)
+{
+	struct viewer v;
+	char title[300];
+
+	memset(&v, 0, sizeof v);
+	snprintf(title, sizeof title, "ukern view - %s", o->title ? o->title : "trace");
+	if (!(v.fr.d = draw_window(title, o->width, o->height, err, errlen)))
+		return -1;
+	v.fr.ix = ix;
+	v.fr.view = o->view;
+	v.fr.from = o->from;
+	v.fr.to = o->to;
+	v.fr.now = o->to;
+	v.fr.collapse = !o->linear;
+	v.fr.interactive = 1;
+	v.fr.title = o->title ? o->title : "trace";
+	v.fr.sel.kind = PICK_NONE;
+	v.end = o->to > ix->end_ns ? o->to : ix->end_ns;
+	v.dirty = 1;
+	run(&v);
+	draw_free(v.fr.d);
+	return 0;
+}
