@@ -87,6 +87,28 @@ static void cover_flush(const struct vz_frame *f, struct bands *b, uint32_t th, 
 	b->hi = 0;
 }
 
+/* The first interval in [i, end) that ends after t, searched forward from i
+ * by doubling steps (it is usually near: the next pixel column), then by
+ * halving - far fewer cache misses than a search of the whole thread. */
+static size_t gallop(const struct ti_interval *iv, size_t i, size_t end, uint64_t t)
+{
+	size_t step = 1, lo = i, hi;
+
+	while (i + step < end && iv[i + step].t1 <= t) {
+		lo = i + step;
+		step *= 2;
+	}
+	hi = i + step < end ? i + step + 1 : end;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (iv[mid].t1 <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 void bands_draw(const struct vz_frame *f, const struct timemap *tm, struct bands *b,
 		uint32_t th, float top, float h, const struct bands_style *st)
 {
@@ -113,8 +135,7 @@ void bands_draw(const struct vz_frame *f, const struct timemap *tm, struct bands
 		in_col = col == col_seen ? in_col + 1 : 0;
 		col_seen = col;
 		if (in_col >= BANDS_PER_COLUMN) {        /* skip the rest of this column */
-			size_t j = trace_index_intervals_from(ix, th, timemap_t(tm, x0 + col + 1));
-			i = j > i ? j : i;
+			i = gallop(ix->ivs, i, end, timemap_t(tm, x0 + col + 1));
 		}
 	}
 	cover_flush(f, b, th, x0, top, h, st);

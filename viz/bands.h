@@ -16,7 +16,7 @@
 #include "timemap.h"
 #include "view.h"
 
-enum { BANDS_PER_COLUMN = 24, BANDS_CATS = 16 };
+enum { BANDS_PER_COLUMN = 12, BANDS_CATS = 16 };
 
 /* The category of an interval (below BANDS_CATS), or -1 to leave it out;
  * the colour of each category; and optionally the share of the band's

@@ -10,6 +10,7 @@
  */
 #include "view.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,17 +23,19 @@ const struct view_ops *const vz_views[VIZ_VIEW_COUNT] = {
 	[VIZ_TOPOLOGY] = &view_topo,
 };
 
-static const char *const help_lines[] = {
-	"Tab / Shift+Tab   next / previous view (1 2 3: sequence, CPU, topology)",
-	"mouse wheel       zoom in time around the pointer (+ and - around the middle)",
-	"drag              pan in time (Left and Right arrows too)",
-	"click             details of a message, interval, CPU slice, process or port",
-	"[ and ]           move the current time to the previous / next message",
-	"Up / Down         scroll the lanes when they do not all fit",
-	"g                 collapse long idle stretches on the time axis, or not",
-	"0 or Home         show the whole run again",
-	"s                 save a screenshot (PNG) in the current directory",
-	"h                 this help;   q or Esc   quit",
+static const char *const help_keys[][2] = {
+	{ "Tab, Shift+Tab", "next / previous view (1 2 3: sequence, CPU, topology)" },
+	{ "mouse wheel", "zoom in time around the pointer (+ and - around the middle)" },
+	{ "drag", "pan in time (Left and Right too)" },
+	{ "click", "details of a message, interval, CPU slice, process or port" },
+	{ "click the time axis", "move the current time there" },
+	{ "[ and ]", "move the current time to the previous / next record" },
+	{ "Up, Down", "scroll the lanes when they do not all fit" },
+	{ "g", "collapse long idle stretches of the time axis, or not" },
+	{ "0, Home", "show the whole run again" },
+	{ "s", "save a screenshot (PNG) in the current directory" },
+	{ "h, Esc", "close this help" },
+	{ "q, Esc", "quit" },
 };
 
 static float header_h(const struct vz_frame *f)
@@ -221,17 +224,33 @@ static void draw_details(const struct vz_frame *f, struct vz_rect p)
 		text_panel(f->d, p.x + p.w - 12 * draw_unit(f->d), p.y + 10 * draw_unit(f->d), lines, n);
 }
 
+/* The keys in two columns, centred on the plot. */
 static void draw_help(const struct vz_frame *f, struct vz_rect p)
 {
-	char lines[1 + sizeof help_lines / sizeof help_lines[0]][VZ_LINE];
-	int n = 0;
+	struct draw *d = f->d;
+	size_t n = sizeof help_keys / sizeof help_keys[0];
+	float u = draw_unit(d), lh = (float)draw_font_h(d, FONT_TEXT) + 3 * u, kw = 0, dw = 0;
+	float w, h, x, y;
 
-	snprintf(lines[n++], VZ_LINE, "Keys and mouse");
-	for (size_t i = 0; i < sizeof help_lines / sizeof help_lines[0]; i++)
-		snprintf(lines[n++], VZ_LINE, "%s", help_lines[i]);
-	draw_fill_a(f->d, p.x, p.y, p.w, p.h, 0xffffff, 150);
-	text_panel(f->d, p.x + p.w / 2 + 300 * draw_unit(f->d), p.y + p.h / 2 - 140 * draw_unit(f->d),
-		   lines, n);
+	for (size_t i = 0; i < n; i++) {
+		kw = fmaxf(kw, (float)draw_text_w(d, FONT_BOLD, help_keys[i][0]));
+		dw = fmaxf(dw, (float)draw_text_w(d, FONT_TEXT, help_keys[i][1]));
+	}
+	w = kw + dw + 56 * u;
+	h = lh * (float)(n + 1) + 28 * u;
+	x = p.x + (p.w - w) / 2;
+	y = p.y + (p.h - h) / 2;
+	draw_fill_a(d, p.x, p.y, p.w, p.h, 0xffffff, 150);
+	draw_fill_a(d, x + 4 * u, y + 4 * u, w, h, 0x000000, 28);
+	draw_fill(d, x, y, w, h, PAL_BG);
+	draw_frame(d, x, y, w, h, PAL_BORDER);
+	draw_fill(d, x, y, 3 * u, h, PAL_ACCENT);
+	draw_text(d, FONT_TITLE, x + 20 * u, y + 12 * u, PAL_TEXT, ALIGN_LEFT, "Keys and mouse");
+	for (size_t i = 0; i < n; i++) {
+		float ly = y + 14 * u + lh * (float)(i + 1) + 4 * u;
+		draw_text(d, FONT_BOLD, x + 20 * u, ly, PAL_TEXT, ALIGN_LEFT, help_keys[i][0]);
+		draw_text(d, FONT_TEXT, x + 36 * u + kw, ly, PAL_DIM, ALIGN_LEFT, help_keys[i][1]);
+	}
 }
 
 static void draw_toast(const struct vz_frame *f, struct vz_rect p)

@@ -213,19 +213,25 @@ static int seen_before(int32_t (*dedup)[4], const struct arrow *a)
 	return 0;
 }
 
-/* The first message sent at t or later, at index i or after. */
+/* The first message sent at t or later, at index i or after: searched
+ * forward by doubling steps (it is usually near), then by halving. */
 static size_t sent_from(const struct trace_index *ix, size_t i, uint64_t t)
 {
-	size_t hi = ix->nmsgs;
+	size_t step = 1, lo = i, hi;
 
-	while (i < hi) {
-		size_t mid = i + (hi - i) / 2;
+	while (i + step < ix->nmsgs && ix->msgs[i + step].send_ns < t) {
+		lo = i + step;
+		step *= 2;
+	}
+	hi = i + step < ix->nmsgs ? i + step + 1 : ix->nmsgs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
 		if (ix->msgs[mid].send_ns < t)
-			i = mid + 1;
+			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return i;
+	return lo;
 }
 
 static void draw_selected(const struct vz_frame *f, const struct seq_layout *S)

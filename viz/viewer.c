@@ -145,7 +145,7 @@ static void screenshot(struct viewer *v)
 
 static void click(struct viewer *v, float x, float y)
 {
-	struct vz_pick pk;
+	struct vz_pick pk = { PICK_NONE, 0, 0 };
 
 	if (vz_pick(&v->fr, x, y, &pk)) {
 		if (pk.kind == PICK_TIME)
