@@ -4,9 +4,10 @@
  *
  * The one idea: an interval wider than a pixel is drawn as it is; narrower
  * ones are summed per pixel column by category, and the column takes the
- * colour of the category that covered most of it. After BANDS_PER_COLUMN
- * intervals in one column the rest of the column is skipped by binary
- * search, so a frame costs about the number of pixels, not of records.
+ * colours of the categories in it, blended by how much of it each covered.
+ * After BANDS_PER_COLUMN intervals in one column the rest of the column is
+ * skipped by a forward search, so a frame costs about the number of
+ * pixels, not of records.
  *
  * Entry points: bands_new, bands_free, bands_draw.
  */

@@ -98,6 +98,27 @@ static void flush_cols(const struct vz_frame *f, struct col *cols, int ncols, fl
 	}
 }
 
+/* The first run in [i, end) that ends after t, searched forward from i by
+ * doubling steps, then by halving (the next column is usually near). */
+static size_t gallop(const struct ti_run *r, size_t i, size_t end, uint64_t t)
+{
+	size_t step = 1, lo = i, hi;
+
+	while (i + step < end && r[i + step].t1 <= t) {
+		lo = i + step;
+		step *= 2;
+	}
+	hi = i + step < end ? i + step + 1 : end;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (r[mid].t1 <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static void draw_cpu(const struct vz_frame *f, const struct cpu_layout *C, uint32_t c,
 		     struct col *cols, int ncols)
 {
@@ -131,8 +152,7 @@ static void draw_cpu(const struct vz_frame *f, const struct cpu_layout *C, uint3
 		in_col = k == col_seen ? in_col + 1 : 0;
 		col_seen = k;
 		if (in_col >= CPU_PER_COLUMN) {         /* skip the rest of this column */
-			size_t j = trace_index_runs_from(ix, c, timemap_t(tm, x0 + (float)k + 1));
-			i = j > i ? j : i;
+			i = gallop(ix->runs, i, end, timemap_t(tm, x0 + (float)k + 1));
 			if (cl)
 				cl->sampled = 1;
 		}

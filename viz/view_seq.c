@@ -4,11 +4,11 @@
  * by its state (running, ready, blocked and why); arrows from every send to
  * its delivery (view_seq_msgs.c).
  *
- * The one idea: level of detail by pixel columns. A state interval wider
- * than a pixel is drawn as it is; narrower ones are summed per column and
- * the column takes the colour that covered most of it. After a few dozen
- * records in one column the rest of the column is skipped by binary search,
- * so the cost of a frame follows the number of pixels, not of records.
+ * The one idea: the lanes are laid out per frame from the number of
+ * processes (tall when there are few, scrolled when they do not fit), and
+ * everything in them is drawn at the level of detail of pixel columns
+ * (bands.c for the states, view_seq_msgs.c for the arrows), so the cost of a
+ * frame follows the number of pixels, not of records.
  */
 #include <math.h>
 #include <stdio.h>

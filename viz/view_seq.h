@@ -10,7 +10,7 @@
 #include "view.h"
 
 /* How many sends of one pixel column are looked at before the rest of the
- * column is skipped by binary search: enough to see every kind of message
+ * column is skipped by a forward search: enough to see every kind of message
  * in it, few enough that a million records draw in milliseconds. */
 enum { SEQ_PER_COLUMN = 16 };
 

@@ -7,7 +7,7 @@
  *
  * The one idea: an arrow is drawn only if it differs on screen from the last
  * one drawn between the same two lanes (same start and end pixel), and a
- * pixel column with many sends is cut short by binary search, so a million
+ * pixel column with many sends is cut short by a forward search, so a million
  * messages draw as fast as a few thousand. When the window holds more
  * messages than half its width in pixels, arrows turn into thin pale lines
  * (traffic as a texture); when few are on screen they get labels (kind,
