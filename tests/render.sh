@@ -141,6 +141,17 @@ checks=$((checks + 2))
 [ "$(cat "$TMP/keep.png")" = old ] || fail "a failed render changed an existing file"
 ls "$TMP" | grep -q '\.tmp\.' && fail "temporary files left behind"
 
+# A pipe or a device (/dev/null) is written directly, never replaced by a
+# renamed file (tested on a FIFO: the reader gets the PNG, the FIFO stays).
+if mkfifo "$TMP/pipe" 2>/dev/null; then
+	cat "$TMP/pipe" >"$TMP/piped.png" &
+	run 0 render "$T" -o "$TMP/pipe"
+	wait
+	checks=$((checks + 2))
+	[ -p "$TMP/pipe" ] || fail "render -o FIFO replaced the FIFO"
+	[ "$(measure "$TMP/piped.png" size)" = "1280 800" ] || fail "no PNG came through the FIFO"
+fi
+
 # view checks its arguments and the trace before it opens a window.
 run 2 view && expect_err 'view: no trace given'
 run 2 view "$TMP/cut.uktrace" && expect_err 'trace is truncated'
