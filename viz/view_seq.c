@@ -33,28 +33,28 @@ static float gutter_width(const struct vz_frame *f)
 
 void seq_layout(const struct vz_frame *f, struct vz_rect p, struct seq_layout *S)
 {
-	float u = draw_unit(f->d), min_h = 22 * u;
+	float u = draw_unit(f->d), note = 0;
 	size_t fit;
 
 	vz_time_layout(f, p, gutter_width(f), &S->T);
 	S->nlanes = f->ix->nprocs;
 	S->lane_h = S->nlanes ? S->T.lanes.h / (float)S->nlanes : S->T.lanes.h;
-	if (S->lane_h > 240 * u)
-		S->lane_h = 240 * u;
-	if (S->lane_h < min_h)
-		S->lane_h = min_h;
+	S->lane_h = fminf(fmaxf(S->lane_h, 22 * u), 240 * u);
 	fit = (size_t)(S->T.lanes.h / S->lane_h);
+	if (S->nlanes > fit) {                 /* a row under the lanes says which are shown */
+		note = (float)draw_font_h(f->d, FONT_SMALL) + 6 * u;
+		fit = (size_t)((S->T.lanes.h - note) / S->lane_h);
+	}
+	fit = fit ? fit : 1;
 	S->first = f->lane0 > 0 ? (size_t)f->lane0 : 0;
-	if (S->nlanes > fit && S->first > S->nlanes - fit)
-		S->first = S->nlanes - fit;
 	if (S->nlanes <= fit)
 		S->first = 0;
+	else if (S->first > S->nlanes - fit)
+		S->first = S->nlanes - fit;
 	S->shown = S->nlanes - S->first < fit ? S->nlanes - S->first : fit;
-	if ((float)S->shown * S->lane_h < S->T.lanes.h) {   /* the axis right below the lanes */
-		S->T.lanes.h = (float)S->shown * S->lane_h;
-		S->T.gutter.h = S->T.lanes.h + (S->T.lanes.y - S->T.gutter.y);
-		S->T.axis_y = S->T.lanes.y + S->T.lanes.h + 1;
-	}
+	S->T.lanes.h = (float)S->shown * S->lane_h;   /* the axis right below the lanes */
+	S->T.gutter.h = S->T.lanes.h + (S->T.lanes.y - S->T.gutter.y);
+	S->T.axis_y = S->T.lanes.y + S->T.lanes.h + note + 1;
 	S->bar_h = fminf(S->lane_h * 0.42f, 26 * u);
 }
 
@@ -149,9 +149,10 @@ static void draw_gutter(const struct vz_frame *f, const struct seq_layout *S)
 	}
 	if (S->shown < S->nlanes) {
 		char more[64];
-		snprintf(more, sizeof more, "lanes %zu–%zu of %zu", S->first + 1,
+		snprintf(more, sizeof more, "lanes %zu–%zu of %zu (Up, Down)", S->first + 1,
 			 S->first + S->shown, S->nlanes);
-		draw_text(d, FONT_SMALL, x, S->T.axis_y + 6 * u, PAL_FAINT, ALIGN_LEFT, more);
+		draw_text(d, FONT_SMALL, x, S->T.lanes.y + (float)S->shown * S->lane_h + 3 * u,
+			  PAL_FAINT, ALIGN_LEFT, more);
 	}
 }
 

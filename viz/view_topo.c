@@ -61,20 +61,44 @@ static void place_ports(const struct trace_index *ix, struct topo_box *b)
 			b->port[b->nports++] = (uint32_t)i;
 }
 
-/* Stack the boxes of one column (0 top row, 1 left, 2 right) in area a. */
+/* Box b of a crowded column: the k-th cell of a grid of rows x cols in a. */
+static void place_compact(const struct vz_frame *f, struct topo_box *b, struct vz_rect a,
+			  size_t k, size_t rows, size_t cols)
+{
+	float u = draw_unit(f->d), cw = a.w / (float)cols;
+
+	b->compact = 1;
+	b->nports = 0;
+	b->h = (float)draw_font_h(f->d, FONT_BOLD) + 12 * u;
+	b->w = fminf(200 * u, cw - 14 * u);
+	b->x = a.x + cw * (float)(k / rows) + (cw - b->w) / 2;
+	b->y = a.y + (b->h + 6 * u) * (float)(k % rows);
+}
+
+/* Stack the boxes of one column (0 top row, 1 left, 2 right) in area a;
+ * when they do not fit, a grid of compact boxes. */
 static void place_column(const struct vz_frame *f, struct topo_layout *L, int col,
 			 struct vz_rect a, size_t count)
 {
 	float u = draw_unit(f->d), slot = col == 0 ? a.w / (float)count : a.h / (float)count;
-	size_t k = 0;
+	float small = (float)draw_font_h(f->d, FONT_BOLD) + 18 * u;
+	size_t k = 0, rows = (size_t)fmaxf(1, a.h / small), cols = (count + rows - 1) / rows;
+	float natural = 20 * u + (float)(draw_font_h(f->d, FONT_BOLD) + 2 * draw_font_h(f->d, FONT_SMALL));
+	int compact = col != 0 && slot < natural + 12 * u;     /* one thread line would not fit */
 
 	for (size_t i = 0; i < f->ix->nprocs && i < TOPO_BOXES; i++) {
 		struct topo_box *b;
 		if (proc_column(f->ix, (uint32_t)i) != col)
 			continue;
 		b = &L->box[L->n];
+		memset(b, 0, sizeof *b);
 		b->pr = (uint32_t)i;
 		b->side = col == 2;
+		L->box_of[i] = (int)L->n++;
+		if (compact) {
+			place_compact(f, b, a, k++, rows, cols);
+			continue;
+		}
 		b->w = fminf(250 * u, (col == 0 ? slot : a.w) - 40 * u);
 		b->h = box_height(f, b->pr);
 		if (col == 0) {
@@ -85,7 +109,6 @@ static void place_column(const struct vz_frame *f, struct topo_layout *L, int co
 			b->y = a.y + slot * ((float)k + 0.5f) - b->h / 2;
 		}
 		place_ports(f->ix, b);
-		L->box_of[i] = (int)L->n++;
 		k++;
 	}
 }
@@ -233,8 +256,10 @@ static void draw_box(const struct vz_frame *f, const struct topo_box *b)
 	draw_frame(d, b->x, b->y, b->w, b->h, f->sel.kind == PICK_PROC && f->sel.i == b->pr ?
 		   PAL_SELECT : PAL_BORDER);
 	draw_fill(d, b->x, b->y, b->w, 4 * u, pal_proc(f->ix, b->pr));
-	draw_text(d, FONT_BOLD, b->x + 10 * u, y, alive ? PAL_TEXT : PAL_FAINT, ALIGN_LEFT,
-		  trace_index_str(f->ix, p->name));
+	draw_text(d, FONT_BOLD, b->x + 10 * u, y - 2 * u * (float)b->compact,
+		  alive ? PAL_TEXT : PAL_FAINT, ALIGN_LEFT, trace_index_str(f->ix, p->name));
+	if (b->compact)
+		return;
 	y += (float)draw_font_h(d, FONT_BOLD);
 	snprintf(sub, sizeof sub, "%s · pid %llu%s", p->nameserver ? "name server" : p->daemon ?
 		 "server (daemon)" : "process", (unsigned long long)p->pid,
@@ -308,6 +333,12 @@ static void topo_draw(const struct vz_frame *f, struct vz_rect p)
 	}
 	topo_draw_in_flight(f, &L);
 	draw_strip(f, &L);
+	if (f->ix->nprocs > TOPO_BOXES) {
+		char buf[64];
+		snprintf(buf, sizeof buf, "the first %d of %zu processes", TOPO_BOXES, f->ix->nprocs);
+		draw_text(f->d, FONT_SMALL, p.x + 12 * draw_unit(f->d), p.y + 8 * draw_unit(f->d),
+			  PAL_FAINT, ALIGN_LEFT, buf);
+	}
 }
 
 static size_t topo_legend(const struct vz_frame *f, struct vz_legend *out, size_t max)

@@ -18,6 +18,7 @@ struct topo_box {
 	int side;                 /* where its queues hang: 0 below, 1 on the left */
 	uint32_t port[TOPO_PORTS];    /* request ports it holds, shown as queues */
 	int nports;
+	int compact;              /* too many boxes: a name only, no queues */
 };
 
 struct topo_layout {
@@ -27,6 +28,9 @@ struct topo_layout {
 	size_t n;
 	int box_of[TOPO_BOXES];       /* proc index -> box, -1 if not shown */
 };
+
+/* More boxes than this: edges without counts, no reply edges. */
+enum { TOPO_CROWDED = 16 };
 
 /* The queue glyph of port k of box b: its cells' rectangle (below the box,
  * or left of it for a server on the right). */

@@ -6,7 +6,8 @@
  *
  * The one idea: edges are counted afresh each frame from the messages of
  * the window up to the current time (a small table of sender, destination
- * and kind), so moving the current time grows them.
+ * and kind), so moving the current time grows them. With many boxes the
+ * counts and the reply edges are left out: they would hide the boxes.
  */
 #include <math.h>
 #include <stdio.h>
@@ -82,6 +83,11 @@ static int edge_ends(const struct vz_frame *f, const struct topo_layout *L,
 		*y1 = by - dx / len * 14 * u;
 		return 1;
 	}
+	if (b->compact) {               /* no queue drawn: to the box itself */
+		topo_box_exit(b, a->x + a->w / 2, a->y + a->h / 2, x1, y1);
+		topo_box_exit(a, *x1, *y1, x0, y0);
+		return 1;
+	}
 	for (k = 0; k < b->nports && b->port[k] != e->to; k++)
 		;
 	if (k == b->nports)
@@ -131,6 +137,8 @@ void topo_draw_edges(const struct vz_frame *f, const struct topo_layout *L)
 	for (size_t k = 0; k < n; k++) {
 		if (!edge_ends(f, L, &e[k], &x0, &y0, &x1, &y1))
 			continue;
+		if (e[k].reply && L->n > TOPO_CROWDED)
+			continue;
 		tip(f->d, x0, y0, x1, y1, e[k].rgb);
 		if (e[k].reply) {
 			draw_dashed(f->d, x0, y0, x1, y1, 5 * u, 4 * u, e[k].rgb);
@@ -141,7 +149,8 @@ void topo_draw_edges(const struct vz_frame *f, const struct topo_layout *L)
 		snprintf(buf, sizeof buf, "%llu %s%s", (unsigned long long)e[k].count,
 			 e[k].calls == e[k].count ? "call" : e[k].calls ? "message" : "send",
 			 e[k].count == 1 ? "" : "s");
-		label(f->d, x0, y0, x1, y1, buf, pal_mix(e[k].rgb, PAL_TEXT, 0.3f));
+		if (L->n <= TOPO_CROWDED)
+			label(f->d, x0, y0, x1, y1, buf, pal_mix(e[k].rgb, PAL_TEXT, 0.3f));
 	}
 }
 
