@@ -1,7 +1,8 @@
 #!/bin/sh
 # setup.sh - install what is missing, build ukern, then run the demo or the tests.
 #
-#   ./setup.sh demo    install, build, and run the demo scenario (the default)
+#   ./setup.sh demo    install, build, run the demo scenario and show it in the viewer
+#                      (or, without a display, draw it into a PNG); the default
 #   ./setup.sh test    install, build, and run the whole test suite
 #
 # Safe to run again: packages already present are not reinstalled, and an
@@ -16,6 +17,9 @@ demo|test) ;;
 esac
 
 packages="build-essential autoconf automake libtool pkg-config liblua5.4-dev libcmocka-dev"
+# The viewer (ukern view, ukern render), and what its window test needs.
+packages="$packages libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libfontconfig-dev fonts-dejavu-core"
+packages="$packages xvfb xauth imagemagick"
 missing=
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
@@ -30,12 +34,27 @@ if [ -n "$missing" ]; then
 fi
 
 [ -x configure ] || autoreconf -fi
-[ -f Makefile ] || ./configure
+if [ ! -f Makefile ]; then
+	./configure
+elif [ -n "$missing" ]; then
+	./config.status --recheck && ./config.status    # same options, newly installed packages
+fi
 jobs=$(nproc 2>/dev/null || echo 2)
 make -j"$jobs"
 
 if [ "$what" = demo ]; then
-	./ukern run scenarios/hello.lua
+	demo=${TMPDIR:-/tmp}/ukern-demo
+	mkdir -p "$demo"
+	./ukern run scenarios/hello.lua --trace "$demo/hello.uktrace"
+	echo
+	if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] &&
+		echo "setup: opening the viewer on $demo/hello.uktrace (Tab: views, h: help, q: quit)" &&
+		./ukern view "$demo/hello.uktrace"; then
+		:
+	elif ./ukern render "$demo/hello.uktrace" -o "$demo/hello.png"; then
+		echo "setup: no display: the run's message sequence is drawn in $demo/hello.png"
+		echo "       (./ukern render $demo/hello.uktrace -o FILE.png --view cpu|topology for the others)"
+	fi
 	echo
 	echo "Next: ./ukern run scenarios/pingpong.lua --stats json"
 	echo "      ./ukern run scenarios/buffering.lua --set qlimit=2"
