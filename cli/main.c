@@ -31,6 +31,7 @@ static const struct command {
 	{ "export", cmd_export },
 	{ "render", cmd_render },
 	{ "view", cmd_view },
+	{ "sweep", cmd_sweep },
 };
 
 int cli_error(int code, const char *fmt, ...)
