@@ -25,6 +25,13 @@
  *                  the kernel's thread records alike) is read before and
  *                  after, each time after a full garbage collection.
  *
+ *   sched_<policy>_<n>  one scheduling decision with n runnable threads:
+ *                  the policy picks the thread to run and the thread goes
+ *                  back to the ready queue as after its slice (its pass or
+ *                  virtual runtime advanced); measured on the scheduler's
+ *                  own queue, for n = 1,000, 100,000 and 1,000,000
+ *                  (--quick: 1,000, 10,000 and 100,000).
+ *
  * Each figure is the median of BENCH_REPS repetitions, each on a fresh
  * machine. doc/performance.md explains the method and the results.
  *
@@ -44,6 +51,7 @@
 #include "machine.h"
 #include "name/name.h"
 #include "proc.h"
+#include "sched.h"
 #include "syscall.h"
 #include "thread.h"
 #include "uk.h"
@@ -405,6 +413,62 @@ static double rep_idle_lua(uint64_t n)
 	return (marks[1] - marks[0]) / (double)n;
 }
 
+/* ---- scheduling decisions ---- */
+
+static char sched_json[4096];   /* their JSON keys, printed with the rest */
+
+/* Time decisions of policy ops with n runnable threads: ns per decision, or -1. */
+static double sched_decisions(const struct sched_ops *ops, uint64_t n, int quick)
+{
+	struct machine_config cfg = { .cpus = 1, .sched = ops, .quantum_ns = 10000000,
+				      .until_ns = UINT64_MAX, .max_events = UINT64_MAX,
+				      .latency_ns = 48000000, .min_granularity_ns = 6000000 };
+	/* Searching policies cost O(n) a decision: fewer rounds for them. */
+	uint64_t rounds = ops->less || ops == &sched_fifo_ops || ops == &sched_rr_ops
+				  ? (quick ? 20000 : 200000)
+				  : (n >= 10000 ? 50 : 2000), t0, t1;
+	struct machine m;
+	struct proc *procs;
+	struct thread *ts;
+	double ns = -1;
+
+	cost_profile("zero", &cfg.costs);
+	if (machine_init(&m, &cfg) != 0)
+		return -1;
+	procs = calloc(n, sizeof *procs);
+	ts = calloc(n, sizeof *ts);
+	if (procs && ts) {
+		for (uint64_t i = 0; i < n; i++) {
+			procs[i].pid = (uint32_t)i + 1;
+			procs[i].job_ns = 1000000 * (1 + (i * 7919) % 1000);
+			procs[i].tickets = 100;
+			procs[i].priority = (int32_t)(i % 10);
+			ts[i].p = &procs[i];
+			ts[i].m = &m;
+			ts[i].tid = (uint32_t)i + 1;
+			ts[i].why = R_NEW;
+			ts[i].state = T_READY;
+			ops->enqueue(&m.sched, &ts[i]);
+		}
+		t0 = host_ns();
+		for (uint64_t r = 0; r < rounds; r++) {
+			struct thread *t = ops->pick(&m.sched, &m.cpus[0]);
+			if (!t)
+				break;
+			t->cpu_ns += 1000;
+			t->vruntime += 1000;
+			t->why = R_PREEMPTED;
+			ops->enqueue(&m.sched, t);
+		}
+		t1 = host_ns();
+		ns = (double)(t1 - t0) / (double)rounds;
+	}
+	free(ts);
+	free(procs);
+	machine_free(&m);
+	return ns;
+}
+
 /* ---- measuring and reporting ---- */
 
 static int cmp_double(const void *a, const void *b)
@@ -468,7 +532,7 @@ static void print_json(const struct figure *fs, int nf, const char *arch, const 
 		       "\"%s_max_%s\": %.1f", fs[i].key, u, fs[i].median, fs[i].key, fs[i].n, fs[i].key,
 		       u, fs[i].min, fs[i].key, u, fs[i].max);
 	}
-	printf("}\n");
+	printf("%s}\n", sched_json);
 }
 
 static void print_table(const struct figure *fs, int nf, const char *arch, const char *cpu)
@@ -479,6 +543,47 @@ static void print_table(const struct figure *fs, int nf, const char *arch, const
 	for (int i = 0; i < nf; i++)
 		printf("  %-44s %10" PRIu64 " %7.1f %-5s %.1f-%.1f\n", fs[i].what, fs[i].n, fs[i].median,
 		       fs[i].unit ? fs[i].unit : "ns", fs[i].min, fs[i].max);
+}
+
+/* The decision cost of each policy at 1k, 100k and 1M runnable threads;
+ * lottery, which searches, only up to 100k. Printed now (before the rest). */
+
+static int sched_figures(int json, int quick)
+{
+	static const struct sched_ops *const pol[] = {
+		&sched_fifo_ops, &sched_rr_ops, &sched_sjf_ops, &sched_stcf_ops,
+		&sched_priority_ops, &sched_stride_ops, &sched_cfs_ops, &sched_lottery_ops,
+	};
+	static const uint64_t full[] = { 1000, 100000, 1000000 }, fast[] = { 1000, 10000, 100000 };
+	const uint64_t *sizes = quick ? fast : full;
+	size_t len = 0;
+
+	if (!json)
+		printf("scheduling decision, ns (pick one thread and queue it again):\n  %-10s %10s %10s %10s\n",
+		       "policy", quick ? "1k" : "1k", quick ? "10k" : "100k", quick ? "100k" : "1M");
+	for (size_t i = 0; i < sizeof pol / sizeof pol[0]; i++) {
+		if (!json)
+			printf("  %-10s", pol[i]->name);
+		for (size_t k = 0; k < 3; k++) {
+			double ns = pol[i] == &sched_lottery_ops && sizes[k] > (quick ? 10000 : 100000)
+					    ? -2 : sched_decisions(pol[i], sizes[k], quick);
+			if (ns == -1)
+				return -1;
+			if (!json && ns < 0)
+				printf(" %10s", "(O(n))");
+			else if (!json)
+				printf(" %10.1f", ns);
+			else if (ns >= 0)
+				len += (size_t)snprintf(sched_json + len, sizeof sched_json - len,
+							",\n \"sched_%s_%" PRIu64 "_ns\": %.1f", pol[i]->name,
+							sizes[k], ns);
+		}
+		if (!json)
+			printf("\n");
+	}
+	if (!json)
+		printf("\n");
+	return 0;
 }
 
 int cmd_bench(int argc, char **argv)
@@ -516,6 +621,8 @@ int cmd_bench(int argc, char **argv)
 	for (int i = 0; i < nf; i++)
 		if (measure(&fs[i]) != 0)
 			return cli_error(EXIT_HOST, "bench: the %s benchmark failed", fs[i].key);
+	if (sched_figures(json, quick) != 0)
+		return cli_error(EXIT_HOST, "bench: the scheduling benchmark failed");
 	if (uname(&u) != 0)
 		snprintf(u.machine, sizeof u.machine, "unknown");
 	cpu_model(cpu, sizeof cpu);

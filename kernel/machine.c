@@ -81,6 +81,7 @@ void machine_free(struct machine *m)
 	procrun_free(m);
 	if (m->sched.ops && m->sched.ops->fini)
 		m->sched.ops->fini(&m->sched);
+	sched_rq_free(&m->sched);
 	stackpool_free(&m->stacks);
 	msg_pool_drain();
 	memset(m, 0, sizeof *m);
@@ -371,19 +372,18 @@ static void preempt_check(struct machine *m)
 			preempt_now(m, r);
 		return;
 	}
-	for (struct thread *t = m->sched.rq.head; t; t = t->qnext) {
-		struct thread *victim = NULL;
-		for (uint32_t i = 0; i < m->cfg.cpus; i++) {
-			struct thread *r = m->cpus[i].cur;
-			if (r && sched_allowed(t, &m->cpus[i]) && ops->preempts(&m->sched, t, r) &&
-			    (!victim || ops->preempts(&m->sched, victim, r)))
-				victim = r;
-		}
-		if (victim) {
-			preempt_now(m, victim);
-			return;
-		}
+	/* For each CPU, would the best thread it may run displace its
+	 * thread? Preempt the lowest-ranked such thread. */
+	struct thread *victim = NULL;
+	for (uint32_t i = 0; i < m->cfg.cpus; i++) {
+		struct thread *r = m->cpus[i].cur, *t;
+		if (!r || !(t = sched_rq_best(&m->sched, &m->cpus[i])))
+			continue;
+		if (ops->preempts(&m->sched, t, r) && (!victim || ops->preempts(&m->sched, victim, r)))
+			victim = r;
 	}
+	if (victim)
+		preempt_now(m, victim);
 }
 
 /* Give every idle CPU (lowest id first) a ready thread, after letting a

@@ -3,6 +3,7 @@
  */
 #include "sched.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "machine.h"
@@ -41,9 +42,80 @@ void sched_remove(struct sched *s, struct thread *t)
 		s->ops->remove(s, t);
 		return;
 	}
-	if (t->inq == &s->rq) {
-		tq_remove(t);
-		s->nready--;
+	if (t->inq == &s->rq)
+		sched_rq_take(s, t);
+}
+
+/* --- the heap: a binary min-heap by ops->less --- */
+
+static int heap_less(const struct sched *s, uint32_t i, uint32_t j)
+{
+	return s->ops->less(s, s->heap.v[i], s->heap.v[j]);
+}
+
+static void heap_swap(struct theap *h, uint32_t i, uint32_t j)
+{
+	struct thread *t = h->v[i];
+
+	h->v[i] = h->v[j];
+	h->v[j] = t;
+	h->v[i]->hidx = i;
+	h->v[j]->hidx = j;
+}
+
+static void heap_up(struct sched *s, uint32_t i)
+{
+	while (i > 0 && heap_less(s, i, (i - 1) / 2)) {
+		heap_swap(&s->heap, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+}
+
+static void heap_down(struct sched *s, uint32_t i)
+{
+	for (;;) {
+		uint32_t l = 2 * i + 1, m = i;
+		if (l < s->heap.n && heap_less(s, l, m))
+			m = l;
+		if (l + 1 < s->heap.n && heap_less(s, l + 1, m))
+			m = l + 1;
+		if (m == i)
+			return;
+		heap_swap(&s->heap, i, m);
+		i = m;
+	}
+}
+
+static void heap_push(struct sched *s, struct thread *t)
+{
+	struct theap *h = &s->heap;
+
+	if (h->n == h->cap) {
+		uint32_t cap = h->cap ? h->cap * 2 : 64;
+		struct thread **v = realloc(h->v, cap * sizeof *v);
+		if (!v) {
+			s->m->oom = 1;   /* the run stops; the thread stays in rq only */
+			return;
+		}
+		h->v = v;
+		h->cap = cap;
+	}
+	h->v[h->n] = t;
+	t->hidx = h->n++;
+	heap_up(s, t->hidx);
+}
+
+static void heap_remove(struct sched *s, struct thread *t)
+{
+	struct theap *h = &s->heap;
+	uint32_t i = t->hidx;
+
+	if (i >= h->n || h->v[i] != t)
+		return;
+	heap_swap(h, i, --h->n);
+	if (i < h->n) {
+		heap_up(s, i);
+		heap_down(s, i);
 	}
 }
 
@@ -51,19 +123,53 @@ void sched_rq_enqueue(struct sched *s, struct thread *t)
 {
 	tq_push(&s->rq, t);
 	s->nready++;
+	s->weight += sched_weight(t);
+	t->rseq = ++s->seq;
+	if (s->ops->less)
+		heap_push(s, t);
+}
+
+struct thread *sched_rq_best(struct sched *s, const struct cpu *c)
+{
+	struct thread *best = NULL;
+
+	if (s->ops->less && s->heap.n && sched_allowed(s->heap.v[0], c))
+		return s->heap.v[0];
+	/* Unordered, or the best may not run on c: look through them all. */
+	for (struct thread *t = s->rq.head; t; t = t->qnext) {
+		if (!sched_allowed(t, c))
+			continue;
+		if (!s->ops->less)
+			return t;
+		if (!best || s->ops->less(s, t, best))
+			best = t;
+	}
+	return best;
+}
+
+void sched_rq_take(struct sched *s, struct thread *t)
+{
+	tq_remove(t);
+	s->nready--;
+	s->weight -= sched_weight(t);
+	if (s->ops->less)
+		heap_remove(s, t);
 }
 
 struct thread *sched_rq_pick(struct sched *s, struct cpu *c)
 {
-	struct thread *t = s->rq.head;
+	struct thread *t = sched_rq_best(s, c);
 
-	while (t && !sched_allowed(t, c))
-		t = t->qnext;
-	if (t) {
-		tq_remove(t);
-		s->nready--;
-	}
+	if (t)
+		sched_rq_take(s, t);
 	return t;
+}
+
+void sched_rq_free(struct sched *s)
+{
+	free(s->heap.v);
+	s->heap.v = NULL;
+	s->heap.n = s->heap.cap = 0;
 }
 
 uint64_t sched_remaining(const struct thread *t)

@@ -44,6 +44,16 @@ struct sched_ops {
 	/* Policies with their own queues: the running thread a ready one should
 	 * preempt now, or NULL. NULL hook: the kernel looks at rq with preempts. */
 	struct thread *(*victim)(struct sched *s);
+	/* Ordered policies: should a run before b? With it, the shared ready
+	 * queue keeps a binary heap, and picking costs O(log n). The order of
+	 * two ready threads must not change while they wait. */
+	int (*less)(const struct sched *s, const struct thread *a, const struct thread *b);
+};
+
+/* A binary heap of ready threads (each knows its index, t->hidx). */
+struct theap {
+	struct thread **v;
+	uint32_t n, cap;
 };
 
 struct sched {
@@ -54,6 +64,9 @@ struct sched {
 	struct machine *m;     /* for the clock */
 	uint64_t pass_now;     /* stride: the pass of the latest pick (newcomers start there) */
 	void *data;            /* the policy's own state (mlfq) */
+	struct theap heap;     /* ordered policies: rq's threads by ops->less */
+	uint64_t seq;          /* enqueue counter (t->rseq: order of becoming ready) */
+	uint64_t weight;       /* the cfs weights of the threads in rq */
 };
 
 /* The policy called name ("fifo", "rr"), or NULL. */
@@ -62,9 +75,17 @@ const struct sched_ops *sched_find(const char *name);
 /* The i-th policy's name, or NULL past the end (for help texts). */
 const char *sched_name(unsigned i);
 
-/* The plain FIFO ready queue that fifo and rr share: append t / take the head (NULL if empty). */
+/* The shared ready queue: a FIFO list, plus a heap when the policy orders
+ * threads (ops->less). enqueue appends t; best returns the thread to run
+ * next on c (NULL: none it may run) without taking it; take removes a
+ * queued thread; pick is best then take. */
 void sched_rq_enqueue(struct sched *s, struct thread *t);
+struct thread *sched_rq_best(struct sched *s, const struct cpu *c);
+void sched_rq_take(struct sched *s, struct thread *t);
 struct thread *sched_rq_pick(struct sched *s, struct cpu *c);
+
+/* Free what the ready queue allocated (the heap). */
+void sched_rq_free(struct sched *s);
 
 /* Remove a ready thread from the ready queue (it was killed). */
 void sched_remove(struct sched *s, struct thread *t);

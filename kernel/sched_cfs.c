@@ -10,7 +10,7 @@
  * the minimum granularity (machine { min_granularity }, 6 ms). A thread
  * that arrives or wakes starts no lower than the smallest virtual runtime
  * of those ready, so that sleeping earns no credit to monopolise the CPU.
- * Ties go to the earlier declared.
+ * Ties go to the earlier declared. A decision costs O(log n) (the ready heap).
  */
 #include "sched.h"
 
@@ -41,14 +41,16 @@ uint32_t sched_weight(const struct thread *t)
 	return weights[nice + 20];
 }
 
+static int cfs_less(const struct sched *s, const struct thread *a, const struct thread *b)
+{
+	(void)s;
+	return a->vruntime < b->vruntime || (a->vruntime == b->vruntime && sched_before(a, b));
+}
+
+/* The least virtual runtime ready: the top of the heap. */
 static uint64_t min_vruntime(const struct sched *s)
 {
-	uint64_t v = UINT64_MAX;
-
-	for (const struct thread *t = s->rq.head; t; t = t->qnext)
-		if (t->vruntime < v)
-			v = t->vruntime;
-	return v == UINT64_MAX ? s->pass_now : v;
+	return s->heap.n ? s->heap.v[0]->vruntime : s->pass_now;
 }
 
 static void cfs_enqueue(struct sched *s, struct thread *t)
@@ -63,28 +65,18 @@ static void cfs_enqueue(struct sched *s, struct thread *t)
 
 static struct thread *cfs_pick(struct sched *s, struct cpu *c)
 {
-	struct thread *best = NULL;
+	struct thread *best = sched_rq_pick(s, c);
 
-	for (struct thread *t = s->rq.head; t; t = t->qnext)
-		if (sched_allowed(t, c) &&
-		    (!best || t->vruntime < best->vruntime ||
-		     (t->vruntime == best->vruntime && sched_before(t, best))))
-			best = t;
-	if (best) {
-		tq_remove(best);
-		s->nready--;
+	if (best)
 		s->pass_now = best->vruntime;
-	}
 	return best;
 }
 
 static uint64_t cfs_slice(struct sched *s, struct thread *t)
 {
 	const struct machine_config *cfg = &s->m->cfg;
-	uint64_t total = sched_weight(t), slice;
+	uint64_t total = sched_weight(t) + s->weight, slice;
 
-	for (const struct thread *r = s->rq.head; r; r = r->qnext)
-		total += sched_weight(r);
 	slice = cfg->latency_ns / total * sched_weight(t);
 	return slice < cfg->min_granularity_ns ? cfg->min_granularity_ns : slice;
 }
@@ -101,4 +93,5 @@ const struct sched_ops sched_cfs_ops = {
 	.pick = cfs_pick,
 	.slice = cfs_slice,
 	.ran = cfs_ran,
+	.less = cfs_less,
 };

@@ -11,10 +11,12 @@
  * the smallest pass runs (ties to the earlier declared) and its pass grows
  * by its stride. Shares are exact over each cycle: 100, 50 and 250 tickets
  * give strides 100, 200 and 40, and in every 8 quanta 2, 1 and 5.
+ * stride's decisions cost O(log n) (the ready heap); lottery's O(n log n).
  */
 #include "sched.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <stdint.h>
 
 #include "machine.h"
@@ -22,49 +24,55 @@
 
 #define STRIDE_L 10000
 
-static void take(struct sched *s, struct thread *t)
+static int by_declaration(const void *a, const void *b)
 {
-	tq_remove(t);
-	s->nready--;
+	const struct thread *x = *(struct thread *const *)a, *y = *(struct thread *const *)b;
+
+	return x == y ? 0 : sched_before(x, y) ? -1 : 1;
 }
 
+/* The ranges are laid out in declaration order: sort the candidates once
+ * (O(n log n) a decision), then walk them. */
 static struct thread *lottery_pick(struct sched *s, struct cpu *c)
 {
-	uint64_t total = 0, r;
-	struct thread *win = NULL;
+	struct thread **v = malloc(s->nready * sizeof *v), *win = NULL;
+	uint64_t total = 0, r, n = 0;
 
-	for (struct thread *t = s->rq.head; t; t = t->qnext)
-		if (sched_allowed(t, c))
-			total += sched_tickets(t);
-	if (!total)
+	if (!v) {
+		s->m->oom = 1;
 		return NULL;
-	r = rng_below(&s->m->rng, total);
-	/* Ranges in declaration order. */
-	for (;;) {
-		struct thread *next = NULL;
-		for (struct thread *t = s->rq.head; t; t = t->qnext)
-			if (sched_allowed(t, c) && (!win || sched_before(win, t)) &&
-			    (!next || sched_before(t, next)))
-				next = t;
-		win = next;
-		if (r < sched_tickets(win))
-			break;
-		r -= sched_tickets(win);
 	}
-	take(s, win);
+	for (struct thread *t = s->rq.head; t; t = t->qnext)
+		if (sched_allowed(t, c)) {
+			v[n++] = t;
+			total += sched_tickets(t);
+		}
+	if (total) {
+		qsort(v, n, sizeof *v, by_declaration);
+		r = rng_below(&s->m->rng, total);
+		for (uint64_t i = 0; i < n && !win; i++) {
+			if (r < sched_tickets(v[i]))
+				win = v[i];
+			else
+				r -= sched_tickets(v[i]);
+		}
+		sched_rq_take(s, win);
+	}
+	free(v);
 	return win;
+}
+
+static int stride_less(const struct sched *s, const struct thread *a, const struct thread *b)
+{
+	(void)s;
+	return a->pass < b->pass || (a->pass == b->pass && sched_before(a, b));
 }
 
 static struct thread *stride_pick(struct sched *s, struct cpu *c)
 {
-	struct thread *best = NULL;
+	struct thread *best = sched_rq_pick(s, c);
 
-	for (struct thread *t = s->rq.head; t; t = t->qnext)
-		if (sched_allowed(t, c) &&
-		    (!best || t->pass < best->pass || (t->pass == best->pass && sched_before(t, best))))
-			best = t;
 	if (best) {
-		take(s, best);
 		s->pass_now = best->pass;
 		best->pass += STRIDE_L / sched_tickets(best);
 	}
@@ -98,4 +106,5 @@ const struct sched_ops sched_stride_ops = {
 	.enqueue = stride_enqueue,
 	.pick = stride_pick,
 	.slice = quantum,
+	.less = stride_less,
 };

@@ -59,8 +59,7 @@ static void move(struct sched *s, struct thread *t, uint32_t k)
 {
 	struct percpu *pc = P(s);
 
-	tq_remove(t);
-	pc->sub[t->home].nready--;
+	sched_rq_take(&pc->sub[t->home], t);
 	s->nready--;
 	t->home = k;
 	pc_enqueue(s, t);
@@ -150,8 +149,7 @@ static void pc_remove(struct sched *s, struct thread *t)
 	struct percpu *pc = P(s);
 
 	if (t->inq && t->state == T_READY && t->home < pc->n) {
-		tq_remove(t);
-		pc->sub[t->home].nready--;
+		sched_rq_take(&pc->sub[t->home], t);
 		s->nready--;
 	}
 }
@@ -193,6 +191,10 @@ static int pc_init(struct sched *s)
 
 static void pc_fini(struct sched *s)
 {
+	struct percpu *pc = P(s);
+
+	for (uint32_t k = 0; pc && k < pc->n; k++)
+		sched_rq_free(&pc->sub[k]);
 	free(s->data);
 	s->data = NULL;
 }

@@ -6,7 +6,8 @@
  * (round robin with the machine's quantum). A ready thread of strictly
  * higher priority takes the CPU at once. With machine { aging = d }, a
  * waiting thread gains one level for every d it has been ready, so that a
- * low-priority thread cannot starve forever.
+ * low-priority thread cannot starve forever. Without aging a decision costs
+ * O(log n) (the ready heap); with aging, O(n).
  */
 #include "sched.h"
 
@@ -25,11 +26,22 @@ static int64_t effective(const struct sched *s, const struct thread *t)
 	return p;
 }
 
+/* Without aging: higher priority first, then the one ready longest. */
+static int prio_less(const struct sched *s, const struct thread *a, const struct thread *b)
+{
+	(void)s;
+	return a->priority > b->priority || (a->priority == b->priority && a->rseq < b->rseq);
+}
+
+/* With aging priorities change as threads wait, so the heap cannot rank
+ * them: the ready queue is searched (O(n)). Without, the heap answers. */
 static struct thread *prio_pick(struct sched *s, struct cpu *c)
 {
 	struct thread *best = NULL;
 	int64_t bp = 0;
 
+	if (!s->m->cfg.aging_ns)
+		return sched_rq_pick(s, c);
 	for (struct thread *t = s->rq.head; t; t = t->qnext) {
 		int64_t p = effective(s, t);
 		if (!sched_allowed(t, c))
@@ -39,10 +51,8 @@ static struct thread *prio_pick(struct sched *s, struct cpu *c)
 			bp = p;
 		}
 	}
-	if (best) {
-		tq_remove(best);
-		s->nready--;
-	}
+	if (best)
+		sched_rq_take(s, best);
 	return best;
 }
 
@@ -63,4 +73,5 @@ const struct sched_ops sched_priority_ops = {
 	.pick = prio_pick,
 	.slice = prio_slice,
 	.preempts = prio_preempts,
+	.less = prio_less,
 };

@@ -3,10 +3,11 @@
  *
  * Both pick the ready thread needing the least CPU (a job's declared
  * length; threads of unknown length come last), ties to the earlier
- * declared. sjf runs its pick to completion or until it
- * blocks; stcf preempts the running thread as soon as a ready one needs
- * strictly less time than it has left. With every job arriving at once both
- * are a stable sort by length followed by fifo.
+ * declared. sjf runs its pick to completion or until it blocks; stcf
+ * preempts the running thread as soon as a ready one needs strictly less
+ * time than it has left. With every job arriving at once both are a stable
+ * sort by length followed by fifo. Both order the shared ready heap, so a
+ * decision costs O(log n).
  */
 #include "sched.h"
 
@@ -20,44 +21,21 @@ static uint64_t sjf_need(const struct thread *t)
 	return t->p->job_ns ? t->p->job_ns : UINT64_MAX;
 }
 
-/* Is a a better pick than b under need()? */
-static int better(uint64_t na, const struct thread *a, uint64_t nb, const struct thread *b)
+static int sjf_less(const struct sched *s, const struct thread *a, const struct thread *b)
 {
+	uint64_t na = sjf_need(a), nb = sjf_need(b);
+
+	(void)s;
 	return na < nb || (na == nb && sched_before(a, b));
 }
 
-/* Remove and return the ready thread with the least need (linear: the
- * ready queues of these homework policies are short). */
-static struct thread *pick_least(struct sched *s, const struct cpu *c,
-				 uint64_t (*need)(const struct thread *))
+/* A ready thread's remaining time does not change while it waits. */
+static int stcf_less(const struct sched *s, const struct thread *a, const struct thread *b)
 {
-	struct thread *best = NULL;
-	uint64_t bn = UINT64_MAX;
+	uint64_t na = sched_remaining(a), nb = sched_remaining(b);
 
-	for (struct thread *t = s->rq.head; t; t = t->qnext) {
-		uint64_t n = need(t);
-		if (!sched_allowed(t, c))
-			continue;
-		if (!best || better(n, t, bn, best)) {
-			best = t;
-			bn = n;
-		}
-	}
-	if (best) {
-		tq_remove(best);
-		s->nready--;
-	}
-	return best;
-}
-
-static struct thread *sjf_pick(struct sched *s, struct cpu *c)
-{
-	return pick_least(s, c, sjf_need);
-}
-
-static struct thread *stcf_pick(struct sched *s, struct cpu *c)
-{
-	return pick_least(s, c, sched_remaining);
+	(void)s;
+	return na < nb || (na == nb && sched_before(a, b));
 }
 
 static uint64_t no_slice(struct sched *s, struct thread *t)
@@ -76,14 +54,16 @@ static int stcf_preempts(struct sched *s, struct thread *t, struct thread *r)
 const struct sched_ops sched_sjf_ops = {
 	.name = "sjf",
 	.enqueue = sched_rq_enqueue,
-	.pick = sjf_pick,
+	.pick = sched_rq_pick,
 	.slice = no_slice,
+	.less = sjf_less,
 };
 
 const struct sched_ops sched_stcf_ops = {
 	.name = "stcf",
 	.enqueue = sched_rq_enqueue,
-	.pick = stcf_pick,
+	.pick = sched_rq_pick,
 	.slice = no_slice,
 	.preempts = stcf_preempts,
+	.less = stcf_less,
 };

@@ -127,6 +127,8 @@ struct thread {
 	uint64_t migrations;          /* dispatches on another CPU than the last one */
 	uint32_t last_cpu;            /* the CPU it last ran on; UINT32_MAX: none yet */
 	uint32_t home;                /* per-cpu queues: the CPU whose queue it is on; UINT32_MAX: none */
+	uint32_t hidx;                /* its place in the ready heap */
+	uint64_t rseq;                /* when it last became ready, as a count */
 	uint64_t lost_ns;             /* ready, while every LWP of its process was blocked in the kernel */
 	uint64_t msgs_sent, msgs_recv;
 };
