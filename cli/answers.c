@@ -101,17 +101,21 @@ void answers_free(struct answers *a)
 	free(a);
 }
 
-/* The threads the answers are about: those of jobs, or, in a workload
- * without jobs, those of every non-daemon process. */
-static int counted(const struct machine *m, const struct thread *t)
+/* The processes the answers are about: the jobs, or, in a workload
+ * without jobs, every non-daemon process. */
+static int counted_proc(const struct machine *m, const struct proc *p)
 {
 	int jobs = 0;
 
 	for (uint32_t i = 0; i < m->nprocs && !jobs; i++)
-		jobs = m->procs[i]->job_ns != 0;
-	if (t->kind == THREAD_LWP)
-		return 0;
-	return jobs ? t->p->job_ns != 0 : !t->p->daemon;
+		jobs = m->procs[i]->job_ns != 0 || m->procrun;
+	return jobs ? p->job_ns != 0 || m->procrun : !p->daemon;
+}
+
+/* Their user-visible threads. */
+static int counted(const struct machine *m, const struct thread *t)
+{
+	return t->kind != THREAD_LWP && counted_proc(m, t->p);
 }
 
 static double ticks(uint64_t ns)
@@ -119,17 +123,49 @@ static double ticks(uint64_t ns)
 	return (double)ns / (double)TICK_NS;
 }
 
+/* The process-run homework's totals. */
+static void procrun_totals(FILE *out, const struct machine *m)
+{
+	double total = ticks(m->now), busy = ticks(m->cpus[0].busy_ns), io = ticks(m->io_busy_ns);
+
+	fprintf(out, "\nStats: Total Time %.0f\n", total);
+	fprintf(out, "Stats: CPU Busy %.0f (%.2f%%)\n", busy, total ? 100 * busy / total : 0.0);
+	fprintf(out, "Stats: IO Busy  %.0f (%.2f%%)\n", io, total ? 100 * io / total : 0.0);
+	for (uint32_t i = 0; i < m->nthreads; i++)
+		if (m->threads[i]->state == T_EXITED)
+			fprintf(out, "Stats: %s done at tick %.0f\n", m->threads[i]->name,
+				ticks(m->threads[i]->finish));
+}
+
+static int by_declaration(const void *x, const void *y)
+{
+	const struct thread *a = *(struct thread *const *)x, *b = *(struct thread *const *)y;
+
+	if (a->p->pid != b->p->pid)
+		return a->p->pid < b->p->pid ? -1 : 1;
+	return a->tid < b->tid ? -1 : a->tid > b->tid;
+}
+
 static void table(FILE *out, const struct machine *m)
 {
 	double r = 0, ta = 0, w = 0;
 	int n = 0;
+	struct thread **v = malloc((m->nthreads + 1) * sizeof *v);
+	uint32_t nv = 0;
 
 	fputs("Final statistics (in ticks of 1 ms):\n", out);
+	for (uint32_t i = 0; i < m->nprocs; i++)
+		if (m->procs[i]->state == P_NEW && counted_proc(m, m->procs[i]))
+			fprintf(out, "  Job %-8s -- had not arrived when the run ended\n", m->procs[i]->name);
+	if (!v)
+		return;
 	/* In declaration order: by process, then by thread. */
-	for (uint32_t k = 0; k < m->nprocs * m->nthreads; k++) {
-		const struct thread *t = m->threads[k % m->nthreads];
-		if (t->p != m->procs[k / m->nthreads] || !counted(m, t))
-			continue;
+	for (uint32_t i = 0; i < m->nthreads; i++)
+		if (counted(m, m->threads[i]))
+			v[nv++] = m->threads[i];
+	qsort(v, nv, sizeof *v, by_declaration);
+	for (uint32_t k = 0; k < nv; k++) {
+		const struct thread *t = v[k];
 		if (t->state != T_EXITED || t->first_run == UINT64_MAX) {
 			fprintf(out, "  Job %-8s -- did not finish (%s)\n", t->name,
 				thread_state_name(t->state));
@@ -144,19 +180,12 @@ static void table(FILE *out, const struct machine *m)
 		w += wt;
 		n++;
 	}
+	free(v);
 	if (n)
 		fprintf(out, "\n  Average      -- Response: %7.2f  Turnaround %7.2f  Wait %7.2f\n", r / n,
 			ta / n, w / n);
-	if (m->procrun) {
-		double total = ticks(m->now), busy = ticks(m->cpus[0].busy_ns), io = ticks(m->io_busy_ns);
-		fprintf(out, "\nStats: Total Time %.0f\n", total);
-		fprintf(out, "Stats: CPU Busy %.0f (%.2f%%)\n", busy, total ? 100 * busy / total : 0.0);
-		fprintf(out, "Stats: IO Busy  %.0f (%.2f%%)\n", io, total ? 100 * io / total : 0.0);
-		for (uint32_t i = 0; i < m->nthreads; i++)
-			if (m->threads[i]->state == T_EXITED)
-				fprintf(out, "Stats: %s done at tick %.0f\n", m->threads[i]->name,
-					ticks(m->threads[i]->finish));
-	}
+	if (m->procrun)
+		procrun_totals(out, m);
 }
 
 /* Who ran on cpu during tick k: the thread with the most of that tick. */

@@ -11,10 +11,12 @@
 static const char usage[] =
 	"usage: ukern run SCENARIO.lua [--seed N] [--set NAME=VALUE]... [--until TIME]\n"
 	"                 [--trace FILE] [--stats text|json|csv] [--quiet] [--max-events N]\n"
+	"                 [--answers] [--ticks]\n"
 	"       ukern bench [--json] [--quick]\n"
-	"       ukern export TRACE --format text|csv [-o FILE]\n"
+	"       ukern export TRACE [--format text|csv|chrome|paje] [-o FILE]\n"
 	"       ukern view TRACE [--view sequence|cpu|topology] [--from T --to T]\n"
 	"       ukern render TRACE -o OUT.png [--view V] [--from T --to T] [--size WxH]\n"
+	"       ukern sweep SCENARIO.lua --set NAME=V1,V2,... [--seeds A-B] [-j N] [--emit]\n"
 	"       ukern --help | --version\n"
 	"\n"
 	"Run a scenario on the simulated microkernel and report what happened.\n"

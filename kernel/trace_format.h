@@ -21,7 +21,7 @@
 
 #define TRACE_MAGIC "UKTRACE\n"
 #define TRACE_MAGIC_LEN 8
-#define TRACE_VERSION 1
+#define TRACE_VERSION 2
 #define TRACE_MAX_ARGS 6
 #define TRACE_MAX_STR (1u << 20)
 

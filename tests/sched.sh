@@ -166,11 +166,28 @@ run 0 run $S/custom.lua --set policy=index --answers && expect_out 'Job A +-- Re
 run 0 run $S/custom.lua --set policy=index --stats json --quiet &&
 	expect_out '"scheduling": \{ "policy": "lua",'
 run 4 run $S/custom.lua --set policy=broken --answers &&
-	expect_err "^$S/custom.lua:14: attempt to index a nil value \\(field 'nosuch'\\) \\(in the scenario's scheduler, at 0ns; the run goes on under fifo\\)" &&
+	expect_err "^$S/custom.lua:14: attempt to index a nil value \\(field 'nosuch'\\) \\(in the scenario's scheduler, at 0ns; the run goes on in first-come order\\)" &&
 	expect_out 'Job C +-- Response: +2.00 +Turnaround +30.00 '
-run 4 run $S/custom.lua --set policy=wrong && expect_err 'pick\(ready, cpu\) must return one of the ready threads'
+run 4 run $S/custom.lua --set policy=wrong &&
+	expect_err "^$S/custom.lua:15: scheduler: pick\\(ready, cpu\\) must return one of the ready threads"
 printf 'machine { sched = { quantum = 1 } }\n' >"$TMP/nopick.lua"
 run 2 run "$TMP/nopick.lua" && expect_err "nopick.lua:1: machine: sched = \\{ pick = function\\(ready, cpu\\) ... end \\}: 'pick' must be a function"
+
+# A policy's own parameters are refused elsewhere; allotment counts quanta.
+printf 'machine { sched = "mlfq", io_length = 3 }\n' >"$TMP/x.lua"
+run 2 run "$TMP/x.lua" && expect_err "x.lua:1: machine: 'io_length' is a parameter of sched = \"process-run\""
+printf 'machine { sched = "rr", aging = 5 }\n' >"$TMP/x.lua"
+run 2 run "$TMP/x.lua" && expect_err "x.lua:1: machine: 'aging' is a parameter of sched = \"priority\""
+printf 'machine { sched = "mlfq", allotment = "2ms" }\n' >"$TMP/x.lua"
+run 2 run "$TMP/x.lua" && expect_err "'allotment' of mlfq counts quanta"
+printf 'machine { cpus = 2, balance = "periodic" }\n' >"$TMP/x.lua"
+run 2 run "$TMP/x.lua" && expect_err 'balancing applies to queues = "per-cpu"'
+printf 'machine { costs = "zero", sched = { pick = function(r) return 1 end }, quantum = 7 }\njob { "A", run = 20 }\njob { "B", run = 20 }\n' >"$TMP/x.lua"
+run 0 run "$TMP/x.lua" --answers && job A 0.00 34.00 14.00 && job B 7.00 40.00 20.00
+
+# --answers names the jobs that had not arrived when the run ended.
+run 0 run $S/book.lua --until 5 --answers && expect_out 'Job B +-- had not arrived when the run ended' &&
+	expect_out 'Job A +-- did not finish \(running\)'
 
 # Mistakes.
 printf 'job { "A" }\n' >"$TMP/norun.lua"

@@ -98,7 +98,7 @@ static void put_var(struct bytes *x, uint64_t v)
 	put_u8(x, (uint8_t)v);
 }
 
-/* Magic, version 1, no header pairs. */
+/* Magic, the version, no header pairs. */
 static void put_head(struct bytes *x)
 {
 	put(x, TRACE_MAGIC, TRACE_MAGIC_LEN);
@@ -207,7 +207,7 @@ static void test_bad_magic(void **state)
 
 	(void)state;
 	put(&x, "UKTRACE\r", 8);
-	put_var(&x, 1);
+	put_var(&x, TRACE_VERSION);
 	put_var(&x, 0);
 	put_end(&x, 0);
 	refuses(x.b, x.n, "not a ukern trace (bad magic)");
@@ -220,13 +220,16 @@ static void test_bad_magic(void **state)
 static void test_bad_version(void **state)
 {
 	struct bytes x = { .n = 0 };
+	char want[96];
 
 	(void)state;
 	put(&x, TRACE_MAGIC, TRACE_MAGIC_LEN);
-	put_var(&x, 2);
+	put_var(&x, TRACE_VERSION + 1);
 	put_var(&x, 0);
 	put_end(&x, 0);
-	refuses(x.b, x.n, "byte 8: unsupported trace version 2 (this ukern reads version 1)");
+	snprintf(want, sizeof want, "byte 8: unsupported trace version %d (this ukern reads version %d)",
+		 TRACE_VERSION + 1, TRACE_VERSION);
+	refuses(x.b, x.n, want);
 	x.b[8] = 0;
 	refuses(x.b, x.n, "unsupported trace version 0");
 }
@@ -237,7 +240,7 @@ static void test_absurd_lengths(void **state)
 
 	(void)state;
 	put(&x, TRACE_MAGIC, TRACE_MAGIC_LEN);
-	put_var(&x, 1);
+	put_var(&x, TRACE_VERSION);
 	put_var(&x, 1);
 	put_var(&x, 1ull << 40);         /* a key of 2^40 bytes */
 	refuses(x.b, x.n, "byte 10: string of 1099511627776 bytes is longer than the limit");
@@ -270,13 +273,13 @@ static void test_absurd_header_count(void **state)
 
 	(void)state;
 	put(&x, TRACE_MAGIC, TRACE_MAGIC_LEN);
-	put_var(&x, 1);
+	put_var(&x, TRACE_VERSION);
 	put_var(&x, 1ull << 40);
 	put_end(&x, 0);
 	refuses(x.b, x.n, "byte 9: header claims 1099511627776 key/value pairs (the limit is");
 	x.n = 0;
 	put(&x, TRACE_MAGIC, TRACE_MAGIC_LEN);
-	put_var(&x, 1);
+	put_var(&x, TRACE_VERSION);
 	put_var(&x, 100);
 	put_end(&x, 0);
 	refuses(x.b, x.n, "header claims 100 key/value pairs but only 3 bytes follow");
@@ -388,7 +391,9 @@ static void test_open_errors(void **state)
 	path_in(*state, "short", p, sizeof p);
 	fp = fopen(p, "wb");
 	assert_non_null(fp);
-	fwrite(TRACE_MAGIC "\x01\x01\x03key\x05", 1, 15, fp);
+	fwrite(TRACE_MAGIC, 1, TRACE_MAGIC_LEN, fp);
+	fputc(TRACE_VERSION, fp);
+	fwrite("\x01\x03key\x05", 1, 6, fp);
 	fclose(fp);
 	assert_null(trace_open(p, err, sizeof err));
 	assert_non_null(strstr(err, "byte 14: string of 5 bytes runs past the end of the file "

@@ -328,6 +328,33 @@ static void machine_costs(lua_State *L, struct scenario *s)
 	lua_pop(L, 1);
 }
 
+/* Parameters that belong to one policy (or layout) are refused elsewhere. */
+static void only_for(lua_State *L, const char *sched)
+{
+	static const struct { const char *field, *owner; } own[] = {
+		{ "allotment", "mlfq" },     { "boost", "mlfq" },         { "io_stay", "mlfq" },
+		{ "io_front", "mlfq" },      { "switch", "process-run" }, { "io_done", "process-run" },
+		{ "io_length", "process-run" }, { "aging", "priority" },  { "latency", "cfs" },
+		{ "min_granularity", "cfs" },
+	};
+
+	for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
+		if (strcmp(sched, own[i].owner) == 0)
+			continue;
+		if (lua_getfield(L, 1, own[i].field) != LUA_TNIL)
+			luaL_error(L, "machine: '%s' is a parameter of sched = \"%s\"", own[i].field,
+				   own[i].owner);
+		lua_pop(L, 1);
+	}
+	if (strcmp(sched, "process-run") == 0 || strcmp(sched, "mlfq") == 0) {
+		if (lua_getfield(L, 1, "balance") != LUA_TNIL ||
+		    (lua_pop(L, 1), lua_getfield(L, 1, "balance_every") != LUA_TNIL))
+			luaL_error(L, "machine: balancing applies to per-cpu queues, not to sched = \"%s\"",
+				   sched);
+		lua_pop(L, 1);
+	}
+}
+
 /* A number of whole ticks (1 ms) at the top of the stack, for mlfq. */
 static uint64_t mlfq_ticks(lua_State *L, const char *key)
 {
@@ -339,9 +366,23 @@ static uint64_t mlfq_ticks(lua_State *L, const char *key)
 	return ns / MLFQ_TICK_NS;
 }
 
-/* quantum or allotment: one value for every level, or a list, highest level first. */
+/* A count of quanta (allotment) at the top of the stack. */
+static uint64_t mlfq_count(lua_State *L, const char *key)
+{
+	int ok;
+	lua_Integer v = lua_tointegerx(L, -1, &ok);
+
+	if (!ok || lua_type(L, -1) != LUA_TNUMBER || v < 1 || v > 1000000)
+		luaL_error(L, "machine: '%s' of mlfq counts quanta: an integer of at least 1", key);
+	return (uint64_t)v;
+}
+
+/* quantum (ticks) or allotment (quanta): one value for every level, or a
+ * list, highest level first. */
 static void mlfq_levels(lua_State *L, const char *key, uint64_t *out, uint32_t n, uint64_t dflt)
 {
+	uint64_t (*value)(lua_State *, const char *) = strcmp(key, "allotment") ? mlfq_ticks
+										 : mlfq_count;
 	int t = lua_getfield(L, 1, key);
 
 	if (t == LUA_TTABLE) {
@@ -350,11 +391,11 @@ static void mlfq_levels(lua_State *L, const char *key, uint64_t *out, uint32_t n
 				   (int)lua_rawlen(L, -1), (int)n);
 		for (uint32_t i = 0; i < n; i++) {
 			lua_rawgeti(L, -1, (lua_Integer)i + 1);
-			out[i] = mlfq_ticks(L, key);
+			out[i] = value(L, key);
 			lua_pop(L, 1);
 		}
 	} else {
-		uint64_t v = t == LUA_TNIL ? dflt : mlfq_ticks(L, key);
+		uint64_t v = t == LUA_TNIL ? dflt : value(L, key);
 		for (uint32_t i = 0; i < n; i++)
 			out[i] = v;
 	}
@@ -380,7 +421,7 @@ static void mlfq_params(lua_State *L, struct scenario *s)
 
 /* queues = "global" | "per-cpu", balance, balance_every (not for mlfq,
  * whose 'queues' is its number of levels). */
-static void queue_layout(lua_State *L, struct scenario *s, const char *sched)
+static void queue_layout(lua_State *L, struct scenario *s)
 {
 	static const char *const modes[] = { "none", "stealing", "periodic", NULL };
 	const char *q, *b;
@@ -394,6 +435,12 @@ static void queue_layout(lua_State *L, struct scenario *s, const char *sched)
 	if (strcmp(q, "global") && strcmp(q, "per-cpu"))
 		luaL_error(L, "machine: queues = \"%s\": expected \"global\" or \"per-cpu\"", q);
 	s->cfg.percpu = strcmp(q, "per-cpu") == 0;
+	if (!s->cfg.percpu) {
+		if (lua_getfield(L, 1, "balance") != LUA_TNIL ||
+		    (lua_pop(L, 1), lua_getfield(L, 1, "balance_every") != LUA_TNIL))
+			luaL_error(L, "machine: balancing applies to queues = \"per-cpu\"");
+		lua_pop(L, 1);
+	}
 	b = field_string(L, "machine", "balance", "stealing");
 	for (i = 0; modes[i] && strcmp(modes[i], b); i++)
 		;
@@ -404,8 +451,6 @@ static void queue_layout(lua_State *L, struct scenario *s, const char *sched)
 	s->cfg.balance_ns = field_duration(L, "machine", "balance_every", 4000000);
 	if (s->cfg.balance_ns == 0)
 		luaL_error(L, "machine: 'balance_every' must be above 0");
-	if (s->cfg.percpu && (!strcmp(sched, "process-run")))
-		luaL_error(L, "machine: per-cpu queues do not apply to sched = \"%s\"", sched);
 }
 
 /* process-run's parameters: switch, io_done, io_length. */
@@ -452,6 +497,8 @@ static int l_machine(lua_State *L)
 			return luaL_error(L, "machine: a scheduler written in the scenario has one "
 					     "global queue ('queues' does not apply)");
 		lua_pop(L, 1);
+		/* machine { quantum } applies unless sched = { quantum } says otherwise. */
+		s->cfg.quantum_ns = field_duration(L, "machine", "quantum", 0);
 		s->cfg.sched = lua_sched_new(L, -1, &s->cfg.quantum_ns);
 		lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
 		s->cfg.sched_arg = lua_tothread(L, -1);
@@ -469,21 +516,14 @@ static int l_machine(lua_State *L)
 	if (!s->cfg.sched)
 		return luaL_error(L, "machine: unknown scheduler '%s' (available: fifo, rr, sjf, stcf, "
 				     "priority, mlfq, lottery, stride, cfs, process-run)", sched);
+	only_for(L, sched);
 	if (strcmp(sched, "process-run") == 0) {
 		procrun_params(L, s);
 	} else if (s->cfg.sched == &sched_mlfq_ops) {
 		mlfq_params(L, s);
 	} else {
-		static const char *const mlfq_only[] = { "allotment", "boost", "io_stay", "io_front",
-							 "switch", "io_done", "io_length", NULL };
-		for (const char *const *k = mlfq_only; *k; k++) {
-			if (lua_getfield(L, 1, *k) != LUA_TNIL)
-				luaL_error(L, "machine: '%s' is a parameter of sched = \"%s\"", *k,
-					   k - mlfq_only < 4 ? "mlfq" : "process-run");
-			lua_pop(L, 1);
-		}
 		s->cfg.quantum_ns = field_duration(L, "machine", "quantum", UK_DEFAULT_QUANTUM);
-		queue_layout(L, s, sched);
+		queue_layout(L, s);
 	}
 	if (s->cfg.quantum_ns == 0)
 		return luaL_error(L, "machine: 'quantum' must be greater than 0");

@@ -61,15 +61,16 @@ static void push_thread(lua_State *L, const struct thread *t)
 	}
 }
 
-/* Report a broken pick once; the machine goes on with fifo. */
+/* Report a broken pick once; the machine goes on in first-come order
+ * (with the policy's quantum, if it has one). */
 static void broken(struct sched *s, const char *what)
 {
 	struct machine *m = s->m;
 	char when[32];
 
 	units_format_ns(m->now, when, sizeof when);
-	fprintf(stderr, "%s (in the scenario's scheduler, at %s; the run goes on under fifo)\n", what,
-		when);
+	fprintf(stderr, "%s (in the scenario's scheduler, at %s; the run goes on in first-come "
+			"order)\n", what, when);
 	m->script_errors++;
 	((struct lsched *)s->data)->broken = 1;
 }
@@ -109,9 +110,16 @@ static struct thread *call_pick(struct sched *s, struct cpu *c)
 				chosen = t;
 	}
 	lua_settop(L, top);
-	if (!chosen)
-		broken(s, "scheduler: pick(ready, cpu) must return one of the ready threads or its "
-			  "index");
+	if (!chosen) {
+		/* Name the place where pick is defined: the mistake is in it. */
+		lua_Debug ar;
+		char msg[512];
+		lua_getfield(L, LUA_REGISTRYINDEX, PICK_KEY);
+		lua_getinfo(L, ">S", &ar);
+		snprintf(msg, sizeof msg, "%s:%d: scheduler: pick(ready, cpu) must return one of the "
+					  "ready threads or its index", ar.short_src, ar.linedefined);
+		broken(s, msg);
+	}
 	return chosen;
 }
 
@@ -176,7 +184,6 @@ const struct sched_ops *lua_sched_new(lua_State *L, int idx, uint64_t *quantum_n
 			      "a function");
 	/* A pick written at the script's line numbers reports errors with them. */
 	lua_setfield(L, LUA_REGISTRYINDEX, PICK_KEY);
-	*quantum_ns = 0;
 	if (lua_getfield(L, idx, "quantum") != LUA_TNIL && lu_toduration(L, -1, quantum_ns) != 0)
 		luaL_error(L, "machine: sched = { quantum = ... } must be a duration");
 	lua_pop(L, 1);

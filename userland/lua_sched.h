@@ -15,8 +15,8 @@
 
 struct sched_ops;
 
-/* The policy for the table at index idx of L (pick, quantum); raises a Lua
- * error for a malformed table. A machine using it needs the scenario's main
+/* The policy for the table at index idx of L (pick, and quantum: when
+ * absent *quantum_ns is left alone); raises a Lua error for a malformed table. A machine using it needs the scenario's main
  * state as machine_config.sched_arg. */
 const struct sched_ops *lua_sched_new(lua_State *L, int idx, uint64_t *quantum_ns);
 

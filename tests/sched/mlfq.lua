@@ -8,7 +8,8 @@ local cases = {
   -- a boost every 50 ticks lifts everything back to the top, lowest queue first
   boost = { m = { queues = 3, quantum = 10, allotment = 1, boost = 50 },
             jobs = { { "A", run = 100 }, { "B", run = 100 }, { "C", run = 100 } } },
-  -- gaming: B gives up the CPU just before its quantum ends and stays on top
+  -- gaming: B gives up the CPU just before its quantum ends; without io_stay
+  -- its used ticks still count, and it moves down all the same
   game = { m = { queues = 3, quantum = 10, allotment = 1 },
            jobs = { { "A", run = 100 }, { "B", run = 50, io_every = 9, io_time = 1 } } },
   -- io_stay: an I/O refills the quantum, so gaming works even better
