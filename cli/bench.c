@@ -423,10 +423,7 @@ static double sched_decisions(const struct sched_ops *ops, uint64_t n, int quick
 	struct machine_config cfg = { .cpus = 1, .sched = ops, .quantum_ns = 10000000,
 				      .until_ns = UINT64_MAX, .max_events = UINT64_MAX,
 				      .latency_ns = 48000000, .min_granularity_ns = 6000000 };
-	/* Searching policies cost O(n) a decision: fewer rounds for them. */
-	uint64_t rounds = ops->less || ops == &sched_fifo_ops || ops == &sched_rr_ops
-				  ? (quick ? 20000 : 200000)
-				  : (n >= 10000 ? 50 : 2000), t0, t1;
+	uint64_t rounds = quick ? 20000 : 200000, t0, t1;
 	struct machine m;
 	struct proc *procs;
 	struct thread *ts;
@@ -545,8 +542,8 @@ static void print_table(const struct figure *fs, int nf, const char *arch, const
 		       fs[i].unit ? fs[i].unit : "ns", fs[i].min, fs[i].max);
 }
 
-/* The decision cost of each policy at 1k, 100k and 1M runnable threads;
- * lottery, which searches, only up to 100k. Printed now (before the rest). */
+/* The decision cost of each policy at 1k, 100k and 1M runnable threads.
+ * Printed now (before the rest). */
 
 static int sched_figures(int json, int quick)
 {
@@ -565,13 +562,10 @@ static int sched_figures(int json, int quick)
 		if (!json)
 			printf("  %-10s", pol[i]->name);
 		for (size_t k = 0; k < 3; k++) {
-			double ns = pol[i] == &sched_lottery_ops && sizes[k] > (quick ? 10000 : 100000)
-					    ? -2 : sched_decisions(pol[i], sizes[k], quick);
+			double ns = sched_decisions(pol[i], sizes[k], quick);
 			if (ns == -1)
 				return -1;
-			if (!json && ns < 0)
-				printf(" %10s", "(O(n))");
-			else if (!json)
+			if (!json)
 				printf(" %10.1f", ns);
 			else if (ns >= 0)
 				len += (size_t)snprintf(sched_json + len, sizeof sched_json - len,

@@ -501,7 +501,8 @@ static void handle_instant(struct machine *m)
 	}
 	if (m->sched.ops->instant)
 		m->sched.ops->instant(&m->sched, m->now);
-	qsort(batch, n, sizeof *batch, instant_order);
+	if (n > 1)
+		qsort(batch, n, sizeof *batch, instant_order);
 	for (i = 0; i < n && m->outcome == OUT_RUNNING && !m->oom; i++)
 		handle(m, &batch[i]);
 	free(batch);

@@ -167,6 +167,11 @@ struct thread *sched_rq_pick(struct sched *s, struct cpu *c)
 
 void sched_rq_free(struct sched *s)
 {
+	free(s->fw);
+	free(s->fw_t);
+	s->fw = NULL;
+	s->fw_t = NULL;
+	s->fw_n = 0;
 	free(s->heap.v);
 	s->heap.v = NULL;
 	s->heap.n = s->heap.cap = 0;

@@ -67,6 +67,10 @@ struct sched {
 	struct theap heap;     /* ordered policies: rq's threads by ops->less */
 	uint64_t seq;          /* enqueue counter (t->rseq: order of becoming ready) */
 	uint64_t weight;       /* the cfs weights of the threads in rq */
+	uint64_t *fw;          /* lottery: a Fenwick tree of ready tickets by thread id */
+	struct thread **fw_t;  /* lottery: the ready thread of each id, or NULL */
+	uint32_t fw_n;         /* its size (thread ids 1 .. fw_n) */
+	uint64_t restricted;   /* lottery: ready threads with an affinity */
 };
 
 /* The policy called name ("fifo", "rr"), or NULL. */

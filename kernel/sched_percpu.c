@@ -54,12 +54,21 @@ static void pc_enqueue(struct sched *s, struct thread *t)
 	s->nready++;
 }
 
+/* Take ready thread t out of its home queue, as the inner policy does. */
+static void take(struct percpu *pc, struct thread *t)
+{
+	if (pc->inner->remove)
+		pc->inner->remove(&pc->sub[t->home], t);
+	else
+		sched_rq_take(&pc->sub[t->home], t);
+}
+
 /* Move thread t, ready on its home queue, to CPU k's queue. */
 static void move(struct sched *s, struct thread *t, uint32_t k)
 {
 	struct percpu *pc = P(s);
 
-	sched_rq_take(&pc->sub[t->home], t);
+	take(pc, t);
 	s->nready--;
 	t->home = k;
 	pc_enqueue(s, t);
@@ -149,7 +158,7 @@ static void pc_remove(struct sched *s, struct thread *t)
 	struct percpu *pc = P(s);
 
 	if (t->inq && t->state == T_READY && t->home < pc->n) {
-		sched_rq_take(&pc->sub[t->home], t);
+		take(pc, t);
 		s->nready--;
 	}
 }
