@@ -11,6 +11,9 @@ pingpong|scenarios/pingpong.lua
 pingpong-firefly|scenarios/pingpong.lua --set n=10 --set costs=firefly-1990
 buffering|scenarios/buffering.lua
 buffering-q2|scenarios/buffering.lua --set qlimit=2
+load-balance|scenarios/load-balance.lua
+load-balance-none|scenarios/load-balance.lua --set balance=none
+load-balance-global|scenarios/load-balance.lua --set queues=global
 race|scenarios/race.lua
 race-unlocked|scenarios/race.lua --set locked=false
 thread-models|scenarios/thread-models.lua
