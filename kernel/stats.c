@@ -359,9 +359,11 @@ static void csv_u64(FILE *out, uint64_t v)
 
 void stats_csv(FILE *out, const struct machine *m)
 {
+	struct schedfig sf = sched_figures(m);
+
 	fputs("thread,process,state,arrival_ns,first_run_ns,finish_ns,cpu_ns,response_ns,"
 	      "turnaround_ns,wait_ns,switches,messages_sent,messages_received,model,"
-	      "kernel_switches,user_switches,lost_ns\n", out);
+	      "kernel_switches,user_switches,lost_ns,migrations,tickets,share,ticket_share\n", out);
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		const struct thread *t = m->threads[i];
 		struct tfig f = figures(t);
@@ -378,8 +380,14 @@ void stats_csv(FILE *out, const struct machine *m)
 		csv_u64(out, t->switches + t->user_switches);
 		csv_u64(out, t->msgs_sent);
 		csv_u64(out, t->msgs_recv);
-		fprintf(out, "%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", model_name(t->p), t->switches,
-			t->user_switches, t->lost_ns);
+		fprintf(out, "%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",", model_name(t->p),
+			t->switches, t->user_switches, t->lost_ns, t->migrations);
+		if (scheduled(m, t))
+			fprintf(out, "%u,%.6f,%.6f\n", sched_tickets(t),
+				sf.cpu ? (double)t->cpu_ns / (double)sf.cpu : 0.0,
+				(double)sched_tickets(t) / (double)sf.tickets);
+		else
+			fputs(",,\n", out);
 	}
 }
 

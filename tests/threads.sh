@@ -24,7 +24,7 @@ run 0 run $T/blocking.lua --set model=many-to-one --stats json &&
 	expect_out '"kernel_threads": \[' && expect_out '"name": "app/lwp0", "process": "app",' &&
 	expect_out '"model": "many-to-one", "lwps": 1, "activations": false,'
 run 0 run $T/blocking.lua --stats csv --quiet &&
-	expect_out '^app.2,app,exited,.*,one-to-one,1,0,0$'
+	expect_out '^app.2,app,exited,.*,one-to-one,1,0,0,[0-9]+,100,1\.000000,0\.333333$'
 
 # Scheduler activations: added, blocked, unblocked, in that order.
 run 0 run $T/blocking.lua --set model=many-to-many --set lwps=1 --set activations=true \
