@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "outfile.h"
 #include "export.h"
 #include "thread.h"
 #include "trace_read.h"
@@ -322,59 +323,17 @@ static int convert(struct trace_reader *r, const struct exporter *ex, FILE *out)
 	return 0;
 }
 
-static mode_t current_umask(void)
+/* The shape outfile_write wants: convert o's trace into out. */
+struct convert_job {
+	struct trace_reader *r;
+	const struct export_opts *o;
+};
+
+static int convert_into(FILE *out, void *arg)
 {
-	mode_t um = umask(0);
+	struct convert_job *j = arg;
 
-	umask(um);
-	return um;
-}
-
-/* Convert into a temporary file next to o->out, renamed into place on
- * success and removed on any failure. Returns the exit code. */
-static int export_to_file(struct trace_reader *r, const struct export_opts *o)
-{
-	size_t len = strlen(o->out);
-	char *tmp = malloc(len + 16);
-	FILE *out = NULL;
-	int fd = -1, code;
-
-	if (!tmp)
-		return cli_error(EXIT_HOST, "out of memory");
-	memcpy(tmp, o->out, len);
-	memcpy(tmp + len, ".tmp.XXXXXX", 12);
-	if ((fd = mkstemp(tmp)) < 0 || !(out = fdopen(fd, "w"))) {
-		code = cli_error(EXIT_HOST, "%s: cannot write: %s", o->out, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
-		free(tmp);
-		return code;
-	}
-	fchmod(fd, 0666 & ~current_umask());    /* as a plain fopen would have made it */
-	code = convert(r, o->ex, out);
-	if (fflush(out) != 0 || ferror(out)) {
-		if (!code)
-			code = cli_error(EXIT_HOST, "%s: cannot write: %s", o->out, strerror(errno));
-	}
-	if (fclose(out) != 0 && !code)
-		code = cli_error(EXIT_HOST, "%s: cannot write: %s", o->out, strerror(errno));
-	if (!code && rename(tmp, o->out) != 0)
-		code = cli_error(EXIT_HOST, "%s: cannot write: %s", o->out, strerror(errno));
-	if (code)
-		unlink(tmp);
-	free(tmp);
-	return code;
-}
-
-static int export_to_stdout(struct trace_reader *r, const struct export_opts *o)
-{
-	int code = convert(r, o->ex, stdout);
-
-	if ((fflush(stdout) != 0 || ferror(stdout)) && !code)
-		code = cli_error(EXIT_HOST, "cannot write the export: %s", strerror(errno));
-	return code;
+	return convert(j->r, j->o->ex, out);
 }
 
 int cmd_export(int argc, char **argv)
@@ -390,7 +349,7 @@ int cmd_export(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return EXIT_USAGE;
 	}
-	code = o.out ? export_to_file(r, &o) : export_to_stdout(r, &o);
+	code = outfile_write(o.out, "the export", convert_into, &(struct convert_job){ r, &o });
 	trace_close(r);
 	return code;
 }

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "outfile.h"
 #include "loader.h"
 #include "sweep.h"
 #include "units.h"
@@ -360,57 +361,10 @@ static int produce(const struct sweep_opts *o, FILE *out)
 	return o->emit ? emit(o, out) : run_all(o, out);
 }
 
-static mode_t current_umask(void)
+/* The shape outfile_write wants. */
+static int produce_into(FILE *out, void *arg)
 {
-	mode_t um = umask(0);
-
-	umask(um);
-	return um;
-}
-
-/* Produce into a temporary file next to o->out, renamed into place on
- * success and removed on any failure. Returns the exit code. */
-static int produce_to_file(const struct sweep_opts *o)
-{
-	size_t len = strlen(o->out);
-	char *tmp = malloc(len + 12);
-	FILE *out = NULL;
-	int fd = -1, code;
-
-	if (!tmp)
-		return cli_error(EXIT_HOST, "out of memory");
-	memcpy(tmp, o->out, len);
-	memcpy(tmp + len, ".tmp.XXXXXX", 12);
-	if ((fd = mkstemp(tmp)) < 0 || !(out = fdopen(fd, "w"))) {
-		code = cli_error(EXIT_HOST, "%s: cannot write: %s", o->out, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
-		free(tmp);
-		return code;
-	}
-	fchmod(fd, 0666 & ~current_umask());    /* as a plain fopen would have made it */
-	code = produce(o, out);
-	if ((fflush(out) != 0 || ferror(out)) && !code)
-		code = cli_error(EXIT_HOST, "%s: cannot write: %s", o->out, strerror(errno));
-	if (fclose(out) != 0 && !code)
-		code = cli_error(EXIT_HOST, "%s: cannot write: %s", o->out, strerror(errno));
-	if (!code && rename(tmp, o->out) != 0)
-		code = cli_error(EXIT_HOST, "%s: cannot write: %s", o->out, strerror(errno));
-	if (code)
-		unlink(tmp);
-	free(tmp);
-	return code;
-}
-
-static int produce_to_stdout(const struct sweep_opts *o)
-{
-	int code = produce(o, stdout);
-
-	if ((fflush(stdout) != 0 || ferror(stdout)) && !code)
-		code = cli_error(EXIT_HOST, "cannot write the rows: %s", strerror(errno));
-	return code;
+	return produce(arg, out);
 }
 
 static void free_opts(struct sweep_opts *o)
@@ -445,7 +399,7 @@ int cmd_sweep(int argc, char **argv)
 	if (!code)
 		code = precheck(&o.sw);
 	if (!code)
-		code = o.out ? produce_to_file(&o) : produce_to_stdout(&o);
+		code = outfile_write(o.out, "the rows", produce_into, &o);
 	free_opts(&o);
 	return code < 0 ? EXIT_OK : code;
 }

@@ -1,0 +1,68 @@
+/*
+ * outfile.c - see outfile.h.
+ */
+#include "outfile.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static mode_t current_umask(void)
+{
+	mode_t um = umask(0);
+
+	umask(um);
+	return um;
+}
+
+static int to_stdout(const char *what, int (*fn)(FILE *out, void *arg), void *arg)
+{
+	int code = fn(stdout, arg);
+
+	if ((fflush(stdout) != 0 || ferror(stdout)) && !code)
+		code = cli_error(EXIT_HOST, "cannot write %s: %s", what, strerror(errno));
+	return code;
+}
+
+int outfile_write(const char *path, const char *what, int (*fn)(FILE *out, void *arg),
+		  void *arg)
+{
+	size_t len;
+	char *tmp;
+	FILE *out = NULL;
+	int fd = -1, code;
+
+	if (!path)
+		return to_stdout(what, fn, arg);
+	len = strlen(path);
+	tmp = malloc(len + 12);
+	if (!tmp)
+		return cli_error(EXIT_HOST, "out of memory");
+	memcpy(tmp, path, len);
+	memcpy(tmp + len, ".tmp.XXXXXX", 12);
+	if ((fd = mkstemp(tmp)) < 0 || !(out = fdopen(fd, "w"))) {
+		code = cli_error(EXIT_HOST, "%s: cannot write: %s", path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		free(tmp);
+		return code;
+	}
+	fchmod(fd, 0666 & ~current_umask());    /* as a plain fopen would have made it */
+	code = fn(out, arg);
+	if ((fflush(out) != 0 || ferror(out)) && !code)
+		code = cli_error(EXIT_HOST, "%s: cannot write: %s", path, strerror(errno));
+	if (fclose(out) != 0 && !code)
+		code = cli_error(EXIT_HOST, "%s: cannot write: %s", path, strerror(errno));
+	if (!code && rename(tmp, path) != 0)
+		code = cli_error(EXIT_HOST, "%s: cannot write: %s", path, strerror(errno));
+	if (code)
+		unlink(tmp);
+	free(tmp);
+	return code;
+}

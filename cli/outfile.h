@@ -1,0 +1,18 @@
+/*
+ * outfile.h - writing a command's output so that nothing half-written ever
+ * stands under the name the user gave: into a temporary file next to it,
+ * renamed into place only when everything was written.
+ */
+#ifndef UKERN_OUTFILE_H
+#define UKERN_OUTFILE_H
+
+#include <stdio.h>
+
+/* Produce the output with fn(out, arg) into path, or to stdout when path is
+ * NULL. Returns fn's exit code, or EXIT_HOST with a message when the output
+ * cannot be written ("PATH: cannot write: reason", or "cannot write WHAT:
+ * reason" for stdout). On any failure no temporary file is left. */
+int outfile_write(const char *path, const char *what, int (*fn)(FILE *out, void *arg),
+		  void *arg);
+
+#endif
