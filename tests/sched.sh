@@ -147,13 +147,13 @@ printf 'machine { cpus = 2 }\njob { "A", run = 5, affinity = { 2 } }\n' >"$TMP/a
 run 2 run "$TMP/aff.lua" && expect_err "aff.lua:2: 'A': its affinity names no CPU of this machine \\(it has 2"
 
 # per-cpu queues: without balancing CPU 0 idles; stealing and periodic balancing fix it.
-run 0 run $S/balance.lua --set balance=none --answers && avg 5.00 117.50 51.25 &&
+run 0 run scenarios/load-balance.lua --set balance=none --answers && avg 5.00 117.50 51.25 &&
 	job B 0.00 190.00 90.00
-run 0 run $S/balance.lua --set balance=none --stats json --quiet &&
+run 0 run scenarios/load-balance.lua --set balance=none --stats json --quiet &&
 	expect_out '"scheduling": \{ "policy": "rr", "queues": "per-cpu", "completed": 8,.*"utilisation": 0.662500 \}'
-run 0 run $S/balance.lua --answers && avg 5.00 86.25 20.00 && job B 0.00 110.00 10.00
-run 0 run $S/balance.lua --set balance=periodic --answers && avg 5.00 86.25 20.00
-run 0 run $S/balance.lua --stats json --quiet && expect_out '"name": "B", .*"migrations": 1,'
+run 0 run scenarios/load-balance.lua --answers && avg 5.00 86.25 20.00 && job B 0.00 110.00 10.00
+run 0 run scenarios/load-balance.lua --set balance=periodic --answers && avg 5.00 86.25 20.00
+run 0 run scenarios/load-balance.lua --stats json --quiet && expect_out '"name": "B", .*"migrations": 1,'
 printf 'machine { cpus = 2, queues = 4 }\n' >"$TMP/pc.lua"
 run 2 run "$TMP/pc.lua" && expect_err 'a number of queues is a parameter of sched = "mlfq"'
 printf 'machine { cpus = 2, queues = "per-cpu", balance = "sometimes" }\n' >"$TMP/pc.lua"
