@@ -40,6 +40,7 @@ struct draw {
 	struct text_ent *cache;    /* open addressing, TEXT_CACHE slots */
 	size_t ncached;
 	int ttf_up;                /* TTF_Init succeeded */
+	int fc_used;               /* fontconfig was asked for a font */
 };
 
 /* Open the fonts at sizes scaled by d->unit. Returns 0, or -1 with a message

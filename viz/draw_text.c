@@ -61,7 +61,7 @@ static int font_open(struct draw *d, int i, char *err, size_t errlen)
 
 	if (env && *env)
 		snprintf(path, sizeof path, "%s", env);
-	else if (font_lookup(fs->pattern, path, sizeof path) != 0) {
+	else if ((d->fc_used = 1) && font_lookup(fs->pattern, path, sizeof path) != 0) {
 		snprintf(err, errlen, "fontconfig finds no font for \"%s\" (install "
 			 "fonts-dejavu-core, or set %s to a .ttf file)", fs->pattern, fs->env);
 		return -1;
@@ -113,6 +113,9 @@ void draw_fonts_close(struct draw *d)
 	if (d->ttf_up)
 		TTF_Quit();
 	d->ttf_up = 0;
+	if (d->fc_used)
+		FcFini();                     /* fontconfig's caches (LeakSanitizer sees them) */
+	d->fc_used = 0;
 }
 
 static uint32_t text_hash(int font, uint32_t rgb, const char *s)

@@ -293,5 +293,6 @@ int viz_view(const struct trace_index *ix, const struct viz_opts *o, char *err, 
 	v.dirty = 1;
 	run(&v);
 	draw_free(v.fr.d);
+	SDL_Quit();                           /* also SDL's D-Bus connection */
 	return 0;
 }
