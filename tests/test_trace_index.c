@@ -3,7 +3,8 @@
  * (viz/trace_index*.c): a small run fed record by record - a client calls
  * the name server, a producer fills a buffered port, a long idle stretch -
  * and the arrays it builds: per-thread state intervals, CPU runs, messages
- * with their replies, queue depths, record-free gaps; records naming things
+ * with their replies, queue depths, record-free gaps, sleeping and I/O
+ * waits; records naming things
  * the trace never created; and whole files, good, cut short and not traces.
  *
  * The one idea: every figure the views show comes from these arrays, so
@@ -250,6 +251,33 @@ static void test_gaps(void **state)
 	trace_index_free(ix);
 }
 
+/* Sleeping and I/O waits are merged into stretches of time passing on
+ * purpose (the viewer never collapses them). */
+static void test_waiting(void **state)
+{
+	static const struct rec w[] = {
+		{ 0, TR_THREAD_STATE, { 1, 1, 4, 0 }, NULL },
+		{ 10, TR_THREAD_STATE, { 1, 2, 8, 0 }, NULL },        /* sleep 10 .. 50 */
+		{ 40, TR_THREAD_STATE, { 2, 2, 15, 0 }, NULL },       /* I/O 40 .. 70 */
+		{ 50, TR_THREAD_STATE, { 1, 1, 4, 0 }, NULL },
+		{ 70, TR_THREAD_STATE, { 2, 0, 1, 0 }, NULL },
+		{ 90, TR_THREAD_STATE, { 1, 2, 6, 0 }, NULL },        /* recv: not a wait */
+	};
+	struct trace_index *ix = trace_index_new();
+
+	(void)state;
+	feed(ix, w, sizeof w / sizeof w[0]);
+	assert_int_equal(trace_index_seal(ix, 100), 0);
+	assert_int_equal(ix->nwaits, 1);                  /* 10 .. 70, merged */
+	assert_int_equal(ix->waits[0], 10);
+	assert_int_equal(ix->waits[1], 70);
+	assert_false(trace_index_waiting(ix, 0, 10));
+	assert_true(trace_index_waiting(ix, 5, 12));
+	assert_true(trace_index_waiting(ix, 60, 65));
+	assert_false(trace_index_waiting(ix, 70, 100));
+	trace_index_free(ix);
+}
+
 /* Records about things never created, values this reader does not know,
  * and absurd numbers are absorbed, never a crash. */
 static void test_damaged_records(void **state)
@@ -336,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_depths),
 		cmocka_unit_test(test_depth_same_instant),
 		cmocka_unit_test(test_gaps),
+		cmocka_unit_test(test_waiting),
 		cmocka_unit_test(test_damaged_records),
 		cmocka_unit_test(test_load),
 	};

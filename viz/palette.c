@@ -14,24 +14,27 @@
 static const uint32_t cat_colour[CAT_COUNT] = {
 	[CAT_RUNNING] = 0x2da44e, [CAT_READY] = 0xf2c94c, [CAT_RECV] = 0xd4dbe3,
 	[CAT_REPLY] = 0xc5b3f6, [CAT_SEND] = 0xffa46b, [CAT_SLEEP] = 0xa8d8f0,
-	[CAT_JOIN] = 0x8fd6c4, [CAT_LOCK] = 0xf7a1a1, [CAT_OTHER] = 0xb8c0c8,
+	[CAT_JOIN] = 0x8fd6c4, [CAT_LOCK] = 0xf7a1a1, [CAT_IO] = 0xdcbf9a, [CAT_IDLE] = 0xeceff2,
+	[CAT_OTHER] = 0xb8c0c8,
 };
 
 static const char *const cat_name[CAT_COUNT] = {
 	[CAT_RUNNING] = "running", [CAT_READY] = "ready", [CAT_RECV] = "blocked: recv",
 	[CAT_REPLY] = "blocked: reply", [CAT_SEND] = "blocked: send", [CAT_SLEEP] = "sleep",
-	[CAT_JOIN] = "blocked: join", [CAT_LOCK] = "blocked: lock", [CAT_OTHER] = "blocked: other",
+	[CAT_JOIN] = "blocked: join", [CAT_LOCK] = "blocked: lock", [CAT_IO] = "blocked: I/O",
+	[CAT_IDLE] = "idle LWP", [CAT_OTHER] = "blocked: other",
 };
 
 /* Strong hues for message arrows and port queues: blue, purple, green,
- * orange, teal, pink, ochre, red (red last: a dropped message is red). */
+ * orange, teal, pink, brown, red (red last: a dropped message is red; no
+ * yellow: amber means ready). */
 static const uint32_t port_colour[] = {
-	0x0969da, 0x8250df, 0x1a7f37, 0xbc4c00, 0x1b7c83, 0xbf3989, 0x9a6700, 0xcf222e,
+	0x0969da, 0x8250df, 0x1a7f37, 0xbc4c00, 0x1b7c83, 0xbf3989, 0x8a4f1d, 0xcf222e,
 };
 
 /* The same hues, lighter, for filled bars and boxes that carry dark text. */
 static const uint32_t proc_colour[] = {
-	0x54aeff, 0xc297ff, 0x4ac26b, 0xfb8f44, 0x3fb8af, 0xff80c8, 0xd4a72c, 0xff8182,
+	0x54aeff, 0xc297ff, 0x4ac26b, 0xfb8f44, 0x3fb8af, 0xff80c8, 0xb5835a, 0xff8182,
 };
 
 enum { NHUES = sizeof port_colour / sizeof port_colour[0] };
@@ -41,6 +44,7 @@ enum pal_cat pal_cat_of(uint8_t state, uint8_t reason)
 	static const enum pal_cat by_reason[TI_REASON_COUNT] = {
 		[TI_R_SEND] = CAT_SEND, [TI_R_RECV] = CAT_RECV, [TI_R_REPLY] = CAT_REPLY,
 		[TI_R_SLEEP] = CAT_SLEEP, [TI_R_JOIN] = CAT_JOIN, [TI_R_LOCK] = CAT_LOCK,
+		[TI_R_IO] = CAT_IO, [TI_R_IDLE] = CAT_IDLE,
 	};
 
 	if (state == TI_RUNNING)

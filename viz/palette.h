@@ -38,7 +38,7 @@ enum {
 /* What a state band shows: running, ready, or blocked for a reason. */
 enum pal_cat {
 	CAT_RUNNING, CAT_READY, CAT_RECV, CAT_REPLY, CAT_SEND, CAT_SLEEP, CAT_JOIN, CAT_LOCK,
-	CAT_OTHER, CAT_COUNT
+	CAT_IO, CAT_IDLE, CAT_OTHER, CAT_COUNT
 };
 
 /* The category of a thread state and reason (ti_state, ti_reason). */

@@ -3,8 +3,11 @@
  * (API: timemap.h).
  *
  * Choosing the stretches: the index lists the longest record-free stretches
- * in the window; each one longer than 40% of the window is collapsed (so at
- * most two), as long as a real linear part is left. Regular pauses (a
+ * in the window; each one longer than 40% of the window in which no CPU
+ * ran anything and no thread slept or waited for an I/O (time passing on
+ * purpose is the lesson: a many-to-one process stalled by one thread's
+ * I/O) is collapsed (so at most two), as long as a real linear part is
+ * left. Regular pauses (a
  * consumer that sleeps 10 ms five times) stay linear: their rhythm is the
  * point.
  * Ticks fall on round numbers (1, 2, 5 x 10^k ns) about 110 px apart in
@@ -20,6 +23,18 @@
 
 enum { GAP_CANDIDATES = 16 };
 
+/* Whether some CPU ran a thread during (a, b): then the stretch is not
+ * idle, only quiet (threads computing), and keeps its length. */
+static int busy_during(const struct trace_index *ix, uint64_t a, uint64_t b)
+{
+	for (uint32_t c = 0; c < ix->ncpus; c++) {
+		size_t j = trace_index_runs_from(ix, c, a);
+		if (j < ix->cpus[c].run_first + ix->cpus[c].run_count && ix->runs[j].t0 < b)
+			return 1;
+	}
+	return 0;
+}
+
 /* The accepted stretches from the index's candidates (longest first):
  * written to acc[] sorted by start; returns how many. */
 static int pick_gaps(const struct trace_index *ix, uint64_t from, uint64_t to, uint64_t *acc)
@@ -30,7 +45,9 @@ static int pick_gaps(const struct trace_index *ix, uint64_t from, uint64_t to, u
 
 	for (size_t i = 0; i < n && k < TM_MAXGAPS; i++) {
 		uint64_t len = cand[2 * i + 1] - cand[2 * i];
-		if ((double)len <= 0.4 * (double)span || span - cut - len < span / 100 + 1)
+		if ((double)len <= 0.4 * (double)span || span - cut - len < span / 100 + 1 ||
+		    busy_during(ix, cand[2 * i], cand[2 * i + 1]) ||
+		    trace_index_waiting(ix, cand[2 * i], cand[2 * i + 1]))
 			continue;
 		int j = k++;
 		for (; j > 0 && acc[2 * (j - 1)] > cand[2 * i]; j--) {

@@ -40,8 +40,8 @@ struct timemap {
 };
 
 /* Map [from, to] (from < to) onto x0..x1. With collapse, idle stretches
- * (no record of ix inside) longer than 40% of the window are squeezed into
- * gap_px each. */
+ * (no record of ix inside, no CPU running, no thread sleeping or waiting
+ * for an I/O) longer than 40% of the window are squeezed into gap_px each. */
 void timemap_init(struct timemap *tm, const struct trace_index *ix, uint64_t from, uint64_t to,
 		  double x0, double x1, int collapse, double gap_px);
 

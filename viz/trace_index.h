@@ -23,7 +23,8 @@
  * Entry points: trace_index_load, trace_index_new, trace_index_add,
  * trace_index_seal, trace_index_free, trace_index_msgs_from,
  * trace_index_intervals_from, trace_index_runs_from, trace_index_depth_at,
- * trace_index_gaps, trace_index_str, trace_index_header.
+ * trace_index_gaps, trace_index_waiting, trace_index_str, trace_index_header,
+ * trace_index_header_add.
  */
 #ifndef UKERN_TRACE_INDEX_H
 #define UKERN_TRACE_INDEX_H
@@ -40,7 +41,8 @@ enum ti_reason {
 	TI_R_NEW, TI_R_WOKEN, TI_R_PREEMPTED, TI_R_YIELDED, TI_R_DISPATCHED,
 	TI_R_SEND, TI_R_RECV, TI_R_REPLY, TI_R_SLEEP, TI_R_JOIN,
 	TI_R_EXIT, TI_R_KILLED, TI_R_FAULT,
-	TI_R_LOCK, TI_R_IDLE,   /* with the thread models: a mutex/semaphore/condition; an idle LWP */
+	TI_R_LOCK, TI_R_IDLE,   /* (version 2) a mutex/semaphore/condition; an LWP without work */
+	TI_R_IO,                /* (version 2) an I/O (a job's io_time) */
 	TI_REASON_COUNT         /* reasons from here on are kept as numbers, drawn as "other" */
 };
 enum ti_msg_kind { TI_SEND, TI_CALL, TI_REPLY };
@@ -144,6 +146,8 @@ struct trace_index {
 	struct ti_log *logs;         size_t nlogs;
 	struct ti_name *names;       size_t nnames;
 	uint64_t *times;             size_t ntimes;   /* distinct record times, ascending */
+	uint64_t *waits;             size_t nwaits;   /* stretches some thread slept or waited
+						       * for an I/O: (start, end) pairs, merged, by time */
 	uint64_t *gapmax;            size_t ngapblocks; /* longest gap per block of times */
 	char *strs;                  size_t strlen;   /* string pool; offset 0 is "" */
 	uint64_t end_ns;             /* end of the run: the last record's time */
@@ -201,6 +205,10 @@ size_t trace_index_runs_from(const struct trace_index *ix, uint32_t c, uint64_t 
 
 /* Queue depth of port pt at time t (0 before its first message). */
 uint32_t trace_index_depth_at(const struct trace_index *ix, uint32_t pt, uint64_t t);
+
+/* Whether some thread slept or waited for an I/O during (a, b): time that
+ * passes on purpose, even if nothing else happens. */
+int trace_index_waiting(const struct trace_index *ix, uint64_t a, uint64_t b);
 
 /* Stretches without any record inside [from, to]: gaps between consecutive
  * record times longer than min_ns. Writes at most max of them, the longest

@@ -181,6 +181,59 @@ static int build_gaps(struct trace_index *ix)
 	return 0;
 }
 
+static int span_cmp(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+
+	return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+/* The union of the intervals in which a thread slept or waited for an I/O,
+ * as sorted (start, end) pairs. */
+static int build_waits(struct trace_index *ix)
+{
+	size_t n = 0, k = 0;
+
+	for (size_t i = 0; i < ix->nivs; i++)
+		n += ix->ivs[i].state == TI_BLOCKED &&
+		     (ix->ivs[i].reason == TI_R_SLEEP || ix->ivs[i].reason == TI_R_IO);
+	if (!(ix->waits = malloc((2 * n + 2) * sizeof *ix->waits)))
+		return -1;
+	for (size_t i = 0; i < ix->nivs; i++)
+		if (ix->ivs[i].state == TI_BLOCKED &&
+		    (ix->ivs[i].reason == TI_R_SLEEP || ix->ivs[i].reason == TI_R_IO)) {
+			ix->waits[2 * k] = ix->ivs[i].t0;
+			ix->waits[2 * k++ + 1] = ix->ivs[i].t1;
+		}
+	qsort(ix->waits, k, 2 * sizeof *ix->waits, span_cmp);
+	n = 0;
+	for (size_t i = 0; i < k; i++) {
+		if (n && ix->waits[2 * i] <= ix->waits[2 * n - 1]) {
+			if (ix->waits[2 * i + 1] > ix->waits[2 * n - 1])
+				ix->waits[2 * n - 1] = ix->waits[2 * i + 1];
+			continue;
+		}
+		ix->waits[2 * n] = ix->waits[2 * i];
+		ix->waits[2 * n++ + 1] = ix->waits[2 * i + 1];
+	}
+	ix->nwaits = n;
+	return 0;
+}
+
+int trace_index_waiting(const struct trace_index *ix, uint64_t a, uint64_t b)
+{
+	size_t lo = 0, hi = ix->nwaits;
+
+	while (lo < hi) {                      /* the first stretch ending after a */
+		size_t mid = lo + (hi - lo) / 2;
+		if (ix->waits[2 * mid + 1] <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ix->nwaits && ix->waits[2 * lo] < b;
+}
+
 /* Ranks for palettes: each process but the name server in order; each
  * port that receives requests among such ports of the same owner. */
 static void rank_ports(struct trace_index *ix)
@@ -207,7 +260,7 @@ int trace_index_seal(struct trace_index *ix, uint64_t end_ns)
 		end_ns = ix->end_ns;
 	ix->end_ns = end_ns;
 	if (ti_close_all(ix, end_ns) != 0 || group_all(ix) != 0 || build_reach(ix) != 0 ||
-	    build_gaps(ix) != 0 || build_depths(ix) != 0)
+	    build_gaps(ix) != 0 || build_depths(ix) != 0 || build_waits(ix) != 0)
 		return -1;
 	rank_ports(ix);
 	for (size_t i = 0; i < ix->nivs; i++)
@@ -254,6 +307,7 @@ void trace_index_free(struct trace_index *ix)
 	free(ix->names);
 	free(ix->times);
 	free(ix->gapmax);
+	free(ix->waits);
 	free(ix->strs);
 	free(ix);
 }

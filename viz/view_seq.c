@@ -63,12 +63,21 @@ float seq_lane_mid(const struct seq_layout *S, uint32_t pr)
 	return S->T.lanes.y + ((float)pr - (float)S->first + 0.5f) * S->lane_h;
 }
 
+/* The height of the bands of a process with k threads: one band, or up to
+ * 22 px a thread (room for their names) within the lane. */
+static float band_height(const struct seq_layout *S, uint32_t k, float u)
+{
+	if (k <= 1)
+		return S->bar_h;
+	return fmaxf(S->bar_h, fminf(S->lane_h - 10 * u, (float)k * 22 * u));
+}
+
 void seq_thread_band(const struct vz_frame *f, const struct seq_layout *S, uint32_t th,
 		     float *top, float *h)
 {
 	const struct ti_thread *t = &f->ix->threads[th];
 	uint32_t k = f->ix->procs[t->proc].nthreads;
-	float band = k > 1 ? fminf(S->lane_h - 8, S->bar_h * 1.6f) : S->bar_h;
+	float band = band_height(S, k, draw_unit(f->d));
 
 	*h = band / (float)(k ? k : 1);
 	*top = seq_lane_mid(S, t->proc) - band / 2 + *h * (float)t->sub;
@@ -125,6 +134,23 @@ static void draw_lanes_bg(const struct vz_frame *f, const struct seq_layout *S)
 }
 
 /* Process names (and thread names when a lane has several) in the gutter. */
+/* The names of a process's threads beside their bands, where they fit. */
+static void thread_names(const struct vz_frame *f, const struct seq_layout *S, uint32_t pr,
+			 float x)
+{
+	float sm_h = (float)draw_font_h(f->d, FONT_SMALL), top, h;
+
+	for (uint32_t th = 0; th < f->ix->nthreads; th++) {
+		if (f->ix->threads[th].proc != pr)
+			continue;
+		seq_thread_band(f, S, th, &top, &h);
+		if (h + 3 >= sm_h)
+			draw_text(f->d, FONT_SMALL, x, top + (h - sm_h) / 2, PAL_DIM, ALIGN_LEFT,
+				  vz_thread_name(f->ix, th));
+	}
+}
+
+/* Process names (and thread names when a lane has several) in the gutter. */
 static void draw_gutter(const struct vz_frame *f, const struct seq_layout *S)
 {
 	const struct trace_index *ix = f->ix;
@@ -135,17 +161,22 @@ static void draw_gutter(const struct vz_frame *f, const struct seq_layout *S)
 	for (size_t k = 0; k < S->shown; k++) {
 		uint32_t pr = (uint32_t)(S->first + k);
 		const struct ti_proc *p = &ix->procs[pr];
-		float mid = seq_lane_mid(S, pr), two = S->lane_h >= th_h + sm_h + 4 * u;
+		float mid = seq_lane_mid(S, pr), band = band_height(S, p->nthreads, u);
+		float y = p->nthreads > 1 ? mid - band / 2 - th_h - sm_h - 2 * u : mid - th_h + 1;
+		int two = S->lane_h >= th_h + sm_h + 4 * u;
 		char sub[64];
-		draw_fill(d, S->T.gutter.x + 3 * u, mid - S->bar_h / 2, 3 * u, S->bar_h,
-			  pal_proc(ix, pr));
-		draw_text(d, FONT_BOLD, x, two ? mid - th_h + 1 : mid - th_h / 2, PAL_TEXT,
-			  ALIGN_LEFT, trace_index_str(ix, p->name));
-		if (!two)
-			continue;
-		snprintf(sub, sizeof sub, "%spid %llu", p->nameserver ? "name server · " :
-			 p->daemon ? "daemon · " : "", (unsigned long long)p->pid);
-		draw_text(d, FONT_SMALL, x, mid + 1, PAL_FAINT, ALIGN_LEFT, sub);
+		if (p->nthreads > 1 && y < mid - S->lane_h / 2)
+			y = mid - S->lane_h / 2;   /* no room above the bands: at the lane's top */
+		draw_fill(d, S->T.gutter.x + 3 * u, mid - band / 2, 3 * u, band, pal_proc(ix, pr));
+		draw_text(d, FONT_BOLD, x, two ? y : mid - th_h / 2, PAL_TEXT, ALIGN_LEFT,
+			  trace_index_str(ix, p->name));
+		if (two) {
+			snprintf(sub, sizeof sub, "%spid %llu", p->nameserver ? "name server · " :
+				 p->daemon ? "daemon · " : "", (unsigned long long)p->pid);
+			draw_text(d, FONT_SMALL, x, y + th_h - 1, PAL_FAINT, ALIGN_LEFT, sub);
+		}
+		if (p->nthreads > 1)
+			thread_names(f, S, pr, x + 8 * u);
 	}
 	if (S->shown < S->nlanes) {
 		char more[64];
@@ -191,7 +222,8 @@ static void seq_draw(const struct vz_frame *f, struct vz_rect p)
 static size_t seq_legend(const struct vz_frame *f, struct vz_legend *out, size_t max)
 {
 	static const enum pal_cat cats[] = { CAT_RUNNING, CAT_READY, CAT_RECV, CAT_REPLY,
-					     CAT_SEND, CAT_SLEEP, CAT_JOIN, CAT_LOCK, CAT_OTHER };
+					     CAT_SEND, CAT_SLEEP, CAT_JOIN, CAT_LOCK, CAT_IO,
+					     CAT_IDLE, CAT_OTHER };
 	uint32_t seen = 3;                      /* running and ready: always */
 	size_t n = 0;
 
