@@ -323,26 +323,28 @@ static void dispatch(struct machine *m, struct cpu *c, struct thread *t)
 
 	if (c->last && c->last != t) {
 		sw = k->kernel_switch_ns + (c->last->p != t->p ? k->as_switch_ns : 0);
-		t->work_ns += sw;
 		t->switches++;
 		c->switches++;
 	}
+	if (t->last_cpu != UINT32_MAX && t->last_cpu != c->id) {
+		sw += k->migrate_ns;
+		t->migrations++;
+	}
+	t->last_cpu = c->id;
+	t->work_ns += sw;
 	c->last = t;
 	c->cur = t;
 	t->cpu = c;
 	m->idle_cpus--;
 	if (t->ucur && sw)
 		t->ucur->switches++;
-	if (t->last_cpu != UINT32_MAX && t->last_cpu != c->id) {
-		t->work_ns += k->migrate_ns;
-		t->migrations++;
-	}
-	t->last_cpu = c->id;
+
 	if (t->first_run == UINT64_MAX)
 		t->first_run = m->now;
 	t->run_since = m->now;
-	/* The quantum starts after the switch, so a thread always gets its
-	 * quantum's worth of work, however dear switching is. */
+	/* The quantum starts after the switch (and a migration's cache refill),
+	 * so a thread always gets its quantum's worth of work, however dear
+	 * switching is. */
 	c->slice_end = slice == UINT64_MAX || slice > UINT64_MAX - m->now - sw ? UINT64_MAX
 									       : m->now + sw + slice;
 	TRACE(m, TR_DISPATCH, c->id, t->tid);

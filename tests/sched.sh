@@ -154,6 +154,9 @@ run 0 run scenarios/load-balance.lua --set balance=none --stats json --quiet &&
 run 0 run scenarios/load-balance.lua --answers && avg 5.00 86.25 20.00 && job B 0.00 110.00 10.00
 run 0 run scenarios/load-balance.lua --set balance=periodic --answers && avg 5.00 86.25 20.00
 run 0 run scenarios/load-balance.lua --stats json --quiet && expect_out '"name": "B", .*"migrations": 1,'
+# A migration dearer than the quantum is paid before the quantum: every job still finishes.
+run 0 run scenarios/load-balance.lua --set queues=global --set migrate=40ms --max-events 100000 \
+	--stats json --quiet && expect_out '"outcome": "completed"' && expect_out '"completed": 8,'
 printf 'machine { cpus = 2, queues = 4 }\n' >"$TMP/pc.lua"
 run 2 run "$TMP/pc.lua" && expect_err 'a number of queues is a parameter of sched = "mlfq"'
 printf 'machine { cpus = 2, queues = "per-cpu", balance = "sometimes" }\n' >"$TMP/pc.lua"
@@ -170,6 +173,10 @@ run 4 run $S/custom.lua --set policy=broken --answers &&
 	expect_out 'Job C +-- Response: +2.00 +Turnaround +30.00 '
 run 4 run $S/custom.lua --set policy=wrong &&
 	expect_err "^$S/custom.lua:15: scheduler: pick\\(ready, cpu\\) must return one of the ready threads"
+printf 'machine { cpus = 2, sched = { pick = function(r) return r[1] end }, balance = "periodic" }\n' >"$TMP/lb.lua"
+run 2 run "$TMP/lb.lua" && expect_err "lb.lua:1: machine: a scheduler written in the scenario has one global queue \\('balance' does not apply\\)"
+printf 'machine { sched = { pick = function(r) return r[1] end }, boost = 10 }\n' >"$TMP/lb.lua"
+run 2 run "$TMP/lb.lua" && expect_err "lb.lua:1: machine: 'boost' is a parameter of sched = \"mlfq\""
 printf 'machine { sched = { quantum = 1 } }\n' >"$TMP/nopick.lua"
 run 2 run "$TMP/nopick.lua" && expect_err "nopick.lua:1: machine: sched = \\{ pick = function\\(ready, cpu\\) ... end \\}: 'pick' must be a function"
 
