@@ -493,10 +493,14 @@ static int l_machine(lua_State *L)
 	s->cfg.cpus = (uint32_t)field_int(L, "machine", "cpus", 1, 1, UK_MAX_CPUS);
 	if (lua_getfield(L, 1, "sched") == LUA_TTABLE) {
 		/* A policy written in the scenario. */
-		if (lua_getfield(L, 1, "queues") != LUA_TNIL)
-			return luaL_error(L, "machine: a scheduler written in the scenario has one "
-					     "global queue ('queues' does not apply)");
-		lua_pop(L, 1);
+		static const char *const none[] = { "queues", "balance", "balance_every", NULL };
+		for (const char *const *k = none; *k; k++) {
+			if (lua_getfield(L, 1, *k) != LUA_TNIL)
+				return luaL_error(L, "machine: a scheduler written in the scenario has "
+						     "one global queue ('%s' does not apply)", *k);
+			lua_pop(L, 1);
+		}
+		only_for(L, "lua");
 		/* machine { quantum } applies unless sched = { quantum } says otherwise. */
 		s->cfg.quantum_ns = field_duration(L, "machine", "quantum", 0);
 		s->cfg.sched = lua_sched_new(L, -1, &s->cfg.quantum_ns);
