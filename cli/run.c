@@ -223,7 +223,8 @@ int cmd_run(int argc, char **argv)
 	s = scenario_load(&o.lo, err, sizeof err);
 	free(o.sets);
 	if (!s) {
-		fprintf(stderr, "%s\n", err);
+		/* A message about an option has no file to name: say who speaks. */
+		fprintf(stderr, "%s%s\n", err[0] == '-' ? "ukern: " : "", err);
 		return EXIT_USAGE;
 	}
 	cfg = *scenario_config(s);

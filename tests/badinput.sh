@@ -12,6 +12,8 @@ run 4 run $B/runtime.lua --stats json &&
 	expect_out '"name": "buggy", "pid": 2, "state": "exited", "model": "one-to-one", "exit_code": 1, "daemon": false, "faulted": true' &&
 	expect_err 'fine +\| still running'
 run 4 run $B/duration.lua && expect_err "^$B/duration.lua:4: bad argument #1 to 'compute' \(invalid duration '10xs'"
+printf 'process { "p", main = function() compute(-1) end }\n' >"$TMP/neg.lua"
+run 4 run "$TMP/neg.lua" && expect_err "neg.lua:1: bad argument #1 to 'compute' \\(invalid duration '-1' "
 run 2 run $B/decl_duration.lua && expect_err "^$B/decl_duration.lua:2: process: 'start' must be a duration"
 run 2 run $B/decl_type.lua && expect_err "^$B/decl_type.lua:2: machine: 'cpus' must be an integer"
 run 2 run $B/decl_field.lua && expect_err "^$B/decl_field.lua:2: machine: unknown field 'cpu' \(known fields: cpus"
@@ -46,8 +48,8 @@ run 2 run scenarios/hello.lua --seed -3 && expect_err '--seed -3: expected a non
 run 2 run scenarios/hello.lua --seed && expect_err '--seed needs a value'
 run 2 run scenarios/pingpong.lua --set m=3 && expect_err "declares no parameter 'm' \(it declares: n costs\)"
 run 2 run scenarios/pingpong.lua --set n=many && expect_err "parameter 'n' takes a number"
-run 2 run scenarios/pingpong.lua --set n && expect_err '--set n: expected NAME=VALUE'
-run 2 run scenarios/pingpong.lua --set n=1 --set n=2 && expect_err '--set n given twice'
+run 2 run scenarios/pingpong.lua --set n && expect_err '^ukern: --set n: expected NAME=VALUE'
+run 2 run scenarios/pingpong.lua --set n=1 --set n=2 && expect_err '^ukern: --set n given twice'
 run 0 run --help && expect_out '^usage: ukern run SCENARIO.lua' && expect_out '--max-events N'
 run 2 frobnicate && expect_err "unknown command 'frobnicate'"
 run 0 --version && expect_out '^ukern [0-9]+\.[0-9]+'

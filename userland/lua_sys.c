@@ -52,8 +52,9 @@ uint64_t lu_checkduration(lua_State *L, int arg)
 	uint64_t ns;
 
 	if (lu_toduration(L, arg, &ns) != 0) {
-		const char *what = lua_type(L, arg) == LUA_TSTRING ? lua_tostring(L, arg)
-								   : luaL_typename(L, arg);
+		const char *what = lua_type(L, arg) == LUA_TSTRING || lua_type(L, arg) == LUA_TNUMBER
+					   ? luaL_tolstring(L, arg, NULL)
+					   : luaL_typename(L, arg);
 		luaL_argerror(L, arg, lua_pushfstring(L, "invalid duration '%s' (write a number of "
 						      "ms, or \"250ns\", \"5us\", \"10ms\", \"2s\")",
 						      what));
