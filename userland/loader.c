@@ -1,13 +1,14 @@
 /*
- * loader.c - the top-level declarations of the scenario API: machine,
- * param, process, server. They only record what the script asks for; the
- * machine is built once the whole script has run, so declarations may come
- * in any order.
+ * loader.c - the top-level declarations of the scenario API: param, job,
+ * process, server (machine is in loader_machine.c). They only record what
+ * the script asks for; the machine is built once the whole script has run,
+ * so declarations may come in any order.
  *
  * Every mistake is a Lua error raised at the script's line (luaL_error
  * adds "FILE:LINE:"), and the loader returns it as the message.
  */
 #include "loader.h"
+#include "loader_decl.h"
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -18,7 +19,6 @@
 #include "uk_limits.h"
 #include "job.h"
 #include "lua_body.h"
-#include "lua_sched.h"
 #include "lua_sys.h"
 #include "machine.h"
 #include "name/name.h"
@@ -27,182 +27,6 @@
 #include "sched_mlfq.h"
 #include "units.h"
 #include "uthread.h"
-
-/* How a process's threads map onto kernel threads; -1/UINT64_MAX: not
- * given, the machine's default applies. */
-struct tmodel {
-	int model;          /* enum pmodel */
-	int64_t nlwp;
-	int activations;
-	uint64_t uquantum_ns;
-};
-
-struct pdecl {
-	char name[UK_NAME_MAX];
-	uint64_t start_ns;
-	int daemon;
-	int32_t priority;
-	uint32_t tickets;
-	int32_t nice;
-	uint64_t affinity;  /* bit i: may run on CPU i; 0: any */
-	struct tmodel tm;
-	int is_job;         /* a job { }: a C body computing job.run_ns */
-	struct job_spec job;
-	char *program;      /* process-run: the job's program ("c3,i,c1") */
-	char where[256];    /* "FILE:LINE: " of the declaration */
-	int fnref;          /* the main function, in the registry */
-};
-
-struct param {
-	char *name, *value;
-	int type;           /* LUA_TNUMBER, LUA_TSTRING or LUA_TBOOLEAN */
-};
-
-struct override {
-	const char *text;   /* "NAME=VALUE" */
-	size_t namelen;
-	int used;
-};
-
-struct scenario {
-	lua_State *L;
-	char *path;
-	struct machine_config cfg;
-	struct tmodel tm;   /* the machine-wide default thread model */
-	struct mlfq_config mlfq;
-	int procrun;        /* sched = "process-run" */
-	struct procrun_config prcfg;
-	int machine_declared;
-	int built;          /* the top level has run: no more declarations */
-	int cost_overrides; /* machine { costs = { ... } } changed a constant */
-	struct pdecl *procs;
-	size_t nprocs, procs_cap;
-	struct param params[UK_MAX_PARAMS];
-	size_t nparams;
-	struct override *sets;
-	size_t nsets;
-};
-
-/* The scenario being declared. Declarations belong to the top level: once
- * the simulation runs, the machine is built and they would change nothing. */
-static struct scenario *get(lua_State *L, const char *fn)
-{
-	struct scenario *s = lua_touserdata(L, lua_upvalueindex(1));
-
-	if (s->built)
-		luaL_error(L, "%s() declares the machine and can only be used at the top level of "
-			      "the scenario, not inside a thread body", fn);
-	return s;
-}
-
-/* Field key of the declaration table at 1 as a duration (absent: dflt). */
-static uint64_t field_duration(lua_State *L, const char *fn, const char *key, uint64_t dflt)
-{
-	uint64_t ns = dflt;
-
-	if (lua_getfield(L, 1, key) != LUA_TNIL && lu_toduration(L, -1, &ns) != 0)
-		luaL_error(L, "%s: '%s' must be a duration (a number of ms, or \"250ns\", \"5us\", "
-			      "\"10ms\", \"2s\"), not '%s'", fn, key, luaL_tolstring(L, -1, NULL));
-	lua_pop(L, 1);
-	return ns;
-}
-
-static lua_Integer field_int(lua_State *L, const char *fn, const char *key, lua_Integer dflt,
-			     lua_Integer lo, lua_Integer hi)
-{
-	lua_Integer v = dflt;
-
-	if (lua_getfield(L, 1, key) != LUA_TNIL) {
-		int ok;
-		v = lua_tointegerx(L, -1, &ok);
-		if (!ok || lua_type(L, -1) != LUA_TNUMBER || v < lo || v > hi)
-			luaL_error(L, "%s: '%s' must be an integer from %I to %I, not '%s'", fn, key, lo,
-				   hi, luaL_tolstring(L, -1, NULL));
-	}
-	lua_pop(L, 1);
-	return v;
-}
-
-static const char *field_string(lua_State *L, const char *fn, const char *key, const char *dflt)
-{
-	const char *s = dflt;
-	int t = lua_getfield(L, 1, key);
-
-	if (t != LUA_TNIL) {
-		if (t != LUA_TSTRING)
-			luaL_error(L, "%s: '%s' must be a string, not a %s", fn, key, lua_typename(L, t));
-		s = lua_tostring(L, -1);
-	}
-	lua_pop(L, 1);   /* the string stays alive in the declaration table */
-	return s;
-}
-
-static int field_bool(lua_State *L, const char *fn, const char *key, int dflt)
-{
-	int t = lua_getfield(L, 1, key), v = dflt;
-
-	if (t != LUA_TNIL) {
-		if (t != LUA_TBOOLEAN)
-			luaL_error(L, "%s: '%s' must be true or false, not a %s", fn, key,
-				   lua_typename(L, t));
-		v = lua_toboolean(L, -1);
-	}
-	lua_pop(L, 1);
-	return v;
-}
-
-/* Reject keys of the table at 1 that are not in known (NULL-terminated). */
-static void check_keys(lua_State *L, const char *fn, const char *const *known, int positional)
-{
-	lua_pushnil(L);
-	while (lua_next(L, 1)) {
-		int ok = 0;
-		lua_pop(L, 1);
-		if (lua_type(L, -1) == LUA_TSTRING) {
-			for (const char *const *k = known; *k && !ok; k++)
-				ok = strcmp(*k, lua_tostring(L, -1)) == 0;
-		} else if (positional && lua_isinteger(L, -1) && lua_tointeger(L, -1) == 1) {
-			ok = 1;
-		}
-		if (!ok) {
-			const char *key = luaL_tolstring(L, -1, NULL);
-			luaL_Buffer b;
-			luaL_buffinit(L, &b);
-			for (const char *const *k = known; *k; k++) {
-				luaL_addstring(&b, *k);
-				if (k[1])
-					luaL_addstring(&b, ", ");
-			}
-			luaL_pushresult(&b);
-			luaL_error(L, "%s: unknown field '%s' (known fields: %s)", fn, key,
-				   lua_tostring(L, -1));
-		}
-	}
-}
-
-static const char *const model_names[] = { "one-to-one", "many-to-one", "many-to-many", NULL };
-
-/* The thread-model fields of the declaration table at 1 (threads, lwps,
- * activations, user_quantum); what is absent stays as in *tm. */
-static void thread_model(lua_State *L, const char *fn, struct tmodel *tm)
-{
-	const char *model = field_string(L, fn, "threads", NULL);
-
-	if (model) {
-		int i;
-		for (i = 0; model_names[i] && strcmp(model_names[i], model); i++)
-			;
-		if (!model_names[i])
-			luaL_error(L, "%s: threads = \"%s\": expected \"one-to-one\", \"many-to-one\" or "
-				      "\"many-to-many\"", fn, model);
-		tm->model = i;
-	}
-	tm->nlwp = field_int(L, fn, "lwps", tm->nlwp, -1, 1024);
-	if (tm->nlwp == 0)
-		luaL_error(L, "%s: 'lwps' must be at least 1", fn);
-	tm->activations = field_bool(L, fn, "activations", tm->activations);
-	tm->uquantum_ns = field_duration(L, fn, "user_quantum", tm->uquantum_ns);
-}
 
 /* Check a final thread model and fill in its defaults. Returns NULL, or
  * what is wrong with it. */
@@ -283,267 +107,6 @@ static int settle_models(struct scenario *s, char *err, size_t errlen)
 	return 0;
 }
 
-static void machine_costs(lua_State *L, struct scenario *s)
-{
-	int t = lua_getfield(L, 1, "costs");
-
-	if (t == LUA_TSTRING) {
-		if (cost_profile(lua_tostring(L, -1), &s->cfg.costs) != 0)
-			luaL_error(L, "machine: unknown cost profile '%s' (profiles: zero, modern, "
-				      "firefly-1990)", lua_tostring(L, -1));
-	} else if (t == LUA_TTABLE) {
-		const char *prof = "modern";
-		if (lua_getfield(L, -1, "profile") == LUA_TSTRING)
-			prof = lua_tostring(L, -1);
-		lua_pop(L, 1);
-		if (cost_profile(prof, &s->cfg.costs) != 0)
-			luaL_error(L, "machine: unknown cost profile '%s'", prof);
-		lua_pushnil(L);
-		while (lua_next(L, -2)) {
-			const char *unit;
-			uint64_t v;
-			const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
-			if (strcmp(key, "profile") == 0) {
-				lua_pop(L, 1);
-				continue;
-			}
-			size_t i;
-			for (i = 0; cost_field_name(i, &unit) && strcmp(cost_field_name(i, NULL), key); i++)
-				;
-			if (!cost_field_name(i, &unit))
-				luaL_error(L, "machine: costs: unknown cost '%s' (see doc/cost-model.md)", key);
-			if (strcmp(unit, "ns") == 0 ? lu_toduration(L, -1, &v) != 0
-						    : !lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0)
-				luaL_error(L, "machine: costs: '%s' must be %s", key,
-					   strcmp(unit, "ns") == 0 ? "a duration" : "an integer of ps per byte");
-			if (strcmp(unit, "ns") != 0)
-				v = (uint64_t)lua_tointeger(L, -1);
-			cost_set(&s->cfg.costs, key, v);
-			s->cost_overrides = 1;
-			lua_pop(L, 1);
-		}
-	} else if (t != LUA_TNIL) {
-		luaL_error(L, "machine: 'costs' must be a profile name or a table");
-	}
-	lua_pop(L, 1);
-}
-
-/* Parameters that belong to one policy (or layout) are refused elsewhere. */
-static void only_for(lua_State *L, const char *sched)
-{
-	static const struct { const char *field, *owner; } own[] = {
-		{ "allotment", "mlfq" },     { "boost", "mlfq" },         { "io_stay", "mlfq" },
-		{ "io_front", "mlfq" },      { "switch", "process-run" }, { "io_done", "process-run" },
-		{ "io_length", "process-run" }, { "aging", "priority" },  { "latency", "cfs" },
-		{ "min_granularity", "cfs" },
-	};
-
-	for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
-		if (strcmp(sched, own[i].owner) == 0)
-			continue;
-		if (lua_getfield(L, 1, own[i].field) != LUA_TNIL)
-			luaL_error(L, "machine: '%s' is a parameter of sched = \"%s\"", own[i].field,
-				   own[i].owner);
-		lua_pop(L, 1);
-	}
-	if (strcmp(sched, "process-run") == 0 || strcmp(sched, "mlfq") == 0) {
-		if (lua_getfield(L, 1, "balance") != LUA_TNIL ||
-		    (lua_pop(L, 1), lua_getfield(L, 1, "balance_every") != LUA_TNIL))
-			luaL_error(L, "machine: balancing applies to per-cpu queues, not to sched = \"%s\"",
-				   sched);
-		lua_pop(L, 1);
-	}
-}
-
-/* A number of whole ticks (1 ms) at the top of the stack, for mlfq. */
-static uint64_t mlfq_ticks(lua_State *L, const char *key)
-{
-	uint64_t ns;
-
-	if (lu_toduration(L, -1, &ns) != 0 || ns == 0 || ns % MLFQ_TICK_NS)
-		luaL_error(L, "machine: '%s' of mlfq must be a whole number of ticks (1 ms) above 0",
-			   key);
-	return ns / MLFQ_TICK_NS;
-}
-
-/* A count of quanta (allotment) at the top of the stack. */
-static uint64_t mlfq_count(lua_State *L, const char *key)
-{
-	int ok;
-	lua_Integer v = lua_tointegerx(L, -1, &ok);
-
-	if (!ok || lua_type(L, -1) != LUA_TNUMBER || v < 1 || v > 1000000)
-		luaL_error(L, "machine: '%s' of mlfq counts quanta: an integer of at least 1", key);
-	return (uint64_t)v;
-}
-
-/* quantum (ticks) or allotment (quanta): one value for every level, or a
- * list, highest level first. */
-static void mlfq_levels(lua_State *L, const char *key, uint64_t *out, uint32_t n, uint64_t dflt)
-{
-	uint64_t (*value)(lua_State *, const char *) = strcmp(key, "allotment") ? mlfq_ticks
-										 : mlfq_count;
-	int t = lua_getfield(L, 1, key);
-
-	if (t == LUA_TTABLE) {
-		if (lua_rawlen(L, -1) != n)
-			luaL_error(L, "machine: '%s' lists %d values for %d queues", key,
-				   (int)lua_rawlen(L, -1), (int)n);
-		for (uint32_t i = 0; i < n; i++) {
-			lua_rawgeti(L, -1, (lua_Integer)i + 1);
-			out[i] = value(L, key);
-			lua_pop(L, 1);
-		}
-	} else {
-		uint64_t v = t == LUA_TNIL ? dflt : value(L, key);
-		for (uint32_t i = 0; i < n; i++)
-			out[i] = v;
-	}
-	lua_pop(L, 1);
-}
-
-/* mlfq's parameters: queues, quantum, allotment, boost, io_stay, io_front. */
-static void mlfq_params(lua_State *L, struct scenario *s)
-{
-	struct mlfq_config *c = &s->mlfq;
-
-	c->queues = (uint32_t)field_int(L, "machine", "queues", 3, 1, MLFQ_MAX_QUEUES);
-	mlfq_levels(L, "quantum", c->quantum, c->queues, 10);
-	mlfq_levels(L, "allotment", c->allotment, c->queues, 1);
-	c->boost_ns = field_duration(L, "machine", "boost", 0);
-	if (c->boost_ns % MLFQ_TICK_NS)
-		luaL_error(L, "machine: 'boost' must be a whole number of ticks (1 ms)");
-	c->io_stay = field_bool(L, "machine", "io_stay", 0);
-	c->io_front = field_bool(L, "machine", "io_front", 0);
-	s->cfg.mlfq = c;
-	s->cfg.quantum_ns = MLFQ_TICK_NS;
-}
-
-/* queues = "global" | "per-cpu", balance, balance_every (not for mlfq,
- * whose 'queues' is its number of levels). */
-static void queue_layout(lua_State *L, struct scenario *s)
-{
-	static const char *const modes[] = { "none", "stealing", "periodic", NULL };
-	const char *q, *b;
-	int i;
-
-	if (lua_getfield(L, 1, "queues") == LUA_TNUMBER)
-		luaL_error(L, "machine: queues = %d: a number of queues is a parameter of sched = "
-			      "\"mlfq\"; here it is \"global\" or \"per-cpu\"", (int)lua_tointeger(L, -1));
-	lua_pop(L, 1);
-	q = field_string(L, "machine", "queues", "global");
-	if (strcmp(q, "global") && strcmp(q, "per-cpu"))
-		luaL_error(L, "machine: queues = \"%s\": expected \"global\" or \"per-cpu\"", q);
-	s->cfg.percpu = strcmp(q, "per-cpu") == 0;
-	if (!s->cfg.percpu) {
-		if (lua_getfield(L, 1, "balance") != LUA_TNIL ||
-		    (lua_pop(L, 1), lua_getfield(L, 1, "balance_every") != LUA_TNIL))
-			luaL_error(L, "machine: balancing applies to queues = \"per-cpu\"");
-		lua_pop(L, 1);
-	}
-	b = field_string(L, "machine", "balance", "stealing");
-	for (i = 0; modes[i] && strcmp(modes[i], b); i++)
-		;
-	if (!modes[i])
-		luaL_error(L, "machine: balance = \"%s\": expected \"stealing\", \"periodic\" or "
-			      "\"none\"", b);
-	s->cfg.balance = i;
-	s->cfg.balance_ns = field_duration(L, "machine", "balance_every", 4000000);
-	if (s->cfg.balance_ns == 0)
-		luaL_error(L, "machine: 'balance_every' must be above 0");
-}
-
-/* process-run's parameters: switch, io_done, io_length. */
-static void procrun_params(lua_State *L, struct scenario *s)
-{
-	const char *sw = field_string(L, "machine", "switch", "on-io");
-	const char *done = field_string(L, "machine", "io_done", "later");
-	uint64_t len = field_duration(L, "machine", "io_length", 5000000);
-
-	if (strcmp(sw, "on-io") && strcmp(sw, "on-end"))
-		luaL_error(L, "machine: switch = \"%s\": expected \"on-io\" or \"on-end\"", sw);
-	if (strcmp(done, "later") && strcmp(done, "immediate"))
-		luaL_error(L, "machine: io_done = \"%s\": expected \"later\" or \"immediate\"", done);
-	if (len % 1000000)
-		luaL_error(L, "machine: 'io_length' must be a whole number of ticks (1 ms)");
-	s->procrun = 1;
-	s->prcfg.switch_on_end = strcmp(sw, "on-end") == 0;
-	s->prcfg.io_immediate = strcmp(done, "immediate") == 0;
-	s->prcfg.io_length = len / 1000000;
-	s->cfg.quantum_ns = UK_DEFAULT_QUANTUM;
-}
-
-/* machine { cpus, sched, quantum, costs, qlimit, seed, threads } */
-static int l_machine(lua_State *L)
-{
-	static const char *const known[] = { "cpus", "sched", "quantum", "costs", "qlimit",
-					     "seed", "threads", "lwps", "activations",
-					     "user_quantum", "aging", "queues", "allotment", "boost",
-					     "io_stay", "io_front", "latency", "min_granularity",
-					     "switch", "io_done", "io_length", "balance",
-					     "balance_every", NULL };
-	struct scenario *s = get(L, "machine");
-	const char *sched;
-
-	luaL_checktype(L, 1, LUA_TTABLE);
-	if (s->machine_declared)
-		return luaL_error(L, "machine: declared twice");
-	s->machine_declared = 1;
-	check_keys(L, "machine", known, 0);
-	s->cfg.cpus = (uint32_t)field_int(L, "machine", "cpus", 1, 1, UK_MAX_CPUS);
-	if (lua_getfield(L, 1, "sched") == LUA_TTABLE) {
-		/* A policy written in the scenario. */
-		static const char *const none[] = { "queues", "balance", "balance_every", NULL };
-		for (const char *const *k = none; *k; k++) {
-			if (lua_getfield(L, 1, *k) != LUA_TNIL)
-				return luaL_error(L, "machine: a scheduler written in the scenario has "
-						     "one global queue ('%s' does not apply)", *k);
-			lua_pop(L, 1);
-		}
-		only_for(L, "lua");
-		/* machine { quantum } applies unless sched = { quantum } says otherwise. */
-		s->cfg.quantum_ns = field_duration(L, "machine", "quantum", 0);
-		s->cfg.sched = lua_sched_new(L, -1, &s->cfg.quantum_ns);
-		lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
-		s->cfg.sched_arg = lua_tothread(L, -1);
-		lua_pop(L, 2);
-		s->cfg.qlimit = (uint32_t)field_int(L, "machine", "qlimit", UK_DEFAULT_QLIMIT, 0,
-						    UK_MAX_QLIMIT);
-		s->cfg.seed = (uint64_t)field_int(L, "machine", "seed", 1, 0, LUA_MAXINTEGER);
-		machine_costs(L, s);
-		thread_model(L, "machine", &s->tm);
-		return 0;
-	}
-	lua_pop(L, 1);
-	sched = field_string(L, "machine", "sched", "rr");
-	s->cfg.sched = strcmp(sched, "process-run") == 0 ? &sched_procrun_ops : sched_find(sched);
-	if (!s->cfg.sched)
-		return luaL_error(L, "machine: unknown scheduler '%s' (available: fifo, rr, sjf, stcf, "
-				     "priority, mlfq, lottery, stride, cfs, process-run)", sched);
-	only_for(L, sched);
-	if (strcmp(sched, "process-run") == 0) {
-		procrun_params(L, s);
-	} else if (s->cfg.sched == &sched_mlfq_ops) {
-		mlfq_params(L, s);
-	} else {
-		s->cfg.quantum_ns = field_duration(L, "machine", "quantum", UK_DEFAULT_QUANTUM);
-		queue_layout(L, s);
-	}
-	if (s->cfg.quantum_ns == 0)
-		return luaL_error(L, "machine: 'quantum' must be greater than 0");
-	s->cfg.qlimit = (uint32_t)field_int(L, "machine", "qlimit", UK_DEFAULT_QLIMIT, 0,
-					    UK_MAX_QLIMIT);
-	s->cfg.aging_ns = field_duration(L, "machine", "aging", 0);
-	s->cfg.latency_ns = field_duration(L, "machine", "latency", 48000000);
-	s->cfg.min_granularity_ns = field_duration(L, "machine", "min_granularity", 6000000);
-	if (s->cfg.latency_ns == 0 || s->cfg.min_granularity_ns == 0)
-		return luaL_error(L, "machine: 'latency' and 'min_granularity' must be above 0");
-	s->cfg.seed = (uint64_t)field_int(L, "machine", "seed", 1, 0, LUA_MAXINTEGER);
-	machine_costs(L, s);
-	thread_model(L, "machine", &s->tm);
-	return 0;
-}
-
 static struct override *find_set(struct scenario *s, const char *name)
 {
 	for (size_t i = 0; i < s->nsets; i++)
@@ -575,7 +138,7 @@ static void push_override(lua_State *L, const char *name, const char *value)
 /* param(name, default) -> the value (default, or the --set override) */
 static int l_param(lua_State *L)
 {
-	struct scenario *s = get(L, "param");
+	struct scenario *s = scenario_of(L, "param");
 	const char *name = luaL_checkstring(L, 1);
 	struct override *o;
 	int t = lua_type(L, 2);
@@ -702,7 +265,7 @@ static int l_job(lua_State *L)
 {
 	static const char *const known[] = { "name", "arrive", "run", "io_every", "io_time",
 					     "priority", "tickets", "nice", "affinity", "program", NULL };
-	struct scenario *s = get(L, "job");
+	struct scenario *s = scenario_of(L, "job");
 	struct pdecl *d;
 	size_t len;
 	const char *name;
@@ -750,7 +313,7 @@ static int l_process(lua_State *L)
 	static const char *const known[] = { "name", "main", "start", "daemon", "priority",
 					     "tickets", "nice", "affinity", "threads", "lwps",
 					     "activations", "user_quantum", NULL };
-	struct scenario *s = get(L, "process");
+	struct scenario *s = scenario_of(L, "process");
 	const char *name;
 	size_t len;
 
@@ -769,7 +332,7 @@ static int l_server(lua_State *L)
 {
 	const char *kind;
 
-	get(L, "server");
+	scenario_of(L, "server");
 	if (lua_istable(L, 1)) {
 		lua_rawgeti(L, 1, 1);
 		lua_replace(L, 1);

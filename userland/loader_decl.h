@@ -1,0 +1,87 @@
+/*
+ * loader_decl.h - what the loader's files share: the scenario being
+ * declared, and the helpers that read a declaration table (the table at
+ * stack index 1) field by field. Each helper raises a Lua error naming the
+ * declaration and the field when the value is wrong.
+ */
+#ifndef UKERN_LOADER_DECL_H
+#define UKERN_LOADER_DECL_H
+
+#include <lua.h>
+#include <stdint.h>
+
+#include "uk_limits.h"
+#include "job.h"
+#include "machine.h"
+#include "procrun.h"
+#include "sched_mlfq.h"
+
+/* How a process's threads map onto kernel threads; -1/UINT64_MAX: not
+ * given, the machine's default applies. */
+struct tmodel {
+	int model;          /* enum pmodel */
+	int64_t nlwp;
+	int activations;
+	uint64_t uquantum_ns;
+};
+
+struct pdecl {
+	char name[UK_NAME_MAX];
+	uint64_t start_ns;
+	int daemon;
+	int32_t priority;
+	uint32_t tickets;
+	int32_t nice;
+	uint64_t affinity;  /* bit i: may run on CPU i; 0: any */
+	struct tmodel tm;
+	int is_job;         /* a job { }: a C body computing job.run_ns */
+	struct job_spec job;
+	char *program;      /* process-run: the job's program ("c3,i,c1") */
+	char where[256];    /* "FILE:LINE: " of the declaration */
+	int fnref;          /* the main function, in the registry */
+};
+
+struct param {
+	char *name, *value;
+	int type;           /* LUA_TNUMBER, LUA_TSTRING or LUA_TBOOLEAN */
+};
+
+struct override {
+	const char *text;   /* "NAME=VALUE" */
+	size_t namelen;
+	int used;
+};
+
+struct scenario {
+	lua_State *L;
+	char *path;
+	struct machine_config cfg;
+	struct tmodel tm;   /* the machine-wide default thread model */
+	struct mlfq_config mlfq;
+	int procrun;        /* sched = "process-run" */
+	struct procrun_config prcfg;
+	int machine_declared;
+	int built;          /* the top level has run: no more declarations */
+	int cost_overrides; /* machine { costs = { ... } } changed a constant */
+	struct pdecl *procs;
+	size_t nprocs, procs_cap;
+	struct param params[UK_MAX_PARAMS];
+	size_t nparams;
+	struct override *sets;
+	size_t nsets;
+};
+
+struct scenario *scenario_of(lua_State *L, const char *fn);
+
+uint64_t field_duration(lua_State *L, const char *fn, const char *key, uint64_t dflt);
+lua_Integer field_int(lua_State *L, const char *fn, const char *key, lua_Integer dflt,
+		      lua_Integer lo, lua_Integer hi);
+const char *field_string(lua_State *L, const char *fn, const char *key, const char *dflt);
+int field_bool(lua_State *L, const char *fn, const char *key, int dflt);
+void check_keys(lua_State *L, const char *fn, const char *const *known, int positional);
+void thread_model(lua_State *L, const char *fn, struct tmodel *tm);
+
+/* machine { ... } (loader_machine.c) */
+int l_machine(lua_State *L);
+
+#endif
