@@ -19,6 +19,11 @@ run 2 run $B/decl_type.lua && expect_err "^$B/decl_type.lua:2: machine: 'cpus' m
 run 2 run $B/decl_field.lua && expect_err "^$B/decl_field.lua:2: machine: unknown field 'cpu' \(known fields: cpus"
 run 2 run $B/toplevel.lua && expect_err "^$B/toplevel.lua:2: compute\(\) can only be called inside a thread body"
 run 4 run $B/sortyield.lua && expect_err "^$B/sortyield.lua:5: yield\(\) cannot be called here"
+# An error at the top level without a position, or not a string, still names the line.
+printf -- '-- top\nerror({})\n' >"$TMP/errtab.lua"
+run 2 run "$TMP/errtab.lua" && expect_err "errtab.lua:2: error object is a table value"
+printf -- '-- top\ncoroutine.yield()\n' >"$TMP/topyield.lua"
+run 2 run "$TMP/topyield.lua" && expect_err "topyield.lua:2: attempt to yield from outside a coroutine"
 
 run 4 run $B/decl_in_body.lua && expect_err "^$B/decl_in_body.lua:4: process\(\) declares the machine and can only be used at the top level"
 run 4 run $B/logformat.lua && expect_err "^$B/logformat.lua:4: log: bad argument #2 to 'string.format'" &&

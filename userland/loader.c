@@ -460,6 +460,34 @@ static int load_chunk(lua_State *L, const struct loader_opts *o)
 	return st;
 }
 
+/* The message handler of the top level: every error names the scenario and
+ * the line, even one raised without a position (error({}), error("x", 0), a
+ * yield outside any body), and an error object that is not a string is
+ * shown by its __tostring or its type. */
+static int top_error(lua_State *L)
+{
+	lua_Debug ar;
+	const char *msg;
+	size_t n;
+
+	if (!(msg = lua_tostring(L, 1))) {
+		if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+			msg = lua_tostring(L, -1);
+		else
+			msg = lua_pushfstring(L, "error object is a %s value", luaL_typename(L, 1));
+	}
+	for (int level = 0; lua_getstack(L, level, &ar); level++) {
+		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0)
+			continue;
+		n = strlen(ar.short_src);
+		if (strncmp(msg, ar.short_src, n) != 0 || msg[n] != ':')
+			lua_pushfstring(L, "%s:%d: %s", ar.short_src, ar.currentline, msg);
+		return 1;
+	}
+	lua_pushstring(L, msg);
+	return 1;
+}
+
 /* math.random draws from the run's seed, so scripts that use it stay deterministic. */
 static void seed_random(lua_State *L, uint64_t seed)
 {
@@ -486,7 +514,8 @@ struct scenario *scenario_load(const struct loader_opts *o, char *err, size_t er
 	}
 	open_api(s->L, s);
 	seed_random(s->L, o->have_seed ? o->seed : 1);
-	if (load_chunk(s->L, o) != LUA_OK || lua_pcall(s->L, 0, 0, 0) != LUA_OK) {
+	lua_pushcfunction(s->L, top_error);
+	if (load_chunk(s->L, o) != LUA_OK || lua_pcall(s->L, 0, 0, -2) != LUA_OK) {
 		const char *msg = lua_tostring(s->L, -1);
 		/* luaL_loadfile says "cannot open FILE: reason"; put the file first. */
 		if (msg && strncmp(msg, "cannot open ", 12) == 0)
@@ -497,6 +526,7 @@ struct scenario *scenario_load(const struct loader_opts *o, char *err, size_t er
 		scenario_free(s);
 		return NULL;
 	}
+	lua_pop(s->L, 1);
 	if (check_sets(s, err, errlen) != 0 || settle_models(s, err, errlen) != 0 ||
 	    check_procrun(s, err, errlen) != 0) {
 		scenario_free(s);
