@@ -28,9 +28,27 @@ static int to_stdout(const char *what, int (*fn)(FILE *out, void *arg), void *ar
 	return code;
 }
 
+/* Write straight into path, which is not a regular file (/dev/null, a pipe):
+ * renaming over it would replace it. */
+static int in_place(const char *path, int (*fn)(FILE *out, void *arg), void *arg)
+{
+	FILE *out = fopen(path, "w");
+	int code;
+
+	if (!out)
+		return cli_error(EXIT_HOST, "%s: cannot write: %s", path, strerror(errno));
+	code = fn(out, arg);
+	if ((fflush(out) != 0 || ferror(out)) && !code)
+		code = cli_error(EXIT_HOST, "%s: cannot write: %s", path, strerror(errno));
+	if (fclose(out) != 0 && !code)
+		code = cli_error(EXIT_HOST, "%s: cannot write: %s", path, strerror(errno));
+	return code;
+}
+
 int outfile_write(const char *path, const char *what, int (*fn)(FILE *out, void *arg),
 		  void *arg)
 {
+	struct stat st;
 	size_t len;
 	char *tmp;
 	FILE *out = NULL;
@@ -38,6 +56,8 @@ int outfile_write(const char *path, const char *what, int (*fn)(FILE *out, void 
 
 	if (!path)
 		return to_stdout(what, fn, arg);
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		return in_place(path, fn, arg);
 	len = strlen(path);
 	tmp = malloc(len + 12);
 	if (!tmp)

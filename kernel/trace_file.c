@@ -2,7 +2,9 @@
  * trace_file.c - the binary trace writer (format: trace_format.h).
  *
  * Records are encoded into a buffer and written with stdio; the file is a
- * temporary one in the target's directory until trace_file_close renames it.
+ * temporary one in the target's directory until trace_file_close renames it,
+ * unless the target is a device or a pipe (/dev/null): renaming over it would
+ * replace it, so the trace is written to it directly.
  */
 #include "trace.h"
 
@@ -15,7 +17,7 @@
 
 struct trace_file {
 	FILE *fp;
-	char *path, *tmp;
+	char *path, *tmp;     /* tmp: NULL when writing to path directly */
 	uint64_t last_ns;
 	uint64_t records;
 	int failed;           /* a write failed; reported at close */
@@ -82,13 +84,22 @@ struct trace_file *trace_file_open(const char *path, const char *const *keys,
 	struct trace_file *f = calloc(1, sizeof *f);
 	size_t plen = strlen(path);
 	uint8_t b[10];
+	struct stat st;
 	int fd;
 
 	if (!f)
 		return NULL;
 	f->path = strdup(path);
+	if (!f->path)
+		goto fail;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		f->fp = fopen(path, "wb");
+		if (!f->fp)
+			goto fail;
+		goto header;
+	}
 	f->tmp = malloc(plen + 16);
-	if (!f->path || !f->tmp)
+	if (!f->tmp)
 		goto fail;
 	memcpy(f->tmp, path, plen);
 	memcpy(f->tmp + plen, ".tmp.XXXXXX", 12);
@@ -102,6 +113,7 @@ struct trace_file *trace_file_open(const char *path, const char *const *keys,
 		unlink(f->tmp);
 		goto fail;
 	}
+header:
 	put_bytes(f, TRACE_MAGIC, TRACE_MAGIC_LEN);
 	put_bytes(f, b, put_varint(b, TRACE_VERSION));
 	put_bytes(f, b, put_varint(b, n));
@@ -141,9 +153,9 @@ int trace_file_close(struct trace_file *f)
 	err = f->failed ? (errno ? errno : EIO) : 0;
 	if (fclose(f->fp) != 0 && !err)
 		err = errno ? errno : EIO;
-	if (!err && rename(f->tmp, f->path) != 0)
+	if (!err && f->tmp && rename(f->tmp, f->path) != 0)
 		err = errno;
-	if (err)
+	if (err && f->tmp)
 		unlink(f->tmp);
 	file_free(f);
 	errno = err;
@@ -153,6 +165,7 @@ int trace_file_close(struct trace_file *f)
 void trace_file_abort(struct trace_file *f)
 {
 	fclose(f->fp);
-	unlink(f->tmp);
+	if (f->tmp)
+		unlink(f->tmp);
 	file_free(f);
 }

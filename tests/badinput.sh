@@ -72,4 +72,18 @@ run 2 run $B/syntax.lua --trace "$TMP/old.uktrace"
 checks=$((checks + 1))
 [ "$(cat "$TMP/old.uktrace")" = precious ] || fail "a failed run overwrote the trace"
 run 1 run scenarios/hello.lua --trace "$TMP/no/such/dir/t.uktrace" && expect_err 'cannot write the trace'
+# A device or a pipe is written directly, never replaced by a renamed file.
+mkfifo "$TMP/pipe"
+cat "$TMP/pipe" >"$TMP/piped.uktrace" &
+run 0 run scenarios/hello.lua --trace "$TMP/pipe" --quiet
+wait
+checks=$((checks + 1))
+[ -p "$TMP/pipe" ] && [ "$(head -c 7 "$TMP/piped.uktrace")" = UKTRACE ] ||
+	fail "--trace to a pipe replaced it or wrote nothing through it"
+cat "$TMP/pipe" >"$TMP/piped.txt" &
+run 0 export "$TMP/piped.uktrace" -o "$TMP/pipe"
+wait
+checks=$((checks + 1))
+[ -p "$TMP/pipe" ] && grep -q '^# end: ' "$TMP/piped.txt" ||
+	fail "export -o to a pipe replaced it or wrote nothing through it"
 finish
