@@ -29,6 +29,13 @@ run 4 run $B/decl_in_body.lua && expect_err "^$B/decl_in_body.lua:4: process\(\)
 run 4 run $B/logformat.lua && expect_err "^$B/logformat.lua:4: log: bad argument #2 to 'string.format'" &&
 	expect_err "^$B/logformat.lua:7: bad argument #1 to 'log' \(value expected\)"
 
+# A loop with no system call in it is stopped, not left to hang the run.
+run 4 run $B/spin.lua --stats json &&
+	expect_err "^$B/spin.lua:8: 100 million Lua instructions without a system call: an endless loop\\? .*\\(process spinner, thread spinner, at 2.2us\\)" &&
+	expect_out '"name": "spinner", "pid": 2, "state": "exited", .*"faulted": true'
+printf 'local n = 0\nwhile n >= 0 do n = n + 1 end\n' >"$TMP/top.lua"
+run 2 run "$TMP/top.lua" && expect_err "top.lua:2: 100 million Lua instructions without a system call"
+
 # Deadlock: exit 3, the report names the cycle.
 run 3 run $B/deadlock.lua --stats json &&
 	expect_err 'deadlock at 1ms: a cycle of 2 threads' &&

@@ -515,6 +515,7 @@ struct scenario *scenario_load(const struct loader_opts *o, char *err, size_t er
 	open_api(s->L, s);
 	seed_random(s->L, o->have_seed ? o->seed : 1);
 	lua_pushcfunction(s->L, top_error);
+	lu_watch(s->L);
 	if (load_chunk(s->L, o) != LUA_OK || lua_pcall(s->L, 0, 0, -2) != LUA_OK) {
 		const char *msg = lua_tostring(s->L, -1);
 		/* luaL_loadfile says "cannot open FILE: reason"; put the file first. */

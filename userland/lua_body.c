@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lua_sys.h"
 #include "syscall.h"
 #include "thread.h"
 
@@ -70,6 +71,7 @@ static void lbody_resume(struct thread *t)
 	int nres = 0, st;
 
 	*(struct thread **)lua_getextraspace(lb->co) = t;
+	lu_watch(lb->co);
 	st = lua_resume(lb->co, NULL, lb->nargs < 0 ? 0 : lb->nargs, &nres);
 	lb->nargs = -1;
 	if (st == LUA_YIELD) {

@@ -91,6 +91,7 @@ static struct thread *call_pick(struct sched *s, struct cpu *c)
 		lua_rawseti(L, -2, ++n);
 	}
 	lua_pushinteger(L, c->id);
+	lu_watch(L);
 	if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
 		broken(s, lua_tostring(L, -1));
 		lua_settop(L, top);

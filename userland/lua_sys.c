@@ -18,6 +18,7 @@
 #include "syscall.h"
 #include "thread.h"
 #include "uk_err.h"
+#include "uk_limits.h"
 #include "units.h"
 
 #define THREAD_META "ukern.thread"
@@ -45,6 +46,25 @@ int lu_toduration(lua_State *L, int idx, uint64_t *ns)
 	if (lua_type(L, idx) == LUA_TSTRING)
 		return units_parse_duration(lua_tostring(L, idx), ns);
 	return -1;
+}
+
+/* Simulated time only passes at a system call: Lua that loops without one
+ * (a busy wait on a shared variable, a loop whose condition never changes)
+ * would hang the whole simulation. */
+static void endless(lua_State *L, lua_Debug *ar)
+{
+	(void)ar;
+	luaL_where(L, 0);
+	lua_pushfstring(L, "%d million Lua instructions without a system call: an endless loop? "
+			   "(simulated time passes only at a system call; a busy wait needs "
+			   "compute() or yield() in its loop)", UK_LUA_STEPS / 1000000);
+	lua_concat(L, 2);
+	lua_error(L);
+}
+
+void lu_watch(lua_State *L)
+{
+	lua_sethook(L, endless, LUA_MASKCOUNT, UK_LUA_STEPS);
 }
 
 uint64_t lu_checkduration(lua_State *L, int arg)

@@ -34,6 +34,12 @@ int lu_fail(lua_State *L, int err);
 void lu_pushport(lua_State *L, uint32_t pid, int32_t name);
 int lu_toport(lua_State *L, int idx, uint32_t *pid, int32_t *name);
 
+/* Arm the endless-loop watch on L: if L then runs UK_LUA_STEPS Lua
+ * instructions before control comes back to the kernel (a system call, the
+ * body's end, a scheduler's pick returning), a Lua error is raised at the
+ * line it has reached. Call it before each resume or call into the script. */
+void lu_watch(lua_State *L);
+
 /* Register the thread-body functions (compute, sleep, yield, now, log,
  * exit, thread, join) and the message functions (port, send, recv, call,
  * reply, register, lookup) as globals. */
