@@ -281,7 +281,8 @@ static void run(struct machine *m, struct cpu *c, struct thread *t)
 {
 	while (t->state == T_RUNNING) {
 		if (t->work_ns > 0) {
-			uint64_t end = m->now + t->work_ns;
+			uint64_t end = t->work_ns > UINT64_MAX - m->now ? UINT64_MAX
+									: m->now + t->work_ns;
 			if (end > c->slice_end)
 				end = c->slice_end;
 			if (end <= m->now) {
@@ -573,7 +574,9 @@ enum outcome machine_run(struct machine *m)
 				break;
 			}
 		}
-		if (next->time > m->cfg.until_ns) {
+		/* UINT64_MAX is the end of virtual time (where a sum of durations
+		 * too long saturates): nothing there can take any time. */
+		if (next->time > m->cfg.until_ns || next->time == UINT64_MAX) {
 			m->now = m->cfg.until_ns;
 			m->outcome = OUT_LIMIT;
 			break;

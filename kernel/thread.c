@@ -182,7 +182,7 @@ void thread_block(struct thread *t, enum treason why, uint64_t timeout)
 	if (why == R_IO && m->sched.ops->io_start)
 		m->sched.ops->io_start(&m->sched, t);
 	if (t->timed)
-		machine_timer(m, t, m->now + timeout);
+		machine_timer(m, t, timeout > UINT64_MAX - m->now ? UINT64_MAX : m->now + timeout);
 }
 
 void thread_wake(struct thread *t, int err, uint64_t extra_ns)

@@ -71,6 +71,14 @@ run 0 --help && expect_out '^usage: ukern run SCENARIO.lua'
 run 0 run scenarios/pingpong.lua --until 100us --stats json --quiet && expect_out '"outcome": "limit"' &&
 	expect_out '"end_ns": 100000,'
 run 0 run scenarios/pingpong.lua --max-events 50 --stats json --quiet && expect_out '"outcome": "limit"'
+# Durations that overflow virtual time saturate: no hang, no wake-up in the past.
+printf 'machine { sched = "fifo" }\nprocess { "p", main = function() compute(1); compute("18446744073709551615ns") end }\n' >"$TMP/long.lua"
+run 0 run "$TMP/long.lua" --until 1s --stats json --quiet && expect_out '"end_ns": 1000000000,'
+run 0 run "$TMP/long.lua" --stats json --quiet && expect_out '"outcome": "limit"'
+printf 'process { "p", main = function() compute(1); sleep("18446744073709551614ns"); log("woke") end }\n' >"$TMP/nap.lua"
+run 0 run "$TMP/nap.lua" --until 1s && expect_out 'limit at 1s'
+checks=$((checks + 1))
+! grep -q woke "$TMP/err" || fail "a sleep too long for virtual time woke up early"
 
 # Nothing already written is lost: a failed run leaves an old trace alone,
 # and an unwritable trace path is a host error (1) with a message.
