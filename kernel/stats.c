@@ -199,6 +199,7 @@ static void json_header(FILE *out, const struct machine *m)
 
 static void json_threads(FILE *out, const struct machine *m)
 {
+	struct schedfig sf = sched_figures(m);    /* once: it walks every thread */
 	int n = 0;
 
 	fputs("  \"threads\": [", out);
@@ -228,7 +229,6 @@ static void json_threads(FILE *out, const struct machine *m)
 		json_u64(out, "messages_sent", t->msgs_sent, 1);
 		json_u64(out, "messages_received", t->msgs_recv, 1);
 		if (scheduled(m, t)) {
-			struct schedfig sf = sched_figures(m);
 			fprintf(out, "\"tickets\": %u, \"share\": %.6f, \"ticket_share\": %.6f, ",
 				sched_tickets(t), sf.cpu ? (double)t->cpu_ns / (double)sf.cpu : 0.0,
 				(double)sched_tickets(t) / (double)sf.tickets);

@@ -71,6 +71,9 @@ run 0 --help && expect_out '^usage: ukern run SCENARIO.lua'
 run 0 run scenarios/pingpong.lua --until 100us --stats json --quiet && expect_out '"outcome": "limit"' &&
 	expect_out '"end_ns": 100000,'
 run 0 run scenarios/pingpong.lua --max-events 50 --stats json --quiet && expect_out '"outcome": "limit"'
+# Thousands of processes: the JSON statistics come out in linear time, not cubic.
+printf 'for i = 1, 3000 do process { "p" .. i, main = function() compute(1) end } end\n' >"$TMP/many.lua"
+run 0 run "$TMP/many.lua" --until 1ms --stats json --quiet && expect_out '"name": "p3000"'
 # Durations that overflow virtual time saturate: no hang, no wake-up in the past.
 printf 'machine { sched = "fifo" }\nprocess { "p", main = function() compute(1); compute("18446744073709551615ns") end }\n' >"$TMP/long.lua"
 run 0 run "$TMP/long.lua" --until 1s --stats json --quiet && expect_out '"end_ns": 1000000000,'
