@@ -80,6 +80,13 @@ at_most 50 "$(measure "$TMP/linear.png" count eef1f4 2 $LANES)" "hello --linear:
 run 0 render "$TMP/hello.uktrace" -o "$TMP/zoom.png" --from 1.007ms --to 1.010ms
 at_least 400 "$(measure "$TMP/zoom.png" count 0969da 40 $LANES)" "hello zoomed: the call to echo"
 at_most 20 "$(measure "$TMP/zoom.png" count 6e7781 10 $LANES)" "hello zoomed: name server arrows"
+# A window reaching the end of virtual time draws its ticks and ends (no wrap-around).
+for v in sequence cpu topology; do
+	checks=$((checks + 1))
+	timeout 60 "$UKERN" render "$TMP/hello.uktrace" -o "$TMP/far.png" --view $v \
+		--to 18446744073709551614ns >/dev/null 2>&1 ||
+		fail "render --view $v to the end of virtual time: exit $?"
+done
 
 # CPU view: a bar per run in the thread's colour (echo blue, client purple,
 # the name server grey), ready waits amber.

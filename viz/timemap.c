@@ -166,9 +166,15 @@ static void each_tick(const struct timemap *tm, uint64_t step,
 {
 	for (int i = 0; i <= tm->ngaps; i++) {
 		const struct tm_seg *s = &tm->seg[i];
-		uint64_t t = (s->t0 + step - 1) / step * step;
-		for (; t <= s->t1 && t >= s->t0; t += step)
+		uint64_t r = s->t0 % step, t;
+		/* Near the end of virtual time the next multiple may not exist. */
+		if (r && step - r > UINT64_MAX - s->t0)
+			continue;
+		for (t = r ? s->t0 + (step - r) : s->t0; t <= s->t1; t += step) {
 			fn(tm, t, ctx);
+			if (s->t1 - t < step)
+				break;
+		}
 	}
 }
 
