@@ -29,6 +29,11 @@ run 4 run $B/decl_in_body.lua && expect_err "^$B/decl_in_body.lua:4: process\(\)
 run 4 run $B/logformat.lua && expect_err "^$B/logformat.lua:4: log: bad argument #2 to 'string.format'" &&
 	expect_err "^$B/logformat.lua:7: bad argument #1 to 'log' \(value expected\)"
 
+# An error without a position or a string message still names the line.
+printf 'process { "p", main = function()\n  compute(1)\n  error({})\nend }\n' >"$TMP/etab.lua"
+run 4 run "$TMP/etab.lua" && expect_err "etab.lua:3: error object is a table value \\(process p, thread p, at "
+printf 'process { "p", main = function()\n  compute(1)\n  error("plain", 0)\nend }\n' >"$TMP/epos.lua"
+run 4 run "$TMP/epos.lua" && expect_err "epos.lua:3: plain \\(process p"
 # A loop with no system call in it is stopped, not left to hang the run.
 run 4 run $B/spin.lua --stats json &&
 	expect_err "^$B/spin.lua:8: 100 million Lua instructions without a system call: an endless loop\\? .*\\(process spinner, thread spinner, at 2.2us\\)" &&

@@ -461,30 +461,10 @@ static int load_chunk(lua_State *L, const struct loader_opts *o)
 }
 
 /* The message handler of the top level: every error names the scenario and
- * the line, even one raised without a position (error({}), error("x", 0), a
- * yield outside any body), and an error object that is not a string is
- * shown by its __tostring or its type. */
+ * the line (see lu_error_message). */
 static int top_error(lua_State *L)
 {
-	lua_Debug ar;
-	const char *msg;
-	size_t n;
-
-	if (!(msg = lua_tostring(L, 1))) {
-		if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
-			msg = lua_tostring(L, -1);
-		else
-			msg = lua_pushfstring(L, "error object is a %s value", luaL_typename(L, 1));
-	}
-	for (int level = 0; lua_getstack(L, level, &ar); level++) {
-		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0)
-			continue;
-		n = strlen(ar.short_src);
-		if (strncmp(msg, ar.short_src, n) != 0 || msg[n] != ':')
-			lua_pushfstring(L, "%s:%d: %s", ar.short_src, ar.currentline, msg);
-		return 1;
-	}
-	lua_pushstring(L, msg);
+	lu_error_message(L, 1);
 	return 1;
 }
 

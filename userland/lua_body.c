@@ -58,11 +58,11 @@ static void finished(struct thread *t, struct lbody *lb, int nres)
 
 static void failed(struct thread *t, struct lbody *lb)
 {
-	const char *msg = lua_tostring(lb->co, -1);
+	const char *msg = lu_error_message(lb->co, -1);
 
 	t->sc.op = SYS_FAULT;
-	t->sc.ptr = strdup(msg ? msg : "error object is not a string");
-	lua_pop(lb->co, 1);
+	t->sc.ptr = strdup(msg);
+	lua_settop(lb->co, 0);
 }
 
 static void lbody_resume(struct thread *t)

@@ -48,6 +48,30 @@ int lu_toduration(lua_State *L, int idx, uint64_t *ns)
 	return -1;
 }
 
+const char *lu_error_message(lua_State *L, int idx)
+{
+	lua_Debug ar;
+	const char *msg;
+	size_t n;
+
+	idx = lua_absindex(L, idx);
+	if (!(msg = lua_tostring(L, idx))) {
+		if (luaL_callmeta(L, idx, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+			msg = lua_tostring(L, -1);
+		else
+			msg = lua_pushfstring(L, "error object is a %s value", luaL_typename(L, idx));
+	}
+	for (int level = 0; lua_getstack(L, level, &ar); level++) {
+		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0)
+			continue;
+		n = strlen(ar.short_src);
+		if (strncmp(msg, ar.short_src, n) != 0 || msg[n] != ':')
+			return lua_pushfstring(L, "%s:%d: %s", ar.short_src, ar.currentline, msg);
+		break;
+	}
+	return lua_pushstring(L, msg);
+}
+
 /* Simulated time only passes at a system call: Lua that loops without one
  * (a busy wait on a shared variable, a loop whose condition never changes)
  * would hang the whole simulation. */

@@ -34,6 +34,14 @@ int lu_fail(lua_State *L, int err);
 void lu_pushport(lua_State *L, uint32_t pid, int32_t name);
 int lu_toport(lua_State *L, int idx, uint32_t *pid, int32_t *name);
 
+/* The error object at idx as a message that names the script's file and
+ * line: an error raised without a position (error({}), error("x", 0)) gets
+ * the line of the innermost Lua function still on L's stack, and an object
+ * that is not a string is shown by its __tostring or its type. Pushes the
+ * message and returns it. Use it as a message handler, or on a coroutine
+ * whose resume failed (its stack is not unwound). */
+const char *lu_error_message(lua_State *L, int idx);
+
 /* Arm the endless-loop watch on L: if L then runs UK_LUA_STEPS Lua
  * instructions before control comes back to the kernel (a system call, the
  * body's end, a scheduler's pick returning), a Lua error is raised at the
