@@ -20,16 +20,15 @@
 
 #include "cli.h"
 #include "trace_index.h"
-#include "units.h"
 #include "viz.h"
+#include "viz_cli.h"
 
 #define RENDER_USAGE "ukern render TRACE -o OUT.png [--view sequence|cpu|topology] " \
 	"[--from T --to T] [--size WxH] [--linear]"
 
 struct render_args {
-	const char *trace, *out;
-	struct viz_opts o;
-	int has_from, has_to;
+	struct viz_cli v;
+	const char *out;
 };
 
 static int usage_error(const char *what)
@@ -37,34 +36,18 @@ static int usage_error(const char *what)
 	return cli_error(EXIT_USAGE, "render: %s (usage: " RENDER_USAGE ")", what);
 }
 
-/* One option with its value v; returns 0 or an exit code. */
-static int option(struct render_args *a, const char *name, const char *v)
+/* render's own options: -o, --output, --frames; returns 0 or an exit code. */
+static int option(void *ctx, const char *name, const char *v)
 {
-	int view;
+	struct render_args *a = ctx;
 
-	if (strcmp(name, "--view") == 0) {
-		if ((view = viz_view_parse(v)) < 0)
-			return cli_error(EXIT_USAGE, "--view %s: expected sequence, cpu or topology%s",
-					 v, strcmp(v, "memory") == 0 ? " (the memory view is not "
-					 "available yet)" : "");
-		a->o.view = (enum viz_view)view;
-	} else if (strcmp(name, "--from") == 0 || strcmp(name, "--to") == 0) {
-		int from = name[2] == 'f';
-		if (units_parse_duration(v, from ? &a->o.from : &a->o.to) != 0)
-			return cli_error(EXIT_USAGE, "%s %s: invalid duration (write 250ns, 5us, 10ms, "
-					 "2s, or a number of ms)", name, v);
-		*(from ? &a->has_from : &a->has_to) = 1;
-	} else if (strcmp(name, "--size") == 0) {
-		if (viz_size_parse(v, &a->o.width, &a->o.height) != 0)
-			return cli_error(EXIT_USAGE, "--size %s: expected WIDTHxHEIGHT from %dx%d to "
-					 "%dx%d", v, VIZ_MIN_W, VIZ_MIN_H, VIZ_MAX_SIDE, VIZ_MAX_SIDE);
-	} else if (strcmp(name, "--frames") == 0) {
+	if (strcmp(name, "--frames") == 0) {
 		char *end;
 		unsigned long n = strtoul(v, &end, 10);
 		if (!*v || *end || v[0] == '-' || n < 1 || n > 100000)
 			return cli_error(EXIT_USAGE, "--frames %s: expected a number from 1 to 100000",
 					 v);
-		a->o.frames = (unsigned)n;
+		a->v.o.frames = (unsigned)n;
 	} else {
 		a->out = v;                    /* -o, --output */
 	}
@@ -73,33 +56,13 @@ static int option(struct render_args *a, const char *name, const char *v)
 
 static int parse(int argc, char **argv, struct render_args *a)
 {
-	static const char *const names[] = { "-o", "--output", "--view", "--from", "--to",
-					     "--size", "--frames" };
+	static const char *const names[] = { "-o", "--output", "--frames", NULL };
+	int code;
 
-	for (int i = 1; i < argc; i++) {
-		const char *v = NULL;
-		int miss = 0, code;
-		size_t k;
-		for (k = 0; k < sizeof names / sizeof names[0] && !v && !miss; k++)
-			v = cli_opt(argc, argv, &i, names[k], &miss);
-		if (miss)
-			return cli_error(EXIT_USAGE, "%s needs a value", argv[i]);
-		if (v && (code = option(a, names[k - 1], v)) != 0)
-			return code;
-		if (v)
-			continue;
-		if (strcmp(argv[i], "--linear") == 0)
-			a->o.linear = 1;
-		else if (argv[i][0] == '-' && argv[i][1])
-			return cli_error(EXIT_USAGE, "render: unknown option '%s' (see ukern --help)",
-					 argv[i]);
-		else if (a->trace)
-			return usage_error("one trace at a time");
-		else
-			a->trace = argv[i];
-	}
-	if (!a->trace)
-		return usage_error("no trace given");
+	viz_cli_init(&a->v);
+	a->out = NULL;
+	if ((code = viz_cli_parse(argc, argv, "render", RENDER_USAGE, names, option, a, &a->v)))
+		return code;
 	if (!a->out)
 		return usage_error("no output file given (-o OUT.png)");
 	return 0;
@@ -131,7 +94,7 @@ static int render_to_file(const struct trace_index *ix, const struct render_args
 	}
 	fchmod(fd, 0666 & ~current_umask());    /* as a plain fopen would have made it */
 	close(fd);
-	if (viz_render(ix, &a->o, tmp, err, sizeof err) != 0)
+	if (viz_render(ix, &a->v.o, tmp, err, sizeof err) != 0)
 		code = cli_error(EXIT_HOST, "%s: cannot write: %s", a->out, err);
 	else if (rename(tmp, a->out) != 0)
 		code = cli_error(EXIT_HOST, "%s: cannot write: %s", a->out, strerror(errno));
@@ -147,7 +110,7 @@ static int render_in_place(const struct trace_index *ix, const struct render_arg
 {
 	char err[600];
 
-	if (viz_render(ix, &a->o, a->out, err, sizeof err) != 0)
+	if (viz_render(ix, &a->v.o, a->out, err, sizeof err) != 0)
 		return cli_error(EXIT_HOST, "%s: cannot write: %s", a->out, err);
 	return 0;
 }
@@ -166,7 +129,7 @@ static int render_out(const struct trace_index *ix, const struct render_args *a)
 
 int cmd_render(int argc, char **argv)
 {
-	struct render_args a = { NULL, NULL, { VIZ_SEQUENCE, 0, 0, 1280, 800, 0, 0, NULL }, 0, 0 };
+	struct render_args a;
 	struct trace_index *ix;
 	char err[600], title[PATH_MAX];
 	int code;
@@ -175,11 +138,11 @@ int cmd_render(int argc, char **argv)
 		return cli_error(EXIT_USAGE, "render: %s", VIZ_NOT_BUILT);
 	if ((code = parse(argc, argv, &a)) != 0)
 		return code;
-	if (!(ix = trace_index_load(a.trace, err, sizeof err))) {
+	if (!(ix = trace_index_load(a.v.trace, err, sizeof err))) {
 		fprintf(stderr, "%s\n", err);
 		return EXIT_USAGE;
 	}
-	if (viz_window(ix, &a.o, a.has_from, a.has_to, a.trace, title, sizeof title, err,
+	if (viz_window(ix, &a.v.o, a.v.has_from, a.v.has_to, a.v.trace, title, sizeof title, err,
 		       sizeof err) != 0)
 		code = cli_error(EXIT_USAGE, "render: %s", err);
 	else

@@ -9,87 +9,26 @@
  */
 #include <limits.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "cli.h"
 #include "trace_index.h"
-#include "units.h"
 #include "viz.h"
+#include "viz_cli.h"
 
 #define VIEW_USAGE "ukern view TRACE [--view sequence|cpu|topology] [--from T --to T] " \
 	"[--size WxH] [--linear]"
 
-struct view_args {
-	const char *trace;
-	struct viz_opts o;
-	int has_from, has_to;
-};
-
-/* One option with its value v; returns 0 or an exit code. */
-static int option(struct view_args *a, const char *name, const char *v)
-{
-	int view;
-
-	if (strcmp(name, "--view") == 0) {
-		if ((view = viz_view_parse(v)) < 0)
-			return cli_error(EXIT_USAGE, "--view %s: expected sequence, cpu or topology",
-					 v);
-		a->o.view = (enum viz_view)view;
-	} else if (strcmp(name, "--size") == 0) {
-		if (viz_size_parse(v, &a->o.width, &a->o.height) != 0)
-			return cli_error(EXIT_USAGE, "--size %s: expected WIDTHxHEIGHT from %dx%d to "
-					 "%dx%d", v, VIZ_MIN_W, VIZ_MIN_H, VIZ_MAX_SIDE, VIZ_MAX_SIDE);
-	} else {
-		int from = strcmp(name, "--from") == 0;
-		if (units_parse_duration(v, from ? &a->o.from : &a->o.to) != 0)
-			return cli_error(EXIT_USAGE, "%s %s: invalid duration (write 250ns, 5us, 10ms, "
-					 "2s, or a number of ms)", name, v);
-		*(from ? &a->has_from : &a->has_to) = 1;
-	}
-	return 0;
-}
-
-static int parse(int argc, char **argv, struct view_args *a)
-{
-	static const char *const names[] = { "--view", "--from", "--to", "--size" };
-
-	for (int i = 1; i < argc; i++) {
-		const char *v = NULL;
-		int miss = 0, code;
-		size_t k;
-		for (k = 0; k < sizeof names / sizeof names[0] && !v && !miss; k++)
-			v = cli_opt(argc, argv, &i, names[k], &miss);
-		if (miss)
-			return cli_error(EXIT_USAGE, "%s needs a value", argv[i]);
-		if (v && (code = option(a, names[k - 1], v)) != 0)
-			return code;
-		if (v)
-			continue;
-		if (strcmp(argv[i], "--linear") == 0)
-			a->o.linear = 1;
-		else if (argv[i][0] == '-' && argv[i][1])
-			return cli_error(EXIT_USAGE, "view: unknown option '%s' (see ukern --help)",
-					 argv[i]);
-		else if (a->trace)
-			return cli_error(EXIT_USAGE, "view: one trace at a time (usage: " VIEW_USAGE ")");
-		else
-			a->trace = argv[i];
-	}
-	if (!a->trace)
-		return cli_error(EXIT_USAGE, "view: no trace given (usage: " VIEW_USAGE ")");
-	return 0;
-}
-
 int cmd_view(int argc, char **argv)
 {
-	struct view_args a = { NULL, { VIZ_SEQUENCE, 0, 0, 1280, 800, 0, 0, NULL }, 0, 0 };
+	struct viz_cli a;
 	struct trace_index *ix;
 	char err[600], title[PATH_MAX];
 	int code;
 
 	if (!viz_available())
 		return cli_error(EXIT_USAGE, "view: %s", VIZ_NOT_BUILT);
-	if ((code = parse(argc, argv, &a)) != 0)
+	viz_cli_init(&a);
+	if ((code = viz_cli_parse(argc, argv, "view", VIEW_USAGE, NULL, NULL, NULL, &a)) != 0)
 		return code;
 	if (!(ix = trace_index_load(a.trace, err, sizeof err))) {
 		fprintf(stderr, "%s\n", err);
