@@ -3,22 +3,20 @@
  * [--size WxH] [--linear] [--frames N]": draw one view of a recorded trace
  * into a PNG, headless.
  *
- * The one idea: the picture is written to a temporary file next to OUT.png
- * and renamed into place only when it is complete, so a failure never
- * leaves a half-written PNG under the real name or spoils an older one
- * (a device or a pipe, such as /dev/null, is written directly).
+ * The one idea: the picture is written through cli/outfile.h, into a
+ * temporary file next to OUT.png renamed into place only when it is
+ * complete, so a failure never leaves a half-written PNG under the real
+ * name or spoils an older one (a device or a pipe is written directly).
  * Exit codes: 2 bad arguments or trace, 1 the PNG cannot be written (or
  * SDL fails).
  */
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
+#include "outfile.h"
 #include "trace_index.h"
 #include "viz.h"
 #include "viz_cli.h"
@@ -68,63 +66,19 @@ static int parse(int argc, char **argv, struct render_args *a)
 	return 0;
 }
 
-static mode_t current_umask(void)
+struct render_job {
+	const struct trace_index *ix;
+	const struct render_args *a;
+};
+
+static int render_png(FILE *out, void *arg)
 {
-	mode_t um = umask(0);
-
-	umask(um);
-	return um;
-}
-
-/* Render into a temporary file next to a->out, then rename it into place. */
-static int render_to_file(const struct trace_index *ix, const struct render_args *a)
-{
-	size_t len = strlen(a->out);
-	char *tmp = malloc(len + 16), err[600];
-	int fd, code = 0;
-
-	if (!tmp)
-		return cli_error(EXIT_HOST, "out of memory");
-	memcpy(tmp, a->out, len);
-	memcpy(tmp + len, ".tmp.XXXXXX", 12);
-	if ((fd = mkstemp(tmp)) < 0) {
-		code = cli_error(EXIT_HOST, "%s: cannot write: %s", a->out, strerror(errno));
-		free(tmp);
-		return code;
-	}
-	fchmod(fd, 0666 & ~current_umask());    /* as a plain fopen would have made it */
-	close(fd);
-	if (viz_render(ix, &a->v.o, tmp, err, sizeof err) != 0)
-		code = cli_error(EXIT_HOST, "%s: cannot write: %s", a->out, err);
-	else if (rename(tmp, a->out) != 0)
-		code = cli_error(EXIT_HOST, "%s: cannot write: %s", a->out, strerror(errno));
-	if (code)
-		unlink(tmp);
-	free(tmp);
-	return code;
-}
-
-/* Render straight into a->out, which is not a regular file (/dev/null, a
- * pipe): renaming over it would replace it. */
-static int render_in_place(const struct trace_index *ix, const struct render_args *a)
-{
+	const struct render_job *j = arg;
 	char err[600];
 
-	if (viz_render(ix, &a->v.o, a->out, err, sizeof err) != 0)
-		return cli_error(EXIT_HOST, "%s: cannot write: %s", a->out, err);
+	if (viz_render(j->ix, &j->a->v.o, out, err, sizeof err) != 0)
+		return cli_error(EXIT_HOST, "%s: cannot write: %s", j->a->out, err);
 	return 0;
-}
-
-/* Write the PNG: through a temporary file, unless OUT is a device or a pipe. */
-static int render_out(const struct trace_index *ix, const struct render_args *a)
-{
-	struct stat st;
-
-	if (stat(a->out, &st) != 0)
-		return render_to_file(ix, a);
-	if (S_ISDIR(st.st_mode))
-		return cli_error(EXIT_HOST, "%s: cannot write: is a directory", a->out);
-	return S_ISREG(st.st_mode) ? render_to_file(ix, a) : render_in_place(ix, a);
 }
 
 int cmd_render(int argc, char **argv)
@@ -146,7 +100,8 @@ int cmd_render(int argc, char **argv)
 		       sizeof err) != 0)
 		code = cli_error(EXIT_USAGE, "render: %s", err);
 	else
-		code = render_out(ix, &a);
+		code = outfile_write(a.out, "the picture", render_png,
+				     &(struct render_job){ ix, &a });
 	trace_index_free(ix);
 	return code;
 }

@@ -318,7 +318,7 @@ void draw_present(struct draw *d)
 	d->target->present(d);
 }
 
-int draw_save_png(struct draw *d, const char *path, char *err, size_t errlen)
+int draw_save_png(struct draw *d, FILE *out, char *err, size_t errlen)
 {
 	int owned = 0, rc;
 	SDL_Surface *s = d->target->pixels(d, &owned);
@@ -327,7 +327,8 @@ int draw_save_png(struct draw *d, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot read the picture back: %s", SDL_GetError());
 		return -1;
 	}
-	rc = IMG_SavePNG(s, path);
+	SDL_RWops *rw = SDL_RWFromFP(out, SDL_FALSE);
+	rc = rw ? IMG_SavePNG_RW(s, rw, 1) : -1;
 	if (rc != 0)
 		snprintf(err, errlen, "%s", SDL_GetError());
 	if (owned)

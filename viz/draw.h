@@ -25,6 +25,7 @@
 #define UKERN_DRAW_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 struct draw;
@@ -90,8 +91,9 @@ void draw_sync(struct draw *d);
 /* Show the frame (a window); nothing for a headless canvas. */
 void draw_present(struct draw *d);
 
-/* Write what is drawn now as a PNG at path. Returns 0, or -1 with a message
- * in err (path may then hold a partial file: write to a temporary name). */
-int draw_save_png(struct draw *d, const char *path, char *err, size_t errlen);
+/* Write what is drawn now as a PNG to out (left open). Returns 0, or -1
+ * with a message in err (out may then hold part of a file: write to a
+ * temporary name). */
+int draw_save_png(struct draw *d, FILE *out, char *err, size_t errlen);
 
 #endif

@@ -51,7 +51,7 @@ static void bench(const struct vz_frame *fr, const struct viz_opts *o)
 		(clock_ms(CLOCK_PROCESS_CPUTIME_ID) - c0) / o->frames, best);
 }
 
-int viz_render(const struct trace_index *ix, const struct viz_opts *o, const char *path,
+int viz_render(const struct trace_index *ix, const struct viz_opts *o, FILE *out,
 	       char *err, size_t errlen)
 {
 	struct draw *d = draw_headless(o->width, o->height, err, errlen);
@@ -72,7 +72,7 @@ int viz_render(const struct trace_index *ix, const struct viz_opts *o, const cha
 	if (o->frames)
 		bench(&fr, o);
 	vz_draw_frame(&fr);
-	rc = draw_save_png(d, path, err, errlen);
+	rc = draw_save_png(d, out, err, errlen);
 	draw_free(d);
 	return rc;
 }

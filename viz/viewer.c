@@ -117,6 +117,7 @@ static void screenshot(struct viewer *v)
 	struct stat st;
 	const char *toast = v->fr.toast;
 	int n = 1, fd;
+	FILE *out = NULL;
 
 	do
 		snprintf(name, sizeof name, "ukern-%s-%d.png", viz_view_name(v->fr.view), n++);
@@ -125,11 +126,27 @@ static void screenshot(struct viewer *v)
 	v->fr.toast = NULL;
 	vz_draw_frame(&v->fr);
 	v->fr.toast = toast;
-	if ((fd = mkstemp(tmp)) < 0) {
+	if ((fd = mkstemp(tmp)) < 0 || !(out = fdopen(fd, "wb"))) {
 		snprintf(msg, sizeof msg, "cannot save %s: %s", name, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
 	} else {
-		close(fd);
-		if (draw_save_png(v->fr.d, tmp, err, sizeof err) != 0 || rename(tmp, name) != 0) {
+		mode_t um = umask(0);
+		int bad;
+		umask(um);
+		fchmod(fd, 0666 & ~um);    /* as a plain fopen would have made it */
+		bad = draw_save_png(v->fr.d, out, err, sizeof err) != 0;
+		if (fclose(out) != 0 && !bad) {
+			snprintf(err, sizeof err, "%s", strerror(errno));
+			bad = 1;
+		}
+		if (!bad && rename(tmp, name) != 0) {
+			snprintf(err, sizeof err, "%s", strerror(errno));
+			bad = 1;
+		}
+		if (bad) {
 			snprintf(msg, sizeof msg, "cannot save %s: %s", name, err);
 			unlink(tmp);
 		} else {

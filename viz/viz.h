@@ -14,6 +14,7 @@
 #define UKERN_VIZ_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "trace_index.h"
@@ -61,10 +62,10 @@ int viz_size_parse(const char *s, int *w, int *h);
 int viz_window(const struct trace_index *ix, struct viz_opts *o, int has_from, int has_to,
 	       const char *trace_path, char *title, size_t len, char *err, size_t errlen);
 
-/* Draw o->view of ix into a PNG at path. Returns 0, or -1 with a message in
- * err (SDL failed, or the file cannot be written; path may then hold part
- * of a file: write to a temporary name and rename). */
-int viz_render(const struct trace_index *ix, const struct viz_opts *o, const char *path,
+/* Draw o->view of ix as a PNG into out (left open). Returns 0, or -1 with a
+ * message in err (SDL failed, or the PNG cannot be written; out may then
+ * hold part of a file: write to a temporary name, see cli/outfile.h). */
+int viz_render(const struct trace_index *ix, const struct viz_opts *o, FILE *out,
 	       char *err, size_t errlen);
 
 /* Open a window on ix and run it until the user closes it. Returns 0, or -1

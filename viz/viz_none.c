@@ -11,10 +11,10 @@ int viz_available(void)
 	return 0;
 }
 
-int viz_render(const struct trace_index *ix, const struct viz_opts *o, const char *path,
+int viz_render(const struct trace_index *ix, const struct viz_opts *o, FILE *out,
 	       char *err, size_t errlen)
 {
-	(void)ix, (void)o, (void)path;
+	(void)ix, (void)o, (void)out;
 	snprintf(err, errlen, "%s", VIZ_NOT_BUILT);
 	return -1;
 }
