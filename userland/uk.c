@@ -85,6 +85,26 @@ int uk_reply(struct thread *self, int32_t reply_name, struct msg *m)
 	return invoke(self, SYS_REPLY, reply_name, 0, UK_FOREVER, m);
 }
 
+int uk_spawn(struct thread *self, void (*fn)(struct thread *self, void *arg), void *arg,
+	     uint32_t *tid)
+{
+	void *body = body_c_new(self->m, fn, arg);
+	int err;
+
+	if (!body)
+		return UK_ENOMEM;
+	self->sc.body = &body_c_ops;
+	self->sc.ptr = body;
+	err = invoke(self, SYS_SPAWN, 0, 0, UK_FOREVER, NULL);
+	*tid = (uint32_t)self->sc.val;
+	return err;
+}
+
+int uk_join(struct thread *self, uint32_t tid)
+{
+	return invoke(self, SYS_JOIN, 0, tid, UK_FOREVER, NULL);
+}
+
 void uk_log(struct thread *self, const char *fmt, ...)
 {
 	va_list ap;

@@ -46,6 +46,16 @@ struct msg *uk_call(struct thread *self, int32_t name, struct msg *m, uint64_t t
 /* Answer a request through its send-once right (req->reply_name). m is consumed. */
 int uk_reply(struct thread *self, int32_t reply_name, struct msg *m);
 
+/* Start a new thread of the calling process running fn(self, arg) on a
+ * pooled stack (arg stays the caller's). Returns UK_OK with *tid set, or
+ * UK_ENOMEM. */
+int uk_spawn(struct thread *self, void (*fn)(struct thread *self, void *arg), void *arg,
+	     uint32_t *tid);
+
+/* Wait for thread tid of the calling process to end (each thread is joined
+ * once). Returns UK_OK or UK_ENOTHREAD. */
+int uk_join(struct thread *self, uint32_t tid);
+
 /* Print a log line (trace and console). */
 void uk_log(struct thread *self, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
