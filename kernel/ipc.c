@@ -283,6 +283,33 @@ void ipc_reply(struct thread *t)
 	thread_wake(rt, UK_OK, copy_out(t->m, msg));
 }
 
+void ipc_notice(struct port *pt, struct msg *msg)
+{
+	struct machine *m = pt->m;
+	struct thread *rt;
+
+	msg->flow = ++m->next_flow;
+	msg->sent_ns = m->now;
+	msg->sender_pid = 0;
+	msg->sender_tid = 0;
+	msg->kind = MSG_SEND;
+	m->msgs++;
+	m->msg_bytes += msg->size;
+	TRACE(m, TR_MSG_SEND, msg->flow, 0, pt->id, msg->size, MSG_SEND, 0);
+	if (pt->dead) {
+		TRACE(m, TR_MSG_DROP, msg->flow, pt->id, 1);
+		m_dropped(m);
+		msg_free(msg);
+		return;
+	}
+	if ((rt = tq_pop(&pt->recvq)) != NULL) {
+		deliver(rt, pt, msg);
+		thread_wake(rt, UK_OK, copy_out(m, msg));
+		return;
+	}
+	enqueue(pt, msg);
+}
+
 void ipc_sonce_dead(struct port *pt, uint64_t flow)
 {
 	struct thread *rt = pt->reply_of;

@@ -38,6 +38,10 @@ void ipc_cancel(struct thread *t);
 /* Destroy an undelivered message; its reply right, if any, is notified dead. */
 void ipc_destroy(struct msg *msg);
 
+/* The kernel sends msg on pt by itself (a notice: sender pid 0). It is
+ * queued even past the port's limit, as a notice must not be lost. */
+void ipc_notice(struct port *pt, struct msg *msg);
+
 /* The send-once right for flow to reply port pt was destroyed unused. */
 void ipc_sonce_dead(struct port *pt, uint64_t flow);
 

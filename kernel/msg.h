@@ -43,6 +43,15 @@ struct msg {
 	int32_t reply_name;      /* receiver: name of that send-once right, or 0 */
 };
 
+/* A notice from the kernel itself (sender pid 0): the payload of a
+ * message the kernel sends on its own, as Mach's notifications. */
+enum uk_notice_kind { UK_NOTICE_DEAD_NAME = 1 };
+
+struct uk_notice {
+	uint32_t kind;           /* enum uk_notice_kind */
+	int32_t name;            /* the right the notice is about */
+};
+
 /* A message with room for size payload bytes (size set, contents
  * uninitialised). Returns NULL when memory runs out. */
 struct msg *msg_new(uint32_t size);

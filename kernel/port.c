@@ -4,6 +4,7 @@
 #include "port.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "ipc.h"
 #include "machine.h"
@@ -26,6 +27,39 @@ struct port *port_new(struct machine *m, struct proc *owner, uint32_t qlimit)
 	}
 	TRACE(m, TR_PORT_NEW, pt->id, owner ? owner->pid : 0, qlimit);
 	return pt;
+}
+
+/* Tell whoever asked that pt has died. A notice that cannot be allocated
+ * is lost, as the machine is out of memory anyway. */
+static void send_dead_notices(struct port *pt)
+{
+	while (pt->dn) {
+		struct dn_request *d = pt->dn;
+		struct msg *msg = msg_new(sizeof(struct uk_notice));
+		pt->dn = d->next;
+		if (msg) {
+			struct uk_notice n = { UK_NOTICE_DEAD_NAME, d->name };
+			memcpy(msg->data, &n, sizeof n);
+			msg->nvalues = 2;
+			ipc_notice(d->to, msg);
+		}
+		free(d);
+	}
+}
+
+int port_notify_dead(struct port *pt, struct port *to, int32_t name)
+{
+	struct dn_request *d;
+
+	for (d = pt->dn; d; d = d->next)
+		if (d->to == to && d->name == name)
+			return 0;
+	d = malloc(sizeof *d);
+	if (!d)
+		return -1;
+	*d = (struct dn_request){ pt->dn, to, name };
+	pt->dn = d;
+	return 0;
 }
 
 void port_kill(struct port *pt)
@@ -57,10 +91,16 @@ void port_kill(struct port *pt)
 	}
 	while ((t = tq_pop(&pt->recvq)) != NULL)
 		thread_wake(t, UK_EDEADPORT, 0);
+	send_dead_notices(pt);
 }
 
 void port_free(struct port *pt)
 {
+	while (pt->dn) {
+		struct dn_request *d = pt->dn;
+		pt->dn = d->next;
+		free(d);
+	}
 	while (pt->qhead) {
 		struct msg *msg = pt->qhead;
 		pt->qhead = msg->next;

@@ -18,6 +18,14 @@ struct msg;
 struct proc;
 struct machine;
 
+/* A request for a dead-name notice: when the port dies, the kernel sends
+ * a struct uk_notice naming it (name, a right of to's owner) to port to. */
+struct dn_request {
+	struct dn_request *next;
+	struct port *to;
+	int32_t name;
+};
+
 struct port {
 	uint32_t id;                /* machine-wide, from 1 */
 	struct machine *m;
@@ -30,6 +38,7 @@ struct port {
 	struct tqueue recvq;        /* RECEIVE-blocked threads */
 	struct tqueue sendq;        /* SEND-blocked threads, message in t->sc.m */
 	char label[UK_NAME_MAX];    /* registered service name, for reports */
+	struct dn_request *dn;      /* dead-name notices to send when it dies */
 };
 
 /* A new live port owned by p. Returns NULL when memory runs out. */
@@ -38,6 +47,10 @@ struct port *port_new(struct machine *m, struct proc *owner, uint32_t qlimit);
 /* Kill pt: queued messages are destroyed (their reply rights notified),
  * blocked senders get UK_EDEADPORT. */
 void port_kill(struct port *pt);
+
+/* Ask for a notice on to when pt dies, naming it by name (a right of to's
+ * owner); a second identical request is ignored. 0, or -1 without memory. */
+int port_notify_dead(struct port *pt, struct port *to, int32_t name);
 
 /* Free pt's memory at the end of a run. */
 void port_free(struct port *pt);

@@ -60,6 +60,30 @@ static void sys_io(struct thread *t)
 	thread_block(t, R_IO, t->sc.arg);
 }
 
+static void sys_notify(struct thread *t)
+{
+	struct right *r = proc_right(t->p, t->sc.name);
+	struct right *to = proc_right(t->p, (int32_t)t->sc.arg);
+
+	if (!r || !(r->kinds & (RIGHT_SEND | RIGHT_RECV)) || !to || !(to->kinds & RIGHT_RECV)) {
+		t->sc.err = UK_ENORIGHT;
+		return;
+	}
+	if (r->pt->dead) {
+		/* Already dead: the notice is due at once. */
+		struct msg *msg = msg_new(sizeof(struct uk_notice));
+		struct uk_notice n = { UK_NOTICE_DEAD_NAME, t->sc.name };
+		t->sc.err = msg ? UK_OK : UK_ENOMEM;
+		if (msg) {
+			memcpy(msg->data, &n, sizeof n);
+			msg->nvalues = 2;
+			ipc_notice(to->pt, msg);
+		}
+		return;
+	}
+	t->sc.err = port_notify_dead(r->pt, to->pt, t->sc.name) ? UK_ENOMEM : UK_OK;
+}
+
 static void sys_yield(struct thread *t)
 {
 	machine_release_cpu(t->m, t);
@@ -199,6 +223,7 @@ static const struct sysent {
 	[SYS_PARK] = { "park", cost_none, sys_park },
 	[SYS_SYNC] = { "sync", cost_trap, sys_sync },
 	[SYS_IO] = { "io", cost_trap, sys_io },
+	[SYS_NOTIFY] = { "notify", cost_trap, sys_notify },
 };
 
 uint64_t syscall_cost(struct thread *t)

@@ -36,6 +36,7 @@ enum sysno {
 	SYS_PARK,      /* an LWP with no user thread to run waits until its runtime has one */
 	SYS_SYNC,      /* arg: op (ksync.h), ptr: the object, aux: the mutex of a condition wait */
 	SYS_IO,        /* arg: ns: start an I/O and wait for it (reason io) */
+	SYS_NOTIFY,    /* name: a right; arg: a receive right, where its dead-name notice goes */
 	SYS_COUNT
 };
 

@@ -14,6 +14,11 @@ count() {
 	grep -c -F -- "$1" "$2"
 }
 
+# 1 if the kernel sent notices of its own (its lane, pid 0, is named), else 0.
+kernel_lane() {
+	if grep -q ' msg_send flow=[0-9]* tid=0 ' "$1"; then echo 1; else echo 0; fi
+}
+
 # record NAME ARGS...: "ukern run ARGS" into $TMP/NAME.uktrace. Whatever the
 # run's outcome (a deadlock, a script error), it must leave a trace.
 record() {
@@ -50,7 +55,7 @@ for f in scenarios/*.lua; do
 	[ "$(count '"bp":"e"}' "$TMP/$s.chrome")" -eq "$delivered" ] ||
 		fail "$s: not every flow end binds to its enclosing slice"
 	[ "$(count '"name":"process_name"' "$TMP/$s.chrome")" -eq \
-	  "$(($(count ' proc_new ' "$TMP/$s.txt") + 1))" ] ||
+	  "$(($(count ' proc_new ' "$TMP/$s.txt") + 1 + $(kernel_lane "$TMP/$s.txt")))" ] ||
 		fail "$s: not one process_name per process (and one for the CPUs)"
 
 	# paje: the header defines the events it uses, a link starts at every

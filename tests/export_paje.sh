@@ -23,6 +23,8 @@ check() {
 	sends=$(grep -c ' msg_send ' "$TMP/$1.txt")
 	delivered=$(grep -c ' msg_deliver ' "$TMP/$1.txt")
 	threads=$(grep -c ' thread_new ' "$TMP/$1.txt")
+	# the kernel's dead-name notices come from a "notices" pseudo-thread
+	grep -q ' msg_send flow=[0-9]* tid=0 ' "$TMP/$1.txt" && threads=$((threads + 1))
 	links=$(grep -c '^Link,' "$TMP/$1.dump")
 	lost=$(grep -c '^Link,.*, undelivered, f[0-9]*$' "$TMP/$1.dump")
 	echo "$1: $links links ($lost undelivered) for $sends messages, $delivered delivered"

@@ -48,8 +48,9 @@ static void dead_client(struct thread *self, void *arg)
 	h_note(&w->lg, self, "send", send_val(self, pn, 1, UK_FOREVER));
 	h_note(&w->lg, self, "send", send_val(self, pn, 2, UK_FOREVER));
 	call_note(self, w, pn, 3, UK_FOREVER, "call");
-	/* the name server still hands out the dead port's right */
-	h_note(&w->lg, self, "send", send_val(self, find(self, w, "dying"), 4, UK_FOREVER));
+	h_note(&w->lg, self, "send", send_val(self, pn, 4, UK_FOREVER));
+	/* the kernel's dead-name notice has told the name server: the name is gone */
+	h_note(&w->lg, self, "lookup", h_lookup(self, "dying", &pn));
 }
 
 /* When the server's body returns, its port dies: the sender blocked on it
@@ -65,7 +66,7 @@ static void test_dead_port_senders(void **state)
 	assert_int_equal(s->state, P_EXITED);
 	H_EXPECT(&w.lg, { 10 * MS, "client why", R_SEND }, { 10 * MS, "send", UK_EDEADPORT },
 		 { 10 * MS, "send", UK_EDEADPORT }, { 10 * MS, "call", -UK_EDEADPORT },
-		 { 10 * MS, "send", UK_EDEADPORT });
+		 { 10 * MS, "send", UK_EDEADPORT }, { 10 * MS, "lookup", UK_ENOENT });
 }
 
 /* Takes one request and ends without replying. */

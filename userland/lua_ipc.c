@@ -310,6 +310,21 @@ static int ns_answer(struct thread *t, struct msg **mp)
 	return rp.err;
 }
 
+/* As ns_answer, for a list: the header in *rp, the names after it. */
+static int ns_answer_list(struct thread *t, struct msg **mp, struct ns_reply *rp)
+{
+	struct msg *m = t->sc.m;
+
+	t->sc.m = NULL;
+	*mp = m;
+	if (t->sc.err)
+		return t->sc.err;
+	if (m->size < sizeof *rp)
+		return UK_EINVAL;
+	memcpy(rp, m->data, sizeof *rp);
+	return rp->err;
+}
+
 static int k_register(lua_State *L, int status, lua_KContext ctx)
 {
 	struct thread *t = lu_self(L, "register");
@@ -370,12 +385,66 @@ static int l_lookup(lua_State *L)
 	return post(L, t, SYS_CALL, UK_NAME_NAMESERVER, m, UINT64_MAX, k_lookup);
 }
 
+/* unregister(name) -> true | nil, reason */
+static int l_unregister(lua_State *L)
+{
+	struct thread *t = lu_self(L, "unregister");
+	int err;
+	struct msg *m = ns_request(L, t, NS_UNREGISTER, 0, &err);
+
+	if (!m)
+		return lu_fail(L, err);
+	return post(L, t, SYS_CALL, UK_NAME_NAMESERVER, m, UINT64_MAX, k_register);
+}
+
+static int k_names(lua_State *L, int status, lua_KContext ctx)
+{
+	struct thread *t = lu_self(L, "names");
+	struct ns_reply rp;
+	struct msg *m;
+	int err = ns_answer_list(t, &m, &rp);
+	const char *p, *end;
+
+	(void)status;
+	(void)ctx;
+	if (err) {
+		msg_free(m);
+		return lu_fail(L, err);
+	}
+	lua_createtable(L, (int)rp.count, 0);
+	p = (const char *)m->data + sizeof rp;
+	end = (const char *)m->data + m->size;
+	for (lua_Integer i = 1; i <= (lua_Integer)rp.count && p < end; i++) {
+		size_t len = strnlen(p, (size_t)(end - p));
+		lua_pushlstring(L, p, len);
+		lua_rawseti(L, -2, i);
+		p += len + 1;
+	}
+	msg_free(m);
+	return 1;
+}
+
+/* names() -> { name, ... } sorted | nil, reason */
+static int l_names(lua_State *L)
+{
+	struct thread *t = lu_self(L, "names");
+	struct ns_request rq = { NS_LIST, 0, { 0 } };
+	struct msg *m = msg_new(sizeof rq);
+
+	if (!m)
+		return lu_fail(L, UK_ENOMEM);
+	memcpy(m->data, &rq, sizeof rq);
+	m->nvalues = 2;
+	return post(L, t, SYS_CALL, UK_NAME_NAMESERVER, m, UINT64_MAX, k_names);
+}
+
 void lu_open_ipc(lua_State *L)
 {
 	static const luaL_Reg funcs[] = {
 		{ "port", l_port },   { "send", l_send },         { "recv", l_recv },
 		{ "call", l_call },   { "reply", l_reply },       { "register", l_register },
-		{ "lookup", l_lookup }, { NULL, NULL },
+		{ "lookup", l_lookup }, { "unregister", l_unregister }, { "names", l_names },
+		{ NULL, NULL },
 	};
 
 	lua_pushglobaltable(L);

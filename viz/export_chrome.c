@@ -72,6 +72,7 @@ struct chrome {
 	uint64_t nevents;        /* events written: a comma goes before all but the first */
 	uint64_t last_ns;        /* time of the last record */
 	int cpus_named;          /* the CPUs pseudo-process has its M event */
+	int kernel_named;        /* the kernel's lane (pid 0, its notices) is named */
 };
 
 /* The non-ASCII byte u[0] (of left): its valid UTF-8 sequence as it is, or
@@ -344,8 +345,14 @@ static int on_upcall(struct chrome *c, FILE *out, const struct export_names *nm,
 	return 0;
 }
 
-static int on_send(struct chrome *c, const struct trace_rec *rec)
+static int on_send(struct chrome *c, FILE *out, const struct trace_rec *rec)
 {
+	if (rec->args[1] == 0 && !c->kernel_named) {
+		/* thread 0 is the kernel sending a notice of its own */
+		ev_meta(c, out, "process_name", 0, 0, "kernel", 6);
+		ev_meta(c, out, "thread_name", 0, 0, "kernel", 6);
+		c->kernel_named = 1;
+	}
 	struct cthread *t = export_tab_get(&c->threads, rec->args[1]);
 	uint64_t pid = t ? t->pid : 0;
 	struct csend *s = export_tab_put(&c->sends, rec->args[0]);
@@ -476,7 +483,7 @@ static int chrome_record(void *st, FILE *out, const struct export_names *nm,
 	case TR_IDLE:
 		return on_idle(c, out, nm, rec);
 	case TR_MSG_SEND:
-		return on_send(c, rec);
+		return on_send(c, out, rec);
 	case TR_MSG_DELIVER:
 		return on_deliver(c, out, nm, rec);
 	case TR_MSG_DROP:

@@ -101,6 +101,8 @@ struct paje {
 	struct export_tab threads, cpus, procs, sends;
 	uint64_t last_ns;        /* time of the last record */
 	int sink;                /* the "undelivered" pseudo-thread exists */
+	int kernel;              /* the "kernel" container exists */
+	int notices;             /* the kernel's "notices" pseudo-thread exists */
 };
 
 static void put_time(FILE *out, uint64_t ns)
@@ -300,11 +302,28 @@ static const char *link_value(uint64_t kind)
 	return kind < 3 ? v[kind] : "m_send";
 }
 
+/* The "kernel" container, holding the pseudo-threads below. */
+static void kernel_container(struct paje *pj, FILE *out, uint64_t ns)
+{
+	if (pj->kernel)
+		return;
+	ev(out, EV_CREATE, ns);
+	fputs(" pk P m \"kernel\"\n", out);
+	pj->kernel = 1;
+}
+
 static int on_send(struct paje *pj, FILE *out, const struct trace_rec *rec)
 {
 	struct pkey *s;
 
-	if (!export_tab_get(&pj->threads, rec->args[1]))
+	if (rec->args[1] == 0 && !pj->notices) {
+		/* thread 0 is the kernel sending a notice of its own */
+		kernel_container(pj, out, rec->ns);
+		ev(out, EV_CREATE, rec->ns);
+		fputs(" t0 T pk \"notices\"\n", out);
+		pj->notices = 1;
+	}
+	if (rec->args[1] != 0 && !export_tab_get(&pj->threads, rec->args[1]))
 		return 0;
 	if (!(s = export_tab_put(&pj->sends, rec->args[0])))
 		return -1;
@@ -320,8 +339,7 @@ static int on_send(struct paje *pj, FILE *out, const struct trace_rec *rec)
 static void end_link(struct paje *pj, FILE *out, struct pkey *s, uint64_t ns, uint64_t tid)
 {
 	if (!tid && !pj->sink) {
-		ev(out, EV_CREATE, ns);
-		fputs(" pk P m \"kernel\"\n", out);
+		kernel_container(pj, out, ns);
 		ev(out, EV_CREATE, ns);
 		fputs(" tk T pk \"undelivered\"\n", out);
 		pj->sink = 1;

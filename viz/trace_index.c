@@ -127,7 +127,8 @@ uint32_t ti_proc_get(struct trace_index *ix, uint64_t pid, uint64_t ns)
 	p->pid = pid;
 	p->born = ns;
 	p->died = TI_NEVER;
-	p->name = pool_fmt(ix, "process", pid);
+	/* pid 0 is the kernel itself: the sender of its notices */
+	p->name = pid ? pool_fmt(ix, "process", pid) : pool_add(ix, "kernel", 6, 6);
 	return (uint32_t)ix->nprocs++;
 }
 
@@ -151,7 +152,7 @@ uint32_t ti_thread_get(struct trace_index *ix, uint64_t tid, uint64_t pid, uint6
 	t->sub = ix->procs[pr].nthreads++;
 	t->born = ns;
 	t->died = TI_NEVER;
-	t->name = pool_fmt(ix, "thread", tid);
+	t->name = tid ? pool_fmt(ix, "thread", tid) : pool_add(ix, "kernel", 6, 6);
 	b->open[ix->nthreads] = (struct ti_open){ ns, TI_NONE, TI_EXITED, 0, UINT16_MAX };
 	return (uint32_t)ix->nthreads++;
 }

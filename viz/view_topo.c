@@ -21,9 +21,12 @@
 #include "palette.h"
 #include "view_topo.h"
 
-/* 0 the name server (top), 1 a client (left), 2 a server (right). */
+/* 0 the name server (top), 1 a client (left), 2 a server (right); -1 the
+ * kernel (pid 0, the sender of notices), which has no box. */
 static int proc_column(const struct trace_index *ix, uint32_t pr)
 {
+	if (ix->procs[pr].pid == 0)
+		return -1;
 	if (ix->procs[pr].nameserver)
 		return 0;
 	for (size_t i = 0; i < ix->nports; i++)
@@ -123,8 +126,11 @@ static void topo_layout(const struct vz_frame *f, struct vz_rect p, struct topo_
 	vz_time_layout(f, (struct vz_rect){ p.x, p.y + p.h - strip, p.w, strip }, 120 * u, &L->T);
 	L->area = a = (struct vz_rect){ p.x + 20 * u, p.y + 20 * u, p.w - 40 * u,
 					p.h - strip - 28 * u };
-	for (size_t i = 0; i < f->ix->nprocs && i < TOPO_BOXES; i++)
-		count[proc_column(f->ix, (uint32_t)i)]++;
+	for (size_t i = 0; i < f->ix->nprocs && i < TOPO_BOXES; i++) {
+		int col = proc_column(f->ix, (uint32_t)i);
+		if (col >= 0)
+			count[col]++;
+	}
 	L->n = 0;
 	for (size_t i = 0; i < TOPO_BOXES; i++)
 		L->box_of[i] = -1;

@@ -4,7 +4,8 @@
  * then act, reply. It uses only the userland API.
  *
  * Only the process that registered a name may replace or remove it; others
- * get "not owner" and the name keeps pointing where it did.
+ * get "not owner" and the name keeps pointing where it did. When a
+ * registered port dies, the kernel's dead-name notice removes its names.
  */
 #include "name/name.h"
 
@@ -41,7 +42,6 @@ static int do_register(struct ns_state *s, const char *name, struct msg *req, in
 {
 	struct entry *e = find(s, name);
 
-	(void)out;
 	if (req->nrights != 1)
 		return UK_EINVAL;
 	if (e && e->owner != req->sender_pid)
@@ -60,6 +60,7 @@ static int do_register(struct ns_state *s, const char *name, struct msg *req, in
 		e->owner = req->sender_pid;
 	}
 	e->right = req->names[0];
+	*out = e->right;
 	return UK_OK;
 }
 
@@ -88,13 +89,63 @@ static int do_unregister(struct ns_state *s, const char *name, struct msg *req, 
 	return UK_OK;
 }
 
+static int do_list(struct ns_state *s, const char *name, struct msg *req, int32_t *out)
+{
+	(void)s, (void)name, (void)req, (void)out;
+	return UK_OK;
+}
+
 typedef int (*ns_handler)(struct ns_state *s, const char *name, struct msg *req, int32_t *out);
 
 static const ns_handler handlers[] = {
 	[NS_REGISTER] = do_register,
 	[NS_LOOKUP] = do_lookup,
 	[NS_UNREGISTER] = do_unregister,
+	[NS_LIST] = do_list,
 };
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
+}
+
+/* The reply to a list: the header, then every name, sorted. */
+static struct msg *list_reply(struct ns_state *s, struct ns_reply *rp)
+{
+	size_t bytes = sizeof *rp;
+	struct msg *out;
+	uint8_t *p;
+
+	qsort(s->v, s->n, sizeof *s->v, by_name);
+	for (size_t i = 0; i < s->n; i++)
+		bytes += strlen(s->v[i].name) + 1;
+	out = msg_new((uint32_t)bytes);
+	if (!out)
+		return NULL;
+	rp->count = (uint32_t)s->n;
+	memcpy(out->data, rp, sizeof *rp);
+	p = out->data + sizeof *rp;
+	for (size_t i = 0; i < s->n; i++) {
+		size_t len = strlen(s->v[i].name) + 1;
+		memcpy(p, s->v[i].name, len);
+		p += len;
+	}
+	out->nvalues = 1 + (uint32_t)s->n;
+	return out;
+}
+
+/* A dead-name notice: the port of right name died; forget its names. */
+static void forget_dead(struct thread *self, struct ns_state *s, int32_t name)
+{
+	for (size_t i = 0; i < s->n;) {
+		if (s->v[i].right != name) {
+			i++;
+			continue;
+		}
+		uk_note_name(self, name, NS_UNREGISTER, 1, 0, s->v[i].name);
+		s->v[i] = s->v[--s->n];
+	}
+}
 
 /* Answer one request; the reply carries a send right for a lookup. */
 static void serve(struct thread *self, struct ns_state *s, struct msg *req)
@@ -112,14 +163,22 @@ static void serve(struct thread *self, struct ns_state *s, struct msg *req)
 			memcpy(name, rq.name, rq.len);
 			name[rq.len] = '\0';
 			rp.err = handlers[rq.op](s, name, req, &right);
-			uk_note_name(self, rq.op == NS_REGISTER && !rp.err ? req->names[0] : right,
-				     rq.op, rp.err == UK_OK, req->sender_pid, name);
+			if (rq.op == NS_REGISTER && rp.err == UK_OK &&
+			    uk_notify_dead(self, right, UK_NAME_NAMESERVER) != UK_OK)
+				rp.err = UK_ENOMEM;
+			if (rq.op != NS_LIST)
+				uk_note_name(self, right, rq.op, rp.err == UK_OK, req->sender_pid, name);
 		}
 	}
-	out = msg_new(sizeof rp);
+	if (rq.op == NS_LIST && rp.err == UK_OK) {
+		out = list_reply(s, &rp);
+	} else {
+		out = msg_new(sizeof rp);
+		if (out)
+			memcpy(out->data, &rp, sizeof rp);
+	}
 	if (!out)
 		return;
-	memcpy(out->data, &rp, sizeof rp);
 	if (rq.op == NS_LOOKUP && rp.err == UK_OK) {
 		out->nrights = 1;
 		out->names[0] = right;
@@ -136,8 +195,14 @@ static void ns_main(struct thread *self, void *arg)
 		struct msg *req = uk_recv(self, UK_NAME_NAMESERVER, UK_FOREVER, &err);
 		if (!req)
 			continue;
-		if (req->reply_name)
+		if (req->sender_pid == 0 && req->size == sizeof(struct uk_notice)) {
+			struct uk_notice n;
+			memcpy(&n, req->data, sizeof n);
+			if (n.kind == UK_NOTICE_DEAD_NAME)
+				forget_dead(self, s, n.name);
+		} else if (req->reply_name) {
 			serve(self, s, req);
+		}
 		msg_free(req);
 	}
 }

@@ -6,7 +6,11 @@
  * Its port is well known: every process is given a send right to it at
  * creation, under the name UK_NAME_NAMESERVER. A request is a call whose
  * payload is struct ns_request; a register carries the port to register as
- * its one right; a lookup's reply carries a send right to the found port.
+ * its one right; a lookup's reply carries a send right to the found port;
+ * a list's reply is followed by the registered names.
+ *
+ * The name server asks the kernel for a dead-name notice on every port it
+ * registers: when the port dies (its server ended), its names are removed.
  */
 #ifndef UKERN_NAME_H
 #define UKERN_NAME_H
@@ -22,6 +26,7 @@ enum ns_op {
 	NS_REGISTER = 1,
 	NS_LOOKUP = 2,
 	NS_UNREGISTER = 3,
+	NS_LIST = 4,
 };
 
 struct ns_request {
@@ -32,7 +37,7 @@ struct ns_request {
 
 struct ns_reply {
 	int32_t err;                /* UK_OK or UK_E* */
-	uint32_t pad;
+	uint32_t count;             /* NS_LIST: names that follow, each NUL-terminated, sorted */
 };
 
 _Static_assert(sizeof(struct ns_request) == 8 + UK_NAME_MAX, "ns_request layout");
