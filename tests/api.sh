@@ -23,6 +23,15 @@ run 0 run $A/deadport.lua --stats json &&
 	expect_err 'lookup of an unknown name: nil, unknown name' &&
 	expect_err 'register a name someone else owns: nil, not owner'
 
+run 0 run $A/names.lua &&
+	expect_err 'srv +\| names: alpha,echo' &&
+	expect_err 'unreg by other: nil not owner' &&
+	expect_err 'lookup: port\(2 of pid 3\)' &&
+	expect_err 'after death: nil unknown name' &&
+	expect_err 'other +\| names: $' &&
+	expect_err 'take over: true' && expect_err 'unreg own: true' &&
+	expect_err 'unreg again: nil unknown name'
+
 run 0 run $A/sched.lua --stats csv --quiet &&
 	expect_out '^A,A,exited,0,0,50000000,30000000,0,50000000,20000000,' &&
 	expect_out '^B,B,exited,0,10000000,40000000,20000000,10000000,40000000,20000000,'
