@@ -60,8 +60,8 @@ static const char *msg_kind_name(uint64_t v)
 
 static const char *drop_name(uint64_t v)
 {
-	static const char *const n[] = { NULL, "dead_port", "stale_reply", "timeout" };
-	return v < 4 ? n[v] : NULL;
+	static const char *const n[] = { NULL, "dead_port", "stale_reply", "timeout", "lost" };
+	return v < 5 ? n[v] : NULL;
 }
 
 static const char *name_op_name(uint64_t v)

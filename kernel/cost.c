@@ -29,6 +29,7 @@ static const struct costs profiles[] = {
 		.lrpc_transfer_ns = 150,
 		.disk_ns = 100000,         /* NVMe read, 100 us */
 		.migrate_ns = 10000,       /* refilling L1/L2 from L3 or another core: ~10 us */
+		.byteswap_ns = 1,          /* a bswap and its load and store */
 	},
 	{
 		.profile = "firefly-1990",
@@ -46,6 +47,7 @@ static const struct costs profiles[] = {
 		.proc_call_ns = 7000,       /* procedure call 7 us */
 		.lrpc_transfer_ns = 27000,  /* kernel transfer 27 us */
 		.disk_ns = 25000000,        /* a 1990 disk, 25 ms */
+		.byteswap_ns = 3000,        /* no swap instruction: ~10 VAX instructions at ~3 MIPS */
 	},
 };
 
@@ -66,6 +68,7 @@ static const struct { const char *name; size_t off; const char *unit; } fields[]
 	F("lrpc_transfer", lrpc_transfer_ns, "ns"),
 	F("disk", disk_ns, "ns"),
 	F("migrate", migrate_ns, "ns"),
+	F("byteswap", byteswap_ns, "ns"),
 };
 #undef F
 #define NFIELDS (sizeof fields / sizeof fields[0])

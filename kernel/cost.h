@@ -26,6 +26,7 @@ struct costs {
 	uint64_t lrpc_transfer_ns;  /* LRPC kernel transfer (binding and A-stack checks) */
 	uint64_t disk_ns;           /* one disk access */
 	uint64_t migrate_ns;        /* a thread dispatched on another CPU: its cache refilled */
+	uint64_t byteswap_ns;       /* converting one number between byte orders */
 };
 
 /* Load a named profile ("zero", "modern", "firefly-1990"). Returns 0, or -1

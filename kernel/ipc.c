@@ -7,7 +7,9 @@
 
 #include <assert.h>
 #include <stdint.h>
+#include <string.h>
 
+#include "fault.h"
 #include "machine.h"
 #include "msg.h"
 #include "port.h"
@@ -22,14 +24,16 @@ static void m_dropped(struct machine *m)
 	m->dropped++;
 }
 
-/* The work a receiver does before its body sees the message: the kernel
- * copies it out, the stubs unmarshal it. */
-static uint64_t copy_out(struct machine *m, const struct msg *msg)
+/* The work receiving thread rt does before its body sees the message: the
+ * kernel copies it out, the stubs unmarshal it (converting the numbers of
+ * an RPC message to a little-endian receiver's order). */
+static uint64_t copy_out(const struct thread *rt, const struct msg *msg)
 {
-	const struct costs *c = &m->cfg.costs;
+	const struct costs *c = &rt->m->cfg.costs;
+	uint64_t swaps = rt->p->big_endian ? 0 : msg->nnums;
 
 	return cost_copy(c->copy_kernel_ps, msg->size) + cost_copy(c->copy_stub_ps, msg->size) +
-	       c->marshal_arg_ns * msg->nvalues;
+	       c->marshal_arg_ns * msg->nvalues + c->byteswap_ns * swaps;
 }
 
 /* Give msg to rt: its rights become names in rt's process. */
@@ -41,7 +45,8 @@ static void deliver(struct thread *rt, struct port *pt, struct msg *msg)
 	for (unsigned i = 0; i < msg->nrights; i++)
 		msg->names[i] = proc_add_right(p, msg->rights[i], RIGHT_SEND, 0);
 	if (msg->reply) {
-		msg->reply_name = proc_add_right(p, msg->reply, RIGHT_SONCE, msg->flow);
+		msg->reply_name = proc_add_right(p, msg->reply, RIGHT_SONCE,
+						 msg->sonce_flow ? msg->sonce_flow : msg->flow);
 		msg->reply = NULL;
 	}
 	rt->sc.m = msg;
@@ -121,6 +126,62 @@ static void fail(struct thread *t, int err)
 	t->sc.err = (int16_t)err;
 }
 
+/* The network lost msg (an injected fault): nobody is told, a caller goes
+ * on waiting for a reply that will not come. */
+static void lose(struct machine *m, struct port *pt, struct msg *msg)
+{
+	TRACE(m, TR_MSG_DROP, msg->flow, pt->id, 4);
+	m_dropped(m);
+	msg->reply = NULL;
+	msg_free(msg);
+}
+
+/* The network delivers msg twice (an injected fault): a copy with a flow
+ * of its own, whose reply right answers the same call. NULL without memory. */
+static struct msg *duplicate(struct thread *t, struct port *pt, const struct msg *msg)
+{
+	struct machine *m = t->m;
+	struct msg *d = msg_new(msg->size);
+
+	if (!d)
+		return NULL;
+	memcpy(d->data, msg->data, msg->size);
+	d->nvalues = msg->nvalues;
+	d->nnums = msg->nnums;
+	d->nrights = msg->nrights;
+	memcpy(d->rights, msg->rights, sizeof d->rights);
+	d->reply = msg->reply;
+	d->sonce_flow = msg->sonce_flow ? msg->sonce_flow : msg->flow;
+	d->reply_to = msg->reply_to;
+	d->flow = ++m->next_flow;
+	d->sent_ns = msg->sent_ns;
+	d->sender_pid = msg->sender_pid;
+	d->sender_tid = msg->sender_tid;
+	d->kind = msg->kind;
+	m->msgs++;
+	m->msg_bytes += d->size;
+	m->duplicated++;
+	TRACE(m, TR_MSG_SEND, d->flow, t->tid, pt->id, d->size, d->kind, d->reply_to);
+	return d;
+}
+
+/* Hand the copy d to a waiting receiver, or queue it even past the limit:
+ * a copy made by the network blocks nobody. */
+static void post_copy(struct port *pt, struct msg *d)
+{
+	struct thread *rt = tq_pop(&pt->recvq);
+
+	if (rt) {
+		deliver(rt, pt, d);
+		thread_wake(rt, UK_OK, copy_out(rt, d));
+		return;
+	}
+	enqueue(pt, d);
+}
+
+/* Post msg from t to pt through the faults declared, if any. */
+static int post_faulty(struct thread *t, struct port *pt, struct msg *msg);
+
 /*
  * Post msg from t to pt. Returns 1 when t must wait SEND-blocked (the
  * message stays in t->sc.m), 0 when the message left t's hands.
@@ -131,7 +192,7 @@ static int post(struct thread *t, struct port *pt, struct msg *msg)
 
 	if (rt) {
 		deliver(rt, pt, msg);
-		thread_wake(rt, UK_OK, copy_out(t->m, msg));
+		thread_wake(rt, UK_OK, copy_out(rt, msg));
 		return 0;
 	}
 	if (pt->qlen < pt->qlimit) {
@@ -189,7 +250,28 @@ static int send_front(struct thread *t, uint8_t kind)
 		t->call_port = pt;
 		t->m->calls++;
 	}
-	return post(t, pt, msg);
+	return post_faulty(t, pt, msg);
+}
+
+static int post_faulty(struct thread *t, struct port *pt, struct msg *msg)
+{
+	struct machine *m = t->m;
+	int r;
+
+	switch (m->nfaults ? fault_fate(m, t->p, pt, msg) : FATE_DELIVER) {
+	case FATE_DROP:
+		lose(m, pt, msg);
+		return 0;
+	case FATE_DUPLICATE: {
+		struct msg *d = duplicate(t, pt, msg);
+		r = post(t, pt, msg);
+		if (d)
+			post_copy(pt, d);
+		return r;
+	}
+	default:
+		return post(t, pt, msg);
+	}
 }
 
 void ipc_send(struct thread *t)
@@ -236,7 +318,7 @@ void ipc_recv(struct thread *t)
 	if (msg) {
 		t->sc.err = UK_OK;
 		deliver(t, pt, msg);
-		t->work_ns += copy_out(t->m, msg);
+		t->work_ns += copy_out(t, msg);
 		return;
 	}
 	t->wport = pt;
@@ -268,6 +350,10 @@ void ipc_reply(struct thread *t)
 	t->sc.m = NULL;
 	t->sc.err = UK_OK;
 	rt = pt->reply_of;
+	if (!pt->dead && t->m->nfaults && fault_fate(t->m, t->p, pt, msg) == FATE_DROP) {
+		lose(t->m, pt, msg);
+		return;
+	}
 	if (pt->dead || !rt || rt->state != T_BLOCKED || rt->why != R_REPLY ||
 	    rt->call_flow != flow) {
 		/* The caller is gone or stopped waiting: nobody will read this. */
@@ -280,7 +366,7 @@ void ipc_reply(struct thread *t)
 	}
 	rt->call_flow = 0;
 	deliver(rt, pt, msg);
-	thread_wake(rt, UK_OK, copy_out(t->m, msg));
+	thread_wake(rt, UK_OK, copy_out(rt, msg));
 }
 
 void ipc_notice(struct port *pt, struct msg *msg)
@@ -304,7 +390,7 @@ void ipc_notice(struct port *pt, struct msg *msg)
 	}
 	if ((rt = tq_pop(&pt->recvq)) != NULL) {
 		deliver(rt, pt, msg);
-		thread_wake(rt, UK_OK, copy_out(m, msg));
+		thread_wake(rt, UK_OK, copy_out(rt, msg));
 		return;
 	}
 	enqueue(pt, msg);

@@ -23,6 +23,7 @@
 #include "port.h"
 #include "procrun.h"
 #include "proc.h"
+#include "rpcstat.h"
 #include "syscall.h"
 #include "thread.h"
 
@@ -75,6 +76,8 @@ void machine_free(struct machine *m)
 	free(m->cpus);
 	free(m->sinks);
 	free(m->lat);
+	rpcstat_free(m);
+	free(m->faults);
 	free(m->deadlock_report);
 	free(m->deadlock_tids);
 	evq_free(&m->evq);

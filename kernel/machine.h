@@ -23,6 +23,8 @@
 
 struct proc;
 struct port;
+struct rpcstat;
+struct fault_rule;
 struct thread;
 
 struct cpu {
@@ -104,9 +106,14 @@ struct machine {
 	uint32_t ninfo;
 
 	/* IPC statistics */
-	uint64_t msgs, msg_bytes, calls, dropped;
+	uint64_t msgs, msg_bytes, calls, dropped, duplicated;
+	struct fault_rule *faults; /* injected message faults (fault.h) */
+	uint32_t nfaults;
+	struct rng fault_rng;     /* their own random stream */
 	uint64_t *lat;            /* one latency per delivered message, ns */
 	uint64_t nlat, lat_cap;
+	struct rpcstat *rpc;      /* RPC per binding and method (rpcstat.h) */
+	uint32_t nrpc, rpc_cap;
 
 	/* log lines from bodies: where they are printed (NULL: not printed) */
 	void (*log_hook)(struct machine *m, struct thread *t, const char *text);

@@ -43,6 +43,8 @@ struct msg *msg_new(uint32_t size)
 	m->sender_pid = m->sender_tid = 0;
 	m->size = size;
 	m->nvalues = 0;
+	m->nnums = 0;
+	m->sonce_flow = 0;
 	m->kind = MSG_SEND;
 	m->nrights = 0;
 	m->reply = NULL;

@@ -29,10 +29,13 @@ struct msg {
 	uint64_t flow;           /* trace flow id, unique per run; set by the kernel */
 	uint64_t sent_ns;        /* when the sender issued the send; set by the kernel */
 	uint64_t reply_to;       /* MSG_REPLY: flow of the call it answers */
+	uint64_t sonce_flow;     /* a duplicated call: the flow its reply right answers (0: flow) */
 	uint32_t sender_pid;     /* stamped by the kernel; cannot be forged */
 	uint32_t sender_tid;
 	uint32_t size;           /* payload bytes */
 	uint32_t nvalues;        /* values the stubs marshalled (stub cost) */
+	uint32_t nnums;          /* multi-byte numbers in the wire encoding (RPC): each is
+				  * converted by a little-endian sender and receiver */
 	uint32_t cap;            /* allocated payload bytes */
 	uint8_t *data;
 	uint8_t kind;            /* enum msg_kind */

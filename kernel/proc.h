@@ -64,6 +64,8 @@ struct proc {
 	uint32_t tickets;             /* lottery and stride: its share; 0 is taken as 100 */
 	int32_t nice;                 /* cfs: -20 (most CPU) .. 19 (least) */
 	uint64_t affinity;            /* CPUs its threads may run on (bit i: CPU i); 0: any */
+	int big_endian;               /* its own byte order is big-endian (RPC conversions) */
+	uint64_t rpc_next_id;         /* the last RPC request id it issued */
 	void *udata;                  /* the program's own data, freed with the process */
 	void (*udata_free)(void *udata);
 

@@ -14,6 +14,7 @@
 #include "machine.h"
 #include "port.h"
 #include "proc.h"
+#include "rpcstat.h"
 #include "thread.h"
 #include "units.h"
 
@@ -146,26 +147,32 @@ struct latency {
 	uint64_t mean, p50, p99, max;
 };
 
-static struct latency latency(const struct machine *m)
+/* Mean, median, 99th percentile and maximum of n samples. */
+static struct latency summary(const uint64_t *lat, uint64_t n)
 {
 	struct latency l = { 0, 0, 0, 0 };
 	uint64_t *v, sum = 0;
 
-	if (m->nlat == 0)
+	if (n == 0)
 		return l;
-	v = malloc(m->nlat * sizeof *v);
+	v = malloc(n * sizeof *v);
 	if (!v)
 		return l;
-	memcpy(v, m->lat, m->nlat * sizeof *v);
-	qsort(v, m->nlat, sizeof *v, cmp_u64);
-	for (uint64_t i = 0; i < m->nlat; i++)
+	memcpy(v, lat, n * sizeof *v);
+	qsort(v, n, sizeof *v, cmp_u64);
+	for (uint64_t i = 0; i < n; i++)
 		sum += v[i];
-	l.mean = sum / m->nlat;
-	l.p50 = v[(m->nlat - 1) / 2];
-	l.p99 = v[(m->nlat * 99 + 99) / 100 - 1];
-	l.max = v[m->nlat - 1];
+	l.mean = sum / n;
+	l.p50 = v[(n - 1) / 2];
+	l.p99 = v[(n * 99 + 99) / 100 - 1];
+	l.max = v[n - 1];
 	free(v);
 	return l;
+}
+
+static struct latency latency(const struct machine *m)
+{
+	return summary(m->lat, m->nlat);
 }
 
 static void json_header(FILE *out, const struct machine *m)
@@ -318,8 +325,30 @@ static void json_ipc(FILE *out, const struct machine *m)
 	fprintf(out,
 		"  \"ipc\": { \"messages\": %" PRIu64 ", \"bytes\": %" PRIu64 ", \"calls\": %" PRIu64
 		", \"latency_ns\": { \"mean\": %" PRIu64 ", \"p50\": %" PRIu64 ", \"p99\": %" PRIu64
-		", \"max\": %" PRIu64 " }, \"dropped\": %" PRIu64 ", \"duplicated\": 0 },\n",
-		m->msgs, m->msg_bytes, m->calls, l.mean, l.p50, l.p99, l.max, m->dropped);
+		", \"max\": %" PRIu64 " }, \"dropped\": %" PRIu64 ", \"duplicated\": %" PRIu64 " },\n",
+		m->msgs, m->msg_bytes, m->calls, l.mean, l.p50, l.p99, l.max, m->dropped,
+		m->duplicated);
+}
+
+static void json_rpc(FILE *out, const struct machine *m)
+{
+	fputs("  \"rpc\": [", out);
+	for (uint32_t i = 0; i < m->nrpc; i++) {
+		const struct rpcstat *e = &m->rpc[i];
+		struct latency l = summary(e->lat, e->nlat);
+		fputs(i ? ",\n    { \"binding\": " : "\n    { \"binding\": ", out);
+		json_str(out, e->binding);
+		fputs(", \"method\": ", out);
+		json_str(out, e->method);
+		fprintf(out,
+			", \"kind\": \"%s\", \"calls\": %" PRIu64 ", \"failed\": %" PRIu64
+			", \"retransmissions\": %" PRIu64 ", \"executions\": %" PRIu64
+			", \"duplicates\": %" PRIu64 ", \"latency_ns\": { \"mean\": %" PRIu64
+			", \"p50\": %" PRIu64 ", \"p99\": %" PRIu64 ", \"max\": %" PRIu64 " } }",
+			e->kind, e->calls, e->failed, e->retransmissions, e->executions, e->duplicates,
+			l.mean, l.p50, l.p99, l.max);
+	}
+	fputs(m->nrpc ? "\n  ],\n" : "],\n", out);
 }
 
 static void json_deadlock(FILE *out, const struct machine *m)
@@ -347,6 +376,7 @@ void stats_json(FILE *out, const struct machine *m)
 	json_cpus(out, m);
 	json_sched(out, m);
 	json_ipc(out, m);
+	json_rpc(out, m);
 	json_deadlock(out, m);
 }
 
@@ -468,6 +498,15 @@ void stats_text(FILE *out, const struct machine *m)
 		m->msgs, m->msg_bytes, m->calls, m->dropped, dur(l.mean, a, sizeof a),
 		dur(l.p50, b, sizeof b), dur(l.p99, c, sizeof c), dur(l.max, e, sizeof e));
 	(void)d;
+	for (uint32_t i = 0; i < m->nrpc; i++) {
+		const struct rpcstat *r = &m->rpc[i];
+		struct latency rl = summary(r->lat, r->nlat);
+		fprintf(out, "rpc    %s.%s: %" PRIu64 " calls (%" PRIu64 " failed, %" PRIu64
+			" retransmissions), %" PRIu64 " executions, %" PRIu64
+			" duplicates filtered; latency mean %s max %s\n",
+			r->binding, r->method, r->calls, r->failed, r->retransmissions, r->executions,
+			r->duplicates, dur(rl.mean, a, sizeof a), dur(rl.max, b, sizeof b));
+	}
 	if (m->outcome == OUT_DEADLOCK)
 		fputs("\n(the deadlock report is on stderr)\n", out);
 }

@@ -40,9 +40,11 @@ static uint64_t cost_msg(struct thread *t)
 	const struct costs *c = &t->m->cfg.costs;
 	const struct msg *m = t->sc.m;
 	uint64_t size = m ? m->size : 0, nvalues = m ? m->nvalues : 0;
+	uint64_t swaps = m && !t->p->big_endian ? m->nnums : 0;
 
-	return c->marshal_arg_ns * nvalues + cost_copy(c->copy_stub_ps, size) + c->trap_ns +
-	       c->msg_ns + cost_copy(c->copy_kernel_ps, size);
+	return c->marshal_arg_ns * nvalues + c->byteswap_ns * swaps +
+	       cost_copy(c->copy_stub_ps, size) + c->trap_ns + c->msg_ns +
+	       cost_copy(c->copy_kernel_ps, size);
 }
 
 static void sys_nothing(struct thread *t)

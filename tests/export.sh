@@ -59,14 +59,14 @@ for f in scenarios/*.lua; do
 		fail "$s: not one process_name per process (and one for the CPUs)"
 
 	# paje: the header defines the events it uses, a link starts at every
-	# send and ends at every delivery (all delivered in these scenarios).
+	# send and ends at every delivery or drop (in the "undelivered" row).
 	checks=$((checks + 4))
 	grep -q '^%EventDef PajeStartLink ' "$TMP/$s.paje" || fail "$s: paje defines no PajeStartLink"
 	grep -q '^%EventDef PajeDefineEntityValue ' "$TMP/$s.paje" ||
 		fail "$s: paje defines no entity values"
 	[ "$(grep -c '^9 ' "$TMP/$s.paje")" -eq "$sends" ] || fail "$s: not one PajeStartLink per send"
-	[ "$(grep -c '^10 ' "$TMP/$s.paje")" -eq "$delivered" ] ||
-		fail "$s: not one PajeEndLink per delivery"
+	[ "$(grep -c '^10 ' "$TMP/$s.paje")" -eq "$((delivered + $(count ' msg_drop ' "$TMP/$s.txt")))" ] ||
+		fail "$s: not one PajeEndLink per delivery or drop"
 done
 
 # An unknown format lists the formats; usage names them too.

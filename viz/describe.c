@@ -14,7 +14,8 @@
 #include "view.h"
 
 static const char *const kind_name[] = { "send", "call", "reply" };
-static const char *const drop_name[] = { "", "the port died", "stale reply", "timeout" };
+static const char *const drop_name[] = { "", "the port died", "stale reply", "timeout",
+					  "lost (injected fault)" };
 
 /* The group (thread or CPU) whose [first, first + count) holds element i:
  * groups are laid out in order, so a binary search on first finds it. */
@@ -62,7 +63,7 @@ static int describe_msg(const struct trace_index *ix, size_t i, char lines[][VZ_
 		 m->fate == TI_DELIVERED ? "delivered" : "dropped", b);
 	if (m->fate == TI_DROPPED)
 		snprintf(lines[n++], VZ_LINE, "dropped after %s: %s", dur,
-			 drop_name[m->drop_reason < 4 ? m->drop_reason : 0]);
+			 drop_name[m->drop_reason < 5 ? m->drop_reason : 0]);
 	else
 		snprintf(lines[n++], VZ_LINE, "latency %s%s", dur,
 			 m->enqueue_ns != TI_NEVER ? " (waited in the port's queue)" : "");

@@ -422,7 +422,7 @@ static int on_deliver(struct chrome *c, FILE *out, const struct export_names *nm
 
 static int on_drop(struct chrome *c, FILE *out, const struct trace_rec *rec)
 {
-	static const char *const why[] = { "?", "dead_port", "stale_reply", "timeout" };
+	static const char *const why[] = { "?", "dead_port", "stale_reply", "timeout", "lost" };
 	struct csend *s = export_tab_get(&c->sends, rec->args[0]);
 
 	if (!s)
@@ -431,7 +431,7 @@ static int on_drop(struct chrome *c, FILE *out, const struct trace_rec *rec)
 	fputs(",\"s\":\"t\",\"cat\":\"msg\",\"name\":\"msg dropped\"", out);
 	fprintf(out, ",\"args\":{\"flow\":%llu", (unsigned long long)s->flow);
 	put_u64(out, "port", rec->args[1]);
-	fprintf(out, ",\"reason\":\"%s\"}}", why[rec->args[2] < 4 ? rec->args[2] : 0]);
+	fprintf(out, ",\"reason\":\"%s\"}}", why[rec->args[2] < 5 ? rec->args[2] : 0]);
 	export_tab_del(&c->sends, s);
 	return 0;
 }
