@@ -32,6 +32,18 @@ run 0 run $A/names.lua &&
 	expect_err 'take over: true' && expect_err 'unreg own: true' &&
 	expect_err 'unreg again: nil unknown name'
 
+run 0 run $A/rpc.lua --stats json &&
+	expect_err 'client +\| Add: 42$' && expect_err 'Add past int32: 2147483648 integer' &&
+	expect_err 'Echo: 3 nil two 0' && expect_err 'Echo tables: 1,2,3 1.5 n' &&
+	expect_err 'Fail: nil tests/api/rpc.lua:8: no funds' && expect_err 'async: 4 2' &&
+	expect_err 'nested: 42' && expect_err 'bind unknown: nil unknown name' &&
+	expect_err "unknown method: tests/api/rpc.lua:30: rpc: service 'adder' has no method 'Mul'" &&
+	expect_err 'bad arg: tests/api/rpc.lua:31: rpc: cannot pass a value of type function' &&
+	expect_err "bad option: tests/api/rpc.lua:32: rpc.bind: unknown option 'retry'" &&
+	expect_err "bad semantics: tests/api/rpc.lua:33: rpc.bind: semantics must be one of" &&
+	expect_out '"binding": "adder", "method": "Add", "kind": "message", "calls": 5, "failed": 0, "retransmissions": 0, "executions": 5,' &&
+	expect_out '"binding": "front", "method": "Twice", "kind": "message", "calls": 1,'
+
 run 0 run $A/sched.lua --stats csv --quiet &&
 	expect_out '^A,A,exited,0,0,50000000,30000000,0,50000000,20000000,' &&
 	expect_out '^B,B,exited,0,10000000,40000000,20000000,10000000,40000000,20000000,'

@@ -24,6 +24,9 @@ convoy|scenarios/convoy.lua --set sched=stcf
 rr-quantum|scenarios/rr-quantum.lua --set quantum=1 --set switch=0.1
 mlfq-gaming|scenarios/mlfq-gaming.lua
 lottery|scenarios/lottery.lua --seed 3
+rpc-maybe|scenarios/rpc-semantics.lua --set semantics=maybe
+rpc-at-least-once|scenarios/rpc-semantics.lua --set semantics=at-least-once
+rpc-at-most-once|scenarios/rpc-semantics.lua --set semantics=at-most-once
 '
 
 echo "$cases" | while IFS='|' read -r name args; do
@@ -62,6 +65,20 @@ run 0 run scenarios/buffering.lua --set qlimit=2 &&
 	expect_err '10ms  producer +\| sent message 3 at 10 ms'
 run 0 run scenarios/buffering.lua &&
 	expect_err '10ms  producer +\| sent message 1 at 10 ms'
+# Call semantics under loss and duplication, whatever the network's draws:
+# at-most-once executes each deposit once; at-least-once gets every call
+# through but runs some twice; maybe never retransmits.
+for seed in 1 2 3 4; do
+	run 0 run scenarios/rpc-semantics.lua --seed $seed --stats json &&
+		expect_err 'acknowledged, 0 failed; the bank holds 200 \(exactly once: 200\)' &&
+		expect_out '"method": "Deposit", "kind": "message", "calls": 20, "failed": 0, "retransmissions": [1-9][0-9]*, "executions": 20,'
+	run 0 run scenarios/rpc-semantics.lua --seed $seed --set semantics=at-least-once --stats json &&
+		expect_err '20 deposits of 10 acknowledged, 0 failed' &&
+		expect_out '"calls": 20, "failed": 0, "retransmissions": [1-9][0-9]*, "executions": (2[1-9]|[3-9][0-9]),'
+done
+run 0 run scenarios/rpc-semantics.lua --set semantics=maybe --stats json &&
+	expect_out '"calls": 20, "failed": [1-9][0-9]*, "retransmissions": 0,'
+
 run 0 run scenarios/hello.lua --stats csv --quiet &&
 	expect_out '^thread,process,state,arrival_ns' && expect_out '^client,client,exited,1000000,'
 finish

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "uk_limits.h"
+#include "fault.h"
 #include "job.h"
 #include "lua_body.h"
 #include "lua_sys.h"
@@ -221,6 +222,17 @@ static struct pdecl *new_decl(lua_State *L, struct scenario *s, const char *fn, 
 	return d;
 }
 
+/* byte_order = "little" (the default, as x86) or "big" (as SPARC, the
+ * network order): how many numbers its RPC stubs must convert. */
+static int byte_order(lua_State *L)
+{
+	const char *o = field_string(L, "process", "byte_order", "little");
+
+	if (strcmp(o, "little") != 0 && strcmp(o, "big") != 0)
+		luaL_error(L, "process: byte_order must be \"little\" or \"big\", not '%s'", o);
+	return strcmp(o, "big") == 0;
+}
+
 static void add_process(lua_State *L, struct scenario *s, const char *name)
 {
 	struct pdecl *d = new_decl(L, s, "process", name);
@@ -231,6 +243,7 @@ static void add_process(lua_State *L, struct scenario *s, const char *name)
 	d->tickets = (uint32_t)field_int(L, "process", "tickets", 100, 1, 1000000);
 	d->nice = (int32_t)field_int(L, "process", "nice", 0, -20, 19);
 	d->affinity = field_affinity(L, "process");
+	d->big_endian = byte_order(L);
 	d->tm.model = -1;
 	d->tm.nlwp = -2;
 	d->tm.activations = -1;
@@ -312,7 +325,7 @@ static int l_process(lua_State *L)
 {
 	static const char *const known[] = { "name", "main", "start", "daemon", "priority",
 					     "tickets", "nice", "affinity", "threads", "lwps",
-					     "activations", "user_quantum", NULL };
+					     "activations", "user_quantum", "byte_order", NULL };
 	struct scenario *s = scenario_of(L, "process");
 	const char *name;
 	size_t len;
@@ -325,6 +338,58 @@ static int l_process(lua_State *L)
 	lua_pushvalue(L, -2);
 	lua_setfield(L, -2, "name");
 	return 1;
+}
+
+/* A probability field of fault { }: a number from 0 to 1. */
+static double field_probability(lua_State *L, const char *key)
+{
+	double v;
+	int ok;
+
+	if (lua_getfield(L, 1, key) == LUA_TNIL) {
+		lua_pop(L, 1);
+		return 0;
+	}
+	v = lua_tonumberx(L, -1, &ok);
+	if (!ok || !(v >= 0 && v <= 1))
+		luaL_error(L, "fault: '%s' must be a probability from 0 to 1", key);
+	lua_pop(L, 1);
+	return v;
+}
+
+/* fault { name = "calc", drop = 0.2, duplicate = 0.1 }: lose or duplicate
+ * messages to and from the ports registered under name (every message
+ * without a name). */
+static int l_fault(lua_State *L)
+{
+	static const char *const known[] = { "name", "drop", "duplicate", "delay", "at", "crash",
+					     "restart_after", NULL };
+	static const char *const later[] = { "delay", "at", "crash", "restart_after", NULL };
+	struct scenario *s = scenario_of(L, "fault");
+	struct fault_rule r;
+	const char *name;
+	struct fault_rule *v;
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	check_keys(L, "fault", known, 0);
+	for (size_t i = 0; later[i]; i++)
+		if (lua_getfield(L, 1, later[i]) != LUA_TNIL)
+			luaL_error(L, "fault: '%s' is not available in this version (drop and "
+				      "duplicate are)", later[i]);
+		else
+			lua_pop(L, 1);
+	memset(&r, 0, sizeof r);
+	name = field_string(L, "fault", "name", "");
+	if (strlen(name) > UK_NAME_MAX)
+		luaL_error(L, "fault: a service name has 1 to %d bytes", UK_NAME_MAX);
+	strcpy(r.name, name);
+	r.drop = field_probability(L, "drop");
+	r.duplicate = field_probability(L, "duplicate");
+	if (!(v = realloc(s->faults, (s->nfaults + 1) * sizeof *v)))
+		return luaL_error(L, "out of memory");
+	v[s->nfaults++] = r;
+	s->faults = v;
+	return 0;
 }
 
 /* server "name" | server { "name" }: the name server always runs. */
@@ -365,7 +430,8 @@ static void open_api(lua_State *L, struct scenario *s)
 {
 	static const luaL_Reg decl[] = {
 		{ "machine", l_machine }, { "param", l_param }, { "process", l_process },
-		{ "job", l_job },         { "server", l_server },   { NULL, NULL },
+		{ "job", l_job },         { "server", l_server },   { "fault", l_fault },
+		{ NULL, NULL },
 	};
 
 	luaL_openlibs(L);
@@ -379,6 +445,7 @@ static void open_api(lua_State *L, struct scenario *s)
 	lu_open_sys(L);
 	lu_open_ipc(L);
 	lu_open_sync(L);
+	lu_open_rpc(L);
 	/* exit() ends a simulated process; os.exit would end the simulator. */
 	lua_getglobal(L, "os");
 	lua_pushnil(L);
@@ -560,6 +627,9 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 	}
 	if (record_info(s, m) != 0 || !ns_install(m))
 		goto oom;
+	for (size_t i = 0; i < s->nfaults; i++)
+		if (fault_add(m, &s->faults[i]) != 0)
+			goto oom;
 	for (size_t i = 0; i < s->nprocs; i++) {
 		struct pdecl *d = &s->procs[i];
 		struct proc *p;
@@ -586,6 +656,7 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 		p->tickets = d->tickets;
 		p->nice = d->nice;
 		p->affinity = d->affinity;
+		p->big_endian = d->big_endian;
 		p->model = (enum pmodel)d->tm.model;
 		p->nlwp = (uint32_t)d->tm.nlwp;
 		p->activations = d->tm.activations;
@@ -618,6 +689,7 @@ void scenario_free(struct scenario *s)
 	for (size_t i = 0; i < s->nprocs; i++)
 		free(s->procs[i].program);
 	free(s->procs);
+	free(s->faults);
 	free(s->sets);
 	free(s->path);
 	free(s);

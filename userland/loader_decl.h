@@ -32,6 +32,7 @@ struct pdecl {
 	int32_t priority;
 	uint32_t tickets;
 	int32_t nice;
+	int big_endian;             /* byte_order = "big" */
 	uint64_t affinity;  /* bit i: may run on CPU i; 0: any */
 	struct tmodel tm;
 	int is_job;         /* a job { }: a C body computing job.run_ns */
@@ -52,6 +53,8 @@ struct override {
 	int used;
 };
 
+struct fault_rule;
+
 struct scenario {
 	lua_State *L;
 	char *path;
@@ -69,6 +72,8 @@ struct scenario {
 	size_t nparams;
 	struct override *sets;
 	size_t nsets;
+	struct fault_rule *faults;   /* fault { } declarations */
+	size_t nfaults;
 };
 
 struct scenario *scenario_of(lua_State *L, const char *fn);

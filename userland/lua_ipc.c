@@ -175,7 +175,7 @@ static int push_request(lua_State *L, struct thread *t, struct msg *m)
 		lua_pushboolean(L, 1);
 		lua_setfield(L, -2, "malformed");
 	}
-	lua_pushstring(L, mc->procs[m->sender_pid - 1]->name);
+	lua_pushstring(L, m->sender_pid ? mc->procs[m->sender_pid - 1]->name : "kernel");
 	lua_setfield(L, -2, "sender");
 	lua_pushstring(L, st ? st->name : "?");
 	lua_setfield(L, -2, "sender_thread");

@@ -54,6 +54,10 @@ void lu_watch(lua_State *L);
 void lu_open_sys(lua_State *L);
 void lu_open_ipc(lua_State *L);
 
+/* Define the global rpc (rpc.serve, rpc.bind) from the built-in rpc.lua
+ * and its primitives (lua_rpc.c). */
+void lu_open_rpc(lua_State *L);
+
 /* Register mutex, semaphore and cond (lua_sync.c). */
 void lu_open_sync(lua_State *L);
 

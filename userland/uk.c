@@ -105,6 +105,11 @@ int uk_join(struct thread *self, uint32_t tid)
 	return invoke(self, SYS_JOIN, 0, tid, UK_FOREVER, NULL);
 }
 
+int uk_notify_dead(struct thread *self, int32_t name, int32_t to)
+{
+	return invoke(self, SYS_NOTIFY, name, (uint64_t)to, UK_FOREVER, NULL);
+}
+
 void uk_log(struct thread *self, const char *fmt, ...)
 {
 	va_list ap;

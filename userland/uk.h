@@ -56,6 +56,12 @@ int uk_spawn(struct thread *self, void (*fn)(struct thread *self, void *arg), vo
  * once). Returns UK_OK or UK_ENOTHREAD. */
 int uk_join(struct thread *self, uint32_t tid);
 
+/* Ask the kernel for a dead-name notice: when the port of right name dies,
+ * a message from the kernel (sender pid 0) whose payload is a struct
+ * uk_notice naming it arrives on the receive right to. Returns UK_OK,
+ * UK_ENORIGHT or UK_ENOMEM. */
+int uk_notify_dead(struct thread *self, int32_t name, int32_t to);
+
 /* Print a log line (trace and console). */
 void uk_log(struct thread *self, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -1,0 +1,449 @@
+/*
+ * lua_rpc.c - the RPC stubs' primitives: build and take apart the messages
+ * of the RPC protocol (rpc_proto.h) in the wire encoding (wire.h), and move
+ * them through the kernel. The policy - binding, retransmission, the reply
+ * history, server structures - is rpc.lua's, which gets these functions as
+ * the table its chunk is called with; they are not globals.
+ *
+ *   nextid()                                  -> a request id, unique in the process
+ *   call(p, id, target, method, proto, args, timeout)   -> status, results | nil, reason
+ *   send(p, id, target, method, proto, args, replyport) -> true | nil, reason
+ *   ack(p, id)                                -> true | nil, reason
+ *   recv(p, timeout)                          -> message table | nil, reason
+ *   reply(h, async, id, status, results)      -> true | nil, reason
+ *
+ * args and results are sequences; their length is t.n when present (so nils
+ * travel), else #t. Every message is charged as any other: the marshalling
+ * per value, the copies per byte, and a conversion per number for a
+ * little-endian process (cost "byteswap").
+ */
+#include <lauxlib.h>
+#include <string.h>
+
+#include "lua_sys.h"
+#include "machine.h"
+#include "msg.h"
+#include "proc.h"
+#include "rpc_proto.h"
+#include "rpcstat.h"
+#include "syscall.h"
+#include "thread.h"
+#include "uk_err.h"
+#include "wire.h"
+
+/* Raise msg at the scenario's line: the innermost Lua function on the
+ * stack that is not rpc.lua's own (misuse is the script's mistake). */
+static int script_error(lua_State *L, const char *msg)
+{
+	lua_Debug ar;
+
+	for (int level = 1; lua_getstack(L, level, &ar); level++) {
+		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0 ||
+		    strcmp(ar.source, "=rpc.lua") == 0)
+			continue;
+		lua_pushfstring(L, "%s:%d: %s", ar.short_src, ar.currentline, msg);
+		return lua_error(L);
+	}
+	lua_pushstring(L, msg);
+	return lua_error(L);
+}
+
+/* misuse(msg): rpc.lua's way to raise at the scenario's line. */
+static int r_misuse(lua_State *L)
+{
+	return script_error(L, luaL_checkstring(L, 1));
+}
+
+static enum wire_order order_of(const struct thread *t)
+{
+	return t->p->big_endian ? WIRE_BIG : WIRE_LITTLE;
+}
+
+/* The length of the sequence at idx: its field n if it is an integer, else #. */
+static lua_Integer seq_len(lua_State *L, int idx)
+{
+	lua_Integer n;
+	int ok;
+
+	lua_getfield(L, idx, "n");
+	n = lua_tointegerx(L, -1, &ok);
+	lua_pop(L, 1);
+	if (!ok)
+		n = (lua_Integer)luaL_len(L, idx);
+	if (n < 0 || n > UINT32_MAX)
+		luaL_error(L, "rpc: a sequence of %I values cannot travel", n);
+	return n;
+}
+
+/* Append the sequence at idx as an array. */
+static void put_seq(lua_State *L, int idx, struct wbuf *w)
+{
+	lua_Integer n = seq_len(L, idx);
+
+	wire_put_array(w, (uint32_t)n);
+	for (lua_Integer i = 1; i <= n && !w->err; i++) {
+		lua_geti(L, idx, i);
+		wire_put_lua(L, lua_gettop(L), w);
+		lua_pop(L, 1);
+	}
+}
+
+/* A kernel message holding w's bytes; raises the encoding's error. */
+static struct msg *to_msg(lua_State *L, struct wbuf *w)
+{
+	struct msg *m;
+
+	if (w->err) {
+		const char *why = lua_pushfstring(L, "rpc: %s", w->err);
+		wbuf_free(w);
+		script_error(L, why);
+	}
+	m = msg_new((uint32_t)w->len);
+	if (m) {
+		memcpy(m->data, w->p, w->len);
+		m->nvalues = w->values;
+		m->nnums = w->numbers;
+	}
+	wbuf_free(w);
+	if (!m)
+		luaL_error(L, "out of memory");
+	return m;
+}
+
+/* A request: header fields from the arguments at 2..5, args at 6. */
+static struct msg *request(lua_State *L, struct thread *t)
+{
+	struct wbuf w;
+	size_t tlen;
+	const char *target = luaL_checklstring(L, 3, &tlen);
+
+	luaL_checktype(L, 6, LUA_TTABLE);
+	wbuf_init(&w, order_of(t));
+	wire_put_i32(&w, RPC_REQUEST);
+	wire_put_i64(&w, luaL_checkinteger(L, 2));
+	wire_put_string(&w, target, tlen);
+	wire_put_i32(&w, (int32_t)luaL_checkinteger(L, 4));
+	wire_put_i32(&w, (int32_t)luaL_checkinteger(L, 5));
+	put_seq(L, 6, &w);
+	return to_msg(L, &w);
+}
+
+/* The right name of the port handle at arg in t's process, 0 if foreign. */
+static int32_t port_arg(lua_State *L, struct thread *t, int arg)
+{
+	uint32_t pid;
+	int32_t name;
+
+	if (!lu_toport(L, arg, &pid, &name))
+		luaL_typeerror(L, arg, "ukern.port");
+	return pid == t->p->pid ? name : 0;
+}
+
+static int post(lua_State *L, struct thread *t, unsigned op, int32_t name, struct msg *m,
+		uint64_t timeout, lua_KFunction k)
+{
+	t->sc.op = (uint16_t)op;
+	t->sc.name = name;
+	t->sc.m = m;
+	t->sc.timeout = timeout;
+	return lua_yieldk(L, 0, 0, k);
+}
+
+/* A timeout in ns at arg (rpc.lua converts the user's durations); nil: none. */
+static uint64_t ns_arg(lua_State *L, int arg)
+{
+	lua_Integer ns;
+
+	if (lua_isnoneornil(L, arg))
+		return UINT64_MAX;
+	ns = luaL_checkinteger(L, arg);
+	return ns < 0 ? 0 : (uint64_t)ns;
+}
+
+/* duration(d) -> ns: a user's duration ("5ms", or a number of ms). */
+static int r_duration(lua_State *L)
+{
+	uint64_t ns = lu_checkduration(L, 1);
+
+	lua_pushinteger(L, ns > INT64_MAX ? INT64_MAX : (lua_Integer)ns);
+	return 1;
+}
+
+/* stat(binding, method, event [, latency, retransmissions]) for the stats. */
+static int r_stat(lua_State *L)
+{
+	static const char *const events[] = { "ok", "failed", "execution", "duplicate", NULL };
+	static const enum rpcstat_event ev[] = { RS_CALL_OK, RS_CALL_FAILED, RS_EXECUTION,
+						 RS_DUPLICATE };
+	struct thread *t = lu_self(L, "rpc");
+	const char *binding = luaL_checkstring(L, 1), *method = luaL_checkstring(L, 2);
+	int e = luaL_checkoption(L, 3, NULL, events);
+	lua_Integer lat = luaL_optinteger(L, 4, 0), re = luaL_optinteger(L, 5, 0);
+
+	if (rpcstat_note(t->m, binding, method, ev[e], lat < 0 ? 0 : (uint64_t)lat,
+			 re < 0 ? 0 : (uint64_t)re) != 0)
+		return luaL_error(L, "out of memory");
+	return 0;
+}
+
+static int r_nextid(lua_State *L)
+{
+	struct thread *t = lu_self(L, "rpc");
+
+	lua_pushinteger(L, (lua_Integer)++t->p->rpc_next_id);
+	return 1;
+}
+
+/* Read the results array of a reply or the args of a request into a new
+ * table with its n. Returns 0, or -1 with r->err set (nothing pushed). */
+static int push_seq(lua_State *L, struct wreader *r)
+{
+	int64_t n = wire_get_array(r);
+
+	if (n < 0)
+		return -1;
+	lua_createtable(L, n < 64 ? (int)n : 64, 1);
+	for (int64_t i = 1; i <= n; i++) {
+		if (wire_push_lua(L, r) != 0) {
+			lua_pop(L, 1);
+			return -1;
+		}
+		lua_rawseti(L, -2, i);
+	}
+	lua_pushinteger(L, n);
+	lua_setfield(L, -2, "n");
+	return 0;
+}
+
+/* The reply in m for request id: pushes status, results; or nil, reason. */
+static int push_reply(lua_State *L, struct thread *t, struct msg *m, int64_t id)
+{
+	struct wreader r;
+	int32_t type, status;
+	int64_t rid;
+
+	wreader_init(&r, m->data, m->size, order_of(t));
+	type = wire_get_i32(&r);
+	rid = wire_get_i64(&r);
+	status = wire_get_i32(&r);
+	if (!r.err && (type != RPC_REPLY || rid != id))
+		r.err = "not the reply to this request";
+	if (r.err || push_seq(L, &r) != 0) {
+		lua_pushnil(L);
+		lua_pushfstring(L, "malformed reply: %s", r.err);
+		return 2;
+	}
+	lua_pushinteger(L, status);
+	lua_insert(L, -2);
+	return 2;
+}
+
+static int k_call(lua_State *L, int status, lua_KContext ctx)
+{
+	struct thread *t = lu_self(L, "rpc");
+	struct msg *m = t->sc.m;
+	int n;
+
+	(void)status;
+	t->sc.m = NULL;
+	if (t->sc.err)
+		return lu_fail(L, t->sc.err);
+	n = push_reply(L, t, m, (int64_t)ctx);
+	msg_free(m);
+	return n;
+}
+
+static int r_call(lua_State *L)
+{
+	struct thread *t = lu_self(L, "rpc");
+	int32_t name = port_arg(L, t, 1);
+	uint64_t timeout = ns_arg(L, 7);
+	struct msg *m;
+
+	if (!name)
+		return lu_fail(L, UK_ENORIGHT);
+	m = request(L, t);
+	t->sc.op = SYS_CALL;
+	t->sc.name = name;
+	t->sc.m = m;
+	t->sc.timeout = timeout;
+	return lua_yieldk(L, 0, (lua_KContext)luaL_checkinteger(L, 2), k_call);
+}
+
+static int k_sent(lua_State *L, int status, lua_KContext ctx)
+{
+	struct thread *t = lu_self(L, "rpc");
+
+	(void)status, (void)ctx;
+	if (t->sc.err)
+		return lu_fail(L, t->sc.err);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+static int r_send(lua_State *L)
+{
+	struct thread *t = lu_self(L, "rpc");
+	int32_t name = port_arg(L, t, 1), back = 0;
+	struct msg *m;
+
+	if (!lua_isnoneornil(L, 7) && !(back = port_arg(L, t, 7)))
+		return lu_fail(L, UK_ENORIGHT);
+	if (!name)
+		return lu_fail(L, UK_ENORIGHT);
+	m = request(L, t);
+	if (back) {
+		m->nrights = 1;
+		m->names[0] = back;
+	}
+	return post(L, t, SYS_SEND, name, m, UINT64_MAX, k_sent);
+}
+
+static int r_ack(lua_State *L)
+{
+	struct thread *t = lu_self(L, "rpc");
+	int32_t name = port_arg(L, t, 1);
+	struct wbuf w;
+
+	if (!name)
+		return lu_fail(L, UK_ENORIGHT);
+	wbuf_init(&w, order_of(t));
+	wire_put_i32(&w, RPC_ACK);
+	wire_put_i64(&w, luaL_checkinteger(L, 2));
+	return post(L, t, SYS_SEND, name, to_msg(L, &w), UINT64_MAX, k_sent);
+}
+
+/* Fill the table on top with a request's header and args from r. */
+static void take_request(lua_State *L, struct wreader *r)
+{
+	size_t len;
+	const char *target;
+	int64_t id = wire_get_i64(r);
+
+	target = wire_get_string(r, &len);
+	lua_pushinteger(L, id);
+	lua_setfield(L, -2, "id");
+	if (!target)
+		return;
+	lua_pushlstring(L, target, len);
+	lua_setfield(L, -2, "target");
+	lua_pushinteger(L, wire_get_i32(r));
+	lua_setfield(L, -2, "method");
+	lua_pushinteger(L, wire_get_i32(r));
+	lua_setfield(L, -2, "proto");
+	if (!r->err && push_seq(L, r) == 0)
+		lua_setfield(L, -2, "args");
+}
+
+/* Fill the table on top from the protocol message m (kind, and the fields
+ * of that kind); a message that cannot be decoded is kind "malformed", with
+ * the reason. */
+static void take_message(lua_State *L, struct thread *t, struct msg *m)
+{
+	struct wreader r;
+	int32_t type;
+
+	wreader_init(&r, m->data, m->size, order_of(t));
+	type = wire_get_i32(&r);
+	if (type == RPC_REQUEST) {
+		take_request(L, &r);
+	} else if (type == RPC_ACK) {
+		lua_pushinteger(L, wire_get_i64(&r));
+		lua_setfield(L, -2, "id");
+	} else if (type == RPC_REPLY) {
+		lua_pushinteger(L, wire_get_i64(&r));
+		lua_setfield(L, -2, "id");
+		lua_pushinteger(L, wire_get_i32(&r));
+		lua_setfield(L, -2, "status");
+		if (!r.err && push_seq(L, &r) == 0)
+			lua_setfield(L, -2, "results");
+	} else if (!r.err) {
+		r.err = "not a message of the RPC protocol";
+	}
+	if (r.err) {
+		lua_pushstring(L, r.err);
+		lua_setfield(L, -2, "reason");
+		lua_pushliteral(L, "malformed");
+	} else {
+		static const char *const kinds[] = { "?", "request", "reply", "ack" };
+		lua_pushstring(L, kinds[type]);
+	}
+	lua_setfield(L, -2, "kind");
+}
+
+static int k_recv(lua_State *L, int status, lua_KContext ctx)
+{
+	struct thread *t = lu_self(L, "rpc");
+	struct msg *m = t->sc.m;
+
+	(void)status, (void)ctx;
+	t->sc.m = NULL;
+	if (t->sc.err)
+		return lu_fail(L, t->sc.err);
+	lua_createtable(L, 0, 10);
+	take_message(L, t, m);
+	lua_pushinteger(L, m->sender_pid);
+	lua_setfield(L, -2, "sender_pid");
+	lua_pushstring(L, m->sender_pid ? t->m->procs[m->sender_pid - 1]->name : "kernel");
+	lua_setfield(L, -2, "sender");
+	lua_pushinteger(L, m->size);
+	lua_setfield(L, -2, "size");
+	if (m->reply_name) {
+		lu_pushport(L, t->p->pid, m->reply_name);
+		lua_setfield(L, -2, "reply");
+	} else if (m->nrights == 1) {
+		lu_pushport(L, t->p->pid, m->names[0]);
+		lua_setfield(L, -2, "reply_port");
+	}
+	msg_free(m);
+	return 1;
+}
+
+static int r_recv(lua_State *L)
+{
+	struct thread *t = lu_self(L, "rpc");
+	int32_t name = port_arg(L, t, 1);
+	uint64_t timeout = ns_arg(L, 2);
+
+	if (!name)
+		return lu_fail(L, UK_ENORIGHT);
+	return post(L, t, SYS_RECV, name, NULL, timeout, k_recv);
+}
+
+/* reply(h, async, id, status, results): on the send-once right h, or, for
+ * an asynchronous request, as a send on the port h it named. */
+static int r_reply(lua_State *L)
+{
+	struct thread *t = lu_self(L, "rpc");
+	int32_t name = port_arg(L, t, 1);
+	int async = lua_toboolean(L, 2);
+	struct wbuf w;
+
+	luaL_checktype(L, 5, LUA_TTABLE);
+	if (!name)
+		return lu_fail(L, UK_ENORIGHT);
+	wbuf_init(&w, order_of(t));
+	wire_put_i32(&w, RPC_REPLY);
+	wire_put_i64(&w, luaL_checkinteger(L, 3));
+	wire_put_i32(&w, (int32_t)luaL_checkinteger(L, 4));
+	put_seq(L, 5, &w);
+	return post(L, t, async ? SYS_SEND : SYS_REPLY, name, to_msg(L, &w), UINT64_MAX, k_sent);
+}
+
+void lu_open_rpc(lua_State *L)
+{
+	static const luaL_Reg funcs[] = {
+		{ "nextid", r_nextid }, { "call", r_call }, { "send", r_send }, { "ack", r_ack },
+		{ "recv", r_recv },     { "reply", r_reply }, { "duration", r_duration },
+		{ "stat", r_stat },     { "misuse", r_misuse }, { NULL, NULL },
+	};
+	static const char chunk[] = {
+#include "rpc_lua.h"
+	};
+
+	if (luaL_loadbufferx(L, chunk, sizeof chunk, "=rpc.lua", "t") != LUA_OK)
+		lua_error(L);
+	luaL_newlib(L, funcs);
+	lua_call(L, 1, 1);
+	lua_setglobal(L, "rpc");
+}
