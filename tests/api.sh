@@ -44,6 +44,11 @@ run 0 run $A/rpc.lua --stats json &&
 	expect_out '"binding": "adder", "method": "Add", "kind": "message", "calls": 5, "failed": 0, "retransmissions": 0, "executions": 5,' &&
 	expect_out '"binding": "front", "method": "Twice", "kind": "message", "calls": 1,'
 
+# 44 numbers converted, by each side: request 17 (header 6, the array and its
+# 10 integers), reply 5; both sides little-endian: 2 x 22 x 1 us more.
+run 0 run $A/byteorder.lua && expect_err 'sum 55 in 49412 ns'
+run 0 run $A/byteorder.lua --set order=big && expect_err 'sum 55 in 5412 ns'
+
 run 0 run $A/sched.lua --stats csv --quiet &&
 	expect_out '^A,A,exited,0,0,50000000,30000000,0,50000000,20000000,' &&
 	expect_out '^B,B,exited,0,10000000,40000000,20000000,10000000,40000000,20000000,'
