@@ -369,7 +369,8 @@ void ipc_reply(struct thread *t)
 	thread_wake(rt, UK_OK, copy_out(rt, msg));
 }
 
-void ipc_notice(struct port *pt, struct msg *msg)
+/* The kernel sends msg on pt by itself (see ipc_dead_notice). */
+static void ipc_notice(struct port *pt, struct msg *msg)
 {
 	struct machine *m = pt->m;
 	struct thread *rt;
@@ -394,6 +395,19 @@ void ipc_notice(struct port *pt, struct msg *msg)
 		return;
 	}
 	enqueue(pt, msg);
+}
+
+int ipc_dead_notice(struct port *pt, int32_t name)
+{
+	struct msg *msg = msg_new(sizeof(struct uk_notice));
+	struct uk_notice n = { UK_NOTICE_DEAD_NAME, name };
+
+	if (!msg)
+		return -1;
+	memcpy(msg->data, &n, sizeof n);
+	msg->nvalues = 2;
+	ipc_notice(pt, msg);
+	return 0;
 }
 
 void ipc_sonce_dead(struct port *pt, uint64_t flow)

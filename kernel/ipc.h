@@ -38,9 +38,10 @@ void ipc_cancel(struct thread *t);
 /* Destroy an undelivered message; its reply right, if any, is notified dead. */
 void ipc_destroy(struct msg *msg);
 
-/* The kernel sends msg on pt by itself (a notice: sender pid 0). It is
- * queued even past the port's limit, as a notice must not be lost. */
-void ipc_notice(struct port *pt, struct msg *msg);
+/* The kernel itself sends pt a dead-name notice naming name (sender pid
+ * 0), queued even past the port's limit, as a notice must not be lost.
+ * Returns 0, or -1 when memory runs out (the notice is lost). */
+int ipc_dead_notice(struct port *pt, int32_t name);
 
 /* The send-once right for flow to reply port pt was destroyed unused. */
 void ipc_sonce_dead(struct port *pt, uint64_t flow);

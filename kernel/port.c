@@ -4,7 +4,6 @@
 #include "port.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #include "ipc.h"
 #include "machine.h"
@@ -35,14 +34,8 @@ static void send_dead_notices(struct port *pt)
 {
 	while (pt->dn) {
 		struct dn_request *d = pt->dn;
-		struct msg *msg = msg_new(sizeof(struct uk_notice));
 		pt->dn = d->next;
-		if (msg) {
-			struct uk_notice n = { UK_NOTICE_DEAD_NAME, d->name };
-			memcpy(msg->data, &n, sizeof n);
-			msg->nvalues = 2;
-			ipc_notice(d->to, msg);
-		}
+		ipc_dead_notice(d->to, d->name);
 		free(d);
 	}
 }

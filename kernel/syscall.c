@@ -73,14 +73,7 @@ static void sys_notify(struct thread *t)
 	}
 	if (r->pt->dead) {
 		/* Already dead: the notice is due at once. */
-		struct msg *msg = msg_new(sizeof(struct uk_notice));
-		struct uk_notice n = { UK_NOTICE_DEAD_NAME, t->sc.name };
-		t->sc.err = msg ? UK_OK : UK_ENOMEM;
-		if (msg) {
-			memcpy(msg->data, &n, sizeof n);
-			msg->nvalues = 2;
-			ipc_notice(to->pt, msg);
-		}
+		t->sc.err = ipc_dead_notice(to->pt, t->sc.name) ? UK_ENOMEM : UK_OK;
 		return;
 	}
 	t->sc.err = port_notify_dead(r->pt, to->pt, t->sc.name) ? UK_ENOMEM : UK_OK;

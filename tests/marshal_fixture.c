@@ -37,6 +37,16 @@ static const char deq_src[] =
 	"  return true\n"
 	"end\n";
 
+const char *const insertion_variants[INSERTION_VARIANTS] = {
+	"(function() local t = {1, 2, 3}"
+	" for i = 1, 60 do t['k' .. i] = i end t.x = {a = 1, b = 2} return t end)()",
+	"(function() local t = {} t.x = {b = 2, a = 1}"
+	" for i = 60, 1, -1 do t['k' .. i] = i end t[3] = 3 t[2] = 2 t[1] = 1 return t end)()",
+	"(function() local t = {} for i = 1, 200 do t['z' .. i] = true end"
+	" for i = 1, 60 do t['k' .. i] = i end for i = 1, 200 do t['z' .. i] = nil end"
+	" t[2] = 2 t[1] = 1 t[3] = 3 t.x = {a = 1, b = 2} return t end)()",
+};
+
 lua_State *new_state(void)
 {
 	lua_State *L = luaL_newstate();

@@ -1,6 +1,6 @@
 /*
  * marshal_fixture.h - what the marshalling tests (test_marshal.c,
- * test_marshal_decode.c) share: a Lua state with the IPC library and a deep
+ * test_marshal_decode.c, and test_wire_lua.c for the wire encoding) share: a Lua state with the IPC library and a deep
  * equality deq(a, b), encoding under lua_pcall, decoding raw bytes under
  * the stack contract, and a little byte writer for expected encodings.
  */
@@ -19,6 +19,12 @@ enum { PID = 7, OTHER_PID = 8 };
 /* A Lua state with the standard and IPC libraries and the global deq,
  * which tells 1 from 1.0, 0.0 from -0.0, and NaN from anything but NaN. */
 lua_State *new_state(void);
+
+/* Expressions for one table built in different orders (array part or hash
+ * part, keys added forwards, backwards, or after deletions): every encoder
+ * must give them the same bytes. */
+enum { INSERTION_VARIANTS = 3 };
+extern const char *const insertion_variants[INSERTION_VARIANTS];
 
 /* Close L and drain the message pool. */
 void close_state(lua_State *L);

@@ -117,21 +117,13 @@ static void test_bytes_key_order(void **state)
  * to the same bytes. */
 static void test_bytes_insertion_order(void **state)
 {
-	static const char *const variants[] = {
-		"(function() local t = {1, 2, 3}"
-		" for i = 1, 60 do t['k' .. i] = i end t.x = {a = 1, b = 2} return t end)()",
-		"(function() local t = {} t.x = {b = 2, a = 1}"
-		" for i = 60, 1, -1 do t['k' .. i] = i end t[3] = 3 t[2] = 2 t[1] = 1 return t end)()",
-		"(function() local t = {} for i = 1, 200 do t['z' .. i] = true end"
-		" for i = 1, 60 do t['k' .. i] = i end for i = 1, 200 do t['z' .. i] = nil end"
-		" t[2] = 2 t[1] = 1 t[3] = 3 t.x = {a = 1, b = 2} return t end)()",
-	};
+	const char *const *variants = insertion_variants;
 	lua_State *L = new_state();
 	struct msg *first = encode_expr(L, variants[0], PID);
 
 	(void)state;
 	assert_int_equal(first->nvalues, 1 + 2 * 64 + 4);
-	for (size_t i = 1; i < sizeof variants / sizeof variants[0]; i++) {
+	for (size_t i = 1; i < INSERTION_VARIANTS; i++) {
 		struct msg *m = encode_expr(L, variants[i], PID);
 		assert_msg_bytes(m, first->data, first->size);
 		msg_free(m);

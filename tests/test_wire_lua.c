@@ -23,47 +23,12 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "marshal_fixture.h"
 #include "wire.h"
 
 static const enum wire_order orders[] = { WIRE_LITTLE, WIRE_BIG };
 
 /* ---- helpers ---- */
-
-/* Deep equality that tells 1 from 1.0, 0.0 from -0.0, and NaN from
- * anything but NaN. */
-static const char deq_src[] =
-	"function deq(a, b)\n"
-	"  if type(a) ~= type(b) then return false end\n"
-	"  if type(a) == 'number' then\n"
-	"    if math.type(a) ~= math.type(b) then return false end\n"
-	"    if a ~= a then return b ~= b end\n"
-	"    if a == 0 and b == 0 then return 1/a == 1/b end\n"
-	"    return a == b\n"
-	"  end\n"
-	"  if type(a) ~= 'table' then return a == b end\n"
-	"  for k, v in pairs(a) do if not deq(v, rawget(b, k)) then return false end end\n"
-	"  for k in pairs(b) do if rawget(a, k) == nil then return false end end\n"
-	"  return true\n"
-	"end\n";
-
-static lua_State *new_state(void)
-{
-	lua_State *L = luaL_newstate();
-
-	assert_non_null(L);
-	luaL_openlibs(L);
-	assert_int_equal(luaL_dostring(L, deq_src), LUA_OK);
-	return L;
-}
-
-static void push_expr(lua_State *L, const char *expr)
-{
-	char chunk[512];
-
-	snprintf(chunk, sizeof chunk, "return %s", expr);
-	if (luaL_loadstring(L, chunk) != LUA_OK || lua_pcall(L, 0, 1, 0) != LUA_OK)
-		fail_msg("cannot evaluate %s: %s", expr, lua_tostring(L, -1));
-}
 
 /* lua: put(value, wbuf) -> whether wire_put_lua left the stack as found */
 static int l_put(lua_State *L)
@@ -77,7 +42,7 @@ static int l_put(lua_State *L)
 
 /* Encode the value on top of the stack (and pop it) into w, which must not
  * raise a Lua error. */
-static void encode_top(lua_State *L, struct wbuf *w)
+static void wire_top(lua_State *L, struct wbuf *w)
 {
 	int top = lua_gettop(L) - 1;
 
@@ -91,11 +56,11 @@ static void encode_top(lua_State *L, struct wbuf *w)
 }
 
 /* Encode a Lua expression that must encode; w is initialised here. */
-static void encode_expr(lua_State *L, const char *expr, enum wire_order order, struct wbuf *w)
+static void wire_expr(lua_State *L, const char *expr, enum wire_order order, struct wbuf *w)
 {
 	wbuf_init(w, order);
 	push_expr(L, expr);
-	encode_top(L, w);
+	wire_top(L, w);
 	if (w->err)
 		fail_msg("encoding %s: %s", expr, w->err);
 }
@@ -107,7 +72,7 @@ static void encode_fails(lua_State *L, const char *expr, const char *want)
 
 	wbuf_init(&w, WIRE_LITTLE);
 	push_expr(L, expr);
-	encode_top(L, &w);
+	wire_top(L, &w);
 	if (!w.err || strcmp(w.err, want) != 0)
 		fail_msg("encoding %s: \"%s\", expected \"%s\"", expr, w.err ? w.err : "(no error)",
 			 want);
@@ -184,7 +149,7 @@ static void test_bytes_pinned(void **state)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		for (size_t o = 0; o < 2; o++) {
 			struct wbuf w;
-			encode_expr(L, cases[i].expr, orders[o], &w);
+			wire_expr(L, cases[i].expr, orders[o], &w);
 			assert_wbuf_bytes(&w, cases[i].b, cases[i].n);
 			wbuf_free(&w);
 		}
@@ -212,7 +177,7 @@ static void test_key_order(void **state)
 	struct wbuf w;
 
 	(void)state;
-	encode_expr(L, "{[true] = false, ['\\xff'] = false, [false] = false, ['a\\0'] = false,"
+	wire_expr(L, "{[true] = false, ['\\xff'] = false, [false] = false, ['a\\0'] = false,"
 		    " a = false, [-0.25] = false, [2] = false, [-7] = false, [-(1 << 32)] = false}",
 		    WIRE_BIG, &w);
 	assert_wbuf_bytes(&w, want, sizeof want);
@@ -226,23 +191,15 @@ static void test_key_order(void **state)
  * more keys than fit in the encoder's stack array) give the same bytes. */
 static void test_insertion_order(void **state)
 {
-	static const char *const variants[] = {
-		"(function() local t = {1, 2, 3}"
-		" for i = 1, 60 do t['k' .. i] = i end t.x = {a = 1, b = 2} return t end)()",
-		"(function() local t = {} t.x = {b = 2, a = 1}"
-		" for i = 60, 1, -1 do t['k' .. i] = i end t[3] = 3 t[2] = 2 t[1] = 1 return t end)()",
-		"(function() local t = {} for i = 1, 200 do t['z' .. i] = true end"
-		" for i = 1, 60 do t['k' .. i] = i end for i = 1, 200 do t['z' .. i] = nil end"
-		" t[2] = 2 t[1] = 1 t[3] = 3 t.x = {a = 1, b = 2} return t end)()",
-	};
+	const char *const *variants = insertion_variants;
 	lua_State *L = new_state();
 	struct wbuf first, w;
 
 	(void)state;
-	encode_expr(L, variants[0], WIRE_LITTLE, &first);
+	wire_expr(L, variants[0], WIRE_LITTLE, &first);
 	assert_int_equal(first.values, 1 + 2 * 64 + 4);
-	for (size_t i = 1; i < sizeof variants / sizeof variants[0]; i++) {
-		encode_expr(L, variants[i], WIRE_BIG, &w);
+	for (size_t i = 1; i < INSERTION_VARIANTS; i++) {
+		wire_expr(L, variants[i], WIRE_BIG, &w);
 		assert_wbuf_bytes(&w, first.p, first.len);
 		wbuf_free(&w);
 	}
@@ -258,14 +215,14 @@ static void round_trip(lua_State *L, const char *expr, enum wire_order order)
 {
 	struct wbuf w, w2;
 
-	encode_expr(L, expr, order, &w);
+	wire_expr(L, expr, order, &w);
 	lua_getglobal(L, "deq");
 	push_expr(L, expr);
 	if (decode(L, w.p, w.len, NULL, 0) != 0)
 		fail_msg("cannot decode the encoding of %s", expr);
 	wbuf_init(&w2, order);
 	lua_pushvalue(L, -1);
-	encode_top(L, &w2);
+	wire_top(L, &w2);
 	if (w2.err || w2.len != w.len || memcmp(w2.p, w.p, w.len) != 0)
 		fail_msg("%s re-encodes differently", expr);
 	assert_int_equal(lua_pcall(L, 2, 1, 0), LUA_OK);
@@ -318,7 +275,7 @@ static void test_nan_bits(void **state)
 		wire_put_f64(&w, d);
 		assert_int_equal(decode(L, w.p, w.len, NULL, 0), 0);
 		wbuf_init(&w2, WIRE_LITTLE);
-		encode_top(L, &w2);
+		wire_top(L, &w2);
 		assert_wbuf_bytes(&w2, w.p, w.len);
 		wbuf_free(&w);
 		wbuf_free(&w2);
@@ -345,7 +302,7 @@ static void test_counts(void **state)
 			struct wreader r;
 			uint32_t swaps = orders[o] == WIRE_LITTLE ? cases[i].numbers : 0;
 
-			encode_expr(L, cases[i].expr, orders[o], &w);
+			wire_expr(L, cases[i].expr, orders[o], &w);
 			if (w.values != cases[i].values || w.numbers != cases[i].numbers ||
 			    w.swaps != swaps)
 				fail_msg("%s: %u values, %u numbers, %u swaps", cases[i].expr,
@@ -399,17 +356,17 @@ static void test_encode_errors(void **state)
 	encode_fails(L, "(function() local t = {} for i = 1, 1 << 19 do t[-i] = true end"
 		     " return t end)()", big);
 	nest_expr(expr, sizeof expr, WIRE_MAX_DEPTH);
-	encode_expr(L, expr, WIRE_LITTLE, &w);
+	wire_expr(L, expr, WIRE_LITTLE, &w);
 	wbuf_free(&w);
 	nest_expr(expr, sizeof expr, WIRE_MAX_DEPTH + 1);
 	encode_fails(L, expr, deep);
 
 	wbuf_init(&w, WIRE_LITTLE);                 /* light userdata; and errors stick */
 	lua_pushlightuserdata(L, &w);
-	encode_top(L, &w);
+	wire_top(L, &w);
 	assert_string_equal(w.err, "cannot pass a value of type userdata");
 	lua_pushinteger(L, 1);
-	encode_top(L, &w);
+	wire_top(L, &w);
 	assert_int_equal(w.len, 0);
 	assert_string_equal(w.err, "cannot pass a value of type userdata");
 	wbuf_free(&w);
@@ -425,7 +382,7 @@ static void test_metatables_ignored(void **state)
 	struct wbuf w;
 
 	(void)state;
-	encode_expr(L, "setmetatable({7}, {__pairs = error, __index = error, __len = error})",
+	wire_expr(L, "setmetatable({7}, {__pairs = error, __index = error, __len = error})",
 		    WIRE_LITTLE, &w);
 	assert_wbuf_bytes(&w, want, sizeof want);
 	wbuf_free(&w);
@@ -440,7 +397,7 @@ static void test_decode_truncated(void **state)
 	struct wbuf w;
 
 	(void)state;
-	encode_expr(L, "{1, -2.5, 'str\\0ing', '\\xff', true, false, {x = {y = 'z'}},"
+	wire_expr(L, "{1, -2.5, 'str\\0ing', '\\xff', true, false, {x = {y = 'z'}},"
 		    " [1.5] = 1 << 40, name = 'n', [true] = {}}", WIRE_LITTLE, &w);
 	assert_int_equal(decode(L, w.p, w.len, NULL, 0), 0);
 	lua_pop(L, 1);
