@@ -26,6 +26,7 @@ struct proc *proc_new(struct machine *m, const char *name, uint64_t start_ns,
 	p->main_body = body;
 	p->main_data = data;
 	p->state = P_NEW;
+	p->incarnation = 1;
 	if (machine_add_proc(m, p) != 0) {
 		free(p);
 		return NULL;

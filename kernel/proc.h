@@ -68,6 +68,16 @@ struct proc {
 	uint64_t rpc_next_id;         /* the last RPC request id it issued */
 	void *udata;                  /* the program's own data, freed with the process */
 	void (*udata_free)(void *udata);
+	/* How a new incarnation of this program is made after a crash (fault
+	 * { crash = ..., restart_after = ... }): a fresh process running the
+	 * same program from its start, declared (proc_new) but not started;
+	 * the caller names it and starts it. State meant to survive a crash
+	 * (a file system's contents: "the disk") is the program's to share
+	 * between incarnations; what lives in a process (open-file tables,
+	 * thread stacks) is lost. NULL: the process cannot be restarted.
+	 * Returns NULL when memory runs out. */
+	struct proc *(*respawn)(struct proc *old);
+	uint32_t incarnation;         /* 1 for the first; each restart adds 1 */
 
 	/* state: kernel loop only */
 	enum pstate state;
