@@ -36,7 +36,7 @@
 
 static enum export_space arg_space(const char *arg)
 {
-	return strcmp(arg, "tid") == 0 ? EXPORT_THREAD
+	return strcmp(arg, "tid") == 0 || strcmp(arg, "on_tid") == 0 ? EXPORT_THREAD
 	       : strcmp(arg, "pid") == 0 ? EXPORT_PROC
 	       : strcmp(arg, "port") == 0 ? EXPORT_PORT : EXPORT_NONE;
 }
@@ -77,6 +77,7 @@ static const struct decoder {
 } decoders[] = {
 	{ TR_THREAD_STATE, "state", state_name },
 	{ TR_THREAD_STATE, "reason", reason_name },
+	{ TR_WAIT, "reason", reason_name },
 	{ TR_MSG_SEND, "kind", msg_kind_name },
 	{ TR_MSG_DROP, "reason", drop_name },
 	{ TR_NAME, "op", name_op_name },

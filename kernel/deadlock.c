@@ -86,6 +86,28 @@ static const char *port_desc(const struct port *pt, char *buf, size_t len)
 	return buf;
 }
 
+void deadlock_edge(struct machine *m, struct thread *t, struct dl_edge *e)
+{
+	struct thread *j;
+
+	e->why = t->why;
+	e->on = waits_for(m, t, &j);
+	e->on_thread = j;
+	e->port = t->why == R_REPLY ? kside(t)->call_port
+		  : t->why == R_SEND || t->why == R_RECV ? kside(t)->wport
+							  : NULL;
+}
+
+/* The edge of t as a trace record, for viewers. */
+static void trace_edge(struct machine *m, struct thread *t)
+{
+	struct dl_edge e;
+
+	deadlock_edge(m, t, &e);
+	TRACE(m, TR_WAIT, t->tid, e.why, e.port ? e.port->id : 0, e.on ? e.on->pid : 0,
+	      e.on_thread ? e.on_thread->tid : 0);
+}
+
 /* One line: what t waits for. */
 static void describe(struct machine *m, struct thread *t, FILE *out)
 {
@@ -218,6 +240,8 @@ static void report(struct machine *m, const uint8_t *act)
 	}
 	fclose(out);
 	m->deadlock_report = buf;
+	for (uint32_t i = 0; i < m->ndeadlock; i++)
+		trace_edge(m, machine_thread(m, m->deadlock_tids[i]));
 	TRACE_STR(m, TR_DEADLOCK, buf, len, m->ndeadlock);
 	free(s.mark);
 	free(s.path);

@@ -4,7 +4,24 @@
 #ifndef UKERN_DEADLOCK_H
 #define UKERN_DEADLOCK_H
 
+#include <stdint.h>
+
 struct machine;
+struct port;
+struct proc;
+struct thread;
+
+/* One edge of the wait-for graph: what a blocked thread waits for. */
+struct dl_edge {
+	unsigned why;                 /* the thread's enum treason */
+	const struct port *port;      /* the port involved (call, send or receive), or NULL */
+	const struct proc *on;        /* the process that must act, or NULL (anyone) */
+	const struct thread *on_thread;   /* the very thread (a join, a mutex holder), or NULL */
+};
+
+/* What blocked thread t waits for (after a run ended in deadlock, for the
+ * stats: the threads stay as they were). */
+void deadlock_edge(struct machine *m, struct thread *t, struct dl_edge *e);
 
 /* Called when nothing can run and nothing is pending while non-daemon
  * processes are still alive. Builds the wait-for graph of the blocked

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deadlock.h"
 #include "machine.h"
 #include "port.h"
 #include "proc.h"
@@ -362,7 +363,37 @@ static void json_deadlock(FILE *out, const struct machine *m)
 		fputs(i ? ", " : " ", out);
 		json_str(out, machine_thread((struct machine *)m, m->deadlock_tids[i])->name);
 	}
-	fputs(m->ndeadlock ? " ], \"report\": " : "], \"report\": ", out);
+	fputs(m->ndeadlock ? " ],\n    \"waits\": [" : "],\n    \"waits\": [", out);
+	for (uint32_t i = 0; i < m->ndeadlock; i++) {
+		struct thread *t = machine_thread((struct machine *)m, m->deadlock_tids[i]);
+		struct dl_edge e;
+
+		deadlock_edge((struct machine *)m, t, &e);
+		fputs(i ? ",\n      { \"thread\": " : "\n      { \"thread\": ", out);
+		json_str(out, t->name);
+		fputs(", \"process\": ", out);
+		json_str(out, t->p->name);
+		fprintf(out, ", \"reason\": \"%s\", \"port\": ",
+			thread_reason_name((enum treason)e.why));
+		if (e.port)
+			fprintf(out, "%u", e.port->id);
+		else
+			fputs("null", out);
+		fputs(", \"port_name\": ", out);
+		json_str(out, e.port ? e.port->label : "");
+		fputs(", \"on\": ", out);
+		if (e.on)
+			json_str(out, e.on->name);
+		else
+			fputs("null", out);
+		fputs(", \"on_thread\": ", out);
+		if (e.on_thread)
+			json_str(out, e.on_thread->name);
+		else
+			fputs("null", out);
+		fputs(" }", out);
+	}
+	fputs(m->ndeadlock ? "\n    ],\n    \"report\": " : "],\n    \"report\": ", out);
 	json_str(out, m->deadlock_report ? m->deadlock_report : "");
 	fputs(" }\n}\n", out);
 }

@@ -27,6 +27,7 @@ const struct trace_kind_info trace_kinds[TR_KIND_COUNT] = {
 	[TR_THREAD_KIND] = { "thread_kind", 2, 0, { "tid", "kind" } },
 	[TR_USWITCH] = { "uswitch", 3, 0, { "lwp", "from", "to" } },
 	[TR_UPCALL] = { "upcall", 3, 0, { "lwp", "kind", "tid" } },
+	[TR_WAIT] = { "wait", 5, 0, { "tid", "reason", "port", "pid", "on_tid" } },
 };
 
 void trace_record(struct machine *m, unsigned kind, const uint64_t *args, const char *s,

@@ -27,6 +27,9 @@ lottery|scenarios/lottery.lua --seed 3
 rpc-maybe|scenarios/rpc-semantics.lua --set semantics=maybe
 rpc-at-least-once|scenarios/rpc-semantics.lua --set semantics=at-least-once
 rpc-at-most-once|scenarios/rpc-semantics.lua --set semantics=at-most-once
+nameserver|scenarios/nameserver.lua
+nested-servers|scenarios/nested-servers.lua
+nested-servers-pool|scenarios/nested-servers.lua --set arch=pool
 '
 
 echo "$cases" | while IFS='|' read -r name args; do
@@ -78,6 +81,39 @@ for seed in 1 2 3 4; do
 done
 run 0 run scenarios/rpc-semantics.lua --set semantics=maybe --stats json &&
 	expect_out '"calls": 20, "failed": [1-9][0-9]*, "retransmissions": 0,'
+
+# The name server: owner checks, unknown names, dead names removed, a new
+# incarnation registering the same name.
+run 0 run scenarios/nameserver.lua &&
+	expect_err "impostor +\| register 'echo' -> nil not owner" &&
+	expect_err "impostor +\| unregister 'echo' -> nil not owner" &&
+	expect_err "lookup 'no-such-service' -> nil unknown name" &&
+	expect_err 'the old right: call -> nil dead port' &&
+	expect_err "client +\| lookup 'echo' -> nil unknown name" &&
+	expect_err 'call 3 answered by echo-v2'
+# Nested servers: a single-threaded chain serves one request at a time, a
+# pool overlaps them; recursion and a callback deadlock a single thread,
+# and the report names the whole cycle, thread -> port -> server.
+run 0 run scenarios/nested-servers.lua && expect_err 'arch=single: mean latency 6\.78 ms'
+run 0 run scenarios/nested-servers.lua --set arch=pool && expect_err 'arch=pool: mean latency 3\.65 ms'
+run 3 run scenarios/nested-servers.lua --set recurse=1 &&
+	expect_err 'a cycle of 1 thread' &&
+	expect_err 'thread front \(process front\) waits for a reply to its call on port 2 "front" from process front'
+run 0 run scenarios/nested-servers.lua --set recurse=1 --set arch=pool --set workers=8 &&
+	expect_err 'path of a call: client1 > front > front > middle > back'
+run 3 run scenarios/nested-servers.lua --set deadlock=true --stats json &&
+	expect_err 'a cycle of 3 threads' &&
+	expect_out '"cycle": \[ "front", "middle", "back" \]' &&
+	expect_out '"thread": "front", "process": "front", "reason": "reply", "port": 4, "port_name": "middle", "on": "middle", "on_thread": null' &&
+	expect_out '"thread": "middle", "process": "middle", "reason": "reply", "port": 6, "port_name": "back", "on": "back"' &&
+	expect_out '"thread": "back", "process": "back", "reason": "reply", "port": 2, "port_name": "front", "on": "front"'
+run 0 run scenarios/nested-servers.lua --set deadlock=true --set arch=pool --set workers=8 &&
+	expect_err 'front \(Check\)'
+# The deadlock reaches the trace as wait-for edges, and the viewer draws them.
+run 3 run scenarios/nested-servers.lua --set deadlock=true --trace "$TMP/dl.uktrace" --quiet
+run 0 export "$TMP/dl.uktrace" &&
+	expect_out 'wait tid=[0-9]+\(front\) reason=reply port=4\(middle\) pid=3\(middle\) on_tid=0' &&
+	expect_out 'wait tid=[0-9]+\(back\) reason=reply port=2\(front\) pid=2\(front\)'
 
 run 0 run scenarios/hello.lua --stats csv --quiet &&
 	expect_out '^thread,process,state,arrival_ns' && expect_out '^client,client,exited,1000000,'

@@ -290,7 +290,8 @@ static void test_damaged_records(void **state)
 		{ 6, TR_MSG_DELIVER, { 12345, 99, 3 }, NULL },          /* flow never sent */
 		{ 6, TR_MSG_DROP, { 54321, 3, 9 }, NULL },
 		{ 7, TR_MSG_SEND, { 1, 99, 3, 1, 7, 777 }, NULL },       /* unknown kind, reply_to */
-		{ 8, TR_KIND_COUNT - 1, { 1, 2, 3 }, NULL },             /* the newest kind */
+		{ 8, TR_KIND_COUNT - 1, { 1, 2, 3 }, NULL },             /* the newest kind (wait): */
+											 /* thread 1, port 3 */
 	};
 	struct trace_index *ix = trace_index_new();
 
@@ -298,8 +299,9 @@ static void test_damaged_records(void **state)
 	feed(ix, odd, sizeof odd / sizeof odd[0]);
 	assert_int_equal(trace_index_add(ix, 9, TR_KIND_COUNT + 3, odd[0].a, "", 0), 0);
 	assert_int_equal(trace_index_seal(ix, 10), 0);
-	assert_int_equal(ix->nthreads, 1);
+	assert_int_equal(ix->nthreads, 2);
 	assert_string_equal(trace_index_str(ix, ix->threads[0].name), "thread 99");
+	assert_string_equal(trace_index_str(ix, ix->threads[1].name), "thread 1");
 	assert_int_equal(ix->ncpus, 0);
 	assert_int_equal(ix->nmsgs, 1);
 	assert_int_equal(ix->msgs[0].kind, TI_SEND);
@@ -323,6 +325,48 @@ static void write_file(const char *path)
 		sink.record(sink.ctx, run[i].ns, run[i].kind, run[i].a, run[i].s,
 			    run[i].s ? strlen(run[i].s) : 0);
 	assert_int_equal(trace_file_close(f), 0);
+}
+
+/* A deadlock: the wait-for edges come before the report; the index keeps
+ * them in order, with the port, the process waited for and (for a join)
+ * the very thread, and remembers when the first report came. */
+static void test_deadlock_edges(void **state)
+{
+	static const struct rec dl[] = {
+		{ 0, TR_PROC_NEW, { 1, 0 }, "s1" },
+		{ 0, TR_THREAD_NEW, { 1, 1 }, "s1" },
+		{ 0, TR_PORT_NEW, { 3, 1, 0 }, NULL },
+		{ 0, TR_PROC_NEW, { 2, 0 }, "s2" },
+		{ 0, TR_THREAD_NEW, { 2, 2 }, "s2" },
+		{ 0, TR_THREAD_NEW, { 4, 2 }, "s2.1" },
+		{ 0, TR_PORT_NEW, { 5, 2, 0 }, NULL },
+		{ 700, TR_WAIT, { 1, 7, 5, 2, 0 }, NULL },
+		{ 700, TR_WAIT, { 2, 9, 0, 2, 4 }, NULL },
+		{ 700, TR_WAIT, { 4, 7, 3, 1, 0 }, NULL },
+		{ 700, TR_DEADLOCK, { 3 }, "deadlock at 700ns" },
+		{ 900, TR_DEADLOCK, { 3 }, "a second report" },
+	};
+	struct trace_index *ix = trace_index_new();
+
+	(void)state;
+	assert_non_null(ix);
+	assert_int_equal(ix->deadlock_ns, TI_NEVER);
+	feed(ix, dl, sizeof dl / sizeof dl[0]);
+	assert_int_equal(trace_index_seal(ix, 900), 0);
+	assert_int_equal(ix->ndeadlocks, 2);
+	assert_int_equal(ix->deadlock_ns, 700);
+	assert_int_equal(ix->nwaitfor, 3);
+	assert_string_equal(trace_index_str(ix, ix->threads[ix->waitfor[0].thread].name), "s1");
+	assert_int_equal(ix->waitfor[0].reason, TI_R_REPLY);
+	assert_int_equal(ix->ports[ix->waitfor[0].port].id, 5);
+	assert_string_equal(trace_index_str(ix, ix->procs[ix->waitfor[0].proc].name), "s2");
+	assert_int_equal(ix->waitfor[0].on_thread, TI_NONE);
+	assert_int_equal(ix->waitfor[1].reason, TI_R_JOIN);
+	assert_int_equal(ix->waitfor[1].port, TI_NONE);
+	assert_string_equal(trace_index_str(ix, ix->threads[ix->waitfor[1].on_thread].name), "s2.1");
+	assert_string_equal(trace_index_str(ix, ix->procs[ix->waitfor[2].proc].name), "s1");
+	assert_int_equal(ix->waitfor[2].ns, 700);
+	trace_index_free(ix);
 }
 
 static void test_load(void **state)
@@ -366,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_gaps),
 		cmocka_unit_test(test_waiting),
 		cmocka_unit_test(test_damaged_records),
+		cmocka_unit_test(test_deadlock_edges),
 		cmocka_unit_test(test_load),
 	};
 

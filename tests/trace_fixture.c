@@ -31,6 +31,7 @@ const struct sample samples[] = {
 	{ 1000001, TR_LOG, { 3 }, "", 0 },
 	{ 1000002, TR_LOG, { 3 }, "a\0b\xff\n", 5 },
 	{ 2000000, TR_NAME, { 1, 2, 1, 1 }, "echo", 4 },
+	{ 2000000, TR_WAIT, { 1, 7, 2, 1, 0 }, NULL, 0 },
 	{ 2000000, TR_DEADLOCK, { 2 }, "cycle: a -> b -> a", 18 },
 	{ 3000000, TR_FAULT, { 3, 2 }, "bad address", 11 },
 	{ 3000000, TR_PORT_DEAD, { 2 }, NULL, 0 },

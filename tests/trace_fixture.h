@@ -22,7 +22,7 @@ struct sample {
 	size_t len;
 };
 
-enum { NSAMPLES = 20 };
+enum { NSAMPLES = 21 };
 
 /* Records of every kind, at times and with values near the varint edges. */
 extern const struct sample samples[NSAMPLES];

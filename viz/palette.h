@@ -31,6 +31,7 @@ enum {
 	PAL_ACCENT = 0x0969da,    /* the active tab, the cursor */
 	PAL_SELECT = 0xff8c00,    /* the selected message or interval */
 	PAL_DROP = 0xcf222e,      /* a dropped message */
+	PAL_DEADLOCK = 0xcf222e,  /* the deadlock's line and wait-for arrows */
 	PAL_GAP = 0xeef1f4,       /* a collapsed idle stretch */
 	PAL_NAMESERVER = 0x6e7781 /* the name server's port and box */
 };

@@ -398,6 +398,22 @@ static int rec_name(struct trace_index *ix, uint64_t ns, const uint64_t *a, cons
 	return 0;
 }
 
+static int rec_wait(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
+		    size_t len)
+{
+	uint32_t th = ti_thread_get(ix, a[0], 0, ns), pt = TI_NONE, pr = TI_NONE, on = TI_NONE;
+
+	(void)s, (void)len;
+	if (th == TI_NONE || (a[2] && (pt = ti_port_get(ix, a[2], ns)) == TI_NONE) ||
+	    (a[3] && (pr = ti_proc_get(ix, a[3], ns)) == TI_NONE) ||
+	    (a[4] && (on = ti_thread_get(ix, a[4], a[3], ns)) == TI_NONE) ||
+	    GROW(ix->waitfor, ix->b->waitcap, ix->nwaitfor + 1) != 0)
+		return -1;
+	ix->waitfor[ix->nwaitfor++] = (struct ti_wait){ ns, th, pt, pr, on,
+							(uint8_t)(a[1] < 256 ? a[1] : 255) };
+	return 0;
+}
+
 typedef int (*rec_fn)(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
 		      size_t len);
 
@@ -417,6 +433,7 @@ static const rec_fn handlers[TR_KIND_COUNT] = {
 	[TR_LOG] = rec_log,
 	[TR_NAME] = rec_name,
 	[TR_PORT_LABEL] = rec_port_label,
+	[TR_WAIT] = rec_wait,
 };
 
 /* Remember ns as a record time (distinct times only). */
@@ -437,8 +454,8 @@ int trace_index_add(struct trace_index *ix, uint64_t ns, unsigned kind, const ui
 		return 0;
 	if (note_time(ix, ns) != 0)
 		return -1;
-	if (kind == TR_DEADLOCK)
-		ix->ndeadlocks++;
+	if (kind == TR_DEADLOCK && !ix->ndeadlocks++)
+		ix->deadlock_ns = ns;
 	else if (kind == TR_FAULT)
 		ix->nfaults++;
 	ix->nrecords++;
@@ -460,6 +477,7 @@ struct trace_index *trace_index_new(void)
 		return NULL;
 	}
 	ix->b->strcap = 64;
+	ix->deadlock_ns = TI_NEVER;
 	ix->strs[0] = '\0';
 	ix->strlen = 1;
 	return ix;

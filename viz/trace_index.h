@@ -132,6 +132,17 @@ struct ti_name {
 	uint32_t name;          /* string offset */
 };
 
+/* One edge of a deadlock report: what a thread waited for when the run
+ * stopped (trace record "wait"). */
+struct ti_wait {
+	uint64_t ns;
+	uint32_t thread;        /* the waiting thread */
+	uint32_t port;          /* the port of its call, send or receive, or TI_NONE */
+	uint32_t proc;          /* the process that had to act, or TI_NONE */
+	uint32_t on_thread;     /* the very thread (a join, a mutex), or TI_NONE */
+	uint8_t reason;         /* enum ti_reason */
+};
+
 struct trace_index {
 	/* everything below is read-only once trace_index_seal returned */
 	struct ti_proc *procs;       size_t nprocs;
@@ -145,6 +156,7 @@ struct trace_index {
 	struct ti_depth *depths;     size_t ndepths;  /* grouped by port, by time within */
 	struct ti_log *logs;         size_t nlogs;
 	struct ti_name *names;       size_t nnames;
+	struct ti_wait *waitfor;     size_t nwaitfor; /* the deadlock's wait-for edges */
 	uint64_t *times;             size_t ntimes;   /* distinct record times, ascending */
 	uint64_t *waits;             size_t nwaits;   /* stretches some thread slept or waited
 						       * for an I/O: (start, end) pairs, merged, by time */
@@ -154,6 +166,7 @@ struct trace_index {
 	uint32_t blocked_seen;       /* bit r: some thread was blocked for reason r (r < 32) */
 	uint64_t nrecords;
 	uint64_t ndeadlocks, nfaults, ndrops;
+	uint64_t deadlock_ns;        /* when the run deadlocked, or TI_NEVER */
 	char **hdr;                  size_t nhdr;     /* header key at 2i, value at 2i+1 */
 	struct ti_build *b;          /* loading state; NULL once sealed */
 };

@@ -305,6 +305,7 @@ void trace_index_free(struct trace_index *ix)
 	free(ix->depths);
 	free(ix->logs);
 	free(ix->names);
+	free(ix->waitfor);
 	free(ix->times);
 	free(ix->gapmax);
 	free(ix->waits);

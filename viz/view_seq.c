@@ -187,6 +187,68 @@ static void draw_gutter(const struct vz_frame *f, const struct seq_layout *S)
 	}
 }
 
+/* The y where an arrow to what edge w waits for ends: the thread's band
+ * when one thread is waited for, else the middle of the process's lane. */
+static float wait_target_y(const struct vz_frame *f, const struct seq_layout *S,
+			   const struct ti_wait *w)
+{
+	float top, h;
+
+	if (w->on_thread != TI_NONE) {
+		seq_thread_band(f, S, w->on_thread, &top, &h);
+		return top + h / 2;
+	}
+	return seq_lane_mid(S, w->proc);
+}
+
+/* The deadlock, when the window shows the moment it was found: a red line
+ * there, an arrow from every thread of the report to what it waits for
+ * (the wait-for graph), and the cycle spelled out at the top. */
+static void draw_deadlock(const struct vz_frame *f, const struct seq_layout *S)
+{
+	const struct trace_index *ix = f->ix;
+	const struct vz_rect *r = &S->T.lanes;
+	float u = draw_unit(f->d), x, step;
+	char text[VZ_LINE];
+	size_t len;
+
+	if (ix->deadlock_ns == TI_NEVER || ix->deadlock_ns < f->from || ix->deadlock_ns > f->to)
+		return;
+	x = (float)timemap_x(&S->T.tm, ix->deadlock_ns);
+	if (x > r->x + r->w - 2 * u)
+		x = r->x + r->w - 2 * u;
+	draw_thick(f->d, x, r->y, x, r->y + r->h, 2 * u, PAL_DEADLOCK);
+	step = fminf(12 * u, (x - r->x) / (float)(ix->nwaitfor + 1));
+	for (size_t k = 0; k < ix->nwaitfor; k++) {
+		const struct ti_wait *w = &ix->waitfor[k];
+		float top, h, y0, y1, xa = x - (float)(k + 1) * step, dir;
+		if (w->proc == TI_NONE)
+			continue;
+		seq_thread_band(f, S, w->thread, &top, &h);
+		y0 = top + h / 2;
+		y1 = wait_target_y(f, S, w);
+		dir = y1 >= y0 ? 1.0f : -1.0f;
+		draw_fill(f->d, xa - 3 * u, y0 - 3 * u, 6 * u, 6 * u, PAL_DEADLOCK);
+		if (fabsf(y1 - y0) < 8 * u)
+			continue;                  /* waits for its own lane: the dot says it */
+		draw_thick(f->d, xa, y0, xa, y1 - dir * 7 * u, 2 * u, PAL_DEADLOCK);
+		draw_tri(f->d, xa, y1, xa - 5 * u, y1 - dir * 9 * u, xa + 5 * u, y1 - dir * 9 * u,
+			 PAL_DEADLOCK);
+	}
+	len = (size_t)snprintf(text, sizeof text, "deadlock");
+	for (size_t k = 0; k < ix->nwaitfor && len < sizeof text; k++) {
+		const struct ti_wait *w = &ix->waitfor[k];
+		len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", k ? " → " : ": ",
+					vz_thread_name(ix, w->thread));
+		if (k + 1 == ix->nwaitfor && w->proc != TI_NONE && len < sizeof text)
+			len += (size_t)snprintf(text + len, sizeof text - len, " → %s",
+						w->on_thread != TI_NONE
+							? vz_thread_name(ix, w->on_thread)
+							: vz_proc_name(ix, w->proc));
+	}
+	draw_text(f->d, FONT_BOLD, x - 6 * u, r->y + 4 * u, PAL_DEADLOCK, ALIGN_RIGHT, text);
+}
+
 static void seq_draw(const struct vz_frame *f, struct vz_rect p)
 {
 	struct seq_layout S;
@@ -212,6 +274,7 @@ static void seq_draw(const struct vz_frame *f, struct vz_rect p)
 	if (f->sel.kind == PICK_IV && f->sel.i < f->ix->nivs)
 		draw_selected_iv(f, &S);
 	seq_draw_msgs(f, &S);
+	draw_deadlock(f, &S);
 	vz_draw_cursor(f, &S.T);
 	draw_noclip(f->d);
 	draw_gutter(f, &S);
@@ -240,6 +303,8 @@ static size_t seq_legend(const struct vz_frame *f, struct vz_legend *out, size_t
 	out[n++] = (struct vz_legend){ LEG_LINE, PAL_DIM, "call / send" };
 	out[n++] = (struct vz_legend){ LEG_DASH, PAL_DIM, "reply" };
 	out[n++] = (struct vz_legend){ LEG_TEXT, 0, "arrows take the colour of the port called" };
+	if (f->ix->ndeadlocks && n < max)
+		out[n++] = (struct vz_legend){ LEG_LINE, PAL_DEADLOCK, "deadlock: waits for" };
 	return n;
 }
 
