@@ -11,6 +11,7 @@
 
 #include "answers.h"
 #include "cli.h"
+#include "evq.h"
 #include "loader.h"
 #include "machine.h"
 #include "proc.h"
@@ -18,11 +19,13 @@
 #include "thread.h"
 #include "trace.h"
 #include "units.h"
+#include "recbuf.h"
+#include "viz.h"
 
 static const char run_usage[] =
 	"usage: ukern run SCENARIO.lua [--seed N] [--set NAME=VALUE]... [--until TIME]\n"
 	"                 [--trace FILE] [--stats text|json|csv] [--quiet] [--max-events N]\n"
-	"                 [--answers] [--ticks]\n"
+	"                 [--answers] [--ticks] [--view [sequence|cpu|topology]] [--paused]\n"
 	"\n"
 	"  --seed N           the seed of the run's random generator (default: the scenario's, or 1)\n"
 	"  --set NAME=VALUE   override a parameter the scenario declares with param()\n"
@@ -33,7 +36,12 @@ static const char run_usage[] =
 	"  --max-events N     stop after N events and system calls\n"
 	"  --answers          the per-job response, turnaround and wait, and their averages,\n"
 	"                     in ticks of 1 ms (what the OSTEP homework asks for)\n"
-	"  --ticks            which job ran on each CPU in each tick\n";
+	"  --ticks            which job ran on each CPU in each tick\n"
+	"  --view [VIEW]      watch the run live in the viewer and drive it: Space plays or\n"
+	"                     pauses, n steps, . and , change the speed, t runs to a time,\n"
+	"                     e to the end; when the window closes the run completes and\n"
+	"                     the outputs are written as without --view\n"
+	"  --paused           with --view: start paused at time 0\n";
 
 struct run_opts {
 	struct loader_opts lo;
@@ -42,6 +50,8 @@ struct run_opts {
 	const char *trace, *stats;
 	int quiet;
 	int answers, ticks;   /* --answers, --ticks */
+	int view, paused;     /* --view, --paused */
+	enum viz_view viz;    /* --view's view */
 };
 
 static void on_log(struct machine *m, struct thread *t, const char *text)
@@ -106,6 +116,12 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			fputs(run_usage, stdout);
 			return -1;
+		} else if (strcmp(argv[i], "--view") == 0) {
+			o->view = 1;
+			if (i + 1 < argc && viz_view_parse(argv[i + 1]) >= 0)
+				o->viz = (enum viz_view)viz_view_parse(argv[++i]);
+		} else if (strcmp(argv[i], "--paused") == 0) {
+			o->paused = 1;
 		} else if (strcmp(argv[i], "--answers") == 0) {
 			o->answers = 1;
 		} else if (strcmp(argv[i], "--ticks") == 0) {
@@ -123,6 +139,10 @@ static int parse(int argc, char **argv, struct run_opts *o)
 	}
 	if (!o->lo.path)
 		return cli_error(EXIT_USAGE, "run: no scenario given (usage: ukern run SCENARIO.lua)");
+	if (o->paused && !o->view)
+		return cli_error(EXIT_USAGE, "run: --paused goes with --view");
+	if (o->view && !viz_available())
+		return cli_error(EXIT_USAGE, "run --view: %s", VIZ_NOT_BUILT);
 	o->lo.sets = o->sets;
 	o->lo.nsets = nsets;
 	return 0;
@@ -158,6 +178,66 @@ static void print_stats(struct machine *m, const struct run_opts *o)
 		stats_text(stdout, m);
 }
 
+/* ---- the live viewer's side of the simulation ---- */
+
+static int live_advance(void *ctx, uint64_t until, uint64_t max_instants)
+{
+	struct machine *m = ctx;
+	const struct event *next;
+
+	if (machine_advance(m, until, max_instants) != OUT_RUNNING)
+		return 0;
+	next = evq_peek(&m->evq);
+	return !next || next->time > until ? 1 : 2;
+}
+
+static uint64_t live_now(void *ctx)
+{
+	return ((struct machine *)ctx)->now;
+}
+
+static const char *live_outcome(void *ctx)
+{
+	struct machine *m = ctx;
+
+	return m->outcome == OUT_COMPLETED ? "completed"
+	       : m->outcome == OUT_DEADLOCK ? "deadlock (the report is on stderr)"
+	       : m->outcome == OUT_LIMIT    ? "stopped at a limit"
+					    : "running";
+}
+
+/* Show the run in the viewer while the user drives it. Returns 0, or an
+ * exit code when the viewer cannot start. */
+static int watch(struct machine *m, const struct run_opts *o)
+{
+	struct viz_recbuf *rb = viz_recbuf_new();
+	struct trace_sink sink;
+	struct viz_live src = { live_advance, live_now, live_outcome, m, rb };
+	struct viz_opts vo = { .view = o->viz, .width = 1280, .height = 800,
+			       .title = o->lo.path, .play = !o->paused };
+	char err[512];
+	int bad = !rb;
+
+	for (uint32_t i = 0; !bad && i < m->ninfo; i++)
+		bad = viz_recbuf_header(rb, m->info[i].key, m->info[i].value) != 0;
+	if (!bad) {
+		sink = viz_recbuf_sink(rb);
+		bad = machine_add_sink(m, &sink) != 0;
+	}
+	if (bad) {
+		viz_recbuf_free(rb);
+		return cli_error(EXIT_HOST, "out of memory");
+	}
+	if (viz_live(&src, &vo, err, sizeof err) != 0) {
+		machine_remove_sink(m, rb);
+		viz_recbuf_free(rb);
+		return cli_error(EXIT_USAGE, "run --view: %s", err);
+	}
+	machine_remove_sink(m, rb);
+	viz_recbuf_free(rb);
+	return 0;
+}
+
 /* Run the built machine and produce every output; returns the exit code. */
 static int simulate(struct machine *m, const struct run_opts *o)
 {
@@ -182,7 +262,14 @@ static int simulate(struct machine *m, const struct run_opts *o)
 			trace_file_abort(tf);
 		return cli_error(EXIT_HOST, "out of memory");
 	}
-	machine_run(m);
+	machine_begin(m);
+	if (o->view && (code = watch(m, o)) != 0) {
+		if (tf)
+			trace_file_abort(tf);
+		answers_free(ans);
+		return code;
+	}
+	machine_advance(m, UINT64_MAX, UINT64_MAX);
 	if (m->oom)
 		fprintf(stderr, "ukern: the host ran out of memory; the run stopped at %" PRIu64 "ns\n",
 			m->now);

@@ -181,6 +181,16 @@ int machine_add_sink(struct machine *m, const struct trace_sink *s)
 	return 0;
 }
 
+void machine_remove_sink(struct machine *m, const void *ctx)
+{
+	for (uint32_t i = 0; i < m->nsinks; i++)
+		if (m->sinks[i].ctx == ctx) {
+			memmove(&m->sinks[i], &m->sinks[i + 1], (m->nsinks - i - 1) * sizeof *m->sinks);
+			m->nsinks--;
+			return;
+		}
+}
+
 void machine_latency(struct machine *m, uint64_t ns)
 {
 	if (m->nlat == m->lat_cap) {
@@ -540,19 +550,30 @@ static void settle(struct machine *m)
 	}
 }
 
-enum outcome machine_run(struct machine *m)
+void machine_begin(struct machine *m)
 {
 	m->outcome = OUT_RUNNING;
+	if (m->procrun)
+		return;
+	/* A declared process keeps the run going from the start, even before it starts. */
+	for (uint32_t i = 0; i < m->nprocs; i++)
+		if (m->procs[i]->state == P_NEW && !m->procs[i]->daemon)
+			m->live_nondaemon++;
+}
+
+enum outcome machine_advance(struct machine *m, uint64_t until, uint64_t max_instants)
+{
+	uint64_t instants = 0;
+
+	if (m->outcome != OUT_RUNNING)
+		return m->outcome;
 	if (m->procrun) {
+		/* The chapter 4 model has its own loop: it runs whole. */
 		procrun_run(m);
 		if (m->outcome == OUT_RUNNING)
 			m->outcome = m->oom ? OUT_LIMIT : OUT_COMPLETED;
 		return m->outcome;
 	}
-	/* A declared process keeps the run going from the start, even before it starts. */
-	for (uint32_t i = 0; i < m->nprocs; i++)
-		if (m->procs[i]->state == P_NEW && !m->procs[i]->daemon)
-			m->live_nondaemon++;
 	while (m->outcome == OUT_RUNNING && !m->oom) {
 		const struct event *next;
 
@@ -584,10 +605,19 @@ enum outcome machine_run(struct machine *m)
 			m->outcome = OUT_LIMIT;
 			break;
 		}
+		/* A pause changes nothing: resuming takes the same path on. */
+		if (next->time > until || instants++ == max_instants)
+			return OUT_RUNNING;
 		handle_instant(m);
 	}
 	if (m->oom && m->outcome == OUT_RUNNING)
 		m->outcome = OUT_LIMIT;
 	settle(m);
 	return m->outcome;
+}
+
+enum outcome machine_run(struct machine *m)
+{
+	machine_begin(m);
+	return machine_advance(m, UINT64_MAX, UINT64_MAX);
 }

@@ -139,8 +139,23 @@ int machine_param(struct machine *m, const char *name, const char *value, char t
 /* Attach a trace sink; records emitted from now on reach it. 0 or -1. */
 int machine_add_sink(struct machine *m, const struct trace_sink *s);
 
-/* Run the kernel loop until the run ends; returns the outcome. */
+/* Detach the sink whose context is ctx (the others keep their order). */
+void machine_remove_sink(struct machine *m, const void *ctx);
+
+/* Run the kernel loop until the run ends; returns the outcome. The same as
+ * machine_begin, then machine_advance without limits. */
 enum outcome machine_run(struct machine *m);
+
+/* Run in steps (the live viewer): machine_begin once, then machine_advance
+ * as often as wanted. Each call handles the instants (all the events of one
+ * virtual time) up to virtual time until, at most max_instants of them
+ * (UINT64_MAX: no limit), and returns OUT_RUNNING when it paused there, or
+ * the outcome once the run has ended (then every later call returns it).
+ * Pausing changes no state: any sequence of calls gives the run, trace and
+ * statistics of machine_run, byte for byte. The process-run model
+ * (procrun) runs whole on the first call. */
+void machine_begin(struct machine *m);
+enum outcome machine_advance(struct machine *m, uint64_t until, uint64_t max_instants);
 
 /* Post a timer for t at absolute time when; an older timer of t is cancelled. */
 void machine_timer(struct machine *m, struct thread *t, uint64_t when);

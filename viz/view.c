@@ -38,6 +38,15 @@ static const char *const help_keys[][2] = {
 	{ "q, Esc", "quit" },
 };
 
+/* What the live viewer (ukern run --view) adds. */
+static const char *const live_keys[][2] = {
+	{ "Space", "play / pause the simulation" },
+	{ "n", "step: run the next instant (the events of one virtual time)" },
+	{ ". and ,", "play faster / slower (virtual time per second)" },
+	{ "t", "run to a time: type it (25ms, 1.5s), then Enter" },
+	{ "e", "run to the end" },
+};
+
 static float header_h(const struct vz_frame *f)
 {
 	return (float)draw_font_h(f->d, FONT_TITLE) + 18 * draw_unit(f->d);
@@ -154,7 +163,10 @@ static void header_window(const struct vz_frame *f, float y)
 	draw_size(f->d, &w, &h);
 	units_format_ns(f->from, a, sizeof a);
 	units_format_ns(f->to, b, sizeof b);
-	if (f->view == VIZ_TOPOLOGY) {
+	if (f->live) {
+		units_format_ns(f->now, c, sizeof c);
+		snprintf(buf, sizeof buf, "%s   ·   %s – %s", f->live, a, b);
+	} else if (f->view == VIZ_TOPOLOGY) {
 		units_format_ns(f->now, c, sizeof c);
 		snprintf(buf, sizeof buf, "%s – %s   at %s", a, b, c);
 	} else {
@@ -187,7 +199,10 @@ static void draw_legend(const struct vz_frame *f)
 	int w, h;
 
 	if (f->interactive && n < VZ_LEGEND_MAX + 1) {
-		lg[n] = (struct vz_legend){ LEG_TEXT, 0, "h help · Tab views · s screenshot · q quit" };
+		lg[n] = (struct vz_legend){ LEG_TEXT, 0, "" };
+		snprintf(lg[n].label, sizeof lg[n].label, "%s", f->live
+			 ? "Space play/pause · n step · . , speed · t run to · h help"
+			 : "h help · Tab views · s screenshot · q quit");
 		n++;
 	}
 	draw_size(f->d, &w, &h);
@@ -224,17 +239,19 @@ static void draw_details(const struct vz_frame *f, struct vz_rect p)
 		text_panel(f->d, p.x + p.w - 12 * draw_unit(f->d), p.y + 10 * draw_unit(f->d), lines, n);
 }
 
-/* The keys in two columns, centred on the plot. */
+/* The keys in two columns, centred on the plot (the live viewer's first). */
 static void draw_help(const struct vz_frame *f, struct vz_rect p)
 {
 	struct draw *d = f->d;
-	size_t n = sizeof help_keys / sizeof help_keys[0];
+	size_t nl = f->live ? sizeof live_keys / sizeof live_keys[0] : 0;
+	size_t n = nl + sizeof help_keys / sizeof help_keys[0];
 	float u = draw_unit(d), lh = (float)draw_font_h(d, FONT_TEXT) + 3 * u, kw = 0, dw = 0;
 	float w, h, x, y;
 
 	for (size_t i = 0; i < n; i++) {
-		kw = fmaxf(kw, (float)draw_text_w(d, FONT_BOLD, help_keys[i][0]));
-		dw = fmaxf(dw, (float)draw_text_w(d, FONT_TEXT, help_keys[i][1]));
+		const char *const *k = i < nl ? live_keys[i] : help_keys[i - nl];
+		kw = fmaxf(kw, (float)draw_text_w(d, FONT_BOLD, k[0]));
+		dw = fmaxf(dw, (float)draw_text_w(d, FONT_TEXT, k[1]));
 	}
 	w = kw + dw + 56 * u;
 	h = lh * (float)(n + 1) + 28 * u;
@@ -247,9 +264,10 @@ static void draw_help(const struct vz_frame *f, struct vz_rect p)
 	draw_fill(d, x, y, 3 * u, h, PAL_ACCENT);
 	draw_text(d, FONT_TITLE, x + 20 * u, y + 12 * u, PAL_TEXT, ALIGN_LEFT, "Keys and mouse");
 	for (size_t i = 0; i < n; i++) {
+		const char *const *k = i < nl ? live_keys[i] : help_keys[i - nl];
 		float ly = y + 14 * u + lh * (float)(i + 1) + 4 * u;
-		draw_text(d, FONT_BOLD, x + 20 * u, ly, PAL_TEXT, ALIGN_LEFT, help_keys[i][0]);
-		draw_text(d, FONT_TEXT, x + 36 * u + kw, ly, PAL_DIM, ALIGN_LEFT, help_keys[i][1]);
+		draw_text(d, FONT_BOLD, x + 20 * u, ly, PAL_TEXT, ALIGN_LEFT, k[0]);
+		draw_text(d, FONT_TEXT, x + 36 * u + kw, ly, PAL_DIM, ALIGN_LEFT, k[1]);
 	}
 }
 

@@ -58,6 +58,7 @@ struct vz_frame {
 	struct vz_pick sel;       /* what is selected */
 	const char *title;        /* scenario or trace name */
 	const char *toast;        /* a short message at the bottom, or NULL */
+	const char *live;         /* the live viewer's state ("playing · 1ms/s"), or NULL */
 };
 
 /* A legend entry. */

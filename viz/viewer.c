@@ -7,10 +7,11 @@
  * here touches the index, let alone the kernel. The loop waits for events
  * instead of spinning; a frame is drawn only when something changed.
  *
- * The seam for the live viewer ("ukern run --view", a later step): between
- * handling input and drawing, the loop will ask its source to advance (step
- * the kernel while playing, feed new records to a growing index) and mark
- * the frame dirty; for a recorded trace there is nothing to advance.
+ * The live viewer ("ukern run --view") is the same loop with a source:
+ * between handling input and drawing it asks the simulation to advance
+ * (while playing, by the virtual time the speed gives per wall-clock
+ * second; or one instant for a step), then draws a fresh index of the
+ * records so far (recbuf.h). The kernel only ever runs inside advance.
  */
 #include <SDL.h>
 #include <errno.h>
@@ -20,10 +21,33 @@
 #include <unistd.h>
 
 #include "draw.h"
+#include "recbuf.h"
+#include "units.h"
 #include "view.h"
 #include "viz.h"
 
 enum { TOAST_MS = 2500, DRAG_PX = 4 };
+
+/* The live viewer: instants handled per frame at most (so the window stays
+ * responsive however dense the run), and the playing speeds, virtual ns per
+ * wall-clock second, from 1us/s to 10s/s. */
+enum { LIVE_BUDGET = 20000, LIVE_FRAME_MS = 16 };
+#define SPEED_MIN 1e3
+#define SPEED_MAX 1e10
+
+struct live {
+	const struct viz_live *src;
+	struct trace_index *ix;    /* the index drawn now (ours) */
+	uint64_t shown;            /* virtual time the view has reached, ns */
+	uint64_t target;           /* run-to time, or 0 */
+	double speed;              /* virtual ns per wall second */
+	int playing, ended, follow, typing;
+	uint32_t tick;             /* SDL ticks at the last advance */
+	uint32_t next_index;       /* SDL ticks before which no rebuild while playing */
+	size_t indexed;            /* records in ix */
+	char typed[32];            /* the run-to time being typed */
+	char status[96];
+};
 
 struct viewer {
 	struct vz_frame fr;        /* what the next frame shows */
@@ -35,6 +59,7 @@ struct viewer {
 	double press_ns_per_px;
 	uint32_t toast_until;      /* SDL ticks */
 	char toast[400];
+	struct live *live;         /* NULL for a recorded trace */
 };
 
 /* ---- the time window ---- */
@@ -151,11 +176,183 @@ static void screenshot(struct viewer *v)
 			unlink(tmp);
 		} else {
 			snprintf(msg, sizeof msg, "saved %s", name);
-			printf("ukern view: saved %s\n", name);
-			fflush(stdout);
+			/* ukern run --view keeps stdout for the statistics */
+			fprintf(v->live ? stderr : stdout, "ukern view: saved %s\n", name);
+			fflush(v->live ? stderr : stdout);
 		}
 	}
 	say(v, msg);
+}
+
+/* ---- the live simulation ---- */
+
+static void live_status(struct viewer *v)
+{
+	struct live *L = v->live;
+	char sp[32];
+
+	units_format_ns((uint64_t)L->speed, sp, sizeof sp);
+	if (L->typing)
+		snprintf(L->status, sizeof L->status, "run to: %s_", L->typed);
+	else if (L->ended)
+		snprintf(L->status, sizeof L->status, "ended: %s", L->src->outcome(L->src->ctx));
+	else if (L->target)
+		snprintf(L->status, sizeof L->status, "running on");
+	else
+		snprintf(L->status, sizeof L->status, "%s · %s/s", L->playing ? "playing" : "paused", sp);
+	v->fr.live = L->status;
+}
+
+/* Draw from a fresh index of every record so far, and keep the window on
+ * the newest time if it showed it (the whole run so far, or its end). */
+static void live_index(struct viewer *v)
+{
+	struct live *L = v->live;
+	uint64_t span = v->fr.to - v->fr.from, end = L->shown > 1000 ? L->shown : 1000;
+	int at_end = v->fr.to >= v->end, whole = at_end && v->fr.from == 0;
+
+	if (!L->ix || viz_recbuf_count(L->src->records) != L->indexed || end != v->end) {
+		uint32_t t0 = SDL_GetTicks(), took;
+		struct trace_index *ix = viz_recbuf_index(L->src->records, end);
+		if (!ix) {
+			say(v, "out of memory: the view stays where it is");
+			L->playing = 0;
+			L->target = 0;
+			return;
+		}
+		took = SDL_GetTicks() - t0;
+		trace_index_free(L->ix);
+		L->ix = ix;
+		v->fr.ix = ix;
+		L->indexed = viz_recbuf_count(L->src->records);
+		L->next_index = SDL_GetTicks() + (took * 4 > 100 ? took * 4 : 100);
+		/* Threads, processes, ports and messages keep their indices as
+		 * records are added; intervals and CPU slices do not. */
+		if (v->fr.sel.kind == PICK_IV || v->fr.sel.kind == PICK_RUN)
+			v->fr.sel.kind = PICK_NONE;
+	}
+	v->end = end;
+	if (whole)
+		set_window(v, 0, end);
+	else if (at_end)
+		set_window(v, (int64_t)end - (int64_t)span, span);
+	if (at_end)
+		v->fr.now = L->shown;
+	v->dirty = 1;
+}
+
+/* Let the simulation run on to until, at most budget instants. */
+static void live_advance(struct viewer *v, uint64_t until, uint64_t budget)
+{
+	struct live *L = v->live;
+	int r;
+
+	if (L->ended)
+		return;
+	r = L->src->advance(L->src->ctx, until, budget);
+	if (r == 0) {
+		char msg[200];
+		L->ended = 1;
+		L->playing = 0;
+		L->target = 0;
+		snprintf(msg, sizeof msg, "the run has ended: %s", L->src->outcome(L->src->ctx));
+		say(v, msg);
+	}
+	if (r == 1 && until != UINT64_MAX)
+		L->shown = until;               /* nothing happens before until */
+	if (L->src->now(L->src->ctx) > L->shown)
+		L->shown = L->src->now(L->src->ctx);
+	if (L->target && L->shown >= L->target) {
+		char msg[100], at[32];
+		units_format_ns(L->shown, at, sizeof at);
+		snprintf(msg, sizeof msg, "paused at %s", at);
+		L->target = 0;
+		if (!L->ended)
+			say(v, msg);
+	}
+	v->dirty = 1;
+}
+
+/* Called every turn of the loop: advance while playing or running on. */
+static void live_tick(struct viewer *v)
+{
+	struct live *L = v->live;
+	uint32_t now = SDL_GetTicks(), dt = now - L->tick;
+
+	L->tick = now;
+	if (L->target) {
+		live_advance(v, L->target, LIVE_BUDGET);
+	} else if (L->playing) {
+		double ahead = (double)dt / 1000.0 * L->speed;
+		uint64_t until = ahead >= (double)(UINT64_MAX - L->shown) ? UINT64_MAX
+								      : L->shown + (uint64_t)ahead;
+		live_advance(v, until, LIVE_BUDGET);
+	}
+	if (v->dirty && (!(L->playing || L->target) || SDL_TICKS_PASSED(now, L->next_index) ||
+			 L->ended))
+		live_index(v);
+	live_status(v);
+}
+
+/* Keys of the live viewer; returns 1 when k was one. */
+static int live_key(struct viewer *v, SDL_Keycode c)
+{
+	struct live *L = v->live;
+
+	if (L->typing) {
+		if (c == SDLK_RETURN || c == SDLK_KP_ENTER) {
+			uint64_t t;
+			L->typing = 0;
+			if (units_parse_duration(L->typed, &t) != 0)
+				say(v, "not a time: write 25ms, 1.5s, 300us (a bare number is ms)");
+			else if (t <= L->shown)
+				say(v, "the run is already past that time");
+			else if (!L->ended)
+				L->target = t;
+		} else if (c == SDLK_ESCAPE) {
+			L->typing = 0;
+		} else if (c == SDLK_BACKSPACE && L->typed[0]) {
+			L->typed[strlen(L->typed) - 1] = '\0';
+		}
+		v->dirty = 1;
+		return 1;
+	}
+	if (c == SDLK_SPACE) {
+		L->playing = !L->playing && !L->ended;
+		L->target = 0;
+		L->tick = SDL_GetTicks();
+	} else if (c == SDLK_n) {
+		L->playing = 0;
+		L->target = 0;
+		live_advance(v, UINT64_MAX, 1);
+	} else if (c == SDLK_PERIOD || c == SDLK_COMMA) {
+		L->speed *= c == SDLK_PERIOD ? 2 : 0.5;
+		L->speed = L->speed < SPEED_MIN ? SPEED_MIN : L->speed > SPEED_MAX ? SPEED_MAX : L->speed;
+	} else if (c == SDLK_t && !L->ended) {
+		L->typing = 1;
+		L->typed[0] = '\0';
+	} else if (c == SDLK_e && !L->ended) {
+		L->target = UINT64_MAX;
+	} else {
+		return 0;
+	}
+	v->dirty = 1;
+	return 1;
+}
+
+/* Typed characters of a run-to time: digits, '.', and unit letters. */
+static void live_text(struct viewer *v, const char *text)
+{
+	struct live *L = v->live;
+
+	for (; *text && L->typing; text++) {
+		size_t n = strlen(L->typed);
+		if (strchr("0123456789.nusm", *text) && n + 1 < sizeof L->typed) {
+			L->typed[n] = *text;
+			L->typed[n + 1] = '\0';
+		}
+	}
+	v->dirty = 1;
 }
 
 /* ---- input ---- */
@@ -193,6 +390,8 @@ static void key(struct viewer *v, const SDL_KeyboardEvent *k)
 	int shift = (k->keysym.mod & KMOD_SHIFT) != 0;
 
 	v->dirty = 1;
+	if (v->live && live_key(v, c))
+		return;
 	if (c == SDLK_q || (c == SDLK_ESCAPE && !v->fr.help))
 		v->quit = 1;
 	else if (c == SDLK_ESCAPE || c == SDLK_h || c == SDLK_F1 || c == SDLK_QUESTION)
@@ -257,6 +456,8 @@ static void handle(struct viewer *v, const SDL_Event *e)
 		v->quit = 1;
 	else if (e->type == SDL_KEYDOWN)
 		key(v, &e->key);
+	else if (e->type == SDL_TEXTINPUT && v->live)
+		live_text(v, e->text.text);
 	else if (e->type == SDL_WINDOWEVENT)
 		v->dirty = 1;
 	else
@@ -270,6 +471,9 @@ static void run(struct viewer *v)
 	SDL_Event e;
 
 	while (!v->quit) {
+		int busy = v->live && (v->live->playing || v->live->target);
+		if (v->live)
+			live_tick(v);
 		if (v->toast_until && SDL_TICKS_PASSED(SDL_GetTicks(), v->toast_until)) {
 			v->toast_until = 0;
 			v->dirty = 1;
@@ -280,12 +484,51 @@ static void run(struct viewer *v)
 			draw_present(v->fr.d);
 			v->dirty = 0;
 		}
-		if (!SDL_WaitEventTimeout(&e, v->toast_until ? 100 : 1000))
+		if (!SDL_WaitEventTimeout(&e, busy ? LIVE_FRAME_MS : v->toast_until ? 100 : 1000))
 			continue;
 		do
 			handle(v, &e);
 		while (SDL_PollEvent(&e));
 	}
+}
+
+int viz_live(const struct viz_live *src, const struct viz_opts *o, char *err, size_t errlen)
+{
+	struct viewer v;
+	struct live L;
+	char title[300];
+
+	memset(&v, 0, sizeof v);
+	memset(&L, 0, sizeof L);
+	L.src = src;
+	L.speed = 1e6;                          /* 1 ms of virtual time per second */
+	L.ix = viz_recbuf_index(src->records, 1000);
+	if (!L.ix) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	snprintf(title, sizeof title, "ukern run --view - %s", o->title ? o->title : "scenario");
+	if (!(v.fr.d = draw_window(title, o->width, o->height, err, errlen))) {
+		trace_index_free(L.ix);
+		return -1;
+	}
+	v.live = &L;
+	v.fr.ix = L.ix;
+	v.fr.view = o->view;
+	v.fr.to = v.end = 1000;
+	v.fr.collapse = !o->linear;
+	v.fr.interactive = 1;
+	v.fr.title = o->title ? o->title : "scenario";
+	v.fr.sel.kind = PICK_NONE;
+	L.tick = SDL_GetTicks();
+	L.playing = o->play;
+	live_status(&v);
+	v.dirty = 1;
+	run(&v);
+	draw_free(v.fr.d);
+	trace_index_free(L.ix);
+	SDL_Quit();
+	return 0;
 }
 
 int viz_view(const struct trace_index *ix, const struct viz_opts *o, char *err, size_t errlen)

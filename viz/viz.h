@@ -33,6 +33,7 @@ struct viz_opts {
 	unsigned frames;          /* render: draw the frame this many times and
 				   * report the time per frame on stderr (0: once) */
 	const char *title;        /* shown in the header: the scenario or trace name */
+	int play;                 /* live: start playing (else paused at time 0) */
 };
 
 /* The message of view and render in a ukern built without the viewer. */
@@ -67,6 +68,30 @@ int viz_window(const struct trace_index *ix, struct viz_opts *o, int has_from, i
  * hold part of a file: write to a temporary name, see cli/outfile.h). */
 int viz_render(const struct trace_index *ix, const struct viz_opts *o, FILE *out,
 	       char *err, size_t errlen);
+
+struct viz_recbuf;
+
+/* The simulation behind the live viewer ("ukern run --view"). */
+struct viz_live {
+	/* Run on to virtual time until, handling at most max_instants instants
+	 * (the events of one virtual time each). Returns 1 when it got to
+	 * until (nothing happens before it), 2 when it stopped earlier after
+	 * max_instants, 0 once the run has ended. */
+	int (*advance)(void *ctx, uint64_t until, uint64_t max_instants);
+	/* The simulation's virtual time, ns. */
+	uint64_t (*now)(void *ctx);
+	/* A line saying how the run ended, once it has (e.g. "deadlock"). */
+	const char *(*outcome)(void *ctx);
+	void *ctx;
+	const struct viz_recbuf *records;   /* the simulation's trace so far */
+};
+
+/* Open a window on a simulation that has not run yet, and let the user
+ * drive it - play, pause, step, speed, run to a time - until they close
+ * it; the viewer only calls src->advance, it never changes the kernel.
+ * Returns 0 (the simulation may be anywhere then), or -1 with a message in
+ * err when no window can be opened or memory runs out. */
+int viz_live(const struct viz_live *src, const struct viz_opts *o, char *err, size_t errlen);
 
 /* Open a window on ix and run it until the user closes it. Returns 0, or -1
  * with a message in err when no window can be opened. Never changes ix. */

@@ -19,6 +19,13 @@ int viz_render(const struct trace_index *ix, const struct viz_opts *o, FILE *out
 	return -1;
 }
 
+int viz_live(const struct viz_live *src, const struct viz_opts *o, char *err, size_t errlen)
+{
+	(void)src, (void)o;
+	snprintf(err, errlen, "%s", VIZ_NOT_BUILT);
+	return -1;
+}
+
 int viz_view(const struct trace_index *ix, const struct viz_opts *o, char *err, size_t errlen)
 {
 	(void)ix, (void)o;

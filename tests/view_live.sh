@@ -1,0 +1,92 @@
+#!/bin/sh
+# view_live.sh - ukern run --view in a real window, driven by keys as a user
+# would: under Xvfb, xdotool steps the paused run, runs it to a time, then
+# to the end, takes a screenshot and quits. The window only drives the
+# simulation: the trace and the statistics are byte for byte those of the
+# same run without --view, deadlock (exit 3) included. Skips (77) without
+# xvfb-run, xauth, import or xdotool, and in a ukern built without the viewer.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+for tool in xvfb-run xauth import xdotool; do
+	command -v "$tool" >/dev/null 2>&1 || { echo "SKIP: $tool is not installed"; exit 77; }
+done
+[ "${UKERN_VIZ:-yes}" != no ] || { echo "SKIP: ukern was built without the viewer"; exit 77; }
+: "${PNGCHECK:?PNGCHECK must name tests/test_pngcheck}"
+
+export SDL_AUDIODRIVER=dummy SDL_RENDER_DRIVER=software
+unset SDL_VIDEODRIVER
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+S="${top_srcdir:-.}/scenarios/nested-servers.lua"
+
+# The reference: the same runs without the viewer.
+run 0 run "$S" --stats json --trace "$TMP/plain.uktrace"
+cp "$TMP/out" "$TMP/plain.json"
+run 3 run "$S" --set deadlock=true --stats json --trace "$TMP/plain-dl.uktrace"
+cp "$TMP/out" "$TMP/plain-dl.json"
+
+# In the X server: KEYS are typed into the window one by one, with a pause
+# after each; a screenshot after the keys marked "shot".
+cat >"$TMP/inside.sh" <<'INNER'
+dir=$1 name=$2 shift_n=2
+shift 2
+"$UKERN" run "$@" --view --paused --stats json --trace "$dir/$name.uktrace" \
+	>"$dir/$name.json" 2>"$dir/$name.err" &
+pid=$!
+i=0
+until xdotool search --name "ukern run --view" >/dev/null 2>&1 || [ $i -ge 80 ]; do
+	sleep 0.25
+	i=$((i + 1))
+done
+win=$(xdotool search --name "ukern run --view" | head -1)
+sleep 1
+import -window root "$dir/$name-start.png" 2>/dev/null
+for k in n n n n n t 2 m s Return; do
+	xdotool key --window "$win" "$k"
+	sleep 0.2
+done
+sleep 1
+import -window root "$dir/$name-mid.png" 2>/dev/null
+xdotool key --window "$win" e
+sleep 3
+import -window root "$dir/$name-end.png" 2>/dev/null
+xdotool key --window "$win" q
+wait $pid
+echo $? >"$dir/$name.code"
+INNER
+
+checks=$((checks + 1))
+timeout 120 xvfb-run -a -s '-screen 0 1280x800x24' sh "$TMP/inside.sh" "$TMP" live "$S" \
+	>"$TMP/xvfb.out" 2>&1 || fail "xvfb-run failed: $(head -5 "$TMP/xvfb.out")"
+checks=$((checks + 1))
+timeout 120 xvfb-run -a -s '-screen 0 1280x800x24' sh "$TMP/inside.sh" "$TMP" live-dl "$S" \
+	--set deadlock=true >"$TMP/xvfb.out" 2>&1 || fail "xvfb-run failed: $(head -5 "$TMP/xvfb.out")"
+
+measure() {
+	"$PNGCHECK" "$@" 2>/dev/null || echo -1
+}
+for name in live live-dl; do
+	checks=$((checks + 1))
+	[ -f "$TMP/$name.code" ] || { fail "$name: the run did not finish ($(head -3 "$TMP/$name.err"))"; continue; }
+	checks=$((checks + 4))
+	[ "$(measure "$TMP/$name-start.png" count ffffff 0 0 0 1280 800)" -gt 200000 ] ||
+		fail "$name: the window at the start is blank ($(head -3 "$TMP/$name.err"))"
+	[ "$(measure "$TMP/$name-mid.png" ink 0 0 1280 800)" -gt 2000 ] || fail "$name: no text mid-run"
+	[ "$(measure "$TMP/$name-end.png" colours 0 0 1280 800)" -gt 20 ] || fail "$name: too few colours at the end"
+	! cmp -s "$TMP/$name-start.png" "$TMP/$name-end.png" || fail "$name: the window did not change as the run went on"
+done
+checks=$((checks + 5))
+[ "$(cat "$TMP/live.code" 2>/dev/null)" = 0 ] || fail "live: exit $(cat "$TMP/live.code" 2>/dev/null)"
+[ "$(cat "$TMP/live-dl.code" 2>/dev/null)" = 3 ] || fail "live-dl: exit $(cat "$TMP/live-dl.code" 2>/dev/null), expected 3 (deadlock)"
+cmp -s "$TMP/live.json" "$TMP/plain.json" || fail "live: the statistics differ from the run without --view"
+cmp -s "$TMP/live.uktrace" "$TMP/plain.uktrace" || fail "live: the trace differs from the run without --view"
+cmp -s "$TMP/live-dl.uktrace" "$TMP/plain-dl.uktrace" && cmp -s "$TMP/live-dl.json" "$TMP/plain-dl.json" ||
+	fail "live-dl: the trace or statistics differ from the run without --view"
+checks=$((checks + 1))
+grep -q 'a cycle of 3 threads' "$TMP/live-dl.err" || fail "live-dl: no deadlock report on stderr"
+
+# Without a display, --view says so and exits 2, writing nothing.
+DISPLAY= SDL_VIDEODRIVER=x11 run 2 run "$S" --view --trace "$TMP/nodisplay.uktrace" && expect_err 'run --view: '
+checks=$((checks + 1))
+[ ! -e "$TMP/nodisplay.uktrace" ] || fail "a failed --view left a trace behind"
+run 2 run "$S" --paused && expect_err -- '--paused goes with --view'
+finish
