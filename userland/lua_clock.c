@@ -113,10 +113,11 @@ static int k_read(lua_State *L)
 	else
 		lua_pushvalue(L, 1);
 	if (!lua_isnil(L, -1)) {
-		const char *name = lua_tostring(L, -1);
+		const char *name;
 		if (lua_type(L, -1) != LUA_TSTRING)
 			return script_error(L, "clock.now: expected a process's name or the table "
 					       "process { } returned");
+		name = lua_tostring(L, -1);
 		p = find_proc(t->m, name);
 		if (!p)
 			return script_error(L, lua_pushfstring(L, "clock.now: no process named '%s'",
