@@ -27,6 +27,8 @@ lottery|scenarios/lottery.lua --seed 3
 rpc-maybe|scenarios/rpc-semantics.lua --set semantics=maybe
 rpc-at-least-once|scenarios/rpc-semantics.lua --set semantics=at-least-once
 rpc-at-most-once|scenarios/rpc-semantics.lua --set semantics=at-most-once
+cristian|scenarios/cristian.lua
+cristian-best-of-8|scenarios/cristian.lua --set probes=8
 '
 
 echo "$cases" | while IFS='|' read -r name args; do
