@@ -147,8 +147,9 @@ function clock.sync(opts)
 	opts = check_opts("clock.sync", opts, { probes = true, min = true, slew = true,
 		timeout = true })
 	local n = opts.probes or 1
-	if math.type(n) ~= "integer" or n < 1 or n > 1000 then
-		misuse("clock.sync: probes must be an integer from 1 to 1000, not '%s'", tostring(n))
+	if math.type(n) ~= "integer" or n < 1 or n > C.MAX_PROBES then
+		misuse("clock.sync: probes must be an integer from 1 to %d, not '%s'", C.MAX_PROBES,
+			tostring(n))
 	end
 	if opts.slew ~= nil and type(opts.slew) ~= "boolean" then
 		misuse("clock.sync: slew must be true or false, not a %s", type(opts.slew))

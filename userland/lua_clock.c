@@ -15,6 +15,7 @@
  *   slew(offset, error)     -> true | nil, reason
  *   duration(v)             -> ns | nil   (a user's duration, not raising)
  *   misuse(msg)             raise msg at the scenario's line
+ *   MAX_PROBES              the most probes one sync makes (uk_limits.h)
  *
  * Reading and setting a clock cost no simulated time, as now() does not.
  */
@@ -27,8 +28,7 @@
 #include "thread.h"
 #include "time/cristian.h"
 #include "time/pclock.h"
-
-#define MAX_PROBES 1000
+#include "uk_limits.h"
 
 /* Raise msg at the scenario's line: the innermost Lua function on the
  * stack that is neither clock.lua's nor rpc.lua's. */
@@ -150,7 +150,7 @@ static int k_estimate(lua_State *L)
 
 	luaL_checktype(L, 1, LUA_TTABLE);
 	n = luaL_len(L, 1);
-	luaL_argcheck(L, n >= 1 && n <= MAX_PROBES, 1, "1 to 1000 probes");
+	luaL_argcheck(L, n >= 1 && n <= UK_MAX_PROBES, 1, "too many probes");
 	p = lua_newuserdatauv(L, (size_t)n * sizeof *p, 0);
 	for (lua_Integer i = 1; i <= n; i++) {
 		lua_geti(L, 1, i);
@@ -229,6 +229,8 @@ void lu_open_clock(lua_State *L)
 	if (luaL_loadbufferx(L, chunk, sizeof chunk, "=clock.lua", "t") != LUA_OK)
 		lua_error(L);
 	luaL_newlib(L, funcs);
+	lua_pushinteger(L, UK_MAX_PROBES);
+	lua_setfield(L, -2, "MAX_PROBES");
 	lua_getglobal(L, "rpc");
 	lua_call(L, 2, 1);
 	lua_setglobal(L, "clock");
