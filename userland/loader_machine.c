@@ -253,6 +253,9 @@ int l_machine(lua_State *L)
 				     "priority, mlfq, lottery, stride, cfs, process-run)", sched);
 	only_for(L, sched);
 	if (strcmp(sched, "process-run") == 0) {
+		if (s->clock.given)
+			return luaL_error(L, "machine: drift and offset do not apply to sched = "
+					     "\"process-run\" (its jobs read no clocks)");
 		procrun_params(L, s);
 	} else if (s->cfg.sched == &sched_mlfq_ops) {
 		mlfq_params(L, s);
