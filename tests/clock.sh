@@ -53,6 +53,10 @@ run 0 run $A/clock_noserver.lua --stats json &&
 checks=$((checks + 1))
 ! grep -q '"clocks"' "$TMP/out" || fail "a scenario without clocks has a clocks section"
 
+# Every message to the server lost: a timeout, not a hang.
+printf 'server "time"\nfault { name = "time", drop = 1 }\nprocess { "p", start = "1ms", main = function()\n  log("get: %%s %%s", clock.get({ timeout = "1ms" }))\n  log("sync: %%s %%s", clock.sync({ probes = 2, timeout = "1ms" }))\nend }\n' >"$TMP/lost.lua"
+run 0 run "$TMP/lost.lua" && expect_err 'get: nil timeout$' && expect_err 'sync: nil timeout$'
+
 # Cristian's bound holds over many probes, clients and seeds, with a known
 # minimum delay too; the errors come close to it (the bound is tight).
 for seed in 1 2 3 4 5; do
