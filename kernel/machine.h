@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cost.h"
 #include "ctx.h"
@@ -119,6 +120,11 @@ struct machine {
 	void (*log_hook)(struct machine *m, struct thread *t, const char *text);
 	/* a body raised an error; the process is about to be killed */
 	void (*fault_hook)(struct machine *m, struct thread *t, const char *text);
+	/* statistics kept above the kernel (the processes' clocks:
+	 * servers/time/pclock.c), written by stats.c when set: format 'j'
+	 * adds members to the JSON object ("  \"key\": value,\n" each), 't'
+	 * lines to the text summary. NULL: none. */
+	void (*stats_hook)(FILE *out, const struct machine *m, char format);
 	void *hook_data;
 };
 

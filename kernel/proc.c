@@ -95,6 +95,7 @@ void proc_free(struct proc *p)
 		p->main_body->destroy(&(struct thread){ .body_data = p->main_data, .m = p->m });
 	if (p->udata_free)
 		p->udata_free(p->udata);
+	free(p->clock);
 	free(p->rights);
 	free(p);
 }

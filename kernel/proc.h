@@ -14,6 +14,7 @@
 #include "uk_limits.h"
 
 struct machine;
+struct pclock;
 struct port;
 struct thread;
 
@@ -78,6 +79,12 @@ struct proc {
 	 * Returns NULL when memory runs out. */
 	struct proc *(*respawn)(struct proc *old);
 	uint32_t incarnation;         /* 1 for the first; each restart adds 1 */
+	/* Its local clock, a drifting clock that its syncs correct
+	 * (servers/time/pclock.h): a plain allocation the kernel only frees
+	 * with the process. NULL: a perfect clock, reading true time. The
+	 * clock belongs to the process's node, not to the program: a respawn
+	 * hands a copy of it to the new incarnation. */
+	struct pclock *clock;
 
 	/* state: kernel loop only */
 	enum pstate state;

@@ -408,6 +408,8 @@ void stats_json(FILE *out, const struct machine *m)
 	json_sched(out, m);
 	json_ipc(out, m);
 	json_rpc(out, m);
+	if (m->stats_hook)
+		m->stats_hook(out, m, 'j');
 	json_deadlock(out, m);
 }
 
@@ -538,6 +540,8 @@ void stats_text(FILE *out, const struct machine *m)
 			r->binding, r->method, r->calls, r->failed, r->retransmissions, r->executions,
 			r->duplicates, dur(rl.mean, a, sizeof a), dur(rl.max, b, sizeof b));
 	}
+	if (m->stats_hook)
+		m->stats_hook(out, m, 't');
 	if (m->outcome == OUT_DEADLOCK)
 		fputs("\n(the deadlock report is on stderr)\n", out);
 }

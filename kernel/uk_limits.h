@@ -19,5 +19,6 @@
 #define UK_GUARD_LIMIT       4096         /* C stacks with a guard page; plain memory after that */
 #define UK_MAX_PARAMS        128          /* param() declarations in one scenario */
 #define UK_LUA_STEPS         100000000    /* Lua VM instructions between two system calls */
+#define UK_MAX_PROBES        1000         /* clock.sync { probes = N } */
 
 #endif

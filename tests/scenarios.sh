@@ -30,6 +30,8 @@ rpc-at-most-once|scenarios/rpc-semantics.lua --set semantics=at-most-once
 nameserver|scenarios/nameserver.lua
 nested-servers|scenarios/nested-servers.lua
 nested-servers-pool|scenarios/nested-servers.lua --set arch=pool
+cristian|scenarios/cristian.lua
+cristian-best-of-8|scenarios/cristian.lua --set probes=8
 '
 
 echo "$cases" | while IFS='|' read -r name args; do

@@ -26,6 +26,8 @@
 #include "proc.h"
 #include "procrun.h"
 #include "sched_mlfq.h"
+#include "time/pclock.h"
+#include "time/timesrv.h"
 #include "units.h"
 #include "uthread.h"
 
@@ -249,6 +251,7 @@ static void add_process(lua_State *L, struct scenario *s, const char *name)
 	d->tm.activations = -1;
 	d->tm.uquantum_ns = UINT64_MAX - 1;
 	thread_model(L, "process", &d->tm);
+	clock_fields(L, "process", &d->clock);
 	if (lua_getfield(L, 1, "main") != LUA_TFUNCTION)
 		luaL_error(L, "process '%s': 'main' must be a function (the body of its first thread)",
 			   name);
@@ -325,7 +328,8 @@ static int l_process(lua_State *L)
 {
 	static const char *const known[] = { "name", "main", "start", "daemon", "priority",
 					     "tickets", "nice", "affinity", "threads", "lwps",
-					     "activations", "user_quantum", "byte_order", NULL };
+					     "activations", "user_quantum", "byte_order", "drift",
+					     "offset", NULL };
 	struct scenario *s = scenario_of(L, "process");
 	const char *name;
 	size_t len;
@@ -392,20 +396,53 @@ static int l_fault(lua_State *L)
 	return 0;
 }
 
-/* server "name" | server { "name" }: the name server always runs. */
+/* server { "time", drift = d, offset = o }: the time server, a C program
+ * on a clock of its own (the machine's where it gives none). */
+static void add_time_server(lua_State *L, struct scenario *s)
+{
+	static const char *const known[] = { "drift", "offset", NULL };
+	struct pdecl *d;
+
+	if (s->time_server)
+		luaL_error(L, "server 'time': declared twice");
+	if (lua_istable(L, 1))
+		check_keys(L, "server 'time'", known, 1);
+	d = new_decl(L, s, "server", TS_SERVICE);
+	d->is_time = 1;
+	d->daemon = 1;
+	d->tickets = 100;
+	d->tm.model = MODEL_ONE_TO_ONE;
+	d->tm.nlwp = -1;
+	d->tm.activations = -1;
+	d->tm.uquantum_ns = UINT64_MAX;
+	if (lua_istable(L, 1))
+		clock_fields(L, "server 'time'", &d->clock);
+	s->time_server = 1;
+	s->nprocs++;
+}
+
+/* server "name" | server { "name" }: the name server always runs.
+ * server "time" | server { "time", ... }: the time server. */
 static int l_server(lua_State *L)
 {
+	struct scenario *s = scenario_of(L, "server");
 	const char *kind;
 
-	scenario_of(L, "server");
-	if (lua_istable(L, 1)) {
+	if (lua_istable(L, 1))
 		lua_rawgeti(L, 1, 1);
-		lua_replace(L, 1);
+	else
+		lua_pushvalue(L, 1);
+	kind = lua_tostring(L, -1);
+	if (lua_type(L, -1) != LUA_TSTRING)
+		return luaL_error(L, "server: expected a server's name, as in server \"time\" or "
+				     "server { \"time\", drift = \"50us/s\" }");
+	if (strcmp(kind, "time") == 0) {
+		add_time_server(L, s);
+		return 0;
 	}
-	kind = luaL_checkstring(L, 1);
 	if (strcmp(kind, "name") != 0)
-		return luaL_error(L, "server '%s': this version has only the name server (\"name\")",
-				  kind);
+		return luaL_error(L, "server '%s': this version has the name server (\"name\") and "
+				     "the time server (\"time\")", kind);
 	return 0;
 }
 
@@ -446,6 +483,7 @@ static void open_api(lua_State *L, struct scenario *s)
 	lu_open_ipc(L);
 	lu_open_sync(L);
 	lu_open_rpc(L);
+	lu_open_clock(L);
 	/* exit() ends a simulated process; os.exit would end the simulator. */
 	lua_getglobal(L, "os");
 	lua_pushnil(L);
@@ -614,8 +652,23 @@ static int record_info(struct scenario *s, struct machine *m)
 	return 0;
 }
 
+/* Give p the clock its declaration d (NULL: none) and the machine ask
+ * for, field by field; none when neither declares one. 0 or -1. */
+static int attach_clock(const struct scenario *s, struct proc *p, const struct pdecl *d)
+{
+	const struct clockdecl *own = d ? &d->clock : NULL;
+	int64_t drift = own && (own->given & CLOCK_DRIFT) ? own->drift : s->clock.drift;
+	int64_t offset = own && (own->given & CLOCK_OFFSET) ? own->offset : s->clock.offset;
+
+	if (!s->clock.given && !(own && own->given))
+		return 0;
+	return pclock_attach(p, offset, drift);
+}
+
 int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errlen)
 {
+	struct proc *ns;
+
 	if (s->procrun) {
 		/* The chapter 4 machine: the jobs' programs and nothing else. */
 		if (record_info(s, m) != 0 || procrun_init(m, &s->prcfg) != 0)
@@ -625,8 +678,10 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 				goto oom;
 		return 0;
 	}
-	if (record_info(s, m) != 0 || !ns_install(m))
+	if (record_info(s, m) != 0 || !(ns = ns_install(m)) || attach_clock(s, ns, NULL) != 0)
 		goto oom;
+	if (s->time_server)
+		pclock_watch(m);
 	for (size_t i = 0; i < s->nfaults; i++)
 		if (fault_add(m, &s->faults[i]) != 0)
 			goto oom;
@@ -636,7 +691,8 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 		void *body;
 
 		if (d->is_job) {
-			if (!(p = job_new(m, d->name, d->start_ns, &d->job)))
+			if (!(p = job_new(m, d->name, d->start_ns, &d->job)) ||
+			    attach_clock(s, p, d) != 0)
 				goto oom;
 			p->priority = d->priority;
 			p->tickets = d->tickets;
@@ -644,12 +700,17 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 			p->affinity = d->affinity;
 			continue;
 		}
+		if (d->is_time) {
+			if (!(p = ts_install(m, d->start_ns)) || attach_clock(s, p, d) != 0)
+				goto oom;
+			continue;
+		}
 		lua_rawgeti(s->L, LUA_REGISTRYINDEX, d->fnref);
 		body = lua_body_new(s->L, 0);
 		if (!body)
 			goto oom;
 		p = proc_new(m, d->name, d->start_ns, &lua_body_ops, body);
-		if (!p)
+		if (!p || attach_clock(s, p, d) != 0)
 			goto oom;
 		p->daemon = d->daemon;
 		p->priority = d->priority;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lua_sys.h"
+#include "time/clock.h"
 
 /* The scenario being declared. Declarations belong to the top level: once
  * the simulation runs, the machine is built and they would change nothing. */
@@ -129,4 +130,40 @@ void thread_model(lua_State *L, const char *fn, struct tmodel *tm)
 		luaL_error(L, "%s: 'lwps' must be at least 1", fn);
 	tm->activations = field_bool(L, fn, "activations", tm->activations);
 	tm->uquantum_ns = field_duration(L, fn, "user_quantum", tm->uquantum_ns);
+}
+
+/* Field key (drift or offset) as text for its parser: a string, or a number
+ * written as Lua writes it (a bare offset is ms). NULL when absent. */
+static const char *clock_text(lua_State *L, const char *fn, const char *key)
+{
+	int t = lua_getfield(L, 1, key);
+
+	lua_pop(L, 1);   /* the value stays alive in the declaration table */
+	if (t == LUA_TNIL)
+		return NULL;
+	if (t != LUA_TSTRING && t != LUA_TNUMBER)
+		luaL_error(L, "%s: '%s' must be a string such as %s, not a %s", fn, key,
+			   strcmp(key, "drift") == 0 ? "\"20us/s\" or \"-5ppm\"" : "\"+3ms\"",
+			   lua_typename(L, t));
+	lua_getfield(L, 1, key);
+	return lua_pushstring(L, lua_tostring(L, -1));
+}
+
+void clock_fields(lua_State *L, const char *fn, struct clockdecl *c)
+{
+	char err[200];
+	const char *text;
+
+	if ((text = clock_text(L, fn, "drift"))) {
+		if (dclock_parse_drift(text, &c->drift, err, sizeof err) != 0)
+			luaL_error(L, "%s: %s", fn, err);
+		c->given |= CLOCK_DRIFT;
+		lua_pop(L, 2);
+	}
+	if ((text = clock_text(L, fn, "offset"))) {
+		if (dclock_parse_offset(text, &c->offset, err, sizeof err) != 0)
+			luaL_error(L, "%s: %s", fn, err);
+		c->given |= CLOCK_OFFSET;
+		lua_pop(L, 2);
+	}
 }

@@ -25,6 +25,16 @@ struct tmodel {
 	uint64_t uquantum_ns;
 };
 
+/* A clock's declared fields (drift, offset); what is not given comes from
+ * the machine's, and a clock nobody declares is perfect. */
+struct clockdecl {
+	int given;          /* CLOCK_DRIFT | CLOCK_OFFSET: the fields given */
+	int64_t drift;      /* ppb (ns gained per true s) */
+	int64_t offset;     /* ns, its reading at true time 0 */
+};
+
+enum { CLOCK_DRIFT = 1, CLOCK_OFFSET = 2 };
+
 struct pdecl {
 	char name[UK_NAME_MAX];
 	uint64_t start_ns;
@@ -40,6 +50,8 @@ struct pdecl {
 	char *program;      /* process-run: the job's program ("c3,i,c1") */
 	char where[256];    /* "FILE:LINE: " of the declaration */
 	int fnref;          /* the main function, in the registry */
+	int is_time;        /* server { "time" }: the time server, a C program */
+	struct clockdecl clock;   /* its own drift and offset, field by field */
 };
 
 struct param {
@@ -74,6 +86,8 @@ struct scenario {
 	size_t nsets;
 	struct fault_rule *faults;   /* fault { } declarations */
 	size_t nfaults;
+	struct clockdecl clock;      /* machine { drift, offset }: every process's default */
+	int time_server;             /* server { "time" } is declared */
 };
 
 struct scenario *scenario_of(lua_State *L, const char *fn);
@@ -85,6 +99,9 @@ const char *field_string(lua_State *L, const char *fn, const char *key, const ch
 int field_bool(lua_State *L, const char *fn, const char *key, int dflt);
 void check_keys(lua_State *L, const char *fn, const char *const *known, int positional);
 void thread_model(lua_State *L, const char *fn, struct tmodel *tm);
+
+/* The clock fields (drift, offset) of the declaration table at 1 into *c. */
+void clock_fields(lua_State *L, const char *fn, struct clockdecl *c);
 
 /* machine { ... } (loader_machine.c) */
 int l_machine(lua_State *L);

@@ -1,7 +1,7 @@
 /*
  * loader_machine.c - machine { }: CPUs, the scheduling policy and its
- * parameters, the queue layout, the cost model and the machine-wide thread
- * model. A parameter that belongs to another policy than the one chosen is
+ * parameters, the queue layout, the cost model, the machine-wide thread
+ * model and the clock every process starts with. A parameter that belongs to another policy than the one chosen is
  * refused rather than ignored.
  */
 #include "loader_decl.h"
@@ -203,7 +203,7 @@ static void procrun_params(lua_State *L, struct scenario *s)
 	s->cfg.quantum_ns = UK_DEFAULT_QUANTUM;
 }
 
-/* machine { cpus, sched, quantum, costs, qlimit, seed, threads } */
+/* machine { cpus, sched, quantum, costs, qlimit, seed, threads, drift, offset } */
 int l_machine(lua_State *L)
 {
 	static const char *const known[] = { "cpus", "sched", "quantum", "costs", "qlimit",
@@ -211,7 +211,7 @@ int l_machine(lua_State *L)
 					     "user_quantum", "aging", "queues", "allotment", "boost",
 					     "io_stay", "io_front", "latency", "min_granularity",
 					     "switch", "io_done", "io_length", "balance",
-					     "balance_every", NULL };
+					     "balance_every", "drift", "offset", NULL };
 	struct scenario *s = scenario_of(L, "machine");
 	const char *sched;
 
@@ -220,6 +220,7 @@ int l_machine(lua_State *L)
 		return luaL_error(L, "machine: declared twice");
 	s->machine_declared = 1;
 	check_keys(L, "machine", known, 0);
+	clock_fields(L, "machine", &s->clock);
 	s->cfg.cpus = (uint32_t)field_int(L, "machine", "cpus", 1, 1, UK_MAX_CPUS);
 	if (lua_getfield(L, 1, "sched") == LUA_TTABLE) {
 		/* A policy written in the scenario. */
@@ -252,6 +253,9 @@ int l_machine(lua_State *L)
 				     "priority, mlfq, lottery, stride, cfs, process-run)", sched);
 	only_for(L, sched);
 	if (strcmp(sched, "process-run") == 0) {
+		if (s->clock.given)
+			return luaL_error(L, "machine: drift and offset do not apply to sched = "
+					     "\"process-run\" (its jobs read no clocks)");
 		procrun_params(L, s);
 	} else if (s->cfg.sched == &sched_mlfq_ops) {
 		mlfq_params(L, s);

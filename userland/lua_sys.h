@@ -61,4 +61,9 @@ void lu_open_rpc(lua_State *L);
 /* Register mutex, semaphore and cond (lua_sync.c). */
 void lu_open_sync(lua_State *L);
 
+/* Define the global clock (clock.now, clock.get, clock.sync, clock.sleep,
+ * clock.alarm) from the built-in clock.lua and its primitives
+ * (lua_clock.c). Call after lu_open_rpc: the client is built on rpc.bind. */
+void lu_open_clock(lua_State *L);
+
 #endif

@@ -10,8 +10,11 @@
 
 #include "body_c.h"
 #include "machine.h"
+#include "proc.h"
+#include "rpcstat.h"
 #include "syscall.h"
 #include "thread.h"
+#include "time/pclock.h"
 
 /* The one private helper every stub goes through. */
 static int invoke(struct thread *self, unsigned op, int32_t name, uint64_t arg, uint64_t timeout,
@@ -135,7 +138,23 @@ void uk_note_name(struct thread *self, int32_t name, unsigned op, int ok, uint32
 	       UK_FOREVER, NULL);
 }
 
+void uk_rpc_executed(struct thread *self, const char *service, const char *method)
+{
+	/* Host memory running out loses a count, not the request. */
+	(void)rpcstat_note(self->m, service, method, RS_EXECUTION, 0, 0);
+}
+
 uint64_t uk_now(struct thread *self)
 {
 	return self->m->now;
+}
+
+uint64_t uk_clock(struct thread *self)
+{
+	return pclock_read(self->p, self->m->now);
+}
+
+uint64_t uk_clock_until(struct thread *self, uint64_t x)
+{
+	return pclock_until(self->p, self->m->now, x);
 }

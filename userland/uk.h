@@ -71,7 +71,20 @@ void uk_log(struct thread *self, const char *fmt, ...) __attribute__((format(pri
 void uk_note_name(struct thread *self, int32_t name, unsigned op, int ok, uint32_t client_pid,
 		  const char *text);
 
+/* Count one execution of method of service by a server, for the RPC
+ * statistics (rpcstat.h), as Lua's rpc.serve counts its handlers' runs. */
+void uk_rpc_executed(struct thread *self, const char *service, const char *method);
+
 /* The current virtual time, ns. */
 uint64_t uk_now(struct thread *self);
+
+/* What the calling process's own clock reads now, ns: a drifting clock
+ * when the scenario declares one (servers/time/pclock.h), else true time. */
+uint64_t uk_clock(struct thread *self);
+
+/* The ns of true time until the calling process's clock reads x: 0 when
+ * it already does, UK_FOREVER when it never will. Sleeping that long with
+ * uk_sleep is an alarm in local time. */
+uint64_t uk_clock_until(struct thread *self, uint64_t x);
 
 #endif

@@ -1,0 +1,204 @@
+-- clock.lua - the clock.* client of the scenario API: a process's own
+-- (drifting) clock, and the time server's time, sleeps and alarms through
+-- RPC (rpc.bind("time")), with Cristian's algorithm to estimate the
+-- server's time and correct the local clock.
+--
+-- Built into ukern and run once per scenario with the primitives of
+-- lua_clock.c (C: the clock and Cristian's arithmetic) and the rpc table.
+-- doc/scenario-api.md, "Clocks and the time server", is the contract.
+local C, rpc = ...
+
+local SERVICE = "time"
+local clock = {}
+
+local function misuse(fmt, ...)
+	C.misuse(string.format(fmt, ...))
+end
+
+local function check_opts(fn, opts, known)
+	if opts == nil then
+		return {}
+	end
+	if type(opts) ~= "table" then
+		misuse("%s: options must be a table, not %s", fn, type(opts))
+	end
+	for k in pairs(opts) do
+		if not known[k] then
+			local names = {}
+			for name in pairs(known) do
+				names[#names + 1] = name
+			end
+			table.sort(names)
+			misuse("%s: unknown option '%s' (options: %s)", fn, tostring(k),
+				table.concat(names, ", "))
+		end
+	end
+	return opts
+end
+
+-- A duration option in ns, or nil when absent.
+local function duration_opt(fn, opts, key)
+	local v = opts[key]
+	if v == nil then
+		return nil
+	end
+	local ns = C.duration(v)
+	if not ns then
+		misuse("%s: '%s' must be a duration (a number of ms, or \"250ns\", \"5us\", \"10ms\", "
+			.. "\"2s\"), not '%s'", fn, key, tostring(v))
+	end
+	return ns
+end
+
+------------------------------------------------------------------ bindings
+
+-- A binding's port right belongs to the process that made it, so each
+-- process binds for itself, once per probe timeout. A binding to a server
+-- that died is forgotten: the next call looks the name up again and finds
+-- the server's new incarnation, if any.
+local bindings = {}
+
+local function key_of(pid, timeout)
+	return pid .. ":" .. (timeout or "none")
+end
+
+local function bind(pid, timeout)
+	local key = key_of(pid, timeout)
+	local b = bindings[key]
+	if b then
+		return b
+	end
+	local why
+	b, why = rpc.bind(SERVICE, timeout and { timeout = timeout .. "ns" } or nil)
+	if not b then
+		return nil, why
+	end
+	bindings[key] = b
+	return b
+end
+
+local function failed(pid, timeout, why)
+	if why == "dead port" then
+		bindings[key_of(pid, timeout)] = nil
+	end
+	return nil, why
+end
+
+-- Call method on the time server for the API function fn.
+local function call(fn, timeout, method, ...)
+	local pid = C.pid(fn)
+	local b, why = bind(pid, timeout)
+	if not b then
+		return nil, why
+	end
+	local r
+	r, why = b:call(method, ...)
+	if r == nil then
+		return failed(pid, timeout, why)
+	end
+	return r
+end
+
+-- One probe: this process's clock before and after asking the time.
+local function probe(fn, timeout)
+	local pid = C.pid(fn)
+	local b, why = bind(pid, timeout)
+	if not b then
+		return nil, why
+	end
+	local t0 = C.read()
+	local server, err = b:call("Time")
+	local t1 = C.read()
+	if server == nil then
+		return failed(pid, timeout, err)
+	end
+	return { t0, server, t1 }
+end
+
+------------------------------------------------------------------ the API
+
+-- clock.now([process]) -> this process's clock reading, ns; given a
+-- process (name or handle), that process's clock (the observer's view).
+function clock.now(who)
+	return C.read(who)
+end
+
+-- clock.get([{ min, timeout }]) -> estimate, error, rtt | nil, reason
+function clock.get(opts)
+	opts = check_opts("clock.get", opts, { min = true, timeout = true })
+	local min = duration_opt("clock.get", opts, "min") or 0
+	local timeout = duration_opt("clock.get", opts, "timeout")
+	local p, why = probe("clock.get", timeout)
+	if not p then
+		return nil, why
+	end
+	local best, estimate, err, rtt = C.estimate({ p }, min)
+	if not best then
+		return nil, estimate
+	end
+	return estimate, err, rtt
+end
+
+-- clock.sync([{ probes, min, slew, timeout }]) -> offset, error, rtt | nil, reason
+-- The best of the probes (the smallest round trip) sets the clock: a step,
+-- or with slew = true a slew at adjtime()'s rate. A probe that fails
+-- (timeout, dead server) is left out; the sync fails when every one did.
+function clock.sync(opts)
+	opts = check_opts("clock.sync", opts, { probes = true, min = true, slew = true,
+		timeout = true })
+	local n = opts.probes or 1
+	if math.type(n) ~= "integer" or n < 1 or n > C.MAX_PROBES then
+		misuse("clock.sync: probes must be an integer from 1 to %d, not '%s'", C.MAX_PROBES,
+			tostring(n))
+	end
+	if opts.slew ~= nil and type(opts.slew) ~= "boolean" then
+		misuse("clock.sync: slew must be true or false, not a %s", type(opts.slew))
+	end
+	local min = duration_opt("clock.sync", opts, "min") or 0
+	local timeout = duration_opt("clock.sync", opts, "timeout")
+	local got, why = {}, nil
+	for _ = 1, n do
+		local p, err = probe("clock.sync", timeout)
+		if p then
+			got[#got + 1] = p
+		else
+			why = err
+			if err ~= "timeout" and err ~= "dead port" then
+				break
+			end
+		end
+	end
+	if #got == 0 then
+		return nil, why
+	end
+	local best, _, err, rtt, offset = C.estimate(got, min)
+	if not best then
+		return nil, err
+	end
+	local ok, reason = (opts.slew and C.slew or C.step)(offset, err)
+	if not ok then
+		return nil, reason
+	end
+	return offset, err, rtt
+end
+
+-- clock.sleep(d) -> the server's reading when it woke | nil, reason
+function clock.sleep(d)
+	local ns = C.duration(d)
+	if not ns then
+		misuse("clock.sleep: invalid duration '%s' (write a number of ms, or \"250ns\", \"5us\", "
+			.. "\"10ms\", \"2s\")", tostring(d))
+	end
+	return call("clock.sleep", nil, "Sleep", ns)
+end
+
+-- clock.alarm(t) -> the server's reading when it woke | nil, reason
+function clock.alarm(t)
+	if math.type(t) ~= "integer" or t < 0 then
+		misuse("clock.alarm: the time must be an integer of ns on the time server's clock, "
+			.. "at least 0, not '%s'", tostring(t))
+	end
+	return call("clock.alarm", nil, "Alarm", t)
+end
+
+return clock
