@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "body_c.h"
+#include "crash.h"
 #include "machine.h"
 #include "syscall.h"
 #include "thread.h"
@@ -138,4 +139,28 @@ void uk_note_name(struct thread *self, int32_t name, unsigned op, int ok, uint32
 uint64_t uk_now(struct thread *self)
 {
 	return self->m->now;
+}
+
+int uk_svc_watch(struct thread *self, int32_t port)
+{
+	return invoke(self, SYS_SVC, port, SVC_WATCH, UK_FOREVER, NULL);
+}
+
+int uk_svc_status(struct thread *self, uint32_t slot, struct uk_svc_status *st)
+{
+	int err = invoke(self, SYS_SVC, 0, SVC_STATUS | (uint64_t)slot << 8, UK_FOREVER, NULL);
+
+	if (err == UK_OK)
+		memcpy(st, self->sc.ptr, sizeof *st);
+	free(self->sc.ptr);
+	self->sc.ptr = NULL;
+	return err;
+}
+
+int uk_respawn(struct thread *self, uint32_t slot, uint32_t *pid)
+{
+	int err = invoke(self, SYS_SVC, 0, SVC_RESPAWN | (uint64_t)slot << 8, UK_FOREVER, NULL);
+
+	*pid = (uint32_t)self->sc.val;
+	return err;
 }
