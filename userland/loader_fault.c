@@ -23,9 +23,6 @@
 #include "proc.h"
 #include "rs/rs.h"
 
-#define CHECK_DEFAULT_NS 5000000ull   /* the supervisor's period unless check = says */
-#define BACKOFF_FACTOR 32              /* backoff_max is 32 restart_after unless given */
-
 static const char *const msg_keys[] = { "name", "process", "drop", "duplicate", "delay",
 					"jitter", NULL };
 static const char *const crash_keys[] = { "crash", "at", "restart_after", "every", "count",
@@ -147,7 +144,7 @@ static void crash_fault(lua_State *L, struct fdecl *d)
 	c->every_ns = positive(L, "every");
 	if (given(L, "count") && !given(L, "every"))
 		luaL_error(L, "fault: 'count' needs every = (the time between two crashes)");
-	c->count = (uint32_t)field_int(L, "fault", "count", 0, 1, 1000000);
+	c->count = (uint32_t)field_int(L, "fault", "count", 0, 1, UK_MAX_CRASHES);
 	c->restart_ns = UINT64_MAX;
 	if (given(L, "restart_after"))
 		c->restart_ns = field_duration(L, "fault", "restart_after", 0);
@@ -156,8 +153,8 @@ static void crash_fault(lua_State *L, struct fdecl *d)
 			      "restarts)", key);
 	d->check_ns = positive(L, "check");
 	c->backoff_max_ns = field_duration(L, "fault", "backoff_max",
-					   c->restart_ns > UINT64_MAX / BACKOFF_FACTOR
-						   ? UINT64_MAX : c->restart_ns * BACKOFF_FACTOR);
+					   c->restart_ns > UINT64_MAX / UK_BACKOFF_FACTOR
+						   ? UINT64_MAX : c->restart_ns * UK_BACKOFF_FACTOR);
 	if (c->restart_ns != UINT64_MAX && c->backoff_max_ns < c->restart_ns)
 		luaL_error(L, "fault: 'backoff_max' must be at least restart_after");
 	n = strlen(d->where);
@@ -274,7 +271,7 @@ static struct proc *first_incarnation(struct machine *m, const char *name)
 
 int faults_build(struct scenario *s, struct machine *m)
 {
-	uint64_t check = CHECK_DEFAULT_NS;
+	uint64_t check = UK_RS_CHECK_NS;
 	int restarts = 0;
 
 	for (size_t i = 0; i < s->nfaults; i++) {
