@@ -532,6 +532,15 @@ static int instant_order(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* Events taken off the queue but not handled, because the run stopped:
+ * a message held in flight belongs to its event. */
+static void unhandled(const struct event *ev, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ev[i].kind == EV_DELIVER)
+			msg_free(ev[i].obj);
+}
+
 static void handle_instant(struct machine *m)
 {
 	const struct event *next;
@@ -554,6 +563,7 @@ static void handle_instant(struct machine *m)
 			struct event *b = realloc(batch, (cap = cap ? cap * 2 : 16) * sizeof *b);
 			if (!b) {
 				m->oom = 1;
+				unhandled(&e, 1);
 				break;
 			}
 			batch = b;
@@ -566,6 +576,7 @@ static void handle_instant(struct machine *m)
 		qsort(batch, n, sizeof *batch, instant_order);
 	for (i = 0; i < n && m->outcome == OUT_RUNNING && !m->oom; i++)
 		handle(m, &batch[i]);
+	unhandled(batch + i, n - i);
 	free(batch);
 }
 
