@@ -7,7 +7,10 @@
  * port registered under it) or the latest incarnation of a declared
  * process. Its threads end, its ports die, and the existing dead-port
  * machinery does the rest: blocked callers get "dead port", the name
- * server's dead-name notice removes its names.
+ * server's dead-name notice removes its names. A thread is stopped wherever
+ * it is: a C body's stack goes back to the pool unwound, so a C program
+ * that can be crashed keeps what it allocates reachable from its process
+ * (p->udata, freed with it), not only from its stack.
  *
  * When the fault asks for a restart, the program enters the table of
  * supervised programs and the supervisor is sent a kernel notice. The
@@ -42,7 +45,8 @@ struct fault_crash {
 	struct proc *proc;             /* a declared process (its first incarnation), or NULL */
 	uint64_t at_ns;                /* the first crash */
 	uint64_t every_ns;             /* then one every every_ns; 0: once */
-	uint32_t count;                /* crashes at most, with every; 0: no limit */
+	uint32_t count;                /* crash times in all, with every (those that find
+					* nothing count); 0: no limit */
 	uint64_t restart_ns;           /* restart this long after the crash; UINT64_MAX: never */
 	uint64_t backoff_max_ns;       /* the longest restart delay the doubling reaches */
 	char where[128];               /* "FILE:LINE" of the declaration, for reports */
