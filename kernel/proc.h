@@ -75,9 +75,13 @@ struct proc {
 	 * (a file system's contents: "the disk") is the program's to share
 	 * between incarnations; what lives in a process (open-file tables,
 	 * thread stacks) is lost. NULL: the process cannot be restarted.
-	 * Returns NULL when memory runs out. The new process's start event is
-	 * posted for the current time (an earlier start_ns is taken as now);
-	 * the caller may also start it at once with proc_start. */
+	 * Returns NULL when memory runs out. The hook gives the new process
+	 * the old one's attributes (daemon, priority, thread model ...) and
+	 * its own respawn and respawn_arg, so that it can be restarted in its
+	 * turn; the caller (kernel/crash.c, for the reincarnation server) sets
+	 * origin, incarnation and the name "<name>#<n>", and starts it at once
+	 * (proc_start; its start event, posted for the current time whatever
+	 * start_ns the hook gave, then finds it started). */
 	struct proc *(*respawn)(struct proc *old);
 	void *respawn_arg;            /* what respawn needs; the program's, not freed with p */
 	uint32_t incarnation;         /* 1 for the first; each restart adds 1 */
