@@ -117,7 +117,7 @@ struct ti_msg {
 	uint32_t reply;         /* msg index of the reply to this call, else TI_NONE */
 	uint64_t size;          /* bytes */
 	uint8_t kind, fate;     /* enum ti_msg_kind, enum ti_fate */
-	uint8_t drop_reason;    /* trace drop reason (1 dead port, 2 stale reply, 3 timeout) */
+	uint8_t drop_reason;    /* trace drop reason (1 dead port, 2 stale reply, 3 timeout, 4 lost) */
 };
 
 struct ti_log {
