@@ -340,6 +340,8 @@ static int l_process(lua_State *L)
 	return 1;
 }
 
+/* fault { } is declared in loader_fault.c, machine { } in loader_machine.c. */
+
 /* server "name" | server { "name" }: the name server always runs. */
 static int l_server(lua_State *L)
 {
