@@ -468,8 +468,11 @@ void ipc_arrive(struct machine *m, struct msg *msg)
 	struct thread *w = awaiting(msg, pt);
 
 	msg->dest = NULL;
-	if (w && w->inflight)
-		w->inflight--;
+	if (w && w->inflight && --w->inflight == 0) {
+		/* Whoever waited for it may now be waiting for good: look again. */
+		m->dl_dirty += 2;
+		m->dl_last = NULL;
+	}
 	if (msg->kind == MSG_REPLY) {
 		reply_reach(m, pt, msg);
 		return;

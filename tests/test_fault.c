@@ -402,6 +402,54 @@ static void test_no_deadlock_while_in_flight(void **state)
 	H_EXPECT(&w.lg, { 9 * MS, "right call", 5 }, { 9 * MS, "left call", 7 });
 }
 
+static void caller_a(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+
+	serve_port(self, w, "a", 16);
+	uk_sleep(self, 500 * H_US);
+	call_note(self, w, find(self, w, "svc"), 1, UK_FOREVER, "a call");
+}
+
+static void caller_s(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+
+	serve_port(self, w, "svc", 16);
+	uk_sleep(self, 1 * MS);
+	call_note(self, w, find(self, w, "a"), 2, UK_FOREVER, "s call");
+}
+
+static void ticker(struct thread *self, void *arg)
+{
+	(void)arg;
+	for (;;)
+		uk_sleep(self, 1 * MS);
+}
+
+/* a's request to s is in flight until 2.5 ms while s calls a, which never
+ * receives: once the request has arrived (and sits in s's queue) the two
+ * wait for each other for good. That is found then, although a daemon
+ * ticks on and the request's arrival changed no thread's state. */
+static void test_deadlock_found_after_arrival(void **state)
+{
+	struct machine *m = world_machine(state, 1);
+	struct world w = { .bad = 0 };
+	struct proc *a = add(m, "a", 0, caller_a, &w, 0);
+	struct proc *s = add(m, "s", 0, caller_s, &w, 0);
+
+	add(m, "ticker", 0, ticker, &w, 1);
+	rule(m, "svc", NULL, 2 * MS, 0);
+	m->cfg.max_events = 100000;
+	FINISH(m, &w, OUT_DEADLOCK);
+	assert_int_equal(m->now, 2500 * H_US);
+	assert_int_equal(m->ndeadlock, 2);
+	assert_true(m->deadlock_tids[0] == a->main_thread->tid ||
+		    m->deadlock_tids[1] == a->main_thread->tid);
+	assert_true(m->deadlock_tids[0] == s->main_thread->tid ||
+		    m->deadlock_tids[1] == s->main_thread->tid);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -414,6 +462,7 @@ int main(void)
 		H_TEST(test_stop_amid_arrivals),
 		H_TEST(test_process_scope),
 		H_TEST(test_no_deadlock_while_in_flight),
+		H_TEST(test_deadlock_found_after_arrival),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
