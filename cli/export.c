@@ -37,7 +37,7 @@
 static enum export_space arg_space(const char *arg)
 {
 	return strcmp(arg, "tid") == 0 || strcmp(arg, "on_tid") == 0 ? EXPORT_THREAD
-	       : strcmp(arg, "pid") == 0 ? EXPORT_PROC
+	       : strcmp(arg, "pid") == 0 || strcmp(arg, "old") == 0 ? EXPORT_PROC
 	       : strcmp(arg, "port") == 0 ? EXPORT_PORT : EXPORT_NONE;
 }
 

@@ -59,7 +59,7 @@ static void on_log(struct machine *m, struct thread *t, const char *text)
 	char when[32];
 
 	units_format_ns(m->now, when, sizeof when);
-	fprintf(stderr, "%10s  %-12s| %s\n", when, t->name, text);
+	fprintf(stderr, "%10s  %-12s| %s\n", when, t ? t->name : "kernel", text);
 }
 
 static void on_fault(struct machine *m, struct thread *t, const char *text)

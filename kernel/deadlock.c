@@ -252,12 +252,17 @@ void deadlock_find(struct machine *m)
 	report(m, NULL);
 }
 
-/* Blocked for good unless someone else acts: a call, send or join without a timeout. */
+/* Blocked for good unless someone else acts: a call, send or join without
+ * a timeout. A caller whose request or reply an injected fault holds in
+ * flight is not: the message arrives by itself. */
 static int waits_for_good(const struct thread *t)
 {
+	const struct thread *k = t->kind == THREAD_USER && t->on ? t->on : t;
+
 	return t->state == T_BLOCKED && !t->timed &&
 	       (t->why == R_REPLY || t->why == R_SEND || t->why == R_JOIN || t->why == R_LOCK ||
-		t->why == R_IDLE);
+		t->why == R_IDLE) &&
+	       !(t->why == R_REPLY && k->inflight);
 }
 
 /* Can a thread of p still act by itself (run, wake from a timer, receive)? */

@@ -10,6 +10,7 @@
 #include "msg.h"
 #include "port.h"
 #include "proc.h"
+#include "svcnames.h"
 
 int fault_add(struct machine *m, const struct fault_rule *r)
 {
@@ -24,40 +25,61 @@ int fault_add(struct machine *m, const struct fault_rule *r)
 	return 0;
 }
 
-/* Does p hold the receive right of a port registered as name? */
-static int serves(const struct proc *p, const char *name)
+/* Is p an incarnation of program (its first incarnation)? */
+static int of_program(const struct proc *p, const struct proc *program)
 {
-	for (uint32_t i = 1; i < p->nrights_cap; i++) {
-		const struct right *r = &p->rights[i];
-		if (r->pt && (r->kinds & RIGHT_RECV) && strcmp(r->pt->label, name) == 0)
-			return 1;
-	}
-	return 0;
+	return p && p->origin == program;
 }
 
 /* Does rule r apply to msg from process from to port to? A request goes to
- * the service's port; its reply comes from the service's process. */
-static int applies(const struct fault_rule *r, const struct proc *from, const struct port *to,
-		   const struct msg *msg)
+ * the port registered under the service's name; its reply comes from the
+ * process that holds that port's receive right. */
+static int applies(const struct machine *m, const struct fault_rule *r, const struct proc *from,
+		   const struct port *to, const struct msg *msg)
 {
+	const struct port *svc;
+
+	if (r->proc)
+		return of_program(to->owner, r->proc) || of_program(from, r->proc);
 	if (!r->name[0])
 		return 1;
-	if (strcmp(to->label, r->name) == 0)
-		return 1;
-	return msg->kind == MSG_REPLY && from && serves(from, r->name);
+	svc = svcnames_port(m, r->name);
+	if (!svc)
+		return 0;
+	return svc == to || (msg->kind == MSG_REPLY && from && svc->owner == from);
+}
+
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* A uniform draw in [0, j]. */
+static uint64_t jitter(struct machine *m, uint64_t j)
+{
+	return j == UINT64_MAX ? rng_next(&m->fault_rng) : rng_below(&m->fault_rng, j + 1);
 }
 
 enum fault_fate fault_fate(struct machine *m, const struct proc *from, const struct port *to,
-			   const struct msg *msg)
+			   const struct msg *msg, uint64_t *delay_ns)
 {
+	enum fault_fate fate = FATE_DELIVER;
+	uint64_t delay = 0;
+
+	*delay_ns = 0;
 	for (uint32_t i = 0; i < m->nfaults; i++) {
 		const struct fault_rule *r = &m->faults[i];
-		if (!applies(r, from, to, msg))
+		if (!applies(m, r, from, to, msg))
 			continue;
 		if (r->drop > 0 && rng_unit(&m->fault_rng) < r->drop)
 			return FATE_DROP;
-		if (r->duplicate > 0 && rng_unit(&m->fault_rng) < r->duplicate)
-			return FATE_DUPLICATE;
+		if (fate == FATE_DELIVER && r->duplicate > 0 &&
+		    rng_unit(&m->fault_rng) < r->duplicate)
+			fate = FATE_DUPLICATE;
+		delay = add_sat(delay, r->delay_ns);
+		if (r->jitter_ns)
+			delay = add_sat(delay, jitter(m, r->jitter_ns));
 	}
-	return FATE_DELIVER;
+	*delay_ns = delay;
+	return fate;
 }

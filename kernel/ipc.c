@@ -179,6 +179,30 @@ static void post_copy(struct port *pt, struct msg *d)
 	enqueue(pt, d);
 }
 
+/* The thread whose call msg, on its way to pt, concerns: the caller, for
+ * a request carrying its reply right or for a reply; else NULL. */
+static struct thread *awaiting(const struct msg *msg, const struct port *pt)
+{
+	const struct port *rp = msg->kind == MSG_REPLY ? pt : msg->reply;
+
+	return rp ? rp->reply_of : NULL;
+}
+
+/* An injected fault holds msg in flight on its way to pt for delay ns; it
+ * reaches ipc_arrive then. The caller waiting for it counts it, so that
+ * deadlock detection knows something is on its way. */
+static void hold(struct machine *m, struct port *pt, struct msg *msg, uint64_t delay)
+{
+	struct thread *w = awaiting(msg, pt);
+
+	msg->dest = pt;
+	if (w)
+		w->inflight++;
+	m->delayed++;
+	TRACE(m, TR_MSG_DELAY, msg->flow, pt->id, delay);
+	machine_deliver_at(m, delay > UINT64_MAX - m->now ? UINT64_MAX : m->now + delay, msg);
+}
+
 /* Post msg from t to pt through the faults declared, if any. */
 static int post_faulty(struct thread *t, struct port *pt, struct msg *msg);
 
@@ -256,22 +280,30 @@ static int send_front(struct thread *t, uint8_t kind)
 static int post_faulty(struct thread *t, struct port *pt, struct msg *msg)
 {
 	struct machine *m = t->m;
+	struct msg *d = NULL;
+	uint64_t delay = 0;
 	int r;
 
-	switch (m->nfaults ? fault_fate(m, t->p, pt, msg) : FATE_DELIVER) {
+	switch (m->nfaults ? fault_fate(m, t->p, pt, msg, &delay) : FATE_DELIVER) {
 	case FATE_DROP:
 		lose(m, pt, msg);
 		return 0;
-	case FATE_DUPLICATE: {
-		struct msg *d = duplicate(t, pt, msg);
-		r = post(t, pt, msg);
-		if (d)
-			post_copy(pt, d);
-		return r;
-	}
+	case FATE_DUPLICATE:
+		d = duplicate(t, pt, msg);
+		break;
 	default:
-		return post(t, pt, msg);
+		break;
 	}
+	if (delay) {
+		hold(m, pt, msg, delay);
+		if (d)
+			hold(m, pt, d, delay);
+		return 0;
+	}
+	r = post(t, pt, msg);
+	if (d)
+		post_copy(pt, d);
+	return r;
 }
 
 void ipc_send(struct thread *t)
@@ -326,12 +358,32 @@ void ipc_recv(struct thread *t)
 	thread_block(t, R_RECV, t->sc.timeout);
 }
 
+/* Reply msg reaches reply port pt: its caller gets it if it still waits
+ * for that very call, else it is dropped. Returns UK_EDEADPORT when pt is
+ * dead (the caller has ended), else UK_OK. */
+static int reply_reach(struct machine *m, struct port *pt, struct msg *msg)
+{
+	struct thread *rt = pt->reply_of;
+
+	if (pt->dead || !rt || rt->state != T_BLOCKED || rt->why != R_REPLY ||
+	    rt->call_flow != msg->reply_to) {
+		/* The caller is gone or stopped waiting: nobody will read this. */
+		TRACE(m, TR_MSG_DROP, msg->flow, pt->id, pt->dead ? 1 : 2);
+		m_dropped(m);
+		msg_free(msg);
+		return pt->dead ? UK_EDEADPORT : UK_OK;
+	}
+	rt->call_flow = 0;
+	deliver(rt, pt, msg);
+	thread_wake(rt, UK_OK, copy_out(rt, msg));
+	return UK_OK;
+}
+
 void ipc_reply(struct thread *t)
 {
 	struct msg *msg = t->sc.m;
 	struct right *r = proc_right(t->p, t->sc.name);
 	struct port *pt;
-	struct thread *rt;
 	uint64_t flow;
 
 	if (!r || r->kinds != RIGHT_SONCE) {
@@ -349,24 +401,19 @@ void ipc_reply(struct thread *t)
 	stamp(t, pt, msg, MSG_REPLY);
 	t->sc.m = NULL;
 	t->sc.err = UK_OK;
-	rt = pt->reply_of;
-	if (!pt->dead && t->m->nfaults && fault_fate(t->m, t->p, pt, msg) == FATE_DROP) {
-		lose(t->m, pt, msg);
-		return;
+	if (!pt->dead && t->m->nfaults) {
+		uint64_t delay;
+		/* A reply is never duplicated: a copy would find nobody waiting. */
+		if (fault_fate(t->m, t->p, pt, msg, &delay) == FATE_DROP) {
+			lose(t->m, pt, msg);
+			return;
+		}
+		if (delay) {
+			hold(t->m, pt, msg, delay);
+			return;
+		}
 	}
-	if (pt->dead || !rt || rt->state != T_BLOCKED || rt->why != R_REPLY ||
-	    rt->call_flow != flow) {
-		/* The caller is gone or stopped waiting: nobody will read this. */
-		TRACE(t->m, TR_MSG_DROP, msg->flow, pt->id, pt->dead ? 1 : 2);
-		m_dropped(t->m);
-		msg_free(msg);
-		if (pt->dead)
-			t->sc.err = UK_EDEADPORT;
-		return;
-	}
-	rt->call_flow = 0;
-	deliver(rt, pt, msg);
-	thread_wake(rt, UK_OK, copy_out(rt, msg));
+	t->sc.err = (int16_t)reply_reach(t->m, pt, msg);
 }
 
 /* The kernel sends msg on pt by itself (see ipc_dead_notice). */
@@ -397,10 +444,10 @@ static void ipc_notice(struct port *pt, struct msg *msg)
 	enqueue(pt, msg);
 }
 
-int ipc_dead_notice(struct port *pt, int32_t name)
+int ipc_kernel_notice(struct port *pt, uint32_t kind, int32_t name)
 {
 	struct msg *msg = msg_new(sizeof(struct uk_notice));
-	struct uk_notice n = { UK_NOTICE_DEAD_NAME, name };
+	struct uk_notice n = { kind, name };
 
 	if (!msg)
 		return -1;
@@ -408,6 +455,35 @@ int ipc_dead_notice(struct port *pt, int32_t name)
 	msg->nvalues = 2;
 	ipc_notice(pt, msg);
 	return 0;
+}
+
+int ipc_dead_notice(struct port *pt, int32_t name)
+{
+	return ipc_kernel_notice(pt, UK_NOTICE_DEAD_NAME, name);
+}
+
+void ipc_arrive(struct machine *m, struct msg *msg)
+{
+	struct port *pt = msg->dest;
+	struct thread *w = awaiting(msg, pt);
+
+	msg->dest = NULL;
+	if (w && w->inflight && --w->inflight == 0) {
+		/* Whoever waited for it may now be waiting for good: look again. */
+		m->dl_dirty += 2;
+		m->dl_last = NULL;
+	}
+	if (msg->kind == MSG_REPLY) {
+		reply_reach(m, pt, msg);
+		return;
+	}
+	if (pt->dead) {
+		TRACE(m, TR_MSG_DROP, msg->flow, pt->id, 1);
+		m_dropped(m);
+		ipc_destroy(msg);
+		return;
+	}
+	post_copy(pt, msg);
 }
 
 void ipc_sonce_dead(struct port *pt, uint64_t flow)

@@ -13,12 +13,16 @@
  *    any more (the call timed out) is dropped.
  *  - a send-once right destroyed unused (its holder died, its message was
  *    dropped) wakes the caller with "dead port".
+ *  - an injected fault (fault.h) may lose, duplicate or delay a message;
+ *    a delayed one has left its sender at once and reaches the port later
+ *    (ipc_arrive), so delayed messages may overtake one another.
  */
 #ifndef UKERN_IPC_H
 #define UKERN_IPC_H
 
 #include <stdint.h>
 
+struct machine;
 struct msg;
 struct port;
 struct thread;
@@ -42,6 +46,17 @@ void ipc_destroy(struct msg *msg);
  * 0), queued even past the port's limit, as a notice must not be lost.
  * Returns 0, or -1 when memory runs out (the notice is lost). */
 int ipc_dead_notice(struct port *pt, int32_t name);
+
+/* The same for a notice of any kind (enum uk_notice_kind) about name. */
+int ipc_kernel_notice(struct port *pt, uint32_t kind, int32_t name);
+
+/* A message an injected fault held in flight reaches its port (msg->dest)
+ * now: a waiting receiver gets it, else it is queued, past the port's limit
+ * if need be (the network's copy blocks nobody); a reply goes to its caller
+ * if it still waits for it. On a dead port it is dropped (reason dead port:
+ * a request's caller gets "dead port"); a reply nobody waits for any more
+ * is dropped as stale. */
+void ipc_arrive(struct machine *m, struct msg *msg);
 
 /* The send-once right for flow to reply port pt was destroyed unused. */
 void ipc_sonce_dead(struct port *pt, uint64_t flow);

@@ -13,10 +13,12 @@
  */
 #include "machine.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "crash.h"
 #include "deadlock.h"
 #include "ipc.h"
 #include "msg.h"
@@ -27,7 +29,7 @@
 #include "syscall.h"
 #include "thread.h"
 
-enum { EV_SLICE, EV_TIMER, EV_START };
+enum { EV_SLICE, EV_TIMER, EV_START, EV_DELIVER, EV_CRASH };
 
 int machine_init(struct machine *m, const struct machine_config *cfg)
 {
@@ -50,8 +52,17 @@ int machine_init(struct machine *m, const struct machine_config *cfg)
 	return 0;
 }
 
+/* Messages still held in flight when the run ended belong to their events. */
+static void free_in_flight(struct machine *m)
+{
+	for (size_t i = 0; i < m->evq.n; i++)
+		if (m->evq.heap[i].kind == EV_DELIVER)
+			msg_free(m->evq.heap[i].obj);
+}
+
 void machine_free(struct machine *m)
 {
+	free_in_flight(m);
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		struct thread *t = m->threads[i];
 		if (t->body_data)
@@ -78,6 +89,9 @@ void machine_free(struct machine *m)
 	free(m->lat);
 	rpcstat_free(m);
 	free(m->faults);
+	free(m->crashes);
+	free(m->svcs);
+	free(m->svcnames);
 	free(m->deadlock_report);
 	free(m->deadlock_tids);
 	evq_free(&m->evq);
@@ -110,6 +124,8 @@ int machine_add_proc(struct machine *m, struct proc *p)
 	if (grow_push((void ***)&m->procs, &m->nprocs, &m->procs_cap, p) != 0)
 		return -1;
 	p->pid = m->nprocs;
+	if (p->start_ns < m->now)
+		p->start_ns = m->now;   /* made during the run (a restart): it starts now */
 	return evq_push(&m->evq, p->start_ns, EV_START, 0, p);
 }
 
@@ -202,6 +218,38 @@ void machine_latency(struct machine *m, uint64_t ns)
 		m->lat_cap = cap;
 	}
 	m->lat[m->nlat++] = ns;
+}
+
+int machine_deliver_at(struct machine *m, uint64_t when, struct msg *msg)
+{
+	if (evq_push(&m->evq, when, EV_DELIVER, 0, msg) != 0) {
+		msg_free(msg);
+		m->oom = 1;
+		return -1;
+	}
+	return 0;
+}
+
+int machine_crash_at(struct machine *m, uint64_t when, uint32_t i)
+{
+	return evq_push(&m->evq, when, EV_CRASH, i, NULL);
+}
+
+void machine_log(struct machine *m, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	TRACE_STR(m, TR_LOG, text, (size_t)n, 0);
+	if (m->log_hook)
+		m->log_hook(m, NULL, text);
+	free(text);
 }
 
 void machine_timer(struct machine *m, struct thread *t, uint64_t when)
@@ -464,6 +512,12 @@ static void handle(struct machine *m, const struct event *e)
 		if (proc_start(e->obj) != 0)
 			m->oom = 1;
 		break;
+	case EV_DELIVER:
+		ipc_arrive(m, e->obj);
+		break;
+	case EV_CRASH:
+		crash_fire(m, e->gen);
+		break;
 	}
 }
 
@@ -474,7 +528,8 @@ static void handle(struct machine *m, const struct event *e)
  * arrives at t (the textbook order); then the policy's instant hook (mlfq's
  * boost); then arrivals, in declaration order; then timers (sleeps, I/O
  * completions, timeouts) in their threads' declaration order, the textbook
- * tie-break, whatever order they were set in.
+ * tie-break, whatever order they were set in; then messages an injected
+ * fault delayed, then injected crashes, each in the order they were posted.
  */
 static int instant_order(const void *a, const void *b)
 {
@@ -485,6 +540,15 @@ static int instant_order(const void *a, const void *b)
 	if (x->kind == EV_TIMER && x->obj != y->obj)
 		return sched_before(x->obj, y->obj) ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Events taken off the queue but not handled, because the run stopped:
+ * a message held in flight belongs to its event. */
+static void unhandled(const struct event *ev, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ev[i].kind == EV_DELIVER)
+			msg_free(ev[i].obj);
 }
 
 static void handle_instant(struct machine *m)
@@ -509,6 +573,7 @@ static void handle_instant(struct machine *m)
 			struct event *b = realloc(batch, (cap = cap ? cap * 2 : 16) * sizeof *b);
 			if (!b) {
 				m->oom = 1;
+				unhandled(&e, 1);
 				break;
 			}
 			batch = b;
@@ -521,6 +586,7 @@ static void handle_instant(struct machine *m)
 		qsort(batch, n, sizeof *batch, instant_order);
 	for (i = 0; i < n && m->outcome == OUT_RUNNING && !m->oom; i++)
 		handle(m, &batch[i]);
+	unhandled(batch + i, n - i);
 	free(batch);
 }
 

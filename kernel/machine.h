@@ -26,6 +26,10 @@ struct proc;
 struct port;
 struct rpcstat;
 struct fault_rule;
+struct fault_crash;
+struct msg;
+struct svc;
+struct svcname;
 struct thread;
 
 struct cpu {
@@ -108,15 +112,26 @@ struct machine {
 
 	/* IPC statistics */
 	uint64_t msgs, msg_bytes, calls, dropped, duplicated;
+	uint64_t delayed;         /* messages an injected fault held in flight */
 	struct fault_rule *faults; /* injected message faults (fault.h) */
 	uint32_t nfaults;
 	struct rng fault_rng;     /* their own random stream */
+	struct fault_crash *crashes; /* injected crashes (crash.h) */
+	uint32_t ncrashes;
+	uint64_t crashed, crash_misses, restarts;   /* crashes done, found nothing, restarts */
+	struct svc *svcs;         /* supervised programs (crash.h) */
+	uint32_t nsvcs, svcs_cap;
+	struct proc *rs;          /* the supervisor (it watches), or NULL */
+	struct port *rs_port;     /* where its crash notices go */
+	struct svcname *svcnames; /* the kernel's copy of the name server's table (svcnames.h) */
+	uint32_t nsvcnames, svcnames_cap;
 	uint64_t *lat;            /* one latency per delivered message, ns */
 	uint64_t nlat, lat_cap;
 	struct rpcstat *rpc;      /* RPC per binding and method (rpcstat.h) */
 	uint32_t nrpc, rpc_cap;
 
-	/* log lines from bodies: where they are printed (NULL: not printed) */
+	/* log lines from bodies (t NULL: from the kernel itself): where they are
+	 * printed (NULL: not printed) */
 	void (*log_hook)(struct machine *m, struct thread *t, const char *text);
 	/* a body raised an error; the process is about to be killed */
 	void (*fault_hook)(struct machine *m, struct thread *t, const char *text);
@@ -182,6 +197,18 @@ void machine_unpark(struct machine *m, struct thread *lwp);
 
 /* Record one delivered message's latency (ns). */
 void machine_latency(struct machine *m, uint64_t ns);
+
+/* Hand msg, held in flight by an injected fault, to ipc_arrive at absolute
+ * time when. The machine owns msg until then (and frees it if the run ends
+ * first). 0, or -1 when memory runs out (msg is then freed). */
+int machine_deliver_at(struct machine *m, uint64_t when, struct msg *msg);
+
+/* Fire crash fault i (crash_fire) at absolute time when. 0 or -1. */
+int machine_crash_at(struct machine *m, uint64_t when, uint32_t i);
+
+/* A line the kernel itself logs (an injected fault's report): in the trace
+ * as a log record of tid 0, and through log_hook with no thread. */
+void machine_log(struct machine *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Registration helpers used by the object constructors. 0 or -1. */
 int machine_add_proc(struct machine *m, struct proc *p);

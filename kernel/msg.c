@@ -49,6 +49,7 @@ struct msg *msg_new(uint32_t size)
 	m->nrights = 0;
 	m->reply = NULL;
 	m->reply_name = 0;
+	m->dest = NULL;
 	return m;
 }
 

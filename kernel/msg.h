@@ -44,11 +44,15 @@ struct msg {
 	struct port *rights[UK_MSG_MAX_RIGHTS]; /* in flight: the ports, each a send right */
 	struct port *reply;      /* in flight: the send-once reply right (calls only) */
 	int32_t reply_name;      /* receiver: name of that send-once right, or 0 */
+	struct port *dest;       /* delayed by an injected fault: the port it travels to */
 };
 
 /* A notice from the kernel itself (sender pid 0): the payload of a
  * message the kernel sends on its own, as Mach's notifications. */
-enum uk_notice_kind { UK_NOTICE_DEAD_NAME = 1 };
+enum uk_notice_kind {
+	UK_NOTICE_DEAD_NAME = 1,
+	UK_NOTICE_CRASH = 8,     /* to the supervisor: a program to restart crashed (crash.h) */
+};
 
 struct uk_notice {
 	uint32_t kind;           /* enum uk_notice_kind */

@@ -27,6 +27,7 @@ struct proc *proc_new(struct machine *m, const char *name, uint64_t start_ns,
 	p->main_data = data;
 	p->state = P_NEW;
 	p->incarnation = 1;
+	p->origin = p;
 	if (machine_add_proc(m, p) != 0) {
 		free(p);
 		return NULL;
@@ -39,6 +40,8 @@ int proc_start(struct proc *p)
 	struct machine *m = p->m;
 	const struct body_ops *body = p->main_body;
 
+	if (p->state != P_NEW)
+		return 0;
 	p->state = P_LIVE;
 	TRACE_STR(m, TR_PROC_NEW, p->name, strlen(p->name), p->pid, (uint64_t)p->daemon);
 	if (m->ns_port && m->ns_port->owner != p &&
@@ -82,11 +85,20 @@ void proc_exit(struct proc *p, int code, int faulted)
 	p->exit_code = code;
 	p->faulted = faulted;
 	for (struct thread *t = p->threads; t; t = t->pnext)
-		thread_exit(t, faulted ? R_FAULT : R_KILLED);
+		thread_exit(t, p->crashed ? R_CRASH : faulted ? R_FAULT : R_KILLED);
 	release_rights(p);
 	if (!p->daemon)
 		m->live_nondaemon--;
-	TRACE(m, TR_PROC_EXIT, p->pid, (uint64_t)((int64_t)code + 2147483648LL), (uint64_t)faulted);
+	TRACE(m, TR_PROC_EXIT, p->pid, (uint64_t)((int64_t)code + 2147483648LL),
+	      (uint64_t)(p->crashed ? 2 : faulted));
+}
+
+void proc_crash(struct proc *p)
+{
+	if (p->state != P_LIVE)
+		return;
+	p->crashed = 1;
+	proc_exit(p, -1, 0);
 }
 
 void proc_free(struct proc *p)

@@ -76,8 +76,15 @@ struct proc {
 	 * (a file system's contents: "the disk") is the program's to share
 	 * between incarnations; what lives in a process (open-file tables,
 	 * thread stacks) is lost. NULL: the process cannot be restarted.
-	 * Returns NULL when memory runs out. */
+	 * Returns NULL when memory runs out. The hook gives the new process
+	 * the old one's attributes (daemon, priority, thread model ...) and
+	 * its own respawn and respawn_arg, so that it can be restarted in its
+	 * turn; the caller (kernel/crash.c, for the reincarnation server) sets
+	 * origin, incarnation and the name "<name>#<n>", and starts it at once
+	 * (proc_start; its start event, posted for the current time whatever
+	 * start_ns the hook gave, then finds it started). */
 	struct proc *(*respawn)(struct proc *old);
+	void *respawn_arg;            /* what respawn needs; the program's, not freed with p */
 	uint32_t incarnation;         /* 1 for the first; each restart adds 1 */
 	/* Its local clock, a drifting clock that its syncs correct
 	 * (servers/time/pclock.h): a plain allocation the kernel only frees
@@ -85,11 +92,13 @@ struct proc {
 	 * clock belongs to the process's node, not to the program: a respawn
 	 * hands a copy of it to the new incarnation. */
 	struct pclock *clock;
+	struct proc *origin;          /* the first incarnation of its program (p itself for it) */
 
 	/* state: kernel loop only */
 	enum pstate state;
 	int exit_code;
 	int faulted;                  /* ended by a script error */
+	int crashed;                  /* ended by an injected crash (fault { crash = ... }) */
 	uint32_t nthreads;            /* user-visible threads created so far */
 	uint32_t nlwps_made;          /* LWPs created so far */
 	uint32_t live;                /* user-visible threads not exited */
@@ -109,11 +118,16 @@ struct proc {
 struct proc *proc_new(struct machine *m, const char *name, uint64_t start_ns,
 		      const struct body_ops *body, void *data);
 
-/* Start p now: give it the name-server right and its main thread. Returns 0 or -1. */
+/* Start p now: give it the name-server right and its main thread. Returns
+ * 0 or -1. A process already started is left alone (0). */
 int proc_start(struct proc *p);
 
 /* End p with code: every thread ends, every right is released (its ports die). */
 void proc_exit(struct proc *p, int code, int faulted);
+
+/* End live p as if it failed (an injected crash): every thread ends with
+ * reason crash, every right is released, its exit code is -1. */
+void proc_crash(struct proc *p);
 
 /* Free p's memory at the end of a run. */
 void proc_free(struct proc *p);

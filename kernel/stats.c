@@ -86,7 +86,10 @@ static const char *model_name(const struct proc *p)
 
 static const char *proc_state(const struct proc *p)
 {
-	return p->state == P_NEW ? "not-started" : p->state == P_LIVE ? "live" : "exited";
+	return p->state == P_NEW    ? "not-started"
+	       : p->state == P_LIVE ? "live"
+	       : p->crashed         ? "crashed"
+				    : "exited";
 }
 
 static void json_str(FILE *out, const char *s)
@@ -296,12 +299,15 @@ static void json_procs(FILE *out, const struct machine *m)
 		if (p->model != MODEL_ONE_TO_ONE)
 			fprintf(out, "\"lwps\": %u, \"activations\": %s, ", p->nlwp,
 				p->activations ? "true" : "false");
-		if (p->state == P_EXITED)
+		if (p->state == P_EXITED && !p->crashed)
 			fprintf(out, "\"exit_code\": %d, ", p->exit_code);
 		else
 			fputs("\"exit_code\": null, ", out);
-		fprintf(out, "\"daemon\": %s, \"faulted\": %s }", p->daemon ? "true" : "false",
+		fprintf(out, "\"daemon\": %s, \"faulted\": %s", p->daemon ? "true" : "false",
 			p->faulted ? "true" : "false");
+		if (m->ncrashes)
+			fprintf(out, ", \"incarnation\": %u", p->incarnation);
+		fputs(" }", out);
 	}
 	fputs("\n  ],\n", out);
 }
@@ -326,9 +332,10 @@ static void json_ipc(FILE *out, const struct machine *m)
 	fprintf(out,
 		"  \"ipc\": { \"messages\": %" PRIu64 ", \"bytes\": %" PRIu64 ", \"calls\": %" PRIu64
 		", \"latency_ns\": { \"mean\": %" PRIu64 ", \"p50\": %" PRIu64 ", \"p99\": %" PRIu64
-		", \"max\": %" PRIu64 " }, \"dropped\": %" PRIu64 ", \"duplicated\": %" PRIu64 " },\n",
+		", \"max\": %" PRIu64 " }, \"dropped\": %" PRIu64 ", \"duplicated\": %" PRIu64
+		", \"delayed\": %" PRIu64 " },\n",
 		m->msgs, m->msg_bytes, m->calls, l.mean, l.p50, l.p99, l.max, m->dropped,
-		m->duplicated);
+		m->duplicated, m->delayed);
 }
 
 static void json_rpc(FILE *out, const struct machine *m)
@@ -527,10 +534,16 @@ void stats_text(FILE *out, const struct machine *m)
 			m->now ? (double)f.done * 1e9 / (double)m->now : 0.0, 100.0 * f.util, f.jain);
 	}
 	fprintf(out, "ipc    %" PRIu64 " messages, %" PRIu64 " bytes, %" PRIu64 " calls, %" PRIu64
-		" dropped; latency mean %s p50 %s p99 %s max %s\n",
-		m->msgs, m->msg_bytes, m->calls, m->dropped, dur(l.mean, a, sizeof a),
+		" dropped", m->msgs, m->msg_bytes, m->calls, m->dropped);
+	if (m->delayed)
+		fprintf(out, ", %" PRIu64 " delayed", m->delayed);
+	fprintf(out, "; latency mean %s p50 %s p99 %s max %s\n", dur(l.mean, a, sizeof a),
 		dur(l.p50, b, sizeof b), dur(l.p99, c, sizeof c), dur(l.max, e, sizeof e));
 	(void)d;
+	if (m->ncrashes)
+		fprintf(out, "faults %" PRIu64 " crash%s, %" PRIu64 " found nothing to crash, %" PRIu64
+			" restart%s\n", m->crashed, m->crashed == 1 ? "" : "es", m->crash_misses,
+			m->restarts, m->restarts == 1 ? "" : "s");
 	for (uint32_t i = 0; i < m->nrpc; i++) {
 		const struct rpcstat *r = &m->rpc[i];
 		struct latency rl = summary(r->lat, r->nlat);

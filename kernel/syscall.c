@@ -8,12 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crash.h"
 #include "ipc.h"
 #include "ksync.h"
 #include "machine.h"
 #include "msg.h"
 #include "port.h"
 #include "proc.h"
+#include "svcnames.h"
 #include "thread.h"
 #include "uk_err.h"
 
@@ -190,6 +192,8 @@ static void sys_nameop(struct thread *t)
 		TRACE_STR(t->m, TR_PORT_LABEL, pt->label, n, pt->id);
 	}
 	TRACE_STR(t->m, TR_NAME, text, len, client, pt ? pt->id : 0, op, ok);
+	if (ok && svcnames_note(t->m, text, pt, op) != 0)
+		t->m->oom = 1;
 	free(text);
 	t->sc.err = UK_OK;
 }
@@ -219,6 +223,7 @@ static const struct sysent {
 	[SYS_SYNC] = { "sync", cost_trap, sys_sync },
 	[SYS_IO] = { "io", cost_trap, sys_io },
 	[SYS_NOTIFY] = { "notify", cost_trap, sys_notify },
+	[SYS_SVC] = { "svc", cost_trap, crash_sys },
 };
 
 uint64_t syscall_cost(struct thread *t)

@@ -37,6 +37,9 @@ enum sysno {
 	SYS_SYNC,      /* arg: op (ksync.h), ptr: the object, aux: the mutex of a condition wait */
 	SYS_IO,        /* arg: ns: start an I/O and wait for it (reason io) */
 	SYS_NOTIFY,    /* name: a right; arg: a receive right, where its dead-name notice goes */
+	SYS_SVC,       /* the supervisor's calls (crash.h): arg: op | slot << 8; name: a
+	                  receive right (watch); val: a pid (respawn); ptr: a status (kernel
+	                  malloc'd, the caller frees) */
 	SYS_COUNT
 };
 

@@ -23,7 +23,7 @@ static const char *const reason_names[R_REASON_COUNT] = {
 	"new", "woken", "preempted", "yielded", "dispatched",
 	"send", "recv", "reply", "sleep", "join",
 	"exit", "killed", "fault",
-	"lock", "idle", "io",
+	"lock", "idle", "io", "crash",
 };
 
 const char *thread_state_name(enum tstate s)

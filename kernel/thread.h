@@ -29,6 +29,7 @@ enum treason {
 	R_EXIT, R_KILLED, R_FAULT,                               /* exited */
 	R_LOCK, R_IDLE,            /* blocked on a mutex, semaphore or condition; an LWP without work */
 	R_IO,                      /* waiting for an I/O to complete */
+	R_CRASH,                   /* exited: its process crashed (an injected fault) */
 	R_REASON_COUNT
 };
 
@@ -113,6 +114,8 @@ struct thread {
 	struct port *reply_port;      /* private reply port, made on first call */
 	uint64_t call_flow;           /* flow of the call awaiting its reply, 0 if none */
 	struct port *call_port;       /* where that call was sent */
+	uint32_t inflight;            /* delayed messages in flight that its call waits for
+				       * (the request carrying its reply right, or a reply) */
 	uint64_t rx_sent_ns;          /* issue time of a message being delivered, or UINT64_MAX */
 	struct port *wport;           /* port it is blocked on */
 	uint32_t joined_by;           /* tid of a thread waiting in join, 0 if none */

@@ -28,6 +28,9 @@ const struct trace_kind_info trace_kinds[TR_KIND_COUNT] = {
 	[TR_USWITCH] = { "uswitch", 3, 0, { "lwp", "from", "to" } },
 	[TR_UPCALL] = { "upcall", 3, 0, { "lwp", "kind", "tid" } },
 	[TR_WAIT] = { "wait", 5, 0, { "tid", "reason", "port", "pid", "on_tid" } },
+	[TR_MSG_DELAY] = { "msg_delay", 3, 0, { "flow", "port", "delay" } },
+	[TR_CRASH] = { "crash", 2, 1, { "pid", "incarnation" } },
+	[TR_RESPAWN] = { "respawn", 4, 0, { "tid", "old", "pid", "incarnation" } },
 };
 
 void trace_record(struct machine *m, unsigned kind, const uint64_t *args, const char *s,

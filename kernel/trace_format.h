@@ -38,7 +38,7 @@ enum trace_kind {
 	TR_MSG_SEND,        /* flow, tid, port, size, kind (0 send, 1 call, 2 reply), reply_to */
 	TR_MSG_ENQUEUE,     /* flow, port, queue length after */
 	TR_MSG_DELIVER,     /* flow, tid, port */
-	TR_MSG_DROP,        /* flow, port, reason (1 dead port, 2 stale reply, 3 timeout) */
+	TR_MSG_DROP,        /* flow, port, reason (1 dead port, 2 stale reply, 3 timeout, 4 lost) */
 	TR_LOG,             /* tid ; text */
 	TR_NAME,            /* pid, port, op (1 register, 2 lookup, 3 unregister), ok ; name */
 	TR_DEADLOCK,        /* threads in the cycle ; report */
@@ -48,6 +48,9 @@ enum trace_kind {
 	TR_USWITCH,         /* lwp, from tid (0 none), to tid: a user-level switch */
 	TR_UPCALL,          /* lwp (the activation), kind (1 added, 2 preempted, 3 blocked, 4 unblocked), tid */
 	TR_WAIT,            /* tid, reason, port, pid, on_tid: one edge of a deadlock report */
+	TR_MSG_DELAY,       /* flow, port, delay (ns): an injected fault holds the message in flight */
+	TR_CRASH,           /* pid (0: nothing to crash), incarnation ; the target as declared */
+	TR_RESPAWN,         /* tid (the supervisor), old pid, new pid, incarnation of the new one */
 	TR_KIND_COUNT
 };
 

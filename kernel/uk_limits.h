@@ -20,5 +20,8 @@
 #define UK_MAX_PARAMS        128          /* param() declarations in one scenario */
 #define UK_LUA_STEPS         100000000    /* Lua VM instructions between two system calls */
 #define UK_MAX_PROBES        1000         /* clock.sync { probes = N } */
+#define UK_MAX_CRASHES       1000000      /* fault { every = ..., count = N } */
+#define UK_RS_CHECK_NS       5000000ull   /* ns: the reincarnation server's default period, 5 ms */
+#define UK_BACKOFF_FACTOR    32           /* default backoff_max: this many restart_after */
 
 #endif

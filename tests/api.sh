@@ -70,4 +70,36 @@ run 0 run $A/params.lua --seed 9 && checks=$((checks + 1)) &&
 
 run 0 run $A/tinyquantum.lua --stats csv --quiet --max-events 100000 &&
 	expect_out '^A,A,exited,' && expect_out '^B,B,exited,'
+# Injected faults: delays add up, scope a process, and fail calls whose
+# port dies while their request is in flight.
+run 0 run $A/delay.lua --stats json &&
+	expect_err '3ms  echo +\| echo got a from fast at 3000000' &&
+	expect_err 'fast: doomed: nil, dead port at 4000000' &&
+	expect_err 'echo got b from fast at 6000000' && expect_err 'fast: the call returned b at 8000000' &&
+	expect_err 'fast: doomed again: nil, dead port at 8000000' &&
+	expect_err 'slow has the port at 11000000' && expect_err 'echo got c from slow at 18000000' &&
+	expect_out '"dropped": 2, "duplicated": 0, "delayed": 7 \}'
+# Crashes and restarts: dead port, names removed, the new incarnation
+# registers again, an at-least-once client survives two crashes, the
+# backoff doubles, and the stats say who crashed.
+run 0 run $A/crash.lua --stats json &&
+	expect_err '1ms  kernel +\| crash of ghost \(fault at tests/api/crash.lua:[0-9]+\): no live process serves that name now; nothing crashes' &&
+	expect_err 'call during the crash: nil, dead port at 10500000' &&
+	expect_err 'send after it: nil, dead port' && expect_err 'lookup at 11000000: nil, unknown name' &&
+	expect_err '13ms  rs +\| restarted echo as echo#2 \(pid [0-9]+\), 2.5ms after its crash' &&
+	expect_err '13ms  echo#2 +\| serving' &&
+	expect_err 'the new incarnation answers: 3; names: calc,echo' &&
+	expect_err 'calc#2 \(pid [0-9]+\) crashed at 30ms, crash 2: restart after 8ms, at the first check from 38ms' &&
+	expect_err '38ms  rs +\| restarted calc#2 as calc#3' &&
+	expect_err '12 of 12 calls succeeded' && expect_err '3ms  m1#2.1 +\| helper runs' &&
+	expect_out '"name": "echo", "pid": 2, "state": "crashed", "model": "one-to-one", "exit_code": null, "daemon": true, "faulted": false, "incarnation": 1 \}' &&
+	expect_out '"name": "echo#2", "pid": [0-9]+, "state": "live", .*"incarnation": 2 \}' &&
+	expect_out '"name": "worker", "pid": 6, "state": "crashed", .*"daemon": false' &&
+	expect_out '"name": "calc#2.1", "process": "calc#2",' &&
+	expect_out '"binding": "calc", "method": "Add", "kind": "message", "calls": 12, "failed": 0,'
+# The same run, twice: byte-identical trace and stats.
+run 0 run $A/crash.lua --trace "$TMP/crash1.uktrace" --stats json --quiet && cp "$TMP/out" "$TMP/crash1.json"
+run 0 run $A/crash.lua --trace "$TMP/crash2.uktrace" --stats json --quiet && checks=$((checks + 2)) &&
+	{ cmp -s "$TMP/crash1.uktrace" "$TMP/crash2.uktrace" || fail "crash.lua: traces differ"; } &&
+	{ cmp -s "$TMP/crash1.json" "$TMP/out" || fail "crash.lua: stats differ"; }
 finish

@@ -56,6 +56,44 @@ run 0 run $B/capability.lua &&
 	expect_err 'send with a smuggled handle: nil, no right' &&
 	expect_err 'recv with a smuggled handle: nil, no right'
 
+# fault { }: every mistake is named at its line (exit 2).
+badfault() {
+	printf '%s\n' "$1" >"$TMP/fault.lua"
+	run 2 run "$TMP/fault.lua" && expect_err "^$TMP/fault.lua:$2: $3"
+}
+badfault 'fault { name = "x", dorp = 0.1 }' 1 "fault: unknown field 'dorp' \(known fields: name, process, drop"
+badfault 'fault { at = -1, crash = "x" }' 1 "fault: 'at' must be a duration .*not '-1'"
+badfault 'fault { delay = "-1ms" }' 1 "fault: 'delay' must be a duration .*not '-1ms'"
+badfault 'fault { name = "x", jitter = "1xs" }' 1 "fault: 'jitter' must be a duration"
+badfault 'fault { restart_after = "1ms" }' 1 "fault: 'restart_after' needs crash = \(the service or process to crash\) and at = \(when\)"
+badfault 'fault { crash = "x" }' 1 'fault: crash = "x" needs at = \(when it crashes\)'
+badfault 'fault { crash = "x", at = 1, drop = 0.1 }' 1 "fault: 'drop' belongs to a message fault"
+badfault 'fault { name = "x" }' 1 'fault: nothing to inject'
+badfault 'fault { drop = 2 }' 1 "fault: 'drop' must be a probability from 0 to 1"
+badfault 'fault { crash = 42, at = 1 }' 1 "fault: 'crash' must be a service name"
+badfault 'fault { process = {}, delay = 1 }' 1 "fault: 'process' must be a process handle"
+badfault 'local p = process { "p", main = function() end }
+fault { name = "x", process = p, delay = 1 }' 2 "fault: give 'name' \(a service\) or 'process', not both"
+badfault 'fault { process = "ghost", delay = 1 }' 1 "fault: process = 'ghost', but no process of that name is declared"
+badfault 'fault { crash = { name = "ghost" }, at = 1 }' 1 "fault: crash = a handle of 'ghost', but no process"
+badfault 'fault { crash = "x", at = 1, count = 3 }' 1 "fault: 'count' needs every ="
+badfault 'fault { crash = "x", at = 1, every = 0 }' 1 "fault: 'every' must be above 0"
+badfault 'fault { crash = "x", at = 1, every = 1, count = 0 }' 1 "fault: 'count' must be an integer from 1 to 1000000"
+badfault 'fault { crash = "x", at = 1, check = "1ms" }' 1 "fault: 'check' needs restart_after ="
+badfault 'fault { crash = "x", at = 1, restart_after = 1, check = 0 }' 1 "fault: 'check' must be above 0"
+badfault 'fault { crash = "x", at = 1, restart_after = "2ms", backoff_max = "1ms" }' 1 "fault: 'backoff_max' must be at least restart_after"
+badfault 'fault { crash = "x", at = 1, restart_after = 1, check = 1 }
+fault { crash = "y", at = 1, restart_after = 1, check = 2 }' 2 "fault: its check differs from the one of the fault at .*fault.lua:1"
+badfault 'fault { crash = "name", at = 1 }' 1 'fault: the name server cannot be crashed'
+badfault 'job { "A", run = 10 }
+fault { crash = "A", at = 1, restart_after = 1 }' 2 "fault: job 'A' cannot be restarted"
+badfault 'fault { crash = "x", at = 1, restart_after = 1 }
+process { "rs", main = function() end }' 2 "process 'rs': a fault restarts a program, and the reincarnation server"
+badfault 'machine { sched = "process-run" }
+job { "A", program = "c1" }
+fault { name = "x", drop = 0.5 }' 3 'fault: a process-run machine has no messages or servers'
+badfault 'process { "a#2", main = function() end }' 1 "process: 'name' must be a string of 1 to 63 characters without spaces, commas, quotes or '#'"
+
 # Command-line mistakes.
 run 2 run scenarios/hello.lua --bogus && expect_err "unknown option '--bogus'"
 run 2 run && expect_err 'no scenario given'

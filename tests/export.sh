@@ -96,4 +96,16 @@ done
 checks=$((checks + 2))
 [ ! -e "$TMP/no" ] || fail "a failed export created a directory"
 ls "$TMP" | grep -q '\.tmp\.' && fail "temporary export files left behind"
+# Version 3's fault records, decoded: a crash names the process, a respawn
+# both incarnations; the crashed thread's reason and the exit say crash.
+run 0 export "$TMP/reincarnation.uktrace" &&
+	expect_out ' crash pid=2\(quote\) incarnation=1 "quote"$' &&
+	expect_out ' log tid=0 "crash of quote \(fault at scenarios/reincarnation.lua:[0-9]+\): process quote \(pid 2\) crashes"' &&
+	expect_out ' thread_state tid=2\(quote\) state=exited reason=crash port=0' &&
+	expect_out ' proc_exit pid=2\(quote\) code=-1 faulted=2' &&
+	expect_out ' respawn tid=[0-9]+\(rs\) old=2\(quote\) pid=7 incarnation=2' &&
+	expect_out ' proc_new pid=7\(quote#2\) daemon=1 "quote#2"'
+record delay tests/api/delay.lua && run 0 export "$TMP/delay.uktrace" &&
+	expect_out ' msg_delay flow=[0-9]+ port=[0-9]+\(echo\) delay=2000000$'
+
 finish

@@ -32,6 +32,8 @@ nested-servers|scenarios/nested-servers.lua
 nested-servers-pool|scenarios/nested-servers.lua --set arch=pool
 cristian|scenarios/cristian.lua
 cristian-best-of-8|scenarios/cristian.lua --set probes=8
+reincarnation|scenarios/reincarnation.lua
+reincarnation-maybe|scenarios/reincarnation.lua --set semantics=maybe
 '
 
 echo "$cases" | while IFS='|' read -r name args; do
@@ -116,6 +118,26 @@ run 3 run scenarios/nested-servers.lua --set deadlock=true --trace "$TMP/dl.uktr
 run 0 export "$TMP/dl.uktrace" &&
 	expect_out 'wait tid=[0-9]+\(front\) reason=reply port=4\(middle\) pid=3\(middle\) on_tid=0' &&
 	expect_out 'wait tid=[0-9]+\(back\) reason=reply port=2\(front\) pid=2\(front\)'
+# The reincarnation lesson's claims: the restart delay doubles with each
+# crash, restarts wait for the supervisor's check grid, a crash while the
+# service is down finds nothing, at-least-once clients get every answer,
+# maybe clients lose the service for good after its first crash.
+run 0 run scenarios/reincarnation.lua --stats json &&
+	expect_err 'quote \(pid 2\) crashed at 20ms, crash 1: restart after 5ms, at the first check from 25ms' &&
+	expect_err '26.0024ms  rs +\| restarted quote as quote#2' &&
+	expect_err 'crash 2: restart after 10ms' && expect_err 'crash 3: restart after 20ms' &&
+	expect_err 'crash 4: restart after 40ms' &&
+	expect_err '140ms  kernel +\| crash of quote .*its process has crashed and is not restarted yet; nothing crashes' &&
+	expect_out '"name": "quote#5", "pid": 10, "state": "live", .*"incarnation": 5' &&
+	expect_out '"calls": 150, "failed": 0,' && checks=$((checks + 1)) &&
+	{ [ "$(grep -c '50 calls: 50 answered, 0 failed' "$TMP/err")" -eq 3 ] ||
+		fail "reincarnation: not every client got its 50 answers"; }
+run 0 run scenarios/reincarnation.lua --set semantics=maybe --stats json &&
+	expect_err 'client1 +\| calls fail: dead port' &&
+	expect_err 'client1 +\| 50 calls: [0-9] answered, 4[0-9] failed' && checks=$((checks + 1)) &&
+	{ grep -q 'calls are answered again' "$TMP/err" && fail "a maybe binding rebound"; }
+run 0 run scenarios/reincarnation.lua --set restart_after=1ms --set check=1ms --stats json &&
+	expect_err 'crash 5: restart after 16ms' && expect_out '"calls": 150, "failed": 0,'
 
 run 0 run scenarios/hello.lua --stats csv --quiet &&
 	expect_out '^thread,process,state,arrival_ns' && expect_out '^client,client,exited,1000000,'

@@ -290,8 +290,9 @@ static void test_damaged_records(void **state)
 		{ 6, TR_MSG_DELIVER, { 12345, 99, 3 }, NULL },          /* flow never sent */
 		{ 6, TR_MSG_DROP, { 54321, 3, 9 }, NULL },
 		{ 7, TR_MSG_SEND, { 1, 99, 3, 1, 7, 777 }, NULL },       /* unknown kind, reply_to */
-		{ 8, TR_KIND_COUNT - 1, { 1, 2, 3 }, NULL },             /* the newest kind (wait): */
+		{ 8, TR_WAIT, { 1, 2, 3 }, NULL },                       /* a wait edge: */
 											 /* thread 1, port 3 */
+		{ 8, TR_KIND_COUNT - 1, { 1, 2, 3 }, NULL },             /* the newest kind */
 	};
 	struct trace_index *ix = trace_index_new();
 
@@ -398,6 +399,42 @@ static void test_load(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* Version 3's fault records: a message delayed then lost by an injected
+ * fault keeps its reason, a crashed process is told from a script error,
+ * its thread ends with it, and the crash and respawn records are taken
+ * without harm. */
+static void test_fault_records(void **state)
+{
+	static const struct rec v3[] = {
+		{ 0, TR_PROC_NEW, { 1, 1 }, "calc" },
+		{ 0, TR_THREAD_NEW, { 1, 1 }, "calc" },
+		{ 0, TR_THREAD_STATE, { 1, 0, 0, 0 }, NULL },
+		{ 0, TR_PORT_NEW, { 2, 1, 16 }, NULL },
+		{ 10, TR_MSG_SEND, { 1, 1, 2, 8, 0, 0 }, NULL },
+		{ 10, TR_MSG_DELAY, { 1, 2, 500 }, NULL },
+		{ 510, TR_MSG_DROP, { 1, 2, 4 }, NULL },
+		{ 600, TR_CRASH, { 1, 1 }, "calc" },
+		{ 600, TR_THREAD_STATE, { 1, 3, 16, 0 }, NULL },
+		{ 600, TR_PROC_EXIT, { 1, TWO31 - 1, 2 }, NULL },
+		{ 700, TR_RESPAWN, { 0, 1, 2, 2 }, NULL },
+		{ 700, TR_PROC_NEW, { 2, 1 }, "calc#2" },
+	};
+	struct trace_index *ix = trace_index_new();
+
+	(void)state;
+	feed(ix, v3, sizeof v3 / sizeof v3[0]);
+	assert_int_equal(trace_index_seal(ix, 1000), 0);
+	assert_int_equal(ix->msgs[0].fate, TI_DROPPED);
+	assert_int_equal(ix->msgs[0].drop_reason, 4);
+	assert_int_equal(ix->msgs[0].end_ns, 510);
+	assert_int_equal(ix->procs[0].faulted, 2);
+	assert_int_equal(ix->procs[0].exit_code, -1);
+	assert_int_equal(ix->procs[0].died, 600);
+	assert_int_equal(ix->threads[0].died, 600);
+	assert_string_equal(trace_index_str(ix, ix->procs[1].name), "calc#2");
+	trace_index_free(ix);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -411,6 +448,7 @@ int main(void)
 		cmocka_unit_test(test_waiting),
 		cmocka_unit_test(test_damaged_records),
 		cmocka_unit_test(test_deadlock_edges),
+		cmocka_unit_test(test_fault_records),
 		cmocka_unit_test(test_load),
 	};
 

@@ -17,7 +17,6 @@
 #include <string.h>
 
 #include "uk_limits.h"
-#include "fault.h"
 #include "job.h"
 #include "lua_body.h"
 #include "lua_sys.h"
@@ -28,6 +27,7 @@
 #include "sched_mlfq.h"
 #include "time/pclock.h"
 #include "time/timesrv.h"
+#include "thread.h"
 #include "units.h"
 #include "uthread.h"
 
@@ -270,9 +270,9 @@ static const char *decl_name(lua_State *L, const char *fn, size_t *len)
 	}
 	name = lua_tolstring(L, -1, len);
 	if (lua_type(L, -1) != LUA_TSTRING || *len == 0 || *len >= UK_NAME_MAX ||
-	    strpbrk(name, " \t\n,\"") != NULL)
+	    strpbrk(name, " \t\n,\"#") != NULL)
 		luaL_error(L, "%s: 'name' must be a string of 1 to %d characters without spaces, "
-			      "commas or quotes", fn, UK_NAME_MAX - 1);
+			      "commas, quotes or '#'", fn, UK_NAME_MAX - 1);
 	return name;
 }
 
@@ -344,57 +344,7 @@ static int l_process(lua_State *L)
 	return 1;
 }
 
-/* A probability field of fault { }: a number from 0 to 1. */
-static double field_probability(lua_State *L, const char *key)
-{
-	double v;
-	int ok;
-
-	if (lua_getfield(L, 1, key) == LUA_TNIL) {
-		lua_pop(L, 1);
-		return 0;
-	}
-	v = lua_tonumberx(L, -1, &ok);
-	if (!ok || !(v >= 0 && v <= 1))
-		luaL_error(L, "fault: '%s' must be a probability from 0 to 1", key);
-	lua_pop(L, 1);
-	return v;
-}
-
-/* fault { name = "calc", drop = 0.2, duplicate = 0.1 }: lose or duplicate
- * messages to and from the ports registered under name (every message
- * without a name). */
-static int l_fault(lua_State *L)
-{
-	static const char *const known[] = { "name", "drop", "duplicate", "delay", "at", "crash",
-					     "restart_after", NULL };
-	static const char *const later[] = { "delay", "at", "crash", "restart_after", NULL };
-	struct scenario *s = scenario_of(L, "fault");
-	struct fault_rule r;
-	const char *name;
-	struct fault_rule *v;
-
-	luaL_checktype(L, 1, LUA_TTABLE);
-	check_keys(L, "fault", known, 0);
-	for (size_t i = 0; later[i]; i++)
-		if (lua_getfield(L, 1, later[i]) != LUA_TNIL)
-			luaL_error(L, "fault: '%s' is not available in this version (drop and "
-				      "duplicate are)", later[i]);
-		else
-			lua_pop(L, 1);
-	memset(&r, 0, sizeof r);
-	name = field_string(L, "fault", "name", "");
-	if (strlen(name) > UK_NAME_MAX)
-		luaL_error(L, "fault: a service name has 1 to %d bytes", UK_NAME_MAX);
-	strcpy(r.name, name);
-	r.drop = field_probability(L, "drop");
-	r.duplicate = field_probability(L, "duplicate");
-	if (!(v = realloc(s->faults, (s->nfaults + 1) * sizeof *v)))
-		return luaL_error(L, "out of memory");
-	v[s->nfaults++] = r;
-	s->faults = v;
-	return 0;
-}
+/* fault { } is declared in loader_fault.c, machine { } in loader_machine.c. */
 
 /* server { "time", drift = d, offset = o }: the time server, a C program
  * on a clock of its own (the machine's where it gives none). */
@@ -614,7 +564,7 @@ struct scenario *scenario_load(const struct loader_opts *o, char *err, size_t er
 	}
 	lua_pop(s->L, 1);
 	if (check_sets(s, err, errlen) != 0 || settle_models(s, err, errlen) != 0 ||
-	    check_procrun(s, err, errlen) != 0) {
+	    check_procrun(s, err, errlen) != 0 || faults_check(s, err, errlen) != 0) {
 		scenario_free(s);
 		return NULL;
 	}
@@ -665,6 +615,68 @@ static int attach_clock(const struct scenario *s, struct proc *p, const struct p
 	return pclock_attach(p, offset, drift);
 }
 
+static struct proc *lua_respawn(struct proc *old);
+
+/* A process running the main function of declaration d from start_ns,
+ * with the declared attributes and thread model, restartable after a
+ * crash. Returns NULL when memory runs out. */
+static struct proc *lua_process(struct scenario *s, struct machine *m, const struct pdecl *d,
+				uint64_t start_ns)
+{
+	struct proc *p;
+	void *body;
+
+	lua_rawgeti(s->L, LUA_REGISTRYINDEX, d->fnref);
+	body = lua_body_new(s->L, 0);
+	if (!body)
+		return NULL;
+	p = proc_new(m, d->name, start_ns, &lua_body_ops, body);
+	if (!p) {
+		lua_body_ops.destroy(&(struct thread){ .body_data = body, .m = m });
+		return NULL;
+	}
+	p->daemon = d->daemon;
+	p->priority = d->priority;
+	p->tickets = d->tickets;
+	p->nice = d->nice;
+	p->affinity = d->affinity;
+	p->big_endian = d->big_endian;
+	p->model = (enum pmodel)d->tm.model;
+	p->nlwp = (uint32_t)d->tm.nlwp;
+	p->activations = d->tm.activations;
+	p->uquantum_ns = d->tm.uquantum_ns;
+	p->respawn = lua_respawn;
+	p->respawn_arg = s;
+	if (p->model != MODEL_ONE_TO_ONE) {
+		/* The first LWP runs the runtime, which starts the Lua main. */
+		void *rt = uthread_runtime_new(p, p->main_body, p->main_data);
+		p->main_body = &uthread_lwp_ops;
+		p->main_data = rt;
+		if (!rt)
+			return NULL;
+	}
+	return p;
+}
+
+/* The respawn hook of Lua processes (proc.h): a new process running the
+ * same main function from its start, with the same attributes. What the
+ * program keeps outside its main function (globals, upvalues: the one Lua
+ * state all processes share) is not the process's memory and survives. */
+static struct proc *lua_respawn(struct proc *old)
+{
+	struct scenario *s = old->respawn_arg;
+
+	for (size_t i = 0; i < s->nprocs; i++) {
+		struct proc *p;
+		if (strcmp(s->procs[i].name, old->origin->name) != 0)
+			continue;
+		/* The clock belongs to the node, not to the program: it goes on. */
+		p = lua_process(s, old->m, &s->procs[i], old->m->now);
+		return p && pclock_copy(p, old) == 0 ? p : NULL;
+	}
+	return NULL;
+}
+
 int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errlen)
 {
 	struct proc *ns;
@@ -682,13 +694,9 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 		goto oom;
 	if (s->time_server)
 		pclock_watch(m);
-	for (size_t i = 0; i < s->nfaults; i++)
-		if (fault_add(m, &s->faults[i]) != 0)
-			goto oom;
 	for (size_t i = 0; i < s->nprocs; i++) {
 		struct pdecl *d = &s->procs[i];
 		struct proc *p;
-		void *body;
 
 		if (d->is_job) {
 			if (!(p = job_new(m, d->name, d->start_ns, &d->job)) ||
@@ -705,32 +713,11 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 				goto oom;
 			continue;
 		}
-		lua_rawgeti(s->L, LUA_REGISTRYINDEX, d->fnref);
-		body = lua_body_new(s->L, 0);
-		if (!body)
+		if (!(p = lua_process(s, m, d, d->start_ns)) || attach_clock(s, p, d) != 0)
 			goto oom;
-		p = proc_new(m, d->name, d->start_ns, &lua_body_ops, body);
-		if (!p || attach_clock(s, p, d) != 0)
-			goto oom;
-		p->daemon = d->daemon;
-		p->priority = d->priority;
-		p->tickets = d->tickets;
-		p->nice = d->nice;
-		p->affinity = d->affinity;
-		p->big_endian = d->big_endian;
-		p->model = (enum pmodel)d->tm.model;
-		p->nlwp = (uint32_t)d->tm.nlwp;
-		p->activations = d->tm.activations;
-		p->uquantum_ns = d->tm.uquantum_ns;
-		if (p->model != MODEL_ONE_TO_ONE) {
-			/* The first LWP runs the runtime, which starts the Lua main. */
-			void *rt = uthread_runtime_new(p, p->main_body, p->main_data);
-			p->main_body = &uthread_lwp_ops;
-			p->main_data = rt;
-			if (!rt)
-				goto oom;
-		}
 	}
+	if (faults_build(s, m) != 0)
+		goto oom;
 	return 0;
 oom:
 	snprintf(err, errlen, "%s: out of memory building the machine", s->path);

@@ -11,6 +11,8 @@
 #include <stdint.h>
 
 #include "uk_limits.h"
+#include "crash.h"
+#include "fault.h"
 #include "job.h"
 #include "machine.h"
 #include "procrun.h"
@@ -65,7 +67,18 @@ struct override {
 	int used;
 };
 
-struct fault_rule;
+/* A fault { } declaration: a message fault (rule) or a crash (cr). A
+ * process it names is resolved once the whole script has run (faults_check)
+ * and when the machine is built (faults_build). */
+struct fdecl {
+	int crash;                  /* a crash fault, else a message fault */
+	char proc[UK_NAME_MAX + 1]; /* process = / crash = a declared process: its name; "" */
+	int by_handle;              /* crash = a process handle (not a name) */
+	struct fault_rule rule;
+	struct fault_crash cr;
+	uint64_t check_ns;          /* check = : the supervisor's period; 0: not given */
+	char where[256];            /* "FILE:LINE: " of the declaration */
+};
 
 struct scenario {
 	lua_State *L;
@@ -84,7 +97,7 @@ struct scenario {
 	size_t nparams;
 	struct override *sets;
 	size_t nsets;
-	struct fault_rule *faults;   /* fault { } declarations */
+	struct fdecl *faults;        /* fault { } declarations */
 	size_t nfaults;
 	struct clockdecl clock;      /* machine { drift, offset }: every process's default */
 	int time_server;             /* server { "time" } is declared */
@@ -105,5 +118,12 @@ void clock_fields(lua_State *L, const char *fn, struct clockdecl *c);
 
 /* machine { ... } (loader_machine.c) */
 int l_machine(lua_State *L);
+
+/* fault { ... } (loader_fault.c); faults_check once the script has run
+ * (0, or -1 with "FILE:LINE: message" in err); faults_build once the
+ * declared processes exist (0, or -1 when memory runs out). */
+int l_fault(lua_State *L);
+int faults_check(struct scenario *s, char *err, size_t errlen);
+int faults_build(struct scenario *s, struct machine *m);
 
 #endif

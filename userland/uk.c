@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "body_c.h"
+#include "crash.h"
 #include "machine.h"
 #include "proc.h"
 #include "rpcstat.h"
@@ -157,4 +158,28 @@ uint64_t uk_clock(struct thread *self)
 uint64_t uk_clock_until(struct thread *self, uint64_t x)
 {
 	return pclock_until(self->p, self->m->now, x);
+}
+
+int uk_svc_watch(struct thread *self, int32_t port)
+{
+	return invoke(self, SYS_SVC, port, SVC_WATCH, UK_FOREVER, NULL);
+}
+
+int uk_svc_status(struct thread *self, uint32_t slot, struct uk_svc_status *st)
+{
+	int err = invoke(self, SYS_SVC, 0, SVC_STATUS | (uint64_t)slot << 8, UK_FOREVER, NULL);
+
+	if (err == UK_OK)
+		memcpy(st, self->sc.ptr, sizeof *st);
+	free(self->sc.ptr);
+	self->sc.ptr = NULL;
+	return err;
+}
+
+int uk_respawn(struct thread *self, uint32_t slot, uint32_t *pid)
+{
+	int err = invoke(self, SYS_SVC, 0, SVC_RESPAWN | (uint64_t)slot << 8, UK_FOREVER, NULL);
+
+	*pid = (uint32_t)self->sc.val;
+	return err;
 }

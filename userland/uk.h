@@ -17,6 +17,7 @@
 #include "uk_err.h"
 
 struct thread;
+struct uk_svc_status;
 
 #define UK_FOREVER UINT64_MAX
 
@@ -86,5 +87,15 @@ uint64_t uk_clock(struct thread *self);
  * it already does, UK_FOREVER when it never will. Sleeping that long with
  * uk_sleep is an alarm in local time. */
 uint64_t uk_clock_until(struct thread *self, uint64_t x);
+/* The supervisor's calls (kernel/crash.h). uk_svc_watch makes the caller's
+ * process the supervisor: crash notices (struct uk_notice, kind
+ * UK_NOTICE_CRASH) arrive on the receive right port; UK_ENOTOWNER if
+ * another process is. Then, for the supervisor only: uk_svc_status fills
+ * *st for supervised program slot (UK_ENOENT past the last one), and
+ * uk_respawn restarts the dead program of slot as a new process, *pid set
+ * (UK_EINVAL if it is not dead, UK_ENOMEM). */
+int uk_svc_watch(struct thread *self, int32_t port);
+int uk_svc_status(struct thread *self, uint32_t slot, struct uk_svc_status *st);
+int uk_respawn(struct thread *self, uint32_t slot, uint32_t *pid);
 
 #endif

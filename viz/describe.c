@@ -142,8 +142,11 @@ static int describe_proc(const struct trace_index *ix, size_t i, char lines[][VZ
 	snprintf(lines[n++], VZ_LINE, "started %s", a);
 	if (p->died != TI_NEVER) {
 		fmt_time(p->died, b, sizeof b);
-		snprintf(lines[n++], VZ_LINE, "exited %s with %d%s", b, p->exit_code,
-			 p->faulted ? " (script error)" : "");
+		if (p->faulted == 2)
+			snprintf(lines[n++], VZ_LINE, "crashed %s (an injected fault)", b);
+		else
+			snprintf(lines[n++], VZ_LINE, "exited %s with %d%s", b, p->exit_code,
+				 p->faulted ? " (script error)" : "");
 	}
 	snprintf(lines[n++], VZ_LINE, "sent %llu messages, received %llu",
 		 (unsigned long long)sent, (unsigned long long)recv);

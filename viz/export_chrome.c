@@ -437,7 +437,8 @@ static int on_drop(struct chrome *c, FILE *out, const struct trace_rec *rec)
 }
 
 /* An instant with a text: a log line (named by its text) on the thread's
- * track, a fault on the thread's track, or the deadlock report (global). */
+ * track, a fault on the thread's track, or the deadlock report or an
+ * injected crash (global). */
 static int on_text(struct chrome *c, FILE *out, const struct trace_rec *rec)
 {
 	struct cthread *t = export_tab_get(&c->threads, rec->args[0]);
@@ -448,6 +449,10 @@ static int on_text(struct chrome *c, FILE *out, const struct trace_rec *rec)
 		fputs(",\"s\":\"g\",\"cat\":\"deadlock\",\"name\":\"deadlock\"", out);
 		fprintf(out, ",\"args\":{\"threads\":%llu,\"report\":",
 			(unsigned long long)rec->args[0]);
+	} else if (rec->kind == TR_CRASH) {
+		ev_open(c, out, 'i', rec->ns, 0, 0);
+		fputs(",\"s\":\"g\",\"cat\":\"fault\",\"name\":\"crash\"", out);
+		fprintf(out, ",\"args\":{\"pid\":%llu,\"target\":", (unsigned long long)rec->args[0]);
 	} else if (rec->kind == TR_FAULT) {
 		ev_open(c, out, 'i', rec->ns, pid, rec->args[0]);
 		fputs(",\"s\":\"t\",\"cat\":\"fault\",\"name\":\"fault\",\"args\":{\"message\":",
@@ -491,6 +496,7 @@ static int chrome_record(void *st, FILE *out, const struct export_names *nm,
 	case TR_LOG:
 	case TR_FAULT:
 	case TR_DEADLOCK:
+	case TR_CRASH:
 		return on_text(c, out, rec);
 	case TR_USWITCH:
 		return on_uswitch(c, rec);

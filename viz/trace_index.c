@@ -243,7 +243,7 @@ static int rec_proc_exit(struct trace_index *ix, uint64_t ns, const uint64_t *a,
 		return -1;
 	ix->procs[i].died = ns;
 	ix->procs[i].exit_code = (int32_t)(int64_t)(a[1] - 2147483648ull);
-	ix->procs[i].faulted = a[2] != 0;
+	ix->procs[i].faulted = a[2] < 3 ? (uint8_t)a[2] : 1;
 	return 0;
 }
 

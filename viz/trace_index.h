@@ -43,6 +43,7 @@ enum ti_reason {
 	TI_R_EXIT, TI_R_KILLED, TI_R_FAULT,
 	TI_R_LOCK, TI_R_IDLE,   /* (version 2) a mutex/semaphore/condition; an LWP without work */
 	TI_R_IO,                /* (version 2) an I/O (a job's io_time) */
+	TI_R_CRASH,             /* (version 3) exited: its process crashed (an injected fault) */
 	TI_REASON_COUNT         /* reasons from here on are kept as numbers, drawn as "other" */
 };
 enum ti_msg_kind { TI_SEND, TI_CALL, TI_REPLY };
@@ -53,7 +54,7 @@ struct ti_proc {
 	uint64_t pid;           /* as in the trace */
 	uint64_t born, died;    /* ns; died = TI_NEVER while it lives */
 	int32_t exit_code;
-	uint8_t daemon, faulted;
+	uint8_t daemon, faulted;   /* faulted: 1 a script error, 2 an injected crash */
 	uint8_t nameserver;     /* the built-in name server ("name", a daemon) */
 	uint32_t nthreads;      /* threads of this process */
 	uint32_t rank;          /* rank among the processes but the name server (palettes) */
@@ -116,7 +117,7 @@ struct ti_msg {
 	uint32_t reply;         /* msg index of the reply to this call, else TI_NONE */
 	uint64_t size;          /* bytes */
 	uint8_t kind, fate;     /* enum ti_msg_kind, enum ti_fate */
-	uint8_t drop_reason;    /* trace drop reason (1 dead port, 2 stale reply, 3 timeout) */
+	uint8_t drop_reason;    /* trace drop reason (1 dead port, 2 stale reply, 3 timeout, 4 lost) */
 };
 
 struct ti_log {

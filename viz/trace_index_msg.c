@@ -103,7 +103,7 @@ int ti_rec_msg_drop(struct trace_index *ix, uint64_t ns, const uint64_t *a, cons
 	if (m == TI_NONE || ix->msgs[m].fate != TI_PENDING)
 		return 0;
 	ix->msgs[m].fate = TI_DROPPED;
-	ix->msgs[m].drop_reason = (uint8_t)(a[2] < 4 ? a[2] : 0);
+	ix->msgs[m].drop_reason = (uint8_t)(a[2] < 5 ? a[2] : 0);
 	ix->ndrops++;
 	ix->msgs[m].end_ns = ns;
 	return 0;
