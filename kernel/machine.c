@@ -19,6 +19,7 @@
 
 #include "deadlock.h"
 #include "ipc.h"
+#include "ktimer.h"
 #include "msg.h"
 #include "port.h"
 #include "procrun.h"
@@ -27,7 +28,7 @@
 #include "syscall.h"
 #include "thread.h"
 
-enum { EV_SLICE, EV_TIMER, EV_START };
+enum { EV_SLICE, EV_TIMER, EV_START, EV_NOTICE };
 
 int machine_init(struct machine *m, const struct machine_config *cfg)
 {
@@ -199,6 +200,11 @@ void machine_timer(struct machine *m, struct thread *t, uint64_t when)
 	t->tgen++;
 	if (evq_push(&m->evq, when, EV_TIMER, t->tgen, t) != 0)
 		m->oom = 1;
+}
+
+int machine_notice_at(struct machine *m, uint64_t when, struct ktimer *kt)
+{
+	return evq_push(&m->evq, when, EV_NOTICE, 0, kt);
 }
 
 void machine_ready(struct machine *m, struct thread *t, enum treason why)
@@ -450,9 +456,15 @@ static void handle(struct machine *m, const struct event *e)
 			on_timer(m, t);
 		break;
 	}
-	case EV_START:
-		if (proc_start(e->obj) != 0)
+	case EV_START: {
+		struct proc *p = e->obj;
+		/* A process started by other means meanwhile (a restart) is left be. */
+		if (p->state == P_NEW && proc_start(p) != 0)
 			m->oom = 1;
+		break;
+	}
+	case EV_NOTICE:
+		ktimer_fire(e->obj);
 		break;
 	}
 }
@@ -464,7 +476,8 @@ static void handle(struct machine *m, const struct event *e)
  * arrives at t (the textbook order); then the policy's instant hook (mlfq's
  * boost); then arrivals, in declaration order; then timers (sleeps, I/O
  * completions, timeouts) in their threads' declaration order, the textbook
- * tie-break, whatever order they were set in.
+ * tie-break, whatever order they were set in; then timer notices to ports,
+ * in the order they were asked for.
  */
 static int instant_order(const void *a, const void *b)
 {

@@ -25,6 +25,7 @@ struct proc;
 struct port;
 struct rpcstat;
 struct fault_rule;
+struct ktimer;
 struct thread;
 
 struct cpu {
@@ -144,6 +145,10 @@ enum outcome machine_run(struct machine *m);
 
 /* Post a timer for t at absolute time when; an older timer of t is cancelled. */
 void machine_timer(struct machine *m, struct thread *t, uint64_t when);
+
+/* Post the event of timer notice kt at absolute time when (ktimer.h).
+ * 0, or -1 when memory runs out. */
+int machine_notice_at(struct machine *m, uint64_t when, struct ktimer *kt);
 
 /* Make t ready and hand it to the scheduler. */
 void machine_ready(struct machine *m, struct thread *t, enum treason why);

@@ -37,6 +37,8 @@ enum sysno {
 	SYS_SYNC,      /* arg: op (ksync.h), ptr: the object, aux: the mutex of a condition wait */
 	SYS_IO,        /* arg: ns: start an I/O and wait for it (reason io) */
 	SYS_NOTIFY,    /* name: a right; arg: a receive right, where its dead-name notice goes */
+	SYS_TIMER,     /* name: a receive right; arg: virtual ns; val (in): the cookie (ktimer.h) */
+	SYS_WATCH,     /* arg: a pid; name: a receive right, where its exit notice goes */
 	SYS_COUNT
 };
 

@@ -27,6 +27,7 @@ const struct trace_kind_info trace_kinds[TR_KIND_COUNT] = {
 	[TR_THREAD_KIND] = { "thread_kind", 2, 0, { "tid", "kind" } },
 	[TR_USWITCH] = { "uswitch", 3, 0, { "lwp", "from", "to" } },
 	[TR_UPCALL] = { "upcall", 3, 0, { "lwp", "kind", "tid" } },
+	[TR_TIMER] = { "timer", 4, 0, { "tid", "port", "at", "cookie" } },
 };
 
 void trace_record(struct machine *m, unsigned kind, const uint64_t *args, const char *s,

@@ -21,7 +21,7 @@
 
 #define TRACE_MAGIC "UKTRACE\n"
 #define TRACE_MAGIC_LEN 8
-#define TRACE_VERSION 2
+#define TRACE_VERSION 3
 #define TRACE_MAX_ARGS 6
 #define TRACE_MAX_STR (1u << 20)
 
@@ -47,6 +47,7 @@ enum trace_kind {
 	TR_THREAD_KIND,     /* tid, kind (1 user thread on an LWP, 2 LWP); absent: one-to-one */
 	TR_USWITCH,         /* lwp, from tid (0 none), to tid: a user-level switch */
 	TR_UPCALL,          /* lwp (the activation), kind (1 added, 2 preempted, 3 blocked, 4 unblocked), tid */
+	TR_TIMER,           /* tid, port, at (ns), cookie: a timer notice was asked for */
 	TR_KIND_COUNT
 };
 

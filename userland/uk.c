@@ -110,6 +110,17 @@ int uk_notify_dead(struct thread *self, int32_t name, int32_t to)
 	return invoke(self, SYS_NOTIFY, name, (uint64_t)to, UK_FOREVER, NULL);
 }
 
+int uk_timer(struct thread *self, uint64_t at_ns, int32_t port, uint64_t cookie)
+{
+	self->sc.val = (int64_t)cookie;
+	return invoke(self, SYS_TIMER, port, at_ns, UK_FOREVER, NULL);
+}
+
+int uk_notify_exit(struct thread *self, uint32_t pid, int32_t to)
+{
+	return invoke(self, SYS_WATCH, to, pid, UK_FOREVER, NULL);
+}
+
 void uk_log(struct thread *self, const char *fmt, ...)
 {
 	va_list ap;
