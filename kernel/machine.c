@@ -25,6 +25,7 @@
 #include "procrun.h"
 #include "proc.h"
 #include "rpcstat.h"
+#include "srvstat.h"
 #include "syscall.h"
 #include "thread.h"
 
@@ -78,6 +79,7 @@ void machine_free(struct machine *m)
 	free(m->sinks);
 	free(m->lat);
 	rpcstat_free(m);
+	srvstat_free(m);
 	free(m->faults);
 	free(m->deadlock_report);
 	free(m->deadlock_tids);

@@ -24,6 +24,7 @@
 struct proc;
 struct port;
 struct rpcstat;
+struct srvstat;
 struct fault_rule;
 struct ktimer;
 struct thread;
@@ -115,6 +116,8 @@ struct machine {
 	uint64_t nlat, lat_cap;
 	struct rpcstat *rpc;      /* RPC per binding and method (rpcstat.h) */
 	uint32_t nrpc, rpc_cap;
+	struct srvstat **srv;     /* figures of the built-in servers (srvstat.h) */
+	uint32_t nsrv, srv_cap;
 
 	/* log lines from bodies: where they are printed (NULL: not printed) */
 	void (*log_hook)(struct machine *m, struct thread *t, const char *text);

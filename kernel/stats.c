@@ -15,6 +15,7 @@
 #include "port.h"
 #include "proc.h"
 #include "rpcstat.h"
+#include "srvstat.h"
 #include "thread.h"
 #include "units.h"
 
@@ -351,6 +352,29 @@ static void json_rpc(FILE *out, const struct machine *m)
 	fputs(m->nrpc ? "\n  ],\n" : "],\n", out);
 }
 
+/* The built-in servers' own figures; absent when the scenario declares
+ * none, so the statistics of a scenario without them keep their shape. */
+static void json_servers(FILE *out, const struct machine *m)
+{
+	if (!m->nsrv)
+		return;
+	fputs("  \"servers\": [", out);
+	for (uint32_t i = 0; i < m->nsrv; i++) {
+		const struct srvstat *e = m->srv[i];
+		fputs(i ? ",\n    { \"name\": " : "\n    { \"name\": ", out);
+		json_str(out, e->name);
+		fprintf(out, ", \"kind\": \"%s\"", e->kind);
+		for (uint32_t k = 0; k < e->nattr; k++) {
+			fprintf(out, ", \"%s\": ", e->attr[k].key);
+			json_str(out, e->attr[k].val);
+		}
+		for (uint32_t k = 0; k < e->nfig; k++)
+			fprintf(out, ", \"%s\": %" PRIu64, e->fig[k].key, e->fig[k].val);
+		fputs(" }", out);
+	}
+	fputs("\n  ],\n", out);
+}
+
 static void json_deadlock(FILE *out, const struct machine *m)
 {
 	if (m->outcome != OUT_DEADLOCK) {
@@ -377,6 +401,7 @@ void stats_json(FILE *out, const struct machine *m)
 	json_sched(out, m);
 	json_ipc(out, m);
 	json_rpc(out, m);
+	json_servers(out, m);
 	json_deadlock(out, m);
 }
 
@@ -458,6 +483,31 @@ static const char *dur(uint64_t ns, char *buf, size_t len)
 	return buf;
 }
 
+/* One line per built-in server: its attributes, then its figures
+ * (durations as durations). */
+static void text_servers(FILE *out, const struct machine *m)
+{
+	char a[32];
+
+	for (uint32_t i = 0; i < m->nsrv; i++) {
+		const struct srvstat *e = m->srv[i];
+		size_t klen;
+		fprintf(out, "server %s (%s", e->name, e->kind);
+		for (uint32_t k = 0; k < e->nattr; k++)
+			fprintf(out, ", %s", e->attr[k].val);
+		fputs("):", out);
+		for (uint32_t k = 0; k < e->nfig; k++) {
+			klen = strlen(e->fig[k].key);
+			if (klen > 3 && strcmp(e->fig[k].key + klen - 3, "_ns") == 0)
+				fprintf(out, "%s %.*s %s", k ? "," : "", (int)(klen - 3), e->fig[k].key,
+					dur(e->fig[k].val, a, sizeof a));
+			else
+				fprintf(out, "%s %s %" PRIu64, k ? "," : "", e->fig[k].key, e->fig[k].val);
+		}
+		fputc('\n', out);
+	}
+}
+
 void stats_text(FILE *out, const struct machine *m)
 {
 	char a[32], b[32], c[32], d[32], e[32];
@@ -507,6 +557,7 @@ void stats_text(FILE *out, const struct machine *m)
 			r->binding, r->method, r->calls, r->failed, r->retransmissions, r->executions,
 			r->duplicates, dur(rl.mean, a, sizeof a), dur(rl.max, b, sizeof b));
 	}
+	text_servers(out, m);
 	if (m->outcome == OUT_DEADLOCK)
 		fputs("\n(the deadlock report is on stderr)\n", out);
 }
