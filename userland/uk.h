@@ -75,6 +75,10 @@ int uk_timer(struct thread *self, uint64_t at_ns, int32_t port, uint64_t cookie)
  * UK_OK, UK_ENORIGHT, UK_EINVAL (no such process) or UK_ENOMEM. */
 int uk_notify_exit(struct thread *self, uint32_t pid, int32_t to);
 
+/* Count one execution of method of service in the RPC statistics (the
+ * server's side of rpc[]: see rpcstat.h). Not a system call. */
+void uk_rpc_executed(struct thread *self, const char *service, const char *method);
+
 /* Print a log line (trace and console). */
 void uk_log(struct thread *self, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
