@@ -392,20 +392,28 @@ static int l_fault(lua_State *L)
 	return 0;
 }
 
-/* server "name" | server { "name" }: the name server always runs. */
+/* server "name" | server { "name" }: the name server always runs.
+ * server "file" | server { "file", ... }: a file server (loader_fsrv.c). */
 static int l_server(lua_State *L)
 {
+	struct scenario *s = scenario_of(L, "server");
 	const char *kind;
 
-	scenario_of(L, "server");
+	if (lua_type(L, 1) == LUA_TSTRING && strcmp(lua_tostring(L, 1), "file") == 0)
+		return loader_file_server(L, s);
+	if (lua_istable(L, 1) && lua_rawgeti(L, 1, 1) == LUA_TSTRING &&
+	    strcmp(lua_tostring(L, -1), "file") == 0) {
+		lua_pop(L, 1);
+		return loader_file_server(L, s);
+	}
 	if (lua_istable(L, 1)) {
 		lua_rawgeti(L, 1, 1);
 		lua_replace(L, 1);
 	}
 	kind = luaL_checkstring(L, 1);
 	if (strcmp(kind, "name") != 0)
-		return luaL_error(L, "server '%s': this version has only the name server (\"name\")",
-				  kind);
+		return luaL_error(L, "server '%s': this version has the name and file servers "
+				     "(\"name\", \"file\")", kind);
 	return 0;
 }
 
@@ -446,6 +454,7 @@ static void open_api(lua_State *L, struct scenario *s)
 	lu_open_ipc(L);
 	lu_open_sync(L);
 	lu_open_rpc(L);
+	lu_open_fs(L);
 	/* exit() ends a simulated process; os.exit would end the simulator. */
 	lua_getglobal(L, "os");
 	lua_pushnil(L);
@@ -576,7 +585,7 @@ struct scenario *scenario_load(const struct loader_opts *o, char *err, size_t er
 	}
 	lua_pop(s->L, 1);
 	if (check_sets(s, err, errlen) != 0 || settle_models(s, err, errlen) != 0 ||
-	    check_procrun(s, err, errlen) != 0) {
+	    check_procrun(s, err, errlen) != 0 || loader_check_fsrvs(s, err, errlen) != 0) {
 		scenario_free(s);
 		return NULL;
 	}
@@ -625,7 +634,7 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 				goto oom;
 		return 0;
 	}
-	if (record_info(s, m) != 0 || !ns_install(m))
+	if (record_info(s, m) != 0 || !ns_install(m) || loader_build_fsrvs(s, m) != 0)
 		goto oom;
 	for (size_t i = 0; i < s->nfaults; i++)
 		if (fault_add(m, &s->faults[i]) != 0)
@@ -690,6 +699,7 @@ void scenario_free(struct scenario *s)
 		free(s->procs[i].program);
 	free(s->procs);
 	free(s->faults);
+	loader_free_fsrvs(s);
 	free(s->sets);
 	free(s->path);
 	free(s);

@@ -54,6 +54,7 @@ struct override {
 };
 
 struct fault_rule;
+struct fdecl;
 
 struct scenario {
 	lua_State *L;
@@ -74,6 +75,8 @@ struct scenario {
 	size_t nsets;
 	struct fault_rule *faults;   /* fault { } declarations */
 	size_t nfaults;
+	struct fdecl *fsrvs;         /* server { "file" } declarations (loader_fsrv.c) */
+	size_t nfsrvs;
 };
 
 struct scenario *scenario_of(lua_State *L, const char *fn);
@@ -88,5 +91,21 @@ void thread_model(lua_State *L, const char *fn, struct tmodel *tm);
 
 /* machine { ... } (loader_machine.c) */
 int l_machine(lua_State *L);
+
+/* server { "file", ... } (loader_fsrv.c): record the declaration whose
+ * table (or the string "file") is at 1. Raises the scenario's errors. */
+int loader_file_server(lua_State *L, struct scenario *s);
+
+/* After the top level: no process shares a file server's name, and no
+ * file server on a process-run machine. 0, or -1 with "FILE:LINE: ..." in
+ * err. */
+int loader_check_fsrvs(struct scenario *s, char *err, size_t errlen);
+
+/* Install the declared file servers on m (in declaration order). 0, or -1
+ * when memory runs out. */
+int loader_build_fsrvs(struct scenario *s, struct machine *m);
+
+/* Free what the declarations hold. */
+void loader_free_fsrvs(struct scenario *s);
 
 #endif
