@@ -63,7 +63,6 @@ static void publish(struct fsrv_shared *sh)
 	srvstat_set(st, "requests", sh->requests);
 	srvstat_set(st, "failed", sh->failed);
 	srvstat_set(st, "max_in_service", sh->max_in_service);
-	srvstat_set(st, "threads_started", sh->threads);
 	srvstat_set(st, "disk_requests", d->requests);
 	srvstat_set(st, "disk_bytes", d->bytes);
 	srvstat_set(st, "disk_busy_ns", d->busy_ns);
@@ -271,10 +270,8 @@ static void pool(struct thread *self, struct fsrv *s)
 {
 	for (uint32_t i = 1; i < s->sh->cfg.workers; i++) {
 		uint32_t tid;
-		if (uk_spawn(self, serve_loop, s, &tid) == UK_OK)
-			s->sh->threads++;
+		(void)uk_spawn(self, serve_loop, s, &tid);   /* fewer threads without memory */
 	}
-	publish(s->sh);
 	serve_loop(self, s);
 }
 
@@ -299,9 +296,7 @@ static void dispatcher(struct thread *self, struct fsrv *s)
 			continue;
 		}
 		sl->req = m;
-		if (uk_spawn(self, one_request, sl, &tid) == UK_OK)
-			s->sh->threads++;
-		else
+		if (uk_spawn(self, one_request, sl, &tid) != UK_OK)
 			serve_blocking(self, sl);   /* no thread to be had: serve it here */
 	}
 }

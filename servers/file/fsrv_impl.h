@@ -30,7 +30,6 @@ struct fsrv_shared {
 	struct disk disk;
 	struct srvstat *st;         /* the statistics entry (the machine's) */
 	uint64_t requests, failed;  /* requests answered; of those, with an error status */
-	uint64_t threads;           /* threads started, beyond each incarnation's first */
 	uint64_t max_in_service;    /* most requests between arrival and reply at once */
 	uint64_t exit_closes;       /* descriptors closed because their client ended */
 };
