@@ -27,6 +27,7 @@ lottery|scenarios/lottery.lua --seed 3
 rpc-maybe|scenarios/rpc-semantics.lua --set semantics=maybe
 rpc-at-least-once|scenarios/rpc-semantics.lua --set semantics=at-least-once
 rpc-at-most-once|scenarios/rpc-semantics.lua --set semantics=at-most-once
+fileserver-architectures|scenarios/fileserver-architectures.lua
 '
 
 echo "$cases" | while IFS='|' read -r name args; do
