@@ -444,22 +444,45 @@ static void ipc_notice(struct port *pt, struct msg *msg)
 	enqueue(pt, msg);
 }
 
-int ipc_kernel_notice(struct port *pt, uint32_t kind, int32_t name)
+/* A notice of size bytes at payload, holding nvalues values (stub cost). */
+static int notice(struct port *pt, const void *payload, uint32_t size, uint32_t nvalues)
 {
-	struct msg *msg = msg_new(sizeof(struct uk_notice));
-	struct uk_notice n = { kind, name };
+	struct msg *msg = msg_new(size);
 
 	if (!msg)
 		return -1;
-	memcpy(msg->data, &n, sizeof n);
-	msg->nvalues = 2;
+	memcpy(msg->data, payload, size);
+	msg->nvalues = nvalues;
 	ipc_notice(pt, msg);
 	return 0;
 }
 
 int ipc_dead_notice(struct port *pt, int32_t name)
 {
-	return ipc_kernel_notice(pt, UK_NOTICE_DEAD_NAME, name);
+	struct uk_notice n = { UK_NOTICE_DEAD_NAME, name };
+
+	return notice(pt, &n, sizeof n, 2);
+}
+
+int ipc_kernel_notice(struct port *pt, uint32_t kind, int32_t name)
+{
+	struct uk_notice n = { kind, name };
+
+	return notice(pt, &n, sizeof n, 2);
+}
+
+int ipc_timer_notice(struct port *pt, int32_t name, uint64_t cookie)
+{
+	struct uk_timer_notice n = { { UK_NOTICE_TIMER, name }, cookie };
+
+	return notice(pt, &n, sizeof n, 3);
+}
+
+int ipc_exit_notice(struct port *pt, uint32_t pid)
+{
+	struct uk_notice n = { UK_NOTICE_EXIT, (int32_t)pid };
+
+	return notice(pt, &n, sizeof n, 2);
 }
 
 void ipc_arrive(struct machine *m, struct msg *msg)

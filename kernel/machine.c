@@ -21,15 +21,17 @@
 #include "crash.h"
 #include "deadlock.h"
 #include "ipc.h"
+#include "ktimer.h"
 #include "msg.h"
 #include "port.h"
 #include "procrun.h"
 #include "proc.h"
 #include "rpcstat.h"
+#include "srvstat.h"
 #include "syscall.h"
 #include "thread.h"
 
-enum { EV_SLICE, EV_TIMER, EV_START, EV_DELIVER, EV_CRASH };
+enum { EV_SLICE, EV_TIMER, EV_START, EV_DELIVER, EV_CRASH, EV_NOTICE };
 
 int machine_init(struct machine *m, const struct machine_config *cfg)
 {
@@ -88,6 +90,7 @@ void machine_free(struct machine *m)
 	free(m->sinks);
 	free(m->lat);
 	rpcstat_free(m);
+	srvstat_free(m);
 	free(m->faults);
 	free(m->crashes);
 	free(m->svcs);
@@ -257,6 +260,11 @@ void machine_timer(struct machine *m, struct thread *t, uint64_t when)
 	t->tgen++;
 	if (evq_push(&m->evq, when, EV_TIMER, t->tgen, t) != 0)
 		m->oom = 1;
+}
+
+int machine_notice_at(struct machine *m, uint64_t when, struct ktimer *kt)
+{
+	return evq_push(&m->evq, when, EV_NOTICE, 0, kt);
 }
 
 void machine_ready(struct machine *m, struct thread *t, enum treason why)
@@ -508,8 +516,10 @@ static void handle(struct machine *m, const struct event *e)
 			on_timer(m, t);
 		break;
 	}
-	case EV_START:
-		if (proc_start(e->obj) != 0)
+	case EV_START: {
+		struct proc *p = e->obj;
+		/* A process started by other means meanwhile (a restart) is left be. */
+		if (p->state == P_NEW && proc_start(p) != 0)
 			m->oom = 1;
 		break;
 	case EV_DELIVER:
@@ -517,6 +527,10 @@ static void handle(struct machine *m, const struct event *e)
 		break;
 	case EV_CRASH:
 		crash_fire(m, e->gen);
+		break;
+	}
+	case EV_NOTICE:
+		ktimer_fire(e->obj);
 		break;
 	}
 }
@@ -529,7 +543,8 @@ static void handle(struct machine *m, const struct event *e)
  * boost); then arrivals, in declaration order; then timers (sleeps, I/O
  * completions, timeouts) in their threads' declaration order, the textbook
  * tie-break, whatever order they were set in; then messages an injected
- * fault delayed, then injected crashes, each in the order they were posted.
+ * fault delayed, then injected crashes, then timer notices to ports, each
+ * in the order they were posted.
  */
 static int instant_order(const void *a, const void *b)
 {

@@ -25,11 +25,13 @@
 struct proc;
 struct port;
 struct rpcstat;
+struct srvstat;
 struct fault_rule;
 struct fault_crash;
 struct msg;
 struct svc;
 struct svcname;
+struct ktimer;
 struct thread;
 
 struct cpu {
@@ -129,6 +131,8 @@ struct machine {
 	uint64_t nlat, lat_cap;
 	struct rpcstat *rpc;      /* RPC per binding and method (rpcstat.h) */
 	uint32_t nrpc, rpc_cap;
+	struct srvstat **srv;     /* figures of the built-in servers (srvstat.h) */
+	uint32_t nsrv, srv_cap;
 
 	/* log lines from bodies (t NULL: from the kernel itself): where they are
 	 * printed (NULL: not printed) */
@@ -180,6 +184,10 @@ enum outcome machine_advance(struct machine *m, uint64_t until, uint64_t max_ins
 
 /* Post a timer for t at absolute time when; an older timer of t is cancelled. */
 void machine_timer(struct machine *m, struct thread *t, uint64_t when);
+
+/* Post the event of timer notice kt at absolute time when (ktimer.h).
+ * 0, or -1 when memory runs out. */
+int machine_notice_at(struct machine *m, uint64_t when, struct ktimer *kt);
 
 /* Make t ready and hand it to the scheduler. */
 void machine_ready(struct machine *m, struct thread *t, enum treason why);

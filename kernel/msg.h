@@ -48,16 +48,27 @@ struct msg {
 };
 
 /* A notice from the kernel itself (sender pid 0): the payload of a
- * message the kernel sends on its own, as Mach's notifications. */
+ * message the kernel sends on its own, as Mach's notifications. Every
+ * notice starts with a struct uk_notice; a kind may add fields after it. */
 enum uk_notice_kind {
-	UK_NOTICE_DEAD_NAME = 1,
-	UK_NOTICE_CRASH = 8,     /* to the supervisor: a program to restart crashed (crash.h) */
+	UK_NOTICE_DEAD_NAME = 1,  /* struct uk_notice: the port of right name died */
+	UK_NOTICE_TIMER = 2,      /* struct uk_timer_notice: a timer set with uk_timer came */
+	UK_NOTICE_EXIT = 3,       /* struct uk_notice: process name (a pid) ended */
+	UK_NOTICE_CRASH = 8,      /* to the supervisor: a program to restart crashed (crash.h) */
 };
 
 struct uk_notice {
 	uint32_t kind;           /* enum uk_notice_kind */
-	int32_t name;            /* the right the notice is about */
+	int32_t name;            /* the right (or, for an exit notice, the pid) it is about */
 };
+
+struct uk_timer_notice {
+	struct uk_notice n;      /* kind UK_NOTICE_TIMER; name: the port it came on */
+	uint64_t cookie;         /* the value given to uk_timer */
+};
+
+_Static_assert(sizeof(struct uk_notice) == 8, "uk_notice layout");
+_Static_assert(sizeof(struct uk_timer_notice) == 16, "uk_timer_notice layout");
 
 /* A message with room for size payload bytes (size set, contents
  * uninitialised). Returns NULL when memory runs out. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "ipc.h"
+#include "ktimer.h"
 #include "machine.h"
 #include "msg.h"
 #include "proc.h"
@@ -89,6 +90,7 @@ void port_kill(struct port *pt)
 
 void port_free(struct port *pt)
 {
+	ktimer_free_port(pt);
 	while (pt->dn) {
 		struct dn_request *d = pt->dn;
 		pt->dn = d->next;

@@ -14,6 +14,7 @@
 
 #include "thread.h"
 
+struct ktimer;
 struct msg;
 struct proc;
 struct machine;
@@ -39,6 +40,7 @@ struct port {
 	struct tqueue sendq;        /* SEND-blocked threads, message in t->sc.m */
 	char label[UK_NAME_MAX];    /* registered service name, for reports */
 	struct dn_request *dn;      /* dead-name notices to send when it dies */
+	struct ktimer *timers;      /* timer notices pending for it (ktimer.h) */
 };
 
 /* A new live port owned by p. Returns NULL when memory runs out. */

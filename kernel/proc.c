@@ -75,6 +75,34 @@ static void release_rights(struct proc *p)
 	}
 }
 
+/* Tell whoever asked that p has ended. A watcher whose port has died
+ * (its server was restarted since) has nobody left to tell. */
+static void send_exit_notices(struct proc *p)
+{
+	while (p->exit_watch) {
+		struct dn_request *d = p->exit_watch;
+		p->exit_watch = d->next;
+		if (!d->to->dead)
+			ipc_exit_notice(d->to, p->pid);
+		free(d);
+	}
+}
+
+int proc_watch_exit(struct proc *p, struct port *to)
+{
+	struct dn_request *d;
+
+	for (d = p->exit_watch; d; d = d->next)
+		if (d->to == to)
+			return 0;
+	d = malloc(sizeof *d);
+	if (!d)
+		return -1;
+	*d = (struct dn_request){ p->exit_watch, to, (int32_t)p->pid };
+	p->exit_watch = d;
+	return 0;
+}
+
 void proc_exit(struct proc *p, int code, int faulted)
 {
 	struct machine *m = p->m;
@@ -87,6 +115,7 @@ void proc_exit(struct proc *p, int code, int faulted)
 	for (struct thread *t = p->threads; t; t = t->pnext)
 		thread_exit(t, p->crashed ? R_CRASH : faulted ? R_FAULT : R_KILLED);
 	release_rights(p);
+	send_exit_notices(p);
 	if (!p->daemon)
 		m->live_nondaemon--;
 	TRACE(m, TR_PROC_EXIT, p->pid, (uint64_t)((int64_t)code + 2147483648LL),
@@ -108,6 +137,11 @@ void proc_free(struct proc *p)
 	if (p->udata_free)
 		p->udata_free(p->udata);
 	free(p->clock);
+	while (p->exit_watch) {
+		struct dn_request *d = p->exit_watch;
+		p->exit_watch = d->next;
+		free(d);
+	}
 	free(p->rights);
 	free(p);
 }

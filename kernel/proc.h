@@ -13,6 +13,7 @@
 
 #include "uk_limits.h"
 
+struct dn_request;
 struct machine;
 struct pclock;
 struct port;
@@ -106,6 +107,7 @@ struct proc {
 	void *rt;                     /* the runtime's own state */
 	struct thread *main_thread;
 	struct thread *threads;       /* every thread of p, newest first (pnext) */
+	struct dn_request *exit_watch; /* ports to tell when p ends (proc_watch_exit) */
 
 	/* rights: kernel loop only; names index rights[] from 1 */
 	struct right *rights;
@@ -128,6 +130,9 @@ void proc_exit(struct proc *p, int code, int faulted);
 /* End live p as if it failed (an injected crash): every thread ends with
  * reason crash, every right is released, its exit code is -1. */
 void proc_crash(struct proc *p);
+/* When p ends, the kernel sends port to an exit notice naming p's pid; a
+ * second identical request is ignored. 0, or -1 without memory. */
+int proc_watch_exit(struct proc *p, struct port *to);
 
 /* Free p's memory at the end of a run. */
 void proc_free(struct proc *p);

@@ -16,6 +16,7 @@
 #include "port.h"
 #include "proc.h"
 #include "rpcstat.h"
+#include "srvstat.h"
 #include "thread.h"
 #include "units.h"
 
@@ -359,6 +360,48 @@ static void json_rpc(FILE *out, const struct machine *m)
 	fputs(m->nrpc ? "\n  ],\n" : "],\n", out);
 }
 
+/* What a server's processes (every incarnation has its name) used: CPU
+ * time and threads, its own structure's cost. */
+static void server_usage(const struct machine *m, const struct srvstat *e, uint64_t *cpu,
+			 uint64_t *threads)
+{
+	*cpu = *threads = 0;
+	for (uint32_t i = 0; i < m->nthreads; i++) {
+		const struct thread *t = m->threads[i];
+		if (t->kind != THREAD_LWP && strcmp(t->p->name, e->name) == 0) {
+			*cpu += t->cpu_ns;
+			(*threads)++;
+		}
+	}
+}
+
+/* The built-in servers' own figures; absent when the scenario declares
+ * none, so the statistics of a scenario without them keep their shape. */
+static void json_servers(FILE *out, const struct machine *m)
+{
+	uint64_t cpu, threads;
+
+	if (!m->nsrv)
+		return;
+	fputs("  \"servers\": [", out);
+	for (uint32_t i = 0; i < m->nsrv; i++) {
+		const struct srvstat *e = m->srv[i];
+		fputs(i ? ",\n    { \"name\": " : "\n    { \"name\": ", out);
+		json_str(out, e->name);
+		fprintf(out, ", \"kind\": \"%s\"", e->kind);
+		for (uint32_t k = 0; k < e->nattr; k++) {
+			fprintf(out, ", \"%s\": ", e->attr[k].key);
+			json_str(out, e->attr[k].val);
+		}
+		server_usage(m, e, &cpu, &threads);
+		fprintf(out, ", \"cpu_ns\": %" PRIu64 ", \"threads\": %" PRIu64, cpu, threads);
+		for (uint32_t k = 0; k < e->nfig; k++)
+			fprintf(out, ", \"%s\": %" PRIu64, e->fig[k].key, e->fig[k].val);
+		fputs(" }", out);
+	}
+	fputs("\n  ],\n", out);
+}
+
 static void json_deadlock(FILE *out, const struct machine *m)
 {
 	if (m->outcome != OUT_DEADLOCK) {
@@ -417,6 +460,7 @@ void stats_json(FILE *out, const struct machine *m)
 	json_rpc(out, m);
 	if (m->stats_hook)
 		m->stats_hook(out, m, 'j');
+	json_servers(out, m);
 	json_deadlock(out, m);
 }
 
@@ -498,6 +542,33 @@ static const char *dur(uint64_t ns, char *buf, size_t len)
 	return buf;
 }
 
+/* One line per built-in server: its attributes, then its figures
+ * (durations as durations). */
+static void text_servers(FILE *out, const struct machine *m)
+{
+	char a[32];
+	uint64_t cpu, threads;
+
+	for (uint32_t i = 0; i < m->nsrv; i++) {
+		const struct srvstat *e = m->srv[i];
+		size_t klen;
+		fprintf(out, "server %s (%s", e->name, e->kind);
+		for (uint32_t k = 0; k < e->nattr; k++)
+			fprintf(out, ", %s", e->attr[k].val);
+		server_usage(m, e, &cpu, &threads);
+		fprintf(out, "): cpu %s, threads %" PRIu64, dur(cpu, a, sizeof a), threads);
+		for (uint32_t k = 0; k < e->nfig; k++) {
+			klen = strlen(e->fig[k].key);
+			if (klen > 3 && strcmp(e->fig[k].key + klen - 3, "_ns") == 0)
+				fprintf(out, ", %.*s %s", (int)(klen - 3), e->fig[k].key,
+					dur(e->fig[k].val, a, sizeof a));
+			else
+				fprintf(out, ", %s %" PRIu64, e->fig[k].key, e->fig[k].val);
+		}
+		fputc('\n', out);
+	}
+}
+
 void stats_text(FILE *out, const struct machine *m)
 {
 	char a[32], b[32], c[32], d[32], e[32];
@@ -555,6 +626,7 @@ void stats_text(FILE *out, const struct machine *m)
 	}
 	if (m->stats_hook)
 		m->stats_hook(out, m, 't');
+	text_servers(out, m);
 	if (m->outcome == OUT_DEADLOCK)
 		fputs("\n(the deadlock report is on stderr)\n", out);
 }

@@ -10,6 +10,7 @@
 
 #include "crash.h"
 #include "ipc.h"
+#include "ktimer.h"
 #include "ksync.h"
 #include "machine.h"
 #include "msg.h"
@@ -79,6 +80,33 @@ static void sys_notify(struct thread *t)
 		return;
 	}
 	t->sc.err = port_notify_dead(r->pt, to->pt, t->sc.name) ? UK_ENOMEM : UK_OK;
+}
+
+static void sys_timer(struct thread *t)
+{
+	ktimer_set(t);
+}
+
+static void sys_watch(struct thread *t)
+{
+	struct right *to = proc_right(t->p, t->sc.name);
+	struct proc *p;
+
+	if (!to || !(to->kinds & RIGHT_RECV)) {
+		t->sc.err = UK_ENORIGHT;
+		return;
+	}
+	if (t->sc.arg == 0 || t->sc.arg > t->m->nprocs) {
+		t->sc.err = UK_EINVAL;
+		return;
+	}
+	p = t->m->procs[t->sc.arg - 1];
+	if (p->state == P_EXITED) {
+		/* Already gone: the notice is due at once. */
+		t->sc.err = ipc_exit_notice(to->pt, p->pid) ? UK_ENOMEM : UK_OK;
+		return;
+	}
+	t->sc.err = proc_watch_exit(p, to->pt) ? UK_ENOMEM : UK_OK;
 }
 
 static void sys_yield(struct thread *t)
@@ -224,6 +252,8 @@ static const struct sysent {
 	[SYS_IO] = { "io", cost_trap, sys_io },
 	[SYS_NOTIFY] = { "notify", cost_trap, sys_notify },
 	[SYS_SVC] = { "svc", cost_trap, crash_sys },
+	[SYS_TIMER] = { "timer", cost_trap, sys_timer },
+	[SYS_WATCH] = { "watch", cost_trap, sys_watch },
 };
 
 uint64_t syscall_cost(struct thread *t)

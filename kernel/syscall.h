@@ -40,6 +40,8 @@ enum sysno {
 	SYS_SVC,       /* the supervisor's calls (crash.h): arg: op | slot << 8; name: a
 	                  receive right (watch); val: a pid (respawn); ptr: a status (kernel
 	                  malloc'd, the caller frees) */
+	SYS_TIMER,     /* name: a receive right; arg: virtual ns; val (in): the cookie (ktimer.h) */
+	SYS_WATCH,     /* arg: a pid; name: a receive right, where its exit notice goes */
 	SYS_COUNT
 };
 

@@ -51,7 +51,7 @@ struct sc {
 	uint64_t arg;        /* ns (compute, sleep), tid (join), code (exit) ... */
 	uint64_t timeout;    /* ns; UINT64_MAX = none */
 	struct msg *m;       /* message to send; received message */
-	int64_t val;         /* result value (a new name, a tid ...) */
+	int64_t val;         /* result value (a new name, a tid ...); SYS_TIMER: the cookie, in */
 	void *ptr;           /* op-specific (spawn: the new body's data; log: the text) */
 	const struct body_ops *body;  /* spawn: the new thread's body */
 	void *aux;           /* op-specific (sync: the mutex a condition wait releases) */

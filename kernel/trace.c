@@ -31,6 +31,7 @@ const struct trace_kind_info trace_kinds[TR_KIND_COUNT] = {
 	[TR_MSG_DELAY] = { "msg_delay", 3, 0, { "flow", "port", "delay" } },
 	[TR_CRASH] = { "crash", 2, 1, { "pid", "incarnation" } },
 	[TR_RESPAWN] = { "respawn", 4, 0, { "tid", "old", "pid", "incarnation" } },
+	[TR_TIMER] = { "timer", 4, 0, { "tid", "port", "at", "cookie" } },
 };
 
 void trace_record(struct machine *m, unsigned kind, const uint64_t *args, const char *s,

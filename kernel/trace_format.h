@@ -51,6 +51,7 @@ enum trace_kind {
 	TR_MSG_DELAY,       /* flow, port, delay (ns): an injected fault holds the message in flight */
 	TR_CRASH,           /* pid (0: nothing to crash), incarnation ; the target as declared */
 	TR_RESPAWN,         /* tid (the supervisor), old pid, new pid, incarnation of the new one */
+	TR_TIMER,           /* tid, port, at (ns), cookie: a timer notice was asked for */
 	TR_KIND_COUNT
 };
 

@@ -120,7 +120,7 @@ run 2 run "$TMP/s4.lua" && expect_err "s4.lua:2: server: a process named 'time' 
 printf 'server "time"\nprocess { "time", main = function() end }\n' >"$TMP/s5.lua"
 run 2 run "$TMP/s5.lua" && expect_err "s5.lua:2: process: a process named 'time' is already declared"
 printf 'server "clock"\n' >"$TMP/s6.lua"
-run 2 run "$TMP/s6.lua" && expect_err "s6.lua:1: server 'clock': this version has the name server \(\"name\"\) and the time server \(\"time\"\)"
+run 2 run "$TMP/s6.lua" && expect_err "s6.lua:1: server 'clock': this version has the name, time and file servers \(\"name\", \"time\", \"file\"\)"
 printf 'server { drift = "1ppm" }\n' >"$TMP/s7.lua"
 run 2 run "$TMP/s7.lua" && expect_err "s7.lua:1: server: expected a server's name"
 printf 'machine { sched = "process-run", drift = "1ppm" }\njob { "A", program = "c1" }\n' >"$TMP/pr1.lua"

@@ -34,6 +34,7 @@ cristian|scenarios/cristian.lua
 cristian-best-of-8|scenarios/cristian.lua --set probes=8
 reincarnation|scenarios/reincarnation.lua
 reincarnation-maybe|scenarios/reincarnation.lua --set semantics=maybe
+fileserver-architectures|scenarios/fileserver-architectures.lua
 '
 
 echo "$cases" | while IFS='|' read -r name args; do

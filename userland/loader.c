@@ -372,7 +372,8 @@ static void add_time_server(lua_State *L, struct scenario *s)
 }
 
 /* server "name" | server { "name" }: the name server always runs.
- * server "time" | server { "time", ... }: the time server. */
+ * server "time" | server { "time", ... }: the time server.
+ * server "file" | server { "file", ... }: a file server (loader_fsrv.c). */
 static int l_server(lua_State *L)
 {
 	struct scenario *s = scenario_of(L, "server");
@@ -384,15 +385,19 @@ static int l_server(lua_State *L)
 		lua_pushvalue(L, 1);
 	kind = lua_tostring(L, -1);
 	if (lua_type(L, -1) != LUA_TSTRING)
-		return luaL_error(L, "server: expected a server's name, as in server \"time\" or "
+		return luaL_error(L, "server: expected a server's name, as in server \"file\" or "
 				     "server { \"time\", drift = \"50us/s\" }");
+	if (strcmp(kind, "file") == 0) {
+		lua_pop(L, 1);
+		return loader_file_server(L, s);
+	}
 	if (strcmp(kind, "time") == 0) {
 		add_time_server(L, s);
 		return 0;
 	}
 	if (strcmp(kind, "name") != 0)
-		return luaL_error(L, "server '%s': this version has the name server (\"name\") and "
-				     "the time server (\"time\")", kind);
+		return luaL_error(L, "server '%s': this version has the name, time and file servers "
+				     "(\"name\", \"time\", \"file\")", kind);
 	return 0;
 }
 
@@ -434,6 +439,7 @@ static void open_api(lua_State *L, struct scenario *s)
 	lu_open_sync(L);
 	lu_open_rpc(L);
 	lu_open_clock(L);
+	lu_open_fs(L);
 	/* exit() ends a simulated process; os.exit would end the simulator. */
 	lua_getglobal(L, "os");
 	lua_pushnil(L);
@@ -564,7 +570,8 @@ struct scenario *scenario_load(const struct loader_opts *o, char *err, size_t er
 	}
 	lua_pop(s->L, 1);
 	if (check_sets(s, err, errlen) != 0 || settle_models(s, err, errlen) != 0 ||
-	    check_procrun(s, err, errlen) != 0 || faults_check(s, err, errlen) != 0) {
+	    check_procrun(s, err, errlen) != 0 || faults_check(s, err, errlen) != 0 ||
+	    loader_check_fsrvs(s, err, errlen) != 0) {
 		scenario_free(s);
 		return NULL;
 	}
@@ -690,7 +697,8 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 				goto oom;
 		return 0;
 	}
-	if (record_info(s, m) != 0 || !(ns = ns_install(m)) || attach_clock(s, ns, NULL) != 0)
+	if (record_info(s, m) != 0 || !(ns = ns_install(m)) || attach_clock(s, ns, NULL) != 0 ||
+	    loader_build_fsrvs(s, m) != 0)
 		goto oom;
 	if (s->time_server)
 		pclock_watch(m);
@@ -738,6 +746,7 @@ void scenario_free(struct scenario *s)
 		free(s->procs[i].program);
 	free(s->procs);
 	free(s->faults);
+	loader_free_fsrvs(s);
 	free(s->sets);
 	free(s->path);
 	free(s);

@@ -79,6 +79,7 @@ struct fdecl {
 	uint64_t check_ns;          /* check = : the supervisor's period; 0: not given */
 	char where[256];            /* "FILE:LINE: " of the declaration */
 };
+struct fsdecl;
 
 struct scenario {
 	lua_State *L;
@@ -101,6 +102,8 @@ struct scenario {
 	size_t nfaults;
 	struct clockdecl clock;      /* machine { drift, offset }: every process's default */
 	int time_server;             /* server { "time" } is declared */
+	struct fsdecl *fsrvs;         /* server { "file" } declarations (loader_fsrv.c) */
+	size_t nfsrvs;
 };
 
 struct scenario *scenario_of(lua_State *L, const char *fn);
@@ -125,5 +128,20 @@ int l_machine(lua_State *L);
 int l_fault(lua_State *L);
 int faults_check(struct scenario *s, char *err, size_t errlen);
 int faults_build(struct scenario *s, struct machine *m);
+/* server { "file", ... } (loader_fsrv.c): record the declaration whose
+ * table (or the string "file") is at 1. Raises the scenario's errors. */
+int loader_file_server(lua_State *L, struct scenario *s);
+
+/* After the top level: no process shares a file server's name, and no
+ * file server on a process-run machine. 0, or -1 with "FILE:LINE: ..." in
+ * err. */
+int loader_check_fsrvs(struct scenario *s, char *err, size_t errlen);
+
+/* Install the declared file servers on m (in declaration order). 0, or -1
+ * when memory runs out. */
+int loader_build_fsrvs(struct scenario *s, struct machine *m);
+
+/* Free what the declarations hold. */
+void loader_free_fsrvs(struct scenario *s);
 
 #endif

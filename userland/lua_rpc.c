@@ -32,14 +32,15 @@
 #include "wire.h"
 
 /* Raise msg at the scenario's line: the innermost Lua function on the
- * stack that is not rpc.lua's own (misuse is the script's mistake). */
-static int script_error(lua_State *L, const char *msg)
+ * stack that is not a built-in library's own (rpc.lua, fs.lua): misuse is
+ * the script's mistake. */
+int lu_script_error(lua_State *L, const char *msg)
 {
 	lua_Debug ar;
 
 	for (int level = 1; lua_getstack(L, level, &ar); level++) {
 		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0 ||
-		    strcmp(ar.source, "=rpc.lua") == 0)
+		    strcmp(ar.source, "=rpc.lua") == 0 || strcmp(ar.source, "=fs.lua") == 0)
 			continue;
 		lua_pushfstring(L, "%s:%d: %s", ar.short_src, ar.currentline, msg);
 		return lua_error(L);
@@ -51,7 +52,7 @@ static int script_error(lua_State *L, const char *msg)
 /* misuse(msg): rpc.lua's way to raise at the scenario's line. */
 static int r_misuse(lua_State *L)
 {
-	return script_error(L, luaL_checkstring(L, 1));
+	return lu_script_error(L, luaL_checkstring(L, 1));
 }
 
 static enum wire_order order_of(const struct thread *t)
@@ -96,7 +97,7 @@ static struct msg *to_msg(lua_State *L, struct wbuf *w)
 	if (w->err) {
 		const char *why = lua_pushfstring(L, "rpc: %s", w->err);
 		wbuf_free(w);
-		script_error(L, why);
+		lu_script_error(L, why);
 	}
 	m = msg_new((uint32_t)w->len);
 	if (m) {

@@ -58,6 +58,14 @@ void lu_open_ipc(lua_State *L);
  * and its primitives (lua_rpc.c). */
 void lu_open_rpc(lua_State *L);
 
+/* Define the global fs (fs.open, fs.read, ..., fs.bind) from the built-in
+ * fs.lua, over rpc (lua_fs.c). Call after lu_open_rpc. */
+void lu_open_fs(lua_State *L);
+
+/* Raise msg as an error at the scenario's line: the innermost Lua function
+ * on the stack that is not part of a built-in library (rpc.lua, fs.lua). */
+int lu_script_error(lua_State *L, const char *msg);
+
 /* Register mutex, semaphore and cond (lua_sync.c). */
 void lu_open_sync(lua_State *L);
 

@@ -260,6 +260,7 @@ local function bind_port(b)
 		b.ids[m] = i
 	end
 	b.server_semantics, b.server_protocol = res[2], res[3]
+	b.server_info = res[4] -- what a built-in server says it is (the file server's mode)
 	return true
 end
 

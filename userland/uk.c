@@ -114,6 +114,23 @@ int uk_notify_dead(struct thread *self, int32_t name, int32_t to)
 	return invoke(self, SYS_NOTIFY, name, (uint64_t)to, UK_FOREVER, NULL);
 }
 
+int uk_timer(struct thread *self, uint64_t at_ns, int32_t port, uint64_t cookie)
+{
+	self->sc.val = (int64_t)cookie;
+	return invoke(self, SYS_TIMER, port, at_ns, UK_FOREVER, NULL);
+}
+
+int uk_notify_exit(struct thread *self, uint32_t pid, int32_t to)
+{
+	return invoke(self, SYS_WATCH, to, pid, UK_FOREVER, NULL);
+}
+
+void uk_rpc_executed(struct thread *self, const char *service, const char *method)
+{
+	/* statistics only: a count lost to a lack of memory changes no run */
+	(void)rpcstat_note(self->m, service, method, RS_EXECUTION, 0, 0);
+}
+
 void uk_log(struct thread *self, const char *fmt, ...)
 {
 	va_list ap;
@@ -137,12 +154,6 @@ void uk_note_name(struct thread *self, int32_t name, unsigned op, int ok, uint32
 		return;
 	invoke(self, SYS_NAMEOP, name, op | (uint64_t)(ok ? 1 : 0) << 8 | (uint64_t)client_pid << 32,
 	       UK_FOREVER, NULL);
-}
-
-void uk_rpc_executed(struct thread *self, const char *service, const char *method)
-{
-	/* Host memory running out loses a count, not the request. */
-	(void)rpcstat_note(self->m, service, method, RS_EXECUTION, 0, 0);
 }
 
 uint64_t uk_now(struct thread *self)

@@ -63,6 +63,23 @@ int uk_join(struct thread *self, uint32_t tid);
  * UK_ENORIGHT or UK_ENOMEM. */
 int uk_notify_dead(struct thread *self, int32_t name, int32_t to);
 
+/* Ask the kernel for a timer notice: at virtual time at_ns (at once if
+ * that has passed) a message from the kernel (sender pid 0) whose payload
+ * is a struct uk_timer_notice carrying cookie arrives on the receive right
+ * port. Never blocks; cannot be cancelled. Returns UK_OK, UK_ENORIGHT or
+ * UK_ENOMEM. */
+int uk_timer(struct thread *self, uint64_t at_ns, int32_t port, uint64_t cookie);
+
+/* Ask the kernel for an exit notice: when process pid ends (at once if it
+ * has), a message from the kernel whose payload is a struct uk_notice of
+ * kind UK_NOTICE_EXIT naming pid arrives on the receive right to. Returns
+ * UK_OK, UK_ENORIGHT, UK_EINVAL (no such process) or UK_ENOMEM. */
+int uk_notify_exit(struct thread *self, uint32_t pid, int32_t to);
+
+/* Count one execution of method of service in the RPC statistics (the
+ * server's side of rpc[]: see rpcstat.h). Not a system call. */
+void uk_rpc_executed(struct thread *self, const char *service, const char *method);
+
 /* Print a log line (trace and console). */
 void uk_log(struct thread *self, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -71,10 +88,6 @@ void uk_log(struct thread *self, const char *fmt, ...) __attribute__((format(pri
  * port of right name with text in reports. */
 void uk_note_name(struct thread *self, int32_t name, unsigned op, int ok, uint32_t client_pid,
 		  const char *text);
-
-/* Count one execution of method of service by a server, for the RPC
- * statistics (rpcstat.h), as Lua's rpc.serve counts its handlers' runs. */
-void uk_rpc_executed(struct thread *self, const char *service, const char *method);
 
 /* The current virtual time, ns. */
 uint64_t uk_now(struct thread *self);
