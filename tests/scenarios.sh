@@ -35,6 +35,7 @@ cristian-best-of-8|scenarios/cristian.lua --set probes=8
 reincarnation|scenarios/reincarnation.lua
 reincarnation-maybe|scenarios/reincarnation.lua --set semantics=maybe
 fileserver-architectures|scenarios/fileserver-architectures.lua
+stateless-vs-stateful|scenarios/stateless-vs-stateful.lua
 '
 
 echo "$cases" | while IFS='|' read -r name args; do
@@ -139,6 +140,19 @@ run 0 run scenarios/reincarnation.lua --set semantics=maybe --stats json &&
 	{ grep -q 'calls are answered again' "$TMP/err" && fail "a maybe binding rebound"; }
 run 0 run scenarios/reincarnation.lua --set restart_after=1ms --set check=1ms --stats json &&
 	expect_err 'crash 5: restart after 16ms' && expect_out '"calls": 150, "failed": 0,'
+
+# A crash mid-session: the stateless client goes on, the stateful one must
+# reopen and find its place; both end with the whole file, on every seed.
+for seed in 1 2 3; do
+	run 0 run scenarios/stateless-vs-stateful.lua --seed $seed &&
+		expect_err 'reader-sfs +\| read: bad descriptor - the server forgot the open file' &&
+		expect_err 'nfs: 78 bytes in [0-9]+ requests \(0 bytes read again to recover\); the file is complete' &&
+		expect_err 'sfs: 78 bytes in [0-9]+ requests \([1-9][0-9]* bytes read again to recover\); the file is complete'
+	checks=$((checks + 1))
+	grep -q 'reader-nfs .*bad descriptor' "$TMP/err" && fail "the stateless reader lost its descriptor"
+done
+run 0 run scenarios/stateless-vs-stateful.lua --set crash=false &&
+	expect_err 'sfs: 78 bytes in 15 requests \(0 bytes' && expect_err 'nfs: 78 bytes in 15 requests \(0 bytes'
 
 run 0 run scenarios/hello.lua --stats csv --quiet &&
 	expect_out '^thread,process,state,arrival_ns' && expect_out '^client,client,exited,1000000,'
