@@ -49,6 +49,12 @@ import -window root "$dir/$name-mid.png" 2>/dev/null
 xdotool key --window "$win" e
 sleep 3
 import -window root "$dir/$name-end.png" 2>/dev/null
+# Hover over the front server's lane: a tooltip names what is there.
+xdotool mousemove --window "$win" 600 175
+sleep 0.3
+xdotool mousemove --window "$win" 602 176
+sleep 0.7
+import -window root "$dir/$name-hover.png" 2>/dev/null
 xdotool key --window "$win" q
 wait $pid
 echo $? >"$dir/$name.code"
@@ -73,6 +79,9 @@ for name in live live-dl; do
 	[ "$(measure "$TMP/$name-mid.png" ink 0 0 1280 800)" -gt 2000 ] || fail "$name: no text mid-run"
 	[ "$(measure "$TMP/$name-end.png" colours 0 0 1280 800)" -gt 20 ] || fail "$name: too few colours at the end"
 	! cmp -s "$TMP/$name-start.png" "$TMP/$name-end.png" || fail "$name: the window did not change as the run went on"
+	checks=$((checks + 1))
+	[ "$(measure "$TMP/$name-hover.png" count 24292f 0 600 170 360 90)" -gt 300 ] ||
+		fail "$name: no tooltip beside the pointer"
 done
 checks=$((checks + 5))
 [ "$(cat "$TMP/live.code" 2>/dev/null)" = 0 ] || fail "live: exit $(cat "$TMP/live.code" 2>/dev/null)"

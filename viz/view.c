@@ -28,6 +28,7 @@ static const char *const help_keys[][2] = {
 	{ "mouse wheel", "zoom in time around the pointer (+ and - around the middle)" },
 	{ "drag", "pan in time (Left and Right too)" },
 	{ "click", "details of a message, interval, CPU slice, process or port" },
+	{ "hover", "a tooltip: the first lines of those details" },
 	{ "click the time axis", "move the current time there" },
 	{ "[ and ]", "move the current time to the previous / next record" },
 	{ "Up, Down", "scroll the lanes when they do not all fit" },
@@ -239,6 +240,36 @@ static void draw_details(const struct vz_frame *f, struct vz_rect p)
 		text_panel(f->d, p.x + p.w - 12 * draw_unit(f->d), p.y + 10 * draw_unit(f->d), lines, n);
 }
 
+/* A one- or two-line tooltip beside the pointer: the first lines of what a
+ * click would describe, kept inside the plot. */
+static void draw_tooltip(const struct vz_frame *f, struct vz_rect p)
+{
+	char lines[VZ_DESCRIBE_LINES][VZ_LINE];
+	int n = vz_describe(f->ix, &f->hover, f->now, lines);
+	struct draw *d = f->d;
+	float u = draw_unit(d), lh = (float)draw_font_h(d, FONT_SMALL) + 2 * u, w = 0, h, x, y;
+
+	if (n <= 0)
+		return;
+	n = n > 2 ? 2 : n;
+	for (int i = 0; i < n; i++) {
+		float tw = (float)draw_text_w(d, FONT_SMALL, lines[i]);
+		w = tw > w ? tw : w;
+	}
+	w += 16 * u;
+	h = lh * (float)n + 8 * u;
+	x = f->hover_x + 14 * u;
+	y = f->hover_y + 16 * u;
+	if (x + w > p.x + p.w)
+		x = f->hover_x - w - 6 * u;
+	if (y + h > p.y + p.h)
+		y = f->hover_y - h - 6 * u;
+	draw_fill(d, x, y, w, h, 0x24292f);
+	for (int i = 0; i < n; i++)
+		draw_text(d, FONT_SMALL, x + 8 * u, y + 4 * u + lh * (float)i, i ? 0xd0d7de : 0xffffff,
+			  ALIGN_LEFT, lines[i]);
+}
+
 /* The keys in two columns, centred on the plot (the live viewer's first). */
 static void draw_help(const struct vz_frame *f, struct vz_rect p)
 {
@@ -294,6 +325,9 @@ void vz_draw_frame(const struct vz_frame *f)
 	draw_legend(f);
 	if (f->sel.kind != PICK_NONE)
 		draw_details(f, p);
+	if (f->hover.kind != PICK_NONE && f->hover.kind != PICK_TIME && !f->help &&
+	    !(f->hover.kind == f->sel.kind && f->hover.i == f->sel.i))
+		draw_tooltip(f, p);
 	if (f->help)
 		draw_help(f, p);
 	if (f->toast)

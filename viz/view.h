@@ -59,6 +59,8 @@ struct vz_frame {
 	const char *title;        /* scenario or trace name */
 	const char *toast;        /* a short message at the bottom, or NULL */
 	const char *live;         /* the live viewer's state ("playing · 1ms/s"), or NULL */
+	struct vz_pick hover;     /* what the pointer rests on (a tooltip), or PICK_NONE */
+	float hover_x, hover_y;   /* where the pointer is, px */
 };
 
 /* A legend entry. */

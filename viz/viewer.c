@@ -230,6 +230,7 @@ static void live_index(struct viewer *v)
 		 * records are added; intervals and CPU slices do not. */
 		if (v->fr.sel.kind == PICK_IV || v->fr.sel.kind == PICK_RUN)
 			v->fr.sel.kind = PICK_NONE;
+		v->fr.hover.kind = PICK_NONE;
 	}
 	v->end = end;
 	if (whole)
@@ -436,6 +437,16 @@ static void mouse(struct viewer *v, const SDL_Event *e)
 		v->press_x = (float)e->button.x;
 		v->press_from = v->fr.from;
 		v->press_ns_per_px = vz_ns_per_px(&v->fr);
+	} else if (e->type == SDL_MOUSEMOTION && !v->pressed) {
+		struct vz_pick pk = { PICK_NONE, 0, 0 };
+		if (!vz_pick(&v->fr, (float)e->motion.x, (float)e->motion.y, &pk))
+			pk.kind = PICK_NONE;
+		if (pk.kind != v->fr.hover.kind || pk.i != v->fr.hover.i || pk.kind != PICK_NONE) {
+			v->fr.hover = pk;
+			v->fr.hover_x = (float)e->motion.x;
+			v->fr.hover_y = (float)e->motion.y;
+			v->dirty = 1;
+		}
 	} else if (e->type == SDL_MOUSEMOTION && v->pressed) {
 		float dx = (float)e->motion.x - v->press_x;
 		if (dx > DRAG_PX || dx < -DRAG_PX)
@@ -458,8 +469,11 @@ static void handle(struct viewer *v, const SDL_Event *e)
 		key(v, &e->key);
 	else if (e->type == SDL_TEXTINPUT && v->live)
 		live_text(v, e->text.text);
-	else if (e->type == SDL_WINDOWEVENT)
+	else if (e->type == SDL_WINDOWEVENT) {
+		if (e->window.event == SDL_WINDOWEVENT_LEAVE)
+			v->fr.hover.kind = PICK_NONE;
 		v->dirty = 1;
+	}
 	else
 		mouse(v, e);
 }
