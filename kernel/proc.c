@@ -12,6 +12,8 @@
 #include "machine.h"
 #include "port.h"
 #include "thread.h"
+#include "vm.h"
+#include "vmsys.h"
 
 struct proc *proc_new(struct machine *m, const char *name, uint64_t start_ns,
 		      const struct body_ops *body, void *data)
@@ -87,6 +89,7 @@ void proc_exit(struct proc *p, int code, int faulted)
 	if (!p->daemon)
 		m->live_nondaemon--;
 	TRACE(m, TR_PROC_EXIT, p->pid, (uint64_t)((int64_t)code + 2147483648LL), (uint64_t)faulted);
+	vmsys_proc_exit(p);
 }
 
 void proc_free(struct proc *p)
@@ -95,6 +98,7 @@ void proc_free(struct proc *p)
 		p->main_body->destroy(&(struct thread){ .body_data = p->main_data, .m = p->m });
 	if (p->udata_free)
 		p->udata_free(p->udata);
+	as_free(p->as);
 	free(p->rights);
 	free(p);
 }

@@ -37,6 +37,15 @@ enum sysno {
 	SYS_SYNC,      /* arg: op (ksync.h), ptr: the object, aux: the mutex of a condition wait */
 	SYS_IO,        /* arg: ns: start an I/O and wait for it (reason io) */
 	SYS_NOTIFY,    /* name: a right; arg: a receive right, where its dead-name notice goes */
+	/* virtual memory (vmsys.c); an access that faults for good kills the
+	 * process (a segmentation fault, or no frame left) */
+	SYS_MEM_ALLOC, /* arg: bytes, name: permission (VM_R | VM_W); val: the address */
+	SYS_MEM_FREE,  /* arg: the address a region starts at */
+	SYS_MEM_PROTECT, /* arg: a page-aligned address, len: bytes, name: permission */
+	SYS_MEM_READ,  /* arg: address, len: bytes; m: the bytes read (a message as a buffer) */
+	SYS_MEM_WRITE, /* arg: address, m: the bytes (len of them) */
+	SYS_FORK,      /* body, ptr: the child's main body and its data; val: the child's pid */
+	SYS_WAIT,      /* arg: a child's pid; val: its exit code (low 32 bits) | faulted << 32 */
 	SYS_COUNT
 };
 

@@ -28,6 +28,14 @@ const struct trace_kind_info trace_kinds[TR_KIND_COUNT] = {
 	[TR_USWITCH] = { "uswitch", 3, 0, { "lwp", "from", "to" } },
 	[TR_UPCALL] = { "upcall", 3, 0, { "lwp", "kind", "tid" } },
 	[TR_WAIT] = { "wait", 5, 0, { "tid", "reason", "port", "pid", "on_tid" } },
+	[TR_VM_MAP] = { "vm_map", 5, 0, { "pid", "addr", "pages", "kind", "perm" } },
+	[TR_VM_UNMAP] = { "vm_unmap", 3, 0, { "pid", "addr", "pages" } },
+	[TR_VM_PROTECT] = { "vm_protect", 4, 0, { "pid", "addr", "pages", "perm" } },
+	[TR_PAGE_FAULT] = { "page_fault", 5, 0, { "tid", "pid", "addr", "kind", "frame" } },
+	[TR_PAGE_COPY] = { "page_copy", 4, 0, { "pid", "addr", "from", "to" } },
+	[TR_FRAMES] = { "frames", 2, 0, { "used", "shared" } },
+	[TR_FORK] = { "fork", 3, 0, { "pid", "child", "shared" } },
+	[TR_OOL] = { "ool", 5, 0, { "flow", "pid", "addr", "len", "op" } },
 };
 
 void trace_record(struct machine *m, unsigned kind, const uint64_t *args, const char *s,

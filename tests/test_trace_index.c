@@ -290,7 +290,7 @@ static void test_damaged_records(void **state)
 		{ 6, TR_MSG_DELIVER, { 12345, 99, 3 }, NULL },          /* flow never sent */
 		{ 6, TR_MSG_DROP, { 54321, 3, 9 }, NULL },
 		{ 7, TR_MSG_SEND, { 1, 99, 3, 1, 7, 777 }, NULL },       /* unknown kind, reply_to */
-		{ 8, TR_KIND_COUNT - 1, { 1, 2, 3 }, NULL },             /* the newest kind (wait): */
+		{ 8, TR_WAIT, { 1, 2, 3 }, NULL },                       /* a wait record: */
 											 /* thread 1, port 3 */
 	};
 	struct trace_index *ix = trace_index_new();

@@ -61,4 +61,8 @@ void lu_open_rpc(lua_State *L);
 /* Register mutex, semaphore and cond (lua_sync.c). */
 void lu_open_sync(lua_State *L);
 
+/* Define the global mem (alloc, free, protect, read, write, page_size,
+ * regions, stat) and the globals fork and wait (lua_mem.c). */
+void lu_open_mem(lua_State *L);
+
 #endif
