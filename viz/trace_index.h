@@ -43,6 +43,7 @@ enum ti_reason {
 	TI_R_EXIT, TI_R_KILLED, TI_R_FAULT,
 	TI_R_LOCK, TI_R_IDLE,   /* (version 2) a mutex/semaphore/condition; an LWP without work */
 	TI_R_IO,                /* (version 2) an I/O (a job's io_time) */
+	TI_R_CHILD,             /* (version 3) wait() for a child process */
 	TI_REASON_COUNT         /* reasons from here on are kept as numbers, drawn as "other" */
 };
 enum ti_msg_kind { TI_SEND, TI_CALL, TI_REPLY };
