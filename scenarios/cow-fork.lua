@@ -11,6 +11,8 @@
 --   ukern run scenarios/cow-fork.lua --set touch=all
 --       each child writes every page: copy-on-write copies all of them,
 --       one fault at a time, dearer than copying them at the fork
+--   ukern run scenarios/cow-fork.lua --set touch=all --set frames=100
+--       a child that finds no free frame for its copy is killed
 --   ukern run scenarios/cow-fork.lua --stats json
 --       the "vm" section: frames used, shared, copy-on-write faults, pages
 --       copied; processes[] has each process's share
@@ -25,8 +27,9 @@ local children = param("children", 3)
 local writes = param("writes", 2)       -- pages each child writes (touch = "few")
 local touch = param("touch", "few")     -- "few" or "all"
 local costs = param("costs", "modern")
+local frames = param("frames", 1024)    -- the machine's physical memory, in frames
 
-machine { cpus = 1, costs = costs, frames = 1024, page_size = 4096 }
+machine { cpus = 1, costs = costs, frames = frames, page_size = 4096 }
 
 local PS = 4096
 
@@ -70,7 +73,7 @@ process { name = "parent", main = function()
   end
   report("parent after the forks")
   log("the machine has %d frames in use for %d processes of %d pages each",
-      1024 - mem.stat().free_frames, children + 1, pages)
+      frames - mem.stat().free_frames, children + 1, pages)
   for k = 1, children do
     log("%s exited with %d", kids[k].name, wait(kids[k]))
   end

@@ -140,6 +140,10 @@ for w in 1 5 9; do
 		expect_out "\"pages_copied\": $((3 * w)), \"forks\": 3," &&
 		expect_out "\"frames_peak\": $((64 + w)), "
 done
+run 4 run scenarios/cow-fork.lua --set touch=all --set frames=100 --stats json &&
+	expect_err '^scenarios/cow-fork.lua:52: out of memory at 0x10024000: no free frame \(all 100 frames of the machine are in use\) \(process parent.fork3' &&
+	expect_err 'parent.fork2 exited with 1' && expect_err "parent's write to page 0 took 1.0 us" &&
+	expect_out '"frames_used": 0, .*"out_of_memory": 3 \}'
 run 0 run scenarios/cow-fork.lua --set touch=all --stats json &&
 	expect_err 'child 1 wrote 64 pages in 89.6 us' &&
 	expect_err 'child 2: maps 64 frames, 0 of them shared; 0 zero-fill and 64 copy-on-write faults, 64 pages copied' &&
@@ -159,6 +163,9 @@ run 0 run scenarios/ool-messages.lua --set touch=all --stats json &&
 	expect_err '      8192        4.08 us        3.90 us   1.05$' &&
 	expect_err '    524288      210.51 us      192.90 us   1.09$' &&
 	expect_out '"cow_faults": 260, "pages_copied": 260,'
+run 4 run scenarios/ool-messages.lua --set max_kib=1024 &&
+	expect_err '    524288      210.51 us       13.70 us   15.37$' &&
+	expect_err '^scenarios/ool-messages.lua:66: message larger than the limit of 1048576 bytes'
 run 0 run scenarios/ool-messages.lua --set costs=firefly-1990 &&
 	expect_err '       256      386.50 us      246.00 us   1.57$'
 run 0 run scenarios/ool-messages.lua --set max_kib=8 --trace "$TMP/ool.uktrace" --quiet
