@@ -181,7 +181,7 @@ static void access_fault(struct thread *t, const struct vm_access *r, int write)
 }
 
 /* Read or write t->sc.len bytes at t->sc.arg, through the buffer b. */
-static void access(struct thread *t, struct msg *b, int write)
+static void mem_access(struct thread *t, struct msg *b, int write)
 {
 	struct machine *m = t->m;
 	struct as *as = vmsys_as(t->p);
@@ -217,7 +217,7 @@ static void access(struct thread *t, struct msg *b, int write)
 
 void vmsys_read(struct thread *t)
 {
-	access(t, t->sc.len <= UK_MEM_MAX_IO ? msg_new((uint32_t)t->sc.len) : NULL, 0);
+	mem_access(t, t->sc.len <= UK_MEM_MAX_IO ? msg_new((uint32_t)t->sc.len) : NULL, 0);
 }
 
 void vmsys_write(struct thread *t)
@@ -227,7 +227,7 @@ void vmsys_write(struct thread *t)
 	t->sc.m = NULL;
 	if (b)
 		t->sc.len = b->size;
-	access(t, b, 1);
+	mem_access(t, b, 1);
 }
 
 /* --- out-of-line message data --- */
