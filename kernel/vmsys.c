@@ -83,9 +83,17 @@ struct as *vmsys_as(struct proc *p)
 	return as;
 }
 
+/* The address space t's memory calls act on: its process's. (The one
+ * place to change for a thread that runs in another domain, as LRPC's
+ * client threads do in the server's.) */
+static struct as *thread_as(struct thread *t)
+{
+	return vmsys_as(t->p);
+}
+
 void vmsys_alloc(struct thread *t)
 {
-	struct as *as = vmsys_as(t->p);
+	struct as *as = thread_as(t);
 	uint64_t addr = 0, n;
 	int err;
 
@@ -103,7 +111,7 @@ void vmsys_alloc(struct thread *t)
 
 void vmsys_free(struct thread *t)
 {
-	struct as *as = vmsys_as(t->p);
+	struct as *as = thread_as(t);
 	const struct vm_region *g = as ? as_region(as, t->sc.arg) : NULL;
 	uint64_t pages = g ? g->npages : 0;
 
@@ -118,7 +126,7 @@ void vmsys_free(struct thread *t)
 
 void vmsys_protect(struct thread *t)
 {
-	struct as *as = vmsys_as(t->p);
+	struct as *as = thread_as(t);
 
 	if (!as || as_protect(as, t->sc.arg, t->sc.len, (uint8_t)t->sc.name) != VM_OK) {
 		t->sc.err = as ? UK_EINVAL : UK_ENOMEM;
@@ -151,7 +159,7 @@ void vmsys_kill(struct thread *t, const char *what)
 /* Why an access to addr was refused, in words. */
 static const char *refusal(struct thread *t, const struct vm_access *r, int write)
 {
-	const struct vm_region *g = t->p->as ? as_region(t->p->as, r->addr) : NULL;
+	const struct vm_region *g = as_region(thread_as(t), r->addr);
 	uint8_t perm = g ? g->pte[(r->addr - g->start) >> t->m->vm.shift].perm : 0;
 
 	if (r->fault == VF_UNMAPPED)
@@ -184,7 +192,7 @@ static void access_fault(struct thread *t, const struct vm_access *r, int write)
 static void mem_access(struct thread *t, struct msg *b, int write)
 {
 	struct machine *m = t->m;
-	struct as *as = vmsys_as(t->p);
+	struct as *as = thread_as(t);
 	struct vm_access r;
 	int err;
 
@@ -239,7 +247,7 @@ uint64_t vmsys_ool_span(const struct machine *m, const struct msg *msg)
 
 int vmsys_ool_take(struct thread *t, struct msg *msg)
 {
-	struct as *as = vmsys_as(t->p);
+	struct as *as = thread_as(t);
 	int err;
 
 	if (!as)
