@@ -78,7 +78,7 @@ run 4 run $M --stats json &&
 	expect_err 'region 0x400000 16384 text "r"' && expect_err 'region 0x10004000 4096 heap "rw"' &&
 	expect_err 'region 0x7fefffff0000 65536 stack "rw"' &&
 	expect_err 'stat frames=3 shared=0 pages=24 zero=3 cow=0 copied=0 free=61' &&
-	expect_err "alloc 0: $M:26: bad argument #1 to 'alloc' \(a size must be from 1 to" &&
+	expect_err "alloc 0: $M:26: bad argument #1 to 'alloc' \(a size must be at least 1 byte, not 0\)" &&
 	expect_err "alloc 1.5: $M:28: bad argument #1 to 'alloc' \(number has no integer" &&
 	expect_err "alloc perm: $M:29: bad argument #2 to 'alloc' \(a permission is \"rw\", \"r\" or \"\"" &&
 	expect_err "read address: $M:30: bad argument #1 to 'read' \(an address is an integer from 0\)" &&

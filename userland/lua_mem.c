@@ -58,8 +58,11 @@ static uint64_t check_len(lua_State *L, int arg, lua_Integer lo, lua_Integer hi,
 	lua_Integer n = luaL_checkinteger(L, arg);
 
 	if (n < lo || n > hi)
-		luaL_argerror(L, arg, lua_pushfstring(L, "%s must be from %I to %I bytes, not %I", what,
-						      lo, hi, n));
+		luaL_argerror(L, arg, hi == LUA_MAXINTEGER
+					      ? lua_pushfstring(L, "%s must be at least %I byte, not %I",
+								what, lo, n)
+					      : lua_pushfstring(L, "%s must be from %I to %I bytes, not %I",
+								what, lo, hi, n));
 	return (uint64_t)n;
 }
 
