@@ -16,7 +16,8 @@
  * ms, the kind, and every argument as name=value (argument names from
  * trace_kinds[]); tid/pid/port values carry the name given by earlier
  * thread_new/proc_new/port_label records, and enumerated values (state,
- * reason, message kind, drop reason, name op, exit code) are decoded.
+ * reason, message kind, drop reason, name op, exit code, region kind,
+ * permission, fault kind, out-of-line op) are decoded, addresses in hex.
  * csv: "time_ns,kind,arg1..arg6,text", one row per record, raw numbers.
  *
  * Entry point: cmd_export (names: viz/export_tab.c).
@@ -70,6 +71,31 @@ static const char *name_op_name(uint64_t v)
 	return v < 4 ? n[v] : NULL;
 }
 
+static const char *region_kind_name(uint64_t v)
+{
+	static const char *const n[] = { NULL, "text", "heap", "stack", "shared" };
+	return v < 5 ? n[v] : NULL;
+}
+
+static const char *perm_name(uint64_t v)
+{
+	static const char *const n[] = { "none", "r", "w", "rw" };
+	return v < 4 ? n[v] : NULL;
+}
+
+static const char *fault_kind_name(uint64_t v)
+{
+	static const char *const n[] = { NULL, "zero_fill", "cow_copy", "cow_reuse", "unmapped",
+					 "protection", "no_frame" };
+	return v < 7 ? n[v] : NULL;
+}
+
+static const char *ool_op_name(uint64_t v)
+{
+	static const char *const n[] = { NULL, "taken", "mapped" };
+	return v < 3 ? n[v] : NULL;
+}
+
 static const struct decoder {
 	unsigned kind;
 	const char *arg;
@@ -81,6 +107,11 @@ static const struct decoder {
 	{ TR_MSG_SEND, "kind", msg_kind_name },
 	{ TR_MSG_DROP, "reason", drop_name },
 	{ TR_NAME, "op", name_op_name },
+	{ TR_VM_MAP, "kind", region_kind_name },
+	{ TR_VM_MAP, "perm", perm_name },
+	{ TR_VM_PROTECT, "perm", perm_name },
+	{ TR_PAGE_FAULT, "kind", fault_kind_name },
+	{ TR_OOL, "op", ool_op_name },
 };
 
 static const char *decode(unsigned kind, const char *arg, uint64_t v)
@@ -138,6 +169,8 @@ static void text_arg(FILE *out, const struct export_names *nm, unsigned kind, co
 
 	if (s) {
 		fprintf(out, " %s=%s", arg, s);
+	} else if (strcmp(arg, "addr") == 0) {
+		fprintf(out, " addr=0x%llx", (unsigned long long)v);
 	} else if (kind == TR_PROC_EXIT && strcmp(arg, "code") == 0) {
 		fprintf(out, " code=%lld", (long long)(int64_t)(v - 2147483648ull));
 	} else {

@@ -30,6 +30,7 @@ static const struct costs profiles[] = {
 		.disk_ns = 100000,         /* NVMe read, 100 us */
 		.migrate_ns = 10000,       /* refilling L1/L2 from L3 or another core: ~10 us */
 		.byteswap_ns = 1,          /* a bswap and its load and store */
+		.page_map_ns = 50,         /* fork: a page-table entry copied, marked copy-on-write */
 	},
 	{
 		.profile = "firefly-1990",
@@ -48,6 +49,7 @@ static const struct costs profiles[] = {
 		.lrpc_transfer_ns = 27000,  /* kernel transfer 27 us */
 		.disk_ns = 25000000,        /* a 1990 disk, 25 ms */
 		.byteswap_ns = 3000,        /* no swap instruction: ~10 VAX instructions at ~3 MIPS */
+		.page_map_ns = 10000,       /* a page-table entry and its reference: ~30 instructions */
 	},
 };
 
@@ -69,6 +71,7 @@ static const struct { const char *name; size_t off; const char *unit; } fields[]
 	F("disk", disk_ns, "ns"),
 	F("migrate", migrate_ns, "ns"),
 	F("byteswap", byteswap_ns, "ns"),
+	F("page_map", page_map_ns, "ns"),
 };
 #undef F
 #define NFIELDS (sizeof fields / sizeof fields[0])

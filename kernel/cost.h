@@ -27,6 +27,7 @@ struct costs {
 	uint64_t disk_ns;           /* one disk access */
 	uint64_t migrate_ns;        /* a thread dispatched on another CPU: its cache refilled */
 	uint64_t byteswap_ns;       /* converting one number between byte orders */
+	uint64_t page_map_ns;       /* mapping one page into another address space copy-on-write */
 };
 
 /* Load a named profile ("zero", "modern", "firefly-1990"). Returns 0, or -1

@@ -4,7 +4,8 @@
  * Edges go from a blocked thread to the threads of the process it waits for:
  * a caller waits for whoever holds the send-once right of its request (the
  * server that received it, or the owner of the port it is queued on); a
- * blocked sender waits for the port's owner; a joiner for the joined thread.
+ * blocked sender waits for the port's owner; a joiner for the joined thread;
+ * a parent in wait() for its child.
  * A depth-first search finds a cycle among them. Threads that wait for a
  * message that nobody is sending have no edge: they are listed instead.
  */
@@ -70,6 +71,12 @@ static struct proc *waits_for(struct machine *m, struct thread *t, struct thread
 			if (m->threads[i]->joined_by == t->tid && m->threads[i]->state != T_EXITED)
 				*joined = m->threads[i];
 		return *joined ? (*joined)->p : NULL;
+	case R_CHILD:
+		/* wait(): the child it waits for must end. */
+		for (uint32_t i = 0; i < m->nprocs; i++)
+			if (m->procs[i]->waiter == kside(t)->tid && m->procs[i]->state != P_EXITED)
+				return m->procs[i];
+		return NULL;
 	default:
 		return NULL;
 	}
@@ -140,6 +147,9 @@ static void describe(struct machine *m, struct thread *t, FILE *out)
 		break;
 	case R_IDLE:
 		fprintf(out, "is an LWP with no user thread to run\n");
+		break;
+	case R_CHILD:
+		fprintf(out, "waits for its child process %s to end\n", p ? p->name : "?");
 		break;
 	default:
 		fprintf(out, "is %s (%s)\n", thread_state_name(t->state), thread_reason_name(t->why));
@@ -261,7 +271,7 @@ static int waits_for_good(const struct thread *t)
 
 	return t->state == T_BLOCKED && !t->timed &&
 	       (t->why == R_REPLY || t->why == R_SEND || t->why == R_JOIN || t->why == R_LOCK ||
-		t->why == R_IDLE) &&
+		t->why == R_IDLE || t->why == R_CHILD) &&
 	       !(t->why == R_REPLY && k->inflight);
 }
 

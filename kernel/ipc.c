@@ -17,6 +17,8 @@
 #include "syscall.h"
 #include "thread.h"
 #include "uk_err.h"
+#include "vm.h"
+#include "vmsys.h"
 
 /* A message that will never be delivered. */
 static void m_dropped(struct machine *m)
@@ -25,15 +27,17 @@ static void m_dropped(struct machine *m)
 }
 
 /* The work receiving thread rt does before its body sees the message: the
- * kernel copies it out, the stubs unmarshal it (converting the numbers of
- * an RPC message to a little-endian receiver's order). */
+ * kernel copies it out and maps its out-of-line pages, the stubs unmarshal
+ * it (converting the numbers of an RPC message to a little-endian
+ * receiver's order). */
 static uint64_t copy_out(const struct thread *rt, const struct msg *msg)
 {
 	const struct costs *c = &rt->m->cfg.costs;
 	uint64_t swaps = rt->p->big_endian ? 0 : msg->nnums;
 
 	return cost_copy(c->copy_kernel_ps, msg->size) + cost_copy(c->copy_stub_ps, msg->size) +
-	       c->marshal_arg_ns * msg->nvalues + c->byteswap_ns * swaps;
+	       c->marshal_arg_ns * msg->nvalues + c->byteswap_ns * swaps +
+	       c->page_map_ns * msg->ool_pages;
 }
 
 /* Give msg to rt: its rights become names in rt's process. */
@@ -53,6 +57,8 @@ static void deliver(struct thread *rt, struct port *pt, struct msg *msg)
 	rt->rx_sent_ns = msg->sent_ns;
 	thread_actor(rt)->msgs_recv++;
 	TRACE(m, TR_MSG_DELIVER, msg->flow, rt->tid, pt->id);
+	if (msg->ool || msg->ool_len)
+		vmsys_ool_give(rt, msg);
 }
 
 /* The sender s, SEND-blocked, had its message taken. A caller goes on
@@ -145,6 +151,13 @@ static struct msg *duplicate(struct thread *t, struct port *pt, const struct msg
 
 	if (!d)
 		return NULL;
+	if (msg->ool && !(d->ool = vm_ool_dup(msg->ool))) {
+		msg_free(d);
+		return NULL;
+	}
+	d->ool_addr = msg->ool_addr;
+	d->ool_len = msg->ool_len;
+	d->ool_pages = msg->ool_pages;
 	memcpy(d->data, msg->data, msg->size);
 	d->nvalues = msg->nvalues;
 	d->nnums = msg->nnums;
@@ -244,6 +257,8 @@ static int send_front(struct thread *t, uint8_t kind)
 	}
 	pt = r->pt;
 	err = take_rights(t->p, msg);
+	if (!err && msg->ool_len)
+		err = vmsys_ool_take(t, msg);
 	if (err) {
 		fail(t, err);
 		return -1;
@@ -260,6 +275,8 @@ static int send_front(struct thread *t, uint8_t kind)
 		msg->reply = t->reply_port;
 	}
 	stamp(t, pt, msg, kind);
+	if (msg->ool)
+		vmsys_ool_sent(t, msg);
 	if (pt->dead) {
 		TRACE(t->m, TR_MSG_DROP, msg->flow, pt->id, 1);
 		m_dropped(t->m);

@@ -30,6 +30,7 @@
 #include "srvstat.h"
 #include "syscall.h"
 #include "thread.h"
+#include "vmsys.h"
 
 enum { EV_SLICE, EV_TIMER, EV_START, EV_DELIVER, EV_CRASH, EV_NOTICE };
 
@@ -50,6 +51,8 @@ int machine_init(struct machine *m, const struct machine_config *cfg)
 	for (uint32_t i = 0; i < cfg->cpus; i++)
 		m->cpus[i].id = i;
 	m->idle_cpus = cfg->cpus;
+	if (vmsys_init(m) != 0)
+		return -1;
 	stackpool_init(&m->stacks, UK_STACK_BYTES, UK_GUARD_LIMIT);
 	return 0;
 }
@@ -104,6 +107,7 @@ void machine_free(struct machine *m)
 	sched_rq_free(&m->sched);
 	stackpool_free(&m->stacks);
 	msg_pool_drain();
+	vm_fini(&m->vm);
 	memset(m, 0, sizeof *m);
 }
 

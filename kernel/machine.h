@@ -21,6 +21,7 @@
 #include "sched.h"
 #include "stack.h"
 #include "trace.h"
+#include "vm.h"
 
 struct proc;
 struct port;
@@ -60,6 +61,8 @@ struct machine_config {
 	struct costs costs;
 	uint64_t until_ns;        /* UINT64_MAX: no limit */
 	uint64_t max_events;      /* events + system calls; UINT64_MAX: no limit */
+	uint32_t frames;          /* frames of physical memory; 0: UK_DEFAULT_FRAMES */
+	uint32_t page_size;       /* bytes, a power of two; 0: UK_DEFAULT_PAGE_SIZE */
 };
 
 enum outcome { OUT_RUNNING, OUT_COMPLETED, OUT_DEADLOCK, OUT_LIMIT };
@@ -145,6 +148,19 @@ struct machine {
 	 * lines to the text summary. NULL: none. */
 	void (*stats_hook)(FILE *out, const struct machine *m, char format);
 	void *hook_data;
+
+	/* virtual memory (vmsys.c): kernel loop only */
+	struct vm vm;             /* physical memory: the frames */
+	int vm_used;              /* some process has had an address space */
+	struct thread *vm_thread; /* the thread whose access is being served (trace) */
+	uint32_t vm_told_used, vm_told_shared;  /* frame counts in the last frames record */
+	uint64_t forks, segfaults, oom_kills;   /* counts for the statistics */
+	uint64_t ool_msgs, ool_pages;           /* out-of-line data mapped into receivers */
+	/* A forked child of a many-to-one or many-to-many process is about to
+	 * start: put its process's user-level runtime around its main body
+	 * (the userland installs it). Returns 0, or -1 when memory runs out.
+	 * NULL: such a child cannot be made. */
+	int (*runtime_hook)(struct proc *child);
 };
 
 /* Set up m from cfg (cfg->sched and cpus must be valid). Returns 0, or -1

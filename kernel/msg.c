@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vm.h"
+
 #define POOL_MAX 1024        /* free messages kept for reuse */
 #define SMALL_PAYLOAD 256    /* payload capacity every pooled message keeps */
 
@@ -50,6 +52,9 @@ struct msg *msg_new(uint32_t size)
 	m->reply = NULL;
 	m->reply_name = 0;
 	m->dest = NULL;
+	m->ool_addr = m->ool_len = m->ool_pages = 0;
+	m->ool = NULL;
+	m->ool_failed = 0;
 	return m;
 }
 
@@ -71,6 +76,8 @@ void msg_free(struct msg *m)
 {
 	if (!m)
 		return;
+	vm_ool_free(m->ool);
+	m->ool = NULL;
 	if (pooled >= POOL_MAX || m->cap > 4 * SMALL_PAYLOAD) {
 		free(m->data);
 		free(m);

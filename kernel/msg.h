@@ -17,6 +17,7 @@
 struct port;
 struct thread;
 struct machine;
+struct vm_ool;
 
 enum msg_kind {
 	MSG_SEND = 0,   /* a plain send */
@@ -45,6 +46,14 @@ struct msg {
 	struct port *reply;      /* in flight: the send-once reply right (calls only) */
 	int32_t reply_name;      /* receiver: name of that send-once right, or 0 */
 	struct port *dest;       /* delayed by an injected fault: the port it travels to */
+	/* out-of-line data (vmsys.c): the sender sets ool_addr and ool_len (its
+	 * own range); the kernel takes the pages (ool, ool_pages) and, on
+	 * delivery, maps them into the receiver and sets ool_addr to the
+	 * receiver's address (ool_failed: there was no room, nothing mapped) */
+	uint64_t ool_addr, ool_len;   /* bytes */
+	uint64_t ool_pages;
+	struct vm_ool *ool;      /* in flight: the pages taken, one reference each */
+	uint8_t ool_failed;
 };
 
 /* A notice from the kernel itself (sender pid 0): the payload of a
@@ -74,7 +83,8 @@ _Static_assert(sizeof(struct uk_timer_notice) == 16, "uk_timer_notice layout");
  * uninitialised). Returns NULL when memory runs out. */
 struct msg *msg_new(uint32_t size);
 
-/* Free a message. The caller must already have released the rights in it. */
+/* Free a message. The caller must already have released the rights in it;
+ * out-of-line pages still in it are released here. */
 void msg_free(struct msg *m);
 
 /* Grow the payload to size bytes, keeping the contents. Returns 0 or -1. */

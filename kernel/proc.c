@@ -12,6 +12,8 @@
 #include "machine.h"
 #include "port.h"
 #include "thread.h"
+#include "vm.h"
+#include "vmsys.h"
 
 struct proc *proc_new(struct machine *m, const char *name, uint64_t start_ns,
 		      const struct body_ops *body, void *data)
@@ -120,6 +122,7 @@ void proc_exit(struct proc *p, int code, int faulted)
 		m->live_nondaemon--;
 	TRACE(m, TR_PROC_EXIT, p->pid, (uint64_t)((int64_t)code + 2147483648LL),
 	      (uint64_t)(p->crashed ? 2 : faulted));
+	vmsys_proc_exit(p);
 }
 
 void proc_crash(struct proc *p)
@@ -142,6 +145,7 @@ void proc_free(struct proc *p)
 		p->exit_watch = d->next;
 		free(d);
 	}
+	as_free(p->as);
 	free(p->rights);
 	free(p);
 }

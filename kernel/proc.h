@@ -14,6 +14,7 @@
 #include "uk_limits.h"
 
 struct dn_request;
+struct as;
 struct machine;
 struct pclock;
 struct port;
@@ -113,6 +114,13 @@ struct proc {
 	struct right *rights;
 	uint32_t nrights_cap;
 	uint32_t free_name;           /* head of the free list, 0 if none */
+
+	/* memory and fork (vmsys.c): kernel loop only */
+	struct as *as;                /* its address space, made at its first use; NULL: none yet */
+	uint32_t parent;              /* pid of the process that forked it, 0 if none */
+	uint32_t nforks;              /* children forked so far (their names: <name>.fork<k>) */
+	uint32_t waiter;              /* tid of the thread of its parent waiting for it, 0 if none */
+	uint8_t waited;               /* its parent has called wait() on it */
 };
 
 /* Declare a process that starts at start_ns with the given main body.

@@ -61,7 +61,9 @@ static void resume_none(struct thread *t)
 }
 
 /* The threads of this machine have no body: the machine executes them. */
-static const struct body_ops pr_ops = { "process-run", resume_none, destroy_none };
+static const struct body_ops pr_ops = {
+	.kind = "process-run", .resume = resume_none, .destroy = destroy_none,
+};
 
 /* The policy name the statistics report; the machine never asks it. */
 const struct sched_ops sched_procrun_ops = {

@@ -19,6 +19,7 @@
 #include "srvstat.h"
 #include "thread.h"
 #include "units.h"
+#include "vm.h"
 
 #define UNSET UINT64_MAX
 
@@ -287,6 +288,22 @@ static void json_kernel_threads(FILE *out, const struct machine *m)
 	fputs(n ? "\n  ],\n" : "],\n", out);
 }
 
+/* A process's memory figures, when the scenario uses memory: what it maps
+ * at the end (0 once it has exited) and at most, and its faults. */
+static void json_proc_memory(FILE *out, const struct machine *m, const struct proc *p)
+{
+	const struct as *as = p->as;
+
+	if (!m->vm_used)
+		return;
+	if (p->parent)
+		fprintf(out, ", \"parent\": \"%s\"", m->procs[p->parent - 1]->name);
+	fprintf(out, ", \"frames\": %" PRIu64 ", \"frames_peak\": %" PRIu64
+		", \"zero_fill_faults\": %" PRIu64 ", \"cow_faults\": %" PRIu64
+		", \"pages_copied\": %" PRIu64, as ? as->resident : 0, as ? as->peak : 0,
+		as ? as->zero_faults : 0, as ? as->cow_faults : 0, as ? as->pages_copied : 0);
+}
+
 static void json_procs(FILE *out, const struct machine *m)
 {
 	fputs("  \"processes\": [", out);
@@ -308,6 +325,7 @@ static void json_procs(FILE *out, const struct machine *m)
 			p->faulted ? "true" : "false");
 		if (m->ncrashes)
 			fprintf(out, ", \"incarnation\": %u", p->incarnation);
+		json_proc_memory(out, m, p);
 		fputs(" }", out);
 	}
 	fputs("\n  ],\n", out);
@@ -402,6 +420,24 @@ static void json_servers(FILE *out, const struct machine *m)
 	fputs("\n  ],\n", out);
 }
 
+/* The machine's memory, when the scenario uses it. */
+static void json_vm(FILE *out, const struct machine *m)
+{
+	const struct vm *vm = &m->vm;
+
+	if (!m->vm_used)
+		return;
+	fprintf(out,
+		"  \"vm\": { \"page_size\": %u, \"frames\": %u, \"frames_used\": %u, "
+		"\"frames_shared\": %u, \"frames_peak\": %u, \"zero_fill_faults\": %" PRIu64
+		", \"cow_faults\": %" PRIu64 ", \"pages_copied\": %" PRIu64 ", \"forks\": %" PRIu64
+		", \"ool_messages\": %" PRIu64 ", \"ool_pages\": %" PRIu64 ", \"segfaults\": %" PRIu64
+		", \"out_of_memory\": %" PRIu64 " },\n",
+		vm->page_size, vm->nframes, vm->used, vm->shared, vm->peak, vm->zero_faults,
+		vm->cow_faults, vm->pages_copied, m->forks, m->ool_msgs, m->ool_pages, m->segfaults,
+		m->oom_kills);
+}
+
 static void json_deadlock(FILE *out, const struct machine *m)
 {
 	if (m->outcome != OUT_DEADLOCK) {
@@ -461,6 +497,7 @@ void stats_json(FILE *out, const struct machine *m)
 	if (m->stats_hook)
 		m->stats_hook(out, m, 'j');
 	json_servers(out, m);
+	json_vm(out, m);
 	json_deadlock(out, m);
 }
 
@@ -529,6 +566,30 @@ static void text_models(FILE *out, const struct machine *m)
 				fprintf(out, "  user thread   %-16s user switches %" PRIu64 ", lost %s\n",
 					t->name, t->user_switches, dur(t->lost_ns, b, sizeof b));
 		}
+	}
+}
+
+/* The vm line, and one line per process that had an address space. */
+static void text_vm(FILE *out, const struct machine *m)
+{
+	const struct vm *vm = &m->vm;
+
+	if (!m->vm_used)
+		return;
+	fprintf(out, "vm     %u frames of %u bytes: %u used, %u shared at the end (peak %u); %" PRIu64
+		" zero-fill, %" PRIu64 " copy-on-write faults, %" PRIu64 " pages copied; %" PRIu64
+		" forks, %" PRIu64 " out-of-line messages (%" PRIu64 " pages); %" PRIu64
+		" segfaults, %" PRIu64 " out of memory\n",
+		vm->nframes, vm->page_size, vm->used, vm->shared, vm->peak, vm->zero_faults,
+		vm->cow_faults, vm->pages_copied, m->forks, m->ool_msgs, m->ool_pages, m->segfaults,
+		m->oom_kills);
+	for (uint32_t i = 0; i < m->nprocs; i++) {
+		const struct as *as = m->procs[i]->as;
+		if (as)
+			fprintf(out, "  %-16s frames %" PRIu64 " (peak %" PRIu64 "), %" PRIu64
+				" zero-fill, %" PRIu64 " copy-on-write faults, %" PRIu64
+				" pages copied\n", m->procs[i]->name, as->resident, as->peak,
+				as->zero_faults, as->cow_faults, as->pages_copied);
 	}
 }
 
@@ -627,6 +688,7 @@ void stats_text(FILE *out, const struct machine *m)
 	if (m->stats_hook)
 		m->stats_hook(out, m, 't');
 	text_servers(out, m);
+	text_vm(out, m);
 	if (m->outcome == OUT_DEADLOCK)
 		fputs("\n(the deadlock report is on stderr)\n", out);
 }

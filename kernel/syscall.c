@@ -19,6 +19,7 @@
 #include "svcnames.h"
 #include "thread.h"
 #include "uk_err.h"
+#include "vmsys.h"
 
 static uint64_t cost_none(struct thread *t)
 {
@@ -37,7 +38,8 @@ static uint64_t cost_compute(struct thread *t)
 }
 
 /* The stubs marshalling the message, the trap, per-message kernel work,
- * and copying the message into the kernel. */
+ * copying the message into the kernel, and taking its out-of-line pages
+ * copy-on-write. */
 static uint64_t cost_msg(struct thread *t)
 {
 	const struct costs *c = &t->m->cfg.costs;
@@ -47,7 +49,8 @@ static uint64_t cost_msg(struct thread *t)
 
 	return c->marshal_arg_ns * nvalues + c->byteswap_ns * swaps +
 	       cost_copy(c->copy_stub_ps, size) + c->trap_ns + c->msg_ns +
-	       cost_copy(c->copy_kernel_ps, size);
+	       cost_copy(c->copy_kernel_ps, size) +
+	       (m ? c->page_map_ns * vmsys_ool_span(t->m, m) : 0);
 }
 
 static void sys_nothing(struct thread *t)
@@ -254,6 +257,14 @@ static const struct sysent {
 	[SYS_SVC] = { "svc", cost_trap, crash_sys },
 	[SYS_TIMER] = { "timer", cost_trap, sys_timer },
 	[SYS_WATCH] = { "watch", cost_trap, sys_watch },
+	[SYS_MEM_ALLOC] = { "mem.alloc", cost_trap, vmsys_alloc },
+	[SYS_MEM_FREE] = { "mem.free", cost_trap, vmsys_free },
+	[SYS_MEM_PROTECT] = { "mem.protect", cost_trap, vmsys_protect },
+	/* A plain access is free; its faults are charged after it (vmsys.c). */
+	[SYS_MEM_READ] = { "mem.read", cost_none, vmsys_read },
+	[SYS_MEM_WRITE] = { "mem.write", cost_none, vmsys_write },
+	[SYS_FORK] = { "fork", cost_trap, vmsys_fork },
+	[SYS_WAIT] = { "wait", cost_trap, vmsys_wait },
 };
 
 uint64_t syscall_cost(struct thread *t)
@@ -283,6 +294,8 @@ const char *uk_strerror(int err)
 		[UK_EINVAL] = "invalid argument",
 		[UK_ENOMEM] = "out of memory",
 		[UK_ENOTHREAD] = "no such thread",
+		[UK_EFAULT] = "bad address",
+		[UK_ECHILD] = "no such child",
 	};
 	return err >= 0 && err < UK_ERR_COUNT ? text[err] : "unknown error";
 }

@@ -42,6 +42,15 @@ enum sysno {
 	                  malloc'd, the caller frees) */
 	SYS_TIMER,     /* name: a receive right; arg: virtual ns; val (in): the cookie (ktimer.h) */
 	SYS_WATCH,     /* arg: a pid; name: a receive right, where its exit notice goes */
+	/* virtual memory (vmsys.c); an access that faults for good kills the
+	 * process (a segmentation fault, or no frame left) */
+	SYS_MEM_ALLOC, /* arg: bytes, name: permission (VM_R | VM_W); val: the address */
+	SYS_MEM_FREE,  /* arg: the address a region starts at */
+	SYS_MEM_PROTECT, /* arg: a page-aligned address, len: bytes, name: permission */
+	SYS_MEM_READ,  /* arg: address, len: bytes; m: the bytes read (a message as a buffer) */
+	SYS_MEM_WRITE, /* arg: address, m: the bytes (len of them) */
+	SYS_FORK,      /* body, ptr: the child's main body and its data; val: the child's pid */
+	SYS_WAIT,      /* arg: a child's pid; val: its exit code (low 32 bits) | faulted << 32 */
 	SYS_COUNT
 };
 

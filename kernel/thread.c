@@ -24,6 +24,7 @@ static const char *const reason_names[R_REASON_COUNT] = {
 	"send", "recv", "reply", "sleep", "join",
 	"exit", "killed", "fault",
 	"lock", "idle", "io", "crash",
+	"child",
 };
 
 const char *thread_state_name(enum tstate s)
@@ -118,7 +119,7 @@ void thread_set_state(struct thread *t, enum tstate s, enum treason why)
 	if (!t->p->daemon && active(s) != active(t->state))
 		m->nd_active += active(s) ? 1 : -1;
 	if (s == T_BLOCKED && (why == R_REPLY || why == R_SEND || why == R_JOIN || why == R_LOCK ||
-			       why == R_IDLE)) {
+			       why == R_IDLE || why == R_CHILD)) {
 		m->dl_dirty++;
 		m->dl_last = t;
 	}

@@ -30,6 +30,7 @@ enum treason {
 	R_LOCK, R_IDLE,            /* blocked on a mutex, semaphore or condition; an LWP without work */
 	R_IO,                      /* waiting for an I/O to complete */
 	R_CRASH,                   /* exited: its process crashed (an injected fault) */
+	R_CHILD,                   /* waiting for a child process to exit (wait) */
 	R_REASON_COUNT
 };
 
@@ -41,6 +42,9 @@ struct body_ops {
 	void (*resume)(struct thread *t);
 	/* Release the body; called exactly once, when the thread ends. */
 	void (*destroy)(struct thread *t);
+	/* Where the suspended body is in its source, as "FILE:LINE: " in buf
+	 * (len bytes; "" if unknown), for fault reports. NULL: not known. */
+	const char *(*where)(struct thread *t, char *buf, unsigned len);
 };
 
 /* A pending system call: written by the body, read and answered by the kernel. */
@@ -56,6 +60,7 @@ struct sc {
 	const struct body_ops *body;  /* spawn: the new thread's body */
 	void *aux;           /* op-specific (sync: the mutex a condition wait releases) */
 	uint64_t issued;     /* ns when the body posted the call */
+	uint64_t len;        /* bytes (mem.*: the length of the access or range) */
 };
 
 /* What a thread is, for the two levels of scheduling. */

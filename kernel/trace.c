@@ -32,6 +32,14 @@ const struct trace_kind_info trace_kinds[TR_KIND_COUNT] = {
 	[TR_CRASH] = { "crash", 2, 1, { "pid", "incarnation" } },
 	[TR_RESPAWN] = { "respawn", 4, 0, { "tid", "old", "pid", "incarnation" } },
 	[TR_TIMER] = { "timer", 4, 0, { "tid", "port", "at", "cookie" } },
+	[TR_VM_MAP] = { "vm_map", 5, 0, { "pid", "addr", "pages", "kind", "perm" } },
+	[TR_VM_UNMAP] = { "vm_unmap", 3, 0, { "pid", "addr", "pages" } },
+	[TR_VM_PROTECT] = { "vm_protect", 4, 0, { "pid", "addr", "pages", "perm" } },
+	[TR_PAGE_FAULT] = { "page_fault", 5, 0, { "tid", "pid", "addr", "kind", "frame" } },
+	[TR_PAGE_COPY] = { "page_copy", 4, 0, { "pid", "addr", "from", "to" } },
+	[TR_FRAMES] = { "frames", 2, 0, { "used", "shared" } },
+	[TR_FORK] = { "fork", 3, 0, { "pid", "child", "shared" } },
+	[TR_OOL] = { "ool", 5, 0, { "flow", "pid", "addr", "len", "op" } },
 };
 
 void trace_record(struct machine *m, unsigned kind, const uint64_t *args, const char *s,

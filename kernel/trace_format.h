@@ -52,6 +52,15 @@ enum trace_kind {
 	TR_CRASH,           /* pid (0: nothing to crash), incarnation ; the target as declared */
 	TR_RESPAWN,         /* tid (the supervisor), old pid, new pid, incarnation of the new one */
 	TR_TIMER,           /* tid, port, at (ns), cookie: a timer notice was asked for */
+	/* virtual memory (vmsys.c) */
+	TR_VM_MAP,          /* pid, addr, pages, kind (1 text, 2 heap, 3 stack, 4 shared), perm (1 r | 2 w) */
+	TR_VM_UNMAP,        /* pid, addr, pages */
+	TR_VM_PROTECT,      /* pid, addr, pages, perm */
+	TR_PAGE_FAULT,      /* tid, pid, addr, kind (enum vm_fault_kind), frame (0 none) */
+	TR_PAGE_COPY,       /* pid, addr, from frame, to frame: a copy-on-write copy */
+	TR_FRAMES,          /* used, shared: the machine's frame counts after a change */
+	TR_FORK,            /* pid, child pid, frames shared */
+	TR_OOL,             /* flow, pid, addr, len, op (1 taken from the sender, 2 mapped in the receiver) */
 	TR_KIND_COUNT
 };
 

@@ -15,6 +15,8 @@ enum uk_err {
 	UK_EINVAL,      /* "invalid argument" */
 	UK_ENOMEM,      /* "out of memory" */
 	UK_ENOTHREAD,   /* "no such thread" */
+	UK_EFAULT,      /* "bad address": memory named in a call is not mapped or not readable */
+	UK_ECHILD,      /* "no such child": wait() on a process that is not an unwaited child */
 	UK_ERR_COUNT
 };
 

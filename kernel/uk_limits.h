@@ -24,4 +24,13 @@
 #define UK_RS_CHECK_NS       5000000ull   /* ns: the reincarnation server's default period, 5 ms */
 #define UK_BACKOFF_FACTOR    32           /* default backoff_max: this many restart_after */
 
+/* Virtual memory (kernel/vm.h, machine { frames, page_size }, mem.*) */
+#define UK_DEFAULT_FRAMES    4096         /* frames of physical memory */
+#define UK_MAX_FRAMES        (1u << 24)
+#define UK_DEFAULT_PAGE_SIZE 4096         /* bytes */
+#define UK_MIN_PAGE_SIZE     64           /* a power of two from this ... */
+#define UK_MAX_PAGE_SIZE     (1u << 20)   /* ... to this */
+#define UK_AS_MAX_PAGES      (1u << 20)   /* pages mapped in one address space */
+#define UK_MEM_MAX_IO        (16u << 20)  /* bytes of one mem.read or mem.write */
+
 #endif

@@ -102,4 +102,55 @@ run 0 run $A/crash.lua --trace "$TMP/crash1.uktrace" --stats json --quiet && cp 
 run 0 run $A/crash.lua --trace "$TMP/crash2.uktrace" --stats json --quiet && checks=$((checks + 2)) &&
 	{ cmp -s "$TMP/crash1.uktrace" "$TMP/crash2.uktrace" || fail "crash.lua: traces differ"; } &&
 	{ cmp -s "$TMP/crash1.json" "$TMP/out" || fail "crash.lua: stats differ"; }
+# Memory: mem.*, fork and wait, their errors; faults kill only their process.
+M=tests/api/mem.lua
+run 4 run $M --stats json &&
+	expect_err 'alloc 0x10000000 0x10004000$' && expect_err 'read back "span"' &&
+	expect_err 'never written: "\\0\\0\\0"' &&
+	expect_err 'region 0x400000 16384 text "r"' && expect_err 'region 0x10004000 4096 heap "rw"' &&
+	expect_err 'region 0x7fefffff0000 65536 stack "rw"' &&
+	expect_err 'stat frames=3 shared=0 pages=24 zero=3 cow=0 copied=0 free=61' &&
+	expect_err "alloc 0: $M:26: bad argument #1 to 'alloc' \(a size must be at least 1 byte, not 0\)" &&
+	expect_err "alloc 1.5: $M:28: bad argument #1 to 'alloc' \(number has no integer" &&
+	expect_err "alloc perm: $M:29: bad argument #2 to 'alloc' \(a permission is \"rw\", \"r\" or \"\"" &&
+	expect_err "read address: $M:30: bad argument #1 to 'read' \(an address is an integer from 0\)" &&
+	expect_err "read too much: $M:32: bad argument #2 to 'read' \(a length must be from 0 to 16777216 bytes" &&
+	expect_err "free twice: $M:35: mem.free: no region made by mem.alloc or an out-of-line message starts at 0x10004000" &&
+	expect_err "free the text: $M:37: mem.free: no region" &&
+	expect_err "protect unaligned: $M:38: bad argument #1 to 'protect' \(the address must be page-aligned" &&
+	expect_err "protect unmapped: $M:39: mem.protect: 0x10000000 \+ 16384 bytes is not all mapped" &&
+	expect_err 'read-only read "sp"' && expect_err 'too big: nil, out of memory' &&
+	expect_err "wait a number: $M:45: bad argument #1 to 'wait' \(ukern.process expected, got number\)" &&
+	expect_err 'child process main.fork1 pid 9 name main.fork1' &&
+	expect_err 'wait -> 42 false' && expect_err 'wait again -> nil no such child' &&
+	expect_err "^$M:56: segmentation fault at 0x1000 \(write to an unmapped address\) \(process wild, thread wild, at 1ms\)" &&
+	expect_err "^$M:60: segmentation fault at 0x400000 \(write to a read-only page\) \(process text" &&
+	expect_err "^$M:64: segmentation fault at 0x10001000 \(read of an unmapped address\) \(process guard" &&
+	expect_err "^$M:69: segmentation fault at 0x10000000 \(read of a page with no access\) \(process noaccess" &&
+	expect_err "^$M:72: segmentation fault at 0x1000 .*\(process caught" &&
+	expect_err "the others' faults did not stop me" &&
+	expect_out '"name": "wild", "pid": 3, "state": "exited", .*"exit_code": 1, "daemon": false, "faulted": true, "frames": 0' &&
+	expect_out '"name": "main.fork1", .*"exit_code": 42, .*"parent": "main", "frames": 0, "frames_peak": 3' &&
+	expect_out '"vm": \{ "page_size": 4096, "frames": 64, "frames_used": 0, "frames_shared": 0, "frames_peak": 3, .*"forks": 1, .*"segfaults": 5, "out_of_memory": 0 \}'
+checks=$((checks + 1))
+grep -q 'not reached\|pcall returned' "$TMP/err" && fail "a segmentation fault was survived"
+run 4 run tests/api/oom.lua --stats json &&
+	expect_err '^tests/api/oom.lua:7: out of memory at 0x10008000: no free frame \(all 8 frames of the machine are in use\) \(process hog' &&
+	expect_err '8 pages written; free frames: 0' &&
+	expect_out '"frames_used": 0, .*"out_of_memory": 1 \}'
+run 0 run tests/api/ool.lua --stats json &&
+	expect_err 'put: 20 bytes inline, 12288 out of line at 0x10000000: "first"..."last!"' &&
+	expect_err 'get: 20 bytes inline, 5 out of line at 0x10000000: "....."' &&
+	expect_err 'server copied 2 page\(s\)' && expect_err 'client still has "first"' &&
+	expect_err 'bad address: nil, bad address' &&
+	expect_err "ool not a table: tests/api/ool.lua:37: send: option 'ool' must be \{ addr = address, len = bytes \}$" &&
+	expect_err "ool len 0: tests/api/ool.lua:39: send: option 'ool' .* integer len from 1" &&
+	expect_err "ool addr -1: tests/api/ool.lua:40: call: option 'ool' .* integer addr from 0" &&
+	expect_err 'plain: no ool' &&
+	expect_out '"ool_messages": 2, "ool_pages": 4,' && expect_out '"frames_used": 0,'
+run 0 run tests/api/forkmodel.lua --stats json &&
+	expect_err '5ms  app.fork1 +\| child sees "parent"' && expect_err 'wait -> 3 at 5000000' &&
+	expect_err 'other user thread ran at 6000000' &&
+	expect_out '"name": "app.fork1", "pid": 3, "state": "exited", "model": "many-to-one", "lwps": 1,' &&
+	expect_out '"name": "app.fork1/lwp0", "process": "app.fork1"'
 finish

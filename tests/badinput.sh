@@ -93,6 +93,16 @@ badfault 'machine { sched = "process-run" }
 job { "A", program = "c1" }
 fault { name = "x", drop = 0.5 }' 3 'fault: a process-run machine has no messages or servers'
 badfault 'process { "a#2", main = function() end }' 1 "process: 'name' must be a string of 1 to 63 characters without spaces, commas, quotes or '#'"
+# Memory: the machine's frames and page size are checked at load; memory
+# calls belong to thread bodies.
+printf 'machine { page_size = 1000 }\n' >"$TMP/ps.lua"
+run 2 run "$TMP/ps.lua" && expect_err "ps.lua:1: machine: 'page_size' must be a power of two from 64 to 1048576, not 1000"
+printf 'machine { page_size = 32 }\n' >"$TMP/ps2.lua"
+run 2 run "$TMP/ps2.lua" && expect_err "ps2.lua:1: machine: 'page_size' must be an integer from 64 to 1048576, not '32'"
+printf 'machine { frames = 0 }\n' >"$TMP/fr.lua"
+run 2 run "$TMP/fr.lua" && expect_err "fr.lua:1: machine: 'frames' must be an integer from 1 to 16777216, not '0'"
+printf -- '-- top\nlocal a = mem.alloc(10)\n' >"$TMP/topmem.lua"
+run 2 run "$TMP/topmem.lua" && expect_err "topmem.lua:2: mem.alloc\\(\\) can only be called inside a thread body"
 
 # Command-line mistakes.
 run 2 run scenarios/hello.lua --bogus && expect_err "unknown option '--bogus'"

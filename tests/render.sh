@@ -165,4 +165,14 @@ run 2 view "$TMP/cut.uktrace" && expect_err 'trace is truncated'
 run 2 view "$T" --size 1x1 && expect_err '--size 1x1: expected'
 run 2 view "$T" --view pie && expect_err '--view pie: expected'
 run 2 view "$T" --from 3s && expect_err 'not before the end of the run'
+
+# Page faults in the CPU view: a tick per fault on the thread's row, orange
+# for a copy-on-write copy, amber for one without a copy; none in a run
+# without memory.
+run 0 run scenarios/cow-fork.lua --trace "$TMP/cow.uktrace" --quiet
+run 0 render "$TMP/cow.uktrace" -o "$TMP/cow-cpu.png" --view cpu
+run 0 render "$TMP/hello.uktrace" -o "$TMP/hello-cpu.png" --view cpu
+at_least 100 "$(measure "$TMP/cow-cpu.png" count bc4c00 8 $LANES)" "cow-fork: copy-on-write ticks (orange)"
+at_least 10 "$(measure "$TMP/cow-cpu.png" count d4a72c 8 $LANES)" "cow-fork: the last sharer's tick (amber)"
+at_most 0 "$(measure "$TMP/hello-cpu.png" count bc4c00 8 $LANES)" "hello: page-fault ticks without memory"
 finish

@@ -36,6 +36,10 @@ reincarnation|scenarios/reincarnation.lua
 reincarnation-maybe|scenarios/reincarnation.lua --set semantics=maybe
 fileserver-architectures|scenarios/fileserver-architectures.lua
 stateless-vs-stateful|scenarios/stateless-vs-stateful.lua
+cow-fork|scenarios/cow-fork.lua
+cow-fork-all|scenarios/cow-fork.lua --set touch=all
+ool-messages|scenarios/ool-messages.lua
+ool-messages-touch|scenarios/ool-messages.lua --set touch=all
 '
 
 echo "$cases" | while IFS='|' read -r name args; do
@@ -153,6 +157,65 @@ for seed in 1 2 3; do
 done
 run 0 run scenarios/stateless-vs-stateful.lua --set crash=false &&
 	expect_err 'sfs: 78 bytes in 15 requests \(0 bytes' && expect_err 'nfs: 78 bytes in 15 requests \(0 bytes'
+
+# Copy-on-write fork (doc/tutorial/cow-fork.md): after fork every page is
+# shared; a child's write copies exactly the page written; each side keeps
+# its data; the last sharer writes without a copy; no frame is left held.
+run 0 run scenarios/cow-fork.lua --stats json &&
+	expect_err 'fork of parent.fork1 took 3.3 us' &&
+	expect_err 'parent after the forks: maps 64 frames, 64 of them shared' &&
+	expect_err 'the machine has 64 frames in use for 4 processes of 64 pages each' &&
+	expect_err 'child 1 wrote 2 pages in 2.8 us' &&
+	expect_err 'child 3: maps 64 frames, 62 of them shared; 0 zero-fill and 2 copy-on-write faults, 2 pages copied' &&
+	expect_err 'child 2 reads page 0: "child 2 page 000"; page 63: "parent page 063"' &&
+	expect_err 'parent.fork3 exited with 3' &&
+	expect_err 'parent reads page 0: "parent page 000"' &&
+	expect_err "parent's write to page 0 took 1.0 us: a fault, no copy" &&
+	expect_err 'parent at the end: maps 64 frames, 0 of them shared; 64 zero-fill and 1 copy-on-write faults, 0 pages copied' &&
+	expect_out '"frames_used": 0, "frames_shared": 0, "frames_peak": 66, "zero_fill_faults": 64, "cow_faults": 7, "pages_copied": 6, "forks": 3,' &&
+	expect_out '"name": "parent.fork2", .*"parent": "parent", "frames": 0, "frames_peak": 64, "zero_fill_faults": 0, "cow_faults": 2, "pages_copied": 2'
+for w in 1 5 9; do
+	run 0 run scenarios/cow-fork.lua --set writes=$w --stats json --quiet &&
+		expect_out "\"pages_copied\": $((3 * w)), \"forks\": 3," &&
+		expect_out "\"frames_peak\": $((64 + w)), "
+done
+run 4 run scenarios/cow-fork.lua --set touch=all --set frames=100 --stats json &&
+	expect_err '^scenarios/cow-fork.lua:52: out of memory at 0x10024000: no free frame \(all 100 frames of the machine are in use\) \(process parent.fork3' &&
+	expect_err 'parent.fork2 exited with 1' && expect_err "parent's write to page 0 took 1.0 us" &&
+	expect_out '"frames_used": 0, .*"out_of_memory": 3 \}'
+run 0 run scenarios/cow-fork.lua --set touch=all --stats json &&
+	expect_err 'child 1 wrote 64 pages in 89.6 us' &&
+	expect_err 'child 2: maps 64 frames, 0 of them shared; 0 zero-fill and 64 copy-on-write faults, 64 pages copied' &&
+	expect_out '"frames_used": 0, "frames_shared": 0, "frames_peak": 128, .*"pages_copied": 192,'
+# Out-of-line messages (doc/tutorial/ool-messages.md): inline grows by the
+# byte, out of line by the page; writing every page received takes the
+# advantage away.
+run 0 run scenarios/ool-messages.lua --stats json &&
+	expect_err '       256        0.90 us        1.00 us   0.90$' &&
+	expect_err '       512        1.00 us        1.00 us   1.01$' &&
+	expect_err '      4096        2.44 us        1.00 us   2.45$' &&
+	expect_err '      8192        4.08 us        1.10 us   3.72$' &&
+	expect_err '    524288      210.51 us       13.70 us   15.37$' &&
+	expect_out '"frames_used": 0, .*"ool_messages": 13, "ool_pages": 260,'
+run 0 run scenarios/ool-messages.lua --set touch=all --stats json &&
+	expect_err '      4096        2.44 us        2.40 us   1.02$' &&
+	expect_err '      8192        4.08 us        3.90 us   1.05$' &&
+	expect_err '    524288      210.51 us      192.90 us   1.09$' &&
+	expect_out '"cow_faults": 260, "pages_copied": 260,'
+run 4 run scenarios/ool-messages.lua --set max_kib=1024 &&
+	expect_err '    524288      210.51 us       13.70 us   15.37$' &&
+	expect_err '^scenarios/ool-messages.lua:66: message larger than the limit of 1048576 bytes'
+run 0 run scenarios/ool-messages.lua --set costs=firefly-1990 &&
+	expect_err '       256      386.50 us      246.00 us   1.57$'
+run 0 run scenarios/ool-messages.lua --set max_kib=8 --trace "$TMP/ool.uktrace" --quiet
+run 0 export "$TMP/ool.uktrace" &&
+	expect_out 'ool flow=[0-9]+ pid=3\(client\) addr=0x10000000 len=8192 op=taken' &&
+	expect_out 'ool flow=[0-9]+ pid=2\(server\) addr=0x10000000 len=8192 op=mapped' &&
+	expect_out 'vm_unmap pid=2\(server\) addr=0x10000000 pages=2'
+run 0 run scenarios/ool-messages.lua --set max_kib=8 --set touch=all --trace "$TMP/oolt.uktrace" --quiet
+run 0 export "$TMP/oolt.uktrace" &&
+	expect_out 'page_fault tid=[0-9]+\(server\) pid=2\(server\) addr=0x10001000 kind=cow_copy frame=' &&
+	expect_out 'page_copy pid=2\(server\) addr=0x10001000 from='
 
 run 0 run scenarios/hello.lua --stats csv --quiet &&
 	expect_out '^thread,process,state,arrival_ns' && expect_out '^client,client,exited,1000000,'

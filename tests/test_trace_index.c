@@ -370,6 +370,42 @@ static void test_deadlock_edges(void **state)
 	trace_index_free(ix);
 }
 
+/* Page faults: one entry per fault a thread took, by time, with its kind;
+ * a fault without a thread (tid 0) is not kept. */
+static void test_page_faults(void **state)
+{
+	static const struct rec pf[] = {
+		{ 0, TR_PROC_NEW, { 2, 0 }, "p" },
+		{ 0, TR_THREAD_NEW, { 3, 2 }, "p" },
+		{ 100, TR_PAGE_FAULT, { 3, 2, 0x10000000, 1, 1 }, NULL },
+		{ 100, TR_FRAMES, { 1, 0 }, NULL },
+		{ 200, TR_FORK, { 2, 4, 1 }, NULL },
+		{ 300, TR_PAGE_FAULT, { 7, 4, 0x10000000, 2, 2 }, NULL },   /* a thread never made */
+		{ 300, TR_PAGE_COPY, { 4, 0x10000000, 1, 2 }, NULL },
+		{ 400, TR_PAGE_FAULT, { 0, 2, 0x10000000, 3, 1 }, NULL },
+		{ 500, TR_PAGE_FAULT, { 3, 2, 0x1000, 4, 0 }, NULL },
+	};
+	struct trace_index *ix = trace_index_new();
+
+	(void)state;
+	assert_non_null(ix);
+	feed(ix, pf, sizeof pf / sizeof pf[0]);
+	assert_int_equal(trace_index_seal(ix, 600), 0);
+	assert_int_equal(ix->npfaults, 3);
+	assert_int_equal(ix->pfaults[0].ns, 100);
+	assert_int_equal(ix->pfaults[0].kind, 1);
+	assert_string_equal(trace_index_str(ix, ix->threads[ix->pfaults[0].thread].name), "p");
+	assert_int_equal(ix->pfaults[1].kind, 2);
+	assert_int_equal(ix->threads[ix->pfaults[1].thread].tid, 7);
+	assert_int_equal(ix->pfaults[2].ns, 500);
+	assert_int_equal(ix->pfaults[2].kind, 4);
+	assert_int_equal(trace_index_pfaults_from(ix, 0), 0);
+	assert_int_equal(trace_index_pfaults_from(ix, 101), 1);
+	assert_int_equal(trace_index_pfaults_from(ix, 300), 1);
+	assert_int_equal(trace_index_pfaults_from(ix, 501), 3);
+	trace_index_free(ix);
+}
+
 static void test_load(void **state)
 {
 	char dir[] = "/tmp/ukern-ix.XXXXXX", path[64], cut[64], cmd[200], err[600];
@@ -449,6 +485,7 @@ int main(void)
 		cmocka_unit_test(test_damaged_records),
 		cmocka_unit_test(test_deadlock_edges),
 		cmocka_unit_test(test_fault_records),
+		cmocka_unit_test(test_page_faults),
 		cmocka_unit_test(test_load),
 	};
 

@@ -437,6 +437,7 @@ static void open_api(lua_State *L, struct scenario *s)
 	lu_open_sys(L);
 	lu_open_ipc(L);
 	lu_open_sync(L);
+	lu_open_mem(L);
 	lu_open_rpc(L);
 	lu_open_clock(L);
 	lu_open_fs(L);
@@ -457,6 +458,8 @@ static void default_config(struct scenario *s)
 	cost_profile("modern", &s->cfg.costs);
 	s->cfg.until_ns = UINT64_MAX;
 	s->cfg.max_events = UINT64_MAX;
+	s->cfg.frames = UK_DEFAULT_FRAMES;
+	s->cfg.page_size = UK_DEFAULT_PAGE_SIZE;
 	s->tm.model = MODEL_ONE_TO_ONE;
 	s->tm.nlwp = -1;
 	s->tm.activations = 0;
@@ -684,6 +687,16 @@ static struct proc *lua_respawn(struct proc *old)
 	return NULL;
 }
 
+/* A forked child of a many-to-* process gets the runtime its parent has. */
+static int fork_runtime(struct proc *child)
+{
+	void *rt = uthread_runtime_new(child, child->main_body, child->main_data);
+
+	child->main_body = rt ? &uthread_lwp_ops : NULL;
+	child->main_data = rt;
+	return rt ? 0 : -1;
+}
+
 int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errlen)
 {
 	struct proc *ns;
@@ -702,6 +715,7 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 		goto oom;
 	if (s->time_server)
 		pclock_watch(m);
+	m->runtime_hook = fork_runtime;
 	for (size_t i = 0; i < s->nprocs; i++) {
 		struct pdecl *d = &s->procs[i];
 		struct proc *p;

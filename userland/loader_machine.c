@@ -58,6 +58,21 @@ static void machine_costs(lua_State *L, struct scenario *s)
 	lua_pop(L, 1);
 }
 
+/* frames and page_size: the machine's physical memory (kernel/vm.h). */
+static void machine_memory(lua_State *L, struct scenario *s)
+{
+	lua_Integer ps;
+
+	s->cfg.frames = (uint32_t)field_int(L, "machine", "frames", UK_DEFAULT_FRAMES, 1,
+					    UK_MAX_FRAMES);
+	ps = field_int(L, "machine", "page_size", UK_DEFAULT_PAGE_SIZE, UK_MIN_PAGE_SIZE,
+		       UK_MAX_PAGE_SIZE);
+	if (ps & (ps - 1))
+		luaL_error(L, "machine: 'page_size' must be a power of two from %d to %d, not %d",
+			   UK_MIN_PAGE_SIZE, UK_MAX_PAGE_SIZE, (int)ps);
+	s->cfg.page_size = (uint32_t)ps;
+}
+
 /* Parameters that belong to one policy (or layout) are refused elsewhere. */
 static void only_for(lua_State *L, const char *sched)
 {
@@ -203,7 +218,8 @@ static void procrun_params(lua_State *L, struct scenario *s)
 	s->cfg.quantum_ns = UK_DEFAULT_QUANTUM;
 }
 
-/* machine { cpus, sched, quantum, costs, qlimit, seed, threads, drift, offset } */
+/* machine { cpus, sched, quantum, costs, qlimit, seed, threads, drift, offset, frames,
+ * page_size ... } */
 int l_machine(lua_State *L)
 {
 	static const char *const known[] = { "cpus", "sched", "quantum", "costs", "qlimit",
@@ -211,7 +227,7 @@ int l_machine(lua_State *L)
 					     "user_quantum", "aging", "queues", "allotment", "boost",
 					     "io_stay", "io_front", "latency", "min_granularity",
 					     "switch", "io_done", "io_length", "balance",
-					     "balance_every", "drift", "offset", NULL };
+					     "balance_every", "drift", "offset", "frames", "page_size", NULL };
 	struct scenario *s = scenario_of(L, "machine");
 	const char *sched;
 
@@ -242,6 +258,7 @@ int l_machine(lua_State *L)
 						    UK_MAX_QLIMIT);
 		s->cfg.seed = (uint64_t)field_int(L, "machine", "seed", 1, 0, LUA_MAXINTEGER);
 		machine_costs(L, s);
+		machine_memory(L, s);
 		thread_model(L, "machine", &s->tm);
 		return 0;
 	}
@@ -274,6 +291,7 @@ int l_machine(lua_State *L)
 		return luaL_error(L, "machine: 'latency' and 'min_granularity' must be above 0");
 	s->cfg.seed = (uint64_t)field_int(L, "machine", "seed", 1, 0, LUA_MAXINTEGER);
 	machine_costs(L, s);
+	machine_memory(L, s);
 	thread_model(L, "machine", &s->tm);
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include "lua_body.h"
 
 #include <lauxlib.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,6 +87,23 @@ static void lbody_resume(struct thread *t)
 	}
 }
 
+/* The position of the suspended coroutine: its innermost Lua function
+ * with a line (a C binding it yielded from has none). */
+static const char *lbody_where(struct thread *t, char *buf, unsigned len)
+{
+	struct lbody *lb = t->body_data;
+	lua_Debug ar;
+
+	buf[0] = '\0';
+	for (int level = 0; lb && lua_getstack(lb->co, level, &ar); level++) {
+		if (lua_getinfo(lb->co, "Sl", &ar) && ar.currentline > 0) {
+			snprintf(buf, len, "%s:%d: ", ar.short_src, ar.currentline);
+			break;
+		}
+	}
+	return buf;
+}
+
 static void lbody_destroy(struct thread *t)
 {
 	struct lbody *lb = t->body_data;
@@ -100,6 +118,7 @@ const struct body_ops lua_body_ops = {
 	.kind = "lua",
 	.resume = lbody_resume,
 	.destroy = lbody_destroy,
+	.where = lbody_where,
 };
 
 void *lua_body_new(lua_State *L, int nargs)

@@ -137,25 +137,61 @@ static int k_sent(lua_State *L, int status, lua_KContext ctx)
 	return 1;
 }
 
+/* One integer field of the ool option at the top of the stack, from lo. */
+static uint64_t ool_field(lua_State *L, const char *fn, const char *key, lua_Integer lo)
+{
+	int ok;
+	lua_Integer v;
+
+	lua_getfield(L, -1, key);
+	v = lua_tointegerx(L, -1, &ok);
+	if (!ok || v < lo)
+		luaL_error(L, "%s: option 'ool' must be { addr = address, len = bytes } with an "
+			      "integer %s from %d", fn, key, (int)lo);
+	lua_pop(L, 1);
+	return (uint64_t)v;
+}
+
+/* The option ool = { addr = a, len = n } of send and call: the pages of
+ * [a, a + n) of the sender travel out of line, mapped copy-on-write into
+ * the receiver (*len 0: no such option). */
+static void opt_ool(lua_State *L, const char *fn, int arg, uint64_t *addr, uint64_t *len)
+{
+	*addr = *len = 0;
+	if (lua_isnoneornil(L, arg))
+		return;
+	luaL_checktype(L, arg, LUA_TTABLE);
+	if (lua_getfield(L, arg, "ool") != LUA_TNIL) {
+		if (!lua_istable(L, -1))
+			luaL_error(L, "%s: option 'ool' must be { addr = address, len = bytes }", fn);
+		*addr = ool_field(L, fn, "addr", 0);
+		*len = ool_field(L, fn, "len", 1);
+	}
+	lua_pop(L, 1);
+}
+
 /* send and call: check the port and options, encode msg, post op. */
 static int post_message(lua_State *L, const char *fn, unsigned op, lua_KFunction k)
 {
 	struct thread *t = lu_self(L, fn);
 	int32_t name = check_port(L, t, 1);
-	uint64_t timeout = lu_optfield_duration(L, 3, "timeout", UINT64_MAX);
+	uint64_t timeout = lu_optfield_duration(L, 3, "timeout", UINT64_MAX), ool_addr, ool_len;
 	struct msg *m;
 	int err;
 
 	luaL_checktype(L, 2, LUA_TTABLE);
+	opt_ool(L, fn, 3, &ool_addr, &ool_len);
 	if (!name)
 		return lu_fail(L, UK_ENORIGHT);
 	m = encode(L, t, 2, &err);
 	if (!m)
 		return lu_fail(L, err);
+	m->ool_addr = ool_addr;
+	m->ool_len = ool_len;
 	return post(L, t, op, name, m, timeout, k);
 }
 
-/* send(p, msg [, { timeout = d }]) -> true | nil, reason */
+/* send(p, msg [, { timeout = d, ool = { addr = a, len = n } }]) -> true | nil, reason */
 static int l_send(lua_State *L)
 {
 	return post_message(L, "send", SYS_SEND, k_sent);
@@ -181,6 +217,18 @@ static int push_request(lua_State *L, struct thread *t, struct msg *m)
 	lua_setfield(L, -2, "sender_thread");
 	lua_pushinteger(L, m->size);
 	lua_setfield(L, -2, "size");
+	if (m->ool_len && !m->ool_failed) {
+		/* Out-of-line data: now pages of this process, at ool.addr. */
+		lua_createtable(L, 0, 2);
+		lua_pushinteger(L, (lua_Integer)m->ool_addr);
+		lua_setfield(L, -2, "addr");
+		lua_pushinteger(L, (lua_Integer)m->ool_len);
+		lua_setfield(L, -2, "len");
+		lua_setfield(L, -2, "ool");
+	} else if (m->ool_failed) {
+		lua_pushstring(L, uk_strerror(UK_ENOMEM));
+		lua_setfield(L, -2, "ool_error");
+	}
 	if (m->reply_name) {
 		lu_pushport(L, t->p->pid, m->reply_name);
 		lua_setfield(L, -2, "reply");
@@ -232,7 +280,7 @@ static int k_call(lua_State *L, int status, lua_KContext ctx)
 	return 1;
 }
 
-/* call(p, msg [, { timeout = d }]) -> reply | nil, reason */
+/* call(p, msg [, { timeout = d, ool = { addr = a, len = n } }]) -> reply | nil, reason */
 static int l_call(lua_State *L)
 {
 	return post_message(L, "call", SYS_CALL, k_call);

@@ -74,4 +74,8 @@ void lu_open_sync(lua_State *L);
  * (lua_clock.c). Call after lu_open_rpc: the client is built on rpc.bind. */
 void lu_open_clock(lua_State *L);
 
+/* Define the global mem (alloc, free, protect, read, write, page_size,
+ * regions, stat) and the globals fork and wait (lua_mem.c). */
+void lu_open_mem(lua_State *L);
+
 #endif

@@ -16,6 +16,7 @@
 #include "syscall.h"
 #include "thread.h"
 #include "time/pclock.h"
+#include "uk_limits.h"
 
 /* The one private helper every stub goes through. */
 static int invoke(struct thread *self, unsigned op, int32_t name, uint64_t arg, uint64_t timeout,
@@ -192,5 +193,77 @@ int uk_respawn(struct thread *self, uint32_t slot, uint32_t *pid)
 	int err = invoke(self, SYS_SVC, 0, SVC_RESPAWN | (uint64_t)slot << 8, UK_FOREVER, NULL);
 
 	*pid = (uint32_t)self->sc.val;
+	return err;
+}
+
+int uk_mem_alloc(struct thread *self, uint64_t bytes, unsigned perm, uint64_t *addr)
+{
+	int err = invoke(self, SYS_MEM_ALLOC, (int32_t)perm, bytes, UK_FOREVER, NULL);
+
+	*addr = (uint64_t)self->sc.val;
+	return err;
+}
+
+int uk_mem_free(struct thread *self, uint64_t addr)
+{
+	return invoke(self, SYS_MEM_FREE, 0, addr, UK_FOREVER, NULL);
+}
+
+int uk_mem_protect(struct thread *self, uint64_t addr, uint64_t len, unsigned perm)
+{
+	self->sc.len = len;
+	return invoke(self, SYS_MEM_PROTECT, (int32_t)perm, addr, UK_FOREVER, NULL);
+}
+
+int uk_mem_write(struct thread *self, uint64_t addr, const void *buf, uint64_t len)
+{
+	struct msg *m;
+
+	if (len == 0)
+		return UK_OK;
+	if (len > UK_MEM_MAX_IO || !(m = msg_new((uint32_t)len)))
+		return UK_ENOMEM;
+	memcpy(m->data, buf, len);
+	self->sc.len = len;
+	return invoke(self, SYS_MEM_WRITE, 0, addr, UK_FOREVER, m);
+}
+
+int uk_mem_read(struct thread *self, uint64_t addr, void *buf, uint64_t len)
+{
+	int err;
+
+	if (len == 0)
+		return UK_OK;
+	self->sc.len = len;
+	err = invoke(self, SYS_MEM_READ, 0, addr, UK_FOREVER, NULL);
+	if (!err)
+		memcpy(buf, self->sc.m->data, len);
+	msg_free(self->sc.m);
+	self->sc.m = NULL;
+	return err;
+}
+
+int uk_fork(struct thread *self, void (*fn)(struct thread *self, void *arg), void *arg,
+	    uint32_t *pid)
+{
+	void *body = body_c_new(self->m, fn, arg);
+	int err;
+
+	if (!body)
+		return UK_ENOMEM;
+	self->sc.body = &body_c_ops;
+	self->sc.ptr = body;
+	err = invoke(self, SYS_FORK, 0, 0, UK_FOREVER, NULL);
+	*pid = (uint32_t)self->sc.val;
+	return err;
+}
+
+int uk_wait(struct thread *self, uint32_t pid, int *code, int *faulted)
+{
+	int err = invoke(self, SYS_WAIT, 0, pid, UK_FOREVER, NULL);
+	uint64_t v = (uint64_t)self->sc.val;
+
+	*code = (int)(int32_t)(uint32_t)v;
+	*faulted = (int)(v >> 32);
 	return err;
 }

@@ -111,4 +111,41 @@ int uk_svc_watch(struct thread *self, int32_t port);
 int uk_svc_status(struct thread *self, uint32_t slot, struct uk_svc_status *st);
 int uk_respawn(struct thread *self, uint32_t slot, uint32_t *pid);
 
+/*
+ * Memory (kernel/vmsys.h). Addresses are in the calling process's address
+ * space; perm is VM_R | VM_W (vm.h). An access that faults for good (an
+ * unmapped address, against the permissions, no frame left) kills the
+ * process: the call does not return. To send pages out of line, set
+ * m->ool_addr and m->ool_len before uk_send or uk_call; a received message
+ * whose ool_len is not 0 brought that many bytes, mapped at m->ool_addr.
+ */
+
+/* Map a new region of at least bytes (whole pages); *addr gets its
+ * address. UK_OK, UK_EINVAL (bytes 0) or UK_ENOMEM (no room). */
+int uk_mem_alloc(struct thread *self, uint64_t bytes, unsigned perm, uint64_t *addr);
+
+/* Unmap the region mem_alloc (or an out-of-line message) made at addr.
+ * UK_OK or UK_EINVAL. */
+int uk_mem_free(struct thread *self, uint64_t addr);
+
+/* Set the permission of the pages of [addr, addr + len) (addr page-aligned).
+ * UK_OK or UK_EINVAL (not all mapped). */
+int uk_mem_protect(struct thread *self, uint64_t addr, uint64_t len, unsigned perm);
+
+/* Copy len bytes (at most UK_MEM_MAX_IO) from buf to addr, or from addr to
+ * buf. UK_OK or UK_ENOMEM (the host's). */
+int uk_mem_write(struct thread *self, uint64_t addr, const void *buf, uint64_t len);
+int uk_mem_read(struct thread *self, uint64_t addr, void *buf, uint64_t len);
+
+/* A child process, <name>.fork<k>, with a copy-on-write copy of the
+ * caller's memory, running fn(child's thread, arg) on a stack of its own
+ * (C stacks are not copied; arg stays the caller's). *pid gets its pid.
+ * UK_OK or UK_ENOMEM. */
+int uk_fork(struct thread *self, void (*fn)(struct thread *self, void *arg), void *arg,
+	    uint32_t *pid);
+
+/* Wait for child pid to end (each child once): *code gets its exit code,
+ * *faulted 1 if a fault ended it. UK_OK or UK_ECHILD. */
+int uk_wait(struct thread *self, uint32_t pid, int *code, int *faulted);
+
 #endif

@@ -44,7 +44,7 @@ enum pal_cat pal_cat_of(uint8_t state, uint8_t reason)
 	static const enum pal_cat by_reason[TI_REASON_COUNT] = {
 		[TI_R_SEND] = CAT_SEND, [TI_R_RECV] = CAT_RECV, [TI_R_REPLY] = CAT_REPLY,
 		[TI_R_SLEEP] = CAT_SLEEP, [TI_R_JOIN] = CAT_JOIN, [TI_R_LOCK] = CAT_LOCK,
-		[TI_R_IO] = CAT_IO, [TI_R_IDLE] = CAT_IDLE,
+		[TI_R_IO] = CAT_IO, [TI_R_IDLE] = CAT_IDLE, [TI_R_CHILD] = CAT_JOIN,
 	};
 
 	if (state == TI_RUNNING)

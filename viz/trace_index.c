@@ -414,6 +414,23 @@ static int rec_wait(struct trace_index *ix, uint64_t ns, const uint64_t *a, cons
 	return 0;
 }
 
+/* A page fault: the thread that took it (none: a fault the kernel took on
+ * nobody's behalf, not drawn). */
+static int rec_page_fault(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
+			  size_t len)
+{
+	uint32_t th;
+
+	(void)s, (void)len;
+	if (!a[0])
+		return 0;
+	if ((th = ti_thread_get(ix, a[0], a[1], ns)) == TI_NONE ||
+	    GROW(ix->pfaults, ix->b->pfaultcap, ix->npfaults + 1) != 0)
+		return -1;
+	ix->pfaults[ix->npfaults++] = (struct ti_pfault){ ns, th, (uint8_t)(a[3] < 256 ? a[3] : 255) };
+	return 0;
+}
+
 typedef int (*rec_fn)(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
 		      size_t len);
 
@@ -434,6 +451,7 @@ static const rec_fn handlers[TR_KIND_COUNT] = {
 	[TR_NAME] = rec_name,
 	[TR_PORT_LABEL] = rec_port_label,
 	[TR_WAIT] = rec_wait,
+	[TR_PAGE_FAULT] = rec_page_fault,
 };
 
 /* Remember ns as a record time (distinct times only). */

@@ -44,6 +44,7 @@ enum ti_reason {
 	TI_R_LOCK, TI_R_IDLE,   /* (version 2) a mutex/semaphore/condition; an LWP without work */
 	TI_R_IO,                /* (version 2) an I/O (a job's io_time) */
 	TI_R_CRASH,             /* (version 3) exited: its process crashed (an injected fault) */
+	TI_R_CHILD,             /* (version 3) wait() for a child process */
 	TI_REASON_COUNT         /* reasons from here on are kept as numbers, drawn as "other" */
 };
 enum ti_msg_kind { TI_SEND, TI_CALL, TI_REPLY };
@@ -144,6 +145,14 @@ struct ti_wait {
 	uint8_t reason;         /* enum ti_reason */
 };
 
+/* A page fault a thread took (trace record "page_fault"). */
+struct ti_pfault {
+	uint64_t ns;
+	uint32_t thread;        /* the faulting thread */
+	uint8_t kind;           /* 1 zero-fill, 2 copy-on-write copy, 3 copy-on-write without
+				 * a copy, 4 and 5 segmentation fault, 6 no free frame */
+};
+
 struct trace_index {
 	/* everything below is read-only once trace_index_seal returned */
 	struct ti_proc *procs;       size_t nprocs;
@@ -158,6 +167,7 @@ struct trace_index {
 	struct ti_log *logs;         size_t nlogs;
 	struct ti_name *names;       size_t nnames;
 	struct ti_wait *waitfor;     size_t nwaitfor; /* the deadlock's wait-for edges */
+	struct ti_pfault *pfaults;   size_t npfaults; /* page faults, by time */
 	uint64_t *times;             size_t ntimes;   /* distinct record times, ascending */
 	uint64_t *waits;             size_t nwaits;   /* stretches some thread slept or waited
 						       * for an I/O: (start, end) pairs, merged, by time */
@@ -216,6 +226,9 @@ size_t trace_index_intervals_from(const struct trace_index *ix, uint32_t th, uin
 /* The first run of CPU c that ends after t (runs index; run_first +
  * run_count when none). */
 size_t trace_index_runs_from(const struct trace_index *ix, uint32_t c, uint64_t t);
+
+/* The first page fault at or after t (npfaults when none). */
+size_t trace_index_pfaults_from(const struct trace_index *ix, uint64_t t);
 
 /* Queue depth of port pt at time t (0 before its first message). */
 uint32_t trace_index_depth_at(const struct trace_index *ix, uint32_t pt, uint64_t t);

@@ -44,7 +44,7 @@ struct ti_build {
 	uint32_t *iv_thread;             size_t ivthcap;      /* per interval: its thread */
 	uint32_t *run_cpu;               size_t runcpucap;    /* per run: its CPU */
 	size_t proccap, threadcap, portcap, ivcap, runcap, msgcap;
-	size_t logcap, namecap, timecap, strcap, hdrcap, waitcap;
+	size_t logcap, namecap, timecap, strcap, hdrcap, waitcap, pfaultcap;
 };
 
 /* Make room for n elements of size bytes at *p (capacity *cap). Returns 0,

@@ -306,6 +306,7 @@ void trace_index_free(struct trace_index *ix)
 	free(ix->logs);
 	free(ix->names);
 	free(ix->waitfor);
+	free(ix->pfaults);
 	free(ix->times);
 	free(ix->gapmax);
 	free(ix->waits);
@@ -388,6 +389,20 @@ size_t trace_index_msgs_from(const struct trace_index *ix, uint64_t t)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (ix->msg_reach[mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+size_t trace_index_pfaults_from(const struct trace_index *ix, uint64_t t)
+{
+	size_t lo = 0, hi = ix->npfaults;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ix->pfaults[mid].ns < t)
 			lo = mid + 1;
 		else
 			hi = mid;

@@ -3,7 +3,8 @@
  * every stretch a kernel thread ran on it, coloured by its process (later
  * threads of a process lighter), named when the bar is wide enough; under
  * it the scheduling chart of the textbooks, a row per thread: when it ran,
- * when it was ready and waited for a CPU, when it was blocked.
+ * when it was ready and waited for a CPU, when it was blocked, and a tick
+ * at each page fault it took, coloured by its kind.
  *
  * The one idea: the same level of detail as the sequence view. A run wider
  * than a pixel is drawn as it is; narrower ones are summed per pixel column,
@@ -209,6 +210,40 @@ static void draw_threads(const struct vz_frame *f, const struct cpu_layout *C)
 	bands_free(b);
 }
 
+/* The colour of a page fault of kind k (trace record page_fault). */
+static uint32_t fault_colour(uint8_t k)
+{
+	return k == 1 ? 0x6e7781 : k == 2 ? 0xbc4c00 : k == 3 ? 0xd4a72c : 0xcf222e;
+}
+
+/* A tick at the top of a thread's row for each page fault it took; one per
+ * pixel column and row, the latest fault's colour winning. */
+static void draw_page_faults(const struct vz_frame *f, const struct cpu_layout *C)
+{
+	const struct trace_index *ix = f->ix;
+	float u = draw_unit(f->d), w = fmaxf(2 * u, 1), *last;
+	size_t i = trace_index_pfaults_from(ix, f->from);
+
+	if (!ix->npfaults || !C->th_shown || !(last = malloc(C->th_shown * sizeof *last)))
+		return;
+	for (size_t k = 0; k < C->th_shown; k++)
+		last[k] = -1e9f;
+	for (; i < ix->npfaults && ix->pfaults[i].ns <= f->to; i++) {
+		const struct ti_pfault *pf = &ix->pfaults[i];
+		size_t k = pf->thread - C->th_first;
+		float x;
+		if (pf->thread < C->th_first || k >= C->th_shown)
+			continue;
+		x = floorf((float)timemap_x(&C->T.tm, pf->ns));
+		if (x < last[k] + w)
+			continue;
+		last[k] = x;
+		draw_fill(f->d, x, C->th_y + (float)k * C->th_h + u, w, C->th_h * 0.45f,
+			  fault_colour(pf->kind));
+	}
+	free(last);
+}
+
 static void draw_thread_names(const struct vz_frame *f, const struct cpu_layout *C)
 {
 	struct draw *d = f->d;
@@ -218,7 +253,8 @@ static void draw_thread_names(const struct vz_frame *f, const struct cpu_layout 
 	draw_text(d, FONT_BOLD, C->T.gutter.x + 12 * u, C->th_y - (float)draw_font_h(d, FONT_BOLD) -
 		  4 * u, PAL_TEXT, ALIGN_LEFT, "threads");
 	draw_text(d, FONT_SMALL, C->T.lanes.x, C->th_y - sh - 5 * u, PAL_FAINT, ALIGN_LEFT,
-		  "running · ready (waiting for a CPU) · blocked");
+		  f->ix->npfaults ? "running · ready (waiting for a CPU) · blocked · ticks: page faults"
+				  : "running · ready (waiting for a CPU) · blocked");
 	for (size_t k = 0; k < C->th_shown; k++) {
 		uint32_t th = (uint32_t)(C->th_first + k);
 		float y = C->th_y + (float)k * C->th_h + (C->th_h - sh) / 2;
@@ -276,6 +312,7 @@ static void cpu_draw(const struct vz_frame *f, struct vz_rect p)
 	draw_clip(f->d, (int)r->x, (int)r->y, (int)ceilf(r->w), (int)ceilf(r->h));
 	timemap_draw_grid(f->d, &C.T.tm, r->y, r->y + r->h);
 	draw_threads(f, &C);
+	draw_page_faults(f, &C);
 	ncols = (int)ceilf(r->w) + 2;
 	if ((cols = calloc((size_t)ncols, sizeof *cols))) {
 		for (uint32_t c = 0; c < f->ix->ncpus; c++)
@@ -309,6 +346,17 @@ static size_t cpu_legend(const struct vz_frame *f, struct vz_legend *out, size_t
 	}
 	out[n++] = (struct vz_legend){ LEG_BOX, pal_cat_colour(CAT_READY), "ready" };
 	out[n++] = (struct vz_legend){ LEG_TEXT, 0, "CPU rows: faded = partly busy, white = idle" };
+	if (f->ix->npfaults) {
+		static const struct { uint8_t kind; const char *label; } k[] = {
+			{ 1, "page fault: zero-fill" }, { 2, "copy-on-write: page copied" },
+			{ 3, "copy-on-write: no copy" }, { 4, "segfault, no free frame" },
+		};
+		for (size_t j = 0; j < sizeof k / sizeof k[0] && n < max; j++) {
+			out[n].kind = LEG_BOX;
+			out[n].rgb = fault_colour(k[j].kind);
+			snprintf(out[n++].label, sizeof out->label, "%s", k[j].label);
+		}
+	}
 	return n;
 }
 

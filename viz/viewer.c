@@ -60,6 +60,8 @@ struct viewer {
 	uint32_t toast_until;      /* SDL ticks */
 	char toast[400];
 	struct live *live;         /* NULL for a recorded trace */
+	int pointer_seen;          /* a motion event came: where the pointer was */
+	int pointer_x, pointer_y;  /* (tooltips wait for it to move from there) */
 };
 
 /* ---- the time window ---- */
@@ -437,8 +439,15 @@ static void mouse(struct viewer *v, const SDL_Event *e)
 		v->press_x = (float)e->button.x;
 		v->press_from = v->fr.from;
 		v->press_ns_per_px = vz_ns_per_px(&v->fr);
+	} else if (e->type == SDL_MOUSEMOTION && !v->pressed &&
+		   (!v->pointer_seen || (e->motion.x == v->pointer_x && e->motion.y == v->pointer_y))) {
+		/* A pointer that was there when the window opened is not hovering. */
+		v->pointer_seen = 1;
+		v->pointer_x = e->motion.x;
+		v->pointer_y = e->motion.y;
 	} else if (e->type == SDL_MOUSEMOTION && !v->pressed) {
 		struct vz_pick pk = { PICK_NONE, 0, 0 };
+		v->pointer_x = -1;
 		if (!vz_pick(&v->fr, (float)e->motion.x, (float)e->motion.y, &pk))
 			pk.kind = PICK_NONE;
 		if (pk.kind != v->fr.hover.kind || pk.i != v->fr.hover.i || pk.kind != PICK_NONE) {

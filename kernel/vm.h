@@ -1,0 +1,225 @@
+/*
+ * vm.h - simulated virtual memory as pure data structures: physical frames
+ * with reference counts, and address spaces made of regions whose pages
+ * map frames through a page table.
+ *
+ * The one idea: a page table entry names a frame and says whether writing
+ * it must first copy it (copy-on-write). A fork or an out-of-line message
+ * does not copy bytes: it takes one more reference to each frame and marks
+ * both sides copy-on-write. The first write to such a page faults and
+ * copies exactly that page, unless the writer is its last sharer, which
+ * just regains write access.
+ *
+ * Frames hold real bytes, allocated on the host when a page is first
+ * touched (zero-filled), so a large simulated memory costs nothing until
+ * used. Nothing here knows the kernel loop, the trace or the cost model:
+ * an observer callback sees every fault and copy (the kernel traces them and
+ * charges their cost), and the functions report what went wrong in codes.
+ *
+ * Entry points:
+ *   physical memory:  vm_init, vm_fini, vm_span
+ *   address spaces:   as_new, as_free, as_clear, as_map, as_map_at, as_unmap,
+ *                     as_protect, as_access, as_fork, as_region
+ *   out-of-line data: as_take, as_give, vm_ool_dup, vm_ool_free
+ */
+#ifndef UKERN_VM_H
+#define UKERN_VM_H
+
+#include <stdint.h>
+
+/* Page permissions (bits). */
+#define VM_R 1
+#define VM_W 2
+
+/* What a region is for. */
+enum vm_kind {
+	VM_TEXT = 1,    /* the program: read-only */
+	VM_HEAP,        /* mem.alloc, and out-of-line data received */
+	VM_STACK,       /* the stack */
+	VM_SHARED,      /* mapped into several address spaces (LRPC's argument stacks) */
+};
+
+/* What a fault was, as the observer and the trace see it. */
+enum vm_fault_kind {
+	VF_ZERO = 1,    /* first touch: a zero-filled frame was allocated */
+	VF_COW_COPY,    /* a write to a shared page: the page was copied */
+	VF_COW_REUSE,   /* a write to a copy-on-write page nobody else maps: no copy */
+	VF_UNMAPPED,    /* segmentation fault: no region there */
+	VF_PROT,        /* segmentation fault: the page's permissions forbid it */
+	VF_NOFRAME,     /* no free frame for the page */
+};
+
+/* Results of the address-space operations. */
+enum vm_err {
+	VM_OK = 0,
+	VM_EFAULT,      /* an access that faulted for good (see vm_access.fault) */
+	VM_EINVAL,      /* no such region, a range not all mapped, a bad argument */
+	VM_ENOSPACE,    /* no room in the address space (its area or its page limit) */
+	VM_EHOST,       /* the host ran out of memory */
+};
+
+struct as;
+
+/* One fault or copy, for the observer. */
+struct vm_event {
+	enum vm_fault_kind kind;
+	uint64_t addr;          /* the faulting address (the page's first byte for resolved faults) */
+	int write;              /* the access was a write */
+	uint32_t frame;         /* the frame mapped now (1..), 0 if none */
+	uint32_t from;          /* VF_COW_COPY: the frame copied from */
+};
+
+struct vm_frame {
+	uint32_t refs;          /* page table entries and in-flight messages holding it; 0: free */
+	uint32_t next_free;     /* free list link (a frame number), 0: end */
+	uint8_t *data;          /* page_size bytes on the host, made at the first use */
+};
+
+/* Physical memory: the machine's frames. Frame numbers start at 1. */
+struct vm {
+	uint32_t page_size;     /* bytes, a power of two */
+	uint32_t shift;         /* log2(page_size) */
+	uint32_t nframes;       /* frames the machine has */
+	uint32_t used;          /* frames with a reference */
+	uint32_t shared;        /* frames with more than one */
+	uint32_t peak;          /* the most frames ever used at once */
+	struct vm_frame *fr;    /* by number - 1, made as needed (nmade of them) */
+	uint32_t nmade, cap;
+	uint32_t free_head;     /* released frames, newest first; 0: none */
+	uint64_t zero_faults, cow_faults, pages_copied;   /* totals of every address space */
+	/* Sees every resolved fault and copy (NULL: nobody); as is where it happened. */
+	void (*observer)(void *ctx, struct as *as, const struct vm_event *e);
+	void *ctx;
+};
+
+/* One page table entry. */
+struct vm_pte {
+	uint32_t frame;         /* frame number, 0: never touched (zero-filled at the first access) */
+	uint8_t perm;           /* VM_R | VM_W */
+	uint8_t cow;            /* shared copy-on-write: a write faults first */
+};
+
+struct vm_region {
+	uint64_t start;         /* virtual address of its first page */
+	uint64_t npages;
+	uint8_t kind;           /* enum vm_kind */
+	uint8_t perm;           /* the permission it was made with (pages may differ: as_protect) */
+	struct vm_pte *pte;     /* npages entries */
+};
+
+/* An address space. Counters are kept after as_clear, for the statistics. */
+struct as {
+	struct vm *vm;
+	struct vm_region *reg;  /* sorted by start, never overlapping */
+	uint32_t nreg, cap;
+	uint64_t npages;        /* pages mapped, all regions */
+	uint64_t resident;      /* pages that have a frame */
+	uint64_t peak;          /* the most resident pages ever */
+	uint64_t zero_faults, cow_faults, pages_copied;
+	void *owner;            /* whatever the kernel keeps with it (its process) */
+};
+
+/* Out-of-line data in flight: a snapshot of pages that holds a reference
+ * to each frame (0 for a page never touched) until it is mapped or freed. */
+struct vm_ool {
+	struct vm *vm;
+	uint64_t off;           /* offset of the data in its first page */
+	uint64_t len;           /* bytes */
+	uint64_t npages;
+	uint32_t frame[];       /* npages frame numbers */
+};
+
+/* Where the regions go (the same for every page size up to the limit). */
+#define VM_TEXT_BASE   0x400000ull          /* the text region, 4 pages */
+#define VM_TEXT_PAGES  4
+#define VM_HEAP_BASE   0x10000000ull        /* mem.alloc: first fit from here */
+#define VM_HEAP_END    0x7e0000000000ull
+#define VM_STACK_TOP   0x7ff000000000ull    /* the stack region ends here, 16 pages */
+#define VM_STACK_PAGES 16
+
+/* Set vm up with nframes frames of page_size bytes (a power of two).
+ * Nothing is allocated until a frame is used. Returns 0, or -1 for a size
+ * that is not a power of two or a count of 0. */
+int vm_init(struct vm *vm, uint32_t nframes, uint32_t page_size);
+
+/* Free every frame's bytes (address spaces must be freed first). */
+void vm_fini(struct vm *vm);
+
+/* Pages that [addr, addr + len) touches (0 when len is 0). */
+uint64_t vm_span(const struct vm *vm, uint64_t addr, uint64_t len);
+
+/* A new, empty address space, or NULL when the host runs out of memory. */
+struct as *as_new(struct vm *vm, void *owner);
+
+/* Release every mapping (frames whose last reference goes are freed); the
+ * counters stay. */
+void as_clear(struct as *as);
+
+/* as_clear, then free as itself. */
+void as_free(struct as *as);
+
+/* Map a new region of npages pages with permission perm, placed first-fit
+ * in the heap area with an unmapped guard page after the previous region.
+ * *addr gets its start. VM_OK, VM_ENOSPACE (no room, or past the address
+ * space's page limit), VM_EINVAL (npages 0) or VM_EHOST. */
+int as_map(struct as *as, enum vm_kind kind, uint64_t npages, uint8_t perm, uint64_t *addr);
+
+/* Map a region at addr (page-aligned); VM_EINVAL if it overlaps another. */
+int as_map_at(struct as *as, uint64_t addr, enum vm_kind kind, uint64_t npages, uint8_t perm);
+
+/* Unmap the region that starts at addr (of kind kind, 0: any). VM_OK or VM_EINVAL. */
+int as_unmap(struct as *as, uint64_t addr, enum vm_kind kind);
+
+/* Set the permission of the pages of [addr, addr + len) (addr page-aligned,
+ * len > 0). VM_OK, or VM_EINVAL when some of it is not mapped (then
+ * nothing changes). */
+int as_protect(struct as *as, uint64_t addr, uint64_t len, uint8_t perm);
+
+/* What as_access found. */
+struct vm_access {
+	enum vm_fault_kind fault;   /* VM_EFAULT: VF_UNMAPPED, VF_PROT or VF_NOFRAME */
+	uint64_t addr;              /* VM_EFAULT: the first address that faulted */
+	uint32_t faults;            /* faults taken and resolved (zero-fill and copy-on-write) */
+	uint32_t copies;            /* pages copied */
+};
+
+/*
+ * Read (write = 0: into buf) or write (write = 1: from buf) len bytes at
+ * addr, taking the faults the pages need. The whole range is checked
+ * first: an unmapped address or a forbidden access returns VM_EFAULT
+ * without touching anything. Then page by page: a page never touched gets a
+ * zero-filled frame; a write to a copy-on-write page copies it, or, if the
+ * frame has no other sharer, just makes it writable. Running out of frames
+ * stops there with VM_EFAULT (VF_NOFRAME; the pages before are done).
+ * Returns VM_OK, VM_EFAULT or VM_EHOST; *r says what happened.
+ */
+int as_access(struct as *as, uint64_t addr, void *buf, uint64_t len, int write,
+	      struct vm_access *r);
+
+/* A copy-on-write copy of parent: the same regions, every frame shared
+ * read-only by both (one more reference each, copy-on-write on both sides).
+ * *shared gets the number of frames shared. NULL when the host runs out of
+ * memory (parent is then unchanged). */
+struct as *as_fork(struct as *parent, void *owner, uint64_t *shared);
+
+/* The region containing addr, or NULL. */
+const struct vm_region *as_region(const struct as *as, uint64_t addr);
+
+/* Take the pages of [addr, addr + len) (len > 0) out of line: a snapshot
+ * holding a reference to each frame, whose pages become copy-on-write in
+ * as. NULL with *err VM_EFAULT (some of it is not mapped or not readable)
+ * or VM_EHOST. */
+struct vm_ool *as_take(struct as *as, uint64_t addr, uint64_t len, int *err);
+
+/* Map the snapshot o into as as a new heap region, read-write and
+ * copy-on-write; *addr gets the address of the data (the region's start +
+ * o->off). o is consumed on success only. VM_OK, VM_ENOSPACE or VM_EHOST. */
+int as_give(struct as *as, struct vm_ool *o, uint64_t *addr);
+
+/* Another snapshot of the same frames (one more reference each), or NULL. */
+struct vm_ool *vm_ool_dup(const struct vm_ool *o);
+
+/* Drop a snapshot's references. */
+void vm_ool_free(struct vm_ool *o);
+
+#endif

@@ -1,0 +1,143 @@
+/*
+ * vm_share.c - sharing frames between address spaces without copying:
+ * a copy-on-write fork, and out-of-line data taken from one address space
+ * and mapped into another (see vm.h).
+ *
+ * Both only add references to frames and set the copy-on-write bit on the
+ * pages involved; the copying, if any, happens later, page by page, in the
+ * fault path (vm.c).
+ */
+#include "vm.h"
+#include "vm_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A copy of region g's page table, or NULL. */
+static struct vm_pte *pte_copy(const struct vm_region *g)
+{
+	struct vm_pte *p = malloc(g->npages * sizeof *p);
+
+	if (p)
+		memcpy(p, g->pte, g->npages * sizeof *p);
+	return p;
+}
+
+struct as *as_fork(struct as *parent, void *owner, uint64_t *shared)
+{
+	struct as *c = as_new(parent->vm, owner);
+	uint64_t n = 0;
+
+	*shared = 0;
+	if (!c)
+		return NULL;
+	c->reg = malloc((parent->nreg ? parent->nreg : 1) * sizeof *c->reg);
+	if (!c->reg) {
+		free(c);
+		return NULL;
+	}
+	c->cap = parent->nreg ? parent->nreg : 1;
+	/* Copy every page table first: on failure the parent is untouched. */
+	for (uint32_t i = 0; i < parent->nreg; i++) {
+		c->reg[i] = parent->reg[i];
+		c->reg[i].pte = pte_copy(&parent->reg[i]);
+		if (!c->reg[i].pte) {
+			while (i--)
+				free(c->reg[i].pte);
+			free(c->reg);
+			free(c);
+			return NULL;
+		}
+	}
+	c->nreg = parent->nreg;
+	for (uint32_t i = 0; i < parent->nreg; i++) {
+		struct vm_region *pg = &parent->reg[i], *cg = &c->reg[i];
+		for (uint64_t k = 0; k < pg->npages; k++) {
+			if (!pg->pte[k].frame)
+				continue;
+			vm_frame_ref(parent->vm, pg->pte[k].frame);
+			pg->pte[k].cow = cg->pte[k].cow = 1;
+			n++;
+		}
+	}
+	c->npages = parent->npages;
+	c->resident = c->peak = parent->resident;
+	*shared = n;
+	return c;
+}
+
+struct vm_ool *as_take(struct as *as, uint64_t addr, uint64_t len, int *err)
+{
+	struct vm_access r;
+	uint64_t n = vm_span(as->vm, addr, len), ps = as->vm->page_size;
+	struct vm_ool *o;
+
+	if (len == 0 || vm_check(as, addr, len, VM_R, &r) != VM_OK) {
+		*err = VM_EFAULT;
+		return NULL;
+	}
+	o = malloc(sizeof *o + n * sizeof o->frame[0]);
+	if (!o) {
+		*err = VM_EHOST;
+		return NULL;
+	}
+	o->vm = as->vm;
+	o->off = addr & (ps - 1);
+	o->len = len;
+	o->npages = n;
+	for (uint64_t i = 0; i < n; i++) {
+		struct vm_pte *e = vm_pte_of(as, (addr & ~(ps - 1)) + (i << as->vm->shift));
+		o->frame[i] = e->frame;
+		if (e->frame) {
+			vm_frame_ref(as->vm, e->frame);
+			e->cow = 1;
+		}
+	}
+	*err = VM_OK;
+	return o;
+}
+
+int as_give(struct as *as, struct vm_ool *o, uint64_t *addr)
+{
+	uint64_t start;
+	struct vm_region *g;
+	int err = as_map(as, VM_HEAP, o->npages, VM_R | VM_W, &start);
+
+	if (err)
+		return err;
+	g = vm_find(as, start);
+	for (uint64_t i = 0; i < o->npages; i++) {
+		/* The snapshot's reference becomes the page table's. */
+		g->pte[i].frame = o->frame[i];
+		g->pte[i].cow = o->frame[i] != 0;
+		if (o->frame[i])
+			vm_resident_add(as);
+	}
+	*addr = start + o->off;
+	free(o);
+	return VM_OK;
+}
+
+struct vm_ool *vm_ool_dup(const struct vm_ool *o)
+{
+	size_t size = sizeof *o + o->npages * sizeof o->frame[0];
+	struct vm_ool *d = malloc(size);
+
+	if (!d)
+		return NULL;
+	memcpy(d, o, size);
+	for (uint64_t i = 0; i < d->npages; i++)
+		if (d->frame[i])
+			vm_frame_ref(d->vm, d->frame[i]);
+	return d;
+}
+
+void vm_ool_free(struct vm_ool *o)
+{
+	if (!o)
+		return;
+	for (uint64_t i = 0; i < o->npages; i++)
+		if (o->frame[i])
+			vm_frame_unref(o->vm, o->frame[i]);
+	free(o);
+}

@@ -1,0 +1,296 @@
+/*
+ * vmsys.c - the memory system calls and out-of-line message data (see
+ * vmsys.h); fork and wait are in vmsys_fork.c.
+ *
+ * Each call works on the address space of the caller's process, made at
+ * its first use. The observer of vm.h turns every fault and copy into a
+ * trace record; after each call the frame counts are traced if they
+ * changed. Fault costs are added to the caller's CPU work after the access,
+ * so the body goes on once they are worked off.
+ */
+#include "vmsys.h"
+#include "vmsys_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine.h"
+#include "msg.h"
+#include "proc.h"
+#include "syscall.h"
+#include "thread.h"
+#include "uk_err.h"
+#include "uk_limits.h"
+
+/* The vm observer: a trace record for each fault and copy. */
+static void observe(void *ctx, struct as *as, const struct vm_event *e)
+{
+	struct machine *m = ctx;
+	struct proc *p = as->owner;
+	uint32_t tid = m->vm_thread ? m->vm_thread->tid : 0;
+
+	TRACE(m, TR_PAGE_FAULT, tid, p ? p->pid : 0, e->addr, (uint64_t)e->kind, e->frame);
+	if (e->kind == VF_COW_COPY)
+		TRACE(m, TR_PAGE_COPY, p ? p->pid : 0, e->addr, e->from, e->frame);
+}
+
+int vmsys_init(struct machine *m)
+{
+	uint32_t frames = m->cfg.frames ? m->cfg.frames : UK_DEFAULT_FRAMES;
+	uint32_t ps = m->cfg.page_size ? m->cfg.page_size : UK_DEFAULT_PAGE_SIZE;
+
+	if (frames > UK_MAX_FRAMES || ps < UK_MIN_PAGE_SIZE || ps > UK_MAX_PAGE_SIZE ||
+	    vm_init(&m->vm, frames, ps) != 0)
+		return -1;
+	m->vm.observer = observe;
+	m->vm.ctx = m;
+	return 0;
+}
+
+void vmsys_frames(struct machine *m)
+{
+	if (m->vm.used == m->vm_told_used && m->vm.shared == m->vm_told_shared)
+		return;
+	m->vm_told_used = m->vm.used;
+	m->vm_told_shared = m->vm.shared;
+	TRACE(m, TR_FRAMES, m->vm.used, m->vm.shared);
+}
+
+void vmsys_traced_map(struct proc *p, const struct vm_region *g)
+{
+	TRACE(p->m, TR_VM_MAP, p->pid, g->start, g->npages, g->kind, g->perm);
+}
+
+struct as *vmsys_as(struct proc *p)
+{
+	struct machine *m = p->m;
+	struct as *as;
+	uint64_t stack = VM_STACK_TOP - ((uint64_t)VM_STACK_PAGES << m->vm.shift);
+
+	if (p->as)
+		return p->as;
+	as = as_new(&m->vm, p);
+	if (!as || as_map_at(as, VM_TEXT_BASE, VM_TEXT, VM_TEXT_PAGES, VM_R) != VM_OK ||
+	    as_map_at(as, stack, VM_STACK, VM_STACK_PAGES, VM_R | VM_W) != VM_OK) {
+		as_free(as);
+		return NULL;
+	}
+	p->as = as;
+	m->vm_used = 1;
+	for (uint32_t i = 0; i < as->nreg; i++)
+		vmsys_traced_map(p, &as->reg[i]);
+	return as;
+}
+
+/* The address space t's memory calls act on: its process's. (The one
+ * place to change for a thread that runs in another domain, as LRPC's
+ * client threads do in the server's.) */
+static struct as *thread_as(struct thread *t)
+{
+	return vmsys_as(t->p);
+}
+
+void vmsys_alloc(struct thread *t)
+{
+	struct as *as = thread_as(t);
+	uint64_t addr = 0, n;
+	int err;
+
+	if (!as) {
+		t->sc.err = UK_ENOMEM;
+		return;
+	}
+	n = vm_span(&t->m->vm, 0, t->sc.arg);
+	err = n > UK_AS_MAX_PAGES ? VM_ENOSPACE : as_map(as, VM_HEAP, n, (uint8_t)t->sc.name, &addr);
+	t->sc.err = err == VM_OK ? UK_OK : err == VM_EINVAL ? UK_EINVAL : UK_ENOMEM;
+	t->sc.val = (int64_t)addr;
+	if (err == VM_OK)
+		vmsys_traced_map(t->p, as_region(as, addr));
+}
+
+void vmsys_free(struct thread *t)
+{
+	struct as *as = thread_as(t);
+	const struct vm_region *g = as ? as_region(as, t->sc.arg) : NULL;
+	uint64_t pages = g ? g->npages : 0;
+
+	if (!as || !g || as_unmap(as, t->sc.arg, VM_HEAP) != VM_OK) {
+		t->sc.err = as ? UK_EINVAL : UK_ENOMEM;
+		return;
+	}
+	t->sc.err = UK_OK;
+	TRACE(t->m, TR_VM_UNMAP, t->p->pid, t->sc.arg, pages);
+	vmsys_frames(t->m);
+}
+
+void vmsys_protect(struct thread *t)
+{
+	struct as *as = thread_as(t);
+
+	if (!as || as_protect(as, t->sc.arg, t->sc.len, (uint8_t)t->sc.name) != VM_OK) {
+		t->sc.err = as ? UK_EINVAL : UK_ENOMEM;
+		return;
+	}
+	t->sc.err = UK_OK;
+	TRACE(t->m, TR_VM_PROTECT, t->p->pid, t->sc.arg, vm_span(&t->m->vm, t->sc.arg, t->sc.len),
+	      (uint64_t)t->sc.name);
+}
+
+void vmsys_kill(struct thread *t, const char *what)
+{
+	struct machine *m = t->m;
+	struct thread *a = thread_actor(t);
+	char where[256] = "";
+	char *text;
+
+	if (a->body && a->body->where)
+		a->body->where(a, where, sizeof where);
+	if (asprintf(&text, "%s%s", where, what) < 0)
+		text = NULL;
+	m->script_errors++;
+	TRACE_STR(m, TR_FAULT, text ? text : what, strlen(text ? text : what), a->tid, t->p->pid);
+	if (m->fault_hook)
+		m->fault_hook(m, a, text ? text : what);
+	free(text);
+	proc_exit(t->p, 1, 1);
+}
+
+/* Why an access to addr was refused, in words. */
+static const char *refusal(struct thread *t, const struct vm_access *r, int write)
+{
+	const struct vm_region *g = as_region(thread_as(t), r->addr);
+	uint8_t perm = g ? g->pte[(r->addr - g->start) >> t->m->vm.shift].perm : 0;
+
+	if (r->fault == VF_UNMAPPED)
+		return write ? "write to an unmapped address" : "read of an unmapped address";
+	if (write)
+		return perm & VM_R ? "write to a read-only page" : "write to a page with no access";
+	return "read of a page with no access";
+}
+
+/* The access of t failed for good as r says: a segmentation fault, or no
+ * frame left. The process is killed. */
+static void access_fault(struct thread *t, const struct vm_access *r, int write)
+{
+	struct machine *m = t->m;
+	char what[160];
+
+	if (r->fault == VF_NOFRAME) {
+		m->oom_kills++;
+		snprintf(what, sizeof what, "out of memory at 0x%llx: no free frame (all %u frames "
+			 "of the machine are in use)", (unsigned long long)r->addr, m->vm.nframes);
+	} else {
+		m->segfaults++;
+		snprintf(what, sizeof what, "segmentation fault at 0x%llx (%s)",
+			 (unsigned long long)r->addr, refusal(t, r, write));
+	}
+	vmsys_kill(t, what);
+}
+
+/* Read or write t->sc.len bytes at t->sc.arg, through the buffer b. */
+static void mem_access(struct thread *t, struct msg *b, int write)
+{
+	struct machine *m = t->m;
+	struct as *as = thread_as(t);
+	struct vm_access r;
+	int err;
+
+	if (!as || !b) {
+		msg_free(b);
+		t->sc.err = UK_ENOMEM;
+		return;
+	}
+	m->vm_thread = thread_actor(t);
+	err = as_access(as, t->sc.arg, b->data, t->sc.len, write, &r);
+	m->vm_thread = NULL;
+	t->work_ns += m->cfg.costs.page_fault_ns * r.faults + m->cfg.costs.page_copy_ns * r.copies;
+	vmsys_frames(m);
+	if (err == VM_OK) {
+		t->sc.err = UK_OK;
+		t->sc.m = write ? NULL : b;
+		if (write)
+			msg_free(b);
+		return;
+	}
+	msg_free(b);
+	t->sc.m = NULL;
+	if (err == VM_EHOST) {
+		m->oom = 1;
+		t->sc.err = UK_ENOMEM;
+		return;
+	}
+	access_fault(t, &r, write);
+}
+
+void vmsys_read(struct thread *t)
+{
+	mem_access(t, t->sc.len <= UK_MEM_MAX_IO ? msg_new((uint32_t)t->sc.len) : NULL, 0);
+}
+
+void vmsys_write(struct thread *t)
+{
+	struct msg *b = t->sc.m;
+
+	t->sc.m = NULL;
+	if (b)
+		t->sc.len = b->size;
+	mem_access(t, b, 1);
+}
+
+/* --- out-of-line message data --- */
+
+uint64_t vmsys_ool_span(const struct machine *m, const struct msg *msg)
+{
+	return msg->ool_len ? vm_span(&m->vm, msg->ool_addr, msg->ool_len) : 0;
+}
+
+int vmsys_ool_take(struct thread *t, struct msg *msg)
+{
+	struct as *as = thread_as(t);
+	int err;
+
+	if (!as)
+		return UK_ENOMEM;
+	msg->ool = as_take(as, msg->ool_addr, msg->ool_len, &err);
+	if (!msg->ool)
+		return err == VM_EFAULT ? UK_EFAULT : UK_ENOMEM;
+	msg->ool_pages = msg->ool->npages;
+	vmsys_frames(t->m);
+	return UK_OK;
+}
+
+void vmsys_ool_sent(struct thread *t, const struct msg *msg)
+{
+	TRACE(t->m, TR_OOL, msg->flow, t->p->pid, msg->ool_addr, msg->ool_len, 1);
+}
+
+void vmsys_ool_give(struct thread *rt, struct msg *msg)
+{
+	struct machine *m = rt->m;
+	struct proc *p = rt->p;
+	struct as *as;
+	uint64_t addr = 0, pages;
+
+	if (!msg->ool) {
+		/* Nothing was taken (a reply cannot carry pages): nothing to give. */
+		msg->ool_addr = msg->ool_len = msg->ool_pages = 0;
+		return;
+	}
+	pages = msg->ool->npages;
+	as = vmsys_as(p);
+	if (!as || as_give(as, msg->ool, &addr) != VM_OK) {
+		vm_ool_free(msg->ool);
+		msg->ool = NULL;
+		msg->ool_failed = 1;
+		msg->ool_addr = 0;
+		vmsys_frames(m);
+		return;
+	}
+	msg->ool = NULL;
+	msg->ool_addr = addr;
+	m->ool_msgs++;
+	m->ool_pages += pages;
+	TRACE(m, TR_OOL, msg->flow, p->pid, addr, msg->ool_len, 2);
+	vmsys_traced_map(p, as_region(as, addr));
+}

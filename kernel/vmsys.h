@@ -1,0 +1,56 @@
+/*
+ * vmsys.h - the kernel side of virtual memory: the memory system calls
+ * (mem.alloc, free, protect, read, write), fork and wait, and out-of-line
+ * message data, on top of the data structures of vm.h.
+ *
+ * A process gets its address space at its first use of memory: a text
+ * region (read-only) and a stack region, then whatever it allocates or
+ * receives. Faults cost what the cost model says (page_fault per fault,
+ * page_copy per page copied), charged to the faulting thread after the
+ * access; mapping pages into another address space (fork, out-of-line
+ * data) costs page_map per page. A segmentation fault, or a fault that
+ * finds no free frame, kills the process, reported like a script error.
+ * Every fault, copy, mapping and change in the frame counts is traced.
+ */
+#ifndef UKERN_VMSYS_H
+#define UKERN_VMSYS_H
+
+#include <stdint.h>
+
+struct machine;
+struct msg;
+struct proc;
+struct thread;
+
+/* Set up m's physical memory from its configuration; 0, or -1 for a
+ * frame count or page size out of bounds (uk_limits.h). */
+int vmsys_init(struct machine *m);
+
+/* System-call effects (syscall.h). */
+void vmsys_alloc(struct thread *t);
+void vmsys_free(struct thread *t);
+void vmsys_protect(struct thread *t);
+void vmsys_read(struct thread *t);
+void vmsys_write(struct thread *t);
+void vmsys_fork(struct thread *t);
+void vmsys_wait(struct thread *t);
+
+/* Process p has ended: its memory is released and a parent waiting for it
+ * is woken with its exit code. */
+void vmsys_proc_exit(struct proc *p);
+
+/* Pages the out-of-line range of msg spans (what mapping it costs). */
+uint64_t vmsys_ool_span(const struct machine *m, const struct msg *msg);
+
+/* Sender t's msg asks for out-of-line data: take its pages copy-on-write.
+ * Returns UK_OK, UK_EFAULT (not all mapped and readable) or UK_ENOMEM. */
+int vmsys_ool_take(struct thread *t, struct msg *msg);
+
+/* msg, with pages taken, has been stamped (its flow is known): trace it. */
+void vmsys_ool_sent(struct thread *t, const struct msg *msg);
+
+/* msg is being delivered to thread rt: map its pages into rt's process and
+ * set msg->ool_addr to where they are (ool_failed if there is no room). */
+void vmsys_ool_give(struct thread *rt, struct msg *msg);
+
+#endif

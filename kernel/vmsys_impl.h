@@ -1,0 +1,27 @@
+/*
+ * vmsys_impl.h - what vmsys.c and vmsys_fork.c share.
+ */
+#ifndef UKERN_VMSYS_IMPL_H
+#define UKERN_VMSYS_IMPL_H
+
+#include "vm.h"
+
+struct machine;
+struct proc;
+struct thread;
+
+/* p's address space, made (with its text and stack regions, traced) at
+ * the first use; NULL when the host runs out of memory. */
+struct as *vmsys_as(struct proc *p);
+
+/* Trace the machine's frame counts if they changed since the last time. */
+void vmsys_frames(struct machine *m);
+
+/* Trace region g of p as mapped. */
+void vmsys_traced_map(struct proc *p, const struct vm_region *g);
+
+/* Kill t's process for a memory fault described by what (the body's
+ * position, when known, goes first): reported like a script error. */
+void vmsys_kill(struct thread *t, const char *what);
+
+#endif
