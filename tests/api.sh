@@ -23,6 +23,10 @@ run 0 run $A/deadport.lua --stats json &&
 	expect_err 'lookup of an unknown name: nil, unknown name' &&
 	expect_err 'register a name someone else owns: nil, not owner'
 
+run 0 run $A/replyself.lua &&
+	expect_err "reply\(m, m\): false tests/api/replyself.lua:8: reply: the value carries the reply right it answers through \(m.reply\)" &&
+	expect_err 'reply with the data: true' && expect_err 'answer: 42 nil'
+
 run 0 run $A/names.lua &&
 	expect_err 'srv +\| names: alpha,echo' &&
 	expect_err 'unreg by other: nil not owner' &&

@@ -307,6 +307,14 @@ static int l_reply(lua_State *L)
 	m = encode(L, t, 2, &err);
 	if (!m)
 		return lu_fail(L, err);
+	for (uint8_t i = 0; i < m->nrights; i++)
+		if (m->names[i] == name) {
+			/* Sent in the reply, the right would be gone before the reply. */
+			msg_free(m);
+			return luaL_error(L, "reply: the value carries the reply right it answers "
+					     "through (m.reply): reply with the data, as in "
+					     "reply(m, { n = m.n }), not with m itself");
+		}
 	return post(L, t, SYS_REPLY, name, m, UINT64_MAX, k_sent);
 }
 
