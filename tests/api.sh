@@ -23,6 +23,13 @@ run 0 run $A/deadport.lua --stats json &&
 	expect_err 'lookup of an unknown name: nil, unknown name' &&
 	expect_err 'register a name someone else owns: nil, not owner'
 
+run 4 run $A/misuse_line.lua &&
+	expect_err "^$A/misuse_line.lua:5: bad argument #1 to 'rpc.bind' \(string expected, got number\) \(process r" &&
+	expect_err "^$A/misuse_line.lua:6: bad argument #1 to 'fs.read'" &&
+	expect_err "^$A/misuse_line.lua:7: clock.sync: probes must be an integer from 1 to 1000"
+checks=$((checks + 1))
+grep -q '\(rpc\|fs\|clock\)\.lua:[0-9]' "$TMP/err" && fail "a report names a line of a built-in library"
+
 run 0 run $A/replyself.lua &&
 	expect_err "reply\(m, m\): false tests/api/replyself.lua:8: reply: the value carries the reply right it answers through \(m.reply\)" &&
 	expect_err 'reply with the data: true' && expect_err 'answer: 42 nil'

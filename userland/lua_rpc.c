@@ -32,15 +32,14 @@
 #include "wire.h"
 
 /* Raise msg at the scenario's line: the innermost Lua function on the
- * stack that is not a built-in library's own (rpc.lua, fs.lua): misuse is
- * the script's mistake. */
+ * stack that is not a built-in library's own (rpc.lua, fs.lua, clock.lua):
+ * misuse is the script's mistake. */
 int lu_script_error(lua_State *L, const char *msg)
 {
 	lua_Debug ar;
 
 	for (int level = 1; lua_getstack(L, level, &ar); level++) {
-		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0 ||
-		    strcmp(ar.source, "=rpc.lua") == 0 || strcmp(ar.source, "=fs.lua") == 0)
+		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0 || lu_builtin_source(ar.source))
 			continue;
 		lua_pushfstring(L, "%s:%d: %s", ar.short_src, ar.currentline, msg);
 		return lua_error(L);

@@ -48,6 +48,15 @@ int lu_toduration(lua_State *L, int idx, uint64_t *ns)
 	return -1;
 }
 
+int lu_builtin_source(const char *source)
+{
+	size_t n = strlen(source);
+
+	/* Scenarios are loaded as "@path"; the built-in libraries (rpc.lua,
+	 * fs.lua, clock.lua ...) as "=name.lua". */
+	return source[0] == '=' && n > 5 && strcmp(source + n - 4, ".lua") == 0;
+}
+
 const char *lu_error_message(lua_State *L, int idx)
 {
 	lua_Debug ar;
@@ -61,13 +70,20 @@ const char *lu_error_message(lua_State *L, int idx)
 		else
 			msg = lua_pushfstring(L, "error object is a %s value", luaL_typename(L, idx));
 	}
+	/* A message that already names a place of the stack keeps it (misuse
+	 * raised at the scenario's line from inside a built-in library). */
 	for (int level = 0; lua_getstack(L, level, &ar); level++) {
 		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0)
 			continue;
 		n = strlen(ar.short_src);
-		if (strncmp(msg, ar.short_src, n) != 0 || msg[n] != ':')
-			return lua_pushfstring(L, "%s:%d: %s", ar.short_src, ar.currentline, msg);
-		break;
+		if (strncmp(msg, ar.short_src, n) == 0 && msg[n] == ':')
+			return lua_pushstring(L, msg);
+	}
+	/* Else the innermost line of the scenario's own code. */
+	for (int level = 0; lua_getstack(L, level, &ar); level++) {
+		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0 || lu_builtin_source(ar.source))
+			continue;
+		return lua_pushfstring(L, "%s:%d: %s", ar.short_src, ar.currentline, msg);
 	}
 	return lua_pushstring(L, msg);
 }

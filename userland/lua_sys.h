@@ -42,6 +42,11 @@ int lu_toport(lua_State *L, int idx, uint32_t *pid, int32_t *name);
  * whose resume failed (its stack is not unwound). */
 const char *lu_error_message(lua_State *L, int idx);
 
+/* 1 when a chunk's source (lua_Debug.source) is one of the built-in
+ * libraries (rpc.lua, fs.lua, clock.lua ...), not the scenario: errors are
+ * placed at the scenario's lines, never inside them. */
+int lu_builtin_source(const char *source);
+
 /* Arm the endless-loop watch on L: if L then runs UK_LUA_STEPS Lua
  * instructions before control comes back to the kernel (a system call, the
  * body's end, a scheduler's pick returning), a Lua error is raised at the
