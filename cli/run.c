@@ -117,9 +117,15 @@ static int parse(int argc, char **argv, struct run_opts *o)
 			fputs(run_usage, stdout);
 			return -1;
 		} else if (strcmp(argv[i], "--view") == 0) {
+			const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+			size_t len = next ? strlen(next) : 0;
 			o->view = 1;
-			if (i + 1 < argc && viz_view_parse(argv[i + 1]) >= 0)
+			if (next && viz_view_parse(next) >= 0)
 				o->viz = (enum viz_view)viz_view_parse(argv[++i]);
+			else if (next && next[0] != '-' && access(next, F_OK) != 0 &&
+				 !(len > 4 && strcmp(next + len - 4, ".lua") == 0))
+				return cli_error(EXIT_USAGE, "--view %s: unknown view (sequence, cpu or "
+							     "topology; or none, for sequence)", next);
 		} else if (strcmp(argv[i], "--paused") == 0) {
 			o->paused = 1;
 		} else if (strcmp(argv[i], "--answers") == 0) {

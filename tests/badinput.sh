@@ -157,4 +157,8 @@ wait
 checks=$((checks + 1))
 [ -p "$TMP/pipe" ] && grep -q '^# end: ' "$TMP/piped.txt" ||
 	fail "export -o to a pipe replaced it or wrote nothing through it"
+# --view takes an optional view name; a word that is neither a view nor a
+# scenario is refused as a view, not taken for a second scenario.
+run 2 run scenarios/hello.lua --view banana &&
+	expect_err -- '--view banana: unknown view \(sequence, cpu or topology; or none, for sequence\)'
 finish
