@@ -30,26 +30,9 @@
 #include "time/pclock.h"
 #include "uk_limits.h"
 
-/* Raise msg at the scenario's line: the innermost Lua function on the
- * stack that is neither clock.lua's nor rpc.lua's. */
-static int script_error(lua_State *L, const char *msg)
-{
-	lua_Debug ar;
-
-	for (int level = 1; lua_getstack(L, level, &ar); level++) {
-		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0 ||
-		    strcmp(ar.source, "=clock.lua") == 0 || strcmp(ar.source, "=rpc.lua") == 0)
-			continue;
-		lua_pushfstring(L, "%s:%d: %s", ar.short_src, ar.currentline, msg);
-		return lua_error(L);
-	}
-	lua_pushstring(L, msg);
-	return lua_error(L);
-}
-
 static int k_misuse(lua_State *L)
 {
-	return script_error(L, luaL_checkstring(L, 1));
+	return lu_script_error(L, luaL_checkstring(L, 1));
 }
 
 /* The simulated thread calling, as lu_self finds it, but with the error
@@ -61,13 +44,13 @@ static struct thread *self_of(lua_State *L, const char *fn)
 	if (!t) {
 		int main = lua_pushthread(L);
 		lua_pop(L, 1);
-		script_error(L, lua_pushfstring(L, main ? "%s() can only be called inside a thread "
+		lu_script_error(L, lua_pushfstring(L, main ? "%s() can only be called inside a thread "
 							  "body, not at the top level of the scenario"
 							: "%s() cannot be called inside a coroutine of "
 							  "the scenario's own", fn));
 	}
 	if (!lua_isyieldable(L))
-		script_error(L, lua_pushfstring(L, "%s() cannot be called here: the thread cannot be "
+		lu_script_error(L, lua_pushfstring(L, "%s() cannot be called here: the thread cannot be "
 						   "suspended inside a callback from C (such as a "
 						   "table.sort comparator)", fn));
 	return t;
@@ -115,12 +98,12 @@ static int k_read(lua_State *L)
 	if (!lua_isnil(L, -1)) {
 		const char *name;
 		if (lua_type(L, -1) != LUA_TSTRING)
-			return script_error(L, "clock.now: expected a process's name or the table "
+			return lu_script_error(L, "clock.now: expected a process's name or the table "
 					       "process { } returned");
 		name = lua_tostring(L, -1);
 		p = find_proc(t->m, name);
 		if (!p)
-			return script_error(L, lua_pushfstring(L, "clock.now: no process named '%s'",
+			return lu_script_error(L, lua_pushfstring(L, "clock.now: no process named '%s'",
 							       name));
 	}
 	push_ns(L, pclock_read(p, t->m->now));

@@ -11,6 +11,7 @@
 #include "body_c.h"
 #include "crash.h"
 #include "machine.h"
+#include "name/name.h"
 #include "proc.h"
 #include "rpcstat.h"
 #include "syscall.h"
@@ -90,8 +91,10 @@ int uk_reply(struct thread *self, int32_t reply_name, struct msg *m)
 	return invoke(self, SYS_REPLY, reply_name, 0, UK_FOREVER, m);
 }
 
-int uk_spawn(struct thread *self, void (*fn)(struct thread *self, void *arg), void *arg,
-	     uint32_t *tid)
+/* Start fn(new thread, arg) on a pooled stack with op (a thread of the
+ * caller's process, or a forked child); *id gets the kernel's answer. */
+static int start_body(struct thread *self, unsigned op, void (*fn)(struct thread *, void *),
+		      void *arg, uint32_t *id)
 {
 	void *body = body_c_new(self->m, fn, arg);
 	int err;
@@ -100,9 +103,15 @@ int uk_spawn(struct thread *self, void (*fn)(struct thread *self, void *arg), vo
 		return UK_ENOMEM;
 	self->sc.body = &body_c_ops;
 	self->sc.ptr = body;
-	err = invoke(self, SYS_SPAWN, 0, 0, UK_FOREVER, NULL);
-	*tid = (uint32_t)self->sc.val;
+	err = invoke(self, op, 0, 0, UK_FOREVER, NULL);
+	*id = (uint32_t)self->sc.val;
 	return err;
+}
+
+int uk_spawn(struct thread *self, void (*fn)(struct thread *self, void *arg), void *arg,
+	     uint32_t *tid)
+{
+	return start_body(self, SYS_SPAWN, fn, arg, tid);
 }
 
 int uk_join(struct thread *self, uint32_t tid)
@@ -130,6 +139,30 @@ void uk_rpc_executed(struct thread *self, const char *service, const char *metho
 {
 	/* statistics only: a count lost to a lack of memory changes no run */
 	(void)rpcstat_note(self->m, service, method, RS_EXECUTION, 0, 0);
+}
+
+int uk_register(struct thread *self, const char *service, int32_t port)
+{
+	struct ns_request rq = { NS_REGISTER, (uint32_t)strlen(service), { 0 } };
+	struct ns_reply rp = { UK_EINVAL, 0 };
+	struct msg *m, *reply;
+	int err;
+
+	if (rq.len == 0 || rq.len > UK_NAME_MAX)
+		return UK_EINVAL;
+	if (!(m = msg_new(sizeof rq)))
+		return UK_ENOMEM;
+	memcpy(rq.name, service, rq.len);
+	memcpy(m->data, &rq, sizeof rq);
+	m->nvalues = 2;
+	m->nrights = 1;
+	m->names[0] = port;
+	if (!(reply = uk_call(self, UK_NAME_NAMESERVER, m, UK_FOREVER, &err)))
+		return err;
+	if (reply->size == sizeof rp)
+		memcpy(&rp, reply->data, sizeof rp);
+	msg_free(reply);
+	return rp.err;
 }
 
 void uk_log(struct thread *self, const char *fmt, ...)
@@ -246,16 +279,7 @@ int uk_mem_read(struct thread *self, uint64_t addr, void *buf, uint64_t len)
 int uk_fork(struct thread *self, void (*fn)(struct thread *self, void *arg), void *arg,
 	    uint32_t *pid)
 {
-	void *body = body_c_new(self->m, fn, arg);
-	int err;
-
-	if (!body)
-		return UK_ENOMEM;
-	self->sc.body = &body_c_ops;
-	self->sc.ptr = body;
-	err = invoke(self, SYS_FORK, 0, 0, UK_FOREVER, NULL);
-	*pid = (uint32_t)self->sc.val;
-	return err;
+	return start_body(self, SYS_FORK, fn, arg, pid);
 }
 
 int uk_wait(struct thread *self, uint32_t pid, int *code, int *faulted)

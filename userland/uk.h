@@ -80,6 +80,12 @@ int uk_notify_exit(struct thread *self, uint32_t pid, int32_t to);
  * server's side of rpc[]: see rpcstat.h). Not a system call. */
 void uk_rpc_executed(struct thread *self, const char *service, const char *method);
 
+/* Register the port of right port under service (1 to UK_NAME_MAX bytes)
+ * with the name server: a call to its well-known port, as a Lua
+ * register() makes. Returns UK_OK, UK_EINVAL (a bad name), UK_ENOMEM, or
+ * the name server's answer (UK_ENOTOWNER ...). */
+int uk_register(struct thread *self, const char *service, int32_t port);
+
 /* Print a log line (trace and console). */
 void uk_log(struct thread *self, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

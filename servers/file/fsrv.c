@@ -25,7 +25,6 @@
 #include "body_c.h"
 #include "machine.h"
 #include "msg.h"
-#include "name/name.h"
 #include "proc.h"
 #include "srvstat.h"
 #include "thread.h"
@@ -345,30 +344,6 @@ static void event_loop(struct thread *self, struct fsrv *s)
 	}
 }
 
-/* Register name for the port with the name server. UK_OK or the error. */
-static int register_name(struct thread *self, const char *name, int32_t port)
-{
-	struct ns_request rq = { NS_REGISTER, (uint32_t)strlen(name), { 0 } };
-	struct ns_reply rp = { UK_EINVAL, 0 };
-	struct msg *m = msg_new(sizeof rq), *reply;
-	int err;
-
-	if (!m)
-		return UK_ENOMEM;
-	memcpy(rq.name, name, rq.len);
-	memcpy(m->data, &rq, sizeof rq);
-	m->nvalues = 2;
-	m->nrights = 1;
-	m->names[0] = port;
-	reply = uk_call(self, UK_NAME_NAMESERVER, m, UK_FOREVER, &err);
-	if (!reply)
-		return err;
-	if (reply->size == sizeof rp)
-		memcpy(&rp, reply->data, sizeof rp);
-	msg_free(reply);
-	return rp.err;
-}
-
 static void fsrv_main(struct thread *self, void *arg)
 {
 	struct fsrv *s = arg;
@@ -376,7 +351,7 @@ static void fsrv_main(struct thread *self, void *arg)
 	int err = uk_port(self, UINT64_MAX, &s->port);
 
 	if (err == UK_OK)
-		err = register_name(self, name, s->port);
+		err = uk_register(self, name, s->port);
 	if (err != UK_OK) {
 		/* Returning ends the process: nobody can reach it anyway. */
 		uk_log(self, "file server '%s': cannot register its name: %s", name, uk_strerror(err));

@@ -17,7 +17,6 @@
 #include "body_c.h"
 #include "machine.h"
 #include "msg.h"
-#include "name/name.h"
 #include "proc.h"
 #include "rpc_proto.h"
 #include "thread.h"
@@ -288,36 +287,13 @@ static void serve(struct thread *self, struct ts_state *s, const struct msg *m)
 	}
 }
 
-/* Register the service port with the name server. Returns UK_OK or why not. */
-static int ns_register(struct thread *self, int32_t port)
-{
-	struct ns_request rq = { NS_REGISTER, sizeof TS_SERVICE - 1, TS_SERVICE };
-	struct ns_reply rp = { UK_EINVAL, 0 };
-	struct msg *m = msg_new(sizeof rq), *reply;
-	int err;
-
-	if (!m)
-		return UK_ENOMEM;
-	memcpy(m->data, &rq, sizeof rq);
-	m->nvalues = 2;
-	m->nrights = 1;
-	m->names[0] = port;
-	reply = uk_call(self, UK_NAME_NAMESERVER, m, UK_FOREVER, &err);
-	if (!reply)
-		return err;
-	if (reply->size == sizeof rp)
-		memcpy(&rp, reply->data, sizeof rp);
-	msg_free(reply);
-	return rp.err;
-}
-
 static void ts_main(struct thread *self, void *arg)
 {
 	struct ts_state *s = arg;
 	int err = uk_port(self, UK_FOREVER, &s->port);
 
 	if (err == UK_OK)
-		err = ns_register(self, s->port);
+		err = uk_register(self, TS_SERVICE, s->port);
 	if (err != UK_OK) {
 		uk_log(self, "time server: cannot register '%s': %s", TS_SERVICE, uk_strerror(err));
 		return;
