@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "answers.h"
@@ -54,10 +55,69 @@ struct run_opts {
 	enum viz_view viz;    /* --view's view */
 };
 
+/* ---- the progress line of a long run on a terminal ---- */
+
+/* Instants handled between two looks at the wall clock. */
+enum { PROGRESS_STEP = 1 << 14 };
+
+static int progress_shown;   /* a progress line is on stderr now */
+
+static uint64_t wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void progress_clear(void)
+{
+	if (progress_shown)
+		fputs("\r\033[K", stderr);
+	progress_shown = 0;
+}
+
+static void progress_draw(const struct machine *m, uint64_t elapsed_ms)
+{
+	char when[32];
+
+	units_format_ns(m->now, when, sizeof when);
+	fprintf(stderr, "\r\033[K  %" PRIu64 " events, virtual time %s", m->events, when);
+	if (m->cfg.until_ns != UINT64_MAX && m->cfg.until_ns)
+		fprintf(stderr, " (%.0f%% of --until)", 100.0 * (double)m->now / (double)m->cfg.until_ns);
+	fprintf(stderr, ", %" PRIu64 ".%" PRIu64 "s  ", elapsed_ms / 1000, elapsed_ms % 1000 / 100);
+	fflush(stderr);
+	progress_shown = 1;
+}
+
+/* Run to the end. On a terminal, a run that lasts more than a second (or
+ * UKERN_PROGRESS_MS, for tests) shows a progress line on stderr, redrawn
+ * four times a second and cleared at the end; pausing the kernel between
+ * steps changes nothing in the run. */
+static void run_to_end(struct machine *m)
+{
+	const char *env = getenv("UKERN_PROGRESS_MS");
+	uint64_t start = wall_ms(), delay = env ? strtoull(env, NULL, 10) : 1000, last = 0;
+
+	if (!isatty(STDERR_FILENO)) {
+		machine_advance(m, UINT64_MAX, UINT64_MAX);
+		return;
+	}
+	while (machine_advance(m, UINT64_MAX, PROGRESS_STEP) == OUT_RUNNING) {
+		uint64_t now = wall_ms();
+		if (now - start >= delay && (now - last >= 250 || !progress_shown)) {
+			progress_draw(m, now - start);
+			last = now;
+		}
+	}
+	progress_clear();
+}
+
 static void on_log(struct machine *m, struct thread *t, const char *text)
 {
 	char when[32];
 
+	progress_clear();
 	units_format_ns(m->now, when, sizeof when);
 	fprintf(stderr, "%10s  %-12s| %s\n", when, t ? t->name : "kernel", text);
 }
@@ -66,6 +126,7 @@ static void on_fault(struct machine *m, struct thread *t, const char *text)
 {
 	char when[32];
 
+	progress_clear();
 	units_format_ns(m->now, when, sizeof when);
 	fprintf(stderr, "%s (process %s, thread %s, at %s)\n", text, t->p->name, t->name, when);
 }
@@ -275,7 +336,7 @@ static int simulate(struct machine *m, const struct run_opts *o)
 		answers_free(ans);
 		return code;
 	}
-	machine_advance(m, UINT64_MAX, UINT64_MAX);
+	run_to_end(m);
 	if (m->oom)
 		fprintf(stderr, "ukern: the host ran out of memory; the run stopped at %" PRIu64 "ns\n",
 			m->now);
