@@ -23,9 +23,13 @@
 #error "UKERN_SCENARIODIR (the installed scenarios, $(pkgdatadir)/scenarios) must be defined"
 #endif
 
-/* The search path: the non-empty entries of $UKERN_SCENARIOS, then the
- * installed directory, in one allocation (dirs[i] point into *buf).
- * Returns the number of directories, or 0 when out of memory. */
+/* Directories searched at most: $UKERN_SCENARIOS gives 63 of them (doc/cli.md). */
+#define MAX_DIRS 64
+
+/* The search path: the non-empty entries of $UKERN_SCENARIOS (the first
+ * max - 1 of them), then the installed directory; dirs[i] point into *buf,
+ * one allocation. Returns the number of directories, or 0 when out of
+ * memory. */
 static size_t search_path(const char **dirs, size_t max, char **buf)
 {
 	const char *env = getenv("UKERN_SCENARIOS");
@@ -46,8 +50,6 @@ static size_t search_path(const char **dirs, size_t max, char **buf)
 	dirs[n++] = UKERN_SCENARIODIR;
 	return n;
 }
-
-#define MAX_DIRS 64
 
 static int is_file(const char *path)
 {

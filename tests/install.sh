@@ -69,8 +69,8 @@ unset UKERN_SCENARIOS
 # make install into a scratch DESTDIR, from the build tree.
 D="$TMP/dest"
 checks=$((checks + 1))
-if ! (cd "$top_builddir" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-	make install DESTDIR="$D") >"$TMP/install.log" 2>&1; then
+if ! (cd "$top_builddir" && unset MAKEFLAGS MFLAGS MAKELEVEL &&
+	${MAKE:-make} install DESTDIR="$D") >"$TMP/install.log" 2>&1; then
 	fail "make install DESTDIR=$D failed"
 	tail -20 "$TMP/install.log" >&2
 	finish
@@ -106,8 +106,8 @@ unset UKERN_SCENARIOS
 
 # make uninstall takes every file away again.
 checks=$((checks + 1))
-if ! (cd "$top_builddir" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-	make uninstall DESTDIR="$D") >"$TMP/uninstall.log" 2>&1; then
+if ! (cd "$top_builddir" && unset MAKEFLAGS MFLAGS MAKELEVEL &&
+	${MAKE:-make} uninstall DESTDIR="$D") >"$TMP/uninstall.log" 2>&1; then
 	fail "make uninstall DESTDIR=$D failed"
 	tail -20 "$TMP/uninstall.log" >&2
 fi
