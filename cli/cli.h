@@ -19,6 +19,7 @@ int cmd_export(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_view(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
+int cmd_list(int argc, char **argv);
 
 /* Print "ukern: " and the message to stderr; returns code. */
 int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -28,5 +29,13 @@ int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3
  * this option. *missing is set to 1 when the option is there but its value
  * is absent (and left alone otherwise). */
 const char *cli_opt(int argc, char **argv, int *i, const char *name, int *missing);
+
+/* The scenario file "ukern CMD ARG" means: ARG itself when it is a file or
+ * holds a slash, else the first of DIR/ARG and DIR/ARG.lua that is a file,
+ * for DIR in $UKERN_SCENARIOS (colon-separated), then the installed
+ * scenarios. Returns a new string, or NULL with *code set after a message:
+ * EXIT_USAGE when nothing was found (the message lists where it looked),
+ * EXIT_HOST when out of memory. */
+char *cli_find_scenario(const char *cmd, const char *arg, int *code);
 
 #endif

@@ -9,17 +9,25 @@
 #include "config.h"
 
 static const char usage[] =
-	"usage: ukern run SCENARIO.lua [--seed N] [--set NAME=VALUE]... [--until TIME]\n"
+	"usage: ukern run SCENARIO [--seed N] [--set NAME=VALUE]... [--until TIME]\n"
 	"                 [--trace FILE] [--stats text|json|csv] [--quiet] [--max-events N]\n"
-	"                 [--answers] [--ticks]\n"
-	"       ukern bench [--json] [--quick]\n"
+	"                 [--answers] [--ticks] [--view [sequence|cpu|topology]] [--paused]\n"
+	"       ukern run --help | -h\n"
+	"       ukern list\n"
 	"       ukern export TRACE [--format text|csv|chrome|paje] [-o FILE]\n"
-	"       ukern view TRACE [--view sequence|cpu|topology] [--from T --to T]\n"
-	"       ukern render TRACE -o OUT.png [--view V] [--from T --to T] [--size WxH]\n"
-	"       ukern sweep SCENARIO.lua --set NAME=V1,V2,... [--seeds A-B] [-j N] [--emit]\n"
+	"       ukern view TRACE [--view sequence|cpu|topology] [--from T] [--to T]\n"
+	"                  [--size WxH] [--linear]\n"
+	"       ukern render TRACE -o OUT.png [--view sequence|cpu|topology] [--from T]\n"
+	"                    [--to T] [--size WxH] [--linear] [--frames N]\n"
+	"       ukern bench [--json] [--quick]\n"
+	"       ukern sweep SCENARIO [--set NAME=V1,V2,...]... [--seeds A-B] [-j N] [--emit]\n"
+	"                   [--until TIME] [--max-events N] [-o FILE]\n"
+	"       ukern sweep --help | -h\n"
 	"       ukern --help | --version\n"
 	"\n"
 	"Run a scenario on the simulated microkernel and report what happened.\n"
+	"SCENARIO is a file, or a name looked up as NAME or NAME.lua in the directories\n"
+	"of $UKERN_SCENARIOS, then in the installed scenarios (ukern list shows them).\n"
 	"Durations are written 250ns, 5us, 10ms, 2s; a bare number means milliseconds.\n"
 	"Exit codes: 0 completed, 1 host failure, 2 bad input, 3 deadlock, 4 script error.\n"
 	"See ukern(1) and doc/ for the scenario API.\n";
@@ -34,6 +42,7 @@ static const struct command {
 	{ "render", cmd_render },
 	{ "view", cmd_view },
 	{ "sweep", cmd_sweep },
+	{ "list", cmd_list },
 };
 
 int cli_error(int code, const char *fmt, ...)

@@ -24,7 +24,7 @@
 #include "viz.h"
 
 static const char run_usage[] =
-	"usage: ukern run SCENARIO.lua [--seed N] [--set NAME=VALUE]... [--until TIME]\n"
+	"usage: ukern run SCENARIO [--seed N] [--set NAME=VALUE]... [--until TIME]\n"
 	"                 [--trace FILE] [--stats text|json|csv] [--quiet] [--max-events N]\n"
 	"                 [--answers] [--ticks] [--view [sequence|cpu|topology]] [--paused]\n"
 	"\n"
@@ -42,7 +42,11 @@ static const char run_usage[] =
 	"                     pauses, n steps, . and , change the speed, t runs to a time,\n"
 	"                     e to the end; when the window closes the run completes and\n"
 	"                     the outputs are written as without --view\n"
-	"  --paused           with --view: start paused at time 0\n";
+	"  --paused           with --view: start paused at time 0\n"
+	"  --help, -h         this help\n"
+	"\n"
+	"SCENARIO is a file, or a name looked up as NAME or NAME.lua in the directories\n"
+	"of $UKERN_SCENARIOS, then in the installed scenarios (see ukern list).\n";
 
 struct run_opts {
 	struct loader_opts lo;
@@ -205,7 +209,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		}
 	}
 	if (!o->lo.path)
-		return cli_error(EXIT_USAGE, "run: no scenario given (usage: ukern run SCENARIO.lua)");
+		return cli_error(EXIT_USAGE, "run: no scenario given (usage: ukern run SCENARIO)");
 	if (o->paused && !o->view)
 		return cli_error(EXIT_USAGE, "run: --paused goes with --view");
 	if (o->view && !viz_available())
@@ -367,18 +371,24 @@ int cmd_run(int argc, char **argv)
 	struct scenario *s;
 	struct machine m;
 	struct machine_config cfg;
-	char err[1024];
+	char err[1024], *path;
 	int code = parse(argc, argv, &o);
 
 	if (code) {
 		free(o.sets);
 		return code < 0 ? EXIT_OK : code;
 	}
+	if (!(path = cli_find_scenario("run", o.lo.path, &code))) {
+		free(o.sets);
+		return code;
+	}
+	o.lo.path = path;
 	s = scenario_load(&o.lo, err, sizeof err);
 	free(o.sets);
 	if (!s) {
 		/* A message about an option has no file to name: say who speaks. */
 		fprintf(stderr, "%s%s\n", err[0] == '-' ? "ukern: " : "", err);
+		free(path);
 		return EXIT_USAGE;
 	}
 	cfg = *scenario_config(s);
@@ -386,6 +396,7 @@ int cmd_run(int argc, char **argv)
 	cfg.max_events = o.max_events;
 	if (machine_init(&m, &cfg) != 0) {
 		scenario_free(s);
+		free(path);
 		return cli_error(EXIT_HOST, "out of memory");
 	}
 	m.log_hook = o.quiet ? NULL : on_log;
@@ -398,5 +409,6 @@ int cmd_run(int argc, char **argv)
 	}
 	machine_free(&m);
 	scenario_free(s);
+	free(path);
 	return code;
 }

@@ -26,7 +26,7 @@
 #include "units.h"
 
 static const char sweep_usage[] =
-	"usage: ukern sweep SCENARIO.lua [--set NAME=V1,V2,...]... [--seeds A-B] [-j N]\n"
+	"usage: ukern sweep SCENARIO [--set NAME=V1,V2,...]... [--seeds A-B] [-j N]\n"
 	"                   [--emit] [--until TIME] [--max-events N] [-o FILE]\n"
 	"\n"
 	"  --set NAME=V1,...  run once per value (values cannot contain commas); several\n"
@@ -37,7 +37,11 @@ static const char sweep_usage[] =
 	"  --emit             print one 'ukern run' command per run instead of running\n"
 	"  --until TIME       passed to every run\n"
 	"  --max-events N     passed to every run\n"
-	"  -o FILE            write to FILE (through a temporary file) instead of stdout\n";
+	"  -o FILE, --output FILE\n"
+	"                     write to FILE (through a temporary file) instead of stdout\n"
+	"  --help, -h         this help\n"
+	"\n"
+	"SCENARIO is a file, or a name found as ukern run finds it (see ukern list).\n";
 
 /* The columns after the parameters; doc/cli.md says what each one means. */
 static const char sweep_columns[] =
@@ -227,7 +231,7 @@ static int parse(int argc, char **argv, struct sweep_opts *o)
 	}
 	if (!o->sw.path)
 		return cli_error(EXIT_USAGE, "sweep: no scenario given (usage: ukern sweep "
-					     "SCENARIO.lua --set NAME=V1,V2,...)");
+					     "SCENARIO --set NAME=V1,V2,...)");
 	return 0;
 }
 
@@ -389,7 +393,12 @@ int cmd_sweep(int argc, char **argv)
 	struct sweep_opts o = { .sw = { .until_ns = UINT64_MAX, .max_events = UINT64_MAX } };
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int code = parse(argc, argv, &o);
+	char *path = NULL;
 
+	if (!code && !(path = cli_find_scenario("sweep", o.sw.path, &code)))
+		o.sw.path = NULL;
+	if (path)
+		o.sw.path = path;
 	o.prog = program_name(argv);
 	if (!o.sw.jobs)
 		o.sw.jobs = cpus > 0 ? cpus : 1;
@@ -401,5 +410,6 @@ int cmd_sweep(int argc, char **argv)
 	if (!code)
 		code = outfile_write(o.out, "the rows", produce_into, &o);
 	free_opts(&o);
+	free(path);
 	return code < 0 ? EXIT_OK : code;
 }

@@ -1,4 +1,4 @@
--- buffering.lua: rendezvous versus buffered ports.
+-- buffering.lua: rendezvous versus buffered ports, and asynchronous sends.
 --
 -- A producer sends 5 messages as fast as it can; a consumer takes one every
 -- 10 ms. With qlimit = 0 the port is a rendezvous: each send waits
@@ -10,8 +10,19 @@
 --   ukern run scenarios/buffering.lua                 (qlimit = 0)
 --   ukern run scenarios/buffering.lua --set qlimit=2
 --   ukern run scenarios/buffering.lua --set qlimit=16
+--
+-- With async = true the producer's sends are asynchronous: each message goes
+-- into an outbox in the producer's own memory and a sender thread
+-- (producer.1) hands them to the kernel, blocking in its place; the
+-- producer never waits, whatever the queue limit. With work = N the producer
+-- then computes for N ms of its own: see when the run ends.
+--
+--   ukern run scenarios/buffering.lua --set async=true
+--   ukern run scenarios/buffering.lua --set work=30 --set async=true
 
 local qlimit = param("qlimit", 0)
+local async = param("async", false)
+local work = param("work", 0)          -- ms the producer computes after its sends
 
 machine { cpus = 2, costs = "zero" }
 
@@ -28,13 +39,36 @@ process {
   end,
 }
 
+-- An asynchronous send built from a synchronous one: a buffer in user space
+-- (the outbox, unbounded) and a thread that sends from it in order.
+local function outbox(sink)
+  local queue, items = {}, semaphore(0)
+  thread(function()
+    for _ = 1, 5 do
+      items:wait()
+      local m = table.remove(queue, 1)
+      send(sink, m)
+      log("delivered message %d at %d ms", m.i, now() // 1000000)
+    end
+  end)
+  return function(p, m)
+    queue[#queue + 1] = m
+    items:post()
+  end
+end
+
 process {
   name = "producer",
   main = function()
     local sink = assert(lookup("sink"))
+    local post = async and outbox(sink) or send
     for i = 1, 5 do
-      send(sink, { i = i, at = now() })
-      log("sent message %d at %d ms", i, now() // 1000000)
+      post(sink, { i = i, at = now() })
+      log("sent message %d at %d ms%s", i, now() // 1000000, async and " (into the outbox)" or "")
+    end
+    if work > 0 then
+      compute(work)
+      log("done with its own work at %d ms", now() // 1000000)
     end
   end,
 }

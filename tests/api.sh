@@ -60,6 +60,18 @@ run 0 run $A/rpc.lua --stats json &&
 run 0 run $A/byteorder.lua && expect_err 'sum 55 in 49412 ns'
 run 0 run $A/byteorder.lua --set order=big && expect_err 'sum 55 in 5412 ns'
 
+# rpc.encode: the examples of doc/rpc-wire.md, byte for byte, with their counts.
+run 0 run $A/encode.lua &&
+	expect_err 'top: 0800000002030000000a0300000014$' &&
+	expect_err 'case 1: 0300000001 5 1 1$' && expect_err 'case 2: 03ffffffff 5 1 1$' &&
+	expect_err 'case 3: 040000000080000000 9 1 1$' && expect_err 'case 4: 053ff0000000000000 9 1 1$' &&
+	expect_err 'case 5: 060000000368c3a9 8 1 1$' && expect_err 'case 6: 0700000001ff 6 1 1$' &&
+	expect_err 'case 7: 0900000000 5 1 1$' && expect_err 'case 8: 0800000002030000000a0300000014 15 3 3$' &&
+	expect_err 'case 9: 090000000203000000010206000000026f700600000003616464 26 5 4$' &&
+	expect_err 'three: 030000000106000000017800 3 2, 0 ns$' && expect_err 'none: \[\] 0 0$' &&
+	expect_err 'function: tests/api/encode.lua:20: rpc.encode: cannot pass a value of type function$' &&
+	expect_err 'cyclic: tests/api/encode.lua:23: rpc.encode: nested deeper than 32 \(is it cyclic\?\)$'
+
 run 0 run $A/sched.lua --stats csv --quiet &&
 	expect_out '^A,A,exited,0,0,50000000,30000000,0,50000000,20000000,' &&
 	expect_out '^B,B,exited,0,10000000,40000000,20000000,10000000,40000000,20000000,'

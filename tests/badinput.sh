@@ -115,10 +115,10 @@ run 2 run scenarios/pingpong.lua --set m=3 && expect_err "declares no parameter 
 run 2 run scenarios/pingpong.lua --set n=many && expect_err "parameter 'n' takes a number"
 run 2 run scenarios/pingpong.lua --set n && expect_err '^ukern: --set n: expected NAME=VALUE'
 run 2 run scenarios/pingpong.lua --set n=1 --set n=2 && expect_err '^ukern: --set n given twice'
-run 0 run --help && expect_out '^usage: ukern run SCENARIO.lua' && expect_out '--max-events N'
+run 0 run --help && expect_out '^usage: ukern run SCENARIO ' && expect_out '--max-events N'
 run 2 frobnicate && expect_err "unknown command 'frobnicate'"
 run 0 --version && expect_out '^ukern [0-9]+\.[0-9]+'
-run 0 --help && expect_out '^usage: ukern run SCENARIO.lua'
+run 0 --help && expect_out '^usage: ukern run SCENARIO '
 
 # Limits end the run cleanly.
 run 0 run scenarios/pingpong.lua --until 100us --stats json --quiet && expect_out '"outcome": "limit"' &&

@@ -40,6 +40,11 @@ cow-fork|scenarios/cow-fork.lua
 cow-fork-all|scenarios/cow-fork.lua --set touch=all
 ool-messages|scenarios/ool-messages.lua
 ool-messages-touch|scenarios/ool-messages.lua --set touch=all
+client-server|scenarios/client-server.lua
+client-server-q1|scenarios/client-server.lua --set qlimit=1
+buffering-async|scenarios/buffering.lua --set async=true --set work=30
+byte-order|scenarios/byte-order.lua
+byte-order-firefly|scenarios/byte-order.lua --set costs=firefly-1990
 '
 
 echo "$cases" | while IFS='|' read -r name args; do
@@ -216,6 +221,83 @@ run 0 run scenarios/ool-messages.lua --set max_kib=8 --set touch=all --trace "$T
 run 0 export "$TMP/oolt.uktrace" &&
 	expect_out 'page_fault tid=[0-9]+\(server\) pid=2\(server\) addr=0x10001000 kind=cow_copy frame=' &&
 	expect_out 'page_copy pid=2\(server\) addr=0x10001000 from='
+
+# Client and server (doc/tutorial/client-server.md): a send carries no reply
+# right, a reply right answers once; on a rendezvous port the second caller
+# waits SEND-blocked while the first is served, with a queue it waits
+# REPLY-blocked instead, and gets its answer no sooner.
+run 0 run scenarios/client-server.lua --stats json --trace "$TMP/cs.uktrace" &&
+	expect_err 'server +\| "a note from alice" from alice, sent with send\(\): no reply right, nothing to answer' &&
+	expect_err '2.015659ms  server +\| a second reply to alice: no right' &&
+	expect_err 'alice +\| reply "HI FROM ALICE" after 1008.0 us' &&
+	expect_err 'bob +\| reply "HI FROM BOB" after 2008.5 us' &&
+	expect_out '"messages": 11, '
+run 0 export "$TMP/cs.uktrace" &&
+	expect_out '1.010296ms  thread_state tid=3\(alice\) state=blocked reason=send port=2\(echo\)' &&
+	expect_out '1.012649ms  thread_state tid=4\(bob\) state=blocked reason=send port=2\(echo\)' &&
+	expect_out '1.014802ms  thread_state tid=3\(alice\) state=blocked reason=reply port=4$' &&
+	expect_out '2.015759ms  thread_state tid=4\(bob\) state=blocked reason=reply port=5$' &&
+	expect_out '3.018712ms  thread_state tid=2\(server\) state=blocked reason=recv port=2\(echo\)'
+run 0 run scenarios/client-server.lua --set qlimit=1 --trace "$TMP/cs1.uktrace" &&
+	expect_err 'bob +\| reply "HI FROM BOB" after 2008.5 us'
+run 0 export "$TMP/cs1.uktrace" &&
+	expect_out 'msg_enqueue flow=8 port=2\(echo\) qlen=1' &&
+	expect_out '1.010296ms  thread_state tid=3\(alice\) state=blocked reason=reply port=4$' &&
+	expect_out '1.012649ms  thread_state tid=4\(bob\) state=blocked reason=send port=2\(echo\)' &&
+	expect_out '1.014802ms  thread_state tid=4\(bob\) state=blocked reason=reply port=5$'
+checks=$((checks + 1))
+grep -q 'tid=3(alice) state=blocked reason=send' "$TMP/out" && fail "alice SEND-blocked with a queue"
+run 0 run scenarios/pingpong.lua && expect_err '100 round trips, 4896 ns each'
+run 0 run scenarios/pingpong.lua --set costs=firefly-1990 && expect_err '100 round trips, 292000 ns each'
+
+# Synchronous, buffered, asynchronous (doc/tutorial/buffering.md): when the
+# producer is free, when the run ends with 30 ms of its own work, and the
+# consumer's pace the same in every case.
+run 0 run scenarios/buffering.lua --set qlimit=5 &&
+	expect_err '0ns  producer +\| sent message 5 at 0 ms$' && expect_err '50ms  consumer +\| took message 5'
+run 0 run scenarios/buffering.lua --set async=true --stats json &&
+	expect_err '0ns  producer +\| sent message 5 at 0 ms \(into the outbox\)' &&
+	expect_err '10ms  producer.1 +\| delivered message 1 at 10 ms' &&
+	expect_err '50ms  producer.1 +\| delivered message 5 at 50 ms' &&
+	expect_out '"name": "producer", "process": "producer", .*"finish_ns": 0,' &&
+	expect_out '"name": "producer.1", "process": "producer", .*"finish_ns": 50000000,' &&
+	expect_out '"latency_ns": \{ "mean": 5000000, "p50": 0, "p99": 10000000, "max": 10000000 \}'
+for q in 0:10000000 2:30000000 16:50000000; do
+	run 0 run scenarios/buffering.lua --set qlimit=${q%%:*} --stats json --quiet &&
+		expect_out "\"max\": ${q#*:} \}"
+done
+for w in 0:80000000 2:60000000 async:50000000 16:50000000; do
+	case $w in async:*) set -- --set async=true ;; *) set -- --set qlimit=${w%%:*} ;; esac
+	run 0 run scenarios/buffering.lua --set work=30 "$@" --stats json &&
+		expect_out "\"end_ns\": ${w#*:}," && expect_err 'consumer +\| took message 5'
+done
+expect_err '30ms  producer +\| done with its own work at 30 ms'
+
+# Marshalling and byte order (doc/tutorial/byte-order.md): the bytes, the
+# sizes the kernel sees, and a conversion per number per little-endian side.
+run 0 run scenarios/byte-order.lua --trace "$TMP/bo.uktrace" &&
+	expect_err 'little-client\| 258 in memory: 02 01 00 00 \(little-endian\), 00 00 01 02 \(big-endian\)$' &&
+	expect_err 'little-client\| 258 on the wire: 03 00 00 01 02, whoever writes it$' &&
+	expect_err "Add\\(2, 3\\)'s arguments on the wire: 08 00 00 00 02 03 00 00 00 02 03 00 00 00 03\$" &&
+	expect_err 'little-client\| Sum\(100 integers\)       546 \+ 29 bytes  112 numbers:     8.52 us to little,     8.40 us to big$' &&
+	expect_err 'big-client  \| Sum\(100 integers\)       546 \+ 29 bytes  112 numbers:     8.40 us to little,     8.29 us to big$'
+run 0 export "$TMP/bo.uktrace" &&
+	expect_out 'msg_send flow=[0-9]+ tid=[0-9]+\(little-client\) port=2\(le-calc\) size=41 kind=call' &&
+	expect_out 'msg_send flow=[0-9]+ tid=[0-9]+\(little-client\) port=2\(le-calc\) size=51 kind=call' &&
+	expect_out 'msg_send flow=[0-9]+ tid=[0-9]+\(big-client\) port=4\(be-calc\) size=546 kind=call' &&
+	expect_out 'msg_send flow=[0-9]+ tid=[0-9]+\(little-client\) port=2\(le-calc\) size=146 kind=call' &&
+	expect_out 'msg_send flow=[0-9]+ tid=[0-9]+\(big-server\) port=[0-9]+ size=24 kind=reply' &&
+	expect_out 'msg_send flow=[0-9]+ tid=[0-9]+\(little-server\) port=[0-9]+ size=29 kind=reply'
+run 0 run scenarios/byte-order.lua --set costs=firefly-1990 &&
+	expect_err 'little-client\| Null\(\)                   41 \+ 24 bytes   10 numbers:   385.50 us to little,   355.50 us to big$' &&
+	expect_err 'little-client\| Add\(2, 3\)                51 \+ 29 bytes   13 numbers:   426.00 us to little,   387.00 us to big$' &&
+	expect_err 'little-client\| Sum\(100 integers\)       546 \+ 29 bytes  112 numbers:  1762.50 us to little,  1426.50 us to big$' &&
+	expect_err 'little-client\| Len\(100-byte string\)    146 \+ 29 bytes   12 numbers:   482.50 us to little,   446.50 us to big$' &&
+	expect_err 'big-client  \| Null\(\)                   41 \+ 24 bytes   10 numbers:   355.50 us to little,   325.50 us to big$' &&
+	expect_err 'big-client  \| Sum\(100 integers\)       546 \+ 29 bytes  112 numbers:  1426.50 us to little,  1090.50 us to big$'
+run 0 run scenarios/byte-order.lua --set costs=firefly-1990 --set n=1000 &&
+	expect_err 'little-client\| Sum\(1000 integers\)     5046 \+ 29 bytes 1012 numbers: 13912.50 us to little, 10876.50 us to big$' &&
+	expect_err 'big-client  \| Sum\(1000 integers\)     5046 \+ 29 bytes 1012 numbers: 10876.50 us to little,  7840.50 us to big$'
 
 run 0 run scenarios/hello.lua --stats csv --quiet &&
 	expect_out '^thread,process,state,arrival_ns' && expect_out '^client,client,exited,1000000,'

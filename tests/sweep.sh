@@ -187,5 +187,5 @@ run 2 sweep no/such.lua --set n=1,2 && expect_err '^no/such.lua: cannot open sce
 run 2 sweep tests/bad/syntax.lua --emit && expect_err '^tests/bad/syntax.lua:3: '
 checks=$((checks + 1))
 [ -s "$TMP/out" ] && fail "a scenario that does not load still gave output"
-run 0 sweep --help && expect_out '^usage: ukern sweep SCENARIO.lua' && expect_out '--emit'
+run 0 sweep --help && expect_out '^usage: ukern sweep SCENARIO ' && expect_out '--emit'
 finish

@@ -11,6 +11,7 @@
  *   ack(p, id)                                -> true | nil, reason
  *   recv(p, timeout)                          -> message table | nil, reason
  *   reply(h, async, id, status, results)      -> true | nil, reason
+ *   encode(...)                               -> bytes, values, numbers
  *
  * args and results are sequences; their length is t.n when present (so nils
  * travel), else #t. Every message is charged as any other: the marshalling
@@ -430,12 +431,37 @@ static int r_reply(lua_State *L)
 	return post(L, t, async ? SYS_SEND : SYS_REPLY, name, to_msg(L, &w), UINT64_MAX, k_sent);
 }
 
+/* encode(...): the values in the wire encoding, one after the other, as a
+ * stub writes them, with the counts the stubs charge for (values, and the
+ * multi-byte numbers a little-endian process converts). Free: no simcall,
+ * usable anywhere. A value that cannot travel raises at the script's line. */
+static int r_encode(lua_State *L)
+{
+	int n = lua_gettop(L);
+	struct wbuf w;
+
+	wbuf_init(&w, WIRE_BIG);
+	for (int i = 1; i <= n && !w.err; i++)
+		wire_put_lua(L, i, &w);
+	if (w.err) {
+		const char *why = lua_pushfstring(L, "rpc.encode: %s", w.err);
+		wbuf_free(&w);
+		return lu_script_error(L, why);
+	}
+	lua_pushlstring(L, (const char *)w.p, w.len);
+	lua_pushinteger(L, w.values);
+	lua_pushinteger(L, w.numbers);
+	wbuf_free(&w);
+	return 3;
+}
+
 void lu_open_rpc(lua_State *L)
 {
 	static const luaL_Reg funcs[] = {
 		{ "nextid", r_nextid }, { "call", r_call }, { "send", r_send }, { "ack", r_ack },
 		{ "recv", r_recv },     { "reply", r_reply }, { "duration", r_duration },
-		{ "stat", r_stat },     { "misuse", r_misuse }, { NULL, NULL },
+		{ "stat", r_stat },     { "misuse", r_misuse }, { "encode", r_encode },
+		{ NULL, NULL },
 	};
 	static const char chunk[] = {
 #include "rpc_lua.h"

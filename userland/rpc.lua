@@ -233,6 +233,10 @@ end
 
 ------------------------------------------------------------------ client
 
+-- rpc.encode(...) -> bytes, values, numbers: the values as the stubs write
+-- them (doc/rpc-wire.md), for a scenario to look at.
+rpc.encode = C.encode
+
 local Binding = {}
 Binding.__index = Binding
 

@@ -1,0 +1,60 @@
+-- client-server.lua: a server port, two clients' calls, the reply right; SEND-, RECEIVE- and REPLY-blocked.
+--
+-- What to look at:
+--   * the server creates a port: its process holds the receive right, the
+--     only right to recv on it; it registers a send right with the name
+--     server, and each client's lookup gives the client a send right of its
+--     own;
+--   * call() sends a request that carries a send-once right to the caller's
+--     private reply port, then waits REPLY-blocked; the server answers
+--     through that right, once: a second reply gets "no right";
+--   * the server's port is a rendezvous (qlimit = 0): while the server is
+--     busy with alice's request, bob's call has nowhere to go and bob waits
+--     SEND-blocked until the server comes back to recv, RECEIVE-blocked;
+--     with --set qlimit=1 the kernel queues bob's request instead;
+--   * a message sent with send() carries no reply right: nothing to answer.
+--
+-- Run:   ukern run scenarios/client-server.lua
+--        ukern run scenarios/client-server.lua --set qlimit=1
+--        ukern run scenarios/client-server.lua --trace cs.uktrace && ukern view cs.uktrace
+
+local qlimit = param("qlimit", 0)
+local service = param("service", "1ms")     -- how long the server takes per request
+
+machine { cpus = 1, costs = "modern" }
+
+process {
+  name = "server",
+  daemon = true,                      -- serves forever; does not keep the run alive
+  main = function()
+    local p = port { qlimit = qlimit }
+    assert(register("echo", p))
+    while true do
+      local m = recv(p)               -- RECEIVE-blocked until a message comes
+      if not m.reply then
+        log("%q from %s, sent with send(): no reply right, nothing to answer", m.text, m.sender)
+      else
+        log("request %q from %s, %d bytes", m.text, m.sender, m.size)
+        sleep(service)                -- the work: waiting for a device, say
+        assert(reply(m, { text = m.text:upper() }))
+        log("a second reply to %s: %s", m.sender, select(2, reply(m, { text = "again" })))
+      end
+    end
+  end,
+}
+
+for _, name in ipairs { "alice", "bob" } do
+  process {
+    name = name,
+    start = "1ms",
+    main = function()
+      local echo = assert(lookup("echo"))    -- a send right of this process's own
+      if name == "alice" then
+        assert(send(echo, { text = "a note from alice" }))
+      end
+      local t0 = now()
+      local r = call(echo, { text = "hi from " .. name })
+      log("reply %q after %.1f us", r.text, (now() - t0) / 1000)
+    end,
+  }
+end
