@@ -61,10 +61,10 @@ echo $? >"$dir/$name.code"
 INNER
 
 checks=$((checks + 1))
-timeout 120 xvfb-run -a -s '-screen 0 1280x800x24' sh "$TMP/inside.sh" "$TMP" live "$S" \
+timeout 300 xvfb-run -a -s '-screen 0 1280x800x24' sh "$TMP/inside.sh" "$TMP" live "$S" \
 	>"$TMP/xvfb.out" 2>&1 || fail "xvfb-run failed: $(head -5 "$TMP/xvfb.out")"
 checks=$((checks + 1))
-timeout 120 xvfb-run -a -s '-screen 0 1280x800x24' sh "$TMP/inside.sh" "$TMP" live-dl "$S" \
+timeout 300 xvfb-run -a -s '-screen 0 1280x800x24' sh "$TMP/inside.sh" "$TMP" live-dl "$S" \
 	--set deadlock=true >"$TMP/xvfb.out" 2>&1 || fail "xvfb-run failed: $(head -5 "$TMP/xvfb.out")"
 
 measure() {
