@@ -60,11 +60,14 @@ wait $pid
 echo $? >"$dir/$name.code"
 INNER
 
+# Each X test starts looking for a free display at its own number: two
+# xvfb-run -a started at once may otherwise share a server, and the first
+# to finish takes it from under the other's window.
 checks=$((checks + 1))
-timeout 300 xvfb-run -a -s '-screen 0 1280x800x24' sh "$TMP/inside.sh" "$TMP" live "$S" \
+timeout 300 xvfb-run -a -n 140 -s '-screen 0 1280x800x24' sh "$TMP/inside.sh" "$TMP" live "$S" \
 	>"$TMP/xvfb.out" 2>&1 || fail "xvfb-run failed: $(head -5 "$TMP/xvfb.out")"
 checks=$((checks + 1))
-timeout 300 xvfb-run -a -s '-screen 0 1280x800x24' sh "$TMP/inside.sh" "$TMP" live-dl "$S" \
+timeout 300 xvfb-run -a -n 140 -s '-screen 0 1280x800x24' sh "$TMP/inside.sh" "$TMP" live-dl "$S" \
 	--set deadlock=true >"$TMP/xvfb.out" 2>&1 || fail "xvfb-run failed: $(head -5 "$TMP/xvfb.out")"
 
 measure() {

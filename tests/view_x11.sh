@@ -43,7 +43,7 @@ wait $pid 2>/dev/null
 exit 0
 EOF
 checks=$((checks + 1))
-timeout 120 xvfb-run -a -s '-screen 0 1280x800x24' sh "$TMP/inside.sh" "$TMP" >"$TMP/xvfb.out" 2>&1 ||
+timeout 120 xvfb-run -a -n 110 -s '-screen 0 1280x800x24' sh "$TMP/inside.sh" "$TMP" >"$TMP/xvfb.out" 2>&1 ||
 	fail "xvfb-run failed: $(head -5 "$TMP/xvfb.out")"
 checks=$((checks + 1))
 if [ ! -f "$TMP/shot.png" ]; then
