@@ -14,7 +14,7 @@ static const char usage[] =
 	"                 [--answers] [--ticks]\n"
 	"       ukern bench [--json] [--quick]\n"
 	"       ukern export TRACE [--format text|csv|chrome|paje] [-o FILE]\n"
-	"       ukern view TRACE [--view sequence|cpu|topology] [--from T --to T]\n"
+	"       ukern view TRACE [--view sequence|cpu|topology|memory] [--from T --to T]\n"
 	"       ukern render TRACE -o OUT.png [--view V] [--from T --to T] [--size WxH]\n"
 	"       ukern sweep SCENARIO.lua --set NAME=V1,V2,... [--seeds A-B] [-j N] [--emit]\n"
 	"       ukern --help | --version\n"

@@ -25,7 +25,8 @@
 static const char run_usage[] =
 	"usage: ukern run SCENARIO.lua [--seed N] [--set NAME=VALUE]... [--until TIME]\n"
 	"                 [--trace FILE] [--stats text|json|csv] [--quiet] [--max-events N]\n"
-	"                 [--answers] [--ticks] [--view [sequence|cpu|topology]] [--paused]\n"
+	"                 [--answers] [--ticks] [--view [sequence|cpu|topology|memory]]\n"
+	"                 [--paused]\n"
 	"\n"
 	"  --seed N           the seed of the run's random generator (default: the scenario's, or 1)\n"
 	"  --set NAME=VALUE   override a parameter the scenario declares with param()\n"

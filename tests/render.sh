@@ -131,8 +131,7 @@ run 2 render /dev/null -o "$TMP/o.png" && expect_err 'empty file, not a ukern tr
 run 2 render "$T" -o "$TMP/o.png" --size 10x10 &&
 	expect_err '--size 10x10: expected WIDTHxHEIGHT from 480x320 to 8192x8192'
 run 2 render "$T" -o "$TMP/o.png" --size big && expect_err '--size big: expected WIDTHxHEIGHT'
-run 2 render "$T" -o "$TMP/o.png" --view pie && expect_err '--view pie: expected sequence, cpu or topology'
-run 2 render "$T" -o "$TMP/o.png" --view memory && expect_err 'not available yet'
+run 2 render "$T" -o "$TMP/o.png" --view pie && expect_err '--view pie: expected sequence, cpu, topology or memory'
 run 2 render "$T" -o "$TMP/o.png" --from 5ms --to 2ms && expect_err 'the window is empty'
 run 2 render "$T" -o "$TMP/o.png" --from 2s && expect_err 'is not before the end of the run \(1.011776ms\)'
 run 2 render "$T" -o "$TMP/o.png" --to 5xs && expect_err '--to 5xs: invalid duration'

@@ -21,13 +21,14 @@ const struct view_ops *const vz_views[VIZ_VIEW_COUNT] = {
 	[VIZ_SEQUENCE] = &view_seq,
 	[VIZ_CPU] = &view_cpu,
 	[VIZ_TOPOLOGY] = &view_topo,
+	[VIZ_MEMORY] = &view_mem,
 };
 
 static const char *const help_keys[][2] = {
-	{ "Tab, Shift+Tab", "next / previous view (1 2 3: sequence, CPU, topology)" },
+	{ "Tab, Shift+Tab", "next / previous view (1 2 3 4: sequence, CPU, topology, memory)" },
 	{ "mouse wheel", "zoom in time around the pointer (+ and - around the middle)" },
 	{ "drag", "pan in time (Left and Right too)" },
-	{ "click", "details of a message, interval, CPU slice, process or port" },
+	{ "click", "details of a message, interval, CPU slice, process, port, frame or page" },
 	{ "hover", "a tooltip: the first lines of those details" },
 	{ "click the time axis", "move the current time there" },
 	{ "[ and ]", "move the current time to the previous / next record" },
@@ -64,7 +65,8 @@ static float legend_flow(const struct vz_frame *f, const struct vz_legend *lg, s
 
 	draw_size(d, &w, &h);
 	for (size_t i = 0; i < n; i++) {
-		float sw = lg[i].kind == LEG_BOX ? 12 * u : lg[i].kind == LEG_TEXT ? 0 : 22 * u;
+		float sw = lg[i].kind == LEG_BOX ? 12 * u : lg[i].kind == LEG_TEXT ? 0 :
+			   lg[i].kind == LEG_STROKE ? 16 * u : 22 * u;
 		float tw = (float)draw_text_w(d, FONT_SMALL, lg[i].label), iw = sw + 5 * u + tw;
 		if (x > x0 && x + iw > (float)w - 12 * u) {
 			x = x0;
@@ -78,6 +80,8 @@ static float legend_flow(const struct vz_frame *f, const struct vz_legend *lg, s
 			} else if (lg[i].kind == LEG_LINE) {
 				draw_thick(d, x, cy, x + 16 * u, cy, 1.6f * u, lg[i].rgb);
 				draw_tri(d, x + 22 * u, cy, x + 15 * u, cy - 3.5f * u, x + 15 * u, cy + 3.5f * u, lg[i].rgb);
+			} else if (lg[i].kind == LEG_STROKE) {
+				draw_thick(d, x, cy, x + 16 * u, cy, 2 * u, lg[i].rgb);
 			} else if (lg[i].kind == LEG_DASH) {
 				draw_dashed(d, x, cy, x + 16 * u, cy, 4 * u, 3 * u, lg[i].rgb);
 				draw_tri(d, x + 22 * u, cy, x + 15 * u, cy - 3.5f * u, x + 15 * u, cy + 3.5f * u, lg[i].rgb);
@@ -167,7 +171,7 @@ static void header_window(const struct vz_frame *f, float y)
 	if (f->live) {
 		units_format_ns(f->now, c, sizeof c);
 		snprintf(buf, sizeof buf, "%s   ·   %s – %s", f->live, a, b);
-	} else if (f->view == VIZ_TOPOLOGY) {
+	} else if (f->view == VIZ_TOPOLOGY || f->view == VIZ_MEMORY) {
 		units_format_ns(f->now, c, sizeof c);
 		snprintf(buf, sizeof buf, "%s – %s   at %s", a, b, c);
 	} else {
@@ -326,7 +330,7 @@ void vz_draw_frame(const struct vz_frame *f)
 	if (f->sel.kind != PICK_NONE)
 		draw_details(f, p);
 	if (f->hover.kind != PICK_NONE && f->hover.kind != PICK_TIME && !f->help &&
-	    !(f->hover.kind == f->sel.kind && f->hover.i == f->sel.i))
+	    !(f->hover.kind == f->sel.kind && f->hover.i == f->sel.i && f->hover.t == f->sel.t))
 		draw_tooltip(f, p);
 	if (f->help)
 		draw_help(f, p);
