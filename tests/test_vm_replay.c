@@ -21,24 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loader.h"
-#include "machine.h"
-#include "trace.h"
+#include "ix_fixture.h"
 #include "trace_index.h"
-
-struct feed {
-	struct trace_index *ix;
-	int failed;
-};
-
-static void record(void *ctx, uint64_t ns, unsigned kind, const uint64_t *args, const char *s,
-		   size_t len)
-{
-	struct feed *f = ctx;
-
-	if (trace_index_add(f->ix, ns, kind, args, s, len) != 0)
-		f->failed = 1;
-}
 
 /* At the end of the run, every frame has as many references in the
  * replay (page table entries and messages in flight) as in the kernel. */
@@ -65,53 +49,27 @@ static void refs_match(const struct trace_index *ix, const struct machine *m)
 static size_t check_run(const char *path, const char *source, const char *const *sets,
 			size_t nsets, uint64_t until_ns)
 {
-	const char *top = getenv("top_srcdir");
-	char full[512], err[1024];
-	struct loader_opts lo = { 0 };
-	struct feed fd = { trace_index_new(), 0 };
-	struct trace_sink sink = { record, &fd };
-	struct machine_config cfg;
-	struct scenario *s;
-	struct machine m;
+	struct ix_run r;
 	uint32_t used, shared;
 	size_t checked = 0;
 
-	snprintf(full, sizeof full, "%s/%s", top ? top : ".", path);
-	lo.path = source ? path : full;
-	lo.source = source;
-	lo.sets = sets;
-	lo.nsets = nsets;
-	assert_non_null(fd.ix);
-	s = scenario_load(&lo, err, sizeof err);
-	if (!s)
-		fail_msg("%s", err);
-	cfg = *scenario_config(s);
-	cfg.until_ns = until_ns;
-	assert_int_equal(machine_init(&m, &cfg), 0);
-	if (scenario_build(s, &m, err, sizeof err) != 0)
-		fail_msg("%s", err);
-	assert_int_equal(machine_add_sink(&m, &sink), 0);
-	machine_run(&m);
-	assert_false(fd.failed);
-	assert_int_equal(trace_index_seal(fd.ix, m.now), 0);
-	for (size_t i = 0; i < fd.ix->vm.ncounts; i++) {
-		const struct ti_vmcount *c = &fd.ix->vm.counts[i];
-		if (i + 1 < fd.ix->vm.ncounts && c[1].ns == c->ns)
+	ix_run(&r, path, source, sets, nsets, until_ns);
+	for (size_t i = 0; i < r.ix->vm.ncounts; i++) {
+		const struct ti_vmcount *c = &r.ix->vm.counts[i];
+		if (i + 1 < r.ix->vm.ncounts && c[1].ns == c->ns)
 			continue;                  /* the last record of its instant */
-		assert_int_equal(trace_index_vm_counts(fd.ix, c->ns, &used, &shared), 0);
+		assert_int_equal(trace_index_vm_counts(r.ix, c->ns, &used, &shared), 0);
 		if (used != c->used || shared != c->shared)
 			fail_msg("%s at %llu ns: the replay finds %u frames used, %u shared; the "
 				 "trace says %u, %u", path, (unsigned long long)c->ns, used, shared,
 				 c->used, c->shared);
 		checked++;
 	}
-	assert_int_equal(trace_index_vm_counts(fd.ix, fd.ix->end_ns, &used, &shared), 0);
-	assert_int_equal(used, m.vm.used);
-	assert_int_equal(shared, m.vm.shared);
-	refs_match(fd.ix, &m);
-	machine_free(&m);
-	scenario_free(s);
-	trace_index_free(fd.ix);
+	assert_int_equal(trace_index_vm_counts(r.ix, r.ix->end_ns, &used, &shared), 0);
+	assert_int_equal(used, r.m.vm.used);
+	assert_int_equal(shared, r.m.vm.shared);
+	refs_match(r.ix, &r.m);
+	ix_run_free(&r);
 	return checked;
 }
 

@@ -164,7 +164,8 @@ int vz_describe_page(const struct trace_index *ix, uint64_t reg, uint64_t idx, u
 		fmt_time(st->ns, when, sizeof when);
 		snprintf(lines[n++], VZ_LINE, "since %s: %s", when, trace_index_vm_cause_name(st->cause));
 	}
-	snprintf(lines[n++], VZ_LINE, "%s", perm_words(trace_index_vm_perm(ix, (uint32_t)reg, idx, now)));
+	snprintf(lines[n++], VZ_LINE, "permission: %s",
+		 perm_words(trace_index_vm_perm(ix, (uint32_t)reg, idx, now)));
 	page_faults(ix, (uint32_t)reg, idx, now, faults, sizeof faults);
 	snprintf(lines[n++], VZ_LINE, "faults on this page so far: %s", faults);
 	fmt_time(g->map_ns, when, sizeof when);

@@ -251,6 +251,7 @@ static int event(struct trace_index *ix, const struct ti_vmev *e)
 	if (GROW(vm->evs, ix->b->vm->evcap, vm->nevs + 1) != 0)
 		return -1;
 	vm->evs[vm->nevs++] = *e;
+	vm->ev_seen |= 1u << e->kind;
 	return 0;
 }
 

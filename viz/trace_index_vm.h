@@ -142,6 +142,7 @@ struct ti_vm {
 	struct ti_vmev *evs;         size_t nevs;     /* by time */
 	struct ti_vmcount *counts;   size_t ncounts;  /* by time */
 	uint32_t maxused;       /* the most frames the counts ever said were in use */
+	uint32_t ev_seen;       /* bit k: some event of kind k (enum ti_vmev_kind) */
 };
 
 enum { TI_SHARERS = 4 };

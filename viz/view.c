@@ -120,7 +120,18 @@ struct vz_rect vz_plot(const struct vz_frame *f)
 	return (struct vz_rect){ 0, top, (float)w, legend_top(f) - top };
 }
 
-/* Scenario name and the run's parameters, from the trace header. */
+/* The width of the tabs together. */
+static float tabs_width(const struct vz_frame *f)
+{
+	float u = draw_unit(f->d), total = 0;
+
+	for (int v = 0; v < VIZ_VIEW_COUNT; v++)
+		total += (float)draw_text_w(f->d, FONT_BOLD, vz_views[v]->title) + 28 * u;
+	return total;
+}
+
+/* Scenario name and the run's parameters, from the trace header (the
+ * parameters only where they leave the tabs room). */
 static void header_title(const struct vz_frame *f, float y)
 {
 	struct draw *d = f->d;
@@ -128,10 +139,14 @@ static void header_title(const struct vz_frame *f, float y)
 	const char *costs = trace_index_header(f->ix, "costs");
 	float u = draw_unit(d), x = 12 * u;
 	char buf[VZ_LINE];
+	int w, h;
 
+	draw_size(d, &w, &h);
 	x += (float)draw_text(d, FONT_TITLE, x, y, PAL_TEXT, ALIGN_LEFT, f->title) + 10 * u;
 	snprintf(buf, sizeof buf, "%s%s%s%s", seed ? "seed " : "", seed ? seed : "",
 		 costs ? " · costs " : "", costs ? costs : "");
+	if (x + (float)draw_text_w(d, FONT_SMALL, buf) + 8 * u > ((float)w - tabs_width(f)) / 2)
+		return;
 	draw_text(d, FONT_SMALL, x, y + (float)(draw_font_h(d, FONT_TITLE) -
 						draw_font_h(d, FONT_SMALL)) - 1, PAL_FAINT,
 		  ALIGN_LEFT, buf);
@@ -141,13 +156,11 @@ static void header_title(const struct vz_frame *f, float y)
 static void header_tabs(const struct vz_frame *f, float y, float bottom)
 {
 	struct draw *d = f->d;
-	float u = draw_unit(d), total = 0, x;
+	float u = draw_unit(d), x;
 	int w, h;
 
 	draw_size(d, &w, &h);
-	for (int v = 0; v < VIZ_VIEW_COUNT; v++)
-		total += (float)draw_text_w(d, FONT_BOLD, vz_views[v]->title) + 28 * u;
-	x = ((float)w - total) / 2;
+	x = ((float)w - tabs_width(f)) / 2;
 	for (int v = 0; v < VIZ_VIEW_COUNT; v++) {
 		float tw = (float)draw_text_w(d, FONT_BOLD, vz_views[v]->title);
 		int on = v == (int)f->view;

@@ -345,24 +345,32 @@ static void mem_draw(const struct vz_frame *f, struct vz_rect p)
 	mem_layout_free(&L);
 }
 
+/* The legend: what the cells mean, and the marks and lines the run has. */
 static size_t mem_legend(const struct vz_frame *f, struct vz_legend *out, size_t max)
 {
-	static const struct { uint8_t kind; const char *label; } ev[] = {
-		{ TI_VMEV_ZERO, "zero-fill fault" }, { TI_VMEV_COW_COPY, "copy-on-write copy" },
-		{ TI_VMEV_COW_REUSE, "copy-on-write, no copy" },
-		{ TI_VMEV_UNMAPPED, "segfault, no free frame" }, { TI_VMEV_FORK, "fork" },
-		{ TI_VMEV_OOL_TAKE, "out-of-line data" },
+	static const struct { uint32_t kinds; uint8_t kind; const char *label; } ev[] = {
+		{ 1u << TI_VMEV_ZERO, TI_VMEV_ZERO, "zero-fill fault" },
+		{ 1u << TI_VMEV_COW_COPY, TI_VMEV_COW_COPY, "copy-on-write copy" },
+		{ 1u << TI_VMEV_COW_REUSE, TI_VMEV_COW_REUSE, "copy-on-write, no copy" },
+		{ 1u << TI_VMEV_UNMAPPED | 1u << TI_VMEV_PROT | 1u << TI_VMEV_NOFRAME, TI_VMEV_UNMAPPED,
+		  "segfault, no free frame" },
+		{ 1u << TI_VMEV_FORK, TI_VMEV_FORK, "fork" },
+		{ 1u << TI_VMEV_OOL_TAKE | 1u << TI_VMEV_OOL_GIVE, TI_VMEV_OOL_TAKE, "out-of-line data" },
 	};
+	const struct ti_vm *vm = &f->ix->vm;
 	size_t n = 0;
 
-	if (max < 16)
+	if (max < 16 || !vm->page_size)
 		return 0;
 	out[n++] = (struct vz_legend){ LEG_BOX, FREE_FILL, "free frame" };
-	out[n++] = (struct vz_legend){ LEG_BOX, HELD_FILL, "held by a message in flight" };
+	if (vm->nsnaps)
+		out[n++] = (struct vz_legend){ LEG_BOX, HELD_FILL, "held by a message in flight" };
 	out[n++] = (struct vz_legend){ LEG_TEXT, 0, "colour: the process mapping it" };
 	out[n++] = (struct vz_legend){ LEG_TEXT, 0, "split, dark edge: shared copy-on-write" };
 	out[n++] = (struct vz_legend){ LEG_BOX, PAL_BG, "page without a frame" };
 	for (size_t i = 0; i < sizeof ev / sizeof ev[0]; i++) {
+		if (!(vm->ev_seen & ev[i].kinds))
+			continue;
 		out[n].kind = LEG_BOX;
 		out[n].rgb = mem_event_colour(ev[i].kind);
 		snprintf(out[n++].label, sizeof out->label, "%s", ev[i].label);

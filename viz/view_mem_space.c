@@ -88,7 +88,8 @@ void mem_spaces_layout(const struct vz_frame *f, struct mem_layout *L)
 {
 	struct draw *d = f->d;
 	float u = draw_unit(d), bh = (float)draw_font_h(d, FONT_BOLD);
-	float y = L->space_area.y + bh + 10 * u, bottom = L->space_area.y + L->space_area.h;
+	float y = L->space_area.y + bh + 10 * u;
+	float bottom = L->space_area.y + L->space_area.h - (float)draw_font_h(d, FONT_SMALL) - 4 * u;
 	size_t n, skip = 0;
 	struct live_reg *lr = live_regions(f->ix, f->now, &n);
 
@@ -269,7 +270,8 @@ void mem_spaces_draw(const struct vz_frame *f, const struct mem_layout *L)
 	if (L->nspaces < L->spaces_total) {
 		snprintf(buf, sizeof buf, "%zu of %zu processes shown (Up, Down: scroll)", L->nspaces,
 			 L->spaces_total);
-		draw_text(d, FONT_SMALL, a->x + a->w, a->y + 2 * u, PAL_FAINT, ALIGN_RIGHT, buf);
+		draw_text(d, FONT_SMALL, a->x, a->y + a->h - (float)draw_font_h(d, FONT_SMALL), PAL_FAINT,
+			  ALIGN_LEFT, buf);
 	}
 }
 

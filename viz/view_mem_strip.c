@@ -20,8 +20,8 @@
 #include "view_mem.h"
 
 /* The processes of the rows: those that have memory at some time, from
- * the first one shown (f->lane0). */
-static void strip_procs(const struct vz_frame *f, struct mem_layout *L)
+ * the first one shown (f->lane0), at most max. */
+static void strip_procs(const struct vz_frame *f, struct mem_layout *L, size_t max)
 {
 	const struct trace_index *ix = f->ix;
 	uint8_t *has = calloc(ix->nprocs + 1, 1);
@@ -35,11 +35,10 @@ static void strip_procs(const struct vz_frame *f, struct mem_layout *L)
 		has[ix->vm.evs[e].proc] = 1;
 	for (size_t pr = 0; pr < ix->nprocs; pr++)
 		L->sproc_total += has[pr];
-	for (uint32_t pr = 0; pr < ix->nprocs && L->nsproc < MEM_STRIP_PROCS; pr++) {
+	for (uint32_t pr = 0; pr < ix->nprocs && L->nsproc < max; pr++) {
 		if (!has[pr])
 			continue;
-		if (skip++ < (size_t)(f->lane0 > 0 ? f->lane0 : 0) &&
-		    L->sproc_total - skip >= MEM_STRIP_PROCS)
+		if (skip++ < (size_t)(f->lane0 > 0 ? f->lane0 : 0) && L->sproc_total - skip >= max)
 			continue;
 		L->sproc[L->nsproc++] = pr;
 	}
@@ -49,12 +48,14 @@ static void strip_procs(const struct vz_frame *f, struct mem_layout *L)
 void mem_strip_layout(const struct vz_frame *f, struct vz_rect p, struct mem_layout *L)
 {
 	float u = draw_unit(f->d), axis_h = (float)draw_font_h(f->d, FONT_SMALL) + 14 * u;
-	float rows, h;
+	float chart = p.h < 560 * u ? 32 * u : 48 * u, rows, h, room;
 
-	strip_procs(f, L);
-	rows = (float)(L->nsproc ? L->nsproc : 1);
 	L->row_h = floorf(16 * u);
-	h = 10 * u + rows * L->row_h + 10 * u + 48 * u + axis_h;
+	/* the strip takes at most about two fifths of the plot */
+	room = floorf((0.42f * p.h - 20 * u - chart - axis_h) / L->row_h);
+	strip_procs(f, L, room < 1 ? 1 : room > MEM_STRIP_PROCS ? MEM_STRIP_PROCS : (size_t)room);
+	rows = (float)(L->nsproc ? L->nsproc : 1);
+	h = 10 * u + rows * L->row_h + 10 * u + chart + axis_h;
 	vz_time_layout(f, (struct vz_rect){ p.x, p.y + p.h - h, p.w, h }, 150 * u, &L->T);
 	L->rows_y = L->T.lanes.y;
 	L->chart_y = L->rows_y + rows * L->row_h + 10 * u;
