@@ -143,6 +143,8 @@ struct ti_vm {
 	struct ti_vmcount *counts;   size_t ncounts;  /* by time */
 	uint32_t maxused;       /* the most frames the counts ever said were in use */
 	uint32_t ev_seen;       /* bit k: some event of kind k (enum ti_vmev_kind) */
+	uint32_t *procs;        /* the processes that ever had memory or a memory event, */
+	size_t nprocs;          /* by index */
 };
 
 enum { TI_SHARERS = 4 };
@@ -153,7 +155,7 @@ struct ti_frame_use {
 	uint32_t held;          /* out-of-line messages in flight holding it */
 	uint32_t proc[TI_SHARERS];   /* distinct processes mapping it, in index order... */
 	uint32_t nproc;         /* ...how many (more than TI_SHARERS: only the first kept) */
-	uint32_t page;          /* a page mapping it (vm.pages index), TI_NONE if none */
+	uint32_t page;          /* the first page mapping it (vm.pages index), when maps > 0 */
 	uint32_t cow;           /* mappings of it that are copy-on-write */
 };
 

@@ -84,6 +84,27 @@ out:
 	return rc;
 }
 
+/* The processes with memory at some time: a region or an event. */
+static int list_procs(struct trace_index *ix)
+{
+	struct ti_vm *vm = &ix->vm;
+	uint8_t *has = calloc(ix->nprocs + 1, 1);
+
+	if (!has || !(vm->procs = malloc((ix->nprocs + 1) * sizeof *vm->procs))) {
+		free(has);
+		return -1;
+	}
+	for (size_t r = 0; r < vm->nregs; r++)
+		has[vm->regs[r].proc] = 1;
+	for (size_t e = 0; e < vm->nevs; e++)
+		has[vm->evs[e].proc] = 1;
+	for (uint32_t pr = 0; pr < ix->nprocs; pr++)
+		if (has[pr])
+			vm->procs[vm->nprocs++] = pr;
+	free(has);
+	return 0;
+}
+
 int ti_vm_seal(struct trace_index *ix)
 {
 	struct ti_vm *vm = &ix->vm;
@@ -93,7 +114,7 @@ int ti_vm_seal(struct trace_index *ix)
 		vm->frames = vm->maxframe;
 	if (vm->maxframe > vm->frames)
 		vm->maxframe = vm->frames;
-	if (group_pages(ix, ti_vm_step_pages(ix)) != 0)
+	if (group_pages(ix, ti_vm_step_pages(ix)) != 0 || list_procs(ix) != 0)
 		return -1;
 	vm->reg_reach = reach_of(vm->nregs, vm->regs, sizeof *vm->regs,
 				 offsetof(struct ti_vmreg, unmap_ns));
@@ -114,6 +135,7 @@ void ti_vm_free(struct ti_vm *vm)
 	free(vm->prots);
 	free(vm->evs);
 	free(vm->counts);
+	free(vm->procs);
 	memset(vm, 0, sizeof *vm);
 }
 
@@ -187,8 +209,6 @@ void trace_index_vm_at(const struct trace_index *ix, uint64_t t, struct ti_frame
 	const struct ti_vm *vm = &ix->vm;
 
 	memset(use, 0, ((size_t)vm->maxframe + 1) * sizeof *use);
-	for (size_t f = 0; f <= vm->maxframe; f++)
-		use[f].page = TI_NONE;
 	for (size_t r = trace_index_vm_regions_from(ix, t); r < vm->nregs && vm->regs[r].map_ns <= t;
 	     r++) {
 		const struct ti_vmreg *g = &vm->regs[r];
@@ -200,10 +220,9 @@ void trace_index_vm_at(const struct trace_index *ix, uint64_t t, struct ti_frame
 			if (!st || st->frame > vm->maxframe)
 				continue;
 			u = &use[st->frame];
-			u->maps++;
-			u->cow += st->cow;
-			if (u->page == TI_NONE)
+			if (!u->maps++)
 				u->page = (uint32_t)p;
+			u->cow += st->cow;
 			add_sharer(u, g->proc);
 		}
 	}

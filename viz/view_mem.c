@@ -108,7 +108,7 @@ void mem_layout(const struct vz_frame *f, struct vz_rect p, struct mem_layout *L
 					  L->grid_area.h };
 	grid_layout(f, L);
 	just_happened(f, L);
-	if (f->ix->vm.page_size && (L->use = malloc(((size_t)f->ix->vm.maxframe + 1) * sizeof *L->use)))
+	if (f->ix->vm.page_size && (L->use = calloc((size_t)f->ix->vm.maxframe + 1, sizeof *L->use)))
 		trace_index_vm_at(f->ix, f->now, L->use);
 	mem_spaces_layout(f, L);
 }

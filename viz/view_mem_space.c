@@ -124,12 +124,12 @@ void mem_spaces_layout(const struct vz_frame *f, struct mem_layout *L)
 /* ---- drawing ---- */
 
 /* The state of the pages [first, first + k) of region reg at the current
- * time: the frame use the cell shows (the first page with a frame), and
- * how many have one. *cur walks the region's pages (by number) from one
- * cell to the next. */
+ * time: the frame use the cell shows (the first page with a frame), how
+ * many have one (returned) and how many a shared one (added to *nshared).
+ * *cur walks the region's pages (by number) from one cell to the next. */
 static uint64_t pages_use(const struct vz_frame *f, const struct mem_layout *L, uint32_t reg,
 			  uint64_t first, uint64_t k, size_t *cur, struct ti_frame_use *out,
-			  uint32_t *frame)
+			  uint32_t *frame, uint64_t *nshared)
 {
 	const struct ti_vmreg *g = &f->ix->vm.regs[reg];
 	uint64_t resident = 0;
@@ -148,7 +148,10 @@ static uint64_t pages_use(const struct vz_frame *f, const struct mem_layout *L, 
 		if (!(st = trace_index_vm_step_at(f->ix, p, f->now)) || st->frame > f->ix->vm.maxframe)
 			continue;
 		resident++;
-		shared |= L->use[st->frame].maps + L->use[st->frame].held > 1;
+		if (L->use[st->frame].maps + L->use[st->frame].held > 1) {
+			shared = 1;
+			++*nshared;
+		}
 		if (!*frame) {
 			*frame = st->frame;
 			*out = L->use[st->frame];
@@ -181,8 +184,10 @@ static int page_ringed(const struct vz_frame *f, const struct mem_layout *L, uin
 	return 0;
 }
 
+/* Region row's cells; adds its pages, those with a frame and those with
+ * a shared one to n[0], n[1], n[2]. */
 static void draw_row(const struct vz_frame *f, const struct mem_layout *L, const struct mem_row *row,
-		     uint64_t *pages, uint64_t *resident)
+		     uint64_t n[3])
 {
 	struct draw *d = f->d;
 	const struct ti_vmreg *g = &f->ix->vm.regs[row->reg];
@@ -201,9 +206,9 @@ static void draw_row(const struct vz_frame *f, const struct mem_layout *L, const
 		uint64_t k = first + row->per_cell > np ? np - first : row->per_cell;
 		struct ti_frame_use use;
 		uint32_t frame, rgb;
-		uint64_t res = pages_use(f, L, row->reg, first, k, &cur, &use, &frame);
-		*pages += k;
-		*resident += res;
+		uint64_t res = pages_use(f, L, row->reg, first, k, &cur, &use, &frame, &n[2]);
+		n[0] += k;
+		n[1] += res;
 		if (!res) {
 			draw_fill(d, x, y, s, s, PAL_BG);
 			draw_frame(d, x, y, s, s, PAL_BORDER);
@@ -231,18 +236,18 @@ static void draw_space(const struct vz_frame *f, const struct mem_layout *L, con
 {
 	struct draw *d = f->d;
 	float u = draw_unit(d), x = L->space_area.x, bh = (float)draw_font_h(d, FONT_BOLD);
-	uint64_t pages = 0, resident = 0;
-	char buf[96];
+	uint64_t n[3] = { 0, 0, 0 };
+	char buf[128];
 
 	for (size_t r = sp->first; r < sp->first + sp->n; r++)
-		draw_row(f, L, &L->row[r], &pages, &resident);
+		draw_row(f, L, &L->row[r], n);
 	draw_fill(d, x, sp->y + 2 * u, 12 * u, bh - 4 * u, pal_proc(f->ix, sp->proc));
 	x += 20 * u;
 	x += (float)draw_text(d, FONT_BOLD, x, sp->y, f->sel.kind == PICK_PROC && f->sel.i == sp->proc
 			      ? PAL_SELECT : PAL_TEXT, ALIGN_LEFT, vz_proc_name(f->ix, sp->proc));
-	snprintf(buf, sizeof buf, "  pid %llu · %llu pages, %llu with a frame",
-		 (unsigned long long)f->ix->procs[sp->proc].pid, (unsigned long long)pages,
-		 (unsigned long long)resident);
+	snprintf(buf, sizeof buf, "  pid %llu · %llu pages, %llu with a frame, %llu of them shared",
+		 (unsigned long long)f->ix->procs[sp->proc].pid, (unsigned long long)n[0],
+		 (unsigned long long)n[1], (unsigned long long)n[2]);
 	draw_text(d, FONT_SMALL, x, sp->y + bh - (float)draw_font_h(d, FONT_SMALL) - u, PAL_FAINT,
 		  ALIGN_LEFT, buf);
 }

@@ -23,26 +23,14 @@
  * the first one shown (f->lane0), at most max. */
 static void strip_procs(const struct vz_frame *f, struct mem_layout *L, size_t max)
 {
-	const struct trace_index *ix = f->ix;
-	uint8_t *has = calloc(ix->nprocs + 1, 1);
-	size_t skip = 0;
+	const struct ti_vm *vm = &f->ix->vm;
+	size_t first = f->lane0 > 0 ? (size_t)f->lane0 : 0;
 
-	if (!has)
-		return;
-	for (size_t r = 0; r < ix->vm.nregs; r++)
-		has[ix->vm.regs[r].proc] = 1;
-	for (size_t e = 0; e < ix->vm.nevs; e++)
-		has[ix->vm.evs[e].proc] = 1;
-	for (size_t pr = 0; pr < ix->nprocs; pr++)
-		L->sproc_total += has[pr];
-	for (uint32_t pr = 0; pr < ix->nprocs && L->nsproc < max; pr++) {
-		if (!has[pr])
-			continue;
-		if (skip++ < (size_t)(f->lane0 > 0 ? f->lane0 : 0) && L->sproc_total - skip >= max)
-			continue;
-		L->sproc[L->nsproc++] = pr;
-	}
-	free(has);
+	L->sproc_total = vm->nprocs;
+	if (first + max > vm->nprocs)
+		first = vm->nprocs > max ? vm->nprocs - max : 0;
+	for (size_t i = first; i < vm->nprocs && L->nsproc < max; i++)
+		L->sproc[L->nsproc++] = vm->procs[i];
 }
 
 void mem_strip_layout(const struct vz_frame *f, struct vz_rect p, struct mem_layout *L)
