@@ -215,6 +215,17 @@ checks=$((checks + 1))
 at_least 2000 "$(measure "$TMP/cow-mem-big.png" count c297ff 6 0 60 1920 800)" "memory view 1920x1200: a child's frames and pages"
 run 0 render "$TMP/cow.uktrace" -o "$TMP/cow-mem-small.png" --view memory --to 80us --size 640x400
 at_least 50 "$(measure "$TMP/cow-mem-small.png" count c297ff 6 0 30 640 300)" "memory view 640x400: a child's frames"
+# ool-messages with touch=all (doc/tutorial/ool-messages.md): just after the
+# last buffer is mapped, the server's received pages share the client's
+# frames (dark edges) and the strip has the transfers' teal diamonds; by the
+# time the server has written them all, none is shared any more.
+run 0 run scenarios/ool-messages.lua --set touch=all --trace "$TMP/ool.uktrace" --quiet
+run 0 render "$TMP/ool.uktrace" -o "$TMP/ool-mapped.png" --view memory --to 1.8021ms
+run 0 render "$TMP/ool.uktrace" -o "$TMP/ool-written.png" --view memory --to 1.987ms
+at_least 3000 "$(measure "$TMP/ool-mapped.png" count 24292f 6 695 100 580 60)" "ool memory: the received pages shared"
+at_least 500 "$(measure "$TMP/ool-mapped.png" count 1b7c83 6 $STRIP)" "ool memory: out-of-line transfers"
+at_most 0 "$(measure "$TMP/ool-written.png" count 24292f 6 695 100 580 60)" "ool memory: the written pages still shared"
+at_least 8000 "$(measure "$TMP/ool-written.png" count 54aeff 6 695 100 580 60)" "ool memory: the server's own pages"
 run 0 render "$TMP/hello.uktrace" -o "$TMP/hello-mem.png" --view memory
 at_least 200 "$(measure "$TMP/hello-mem.png" count 8c959f 30 0 200 1280 200)" "hello memory: says it used none"
 at_most 0 "$(measure "$TMP/hello-mem.png" count c297ff 6 0 40 1280 560)" "hello memory: process colours"
