@@ -426,7 +426,8 @@ static int rec_fork(struct trace_index *ix, uint64_t ns, const uint64_t *a)
 	k = l->n;
 	if (!(regs = malloc((k ? k : 1) * sizeof *regs)))
 		return -1;
-	memcpy(regs, l->reg, k * sizeof *regs);   /* (the live lists may move) */
+	if (k)
+		memcpy(regs, l->reg, k * sizeof *regs);   /* (the live lists may move) */
 	for (size_t i = 0; i < k; i++)
 		if (fork_region(ix, ns, regs[i], cp, &n) != 0) {
 			free(regs);

@@ -62,7 +62,8 @@ static float fit_pitch(float w, float h, uint64_t cells, float maxp, uint32_t *c
 static void grid_layout(const struct vz_frame *f, struct mem_layout *L)
 {
 	struct draw *d = f->d;
-	float u = draw_unit(d), head = (float)(draw_font_h(d, FONT_BOLD) + 2 * draw_font_h(d, FONT_SMALL)) + 14 * u;
+	float u = draw_unit(d);
+	float head = (float)(draw_font_h(d, FONT_BOLD) + 2 * draw_font_h(d, FONT_SMALL)) + 14 * u;
 	float gut = 46 * u, w = L->grid_area.w - gut, h = L->grid_area.h - head;
 	uint64_t n = f->ix->vm.frames ? f->ix->vm.frames : 1, cells;
 

@@ -186,8 +186,8 @@ static int page_ringed(const struct vz_frame *f, const struct mem_layout *L, uin
 
 /* Region row's cells; adds its pages, those with a frame and those with
  * a shared one to n[0], n[1], n[2]. */
-static void draw_row(const struct vz_frame *f, const struct mem_layout *L, const struct mem_row *row,
-		     uint64_t n[3])
+static void draw_row(const struct vz_frame *f, const struct mem_layout *L,
+		     const struct mem_row *row, uint64_t n[3])
 {
 	struct draw *d = f->d;
 	const struct ti_vmreg *g = &f->ix->vm.regs[row->reg];
@@ -196,8 +196,8 @@ static void draw_row(const struct vz_frame *f, const struct mem_layout *L, const
 	size_t cur = g->page_first;
 	char label[64];
 
-	snprintf(label, sizeof label, "%s 0x%llx", g->flow ? "received" : kind_name[g->kind < 5 ? g->kind : 0],
-		 (unsigned long long)g->start);
+	snprintf(label, sizeof label, "%s 0x%llx",
+		 g->flow ? "received" : kind_name[g->kind < 5 ? g->kind : 0], (unsigned long long)g->start);
 	draw_text(d, FONT_SMALL, L->space_area.x + 20 * u, row->y - u, PAL_DIM, ALIGN_LEFT, label);
 	for (uint32_t c = 0; c < row->ncells; c++) {
 		float x = row->x + (float)(c % row->per_row) * L->page_pitch;
@@ -232,7 +232,8 @@ static void draw_row(const struct vz_frame *f, const struct mem_layout *L, const
 	}
 }
 
-static void draw_space(const struct vz_frame *f, const struct mem_layout *L, const struct mem_space *sp)
+static void draw_space(const struct vz_frame *f, const struct mem_layout *L,
+		       const struct mem_space *sp)
 {
 	struct draw *d = f->d;
 	float u = draw_unit(d), x = L->space_area.x, bh = (float)draw_font_h(d, FONT_BOLD);
