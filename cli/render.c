@@ -21,7 +21,7 @@
 #include "viz.h"
 #include "viz_cli.h"
 
-#define RENDER_USAGE "ukern render TRACE -o OUT.png [--view sequence|cpu|topology] " \
+#define RENDER_USAGE "ukern render TRACE -o OUT.png [--view sequence|cpu|topology|memory] " \
 	"[--from T --to T] [--size WxH] [--linear]"
 
 struct render_args {

@@ -26,7 +26,8 @@
 static const char run_usage[] =
 	"usage: ukern run SCENARIO [--seed N] [--set NAME=VALUE]... [--until TIME]\n"
 	"                 [--trace FILE] [--stats text|json|csv] [--quiet] [--max-events N]\n"
-	"                 [--answers] [--ticks] [--view [sequence|cpu|topology]] [--paused]\n"
+	"                 [--answers] [--ticks] [--view [sequence|cpu|topology|memory]]\n"
+	"                 [--paused]\n"
 	"\n"
 	"  --seed N           the seed of the run's random generator (default: the scenario's, or 1)\n"
 	"  --set NAME=VALUE   override a parameter the scenario declares with param()\n"
@@ -183,14 +184,14 @@ static int parse(int argc, char **argv, struct run_opts *o)
 			return -1;
 		} else if (strcmp(argv[i], "--view") == 0) {
 			const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-			size_t len = next ? strlen(next) : 0;
 			o->view = 1;
 			if (next && viz_view_parse(next) >= 0)
 				o->viz = (enum viz_view)viz_view_parse(argv[++i]);
-			else if (next && next[0] != '-' && access(next, F_OK) != 0 &&
-				 !(len > 4 && strcmp(next + len - 4, ".lua") == 0))
-				return cli_error(EXIT_USAGE, "--view %s: unknown view (sequence, cpu or "
-							     "topology; or none, for sequence)", next);
+			else if (next && next[0] != '-' && o->lo.path)
+				/* The scenario is given already: a word after --view is
+				 * meant as a view. */
+				return cli_error(EXIT_USAGE, "--view %s: expected sequence, cpu, topology "
+							     "or memory (or nothing, for sequence)", next);
 		} else if (strcmp(argv[i], "--paused") == 0) {
 			o->paused = 1;
 		} else if (strcmp(argv[i], "--answers") == 0) {

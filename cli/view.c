@@ -15,7 +15,7 @@
 #include "viz.h"
 #include "viz_cli.h"
 
-#define VIEW_USAGE "ukern view TRACE [--view sequence|cpu|topology] [--from T --to T] " \
+#define VIEW_USAGE "ukern view TRACE [--view sequence|cpu|topology|memory] [--from T --to T] " \
 	"[--size WxH] [--linear]"
 
 int cmd_view(int argc, char **argv)

@@ -23,9 +23,8 @@ static int option(struct viz_cli *a, const char *name, const char *v)
 
 	if (strcmp(name, "--view") == 0) {
 		if ((view = viz_view_parse(v)) < 0)
-			return cli_error(EXIT_USAGE, "--view %s: expected sequence, cpu or topology%s",
-					 v, strcmp(v, "memory") == 0 ? " (the memory view is not "
-					 "available yet)" : "");
+			return cli_error(EXIT_USAGE, "--view %s: expected sequence, cpu, topology or "
+					 "memory", v);
 		a->o.view = (enum viz_view)view;
 	} else if (strcmp(name, "--size") == 0) {
 		if (viz_size_parse(v, &a->o.width, &a->o.height) != 0)

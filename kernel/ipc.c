@@ -175,6 +175,8 @@ static struct msg *duplicate(struct thread *t, struct port *pt, const struct msg
 	m->msg_bytes += d->size;
 	m->duplicated++;
 	TRACE(m, TR_MSG_SEND, d->flow, t->tid, pt->id, d->size, d->kind, d->reply_to);
+	if (d->ool)                /* the copy holds the same pages: say so for its flow */
+		vmsys_ool_sent(t, d);
 	return d;
 }
 

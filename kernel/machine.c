@@ -663,6 +663,9 @@ enum outcome machine_advance(struct machine *m, uint64_t until, uint64_t max_ins
 		const struct event *next;
 
 		dispatch_idle(m);
+		/* Frames freed on the way (a message with out-of-line data lost
+		 * or dropped) are told before time moves on. */
+		vmsys_frames(m);
 		if (m->outcome != OUT_RUNNING || m->oom)
 			break;
 		if (m->live_nondaemon == 0) {

@@ -40,6 +40,7 @@ const struct trace_kind_info trace_kinds[TR_KIND_COUNT] = {
 	[TR_FRAMES] = { "frames", 2, 0, { "used", "shared" } },
 	[TR_FORK] = { "fork", 3, 0, { "pid", "child", "shared" } },
 	[TR_OOL] = { "ool", 5, 0, { "flow", "pid", "addr", "len", "op" } },
+	[TR_MEMORY] = { "memory", 2, 0, { "frames", "page_size" } },
 };
 
 void trace_record(struct machine *m, unsigned kind, const uint64_t *args, const char *s,

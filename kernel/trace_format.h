@@ -61,6 +61,7 @@ enum trace_kind {
 	TR_FRAMES,          /* used, shared: the machine's frame counts after a change */
 	TR_FORK,            /* pid, child pid, frames shared */
 	TR_OOL,             /* flow, pid, addr, len, op (1 taken from the sender, 2 mapped in the receiver) */
+	TR_MEMORY,          /* frames, page_size: the machine's physical memory, before the first vm_map */
 	TR_KIND_COUNT
 };
 

@@ -77,6 +77,8 @@ struct as *vmsys_as(struct proc *p)
 		return NULL;
 	}
 	p->as = as;
+	if (!m->vm_used)           /* the first address space: say what memory it lives in */
+		TRACE(m, TR_MEMORY, m->vm.nframes, m->vm.page_size);
 	m->vm_used = 1;
 	for (uint32_t i = 0; i < as->nreg; i++)
 		vmsys_traced_map(p, &as->reg[i]);

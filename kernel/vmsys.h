@@ -26,6 +26,11 @@ struct thread;
  * frame count or page size out of bounds (uk_limits.h). */
 int vmsys_init(struct machine *m);
 
+/* Trace the machine's frame counts if they changed since the last time
+ * (after each memory operation, and by the kernel loop at the end of each
+ * instant's work, for frames freed on the way). */
+void vmsys_frames(struct machine *m);
+
 /* System-call effects (syscall.h). */
 void vmsys_alloc(struct thread *t);
 void vmsys_free(struct thread *t);

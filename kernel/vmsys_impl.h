@@ -14,9 +14,6 @@ struct thread;
  * the first use; NULL when the host runs out of memory. */
 struct as *vmsys_as(struct proc *p);
 
-/* Trace the machine's frame counts if they changed since the last time. */
-void vmsys_frames(struct machine *m);
-
 /* Trace region g of p as mapped. */
 void vmsys_traced_map(struct proc *p, const struct vm_region *g);
 

@@ -160,5 +160,5 @@ checks=$((checks + 1))
 # --view takes an optional view name; a word that is neither a view nor a
 # scenario is refused as a view, not taken for a second scenario.
 run 2 run scenarios/hello.lua --view banana &&
-	expect_err -- '--view banana: unknown view \(sequence, cpu or topology; or none, for sequence\)'
+	expect_err -- '--view banana: expected sequence, cpu, topology or memory \(or nothing, for sequence\)'
 finish

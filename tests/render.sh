@@ -2,7 +2,9 @@
 # render.sh - ukern render draws the shipped scenarios' traces headless:
 # each view is checked by regions and colours (the page is white, state
 # bands and arrows of the right colours are in the lanes, the header,
-# gutter and legend carry text), the same input gives the same PNG bytes,
+# gutter and legend carry text; the memory view of cow-fork.lua has its
+# processes' frames and pages, shared ones edged, the latest ringed), the
+# same input gives the same PNG bytes,
 # and bad input gets its message and exit code with nothing written. In a
 # ukern built without the viewer, view and render say so (exit 2).
 # Pixel regions assume the default 1280x800 layout; colours are those of
@@ -131,8 +133,7 @@ run 2 render /dev/null -o "$TMP/o.png" && expect_err 'empty file, not a ukern tr
 run 2 render "$T" -o "$TMP/o.png" --size 10x10 &&
 	expect_err '--size 10x10: expected WIDTHxHEIGHT from 480x320 to 8192x8192'
 run 2 render "$T" -o "$TMP/o.png" --size big && expect_err '--size big: expected WIDTHxHEIGHT'
-run 2 render "$T" -o "$TMP/o.png" --view pie && expect_err '--view pie: expected sequence, cpu or topology'
-run 2 render "$T" -o "$TMP/o.png" --view memory && expect_err 'not available yet'
+run 2 render "$T" -o "$TMP/o.png" --view pie && expect_err '--view pie: expected sequence, cpu, topology or memory'
 run 2 render "$T" -o "$TMP/o.png" --from 5ms --to 2ms && expect_err 'the window is empty'
 run 2 render "$T" -o "$TMP/o.png" --from 2s && expect_err 'is not before the end of the run \(1.011776ms\)'
 run 2 render "$T" -o "$TMP/o.png" --to 5xs && expect_err '--to 5xs: invalid duration'
@@ -175,4 +176,57 @@ run 0 render "$TMP/hello.uktrace" -o "$TMP/hello-cpu.png" --view cpu
 at_least 100 "$(measure "$TMP/cow-cpu.png" count bc4c00 8 $LANES)" "cow-fork: copy-on-write ticks (orange)"
 at_least 10 "$(measure "$TMP/cow-cpu.png" count d4a72c 8 $LANES)" "cow-fork: the last sharer's tick (amber)"
 at_most 0 "$(measure "$TMP/hello-cpu.png" count bc4c00 8 $LANES)" "hello: page-fault ticks without memory"
+
+# The memory view of cow-fork at 80 us: the parent's frames are shared by
+# the three children (split in the four processes' colours with dark
+# edges), the first child has copied two pages (its own purple frames, the
+# latest ringed blue); each process's pages; the strip's zero-fill ticks,
+# copy-on-write copies and frame counts. At 60 us, before the forks, only
+# the parent's blue frames and nothing shared.
+GRID='55 95 620 440' SPACES='695 60 580 520' STRIP='150 595 1115 140'
+P="$TMP/cow-mem.png"
+run 0 render "$TMP/cow.uktrace" -o "$P" --view memory --to 80us
+for c in 54aeff c297ff 4ac26b fb8f44; do
+	at_least 1000 "$(measure "$P" count $c 6 $GRID)" "cow-fork memory: frames of process colour $c"
+	at_least 2000 "$(measure "$P" count $c 6 $SPACES)" "cow-fork memory: pages of process colour $c"
+done
+at_least 2000 "$(measure "$P" count 24292f 6 $GRID)" "cow-fork memory: shared frames' dark edges"
+at_least 5000 "$(measure "$P" count 24292f 6 $SPACES)" "cow-fork memory: shared pages' dark edges"
+at_least 150000 "$(measure "$P" count eef1f4 2 $GRID)" "cow-fork memory: free frames"
+at_least 60 "$(measure "$P" count 0969da 10 $GRID)" "cow-fork memory: the latest copy ringed"
+at_least 1000 "$(measure "$P" count 6e7781 8 $STRIP)" "cow-fork memory: zero-fill ticks"
+at_least 20 "$(measure "$P" count bc4c00 8 $STRIP)" "cow-fork memory: copy-on-write ticks"
+at_least 500 "$(measure "$P" count 8250df 8 $STRIP)" "cow-fork memory: the frames-shared line"
+at_least 300 "$(measure "$P" ink 0 40 680 60)" "cow-fork memory: the grid's title"
+at_least 300 "$(measure "$P" ink 690 40 590 400)" "cow-fork memory: process and region names"
+run 0 render "$TMP/cow.uktrace" -o "$TMP/cow-mem60.png" --view memory --to 60us
+at_least 10000 "$(measure "$TMP/cow-mem60.png" count 54aeff 6 $GRID)" "cow-fork at 60 us: the parent's frames"
+at_most 0 "$(measure "$TMP/cow-mem60.png" count c297ff 6 $GRID)" "cow-fork at 60 us: a child's frames"
+at_most 0 "$(measure "$TMP/cow-mem60.png" count 24292f 6 $GRID)" "cow-fork at 60 us: a shared frame"
+at_most 0 "$(measure "$TMP/cow-mem60.png" count bc4c00 8 $STRIP)" "cow-fork at 60 us: copy-on-write ticks"
+# Same input, same bytes; other sizes; the benchmark; a run without memory says so.
+run 0 render "$TMP/cow.uktrace" -o "$TMP/cow-mem-again.png" --view memory --to 80us
+checks=$((checks + 1))
+cmp -s "$P" "$TMP/cow-mem-again.png" || fail "cow-fork memory: two renders differ"
+run 0 render "$TMP/cow.uktrace" -o "$TMP/cow-mem-big.png" --view memory --to 80us --size 1920x1200 \
+	--frames 2 && expect_err 'memory view, 1920x1200, [0-9]+ records: 2 frames, [0-9.]+ ms per frame'
+checks=$((checks + 1))
+[ "$(measure "$TMP/cow-mem-big.png" size)" = "1920 1200" ] || fail "memory view: size"
+at_least 2000 "$(measure "$TMP/cow-mem-big.png" count c297ff 6 0 60 1920 800)" "memory view 1920x1200: a child's frames and pages"
+run 0 render "$TMP/cow.uktrace" -o "$TMP/cow-mem-small.png" --view memory --to 80us --size 640x400
+at_least 50 "$(measure "$TMP/cow-mem-small.png" count c297ff 6 0 30 640 300)" "memory view 640x400: a child's frames"
+# ool-messages with touch=all (doc/tutorial/ool-messages.md): just after the
+# last buffer is mapped, the server's received pages share the client's
+# frames (dark edges) and the strip has the transfers' teal diamonds; by the
+# time the server has written them all, none is shared any more.
+run 0 run scenarios/ool-messages.lua --set touch=all --trace "$TMP/ool.uktrace" --quiet
+run 0 render "$TMP/ool.uktrace" -o "$TMP/ool-mapped.png" --view memory --to 1.8021ms
+run 0 render "$TMP/ool.uktrace" -o "$TMP/ool-written.png" --view memory --to 1.987ms
+at_least 3000 "$(measure "$TMP/ool-mapped.png" count 24292f 6 695 100 580 60)" "ool memory: the received pages shared"
+at_least 500 "$(measure "$TMP/ool-mapped.png" count 1b7c83 6 $STRIP)" "ool memory: out-of-line transfers"
+at_most 0 "$(measure "$TMP/ool-written.png" count 24292f 6 695 100 580 60)" "ool memory: the written pages still shared"
+at_least 8000 "$(measure "$TMP/ool-written.png" count 54aeff 6 695 100 580 60)" "ool memory: the server's own pages"
+run 0 render "$TMP/hello.uktrace" -o "$TMP/hello-mem.png" --view memory
+at_least 200 "$(measure "$TMP/hello-mem.png" count 8c959f 30 0 200 1280 200)" "hello memory: says it used none"
+at_most 0 "$(measure "$TMP/hello-mem.png" count c297ff 6 0 40 1280 560)" "hello memory: process colours"
 finish

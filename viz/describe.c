@@ -1,6 +1,7 @@
 /*
  * describe.c - the details box: a few lines of text about what was clicked
- * - a message, a state interval, a CPU slice, a process or a port (API:
+ * - a message, a state interval, a CPU slice, a process or a port; a frame,
+ * a page or a memory event are described by describe_mem.c (API:
  * vz_describe in view.h).
  *
  * The one idea: everything shown is read from the index, in the words of
@@ -12,6 +13,7 @@
 
 #include "palette.h"
 #include "view.h"
+#include "view_mem.h"
 
 static const char *const kind_name[] = { "send", "call", "reply" };
 static const char *const drop_name[] = { "", "the port died", "stale reply", "timeout",
@@ -189,6 +191,13 @@ int vz_describe(const struct trace_index *ix, const struct vz_pick *pk, uint64_t
 		return pk->i < ix->nprocs ? describe_proc(ix, pk->i, lines) : 0;
 	case PICK_PORT:
 		return pk->i < ix->nports ? describe_port(ix, pk->i, now, lines) : 0;
+	case PICK_FRAME:
+		return pk->i >= 1 && pk->i <= ix->vm.frames ? vz_describe_frame(ix, pk->i, now, lines)
+							     : 0;
+	case PICK_PAGE:
+		return vz_describe_page(ix, pk->i, pk->t, now, lines);
+	case PICK_VMEV:
+		return pk->i < ix->vm.nevs ? vz_describe_vmev(ix, pk->i, lines) : 0;
 	default:
 		return 0;
 	}

@@ -107,6 +107,11 @@ uint32_t pal_thread(const struct trace_index *ix, uint32_t th)
 	return pal_mix(base, 0xffffff, 0.22f * (float)(ix->threads[th].sub % 3));
 }
 
+uint32_t pal_fault(uint8_t k)
+{
+	return k == 1 ? 0x6e7781 : k == 2 ? 0xbc4c00 : k == 3 ? 0xd4a72c : 0xcf222e;
+}
+
 uint32_t pal_mix(uint32_t a, uint32_t b, float t)
 {
 	uint32_t out = 0;

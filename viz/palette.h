@@ -10,7 +10,7 @@
  * readers (hues spaced apart, states told apart by lightness too).
  *
  * Entry points: pal_cat_of, pal_cat_colour, pal_cat_name, pal_port,
- * pal_msg, pal_proc, pal_thread, pal_mix.
+ * pal_msg, pal_proc, pal_thread, pal_fault, pal_mix.
  */
 #ifndef UKERN_PALETTE_H
 #define UKERN_PALETTE_H
@@ -56,6 +56,10 @@ uint32_t pal_msg(const struct trace_index *ix, const struct ti_msg *m);
  * threads of the same process). */
 uint32_t pal_proc(const struct trace_index *ix, uint32_t pr);
 uint32_t pal_thread(const struct trace_index *ix, uint32_t th);
+/* The colour of a page fault of kind k (trace record page_fault): grey a
+ * zero-fill, orange a copy-on-write copy, amber one without a copy, red a
+ * segmentation fault or no free frame. */
+uint32_t pal_fault(uint8_t k);
 /* a blended towards b by t (0 = a, 1 = b). */
 uint32_t pal_mix(uint32_t a, uint32_t b, float t);
 

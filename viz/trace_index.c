@@ -479,7 +479,9 @@ int trace_index_add(struct trace_index *ix, uint64_t ns, unsigned kind, const ui
 	ix->nrecords++;
 	if (ns > ix->end_ns)
 		ix->end_ns = ns;
-	return handlers[kind] ? handlers[kind](ix, ns, args, s, len) : 0;
+	if (handlers[kind] && handlers[kind](ix, ns, args, s, len) != 0)
+		return -1;
+	return ti_vm_record(ix, ns, kind, args);
 }
 
 struct trace_index *trace_index_new(void)

@@ -8,8 +8,8 @@
  * by binary search: per-thread state intervals, per-CPU dispatch intervals,
  * messages in send order (with the latest delivery so far, so that arrows
  * that start before the window are found too), queue depths per port, log
- * lines, name-server operations, and the distinct record times (for finding
- * idle stretches).
+ * lines, name-server operations, the distinct record times (for finding
+ * idle stretches), and memory replayed page by page (trace_index_vm.h).
  *
  * Building is split in three (new, add one record, seal) so that a live
  * viewer can later feed records from a trace sink with the same code.
@@ -31,6 +31,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "trace_index_vm.h"
 
 #define TI_NONE UINT32_MAX     /* "no such entry" for an index field */
 #define TI_NEVER UINT64_MAX    /* "never happened" for a time field */
@@ -168,6 +170,7 @@ struct trace_index {
 	struct ti_name *names;       size_t nnames;
 	struct ti_wait *waitfor;     size_t nwaitfor; /* the deadlock's wait-for edges */
 	struct ti_pfault *pfaults;   size_t npfaults; /* page faults, by time */
+	struct ti_vm vm;             /* memory: regions, pages, frames (trace_index_vm.h) */
 	uint64_t *times;             size_t ntimes;   /* distinct record times, ascending */
 	uint64_t *waits;             size_t nwaits;   /* stretches some thread slept or waited
 						       * for an I/O: (start, end) pairs, merged, by time */

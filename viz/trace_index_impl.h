@@ -37,8 +37,11 @@ struct ti_cpu_open {
 	uint32_t thread;         /* thread index, or TI_NONE when idle */
 };
 
+struct ti_vmbuild;
+
 struct ti_build {
 	struct ti_map pids, tids, portids, flows;
+	struct ti_vmbuild *vm;           /* the memory replay (trace_index_vm.c), NULL until used */
 	struct ti_open *open;            size_t opencap;      /* per thread */
 	struct ti_cpu_open *cpu_open;    size_t cpuopencap;   /* per CPU */
 	uint32_t *iv_thread;             size_t ivthcap;      /* per interval: its thread */
@@ -76,6 +79,25 @@ int ti_rec_msg_deliver(struct trace_index *ix, uint64_t ns, const uint64_t *a, c
 		       size_t len);
 int ti_rec_msg_drop(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
 		    size_t len);
+
+/* Stably reorder n elements of size bytes at *arr by key[i] < nkeys; first[k]
+ * and count[k] get where key k's group starts and its length. Returns 0 or -1
+ * (out of memory; *arr unchanged). */
+int ti_group_by(void **arr, size_t n, size_t size, const uint32_t *key, size_t nkeys,
+		size_t *first, size_t *count);
+
+/* The memory replay (trace_index_vm.c): every record goes through
+ * ti_vm_record, which follows the memory records and the ends of messages
+ * that carry out-of-line data; ti_vm_seal groups what it built. 0, or -1
+ * when memory runs out. */
+int ti_vm_record(struct trace_index *ix, uint64_t ns, unsigned kind, const uint64_t *a);
+int ti_vm_seal(struct trace_index *ix);
+/* The page of every step the replay made (its build order), for sealing. */
+const uint32_t *ti_vm_step_pages(const struct trace_index *ix);
+void ti_vm_build_free(struct ti_vmbuild *v);
+
+/* Free the memory replay's arrays (the index's, not the loading state). */
+void ti_vm_free(struct ti_vm *vm);
 
 /* Free the loading state (after sealing, or with the index). */
 void ti_build_free(struct ti_build *b);

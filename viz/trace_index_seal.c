@@ -17,10 +17,7 @@
 
 enum { GAP_BLOCK = 256 };   /* record times per block of the gap summary */
 
-/* Stably reorder n elements of size bytes at *arr by key[i] < nkeys; first[k]
- * and count[k] get where key k's group starts and its length. Returns 0 or -1
- * (out of memory; *arr unchanged). */
-static int group_by(void **arr, size_t n, size_t size, const uint32_t *key, size_t nkeys,
+int ti_group_by(void **arr, size_t n, size_t size, const uint32_t *key, size_t nkeys,
 		    size_t *first, size_t *count)
 {
 	char *out = malloc(n ? n * size : 1);
@@ -55,14 +52,14 @@ static int group_all(struct trace_index *ix)
 
 	if (!first || !count || !(ix->cpus = calloc(ix->ncpus + 1, sizeof *ix->cpus)))
 		goto out;
-	if (group_by((void **)&ix->ivs, ix->nivs, sizeof *ix->ivs, ix->b->iv_thread,
+	if (ti_group_by((void **)&ix->ivs, ix->nivs, sizeof *ix->ivs, ix->b->iv_thread,
 		     ix->nthreads, first, count) != 0)
 		goto out;
 	for (size_t i = 0; i < ix->nthreads; i++) {
 		ix->threads[i].iv_first = first[i];
 		ix->threads[i].iv_count = count[i];
 	}
-	if (group_by((void **)&ix->runs, ix->nruns, sizeof *ix->runs, ix->b->run_cpu, ix->ncpus,
+	if (ti_group_by((void **)&ix->runs, ix->nruns, sizeof *ix->runs, ix->b->run_cpu, ix->ncpus,
 		     first, count) != 0)
 		goto out;
 	for (size_t i = 0; i < ix->ncpus; i++) {
@@ -260,7 +257,8 @@ int trace_index_seal(struct trace_index *ix, uint64_t end_ns)
 		end_ns = ix->end_ns;
 	ix->end_ns = end_ns;
 	if (ti_close_all(ix, end_ns) != 0 || group_all(ix) != 0 || build_reach(ix) != 0 ||
-	    build_gaps(ix) != 0 || build_depths(ix) != 0 || build_waits(ix) != 0)
+	    build_gaps(ix) != 0 || build_depths(ix) != 0 || build_waits(ix) != 0 ||
+	    ti_vm_seal(ix) != 0)
 		return -1;
 	rank_ports(ix);
 	for (size_t i = 0; i < ix->nivs; i++)
@@ -283,6 +281,7 @@ void ti_build_free(struct ti_build *b)
 	free(b->cpu_open);
 	free(b->iv_thread);
 	free(b->run_cpu);
+	ti_vm_build_free(b->vm);
 	free(b);
 }
 
@@ -307,6 +306,7 @@ void trace_index_free(struct trace_index *ix)
 	free(ix->names);
 	free(ix->waitfor);
 	free(ix->pfaults);
+	ti_vm_free(&ix->vm);
 	free(ix->times);
 	free(ix->gapmax);
 	free(ix->waits);

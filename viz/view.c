@@ -21,13 +21,14 @@ const struct view_ops *const vz_views[VIZ_VIEW_COUNT] = {
 	[VIZ_SEQUENCE] = &view_seq,
 	[VIZ_CPU] = &view_cpu,
 	[VIZ_TOPOLOGY] = &view_topo,
+	[VIZ_MEMORY] = &view_mem,
 };
 
 static const char *const help_keys[][2] = {
-	{ "Tab, Shift+Tab", "next / previous view (1 2 3: sequence, CPU, topology)" },
+	{ "Tab, Shift+Tab", "next / previous view (1 2 3 4: sequence, CPU, topology, memory)" },
 	{ "mouse wheel", "zoom in time around the pointer (+ and - around the middle)" },
 	{ "drag", "pan in time (Left and Right too)" },
-	{ "click", "details of a message, interval, CPU slice, process or port" },
+	{ "click", "details of a message, interval, CPU slice, process, port, frame or page" },
 	{ "hover", "a tooltip: the first lines of those details" },
 	{ "click the time axis", "move the current time there" },
 	{ "[ and ]", "move the current time to the previous / next record" },
@@ -64,7 +65,8 @@ static float legend_flow(const struct vz_frame *f, const struct vz_legend *lg, s
 
 	draw_size(d, &w, &h);
 	for (size_t i = 0; i < n; i++) {
-		float sw = lg[i].kind == LEG_BOX ? 12 * u : lg[i].kind == LEG_TEXT ? 0 : 22 * u;
+		float sw = lg[i].kind == LEG_BOX ? 12 * u : lg[i].kind == LEG_TEXT ? 0 :
+			   lg[i].kind == LEG_STROKE ? 16 * u : 22 * u;
 		float tw = (float)draw_text_w(d, FONT_SMALL, lg[i].label), iw = sw + 5 * u + tw;
 		if (x > x0 && x + iw > (float)w - 12 * u) {
 			x = x0;
@@ -78,6 +80,8 @@ static float legend_flow(const struct vz_frame *f, const struct vz_legend *lg, s
 			} else if (lg[i].kind == LEG_LINE) {
 				draw_thick(d, x, cy, x + 16 * u, cy, 1.6f * u, lg[i].rgb);
 				draw_tri(d, x + 22 * u, cy, x + 15 * u, cy - 3.5f * u, x + 15 * u, cy + 3.5f * u, lg[i].rgb);
+			} else if (lg[i].kind == LEG_STROKE) {
+				draw_thick(d, x, cy, x + 16 * u, cy, 2 * u, lg[i].rgb);
 			} else if (lg[i].kind == LEG_DASH) {
 				draw_dashed(d, x, cy, x + 16 * u, cy, 4 * u, 3 * u, lg[i].rgb);
 				draw_tri(d, x + 22 * u, cy, x + 15 * u, cy - 3.5f * u, x + 15 * u, cy + 3.5f * u, lg[i].rgb);
@@ -116,7 +120,18 @@ struct vz_rect vz_plot(const struct vz_frame *f)
 	return (struct vz_rect){ 0, top, (float)w, legend_top(f) - top };
 }
 
-/* Scenario name and the run's parameters, from the trace header. */
+/* The width of the tabs together. */
+static float tabs_width(const struct vz_frame *f)
+{
+	float u = draw_unit(f->d), total = 0;
+
+	for (int v = 0; v < VIZ_VIEW_COUNT; v++)
+		total += (float)draw_text_w(f->d, FONT_BOLD, vz_views[v]->title) + 28 * u;
+	return total;
+}
+
+/* Scenario name and the run's parameters, from the trace header (the
+ * parameters only where they leave the tabs room). */
 static void header_title(const struct vz_frame *f, float y)
 {
 	struct draw *d = f->d;
@@ -124,10 +139,14 @@ static void header_title(const struct vz_frame *f, float y)
 	const char *costs = trace_index_header(f->ix, "costs");
 	float u = draw_unit(d), x = 12 * u;
 	char buf[VZ_LINE];
+	int w, h;
 
+	draw_size(d, &w, &h);
 	x += (float)draw_text(d, FONT_TITLE, x, y, PAL_TEXT, ALIGN_LEFT, f->title) + 10 * u;
 	snprintf(buf, sizeof buf, "%s%s%s%s", seed ? "seed " : "", seed ? seed : "",
 		 costs ? " · costs " : "", costs ? costs : "");
+	if (x + (float)draw_text_w(d, FONT_SMALL, buf) + 8 * u > ((float)w - tabs_width(f)) / 2)
+		return;
 	draw_text(d, FONT_SMALL, x, y + (float)(draw_font_h(d, FONT_TITLE) -
 						draw_font_h(d, FONT_SMALL)) - 1, PAL_FAINT,
 		  ALIGN_LEFT, buf);
@@ -137,13 +156,11 @@ static void header_title(const struct vz_frame *f, float y)
 static void header_tabs(const struct vz_frame *f, float y, float bottom)
 {
 	struct draw *d = f->d;
-	float u = draw_unit(d), total = 0, x;
+	float u = draw_unit(d), x;
 	int w, h;
 
 	draw_size(d, &w, &h);
-	for (int v = 0; v < VIZ_VIEW_COUNT; v++)
-		total += (float)draw_text_w(d, FONT_BOLD, vz_views[v]->title) + 28 * u;
-	x = ((float)w - total) / 2;
+	x = ((float)w - tabs_width(f)) / 2;
 	for (int v = 0; v < VIZ_VIEW_COUNT; v++) {
 		float tw = (float)draw_text_w(d, FONT_BOLD, vz_views[v]->title);
 		int on = v == (int)f->view;
@@ -167,7 +184,7 @@ static void header_window(const struct vz_frame *f, float y)
 	if (f->live) {
 		units_format_ns(f->now, c, sizeof c);
 		snprintf(buf, sizeof buf, "%s   ·   %s – %s", f->live, a, b);
-	} else if (f->view == VIZ_TOPOLOGY) {
+	} else if (f->view == VIZ_TOPOLOGY || f->view == VIZ_MEMORY) {
 		units_format_ns(f->now, c, sizeof c);
 		snprintf(buf, sizeof buf, "%s – %s   at %s", a, b, c);
 	} else {
@@ -326,7 +343,7 @@ void vz_draw_frame(const struct vz_frame *f)
 	if (f->sel.kind != PICK_NONE)
 		draw_details(f, p);
 	if (f->hover.kind != PICK_NONE && f->hover.kind != PICK_TIME && !f->help &&
-	    !(f->hover.kind == f->sel.kind && f->hover.i == f->sel.i))
+	    !(f->hover.kind == f->sel.kind && f->hover.i == f->sel.i && f->hover.t == f->sel.t))
 		draw_tooltip(f, p);
 	if (f->help)
 		draw_help(f, p);

@@ -14,7 +14,7 @@
  *
  * Entry points: vz_draw_frame, vz_pick, vz_describe, vz_plot, vz_views,
  * vz_time_layout, vz_lane_label, and the views' ops (view_seq, view_cpu,
- * view_topo).
+ * view_topo, view_mem).
  */
 #ifndef UKERN_VIEW_H
 #define UKERN_VIEW_H
@@ -33,7 +33,10 @@ struct vz_rect {
 
 enum vz_pick_kind {
 	PICK_NONE, PICK_MSG, PICK_IV, PICK_RUN, PICK_PROC, PICK_PORT,
-	PICK_TIME                 /* a click on the time axis: t is the time there */
+	PICK_TIME,                /* a click on the time axis: t is the time there */
+	PICK_FRAME,               /* a physical frame: i is its number (from 1) */
+	PICK_PAGE,                /* a page: i is its region (vm.regs), t its number in it */
+	PICK_VMEV                 /* a memory event (vm.evs): t is its time */
 };
 
 /* Something the user clicked on: an index into msgs, ivs, runs, procs or
@@ -41,7 +44,8 @@ enum vz_pick_kind {
 struct vz_pick {
 	enum vz_pick_kind kind;
 	size_t i;                 /* index of the thing picked */
-	uint64_t t;               /* PICK_TIME: the time, ns */
+	uint64_t t;               /* PICK_TIME, PICK_VMEV: the time, ns; PICK_PAGE: the
+				   * page's number in its region */
 };
 
 /* Everything a frame is drawn from. The views only read it. */
@@ -64,7 +68,8 @@ struct vz_frame {
 };
 
 /* A legend entry. */
-enum vz_legend_kind { LEG_BOX, LEG_LINE, LEG_DASH, LEG_TEXT };
+enum vz_legend_kind { LEG_BOX, LEG_LINE, LEG_DASH, LEG_TEXT,
+		     LEG_STROKE };          /* a plain line (a chart's) */
 struct vz_legend {
 	enum vz_legend_kind kind;
 	uint32_t rgb;
@@ -95,7 +100,7 @@ struct view_ops {
 			    struct vz_time_layout *L);
 };
 
-extern const struct view_ops view_seq, view_cpu, view_topo;
+extern const struct view_ops view_seq, view_cpu, view_topo, view_mem;
 
 /* The views, indexed by enum viz_view. */
 extern const struct view_ops *const vz_views[VIZ_VIEW_COUNT];

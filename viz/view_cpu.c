@@ -210,12 +210,6 @@ static void draw_threads(const struct vz_frame *f, const struct cpu_layout *C)
 	bands_free(b);
 }
 
-/* The colour of a page fault of kind k (trace record page_fault). */
-static uint32_t fault_colour(uint8_t k)
-{
-	return k == 1 ? 0x6e7781 : k == 2 ? 0xbc4c00 : k == 3 ? 0xd4a72c : 0xcf222e;
-}
-
 /* A tick at the top of a thread's row for each page fault it took; one per
  * pixel column and row, the latest fault's colour winning. */
 static void draw_page_faults(const struct vz_frame *f, const struct cpu_layout *C)
@@ -239,7 +233,7 @@ static void draw_page_faults(const struct vz_frame *f, const struct cpu_layout *
 			continue;
 		last[k] = x;
 		draw_fill(f->d, x, C->th_y + (float)k * C->th_h + u, w, C->th_h * 0.45f,
-			  fault_colour(pf->kind));
+			  pal_fault(pf->kind));
 	}
 	free(last);
 }
@@ -353,7 +347,7 @@ static size_t cpu_legend(const struct vz_frame *f, struct vz_legend *out, size_t
 		};
 		for (size_t j = 0; j < sizeof k / sizeof k[0] && n < max; j++) {
 			out[n].kind = LEG_BOX;
-			out[n].rgb = fault_colour(k[j].kind);
+			out[n].rgb = pal_fault(k[j].kind);
 			snprintf(out[n++].label, sizeof out->label, "%s", k[j].label);
 		}
 	}

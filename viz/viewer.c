@@ -228,8 +228,9 @@ static void live_index(struct viewer *v)
 		v->fr.ix = ix;
 		L->indexed = viz_recbuf_count(L->src->records);
 		L->next_index = SDL_GetTicks() + (took * 4 > 100 ? took * 4 : 100);
-		/* Threads, processes, ports and messages keep their indices as
-		 * records are added; intervals and CPU slices do not. */
+		/* Threads, processes, ports, messages, regions, frames and
+		 * memory events keep their indices as records are added;
+		 * intervals and CPU slices do not. */
 		if (v->fr.sel.kind == PICK_IV || v->fr.sel.kind == PICK_RUN)
 			v->fr.sel.kind = PICK_NONE;
 		v->fr.hover.kind = PICK_NONE;
@@ -369,10 +370,12 @@ static void click(struct viewer *v, float x, float y)
 			v->fr.now = pk.t;
 		else
 			v->fr.sel = pk;
+		if (pk.kind == PICK_VMEV)          /* a memory event: its moment */
+			v->fr.now = pk.t;
 	} else {
 		v->fr.sel.kind = PICK_NONE;
 	}
-	if (pk.kind != PICK_TIME && v->fr.view != VIZ_TOPOLOGY) {
+	if (pk.kind != PICK_TIME && v->fr.view != VIZ_TOPOLOGY && v->fr.view != VIZ_MEMORY) {
 		uint64_t t = vz_time_at(&v->fr, x);  /* keep the topology's time in step */
 		if (t > v->fr.from && t < v->fr.to)
 			v->fr.now = t;

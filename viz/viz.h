@@ -20,7 +20,7 @@
 #include "trace_index.h"
 
 /* The views, in the order Tab goes through them. */
-enum viz_view { VIZ_SEQUENCE, VIZ_CPU, VIZ_TOPOLOGY, VIZ_VIEW_COUNT };
+enum viz_view { VIZ_SEQUENCE, VIZ_CPU, VIZ_TOPOLOGY, VIZ_MEMORY, VIZ_VIEW_COUNT };
 
 /* Size limits of a picture or window, px. */
 enum { VIZ_MIN_W = 480, VIZ_MIN_H = 320, VIZ_MAX_SIDE = 8192 };
@@ -45,8 +45,8 @@ struct viz_opts {
 /* 1 when this ukern has the viewer, 0 when it was built without SDL. */
 int viz_available(void);
 
-/* The view called name ("sequence", also "timeline"; "cpu"; "topology"),
- * or -1. */
+/* The view called name ("sequence", also "timeline"; "cpu"; "topology";
+ * "memory"), or -1. */
 int viz_view_parse(const char *name);
 
 /* The name of view v. */

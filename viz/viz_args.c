@@ -19,6 +19,7 @@ static const struct {
 	{ "timeline", VIZ_SEQUENCE },     /* the design's first name for it */
 	{ "cpu", VIZ_CPU },
 	{ "topology", VIZ_TOPOLOGY },
+	{ "memory", VIZ_MEMORY },
 };
 
 int viz_view_parse(const char *name)
@@ -31,7 +32,8 @@ int viz_view_parse(const char *name)
 
 const char *viz_view_name(enum viz_view v)
 {
-	static const char *const names[VIZ_VIEW_COUNT] = { "sequence", "cpu", "topology" };
+	static const char *const names[VIZ_VIEW_COUNT] = { "sequence", "cpu", "topology",
+							   "memory" };
 
 	return v < VIZ_VIEW_COUNT ? names[v] : "?";
 }

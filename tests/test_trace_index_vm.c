@@ -1,0 +1,393 @@
+/*
+ * test_trace_index_vm.c: unit tests for the memory replay of the trace
+ * index (viz/trace_index_vm*.c): records fed by hand - a parent fills two
+ * pages and forks, the child copies one on write, the parent protects and
+ * reuses; out-of-line data sent, duplicated, delivered and dropped - and
+ * the state asked at several times: which process maps which frame, the
+ * pages' histories, the frame counts, permissions and events; then
+ * records a damaged trace could hold.
+ *
+ * The one idea: the memory view draws what these queries answer, so each
+ * answer is checked against what the kernel would have had at that time.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "trace.h"
+#include "trace_index.h"
+
+#define TWO31 2147483648ull
+#define HEAP 0x10000000ull
+#define TEXT 0x400000ull
+#define STACK 0x7fefffff0000ull           /* 16 pages of 4096 below 0x7ff000000000 */
+
+struct rec {
+	uint64_t ns;
+	unsigned kind;
+	uint64_t a[6];
+	const char *s;
+};
+
+static struct trace_index *load(const struct rec *r, size_t n, uint64_t end)
+{
+	struct trace_index *ix = trace_index_new();
+
+	assert_non_null(ix);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(trace_index_add(ix, r[i].ns, r[i].kind, r[i].a, r[i].s ? r[i].s : "",
+						 r[i].s ? strlen(r[i].s) : 0), 0);
+	assert_int_equal(trace_index_seal(ix, end), 0);
+	return ix;
+}
+
+#define LOAD(r, end) load((r), sizeof (r) / sizeof (r)[0], (end))
+
+/* Frame use at t: a fresh array the caller frees. */
+static struct ti_frame_use *at(const struct trace_index *ix, uint64_t t)
+{
+	struct ti_frame_use *u = malloc((ix->vm.maxframe + 1) * sizeof *u);
+
+	assert_non_null(u);
+	trace_index_vm_at(ix, t, u);
+	return u;
+}
+
+static void counts_are(const struct trace_index *ix, uint64_t t, uint32_t used, uint32_t shared)
+{
+	uint32_t u, s;
+
+	assert_int_equal(trace_index_vm_counts(ix, t, &u, &s), 0);
+	assert_int_equal(u, used);
+	assert_int_equal(s, shared);
+}
+
+/* The region of process pr starting at start (mapped at some time). */
+static uint32_t region(const struct trace_index *ix, uint32_t pr, uint64_t start)
+{
+	for (uint32_t r = 0; r < ix->vm.nregs; r++)
+		if (ix->vm.regs[r].proc == pr && ix->vm.regs[r].start == start)
+			return r;
+	fail_msg("no region at 0x%llx", (unsigned long long)start);
+	return TI_NONE;
+}
+
+/* The state of page idx of region r at t: frame and cow (frame 0: none). */
+static void page_is(const struct trace_index *ix, uint32_t r, uint64_t idx, uint64_t t,
+		    uint32_t frame, int cow, int cause)
+{
+	uint32_t pg = trace_index_vm_page(ix, r, idx);
+	const struct ti_vmstep *st = pg == TI_NONE ? NULL : trace_index_vm_step_at(ix, pg, t);
+
+	if (!frame) {
+		assert_null(st);
+		return;
+	}
+	assert_non_null(st);
+	assert_int_equal(st->frame, frame);
+	assert_int_equal(st->cow, cow);
+	assert_int_equal(st->cause, cause);
+}
+
+/* A parent (pid 2) fills two of three heap pages, forks pid 3, which
+ * copies page 0 on write; the parent protects page 2 read-only and reads
+ * it; the child exits; the parent writes page 1 again (no copy: the last
+ * sharer); then a segmentation fault. */
+static const struct rec fork_run[] = {
+	{ 0, TR_PROC_NEW, { 2, 0 }, "p" },
+	{ 0, TR_THREAD_NEW, { 2, 2 }, "p" },
+	{ 10, TR_MEMORY, { 16, 4096 }, NULL },
+	{ 10, TR_VM_MAP, { 2, TEXT, 4, 1, 1 }, NULL },
+	{ 10, TR_VM_MAP, { 2, STACK, 16, 3, 3 }, NULL },
+	{ 10, TR_VM_MAP, { 2, HEAP, 3, 2, 3 }, NULL },
+	{ 20, TR_PAGE_FAULT, { 2, 2, HEAP, 1, 1 }, NULL },
+	{ 20, TR_PAGE_FAULT, { 2, 2, HEAP + 0x1000, 1, 2 }, NULL },
+	{ 20, TR_FRAMES, { 2, 0 }, NULL },
+	{ 30, TR_FORK, { 2, 3, 2 }, NULL },
+	{ 30, TR_FRAMES, { 2, 2 }, NULL },
+	{ 30, TR_PROC_NEW, { 3, 0 }, "p.fork1" },
+	{ 30, TR_THREAD_NEW, { 3, 3 }, "p.fork1" },
+	{ 40, TR_PAGE_FAULT, { 3, 3, HEAP, 2, 3 }, NULL },
+	{ 40, TR_PAGE_COPY, { 3, HEAP, 1, 3 }, NULL },
+	{ 40, TR_FRAMES, { 3, 1 }, NULL },
+	{ 50, TR_VM_PROTECT, { 2, HEAP + 0x2000, 1, 1 }, NULL },
+	{ 60, TR_PAGE_FAULT, { 2, 2, HEAP + 0x2000, 1, 4 }, NULL },
+	{ 60, TR_FRAMES, { 4, 1 }, NULL },
+	{ 70, TR_PROC_EXIT, { 3, TWO31 + 0, 0 }, NULL },
+	{ 70, TR_VM_UNMAP, { 3, TEXT, 4 }, NULL },
+	{ 70, TR_VM_UNMAP, { 3, HEAP, 3 }, NULL },
+	{ 70, TR_VM_UNMAP, { 3, STACK, 16 }, NULL },
+	{ 70, TR_FRAMES, { 3, 0 }, NULL },
+	{ 80, TR_PAGE_FAULT, { 2, 2, HEAP + 0x1000, 3, 2 }, NULL },
+	{ 90, TR_PAGE_FAULT, { 2, 2, 0x5000, 4, 0 }, NULL },
+};
+
+static void test_fork_frames(void **state)
+{
+	struct trace_index *ix = LOAD(fork_run, 100);
+	struct ti_frame_use *u;
+
+	(void)state;
+	assert_int_equal(ix->vm.page_size, 4096);
+	assert_int_equal(ix->vm.frames, 16);
+	assert_int_equal(ix->vm.maxframe, 4);
+	assert_int_equal(ix->vm.nregs, 6);          /* three, and the child's copies */
+	assert_int_equal(ix->vm.ncounts, 5);
+	u = at(ix, 25);                              /* before the fork: the parent's */
+	assert_int_equal(u[1].maps, 1);
+	assert_int_equal(u[1].nproc, 1);
+	assert_int_equal(u[1].proc[0], 0);
+	assert_int_equal(u[1].cow, 0);
+	assert_int_equal(u[3].maps, 0);
+	free(u);
+	u = at(ix, 30);                              /* the fork shares both, copy-on-write */
+	for (int f = 1; f <= 2; f++) {
+		assert_int_equal(u[f].maps, 2);
+		assert_int_equal(u[f].nproc, 2);
+		assert_int_equal(u[f].proc[0], 0);
+		assert_int_equal(u[f].proc[1], 1);
+		assert_int_equal(u[f].cow, 2);
+	}
+	free(u);
+	u = at(ix, 45);                              /* the child copied page 0 into frame 3 */
+	assert_int_equal(u[1].maps, 1);
+	assert_int_equal(u[1].proc[0], 0);
+	assert_int_equal(u[3].maps, 1);
+	assert_int_equal(u[3].proc[0], 1);
+	assert_int_equal(u[3].cow, 0);
+	assert_int_equal(u[2].nproc, 2);
+	assert_int_equal(ix->vm.pages[u[3].page].reg, region(ix, 1, HEAP));
+	free(u);
+	counts_are(ix, 25, 2, 0);
+	counts_are(ix, 30, 2, 2);
+	counts_are(ix, 45, 3, 1);
+	counts_are(ix, 65, 4, 1);
+	counts_are(ix, 70, 3, 0);                    /* the child's end freed frame 3 */
+	counts_are(ix, 100, 3, 0);
+	trace_index_free(ix);
+}
+
+static void test_fork_pages(void **state)
+{
+	struct trace_index *ix = LOAD(fork_run, 100);
+	uint32_t ph = region(ix, 0, HEAP), ch = region(ix, 1, HEAP);
+
+	(void)state;
+	assert_int_equal(ix->vm.regs[ch].from, ph);
+	assert_int_equal(ix->vm.regs[ch].map_ns, 30);
+	assert_int_equal(ix->vm.regs[ch].unmap_ns, 70);
+	assert_int_equal(ix->vm.regs[ph].unmap_ns, TI_NEVER);
+	assert_int_equal(ix->vm.regs[ph].page_count, 3);      /* pages 0, 1, 2 had frames */
+	page_is(ix, ph, 0, 15, 0, 0, 0);
+	page_is(ix, ph, 0, 20, 1, 0, TI_VM_ZERO);
+	page_is(ix, ph, 0, 30, 1, 1, TI_VM_FORK);
+	page_is(ix, ch, 0, 35, 1, 1, TI_VM_FORK);
+	page_is(ix, ch, 0, 40, 3, 0, TI_VM_COW_COPY);
+	page_is(ix, ch, 2, 45, 0, 0, 0);                      /* never touched */
+	page_is(ix, ph, 1, 75, 2, 1, TI_VM_FORK);
+	page_is(ix, ph, 1, 80, 2, 0, TI_VM_COW_REUSE);
+	assert_int_equal(trace_index_vm_perm(ix, ph, 2, 45), 3);
+	assert_int_equal(trace_index_vm_perm(ix, ph, 2, 55), 1);
+	assert_int_equal(trace_index_vm_perm(ix, ph, 1, 55), 3);
+	assert_int_equal(trace_index_vm_perm(ix, ch, 2, 55), 3);  /* protected after the fork */
+	assert_int_equal(trace_index_vm_perm(ix, region(ix, 0, TEXT), 0, 55), 1);
+	assert_int_equal(trace_index_vm_region_at(ix, 0, HEAP + 0x1fff, 50), ph);
+	assert_int_equal(trace_index_vm_region_at(ix, 1, HEAP, 50), ch);
+	assert_int_equal(trace_index_vm_region_at(ix, 1, HEAP, 70), TI_NONE);   /* unmapped */
+	assert_int_equal(trace_index_vm_region_at(ix, 0, HEAP + 0x3000, 50), TI_NONE);
+	assert_int_equal(trace_index_vm_regions_from(ix, 80), 0);
+	trace_index_free(ix);
+}
+
+static void test_fork_events(void **state)
+{
+	struct trace_index *ix = LOAD(fork_run, 100);
+	const struct ti_vmev *e = ix->vm.evs;
+
+	(void)state;
+	assert_int_equal(ix->vm.nevs, 7);            /* six faults and the fork */
+	assert_int_equal(e[0].kind, TI_VMEV_ZERO);
+	assert_int_equal(e[0].frame, 1);
+	assert_int_equal(e[0].page, 0);
+	assert_string_equal(trace_index_str(ix, ix->threads[e[0].thread].name), "p");
+	assert_int_equal(e[2].kind, TI_VMEV_FORK);
+	assert_int_equal(e[2].proc, 0);
+	assert_int_equal(e[2].other, 1);
+	assert_int_equal(e[2].frame, 2);             /* pages shared */
+	assert_int_equal(e[3].kind, TI_VMEV_COW_COPY);
+	assert_int_equal(e[3].proc, 1);
+	assert_int_equal(e[3].from, 1);
+	assert_int_equal(e[3].frame, 3);
+	assert_int_equal(e[5].kind, TI_VMEV_COW_REUSE);
+	assert_int_equal(e[5].page, 1);
+	assert_int_equal(e[6].kind, TI_VMEV_UNMAPPED);
+	assert_int_equal(e[6].reg, TI_NONE);
+	assert_int_equal(trace_index_vm_events_from(ix, 41), 4);
+	assert_int_equal(trace_index_vm_events_from(ix, 91), 7);
+	assert_int_equal(ix->vm.counts[1].ns, 30);
+	assert_int_equal(ix->vm.counts[1].shared, 2);
+	assert_int_equal(ix->vm.maxused, 4);
+	trace_index_free(ix);
+}
+
+/* The client (pid 2) sends two pages out of line (flow 5) to the server
+ * (pid 3); the network duplicates it (flow 6); the client writes page 0
+ * (copied: the messages hold the frame); flow 5 is delivered and mapped,
+ * flow 6 is lost; the server frees what it got. */
+static const struct rec ool_run[] = {
+	{ 0, TR_PROC_NEW, { 2, 0 }, "client" },
+	{ 0, TR_THREAD_NEW, { 2, 2 }, "client" },
+	{ 0, TR_PROC_NEW, { 3, 1 }, "server" },
+	{ 0, TR_THREAD_NEW, { 3, 3 }, "server" },
+	{ 10, TR_MEMORY, { 8, 4096 }, NULL },
+	{ 10, TR_VM_MAP, { 2, TEXT, 4, 1, 1 }, NULL },
+	{ 10, TR_VM_MAP, { 2, STACK, 16, 3, 3 }, NULL },
+	{ 10, TR_VM_MAP, { 2, HEAP, 2, 2, 3 }, NULL },
+	{ 10, TR_PAGE_FAULT, { 2, 2, HEAP, 1, 1 }, NULL },
+	{ 10, TR_PAGE_FAULT, { 2, 2, HEAP + 0x1000, 1, 2 }, NULL },
+	{ 10, TR_FRAMES, { 2, 0 }, NULL },
+	{ 20, TR_FRAMES, { 2, 2 }, NULL },
+	{ 20, TR_MSG_SEND, { 5, 2, 9, 20, 0, 0 }, NULL },
+	{ 20, TR_OOL, { 5, 2, HEAP + 0x800, 4096, 1 }, NULL },
+	{ 20, TR_MSG_SEND, { 6, 2, 9, 20, 0, 0 }, NULL },
+	{ 20, TR_OOL, { 6, 2, HEAP + 0x800, 4096, 1 }, NULL },
+	{ 20, TR_MSG_ENQUEUE, { 5, 9, 1 }, NULL },
+	{ 20, TR_MSG_ENQUEUE, { 6, 9, 2 }, NULL },
+	{ 30, TR_PAGE_FAULT, { 2, 2, HEAP, 2, 3 }, NULL },
+	{ 30, TR_PAGE_COPY, { 2, HEAP, 1, 3 }, NULL },
+	{ 30, TR_FRAMES, { 3, 2 }, NULL },
+	{ 40, TR_MSG_DELIVER, { 5, 3, 9 }, NULL },
+	{ 40, TR_VM_MAP, { 3, TEXT, 4, 1, 1 }, NULL },
+	{ 40, TR_VM_MAP, { 3, STACK, 16, 3, 3 }, NULL },
+	{ 40, TR_OOL, { 5, 3, HEAP + 0x800, 4096, 2 }, NULL },
+	{ 40, TR_VM_MAP, { 3, HEAP, 2, 2, 3 }, NULL },
+	{ 50, TR_MSG_DROP, { 6, 9, 4 }, NULL },
+	{ 50, TR_FRAMES, { 3, 1 }, NULL },
+	{ 60, TR_VM_UNMAP, { 3, HEAP, 2 }, NULL },
+	{ 60, TR_FRAMES, { 2, 0 }, NULL },
+};
+
+static void test_ool(void **state)
+{
+	struct trace_index *ix = LOAD(ool_run, 100);
+	struct ti_frame_use *u;
+	uint32_t ch = region(ix, 0, HEAP), sh = region(ix, 1, HEAP);
+
+	(void)state;
+	assert_int_equal(ix->vm.nsnaps, 2);
+	assert_int_equal(ix->vm.snaps[0].flow, 5);
+	assert_int_equal(ix->vm.snaps[0].fr_count, 2);
+	assert_int_equal(ix->vm.snaps[0].t1, 40);
+	assert_int_equal(ix->vm.snaps[1].flow, 6);
+	assert_int_equal(ix->vm.snaps[1].t1, 50);
+	u = at(ix, 25);                              /* both messages hold both frames */
+	assert_int_equal(u[1].maps, 1);
+	assert_int_equal(u[1].held, 2);
+	assert_int_equal(u[1].cow, 1);
+	assert_int_equal(u[2].held, 2);
+	free(u);
+	u = at(ix, 35);                              /* the client's page 0 is frame 3 now */
+	assert_int_equal(u[1].maps, 0);
+	assert_int_equal(u[1].held, 2);
+	assert_int_equal(u[3].maps, 1);
+	free(u);
+	u = at(ix, 45);                              /* flow 5 is the server's region */
+	assert_int_equal(u[1].maps, 1);
+	assert_int_equal(u[1].proc[0], 1);
+	assert_int_equal(u[1].held, 1);
+	assert_int_equal(u[2].nproc, 2);
+	free(u);
+	page_is(ix, ch, 0, 20, 1, 1, TI_VM_OOL_TAKE);
+	page_is(ix, ch, 0, 30, 3, 0, TI_VM_COW_COPY);
+	page_is(ix, sh, 0, 40, 1, 1, TI_VM_OOL_GIVE);
+	page_is(ix, sh, 1, 40, 2, 1, TI_VM_OOL_GIVE);
+	assert_int_equal(ix->vm.regs[sh].flow, 5);
+	assert_int_equal(ix->vm.regs[ch].flow, 0);
+	counts_are(ix, 15, 2, 0);
+	counts_are(ix, 25, 2, 2);
+	counts_are(ix, 35, 3, 2);
+	counts_are(ix, 45, 3, 2);
+	counts_are(ix, 55, 3, 1);
+	counts_are(ix, 65, 2, 0);
+	assert_int_equal(ix->vm.nevs, 6);            /* 3 faults, 2 taken, 1 mapped */
+	trace_index_free(ix);
+}
+
+/* Damage: frame numbers past the machine's, a fork into itself, unknown
+ * ool ops and processes never made load without harm; without a memory
+ * record the page size comes from the stack region (8192 here). */
+static void test_damage(void **state)
+{
+	static const struct rec bad[] = {
+		{ 0, TR_VM_MAP, { 4, 0x7ff000000000ull - 16 * 8192, 16, 3, 3 }, NULL },
+		{ 0, TR_VM_MAP, { 4, HEAP, 1000000000, 2, 3 }, NULL },
+		{ 1, TR_PAGE_FAULT, { 9, 4, HEAP + 8192, 1, 7 }, NULL },
+		{ 2, TR_PAGE_FAULT, { 9, 4, HEAP, 1, 99999999999ull }, NULL },
+		{ 2, TR_PAGE_FAULT, { 9, 4, HEAP + (1ull << 40), 1, 8 }, NULL },
+		{ 3, TR_FORK, { 4, 4, 1 }, NULL },
+		{ 3, TR_OOL, { 1, 4, HEAP, UINT64_MAX, 1 }, NULL },
+		{ 3, TR_OOL, { 1, 4, HEAP, 5, 9 }, NULL },
+		{ 4, TR_VM_UNMAP, { 4, 0x1234, 1 }, NULL },
+		{ 4, TR_VM_PROTECT, { 5, HEAP, 3, 1 }, NULL },
+		{ 5, TR_MSG_DELIVER, { 1, 9, 1 }, NULL },
+		{ 6, TR_PAGE_FAULT, { 9, 4, HEAP + 8192, 77, 7 }, NULL },
+	};
+	struct trace_index *ix = LOAD(bad, 10);
+	struct ti_frame_use *u;
+	uint32_t h = region(ix, 0, HEAP);
+
+	(void)state;
+	assert_int_equal(ix->vm.page_size, 8192);
+	assert_int_equal(ix->vm.maxframe, 7);        /* 99999999999 ignored */
+	assert_int_equal(ix->vm.frames, 7);          /* no memory record: the highest seen */
+	page_is(ix, h, 1, 5, 7, 1, TI_VM_OOL_TAKE);
+	page_is(ix, h, 0, 5, 0, 0, 0);
+	assert_int_equal(ix->vm.nsnaps, 1);
+	assert_int_equal(ix->vm.snaps[0].fr_count, 1);
+	u = at(ix, 4);
+	assert_int_equal(u[7].maps, 1);
+	assert_int_equal(u[7].held, 1);
+	free(u);
+	counts_are(ix, 6, 1, 0);
+	trace_index_free(ix);
+}
+
+/* A run without memory has none: every query answers "nothing". */
+static void test_no_memory(void **state)
+{
+	static const struct rec r[] = {
+		{ 0, TR_PROC_NEW, { 1, 0 }, "p" },
+		{ 5, TR_MSG_DELIVER, { 1, 1, 1 }, NULL },
+	};
+	struct trace_index *ix = LOAD(r, 10);
+	struct ti_frame_use u[1];
+
+	(void)state;
+	assert_int_equal(ix->vm.page_size, 0);
+	assert_int_equal(ix->vm.nregs, 0);
+	assert_int_equal(ix->vm.maxframe, 0);
+	trace_index_vm_at(ix, 5, u);
+	assert_int_equal(u[0].maps, 0);
+	counts_are(ix, 5, 0, 0);
+	assert_int_equal(trace_index_vm_regions_from(ix, 5), 0);
+	assert_int_equal(trace_index_vm_events_from(ix, 0), 0);
+	trace_index_free(ix);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fork_frames),
+		cmocka_unit_test(test_fork_pages),
+		cmocka_unit_test(test_fork_events),
+		cmocka_unit_test(test_ool),
+		cmocka_unit_test(test_damage),
+		cmocka_unit_test(test_no_memory),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

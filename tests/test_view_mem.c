@@ -1,0 +1,290 @@
+/*
+ * test_view_mem.c: the viewer's memory view (viz/view_mem*.c,
+ * viz/describe_mem.c) on cow-fork.lua stopped at 80 us - the parent's 64
+ * pages shared with three children, the first of which has copied pages
+ * 0 and 1 into frames 65 and 66 - drawn on a headless canvas: a click on a
+ * frame's cell, a page's cell, a process, a fault's mark and the strip
+ * picks what is drawn there, and the details say what the kernel did.
+ *
+ * The one idea: picking uses the drawing's own layout, so the test finds
+ * where a frame or a page is drawn from that layout and clicks there, as
+ * a user would.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "draw.h"
+#include "draw_impl.h"
+#include "ix_fixture.h"
+#include "palette.h"
+#include "trace_index.h"
+#include "view.h"
+#include "view_mem.h"
+
+#define AT 80000ull                   /* ns: fork1 has copied two pages */
+#define HEAP 0x10000000ull
+
+struct world {
+	struct ix_run run;
+	struct draw *d;
+	struct vz_frame f;
+	struct mem_layout L;
+};
+
+static int setup(void **state)
+{
+	static const char *const dir = "/usr/share/fonts/truetype/dejavu";
+	struct world *w = calloc(1, sizeof *w);
+	char font[256], err[300];
+
+	setenv("SDL_VIDEODRIVER", "dummy", 1);
+	setenv("SDL_RENDER_DRIVER", "software", 1);
+	snprintf(font, sizeof font, "%s/DejaVuSans.ttf", dir);
+	if (access(font, R_OK) == 0) {
+		setenv("UKERN_FONT", font, 1);
+		snprintf(font, sizeof font, "%s/DejaVuSans-Bold.ttf", dir);
+		setenv("UKERN_FONT_BOLD", font, 1);
+		snprintf(font, sizeof font, "%s/DejaVuSansMono.ttf", dir);
+		setenv("UKERN_FONT_MONO", font, 1);
+	}
+	assert_non_null(w);
+	ix_run(&w->run, "scenarios/cow-fork.lua", NULL, NULL, 0, AT);
+	if (!(w->d = draw_headless(1280, 800, err, sizeof err)))
+		fail_msg("%s", err);
+	w->f = (struct vz_frame){ .ix = w->run.ix, .d = w->d, .view = VIZ_MEMORY, .from = 0,
+				  .to = AT, .now = AT, .collapse = 1, .title = "cow-fork.lua" };
+	mem_layout(&w->f, vz_plot(&w->f), &w->L);
+	*state = w;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct world *w = *state;
+
+	mem_layout_free(&w->L);
+	draw_free(w->d);
+	ix_run_free(&w->run);
+	free(w);
+	return 0;
+}
+
+static uint32_t proc_named(const struct trace_index *ix, const char *name)
+{
+	for (uint32_t i = 0; i < ix->nprocs; i++)
+		if (strcmp(trace_index_str(ix, ix->procs[i].name), name) == 0)
+			return i;
+	fail_msg("no process %s", name);
+	return TI_NONE;
+}
+
+/* The centre of frame fr's cell in the grid. */
+static void frame_xy(const struct mem_layout *L, uint32_t fr, float *x, float *y)
+{
+	uint32_t c = (fr - 1) / L->per_cell;
+
+	*x = L->gx + (float)(c % L->cols) * L->pitch + L->cell / 2;
+	*y = L->gy + (float)(c / L->cols) * L->pitch + L->cell / 2;
+}
+
+/* The laid-out row of the region of process pr that starts at start. */
+static const struct mem_row *row_of(const struct world *w, uint32_t pr, uint64_t start)
+{
+	for (size_t i = 0; i < w->L.nrows; i++) {
+		const struct ti_vmreg *g = &w->run.ix->vm.regs[w->L.row[i].reg];
+		if (g->proc == pr && g->start == start)
+			return &w->L.row[i];
+	}
+	fail_msg("no row for 0x%llx", (unsigned long long)start);
+	return NULL;
+}
+
+static void has_line(char lines[][VZ_LINE], int n, const char *want)
+{
+	for (int i = 0; i < n; i++)
+		if (strstr(lines[i], want))
+			return;
+	for (int i = 0; i < n; i++)
+		fprintf(stderr, "  %s\n", lines[i]);
+	fail_msg("no line says \"%s\"", want);
+}
+
+/* The layout: a cell per frame, the four processes' address spaces, the
+ * strip's rows; the frame use at 80 us is the kernel's. */
+static void test_layout(void **state)
+{
+	struct world *w = *state;
+	const struct trace_index *ix = w->run.ix;
+
+	assert_int_equal(ix->vm.frames, 1024);
+	assert_int_equal(w->L.per_cell, 1);
+	assert_true(w->L.cols * w->L.rows >= 1024);
+	assert_true(w->L.cell >= 8);
+	assert_int_equal(w->L.spaces_total, 4);
+	assert_int_equal(w->L.nspaces, 4);
+	assert_int_equal(w->L.nsproc, 4);
+	assert_int_equal(w->L.use[65].maps, 1);
+	assert_int_equal(w->L.use[65].proc[0], proc_named(ix, "parent.fork1"));
+	assert_int_equal(w->L.use[1].nproc, 3);      /* parent, fork2, fork3 */
+	assert_int_equal(w->L.use[3].nproc, 4);
+	assert_int_equal(ix->vm.maxframe, 66);       /* no frame past 66 was ever used */
+	assert_int_equal(ix->vm.evs[w->L.just_first].kind, TI_VMEV_COW_COPY);
+	assert_int_equal(ix->vm.evs[w->L.just_first].frame, 66);
+}
+
+static void test_pick_frames_and_pages(void **state)
+{
+	struct world *w = *state;
+	const struct trace_index *ix = w->run.ix;
+	uint32_t fork1 = proc_named(ix, "parent.fork1");
+	const struct mem_row *heap = row_of(w, fork1, HEAP);
+	struct vz_pick pk;
+	float x, y;
+
+	frame_xy(&w->L, 65, &x, &y);
+	assert_true(vz_pick(&w->f, x, y, &pk));
+	assert_int_equal(pk.kind, PICK_FRAME);
+	assert_int_equal(pk.i, 65);
+	frame_xy(&w->L, 1024, &x, &y);
+	assert_true(vz_pick(&w->f, x, y, &pk));
+	assert_int_equal(pk.i, 1024);
+	/* fork1's heap page 1, the second cell of its row */
+	assert_true(vz_pick(&w->f, heap->x + w->L.page_pitch * 1.5f, heap->y + w->L.page_cell / 2, &pk));
+	assert_int_equal(pk.kind, PICK_PAGE);
+	assert_int_equal(pk.i, heap->reg);
+	assert_int_equal(pk.t, 1);
+	/* a process's header */
+	for (size_t i = 0; i < w->L.nspaces; i++)
+		if (w->L.space[i].proc == fork1) {
+			assert_true(vz_pick(&w->f, w->L.space_area.x + 30, w->L.space[i].y + 5, &pk));
+			assert_int_equal(pk.kind, PICK_PROC);
+			assert_int_equal(pk.i, fork1);
+		}
+}
+
+/* The strip: a mark is its event (and its time), elsewhere a time. */
+static void test_pick_strip(void **state)
+{
+	struct world *w = *state;
+	const struct trace_index *ix = w->run.ix;
+	const struct ti_vmev *e = &ix->vm.evs[w->L.just_first];
+	size_t k = 0;
+	struct vz_pick pk;
+	float x;
+
+	while (w->L.sproc[k] != e->proc)
+		k++;
+	x = (float)timemap_x(&w->L.T.tm, e->ns);
+	assert_true(vz_pick(&w->f, x + 1, w->L.rows_y + ((float)k + 0.5f) * w->L.row_h, &pk));
+	assert_int_equal(pk.kind, PICK_VMEV);
+	assert_int_equal(pk.i, w->L.just_first);
+	assert_int_equal(pk.t, e->ns);
+	assert_true(vz_pick(&w->f, (float)timemap_x(&w->L.T.tm, 30000),
+			    w->L.chart_y + w->L.chart_h / 2, &pk));
+	assert_int_equal(pk.kind, PICK_TIME);
+	assert_true(pk.t > 29000 && pk.t < 31000);
+}
+
+static void test_describe(void **state)
+{
+	struct world *w = *state;
+	const struct trace_index *ix = w->run.ix;
+	uint32_t fork1 = proc_named(ix, "parent.fork1");
+	const struct mem_row *heap = row_of(w, fork1, HEAP);
+	char lines[VZ_DESCRIBE_LINES][VZ_LINE];
+	struct vz_pick pk = { PICK_FRAME, 65, 0 };
+	int n;
+
+	n = vz_describe(ix, &pk, AT, lines);
+	has_line(lines, n, "frame 65 of 1024");
+	has_line(lines, n, "mapped by parent.fork1 at 0x10000000");
+	has_line(lines, n, "private to parent.fork1");
+	has_line(lines, n, "last change 0.078200 ms: copy-on-write copy");
+	pk.i = 3;
+	n = vz_describe(ix, &pk, AT, lines);
+	has_line(lines, n, "parent at 0x10002000");
+	has_line(lines, n, "shared: 4 references from several processes");
+	pk.i = 500;
+	n = vz_describe(ix, &pk, AT, lines);
+	has_line(lines, n, "free at this time");
+	pk = (struct vz_pick){ PICK_PAGE, heap->reg, 1 };
+	n = vz_describe(ix, &pk, AT, lines);
+	has_line(lines, n, "parent.fork1 · heap page 1 · 0x10001000");
+	has_line(lines, n, "frame 66, private");
+	has_line(lines, n, "since 0.079600 ms: copy-on-write copy");
+	has_line(lines, n, "faults on this page so far: 1 copy-on-write copy");
+	has_line(lines, n, "copied from parent by a fork at 0.066300 ms");
+	pk.t = 2;
+	n = vz_describe(ix, &pk, AT, lines);
+	has_line(lines, n, "frame 3, shared copy-on-write");
+	has_line(lines, n, "faults on this page so far: none");
+	pk = (struct vz_pick){ PICK_PAGE, row_of(w, fork1, 0x400000)->reg, 0 };
+	n = vz_describe(ix, &pk, AT, lines);
+	has_line(lines, n, "no frame: never touched");
+	has_line(lines, n, "read-only");
+	pk = (struct vz_pick){ PICK_VMEV, w->L.just_first, 0 };
+	n = vz_describe(ix, &pk, AT, lines);
+	has_line(lines, n, "copy-on-write fault: page copied · parent.fork1");
+	has_line(lines, n, "copied from frame 2 into frame 66");
+}
+
+/* The colour of pixel (x, y) of what was drawn last. */
+static uint32_t pixel(const struct world *w, float x, float y)
+{
+	SDL_Rect r = { (int)x, (int)y, 1, 1 };
+	uint32_t px = 0;
+
+	assert_int_equal(SDL_RenderReadPixels(w->d->r, &r, SDL_PIXELFORMAT_RGB888, &px, 4), 0);
+	return px & 0xffffff;
+}
+
+/* A selected page rings its frame in the grid, a selected frame rings its
+ * pages, in the selection's colour; a hovered frame has its tooltip. */
+static void test_draw_selection(void **state)
+{
+	struct world *w = *state;
+	uint32_t fork1 = proc_named(w->run.ix, "parent.fork1");
+	const struct mem_row *heap = row_of(w, fork1, HEAP);
+	float u = draw_unit(w->d), x, y;
+
+	frame_xy(&w->L, 65, &x, &y);
+	x -= w->L.cell / 2 + 2 * u;              /* the outer ring's left edge */
+	vz_draw_frame(&w->f);
+	assert_int_not_equal(pixel(w, x, y), PAL_SELECT);
+	assert_int_not_equal(pixel(w, heap->x - 2 * u, heap->y + 2), PAL_SELECT);
+	w->f.sel = (struct vz_pick){ PICK_PAGE, heap->reg, 0 };
+	vz_draw_frame(&w->f);
+	assert_int_equal(pixel(w, x, y), PAL_SELECT);
+	w->f.sel = (struct vz_pick){ PICK_FRAME, 65, 0 };
+	vz_draw_frame(&w->f);
+	assert_int_equal(pixel(w, heap->x - 2 * u, heap->y + 2), PAL_SELECT);
+	w->f.hover = (struct vz_pick){ PICK_FRAME, 3, 0 };
+	w->f.hover_x = 300;
+	w->f.hover_y = 300;
+	vz_draw_frame(&w->f);
+	assert_int_equal(pixel(w, 300 + 16 * u, 300 + 18 * u), 0x24292f);
+	w->f.sel = (struct vz_pick){ PICK_FRAME, 99999, 0 };       /* past the memory: nothing */
+	w->f.hover.kind = PICK_NONE;
+	vz_draw_frame(&w->f);
+	assert_int_not_equal(pixel(w, x, y), PAL_SELECT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_layout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pick_frames_and_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pick_strip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_describe, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_draw_selection, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,158 @@
+/*
+ * test_vm_replay.c: the trace index's memory replay (viz/trace_index_vm*.c)
+ * against the kernel's own counts. Scenarios run in this process with a
+ * sink that feeds the index record by record; then, at every instant that
+ * has a "frames" record, the frames the replay finds in use and shared
+ * must be the last such record's, and at the end the kernel's own
+ * vm.used and vm.shared (what the statistics print).
+ *
+ * The one idea: the kernel is the oracle. The scenarios cover every way a
+ * frame changes hands - zero fill, copy-on-write copy and reuse, fork,
+ * out-of-line data taken, duplicated by the network, lost, held by a port
+ * that dies, delivered and mapped, freed, a process killed for want of a
+ * frame - and a run stopped while messages still hold frames.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ix_fixture.h"
+#include "trace_index.h"
+
+/* At the end of the run, every frame has as many references in the
+ * replay (page table entries and messages in flight) as in the kernel. */
+static void refs_match(const struct trace_index *ix, const struct machine *m)
+{
+	struct ti_frame_use *use = calloc((size_t)ix->vm.maxframe + 1, sizeof *use);
+
+	assert_non_null(use);
+	trace_index_vm_at(ix, ix->end_ns, use);
+	assert_true(ix->vm.maxframe <= m->vm.nmade);
+	for (uint32_t f = 1; f <= m->vm.nmade; f++) {
+		uint32_t refs = f <= ix->vm.maxframe ? use[f].maps + use[f].held : 0;
+		if (refs != m->vm.fr[f - 1].refs)
+			fail_msg("frame %u at the end: %u references in the replay, %u in the kernel",
+				 f, refs, m->vm.fr[f - 1].refs);
+	}
+	free(use);
+}
+
+/* Run the scenario at path (relative to the source tree; source: its text
+ * instead) with the overrides sets, until until_ns; check the replay at
+ * every frames record and at the end. Returns the number of instants
+ * checked. */
+static size_t check_run(const char *path, const char *source, const char *const *sets,
+			size_t nsets, uint64_t until_ns)
+{
+	struct ix_run r;
+	uint32_t used, shared;
+	size_t checked = 0;
+
+	ix_run(&r, path, source, sets, nsets, until_ns);
+	for (size_t i = 0; i < r.ix->vm.ncounts; i++) {
+		const struct ti_vmcount *c = &r.ix->vm.counts[i];
+		if (i + 1 < r.ix->vm.ncounts && c[1].ns == c->ns)
+			continue;                  /* the last record of its instant */
+		assert_int_equal(trace_index_vm_counts(r.ix, c->ns, &used, &shared), 0);
+		if (used != c->used || shared != c->shared)
+			fail_msg("%s at %llu ns: the replay finds %u frames used, %u shared; the "
+				 "trace says %u, %u", path, (unsigned long long)c->ns, used, shared,
+				 c->used, c->shared);
+		checked++;
+	}
+	assert_int_equal(trace_index_vm_counts(r.ix, r.ix->end_ns, &used, &shared), 0);
+	assert_int_equal(used, r.m.vm.used);
+	assert_int_equal(shared, r.m.vm.shared);
+	refs_match(r.ix, &r.m);
+	ix_run_free(&r);
+	return checked;
+}
+
+static void test_cow_fork(void **state)
+{
+	static const char *const all[] = { "touch=all" };
+
+	(void)state;
+	assert_true(check_run("scenarios/cow-fork.lua", NULL, NULL, 0, UINT64_MAX) >= 70);
+	assert_true(check_run("scenarios/cow-fork.lua", NULL, all, 1, UINT64_MAX) >= 200);
+	/* stopped while the children share the parent's frames */
+	assert_true(check_run("scenarios/cow-fork.lua", NULL, NULL, 0, 80000) >= 65);
+}
+
+/* A child that finds no free frame for its copy is killed. */
+static void test_out_of_frames(void **state)
+{
+	static const char *const sets[] = { "touch=all", "frames=100" };
+
+	(void)state;
+	assert_true(check_run("scenarios/cow-fork.lua", NULL, sets, 2, UINT64_MAX) >= 64);
+}
+
+static void test_ool_messages(void **state)
+{
+	static const char *const all[] = { "touch=all", "max_kib=64" };
+
+	(void)state;
+	assert_true(check_run("scenarios/ool-messages.lua", NULL, NULL, 0, UINT64_MAX) >= 20);
+	assert_true(check_run("scenarios/ool-messages.lua", NULL, all, 2, UINT64_MAX) >= 20);
+}
+
+/* Out-of-line data through a network that duplicates and loses messages,
+ * to a server that crashes with messages queued and one that stops
+ * receiving; the run ends with messages still holding frames. */
+static const char faulty[] =
+	"machine { cpus = 1, frames = 64 }\n"
+	"fault { name = \"sink\", duplicate = 0.4, drop = 0.2 }\n"
+	"fault { at = \"3ms\", crash = \"sink\" }\n"
+	"process { name = \"sink\", daemon = true, main = function()\n"
+	"  local p = port({ qlimit = 8 })\n"
+	"  register(\"sink\", p)\n"
+	"  while true do\n"
+	"    local m = recv(p)\n"
+	"    if m.ool then mem.write(m.ool.addr, \"x\") end\n"
+	"    sleep(\"400us\")\n"
+	"  end\n"
+	"end }\n"
+	"process { name = \"late\", daemon = true, main = function()\n"
+	"  local p = port({ qlimit = 8 })\n"
+	"  register(\"late\", p)\n"
+	"  sleep(\"1s\")\n"
+	"end }\n"
+	"process { name = \"client\", start = \"1ms\", main = function()\n"
+	"  local s, l = assert(lookup(\"sink\")), assert(lookup(\"late\"))\n"
+	"  local ps = mem.page_size()\n"
+	"  local a = mem.alloc(4 * ps)\n"
+	"  mem.write(a, string.rep(\"c\", 4 * ps))\n"
+	"  for i = 1, 12 do\n"
+	"    send(s, { i = i }, { ool = { addr = a + 100, len = 2 * ps }, timeout = \"1ms\" })\n"
+	"    send(l, { i = i }, { ool = { addr = a, len = ps } })\n"
+	"    mem.write(a + ps * (i % 4), \"w\")\n"
+	"    sleep(\"200us\")\n"
+	"  end\n"
+	"end }\n";
+
+static void test_faults(void **state)
+{
+	(void)state;
+	assert_true(check_run("faulty.lua", faulty, NULL, 0, UINT64_MAX) >= 10);
+	/* stopped at times when copies, lost and queued messages hold frames */
+	for (uint64_t until = 1300000; until < 4000000; until += 300000)
+		assert_true(check_run("faulty.lua", faulty, NULL, 0, until) >= 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cow_fork),
+		cmocka_unit_test(test_out_of_frames),
+		cmocka_unit_test(test_ool_messages),
+		cmocka_unit_test(test_faults),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
