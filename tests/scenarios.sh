@@ -40,6 +40,10 @@ cow-fork|scenarios/cow-fork.lua
 cow-fork-all|scenarios/cow-fork.lua --set touch=all
 ool-messages|scenarios/ool-messages.lua
 ool-messages-touch|scenarios/ool-messages.lua --set touch=all
+lrpc-paper|scenarios/lrpc-paper.lua
+lrpc-vs-rpc|scenarios/lrpc-vs-rpc.lua
+lrpc-vs-rpc-2cpus|scenarios/lrpc-vs-rpc.lua --set cpus=2
+syscall-vs-rpc|scenarios/syscall-vs-rpc.lua
 '
 
 echo "$cases" | while IFS='|' read -r name args; do
@@ -206,7 +210,7 @@ run 4 run scenarios/ool-messages.lua --set max_kib=1024 &&
 	expect_err '    524288      210.51 us       13.70 us   15.37$' &&
 	expect_err '^scenarios/ool-messages.lua:66: message larger than the limit of 1048576 bytes'
 run 0 run scenarios/ool-messages.lua --set costs=firefly-1990 &&
-	expect_err '       256      386.50 us      246.00 us   1.57$'
+	expect_err '       256      388.22 us      330.60 us   1.17$'
 run 0 run scenarios/ool-messages.lua --set max_kib=8 --trace "$TMP/ool.uktrace" --quiet
 run 0 export "$TMP/ool.uktrace" &&
 	expect_out 'ool flow=[0-9]+ pid=3\(client\) addr=0x10000000 len=8192 op=taken' &&
