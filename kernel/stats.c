@@ -742,6 +742,13 @@ void stats_text(FILE *out, const struct machine *m)
 			r->binding, r->method, r->calls, r->failed, r->retransmissions, r->executions,
 			r->duplicates, dur(rl.mean, a, sizeof a), dur(rl.max, b, sizeof b));
 	}
+	if (m->lrpc)
+		fprintf(out, "lrpc   %u interface(s), %u binding(s): %" PRIu64 " calls entered, %" PRIu64
+			" by an exchange of processors (%" PRIu64 " returns); %" PRIu64 " revoked, %" PRIu64
+			" waited for an A-stack; %" PRIu64 " E-stacks made, %" PRIu64 " tied; %" PRIu64
+			" idle processors prodded\n", m->lrpc->nifaces, m->lrpc->nbindings, m->lrpc->calls,
+			m->lrpc->mp_calls, m->lrpc->mp_returns, m->lrpc->revoked, m->lrpc->waits,
+			m->lrpc->estacks, m->lrpc->associations, m->lrpc->prods);
 	if (m->stats_hook)
 		m->stats_hook(out, m, 't');
 	text_servers(out, m);

@@ -210,7 +210,7 @@ run 4 run scenarios/ool-messages.lua --set max_kib=1024 &&
 	expect_err '    524288      210.51 us       13.70 us   15.37$' &&
 	expect_err '^scenarios/ool-messages.lua:66: message larger than the limit of 1048576 bytes'
 run 0 run scenarios/ool-messages.lua --set costs=firefly-1990 &&
-	expect_err '       256      388.22 us      330.60 us   1.17$'
+	expect_err '       256      383.72 us      330.34 us   1.16$'
 run 0 run scenarios/ool-messages.lua --set max_kib=8 --trace "$TMP/ool.uktrace" --quiet
 run 0 export "$TMP/ool.uktrace" &&
 	expect_out 'ool flow=[0-9]+ pid=3\(client\) addr=0x10000000 len=8192 op=taken' &&
