@@ -46,8 +46,10 @@ expect_out '"lrpc": \{ "interfaces": 1, "bindings": 1, "calls": 88, "mp_calls": 
 run 0 run scenarios/lrpc-vs-rpc.lua --stats json &&
 	expect_err 'Null +1372 +5052 +3.68$' && expect_err 'Add +1419 +5152 +3.63$' &&
 	expect_err 'Store +1423 +5196 +3.65$' &&
-	expect_out '"binding": "counter", "method": "Store", "kind": "lrpc", .*"copies_per_call": 2.00' &&
-	expect_out '"binding": "counter-msg", "method": "Store", "kind": "message", .*"copies_per_call": 8.00'
+	expect_out '"binding": "counter", "method": "Store", "kind": "lrpc", .*"copies": \{ "A": 21, "B": 0, "C": 0, "D": 0, "E": 0, "F": 21 \}, "copies_per_call": 2.00' &&
+	expect_out '"binding": "counter-msg", "method": "Store", "kind": "message", .*"copies": \{ "A": 42, "B": 42, "C": 42, "D": 0, "E": 21, "F": 21 \}, "copies_per_call": 8.00'
+run 0 run scenarios/lrpc-vs-rpc.lua --set bytes=4000 &&
+	expect_err 'Store +1803 +6716 +3.72$'
 # Two CPUs: the message server keeps its own CPU, LRPC exchanges
 # processors; small calls cost alike, bytes still favour LRPC.
 run 0 run scenarios/lrpc-vs-rpc.lua --set cpus=2 --stats json &&
@@ -61,9 +63,13 @@ run 0 run scenarios/syscall-vs-rpc.lua --stats json &&
 	expect_err 'getpid\(\) = 4 by a system call: 100 ns a call$' &&
 	expect_err 'getpid\(\) = 4 by a message to pm: 4836 ns a call \(48.4 times the system call\)' &&
 	expect_err 'an LRPC Null to a server of the same machine: 1372 ns \(13.7 times\)' &&
-	expect_out '"ipc": \{ "messages": 50, '
+	expect_out '"ipc": \{ "messages": 50, ' &&
+	expect_out '"name": "client", "process": "client", .*"switches": 24, ' &&
+	expect_out '"id": 0, "busy_ns": [0-9]+, "idle_ns": [0-9]+, "utilisation": [0-9.]+, "switches": 52 \}'
 run 0 run scenarios/syscall-vs-rpc.lua --set costs=firefly-1990 &&
-	expect_err 'by a system call: 18000 ns' && expect_err 'an LRPC Null .*: 157000 ns'
+	expect_err 'by a system call: 18000 ns' &&
+	expect_err 'by a message to pm: 431014 ns a call \(23.9 times the system call\)' &&
+	expect_err 'an LRPC Null .*: 157000 ns \(8.7 times\)'
 
 # The trace: a call and its return per LRPC, named, with how they crossed.
 run 0 run scenarios/lrpc-paper.lua --set calls=1 --trace "$TMP/paper.uktrace" --quiet
