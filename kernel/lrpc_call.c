@@ -140,9 +140,11 @@ int lrpc_enter(struct thread *t, struct lrpc_binding *b, uint32_t ai, int waited
 		m->lrpc->mp_calls += (uint64_t)how;
 	}
 	t->dom = server;
-	lrpc_label(b, a->proc, label, sizeof label);
-	TRACE_STR(m, TR_LRPC_CALL, label, strlen(label), t->tid, left->pid, server->pid, b->id,
-		  a->proc, (uint64_t)how);
+	if (m->nsinks) {
+		lrpc_label(b, a->proc, label, sizeof label);
+		TRACE_STR(m, TR_LRPC_CALL, label, strlen(label), t->tid, left->pid, server->pid,
+			  b->id, a->proc, (uint64_t)how);
+	}
 	return UK_OK;
 }
 
