@@ -200,7 +200,7 @@ static const char *kind_of(int mp)
 	return mp ? "lrpc-mp" : "lrpc";
 }
 
-static void stat(struct thread *t, lua_State *L, const char *kind, enum rpcstat_event ev,
+static void note(struct thread *t, lua_State *L, const char *kind, enum rpcstat_event ev,
 		 uint64_t lat, const char *copies)
 {
 	struct lbinding *b = lua_touserdata(L, S_BINDING);
@@ -219,7 +219,7 @@ static int failed(lua_State *L, struct thread *t, int err, lua_State *E, const c
 		*(struct thread **)lua_getextraspace(E) = NULL;
 		lua_resetthread(E);
 	}
-	stat(t, L, kind, RS_CALL_FAILED, 0, "");
+	note(t, L, kind, RS_CALL_FAILED, 0, "");
 	return lu_fail(L, err);
 }
 
@@ -313,7 +313,7 @@ static int k_entered(lua_State *L, int status, lua_KContext ctx)
 	lua_pushinteger(L, (lua_Integer)fr->id);
 	lua_pushinteger(L, (lua_Integer)fr->arg_bytes);
 	lua_pushinteger(L, fr->mp);
-	stat(t, L, kind_of(fr->mp), RS_EXECUTION, 0, "");
+	note(t, L, kind_of(fr->mp), RS_EXECUTION, 0, "");
 	return step(L, t, E, nargs);
 }
 
@@ -346,7 +346,7 @@ static int k_returned(lua_State *L, int status, lua_KContext ctx)
 			      lua_tothread(L, S_ESTACK), kind);
 	}
 	if (nres < 0) {
-		stat(t, L, kind, RS_CALL_FAILED, 0, lua_tointeger(L, S_ARGBYTES) ? "A" : "");
+		note(t, L, kind, RS_CALL_FAILED, 0, lua_tointeger(L, S_ARGBYTES) ? "A" : "");
 		lua_pushnil(L);
 		lua_insert(L, S_RESULT);
 		return 2;
@@ -355,7 +355,7 @@ static int k_returned(lua_State *L, int status, lua_KContext ctx)
 		strcat(copies, "A");
 	if (lua_tointeger(L, S_RESULT))
 		strcat(copies, "F");
-	stat(t, L, kind, RS_CALL_OK, lat, copies);
+	note(t, L, kind, RS_CALL_OK, lat, copies);
 	return nres;
 }
 
