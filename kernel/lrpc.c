@@ -85,19 +85,17 @@ void lrpc_export(struct thread *t)
 	struct lrpc_export *ex = t->sc.ptr;
 	struct right *r = proc_right(t->p, t->sc.name);
 	struct lrpc_state *s = lrpc_state(m);
-	struct lrpc_iface *f;
+	struct lrpc_iface *f = NULL;
 
 	t->sc.ptr = NULL;
 	t->sc.err = UK_OK;
 	if (!r || !(r->kinds & RIGHT_RECV) || t->dom)
 		t->sc.err = UK_ENORIGHT;
-	else if (!s || !(f = calloc(1, sizeof *f)))
+	else if (!s || !(f = calloc(1, sizeof *f)) ||
+		 push((void ***)&s->ifaces, &s->nifaces, &s->ifaces_cap, f) != 0)
 		t->sc.err = UK_ENOMEM;
-	else if (push((void ***)&s->ifaces, &s->nifaces, &s->ifaces_cap, f) != 0) {
-		free(f);
-		t->sc.err = UK_ENOMEM;
-	}
 	if (t->sc.err) {
+		free(f);
 		free(ex);
 		return;
 	}
