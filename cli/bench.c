@@ -19,6 +19,13 @@
  *   uswitch_lua    two Lua user threads of one many-to-one process yield to
  *                  each other: user-level switches, made by the runtime
  *                  without entering the kernel; timed like roundtrip_lua.
+ *   cow_fault_lua  a copy-on-write fault: a forked child writes one byte to
+ *                  each of N pages it shares with its parent, each write
+ *                  taking a fault that copies the page; timed between two
+ *                  log("mark") lines of the child, per fault.
+ *   lrpc_lua       an LRPC: a client calls Add(a, b) on a binding N times
+ *                  (A-stack copy, trap, domain switch, the procedure on its
+ *                  E-stack, the return); timed between two marks, per call.
  *   thread_lua_idle_bytes  memory per idle Lua user thread: a many-to-one
  *                  process makes N threads that all wait on a semaphore;
  *                  the heap in use (mallinfo2: the Lua state's memory and
@@ -61,11 +68,13 @@
 
 /* Operations per figure: full run, and --quick. */
 struct sizes {
-	uint64_t rt_c, rt_lua, sw_c, sw_lua, usw_lua, idle;
+	uint64_t rt_c, rt_lua, sw_c, sw_lua, usw_lua, idle, cow, lrpc;
 };
 
-static const struct sizes full_sizes = { 1000000, 100000, 2000000, 500000, 500000, 100000 };
-static const struct sizes quick_sizes = { 100000, 10000, 200000, 50000, 50000, 20000 };
+static const struct sizes full_sizes = { 1000000, 100000, 2000000, 500000, 500000, 100000,
+					 10000, 500000 };
+static const struct sizes quick_sizes = { 100000, 10000, 200000, 50000, 50000, 20000,
+					  2000, 50000 };
 
 /* One measured figure. */
 struct figure {
@@ -302,6 +311,41 @@ static const char lua_idle[] =
 	"  for i = 1, n do join(ts[i]) end\n"
 	"end }\n";
 
+static const char lua_cow[] =
+	"local n = param(\"n\", 1000)\n"
+	"machine { cpus = 1, sched = \"fifo\", costs = \"zero\", frames = 2 * n + 64 }\n"
+	"process { \"parent\", main = function()\n"
+	"  local a = mem.alloc(n * mem.page_size())\n"
+	"  for i = 0, n - 1 do mem.write(a + i * mem.page_size(), \"p\") end\n"
+	"  wait(fork(function()\n"
+	"    log(\"mark\")\n"
+	"    for i = 0, n - 1 do mem.write(a + i * mem.page_size(), \"c\") end\n"
+	"    log(\"mark\")\n"
+	"    assert(mem.stat().pages_copied == n, \"a write did not copy\")\n"
+	"  end))\n"
+	"end }\n";
+
+static const char lua_lrpc[] =
+	"machine { cpus = 1, sched = \"fifo\", costs = \"zero\" }\n"
+	"local n = param(\"n\", 1000)\n"
+	"process { \"server\", daemon = true, main = function()\n"
+	"  lrpc.export(\"" BENCH_SERVICE "\", { Add = { function(a, b) return a + b end,\n"
+	"    args = 8, results = 4 } })\n"
+	"end }\n"
+	"process { \"client\", main = function()\n"
+	"  local b = lrpc.bind(\"" BENCH_SERVICE "\")\n"
+	"  for _ = 1, 100 do\n"
+	"    if b then break end\n"
+	"    yield()\n"
+	"    b = lrpc.bind(\"" BENCH_SERVICE "\")\n"
+	"  end\n"
+	"  assert(b, \"bind failed\")\n"
+	"  b:call(\"Add\", 1, 2)\n"
+	"  log(\"mark\")\n"
+	"  for i = 1, n do b:call(\"Add\", i, 1) end\n"
+	"  log(\"mark\")\n"
+	"end }\n";
+
 static void on_fault(struct machine *m, struct thread *t, const char *text)
 {
 	(void)m;
@@ -321,11 +365,23 @@ static void on_log(struct machine *m, struct thread *t, const char *text)
 	marks[1] = now;
 }
 
+/* The same, with the host time of each mark instead of the heap. */
+static void on_log_time(struct machine *m, struct thread *t, const char *text)
+{
+	double *marks = m->hook_data, now = (double)host_ns();
+
+	(void)t;
+	(void)text;
+	if (marks[0] < 0)
+		marks[0] = now;
+	marks[1] = now;
+}
+
 /* Load src with param n = n, build and run it: returns the host ns spent in
  * machine_run, or -1 (with a message on stderr) when anything fails. With
- * marks, the heap in use at the scenario's first and last log lines goes to
- * marks[0] and marks[1]. */
-static double run_lua_logged(const char *src, uint64_t n, double *marks)
+ * marks, the heap in use (or with time set, the host time) at the
+ * scenario's first and last log lines goes to marks[0] and marks[1]. */
+static double run_lua_marked(const char *src, uint64_t n, double *marks, int time)
 {
 	char set[48], err[512];
 	const char *sets[1] = { set };
@@ -347,7 +403,7 @@ static double run_lua_logged(const char *src, uint64_t n, double *marks)
 	}
 	m.fault_hook = on_fault;
 	if (marks) {
-		m.log_hook = on_log;
+		m.log_hook = time ? on_log_time : on_log;
 		m.hook_data = marks;
 	}
 	ok = scenario_build(s, &m, err, sizeof err) == 0;
@@ -361,9 +417,24 @@ static double run_lua_logged(const char *src, uint64_t n, double *marks)
 	return ok ? (double)(t1 - t0) : -1;
 }
 
+static double run_lua_logged(const char *src, uint64_t n, double *marks)
+{
+	return run_lua_marked(src, n, marks, 0);
+}
+
 static double run_lua_once(const char *src, uint64_t n)
 {
 	return run_lua_logged(src, n, NULL);
+}
+
+/* Host ns per operation between the two marks of src, for n operations. */
+static double run_lua_between(const char *src, uint64_t n)
+{
+	double marks[2] = { -1, -1 };
+
+	if (run_lua_marked(src, n, marks, 1) < 0 || marks[0] < 0)
+		return -1;
+	return (marks[1] - marks[0]) / (double)n;
 }
 
 /* One repetition: host ns per operation from the runs for n and n/10
@@ -377,7 +448,7 @@ static double run_lua(const char *src, uint64_t n, uint64_t ops_per_n)
 	return (big - small) / ((double)(n - n / 10) * (double)ops_per_n);
 }
 
-/* ---- the four figures ---- */
+/* ---- the figures ---- */
 
 static double rep_roundtrip_c(uint64_t n)
 {
@@ -402,6 +473,16 @@ static double rep_switch_lua(uint64_t n)
 static double rep_uswitch_lua(uint64_t n)
 {
 	return run_lua(lua_uswitch, n, 2);
+}
+
+static double rep_cow_lua(uint64_t n)
+{
+	return run_lua_between(lua_cow, n);
+}
+
+static double rep_lrpc_lua(uint64_t n)
+{
+	return run_lua_between(lua_lrpc, n);
 }
 
 static double rep_idle_lua(uint64_t n)
@@ -607,6 +688,10 @@ int cmd_bench(int argc, char **argv)
 		  .rep = rep_switch_lua, .n = z->sw_lua },
 		{ .key = "uswitch_lua", .what = "user-level switch, Lua bodies (many-to-one)",
 		  .rep = rep_uswitch_lua, .n = z->usw_lua },
+		{ .key = "cow_fault_lua", .what = "copy-on-write fault, Lua body (mem.write)",
+		  .rep = rep_cow_lua, .n = z->cow },
+		{ .key = "lrpc_lua", .what = "LRPC call, Lua bodies (binding:call)",
+		  .rep = rep_lrpc_lua, .n = z->lrpc },
 		{ .key = "thread_lua_idle", .what = "memory per idle Lua user thread",
 		  .unit = "bytes", .rep = rep_idle_lua, .n = z->idle },
 	};

@@ -17,7 +17,8 @@
  * trace_kinds[]); tid/pid/port values carry the name given by earlier
  * thread_new/proc_new/port_label records, and enumerated values (state,
  * reason, message kind, drop reason, name op, exit code, region kind,
- * permission, fault kind, out-of-line op) are decoded, addresses in hex.
+ * permission, fault kind, out-of-line op, how an LRPC crossed) are
+ * decoded, addresses in hex.
  * csv: "time_ns,kind,arg1..arg6,text", one row per record, raw numbers.
  *
  * Entry point: cmd_export (names: viz/export_tab.c).
@@ -38,7 +39,8 @@
 static enum export_space arg_space(const char *arg)
 {
 	return strcmp(arg, "tid") == 0 || strcmp(arg, "on_tid") == 0 ? EXPORT_THREAD
-	       : strcmp(arg, "pid") == 0 || strcmp(arg, "old") == 0 ? EXPORT_PROC
+	       : strcmp(arg, "pid") == 0 || strcmp(arg, "old") == 0 || strcmp(arg, "to_pid") == 0
+		 ? EXPORT_PROC
 	       : strcmp(arg, "port") == 0 ? EXPORT_PORT : EXPORT_NONE;
 }
 
@@ -96,6 +98,18 @@ static const char *ool_op_name(uint64_t v)
 	return v < 3 ? n[v] : NULL;
 }
 
+static const char *lrpc_call_how(uint64_t v)
+{
+	static const char *const n[] = { "switch", "exchange", "after_wait" };
+	return v < 3 ? n[v] : NULL;
+}
+
+static const char *lrpc_return_how(uint64_t v)
+{
+	static const char *const n[] = { "switch", "exchange", "revoked" };
+	return v < 3 ? n[v] : NULL;
+}
+
 static const struct decoder {
 	unsigned kind;
 	const char *arg;
@@ -112,6 +126,8 @@ static const struct decoder {
 	{ TR_VM_PROTECT, "perm", perm_name },
 	{ TR_PAGE_FAULT, "kind", fault_kind_name },
 	{ TR_OOL, "op", ool_op_name },
+	{ TR_LRPC_CALL, "how", lrpc_call_how },
+	{ TR_LRPC_RETURN, "how", lrpc_return_how },
 };
 
 static const char *decode(unsigned kind, const char *arg, uint64_t v)
@@ -169,8 +185,8 @@ static void text_arg(FILE *out, const struct export_names *nm, unsigned kind, co
 
 	if (s) {
 		fprintf(out, " %s=%s", arg, s);
-	} else if (strcmp(arg, "addr") == 0) {
-		fprintf(out, " addr=0x%llx", (unsigned long long)v);
+	} else if (strcmp(arg, "addr") == 0 || strcmp(arg, "server_addr") == 0) {
+		fprintf(out, " %s=0x%llx", arg, (unsigned long long)v);
 	} else if (kind == TR_PROC_EXIT && strcmp(arg, "code") == 0) {
 		fprintf(out, " code=%lld", (long long)(int64_t)(v - 2147483648ull));
 	} else {

@@ -31,18 +31,21 @@ static const struct costs profiles[] = {
 		.migrate_ns = 10000,       /* refilling L1/L2 from L3 or another core: ~10 us */
 		.byteswap_ns = 1,          /* a bswap and its load and store */
 		.page_map_ns = 50,         /* fork: a page-table entry copied, marked copy-on-write */
+		.lrpc_stub_ns = 20,        /* the paper's 21 us are ~60 VAX instructions */
+		.exchange_ns = 300,        /* the thread's state handed to another core */
+		.copy_remote_ps = 50,      /* lines another core just wrote, streamed: ~20 GB/s */
 	},
 	{
 		.profile = "firefly-1990",
 		.trap_ns = 18000,           /* two traps = 36 us */
-		.kernel_switch_ns = 33000,  /* two context switches = 66 us */
-		.as_switch_ns = 0,          /* included in the switch figure */
+		.kernel_switch_ns = 33000,  /* estimate: as much as the address-space part */
+		.as_switch_ns = 33000,      /* two context switches of the Null LRPC = 66 us */
 		.user_switch_ns = 4000,
 		.upcall_ns = 33000,
-		.msg_ns = 60000,            /* Taos message path besides copies */
-		.copy_kernel_ps = 175000,   /* from BigIn - Null: 35 us per 200 bytes, 4 copies */
-		.copy_stub_ps = 175000,
-		.marshal_arg_ns = 2000,
+		.msg_ns = 111000,           /* the rest of Taos's message Null, per message */
+		.copy_kernel_ps = 12500,    /* Taos BigIn - Null beyond the two stub copies */
+		.copy_stub_ps = 166667,     /* LRPC BigIn - Null and Add - Null, solved together */
+		.marshal_arg_ns = 1667,     /* ... for the byte and the value: 1/6 us and 5/3 us */
 		.page_fault_ns = 500000,
 		.page_copy_ns = 700000,
 		.proc_call_ns = 7000,       /* procedure call 7 us */
@@ -50,6 +53,9 @@ static const struct costs profiles[] = {
 		.disk_ns = 25000000,        /* a 1990 disk, 25 ms */
 		.byteswap_ns = 3000,        /* no swap instruction: ~10 VAX instructions at ~3 MIPS */
 		.page_map_ns = 10000,       /* a page-table entry and its reference: ~30 instructions */
+		.lrpc_stub_ns = 21000,      /* stubs 21 us */
+		.exchange_ns = 17000,       /* LRPC/MP Null 125 = 157 - 2 x 33 + 2 x 17 */
+		.copy_remote_ps = 60000,    /* LRPC/MP BigInOut - Null beyond LRPC's: 24 us per 400 bytes */
 	},
 };
 
@@ -72,6 +78,9 @@ static const struct { const char *name; size_t off; const char *unit; } fields[]
 	F("migrate", migrate_ns, "ns"),
 	F("byteswap", byteswap_ns, "ns"),
 	F("page_map", page_map_ns, "ns"),
+	F("lrpc_stub", lrpc_stub_ns, "ns"),
+	F("cpu_exchange", exchange_ns, "ns"),
+	F("copy_remote", copy_remote_ps, "ps/byte"),
 };
 #undef F
 #define NFIELDS (sizeof fields / sizeof fields[0])

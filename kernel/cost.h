@@ -28,6 +28,11 @@ struct costs {
 	uint64_t migrate_ns;        /* a thread dispatched on another CPU: its cache refilled */
 	uint64_t byteswap_ns;       /* converting one number between byte orders */
 	uint64_t page_map_ns;       /* mapping one page into another address space copy-on-write */
+	uint64_t lrpc_stub_ns;      /* LRPC: the client's and the server's stubs, per call */
+	uint64_t exchange_ns;       /* LRPC on a multiprocessor: exchanging the caller's processor
+				     * for one idling in the domain it enters (domain caching) */
+	uint64_t copy_remote_ps;    /* LRPC, exchanged: an A-stack byte read on another processor
+				     * than the one that wrote it, picoseconds per byte */
 };
 
 /* Load a named profile ("zero", "modern", "firefly-1990"). Returns 0, or -1

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "ksync.h"
+#include "lrpc.h"
 #include "machine.h"
 #include "port.h"
 #include "proc.h"
@@ -70,6 +71,10 @@ static struct proc *waits_for(struct machine *m, struct thread *t, struct thread
 		for (uint32_t i = 0; i < m->nthreads; i++)
 			if (m->threads[i]->joined_by == t->tid && m->threads[i]->state != T_EXITED)
 				*joined = m->threads[i];
+		return *joined ? (*joined)->p : NULL;
+	case R_ASTACK:
+		/* An LRPC waits for a caller on an A-stack of the same pool to return. */
+		*joined = lrpc_astack_holder(t);
 		return *joined ? (*joined)->p : NULL;
 	case R_CHILD:
 		/* wait(): the child it waits for must end. */
@@ -150,6 +155,10 @@ static void describe(struct machine *m, struct thread *t, FILE *out)
 		break;
 	case R_CHILD:
 		fprintf(out, "waits for its child process %s to end\n", p ? p->name : "?");
+		break;
+	case R_ASTACK:
+		fprintf(out, "waits for a free A-stack of an LRPC binding, held by thread %s\n",
+			j ? j->name : "?");
 		break;
 	default:
 		fprintf(out, "is %s (%s)\n", thread_state_name(t->state), thread_reason_name(t->why));
@@ -271,7 +280,7 @@ static int waits_for_good(const struct thread *t)
 
 	return t->state == T_BLOCKED && !t->timed &&
 	       (t->why == R_REPLY || t->why == R_SEND || t->why == R_JOIN || t->why == R_LOCK ||
-		t->why == R_IDLE || t->why == R_CHILD) &&
+		t->why == R_IDLE || t->why == R_CHILD || t->why == R_ASTACK) &&
 	       !(t->why == R_REPLY && k->inflight);
 }
 

@@ -22,6 +22,7 @@
 #include "deadlock.h"
 #include "ipc.h"
 #include "ktimer.h"
+#include "lrpc.h"
 #include "msg.h"
 #include "port.h"
 #include "procrun.h"
@@ -68,6 +69,7 @@ static void free_in_flight(struct machine *m)
 void machine_free(struct machine *m)
 {
 	free_in_flight(m);
+	lrpc_free(m);
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		struct thread *t = m->threads[i];
 		if (t->body_data)
@@ -291,7 +293,8 @@ void machine_release_cpu(struct machine *m, struct thread *t)
 	t->gen++;
 	m->idle_cpus++;
 	if (m->sched.ops->ran)
-		m->sched.ops->ran(&m->sched, t, ran);
+		m->sched.ops->ran(&m->sched, t, ran + t->run_carry);
+	t->run_carry = 0;
 	if (t->ucur)
 		t->ucur->cpu_ns += m->now - (t->attach_since > t->run_since ? t->attach_since : t->run_since);
 }
@@ -353,6 +356,7 @@ static void preempt(struct machine *m, struct thread *t)
 static void run(struct machine *m, struct cpu *c, struct thread *t)
 {
 	while (t->state == T_RUNNING) {
+		c = t->cpu;               /* an LRPC may have moved it to another CPU */
 		if (t->work_ns > 0) {
 			uint64_t end = t->work_ns > UINT64_MAX - m->now ? UINT64_MAX
 									: m->now + t->work_ns;
@@ -369,7 +373,9 @@ static void run(struct machine *m, struct cpu *c, struct thread *t)
 		}
 		if (t->effect_pending) {
 			t->effect_pending = 0;
+			m->in_effect = t;
 			syscall_effect(t);
+			m->in_effect = NULL;
 			continue;
 		}
 		if (++m->events > m->cfg.max_events) {
@@ -395,11 +401,18 @@ static void dispatch(struct machine *m, struct cpu *c, struct thread *t)
 	const struct costs *k = &m->cfg.costs;
 	uint64_t slice = m->sched.ops->slice(&m->sched, t), sw = 0;
 
+	/* The address space changes when the domain the thread runs in (its
+	 * process's, or a server's during an LRPC) is not the one the CPU has
+	 * loaded. Without LRPC that is exactly "the last thread was of
+	 * another process". */
 	if (c->last && c->last != t) {
-		sw = k->kernel_switch_ns + (c->last->p != t->p ? k->as_switch_ns : 0);
+		sw = k->kernel_switch_ns + (c->dom != thread_domain(t) ? k->as_switch_ns : 0);
 		t->switches++;
 		c->switches++;
+	} else if (c->last && c->dom != thread_domain(t)) {
+		sw = k->as_switch_ns;
 	}
+	c->dom = thread_domain(t);
 	if (t->last_cpu != UINT32_MAX && t->last_cpu != c->id) {
 		sw += k->migrate_ns;
 		t->migrations++;
@@ -424,6 +437,40 @@ static void dispatch(struct machine *m, struct cpu *c, struct thread *t)
 	TRACE(m, TR_DISPATCH, c->id, t->tid);
 	thread_set_state(t, T_RUNNING, R_DISPATCHED);
 	run(m, c, t);
+}
+
+void machine_exchange(struct machine *m, struct thread *t, struct cpu *to)
+{
+	struct cpu *from = t->cpu;
+	uint64_t ran = m->now - t->run_since;
+
+	/* The run goes on, on another CPU: its time so far counts for the CPU
+	 * it leaves; the policy hears of the whole run when it ends. */
+	t->cpu_ns += ran;
+	from->busy_ns += ran;
+	t->run_carry += ran;
+	t->run_since = m->now;
+	from->cur = NULL;
+	to->cur = t;
+	to->last = t;
+	to->slice_end = from->slice_end;
+	t->cpu = to;
+	t->last_cpu = to->id;
+	TRACE(m, TR_DISPATCH, to->id, t->tid);
+}
+
+void machine_cut(struct machine *m, struct thread *t)
+{
+	if (t->state == T_RUNNING && t != m->in_effect) {
+		/* In the middle of a slice: end it now. */
+		t->gen++;
+		t->work_ns = 0;
+		t->work_start = m->now;
+		if (evq_push(&m->evq, m->now, EV_SLICE, t->gen, t) != 0)
+			m->oom = 1;
+		return;
+	}
+	t->work_ns = 0;
 }
 
 /* Take the CPU from running thread r at once: the work it has done since

@@ -34,11 +34,14 @@ struct svc;
 struct svcname;
 struct ktimer;
 struct thread;
+struct lrpc_state;
 
 struct cpu {
 	uint32_t id;
 	struct thread *cur;       /* running thread, or NULL when idle */
 	struct thread *last;      /* last thread it ran (switch costs) */
+	struct proc *dom;         /* the address space it has loaded: the domain of the thread
+				   * it runs or ran last (an LRPC moves it); where it idles */
 	uint64_t slice_end;       /* ns: end of the current quantum */
 	uint64_t busy_ns, switches;
 };
@@ -161,6 +164,10 @@ struct machine {
 	 * (the userland installs it). Returns 0, or -1 when memory runs out.
 	 * NULL: such a child cannot be made. */
 	int (*runtime_hook)(struct proc *child);
+
+	/* lightweight RPC (lrpc.c): kernel loop only; NULL until the first export */
+	struct lrpc_state *lrpc;
+	struct thread *in_effect; /* the thread whose system call's effect is being performed */
 };
 
 /* Set up m from cfg (cfg->sched and cpus must be valid). Returns 0, or -1
@@ -238,6 +245,16 @@ void machine_log(struct machine *m, const char *fmt, ...) __attribute__((format(
 int machine_add_proc(struct machine *m, struct proc *p);
 int machine_add_thread(struct machine *m, struct thread *t);
 int machine_add_port(struct machine *m, struct port *pt);
+
+/* Running thread t moves, as it is, to idle CPU to (LRPC domain caching:
+ * the two processors are exchanged). t keeps its quantum; the CPU it
+ * leaves is idle from now on. Call only from t's system-call effect. */
+void machine_exchange(struct machine *m, struct thread *t, struct cpu *to);
+
+/* Drop t's remaining CPU work: a running thread in the middle of its slice
+ * goes on at once (its body is resumed at this instant), a ready one when
+ * dispatched. The caller disposes of t's pending call (t->effect_pending). */
+void machine_cut(struct machine *m, struct thread *t);
 
 /* The thread with this id, or NULL. */
 struct thread *machine_thread(struct machine *m, uint32_t tid);

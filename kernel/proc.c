@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ipc.h"
+#include "lrpc.h"
 #include "machine.h"
 #include "port.h"
 #include "thread.h"
@@ -122,6 +123,8 @@ void proc_exit(struct proc *p, int code, int faulted)
 		m->live_nondaemon--;
 	TRACE(m, TR_PROC_EXIT, p->pid, (uint64_t)((int64_t)code + 2147483648LL),
 	      (uint64_t)(p->crashed ? 2 : faulted));
+	if (m->lrpc)
+		lrpc_proc_exit(p);
 	vmsys_proc_exit(p);
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "deadlock.h"
+#include "lrpc.h"
 #include "machine.h"
 #include "port.h"
 #include "proc.h"
@@ -357,6 +358,20 @@ static void json_ipc(FILE *out, const struct machine *m)
 		m->duplicated, m->delayed);
 }
 
+/* Copies of an entry: each letter's count, and all of them per call. */
+static void json_copies(FILE *out, const struct rpcstat *e)
+{
+	uint64_t sum = 0;
+
+	fputs(", \"copies\": {", out);
+	for (int k = 0; k < RPCSTAT_COPY_KINDS; k++) {
+		fprintf(out, "%s\"%c\": %" PRIu64, k ? ", " : " ", 'A' + k, e->copies[k]);
+		sum += e->copies[k];
+	}
+	fprintf(out, " }, \"copies_per_call\": %.2f",
+		e->calls ? (double)sum / (double)e->calls : 0.0);
+}
+
 static void json_rpc(FILE *out, const struct machine *m)
 {
 	fputs("  \"rpc\": [", out);
@@ -371,11 +386,29 @@ static void json_rpc(FILE *out, const struct machine *m)
 			", \"kind\": \"%s\", \"calls\": %" PRIu64 ", \"failed\": %" PRIu64
 			", \"retransmissions\": %" PRIu64 ", \"executions\": %" PRIu64
 			", \"duplicates\": %" PRIu64 ", \"latency_ns\": { \"mean\": %" PRIu64
-			", \"p50\": %" PRIu64 ", \"p99\": %" PRIu64 ", \"max\": %" PRIu64 " } }",
+			", \"p50\": %" PRIu64 ", \"p99\": %" PRIu64 ", \"max\": %" PRIu64 " }",
 			e->kind, e->calls, e->failed, e->retransmissions, e->executions, e->duplicates,
 			l.mean, l.p50, l.p99, l.max);
+		json_copies(out, e);
+		fputs(" }", out);
 	}
 	fputs(m->nrpc ? "\n  ],\n" : "],\n", out);
+}
+
+/* The LRPC totals, when the scenario exports an interface. */
+static void json_lrpc(FILE *out, const struct machine *m)
+{
+	const struct lrpc_state *s = m->lrpc;
+
+	if (!s)
+		return;
+	fprintf(out,
+		"  \"lrpc\": { \"interfaces\": %u, \"bindings\": %u, \"calls\": %" PRIu64
+		", \"mp_calls\": %" PRIu64 ", \"mp_returns\": %" PRIu64 ", \"revoked\": %" PRIu64
+		", \"astack_waits\": %" PRIu64 ", \"estacks\": %" PRIu64
+		", \"estack_associations\": %" PRIu64 ", \"prods\": %" PRIu64 " },\n",
+		s->nifaces, s->nbindings, s->calls, s->mp_calls, s->mp_returns, s->revoked, s->waits,
+		s->estacks, s->associations, s->prods);
 }
 
 /* What a server's processes (every incarnation has its name) used: CPU
@@ -494,6 +527,7 @@ void stats_json(FILE *out, const struct machine *m)
 	json_sched(out, m);
 	json_ipc(out, m);
 	json_rpc(out, m);
+	json_lrpc(out, m);
 	if (m->stats_hook)
 		m->stats_hook(out, m, 'j');
 	json_servers(out, m);
@@ -630,6 +664,25 @@ static void text_servers(FILE *out, const struct machine *m)
 	}
 }
 
+/* An LRPC entry: calls, latency, and the copies made per call. */
+static void text_lrpc(FILE *out, const struct rpcstat *r, const struct latency *rl)
+{
+	char a[32], b[32], letters[2 * RPCSTAT_COPY_KINDS + 1] = "";
+	uint64_t sum = 0;
+
+	for (int k = 0; k < RPCSTAT_COPY_KINDS; k++) {
+		sum += r->copies[k];
+		if (r->copies[k])
+			snprintf(letters + strlen(letters), sizeof letters - strlen(letters), "%s%c",
+				 letters[0] ? " " : "", 'A' + k);
+	}
+	fprintf(out, "rpc    %s.%s (%s): %" PRIu64 " calls (%" PRIu64 " failed); latency mean %s "
+		"max %s; %.2f copies per call%s%s%s\n", r->binding, r->method, r->kind, r->calls,
+		r->failed, dur(rl->mean, a, sizeof a), dur(rl->max, b, sizeof b),
+		r->calls ? (double)sum / (double)r->calls : 0.0, letters[0] ? " (" : "", letters,
+		letters[0] ? ")" : "");
+}
+
 void stats_text(FILE *out, const struct machine *m)
 {
 	char a[32], b[32], c[32], d[32], e[32];
@@ -679,12 +732,23 @@ void stats_text(FILE *out, const struct machine *m)
 	for (uint32_t i = 0; i < m->nrpc; i++) {
 		const struct rpcstat *r = &m->rpc[i];
 		struct latency rl = summary(r->lat, r->nlat);
+		if (strcmp(r->kind, "message") != 0) {
+			text_lrpc(out, r, &rl);
+			continue;
+		}
 		fprintf(out, "rpc    %s.%s: %" PRIu64 " calls (%" PRIu64 " failed, %" PRIu64
 			" retransmissions), %" PRIu64 " executions, %" PRIu64
 			" duplicates filtered; latency mean %s max %s\n",
 			r->binding, r->method, r->calls, r->failed, r->retransmissions, r->executions,
 			r->duplicates, dur(rl.mean, a, sizeof a), dur(rl.max, b, sizeof b));
 	}
+	if (m->lrpc)
+		fprintf(out, "lrpc   %u interface(s), %u binding(s): %" PRIu64 " calls entered, %" PRIu64
+			" by an exchange of processors (%" PRIu64 " returns); %" PRIu64 " revoked, %" PRIu64
+			" waited for an A-stack; %" PRIu64 " E-stacks made, %" PRIu64 " tied; %" PRIu64
+			" idle processors prodded\n", m->lrpc->nifaces, m->lrpc->nbindings, m->lrpc->calls,
+			m->lrpc->mp_calls, m->lrpc->mp_returns, m->lrpc->revoked, m->lrpc->waits,
+			m->lrpc->estacks, m->lrpc->associations, m->lrpc->prods);
 	if (m->stats_hook)
 		m->stats_hook(out, m, 't');
 	text_servers(out, m);

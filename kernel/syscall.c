@@ -12,6 +12,7 @@
 #include "ipc.h"
 #include "ktimer.h"
 #include "ksync.h"
+#include "lrpc.h"
 #include "machine.h"
 #include "msg.h"
 #include "port.h"
@@ -56,6 +57,12 @@ static uint64_t cost_msg(struct thread *t)
 static void sys_nothing(struct thread *t)
 {
 	t->sc.err = UK_OK;
+}
+
+static void sys_getpid(struct thread *t)
+{
+	t->sc.err = UK_OK;
+	t->sc.val = t->p->pid;
 }
 
 static void sys_sleep(struct thread *t)
@@ -265,6 +272,11 @@ static const struct sysent {
 	[SYS_MEM_WRITE] = { "mem.write", cost_none, vmsys_write },
 	[SYS_FORK] = { "fork", cost_trap, vmsys_fork },
 	[SYS_WAIT] = { "wait", cost_trap, vmsys_wait },
+	[SYS_LRPC_EXPORT] = { "lrpc.export", cost_trap, lrpc_export },
+	[SYS_LRPC_BIND] = { "lrpc.bind", cost_trap, lrpc_bind },
+	[SYS_LRPC_CALL] = { "lrpc.call", lrpc_call_cost, lrpc_call },
+	[SYS_LRPC_RETURN] = { "lrpc.return", cost_trap, lrpc_return },
+	[SYS_GETPID] = { "getpid", cost_trap, sys_getpid },
 };
 
 uint64_t syscall_cost(struct thread *t)
@@ -296,6 +308,8 @@ const char *uk_strerror(int err)
 		[UK_ENOTHREAD] = "no such thread",
 		[UK_EFAULT] = "bad address",
 		[UK_ECHILD] = "no such child",
+		[UK_EREVOKED] = "revoked",
+		[UK_ENOTLRPC] = "not an LRPC interface",
 	};
 	return err >= 0 && err < UK_ERR_COUNT ? text[err] : "unknown error";
 }

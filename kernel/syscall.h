@@ -51,6 +51,15 @@ enum sysno {
 	SYS_MEM_WRITE, /* arg: address, m: the bytes (len of them) */
 	SYS_FORK,      /* body, ptr: the child's main body and its data; val: the child's pid */
 	SYS_WAIT,      /* arg: a child's pid; val: its exit code (low 32 bits) | faulted << 32 */
+	/* lightweight RPC (lrpc.h) */
+	SYS_LRPC_EXPORT, /* name: the clerk port (a receive right), ptr: struct lrpc_export
+	                  (malloc'd, kernel frees); val: the interface's id */
+	SYS_LRPC_BIND,   /* name: a right to a clerk port; val: the binding's id */
+	SYS_LRPC_CALL,   /* arg: binding id, name: procedure (from 1), m: the arguments as laid
+	                  on the A-stack, val: how many; then the thread runs in the server */
+	SYS_LRPC_RETURN, /* m: the results as laid on the A-stack (NULL: none), val: how many,
+	                  arg: 1 if the procedure failed; out: val 1 if it came in by an exchange */
+	SYS_GETPID,      /* val: the caller's pid: a system call that only traps */
 	SYS_COUNT
 };
 

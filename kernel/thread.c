@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ipc.h"
+#include "lrpc.h"
 #include "machine.h"
 #include "port.h"
 #include "proc.h"
@@ -24,7 +25,7 @@ static const char *const reason_names[R_REASON_COUNT] = {
 	"send", "recv", "reply", "sleep", "join",
 	"exit", "killed", "fault",
 	"lock", "idle", "io", "crash",
-	"child",
+	"child", "astack",
 };
 
 const char *thread_state_name(enum tstate s)
@@ -119,7 +120,7 @@ void thread_set_state(struct thread *t, enum tstate s, enum treason why)
 	if (!t->p->daemon && active(s) != active(t->state))
 		m->nd_active += active(s) ? 1 : -1;
 	if (s == T_BLOCKED && (why == R_REPLY || why == R_SEND || why == R_JOIN || why == R_LOCK ||
-			       why == R_IDLE || why == R_CHILD)) {
+			       why == R_IDLE || why == R_CHILD || why == R_ASTACK)) {
 		m->dl_dirty++;
 		m->dl_last = t;
 	}
@@ -238,6 +239,8 @@ void thread_exit(struct thread *t, enum treason why)
 		return;
 	detach(t);
 	t->wport = NULL;
+	if (t->lrpc)
+		lrpc_thread_exit(t);
 	thread_set_state(t, T_EXITED, why);
 	t->finish = m->now;
 	t->body->destroy(t);

@@ -19,6 +19,7 @@ struct port;
 struct msg;
 struct cpu;
 struct machine;
+struct lrpc_frame;
 
 enum tstate { T_READY, T_RUNNING, T_BLOCKED, T_EXITED, T_STATE_COUNT };
 
@@ -31,6 +32,7 @@ enum treason {
 	R_IO,                      /* waiting for an I/O to complete */
 	R_CRASH,                   /* exited: its process crashed (an injected fault) */
 	R_CHILD,                   /* waiting for a child process to exit (wait) */
+	R_ASTACK,                  /* an LRPC waiting for a free A-stack of its binding (lrpc.h) */
 	R_REASON_COUNT
 };
 
@@ -139,6 +141,12 @@ struct thread {
 	uint64_t rseq;                /* when it last became ready, as a count */
 	uint64_t lost_ns;             /* ready, while every LWP of its process was blocked in the kernel */
 	uint64_t msgs_sent, msgs_recv;
+	uint64_t run_carry;           /* ns of its current run spent on CPUs it was exchanged
+				       * from (LRPC domain caching), for the policy's accounting */
+
+	/* lightweight RPC (lrpc.h): kernel loop only */
+	struct proc *dom;             /* the domain it runs in: a server's during an LRPC, else NULL */
+	struct lrpc_frame *lrpc;      /* its LRPC calls in progress, innermost first; NULL: none */
 };
 
 /* Create a thread of p of the given kind at the current time, named name,
@@ -154,6 +162,13 @@ struct thread *thread_new(struct proc *p, const char *name, const struct body_op
 static inline struct thread *thread_actor(struct thread *t)
 {
 	return t->ucur ? t->ucur : t;
+}
+
+/* The process whose address space and domain t runs in now: a server's
+ * while t makes an LRPC into it, else its own. */
+static inline struct proc *thread_domain(const struct thread *t)
+{
+	return t->dom ? t->dom : t->p;
 }
 
 /* Change t's state, recording the reason in the trace. */

@@ -41,6 +41,13 @@ const struct trace_kind_info trace_kinds[TR_KIND_COUNT] = {
 	[TR_FORK] = { "fork", 3, 0, { "pid", "child", "shared" } },
 	[TR_OOL] = { "ool", 5, 0, { "flow", "pid", "addr", "len", "op" } },
 	[TR_MEMORY] = { "memory", 2, 0, { "frames", "page_size" } },
+	[TR_LRPC_EXPORT] = { "lrpc_export", 4, 1, { "iface", "pid", "port", "procs" } },
+	[TR_LRPC_BIND] = { "lrpc_bind", 6, 0,
+			   { "binding", "iface", "pid", "addr", "server_addr", "pages" } },
+	[TR_LRPC_CALL] = { "lrpc_call", 6, 1, { "tid", "pid", "to_pid", "binding", "proc", "how" } },
+	[TR_LRPC_RETURN] = { "lrpc_return", 6, 0,
+			     { "tid", "pid", "to_pid", "binding", "proc", "how" } },
+	[TR_LRPC_ESTACK] = { "lrpc_estack", 4, 0, { "binding", "astack", "estack", "new" } },
 };
 
 void trace_record(struct machine *m, unsigned kind, const uint64_t *args, const char *s,

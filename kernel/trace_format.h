@@ -62,6 +62,17 @@ enum trace_kind {
 	TR_FORK,            /* pid, child pid, frames shared */
 	TR_OOL,             /* flow, pid, addr, len, op (1 taken from the sender, 2 mapped in the receiver) */
 	TR_MEMORY,          /* frames, page_size: the machine's physical memory, before the first vm_map */
+	/* lightweight RPC (lrpc.c) */
+	TR_LRPC_EXPORT,     /* iface, pid (the server), port (its clerk), procedures ; the name */
+	TR_LRPC_BIND,       /* binding, iface, pid (the client), addr, server_addr (the A-stacks in
+			     * each), pages */
+	TR_LRPC_CALL,       /* tid, pid (the domain it leaves), to_pid (the server), binding,
+			     * procedure (from 1), how (0 switch, 1 exchange, 2 after waiting for an
+			     * A-stack) ; "service.procedure" */
+	TR_LRPC_RETURN,     /* tid, pid (the domain it leaves), to_pid (back to), binding, procedure,
+			     * how (0 switch, 1 exchange, 2 revoked) */
+	TR_LRPC_ESTACK,     /* binding, astack (from 1 in the binding), estack (from 1 in the
+			     * interface), new (1: made now, 0: a free one reused) */
 	TR_KIND_COUNT
 };
 

@@ -17,6 +17,8 @@ enum uk_err {
 	UK_ENOTHREAD,   /* "no such thread" */
 	UK_EFAULT,      /* "bad address": memory named in a call is not mapped or not readable */
 	UK_ECHILD,      /* "no such child": wait() on a process that is not an unwaited child */
+	UK_EREVOKED,    /* "revoked": an LRPC binding whose server ended (lrpc.h) */
+	UK_ENOTLRPC,    /* "not an LRPC interface": lrpc.bind of a name that serves messages */
 	UK_ERR_COUNT
 };
 

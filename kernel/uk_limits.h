@@ -33,4 +33,11 @@
 #define UK_AS_MAX_PAGES      (1u << 20)   /* pages mapped in one address space */
 #define UK_MEM_MAX_IO        (16u << 20)  /* bytes of one mem.read or mem.write */
 
+/* Lightweight RPC (kernel/lrpc.h, lrpc.export, lrpc.bind) */
+#define UK_LRPC_MAX_PROCS    256          /* procedures of one interface */
+#define UK_LRPC_MAX_ASTACKS  64           /* A-stacks of one procedure in one binding */
+#define UK_LRPC_DEF_ASTACKS  5            /* ... when the export does not say */
+#define UK_LRPC_MAX_BYTES    65536        /* arguments, or results, of one procedure */
+#define UK_LRPC_DEF_BYTES    64           /* ... when the export gives only a function */
+
 #endif

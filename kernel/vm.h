@@ -21,6 +21,7 @@
  *   address spaces:   as_new, as_free, as_clear, as_map, as_map_at, as_unmap,
  *                     as_protect, as_access, as_fork, as_region
  *   out-of-line data: as_take, as_give, vm_ool_dup, vm_ool_free
+ *   shared regions:   as_populate, as_share (LRPC's argument stacks)
  */
 #ifndef UKERN_VM_H
 #define UKERN_VM_H
@@ -197,7 +198,8 @@ int as_access(struct as *as, uint64_t addr, void *buf, uint64_t len, int write,
 	      struct vm_access *r);
 
 /* A copy-on-write copy of parent: the same regions, every frame shared
- * read-only by both (one more reference each, copy-on-write on both sides).
+ * read-only by both (one more reference each, copy-on-write on both sides);
+ * a VM_SHARED region stays shared as it is, never copy-on-write.
  * *shared gets the number of frames shared. NULL when the host runs out of
  * memory (parent is then unchanged). */
 struct as *as_fork(struct as *parent, void *owner, uint64_t *shared);
@@ -207,7 +209,8 @@ const struct vm_region *as_region(const struct as *as, uint64_t addr);
 
 /* Take the pages of [addr, addr + len) (len > 0) out of line: a snapshot
  * holding a reference to each frame, whose pages become copy-on-write in
- * as. NULL with *err VM_EFAULT (some of it is not mapped or not readable)
+ * as. NULL with *err VM_EFAULT (some of it is not mapped or not readable,
+ * or lies in a VM_SHARED region, which must never become copy-on-write)
  * or VM_EHOST. */
 struct vm_ool *as_take(struct as *as, uint64_t addr, uint64_t len, int *err);
 
@@ -221,5 +224,19 @@ struct vm_ool *vm_ool_dup(const struct vm_ool *o);
 
 /* Drop a snapshot's references. */
 void vm_ool_free(struct vm_ool *o);
+
+/* Give every page of the region starting at addr that has no frame a
+ * zeroed one now, without a fault (the kernel's own allocation). VM_OK,
+ * VM_EINVAL (no region starts there), VM_EFAULT (no free frame: the pages
+ * before keep theirs) or VM_EHOST. */
+int as_populate(struct as *as, uint64_t addr);
+
+/* Map the region of from that starts at addr into to as well, as a new
+ * VM_SHARED region placed as as_map places one: the same frames (one more
+ * reference each), the same permissions, never copy-on-write, so a write
+ * on either side is seen by the other. Pages without a frame stay without
+ * one on both sides (populate first). *to_addr gets its start. VM_OK,
+ * VM_EINVAL (no region starts at addr), VM_ENOSPACE or VM_EHOST. */
+int as_share(struct as *from, uint64_t addr, struct as *to, uint64_t *to_addr);
 
 #endif

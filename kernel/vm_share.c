@@ -5,7 +5,9 @@
  *
  * Both only add references to frames and set the copy-on-write bit on the
  * pages involved; the copying, if any, happens later, page by page, in the
- * fault path (vm.c).
+ * fault path (vm.c). A shared region (LRPC's A-stacks) is the exception:
+ * its frames are mapped into two address spaces for both to write, so it
+ * is never made copy-on-write.
  */
 #include "vm.h"
 #include "vm_impl.h"
@@ -56,7 +58,8 @@ struct as *as_fork(struct as *parent, void *owner, uint64_t *shared)
 			if (!pg->pte[k].frame)
 				continue;
 			vm_frame_ref(parent->vm, pg->pte[k].frame);
-			pg->pte[k].cow = cg->pte[k].cow = 1;
+			if (pg->kind != VM_SHARED)
+				pg->pte[k].cow = cg->pte[k].cow = 1;
 			n++;
 		}
 	}
@@ -75,6 +78,13 @@ struct vm_ool *as_take(struct as *as, uint64_t addr, uint64_t len, int *err)
 	if (len == 0 || vm_check(as, addr, len, VM_R, &r) != VM_OK) {
 		*err = VM_EFAULT;
 		return NULL;
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		const struct vm_region *g = vm_find(as, (addr & ~(ps - 1)) + (i << as->vm->shift));
+		if (g->kind == VM_SHARED) {
+			*err = VM_EFAULT;
+			return NULL;
+		}
 	}
 	o = malloc(sizeof *o + n * sizeof o->frame[0]);
 	if (!o) {
@@ -140,4 +150,51 @@ void vm_ool_free(struct vm_ool *o)
 		if (o->frame[i])
 			vm_frame_unref(o->vm, o->frame[i]);
 	free(o);
+}
+
+int as_populate(struct as *as, uint64_t addr)
+{
+	struct vm_region *g = vm_find(as, addr);
+	int host = 0;
+
+	if (!g || g->start != addr)
+		return VM_EINVAL;
+	for (uint64_t i = 0; i < g->npages; i++) {
+		uint32_t n;
+		if (g->pte[i].frame)
+			continue;
+		if (!(n = vm_frame_get(as->vm, &host)))
+			return host ? VM_EHOST : VM_EFAULT;
+		g->pte[i].frame = n;
+		g->pte[i].cow = 0;
+		vm_resident_add(as);
+	}
+	return VM_OK;
+}
+
+int as_share(struct as *from, uint64_t addr, struct as *to, uint64_t *to_addr)
+{
+	const struct vm_region *src = vm_find(from, addr);
+	struct vm_region *g;
+	uint64_t start;
+	int err;
+
+	if (!src || src->start != addr)
+		return VM_EINVAL;
+	err = as_map(to, VM_SHARED, src->npages, src->perm, &start);
+	if (err)
+		return err;
+	/* as_map may have moved from's regions only if from == to: look again. */
+	src = vm_find(from, addr);
+	g = vm_find(to, start);
+	for (uint64_t i = 0; i < g->npages; i++) {
+		g->pte[i] = src->pte[i];
+		g->pte[i].cow = 0;
+		if (g->pte[i].frame) {
+			vm_frame_ref(to->vm, g->pte[i].frame);
+			vm_resident_add(to);
+		}
+	}
+	*to_addr = start;
+	return VM_OK;
 }

@@ -85,12 +85,11 @@ struct as *vmsys_as(struct proc *p)
 	return as;
 }
 
-/* The address space t's memory calls act on: its process's. (The one
- * place to change for a thread that runs in another domain, as LRPC's
- * client threads do in the server's.) */
+/* The address space t's memory calls act on: that of the domain it runs
+ * in (its process's, or a server's while it makes an LRPC into it). */
 static struct as *thread_as(struct thread *t)
 {
-	return vmsys_as(t->p);
+	return vmsys_as(thread_domain(t));
 }
 
 void vmsys_alloc(struct thread *t)
@@ -108,7 +107,7 @@ void vmsys_alloc(struct thread *t)
 	t->sc.err = err == VM_OK ? UK_OK : err == VM_EINVAL ? UK_EINVAL : UK_ENOMEM;
 	t->sc.val = (int64_t)addr;
 	if (err == VM_OK)
-		vmsys_traced_map(t->p, as_region(as, addr));
+		vmsys_traced_map(thread_domain(t), as_region(as, addr));
 }
 
 void vmsys_free(struct thread *t)
@@ -122,7 +121,7 @@ void vmsys_free(struct thread *t)
 		return;
 	}
 	t->sc.err = UK_OK;
-	TRACE(t->m, TR_VM_UNMAP, t->p->pid, t->sc.arg, pages);
+	TRACE(t->m, TR_VM_UNMAP, thread_domain(t)->pid, t->sc.arg, pages);
 	vmsys_frames(t->m);
 }
 
@@ -135,7 +134,8 @@ void vmsys_protect(struct thread *t)
 		return;
 	}
 	t->sc.err = UK_OK;
-	TRACE(t->m, TR_VM_PROTECT, t->p->pid, t->sc.arg, vm_span(&t->m->vm, t->sc.arg, t->sc.len),
+	TRACE(t->m, TR_VM_PROTECT, thread_domain(t)->pid, t->sc.arg,
+	      vm_span(&t->m->vm, t->sc.arg, t->sc.len),
 	      (uint64_t)t->sc.name);
 }
 
@@ -143,19 +143,25 @@ void vmsys_kill(struct thread *t, const char *what)
 {
 	struct machine *m = t->m;
 	struct thread *a = thread_actor(t);
+	struct proc *dom = thread_domain(t);
 	char where[256] = "";
 	char *text;
+	int n;
 
 	if (a->body && a->body->where)
 		a->body->where(a, where, sizeof where);
-	if (asprintf(&text, "%s%s", where, what) < 0)
+	/* In an LRPC the fault is in the server's domain, and the server dies. */
+	n = dom != t->p ? asprintf(&text, "%s%s in the domain of process %s, which is killed", where,
+				   what, dom->name)
+			: asprintf(&text, "%s%s", where, what);
+	if (n < 0)
 		text = NULL;
 	m->script_errors++;
-	TRACE_STR(m, TR_FAULT, text ? text : what, strlen(text ? text : what), a->tid, t->p->pid);
+	TRACE_STR(m, TR_FAULT, text ? text : what, strlen(text ? text : what), a->tid, dom->pid);
 	if (m->fault_hook)
 		m->fault_hook(m, a, text ? text : what);
 	free(text);
-	proc_exit(t->p, 1, 1);
+	proc_exit(dom, 1, 1);
 }
 
 /* Why an access to addr was refused, in words. */

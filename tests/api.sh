@@ -176,4 +176,47 @@ run 0 run tests/api/forkmodel.lua --stats json &&
 	expect_err 'other user thread ran at 6000000' &&
 	expect_out '"name": "app.fork1", "pid": 3, "state": "exited", "model": "many-to-one", "lwps": 1,' &&
 	expect_out '"name": "app.fork1/lwp0", "process": "app.fork1"'
+# Lightweight RPC: what travels on an A-stack, what a procedure may do (its
+# memory is the server's), the errors returned and raised.
+L=tests/api/lrpc.lua
+run 0 run $L --stats json &&
+	expect_err 'binding: lrpc binding 1 \(calc\)' && expect_err 'Add: 42$' &&
+	expect_err 'Echo: 1.5 true nil s 1099511627776.0' && expect_err "Kept: server's own" &&
+	expect_err "Fail: nil, $L:14: no funds" &&
+	expect_err "Send: nil, $L:15: lookup: not available inside an LRPC procedure" &&
+	expect_err 'Table: nil, lrpc: result 1 of calc.Table is a table' &&
+	expect_err 'Big: nil, lrpc: the results of calc.Big take 20 bytes; its A-stacks hold 8$' &&
+	expect_err 'regions: in the server 4, here 3' &&
+	expect_err 'info: calc 4096 bytes, 40 A-stacks, Add,Big,Echo,Fail,Kept,Send,Table,Where' &&
+	expect_err "unknown procedure: $L:47: lrpc: interface 'calc' has no procedure 'Mul'" &&
+	expect_err "too big: $L:48: lrpc: the arguments of calc.Add take 12 bytes; its A-stacks hold 8" &&
+	expect_err "a table: $L:49: lrpc: argument 1 of calc.Echo is a table" &&
+	expect_err 'bind unknown: nil, unknown name' &&
+	expect_err 'lrpc.bind of a message server: nil, not an LRPC interface' &&
+	expect_err "rpc.bind of an interface: nil, 'calc' is an LRPC interface: bind it with lrpc.bind" &&
+	expect_err "call\(\) on its port: 'calc' is an LRPC interface" &&
+	expect_err "bind a number: $L:27: bad argument #1 to 'lrpc.bind' \(string expected, got number\)" &&
+	expect_err "bind option: $L:27: lrpc.bind: unknown option 'timeout'" &&
+	expect_err "another process's binding: nil, no right" &&
+	expect_err "many-to-one: $L:27: lrpc.bind: not available in a many-to-one or many-to-many process" &&
+	expect_err "no procedures: $L:27: lrpc.export: no procedures to export" &&
+	expect_err "not a function: $L:27: lrpc.export: procedure 'P' must be a function or" &&
+	expect_err "bad size: $L:27: lrpc.export: procedure 'P': args must be an integer from 0 to 65536, not -1" &&
+	expect_err "bad field: $L:27: lrpc.export: procedure 'P': unknown field 'arg'" &&
+	expect_err "bad option: $L:27: lrpc.export: unknown option 'stacks'" &&
+	expect_err "astacks 0: $L:27: lrpc.export: astacks must be an integer from 1 to 64" &&
+	expect_err 'name taken: nil, not owner' &&
+	expect_out '"binding": "calc", "method": "Add", "kind": "lrpc", "calls": 2, "failed": 1, .*"copies": \{ "A": 1, "B": 0, "C": 0, "D": 0, "E": 0, "F": 1 \}' &&
+	expect_out '"binding": "calc", "method": "Fail", "kind": "lrpc", "calls": 1, "failed": 1, .*"executions": 1,' &&
+	expect_out '"lrpc": \{ "interfaces": 2, "bindings": 1, '
+# The server's end revokes its bindings: a caller asleep or computing in its
+# domain is thrown back at once; a restarted server is bound anew.
+run 0 run tests/api/lrpc_crash.lua --stats json &&
+	expect_err 'nap 10: nil, revoked at 5000000$' && expect_err 'again: nil, revoked$' &&
+	expect_err 'spin 10: nil, revoked at 5000000$' && expect_err '14ms  sleeper +\| rebound: 1$' &&
+	expect_err 'old binding: nil, revoked$' &&
+	expect_out '"lrpc": \{ "interfaces": 2, "bindings": 3, "calls": 4, .*"revoked": 4,'
+run 3 run tests/api/lrpc_crash.lua --set recursion=true &&
+	expect_err 'deadlock at 1ms: a cycle of 1 thread' &&
+	expect_err 'thread calc.1 \(process calc\) waits for a free A-stack of an LRPC binding, held by thread calc.1'
 finish

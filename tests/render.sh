@@ -121,6 +121,16 @@ run 0 render "$TMP/pingpong.uktrace" -o "$TMP/pp-big.png" --size 1920x1200 --fra
 	expect_err 'sequence view, 1920x1200, [0-9]+ records: 2 frames, [0-9.]+ ms per frame'
 at_least 2000 "$(measure "$TMP/pp-big.png" count 0969da 60 160 70 1700 1000)" "pingpong: arrows to pong"
 
+# LRPC in the sequence view: the caller's thread visits the server's lane (a
+# band in the caller's colour, 4ac26b, under the server's own band) with an
+# arrow in and one back across the lane between; the name server's lane
+# above has none of it.
+run 0 run scenarios/lrpc-paper.lua --set calls=1 --trace "$TMP/lrpc.uktrace" --quiet
+run 0 render "$TMP/lrpc.uktrace" -o "$TMP/lrpc.png" --from 2.9ms --to 3.2ms --size 1100x620
+at_least 3000 "$(measure "$TMP/lrpc.png" count 4ac26b 4 110 172 970 128)" "lrpc: the caller in the server's lane"
+at_least 300 "$(measure "$TMP/lrpc.png" count 4ac26b 4 110 302 970 130)" "lrpc: arrows across taos's lane"
+at_most 0 "$(measure "$TMP/lrpc.png" count 4ac26b 4 110 42 970 128)" "lrpc: nothing in the name server's lane"
+
 # Bad input: messages, exit codes, nothing written under the real name.
 T="$TMP/hello.uktrace"
 run 2 render && expect_err 'render: no trace given'

@@ -45,6 +45,10 @@ client-server-q1|scenarios/client-server.lua --set qlimit=1
 buffering-async|scenarios/buffering.lua --set async=true --set work=30
 byte-order|scenarios/byte-order.lua
 byte-order-firefly|scenarios/byte-order.lua --set costs=firefly-1990
+lrpc-paper|scenarios/lrpc-paper.lua
+lrpc-vs-rpc|scenarios/lrpc-vs-rpc.lua
+lrpc-vs-rpc-2cpus|scenarios/lrpc-vs-rpc.lua --set cpus=2
+syscall-vs-rpc|scenarios/syscall-vs-rpc.lua
 '
 
 echo "$cases" | while IFS='|' read -r name args; do
@@ -211,7 +215,7 @@ run 4 run scenarios/ool-messages.lua --set max_kib=1024 &&
 	expect_err '    524288      210.51 us       13.70 us   15.37$' &&
 	expect_err '^scenarios/ool-messages.lua:66: message larger than the limit of 1048576 bytes'
 run 0 run scenarios/ool-messages.lua --set costs=firefly-1990 &&
-	expect_err '       256      386.50 us      246.00 us   1.57$'
+	expect_err '       256      383.72 us      330.34 us   1.16$'
 run 0 run scenarios/ool-messages.lua --set max_kib=8 --trace "$TMP/ool.uktrace" --quiet
 run 0 export "$TMP/ool.uktrace" &&
 	expect_out 'ool flow=[0-9]+ pid=3\(client\) addr=0x10000000 len=8192 op=taken' &&
@@ -248,7 +252,7 @@ run 0 export "$TMP/cs1.uktrace" &&
 checks=$((checks + 1))
 grep -q 'tid=3(alice) state=blocked reason=send' "$TMP/out" && fail "alice SEND-blocked with a queue"
 run 0 run scenarios/pingpong.lua && expect_err '100 round trips, 4896 ns each'
-run 0 run scenarios/pingpong.lua --set costs=firefly-1990 && expect_err '100 round trips, 292000 ns each'
+run 0 run scenarios/pingpong.lua --set costs=firefly-1990 && expect_err '100 round trips, 442340 ns each'
 
 # Synchronous, buffered, asynchronous (doc/tutorial/buffering.md): when the
 # producer is free, when the run ends with 30 ms of its own work, and the
@@ -289,15 +293,15 @@ run 0 export "$TMP/bo.uktrace" &&
 	expect_out 'msg_send flow=[0-9]+ tid=[0-9]+\(big-server\) port=[0-9]+ size=24 kind=reply' &&
 	expect_out 'msg_send flow=[0-9]+ tid=[0-9]+\(little-server\) port=[0-9]+ size=29 kind=reply'
 run 0 run scenarios/byte-order.lua --set costs=firefly-1990 &&
-	expect_err 'little-client\| Null\(\)                   41 \+ 24 bytes   10 numbers:   385.50 us to little,   355.50 us to big$' &&
-	expect_err 'little-client\| Add\(2, 3\)                51 \+ 29 bytes   13 numbers:   426.00 us to little,   387.00 us to big$' &&
-	expect_err 'little-client\| Sum\(100 integers\)       546 \+ 29 bytes  112 numbers:  1762.50 us to little,  1426.50 us to big$' &&
-	expect_err 'little-client\| Len\(100-byte string\)    146 \+ 29 bytes   12 numbers:   482.50 us to little,   446.50 us to big$' &&
-	expect_err 'big-client  \| Null\(\)                   41 \+ 24 bytes   10 numbers:   355.50 us to little,   325.50 us to big$' &&
-	expect_err 'big-client  \| Sum\(100 integers\)       546 \+ 29 bytes  112 numbers:  1426.50 us to little,  1090.50 us to big$'
+	expect_err 'little-client\| Null\(\)                   41 \+ 24 bytes   10 numbers:   524.64 us to little,   494.64 us to big$' &&
+	expect_err 'little-client\| Add\(2, 3\)                51 \+ 29 bytes   13 numbers:   558.01 us to little,   519.01 us to big$' &&
+	expect_err 'little-client\| Sum\(100 integers\)       546 \+ 29 bytes  112 numbers:  1659.45 us to little,  1323.45 us to big$' &&
+	expect_err 'little-client\| Len\(100-byte string\)    146 \+ 29 bytes   12 numbers:   582.72 us to little,   546.72 us to big$' &&
+	expect_err 'big-client  \| Null\(\)                   41 \+ 24 bytes   10 numbers:   494.64 us to little,   464.64 us to big$' &&
+	expect_err 'big-client  \| Sum\(100 integers\)       546 \+ 29 bytes  112 numbers:  1323.45 us to little,   987.45 us to big$'
 run 0 run scenarios/byte-order.lua --set costs=firefly-1990 --set n=1000 &&
-	expect_err 'little-client\| Sum\(1000 integers\)     5046 \+ 29 bytes 1012 numbers: 13912.50 us to little, 10876.50 us to big$' &&
-	expect_err 'big-client  \| Sum\(1000 integers\)     5046 \+ 29 bytes 1012 numbers: 10876.50 us to little,  7840.50 us to big$'
+	expect_err 'little-client\| Sum\(1000 integers\)     5046 \+ 29 bytes 1012 numbers: 11672.56 us to little,  8636.56 us to big$' &&
+	expect_err 'big-client  \| Sum\(1000 integers\)     5046 \+ 29 bytes 1012 numbers:  8636.56 us to little,  5600.56 us to big$'
 
 run 0 run scenarios/hello.lua --stats csv --quiet &&
 	expect_out '^thread,process,state,arrival_ns' && expect_out '^client,client,exited,1000000,'

@@ -406,6 +406,56 @@ static void test_page_faults(void **state)
 	trace_index_free(ix);
 }
 
+/* LRPCs: a call and its return; a call nested in it (the thread goes on
+ * from the first server into a second); a revocation that throws the thread
+ * out of both at once; one still open when the run ends. Labels are pooled
+ * once per binding and procedure. */
+static void test_lrpcs(void **state)
+{
+	static const struct rec lr[] = {
+		{ 0, TR_PROC_NEW, { 2, 0 }, "client" },
+		{ 0, TR_THREAD_NEW, { 5, 2 }, "client" },
+		{ 0, TR_PROC_NEW, { 3, 1 }, "s1" },
+		{ 0, TR_PROC_NEW, { 4, 1 }, "s2" },
+		{ 100, TR_LRPC_CALL, { 5, 2, 3, 1, 2, 0 }, "s1.Get" },
+		{ 200, TR_LRPC_RETURN, { 5, 3, 2, 1, 2, 0 }, NULL },
+		{ 300, TR_LRPC_CALL, { 5, 2, 3, 1, 2, 1 }, "s1.Get" },
+		{ 350, TR_LRPC_CALL, { 5, 3, 4, 2, 1, 0 }, "s2.Put" },
+		{ 500, TR_LRPC_RETURN, { 5, 4, 2, 1, 2, 2 }, NULL },     /* s1 ended: revoked */
+		{ 600, TR_LRPC_CALL, { 5, 2, 4, 3, 1, 2 }, "s2.Put" },
+	};
+	struct trace_index *ix = trace_index_new();
+	const struct ti_lrpc *l;
+
+	(void)state;
+	assert_non_null(ix);
+	feed(ix, lr, sizeof lr / sizeof lr[0]);
+	assert_int_equal(trace_index_seal(ix, 900), 0);
+	assert_int_equal(ix->nlrpcs, 4);
+	l = ix->lrpcs;
+	assert_int_equal(l[0].t0, 100);
+	assert_int_equal(l[0].t1, 200);
+	assert_string_equal(trace_index_str(ix, l[0].label), "s1.Get");
+	assert_int_equal(l[0].label, l[1].label);
+	assert_string_equal(trace_index_str(ix, ix->procs[l[0].from].name), "client");
+	assert_string_equal(trace_index_str(ix, ix->procs[l[0].to].name), "s1");
+	assert_int_equal(l[1].how_in, 1);
+	assert_int_equal(l[1].t1, 500);
+	assert_int_equal(l[1].how_out, 2);
+	assert_int_equal(l[2].outer, 1);
+	assert_int_equal(l[2].t1, 500);
+	assert_int_equal(l[2].how_out, 2);
+	assert_string_equal(trace_index_str(ix, l[2].label), "s2.Put");
+	assert_int_equal(l[3].outer, TI_NONE);
+	assert_int_equal(l[3].how_in, 2);
+	assert_int_equal(l[3].t1, 900);
+	assert_int_equal(trace_index_lrpcs_from(ix, 0), 0);
+	assert_int_equal(trace_index_lrpcs_from(ix, 201), 1);
+	assert_int_equal(trace_index_lrpcs_from(ix, 501), 3);
+	assert_int_equal(trace_index_lrpcs_from(ix, 901), 4);
+	trace_index_free(ix);
+}
+
 static void test_load(void **state)
 {
 	char dir[] = "/tmp/ukern-ix.XXXXXX", path[64], cut[64], cmd[200], err[600];
@@ -486,6 +536,7 @@ int main(void)
 		cmocka_unit_test(test_deadlock_edges),
 		cmocka_unit_test(test_fault_records),
 		cmocka_unit_test(test_page_faults),
+		cmocka_unit_test(test_lrpcs),
 		cmocka_unit_test(test_load),
 	};
 

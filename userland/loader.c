@@ -439,6 +439,7 @@ static void open_api(lua_State *L, struct scenario *s)
 	lu_open_sync(L);
 	lu_open_mem(L);
 	lu_open_rpc(L);
+	lu_open_lrpc(L);
 	lu_open_clock(L);
 	lu_open_fs(L);
 	/* exit() ends a simulated process; os.exit would end the simulator. */

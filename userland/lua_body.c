@@ -23,6 +23,8 @@
 struct lbody {
 	lua_State *L;     /* the main state, where the references live */
 	lua_State *co;
+	lua_State *inner; /* the coroutine the body runs in now, if not co: an LRPC
+			   * procedure's E-stack (lua_lrpc.c) */
 	int ref;          /* keeps co alive */
 	int nargs;        /* arguments waiting for the first resume; -1 once started */
 };
@@ -94,9 +96,11 @@ static const char *lbody_where(struct thread *t, char *buf, unsigned len)
 	struct lbody *lb = t->body_data;
 	lua_Debug ar;
 
+	lua_State *co = lb && lb->inner ? lb->inner : lb ? lb->co : NULL;
+
 	buf[0] = '\0';
-	for (int level = 0; lb && lua_getstack(lb->co, level, &ar); level++) {
-		if (lua_getinfo(lb->co, "Sl", &ar) && ar.currentline > 0) {
+	for (int level = 0; co && lua_getstack(co, level, &ar); level++) {
+		if (lua_getinfo(co, "Sl", &ar) && ar.currentline > 0) {
 			snprintf(buf, len, "%s:%d: ", ar.short_src, ar.currentline);
 			break;
 		}
@@ -139,9 +143,18 @@ void *lua_body_new(lua_State *L, int nargs)
 	lb->L = lua_tothread(L, -1);
 	lua_pop(L, 1);
 	lb->co = co;
+	lb->inner = NULL;
 	lb->ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	lb->nargs = nargs;
 	return lb;
+}
+
+void lua_body_set_inner(struct thread *t, lua_State *co)
+{
+	struct lbody *lb = t->body == &lua_body_ops ? t->body_data : NULL;
+
+	if (lb)
+		lb->inner = co == lb->co ? NULL : co;
 }
 
 void lua_body_push_result(lua_State *L, uint32_t tid)

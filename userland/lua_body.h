@@ -18,6 +18,10 @@ extern const struct body_ops lua_body_ops;
  * when memory runs out (the values are popped all the same). */
 void *lua_body_new(lua_State *L, int nargs);
 
+/* Thread t's body now runs in coroutine co (an LRPC procedure's E-stack;
+ * its own coroutine again when co is that): fault reports give co's line. */
+void lua_body_set_inner(struct thread *t, lua_State *co);
+
 /* Push the value thread tid returned (nil if none) and forget it. */
 void lua_body_push_result(lua_State *L, uint32_t tid);
 

@@ -205,7 +205,7 @@ static int push_request(lua_State *L, struct thread *t, struct msg *m)
 
 	int top = lua_gettop(L);
 
-	if (marshal_decode(L, m, t->p->pid, 4) != 0 || !lua_istable(L, -1)) {
+	if (marshal_decode(L, m, t->p->pid, 5) != 0 || !lua_istable(L, -1)) {
 		lua_settop(L, top);
 		lua_newtable(L);
 		lua_pushboolean(L, 1);
@@ -213,6 +213,8 @@ static int push_request(lua_State *L, struct thread *t, struct msg *m)
 	}
 	lua_pushstring(L, m->sender_pid ? mc->procs[m->sender_pid - 1]->name : "kernel");
 	lua_setfield(L, -2, "sender");
+	lua_pushinteger(L, m->sender_pid);
+	lua_setfield(L, -2, "sender_pid");
 	lua_pushstring(L, st ? st->name : "?");
 	lua_setfield(L, -2, "sender_thread");
 	lua_pushinteger(L, m->size);

@@ -256,7 +256,7 @@ static int l_regions(lua_State *L)
 
 	if (!t)
 		return luaL_error(L, "mem.regions() can only be called inside a thread body");
-	as = t->p->as;
+	as = thread_domain(t)->as;
 	lua_createtable(L, as ? (int)as->nreg : 0, 0);
 	for (uint32_t i = 0; as && i < as->nreg; i++) {
 		const struct vm_region *g = &as->reg[i];
@@ -289,7 +289,7 @@ static int l_stat(lua_State *L)
 
 	if (!t)
 		return luaL_error(L, "mem.stat() can only be called inside a thread body");
-	as = t->p->as;
+	as = thread_domain(t)->as;
 	for (uint32_t i = 0; as && i < as->nreg; i++)
 		for (uint64_t k = 0; k < as->reg[i].npages; k++) {
 			uint32_t f = as->reg[i].pte[k].frame;

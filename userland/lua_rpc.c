@@ -170,7 +170,9 @@ static int r_duration(lua_State *L)
 	return 1;
 }
 
-/* stat(binding, method, event [, latency, retransmissions]) for the stats. */
+/* stat(binding, method, event [, latency, retransmissions [, copies]]) for
+ * the stats; copies: the letters of the copies made (rpcstat.h), when they
+ * are not those the event makes by default. */
 static int r_stat(lua_State *L)
 {
 	static const char *const events[] = { "ok", "failed", "execution", "duplicate", NULL };
@@ -180,9 +182,10 @@ static int r_stat(lua_State *L)
 	const char *binding = luaL_checkstring(L, 1), *method = luaL_checkstring(L, 2);
 	int e = luaL_checkoption(L, 3, NULL, events);
 	lua_Integer lat = luaL_optinteger(L, 4, 0), re = luaL_optinteger(L, 5, 0);
+	const char *copies = luaL_optstring(L, 6, NULL);
 
-	if (rpcstat_note(t->m, binding, method, ev[e], lat < 0 ? 0 : (uint64_t)lat,
-			 re < 0 ? 0 : (uint64_t)re) != 0)
+	if (rpcstat_note_kind(t->m, binding, method, "message", ev[e], lat < 0 ? 0 : (uint64_t)lat,
+			      re < 0 ? 0 : (uint64_t)re, copies) != 0)
 		return luaL_error(L, "out of memory");
 	return 0;
 }
@@ -455,21 +458,27 @@ static int r_encode(lua_State *L)
 	return 3;
 }
 
+static const luaL_Reg rpc_funcs[] = {
+	{ "nextid", r_nextid }, { "call", r_call }, { "send", r_send }, { "ack", r_ack },
+	{ "recv", r_recv },     { "reply", r_reply }, { "duration", r_duration },
+	{ "stat", r_stat },     { "misuse", r_misuse }, { "encode", r_encode },
+	{ NULL, NULL },
+};
+
+void lu_push_rpc_prims(lua_State *L)
+{
+	luaL_newlib(L, rpc_funcs);
+}
+
 void lu_open_rpc(lua_State *L)
 {
-	static const luaL_Reg funcs[] = {
-		{ "nextid", r_nextid }, { "call", r_call }, { "send", r_send }, { "ack", r_ack },
-		{ "recv", r_recv },     { "reply", r_reply }, { "duration", r_duration },
-		{ "stat", r_stat },     { "misuse", r_misuse }, { "encode", r_encode },
-		{ NULL, NULL },
-	};
 	static const char chunk[] = {
 #include "rpc_lua.h"
 	};
 
 	if (luaL_loadbufferx(L, chunk, sizeof chunk, "=rpc.lua", "t") != LUA_OK)
 		lua_error(L);
-	luaL_newlib(L, funcs);
+	lu_push_rpc_prims(L);
 	lua_call(L, 1, 1);
 	lua_setglobal(L, "rpc");
 }

@@ -23,6 +23,17 @@
 
 #define THREAD_META "ukern.thread"
 
+/* May binding fn be used inside an LRPC procedure? */
+static int in_procedure(const char *fn)
+{
+	static const char *const ok[] = { "compute", "sleep", "yield", "log", "lrpc" };
+
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		if (strcmp(fn, ok[i]) == 0)
+			return 1;
+	return strncmp(fn, "mem.", 4) == 0;
+}
+
 struct thread *lu_self(lua_State *L, const char *fn)
 {
 	struct thread *t = *(struct thread **)lua_getextraspace(L);
@@ -36,6 +47,10 @@ struct thread *lu_self(lua_State *L, const char *fn)
 	if (!lua_isyieldable(L))
 		luaL_error(L, "%s() cannot be called here: the thread cannot be suspended inside "
 			      "a callback from C (such as a table.sort comparator)", fn);
+	if (t->dom && !in_procedure(fn))
+		luaL_error(L, "%s: not available inside an LRPC procedure (the thread runs in the "
+			      "server's domain: compute, sleep, yield, log, mem.* and LRPC calls are)",
+			   fn);
 	return t;
 }
 
@@ -207,6 +222,21 @@ static int l_log(lua_State *L)
 	return post(L, t, SYS_LOG, NULL);
 }
 
+static int k_getpid(lua_State *L, int status, lua_KContext ctx)
+{
+	struct thread *t = lu_self(L, "getpid");
+
+	(void)status, (void)ctx;
+	lua_pushinteger(L, t->sc.val);
+	return 1;
+}
+
+/* getpid() -> the caller's process id: a system call (a trap, no more). */
+static int l_getpid(lua_State *L)
+{
+	return post(L, lu_self(L, "getpid"), SYS_GETPID, k_getpid);
+}
+
 static int l_exit(lua_State *L)
 {
 	struct thread *t = lu_self(L, "exit");
@@ -283,7 +313,8 @@ void lu_open_sys(lua_State *L)
 	static const luaL_Reg funcs[] = {
 		{ "compute", l_compute }, { "sleep", l_sleep }, { "yield", l_yield },
 		{ "now", l_now },         { "log", l_log },     { "exit", l_exit },
-		{ "thread", l_thread },   { "join", l_join },   { NULL, NULL },
+		{ "thread", l_thread },   { "join", l_join },   { "getpid", l_getpid },
+		{ NULL, NULL },
 	};
 
 	lua_pushglobaltable(L);

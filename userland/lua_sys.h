@@ -13,8 +13,11 @@ struct thread;
 
 /* The simulated thread running this code, for the binding called fn.
  * Raises a Lua error outside a thread body (the scenario's top level, a
- * coroutine of the script's own) or where a yield is impossible (inside a
- * table.sort comparator, say). */
+ * coroutine of the script's own), where a yield is impossible (inside a
+ * table.sort comparator, say), and inside an LRPC procedure for every
+ * binding but compute, sleep, yield, log, mem.* and lrpc (LRPC calls):
+ * there the thread runs in the server's domain, where it holds no port
+ * rights, threads or children of its own. */
 struct thread *lu_self(lua_State *L, const char *fn);
 
 /* A duration argument: a number of milliseconds or a string such as "5us".
@@ -63,12 +66,21 @@ void lu_open_ipc(lua_State *L);
  * and its primitives (lua_rpc.c). */
 void lu_open_rpc(lua_State *L);
 
+/* Push a new table of the RPC stubs' primitives (lua_rpc.c), for the
+ * built-in libraries that speak the RPC protocol. */
+void lu_push_rpc_prims(lua_State *L);
+
+/* Define the global lrpc (lrpc.export, lrpc.bind) from the built-in
+ * lrpc.lua and the stubs of lua_lrpc.c. Call after lu_open_rpc. */
+void lu_open_lrpc(lua_State *L);
+
 /* Define the global fs (fs.open, fs.read, ..., fs.bind) from the built-in
  * fs.lua, over rpc (lua_fs.c). Call after lu_open_rpc. */
 void lu_open_fs(lua_State *L);
 
 /* Raise msg as an error at the scenario's line: the innermost Lua function
- * on the stack that is not part of a built-in library (rpc.lua, fs.lua). */
+ * on the stack that is not part of a built-in library (rpc.lua, fs.lua,
+ * lrpc.lua). */
 int lu_script_error(lua_State *L, const char *msg);
 
 /* Register mutex, semaphore and cond (lua_sync.c). */

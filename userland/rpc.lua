@@ -11,6 +11,7 @@
 local C = ...
 
 local REQUEST_OK, HANDLER_ERROR, NO_METHOD, MALFORMED = 0, 1, 2, 3
+local NOT_MESSAGES = 6 -- rpc_proto.h: RPC_EKIND, an LRPC interface's clerk answering
 local INTERFACE = 0
 local PROTOCOLS = { R = 0, RR = 1, RRA = 2 }
 -- Timeouts are kept in ns (integers); C.duration converts the user's.
@@ -125,7 +126,9 @@ local function execute(srv, req)
 		key = hist.key(req)
 		local e = hist.entries[key]
 		if e then
-			C.stat(srv.name, method, "duplicate")
+			-- copies: the request taken in (C, E), and a reply sent (A, B) if any
+			C.stat(srv.name, method, "duplicate", 0, 0,
+				(not e.running and (req.reply or req.reply_port)) and "CEAB" or "CE")
 			if not e.running then
 				answer(req, e.status, e.results)
 			end
@@ -133,7 +136,7 @@ local function execute(srv, req)
 		end
 		hist.start(key)
 	end
-	C.stat(srv.name, method, "execution")
+	C.stat(srv.name, method, "execution", 0, 0, (req.reply or req.reply_port) and "CEAB" or "CE")
 	local r = pack(pcall(srv.handlers[method], unpack(req.args, 1, req.args.n)))
 	local status, results
 	if r[1] then
@@ -256,6 +259,9 @@ local function bind_port(b)
 	if not status then
 		return nil, res
 	end
+	if status == NOT_MESSAGES and type(res[1]) == "string" then
+		return nil, res[1]
+	end
 	if status ~= REQUEST_OK or type(res[1]) ~= "table" then
 		return nil, "not an RPC server"
 	end
@@ -319,7 +325,7 @@ function Binding:call(method, ...)
 	local mid, args, id, t0 = method_id(self, method), pack(...), C.nextid(), now()
 	if self.protocol == "R" then
 		local ok, why = C.send(self.port, id, self.name, mid, PROTOCOLS.R, args)
-		C.stat(self.name, method, ok and "ok" or "failed", now() - t0, 0)
+		C.stat(self.name, method, ok and "ok" or "failed", now() - t0, 0, "AB")
 		return ok, why
 	end
 	local tries = 0
@@ -330,7 +336,8 @@ function Binding:call(method, ...)
 			if self.protocol == "RRA" then
 				C.ack(self.port, id)
 			end
-			C.stat(self.name, method, status == REQUEST_OK and "ok" or "failed", now() - t0, tries)
+			C.stat(self.name, method, status == REQUEST_OK and "ok" or "failed", now() - t0, tries,
+				string.rep("AB", tries + 1) .. "CF")
 			return results_of(status, res)
 		end
 		local retry = self.semantics ~= "maybe" and tries < self.retries
@@ -346,7 +353,7 @@ function Binding:call(method, ...)
 			retry = false
 		end
 		if not retry then
-			C.stat(self.name, method, "failed", 0, tries)
+			C.stat(self.name, method, "failed", 0, tries, string.rep("AB", tries + 1))
 			return nil, res
 		end
 		tries = tries + 1
@@ -389,7 +396,8 @@ function Pending:wait(timeout)
 	end
 	local m = b.pending[self.id]
 	b.pending[self.id] = nil
-	C.stat(b.name, self.method, m.status == REQUEST_OK and "ok" or "failed", now() - self.t0, 0)
+	C.stat(b.name, self.method, m.status == REQUEST_OK and "ok" or "failed", now() - self.t0, 0,
+		"ABCF")
 	return results_of(m.status, m.results)
 end
 

@@ -42,6 +42,8 @@ enum rpc_status {
 	RPC_EMALFORMED = 3,   /* the request could not be decoded: results = { reason } */
 	RPC_EARGS = 4,        /* wrong arguments for the method: results = { reason } */
 	RPC_ESTALE = 5,       /* a handle the server no longer knows (after a restart) */
+	RPC_EKIND = 6,        /* not served by messages (an LRPC interface's clerk):
+			       * results = { reason } */
 };
 
 #define RPC_METHOD_INTERFACE 0

@@ -102,6 +102,11 @@ static uint32_t pool_add(struct trace_index *ix, const char *s, size_t len, size
 	return (uint32_t)off;
 }
 
+uint32_t ti_pool_add(struct trace_index *ix, const char *s, size_t len, size_t max)
+{
+	return pool_add(ix, s, len, max);
+}
+
 static uint32_t pool_fmt(struct trace_index *ix, const char *what, uint64_t id)
 {
 	char buf[48];
@@ -452,6 +457,8 @@ static const rec_fn handlers[TR_KIND_COUNT] = {
 	[TR_PORT_LABEL] = rec_port_label,
 	[TR_WAIT] = rec_wait,
 	[TR_PAGE_FAULT] = rec_page_fault,
+	[TR_LRPC_CALL] = ti_rec_lrpc_call,
+	[TR_LRPC_RETURN] = ti_rec_lrpc_return,
 };
 
 /* Remember ns as a record time (distinct times only). */

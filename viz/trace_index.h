@@ -24,7 +24,7 @@
  * trace_index_seal, trace_index_free, trace_index_msgs_from,
  * trace_index_intervals_from, trace_index_runs_from, trace_index_depth_at,
  * trace_index_gaps, trace_index_waiting, trace_index_str, trace_index_header,
- * trace_index_header_add.
+ * trace_index_header_add, trace_index_lrpcs_from.
  */
 #ifndef UKERN_TRACE_INDEX_H
 #define UKERN_TRACE_INDEX_H
@@ -155,6 +155,20 @@ struct ti_pfault {
 				 * a copy, 4 and 5 segmentation fault, 6 no free frame */
 };
 
+/* An LRPC: a thread in another process's domain, from its call to its
+ * return (trace records lrpc_call, lrpc_return). */
+struct ti_lrpc {
+	uint64_t t0, t1;        /* ns: it entered the server's domain; it was back (the run's
+				 * end if never) */
+	uint32_t thread;        /* the calling thread */
+	uint32_t from, to;      /* process indices: the domain it came from, the server */
+	uint32_t label;         /* string offset: "service.procedure" */
+	uint32_t outer;         /* the call it was made from (nested), or TI_NONE */
+	uint8_t how_in;         /* 0 an address-space switch, 1 an exchange of processors,
+				 * 2 after waiting for an A-stack */
+	uint8_t how_out;        /* 0 a switch, 1 an exchange, 2 revoked (its server ended) */
+};
+
 struct trace_index {
 	/* everything below is read-only once trace_index_seal returned */
 	struct ti_proc *procs;       size_t nprocs;
@@ -171,6 +185,8 @@ struct trace_index {
 	struct ti_wait *waitfor;     size_t nwaitfor; /* the deadlock's wait-for edges */
 	struct ti_pfault *pfaults;   size_t npfaults; /* page faults, by time */
 	struct ti_vm vm;             /* memory: regions, pages, frames (trace_index_vm.h) */
+	struct ti_lrpc *lrpcs;       size_t nlrpcs;   /* LRPCs, by call time */
+	uint64_t *lrpc_reach;        /* [i]: latest t1 of lrpcs[0..i] */
 	uint64_t *times;             size_t ntimes;   /* distinct record times, ascending */
 	uint64_t *waits;             size_t nwaits;   /* stretches some thread slept or waited
 						       * for an I/O: (start, end) pairs, merged, by time */
@@ -232,6 +248,10 @@ size_t trace_index_runs_from(const struct trace_index *ix, uint32_t c, uint64_t 
 
 /* The first page fault at or after t (npfaults when none). */
 size_t trace_index_pfaults_from(const struct trace_index *ix, uint64_t t);
+
+/* The first LRPC that may still be visible at time t: the least i such
+ * that lrpcs[i] or one before it ends at t or later. nlrpcs when none. */
+size_t trace_index_lrpcs_from(const struct trace_index *ix, uint64_t t);
 
 /* Queue depth of port pt at time t (0 before its first message). */
 uint32_t trace_index_depth_at(const struct trace_index *ix, uint32_t pt, uint64_t t);

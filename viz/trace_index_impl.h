@@ -48,6 +48,10 @@ struct ti_build {
 	uint32_t *run_cpu;               size_t runcpucap;    /* per run: its CPU */
 	size_t proccap, threadcap, portcap, ivcap, runcap, msgcap;
 	size_t logcap, namecap, timecap, strcap, hdrcap, waitcap, pfaultcap;
+	struct ti_map lrpc_labels;       /* binding << 32 | procedure -> its label */
+	uint32_t *lrpc_top;              size_t lrpctopcap;   /* per thread: its innermost
+							       * LRPC open, or TI_NONE */
+	size_t nlrpctop, lrpccap;
 };
 
 /* Make room for n elements of size bytes at *p (capacity *cap). Returns 0,
@@ -98,6 +102,19 @@ void ti_vm_build_free(struct ti_vmbuild *v);
 
 /* Free the memory replay's arrays (the index's, not the loading state). */
 void ti_vm_free(struct ti_vm *vm);
+
+/* Append s (len bytes, at most max kept) to the string pool; its offset,
+ * or 0 ("") when memory runs out. */
+uint32_t ti_pool_add(struct trace_index *ix, const char *s, size_t len, size_t max);
+
+/* The LRPC records (trace_index_lrpc.c); 0 or -1 when memory runs out. */
+int ti_rec_lrpc_call(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
+		     size_t len);
+int ti_rec_lrpc_return(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
+		       size_t len);
+
+/* Close the LRPCs still open at end_ns and build lrpc_reach. 0 or -1. */
+int ti_seal_lrpcs(struct trace_index *ix, uint64_t end_ns);
 
 /* Free the loading state (after sealing, or with the index). */
 void ti_build_free(struct ti_build *b);

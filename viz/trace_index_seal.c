@@ -258,7 +258,8 @@ int trace_index_seal(struct trace_index *ix, uint64_t end_ns)
 	ix->end_ns = end_ns;
 	if (ti_close_all(ix, end_ns) != 0 || group_all(ix) != 0 || build_reach(ix) != 0 ||
 	    build_gaps(ix) != 0 || build_depths(ix) != 0 || build_waits(ix) != 0 ||
-	    ti_vm_seal(ix) != 0)
+	    ti_vm_seal(ix) != 0 ||
+	    ti_seal_lrpcs(ix, end_ns) != 0)
 		return -1;
 	rank_ports(ix);
 	for (size_t i = 0; i < ix->nivs; i++)
@@ -282,6 +283,8 @@ void ti_build_free(struct ti_build *b)
 	free(b->iv_thread);
 	free(b->run_cpu);
 	ti_vm_build_free(b->vm);
+	free(b->lrpc_labels.e);
+	free(b->lrpc_top);
 	free(b);
 }
 
@@ -307,6 +310,8 @@ void trace_index_free(struct trace_index *ix)
 	free(ix->waitfor);
 	free(ix->pfaults);
 	ti_vm_free(&ix->vm);
+	free(ix->lrpcs);
+	free(ix->lrpc_reach);
 	free(ix->times);
 	free(ix->gapmax);
 	free(ix->waits);

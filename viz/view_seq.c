@@ -2,7 +2,8 @@
  * view_seq.c - the message sequence (space-time) diagram: a lane per
  * process, time from left to right; in each lane a band per thread coloured
  * by its state (running, ready, blocked and why); arrows from every send to
- * its delivery (view_seq_msgs.c).
+ * its delivery (view_seq_msgs.c); LRPCs as the caller's thread visiting the
+ * server's lane (view_seq_lrpc.c).
  *
  * The one idea: the lanes are laid out per frame from the number of
  * processes (tall when there are few, scrolled when they do not fit), and
@@ -273,6 +274,7 @@ static void seq_draw(const struct vz_frame *f, struct vz_rect p)
 	}
 	if (f->sel.kind == PICK_IV && f->sel.i < f->ix->nivs)
 		draw_selected_iv(f, &S);
+	seq_draw_lrpcs(f, &S);
 	seq_draw_msgs(f, &S);
 	draw_deadlock(f, &S);
 	vz_draw_cursor(f, &S.T);
@@ -303,6 +305,9 @@ static size_t seq_legend(const struct vz_frame *f, struct vz_legend *out, size_t
 	out[n++] = (struct vz_legend){ LEG_LINE, PAL_DIM, "call / send" };
 	out[n++] = (struct vz_legend){ LEG_DASH, PAL_DIM, "reply" };
 	out[n++] = (struct vz_legend){ LEG_TEXT, 0, "arrows take the colour of the port called" };
+	if (f->ix->nlrpcs && n < max)
+		out[n++] = (struct vz_legend){ LEG_BOX, pal_thread(f->ix, f->ix->lrpcs[0].thread),
+					       "LRPC: the caller's thread in the server's lane" };
 	if (f->ix->ndeadlocks && n < max)
 		out[n++] = (struct vz_legend){ LEG_LINE, PAL_DEADLOCK, "deadlock: waits for" };
 	return n;

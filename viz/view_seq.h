@@ -1,8 +1,8 @@
 /*
  * view_seq.h - what the two files of the message sequence view share
  * (view_seq.c: layout, lanes, state bands, picking; view_seq_msgs.c: the
- * message arrows): the lane layout, and the per-column scratch the level
- * of detail uses.
+ * message arrows; view_seq_lrpc.c: LRPCs): the lane layout, and the
+ * per-column scratch the level of detail uses.
  */
 #ifndef UKERN_VIEW_SEQ_H
 #define UKERN_VIEW_SEQ_H
@@ -31,6 +31,9 @@ void seq_layout(const struct vz_frame *f, struct vz_rect p, struct seq_layout *S
 float seq_lane_mid(const struct seq_layout *S, uint32_t pr);
 void seq_thread_band(const struct vz_frame *f, const struct seq_layout *S, uint32_t th,
 		     float *top, float *h);
+
+/* Draw the LRPCs: the caller's thread in the server's lane (view_seq_lrpc.c). */
+void seq_draw_lrpcs(const struct vz_frame *f, const struct seq_layout *S);
 
 /* Draw the message arrows (view_seq_msgs.c). */
 void seq_draw_msgs(const struct vz_frame *f, const struct seq_layout *S);
