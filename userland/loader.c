@@ -396,6 +396,52 @@ static int l_server(lua_State *L)
 	return 0;
 }
 
+/* load(chunk [, name [, mode [, env]]]) reads Lua source only, whatever
+ * mode asks: Lua does not check precompiled chunks, and a damaged one
+ * crashes the host. loadfile likewise (mode is its second argument). The
+ * original function is upvalue 1; pos is where mode goes. */
+static int load_text_only(lua_State *L, int pos)
+{
+	if (lua_gettop(L) < pos)
+		lua_settop(L, pos);
+	lua_pushliteral(L, "t");
+	lua_replace(L, pos);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+static int l_load(lua_State *L)
+{
+	return load_text_only(L, 3);
+}
+
+static int l_loadfile(lua_State *L)
+{
+	return load_text_only(L, 2);
+}
+
+/* dofile([name]) as Lua's, reading Lua source only. */
+static int l_dofile(lua_State *L)
+{
+	const char *name = luaL_optstring(L, 1, NULL);
+
+	lua_settop(L, 1);
+	if (luaL_loadfilex(L, name, "t") != LUA_OK)
+		return lua_error(L);
+	lua_call(L, 0, LUA_MULTRET);
+	return lua_gettop(L) - 1;
+}
+
+/* Replace the global name by f, with the original as its upvalue. */
+static void wrap_global(lua_State *L, const char *name, lua_CFunction f)
+{
+	lua_getglobal(L, name);
+	lua_pushcclosure(L, f, 1);
+	lua_setglobal(L, name);
+}
+
 /* print writes to stderr: stdout belongs to the statistics. */
 static int l_print(lua_State *L)
 {
@@ -434,6 +480,10 @@ static void open_api(lua_State *L, struct scenario *s)
 	lu_open_sync(L);
 	lu_open_rpc(L);
 	lu_open_clock(L);
+	wrap_global(L, "load", l_load);
+	wrap_global(L, "loadfile", l_loadfile);
+	lua_pushcfunction(L, l_dofile);
+	lua_setglobal(L, "dofile");
 	/* exit() ends a simulated process; os.exit would end the simulator. */
 	lua_getglobal(L, "os");
 	lua_pushnil(L);
