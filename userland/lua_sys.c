@@ -48,6 +48,14 @@ int lu_toduration(lua_State *L, int idx, uint64_t *ns)
 	return -1;
 }
 
+/* The chunks built into ukern (lua_rpc.c, lua_clock.c). Their misuse
+ * errors already name the scenario's line; the line to add to a message
+ * without one is the script's too, not theirs. */
+static int builtin_chunk(const char *source)
+{
+	return strcmp(source, "=rpc.lua") == 0 || strcmp(source, "=clock.lua") == 0;
+}
+
 const char *lu_error_message(lua_State *L, int idx)
 {
 	lua_Debug ar;
@@ -62,7 +70,7 @@ const char *lu_error_message(lua_State *L, int idx)
 			msg = lua_pushfstring(L, "error object is a %s value", luaL_typename(L, idx));
 	}
 	for (int level = 0; lua_getstack(L, level, &ar); level++) {
-		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0)
+		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0 || builtin_chunk(ar.source))
 			continue;
 		n = strlen(ar.short_src);
 		if (strncmp(msg, ar.short_src, n) != 0 || msg[n] != ':')
