@@ -583,9 +583,30 @@ static void seed_random(lua_State *L, uint64_t seed)
 	lua_pop(L, 1);
 }
 
+/* The message of a top level that failed with status st (its error object
+ * on top of L) into err. */
+static void top_failure(lua_State *L, int st, const char *path, char *err, size_t errlen)
+{
+	const char *msg = lua_tostring(L, -1);
+
+	if (!msg)
+		msg = "error object is not a string";
+	/* luaL_loadfile says "cannot open FILE: reason"; put the file first. */
+	if (st == LUA_ERRFILE && strncmp(msg, "cannot open ", 12) == 0)
+		snprintf(err, errlen, "%s: cannot open scenario: %s", path,
+			 strrchr(msg, ':') ? strrchr(msg, ':') + 2 : msg);
+	/* Out of memory, or an error in the message handler: the handler
+	 * (top_error) did not run, so nothing says where. */
+	else if (st == LUA_ERRMEM || st == LUA_ERRERR)
+		snprintf(err, errlen, "%s: %s", path, msg);
+	else
+		snprintf(err, errlen, "%s", msg);
+}
+
 struct scenario *scenario_load(const struct loader_opts *o, char *err, size_t errlen)
 {
 	struct scenario *s = calloc(1, sizeof *s);
+	int st;
 
 	if (!s || !(s->path = strdup(o->path)) || !(s->L = luaL_newstate())) {
 		snprintf(err, errlen, "%s: out of memory", o->path);
@@ -600,19 +621,19 @@ struct scenario *scenario_load(const struct loader_opts *o, char *err, size_t er
 	open_api(s->L, s);
 	seed_random(s->L, o->have_seed ? o->seed : 1);
 	lua_pushcfunction(s->L, top_error);
-	lu_watch(s->L);
-	if (load_chunk(s->L, o) != LUA_OK || lua_pcall(s->L, 0, 0, -2) != LUA_OK) {
-		const char *msg = lua_tostring(s->L, -1);
-		/* luaL_loadfile says "cannot open FILE: reason"; put the file first. */
-		if (msg && strncmp(msg, "cannot open ", 12) == 0)
-			snprintf(err, errlen, "%s: cannot open scenario: %s", o->path,
-				 strrchr(msg, ':') ? strrchr(msg, ':') + 2 : msg);
-		else
-			snprintf(err, errlen, "%s", msg ? msg : "error object is not a string");
+	if (o->lua_steps > 0)
+		lu_watch_steps(s->L, o->lua_steps);
+	else
+		lu_watch(s->L);
+	if (o->lua_mem_max)
+		lu_memcap_set(s->L, &s->mem, o->lua_mem_max);
+	if ((st = load_chunk(s->L, o)) != LUA_OK || (st = lua_pcall(s->L, 0, 0, -2)) != LUA_OK) {
+		top_failure(s->L, st, o->path, err, errlen);
 		scenario_free(s);
 		return NULL;
 	}
 	lua_pop(s->L, 1);
+	lu_memcap_lift(&s->mem);
 	if (check_sets(s, err, errlen) != 0 || settle_models(s, err, errlen) != 0 ||
 	    check_procrun(s, err, errlen) != 0 || faults_check(s, err, errlen) != 0) {
 		scenario_free(s);

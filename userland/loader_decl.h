@@ -14,6 +14,7 @@
 #include "crash.h"
 #include "fault.h"
 #include "job.h"
+#include "lua_mem.h"
 #include "machine.h"
 #include "procrun.h"
 #include "sched_mlfq.h"
@@ -101,6 +102,7 @@ struct scenario {
 	size_t nfaults;
 	struct clockdecl clock;      /* machine { drift, offset }: every process's default */
 	int time_server;             /* server { "time" } is declared */
+	struct lu_memcap mem;        /* L's memory, when loader_opts.lua_mem_max caps it */
 };
 
 struct scenario *scenario_of(lua_State *L, const char *fn);

@@ -49,6 +49,9 @@ const char *lu_error_message(lua_State *L, int idx);
  * line it has reached. Call it before each resume or call into the script. */
 void lu_watch(lua_State *L);
 
+/* lu_watch with a budget of steps (> 0) instructions instead. */
+void lu_watch_steps(lua_State *L, int steps);
+
 /* Register the thread-body functions (compute, sleep, yield, now, log,
  * exit, thread, join) and the message functions (port, send, recv, call,
  * reply, register, lookup) as globals. */
