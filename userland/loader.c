@@ -584,8 +584,9 @@ static void seed_random(lua_State *L, uint64_t seed)
 }
 
 /* The message of a top level that failed with status st (its error object
- * on top of L) into err. */
-static void top_failure(lua_State *L, int st, const char *path, char *err, size_t errlen)
+ * on top of L) into err; ran: whether it failed running (else compiling). */
+static void top_failure(lua_State *L, int st, int ran, const char *path, char *err,
+			size_t errlen)
 {
 	const char *msg = lua_tostring(L, -1);
 
@@ -595,18 +596,45 @@ static void top_failure(lua_State *L, int st, const char *path, char *err, size_
 	if (st == LUA_ERRFILE && strncmp(msg, "cannot open ", 12) == 0)
 		snprintf(err, errlen, "%s: cannot open scenario: %s", path,
 			 strrchr(msg, ':') ? strrchr(msg, ':') + 2 : msg);
-	/* Out of memory, or an error in the message handler: the handler
-	 * (top_error) did not run, so nothing says where. */
-	else if (st == LUA_ERRMEM || st == LUA_ERRERR)
-		snprintf(err, errlen, "%s: %s", path, msg);
-	else
+	/* A syntax error says where; so does the message handler (top_error)
+	 * of a running top level, which runs but for memory errors and errors
+	 * in itself. Otherwise nothing says where: out of memory, or the
+	 * compiler's "C stack overflow" on code nested too deep. */
+	else if (st == LUA_ERRSYNTAX || (ran && st == LUA_ERRRUN))
 		snprintf(err, errlen, "%s", msg);
+	else
+		snprintf(err, errlen, "%s: %s", path, msg);
+}
+
+/* Compile and run the top level under o's budgets. 0, or -1 with the
+ * message in err. */
+static int run_top(struct scenario *s, const struct loader_opts *o, char *err, size_t errlen)
+{
+	int st, ran = 0;
+
+	lua_pushcfunction(s->L, top_error);
+	if (o->lua_steps > 0)
+		lu_watch_steps(s->L, o->lua_steps);
+	else
+		lu_watch(s->L);
+	if (o->lua_mem_max)
+		lu_memcap_set(s->L, &s->mem, o->lua_mem_max);
+	if ((st = load_chunk(s->L, o)) == LUA_OK) {
+		ran = 1;
+		st = lua_pcall(s->L, 0, 0, -2);
+	}
+	if (st != LUA_OK) {
+		top_failure(s->L, st, ran, o->path, err, errlen);
+		return -1;
+	}
+	lua_pop(s->L, 1);
+	lu_memcap_lift(&s->mem);
+	return 0;
 }
 
 struct scenario *scenario_load(const struct loader_opts *o, char *err, size_t errlen)
 {
 	struct scenario *s = calloc(1, sizeof *s);
-	int st;
 
 	if (!s || !(s->path = strdup(o->path)) || !(s->L = luaL_newstate())) {
 		snprintf(err, errlen, "%s: out of memory", o->path);
@@ -620,20 +648,10 @@ struct scenario *scenario_load(const struct loader_opts *o, char *err, size_t er
 	}
 	open_api(s->L, s);
 	seed_random(s->L, o->have_seed ? o->seed : 1);
-	lua_pushcfunction(s->L, top_error);
-	if (o->lua_steps > 0)
-		lu_watch_steps(s->L, o->lua_steps);
-	else
-		lu_watch(s->L);
-	if (o->lua_mem_max)
-		lu_memcap_set(s->L, &s->mem, o->lua_mem_max);
-	if ((st = load_chunk(s->L, o)) != LUA_OK || (st = lua_pcall(s->L, 0, 0, -2)) != LUA_OK) {
-		top_failure(s->L, st, o->path, err, errlen);
+	if (run_top(s, o, err, errlen) != 0) {
 		scenario_free(s);
 		return NULL;
 	}
-	lua_pop(s->L, 1);
-	lu_memcap_lift(&s->mem);
 	if (check_sets(s, err, errlen) != 0 || settle_models(s, err, errlen) != 0 ||
 	    check_procrun(s, err, errlen) != 0 || faults_check(s, err, errlen) != 0) {
 		scenario_free(s);
