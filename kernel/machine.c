@@ -652,7 +652,8 @@ static void handle_instant(struct machine *m)
 		qsort(batch, n, sizeof *batch, instant_order);
 	for (i = 0; i < n && m->outcome == OUT_RUNNING && !m->oom; i++)
 		handle(m, &batch[i]);
-	unhandled(batch + i, n - i);
+	if (i < n)      /* batch is NULL when the instant held no event: no NULL + 0 */
+		unhandled(batch + i, n - i);
 	free(batch);
 }
 

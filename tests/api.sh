@@ -34,6 +34,16 @@ run 0 run $A/replyself.lua &&
 	expect_err "reply\(m, m\): false tests/api/replyself.lua:8: reply: the value carries the reply right it answers through \(m.reply\)" &&
 	expect_err 'reply with the data: true' && expect_err 'answer: 42 nil'
 
+run 0 run $A/bytecode.lua &&
+	expect_err "^top load binary: nil attempt to load a binary chunk \\(mode is 't'\\)" &&
+	expect_err '^top load binary, mode b: nil$' && expect_err '^top load text: 2$' &&
+	expect_err '^top load with env: 7$' && expect_err '^top load with env nil: false$' &&
+	expect_err '^top loadfile binary: attempt to load a binary chunk' &&
+	expect_err '^top dofile binary: attempt to load a binary chunk' &&
+	expect_err '^top dofile text: from a file$' &&
+	expect_err 'p +\| body load binary: nil attempt to load a binary chunk' &&
+	expect_err 'p +\| body load text: ok'
+
 run 0 run $A/names.lua &&
 	expect_err 'srv +\| names: alpha,echo' &&
 	expect_err 'unreg by other: nil not owner' &&

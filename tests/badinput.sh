@@ -25,6 +25,17 @@ run 2 run "$TMP/errtab.lua" && expect_err "errtab.lua:2: error object is a table
 printf -- '-- top\ncoroutine.yield()\n' >"$TMP/topyield.lua"
 run 2 run "$TMP/topyield.lua" && expect_err "topyield.lua:2: attempt to yield from outside a coroutine"
 
+# Misuse found inside ukern's own Lua (clock.lua, rpc.lua) is the script's,
+# named once at its line (not behind clock.lua's own line).
+printf -- '-- top\nlocal t = clock.now()\n' >"$TMP/ctop.lua"
+run 2 run "$TMP/ctop.lua" &&
+	expect_err "^[^ ]*ctop.lua:2: clock.now\(\) can only be called inside a thread body"
+printf 'process { "p", main = function()\n  clock.get(5)\nend }\n' >"$TMP/cbody.lua"
+run 4 run "$TMP/cbody.lua" &&
+	expect_err "^[^ ]*cbody.lua:2: clock.get: options must be a table, not number \\(process p"
+printf -- '-- top\nrpc.bind("calc")\n' >"$TMP/rtop.lua"
+run 2 run "$TMP/rtop.lua" && expect_err "^[^ ]*rtop.lua:2: .*can only be called inside a thread body"
+
 run 4 run $B/decl_in_body.lua && expect_err "^$B/decl_in_body.lua:4: process\(\) declares the machine and can only be used at the top level"
 run 4 run $B/logformat.lua && expect_err "^$B/logformat.lua:4: log: bad argument #2 to 'string.format'" &&
 	expect_err "^$B/logformat.lua:7: bad argument #1 to 'log' \(value expected\)"

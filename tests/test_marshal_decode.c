@@ -260,12 +260,20 @@ static void test_decode_bad_keys(void **state)
 		MT_TABLE, 0, 0, 0, 1, MT_INT, 0, 0, 0, 0, 0, 0, 0, 1,
 		MT_TABLE, 0, 0, 0, 1, MT_NIL, MT_FALSE,
 	};
+	/* Keys the encoder cannot write (found by the fuzz target "marshal": the
+	 * decoder took them, and the value could then not be sent on). */
+	static const uint8_t table_key[] = {
+		MT_TABLE, 0, 0, 0, 1, MT_TABLE, 0, 0, 0, 0, MT_TRUE,
+	};
+	static const uint8_t port_key[] = { MT_TABLE, 0, 0, 0, 1, MT_PORT, 0, MT_TRUE };
 	lua_State *L = new_state();
 
 	(void)state;
 	decode_refuses(L, nil_key, sizeof nil_key, 0, "nil as a table key");
 	decode_refuses(L, nan_key, sizeof nan_key, 0, "NaN as a table key");
 	decode_refuses(L, nested_nil_key, sizeof nested_nil_key, 0, "nil as a key one level down");
+	decode_refuses(L, table_key, sizeof table_key, 0, "a table as a table key");
+	decode_refuses(L, port_key, sizeof port_key, 1, "a port handle as a table key");
 	close_state(L);
 }
 

@@ -401,6 +401,52 @@ static int l_server(lua_State *L)
 	return 0;
 }
 
+/* load(chunk [, name [, mode [, env]]]) reads Lua source only, whatever
+ * mode asks: Lua does not check precompiled chunks, and a damaged one
+ * crashes the host. loadfile likewise (mode is its second argument). The
+ * original function is upvalue 1; pos is where mode goes. */
+static int load_text_only(lua_State *L, int pos)
+{
+	if (lua_gettop(L) < pos)
+		lua_settop(L, pos);
+	lua_pushliteral(L, "t");
+	lua_replace(L, pos);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+static int l_load(lua_State *L)
+{
+	return load_text_only(L, 3);
+}
+
+static int l_loadfile(lua_State *L)
+{
+	return load_text_only(L, 2);
+}
+
+/* dofile([name]) as Lua's, reading Lua source only. */
+static int l_dofile(lua_State *L)
+{
+	const char *name = luaL_optstring(L, 1, NULL);
+
+	lua_settop(L, 1);
+	if (luaL_loadfilex(L, name, "t") != LUA_OK)
+		return lua_error(L);
+	lua_call(L, 0, LUA_MULTRET);
+	return lua_gettop(L) - 1;
+}
+
+/* Replace the global name by f, with the original as its upvalue. */
+static void wrap_global(lua_State *L, const char *name, lua_CFunction f)
+{
+	lua_getglobal(L, name);
+	lua_pushcclosure(L, f, 1);
+	lua_setglobal(L, name);
+}
+
 /* print writes to stderr: stdout belongs to the statistics. */
 static int l_print(lua_State *L)
 {
@@ -442,6 +488,10 @@ static void open_api(lua_State *L, struct scenario *s)
 	lu_open_lrpc(L);
 	lu_open_clock(L);
 	lu_open_fs(L);
+	wrap_global(L, "load", l_load);
+	wrap_global(L, "loadfile", l_loadfile);
+	lua_pushcfunction(L, l_dofile);
+	lua_setglobal(L, "dofile");
 	/* exit() ends a simulated process; os.exit would end the simulator. */
 	lua_getglobal(L, "os");
 	lua_pushnil(L);
@@ -543,6 +593,55 @@ static void seed_random(lua_State *L, uint64_t seed)
 	lua_pop(L, 1);
 }
 
+/* The message of a top level that failed with status st (its error object
+ * on top of L) into err; ran: whether it failed running (else compiling). */
+static void top_failure(lua_State *L, int st, int ran, const char *path, char *err,
+			size_t errlen)
+{
+	const char *msg = lua_tostring(L, -1);
+
+	if (!msg)
+		msg = "error object is not a string";
+	/* luaL_loadfile says "cannot open FILE: reason"; put the file first. */
+	if (st == LUA_ERRFILE && strncmp(msg, "cannot open ", 12) == 0)
+		snprintf(err, errlen, "%s: cannot open scenario: %s", path,
+			 strrchr(msg, ':') ? strrchr(msg, ':') + 2 : msg);
+	/* A syntax error says where; so does the message handler (top_error)
+	 * of a running top level, which runs but for memory errors and errors
+	 * in itself. Otherwise nothing says where: out of memory, or the
+	 * compiler's "C stack overflow" on code nested too deep. */
+	else if (st == LUA_ERRSYNTAX || (ran && st == LUA_ERRRUN))
+		snprintf(err, errlen, "%s", msg);
+	else
+		snprintf(err, errlen, "%s: %s", path, msg);
+}
+
+/* Compile and run the top level under o's budgets. 0, or -1 with the
+ * message in err. */
+static int run_top(struct scenario *s, const struct loader_opts *o, char *err, size_t errlen)
+{
+	int st, ran = 0;
+
+	lua_pushcfunction(s->L, top_error);
+	if (o->lua_steps > 0)
+		lu_watch_steps(s->L, o->lua_steps);
+	else
+		lu_watch(s->L);
+	if (o->lua_mem_max)
+		lu_memcap_set(s->L, &s->mem, o->lua_mem_max);
+	if ((st = load_chunk(s->L, o)) == LUA_OK) {
+		ran = 1;
+		st = lua_pcall(s->L, 0, 0, -2);
+	}
+	if (st != LUA_OK) {
+		top_failure(s->L, st, ran, o->path, err, errlen);
+		return -1;
+	}
+	lua_pop(s->L, 1);
+	lu_memcap_lift(&s->mem);
+	return 0;
+}
+
 struct scenario *scenario_load(const struct loader_opts *o, char *err, size_t errlen)
 {
 	struct scenario *s = calloc(1, sizeof *s);
@@ -559,20 +658,10 @@ struct scenario *scenario_load(const struct loader_opts *o, char *err, size_t er
 	}
 	open_api(s->L, s);
 	seed_random(s->L, o->have_seed ? o->seed : 1);
-	lua_pushcfunction(s->L, top_error);
-	lu_watch(s->L);
-	if (load_chunk(s->L, o) != LUA_OK || lua_pcall(s->L, 0, 0, -2) != LUA_OK) {
-		const char *msg = lua_tostring(s->L, -1);
-		/* luaL_loadfile says "cannot open FILE: reason"; put the file first. */
-		if (msg && strncmp(msg, "cannot open ", 12) == 0)
-			snprintf(err, errlen, "%s: cannot open scenario: %s", o->path,
-				 strrchr(msg, ':') ? strrchr(msg, ':') + 2 : msg);
-		else
-			snprintf(err, errlen, "%s", msg ? msg : "error object is not a string");
+	if (run_top(s, o, err, errlen) != 0) {
 		scenario_free(s);
 		return NULL;
 	}
-	lua_pop(s->L, 1);
 	if (check_sets(s, err, errlen) != 0 || settle_models(s, err, errlen) != 0 ||
 	    check_procrun(s, err, errlen) != 0 || faults_check(s, err, errlen) != 0 ||
 	    loader_check_fsrvs(s, err, errlen) != 0) {

@@ -20,6 +20,10 @@ struct loader_opts {
 	uint64_t seed;
 	const char *const *sets;  /* "NAME=VALUE" overrides of param() */
 	size_t nsets;
+	/* Budgets of the top level alone (the run after it is not limited by
+	 * them), for callers that load scripts they do not trust to end: */
+	int lua_steps;            /* Lua instructions it may run; 0: UK_LUA_STEPS */
+	size_t lua_mem_max;       /* bytes of Lua memory it may hold; 0: no limit */
 };
 
 /* Run the scenario's top level. Returns the scenario, or NULL with a

@@ -14,6 +14,7 @@
 #include "crash.h"
 #include "fault.h"
 #include "job.h"
+#include "lua_memcap.h"
 #include "machine.h"
 #include "procrun.h"
 #include "sched_mlfq.h"
@@ -104,6 +105,7 @@ struct scenario {
 	int time_server;             /* server { "time" } is declared */
 	struct fsdecl *fsrvs;         /* server { "file" } declarations (loader_fsrv.c) */
 	size_t nfsrvs;
+	struct lu_memcap mem;        /* L's memory, when loader_opts.lua_mem_max caps it */
 };
 
 struct scenario *scenario_of(lua_State *L, const char *fn);

@@ -88,7 +88,7 @@ const char *lu_error_message(lua_State *L, int idx)
 	/* A message that already names a place of the stack keeps it (misuse
 	 * raised at the scenario's line from inside a built-in library). */
 	for (int level = 0; lua_getstack(L, level, &ar); level++) {
-		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0)
+		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0 || lu_builtin_source(ar.source))
 			continue;
 		n = strlen(ar.short_src);
 		if (strncmp(msg, ar.short_src, n) == 0 && msg[n] == ':')
@@ -108,18 +108,29 @@ const char *lu_error_message(lua_State *L, int idx)
  * would hang the whole simulation. */
 static void endless(lua_State *L, lua_Debug *ar)
 {
+	int steps = lua_gethookcount(L);
+
 	(void)ar;
 	luaL_where(L, 0);
-	lua_pushfstring(L, "%d million Lua instructions without a system call: an endless loop? "
+	if (steps % 1000000 == 0)
+		lua_pushfstring(L, "%d million", steps / 1000000);
+	else
+		lua_pushfstring(L, "%d", steps);
+	lua_pushliteral(L, " Lua instructions without a system call: an endless loop? "
 			   "(simulated time passes only at a system call; a busy wait needs "
-			   "compute() or yield() in its loop)", UK_LUA_STEPS / 1000000);
-	lua_concat(L, 2);
+			   "compute() or yield() in its loop)");
+	lua_concat(L, 3);
 	lua_error(L);
 }
 
 void lu_watch(lua_State *L)
 {
-	lua_sethook(L, endless, LUA_MASKCOUNT, UK_LUA_STEPS);
+	lu_watch_steps(L, UK_LUA_STEPS);
+}
+
+void lu_watch_steps(lua_State *L, int steps)
+{
+	lua_sethook(L, endless, LUA_MASKCOUNT, steps);
 }
 
 uint64_t lu_checkduration(lua_State *L, int arg)

@@ -39,7 +39,8 @@ int lu_toport(lua_State *L, int idx, uint32_t *pid, int32_t *name);
 
 /* The error object at idx as a message that names the script's file and
  * line: an error raised without a position (error({}), error("x", 0)) gets
- * the line of the innermost Lua function still on L's stack, and an object
+ * the line of the innermost Lua function still on L's stack that is not
+ * ukern's own (rpc.lua, clock.lua), and an object
  * that is not a string is shown by its __tostring or its type. Pushes the
  * message and returns it. Use it as a message handler, or on a coroutine
  * whose resume failed (its stack is not unwound). */
@@ -55,6 +56,9 @@ int lu_builtin_source(const char *source);
  * body's end, a scheduler's pick returning), a Lua error is raised at the
  * line it has reached. Call it before each resume or call into the script. */
 void lu_watch(lua_State *L);
+
+/* lu_watch with a budget of steps (> 0) instructions instead. */
+void lu_watch_steps(lua_State *L, int steps);
 
 /* Register the thread-body functions (compute, sleep, yield, now, log,
  * exit, thread, join) and the message functions (port, send, recv, call,

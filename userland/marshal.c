@@ -368,6 +368,21 @@ static int get_u64(struct dec *d, uint64_t *v)
 
 static int decode(struct dec *d, int depth);
 
+/* Whether the next value may be a table key: only what the encoder writes
+ * as one (a number, a string, a boolean). A table or a port handle as a key
+ * would make a value that cannot be sent on. */
+static int key_tag(const struct dec *d)
+{
+	if (d->p >= d->end)
+		return 0;
+	switch (*d->p) {
+	case MT_FALSE: case MT_TRUE: case MT_INT: case MT_FLOAT: case MT_STRING:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static int decode_table(struct dec *d, int depth)
 {
 	uint32_t n;
@@ -378,10 +393,10 @@ static int decode_table(struct dec *d, int depth)
 		return -1;
 	lua_createtable(d->L, 0, (int)n + (depth == 0 ? d->extra : 0));
 	for (uint32_t i = 0; i < n; i++) {
-		if (decode(d, depth + 1))
+		if (!key_tag(d) || decode(d, depth + 1))
 			goto bad;
-		if (lua_isnil(d->L, -1) || (lua_type(d->L, -1) == LUA_TNUMBER &&
-					    lua_tonumber(d->L, -1) != lua_tonumber(d->L, -1))) {
+		if (lua_type(d->L, -1) == LUA_TNUMBER &&
+		    lua_tonumber(d->L, -1) != lua_tonumber(d->L, -1)) {
 			lua_pop(d->L, 1);
 			goto bad;
 		}

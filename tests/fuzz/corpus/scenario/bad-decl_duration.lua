@@ -1,0 +1,3 @@
+-- A bad duration in a declaration (line 3).
+process { name = "p", start = "10xs",
+  main = function() end }

@@ -1,0 +1,2 @@
+-- An unknown field (a typo) in a declaration (line 2).
+machine { cpu = 2 }

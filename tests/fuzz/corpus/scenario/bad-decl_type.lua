@@ -1,0 +1,3 @@
+-- A wrong type in a declaration (line 2).
+machine { cpus = "two" }
+process { name = "p", main = function() end }

@@ -1,0 +1,135 @@
+/*
+ * test_lua_mem.c: unit tests for the capped Lua allocator (lua_mem): the
+ * count, the cap, lifting it.
+ *
+ * The one idea: the count is exact - it equals Lua's own count at every
+ * moment and comes back to zero when the state is closed - so a cap of N
+ * bytes means N bytes, and going past it is Lua's ordinary, catchable
+ * "not enough memory", after which the state goes on working.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <lauxlib.h>
+#include <lualib.h>
+
+#include "lua_memcap.h"
+
+/* What Lua itself counts, in bytes. */
+static size_t lua_count(lua_State *L)
+{
+	return (size_t)lua_gc(L, LUA_GCCOUNT) * 1024 + (size_t)lua_gc(L, LUA_GCCOUNTB);
+}
+
+static lua_State *capped_state(struct lu_memcap *cap, size_t room)
+{
+	lua_State *L = luaL_newstate();
+
+	assert_non_null(L);
+	luaL_openlibs(L);
+	lu_memcap_set(L, cap, lua_count(L) + room);
+	return L;
+}
+
+/* Run chunk; returns its status, the message left in msg. */
+static int run(lua_State *L, const char *chunk, char *msg, size_t len)
+{
+	int st = luaL_loadstring(L, chunk);
+
+	if (st == LUA_OK)
+		st = lua_pcall(L, 0, 0, 0);
+	snprintf(msg, len, "%s", st == LUA_OK ? "" : lua_tostring(L, -1));
+	lua_settop(L, 0);
+	return st;
+}
+
+static void test_count_is_exact(void **state)
+{
+	struct lu_memcap cap;
+	lua_State *L = capped_state(&cap, SIZE_MAX / 2);
+	char msg[128];
+
+	(void)state;
+	assert_int_equal(cap.used, lua_count(L));
+	assert_int_equal(run(L, "t = {} for i = 1, 1000 do t[i] = ('x'):rep(i) end", msg,
+			     sizeof msg), LUA_OK);
+	assert_int_equal(cap.used, lua_count(L));
+	assert_int_equal(run(L, "t = nil collectgarbage()", msg, sizeof msg), LUA_OK);
+	assert_int_equal(cap.used, lua_count(L));
+	lua_close(L);
+	assert_int_equal(cap.used, 0);       /* every block came back through it */
+}
+
+static void test_cap_refuses_and_state_goes_on(void **state)
+{
+	struct lu_memcap cap;
+	lua_State *L = capped_state(&cap, 256 * 1024);
+	char msg[128];
+
+	(void)state;
+	assert_int_equal(run(L, "big = ('x'):rep(1 << 20)", msg, sizeof msg), LUA_ERRMEM);
+	assert_string_equal(msg, "not enough memory");
+	assert_true(cap.used <= cap.max);
+	assert_int_equal(run(L, "t = {} for i = 1, 1e6 do t[i] = i end", msg, sizeof msg),
+			 LUA_ERRMEM);
+	assert_true(cap.used <= cap.max);
+	/* Caught like any error, and the state still works. */
+	assert_int_equal(run(L, "t = nil collectgarbage() "
+				"assert(not pcall(string.rep, 'x', 1 << 20)) small = ('y'):rep(1000)",
+			     msg, sizeof msg), LUA_OK);
+	lua_close(L);
+	assert_int_equal(cap.used, 0);
+}
+
+static void test_lift(void **state)
+{
+	struct lu_memcap cap;
+	lua_State *L = capped_state(&cap, 64 * 1024);
+	char msg[128];
+
+	(void)state;
+	assert_int_equal(run(L, "big = ('x'):rep(1 << 20)", msg, sizeof msg), LUA_ERRMEM);
+	lu_memcap_lift(&cap);
+	assert_int_equal(run(L, "big = ('x'):rep(1 << 20)", msg, sizeof msg), LUA_OK);
+	assert_true(cap.used > 1 << 20);
+	assert_int_equal(cap.used, lua_count(L));
+	lua_close(L);
+	assert_int_equal(cap.used, 0);
+}
+
+/* A cap below what the state holds already: it can only shrink. */
+static void test_cap_below_use(void **state)
+{
+	struct lu_memcap cap;
+	lua_State *L = luaL_newstate();
+	char msg[128];
+
+	(void)state;
+	luaL_openlibs(L);
+	assert_int_equal(run(L, "keep = ('k'):rep(100000)", msg, sizeof msg), LUA_OK);
+	lu_memcap_set(L, &cap, 1024);
+	assert_true(cap.used > cap.max);
+	assert_int_equal(run(L, "more = ('m'):rep(100000)", msg, sizeof msg), LUA_ERRMEM);
+	lu_memcap_lift(&cap);
+	assert_int_equal(run(L, "keep = nil collectgarbage()", msg, sizeof msg), LUA_OK);
+	assert_int_equal(cap.used, lua_count(L));
+	lua_close(L);
+	assert_int_equal(cap.used, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_count_is_exact),
+		cmocka_unit_test(test_cap_refuses_and_state_goes_on),
+		cmocka_unit_test(test_lift),
+		cmocka_unit_test(test_cap_below_use),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
