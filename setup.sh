@@ -53,7 +53,7 @@ if [ "$what" = demo ]; then
 		:
 	elif ./ukern render "$demo/hello.uktrace" -o "$demo/hello.png"; then
 		echo "setup: no display: the run's message sequence is drawn in $demo/hello.png"
-		echo "       (./ukern render $demo/hello.uktrace -o FILE.png --view cpu|topology for the others)"
+		echo "       (./ukern render $demo/hello.uktrace -o FILE.png --view cpu|topology|memory for the others)"
 	fi
 	echo
 	echo "Next: ./ukern run scenarios/pingpong.lua --stats json"
