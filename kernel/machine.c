@@ -24,6 +24,7 @@
 #include "ktimer.h"
 #include "lrpc.h"
 #include "msg.h"
+#include "net.h"
 #include "port.h"
 #include "procrun.h"
 #include "proc.h"
@@ -32,8 +33,6 @@
 #include "syscall.h"
 #include "thread.h"
 #include "vmsys.h"
-
-enum { EV_SLICE, EV_TIMER, EV_START, EV_DELIVER, EV_CRASH, EV_NOTICE };
 
 int machine_init(struct machine *m, const struct machine_config *cfg)
 {
@@ -64,6 +63,8 @@ static void free_in_flight(struct machine *m)
 	for (size_t i = 0; i < m->evq.n; i++)
 		if (m->evq.heap[i].kind == EV_DELIVER)
 			msg_free(m->evq.heap[i].obj);
+		else if (m->evq.heap[i].kind == EV_PACKET)
+			net_packet_drop(m->evq.heap[i].obj, m->evq.heap[i].gen);
 }
 
 void machine_free(struct machine *m)
@@ -104,6 +105,7 @@ void machine_free(struct machine *m)
 	free(m->deadlock_tids);
 	evq_free(&m->evq);
 	procrun_free(m);
+	net_free(m);
 	if (m->sched.ops && m->sched.ops->fini)
 		m->sched.ops->fini(&m->sched);
 	sched_rq_free(&m->sched);
@@ -583,6 +585,9 @@ static void handle(struct machine *m, const struct event *e)
 	case EV_NOTICE:
 		ktimer_fire(e->obj);
 		break;
+	case EV_PACKET:
+		net_packet_event(m, e->obj, e->gen);
+		break;
 	}
 }
 
@@ -615,6 +620,8 @@ static void unhandled(const struct event *ev, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (ev[i].kind == EV_DELIVER)
 			msg_free(ev[i].obj);
+		else if (ev[i].kind == EV_PACKET)
+			net_packet_drop(ev[i].obj, ev[i].gen);
 }
 
 static void handle_instant(struct machine *m)

@@ -54,6 +54,9 @@ struct msg {
 	uint64_t ool_pages;
 	struct vm_ool *ool;      /* in flight: the pages taken, one reference each */
 	uint8_t ool_failed;
+	/* several machines (net.c): the packets it took from node from_node;
+	 * 0: it did not leave its node */
+	uint32_t npackets, from_node;
 };
 
 /* A notice from the kernel itself (sender pid 0): the payload of a

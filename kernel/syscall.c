@@ -15,6 +15,7 @@
 #include "lrpc.h"
 #include "machine.h"
 #include "msg.h"
+#include "net.h"
 #include "port.h"
 #include "proc.h"
 #include "svcnames.h"
@@ -38,6 +39,21 @@ static uint64_t cost_compute(struct thread *t)
 	return t->sc.arg;
 }
 
+/* Several machines: a message to a port received on another node costs
+ * its sender the network layer's work, per message and per packet. */
+static uint64_t cost_net(struct thread *t, uint64_t size)
+{
+	const struct right *r;
+	const struct link *l;
+
+	if (!t->m->net || !t->sc.m || !(r = proc_right(t->p, t->sc.name)) || r->pt->dead ||
+	    !net_remote(t->m, t->p, r->pt->owner) ||
+	    !(l = net_link(t->m, t->p->node, r->pt->owner->node)))
+		return 0;
+	return t->m->cfg.costs.net_msg_ns +
+	       t->m->cfg.costs.net_packet_ns * net_packets((uint32_t)size, l->mtu);
+}
+
 /* The stubs marshalling the message, the trap, per-message kernel work,
  * copying the message into the kernel, and taking its out-of-line pages
  * copy-on-write. */
@@ -51,7 +67,7 @@ static uint64_t cost_msg(struct thread *t)
 	return c->marshal_arg_ns * nvalues + c->byteswap_ns * swaps +
 	       cost_copy(c->copy_stub_ps, size) + c->trap_ns + c->msg_ns +
 	       cost_copy(c->copy_kernel_ps, size) +
-	       (m ? c->page_map_ns * vmsys_ool_span(t->m, m) : 0);
+	       (m ? c->page_map_ns * vmsys_ool_span(t->m, m) : 0) + cost_net(t, size);
 }
 
 static void sys_nothing(struct thread *t)
@@ -310,6 +326,7 @@ const char *uk_strerror(int err)
 		[UK_ECHILD] = "no such child",
 		[UK_EREVOKED] = "revoked",
 		[UK_ENOTLRPC] = "not an LRPC interface",
+		[UK_ENOROUTE] = "no route",
 	};
 	return err >= 0 && err < UK_ERR_COUNT ? text[err] : "unknown error";
 }

@@ -48,6 +48,14 @@ const struct trace_kind_info trace_kinds[TR_KIND_COUNT] = {
 	[TR_LRPC_RETURN] = { "lrpc_return", 6, 0,
 			     { "tid", "pid", "to_pid", "binding", "proc", "how" } },
 	[TR_LRPC_ESTACK] = { "lrpc_estack", 4, 0, { "binding", "astack", "estack", "new" } },
+	[TR_NODE] = { "node", 4, 1, { "node", "cpus", "cpu0", "big_endian" } },
+	[TR_PROC_NODE] = { "proc_node", 2, 0, { "pid", "node" } },
+	[TR_LINK] = { "link", 6, 1, { "link", "a", "b", "latency", "bandwidth", "mtu" } },
+	[TR_LINK_LOSS] = { "link_loss", 2, 0, { "link", "loss_ppm" } },
+	[TR_PKT_SEND] = { "pkt_send", 6, 0, { "link", "from", "flow", "seq", "bytes", "depart" } },
+	[TR_PKT_ARRIVE] = { "pkt_arrive", 4, 0, { "link", "flow", "seq", "last" } },
+	[TR_PKT_LOST] = { "pkt_lost", 3, 0, { "link", "flow", "seq" } },
+	[TR_CONVERT] = { "convert", 4, 0, { "flow", "node", "values", "op" } },
 };
 
 void trace_record(struct machine *m, unsigned kind, const uint64_t *args, const char *s,

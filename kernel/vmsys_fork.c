@@ -37,6 +37,7 @@ static void inherit(struct proc *c, const struct proc *p)
 	c->tickets = p->tickets;
 	c->nice = p->nice;
 	c->affinity = p->affinity;
+	c->node = p->node;
 	c->big_endian = p->big_endian;
 	c->model = p->model;
 	c->nlwp = p->nlwp;

@@ -55,6 +55,9 @@ struct pdecl {
 	int fnref;          /* the main function, in the registry */
 	int is_time;        /* server { "time" }: the time server, a C program */
 	struct clockdecl clock;   /* its own drift and offset, field by field */
+	char node[UK_NAME_MAX];   /* node = : the node it runs on; "" the machine's, "A" */
+	uint32_t node_ix;         /* its index, once checked (loader_net.c) */
+	int order_given;          /* byte_order was declared (else: its node's) */
 };
 
 struct param {
@@ -81,6 +84,7 @@ struct fdecl {
 	char where[256];            /* "FILE:LINE: " of the declaration */
 };
 struct fsdecl;
+struct netdecl;
 
 struct scenario {
 	lua_State *L;
@@ -106,6 +110,7 @@ struct scenario {
 	struct fsdecl *fsrvs;         /* server { "file" } declarations (loader_fsrv.c) */
 	size_t nfsrvs;
 	struct lu_memcap mem;        /* L's memory, when loader_opts.lua_mem_max caps it */
+	struct netdecl *net;         /* node { } and link { } (loader_net.c); NULL: none */
 };
 
 struct scenario *scenario_of(lua_State *L, const char *fn);
