@@ -38,8 +38,7 @@ static uint64_t copy_out(const struct thread *rt, const struct msg *msg)
 
 	return cost_copy(c->copy_kernel_ps, msg->size) + cost_copy(c->copy_stub_ps, msg->size) +
 	       c->marshal_arg_ns * msg->nvalues + c->byteswap_ns * swaps +
-	       c->page_map_ns * msg->ool_pages +
-	       (msg->npackets ? c->net_msg_ns + c->net_packet_ns * msg->npackets : 0);
+	       c->page_map_ns * msg->ool_pages;
 }
 
 /* Give msg to rt: its rights become names in rt's process. */
@@ -239,7 +238,7 @@ static int travel(struct machine *m, struct proc *from, struct port *pt, struct 
 		w->inflight++;
 	if (msg->nnums && !from->big_endian)
 		net_convert(m, msg->flow, from->node, msg->nnums, 1);
-	net_transmit(m, from->node, pt->owner->node, msg, delay);
+	net_send(m, from->node, pt->owner->node, msg, delay);
 	return UK_OK;
 }
 
@@ -556,6 +555,13 @@ int ipc_kernel_notice(struct port *pt, uint32_t kind, int32_t name)
 int ipc_timer_notice(struct port *pt, int32_t name, uint64_t cookie)
 {
 	struct uk_timer_notice n = { { UK_NOTICE_TIMER, name }, cookie };
+
+	return notice(pt, &n, sizeof n, 3);
+}
+
+int ipc_net_notice(struct port *pt, uint32_t id, uint64_t cost_ns)
+{
+	struct uk_net_notice n = { { UK_NOTICE_NET, (int32_t)id }, cost_ns };
 
 	return notice(pt, &n, sizeof n, 3);
 }

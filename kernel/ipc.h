@@ -70,6 +70,10 @@ int ipc_timer_notice(struct port *pt, int32_t name, uint64_t cookie);
  * uk_notice, kind UK_NOTICE_EXIT, name pid), as ipc_dead_notice. 0 or -1. */
 int ipc_exit_notice(struct port *pt, uint32_t pid);
 
+/* The kernel hands network server port pt the message of id id to send
+ * on (struct uk_net_notice), as ipc_dead_notice. 0, or -1 without memory. */
+int ipc_net_notice(struct port *pt, uint32_t id, uint64_t cost_ns);
+
 /* The send-once right for flow to reply port pt was destroyed unused. */
 void ipc_sonce_dead(struct port *pt, uint64_t flow);
 

@@ -20,7 +20,9 @@
 #include "msg.h"
 #include "port.h"
 #include "proc.h"
+#include "thread.h"
 #include "trace.h"
+#include "uk_err.h"
 
 /* Representative values for the kinds of network of the classic table
  * (Coulouris et al., "Distributed Systems", fig. 3.1): one point inside
@@ -266,12 +268,83 @@ int net_transmit(struct machine *m, uint32_t from, uint32_t to, struct msg *msg,
 	return 0;
 }
 
+/* The protocol work for msg on a link to or from node */
+static uint64_t work(const struct machine *m, const struct msg *msg, uint32_t from, uint32_t to)
+{
+	const struct link *l = net_link((struct machine *)m, from, to);
+	const struct costs *c = &m->cfg.costs;
+
+	return c->net_msg_ns + c->net_packet_ns * net_packets(msg->size, l ? l->mtu : 1500);
+}
+
+/* Hand msg to node's network server (inbound: arrived there), or, without
+ * one, send it on at once. */
+static void handoff(struct machine *m, struct msg *msg, uint32_t from, uint32_t to,
+		    uint64_t delay, int inbound)
+{
+	struct net *n = m->net;
+	struct port *srv = n->nodes[inbound ? to : from].srv;
+	uint32_t id;
+
+	if (!srv || srv->dead) {
+		if (!inbound)
+			net_transmit(m, from, to, msg, delay);
+		else
+			ipc_arrive(m, msg);
+		return;
+	}
+	for (id = 0; id < n->nheld && n->held[id].msg; id++)
+		;
+	if (id == n->nheld) {
+		struct net_held *h = realloc(n->held, (n->nheld + 16) * sizeof *h);
+		if (!h) {
+			m->oom = 1;
+			msg_free(msg);
+			return;
+		}
+		memset(h + n->nheld, 0, 16 * sizeof *h);
+		n->held = h;
+		n->nheld += 16;
+	}
+	n->held[id] = (struct net_held){ msg, from, to, delay, inbound };
+	if (ipc_net_notice(srv, id + 1, work(m, msg, from, to)) != 0)
+		m->oom = 1;
+}
+
+void net_send(struct machine *m, uint32_t from, uint32_t to, struct msg *msg, uint64_t delay)
+{
+	msg->from_node = from;
+	handoff(m, msg, from, to, delay, 0);
+}
+
+void net_forward(struct thread *t)
+{
+	struct net *n = t->m->net;
+	uint64_t id = t->sc.arg;
+	struct net_held h;
+
+	if (!n || id == 0 || id > n->nheld || !n->held[id - 1].msg ||
+	    n->nodes[n->held[id - 1].inbound ? n->held[id - 1].to : n->held[id - 1].from].srv->owner !=
+		    t->p) {
+		t->sc.err = UK_EINVAL;
+		return;
+	}
+	h = n->held[id - 1];
+	n->held[id - 1].msg = NULL;
+	t->sc.err = UK_OK;
+	if (h.inbound)
+		ipc_arrive(t->m, h.msg);
+	else
+		net_transmit(t->m, h.from, h.to, h.msg, h.delay);
+}
+
 void net_packet_event(struct machine *m, void *transit, uint64_t seq)
 {
 	struct transit *tr = transit;
 	struct link *l = tr->link;
 	struct msg *msg = tr->msg;
 	int last = seq + 1 == tr->npackets;
+	uint32_t tr_to = tr->to;
 
 	if (l->loss > 0 && rng_unit(&m->net->rng) < l->loss) {
 		tr->lost = 1;
@@ -292,7 +365,7 @@ void net_packet_event(struct machine *m, void *transit, uint64_t seq)
 	m->net->nodes[tr->to].msgs_in++;
 	m->net->nodes[tr->to].bytes_in += msg->size;
 	free(tr);
-	ipc_arrive(m, msg);
+	handoff(m, msg, msg->from_node, tr_to, 0, 1);
 }
 
 void net_packet_drop(void *transit, uint64_t seq)
@@ -307,6 +380,12 @@ void net_packet_drop(void *transit, uint64_t seq)
 
 void net_free(struct machine *m)
 {
+	if (!m->net)
+		return;
+	for (uint32_t i = 0; i < m->net->nheld; i++)
+		if (m->net->held[i].msg)
+			msg_free(m->net->held[i].msg);
+	free(m->net->held);
 	free(m->net);
 	m->net = NULL;
 }

@@ -8,14 +8,20 @@
  * one virtual time, so a run with several nodes is as deterministic as one
  * with one. Node 0 is "A", the machine of machine { }.
  *
- * The network layer (net.c) plays the network message servers of Mach: a
- * message whose destination port is received on another node is cut into
- * packets (a header and up to mtu - header payload bytes each), each packet
- * is serialised on its direction of the link (transmission = bytes * 8 /
- * bandwidth, one packet after the other) and arrives latency later; a lost
- * packet loses the whole message, as a datagram. Port ids are global, so a
- * right carried in a message names the same port on every node: the proxy
- * a network server would keep is the global id itself.
+ * Every node has a network server, a C process (servers/net/netsrv.c) as
+ * Mach's network message server was: a message whose destination port is
+ * received on another node goes, as a local message, to the sending node's
+ * network server, which does the protocol work (cost net_msg, and net_packet
+ * per packet) and puts it on the link; the receiving node's network server
+ * does the same work and sends it on to its port. On the link the message is
+ * cut into packets (a header and up to mtu - header payload bytes each),
+ * each packet is serialised on its direction of the link (transmission =
+ * bytes * 8 / bandwidth, one after the other) and arrives latency later; a
+ * lost packet loses the whole message, as a datagram. Port ids are global,
+ * so a right carried in a message names the same port on every node: the
+ * proxy a network server would keep is the global id itself, and the
+ * message (with its rights and reply right) waits in the kernel while the
+ * servers handle it, named by an id (struct uk_net_notice).
  *
  * m->net is NULL when the scenario declares no node: nothing here runs and
  * the outputs are those of one machine.
@@ -41,8 +47,12 @@ struct proc;
 #define NET_MAX_NODES 16
 #define NET_MAX_LINKS 64
 
+struct port;
+struct thread;
+
 struct node {
 	uint32_t id;                  /* from 0; node 0 is "A" */
+	struct port *srv;             /* its network server's port; NULL: none (the link direct) */
 	char name[UK_NAME_MAX];
 	uint32_t cpu0, ncpus;         /* its CPUs: cpu0 .. cpu0 + ncpus - 1 */
 	int big_endian;               /* its processes' default byte order */
@@ -70,6 +80,14 @@ struct link {
 	struct link_dir dir[2];
 };
 
+/* A message in a network server's hands: held by the kernel, named by an id. */
+struct net_held {
+	struct msg *msg;              /* NULL: a free slot */
+	uint32_t from, to;            /* nodes */
+	uint64_t delay;               /* an injected fault's, before it leaves */
+	int inbound;                  /* arrived at to: the server sends it to its port */
+};
+
 struct net {
 	struct node nodes[NET_MAX_NODES];
 	uint32_t nnodes;
@@ -77,6 +95,8 @@ struct net {
 	uint32_t nlinks;
 	struct rng rng;               /* packet loss: a stream of its own */
 	int told;                     /* the topology is in the trace */
+	struct net_held *held;        /* by id - 1 */
+	uint32_t nheld;
 	uint64_t packets, lost;
 };
 
@@ -127,9 +147,18 @@ void net_proc_started(struct proc *p);
  * remote (to on another node)? */
 int net_remote(const struct machine *m, const struct proc *from, const struct proc *to);
 
+/* Send msg from node from to node to (msg->dest set), leaving after
+ * delay: through from's network server, then the link, then to's network
+ * server; without servers, over the link alone. */
+void net_send(struct machine *m, uint32_t from, uint32_t to, struct msg *msg, uint64_t delay);
+
+/* SYS_NET_FORWARD: network server t sends the message of id t->sc.arg on. */
+void net_forward(struct thread *t);
+
 /* Put msg, sent from node from to node to, on their link, its first
  * packet ready at now + delay. The packets' events hand the message to
- * ipc_arrive when the last one arrives, or to ipc_lost when one was lost.
+ * to's network server (or ipc_arrive) when the last one arrives, or to
+ * ipc_lost when one was lost.
  * Returns 0, or -1 when there is no link (msg untouched). */
 int net_transmit(struct machine *m, uint32_t from, uint32_t to, struct msg *msg, uint64_t delay);
 

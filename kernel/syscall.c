@@ -39,21 +39,6 @@ static uint64_t cost_compute(struct thread *t)
 	return t->sc.arg;
 }
 
-/* Several machines: a message to a port received on another node costs
- * its sender the network layer's work, per message and per packet. */
-static uint64_t cost_net(struct thread *t, uint64_t size)
-{
-	const struct right *r;
-	const struct link *l;
-
-	if (!t->m->net || !t->sc.m || !(r = proc_right(t->p, t->sc.name)) || r->pt->dead ||
-	    !net_remote(t->m, t->p, r->pt->owner) ||
-	    !(l = net_link(t->m, t->p->node, r->pt->owner->node)))
-		return 0;
-	return t->m->cfg.costs.net_msg_ns +
-	       t->m->cfg.costs.net_packet_ns * net_packets((uint32_t)size, l->mtu);
-}
-
 /* The stubs marshalling the message, the trap, per-message kernel work,
  * copying the message into the kernel, and taking its out-of-line pages
  * copy-on-write. */
@@ -67,7 +52,7 @@ static uint64_t cost_msg(struct thread *t)
 	return c->marshal_arg_ns * nvalues + c->byteswap_ns * swaps +
 	       cost_copy(c->copy_stub_ps, size) + c->trap_ns + c->msg_ns +
 	       cost_copy(c->copy_kernel_ps, size) +
-	       (m ? c->page_map_ns * vmsys_ool_span(t->m, m) : 0) + cost_net(t, size);
+	       (m ? c->page_map_ns * vmsys_ool_span(t->m, m) : 0);
 }
 
 static void sys_nothing(struct thread *t)
@@ -293,6 +278,7 @@ static const struct sysent {
 	[SYS_LRPC_CALL] = { "lrpc.call", lrpc_call_cost, lrpc_call },
 	[SYS_LRPC_RETURN] = { "lrpc.return", cost_trap, lrpc_return },
 	[SYS_GETPID] = { "getpid", cost_trap, sys_getpid },
+	[SYS_NET_FORWARD] = { "net.forward", cost_trap, net_forward },
 };
 
 uint64_t syscall_cost(struct thread *t)

@@ -100,4 +100,7 @@ process { "p", node = "B", affinity = { 5 }, main = function() end }' \
 bad 'machine { cpus = 60 }
 node { "B", cpus = 8 }' "bad.lua:2: node 'B': the nodes have 68 CPUs in all; at most 64"
 bad 'process { "p", node = 3, main = function() end }' "bad.lua:1: process: 'node' must be a string"
+bad 'node { "B" }
+link { "A", "B" }
+process { "net.B", main = function() end }' "bad.lua:3: 'net.B' is the name of node 'B''s network server"
 finish

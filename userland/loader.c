@@ -26,6 +26,8 @@
 #include "procrun.h"
 #include "sched_mlfq.h"
 #include "loader_net.h"
+#include "net.h"
+#include "net/netsrv.h"
 #include "time/pclock.h"
 #include "time/timesrv.h"
 #include "thread.h"
@@ -829,6 +831,15 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 	    (loader_place(s, m, ns, 0, 1), attach_clock(s, ns, NULL) != 0) ||
 	    loader_build_fsrvs(s, m) != 0)
 		goto oom;
+	if (m->net) {
+		/* a network server on every node, after the name server */
+		for (uint32_t i = 0; i < m->net->nnodes; i++) {
+			struct proc *p = netsrv_install(m, i);
+			if (!p)
+				goto oom;
+			loader_place(s, m, p, i, 1);
+		}
+	}
 	if (s->time_server)
 		pclock_watch(m);
 	m->runtime_hook = fork_runtime;

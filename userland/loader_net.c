@@ -327,6 +327,11 @@ int loader_check_net(struct scenario *s, char *err, size_t errlen)
 	 * runs on A: a node with processes must reach A. */
 	for (size_t i = 0; i < s->nprocs; i++) {
 		struct pdecl *d = &s->procs[i];
+		if (strncmp(d->name, "net.", 4) == 0 && node_index(n, d->name + 4) >= 0) {
+			snprintf(err, errlen, "%s'%s' is the name of node '%s''s network server",
+				 d->where, d->name, d->name + 4);
+			return -1;
+		}
 		if (d->node_ix != 0 && !linked(n, 0, d->node_ix)) {
 			snprintf(err, errlen, "%s'%s': node '%s' has no link to node 'A', where the name "
 					      "server runs: no route (declare link { \"A\", \"%s\", ... })",
