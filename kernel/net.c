@@ -176,12 +176,17 @@ static void tell_topology(struct machine *m)
 void net_proc_started(struct proc *p)
 {
 	struct machine *m = p->m;
+	struct port *srv;
 
 	if (!m->net)
 		return;
+
 	if (!m->net->told)
 		tell_topology(m);
 	TRACE(m, TR_PROC_NODE, p->pid, p->node);
+	srv = m->net->nodes[p->node].srv;
+	if (srv && srv->owner == p)   /* a network server: its port, named for viewers */
+		TRACE_STR(m, TR_PORT_LABEL, srv->label, strlen(srv->label), srv->id);
 }
 
 void net_convert(struct machine *m, uint64_t flow, uint32_t node, uint32_t values, int op)

@@ -14,6 +14,11 @@ run 0 run $A/nodes.lua --stats json --trace "$TMP/nodes.uktrace" &&
 	expect_err 'far got hi in 100084800 ns' &&
 	expect_err 'call to a dying remote server: dead port after 11048000 ns' &&
 	expect_err 'send to it now: dead port' &&
+	expect_err "sync from A to B's time server: offset 3010564, bound 1063500, rtt 2127000" &&
+	expect_err "after the sync A's clock is 2479 from B's" &&
+	expect_out '"name": "net.A", "pid": 2, .*"node": "A"' &&
+	expect_out '"name": "net.C", "pid": 4, .*"node": "C"' &&
+	expect_out '"name": "time", .*"node": "B"' &&
 	expect_out '"name": "adder", .*"node": "B"' &&
 	expect_out '"name": "client", .*"node": "A"' &&
 	expect_out '\{ "name": "B", "id": 1, "cpus": 1, "cpu0": 1, "byte_order": "big", "clock_offset_ns": 3000000, "drift_ppb": 20000,.* "values_converted": 0 \}' &&

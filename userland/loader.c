@@ -828,7 +828,7 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 		return 0;
 	}
 	if (record_info(s, m) != 0 || loader_build_net(s, m) != 0 || !(ns = ns_install(m)) ||
-	    (loader_place(s, m, ns, 0, 1), attach_clock(s, ns, NULL) != 0) ||
+	    (loader_place(s, m, ns, 0, 0), attach_clock(s, ns, NULL) != 0) ||
 	    loader_build_fsrvs(s, m) != 0)
 		goto oom;
 	if (m->net) {
@@ -837,7 +837,7 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 			struct proc *p = netsrv_install(m, i);
 			if (!p)
 				goto oom;
-			loader_place(s, m, p, i, 1);
+			loader_place(s, m, p, i, 0);
 		}
 	}
 	if (s->time_server)
@@ -854,7 +854,7 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 			p->tickets = d->tickets;
 			p->nice = d->nice;
 			p->affinity = d->affinity;
-			loader_place(s, m, p, d->node_ix, 1);
+			loader_place(s, m, p, d->node_ix, 0);
 			if (attach_clock(s, p, d) != 0)
 				goto oom;
 			continue;
@@ -862,7 +862,7 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 		if (d->is_time) {
 			if (!(p = ts_install(m, d->start_ns)))
 				goto oom;
-			loader_place(s, m, p, d->node_ix, 1);
+			loader_place(s, m, p, d->node_ix, 0);
 			if (attach_clock(s, p, d) != 0)
 				goto oom;
 			continue;

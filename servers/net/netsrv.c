@@ -32,18 +32,18 @@ static void netsrv_main(struct thread *self, void *arg)
 	for (;;) {
 		int err;
 		struct msg *msg = uk_recv(self, s->port, UK_FOREVER, &err);
-		struct uk_net_notice n;
+		struct uk_net_notice n = { { 0, 0 }, 0 };
 		if (!msg)
 			continue;
-		if (msg->sender_pid == 0 && msg->size == sizeof n) {
+		if (msg->sender_pid == 0 && msg->size == sizeof n)
 			memcpy(&n, msg->data, sizeof n);
-			if (n.n.kind == UK_NOTICE_NET) {
-				if (n.cost_ns)
-					uk_compute(self, n.cost_ns);
-				uk_net_forward(self, (uint32_t)n.n.name);
-			}
-		}
+		/* Freed before the work: a run may end in the middle of it. */
 		msg_free(msg);
+		if (n.n.kind != UK_NOTICE_NET)
+			continue;
+		if (n.cost_ns)
+			uk_compute(self, n.cost_ns);
+		uk_net_forward(self, (uint32_t)n.n.name);
 	}
 }
 

@@ -3,7 +3,8 @@
 -- found from any other through the one name server on A, a big-endian
 -- node's messages are converted by the little-endian side only, a node's
 -- clock is its processes' clock, a remote server's death reaches its
--- callers as "dead port", and no link means "no route".
+-- callers as "dead port", no link means "no route", and a time server on
+-- another node is synchronised with across the link.
 machine { cpus = 1, costs = "zero" }
 node { "B", cpus = 1, byte_order = "big", clock_offset = "3ms", drift = "20us/s" }
 node { "C", cpus = 2 }
@@ -55,4 +56,13 @@ process { "caller", start = "300ms", main = function()
   local t0 = now()
   log("call to a dying remote server: %s after %d ns", select(2, call(b, { n = 1 })), now() - t0)
   log("send to it now: %s", select(2, send(b, { n = 2 })))
+end }
+
+-- the time server on B, whose clock is B's: Cristian's algorithm from A
+-- meets the link's round trip
+server { "time", node = "B" }
+process { "syncer", start = "400ms", main = function()
+  local off, err, rtt = clock.sync()
+  log("sync from A to B's time server: offset %d, bound %d, rtt %d", off, err, rtt)
+  log("after the sync A's clock is %d from B's", clock.now() - clock.now("time"))
 end }
