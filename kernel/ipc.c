@@ -33,7 +33,7 @@ static void m_dropped(struct machine *m)
  * receiver's order). */
 static uint64_t copy_out(const struct thread *rt, const struct msg *msg)
 {
-	const struct costs *c = &rt->m->cfg.costs;
+	const struct costs *c = net_costs(rt->m, rt->p);
 	uint64_t swaps = rt->p->big_endian ? 0 : msg->nnums;
 
 	return cost_copy(c->copy_kernel_ps, msg->size) + cost_copy(c->copy_stub_ps, msg->size) +

@@ -400,7 +400,7 @@ static void run(struct machine *m, struct cpu *c, struct thread *t)
 
 static void dispatch(struct machine *m, struct cpu *c, struct thread *t)
 {
-	const struct costs *k = &m->cfg.costs;
+	const struct costs *k = net_costs(m, t->p);
 	uint64_t slice = m->sched.ops->slice(&m->sched, t), sw = 0;
 
 	/* The address space changes when the domain the thread runs in (its

@@ -85,6 +85,7 @@ int net_init(struct machine *m)
 	m->net = n;
 	snprintf(n->nodes[0].name, sizeof n->nodes[0].name, "A");
 	n->nodes[0].ncpus = m->cfg.cpus;
+	n->nodes[0].costs = m->cfg.costs;
 	n->nnodes = 1;
 	return 0;
 }
@@ -103,6 +104,7 @@ int net_add_node(struct machine *m, const char *name, uint32_t ncpus, int big_en
 	nd->cpu0 = prev->cpu0 + prev->ncpus;
 	nd->ncpus = ncpus;
 	nd->big_endian = big_endian;
+	nd->costs = m->cfg.costs;
 	return (int)n->nnodes++;
 }
 
@@ -135,6 +137,11 @@ struct link *net_link(struct machine *m, uint32_t a, uint32_t b)
 			return l;
 	}
 	return NULL;
+}
+
+const struct costs *net_costs(const struct machine *m, const struct proc *p)
+{
+	return m->net ? &m->net->nodes[p->node < m->net->nnodes ? p->node : 0].costs : &m->cfg.costs;
 }
 
 const struct node *net_node_of(const struct machine *m, const struct proc *p)
@@ -273,11 +280,13 @@ int net_transmit(struct machine *m, uint32_t from, uint32_t to, struct msg *msg,
 	return 0;
 }
 
-/* The protocol work for msg on a link to or from node */
-static uint64_t work(const struct machine *m, const struct msg *msg, uint32_t from, uint32_t to)
+/* The protocol work for msg on the link from node from to node to, by the
+ * network server of node at (its costs) */
+static uint64_t work(const struct machine *m, const struct msg *msg, uint32_t from, uint32_t to,
+		     uint32_t at)
 {
 	const struct link *l = net_link((struct machine *)m, from, to);
-	const struct costs *c = &m->cfg.costs;
+	const struct costs *c = &m->net->nodes[at].costs;
 
 	return c->net_msg_ns + c->net_packet_ns * net_packets(msg->size, l ? l->mtu : 1500);
 }
@@ -312,7 +321,7 @@ static void handoff(struct machine *m, struct msg *msg, uint32_t from, uint32_t 
 		n->nheld += 16;
 	}
 	n->held[id] = (struct net_held){ msg, from, to, delay, inbound };
-	if (ipc_net_notice(srv, id + 1, work(m, msg, from, to)) != 0)
+	if (ipc_net_notice(srv, id + 1, work(m, msg, from, to, inbound ? to : from)) != 0)
 		m->oom = 1;
 }
 
@@ -406,11 +415,12 @@ void net_stats(FILE *out, const struct machine *m, char format)
 		for (uint32_t i = 0; i < n->nnodes; i++) {
 			const struct node *nd = &n->nodes[i];
 			fprintf(out, "%s{ \"name\": \"%s\", \"id\": %u, \"cpus\": %u, \"cpu0\": %u, "
-				"\"byte_order\": \"%s\", \"clock_offset_ns\": %" PRId64 ", \"drift_ppb\": %"
+				"\"costs\": \"%s%s\", \"byte_order\": \"%s\", \"clock_offset_ns\": %" PRId64 ", \"drift_ppb\": %"
 				PRId64 ", \"messages_out\": %" PRIu64 ", \"messages_in\": %"
 				PRIu64 ", \"bytes_out\": %" PRIu64 ", \"bytes_in\": %" PRIu64
 				", \"values_converted\": %" PRIu64 " }",
 				i ? ",\n    " : "\n    ", nd->name, nd->id, nd->ncpus, nd->cpu0,
+				nd->costs.profile, nd->costs_overridden ? " (with overrides)" : "",
 				nd->big_endian ? "big" : "little", nd->clock_offset, nd->drift,
 				nd->msgs_out, nd->msgs_in, nd->bytes_out, nd->bytes_in,
 				nd->converted);

@@ -32,6 +32,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cost.h"
 #include "rng.h"
 #include "uk_limits.h"
 
@@ -59,6 +60,8 @@ struct node {
 	int64_t clock_offset;         /* ns: its clock's reading at true time 0 */
 	int64_t drift;                /* ppb: ns its clock gains per true second */
 	int clock_given;              /* clock_offset or drift was declared */
+	struct costs costs;           /* its cost model: machine { }'s unless declared */
+	int costs_overridden;         /* node { costs = { ... } } changed a constant */
 	/* statistics */
 	uint64_t msgs_out, msgs_in, bytes_out, bytes_in, converted;
 };
@@ -132,6 +135,9 @@ int net_add_link(struct machine *m, uint32_t a, uint32_t b, uint64_t latency_ns,
 
 /* The link between nodes a and b, or NULL when there is none. */
 struct link *net_link(struct machine *m, uint32_t a, uint32_t b);
+
+/* The cost model of the node p runs on (m's own without nodes). */
+const struct costs *net_costs(const struct machine *m, const struct proc *p);
 
 /* The node p runs on. */
 const struct node *net_node_of(const struct machine *m, const struct proc *p);

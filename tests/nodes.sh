@@ -21,8 +21,8 @@ run 0 run $A/nodes.lua --stats json --trace "$TMP/nodes.uktrace" &&
 	expect_out '"name": "time", .*"node": "B"' &&
 	expect_out '"name": "adder", .*"node": "B"' &&
 	expect_out '"name": "client", .*"node": "A"' &&
-	expect_out '\{ "name": "B", "id": 1, "cpus": 1, "cpu0": 1, "byte_order": "big", "clock_offset_ns": 3000000, "drift_ppb": 20000,.* "values_converted": 0 \}' &&
-	expect_out '\{ "name": "C", "id": 2, "cpus": 2, "cpu0": 2, "byte_order": "little",' &&
+	expect_out '\{ "name": "B", "id": 1, "cpus": 1, "cpu0": 1, "costs": "zero", "byte_order": "big", "clock_offset_ns": 3000000, "drift_ppb": 20000,.* "values_converted": 0 \}' &&
+	expect_out '\{ "name": "C", "id": 2, "cpus": 2, "cpu0": 2, "costs": "zero", "byte_order": "little",' &&
 	expect_out '"a": "A", "b": "C", "profile": "wan", "latency_ns": 50000000, "bandwidth_bps": 10000000, "mtu": 1500,'
 # Only the little-endian side converts: A's client (to and from the
 # canonical form), never big-endian B.
@@ -48,6 +48,13 @@ run 0 run $A/nodes_loss.lua --stats json &&
 	expect_err 'retries 0: 12 ok, 8 failed, 17 executed' &&
 	expect_out '"from": "B", "messages": [0-9]+, "messages_lost": [1-9]'
 run 0 run $A/nodes_loss.lua --set retries=10 && expect_err 'retries 10: 20 ok, 0 failed, 20 executed'
+
+# Each node its own cost model.
+run 0 run $A/nodes_costs.lua --stats json &&
+	expect_err 'A: two getpid in 0 ns' && expect_err 'B: two getpid in 3000000 ns' &&
+	expect_err 'C: one getpid in 102000 ns' &&
+	expect_out '"name": "B", .*"costs": "zero \(with overrides\)"' &&
+	expect_out '"name": "C", .*"costs": "firefly-1990"'
 
 # Same seed, same run: byte-identical trace and statistics.
 for i in 1 2; do
@@ -79,6 +86,8 @@ node { "B", cpus = 2 }' "bad.lua:2: node: a node named 'B' is already declared"
 bad 'node { "A" }' "bad.lua:1: node: 'A' is the machine's own node"
 bad 'node { "B", byte_order = "middle" }' "bad.lua:1: node 'B': byte_order must be \"little\" or \"big\", not 'middle'"
 bad 'node { "B", colour = 1 }' "bad.lua:1: node: unknown field 'colour'"
+bad 'node { "B", costs = "fast" }' "bad.lua:1: node 'B': unknown cost profile 'fast'"
+bad 'node { "B", costs = { warp = 1 } }' "bad.lua:1: node 'B': costs: unknown cost 'warp'"
 bad 'node { "B", sched = "fifo" }' "bad.lua:1: node 'B': 'sched' per node is not available"
 bad 'node { "B", drift = "fast" }' "bad.lua:1: node 'B': "
 bad 'node { "B" }

@@ -129,6 +129,11 @@ void clock_fields(lua_State *L, const char *fn, struct clockdecl *c);
 /* machine { ... } (loader_machine.c) */
 int l_machine(lua_State *L);
 
+/* costs = "profile" | { profile = ..., trap = ..., ... } of the declaration
+ * table at 1 into *c (loader_machine.c); fn names it in errors; *overrides
+ * is set when a constant is changed. Absent: *c untouched. */
+void decl_costs(lua_State *L, const char *fn, struct costs *c, int *overrides);
+
 /* fault { ... } (loader_fault.c); faults_check once the script has run
  * (0, or -1 with "FILE:LINE: message" in err); faults_build once the
  * declared processes exist (0, or -1 when memory runs out). */

@@ -18,6 +18,8 @@
 
 struct ndecl {
 	char name[UK_NAME_MAX];
+	struct costs costs;         /* costs = ... (costs_given) */
+	int costs_given, cost_overrides;
 	uint32_t cpus;
 	int big_endian;
 	struct clockdecl clock;
@@ -105,7 +107,7 @@ static int l_node(lua_State *L)
 {
 	static const char *const known[] = { "name", "cpus", "byte_order", "clock_offset",
 					     "drift", "costs", "sched", "quantum", "frames", NULL };
-	static const char *const later[] = { "costs", "sched", "quantum", "frames", NULL };
+	static const char *const later[] = { "sched", "quantum", "frames", NULL };
 	struct scenario *s = scenario_of(L, "node");
 	struct netdecl *n;
 	struct ndecl *d;
@@ -135,6 +137,14 @@ static int l_node(lua_State *L)
 	snprintf(d->name, sizeof d->name, "%s", name);
 	where(L, d->where, sizeof d->where);
 	d->cpus = (uint32_t)field_int(L, "node", "cpus", 1, 1, 64);
+	if (lua_getfield(L, 1, "costs") != LUA_TNIL) {
+		char fn[UK_NAME_MAX + 8];
+		snprintf(fn, sizeof fn, "node '%s'", name);
+		cost_profile("modern", &d->costs);
+		decl_costs(L, fn, &d->costs, &d->cost_overrides);
+		d->costs_given = 1;
+	}
+	lua_pop(L, 1);
 	order = field_string(L, "node", "byte_order", "little");
 	if (strcmp(order, "little") != 0 && strcmp(order, "big") != 0)
 		luaL_error(L, "node '%s': byte_order must be \"little\" or \"big\", not '%s'", name,
@@ -367,6 +377,10 @@ int loader_build_net(struct scenario *s, struct machine *m)
 		if (net_add_node(m, d->name, d->cpus, d->big_endian) < 0)
 			return -1;
 		nd = &m->net->nodes[i];
+		if (d->costs_given) {
+			nd->costs = d->costs;
+			nd->costs_overridden = d->cost_overrides;
+		}
 		nd->clock_given = d->clock.given;
 		nd->clock_offset = d->clock.given & CLOCK_OFFSET ? d->clock.offset : s->clock.offset;
 		nd->drift = d->clock.given & CLOCK_DRIFT ? d->clock.drift : s->clock.drift;
