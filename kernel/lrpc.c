@@ -217,6 +217,11 @@ void lrpc_bind(struct thread *t)
 		t->sc.err = r->pt->dead ? UK_EDEADPORT : UK_ENOTLRPC;
 		return;
 	}
+	if (f->server->node != t->p->node) {
+		/* LRPC shares memory between client and server: one machine only. */
+		t->sc.err = UK_EREMOTE;
+		return;
+	}
 	if (!(b = binding_new(t->p, f, &bytes))) {
 		t->sc.err = UK_ENOMEM;
 		return;

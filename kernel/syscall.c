@@ -313,6 +313,7 @@ const char *uk_strerror(int err)
 		[UK_EREVOKED] = "revoked",
 		[UK_ENOTLRPC] = "not an LRPC interface",
 		[UK_ENOROUTE] = "no route",
+		[UK_EREMOTE] = "on another node",
 	};
 	return err >= 0 && err < UK_ERR_COUNT ? text[err] : "unknown error";
 }

@@ -16,6 +16,7 @@ run 0 run $A/nodes.lua --stats json --trace "$TMP/nodes.uktrace" &&
 	expect_err 'send to it now: dead port' &&
 	expect_err "sync from A to B's time server: offset 3010564, bound 1063500, rtt 2127000" &&
 	expect_err "after the sync A's clock is 2479 from B's" &&
+	expect_err 'lrpc.bind across nodes: nil, on another node' &&
 	expect_out '"name": "net.A", "pid": 2, .*"node": "A"' &&
 	expect_out '"name": "net.C", "pid": 4, .*"node": "C"' &&
 	expect_out '"name": "time", .*"node": "B"' &&

@@ -66,3 +66,11 @@ process { "syncer", start = "400ms", main = function()
   log("sync from A to B's time server: offset %d, bound %d, rtt %d", off, err, rtt)
   log("after the sync A's clock is %d from B's", clock.now() - clock.now("time"))
 end }
+
+-- LRPC shares memory between client and server: it is for one machine
+process { "lserver", node = "B", daemon = true, main = function()
+  lrpc.export("near", { Add = function(a, b) return a + b end })
+end }
+process { "lclient", start = "500ms", main = function()
+  log("lrpc.bind across nodes: %s, %s", lrpc.bind("near"))
+end }
