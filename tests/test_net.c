@@ -3,8 +3,8 @@
  * packet counts, the exact timing of a link (transmission of each packet
  * after the one before, then the latency; a step of one packet at the MTU
  * boundary), a lost packet losing its whole message, a remote port's death
- * seen by its callers, a node no link reaches, and the same seed giving the
- * same losses.
+ * seen by its callers, a node no link reaches, the same seed giving the
+ * same losses, and the network servers' work on each side, exactly.
  *
  * The one idea: the ipc_world machine (the name server on node A, "zero"
  * costs: only the link and uk_sleep make time pass) gets a second node B
@@ -26,6 +26,8 @@
 #include "net.h"
 #include "proc.h"
 #include "thread.h"
+#include "name/name.h"
+#include "net/netsrv.h"
 #include "uk.h"
 #include "uk_err.h"
 
@@ -349,6 +351,46 @@ static void test_loss_reproducible(void **state)
 	}
 }
 
+/* With the network servers: each does net_msg + net_packet per packet on
+ * its node's CPU, the sending one before the packets leave, the receiving
+ * one after the last arrives. 3000 bytes are 3 packets: 10 + 3 x 2 us on
+ * each side, around the link's 3084 us and 1 ms. */
+static void test_network_servers(void **state)
+{
+	struct machine *m = *state;
+	struct world w = { .bad = 0 };
+	struct proc *p;
+
+	assert_int_equal(h_machine(m, 2, "fifo", 10 * MS, 16), 0);
+	m->cfg.costs.net_msg_ns = 10 * US;
+	m->cfg.costs.net_packet_ns = 2 * US;
+	assert_non_null(ns_install(m));
+	assert_int_equal(net_init(m), 0);
+	m->net->nodes[0].ncpus = 1;
+	assert_int_equal(net_add_node(m, "B", 1, 0), 1);
+	assert_int_equal(net_add_link(m, 0, 1, 1 * MS, 8000000, 1500, 0.0, NULL), 1);
+	m->procs[0]->affinity = 1;
+	for (uint32_t i = 0; i < 2; i++) {
+		assert_non_null(p = netsrv_install(m, i));
+		p->affinity = 1ull << i;
+	}
+	assert_string_equal(m->procs[1]->name, "net.A");
+	assert_string_equal(m->procs[2]->name, "net.B");
+	on(add(m, "sink", 0, size_sink, &w, 1), 1);
+	add(m, "sender", 5 * MS, sized_sender, &w, 0)->affinity = 1;
+	FINISH(m, &w, OUT_COMPLETED);
+	H_EXPECT(&w.lg, { 10 * MS, "sent", UK_OK },
+		 { 10 * MS + 16 * US + 3084 * US + 1 * MS + 16 * US, "got", 3000 },
+		 { 20 * MS, "sent", UK_OK }, { 20 * MS + 12 * US + 1500 * US + 1 * MS + 12 * US, "got", 1472 },
+		 { 30 * MS, "sent", UK_OK },
+		 { 30 * MS + 14 * US + 1529 * US + 1 * MS + 14 * US, "got", 1473 });
+	/* Each network server's CPU time: the three sends (16 + 12 + 14 us,
+	 * out of A, into B), the sink's registration and its reply (12 us
+	 * each, once out and once in on each node). */
+	assert_int_equal(m->procs[1]->main_thread->cpu_ns, (42 + 24) * US);
+	assert_int_equal(m->procs[2]->main_thread->cpu_ns, (42 + 24) * US);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -360,6 +402,7 @@ int main(void)
 		H_TEST(test_remote_port_death),
 		H_TEST(test_no_route),
 		H_TEST(test_loss_reproducible),
+		H_TEST(test_network_servers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
