@@ -190,6 +190,12 @@ void net_proc_started(struct proc *p)
 
 	if (!m->net->told)
 		tell_topology(m);
+	if (!p->affinity) {
+		/* Made by the kernel or a server (the supervisor, a file server):
+		 * it runs on its node's CPUs too. */
+		const struct node *nd = net_node_of(m, p);
+		p->affinity = (nd->ncpus >= 64 ? UINT64_MAX : (1ull << nd->ncpus) - 1) << nd->cpu0;
+	}
 	TRACE(m, TR_PROC_NODE, p->pid, p->node);
 	srv = m->net->nodes[p->node].srv;
 	if (srv && srv->owner == p)   /* a network server: its port, named for viewers */

@@ -146,7 +146,7 @@ const struct node *net_node_of(const struct machine *m, const struct proc *p);
 uint32_t net_packets(uint32_t size, uint32_t mtu);
 
 /* The process p started: its node goes in the trace (and, the first
- * time, the whole topology). */
+ * time, the whole topology); without an affinity it gets its node's CPUs. */
 void net_proc_started(struct proc *p);
 
 /* Is a message from process from to a port received by process to

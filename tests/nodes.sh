@@ -57,6 +57,25 @@ run 0 run $A/nodes_costs.lua --stats json &&
 	expect_out '"name": "B", .*"costs": "zero \(with overrides\)"' &&
 	expect_out '"name": "C", .*"costs": "firefly-1990"'
 
+# A restarted server runs where it ran; the supervisor, made by the
+# kernel, on A's CPUs.
+cat >"$TMP/restart.lua" <<'LUA'
+machine { costs = "zero" }
+node { "B", byte_order = "big" }
+link { "A", "B" }
+server { "time", node = "B" }
+fault { at = "5ms", crash = "time", restart_after = "1ms" }
+process { "p", node = "B", main = function() sleep("20ms") log("time now %d", clock.now("time")) end }
+LUA
+run 0 run "$TMP/restart.lua" --stats json --trace "$TMP/restart.uktrace" &&
+	expect_err 'time now 20000000' &&
+	expect_out '"name": "time#2", "pid": 7, .*"incarnation": 2, "node": "B"' &&
+	expect_out '"name": "rs", "pid": 6, .*"node": "A"'
+"$UKERN" export "$TMP/restart.uktrace" >"$TMP/restart.txt" 2>&1
+checks=$((checks + 2))
+grep -q 'dispatch cpu=1 tid=7(time#2)' "$TMP/restart.txt" || fail "the restarted server left node B"
+grep -q 'dispatch cpu=1 tid=6(rs)' "$TMP/restart.txt" && fail "the supervisor ran on node B"
+
 # Same seed, same run: byte-identical trace and statistics.
 for i in 1 2; do
 	run 0 run $A/nodes_loss.lua --seed 3 --trace "$TMP/loss-$i.uktrace" --stats json --quiet &&
