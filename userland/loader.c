@@ -827,9 +827,10 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 				goto oom;
 		return 0;
 	}
-	if (record_info(s, m) != 0 || loader_build_net(s, m) != 0 || !(ns = ns_install(m)) ||
-	    (loader_place(s, m, ns, 0, 0), attach_clock(s, ns, NULL) != 0) ||
-	    loader_build_fsrvs(s, m) != 0)
+	if (record_info(s, m) != 0 || loader_build_net(s, m) != 0 || !(ns = ns_install(m)))
+		goto oom;
+	loader_place(s, m, ns, 0, 0);
+	if (attach_clock(s, ns, NULL) != 0 || loader_build_fsrvs(s, m) != 0)
 		goto oom;
 	if (m->net) {
 		/* a network server on every node, after the name server */
