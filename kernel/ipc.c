@@ -11,6 +11,7 @@
 
 #include "fault.h"
 #include "machine.h"
+#include "migrate.h"
 #include "msg.h"
 #include "net.h"
 #include "port.h"
@@ -571,6 +572,25 @@ int ipc_exit_notice(struct port *pt, uint32_t pid)
 	struct uk_notice n = { UK_NOTICE_EXIT, (int32_t)pid };
 
 	return notice(pt, &n, sizeof n, 2);
+}
+
+uint32_t ipc_forward_queued(struct port *pt, uint32_t from, uint32_t to, uint64_t *bytes)
+{
+	uint32_t n = 0;
+
+	while (pt->qhead) {
+		struct msg *msg = dequeue(pt);
+		struct thread *w = awaiting(msg, pt);
+
+		msg->dest = pt;
+		if (w)
+			w->inflight++;
+		*bytes += msg->size;
+		n++;
+		migrate_forwarded(pt->m, pt->owner, from, msg->size, msg->flow);
+		net_send(pt->m, from, to, msg, 0);
+	}
+	return n;
 }
 
 void ipc_arrive(struct machine *m, struct msg *msg)

@@ -74,6 +74,11 @@ int ipc_exit_notice(struct port *pt, uint32_t pid);
  * on (struct uk_net_notice), as ipc_dead_notice. 0, or -1 without memory. */
 int ipc_net_notice(struct port *pt, uint32_t id, uint64_t cost_ns);
 
+/* Process migration: every message queued on pt (whose owner moved from
+ * node from to node to) is taken off its queue and sent on to to over the
+ * link, in order; *bytes adds their sizes. Returns how many. */
+uint32_t ipc_forward_queued(struct port *pt, uint32_t from, uint32_t to, uint64_t *bytes);
+
 /* The send-once right for flow to reply port pt was destroyed unused. */
 void ipc_sonce_dead(struct port *pt, uint64_t flow);
 

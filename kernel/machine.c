@@ -23,6 +23,7 @@
 #include "ipc.h"
 #include "ktimer.h"
 #include "lrpc.h"
+#include "migrate.h"
 #include "msg.h"
 #include "net.h"
 #include "port.h"
@@ -106,6 +107,7 @@ void machine_free(struct machine *m)
 	evq_free(&m->evq);
 	procrun_free(m);
 	net_free(m);
+	migrate_free(m);
 	if (m->sched.ops && m->sched.ops->fini)
 		m->sched.ops->fini(&m->sched);
 	sched_rq_free(&m->sched);
@@ -484,6 +486,11 @@ static void preempt_now(struct machine *m, struct thread *r)
 	machine_ready(m, r, R_PREEMPTED);
 }
 
+void machine_preempt(struct machine *m, struct thread *t)
+{
+	preempt_now(m, t);
+}
+
 /* Preemptive policies: if a ready thread should displace a running one,
  * preempt the running thread the policy ranks lowest. Called only from the
  * loop, where every running thread is in the middle of a slice. */
@@ -587,6 +594,9 @@ static void handle(struct machine *m, const struct event *e)
 		break;
 	case EV_PACKET:
 		net_packet_event(m, e->obj, e->gen);
+		break;
+	case EV_MIGRATE:
+		migrate_event(m, e->obj);
 		break;
 	}
 }

@@ -36,6 +36,7 @@ struct ktimer;
 struct thread;
 struct lrpc_state;
 struct net;
+struct mig_state;
 
 struct cpu {
 	uint32_t id;
@@ -172,6 +173,8 @@ struct machine {
 
 	/* several machines (net.h): NULL when the scenario declares no node */
 	struct net *net;
+	/* process migrations (migrate.h): NULL until the first */
+	struct mig_state *mig;
 };
 
 /* Set up m from cfg (cfg->sched and cpus must be valid). Returns 0, or -1
@@ -260,10 +263,15 @@ void machine_exchange(struct machine *m, struct thread *t, struct cpu *to);
  * dispatched. The caller disposes of t's pending call (t->effect_pending). */
 void machine_cut(struct machine *m, struct thread *t);
 
+/* Take the CPU from running thread t at once (it is in the middle of its
+ * slice, not in its system call's effect): the work done so far is
+ * deducted, the rest stays to do; t is ready again. */
+void machine_preempt(struct machine *m, struct thread *t);
+
 /* The thread with this id, or NULL. */
 struct thread *machine_thread(struct machine *m, uint32_t tid);
 
 /* The kinds of events the loop handles; net.c posts packets. */
-enum { EV_SLICE, EV_TIMER, EV_START, EV_DELIVER, EV_CRASH, EV_NOTICE, EV_PACKET };
+enum { EV_SLICE, EV_TIMER, EV_START, EV_DELIVER, EV_CRASH, EV_NOTICE, EV_PACKET, EV_MIGRATE };
 
 #endif

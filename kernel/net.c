@@ -17,6 +17,7 @@
 
 #include "ipc.h"
 #include "machine.h"
+#include "migrate.h"
 #include "msg.h"
 #include "port.h"
 #include "proc.h"
@@ -297,6 +298,21 @@ static uint64_t work(const struct machine *m, const struct msg *msg, uint32_t fr
 	return c->net_msg_ns + c->net_packet_ns * net_packets(msg->size, l ? l->mtu : 1500);
 }
 
+/* msg reached node at: to its port, or, when the port's owner has moved to
+ * another node since it was sent (a migration), on there over their link. */
+static void arrive_at(struct machine *m, struct msg *msg, uint32_t at)
+{
+	struct port *pt = msg->dest;
+
+	if (pt && !pt->dead && pt->owner && pt->owner->node != at &&
+	    net_link(m, at, pt->owner->node)) {
+		migrate_forwarded(m, pt->owner, at, msg->size, msg->flow);
+		net_send(m, at, pt->owner->node, msg, 0);
+		return;
+	}
+	ipc_arrive(m, msg);
+}
+
 /* Hand msg to node's network server (inbound: arrived there), or, without
  * one, send it on at once. */
 static void handoff(struct machine *m, struct msg *msg, uint32_t from, uint32_t to,
@@ -310,7 +326,7 @@ static void handoff(struct machine *m, struct msg *msg, uint32_t from, uint32_t 
 		if (!inbound)
 			net_transmit(m, from, to, msg, delay);
 		else
-			ipc_arrive(m, msg);
+			arrive_at(m, msg, to);
 		return;
 	}
 	for (id = 0; id < n->nheld && n->held[id].msg; id++)
@@ -353,7 +369,7 @@ void net_forward(struct thread *t)
 	n->held[id - 1].msg = NULL;
 	t->sc.err = UK_OK;
 	if (h.inbound)
-		ipc_arrive(t->m, h.msg);
+		arrive_at(t->m, h.msg, h.to);
 	else
 		net_transmit(t->m, h.from, h.to, h.msg, h.delay);
 }

@@ -122,6 +122,9 @@ struct proc {
 	uint32_t nforks;              /* children forked so far (their names: <name>.fork<k>) */
 	uint32_t waiter;              /* tid of the thread of its parent waiting for it, 0 if none */
 	uint8_t waited;               /* its parent has called wait() on it */
+
+	/* migration (migrate.c): kernel loop only */
+	uint8_t mig_stopped;          /* stopped while it moves: its threads run on no CPU */
 };
 
 /* Declare a process that starts at start_ns with the given main body.

@@ -204,5 +204,7 @@ int sched_allowed(const struct thread *t, const struct cpu *c)
 {
 	uint64_t a = t->p->affinity;
 
+	if (t->p->mig_stopped)     /* moving to another node (migrate.c) */
+		return 0;
 	return !a || !c || (c->id < 64 && ((a >> c->id) & 1));
 }

@@ -14,6 +14,7 @@
 #include "deadlock.h"
 #include "lrpc.h"
 #include "machine.h"
+#include "migrate.h"
 #include "net.h"
 #include "port.h"
 #include "proc.h"
@@ -532,6 +533,7 @@ void stats_json(FILE *out, const struct machine *m)
 	json_rpc(out, m);
 	json_lrpc(out, m);
 	net_stats(out, m, 'j');
+	migrate_stats(out, m, 'j');
 	if (m->stats_hook)
 		m->stats_hook(out, m, 'j');
 	json_servers(out, m);
@@ -754,6 +756,7 @@ void stats_text(FILE *out, const struct machine *m)
 			m->lrpc->mp_calls, m->lrpc->mp_returns, m->lrpc->revoked, m->lrpc->waits,
 			m->lrpc->estacks, m->lrpc->associations, m->lrpc->prods);
 	net_stats(out, m, 't');
+	migrate_stats(out, m, 't');
 	if (m->stats_hook)
 		m->stats_hook(out, m, 't');
 	text_servers(out, m);

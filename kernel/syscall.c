@@ -14,6 +14,7 @@
 #include "ksync.h"
 #include "lrpc.h"
 #include "machine.h"
+#include "migrate.h"
 #include "msg.h"
 #include "net.h"
 #include "port.h"
@@ -279,6 +280,7 @@ static const struct sysent {
 	[SYS_LRPC_RETURN] = { "lrpc.return", cost_trap, lrpc_return },
 	[SYS_GETPID] = { "getpid", cost_trap, sys_getpid },
 	[SYS_NET_FORWARD] = { "net.forward", cost_trap, net_forward },
+	[SYS_MIGRATE] = { "migrate", cost_trap, migrate_sys },
 };
 
 uint64_t syscall_cost(struct thread *t)

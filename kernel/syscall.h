@@ -62,6 +62,8 @@ enum sysno {
 	SYS_GETPID,      /* val: the caller's pid: a system call that only traps */
 	SYS_NET_FORWARD, /* arg: a message's id (struct uk_net_notice): the network server of a
 	                  node sends it on, over the link or to its port (net.h) */
+	SYS_MIGRATE,     /* ptr: struct migrate_req (malloc'd, kernel frees); the caller waits
+	                  until the process runs on the target; out: ptr the struct migration */
 	SYS_COUNT
 };
 

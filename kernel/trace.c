@@ -56,6 +56,12 @@ const struct trace_kind_info trace_kinds[TR_KIND_COUNT] = {
 	[TR_PKT_ARRIVE] = { "pkt_arrive", 4, 0, { "link", "flow", "seq", "last" } },
 	[TR_PKT_LOST] = { "pkt_lost", 3, 0, { "link", "flow", "seq" } },
 	[TR_CONVERT] = { "convert", 4, 0, { "flow", "node", "values", "op" } },
+	[TR_MIGRATE] = { "migrate", 6, 0, { "id", "pid", "from", "to", "strategy", "mobility" } },
+	[TR_MIGRATE_ROUND] = { "migrate_round", 5, 0, { "id", "round", "pages", "bytes", "arrive" } },
+	[TR_MIGRATE_PULL] = { "migrate_pull", 4, 0, { "id", "tid", "addr", "arrive" } },
+	[TR_MIGRATE_END] = { "migrate_end", 6, 0,
+			     { "id", "pid", "downtime", "total", "pages", "bytes" } },
+	[TR_MIGRATE_FORWARD] = { "migrate_forward", 4, 0, { "id", "flow", "from", "to" } },
 };
 
 void trace_record(struct machine *m, unsigned kind, const uint64_t *args, const char *s,

@@ -84,6 +84,16 @@ enum trace_kind {
 	TR_PKT_ARRIVE,      /* link, flow, seq, last (1: the message's last packet) */
 	TR_PKT_LOST,        /* link, flow, seq: the packet and so its message are lost */
 	TR_CONVERT,         /* flow, node, values, op (1 to the canonical form, 2 from it) */
+	/* process migration (migrate.c) */
+	TR_MIGRATE = 55,    /* id (from 1), pid, from, to (nodes), strategy (1 stop-and-copy,
+			     * 2 pre-copy, 3 on-demand), mobility (1 strong, 2 weak) */
+	TR_MIGRATE_ROUND,   /* id, round (from 1 while it runs; 0: the copy while it is stopped),
+			     * pages, bytes, arrive (ns, absolute: when its last packet arrives) */
+	TR_MIGRATE_PULL,    /* id, tid, addr (the page), arrive: on-demand, a page pulled on a fault */
+	TR_MIGRATE_END,     /* id, pid (weak: the new incarnation's), downtime, total (ns), pages,
+			     * bytes: it runs on the target */
+	TR_MIGRATE_FORWARD, /* id (0: none under way), flow, from, to (nodes): a message for a
+			     * process that moved, forwarded */
 	TR_KIND_COUNT
 };
 

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "machine.h"
+#include "migrate.h"
 #include "msg.h"
 #include "net.h"
 #include "proc.h"
@@ -233,8 +234,23 @@ static void mem_access(struct thread *t, struct msg *b, int write)
 	access_fault(t, &r, write);
 }
 
+/* On-demand migration: pages of the access still on the node the
+ * process left are pulled first; the call is done again when they are here. */
+static int pulled(struct thread *t, uint64_t len)
+{
+	uint64_t wait = migrate_pull(t, thread_domain(t), t->sc.arg, len);
+
+	if (!wait)
+		return 0;
+	t->effect_pending = 1;
+	thread_block(t, R_IO, wait);
+	return 1;
+}
+
 void vmsys_read(struct thread *t)
 {
+	if (t->m->mig && pulled(t, t->sc.len))
+		return;
 	mem_access(t, t->sc.len <= UK_MEM_MAX_IO ? msg_new((uint32_t)t->sc.len) : NULL, 0);
 }
 
@@ -242,9 +258,13 @@ void vmsys_write(struct thread *t)
 {
 	struct msg *b = t->sc.m;
 
+	if (t->m->mig && pulled(t, b ? b->size : t->sc.len))
+		return;
 	t->sc.m = NULL;
 	if (b)
 		t->sc.len = b->size;
+	if (t->m->mig)
+		migrate_wrote(thread_domain(t), t->sc.arg, t->sc.len);
 	mem_access(t, b, 1);
 }
 

@@ -507,6 +507,7 @@ static void open_api(lua_State *L, struct scenario *s)
 	lu_open_lrpc(L);
 	lu_open_clock(L);
 	lu_open_fs(L);
+	lu_open_migrate(L);
 	loader_open_net(L, s);
 	wrap_global(L, "load", l_load);
 	wrap_global(L, "loadfile", l_loadfile);
@@ -843,6 +844,7 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 	}
 	if (s->time_server)
 		pclock_watch(m);
+	lu_migrate_install(m, s->clock.offset, s->clock.drift, s->clock.given);
 	m->runtime_hook = fork_runtime;
 	for (size_t i = 0; i < s->nprocs; i++) {
 		struct pdecl *d = &s->procs[i];

@@ -64,6 +64,13 @@ void lu_watch_steps(lua_State *L, int steps);
  * exit, thread, join) and the message functions (port, send, recv, call,
  * reply, register, lookup) as globals. */
 void lu_open_sys(lua_State *L);
+
+/* migrate() (lua_migrate.c); lu_migrate_install gives a machine with
+ * nodes what a move does to a process's clock (node A's clock is the
+ * machine's: offset, drift, given as machine { } declared them). */
+void lu_open_migrate(lua_State *L);
+struct machine;
+void lu_migrate_install(struct machine *m, int64_t offset, int64_t drift, int given);
 void lu_open_ipc(lua_State *L);
 
 /* Define the global rpc (rpc.serve, rpc.bind) from the built-in rpc.lua

@@ -1,0 +1,642 @@
+/*
+ * migrate.c - process migration between nodes (see migrate.h).
+ *
+ * A migration is a little state machine driven by its own events: each
+ * batch of pages is put on the link when a phase begins and the phase ends
+ * when its last packet arrives (an EV_MIGRATE event). The process is
+ * stopped by a flag the scheduler honours (sched_allowed: its threads may
+ * run on no CPU), so a thread stopped in the middle of its work keeps the
+ * rest of it and its pending system call, and goes on where it was once it
+ * is allowed on the target's CPUs.
+ */
+#include "migrate.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipc.h"
+#include "machine.h"
+#include "net.h"
+#include "port.h"
+#include "proc.h"
+#include "thread.h"
+#include "trace.h"
+#include "uk_err.h"
+#include "vm.h"
+
+struct mig_state {
+	struct migration **v;
+	uint32_t n, cap;
+	void (*hook)(struct proc *p, uint32_t to, int how);
+};
+
+static struct mig_state *state(struct machine *m)
+{
+	if (!m->mig)
+		m->mig = calloc(1, sizeof *m->mig);
+	return m->mig;
+}
+
+static const char *const strategies[] = { NULL, "stop-and-copy", "pre-copy", "on-demand" };
+static const char *const mobilities[] = { NULL, "strong", "weak" };
+
+const char *migrate_strategy_name(int s)
+{
+	return s >= MIG_STOP_AND_COPY && s <= MIG_ON_DEMAND ? strategies[s] : NULL;
+}
+
+const char *migrate_mobility_name(int s)
+{
+	return s >= MIG_STRONG && s <= MIG_WEAK ? mobilities[s] : NULL;
+}
+
+int migrate_strategy_parse(const char *s)
+{
+	for (int i = MIG_STOP_AND_COPY; i <= MIG_ON_DEMAND; i++)
+		if (strcmp(s, strategies[i]) == 0)
+			return i;
+	return 0;
+}
+
+int migrate_mobility_parse(const char *s)
+{
+	for (int i = MIG_STRONG; i <= MIG_WEAK; i++)
+		if (strcmp(s, mobilities[i]) == 0)
+			return i;
+	return 0;
+}
+
+void migrate_set_hook(struct machine *m, void (*hook)(struct proc *p, uint32_t to, int how))
+{
+	if (state(m))
+		m->mig->hook = hook;
+	else
+		m->oom = 1;
+}
+
+/* The migration under way for p, or NULL. */
+static struct migration *of(const struct machine *m, const struct proc *p)
+{
+	if (!m->mig)
+		return NULL;
+	for (uint32_t i = m->mig->n; i-- > 0;) {
+		struct migration *g = m->mig->v[i];
+		if (g->p == p && g->phase != MP_DONE && g->phase != MP_FAILED)
+			return g;
+	}
+	return NULL;
+}
+
+int migrate_stopped(const struct proc *p)
+{
+	return p->mig_stopped;
+}
+
+/* Nanoseconds to send bytes at bps, rounded up (as net.c does). */
+static uint64_t tx_time(uint64_t bytes, uint64_t bps)
+{
+	unsigned __int128 bits = (unsigned __int128)bytes * 8 * 1000000000u;
+
+	return (uint64_t)((bits + bps - 1) / bps);
+}
+
+/* Put payload bytes on the link from -> to now (after what its direction
+ * is sending): packets of mtu bytes, header included. Returns when the
+ * last one arrives. count: the bytes are the migration's (a page request
+ * is not). */
+static uint64_t ship(struct machine *m, struct migration *g, uint32_t from, uint32_t to,
+		     uint64_t payload, int count)
+{
+	struct link *l = net_link(m, from, to);
+	struct link_dir *d = &l->dir[l->a == from ? 0 : 1];
+	uint64_t room = l->mtu - NET_HEADER;
+	uint64_t npk = payload ? (payload + room - 1) / room : 1;
+	uint64_t wire = payload + NET_HEADER * npk, tx = tx_time(wire, l->bandwidth_bps);
+	uint64_t at = d->busy_until > m->now ? d->busy_until : m->now;
+
+	d->busy_until = at + tx;
+	d->busy_ns += tx;
+	d->packets += npk;
+	d->bytes += wire;
+	m->net->packets += npk;
+	if (count) {
+		g->bytes += payload;
+		g->packets += npk;
+	}
+	return at + tx + l->latency_ns;
+}
+
+/* --- the pages --- */
+
+static struct mig_page *find(struct migration *g, uint64_t vpn)
+{
+	uint32_t lo = 0, hi = g->npg;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (g->pg[mid].vpn < vpn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < g->npg && g->pg[lo].vpn == vpn ? &g->pg[lo] : NULL;
+}
+
+/* Add vpn (kept sorted); the entry, or NULL when memory runs out. */
+static struct mig_page *add(struct migration *g, uint64_t vpn)
+{
+	uint32_t i = g->npg;
+	struct mig_page *e = find(g, vpn);
+
+	if (e)
+		return e;
+	if (g->npg == g->pgcap) {
+		uint32_t cap = g->pgcap ? g->pgcap * 2 : 64;
+		struct mig_page *v = realloc(g->pg, cap * sizeof *v);
+		if (!v)
+			return NULL;
+		g->pg = v;
+		g->pgcap = cap;
+	}
+	while (i > 0 && g->pg[i - 1].vpn > vpn) {
+		g->pg[i] = g->pg[i - 1];
+		i--;
+	}
+	g->pg[i] = (struct mig_page){ vpn, 0, 0 };
+	g->npg++;
+	return &g->pg[i];
+}
+
+/* The pages of p's data to move: every page of its heap and stack that
+ * has a frame (a page never touched is made zero-filled wherever it is
+ * first touched). 0, or -1 when memory runs out. */
+static int collect(struct migration *g)
+{
+	const struct as *as = g->p->as;
+
+	if (!as)
+		return 0;
+	for (uint32_t r = 0; r < as->nreg; r++) {
+		const struct vm_region *reg = &as->reg[r];
+		if (reg->kind == VM_TEXT)
+			continue;
+		for (uint64_t i = 0; i < reg->npages; i++)
+			if (reg->pte[i].frame && !add(g, (reg->start >> as->vm->shift) + i))
+				return -1;
+	}
+	return 0;
+}
+
+static uint64_t count_dirty(const struct migration *g)
+{
+	uint64_t n = 0;
+
+	for (uint32_t i = 0; i < g->npg; i++)
+		n += g->pg[i].dirty;
+	return n;
+}
+
+static void clear_dirty(struct migration *g)
+{
+	for (uint32_t i = 0; i < g->npg; i++)
+		g->pg[i].dirty = 0;
+}
+
+/* Move npages pages of p from node from to node to: their bytes cross the
+ * link (with extra bytes of code or state in the same transfer). Frames
+ * are global for now, so nothing else moves; with memory per node this is
+ * where frames would be taken on to and freed on from. Returns when the
+ * last packet arrives. */
+static uint64_t move_pages(struct machine *m, struct migration *g, uint64_t npages,
+			   uint64_t extra)
+{
+	g->pages += npages;
+	return ship(m, g, g->from, g->to, npages * m->vm.page_size + extra, 1);
+}
+
+/* --- stopping and starting the process --- */
+
+static void stop(struct migration *g)
+{
+	struct machine *m = g->p->m;
+
+	g->p->mig_stopped = 1;
+	g->stop = m->now;
+	for (struct thread *t = g->p->threads; t; t = t->pnext)
+		if (t->state == T_RUNNING)
+			machine_preempt(m, t);
+}
+
+static uint64_t node_mask(const struct node *nd)
+{
+	return (nd->ncpus >= 64 ? UINT64_MAX : (1ull << nd->ncpus) - 1) << nd->cpu0;
+}
+
+/* Strong mobility: p lives on to from now on and may run again. */
+static void restart_here(struct machine *m, struct migration *g)
+{
+	struct proc *p = g->p;
+	const struct node *nd = &m->net->nodes[g->to];
+	uint64_t bytes = 0;
+	uint32_t n = 0;
+
+	for (struct thread *t = p->threads; t; t = t->pnext)
+		if (t->state == T_READY)
+			sched_remove(&m->sched, t);
+	p->node = g->to;
+	p->affinity = node_mask(nd);
+	p->mig_stopped = 0;
+	for (struct thread *t = p->threads; t; t = t->pnext)
+		if (t->state == T_READY) {
+			t->home = UINT32_MAX;
+			m->sched.ops->enqueue(&m->sched, t);
+		}
+	if (m->sched.ops->preempts || m->sched.ops->victim)
+		m->resched = 1;
+	TRACE(m, TR_PROC_NODE, p->pid, p->node);
+	if (m->mig->hook)
+		m->mig->hook(p, g->to, (int)g->req.clock);
+	/* What waits on its ports goes after it. */
+	for (uint32_t i = 0; i < m->nports; i++) {
+		struct port *pt = m->ports[i];
+		if (pt->owner == p && !pt->dead && pt->qhead)
+			n += ipc_forward_queued(pt, g->from, g->to, &bytes);
+	}
+	(void)n;
+}
+
+/* Weak mobility: p ends on from; a new incarnation starts on to. */
+static int restart_fresh(struct machine *m, struct migration *g)
+{
+	struct proc *old = g->p, *np;
+	const struct node *nd = &m->net->nodes[g->to];
+	char num[16];
+	int len;
+
+	if (old->state == P_LIVE) {
+		if (!old->daemon)      /* the new incarnation is the process to come */
+			m->live_nondaemon++;
+		proc_exit(old, 0, 0);
+	}
+	if (!(np = old->respawn(old)))
+		return -1;
+	np->origin = old->origin;
+	np->incarnation = old->incarnation + 1;
+	np->node = g->to;
+	np->affinity = node_mask(nd);
+	np->big_endian = nd->big_endian;
+	len = snprintf(num, sizeof num, "#%u", np->incarnation);
+	snprintf(np->name, sizeof np->name, "%.*s%s", (int)(sizeof np->name - 1) - len,
+		 old->origin->name, num);
+	if (m->mig->hook)
+		m->mig->hook(np, g->to, MIG_CLOCK_REBIND);
+	if (proc_start(np) != 0)
+		return -1;
+	g->new_pid = np->pid;
+	return 0;
+}
+
+static void post(struct machine *m, struct migration *g, uint64_t when)
+{
+	if (evq_push(&m->evq, when, EV_MIGRATE, 0, g) != 0)
+		m->oom = 1;
+}
+
+static void finish(struct machine *m, struct migration *g, int err)
+{
+	struct thread *c = g->caller ? machine_thread(m, g->caller) : NULL;
+
+	g->err = err;
+	g->at_resume_pages = g->pages;
+	g->at_resume_bytes = g->bytes;
+	g->at_resume_packets = g->packets;
+	for (uint32_t i = 0; i < g->npg; i++)
+		g->at_resume_left += g->pg[i].remote;
+	if (g->phase != MP_RUNNING_REMOTE) {
+		g->phase = err ? MP_FAILED : MP_DONE;
+		g->end = m->now;
+	}
+	if (!err)
+		TRACE(m, TR_MIGRATE_END, g->id, g->new_pid ? g->new_pid : g->pid, g->resume - g->stop,
+		      g->resume - g->begin, g->pages, g->bytes);
+	g->caller = 0;
+	if (c && c->state == T_BLOCKED && c->why == R_IO) {
+		c->sc.ptr = g;
+		thread_wake(c, err, 0);
+	}
+}
+
+/* The last packet of the batch on the link arrived. */
+void migrate_event(struct machine *m, void *obj)
+{
+	struct migration *g = obj;
+	uint64_t when;
+
+	if (g->phase == MP_ROUND) {
+		uint64_t dirty = g->req.mobility == MIG_WEAK ? 0 : count_dirty(g);
+		int last = dirty <= g->req.stop_pages || g->rounds >= g->req.max_rounds ||
+			   g->p->state != P_LIVE;
+		if (!last) {
+			g->round_pages[g->rounds++] = dirty;
+			clear_dirty(g);
+			when = move_pages(m, g, dirty, 0);
+			TRACE(m, TR_MIGRATE_ROUND, g->id, g->rounds, dirty, dirty * m->vm.page_size,
+			      when);
+			post(m, g, when);
+			return;
+		}
+		if (g->req.mobility == MIG_WEAK) {
+			g->stop = m->now;
+			goto arrived;
+		}
+		stop(g);
+		clear_dirty(g);
+		g->state_bytes = (uint64_t)g->p->nthreads * MIG_THREAD_STATE;
+		when = move_pages(m, g, dirty, g->state_bytes);
+		TRACE(m, TR_MIGRATE_ROUND, g->id, 0, dirty, dirty * m->vm.page_size + g->state_bytes,
+		      when);
+		g->phase = MP_STOPPED;
+		post(m, g, when);
+		return;
+	}
+	if (g->phase != MP_STOPPED)
+		return;
+arrived:
+	g->resume = m->now;
+	if (g->req.mobility == MIG_WEAK) {
+		if (restart_fresh(m, g) != 0) {
+			m->oom = 1;
+			finish(m, g, UK_ENOMEM);
+			return;
+		}
+	} else if (g->p->state == P_LIVE) {
+		restart_here(m, g);
+		for (uint32_t i = 0; i < g->npg; i++)
+			if (g->pg[i].remote) {
+				g->phase = MP_RUNNING_REMOTE;
+				break;
+			}
+	}
+	finish(m, g, UK_OK);
+}
+
+/* --- the system call --- */
+
+static int check(struct machine *m, const struct migrate_req *r, struct proc **pp)
+{
+	struct proc *p = r->pid && r->pid <= m->nprocs ? m->procs[r->pid - 1] : NULL;
+
+	if (!m->net || r->node >= m->net->nnodes || !p)
+		return UK_EINVAL;
+	if (p->state != P_LIVE)
+		return UK_ENOENT;
+	if (p->node == r->node || !net_link(m, p->node, r->node))
+		return UK_ENOROUTE;
+	if (of(m, p) || p->model != MODEL_ONE_TO_ONE)
+		return UK_EINVAL;
+	if (r->mobility == MIG_WEAK && (!p->respawn || r->strategy == MIG_ON_DEMAND))
+		return UK_EINVAL;
+	if (p->as)
+		for (uint32_t i = 0; i < p->as->nreg; i++)
+			if (p->as->reg[i].kind == VM_SHARED)
+				return UK_EREMOTE;      /* LRPC's argument stacks are of one machine */
+	*pp = p;
+	return UK_OK;
+}
+
+static struct migration *record(struct machine *m)
+{
+	struct mig_state *s = state(m);
+	struct migration *g;
+
+	if (!s)
+		return NULL;
+	if (s->n == s->cap) {
+		uint32_t cap = s->cap ? s->cap * 2 : 8;
+		struct migration **v = realloc(s->v, cap * sizeof *v);
+		if (!v)
+			return NULL;
+		s->v = v;
+		s->cap = cap;
+	}
+	if (!(g = calloc(1, sizeof *g)))
+		return NULL;
+	s->v[s->n++] = g;
+	g->id = s->n;
+	return g;
+}
+
+void migrate_sys(struct thread *t)
+{
+	struct machine *m = t->m;
+	struct migrate_req *r = t->sc.ptr;
+	struct migration *g;
+	struct proc *p = NULL;
+	uint64_t when;
+	int err;
+
+	t->sc.ptr = NULL;
+	if (!r) {
+		t->sc.err = UK_ENOMEM;
+		return;
+	}
+	err = check(m, r, &p);
+	if (!err && p == t->p)
+		err = UK_EINVAL;
+	if (err) {
+		free(r);
+		t->sc.err = (int16_t)err;
+		return;
+	}
+	if (!(g = record(m)) || ((g->p = p) && r->mobility == MIG_STRONG && collect(g) != 0)) {
+		free(r);
+		m->oom = 1;
+		t->sc.err = UK_ENOMEM;
+		return;
+	}
+	g->pid = p->pid;
+	g->from = p->node;
+	g->to = r->node;
+	g->req = *r;
+	free(r);
+	g->begin = m->now;
+	g->caller = thread_actor(t)->tid;
+	g->code_pages = VM_TEXT_PAGES;
+	TRACE(m, TR_MIGRATE, g->id, g->pid, g->from, g->to, (uint64_t)g->req.strategy,
+	      (uint64_t)g->req.mobility);
+	if (g->req.strategy == MIG_PRE_COPY) {
+		/* Everything while it runs; its writes are watched from now on. */
+		uint64_t n = g->req.mobility == MIG_WEAK ? 0 : g->npg;
+		g->phase = MP_ROUND;
+		g->round_pages[g->rounds++] = n;
+		when = move_pages(m, g, g->code_pages + n, 0);
+		TRACE(m, TR_MIGRATE_ROUND, g->id, g->rounds, g->code_pages + n,
+		      (g->code_pages + n) * m->vm.page_size, when);
+	} else if (g->req.mobility == MIG_WEAK) {
+		/* Stop-and-copy of the code alone: the process ends now. */
+		g->stop = m->now;
+		if (!p->daemon)
+			m->live_nondaemon++;
+		proc_exit(p, 0, 0);
+		g->phase = MP_STOPPED;
+		when = move_pages(m, g, g->code_pages, 0);
+		TRACE(m, TR_MIGRATE_ROUND, g->id, 0, g->code_pages, g->code_pages * m->vm.page_size,
+		      when);
+	} else {
+		uint64_t n = g->req.strategy == MIG_ON_DEMAND ? 0 : g->npg;
+		stop(g);
+		g->state_bytes = (uint64_t)p->nthreads * MIG_THREAD_STATE;
+		if (g->req.strategy == MIG_ON_DEMAND)
+			for (uint32_t i = 0; i < g->npg; i++)
+				g->pg[i].remote = 1;
+		g->phase = MP_STOPPED;
+		when = move_pages(m, g, g->code_pages + n, g->state_bytes);
+		TRACE(m, TR_MIGRATE_ROUND, g->id, 0, g->code_pages + n,
+		      (g->code_pages + n) * m->vm.page_size + g->state_bytes, when);
+	}
+	post(m, g, when);
+	thread_block(t, R_IO, UINT64_MAX);
+}
+
+/* --- while it runs --- */
+
+void migrate_wrote(struct proc *p, uint64_t addr, uint64_t len)
+{
+	struct migration *g = of(p->m, p);
+	uint32_t shift = p->m->vm.shift;
+
+	if (!g || g->phase != MP_ROUND || g->req.mobility != MIG_STRONG || !len)
+		return;
+	for (uint64_t v = addr >> shift; v <= (addr + len - 1) >> shift; v++) {
+		struct mig_page *e = add(g, v);
+		if (!e) {
+			p->m->oom = 1;
+			return;
+		}
+		e->dirty = 1;
+	}
+}
+
+uint64_t migrate_pull(struct thread *t, struct proc *p, uint64_t addr, uint64_t len)
+{
+	struct machine *m = p->m;
+	struct migration *g = of(m, p);
+	uint32_t shift = m->vm.shift;
+	uint64_t last = 0, req;
+
+	if (!g || g->phase != MP_RUNNING_REMOTE || !len)
+		return 0;
+	for (uint64_t v = addr >> shift; v <= (addr + len - 1) >> shift; v++) {
+		struct mig_page *e = find(g, v);
+		uint64_t when;
+
+		if (!e || !e->remote)
+			continue;
+		/* A request to from, then the page back. */
+		req = ship(m, g, g->to, g->from, MIG_REQUEST, 0);
+		{
+			uint64_t now = m->now;
+			m->now = req;      /* the page leaves when the request has arrived */
+			when = move_pages(m, g, 1, 0);
+			m->now = now;
+		}
+		e->remote = 0;
+		g->remote_faults++;
+		TRACE(m, TR_MIGRATE_PULL, g->id, thread_actor(t)->tid, v << shift, when);
+		if (when > last)
+			last = when;
+	}
+	if (!last)
+		return 0;
+	{
+		int left = 0;
+		for (uint32_t i = 0; i < g->npg && !left; i++)
+			left = g->pg[i].remote;
+		if (!left) {
+			g->phase = MP_DONE;
+			g->end = last;
+		}
+	}
+	return last - m->now;
+}
+
+void migrate_forwarded(struct machine *m, struct proc *owner, uint32_t at, uint32_t bytes,
+		       uint64_t flow)
+{
+	struct migration *g = NULL;
+
+	if (m->mig)
+		for (uint32_t i = m->mig->n; i-- > 0 && !g;)
+			if (m->mig->v[i]->p == owner && m->mig->v[i]->from == at)
+				g = m->mig->v[i];
+	if (g) {
+		g->msgs_forwarded++;
+		g->bytes_forwarded += bytes;
+	}
+	TRACE(m, TR_MIGRATE_FORWARD, g ? g->id : 0, flow, at, owner->node);
+}
+
+/* --- the statistics --- */
+
+void migrate_stats(FILE *out, const struct machine *m, char format)
+{
+	const struct mig_state *s = m->mig;
+
+	if (!s || !s->n)
+		return;
+	if (format == 'j')
+		fputs("  \"migrations\": [", out);
+	for (uint32_t i = 0; i < s->n; i++) {
+		const struct migration *g = s->v[i];
+		const char *from = m->net->nodes[g->from].name, *to = m->net->nodes[g->to].name;
+		uint64_t left = 0, down = g->resume >= g->stop ? g->resume - g->stop : 0;
+		uint64_t total = (g->phase == MP_DONE ? g->end : g->resume) - g->begin;
+
+		for (uint32_t k = 0; k < g->npg; k++)
+			left += g->pg[k].remote;
+		if (g->phase == MP_FAILED || (g->phase != MP_DONE && g->phase != MP_RUNNING_REMOTE))
+			down = total = 0;
+		if (format == 't') {
+			fprintf(out, "migrate %s (pid %u) %s->%s, %s, %s: downtime %.3fms, total %.3fms, %"
+				PRIu64 " pages, %" PRIu64 " bytes, %u rounds, %" PRIu64
+				" pages pulled, %" PRIu64 " messages forwarded\n",
+				g->p->name, g->pid, from, to, migrate_strategy_name(g->req.strategy),
+				migrate_mobility_name(g->req.mobility), (double)down / 1e6,
+				(double)total / 1e6, g->pages, g->bytes, g->rounds, g->remote_faults,
+				g->msgs_forwarded);
+			continue;
+		}
+		fprintf(out, "%s{ \"id\": %u, \"process\": \"%s\", \"pid\": %u, \"new_pid\": %u, "
+			"\"from\": \"%s\", \"to\": \"%s\", \"strategy\": \"%s\", \"mobility\": \"%s\", "
+			"\"done\": %s, \"begin_ns\": %" PRIu64 ", \"downtime_ns\": %" PRIu64
+			", \"total_ns\": %" PRIu64 ", \"pages\": %" PRIu64 ", \"code_pages\": %" PRIu64
+			", \"bytes\": %" PRIu64 ", \"packets\": %" PRIu64 ", \"state_bytes\": %" PRIu64
+			", \"rounds\": %u, \"round_pages\": [",
+			i ? ",\n    " : "\n    ", g->id, g->p->name, g->pid, g->new_pid, from, to,
+			migrate_strategy_name(g->req.strategy), migrate_mobility_name(g->req.mobility),
+			g->phase == MP_DONE || g->phase == MP_RUNNING_REMOTE ? "true" : "false",
+			g->begin, down, total, g->pages, g->code_pages, g->bytes, g->packets,
+			g->state_bytes, g->rounds);
+		for (uint32_t k = 0; k < g->rounds && k < MIG_ROUNDS_LIMIT; k++)
+			fprintf(out, "%s%" PRIu64, k ? ", " : "", g->round_pages[k]);
+		fprintf(out, "], \"remote_faults\": %" PRIu64 ", \"pages_left\": %" PRIu64
+			", \"messages_forwarded\": %" PRIu64 ", \"bytes_forwarded\": %" PRIu64 " }",
+			g->remote_faults, left, g->msgs_forwarded, g->bytes_forwarded);
+	}
+	if (format == 'j')
+		fputs("\n  ],\n", out);
+}
+
+void migrate_free(struct machine *m)
+{
+	if (!m->mig)
+		return;
+	for (uint32_t i = 0; i < m->mig->n; i++) {
+		free(m->mig->v[i]->pg);
+		free(m->mig->v[i]);
+	}
+	free(m->mig->v);
+	free(m->mig);
+	m->mig = NULL;
+}

@@ -1,0 +1,147 @@
+/*
+ * migrate.h - moving a live process from one node to another over their
+ * link (several machines, net.h).
+ *
+ * A migration moves a process's code, and with strong mobility its address
+ * space and execution state, from node from to node to:
+ *
+ *   stop-and-copy  stop the process, send every page, start it on to;
+ *   pre-copy       send every page while it runs, then, in rounds, the pages
+ *                  written since (its writes are watched), until few are left
+ *                  or the round limit; then stop it and send the rest;
+ *   on-demand      stop it, send only its code and execution state, start it
+ *                  on to at once; each later access to a page still on from
+ *                  waits for a request and the page over the link.
+ *
+ * Strong mobility keeps the threads where they were (a Lua body's
+ * coroutine, a C body's stack): only the node changes. Its ports follow it:
+ * port ids are global, so every right held anywhere now leads to to (a
+ * sender on from goes through the network servers as for any remote port);
+ * messages queued on its ports when it starts on to, and those arriving at
+ * from afterwards, are forwarded over the link. Weak mobility sends only the
+ * code: the process ends on from (its ports die with it, as a crash would
+ * leave them) and a new incarnation starts its main body afresh on to.
+ *
+ * The transfers use the link's model (net.h: packets of mtu bytes,
+ * transmission at the bandwidth one after the other on a direction shared
+ * with the messages, then the latency) over a reliable transport: the link's
+ * loss does not apply to them. The kernel's work for a migration costs no
+ * CPU time here: the link is what takes time.
+ *
+ * Frames are still global (one physical memory for every node), so moving a
+ * page is its transfer alone; move_pages() is the one place that would take
+ * frames on to and free them on from when memory becomes per node.
+ */
+#ifndef UKERN_MIGRATE_H
+#define UKERN_MIGRATE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "uk_limits.h"
+
+struct machine;
+struct proc;
+struct thread;
+
+enum mig_strategy { MIG_STOP_AND_COPY = 1, MIG_PRE_COPY, MIG_ON_DEMAND };
+enum mig_mobility { MIG_STRONG = 1, MIG_WEAK };
+/* What becomes of the process's clock (its node's clock, a resource bound
+ * by type): rebound to to's clock, or its reading copied along. */
+enum mig_clock { MIG_CLOCK_REBIND = 1, MIG_CLOCK_COPY };
+
+/* Bytes of execution state sent per thread (registers, kernel thread
+ * state: its stack is in the address space). */
+#define MIG_THREAD_STATE 1024
+/* Bytes of a page request (on-demand): the page's address and the reply's. */
+#define MIG_REQUEST 32
+/* Pre-copy defaults: the most rounds while running, and the dirty pages
+ * few enough to stop for. */
+#define MIG_MAX_ROUNDS 5
+#define MIG_STOP_PAGES 4
+#define MIG_ROUNDS_LIMIT 64
+
+/* A migration asked by a body (SYS_MIGRATE: in t->sc.ptr). */
+struct migrate_req {
+	uint32_t pid;
+	uint32_t node;
+	enum mig_strategy strategy;
+	enum mig_mobility mobility;
+	enum mig_clock clock;
+	uint32_t max_rounds;          /* pre-copy */
+	uint32_t stop_pages;          /* pre-copy */
+};
+
+enum mig_phase { MP_ROUND, MP_STOPPED, MP_RUNNING_REMOTE, MP_DONE, MP_FAILED };
+
+/* One page of the process as the migration sees it. */
+struct mig_page {
+	uint64_t vpn;                 /* virtual page number */
+	uint8_t dirty;                /* written since it was last sent (pre-copy) */
+	uint8_t remote;               /* on-demand: still on from */
+};
+
+struct migration {
+	uint32_t id;                  /* from 1 */
+	struct proc *p;               /* the process (weak: the old incarnation) */
+	uint32_t pid, new_pid;        /* new_pid: weak mobility's new incarnation */
+	uint32_t from, to;            /* nodes */
+	struct migrate_req req;
+	uint32_t caller;              /* tid of the thread waiting for it, 0: none */
+	enum mig_phase phase;
+	uint64_t begin, stop, resume, end;   /* ns */
+	uint64_t pages, bytes, packets;      /* moved, over the link (payload bytes) */
+	uint64_t code_pages, state_bytes;
+	uint32_t rounds;              /* pre-copy: rounds while it ran */
+	uint64_t round_pages[MIG_ROUNDS_LIMIT];
+	uint64_t remote_faults;       /* on-demand: pages pulled */
+	uint64_t msgs_forwarded, bytes_forwarded;
+	int err;                      /* UK_OK, or why it failed */
+	struct mig_page *pg;          /* sorted by vpn */
+	uint32_t npg, pgcap;
+	/* when it ran on to again (what the caller is told): */
+	uint64_t at_resume_pages, at_resume_bytes, at_resume_packets, at_resume_left;
+};
+
+/* SYS_MIGRATE: the request in t->sc.ptr (freed); t waits until the process
+ * runs on the target; t->sc.ptr then points to the struct migration (the
+ * machine's; valid until the machine is freed), t->sc.err says how it went. */
+void migrate_sys(struct thread *t);
+
+/* The event of a migration (machine.c): obj the migration. */
+void migrate_event(struct machine *m, void *obj);
+
+/* Is p stopped by a migration (its threads may run on no CPU)? */
+int migrate_stopped(const struct proc *p);
+
+/* A thread of p is about to write [addr, addr + len): pre-copy marks the
+ * pages dirty. */
+void migrate_wrote(struct proc *p, uint64_t addr, uint64_t len);
+
+/* A thread is about to access [addr, addr + len) of p: ns to wait for
+ * pages that are still on the node p left (on-demand: requested now, each a
+ * request and the page over the link), 0 when they are all here. */
+uint64_t migrate_pull(struct thread *t, struct proc *p, uint64_t addr, uint64_t len);
+
+/* A message for a port of process owner reached node at, which owner has
+ * left: count it as forwarded (net.c sends it on). */
+void migrate_forwarded(struct machine *m, struct proc *owner, uint32_t at, uint32_t bytes,
+		       uint64_t flow);
+
+/* A hook the userland sets: process p now runs on node to (strong
+ * mobility), with clock how; for its clock (servers/time). */
+void migrate_set_hook(struct machine *m, void (*hook)(struct proc *p, uint32_t to, int how));
+
+/* The migrations in the statistics: 'j' the "migrations" member, 't'
+ * lines. Nothing when there was none. */
+void migrate_stats(FILE *out, const struct machine *m, char format);
+
+/* Strategy and mobility names (NULL for an unknown value), and back (0: unknown). */
+const char *migrate_strategy_name(int s);
+const char *migrate_mobility_name(int s);
+int migrate_strategy_parse(const char *s);
+int migrate_mobility_parse(const char *s);
+
+void migrate_free(struct machine *m);
+
+#endif

@@ -1,0 +1,120 @@
+#!/bin/sh
+# migrate.sh - process migration (doc/scenario-api.md section 18c): each
+# strategy's downtime, total time, pages and bytes computed from the link's
+# parameters, memory read back intact after the move, a counter carrying on
+# (strong) or starting again (weak), a server's callers and senders losing
+# nothing while it moves, files and clocks after a move, the records in the
+# trace and the statistics, determinism, and misuse.
+. "${top_srcdir:-.}/tests/lib.sh"
+A=tests/api
+
+# The link of tests/api/migrate.lua: 8 Mbit/s (one byte a microsecond),
+# 1 ms of latency, MTU 1500 (1472 bytes of payload a packet, 28 of header);
+# pages of 4096 bytes; the code is 4 pages, a thread's state 1024 bytes.
+# time_ns BYTES: the transfer of BYTES of payload, its last packet's arrival.
+time_ns() {
+	pk=$((($1 + 1471) / 1472))
+	echo $(((($1 + 28 * pk) * 1000) + 1000000))
+}
+PS=4096
+# stop-and-copy: code, the 8 data pages and the state, while it is stopped
+SC_BYTES=$(((4 + 8) * PS + 1024))
+SC_DOWN=$(time_ns $SC_BYTES)
+# pre-copy: code and data while it runs, then the one page it keeps writing
+# (its counter) and the state while it is stopped
+PC_ROUND=$(time_ns $(((4 + 8) * PS)))
+PC_DOWN=$(time_ns $((PS + 1024)))
+# on-demand: code and state only; then each page on its first access
+OD_DOWN=$(time_ns $((4 * PS + 1024)))
+
+for s in stop-and-copy pre-copy on-demand; do
+	run 0 run $A/migrate.lua --set strategy=$s --stats json --trace "$TMP/$s.uktrace" &&
+		expect_err 'worker +\| worker: n=100; page 1,page 2,page 3,page 4,page 5,page 6,page 7 at' &&
+		expect_err 'client +\| client: 60 of 60 answered' &&
+		expect_err 'srv +\| srv: all 81 served' &&
+		expect_err 'local +\| local: last answer 7, ' &&
+		expect_err "again: migrate 'srv' to 'B': the process is on that node already" &&
+		expect_out '"migrations": \[' &&
+		expect_out "\"process\": \"worker\", .*\"strategy\": \"$s\", \"mobility\": \"strong\", \"done\": true"
+	cp "$TMP/out" "$TMP/$s.json"
+	cp "$TMP/err" "$TMP/$s.err"
+done
+
+grep -E -q "ctl +\| worker stop-and-copy: downtime $SC_DOWN total $SC_DOWN pages 12 bytes $SC_BYTES packets 35 rounds 0 left 0" "$TMP/stop-and-copy.err" ||
+	fail "stop-and-copy's figures are not the link's ($SC_DOWN ns, $SC_BYTES bytes)"
+grep -E -q "ctl +\| worker pre-copy: downtime $PC_DOWN total $((PC_ROUND + PC_DOWN)) pages 13 bytes $((13 * PS + 1024)) packets 38 rounds 1 left 0" "$TMP/pre-copy.err" ||
+	fail "pre-copy's figures are not the link's (round $PC_ROUND ns, stop $PC_DOWN ns)"
+grep -E -q "ctl +\| worker on-demand: downtime $OD_DOWN total $OD_DOWN pages 4 bytes $((4 * PS + 1024)) packets 12 rounds 0 left 8" "$TMP/on-demand.err" ||
+	fail "on-demand's figures are not the link's ($OD_DOWN ns)"
+checks=$((checks + 3))
+# on-demand: the 8 data pages were each pulled once, on a fault, in the end
+grep -q '"process": "worker", .*"remote_faults": 8, "pages_left": 0,' "$TMP/on-demand.json" ||
+	fail "on-demand did not pull the 8 pages"
+grep -q '"process": "worker", .*"pages": 12, .*"bytes": 50176,' "$TMP/on-demand.json" ||
+	fail "on-demand's final pages and bytes"
+# the server's queued requests went after it
+grep -q '"process": "srv", .*"messages_forwarded": [1-9]' "$TMP/on-demand.json" ||
+	fail "no message forwarded when the server moved"
+checks=$((checks + 3))
+
+"$UKERN" export "$TMP/on-demand.uktrace" >"$TMP/od.txt" 2>&1 || fail "export of a trace with migrations"
+for r in 'migrate id=1 pid=[0-9]*\(worker\) from=0 to=1 strategy=3 mobility=1' \
+	"migrate_round id=1 round=0 pages=4 bytes=$((4 * PS + 1024)) arrive=$((20000000 + OD_DOWN))" \
+	'migrate_pull id=1 tid=[0-9]*\(worker\) addr=0x[0-9a-f]* arrive=' \
+	"migrate_end id=1 pid=[0-9]*\(worker\) downtime=$OD_DOWN total=$OD_DOWN pages=4" \
+	'migrate_forward id=2 flow=[0-9]* from=0 to=1' \
+	'proc_node pid=[0-9]*\(srv\) node=1'; do
+	checks=$((checks + 1))
+	grep -E -q "$r" "$TMP/od.txt" || fail "no record /$r/ in the trace"
+done
+
+# determinism: the same seed, the same trace and statistics
+run 0 run $A/migrate.lua --set strategy=pre-copy --stats json --trace "$TMP/again.uktrace" --quiet
+cmp -s "$TMP/again.uktrace" "$TMP/pre-copy.uktrace" || fail "a migration's traces differ between runs"
+cmp -s "$TMP/out" "$TMP/pre-copy.json" || fail "a migration's statistics differ between runs"
+checks=$((checks + 2))
+
+# resources: a file (global reference) works on; the clock is rebound or copied;
+# weak mobility starts the program again as a new incarnation
+run 0 run $A/migrate_bind.lua --stats json &&
+	expect_err 'writer +\| writer: clock now 5000000 ahead' &&
+	expect_err 'writer +\| writer: line 1;line 2;line 3;line 4;line 5;line 6;' &&
+	expect_err 'ctl +\| restarts moved: pid ([0-9]+) -> ([0-9]+), 4 pages, downtime ' &&
+	expect_err 'ctl +\| the old one: process has ended' &&
+	expect_err 'restarts#2 +\| restarts: started at 2[0-9]+' &&
+	expect_err 'restarts#2 +\| restarts: done at ' &&
+	expect_out '"process": "restarts", .*"strategy": "stop-and-copy", "mobility": "weak", "done": true'
+run 0 run $A/migrate_bind.lua --set clock=copy &&
+	expect_err 'writer +\| writer: line 1;line 2;line 3;line 4;line 5;line 6;'
+checks=$((checks + 1))
+grep -q 'writer: clock now' "$TMP/err" && fail "a copied clock jumped"
+
+# misuse raises at the calling line; what the kernel finds is nil, reason
+run 4 run $A/migrate_misuse.lua &&
+	expect_err "ctl +\| migrate: no process named 'nobody'" &&
+	expect_err "ctl +\| migrate: no node named 'Z'" &&
+	expect_err "ctl +\| migrate 'idle' to 'C': no link joins the two nodes" &&
+	expect_err "ctl +\| migrate 'idle' to 'A': the process is on that node already" &&
+	expect_err "option 'strategy' must be \"stop-and-copy\", \"pre-copy\" or \"on-demand\", not teleport" &&
+	expect_err "option 'mobility' must be \"strong\" or \"weak\", not medium" &&
+	expect_err "option 'clock' must be \"rebind\" or \"copy\", not reset" &&
+	expect_err "option 'rounds' must be an integer from 1 to 64" &&
+	expect_err "unknown option 'speed'" &&
+	expect_err "on-demand needs mobility = \"strong\"" &&
+	expect_err "migrate 'ctl' to 'B': a process cannot migrate itself" &&
+	expect_err "migrate 'm2o' to 'B': only a process of one-to-one threads can migrate" &&
+	expect_err "migrate 'name' to 'B': weak mobility restarts the program, and this process cannot be restarted" &&
+	expect_err 'migrate: no process of pid 42' &&
+	expect_err 'migrate: the process must be a name or a pid, not a table' &&
+	expect_err 'lrpc client: has LRPC bindings \(they are of one machine\)' &&
+	expect_err 'lrpc server: has LRPC bindings \(they are of one machine\)' &&
+	expect_err "^tests/api/migrate_misuse.lua:[0-9]+: migrate: no node named 'Q' \(process ctl"
+
+# without nodes there is nowhere to go
+cat >"$TMP/nonodes.lua" <<'LUA'
+process { "a", daemon = true, main = function() sleep("1s") end }
+process { "b", main = function() migrate("a", "B") end }
+LUA
+run 4 run "$TMP/nonodes.lua" &&
+	expect_err 'nonodes.lua:2: migrate: the scenario declares no node'
+finish

@@ -1,0 +1,256 @@
+/*
+ * lua_migrate.c - migrate(process, node, { strategy, mobility, clock,
+ * rounds, stop_pages }) for thread bodies (kernel/migrate.h), and what a
+ * move does to a process's clock.
+ *
+ * Mistakes in the arguments (an unknown process or node, a node without a
+ * link, an unknown strategy) raise a Lua error at the calling line; what
+ * the kernel finds when the call is made (the process has ended, it is
+ * moving already, it has LRPC bindings) comes back as nil, reason.
+ */
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lua_sys.h"
+#include "machine.h"
+#include "migrate.h"
+#include "net.h"
+#include "proc.h"
+#include "syscall.h"
+#include "thread.h"
+#include "time/pclock.h"
+#include "uk_err.h"
+
+/* Strong mobility moved p to node to: its clock (a resource bound by
+ * type) is rebound to to's clock, or (MIG_CLOCK_COPY) goes along as it
+ * reads. A process that never had a clock on a node without one keeps
+ * reading true time. */
+static void moved(struct proc *p, uint32_t to, int how)
+{
+	const struct node *nd = &p->m->net->nodes[to];
+
+	if (how == MIG_CLOCK_COPY || (!nd->clock_given && !p->clock))
+		return;
+	if (pclock_attach(p, nd->clock_offset, nd->drift) != 0)
+		p->m->oom = 1;
+}
+
+void lu_migrate_install(struct machine *m, int64_t offset, int64_t drift, int given)
+{
+	if (!m->net)
+		return;
+	migrate_set_hook(m, moved);
+	/* Node A's clock is the machine's. */
+	if (given && !m->net->nodes[0].clock_given) {
+		m->net->nodes[0].clock_offset = offset;
+		m->net->nodes[0].drift = drift;
+		m->net->nodes[0].clock_given = given;
+	}
+}
+
+static void setint(lua_State *L, const char *k, uint64_t v)
+{
+	lua_pushinteger(L, (lua_Integer)v);
+	lua_setfield(L, -2, k);
+}
+
+static void setstr(lua_State *L, const char *k, const char *v)
+{
+	lua_pushstring(L, v);
+	lua_setfield(L, -2, k);
+}
+
+static const char *why(int err)
+{
+	switch (err) {
+	case UK_ENOENT:
+		return "process has ended";
+	case UK_EREMOTE:
+		return "has LRPC bindings (they are of one machine)";
+	case UK_ENOROUTE:
+		return "no link to that node";
+	case UK_EINVAL:
+		return "already moving";
+	default:
+		return uk_strerror(err);
+	}
+}
+
+static int k_migrate(lua_State *L, int status, lua_KContext ctx)
+{
+	struct thread *t = lu_self(L, "migrate");
+	const struct migration *g = t->sc.ptr;
+	const struct net *n = t->m->net;
+
+	(void)status, (void)ctx;
+	t->sc.ptr = NULL;
+	if (t->sc.err || !g) {
+		lua_pushnil(L);
+		lua_pushstring(L, why(t->sc.err));
+		return 2;
+	}
+	lua_createtable(L, 0, 20);
+	setint(L, "id", g->id);
+	setstr(L, "process", g->p->name);
+	setint(L, "pid", g->pid);
+	setint(L, "new_pid", g->new_pid ? g->new_pid : g->pid);
+	setstr(L, "from", n->nodes[g->from].name);
+	setstr(L, "to", n->nodes[g->to].name);
+	setstr(L, "strategy", migrate_strategy_name(g->req.strategy));
+	setstr(L, "mobility", migrate_mobility_name(g->req.mobility));
+	setint(L, "downtime_ns", g->resume - g->stop);
+	setint(L, "total_ns", g->resume - g->begin);
+	setint(L, "pages", g->at_resume_pages);
+	setint(L, "code_pages", g->code_pages);
+	setint(L, "bytes", g->at_resume_bytes);
+	setint(L, "packets", g->at_resume_packets);
+	setint(L, "state_bytes", g->state_bytes);
+	setint(L, "rounds", g->rounds);
+	lua_createtable(L, (int)g->rounds, 0);
+	for (uint32_t i = 0; i < g->rounds && i < MIG_ROUNDS_LIMIT; i++) {
+		lua_pushinteger(L, (lua_Integer)g->round_pages[i]);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "round_pages");
+	setint(L, "pages_left", g->at_resume_left);
+	setint(L, "messages_forwarded", g->msgs_forwarded);
+	return 1;
+}
+
+/* The option field f of the table at 3 as one of names (by index from 1);
+ * dflt when absent. */
+static int opt_choice(lua_State *L, const char *f, int (*parse)(const char *), int dflt,
+		      const char *choices)
+{
+	int v = dflt;
+
+	if (lua_getfield(L, 3, f) != LUA_TNIL) {
+		const char *s = lua_tostring(L, -1);
+		if (lua_type(L, -1) != LUA_TSTRING || !(v = parse(s)))
+			luaL_error(L, "migrate: option '%s' must be %s, not %s", f, choices,
+				   luaL_tolstring(L, -1, NULL));
+	}
+	lua_pop(L, 1);
+	return v;
+}
+
+static int clock_parse(const char *s)
+{
+	return strcmp(s, "rebind") == 0 ? MIG_CLOCK_REBIND : strcmp(s, "copy") == 0 ? MIG_CLOCK_COPY : 0;
+}
+
+static uint32_t opt_count(lua_State *L, const char *f, uint32_t dflt, uint32_t lo, uint32_t hi)
+{
+	lua_Integer v = dflt;
+
+	if (lua_getfield(L, 3, f) != LUA_TNIL) {
+		if (!lua_isinteger(L, -1) || (v = lua_tointeger(L, -1)) < lo || v > hi)
+			luaL_error(L, "migrate: option '%s' must be an integer from %d to %d", f, (int)lo,
+				   (int)hi);
+	}
+	lua_pop(L, 1);
+	return (uint32_t)v;
+}
+
+/* The process argument: a pid, or the name of a process (the live one of
+ * that name, else the last declared). */
+static struct proc *check_proc(lua_State *L, struct machine *m)
+{
+	struct proc *found = NULL;
+
+	if (lua_isinteger(L, 1)) {
+		lua_Integer pid = lua_tointeger(L, 1);
+		if (pid < 1 || pid > m->nprocs)
+			luaL_error(L, "migrate: no process of pid %d", (int)pid);
+		return m->procs[pid - 1];
+	}
+	if (lua_type(L, 1) != LUA_TSTRING)
+		luaL_error(L, "migrate: the process must be a name or a pid, not a %s",
+			   luaL_typename(L, 1));
+	for (uint32_t i = 0; i < m->nprocs; i++)
+		if (strcmp(m->procs[i]->name, lua_tostring(L, 1)) == 0 &&
+		    (!found || m->procs[i]->state == P_LIVE))
+			found = m->procs[i];
+	if (!found)
+		luaL_error(L, "migrate: no process named '%s'", lua_tostring(L, 1));
+	return found;
+}
+
+static int l_migrate(lua_State *L)
+{
+	struct thread *t = lu_self(L, "migrate");
+	struct machine *m = t->m;
+	struct migrate_req q = { 0 }, *r;
+	struct proc *p;
+	const char *node = luaL_checkstring(L, 2);
+	int ix = -1;
+
+	if (!m->net)
+		return luaL_error(L, "migrate: the scenario declares no node (node { name = ... })");
+	p = check_proc(L, m);
+	for (uint32_t i = 0; i < m->net->nnodes; i++)
+		if (strcmp(m->net->nodes[i].name, node) == 0)
+			ix = (int)i;
+	if (ix < 0)
+		return luaL_error(L, "migrate: no node named '%s'", node);
+	if (!lua_isnoneornil(L, 3)) {
+		luaL_checktype(L, 3, LUA_TTABLE);
+		lua_pushnil(L);
+		while (lua_next(L, 3)) {
+			static const char *const known[] = { "strategy", "mobility", "clock", "rounds",
+							     "stop_pages", NULL };
+			int ok = 0;
+			lua_pop(L, 1);
+			for (int i = 0; known[i] && lua_type(L, -1) == LUA_TSTRING; i++)
+				ok |= strcmp(lua_tostring(L, -1), known[i]) == 0;
+			if (!ok)
+				return luaL_error(L, "migrate: unknown option '%s' (strategy, mobility, "
+						     "clock, rounds, stop_pages)", luaL_tolstring(L, -1, NULL));
+		}
+	} else {
+		lua_settop(L, 2);
+		lua_newtable(L);
+	}
+	r = &q;
+	r->pid = p->pid;
+	r->node = (uint32_t)ix;
+	r->strategy = opt_choice(L, "strategy", migrate_strategy_parse, MIG_STOP_AND_COPY,
+				 "\"stop-and-copy\", \"pre-copy\" or \"on-demand\"");
+	r->mobility = opt_choice(L, "mobility", migrate_mobility_parse, MIG_STRONG,
+				 "\"strong\" or \"weak\"");
+	r->clock = opt_choice(L, "clock", clock_parse, MIG_CLOCK_REBIND, "\"rebind\" or \"copy\"");
+	r->max_rounds = opt_count(L, "rounds", MIG_MAX_ROUNDS, 1, MIG_ROUNDS_LIMIT);
+	r->stop_pages = opt_count(L, "stop_pages", MIG_STOP_PAGES, 0, 1u << 30);
+	/* Mistakes of the scenario's, found before the kernel sees the call. */
+	{
+		const char *bad = NULL;
+		if (p == t->p)
+			bad = "a process cannot migrate itself (call it from another process)";
+		else if (p->node == (uint32_t)ix)
+			bad = "the process is on that node already";
+		else if (!net_link(m, p->node, (uint32_t)ix))
+			bad = "no link joins the two nodes";
+		else if (p->model != MODEL_ONE_TO_ONE)
+			bad = "only a process of one-to-one threads can migrate";
+		else if (r->mobility == MIG_WEAK && r->strategy == MIG_ON_DEMAND)
+			bad = "weak mobility moves no address space to pull pages of: on-demand needs "
+			      "mobility = \"strong\"";
+		else if (r->mobility == MIG_WEAK && !p->respawn)
+			bad = "weak mobility restarts the program, and this process cannot be "
+			      "restarted (a built-in server)";
+		if (bad)
+			return luaL_error(L, "migrate '%s' to '%s': %s", p->name, node, bad);
+	}
+	if (!(r = malloc(sizeof *r)))
+		return luaL_error(L, "out of memory");
+	*r = q;
+	t->sc.ptr = r;
+	t->sc.op = SYS_MIGRATE;
+	return lua_yieldk(L, 0, 0, k_migrate);
+}
+
+void lu_open_migrate(lua_State *L)
+{
+	lua_register(L, "migrate", l_migrate);
+}
