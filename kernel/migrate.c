@@ -317,7 +317,9 @@ static void finish(struct machine *m, struct migration *g, int err)
 		g->phase = err ? MP_FAILED : MP_DONE;
 		g->end = m->now;
 	}
-	if (!err)
+	if (err)
+		g->resume = g->stop = m->now;
+	else
 		TRACE(m, TR_MIGRATE_END, g->id, g->new_pid ? g->new_pid : g->pid, g->resume - g->stop,
 		      g->resume - g->begin, g->pages, g->bytes);
 	g->caller = 0;
@@ -333,10 +335,16 @@ void migrate_event(struct machine *m, void *obj)
 	struct migration *g = obj;
 	uint64_t when;
 
+	if ((g->phase == MP_ROUND || g->phase == MP_STOPPED) && g->p->state != P_LIVE &&
+	    !(g->req.mobility == MIG_WEAK && g->phase == MP_STOPPED)) {
+		/* It ended (its work done, or a crash) before it got there. */
+		g->p->mig_stopped = 0;
+		finish(m, g, UK_ENOENT);
+		return;
+	}
 	if (g->phase == MP_ROUND) {
 		uint64_t dirty = g->req.mobility == MIG_WEAK ? 0 : count_dirty(g);
-		int last = dirty <= g->req.stop_pages || g->rounds >= g->req.max_rounds ||
-			   g->p->state != P_LIVE;
+		int last = dirty <= g->req.stop_pages || g->rounds >= g->req.max_rounds;
 		if (!last) {
 			g->round_pages[g->rounds++] = dirty;
 			clear_dirty(g);
@@ -370,7 +378,7 @@ arrived:
 			finish(m, g, UK_ENOMEM);
 			return;
 		}
-	} else if (g->p->state == P_LIVE) {
+	} else {
 		restart_here(m, g);
 		for (uint32_t i = 0; i < g->npg; i++)
 			if (g->pg[i].remote) {
@@ -600,11 +608,12 @@ void migrate_stats(FILE *out, const struct machine *m, char format)
 		if (format == 't') {
 			fprintf(out, "migrate %s (pid %u) %s->%s, %s, %s: downtime %.3fms, total %.3fms, %"
 				PRIu64 " pages, %" PRIu64 " bytes, %u rounds, %" PRIu64
-				" pages pulled, %" PRIu64 " messages forwarded\n",
+				" pages pulled, %" PRIu64 " messages forwarded%s\n",
 				g->p->name, g->pid, from, to, migrate_strategy_name(g->req.strategy),
 				migrate_mobility_name(g->req.mobility), (double)down / 1e6,
 				(double)total / 1e6, g->pages, g->bytes, g->rounds, g->remote_faults,
-				g->msgs_forwarded);
+				g->msgs_forwarded,
+				g->phase == MP_DONE || g->phase == MP_RUNNING_REMOTE ? "" : " (not done)");
 			continue;
 		}
 		fprintf(out, "%s{ \"id\": %u, \"process\": \"%s\", \"pid\": %u, \"new_pid\": %u, "

@@ -53,6 +53,8 @@ two-nodes-rpc|scenarios/two-nodes-rpc.lua --set step=1000
 two-nodes-rpc-loss|scenarios/two-nodes-rpc.lua --set part=loss
 two-nodes-rpc-retries|scenarios/two-nodes-rpc.lua --set part=loss --set retries=5
 byte-order-nodes|scenarios/byte-order.lua --set nodes=true
+migration|scenarios/migration.lua
+migration-hot|scenarios/migration.lua --set hot=32
 '
 
 echo "$cases" | while IFS='|' read -r name args; do

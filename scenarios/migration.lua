@@ -1,0 +1,75 @@
+-- migration.lua: the same process moved to another node by each strategy,
+-- side by side: how long it could not run (downtime), how long the move
+-- took (total), what crossed the link (bytes), and what it cost the
+-- program afterwards; then weak mobility against strong.
+--
+-- Node A runs four copies of one worker. Each has a heap of `pages` pages
+-- that it fills, then runs `iterations` steps of 1 ms of computing, each
+-- writing its step counter into its first `hot` pages. At `at` a
+-- controller moves each copy to a node of its own (B, C, D, E, each a
+-- link of its own from A, so that the moves do not share bandwidth):
+--
+--   worker.sc  stop-and-copy, strong   -> B
+--   worker.pc  pre-copy, strong        -> C
+--   worker.od  on-demand, strong       -> D
+--   worker.wk  stop-and-copy, weak     -> E  (the code only: it starts again)
+--
+-- At the end each worker reads its whole heap back and logs when it
+-- finished, its counter and whether every page still holds what it wrote.
+-- A fifth copy stays on A, unmoved, as the reference.
+--
+--   ukern run scenarios/migration.lua
+--   ukern run scenarios/migration.lua --set hot=32
+--   ukern run scenarios/migration.lua --set bandwidth=10Mbps
+--   ukern run scenarios/migration.lua --stats json | grep -A6 '"migrations"'
+
+local pages = param("pages", 64)
+local hot = param("hot", 2)
+local iterations = param("iterations", 200)
+local at = param("at", "50ms")
+local bandwidth = param("bandwidth", "100Mbps")
+local latency = param("latency", "1ms")
+
+machine { cpus = 5, costs = param("costs", "modern") }
+for _, n in ipairs { "B", "C", "D", "E" } do
+  node { n, cpus = 1 }
+  link { "A", n, latency = latency, bandwidth = bandwidth }
+end
+
+local function worker(name)
+  process { name, main = function()
+    local ps = mem.page_size()
+    local heap = mem.alloc(pages * ps)
+    for i = 0, pages - 1 do mem.write(heap + i * ps, string.format("%s page %4d", name, i)) end
+    for s = 1, iterations do
+      for h = 0, hot - 1 do mem.write(heap + h * ps + 64, string.format("step %4d", s)) end
+      compute("1ms")
+    end
+    local intact = 0
+    for i = 0, pages - 1 do
+      local want = string.format("%s page %4d", name, i)
+      if mem.read(heap + i * ps, #want) == want then intact = intact + 1 end
+    end
+    log("%-9s finished at %8.3f ms: %s, %d of %d pages intact", name, now() / 1e6,
+        mem.read(heap + 64, 9), intact, pages)
+  end }
+end
+
+local moves = {
+  { "worker.sc", "B", "stop-and-copy", "strong" },
+  { "worker.pc", "C", "pre-copy", "strong" },
+  { "worker.od", "D", "on-demand", "strong" },
+  { "worker.wk", "E", "stop-and-copy", "weak" },
+}
+worker("worker.ref")
+for _, mv in ipairs(moves) do worker(mv[1]) end
+
+for _, mv in ipairs(moves) do
+  local name, to, strategy, mobility = mv[1], mv[2], mv[3], mv[4]
+  process { "ctl." .. to, node = to, start = at, main = function()
+    local r, why = migrate(name, to, { strategy = strategy, mobility = mobility })
+    if not r then return log("%-13s %-6s %s", strategy, mobility, why) end
+    log("%-13s %-6s downtime %8.3f ms, total %8.3f ms, %4d pages, %8d bytes, %d rounds",
+        strategy, mobility, r.downtime_ns / 1e6, r.total_ns / 1e6, r.pages, r.bytes, r.rounds)
+  end }
+end
