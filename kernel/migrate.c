@@ -88,6 +88,11 @@ static struct migration *of(const struct machine *m, const struct proc *p)
 	return NULL;
 }
 
+const struct migration *migrate_get(const struct machine *m, int64_t id)
+{
+	return m->mig && id >= 1 && id <= m->mig->n ? m->mig->v[id - 1] : NULL;
+}
+
 int migrate_stopped(const struct proc *p)
 {
 	return p->mig_stopped;
@@ -324,7 +329,7 @@ static void finish(struct machine *m, struct migration *g, int err)
 		      g->resume - g->begin, g->pages, g->bytes);
 	g->caller = 0;
 	if (c && c->state == T_BLOCKED && c->why == R_IO) {
-		c->sc.ptr = g;
+		c->sc.val = g->id;
 		thread_wake(c, err, 0);
 	}
 }

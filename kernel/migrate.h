@@ -104,9 +104,13 @@ struct migration {
 };
 
 /* SYS_MIGRATE: the request in t->sc.ptr (freed); t waits until the process
- * runs on the target; t->sc.ptr then points to the struct migration (the
- * machine's; valid until the machine is freed), t->sc.err says how it went. */
+ * runs on the target; t->sc.val then has the migration's id (migrate_get),
+ * t->sc.err says how it went. */
 void migrate_sys(struct thread *t);
+
+/* The migration of this id (from 1; the machine's, valid until it is
+ * freed), or NULL. */
+const struct migration *migrate_get(const struct machine *m, int64_t id);
 
 /* The event of a migration (machine.c): obj the migration. */
 void migrate_event(struct machine *m, void *obj);

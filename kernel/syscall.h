@@ -63,7 +63,7 @@ enum sysno {
 	SYS_NET_FORWARD, /* arg: a message's id (struct uk_net_notice): the network server of a
 	                  node sends it on, over the link or to its port (net.h) */
 	SYS_MIGRATE,     /* ptr: struct migrate_req (malloc'd, kernel frees); the caller waits
-	                  until the process runs on the target; out: ptr the struct migration */
+	                  until the process runs on the target; out: val the migration's id */
 	SYS_COUNT
 };
 

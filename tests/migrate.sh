@@ -103,7 +103,8 @@ run 4 run $A/migrate_misuse.lua &&
 	expect_err "on-demand needs mobility = \"strong\"" &&
 	expect_err "migrate 'ctl' to 'B': a process cannot migrate itself" &&
 	expect_err "migrate 'm2o' to 'B': only a process of one-to-one threads can migrate" &&
-	expect_err "migrate 'name' to 'B': weak mobility restarts the program, and this process cannot be restarted" &&
+	expect_err "migrate 'name' to 'B': a built-in server stays on its node \(the scenario's own processes move\)" &&
+	expect_err "migrate 'net.A' to 'B': a built-in server stays on its node" &&
 	expect_err 'migrate: no process of pid 42' &&
 	expect_err 'migrate: the process must be a name or a pid, not a table' &&
 	expect_err 'lrpc client: has LRPC bindings \(they are of one machine\)' &&

@@ -80,12 +80,11 @@ static const char *why(int err)
 static int k_migrate(lua_State *L, int status, lua_KContext ctx)
 {
 	struct thread *t = lu_self(L, "migrate");
-	const struct migration *g = t->sc.ptr;
+	const struct migration *g = t->sc.err ? NULL : migrate_get(t->m, t->sc.val);
 	const struct net *n = t->m->net;
 
 	(void)status, (void)ctx;
-	t->sc.ptr = NULL;
-	if (t->sc.err || !g) {
+	if (!g) {
 		lua_pushnil(L);
 		lua_pushstring(L, why(t->sc.err));
 		return 2;
@@ -225,7 +224,13 @@ static int l_migrate(lua_State *L)
 	/* Mistakes of the scenario's, found before the kernel sees the call. */
 	{
 		const char *bad = NULL;
-		if (p == t->p)
+		int builtin = 0;
+		for (const struct thread *u = p->threads; u; u = u->pnext)
+			builtin |= strcmp(u->body->kind, "c") == 0;
+		if (builtin)
+			bad = "a built-in server stays on its node (the scenario's own processes "
+			      "move)";
+		else if (p == t->p)
 			bad = "a process cannot migrate itself (call it from another process)";
 		else if (p->node == (uint32_t)ix)
 			bad = "the process is on that node already";

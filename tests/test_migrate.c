@@ -1,0 +1,266 @@
+/*
+ * test_migrate.c - unit tests for process migration (kernel/migrate.c)
+ * with C bodies: a thread moved by strong mobility keeps its C stack and
+ * goes on counting where it was, only later and on the other node; the
+ * downtime of each strategy is the link's time for what it sends; a server
+ * keeps its callers, who call it on its new node; and the kernel refuses
+ * what cannot move.
+ *
+ * The one idea: the ipc_world machine ("zero" costs: only the link and
+ * compute make time pass) gets a node B of two CPUs and a link of 8 Mbit/s (a byte a
+ * microsecond) and 1 ms; a controller on B posts SYS_MIGRATE itself, as
+ * the Lua binding does.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "body_c.h"
+#include "harness.h"
+#include "ipc_world.h"
+#include "machine.h"
+#include "migrate.h"
+#include "msg.h"
+#include "net.h"
+#include "proc.h"
+#include "syscall.h"
+#include "thread.h"
+#include "uk.h"
+#include "uk_err.h"
+
+#define US H_US
+
+static struct machine *two_nodes(void **state)
+{
+	struct machine *m = world_machine(state, 3);
+
+	assert_int_equal(net_init(m), 0);
+	m->net->nodes[0].ncpus = 1;
+	assert_int_equal(net_add_node(m, "B", 2, 0), 1);
+	assert_int_equal(net_add_link(m, 0, 1, 1 * MS, 8000000, 1500, 0.0, NULL), 1);
+	m->procs[0]->affinity = 1;
+	return m;
+}
+
+static struct proc *on(struct proc *p, uint32_t node)
+{
+	p->node = node;
+	p->affinity = 1ull << node;
+	return p;
+}
+
+/* What the controller is told to do. */
+static struct {
+	uint32_t pid, node;
+	enum mig_strategy strategy;
+	enum mig_mobility mobility;
+} order;
+
+static int migrate_now(struct thread *self, const struct migration **g)
+{
+	struct migrate_req *r = calloc(1, sizeof *r);
+
+	if (!r)
+		return UK_ENOMEM;
+	*r = (struct migrate_req){ order.pid, order.node, order.strategy, order.mobility,
+				   MIG_CLOCK_COPY, MIG_MAX_ROUNDS, MIG_STOP_PAGES };
+	self->sc.op = SYS_MIGRATE;
+	self->sc.ptr = r;
+	body_c_trap(self);
+	*g = migrate_get(self->m, self->sc.val);
+	return self->sc.err;
+}
+
+/* Counts 50 steps of 1 ms in a local variable of its C stack. */
+static void counter(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int n = 0;
+
+	while (n < 50) {
+		uk_compute(self, 1 * MS);
+		n++;
+	}
+	h_note(&w->lg, self, "count", n);
+	h_note(&w->lg, self, "node", self->p->node);
+}
+
+static void controller(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	const struct migration *g = NULL;
+	int err = migrate_now(self, &g);
+
+	h_note(&w->lg, self, "migrated", err);
+	if (!err) {
+		h_note(&w->lg, self, "downtime", (int64_t)(g->resume - g->stop));
+		h_note(&w->lg, self, "total", (int64_t)(g->resume - g->begin));
+		h_note(&w->lg, self, "bytes", (int64_t)g->bytes);
+	}
+}
+
+/* The code (4 pages of 4096 bytes) and one thread's state (1024 bytes):
+ * 17408 bytes, 12 packets of up to 1472, 17408 + 12 * 28 = 17744 bytes on
+ * the wire, a microsecond each, then 1 ms. */
+#define STATE_ONLY (17744 * US + 1 * MS)
+
+static void run_counter(void **state, enum mig_strategy s, uint64_t down, uint64_t total)
+{
+	struct machine *m = two_nodes(state);
+	struct world w = { .bad = 0 };
+	struct proc *p = add(m, "counter", 0, counter, &w, 0);
+
+	p->affinity = 1;
+	on(add(m, "ctl", 10 * MS, controller, &w, 0), 1)->affinity = 4;   /* B's second CPU */
+	order.pid = p->pid;
+	order.node = 1;
+	order.strategy = s;
+	order.mobility = MIG_STRONG;
+	FINISH(m, &w, OUT_COMPLETED);
+	/* It went on from step 10 where it was: 50 steps, 50 ms of CPU, on B. */
+	{
+		const struct h_event want[] = {
+			{ 10 * MS + total, "migrated", UK_OK }, { 10 * MS + total, "downtime", 0 },
+			{ 10 * MS + total, "total", 0 },       { 10 * MS + total, "bytes", 17408 },
+			{ 50 * MS + down, "count", 50 },        { 50 * MS + down, "node", 1 },
+		};
+		struct h_event w2[6];
+		memcpy(w2, want, sizeof w2);
+		w2[1].val = (int64_t)down;
+		w2[2].val = (int64_t)total;
+		h_expect(&w.lg, w2, 6);
+	}
+	assert_int_equal(p->node, 1);
+	assert_int_equal(p->main_thread->cpu_ns, 50 * MS);
+}
+
+static void test_stop_and_copy(void **state)
+{
+	run_counter(state, MIG_STOP_AND_COPY, STATE_ONLY, STATE_ONLY);
+}
+
+/* No data pages: one round of the code while it runs (16384 bytes, 12
+ * packets: 16720 us + 1 ms), nothing written, then the state alone
+ * (1024 bytes, one packet: 1052 us + 1 ms) while it is stopped. */
+static void test_pre_copy(void **state)
+{
+	run_counter(state, MIG_PRE_COPY, 1052 * US + 1 * MS, 16720 * US + 1 * MS + 1052 * US + 1 * MS);
+}
+
+static void test_on_demand(void **state)
+{
+	run_counter(state, MIG_ON_DEMAND, STATE_ONLY, STATE_ONLY);
+}
+
+/* A server on A counts its requests; a client on B calls it every ms. */
+static void counting_server(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = serve_port(self, w, "count", 16);
+	int64_t served = 0;
+
+	for (;;) {
+		int err;
+		struct msg *req = uk_recv(self, pn, UK_FOREVER, &err);
+		if (!req)
+			continue;
+		served++;
+		if (req->reply_name)
+			uk_reply(self, req->reply_name, h_msg(served));
+		msg_free(req);
+	}
+}
+
+static void steady_client(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = find(self, w, "count");
+	int64_t ok = 0;
+
+	for (int i = 0; i < 40; i++) {
+		int err;
+		struct msg *r = uk_call(self, pn, h_msg(i), UK_FOREVER, &err);
+		ok += r && h_val(r) == i + 1;
+		msg_free(r);
+		uk_sleep(self, 1 * MS);
+	}
+	h_note(&w->lg, self, "answered in order", ok);
+}
+
+static void test_server_keeps_its_callers(void **state)
+{
+	struct machine *m = two_nodes(state);
+	struct world w = { .bad = 0 };
+	struct proc *srv = add(m, "srv", 0, counting_server, &w, 1);
+
+	srv->affinity = 1;
+	on(add(m, "client", 1 * MS, steady_client, &w, 0), 1);
+	on(add(m, "ctl", 20 * MS, controller, &w, 0), 1);
+	order.pid = srv->pid;
+	order.node = 1;
+	order.strategy = MIG_STOP_AND_COPY;
+	order.mobility = MIG_STRONG;
+	FINISH(m, &w, OUT_COMPLETED);
+	assert_int_equal(srv->node, 1);
+	assert_int_equal(w.lg.n, 5);
+	assert_string_equal(w.lg.ev[4].what, "answered in order");
+	assert_int_equal(w.lg.ev[4].val, 40);
+}
+
+/* What the kernel itself refuses. */
+static void refused(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	const struct migration *g;
+
+	order.node = 1;
+	order.strategy = MIG_STOP_AND_COPY;
+	order.mobility = MIG_WEAK;          /* a C body cannot be restarted */
+	h_note(&w->lg, self, "weak", migrate_now(self, &g));
+	order.mobility = MIG_STRONG;
+	order.pid = self->p->pid;           /* itself, from B to A */
+	order.node = 0;
+	h_note(&w->lg, self, "self", migrate_now(self, &g));
+	order.pid = 1;                      /* the name server, on A */
+	order.node = 7;                     /* no such node */
+	h_note(&w->lg, self, "node", migrate_now(self, &g));
+	order.node = 0;                     /* where it is */
+	h_note(&w->lg, self, "same", migrate_now(self, &g));
+	order.pid = 99;
+	order.node = 1;
+	h_note(&w->lg, self, "pid", migrate_now(self, &g));
+}
+
+static void test_refused(void **state)
+{
+	struct machine *m = two_nodes(state);
+	struct world w = { .bad = 0 };
+	struct proc *p = add(m, "idle", 0, counter, &w, 0);
+
+	p->affinity = 1;
+	on(add(m, "ctl", 1 * MS, refused, &w, 0), 1);
+	order.pid = p->pid;
+	FINISH(m, &w, OUT_COMPLETED);
+	H_EXPECT(&w.lg, { 1 * MS, "weak", UK_EINVAL }, { 1 * MS, "self", UK_EINVAL },
+		 { 1 * MS, "node", UK_EINVAL }, { 1 * MS, "same", UK_ENOROUTE },
+		 { 1 * MS, "pid", UK_EINVAL }, { 50 * MS, "count", 50 }, { 50 * MS, "node", 0 });
+	assert_null(m->mig);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		H_TEST(test_stop_and_copy),
+		H_TEST(test_pre_copy),
+		H_TEST(test_on_demand),
+		H_TEST(test_server_keeps_its_callers),
+		H_TEST(test_refused),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
