@@ -3,8 +3,9 @@
  * with C bodies: a thread moved by strong mobility keeps its C stack and
  * goes on counting where it was, only later and on the other node; the
  * downtime of each strategy is the link's time for what it sends; a server
- * keeps its callers, who call it on its new node; and the kernel refuses
- * what cannot move.
+ * keeps its callers, who call it on its new node; a message that reaches
+ * the old node after the move is forwarded, and a sender there reaches the
+ * new one over the link; and the kernel refuses what cannot move.
  *
  * The one idea: the ipc_world machine ("zero" costs: only the link and
  * compute make time pass) gets a node B of two CPUs and a link of 8 Mbit/s (a byte a
@@ -212,6 +213,66 @@ static void test_server_keeps_its_callers(void **state)
 	assert_int_equal(w.lg.ev[4].val, 40);
 }
 
+/* Receives on "svc" forever, noting each value. */
+static void sink(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = serve_port(self, w, "svc", 16);
+
+	for (;;)
+		recv_note(self, w, pn, UK_FOREVER, "got");
+}
+
+/* Sends 1 at 28 ms; (send_at_40) 2 at 40 ms. */
+static void send_at_28(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = find(self, w, "svc");
+
+	uk_sleep(self, 28 * MS - uk_now(self));
+	h_note(&w->lg, self, "sent", send_val(self, pn, 1, UK_FOREVER));
+}
+
+static void send_at_40(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = find(self, w, "svc");
+
+	uk_sleep(self, 40 * MS - uk_now(self));
+	h_note(&w->lg, self, "sent", send_val(self, pn, 2, UK_FOREVER));
+	uk_sleep(self, 5 * MS);     /* while it travels */
+}
+
+/* The sink moves from A to B from 10 ms to 28.744 ms. A message sent from B
+ * at 28 ms goes to A, where the sink still was (8 bytes + 28: 36 us, then
+ * 1 ms): it reaches A at 29.036 ms, after the move, and is forwarded to B
+ * (36 us + 1 ms again). A sender on A after the move reaches B over the
+ * link: the right it holds now leads there. */
+static void test_in_flight_forwarded(void **state)
+{
+	struct machine *m = two_nodes(state);
+	struct world w = { .bad = 0 };
+	struct proc *s = add(m, "sink", 0, sink, &w, 1);
+	const struct migration *g;
+
+	s->affinity = 1;
+	on(add(m, "from-b", 1 * MS, send_at_28, &w, 0), 1)->affinity = 2;
+	add(m, "from-a", 1 * MS, send_at_40, &w, 0)->affinity = 1;
+	on(add(m, "ctl", 10 * MS, controller, &w, 0), 1)->affinity = 4;
+	order.pid = s->pid;
+	order.node = 1;
+	order.strategy = MIG_STOP_AND_COPY;
+	order.mobility = MIG_STRONG;
+	FINISH(m, &w, OUT_COMPLETED);
+	H_EXPECT(&w.lg, { 28 * MS, "sent", UK_OK }, { 28744 * US, "migrated", UK_OK },
+		 { 28744 * US, "downtime", 18744 * US }, { 28744 * US, "total", 18744 * US },
+		 { 28744 * US, "bytes", 17408 }, { 28 * MS + 2 * (36 * US + 1 * MS), "got", 1 },
+		 { 40 * MS, "sent", UK_OK }, { 40 * MS + 36 * US + 1 * MS, "got", 2 });
+	assert_non_null(g = migrate_get(m, 1));
+	assert_int_equal(g->msgs_forwarded, 1);
+	assert_int_equal(g->bytes_forwarded, 8);
+}
+
 /* What the kernel itself refuses. */
 static void refused(struct thread *self, void *arg)
 {
@@ -259,6 +320,7 @@ int main(void)
 		H_TEST(test_pre_copy),
 		H_TEST(test_on_demand),
 		H_TEST(test_server_keeps_its_callers),
+		H_TEST(test_in_flight_forwarded),
 		H_TEST(test_refused),
 	};
 
