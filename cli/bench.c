@@ -237,7 +237,8 @@ static int sw_setup(struct machine *m, struct cshared *sh)
 
 /* One repetition on a fresh machine: returns host ns per operation (the
  * timed span over ops), or -1 when the run failed. */
-static double run_c(int (*setup)(struct machine *, struct cshared *), uint64_t n, uint64_t ops)
+static double run_c_hooked(int (*setup)(struct machine *, struct cshared *), uint64_t n,
+			   uint64_t ops, void (*hook)(struct machine *, void *), void *arg)
 {
 	struct machine_config cfg = {
 		.cpus = 1, .sched = sched_find("fifo"), .quantum_ns = UK_DEFAULT_QUANTUM,
@@ -251,11 +252,23 @@ static double run_c(int (*setup)(struct machine *, struct cshared *), uint64_t n
 	cost_profile("zero", &cfg.costs);
 	if (machine_init(&m, &cfg) != 0)
 		return -1;
+	if (hook)
+		hook(&m, arg);
 	if (ns_install(&m) && setup(&m, &sh) == 0 && machine_run(&m) == OUT_COMPLETED &&
 	    !sh.failed && sh.t1 > sh.t0)
 		r = (double)(sh.t1 - sh.t0) / (double)ops;
 	machine_free(&m);
 	return r;
+}
+
+static double run_c(int (*setup)(struct machine *, struct cshared *), uint64_t n, uint64_t ops)
+{
+	return run_c_hooked(setup, n, ops, NULL, NULL);
+}
+
+double bench_run_c_roundtrip(uint64_t n, void (*hook)(struct machine *, void *), void *arg)
+{
+	return run_c_hooked(rt_setup, n, n, hook, arg);
 }
 
 /* ---- Lua bodies ---- */
@@ -707,10 +720,27 @@ static int sched_figures(int json, int quick)
 	return 0;
 }
 
+/* --only KEY [--n N]: one repetition of one timed figure, for a profiler. */
+static int only_figure(struct figure *fs, int nf, const char *key, uint64_t n)
+{
+	for (int i = 0; i < nf; i++)
+		if (strcmp(fs[i].key, key) == 0) {
+			double v = fs[i].rep(n ? n : fs[i].n);
+			if (v < 0)
+				return cli_error(EXIT_HOST, "bench: the %s benchmark failed", key);
+			printf("%s_%s: %.1f (n = %" PRIu64 ")\n", key, fs[i].unit ? fs[i].unit : "ns", v,
+			       n ? n : fs[i].n);
+			return fflush(stdout) == 0 ? EXIT_OK : EXIT_HOST;
+		}
+	return cli_error(EXIT_USAGE, "bench: --only %s: no such figure", key);
+}
+
 int cmd_bench(int argc, char **argv)
 {
 	static const char *const size_names[] = { "quick", "full", "big" };
 	int json = 0, quick = 0, nv;
+	const char *only = NULL;
+	uint64_t only_n = 0;
 	enum bench_size size = BENCH_FULL;
 	struct bench_val vals[BENCH_MAX_VALS];
 	struct utsname u;
@@ -725,9 +755,15 @@ int cmd_bench(int argc, char **argv)
 			size = BENCH_QUICK;
 		else if (strcmp(argv[i], "--big") == 0)
 			size = BENCH_BIG;
+		else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+			only = argv[++i];
+		else if (strcmp(argv[i], "--n") == 0 && i + 1 < argc &&
+			 (only_n = strtoull(argv[++i], NULL, 10)) >= 10)
+			;
 		else
 			return cli_error(EXIT_USAGE, "bench: unknown argument '%s' (usage: ukern bench "
-						     "[--json] [--quick | --big])", argv[i]);
+						     "[--json] [--quick | --big] [--only KEY [--n N]])",
+					 argv[i]);
 	}
 	quick = size == BENCH_QUICK;
 	const struct sizes *z = quick ? &quick_sizes : &full_sizes;
@@ -753,6 +789,8 @@ int cmd_bench(int argc, char **argv)
 	};
 	int nf = (int)(sizeof fs / sizeof fs[0]);
 
+	if (only)
+		return only_figure(fs, nf, only, only_n);
 	for (int i = 0; i < nf; i++)
 		if (measure(&fs[i]) != 0)
 			return cli_error(EXIT_HOST, "bench: the %s benchmark failed", fs[i].key);

@@ -4,7 +4,8 @@
  * trace writer, the viewer), each measured once, next to bench.c's timed
  * figures, each a median of repetitions.
  *
- * Entry points: bench_scale, bench_child, bench_host_ns, bench_run_lua.
+ * Entry points: bench_scale, bench_child, bench_host_ns, bench_run_lua,
+ *   bench_run_c_roundtrip.
  */
 #ifndef UKERN_BENCH_H
 #define UKERN_BENCH_H
@@ -43,5 +44,9 @@ uint64_t bench_host_ns(void);
  * or -1 (with a message on stderr). */
 double bench_run_lua(const char *src, uint64_t n, void (*hook)(struct machine *, void *),
 		     void *arg);
+
+/* n C round trips (roundtrip_c) with hook (may be NULL) given the machine
+ * first: host ns per round trip, timed inside the client, or -1. */
+double bench_run_c_roundtrip(uint64_t n, void (*hook)(struct machine *, void *), void *arg);
 
 #endif

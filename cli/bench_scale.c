@@ -12,7 +12,9 @@
  *   evq           one event-queue insertion and removal of the earliest
  *                 event with n events queued (n = 1k, 100k, 1M).
  *   trace         a Lua round-trip run with and without a trace file: the
- *                 ratio of the run times, and the host ns per record.
+ *                 ratio of the run times (trace_overhead_ratio), and the
+ *                 host ns per record; the same ratio for C round trips
+ *                 (trace_overhead_c_ratio, timed inside the client).
  *   viewer        the time to draw one frame of the sequence view of that
  *                 trace (about a million records in the full run), by
  *                 running "ukern render --frames" on it.
@@ -30,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -50,7 +53,7 @@ struct scale_sizes {
 static const struct scale_sizes sizes[] = {
 	[BENCH_QUICK] = { 10000, 10000, 8000, 5 },
 	[BENCH_FULL] = { 100000, 100000, 85000, 20 },
-	[BENCH_BIG] = { 1000000, 1000000, 850000, 20 },
+	[BENCH_BIG] = { 1000000, 300000, 850000, 20 },
 };
 
 /* ---- resident memory, in a child process ---- */
@@ -70,18 +73,21 @@ static double rss_bytes(void)
 	return kb < 0 ? -1 : kb * 1024;
 }
 
-/* Two marks: resident bytes and host ns at each. */
+/* Two marks: resident bytes, host ns and the process's CPU ns at each. */
 struct marks {
 	int n;
-	double rss[2], ns[2];
+	double rss[2], ns[2], cpu[2];
 };
 
 static void mark(struct marks *mk)
 {
 	int i = mk->n < 2 ? mk->n : 1;
+	struct timespec ts;
 
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	mk->rss[i] = rss_bytes();
 	mk->ns[i] = (double)bench_host_ns();
+	mk->cpu[i] = (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 	mk->n++;
 }
 
@@ -122,8 +128,8 @@ static int in_child(const char *self, const char *what, uint64_t n, struct marks
 	close(fd[1]);
 	f = fdopen(fd[0], "r");
 	if (f && fgets(line, sizeof line, f))
-		ok = sscanf(line, "marks %lf %lf %lf %lf", &mk->rss[0], &mk->rss[1], &mk->ns[0],
-			    &mk->ns[1]) == 4;
+		ok = sscanf(line, "marks %lf %lf %lf %lf %lf %lf", &mk->rss[0], &mk->rss[1],
+			    &mk->ns[0], &mk->ns[1], &mk->cpu[0], &mk->cpu[1]) == 6;
 	if (f)
 		fclose(f);
 	else
@@ -271,11 +277,13 @@ static void hook_trace(struct machine *m, void *arg)
 	}
 }
 
-/* Host ns of one run of n Lua round trips, traced to path (NULL: not). */
-static double traced_run(const char *path, uint64_t n, uint64_t *records)
+/* Host ns of one run of n round trips (C bodies with c set, else Lua),
+ * traced to path (NULL: not); the records written go to *records. */
+static double traced_run(int c, const char *path, uint64_t n, uint64_t *records)
 {
 	struct traced tr = { path, NULL, 0 };
-	double ns = bench_run_lua(bench_lua_roundtrip, n, hook_trace, &tr);
+	double ns = c ? bench_run_c_roundtrip(n, hook_trace, &tr)
+		      : bench_run_lua(bench_lua_roundtrip, n, hook_trace, &tr);
 
 	if (path) {
 		if (!tr.f || trace_file_close(tr.f) != 0)
@@ -293,13 +301,14 @@ static int cmp_dbl(const void *a, const void *b)
 }
 
 /* Median of 3 runs with and without a trace file, alternating. */
-static int trace_figures(const char *path, uint64_t n, double *plain, double *traced,
+static int trace_figures(int c, const char *path, uint64_t n, double *plain, double *traced,
 			 uint64_t *records)
 {
 	double a[3], b[3];
 
 	for (int i = 0; i < 3; i++)
-		if ((a[i] = traced_run(NULL, n, NULL)) < 0 || (b[i] = traced_run(path, n, records)) < 0)
+		if ((a[i] = traced_run(c, NULL, n, NULL)) < 0 ||
+		    (b[i] = traced_run(c, path, n, records)) < 0)
 			return -1;
 	qsort(a, 3, sizeof a[0], cmp_dbl);
 	qsort(b, 3, sizeof b[0], cmp_dbl);
@@ -390,7 +399,8 @@ int bench_child(const char *what, const char *n)
 		return -1;
 	if (rc != 0 || mk.n < 2)
 		return -1;
-	printf("marks %.0f %.0f %.0f %.0f\n", mk.rss[0], mk.rss[1], mk.ns[0], mk.ns[1]);
+	printf("marks %.0f %.0f %.0f %.0f %.0f %.0f\n", mk.rss[0], mk.rss[1], mk.ns[0], mk.ns[1],
+	       mk.cpu[0], mk.cpu[1]);
 	return fflush(stdout) == 0 ? 0 : -1;
 }
 
@@ -410,9 +420,13 @@ static int thread_figures(const struct scale_sizes *z, enum bench_size size, con
 	put(out, k, "Lua thread: resident memory, idle", lper, "thread_lua_rss_bytes");
 	put(out, k, "Lua thread: creation (to its first wait)", (lm.ns[1] - lm.ns[0]) / (double)nl,
 	    "thread_create_lua_ns");
+	put(out, k, "Lua thread: creation, CPU time", (lm.cpu[1] - lm.cpu[0]) / (double)nl,
+	    "thread_create_lua_cpu_ns");
 	put(out, k, "C thread: resident memory, idle", cper, "thread_c_rss_bytes");
 	put(out, k, "C thread: creation (to its first sleep)", (cm.ns[1] - cm.ns[0]) / (double)nc,
 	    "thread_create_c_ns");
+	put(out, k, "C thread: creation, CPU time", (cm.cpu[1] - cm.cpu[0]) / (double)nc,
+	    "thread_create_c_cpu_ns");
 	put(out, k, "threads measured (each kind)", (double)nl, "threads_n");
 	put(out, k, size == BENCH_BIG ? "1M Lua threads: resident size of the process"
 				      : "1M Lua threads: resident size (extrapolated)",
@@ -444,10 +458,14 @@ int bench_scale(enum bench_size size, const char *self, struct bench_val *out)
 	if (!mkdtemp(dir))
 		return fail("trace (no temporary directory)");
 	snprintf(path, sizeof path, "%s/bench.uktrace", dir);
-	if (trace_figures(path, z->trace_rt, &plain, &traced, &records) != 0 || !records) {
+	if (trace_figures(1, path, 10 * z->trace_rt, &plain, &traced, &records) != 0 || !records)
+		return fail("trace (C bodies)");
+	put(out, &k, "trace file, C round trips: time with / without", traced / plain,
+	    "trace_overhead_c_ratio");
+	if (trace_figures(0, path, z->trace_rt, &plain, &traced, &records) != 0 || !records) {
 		rc = fail("trace");
 	} else {
-		put(out, &k, "trace file: run time with / without", traced / plain,
+		put(out, &k, "trace file, Lua round trips: time with / without", traced / plain,
 		    "trace_overhead_ratio");
 		put(out, &k, "trace file: host ns per record written", (traced - plain) / (double)records,
 		    "trace_write_ns");
