@@ -427,7 +427,8 @@ static int thread_figures(const struct scale_sizes *z, enum bench_size size, con
 	    "thread_create_c_ns");
 	put(out, k, "C thread: creation, CPU time", (cm.cpu[1] - cm.cpu[0]) / (double)nc,
 	    "thread_create_c_cpu_ns");
-	put(out, k, "threads measured (each kind)", (double)nl, "threads_n");
+	put(out, k, "Lua threads measured", (double)nl, "threads_lua_n");
+	put(out, k, "C threads measured", (double)nc, "threads_c_n");
 	put(out, k, size == BENCH_BIG ? "1M Lua threads: resident size of the process"
 				      : "1M Lua threads: resident size (extrapolated)",
 	    size == BENCH_BIG ? lm.rss[1] : lm.rss[0] + lper * 1e6, "threads_1m_lua_rss_bytes");

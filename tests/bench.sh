@@ -9,7 +9,7 @@ run 0 bench --quick --json &&
 		cow_fault_ns lrpc_null_ns rpc_call_lua_ns \
 		thread_lua_rss_bytes thread_c_rss_bytes thread_create_lua_ns thread_create_c_ns \
 		threads_1m_lua_rss_bytes threads_1m_lua_n evq_1000_ns evq_100000_ns evq_1000000_ns \
-		trace_overhead_ratio trace_write_ns trace_records \
+		trace_overhead_ratio trace_overhead_c_ratio trace_write_ns trace_records threads_lua_n threads_c_n \
 		sched_fifo_1000_ns sched_stcf_100000_ns sched_cfs_10000_ns sched_lottery_1000_ns; do
 		expect_out "\"$key\": [0-9]+(\\.[0-9]+)?[,}]"
 	done &&
