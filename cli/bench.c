@@ -486,14 +486,21 @@ static double run_lua_between(const char *src, uint64_t n)
 }
 
 /* One repetition: host ns per operation from the runs for n and n/10
- * (ops_per_n operations per unit of n), or -1. */
+ * (ops_per_n operations per unit of n), or -1 when a run fails. On a busy
+ * host the shorter run can take longer than the longer one: the pair is
+ * taken again (a few times, then the repetition counts as 0, which the
+ * median of the repetitions discards). */
 static double run_lua(const char *src, uint64_t n, uint64_t ops_per_n)
 {
-	double big = run_lua_once(src, n), small = run_lua_once(src, n / 10);
+	for (int tries = 0; tries < 4; tries++) {
+		double big = run_lua_once(src, n), small = run_lua_once(src, n / 10);
 
-	if (big < 0 || small < 0)
-		return -1;
-	return (big - small) / ((double)(n - n / 10) * (double)ops_per_n);
+		if (big < 0 || small < 0)
+			return -1;
+		if (big > small)
+			return (big - small) / ((double)(n - n / 10) * (double)ops_per_n);
+	}
+	return 0;
 }
 
 /* ---- the figures ---- */
