@@ -257,6 +257,11 @@ run 0 export "$TMP/objects.uktrace" --format text &&
 	expect_out 'obj_call tid=[0-9]+\(srv\.[0-9]+\) pid=[0-9]+\(srv\) port=[0-9]+\(Counter#2\) object=3 method=2 ok=0 "Counter#3\.get"' &&
 	expect_out 'msg_send .* port=[0-9]+\(Counter#1\) size='
 
+run 0 run $A/objects_models.lua &&
+	expect_err 'one-to-one  \| callback: one-to-one$' &&
+	expect_err 'many-to-many\| callback: many-to-many$' &&
+	expect_err "many-to-one \\| callback: $A/objects_models.lua:13: rpc: a K cannot be exported from a many-to-one process"
+
 # Berkeley (§18c): the average computed exactly, the outlier left out of it
 # but adjusted, every clock at the average; a busy participant answers.
 run 0 run $A/berkeley.lua --trace "$TMP/berkeley.uktrace" --stats json &&

@@ -6,7 +6,8 @@
  * the table its chunk is called with; they are not globals.
  *
  *   nextid()                                  -> a request id, unique in the process
- *   pid()                                     -> the caller's process id (free)
+ *   pid()                                     -> the caller's process id, and whether
+ *                                                it is many-to-one (free)
  *   trace_object(what, port, id, label [, method, ok])  an obj_export or obj_call record
  *   call(p, id, target, method, proto, args, timeout, rights) -> status, results, rights
  *                                                                  | nil, reason
@@ -239,11 +240,15 @@ static int r_stat(lua_State *L)
 	return 0;
 }
 
-/* pid() -> the calling thread's process id, free (no simcall). */
+/* pid() -> the calling thread's process id, and whether the process is
+ * many-to-one; free (no simcall). */
 static int r_pid(lua_State *L)
 {
-	lua_pushinteger(L, (lua_Integer)lu_self(L, "rpc")->p->pid);
-	return 1;
+	struct proc *p = lu_self(L, "rpc")->p;
+
+	lua_pushinteger(L, (lua_Integer)p->pid);
+	lua_pushboolean(L, p->model == MODEL_MANY_TO_ONE);
+	return 2;
 }
 
 static int r_nextid(lua_State *L)

@@ -178,9 +178,16 @@ local function export(obj, info)
 	if info.port then
 		return info
 	end
-	if info.pid ~= C.pid() then
+	local pid, many_to_one = C.pid()
+	if info.pid ~= pid then
 		misuse("rpc: a %s made by another process cannot travel from this one: pass a "
 			.. "reference to it instead", info.class.name)
+	end
+	if many_to_one then
+		-- the object's thread would hold the one kernel thread in its receive
+		misuse("rpc: a %s cannot be exported from a many-to-one process (its thread would "
+			.. "block the whole process in receive): use one-to-one or many-to-many",
+			info.class.name)
 	end
 	local id = (next_object[info.pid] or 0) + 1
 	next_object[info.pid] = id
