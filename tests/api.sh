@@ -282,6 +282,12 @@ run 0 export "$TMP/berkeley.uktrace" --format text &&
 	expect_out 'clock_adjust pid=[0-9]+\(p2\) round=1 adjust_ns=2750000 back=0 ' &&
 	expect_out 'clock_adjust pid=[0-9]+\(p4\) round=1 adjust_ns=49250000 back=1 error_ns=750000' &&
 	expect_out 'clock_adjust pid=[0-9]+\(timed\) round=1 adjust_ns=750000 back=0'
+run 0 run $A/berkeley_dead.lua --trace "$TMP/bdead.uktrace" &&
+	expect_err 'long +\| long: 666666$'
+run 0 export "$TMP/bdead.uktrace" --format text &&
+	expect_out 'clock_round pid=[0-9]+\(timed\) round=1 polled=3 answered=3 used=3 back=0' &&
+	expect_out 'clock_round pid=[0-9]+\(timed\) round=2 polled=3 answered=2 used=2 back=0' &&
+	expect_out 'clock_round pid=[0-9]+\(timed\) round=3 polled=2 answered=2 used=2 back=0'
 run 0 run $A/berkeley_busy.lua --stats json &&
 	expect_out '"process": "busy", .*"berkeley_rounds": 2,' &&
 	expect_out '"name": "busy", "pid": [0-9]+, "state": "exited",' &&

@@ -253,19 +253,24 @@ end
 
 -- One round: poll every participant, average, adjust.
 local function round(m, n)
-	local offsets, answered = { 0 }, {}
+	local offsets, answered, alive = { 0 }, {}, {}
 	for _, p in ipairs(m.participants) do
 		local t0 = C.read()
-		local reading = p.ref:call("Time")
+		local reading, why = p.ref:call("Time")
 		local t1 = C.read()
 		if reading then
 			local o = reading + (t1 - t0) // 2 - t1
 			offsets[#offsets + 1] = o
 			answered[#answered + 1] = { ref = p.ref, offset = o }
 		end
+		if why ~= "dead port" then
+			alive[#alive + 1] = p -- a participant that ended is polled no more
+		end
 	end
+	local polled = #m.participants + 1
+	m.participants = alive
 	local avg, used = clock.average(offsets, m.outlier)
-	C.round(n, #m.participants + 1, #answered + 1, used, avg < 0 and 1 or 0)
+	C.round(n, polled, #answered + 1, used, avg < 0 and 1 or 0)
 	for _, a in ipairs(answered) do
 		a.ref:call("Adjust", avg - a.offset, n)
 	end
