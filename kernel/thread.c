@@ -276,7 +276,8 @@ void thread_exit(struct thread *t, enum treason why)
 
 void thread_make_service(struct thread *t)
 {
-	assert(t->kind != THREAD_LWP && t->state != T_EXITED && "thread_make_service: not a live user thread");
+	assert(t->kind != THREAD_LWP && t->state != T_EXITED &&
+	       "thread_make_service: not a live user thread");
 	if (t->service)
 		return;
 	t->service = 1;

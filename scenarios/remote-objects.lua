@@ -19,7 +19,8 @@
 --
 --   ukern run scenarios/remote-objects.lua
 --   ukern run scenarios/remote-objects.lua --set crash=false   no crash
---   ukern run scenarios/remote-objects.lua --trace ro.trace && ukern export ro.trace --format text | grep obj_
+--   ukern run scenarios/remote-objects.lua --trace ro.trace
+--   ukern export ro.trace --format text | grep obj_          the objects' records
 --
 -- Every process is declared with its placement in mind: adding node = "B"
 -- to carol's process { } puts her on another machine; nothing else changes.
