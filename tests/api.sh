@@ -260,7 +260,9 @@ run 0 export "$TMP/objects.uktrace" --format text &&
 run 0 run $A/objects_models.lua &&
 	expect_err 'one-to-one  \| callback: one-to-one$' &&
 	expect_err 'many-to-many\| callback: many-to-many$' &&
-	expect_err "many-to-one \\| callback: $A/objects_models.lua:13: rpc: a K cannot be exported from a many-to-one process"
+	expect_err "many-to-one \\| callback: $A/objects_models.lua:15: rpc: a K cannot be exported from a many-to-one process" &&
+	expect_err 'many +\| 16 references: 16$' &&
+	expect_err "17 references: $A/objects_models.lua:24: rpc: a message carries at most 16 ports \\(object references count one each\\)"
 
 # Berkeley (§18c): the average computed exactly, the outlier left out of it
 # but adjusted, every clock at the average; a busy participant answers.
