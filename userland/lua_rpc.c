@@ -583,13 +583,21 @@ void lu_push_rpc_prims(lua_State *L)
 
 void lu_open_rpc(lua_State *L)
 {
+	static const char objects[] = {
+#include "objects_lua.h"
+	};
 	static const char chunk[] = {
 #include "rpc_lua.h"
 	};
 
-	if (luaL_loadbufferx(L, chunk, sizeof chunk, "=rpc.lua", "t") != LUA_OK)
+	/* objects.lua first: it returns the module rpc.lua builds on */
+	if (luaL_loadbufferx(L, chunk, sizeof chunk, "=rpc.lua", "t") != LUA_OK ||
+	    luaL_loadbufferx(L, objects, sizeof objects, "=objects.lua", "t") != LUA_OK)
 		lua_error(L);
 	lu_push_rpc_prims(L);
 	lua_call(L, 1, 1);
+	lu_push_rpc_prims(L);
+	lua_insert(L, -2);
+	lua_call(L, 2, 1);
 	lua_setglobal(L, "rpc");
 }
