@@ -156,9 +156,17 @@ local function export(obj, info)
 			.. "block the whole process in receive): use one-to-one or many-to-many",
 			info.class.name)
 	end
+	if info.exporting then
+		-- another thread of this process is exporting it (port() yields)
+		while not info.port do
+			yield()
+		end
+		return info
+	end
+	info.exporting = true
 	local id = (next_object[info.pid] or 0) + 1
 	next_object[info.pid] = id
-	info.port, info.id = port(), id
+	info.port, info.id, info.exporting = port(), id, nil
 	C.trace_object("export", info.port, id, info.class.name .. "#" .. id)
 	C.service_thread(object_loop, obj, info)
 	return info
