@@ -48,6 +48,12 @@ const struct trace_kind_info trace_kinds[TR_KIND_COUNT] = {
 	[TR_LRPC_RETURN] = { "lrpc_return", 6, 0,
 			     { "tid", "pid", "to_pid", "binding", "proc", "how" } },
 	[TR_LRPC_ESTACK] = { "lrpc_estack", 4, 0, { "binding", "astack", "estack", "new" } },
+	[TR_OBJ_EXPORT] = { "obj_export", 3, 1, { "pid", "port", "object" } },
+	[TR_OBJ_CALL] = { "obj_call", 6, 1, { "tid", "pid", "port", "object", "method", "ok" } },
+	[TR_CLOCK_ROUND] = { "clock_round", 6, 0,
+			     { "pid", "round", "polled", "answered", "used", "back" } },
+	[TR_CLOCK_ADJUST] = { "clock_adjust", 6, 0,
+			      { "pid", "round", "adjust_ns", "back", "error_ns", "behind" } },
 };
 
 void trace_record(struct machine *m, unsigned kind, const uint64_t *args, const char *s,
