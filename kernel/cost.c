@@ -34,6 +34,8 @@ static const struct costs profiles[] = {
 		.lrpc_stub_ns = 20,        /* the paper's 21 us are ~60 VAX instructions */
 		.exchange_ns = 300,        /* the thread's state handed to another core */
 		.copy_remote_ps = 50,      /* lines another core just wrote, streamed: ~20 GB/s */
+		.net_msg_ns = 5000,        /* a UDP send or receive through the socket layer: ~5 us */
+		.net_packet_ns = 1000,     /* per packet: headers, checksum, the interrupt */
 	},
 	{
 		.profile = "firefly-1990",
@@ -56,6 +58,8 @@ static const struct costs profiles[] = {
 		.lrpc_stub_ns = 21000,      /* stubs 21 us */
 		.exchange_ns = 17000,       /* LRPC/MP Null 125 = 157 - 2 x 33 + 2 x 17 */
 		.copy_remote_ps = 60000,    /* LRPC/MP BigInOut - Null beyond LRPC's: 24 us per 400 bytes */
+		.net_msg_ns = 450000,       /* Firefly RPC: ~0.9 ms of the Null call's software, per side */
+		.net_packet_ns = 200000,    /* ... per extra 1500-byte packet, beyond the wire time */
 	},
 };
 
@@ -81,6 +85,8 @@ static const struct { const char *name; size_t off; const char *unit; } fields[]
 	F("lrpc_stub", lrpc_stub_ns, "ns"),
 	F("cpu_exchange", exchange_ns, "ns"),
 	F("copy_remote", copy_remote_ps, "ps/byte"),
+	F("net_msg", net_msg_ns, "ns"),
+	F("net_packet", net_packet_ns, "ns"),
 };
 #undef F
 #define NFIELDS (sizeof fields / sizeof fields[0])

@@ -33,6 +33,9 @@ struct costs {
 				     * for one idling in the domain it enters (domain caching) */
 	uint64_t copy_remote_ps;    /* LRPC, exchanged: an A-stack byte read on another processor
 				     * than the one that wrote it, picoseconds per byte */
+	uint64_t net_msg_ns;        /* several machines: the network layer's work per message
+				     * that leaves or enters a node, on each side */
+	uint64_t net_packet_ns;     /* ... and per packet (header, checksum, interrupt) */
 };
 
 /* Load a named profile ("zero", "modern", "firefly-1990"). Returns 0, or -1

@@ -192,6 +192,10 @@ static int svc_respawn(struct thread *t, struct svc *s)
 		return UK_ENOMEM;
 	np->origin = old->origin;
 	np->incarnation = old->incarnation + 1;
+	/* It restarts where it ran: its node, that node's CPUs, its byte order. */
+	np->node = old->node;
+	np->affinity = old->affinity;
+	np->big_endian = old->big_endian;
 	name_incarnation(np, old->origin);
 	s->cur = np;
 	s->dead = 0;

@@ -12,6 +12,7 @@
 #include "fault.h"
 #include "machine.h"
 #include "msg.h"
+#include "net.h"
 #include "port.h"
 #include "proc.h"
 #include "syscall.h"
@@ -32,7 +33,7 @@ static void m_dropped(struct machine *m)
  * receiver's order). */
 static uint64_t copy_out(const struct thread *rt, const struct msg *msg)
 {
-	const struct costs *c = &rt->m->cfg.costs;
+	const struct costs *c = net_costs(rt->m, rt->p);
 	uint64_t swaps = rt->p->big_endian ? 0 : msg->nnums;
 
 	return cost_copy(c->copy_kernel_ps, msg->size) + cost_copy(c->copy_stub_ps, msg->size) +
@@ -53,6 +54,8 @@ static void deliver(struct thread *rt, struct port *pt, struct msg *msg)
 						 msg->sonce_flow ? msg->sonce_flow : msg->flow);
 		msg->reply = NULL;
 	}
+	if (msg->npackets && msg->nnums && !p->big_endian)
+		net_convert(m, msg->flow, p->node, msg->nnums, 2);
 	rt->sc.m = msg;
 	rt->rx_sent_ns = msg->sent_ns;
 	thread_actor(rt)->msgs_recv++;
@@ -118,6 +121,7 @@ static void stamp(struct thread *t, struct port *pt, struct msg *msg, uint8_t ki
 	msg->sender_pid = t->p->pid;
 	msg->sender_tid = t->tid;
 	msg->kind = kind;
+	msg->npackets = 0;        /* a message received from another node, sent on */
 	m->msgs++;
 	m->msg_bytes += msg->size;
 	thread_actor(t)->msgs_sent++;
@@ -218,6 +222,45 @@ static void hold(struct machine *m, struct port *pt, struct msg *msg, uint64_t d
 	machine_deliver_at(m, delay > UINT64_MAX - m->now ? UINT64_MAX : m->now + delay, msg);
 }
 
+/* Several machines: msg from process from goes to pt, received on
+ * another node, over their link, leaving after delay ns (an injected
+ * fault's). Its caller counts it in flight as for hold. Returns UK_OK, or
+ * UK_ENOROUTE when no link joins the two nodes (msg untouched). */
+static int travel(struct machine *m, struct proc *from, struct port *pt, struct msg *msg,
+		  uint64_t delay)
+{
+	struct thread *w = awaiting(msg, pt);
+
+	if (!net_link(m, from->node, pt->owner->node))
+		return UK_ENOROUTE;
+	msg->dest = pt;
+	if (w)
+		w->inflight++;
+	if (msg->nnums && !from->big_endian)
+		net_convert(m, msg->flow, from->node, msg->nnums, 1);
+	net_send(m, from->node, pt->owner->node, msg, delay);
+	return UK_OK;
+}
+
+/* Is msg from process from to pt remote (pt received on another node)? */
+static int remote(const struct machine *m, const struct proc *from, const struct port *pt)
+{
+	return m->net && !pt->dead && net_remote(m, from, pt->owner);
+}
+
+void ipc_lost(struct machine *m, struct msg *msg)
+{
+	struct port *pt = msg->dest;
+	struct thread *w = awaiting(msg, pt);
+
+	msg->dest = NULL;
+	if (w && w->inflight && --w->inflight == 0) {
+		m->dl_dirty += 2;
+		m->dl_last = NULL;
+	}
+	lose(m, pt, msg);
+}
+
 /* Post msg from t to pt through the faults declared, if any. */
 static int post_faulty(struct thread *t, struct port *pt, struct msg *msg);
 
@@ -276,6 +319,11 @@ static int send_front(struct thread *t, uint8_t kind)
 		}
 		msg->reply = t->reply_port;
 	}
+	if (remote(t->m, t->p, pt) && !net_link(t->m, t->p->node, pt->owner->node)) {
+		msg->reply = NULL;
+		fail(t, UK_ENOROUTE);
+		return -1;
+	}
 	stamp(t, pt, msg, kind);
 	if (msg->ool)
 		vmsys_ool_sent(t, msg);
@@ -312,6 +360,13 @@ static int post_faulty(struct thread *t, struct port *pt, struct msg *msg)
 		break;
 	default:
 		break;
+	}
+	if (remote(m, t->p, pt)) {
+		/* A copy gets through or is lost on its own. */
+		travel(m, t->p, pt, msg, delay);
+		if (d)
+			travel(m, t->p, pt, d, delay);
+		return 0;
 	}
 	if (delay) {
 		hold(m, pt, msg, delay);
@@ -420,11 +475,18 @@ void ipc_reply(struct thread *t)
 	stamp(t, pt, msg, MSG_REPLY);
 	t->sc.m = NULL;
 	t->sc.err = UK_OK;
-	if (!pt->dead && t->m->nfaults) {
-		uint64_t delay;
+	if (!pt->dead && (t->m->nfaults || remote(t->m, t->p, pt))) {
+		uint64_t delay = 0;
 		/* A reply is never duplicated: a copy would find nobody waiting. */
-		if (fault_fate(t->m, t->p, pt, msg, &delay) == FATE_DROP) {
+		if (t->m->nfaults &&
+		    fault_fate(t->m, t->p, pt, msg, &delay) == FATE_DROP) {
 			lose(t->m, pt, msg);
+			return;
+		}
+		if (remote(t->m, t->p, pt)) {
+			/* No route back: the caller waits in vain, as for a lost reply. */
+			if (travel(t->m, t->p, pt, msg, delay) != UK_OK)
+				lose(t->m, pt, msg);
 			return;
 		}
 		if (delay) {
@@ -493,6 +555,13 @@ int ipc_kernel_notice(struct port *pt, uint32_t kind, int32_t name)
 int ipc_timer_notice(struct port *pt, int32_t name, uint64_t cookie)
 {
 	struct uk_timer_notice n = { { UK_NOTICE_TIMER, name }, cookie };
+
+	return notice(pt, &n, sizeof n, 3);
+}
+
+int ipc_net_notice(struct port *pt, uint32_t id, uint64_t cost_ns)
+{
+	struct uk_net_notice n = { { UK_NOTICE_NET, (int32_t)id }, cost_ns };
 
 	return notice(pt, &n, sizeof n, 3);
 }

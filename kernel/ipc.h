@@ -57,6 +57,11 @@ int ipc_kernel_notice(struct port *pt, uint32_t kind, int32_t name);
  * a request's caller gets "dead port"); a reply nobody waits for any more
  * is dropped as stale. */
 void ipc_arrive(struct machine *m, struct msg *msg);
+
+/* A message on its way to msg->dest over a link (net.c) was lost: the
+ * caller waiting for it stops counting it, and it is dropped (reason 4,
+ * lost) as a message an injected fault loses. */
+void ipc_lost(struct machine *m, struct msg *msg);
 /* The kernel sends pt a timer notice (struct uk_timer_notice naming the
  * port by name, with cookie), as ipc_dead_notice. 0, or -1 without memory. */
 int ipc_timer_notice(struct port *pt, int32_t name, uint64_t cookie);
@@ -64,6 +69,10 @@ int ipc_timer_notice(struct port *pt, int32_t name, uint64_t cookie);
 /* The kernel sends pt an exit notice: process pid has ended (struct
  * uk_notice, kind UK_NOTICE_EXIT, name pid), as ipc_dead_notice. 0 or -1. */
 int ipc_exit_notice(struct port *pt, uint32_t pid);
+
+/* The kernel hands network server port pt the message of id id to send
+ * on (struct uk_net_notice), as ipc_dead_notice. 0, or -1 without memory. */
+int ipc_net_notice(struct port *pt, uint32_t id, uint64_t cost_ns);
 
 /* The send-once right for flow to reply port pt was destroyed unused. */
 void ipc_sonce_dead(struct port *pt, uint64_t flow);

@@ -25,6 +25,7 @@
 #include "ipc.h"
 #include "machine.h"
 #include "msg.h"
+#include "net.h"
 #include "port.h"
 #include "proc.h"
 #include "syscall.h"
@@ -216,6 +217,11 @@ void lrpc_bind(struct thread *t)
 		t->sc.err = r->pt->dead ? UK_EDEADPORT : UK_ENOTLRPC;
 		return;
 	}
+	if (f->server->node != t->p->node) {
+		/* LRPC shares memory between client and server: one machine only. */
+		t->sc.err = UK_EREMOTE;
+		return;
+	}
 	if (!(b = binding_new(t->p, f, &bytes))) {
 		t->sc.err = UK_ENOMEM;
 		return;
@@ -234,7 +240,7 @@ void lrpc_bind(struct thread *t)
 	b->id = s->nbindings;
 	TRACE(m, TR_LRPC_BIND, b->id, f->id, t->p->pid, b->caddr, b->saddr, b->pages);
 	/* Mapping the A-stacks into two address spaces, page by page. */
-	t->work_ns += m->cfg.costs.page_map_ns * b->pages * 2;
+	t->work_ns += net_costs(m, t->p)->page_map_ns * b->pages * 2;
 	t->sc.err = UK_OK;
 	t->sc.val = b->id;
 }

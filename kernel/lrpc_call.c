@@ -17,6 +17,7 @@
 
 #include "machine.h"
 #include "msg.h"
+#include "net.h"
 #include "proc.h"
 #include "sched.h"
 #include "uk_err.h"
@@ -24,7 +25,7 @@
 
 uint64_t lrpc_call_cost(struct thread *t)
 {
-	const struct costs *c = &t->m->cfg.costs;
+	const struct costs *c = net_costs(t->m, t->p);
 	uint64_t bytes = t->sc.m ? t->sc.m->size : 0, nargs = (uint64_t)t->sc.val;
 
 	return c->proc_call_ns + c->lrpc_stub_ns + c->marshal_arg_ns * nargs +
@@ -64,7 +65,7 @@ static void prod(struct machine *m, const struct thread *t, struct proc *dom)
  * 1), else by switching its CPU's address space (returns 0). */
 static int cross(struct machine *m, struct thread *t, struct proc *to, uint64_t bytes, int call)
 {
-	const struct costs *k = &m->cfg.costs;
+	const struct costs *k = net_costs(m, t->p);
 	struct cpu *x = idle_in(m, t, to);
 
 	if (x) {
@@ -219,7 +220,7 @@ void lrpc_call(struct thread *t)
 void lrpc_return(struct thread *t)
 {
 	struct machine *m = t->m;
-	const struct costs *k = &m->cfg.costs;
+	const struct costs *k = net_costs(m, t->p);
 	struct lrpc_frame *fr = t->lrpc;
 	struct msg *img = t->sc.m;
 	struct lrpc_binding *b;

@@ -24,6 +24,7 @@
 #include "ktimer.h"
 #include "lrpc.h"
 #include "msg.h"
+#include "net.h"
 #include "port.h"
 #include "procrun.h"
 #include "proc.h"
@@ -32,8 +33,6 @@
 #include "syscall.h"
 #include "thread.h"
 #include "vmsys.h"
-
-enum { EV_SLICE, EV_TIMER, EV_START, EV_DELIVER, EV_CRASH, EV_NOTICE };
 
 int machine_init(struct machine *m, const struct machine_config *cfg)
 {
@@ -64,6 +63,8 @@ static void free_in_flight(struct machine *m)
 	for (size_t i = 0; i < m->evq.n; i++)
 		if (m->evq.heap[i].kind == EV_DELIVER)
 			msg_free(m->evq.heap[i].obj);
+		else if (m->evq.heap[i].kind == EV_PACKET)
+			net_packet_drop(m->evq.heap[i].obj, m->evq.heap[i].gen);
 }
 
 void machine_free(struct machine *m)
@@ -104,6 +105,7 @@ void machine_free(struct machine *m)
 	free(m->deadlock_tids);
 	evq_free(&m->evq);
 	procrun_free(m);
+	net_free(m);
 	if (m->sched.ops && m->sched.ops->fini)
 		m->sched.ops->fini(&m->sched);
 	sched_rq_free(&m->sched);
@@ -152,6 +154,17 @@ int machine_add_port(struct machine *m, struct port *pt)
 		return -1;
 	pt->id = m->nports;
 	return 0;
+}
+
+struct sched *machine_sched(struct machine *m, const struct thread *t)
+{
+	return m->net && t->p->node ? net_sched(m, t->p->node) : &m->sched;
+}
+
+/* The scheduler that gives CPU c its threads. */
+static struct sched *cpu_sched(struct machine *m, const struct cpu *c)
+{
+	return m->net && c->node ? net_sched(m, c->node) : &m->sched;
 }
 
 struct thread *machine_thread(struct machine *m, uint32_t tid)
@@ -275,15 +288,18 @@ int machine_notice_at(struct machine *m, uint64_t when, struct ktimer *kt)
 
 void machine_ready(struct machine *m, struct thread *t, enum treason why)
 {
+	struct sched *s = machine_sched(m, t);
+
 	thread_set_state(t, T_READY, why);
-	m->sched.ops->enqueue(&m->sched, t);
-	if (m->sched.ops->preempts || m->sched.ops->victim)
+	s->ops->enqueue(s, t);
+	if (s->ops->preempts || s->ops->victim)
 		m->resched = 1;
 }
 
 void machine_release_cpu(struct machine *m, struct thread *t)
 {
 	struct cpu *c = t->cpu;
+	struct sched *s = machine_sched(m, t);
 	uint64_t ran = m->now - t->run_since;
 
 	t->cpu_ns += ran;
@@ -292,8 +308,8 @@ void machine_release_cpu(struct machine *m, struct thread *t)
 	t->cpu = NULL;
 	t->gen++;
 	m->idle_cpus++;
-	if (m->sched.ops->ran)
-		m->sched.ops->ran(&m->sched, t, ran + t->run_carry);
+	if (s->ops->ran)
+		s->ops->ran(s, t, ran + t->run_carry);
 	t->run_carry = 0;
 	if (t->ucur)
 		t->ucur->cpu_ns += m->now - (t->attach_since > t->run_since ? t->attach_since : t->run_since);
@@ -336,10 +352,11 @@ static void run(struct machine *m, struct cpu *c, struct thread *t);
  * alone is re-dispatched at no cost). */
 static void preempt(struct machine *m, struct thread *t)
 {
+	struct sched *s = machine_sched(m, t);
 	uint64_t slice;
 
-	if (m->sched.nready == 0 && !m->sched.ops->ran) {
-		slice = m->sched.ops->slice(&m->sched, t);
+	if (s->nready == 0 && !s->ops->ran) {
+		slice = s->ops->slice(s, t);
 		t->cpu->slice_end = slice > UINT64_MAX - m->now ? UINT64_MAX : m->now + slice;
 		run(m, t->cpu, t);
 		return;
@@ -398,8 +415,8 @@ static void run(struct machine *m, struct cpu *c, struct thread *t)
 
 static void dispatch(struct machine *m, struct cpu *c, struct thread *t)
 {
-	const struct costs *k = &m->cfg.costs;
-	uint64_t slice = m->sched.ops->slice(&m->sched, t), sw = 0;
+	const struct costs *k = net_costs(m, t->p);
+	uint64_t slice = machine_sched(m, t)->ops->slice(machine_sched(m, t), t), sw = 0;
 
 	/* The address space changes when the domain the thread runs in (its
 	 * process's, or a server's during an LRPC) is not the one the CPU has
@@ -484,29 +501,54 @@ static void preempt_now(struct machine *m, struct thread *r)
 
 /* Preemptive policies: if a ready thread should displace a running one,
  * preempt the running thread the policy ranks lowest. Called only from the
- * loop, where every running thread is in the middle of a slice. */
-static void preempt_check(struct machine *m)
+ * loop, where every running thread is in the middle of a slice. Scheduler
+ * s gives their threads to the CPUs from lo to hi - 1 (a node's). */
+static void preempt_check_one(struct machine *m, struct sched *s, uint32_t lo, uint32_t hi)
 {
-	const struct sched_ops *ops = m->sched.ops;
+	const struct sched_ops *ops = s->ops;
 
 	if (ops->victim) {
-		struct thread *r = ops->victim(&m->sched);
+		struct thread *r = ops->victim(s);
 		if (r)
 			preempt_now(m, r);
 		return;
 	}
+	if (!ops->preempts)
+		return;
 	/* For each CPU, would the best thread it may run displace its
 	 * thread? Preempt the lowest-ranked such thread. */
 	struct thread *victim = NULL;
-	for (uint32_t i = 0; i < m->cfg.cpus; i++) {
+	for (uint32_t i = lo; i < hi; i++) {
 		struct thread *r = m->cpus[i].cur, *t;
-		if (!r || !(t = sched_rq_best(&m->sched, &m->cpus[i])))
+		if (!r || !(t = sched_rq_best(s, &m->cpus[i])))
 			continue;
-		if (ops->preempts(&m->sched, t, r) && (!victim || ops->preempts(&m->sched, victim, r)))
+		if (ops->preempts(s, t, r) && (!victim || ops->preempts(s, victim, r)))
 			victim = r;
 	}
 	if (victim)
 		preempt_now(m, victim);
+}
+
+static void preempt_check(struct machine *m)
+{
+	if (!m->net) {
+		preempt_check_one(m, &m->sched, 0, m->cfg.cpus);
+		return;
+	}
+	for (uint32_t k = 0; k < m->net->nnodes; k++) {
+		const struct node *nd = &m->net->nodes[k];
+		preempt_check_one(m, k ? net_sched(m, k) : &m->sched, nd->cpu0, nd->cpu0 + nd->ncpus);
+	}
+}
+
+/* Threads ready on any node. */
+static uint64_t nready(struct machine *m)
+{
+	uint64_t n = m->sched.nready;
+
+	for (uint32_t k = 1; m->net && k < m->net->nnodes; k++)
+		n += net_sched(m, k)->nready;
+	return n;
 }
 
 /* Give every idle CPU (lowest id first) a ready thread, after letting a
@@ -521,11 +563,13 @@ static void dispatch_idle(struct machine *m)
 			m->resched = 0;
 			preempt_check(m);
 		}
-		if (!m->idle_cpus || !m->sched.nready || m->outcome != OUT_RUNNING)
+		if (!m->idle_cpus || !nready(m) || m->outcome != OUT_RUNNING)
 			break;
 		/* Idle CPUs, lowest first; one that gets nothing (affinity) is skipped. */
 		for (i = 0, t = NULL; i < m->cfg.cpus && !t; i++)
-			if (!m->cpus[i].cur && (t = m->sched.ops->pick(&m->sched, &m->cpus[i])) != NULL)
+			if (!m->cpus[i].cur &&
+			    (t = cpu_sched(m, &m->cpus[i])->ops->pick(cpu_sched(m, &m->cpus[i]),
+								   &m->cpus[i])) != NULL)
 				dispatch(m, &m->cpus[i], t);
 		if (!t)
 			break;
@@ -583,6 +627,9 @@ static void handle(struct machine *m, const struct event *e)
 	case EV_NOTICE:
 		ktimer_fire(e->obj);
 		break;
+	case EV_PACKET:
+		net_packet_event(m, e->obj, e->gen);
+		break;
 	}
 }
 
@@ -615,6 +662,8 @@ static void unhandled(const struct event *ev, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (ev[i].kind == EV_DELIVER)
 			msg_free(ev[i].obj);
+		else if (ev[i].kind == EV_PACKET)
+			net_packet_drop(ev[i].obj, ev[i].gen);
 }
 
 static void handle_instant(struct machine *m)
@@ -648,6 +697,9 @@ static void handle_instant(struct machine *m)
 	}
 	if (m->sched.ops->instant)
 		m->sched.ops->instant(&m->sched, m->now);
+	for (uint32_t k = 1; m->net && k < m->net->nnodes; k++)
+		if (net_sched(m, k)->ops->instant)
+			net_sched(m, k)->ops->instant(net_sched(m, k), m->now);
 	if (n > 1)
 		qsort(batch, n, sizeof *batch, instant_order);
 	for (i = 0; i < n && m->outcome == OUT_RUNNING && !m->oom; i++)

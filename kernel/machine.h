@@ -35,6 +35,7 @@ struct svcname;
 struct ktimer;
 struct thread;
 struct lrpc_state;
+struct net;
 
 struct cpu {
 	uint32_t id;
@@ -44,6 +45,7 @@ struct cpu {
 				   * it runs or ran last (an LRPC moves it); where it idles */
 	uint64_t slice_end;       /* ns: end of the current quantum */
 	uint64_t busy_ns, switches;
+	uint32_t node;            /* the node it belongs to (net.h); 0: "A", the machine */
 };
 
 /* What the loader sets before machine_init. */
@@ -168,6 +170,9 @@ struct machine {
 	/* lightweight RPC (lrpc.c): kernel loop only; NULL until the first export */
 	struct lrpc_state *lrpc;
 	struct thread *in_effect; /* the thread whose system call's effect is being performed */
+
+	/* several machines (net.h): NULL when the scenario declares no node */
+	struct net *net;
 };
 
 /* Set up m from cfg (cfg->sched and cpus must be valid). Returns 0, or -1
@@ -258,5 +263,11 @@ void machine_cut(struct machine *m, struct thread *t);
 
 /* The thread with this id, or NULL. */
 struct thread *machine_thread(struct machine *m, uint32_t tid);
+
+/* The scheduler that runs t: its node's (net.h), m->sched on one machine. */
+struct sched *machine_sched(struct machine *m, const struct thread *t);
+
+/* The kinds of events the loop handles; net.c posts packets. */
+enum { EV_SLICE, EV_TIMER, EV_START, EV_DELIVER, EV_CRASH, EV_NOTICE, EV_PACKET };
 
 #endif

@@ -55,6 +55,7 @@ struct msg *msg_new(uint32_t size)
 	m->ool_addr = m->ool_len = m->ool_pages = 0;
 	m->ool = NULL;
 	m->ool_failed = 0;
+	m->npackets = m->from_node = 0;
 	return m;
 }
 

@@ -54,6 +54,9 @@ struct msg {
 	uint64_t ool_pages;
 	struct vm_ool *ool;      /* in flight: the pages taken, one reference each */
 	uint8_t ool_failed;
+	/* several machines (net.c): the packets it took from node from_node;
+	 * 0: it did not leave its node */
+	uint32_t npackets, from_node;
 };
 
 /* A notice from the kernel itself (sender pid 0): the payload of a
@@ -64,6 +67,7 @@ enum uk_notice_kind {
 	UK_NOTICE_TIMER = 2,      /* struct uk_timer_notice: a timer set with uk_timer came */
 	UK_NOTICE_EXIT = 3,       /* struct uk_notice: process name (a pid) ended */
 	UK_NOTICE_CRASH = 8,      /* to the supervisor: a program to restart crashed (crash.h) */
+	UK_NOTICE_NET = 9,        /* to a network server: struct uk_net_notice (net.h) */
 };
 
 struct uk_notice {
@@ -74,6 +78,12 @@ struct uk_notice {
 struct uk_timer_notice {
 	struct uk_notice n;      /* kind UK_NOTICE_TIMER; name: the port it came on */
 	uint64_t cookie;         /* the value given to uk_timer */
+};
+
+/* A message the network server of a node is to send on (net.h). */
+struct uk_net_notice {
+	struct uk_notice n;      /* kind UK_NOTICE_NET; name: the message's id in the kernel */
+	uint64_t cost_ns;        /* the server's work for it: per message and per packet */
 };
 
 _Static_assert(sizeof(struct uk_notice) == 8, "uk_notice layout");

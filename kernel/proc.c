@@ -11,6 +11,7 @@
 #include "ipc.h"
 #include "lrpc.h"
 #include "machine.h"
+#include "net.h"
 #include "port.h"
 #include "thread.h"
 #include "vm.h"
@@ -47,6 +48,7 @@ int proc_start(struct proc *p)
 		return 0;
 	p->state = P_LIVE;
 	TRACE_STR(m, TR_PROC_NEW, p->name, strlen(p->name), p->pid, (uint64_t)p->daemon);
+	net_proc_started(p);
 	if (m->ns_port && m->ns_port->owner != p &&
 	    proc_add_right(p, m->ns_port, RIGHT_SEND, 0) != UK_NAME_NAMESERVER)
 		return -1;

@@ -95,6 +95,7 @@ struct proc {
 	 * hands a copy of it to the new incarnation. */
 	struct pclock *clock;
 	struct proc *origin;          /* the first incarnation of its program (p itself for it) */
+	uint32_t node;                /* the node it runs on (net.h); 0: "A", the machine */
 
 	/* state: kernel loop only */
 	enum pstate state;

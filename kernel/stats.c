@@ -14,6 +14,7 @@
 #include "deadlock.h"
 #include "lrpc.h"
 #include "machine.h"
+#include "net.h"
 #include "port.h"
 #include "proc.h"
 #include "rpcstat.h"
@@ -326,6 +327,8 @@ static void json_procs(FILE *out, const struct machine *m)
 			p->faulted ? "true" : "false");
 		if (m->ncrashes)
 			fprintf(out, ", \"incarnation\": %u", p->incarnation);
+		if (m->net)
+			fprintf(out, ", \"node\": \"%s\"", net_node_of(m, p)->name);
 		json_proc_memory(out, m, p);
 		fputs(" }", out);
 	}
@@ -528,6 +531,7 @@ void stats_json(FILE *out, const struct machine *m)
 	json_ipc(out, m);
 	json_rpc(out, m);
 	json_lrpc(out, m);
+	net_stats(out, m, 'j');
 	if (m->stats_hook)
 		m->stats_hook(out, m, 'j');
 	json_servers(out, m);
@@ -749,6 +753,7 @@ void stats_text(FILE *out, const struct machine *m)
 			" idle processors prodded\n", m->lrpc->nifaces, m->lrpc->nbindings, m->lrpc->calls,
 			m->lrpc->mp_calls, m->lrpc->mp_returns, m->lrpc->revoked, m->lrpc->waits,
 			m->lrpc->estacks, m->lrpc->associations, m->lrpc->prods);
+	net_stats(out, m, 't');
 	if (m->stats_hook)
 		m->stats_hook(out, m, 't');
 	text_servers(out, m);

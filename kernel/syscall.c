@@ -15,6 +15,7 @@
 #include "lrpc.h"
 #include "machine.h"
 #include "msg.h"
+#include "net.h"
 #include "port.h"
 #include "proc.h"
 #include "svcnames.h"
@@ -30,7 +31,7 @@ static uint64_t cost_none(struct thread *t)
 
 static uint64_t cost_trap(struct thread *t)
 {
-	return t->m->cfg.costs.trap_ns;
+	return net_costs(t->m, t->p)->trap_ns;
 }
 
 static uint64_t cost_compute(struct thread *t)
@@ -43,7 +44,7 @@ static uint64_t cost_compute(struct thread *t)
  * copy-on-write. */
 static uint64_t cost_msg(struct thread *t)
 {
-	const struct costs *c = &t->m->cfg.costs;
+	const struct costs *c = net_costs(t->m, t->p);
 	const struct msg *m = t->sc.m;
 	uint64_t size = m ? m->size : 0, nvalues = m ? m->nvalues : 0;
 	uint64_t swaps = m && !t->p->big_endian ? m->nnums : 0;
@@ -279,6 +280,7 @@ static const struct sysent {
 	[SYS_LRPC_CALL] = { "lrpc.call", lrpc_call_cost, lrpc_call },
 	[SYS_LRPC_RETURN] = { "lrpc.return", cost_trap, lrpc_return },
 	[SYS_GETPID] = { "getpid", cost_trap, sys_getpid },
+	[SYS_NET_FORWARD] = { "net.forward", cost_trap, net_forward },
 };
 
 uint64_t syscall_cost(struct thread *t)
@@ -312,6 +314,8 @@ const char *uk_strerror(int err)
 		[UK_ECHILD] = "no such child",
 		[UK_EREVOKED] = "revoked",
 		[UK_ENOTLRPC] = "not an LRPC interface",
+		[UK_ENOROUTE] = "no route",
+		[UK_EREMOTE] = "on another node",
 	};
 	return err >= 0 && err < UK_ERR_COUNT ? text[err] : "unknown error";
 }

@@ -61,6 +61,8 @@ enum sysno {
 	SYS_LRPC_RETURN, /* m: the results as laid on the A-stack (NULL: none), val: how many,
 	                  arg: 1 if the procedure failed; out: val 1 if it came in by an exchange */
 	SYS_GETPID,      /* val: the caller's pid: a system call that only traps */
+	SYS_NET_FORWARD, /* arg: a message's id (struct uk_net_notice): the network server of a
+	                  node sends it on, over the link or to its port (net.h) */
 	SYS_COUNT
 };
 

@@ -73,6 +73,17 @@ enum trace_kind {
 			     * how (0 switch, 1 exchange, 2 revoked) */
 	TR_LRPC_ESTACK,     /* binding, astack (from 1 in the binding), estack (from 1 in the
 			     * interface), new (1: made now, 0: a free one reused) */
+	/* several machines (net.c); only in runs that declare nodes */
+	TR_NODE = 40,       /* node (from 0), cpus, cpu0 (its first CPU), big_endian ; name */
+	TR_PROC_NODE,       /* pid, node: where a process runs (after its proc_new) */
+	TR_LINK,            /* link (from 1), a, b (nodes), latency (ns), bandwidth (bit/s),
+			     * mtu (bytes) ; the profile it started from ("" none) */
+	TR_LINK_LOSS,       /* link, loss (packets lost per million) */
+	TR_PKT_SEND,        /* link, from (node), flow, seq (from 0), bytes (header included),
+			     * depart (ns, absolute: when its transmission starts) */
+	TR_PKT_ARRIVE,      /* link, flow, seq, last (1: the message's last packet) */
+	TR_PKT_LOST,        /* link, flow, seq: the packet and so its message are lost */
+	TR_CONVERT,         /* flow, node, values, op (1 to the canonical form, 2 from it) */
 	/* remote objects (rpc.lua) and Berkeley clock synchronisation (clock.lua) */
 	TR_OBJ_EXPORT = 50, /* pid (the object's server), port, object id ; "Class#id" */
 	TR_OBJ_CALL,        /* tid (executing it), pid, port, object id, method (from 1 in the

@@ -19,6 +19,8 @@ enum uk_err {
 	UK_ECHILD,      /* "no such child": wait() on a process that is not an unwaited child */
 	UK_EREVOKED,    /* "revoked": an LRPC binding whose server ended (lrpc.h) */
 	UK_ENOTLRPC,    /* "not an LRPC interface": lrpc.bind of a name that serves messages */
+	UK_ENOROUTE,    /* "no route": the port is on a node no link reaches (net.h) */
+	UK_EREMOTE,     /* "on another node": lrpc.bind of an interface another node exports */
 	UK_ERR_COUNT
 };
 

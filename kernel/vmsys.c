@@ -17,6 +17,7 @@
 
 #include "machine.h"
 #include "msg.h"
+#include "net.h"
 #include "proc.h"
 #include "syscall.h"
 #include "thread.h"
@@ -212,7 +213,8 @@ static void mem_access(struct thread *t, struct msg *b, int write)
 	m->vm_thread = thread_actor(t);
 	err = as_access(as, t->sc.arg, b->data, t->sc.len, write, &r);
 	m->vm_thread = NULL;
-	t->work_ns += m->cfg.costs.page_fault_ns * r.faults + m->cfg.costs.page_copy_ns * r.copies;
+	t->work_ns += net_costs(m, t->p)->page_fault_ns * r.faults +
+		      net_costs(m, t->p)->page_copy_ns * r.copies;
 	vmsys_frames(m);
 	if (err == VM_OK) {
 		t->sc.err = UK_OK;

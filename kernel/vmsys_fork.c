@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "machine.h"
+#include "net.h"
 #include "proc.h"
 #include "syscall.h"
 #include "thread.h"
@@ -37,6 +38,7 @@ static void inherit(struct proc *c, const struct proc *p)
 	c->tickets = p->tickets;
 	c->nice = p->nice;
 	c->affinity = p->affinity;
+	c->node = p->node;
 	c->big_endian = p->big_endian;
 	c->model = p->model;
 	c->nlwp = p->nlwp;
@@ -88,7 +90,7 @@ void vmsys_fork(struct thread *t)
 	m->forks++;
 	TRACE(m, TR_FORK, p->pid, c->pid, shared);
 	vmsys_frames(m);
-	t->work_ns += m->cfg.costs.page_map_ns * shared;
+	t->work_ns += net_costs(m, p)->page_map_ns * shared;
 	t->sc.err = UK_OK;
 	t->sc.val = c->pid;
 }

@@ -14,16 +14,31 @@
 --   * one little- and one big-endian client call one little- and one
 --     big-endian server: four pairs, the same calls, their round trips;
 --   * an array of integers has a number per element, a string of the same
---     size only its length: strings cost no conversion.
+--     size only its length: strings cost no conversion;
+--   * with --set nodes=true the big-endian server and client run on a
+--     big-endian node "BE", a LAN away from the little-endian machine "A":
+--     the trace's convert records say where each message crossing between
+--     the two was converted to or from the canonical form (always on A,
+--     the little-endian side) and how many numbers.
 --
 -- Run:   ukern run scenarios/byte-order.lua
 --        ukern run scenarios/byte-order.lua --set costs=firefly-1990
 --        ukern run scenarios/byte-order.lua --set n=1000
+--        ukern run scenarios/byte-order.lua --set nodes=true --trace bo.uktrace
+--        ukern export bo.uktrace | grep convert
 
 local costs = param("costs", "modern")
 local n = param("n", 100)          -- integers in Sum's array, bytes in Len's string
 
 machine { cpus = 1, costs = costs }
+
+-- Where the big-endian processes run: on the machine, or on a node of their own.
+local big_node = "A"
+if param("nodes", false) then
+  node { "BE", byte_order = "big" }
+  link { "A", "BE", profile = "lan" }
+  big_node = "BE"
+end
 
 local handlers = {
   Null = function() end,
@@ -39,7 +54,8 @@ local handlers = {
 -- The same service twice, under names of the same length, so that the
 -- requests to both are the same size.
 for _, order in ipairs { "little", "big" } do
-  process { name = order .. "-server", byte_order = order, daemon = true, main = function()
+  process { name = order .. "-server", byte_order = order, daemon = true,
+            node = order == "big" and big_node or "A", main = function()
     rpc.serve(order:sub(1, 1) .. "e-calc", handlers)
   end }
 end
@@ -98,12 +114,14 @@ local function client(order)
   end
 end
 
-process { name = "little-client", byte_order = "little", start = "1ms", main = function()
+-- (across the LAN the servers' names take a millisecond to reach the name server)
+process { name = "little-client", byte_order = "little", start = big_node == "A" and "1ms" or "20ms",
+          main = function()
   client("little")()
   send(assert(lookup("big-client")), { go = true })     -- the other client's turn
 end }
 
-process { name = "big-client", byte_order = "big", main = function()
+process { name = "big-client", byte_order = "big", node = big_node, main = function()
   local p = port()
   assert(register("big-client", p))
   recv(p)

@@ -112,7 +112,7 @@ run 2 run "$TMP/d5.lua" && expect_err "d5.lua:1: process: drift '1000000.001ppm'
 printf 'server { "time", drift = 5 }\n' >"$TMP/s1.lua"
 run 2 run "$TMP/s1.lua" && expect_err "s1.lua:1: server 'time': drift '5': expected a rate"
 printf 'server { "time", colour = "red" }\n' >"$TMP/s2.lua"
-run 2 run "$TMP/s2.lua" && expect_err "s2.lua:1: server 'time': unknown field 'colour' \(known fields: drift, offset\)"
+run 2 run "$TMP/s2.lua" && expect_err "s2.lua:1: server 'time': unknown field 'colour' \(known fields: drift, offset, node\)"
 printf 'server "time"\n\nserver { "time" }\n' >"$TMP/s3.lua"
 run 2 run "$TMP/s3.lua" && expect_err "s3.lua:3: server 'time': declared twice"
 printf 'process { "time", main = function() end }\nserver "time"\n' >"$TMP/s4.lua"

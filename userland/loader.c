@@ -25,6 +25,9 @@
 #include "proc.h"
 #include "procrun.h"
 #include "sched_mlfq.h"
+#include "loader_net.h"
+#include "net.h"
+#include "net/netsrv.h"
 #include "time/pclock.h"
 #include "time/timesrv.h"
 #include "thread.h"
@@ -74,7 +77,9 @@ static int check_procrun(struct scenario *s, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < s->nprocs; i++) {
 		struct pdecl *d = &s->procs[i];
-		if (d->affinity && s->cfg.cpus < 64 && !(d->affinity & ((1ull << s->cfg.cpus) - 1))) {
+		int elsewhere = d->node[0] && strcmp(d->node, "A") != 0;   /* loader_check_net's */
+		if (d->affinity && !elsewhere && s->cfg.cpus < 64 &&
+		    !(d->affinity & ((1ull << s->cfg.cpus) - 1))) {
 			snprintf(err, errlen, "%s'%s': its affinity names no CPU of this machine (it has "
 					      "%u, numbered from 0)", d->where, d->name, s->cfg.cpus);
 			return -1;
@@ -235,6 +240,15 @@ static int byte_order(lua_State *L)
 	return strcmp(o, "big") == 0;
 }
 
+/* node = "B": where the process runs (checked once the script has run). */
+static void decl_node(lua_State *L, const char *fn, struct pdecl *d)
+{
+	const char *node = loader_node_field(L, fn);
+
+	if (node)
+		snprintf(d->node, sizeof d->node, "%s", node);
+}
+
 static void add_process(lua_State *L, struct scenario *s, const char *name)
 {
 	struct pdecl *d = new_decl(L, s, "process", name);
@@ -246,6 +260,9 @@ static void add_process(lua_State *L, struct scenario *s, const char *name)
 	d->nice = (int32_t)field_int(L, "process", "nice", 0, -20, 19);
 	d->affinity = field_affinity(L, "process");
 	d->big_endian = byte_order(L);
+	d->order_given = lua_getfield(L, 1, "byte_order") != LUA_TNIL;
+	lua_pop(L, 1);
+	decl_node(L, "process", d);
 	d->tm.model = -1;
 	d->tm.nlwp = -2;
 	d->tm.activations = -1;
@@ -329,7 +346,7 @@ static int l_process(lua_State *L)
 	static const char *const known[] = { "name", "main", "start", "daemon", "priority",
 					     "tickets", "nice", "affinity", "threads", "lwps",
 					     "activations", "user_quantum", "byte_order", "drift",
-					     "offset", NULL };
+					     "offset", "node", NULL };
 	struct scenario *s = scenario_of(L, "process");
 	const char *name;
 	size_t len;
@@ -350,7 +367,7 @@ static int l_process(lua_State *L)
  * on a clock of its own (the machine's where it gives none). */
 static void add_time_server(lua_State *L, struct scenario *s)
 {
-	static const char *const known[] = { "drift", "offset", NULL };
+	static const char *const known[] = { "drift", "offset", "node", NULL };
 	struct pdecl *d;
 
 	if (s->time_server)
@@ -365,8 +382,10 @@ static void add_time_server(lua_State *L, struct scenario *s)
 	d->tm.nlwp = -1;
 	d->tm.activations = -1;
 	d->tm.uquantum_ns = UINT64_MAX;
-	if (lua_istable(L, 1))
+	if (lua_istable(L, 1)) {
 		clock_fields(L, "server 'time'", &d->clock);
+		decl_node(L, "server 'time'", d);
+	}
 	s->time_server = 1;
 	s->nprocs++;
 }
@@ -488,6 +507,7 @@ static void open_api(lua_State *L, struct scenario *s)
 	lu_open_lrpc(L);
 	lu_open_clock(L);
 	lu_open_fs(L);
+	loader_open_net(L, s);
 	wrap_global(L, "load", l_load);
 	wrap_global(L, "loadfile", l_loadfile);
 	lua_pushcfunction(L, l_dofile);
@@ -663,7 +683,8 @@ struct scenario *scenario_load(const struct loader_opts *o, char *err, size_t er
 		return NULL;
 	}
 	if (check_sets(s, err, errlen) != 0 || settle_models(s, err, errlen) != 0 ||
-	    check_procrun(s, err, errlen) != 0 || faults_check(s, err, errlen) != 0 ||
+	    check_procrun(s, err, errlen) != 0 || loader_check_net(s, err, errlen) != 0 ||
+	    faults_check(s, err, errlen) != 0 ||
 	    loader_check_fsrvs(s, err, errlen) != 0) {
 		scenario_free(s);
 		return NULL;
@@ -707,10 +728,15 @@ static int record_info(struct scenario *s, struct machine *m)
 static int attach_clock(const struct scenario *s, struct proc *p, const struct pdecl *d)
 {
 	const struct clockdecl *own = d ? &d->clock : NULL;
-	int64_t drift = own && (own->given & CLOCK_DRIFT) ? own->drift : s->clock.drift;
-	int64_t offset = own && (own->given & CLOCK_OFFSET) ? own->offset : s->clock.offset;
+	struct clockdecl node = s->clock;
+	int64_t drift, offset;
 
-	if (!s->clock.given && !(own && own->given))
+	/* Its own fields, else its node's clock, else the machine's. */
+	if (loader_node_clock(s, p->m, p->node, &node) == 0)
+		node = s->clock;
+	drift = own && (own->given & CLOCK_DRIFT) ? own->drift : node.drift;
+	offset = own && (own->given & CLOCK_OFFSET) ? own->offset : node.offset;
+	if (!node.given && !(own && own->given))
 		return 0;
 	return pclock_attach(p, offset, drift);
 }
@@ -747,6 +773,7 @@ static struct proc *lua_process(struct scenario *s, struct machine *m, const str
 	p->uquantum_ns = d->tm.uquantum_ns;
 	p->respawn = lua_respawn;
 	p->respawn_arg = s;
+	loader_place(s, m, p, d->node_ix, d->order_given);
 	if (p->model != MODEL_ONE_TO_ONE) {
 		/* The first LWP runs the runtime, which starts the Lua main. */
 		void *rt = uthread_runtime_new(p, p->main_body, p->main_data);
@@ -800,9 +827,20 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 				goto oom;
 		return 0;
 	}
-	if (record_info(s, m) != 0 || !(ns = ns_install(m)) || attach_clock(s, ns, NULL) != 0 ||
-	    loader_build_fsrvs(s, m) != 0)
+	if (record_info(s, m) != 0 || loader_build_net(s, m) != 0 || !(ns = ns_install(m)))
 		goto oom;
+	loader_place(s, m, ns, 0, 0);
+	if (attach_clock(s, ns, NULL) != 0 || loader_build_fsrvs(s, m) != 0)
+		goto oom;
+	if (m->net) {
+		/* a network server on every node, after the name server */
+		for (uint32_t i = 0; i < m->net->nnodes; i++) {
+			struct proc *p = netsrv_install(m, i);
+			if (!p)
+				goto oom;
+			loader_place(s, m, p, i, 0);
+		}
+	}
 	if (s->time_server)
 		pclock_watch(m);
 	m->runtime_hook = fork_runtime;
@@ -811,17 +849,22 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 		struct proc *p;
 
 		if (d->is_job) {
-			if (!(p = job_new(m, d->name, d->start_ns, &d->job)) ||
-			    attach_clock(s, p, d) != 0)
+			if (!(p = job_new(m, d->name, d->start_ns, &d->job)))
 				goto oom;
 			p->priority = d->priority;
 			p->tickets = d->tickets;
 			p->nice = d->nice;
 			p->affinity = d->affinity;
+			loader_place(s, m, p, d->node_ix, 0);
+			if (attach_clock(s, p, d) != 0)
+				goto oom;
 			continue;
 		}
 		if (d->is_time) {
-			if (!(p = ts_install(m, d->start_ns)) || attach_clock(s, p, d) != 0)
+			if (!(p = ts_install(m, d->start_ns)))
+				goto oom;
+			loader_place(s, m, p, d->node_ix, 0);
+			if (attach_clock(s, p, d) != 0)
 				goto oom;
 			continue;
 		}
@@ -852,6 +895,7 @@ void scenario_free(struct scenario *s)
 	free(s->procs);
 	free(s->faults);
 	loader_free_fsrvs(s);
+	loader_free_net(s);
 	free(s->sets);
 	free(s->path);
 	free(s);

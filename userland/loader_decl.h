@@ -56,6 +56,9 @@ struct pdecl {
 	int fnref;          /* the main function, in the registry */
 	int is_time;        /* server { "time" }: the time server, a C program */
 	struct clockdecl clock;   /* its own drift and offset, field by field */
+	char node[UK_NAME_MAX];   /* node = : the node it runs on; "" the machine's, "A" */
+	uint32_t node_ix;         /* its index, once checked (loader_net.c) */
+	int order_given;          /* byte_order was declared (else: its node's) */
 };
 
 struct param {
@@ -82,6 +85,7 @@ struct fdecl {
 	char where[256];            /* "FILE:LINE: " of the declaration */
 };
 struct fsdecl;
+struct netdecl;
 
 struct scenario {
 	lua_State *L;
@@ -108,6 +112,7 @@ struct scenario {
 	size_t nfsrvs;
 	struct lu_memcap mem;        /* L's memory, when loader_opts.lua_mem_max caps it */
 	struct lu_pool pool;         /* L's allocator's free lists (lua_pool.h) */
+	struct netdecl *net;         /* node { } and link { } (loader_net.c); NULL: none */
 };
 
 struct scenario *scenario_of(lua_State *L, const char *fn);
@@ -125,6 +130,11 @@ void clock_fields(lua_State *L, const char *fn, struct clockdecl *c);
 
 /* machine { ... } (loader_machine.c) */
 int l_machine(lua_State *L);
+
+/* costs = "profile" | { profile = ..., trap = ..., ... } of the declaration
+ * table at 1 into *c (loader_machine.c); fn names it in errors; *overrides
+ * is set when a constant is changed. Absent: *c untouched. */
+void decl_costs(lua_State *L, const char *fn, struct costs *c, int *overrides);
 
 /* fault { ... } (loader_fault.c); faults_check once the script has run
  * (0, or -1 with "FILE:LINE: message" in err); faults_build once the

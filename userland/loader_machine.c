@@ -13,21 +13,24 @@
 #include "lua_sched.h"
 #include "lua_sys.h"
 
-static void machine_costs(lua_State *L, struct scenario *s)
+/* costs = "profile" | { profile = "...", trap = d, ... } of the declaration
+ * at 1 into *c (fn names the declaration in errors); *overrides is set
+ * when a constant is changed. Absent: *c untouched. */
+void decl_costs(lua_State *L, const char *fn, struct costs *c, int *overrides)
 {
 	int t = lua_getfield(L, 1, "costs");
 
 	if (t == LUA_TSTRING) {
-		if (cost_profile(lua_tostring(L, -1), &s->cfg.costs) != 0)
-			luaL_error(L, "machine: unknown cost profile '%s' (profiles: zero, modern, "
-				      "firefly-1990)", lua_tostring(L, -1));
+		if (cost_profile(lua_tostring(L, -1), c) != 0)
+			luaL_error(L, "%s: unknown cost profile '%s' (profiles: zero, modern, "
+				      "firefly-1990)", fn, lua_tostring(L, -1));
 	} else if (t == LUA_TTABLE) {
 		const char *prof = "modern";
 		if (lua_getfield(L, -1, "profile") == LUA_TSTRING)
 			prof = lua_tostring(L, -1);
 		lua_pop(L, 1);
-		if (cost_profile(prof, &s->cfg.costs) != 0)
-			luaL_error(L, "machine: unknown cost profile '%s'", prof);
+		if (cost_profile(prof, c) != 0)
+			luaL_error(L, "%s: unknown cost profile '%s'", fn, prof);
 		lua_pushnil(L);
 		while (lua_next(L, -2)) {
 			const char *unit;
@@ -41,21 +44,26 @@ static void machine_costs(lua_State *L, struct scenario *s)
 			for (i = 0; cost_field_name(i, &unit) && strcmp(cost_field_name(i, NULL), key); i++)
 				;
 			if (!cost_field_name(i, &unit))
-				luaL_error(L, "machine: costs: unknown cost '%s' (see doc/cost-model.md)", key);
+				luaL_error(L, "%s: costs: unknown cost '%s' (see doc/cost-model.md)", fn, key);
 			if (strcmp(unit, "ns") == 0 ? lu_toduration(L, -1, &v) != 0
 						    : !lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0)
-				luaL_error(L, "machine: costs: '%s' must be %s", key,
+				luaL_error(L, "%s: costs: '%s' must be %s", fn, key,
 					   strcmp(unit, "ns") == 0 ? "a duration" : "an integer of ps per byte");
 			if (strcmp(unit, "ns") != 0)
 				v = (uint64_t)lua_tointeger(L, -1);
-			cost_set(&s->cfg.costs, key, v);
-			s->cost_overrides = 1;
+			cost_set(c, key, v);
+			*overrides = 1;
 			lua_pop(L, 1);
 		}
 	} else if (t != LUA_TNIL) {
-		luaL_error(L, "machine: 'costs' must be a profile name or a table");
+		luaL_error(L, "%s: 'costs' must be a profile name or a table", fn);
 	}
 	lua_pop(L, 1);
+}
+
+static void machine_costs(lua_State *L, struct scenario *s)
+{
+	decl_costs(L, "machine", &s->cfg.costs, &s->cost_overrides);
 }
 
 /* frames and page_size: the machine's physical memory (kernel/vm.h). */

@@ -205,6 +205,11 @@ uint64_t uk_clock_until(struct thread *self, uint64_t x)
 	return pclock_until(self->p, self->m->now, x);
 }
 
+int uk_net_forward(struct thread *self, uint32_t id)
+{
+	return invoke(self, SYS_NET_FORWARD, 0, id, UK_FOREVER, NULL);
+}
+
 int uk_svc_watch(struct thread *self, int32_t port)
 {
 	return invoke(self, SYS_SVC, port, SVC_WATCH, UK_FOREVER, NULL);

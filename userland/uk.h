@@ -114,6 +114,11 @@ uint64_t uk_clock_until(struct thread *self, uint64_t x);
  * uk_respawn restarts the dead program of slot as a new process, *pid set
  * (UK_EINVAL if it is not dead, UK_ENOMEM). */
 int uk_svc_watch(struct thread *self, int32_t port);
+
+/* A node's network server sends on the message the kernel named id in a
+ * struct uk_net_notice (kernel/net.h). UK_OK, or UK_EINVAL when id is not
+ * a message in this server's hands. */
+int uk_net_forward(struct thread *self, uint32_t id);
 int uk_svc_status(struct thread *self, uint32_t slot, struct uk_svc_status *st);
 int uk_respawn(struct thread *self, uint32_t slot, uint32_t *pid);
 

@@ -31,6 +31,7 @@
 
 #include "ksync.h"
 #include "machine.h"
+#include "net.h"
 #include "proc.h"
 #include "syscall.h"
 #include "thread.h"
@@ -323,7 +324,7 @@ static int pick(struct lwp *l)
 	struct urt *rt = l->rt;
 	struct proc *p = rt->p;
 	struct thread *u = tq_pop(&rt->ready);
-	uint64_t cost = p->m->cfg.costs.user_switch_ns;
+	uint64_t cost = net_costs(p->m, p)->user_switch_ns;
 
 	if (!u) {
 		if (!p->activations)
@@ -386,8 +387,8 @@ static int deliver_upcall(struct lwp *l)
 			return post(l, SYS_EXIT, 0, PH_NONE);
 		}
 	}
-	if (m->cfg.costs.upcall_ns)
-		return post(l, SYS_COMPUTE, m->cfg.costs.upcall_ns, PH_COST);
+	if (net_costs(m, l->rt->p)->upcall_ns)
+		return post(l, SYS_COMPUTE, net_costs(m, l->rt->p)->upcall_ns, PH_COST);
 	return 0;
 }
 

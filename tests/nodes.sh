@@ -1,0 +1,152 @@
+#!/bin/sh
+# nodes.sh - several machines (doc/scenario-api.md section 18d): remote
+# ports, naming across nodes, byte order, node clocks, loss with and
+# without retransmission, the new trace records and statistics, the same
+# seed giving the same run, and declarations that are wrong.
+. "${top_srcdir:-.}/tests/lib.sh"
+A=tests/api
+
+run 0 run $A/nodes.lua --stats json --trace "$TMP/nodes.uktrace" &&
+	expect_err "B's clock is 3004000 ahead at 200000000" &&
+	expect_err 'lookup from B: found in 2136000 ns' &&
+	expect_err 'call from B to C: no route' &&
+	expect_err 'add 5 in 2134000 ns' &&
+	expect_err 'far got hi in 100084800 ns' &&
+	expect_err 'call to a dying remote server: dead port after 11048000 ns' &&
+	expect_err 'send to it now: dead port' &&
+	expect_err "sync from A to B's time server: offset 3010564, bound 1063500, rtt 2127000" &&
+	expect_err "after the sync A's clock is 2479 from B's" &&
+	expect_err 'lrpc.bind across nodes: nil, on another node' &&
+	expect_out '"name": "net.A", "pid": 2, .*"node": "A"' &&
+	expect_out '"name": "net.C", "pid": 4, .*"node": "C"' &&
+	expect_out '"name": "time", .*"node": "B"' &&
+	expect_out '"name": "adder", .*"node": "B"' &&
+	expect_out '"name": "client", .*"node": "A"' &&
+	expect_out '\{ "name": "B", "id": 1, "cpus": 1, "cpu0": 1, "sched": "rr", "quantum_ns": 10000000, "costs": "zero", "byte_order": "big", "clock_offset_ns": 3000000, "drift_ppb": 20000,.* "values_converted": 0 \}' &&
+	expect_out '\{ "name": "C", "id": 2, "cpus": 2, "cpu0": 2, "sched": "rr", "quantum_ns": 10000000, "costs": "zero", "byte_order": "little",' &&
+	expect_out '"a": "A", "b": "C", "profile": "wan", "latency_ns": 50000000, "bandwidth_bps": 10000000, "mtu": 1500,'
+# Only the little-endian side converts: A's client (to and from the
+# canonical form), never big-endian B.
+checks=$((checks + 1))
+grep -q '"name": "A", .*"values_converted": [1-9]' "$TMP/out" || fail "node A converted nothing"
+"$UKERN" export "$TMP/nodes.uktrace" >"$TMP/nodes.txt" 2>&1 || fail "export of a trace with nodes"
+checks=$((checks + 7))
+grep -q 'node node=1 cpus=1 cpu0=1 big_endian=1 "B"' "$TMP/nodes.txt" || fail "no node record"
+grep -q 'link link=2 a=0 b=2 latency=50000000 bandwidth=10000000 mtu=1500 "wan"' "$TMP/nodes.txt" ||
+	fail "no link record"
+grep -q 'proc_node pid=[0-9]*(adder) node=1' "$TMP/nodes.txt" || fail "no placement record"
+grep -q 'pkt_send link=1 from=0 ' "$TMP/nodes.txt" || fail "no packet sent"
+grep -q 'pkt_arrive link=1 .* last=1' "$TMP/nodes.txt" || fail "no packet arrived"
+grep -q 'convert flow=[0-9]* node=0 values=[0-9]* op=1' "$TMP/nodes.txt" || fail "no conversion at A"
+grep -q 'convert flow=[0-9]* node=1 ' "$TMP/nodes.txt" && fail "big-endian B converted"
+for v in sequence cpu topology memory; do
+	run 0 render "$TMP/nodes.uktrace" -o "$TMP/nodes-$v.png" --view "$v"
+done
+
+# Loss: without retransmission calls fail and some ran although their
+# reply was lost; with retries and at-most-once, all run exactly once.
+run 0 run $A/nodes_loss.lua --stats json &&
+	expect_err 'retries 0: 12 ok, 8 failed, 17 executed' &&
+	expect_out '"from": "B", "messages": [0-9]+, "messages_lost": [1-9]'
+run 0 run $A/nodes_loss.lua --set retries=10 && expect_err 'retries 10: 20 ok, 0 failed, 20 executed'
+
+# Each node its own scheduler.
+run 0 run $A/nodes_sched.lua --stats json &&
+	expect_err 'A1 done at 5000000' && expect_err 'A2 done at 10000000' &&
+	expect_err 'B1 done at 9000000' && expect_err 'B2 done at 10000000' &&
+	expect_err 'C1 done at 5000000' && expect_err 'C2 done at 10000000' &&
+	expect_out '"name": "B", "id": 1, "cpus": 1, "cpu0": 1, "sched": "rr", "quantum_ns": 1000000,' &&
+	expect_out '"name": "C", "id": 2, "cpus": 1, "cpu0": 2, "sched": "fifo",'
+
+# Each node its own cost model.
+run 0 run $A/nodes_costs.lua --stats json &&
+	expect_err 'A: two getpid in 0 ns' && expect_err 'B: two getpid in 3000000 ns' &&
+	expect_err 'C: one getpid in 102000 ns' &&
+	expect_out '"name": "B", .*"costs": "zero \(with overrides\)"' &&
+	expect_out '"name": "C", .*"costs": "firefly-1990"'
+
+# A restarted server runs where it ran; the supervisor, made by the
+# kernel, on A's CPUs.
+cat >"$TMP/restart.lua" <<'LUA'
+machine { costs = "zero" }
+node { "B", byte_order = "big" }
+link { "A", "B" }
+server { "time", node = "B" }
+fault { at = "5ms", crash = "time", restart_after = "1ms" }
+process { "p", node = "B", main = function() sleep("20ms") log("time now %d", clock.now("time")) end }
+LUA
+run 0 run "$TMP/restart.lua" --stats json --trace "$TMP/restart.uktrace" &&
+	expect_err 'time now 20000000' &&
+	expect_out '"name": "time#2", "pid": 7, .*"incarnation": 2, "node": "B"' &&
+	expect_out '"name": "rs", "pid": 6, .*"node": "A"'
+"$UKERN" export "$TMP/restart.uktrace" >"$TMP/restart.txt" 2>&1
+checks=$((checks + 2))
+grep -q 'dispatch cpu=1 tid=7(time#2)' "$TMP/restart.txt" || fail "the restarted server left node B"
+grep -q 'dispatch cpu=1 tid=6(rs)' "$TMP/restart.txt" && fail "the supervisor ran on node B"
+
+# Same seed, same run: byte-identical trace and statistics.
+for i in 1 2; do
+	run 0 run $A/nodes_loss.lua --seed 3 --trace "$TMP/loss-$i.uktrace" --stats json --quiet &&
+		cp "$TMP/out" "$TMP/loss-$i.json"
+done
+checks=$((checks + 3))
+cmp -s "$TMP/loss-1.uktrace" "$TMP/loss-2.uktrace" || fail "traces with nodes differ between runs"
+cmp -s "$TMP/loss-1.json" "$TMP/loss-2.json" || fail "stats with nodes differ between runs"
+run 0 run $A/nodes_loss.lua --seed 4 --trace "$TMP/loss-3.uktrace" --quiet
+cmp -s "$TMP/loss-1.uktrace" "$TMP/loss-3.uktrace" && fail "another seed gave the same losses"
+
+# Declarations that are wrong name the file, the line and the field: exit 2.
+bad() {
+	printf '%s\n' "$1" >"$TMP/bad.lua"
+	run 2 run "$TMP/bad.lua" && expect_err "$2"
+}
+bad 'process { "p", node = "Z", main = function() end }' \
+	"bad.lua:1: 'p': node: unknown node 'Z' \(declare it with node \{ \"Z\" \}\)"
+bad 'node { "B" }
+link { "A", "Q", profile = "lan" }' "bad.lua:2: link: unknown node 'Q'"
+bad 'node { "B" }
+link { "A", "B", bandwidth = "100MBps" }' \
+	"bad.lua:2: link: 'bandwidth' must be a rate such as \"100Mbps\" \(units bps, kbps, Mbps, Gbps\), not '100MBps'"
+bad 'node { "B" }
+link { "A", "B", bandwidth = 100 }' "bad.lua:2: link: 'bandwidth' must be a rate"
+bad 'node { "B" }
+node { "B", cpus = 2 }' "bad.lua:2: node: a node named 'B' is already declared"
+bad 'node { "A" }' "bad.lua:1: node: 'A' is the machine's own node"
+bad 'node { "B", byte_order = "middle" }' "bad.lua:1: node 'B': byte_order must be \"little\" or \"big\", not 'middle'"
+bad 'node { "B", colour = 1 }' "bad.lua:1: node: unknown field 'colour'"
+bad 'node { "B", costs = "fast" }' "bad.lua:1: node 'B': unknown cost profile 'fast'"
+bad 'node { "B", costs = { warp = 1 } }' "bad.lua:1: node 'B': costs: unknown cost 'warp'"
+bad 'node { "B", sched = "mlfq" }' "bad.lua:1: node 'B': sched must be one of fifo, rr, sjf, stcf, priority, lottery, stride, cfs, not 'mlfq'"
+bad 'node { "B", frames = 64 }' "bad.lua:1: node 'B': 'frames' per node is not available"
+bad 'node { "B", quantum = "fast" }' "bad.lua:1: node: 'quantum' must be a duration"
+bad 'machine { queues = "per-cpu", cpus = 2 }
+node { "B" }' "bad.lua:2: node 'B': machine \{ queues = \"per-cpu\" \} is for one machine"
+bad 'node { "B", drift = "fast" }' "bad.lua:1: node 'B': "
+bad 'node { "B" }
+link { "A", "B", profile = "dialup" }' \
+	"bad.lua:2: link: unknown profile 'dialup' \(profiles: lan, man, wan, wireless-lan, wireless-wan, internet\)"
+bad 'node { "B" }
+link { "A", "B", loss = 2 }' "bad.lua:2: link: 'loss' must be a probability from 0 to 1, not '2'"
+bad 'node { "B" }
+link { "A", "B", mtu = 20 }' "bad.lua:2: link: 'mtu' must be an integer from 68 to 65535"
+bad 'node { "B" }
+link { "A", "B" }
+link { "B", "A" }' "bad.lua:3: link: nodes 'B' and 'A' are already linked"
+bad 'node { "B" }
+link { "B", "B" }' "bad.lua:2: link: both ends are node 'B'"
+bad 'node { "B" }
+node { "C" }
+link { "A", "B" }
+process { "p", node = "C", main = function() end }' \
+	"bad.lua:4: 'p': node 'C' has no link to node 'A', where the name server runs: no route"
+bad 'node { "B", cpus = 2 }
+link { "A", "B" }
+process { "p", node = "B", affinity = { 5 }, main = function() end }' \
+	"bad.lua:3: 'p': its affinity names no CPU of node 'B' \(it has 2"
+bad 'machine { cpus = 60 }
+node { "B", cpus = 8 }' "bad.lua:2: node 'B': the nodes have 68 CPUs in all; at most 64"
+bad 'process { "p", node = 3, main = function() end }' "bad.lua:1: process: 'node' must be a string"
+bad 'node { "B" }
+link { "A", "B" }
+process { "net.B", main = function() end }' "bad.lua:3: 'net.B' is the name of node 'B''s network server"
+finish

@@ -1,0 +1,467 @@
+/*
+ * loader_net.c - node { } and link { }: several machines in one run
+ * (kernel/net.h). Declarations are recorded as the script runs, checked
+ * once the top level has run (a process may name a node declared after
+ * it), and built onto the machine before its processes.
+ */
+#include "loader_net.h"
+
+#include <lauxlib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lua_sys.h"
+#include "net.h"
+#include "proc.h"
+#include "time/clock.h"
+
+struct ndecl {
+	char name[UK_NAME_MAX];
+	struct costs costs;         /* costs = ... (costs_given) */
+	const struct sched_ops *sched;   /* sched = ...; NULL: the machine's */
+	uint64_t quantum_ns;        /* quantum = ...; 0: the machine's */
+	int costs_given, cost_overrides;
+	uint32_t cpus;
+	int big_endian;
+	struct clockdecl clock;
+	char where[256];
+};
+
+struct ldecl {
+	char a[UK_NAME_MAX], b[UK_NAME_MAX];
+	uint32_t ia, ib;
+	uint64_t latency_ns, bandwidth_bps;
+	uint32_t mtu;
+	double loss;
+	char profile[UK_NAME_MAX];
+	char where[256];
+};
+
+struct netdecl {
+	struct ndecl nodes[NET_MAX_NODES];   /* [0] is "A", the machine */
+	size_t nnodes;
+	struct ldecl links[NET_MAX_LINKS];
+	size_t nlinks;
+};
+
+static struct netdecl *netdecl_of(lua_State *L, struct scenario *s)
+{
+	if (!s->net) {
+		s->net = calloc(1, sizeof *s->net);
+		if (!s->net)
+			luaL_error(L, "out of memory");
+		snprintf(s->net->nodes[0].name, UK_NAME_MAX, "A");
+		s->net->nnodes = 1;
+	}
+	return s->net;
+}
+
+static void where(lua_State *L, char *buf, size_t len)
+{
+	luaL_where(L, 1);
+	snprintf(buf, len, "%s", lua_tostring(L, -1));
+	lua_pop(L, 1);
+}
+
+/* A name: the field name, or the first positional value. */
+static const char *node_name(lua_State *L, const char *fn, int pos)
+{
+	const char *name;
+	size_t len;
+
+	if (pos == 1 && lua_getfield(L, 1, "name") != LUA_TNIL) {
+		/* given by key */
+	} else {
+		if (pos == 1)
+			lua_pop(L, 1);
+		lua_rawgeti(L, 1, pos);
+	}
+	name = lua_tolstring(L, -1, &len);
+	if (lua_type(L, -1) != LUA_TSTRING || len == 0 || len >= UK_NAME_MAX ||
+	    strpbrk(name, " \t\n,\"#") != NULL)
+		luaL_error(L, "%s: %s must be a node's name, a string of 1 to %d characters without "
+			      "spaces, commas, quotes or '#'", fn, pos == 1 ? "'name'" : "the second value",
+			   UK_NAME_MAX - 1);
+	lua_pop(L, 1);   /* the string stays alive in the declaration table */
+	return name;
+}
+
+/* The field key of the table at 1 as clock text (drift, offset), or NULL. */
+static const char *clock_field(lua_State *L, const char *key, const char *example)
+{
+	int t = lua_getfield(L, 1, key);
+
+	if (t == LUA_TNIL) {
+		lua_pop(L, 1);
+		return NULL;
+	}
+	if (t != LUA_TSTRING && t != LUA_TNUMBER)
+		luaL_error(L, "node: '%s' must be a string such as %s, not a %s", key, example,
+			   lua_typename(L, t));
+	lua_pushstring(L, lua_tostring(L, -1));
+	lua_replace(L, -2);
+	return lua_tostring(L, -1);   /* popped by the caller */
+}
+
+/* node { name = "B", cpus = 2, byte_order = "big", clock_offset = "3ms", drift = "20us/s" } */
+static int l_node(lua_State *L)
+{
+	static const char *const known[] = { "name", "cpus", "byte_order", "clock_offset",
+					     "drift", "costs", "sched", "quantum", "frames", NULL };
+	static const char *const later[] = { "frames", NULL };
+	static const char *const policies[] = { "fifo", "rr", "sjf", "stcf", "priority",
+						"lottery", "stride", "cfs", NULL };
+	struct scenario *s = scenario_of(L, "node");
+	struct netdecl *n;
+	struct ndecl *d;
+	const char *name, *order, *text;
+	char err[200];
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	check_keys(L, "node", known, 1);
+	name = node_name(L, "node", 1);
+	n = netdecl_of(L, s);
+	for (const char *const *k = later; *k; k++) {
+		if (lua_getfield(L, 1, *k) != LUA_TNIL)
+			luaL_error(L, "node '%s': '%s' per node is not available in this version: every "
+				      "node has machine { }'s", name, *k);
+		lua_pop(L, 1);
+	}
+	for (size_t i = 0; i < n->nnodes; i++)
+		if (strcmp(n->nodes[i].name, name) == 0)
+			luaL_error(L, i == 0 ? "node: 'A' is the machine's own node (set it with "
+					       "machine { })"
+					     : "node: a node named '%s' is already declared",
+				   name);
+	if (n->nnodes == NET_MAX_NODES)
+		luaL_error(L, "node '%s': at most %d nodes", name, NET_MAX_NODES);
+	d = &n->nodes[n->nnodes];
+	memset(d, 0, sizeof *d);
+	snprintf(d->name, sizeof d->name, "%s", name);
+	where(L, d->where, sizeof d->where);
+	d->cpus = (uint32_t)field_int(L, "node", "cpus", 1, 1, 64);
+	if ((text = field_string(L, "node", "sched", NULL))) {
+		const char *const *k;
+		for (k = policies; *k && strcmp(*k, text) != 0; k++)
+			;
+		if (!*k)
+			luaL_error(L, "node '%s': sched must be one of fifo, rr, sjf, stcf, priority, "
+				      "lottery, stride, cfs, not '%s' (mlfq, process-run and policies in "
+				      "Lua are machine { }'s only)", name, text);
+		d->sched = sched_find(text);
+	}
+	d->quantum_ns = field_duration(L, "node", "quantum", 0);
+	if (lua_getfield(L, 1, "costs") != LUA_TNIL) {
+		char fn[UK_NAME_MAX + 8];
+		snprintf(fn, sizeof fn, "node '%s'", name);
+		cost_profile("modern", &d->costs);
+		decl_costs(L, fn, &d->costs, &d->cost_overrides);
+		d->costs_given = 1;
+	}
+	lua_pop(L, 1);
+	order = field_string(L, "node", "byte_order", "little");
+	if (strcmp(order, "little") != 0 && strcmp(order, "big") != 0)
+		luaL_error(L, "node '%s': byte_order must be \"little\" or \"big\", not '%s'", name,
+			   order);
+	d->big_endian = strcmp(order, "big") == 0;
+	if ((text = clock_field(L, "drift", "\"20us/s\" or \"-5ppm\""))) {
+		if (dclock_parse_drift(text, &d->clock.drift, err, sizeof err) != 0)
+			luaL_error(L, "node '%s': %s", name, err);
+		d->clock.given |= CLOCK_DRIFT;
+		lua_pop(L, 1);
+	}
+	if ((text = clock_field(L, "clock_offset", "\"+3ms\""))) {
+		if (dclock_parse_offset(text, &d->clock.offset, err, sizeof err) != 0)
+			luaL_error(L, "node '%s': clock_offset: %s", name, err);
+		d->clock.given |= CLOCK_OFFSET;
+		lua_pop(L, 1);
+	}
+	n->nnodes++;
+	lua_pushstring(L, name);
+	return 1;
+}
+
+/* link { "A", "B", profile = "lan", latency = "1ms", bandwidth = "100Mbps", loss = 0.01, mtu = 1500 } */
+static int l_link(lua_State *L)
+{
+	static const char *const known[] = { "profile", "latency", "bandwidth", "loss", "mtu", NULL };
+	struct scenario *s = scenario_of(L, "link");
+	struct netdecl *n;
+	struct ldecl *d;
+	const struct net_profile *pr = net_profile_find("lan");
+	const char *a, *b, *prof;
+	int t;
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	/* the two positional endpoints */
+	lua_pushnil(L);
+	while (lua_next(L, 1)) {
+		lua_pop(L, 1);
+		if (lua_isinteger(L, -1) && (lua_tointeger(L, -1) == 1 || lua_tointeger(L, -1) == 2))
+			continue;
+		if (lua_type(L, -1) == LUA_TSTRING) {
+			const char *key = lua_tostring(L, -1);
+			int ok = 0;
+			for (const char *const *k = known; *k && !ok; k++)
+				ok = strcmp(*k, key) == 0;
+			if (ok)
+				continue;
+		}
+		luaL_error(L, "link: unknown field '%s' (known fields: the two nodes, then profile, "
+			      "latency, bandwidth, loss, mtu)", luaL_tolstring(L, -1, NULL));
+	}
+	a = node_name(L, "link", 1);
+	b = node_name(L, "link", 2);
+	if (strcmp(a, b) == 0)
+		luaL_error(L, "link: both ends are node '%s'", a);
+	n = netdecl_of(L, s);
+	for (size_t i = 0; i < n->nlinks; i++)
+		if ((strcmp(n->links[i].a, a) == 0 && strcmp(n->links[i].b, b) == 0) ||
+		    (strcmp(n->links[i].a, b) == 0 && strcmp(n->links[i].b, a) == 0))
+			luaL_error(L, "link: nodes '%s' and '%s' are already linked (at %s)", a, b,
+				   n->links[i].where);
+	if (n->nlinks == NET_MAX_LINKS)
+		luaL_error(L, "link: at most %d links", NET_MAX_LINKS);
+	d = &n->links[n->nlinks];
+	memset(d, 0, sizeof *d);
+	snprintf(d->a, sizeof d->a, "%s", a);
+	snprintf(d->b, sizeof d->b, "%s", b);
+	where(L, d->where, sizeof d->where);
+	prof = field_string(L, "link", "profile", NULL);
+	if (prof) {
+		if (!(pr = net_profile_find(prof))) {
+			luaL_Buffer buf;
+			const struct net_profile *p;
+			luaL_buffinit(L, &buf);
+			for (unsigned i = 0; (p = net_profile_at(i)) != NULL; i++) {
+				luaL_addstring(&buf, i ? ", " : "");
+				luaL_addstring(&buf, p->name);
+			}
+			luaL_pushresult(&buf);
+			luaL_error(L, "link: unknown profile '%s' (profiles: %s)", prof,
+				   lua_tostring(L, -1));
+		}
+		snprintf(d->profile, sizeof d->profile, "%s", prof);
+	}
+	d->latency_ns = field_duration(L, "link", "latency", pr->latency_ns);
+	d->bandwidth_bps = pr->bandwidth_bps;
+	t = lua_getfield(L, 1, "bandwidth");
+	if (t != LUA_TNIL && (t != LUA_TSTRING ||
+			      net_parse_rate(lua_tostring(L, -1), &d->bandwidth_bps) != 0))
+		luaL_error(L, "link: 'bandwidth' must be a rate such as \"100Mbps\" (units bps, kbps, "
+			      "Mbps, Gbps), not '%s'", luaL_tolstring(L, -1, NULL));
+	lua_pop(L, 1);
+	d->mtu = (uint32_t)field_int(L, "link", "mtu", pr->mtu, NET_MIN_MTU, 65535);
+	d->loss = pr->loss;
+	t = lua_getfield(L, 1, "loss");
+	if (t != LUA_TNIL) {
+		d->loss = lua_tonumber(L, -1);
+		if (t != LUA_TNUMBER || !(d->loss >= 0 && d->loss <= 1))
+			luaL_error(L, "link: 'loss' must be a probability from 0 to 1, not '%s'",
+				   luaL_tolstring(L, -1, NULL));
+	}
+	lua_pop(L, 1);
+	n->nlinks++;
+	return 0;
+}
+
+void loader_open_net(lua_State *L, struct scenario *s)
+{
+	lua_pushlightuserdata(L, s);
+	lua_pushcclosure(L, l_node, 1);
+	lua_setglobal(L, "node");
+	lua_pushlightuserdata(L, s);
+	lua_pushcclosure(L, l_link, 1);
+	lua_setglobal(L, "link");
+}
+
+const char *loader_node_field(lua_State *L, const char *fn)
+{
+	const char *name = field_string(L, fn, "node", NULL);
+
+	if (name && (!*name || strlen(name) >= UK_NAME_MAX))
+		luaL_error(L, "%s: 'node' must be a node's name", fn);
+	return name;
+}
+
+/* The index of node name, or -1. */
+static int node_index(const struct netdecl *n, const char *name)
+{
+	for (size_t i = 0; i < n->nnodes; i++)
+		if (strcmp(n->nodes[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int linked(const struct netdecl *n, uint32_t a, uint32_t b)
+{
+	for (size_t i = 0; i < n->nlinks; i++)
+		if ((n->links[i].ia == a && n->links[i].ib == b) ||
+		    (n->links[i].ia == b && n->links[i].ib == a))
+			return 1;
+	return 0;
+}
+
+int loader_check_net(struct scenario *s, char *err, size_t errlen)
+{
+	struct netdecl *n = s->net;
+	uint32_t cpus;
+
+	for (size_t i = 0; i < s->nprocs; i++) {
+		struct pdecl *d = &s->procs[i];
+		int ix;
+		if (!d->node[0])
+			continue;
+		ix = n ? node_index(n, d->node) : (strcmp(d->node, "A") == 0 ? 0 : -1);
+		if (ix < 0) {
+			snprintf(err, errlen, "%s'%s': node: unknown node '%s' (declare it with "
+					      "node { \"%s\" })", d->where, d->name, d->node, d->node);
+			return -1;
+		}
+		d->node_ix = (uint32_t)ix;
+	}
+	if (!n)
+		return 0;
+	if (s->procrun) {
+		snprintf(err, errlen, "%s: node { }: a process-run machine has one node", s->path);
+		return -1;
+	}
+	if (n->nnodes > 1 && (s->cfg.percpu || s->cfg.sched_arg)) {
+		snprintf(err, errlen, "%snode '%s': %s is for one machine", n->nodes[1].where,
+			 n->nodes[1].name, s->cfg.percpu ? "machine { queues = \"per-cpu\" }"
+							 : "a scheduling policy in Lua");
+		return -1;
+	}
+	n->nodes[0].cpus = s->cfg.cpus;
+	cpus = 0;
+	for (size_t i = 0; i < n->nnodes; i++)
+		cpus += n->nodes[i].cpus;
+	if (cpus > 64) {
+		snprintf(err, errlen, "%snode '%s': the nodes have %u CPUs in all; at most 64",
+			 n->nodes[n->nnodes - 1].where, n->nodes[n->nnodes - 1].name, cpus);
+		return -1;
+	}
+	for (size_t i = 0; i < n->nlinks; i++) {
+		struct ldecl *l = &n->links[i];
+		int a = node_index(n, l->a), b = node_index(n, l->b);
+		if (a < 0 || b < 0) {
+			const char *u = a < 0 ? l->a : l->b;
+			snprintf(err, errlen, "%slink: unknown node '%s' (declare it with node "
+					      "{ \"%s\" })", l->where, u, u);
+			return -1;
+		}
+		l->ia = (uint32_t)a;
+		l->ib = (uint32_t)b;
+	}
+	/* Every process holds the name server's right, and the name server
+	 * runs on A: a node with processes must reach A. */
+	for (size_t i = 0; i < s->nprocs; i++) {
+		struct pdecl *d = &s->procs[i];
+		if (strncmp(d->name, "net.", 4) == 0 && node_index(n, d->name + 4) >= 0) {
+			snprintf(err, errlen, "%s'%s' is the name of node '%s''s network server",
+				 d->where, d->name, d->name + 4);
+			return -1;
+		}
+		if (d->node_ix != 0 && !linked(n, 0, d->node_ix)) {
+			snprintf(err, errlen, "%s'%s': node '%s' has no link to node 'A', where the name "
+					      "server runs: no route (declare link { \"A\", \"%s\", ... })",
+				 d->where, d->name, d->node, d->node);
+			return -1;
+		}
+		if (d->affinity && d->node_ix < 64) {
+			uint32_t nc = n->nodes[d->node_ix].cpus;
+			if (nc < 64 && !(d->affinity & ((1ull << nc) - 1))) {
+				snprintf(err, errlen, "%s'%s': its affinity names no CPU of node '%s' (it "
+						      "has %u, numbered from 0)", d->where, d->name,
+					 n->nodes[d->node_ix].name, nc);
+				return -1;
+			}
+		}
+	}
+	s->cfg.cpus = cpus;
+	return 0;
+}
+
+int loader_build_net(struct scenario *s, struct machine *m)
+{
+	struct netdecl *n = s->net;
+
+	if (!n || n->nnodes < 2)
+		return 0;
+	if (net_init(m) != 0)
+		return -1;
+	m->net->nodes[0].ncpus = n->nodes[0].cpus;
+	for (size_t i = 1; i < n->nnodes; i++) {
+		const struct ndecl *d = &n->nodes[i];
+		struct node *nd;
+		if (net_add_node(m, d->name, d->cpus, d->big_endian) < 0)
+			return -1;
+		nd = &m->net->nodes[i];
+		if (d->costs_given) {
+			nd->costs = d->costs;
+			nd->costs_overridden = d->cost_overrides;
+		}
+		if ((d->sched || d->quantum_ns) &&
+		    net_node_sched(m, (uint32_t)i, d->sched ? d->sched : m->sched.ops,
+				   d->quantum_ns ? d->quantum_ns
+				   : m->sched.quantum ? m->sched.quantum : UK_DEFAULT_QUANTUM) != 0)
+			return -1;
+		nd->clock_given = d->clock.given;
+		nd->clock_offset = d->clock.given & CLOCK_OFFSET ? d->clock.offset : s->clock.offset;
+		nd->drift = d->clock.given & CLOCK_DRIFT ? d->clock.drift : s->clock.drift;
+	}
+	for (size_t i = 0; i < n->nlinks; i++) {
+		const struct ldecl *l = &n->links[i];
+		if (net_add_link(m, l->ia, l->ib, l->latency_ns, l->bandwidth_bps, l->mtu, l->loss,
+				 l->profile) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void loader_place(const struct scenario *s, struct machine *m, struct proc *p, uint32_t node,
+		  int big_endian_given)
+{
+	const struct node *nd;
+	uint64_t mask;
+
+	(void)s;
+	if (!m->net)
+		return;
+	nd = &m->net->nodes[node];
+	p->node = node;
+	mask = nd->ncpus >= 64 ? UINT64_MAX : ((1ull << nd->ncpus) - 1);
+	/* Its affinity names the node's CPUs, from 0; the kernel's are the machine's. */
+	p->affinity = (p->affinity ? p->affinity & mask : mask) << nd->cpu0;
+	if (!big_endian_given)
+		p->big_endian = nd->big_endian;
+}
+
+int loader_node_clock(const struct scenario *s, const struct machine *m, uint32_t node,
+		      struct clockdecl *c)
+{
+	const struct node *nd;
+
+	(void)s;
+	if (!m->net || node == 0)
+		return 0;
+	nd = &m->net->nodes[node];
+	if (!nd->clock_given)
+		return 0;
+	c->given = CLOCK_DRIFT | CLOCK_OFFSET;
+	c->drift = nd->drift;
+	c->offset = nd->clock_offset;
+	return 1;
+}
+
+int loader_node_ix(const struct scenario *s, const char *name)
+{
+	return s->net ? node_index(s->net, name) : (strcmp(name, "A") == 0 ? 0 : -1);
+}
+
+void loader_free_net(struct scenario *s)
+{
+	free(s->net);
+	s->net = NULL;
+}
