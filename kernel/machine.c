@@ -158,6 +158,17 @@ int machine_add_port(struct machine *m, struct port *pt)
 	return 0;
 }
 
+struct sched *machine_sched(struct machine *m, const struct thread *t)
+{
+	return m->net && t->p->node ? net_sched(m, t->p->node) : &m->sched;
+}
+
+/* The scheduler that gives CPU c its threads. */
+static struct sched *cpu_sched(struct machine *m, const struct cpu *c)
+{
+	return m->net && c->node ? net_sched(m, c->node) : &m->sched;
+}
+
 struct thread *machine_thread(struct machine *m, uint32_t tid)
 {
 	return tid >= 1 && tid <= m->nthreads ? m->threads[tid - 1] : NULL;
@@ -279,15 +290,18 @@ int machine_notice_at(struct machine *m, uint64_t when, struct ktimer *kt)
 
 void machine_ready(struct machine *m, struct thread *t, enum treason why)
 {
+	struct sched *s = machine_sched(m, t);
+
 	thread_set_state(t, T_READY, why);
-	m->sched.ops->enqueue(&m->sched, t);
-	if (m->sched.ops->preempts || m->sched.ops->victim)
+	s->ops->enqueue(s, t);
+	if (s->ops->preempts || s->ops->victim)
 		m->resched = 1;
 }
 
 void machine_release_cpu(struct machine *m, struct thread *t)
 {
 	struct cpu *c = t->cpu;
+	struct sched *s = machine_sched(m, t);
 	uint64_t ran = m->now - t->run_since;
 
 	t->cpu_ns += ran;
@@ -296,8 +310,8 @@ void machine_release_cpu(struct machine *m, struct thread *t)
 	t->cpu = NULL;
 	t->gen++;
 	m->idle_cpus++;
-	if (m->sched.ops->ran)
-		m->sched.ops->ran(&m->sched, t, ran + t->run_carry);
+	if (s->ops->ran)
+		s->ops->ran(s, t, ran + t->run_carry);
 	t->run_carry = 0;
 	if (t->ucur)
 		t->ucur->cpu_ns += m->now - (t->attach_since > t->run_since ? t->attach_since : t->run_since);
@@ -340,10 +354,11 @@ static void run(struct machine *m, struct cpu *c, struct thread *t);
  * alone is re-dispatched at no cost). */
 static void preempt(struct machine *m, struct thread *t)
 {
+	struct sched *s = machine_sched(m, t);
 	uint64_t slice;
 
-	if (m->sched.nready == 0 && !m->sched.ops->ran) {
-		slice = m->sched.ops->slice(&m->sched, t);
+	if (s->nready == 0 && !s->ops->ran) {
+		slice = s->ops->slice(s, t);
 		t->cpu->slice_end = slice > UINT64_MAX - m->now ? UINT64_MAX : m->now + slice;
 		run(m, t->cpu, t);
 		return;
@@ -403,7 +418,7 @@ static void run(struct machine *m, struct cpu *c, struct thread *t)
 static void dispatch(struct machine *m, struct cpu *c, struct thread *t)
 {
 	const struct costs *k = net_costs(m, t->p);
-	uint64_t slice = m->sched.ops->slice(&m->sched, t), sw = 0;
+	uint64_t slice = machine_sched(m, t)->ops->slice(machine_sched(m, t), t), sw = 0;
 
 	/* The address space changes when the domain the thread runs in (its
 	 * process's, or a server's during an LRPC) is not the one the CPU has
@@ -493,29 +508,54 @@ void machine_preempt(struct machine *m, struct thread *t)
 
 /* Preemptive policies: if a ready thread should displace a running one,
  * preempt the running thread the policy ranks lowest. Called only from the
- * loop, where every running thread is in the middle of a slice. */
-static void preempt_check(struct machine *m)
+ * loop, where every running thread is in the middle of a slice. Scheduler
+ * s gives their threads to the CPUs from lo to hi - 1 (a node's). */
+static void preempt_check_one(struct machine *m, struct sched *s, uint32_t lo, uint32_t hi)
 {
-	const struct sched_ops *ops = m->sched.ops;
+	const struct sched_ops *ops = s->ops;
 
 	if (ops->victim) {
-		struct thread *r = ops->victim(&m->sched);
+		struct thread *r = ops->victim(s);
 		if (r)
 			preempt_now(m, r);
 		return;
 	}
+	if (!ops->preempts)
+		return;
 	/* For each CPU, would the best thread it may run displace its
 	 * thread? Preempt the lowest-ranked such thread. */
 	struct thread *victim = NULL;
-	for (uint32_t i = 0; i < m->cfg.cpus; i++) {
+	for (uint32_t i = lo; i < hi; i++) {
 		struct thread *r = m->cpus[i].cur, *t;
-		if (!r || !(t = sched_rq_best(&m->sched, &m->cpus[i])))
+		if (!r || !(t = sched_rq_best(s, &m->cpus[i])))
 			continue;
-		if (ops->preempts(&m->sched, t, r) && (!victim || ops->preempts(&m->sched, victim, r)))
+		if (ops->preempts(s, t, r) && (!victim || ops->preempts(s, victim, r)))
 			victim = r;
 	}
 	if (victim)
 		preempt_now(m, victim);
+}
+
+static void preempt_check(struct machine *m)
+{
+	if (!m->net) {
+		preempt_check_one(m, &m->sched, 0, m->cfg.cpus);
+		return;
+	}
+	for (uint32_t k = 0; k < m->net->nnodes; k++) {
+		const struct node *nd = &m->net->nodes[k];
+		preempt_check_one(m, k ? net_sched(m, k) : &m->sched, nd->cpu0, nd->cpu0 + nd->ncpus);
+	}
+}
+
+/* Threads ready on any node. */
+static uint64_t nready(struct machine *m)
+{
+	uint64_t n = m->sched.nready;
+
+	for (uint32_t k = 1; m->net && k < m->net->nnodes; k++)
+		n += net_sched(m, k)->nready;
+	return n;
 }
 
 /* Give every idle CPU (lowest id first) a ready thread, after letting a
@@ -530,11 +570,13 @@ static void dispatch_idle(struct machine *m)
 			m->resched = 0;
 			preempt_check(m);
 		}
-		if (!m->idle_cpus || !m->sched.nready || m->outcome != OUT_RUNNING)
+		if (!m->idle_cpus || !nready(m) || m->outcome != OUT_RUNNING)
 			break;
 		/* Idle CPUs, lowest first; one that gets nothing (affinity) is skipped. */
 		for (i = 0, t = NULL; i < m->cfg.cpus && !t; i++)
-			if (!m->cpus[i].cur && (t = m->sched.ops->pick(&m->sched, &m->cpus[i])) != NULL)
+			if (!m->cpus[i].cur &&
+			    (t = cpu_sched(m, &m->cpus[i])->ops->pick(cpu_sched(m, &m->cpus[i]),
+								   &m->cpus[i])) != NULL)
 				dispatch(m, &m->cpus[i], t);
 		if (!t)
 			break;
@@ -665,6 +707,9 @@ static void handle_instant(struct machine *m)
 	}
 	if (m->sched.ops->instant)
 		m->sched.ops->instant(&m->sched, m->now);
+	for (uint32_t k = 1; m->net && k < m->net->nnodes; k++)
+		if (net_sched(m, k)->ops->instant)
+			net_sched(m, k)->ops->instant(net_sched(m, k), m->now);
 	if (n > 1)
 		qsort(batch, n, sizeof *batch, instant_order);
 	for (i = 0; i < n && m->outcome == OUT_RUNNING && !m->oom; i++)

@@ -46,6 +46,7 @@ struct cpu {
 				   * it runs or ran last (an LRPC moves it); where it idles */
 	uint64_t slice_end;       /* ns: end of the current quantum */
 	uint64_t busy_ns, switches;
+	uint32_t node;            /* the node it belongs to (net.h); 0: "A", the machine */
 };
 
 /* What the loader sets before machine_init. */
@@ -270,6 +271,9 @@ void machine_preempt(struct machine *m, struct thread *t);
 
 /* The thread with this id, or NULL. */
 struct thread *machine_thread(struct machine *m, uint32_t tid);
+
+/* The scheduler that runs t: its node's (net.h), m->sched on one machine. */
+struct sched *machine_sched(struct machine *m, const struct thread *t);
 
 /* The kinds of events the loop handles; net.c posts packets. */
 enum { EV_SLICE, EV_TIMER, EV_START, EV_DELIVER, EV_CRASH, EV_NOTICE, EV_PACKET, EV_MIGRATE };

@@ -246,19 +246,21 @@ static void restart_here(struct machine *m, struct migration *g)
 	uint64_t bytes = 0;
 	uint32_t n = 0;
 
+	/* Its ready threads leave the old node's scheduler for the new one's. */
 	for (struct thread *t = p->threads; t; t = t->pnext)
 		if (t->state == T_READY)
-			sched_remove(&m->sched, t);
+			sched_remove(machine_sched(m, t), t);
 	p->node = g->to;
 	p->affinity = node_mask(nd);
 	p->mig_stopped = 0;
 	for (struct thread *t = p->threads; t; t = t->pnext)
 		if (t->state == T_READY) {
+			struct sched *s = machine_sched(m, t);
 			t->home = UINT32_MAX;
-			m->sched.ops->enqueue(&m->sched, t);
+			s->ops->enqueue(s, t);
+			if (s->ops->preempts || s->ops->victim)
+				m->resched = 1;
 		}
-	if (m->sched.ops->preempts || m->sched.ops->victim)
-		m->resched = 1;
 	TRACE(m, TR_PROC_NODE, p->pid, p->node);
 	if (m->mig->hook)
 		m->mig->hook(p, g->to, (int)g->req.clock);

@@ -106,7 +106,44 @@ int net_add_node(struct machine *m, const char *name, uint32_t ncpus, int big_en
 	nd->ncpus = ncpus;
 	nd->big_endian = big_endian;
 	nd->costs = m->cfg.costs;
-	return (int)n->nnodes++;
+	if (nd->cpu0 + ncpus > m->cfg.cpus)
+		return -1;
+	for (uint32_t i = nd->cpu0; i < nd->cpu0 + ncpus; i++)
+		m->cpus[i].node = nd->id;
+	n->nnodes++;
+	if (net_node_sched(m, nd->id, m->sched.ops, m->sched.quantum) != 0) {
+		n->nnodes--;
+		return -1;
+	}
+	return (int)nd->id;
+}
+
+struct sched *net_sched(struct machine *m, uint32_t id)
+{
+	return &m->net->nodes[id].sched;
+}
+
+static void sched_drop(struct sched *s)
+{
+	if (s->ops && s->ops->fini)
+		s->ops->fini(s);
+	sched_rq_free(s);
+	memset(s, 0, sizeof *s);
+}
+
+int net_node_sched(struct machine *m, uint32_t id, const struct sched_ops *ops, uint64_t quantum)
+{
+	struct sched *s = &m->net->nodes[id].sched;
+
+	sched_drop(s);
+	s->ops = ops;
+	s->quantum = quantum;
+	s->m = m;
+	if (ops->init && ops->init(s) != 0) {
+		s->ops = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 int net_add_link(struct machine *m, uint32_t a, uint32_t b, uint64_t latency_ns,
@@ -421,6 +458,8 @@ void net_free(struct machine *m)
 	for (uint32_t i = 0; i < m->net->nheld; i++)
 		if (m->net->held[i].msg)
 			msg_free(m->net->held[i].msg);
+	for (uint32_t i = 1; i < m->net->nnodes; i++)
+		sched_drop(&m->net->nodes[i].sched);
 	free(m->net->held);
 	free(m->net);
 	m->net = NULL;
@@ -436,13 +475,15 @@ void net_stats(FILE *out, const struct machine *m, char format)
 		fputs("  \"nodes\": [", out);
 		for (uint32_t i = 0; i < n->nnodes; i++) {
 			const struct node *nd = &n->nodes[i];
+			const struct sched *s = i ? &nd->sched : &m->sched;
 			fprintf(out, "%s{ \"name\": \"%s\", \"id\": %u, \"cpus\": %u, \"cpu0\": %u, "
+				"\"sched\": \"%s\", \"quantum_ns\": %" PRIu64 ", "
 				"\"costs\": \"%s%s\", \"byte_order\": \"%s\", \"clock_offset_ns\": %" PRId64 ", \"drift_ppb\": %"
 				PRId64 ", \"messages_out\": %" PRIu64 ", \"messages_in\": %"
 				PRIu64 ", \"bytes_out\": %" PRIu64 ", \"bytes_in\": %" PRIu64
 				", \"values_converted\": %" PRIu64 " }",
 				i ? ",\n    " : "\n    ", nd->name, nd->id, nd->ncpus, nd->cpu0,
-				nd->costs.profile, nd->costs_overridden ? " (with overrides)" : "",
+				s->ops->name, s->quantum, nd->costs.profile, nd->costs_overridden ? " (with overrides)" : "",
 				nd->big_endian ? "big" : "little", nd->clock_offset, nd->drift,
 				nd->msgs_out, nd->msgs_in, nd->bytes_out, nd->bytes_in,
 				nd->converted);
@@ -470,9 +511,11 @@ void net_stats(FILE *out, const struct machine *m, char format)
 	}
 	for (uint32_t i = 0; i < n->nnodes; i++) {
 		const struct node *nd = &n->nodes[i];
-		fprintf(out, "node   %s: cpus %u-%u, %s-endian; %" PRIu64 " messages out (%" PRIu64
+		const struct sched *s = i ? &nd->sched : &m->sched;
+		fprintf(out, "node   %s: cpus %u-%u, %s, %s-endian; %" PRIu64 " messages out (%" PRIu64
 			" bytes), %" PRIu64 " in (%" PRIu64 " bytes); %" PRIu64 " values converted\n",
-			nd->name, nd->cpu0, nd->cpu0 + nd->ncpus - 1, nd->big_endian ? "big" : "little",
+			nd->name, nd->cpu0, nd->cpu0 + nd->ncpus - 1, s->ops->name,
+			nd->big_endian ? "big" : "little",
 			nd->msgs_out, nd->bytes_out, nd->msgs_in, nd->bytes_in, nd->converted);
 	}
 	for (uint32_t i = 0; i < n->nlinks; i++) {

@@ -34,6 +34,7 @@
 
 #include "cost.h"
 #include "rng.h"
+#include "sched.h"
 #include "uk_limits.h"
 
 struct machine;
@@ -62,6 +63,7 @@ struct node {
 	int clock_given;              /* clock_offset or drift was declared */
 	struct costs costs;           /* its cost model: machine { }'s unless declared */
 	int costs_overridden;         /* node { costs = { ... } } changed a constant */
+	struct sched sched;           /* its own scheduler (not node 0's: that is m->sched) */
 	/* statistics */
 	uint64_t msgs_out, msgs_in, bytes_out, bytes_in, converted;
 };
@@ -125,9 +127,17 @@ int net_parse_rate(const char *text, uint64_t *bps);
  * 0, or -1 when memory runs out. */
 int net_init(struct machine *m);
 
-/* Add a node (its CPUs follow the previous node's); its id, or -1 when
- * there are too many. */
+/* Add a node (its CPUs follow the previous node's, and must be among the
+ * machine's); its id, or -1 when there are too many or memory runs out. */
 int net_add_node(struct machine *m, const char *name, uint32_t ncpus, int big_endian);
+
+/* The scheduler of node id (id > 0; node 0's is m->sched). */
+struct sched *net_sched(struct machine *m, uint32_t id);
+
+/* Give node id > 0 a scheduler of its own running ops with quantum (the
+ * one it had is dropped: call before the run). 0, or -1 when memory runs
+ * out. net_add_node gives each node the machine's policy and quantum. */
+int net_node_sched(struct machine *m, uint32_t id, const struct sched_ops *ops, uint64_t quantum);
 
 /* Add a link between nodes a and b; its id, or -1 when there are too many. */
 int net_add_link(struct machine *m, uint32_t a, uint32_t b, uint64_t latency_ns,

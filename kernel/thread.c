@@ -181,8 +181,8 @@ void thread_block(struct thread *t, enum treason why, uint64_t timeout)
 	machine_release_cpu(m, t);
 	t->timed = timeout != UINT64_MAX;
 	thread_set_state(t, T_BLOCKED, why);
-	if (why == R_IO && m->sched.ops->io_start)
-		m->sched.ops->io_start(&m->sched, t);
+	if (why == R_IO && machine_sched(m, t)->ops->io_start)
+		machine_sched(m, t)->ops->io_start(machine_sched(m, t), t);
 	if (t->timed)
 		machine_timer(m, t, timeout > UINT64_MAX - m->now ? UINT64_MAX : m->now + timeout);
 }
@@ -217,7 +217,7 @@ static void detach(struct thread *t)
 		machine_release_cpu(m, t);
 		break;
 	case T_READY:
-		sched_remove(&m->sched, t);
+		sched_remove(machine_sched(m, t), t);
 		break;
 	case T_BLOCKED:
 		ipc_cancel(t);
@@ -267,7 +267,19 @@ void thread_exit(struct thread *t, enum treason why)
 		return;
 	if (t == p->main_thread && why == R_EXIT)
 		p->exit_code = (int)t->result;
+	if (t->service)
+		return;   /* it never counted in live */
 	p->live--;
 	if (p->live == 0 && p->state == P_LIVE)
 		proc_exit(p, p->exit_code, 0);
+}
+
+void thread_make_service(struct thread *t)
+{
+	assert(t->kind != THREAD_LWP && t->state != T_EXITED &&
+	       "thread_make_service: not a live user thread");
+	if (t->service)
+		return;
+	t->service = 1;
+	t->p->live--;
 }

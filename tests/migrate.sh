@@ -1,5 +1,5 @@
 #!/bin/sh
-# migrate.sh - process migration (doc/scenario-api.md section 18c): each
+# migrate.sh - process migration (doc/scenario-api.md section 18e): each
 # strategy's downtime, total time, pages and bytes computed from the link's
 # parameters, memory read back intact after the move, a counter carrying on
 # (strong) or starting again (weak), a server's callers and senders losing
@@ -66,6 +66,15 @@ for r in 'migrate id=1 pid=[0-9]*\(worker\) from=0 to=1 strategy=3 mobility=1' \
 	'proc_node pid=[0-9]*\(srv\) node=1'; do
 	checks=$((checks + 1))
 	grep -E -q "$r" "$TMP/od.txt" || fail "no record /$r/ in the trace"
+done
+
+# the target node's own scheduler takes the threads that arrive
+for b in fifo cfs lottery; do
+	for s in pre-copy on-demand; do
+		run 0 run $A/migrate.lua --set strategy=$s --set bsched=$b &&
+			expect_err 'worker +\| worker: n=100; page 1,page 2,page 3,page 4,page 5,page 6,page 7 at' &&
+			expect_err 'client +\| client: 60 of 60 answered' && expect_err 'srv +\| srv: all 81 served'
+	done
 done
 
 # determinism: the same seed, the same trace and statistics

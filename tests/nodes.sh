@@ -1,5 +1,5 @@
 #!/bin/sh
-# nodes.sh - several machines (doc/scenario-api.md section 18b): remote
+# nodes.sh - several machines (doc/scenario-api.md section 18d): remote
 # ports, naming across nodes, byte order, node clocks, loss with and
 # without retransmission, the new trace records and statistics, the same
 # seed giving the same run, and declarations that are wrong.
@@ -22,8 +22,8 @@ run 0 run $A/nodes.lua --stats json --trace "$TMP/nodes.uktrace" &&
 	expect_out '"name": "time", .*"node": "B"' &&
 	expect_out '"name": "adder", .*"node": "B"' &&
 	expect_out '"name": "client", .*"node": "A"' &&
-	expect_out '\{ "name": "B", "id": 1, "cpus": 1, "cpu0": 1, "costs": "zero", "byte_order": "big", "clock_offset_ns": 3000000, "drift_ppb": 20000,.* "values_converted": 0 \}' &&
-	expect_out '\{ "name": "C", "id": 2, "cpus": 2, "cpu0": 2, "costs": "zero", "byte_order": "little",' &&
+	expect_out '\{ "name": "B", "id": 1, "cpus": 1, "cpu0": 1, "sched": "rr", "quantum_ns": 10000000, "costs": "zero", "byte_order": "big", "clock_offset_ns": 3000000, "drift_ppb": 20000,.* "values_converted": 0 \}' &&
+	expect_out '\{ "name": "C", "id": 2, "cpus": 2, "cpu0": 2, "sched": "rr", "quantum_ns": 10000000, "costs": "zero", "byte_order": "little",' &&
 	expect_out '"a": "A", "b": "C", "profile": "wan", "latency_ns": 50000000, "bandwidth_bps": 10000000, "mtu": 1500,'
 # Only the little-endian side converts: A's client (to and from the
 # canonical form), never big-endian B.
@@ -49,6 +49,14 @@ run 0 run $A/nodes_loss.lua --stats json &&
 	expect_err 'retries 0: 12 ok, 8 failed, 17 executed' &&
 	expect_out '"from": "B", "messages": [0-9]+, "messages_lost": [1-9]'
 run 0 run $A/nodes_loss.lua --set retries=10 && expect_err 'retries 10: 20 ok, 0 failed, 20 executed'
+
+# Each node its own scheduler.
+run 0 run $A/nodes_sched.lua --stats json &&
+	expect_err 'A1 done at 5000000' && expect_err 'A2 done at 10000000' &&
+	expect_err 'B1 done at 9000000' && expect_err 'B2 done at 10000000' &&
+	expect_err 'C1 done at 5000000' && expect_err 'C2 done at 10000000' &&
+	expect_out '"name": "B", "id": 1, "cpus": 1, "cpu0": 1, "sched": "rr", "quantum_ns": 1000000,' &&
+	expect_out '"name": "C", "id": 2, "cpus": 1, "cpu0": 2, "sched": "fifo",'
 
 # Each node its own cost model.
 run 0 run $A/nodes_costs.lua --stats json &&
@@ -108,7 +116,11 @@ bad 'node { "B", byte_order = "middle" }' "bad.lua:1: node 'B': byte_order must 
 bad 'node { "B", colour = 1 }' "bad.lua:1: node: unknown field 'colour'"
 bad 'node { "B", costs = "fast" }' "bad.lua:1: node 'B': unknown cost profile 'fast'"
 bad 'node { "B", costs = { warp = 1 } }' "bad.lua:1: node 'B': costs: unknown cost 'warp'"
-bad 'node { "B", sched = "fifo" }' "bad.lua:1: node 'B': 'sched' per node is not available"
+bad 'node { "B", sched = "mlfq" }' "bad.lua:1: node 'B': sched must be one of fifo, rr, sjf, stcf, priority, lottery, stride, cfs, not 'mlfq'"
+bad 'node { "B", frames = 64 }' "bad.lua:1: node 'B': 'frames' per node is not available"
+bad 'node { "B", quantum = "fast" }' "bad.lua:1: node: 'quantum' must be a duration"
+bad 'machine { queues = "per-cpu", cpus = 2 }
+node { "B" }' "bad.lua:2: node 'B': machine \{ queues = \"per-cpu\" \} is for one machine"
 bad 'node { "B", drift = "fast" }' "bad.lua:1: node 'B': "
 bad 'node { "B" }
 link { "A", "B", profile = "dialup" }' \

@@ -19,6 +19,8 @@
 struct ndecl {
 	char name[UK_NAME_MAX];
 	struct costs costs;         /* costs = ... (costs_given) */
+	const struct sched_ops *sched;   /* sched = ...; NULL: the machine's */
+	uint64_t quantum_ns;        /* quantum = ...; 0: the machine's */
 	int costs_given, cost_overrides;
 	uint32_t cpus;
 	int big_endian;
@@ -107,7 +109,9 @@ static int l_node(lua_State *L)
 {
 	static const char *const known[] = { "name", "cpus", "byte_order", "clock_offset",
 					     "drift", "costs", "sched", "quantum", "frames", NULL };
-	static const char *const later[] = { "sched", "quantum", "frames", NULL };
+	static const char *const later[] = { "frames", NULL };
+	static const char *const policies[] = { "fifo", "rr", "sjf", "stcf", "priority",
+						"lottery", "stride", "cfs", NULL };
 	struct scenario *s = scenario_of(L, "node");
 	struct netdecl *n;
 	struct ndecl *d;
@@ -137,6 +141,17 @@ static int l_node(lua_State *L)
 	snprintf(d->name, sizeof d->name, "%s", name);
 	where(L, d->where, sizeof d->where);
 	d->cpus = (uint32_t)field_int(L, "node", "cpus", 1, 1, 64);
+	if ((text = field_string(L, "node", "sched", NULL))) {
+		const char *const *k;
+		for (k = policies; *k && strcmp(*k, text) != 0; k++)
+			;
+		if (!*k)
+			luaL_error(L, "node '%s': sched must be one of fifo, rr, sjf, stcf, priority, "
+				      "lottery, stride, cfs, not '%s' (mlfq, process-run and policies in "
+				      "Lua are machine { }'s only)", name, text);
+		d->sched = sched_find(text);
+	}
+	d->quantum_ns = field_duration(L, "node", "quantum", 0);
 	if (lua_getfield(L, 1, "costs") != LUA_TNIL) {
 		char fn[UK_NAME_MAX + 8];
 		snprintf(fn, sizeof fn, "node '%s'", name);
@@ -312,6 +327,12 @@ int loader_check_net(struct scenario *s, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: node { }: a process-run machine has one node", s->path);
 		return -1;
 	}
+	if (n->nnodes > 1 && (s->cfg.percpu || s->cfg.sched_arg)) {
+		snprintf(err, errlen, "%snode '%s': %s is for one machine", n->nodes[1].where,
+			 n->nodes[1].name, s->cfg.percpu ? "machine { queues = \"per-cpu\" }"
+							 : "a scheduling policy in Lua");
+		return -1;
+	}
 	n->nodes[0].cpus = s->cfg.cpus;
 	cpus = 0;
 	for (size_t i = 0; i < n->nnodes; i++)
@@ -381,6 +402,11 @@ int loader_build_net(struct scenario *s, struct machine *m)
 			nd->costs = d->costs;
 			nd->costs_overridden = d->cost_overrides;
 		}
+		if ((d->sched || d->quantum_ns) &&
+		    net_node_sched(m, (uint32_t)i, d->sched ? d->sched : m->sched.ops,
+				   d->quantum_ns ? d->quantum_ns
+				   : m->sched.quantum ? m->sched.quantum : UK_DEFAULT_QUANTUM) != 0)
+			return -1;
 		nd->clock_given = d->clock.given;
 		nd->clock_offset = d->clock.given & CLOCK_OFFSET ? d->clock.offset : s->clock.offset;
 		nd->drift = d->clock.given & CLOCK_DRIFT ? d->clock.drift : s->clock.drift;

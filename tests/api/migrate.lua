@@ -1,11 +1,11 @@
--- migrate.lua - process migration (doc/scenario-api.md section 18c): a
+-- migrate.lua - process migration (doc/scenario-api.md section 18e): a
 -- worker's memory and counter survive a strong move by each strategy, a
 -- server keeps answering the clients that call it while it moves (requests
 -- in flight and queued are forwarded, none lost), a local sender on the old
 -- node reaches it over the link, and the report's figures come from the
 -- link's parameters.
 machine { cpus = 1, costs = "zero" }
-node { "B", cpus = 1 }
+node { "B", cpus = 1, sched = param("bsched", "rr") }
 node { "C", cpus = 1 }
 link { "A", "B", latency = "1ms", bandwidth = "8Mbps" }
 link { "A", "C", latency = "1ms", bandwidth = "8Mbps" }

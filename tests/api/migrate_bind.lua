@@ -1,5 +1,5 @@
 -- migrate_bind.lua - what a move does to what a process is bound to
--- (doc/scenario-api.md section 18c): a file open on the file server is a
+-- (doc/scenario-api.md section 18e): a file open on the file server is a
 -- global reference and keeps working through its port; the process's clock
 -- is rebound to the new node's clock, or copied along (clock = "copy"); a
 -- weak move restarts the program from its start as a new incarnation.
