@@ -8,6 +8,11 @@
  * run on no CPU), so a thread stopped in the middle of its work keeps the
  * rest of it and its pending system call, and goes on where it was once it
  * is allowed on the target's CPUs.
+ *
+ * Entry points: migrate_sys (the system call), migrate_event (its events),
+ * migrate_wrote and migrate_pull (vmsys.c: a write during pre-copy, an
+ * access during on-demand), migrate_forwarded (ipc.c, net.c: a message sent
+ * on), migrate_get, migrate_stats, migrate_set_hook, migrate_free.
  */
 #include "migrate.h"
 
@@ -93,11 +98,6 @@ const struct migration *migrate_get(const struct machine *m, int64_t id)
 	return m->mig && id >= 1 && id <= m->mig->n ? m->mig->v[id - 1] : NULL;
 }
 
-int migrate_stopped(const struct proc *p)
-{
-	return p->mig_stopped;
-}
-
 /* Nanoseconds to send bytes at bps, rounded up (as net.c does). */
 static uint64_t tx_time(uint64_t bytes, uint64_t bps)
 {
@@ -106,19 +106,19 @@ static uint64_t tx_time(uint64_t bytes, uint64_t bps)
 	return (uint64_t)((bits + bps - 1) / bps);
 }
 
-/* Put payload bytes on the link from -> to now (after what its direction
- * is sending): packets of mtu bytes, header included. Returns when the
- * last one arrives. count: the bytes are the migration's (a page request
- * is not). */
+/* Put payload bytes on the link from -> to at time start (or after what
+ * its direction is sending then): packets of mtu bytes, header included.
+ * Returns when the last one arrives. count: the bytes are the migration's
+ * (a page request is not). */
 static uint64_t ship(struct machine *m, struct migration *g, uint32_t from, uint32_t to,
-		     uint64_t payload, int count)
+		     uint64_t payload, int count, uint64_t start)
 {
 	struct link *l = net_link(m, from, to);
 	struct link_dir *d = &l->dir[l->a == from ? 0 : 1];
 	uint64_t room = l->mtu - NET_HEADER;
 	uint64_t npk = payload ? (payload + room - 1) / room : 1;
 	uint64_t wire = payload + NET_HEADER * npk, tx = tx_time(wire, l->bandwidth_bps);
-	uint64_t at = d->busy_until > m->now ? d->busy_until : m->now;
+	uint64_t at = d->busy_until > start ? d->busy_until : start;
 
 	d->busy_until = at + tx;
 	d->busy_ns += tx;
@@ -208,16 +208,16 @@ static void clear_dirty(struct migration *g)
 		g->pg[i].dirty = 0;
 }
 
-/* Move npages pages of p from node from to node to: their bytes cross the
- * link (with extra bytes of code or state in the same transfer). Frames
- * are global for now, so nothing else moves; with memory per node this is
- * where frames would be taken on to and freed on from. Returns when the
- * last packet arrives. */
+/* Move npages pages of p from node from to node to, leaving at start:
+ * their bytes cross the link (with extra bytes of code or state in the same
+ * transfer). Frames are global for now, so nothing else moves; with memory
+ * per node this is where frames would be taken on to and freed on from.
+ * Returns when the last packet arrives. */
 static uint64_t move_pages(struct machine *m, struct migration *g, uint64_t npages,
-			   uint64_t extra)
+			   uint64_t extra, uint64_t start)
 {
 	g->pages += npages;
-	return ship(m, g, g->from, g->to, npages * m->vm.page_size + extra, 1);
+	return ship(m, g, g->from, g->to, npages * m->vm.page_size + extra, 1, start);
 }
 
 /* --- stopping and starting the process --- */
@@ -244,7 +244,6 @@ static void restart_here(struct machine *m, struct migration *g)
 	struct proc *p = g->p;
 	const struct node *nd = &m->net->nodes[g->to];
 	uint64_t bytes = 0;
-	uint32_t n = 0;
 
 	/* Its ready threads leave the old node's scheduler for the new one's. */
 	for (struct thread *t = p->threads; t; t = t->pnext)
@@ -268,9 +267,8 @@ static void restart_here(struct machine *m, struct migration *g)
 	for (uint32_t i = 0; i < m->nports; i++) {
 		struct port *pt = m->ports[i];
 		if (pt->owner == p && !pt->dead && pt->qhead)
-			n += ipc_forward_queued(pt, g->from, g->to, &bytes);
+			ipc_forward_queued(pt, g->from, g->to, &bytes);
 	}
-	(void)n;
 }
 
 /* Weak mobility: p ends on from; a new incarnation starts on to. */
@@ -355,7 +353,7 @@ void migrate_event(struct machine *m, void *obj)
 		if (!last) {
 			g->round_pages[g->rounds++] = dirty;
 			clear_dirty(g);
-			when = move_pages(m, g, dirty, 0);
+			when = move_pages(m, g, dirty, 0, m->now);
 			TRACE(m, TR_MIGRATE_ROUND, g->id, g->rounds, dirty, dirty * m->vm.page_size,
 			      when);
 			post(m, g, when);
@@ -368,7 +366,7 @@ void migrate_event(struct machine *m, void *obj)
 		stop(g);
 		clear_dirty(g);
 		g->state_bytes = (uint64_t)g->p->nthreads * MIG_THREAD_STATE;
-		when = move_pages(m, g, dirty, g->state_bytes);
+		when = move_pages(m, g, dirty, g->state_bytes, m->now);
 		TRACE(m, TR_MIGRATE_ROUND, g->id, 0, dirty, dirty * m->vm.page_size + g->state_bytes,
 		      when);
 		g->phase = MP_STOPPED;
@@ -485,7 +483,7 @@ void migrate_sys(struct thread *t)
 		uint64_t n = g->req.mobility == MIG_WEAK ? 0 : g->npg;
 		g->phase = MP_ROUND;
 		g->round_pages[g->rounds++] = n;
-		when = move_pages(m, g, g->code_pages + n, 0);
+		when = move_pages(m, g, g->code_pages + n, 0, m->now);
 		TRACE(m, TR_MIGRATE_ROUND, g->id, g->rounds, g->code_pages + n,
 		      (g->code_pages + n) * m->vm.page_size, when);
 	} else if (g->req.mobility == MIG_WEAK) {
@@ -495,7 +493,7 @@ void migrate_sys(struct thread *t)
 			m->live_nondaemon++;
 		proc_exit(p, 0, 0);
 		g->phase = MP_STOPPED;
-		when = move_pages(m, g, g->code_pages, 0);
+		when = move_pages(m, g, g->code_pages, 0, m->now);
 		TRACE(m, TR_MIGRATE_ROUND, g->id, 0, g->code_pages, g->code_pages * m->vm.page_size,
 		      when);
 	} else {
@@ -506,7 +504,7 @@ void migrate_sys(struct thread *t)
 			for (uint32_t i = 0; i < g->npg; i++)
 				g->pg[i].remote = 1;
 		g->phase = MP_STOPPED;
-		when = move_pages(m, g, g->code_pages + n, g->state_bytes);
+		when = move_pages(m, g, g->code_pages + n, g->state_bytes, m->now);
 		TRACE(m, TR_MIGRATE_ROUND, g->id, 0, g->code_pages + n,
 		      (g->code_pages + n) * m->vm.page_size + g->state_bytes, when);
 	}
@@ -548,14 +546,9 @@ uint64_t migrate_pull(struct thread *t, struct proc *p, uint64_t addr, uint64_t 
 
 		if (!e || !e->remote)
 			continue;
-		/* A request to from, then the page back. */
-		req = ship(m, g, g->to, g->from, MIG_REQUEST, 0);
-		{
-			uint64_t now = m->now;
-			m->now = req;      /* the page leaves when the request has arrived */
-			when = move_pages(m, g, 1, 0);
-			m->now = now;
-		}
+		/* A request to from; the page leaves when it has arrived. */
+		req = ship(m, g, g->to, g->from, MIG_REQUEST, 0, m->now);
+		when = move_pages(m, g, 1, 0, req);
 		e->remote = 0;
 		g->remote_faults++;
 		TRACE(m, TR_MIGRATE_PULL, g->id, thread_actor(t)->tid, v << shift, when);

@@ -31,6 +31,10 @@
  * Frames are still global (one physical memory for every node), so moving a
  * page is its transfer alone; move_pages() is the one place that would take
  * frames on to and free them on from when memory becomes per node.
+ *
+ * The process is stopped by proc->mig_stopped, which sched_allowed honours:
+ * its threads keep their state (ready, blocked, the rest of their work) and
+ * are dispatched nowhere until they are let go on the target's CPUs.
  */
 #ifndef UKERN_MIGRATE_H
 #define UKERN_MIGRATE_H
@@ -114,9 +118,6 @@ const struct migration *migrate_get(const struct machine *m, int64_t id);
 
 /* The event of a migration (machine.c): obj the migration. */
 void migrate_event(struct machine *m, void *obj);
-
-/* Is p stopped by a migration (its threads may run on no CPU)? */
-int migrate_stopped(const struct proc *p);
 
 /* A thread of p is about to write [addr, addr + len): pre-copy marks the
  * pages dirty. */
