@@ -87,7 +87,8 @@ static struct migration *of(const struct machine *m, const struct proc *p)
 		return NULL;
 	for (uint32_t i = m->mig->n; i-- > 0;) {
 		struct migration *g = m->mig->v[i];
-		if (g->p == p && g->phase != MP_DONE && g->phase != MP_FAILED)
+		if (g->p == p && g->phase != MP_DONE && g->phase != MP_FAILED &&
+		    g->phase != MP_PENDING)
 			return g;
 	}
 	return NULL;
@@ -334,12 +335,19 @@ static void finish(struct machine *m, struct migration *g, int err)
 	}
 }
 
-/* The last packet of the batch on the link arrived. */
+static void declared(struct machine *m, struct migration *g);
+
+/* The last packet of the batch on the link arrived; or a declared
+ * migration's time came. */
 void migrate_event(struct machine *m, void *obj)
 {
 	struct migration *g = obj;
 	uint64_t when;
 
+	if (g->phase == MP_PENDING) {
+		declared(m, g);
+		return;
+	}
 	if ((g->phase == MP_ROUND || g->phase == MP_STOPPED) && g->p->state != P_LIVE &&
 	    !(g->req.mobility == MIG_WEAK && g->phase == MP_STOPPED)) {
 		/* It ended (its work done, or a crash) before it got there. */
@@ -440,41 +448,19 @@ static struct migration *record(struct machine *m)
 	return g;
 }
 
-void migrate_sys(struct thread *t)
+/* Start migration g of process p (checked) now: its first batch on the
+ * link. 0, or -1 when memory runs out. */
+static int begin(struct machine *m, struct migration *g, struct proc *p)
 {
-	struct machine *m = t->m;
-	struct migrate_req *r = t->sc.ptr;
-	struct migration *g;
-	struct proc *p = NULL;
 	uint64_t when;
-	int err;
 
-	t->sc.ptr = NULL;
-	if (!r) {
-		t->sc.err = UK_ENOMEM;
-		return;
-	}
-	err = check(m, r, &p);
-	if (!err && p == t->p)
-		err = UK_EINVAL;
-	if (err) {
-		free(r);
-		t->sc.err = (int16_t)err;
-		return;
-	}
-	if (!(g = record(m)) || ((g->p = p) && r->mobility == MIG_STRONG && collect(g) != 0)) {
-		free(r);
-		m->oom = 1;
-		t->sc.err = UK_ENOMEM;
-		return;
-	}
+	g->p = p;
+	if (g->req.mobility == MIG_STRONG && collect(g) != 0)
+		return -1;
 	g->pid = p->pid;
 	g->from = p->node;
-	g->to = r->node;
-	g->req = *r;
-	free(r);
+	g->to = g->req.node;
 	g->begin = m->now;
-	g->caller = thread_actor(t)->tid;
 	g->code_pages = VM_TEXT_PAGES;
 	TRACE(m, TR_MIGRATE, g->id, g->pid, g->from, g->to, (uint64_t)g->req.strategy,
 	      (uint64_t)g->req.mobility);
@@ -509,7 +495,84 @@ void migrate_sys(struct thread *t)
 		      (g->code_pages + n) * m->vm.page_size + g->state_bytes, when);
 	}
 	post(m, g, when);
+	return 0;
+}
+
+void migrate_sys(struct thread *t)
+{
+	struct machine *m = t->m;
+	struct migrate_req *r = t->sc.ptr;
+	struct migration *g;
+	struct proc *p = NULL;
+	int err;
+
+	t->sc.ptr = NULL;
+	if (!r) {
+		t->sc.err = UK_ENOMEM;
+		return;
+	}
+	err = check(m, r, &p);
+	if (!err && p == t->p)
+		err = UK_EINVAL;
+	if (err) {
+		free(r);
+		t->sc.err = (int16_t)err;
+		return;
+	}
+	if (!(g = record(m))) {
+		free(r);
+		m->oom = 1;
+		t->sc.err = UK_ENOMEM;
+		return;
+	}
+	g->req = *r;
+	free(r);
+	g->caller = thread_actor(t)->tid;
+	if (begin(m, g, p) != 0) {
+		g->phase = MP_FAILED;
+		m->oom = 1;
+		t->sc.err = UK_ENOMEM;
+		return;
+	}
 	thread_block(t, R_IO, UINT64_MAX);
+}
+
+int migrate_at(struct machine *m, const struct migrate_req *r, uint64_t at, const char *where)
+{
+	struct migration *g = record(m);
+
+	if (!g)
+		return -1;
+	g->req = *r;
+	g->p = m->procs[r->pid - 1];
+	g->pid = r->pid;
+	g->from = g->p->node;
+	g->to = r->node;
+	g->phase = MP_PENDING;
+	snprintf(g->where, sizeof g->where, "%s", where);
+	return evq_push(&m->evq, at, EV_MIGRATE, 0, g);
+}
+
+/* A declared migration's time came: it starts, or, when the process cannot
+ * move now (it has ended, or is moving), the kernel says so in the log. */
+static void declared(struct machine *m, struct migration *g)
+{
+	struct proc *p = NULL;
+	int err = check(m, &g->req, &p);
+
+	if (!err && begin(m, g, p) == 0)
+		return;
+	g->phase = MP_FAILED;
+	g->err = err ? err : UK_ENOMEM;
+	g->begin = g->stop = g->resume = g->end = m->now;
+	if (!err)
+		m->oom = 1;
+	else
+		machine_log(m, "%smigrate '%s' to '%s': not moved: %s", g->where, g->p->name,
+			    m->net->nodes[g->to].name,
+			    err == UK_ENOENT ? "the process is not running" :
+			    err == UK_EREMOTE ? "it has LRPC bindings (they are of one machine)" :
+			    err == UK_ENOROUTE ? "it is on that node already" : "it is moving already");
 }
 
 /* --- while it runs --- */

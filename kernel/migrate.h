@@ -2,6 +2,9 @@
  * migrate.h - moving a live process from one node to another over their
  * link (several machines, net.h).
  *
+ * A body asks for one (SYS_MIGRATE, migrate_sys) and waits for it, or the
+ * scenario declares one for a time (migrate_at).
+ *
  * A migration moves a process's code, and with strong mobility its address
  * space and execution state, from node from to node to:
  *
@@ -76,7 +79,7 @@ struct migrate_req {
 	uint32_t stop_pages;          /* pre-copy */
 };
 
-enum mig_phase { MP_ROUND, MP_STOPPED, MP_RUNNING_REMOTE, MP_DONE, MP_FAILED };
+enum mig_phase { MP_ROUND, MP_STOPPED, MP_RUNNING_REMOTE, MP_DONE, MP_FAILED, MP_PENDING };
 
 /* One page of the process as the migration sees it. */
 struct mig_page {
@@ -103,6 +106,7 @@ struct migration {
 	int err;                      /* UK_OK, or why it failed */
 	struct mig_page *pg;          /* sorted by vpn */
 	uint32_t npg, pgcap;
+	char where[128];              /* a declared one: "FILE:LINE: " of its declaration */
 	/* when it ran on to again (what the caller is told): */
 	uint64_t at_resume_pages, at_resume_bytes, at_resume_packets, at_resume_left;
 };
@@ -111,6 +115,12 @@ struct migration {
  * runs on the target; t->sc.val then has the migration's id (migrate_get),
  * t->sc.err says how it went. */
 void migrate_sys(struct thread *t);
+
+/* A migration declared by the scenario (migrate { at = ... }): r (pid and
+ * node checked by the caller) starts at absolute time at, if the process
+ * can move then; else the kernel logs why, naming where (the declaration's
+ * "FILE:LINE: "). 0, or -1 when memory runs out. */
+int migrate_at(struct machine *m, const struct migrate_req *r, uint64_t at, const char *where);
 
 /* The migration of this id (from 1; the machine's, valid until it is
  * freed), or NULL. */

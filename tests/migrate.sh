@@ -120,6 +120,50 @@ run 4 run $A/migrate_misuse.lua &&
 	expect_err 'lrpc server: has LRPC bindings \(they are of one machine\)' &&
 	expect_err "^tests/api/migrate_misuse.lua:[0-9]+: migrate: no node named 'Q' \(process ctl"
 
+# declared at the top level: the kernel moves it at the time given; a
+# process that has ended by then is not moved, and the log says so
+run 0 run $A/migrate_decl.lua --stats json &&
+	expect_err 'worker +\| worker: n=40, page 3 at 51232000' &&
+	expect_err "kernel +\| tests/api/migrate_decl.lua:18: migrate 'brief' to 'B': not moved: the process is not running" &&
+	expect_out '"process": "worker", .*"strategy": "pre-copy", "mobility": "strong", "done": true, "begin_ns": 10000000, "downtime_ns": 6232000, "total_ns": 40644000,' &&
+	expect_out '"process": "brief", .*"done": false,'
+bad() {
+	printf '%s\n' "$1" >"$TMP/bad.lua"
+	run 2 run "$TMP/bad.lua" && expect_err "$2"
+}
+NODES='node { "B" }
+node { "C" }
+link { "A", "B" }
+process { "w", main = function() end }
+process { "m", threads = "many-to-one", main = function() end }
+job { "j", run = "5ms" }'
+bad "$NODES
+migrate { at = \"1ms\", process = \"x\", to = \"B\" }" \
+	"bad.lua:7: migrate: process = 'x', but no process of that name is declared"
+bad "$NODES
+migrate { at = \"1ms\", process = \"w\", to = \"Z\" }" "bad.lua:7: migrate: unknown node 'Z'"
+bad "$NODES
+migrate { at = \"1ms\", process = \"w\", to = \"C\" }" \
+	"bad.lua:7: migrate: no link joins node 'C' to 'A', where 'w' runs"
+bad "$NODES
+migrate { at = \"1ms\", process = \"w\", to = \"A\" }" "bad.lua:7: migrate: 'w' is on node 'A' already"
+bad "$NODES
+migrate { at = \"1ms\", process = \"m\", to = \"B\" }" \
+	"bad.lua:7: migrate: 'm': only a process of one-to-one threads can migrate"
+bad "$NODES
+migrate { at = \"1ms\", process = \"j\", to = \"B\" }" "bad.lua:7: migrate: 'j' is a built-in program"
+bad "$NODES
+migrate { at = \"soon\", process = \"w\", to = \"B\" }" \
+	"bad.lua:7: migrate: 'at' must be a duration such as \"20ms\""
+bad "$NODES
+migrate { at = 1, process = \"w\", to = \"B\", speed = 2 }" "bad.lua:7: migrate: unknown field 'speed'"
+bad "$NODES
+migrate { at = 1, process = \"w\", to = \"B\", strategy = \"teleport\" }" \
+	"bad.lua:7: migrate: option 'strategy' must be"
+bad "$NODES
+migrate { at = 1, process = \"w\", to = \"B\", mobility = \"weak\", strategy = \"on-demand\" }" \
+	"bad.lua:7: migrate: weak mobility moves no address space"
+
 # without nodes there is nowhere to go
 cat >"$TMP/nonodes.lua" <<'LUA'
 process { "a", daemon = true, main = function() sleep("1s") end }

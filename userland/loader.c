@@ -686,7 +686,7 @@ struct scenario *scenario_load(const struct loader_opts *o, char *err, size_t er
 	if (check_sets(s, err, errlen) != 0 || settle_models(s, err, errlen) != 0 ||
 	    check_procrun(s, err, errlen) != 0 || loader_check_net(s, err, errlen) != 0 ||
 	    faults_check(s, err, errlen) != 0 ||
-	    loader_check_fsrvs(s, err, errlen) != 0) {
+	    loader_check_fsrvs(s, err, errlen) != 0 || lu_migrate_check(s, err, errlen) != 0) {
 		scenario_free(s);
 		return NULL;
 	}
@@ -873,7 +873,7 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 		if (!(p = lua_process(s, m, d, d->start_ns)) || attach_clock(s, p, d) != 0)
 			goto oom;
 	}
-	if (faults_build(s, m) != 0)
+	if (faults_build(s, m) != 0 || lu_migrate_build(s, m) != 0)
 		goto oom;
 	return 0;
 oom:

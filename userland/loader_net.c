@@ -460,6 +460,16 @@ int loader_node_ix(const struct scenario *s, const char *name)
 	return s->net ? node_index(s->net, name) : (strcmp(name, "A") == 0 ? 0 : -1);
 }
 
+int loader_linked(const struct scenario *s, uint32_t a, uint32_t b)
+{
+	for (size_t i = 0; s->net && i < s->net->nlinks; i++) {
+		const struct ldecl *l = &s->net->links[i];
+		if ((l->ia == a && l->ib == b) || (l->ia == b && l->ib == a))
+			return 1;
+	}
+	return 0;
+}
+
 void loader_free_net(struct scenario *s)
 {
 	free(s->net);

@@ -77,6 +77,13 @@ void lu_open_sys(lua_State *L);
 void lu_open_migrate(lua_State *L);
 struct machine;
 void lu_migrate_install(struct machine *m, int64_t offset, int64_t drift, int given);
+/* migrate { at = ... } declared at the top level: lu_migrate_check checks
+ * the names once the script has run (0, or -1 with "FILE:LINE: ..." in
+ * err); lu_migrate_build hands them to machine m, whose processes are
+ * made (0, or -1 when memory runs out). */
+struct scenario;
+int lu_migrate_check(struct scenario *s, char *err, size_t errlen);
+int lu_migrate_build(struct scenario *s, struct machine *m);
 void lu_open_ipc(lua_State *L);
 
 /* Define the global rpc (rpc.serve, rpc.bind) from the built-in rpc.lua
