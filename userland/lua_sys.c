@@ -256,6 +256,19 @@ static int l_exit(lua_State *L)
 	return post(L, t, SYS_PEXIT, NULL);
 }
 
+void lu_check_limit(lua_State *L, const struct thread *t, const char *fn, const char *what)
+{
+	uint32_t made = t->m->nports, max = UK_MAX_PORTS;
+
+	if (strcmp(what, "threads") == 0)
+		made = t->m->nthreads, max = UK_MAX_THREADS;
+	else if (strcmp(what, "processes") == 0)
+		made = t->m->nprocs, max = UK_MAX_PROCS;
+	if (made >= max)
+		luaL_error(L, "%s: the run has made %d %s, the most one run may make "
+			      "(a loop that makes them without end?)", fn, (int)max, what);
+}
+
 static int k_thread(lua_State *L, int status, lua_KContext ctx)
 {
 	struct thread *t = lu_self(L, "thread");
@@ -277,6 +290,7 @@ static int l_thread(lua_State *L)
 	void *body;
 
 	luaL_checktype(L, 1, LUA_TFUNCTION);
+	lu_check_limit(L, t, "thread", "threads");
 	body = lua_body_new(L, lua_gettop(L) - 1);
 	if (!body)
 		return luaL_error(L, "out of memory");
