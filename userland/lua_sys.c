@@ -133,6 +133,15 @@ void lu_watch_steps(lua_State *L, int steps)
 	lua_sethook(L, endless, LUA_MASKCOUNT, steps);
 }
 
+const char *lu_shown(lua_State *L, int idx)
+{
+	int t = lua_type(L, idx);
+
+	if (t == LUA_TSTRING || t == LUA_TNUMBER || t == LUA_TBOOLEAN || t == LUA_TNIL)
+		return luaL_tolstring(L, idx, NULL);
+	return lua_pushfstring(L, "a %s", luaL_typename(L, idx));
+}
+
 uint64_t lu_checkduration(lua_State *L, int arg)
 {
 	uint64_t ns;
@@ -156,7 +165,7 @@ uint64_t lu_optfield_duration(lua_State *L, int arg, const char *field, uint64_t
 		return dflt;
 	luaL_checktype(L, arg, LUA_TTABLE);
 	if (lua_getfield(L, arg, field) != LUA_TNIL && lu_toduration(L, -1, &ns) != 0)
-		luaL_error(L, "option '%s': invalid duration '%s'", field, luaL_tolstring(L, -1, NULL));
+		luaL_error(L, "option '%s': invalid duration '%s'", field, lu_shown(L, -1));
 	lua_pop(L, 1);
 	return ns;
 }

@@ -26,6 +26,11 @@ struct thread *lu_self(lua_State *L, const char *fn);
  * so a loop that makes them without end stops there. */
 void lu_check_limit(lua_State *L, const struct thread *t, const char *fn, const char *what);
 
+/* The value at idx as a message shows it: a string, number or boolean as
+ * text, anything else by its type ("table", "function"), never by an
+ * address, so that messages are the same in every run. Pushed on L. */
+const char *lu_shown(lua_State *L, int idx);
+
 /* A duration argument: a number of milliseconds or a string such as "5us".
  * Raises a Lua error naming the argument when it is not one. */
 uint64_t lu_checkduration(lua_State *L, int arg);
