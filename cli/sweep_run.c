@@ -32,6 +32,7 @@
 #include "stats.h"
 #include "sweep.h"
 #include "thread.h"
+#include "uk_limits.h"
 #include "units.h"
 
 #define UNSET UINT64_MAX
@@ -230,6 +231,7 @@ static int child_simulate(struct job *j, struct scenario *s, FILE *row)
 		machine_free(&m);
 		return EXIT_HOST;
 	}
+	scenario_lua_memory(s, UK_LUA_MEMORY);   /* as ukern run's default */
 	machine_run(&m);
 	if (m.oom)
 		fprintf(stderr, "ukern: sweep: %s: the host ran out of memory; the run stopped at "
