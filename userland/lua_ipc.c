@@ -175,6 +175,7 @@ static int l_port(lua_State *L)
 		}
 		lua_pop(L, 1);
 	}
+	lu_check_limit(L, t, "port", "ports");
 	t->sc.arg = qlimit;
 	return post(L, t, SYS_PORT, 0, NULL, UINT64_MAX, k_port);
 }
