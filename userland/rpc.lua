@@ -144,7 +144,7 @@ local function execute(srv, req)
 		hist.start(key)
 	end
 	C.stat(srv.name, method, "execution", 0, 0, (req.reply or req.reply_port) and "CEAB" or "CE")
-	local args = from_wire(req.args, req.rights)
+	local args = req.rights and from_wire(req.args, req.rights) or req.args
 	local r = pack(pcall(srv.handlers[method], unpack(args, 1, args.n)))
 	local status, results, rights
 	if r[1] then
@@ -353,7 +353,7 @@ function Binding:call(method, ...)
 			args, self.timeout, rights)
 		if status then
 			if status == REQUEST_OK then
-				res = from_wire(res, got)
+				res = got and from_wire(res, got) or res
 			end
 			if self.protocol == "RRA" then
 				C.ack(self.port, id)
@@ -416,7 +416,7 @@ function Pending:wait(timeout)
 		end
 		if m.kind == "reply" then
 			if m.status == REQUEST_OK and m.results then
-				m.results = from_wire(m.results, m.rights)
+				m.results = m.rights and from_wire(m.results, m.rights) or m.results
 			end
 			b.pending[m.id] = m
 		end
