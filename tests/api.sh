@@ -284,6 +284,17 @@ run 0 run $A/objects_models.lua &&
 	expect_err 'many +\| 16 references: 16$' &&
 	expect_err "17 references: $A/objects_models.lua:24: rpc: a message carries at most 16 ports \\(object references count one each\\)"
 
+# References in plain messages, through marshal.c's hooks: export in the
+# wire's key order, a reference as the whole message, an object in a reply,
+# a foreign metatable left behind, misuse at the script's line.
+run 0 run $A/objects_plain.lua &&
+	expect_err 'box +\| ids: \[1\]=1 a=2 b=3 c\[1\]=4$' && expect_err 'values: 0 1 2 3$' &&
+	expect_err 'whole: true K#5 \(remote\) 5$' &&
+	expect_err 'cli +\| reply: K#1 \(remote\) 42 plain v=1 w=nil$' &&
+	expect_err "stray: $A/objects_plain.lua:20: rpc: a K made by another process cannot travel" &&
+	expect_err "function: $A/objects_plain.lua:21: cannot send a value of type function" &&
+	expect_err 'bad: true$'
+
 # Berkeley (§18c): the average computed exactly, the outlier left out of it
 # but adjusted, every clock at the average; a busy participant answers.
 run 0 run $A/berkeley.lua --trace "$TMP/berkeley.uktrace" --stats json &&
