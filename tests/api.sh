@@ -50,8 +50,8 @@ run 4 run $C --stats json &&
 	expect_err 'thief +\| send with the smuggled handle: nil, no right' &&
 	expect_err 'call with it: nil, no right' && expect_err 'recv on it: nil, no right' &&
 	expect_err 'register it: nil, no right' && expect_err 'it inside a message: nil, no right' &&
-	expect_err "a table for a handle: raised bad argument #1 to 'send' \\(ukern.port expected, got table\\)" &&
-	expect_err "a number for a handle: raised bad argument #1 to 'send' \\(ukern.port expected, got number\\)" &&
+	expect_err "a table for a handle: raised [^ ]*capabilities.lua:[0-9]+: bad argument #1 to 'send' \\(ukern.port expected, got table\\)" &&
+	expect_err "a number for a handle: raised [^ ]*capabilities.lua:[0-9]+: bad argument #1 to 'send' \\(ukern.port expected, got number\\)" &&
 	expect_err 'client +\| recv on a send right: nil, no right' &&
 	expect_err 'owner +\| first reply: true, nil' && expect_err 'second reply: nil, no right' &&
 	expect_err 'reply through m.reply again: nil, no right' &&
