@@ -12,6 +12,7 @@
 
 #include "answers.h"
 #include "cli.h"
+#include "interrupt.h"
 #include "evq.h"
 #include "loader.h"
 #include "machine.h"
@@ -19,6 +20,7 @@
 #include "stats.h"
 #include "thread.h"
 #include "trace.h"
+#include "uk_limits.h"
 #include "units.h"
 #include "recbuf.h"
 #include "viz.h"
@@ -27,7 +29,7 @@ static const char run_usage[] =
 	"usage: ukern run SCENARIO [--seed N] [--set NAME=VALUE]... [--until TIME]\n"
 	"                 [--trace FILE] [--stats text|json|csv] [--quiet] [--max-events N]\n"
 	"                 [--answers] [--ticks] [--view [sequence|cpu|topology|memory]]\n"
-	"                 [--paused]\n"
+	"                 [--paused] [--lua-memory SIZE]\n"
 	"\n"
 	"  --seed N           the seed of the run's random generator (default: the scenario's, or 1)\n"
 	"  --set NAME=VALUE   override a parameter the scenario declares with param()\n"
@@ -44,6 +46,8 @@ static const char run_usage[] =
 	"                     e to the end; when the window closes the run completes and\n"
 	"                     the outputs are written as without --view\n"
 	"  --paused           with --view: start paused at time 0\n"
+	"  --lua-memory SIZE  the most memory the scenario's Lua code may hold (default\n"
+	"                     1GiB; bytes, or with KiB, MiB or GiB; at least 1MiB)\n"
 	"  --help, -h         this help\n"
 	"\n"
 	"SCENARIO is a file, or a name looked up as NAME or NAME.lua in the directories\n"
@@ -53,6 +57,7 @@ struct run_opts {
 	struct loader_opts lo;
 	const char **sets;
 	uint64_t until_ns, max_events;
+	uint64_t lua_memory;  /* --lua-memory, bytes */
 	const char *trace, *stats;
 	int quiet;
 	int answers, ticks;   /* --answers, --ticks */
@@ -98,7 +103,8 @@ static void progress_draw(const struct machine *m, uint64_t elapsed_ms)
 /* Run to the end. On a terminal, a run that lasts more than a second (or
  * UKERN_PROGRESS_MS, for tests) shows a progress line on stderr, redrawn
  * four times a second and cleared at the end; pausing the kernel between
- * steps changes nothing in the run. */
+ * steps changes nothing in the run. A signal ends the run inside
+ * machine_advance (machine.stop, interrupt.h). */
 static void run_to_end(struct machine *m)
 {
 	const char *env = getenv("UKERN_PROGRESS_MS");
@@ -177,6 +183,12 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		} else if ((v = cli_opt(argc, argv, &i, "--max-events", &miss))) {
 			if (parse_u64(v, &o->max_events) || o->max_events == 0)
 				return cli_error(EXIT_USAGE, "--max-events %s: expected a positive integer", v);
+		} else if ((v = cli_opt(argc, argv, &i, "--lua-memory", &miss))) {
+			if (units_parse_bytes(v, &o->lua_memory) || o->lua_memory < (1u << 20) ||
+			    o->lua_memory > SIZE_MAX)
+				return cli_error(EXIT_USAGE, "--lua-memory %s: expected a size of at "
+							     "least 1MiB (bytes, or with KiB, MiB or "
+							     "GiB: 256MiB)", v);
 		} else if (miss) {
 			return cli_error(EXIT_USAGE, "%s needs a value", argv[i]);
 		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -272,10 +284,16 @@ static const char *live_outcome(void *ctx)
 {
 	struct machine *m = ctx;
 
-	return m->outcome == OUT_COMPLETED ? "completed"
-	       : m->outcome == OUT_DEADLOCK ? "deadlock (the report is on stderr)"
-	       : m->outcome == OUT_LIMIT    ? "stopped at a limit"
-					    : "running";
+	return m->outcome == OUT_COMPLETED     ? "completed"
+	       : m->outcome == OUT_DEADLOCK    ? "deadlock (the report is on stderr)"
+	       : m->outcome == OUT_LIMIT       ? "stopped at a limit"
+	       : m->outcome == OUT_INTERRUPTED ? "interrupted"
+					       : "running";
+}
+
+static int live_stopped(void *ctx)
+{
+	return ((struct machine *)ctx)->stop != 0;
 }
 
 /* Show the run in the viewer while the user drives it. Returns 0, or an
@@ -284,7 +302,7 @@ static int watch(struct machine *m, const struct run_opts *o)
 {
 	struct viz_recbuf *rb = viz_recbuf_new();
 	struct trace_sink sink;
-	struct viz_live src = { live_advance, live_now, live_outcome, m, rb };
+	struct viz_live src = { live_advance, live_now, live_outcome, m, rb, live_stopped };
 	struct viz_opts vo = { .view = o->viz, .width = 1280, .height = 800,
 			       .title = o->lo.path, .play = !o->paused };
 	char err[512];
@@ -342,6 +360,11 @@ static int simulate(struct machine *m, const struct run_opts *o)
 		return code;
 	}
 	run_to_end(m);
+	if (m->outcome == OUT_INTERRUPTED)
+		fprintf(stderr, "ukern: %s at %" PRIu64 "ns: the run stopped there; its trace and "
+				"statistics end there\n",
+			interrupt_signal() == SIGTERM ? "terminated (SIGTERM)" : "interrupted (SIGINT)",
+			m->now);
 	if (m->oom)
 		fprintf(stderr, "ukern: the host ran out of memory; the run stopped at %" PRIu64 "ns\n",
 			m->now);
@@ -361,6 +384,7 @@ static int simulate(struct machine *m, const struct run_opts *o)
 	if (fflush(stdout) != 0)
 		return cli_error(EXIT_HOST, "cannot write the statistics: %s", strerror(errno));
 	code = m->oom ? EXIT_HOST
+	       : m->outcome == OUT_INTERRUPTED ? interrupt_exit_code(interrupt_signal())
 	       : m->outcome == OUT_DEADLOCK ? EXIT_DEADLOCK
 	       : m->script_errors ? EXIT_SCRIPT : EXIT_OK;
 	return code;
@@ -368,7 +392,8 @@ static int simulate(struct machine *m, const struct run_opts *o)
 
 int cmd_run(int argc, char **argv)
 {
-	struct run_opts o = { .until_ns = UINT64_MAX, .max_events = UINT64_MAX };
+	struct run_opts o = { .until_ns = UINT64_MAX, .max_events = UINT64_MAX,
+			      .lua_memory = UK_LUA_MEMORY };
 	struct scenario *s;
 	struct machine m;
 	struct machine_config cfg;
@@ -384,6 +409,7 @@ int cmd_run(int argc, char **argv)
 		return code;
 	}
 	o.lo.path = path;
+	o.lo.lua_mem_max = (size_t)o.lua_memory;
 	s = scenario_load(&o.lo, err, sizeof err);
 	free(o.sets);
 	if (!s) {
@@ -406,7 +432,12 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		code = EXIT_HOST;
 	} else {
+		scenario_lua_memory(s, (size_t)o.lua_memory);
+		/* From here on Ctrl-C ends the run between two events, and the
+		 * outputs are written as for any other end. */
+		interrupt_catch(&m.stop);
 		code = simulate(&m, &o);
+		interrupt_release();
 	}
 	machine_free(&m);
 	scenario_free(s);

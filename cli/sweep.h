@@ -60,8 +60,8 @@ void sweep_csv_field(FILE *f, const char *s);
  * and write the rows to out in plan order (the header is the caller's).
  * Returns EXIT_OK when every row was written (whatever the runs' own
  * outcomes), or EXIT_HOST after a message when the host failed (no child
- * could be started, out of memory); children still running are then
- * killed and reaped. */
+ * could be started, out of memory), or 128 + the signal after SIGINT or
+ * SIGTERM; children still running are then killed and reaped. */
 int sweep_local(const struct sweep *sw, FILE *out);
 
 #endif

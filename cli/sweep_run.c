@@ -25,12 +25,14 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "interrupt.h"
 #include "loader.h"
 #include "machine.h"
 #include "proc.h"
 #include "stats.h"
 #include "sweep.h"
 #include "thread.h"
+#include "uk_limits.h"
 #include "units.h"
 
 #define UNSET UINT64_MAX
@@ -229,6 +231,7 @@ static int child_simulate(struct job *j, struct scenario *s, FILE *row)
 		machine_free(&m);
 		return EXIT_HOST;
 	}
+	scenario_lua_memory(s, UK_LUA_MEMORY);   /* as ukern run's default */
 	machine_run(&m);
 	if (m.oom)
 		fprintf(stderr, "ukern: sweep: %s: the host ran out of memory; the run stopped at "
@@ -265,6 +268,7 @@ static _Noreturn void child_main(struct runner *r, const int fds[2])
 	FILE *row;
 	int code;
 
+	interrupt_release();      /* a signal ends a run at once; the parent tidies up */
 	close(fds[0]);
 	for (size_t i = 0; i < r->nkids; i++)
 		close(r->kids[i].fd);
@@ -448,21 +452,32 @@ int sweep_local(const struct sweep *sw, FILE *out)
 {
 	size_t jobs = (uint64_t)sw->jobs < sw->nruns ? (size_t)sw->jobs : (size_t)sw->nruns;
 	struct runner r = { .sw = sw, .out = out, .jobs = jobs };
-	int failed = 0;
+	int failed = 0, sig = 0;
 
 	r.rows = calloc(sw->nruns, sizeof *r.rows);
 	r.kids = calloc(jobs, sizeof *r.kids);
 	r.pfds = calloc(jobs, sizeof *r.pfds);
 	if (!r.rows || !r.kids || !r.pfds)
 		failed = cli_error(-1, "out of memory");
-	while (!failed && r.printed < sw->nruns) {
+	/* Ctrl-C or SIGTERM: the runs still going are ended, the rows printed
+	 * so far stay, and a file of -o is not written (exit 128 + signal). */
+	interrupt_catch(NULL);
+	while (!failed && r.printed < sw->nruns && !(sig = interrupt_signal())) {
 		failed = fill(&r) || wait_some(&r);
 		print_ready(&r);
 	}
-	if (failed && r.rows && r.kids)
+	if ((failed || sig) && r.rows && r.kids)
 		abandon(&r);
+	interrupt_release();
 	free(r.rows);
 	free(r.kids);
 	free(r.pfds);
+	if (sig && !failed) {
+		fprintf(stderr, "ukern: sweep: %s after %" PRIu64 " of %" PRIu64 " rows; the runs "
+				"still going were ended\n",
+			sig == SIGTERM ? "terminated (SIGTERM)" : "interrupted (SIGINT)", r.printed,
+			sw->nruns);
+		return interrupt_exit_code(sig);
+	}
 	return failed ? EXIT_HOST : EXIT_OK;
 }

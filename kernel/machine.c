@@ -397,8 +397,8 @@ static void run(struct machine *m, struct cpu *c, struct thread *t)
 			m->in_effect = NULL;
 			continue;
 		}
-		if (++m->events > m->cfg.max_events) {
-			m->outcome = OUT_LIMIT;
+		if (m->stop || ++m->events > m->cfg.max_events) {
+			m->outcome = m->stop ? OUT_INTERRUPTED : OUT_LIMIT;
 			return;
 		}
 		if (t->rx_sent_ns != UINT64_MAX) {
@@ -685,8 +685,8 @@ static void handle_instant(struct machine *m)
 
 	m->now = evq_peek(&m->evq)->time;
 	while ((next = evq_peek(&m->evq)) && next->time == m->now) {
-		if (++m->events > m->cfg.max_events) {
-			m->outcome = OUT_LIMIT;
+		if (m->stop || ++m->events > m->cfg.max_events) {
+			m->outcome = m->stop ? OUT_INTERRUPTED : OUT_LIMIT;
 			break;
 		}
 		evq_pop(&m->evq, &e);

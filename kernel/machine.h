@@ -10,6 +10,7 @@
 #ifndef UKERN_MACHINE_H
 #define UKERN_MACHINE_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -71,7 +72,8 @@ struct machine_config {
 	uint32_t page_size;       /* bytes, a power of two; 0: UK_DEFAULT_PAGE_SIZE */
 };
 
-enum outcome { OUT_RUNNING, OUT_COMPLETED, OUT_DEADLOCK, OUT_LIMIT };
+/* OUT_INTERRUPTED: stopped at machine.stop (Ctrl-C, SIGTERM). */
+enum outcome { OUT_RUNNING, OUT_COMPLETED, OUT_DEADLOCK, OUT_LIMIT, OUT_INTERRUPTED };
 
 /* A key/value pair echoed in the trace header and the stats (scenario, params). */
 struct kv {
@@ -107,6 +109,10 @@ struct machine {
 	int oom;                  /* host memory ran out: the run stops */
 	uint64_t next_flow;
 	enum outcome outcome;
+	/* Set to 1 (by a signal handler too: a lock-free atomic) to end the
+	 * run before the next event: outcome OUT_INTERRUPTED, the run settled
+	 * as at a limit. */
+	atomic_int stop;
 	int script_errors;        /* bodies that raised errors */
 	char *deadlock_report;    /* human-readable cycle, when deadlocked */
 	uint32_t *deadlock_tids;  /* the threads in it */

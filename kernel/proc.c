@@ -201,6 +201,18 @@ int32_t proc_add_right(struct proc *p, struct port *pt, uint8_t kind, uint64_t f
 	return n;
 }
 
+int32_t proc_add_new_port(struct proc *p, struct port *pt, uint8_t kind)
+{
+	int32_t n = new_name(p);
+
+	if (n) {
+		p->rights[n].pt = pt;
+		p->rights[n].kinds = kind;
+		p->rights[n].flow = 0;
+	}
+	return n;
+}
+
 struct right *proc_right(struct proc *p, int32_t name)
 {
 	if (name <= 0 || (uint32_t)name >= p->nrights_cap || !p->rights[name].pt)

@@ -153,6 +153,10 @@ void proc_free(struct proc *p);
  * each send-once right gets its own. Returns the name, or 0 when memory runs out. */
 int32_t proc_add_right(struct proc *p, struct port *pt, uint8_t kind, uint64_t flow);
 
+/* proc_add_right for a port just made, to which p holds no right yet: the
+ * same name, without looking through p's rights for one to merge with. */
+int32_t proc_add_new_port(struct proc *p, struct port *pt, uint8_t kind);
+
 /* The entry for name, or NULL if the name is not a right of p. */
 struct right *proc_right(struct proc *p, int32_t name);
 

@@ -33,6 +33,8 @@ const char *stats_outcome(const struct machine *m)
 		return "completed";
 	case OUT_DEADLOCK:
 		return "deadlock";
+	case OUT_INTERRUPTED:
+		return "interrupted";
 	default:
 		return "limit";
 	}

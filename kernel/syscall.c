@@ -158,7 +158,7 @@ static void sys_port(struct thread *t)
 	struct machine *m = t->m;
 	uint32_t qlimit = t->sc.arg == UINT64_MAX ? m->cfg.qlimit : (uint32_t)t->sc.arg;
 	struct port *pt = port_new(m, t->p, qlimit);
-	int32_t name = pt ? proc_add_right(t->p, pt, RIGHT_RECV | RIGHT_SEND, 0) : 0;
+	int32_t name = pt ? proc_add_new_port(t->p, pt, RIGHT_RECV | RIGHT_SEND) : 0;
 
 	t->sc.err = name ? UK_OK : UK_ENOMEM;
 	t->sc.val = name;

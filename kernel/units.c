@@ -117,3 +117,31 @@ void units_format_ns(uint64_t ns, char *buf, size_t len)
 	}
 	snprintf(buf, len, "%lluns", (unsigned long long)ns);
 }
+
+int units_parse_bytes(const char *s, uint64_t *bytes)
+{
+	static const struct { const char *suffix; uint64_t mult; } units[] = {
+		{ "", 1 }, { "B", 1 }, { "KiB", 1ull << 10 }, { "MiB", 1ull << 20 },
+		{ "GiB", 1ull << 30 },
+	};
+	uint64_t v = 0;
+	const char *p = s;
+
+	for (; *p >= '0' && *p <= '9'; p++) {
+		uint64_t d = (uint64_t)(*p - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	if (p == s)
+		return -1;
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (strcmp(p, units[i].suffix) != 0)
+			continue;
+		if (v > UINT64_MAX / units[i].mult)
+			return -1;
+		*bytes = v * units[i].mult;
+		return 0;
+	}
+	return -1;
+}

@@ -21,4 +21,9 @@ int units_ms_to_ns(double ms, uint64_t *ns);
  * readable ("1.5ms", "250ns", "2s"). Always NUL-terminates buf. */
 void units_format_ns(uint64_t ns, char *buf, size_t len);
 
+/* Parse a size in bytes: a whole decimal number, bare (bytes) or followed by
+ * B, KiB, MiB or GiB (powers of 1024). Returns 0 and sets *bytes, or -1 (and
+ * leaves *bytes alone) when s is malformed or too large for 64 bits. */
+int units_parse_bytes(const char *s, uint64_t *bytes);
+
 #endif

@@ -44,6 +44,26 @@ run 0 run $A/bytecode.lua &&
 	expect_err 'p +\| body load binary: nil attempt to load a binary chunk' &&
 	expect_err 'p +\| body load text: ok'
 
+# Capabilities: each way around a right fails (doc/scenario-api.md section 5, 17).
+C=$A/capabilities.lua
+run 4 run $C --stats json &&
+	expect_err 'thief +\| send with the smuggled handle: nil, no right' &&
+	expect_err 'call with it: nil, no right' && expect_err 'recv on it: nil, no right' &&
+	expect_err 'register it: nil, no right' && expect_err 'it inside a message: nil, no right' &&
+	expect_err "a table for a handle: raised [^ ]*capabilities.lua:[0-9]+: bad argument #1 to 'send' \\(ukern.port expected, got table\\)" &&
+	expect_err "a number for a handle: raised [^ ]*capabilities.lua:[0-9]+: bad argument #1 to 'send' \\(ukern.port expected, got number\\)" &&
+	expect_err 'client +\| recv on a send right: nil, no right' &&
+	expect_err 'owner +\| first reply: true, nil' && expect_err 'second reply: nil, no right' &&
+	expect_err 'reply through m.reply again: nil, no right' &&
+	expect_err 'reply right put in a message: nil, no right' && expect_err 'client +\| call: one, nil' &&
+	expect_err 'send to a dead port: nil, dead port' &&
+	expect_err 'keeper has secret at 0x10007000' && expect_err 'owner +\| ool data: shared' &&
+	expect_err 'prober.s own page at 0x10000000: "\\0\\0\\0\\0\\0\\0"' &&
+	expect_err "^$C:[0-9]+: segmentation fault at 0x10007000 \(read of an unmapped address\) \(process prober" &&
+	expect_out '"name": "prober", "pid": [0-9]+, "state": "exited", .*"faulted": true'
+checks=$((checks + 1))
+! grep -q 'not reached' "$TMP/err" || fail "a process read another's memory"
+
 run 0 run $A/names.lua &&
 	expect_err 'srv +\| names: alpha,echo' &&
 	expect_err 'unreg by other: nil not owner' &&
@@ -263,6 +283,17 @@ run 0 run $A/objects_models.lua &&
 	expect_err "many-to-one \\| callback: $A/objects_models.lua:15: rpc: a K cannot be exported from a many-to-one process" &&
 	expect_err 'many +\| 16 references: 16$' &&
 	expect_err "17 references: $A/objects_models.lua:24: rpc: a message carries at most 16 ports \\(object references count one each\\)"
+
+# References in plain messages, through marshal.c's hooks: export in the
+# wire's key order, a reference as the whole message, an object in a reply,
+# a foreign metatable left behind, misuse at the script's line.
+run 0 run $A/objects_plain.lua &&
+	expect_err 'box +\| ids: \[1\]=1 a=2 b=3 c\[1\]=4$' && expect_err 'values: 0 1 2 3$' &&
+	expect_err 'whole: true K#5 \(remote\) 5$' &&
+	expect_err 'cli +\| reply: K#1 \(remote\) 42 plain v=1 w=nil$' &&
+	expect_err "stray: $A/objects_plain.lua:20: rpc: a K made by another process cannot travel" &&
+	expect_err "function: $A/objects_plain.lua:21: cannot send a value of type function" &&
+	expect_err 'bad: true$'
 
 # Berkeley (§18c): the average computed exactly, the outlier left out of it
 # but adjusted, every clock at the average; a busy participant answers.

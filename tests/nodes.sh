@@ -149,4 +149,15 @@ bad 'process { "p", node = 3, main = function() end }' "bad.lua:1: process: 'nod
 bad 'node { "B" }
 link { "A", "B" }
 process { "net.B", main = function() end }' "bad.lua:3: 'net.B' is the name of node 'B''s network server"
+# invocation-kinds.md's table: each kind an order of magnitude or more beyond the
+# one before (a trap, an LRPC, a message RPC on one machine, an RPC to another).
+run 0 run scenarios/invocation-kinds.lua &&
+	expect_err 'system call \(getpid\) +100 ns' &&
+	expect_err 'LRPC, same machine +1387 ns' &&
+	expect_err 'message RPC, same machine +5084 ns' &&
+	expect_err 'message RPC, another machine \(lan\) +2043880 ns'
+run 0 run scenarios/invocation-kinds.lua --set costs=firefly-1990 &&
+	expect_err 'another machine \(lan\) +5416876 ns +300\.9 x'
+run 0 run scenarios/invocation-kinds.lua --set size=4000 &&
+	expect_err 'another machine \(lan\) +2373960 ns'
 finish

@@ -54,6 +54,8 @@ remote-objects-no-crash|scenarios/remote-objects.lua --set crash=false
 clock-sync|scenarios/clock-sync.lua
 clock-sync-wide-bound|scenarios/clock-sync.lua --set outlier=50ms
 two-nodes-rpc|scenarios/two-nodes-rpc.lua --set step=1000
+invocation-kinds|scenarios/invocation-kinds.lua
+invocation-kinds-firefly|scenarios/invocation-kinds.lua --set costs=firefly-1990
 two-nodes-rpc-loss|scenarios/two-nodes-rpc.lua --set part=loss
 two-nodes-rpc-retries|scenarios/two-nodes-rpc.lua --set part=loss --set retries=5
 byte-order-nodes|scenarios/byte-order.lua --set nodes=true

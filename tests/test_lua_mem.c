@@ -122,6 +122,40 @@ static void test_cap_below_use(void **state)
 	assert_int_equal(cap.used, 0);
 }
 
+/* Disarmed, the cap refuses nothing (the count goes on); arming nests; the
+ * state's cap is found from any of its threads. */
+static void test_arm(void **state)
+{
+	struct lu_memcap cap;
+	lua_State *L = capped_state(&cap, 64 * 1024), *co;
+	char msg[128];
+
+	(void)state;
+	co = lua_newthread(L);
+	assert_ptr_equal(lu_memcap_of(L), &cap);
+	assert_ptr_equal(lu_memcap_of(co), &cap);
+	lua_pop(L, 1);
+	assert_int_equal(cap.refused, 0);
+	lu_memcap_arm(&cap, 0);
+	lu_memcap_arm(&cap, 0);
+	assert_int_equal(run(L, "big = ('b'):rep(200000)", msg, sizeof msg), LUA_OK);
+	assert_true(cap.used > cap.max);
+	assert_int_equal(cap.used, lua_count(L));
+	lu_memcap_arm(&cap, 1);
+	assert_int_equal(run(L, "more = ('m'):rep(100)", msg, sizeof msg), LUA_OK);
+	assert_int_equal(cap.refused, 0);
+	lu_memcap_arm(&cap, 1);
+	assert_int_equal(run(L, "more = ('m'):rep(200000)", msg, sizeof msg), LUA_ERRMEM);
+	assert_int_equal(cap.refused, 1);
+	lua_close(L);
+	assert_int_equal(cap.used, 0);
+	/* An uncapped state has none; a NULL cap is ignored. */
+	L = luaL_newstate();
+	assert_null(lu_memcap_of(L));
+	lu_memcap_arm(NULL, 0);
+	lua_close(L);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -129,6 +163,7 @@ int main(void)
 		cmocka_unit_test(test_cap_refuses_and_state_goes_on),
 		cmocka_unit_test(test_lift),
 		cmocka_unit_test(test_cap_below_use),
+		cmocka_unit_test(test_arm),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,6 +19,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <lauxlib.h>
+
 #include "lua_sys.h"
 #include "marshal.h"
 #include "marshal_fixture.h"
@@ -365,6 +367,143 @@ static void test_port_as_key_refused(void **state)
 	close_state(L);
 }
 
+/* ---- remote objects' hooks (marshal.h) ---- */
+
+/* Hooks in the manner of objects.lua: an object is a table whose metatable
+ * has __wire; exported (field port_) it travels as { __objref = true, id },
+ * else out gives nil; in makes { ref = id } of a record. The hooks note
+ * what they saw, in order, in the globals seen and exports. */
+static const char hooks_src[] =
+	"local W = { __wire = true }\n"
+	"function obj(id, exported) return setmetatable({ id = id, port_ = exported }, W) end\n"
+	"seen, exports = {}, {}\n"
+	"local function out(v)\n"
+	"  seen[#seen + 1] = v.id\n"
+	"  if v.port_ then return { __objref = true, id = v.id } end\n"
+	"end\n"
+	"local function inn(v) return { ref = v.id } end\n"
+	"local function export(list)\n"
+	"  for _, v in ipairs(list) do exports[#exports + 1] = v.id; v.port_ = true end\n"
+	"end\n"
+	"return out, inn, export\n";
+
+static lua_State *hooked_state(void)
+{
+	lua_State *L = new_state();
+
+	assert_int_equal(luaL_loadstring(L, hooks_src), LUA_OK);
+	lua_pushcfunction(L, marshal_hooks);
+	lua_insert(L, -2);
+	assert_int_equal(lua_pcall(L, 0, 3, 0), LUA_OK);
+	assert_int_equal(lua_pcall(L, 3, 0, 0), LUA_OK);
+	return L;
+}
+
+/* The global sequence name as "1,2,3". */
+static const char *seq_of(lua_State *L, const char *name)
+{
+	char chunk[128];
+
+	snprintf(chunk, sizeof chunk, "return table.concat(%s, ',')", name);
+	assert_int_equal(luaL_dostring(L, chunk), LUA_OK);
+	return lua_tostring(L, -1);
+}
+
+static void assert_same_bytes(lua_State *L, const char *expr, const char *plain)
+{
+	struct msg *a = encode_expr(L, expr, PID), *b = encode_expr(L, plain, PID);
+
+	assert_int_equal(a->size, b->size);
+	assert_memory_equal(a->data, b->data, a->size);
+	assert_int_equal(a->nvalues, b->nvalues);
+	msg_free(a);
+	msg_free(b);
+}
+
+static void test_hook_out_records(void **state)
+{
+	lua_State *L = hooked_state();
+
+	(void)state;
+	/* objects go as their records, met in the wire's key order */
+	assert_same_bytes(L, "{ b = obj(2, true), a = { obj(1, true) }, [7] = obj(3, true), n = 4 }",
+			  "{ b = { __objref = true, id = 2 }, a = { { __objref = true, id = 1 } },"
+			  " [7] = { __objref = true, id = 3 }, n = 4 }");
+	assert_string_equal(seq_of(L, "seen"), "3,1,2");
+	/* a metatable without __wire: the table's own contents, no hook */
+	assert_same_bytes(L, "setmetatable({ id = 5 }, { __index = { x = 1 } })", "{ id = 5 }");
+	assert_string_equal(seq_of(L, "seen"), "3,1,2");
+	close_state(L);
+}
+
+static int k_exported(lua_State *L, int status, lua_KContext ctx)
+{
+	(void)status;
+	lua_pushinteger(L, (lua_Integer)ctx);
+	return 1;
+}
+
+static int l_export(lua_State *L)
+{
+	return marshal_export(L, 42, k_exported);
+}
+
+static void test_hook_out_pending(void **state)
+{
+	lua_State *L = hooked_state();
+	struct enc_result r;
+
+	(void)state;
+	push_expr(L, "{ z = obj(1), y = obj(2, true), x = { obj(3) } }");
+	lua_pushvalue(L, -1);
+	lua_setglobal(L, "msg");
+	r = encode_top(L, PID);
+	assert_false(r.raised);
+	assert_null(r.m);
+	assert_int_equal(r.err, MARSHAL_EXPORT);
+	/* export gets the pending objects in the wire's key order, then k runs */
+	lua_pushcfunction(L, l_export);
+	assert_int_equal(lua_pcall(L, 0, 1, 0), LUA_OK);
+	assert_int_equal(lua_tointeger(L, -1), 42);
+	lua_pop(L, 1);
+	assert_string_equal(seq_of(L, "exports"), "3,1");
+	/* encoded again, the message leaves */
+	assert_same_bytes(L, "msg", "{ z = { __objref = true, id = 1 }, y = { __objref = true, id = 2 },"
+			  " x = { { __objref = true, id = 3 } } }");
+	close_state(L);
+}
+
+static void test_hook_in(void **state)
+{
+	lua_State *L = hooked_state();
+	struct msg *m = encode_expr(L, "{ __objref = true, id = 9, x = { __objref = true, id = 5 },"
+				    " y = { __objreg = true, id = 6 }, z = { { __objref = 1, id = 4 } } }",
+				    PID);
+	int ref = -1;
+
+	(void)state;
+	/* nested records go through in; the outermost is the caller's */
+	assert_int_equal(marshal_decode_ref(L, m, PID, 0, &ref), 0);
+	assert_int_equal(ref, 1);
+	lua_setglobal(L, "got");
+	assert_int_equal(luaL_dostring(L, "return got.id == 9 and got.x.ref == 5 and got.y.ref == nil"
+				       " and got.y.id == 6 and got.z[1].ref == 4"), LUA_OK);
+	assert_true(lua_toboolean(L, -1));
+	lua_pop(L, 1);
+	lua_getglobal(L, "got");
+	marshal_ref_in(L);
+	lua_getfield(L, -1, "ref");
+	assert_int_equal(lua_tointeger(L, -1), 9);
+	lua_pop(L, 2);
+	/* marshal_decode converts the outermost as well */
+	assert_int_equal(marshal_decode(L, m, PID, 0), 0);
+	lua_getfield(L, -1, "ref");
+	assert_int_equal(lua_tointeger(L, -1), 9);
+	lua_pop(L, 2);
+	msg_free(m);
+	close_state(L);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -381,6 +520,9 @@ int main(void)
 		cmocka_unit_test(test_port_of_other_process),
 		cmocka_unit_test(test_too_many_ports),
 		cmocka_unit_test(test_port_as_key_refused),
+		cmocka_unit_test(test_hook_out_records),
+		cmocka_unit_test(test_hook_out_pending),
+		cmocka_unit_test(test_hook_in),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -385,6 +385,33 @@ static void test_cost_copy(void **state)
 	assert_int_equal(cost_copy(100, 4096), 410);  /* 409.6 ns */
 }
 
+/* Sizes: bytes bare or with B, KiB, MiB, GiB; anything else is refused. */
+static void test_parse_bytes(void **state)
+{
+	static const struct { const char *s; uint64_t v; } good[] = {
+		{ "0", 0 }, { "17", 17 }, { "17B", 17 }, { "4KiB", 4096 },
+		{ "256MiB", 256ull << 20 }, { "2GiB", 2ull << 30 },
+		{ "18446744073709551615", UINT64_MAX }, { "17179869183GiB", 17179869183ull << 30 },
+	};
+	static const char *const bad[] = {
+		"", "MiB", "-1", "1.5MiB", "1 MiB", "1mib", "1MB", "1KiBB", "0x10",
+		"18446744073709551616", "17179869184GiB", "1e3",
+	};
+	uint64_t v;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		v = 1;
+		assert_int_equal(units_parse_bytes(good[i].s, &v), 0);
+		assert_true(v == good[i].v);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		v = 42;
+		assert_int_equal(units_parse_bytes(bad[i], &v), -1);
+		assert_true(v == 42);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -407,6 +434,7 @@ int main(void)
 		cmocka_unit_test(test_cost_set_by_name),
 		cmocka_unit_test(test_cost_set_unknown),
 		cmocka_unit_test(test_cost_copy),
+		cmocka_unit_test(test_parse_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

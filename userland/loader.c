@@ -12,6 +12,7 @@
 
 #include <lauxlib.h>
 #include <lualib.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,17 @@ static int l_param(lua_State *L)
 	const char *name = luaL_checkstring(L, 1);
 	struct override *o;
 	int t = lua_type(L, 2);
+	size_t len = strlen(name), ok = lua_type(L, 1) == LUA_TSTRING && len > 0 && len < UK_NAME_MAX &&
+					lua_rawlen(L, 1) == len && !isdigit((unsigned char)name[0]);
+
+	/* The name is written NAME=VALUE after --set, and heads a column of a
+	 * sweep's CSV: letters, digits, '_', '.' and '-' only. */
+	for (size_t i = 0; ok && i < len; i++)
+		ok = isalnum((unsigned char)name[i]) || strchr("_.-", name[i]) != NULL;
+	if (!ok || name[0] == '-' || name[0] == '.')
+		return luaL_error(L, "param: the name must be a string of 1 to %d letters, digits, "
+				     "'_', '.' or '-' that starts with a letter or '_', not '%s'",
+				  UK_NAME_MAX - 1, luaL_tolstring(L, 1, NULL));
 
 	if (t != LUA_TNUMBER && t != LUA_TSTRING && t != LUA_TBOOLEAN)
 		return luaL_error(L, "param '%s': the default must be a number, string or boolean", name);
@@ -656,6 +668,13 @@ static int run_top(struct scenario *s, const struct loader_opts *o, char *err, s
 	}
 	if (st != LUA_OK) {
 		top_failure(s->L, st, ran, o->path, err, errlen);
+		if (st == LUA_ERRMEM && o->lua_mem_max && s->mem.refused) {
+			size_t n = strlen(err);
+			snprintf(err + n, errlen - n, " (the scenario's Lua memory is limited to %zu%s, "
+				 "ukern run --lua-memory)", o->lua_mem_max % (1u << 20) ?
+				 o->lua_mem_max : o->lua_mem_max >> 20,
+				 o->lua_mem_max % (1u << 20) ? " bytes" : "MiB");
+		}
 		return -1;
 	}
 	lua_pop(s->L, 1);
@@ -879,6 +898,15 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 oom:
 	snprintf(err, errlen, "%s: out of memory building the machine", s->path);
 	return -1;
+}
+
+void scenario_lua_memory(struct scenario *s, size_t max)
+{
+	if (!max)
+		return;
+	lu_memcap_set(s->L, &s->mem, max);
+	/* Armed only while scenario code runs (lua_body.c, lua_sched.c). */
+	lu_memcap_arm(&s->mem, 0);
 }
 
 void scenario_free(struct scenario *s)

@@ -39,6 +39,11 @@ const struct machine_config *scenario_config(const struct scenario *s);
  * from scenario_config. Returns 0, or -1 with a message in err. */
 int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errlen);
 
+/* Limit the Lua memory of the run's bodies and scheduler to max bytes (0:
+ * no limit): code that goes past it gets Lua's "not enough memory", which
+ * kills its process like any script error. Call after scenario_build. */
+void scenario_lua_memory(struct scenario *s, size_t max);
+
 /* Free s. Any machine built from it must be freed first. */
 void scenario_free(struct scenario *s);
 

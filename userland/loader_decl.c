@@ -30,7 +30,7 @@ uint64_t field_duration(lua_State *L, const char *fn, const char *key, uint64_t 
 
 	if (lua_getfield(L, 1, key) != LUA_TNIL && lu_toduration(L, -1, &ns) != 0)
 		luaL_error(L, "%s: '%s' must be a duration (a number of ms, or \"250ns\", \"5us\", "
-			      "\"10ms\", \"2s\"), not '%s'", fn, key, luaL_tolstring(L, -1, NULL));
+			      "\"10ms\", \"2s\"), not '%s'", fn, key, lu_shown(L, -1));
 	lua_pop(L, 1);
 	return ns;
 }
@@ -45,7 +45,7 @@ lua_Integer field_int(lua_State *L, const char *fn, const char *key, lua_Integer
 		v = lua_tointegerx(L, -1, &ok);
 		if (!ok || lua_type(L, -1) != LUA_TNUMBER || v < lo || v > hi)
 			luaL_error(L, "%s: '%s' must be an integer from %I to %I, not '%s'", fn, key, lo,
-				   hi, luaL_tolstring(L, -1, NULL));
+				   hi, lu_shown(L, -1));
 	}
 	lua_pop(L, 1);
 	return v;
@@ -93,7 +93,7 @@ void check_keys(lua_State *L, const char *fn, const char *const *known, int posi
 			ok = 1;
 		}
 		if (!ok) {
-			const char *key = luaL_tolstring(L, -1, NULL);
+			const char *key = lu_shown(L, -1);
 			luaL_Buffer b;
 			luaL_buffinit(L, &b);
 			for (const char *const *k = known; *k; k++) {

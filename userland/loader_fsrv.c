@@ -82,7 +82,7 @@ static void field_disk(lua_State *L, struct fsdecl *d)
 				d->cfg.ps_per_byte = (uint64_t)ps;
 			} else {
 				luaL_error(L, "server '%s': disk: unknown field '%s' (known fields: access, "
-					      "bandwidth)", who, luaL_tolstring(L, -2, NULL));
+					      "bandwidth)", who, lu_shown(L, -2));
 			}
 			lua_pop(L, 1);
 		}

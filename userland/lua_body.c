@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lua_memcap.h"
 #include "lua_sys.h"
 #include "syscall.h"
 #include "thread.h"
@@ -59,10 +60,12 @@ static void finished(struct thread *t, struct lbody *lb, int nres)
 	lua_pop(co, nres);
 }
 
-static void failed(struct thread *t, struct lbody *lb)
+static void failed(struct thread *t, struct lbody *lb, int st)
 {
 	const char *msg = lu_error_message(lb->co, -1);
 
+	/* Past the scenario's Lua memory (ukern run --lua-memory): say which. */
+	msg = lu_memcap_explain(lb->co, st, msg);
 	t->sc.op = SYS_FAULT;
 	t->sc.ptr = strdup(msg);
 	lua_settop(lb->co, 0);
@@ -75,7 +78,11 @@ static void lbody_resume(struct thread *t)
 
 	*(struct thread **)lua_getextraspace(lb->co) = t;
 	lu_watch(lb->co);
+	/* The scenario's Lua memory is limited while its code runs (protected
+	 * by the resume), not in the C code around it. */
+	lu_memcap_arm(lu_memcap_of(lb->co), 1);
 	st = lua_resume(lb->co, NULL, lb->nargs < 0 ? 0 : lb->nargs, &nres);
+	lu_memcap_arm(lu_memcap_of(lb->co), 0);
 	lb->nargs = -1;
 	if (st == LUA_YIELD) {
 		/* A bare coroutine.yield() in a body is taken as yield(). */
@@ -85,7 +92,7 @@ static void lbody_resume(struct thread *t)
 	} else if (st == LUA_OK) {
 		finished(t, lb, nres);
 	} else {
-		failed(t, lb);
+		failed(t, lb, st);
 	}
 }
 

@@ -8,6 +8,7 @@
  * with "no right", exactly as a forged capability should.
  */
 #include <lauxlib.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "uk_limits.h"
@@ -74,8 +75,8 @@ int lu_toport(lua_State *L, int idx, uint32_t *pid, int32_t *name)
  * their own checks and new handles need no registry lookup at all. */
 #define META lua_upvalueindex(1)
 
-/* The handle at arg; raises the usual argument error when it is not one. */
-static struct lport *check_lport(lua_State *L, int arg)
+/* The handle at arg, or NULL. */
+static struct lport *test_lport(lua_State *L, int arg)
 {
 	struct lport *h = lua_touserdata(L, arg);
 
@@ -86,9 +87,42 @@ static struct lport *check_lport(lua_State *L, int arg)
 	} else {
 		h = NULL;
 	}
+	return h;
+}
+
+/* The handle at arg; raises the usual argument error when it is not one. */
+static struct lport *check_lport(lua_State *L, int arg)
+{
+	struct lport *h = test_lport(L, arg);
+
 	if (!h)
 		luaL_typeerror(L, arg, PORT_META);
 	return h;
+}
+
+/* Misuse of send, call, reply or recv, raised at the scenario's line (the
+ * line a pcall around the call reports too). */
+static int misuse(lua_State *L, const char *fmt, ...)
+{
+	const char *msg;
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg = lua_pushvfstring(L, fmt, ap);
+	va_end(ap);
+	return lu_script_error(L, msg);
+}
+
+/* luaL_typeerror's message, at the scenario's line. */
+static int type_misuse(lua_State *L, int arg, const char *fn, const char *expected)
+{
+	const char *got;
+
+	if (luaL_getmetafield(L, arg, "__name") == LUA_TSTRING)
+		got = lua_tostring(L, -1);
+	else
+		got = lua_isnone(L, arg) ? "no value" : luaL_typename(L, arg);
+	return misuse(L, "bad argument #%d to '%s' (%s expected, got %s)", arg, fn, expected, got);
 }
 
 /* lu_pushport for the functions of this file. */
@@ -138,10 +172,37 @@ static int post(lua_State *L, struct thread *t, unsigned op, int32_t name, struc
 	return lua_yieldk(L, 0, 0, k);
 }
 
-/* Encode the value at arg for t; NULL with *err on a foreign port handle. */
+/* The name of the port handle at arg in t's process, 0 if it belongs to
+ * another; a misuse of fn when arg is not a handle. */
+static int32_t port_of(lua_State *L, struct thread *t, int arg, const char *fn)
+{
+	struct lport *h = test_lport(L, arg);
+
+	if (!h)
+		type_misuse(L, arg, fn, PORT_META);
+	return h->pid == t->p->pid ? h->name : 0;
+}
+
+/* The option field (a duration) of the options at arg of fn, else dflt. */
+static uint64_t opt_duration(lua_State *L, const char *fn, int arg, const char *field,
+			     uint64_t dflt)
+{
+	uint64_t ns = dflt;
+
+	if (lua_isnoneornil(L, arg))
+		return dflt;
+	if (!lua_istable(L, arg))
+		type_misuse(L, arg, fn, "table");
+	if (lua_getfield(L, arg, field) != LUA_TNIL && lu_toduration(L, -1, &ns) != 0)
+		misuse(L, "option '%s': invalid duration '%s'", field, luaL_tolstring(L, -1, NULL));
+	lua_pop(L, 1);
+	return ns;
+}
+
+/* Encode the value at arg for t; NULL with *err on a foreign port handle,
+ * or MARSHAL_EXPORT: local objects among it to export first (marshal.h). */
 static struct msg *encode(lua_State *L, struct thread *t, int arg, int *err)
 {
-	luaL_checkany(L, arg);
 	return marshal_encode(L, arg, t->p->pid, err);
 }
 
@@ -175,6 +236,7 @@ static int l_port(lua_State *L)
 		}
 		lua_pop(L, 1);
 	}
+	lu_check_limit(L, t, "port", "ports");
 	t->sc.arg = qlimit;
 	return post(L, t, SYS_PORT, 0, NULL, UINT64_MAX, k_port);
 }
@@ -200,8 +262,8 @@ static uint64_t ool_field(lua_State *L, const char *fn, const char *key, lua_Int
 	lua_getfield(L, -1, key);
 	v = lua_tointegerx(L, -1, &ok);
 	if (!ok || v < lo)
-		luaL_error(L, "%s: option 'ool' must be { addr = address, len = bytes } with an "
-			      "integer %s from %d", fn, key, (int)lo);
+		misuse(L, "%s: option 'ool' must be { addr = address, len = bytes } with an "
+			  "integer %s from %d", fn, key, (int)lo);
 	lua_pop(L, 1);
 	return (uint64_t)v;
 }
@@ -214,30 +276,37 @@ static void opt_ool(lua_State *L, const char *fn, int arg, uint64_t *addr, uint6
 	*addr = *len = 0;
 	if (lua_isnoneornil(L, arg))
 		return;
-	luaL_checktype(L, arg, LUA_TTABLE);
+	if (!lua_istable(L, arg))
+		type_misuse(L, arg, fn, "table");
 	if (lua_getfield(L, arg, "ool") != LUA_TNIL) {
 		if (!lua_istable(L, -1))
-			luaL_error(L, "%s: option 'ool' must be { addr = address, len = bytes }", fn);
+			misuse(L, "%s: option 'ool' must be { addr = address, len = bytes }", fn);
 		*addr = ool_field(L, fn, "addr", 0);
 		*len = ool_field(L, fn, "len", 1);
 	}
 	lua_pop(L, 1);
 }
 
-/* send and call: check the port and options, encode msg, post op. */
-static int post_message(lua_State *L, const char *fn, unsigned op, lua_KFunction k)
+/* send and call: check the port and options, encode msg, post op; again:
+ * the continuation that comes back here once the local objects the message
+ * carries are exported. */
+static int post_message(lua_State *L, const char *fn, unsigned op, lua_KFunction k,
+			lua_KFunction again)
 {
 	struct thread *t = lu_self(L, fn);
-	int32_t name = check_port(L, t, 1);
-	uint64_t timeout = lu_optfield_duration(L, 3, "timeout", UINT64_MAX), ool_addr, ool_len;
+	int32_t name = port_of(L, t, 1, fn);
+	uint64_t timeout = opt_duration(L, fn, 3, "timeout", UINT64_MAX), ool_addr, ool_len;
 	struct msg *m;
 	int err;
 
-	luaL_checktype(L, 2, LUA_TTABLE);
+	if (!lua_istable(L, 2))
+		type_misuse(L, 2, fn, "table");
 	opt_ool(L, fn, 3, &ool_addr, &ool_len);
 	if (!name)
 		return lu_fail(L, UK_ENORIGHT);
 	m = encode(L, t, 2, &err);
+	if (!m && err == MARSHAL_EXPORT)
+		return marshal_export(L, 0, again);
 	if (!m)
 		return lu_fail(L, err);
 	m->ool_addr = ool_addr;
@@ -245,10 +314,18 @@ static int post_message(lua_State *L, const char *fn, unsigned op, lua_KFunction
 	return post(L, t, op, name, m, timeout, k);
 }
 
+static int k_send_again(lua_State *L, int status, lua_KContext ctx);
+
 /* send(p, msg [, { timeout = d, ool = { addr = a, len = n } }]) -> true | nil, reason */
 static int l_send(lua_State *L)
 {
-	return post_message(L, "send", SYS_SEND, k_sent);
+	return post_message(L, "send", SYS_SEND, k_sent, k_send_again);
+}
+
+static int k_send_again(lua_State *L, int status, lua_KContext ctx)
+{
+	(void)status, (void)ctx;
+	return l_send(L);
 }
 
 /* Push a received request: its fields plus sender, sender_thread, size, reply. */
@@ -257,13 +334,14 @@ static int push_request(lua_State *L, struct thread *t, struct msg *m)
 	struct machine *mc = t->m;
 	struct thread *st = machine_thread(mc, m->sender_tid);
 
-	int top = lua_gettop(L);
+	int top = lua_gettop(L), ref = 0;
 
-	if (marshal_decode(L, m, t->p->pid, 5) != 0 || !lua_istable(L, -1)) {
+	if (marshal_decode_ref(L, m, t->p->pid, 5, &ref) != 0 || !lua_istable(L, -1)) {
 		lua_settop(L, top);
 		lua_newtable(L);
 		lua_pushboolean(L, 1);
 		lua_setfield(L, -2, "malformed");
+		ref = 0;
 	}
 	lua_pushstring(L, m->sender_pid ? mc->procs[m->sender_pid - 1]->name : "kernel");
 	lua_setfield(L, -2, "sender");
@@ -290,6 +368,8 @@ static int push_request(lua_State *L, struct thread *t, struct msg *m)
 		lua_setfield(L, -2, "reply");
 	}
 	msg_free(m);
+	if (ref)
+		marshal_ref_in(L);   /* the message is a reference: it arrives as one */
 	return 1;
 }
 
@@ -310,8 +390,8 @@ static int k_recv(lua_State *L, int status, lua_KContext ctx)
 static int l_recv(lua_State *L)
 {
 	struct thread *t = lu_self(L, "recv");
-	int32_t name = check_port(L, t, 1);
-	uint64_t timeout = lu_optfield_duration(L, 2, "timeout", UINT64_MAX);
+	int32_t name = port_of(L, t, 1, "recv");
+	uint64_t timeout = opt_duration(L, "recv", 2, "timeout", UINT64_MAX);
 
 	if (!name)
 		return lu_fail(L, UK_ENORIGHT);
@@ -332,15 +412,25 @@ static int k_call(lua_State *L, int status, lua_KContext ctx)
 	bad = marshal_decode(L, m, t->p->pid, 0);
 	msg_free(m);
 	if (bad)
-		return luaL_error(L, "call: the reply could not be decoded");
+		return misuse(L, "call: the reply could not be decoded");
 	return 1;
 }
+
+static int k_call_again(lua_State *L, int status, lua_KContext ctx);
 
 /* call(p, msg [, { timeout = d, ool = { addr = a, len = n } }]) -> reply | nil, reason */
 static int l_call(lua_State *L)
 {
-	return post_message(L, "call", SYS_CALL, k_call);
+	return post_message(L, "call", SYS_CALL, k_call, k_call_again);
 }
+
+static int k_call_again(lua_State *L, int status, lua_KContext ctx)
+{
+	(void)status, (void)ctx;
+	return l_call(L);
+}
+
+static int k_reply_again(lua_State *L, int status, lua_KContext ctx);
 
 /* reply(request or its reply handle, value) -> true | nil, reason */
 static int l_reply(lua_State *L)
@@ -350,28 +440,37 @@ static int l_reply(lua_State *L)
 	struct msg *m;
 	int err;
 
+	if (lua_gettop(L) < 2)
+		lua_settop(L, 2);    /* reply(m): the value nil */
 	if (lua_istable(L, 1)) {
 		if (lua_getfield(L, 1, "reply") == LUA_TNIL)
-			return luaL_error(L, "reply: this message was sent with send(), not call(): "
-					     "there is nothing to reply to");
+			return misuse(L, "reply: this message was sent with send(), not call(): "
+					 "there is nothing to reply to");
 		lua_replace(L, 1);
 	}
-	name = check_port(L, t, 1);
-	luaL_checkany(L, 2);
+	name = port_of(L, t, 1, "reply");
 	if (!name)
 		return lu_fail(L, UK_ENORIGHT);
 	m = encode(L, t, 2, &err);
+	if (!m && err == MARSHAL_EXPORT)
+		return marshal_export(L, 0, k_reply_again);
 	if (!m)
 		return lu_fail(L, err);
 	for (uint8_t i = 0; i < m->nrights; i++)
 		if (m->names[i] == name) {
 			/* Sent in the reply, the right would be gone before the reply. */
 			msg_free(m);
-			return luaL_error(L, "reply: the value carries the reply right it answers "
-					     "through (m.reply): reply with the data, as in "
-					     "reply(m, { n = m.n }), not with m itself");
+			return misuse(L, "reply: the value carries the reply right it answers "
+					 "through (m.reply): reply with the data, as in "
+					 "reply(m, { n = m.n }), not with m itself");
 		}
 	return post(L, t, SYS_REPLY, name, m, UINT64_MAX, k_sent);
+}
+
+static int k_reply_again(lua_State *L, int status, lua_KContext ctx)
+{
+	(void)status, (void)ctx;
+	return l_reply(L);
 }
 
 /* A name-server request for name, with the port handle at arg (0: none). */

@@ -23,8 +23,11 @@ static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		return NULL;
 	}
 	/* Shrinking always succeeds (Lua counts on it); growing must fit. */
-	if (nsize > old && (cap->used > cap->max || nsize - old > cap->max - cap->used))
+	if (nsize > old && !cap->disarmed &&
+	    (cap->used > cap->max || nsize - old > cap->max - cap->used)) {
+		cap->refused = 1;
 		return NULL;
+	}
 	if (!(p = cap->base(cap->base_ud, ptr, osize, nsize)))
 		return NULL;
 	cap->used = cap->used - old + nsize;
@@ -35,11 +38,41 @@ void lu_memcap_set(lua_State *L, struct lu_memcap *cap, size_t max)
 {
 	cap->used = (size_t)lua_gc(L, LUA_GCCOUNT) * 1024 + (size_t)lua_gc(L, LUA_GCCOUNTB);
 	cap->max = max;
-	cap->base = lua_getallocf(L, &cap->base_ud);
+	if (lua_getallocf(L, NULL) != capped_alloc)   /* capped again: keep what it wraps */
+		cap->base = lua_getallocf(L, &cap->base_ud);
+	cap->disarmed = 0;
+	cap->refused = 0;
 	lua_setallocf(L, capped_alloc, cap);
 }
 
 void lu_memcap_lift(struct lu_memcap *cap)
 {
 	cap->max = SIZE_MAX;
+}
+
+struct lu_memcap *lu_memcap_of(lua_State *L)
+{
+	void *ud = NULL;
+
+	return lua_getallocf(L, &ud) == capped_alloc ? ud : NULL;
+}
+
+void lu_memcap_arm(struct lu_memcap *cap, int on)
+{
+	if (cap)
+		cap->disarmed += on ? -1 : 1;
+}
+
+const char *lu_memcap_explain(lua_State *L, int st, const char *msg)
+{
+	struct lu_memcap *cap = lu_memcap_of(L);
+	int mib;
+
+	if (st != LUA_ERRMEM || !cap || !cap->refused)
+		return msg;
+	cap->refused = 0;
+	mib = cap->max % (1u << 20) == 0;
+	return lua_pushfstring(L, "%s (the scenario's Lua memory is limited to %I%s, "
+			       "ukern run --lua-memory)", msg,
+			       (lua_Integer)(mib ? cap->max >> 20 : cap->max), mib ? "MiB" : " bytes");
 }

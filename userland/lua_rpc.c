@@ -17,13 +17,17 @@
  *   reply(h, async, id, status, results, rights) -> true | nil, reason
  *   service_thread(fn, ...)                   -> a thread that does not keep the process alive
  *   encode(...)                               -> bytes, values, numbers
+ *   plain(v, out)                             -> whether v holds no remote object
+ *   wire_hooks(out, in, export)               objects.lua's hooks for plain
+ *                                                messages (marshal.h)
  *
  * args and results are sequences; their length is t.n when present (so nils
  * travel), else #t. rights (optional) is a sequence of port handles of the
  * caller's process: each travels as a send right in the message (the
  * references to remote objects rpc.lua builds on them), and a message
  * received gives its rights as the sequence `rights`, in order (an
- * asynchronous request's reply port first). Every message is charged as any other: the marshalling
+ * asynchronous request's reply port first; nil when it carries none).
+ * Every message is charged as any other: the marshalling
  * per value, the copies per byte, and a conversion per number for a
  * little-endian process (cost "byteswap").
  */
@@ -32,6 +36,7 @@
 
 #include "lua_sys.h"
 #include "machine.h"
+#include "marshal.h"
 #include "msg.h"
 #include "port.h"
 #include "proc.h"
@@ -180,9 +185,14 @@ static int attach_rights(lua_State *L, struct thread *t, int idx, struct msg *m)
 	return UK_OK;
 }
 
-/* Push the rights m gave, from the first-th, as a sequence. */
+/* Push the rights m gave, from the first-th, as a sequence; nil if none
+ * (most messages: no table made for them). */
 static void push_rights(lua_State *L, struct thread *t, const struct msg *m, unsigned first)
 {
+	if (m->nrights <= first) {
+		lua_pushnil(L);
+		return;
+	}
 	lua_createtable(L, m->nrights > first ? (int)(m->nrights - first) : 0, 0);
 	for (unsigned i = first; i < m->nrights; i++) {
 		lu_pushport(L, t->p->pid, m->names[i]);
@@ -536,6 +546,47 @@ static int r_encode(lua_State *L)
 	return 3;
 }
 
+/* Whether the value at idx, to depth 32 (as far as objects.lua's to_wire
+ * and from_wire look), has no table that is, out: a local object or a
+ * reference (any metatable counts: to_wire decides), else: a record of one
+ * (a key "__objref"). */
+static int plain_value(lua_State *L, int idx, int depth, int out)
+{
+	int plain = 1;
+
+	if (lua_type(L, idx) != LUA_TTABLE || depth > 32)
+		return 1;
+	if (!lua_checkstack(L, 3))
+		return 0;
+	if (out && lua_getmetatable(L, idx)) {
+		lua_pop(L, 1);
+		return 0;
+	}
+	if (!out) {
+		lua_pushliteral(L, MARSHAL_REF_KEY);
+		plain = lua_rawget(L, idx) == LUA_TNIL;
+		lua_pop(L, 1);
+	}
+	lua_pushnil(L);
+	while (plain && lua_next(L, idx)) {
+		plain = plain_value(L, lua_gettop(L), depth + 1, out);
+		lua_pop(L, 1);
+	}
+	if (!plain)
+		lua_pop(L, 1);   /* the key lua_next left */
+	return plain;
+}
+
+/* plain(v, out): with nothing to convert, objects.lua's to_wire (out) or
+ * from_wire would give v back unchanged; this walk in C is the check that
+ * spares the common message the walk in Lua. Free. */
+static int r_plain(lua_State *L)
+{
+	lua_settop(L, 2);
+	lua_pushboolean(L, plain_value(L, 1, 0, lua_toboolean(L, 2)));
+	return 1;
+}
+
 /* trace_object(what, port, object, label [, method, ok]): an obj_export
  * ("export", which also labels the port with the object's name, as
  * register labels a service's) or obj_call ("call") record for an object
@@ -572,7 +623,7 @@ static const luaL_Reg rpc_funcs[] = {
 	{ "recv", r_recv },     { "reply", r_reply }, { "duration", r_duration },
 	{ "stat", r_stat },     { "misuse", r_misuse }, { "encode", r_encode },
 	{ "service_thread", lu_service_thread }, { "trace_object", r_trace_object },
-	{ "pid", r_pid },
+	{ "pid", r_pid },       { "plain", r_plain }, { "wire_hooks", marshal_hooks },
 	{ NULL, NULL },
 };
 

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "lua_memcap.h"
 #include "lua_sys.h"
 #include "machine.h"
 #include "proc.h"
@@ -79,7 +80,7 @@ static void broken(struct sched *s, const char *what)
 static struct thread *call_pick(struct sched *s, struct cpu *c)
 {
 	lua_State *L = ((struct lsched *)s->data)->L;
-	int n = 0, top = lua_gettop(L);
+	int n = 0, top = lua_gettop(L), st;
 	struct thread *chosen = NULL;
 
 	lua_getfield(L, LUA_REGISTRYINDEX, PICK_KEY);
@@ -92,8 +93,11 @@ static struct thread *call_pick(struct sched *s, struct cpu *c)
 	}
 	lua_pushinteger(L, c->id);
 	lu_watch(L);
-	if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
-		broken(s, lua_tostring(L, -1));
+	lu_memcap_arm(lu_memcap_of(L), 1);
+	st = lua_pcall(L, 2, 1, 0);
+	lu_memcap_arm(lu_memcap_of(L), 0);
+	if (st != LUA_OK) {
+		broken(s, lu_memcap_explain(L, st, lua_tostring(L, -1)));
 		lua_settop(L, top);
 		return NULL;
 	}

@@ -133,6 +133,15 @@ void lu_watch_steps(lua_State *L, int steps)
 	lua_sethook(L, endless, LUA_MASKCOUNT, steps);
 }
 
+const char *lu_shown(lua_State *L, int idx)
+{
+	int t = lua_type(L, idx);
+
+	if (t == LUA_TSTRING || t == LUA_TNUMBER || t == LUA_TBOOLEAN || t == LUA_TNIL)
+		return luaL_tolstring(L, idx, NULL);
+	return lua_pushfstring(L, "a %s", luaL_typename(L, idx));
+}
+
 uint64_t lu_checkduration(lua_State *L, int arg)
 {
 	uint64_t ns;
@@ -156,7 +165,7 @@ uint64_t lu_optfield_duration(lua_State *L, int arg, const char *field, uint64_t
 		return dflt;
 	luaL_checktype(L, arg, LUA_TTABLE);
 	if (lua_getfield(L, arg, field) != LUA_TNIL && lu_toduration(L, -1, &ns) != 0)
-		luaL_error(L, "option '%s': invalid duration '%s'", field, luaL_tolstring(L, -1, NULL));
+		luaL_error(L, "option '%s': invalid duration '%s'", field, lu_shown(L, -1));
 	lua_pop(L, 1);
 	return ns;
 }
@@ -256,6 +265,19 @@ static int l_exit(lua_State *L)
 	return post(L, t, SYS_PEXIT, NULL);
 }
 
+void lu_check_limit(lua_State *L, const struct thread *t, const char *fn, const char *what)
+{
+	uint32_t made = t->m->nports, max = UK_MAX_PORTS;
+
+	if (strcmp(what, "threads") == 0)
+		made = t->m->nthreads, max = UK_MAX_THREADS;
+	else if (strcmp(what, "processes") == 0)
+		made = t->m->nprocs, max = UK_MAX_PROCS;
+	if (made >= max)
+		luaL_error(L, "%s: the run has made %d %s, the most one run may make "
+			      "(a loop that makes them without end?)", fn, (int)max, what);
+}
+
 static int k_thread(lua_State *L, int status, lua_KContext ctx)
 {
 	struct thread *t = lu_self(L, "thread");
@@ -277,6 +299,7 @@ static int spawn(lua_State *L, struct thread *t, uint64_t how)
 	void *body;
 
 	luaL_checktype(L, 1, LUA_TFUNCTION);
+	lu_check_limit(L, t, "thread", "threads");
 	body = lua_body_new(L, lua_gettop(L) - 1);
 	if (!body)
 		return luaL_error(L, "out of memory");

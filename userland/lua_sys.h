@@ -20,6 +20,17 @@ struct thread;
  * rights, threads or children of its own. */
 struct thread *lu_self(lua_State *L, const char *fn);
 
+/* Before fn makes a thread (what = "threads"), a port ("ports") or a
+ * process ("processes") for t: raise an error naming the limit when the run
+ * has made as many as it may (UK_MAX_THREADS, UK_MAX_PORTS, UK_MAX_PROCS),
+ * so a loop that makes them without end stops there. */
+void lu_check_limit(lua_State *L, const struct thread *t, const char *fn, const char *what);
+
+/* The value at idx as a message shows it: a string, number or boolean as
+ * text, anything else by its type ("table", "function"), never by an
+ * address, so that messages are the same in every run. Pushed on L. */
+const char *lu_shown(lua_State *L, int idx);
+
 /* A duration argument: a number of milliseconds or a string such as "5us".
  * Raises a Lua error naming the argument when it is not one. */
 uint64_t lu_checkduration(lua_State *L, int arg);

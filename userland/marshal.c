@@ -11,6 +11,8 @@
 #include "marshal.h"
 
 #include <lauxlib.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +40,7 @@ struct enc {
 	int err;
 	uint32_t nvalues;
 	uint8_t nrights;
+	uint32_t npending;   /* local objects found still to export */
 	int32_t names[UK_MSG_MAX_RIGHTS];
 	char small[STACK_BUF];
 };
@@ -60,7 +63,24 @@ struct key {
 
 static const char encbuf_key;   /* its address is the registry key */
 
+/* Remote objects (objects.lua): the functions marshal_hooks registers and
+ * the local objects an encoding found still to export. */
+static const char hook_out_key, hook_in_key, hook_export_key, pending_key;
+
 static struct encbuf *encbuf(lua_State *L);
+
+/* A value that cannot travel is the scenario's mistake: raised at its line
+ * (send, call and reply are C functions called from it). */
+static int enc_error(lua_State *L, const char *fmt, ...)
+{
+	const char *msg;
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg = lua_pushvfstring(L, fmt, ap);
+	va_end(ap);
+	return lu_script_error(L, msg);
+}
 
 /* Make room for n more bytes (slow path of put). */
 static void grow(struct enc *e, size_t n)
@@ -69,7 +89,7 @@ static void grow(struct enc *e, size_t n)
 	size_t cap;
 
 	if (n > UK_MSG_MAX_BYTES || e->len + n > UK_MSG_MAX_BYTES)
-		luaL_error(e->L, "message larger than the limit of %d bytes", UK_MSG_MAX_BYTES);
+		enc_error(e->L, "message larger than the limit of %d bytes", UK_MSG_MAX_BYTES);
 	eb = encbuf(e->L);
 	cap = eb->cap ? eb->cap : 2 * STACK_BUF;
 	while (cap < e->len + n)
@@ -171,7 +191,7 @@ static void read_key(lua_State *L, struct key *k)
 		k->i = lua_toboolean(L, -1);
 		break;
 	default:
-		luaL_error(L, "cannot send a table with a key of type %s", luaL_typename(L, -1));
+		enc_error(L, "cannot send a table with a key of type %s", luaL_typename(L, -1));
 	}
 }
 
@@ -259,17 +279,76 @@ static void put_key(struct enc *e, const struct key *k, int idx)
 		lua_rawget(L, idx);
 }
 
+/* Note the local object at idx as one to export before the message can
+ * leave: in the registry's pending list, made afresh by each encoding that
+ * finds one. */
+static void note_pending(struct enc *e, int idx)
+{
+	lua_State *L = e->L;
+
+	if (e->npending++ == 0) {
+		lua_newtable(L);
+		lua_rawsetp(L, LUA_REGISTRYINDEX, &pending_key);
+	}
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &pending_key);
+	lua_pushvalue(L, idx);
+	lua_rawseti(L, -2, (lua_Integer)e->npending);
+	lua_pop(L, 1);
+}
+
+static void encode_plain_table(struct enc *e, int idx, int depth);
+
+/* A table whose metatable has a __wire field is a local object or a
+ * reference (objects.lua): it travels as the record the out hook gives, or,
+ * a local object not yet exported, as nil for now (noted pending: the
+ * message is encoded again once it is exported). Returns 0 for any other
+ * table, having done nothing. Only tables with a metatable cost a look. */
+static int encode_object(struct enc *e, int idx, int depth)
+{
+	lua_State *L = e->L;
+	int marked;
+
+	if (!lua_getmetatable(L, idx))
+		return 0;
+	lua_pushliteral(L, "__wire");
+	marked = lua_rawget(L, -2) != LUA_TNIL;
+	lua_pop(L, 2);
+	if (!marked)
+		return 0;
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &hook_out_key) != LUA_TFUNCTION) {
+		lua_pop(L, 1);
+		return 0;
+	}
+	lua_pushvalue(L, idx);
+	lua_call(L, 1, 1);
+	if (lua_istable(L, -1)) {
+		encode_plain_table(e, lua_gettop(L), depth);
+	} else {
+		note_pending(e, idx);
+		put_tag(e, MT_NIL);
+	}
+	lua_pop(L, 1);
+	return 1;
+}
+
 static void encode_table(struct enc *e, int idx, int depth)
+{
+	if (depth >= UK_MARSHAL_DEPTH)
+		enc_error(e->L, "cannot send a table nested deeper than %d (is it cyclic?)",
+			  UK_MARSHAL_DEPTH);
+	luaL_checkstack(e->L, 2 * SMALL_TABLE + 8, "message too deep");
+	if (!encode_object(e, idx, depth))
+		encode_plain_table(e, idx, depth);
+}
+
+/* The table at idx, its own contents only (raw access, no metamethods). */
+static void encode_plain_table(struct enc *e, int idx, int depth)
 {
 	lua_State *L = e->L;
 	struct key small[SMALL_TABLE], *k = small;
 	int top = lua_gettop(L);
 	size_t n;
 
-	if (depth >= UK_MARSHAL_DEPTH)
-		luaL_error(L, "cannot send a table nested deeper than %d (is it cyclic?)",
-			   UK_MARSHAL_DEPTH);
-	luaL_checkstack(L, 2 * SMALL_TABLE + 8, "message too deep");
 	n = collect_pairs(L, idx, small);
 	if (n <= SMALL_TABLE) {
 		sort_small(k, n);
@@ -302,11 +381,11 @@ static void encode_port(struct enc *e, int idx)
 	int32_t name;
 
 	if (!lu_toport(e->L, idx, &pid, &name))
-		luaL_error(e->L, "cannot send a value of type %s in a message", luaL_typename(e->L, idx));
+		enc_error(e->L, "cannot send a value of type %s in a message", luaL_typename(e->L, idx));
 	if (pid != e->pid)
 		e->err = UK_ENORIGHT;
 	if (e->nrights == UK_MSG_MAX_RIGHTS)
-		luaL_error(e->L, "a message carries at most %d ports", UK_MSG_MAX_RIGHTS);
+		enc_error(e->L, "a message carries at most %d ports", UK_MSG_MAX_RIGHTS);
 	e->names[e->nrights] = name;
 	put_tag(e, MT_PORT);
 	put_tag(e, e->nrights++);
@@ -394,10 +473,11 @@ struct msg *marshal_encode(lua_State *L, int idx, uint32_t pid, int *err)
 	e.err = 0;
 	e.nvalues = 0;
 	e.nrights = 0;
+	e.npending = 0;
 	memset(e.names, 0, sizeof e.names);
 	encode(&e, idx, 0);
-	*err = e.err;
-	if (e.err)
+	*err = e.npending ? MARSHAL_EXPORT : e.err;
+	if (*err)
 		return NULL;
 	m = msg_new((uint32_t)e.len);
 	if (!m) {
@@ -417,7 +497,18 @@ struct dec {
 	const struct msg *m;
 	uint32_t pid;
 	int extra;       /* hash slots to reserve in the outermost table */
+	int top_ref;     /* the outermost table has the key MARSHAL_REF_KEY */
 };
+
+/* Whether the next value is the string MARSHAL_REF_KEY (a key). */
+static int ref_key_next(const struct dec *d)
+{
+	static const uint8_t want[] = { MT_STRING, 0, 0, 0, sizeof MARSHAL_REF_KEY - 1 };
+
+	return d->end - d->p >= (ptrdiff_t)(sizeof want + sizeof MARSHAL_REF_KEY - 1) &&
+	       memcmp(d->p, want, sizeof want) == 0 &&
+	       memcmp(d->p + sizeof want, MARSHAL_REF_KEY, sizeof MARSHAL_REF_KEY - 1) == 0;
+}
 
 static int get_u32(struct dec *d, uint32_t *v)
 {
@@ -458,6 +549,7 @@ static int key_tag(const struct dec *d)
 static int decode_table(struct dec *d, int depth)
 {
 	uint32_t n;
+	int ref = 0;
 
 	if (depth >= UK_MARSHAL_DEPTH || get_u32(d, &n) || n > (uint32_t)(d->end - d->p) / 2)
 		return -1;
@@ -465,6 +557,7 @@ static int decode_table(struct dec *d, int depth)
 		return -1;
 	lua_createtable(d->L, 0, (int)n + (depth == 0 ? d->extra : 0));
 	for (uint32_t i = 0; i < n; i++) {
+		ref |= ref_key_next(d);
 		if (!key_tag(d) || decode(d, depth + 1))
 			goto bad;
 		if (lua_type(d->L, -1) == LUA_TNUMBER &&
@@ -478,6 +571,10 @@ static int decode_table(struct dec *d, int depth)
 		}
 		lua_rawset(d->L, -3);
 	}
+	if (ref && depth == 0)
+		d->top_ref = 1;      /* the caller's to convert, with its fields */
+	else if (ref)
+		marshal_ref_in(d->L);
 	return 0;
 bad:
 	lua_pop(d->L, 1);
@@ -530,14 +627,57 @@ static int decode(struct dec *d, int depth)
 	}
 }
 
-int marshal_decode(lua_State *L, const struct msg *m, uint32_t pid, int extra)
+int marshal_decode_ref(lua_State *L, const struct msg *m, uint32_t pid, int extra, int *ref)
 {
-	struct dec d = { L, m->data, m->data + m->size, m, pid, extra };
+	struct dec d = { L, m->data, m->data + m->size, m, pid, extra, 0 };
 	int top = lua_gettop(L);
 
 	if (decode(&d, 0) || d.p != d.end) {
 		lua_settop(L, top);
 		return -1;
 	}
+	if (ref)
+		*ref = d.top_ref;
+	else if (d.top_ref)
+		marshal_ref_in(L);
+	return 0;
+}
+
+int marshal_decode(lua_State *L, const struct msg *m, uint32_t pid, int extra)
+{
+	return marshal_decode_ref(L, m, pid, extra, NULL);
+}
+
+/* ---- remote objects' hooks ---- */
+
+void marshal_ref_in(lua_State *L)
+{
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &hook_in_key) != LUA_TFUNCTION) {
+		lua_pop(L, 1);
+		return;
+	}
+	lua_insert(L, -2);
+	lua_call(L, 1, 1);
+}
+
+int marshal_export(lua_State *L, lua_KContext ctx, lua_KFunction k)
+{
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &hook_export_key);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &pending_key);
+	lua_pushnil(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &pending_key);
+	lua_callk(L, 1, 0, ctx, k);
+	return k(L, LUA_OK, ctx);
+}
+
+int marshal_hooks(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TFUNCTION);
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	luaL_checktype(L, 3, LUA_TFUNCTION);
+	lua_settop(L, 3);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &hook_export_key);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &hook_in_key);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &hook_out_key);
 	return 0;
 }

@@ -9,8 +9,10 @@
 -- Built into ukern and run once per scenario, before rpc.lua, with the
 -- primitives of lua_rpc.c; it returns the module rpc.lua builds on
 -- (to_wire, from_wire for arguments and results) and publishes (class,
--- object, is_ref). It also wraps the globals send, call, reply and recv so
--- that plain messages carry references too.
+-- object, is_ref). Plain messages (send, call, reply, recv) carry
+-- references too: marshal.c's encoder and decoder call the hooks registered
+-- at the end of this file, only for the tables that are objects, references
+-- or their records, so that a message without any pays nothing for them.
 local C = ...
 
 local REQUEST_OK, HANDLER_ERROR, NO_METHOD, MALFORMED = 0, 1, 2, 3 -- rpc_proto.h
@@ -37,6 +39,7 @@ end
 local Class = {}
 local Ref = {}
 Ref.__index = Ref
+Ref.__wire = true -- marshal.c: a table to hand to the out hook
 local REF_KEY = "__objref" -- on the wire: { __objref = k, id, class, methods }
 local objinfo = setmetatable({}, { __mode = "k" })
 local next_object = {} -- per process id: the last object id given
@@ -66,7 +69,7 @@ function M.class(name, methods)
 	for i, m in ipairs(names) do
 		c.ids[m] = i
 	end
-	c.meta = { __index = methods, __name = name }
+	c.meta = { __index = methods, __name = name, __wire = true }
 	c.handlers = methods
 	return c
 end
@@ -116,13 +119,13 @@ local function object_call(obj, info, req)
 	C.trace_object("call", info.port, info.id, string.format("%s#%d.%s", class.name, info.id,
 		mname), req.method, true)
 	C.stat(class.name, mname, "execution", 0, 0, req.reply and "CEAB" or "CE")
-	args = from_wire(args, req.rights, 0)
+	args = M.from_wire(args, req.rights)
 	local r = pack(pcall(class.handlers[mname], obj, unpack(args, 2, args.n)))
 	if not r[1] then
 		return answer_object(req, HANDLER_ERROR, pack(tostring(r[2])))
 	end
 	local rights = {}
-	local ok, results = pcall(to_wire, pack(unpack(r, 2, r.n)), rights, 0)
+	local ok, results = pcall(M.to_wire, pack(unpack(r, 2, r.n)), rights)
 	if not ok then
 		return answer_object(req, HANDLER_ERROR, pack(tostring(results)))
 	end
@@ -188,9 +191,10 @@ local function key_before(a, b)
 	return a < b
 end
 
--- The value v as it travels: a local object or a reference becomes a
--- record naming its right in rights; a plain table is copied only if
--- something in it had to change.
+-- The value v as it travels in an RPC's arguments or results: a local
+-- object or a reference becomes a record naming its right in rights (the
+-- port travels beside the bytes); a plain table is copied only if something
+-- in it had to change. (Plain messages: the hooks below.)
 function to_wire(v, rights, depth)
 	if type(v) ~= "table" or depth > 32 then
 		return v
@@ -202,10 +206,7 @@ function to_wire(v, rights, depth)
 	elseif getmetatable(v) == Ref then
 		class, id, port_, methods = v.class, v.id, v.port, v.methods
 	end
-	if port_ and not rights then
-		-- a plain message carries the port itself, as a right (marshal.c)
-		return { [REF_KEY] = true, port = port_, id = id, class = class, methods = methods }
-	elseif port_ then
+	if port_ then
 		rights[#rights + 1] = port_
 		return { [REF_KEY] = #rights, id = id, class = class, methods = methods }
 	end
@@ -254,8 +255,7 @@ function from_wire(v, rights, depth)
 		return v
 	end
 	local k = v[REF_KEY]
-	local p = k == true and not rights and type(v.port) == "userdata" and v.port
-		or math.type(k) == "integer" and rights and rights[k]
+	local p = math.type(k) == "integer" and rights[k]
 	if p and math.type(v.id) == "integer" and type(v.class) == "string"
 			and type(v.methods) == "table" then
 		return new_ref(p, v.id, v.class, v.methods)
@@ -278,8 +278,8 @@ function Ref:call(method, ...)
 	if not mid then
 		misuse("rpc: %s#%d has no method '%s'", self.class, self.id, tostring(method))
 	end
-	local rights, t0 = {}, now()
-	local args = to_wire(pack(self.id, ...), rights, 0)
+	local t0 = now()
+	local args, rights = M.to_wire(pack(self.id, ...))
 	local status, res, got = C.call(self.port, C.nextid(), self.class, mid, RR, args,
 		self.timeout, rights)
 	if not status then
@@ -288,53 +288,81 @@ function Ref:call(method, ...)
 	end
 	C.stat(self.class, method, status == REQUEST_OK and "ok" or "failed", now() - t0, 0, "ABCF")
 	if status == REQUEST_OK then
-		res = from_wire(res, got, 0)
+		res = M.from_wire(res, got)
 	end
 	return results_of_status(status, res)
 end
 
--- The plain messages of send, call, reply and recv carry references too:
--- their globals are wrapped here. A misuse the primitive raises (with no
--- line: its caller is pcall) is raised again at the script's line.
-do
-	local send0, call0, reply0, recv0 = send, call, reply, recv
+-- The plain messages of send, call, reply and recv carry references too,
+-- through marshal.c's hooks (marshal.h): the encoder hands out(v) each table
+-- whose metatable has __wire, and the decoder hands in(v) each table with
+-- the key __objref. A local object not yet exported makes out give nil: the
+-- encoder notes it, and the primitive calls export with the list of them,
+-- in the wire's key order, then encodes the message again.
+local function wire_record(port_, id, class, methods)
+	return { [REF_KEY] = true, port = port_, id = id, class = class, methods = methods }
+end
 
-	local function outcome(ok, ...)
-		if ok then
-			return ...
+local function plain_out(v)
+	local info = objinfo[v]
+	if info then
+		if not info.port then
+			return nil
 		end
-		local e = ...
-		if type(e) == "string" then
-			misuse("%s", (e:gsub("^objects%.lua:%d+: ", "")))
-		end
-		error(e, 0)
+		return wire_record(info.port, info.id, info.class.name, info.class.methods)
+	elseif getmetatable(v) == Ref then
+		return wire_record(v.port, v.id, v.class, v.methods)
 	end
+	return v
+end
 
-	send = function(p, m, ...)
-		return outcome(pcall(send0, p, to_wire(m, nil, 0), ...))
+local function plain_in(v)
+	local p = v[REF_KEY] == true and type(v.port) == "userdata" and v.port
+	if p and math.type(v.id) == "integer" and type(v.class) == "string"
+			and type(v.methods) == "table" then
+		return new_ref(p, v.id, v.class, v.methods)
 	end
-	reply = function(req, m, ...)
-		return outcome(pcall(reply0, req, to_wire(m, nil, 0), ...))
-	end
-	local function arrived(r, ...)
-		if r == nil then
-			return r, ...
-		end
-		return from_wire(r, nil, 0), ...
-	end
-	call = function(p, m, ...)
-		return arrived(outcome(pcall(call0, p, to_wire(m, nil, 0), ...)))
-	end
-	recv = function(...)
-		return arrived(outcome(pcall(recv0, ...)))
+	return v
+end
+
+local function export_all(list)
+	for _, v in ipairs(list) do
+		export(v, objinfo[v])
 	end
 end
+
+C.wire_hooks(plain_out, plain_in, export_all)
 
 -- rpc.is_ref(v) -> true if v is a reference to a remote object
 function M.is_ref(v)
 	return getmetatable(v) == Ref
 end
 
-M.to_wire, M.from_wire = to_wire, from_wire
+-- For RPC's arguments and results: the walks in Lua only for the values
+-- that hold an object or a reference (C.plain looks, in C).
+
+-- M.plain(v) -> true if v holds no local object or reference: it travels
+-- as it is, with no rights.
+function M.plain(v)
+	return C.plain(v, true)
+end
+
+-- M.to_wire(v [, rights]) -> v as it travels, and the rights to carry with
+-- it: those added to rights, or a new sequence if v needs one (nil if not).
+function M.to_wire(v, rights)
+	if C.plain(v, true) then
+		return v, rights
+	end
+	rights = rights or {}
+	return to_wire(v, rights, 0), rights
+end
+
+-- M.from_wire(v, rights) -> v as it arrived with rights (nil: none).
+function M.from_wire(v, rights)
+	if not rights or next(rights) == nil or C.plain(v, false) then
+		return v
+	end
+	return from_wire(v, rights, 0)
+end
 
 return M

@@ -144,13 +144,17 @@ local function execute(srv, req)
 		hist.start(key)
 	end
 	C.stat(srv.name, method, "execution", 0, 0, (req.reply or req.reply_port) and "CEAB" or "CE")
-	local args = from_wire(req.args, req.rights, 0)
+	local args = req.rights and from_wire(req.args, req.rights) or req.args
 	local r = pack(pcall(srv.handlers[method], unpack(args, 1, args.n)))
-	local status, results, rights = nil, nil, {}
+	local status, results, rights
 	if r[1] then
-		-- a local object among the results leaves as a reference
-		local ok, w = pcall(to_wire, pack(unpack(r, 2, r.n)), rights, 0)
-		status, results = ok and REQUEST_OK or HANDLER_ERROR, ok and w or pack(tostring(w))
+		status, results = REQUEST_OK, pack(unpack(r, 2, r.n))
+		if not objects.plain(results) then
+			-- a local object among the results leaves as a reference
+			rights = {}
+			local ok, w = pcall(to_wire, results, rights)
+			status, results = ok and REQUEST_OK or HANDLER_ERROR, ok and w or pack(tostring(w))
+		end
 	else
 		status, results = HANDLER_ERROR, pack(tostring(r[2]))
 	end
@@ -164,7 +168,7 @@ end
 local function dispatch(srv, req)
 	if req.kind == "request" and not req.reply and req.proto ~= PROTOCOLS.R then
 		-- an asynchronous request: its reply port travels first
-		req.reply_port = table.remove(req.rights, 1)
+		req.reply_port = req.rights and table.remove(req.rights, 1)
 	end
 	if srv.history then
 		srv.history.expire(now())
@@ -336,8 +340,8 @@ end
 
 -- b:call(method, ...) -> results... | nil, reason
 function Binding:call(method, ...)
-	local mid, id, t0, rights = method_id(self, method), C.nextid(), now(), {}
-	local args = to_wire(pack(...), rights, 0)
+	local mid, id, t0 = method_id(self, method), C.nextid(), now()
+	local args, rights = to_wire(pack(...))
 	if self.protocol == "R" then
 		local ok, why = C.send(self.port, id, self.name, mid, PROTOCOLS.R, args, nil, rights)
 		C.stat(self.name, method, ok and "ok" or "failed", now() - t0, 0, "AB")
@@ -349,7 +353,7 @@ function Binding:call(method, ...)
 			args, self.timeout, rights)
 		if status then
 			if status == REQUEST_OK then
-				res = from_wire(res, got, 0)
+				res = got and from_wire(res, got) or res
 			end
 			if self.protocol == "RRA" then
 				C.ack(self.port, id)
@@ -384,8 +388,8 @@ Pending.__index = Pending
 -- b:send(method, ...) -> pending | nil, reason: an asynchronous call; the
 -- request leaves now, the reply is collected with pending:wait().
 function Binding:send(method, ...)
-	local mid, id, rights = method_id(self, method), C.nextid(), {}
-	local args = to_wire(pack(...), rights, 0)
+	local mid, id = method_id(self, method), C.nextid()
+	local args, rights = to_wire(pack(...))
 	if not self.reply_port then
 		self.reply_port = port()
 	end
@@ -412,7 +416,7 @@ function Pending:wait(timeout)
 		end
 		if m.kind == "reply" then
 			if m.status == REQUEST_OK and m.results then
-				m.results = from_wire(m.results, m.rights, 0)
+				m.results = m.rights and from_wire(m.results, m.rights) or m.results
 			end
 			b.pending[m.id] = m
 		end

@@ -498,6 +498,8 @@ static void run(struct viewer *v)
 
 	while (!v->quit) {
 		int busy = v->live && (v->live->playing || v->live->target);
+		if (v->live && v->live->src->stopped && v->live->src->stopped(v->live->src->ctx))
+			break;
 		if (v->live)
 			live_tick(v);
 		if (v->toast_until && SDL_TICKS_PASSED(SDL_GetTicks(), v->toast_until)) {

@@ -84,6 +84,9 @@ struct viz_live {
 	const char *(*outcome)(void *ctx);
 	void *ctx;
 	const struct viz_recbuf *records;   /* the simulation's trace so far */
+	/* Optional: nonzero once the run was asked to stop (Ctrl-C): the
+	 * window closes within a second. */
+	int (*stopped)(void *ctx);
 };
 
 /* Open a window on a simulation that has not run yet, and let the user

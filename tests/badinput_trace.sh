@@ -1,0 +1,109 @@
+#!/bin/sh
+# badinput_trace.sh - damaged traces for the commands that read them (export
+# in every format, render, view): cut at every byte (so at every record
+# boundary too), every byte overwritten, a wrong magic or version, absurd
+# lengths. Each gets "FILE: byte N: ..." and exit status 2, or (a byte
+# overwritten into another valid value) is read; never a crash, never a
+# half-written output. The reader itself: tests/test_trace_damage.c.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+T="$TMP/good.uktrace"
+run 0 run scenarios/hello.lua --trace "$T" --quiet || finish
+size=$(wc -c <"$T")
+D="$TMP/bad.uktrace"
+O="$TMP/out.csv"
+# Under valgrind (make check-valgrind) every program start costs seconds:
+# look at every 16th byte only.
+step=1
+[ -n "${UKERN_VALGRIND:-}" ] && step=16
+NOVIZ=
+"$UKERN" render "$T" -o "$TMP/x.png" >/dev/null 2>&1 || NOVIZ=1
+
+# damaged CMD...: ukern CMD on $D exits 2 with a message naming $D and a
+# byte offset, and writes nothing under $O.
+damaged() {
+	"$UKERN" "$@" >/dev/null 2>"$TMP/err"
+	got=$?
+	checks=$((checks + 1))
+	if [ "$got" -ne 2 ]; then
+		fail "ukern $* on $(cat "$TMP/what") exited $got, expected 2"
+	elif ! grep -q "^$D: byte [0-9]*: " "$TMP/err"; then
+		fail "ukern $* on $(cat "$TMP/what"): no 'FILE: byte N:' message: $(head -c 200 "$TMP/err")"
+	fi
+	if [ -e "$O" ] || ls "$TMP"/*.tmp.* >/dev/null 2>&1; then
+		fail "ukern $* on $(cat "$TMP/what") left an output or a temporary file"
+		rm -f "$O" "$TMP"/*.tmp.*
+	fi
+}
+
+# read_or_refused CMD...: exit 0 or 2 (a changed byte may still make a valid
+# trace), never a crash; on 2 the message names the file and the byte.
+read_or_refused() {
+	"$UKERN" "$@" >/dev/null 2>"$TMP/err"
+	got=$?
+	checks=$((checks + 1))
+	case $got in
+	0) rm -f "$O" ;;
+	2) grep -q "^$D: byte [0-9]*: " "$TMP/err" ||
+		fail "ukern $* on $(cat "$TMP/what"): no 'FILE: byte N:' message: $(head -c 200 "$TMP/err")" ;;
+	*) fail "ukern $* on $(cat "$TMP/what") exited $got" ;;
+	esac
+}
+
+# Cut at every byte: always refused, whatever the format (the other
+# formats at every 32nd byte); render and view (which reads the whole trace
+# before it opens a window) at every 64th.
+n=0
+while [ $n -lt "$size" ]; do
+	head -c $n "$T" >"$D"
+	echo "the trace cut at byte $n" >"$TMP/what"
+	damaged export "$D" --format csv -o "$O"
+	if [ $((n % 32)) -eq 0 ]; then
+		damaged export "$D" --format chrome -o "$O"
+		damaged export "$D" --format paje -o "$O"
+		damaged export "$D" -o "$O"
+	fi
+	if [ $((n % 64)) -eq 0 ] && [ -z "$NOVIZ" ]; then
+		damaged render "$D" -o "$O"
+		DISPLAY= damaged view "$D"
+	fi
+	n=$((n + step))
+done
+
+# Every byte overwritten with 0xff, every 8th with 0x00 (chrome at every 32nd).
+n=0
+while [ $n -lt "$size" ]; do
+	for b in '\377' '\000'; do
+		[ "$b" = '\000' ] && [ $((n % 8)) -ne 0 ] && continue
+		{ head -c $n "$T"; printf "$b"; tail -c +$((n + 2)) "$T"; } >"$D"
+		echo "the trace with byte $n set to $b" >"$TMP/what"
+		read_or_refused export "$D" --format csv -o "$O"
+		[ $((n % 32)) -eq 0 ] && read_or_refused export "$D" --format chrome -o "$O"
+	done
+	n=$((n + step))
+done
+
+# A wrong magic, a version from the future, absurd lengths and counts.
+# bytes: 0-7 magic, 8 version (3), 9 the number of header pairs, 10 the
+# length of the first key.
+patch() {   # patch OFFSET BYTES(printf) WHAT
+	{ head -c "$1" "$T"; printf "$2"; tail -c +$(($1 + 1 + $4)) "$T"; } >"$D"
+	echo "$3" >"$TMP/what"
+}
+patch 0 'UKTRACF\n' "a wrong magic" 8
+damaged export "$D" -o "$O" && expect_err 'byte [0-7]: not a ukern trace \(bad magic\)'
+patch 8 '\004' "version 4" 1
+damaged export "$D" -o "$O" && expect_err 'byte 8: .*version 4'
+patch 8 '\377\377\377\377\377\377\377\377\377\001' "a version of 2^64-1" 1
+damaged export "$D" -o "$O"
+patch 9 '\377\377\377\377\017' "4 billion header pairs" 1
+damaged export "$D" -o "$O"
+patch 10 '\377\377\377\377\017' "a key of 4 GiB" 1
+damaged export "$D" -o "$O"
+patch 10 '\377\377\377\377\377\377\377\377\377\177' "a key length past 64 bits" 1
+damaged export "$D" -o "$O"
+: >"$D"
+echo "an empty file" >"$TMP/what"
+damaged export "$D" -o "$O" && expect_err "^$D: byte 0: "
+[ -z "$NOVIZ" ] && damaged render "$D" -o "$O"
+finish

@@ -1,0 +1,105 @@
+#!/bin/sh
+# limits.sh - every limit a scenario can run into ends with a clear error
+# naming the file and line and the documented exit status, instead of
+# hanging or exhausting the host (doc/scenario-api.md section 20,
+# doc/hardening.md). The frame and message-size limits are in api.sh and
+# scenarios.sh; the instruction budget of a body and of the top level in
+# badinput.sh.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+# limit CODE 'ERROR REGEX' 'LUA TEXT' [OPTIONS...]: the scenario (written to
+# $TMP/l.lua) stops with CODE and the message.
+limit() {
+	code=$1 re=$2
+	printf '%s\n' "$3" >"$TMP/l.lua"
+	shift 3
+	run "$code" run "$TMP/l.lua" "$@" && expect_err "$re"
+}
+L="[^ ]*l.lua"
+
+# Loops that make threads, processes or ports without end (with a cost, and
+# at zero cost, where no time passes between two of them).
+limit 4 "^$L:2: thread: the run has made 250000 threads, the most one run may make \\(a loop that makes them without end\\?\\) \\(process p, thread p, at " \
+	'process { "p", main = function()
+  while true do thread(function() end) end
+end }'
+limit 4 "^$L:3: thread: the run has made 250000 threads" \
+	'machine { costs = "zero" }
+process { "p", main = function()
+  while true do thread(function() sleep(1) end) end
+end }'
+limit 4 "^$L:2: fork: the run has made 50000 processes, the most one run may make" \
+	'process { "p", main = function()
+  while true do fork(function() end) end
+end }'
+limit 4 "^$L:3: port: the run has made 1000000 ports, the most one run may make" \
+	'machine { costs = "zero" }
+process { "p", main = function()
+  while true do port() end
+end }'
+# The process that hit a limit is killed; the others go on.
+limit 4 "^$L:3: port: the run has made 1000000 ports" \
+	'machine { costs = "zero" }
+process { "p", main = function()
+  while true do port() end
+end }
+process { "q", start = "1ms", main = function() log("q ran") end }' --stats json
+expect_out '"name": "q", "pid": 3, "state": "exited", .*"exit_code": 0'
+
+# Lua memory: a body that keeps everything it makes is stopped at its line,
+# its process killed (4); at the top level the scenario does not load (2).
+limit 4 "^$L:4: not enough memory \\(the scenario's Lua memory is limited to 64MiB, ukern run --lua-memory\\) \\(process p, thread p, at " \
+	'process { "p", main = function()
+  local t, s = {}, ("x"):rep(1000)
+  compute(1)
+  while true do t[#t + 1] = s .. #t end
+end }
+process { "q", start = "1ms", main = function() log("q still runs") end }' --lua-memory 64MiB --stats json
+expect_out '"name": "q", "pid": 3, "state": "exited", .*"exit_code": 0'
+limit 2 "^$L: not enough memory \\(the scenario's Lua memory is limited to 16MiB, ukern run --lua-memory\\)$" \
+	'local t = {}
+while true do t[#t + 1] = ("y"):rep(100) .. #t end' --lua-memory 16MiB
+limit 4 "^$L:3: not enough memory \\(the scenario's Lua memory is limited to 3000000 bytes, ukern run --lua-memory\\) \\(process p" \
+	'process { "p", main = function()
+  compute(1)
+  local s = ("z"):rep(4 << 20)
+end }' --lua-memory 3000000
+# ... caught with pcall, it is an error like any other, and the body goes on.
+limit 0 'p +\| caught: not enough memory; then: ok' \
+	'process { "p", main = function()
+  compute(1)
+  local ok, why = pcall(string.rep, "z", 4 << 20)
+  log("caught: %s; then: %s", why, ("ok"):rep(1))
+end }' --lua-memory 2MiB
+# A scheduler's pick that allocates without end is stopped like one that loops.
+limit 4 "^not enough memory \\(the scenario's Lua memory is limited to 8MiB, ukern run --lua-memory\\) \\(in the scenario's scheduler" \
+	'local keep = {}
+machine { sched = { pick = function(ready, cpu)
+  while true do keep[#keep + 1] = ("k"):rep(64) .. #keep end
+end } }
+process { "p", main = function() compute(1) end }' --lua-memory 8MiB
+# The default (1 GiB) is not in the way of the shipped scenarios (scenarios.sh).
+
+# The instruction budget: an endless loop in a scheduler's pick (exit 4, the
+# run goes on in first-come order).
+limit 4 "^$L:3: 100 million Lua instructions without a system call: an endless loop\\? .*\\(in the scenario's scheduler, at 0ns; the run goes on in first-come order\\)" \
+	'machine { sched = { pick = function(ready, cpu)
+  local n = 0
+  while true do n = n + 1 end
+end } }
+process { "p", main = function() compute(1) end }'
+
+# Events: a run that never ends stops at --max-events (outcome limit, 0).
+printf 'process { "p", main = function() while true do yield() end end }\n' >"$TMP/y.lua"
+run 0 run "$TMP/y.lua" --max-events 100000 --quiet --stats text &&
+	expect_out '^[^ ]*y.lua  seed 1  limit at [0-9.]+m?s  \(10000[01] events\)'
+
+# --lua-memory takes a size of at least 1 MiB.
+for v in 1000 1MB 1.5MiB -1 abc 0 ""; do
+	run 2 run scenarios/hello.lua --lua-memory "$v" &&
+		expect_err "^ukern: --lua-memory $v: expected a size of at least 1MiB"
+done
+run 2 run scenarios/hello.lua --lua-memory && expect_err '^ukern: --lua-memory needs a value'
+run 0 run scenarios/hello.lua --lua-memory 1MiB --quiet
+run 0 run scenarios/hello.lua --lua-memory=4194304 --quiet
+finish
