@@ -107,7 +107,7 @@ run 4 run $A/migrate_misuse.lua &&
 	expect_err "option 'strategy' must be \"stop-and-copy\", \"pre-copy\" or \"on-demand\", not teleport" &&
 	expect_err "option 'mobility' must be \"strong\" or \"weak\", not medium" &&
 	expect_err "option 'clock' must be \"rebind\" or \"copy\", not reset" &&
-	expect_err "option 'rounds' must be an integer from 1 to 64" &&
+	expect_err "option 'rounds' must be an integer from 1 to 64, not '0'" &&
 	expect_err "unknown option 'speed'" &&
 	expect_err "on-demand needs mobility = \"strong\"" &&
 	expect_err "migrate 'ctl' to 'B': a process cannot migrate itself" &&
@@ -154,7 +154,11 @@ bad "$NODES
 migrate { at = \"1ms\", process = \"j\", to = \"B\" }" "bad.lua:7: migrate: 'j' is a built-in program"
 bad "$NODES
 migrate { at = \"soon\", process = \"w\", to = \"B\" }" \
-	"bad.lua:7: migrate: 'at' must be a duration such as \"20ms\""
+	"bad.lua:7: migrate: 'at' must be a duration \(a number of ms, .*\), not 'soon'"
+bad "$NODES
+migrate { process = \"w\", to = \"B\" }" "bad.lua:7: migrate: 'at' is required"
+bad "$NODES
+migrate { at = 1, process = {}, to = \"B\" }" "bad.lua:7: migrate: 'process' must be the name of a process, not 'a table'"
 bad "$NODES
 migrate { at = 1, process = \"w\", to = \"B\", speed = 2 }" "bad.lua:7: migrate: unknown field 'speed'"
 bad "$NODES

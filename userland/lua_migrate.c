@@ -135,7 +135,7 @@ static int opt_choice(lua_State *L, int t, const char *f, int (*parse)(const cha
 		const char *s = lua_tostring(L, -1);
 		if (lua_type(L, -1) != LUA_TSTRING || !(v = parse(s)))
 			luaL_error(L, "migrate: option '%s' must be %s, not %s", f, choices,
-				   luaL_tolstring(L, -1, NULL));
+				   lu_shown(L, -1));
 	}
 	lua_pop(L, 1);
 	return v;
@@ -153,8 +153,8 @@ static uint32_t opt_count(lua_State *L, int t, const char *f, uint32_t dflt, uin
 
 	if (lua_getfield(L, t, f) != LUA_TNIL) {
 		if (!lua_isinteger(L, -1) || (v = lua_tointeger(L, -1)) < lo || v > hi)
-			luaL_error(L, "migrate: option '%s' must be an integer from %d to %d", f, (int)lo,
-				   (int)hi);
+			luaL_error(L, "migrate: option '%s' must be an integer from %d to %d, not '%s'", f,
+				   (int)lo, (int)hi, lu_shown(L, -1));
 	}
 	lua_pop(L, 1);
 	return (uint32_t)v;
@@ -217,15 +217,20 @@ static int declare(lua_State *L)
 		if (!ok)
 			return luaL_error(L, "migrate: unknown field '%s' (known fields: at, process, "
 					     "to, strategy, mobility, clock, rounds, stop_pages)",
-					  luaL_tolstring(L, -1, NULL));
+					  lu_shown(L, -1));
 	}
 	lua_settop(L, 1);
-	if (lua_getfield(L, 1, "at") == LUA_TNIL || lu_toduration(L, 2, &at) != 0)
-		return luaL_error(L, "migrate: 'at' must be a duration such as \"20ms\"");
+	if (lua_getfield(L, 1, "at") == LUA_TNIL)
+		return luaL_error(L, "migrate: 'at' is required: when it moves (such as \"20ms\")");
+	if (lu_toduration(L, 2, &at) != 0)
+		return luaL_error(L, "migrate: 'at' must be a duration (a number of ms, or \"250ns\", "
+				     "\"5us\", \"10ms\", \"2s\"), not '%s'", lu_shown(L, 2));
 	if (lua_getfield(L, 1, "process") != LUA_TSTRING)
-		return luaL_error(L, "migrate: 'process' must be the name of a process");
+		return luaL_error(L, "migrate: 'process' must be the name of a process, not '%s'",
+				  lu_shown(L, 3));
 	if (lua_getfield(L, 1, "to") != LUA_TSTRING)
-		return luaL_error(L, "migrate: 'to' must be the name of a node");
+		return luaL_error(L, "migrate: 'to' must be the name of a node, not '%s'",
+				  lu_shown(L, 4));
 	options(L, 1, &r);
 	if (r.mobility == MIG_WEAK && r.strategy == MIG_ON_DEMAND)
 		return luaL_error(L, "migrate: weak mobility moves no address space to pull pages "
@@ -389,7 +394,7 @@ static int call(lua_State *L, struct thread *t)
 				ok |= strcmp(lua_tostring(L, -1), known[i]) == 0;
 			if (!ok)
 				return luaL_error(L, "migrate: unknown option '%s' (strategy, mobility, "
-						     "clock, rounds, stop_pages)", luaL_tolstring(L, -1, NULL));
+						     "clock, rounds, stop_pages)", lu_shown(L, -1));
 		}
 	} else {
 		lua_settop(L, 2);
