@@ -66,6 +66,7 @@ build_peers() {
   fi
   if pkg-config --exists simgrid 2>/dev/null; then
     build simgrid-pingpong g++ simgrid/pingpong.cpp $(pkg-config --cflags --libs simgrid)
+    build simgrid-spawn g++ simgrid/spawn.cpp $(pkg-config --cflags --libs simgrid)
   else
     note "skip SimGrid: pkg-config simgrid not found (apt-get install libsimgrid-dev)"
   fi
@@ -92,7 +93,10 @@ ukern_round() {
   # shellcheck disable=SC2046  # no argument, or --quick
   "$B/ukern" bench --json $([ "$QUICK" = 1 ] && echo --quick) >"$B/ukern.json" || return 1
   for k in roundtrip_c_ns roundtrip_lua_ns switch_c_ns switch_lua_ns roundtrip_c_n \
-           roundtrip_lua_n switch_c_n switch_lua_n; do
+           roundtrip_lua_n switch_c_n switch_lua_n rpc_call_lua_ns lrpc_null_ns cow_fault_ns \
+           thread_create_c_ns thread_create_lua_ns thread_create_c_cpu_ns thread_create_lua_cpu_ns \
+           thread_c_rss_bytes thread_lua_rss_bytes threads_1m_lua_rss_bytes \
+           trace_overhead_ratio trace_overhead_c_ratio evq_1000000_ns viewer_frame_cpu_ns; do
     sed -n "s/.*\"$k\": \\([0-9.]*\\).*/\\1/p" "$B/ukern.json" | head -1 >>"$B/$k"
   done
 }
@@ -142,10 +146,14 @@ for round in $(seq "$REPS"); do
   peer pth_rt ns_per_roundtrip pth-pingpong "$N" wait
   peer pth_yield ns_per_yield pth-yield "$N"
   peer uc_switch ns_per_switch ucontext-swap "$N"
+  peer sg_spawn ns_per_op simgrid-spawn 10000 sleep --cfg=contexts/stack-size:64
+  peer sg_spawn_kib rss_after_create_delta_kib simgrid-spawn 10000 sleep --cfg=contexts/stack-size:64
   PIN=$TASKSET
   peer pipe_rt ns_per_roundtrip osipc-pipe $((N / 5))
   peer futex_rt ns_per_roundtrip osipc-threads futex $((N / 5))
 done
+SG_SPAWN=$(fig sg_spawn)
+SG_ACTOR_BYTES=$(awk -v k="$(fig sg_spawn_kib)" 'BEGIN { if (k != "") printf "%.0f", k * 1024 / 10000 }')
 SG_RT=$(fig sg_rt) PTH_RT=$(fig pth_rt) PTH_YIELD=$(fig pth_yield) UC_SWITCH=$(fig uc_switch)
 PIPE_RT=$(fig pipe_rt) FUTEX_RT=$(fig futex_rt)
 
@@ -171,10 +179,27 @@ row "Linux futex ping-pong, one core" "$FUTEX_RT" roundtrip_c -
 row "glibc swapcontext, per switch" "$UC_SWITCH" switch_c -
 row "GNU Pth pth_yield, per yield" "$PTH_YIELD" switch_c -
 row "GNU Pth pth_yield, per yield" "$PTH_YIELD" switch_lua -
+row "SimGrid: create and run one actor" "$SG_SPAWN" thread_create_c -
+row "SimGrid: create and run one actor" "$SG_SPAWN" thread_create_lua -
 echo "  ratio = peer ns / ukern ns: how many times faster ukern is (below 1: slower)."
+echo
+echo "memory and scale (ukern bench's scale figures; SimGrid's actor from its spawn benchmark):"
+for k in thread_c_rss_bytes thread_lua_rss_bytes threads_1m_lua_rss_bytes thread_create_c_cpu_ns \
+         thread_create_lua_cpu_ns trace_overhead_ratio trace_overhead_c_ratio evq_1000000_ns \
+         viewer_frame_cpu_ns rpc_call_lua_ns lrpc_null_ns cow_fault_ns; do
+  v=$(fig "$k")
+  printf '  %-28s %14s\n' "$k" "${v:-missing}"
+done
+[ -n "$SG_ACTOR_BYTES" ] && printf '  %-28s %14s\n' "simgrid_actor_rss_bytes" "$SG_ACTOR_BYTES"
+awk -v c="$(fig thread_c_rss_bytes)" -v l="$(fig threads_1m_lua_rss_bytes)" -v t="$(fig trace_overhead_ratio)" \
+    -v tc="$(fig trace_overhead_c_ratio)" 'BEGIN {
+  if (c != "") printf "  C thread at most 16 KiB resident: %s\n", c <= 16384 ? "met" : "MISSED"
+  if (l != "") printf "  1M Lua threads under 4 GiB: %s\n", l < 4294967296 ? "met" : "MISSED"
+  if (t != "") printf "  trace file at most 25%% extra (Lua round trips): %s\n", t <= 1.25 ? "met" : "MISSED"
+  if (tc != "") printf "  trace file at most 25%% extra (C round trips): %s\n", tc <= 1.25 ? "met" : "MISSED" }'
 echo
 echo "spread over the rounds (min-max, ns):"
 for f in roundtrip_c_ns roundtrip_lua_ns switch_c_ns switch_lua_ns sg_rt pth_rt pth_yield uc_switch \
-         pipe_rt futex_rt; do
+         pipe_rt futex_rt sg_spawn thread_create_c_ns thread_create_lua_ns; do
   [ -f "$B/$f" ] && printf '  %-18s %s\n' "$f" "$(spread "$f")"
 done

@@ -52,6 +52,7 @@
 #include <malloc.h>
 #include <time.h>
 
+#include "bench.h"
 #include "body_c.h"
 #include "cli.h"
 #include "loader.h"
@@ -68,13 +69,13 @@
 
 /* Operations per figure: full run, and --quick. */
 struct sizes {
-	uint64_t rt_c, rt_lua, sw_c, sw_lua, usw_lua, idle, cow, lrpc;
+	uint64_t rt_c, rt_lua, sw_c, sw_lua, usw_lua, idle, cow, lrpc, rpc;
 };
 
 static const struct sizes full_sizes = { 1000000, 100000, 2000000, 500000, 500000, 100000,
-					 10000, 500000 };
+					 10000, 500000, 50000 };
 static const struct sizes quick_sizes = { 100000, 10000, 200000, 50000, 50000, 20000,
-					  2000, 50000 };
+					  2000, 50000, 5000 };
 
 /* One measured figure. */
 struct figure {
@@ -94,7 +95,7 @@ struct cshared {
 	int failed;               /* a body could not do its part */
 };
 
-static uint64_t host_ns(void)
+uint64_t bench_host_ns(void)
 {
 	struct timespec ts;
 
@@ -192,10 +193,10 @@ static void rt_client(struct thread *self, void *arg)
 		sh->failed = 1;
 		return;
 	}
-	sh->t0 = host_ns();
+	sh->t0 = bench_host_ns();
 	if (round_trips(self, srv, sh->n) != 0)
 		sh->failed = 1;
-	sh->t1 = host_ns();
+	sh->t1 = bench_host_ns();
 }
 
 /* One of two yielders: the first past the warm-up starts the clock, the last to end stops it. */
@@ -206,10 +207,10 @@ static void sw_body(struct thread *self, void *arg)
 	for (uint64_t i = 0; i < sh->warm; i++)
 		bench_yield(self);
 	if (!sh->t0)
-		sh->t0 = host_ns();
+		sh->t0 = bench_host_ns();
 	for (uint64_t i = 0; i < sh->n; i++)
 		bench_yield(self);
-	sh->t1 = host_ns();
+	sh->t1 = bench_host_ns();
 }
 
 /* Declare a process with C body fn(arg). 0, or -1 when memory runs out. */
@@ -236,7 +237,8 @@ static int sw_setup(struct machine *m, struct cshared *sh)
 
 /* One repetition on a fresh machine: returns host ns per operation (the
  * timed span over ops), or -1 when the run failed. */
-static double run_c(int (*setup)(struct machine *, struct cshared *), uint64_t n, uint64_t ops)
+static double run_c_hooked(int (*setup)(struct machine *, struct cshared *), uint64_t n,
+			   uint64_t ops, void (*hook)(struct machine *, void *), void *arg)
 {
 	struct machine_config cfg = {
 		.cpus = 1, .sched = sched_find("fifo"), .quantum_ns = UK_DEFAULT_QUANTUM,
@@ -250,6 +252,8 @@ static double run_c(int (*setup)(struct machine *, struct cshared *), uint64_t n
 	cost_profile("zero", &cfg.costs);
 	if (machine_init(&m, &cfg) != 0)
 		return -1;
+	if (hook)
+		hook(&m, arg);
 	if (ns_install(&m) && setup(&m, &sh) == 0 && machine_run(&m) == OUT_COMPLETED &&
 	    !sh.failed && sh.t1 > sh.t0)
 		r = (double)(sh.t1 - sh.t0) / (double)ops;
@@ -257,9 +261,19 @@ static double run_c(int (*setup)(struct machine *, struct cshared *), uint64_t n
 	return r;
 }
 
+static double run_c(int (*setup)(struct machine *, struct cshared *), uint64_t n, uint64_t ops)
+{
+	return run_c_hooked(setup, n, ops, NULL, NULL);
+}
+
+double bench_run_c_roundtrip(uint64_t n, void (*hook)(struct machine *, void *), void *arg)
+{
+	return run_c_hooked(rt_setup, n, n, hook, arg);
+}
+
 /* ---- Lua bodies ---- */
 
-static const char lua_roundtrip[] =
+const char bench_lua_roundtrip[] =
 	"machine { cpus = 1, sched = \"fifo\", costs = \"zero\" }\n"
 	"local n = param(\"n\", 1000)\n"
 	"process { \"server\", daemon = true, main = function()\n"
@@ -346,6 +360,23 @@ static const char lua_lrpc[] =
 	"  log(\"mark\")\n"
 	"end }\n";
 
+static const char lua_rpc[] =
+	"machine { cpus = 1, sched = \"fifo\", costs = \"zero\" }\n"
+	"local n = param(\"n\", 1000)\n"
+	"process { \"server\", daemon = true, main = function()\n"
+	"  rpc.serve(\"" BENCH_SERVICE "\", { Add = function(a, b) return a + b end })\n"
+	"end }\n"
+	"process { \"client\", main = function()\n"
+	"  local b = rpc.bind(\"" BENCH_SERVICE "\")\n"
+	"  for _ = 1, 100 do\n"
+	"    if b then break end\n"
+	"    yield()\n"
+	"    b = rpc.bind(\"" BENCH_SERVICE "\")\n"
+	"  end\n"
+	"  assert(b, \"bind failed\")\n"
+	"  for i = 1, n do assert(b:call(\"Add\", i, 1) == i + 1) end\n"
+	"end }\n";
+
 static void on_fault(struct machine *m, struct thread *t, const char *text)
 {
 	(void)m;
@@ -368,7 +399,7 @@ static void on_log(struct machine *m, struct thread *t, const char *text)
 /* The same, with the host time of each mark instead of the heap. */
 static void on_log_time(struct machine *m, struct thread *t, const char *text)
 {
-	double *marks = m->hook_data, now = (double)host_ns();
+	double *marks = m->hook_data, now = (double)bench_host_ns();
 
 	(void)t;
 	(void)text;
@@ -377,11 +408,8 @@ static void on_log_time(struct machine *m, struct thread *t, const char *text)
 	marks[1] = now;
 }
 
-/* Load src with param n = n, build and run it: returns the host ns spent in
- * machine_run, or -1 (with a message on stderr) when anything fails. With
- * marks, the heap in use (or with time set, the host time) at the
- * scenario's first and last log lines goes to marks[0] and marks[1]. */
-static double run_lua_marked(const char *src, uint64_t n, double *marks, int time)
+double bench_run_lua(const char *src, uint64_t n, void (*hook)(struct machine *, void *),
+		     void *arg)
 {
 	char set[48], err[512];
 	const char *sets[1] = { set };
@@ -402,19 +430,39 @@ static double run_lua_marked(const char *src, uint64_t n, double *marks, int tim
 		return -1;
 	}
 	m.fault_hook = on_fault;
-	if (marks) {
-		m.log_hook = time ? on_log_time : on_log;
-		m.hook_data = marks;
-	}
 	ok = scenario_build(s, &m, err, sizeof err) == 0;
 	if (ok) {
-		t0 = host_ns();
+		if (hook)
+			hook(&m, arg);
+		t0 = bench_host_ns();
 		ok = machine_run(&m) == OUT_COMPLETED && m.script_errors == 0;
-		t1 = host_ns();
+		t1 = bench_host_ns();
 	}
 	machine_free(&m);
 	scenario_free(s);
 	return ok ? (double)(t1 - t0) : -1;
+}
+
+static void hook_heap(struct machine *m, void *marks)
+{
+	m->log_hook = on_log;
+	m->hook_data = marks;
+}
+
+static void hook_time(struct machine *m, void *marks)
+{
+	m->log_hook = on_log_time;
+	m->hook_data = marks;
+}
+
+/* Run src for n (see bench_run_lua). With marks, the heap in use (or with
+ * time set, the host time) at the scenario's first and last log lines goes
+ * to marks[0] and marks[1]. */
+static double run_lua_marked(const char *src, uint64_t n, double *marks, int time)
+{
+	if (!marks)
+		return bench_run_lua(src, n, NULL, NULL);
+	return bench_run_lua(src, n, time ? hook_time : hook_heap, marks);
 }
 
 static double run_lua_logged(const char *src, uint64_t n, double *marks)
@@ -438,14 +486,21 @@ static double run_lua_between(const char *src, uint64_t n)
 }
 
 /* One repetition: host ns per operation from the runs for n and n/10
- * (ops_per_n operations per unit of n), or -1. */
+ * (ops_per_n operations per unit of n), or -1 when a run fails. On a busy
+ * host the shorter run can take longer than the longer one: the pair is
+ * taken again (a few times, then the repetition counts as 0, which the
+ * median of the repetitions discards). */
 static double run_lua(const char *src, uint64_t n, uint64_t ops_per_n)
 {
-	double big = run_lua_once(src, n), small = run_lua_once(src, n / 10);
+	for (int tries = 0; tries < 4; tries++) {
+		double big = run_lua_once(src, n), small = run_lua_once(src, n / 10);
 
-	if (big < 0 || small < 0)
-		return -1;
-	return (big - small) / ((double)(n - n / 10) * (double)ops_per_n);
+		if (big < 0 || small < 0)
+			return -1;
+		if (big > small)
+			return (big - small) / ((double)(n - n / 10) * (double)ops_per_n);
+	}
+	return 0;
 }
 
 /* ---- the figures ---- */
@@ -457,7 +512,7 @@ static double rep_roundtrip_c(uint64_t n)
 
 static double rep_roundtrip_lua(uint64_t n)
 {
-	return run_lua(lua_roundtrip, n, 1);
+	return run_lua(bench_lua_roundtrip, n, 1);
 }
 
 static double rep_switch_c(uint64_t n)
@@ -473,6 +528,11 @@ static double rep_switch_lua(uint64_t n)
 static double rep_uswitch_lua(uint64_t n)
 {
 	return run_lua(lua_uswitch, n, 2);
+}
+
+static double rep_rpc_lua(uint64_t n)
+{
+	return run_lua(lua_rpc, n, 1);
 }
 
 static double rep_cow_lua(uint64_t n)
@@ -528,7 +588,7 @@ static double sched_decisions(const struct sched_ops *ops, uint64_t n, int quick
 			ts[i].state = T_READY;
 			ops->enqueue(&m.sched, &ts[i]);
 		}
-		t0 = host_ns();
+		t0 = bench_host_ns();
 		for (uint64_t r = 0; r < rounds; r++) {
 			struct thread *t = ops->pick(&m.sched, &m.cpus[0]);
 			if (!t)
@@ -538,7 +598,7 @@ static double sched_decisions(const struct sched_ops *ops, uint64_t n, int quick
 			t->why = R_PREEMPTED;
 			ops->enqueue(&m.sched, t);
 		}
-		t1 = host_ns();
+		t1 = bench_host_ns();
 		ns = (double)(t1 - t0) / (double)rounds;
 	}
 	free(ts);
@@ -598,22 +658,25 @@ static void cpu_model(char *buf, size_t len)
 		fclose(f);
 }
 
-static void print_json(const struct figure *fs, int nf, const char *arch, const char *cpu,
-		       int quick)
+static void print_json(const struct figure *fs, int nf, const struct bench_val *vs, int nv,
+		       const char *arch, const char *cpu, const char *size)
 {
 	printf("{\"machine\": \"%s\", \"cpu\": \"%s\", \"ctx_backend\": \"%s\", "
-	       "\"reps\": %d, \"quick\": %s", arch, cpu, ctx_backend(), BENCH_REPS,
-	       quick ? "true" : "false");
+	       "\"reps\": %d, \"quick\": %s, \"size\": \"%s\"", arch, cpu, ctx_backend(),
+	       BENCH_REPS, strcmp(size, "quick") == 0 ? "true" : "false", size);
 	for (int i = 0; i < nf; i++) {
 		const char *u = fs[i].unit ? fs[i].unit : "ns";
 		printf(",\n \"%s_%s\": %.1f, \"%s_n\": %" PRIu64 ", \"%s_min_%s\": %.1f, "
 		       "\"%s_max_%s\": %.1f", fs[i].key, u, fs[i].median, fs[i].key, fs[i].n, fs[i].key,
 		       u, fs[i].min, fs[i].key, u, fs[i].max);
 	}
+	for (int i = 0; i < nv; i++)
+		printf(",\n \"%s\": %.*f", vs[i].key, vs[i].v < 10 ? 3 : 1, vs[i].v);
 	printf("%s}\n", sched_json);
 }
 
-static void print_table(const struct figure *fs, int nf, const char *arch, const char *cpu)
+static void print_table(const struct figure *fs, int nf, const struct bench_val *vs, int nv,
+			const char *arch, const char *cpu)
 {
 	printf("ukern bench: host time per operation, median of %d runs (min-max)\n", BENCH_REPS);
 	printf("machine: %s, %s; context switch: %s\n\n", arch, cpu, ctx_backend());
@@ -621,6 +684,9 @@ static void print_table(const struct figure *fs, int nf, const char *arch, const
 	for (int i = 0; i < nf; i++)
 		printf("  %-44s %10" PRIu64 " %7.1f %-5s %.1f-%.1f\n", fs[i].what, fs[i].n, fs[i].median,
 		       fs[i].unit ? fs[i].unit : "ns", fs[i].min, fs[i].max);
+	printf("\nscale (measured once each):\n");
+	for (int i = 0; i < nv; i++)
+		printf("  %-44s %14.*f  %s\n", vs[i].what, vs[i].v < 10 ? 3 : 1, vs[i].v, vs[i].key);
 }
 
 /* The decision cost of each policy at 1k, 100k and 1M runnable threads.
@@ -661,21 +727,52 @@ static int sched_figures(int json, int quick)
 	return 0;
 }
 
+/* --only KEY [--n N]: one repetition of one timed figure, for a profiler. */
+static int only_figure(struct figure *fs, int nf, const char *key, uint64_t n)
+{
+	for (int i = 0; i < nf; i++)
+		if (strcmp(fs[i].key, key) == 0) {
+			double v = fs[i].rep(n ? n : fs[i].n);
+			if (v < 0)
+				return cli_error(EXIT_HOST, "bench: the %s benchmark failed", key);
+			printf("%s_%s: %.1f (n = %" PRIu64 ")\n", key, fs[i].unit ? fs[i].unit : "ns", v,
+			       n ? n : fs[i].n);
+			return fflush(stdout) == 0 ? EXIT_OK : EXIT_HOST;
+		}
+	return cli_error(EXIT_USAGE, "bench: --only %s: no such figure", key);
+}
+
 int cmd_bench(int argc, char **argv)
 {
-	int json = 0, quick = 0;
+	static const char *const size_names[] = { "quick", "full", "big" };
+	int json = 0, quick = 0, nv;
+	const char *only = NULL;
+	uint64_t only_n = 0;
+	enum bench_size size = BENCH_FULL;
+	struct bench_val vals[BENCH_MAX_VALS];
 	struct utsname u;
 	char cpu[128];
 
+	if (argc == 4 && strcmp(argv[1], "--child") == 0)
+		return bench_child(argv[2], argv[3]) == 0 ? EXIT_OK : EXIT_HOST;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = 1;
 		else if (strcmp(argv[i], "--quick") == 0)
-			quick = 1;
+			size = BENCH_QUICK;
+		else if (strcmp(argv[i], "--big") == 0)
+			size = BENCH_BIG;
+		else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+			only = argv[++i];
+		else if (strcmp(argv[i], "--n") == 0 && i + 1 < argc &&
+			 (only_n = strtoull(argv[++i], NULL, 10)) >= 10)
+			;
 		else
 			return cli_error(EXIT_USAGE, "bench: unknown argument '%s' (usage: ukern bench "
-						     "[--json] [--quick])", argv[i]);
+						     "[--json] [--quick | --big] [--only KEY [--n N]])",
+					 argv[i]);
 	}
+	quick = size == BENCH_QUICK;
 	const struct sizes *z = quick ? &quick_sizes : &full_sizes;
 	struct figure fs[] = {
 		{ .key = "roundtrip_c", .what = "round trip, C bodies (uk_call)",
@@ -688,26 +785,32 @@ int cmd_bench(int argc, char **argv)
 		  .rep = rep_switch_lua, .n = z->sw_lua },
 		{ .key = "uswitch_lua", .what = "user-level switch, Lua bodies (many-to-one)",
 		  .rep = rep_uswitch_lua, .n = z->usw_lua },
-		{ .key = "cow_fault_lua", .what = "copy-on-write fault, Lua body (mem.write)",
+		{ .key = "rpc_call_lua", .what = "RPC call through a server, Lua (b:call)",
+		  .rep = rep_rpc_lua, .n = z->rpc },
+		{ .key = "cow_fault", .what = "copy-on-write fault, Lua body (mem.write)",
 		  .rep = rep_cow_lua, .n = z->cow },
-		{ .key = "lrpc_lua", .what = "LRPC call, Lua bodies (binding:call)",
+		{ .key = "lrpc_null", .what = "LRPC call, Lua bodies (binding:call)",
 		  .rep = rep_lrpc_lua, .n = z->lrpc },
 		{ .key = "thread_lua_idle", .what = "memory per idle Lua user thread",
 		  .unit = "bytes", .rep = rep_idle_lua, .n = z->idle },
 	};
 	int nf = (int)(sizeof fs / sizeof fs[0]);
 
+	if (only)
+		return only_figure(fs, nf, only, only_n);
 	for (int i = 0; i < nf; i++)
 		if (measure(&fs[i]) != 0)
 			return cli_error(EXIT_HOST, "bench: the %s benchmark failed", fs[i].key);
 	if (sched_figures(json, quick) != 0)
 		return cli_error(EXIT_HOST, "bench: the scheduling benchmark failed");
+	if ((nv = bench_scale(size, "/proc/self/exe", vals)) < 0)
+		return cli_error(EXIT_HOST, "bench: a scale benchmark failed");
 	if (uname(&u) != 0)
 		snprintf(u.machine, sizeof u.machine, "unknown");
 	cpu_model(cpu, sizeof cpu);
 	if (json)
-		print_json(fs, nf, u.machine, cpu, quick);
+		print_json(fs, nf, vals, nv, u.machine, cpu, size_names[size]);
 	else
-		print_table(fs, nf, u.machine, cpu);
+		print_table(fs, nf, vals, nv, u.machine, cpu);
 	return fflush(stdout) == 0 ? EXIT_OK : cli_error(EXIT_HOST, "cannot write the results");
 }

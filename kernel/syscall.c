@@ -169,6 +169,8 @@ static void sys_spawn(struct thread *t)
 	struct thread *nt = thread_new(t->p, NULL, t->sc.body, t->sc.ptr, THREAD_KERNEL);
 
 	t->sc.ptr = NULL;
+	if (nt && t->sc.arg == SPAWN_SERVICE)
+		thread_make_service(nt);
 
 	t->sc.err = nt ? UK_OK : UK_ENOMEM;
 	t->sc.val = nt ? nt->tid : 0;

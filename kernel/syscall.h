@@ -27,7 +27,8 @@ enum sysno {
 	SYS_RECV,      /* name, timeout; m: the message */
 	SYS_CALL,      /* name, m, timeout; m: the reply */
 	SYS_REPLY,     /* name (a send-once right), m */
-	SYS_SPAWN,     /* body, ptr: the new thread's body and its data; val: tid */
+	SYS_SPAWN,     /* body, ptr: the new thread's body and its data; arg: 0, or
+			* SPAWN_SERVICE for a service thread; val: tid */
 	SYS_JOIN,      /* arg: tid; val: its result */
 	SYS_LOG,       /* ptr: text (malloc'd, kernel frees) */
 	SYS_NAMEOP,    /* a name-server operation, for the trace: name (the port's right, 0 if
@@ -64,6 +65,9 @@ enum sysno {
 	                  node sends it on, over the link or to its port (net.h) */
 	SYS_COUNT
 };
+
+/* SYS_SPAWN's arg: a service thread, which does not keep its process alive. */
+#define SPAWN_SERVICE 1
 
 /* The CPU work (ns) t's pending call costs before its effect. */
 uint64_t syscall_cost(struct thread *t);

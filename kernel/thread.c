@@ -267,7 +267,19 @@ void thread_exit(struct thread *t, enum treason why)
 		return;
 	if (t == p->main_thread && why == R_EXIT)
 		p->exit_code = (int)t->result;
+	if (t->service)
+		return;   /* it never counted in live */
 	p->live--;
 	if (p->live == 0 && p->state == P_LIVE)
 		proc_exit(p, p->exit_code, 0);
+}
+
+void thread_make_service(struct thread *t)
+{
+	assert(t->kind != THREAD_LWP && t->state != T_EXITED &&
+	       "thread_make_service: not a live user thread");
+	if (t->service)
+		return;
+	t->service = 1;
+	t->p->live--;
 }

@@ -86,6 +86,8 @@ struct thread {
 	void *body_data;              /* owned by the body */
 	struct machine *m;
 	enum tkind kind;
+	uint8_t service;              /* a service thread: does not keep its process alive
+				       * (thread_make_service); set once, by the kernel loop */
 
 	/* two levels: the LWP and the user thread it carries. Set by the
 	 * process's user-level runtime (machine_attach); read by the kernel for
@@ -157,6 +159,12 @@ struct thread {
  * memory runs out (the body is then destroyed). */
 struct thread *thread_new(struct proc *p, const char *name, const struct body_ops *body,
 			  void *body_data, enum tkind kind);
+
+/* Make t a service thread: it no longer counts among the threads that keep
+ * its process alive, so the process ends when its other threads have, and t
+ * with it (a clock daemon, an object's server loop). Expects t not exited
+ * and not an LWP; doing it twice changes nothing. */
+void thread_make_service(struct thread *t);
 
 /* The thread a system call of t acts for: the user thread an LWP carries, or t. */
 static inline struct thread *thread_actor(struct thread *t)

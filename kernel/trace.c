@@ -56,6 +56,12 @@ const struct trace_kind_info trace_kinds[TR_KIND_COUNT] = {
 	[TR_PKT_ARRIVE] = { "pkt_arrive", 4, 0, { "link", "flow", "seq", "last" } },
 	[TR_PKT_LOST] = { "pkt_lost", 3, 0, { "link", "flow", "seq" } },
 	[TR_CONVERT] = { "convert", 4, 0, { "flow", "node", "values", "op" } },
+	[TR_OBJ_EXPORT] = { "obj_export", 3, 1, { "pid", "port", "object" } },
+	[TR_OBJ_CALL] = { "obj_call", 6, 1, { "tid", "pid", "port", "object", "method", "ok" } },
+	[TR_CLOCK_ROUND] = { "clock_round", 6, 0,
+			     { "pid", "round", "polled", "answered", "used", "back" } },
+	[TR_CLOCK_ADJUST] = { "clock_adjust", 6, 0,
+			      { "pid", "round", "adjust_ns", "back", "error_ns", "behind" } },
 };
 
 void trace_record(struct machine *m, unsigned kind, const uint64_t *args, const char *s,

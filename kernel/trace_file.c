@@ -1,7 +1,9 @@
 /*
  * trace_file.c - the binary trace writer (format: trace_format.h).
  *
- * Records are encoded into a buffer and written with stdio; the file is a
+ * Records are encoded into a buffer of the writer's own and written with
+ * stdio a buffer at a time (an fwrite per record, with stdio's locking,
+ * cost more than encoding the record); the file is a
  * temporary one in the target's directory until trace_file_close renames it,
  * unless the target is a device or a pipe (/dev/null): renaming over it would
  * replace it, so the trace is written to it directly.
@@ -15,8 +17,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define WBUF (64 * 1024)
+
 struct trace_file {
 	FILE *fp;
+	size_t len;           /* bytes in buf not yet given to stdio */
+	uint8_t buf[WBUF];
 	char *path, *tmp;     /* tmp: NULL when writing to path directly */
 	uint64_t last_ns;
 	uint64_t records;
@@ -43,10 +49,26 @@ static size_t put_varint(uint8_t *b, uint64_t v)
 	return n;
 }
 
+/* Give the buffered bytes to stdio. */
+static void flush_buf(struct trace_file *f)
+{
+	if (f->len && fwrite(f->buf, 1, f->len, f->fp) != f->len)
+		f->failed = 1;
+	f->len = 0;
+}
+
 static void put_bytes(struct trace_file *f, const void *p, size_t n)
 {
-	if (n && fwrite(p, 1, n, f->fp) != n)
-		f->failed = 1;
+	if (f->len + n > WBUF) {
+		flush_buf(f);
+		if (n > WBUF) {
+			if (fwrite(p, 1, n, f->fp) != n)
+				f->failed = 1;
+			return;
+		}
+	}
+	memcpy(f->buf + f->len, p, n);
+	f->len += n;
 }
 
 static void put_string(struct trace_file *f, const char *s, size_t len)
@@ -64,14 +86,18 @@ static void file_record(void *ctx, uint64_t ns, unsigned kind, const uint64_t *a
 {
 	struct trace_file *f = ctx;
 	const struct trace_kind_info *k = &trace_kinds[kind];
-	uint8_t b[1 + 10 * (TRACE_MAX_ARGS + 1)];
+	uint8_t *b;
 	size_t n = 0;
 
+	/* Encoded in place: the kind, the time step and the arguments. */
+	if (f->len + 1 + 10 * (TRACE_MAX_ARGS + 1) > WBUF)
+		flush_buf(f);
+	b = f->buf + f->len;
 	b[n++] = (uint8_t)kind;
 	n += put_varint(b + n, ns - f->last_ns);
 	for (unsigned i = 0; i < k->nargs; i++)
 		n += put_varint(b + n, args[i]);
-	put_bytes(f, b, n);
+	f->len += n;
 	if (k->has_str)
 		put_string(f, s, len > TRACE_MAX_STR ? TRACE_MAX_STR : len);
 	f->last_ns = ns;
@@ -148,6 +174,7 @@ int trace_file_close(struct trace_file *f)
 	int err;
 
 	file_record(f, f->last_ns, TR_END, &records, NULL, 0);
+	flush_buf(f);
 	if (fflush(f->fp) != 0)
 		f->failed = 1;
 	err = f->failed ? (errno ? errno : EIO) : 0;

@@ -84,6 +84,18 @@ enum trace_kind {
 	TR_PKT_ARRIVE,      /* link, flow, seq, last (1: the message's last packet) */
 	TR_PKT_LOST,        /* link, flow, seq: the packet and so its message are lost */
 	TR_CONVERT,         /* flow, node, values, op (1 to the canonical form, 2 from it) */
+	/* remote objects (rpc.lua) and Berkeley clock synchronisation (clock.lua) */
+	TR_OBJ_EXPORT = 50, /* pid (the object's server), port, object id ; "Class#id" */
+	TR_OBJ_CALL,        /* tid (executing it), pid, port, object id, method (from 1 in the
+			     * class), ok (1, or 0: refused, the id is not the port's object) ;
+			     * "Class#id.method" */
+	TR_CLOCK_ROUND,     /* pid (the master), round (from 1), polled (clocks asked, its own
+			     * included), answered, used (within the outlier bound), back (1 if
+			     * the average lies behind the master's clock) ; no string: the average's
+			     * size is in the clock_adjust records */
+	TR_CLOCK_ADJUST,    /* pid (the clock set), round, adjust_ns (its size), back (1: set
+			     * back), error_ns (size of the clock's true error after it), behind
+			     * (1: the clock is behind true time) */
 	TR_KIND_COUNT
 };
 

@@ -229,4 +229,69 @@ run 0 run tests/api/lrpc_crash.lua --stats json &&
 run 3 run tests/api/lrpc_crash.lua --set recursion=true &&
 	expect_err 'deadlock at 1ms: a cycle of 1 thread' &&
 	expect_err 'thread calc.1 \(process calc\) waits for a free A-stack of an LRPC binding, held by thread calc.1'
+# Remote objects (§18b): by copy against by reference, references in RPC
+# arguments, results, asynchronous calls and plain messages, a third
+# process calling through one, the rule of ids, a client's object dying
+# with it, misuse at the script's line; the trace names the objects.
+run 0 run $A/objects.lua --stats json --trace "$TMP/objects.uktrace" &&
+	expect_err 'client +\| by copy: server 2, mine 1$' &&
+	expect_err 'ref: Counter#1 \(remote\) is_ref true id 1 class Counter$' &&
+	expect_err 'add: 11 11$' &&
+	expect_err 'pair: Counter#2 \(remote\)=1 Counter#3 \(remote\)=2$' &&
+	expect_err 'third: n=16 ref=true fake-is-ref=false$' && expect_err 'after third: 16$' &&
+	expect_err 'ref as argument: true 1016$' &&
+	expect_err 'kept comes back: Counter#1 \(remote\) 1016$' &&
+	expect_err 'async: Counter#1 \(remote\)$' &&
+	expect_err 'forged id: no object #3 behind this reference \(it names Counter#2\)$' &&
+	expect_err 'own id again: 1$' &&
+	expect_err 'maker +\| local call: 8$' && expect_err 'from maker: Counter#1 \(remote\) 10$' &&
+	expect_err 'after maker exit: dead port$' &&
+	expect_err "no method: $A/objects.lua:70: rpc: Counter#1 has no method 'nope'" &&
+	expect_err "bad class: $A/objects.lua:71: rpc.class: the name must be an identifier" &&
+	expect_err "bad object: $A/objects.lua:72: rpc.object: the state must be a table" &&
+	expect_err "foreign: $A/objects.lua:73: rpc: a Counter made by another process cannot travel" &&
+	expect_out '"name": "maker", "pid": [0-9]+, "state": "exited", "model": "one-to-one", "exit_code": 0,' &&
+	expect_out '"binding": "Counter", "method": "get", "kind": "message", "calls": 8, "failed": 2, "retransmissions": 0, "executions": 6,'
+run 0 export "$TMP/objects.uktrace" --format text &&
+	expect_out 'obj_export pid=[0-9]+\(srv\) port=[0-9]+\(Counter#1\) object=1 "Counter#1"' &&
+	expect_out 'obj_call tid=[0-9]+\(srv\.[0-9]+\) pid=[0-9]+\(srv\) port=[0-9]+\(Counter#2\) object=3 method=2 ok=0 "Counter#3\.get"' &&
+	expect_out 'msg_send .* port=[0-9]+\(Counter#1\) size='
+
+run 0 run $A/objects_models.lua &&
+	expect_err 'one-to-one  \| callback: one-to-one$' &&
+	expect_err 'many-to-many\| callback: many-to-many$' &&
+	expect_err "many-to-one \\| callback: $A/objects_models.lua:15: rpc: a K cannot be exported from a many-to-one process" &&
+	expect_err 'many +\| 16 references: 16$' &&
+	expect_err "17 references: $A/objects_models.lua:24: rpc: a message carries at most 16 ports \\(object references count one each\\)"
+
+# Berkeley (§18c): the average computed exactly, the outlier left out of it
+# but adjusted, every clock at the average; a busy participant answers.
+run 0 run $A/berkeley.lua --trace "$TMP/berkeley.uktrace" --stats json &&
+	expect_err 'checks +\| average: 750000 4$' &&
+	expect_err 'average, even count: 13 3$' &&
+	expect_err 'average, all out but the median: 5 1$' &&
+	expect_err "bad outlier: $A/berkeley.lua:23: clock.average: outlier must be an integer" &&
+	expect_err "bad offsets: $A/berkeley.lua:24: clock.average: offsets must be a non-empty" &&
+	expect_err "bad option: $A/berkeley.lua:25: clock.berkeley: unknown option 'period'" &&
+	expect_err 'join nobody: nil unknown name$' &&
+	expect_err 'p1 +\| after the round: 750000$' && expect_err 'p2 +\| after the round: 750000$' &&
+	expect_err 'p3 +\| after the round: 750000$' && expect_err 'p4 +\| after the round: 750000$' &&
+	expect_err 'checks +\| master: 750000$' &&
+	expect_out '"process": "p4", .*"berkeley_rounds": 1, "rounds": \[\{ "round": 1, "at_ns": 10000000, "error_ns": 750000 \}\]'
+run 0 export "$TMP/berkeley.uktrace" --format text &&
+	expect_out 'clock_round pid=[0-9]+\(timed\) round=1 polled=5 answered=5 used=4 back=0' &&
+	expect_out 'clock_adjust pid=[0-9]+\(p1\) round=1 adjust_ns=3250000 back=1 error_ns=750000 behind=0' &&
+	expect_out 'clock_adjust pid=[0-9]+\(p2\) round=1 adjust_ns=2750000 back=0 ' &&
+	expect_out 'clock_adjust pid=[0-9]+\(p4\) round=1 adjust_ns=49250000 back=1 error_ns=750000' &&
+	expect_out 'clock_adjust pid=[0-9]+\(timed\) round=1 adjust_ns=750000 back=0'
+run 0 run $A/berkeley_dead.lua --trace "$TMP/bdead.uktrace" &&
+	expect_err 'long +\| long: 666666$'
+run 0 export "$TMP/bdead.uktrace" --format text &&
+	expect_out 'clock_round pid=[0-9]+\(timed\) round=1 polled=3 answered=3 used=3 back=0' &&
+	expect_out 'clock_round pid=[0-9]+\(timed\) round=2 polled=3 answered=2 used=2 back=0' &&
+	expect_out 'clock_round pid=[0-9]+\(timed\) round=3 polled=2 answered=2 used=2 back=0'
+run 0 run $A/berkeley_busy.lua --stats json &&
+	expect_out '"process": "busy", .*"berkeley_rounds": 2,' &&
+	expect_out '"name": "busy", "pid": [0-9]+, "state": "exited",' &&
+	expect_err 'busy: -?[0-9] ns from true time$'
 finish

@@ -1,5 +1,5 @@
 #!/bin/sh
-# nodes.sh - several machines (doc/scenario-api.md section 18b): remote
+# nodes.sh - several machines (doc/scenario-api.md section 18d): remote
 # ports, naming across nodes, byte order, node clocks, loss with and
 # without retransmission, the new trace records and statistics, the same
 # seed giving the same run, and declarations that are wrong.

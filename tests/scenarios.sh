@@ -53,6 +53,10 @@ two-nodes-rpc|scenarios/two-nodes-rpc.lua --set step=1000
 two-nodes-rpc-loss|scenarios/two-nodes-rpc.lua --set part=loss
 two-nodes-rpc-retries|scenarios/two-nodes-rpc.lua --set part=loss --set retries=5
 byte-order-nodes|scenarios/byte-order.lua --set nodes=true
+remote-objects|scenarios/remote-objects.lua
+remote-objects-no-crash|scenarios/remote-objects.lua --set crash=false
+clock-sync|scenarios/clock-sync.lua
+clock-sync-wide-bound|scenarios/clock-sync.lua --set outlier=50ms
 '
 
 echo "$cases" | while IFS='|' read -r name args; do
@@ -312,6 +316,28 @@ run 0 run scenarios/byte-order.lua --set costs=firefly-1990 &&
 run 0 run scenarios/byte-order.lua --set costs=firefly-1990 --set n=1000 &&
 	expect_err 'little-client\| Sum\(1000 integers\)     5046 \+ 29 bytes 1012 numbers: 11672.56 us to little,  8636.56 us to big$' &&
 	expect_err 'big-client  \| Sum\(1000 integers\)     5046 \+ 29 bytes 1012 numbers:  8636.56 us to little,  5600.56 us to big$'
+
+# Remote objects: by value the caller's table is unchanged; through a
+# reference everyone sees one account; the id alone names nothing; a
+# reference dies with its server, whose new incarnation starts afresh.
+run 0 run scenarios/remote-objects.lua --stats json &&
+	expect_err "ann +\| by value: the bank's copy says 1005; mine still has total 5, audited nil" &&
+	expect_err 'ann +\| two objects: Account#1 \(remote\) and Account#2 \(remote\)' &&
+	expect_err "bob's account: 7; ann's: 100$" &&
+	expect_err 'carol +\| carol got Account#1 \(remote\), owner ann: deposits 50 -> 150' &&
+	expect_err "ann's balance is 150$" &&
+	expect_err "with bob's id: no object #2 behind this reference \(it names Account#1\)" &&
+	expect_err "after the crash: ann's account: nil, dead port" &&
+	expect_err 'the new bank opens Account#1 \(remote\) with balance 0' &&
+	expect_out '"binding": "Account", "method": "deposit", "kind": "message", "calls": 3, "failed": 0,'
+# Clock synchronisation: Cristian's clients end near the server's true
+# time; Berkeley's clocks agree within microseconds, half a millisecond
+# off true time (the average), the 30 ms clock left out of the average.
+run 0 run scenarios/clock-sync.lua --stats json &&
+	expect_err 'after 1: cristian spread [0-9.]+us, worst error -?[0-9]\.[0-9]us \| berkeley spread 0\.[0-9]us, worst error 51[0-9]\.[0-9]us' &&
+	expect_out '"process": "b4", .*"berkeley_rounds": 5, "rounds": \[\{ "round": 1,'
+run 0 run scenarios/clock-sync.lua --set outlier=50ms &&
+	expect_err 'after 1: .* \| berkeley spread 0\.[0-9]us, worst error 6[0-9][0-9][0-9]\.[0-9]us'
 
 run 0 run scenarios/hello.lua --stats csv --quiet &&
 	expect_out '^thread,process,state,arrival_ns' && expect_out '^client,client,exited,1000000,'

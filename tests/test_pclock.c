@@ -197,12 +197,54 @@ static void test_stats(void **state)
 	free(text);
 }
 
+/* Berkeley adjustments: each round's true error is kept, the first
+ * PCLOCK_MAX_ROUNDS of them, in the clock's JSON entry; a clock no master
+ * adjusted has no such members. */
+static void test_rounds(void **state)
+{
+	struct machine *m = machine_of(state);
+	struct proc *a = proc_on(m, "a");
+	struct proc *b = proc_on(m, "b");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	assert_int_equal(pclock_attach(a, 3 * MS, 0), 0);
+	assert_int_equal(pclock_attach(b, 0, 0), 0);
+	m->now = 10 * MS;
+	assert_int_equal(pclock_error(a, m->now), 3 * MS);
+	assert_int_equal(pclock_step(a, m->now, -(int64_t)(3 * MS) - 250, 0), 0);
+	pclock_note_round(a, m->now, 1);
+	assert_int_equal(pclock_error(a, m->now), -250);
+	assert_int_equal(a->clock->nrounds, 1);
+	assert_int_equal(a->clock->rounds[0].error_ns, -250);
+	assert_int_equal(a->clock->rounds[0].at_ns, 10 * MS);
+	for (uint32_t r = 2; r <= PCLOCK_MAX_ROUNDS + 8; r++)
+		pclock_note_round(a, m->now + r, r);
+	assert_int_equal(a->clock->nrounds, PCLOCK_MAX_ROUNDS + 8);
+	assert_int_equal(a->clock->rounds[PCLOCK_MAX_ROUNDS - 1].round, PCLOCK_MAX_ROUNDS);
+	out = open_memstream(&text, &len);
+	assert_non_null(out);
+	m->stats_hook(out, m, 'j');
+	fclose(out);
+	assert_non_null(strstr(text, "\"last_error_ns\": 0, \"berkeley_rounds\": 40, \"rounds\": "
+				     "[{ \"round\": 1, \"at_ns\": 10000000, \"error_ns\": -250 }, "
+				     "{ \"round\": 2, \"at_ns\": 10000002, \"error_ns\": -250 }, "));
+	assert_non_null(strstr(text, "{ \"round\": 32, \"at_ns\": 10000032, \"error_ns\": -250 }] }"));
+	assert_null(strstr(text, "\"round\": 33"));
+	assert_non_null(strstr(text, "\"process\": \"b\", \"pid\": 2, \"drift_ppb\": 0, "
+				     "\"offset_ns\": 0, \"syncs\": 0, \"adjust\": null, "
+				     "\"last_sync_ns\": null, \"last_offset_ns\": null, "
+				     "\"last_error_ns\": null }"));
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		H_TEST(test_perfect_by_default), H_TEST(test_attach), H_TEST(test_until),
 		H_TEST(test_step),               H_TEST(test_slew),   H_TEST(test_copy),
-		H_TEST(test_stats),
+		H_TEST(test_stats),              H_TEST(test_rounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

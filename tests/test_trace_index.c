@@ -456,6 +456,50 @@ static void test_lrpcs(void **state)
 	trace_index_free(ix);
 }
 
+/* The name server's table at a time: "sink" lives while its port does; a
+ * name registered again names the newer port only, and is gone once
+ * unregistered; a port exists from its birth to its death. */
+static void test_names_at(void **state)
+{
+	static const struct rec again[] = {
+		{ 0, TR_PROC_NEW, { 1, 1 }, "name" },
+		{ 0, TR_PROC_NEW, { 2, 0 }, "srv" },
+		{ 5, TR_PORT_NEW, { 9, 2, 4 }, NULL },
+		{ 10, TR_NAME, { 2, 9, 1, 1 }, "x" },
+		{ 15, TR_PORT_NEW, { 10, 2, 4 }, NULL },
+		{ 20, TR_NAME, { 2, 10, 1, 1 }, "x" },
+		{ 25, TR_NAME, { 2, 10, 1, 0 }, "x" },
+		{ 30, TR_NAME, { 2, 10, 3, 1 }, "x" },
+	};
+	struct trace_index *ix = built();
+	uint32_t p7 = ix->names[0].port;
+
+	(void)state;
+	assert_int_equal(ix->nnames, 1);
+	assert_false(trace_index_name_live(ix, 0, 1499));
+	assert_true(trace_index_name_live(ix, 0, 1500));
+	assert_true(trace_index_name_live(ix, 0, 5999));
+	assert_false(trace_index_name_live(ix, 0, 6000));
+	assert_false(trace_index_port_alive(ix, p7, 1499));
+	assert_true(trace_index_port_alive(ix, p7, 1500));
+	assert_false(trace_index_port_alive(ix, p7, 6000));
+	trace_index_free(ix);
+
+	ix = trace_index_new();
+	assert_non_null(ix);
+	feed(ix, again, sizeof again / sizeof again[0]);
+	assert_int_equal(trace_index_seal(ix, 40), 0);
+	assert_int_equal(ix->nnames, 4);
+	assert_true(trace_index_name_live(ix, 0, 19));
+	assert_false(trace_index_name_live(ix, 1, 19));
+	assert_false(trace_index_name_live(ix, 0, 20));
+	assert_true(trace_index_name_live(ix, 1, 27));   /* a refused registration changes nothing */
+	assert_false(trace_index_name_live(ix, 2, 27));
+	assert_false(trace_index_name_live(ix, 1, 30));
+	assert_false(trace_index_name_live(ix, 3, 35));  /* an unregistration is no entry */
+	trace_index_free(ix);
+}
+
 static void test_load(void **state)
 {
 	char dir[] = "/tmp/ukern-ix.XXXXXX", path[64], cut[64], cmd[200], err[600];
@@ -537,6 +581,7 @@ int main(void)
 		cmocka_unit_test(test_fault_records),
 		cmocka_unit_test(test_page_faults),
 		cmocka_unit_test(test_lrpcs),
+		cmocka_unit_test(test_names_at),
 		cmocka_unit_test(test_load),
 	};
 

@@ -201,4 +201,137 @@ function clock.alarm(t)
 	return call("clock.alarm", nil, "Alarm", t)
 end
 
+------------------------------------------------------------------ Berkeley
+
+-- Berkeley's algorithm (Gusella and Zatti, the timed of Berkeley UNIX): a
+-- master polls the clocks of the processes that joined, its own included,
+-- estimates each one's offset from its own (Cristian's way: the reading plus
+-- half the round trip), averages the offsets that lie within `outlier` of
+-- their median, and sends each clock the adjustment that brings it to the
+-- average: a difference, not a time, so its own delay does not matter.
+-- The clocks agree with each other, not with true time.
+
+-- A participant's clock daemon: an object served by a service thread of
+-- its own process, so that it answers while the process's threads are busy.
+local Clockd = rpc.class("Clockd", {
+	Time = function()
+		return C.read()
+	end,
+	Adjust = function(_, delta, round)
+		return C.adjust(delta, round)
+	end,
+})
+
+-- The fault-tolerant average of offsets (a sequence of integers, the
+-- master's own 0 among them): the mean, rounded down, of those within
+-- outlier of their median (the lower median of an even count); also the
+-- number used.
+function clock.average(offsets, outlier)
+	if type(offsets) ~= "table" or #offsets == 0 then
+		misuse("clock.average: offsets must be a non-empty sequence of integers (ns)")
+	end
+	for i, o in ipairs(offsets) do
+		if math.type(o) ~= "integer" then
+			misuse("clock.average: offset %d is not an integer of ns: '%s'", i, tostring(o))
+		end
+	end
+	if math.type(outlier) ~= "integer" or outlier < 0 then
+		misuse("clock.average: outlier must be an integer of ns, at least 0, not '%s'",
+			tostring(outlier))
+	end
+	local sorted = { table.unpack(offsets) }
+	table.sort(sorted)
+	local median = sorted[(#sorted + 1) // 2]
+	local sum, used = 0, 0
+	for _, o in ipairs(offsets) do
+		if math.abs(o - median) <= outlier then
+			sum, used = sum + o, used + 1
+		end
+	end
+	return sum // used, used
+end
+
+-- One round: poll every participant, average, adjust.
+local function round(m, n)
+	local offsets, answered, alive = { 0 }, {}, {}
+	for _, p in ipairs(m.participants) do
+		local t0 = C.read()
+		local reading, why = p.ref:call("Time")
+		local t1 = C.read()
+		if reading then
+			local o = reading + (t1 - t0) // 2 - t1
+			offsets[#offsets + 1] = o
+			answered[#answered + 1] = { ref = p.ref, offset = o }
+		end
+		if why ~= "dead port" then
+			alive[#alive + 1] = p -- a participant that ended is polled no more
+		end
+	end
+	local polled = #m.participants + 1
+	m.participants = alive
+	local avg, used = clock.average(offsets, m.outlier)
+	C.round(n, polled, #answered + 1, used, avg < 0 and 1 or 0)
+	for _, a in ipairs(answered) do
+		a.ref:call("Adjust", avg - a.offset, n)
+	end
+	C.adjust(avg, n)
+	m.rounds = n
+	m.last = { average = avg, used = used, answered = #answered + 1 }
+end
+
+-- clock.berkeley([{ name, every, outlier, timeout, rounds }]): be the
+-- master, forever (or for `rounds` rounds, then serve joins only).
+function clock.berkeley(opts)
+	opts = check_opts("clock.berkeley", opts, { name = true, every = true, outlier = true,
+		timeout = true, rounds = true })
+	local name = opts.name or "timed"
+	if type(name) ~= "string" then
+		misuse("clock.berkeley: name must be a string, not a %s", type(name))
+	end
+	local every = duration_opt("clock.berkeley", opts, "every") or C.duration("100ms")
+	local outlier = duration_opt("clock.berkeley", opts, "outlier") or C.duration("10ms")
+	local timeout = duration_opt("clock.berkeley", opts, "timeout") or C.duration("10ms")
+	local rounds = opts.rounds
+	if rounds ~= nil and (math.type(rounds) ~= "integer" or rounds < 0) then
+		misuse("clock.berkeley: rounds must be an integer, at least 0, not '%s'", tostring(rounds))
+	end
+	if every == 0 then
+		misuse("clock.berkeley: every must be longer than 0")
+	end
+	C.pid("clock.berkeley")
+	local m = { participants = {}, outlier = outlier }
+	thread(function()
+		local n = 0
+		while not rounds or n < rounds do
+			sleep(every .. "ns")
+			n = n + 1
+			round(m, n)
+		end
+	end)
+	return rpc.serve(name, {
+		Join = function(ref)
+			if not rpc.is_ref(ref) then
+				error("Join takes a reference to a clock daemon")
+			end
+			ref.timeout = timeout
+			m.participants[#m.participants + 1] = { ref = ref }
+			return #m.participants
+		end,
+	})
+end
+
+-- clock.join([name]) -> the participant's number | nil, reason: start this
+-- process's clock daemon and give the master a reference to it.
+function clock.join(name)
+	if name ~= nil and type(name) ~= "string" then
+		misuse("clock.join: the master's name must be a string, not a %s", type(name))
+	end
+	C.pid("clock.join")
+	local master, why = rpc.bind(name or "timed")
+	if not master then
+		return nil, why
+	end
+	return master:call("Join", rpc.object(Clockd))
+end
+
 return clock

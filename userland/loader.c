@@ -666,7 +666,7 @@ struct scenario *scenario_load(const struct loader_opts *o, char *err, size_t er
 {
 	struct scenario *s = calloc(1, sizeof *s);
 
-	if (!s || !(s->path = strdup(o->path)) || !(s->L = luaL_newstate())) {
+	if (!s || !(s->path = strdup(o->path)) || !(s->L = lu_pool_newstate(&s->pool))) {
 		snprintf(err, errlen, "%s: out of memory", o->path);
 		scenario_free(s);
 		return NULL;
@@ -885,6 +885,7 @@ void scenario_free(struct scenario *s)
 		return;
 	if (s->L)
 		lua_close(s->L);
+	lu_pool_free(&s->pool);
 	for (size_t i = 0; i < s->nparams; i++) {
 		free(s->params[i].name);
 		free(s->params[i].value);

@@ -15,6 +15,7 @@
 #include "fault.h"
 #include "job.h"
 #include "lua_memcap.h"
+#include "lua_pool.h"
 #include "machine.h"
 #include "procrun.h"
 #include "sched_mlfq.h"
@@ -111,6 +112,7 @@ struct scenario {
 	size_t nfsrvs;
 	struct lu_memcap mem;        /* L's memory, when loader_opts.lua_mem_max caps it */
 	struct netdecl *net;         /* node { } and link { } (loader_net.c); NULL: none */
+	struct lu_pool pool;         /* L's allocator's free lists (lua_pool.h) */
 };
 
 struct scenario *scenario_of(lua_State *L, const char *fn);

@@ -14,6 +14,9 @@
  *   step(offset, error)     -> true | nil, reason
  *   slew(offset, error)     -> true | nil, reason
  *   duration(v)             -> ns | nil   (a user's duration, not raising)
+ *   adjust(delta, round)    -> true | nil, reason: a Berkeley master's
+ *                              adjustment, applied as a step, traced and noted
+ *   round(n, polled, answered, used, back)   a clock_round trace record
  *   misuse(msg)             raise msg at the scenario's line
  *   MAX_PROBES              the most probes one sync makes (uk_limits.h)
  *
@@ -26,6 +29,7 @@
 #include "machine.h"
 #include "proc.h"
 #include "thread.h"
+#include "trace.h"
 #include "time/cristian.h"
 #include "time/pclock.h"
 #include "uk_limits.h"
@@ -188,6 +192,37 @@ static int k_slew(lua_State *L)
 	return adjust(L, 1);
 }
 
+static int k_adjust(lua_State *L)
+{
+	struct thread *t = self_of(L, "clock.join");
+	lua_Integer delta = luaL_checkinteger(L, 1), round = luaL_checkinteger(L, 2);
+	int64_t err;
+
+	if (pclock_step(t->p, t->m->now, delta, 0) != 0) {
+		lua_pushnil(L);
+		lua_pushliteral(L, "out of memory");
+		return 2;
+	}
+	pclock_note_round(t->p, t->m->now, (uint32_t)round);
+	err = pclock_error(t->p, t->m->now);
+	TRACE(t->m, TR_CLOCK_ADJUST, t->p->pid, (uint64_t)round,
+	      delta < 0 ? (uint64_t)-(delta + 1) + 1 : (uint64_t)delta, (uint64_t)(delta < 0),
+	      err < 0 ? (uint64_t)-(err + 1) + 1 : (uint64_t)err, (uint64_t)(err < 0));
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+static int k_round(lua_State *L)
+{
+	struct thread *t = self_of(L, "clock.berkeley");
+	uint64_t a[5];
+
+	for (int i = 0; i < 5; i++)
+		a[i] = (uint64_t)luaL_checkinteger(L, i + 1);
+	TRACE(t->m, TR_CLOCK_ROUND, t->p->pid, a[0], a[1], a[2], a[3], a[4]);
+	return 0;
+}
+
 static int k_duration(lua_State *L)
 {
 	uint64_t ns;
@@ -203,7 +238,8 @@ void lu_open_clock(lua_State *L)
 	static const luaL_Reg funcs[] = {
 		{ "pid", k_pid },   { "read", k_read },         { "estimate", k_estimate },
 		{ "step", k_step }, { "slew", k_slew },         { "duration", k_duration },
-		{ "misuse", k_misuse }, { NULL, NULL },
+		{ "misuse", k_misuse }, { "adjust", k_adjust }, { "round", k_round },
+		{ NULL, NULL },
 	};
 	static const char chunk[] = {
 #include "clock_lua.h"

@@ -28,18 +28,39 @@ struct lport {
 	int32_t name;
 };
 
+/* The handles' metatable is in the registry twice: under PORT_META (for
+ * luaL_checkudata and error messages) and under this key's address, which
+ * finds it without hashing a string: the handles are made and checked on
+ * every message. */
+static const char port_meta_key;
+
+/* The handle at idx, or NULL when the value there is not one. */
+static struct lport *to_lport(lua_State *L, int idx)
+{
+	struct lport *h = lua_touserdata(L, idx);
+
+	if (!h || !lua_getmetatable(L, idx))
+		return NULL;
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &port_meta_key);
+	if (!lua_rawequal(L, -1, -2))
+		h = NULL;
+	lua_pop(L, 2);
+	return h;
+}
+
 void lu_pushport(lua_State *L, uint32_t pid, int32_t name)
 {
 	struct lport *h = lua_newuserdatauv(L, sizeof *h, 0);
 
 	h->pid = pid;
 	h->name = name;
-	luaL_setmetatable(L, PORT_META);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &port_meta_key);
+	lua_setmetatable(L, -2);
 }
 
 int lu_toport(lua_State *L, int idx, uint32_t *pid, int32_t *name)
 {
-	struct lport *h = luaL_testudata(L, idx, PORT_META);
+	struct lport *h = to_lport(L, idx);
 
 	if (!h)
 		return 0;
@@ -48,18 +69,51 @@ int lu_toport(lua_State *L, int idx, uint32_t *pid, int32_t *name)
 	return 1;
 }
 
+/* The functions of this file have the handles' metatable as their first
+ * upvalue (continuations too: they run as the function they continue), so
+ * their own checks and new handles need no registry lookup at all. */
+#define META lua_upvalueindex(1)
+
+/* The handle at arg; raises the usual argument error when it is not one. */
+static struct lport *check_lport(lua_State *L, int arg)
+{
+	struct lport *h = lua_touserdata(L, arg);
+
+	if (h && lua_getmetatable(L, arg)) {
+		if (!lua_rawequal(L, -1, META))
+			h = NULL;
+		lua_pop(L, 1);
+	} else {
+		h = NULL;
+	}
+	if (!h)
+		luaL_typeerror(L, arg, PORT_META);
+	return h;
+}
+
+/* lu_pushport for the functions of this file. */
+static void push_port(lua_State *L, uint32_t pid, int32_t name)
+{
+	struct lport *h = lua_newuserdatauv(L, sizeof *h, 0);
+
+	h->pid = pid;
+	h->name = name;
+	lua_pushvalue(L, META);
+	lua_setmetatable(L, -2);
+}
+
 /* The name of the port handle at arg in t's process, or 0 when the handle
  * belongs to another process. Raises an error when arg is not a handle. */
 static int32_t check_port(lua_State *L, struct thread *t, int arg)
 {
-	struct lport *h = luaL_checkudata(L, arg, PORT_META);
+	struct lport *h = check_lport(L, arg);
 
 	return h->pid == t->p->pid ? h->name : 0;
 }
 
 static int port_tostring(lua_State *L)
 {
-	struct lport *h = luaL_checkudata(L, 1, PORT_META);
+	struct lport *h = check_lport(L, 1);
 
 	lua_pushfstring(L, "port(%d of pid %d)", (int)h->name, (int)h->pid);
 	return 1;
@@ -67,7 +121,7 @@ static int port_tostring(lua_State *L)
 
 static int port_eq(lua_State *L)
 {
-	struct lport *a = luaL_checkudata(L, 1, PORT_META), *b = luaL_checkudata(L, 2, PORT_META);
+	struct lport *a = check_lport(L, 1), *b = check_lport(L, 2);
 
 	lua_pushboolean(L, a->pid == b->pid && a->name == b->name);
 	return 1;
@@ -99,7 +153,7 @@ static int k_port(lua_State *L, int status, lua_KContext ctx)
 	(void)ctx;
 	if (t->sc.err)
 		return lu_fail(L, t->sc.err);
-	lu_pushport(L, t->p->pid, (int32_t)t->sc.val);
+	push_port(L, t->p->pid, (int32_t)t->sc.val);
 	return 1;
 }
 
@@ -232,7 +286,7 @@ static int push_request(lua_State *L, struct thread *t, struct msg *m)
 		lua_setfield(L, -2, "ool_error");
 	}
 	if (m->reply_name) {
-		lu_pushport(L, t->p->pid, m->reply_name);
+		push_port(L, t->p->pid, m->reply_name);
 		lua_setfield(L, -2, "reply");
 	}
 	msg_free(m);
@@ -405,7 +459,7 @@ static int l_register(lua_State *L)
 	int err;
 	struct msg *m;
 
-	luaL_checkudata(L, 2, PORT_META);
+	check_lport(L, 2);
 	m = ns_request(L, t, NS_REGISTER, 2, &err);
 	if (!m)
 		return lu_fail(L, err);
@@ -426,7 +480,7 @@ static int k_lookup(lua_State *L, int status, lua_KContext ctx)
 		msg_free(m);
 		return lu_fail(L, err);
 	}
-	lu_pushport(L, t->p->pid, m->names[0]);
+	push_port(L, t->p->pid, m->names[0]);
 	msg_free(m);
 	return 1;
 }
@@ -504,16 +558,19 @@ void lu_open_ipc(lua_State *L)
 		{ "lookup", l_lookup }, { "unregister", l_unregister }, { "names", l_names },
 		{ NULL, NULL },
 	};
+	static const luaL_Reg meta[] = {
+		{ "__tostring", port_tostring }, { "__eq", port_eq }, { NULL, NULL },
+	};
 
-	lua_pushglobaltable(L);
-	luaL_setfuncs(L, funcs, 0);
-	lua_pop(L, 1);
 	luaL_newmetatable(L, PORT_META);
-	lua_pushcfunction(L, port_tostring);
-	lua_setfield(L, -2, "__tostring");
-	lua_pushcfunction(L, port_eq);
-	lua_setfield(L, -2, "__eq");
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &port_meta_key);
+	lua_pushvalue(L, -1);
+	luaL_setfuncs(L, meta, 1);
 	lua_pushliteral(L, "port");
 	lua_setfield(L, -2, "__name");
-	lua_pop(L, 1);
+	lua_pushglobaltable(L);
+	lua_pushvalue(L, -2);
+	luaL_setfuncs(L, funcs, 1);
+	lua_pop(L, 2);
 }

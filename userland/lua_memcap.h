@@ -17,11 +17,13 @@
 struct lu_memcap {
 	size_t used;        /* bytes the state holds now */
 	size_t max;         /* bytes it may hold; SIZE_MAX: no limit */
+	lua_Alloc base;     /* the state's allocator before the cap, which it wraps */
+	void *base_ud;
 };
 
 /* From now on, refuse any allocation that would take L above max bytes
- * (L may hold more already: it can then only shrink). L must use the
- * standard allocator (luaL_newstate's); cap becomes its allocator's data. */
+ * (L may hold more already: it can then only shrink). The allocator L used
+ * until now still does the work; cap becomes the data of one that wraps it. */
 void lu_memcap_set(lua_State *L, struct lu_memcap *cap, size_t max);
 
 /* Lift the limit of a capped state (the count goes on). */

@@ -6,15 +6,24 @@
  * the table its chunk is called with; they are not globals.
  *
  *   nextid()                                  -> a request id, unique in the process
- *   call(p, id, target, method, proto, args, timeout)   -> status, results | nil, reason
- *   send(p, id, target, method, proto, args, replyport) -> true | nil, reason
+ *   pid()                                     -> the caller's process id, and whether
+ *                                                it is many-to-one (free)
+ *   trace_object(what, port, id, label [, method, ok])  an obj_export or obj_call record
+ *   call(p, id, target, method, proto, args, timeout, rights) -> status, results, rights
+ *                                                                  | nil, reason
+ *   send(p, id, target, method, proto, args, replyport, rights) -> true | nil, reason
  *   ack(p, id)                                -> true | nil, reason
  *   recv(p, timeout)                          -> message table | nil, reason
- *   reply(h, async, id, status, results)      -> true | nil, reason
+ *   reply(h, async, id, status, results, rights) -> true | nil, reason
+ *   service_thread(fn, ...)                   -> a thread that does not keep the process alive
  *   encode(...)                               -> bytes, values, numbers
  *
  * args and results are sequences; their length is t.n when present (so nils
- * travel), else #t. Every message is charged as any other: the marshalling
+ * travel), else #t. rights (optional) is a sequence of port handles of the
+ * caller's process: each travels as a send right in the message (the
+ * references to remote objects rpc.lua builds on them), and a message
+ * received gives its rights as the sequence `rights`, in order (an
+ * asynchronous request's reply port first). Every message is charged as any other: the marshalling
  * per value, the copies per byte, and a conversion per number for a
  * little-endian process (cost "byteswap").
  */
@@ -24,11 +33,13 @@
 #include "lua_sys.h"
 #include "machine.h"
 #include "msg.h"
+#include "port.h"
 #include "proc.h"
 #include "rpc_proto.h"
 #include "rpcstat.h"
 #include "syscall.h"
 #include "thread.h"
+#include "trace.h"
 #include "uk_err.h"
 #include "wire.h"
 
@@ -140,6 +151,45 @@ static int32_t port_arg(lua_State *L, struct thread *t, int arg)
 	return pid == t->p->pid ? name : 0;
 }
 
+/* Attach the ports of the sequence at idx (none if nil) to m after its
+ * first rights. Returns UK_OK, or UK_ENORIGHT for a port of another
+ * process; raises at the script's line for too many or a non-port. */
+static int attach_rights(lua_State *L, struct thread *t, int idx, struct msg *m)
+{
+	lua_Integer n;
+
+	if (lua_isnoneornil(L, idx))
+		return UK_OK;
+	luaL_checktype(L, idx, LUA_TTABLE);
+	n = luaL_len(L, idx);
+	if (n > UK_MSG_MAX_RIGHTS - m->nrights) {
+		msg_free(m);
+		lu_script_error(L, lua_pushfstring(L, "rpc: a message carries at most %d ports "
+						   "(object references count one each)",
+						   UK_MSG_MAX_RIGHTS));
+	}
+	for (lua_Integer i = 1; i <= n; i++) {
+		int32_t name;
+		lua_geti(L, idx, i);
+		name = port_arg(L, t, lua_gettop(L));
+		lua_pop(L, 1);
+		if (!name)
+			return UK_ENORIGHT;
+		m->names[m->nrights++] = name;
+	}
+	return UK_OK;
+}
+
+/* Push the rights m gave, from the first-th, as a sequence. */
+static void push_rights(lua_State *L, struct thread *t, const struct msg *m, unsigned first)
+{
+	lua_createtable(L, m->nrights > first ? (int)(m->nrights - first) : 0, 0);
+	for (unsigned i = first; i < m->nrights; i++) {
+		lu_pushport(L, t->p->pid, m->names[i]);
+		lua_rawseti(L, -2, (lua_Integer)(i - first + 1));
+	}
+}
+
 static int post(lua_State *L, struct thread *t, unsigned op, int32_t name, struct msg *m,
 		uint64_t timeout, lua_KFunction k)
 {
@@ -188,6 +238,17 @@ static int r_stat(lua_State *L)
 			      re < 0 ? 0 : (uint64_t)re, copies) != 0)
 		return luaL_error(L, "out of memory");
 	return 0;
+}
+
+/* pid() -> the calling thread's process id, and whether the process is
+ * many-to-one; free (no simcall). */
+static int r_pid(lua_State *L)
+{
+	struct proc *p = lu_self(L, "rpc")->p;
+
+	lua_pushinteger(L, (lua_Integer)p->pid);
+	lua_pushboolean(L, p->model == MODEL_MANY_TO_ONE);
+	return 2;
 }
 
 static int r_nextid(lua_State *L)
@@ -253,6 +314,10 @@ static int k_call(lua_State *L, int status, lua_KContext ctx)
 	if (t->sc.err)
 		return lu_fail(L, t->sc.err);
 	n = push_reply(L, t, m, (int64_t)ctx);
+	if (n == 2 && !lua_isnil(L, -2)) {
+		push_rights(L, t, m, 0);
+		n = 3;
+	}
 	msg_free(m);
 	return n;
 }
@@ -267,6 +332,10 @@ static int r_call(lua_State *L)
 	if (!name)
 		return lu_fail(L, UK_ENORIGHT);
 	m = request(L, t);
+	if (attach_rights(L, t, 8, m) != UK_OK) {
+		msg_free(m);
+		return lu_fail(L, UK_ENORIGHT);
+	}
 	t->sc.op = SYS_CALL;
 	t->sc.name = name;
 	t->sc.m = m;
@@ -299,6 +368,10 @@ static int r_send(lua_State *L)
 	if (back) {
 		m->nrights = 1;
 		m->names[0] = back;
+	}
+	if (attach_rights(L, t, 8, m) != UK_OK) {
+		msg_free(m);
+		return lu_fail(L, UK_ENORIGHT);
 	}
 	return post(L, t, SYS_SEND, name, m, UINT64_MAX, k_sent);
 }
@@ -395,10 +468,9 @@ static int k_recv(lua_State *L, int status, lua_KContext ctx)
 	if (m->reply_name) {
 		lu_pushport(L, t->p->pid, m->reply_name);
 		lua_setfield(L, -2, "reply");
-	} else if (m->nrights == 1) {
-		lu_pushport(L, t->p->pid, m->names[0]);
-		lua_setfield(L, -2, "reply_port");
 	}
+	push_rights(L, t, m, 0);
+	lua_setfield(L, -2, "rights");
 	msg_free(m);
 	return 1;
 }
@@ -422,6 +494,7 @@ static int r_reply(lua_State *L)
 	int32_t name = port_arg(L, t, 1);
 	int async = lua_toboolean(L, 2);
 	struct wbuf w;
+	struct msg *m;
 
 	luaL_checktype(L, 5, LUA_TTABLE);
 	if (!name)
@@ -431,7 +504,12 @@ static int r_reply(lua_State *L)
 	wire_put_i64(&w, luaL_checkinteger(L, 3));
 	wire_put_i32(&w, (int32_t)luaL_checkinteger(L, 4));
 	put_seq(L, 5, &w);
-	return post(L, t, async ? SYS_SEND : SYS_REPLY, name, to_msg(L, &w), UINT64_MAX, k_sent);
+	m = to_msg(L, &w);
+	if (attach_rights(L, t, 6, m) != UK_OK) {
+		msg_free(m);
+		return lu_fail(L, UK_ENORIGHT);
+	}
+	return post(L, t, async ? SYS_SEND : SYS_REPLY, name, m, UINT64_MAX, k_sent);
 }
 
 /* encode(...): the values in the wire encoding, one after the other, as a
@@ -458,10 +536,43 @@ static int r_encode(lua_State *L)
 	return 3;
 }
 
+/* trace_object(what, port, object, label [, method, ok]): an obj_export
+ * ("export", which also labels the port with the object's name, as
+ * register labels a service's) or obj_call ("call") record for an object
+ * behind port, a right of the caller's process. Free: no simcall. */
+static int r_trace_object(lua_State *L)
+{
+	static const char *const whats[] = { "export", "call", NULL };
+	struct thread *t = lu_self(L, "rpc");
+	int what = luaL_checkoption(L, 1, NULL, whats);
+	int32_t name = port_arg(L, t, 2);
+	lua_Integer id = luaL_checkinteger(L, 3);
+	size_t len;
+	const char *label = luaL_checklstring(L, 4, &len);
+	struct right *r = name ? proc_right(t->p, name) : NULL;
+	uint64_t port = r && r->pt ? r->pt->id : 0;
+
+	if (what == 0 && r && r->pt) {
+		/* the object's port is known by the object's name in reports */
+		size_t n = len < sizeof r->pt->label ? len : sizeof r->pt->label - 1;
+		memcpy(r->pt->label, label, n);
+		r->pt->label[n] = '\0';
+		TRACE_STR(t->m, TR_PORT_LABEL, r->pt->label, n, port);
+	}
+	if (what == 0)
+		TRACE_STR(t->m, TR_OBJ_EXPORT, label, len, t->p->pid, port, (uint64_t)id);
+	else
+		TRACE_STR(t->m, TR_OBJ_CALL, label, len, t->tid, t->p->pid, port, (uint64_t)id,
+			  (uint64_t)luaL_checkinteger(L, 5), (uint64_t)lua_toboolean(L, 6));
+	return 0;
+}
+
 static const luaL_Reg rpc_funcs[] = {
 	{ "nextid", r_nextid }, { "call", r_call }, { "send", r_send }, { "ack", r_ack },
 	{ "recv", r_recv },     { "reply", r_reply }, { "duration", r_duration },
 	{ "stat", r_stat },     { "misuse", r_misuse }, { "encode", r_encode },
+	{ "service_thread", lu_service_thread }, { "trace_object", r_trace_object },
+	{ "pid", r_pid },
 	{ NULL, NULL },
 };
 
@@ -472,13 +583,21 @@ void lu_push_rpc_prims(lua_State *L)
 
 void lu_open_rpc(lua_State *L)
 {
+	static const char objects[] = {
+#include "objects_lua.h"
+	};
 	static const char chunk[] = {
 #include "rpc_lua.h"
 	};
 
-	if (luaL_loadbufferx(L, chunk, sizeof chunk, "=rpc.lua", "t") != LUA_OK)
+	/* objects.lua first: it returns the module rpc.lua builds on */
+	if (luaL_loadbufferx(L, chunk, sizeof chunk, "=rpc.lua", "t") != LUA_OK ||
+	    luaL_loadbufferx(L, objects, sizeof objects, "=objects.lua", "t") != LUA_OK)
 		lua_error(L);
 	lu_push_rpc_prims(L);
 	lua_call(L, 1, 1);
+	lu_push_rpc_prims(L);
+	lua_insert(L, -2);
+	lua_call(L, 2, 1);
 	lua_setglobal(L, "rpc");
 }

@@ -271,9 +271,9 @@ static int k_thread(lua_State *L, int status, lua_KContext ctx)
 	return 1;
 }
 
-static int l_thread(lua_State *L)
+/* Start fn(...) at 1.. in a new thread of t's process; how: 0 or SPAWN_SERVICE. */
+static int spawn(lua_State *L, struct thread *t, uint64_t how)
 {
-	struct thread *t = lu_self(L, "thread");
 	void *body;
 
 	luaL_checktype(L, 1, LUA_TFUNCTION);
@@ -282,7 +282,18 @@ static int l_thread(lua_State *L)
 		return luaL_error(L, "out of memory");
 	t->sc.body = &lua_body_ops;
 	t->sc.ptr = body;
+	t->sc.arg = how;
 	return post(L, t, SYS_SPAWN, k_thread);
+}
+
+static int l_thread(lua_State *L)
+{
+	return spawn(L, lu_self(L, "thread"), 0);
+}
+
+int lu_service_thread(lua_State *L)
+{
+	return spawn(L, lu_self(L, "thread"), SPAWN_SERVICE);
 }
 
 static int k_join(lua_State *L, int status, lua_KContext ctx)

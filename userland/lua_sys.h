@@ -30,6 +30,12 @@ int lu_toduration(lua_State *L, int idx, uint64_t *ns);
 /* Field field of the options table at arg (absent or nil: dflt). */
 uint64_t lu_optfield_duration(lua_State *L, int arg, const char *field, uint64_t dflt);
 
+/* service_thread(fn, ...) -> thread: as thread(), a service thread
+ * (thread_make_service): the built-in libraries' daemons (an object's
+ * server loop, a clock daemon) that must not keep their process alive. A
+ * lua_CFunction for their primitive tables; yields. */
+int lu_service_thread(lua_State *L);
+
 /* Push nil and the reason of err; returns 2 (for "return lu_fail(L, err)"). */
 int lu_fail(lua_State *L, int err);
 

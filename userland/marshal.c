@@ -1,10 +1,11 @@
 /*
  * marshal.c - the canonical encoding of messages (format in marshal.h).
  *
- * Encoding writes into one buffer per Lua state, kept in the registry and
- * freed by __gc, so a Lua error in the middle (a function in a field) leaks
- * nothing and a message costs no allocation but its own. Table keys are
- * copied into a C array and sorted there. Decoding checks every length against the payload: a C program
+ * Encoding writes into a buffer on the C stack, or for a large message into
+ * one buffer per Lua state, kept in the registry and freed by __gc, so a Lua
+ * error in the middle (a function in a field) leaks nothing and a message
+ * costs no allocation but its own. Table keys are copied into a C array and
+ * sorted there; a small table's values wait on the Lua stack meanwhile. Decoding checks every length against the payload: a C program
  * may send anything.
  */
 #include "marshal.h"
@@ -18,8 +19,12 @@
 #include "msg.h"
 #include "uk_err.h"
 
-/* The encoding buffer lives as long as the Lua state (a userdata in the
- * registry, freed by __gc), so encoding a message allocates nothing. */
+/* A message is encoded into a buffer on the C stack; one that outgrows it
+ * moves to a buffer that lives as long as the Lua state (a userdata in the
+ * registry, freed by __gc). Either way a Lua error in the middle (a function
+ * in a field) leaks nothing, and a message costs no allocation but its own. */
+#define STACK_BUF 512
+
 struct encbuf {
 	char *buf;
 	size_t cap;
@@ -27,47 +32,66 @@ struct encbuf {
 
 struct enc {
 	lua_State *L;
-	struct encbuf *eb;
-	size_t len;
+	char *buf;           /* small, or the state's encbuf */
+	size_t len, cap;
 	uint32_t pid;
 	int err;
 	uint32_t nvalues;
 	uint8_t nrights;
 	int32_t names[UK_MSG_MAX_RIGHTS];
+	char small[STACK_BUF];
 };
 
 /* A table key, copied out of Lua so keys can be sorted in C. A string's
  * bytes stay valid while the table holding it is on the stack. */
 struct key {
 	int cls;             /* 0 integer, 1 float, 2 string, 3 boolean */
+	int val;             /* stack index of the value; 0: look it up */
 	lua_Integer i;
 	lua_Number d;
 	const char *s;
 	size_t len;
 };
 
-#define SMALL_TABLE 32   /* keys sorted in a C array on the stack; more go in a userdata */
+/* Up to this many keys, a table's keys and values wait on the Lua stack and
+ * are sorted in a C array on the C stack; more go in a userdata and each
+ * value is looked up again. */
+#define SMALL_TABLE 32
 
 static const char encbuf_key;   /* its address is the registry key */
 
-static void put(struct enc *e, const void *p, size_t n)
+static struct encbuf *encbuf(lua_State *L);
+
+/* Make room for n more bytes (slow path of put). */
+static void grow(struct enc *e, size_t n)
 {
-	struct encbuf *eb = e->eb;
+	struct encbuf *eb;
+	size_t cap;
 
 	if (n > UK_MSG_MAX_BYTES || e->len + n > UK_MSG_MAX_BYTES)
 		luaL_error(e->L, "message larger than the limit of %d bytes", UK_MSG_MAX_BYTES);
-	if (e->len + n > eb->cap) {
-		size_t cap = eb->cap ? eb->cap : 256;
-		char *b;
-		while (cap < e->len + n)
-			cap *= 2;
-		b = realloc(eb->buf, cap);
+	eb = encbuf(e->L);
+	cap = eb->cap ? eb->cap : 2 * STACK_BUF;
+	while (cap < e->len + n)
+		cap *= 2;
+	if (cap > eb->cap) {
+		char *b = realloc(eb->buf, cap);
 		if (!b)
 			luaL_error(e->L, "out of memory marshalling a message");
 		eb->buf = b;
 		eb->cap = cap;
 	}
-	memcpy(eb->buf + e->len, p, n);
+	if (e->buf == e->small)
+		memcpy(eb->buf, e->small, e->len);
+	e->buf = eb->buf;
+	e->cap = eb->cap;
+}
+
+static void put(struct enc *e, const void *p, size_t n)
+{
+	if (e->cap - e->len < n)
+		grow(e, n);
+	memcpy(e->buf + e->len, p, n);
 	e->len += n;
 }
 
@@ -128,84 +152,128 @@ static int key_cmp(const void *pa, const void *pb)
 	}
 }
 
-/* Copy the keys of the table at idx into k (room for max); returns the
- * count, and sets *more when the table has more than max keys. */
-static size_t collect_keys(lua_State *L, int idx, struct key *k, size_t max, int *more)
+/* Describe the key at the top of the stack in k (val: 0). */
+static void read_key(lua_State *L, struct key *k)
+{
+	k->val = 0;
+	switch (lua_type(L, -1)) {
+	case LUA_TNUMBER:
+		k->cls = lua_isinteger(L, -1) ? 0 : 1;
+		k->i = lua_tointeger(L, -1);
+		k->d = lua_tonumber(L, -1);
+		break;
+	case LUA_TSTRING:
+		k->cls = 2;
+		k->s = lua_tolstring(L, -1, &k->len);
+		break;
+	case LUA_TBOOLEAN:
+		k->cls = 3;
+		k->i = lua_toboolean(L, -1);
+		break;
+	default:
+		luaL_error(L, "cannot send a table with a key of type %s", luaL_typename(L, -1));
+	}
+}
+
+/* Push each key and value of the table at idx, in lua_next's order, and
+ * describe them in k (room for SMALL_TABLE keys). Returns the count; on a
+ * table with more keys, pushes nothing and returns SMALL_TABLE + 1. */
+static size_t collect_pairs(lua_State *L, int idx, struct key *k)
 {
 	size_t n = 0;
 
-	*more = 0;
 	lua_pushnil(L);
 	while (lua_next(L, idx)) {
-		struct key *kk = &k[n];
-		lua_pop(L, 1);
-		if (n == max) {
-			lua_pop(L, 1);
-			*more = 1;
-			break;
+		if (n == SMALL_TABLE) {
+			lua_settop(L, lua_gettop(L) - 2 - 2 * SMALL_TABLE);
+			return SMALL_TABLE + 1;
 		}
-		switch (lua_type(L, -1)) {
-		case LUA_TNUMBER:
-			kk->cls = lua_isinteger(L, -1) ? 0 : 1;
-			kk->i = lua_tointeger(L, -1);
-			kk->d = lua_tonumber(L, -1);
-			break;
-		case LUA_TSTRING:
-			kk->cls = 2;
-			kk->s = lua_tolstring(L, -1, &kk->len);
-			break;
-		case LUA_TBOOLEAN:
-			kk->cls = 3;
-			kk->i = lua_toboolean(L, -1);
-			break;
-		default:
-			luaL_error(L, "cannot send a table with a key of type %s", luaL_typename(L, -1));
-		}
+		lua_pushvalue(L, -2);   /* the key again, for lua_next */
+		read_key(L, &k[n]);
+		k[n].val = lua_gettop(L) - 1;
 		n++;
 	}
 	return n;
 }
 
-/* Encode key k and push it (to look the value up). */
-static void put_key(struct enc *e, const struct key *k)
+/* Copy the keys (only) of the table at idx into k (room for max). */
+static size_t collect_keys(lua_State *L, int idx, struct key *k, size_t max)
+{
+	size_t n = 0;
+
+	lua_pushnil(L);
+	while (n < max && lua_next(L, idx)) {
+		lua_pop(L, 1);
+		read_key(L, &k[n++]);
+	}
+	if (n == max)
+		lua_pop(L, 1);
+	return n;
+}
+
+/* Sort a few keys: insertion sort, which for these sizes beats qsort's
+ * calls through a pointer. Keys are distinct, so the order is qsort's. */
+static void sort_small(struct key *k, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct key x = k[i];
+		size_t j = i;
+		for (; j > 0 && key_cmp(&k[j - 1], &x) > 0; j--)
+			k[j] = k[j - 1];
+		k[j] = x;
+	}
+}
+
+/* Encode key k; with no value on the stack (val 0), push it and look the
+ * value up. */
+static void put_key(struct enc *e, const struct key *k, int idx)
 {
 	lua_State *L = e->L;
+	int look = !k->val;
 
 	e->nvalues++;
 	switch (k->cls) {
 	case 0:
 		put_tag(e, MT_INT);
 		put_u64(e, (uint64_t)k->i);
-		lua_pushinteger(L, k->i);
+		if (look)
+			lua_pushinteger(L, k->i);
 		break;
 	case 1:
 		put_float(e, k->d);
-		lua_pushnumber(L, k->d);
+		if (look)
+			lua_pushnumber(L, k->d);
 		break;
 	case 2:
 		put_string(e, k->s, k->len);
-		lua_pushlstring(L, k->s, k->len);
+		if (look)
+			lua_pushlstring(L, k->s, k->len);
 		break;
 	default:
 		put_tag(e, k->i ? MT_TRUE : MT_FALSE);
-		lua_pushboolean(L, (int)k->i);
+		if (look)
+			lua_pushboolean(L, (int)k->i);
 		break;
 	}
+	if (look)
+		lua_rawget(L, idx);
 }
 
 static void encode_table(struct enc *e, int idx, int depth)
 {
 	lua_State *L = e->L;
 	struct key small[SMALL_TABLE], *k = small;
+	int top = lua_gettop(L);
 	size_t n;
-	int more;
 
 	if (depth >= UK_MARSHAL_DEPTH)
 		luaL_error(L, "cannot send a table nested deeper than %d (is it cyclic?)",
 			   UK_MARSHAL_DEPTH);
-	luaL_checkstack(L, 8, "message too deep");
-	n = collect_keys(L, idx, small, SMALL_TABLE, &more);
-	if (more) {
+	luaL_checkstack(L, 2 * SMALL_TABLE + 8, "message too deep");
+	n = collect_pairs(L, idx, small);
+	if (n <= SMALL_TABLE) {
+		sort_small(k, n);
+	} else {
 		size_t total = 0;
 		lua_pushnil(L);
 		while (lua_next(L, idx)) {
@@ -214,19 +282,18 @@ static void encode_table(struct enc *e, int idx, int depth)
 		}
 		/* A userdata, so that an error below leaks nothing. */
 		k = lua_newuserdatauv(L, total * sizeof *k, 0);
-		n = collect_keys(L, idx, k, total, &more);
+		n = collect_keys(L, idx, k, total);
+		qsort(k, n, sizeof *k, key_cmp);
 	}
-	qsort(k, n, sizeof *k, key_cmp);
 	put_tag(e, MT_TABLE);
 	put_u32(e, (uint32_t)n);
 	for (size_t i = 0; i < n; i++) {
-		put_key(e, &k[i]);
-		lua_rawget(L, idx);
-		encode(e, lua_gettop(L), depth + 1);
-		lua_pop(L, 1);
+		put_key(e, &k[i], idx);
+		encode(e, k[i].val ? k[i].val : lua_gettop(L), depth + 1);
+		if (!k[i].val)
+			lua_pop(L, 1);
 	}
-	if (k != small)
-		lua_pop(L, 1);
+	lua_settop(L, top);
 }
 
 static void encode_port(struct enc *e, int idx)
@@ -319,10 +386,15 @@ struct msg *marshal_encode(lua_State *L, int idx, uint32_t pid, int *err)
 	struct msg *m;
 
 	idx = lua_absindex(L, idx);
-	memset(&e, 0, sizeof e);
 	e.L = L;
-	e.eb = encbuf(L);
+	e.buf = e.small;
+	e.len = 0;
+	e.cap = sizeof e.small;
 	e.pid = pid;
+	e.err = 0;
+	e.nvalues = 0;
+	e.nrights = 0;
+	memset(e.names, 0, sizeof e.names);
 	encode(&e, idx, 0);
 	*err = e.err;
 	if (e.err)
@@ -332,7 +404,7 @@ struct msg *marshal_encode(lua_State *L, int idx, uint32_t pid, int *err)
 		*err = UK_ENOMEM;
 		return NULL;
 	}
-	memcpy(m->data, e.eb->buf, e.len);
+	memcpy(m->data, e.buf, e.len);
 	m->nvalues = e.nvalues;
 	m->nrights = e.nrights;
 	memcpy(m->names, e.names, sizeof e.names);

@@ -6,9 +6,10 @@
 -- (lookup, then the server's interface), retransmission for at-least-once,
 -- the reply history of an at-most-once server, Spector's R, RR and RRA
 -- protocols, asynchronous calls, and the server structures (one thread, a
--- static pool, a thread per request). doc/scenario-api.md, "RPC", is the
--- contract.
-local C = ...
+-- static pool, a thread per request). Arguments and results may hold
+-- references to remote objects (objects.lua, the chunk's second argument).
+-- doc/scenario-api.md, "RPC" and "Remote objects", is the contract.
+local C, objects = ...
 
 local REQUEST_OK, HANDLER_ERROR, NO_METHOD, MALFORMED = 0, 1, 2, 3
 local NOT_MESSAGES = 6 -- rpc_proto.h: RPC_EKIND, an LRPC interface's clerk answering
@@ -20,6 +21,7 @@ local ARCHS = { single = true, pool = true, ["thread-per-request"] = true }
 local pack, unpack = table.pack, table.unpack
 
 local rpc = {}
+
 
 -- Raise misuse at the scenario's line (the innermost function not of rpc.lua).
 local function misuse(fmt, ...)
@@ -52,6 +54,10 @@ local function check_choice(fn, what, value, choices)
 			tostring(value))
 	end
 end
+
+-- Remote objects (objects.lua): references in arguments and results.
+local to_wire, from_wire = objects.to_wire, objects.from_wire
+rpc.class, rpc.object, rpc.is_ref = objects.class, objects.object, objects.is_ref
 
 ------------------------------------------------------------------ server
 
@@ -101,18 +107,19 @@ local function new_history(expiry)
 		h.order[#h.order + 1] = k
 	end
 
-	function h.finish(k, status, results)
-		h.entries[k] = { status = status, results = results, expires = now() + h.expiry }
+	function h.finish(k, status, results, rights)
+		h.entries[k] = { status = status, results = results, rights = rights,
+			expires = now() + h.expiry }
 	end
 
 	return h
 end
 
-local function answer(req, status, results)
+local function answer(req, status, results, rights)
 	if req.reply then
-		return C.reply(req.reply, false, req.id, status, results)
+		return C.reply(req.reply, false, req.id, status, results, rights)
 	elseif req.reply_port then
-		return C.reply(req.reply_port, true, req.id, status, results)
+		return C.reply(req.reply_port, true, req.id, status, results, rights)
 	end
 	return true -- R protocol: nobody waits for an answer
 end
@@ -130,28 +137,35 @@ local function execute(srv, req)
 			C.stat(srv.name, method, "duplicate", 0, 0,
 				(not e.running and (req.reply or req.reply_port)) and "CEAB" or "CE")
 			if not e.running then
-				answer(req, e.status, e.results)
+				answer(req, e.status, e.results, e.rights)
 			end
 			return
 		end
 		hist.start(key)
 	end
 	C.stat(srv.name, method, "execution", 0, 0, (req.reply or req.reply_port) and "CEAB" or "CE")
-	local r = pack(pcall(srv.handlers[method], unpack(req.args, 1, req.args.n)))
-	local status, results
+	local args = from_wire(req.args, req.rights, 0)
+	local r = pack(pcall(srv.handlers[method], unpack(args, 1, args.n)))
+	local status, results, rights = nil, nil, {}
 	if r[1] then
-		status, results = REQUEST_OK, pack(unpack(r, 2, r.n))
+		-- a local object among the results leaves as a reference
+		local ok, w = pcall(to_wire, pack(unpack(r, 2, r.n)), rights, 0)
+		status, results = ok and REQUEST_OK or HANDLER_ERROR, ok and w or pack(tostring(w))
 	else
 		status, results = HANDLER_ERROR, pack(tostring(r[2]))
 	end
 	if hist then
-		hist.finish(key, status, results)
+		hist.finish(key, status, results, rights)
 	end
-	answer(req, status, results)
+	answer(req, status, results, rights)
 end
 
 -- One request, ack or stray message.
 local function dispatch(srv, req)
+	if req.kind == "request" and not req.reply and req.proto ~= PROTOCOLS.R then
+		-- an asynchronous request: its reply port travels first
+		req.reply_port = table.remove(req.rights, 1)
+	end
 	if srv.history then
 		srv.history.expire(now())
 	end
@@ -322,17 +336,21 @@ end
 
 -- b:call(method, ...) -> results... | nil, reason
 function Binding:call(method, ...)
-	local mid, args, id, t0 = method_id(self, method), pack(...), C.nextid(), now()
+	local mid, id, t0, rights = method_id(self, method), C.nextid(), now(), {}
+	local args = to_wire(pack(...), rights, 0)
 	if self.protocol == "R" then
-		local ok, why = C.send(self.port, id, self.name, mid, PROTOCOLS.R, args)
+		local ok, why = C.send(self.port, id, self.name, mid, PROTOCOLS.R, args, nil, rights)
 		C.stat(self.name, method, ok and "ok" or "failed", now() - t0, 0, "AB")
 		return ok, why
 	end
 	local tries = 0
 	while true do
-		local status, res = C.call(self.port, id, self.name, mid, PROTOCOLS[self.protocol],
-			args, self.timeout)
+		local status, res, got = C.call(self.port, id, self.name, mid, PROTOCOLS[self.protocol],
+			args, self.timeout, rights)
 		if status then
+			if status == REQUEST_OK then
+				res = from_wire(res, got, 0)
+			end
 			if self.protocol == "RRA" then
 				C.ack(self.port, id)
 			end
@@ -366,11 +384,13 @@ Pending.__index = Pending
 -- b:send(method, ...) -> pending | nil, reason: an asynchronous call; the
 -- request leaves now, the reply is collected with pending:wait().
 function Binding:send(method, ...)
-	local mid, args, id = method_id(self, method), pack(...), C.nextid()
+	local mid, id, rights = method_id(self, method), C.nextid(), {}
+	local args = to_wire(pack(...), rights, 0)
 	if not self.reply_port then
 		self.reply_port = port()
 	end
-	local ok, why = C.send(self.port, id, self.name, mid, PROTOCOLS.RR, args, self.reply_port)
+	local ok, why = C.send(self.port, id, self.name, mid, PROTOCOLS.RR, args, self.reply_port,
+		rights)
 	if not ok then
 		return nil, why
 	end
@@ -391,6 +411,9 @@ function Pending:wait(timeout)
 			return nil, why
 		end
 		if m.kind == "reply" then
+			if m.status == REQUEST_OK and m.results then
+				m.results = from_wire(m.results, m.rights, 0)
+			end
 			b.pending[m.id] = m
 		end
 	end

@@ -223,6 +223,8 @@ static int do_spawn(struct lwp *l, struct thread *u)
 	struct thread *nt = thread_new(u->p, NULL, u->sc.body, u->sc.ptr, THREAD_USER);
 
 	u->sc.ptr = NULL;
+	if (nt && u->sc.arg == SPAWN_SERVICE)
+		thread_make_service(nt);
 	u->sc.err = nt ? UK_OK : UK_ENOMEM;
 	u->sc.val = nt ? nt->tid : 0;
 	if (nt)

@@ -256,6 +256,14 @@ size_t trace_index_lrpcs_from(const struct trace_index *ix, uint64_t t);
 /* Queue depth of port pt at time t (0 before its first message). */
 uint32_t trace_index_depth_at(const struct trace_index *ix, uint32_t pt, uint64_t t);
 
+/* Whether port pt exists at time t: made by then and not yet dead. */
+int trace_index_port_alive(const struct trace_index *ix, uint32_t pt, uint64_t t);
+
+/* Whether names[i] is in the name server's table at time t: a successful
+ * registration made by then, its port alive, and the name neither
+ * unregistered nor registered again since. */
+int trace_index_name_live(const struct trace_index *ix, size_t i, uint64_t t);
+
 /* Whether some thread slept or waited for an I/O during (a, b): time that
  * passes on purpose, even if nothing else happens. */
 int trace_index_waiting(const struct trace_index *ix, uint64_t a, uint64_t b);

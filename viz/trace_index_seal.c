@@ -514,3 +514,23 @@ size_t trace_index_gaps(const struct trace_index *ix, uint64_t from, uint64_t to
 		n = keep_gap(gap, n, max, ix->times[i1 - 1], to);
 	return n;
 }
+
+int trace_index_port_alive(const struct trace_index *ix, uint32_t pt, uint64_t t)
+{
+	return ix->ports[pt].born <= t && t < ix->ports[pt].died;
+}
+
+int trace_index_name_live(const struct trace_index *ix, size_t i, uint64_t t)
+{
+	const struct ti_name *nm = &ix->names[i];
+	const char *s = trace_index_str(ix, nm->name);
+
+	if (nm->ns > t || nm->op != 1 || !nm->ok || nm->port == TI_NONE ||
+	    !trace_index_port_alive(ix, nm->port, t))
+		return 0;
+	for (size_t j = i + 1; j < ix->nnames && ix->names[j].ns <= t; j++)
+		if (ix->names[j].ok && (ix->names[j].op == 1 || ix->names[j].op == 3) &&
+		    strcmp(trace_index_str(ix, ix->names[j].name), s) == 0)
+			return 0;
+	return 1;
+}

@@ -401,7 +401,7 @@ int trace_next(struct trace_reader *r, struct trace_rec *rec)
 		     "may have been interrupted)", (unsigned long long)r->nrec);
 	if (rc != RD_OK)
 		return -1;
-	if (kind >= TR_KIND_COUNT) {
+	if (kind >= TR_KIND_COUNT || !trace_kinds[kind].name) {
 		fail(r, rec->offset, "unknown record kind %u", kind);
 		return -1;
 	}

@@ -40,7 +40,7 @@ static int registered_now(const struct vz_frame *f)
 	int n = 0;
 
 	for (size_t i = 0; i < f->ix->nnames && n < TOPO_NAMES; i++)
-		n += f->ix->names[i].ns <= f->now && f->ix->names[i].op == 1 && f->ix->names[i].ok;
+		n += trace_index_name_live(f->ix, i, f->now);
 	return n;
 }
 
@@ -239,7 +239,7 @@ static void box_names(const struct vz_frame *f, const struct topo_box *b, float 
 
 	for (size_t i = 0; i < f->ix->nnames && shown < TOPO_NAMES; i++) {
 		const struct ti_name *nm = &f->ix->names[i];
-		if (nm->ns > f->now || nm->op != 1 || !nm->ok || nm->port == TI_NONE)
+		if (!trace_index_name_live(f->ix, i, f->now))
 			continue;
 		snprintf(buf, sizeof buf, "\"%s\" → port %llu", trace_index_str(f->ix, nm->name),
 			 (unsigned long long)f->ix->ports[nm->port].id);
@@ -285,9 +285,13 @@ static void draw_port(const struct vz_frame *f, const struct topo_box *b, int k)
 	uint64_t q = f->ix->ports[pt].qlimit;
 	struct vz_rect r = topo_port_rect(f, b, k);
 	float u = draw_unit(d), cw = 12 * u, lh = (float)draw_font_h(d, FONT_SMALL);
-	uint32_t rgb = pal_port(f->ix, pt), ink = pal_mix(rgb, PAL_TEXT, 0.3f);
+	int dead = f->now >= f->ix->ports[pt].died;
+	uint32_t rgb = dead ? PAL_FAINT : pal_port(f->ix, pt);
+	uint32_t ink = dead ? PAL_FAINT : pal_mix(rgb, PAL_TEXT, 0.3f);
 	char label[64], buf[128], line[200];
 
+	if (f->now < f->ix->ports[pt].born)
+		return;         /* not made yet: its slot stays empty */
 	if (b->side)
 		draw_line(d, r.x + r.w, r.y + r.h / 2, b->x, r.y + r.h / 2, rgb);
 	else
@@ -299,7 +303,9 @@ static void draw_port(const struct vz_frame *f, const struct topo_box *b, int k)
 		draw_frame(d, x + u, r.y, cw - 2 * u, r.h, rgb);
 	}
 	vz_port_label(f->ix, pt, label, sizeof label);
-	if (q)
+	if (dead)
+		snprintf(buf, sizeof buf, "dead");
+	else if (q)
 		snprintf(buf, sizeof buf, "%u of %llu queued%s", depth, (unsigned long long)q,
 			 depth > 8 ? " (8 shown)" : "");
 	else

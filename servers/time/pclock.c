@@ -8,6 +8,7 @@
  */
 #include "time/pclock.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,14 +116,23 @@ int pclock_slew(struct proc *p, uint64_t now, int64_t offset, uint64_t error)
 
 /* ---- statistics ---- */
 
-/* reading - t as a signed number of ns, saturated. */
-static int64_t offset_at(const struct proc *p, uint64_t t)
+int64_t pclock_error(const struct proc *p, uint64_t t)
 {
 	uint64_t r = pclock_read(p, t);
 
 	if (r >= t)
 		return r - t > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)(r - t);
 	return t - r > (uint64_t)INT64_MAX ? INT64_MIN : -(int64_t)(t - r);
+}
+
+void pclock_note_round(struct proc *p, uint64_t now, uint32_t round)
+{
+	struct pclock *k = p->clock;
+
+	assert(k && "pclock_note_round: the process has no clock");
+	if (k->nrounds < PCLOCK_MAX_ROUNDS)
+		k->rounds[k->nrounds] = (struct pclock_round){ round, now, pclock_error(p, now) };
+	k->nrounds++;
 }
 
 static const char *const adjust_names[] = { "none", "step", "slew" };
@@ -142,6 +152,19 @@ static void json_str(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+/* The Berkeley rounds of k: only for a clock a master adjusted. */
+static void json_rounds(FILE *out, const struct pclock *k)
+{
+	uint32_t n = k->nrounds < PCLOCK_MAX_ROUNDS ? k->nrounds : PCLOCK_MAX_ROUNDS;
+
+	fprintf(out, ", \"berkeley_rounds\": %" PRIu32 ", \"rounds\": [", k->nrounds);
+	for (uint32_t i = 0; i < n; i++)
+		fprintf(out, "%s{ \"round\": %" PRIu32 ", \"at_ns\": %" PRIu64 ", \"error_ns\": %" PRId64
+			" }", i ? ", " : "", k->rounds[i].round, k->rounds[i].at_ns,
+			k->rounds[i].error_ns);
+	fputc(']', out);
+}
+
 static void json_clock(FILE *out, const struct machine *m, const struct proc *p)
 {
 	const struct pclock *k = p->clock;
@@ -149,15 +172,18 @@ static void json_clock(FILE *out, const struct machine *m, const struct proc *p)
 	fputs("{ \"process\": ", out);
 	json_str(out, p->name);
 	fprintf(out, ", \"pid\": %" PRIu32 ", \"drift_ppb\": %" PRId64 ", \"offset_ns\": %" PRId64
-		", \"syncs\": %" PRIu64, p->pid, k ? k->c.drift : 0, offset_at(p, m->now),
+		", \"syncs\": %" PRIu64, p->pid, k ? k->c.drift : 0, pclock_error(p, m->now),
 		k ? k->syncs : 0);
 	if (k && k->syncs)
 		fprintf(out, ", \"adjust\": \"%s\", \"last_sync_ns\": %" PRIu64
-			", \"last_offset_ns\": %" PRId64 ", \"last_error_ns\": %" PRIu64 " }",
+			", \"last_offset_ns\": %" PRId64 ", \"last_error_ns\": %" PRIu64,
 			adjust_names[k->last], k->last_ns, k->last_offset, k->last_error);
 	else
 		fputs(", \"adjust\": null, \"last_sync_ns\": null, \"last_offset_ns\": null, "
-		      "\"last_error_ns\": null }", out);
+		      "\"last_error_ns\": null", out);
+	if (k && k->nrounds)
+		json_rounds(out, k);
+	fputs(" }", out);
 }
 
 /* A signed duration for the text summary: "+1.5ms", "-250ns", "0ns". */
@@ -176,7 +202,7 @@ static void text_clock(FILE *out, const struct machine *m, const struct proc *p)
 	char a[40], b[40], c[40];
 
 	fprintf(out, "clock  %s: drift %+" PRId64 "ppb, offset %s at the end", p->name, k->c.drift,
-		sdur(offset_at(p, m->now), a, sizeof a));
+		sdur(pclock_error(p, m->now), a, sizeof a));
 	if (k->syncs) {
 		units_format_ns(k->last_ns, b, sizeof b);
 		fprintf(out, "; %" PRIu64 " sync(s), the last at %s %s by %s (error bound ", k->syncs,

@@ -16,7 +16,8 @@
  * were.
  *
  * Entry points: pclock_attach, pclock_copy, pclock_of, pclock_read,
- * pclock_until, pclock_step, pclock_slew, pclock_watch.
+ * pclock_until, pclock_step, pclock_slew, pclock_note_round, pclock_error,
+ * pclock_watch.
  */
 #ifndef UKERN_TIME_PCLOCK_H
 #define UKERN_TIME_PCLOCK_H
@@ -30,6 +31,15 @@ struct proc;
 
 enum pclock_adjust { PCLOCK_NONE, PCLOCK_STEP, PCLOCK_SLEW };
 
+#define PCLOCK_MAX_ROUNDS 32   /* Berkeley rounds whose result the statistics keep */
+
+/* A clock's true error just after a Berkeley adjustment (pclock_note_round). */
+struct pclock_round {
+	uint32_t round;          /* the master's round number, from 1 */
+	uint64_t at_ns;          /* true time of the adjustment */
+	int64_t error_ns;        /* reading - true time then */
+};
+
 /* Changed by the pclock_* functions only, in the kernel loop (a body's
  * call runs there). */
 struct pclock {
@@ -39,6 +49,8 @@ struct pclock {
 	uint64_t last_ns;        /* ns of true time of the last correction */
 	int64_t last_offset;     /* ns, what the last correction added */
 	uint64_t last_error;     /* ns, the error bound the sync gave for it */
+	uint32_t nrounds;        /* Berkeley adjustments noted (the first PCLOCK_MAX_ROUNDS kept) */
+	struct pclock_round rounds[PCLOCK_MAX_ROUNDS];
 };
 
 /* Give p a clock reading offset at true time 0 and drifting by drift ppb
@@ -73,6 +85,14 @@ int pclock_step(struct proc *p, uint64_t now, int64_t offset, uint64_t error);
  * (p's clock unchanged) when memory runs out or the slew is refused (it
  * would not end before virtual time does). */
 int pclock_slew(struct proc *p, uint64_t now, int64_t offset, uint64_t error);
+
+/* Note that p's clock was just adjusted in round of a Berkeley master, at
+ * true time now: its true error then goes into the statistics. Expects p
+ * to have a clock (the adjustment made it one). */
+void pclock_note_round(struct proc *p, uint64_t now, uint32_t round);
+
+/* reading - t of p's clock as a signed number of ns, saturated. */
+int64_t pclock_error(const struct proc *p, uint64_t t);
 
 /* Turn on m's clock statistics: a "clocks" section in the JSON, a line per
  * clock in the text summary (doc/stats.md). */
