@@ -159,6 +159,7 @@ uint32_t ti_thread_get(struct trace_index *ix, uint64_t tid, uint64_t pid, uint6
 	t->sub = ix->procs[pr].nthreads++;
 	t->born = ns;
 	t->died = TI_NEVER;
+	t->lane = TI_NONE;
 	t->name = tid ? pool_fmt(ix, "thread", tid) : pool_add(ix, "kernel", 6, 6);
 	b->open[ix->nthreads] = (struct ti_open){ ns, TI_NONE, TI_EXITED, 0, UINT16_MAX };
 	return (uint32_t)ix->nthreads++;

@@ -74,6 +74,7 @@ struct ti_thread {
 	uint32_t sub;           /* its rank among the threads of its process, from 0 */
 	uint64_t born, died;    /* ns */
 	size_t iv_first, iv_count;  /* its intervals: ivs[iv_first .. +iv_count) */
+	uint32_t lane;          /* its place in node_threads, or TI_NONE */
 };
 
 /* A stretch of time a thread spent in one state (never empty). */

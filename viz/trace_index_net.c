@@ -317,8 +317,10 @@ static int order_lanes(struct trace_index *ix)
 			}
 		for (size_t th = 0; th < ix->nthreads; th++) {
 			const struct ti_proc *p = &ix->procs[ix->threads[th].proc];
-			if (p->node == node && p->lane != TI_NONE)
+			if (p->node == node && p->lane != TI_NONE) {
+				ix->threads[th].lane = (uint32_t)nt;
 				ix->node_threads[nt++] = (uint32_t)th;
+			}
 		}
 		if (node == TI_NONE) {
 			ix->nonode_first = p0;
