@@ -509,11 +509,13 @@ static int cpu_pick(const struct vz_frame *f, struct vz_rect p, float x, float y
 	struct cpu_layout C;
 	uint64_t t;
 	size_t c, i;
+	int gutter;
 
 	cpu_layout(f, p, &C);
 	if (vz_pick_axis(&C.T, x, y, pk))
 		return 1;
-	if (x < C.T.lanes.x || x > C.T.lanes.x + C.T.lanes.w || y < C.T.lanes.y)
+	gutter = x < C.T.lanes.x;          /* with nodes: a header there picks its node */
+	if ((gutter && !C.threads.ngroups) || x > C.T.lanes.x + C.T.lanes.w || y < C.T.lanes.y)
 		return 0;
 	if (y >= C.th_y) {                          /* a thread row: its interval there */
 		size_t k = (size_t)((y - C.th_y) / C.th_h), j;
@@ -530,6 +532,8 @@ static int cpu_pick(const struct vz_frame *f, struct vz_rect p, float x, float y
 			*pk = (struct vz_pick){ PICK_NODE, node, 0 };
 			return 1;
 		}
+		if (gutter)
+			return 0;
 		j = trace_index_intervals_from(f->ix, th, t);
 		if (j >= f->ix->threads[th].iv_first + f->ix->threads[th].iv_count ||
 		    f->ix->ivs[j].t0 > t)
@@ -549,7 +553,7 @@ static int cpu_pick(const struct vz_frame *f, struct vz_rect p, float x, float y
 		}
 		break;
 	}
-	if (c >= f->ix->ncpus || y < row_top(&C, c) || y > row_top(&C, c) + C.bar_h)
+	if (gutter || c >= f->ix->ncpus || y < row_top(&C, c) || y > row_top(&C, c) + C.bar_h)
 		return 0;
 	t = timemap_t(&C.T.tm, x);
 	i = trace_index_runs_from(f->ix, (uint32_t)c, t);

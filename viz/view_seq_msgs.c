@@ -159,6 +159,10 @@ static int on_band(const struct seq_layout *S, struct placed r)
 	for (size_t k = 0; k < S->shown; k++) {
 		uint32_t node, pr = seq_row_proc(S, S->first + k, &node);
 		float mid = pr != TI_NONE ? seq_lane_mid(S, pr) : -1e6f, half = S->bar_h / 2 + 1;
+		if (pr == TI_NONE) {                /* a node's header: its name stays readable */
+			half = S->R.head_h / 2 + 1;
+			mid = rows_y(&S->R, S->first + k) + S->R.head_h / 2;
+		}
 		if (r.y < mid + half && mid - half < r.y + r.h)
 			return 1;
 	}

@@ -94,6 +94,9 @@ void topo_draw_packets(const struct vz_frame *f, const struct topo_layout *L);
 int topo_pick_nodes(const struct vz_frame *f, const struct topo_layout *L, float x, float y,
 		    struct vz_pick *pk);
 
+/* The y of the two ends' lines of chart i (node a's, node b's). */
+void topo_chart_ends(const struct topo_layout *L, size_t i, float u, float *ya, float *yb);
+
 /* The point at t (0 .. 1) along link k's curve, and the unit normal there. */
 void topo_link_at(const struct topo_link *k, float t, float *x, float *y, float *nx, float *ny);
 

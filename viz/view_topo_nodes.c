@@ -392,13 +392,14 @@ static void link_label(const struct vz_frame *f, const struct topo_link *k)
 static void draw_moves(const struct vz_frame *f, const struct topo_layout *L)
 {
 	const struct trace_index *ix = f->ix;
-	float u = draw_unit(f->d);
+	float u = draw_unit(f->d), sh = (float)draw_font_h(f->d, FONT_SMALL), tw;
 
 	for (size_t i = 0; i < ix->nmoves && ix->moves[i].ns <= f->now; i++) {
 		const struct ti_move *mv = &ix->moves[i];
 		const struct topo_node *o = frame_of(L, mv->from);
 		struct topo_box fr = { 0 };
 		const struct topo_box *b;
+		struct topo_link arc;
 		float x0, y0, x1, y1;
 		char buf[VZ_LINE], at[32];
 		if (mv->ns < f->from || !o || mv->proc >= TOPO_BOXES || L->box_of[mv->proc] < 0)
@@ -408,15 +409,28 @@ static void draw_moves(const struct vz_frame *f, const struct topo_layout *L)
 		fr.y = o->y;
 		fr.w = o->w;
 		fr.h = o->h;
-		topo_box_exit(&fr, b->x + b->w / 2, b->y + b->h / 2, &x0, &y0);
-		topo_box_exit(b, x0, y0, &x1, &y1);
-		draw_dashed(f->d, x0, y0, x1, y1, 7 * u, 4 * u, pal_node(mv->to));
-		draw_fill(f->d, x1 - 4 * u, y1 - 4 * u, 8 * u, 8 * u, pal_node(mv->to));
+		topo_box_exit(&fr, b->x + b->w / 2, b->y, &x0, &y0);
+		x1 = b->x + b->w / 2;
+		y1 = b->y;
+		/* a dashed arc over the boxes between, from the node left to the box's top */
+		arc = (struct topo_link){ 0, x0, y0, x1, y1, (x0 + x1) / 2,
+					  fminf(y0, y1) - 90 * u };
+		for (int s = 0; s < CURVE_STEPS; s += 2) {
+			float xa, ya, xb, yb, nx, ny;
+			topo_link_at(&arc, (float)s / CURVE_STEPS, &xa, &ya, &nx, &ny);
+			topo_link_at(&arc, (float)(s + 1) / CURVE_STEPS, &xb, &yb, &nx, &ny);
+			draw_thick(f->d, xa, ya, xb, yb, 2 * u, pal_node(mv->to));
+		}
+		draw_tri(f->d, x1, y1, x1 - 5 * u, y1 - 9 * u, x1 + 5 * u, y1 - 9 * u,
+			 pal_node(mv->to));
 		fmt_time(mv->ns, at, sizeof at);
-		snprintf(buf, sizeof buf, "moved from %s at %s", trace_index_str(ix,
-			 ix->nodes[mv->from].name), at);
-		draw_text(f->d, FONT_SMALL, (x0 + x1) / 2, (y0 + y1) / 2 + 4 * u, pal_node(mv->to),
-			  ALIGN_CENTER, buf);
+		snprintf(buf, sizeof buf, "%s moved from %s at %s", vz_proc_name(ix, mv->proc),
+			 trace_index_str(ix, ix->nodes[mv->from].name), at);
+		tw = (float)draw_text_w(f->d, FONT_SMALL, buf);
+		topo_link_at(&arc, 0.5f, &x0, &y0, &x1, &y1);
+		draw_fill_a(f->d, x0 - tw / 2 - 3 * u, y0 - sh - 5 * u, tw + 6 * u, sh + 2 * u,
+			    PAL_BG, 230);
+		draw_text(f->d, FONT_SMALL, x0, y0 - sh - 4 * u, pal_node(mv->to), ALIGN_CENTER, buf);
 	}
 }
 
@@ -450,7 +464,6 @@ void topo_draw_nodes(const struct vz_frame *f, const struct topo_layout *L)
 	}
 	for (size_t i = 0; i < L->nlinks; i++)
 		link_label(f, &L->link[i]);
-	draw_moves(f, L);
 	if (ix->nnodes > TOPO_NODES) {
 		char buf[64];
 		snprintf(buf, sizeof buf, "the first %d of %zu nodes", TOPO_NODES, ix->nnodes);
@@ -540,14 +553,19 @@ static void draw_on_links(const struct vz_frame *f, const struct topo_layout *L)
 	}
 }
 
-/* Chart i's link and the y of its two ends (a's line, b's line). */
-static const struct topo_link *chart(const struct topo_layout *L, size_t i, float u, float *ya,
-				     float *yb)
+void topo_chart_ends(const struct topo_layout *L, size_t i, float u, float *ya, float *yb)
 {
 	float top = L->charts.y + (float)i * L->chart_h;
 
 	*ya = top + 9 * u;
 	*yb = top + L->chart_h - 11 * u;
+}
+
+/* Chart i's link and the y of its two ends (a's line, b's line). */
+static const struct topo_link *chart(const struct topo_layout *L, size_t i, float u, float *ya,
+				     float *yb)
+{
+	topo_chart_ends(L, i, u, ya, yb);
 	return &L->link[i];
 }
 
@@ -653,6 +671,7 @@ static void draw_charts(const struct vz_frame *f, const struct topo_layout *L)
 
 void topo_draw_packets(const struct vz_frame *f, const struct topo_layout *L)
 {
+	draw_moves(f, L);
 	draw_on_links(f, L);
 	if (L->ncharts)
 		draw_charts(f, L);
