@@ -444,15 +444,7 @@ void topo_draw_nodes(const struct vz_frame *f, const struct topo_layout *L)
 
 	for (size_t i = 0; i < L->nnodes; i++) {
 		const struct topo_node *nd = &L->node[i];
-		int sel = f->sel.kind == PICK_NODE && f->sel.i == nd->n;
 		draw_fill(d, nd->x, nd->y, nd->w, nd->h, pal_mix(pal_node_tint(nd->n), PAL_BG, 0.4f));
-		draw_fill(d, nd->x, nd->y, nd->w, nd->head_h - 4 * u, pal_node_tint(nd->n));
-		draw_frame2(d, nd->x, nd->y, nd->w, nd->h, sel ? PAL_SELECT : pal_node(nd->n));
-		vz_node_title(ix, nd->n, name, sizeof name, sub, sizeof sub);
-		draw_text(d, FONT_BOLD, nd->x + 10 * u, nd->y + 5 * u, pal_node(nd->n), ALIGN_LEFT,
-			  name);
-		draw_text(d, FONT_SMALL, nd->x + 20 * u + (float)draw_text_w(d, FONT_BOLD, name),
-			  nd->y + 5 * u + bh - sh - 1, PAL_DIM, ALIGN_LEFT, sub);
 	}
 	for (size_t i = 0; i < L->nlinks; i++) {
 		const struct topo_link *k = &L->link[i];
@@ -461,6 +453,17 @@ void topo_draw_nodes(const struct vz_frame *f, const struct topo_layout *L)
 			draw_curve(d, k, 16 * u, pal_mix(PAL_SELECT, PAL_BG, 0.4f));
 		draw_curve(d, k, 11 * u, 0xc9d1d9);
 		draw_curve(d, k, 8 * u, 0xeef1f4);
+	}
+	for (size_t i = 0; i < L->nnodes; i++) {      /* over the links: their titles */
+		const struct topo_node *nd = &L->node[i];
+		int sel = f->sel.kind == PICK_NODE && f->sel.i == nd->n;
+		draw_fill(d, nd->x, nd->y, nd->w, nd->head_h - 4 * u, pal_node_tint(nd->n));
+		draw_frame2(d, nd->x, nd->y, nd->w, nd->h, sel ? PAL_SELECT : pal_node(nd->n));
+		vz_node_title(ix, nd->n, name, sizeof name, sub, sizeof sub);
+		draw_text(d, FONT_BOLD, nd->x + 10 * u, nd->y + 5 * u, pal_node(nd->n), ALIGN_LEFT,
+			  name);
+		draw_text(d, FONT_SMALL, nd->x + 20 * u + (float)draw_text_w(d, FONT_BOLD, name),
+			  nd->y + 5 * u + bh - sh - 1, PAL_DIM, ALIGN_LEFT, sub);
 	}
 	for (size_t i = 0; i < L->nlinks; i++)
 		link_label(f, &L->link[i]);
