@@ -353,8 +353,10 @@ static void topo_draw(const struct vz_frame *f, struct vz_rect p)
 			topo_draw_port(f, &L.box[i], k);
 	}
 	topo_draw_in_flight(f, &L);
-	if (L.nnodes)
+	if (L.nnodes) {
+		topo_draw_moves(f, &L);
 		topo_draw_packets(f, &L);
+	}
 	draw_strip(f, &L);
 	if (f->ix->nprocs > TOPO_BOXES) {
 		char buf[64];
@@ -395,12 +397,15 @@ static int topo_pick(const struct vz_frame *f, struct vz_rect p, float x, float 
 		     struct vz_pick *pk)
 {
 	struct topo_layout L;
+	size_t pi;
 
 	topo_layout(f, p, &L);
 	if (vz_pick_axis(&L.T, x, y, pk))
 		return 1;
-	if (L.nnodes && topo_pick_nodes(f, &L, x, y, pk) && pk->kind == PICK_PACKET)
-		return 1;                              /* a packet on a link or in a chart */
+	if (L.nnodes && topo_pick_packet(f, &L, x, y, &pi)) {   /* on a link or in a chart */
+		*pk = (struct vz_pick){ PICK_PACKET, pi, 0 };
+		return 1;
+	}
 	if (inside(L.T.lanes, x, y)) {                 /* the strip: move the current time */
 		*pk = (struct vz_pick){ PICK_TIME, 0, timemap_t(&L.T.tm, x) };
 		return 1;

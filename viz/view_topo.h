@@ -85,14 +85,27 @@ void topo_draw_port(const struct vz_frame *f, const struct topo_box *b, int k);
 void topo_place_ports(const struct trace_index *ix, struct topo_box *b);
 
 /* With nodes (view_topo_nodes.c): lay out the nodes, their boxes, the
- * links and the charts in plot p (the strip and T included); draw them
- * (under the edges: frames and links; over them: packets, charts); what is
- * at (x, y) among the nodes, links and packets. */
+ * links and the charts in plot p (the strip and T included); draw the
+ * frames and links (under the edges) and the moves (over the boxes); the
+ * link or node at (x, y): 1 and *pk, or 0. */
 void topo_layout_nodes(const struct vz_frame *f, struct vz_rect p, struct topo_layout *L);
 void topo_draw_nodes(const struct vz_frame *f, const struct topo_layout *L);
-void topo_draw_packets(const struct vz_frame *f, const struct topo_layout *L);
+void topo_draw_moves(const struct vz_frame *f, const struct topo_layout *L);
 int topo_pick_nodes(const struct vz_frame *f, const struct topo_layout *L, float x, float y,
 		    struct vz_pick *pk);
+
+/* The packets (view_topo_packets.c): on the links at the current time and
+ * in the links' charts; the packet drawn nearest to (x, y), within a few
+ * pixels: 1 and its index in *i, or 0. */
+void topo_draw_packets(const struct vz_frame *f, const struct topo_layout *L);
+int topo_pick_packet(const struct vz_frame *f, const struct topo_layout *L, float x, float y,
+		     size_t *i);
+
+/* A link's curve is drawn as this many straight pieces. */
+enum { CURVE_STEPS = 24 };
+
+/* Distance from (x, y) to the segment (x0, y0) - (x1, y1). */
+float topo_seg_dist(float x0, float y0, float x1, float y1, float x, float y);
 
 /* The y of the two ends' lines of chart i (node a's, node b's). */
 void topo_chart_ends(const struct topo_layout *L, size_t i, float u, float *ya, float *yb);
