@@ -111,6 +111,10 @@ static void place_net(const struct vz_frame *f, struct topo_layout *L, size_t k,
 	b->net = 1;
 	w = fminf(200 * u, in->w * (side < 2 ? 0.4f : 0.8f));
 	h = topo_box_height(f, pr);
+	if (h + 8 * u > in->h || w < 140 * u) {   /* no room: its name only */
+		b->compact = 1;
+		h = (float)draw_font_h(f->d, FONT_BOLD) + 12 * u;
+	}
 	if (side < 0)
 		side = 2;
 	b->w = w;
@@ -275,8 +279,8 @@ void topo_layout_nodes(const struct vz_frame *f, struct vz_rect p, struct topo_l
 
 	L->chart_h = 42 * u;
 	L->ncharts = ix->nlinks < TOPO_CHARTS ? ix->nlinks : TOPO_CHARTS;
-	while (L->ncharts && (float)L->ncharts * L->chart_h > 0.3f * p.h)
-		L->ncharts--;
+	while (L->ncharts && (float)L->ncharts * L->chart_h > 0.3f * p.h - strip)
+		L->ncharts--;                  /* the nodes keep most of the height */
 	if (L->ncharts)
 		gap = 8 * u;
 	bottom = strip + (float)L->ncharts * L->chart_h + gap;
@@ -346,7 +350,8 @@ static void link_counts(const struct vz_frame *f, uint32_t l, uint64_t *pk, uint
 }
 
 /* The link's figures and its traffic so far, beside its middle. */
-static void link_label(const struct vz_frame *f, const struct topo_link *k)
+static void link_label(const struct vz_frame *f, const struct topo_layout *L,
+		       const struct topo_link *k)
 {
 	const struct trace_index *ix = f->ix;
 	const struct ti_link *l = &ix->links[k->l];
@@ -357,6 +362,7 @@ static void link_label(const struct vz_frame *f, const struct topo_link *k)
 	const char *na = trace_index_str(ix, ix->nodes[l->a].name);
 	const char *nb = trace_index_str(ix, ix->nodes[l->b].name);
 	size_t len;
+	int nl;
 
 	vz_link_title(ix, k->l, name, sizeof name, lines[0], VZ_LINE, lines[1], VZ_LINE);
 	link_counts(f, k->l, pk, lost);
@@ -365,7 +371,8 @@ static void link_label(const struct vz_frame *f, const struct topo_link *k)
 	if (lost[0] + lost[1] && len < VZ_LINE)
 		snprintf(lines[2] + len, VZ_LINE - len, " · %llu lost",
 			 (unsigned long long)(lost[0] + lost[1]));
-	for (int i = 0; i < 3; i++) {
+	nl = L->node[0].h < 240 * u ? 1 : 3;        /* a small picture: the figures only */
+	for (int i = 0; i < nl; i++) {
 		float tw = (float)draw_text_w(d, FONT_SMALL, lines[i]);
 		w = tw > w ? tw : w;
 	}
@@ -375,11 +382,11 @@ static void link_label(const struct vz_frame *f, const struct topo_link *k)
 		ny = -ny;
 	}
 	x += nx * (w / 2 + 10 * u) * fabsf(nx);
-	y += ny * (3 * lh / 2 + 10 * u) * fabsf(ny);
-	draw_fill_a(d, x - w / 2 - 4 * u, y - 3 * lh / 2 - 2 * u, w + 8 * u, 3 * lh + 4 * u, PAL_BG,
-		    225);
-	for (int i = 0; i < 3; i++)
-		draw_text(d, FONT_SMALL, x, y - 3 * lh / 2 + lh * (float)i,
+	y += ny * ((float)nl * lh / 2 + 10 * u) * fabsf(ny);
+	draw_fill_a(d, x - w / 2 - 4 * u, y - (float)nl * lh / 2 - 2 * u, w + 8 * u,
+		    (float)nl * lh + 4 * u, PAL_BG, 225);
+	for (int i = 0; i < nl; i++)
+		draw_text(d, FONT_SMALL, x, y - (float)nl * lh / 2 + lh * (float)i,
 			  i == 2 && lost[0] + lost[1] ? PAL_DROP : i ? PAL_DIM : PAL_TEXT,
 			  ALIGN_CENTER, lines[i]);
 }
@@ -463,7 +470,7 @@ void topo_draw_nodes(const struct vz_frame *f, const struct topo_layout *L)
 			  nd->y + 5 * u + bh - sh - 1, PAL_DIM, ALIGN_LEFT, sub);
 	}
 	for (size_t i = 0; i < L->nlinks; i++)
-		link_label(f, &L->link[i]);
+		link_label(f, L, &L->link[i]);
 	if (ix->nnodes > TOPO_NODES) {
 		char buf[64];
 		snprintf(buf, sizeof buf, "the first %d of %zu nodes", TOPO_NODES, ix->nnodes);
