@@ -140,6 +140,9 @@ static int describe_proc(const struct trace_index *ix, size_t i, char lines[][VZ
 	snprintf(lines[n++], VZ_LINE, "%s, %u thread%s", p->nameserver ? "the name server"
 		 : p->daemon ? "a daemon (serves; does not keep the run alive)" : "a process",
 		 p->nthreads, p->nthreads == 1 ? "" : "s");
+	if (p->node != TI_NONE)
+		snprintf(lines[n++], VZ_LINE, "on node %s", trace_index_str(ix,
+			 ix->nodes[p->node].name));
 	fmt_time(p->born, a, sizeof a);
 	snprintf(lines[n++], VZ_LINE, "started %s", a);
 	if (p->died != TI_NEVER) {
@@ -177,6 +180,89 @@ static int describe_port(const struct trace_index *ix, size_t i, uint64_t now,
 	return n;
 }
 
+static int describe_node(const struct trace_index *ix, size_t i, uint64_t now,
+			 char lines[][VZ_LINE])
+{
+	const struct ti_node *nd = &ix->nodes[i];
+	char name[96], sub[VZ_LINE];
+	size_t here = 0;
+	int n = 0;
+
+	vz_node_title(ix, (uint32_t)i, name, sizeof name, sub, sizeof sub);
+	for (size_t pr = 0; pr < ix->nprocs; pr++)
+		here += ix->procs[pr].pid && trace_index_node_at(ix, (uint32_t)pr, now) == i;
+	snprintf(lines[n++], VZ_LINE, "%s", name);
+	snprintf(lines[n++], VZ_LINE, "%s", sub);
+	if (nd->net != TI_NONE)
+		snprintf(lines[n++], VZ_LINE, "network server %s (pid %llu)", vz_proc_name(ix, nd->net),
+			 (unsigned long long)ix->procs[nd->net].pid);
+	snprintf(lines[n++], VZ_LINE, "messages out %llu (%llu bytes), in %llu (%llu bytes)",
+		 (unsigned long long)nd->msgs_out, (unsigned long long)nd->bytes_out,
+		 (unsigned long long)nd->msgs_in, (unsigned long long)nd->bytes_in);
+	if (nd->converted)
+		snprintf(lines[n++], VZ_LINE, "values converted to or from big-endian: %llu",
+			 (unsigned long long)nd->converted);
+	if (here != nd->proc_count)
+		snprintf(lines[n++], VZ_LINE, "%zu processes on it at the current time", here);
+	return n;
+}
+
+static int describe_link(const struct trace_index *ix, size_t i, char lines[][VZ_LINE])
+{
+	const struct ti_link *l = &ix->links[i];
+	char name[96], fig[72], more[72];
+	int n = 0;
+
+	vz_link_title(ix, (uint32_t)i, name, sizeof name, fig, sizeof fig, more, sizeof more);
+	snprintf(lines[n++], VZ_LINE, "link %llu: %s", (unsigned long long)l->id, name);
+	snprintf(lines[n++], VZ_LINE, "%s · %s", fig, more);
+	for (int d = 0; d < 2; d++) {
+		const struct ti_link_dir *k = &l->dir[d];
+		snprintf(lines[n++], VZ_LINE, "%s → %s: %llu messages (%llu lost), %llu packets, "
+			 "%llu bytes, %llu lost, busy %.3f ms",
+			 trace_index_str(ix, ix->nodes[d ? l->b : l->a].name),
+			 trace_index_str(ix, ix->nodes[d ? l->a : l->b].name),
+			 (unsigned long long)k->msgs, (unsigned long long)k->msgs_lost,
+			 (unsigned long long)k->packets, (unsigned long long)k->bytes,
+			 (unsigned long long)k->lost, (double)k->busy_ns / 1e6);
+	}
+	return n;
+}
+
+static int describe_packet(const struct trace_index *ix, size_t i, char lines[][VZ_LINE])
+{
+	const struct ti_packet *p = &ix->pkts[i];
+	const struct ti_link *l = &ix->links[p->link];
+	const struct ti_msg *m = p->msg != TI_NONE ? &ix->msgs[p->msg] : NULL;
+	char a[32], b[32], dur[32], port[64];
+	int n = 0;
+
+	snprintf(lines[n++], VZ_LINE, "packet %u%s of flow %llu · %u bytes", p->seq + 1,
+		 p->last ? " (the last)" : "", (unsigned long long)p->flow, p->bytes);
+	snprintf(lines[n++], VZ_LINE, "link %llu, %s → %s", (unsigned long long)l->id,
+		 trace_index_str(ix, ix->nodes[p->dir ? l->b : l->a].name),
+		 trace_index_str(ix, ix->nodes[p->dir ? l->a : l->b].name));
+	if (m) {
+		vz_port_label(ix, m->port, port, sizeof port);
+		snprintf(lines[n++], VZ_LINE, "part of a %s of %llu bytes from %s to port \"%s\"",
+			 m->kind == TI_CALL ? "call" : m->kind == TI_REPLY ? "reply" : "send",
+			 (unsigned long long)m->size, vz_thread_name(ix, m->from), port);
+	}
+	fmt_time(p->depart, a, sizeof a);
+	fmt_time(p->tx_end, b, sizeof b);
+	snprintf(lines[n++], VZ_LINE, "on the wire %s to %s", a, b);
+	if (p->depart > p->sent_ns) {
+		fmt_dur(p->depart - p->sent_ns, dur, sizeof dur);
+		snprintf(lines[n++], VZ_LINE, "queued %s behind earlier packets", dur);
+	}
+	fmt_time(p->arrive, a, sizeof a);
+	fmt_dur(p->arrive - p->depart, dur, sizeof dur);
+	snprintf(lines[n++], VZ_LINE, "%s %s, %s after it left", p->fate == TI_PKT_LOST ?
+		 "lost (its message with it)" : p->fate == TI_PKT_ARRIVED ? "arrived" :
+		 "would arrive", a, dur);
+	return n;
+}
+
 int vz_describe(const struct trace_index *ix, const struct vz_pick *pk, uint64_t now,
 		char lines[][VZ_LINE])
 {
@@ -198,6 +284,12 @@ int vz_describe(const struct trace_index *ix, const struct vz_pick *pk, uint64_t
 		return vz_describe_page(ix, pk->i, pk->t, now, lines);
 	case PICK_VMEV:
 		return pk->i < ix->vm.nevs ? vz_describe_vmev(ix, pk->i, lines) : 0;
+	case PICK_NODE:
+		return pk->i < ix->nnodes ? describe_node(ix, pk->i, now, lines) : 0;
+	case PICK_LINK:
+		return pk->i < ix->nlinks ? describe_link(ix, pk->i, lines) : 0;
+	case PICK_PACKET:
+		return pk->i < ix->npkts ? describe_packet(ix, pk->i, lines) : 0;
 	default:
 		return 0;
 	}

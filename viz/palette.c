@@ -112,6 +112,24 @@ uint32_t pal_fault(uint8_t k)
 	return k == 1 ? 0x6e7781 : k == 2 ? 0xbc4c00 : k == 3 ? 0xd4a72c : 0xcf222e;
 }
 
+/* Nodes: muted, dark hues, apart from the processes' bright ones, so that a
+ * node's frame and header do not read as a process. */
+static const uint32_t node_colour[] = {
+	0x3b5b8c, 0x7a4f86, 0x2f6f4f, 0x8a5a2b, 0x2d6e78, 0x8c3f5d, 0x5b5f2a, 0x6b4c3b,
+};
+
+uint32_t pal_node(uint32_t n)
+{
+	if (n == TI_NONE)
+		return PAL_AXIS;
+	return node_colour[n % (sizeof node_colour / sizeof node_colour[0])];
+}
+
+uint32_t pal_node_tint(uint32_t n)
+{
+	return pal_mix(pal_node(n), PAL_BG, 0.9f);
+}
+
 uint32_t pal_mix(uint32_t a, uint32_t b, float t)
 {
 	uint32_t out = 0;

@@ -10,7 +10,7 @@
  * readers (hues spaced apart, states told apart by lightness too).
  *
  * Entry points: pal_cat_of, pal_cat_colour, pal_cat_name, pal_port,
- * pal_msg, pal_proc, pal_thread, pal_fault, pal_mix.
+ * pal_msg, pal_proc, pal_thread, pal_fault, pal_node, pal_node_tint, pal_mix.
  */
 #ifndef UKERN_PALETTE_H
 #define UKERN_PALETTE_H
@@ -60,6 +60,10 @@ uint32_t pal_thread(const struct trace_index *ix, uint32_t th);
  * zero-fill, orange a copy-on-write copy, amber one without a copy, red a
  * segmentation fault or no free frame. */
 uint32_t pal_fault(uint8_t k);
+/* The colour of node n (its header and box), and the pale tint of its
+ * background; n TI_NONE: grey. */
+uint32_t pal_node(uint32_t n);
+uint32_t pal_node_tint(uint32_t n);
 /* a blended towards b by t (0 = a, 1 = b). */
 uint32_t pal_mix(uint32_t a, uint32_t b, float t);
 

@@ -132,6 +132,8 @@ uint32_t ti_proc_get(struct trace_index *ix, uint64_t pid, uint64_t ns)
 	p->pid = pid;
 	p->born = ns;
 	p->died = TI_NEVER;
+	p->node = TI_NONE;
+	p->lane = TI_NONE;
 	/* pid 0 is the kernel itself: the sender of its notices */
 	p->name = pid ? pool_fmt(ix, "process", pid) : pool_add(ix, "kernel", 6, 6);
 	return (uint32_t)ix->nprocs++;
@@ -157,6 +159,7 @@ uint32_t ti_thread_get(struct trace_index *ix, uint64_t tid, uint64_t pid, uint6
 	t->sub = ix->procs[pr].nthreads++;
 	t->born = ns;
 	t->died = TI_NEVER;
+	t->lane = TI_NONE;
 	t->name = tid ? pool_fmt(ix, "thread", tid) : pool_add(ix, "kernel", 6, 6);
 	b->open[ix->nthreads] = (struct ti_open){ ns, TI_NONE, TI_EXITED, 0, UINT16_MAX };
 	return (uint32_t)ix->nthreads++;
@@ -459,6 +462,14 @@ static const rec_fn handlers[TR_KIND_COUNT] = {
 	[TR_PAGE_FAULT] = rec_page_fault,
 	[TR_LRPC_CALL] = ti_rec_lrpc_call,
 	[TR_LRPC_RETURN] = ti_rec_lrpc_return,
+	[TR_NODE] = ti_rec_node,
+	[TR_PROC_NODE] = ti_rec_proc_node,
+	[TR_LINK] = ti_rec_link,
+	[TR_LINK_LOSS] = ti_rec_link_loss,
+	[TR_PKT_SEND] = ti_rec_pkt_send,
+	[TR_PKT_ARRIVE] = ti_rec_pkt_end,
+	[TR_PKT_LOST] = ti_rec_pkt_lost,
+	[TR_CONVERT] = ti_rec_convert,
 };
 
 /* Remember ns as a record time (distinct times only). */

@@ -9,7 +9,8 @@
  * messages in send order (with the latest delivery so far, so that arrows
  * that start before the window are found too), queue depths per port, log
  * lines, name-server operations, the distinct record times (for finding
- * idle stretches), and memory replayed page by page (trace_index_vm.h).
+ * idle stretches), memory replayed page by page (trace_index_vm.h), and
+ * with several machines their nodes, links and packets.
  *
  * Building is split in three (new, add one record, seal) so that a live
  * viewer can later feed records from a trace sink with the same code.
@@ -24,7 +25,8 @@
  * trace_index_seal, trace_index_free, trace_index_msgs_from,
  * trace_index_intervals_from, trace_index_runs_from, trace_index_depth_at,
  * trace_index_gaps, trace_index_waiting, trace_index_str, trace_index_header,
- * trace_index_header_add, trace_index_lrpcs_from.
+ * trace_index_header_add, trace_index_lrpcs_from, trace_index_pkts_from,
+ * trace_index_node_at, trace_index_node_of_cpu.
  */
 #ifndef UKERN_TRACE_INDEX_H
 #define UKERN_TRACE_INDEX_H
@@ -61,6 +63,8 @@ struct ti_proc {
 	uint8_t nameserver;     /* the built-in name server ("name", a daemon) */
 	uint32_t nthreads;      /* threads of this process */
 	uint32_t rank;          /* rank among the processes but the name server (palettes) */
+	uint32_t node;          /* the node it started on (nodes index), or TI_NONE */
+	uint32_t lane;          /* its place in node_procs, or TI_NONE (no lane: see there) */
 };
 
 struct ti_thread {
@@ -70,6 +74,7 @@ struct ti_thread {
 	uint32_t sub;           /* its rank among the threads of its process, from 0 */
 	uint64_t born, died;    /* ns */
 	size_t iv_first, iv_count;  /* its intervals: ivs[iv_first .. +iv_count) */
+	uint32_t lane;          /* its place in node_threads, or TI_NONE */
 };
 
 /* A stretch of time a thread spent in one state (never empty). */
@@ -169,6 +174,65 @@ struct ti_lrpc {
 	uint8_t how_out;        /* 0 a switch, 1 an exchange, 2 revoked (its server ended) */
 };
 
+/* Several machines (trace records node, proc_node, link, link_loss, pkt_send,
+ * pkt_arrive, pkt_lost, convert: only in runs that declare nodes). */
+enum { TI_MAX_NODES = 64, TI_MAX_LINKS = 1024 };
+
+struct ti_node {
+	uint64_t id;            /* as in the trace (0 is "A", the machine) */
+	uint32_t name;          /* string offset */
+	uint32_t cpus, cpu0;    /* its CPUs: cpu0 .. cpu0 + cpus - 1 */
+	uint8_t big_endian;
+	uint32_t net;           /* its network server's process ("net.NAME"), or TI_NONE */
+	size_t proc_first, proc_count;   /* its processes: node_procs[proc_first ..] */
+	size_t th_first, th_count;       /* their threads: node_threads[th_first ..] */
+	/* counted from the records when sealing, as the statistics count them */
+	uint64_t msgs_out, bytes_out;    /* messages put on a link from it, their payload */
+	uint64_t msgs_in, bytes_in;      /* messages that arrived whole */
+	uint64_t converted;              /* values converted on it (convert records) */
+};
+
+/* One direction of a link, counted when sealing. */
+struct ti_link_dir {
+	uint64_t msgs, msgs_lost;        /* messages put on it; lost (a packet or more) */
+	uint64_t packets, bytes, lost;   /* packets, their bytes (headers included), lost */
+	uint64_t busy_ns;                /* time spent transmitting */
+};
+
+struct ti_link {
+	uint64_t id;            /* as in the trace (from 1) */
+	uint32_t a, b;          /* node indices; dir[0] is a to b, dir[1] b to a */
+	uint64_t latency_ns, bandwidth_bps;
+	uint32_t mtu, loss_ppm; /* bytes per packet; packets lost per million */
+	uint32_t profile;       /* string offset: the profile it started from ("" none) */
+	struct ti_link_dir dir[2];
+};
+
+enum ti_pkt_fate { TI_PKT_PENDING, TI_PKT_ARRIVED, TI_PKT_LOST };
+
+/* A packet on a link: queued behind earlier packets from sent_ns to depart,
+ * transmitted until tx_end, propagating until arrive. */
+struct ti_packet {
+	uint64_t sent_ns;       /* the record's time: its node's network server sent it */
+	uint64_t depart;        /* its transmission starts (ns) */
+	uint64_t tx_end;        /* its transmission ends: depart + bytes * 8 / bandwidth */
+	uint64_t arrive;        /* it arrives, or is lost: tx_end + latency */
+	uint64_t flow;          /* the message it carries part of */
+	uint32_t link;          /* links index */
+	uint32_t msg;           /* msgs index, or TI_NONE */
+	uint32_t seq, bytes;    /* its number in the message (from 0); bytes with the header */
+	uint8_t dir;            /* 0: from the link's a to b, 1: back */
+	uint8_t fate;           /* enum ti_pkt_fate: arrived or lost by the trace's records */
+	uint8_t last;           /* the message's last packet */
+};
+
+/* A process that ran on another node from ns on (a later proc_node record
+ * for it: a migration). */
+struct ti_move {
+	uint64_t ns;
+	uint32_t proc, from, to;   /* process; nodes indices */
+};
+
 struct trace_index {
 	/* everything below is read-only once trace_index_seal returned */
 	struct ti_proc *procs;       size_t nprocs;
@@ -187,6 +251,20 @@ struct trace_index {
 	struct ti_vm vm;             /* memory: regions, pages, frames (trace_index_vm.h) */
 	struct ti_lrpc *lrpcs;       size_t nlrpcs;   /* LRPCs, by call time */
 	uint64_t *lrpc_reach;        /* [i]: latest t1 of lrpcs[0..i] */
+	struct ti_node *nodes;       size_t nnodes;   /* none without nodes */
+	struct ti_link *links;       size_t nlinks;
+	struct ti_packet *pkts;      size_t npkts;    /* by the time they were sent */
+	uint64_t *pkt_reach;         /* [i]: latest arrive of pkts[0..i] */
+	uint32_t *msg_pkt;           /* [msg]: its first packet, or TI_NONE (with packets) */
+	struct ti_move *moves;       size_t nmoves;   /* by time */
+	/* With nodes: the processes that have a lane, grouped by node (a node's
+	 * in creation order, node after node, then those on no node from
+	 * nonode_first on), and their threads in the same order. The kernel
+	 * (pid 0) has none when all its notices go to processes on nodes: the
+	 * views draw them from the node. */
+	uint32_t *node_procs;        size_t nnode_procs;
+	uint32_t *node_threads;      size_t nnode_threads;
+	size_t nonode_first, nonode_th_first;
 	uint64_t *times;             size_t ntimes;   /* distinct record times, ascending */
 	uint64_t *waits;             size_t nwaits;   /* stretches some thread slept or waited
 						       * for an I/O: (start, end) pairs, merged, by time */
@@ -263,6 +341,17 @@ int trace_index_port_alive(const struct trace_index *ix, uint32_t pt, uint64_t t
  * registration made by then, its port alive, and the name neither
  * unregistered nor registered again since. */
 int trace_index_name_live(const struct trace_index *ix, size_t i, uint64_t t);
+
+/* The first packet that may still be on its link at time t: the least i
+ * such that pkts[i] or one before it arrives at t or later. npkts when none. */
+size_t trace_index_pkts_from(const struct trace_index *ix, uint64_t t);
+
+/* The node process pr runs on at time t (after the moves up to t), or
+ * TI_NONE. */
+uint32_t trace_index_node_at(const struct trace_index *ix, uint32_t pr, uint64_t t);
+
+/* The node (nodes index) whose CPUs include CPU c, or TI_NONE. */
+uint32_t trace_index_node_of_cpu(const struct trace_index *ix, uint32_t c);
 
 /* Whether some thread slept or waited for an I/O during (a, b): time that
  * passes on purpose, even if nothing else happens. */

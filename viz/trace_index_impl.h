@@ -3,7 +3,8 @@
  * nothing else sees: the loading state (id maps, what is open per thread,
  * CPU and port, array capacities) and the helpers that touch it.
  * trace_index.c adds records, trace_index_msg.c the message records,
- * trace_index_seal.c seals, loads and answers queries.
+ * trace_index_seal.c seals, loads and answers queries; trace_index_net.c
+ * the records of several machines.
  */
 #ifndef UKERN_TRACE_INDEX_IMPL_H
 #define UKERN_TRACE_INDEX_IMPL_H
@@ -52,6 +53,9 @@ struct ti_build {
 	uint32_t *lrpc_top;              size_t lrpctopcap;   /* per thread: its innermost
 							       * LRPC open, or TI_NONE */
 	size_t nlrpctop, lrpccap;
+	struct ti_map nodeids, linkids;  /* trace id -> nodes, links index */
+	struct ti_map pkt_flows;         /* flow -> its first packet */
+	size_t nodecap, linkcap, pktcap, movecap;
 };
 
 /* Make room for n elements of size bytes at *p (capacity *cap). Returns 0,
@@ -115,6 +119,30 @@ int ti_rec_lrpc_return(struct trace_index *ix, uint64_t ns, const uint64_t *a, c
 
 /* Close the LRPCs still open at end_ns and build lrpc_reach. 0 or -1. */
 int ti_seal_lrpcs(struct trace_index *ix, uint64_t end_ns);
+
+/* The records of several machines (trace_index_net.c); 0 or -1 when
+ * memory runs out. */
+int ti_rec_node(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
+		size_t len);
+int ti_rec_proc_node(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
+		     size_t len);
+int ti_rec_link(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
+		size_t len);
+int ti_rec_link_loss(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
+		     size_t len);
+int ti_rec_pkt_send(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
+		    size_t len);
+int ti_rec_pkt_end(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
+		   size_t len);
+int ti_rec_pkt_lost(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
+		    size_t len);
+int ti_rec_convert(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
+		   size_t len);
+
+/* Count the links' and nodes' traffic, order the processes by node, build
+ * pkt_reach and msg_pkt. 0 or -1 when memory runs out. */
+int ti_seal_net(struct trace_index *ix);
+void ti_net_free(struct trace_index *ix);
 
 /* Free the loading state (after sealing, or with the index). */
 void ti_build_free(struct ti_build *b);

@@ -259,7 +259,7 @@ int trace_index_seal(struct trace_index *ix, uint64_t end_ns)
 	if (ti_close_all(ix, end_ns) != 0 || group_all(ix) != 0 || build_reach(ix) != 0 ||
 	    build_gaps(ix) != 0 || build_depths(ix) != 0 || build_waits(ix) != 0 ||
 	    ti_vm_seal(ix) != 0 ||
-	    ti_seal_lrpcs(ix, end_ns) != 0)
+	    ti_seal_lrpcs(ix, end_ns) != 0 || ti_seal_net(ix) != 0)
 		return -1;
 	rank_ports(ix);
 	for (size_t i = 0; i < ix->nivs; i++)
@@ -285,6 +285,9 @@ void ti_build_free(struct ti_build *b)
 	ti_vm_build_free(b->vm);
 	free(b->lrpc_labels.e);
 	free(b->lrpc_top);
+	free(b->nodeids.e);
+	free(b->linkids.e);
+	free(b->pkt_flows.e);
 	free(b);
 }
 
@@ -312,6 +315,7 @@ void trace_index_free(struct trace_index *ix)
 	ti_vm_free(&ix->vm);
 	free(ix->lrpcs);
 	free(ix->lrpc_reach);
+	ti_net_free(ix);
 	free(ix->times);
 	free(ix->gapmax);
 	free(ix->waits);

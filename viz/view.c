@@ -433,3 +433,59 @@ void vz_port_label(const struct trace_index *ix, uint32_t pt, char *buf, size_t 
 	else
 		snprintf(buf, len, "port %llu", (unsigned long long)p->id);
 }
+
+void vz_node_title(const struct trace_index *ix, uint32_t n, char *name, size_t nlen, char *sub,
+		   size_t slen)
+{
+	const struct ti_node *nd;
+	size_t procs;
+
+	if (n >= ix->nnodes) {
+		procs = ix->nnode_procs - ix->nonode_first;
+		snprintf(name, nlen, "no node");
+		snprintf(sub, slen, "%zu process%s the trace places on no node", procs,
+			 procs == 1 ? "" : "es");
+		return;
+	}
+	nd = &ix->nodes[n];
+	procs = nd->proc_count;
+	snprintf(name, nlen, "node %s", trace_index_str(ix, nd->name));
+	if (nd->cpus == 1)
+		snprintf(sub, slen, "1 CPU (cpu%u) · %s-endian · %zu process%s", nd->cpu0,
+			 nd->big_endian ? "big" : "little", procs, procs == 1 ? "" : "es");
+	else
+		snprintf(sub, slen, "%u CPUs (cpu%u–cpu%u) · %s-endian · %zu process%s", nd->cpus,
+			 nd->cpu0, nd->cpu0 + nd->cpus - 1, nd->big_endian ? "big" : "little", procs,
+			 procs == 1 ? "" : "es");
+}
+
+/* "100 Mbit/s", "1.5 Gbit/s", "56 kbit/s", "9600 bit/s". */
+static void fmt_rate(uint64_t bps, char *buf, size_t len)
+{
+	static const struct { uint64_t per; const char *unit; } u[] = {
+		{ 1000000000, "Gbit/s" }, { 1000000, "Mbit/s" }, { 1000, "kbit/s" }, { 1, "bit/s" },
+	};
+	size_t i = 0;
+
+	while (i + 1 < sizeof u / sizeof u[0] && bps < u[i].per)
+		i++;
+	snprintf(buf, len, "%.4g %s", (double)bps / (double)u[i].per, u[i].unit);
+}
+
+void vz_link_title(const struct trace_index *ix, uint32_t l, char *name, size_t nlen, char *fig,
+		   size_t flen, char *more, size_t mlen)
+{
+	const struct ti_link *k = &ix->links[l];
+	const char *profile = trace_index_str(ix, k->profile);
+	char lat[32], bw[32];
+
+	snprintf(name, nlen, "%s ⇄ %s", trace_index_str(ix, ix->nodes[k->a].name),
+		 trace_index_str(ix, ix->nodes[k->b].name));
+	units_format_ns(k->latency_ns, lat, sizeof lat);
+	fmt_rate(k->bandwidth_bps, bw, sizeof bw);
+	snprintf(fig, flen, "%s%s%s · %s", profile, *profile ? " · " : "", lat, bw);
+	if (k->loss_ppm)
+		snprintf(more, mlen, "MTU %u · loss %.4g%%", k->mtu, (double)k->loss_ppm / 1e4);
+	else
+		snprintf(more, mlen, "MTU %u", k->mtu);
+}

@@ -36,7 +36,10 @@ enum vz_pick_kind {
 	PICK_TIME,                /* a click on the time axis: t is the time there */
 	PICK_FRAME,               /* a physical frame: i is its number (from 1) */
 	PICK_PAGE,                /* a page: i is its region (vm.regs), t its number in it */
-	PICK_VMEV                 /* a memory event (vm.evs): t is its time */
+	PICK_VMEV,                /* a memory event (vm.evs): t is its time */
+	PICK_NODE,                /* a node: i is its index (nodes) */
+	PICK_LINK,                /* a link: i is its index (links) */
+	PICK_PACKET               /* a packet: i is its index (pkts) */
 };
 
 /* Something the user clicked on: an index into msgs, ivs, runs, procs or
@@ -140,5 +143,15 @@ void vz_draw_cursor(const struct vz_frame *f, const struct vz_time_layout *L);
 const char *vz_proc_name(const struct trace_index *ix, uint32_t pr);
 const char *vz_thread_name(const struct trace_index *ix, uint32_t th);
 void vz_port_label(const struct trace_index *ix, uint32_t pt, char *buf, size_t len);
+
+/* Node n's title ("node B") and what it is ("2 CPUs (cpu1–cpu2) · big-endian
+ * · 3 processes"); n TI_NONE: the processes on no node. */
+void vz_node_title(const struct trace_index *ix, uint32_t n, char *name, size_t nlen, char *sub,
+		   size_t slen);
+
+/* Link l's ends ("A ⇄ B") and its figures: "lan · 1ms · 100 Mbit/s" and
+ * "MTU 1500 · loss 10%". */
+void vz_link_title(const struct trace_index *ix, uint32_t l, char *name, size_t nlen, char *fig,
+		   size_t flen, char *more, size_t mlen);
 
 #endif

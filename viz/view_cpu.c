@@ -18,6 +18,7 @@
 
 #include "bands.h"
 #include "palette.h"
+#include "rows.h"
 #include "view.h"
 
 enum { CPU_PER_COLUMN = 24, CPU_LEGEND_THREADS = 20 };
@@ -26,7 +27,11 @@ struct cpu_layout {
 	struct vz_time_layout T;
 	float row_h, bar_h;       /* CPU rows, px */
 	float th_y, th_h;         /* the thread rows: top of the first one, height */
-	size_t th_first, th_shown;    /* threads shown */
+	size_t th_first, th_shown;    /* threads shown (rows, with nodes) */
+	/* With nodes: the CPU rows and the thread rows under a header per node;
+	 * without, cpus.ngroups and threads.ngroups are 0. */
+	struct rows cpus, threads;
+	const struct trace_index *ix;
 };
 
 /* Sub-pixel runs of one column: how much was busy, and by whom the most;
@@ -38,12 +43,80 @@ struct col {
 	int sampled;              /* the rest of the column was skipped */
 };
 
+/* Whether the nodes' CPUs follow each other from cpu0 on, node after node:
+ * then they are grouped under their nodes. */
+static int cpus_by_node(const struct trace_index *ix)
+{
+	uint32_t next = 0;
+
+	for (size_t k = 0; k < ix->nnodes; k++) {
+		if (ix->nodes[k].cpu0 != next || ix->nodes[k].cpus > ix->ncpus - next)
+			return 0;
+		next += ix->nodes[k].cpus;
+	}
+	return ix->nnodes > 0;
+}
+
+/* With nodes: the CPUs, then the threads, each under a header per node. */
+static void layout_nodes(const struct vz_frame *f, struct cpu_layout *C)
+{
+	const struct trace_index *ix = f->ix;
+	float u = draw_unit(f->d), title = (float)draw_font_h(f->d, FONT_BOLD) + 14 * u, rest;
+	float head = (float)draw_font_h(f->d, FONT_BOLD) + 6 * u;
+	size_t n = ix->ncpus ? ix->ncpus : 1, nth = ix->nnode_threads, heads;
+	size_t want = f->lane0 > 0 ? (size_t)f->lane0 : 0;
+
+	rows_init(&C->cpus, ix->ncpus);
+	if (cpus_by_node(ix)) {
+		for (size_t k = 0; k < ix->nnodes; k++)
+			rows_group(&C->cpus, (uint32_t)k, ix->nodes[k].cpu0);
+		if (ix->nodes[ix->nnodes - 1].cpu0 + ix->nodes[ix->nnodes - 1].cpus < ix->ncpus)
+			rows_group(&C->cpus, TI_NONE, ix->nodes[ix->nnodes - 1].cpu0 +
+				   ix->nodes[ix->nnodes - 1].cpus);
+	}
+	rows_init(&C->threads, nth);
+	for (size_t k = 0; k < ix->nnodes; k++)
+		rows_group(&C->threads, (uint32_t)k, ix->nodes[k].th_first);
+	if (ix->nonode_th_first < nth)
+		rows_group(&C->threads, TI_NONE, ix->nonode_th_first);
+	heads = C->cpus.ngroups + C->threads.ngroups;
+	C->row_h = (C->T.lanes.h - (float)heads * head) / (float)(n + nth + 2);
+	C->row_h = fminf(fmaxf(C->row_h, 22 * u), 56 * u);
+	C->bar_h = C->row_h * 0.66f;
+	C->cpus.item_h = C->row_h;
+	C->cpus.head_h = head;
+	C->cpus.y0 = C->T.lanes.y;
+	C->cpus.shown = rows_count(&C->cpus);
+	C->th_y = rows_y(&C->cpus, C->cpus.shown) + title;
+	rest = C->T.lanes.y + C->T.lanes.h - C->th_y;
+	C->th_h = nth ? fminf(fmaxf((rest - (float)C->threads.ngroups * head) / (float)nth, 14 * u),
+			      36 * u) : 0;
+	C->threads.item_h = C->th_h;
+	C->threads.head_h = head;
+	C->threads.y0 = C->th_y;
+	rows_fit(&C->threads, want, rest > 0 ? rest : 0);
+	if (!nth)
+		C->threads.shown = 0;
+	C->th_first = C->threads.first;
+	C->th_shown = C->threads.shown;
+	C->T.lanes.h = rows_y(&C->threads, C->th_first + C->th_shown) - C->T.lanes.y;
+	C->T.gutter.h = C->T.lanes.h + (C->T.lanes.y - C->T.gutter.y);
+	C->T.axis_y = C->T.lanes.y + C->T.lanes.h + 1;
+}
+
 static void cpu_layout(const struct vz_frame *f, struct vz_rect p, struct cpu_layout *C)
 {
 	float u = draw_unit(f->d), head = (float)draw_font_h(f->d, FONT_BOLD) + 14 * u, rest;
 	size_t n = f->ix->ncpus ? f->ix->ncpus : 1, nth = f->ix->nthreads, fit;
 
 	vz_time_layout(f, p, 150 * u, &C->T);
+	C->ix = f->ix;
+	if (f->ix->nnodes) {
+		layout_nodes(f, C);
+		return;
+	}
+	rows_init(&C->cpus, f->ix->ncpus);
+	rows_init(&C->threads, nth);
 	C->row_h = fminf(fmaxf(C->T.lanes.h / (float)(n + nth + 2), 22 * u), 56 * u);
 	C->bar_h = C->row_h * 0.66f;
 	C->th_y = C->T.lanes.y + (float)n * C->row_h + head;
@@ -63,7 +136,42 @@ static void cpu_layout(const struct vz_frame *f, struct vz_rect p, struct cpu_la
 
 static float row_top(const struct cpu_layout *C, size_t c)
 {
+	if (C->cpus.ngroups)
+		return rows_y(&C->cpus, rows_of_item(&C->cpus, c)) + (C->row_h - C->bar_h) / 2;
 	return C->T.lanes.y + (float)c * C->row_h + (C->row_h - C->bar_h) / 2;
+}
+
+/* The top of thread row k (from th_first); its thread in *th, or TI_NONE
+ * for a node's header (its node in *node). */
+static float th_row(const struct cpu_layout *C, size_t k, uint32_t *th, uint32_t *node)
+{
+	size_t item, g;
+
+	if (!C->threads.ngroups) {
+		*th = (uint32_t)(C->th_first + k);
+		return C->th_y + (float)k * C->th_h;
+	}
+	if (rows_at(&C->threads, C->th_first + k, &item, &g))
+		*th = C->ix->node_threads[item];
+	else {
+		*th = TI_NONE;
+		*node = C->threads.gnode[g];
+	}
+	return rows_y(&C->threads, C->th_first + k);
+}
+
+/* The row (from th_first) of thread th, or -1 when it is not shown. */
+static long th_row_of(const struct cpu_layout *C, uint32_t th)
+{
+	size_t r;
+
+	if (!C->threads.ngroups)
+		r = th;
+	else if (C->ix->threads[th].lane == TI_NONE)
+		return -1;
+	else
+		r = rows_of_item(&C->threads, C->ix->threads[th].lane);
+	return r >= C->th_first && r < C->th_first + C->th_shown ? (long)(r - C->th_first) : -1;
 }
 
 /* Run r's bar from xa to xb; its label starts inside the plot (left). */
@@ -201,9 +309,14 @@ static void draw_threads(const struct vz_frame *f, const struct cpu_layout *C)
 	float u = draw_unit(f->d);
 
 	for (size_t k = 0; b && k < C->th_shown; k++) {
-		uint32_t th = (uint32_t)(C->th_first + k);
-		float y = C->th_y + (float)k * C->th_h;
-		if (k % 2)
+		uint32_t th, node = TI_NONE;
+		float y = th_row(C, k, &th, &node);
+		if (th == TI_NONE) {
+			draw_fill(f->d, C->T.lanes.x, y, C->T.lanes.w, C->threads.head_h,
+				  pal_node_tint(node));
+			continue;
+		}
+		if (C->threads.ngroups ? C->ix->threads[th].lane % 2 : k % 2)
 			draw_fill(f->d, C->T.lanes.x, y, C->T.lanes.w, C->th_h, PAL_PANEL);
 		bands_draw(f, &C->T.tm, b, th, y + 3 * u, C->th_h - 6 * u, &th_bands);
 	}
@@ -224,18 +337,42 @@ static void draw_page_faults(const struct vz_frame *f, const struct cpu_layout *
 		last[k] = -1e9f;
 	for (; i < ix->npfaults && ix->pfaults[i].ns <= f->to; i++) {
 		const struct ti_pfault *pf = &ix->pfaults[i];
-		size_t k = pf->thread - C->th_first;
+		long row = th_row_of(C, pf->thread);
+		size_t k = (size_t)row;
+		uint32_t th, node;
 		float x;
-		if (pf->thread < C->th_first || k >= C->th_shown)
+		if (row < 0)
 			continue;
 		x = floorf((float)timemap_x(&C->T.tm, pf->ns));
 		if (x < last[k] + w)
 			continue;
 		last[k] = x;
-		draw_fill(f->d, x, C->th_y + (float)k * C->th_h + u, w, C->th_h * 0.45f,
+		draw_fill(f->d, x, th_row(C, k, &th, &node) + u, w, C->th_h * 0.45f,
 			  pal_fault(pf->kind));
 	}
 	free(last);
+}
+
+/* A node's header row at y in the gutter (and, with lanes, across the
+ * CPU rows: the CPUs' header spans the plot). */
+static void node_head(const struct vz_frame *f, const struct rows *R, uint32_t node, float y,
+		      float x, int lanes)
+{
+	struct draw *d = f->d;
+	float u = draw_unit(d), bh = (float)draw_font_h(d, FONT_BOLD);
+	float sh = (float)draw_font_h(d, FONT_SMALL);
+	char name[96], sub[VZ_LINE];
+	int w, h;
+
+	draw_size(d, &w, &h);
+	draw_fill(d, x, y, lanes ? (float)w - x : 150 * u, R->head_h, pal_node_tint(node));
+	draw_line(d, x, y + 0.5f, lanes ? (float)w : x + 150 * u, y + 0.5f, pal_node(node));
+	vz_node_title(f->ix, node, name, sizeof name, sub, sizeof sub);
+	y += (R->head_h - bh) / 2;
+	x += 12 * u;
+	x += (float)draw_text(d, FONT_BOLD, x, y, pal_node(node), ALIGN_LEFT, name) + 10 * u;
+	if (lanes)
+		draw_text(d, FONT_SMALL, x, y + bh - sh - 1, PAL_DIM, ALIGN_LEFT, sub);
 }
 
 static void draw_thread_names(const struct vz_frame *f, const struct cpu_layout *C)
@@ -250,18 +387,23 @@ static void draw_thread_names(const struct vz_frame *f, const struct cpu_layout 
 		  f->ix->npfaults ? "running · ready (waiting for a CPU) · blocked · ticks: page faults"
 				  : "running · ready (waiting for a CPU) · blocked");
 	for (size_t k = 0; k < C->th_shown; k++) {
-		uint32_t th = (uint32_t)(C->th_first + k);
-		float y = C->th_y + (float)k * C->th_h + (C->th_h - sh) / 2;
-		if (k % 2)
+		uint32_t th, node = TI_NONE;
+		float y = th_row(C, k, &th, &node) + (C->th_h - sh) / 2;
+		if (th == TI_NONE) {
+			node_head(f, &C->threads, node, y - (C->th_h - sh) / 2, C->T.gutter.x, 0);
+			continue;
+		}
+		if (C->threads.ngroups ? C->ix->threads[th].lane % 2 : k % 2)
 			draw_fill(d, C->T.gutter.x, y - (C->th_h - sh) / 2, C->T.gutter.w, C->th_h,
 				  PAL_PANEL);
 		draw_fill(d, C->T.gutter.x + 12 * u, y + 2 * u, 8 * u, sh - 4 * u, pal_thread(f->ix, th));
 		draw_text(d, FONT_SMALL, C->T.gutter.x + 24 * u, y, PAL_DIM, ALIGN_LEFT,
 			  vz_thread_name(f->ix, th));
 	}
-	if (C->th_shown < f->ix->nthreads) {
-		snprintf(more, sizeof more, "threads %zu–%zu of %zu", C->th_first + 1,
-			 C->th_first + C->th_shown, f->ix->nthreads);
+	if (C->th_shown < rows_count(&C->threads)) {
+		snprintf(more, sizeof more, "%s %zu–%zu of %zu", C->threads.ngroups ? "rows"
+			 : "threads", C->th_first + 1, C->th_first + C->th_shown,
+			 rows_count(&C->threads));
 		draw_text(d, FONT_SMALL, C->T.gutter.x + 12 * u, C->T.axis_y + 20 * u, PAL_FAINT,
 			  ALIGN_LEFT, more);
 	}
@@ -274,9 +416,14 @@ static void draw_gutter(const struct vz_frame *f, const struct cpu_layout *C)
 	float sh = (float)draw_font_h(d, FONT_SMALL);
 	char name[32], busy[48];
 
+	for (size_t g = 0; g < C->cpus.ngroups; g++)
+		node_head(f, &C->cpus, C->cpus.gnode[g], rows_y(&C->cpus, rows_head(&C->cpus, g)),
+			  C->T.gutter.x, 1);
 	for (size_t c = 0; c < f->ix->ncpus; c++) {
 		float mid = C->T.lanes.y + ((float)c + 0.5f) * C->row_h;
 		int two = C->row_h >= bh + sh + 2 * u;
+		if (C->cpus.ngroups)
+			mid = rows_y(&C->cpus, rows_of_item(&C->cpus, c)) + C->row_h / 2;
 		if (mid > C->T.lanes.y + C->T.lanes.h)
 			break;
 		snprintf(name, sizeof name, "cpu%zu", c);
@@ -300,8 +447,8 @@ static void cpu_draw(const struct vz_frame *f, struct vz_rect p)
 	cpu_layout(f, p, &C);
 	r = &C.T.lanes;
 	for (size_t c = 1; c < f->ix->ncpus; c += 2)
-		draw_fill(f->d, C.T.gutter.x, r->y + (float)c * C.row_h, r->x + r->w - C.T.gutter.x,
-			  C.row_h, PAL_PANEL);
+		draw_fill(f->d, C.T.gutter.x, row_top(&C, c) - (C.row_h - C.bar_h) / 2,
+			  r->x + r->w - C.T.gutter.x, C.row_h, PAL_PANEL);
 	draw_thread_names(f, &C);
 	draw_clip(f->d, (int)r->x, (int)r->y, (int)ceilf(r->w), (int)ceilf(r->h));
 	timemap_draw_grid(f->d, &C.T.tm, r->y, r->y + r->h);
@@ -329,6 +476,8 @@ static size_t cpu_legend(const struct vz_frame *f, struct vz_legend *out, size_t
 	size_t n = 0, th;
 
 	for (th = 0; th < f->ix->nthreads && n + 3 < max && th < CPU_LEGEND_THREADS; th++) {
+		if (f->ix->nnodes && f->ix->threads[th].lane == TI_NONE)
+			continue;              /* the kernel's notices: no row */
 		out[n].kind = LEG_BOX;
 		out[n].rgb = pal_thread(f->ix, (uint32_t)th);
 		snprintf(out[n++].label, sizeof out->label, "%s", vz_thread_name(f->ix, (uint32_t)th));
@@ -360,17 +509,30 @@ static int cpu_pick(const struct vz_frame *f, struct vz_rect p, float x, float y
 	struct cpu_layout C;
 	uint64_t t;
 	size_t c, i;
+	int gutter;
 
 	cpu_layout(f, p, &C);
 	if (vz_pick_axis(&C.T, x, y, pk))
 		return 1;
-	if (x < C.T.lanes.x || x > C.T.lanes.x + C.T.lanes.w || y < C.T.lanes.y)
+	gutter = x < C.T.lanes.x;          /* with nodes: a header there picks its node */
+	if ((gutter && !C.threads.ngroups) || x > C.T.lanes.x + C.T.lanes.w || y < C.T.lanes.y)
 		return 0;
 	if (y >= C.th_y) {                          /* a thread row: its interval there */
 		size_t k = (size_t)((y - C.th_y) / C.th_h), j;
-		uint32_t th = (uint32_t)(C.th_first + k);
+		uint32_t th = (uint32_t)(C.th_first + k), node = TI_NONE;
 		t = timemap_t(&C.T.tm, x);
+		for (k = 0; C.threads.ngroups && k < C.th_shown; k++) {
+			float top = th_row(&C, k, &th, &node);
+			if (y >= top && y < top + rows_h(&C.threads, C.th_first + k))
+				break;
+		}
 		if (k >= C.th_shown)
+			return 0;
+		if (th == TI_NONE) {
+			*pk = (struct vz_pick){ PICK_NODE, node, 0 };
+			return 1;
+		}
+		if (gutter)
 			return 0;
 		j = trace_index_intervals_from(f->ix, th, t);
 		if (j >= f->ix->threads[th].iv_first + f->ix->threads[th].iv_count ||
@@ -380,7 +542,18 @@ static int cpu_pick(const struct vz_frame *f, struct vz_rect p, float x, float y
 		return 1;
 	}
 	c = (size_t)((y - C.T.lanes.y) / C.row_h);
-	if (c >= f->ix->ncpus || y < row_top(&C, c) || y > row_top(&C, c) + C.bar_h)
+	for (size_t r = 0; C.cpus.ngroups && r < rows_count(&C.cpus); r++) {
+		float top = rows_y(&C.cpus, r);
+		size_t g;
+		if (y < top || y >= top + rows_h(&C.cpus, r))
+			continue;
+		if (!rows_at(&C.cpus, r, &c, &g)) {
+			*pk = (struct vz_pick){ PICK_NODE, C.cpus.gnode[g], 0 };
+			return g < f->ix->nnodes;
+		}
+		break;
+	}
+	if (gutter || c >= f->ix->ncpus || y < row_top(&C, c) || y > row_top(&C, c) + C.bar_h)
 		return 0;
 	t = timemap_t(&C.T.tm, x);
 	i = trace_index_runs_from(f->ix, (uint32_t)c, t);

@@ -32,12 +32,48 @@ static float gutter_width(const struct vz_frame *f)
 	return w < 110 * u ? 110 * u : w > 220 * u ? 220 * u : w;
 }
 
+/* With nodes: the lanes under a header per node, scrolled by rows. */
+static void layout_nodes(const struct vz_frame *f, struct seq_layout *S)
+{
+	const struct trace_index *ix = f->ix;
+	float u = draw_unit(f->d), note = (float)draw_font_h(f->d, FONT_SMALL) + 6 * u;
+	float head = (float)draw_font_h(f->d, FONT_BOLD) + 8 * u, h = S->T.lanes.h;
+	size_t want = f->lane0 > 0 ? (size_t)f->lane0 : 0, n = ix->nnode_procs;
+
+	rows_init(&S->R, n);
+	for (size_t k = 0; k < ix->nnodes; k++)
+		rows_group(&S->R, (uint32_t)k, ix->nodes[k].proc_first);
+	if (ix->nonode_first < n)
+		rows_group(&S->R, TI_NONE, ix->nonode_first);
+	S->lane_h = (h - (float)S->R.ngroups * head) / (float)(n ? n : 1);
+	S->lane_h = fminf(fmaxf(S->lane_h, 22 * u), 240 * u);
+	S->R.item_h = S->lane_h;
+	S->R.head_h = head;
+	S->R.y0 = S->T.lanes.y;
+	S->nlanes = rows_fit(&S->R, want, h);
+	if (S->R.shown < S->nlanes)            /* a row under the lanes says which are shown */
+		rows_fit(&S->R, want, h - note);
+	else
+		note = 0;
+	S->first = S->R.first;
+	S->shown = S->R.shown;
+	S->T.lanes.h = rows_y(&S->R, S->first + S->shown) - S->T.lanes.y;
+	S->T.gutter.h = S->T.lanes.h + (S->T.lanes.y - S->T.gutter.y);
+	S->T.axis_y = S->T.lanes.y + S->T.lanes.h + note + 1;
+	S->bar_h = fminf(S->lane_h * 0.42f, 26 * u);
+}
+
 void seq_layout(const struct vz_frame *f, struct vz_rect p, struct seq_layout *S)
 {
 	float u = draw_unit(f->d), note = 0;
 	size_t fit;
 
 	vz_time_layout(f, p, gutter_width(f), &S->T);
+	S->ix = f->ix;
+	if (f->ix->nnodes) {
+		layout_nodes(f, S);
+		return;
+	}
 	S->nlanes = f->ix->nprocs;
 	S->lane_h = S->nlanes ? S->T.lanes.h / (float)S->nlanes : S->T.lanes.h;
 	S->lane_h = fminf(fmaxf(S->lane_h, 22 * u), 240 * u);
@@ -57,11 +93,58 @@ void seq_layout(const struct vz_frame *f, struct vz_rect p, struct seq_layout *S
 	S->T.gutter.h = S->T.lanes.h + (S->T.lanes.y - S->T.gutter.y);
 	S->T.axis_y = S->T.lanes.y + S->T.lanes.h + note + 1;
 	S->bar_h = fminf(S->lane_h * 0.42f, 26 * u);
+	rows_init(&S->R, S->nlanes);
+	S->R.item_h = S->lane_h;
+	S->R.first = S->first;
+	S->R.shown = S->shown;
+	S->R.y0 = S->T.lanes.y;
 }
 
 float seq_lane_mid(const struct seq_layout *S, uint32_t pr)
 {
-	return S->T.lanes.y + ((float)pr - (float)S->first + 0.5f) * S->lane_h;
+	uint32_t lane;
+
+	if (!S->R.ngroups)
+		return S->T.lanes.y + ((float)pr - (float)S->first + 0.5f) * S->lane_h;
+	lane = pr < S->ix->nprocs ? S->ix->procs[pr].lane : TI_NONE;
+	if (lane == TI_NONE)
+		return -1e6f;                  /* no lane: far off screen */
+	return rows_y(&S->R, rows_of_item(&S->R, lane)) + S->lane_h / 2;
+}
+
+int seq_proc_shown(const struct seq_layout *S, uint32_t pr)
+{
+	size_t r;
+
+	if (!S->R.ngroups)
+		return pr >= S->first && pr < S->first + S->shown;
+	if (pr >= S->ix->nprocs || S->ix->procs[pr].lane == TI_NONE)
+		return 0;
+	r = rows_of_item(&S->R, S->ix->procs[pr].lane);
+	return r >= S->first && r < S->first + S->shown;
+}
+
+uint32_t seq_row_proc(const struct seq_layout *S, size_t r, uint32_t *node)
+{
+	size_t k, g;
+
+	if (!S->R.ngroups)
+		return (uint32_t)r;
+	if (rows_at(&S->R, r, &k, &g))
+		return S->ix->node_procs[k];
+	*node = S->R.gnode[g];
+	return TI_NONE;
+}
+
+int seq_node_row(const struct seq_layout *S, uint32_t n, float *top, float *h)
+{
+	for (size_t g = 0; g < S->R.ngroups; g++)
+		if (S->R.gnode[g] == n) {
+			*top = rows_y(&S->R, rows_head(&S->R, g));
+			*h = S->R.head_h;
+			return 1;
+		}
+	return 0;
 }
 
 /* The height of the bands of a process with k threads: one band, or up to
@@ -128,10 +211,37 @@ static void draw_lanes_bg(const struct vz_frame *f, const struct seq_layout *S)
 
 	for (size_t k = 0; k < S->shown; k++) {
 		float y = r->y + (float)k * S->lane_h;
-		if ((S->first + k) % 2)
+		size_t row = S->first + k, item, g;
+		if (S->R.ngroups) {
+			y = rows_y(&S->R, row);
+			if (!rows_at(&S->R, row, &item, &g)) {
+				draw_fill(f->d, S->T.gutter.x, y, r->x + r->w - S->T.gutter.x,
+					  S->R.head_h, pal_node_tint(S->R.gnode[g]));
+				draw_line(f->d, S->T.gutter.x, y + 0.5f, r->x + r->w, y + 0.5f,
+					  pal_node(S->R.gnode[g]));
+				continue;
+			}
+			row = item - S->R.gfirst[g];   /* alternate within the node */
+		}
+		if (row % 2)
 			draw_fill(f->d, S->T.gutter.x, y, r->x + r->w - S->T.gutter.x, S->lane_h,
 				  PAL_PANEL);
 	}
+}
+
+/* Node n's header: its name, CPUs and byte order, over the whole width. */
+static void draw_node_head(const struct vz_frame *f, const struct seq_layout *S, uint32_t n,
+			   float y, float x)
+{
+	struct draw *d = f->d;
+	float u = draw_unit(d), bh = (float)draw_font_h(d, FONT_BOLD);
+	float sh = (float)draw_font_h(d, FONT_SMALL);
+	char name[96], sub[VZ_LINE];
+
+	vz_node_title(f->ix, n, name, sizeof name, sub, sizeof sub);
+	y += (S->R.head_h - bh) / 2;
+	x += (float)draw_text(d, FONT_BOLD, x, y, pal_node(n), ALIGN_LEFT, name) + 10 * u;
+	draw_text(d, FONT_SMALL, x, y + bh - sh - 1, PAL_DIM, ALIGN_LEFT, sub);
 }
 
 /* Process names (and thread names when a lane has several) in the gutter. */
@@ -160,9 +270,16 @@ static void draw_gutter(const struct vz_frame *f, const struct seq_layout *S)
 	float sm_h = (float)draw_font_h(d, FONT_SMALL), x = S->T.gutter.x + 12 * u;
 
 	for (size_t k = 0; k < S->shown; k++) {
-		uint32_t pr = (uint32_t)(S->first + k);
-		const struct ti_proc *p = &ix->procs[pr];
-		float mid = seq_lane_mid(S, pr), band = band_height(S, p->nthreads, u);
+		uint32_t node = TI_NONE, pr = seq_row_proc(S, S->first + k, &node);
+		const struct ti_proc *p;
+		float mid, band;
+		if (pr == TI_NONE) {
+			draw_node_head(f, S, node, rows_y(&S->R, S->first + k), x - 6 * u);
+			continue;
+		}
+		p = &ix->procs[pr];
+		mid = seq_lane_mid(S, pr);
+		band = band_height(S, p->nthreads, u);
 		float y = p->nthreads > 1 ? mid - band / 2 - th_h - sm_h - 2 * u : mid - th_h + 1;
 		int two = S->lane_h >= th_h + sm_h + 4 * u;
 		char sub[64];
@@ -181,9 +298,9 @@ static void draw_gutter(const struct vz_frame *f, const struct seq_layout *S)
 	}
 	if (S->shown < S->nlanes) {
 		char more[64];
-		snprintf(more, sizeof more, "lanes %zu–%zu of %zu (Up, Down)", S->first + 1,
-			 S->first + S->shown, S->nlanes);
-		draw_text(d, FONT_SMALL, x, S->T.lanes.y + (float)S->shown * S->lane_h + 3 * u,
+		snprintf(more, sizeof more, "%s %zu–%zu of %zu (Up, Down)", S->R.ngroups ? "rows"
+			 : "lanes", S->first + 1, S->first + S->shown, S->nlanes);
+		draw_text(d, FONT_SMALL, x, S->T.lanes.y + S->T.lanes.h + 3 * u,
 			  PAL_FAINT, ALIGN_LEFT, more);
 	}
 }
@@ -250,6 +367,28 @@ static void draw_deadlock(const struct vz_frame *f, const struct seq_layout *S)
 	draw_text(f->d, FONT_BOLD, x - 6 * u, r->y + 4 * u, PAL_DEADLOCK, ALIGN_RIGHT, text);
 }
 
+/* A process that moved to another node (a later proc_node record): a mark
+ * in its lane at that time, with the node it went to. */
+static void draw_moves(const struct vz_frame *f, const struct seq_layout *S)
+{
+	const struct trace_index *ix = f->ix;
+	float u = draw_unit(f->d), sh = (float)draw_font_h(f->d, FONT_SMALL);
+
+	for (size_t i = 0; i < ix->nmoves && ix->moves[i].ns <= f->to; i++) {
+		const struct ti_move *mv = &ix->moves[i];
+		float x, y;
+		char buf[96];
+		if (mv->ns < f->from || !seq_proc_shown(S, mv->proc))
+			continue;
+		x = (float)timemap_x(&S->T.tm, mv->ns);
+		y = seq_lane_mid(S, mv->proc) - S->bar_h / 2 - 3 * u;
+		draw_thick(f->d, x, y, x, y + S->bar_h + 6 * u, 2 * u, pal_node(mv->to));
+		draw_tri(f->d, x + 8 * u, y, x, y - 5 * u, x, y + 5 * u, pal_node(mv->to));
+		snprintf(buf, sizeof buf, "→ node %s", trace_index_str(ix, ix->nodes[mv->to].name));
+		draw_text(f->d, FONT_SMALL, x + 10 * u, y - sh / 2, pal_node(mv->to), ALIGN_LEFT, buf);
+	}
+}
+
 static void seq_draw(const struct vz_frame *f, struct vz_rect p)
 {
 	struct seq_layout S;
@@ -263,9 +402,8 @@ static void seq_draw(const struct vz_frame *f, struct vz_rect p)
 	timemap_draw_grid(f->d, &S.T.tm, r->y, r->y + r->h);
 	if ((b = bands_new((int)ceilf(r->w) + 2))) {
 		for (uint32_t th = 0; th < f->ix->nthreads; th++) {
-			uint32_t pr = f->ix->threads[th].proc;
 			float top, h;
-			if (pr < S.first || pr >= S.first + S.shown)
+			if (!seq_proc_shown(&S, f->ix->threads[th].proc))
 				continue;
 			seq_thread_band(f, &S, th, &top, &h);
 			bands_draw(f, &S.T.tm, b, th, top, h, &seq_bands);
@@ -276,6 +414,7 @@ static void seq_draw(const struct vz_frame *f, struct vz_rect p)
 		draw_selected_iv(f, &S);
 	seq_draw_lrpcs(f, &S);
 	seq_draw_msgs(f, &S);
+	draw_moves(f, &S);
 	draw_deadlock(f, &S);
 	vz_draw_cursor(f, &S.T);
 	draw_noclip(f->d);
@@ -308,6 +447,9 @@ static size_t seq_legend(const struct vz_frame *f, struct vz_legend *out, size_t
 	if (f->ix->nlrpcs && n < max)
 		out[n++] = (struct vz_legend){ LEG_BOX, pal_thread(f->ix, f->ix->lrpcs[0].thread),
 					       "LRPC: the caller's thread in the server's lane" };
+	if (f->ix->nnodes && n < max)
+		out[n++] = (struct vz_legend){ LEG_TEXT, 0,
+					       "lanes under their node; from a node's row: its kernel's notices" };
 	if (f->ix->ndeadlocks && n < max)
 		out[n++] = (struct vz_legend){ LEG_LINE, PAL_DEADLOCK, "deadlock: waits for" };
 	return n;
@@ -322,8 +464,7 @@ static int pick_interval(const struct vz_frame *f, const struct seq_layout *S, f
 	for (uint32_t th = 0; th < f->ix->nthreads; th++) {
 		float top, h;
 		size_t i;
-		uint32_t pr = f->ix->threads[th].proc;
-		if (pr < S->first || pr >= S->first + S->shown)
+		if (!seq_proc_shown(S, f->ix->threads[th].proc))
 			continue;
 		seq_thread_band(f, S, th, &top, &h);
 		if (y < top - 2 || y > top + h + 2)
@@ -338,6 +479,22 @@ static int pick_interval(const struct vz_frame *f, const struct seq_layout *S, f
 	return 0;
 }
 
+/* With nodes: the row at y, a node's header (PICK_NODE) or a process
+ * (PICK_PROC); 0 when none. */
+static int pick_row(const struct seq_layout *S, float y, struct vz_pick *pk)
+{
+	for (size_t k = 0; k < S->shown; k++) {
+		float top = rows_y(&S->R, S->first + k);
+		uint32_t node = TI_NONE, pr = seq_row_proc(S, S->first + k, &node);
+		if (y < top || y >= top + rows_h(&S->R, S->first + k))
+			continue;
+		*pk = pr == TI_NONE ? (struct vz_pick){ PICK_NODE, node, 0 }
+				    : (struct vz_pick){ PICK_PROC, pr, 0 };
+		return 1;
+	}
+	return 0;
+}
+
 static int seq_pick(const struct vz_frame *f, struct vz_rect p, float x, float y,
 		    struct vz_pick *pk)
 {
@@ -347,7 +504,15 @@ static int seq_pick(const struct vz_frame *f, struct vz_rect p, float x, float y
 	seq_layout(f, p, &S);
 	if (vz_pick_axis(&S.T, x, y, pk))
 		return 1;
-	if (x < S.T.lanes.x) {
+	if (S.R.ngroups && (x < S.T.lanes.x || y < S.T.lanes.y + S.T.lanes.h)) {
+		struct vz_pick row;
+		if (!pick_row(&S, y, &row))
+			return 0;
+		if (x < S.T.lanes.x || row.kind == PICK_NODE) {
+			*pk = row;
+			return 1;
+		}
+	} else if (x < S.T.lanes.x) {
 		float k = (y - S.T.lanes.y) / S.lane_h;
 		if (k < 0 || k >= (float)S.shown)
 			return 0;

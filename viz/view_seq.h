@@ -7,6 +7,7 @@
 #ifndef UKERN_VIEW_SEQ_H
 #define UKERN_VIEW_SEQ_H
 
+#include "rows.h"
 #include "view.h"
 
 /* How many sends of one pixel column are looked at before the rest of the
@@ -16,8 +17,10 @@ enum { SEQ_PER_COLUMN = 16 };
 
 struct seq_layout {
 	struct vz_time_layout T;
-	size_t nlanes;            /* one lane per process */
-	size_t first, shown;      /* lanes first .. first + shown - 1 are on screen */
+	const struct trace_index *ix;
+	struct rows R;            /* with nodes: the lanes grouped under their nodes */
+	size_t nlanes;            /* rows: one lane per process (and a header per node) */
+	size_t first, shown;      /* rows first .. first + shown - 1 are on screen */
 	float lane_h;             /* px */
 	float bar_h;              /* the band of all threads of a lane, px */
 };
@@ -29,6 +32,16 @@ void seq_layout(const struct vz_frame *f, struct vz_rect p, struct seq_layout *S
  * top and height. Lanes off screen give positions above or below the lanes
  * rectangle. */
 float seq_lane_mid(const struct seq_layout *S, uint32_t pr);
+
+/* Whether process pr's lane is on screen (a process without a lane: no). */
+int seq_proc_shown(const struct seq_layout *S, uint32_t pr);
+
+/* The process of row r, or TI_NONE for a node's header (its node in *node). */
+uint32_t seq_row_proc(const struct seq_layout *S, size_t r, uint32_t *node);
+
+/* With nodes: the top and height of node n's header row (n TI_NONE: the
+ * group on no node); 0 when it has none. */
+int seq_node_row(const struct seq_layout *S, uint32_t n, float *top, float *h);
 void seq_thread_band(const struct vz_frame *f, const struct seq_layout *S, uint32_t th,
 		     float *top, float *h);
 

@@ -47,7 +47,7 @@ static void visitor_band(const struct vz_frame *f, const struct seq_layout *S, u
 
 static int shown(const struct seq_layout *S, uint32_t pr)
 {
-	return pr >= S->first && pr < S->first + S->shown;
+	return seq_proc_shown(S, pr);
 }
 
 /* The arrows of call l: into the band at x0, back (dashed) at x1. */

@@ -36,6 +36,29 @@ static uint32_t dest_lane(const struct trace_index *ix, const struct ti_msg *m)
 	return ix->ports[m->port].owner;
 }
 
+/* With nodes, a notice of the kernel, which has no lane: it starts from the
+ * header of the node of its receiver (to, at the time it is sent) - that
+ * node's kernel. Returns 1 and the header's middle (far off screen when
+ * there is none) in *top, *h; 0 for a message from a lane. */
+static int kernel_band(const struct vz_frame *f, const struct seq_layout *S,
+		       const struct ti_msg *m, uint32_t to, float *top, float *h)
+{
+	uint32_t from = f->ix->threads[m->from].proc, n;
+	float y, hh;
+
+	if (!S->R.ngroups || f->ix->procs[from].lane != TI_NONE)
+		return 0;
+	n = trace_index_node_at(f->ix, to, m->send_ns);
+	if (!seq_node_row(S, n, &y, &hh)) {
+		*top = -1e6f;
+		*h = 0;
+		return 1;
+	}
+	*top = y + hh / 2 - 1;
+	*h = 2;
+	return 1;
+}
+
 /* The arrow of message m; 0 when it has nowhere to go. */
 static int arrow_of(const struct vz_frame *f, const struct seq_layout *S, const struct ti_msg *m,
 		    struct arrow *a)
@@ -46,7 +69,10 @@ static int arrow_of(const struct vz_frame *f, const struct seq_layout *S, const 
 
 	if (to == TI_NONE)
 		return 0;
-	seq_thread_band(f, S, m->from, &st, &sh);
+	if (!kernel_band(f, S, m, to, &st, &sh))
+		seq_thread_band(f, S, m->from, &st, &sh);
+	else if (st < -1e5f)
+		return 0;
 	if (m->to != TI_NONE) {
 		seq_thread_band(f, S, m->to, &rt, &rh);
 	} else {
@@ -131,7 +157,12 @@ struct placed {
 static int on_band(const struct seq_layout *S, struct placed r)
 {
 	for (size_t k = 0; k < S->shown; k++) {
-		float mid = seq_lane_mid(S, (uint32_t)(S->first + k)), half = S->bar_h / 2 + 1;
+		uint32_t node, pr = seq_row_proc(S, S->first + k, &node);
+		float mid = pr != TI_NONE ? seq_lane_mid(S, pr) : -1e6f, half = S->bar_h / 2 + 1;
+		if (pr == TI_NONE) {                /* a node's header: its name stays readable */
+			half = S->R.head_h / 2 + 1;
+			mid = rows_y(&S->R, S->first + k) + S->R.head_h / 2;
+		}
 		if (r.y < mid + half && mid - half < r.y + r.h)
 			return 1;
 	}

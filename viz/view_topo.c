@@ -44,7 +44,7 @@ static int registered_now(const struct vz_frame *f)
 	return n;
 }
 
-static float box_height(const struct vz_frame *f, uint32_t pr)
+float topo_box_height(const struct vz_frame *f, uint32_t pr)
 {
 	struct draw *d = f->d;
 	float u = draw_unit(d), sh = (float)draw_font_h(d, FONT_SMALL) + 2 * u;
@@ -56,7 +56,7 @@ static float box_height(const struct vz_frame *f, uint32_t pr)
 	return 16 * u + (float)draw_font_h(d, FONT_BOLD) + sh * (1 + lines);
 }
 
-static void place_ports(const struct trace_index *ix, struct topo_box *b)
+void topo_place_ports(const struct trace_index *ix, struct topo_box *b)
 {
 	b->nports = 0;
 	for (size_t i = 0; i < ix->nports && b->nports < TOPO_PORTS; i++)
@@ -103,7 +103,7 @@ static void place_column(const struct vz_frame *f, struct topo_layout *L, int co
 			continue;
 		}
 		b->w = fminf(250 * u, (col == 0 ? slot : a.w) - 40 * u);
-		b->h = box_height(f, b->pr);
+		b->h = topo_box_height(f, b->pr);
 		if (col == 0) {
 			b->x = a.x + slot * ((float)k + 0.5f) - b->w / 2;
 			b->y = a.y;
@@ -111,7 +111,7 @@ static void place_column(const struct vz_frame *f, struct topo_layout *L, int co
 			b->x = a.x + (a.w - b->w) / 2 + (col == 2 ? 40 * u : -40 * u);
 			b->y = a.y + slot * ((float)k + 0.5f) - b->h / 2;
 		}
-		place_ports(f->ix, b);
+		topo_place_ports(f->ix, b);
 		k++;
 	}
 }
@@ -123,7 +123,13 @@ static void topo_layout(const struct vz_frame *f, struct vz_rect p, struct topo_
 	size_t count[3] = { 0 };
 	struct vz_rect a;
 
+	L->nnodes = L->nlinks = L->ncharts = 0;
+	if (f->ix->nnodes) {
+		topo_layout_nodes(f, p, L);
+		return;
+	}
 	vz_time_layout(f, (struct vz_rect){ p.x, p.y + p.h - strip, p.w, strip }, 120 * u, &L->T);
+	L->strip = L->T.lanes;
 	L->area = a = (struct vz_rect){ p.x + 20 * u, p.y + 20 * u, p.w - 40 * u,
 					p.h - strip - 28 * u };
 	for (size_t i = 0; i < f->ix->nprocs && i < TOPO_BOXES; i++) {
@@ -136,7 +142,7 @@ static void topo_layout(const struct vz_frame *f, struct vz_rect p, struct topo_
 		L->box_of[i] = -1;
 	lower = (float)(count[1] > count[2] ? count[1] : count[2]) * 160 * u;
 	if (count[0])
-		top_h = box_height(f, 0) + 130 * u;
+		top_h = topo_box_height(f, 0) + 130 * u;
 	if (top_h + lower < a.h) {                 /* centre the drawing vertically */
 		a.y += (a.h - top_h - lower) / 2;
 		a.h = top_h + lower;
@@ -249,7 +255,7 @@ static void box_names(const struct vz_frame *f, const struct topo_box *b, float 
 	}
 }
 
-static void draw_box(const struct vz_frame *f, const struct topo_box *b)
+void topo_draw_box(const struct vz_frame *f, const struct topo_box *b)
 {
 	struct draw *d = f->d;
 	const struct ti_proc *p = &f->ix->procs[b->pr];
@@ -267,8 +273,9 @@ static void draw_box(const struct vz_frame *f, const struct topo_box *b)
 	if (b->compact)
 		return;
 	y += (float)draw_font_h(d, FONT_BOLD);
-	snprintf(sub, sizeof sub, "%s · pid %llu%s", p->nameserver ? "name server" : p->daemon ?
-		 "server (daemon)" : "process", (unsigned long long)p->pid,
+	snprintf(sub, sizeof sub, "%s · pid %llu%s", p->nameserver ? "name server" : b->net ?
+		 "network server" : p->daemon ? "server (daemon)" : "process",
+		 (unsigned long long)p->pid,
 		 f->now < p->born ? " · not started" : !alive ? " · exited" : "");
 	draw_text(d, FONT_SMALL, b->x + 10 * u, y, PAL_FAINT, ALIGN_LEFT, sub);
 	y += (float)draw_font_h(d, FONT_SMALL) + 2 * u;
@@ -278,7 +285,7 @@ static void draw_box(const struct vz_frame *f, const struct topo_box *b)
 			  (float)(p->nthreads < TOPO_THREADS ? p->nthreads : TOPO_THREADS));
 }
 
-static void draw_port(const struct vz_frame *f, const struct topo_box *b, int k)
+void topo_draw_port(const struct vz_frame *f, const struct topo_box *b, int k)
 {
 	struct draw *d = f->d;
 	uint32_t pt = b->port[k], depth = trace_index_depth_at(f->ix, pt, f->now);
@@ -319,7 +326,7 @@ static void draw_port(const struct vz_frame *f, const struct topo_box *b, int k)
 
 static void draw_strip(const struct vz_frame *f, const struct topo_layout *L)
 {
-	const struct vz_rect *r = &L->T.lanes;
+	const struct vz_rect *r = &L->strip;
 	float u = draw_unit(f->d), x = (float)timemap_x(&L->T.tm, f->now);
 
 	draw_fill(f->d, r->x, r->y, r->w, r->h, PAL_PANEL);
@@ -337,13 +344,19 @@ static void topo_draw(const struct vz_frame *f, struct vz_rect p)
 	struct topo_layout L;
 
 	topo_layout(f, p, &L);
+	if (L.nnodes)
+		topo_draw_nodes(f, &L);
 	topo_draw_edges(f, &L);
 	for (size_t i = 0; i < L.n; i++) {
-		draw_box(f, &L.box[i]);
+		topo_draw_box(f, &L.box[i]);
 		for (int k = 0; k < L.box[i].nports; k++)
-			draw_port(f, &L.box[i], k);
+			topo_draw_port(f, &L.box[i], k);
 	}
 	topo_draw_in_flight(f, &L);
+	if (L.nnodes) {
+		topo_draw_moves(f, &L);
+		topo_draw_packets(f, &L);
+	}
 	draw_strip(f, &L);
 	if (f->ix->nprocs > TOPO_BOXES) {
 		char buf[64];
@@ -357,7 +370,6 @@ static size_t topo_legend(const struct vz_frame *f, struct vz_legend *out, size_
 {
 	size_t n = 0;
 
-	(void)f;
 	if (max < 5)
 		return 0;
 	out[n++] = (struct vz_legend){ LEG_LINE, PAL_DIM, "requests sent to a port (count)" };
@@ -365,6 +377,14 @@ static size_t topo_legend(const struct vz_frame *f, struct vz_legend *out, size_
 	out[n++] = (struct vz_legend){ LEG_BOX, PAL_ACCENT, "queued message (cells: queue limit)" };
 	out[n++] = (struct vz_legend){ LEG_BOX, PAL_BG, "free slot" };
 	out[n++] = (struct vz_legend){ LEG_TEXT, 0, "dots: messages in flight at the current time" };
+	if (f->ix->nnodes && max >= n + 3) {
+		out[n++] = (struct vz_legend){ LEG_STROKE, 0xc9d1d9,
+					       "link between two nodes' network servers" };
+		out[n++] = (struct vz_legend){ LEG_BOX, PAL_DROP,
+					       "red: a lost packet (its message is lost)" };
+		out[n++] = (struct vz_legend){ LEG_TEXT, 0,
+					       "charts: each packet from its departure to its arrival" };
+	}
 	return n;
 }
 
@@ -377,10 +397,15 @@ static int topo_pick(const struct vz_frame *f, struct vz_rect p, float x, float 
 		     struct vz_pick *pk)
 {
 	struct topo_layout L;
+	size_t pi;
 
 	topo_layout(f, p, &L);
 	if (vz_pick_axis(&L.T, x, y, pk))
 		return 1;
+	if (L.nnodes && topo_pick_packet(f, &L, x, y, &pi)) {   /* on a link or in a chart */
+		*pk = (struct vz_pick){ PICK_PACKET, pi, 0 };
+		return 1;
+	}
 	if (inside(L.T.lanes, x, y)) {                 /* the strip: move the current time */
 		*pk = (struct vz_pick){ PICK_TIME, 0, timemap_t(&L.T.tm, x) };
 		return 1;
@@ -400,7 +425,7 @@ static int topo_pick(const struct vz_frame *f, struct vz_rect p, float x, float 
 			return 1;
 		}
 	}
-	return 0;
+	return L.nnodes ? topo_pick_nodes(f, &L, x, y, pk) : 0;
 }
 
 static void topo_time_layout(const struct vz_frame *f, struct vz_rect p,

@@ -1,8 +1,10 @@
 /*
- * view_topo.h - what the two files of the topology view share
- * (view_topo.c: layout, boxes, queues, the time strip, picking;
- * view_topo_edges.c: the edges and the messages in flight): the layout of
- * the boxes and where a port's queue is drawn.
+ * view_topo.h - what the files of the topology view share (view_topo.c:
+ * layout, boxes, queues, the time strip, picking; view_topo_edges.c: the
+ * edges and the messages in flight; view_topo_nodes.c: with several
+ * machines, the nodes around their processes, the links between their
+ * network servers, the packets on them and the links' charts): the layout
+ * of the boxes and where a port's queue is drawn.
  */
 #ifndef UKERN_VIEW_TOPO_H
 #define UKERN_VIEW_TOPO_H
@@ -10,7 +12,7 @@
 #include "view.h"
 
 enum { TOPO_BOXES = 48, TOPO_PORTS = 6, TOPO_EDGES = 256, TOPO_THREADS = 4, TOPO_NAMES = 4,
-       TOPO_DOTS = 400 };
+       TOPO_DOTS = 400, TOPO_NODES = 16, TOPO_LINKS = 48, TOPO_CHARTS = 4 };
 
 struct topo_box {
 	uint32_t pr;
@@ -19,6 +21,23 @@ struct topo_box {
 	uint32_t port[TOPO_PORTS];    /* request ports it holds, shown as queues */
 	int nports;
 	int compact;              /* too many boxes: a name only, no queues */
+	int net;                  /* a node's network server */
+};
+
+/* With nodes: a node's frame around its processes' boxes. */
+struct topo_node {
+	uint32_t n;               /* nodes index */
+	float x, y, w, h;         /* px */
+	float head_h;             /* its title */
+	int net;                  /* its network server's box, or -1 */
+};
+
+/* A link between two network servers' boxes: a quadratic curve from
+ * (x0, y0) at a's to (x1, y1) at b's, bent through (cx, cy) around the
+ * nodes in its way (the middle when straight). */
+struct topo_link {
+	uint32_t l;               /* links index */
+	float x0, y0, x1, y1, cx, cy;
 };
 
 struct topo_layout {
@@ -27,6 +46,15 @@ struct topo_layout {
 	struct topo_box box[TOPO_BOXES];
 	size_t n;
 	int box_of[TOPO_BOXES];       /* proc index -> box, -1 if not shown */
+	struct vz_rect strip;         /* the time strip's band (in T.lanes) */
+	/* with nodes (view_topo_nodes.c); nnodes 0 without */
+	struct topo_node node[TOPO_NODES];
+	size_t nnodes;
+	struct topo_link link[TOPO_LINKS];
+	size_t nlinks;
+	struct vz_rect charts;        /* the links' charts (in T.lanes, above the strip) */
+	size_t ncharts;               /* links charted: link[0 .. ncharts - 1] */
+	float chart_h;                /* px per chart */
 };
 
 /* More boxes than this: edges without counts, no reply edges. */
@@ -47,5 +75,42 @@ void topo_box_exit(const struct topo_box *b, float tx, float ty, float *x, float
  * time, and the messages in flight at the current time (view_topo_edges.c). */
 void topo_draw_edges(const struct vz_frame *f, const struct topo_layout *L);
 void topo_draw_in_flight(const struct vz_frame *f, const struct topo_layout *L);
+
+/* A process's box: its height unfolded (threads, the name server's
+ * names), and the box drawn; a port's queue (view_topo.c). */
+float topo_box_height(const struct vz_frame *f, uint32_t pr);
+void topo_draw_box(const struct vz_frame *f, const struct topo_box *b);
+void topo_draw_port(const struct vz_frame *f, const struct topo_box *b, int k);
+/* The request ports of b's process, up to TOPO_PORTS, as queues. */
+void topo_place_ports(const struct trace_index *ix, struct topo_box *b);
+
+/* With nodes (view_topo_nodes.c): lay out the nodes, their boxes, the
+ * links and the charts in plot p (the strip and T included); draw the
+ * frames and links (under the edges) and the moves (over the boxes); the
+ * link or node at (x, y): 1 and *pk, or 0. */
+void topo_layout_nodes(const struct vz_frame *f, struct vz_rect p, struct topo_layout *L);
+void topo_draw_nodes(const struct vz_frame *f, const struct topo_layout *L);
+void topo_draw_moves(const struct vz_frame *f, const struct topo_layout *L);
+int topo_pick_nodes(const struct vz_frame *f, const struct topo_layout *L, float x, float y,
+		    struct vz_pick *pk);
+
+/* The packets (view_topo_packets.c): on the links at the current time and
+ * in the links' charts; the packet drawn nearest to (x, y), within a few
+ * pixels: 1 and its index in *i, or 0. */
+void topo_draw_packets(const struct vz_frame *f, const struct topo_layout *L);
+int topo_pick_packet(const struct vz_frame *f, const struct topo_layout *L, float x, float y,
+		     size_t *i);
+
+/* A link's curve is drawn as this many straight pieces. */
+enum { CURVE_STEPS = 24 };
+
+/* Distance from (x, y) to the segment (x0, y0) - (x1, y1). */
+float topo_seg_dist(float x0, float y0, float x1, float y1, float x, float y);
+
+/* The y of the two ends' lines of chart i (node a's, node b's). */
+void topo_chart_ends(const struct topo_layout *L, size_t i, float u, float *ya, float *yb);
+
+/* The point at t (0 .. 1) along link k's curve, and the unit normal there. */
+void topo_link_at(const struct topo_link *k, float t, float *x, float *y, float *nx, float *ny);
 
 #endif

@@ -426,8 +426,8 @@ static void key(struct viewer *v, const SDL_KeyboardEvent *k)
 		v->fr.collapse = !v->fr.collapse;
 	else
 		v->dirty = 0;
-	if (v->fr.lane0 > (int)v->fr.ix->nprocs)
-		v->fr.lane0 = (int)v->fr.ix->nprocs;
+	if (v->fr.lane0 > (int)v->fr.ix->nprocs + (int)v->fr.ix->nnodes + 1)   /* rows: with */
+		v->fr.lane0 = (int)v->fr.ix->nprocs + (int)v->fr.ix->nnodes + 1; /* headers */
 }
 
 static void mouse(struct viewer *v, const SDL_Event *e)

@@ -197,6 +197,48 @@ static void check_rest(const struct trace_index *ix)
 	FUZZ_CHECK(ix->strlen > 0 && ix->strs[ix->strlen - 1] == '\0');
 }
 
+/* Several machines: every index in range, each packet's times in order,
+ * the lanes a permutation of the processes that have one, grouped by node. */
+static void check_nodes(const struct trace_index *ix)
+{
+	size_t lanes = 0;
+
+	FUZZ_CHECK(ix->nnodes <= TI_MAX_NODES && ix->nlinks <= TI_MAX_LINKS);
+	for (size_t i = 0; i < ix->nnodes; i++) {
+		const struct ti_node *n = &ix->nodes[i];
+		FUZZ_CHECK(str_ok(ix, n->name) && idx_ok(n->net, ix->nprocs));
+		FUZZ_CHECK(n->proc_first <= ix->nnode_procs &&
+			   n->proc_count <= ix->nnode_procs - n->proc_first);
+		FUZZ_CHECK(n->th_first <= ix->nnode_threads &&
+			   n->th_count <= ix->nnode_threads - n->th_first);
+		FUZZ_CHECK(n->msgs_in <= ix->npkts && n->msgs_out <= ix->npkts);
+	}
+	for (size_t i = 0; i < ix->nlinks; i++)
+		FUZZ_CHECK(ix->links[i].a < ix->nnodes && ix->links[i].b < ix->nnodes &&
+			   str_ok(ix, ix->links[i].profile));
+	for (size_t i = 0; i < ix->npkts; i++) {
+		const struct ti_packet *p = &ix->pkts[i];
+		FUZZ_CHECK(p->link < ix->nlinks && idx_ok(p->msg, ix->nmsgs) && p->dir <= 1);
+		FUZZ_CHECK(p->sent_ns <= p->depart && p->depart <= p->tx_end &&
+			   p->tx_end <= p->arrive && p->fate <= TI_PKT_LOST);
+		FUZZ_CHECK(ix->pkt_reach[i] >= p->arrive);
+		FUZZ_CHECK(i == 0 || ix->pkts[i - 1].sent_ns <= p->sent_ns);
+		FUZZ_CHECK(p->msg == TI_NONE || ix->msg_pkt[p->msg] <= i);
+	}
+	for (size_t i = 0; i < ix->nmoves; i++)
+		FUZZ_CHECK(ix->moves[i].proc < ix->nprocs && ix->moves[i].from < ix->nnodes &&
+			   ix->moves[i].to < ix->nnodes && ix->moves[i].from != ix->moves[i].to);
+	for (size_t i = 0; i < ix->nprocs; i++) {
+		const struct ti_proc *p = &ix->procs[i];
+		FUZZ_CHECK(idx_ok(p->node, ix->nnodes) && idx_ok(p->lane, ix->nnode_procs));
+		FUZZ_CHECK(p->lane == TI_NONE || ix->node_procs[p->lane] == i);
+		lanes += p->lane != TI_NONE;
+	}
+	FUZZ_CHECK(lanes == ix->nnode_procs && ix->nonode_first <= ix->nnode_procs);
+	for (size_t i = 0; i < ix->nthreads; i++)
+		FUZZ_CHECK(ix->threads[i].lane == TI_NONE || ix->node_threads[ix->threads[i].lane] == i);
+}
+
 /* Gaps lie inside [from, to] and are longer than min. */
 static void check_gaps(const struct trace_index *ix, uint64_t from, uint64_t to, uint64_t min)
 {
@@ -214,6 +256,9 @@ static void query_at(const struct trace_index *ix, uint64_t t)
 {
 
 	FUZZ_CHECK(trace_index_msgs_from(ix, t) <= ix->nmsgs);
+	FUZZ_CHECK(trace_index_pkts_from(ix, t) <= ix->npkts);
+	for (uint32_t i = 0; i < ix->nprocs; i++)
+		FUZZ_CHECK(idx_ok(trace_index_node_at(ix, i, t), ix->nnodes));
 	for (uint32_t i = 0; i < ix->nthreads; i++) {
 		size_t k = trace_index_intervals_from(ix, i, t);
 		FUZZ_CHECK(k >= ix->threads[i].iv_first &&
@@ -239,6 +284,7 @@ static void check_index(const struct trace_index *ix)
 	check_threads(ix);
 	check_messages(ix);
 	check_rest(ix);
+	check_nodes(ix);
 	query_at(ix, 0);
 	query_at(ix, e / 3);
 	query_at(ix, e / 2 + 1);
@@ -255,6 +301,7 @@ static void check_same(const struct trace_index *a, const struct trace_index *b)
 	FUZZ_CHECK(a->nnames == b->nnames && a->nwaitfor == b->nwaitfor && a->ntimes == b->ntimes);
 	FUZZ_CHECK(a->nwaits == b->nwaits && a->nrecords == b->nrecords && a->end_ns == b->end_ns);
 	FUZZ_CHECK(a->nhdr == b->nhdr && a->strlen == b->strlen);
+	FUZZ_CHECK(a->nnodes == b->nnodes && a->nlinks == b->nlinks && a->npkts == b->npkts);
 	FUZZ_CHECK(memcmp(a->strs, b->strs, a->strlen) == 0);
 }
 
