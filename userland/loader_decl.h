@@ -131,6 +131,11 @@ void clock_fields(lua_State *L, const char *fn, struct clockdecl *c);
 /* machine { ... } (loader_machine.c) */
 int l_machine(lua_State *L);
 
+/* process { }, job { }, server { } (loader_proc.c) */
+int l_process(lua_State *L);
+int l_job(lua_State *L);
+int l_server(lua_State *L);
+
 /* costs = "profile" | { profile = ..., trap = ..., ... } of the declaration
  * table at 1 into *c (loader_machine.c); fn names it in errors; *overrides
  * is set when a constant is changed. Absent: *c untouched. */
