@@ -31,8 +31,10 @@ static struct thread *kside(struct thread *t)
 	return t->kind == THREAD_USER && t->on ? t->on : t;
 }
 
-/* The process that holds the send-once right answering t's call. */
-static struct proc *reply_holder(struct machine *m, struct thread *t)
+/* The process that holds the send-once right answering t's call. Such a
+ * right is made on t's reply port; while none is in any rights table (the
+ * request still queued or in flight), the port's owner must act. */
+static struct proc *reply_holder_scan(struct machine *m, struct thread *t)
 {
 	for (uint32_t i = 0; i < m->nprocs; i++) {
 		struct proc *p = m->procs[i];
@@ -43,6 +45,13 @@ static struct proc *reply_holder(struct machine *m, struct thread *t)
 		}
 	}
 	return t->call_port ? t->call_port->owner : NULL;
+}
+
+static struct proc *reply_holder(struct machine *m, struct thread *t)
+{
+	if (t->reply_port && t->reply_port->sonce_held == 0)
+		return t->call_port ? t->call_port->owner : NULL;
+	return reply_holder_scan(m, t);
 }
 
 /* The process t waits for, or NULL (t waits for a message from anyone). */
@@ -389,6 +398,11 @@ static void verify(struct machine *m)
 		struct thread *t = m->threads[i];
 		if (t->state != T_EXITED && !waits_for_good(t))
 			act[t->p->pid] = 1;
+		if (t->state == T_BLOCKED && t->why == R_REPLY &&
+		    reply_holder(m, kside(t)) != reply_holder_scan(m, kside(t))) {
+			fprintf(stderr, "deadlock: thread %u: reply holder differs\n", t->tid);
+			abort();
+		}
 		if (dl_class(t) != t->dl_class) {
 			fprintf(stderr, "deadlock: thread %u counted as %u, is %u\n", t->tid,
 				t->dl_class, dl_class(t));
