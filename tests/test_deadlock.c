@@ -16,6 +16,7 @@
 #include "ipc_world.h"
 #include "machine.h"
 #include "msg.h"
+#include "port.h"
 #include "proc.h"
 #include "thread.h"
 #include "uk.h"
@@ -172,11 +173,60 @@ static void test_cycle_among_sleepers(void **state)
 	assert_true(m->dl_visits < 4 * m->events);
 }
 
+/* The count of send-once rights to a caller's reply port that are held in
+ * rights tables, which lets a check skip searching them: 0 while the
+ * request waits in the queue, 1 while the server holds the right, 0 again
+ * once the reply is sent or the server ends without replying. */
+static void holding_server(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = serve_port(self, w, "hold", 4);
+	int err;
+
+	for (int i = 0; i < 2; i++) {
+		struct msg *req = uk_recv(self, pn, UK_FOREVER, &err);
+		int32_t rn = req ? req->reply_name : 0;
+
+		msg_free(req);
+		h_note(&w->lg, self, "held", w->client->reply_port->sonce_held);
+		if (i == 0)
+			uk_reply(self, rn, h_msg(1));
+	}
+	/* Ends holding the second request's right. */
+}
+
+static void holding_client(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = find(self, w, "hold");
+	int err;
+
+	w->client = self;
+	msg_free(uk_call(self, pn, h_msg(1), UK_FOREVER, &err));
+	h_note(&w->lg, self, "after reply", self->reply_port->sonce_held);
+	msg_free(uk_call(self, pn, h_msg(2), UK_FOREVER, &err));
+	h_note(&w->lg, self, "after end", self->reply_port->sonce_held);
+	h_note(&w->lg, self, "err", err);
+}
+
+static void test_sonce_held(void **state)
+{
+	struct machine *m = world_machine(state, 1);
+	struct world w = { .bad = 0 };
+
+	add(m, "server", 0, holding_server, &w, 0);
+	add(m, "client", 0, holding_client, &w, 0);
+	FINISH(m, &w, OUT_COMPLETED);
+	H_EXPECT(&w.lg, { 0, "held", 1 }, { 0, "after reply", 0 }, { 0, "held", 1 },
+		 { 0, "after end", 0 }, { 0, "err", UK_EDEADPORT });
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		H_TEST(test_sleepers_linear),
 		H_TEST(test_cycle_among_sleepers),
+		H_TEST(test_sonce_held),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
