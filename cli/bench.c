@@ -69,13 +69,13 @@
 
 /* Operations per figure: full run, and --quick. */
 struct sizes {
-	uint64_t rt_c, rt_lua, sw_c, sw_lua, usw_lua, idle, cow, lrpc, rpc;
+	uint64_t rt_c, rt_lua, sw_c, sw_lua, usw_lua, idle, cow, lrpc, rpc, sleepers;
 };
 
 static const struct sizes full_sizes = { 1000000, 100000, 2000000, 500000, 500000, 100000,
-					 10000, 500000, 50000 };
+					 10000, 500000, 50000, 20000 };
 static const struct sizes quick_sizes = { 100000, 10000, 200000, 50000, 50000, 20000,
-					  2000, 50000, 5000 };
+					  2000, 50000, 5000, 5000 };
 
 /* One measured figure. */
 struct figure {
@@ -377,6 +377,39 @@ static const char lua_rpc[] =
 	"  for i = 1, n do assert(b:call(\"Add\", i, 1) == i + 1) end\n"
 	"end }\n";
 
+/* n threads asleep, one of them ending every microsecond while the main
+ * thread joins them in turn, beside n round trips with a server that sleeps
+ * a microsecond before it answers. Time moves at every step while no thread
+ * of a process that keeps the run going can run, so the kernel looks for a
+ * deadlock each time: a thread's end makes it look at the whole picture. */
+static const char lua_sleepers[] =
+	"machine { cpus = 1, sched = \"fifo\", costs = \"zero\" }\n"
+	"local n = param(\"n\", 1000)\n"
+	"process { \"server\", daemon = true, main = function()\n"
+	"  local p = port()\n"
+	"  assert(register(\"" BENCH_SERVICE "\", p))\n"
+	"  while true do\n"
+	"    local m = recv(p)\n"
+	"    sleep(\"1us\")\n"
+	"    reply(m, { v = m.v })\n"
+	"  end\n"
+	"end }\n"
+	"process { \"sleepers\", main = function()\n"
+	"  local ts = {}\n"
+	"  for i = 1, n do ts[i] = thread(function() sleep((i * 1000 + 500) .. \"ns\") end) end\n"
+	"  for i = 1, n do join(ts[i]) end\n"
+	"end }\n"
+	"process { \"client\", main = function()\n"
+	"  local p = lookup(\"" BENCH_SERVICE "\")\n"
+	"  for _ = 1, 100 do\n"
+	"    if p then break end\n"
+	"    yield()\n"
+	"    p = lookup(\"" BENCH_SERVICE "\")\n"
+	"  end\n"
+	"  assert(p, \"lookup failed\")\n"
+	"  for i = 1, n do call(p, { v = i }) end\n"
+	"end }\n";
+
 static void on_fault(struct machine *m, struct thread *t, const char *text)
 {
 	(void)m;
@@ -533,6 +566,11 @@ static double rep_uswitch_lua(uint64_t n)
 static double rep_rpc_lua(uint64_t n)
 {
 	return run_lua(lua_rpc, n, 1);
+}
+
+static double rep_sleepers_lua(uint64_t n)
+{
+	return run_lua(lua_sleepers, n, 1);
 }
 
 static double rep_cow_lua(uint64_t n)
@@ -787,6 +825,9 @@ int cmd_bench(int argc, char **argv)
 		  .rep = rep_uswitch_lua, .n = z->usw_lua },
 		{ .key = "rpc_call_lua", .what = "RPC call through a server, Lua (b:call)",
 		  .rep = rep_rpc_lua, .n = z->rpc },
+		{ .key = "sleepers_lua",
+		  .what = "round trip and a thread's end, n threads asleep (deadlock checks)",
+		  .rep = rep_sleepers_lua, .n = z->sleepers },
 		{ .key = "cow_fault", .what = "copy-on-write fault, Lua body (mem.write)",
 		  .rep = rep_cow_lua, .n = z->cow },
 		{ .key = "lrpc_null", .what = "LRPC call, Lua bodies (binding:call)",

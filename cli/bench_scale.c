@@ -249,28 +249,21 @@ extern const char bench_lua_roundtrip[];
 struct traced {
 	const char *path;        /* NULL: no trace */
 	struct trace_file *f;
-	uint64_t records;
 };
-
-static void count_record(void *ctx, uint64_t ns, unsigned kind, const uint64_t *args,
-			 const char *s, size_t len)
-{
-	(void)ns, (void)kind, (void)args, (void)s, (void)len;
-	((struct traced *)ctx)->records++;
-}
 
 static void hook_trace(struct machine *m, void *arg)
 {
 	struct traced *tr = arg;
 	const char *keys[] = { "scenario" }, *vals[] = { "bench" };
-	struct trace_sink count = { count_record, tr };
 
 	if (!tr->path)
 		return;
 	tr->f = trace_file_open(tr->path, keys, vals, 1);
 	if (tr->f) {
 		struct trace_sink file = trace_file_sink(tr->f);
-		if (machine_add_sink(m, &file) != 0 || machine_add_sink(m, &count) != 0) {
+		/* The file's sink alone, as in ukern run --trace: the writer
+		 * counts the records itself. */
+		if (machine_add_sink(m, &file) != 0) {
 			trace_file_abort(tr->f);
 			tr->f = NULL;
 		}
@@ -281,14 +274,16 @@ static void hook_trace(struct machine *m, void *arg)
  * traced to path (NULL: not); the records written go to *records. */
 static double traced_run(int c, const char *path, uint64_t n, uint64_t *records)
 {
-	struct traced tr = { path, NULL, 0 };
+	struct traced tr = { path, NULL };
 	double ns = c ? bench_run_c_roundtrip(n, hook_trace, &tr)
 		      : bench_run_lua(bench_lua_roundtrip, n, hook_trace, &tr);
 
 	if (path) {
-		if (!tr.f || trace_file_close(tr.f) != 0)
+		if (!tr.f)
 			return -1;
-		*records = tr.records;
+		*records = trace_file_records(tr.f);
+		if (trace_file_close(tr.f) != 0)
+			return -1;
 	}
 	return ns;
 }

@@ -31,8 +31,10 @@ static struct thread *kside(struct thread *t)
 	return t->kind == THREAD_USER && t->on ? t->on : t;
 }
 
-/* The process that holds the send-once right answering t's call. */
-static struct proc *reply_holder(struct machine *m, struct thread *t)
+/* The process that holds the send-once right answering t's call. Such a
+ * right is made on t's reply port; while none is in any rights table (the
+ * request still queued or in flight), the port's owner must act. */
+static struct proc *reply_holder_scan(struct machine *m, struct thread *t)
 {
 	for (uint32_t i = 0; i < m->nprocs; i++) {
 		struct proc *p = m->procs[i];
@@ -43,6 +45,13 @@ static struct proc *reply_holder(struct machine *m, struct thread *t)
 		}
 	}
 	return t->call_port ? t->call_port->owner : NULL;
+}
+
+static struct proc *reply_holder(struct machine *m, struct thread *t)
+{
+	if (t->reply_port && t->reply_port->sonce_held == 0)
+		return t->call_port ? t->call_port->owner : NULL;
+	return reply_holder_scan(m, t);
 }
 
 /* The process t waits for, or NULL (t waits for a message from anyone). */
@@ -67,11 +76,13 @@ static struct proc *waits_for(struct machine *m, struct thread *t, struct thread
 		return t->p;
 	case R_IDLE:
 		return t->p;
-	case R_JOIN:
-		for (uint32_t i = 0; i < m->nthreads; i++)
-			if (m->threads[i]->joined_by == t->tid && m->threads[i]->state != T_EXITED)
-				*joined = m->threads[i];
+	case R_JOIN: {
+		/* A thread is joined once, so only the one t asked for can be it. */
+		struct thread *u = t->joining ? machine_thread(m, t->joining) : NULL;
+		if (u && u->joined_by == t->tid && u->state != T_EXITED)
+			*joined = u;
 		return *joined ? (*joined)->p : NULL;
+	}
 	case R_ASTACK:
 		/* An LRPC waits for a caller on an A-stack of the same pool to return. */
 		*joined = lrpc_astack_holder(t);
@@ -284,40 +295,120 @@ static int waits_for_good(const struct thread *t)
 	       !(t->why == R_REPLY && k->inflight);
 }
 
-/* Can a thread of p still act by itself (run, wake from a timer, receive)? */
-static int may_act(const struct proc *p)
+/*
+ * The check is incremental. Every process counts its threads that may act
+ * by themselves (dl_act: ready, running, asleep, receiving, anything but
+ * exited or blocked for good) and those blocked for good (dl_good). Only a
+ * process whose threads all wait for good (a candidate, on m->dl_cands) can
+ * be stuck, so a check recounts the threads that changed since the last one
+ * (m->dl_changed) and then looks at the candidates' threads alone: a
+ * thousand sleeping threads cost nothing, their process acts.
+ */
+
+/* The thread's class: 0 exited, 1 may act by itself, 2 blocked for good. */
+static uint8_t dl_class(const struct thread *t)
 {
-	for (const struct thread *u = p->threads; u; u = u->pnext)
-		if (u->state != T_EXITED && !waits_for_good(u))
-			return 1;
-	return 0;
+	return t->state == T_EXITED ? 0 : waits_for_good(t) ? 2 : 1;
 }
 
-int deadlock_check(struct machine *m)
+void deadlock_touch(struct thread *t)
 {
-	uint8_t *act;
-	int changed = 1, stuck = 0;
-	struct thread *joined, *last = m->dl_last;
-	struct proc *target;
-
-	/* The common case, a caller waiting for a server that is busy: one
-	 * thread blocked since the last look, and what it waits for can act. */
-	if (m->dl_dirty == 1 && last && waits_for_good(last) &&
-	    (target = waits_for(m, last, &joined)) != NULL && target != last->p &&
-	    may_act(target)) {
-		m->dl_dirty = 0;
-		return 0;
+	if (!t->dl_queued) {
+		t->dl_queued = 1;
+		t->dl_next = t->m->dl_changed;
+		t->m->dl_changed = t;
 	}
-	m->dl_dirty = 0;
-	act = calloc(m->nprocs + 1, 1);
+}
+
+static void candidate(struct machine *m, struct proc *p, int on)
+{
+	if (on == p->dl_cand)
+		return;
+	if (on) {
+		p->dl_cprev = NULL;
+		p->dl_cnext = m->dl_cands;
+		if (m->dl_cands)
+			m->dl_cands->dl_cprev = p;
+		m->dl_cands = p;
+	} else {
+		if (p->dl_cprev)
+			p->dl_cprev->dl_cnext = p->dl_cnext;
+		else
+			m->dl_cands = p->dl_cnext;
+		if (p->dl_cnext)
+			p->dl_cnext->dl_cprev = p->dl_cprev;
+		p->dl_cprev = p->dl_cnext = NULL;
+	}
+	p->dl_cand = (uint8_t)on;
+	p->dl_acts = 0;
+}
+
+static void recount(struct machine *m, struct thread *t)
+{
+	struct proc *p = t->p;
+	uint8_t c = dl_class(t);
+
+	m->dl_visits++;
+	if (c == t->dl_class)
+		return;
+	if (t->dl_class == 1)
+		p->dl_act--;
+	else if (t->dl_class == 2)
+		p->dl_good--;
+	if (c == 1)
+		p->dl_act++;
+	else if (c == 2)
+		p->dl_good++;
+	t->dl_class = c;
+	candidate(m, p, p->dl_act == 0 && p->dl_good > 0);
+}
+
+/* Bring the counts up to date. A user thread's class follows the LWP that
+ * carries it (its messages in flight), so it is recounted with it. */
+static void recount_changed(struct machine *m)
+{
+	struct thread *t;
+
+	while ((t = m->dl_changed) != NULL) {
+		m->dl_changed = t->dl_next;
+		t->dl_queued = 0;
+		recount(m, t);
+		if (t->ucur)
+			recount(m, t->ucur);
+	}
+}
+
+/* May p act, as far as the last check knows? */
+static int acts(const struct proc *p)
+{
+	return p->dl_act > 0 || (p->dl_cand && p->dl_acts);
+}
+
+#ifdef UKERN_DL_VERIFY
+/* The check as it was before it was incremental: every thread, every time.
+ * Built with -DUKERN_DL_VERIFY, each check compares its findings with it. */
+static void verify(struct machine *m)
+{
+	uint8_t *act = calloc(m->nprocs + 1, 1);
+	int changed = 1;
+
 	if (!act)
-		return 0;
+		return;
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		struct thread *t = m->threads[i];
 		if (t->state != T_EXITED && !waits_for_good(t))
 			act[t->p->pid] = 1;
+		if (t->state == T_BLOCKED && t->why == R_REPLY &&
+		    reply_holder(m, kside(t)) != reply_holder_scan(m, kside(t))) {
+			fprintf(stderr, "deadlock: thread %u: reply holder differs\n", t->tid);
+			abort();
+		}
+		if (dl_class(t) != t->dl_class) {
+			fprintf(stderr, "deadlock: thread %u counted as %u, is %u\n", t->tid,
+				t->dl_class, dl_class(t));
+			abort();
+		}
 	}
-	/* A process may act if a thread of it waits for a process that may act. */
 	while (changed) {
 		changed = 0;
 		for (uint32_t i = 0; i < m->nthreads; i++) {
@@ -332,10 +423,66 @@ int deadlock_check(struct machine *m)
 			}
 		}
 	}
-	for (uint32_t i = 0; i < m->nthreads && !stuck; i++)
-		stuck = waits_for_good(m->threads[i]) && !act[m->threads[i]->p->pid];
-	if (stuck)
-		report(m, act);
+	for (uint32_t i = 0; i < m->nprocs; i++)
+		if (act[m->procs[i]->pid] != acts(m->procs[i])) {
+			fprintf(stderr, "deadlock: process %u may act: %d, found %d\n",
+				m->procs[i]->pid, act[m->procs[i]->pid], acts(m->procs[i]));
+			abort();
+		}
 	free(act);
-	return stuck;
+}
+#endif
+
+int deadlock_check(struct machine *m)
+{
+	uint8_t *act;
+	int changed = 1, stuck = 0;
+	struct thread *joined, *last = m->dl_last;
+	struct proc *target;
+
+	recount_changed(m);
+	/* The common case, a caller waiting for a server that is busy: one
+	 * thread blocked since the last look, and what it waits for can act. */
+	if (m->dl_dirty == 1 && last && waits_for_good(last) &&
+	    (target = waits_for(m, last, &joined)) != NULL && target != last->p &&
+	    target->dl_act > 0) {
+		m->dl_dirty = 0;
+		return 0;
+	}
+	m->dl_dirty = 0;
+	/* A candidate may act if a thread of it waits for a process that may act. */
+	for (struct proc *p = m->dl_cands; p; p = p->dl_cnext)
+		p->dl_acts = 0;
+	while (changed) {
+		changed = 0;
+		for (struct proc *p = m->dl_cands; p; p = p->dl_cnext) {
+			for (struct thread *t = p->threads; t && !p->dl_acts; t = t->pnext) {
+				struct thread *j;
+				struct proc *q;
+				m->dl_visits++;
+				if (t->dl_class != 2)
+					continue;
+				q = waits_for(m, t, &j);
+				if (q && acts(q)) {
+					p->dl_acts = 1;
+					changed = 1;
+				}
+			}
+		}
+	}
+#ifdef UKERN_DL_VERIFY
+	verify(m);
+#endif
+	for (struct proc *p = m->dl_cands; p && !stuck; p = p->dl_cnext)
+		stuck = !p->dl_acts;
+	if (!stuck)
+		return 0;
+	act = calloc(m->nprocs + 1, 1);
+	if (!act)
+		return 0;
+	for (uint32_t i = 0; i < m->nprocs; i++)
+		act[m->procs[i]->pid] = (uint8_t)acts(m->procs[i]);
+	report(m, act);
+	free(act);
+	return 1;
 }

@@ -40,4 +40,10 @@ void deadlock_find(struct machine *m);
  * else returns 0 and changes nothing. */
 int deadlock_check(struct machine *m);
 
+/* Something that decides whether t waits for good may have changed (its
+ * state, a timeout, a message in flight, the LWP carrying it): the next
+ * check recounts it. thread_set_state calls it for every change into or
+ * out of a blocked state. */
+void deadlock_touch(struct thread *t);
+
 #endif

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "deadlock.h"
 #include "fault.h"
 #include "machine.h"
 #include "migrate.h"
@@ -216,8 +217,10 @@ static void hold(struct machine *m, struct port *pt, struct msg *msg, uint64_t d
 	struct thread *w = awaiting(msg, pt);
 
 	msg->dest = pt;
-	if (w)
+	if (w) {
 		w->inflight++;
+		deadlock_touch(w);
+	}
 	m->delayed++;
 	TRACE(m, TR_MSG_DELAY, msg->flow, pt->id, delay);
 	machine_deliver_at(m, delay > UINT64_MAX - m->now ? UINT64_MAX : m->now + delay, msg);
@@ -235,8 +238,10 @@ static int travel(struct machine *m, struct proc *from, struct port *pt, struct 
 	if (!net_link(m, from->node, pt->owner->node))
 		return UK_ENOROUTE;
 	msg->dest = pt;
-	if (w)
+	if (w) {
 		w->inflight++;
+		deadlock_touch(w);
+	}
 	if (msg->nnums && !from->big_endian)
 		net_convert(m, msg->flow, from->node, msg->nnums, 1);
 	net_send(m, from->node, pt->owner->node, msg, delay);
@@ -256,6 +261,7 @@ void ipc_lost(struct machine *m, struct msg *msg)
 
 	msg->dest = NULL;
 	if (w && w->inflight && --w->inflight == 0) {
+		deadlock_touch(w);
 		m->dl_dirty += 2;
 		m->dl_last = NULL;
 	}
@@ -600,6 +606,7 @@ void ipc_arrive(struct machine *m, struct msg *msg)
 
 	msg->dest = NULL;
 	if (w && w->inflight && --w->inflight == 0) {
+		deadlock_touch(w);
 		/* Whoever waited for it may now be waiting for good: look again. */
 		m->dl_dirty += 2;
 		m->dl_last = NULL;

@@ -326,6 +326,7 @@ void machine_attach(struct machine *m, struct thread *lwp, struct thread *u)
 			old->cpu_ns += m->now - (lwp->attach_since > lwp->run_since ? lwp->attach_since
 										  : lwp->run_since);
 		old->on = NULL;
+		deadlock_touch(old);
 		lwp->uprev = old;
 	}
 	lwp->ucur = u;

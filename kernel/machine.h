@@ -103,6 +103,9 @@ struct machine {
 	uint32_t nd_active;       /* threads of such processes ready or running */
 	uint32_t dl_dirty;        /* threads blocked for good since the last deadlock check */
 	struct thread *dl_last;   /* the last of them */
+	struct thread *dl_changed;  /* threads whose deadlock class may have changed (deadlock.c) */
+	struct proc *dl_cands;    /* processes whose every live thread waits for good */
+	uint64_t dl_visits;       /* threads looked at by deadlock checks (for tests) */
 	uint64_t events;          /* handled, including system calls */
 	void *procrun;            /* a process-run machine's state (procrun.c), or NULL */
 	uint64_t io_busy_ns;      /* process-run: time with an I/O outstanding */

@@ -32,6 +32,7 @@ struct port {
 	struct machine *m;
 	struct proc *owner;         /* receive right holder; NULL once dead */
 	struct thread *reply_of;    /* reply ports: the thread it belongs to */
+	uint32_t sonce_held;        /* send-once rights to it in rights tables (deadlock.c) */
 	uint32_t qlimit;            /* messages queued before senders block */
 	uint8_t dead;
 	struct msg *qhead, *qtail;  /* queued messages */

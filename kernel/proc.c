@@ -74,8 +74,10 @@ static void release_rights(struct proc *p)
 			continue;
 		if (r->kinds & RIGHT_RECV)
 			port_kill(r->pt);
-		if (r->kinds & RIGHT_SONCE)
+		if (r->kinds & RIGHT_SONCE) {
+			r->pt->sonce_held--;
 			ipc_sonce_dead(r->pt, r->flow);
+		}
 		r->pt = NULL;
 	}
 }
@@ -197,6 +199,8 @@ int32_t proc_add_right(struct proc *p, struct port *pt, uint8_t kind, uint64_t f
 		p->rights[n].pt = pt;
 		p->rights[n].kinds = kind;
 		p->rights[n].flow = flow;
+		if (kind & RIGHT_SONCE)
+			pt->sonce_held++;
 	}
 	return n;
 }
@@ -225,6 +229,8 @@ void proc_drop_name(struct proc *p, int32_t name)
 	struct right *r = proc_right(p, name);
 
 	assert(r && "proc_drop_name: no such name");
+	if (r->kinds & RIGHT_SONCE)
+		r->pt->sonce_held--;
 	r->pt = NULL;
 	r->kinds = 0;
 	r->next_free = p->free_name;

@@ -109,6 +109,13 @@ struct proc {
 	void *rt;                     /* the runtime's own state */
 	struct thread *main_thread;
 	struct thread *threads;       /* every thread of p, newest first (pnext) */
+
+	/* deadlock detection (deadlock.c): kernel loop only */
+	uint32_t dl_act;              /* threads that may act by themselves (dl_class 1) */
+	uint32_t dl_good;             /* threads blocked for good (dl_class 2) */
+	struct proc *dl_cprev, *dl_cnext;  /* on m->dl_cands: dl_act 0, dl_good > 0 */
+	uint8_t dl_cand;              /* on that list */
+	uint8_t dl_acts;              /* the last check found it may act through another */
 	struct dn_request *exit_watch; /* ports to tell when p ends (proc_watch_exit) */
 
 	/* rights: kernel loop only; names index rights[] from 1 */

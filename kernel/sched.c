@@ -119,6 +119,26 @@ static void heap_remove(struct sched *s, struct thread *t)
 	}
 }
 
+/* Linux's sched_prio_to_weight, nice -20 .. 19 (cfs; here, where the ready
+ * queue keeps their sum at every enqueue and removal, so that it inlines). */
+static const uint32_t weights[40] = {
+	88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
+	9548,  7620,  6100,  4904,  3906,  3121,  2501,  1991,  1586,  1277,
+	1024,  820,   655,   526,   423,   335,   272,   215,   172,   137,
+	110,   87,    70,    56,    45,    36,    29,    23,    18,    15,
+};
+
+uint32_t sched_weight(const struct thread *t)
+{
+	int nice = t->p->nice;
+
+	if (nice < -20)
+		nice = -20;
+	if (nice > 19)
+		nice = 19;
+	return weights[nice + 20];
+}
+
 void sched_rq_enqueue(struct sched *s, struct thread *t)
 {
 	tq_push(&s->rq, t);

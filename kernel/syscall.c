@@ -186,6 +186,7 @@ static void sys_join(struct thread *t)
 		return;
 	}
 	target->joined_by = t->tid;   /* a thread is joined once */
+	t->joining = target->tid;
 	if (target->state == T_EXITED) {
 		t->sc.err = UK_OK;
 		t->sc.val = target->result;

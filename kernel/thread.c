@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deadlock.h"
 #include "ipc.h"
 #include "lrpc.h"
 #include "machine.h"
@@ -124,6 +125,9 @@ void thread_set_state(struct thread *t, enum tstate s, enum treason why)
 		m->dl_dirty++;
 		m->dl_last = t;
 	}
+	if (!t->dl_queued &&
+	    (s == T_BLOCKED || old == T_BLOCKED || s == T_EXITED || old == T_STATE_COUNT))
+		deadlock_touch(t);
 	t->state = s;
 	t->why = why;
 	TRACE(m, TR_THREAD_STATE, t->tid, s, why, t->wport ? t->wport->id : 0);
@@ -210,6 +214,7 @@ static void detach(struct thread *t)
 		if (t->on)
 			t->on->ucur = NULL;
 		t->on = NULL;
+		deadlock_touch(t);
 		return;
 	}
 	switch (t->state) {

@@ -128,6 +128,12 @@ struct thread {
 	uint64_t rx_sent_ns;          /* issue time of a message being delivered, or UINT64_MAX */
 	struct port *wport;           /* port it is blocked on */
 	uint32_t joined_by;           /* tid of a thread waiting in join, 0 if none */
+	uint32_t joining;             /* tid of the thread it last asked to join, 0 if none */
+
+	/* deadlock detection (deadlock.c): kernel loop only */
+	uint8_t dl_class;             /* how p's counts hold it: 0 not, 1 may act, 2 waits for good */
+	uint8_t dl_queued;            /* on m->dl_changed */
+	struct thread *dl_next;       /* next on m->dl_changed */
 	int64_t result;               /* value returned by the body, for join */
 
 	/* statistics: kernel loop only; ns unless stated */

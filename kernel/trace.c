@@ -73,6 +73,11 @@ const struct trace_kind_info trace_kinds[TR_KIND_COUNT] = {
 void trace_record(struct machine *m, unsigned kind, const uint64_t *args, const char *s,
 		  size_t len)
 {
+	/* One sink, the usual case (a trace file): a plain jump to it. */
+	if (m->nsinks == 1) {
+		m->sinks[0].record(m->sinks[0].ctx, m->now, kind, args, s, len);
+		return;
+	}
 	for (uint32_t i = 0; i < m->nsinks; i++)
 		m->sinks[i].record(m->sinks[i].ctx, m->now, kind, args, s, len);
 }

@@ -86,22 +86,26 @@ static void file_record(void *ctx, uint64_t ns, unsigned kind, const uint64_t *a
 {
 	struct trace_file *f = ctx;
 	const struct trace_kind_info *k = &trace_kinds[kind];
-	uint8_t *b;
-	size_t n = 0;
+	uint8_t *b, *end;
 
-	/* Encoded in place: the kind, the time step and the arguments. */
-	if (f->len + 1 + 10 * (TRACE_MAX_ARGS + 1) > WBUF)
+	/* Encoded in place: the kind, the time step and the arguments (most
+	 * of them below 128: one byte, no loop). */
+	if (f->len > WBUF - (1 + 10 * (TRACE_MAX_ARGS + 1)))
 		flush_buf(f);
-	b = f->buf + f->len;
-	b[n++] = (uint8_t)kind;
-	n += put_varint(b + n, ns - f->last_ns);
-	for (unsigned i = 0; i < k->nargs; i++)
-		n += put_varint(b + n, args[i]);
-	f->len += n;
-	if (k->has_str)
-		put_string(f, s, len > TRACE_MAX_STR ? TRACE_MAX_STR : len);
+	b = end = f->buf + f->len;
+	*end++ = (uint8_t)kind;
+	end += put_varint(end, ns - f->last_ns);
+	for (const uint64_t *a = args, *stop = args + k->nargs; a < stop; a++) {
+		if (*a < 0x80)
+			*end++ = (uint8_t)*a;
+		else
+			end += put_varint(end, *a);
+	}
+	f->len += (size_t)(end - b);
 	f->last_ns = ns;
 	f->records++;
+	if (k->has_str)
+		put_string(f, s, len > TRACE_MAX_STR ? TRACE_MAX_STR : len);
 }
 
 struct trace_file *trace_file_open(const char *path, const char *const *keys,
@@ -153,6 +157,11 @@ fail:
 	free(f->tmp);
 	free(f);
 	return NULL;
+}
+
+uint64_t trace_file_records(const struct trace_file *f)
+{
+	return f->records;
 }
 
 struct trace_sink trace_file_sink(struct trace_file *f)

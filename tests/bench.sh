@@ -6,7 +6,7 @@
 
 run 0 bench --quick --json &&
 	for key in roundtrip_c_ns roundtrip_lua_ns switch_c_ns switch_lua_ns uswitch_lua_ns thread_lua_idle_bytes \
-		cow_fault_ns lrpc_null_ns rpc_call_lua_ns \
+		cow_fault_ns lrpc_null_ns rpc_call_lua_ns sleepers_lua_ns \
 		thread_lua_rss_bytes thread_c_rss_bytes thread_create_lua_ns thread_create_c_ns \
 		threads_1m_lua_rss_bytes threads_1m_lua_n evq_1000_ns evq_100000_ns evq_1000000_ns \
 		trace_overhead_ratio trace_overhead_c_ratio trace_records threads_lua_n threads_c_n \
@@ -22,6 +22,7 @@ run 0 bench --quick --json &&
 	     END { exit bad }' "$TMP/out" || fail "a scale figure is out of any sane range"
 run 0 bench --quick && expect_out 'round trip, C bodies' && expect_out '^  mlfq|^  stride' && expect_out 'switch, Lua bodies' && expect_out 'memory per idle Lua user thread' &&
 	expect_out 'copy-on-write fault, Lua body' && expect_out 'LRPC call, Lua bodies' &&
+	expect_out 'n threads asleep' &&
 	expect_out 'Lua thread: resident memory' && expect_out 'event queue: insert \+ pop'
 run 2 bench --bogus && expect_err "unknown argument '--bogus'"
 run 1 bench --child nothing 10

@@ -242,6 +242,7 @@ static int do_join(struct lwp *l, struct thread *u)
 		return 0;
 	}
 	target->joined_by = u->tid;
+	u->joining = target->tid;
 	u->sc.err = UK_OK;
 	if (target->state == T_EXITED) {
 		u->sc.val = target->result;
