@@ -45,6 +45,17 @@ uint64_t bench_host_ns(void);
 double bench_run_lua(const char *src, uint64_t n, void (*hook)(struct machine *, void *),
 		     void *arg);
 
+/* The service name the workloads' servers register. */
+#define BENCH_SERVICE "bench"
+
+/* The Lua workloads (bench_bodies.c): a scenario text each, with a
+ * param "n" (the operations). */
+extern const char bench_lua_roundtrip[], bench_lua_switch[], bench_lua_uswitch[],
+	bench_lua_idle[], bench_lua_cow[], bench_lua_lrpc[], bench_lua_rpc[], bench_lua_sleepers[];
+
+/* n C yields between two threads (switch_c): host ns per switch, or -1. */
+double bench_run_c_switch(uint64_t n);
+
 /* n C round trips (roundtrip_c) with hook (may be NULL) given the machine
  * first: host ns per round trip, timed inside the client, or -1. */
 double bench_run_c_roundtrip(uint64_t n, void (*hook)(struct machine *, void *), void *arg);

@@ -244,8 +244,6 @@ out:
 
 /* ---- the trace writer and the viewer ---- */
 
-extern const char bench_lua_roundtrip[];
-
 struct traced {
 	const char *path;        /* NULL: no trace */
 	struct trace_file *f;
