@@ -396,7 +396,7 @@ int cmd_export(int argc, char **argv)
 
 	if (code)
 		return code;
-	interrupt_exit("export");    /* Ctrl-C: no output, the old one untouched */
+	interrupt_exit("export", o.out);    /* Ctrl-C: no output, the old one untouched */
 	if (!(r = trace_open(o.trace, err, sizeof err))) {
 		fprintf(stderr, "%s\n", err);
 		return EXIT_USAGE;

@@ -11,6 +11,7 @@ static atomic_int *target;              /* the flag to set, or NULL */
 static volatile sig_atomic_t caught;    /* the signal, 0 when none */
 static volatile sig_atomic_t count;     /* signals so far */
 static const char *exit_what;           /* interrupt_exit's command */
+static const char *exit_out;            /* and its output file, or NULL (stdout) */
 static _Atomic(const char *) tmp_path;   /* the file a signal removes, or NULL */
 
 static void on_signal(int sig)
@@ -51,6 +52,7 @@ void interrupt_release(void)
 	signal(SIGTERM, SIG_DFL);
 	target = NULL;
 	exit_what = NULL;
+	exit_out = NULL;
 }
 
 static void say(const char *s)
@@ -69,12 +71,16 @@ static void on_signal_exit(int sig)
 		unlink(tmp);
 	say("ukern: ");
 	say(exit_what ? exit_what : "ukern");
-	say(sig == SIGTERM ? ": terminated (SIGTERM); nothing written\n"
-			   : ": interrupted (SIGINT); nothing written\n");
+	say(sig == SIGTERM ? ": terminated (SIGTERM)" : ": interrupted (SIGINT)");
+	if (exit_out) {
+		say("; nothing written to ");
+		say(exit_out);
+	}
+	say("\n");
 	_exit(interrupt_exit_code(sig));
 }
 
-void interrupt_exit(const char *what)
+void interrupt_exit(const char *what, const char *out)
 {
 	struct sigaction sa;
 
@@ -83,6 +89,7 @@ void interrupt_exit(const char *what)
 	sigfillset(&sa.sa_mask);    /* one signal handled, the others wait */
 	target = NULL;
 	exit_what = what;
+	exit_out = out;
 	caught = 0;
 	count = 0;
 	sigaction(SIGINT, &sa, NULL);

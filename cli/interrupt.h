@@ -35,9 +35,10 @@ int interrupt_exit_code(int sig);
 
 /* From now on SIGINT or SIGTERM removes the temporary file named by
  * interrupt_tmpfile (if one is), prints "ukern: WHAT: interrupted (SIGINT);
- * nothing written" (or "terminated (SIGTERM)") and exits 128 + the signal at
- * once. what must stay valid until interrupt_release. */
-void interrupt_exit(const char *what);
+ * nothing written to OUT" (or "terminated (SIGTERM)"; without the part
+ * after ";" when out is NULL, the output being stdout) and exits 128 + the
+ * signal at once. what and out must stay valid until interrupt_release. */
+void interrupt_exit(const char *what, const char *out);
 
 /* The temporary file a signal must remove (outfile.c names it while it is
  * written), or NULL; path must stay valid until it is replaced. Only

@@ -93,7 +93,7 @@ int cmd_render(int argc, char **argv)
 		return cli_error(EXIT_USAGE, "render: %s", VIZ_NOT_BUILT);
 	if ((code = parse(argc, argv, &a)) != 0)
 		return code;
-	interrupt_exit("render");    /* Ctrl-C: no picture, the old one untouched */
+	interrupt_exit("render", a.out);    /* Ctrl-C: no picture, the old one untouched */
 	if (!(ix = trace_index_load(a.v.trace, err, sizeof err))) {
 		fprintf(stderr, "%s\n", err);
 		return EXIT_USAGE;

@@ -123,7 +123,7 @@ for sig in INT TERM; do
 	checks=$((checks + 1))
 	[ $seen = yes ] || fail "export, SIG$sig: its temporary file never showed (finished too soon?)"
 	expect_code $code "export, SIG$sig"
-	expect_err "^ukern: export: $word; nothing written"
+	expect_err "^ukern: export: $word; nothing written to $TMP/x.txt\$"
 	checks=$((checks + 1))
 	[ "$(cat "$TMP/x.txt")" = "old export" ] || fail "an interrupted export replaced its -o file"
 	no_tmp "export, SIG$sig"
@@ -131,7 +131,7 @@ done
 # To stdout: the same status, no file.
 "$UKERN" export "$TMP/big.uktrace" --format chrome 2>"$TMP/err" | { sleep 0.3; [ -n "${UKERN_VALGRIND:-}" ] && sleep 4; kill -INT $(pgrep -f "export $TMP/big.uktrace --format chrome") 2>/dev/null; cat >/dev/null; }
 checks=$((checks + 1))
-grep -q '^ukern: export: interrupted (SIGINT); nothing written' "$TMP/err" ||
+grep -q '^ukern: export: interrupted (SIGINT)$' "$TMP/err" ||
 	fail "export to stdout, SIGINT: no message"
 if [ "${UKERN_VIZ:-yes}" != no ]; then
 	# render, stopped while it waits for its trace (a named pipe no one
@@ -146,7 +146,7 @@ if [ "${UKERN_VIZ:-yes}" != no ]; then
 	wait "$pid"
 	got=$?
 	expect_code 143 "render, SIGTERM"
-	expect_err '^ukern: render: terminated \(SIGTERM\); nothing written'
+	expect_err "^ukern: render: terminated \\(SIGTERM\\); nothing written to $TMP/x.png\$"
 	checks=$((checks + 1))
 	[ "$(cat "$TMP/x.png")" = "old picture" ] || fail "an interrupted render replaced its -o file"
 	no_tmp "render, SIGTERM"
