@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "interrupt.h"
 #include "outfile.h"
 #include "export.h"
 #include "thread.h"
@@ -395,11 +396,13 @@ int cmd_export(int argc, char **argv)
 
 	if (code)
 		return code;
+	interrupt_exit("export", o.out);    /* Ctrl-C: no output, the old one untouched */
 	if (!(r = trace_open(o.trace, err, sizeof err))) {
 		fprintf(stderr, "%s\n", err);
 		return EXIT_USAGE;
 	}
 	code = outfile_write(o.out, "the export", convert_into, &(struct convert_job){ r, &o });
 	trace_close(r);
+	interrupt_release();
 	return code;
 }

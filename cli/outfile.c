@@ -4,12 +4,14 @@
 #include "outfile.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "interrupt.h"
 
 static mode_t current_umask(void)
 {
@@ -53,6 +55,7 @@ int outfile_write(const char *path, const char *what, int (*fn)(FILE *out, void 
 	char *tmp;
 	FILE *out = NULL;
 	int fd = -1, code;
+	sigset_t sigs, old;
 
 	if (!path)
 		return to_stdout(what, fn, arg);
@@ -64,12 +67,23 @@ int outfile_write(const char *path, const char *what, int (*fn)(FILE *out, void 
 		return cli_error(EXIT_HOST, "out of memory");
 	memcpy(tmp, path, len);
 	memcpy(tmp + len, ".tmp.XXXXXX", 12);
-	if ((fd = mkstemp(tmp)) < 0 || !(out = fdopen(fd, "w"))) {
+	/* A signal that ends the command (interrupt_exit) removes the temporary
+	 * file: no signal between making it and naming it, nor between renaming
+	 * it and forgetting it. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigprocmask(SIG_BLOCK, &sigs, &old);
+	if ((fd = mkstemp(tmp)) >= 0)
+		interrupt_tmpfile(tmp);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (fd < 0 || !(out = fdopen(fd, "w"))) {
 		code = cli_error(EXIT_HOST, "%s: cannot write: %s", path, strerror(errno));
 		if (fd >= 0) {
 			close(fd);
 			unlink(tmp);
 		}
+		interrupt_tmpfile(NULL);
 		free(tmp);
 		return code;
 	}
@@ -79,10 +93,13 @@ int outfile_write(const char *path, const char *what, int (*fn)(FILE *out, void 
 		code = cli_error(EXIT_HOST, "%s: cannot write: %s", path, strerror(errno));
 	if (fclose(out) != 0 && !code)
 		code = cli_error(EXIT_HOST, "%s: cannot write: %s", path, strerror(errno));
+	sigprocmask(SIG_BLOCK, &sigs, &old);
 	if (!code && rename(tmp, path) != 0)
 		code = cli_error(EXIT_HOST, "%s: cannot write: %s", path, strerror(errno));
 	if (code)
 		unlink(tmp);
+	interrupt_tmpfile(NULL);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	free(tmp);
 	return code;
 }

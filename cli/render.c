@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "interrupt.h"
 #include "outfile.h"
 #include "trace_index.h"
 #include "viz.h"
@@ -92,6 +93,7 @@ int cmd_render(int argc, char **argv)
 		return cli_error(EXIT_USAGE, "render: %s", VIZ_NOT_BUILT);
 	if ((code = parse(argc, argv, &a)) != 0)
 		return code;
+	interrupt_exit("render", a.out);    /* Ctrl-C: no picture, the old one untouched */
 	if (!(ix = trace_index_load(a.v.trace, err, sizeof err))) {
 		fprintf(stderr, "%s\n", err);
 		return EXIT_USAGE;
@@ -103,5 +105,6 @@ int cmd_render(int argc, char **argv)
 		code = outfile_write(a.out, "the picture", render_png,
 				     &(struct render_job){ ix, &a });
 	trace_index_free(ix);
+	interrupt_release();
 	return code;
 }

@@ -57,7 +57,7 @@ struct run_opts {
 	struct loader_opts lo;
 	const char **sets;
 	uint64_t until_ns, max_events;
-	uint64_t lua_memory;  /* --lua-memory, bytes */
+	uint64_t lua_memory;  /* --lua-memory, bytes (lo.have_lua_memory: given) */
 	const char *trace, *stats;
 	int quiet;
 	int answers, ticks;   /* --answers, --ticks */
@@ -189,6 +189,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 				return cli_error(EXIT_USAGE, "--lua-memory %s: expected a size of at "
 							     "least 1MiB (bytes, or with KiB, MiB or "
 							     "GiB: 256MiB)", v);
+			o->lo.have_lua_memory = 1;
 		} else if (miss) {
 			return cli_error(EXIT_USAGE, "%s needs a value", argv[i]);
 		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -432,7 +433,8 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		code = EXIT_HOST;
 	} else {
-		scenario_lua_memory(s, (size_t)o.lua_memory);
+		/* --lua-memory, else machine { lua_memory }, else the default */
+		scenario_lua_memory(s, scenario_lua_memory_for(s, (size_t)o.lua_memory));
 		/* From here on Ctrl-C ends the run between two events, and the
 		 * outputs are written as for any other end. */
 		interrupt_catch(&m.stop);

@@ -231,7 +231,8 @@ static int child_simulate(struct job *j, struct scenario *s, FILE *row)
 		machine_free(&m);
 		return EXIT_HOST;
 	}
-	scenario_lua_memory(s, UK_LUA_MEMORY);   /* as ukern run's default */
+	/* as ukern run's default: machine { lua_memory }, else UK_LUA_MEMORY */
+	scenario_lua_memory(s, scenario_lua_memory_for(s, UK_LUA_MEMORY));
 	machine_run(&m);
 	if (m.oom)
 		fprintf(stderr, "ukern: sweep: %s: the host ran out of memory; the run stopped at "

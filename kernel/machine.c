@@ -35,6 +35,10 @@
 #include "thread.h"
 #include "vmsys.h"
 
+/* Machines initialised and not yet freed, in this host process: messages
+ * are not owned by a machine, so only the last one reclaims them. */
+static unsigned live_machines;
+
 int machine_init(struct machine *m, const struct machine_config *cfg)
 {
 	memset(m, 0, sizeof *m);
@@ -55,6 +59,7 @@ int machine_init(struct machine *m, const struct machine_config *cfg)
 	if (vmsys_init(m) != 0)
 		return -1;
 	stackpool_init(&m->stacks, UK_STACK_BYTES, UK_GUARD_LIMIT);
+	live_machines++;
 	return 0;
 }
 
@@ -70,6 +75,8 @@ static void free_in_flight(struct machine *m)
 
 void machine_free(struct machine *m)
 {
+	int was_live = m->cpus != NULL;    /* machine_init went through */
+
 	free_in_flight(m);
 	lrpc_free(m);
 	for (uint32_t i = 0; i < m->nthreads; i++) {
@@ -112,6 +119,13 @@ void machine_free(struct machine *m)
 		m->sched.ops->fini(&m->sched);
 	sched_rq_free(&m->sched);
 	stackpool_free(&m->stacks);
+	/* What a run stopped in the middle leaves: the messages a suspended
+	 * C body holds on its stack (a server's request it has not freed).
+	 * Everything else that holds messages freed them above. */
+	if (was_live && live_machines)
+		live_machines--;
+	if (!live_machines)
+		msg_reclaim();
 	msg_pool_drain();
 	vm_fini(&m->vm);
 	memset(m, 0, sizeof *m);

@@ -14,6 +14,35 @@
 
 static struct msg *pool;
 static unsigned pooled;
+/* The messages C bodies hold (msg_hold). Only those: a message the kernel
+ * lost would still show as a leak (LeakSanitizer, valgrind). */
+static struct msg *held;
+
+void msg_hold(struct msg *m)
+{
+	if (m->held)
+		return;
+	m->held = 1;
+	m->held_prev = NULL;
+	m->held_next = held;
+	if (held)
+		held->held_prev = m;
+	held = m;
+}
+
+void msg_unhold(struct msg *m)
+{
+	if (!m->held)
+		return;
+	if (m->held_prev)
+		m->held_prev->held_next = m->held_next;
+	else
+		held = m->held_next;
+	if (m->held_next)
+		m->held_next->held_prev = m->held_prev;
+	m->held_prev = m->held_next = NULL;
+	m->held = 0;
+}
 
 struct msg *msg_new(uint32_t size)
 {
@@ -56,6 +85,8 @@ struct msg *msg_new(uint32_t size)
 	m->ool = NULL;
 	m->ool_failed = 0;
 	m->npackets = m->from_node = 0;
+	m->held = 0;
+	m->held_prev = m->held_next = NULL;
 	return m;
 }
 
@@ -77,6 +108,7 @@ void msg_free(struct msg *m)
 {
 	if (!m)
 		return;
+	msg_unhold(m);
 	vm_ool_free(m->ool);
 	m->ool = NULL;
 	if (pooled >= POOL_MAX || m->cap > 4 * SMALL_PAYLOAD) {
@@ -98,4 +130,15 @@ void msg_pool_drain(void)
 		free(m);
 	}
 	pooled = 0;
+}
+
+size_t msg_reclaim(void)
+{
+	size_t n = 0;
+
+	while (held) {
+		msg_free(held);
+		n++;
+	}
+	return n;
 }

@@ -10,6 +10,7 @@
 #ifndef UKERN_MSG_H
 #define UKERN_MSG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "uk_limits.h"
@@ -57,6 +58,9 @@ struct msg {
 	/* several machines (net.c): the packets it took from node from_node;
 	 * 0: it did not leave its node */
 	uint32_t npackets, from_node;
+	/* held by a C body (msg_hold): the list msg_reclaim frees */
+	struct msg *held_prev, *held_next;
+	uint8_t held;
 };
 
 /* A notice from the kernel itself (sender pid 0): the payload of a
@@ -102,5 +106,19 @@ int msg_resize(struct msg *m, uint32_t size);
 
 /* Release the message pool (at the end of a run). */
 void msg_pool_drain(void);
+
+/* A C body (a server) took m from the kernel (uk_recv, uk_call): from now
+ * on only the body's stack knows it, until the body frees it (msg_free) or
+ * gives it back to the kernel (msg_unhold). msg_reclaim frees what a body
+ * still held when the run stopped. */
+void msg_hold(struct msg *m);
+void msg_unhold(struct msg *m);
+
+/* Free every message a C body still holds: for machine_free, when a run
+ * stopped in the middle (at --max-events, --until, a signal) with a server
+ * suspended between taking a request and freeing it. Returns how many there
+ * were. The caller must know that no one will use them again: no other
+ * machine is live. */
+size_t msg_reclaim(void);
 
 #endif

@@ -40,6 +40,16 @@ machine { quantum = "1xs" }                 @ 1 @ machine: 'quantum' must be a d
 machine { qlimit = -1 }                     @ 1 @ machine: 'qlimit' must be an integer from 0 to 1000000, not '-1'
 machine { frames = 1e9 }                    @ 1 @ machine: 'frames' must be an integer from 1 to 16777216
 machine { page_size = "4k" }                @ 1 @ machine: 'page_size' must be an integer from 64 to 1048576, not '4k'
+machine { lua_memory = true }               @ 1 @ machine: 'lua_memory' must be a size such as "256MiB", not a boolean
+machine { lua_memory = {} }                 @ 1 @ machine: 'lua_memory' must be a size such as "256MiB", not a table
+machine { lua_memory = 1.5 }                @ 1 @ machine: 'lua_memory' must be a whole number of bytes or a size such as "256MiB"
+machine { lua_memory = 0/0 }                @ 1 @ machine: 'lua_memory' must be a whole number of bytes or a size such as "256MiB"
+machine { lua_memory = -1 }                 @ 1 @ machine: 'lua_memory' must be a whole number of bytes or a size such as "256MiB"
+machine { lua_memory = "lots" }             @ 1 @ machine: 'lua_memory' = "lots": expected a size \(bytes, or with KiB, MiB or GiB: "256MiB"\)
+machine { lua_memory = "1.5MiB" }           @ 1 @ machine: 'lua_memory' = "1.5MiB": expected a size
+machine { lua_memory = "512KiB" }           @ 1 @ machine: 'lua_memory' must be at least 1MiB, not 524288 bytes
+machine { lua_memory = 1000 }               @ 1 @ machine: 'lua_memory' must be at least 1MiB, not 1000 bytes
+machine { lua_memory = "0" }                @ 1 @ machine: 'lua_memory' must be at least 1MiB, not 0 bytes
 machine { threads = "many" }                @ 1 @ machine: threads = "many": expected "one-to-one", "many-to-one" or "many-to-many"
 machine { sched = "mlfq", queues = 17 }     @ 1 @ machine: 'queues' must be an integer from 1 to 16, not '17'
 machine { bogus = 1 }                       @ 1 @ machine: unknown field 'bogus' \(known fields: cpus, sched,

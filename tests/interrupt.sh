@@ -91,4 +91,64 @@ no_tmp "sweep"
 checks=$((checks + 1))
 sleep 0.2
 ! pgrep -f "$TMP/long.lua" >/dev/null || fail "an interrupted sweep left a child running"
+
+# export and render have nothing to close: the signal removes the temporary
+# file, leaves the old output as it was and exits 130/143 at once. A trace of
+# 1000 s of long.lua (4.5 MB) takes about a second to export as text.
+run 0 run "$TMP/long.lua" --until 1000s --trace "$TMP/big.uktrace" -q
+# stop_out SIGNAL OUT ARGS...: start ukern ARGS in the background, wait until
+# its temporary file OUT.tmp.* is there (or 5 s), send SIGNAL; $got, $seen.
+stop_out() {
+	sig=$1
+	outf=$2
+	shift 2
+	"$UKERN" "$@" >"$TMP/out" 2>"$TMP/err" &
+	pid=$!
+	i=0
+	seen=no
+	while [ $i -lt 100 ]; do
+		if ls "$outf".tmp.* >/dev/null 2>&1; then seen=yes; break; fi
+		sleep 0.05
+		i=$((i + 1))
+	done
+	kill -"$sig" "$pid" 2>/dev/null
+	wait "$pid"
+	got=$?
+}
+for sig in INT TERM; do
+	code=130 word='interrupted \(SIGINT\)'
+	[ $sig = TERM ] && code=143 word='terminated \(SIGTERM\)'
+	echo "old export" >"$TMP/x.txt"
+	stop_out $sig "$TMP/x.txt" export "$TMP/big.uktrace" -o "$TMP/x.txt"
+	checks=$((checks + 1))
+	[ $seen = yes ] || fail "export, SIG$sig: its temporary file never showed (finished too soon?)"
+	expect_code $code "export, SIG$sig"
+	expect_err "^ukern: export: $word; nothing written to $TMP/x.txt\$"
+	checks=$((checks + 1))
+	[ "$(cat "$TMP/x.txt")" = "old export" ] || fail "an interrupted export replaced its -o file"
+	no_tmp "export, SIG$sig"
+done
+# To stdout: the same status, no file.
+"$UKERN" export "$TMP/big.uktrace" --format chrome 2>"$TMP/err" | { sleep 0.3; [ -n "${UKERN_VALGRIND:-}" ] && sleep 4; kill -INT $(pgrep -f "export $TMP/big.uktrace --format chrome") 2>/dev/null; cat >/dev/null; }
+checks=$((checks + 1))
+grep -q '^ukern: export: interrupted (SIGINT)$' "$TMP/err" ||
+	fail "export to stdout, SIGINT: no message"
+if [ "${UKERN_VIZ:-yes}" != no ]; then
+	# render, stopped while it waits for its trace (a named pipe no one
+	# writes): the old picture stays.
+	echo "old picture" >"$TMP/x.png"
+	mkfifo "$TMP/fifo.uktrace"
+	"$UKERN" render "$TMP/fifo.uktrace" -o "$TMP/x.png" >"$TMP/out" 2>"$TMP/err" &
+	pid=$!
+	sleep 0.5
+	[ -n "${UKERN_VALGRIND:-}" ] && sleep 4    # valgrind takes seconds to start
+	kill -TERM "$pid"
+	wait "$pid"
+	got=$?
+	expect_code 143 "render, SIGTERM"
+	expect_err "^ukern: render: terminated \\(SIGTERM\\); nothing written to $TMP/x.png\$"
+	checks=$((checks + 1))
+	[ "$(cat "$TMP/x.png")" = "old picture" ] || fail "an interrupted render replaced its -o file"
+	no_tmp "render, SIGTERM"
+fi
 finish

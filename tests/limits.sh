@@ -79,6 +79,29 @@ machine { sched = { pick = function(ready, cpu)
 end } }
 process { "p", main = function() compute(1) end }' --lua-memory 8MiB
 # The default (1 GiB) is not in the way of the shipped scenarios (scenarios.sh).
+# machine { lua_memory } sets the scenario's own limit, for its bodies and
+# for the rest of its top level; --lua-memory overrides it.
+cat >"$TMP/decl.lua" <<'LUA'
+machine { lua_memory = "4MiB" }
+process { "p", main = function()
+  compute(1)
+  local s = ("z"):rep(8 << 20)
+  log("made %d bytes", #s)
+end }
+LUA
+run 4 run "$TMP/decl.lua" --quiet &&
+	expect_err "^[^ ]*decl.lua:4: not enough memory \\(the scenario's Lua memory is limited to 4MiB, ukern run --lua-memory\\) \\(process p"
+run 0 run "$TMP/decl.lua" --lua-memory 64MiB && expect_err 'p +\| made 8388608 bytes'
+run 4 run "$TMP/decl.lua" --lua-memory 2MiB --quiet && expect_err 'limited to 2MiB'
+# sweep runs the scenario with its declared limit too.
+run 0 sweep "$TMP/decl.lua" --seeds 1 && expect_err 'decl.lua:4: not enough memory .*limited to 4MiB'
+limit 2 "^$L: not enough memory \\(the scenario's Lua memory is limited to 3MiB, ukern run --lua-memory\\)$" \
+	'machine { lua_memory = 3 << 20 }
+local t = {}
+while true do t[#t + 1] = ("y"):rep(100) .. #t end'
+limit 0 'q +\| ok' \
+	'machine { lua_memory = "2MiB" }
+process { "q", main = function() compute(1); log("ok") end }' --lua-memory 1GiB
 
 # The instruction budget: an endless loop in a scheduler's pick (exit 4, the
 # run goes on in first-come order).

@@ -417,11 +417,11 @@ static int run_top(struct scenario *s, const struct loader_opts *o, char *err, s
 	if (st != LUA_OK) {
 		top_failure(s->L, st, ran, o->path, err, errlen);
 		if (st == LUA_ERRMEM && o->lua_mem_max && s->mem.refused) {
-			size_t n = strlen(err);
+			size_t n = strlen(err), max = s->mem.max;   /* machine { lua_memory } may
+								     * have changed it */
 			snprintf(err + n, errlen - n, " (the scenario's Lua memory is limited to %zu%s, "
-				 "ukern run --lua-memory)", o->lua_mem_max % (1u << 20) ?
-				 o->lua_mem_max : o->lua_mem_max >> 20,
-				 o->lua_mem_max % (1u << 20) ? " bytes" : "MiB");
+				 "ukern run --lua-memory)", max % (1u << 20) ? max : max >> 20,
+				 max % (1u << 20) ? " bytes" : "MiB");
 		}
 		return -1;
 	}
@@ -440,6 +440,7 @@ struct scenario *scenario_load(const struct loader_opts *o, char *err, size_t er
 		return NULL;
 	}
 	default_config(s);
+	s->lua_memory_given = o->have_lua_memory;
 	if (parse_sets(s, o, err, errlen) != 0) {
 		scenario_free(s);
 		return NULL;
@@ -467,6 +468,11 @@ struct scenario *scenario_load(const struct loader_opts *o, char *err, size_t er
 const struct machine_config *scenario_config(const struct scenario *s)
 {
 	return &s->cfg;
+}
+
+size_t scenario_lua_memory_for(const struct scenario *s, size_t dflt)
+{
+	return s->lua_memory && !s->lua_memory_given ? s->lua_memory : dflt;
 }
 
 void scenario_lua_memory(struct scenario *s, size_t max)

@@ -24,6 +24,8 @@ struct loader_opts {
 	 * them), for callers that load scripts they do not trust to end: */
 	int lua_steps;            /* Lua instructions it may run; 0: UK_LUA_STEPS */
 	size_t lua_mem_max;       /* bytes of Lua memory it may hold; 0: no limit */
+	int have_lua_memory;      /* lua_mem_max is ukern run --lua-memory: it overrides
+				   * machine { lua_memory } */
 };
 
 /* Run the scenario's top level. Returns the scenario, or NULL with a
@@ -43,6 +45,11 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
  * no limit): code that goes past it gets Lua's "not enough memory", which
  * kills its process like any script error. Call after scenario_build. */
 void scenario_lua_memory(struct scenario *s, size_t max);
+
+/* The Lua memory the run's bodies may hold: machine { lua_memory } when the
+ * scenario declares it (and loader_opts.have_lua_memory was not set), else
+ * dflt. The value to give scenario_lua_memory. */
+size_t scenario_lua_memory_for(const struct scenario *s, size_t dflt);
 
 /* Free s. Any machine built from it must be freed first. */
 void scenario_free(struct scenario *s);

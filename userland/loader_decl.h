@@ -113,6 +113,8 @@ struct scenario {
 	struct lu_memcap mem;        /* L's memory, when loader_opts.lua_mem_max caps it */
 	struct lu_pool pool;         /* L's allocator's free lists (lua_pool.h) */
 	struct netdecl *net;         /* node { } and link { } (loader_net.c); NULL: none */
+	size_t lua_memory;           /* machine { lua_memory }, bytes; 0: not declared */
+	int lua_memory_given;        /* loader_opts.have_lua_memory: the command line's wins */
 };
 
 struct scenario *scenario_of(lua_State *L, const char *fn);

@@ -8,10 +8,13 @@
 
 #include <lauxlib.h>
 #include <lualib.h>
+#include <stdint.h>
 #include <string.h>
 
+#include "lua_memcap.h"
 #include "lua_sched.h"
 #include "lua_sys.h"
+#include "units.h"
 
 /* costs = "profile" | { profile = "...", trap = d, ... } of the declaration
  * at 1 into *c (fn names the declaration in errors); *overrides is set
@@ -67,6 +70,41 @@ static void machine_costs(lua_State *L, struct scenario *s)
 }
 
 /* frames and page_size: the machine's physical memory (kernel/vm.h). */
+/* lua_memory = "256MiB" (or a number of bytes): the scenario's Lua memory,
+ * unless ukern run --lua-memory says otherwise. It caps the rest of the top
+ * level at once, when the top level is capped. */
+static void machine_lua_memory(lua_State *L, struct scenario *s)
+{
+	int t = lua_getfield(L, 1, "lua_memory");
+	uint64_t v = 0;
+	struct lu_memcap *cap;
+
+	if (t == LUA_TNIL) {
+		lua_pop(L, 1);
+		return;
+	}
+	if (t == LUA_TSTRING) {
+		if (units_parse_bytes(lua_tostring(L, -1), &v) != 0)
+			luaL_error(L, "machine: 'lua_memory' = \"%s\": expected a size (bytes, or with "
+				      "KiB, MiB or GiB: \"256MiB\")", lua_tostring(L, -1));
+	} else if (t == LUA_TNUMBER) {
+		if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0)
+			luaL_error(L, "machine: 'lua_memory' must be a whole number of bytes or a size "
+				      "such as \"256MiB\"");
+		v = (uint64_t)lua_tointeger(L, -1);
+	} else {
+		luaL_error(L, "machine: 'lua_memory' must be a size such as \"256MiB\", not a %s",
+			   lua_typename(L, t));
+	}
+	lua_pop(L, 1);
+	if (v < (1u << 20) || v > SIZE_MAX)
+		luaL_error(L, "machine: 'lua_memory' must be at least 1MiB, not %I bytes",
+			   (lua_Integer)(v > LUA_MAXINTEGER ? LUA_MAXINTEGER : v));
+	s->lua_memory = (size_t)v;
+	if (!s->lua_memory_given && (cap = lu_memcap_of(L)) != NULL && cap == &s->mem)
+		cap->max = s->lua_memory;
+}
+
 static void machine_memory(lua_State *L, struct scenario *s)
 {
 	lua_Integer ps;
@@ -79,6 +117,7 @@ static void machine_memory(lua_State *L, struct scenario *s)
 		luaL_error(L, "machine: 'page_size' must be a power of two from %d to %d, not %d",
 			   UK_MIN_PAGE_SIZE, UK_MAX_PAGE_SIZE, (int)ps);
 	s->cfg.page_size = (uint32_t)ps;
+	machine_lua_memory(L, s);
 }
 
 /* Parameters that belong to one policy (or layout) are refused elsewhere. */
@@ -235,7 +274,8 @@ int l_machine(lua_State *L)
 					     "user_quantum", "aging", "queues", "allotment", "boost",
 					     "io_stay", "io_front", "latency", "min_granularity",
 					     "switch", "io_done", "io_length", "balance",
-					     "balance_every", "drift", "offset", "frames", "page_size", NULL };
+					     "balance_every", "drift", "offset", "frames", "page_size",
+					     "lua_memory", NULL };
 	struct scenario *s = scenario_of(L, "machine");
 	const char *sched;
 

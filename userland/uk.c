@@ -30,6 +30,8 @@ static int invoke(struct thread *self, unsigned op, int32_t name, uint64_t arg, 
 	sc->arg = arg;
 	sc->timeout = timeout;
 	sc->m = m;
+	if (m)
+		msg_unhold(m);    /* the kernel's now (forwarded, or a reply) */
 	body_c_trap(self);
 	return sc->err;
 }
@@ -73,6 +75,8 @@ static struct msg *take(struct thread *self, int err, int *errp)
 		msg_free(m);
 		return NULL;
 	}
+	if (m)
+		msg_hold(m);      /* on the body's stack only: msg_reclaim */
 	return m;
 }
 
