@@ -30,12 +30,6 @@
 #include "uk_err.h"
 #include "vm.h"
 
-struct mig_state {
-	struct migration **v;
-	uint32_t n, cap;
-	void (*hook)(struct proc *p, uint32_t to, int how);
-};
-
 static struct mig_state *state(struct machine *m)
 {
 	if (!m->mig)
@@ -646,58 +640,6 @@ void migrate_forwarded(struct machine *m, struct proc *owner, uint32_t at, uint3
 		g->bytes_forwarded += bytes;
 	}
 	TRACE(m, TR_MIGRATE_FORWARD, g ? g->id : 0, flow, at, owner->node);
-}
-
-/* --- the statistics --- */
-
-void migrate_stats(FILE *out, const struct machine *m, char format)
-{
-	const struct mig_state *s = m->mig;
-
-	if (!s || !s->n)
-		return;
-	if (format == 'j')
-		fputs("  \"migrations\": [", out);
-	for (uint32_t i = 0; i < s->n; i++) {
-		const struct migration *g = s->v[i];
-		const char *from = m->net->nodes[g->from].name, *to = m->net->nodes[g->to].name;
-		uint64_t left = 0, down = g->resume >= g->stop ? g->resume - g->stop : 0;
-		uint64_t total = (g->phase == MP_DONE ? g->end : g->resume) - g->begin;
-
-		for (uint32_t k = 0; k < g->npg; k++)
-			left += g->pg[k].remote;
-		if (g->phase == MP_FAILED || (g->phase != MP_DONE && g->phase != MP_RUNNING_REMOTE))
-			down = total = 0;
-		if (format == 't') {
-			fprintf(out, "migrate %s (pid %u) %s->%s, %s, %s: downtime %.3fms, total %.3fms, %"
-				PRIu64 " pages, %" PRIu64 " bytes, %u rounds, %" PRIu64
-				" pages pulled, %" PRIu64 " messages forwarded%s\n",
-				g->p->name, g->pid, from, to, migrate_strategy_name(g->req.strategy),
-				migrate_mobility_name(g->req.mobility), (double)down / 1e6,
-				(double)total / 1e6, g->pages, g->bytes, g->rounds, g->remote_faults,
-				g->msgs_forwarded,
-				g->phase == MP_DONE || g->phase == MP_RUNNING_REMOTE ? "" : " (not done)");
-			continue;
-		}
-		fprintf(out, "%s{ \"id\": %u, \"process\": \"%s\", \"pid\": %u, \"new_pid\": %u, "
-			"\"from\": \"%s\", \"to\": \"%s\", \"strategy\": \"%s\", \"mobility\": \"%s\", "
-			"\"done\": %s, \"begin_ns\": %" PRIu64 ", \"downtime_ns\": %" PRIu64
-			", \"total_ns\": %" PRIu64 ", \"pages\": %" PRIu64 ", \"code_pages\": %" PRIu64
-			", \"bytes\": %" PRIu64 ", \"packets\": %" PRIu64 ", \"state_bytes\": %" PRIu64
-			", \"rounds\": %u, \"round_pages\": [",
-			i ? ",\n    " : "\n    ", g->id, g->p->name, g->pid, g->new_pid, from, to,
-			migrate_strategy_name(g->req.strategy), migrate_mobility_name(g->req.mobility),
-			g->phase == MP_DONE || g->phase == MP_RUNNING_REMOTE ? "true" : "false",
-			g->begin, down, total, g->pages, g->code_pages, g->bytes, g->packets,
-			g->state_bytes, g->rounds);
-		for (uint32_t k = 0; k < g->rounds && k < MIG_ROUNDS_LIMIT; k++)
-			fprintf(out, "%s%" PRIu64, k ? ", " : "", g->round_pages[k]);
-		fprintf(out, "], \"remote_faults\": %" PRIu64 ", \"pages_left\": %" PRIu64
-			", \"messages_forwarded\": %" PRIu64 ", \"bytes_forwarded\": %" PRIu64 " }",
-			g->remote_faults, left, g->msgs_forwarded, g->bytes_forwarded);
-	}
-	if (format == 'j')
-		fputs("\n  ],\n", out);
 }
 
 void migrate_free(struct machine *m)

@@ -151,6 +151,13 @@ void migrate_set_hook(struct machine *m, void (*hook)(struct proc *p, uint32_t t
  * lines. Nothing when there was none. */
 void migrate_stats(FILE *out, const struct machine *m, char format);
 
+/* The machine's migrations (m->mig), in the order they began. */
+struct mig_state {
+	struct migration **v;
+	uint32_t n, cap;
+	void (*hook)(struct proc *p, uint32_t to, int how);
+};
+
 /* Strategy and mobility names (NULL for an unknown value), and back (0: unknown). */
 const char *migrate_strategy_name(int s);
 const char *migrate_mobility_name(int s);
