@@ -22,8 +22,13 @@
 --   ukern run scenarios/remote-objects.lua --trace ro.trace
 --   ukern export ro.trace --format text | grep obj_          the objects' records
 --
--- Every process is declared with its placement in mind: adding node = "B"
--- to carol's process { } puts her on another machine; nothing else changes.
+-- Across machines (--set nodes=true): the bank runs on node B, Carol on
+-- node C, Ann on A, each two joined by a LAN (1 ms, 100 Mbps). The same
+-- steps give the same results; each call now takes a round trip over a
+-- link, and Carol calls the bank's object on B straight from C:
+--
+--   ukern run scenarios/remote-objects.lua --set nodes=true
+--
 -- doc/tutorial/remote-objects.md is the lesson.
 
 local crash = param("crash", true)
