@@ -23,13 +23,27 @@
 --   ukern run scenarios/clock-sync.lua --stats json           "clocks": each b clock's
 --                                                             error after every round
 --
--- Every process is declared with its placement in mind: adding node = "B"
--- to a process { } puts it on another machine; nothing else changes.
+-- Across a network (--set net=lan, or net=wireless-lan, or any link
+-- profile of doc/scenario-api.md section 18d): each of the four clocks is
+-- a node's (node { clock_offset, drift }), nodes N1 to N4, and c<i> and
+-- b<i> run on node N<i>; the time server, the master and the observer stay
+-- on A (a perfect clock), one link of that profile away from each node
+-- (lossless: the name server on A is reached through them, and its calls
+-- are not retried). Each Cristian client logs its last sync's round trip,
+-- the bound it computed (half the round trip) and its true error; the
+-- observer looks 120 ms after each round's start, when the rounds over a
+-- wireless LAN are over too.
+--
+--   ukern run scenarios/clock-sync.lua --set net=lan
+--   ukern run scenarios/clock-sync.lua --set net=wireless-lan
+--
 -- doc/tutorial/clock-sync.md is the lesson.
 
 local rounds = param("rounds", 5)
 local period = param("period", "500ms")
 local outlier = param("outlier", "5ms")
+local net = param("net", "none")       -- "none": one machine; a link profile: four nodes
+local nodes = net ~= "none"
 
 machine { cpus = 2, costs = "modern" }
 server { "time" }
@@ -41,33 +55,63 @@ local clocks = {
   { offset = "+30ms", drift = "0" },
 }
 
+-- Where clock i is: a process's own clock on the machine, or node N<i>'s.
+local function placed(i, decl)
+  local c = clocks[i]
+  if nodes then
+    decl.node = "N" .. i
+  else
+    decl.offset, decl.drift = c.offset, c.drift
+  end
+  return decl
+end
+if nodes then
+  for i, c in ipairs(clocks) do
+    node { "N" .. i, cpus = 2, clock_offset = c.offset, drift = c.drift }
+    link { "A", "N" .. i, profile = net, loss = 0 }
+  end
+end
+
+local function us(ns)
+  return string.format("%.1fus", ns / 1000)
+end
+
 -- Cristian: each client syncs with the time server every period.
-for i, c in ipairs(clocks) do
-  process { name = "c" .. i, offset = c.offset, drift = c.drift, start = "1ms", main = function()
-    for _ = 1, rounds do
-      sleep(period)
-      assert(clock.sync { probes = 4 })
+for i in ipairs(clocks) do
+  process(placed(i, { name = "c" .. i, start = "1ms", main = function()
+    local _, bound, rtt
+    local t0, every = now(), nil
+    for k = 1, rounds do
+      if nodes and every then
+        sleep(t0 + k * every - now() .. "ns")   -- a sync takes round trips: keep to the grid
+      else
+        sleep(period)
+        every = every or now() - t0
+      end
+      _, bound, rtt = assert(clock.sync { probes = 4 })
     end
-  end }
+    if nodes then
+      log("last sync: best round trip %s, bound %s (half of it), true error %s",
+          us(rtt), us(bound), us(clock.now() - now()))
+    end
+  end }))
 end
 
 -- Berkeley: a master, and participants that join it.
 process { name = "timed", daemon = true, main = function()
-  clock.berkeley { every = period, outlier = outlier, rounds = rounds }
+  -- across a network a poll takes a round trip: wait longer than one
+  clock.berkeley { every = period, outlier = outlier, rounds = rounds,
+                   timeout = nodes and "1s" or nil }
 end }
-for i, c in ipairs(clocks) do
-  process { name = "b" .. i, offset = c.offset, drift = c.drift, start = "1ms", main = function()
+for i in ipairs(clocks) do
+  process(placed(i, { name = "b" .. i, start = "1ms", main = function()
     assert(clock.join())
     if i == 1 then
       compute((rounds + 1) * 500 .. "ms")   -- busy: only the clock daemon answers polls
     else
       sleep((rounds + 1) * 500 .. "ms")
     end
-  end }
-end
-
-local function us(ns)
-  return string.format("%.1fus", ns / 1000)
+  end }))
 end
 
 -- The observer's view of a group after each period.
@@ -85,7 +129,7 @@ local function view(prefix, extra)
 end
 
 process { name = "observer", main = function()
-  sleep("2ms")
+  sleep(nodes and "120ms" or "2ms")
   for r = 0, rounds do
     local cs, cw = view("c")
     local bs, bw, bm = view("b", "timed")

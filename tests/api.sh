@@ -322,7 +322,7 @@ run 0 export "$TMP/bdead.uktrace" --format text &&
 	expect_out 'clock_round pid=[0-9]+\(timed\) round=2 polled=3 answered=2 used=2 back=0' &&
 	expect_out 'clock_round pid=[0-9]+\(timed\) round=3 polled=2 answered=2 used=2 back=0'
 run 0 run $A/berkeley_busy.lua --stats json &&
-	expect_out '"process": "busy", .*"berkeley_rounds": 2,' &&
+	expect_out '"process": "busy", .*"berkeley_rounds": 3,' &&
 	expect_out '"name": "busy", "pid": [0-9]+, "state": "exited",' &&
 	expect_err 'busy: -?[0-9] ns from true time$'
 finish

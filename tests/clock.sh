@@ -161,4 +161,36 @@ run 0 run scenarios/cristian.lua --set load=false --set min=2us &&
 # lost probes: the sync goes on with those that came back, or fails cleanly
 run 0 run scenarios/cristian.lua --set drop=0.3 --set probes=4 &&
 	expect_err 'sync failed: timeout|syncs: mean bound'
+# Clocks across a network (scenarios/clock-sync.lua --set net=...): each
+# clock a node's. Cristian's bound is half the best round trip and his
+# clients are truly within it; the bound grows with the link's round trip
+# (a wireless LAN's is about five times a LAN's); Berkeley's clocks, just
+# after the last round's adjustments, agree far within that bound.
+for net in lan wireless-lan; do
+	run 0 run scenarios/clock-sync.lua --set net=$net --stats json &&
+		expect_err 'c1 +\| last sync: best round trip' && expect_err 'c4 +\| last sync: best round trip'
+	checks=$((checks + 1))
+	awk '/\| last sync:/ {
+		for (i = 1; i < NF; i++) {
+			if ($i == "trip") rtt = $(i + 1) + 0
+			if ($i == "bound") bound = $(i + 1) + 0
+			if ($i == "error") err = $(i + 1) + 0
+		}
+		if (bound - rtt / 2 > 0.1 || rtt / 2 - bound > 0.1) { print "bound " bound " is not half of " rtt; bad = 1 }
+		if (err < 0) err = -err
+		if (err >= bound) { print "true error " err " outside the bound " bound; bad = 1 }
+		print bound > "/dev/stderr"
+	} END { exit bad }' "$TMP/err" 2>"$TMP/bounds-$net" ||
+		fail "clock-sync net=$net: Cristian's bound"
+	checks=$((checks + 1))
+	grep -o '"process": "\(timed\|b[1-4]\)", [^]]*"round": 5, "at_ns": [0-9]*, "error_ns": [0-9-]*' "$TMP/out" |
+		sed 's/.*"error_ns": //' >"$TMP/berkeley-$net"
+	awk -v bound="$(sort -n "$TMP/bounds-$net" | head -1)" '
+		NR == 1 || $1 < lo { lo = $1 } NR == 1 || $1 > hi { hi = $1 }
+		END { if (NR != 5 || (hi - lo) / 1000 >= bound) { print NR " clocks, spread " hi - lo " ns, bound " bound " us"; exit 1 } }' \
+		"$TMP/berkeley-$net" || fail "clock-sync net=$net: Berkeley's clocks do not agree within the round trip"
+done
+checks=$((checks + 1))
+awk -v lan="$(sort -n "$TMP/bounds-lan" | tail -1)" '{ if ($1 < 4 * lan) { print; bad = 1 } } END { exit bad }' \
+	"$TMP/bounds-wireless-lan" || fail "clock-sync: the bound over a wireless LAN is not larger than over a LAN"
 finish

@@ -95,6 +95,26 @@ cmp -s "$TMP/loss-1.json" "$TMP/loss-2.json" || fail "stats with nodes differ be
 run 0 run $A/nodes_loss.lua --seed 4 --trace "$TMP/loss-3.uktrace" --quiet
 cmp -s "$TMP/loss-1.uktrace" "$TMP/loss-3.uktrace" && fail "another seed gave the same losses"
 
+# Remote object references across nodes: an object made on B, its
+# reference sent from A to C in a plain message and called through from C
+# straight over the B-C link (3 ms each way: 6 ms, not the 4 ms through A),
+# sent back to B and called locally; a callback object made on C called
+# by the server on B; the id rule holds across the link.
+run 0 run $A/nodes_objref.lua --stats json --trace "$TMP/objref.uktrace" &&
+	expect_err 'carol on C: Counter#1 \(remote\) add 50 -> 150 in 6010880 ns' &&
+	expect_err 'carol on C: the bank poked her counter -> 1001, hers holds 1001' &&
+	expect_err 'ann on A: carol saw 150; the counter holds 150' &&
+	expect_err 'dave on B: add 7 -> 157 in 0 ns' &&
+	expect_err 'ann on A: dave saw 157; the counter holds 157' &&
+	expect_err 'ann on A: forged id: no object #2 behind this reference \(it names Counter#1\)' &&
+	expect_out '"a": "B", "b": "C", .*\{ "from": "B", "messages": 4, .*\{ "from": "C", "messages": 4,'
+"$UKERN" export "$TMP/objref.uktrace" >"$TMP/objref.txt" 2>&1 || fail "export of the objects' trace"
+checks=$((checks + 2))
+[ "$(grep -c 'obj_call tid=[0-9]*(bank.1) pid=[0-9]*(bank) .* ok=1 "Counter#1.add"' "$TMP/objref.txt")" -eq 3 ] ||
+	fail "the bank's object did not take the three adds (A, C, B)"
+grep -q 'obj_call tid=[0-9]*(carol.1) pid=[0-9]*(carol) .* ok=1 "Counter#1.add"' "$TMP/objref.txt" ||
+	fail "carol's callback object on C was not called"
+
 # Declarations that are wrong name the file, the line and the field: exit 2.
 bad() {
 	printf '%s\n' "$1" >"$TMP/bad.lua"

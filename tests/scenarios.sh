@@ -51,8 +51,11 @@ lrpc-vs-rpc-2cpus|scenarios/lrpc-vs-rpc.lua --set cpus=2
 syscall-vs-rpc|scenarios/syscall-vs-rpc.lua
 remote-objects|scenarios/remote-objects.lua
 remote-objects-no-crash|scenarios/remote-objects.lua --set crash=false
+remote-objects-nodes|scenarios/remote-objects.lua --set nodes=true
 clock-sync|scenarios/clock-sync.lua
 clock-sync-wide-bound|scenarios/clock-sync.lua --set outlier=50ms
+clock-sync-lan|scenarios/clock-sync.lua --set net=lan
+clock-sync-wireless-lan|scenarios/clock-sync.lua --set net=wireless-lan
 two-nodes-rpc|scenarios/two-nodes-rpc.lua --set step=1000
 invocation-kinds|scenarios/invocation-kinds.lua
 invocation-kinds-firefly|scenarios/invocation-kinds.lua --set costs=firefly-1990

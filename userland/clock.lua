@@ -301,10 +301,15 @@ function clock.berkeley(opts)
 	C.pid("clock.berkeley")
 	local m = { participants = {}, outlier = outlier }
 	thread(function()
-		local n = 0
+		-- round n starts at n * every after the start (true time), however
+		-- long the rounds before it took (over a network, a round trip a poll)
+		local n, start = 0, now()
 		while not rounds or n < rounds do
-			sleep(every .. "ns")
 			n = n + 1
+			local wait = start + n * every - now()
+			if wait > 0 then
+				sleep(wait .. "ns")
+			end
 			round(m, n)
 		end
 	end)
