@@ -75,7 +75,9 @@ static void reply_begin(struct thread *self, struct wbuf *w, int64_t id, int32_t
 	wire_put_array(w, n);
 }
 
-/* Send the reply in w where to says (nowhere for the R protocol); w is freed. */
+/* Send the reply in w where to says (nowhere for the R protocol); w is
+ * freed first: the send may block, and a run that ends meanwhile never
+ * comes back to this stack to free it. */
 static void reply_send(struct thread *self, const struct ts_to *to, struct wbuf *w)
 {
 	struct msg *m = w->err ? NULL : msg_new((uint32_t)w->len);
@@ -84,14 +86,16 @@ static void reply_send(struct thread *self, const struct ts_to *to, struct wbuf 
 		memcpy(m->data, w->p, w->len);
 		m->nvalues = w->values;
 		m->nnums = w->numbers;
-		if (to->reply)
-			uk_reply(self, to->reply, m);
-		else if (to->port)
-			uk_send(self, to->port, m, UK_FOREVER);
-		else
-			msg_free(m);
 	}
 	wbuf_free(w);
+	if (!m)
+		return;
+	if (to->reply)
+		uk_reply(self, to->reply, m);
+	else if (to->port)
+		uk_send(self, to->port, m, UK_FOREVER);
+	else
+		msg_free(m);
 }
 
 /* Answer with the one integer v. */
