@@ -254,7 +254,10 @@ static int remote(const struct machine *m, const struct proc *from, const struct
 	return m->net && !pt->dead && net_remote(m, from, pt->owner);
 }
 
-void ipc_lost(struct machine *m, struct msg *msg)
+/* msg, in flight, has arrived or is lost: it names its port no more, and
+ * the thread that waited for it to land may now be waiting for good (the
+ * deadlock check looks again). Returns the port it was sent to. */
+static struct port *landed(struct machine *m, struct msg *msg)
 {
 	struct port *pt = msg->dest;
 	struct thread *w = awaiting(msg, pt);
@@ -265,6 +268,13 @@ void ipc_lost(struct machine *m, struct msg *msg)
 		m->dl_dirty += 2;
 		m->dl_last = NULL;
 	}
+	return pt;
+}
+
+void ipc_lost(struct machine *m, struct msg *msg)
+{
+	struct port *pt = landed(m, msg);
+
 	lose(m, pt, msg);
 }
 
@@ -601,16 +611,8 @@ uint32_t ipc_forward_queued(struct port *pt, uint32_t from, uint32_t to, uint64_
 
 void ipc_arrive(struct machine *m, struct msg *msg)
 {
-	struct port *pt = msg->dest;
-	struct thread *w = awaiting(msg, pt);
+	struct port *pt = landed(m, msg);
 
-	msg->dest = NULL;
-	if (w && w->inflight && --w->inflight == 0) {
-		deadlock_touch(w);
-		/* Whoever waited for it may now be waiting for good: look again. */
-		m->dl_dirty += 2;
-		m->dl_last = NULL;
-	}
 	if (msg->kind == MSG_REPLY) {
 		reply_reach(m, pt, msg);
 		return;

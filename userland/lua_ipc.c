@@ -8,7 +8,6 @@
  * with "no right", exactly as a forged capability should.
  */
 #include <lauxlib.h>
-#include <stdarg.h>
 #include <string.h>
 
 #include "uk_limits.h"
@@ -100,19 +99,6 @@ static struct lport *check_lport(lua_State *L, int arg)
 	return h;
 }
 
-/* Misuse of send, call, reply or recv, raised at the scenario's line (the
- * line a pcall around the call reports too). */
-static int misuse(lua_State *L, const char *fmt, ...)
-{
-	const char *msg;
-	va_list ap;
-
-	va_start(ap, fmt);
-	msg = lua_pushvfstring(L, fmt, ap);
-	va_end(ap);
-	return lu_script_error(L, msg);
-}
-
 /* luaL_typeerror's message, at the scenario's line. */
 static int type_misuse(lua_State *L, int arg, const char *fn, const char *expected)
 {
@@ -122,7 +108,7 @@ static int type_misuse(lua_State *L, int arg, const char *fn, const char *expect
 		got = lua_tostring(L, -1);
 	else
 		got = lua_isnone(L, arg) ? "no value" : luaL_typename(L, arg);
-	return misuse(L, "bad argument #%d to '%s' (%s expected, got %s)", arg, fn, expected, got);
+	return lu_script_errorf(L, "bad argument #%d to '%s' (%s expected, got %s)", arg, fn, expected, got);
 }
 
 /* lu_pushport for the functions of this file. */
@@ -194,7 +180,7 @@ static uint64_t opt_duration(lua_State *L, const char *fn, int arg, const char *
 	if (!lua_istable(L, arg))
 		type_misuse(L, arg, fn, "table");
 	if (lua_getfield(L, arg, field) != LUA_TNIL && lu_toduration(L, -1, &ns) != 0)
-		misuse(L, "option '%s': invalid duration '%s'", field, luaL_tolstring(L, -1, NULL));
+		lu_script_errorf(L, "option '%s': invalid duration '%s'", field, luaL_tolstring(L, -1, NULL));
 	lua_pop(L, 1);
 	return ns;
 }
@@ -262,7 +248,7 @@ static uint64_t ool_field(lua_State *L, const char *fn, const char *key, lua_Int
 	lua_getfield(L, -1, key);
 	v = lua_tointegerx(L, -1, &ok);
 	if (!ok || v < lo)
-		misuse(L, "%s: option 'ool' must be { addr = address, len = bytes } with an "
+		lu_script_errorf(L, "%s: option 'ool' must be { addr = address, len = bytes } with an "
 			  "integer %s from %d", fn, key, (int)lo);
 	lua_pop(L, 1);
 	return (uint64_t)v;
@@ -280,7 +266,7 @@ static void opt_ool(lua_State *L, const char *fn, int arg, uint64_t *addr, uint6
 		type_misuse(L, arg, fn, "table");
 	if (lua_getfield(L, arg, "ool") != LUA_TNIL) {
 		if (!lua_istable(L, -1))
-			misuse(L, "%s: option 'ool' must be { addr = address, len = bytes }", fn);
+			lu_script_errorf(L, "%s: option 'ool' must be { addr = address, len = bytes }", fn);
 		*addr = ool_field(L, fn, "addr", 0);
 		*len = ool_field(L, fn, "len", 1);
 	}
@@ -412,7 +398,7 @@ static int k_call(lua_State *L, int status, lua_KContext ctx)
 	bad = marshal_decode(L, m, t->p->pid, 0);
 	msg_free(m);
 	if (bad)
-		return misuse(L, "call: the reply could not be decoded");
+		return lu_script_errorf(L, "call: the reply could not be decoded");
 	return 1;
 }
 
@@ -444,7 +430,7 @@ static int l_reply(lua_State *L)
 		lua_settop(L, 2);    /* reply(m): the value nil */
 	if (lua_istable(L, 1)) {
 		if (lua_getfield(L, 1, "reply") == LUA_TNIL)
-			return misuse(L, "reply: this message was sent with send(), not call(): "
+			return lu_script_errorf(L, "reply: this message was sent with send(), not call(): "
 					 "there is nothing to reply to");
 		lua_replace(L, 1);
 	}
@@ -460,7 +446,7 @@ static int l_reply(lua_State *L)
 		if (m->names[i] == name) {
 			/* Sent in the reply, the right would be gone before the reply. */
 			msg_free(m);
-			return misuse(L, "reply: the value carries the reply right it answers "
+			return lu_script_errorf(L, "reply: the value carries the reply right it answers "
 					 "through (m.reply): reply with the data, as in "
 					 "reply(m, { n = m.n }), not with m itself");
 		}

@@ -32,6 +32,7 @@
  * little-endian process (cost "byteswap").
  */
 #include <lauxlib.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "lua_sys.h"
@@ -63,6 +64,17 @@ int lu_script_error(lua_State *L, const char *msg)
 	}
 	lua_pushstring(L, msg);
 	return lua_error(L);
+}
+
+int lu_script_errorf(lua_State *L, const char *fmt, ...)
+{
+	const char *msg;
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg = lua_pushvfstring(L, fmt, ap);
+	va_end(ap);
+	return lu_script_error(L, msg);
 }
 
 /* misuse(msg): rpc.lua's way to raise at the scenario's line. */

@@ -118,6 +118,9 @@ void lu_open_fs(lua_State *L);
  * lrpc.lua). */
 int lu_script_error(lua_State *L, const char *msg);
 
+/* The same with a message formatted as lua_pushfstring does. */
+int lu_script_errorf(lua_State *L, const char *fmt, ...);
+
 /* Register mutex, semaphore and cond (lua_sync.c). */
 void lu_open_sync(lua_State *L);
 

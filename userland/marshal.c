@@ -11,7 +11,6 @@
 #include "marshal.h"
 
 #include <lauxlib.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,19 +68,6 @@ static const char hook_out_key, hook_in_key, hook_export_key, pending_key;
 
 static struct encbuf *encbuf(lua_State *L);
 
-/* A value that cannot travel is the scenario's mistake: raised at its line
- * (send, call and reply are C functions called from it). */
-static int enc_error(lua_State *L, const char *fmt, ...)
-{
-	const char *msg;
-	va_list ap;
-
-	va_start(ap, fmt);
-	msg = lua_pushvfstring(L, fmt, ap);
-	va_end(ap);
-	return lu_script_error(L, msg);
-}
-
 /* Make room for n more bytes (slow path of put). */
 static void grow(struct enc *e, size_t n)
 {
@@ -89,7 +75,7 @@ static void grow(struct enc *e, size_t n)
 	size_t cap;
 
 	if (n > UK_MSG_MAX_BYTES || e->len + n > UK_MSG_MAX_BYTES)
-		enc_error(e->L, "message larger than the limit of %d bytes", UK_MSG_MAX_BYTES);
+		lu_script_errorf(e->L, "message larger than the limit of %d bytes", UK_MSG_MAX_BYTES);
 	eb = encbuf(e->L);
 	cap = eb->cap ? eb->cap : 2 * STACK_BUF;
 	while (cap < e->len + n)
@@ -191,7 +177,7 @@ static void read_key(lua_State *L, struct key *k)
 		k->i = lua_toboolean(L, -1);
 		break;
 	default:
-		enc_error(L, "cannot send a table with a key of type %s", luaL_typename(L, -1));
+		lu_script_errorf(L, "cannot send a table with a key of type %s", luaL_typename(L, -1));
 	}
 }
 
@@ -334,7 +320,7 @@ static int encode_object(struct enc *e, int idx, int depth)
 static void encode_table(struct enc *e, int idx, int depth)
 {
 	if (depth >= UK_MARSHAL_DEPTH)
-		enc_error(e->L, "cannot send a table nested deeper than %d (is it cyclic?)",
+		lu_script_errorf(e->L, "cannot send a table nested deeper than %d (is it cyclic?)",
 			  UK_MARSHAL_DEPTH);
 	luaL_checkstack(e->L, 2 * SMALL_TABLE + 8, "message too deep");
 	if (!encode_object(e, idx, depth))
@@ -381,11 +367,11 @@ static void encode_port(struct enc *e, int idx)
 	int32_t name;
 
 	if (!lu_toport(e->L, idx, &pid, &name))
-		enc_error(e->L, "cannot send a value of type %s in a message", luaL_typename(e->L, idx));
+		lu_script_errorf(e->L, "cannot send a value of type %s in a message", luaL_typename(e->L, idx));
 	if (pid != e->pid)
 		e->err = UK_ENORIGHT;
 	if (e->nrights == UK_MSG_MAX_RIGHTS)
-		enc_error(e->L, "a message carries at most %d ports", UK_MSG_MAX_RIGHTS);
+		lu_script_errorf(e->L, "a message carries at most %d ports", UK_MSG_MAX_RIGHTS);
 	e->names[e->nrights] = name;
 	put_tag(e, MT_PORT);
 	put_tag(e, e->nrights++);
