@@ -165,7 +165,10 @@ struct machine {
 	void *hook_data;
 
 	/* virtual memory (vmsys.c): kernel loop only */
-	struct vm vm;             /* physical memory: the frames */
+	struct vm vm;             /* physical memory: the frames (node "A"'s with several nodes) */
+	struct vm *vm_nodes;      /* the other nodes' memories, node id - 1 (net.h); NULL: none */
+	uint32_t vm_nnodes;
+	struct vm_group vm_all;   /* every node's memory counted together */
 	int vm_used;              /* some process has had an address space */
 	struct thread *vm_thread; /* the thread whose access is being served (trace) */
 	uint32_t vm_told_used, vm_told_shared;  /* frame counts in the last frames record */

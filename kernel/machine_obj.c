@@ -120,7 +120,7 @@ void machine_free(struct machine *m)
 	if (!live_machines)
 		msg_reclaim();
 	msg_pool_drain();
-	vm_fini(&m->vm);
+	vmsys_fini(m);
 	memset(m, 0, sizeof *m);
 }
 

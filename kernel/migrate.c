@@ -28,6 +28,7 @@
 #include "thread.h"
 #include "trace.h"
 #include "uk_err.h"
+#include "vmsys.h"
 #include "vm.h"
 
 static struct mig_state *state(struct machine *m)
@@ -203,11 +204,10 @@ static void clear_dirty(struct migration *g)
 		g->pg[i].dirty = 0;
 }
 
-/* Move npages pages of p from node from to node to, leaving at start:
+/* Send npages pages of p from node from to node to, leaving at start:
  * their bytes cross the link (with extra bytes of code or state in the same
- * transfer). Frames are global for now, so nothing else moves; with memory
- * per node this is where frames would be taken on to and freed on from.
- * Returns when the last packet arrives. */
+ * transfer). The frames change memories when the process starts on to
+ * (restart_here). Returns when the last packet arrives. */
 static uint64_t move_pages(struct machine *m, struct migration *g, uint64_t npages,
 			   uint64_t extra, uint64_t start)
 {
@@ -233,12 +233,26 @@ static uint64_t node_mask(const struct node *nd)
 	return (nd->ncpus >= 64 ? UINT64_MAX : (1ull << nd->ncpus) - 1) << nd->cpu0;
 }
 
-/* Strong mobility: p lives on to from now on and may run again. */
-static void restart_here(struct machine *m, struct migration *g)
+/* Strong mobility: p lives on to from now on and may run again: its pages
+ * take frames of to's memory (those of from are freed). UK_OK, or UK_ENOMEM
+ * when to has too few free frames: p then runs on from again. */
+static int restart_here(struct machine *m, struct migration *g)
 {
 	struct proc *p = g->p;
 	const struct node *nd = &m->net->nodes[g->to];
 	uint64_t bytes = 0;
+
+	if (p->as) {
+		int err = as_move(p->as, vmsys_vm(m, g->to));
+		vmsys_frames(m);
+		if (err != VM_OK) {
+			if (err == VM_EHOST)
+				m->oom = 1;
+			p->mig_stopped = 0;
+			m->resched = 1;
+			return UK_ENOMEM;
+		}
+	}
 
 	/* Its ready threads leave the old node's scheduler for the new one's. */
 	for (struct thread *t = p->threads; t; t = t->pnext)
@@ -264,6 +278,7 @@ static void restart_here(struct machine *m, struct migration *g)
 		if (pt->owner == p && !pt->dead && pt->qhead)
 			ipc_forward_queued(pt, g->from, g->to, &bytes);
 	}
+	return UK_OK;
 }
 
 /* Weak mobility: p ends on from; a new incarnation starts on to. */
@@ -386,7 +401,11 @@ arrived:
 			return;
 		}
 	} else {
-		restart_here(m, g);
+		int err = restart_here(m, g);
+		if (err) {
+			finish(m, g, err);
+			return;
+		}
 		for (uint32_t i = 0; i < g->npg; i++)
 			if (g->pg[i].remote) {
 				g->phase = MP_RUNNING_REMOTE;
@@ -416,6 +435,11 @@ static int check(struct machine *m, const struct migrate_req *r, struct proc **p
 		for (uint32_t i = 0; i < p->as->nreg; i++)
 			if (p->as->reg[i].kind == VM_SHARED)
 				return UK_EREMOTE;      /* LRPC's argument stacks are of one machine */
+	if (r->mobility == MIG_STRONG && p->as) {
+		const struct vm *to = vmsys_vm(m, r->node);
+		if (as_frames_held(p->as) > to->nframes - to->used)
+			return UK_ENOMEM;       /* it would not fit there */
+	}
 	*pp = p;
 	return UK_OK;
 }
@@ -566,7 +590,9 @@ static void declared(struct machine *m, struct migration *g)
 			    m->net->nodes[g->to].name,
 			    err == UK_ENOENT ? "the process is not running" :
 			    err == UK_EREMOTE ? "it has LRPC bindings (they are of one machine)" :
-			    err == UK_ENOROUTE ? "it is on that node already" : "it is moving already");
+			    err == UK_ENOROUTE ? "it is on that node already" :
+			    err == UK_ENOMEM ? "too few free frames there for its pages" :
+			    "it is moving already");
 }
 
 /* --- while it runs --- */

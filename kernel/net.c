@@ -17,6 +17,7 @@
 
 #include "ipc.h"
 #include "machine.h"
+#include "vmsys.h"
 #include "migrate.h"
 #include "msg.h"
 #include "port.h"
@@ -187,11 +188,12 @@ const struct node *net_node_of(const struct machine *m, const struct proc *p)
 	return &m->net->nodes[p->node < m->net->nnodes ? p->node : 0];
 }
 
-uint32_t net_packets(uint32_t size, uint32_t mtu)
+uint32_t net_packets(uint64_t size, uint32_t mtu)
 {
 	uint32_t room = mtu - NET_HEADER;
+	uint64_t n = size == 0 ? 1 : (size + room - 1) / room;
 
-	return size == 0 ? 1 : (size + room - 1) / room;
+	return n < UINT32_MAX ? (uint32_t)n : UINT32_MAX;
 }
 
 int net_remote(const struct machine *m, const struct proc *from, const struct proc *to)
@@ -264,13 +266,20 @@ static uint64_t tx_time(uint64_t bytes, uint64_t bps)
 	return (uint64_t)((bits + bps - 1) / bps);
 }
 
+/* The bytes a message puts on a link: its inline part and the bytes of its
+ * out-of-line data (whose pages cannot be shared with another machine). */
+static uint64_t wire_size(const struct msg *msg)
+{
+	return (uint64_t)msg->size + msg->ool_len;
+}
+
 int net_transmit(struct machine *m, uint32_t from, uint32_t to, struct msg *msg, uint64_t delay)
 {
 	struct link *l = net_link(m, from, to);
 	struct transit *tr;
 	struct link_dir *d;
-	uint32_t room, left = msg->size;
-	uint64_t at;
+	uint32_t room;
+	uint64_t at, left = wire_size(msg);
 
 	if (!l)
 		return -1;
@@ -284,20 +293,20 @@ int net_transmit(struct machine *m, uint32_t from, uint32_t to, struct msg *msg,
 	tr->link = l;
 	tr->dir = l->a == from ? 0 : 1;
 	tr->to = to;
-	tr->npackets = net_packets(msg->size, l->mtu);
+	tr->npackets = net_packets(wire_size(msg), l->mtu);
 	tr->lost = 0;
 	msg->npackets = tr->npackets;
 	msg->from_node = from;
 	d = &l->dir[tr->dir];
 	d->msgs++;
 	m->net->nodes[from].msgs_out++;
-	m->net->nodes[from].bytes_out += msg->size;
+	m->net->nodes[from].bytes_out += wire_size(msg);
 	at = delay > UINT64_MAX - m->now ? UINT64_MAX : m->now + delay;
 	if (d->busy_until > at)
 		at = d->busy_until;
 	room = l->mtu - NET_HEADER;
 	for (uint32_t seq = 0; seq < tr->npackets; seq++) {
-		uint32_t payload = left < room ? left : room;
+		uint32_t payload = left < room ? (uint32_t)left : room;
 		uint64_t bytes = (uint64_t)payload + NET_HEADER, tx = tx_time(bytes, l->bandwidth_bps);
 		uint64_t arrive;
 
@@ -332,7 +341,7 @@ static uint64_t work(const struct machine *m, const struct msg *msg, uint32_t fr
 	const struct link *l = net_link((struct machine *)m, from, to);
 	const struct costs *c = &m->net->nodes[at].costs;
 
-	return c->net_msg_ns + c->net_packet_ns * net_packets(msg->size, l ? l->mtu : 1500);
+	return c->net_msg_ns + c->net_packet_ns * net_packets(wire_size(msg), l ? l->mtu : 1500);
 }
 
 /* msg reached node at: to its port, or, when the port's owner has moved to
@@ -436,7 +445,7 @@ void net_packet_event(struct machine *m, void *transit, uint64_t seq)
 		return;
 	}
 	m->net->nodes[tr->to].msgs_in++;
-	m->net->nodes[tr->to].bytes_in += msg->size;
+	m->net->nodes[tr->to].bytes_in += wire_size(msg);
 	free(tr);
 	handoff(m, msg, msg->from_node, tr_to, 0, 1);
 }
@@ -476,17 +485,19 @@ void net_stats(FILE *out, const struct machine *m, char format)
 		for (uint32_t i = 0; i < n->nnodes; i++) {
 			const struct node *nd = &n->nodes[i];
 			const struct sched *s = i ? &nd->sched : &m->sched;
+			const struct vm *vm = vmsys_vm((struct machine *)m, i);
 			fprintf(out, "%s{ \"name\": \"%s\", \"id\": %u, \"cpus\": %u, \"cpu0\": %u, "
 				"\"sched\": \"%s\", \"quantum_ns\": %" PRIu64 ", "
 				"\"costs\": \"%s%s\", \"byte_order\": \"%s\", \"clock_offset_ns\": %" PRId64 ", \"drift_ppb\": %"
 				PRId64 ", \"messages_out\": %" PRIu64 ", \"messages_in\": %"
 				PRIu64 ", \"bytes_out\": %" PRIu64 ", \"bytes_in\": %" PRIu64
-				", \"values_converted\": %" PRIu64 " }",
+				", \"values_converted\": %" PRIu64 ", \"frames\": %u, \"frames_used\": %u"
+				", \"frames_peak\": %u }",
 				i ? ",\n    " : "\n    ", nd->name, nd->id, nd->ncpus, nd->cpu0,
 				s->ops->name, s->quantum, nd->costs.profile, nd->costs_overridden ? " (with overrides)" : "",
 				nd->big_endian ? "big" : "little", nd->clock_offset, nd->drift,
 				nd->msgs_out, nd->msgs_in, nd->bytes_out, nd->bytes_in,
-				nd->converted);
+				nd->converted, vm->nframes, vm->used, vm->peak);
 		}
 		fputs("\n  ],\n  \"links\": [", out);
 		for (uint32_t i = 0; i < n->nlinks; i++) {
@@ -512,11 +523,14 @@ void net_stats(FILE *out, const struct machine *m, char format)
 	for (uint32_t i = 0; i < n->nnodes; i++) {
 		const struct node *nd = &n->nodes[i];
 		const struct sched *s = i ? &nd->sched : &m->sched;
+		const struct vm *vm = vmsys_vm((struct machine *)m, i);
 		fprintf(out, "node   %s: cpus %u-%u, %s, %s-endian; %" PRIu64 " messages out (%" PRIu64
-			" bytes), %" PRIu64 " in (%" PRIu64 " bytes); %" PRIu64 " values converted\n",
+			" bytes), %" PRIu64 " in (%" PRIu64 " bytes); %" PRIu64 " values converted; "
+			"%u frames, %u used (peak %u)\n",
 			nd->name, nd->cpu0, nd->cpu0 + nd->ncpus - 1, s->ops->name,
 			nd->big_endian ? "big" : "little",
-			nd->msgs_out, nd->bytes_out, nd->msgs_in, nd->bytes_in, nd->converted);
+			nd->msgs_out, nd->bytes_out, nd->msgs_in, nd->bytes_in, nd->converted,
+			vm->nframes, vm->used, vm->peak);
 	}
 	for (uint32_t i = 0; i < n->nlinks; i++) {
 		const struct link *l = &n->links[i];

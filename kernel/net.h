@@ -153,7 +153,7 @@ const struct costs *net_costs(const struct machine *m, const struct proc *p);
 const struct node *net_node_of(const struct machine *m, const struct proc *p);
 
 /* Packets a message of size payload bytes takes on a link of this MTU. */
-uint32_t net_packets(uint32_t size, uint32_t mtu);
+uint32_t net_packets(uint64_t size, uint32_t mtu);
 
 /* The process p started: its node goes in the trace (and, the first
  * time, the whole topology); without an affinity it gets its node's CPUs. */

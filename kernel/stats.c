@@ -25,6 +25,7 @@
 #include "thread.h"
 #include "units.h"
 #include "vm.h"
+#include "vmsys.h"
 
 const char *stats_outcome(const struct machine *m)
 {
@@ -448,10 +449,12 @@ static void json_servers(FILE *out, const struct machine *m)
 /* The machine's memory, when the scenario uses it. */
 static void json_vm(FILE *out, const struct machine *m)
 {
-	const struct vm *vm = &m->vm;
+	struct vm all;
+	const struct vm *vm = &all;
 
 	if (!m->vm_used)
 		return;
+	vmsys_totals(m, &all);
 	fprintf(out,
 		"  \"vm\": { \"page_size\": %u, \"frames\": %u, \"frames_used\": %u, "
 		"\"frames_shared\": %u, \"frames_peak\": %u, \"zero_fill_faults\": %" PRIu64

@@ -20,6 +20,7 @@
 #include "units.h"
 #include "stats_impl.h"
 #include "vm.h"
+#include "vmsys.h"
 
 static void csv_u64(FILE *out, uint64_t v)
 {
@@ -92,10 +93,12 @@ static void text_models(FILE *out, const struct machine *m)
 /* The vm line, and one line per process that had an address space. */
 static void text_vm(FILE *out, const struct machine *m)
 {
-	const struct vm *vm = &m->vm;
+	struct vm all;
+	const struct vm *vm = &all;
 
 	if (!m->vm_used)
 		return;
+	vmsys_totals(m, &all);
 	fprintf(out, "vm     %u frames of %u bytes: %u used, %u shared at the end (peak %u); %" PRIu64
 		" zero-fill, %" PRIu64 " copy-on-write faults, %" PRIu64 " pages copied; %" PRIu64
 		" forks, %" PRIu64 " out-of-line messages (%" PRIu64 " pages); %" PRIu64

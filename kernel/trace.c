@@ -68,6 +68,8 @@ const struct trace_kind_info trace_kinds[TR_KIND_COUNT] = {
 	[TR_MIGRATE_END] = { "migrate_end", 6, 0,
 			     { "id", "pid", "downtime", "total", "pages", "bytes" } },
 	[TR_MIGRATE_FORWARD] = { "migrate_forward", 4, 0, { "id", "flow", "from", "to" } },
+	[TR_NODE_MEMORY] = { "node_memory", 3, 0, { "node", "first", "frames" } },
+	[TR_PAGE_MOVE] = { "page_move", 4, 0, { "pid", "addr", "from", "to" } },
 };
 
 void trace_record(struct machine *m, unsigned kind, const uint64_t *args, const char *s,

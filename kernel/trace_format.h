@@ -84,6 +84,11 @@ enum trace_kind {
 	TR_PKT_ARRIVE,      /* link, flow, seq, last (1: the message's last packet) */
 	TR_PKT_LOST,        /* link, flow, seq: the packet and so its message are lost */
 	TR_CONVERT,         /* flow, node, values, op (1 to the canonical form, 2 from it) */
+	TR_NODE_MEMORY,     /* node, first (its first frame number), frames: its physical
+			     * memory, right after the memory record */
+	TR_PAGE_MOVE,       /* pid, addr (the page), from, to (frames): its bytes now live in a
+			     * frame of another node's memory (a migration, or out-of-line data
+			     * delivered on another node) */
 	/* remote objects (rpc.lua) and Berkeley clock synchronisation (clock.lua) */
 	TR_OBJ_EXPORT = 50, /* pid (the object's server), port, object id ; "Class#id" */
 	TR_OBJ_CALL,        /* tid (executing it), pid, port, object id, method (from 1 in the

@@ -15,16 +15,23 @@
 
 #include "uk_limits.h"
 
-int vm_init(struct vm *vm, uint32_t nframes, uint32_t page_size)
+int vm_init_at(struct vm *vm, uint32_t base, uint32_t nframes, uint32_t page_size)
 {
 	memset(vm, 0, sizeof *vm);
-	if (nframes == 0 || page_size == 0 || (page_size & (page_size - 1)))
+	if (nframes == 0 || page_size == 0 || (page_size & (page_size - 1)) ||
+	    nframes > UINT32_MAX - base)
 		return -1;
+	vm->base = base;
 	vm->nframes = nframes;
 	vm->page_size = page_size;
 	while ((1u << vm->shift) < page_size)
 		vm->shift++;
 	return 0;
+}
+
+int vm_init(struct vm *vm, uint32_t nframes, uint32_t page_size)
+{
+	return vm_init_at(vm, 0, nframes, page_size);
 }
 
 void vm_fini(struct vm *vm)
@@ -34,6 +41,11 @@ void vm_fini(struct vm *vm)
 	free(vm->fr);
 	vm->fr = NULL;
 	vm->nmade = vm->cap = 0;
+}
+
+uint32_t vm_frame_refs(const struct vm *vm, uint32_t n)
+{
+	return n > vm->base && n - vm->base <= vm->nmade ? vm_frame(vm, n)->refs : 0;
 }
 
 uint64_t vm_span(const struct vm *vm, uint64_t addr, uint64_t len)
@@ -55,7 +67,7 @@ uint32_t vm_frame_get(struct vm *vm, int *host)
 
 	if (vm->free_head) {
 		n = vm->free_head;
-		f = &vm->fr[n - 1];
+		f = vm_frame(vm, n);
 		vm->free_head = f->next_free;
 		memset(f->data, 0, vm->page_size);
 	} else {
@@ -80,29 +92,33 @@ uint32_t vm_frame_get(struct vm *vm, int *host)
 			*host = 1;
 			return 0;
 		}
-		n = ++vm->nmade;
+		n = vm->base + ++vm->nmade;
 	}
 	f->refs = 1;
 	f->next_free = 0;
 	if (++vm->used > vm->peak)
 		vm->peak = vm->used;
+	if (vm->group && ++vm->group->used > vm->group->peak)
+		vm->group->peak = vm->group->used;
 	return n;
 }
 
 void vm_frame_ref(struct vm *vm, uint32_t n)
 {
-	if (++vm->fr[n - 1].refs == 2)
+	if (++vm_frame(vm, n)->refs == 2)
 		vm->shared++;
 }
 
 void vm_frame_unref(struct vm *vm, uint32_t n)
 {
-	struct vm_frame *f = &vm->fr[n - 1];
+	struct vm_frame *f = vm_frame(vm, n);
 
 	if (--f->refs == 1)
 		vm->shared--;
 	if (f->refs == 0) {
 		vm->used--;
+		if (vm->group)
+			vm->group->used--;
 		f->next_free = vm->free_head;
 		vm->free_head = n;
 	}
@@ -370,7 +386,7 @@ static int fault_in(struct as *as, struct vm_pte *e, uint64_t page, int write, s
 	as->cow_faults++;
 	vm->cow_faults++;
 	r->faults++;
-	if (vm->fr[e->frame - 1].refs == 1) {
+	if (vm_frame(vm, e->frame)->refs == 1) {
 		e->cow = 0;
 		vm_observe(as, VF_COW_REUSE, page, write, e->frame, 0);
 		return VM_OK;
@@ -378,7 +394,7 @@ static int fault_in(struct as *as, struct vm_pte *e, uint64_t page, int write, s
 	if (!(n = vm_frame_get(vm, &host)))
 		return no_frame(as, page, write, host, r);
 	/* vm->fr may have moved: index it only now. */
-	memcpy(vm->fr[n - 1].data, vm->fr[e->frame - 1].data, vm->page_size);
+	memcpy(vm_frame(vm, n)->data, vm_frame(vm, e->frame)->data, vm->page_size);
 	vm_frame_unref(vm, e->frame);
 	vm_observe(as, VF_COW_COPY, page, write, n, e->frame);
 	e->frame = n;
@@ -411,7 +427,7 @@ int as_access(struct as *as, uint64_t addr, void *buf, uint64_t len, int write,
 			return err;
 		if (n > len - done)
 			n = len - done;
-		data = as->vm->fr[e->frame - 1].data + off;
+		data = vm_frame(as->vm, e->frame)->data + off;
 		if (write)
 			memcpy(data, b + done, n);
 		else

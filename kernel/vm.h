@@ -48,6 +48,7 @@ enum vm_fault_kind {
 	VF_UNMAPPED,    /* segmentation fault: no region there */
 	VF_PROT,        /* segmentation fault: the page's permissions forbid it */
 	VF_NOFRAME,     /* no free frame for the page */
+	VF_MOVE,        /* the page's bytes now live in a frame of another memory (as_move) */
 };
 
 /* Results of the address-space operations. */
@@ -67,7 +68,7 @@ struct vm_event {
 	uint64_t addr;          /* the faulting address (the page's first byte for resolved faults) */
 	int write;              /* the access was a write */
 	uint32_t frame;         /* the frame mapped now (1..), 0 if none */
-	uint32_t from;          /* VF_COW_COPY: the frame copied from */
+	uint32_t from;          /* VF_COW_COPY, VF_MOVE: the frame copied from */
 };
 
 struct vm_frame {
@@ -76,8 +77,17 @@ struct vm_frame {
 	uint8_t *data;          /* page_size bytes on the host, made at the first use */
 };
 
-/* Physical memory: the machine's frames. Frame numbers start at 1. */
+/* What several memories (the nodes of a run) count together. */
+struct vm_group {
+	uint32_t used;          /* frames with a reference, every memory */
+	uint32_t peak;          /* the most ever used at once */
+};
+
+/* Physical memory: a machine's frames, numbered base + 1 .. base + nframes
+ * (base 0 for one machine; the nodes of a run number theirs one after the
+ * other, so a frame number names one frame of the whole run). */
 struct vm {
+	uint32_t base;          /* frame numbers start after it */
 	uint32_t page_size;     /* bytes, a power of two */
 	uint32_t shift;         /* log2(page_size) */
 	uint32_t nframes;       /* frames the machine has */
@@ -88,6 +98,7 @@ struct vm {
 	uint32_t nmade, cap;
 	uint32_t free_head;     /* released frames, newest first; 0: none */
 	uint64_t zero_faults, cow_faults, pages_copied;   /* totals of every address space */
+	struct vm_group *group; /* counted there too; NULL: none */
 	/* Sees every resolved fault and copy (NULL: nobody); as is where it happened. */
 	void (*observer)(void *ctx, struct as *as, const struct vm_event *e);
 	void *ctx;
@@ -143,8 +154,15 @@ struct vm_ool {
  * that is not a power of two or a count of 0. */
 int vm_init(struct vm *vm, uint32_t nframes, uint32_t page_size);
 
+/* The same after base frames of other memories: its frames are numbered
+ * base + 1 .. base + nframes. */
+int vm_init_at(struct vm *vm, uint32_t base, uint32_t nframes, uint32_t page_size);
+
 /* Free every frame's bytes (address spaces must be freed first). */
 void vm_fini(struct vm *vm);
+
+/* The references frame n of vm has (0: free). */
+uint32_t vm_frame_refs(const struct vm *vm, uint32_t n);
 
 /* Pages that [addr, addr + len) touches (0 when len is 0). */
 uint64_t vm_span(const struct vm *vm, uint64_t addr, uint64_t len);
@@ -218,6 +236,22 @@ struct vm_ool *as_take(struct as *as, uint64_t addr, uint64_t len, int *err);
  * copy-on-write; *addr gets the address of the data (the region's start +
  * o->off). o is consumed on success only. VM_OK, VM_ENOSPACE or VM_EHOST. */
 int as_give(struct as *as, struct vm_ool *o, uint64_t *addr);
+
+/* Frames of as->vm that as_move would need in to: one per page with a frame. */
+uint64_t as_frames_held(const struct as *as);
+
+/* Move as into memory to (of the same page size): every page with a frame
+ * gets a frame of to with a copy of its bytes, private (no longer
+ * copy-on-write) and writable as its permission says; the old frame loses
+ * the reference. The observer of to sees each page as VF_MOVE (frame: the
+ * new one, from: the old). VM_OK; VM_EFAULT when to has too few free
+ * frames, VM_EHOST when the host runs out (then nothing has moved). */
+int as_move(struct as *as, struct vm *to);
+
+/* A snapshot of the same bytes in memory to: new frames holding copies;
+ * o is freed on success. NULL with *err VM_EFAULT (too few free frames in
+ * to) or VM_EHOST; o is then unchanged. */
+struct vm_ool *vm_ool_move(struct vm_ool *o, struct vm *to, int *err);
 
 /* Another snapshot of the same frames (one more reference each), or NULL. */
 struct vm_ool *vm_ool_dup(const struct vm_ool *o);

@@ -10,6 +10,12 @@
 
 #include "vm.h"
 
+/* Frame n (a number of vm's) itself. */
+static inline struct vm_frame *vm_frame(const struct vm *vm, uint32_t n)
+{
+	return &vm->fr[n - vm->base - 1];
+}
+
 /* A zero-filled frame with one reference, or 0: none free (*host stays 0)
  * or the host ran out of memory (*host set to 1). */
 uint32_t vm_frame_get(struct vm *vm, int *host);

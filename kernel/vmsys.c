@@ -32,6 +32,10 @@ static void observe(void *ctx, struct as *as, const struct vm_event *e)
 	struct proc *p = as->owner;
 	uint32_t tid = m->vm_thread ? m->vm_thread->tid : 0;
 
+	if (e->kind == VF_MOVE) {
+		TRACE(m, TR_PAGE_MOVE, p ? p->pid : 0, e->addr, e->from, e->frame);
+		return;
+	}
 	TRACE(m, TR_PAGE_FAULT, tid, p ? p->pid : 0, e->addr, (uint64_t)e->kind, e->frame);
 	if (e->kind == VF_COW_COPY)
 		TRACE(m, TR_PAGE_COPY, p ? p->pid : 0, e->addr, e->from, e->frame);
@@ -47,16 +51,98 @@ int vmsys_init(struct machine *m)
 		return -1;
 	m->vm.observer = observe;
 	m->vm.ctx = m;
+	m->vm.group = &m->vm_all;
 	return 0;
+}
+
+struct vm *vmsys_vm(struct machine *m, uint32_t node)
+{
+	return node == 0 || node > m->vm_nnodes ? &m->vm : &m->vm_nodes[node - 1];
+}
+
+int vmsys_node_init(struct machine *m, uint32_t node, uint32_t frames)
+{
+	const struct vm *prev;
+	struct vm *v;
+
+	if (node == 0 || node > m->vm_nnodes + 1 || frames > UK_MAX_FRAMES)
+		return -1;
+	if (node == m->vm_nnodes + 1) {
+		v = realloc(m->vm_nodes, node * sizeof *v);
+		if (!v)
+			return -1;
+		m->vm_nodes = v;
+		memset(&v[node - 1], 0, sizeof *v);
+		m->vm_nnodes = node;
+	}
+	v = &m->vm_nodes[node - 1];
+	prev = vmsys_vm(m, node - 1);   /* (the array may have moved) */
+	vm_fini(v);
+	if (vm_init_at(v, prev->base + prev->nframes, frames ? frames : m->vm.nframes,
+		       m->vm.page_size) != 0)
+		return -1;
+	v->observer = observe;
+	v->ctx = m;
+	v->group = &m->vm_all;
+	return 0;
+}
+
+uint32_t vmsys_frames_total(const struct machine *m)
+{
+	const struct vm *last = m->vm_nnodes ? &m->vm_nodes[m->vm_nnodes - 1] : &m->vm;
+
+	return last->base + last->nframes;
+}
+
+uint32_t vmsys_used_total(const struct machine *m)
+{
+	return m->vm_all.used;
+}
+
+uint32_t vmsys_shared_total(const struct machine *m)
+{
+	uint32_t n = m->vm.shared;
+
+	for (uint32_t i = 0; i < m->vm_nnodes; i++)
+		n += m->vm_nodes[i].shared;
+	return n;
+}
+
+void vmsys_totals(const struct machine *m, struct vm *sum)
+{
+	*sum = m->vm;
+	sum->fr = NULL;
+	sum->nframes = vmsys_frames_total(m);
+	sum->used = m->vm_all.used;
+	sum->peak = m->vm_all.peak;
+	for (uint32_t i = 0; i < m->vm_nnodes; i++) {
+		const struct vm *v = &m->vm_nodes[i];
+		sum->shared += v->shared;
+		sum->zero_faults += v->zero_faults;
+		sum->cow_faults += v->cow_faults;
+		sum->pages_copied += v->pages_copied;
+	}
+}
+
+void vmsys_fini(struct machine *m)
+{
+	for (uint32_t i = 0; i < m->vm_nnodes; i++)
+		vm_fini(&m->vm_nodes[i]);
+	free(m->vm_nodes);
+	m->vm_nodes = NULL;
+	m->vm_nnodes = 0;
+	vm_fini(&m->vm);
 }
 
 void vmsys_frames(struct machine *m)
 {
-	if (m->vm.used == m->vm_told_used && m->vm.shared == m->vm_told_shared)
+	uint32_t used = vmsys_used_total(m), shared = vmsys_shared_total(m);
+
+	if (used == m->vm_told_used && shared == m->vm_told_shared)
 		return;
-	m->vm_told_used = m->vm.used;
-	m->vm_told_shared = m->vm.shared;
-	TRACE(m, TR_FRAMES, m->vm.used, m->vm.shared);
+	m->vm_told_used = used;
+	m->vm_told_shared = shared;
+	TRACE(m, TR_FRAMES, used, shared);
 }
 
 void vmsys_traced_map(struct proc *p, const struct vm_region *g)
@@ -72,15 +158,20 @@ struct as *vmsys_as(struct proc *p)
 
 	if (p->as)
 		return p->as;
-	as = as_new(&m->vm, p);
+	as = as_new(vmsys_vm(m, p->node), p);
 	if (!as || as_map_at(as, VM_TEXT_BASE, VM_TEXT, VM_TEXT_PAGES, VM_R) != VM_OK ||
 	    as_map_at(as, stack, VM_STACK, VM_STACK_PAGES, VM_R | VM_W) != VM_OK) {
 		as_free(as);
 		return NULL;
 	}
 	p->as = as;
-	if (!m->vm_used)           /* the first address space: say what memory it lives in */
-		TRACE(m, TR_MEMORY, m->vm.nframes, m->vm.page_size);
+	if (!m->vm_used) {         /* the first address space: say what memory it lives in */
+		TRACE(m, TR_MEMORY, vmsys_frames_total(m), m->vm.page_size);
+		for (uint32_t i = 0; i < m->vm_nnodes + (m->vm_nnodes > 0); i++) {
+			const struct vm *v = vmsys_vm(m, i);
+			TRACE(m, TR_NODE_MEMORY, i, v->base + 1, v->nframes);
+		}
+	}
 	m->vm_used = 1;
 	for (uint32_t i = 0; i < as->nreg; i++)
 		vmsys_traced_map(p, &as->reg[i]);
@@ -188,8 +279,14 @@ static void access_fault(struct thread *t, const struct vm_access *r, int write)
 
 	if (r->fault == VF_NOFRAME) {
 		m->oom_kills++;
-		snprintf(what, sizeof what, "out of memory at 0x%llx: no free frame (all %u frames "
-			 "of the machine are in use)", (unsigned long long)r->addr, m->vm.nframes);
+		if (m->vm_nnodes)
+			snprintf(what, sizeof what, "out of memory at 0x%llx: no free frame (all %u "
+				 "frames of node '%s' are in use)", (unsigned long long)r->addr,
+				 vmsys_vm(m, t->p->node)->nframes, m->net->nodes[t->p->node].name);
+		else
+			snprintf(what, sizeof what, "out of memory at 0x%llx: no free frame (all %u "
+				 "frames of the machine are in use)", (unsigned long long)r->addr,
+				 m->vm.nframes);
 	} else {
 		m->segfaults++;
 		snprintf(what, sizeof what, "segmentation fault at 0x%llx (%s)",
@@ -295,12 +392,36 @@ void vmsys_ool_sent(struct thread *t, const struct msg *msg)
 	TRACE(t->m, TR_OOL, msg->flow, t->p->pid, msg->ool_addr, msg->ool_len, 1);
 }
 
+/* msg's out-of-line data, taken on another node, copied into frames of to:
+ * the new frames by page, followed by the old ones (*was), or NULL when to
+ * has too few free frames or the host runs out (msg->ool is then as it was). */
+static uint32_t *moved_here(struct msg *msg, struct vm *to, uint32_t **was)
+{
+	uint64_t n = msg->ool->npages;
+	uint32_t *v = malloc(2 * (n ? n : 1) * sizeof *v);
+	struct vm_ool *o;
+	int err;
+
+	if (!v)
+		return NULL;
+	memcpy(v + n, msg->ool->frame, n * sizeof *v);
+	if (!(o = vm_ool_move(msg->ool, to, &err))) {
+		free(v);
+		return NULL;
+	}
+	memcpy(v, o->frame, n * sizeof *v);
+	msg->ool = o;
+	*was = v + n;
+	return v;
+}
+
 void vmsys_ool_give(struct thread *rt, struct msg *msg)
 {
 	struct machine *m = rt->m;
 	struct proc *p = rt->p;
 	struct as *as;
 	uint64_t addr = 0, pages;
+	uint32_t *moved = NULL, *was = NULL;
 
 	if (!msg->ool) {
 		/* Nothing was taken (a reply cannot carry pages): nothing to give. */
@@ -309,11 +430,14 @@ void vmsys_ool_give(struct thread *rt, struct msg *msg)
 	}
 	pages = msg->ool->npages;
 	as = vmsys_as(p);
+	if (as && msg->ool->vm != as->vm && !(moved = moved_here(msg, as->vm, &was)))
+		as = NULL;      /* too few free frames on this node for the data */
 	if (!as || as_give(as, msg->ool, &addr) != VM_OK) {
 		vm_ool_free(msg->ool);
 		msg->ool = NULL;
 		msg->ool_failed = 1;
 		msg->ool_addr = 0;
+		free(moved);
 		vmsys_frames(m);
 		return;
 	}
@@ -323,4 +447,10 @@ void vmsys_ool_give(struct thread *rt, struct msg *msg)
 	m->ool_pages += pages;
 	TRACE(m, TR_OOL, msg->flow, p->pid, addr, msg->ool_len, 2);
 	vmsys_traced_map(p, as_region(as, addr));
+	/* Data from another node's memory: each page was copied into a frame here. */
+	for (uint64_t i = 0; moved && i < pages; i++)
+		if (moved[i])
+			TRACE(m, TR_PAGE_MOVE, p->pid, (addr & ~((uint64_t)as->vm->page_size - 1)) +
+			      (i << as->vm->shift), was[i], moved[i]);
+	free(moved);
 }

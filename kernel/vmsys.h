@@ -26,6 +26,26 @@ struct thread;
  * frame count or page size out of bounds (uk_limits.h). */
 int vmsys_init(struct machine *m);
 
+/* The physical memory of node (net.h; 0: "A", the machine's). */
+struct vm *vmsys_vm(struct machine *m, uint32_t node);
+
+/* Give node (> 0, the last one added) a memory of its own of frames frames
+ * (0: as many as the machine's), numbered after the previous node's. 0, or
+ * -1 for a count out of bounds or when the host runs out of memory. */
+int vmsys_node_init(struct machine *m, uint32_t node, uint32_t frames);
+
+/* Frames of every node, in use and shared by more than one reference. */
+uint32_t vmsys_frames_total(const struct machine *m);
+uint32_t vmsys_used_total(const struct machine *m);
+uint32_t vmsys_shared_total(const struct machine *m);
+
+/* Every node's memory counted together, as one vm (no frames of its own):
+ * the counts summed, the peak of the sum. */
+void vmsys_totals(const struct machine *m, struct vm *sum);
+
+/* Free the memories (every address space and snapshot must be gone). */
+void vmsys_fini(struct machine *m);
+
 /* Trace the machine's frame counts if they changed since the last time
  * (after each memory operation, and by the kernel loop at the end of each
  * instant's work, for frames freed on the way). */

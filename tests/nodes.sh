@@ -22,7 +22,7 @@ run 0 run $A/nodes.lua --stats json --trace "$TMP/nodes.uktrace" &&
 	expect_out '"name": "time", .*"node": "B"' &&
 	expect_out '"name": "adder", .*"node": "B"' &&
 	expect_out '"name": "client", .*"node": "A"' &&
-	expect_out '\{ "name": "B", "id": 1, "cpus": 1, "cpu0": 1, "sched": "rr", "quantum_ns": 10000000, "costs": "zero", "byte_order": "big", "clock_offset_ns": 3000000, "drift_ppb": 20000,.* "values_converted": 0 \}' &&
+	expect_out '\{ "name": "B", "id": 1, "cpus": 1, "cpu0": 1, "sched": "rr", "quantum_ns": 10000000, "costs": "zero", "byte_order": "big", "clock_offset_ns": 3000000, "drift_ppb": 20000,.* "values_converted": 0, "frames": 4096, "frames_used": 0, "frames_peak": 0 \}' &&
 	expect_out '\{ "name": "C", "id": 2, "cpus": 2, "cpu0": 2, "sched": "rr", "quantum_ns": 10000000, "costs": "zero", "byte_order": "little",' &&
 	expect_out '"a": "A", "b": "C", "profile": "wan", "latency_ns": 50000000, "bandwidth_bps": 10000000, "mtu": 1500,'
 # Only the little-endian side converts: A's client (to and from the
@@ -137,7 +137,7 @@ bad 'node { "B", colour = 1 }' "bad.lua:1: node: unknown field 'colour'"
 bad 'node { "B", costs = "fast" }' "bad.lua:1: node 'B': unknown cost profile 'fast'"
 bad 'node { "B", costs = { warp = 1 } }' "bad.lua:1: node 'B': costs: unknown cost 'warp'"
 bad 'node { "B", sched = "mlfq" }' "bad.lua:1: node 'B': sched must be one of fifo, rr, sjf, stcf, priority, lottery, stride, cfs, not 'mlfq'"
-bad 'node { "B", frames = 64 }' "bad.lua:1: node 'B': 'frames' per node is not available"
+bad 'node { "B", frames = 0 }' "bad.lua:1: node: 'frames' must be an integer from 1 to 16777216, not '0'"
 bad 'node { "B", quantum = "fast" }' "bad.lua:1: node: 'quantum' must be a duration"
 bad 'machine { queues = "per-cpu", cpus = 2 }
 node { "B" }' "bad.lua:2: node 'B': machine \{ queues = \"per-cpu\" \} is for one machine"

@@ -89,7 +89,7 @@ static void assert_no_frames_held(const struct vm *vm)
 	assert_int_equal(vm->shared, 0);
 	for (uint32_t i = 0; i < vm->nmade; i++)
 		assert_int_equal(vm->fr[i].refs, 0);
-	for (uint32_t k = vm->free_head; k; k = vm->fr[k - 1].next_free)
+	for (uint32_t k = vm->free_head; k; k = vm->fr[k - vm->base - 1].next_free)
 		n++;
 	assert_int_equal(n, vm->nmade);
 }

@@ -15,6 +15,7 @@
 #include "net.h"
 #include "proc.h"
 #include "time/clock.h"
+#include "vmsys.h"
 
 struct ndecl {
 	char name[UK_NAME_MAX];
@@ -23,6 +24,7 @@ struct ndecl {
 	uint64_t quantum_ns;        /* quantum = ...; 0: the machine's */
 	int costs_given, cost_overrides;
 	uint32_t cpus;
+	uint32_t frames;            /* frames = ...; 0: as many as machine { }'s */
 	int big_endian;
 	struct clockdecl clock;
 	char where[256];
@@ -109,7 +111,6 @@ static int l_node(lua_State *L)
 {
 	static const char *const known[] = { "name", "cpus", "byte_order", "clock_offset",
 					     "drift", "costs", "sched", "quantum", "frames", NULL };
-	static const char *const later[] = { "frames", NULL };
 	static const char *const policies[] = { "fifo", "rr", "sjf", "stcf", "priority",
 						"lottery", "stride", "cfs", NULL };
 	struct scenario *s = scenario_of(L, "node");
@@ -122,12 +123,6 @@ static int l_node(lua_State *L)
 	check_keys(L, "node", known, 1);
 	name = node_name(L, "node", 1);
 	n = netdecl_of(L, s);
-	for (const char *const *k = later; *k; k++) {
-		if (lua_getfield(L, 1, *k) != LUA_TNIL)
-			luaL_error(L, "node '%s': '%s' per node is not available in this version: every "
-				      "node has machine { }'s", name, *k);
-		lua_pop(L, 1);
-	}
 	for (size_t i = 0; i < n->nnodes; i++)
 		if (strcmp(n->nodes[i].name, name) == 0)
 			luaL_error(L, i == 0 ? "node: 'A' is the machine's own node (set it with "
@@ -141,6 +136,7 @@ static int l_node(lua_State *L)
 	snprintf(d->name, sizeof d->name, "%s", name);
 	where(L, d->where, sizeof d->where);
 	d->cpus = (uint32_t)field_int(L, "node", "cpus", 1, 1, 64);
+	d->frames = (uint32_t)field_int(L, "node", "frames", 0, 1, UK_MAX_FRAMES);
 	if ((text = field_string(L, "node", "sched", NULL))) {
 		const char *const *k;
 		for (k = policies; *k && strcmp(*k, text) != 0; k++)
@@ -395,7 +391,8 @@ int loader_build_net(struct scenario *s, struct machine *m)
 	for (size_t i = 1; i < n->nnodes; i++) {
 		const struct ndecl *d = &n->nodes[i];
 		struct node *nd;
-		if (net_add_node(m, d->name, d->cpus, d->big_endian) < 0)
+		if (net_add_node(m, d->name, d->cpus, d->big_endian) < 0 ||
+		    vmsys_node_init(m, (uint32_t)i, d->frames) != 0)
 			return -1;
 		nd = &m->net->nodes[i];
 		if (d->costs_given) {

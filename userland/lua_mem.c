@@ -25,6 +25,7 @@
 #include "uk_err.h"
 #include "uk_limits.h"
 #include "vm.h"
+#include "vmsys.h"
 
 #define CHILD_META "ukern.process"
 
@@ -293,7 +294,7 @@ static int l_stat(lua_State *L)
 	for (uint32_t i = 0; as && i < as->nreg; i++)
 		for (uint64_t k = 0; k < as->reg[i].npages; k++) {
 			uint32_t f = as->reg[i].pte[k].frame;
-			shared += f && as->vm->fr[f - 1].refs > 1;
+			shared += f && vm_frame_refs(as->vm, f) > 1;
 		}
 	lua_createtable(L, 0, 8);
 	set_int(L, "frames", as ? as->resident : 0);
@@ -302,7 +303,10 @@ static int l_stat(lua_State *L)
 	set_int(L, "zero_fill_faults", as ? as->zero_faults : 0);
 	set_int(L, "cow_faults", as ? as->cow_faults : 0);
 	set_int(L, "pages_copied", as ? as->pages_copied : 0);
-	set_int(L, "free_frames", t->m->vm.nframes - t->m->vm.used);
+	{
+		const struct vm *vm = as ? as->vm : vmsys_vm(t->m, thread_domain(t)->node);
+		set_int(L, "free_frames", vm->nframes - vm->used);
+	}
 	return 1;
 }
 

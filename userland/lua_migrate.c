@@ -79,6 +79,8 @@ static const char *why(int err)
 		return "no link to that node";
 	case UK_EINVAL:
 		return "already moving";
+	case UK_ENOMEM:
+		return "too few free frames on that node for its pages";
 	default:
 		return uk_strerror(err);
 	}
