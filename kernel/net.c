@@ -273,6 +273,21 @@ static uint64_t wire_size(const struct msg *msg)
 	return (uint64_t)msg->size + msg->ool_len;
 }
 
+uint64_t net_retry_ns(struct machine *m, uint32_t from, uint32_t to)
+{
+	const struct link *l;
+	const struct costs *a, *b;
+	uint64_t way;
+
+	if (!m->net || from == to || !(l = net_link(m, from, to)) || l->loss <= 0)
+		return 0;
+	a = &m->net->nodes[from].costs;
+	b = &m->net->nodes[to].costs;
+	way = l->latency_ns + tx_time(l->mtu, l->bandwidth_bps) + a->net_msg_ns + a->net_packet_ns +
+	      b->net_msg_ns + b->net_packet_ns;
+	return 4 * way + 1000000;
+}
+
 int net_transmit(struct machine *m, uint32_t from, uint32_t to, struct msg *msg, uint64_t delay)
 {
 	struct link *l = net_link(m, from, to);

@@ -163,6 +163,16 @@ void net_proc_started(struct proc *p);
  * remote (to on another node)? */
 int net_remote(const struct machine *m, const struct proc *from, const struct proc *to);
 
+/* How long a caller on node from waits for the answer of a server on node
+ * to before it asks again (the name server's clients do): twice a round
+ * trip of one full packet each way, the network servers' work included,
+ * plus a millisecond for the server. 0 when no retry is needed: the same
+ * node, no link, or a link that loses nothing. */
+uint64_t net_retry_ns(struct machine *m, uint32_t from, uint32_t to);
+
+/* Times a name-server call is sent again after net_retry_ns without an answer. */
+#define NET_NS_RETRIES 4
+
 /* Send msg from node from to node to (msg->dest set), leaving after
  * delay: through from's network server, then the link, then to's network
  * server; without servers, over the link alone. */

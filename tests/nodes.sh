@@ -180,4 +180,19 @@ run 0 run scenarios/invocation-kinds.lua --set costs=firefly-1990 &&
 	expect_err 'another machine \(lan\) +5416876 ns +300\.9 x'
 run 0 run scenarios/invocation-kinds.lua --set size=4000 &&
 	expect_err 'another machine \(lan\) +2373960 ns'
+# Naming over a lossy link: register, lookup and unregister from node B are
+# sent again when their answer is lost, and all succeed.
+run 0 run tests/api/nodes_name_loss.lua --stats json --trace "$TMP/nl.uktrace" &&
+	expect_err 'srv +\| registered 10$' &&
+	expect_err 'srv +\| unregister: true nil$' &&
+	expect_err 'cli +\| found 9 of 9; svc1: unknown name$' &&
+	expect_err 'cli +\| time server: true$' &&
+	expect_out '"messages_lost": [1-9]'
+run 0 export "$TMP/nl.uktrace"
+checks=$((checks + 1))
+calls=$(grep -c 'kind=call' "$TMP/out")
+# 10 registrations, 1 unregistration, 11 lookups, the time server's registration:
+# 23 calls, and as many more as answers were lost.
+[ "$calls" -gt 23 ] || fail "no name-server call was sent again ($calls calls)"
+
 finish

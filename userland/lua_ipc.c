@@ -15,6 +15,7 @@
 #include "machine.h"
 #include "marshal.h"
 #include "msg.h"
+#include "net.h"
 #include "name/name.h"
 #include "proc.h"
 #include "syscall.h"
@@ -522,6 +523,35 @@ static int ns_answer_list(struct thread *t, struct msg **mp, struct ns_reply *rp
 	return rp->err;
 }
 
+/*
+ * A call to the name server (on node A) from another node over a link that
+ * loses packets is sent again when no answer comes in net_retry_ns (each of
+ * register, lookup and unregister may safely be done twice); elsewhere it
+ * waits for ever, as on one machine. ctx counts the tries made.
+ */
+static int ns_call(lua_State *L, struct thread *t, unsigned op, int arg, lua_KContext tries,
+		   lua_KFunction k)
+{
+	uint64_t retry = net_retry_ns(t->m, t->p->node, 0);
+	int err;
+	struct msg *m = ns_request(L, t, op, arg, &err);
+
+	if (!m)
+		return lu_fail(L, err);
+	t->sc.op = SYS_CALL;
+	t->sc.name = UK_NAME_NAMESERVER;
+	t->sc.m = m;
+	t->sc.timeout = retry ? retry : UINT64_MAX;
+	return lua_yieldk(L, 0, tries + 1, k);
+}
+
+/* The answer timed out and a try remains. */
+static int ns_again(struct thread *t, int err, lua_KContext tries)
+{
+	return err == UK_ETIMEDOUT && net_retry_ns(t->m, t->p->node, 0) &&
+	       tries <= NET_NS_RETRIES;
+}
+
 static int k_register(lua_State *L, int status, lua_KContext ctx)
 {
 	struct thread *t = lu_self(L, "register");
@@ -529,8 +559,9 @@ static int k_register(lua_State *L, int status, lua_KContext ctx)
 	int err = ns_answer(t, &m);
 
 	(void)status;
-	(void)ctx;
 	msg_free(m);
+	if (ns_again(t, err, ctx))
+		return ns_call(L, t, NS_REGISTER, 2, ctx, k_register);
 	if (err)
 		return lu_fail(L, err);
 	lua_pushboolean(L, 1);
@@ -541,14 +572,9 @@ static int k_register(lua_State *L, int status, lua_KContext ctx)
 static int l_register(lua_State *L)
 {
 	struct thread *t = lu_self(L, "register");
-	int err;
-	struct msg *m;
 
 	check_lport(L, 2);
-	m = ns_request(L, t, NS_REGISTER, 2, &err);
-	if (!m)
-		return lu_fail(L, err);
-	return post(L, t, SYS_CALL, UK_NAME_NAMESERVER, m, UINT64_MAX, k_register);
+	return ns_call(L, t, NS_REGISTER, 2, 0, k_register);
 }
 
 static int k_lookup(lua_State *L, int status, lua_KContext ctx)
@@ -558,7 +584,10 @@ static int k_lookup(lua_State *L, int status, lua_KContext ctx)
 	int err = ns_answer(t, &m);
 
 	(void)status;
-	(void)ctx;
+	if (ns_again(t, err, ctx)) {
+		msg_free(m);
+		return ns_call(L, t, NS_LOOKUP, 0, ctx, k_lookup);
+	}
 	if (!err && m->nrights != 1)
 		err = UK_EINVAL;
 	if (err) {
@@ -573,25 +602,31 @@ static int k_lookup(lua_State *L, int status, lua_KContext ctx)
 /* lookup(name) -> port | nil, reason */
 static int l_lookup(lua_State *L)
 {
-	struct thread *t = lu_self(L, "lookup");
-	int err;
-	struct msg *m = ns_request(L, t, NS_LOOKUP, 0, &err);
+	return ns_call(L, lu_self(L, "lookup"), NS_LOOKUP, 0, 0, k_lookup);
+}
 
-	if (!m)
+static int k_unregister(lua_State *L, int status, lua_KContext ctx)
+{
+	struct thread *t = lu_self(L, "unregister");
+	struct msg *m;
+	int err = ns_answer(t, &m);
+
+	(void)status;
+	msg_free(m);
+	if (ns_again(t, err, ctx))
+		return ns_call(L, t, NS_UNREGISTER, 0, ctx, k_unregister);
+	if (err == UK_ENOENT && ctx > 1)
+		err = UK_OK;      /* a try before this one did it; its answer was lost */
+	if (err)
 		return lu_fail(L, err);
-	return post(L, t, SYS_CALL, UK_NAME_NAMESERVER, m, UINT64_MAX, k_lookup);
+	lua_pushboolean(L, 1);
+	return 1;
 }
 
 /* unregister(name) -> true | nil, reason */
 static int l_unregister(lua_State *L)
 {
-	struct thread *t = lu_self(L, "unregister");
-	int err;
-	struct msg *m = ns_request(L, t, NS_UNREGISTER, 0, &err);
-
-	if (!m)
-		return lu_fail(L, err);
-	return post(L, t, SYS_CALL, UK_NAME_NAMESERVER, m, UINT64_MAX, k_register);
+	return ns_call(L, lu_self(L, "unregister"), NS_UNREGISTER, 0, 0, k_unregister);
 }
 
 static int k_names(lua_State *L, int status, lua_KContext ctx)

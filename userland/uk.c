@@ -12,6 +12,7 @@
 #include "crash.h"
 #include "machine.h"
 #include "name/name.h"
+#include "net.h"
 #include "proc.h"
 #include "rpcstat.h"
 #include "syscall.h"
@@ -149,19 +150,27 @@ int uk_register(struct thread *self, const char *service, int32_t port)
 {
 	struct ns_request rq = { NS_REGISTER, (uint32_t)strlen(service), { 0 } };
 	struct ns_reply rp = { UK_EINVAL, 0 };
-	struct msg *m, *reply;
-	int err;
+	uint64_t retry = net_retry_ns(self->m, self->p->node, 0);
+	struct msg *m, *reply = NULL;
+	int err = UK_ETIMEDOUT;
 
 	if (rq.len == 0 || rq.len > UK_NAME_MAX)
 		return UK_EINVAL;
-	if (!(m = msg_new(sizeof rq)))
-		return UK_ENOMEM;
 	memcpy(rq.name, service, rq.len);
-	memcpy(m->data, &rq, sizeof rq);
-	m->nvalues = 2;
-	m->nrights = 1;
-	m->names[0] = port;
-	if (!(reply = uk_call(self, UK_NAME_NAMESERVER, m, UK_FOREVER, &err)))
+	/* Sent again when its answer is lost on the way (net_retry_ns; a
+	 * registration made twice is made once). */
+	for (int tries = 0; !reply && err == UK_ETIMEDOUT && tries <= NET_NS_RETRIES; tries++) {
+		if (!(m = msg_new(sizeof rq)))
+			return UK_ENOMEM;
+		memcpy(m->data, &rq, sizeof rq);
+		m->nvalues = 2;
+		m->nrights = 1;
+		m->names[0] = port;
+		reply = uk_call(self, UK_NAME_NAMESERVER, m, retry ? retry : UK_FOREVER, &err);
+		if (!retry)
+			break;
+	}
+	if (!reply)
 		return err;
 	if (reply->size == sizeof rp)
 		memcpy(&rp, reply->data, sizeof rp);
