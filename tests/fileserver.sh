@@ -91,7 +91,7 @@ bad 'server { "file", files = { ["relative"] = "x" } }' "server 'file': files: \
 bad 'server { "file", files = { ["/a"] = "x", ["/a/b"] = "y" } }' "server 'file': files: \"/a/b\": not a directory"
 bad 'server { "file", name = "name" }' "server: 'name' is the name server's name"
 bad 'server { "file", name = "has space" }' "server: 'name' must be a string of 1 to 63 characters"
-bad 'server { "file", cpus = 2 }' "server: unknown field 'cpus' \(known fields: name, arch, workers, mode, disk, service, files, max_open\)"
+bad 'server { "file", cpus = 2 }' "server: unknown field 'cpus' \(known fields: name, arch, workers, mode, disk, service, files, max_open, node\)"
 bad 'server { "file", max_open = 0 }' "server: 'max_open' must be an integer from 1 to 1024, not '0'"
 bad 'server { "mail" }' "server 'mail': this version has the name, time and file servers"
 bad 'server "file"; server { "file" }' "server 'file': a file server of that name is already declared"

@@ -195,4 +195,16 @@ calls=$(grep -c 'kind=call' "$TMP/out")
 # 23 calls, and as many more as answers were lost.
 [ "$calls" -gt 23 ] || fail "no name-server call was sent again ($calls calls)"
 
+# A file server placed on node B.
+run 0 run tests/api/nodes_file.lua --stats json &&
+	expect_err 'c +\| read: hi there$' &&
+	expect_out '"name": "file", "pid": [0-9]+, .*"node": "B"' &&
+	expect_out '"name": "B", "id": 1, .*"messages_in": [1-9]'
+bad 'node { "B" }
+server { "file", node = "Z" }' "bad.lua:2: server 'file': unknown node 'Z' \\(declare it with node \\{ \"Z\" \\}\\)"
+bad 'node { "B" }
+node { "C" }
+link { "A", "B" }
+server { "file", node = "C" }' "bad.lua:4: server 'file': node 'C' has no link to node 'A', where the name server runs: no route"
+
 finish

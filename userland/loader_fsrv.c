@@ -18,6 +18,7 @@
 
 #include "file/fs.h"
 #include "file/fsrv.h"
+#include "loader_net.h"
 #include "lua_sys.h"
 #include "proc.h"
 
@@ -26,6 +27,8 @@ struct fsdecl {
 	struct fsrv_config cfg;
 	int access_given;           /* disk access time given; else the cost model's "disk" */
 	struct fs *fs;              /* seeded; handed to the server at build */
+	char node[UK_NAME_MAX];     /* node = ...; "" for A */
+	uint32_t node_ix;           /* its index, once checked */
 	char where[256];            /* "FILE:LINE: " of the declaration */
 };
 
@@ -193,8 +196,9 @@ static void field_name(lua_State *L, struct scenario *s, struct fsdecl *d)
 int loader_file_server(lua_State *L, struct scenario *s)
 {
 	static const char *const known[] = { "name", "arch", "workers", "mode", "disk", "service",
-					     "files", "max_open", NULL };
+					     "files", "max_open", "node", NULL };
 	struct fsdecl *d, *v;
+	const char *node;
 
 	if (!lua_istable(L, 1)) {   /* server "file": every default */
 		lua_newtable(L);
@@ -217,6 +221,32 @@ int loader_file_server(lua_State *L, struct scenario *s)
 	d->cfg.service_ns = field_duration(L, "server", "service", 0);
 	field_disk(L, d);
 	field_files(L, d);
+	if ((node = loader_node_field(L, "server")))
+		snprintf(d->node, sizeof d->node, "%s", node);
+	return 0;
+}
+
+/* node = "B": a declared node, with a link to A (where the name server
+ * runs, with which the file server registers). */
+static int check_node(struct scenario *s, struct fsdecl *d, char *err, size_t errlen)
+{
+	int ix;
+
+	if (!d->node[0])
+		return 0;
+	ix = loader_node_ix(s, d->node);
+	if (ix < 0) {
+		snprintf(err, errlen, "%sserver '%s': unknown node '%s' (declare it with node { \"%s\" })",
+			 d->where, d->cfg.name, d->node, d->node);
+		return -1;
+	}
+	if (ix > 0 && !loader_linked(s, 0, (uint32_t)ix)) {
+		snprintf(err, errlen, "%sserver '%s': node '%s' has no link to node 'A', where the name "
+				      "server runs: no route (declare link { \"A\", \"%s\", ... })",
+			 d->where, d->cfg.name, d->node, d->node);
+		return -1;
+	}
+	d->node_ix = (uint32_t)ix;
 	return 0;
 }
 
@@ -237,20 +267,25 @@ int loader_check_fsrvs(struct scenario *s, char *err, size_t errlen)
 				return -1;
 			}
 		}
+		if (check_node(s, &s->fsrvs[i], err, errlen) != 0)
+			return -1;
 	}
 	return 0;
 }
 
 int loader_build_fsrvs(struct scenario *s, struct machine *m)
 {
+	struct proc *p;
+
 	for (size_t i = 0; i < s->nfsrvs; i++) {
 		struct fsdecl *d = &s->fsrvs[i];
 		struct fs *fs = d->fs;
 		if (!d->access_given)
 			d->cfg.access_ns = m->cfg.costs.disk_ns;
 		d->fs = NULL;   /* the server's from here, even on failure */
-		if (!fsrv_install(m, &d->cfg, fs))
+		if (!(p = fsrv_install(m, &d->cfg, fs)))
 			return -1;
+		loader_place(s, m, p, d->node_ix, 0);
 	}
 	return 0;
 }
