@@ -391,6 +391,52 @@ static void test_move(void **state)
 	assert_int_not_equal(pixel(w, x - 30, seq_lane_mid(&S, p)), pal_node(1));
 }
 
+/* Does the curve k pass through the frame of a node other than a and b? */
+static int crosses_other(const struct topo_layout *L, const struct topo_link *k, uint32_t a,
+			 uint32_t b)
+{
+	for (int s = 1; s < 64; s++) {
+		float x, y, nx, ny;
+		topo_link_at(k, (float)s / 64, &x, &y, &nx, &ny);
+		for (size_t i = 0; i < L->nnodes; i++) {
+			const struct topo_node *o = &L->node[i];
+			if (o->n != a && o->n != b && x > o->x && x < o->x + o->w && y > o->y &&
+			    y < o->y + o->h)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* Five nodes, A linked to each of the others (migration.lua): A takes the
+ * top row's middle, next to every other node, and no link crosses a node
+ * it does not join. */
+static void test_topology_star(void **state)
+{
+	struct world *w = *state;
+	struct ix_run run;
+	struct topo_layout L;
+
+	ix_run(&run, "scenarios/migration.lua", NULL, NULL, 0, 100000000ull);
+	w->f.ix = run.ix;
+	w->f.view = VIZ_TOPOLOGY;
+	w->f.from = 0;
+	w->f.to = w->f.now = 100000000ull;
+	topo_layout_nodes(&w->f, vz_plot(&w->f), &L);
+	assert_int_equal(L.nnodes, 5);
+	assert_int_equal(L.nlinks, 4);
+	/* A between two nodes in the top row, two more below */
+	assert_true(L.node[1].x < L.node[0].x && L.node[0].x < L.node[2].x);
+	assert_true(L.node[0].y == L.node[1].y && L.node[0].y == L.node[2].y);
+	assert_true(L.node[3].y > L.node[0].y + L.node[0].h);
+	for (size_t i = 0; i < L.nlinks; i++) {
+		const struct ti_link *l = &run.ix->links[L.link[i].l];
+		assert_false(crosses_other(&L, &L.link[i], l->a, l->b));
+	}
+	w->f.ix = w->run.ix;
+	ix_run_free(&run);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -399,6 +445,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_topology_layout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_topology_picks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_topology_star, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -47,6 +47,29 @@ static struct vz_rect node_cell(size_t n, size_t k, struct vz_rect a, float gx, 
 				 ch * (float)span + gy * (float)(span - 1) };
 }
 
+/* The grid cell of node k of n: their order, except that in a grid of three
+ * columns the node with the most links (the lowest id among equals) takes
+ * the cell next to every other (the top row's middle in two rows, the
+ * centre in three), so that its links reach the others without crossing a
+ * node; the node of that cell takes its place. */
+static size_t cell_of(const struct trace_index *ix, size_t n, size_t k)
+{
+	size_t hub = 0, best = 0, cell = n <= 6 ? 1 : 4;
+
+	if (n < 5 || n > 9)
+		return k;
+	for (size_t i = 0; i < n; i++) {
+		size_t deg = 0;
+		for (size_t l = 0; l < ix->nlinks; l++)
+			deg += ix->links[l].a == i || ix->links[l].b == i;
+		if (deg > best) {
+			best = deg;
+			hub = i;
+		}
+	}
+	return k == hub ? cell : k == cell ? hub : k;
+}
+
 /* The frame of node n in the layout, or NULL when it is not shown. */
 static const struct topo_node *frame_of(const struct topo_layout *L, uint32_t n)
 {
@@ -232,15 +255,49 @@ static void centre(const struct topo_layout *L, const struct topo_node *a, float
 	*y = b ? b->y + b->h / 2 : a->y + a->h / 2;
 }
 
+/* Does curve k cross a node frame other than a and b, or leave the area? */
+static int curve_hits(const struct topo_layout *L, const struct topo_link *k,
+		      const struct topo_node *a, const struct topo_node *b)
+{
+	for (int s = 1; s < CURVE_STEPS; s++) {
+		float x, y, nx, ny;
+		topo_link_at(k, (float)s / CURVE_STEPS, &x, &y, &nx, &ny);
+		if (hits_other(L, x, y, a, b) || x < L->area.x || y < L->area.y ||
+		    x > L->area.x + L->area.w || y > L->area.y + L->area.h)
+			return 1;
+	}
+	return 0;
+}
+
+/* Curve k as it is when it crosses no other node; else bent one way or the
+ * other from its chord until it does not (as it is when no bend helps). */
+static void bend_clear(const struct topo_layout *L, struct topo_link *k,
+		       const struct topo_node *a, const struct topo_node *b, float u)
+{
+	static const float bends[] = { 1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6 };
+	float dx = k->x1 - k->x0, dy = k->y1 - k->y0, len = sqrtf(dx * dx + dy * dy) + 1e-6f;
+	float cx = k->cx, cy = k->cy;
+
+	if (!curve_hits(L, k, a, b))
+		return;
+	for (size_t i = 0; i < sizeof bends / sizeof bends[0]; i++) {
+		k->cx = (k->x0 + k->x1) / 2 - dy / len * bends[i] * 70 * u;
+		k->cy = (k->y0 + k->y1) / 2 + dx / len * bends[i] * 70 * u;
+		if (!curve_hits(L, k, a, b))
+			return;
+	}
+	k->cx = cx;
+	k->cy = cy;
+}
+
 /* Link l between the network servers of its nodes, bent around the other
- * nodes in its way. */
+ * nodes in its way, inside the area of the boxes. */
 static void place_link(const struct vz_frame *f, struct topo_layout *L, uint32_t l)
 {
-	static const float bends[] = { 0, 1, -1, 2, -2, 3, -3 };
 	const struct ti_link *k = &f->ix->links[l];
 	const struct topo_node *a = frame_of(L, k->a), *b = frame_of(L, k->b);
 	struct topo_link *t;
-	float u = draw_unit(f->d), ax, ay, bx, by, dx, dy, len;
+	float ax, ay, bx, by;
 
 	if (!a || !b || a == b || L->nlinks == TOPO_LINKS)
 		return;
@@ -250,23 +307,9 @@ static void place_link(const struct vz_frame *f, struct topo_layout *L, uint32_t
 	centre(L, b, &bx, &by);
 	link_end(L, a, bx, by, &t->x0, &t->y0);
 	link_end(L, b, ax, ay, &t->x1, &t->y1);
-	dx = t->x1 - t->x0;
-	dy = t->y1 - t->y0;
-	len = sqrtf(dx * dx + dy * dy) + 1e-6f;
-	for (size_t i = 0; i < sizeof bends / sizeof bends[0]; i++) {
-		int hit = 0;
-		t->cx = (t->x0 + t->x1) / 2 - dy / len * bends[i] * 70 * u;
-		t->cy = (t->y0 + t->y1) / 2 + dx / len * bends[i] * 70 * u;
-		for (int s = 1; s < CURVE_STEPS && !hit; s++) {
-			float x, y, nx, ny;
-			topo_link_at(t, (float)s / CURVE_STEPS, &x, &y, &nx, &ny);
-			hit = hits_other(L, x, y, a, b);
-		}
-		if (!hit)
-			return;
-	}
-	t->cx = (t->x0 + t->x1) / 2;            /* no way around: straight through */
+	t->cx = (t->x0 + t->x1) / 2;            /* straight, unless a node is in the way */
 	t->cy = (t->y0 + t->y1) / 2;
+	bend_clear(L, t, a, b, draw_unit(f->d));
 }
 
 void topo_layout_nodes(const struct vz_frame *f, struct vz_rect p, struct topo_layout *L)
@@ -296,7 +339,7 @@ void topo_layout_nodes(const struct vz_frame *f, struct vz_rect p, struct topo_l
 		L->box_of[i] = -1;
 	L->nnodes = n;
 	for (size_t k = 0; k < n; k++) {
-		struct vz_rect c = node_cell(n, k, a, 150 * u, 56 * u);
+		struct vz_rect c = node_cell(n, cell_of(ix, n, k), a, 150 * u, 56 * u);
 		L->node[k] = (struct topo_node){ (uint32_t)k, c.x, c.y, c.w, c.h, head, -1 };
 	}
 	for (size_t k = 0; k < n; k++) {
@@ -419,6 +462,7 @@ void topo_draw_moves(const struct vz_frame *f, const struct topo_layout *L)
 		/* a dashed arc over the boxes between, from the node left to the box's top */
 		arc = (struct topo_link){ 0, x0, y0, x1, y1, (x0 + x1) / 2,
 					  fminf(y0, y1) - 90 * u };
+		bend_clear(L, &arc, o, frame_of(L, mv->to), u);
 		for (int s = 0; s < CURVE_STEPS; s += 2) {
 			float xa, ya, xb, yb, nx, ny;
 			topo_link_at(&arc, (float)s / CURVE_STEPS, &xa, &ya, &nx, &ny);
