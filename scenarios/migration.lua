@@ -22,6 +22,7 @@
 --   ukern run scenarios/migration.lua --set hot=32
 --   ukern run scenarios/migration.lua --set bandwidth=10Mbps
 --   ukern run scenarios/migration.lua --stats json | grep -A6 '"migrations"'
+--   ukern run scenarios/migration.lua --set frames=60   (targets too small: refused)
 
 local pages = param("pages", 64)
 local hot = param("hot", 2)
@@ -29,10 +30,11 @@ local iterations = param("iterations", 200)
 local at = param("at", "50ms")
 local bandwidth = param("bandwidth", "100Mbps")
 local latency = param("latency", "1ms")
+local frames = param("frames", 4096)     -- each target node's physical memory
 
 machine { cpus = 5, costs = param("costs", "modern") }
 for _, n in ipairs { "B", "C", "D", "E" } do
-  node { n, cpus = 1 }
+  node { n, cpus = 1, frames = frames }
   link { "A", n, latency = latency, bandwidth = bandwidth }
 end
 
