@@ -43,6 +43,7 @@ local rounds = param("rounds", 5)
 local period = param("period", "500ms")
 local outlier = param("outlier", "5ms")
 local net = param("net", "none")       -- "none": one machine; a link profile: four nodes
+local timeout = param("timeout", "")   -- Berkeley's polls; "": 1 s across nodes, else 10 ms
 local nodes = net ~= "none"
 
 machine { cpus = 2, costs = "modern" }
@@ -101,7 +102,7 @@ end
 process { name = "timed", daemon = true, main = function()
   -- across a network a poll takes a round trip: wait longer than one
   clock.berkeley { every = period, outlier = outlier, rounds = rounds,
-                   timeout = nodes and "1s" or nil }
+                   timeout = timeout ~= "" and timeout or nodes and "1s" or nil }
 end }
 for i in ipairs(clocks) do
   process(placed(i, { name = "b" .. i, start = "1ms", main = function()

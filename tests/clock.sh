@@ -193,4 +193,14 @@ done
 checks=$((checks + 1))
 awk -v lan="$(sort -n "$TMP/bounds-lan" | tail -1)" '{ if ($1 < 4 * lan) { print; bad = 1 } } END { exit bad }' \
 	"$TMP/bounds-wireless-lan" || fail "clock-sync: the bound over a wireless LAN is not larger than over a LAN"
+# A timeout shorter than the round trip: every participant is left out, and
+# the master says so once (not on every round); with the default of the
+# scenario across nodes (1 s), nothing is said.
+run 0 run scenarios/clock-sync.lua --set net=wireless-lan --set timeout=10ms &&
+	expect_err 'clock.berkeley: round 1: 4 of 4 clocks did not answer within the timeout \(10\.000 ms\) and are left out of the average'
+checks=$((checks + 1))
+[ "$(grep -c 'did not answer within the timeout' "$TMP/err")" -eq 1 ] || fail "the timeout warning is not said exactly once"
+run 0 run scenarios/clock-sync.lua --set net=wireless-lan
+checks=$((checks + 1))
+grep -q 'did not answer within the timeout' "$TMP/err" && fail "a timeout warning with a long enough timeout"
 finish

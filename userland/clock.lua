@@ -253,7 +253,7 @@ end
 
 -- One round: poll every participant, average, adjust.
 local function round(m, n)
-	local offsets, answered, alive = { 0 }, {}, {}
+	local offsets, answered, alive, late = { 0 }, {}, {}, 0
 	for _, p in ipairs(m.participants) do
 		local t0 = C.read()
 		local reading, why = p.ref:call("Time")
@@ -266,6 +266,16 @@ local function round(m, n)
 		if why ~= "dead port" then
 			alive[#alive + 1] = p -- a participant that ended is polled no more
 		end
+		if why == "timeout" then
+			late = late + 1
+		end
+	end
+	if late > 0 and not m.warned then
+		-- said once: a timeout shorter than the round trip leaves clocks out for good
+		m.warned = true
+		log("clock.berkeley: round %d: %d of %d clocks did not answer within the timeout " ..
+			"(%.3f ms) and are left out of the average; over a slower link give a longer " ..
+			"timeout", n, late, #m.participants, m.timeout / 1e6)
 	end
 	local polled = #m.participants + 1
 	m.participants = alive
@@ -299,7 +309,7 @@ function clock.berkeley(opts)
 		misuse("clock.berkeley: every must be longer than 0")
 	end
 	C.pid("clock.berkeley")
-	local m = { participants = {}, outlier = outlier }
+	local m = { participants = {}, outlier = outlier, timeout = timeout }
 	thread(function()
 		-- round n starts at n * every after the start (true time), however
 		-- long the rounds before it took (over a network, a round trip a poll)
