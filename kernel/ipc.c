@@ -235,7 +235,7 @@ static int travel(struct machine *m, struct proc *from, struct port *pt, struct 
 {
 	struct thread *w = awaiting(msg, pt);
 
-	if (!net_link(m, from->node, pt->owner->node))
+	if (!net_reachable(m, from->node, pt->owner->node))
 		return UK_ENOROUTE;
 	msg->dest = pt;
 	if (w) {
@@ -336,7 +336,7 @@ static int send_front(struct thread *t, uint8_t kind)
 		}
 		msg->reply = t->reply_port;
 	}
-	if (remote(t->m, t->p, pt) && !net_link(t->m, t->p->node, pt->owner->node)) {
+	if (remote(t->m, t->p, pt) && !net_reachable(t->m, t->p->node, pt->owner->node)) {
 		msg->reply = NULL;
 		fail(t, UK_ENOROUTE);
 		return -1;

@@ -55,9 +55,10 @@ struct msg {
 	uint64_t ool_pages;
 	struct vm_ool *ool;      /* in flight: the pages taken, one reference each */
 	uint8_t ool_failed;
-	/* several machines (net.c): the packets it took from node from_node;
-	 * 0: it did not leave its node */
-	uint32_t npackets, from_node;
+	/* several machines (net.c): the packets it took from node from_node
+	 * (0: it did not leave its node) on its way to node to_node (the last
+	 * hop's; it may pass through nodes between) */
+	uint32_t npackets, from_node, to_node;
 	/* held by a C body (msg_hold): the list msg_reclaim frees */
 	struct msg *held_prev, *held_next;
 	uint8_t held;

@@ -89,7 +89,75 @@ int net_init(struct machine *m)
 	n->nodes[0].ncpus = m->cfg.cpus;
 	n->nodes[0].costs = m->cfg.costs;
 	n->nnodes = 1;
+	memset(n->hop, NET_NO_HOP, sizeof n->hop);
+	n->hop[0][0] = 0;
 	return 0;
+}
+
+/* The routes of every node to every other over the links (Floyd and
+ * Warshall: a handful of nodes): the fewest hops, so that a link declared
+ * between two nodes is always their route; among those the smallest sum of
+ * latencies, then the lowest next node, so that they depend on the
+ * declarations alone. */
+struct way {
+	uint32_t hops;
+	uint64_t latency;
+};
+
+static int shorter(struct way a, struct way b)
+{
+	return a.hops < b.hops || (a.hops == b.hops && a.latency < b.latency);
+}
+
+static void routes(struct net *n)
+{
+	struct way d[NET_MAX_NODES][NET_MAX_NODES];
+	const struct way none = { UINT32_MAX, UINT64_MAX };
+
+	for (uint32_t a = 0; a < NET_MAX_NODES; a++)
+		for (uint32_t b = 0; b < NET_MAX_NODES; b++) {
+			d[a][b] = a == b ? (struct way){ 0, 0 } : none;
+			n->hop[a][b] = a == b ? (uint8_t)a : NET_NO_HOP;
+		}
+	for (uint32_t i = 0; i < n->nlinks; i++) {
+		const struct link *l = &n->links[i];
+		struct way w = { 1, l->latency_ns };
+		if (shorter(w, d[l->a][l->b])) {
+			d[l->a][l->b] = d[l->b][l->a] = w;
+			n->hop[l->a][l->b] = (uint8_t)l->b;
+			n->hop[l->b][l->a] = (uint8_t)l->a;
+		}
+	}
+	for (uint32_t k = 0; k < n->nnodes; k++)
+		for (uint32_t a = 0; a < n->nnodes; a++)
+			for (uint32_t b = 0; b < n->nnodes; b++) {
+				struct way via;
+				if (d[a][k].hops == UINT32_MAX || d[k][b].hops == UINT32_MAX || a == b ||
+				    k == a || k == b)
+					continue;
+				via = (struct way){ d[a][k].hops + d[k][b].hops,
+						    d[a][k].latency + d[k][b].latency };
+				if (shorter(via, d[a][b]) ||
+				    (!shorter(d[a][b], via) && n->hop[a][k] < n->hop[a][b])) {
+					d[a][b] = via;
+					n->hop[a][b] = n->hop[a][k];
+				}
+			}
+}
+
+uint32_t net_next_hop(const struct machine *m, uint32_t from, uint32_t to)
+{
+	uint8_t h;
+
+	if (!m->net || from >= NET_MAX_NODES || to >= NET_MAX_NODES)
+		return UINT32_MAX;
+	h = m->net->hop[from][to];
+	return h == NET_NO_HOP ? UINT32_MAX : h;
+}
+
+int net_reachable(const struct machine *m, uint32_t from, uint32_t to)
+{
+	return net_next_hop(m, from, to) != UINT32_MAX;
 }
 
 int net_add_node(struct machine *m, const char *name, uint32_t ncpus, int big_endian)
@@ -165,6 +233,7 @@ int net_add_link(struct machine *m, uint32_t a, uint32_t b, uint64_t latency_ns,
 	l->mtu = mtu;
 	l->loss = loss;
 	snprintf(l->profile, sizeof l->profile, "%s", profile ? profile : "");
+	routes(n);
 	return (int)l->id;
 }
 
@@ -275,22 +344,26 @@ static uint64_t wire_size(const struct msg *msg)
 
 uint64_t net_retry_ns(struct machine *m, uint32_t from, uint32_t to)
 {
-	const struct link *l;
-	const struct costs *a, *b;
-	uint64_t way;
+	uint64_t way = 0;
+	int lossy = 0;
 
-	if (!m->net || from == to || !(l = net_link(m, from, to)) || l->loss <= 0)
+	if (!m->net || from == to || !net_reachable(m, from, to))
 		return 0;
-	a = &m->net->nodes[from].costs;
-	b = &m->net->nodes[to].costs;
-	way = l->latency_ns + tx_time(l->mtu, l->bandwidth_bps) + a->net_msg_ns + a->net_packet_ns +
-	      b->net_msg_ns + b->net_packet_ns;
-	return 4 * way + 1000000;
+	/* hop by hop: each link's latency and one full packet, each server's work */
+	for (uint32_t at = from, next; at != to; at = next) {
+		const struct link *l = net_link(m, at, next = net_next_hop(m, at, to));
+		const struct costs *a = &m->net->nodes[at].costs, *b = &m->net->nodes[next].costs;
+		way += l->latency_ns + tx_time(l->mtu, l->bandwidth_bps) + a->net_msg_ns +
+		       a->net_packet_ns + b->net_msg_ns + b->net_packet_ns;
+		lossy |= l->loss > 0;
+	}
+	return lossy ? 4 * way + 1000000 : 0;
 }
 
 int net_transmit(struct machine *m, uint32_t from, uint32_t to, struct msg *msg, uint64_t delay)
 {
-	struct link *l = net_link(m, from, to);
+	uint32_t hop = net_next_hop(m, from, to);
+	struct link *l = hop == UINT32_MAX ? NULL : net_link(m, from, hop);
 	struct transit *tr;
 	struct link_dir *d;
 	uint32_t room;
@@ -307,7 +380,8 @@ int net_transmit(struct machine *m, uint32_t from, uint32_t to, struct msg *msg,
 	tr->msg = msg;
 	tr->link = l;
 	tr->dir = l->a == from ? 0 : 1;
-	tr->to = to;
+	tr->to = hop;             /* this hop's end; the message goes on from there */
+	msg->to_node = to;
 	tr->npackets = net_packets(wire_size(msg), l->mtu);
 	tr->lost = 0;
 	msg->npackets = tr->npackets;
@@ -348,8 +422,8 @@ int net_transmit(struct machine *m, uint32_t from, uint32_t to, struct msg *msg,
 	return 0;
 }
 
-/* The protocol work for msg on the link from node from to node to, by the
- * network server of node at (its costs) */
+/* The protocol work for msg on the link from node from to node to (one
+ * hop), by the network server of node at (its costs) */
 static uint64_t work(const struct machine *m, const struct msg *msg, uint32_t from, uint32_t to,
 		     uint32_t at)
 {
@@ -359,15 +433,17 @@ static uint64_t work(const struct machine *m, const struct msg *msg, uint32_t fr
 	return c->net_msg_ns + c->net_packet_ns * net_packets(wire_size(msg), l ? l->mtu : 1500);
 }
 
-/* msg reached node at: to its port, or, when the port's owner has moved to
- * another node since it was sent (a migration), on there over their link. */
+/* msg reached node at: to its port; or on, over the next link, when at is
+ * a node on its way or its port's owner has moved to another node since it
+ * was sent (a migration). */
 static void arrive_at(struct machine *m, struct msg *msg, uint32_t at)
 {
 	struct port *pt = msg->dest;
 
 	if (pt && !pt->dead && pt->owner && pt->owner->node != at &&
-	    net_link(m, at, pt->owner->node)) {
-		migrate_forwarded(m, pt->owner, at, msg->size, msg->flow);
+	    net_reachable(m, at, pt->owner->node)) {
+		if (at == msg->to_node)     /* it was for here: its port moved */
+			migrate_forwarded(m, pt->owner, at, msg->size, msg->flow);
 		net_send(m, at, pt->owner->node, msg, 0);
 		return;
 	}
@@ -404,7 +480,8 @@ static void handoff(struct machine *m, struct msg *msg, uint32_t from, uint32_t 
 		n->nheld += 16;
 	}
 	n->held[id] = (struct net_held){ msg, from, to, delay, inbound };
-	if (ipc_net_notice(srv, id + 1, work(m, msg, from, to, inbound ? to : from)) != 0)
+	if (ipc_net_notice(srv, id + 1, inbound ? work(m, msg, from, to, to)
+					       : work(m, msg, from, net_next_hop(m, from, to), from)) != 0)
 		m->oom = 1;
 }
 

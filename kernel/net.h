@@ -45,6 +45,8 @@ struct proc;
 #define NET_HEADER 28
 /* The smallest MTU a link may have (IPv4's minimum datagram). */
 #define NET_MIN_MTU 68
+/* No route (struct net's hop). */
+#define NET_NO_HOP 0xff
 /* The most nodes and links a scenario may declare. */
 #define NET_MAX_NODES 16
 #define NET_MAX_LINKS 64
@@ -100,6 +102,9 @@ struct net {
 	uint32_t nlinks;
 	struct rng rng;               /* packet loss: a stream of its own */
 	int told;                     /* the topology is in the trace */
+	/* routes: the next node on the way from a to b with the fewest hops
+	 * (then the smallest sum of latencies), NET_NO_HOP if none */
+	uint8_t hop[NET_MAX_NODES][NET_MAX_NODES];
 	struct net_held *held;        /* by id - 1 */
 	uint32_t nheld;
 	uint64_t packets, lost;
@@ -162,6 +167,13 @@ void net_proc_started(struct proc *p);
 /* Is a message from process from to a port received by process to
  * remote (to on another node)? */
 int net_remote(const struct machine *m, const struct proc *from, const struct proc *to);
+
+/* The node after from on the way to to (to itself when a link joins them),
+ * or UINT32_MAX when no chain of links leads there. */
+uint32_t net_next_hop(const struct machine *m, uint32_t from, uint32_t to);
+
+/* Does a chain of links lead from node from to node to? (1 when equal.) */
+int net_reachable(const struct machine *m, uint32_t from, uint32_t to);
 
 /* How long a caller on node from waits for the answer of a server on node
  * to before it asks again (the name server's clients do): twice a round

@@ -9,7 +9,7 @@ A=tests/api
 run 0 run $A/nodes.lua --stats json --trace "$TMP/nodes.uktrace" &&
 	expect_err "B's clock is 3004000 ahead at 200000000" &&
 	expect_err 'lookup from B: found in 2136000 ns' &&
-	expect_err 'call from B to C: no route' &&
+	expect_err 'call from B to C through A: far got x in 102187200 ns' &&
 	expect_err 'add 5 in 2134000 ns' &&
 	expect_err 'far got hi in 100084800 ns' &&
 	expect_err 'call to a dying remote server: dead port after 11048000 ns' &&
@@ -158,7 +158,7 @@ bad 'node { "B" }
 node { "C" }
 link { "A", "B" }
 process { "p", node = "C", main = function() end }' \
-	"bad.lua:4: 'p': node 'C' has no link to node 'A', where the name server runs: no route"
+	"bad.lua:4: 'p': no chain of links joins node 'C' to node 'A', where the name server runs: no route"
 bad 'node { "B", cpus = 2 }
 link { "A", "B" }
 process { "p", node = "B", affinity = { 5 }, main = function() end }' \
@@ -205,6 +205,21 @@ server { "file", node = "Z" }' "bad.lua:2: server 'file': unknown node 'Z' \\(de
 bad 'node { "B" }
 node { "C" }
 link { "A", "B" }
-server { "file", node = "C" }' "bad.lua:4: server 'file': node 'C' has no link to node 'A', where the name server runs: no route"
+server { "file", node = "C" }' "bad.lua:4: server 'file': no chain of links joins node 'C' to node 'A', where the name server runs: no route"
+
+# Routes through nodes between: A - B - C - D, a server on D. Every message
+# crosses the three links (12 each way: 10 calls, the lookup, the interface),
+# and a call takes at least the 2 x 6 ms of latency on the way.
+run 0 run tests/api/nodes_route.lua --stats json &&
+	expect_err 'cli +\| first call in 12476508 ns$' &&
+	expect_err 'cli +\| 10 of 10 answered in [0-9]+ ns$' &&
+	expect_out '"a": "A", "b": "B", .*\{ "from": "A", "messages": 12, "messages_lost": 0, .*\{ "from": "B", "messages": 12,' &&
+	expect_out '"a": "B", "b": "C", .*\{ "from": "B", "messages": 12, "messages_lost": 0, .*\{ "from": "C", "messages": 12,' &&
+	expect_out '"a": "C", "b": "D", .*\{ "from": "C", "messages": 12, "messages_lost": 0, .*\{ "from": "D", "messages": 12,'
+# Loss on the middle link: retransmissions get every call through.
+run 0 run tests/api/nodes_route.lua --set loss=0.2 --stats json &&
+	expect_err 'cli +\| 10 of 10 answered in [0-9]+ ns$' &&
+	expect_out '"retransmissions": [1-9]' &&
+	expect_out '"a": "B", "b": "C", .*"messages_lost": [1-9]'
 
 finish

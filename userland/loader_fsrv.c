@@ -240,9 +240,10 @@ static int check_node(struct scenario *s, struct fsdecl *d, char *err, size_t er
 			 d->where, d->cfg.name, d->node, d->node);
 		return -1;
 	}
-	if (ix > 0 && !loader_linked(s, 0, (uint32_t)ix)) {
-		snprintf(err, errlen, "%sserver '%s': node '%s' has no link to node 'A', where the name "
-				      "server runs: no route (declare link { \"A\", \"%s\", ... })",
+	if (ix > 0 && !loader_reachable(s, 0, (uint32_t)ix)) {
+		snprintf(err, errlen, "%sserver '%s': no chain of links joins node '%s' to node 'A', "
+				      "where the name server runs: no route (declare link { \"A\", \"%s\", "
+				      "... })",
 			 d->where, d->cfg.name, d->node, d->node);
 		return -1;
 	}

@@ -290,13 +290,23 @@ static int node_index(const struct netdecl *n, const char *name)
 	return -1;
 }
 
-static int linked(const struct netdecl *n, uint32_t a, uint32_t b)
+/* Does a chain of declared links lead from node a to node b? */
+static int reachable(const struct netdecl *n, uint32_t a, uint32_t b)
 {
-	for (size_t i = 0; i < n->nlinks; i++)
-		if ((n->links[i].ia == a && n->links[i].ib == b) ||
-		    (n->links[i].ia == b && n->links[i].ib == a))
-			return 1;
-	return 0;
+	int seen[NET_MAX_NODES] = { 0 }, grew = 1;
+
+	seen[a] = 1;
+	while (grew && !seen[b]) {
+		grew = 0;
+		for (size_t i = 0; i < n->nlinks; i++) {
+			uint32_t x = n->links[i].ia, y = n->links[i].ib;
+			if (seen[x] != seen[y]) {
+				seen[x] = seen[y] = 1;
+				grew = 1;
+			}
+		}
+	}
+	return seen[b];
 }
 
 int loader_check_net(struct scenario *s, char *err, size_t errlen)
@@ -359,9 +369,10 @@ int loader_check_net(struct scenario *s, char *err, size_t errlen)
 				 d->where, d->name, d->name + 4);
 			return -1;
 		}
-		if (d->node_ix != 0 && !linked(n, 0, d->node_ix)) {
-			snprintf(err, errlen, "%s'%s': node '%s' has no link to node 'A', where the name "
-					      "server runs: no route (declare link { \"A\", \"%s\", ... })",
+		if (d->node_ix != 0 && !reachable(n, 0, d->node_ix)) {
+			snprintf(err, errlen, "%s'%s': no chain of links joins node '%s' to node 'A', "
+					      "where the name server runs: no route (declare link { \"A\", "
+					      "\"%s\", ... })",
 				 d->where, d->name, d->node, d->node);
 			return -1;
 		}
@@ -455,6 +466,11 @@ int loader_node_clock(const struct scenario *s, const struct machine *m, uint32_
 int loader_node_ix(const struct scenario *s, const char *name)
 {
 	return s->net ? node_index(s->net, name) : (strcmp(name, "A") == 0 ? 0 : -1);
+}
+
+int loader_reachable(const struct scenario *s, uint32_t a, uint32_t b)
+{
+	return s->net ? reachable(s->net, a, b) : a == b;
 }
 
 int loader_linked(const struct scenario *s, uint32_t a, uint32_t b)

@@ -43,6 +43,10 @@ int loader_node_clock(const struct scenario *s, const struct machine *m, uint32_
 /* The index of the node named name, or -1. */
 int loader_node_ix(const struct scenario *s, const char *name);
 
+/* Does a chain of declared links lead from node a to node b (indexes;
+ * after loader_check_net)? */
+int loader_reachable(const struct scenario *s, uint32_t a, uint32_t b);
+
 /* Does a declared link join nodes a and b (indexes; after loader_check_net)? */
 int loader_linked(const struct scenario *s, uint32_t a, uint32_t b);
 
