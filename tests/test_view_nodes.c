@@ -433,6 +433,35 @@ static void test_topology_star(void **state)
 		const struct ti_link *l = &run.ix->links[L.link[i].l];
 		assert_false(crosses_other(&L, &L.link[i], l->a, l->b));
 	}
+	/* The stop-and-copy move of worker.sc to B: one stream on the link A-B,
+	 * from A, of its 4 code and 64 data pages and its thread's state, that
+	 * arrives when the process starts on B. */
+	{
+		const struct trace_index *ix = run.ix;
+		uint32_t sc = proc_named(ix, "worker.sc");
+		uint64_t at = 0, pages = 0;
+		int found = 0;
+		for (size_t i = 0; i < ix->nmoves; i++)
+			if (ix->moves[i].proc == sc)
+				at = ix->moves[i].ns;
+		assert_true(at > 0);
+		for (size_t i = 0; i < ix->npkts; i++) {
+			const struct ti_packet *p = &ix->pkts[i];
+			const struct ti_link *l = &ix->links[p->link];
+			if (!p->mig)
+				continue;
+			assert_int_equal(p->msg, TI_NONE);
+			assert_true(p->depart <= p->tx_end && p->tx_end <= p->arrive);
+			pages++;
+			if (p->arrive == at && l->a == 0 && l->b == 1 && p->dir == 0) {
+				assert_true(p->bytes >= (4 + 64) * 4096 + 1024);
+				assert_int_equal(p->seq, ((4 + 64) * 4096 + 1024 + 1471) / 1472);
+				found = 1;
+			}
+		}
+		assert_true(found);
+		assert_true(pages >= 5);     /* a round or more for each strong move, pages pulled */
+	}
 	w->f.ix = w->run.ix;
 	ix_run_free(&run);
 }

@@ -237,8 +237,12 @@ static int describe_packet(const struct trace_index *ix, size_t i, char lines[][
 	char a[32], b[32], dur[32], port[64];
 	int n = 0;
 
-	snprintf(lines[n++], VZ_LINE, "packet %u%s of flow %llu · %u bytes", p->seq + 1,
-		 p->last ? " (the last)" : "", (unsigned long long)p->flow, p->bytes);
+	if (p->mig)
+		snprintf(lines[n++], VZ_LINE, "migration %u: %u packets · %u bytes (a reliable stream)",
+			 p->mig, p->seq, p->bytes);
+	else
+		snprintf(lines[n++], VZ_LINE, "packet %u%s of flow %llu · %u bytes", p->seq + 1,
+			 p->last ? " (the last)" : "", (unsigned long long)p->flow, p->bytes);
 	snprintf(lines[n++], VZ_LINE, "link %llu, %s → %s", (unsigned long long)l->id,
 		 trace_index_str(ix, ix->nodes[p->dir ? l->b : l->a].name),
 		 trace_index_str(ix, ix->nodes[p->dir ? l->a : l->b].name));

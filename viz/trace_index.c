@@ -470,6 +470,9 @@ static const rec_fn handlers[TR_KIND_COUNT] = {
 	[TR_PKT_ARRIVE] = ti_rec_pkt_end,
 	[TR_PKT_LOST] = ti_rec_pkt_lost,
 	[TR_CONVERT] = ti_rec_convert,
+	[TR_MIGRATE] = ti_rec_migrate,
+	[TR_MIGRATE_ROUND] = ti_rec_migrate_xfer,
+	[TR_MIGRATE_PULL] = ti_rec_migrate_pull,
 };
 
 /* Remember ns as a record time (distinct times only). */

@@ -224,6 +224,11 @@ struct ti_packet {
 	uint8_t dir;            /* 0: from the link's a to b, 1: back */
 	uint8_t fate;           /* enum ti_pkt_fate: arrived or lost by the trace's records */
 	uint8_t last;           /* the message's last packet */
+	/* A migration's transfer (its id; 0: a message's packet): the pages
+	 * of one round or one page pulled, sent as a reliable stream. It
+	 * stands for seq packets of bytes bytes in all (headers included), one
+	 * after the other; flow and msg are 0 and TI_NONE. */
+	uint32_t mig;
 };
 
 /* A process that ran on another node from ns on (a later proc_node record

@@ -55,6 +55,7 @@ struct ti_build {
 	size_t nlrpctop, lrpccap;
 	struct ti_map nodeids, linkids;  /* trace id -> nodes, links index */
 	struct ti_map pkt_flows;         /* flow -> its first packet */
+	struct ti_map mig_ends;          /* migration id -> from node << 16 | to node (indices) */
 	size_t nodecap, linkcap, pktcap, movecap;
 };
 
@@ -136,6 +137,12 @@ int ti_rec_pkt_end(struct trace_index *ix, uint64_t ns, const uint64_t *a, const
 		   size_t len);
 int ti_rec_pkt_lost(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
 		    size_t len);
+int ti_rec_migrate(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
+		    size_t len);
+int ti_rec_migrate_xfer(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
+			size_t len);
+int ti_rec_migrate_pull(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
+			size_t len);
 int ti_rec_convert(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
 		   size_t len);
 

@@ -229,6 +229,80 @@ int ti_rec_pkt_lost(struct trace_index *ix, uint64_t ns, const uint64_t *a, cons
 	return 0;
 }
 
+/* A migration starts: where it goes from and to, for its transfers. */
+int ti_rec_migrate(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
+		   size_t len)
+{
+	uint32_t from = ti_map_get(&ix->b->nodeids, a[2]), to = ti_map_get(&ix->b->nodeids, a[3]);
+
+	(void)ns, (void)s, (void)len;
+	if (from == TI_NONE || to == TI_NONE || from == to || from > 0xffff || to > 0xffff)
+		return 0;                      /* between nodes never declared: ignored */
+	return ti_map_put(&ix->b->mig_ends, a[0], from << 16 | to);
+}
+
+/* A transfer of payload bytes of migration id from its source to its
+ * target (or back: back = 1), arriving at arrive, as the kernel sends it
+ * (kernel/migrate.c): packets of the link's MTU one after the other, then
+ * the latency. Its departure is worked back from its arrival. */
+static int mig_xfer(struct trace_index *ix, uint64_t ns, uint64_t id, uint64_t payload,
+		    uint64_t arrive)
+{
+	uint32_t ends = ti_map_get(&ix->b->mig_ends, id), from, to, li = TI_NONE;
+	const struct ti_link *l = NULL;
+	uint64_t room, npk, wire, tx;
+	struct ti_packet *p;
+
+	if (ends == TI_NONE || ix->npkts >= TI_NONE - 1)
+		return 0;
+	from = ends >> 16;
+	to = ends & 0xffff;
+	for (size_t i = 0; i < ix->nlinks && li == TI_NONE; i++)
+		if ((ix->links[i].a == from && ix->links[i].b == to) ||
+		    (ix->links[i].a == to && ix->links[i].b == from))
+			li = (uint32_t)i;
+	if (li == TI_NONE)
+		return 0;
+	l = &ix->links[li];
+	room = l->mtu > 28 ? l->mtu - 28 : 1;
+	npk = payload ? (payload + room - 1) / room : 1;
+	wire = add_sat(payload, 28 * npk);
+	tx = tx_ns(wire, l->bandwidth_bps);
+	if (GROW(ix->pkts, ix->b->pktcap, ix->npkts + 1) != 0)
+		return -1;
+	p = &ix->pkts[ix->npkts++];
+	memset(p, 0, sizeof *p);
+	p->sent_ns = ns;
+	p->arrive = arrive > ns ? arrive : ns;
+	p->tx_end = p->arrive > add_sat(ns, l->latency_ns) ? p->arrive - l->latency_ns : ns;
+	p->depart = p->tx_end > add_sat(ns, tx) ? p->tx_end - tx : ns;
+	p->link = li;
+	p->msg = TI_NONE;
+	p->seq = npk < UINT32_MAX ? (uint32_t)npk : UINT32_MAX;
+	p->bytes = wire < UINT32_MAX ? (uint32_t)wire : UINT32_MAX;
+	p->dir = from == l->b;
+	p->fate = TI_PKT_ARRIVED;
+	p->last = 1;
+	p->mig = id < UINT32_MAX ? (uint32_t)id : UINT32_MAX;
+	return 0;
+}
+
+/* migrate_round: id, round, pages, bytes, arrive */
+int ti_rec_migrate_xfer(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
+			size_t len)
+{
+	(void)s, (void)len;
+	return mig_xfer(ix, ns, a[0], a[3], a[4]);
+}
+
+/* migrate_pull: id, tid, addr, arrive: one page, pulled on a fault */
+int ti_rec_migrate_pull(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
+			size_t len)
+{
+	(void)s, (void)len;
+	return mig_xfer(ix, ns, a[0], ix->vm.page_size ? ix->vm.page_size : 4096, a[3]);
+}
+
 int ti_rec_convert(struct trace_index *ix, uint64_t ns, const uint64_t *a, const char *s,
 		   size_t len)
 {
@@ -254,6 +328,12 @@ static void count_traffic(struct trace_index *ix)
 		struct ti_packet *p = &ix->pkts[i];
 		struct ti_link *l = &ix->links[p->link];
 		struct ti_link_dir *d = &l->dir[p->dir];
+		if (p->mig) {           /* a migration's stream: packets, no message */
+			d->packets += p->seq;
+			d->bytes += p->bytes;
+			d->busy_ns += p->tx_end - p->depart;
+			continue;
+		}
 		uint32_t from = p->dir ? l->b : l->a, to = p->dir ? l->a : l->b;
 		uint64_t size = p->msg != TI_NONE ? ix->msgs[p->msg].size : 0;
 		int ends = i + 1 == ix->npkts || ix->pkts[i + 1].flow != p->flow ||

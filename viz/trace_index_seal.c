@@ -288,6 +288,7 @@ void ti_build_free(struct ti_build *b)
 	free(b->nodeids.e);
 	free(b->linkids.e);
 	free(b->pkt_flows.e);
+	free(b->mig_ends.e);
 	free(b);
 }
 

@@ -382,8 +382,10 @@ static size_t topo_legend(const struct vz_frame *f, struct vz_legend *out, size_
 					       "link between two nodes' network servers" };
 		out[n++] = (struct vz_legend){ LEG_BOX, PAL_DROP,
 					       "red: a lost packet (its message is lost)" };
-		out[n++] = (struct vz_legend){ LEG_TEXT, 0,
-					       "charts: each packet from its departure to its arrival" };
+		out[n] = (struct vz_legend){ LEG_TEXT, 0, "" };
+		snprintf(out[n++].label, sizeof out[0].label, "%s",
+			 f->ix->nmoves ? "charts: packets and migrations' pages, departure to arrival"
+				       : "charts: each packet from its departure to its arrival");
 	}
 	return n;
 }

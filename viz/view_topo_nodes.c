@@ -255,35 +255,38 @@ static void centre(const struct topo_layout *L, const struct topo_node *a, float
 	*y = b ? b->y + b->h / 2 : a->y + a->h / 2;
 }
 
-/* Does curve k cross a node frame other than a and b, or leave the area? */
+/* Does curve k cross a node frame other than a and b, or (within: 1)
+ * leave the area of the boxes? */
 static int curve_hits(const struct topo_layout *L, const struct topo_link *k,
-		      const struct topo_node *a, const struct topo_node *b)
+		      const struct topo_node *a, const struct topo_node *b, int within)
 {
 	for (int s = 1; s < CURVE_STEPS; s++) {
 		float x, y, nx, ny;
 		topo_link_at(k, (float)s / CURVE_STEPS, &x, &y, &nx, &ny);
-		if (hits_other(L, x, y, a, b) || x < L->area.x || y < L->area.y ||
-		    x > L->area.x + L->area.w || y > L->area.y + L->area.h)
+		if (hits_other(L, x, y, a, b) ||
+		    (within && (x < L->area.x || y < L->area.y || x > L->area.x + L->area.w ||
+				y > L->area.y + L->area.h)))
 			return 1;
 	}
 	return 0;
 }
 
-/* Curve k as it is when it crosses no other node; else bent one way or the
- * other from its chord until it does not (as it is when no bend helps). */
+/* Curve k as it is when it crosses no other node (and, within, stays in
+ * the area of the boxes); else bent one way or the other from its chord
+ * until it does (as it is when no bend helps). */
 static void bend_clear(const struct topo_layout *L, struct topo_link *k,
-		       const struct topo_node *a, const struct topo_node *b, float u)
+		       const struct topo_node *a, const struct topo_node *b, float u, int within)
 {
 	static const float bends[] = { 1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6 };
 	float dx = k->x1 - k->x0, dy = k->y1 - k->y0, len = sqrtf(dx * dx + dy * dy) + 1e-6f;
 	float cx = k->cx, cy = k->cy;
 
-	if (!curve_hits(L, k, a, b))
+	if (!curve_hits(L, k, a, b, within))
 		return;
 	for (size_t i = 0; i < sizeof bends / sizeof bends[0]; i++) {
 		k->cx = (k->x0 + k->x1) / 2 - dy / len * bends[i] * 70 * u;
 		k->cy = (k->y0 + k->y1) / 2 + dx / len * bends[i] * 70 * u;
-		if (!curve_hits(L, k, a, b))
+		if (!curve_hits(L, k, a, b, within))
 			return;
 	}
 	k->cx = cx;
@@ -309,7 +312,7 @@ static void place_link(const struct vz_frame *f, struct topo_layout *L, uint32_t
 	link_end(L, b, ax, ay, &t->x1, &t->y1);
 	t->cx = (t->x0 + t->x1) / 2;            /* straight, unless a node is in the way */
 	t->cy = (t->y0 + t->y1) / 2;
-	bend_clear(L, t, a, b, draw_unit(f->d));
+	bend_clear(L, t, a, b, draw_unit(f->d), 1);
 }
 
 void topo_layout_nodes(const struct vz_frame *f, struct vz_rect p, struct topo_layout *L)
@@ -462,7 +465,7 @@ void topo_draw_moves(const struct vz_frame *f, const struct topo_layout *L)
 		/* a dashed arc over the boxes between, from the node left to the box's top */
 		arc = (struct topo_link){ 0, x0, y0, x1, y1, (x0 + x1) / 2,
 					  fminf(y0, y1) - 90 * u };
-		bend_clear(L, &arc, o, frame_of(L, mv->to), u);
+		bend_clear(L, &arc, o, frame_of(L, mv->to), u, 0);
 		for (int s = 0; s < CURVE_STEPS; s += 2) {
 			float xa, ya, xb, yb, nx, ny;
 			topo_link_at(&arc, (float)s / CURVE_STEPS, &xa, &ya, &nx, &ny);

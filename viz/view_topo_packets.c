@@ -5,7 +5,9 @@
  * the sending end; one whose message will be lost edged in red, and a red
  * cross where it was lost), and under the nodes a chart per link of the
  * packets of the time window, each a line from its departure at one end to
- * its arrival at the other.
+ * its arrival at the other. A migration's transfers (kernel/migrate.c: a
+ * reliable stream of pages) are drawn as packets too, one per round or page
+ * pulled, in the colour of the node the process goes to.
  *
  * The one idea: the index knows from each packet's send record when it
  * leaves, when its transmission ends and when it arrives, so its place at
@@ -50,9 +52,12 @@ static float pkt_pos(const struct ti_packet *p, const struct topo_link *k, uint6
 	return s;
 }
 
-/* The colour of packet p: its message's. */
+/* The colour of packet p: its message's; a migration's stream has the
+ * colour of the node it goes to, as the migration's arc. */
 static uint32_t pkt_colour(const struct trace_index *ix, const struct ti_packet *p)
 {
+	if (p->mig)
+		return pal_node(p->dir ? ix->links[p->link].a : ix->links[p->link].b);
 	return p->msg != TI_NONE ? pal_msg(ix, &ix->msgs[p->msg]) : PAL_DIM;
 }
 
