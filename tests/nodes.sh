@@ -151,7 +151,7 @@ bad 'node { "B" }
 link { "A", "B", mtu = 20 }' "bad.lua:2: link: 'mtu' must be an integer from 68 to 65535"
 bad 'node { "B" }
 link { "A", "B" }
-link { "B", "A" }' "bad.lua:3: link: nodes 'B' and 'A' are already linked"
+link { "B", "A" }' "bad.lua:3: link: nodes 'B' and 'A' are already linked \(at [^ ]*bad.lua:2\)$"
 bad 'node { "B" }
 link { "B", "B" }' "bad.lua:2: link: both ends are node 'B'"
 bad 'node { "B" }
