@@ -212,11 +212,15 @@ static int l_link(lua_State *L)
 	if (strcmp(a, b) == 0)
 		luaL_error(L, "link: both ends are node '%s'", a);
 	n = netdecl_of(L, s);
-	for (size_t i = 0; i < n->nlinks; i++)
+	for (size_t i = 0; i < n->nlinks; i++) {
+		char at[256];
 		if ((strcmp(n->links[i].a, a) == 0 && strcmp(n->links[i].b, b) == 0) ||
-		    (strcmp(n->links[i].a, b) == 0 && strcmp(n->links[i].b, a) == 0))
-			luaL_error(L, "link: nodes '%s' and '%s' are already linked (at %.*s)", a, b,
-				   (int)strcspn(n->links[i].where, " ") - 1, n->links[i].where);
+		    (strcmp(n->links[i].a, b) == 0 && strcmp(n->links[i].b, a) == 0)) {
+			snprintf(at, sizeof at, "%.*s", (int)strcspn(n->links[i].where, " ") - 1,
+				 n->links[i].where);
+			luaL_error(L, "link: nodes '%s' and '%s' are already linked (at %s)", a, b, at);
+		}
+	}
 	if (n->nlinks == NET_MAX_LINKS)
 		luaL_error(L, "link: at most %d links", NET_MAX_LINKS);
 	d = &n->links[n->nlinks];
