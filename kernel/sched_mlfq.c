@@ -157,6 +157,8 @@ static void mlfq_instant(struct sched *s, uint64_t now)
 	}
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		struct thread *t = m->threads[i];
+		if (m->net && machine_sched(m, t) != s)
+			continue;       /* another node's job: its own scheduler boosts it */
 		if (t->state != T_EXITED && t->kind != THREAD_USER) {
 			t->level = 0;
 			refill(c, t);

@@ -136,7 +136,7 @@ bad 'node { "B", byte_order = "middle" }' "bad.lua:1: node 'B': byte_order must 
 bad 'node { "B", colour = 1 }' "bad.lua:1: node: unknown field 'colour'"
 bad 'node { "B", costs = "fast" }' "bad.lua:1: node 'B': unknown cost profile 'fast'"
 bad 'node { "B", costs = { warp = 1 } }' "bad.lua:1: node 'B': costs: unknown cost 'warp'"
-bad 'node { "B", sched = "mlfq" }' "bad.lua:1: node 'B': sched must be one of fifo, rr, sjf, stcf, priority, lottery, stride, cfs, not 'mlfq'"
+bad 'node { "B", sched = "process-run" }' "bad.lua:1: node 'B': sched must be one of fifo, rr, sjf, stcf, priority, lottery, stride, cfs, mlfq, not 'process-run' \\(process-run and policies in Lua are machine \\{ \\}'s only\\)"
 bad 'node { "B", frames = 0 }' "bad.lua:1: node: 'frames' must be an integer from 1 to 16777216, not '0'"
 bad 'node { "B", quantum = "fast" }' "bad.lua:1: node: 'quantum' must be a duration"
 bad 'machine { queues = "per-cpu", cpus = 2 }
@@ -221,5 +221,12 @@ run 0 run tests/api/nodes_route.lua --set loss=0.2 --stats json &&
 	expect_err 'cli +\| 10 of 10 answered in [0-9]+ ns$' &&
 	expect_out '"retransmissions": [1-9]' &&
 	expect_out '"a": "B", "b": "C", .*"messages_lost": [1-9]'
+
+# A node's own mlfq beside rr and fifo: the short job that arrives at 25 ms.
+run 0 run $A/nodes_mlfq.lua --stats json &&
+	expect_err 'B\.short +\| B short done at 30000000$' &&
+	expect_err 'A\.short +\| A short done at 35000000$' &&
+	expect_err 'C\.short +\| C short done at 55000000$' &&
+	expect_out '"name": "B", "id": 1, "cpus": 1, "cpu0": 1, "sched": "mlfq"'
 
 finish

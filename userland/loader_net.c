@@ -112,7 +112,7 @@ static int l_node(lua_State *L)
 	static const char *const known[] = { "name", "cpus", "byte_order", "clock_offset",
 					     "drift", "costs", "sched", "quantum", "frames", NULL };
 	static const char *const policies[] = { "fifo", "rr", "sjf", "stcf", "priority",
-						"lottery", "stride", "cfs", NULL };
+						"lottery", "stride", "cfs", "mlfq", NULL };
 	struct scenario *s = scenario_of(L, "node");
 	struct netdecl *n;
 	struct ndecl *d;
@@ -143,7 +143,7 @@ static int l_node(lua_State *L)
 			;
 		if (!*k)
 			luaL_error(L, "node '%s': sched must be one of fifo, rr, sjf, stcf, priority, "
-				      "lottery, stride, cfs, not '%s' (mlfq, process-run and policies in "
+				      "lottery, stride, cfs, mlfq, not '%s' (process-run and policies in "
 				      "Lua are machine { }'s only)", name, text);
 		d->sched = sched_find(text);
 	}
@@ -313,6 +313,24 @@ static int reachable(const struct netdecl *n, uint32_t a, uint32_t b)
 	return seen[b];
 }
 
+/* A node's own mlfq has machine { }'s levels when the machine's policy is
+ * mlfq too; else the defaults: 3 levels of 10 ticks, an allotment of one
+ * quantum, no boost. */
+static void node_mlfq(struct scenario *s)
+{
+	struct mlfq_config *c = &s->mlfq;
+
+	if (s->cfg.mlfq)
+		return;
+	memset(c, 0, sizeof *c);
+	c->queues = 3;
+	for (uint32_t i = 0; i < c->queues; i++) {
+		c->quantum[i] = 10;
+		c->allotment[i] = 1;
+	}
+	s->cfg.mlfq = c;
+}
+
 int loader_check_net(struct scenario *s, char *err, size_t errlen)
 {
 	struct netdecl *n = s->net;
@@ -343,6 +361,9 @@ int loader_check_net(struct scenario *s, char *err, size_t errlen)
 							 : "a scheduling policy in Lua");
 		return -1;
 	}
+	for (size_t i = 1; i < n->nnodes; i++)
+		if (n->nodes[i].sched && strcmp(n->nodes[i].sched->name, "mlfq") == 0)
+			node_mlfq(s);
 	n->nodes[0].cpus = s->cfg.cpus;
 	cpus = 0;
 	for (size_t i = 0; i < n->nnodes; i++)
