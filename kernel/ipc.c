@@ -601,9 +601,9 @@ uint32_t ipc_forward_queued(struct port *pt, uint32_t from, uint32_t to, uint64_
 		msg->dest = pt;
 		if (w)
 			w->inflight++;
-		*bytes += msg->size;
+		*bytes += msg->size + msg->ool_len;
 		n++;
-		migrate_forwarded(pt->m, pt->owner, from, msg->size, msg->flow);
+		migrate_forwarded(pt->m, pt->owner, from, msg->size + msg->ool_len, msg->flow);
 		net_send(pt->m, from, to, msg, 0);
 	}
 	return n;

@@ -234,8 +234,9 @@ static uint64_t node_mask(const struct node *nd)
 }
 
 /* Strong mobility: p lives on to from now on and may run again: its pages
- * take frames of to's memory (those of from are freed). UK_OK, or UK_ENOMEM
- * when to has too few free frames: p then runs on from again. */
+ * take frames of to's memory (those of from are freed). UK_OK; or UK_ENOMEM
+ * when to has too few free frames, UK_EREMOTE when it bound an LRPC
+ * interface while it moved: p then runs on from again. */
 static int restart_here(struct machine *m, struct migration *g)
 {
 	struct proc *p = g->p;
@@ -243,14 +244,21 @@ static int restart_here(struct machine *m, struct migration *g)
 	uint64_t bytes = 0;
 
 	if (p->as) {
-		int err = as_move(p->as, vmsys_vm(m, g->to));
-		vmsys_frames(m);
+		int err = VM_OK;
+		/* an LRPC binding made while it moved: its A-stacks are of one machine */
+		for (uint32_t i = 0; i < p->as->nreg; i++)
+			if (p->as->reg[i].kind == VM_SHARED)
+				err = VM_EINVAL;
+		if (err == VM_OK) {
+			err = as_move(p->as, vmsys_vm(m, g->to));
+			vmsys_frames(m);
+		}
 		if (err != VM_OK) {
 			if (err == VM_EHOST)
 				m->oom = 1;
 			p->mig_stopped = 0;
 			m->resched = 1;
-			return UK_ENOMEM;
+			return err == VM_EINVAL ? UK_EREMOTE : UK_ENOMEM;
 		}
 	}
 
@@ -321,6 +329,7 @@ static void post(struct machine *m, struct migration *g, uint64_t when)
 static void finish(struct machine *m, struct migration *g, int err)
 {
 	struct thread *c = g->caller ? machine_thread(m, g->caller) : NULL;
+	int stopped = g->phase == MP_STOPPED;
 
 	g->err = err;
 	g->at_resume_pages = g->pages;
@@ -332,9 +341,12 @@ static void finish(struct machine *m, struct migration *g, int err)
 		g->phase = err ? MP_FAILED : MP_DONE;
 		g->end = m->now;
 	}
-	if (err)
-		g->resume = g->stop = m->now;
-	else
+	if (err) {
+		/* not moved: stopped (if it was) until now, where it was */
+		if (!stopped)
+			g->stop = m->now;
+		g->resume = m->now;
+	} else
 		TRACE(m, TR_MIGRATE_END, g->id, g->new_pid ? g->new_pid : g->pid, g->resume - g->stop,
 		      g->resume - g->begin, g->pages, g->bytes);
 	g->caller = 0;
@@ -403,6 +415,11 @@ arrived:
 	} else {
 		int err = restart_here(m, g);
 		if (err) {
+			machine_log(m, "%smigrate '%s' to '%s': not moved: %s; it runs on at '%s'",
+				    g->where, g->p->name, m->net->nodes[g->to].name,
+				    err == UK_ENOMEM ? "too few free frames there for its pages"
+						     : "it bound an LRPC interface while it moved",
+				    m->net->nodes[g->from].name);
 			finish(m, g, err);
 			return;
 		}
@@ -652,7 +669,7 @@ uint64_t migrate_pull(struct thread *t, struct proc *p, uint64_t addr, uint64_t 
 	return last - m->now;
 }
 
-void migrate_forwarded(struct machine *m, struct proc *owner, uint32_t at, uint32_t bytes,
+void migrate_forwarded(struct machine *m, struct proc *owner, uint32_t at, uint64_t bytes,
 		       uint64_t flow)
 {
 	struct migration *g = NULL;

@@ -140,7 +140,7 @@ uint64_t migrate_pull(struct thread *t, struct proc *p, uint64_t addr, uint64_t 
 
 /* A message for a port of process owner reached node at, which owner has
  * left: count it as forwarded (net.c sends it on). */
-void migrate_forwarded(struct machine *m, struct proc *owner, uint32_t at, uint32_t bytes,
+void migrate_forwarded(struct machine *m, struct proc *owner, uint32_t at, uint64_t bytes,
 		       uint64_t flow);
 
 /* A hook the userland sets: process p now runs on node to (strong

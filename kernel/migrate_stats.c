@@ -28,8 +28,8 @@ void migrate_stats(FILE *out, const struct machine *m, char format)
 
 		for (uint32_t k = 0; k < g->npg; k++)
 			left += g->pg[k].remote;
-		if (g->phase == MP_FAILED || (g->phase != MP_DONE && g->phase != MP_RUNNING_REMOTE))
-			down = total = 0;
+		if (g->phase != MP_DONE && g->phase != MP_RUNNING_REMOTE && g->phase != MP_FAILED)
+			down = total = 0;           /* under way when the run ended */
 		if (format == 't') {
 			fprintf(out, "migrate %s (pid %u) %s->%s, %s, %s: downtime %.3fms, total %.3fms, %"
 				PRIu64 " pages, %" PRIu64 " bytes, %u rounds, %" PRIu64

@@ -84,7 +84,7 @@ struct msg *msg_new(uint32_t size)
 	m->ool_addr = m->ool_len = m->ool_pages = 0;
 	m->ool = NULL;
 	m->ool_failed = 0;
-	m->npackets = m->from_node = 0;
+	m->npackets = m->from_node = m->to_node = 0;
 	m->held = 0;
 	m->held_prev = m->held_next = NULL;
 	return m;

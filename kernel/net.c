@@ -349,12 +349,16 @@ uint64_t net_retry_ns(struct machine *m, uint32_t from, uint32_t to)
 
 	if (!m->net || from == to || !net_reachable(m, from, to))
 		return 0;
-	/* hop by hop: each link's latency and one full packet, each server's work */
+	/* hop by hop: each link's latency and one full packet, each server's
+	 * work, and what is queued on the link now (either way) */
 	for (uint32_t at = from, next; at != to; at = next) {
 		const struct link *l = net_link(m, at, next = net_next_hop(m, at, to));
 		const struct costs *a = &m->net->nodes[at].costs, *b = &m->net->nodes[next].costs;
 		way += l->latency_ns + tx_time(l->mtu, l->bandwidth_bps) + a->net_msg_ns +
 		       a->net_packet_ns + b->net_msg_ns + b->net_packet_ns;
+		for (int d = 0; d < 2; d++)
+			if (l->dir[d].busy_until > m->now)
+				way += l->dir[d].busy_until - m->now;
 		lossy |= l->loss > 0;
 	}
 	return lossy ? 4 * way + 1000000 : 0;
@@ -442,8 +446,8 @@ static void arrive_at(struct machine *m, struct msg *msg, uint32_t at)
 
 	if (pt && !pt->dead && pt->owner && pt->owner->node != at &&
 	    net_reachable(m, at, pt->owner->node)) {
-		if (at == msg->to_node)     /* it was for here: its port moved */
-			migrate_forwarded(m, pt->owner, at, msg->size, msg->flow);
+		if (at == msg->to_node || pt->owner->node != msg->to_node)   /* its port moved */
+			migrate_forwarded(m, pt->owner, at, wire_size(msg), msg->flow);
 		net_send(m, at, pt->owner->node, msg, 0);
 		return;
 	}

@@ -176,10 +176,11 @@ uint32_t net_next_hop(const struct machine *m, uint32_t from, uint32_t to);
 int net_reachable(const struct machine *m, uint32_t from, uint32_t to);
 
 /* How long a caller on node from waits for the answer of a server on node
- * to before it asks again (the name server's clients do): twice a round
- * trip of one full packet each way, the network servers' work included,
+ * to before it asks again (the name server's clients do; each later try
+ * waits twice as long): twice a round trip of one full packet each way,
+ * the network servers' work and what is queued on the links now included,
  * plus a millisecond for the server. 0 when no retry is needed: the same
- * node, no link, or a link that loses nothing. */
+ * node, no route, or a route that loses nothing. */
 uint64_t net_retry_ns(struct machine *m, uint32_t from, uint32_t to);
 
 /* Times a name-server call is sent again after net_retry_ns without an answer. */

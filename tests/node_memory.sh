@@ -52,6 +52,19 @@ run 4 run $S --set part=oom &&
 	expect_err 'hog +\| page 8 written$' &&
 	expect_err "node_memory.lua:18: out of memory at 0x10008000: no free frame \(all 8 frames of node 'B' are in use\) \(process hog"
 
+# Migrations that fail when they arrive: the process runs on where it was,
+# the kernel says why, and the statistics count the time it was stopped.
+run 0 run tests/api/migrate_late.lua --stats json &&
+	expect_err "kernel +\| migrate 'w' to 'B': not moved: too few free frames there for its pages; it runs on at 'A'$" &&
+	expect_err 'ctl +\| migrate: nil too few free frames on that node for its pages$' &&
+	expect_err 'w +\| w ends with 58 free frames on its node; reads p5$' &&
+	expect_out '"process": "w", .*"done": false, "begin_ns": 10014300, "downtime_ns": 1418560, '
+run 0 run tests/api/migrate_late.lua --set part=lrpc --stats json &&
+	expect_err "kernel +\| migrate 'client' to 'B': not moved: it bound an LRPC interface while it moved; it runs on at 'A'$" &&
+	expect_err 'ctl +\| migrate: nil has LRPC bindings \(they are of one machine\)$' &&
+	expect_err 'client +\| Add\(40, 2\) = 42; shared 1$' &&
+	expect_out '"process": "client", .*"done": false'
+
 # Declarations.
 printf 'node { "B", frames = -3 }\n' >"$TMP/bad.lua"
 run 2 run "$TMP/bad.lua" &&

@@ -19,6 +19,7 @@
 #include "file/fs.h"
 #include "file/fsrv.h"
 #include "loader_net.h"
+#include "net.h"
 #include "lua_sys.h"
 #include "proc.h"
 
@@ -281,8 +282,9 @@ int loader_build_fsrvs(struct scenario *s, struct machine *m)
 	for (size_t i = 0; i < s->nfsrvs; i++) {
 		struct fsdecl *d = &s->fsrvs[i];
 		struct fs *fs = d->fs;
-		if (!d->access_given)
-			d->cfg.access_ns = m->cfg.costs.disk_ns;
+		if (!d->access_given)     /* its node's disk */
+			d->cfg.access_ns = m->net ? m->net->nodes[d->node_ix].costs.disk_ns
+						  : m->cfg.costs.disk_ns;
 		d->fs = NULL;   /* the server's from here, even on failure */
 		if (!(p = fsrv_install(m, &d->cfg, fs)))
 			return -1;

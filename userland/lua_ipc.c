@@ -523,25 +523,45 @@ static int ns_answer_list(struct thread *t, struct msg **mp, struct ns_reply *rp
 	return rp->err;
 }
 
+/* The request for op: names() asks for the list, which names nothing. */
+static struct msg *ns_message(lua_State *L, struct thread *t, unsigned op, int arg, int *err)
+{
+	struct ns_request rq = { NS_LIST, 0, { 0 } };
+	struct msg *m;
+
+	if (op != NS_LIST)
+		return ns_request(L, t, op, arg, err);
+	*err = UK_OK;
+	if (!(m = msg_new(sizeof rq))) {
+		*err = UK_ENOMEM;
+		return NULL;
+	}
+	memcpy(m->data, &rq, sizeof rq);
+	m->nvalues = 2;
+	return m;
+}
+
 /*
  * A call to the name server (on node A) from another node over a link that
- * loses packets is sent again when no answer comes in net_retry_ns (each of
- * register, lookup and unregister may safely be done twice); elsewhere it
- * waits for ever, as on one machine. ctx counts the tries made.
+ * loses packets is sent again when no answer comes in net_retry_ns, twice
+ * as long at each try (register, lookup, unregister and names may each
+ * safely be done twice); elsewhere it waits for ever, as on one machine.
+ * ctx counts the tries made.
  */
 static int ns_call(lua_State *L, struct thread *t, unsigned op, int arg, lua_KContext tries,
 		   lua_KFunction k)
 {
 	uint64_t retry = net_retry_ns(t->m, t->p->node, 0);
 	int err;
-	struct msg *m = ns_request(L, t, op, arg, &err);
+	struct msg *m = ns_message(L, t, op, arg, &err);
 
 	if (!m)
 		return lu_fail(L, err);
 	t->sc.op = SYS_CALL;
 	t->sc.name = UK_NAME_NAMESERVER;
 	t->sc.m = m;
-	t->sc.timeout = retry ? retry : UINT64_MAX;
+	t->sc.timeout = !retry ? UINT64_MAX : retry > (UINT64_MAX >> 8) ? UINT64_MAX
+		      : retry << tries;
 	return lua_yieldk(L, 0, tries + 1, k);
 }
 
@@ -638,7 +658,10 @@ static int k_names(lua_State *L, int status, lua_KContext ctx)
 	const char *p, *end;
 
 	(void)status;
-	(void)ctx;
+	if (ns_again(t, err, ctx)) {
+		msg_free(m);
+		return ns_call(L, t, NS_LIST, 0, ctx, k_names);
+	}
 	if (err) {
 		msg_free(m);
 		return lu_fail(L, err);
@@ -659,15 +682,7 @@ static int k_names(lua_State *L, int status, lua_KContext ctx)
 /* names() -> { name, ... } sorted | nil, reason */
 static int l_names(lua_State *L)
 {
-	struct thread *t = lu_self(L, "names");
-	struct ns_request rq = { NS_LIST, 0, { 0 } };
-	struct msg *m = msg_new(sizeof rq);
-
-	if (!m)
-		return lu_fail(L, UK_ENOMEM);
-	memcpy(m->data, &rq, sizeof rq);
-	m->nvalues = 2;
-	return post(L, t, SYS_CALL, UK_NAME_NAMESERVER, m, UINT64_MAX, k_names);
+	return ns_call(L, lu_self(L, "names"), NS_LIST, 0, 0, k_names);
 }
 
 void lu_open_ipc(lua_State *L)

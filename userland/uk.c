@@ -166,9 +166,11 @@ int uk_register(struct thread *self, const char *service, int32_t port)
 		m->nvalues = 2;
 		m->nrights = 1;
 		m->names[0] = port;
-		reply = uk_call(self, UK_NAME_NAMESERVER, m, retry ? retry : UK_FOREVER, &err);
+		reply = uk_call(self, UK_NAME_NAMESERVER, m, retry ? retry << tries : UK_FOREVER,
+				&err);
 		if (!retry)
 			break;
+		retry = net_retry_ns(self->m, self->p->node, 0);   /* the links' queues now */
 	}
 	if (!reply)
 		return err;

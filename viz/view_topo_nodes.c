@@ -48,13 +48,13 @@ static struct vz_rect node_cell(size_t n, size_t k, struct vz_rect a, float gx, 
 }
 
 /* The grid cell of node k of n: their order, except that in a grid of three
- * columns the node with the most links (the lowest id among equals) takes
- * the cell next to every other (the top row's middle in two rows, the
+ * columns a hub - the node with the most links, three at least and more
+ * than any other - takes the cell next to every other (the top row's middle in two rows, the
  * centre in three), so that its links reach the others without crossing a
  * node; the node of that cell takes its place. */
 static size_t cell_of(const struct trace_index *ix, size_t n, size_t k)
 {
-	size_t hub = 0, best = 0, cell = n <= 6 ? 1 : 4;
+	size_t hub = 0, best = 0, second = 0, cell = n <= 6 ? 1 : 4;
 
 	if (n < 5 || n > 9)
 		return k;
@@ -63,10 +63,15 @@ static size_t cell_of(const struct trace_index *ix, size_t n, size_t k)
 		for (size_t l = 0; l < ix->nlinks; l++)
 			deg += ix->links[l].a == i || ix->links[l].b == i;
 		if (deg > best) {
+			second = best;
 			best = deg;
 			hub = i;
+		} else if (deg > second) {
+			second = deg;
 		}
 	}
+	if (best < 3 || best == second)
+		return k;               /* no hub (a chain, a ring): their order */
 	return k == hub ? cell : k == cell ? hub : k;
 }
 
