@@ -299,6 +299,53 @@ static void test_no_route(void **state)
 	H_EXPECT(&w.lg, { 0, "port", UK_OK }, { 0, "register", UK_ENOROUTE });
 }
 
+/* The routes: the fewest hops first (a direct link always, however slow),
+ * then the smallest sum of latencies, then the lowest next node; none to a
+ * node no link reaches. Five nodes:
+ *
+ *   A -1ms- B -1ms- D        A -9ms- C (a slow direct link)
+ *   A -1ms- C -1ms- D        A -1ms- B -1ms- C
+ *                            E alone
+ */
+static void test_routes(void **state)
+{
+	struct machine *m = world_machine(state, 5);
+
+	assert_int_equal(net_init(m), 0);
+	m->net->nodes[0].ncpus = 1;
+	for (uint32_t i = 1; i < 5; i++) {
+		const char *names[] = { "", "B", "C", "D", "E" };
+		assert_int_equal(net_add_node(m, names[i], 1, 0), (int)i);
+	}
+	assert_int_equal(net_add_link(m, 0, 1, 1 * MS, 8000000, 1500, 0.0, NULL), 1);
+	assert_int_equal(net_add_link(m, 1, 3, 1 * MS, 8000000, 1500, 0.0, NULL), 2);
+	assert_int_equal(net_add_link(m, 0, 2, 9 * MS, 8000000, 1500, 0.0, NULL), 3);
+	assert_int_equal(net_add_link(m, 2, 3, 1 * MS, 8000000, 1500, 0.0, NULL), 4);
+	assert_int_equal(net_add_link(m, 1, 2, 1 * MS, 8000000, 1500, 0.0, NULL), 5);
+	/* A to C: the slow direct link, not A-B-C (2 ms, but two hops) */
+	assert_int_equal(net_next_hop(m, 0, 2), 2);
+	assert_int_equal(net_next_hop(m, 2, 0), 0);
+	/* A to D: two hops either way; through B (2 ms), not C (10 ms) */
+	assert_int_equal(net_next_hop(m, 0, 3), 1);
+	assert_int_equal(net_next_hop(m, 1, 3), 3);
+	/* D to A: through B too (the same 2 ms back) */
+	assert_int_equal(net_next_hop(m, 3, 0), 1);
+	/* B to D direct; C to B direct; to itself: itself */
+	assert_int_equal(net_next_hop(m, 1, 3), 3);
+	assert_int_equal(net_next_hop(m, 2, 1), 1);
+	assert_int_equal(net_next_hop(m, 3, 3), 3);
+	/* E: reached by nothing */
+	assert_int_equal(net_next_hop(m, 0, 4), UINT32_MAX);
+	assert_false(net_reachable(m, 4, 0));
+	assert_true(net_reachable(m, 3, 2));
+	/* A tie on hops and latency: A-E-D (2 ms) beside A-B-D (2 ms): the
+	 * lower next node, B. */
+	assert_int_equal(net_add_link(m, 0, 4, 1 * MS, 8000000, 1500, 0.0, NULL), 6);
+	assert_int_equal(net_add_link(m, 4, 3, 1 * MS, 8000000, 1500, 0.0, NULL), 7);
+	assert_int_equal(net_next_hop(m, 0, 3), 1);     /* via B or E, both 2 ms: B */
+	assert_int_equal(net_next_hop(m, 0, 4), 4);
+}
+
 /* Ten calls over a link losing a third of the packets, each with a short
  * timeout: which get through depends only on the seed. */
 static void many_calls(struct thread *self, void *arg)
@@ -395,6 +442,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rates),
+		H_TEST(test_routes),
 		cmocka_unit_test(test_packets_and_profiles),
 		H_TEST(test_link_timing),
 		H_TEST(test_link_serialises),
