@@ -229,4 +229,14 @@ run 0 run $A/nodes_mlfq.lua --stats json &&
 	expect_err 'C\.short +\| C short done at 55000000$' &&
 	expect_out '"name": "B", "id": 1, "cpus": 1, "cpu0": 1, "sched": "mlfq"'
 
+# A name-server call over a link that loses nearly everything: 5 tries, each
+# waiting twice as long as the one before, then "timeout"; names() too.
+for op in lookup names; do
+	run 0 run tests/api/nodes_name_timeout.lua --set op=$op --trace "$TMP/nt.uktrace" &&
+		expect_err "p +\| $op: nil timeout after 171379730 ns$"
+	run 0 export "$TMP/nt.uktrace"
+	checks=$((checks + 1))
+	[ "$(grep -c 'kind=call' "$TMP/out")" -eq 5 ] || fail "$op: not 5 tries: $(grep -c 'kind=call' "$TMP/out")"
+done
+
 finish
