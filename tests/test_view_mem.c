@@ -43,12 +43,11 @@ struct world {
 	struct mem_layout L;
 };
 
-/* A run of path (or of source, reported as path) until at, laid out at at. */
-static int setup_run(void **state, const char *path, const char *source, uint64_t at)
+/* No display, and the fonts of the doc images when they are installed. */
+static void headless_env(void)
 {
 	static const char *const dir = "/usr/share/fonts/truetype/dejavu";
-	struct world *w = calloc(1, sizeof *w);
-	char font[256], err[300];
+	char font[256];
 
 	setenv("SDL_VIDEODRIVER", "dummy", 1);
 	setenv("SDL_RENDER_DRIVER", "software", 1);
@@ -60,6 +59,15 @@ static int setup_run(void **state, const char *path, const char *source, uint64_
 		snprintf(font, sizeof font, "%s/DejaVuSansMono.ttf", dir);
 		setenv("UKERN_FONT_MONO", font, 1);
 	}
+}
+
+/* A run of path (or of source, reported as path) until at, laid out at at. */
+static int setup_run(void **state, const char *path, const char *source, uint64_t at)
+{
+	struct world *w = calloc(1, sizeof *w);
+	char err[300];
+
+	headless_env();
 	assert_non_null(w);
 	ix_run(&w->run, path, source, NULL, 0, at);
 	if (!(w->d = draw_headless(1280, 800, err, sizeof err)))
@@ -402,6 +410,47 @@ static void test_nodes_draw(void **state)
 	assert_int_not_equal(pixel(w, x - 2 * u, y + w->L.cell / 2), PAL_ACCENT);
 }
 
+/* At every size the parts fit in the grid's panel: full headers, slim
+ * ones, or (no room for a header per node) one grid as without nodes;
+ * migration.lua has five nodes of 4096 frames. */
+static void test_nodes_sizes(void **state)
+{
+	static const int size[][2] = { { 1280, 800 }, { 900, 560 }, { 640, 400 }, { 480, 320 } };
+	static const char *const few[] = { "pages=8", "iterations=40", "at=20ms" };
+	size_t heads = 0, flat = 0;
+	struct ix_run run;
+	char err[300];
+
+	(void)state;
+	headless_env();
+	ix_run(&run, "scenarios/migration.lua", NULL, few, 3, 30000000);
+	assert_int_equal(run.ix->vm.nmems, 5);
+	for (size_t k = 0; k < sizeof size / sizeof size[0]; k++) {
+		struct draw *d = draw_headless(size[k][0], size[k][1], err, sizeof err);
+		struct vz_frame f = { .ix = run.ix, .view = VIZ_MEMORY, .from = 0, .to = 30000000,
+				      .now = 30000000, .collapse = 1, .title = "migration.lua" };
+		struct mem_layout L;
+		const struct mem_sec *last;
+		if (!(f.d = d))
+			fail_msg("%s", err);
+		mem_layout(&f, vz_plot(&f), &L);
+		last = &L.sec[L.nsecs - 1];
+		assert_true(L.nsecs == 5 || (L.nsecs == 1 && L.head_h == 0));
+		heads += L.nsecs == 5;
+		flat += L.nsecs == 1;
+		assert_true(L.pitch >= 1);
+		assert_true(L.per_cell <= 4096);
+		assert_true(last->gy + (float)last->rows * L.pitch <= L.grid_area.y + L.grid_area.h + 1);
+		assert_true(L.gx + (float)L.cols * L.pitch <= L.grid_area.x + L.grid_area.w + 1);
+		vz_draw_frame(&f);
+		mem_layout_free(&L);
+		draw_free(d);
+	}
+	assert_true(heads >= 3);                     /* down to 640x400 */
+	assert_int_equal(flat, 1);                   /* 480x320 */
+	ix_run_free(&run);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -413,6 +462,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_nodes_layout, setup_nodes, teardown),
 		cmocka_unit_test_setup_teardown(test_nodes_pick_describe, setup_nodes, teardown),
 		cmocka_unit_test_setup_teardown(test_nodes_draw, setup_nodes, teardown),
+		cmocka_unit_test(test_nodes_sizes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

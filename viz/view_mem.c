@@ -73,15 +73,17 @@ static float secs_height(const struct mem_layout *L, float s, uint32_t cols, flo
 	return h;
 }
 
-/* With several nodes: a part per node's memory, a header over each; the
- * largest pitch at which they all fit, cells grouped as for one memory. */
-static void grid_layout_nodes(const struct vz_frame *f, struct mem_layout *L, float w, float h)
+/* With several nodes: a part per node's memory under a header of height
+ * head; the largest pitch at which they all fit, cells grouped as for one
+ * memory. 0, or -1 when they fit only with cells under MIN_PITCH. */
+static int grid_layout_nodes(const struct vz_frame *f, struct mem_layout *L, float w, float h,
+			     float head, float gap)
 {
 	const struct ti_vm *vm = &f->ix->vm;
-	float u = draw_unit(f->d), gap = 8 * u, y;
+	float u = draw_unit(f->d), y;
 	uint32_t widest = 1;
 
-	L->head_h = floorf((float)draw_font_h(f->d, FONT_BOLD) + 8 * u);
+	L->head_h = head;
 	L->nsecs = vm->nmems < MEM_SECS ? vm->nmems : MEM_SECS;
 	for (size_t i = 0; i < L->nsecs; i++) {
 		L->sec[i] = (struct mem_sec){ vm->mems[i].first, vm->mems[i].frames, (uint32_t)i, 0, 0,
@@ -90,18 +92,16 @@ static void grid_layout_nodes(const struct vz_frame *f, struct mem_layout *L, fl
 	}
 	for (L->per_cell = 1;; L->per_cell *= 2) {
 		uint64_t most = ((uint64_t)widest + L->per_cell - 1) / L->per_cell;
-		for (L->pitch = floorf(MAX_PITCH * u); L->pitch > 1; L->pitch--) {
+		for (L->pitch = floorf(MAX_PITCH * u); L->pitch >= MIN_PITCH * u; L->pitch--) {
 			uint64_t c = (uint64_t)(w / L->pitch);
 			L->cols = (uint32_t)(c < most ? c : most);
 			if (L->cols && secs_height(L, L->pitch, L->cols, gap) <= h)
 				break;
 		}
-		if (L->pitch >= MIN_PITCH * u || L->per_cell >= (1u << 30))
+		if (L->pitch >= MIN_PITCH * u)
 			break;
-	}
-	if (L->pitch <= 1) {
-		L->pitch = 1;
-		L->cols = (uint32_t)fmaxf(1, floorf(w));
+		if (L->per_cell >= widest)     /* a cell per part: larger cells gain nothing */
+			return -1;
 	}
 	L->cell = L->pitch >= 6 ? L->pitch - 1 : L->pitch;
 	y = L->gy;
@@ -114,6 +114,7 @@ static void grid_layout_nodes(const struct vz_frame *f, struct mem_layout *L, fl
 		L->rows += L->sec[i].rows;
 		y = L->sec[i].gy + (float)L->sec[i].rows * L->pitch;
 	}
+	return 0;
 }
 
 static void grid_layout(const struct vz_frame *f, struct mem_layout *L)
@@ -126,10 +127,13 @@ static void grid_layout(const struct vz_frame *f, struct mem_layout *L)
 
 	L->gx = L->grid_area.x + gut;
 	L->gy = L->grid_area.y + head;
-	if (f->ix->vm.nmems) {
-		grid_layout_nodes(f, L, w, h);
+	/* with nodes: full headers, else slim ones, else (too many for the
+	 * panel) one grid as without nodes - the details still name the node */
+	if (f->ix->vm.nmems &&
+	    (grid_layout_nodes(f, L, w, h, floorf((float)draw_font_h(d, FONT_BOLD) + 8 * u), 8 * u) == 0 ||
+	     grid_layout_nodes(f, L, w, h, floorf((float)draw_font_h(d, FONT_SMALL) + 4 * u), 3 * u) == 0))
 		return;
-	}
+	L->head_h = 0;
 	L->per_cell = 1;
 	for (;;) {
 		cells = (n + L->per_cell - 1) / L->per_cell;
@@ -371,18 +375,23 @@ static void grid_heads(const struct vz_frame *f, const struct mem_layout *L)
 	float x0 = L->grid_area.x, x1 = L->gx + (float)L->cols * L->pitch;
 	char name[96], sub[VZ_LINE];
 
+	int slim = L->head_h < bh + 4 * u;     /* no room for the bold name */
+	enum draw_font nf = slim ? FONT_SMALL : FONT_BOLD;
+	float nh = slim ? sh : bh;
+
 	for (size_t i = 0; L->head_h > 0 && i < L->nsecs; i++) {
 		const struct mem_sec *s = &L->sec[i];
 		uint32_t node = f->ix->vm.mems[s->mem].node;
-		float y = s->y, x = x0 + 8 * u, hh = L->head_h - 3 * u;
+		float y = s->y, x = x0 + 8 * u, hh = L->head_h - (slim ? 1 : 3) * u;
 		uint32_t rgb = node == TI_NONE ? PAL_DIM : pal_node(node);
 		draw_fill(d, x0, y, x1 - x0, hh, pal_node_tint(node));
 		draw_line(d, x0, y + 0.5f, x1, y + 0.5f, pal_node(node));
 		mem_frame_node(f->ix, s->first, name, sizeof name);
-		x += (float)draw_text(d, FONT_BOLD, x, y + (hh - bh) / 2, rgb, ALIGN_LEFT, name) + 10 * u;
+		x += (float)draw_text(d, nf, x, y + (hh - nh) / 2, rgb, ALIGN_LEFT, name) + 10 * u;
 		snprintf(sub, sizeof sub, "%u frame%s (%u–%u), %u used", s->n, s->n == 1 ? "" : "s",
 			 s->first, s->first + s->n - 1, s->used);
-		draw_text(d, FONT_SMALL, x, y + (hh - bh) / 2 + bh - sh - 1, PAL_DIM, ALIGN_LEFT, sub);
+		draw_text(d, FONT_SMALL, x, y + (hh - nh) / 2 + nh - sh - (slim ? 0 : 1), PAL_DIM,
+			  ALIGN_LEFT, sub);
 	}
 }
 
@@ -441,6 +450,8 @@ static void grid_title(const struct vz_frame *f, const struct mem_layout *L)
 		 vm->page_size >= 1024 ? "KiB" : "bytes");
 	if (L->head_h > 0)
 		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " · a memory per node");
+	else if (vm->nmems)
+		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " · the nodes' memories in a row");
 	draw_text(d, FONT_BOLD, L->grid_area.x, y, PAL_TEXT, ALIGN_LEFT, buf);
 	y += (float)draw_font_h(d, FONT_BOLD) + 2 * u;
 	snprintf(buf, sizeof buf, "%u in use, %u shared", used, shared);
