@@ -5,7 +5,8 @@
  * reuses; out-of-line data sent, duplicated, delivered and dropped - and
  * the state asked at several times: which process maps which frame, the
  * pages' histories, the frame counts, permissions and events; then
- * records a damaged trace could hold.
+ * records a damaged trace could hold; two nodes, each with its memory, a
+ * process that migrates and out-of-line data delivered on the other node.
  *
  * The one idea: the memory view draws what these queries answer, so each
  * answer is checked against what the kernel would have had at that time.
@@ -378,6 +379,222 @@ static void test_no_memory(void **state)
 	trace_index_free(ix);
 }
 
+/* Two nodes, A (frames 1-8) and B (9-16). p (pid 2, on A) fills two heap
+ * pages and migrates to B at 30: its pages move to frames 9 and 10. q
+ * (pid 3, on A) sends a page out of line (flow 5) to r (pid 4, on B): at
+ * 50 it is mapped into r from frame 3, then moved to frame 11. */
+static const struct rec nodes_run[] = {
+	{ 0, TR_NODE, { 0, 1, 0, 0 }, "A" },
+	{ 0, TR_NODE, { 1, 1, 1, 0 }, "B" },
+	{ 0, TR_PROC_NEW, { 2, 0 }, "p" },
+	{ 0, TR_THREAD_NEW, { 2, 2 }, "p" },
+	{ 0, TR_PROC_NEW, { 3, 0 }, "q" },
+	{ 0, TR_THREAD_NEW, { 3, 3 }, "q" },
+	{ 0, TR_PROC_NEW, { 4, 0 }, "r" },
+	{ 0, TR_THREAD_NEW, { 4, 4 }, "r" },
+	{ 10, TR_MEMORY, { 16, 4096 }, NULL },
+	{ 10, TR_NODE_MEMORY, { 0, 1, 8 }, NULL },
+	{ 10, TR_NODE_MEMORY, { 1, 9, 8 }, NULL },
+	{ 10, TR_VM_MAP, { 2, HEAP, 2, 2, 3 }, NULL },
+	{ 20, TR_PAGE_FAULT, { 2, 2, HEAP, 1, 1 }, NULL },
+	{ 20, TR_PAGE_FAULT, { 2, 2, HEAP + 0x1000, 1, 2 }, NULL },
+	{ 20, TR_FRAMES, { 2, 0 }, NULL },
+	{ 30, TR_PAGE_MOVE, { 2, HEAP, 1, 9 }, NULL },
+	{ 30, TR_PAGE_MOVE, { 2, HEAP + 0x1000, 2, 10 }, NULL },
+	{ 30, TR_PROC_NODE, { 2, 1 }, NULL },
+	{ 40, TR_VM_MAP, { 3, HEAP, 1, 2, 3 }, NULL },
+	{ 40, TR_PAGE_FAULT, { 3, 3, HEAP, 1, 3 }, NULL },
+	{ 40, TR_FRAMES, { 3, 0 }, NULL },
+	{ 45, TR_MSG_SEND, { 5, 3, 9, 20, 0, 0 }, NULL },
+	{ 45, TR_OOL, { 5, 3, HEAP, 4096, 1 }, NULL },
+	{ 50, TR_MSG_DELIVER, { 5, 4, 9 }, NULL },
+	{ 50, TR_OOL, { 5, 4, 0x20000000, 4096, 2 }, NULL },
+	{ 50, TR_VM_MAP, { 4, 0x20000000, 1, 2, 3 }, NULL },
+	{ 50, TR_PAGE_MOVE, { 4, 0x20000000, 3, 11 }, NULL },
+	{ 50, TR_FRAMES, { 4, 0 }, NULL },
+};
+
+/* The node memories: A's and B's ranges, and which holds a frame. */
+static void test_node_memories(void **state)
+{
+	struct trace_index *ix = LOAD(nodes_run, 100);
+
+	(void)state;
+	assert_int_equal(ix->vm.frames, 16);
+	assert_int_equal(ix->vm.nmems, 2);
+	assert_int_equal(ix->vm.mems[0].first, 1);
+	assert_int_equal(ix->vm.mems[0].frames, 8);
+	assert_int_equal(ix->vm.mems[0].node, 0);
+	assert_int_equal(ix->vm.mems[1].first, 9);
+	assert_int_equal(ix->vm.mems[1].frames, 8);
+	assert_int_equal(ix->vm.mems[1].node, 1);
+	assert_string_equal(trace_index_str(ix, ix->nodes[ix->vm.mems[1].node].name), "B");
+	assert_int_equal(trace_index_vm_mem_of(ix, 1), 0);
+	assert_int_equal(trace_index_vm_mem_of(ix, 8), 0);
+	assert_int_equal(trace_index_vm_mem_of(ix, 9), 1);
+	assert_int_equal(trace_index_vm_mem_of(ix, 16), 1);
+	assert_int_equal(trace_index_vm_mem_of(ix, 17), TI_NONE);
+	assert_int_equal(trace_index_vm_mem_of(ix, 0), TI_NONE);
+	trace_index_free(ix);
+}
+
+/* A migration: the pages step to B's frames (private), A's are free. */
+static void test_page_move(void **state)
+{
+	struct trace_index *ix = LOAD(nodes_run, 100);
+	uint32_t h = region(ix, 0, HEAP);
+	struct ti_frame_use *u;
+	const struct ti_vmev *e = ix->vm.evs;
+
+	(void)state;
+	page_is(ix, h, 0, 25, 1, 0, TI_VM_ZERO);
+	page_is(ix, h, 0, 30, 9, 0, TI_VM_MOVE);
+	page_is(ix, h, 1, 30, 10, 0, TI_VM_MOVE);
+	assert_string_equal(trace_index_vm_cause_name(TI_VM_MOVE), "moved to another node's memory");
+	u = at(ix, 25);
+	assert_int_equal(u[1].maps, 1);
+	assert_int_equal(u[9].maps, 0);
+	free(u);
+	u = at(ix, 35);                              /* A's frames free, B's used by p */
+	assert_int_equal(u[1].maps + u[1].held, 0);
+	assert_int_equal(u[2].maps + u[2].held, 0);
+	assert_int_equal(u[9].maps, 1);
+	assert_int_equal(u[9].proc[0], 0);
+	assert_int_equal(u[10].maps, 1);
+	free(u);
+	counts_are(ix, 25, 2, 0);
+	counts_are(ix, 35, 2, 0);
+	assert_int_equal(e[2].kind, TI_VMEV_MOVE);   /* after the two zero fills */
+	assert_int_equal(e[2].ns, 30);
+	assert_int_equal(e[2].addr, HEAP);
+	assert_int_equal(e[2].from, 1);
+	assert_int_equal(e[2].frame, 9);
+	assert_int_equal(e[2].other, TI_MOVE_MIGRATE);
+	assert_int_equal(e[2].reg, h);
+	assert_int_equal(e[3].page, 1);
+	assert_true(ix->vm.ev_seen & (1u << TI_VMEV_MOVE));
+	trace_index_free(ix);
+}
+
+/* Out-of-line data delivered on B: the receiver's page maps B's frame 11,
+ * still copy-on-write as the kernel maps it; the sender keeps frame 3. */
+static void test_page_move_ool(void **state)
+{
+	struct trace_index *ix = LOAD(nodes_run, 100);
+	uint32_t rh = region(ix, 2, 0x20000000), qh = region(ix, 1, HEAP);
+	struct ti_frame_use *u;
+
+	(void)state;
+	page_is(ix, rh, 0, 50, 11, 1, TI_VM_MOVE);
+	page_is(ix, qh, 0, 50, 3, 1, TI_VM_OOL_TAKE);
+	u = at(ix, 47);                              /* the message holds frame 3 */
+	assert_int_equal(u[3].maps, 1);
+	assert_int_equal(u[3].held, 1);
+	free(u);
+	u = at(ix, 50);
+	assert_int_equal(u[3].maps, 1);              /* the sender's only */
+	assert_int_equal(u[3].held, 0);
+	assert_int_equal(u[3].proc[0], 1);
+	assert_int_equal(u[11].maps, 1);
+	assert_int_equal(u[11].proc[0], 2);
+	free(u);
+	counts_are(ix, 50, 4, 0);
+	assert_int_equal(ix->vm.evs[ix->vm.nevs - 1].kind, TI_VMEV_MOVE);
+	assert_int_equal(ix->vm.evs[ix->vm.nevs - 1].other, TI_MOVE_OOL);
+	trace_index_free(ix);
+}
+
+/* Damage: node memories that overlap, repeat a node, are empty or lie
+ * past the machine's frames are ignored, and the gap they leave is a part
+ * of no node; moves to frames out of range, of processes never seen, of
+ * pages without a frame or from another frame than theirs are ignored. */
+static void test_node_damage(void **state)
+{
+	static const struct rec bad[] = {
+		{ 0, TR_PROC_NEW, { 2, 0 }, "p" },
+		{ 10, TR_MEMORY, { 32, 4096 }, NULL },
+		{ 10, TR_NODE_MEMORY, { 0, 1, 8 }, NULL },
+		{ 10, TR_NODE_MEMORY, { 1, 5, 8 }, NULL },          /* overlaps A's */
+		{ 10, TR_NODE_MEMORY, { 0, 20, 4 }, NULL },         /* A again */
+		{ 10, TR_NODE_MEMORY, { 2, 0, 4 }, NULL },          /* no frame 0 */
+		{ 10, TR_NODE_MEMORY, { 3, 24, 0 }, NULL },         /* empty */
+		{ 10, TR_NODE_MEMORY, { 4, 30, 8 }, NULL },         /* past frame 32 */
+		{ 10, TR_NODE_MEMORY, { 5, UINT64_MAX, 2 }, NULL },
+		{ 10, TR_NODE_MEMORY, { 6, 17, 16 }, NULL },        /* kept: 17-32 */
+		{ 10, TR_VM_MAP, { 2, HEAP, 4, 2, 3 }, NULL },
+		{ 20, TR_PAGE_FAULT, { 2, 2, HEAP, 1, 1 }, NULL },
+		{ 20, TR_PAGE_FAULT, { 2, 2, HEAP + 0x1000, 1, 2 }, NULL },
+		{ 30, TR_PAGE_MOVE, { 2, HEAP, 1, 33 }, NULL },     /* no frame 33 */
+		{ 30, TR_PAGE_MOVE, { 2, HEAP, 1, 0 }, NULL },
+		{ 30, TR_PAGE_MOVE, { 9, HEAP, 1, 17 }, NULL },     /* no process 9 */
+		{ 30, TR_PAGE_MOVE, { 2, HEAP + 0x2000, 0, 18 }, NULL },   /* no frame yet */
+		{ 30, TR_PAGE_MOVE, { 2, HEAP + 0x1000, 7, 19 }, NULL },   /* not from 2 */
+		{ 30, TR_PAGE_MOVE, { 2, 0x90000000, 1, 20 }, NULL },      /* not mapped */
+		{ 30, TR_PAGE_MOVE, { 2, HEAP, 1, 1 }, NULL },      /* nowhere */
+		{ 40, TR_PAGE_MOVE, { 2, HEAP, 1, 17 }, NULL },     /* kept */
+	};
+	struct trace_index *ix = LOAD(bad, 100);
+	uint32_t h = region(ix, 0, HEAP);
+
+	(void)state;
+	assert_int_equal(ix->vm.nmems, 3);           /* A, the gap 9-16, node 6 */
+	assert_int_equal(ix->vm.mems[0].first, 1);
+	assert_int_equal(ix->vm.mems[0].frames, 8);
+	assert_int_equal(ix->vm.mems[0].told, 1);
+	assert_int_equal(ix->vm.mems[1].first, 9);
+	assert_int_equal(ix->vm.mems[1].frames, 8);
+	assert_int_equal(ix->vm.mems[1].told, 0);
+	assert_int_equal(ix->vm.mems[1].node, TI_NONE);
+	assert_int_equal(ix->vm.mems[2].first, 17);
+	assert_int_equal(ix->vm.mems[2].frames, 16);
+	assert_int_equal(ix->vm.mems[2].id, 6);
+	assert_int_equal(ix->vm.mems[2].node, TI_NONE);  /* never declared by a node record */
+	assert_int_equal(trace_index_vm_mem_of(ix, 12), 1);
+	page_is(ix, h, 0, 35, 1, 0, TI_VM_ZERO);
+	page_is(ix, h, 1, 35, 2, 0, TI_VM_ZERO);
+	page_is(ix, h, 2, 35, 0, 0, 0);
+	page_is(ix, h, 0, 40, 17, 0, TI_VM_MOVE);
+	assert_int_equal(ix->vm.nevs, 3);            /* two faults, one move */
+	counts_are(ix, 45, 2, 0);
+	trace_index_free(ix);
+}
+
+/* One node memory is no grouping; frames of node memories past a memory
+ * record that came later are dropped; without a memory record, the node
+ * memories say how many frames there are. */
+static void test_node_memory_alone(void **state)
+{
+	static const struct rec one[] = {
+		{ 10, TR_MEMORY, { 16, 4096 }, NULL },
+		{ 10, TR_NODE_MEMORY, { 0, 1, 16 }, NULL },
+	};
+	static const struct rec late[] = {
+		{ 10, TR_NODE_MEMORY, { 0, 1, 8 }, NULL },
+		{ 10, TR_NODE_MEMORY, { 1, 9, 8 }, NULL },
+		{ 10, TR_NODE_MEMORY, { 2, 17, 8 }, NULL },
+		{ 10, TR_MEMORY, { 16, 4096 }, NULL },
+	};
+	static const struct rec untold[] = {
+		{ 10, TR_NODE_MEMORY, { 0, 1, 8 }, NULL },
+		{ 10, TR_NODE_MEMORY, { 1, 9, 24 }, NULL },
+	};
+	struct trace_index *ix = LOAD(one, 100);
+
+	(void)state;
+	assert_int_equal(ix->vm.nmems, 0);
+	assert_int_equal(trace_index_vm_mem_of(ix, 1), TI_NONE);
+	trace_index_free(ix);
+	ix = LOAD(late, 100);
+	assert_int_equal(ix->vm.frames, 16);
+	assert_int_equal(ix->vm.nmems, 2);
+	assert_int_equal(ix->vm.mems[1].first + ix->vm.mems[1].frames - 1, 16);
+	trace_index_free(ix);
+	ix = LOAD(untold, 100);
+	assert_int_equal(ix->vm.frames, 32);
+	assert_int_equal(ix->vm.nmems, 2);
+	trace_index_free(ix);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +604,11 @@ int main(void)
 		cmocka_unit_test(test_ool),
 		cmocka_unit_test(test_damage),
 		cmocka_unit_test(test_no_memory),
+		cmocka_unit_test(test_node_memories),
+		cmocka_unit_test(test_page_move),
+		cmocka_unit_test(test_page_move_ool),
+		cmocka_unit_test(test_node_damage),
+		cmocka_unit_test(test_node_memory_alone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,11 @@
  * frame's cell, a page's cell, a process, a fault's mark and the strip
  * picks what is drawn there, and the details say what the kernel did.
  *
+ * Then a run with two nodes, A and B, each with 32 frames, where p fills
+ * eight pages on A and migrates to B: the grid is one part per node, under
+ * a header that counts its frames in use, and the details say which node
+ * a frame belongs to and where a page moved.
+ *
  * The one idea: picking uses the drawing's own layout, so the test finds
  * where a frame or a page is drawn from that layout and clicks there, as
  * a user would.
@@ -38,11 +43,11 @@ struct world {
 	struct mem_layout L;
 };
 
-static int setup(void **state)
+/* No display, and the fonts of the doc images when they are installed. */
+static void headless_env(void)
 {
 	static const char *const dir = "/usr/share/fonts/truetype/dejavu";
-	struct world *w = calloc(1, sizeof *w);
-	char font[256], err[300];
+	char font[256];
 
 	setenv("SDL_VIDEODRIVER", "dummy", 1);
 	setenv("SDL_RENDER_DRIVER", "software", 1);
@@ -54,15 +59,51 @@ static int setup(void **state)
 		snprintf(font, sizeof font, "%s/DejaVuSansMono.ttf", dir);
 		setenv("UKERN_FONT_MONO", font, 1);
 	}
+}
+
+/* A run of path (or of source, reported as path) until at, laid out at at. */
+static int setup_run(void **state, const char *path, const char *source, uint64_t at)
+{
+	struct world *w = calloc(1, sizeof *w);
+	char err[300];
+
+	headless_env();
 	assert_non_null(w);
-	ix_run(&w->run, "scenarios/cow-fork.lua", NULL, NULL, 0, AT);
+	ix_run(&w->run, path, source, NULL, 0, at);
 	if (!(w->d = draw_headless(1280, 800, err, sizeof err)))
 		fail_msg("%s", err);
 	w->f = (struct vz_frame){ .ix = w->run.ix, .d = w->d, .view = VIZ_MEMORY, .from = 0,
-				  .to = AT, .now = AT, .collapse = 1, .title = "cow-fork.lua" };
+				  .to = at, .now = at, .collapse = 1, .title = path };
 	mem_layout(&w->f, vz_plot(&w->f), &w->L);
 	*state = w;
 	return 0;
+}
+
+static int setup(void **state)
+{
+	return setup_run(state, "scenarios/cow-fork.lua", NULL, AT);
+}
+
+/* p fills 8 pages on node A, then migrates to node B (strong mobility,
+ * stop and copy): its pages move to frames 33 to 40 at MOVED. */
+#define MOVED 6194580ull
+static const char two_nodes[] =
+	"machine { cpus = 2, frames = 32 }\n"
+	"node { \"B\", cpus = 1, frames = 32 }\n"
+	"link { \"A\", \"B\", latency = \"100us\" }\n"
+	"process { \"p\", main = function()\n"
+	"  local ps = mem.page_size()\n"
+	"  local heap = mem.alloc(8 * ps)\n"
+	"  for i = 0, 7 do mem.write(heap + i * ps, \"page \" .. i) end\n"
+	"  sleep(\"10ms\")\n"
+	"end }\n"
+	"process { \"ctl\", node = \"B\", start = \"2ms\", main = function()\n"
+	"  assert(migrate(\"p\", \"B\", { strategy = \"stop-and-copy\", mobility = \"strong\" }))\n"
+	"end }\n";
+
+static int setup_nodes(void **state)
+{
+	return setup_run(state, "two-nodes.lua", two_nodes, MOVED);
 }
 
 static int teardown(void **state)
@@ -276,6 +317,140 @@ static void test_draw_selection(void **state)
 	assert_int_not_equal(pixel(w, x, y), PAL_SELECT);
 }
 
+/* Two nodes: a part of the grid per node, one under the other, each
+ * counting its frames in use; p's pages are on B's frames now, A's free. */
+static void test_nodes_layout(void **state)
+{
+	struct world *w = *state;
+	const struct trace_index *ix = w->run.ix;
+	float xa, ya, xb, yb;
+
+	assert_int_equal(ix->vm.frames, 64);
+	assert_int_equal(w->L.nsecs, 2);
+	assert_true(w->L.head_h > 0);
+	assert_int_equal(w->L.per_cell, 1);
+	assert_int_equal(w->L.sec[0].first, 1);
+	assert_int_equal(w->L.sec[0].n, 32);
+	assert_int_equal(w->L.sec[1].first, 33);
+	assert_int_equal(w->L.sec[1].n, 32);
+	assert_int_equal(w->L.sec[0].used, 0);
+	assert_int_equal(w->L.sec[1].used, 8);
+	assert_int_equal(w->L.use[33].maps, 1);
+	assert_int_equal(w->L.use[33].proc[0], proc_named(ix, "p"));
+	assert_int_equal(w->L.use[1].maps, 0);
+	/* B's part starts on a row of its own, under its header, below A's cells */
+	assert_int_equal(mem_frame_xy(&w->f, &w->L, 32, &xa, &ya), 0);
+	assert_int_equal(mem_frame_xy(&w->f, &w->L, 33, &xb, &yb), 0);
+	assert_true(xb == w->L.gx);
+	assert_true(yb >= ya + w->L.pitch + w->L.head_h);
+	assert_true(w->L.sec[1].y >= ya + w->L.pitch);
+	assert_true(yb + w->L.pitch <= w->L.grid_area.y + w->L.grid_area.h);
+	assert_int_equal(mem_frame_xy(&w->f, &w->L, 65, &xb, &yb), -1);
+	assert_int_equal(ix->vm.evs[w->L.just_first].kind, TI_VMEV_MOVE);
+	assert_int_equal(w->L.just_n, 8);
+}
+
+static void test_nodes_pick_describe(void **state)
+{
+	struct world *w = *state;
+	const struct trace_index *ix = w->run.ix;
+	char lines[VZ_DESCRIBE_LINES][VZ_LINE];
+	uint32_t p = proc_named(ix, "p");
+	struct vz_pick pk;
+	float x, y;
+	int n;
+
+	assert_int_equal(mem_frame_xy(&w->f, &w->L, 36, &x, &y), 0);
+	assert_true(vz_pick(&w->f, x + w->L.cell / 2, y + w->L.cell / 2, &pk));
+	assert_int_equal(pk.kind, PICK_FRAME);
+	assert_int_equal(pk.i, 36);
+	n = vz_describe(ix, &pk, MOVED, lines);
+	has_line(lines, n, "frame 36 of 64");
+	has_line(lines, n, "node B's memory: its frame 4 of 32 (frames 33–64)");
+	has_line(lines, n, "mapped by p at 0x10003000");
+	has_line(lines, n, "moved to another node's memory");
+	pk.i = 4;
+	n = vz_describe(ix, &pk, MOVED, lines);
+	has_line(lines, n, "node A's memory: its frame 4 of 32");
+	has_line(lines, n, "free at this time");
+	/* a header picks its node */
+	assert_true(vz_pick(&w->f, w->L.gx + 200, w->L.sec[1].y + w->L.head_h / 2, &pk));
+	assert_int_equal(pk.kind, PICK_NODE);
+	assert_int_equal(pk.i, 1);
+	pk = (struct vz_pick){ PICK_PAGE, w->L.row[0].reg, 3 };
+	for (size_t i = 0; i < w->L.nrows; i++)
+		if (ix->vm.regs[w->L.row[i].reg].proc == p && ix->vm.regs[w->L.row[i].reg].start == HEAP)
+			pk.i = w->L.row[i].reg;
+	n = vz_describe(ix, &pk, MOVED, lines);
+	has_line(lines, n, "frame 36 (node B), private");
+	pk = (struct vz_pick){ PICK_VMEV, w->L.just_first + 3, 0 };
+	n = vz_describe(ix, &pk, MOVED, lines);
+	has_line(lines, n, "page moved to another node's memory · p");
+	has_line(lines, n, "page 0x10003000 of p moved from frame 4 (node A) to frame 36 (node B)");
+	has_line(lines, n, "its process migrated");
+}
+
+/* The headers in their node's tint, the moved pages' new frames ringed in
+ * blue (the latest event), A's old frames free. */
+static void test_nodes_draw(void **state)
+{
+	struct world *w = *state;
+	float u = draw_unit(w->d), x, y;
+
+	vz_draw_frame(&w->f);
+	assert_int_equal(pixel(w, w->L.gx + 300, w->L.sec[1].y + 3), pal_node_tint(1));
+	assert_int_equal(pixel(w, w->L.gx + 300, w->L.sec[0].y + 3), pal_node_tint(0));
+	assert_int_equal(mem_frame_xy(&w->f, &w->L, 33, &x, &y), 0);
+	assert_int_equal(pixel(w, x - 2 * u, y + w->L.cell / 2), PAL_ACCENT);
+	assert_int_equal(pixel(w, x + w->L.cell / 2, y + w->L.cell / 2),
+			 pal_proc(w->run.ix, proc_named(w->run.ix, "p")));
+	assert_int_equal(mem_frame_xy(&w->f, &w->L, 1, &x, &y), 0);
+	assert_int_not_equal(pixel(w, x + w->L.cell / 2, y + w->L.cell / 2),
+			     pal_proc(w->run.ix, proc_named(w->run.ix, "p")));
+	assert_int_not_equal(pixel(w, x - 2 * u, y + w->L.cell / 2), PAL_ACCENT);
+}
+
+/* At every size the parts fit in the grid's panel: full headers, slim
+ * ones, or (no room for a header per node) one grid as without nodes;
+ * migration.lua has five nodes of 4096 frames. */
+static void test_nodes_sizes(void **state)
+{
+	static const int size[][2] = { { 1280, 800 }, { 900, 560 }, { 640, 400 }, { 480, 320 } };
+	static const char *const few[] = { "pages=8", "iterations=40", "at=20ms" };
+	size_t heads = 0, flat = 0;
+	struct ix_run run;
+	char err[300];
+
+	(void)state;
+	headless_env();
+	ix_run(&run, "scenarios/migration.lua", NULL, few, 3, 30000000);
+	assert_int_equal(run.ix->vm.nmems, 5);
+	for (size_t k = 0; k < sizeof size / sizeof size[0]; k++) {
+		struct draw *d = draw_headless(size[k][0], size[k][1], err, sizeof err);
+		struct vz_frame f = { .ix = run.ix, .view = VIZ_MEMORY, .from = 0, .to = 30000000,
+				      .now = 30000000, .collapse = 1, .title = "migration.lua" };
+		struct mem_layout L;
+		const struct mem_sec *last;
+		if (!(f.d = d))
+			fail_msg("%s", err);
+		mem_layout(&f, vz_plot(&f), &L);
+		last = &L.sec[L.nsecs - 1];
+		assert_true(L.nsecs == 5 || (L.nsecs == 1 && L.head_h == 0));
+		heads += L.nsecs == 5;
+		flat += L.nsecs == 1;
+		assert_true(L.pitch >= 1);
+		assert_true(L.per_cell <= 4096);
+		assert_true(last->gy + (float)last->rows * L.pitch <= L.grid_area.y + L.grid_area.h + 1);
+		assert_true(L.gx + (float)L.cols * L.pitch <= L.grid_area.x + L.grid_area.w + 1);
+		vz_draw_frame(&f);
+		mem_layout_free(&L);
+		draw_free(d);
+	}
+	assert_true(heads >= 3);                     /* down to 640x400 */
+	assert_int_equal(flat, 1);                   /* 480x320 */
+	ix_run_free(&run);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -284,6 +459,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pick_strip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_describe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_draw_selection, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nodes_layout, setup_nodes, teardown),
+		cmocka_unit_test_setup_teardown(test_nodes_pick_describe, setup_nodes, teardown),
+		cmocka_unit_test_setup_teardown(test_nodes_draw, setup_nodes, teardown),
+		cmocka_unit_test(test_nodes_sizes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

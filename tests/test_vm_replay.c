@@ -10,7 +10,10 @@
  * frame changes hands - zero fill, copy-on-write copy and reuse, fork,
  * out-of-line data taken, duplicated by the network, lost, held by a port
  * that dies, delivered and mapped, freed, a process killed for want of a
- * frame - and a run stopped while messages still hold frames.
+ * frame - and a run stopped while messages still hold frames; with
+ * several nodes, each with its memory, processes that migrate (their pages
+ * move to the new node's frames) and out-of-line data delivered on
+ * another node (copied into its frames).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,21 +26,27 @@
 
 #include "ix_fixture.h"
 #include "trace_index.h"
+#include "vmsys.h"
 
-/* At the end of the run, every frame has as many references in the
- * replay (page table entries and messages in flight) as in the kernel. */
-static void refs_match(const struct trace_index *ix, const struct machine *m)
+/* At the end of the run, every frame of every node's memory has as many
+ * references in the replay (page table entries and messages in flight) as
+ * in the kernel. */
+static void refs_match(const struct trace_index *ix, struct machine *m)
 {
 	struct ti_frame_use *use = calloc((size_t)ix->vm.maxframe + 1, sizeof *use);
 
 	assert_non_null(use);
 	trace_index_vm_at(ix, ix->end_ns, use);
-	assert_true(ix->vm.maxframe <= m->vm.nmade);
-	for (uint32_t f = 1; f <= m->vm.nmade; f++) {
-		uint32_t refs = f <= ix->vm.maxframe ? use[f].maps + use[f].held : 0;
-		if (refs != m->vm.fr[f - 1].refs)
-			fail_msg("frame %u at the end: %u references in the replay, %u in the kernel",
-				 f, refs, m->vm.fr[f - 1].refs);
+	assert_true(ix->vm.maxframe <= vmsys_frames_total(m));
+	for (uint32_t node = 0; node <= m->vm_nnodes; node++) {
+		const struct vm *v = vmsys_vm(m, node);
+		for (uint32_t k = 1; k <= v->nmade; k++) {
+			uint32_t f = v->base + k;
+			uint32_t refs = f <= ix->vm.maxframe ? use[f].maps + use[f].held : 0;
+			if (refs != v->fr[k - 1].refs)
+				fail_msg("frame %u at the end: %u references in the replay, %u in the "
+					 "kernel", f, refs, v->fr[k - 1].refs);
+		}
 	}
 	free(use);
 }
@@ -66,8 +75,8 @@ static size_t check_run(const char *path, const char *source, const char *const 
 		checked++;
 	}
 	assert_int_equal(trace_index_vm_counts(r.ix, r.ix->end_ns, &used, &shared), 0);
-	assert_int_equal(used, r.m.vm.used);
-	assert_int_equal(shared, r.m.vm.shared);
+	assert_int_equal(used, vmsys_used_total(&r.m));
+	assert_int_equal(shared, vmsys_shared_total(&r.m));
 	refs_match(r.ix, &r.m);
 	ix_run_free(&r);
 	return checked;
@@ -145,6 +154,76 @@ static void test_faults(void **state)
 		assert_true(check_run("faulty.lua", faulty, NULL, 0, until) >= 2);
 }
 
+/* Processes that migrate with strong mobility (their pages move to the new
+ * node's frames) and with weak (a new process), stopped before, during and
+ * after the moves. */
+static void test_migration(void **state)
+{
+	static const char *const few[] = { "pages=8", "iterations=40", "at=20ms" };
+	struct ix_run r;
+	size_t moves = 0;
+
+	(void)state;
+	assert_true(check_run("scenarios/migration.lua", NULL, few, 3, UINT64_MAX) >= 30);
+	ix_run(&r, "scenarios/migration.lua", NULL, few, 3, UINT64_MAX);
+	assert_int_equal(r.ix->vm.nmems, 5);               /* nodes A to E, 4096 frames each */
+	assert_int_equal(r.ix->vm.mems[4].first, 4 * 4096 + 1);
+	for (size_t i = 0; i < r.ix->vm.nevs; i++)
+		moves += r.ix->vm.evs[i].kind == TI_VMEV_MOVE &&
+			 r.ix->vm.evs[i].other == TI_MOVE_MIGRATE;
+	assert_int_equal(moves, 3 * 8);                    /* three strong moves of 8 pages */
+	ix_run_free(&r);
+	for (uint64_t until = 19000000; until < 27000000; until += 500000)
+		assert_true(check_run("scenarios/migration.lua", NULL, few, 3, until) >= 16);
+}
+
+/* Out-of-line data taken on node A, delivered on node B: copied into B's
+ * frames; a server on A gets it without a copy. */
+static const char across[] =
+	"machine { cpus = 2, frames = 32 }\n"
+	"node { \"B\", cpus = 1, frames = 16 }\n"
+	"link { \"A\", \"B\", latency = \"100us\" }\n"
+	"for _, n in ipairs { \"A\", \"B\" } do\n"
+	"  process { name = \"sink.\" .. n, node = n, daemon = true, main = function()\n"
+	"    local p = port()\n"
+	"    register(\"sink.\" .. n, p)\n"
+	"    while true do\n"
+	"      local m = recv(p)\n"
+	"      if m.ool then mem.write(m.ool.addr, \"x\") end\n"
+	"    end\n"
+	"  end }\n"
+	"end\n"
+	"process { name = \"client\", start = \"1ms\", main = function()\n"
+	"  local a, b = assert(lookup(\"sink.A\")), assert(lookup(\"sink.B\"))\n"
+	"  local ps = mem.page_size()\n"
+	"  local buf = mem.alloc(3 * ps)\n"
+	"  mem.write(buf, string.rep(\"c\", 3 * ps))\n"
+	"  for i = 1, 3 do\n"
+	"    send(b, { i = i }, { ool = { addr = buf, len = 2 * ps } })\n"
+	"    send(a, { i = i }, { ool = { addr = buf + ps, len = 2 * ps } })\n"
+	"    sleep(\"1ms\")\n"
+	"  end\n"
+	"end }\n";
+
+static void test_ool_across_nodes(void **state)
+{
+	struct ix_run r;
+	size_t moves = 0;
+
+	(void)state;
+	assert_true(check_run("across.lua", across, NULL, 0, UINT64_MAX) >= 6);
+	ix_run(&r, "across.lua", across, NULL, 0, UINT64_MAX);
+	for (size_t i = 0; i < r.ix->vm.nevs; i++)
+		if (r.ix->vm.evs[i].kind == TI_VMEV_MOVE) {
+			assert_int_equal(r.ix->vm.evs[i].other, TI_MOVE_OOL);
+			assert_true(r.ix->vm.evs[i].frame > 32);   /* into B's memory */
+			assert_true(r.ix->vm.evs[i].from <= 32);
+			moves++;
+		}
+	assert_int_equal(moves, 6);                        /* 3 messages of 2 pages */
+	ix_run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -152,6 +231,8 @@ int main(void)
 		cmocka_unit_test(test_out_of_frames),
 		cmocka_unit_test(test_ool_messages),
 		cmocka_unit_test(test_faults),
+		cmocka_unit_test(test_migration),
+		cmocka_unit_test(test_ool_across_nodes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

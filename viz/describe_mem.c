@@ -59,11 +59,22 @@ int vz_describe_frame(const struct trace_index *ix, uint64_t fr, uint64_t now,
 	const struct ti_vm *vm = &ix->vm;
 	const struct ti_vmstep *since = NULL;
 	uint32_t maps = 0, held = held_by_messages(vm, fr, now), first = TI_NONE;
-	char at[32], when[32], who[VZ_LINE] = "", one[VZ_LINE];
+	char at[32], when[32], who[VZ_LINE] = "", one[VZ_LINE], node[96];
+	uint32_t mem = trace_index_vm_mem_of(ix, fr);
 	int n = 0, several = 0;
 
 	fmt_dur(now, at, sizeof at);
 	snprintf(lines[n++], VZ_LINE, "frame %llu of %u · at %s", (unsigned long long)fr, vm->frames, at);
+	if (mem != TI_NONE && vm->mems[mem].told) {
+		mem_frame_node(ix, fr, node, sizeof node);
+		snprintf(lines[n++], VZ_LINE, "%s's memory: its frame %llu of %u (frames %u–%u)", node,
+			 (unsigned long long)(fr - vm->mems[mem].first + 1), vm->mems[mem].frames,
+			 vm->mems[mem].first, vm->mems[mem].first + vm->mems[mem].frames - 1);
+	} else if (mem != TI_NONE) {
+		snprintf(lines[n++], VZ_LINE, "in no node's memory (frames %u–%u: the trace gives "
+			 "them to no node)", vm->mems[mem].first,
+			 vm->mems[mem].first + vm->mems[mem].frames - 1);
+	}
 	for (size_t r = trace_index_vm_regions_from(ix, now); r < vm->nregs && vm->regs[r].map_ns <= now;
 	     r++) {
 		const struct ti_vmreg *g = &vm->regs[r];
@@ -132,7 +143,7 @@ int vz_describe_page(const struct trace_index *ix, uint64_t reg, uint64_t idx, u
 	const struct ti_vmreg *g;
 	const struct ti_vmstep *st = NULL;
 	uint32_t pg;
-	char when[32], faults[96];
+	char when[32], faults[96], node[96], on[100] = "";
 	int n = 0;
 
 	if (reg >= vm->nregs)
@@ -157,7 +168,10 @@ int vz_describe_page(const struct trace_index *ix, uint64_t reg, uint64_t idx, u
 				free(all);
 			}
 		}
-		snprintf(lines[n++], VZ_LINE, "frame %u, %s", st->frame,
+		mem_frame_node(ix, st->frame, node, sizeof node);
+		if (*node)
+			snprintf(on, sizeof on, " (%s)", node);
+		snprintf(lines[n++], VZ_LINE, "frame %u%s, %s", st->frame, on,
 			 u.maps + u.held > 1 ? "shared copy-on-write: a write copies it"
 			 : st->cow ? "copy-on-write, no other sharer: a write just makes it writable"
 				   : "private");
@@ -190,9 +204,10 @@ int vz_describe_vmev(const struct trace_index *ix, size_t i, char lines[][VZ_LIN
 		[TI_VMEV_PROT] = "segmentation fault: the page's permission forbids it",
 		[TI_VMEV_NOFRAME] = "out of memory: no free frame", [TI_VMEV_FORK] = "fork",
 		[TI_VMEV_OOL_TAKE] = "out-of-line data sent", [TI_VMEV_OOL_GIVE] = "out-of-line data received",
+		[TI_VMEV_MOVE] = "page moved to another node's memory",
 	};
 	const struct ti_vmev *e = &ix->vm.evs[i];
-	char when[32];
+	char when[32], from[40], to[40];   /* node names past 34 bytes are cut */
 	int n = 0;
 
 	fmt_time(e->ns, when, sizeof when);
@@ -210,6 +225,16 @@ int vz_describe_vmev(const struct trace_index *ix, size_t i, char lines[][VZ_LIN
 			 (unsigned long long)e->addr, e->kind == TI_VMEV_OOL_TAKE ?
 			 "its pages now copy-on-write, held by the message" :
 			 "the sender's frames mapped copy-on-write");
+	} else if (e->kind == TI_VMEV_MOVE) {
+		mem_frame_node(ix, e->from, from, sizeof from);
+		mem_frame_node(ix, e->frame, to, sizeof to);
+		snprintf(lines[n++], VZ_LINE, "page 0x%llx of %s moved from frame %u (%s) to frame %u (%s)",
+			 (unsigned long long)e->addr, vz_proc_name(ix, e->proc), e->from,
+			 *from ? from : "?", e->frame, *to ? to : "?");
+		snprintf(lines[n++], VZ_LINE, "%s", e->other == TI_MOVE_OOL ?
+			 "out-of-line data taken on one node, delivered on another: copied there" :
+			 "its process migrated: the page's bytes copied into a frame of the new node, "
+			 "the old frame lost this reference");
 	} else if (e->reg != TI_NONE) {
 		snprintf(lines[n++], VZ_LINE, "%s page %u at 0x%llx", region_kind(&ix->vm.regs[e->reg]),
 			 e->page, (unsigned long long)e->addr);

@@ -18,6 +18,10 @@
  *                            range, whose pages turn copy-on-write
  *   ool mapped, vm_map       the receiver's new region maps those frames
  *   msg_deliver, msg_drop    the message no longer holds them
+ *   node_memory              a node's memory: a range of the frame numbers
+ *   page_move                the page moves to a frame of another node's
+ *                            memory (a migration; out-of-line data
+ *                            delivered on another node, after its vm_map)
  *
  * Identifiers and numbers come from the file: regions and pages are made
  * for what the records touch, so memory grows with the records, and a
@@ -55,11 +59,14 @@ struct ti_vmbuild {
 	uint32_t *reg_last;          size_t reglastcap;   /* per region: its newest page */
 	struct ti_vmcur *cur;        size_t curcap;       /* per page */
 	uint32_t *step_page;         size_t steppagecap;  /* per step: its page */
-	size_t regcap, pagecap, stepcap, snapcap, snapfrcap, protcap, evcap, countcap;
+	size_t regcap, pagecap, stepcap, snapcap, snapfrcap, protcap, evcap, countcap, memcap;
 	int give;                    /* out-of-line data was mapped: its region comes next */
 	uint64_t give_flow, give_addr;
 	uint32_t give_proc;
+	uint32_t given;              /* the region that received it, + 1 (0: none yet)... */
+	uint64_t given_ns;           /* ...and when: its page moves follow at that time */
 	int ps_told;                 /* the page size came in a memory record */
+	int frames_told;             /* the frame count came in a memory record */
 };
 
 static struct ti_vmbuild *vmb(struct trace_index *ix)
@@ -216,6 +223,13 @@ static int page_get(struct trace_index *ix, uint32_t r, uint64_t idx, uint32_t *
 	return 0;
 }
 
+/* Page idx of region r if the replay made it, else TI_NONE. */
+static uint32_t page_peek(struct trace_index *ix, uint32_t r, uint64_t idx)
+{
+	return idx >= TI_VM_MAX_PAGES ? TI_NONE
+				      : ti_map_get(&ix->b->vm->pagemap, (uint64_t)r << 21 | idx);
+}
+
 /* Page pg maps frame with the copy-on-write bit cow from ns on, because of cause. */
 static int step(struct trace_index *ix, uint32_t pg, uint64_t ns, uint32_t frame, int cow,
 		enum ti_vm_cause cause)
@@ -265,6 +279,30 @@ static int rec_memory(struct trace_index *ix, uint64_t ns, const uint64_t *a)
 	ix->vm.frames = (uint32_t)a[0];
 	set_page_size(&ix->vm, a[1]);
 	ix->b->vm->ps_told = 1;
+	ix->b->vm->frames_told = 1;
+	return 0;
+}
+
+/* A node's memory: frames a[1] .. a[1] + a[2] - 1 of node a[0]. Ignored
+ * when empty, out of range, overlapping one already given, or a second
+ * one for the same node (damage). */
+static int rec_node_memory(struct trace_index *ix, uint64_t ns, const uint64_t *a)
+{
+	struct ti_vm *vm = &ix->vm;
+	uint64_t first = a[1], n = a[2];
+
+	(void)ns;
+	if (!first || !n || first > TI_VM_MAX_FRAME || n > TI_VM_MAX_FRAME - first + 1 ||
+	    (ix->b->vm->frames_told && first + n - 1 > vm->frames) || vm->nmems >= TI_MAX_NODES)
+		return 0;
+	for (size_t i = 0; i < vm->nmems; i++)
+		if (vm->mems[i].id == a[0] ||
+		    (first < (uint64_t)vm->mems[i].first + vm->mems[i].frames &&
+		     vm->mems[i].first < first + n))
+			return 0;
+	if (GROW(vm->mems, ix->b->vm->memcap, vm->nmems + 1) != 0)
+		return -1;
+	vm->mems[vm->nmems++] = (struct ti_vmmem){ a[0], TI_NONE, (uint32_t)first, (uint32_t)n, 1 };
 	return 0;
 }
 
@@ -279,6 +317,8 @@ static int fill_from_message(struct trace_index *ix, uint64_t ns, uint32_t r)
 	v->give = 0;
 	if (s == TI_NONE)
 		return 0;
+	v->given = r + 1;
+	v->given_ns = ns;
 	for (size_t i = 0; i < ix->vm.snaps[s].fr_count; i++) {
 		const struct ti_vmsnapfr *f = &ix->vm.snapfr[ix->vm.snaps[s].fr_first + i];
 		if (page_get(ix, r, f->idx, &pg) != 0 || step(ix, pg, ns, f->frame, 1, TI_VM_OOL_GIVE) != 0)
@@ -506,6 +546,33 @@ static int rec_ool(struct trace_index *ix, uint64_t ns, const uint64_t *a)
 					    a[4] == 1 ? TI_VMEV_OOL_TAKE : TI_VMEV_OOL_GIVE });
 }
 
+/* Page a[1] of process a[0] moved from frame a[2] to frame a[3] of another
+ * node's memory. Ignored when the page has no frame, or another than a[2],
+ * or a[3] is out of range (damage). A process that migrated gets private
+ * pages (as the kernel copies them); out-of-line data just mapped keeps its
+ * copy-on-write bit. */
+static int rec_page_move(struct trace_index *ix, uint64_t ns, const uint64_t *a)
+{
+	struct ti_vmbuild *v = ix->b->vm;
+	uint32_t pr = ti_proc_get(ix, a[0], ns), to = frame_ok(ix, a[3]), r, pg;
+	uint64_t idx;
+	int ool, cow;
+
+	if (pr == TI_NONE)
+		return -1;
+	locate(ix, pr, a[1], &r, &idx);
+	if (!to || r == TI_NONE || (pg = page_peek(ix, r, idx)) == TI_NONE ||
+	    !v->cur[pg].frame || v->cur[pg].frame != a[2] || to == a[2])
+		return 0;
+	ool = v->given == r + 1 && v->given_ns == ns;
+	cow = ool && v->cur[pg].cow;
+	if (step(ix, pg, ns, to, cow, TI_VM_MOVE) != 0)
+		return -1;
+	return event(ix, &(struct ti_vmev){ ns, a[1], ool ? TI_MOVE_OOL : TI_MOVE_MIGRATE, pr,
+					    TI_NONE, r, (uint32_t)idx, to, (uint32_t)a[2],
+					    TI_VMEV_MOVE });
+}
+
 /* A message was delivered or dropped: out-of-line data it held is no
  * longer in flight (a delivery maps it right after, at the same time). */
 static int rec_msg_end(struct trace_index *ix, uint64_t ns, const uint64_t *a)
@@ -530,6 +597,8 @@ static const vm_fn vm_handlers[TR_KIND_COUNT] = {
 	[TR_OOL] = rec_ool,
 	[TR_MSG_DELIVER] = rec_msg_end,
 	[TR_MSG_DROP] = rec_msg_end,
+	[TR_NODE_MEMORY] = rec_node_memory,
+	[TR_PAGE_MOVE] = rec_page_move,
 };
 
 const uint32_t *ti_vm_step_pages(const struct trace_index *ix)

@@ -18,7 +18,12 @@
  * Entry points: trace_index_vm_at, trace_index_vm_counts,
  * trace_index_vm_regions_from, trace_index_vm_step_at, trace_index_vm_page,
  * trace_index_vm_perm, trace_index_vm_events_from, trace_index_vm_region_at,
- * trace_index_vm_cause_name.
+ * trace_index_vm_cause_name, trace_index_vm_mem_of.
+ *
+ * With several nodes each has its own physical memory, a range of the
+ * run's frame numbers (records node_memory, kept in vm.mems); a page that
+ * changes memory (record page_move: its process migrated, or out-of-line
+ * data taken on one node was delivered on another) steps to its new frame.
  */
 #ifndef UKERN_TRACE_INDEX_VM_H
 #define UKERN_TRACE_INDEX_VM_H
@@ -43,6 +48,7 @@ enum ti_vm_cause {
 				 * the child's page made */
 	TI_VM_OOL_TAKE,         /* sent out of line: the sender's page turned copy-on-write */
 	TI_VM_OOL_GIVE,         /* out-of-line data mapped into the receiver */
+	TI_VM_MOVE,             /* its bytes moved to a frame of another node's memory */
 };
 
 /* What a memory event is: 1 to 6 the page fault kinds of the trace (zero
@@ -53,6 +59,8 @@ enum ti_vmev_kind {
 	TI_VMEV_FORK,           /* proc forked: other is the child's proc index, frame the pages shared */
 	TI_VMEV_OOL_TAKE,       /* proc sent out-of-line data at addr (other: its bytes) */
 	TI_VMEV_OOL_GIVE,       /* out-of-line data was mapped into proc at addr (other: its bytes) */
+	TI_VMEV_MOVE,           /* page addr of proc moved from frame from to frame (another
+				 * node's memory); other: TI_MOVE_MIGRATE or TI_MOVE_OOL */
 	TI_VMEV_KIND_COUNT
 };
 
@@ -118,6 +126,17 @@ struct ti_vmev {
 	uint8_t kind;           /* enum ti_vmev_kind */
 };
 
+/* Why a page moved (a TI_VMEV_MOVE event's other). */
+enum { TI_MOVE_MIGRATE = 1, TI_MOVE_OOL = 2 };
+
+/* One node's physical memory: frames first .. first + frames - 1. */
+struct ti_vmmem {
+	uint64_t id;            /* the node's id in the trace */
+	uint32_t node;          /* its nodes index, TI_NONE: none (frames of no node's memory) */
+	uint32_t first, frames;
+	uint32_t told;          /* 1: from a node_memory record; 0: a gap between them */
+};
+
 /* The machine's frame counts after a change (trace record "frames"). */
 struct ti_vmcount {
 	uint64_t ns;
@@ -145,6 +164,10 @@ struct ti_vm {
 	uint32_t ev_seen;       /* bit k: some event of kind k (enum ti_vmev_kind) */
 	uint32_t *procs;        /* the processes that ever had memory or a memory event, */
 	size_t nprocs;          /* by index */
+	/* With several nodes (at least two node_memory records): their memories by
+	 * first frame, tiling frames 1 .. frames (a gap the records leave, or frames
+	 * past the last, make an entry of no node, told 0); else none. */
+	struct ti_vmmem *mems;       size_t nmems;
 };
 
 enum { TI_SHARERS = 4 };
@@ -190,6 +213,9 @@ uint32_t trace_index_vm_region_at(const struct trace_index *ix, uint32_t pr, uin
 
 /* The first memory event at or after t (vm.nevs when none). */
 size_t trace_index_vm_events_from(const struct trace_index *ix, uint64_t t);
+
+/* The vm.mems entry holding frame fr, or TI_NONE (no node memories, or out of range). */
+uint32_t trace_index_vm_mem_of(const struct trace_index *ix, uint64_t fr);
 
 /* "zero-fill fault", "copy-on-write copy", ... for a step's cause. */
 const char *trace_index_vm_cause_name(uint8_t cause);

@@ -105,16 +105,70 @@ static int list_procs(struct trace_index *ix)
 	return 0;
 }
 
+static int mem_cmp(const void *a, const void *b)
+{
+	const struct ti_vmmem *x = a, *y = b;
+
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* The node memories by first frame, past vm->frames dropped, each its
+ * node's index; the gaps (and the frames after the last) as entries of no
+ * node, so that they tile 1 .. frames. None unless two or more remain. */
+static int tile_mems(struct trace_index *ix)
+{
+	struct ti_vm *vm = &ix->vm;
+	struct ti_vmmem *t;
+	size_t n = 0, k = 0;
+	uint32_t next = 1;
+
+	for (size_t i = 0; i < vm->nmems; i++)
+		if ((uint64_t)vm->mems[i].first + vm->mems[i].frames - 1 <= vm->frames)
+			vm->mems[n++] = vm->mems[i];
+	vm->nmems = n;
+	if (n < 2) {
+		free(vm->mems);
+		vm->mems = NULL;
+		vm->nmems = 0;
+		return 0;
+	}
+	qsort(vm->mems, n, sizeof *vm->mems, mem_cmp);
+	if (!(t = malloc((2 * n + 1) * sizeof *t)))
+		return -1;
+	for (size_t i = 0; i <= n; i++) {
+		uint32_t end = i < n ? vm->mems[i].first : vm->frames + 1;
+		if (end > next)
+			t[k++] = (struct ti_vmmem){ 0, TI_NONE, next, end - next, 0 };
+		if (i == n)
+			break;
+		t[k] = vm->mems[i];
+		for (size_t d = 0; d < ix->nnodes; d++)
+			if (ix->nodes[d].id == t[k].id)
+				t[k].node = (uint32_t)d;
+		next = t[k].first + t[k].frames;
+		k++;
+	}
+	free(vm->mems);
+	vm->mems = t;
+	vm->nmems = k;
+	return 0;
+}
+
 int ti_vm_seal(struct trace_index *ix)
 {
 	struct ti_vm *vm = &ix->vm;
 	if (!ix->b->vm)
 		return 0;
-	if (!vm->frames)
+	if (!vm->frames) {
 		vm->frames = vm->maxframe;
+		for (size_t i = 0; i < vm->nmems; i++)
+			if (vm->mems[i].first + vm->mems[i].frames - 1 > vm->frames)
+				vm->frames = vm->mems[i].first + vm->mems[i].frames - 1;
+	}
 	if (vm->maxframe > vm->frames)
 		vm->maxframe = vm->frames;
-	if (group_pages(ix, ti_vm_step_pages(ix)) != 0 || list_procs(ix) != 0)
+	if (group_pages(ix, ti_vm_step_pages(ix)) != 0 || list_procs(ix) != 0 ||
+	    tile_mems(ix) != 0)
 		return -1;
 	vm->reg_reach = reach_of(vm->nregs, vm->regs, sizeof *vm->regs,
 				 offsetof(struct ti_vmreg, unmap_ns));
@@ -136,6 +190,7 @@ void ti_vm_free(struct ti_vm *vm)
 	free(vm->evs);
 	free(vm->counts);
 	free(vm->procs);
+	free(vm->mems);
 	memset(vm, 0, sizeof *vm);
 }
 
@@ -311,7 +366,24 @@ const char *trace_index_vm_cause_name(uint8_t cause)
 		[TI_VM_COW_REUSE] = "copy-on-write fault, no copy (last sharer)",
 		[TI_VM_FORK] = "shared by a fork", [TI_VM_OOL_TAKE] = "sent out of line",
 		[TI_VM_OOL_GIVE] = "received out of line",
+		[TI_VM_MOVE] = "moved to another node's memory",
 	};
 
 	return cause < sizeof names / sizeof names[0] && names[cause] ? names[cause] : "?";
+}
+
+uint32_t trace_index_vm_mem_of(const struct trace_index *ix, uint64_t fr)
+{
+	const struct ti_vm *vm = &ix->vm;
+	size_t lo = 0, hi = vm->nmems;
+
+	while (lo < hi) {                      /* the first memory past fr */
+		size_t mid = lo + (hi - lo) / 2;
+		if (vm->mems[mid].first <= fr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && fr - vm->mems[lo - 1].first < vm->mems[lo - 1].frames ? (uint32_t)(lo - 1)
+										: TI_NONE;
 }

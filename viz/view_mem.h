@@ -20,6 +20,17 @@ enum {
 	MEM_REGION_LINES = 4,     /* cell rows per region before pages are grouped */
 	MEM_STRIP_PROCS = 6,      /* process rows of the strip */
 	MEM_JUST = 64,            /* frames marked as just changed at most */
+	MEM_SECS = 2 * TI_MAX_NODES + 1,   /* parts of the frame grid at most (vm.mems) */
+};
+
+/* A part of the frame grid: the whole memory, or with several nodes one
+ * node's (a header line at y, then its cells from gy). */
+struct mem_sec {
+	uint32_t first, n;        /* frames first .. first + n - 1 */
+	uint32_t mem;             /* its vm.mems entry, TI_NONE: the whole memory */
+	float y, gy;              /* its header's top; its first row of cells */
+	uint32_t rows;            /* rows of cells */
+	uint32_t used;            /* its frames in use at the current time */
 };
 
 /* One region in the address-space panel: its cells from (x, y), per_row
@@ -48,6 +59,9 @@ struct mem_layout {
 	float cell, pitch;            /* a cell's side, and from one cell to the next, px */
 	uint32_t cols, rows;
 	uint32_t per_cell;            /* frames in a cell (level of detail) */
+	struct mem_sec sec[MEM_SECS]; /* its parts, one per node's memory (vm.mems) or one */
+	size_t nsecs;
+	float head_h;                 /* a part's header line (0: one part, none drawn) */
 	/* the address spaces */
 	struct mem_space space[MEM_SPACES];
 	size_t nspaces, spaces_total;  /* laid out; having memory at the current time */
@@ -83,12 +97,19 @@ void mem_strip_draw(const struct vz_frame *f, const struct mem_layout *L);
 int mem_strip_pick(const struct vz_frame *f, const struct mem_layout *L, float x, float y,
 		   struct vz_pick *pk);
 
+/* The top left of the grid cell that holds frame fr; 0, or -1 if none does. */
+int mem_frame_xy(const struct vz_frame *f, const struct mem_layout *L, uint64_t fr, float *x,
+		 float *y);
+
 /* Draw a cell of frame-use u at (x, y), side s: free, held by a message,
  * owned by one process or split in its sharers' colours. */
 void mem_cell(const struct vz_frame *f, const struct ti_frame_use *u, float x, float y, float s);
 
 /* The colour of a memory event of kind k (a page fault's, a fork's, ...). */
 uint32_t mem_event_colour(uint8_t k);
+
+/* "node B" for frame fr's memory into buf, or "" when the run has one memory. */
+void mem_frame_node(const struct trace_index *ix, uint64_t fr, char *buf, size_t len);
 
 /* The details of frame fr, page idx of region reg, or memory event i (vm.evs)
  * at time now (describe_mem.c, for vz_describe): the number of lines. */

@@ -2,7 +2,8 @@
  * view_mem_strip.c - the memory view's strip over the time window: a row
  * per process that has memory, with a mark at each page fault it took
  * (coloured by kind, as in the CPU view), each fork (a grey triangle) and
- * each out-of-line transfer (a teal diamond); under the rows, the frames in
+ * each out-of-line transfer (a teal diamond), each page moved to another
+ * node's memory (an amber arrowhead pointing right); under the rows, the frames in
  * use and shared over time (from the trace's frames records); the current
  * time as a blue line, and the events just before it ringed.
  *
@@ -72,6 +73,8 @@ static void mark(const struct vz_frame *f, const struct mem_layout *L, const str
 	} else if (e->kind == TI_VMEV_OOL_TAKE || e->kind == TI_VMEV_OOL_GIVE) {
 		draw_tri(d, x - 4 * u, y + m, x, y + 2 * u, x + 4 * u, y + m, rgb);
 		draw_tri(d, x - 4 * u, y + m, x + 4 * u, y + m, x, y + L->row_h - 2 * u, rgb);
+	} else if (e->kind == TI_VMEV_MOVE) {
+		draw_tri(d, x - 3 * u, y + 2 * u, x + 5 * u, y + m, x - 3 * u, y + L->row_h - 2 * u, rgb);
 	} else {
 		draw_fill(d, x, y + 2 * u, w, L->row_h - 4 * u, rgb);
 	}

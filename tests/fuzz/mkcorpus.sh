@@ -55,6 +55,8 @@ done
 trace_run nested-deadlock "$src/scenarios/nested-servers.lua" --set deadlock=true
 trace_run many-to-many "$src/scenarios/thread-models.lua" --set model=many-to-many || true
 trace_run two-nodes-loss "$src/scenarios/two-nodes-rpc.lua" --set part=loss --until 120ms || true
+trace_run migration-small "$src/scenarios/migration.lua" --set pages=4 --set iterations=5 \
+	--set at=5ms || true
 if [ -f "$corpus/trace/hello.uktrace" ]; then
 	n=$(wc -c <"$corpus/trace/hello.uktrace")
 	head -c $((n / 2)) "$corpus/trace/hello.uktrace" >"$corpus/trace/hello-cut.uktrace"
