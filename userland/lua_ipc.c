@@ -71,8 +71,13 @@ int lu_toport(lua_State *L, int idx, uint32_t *pid, int32_t *name)
 
 /* The functions of this file have the handles' metatable as their first
  * upvalue (continuations too: they run as the function they continue), so
- * their own checks and new handles need no registry lookup at all. */
-#define META lua_upvalueindex(1)
+ * their own checks and new handles need no registry lookup at all; then the
+ * keys of the fields recv adds to a message, so that setting them hashes no
+ * C string (lu_open_ipc pushes them in this order). */
+enum { UV_META = 1, UV_SENDER, UV_SENDER_PID, UV_SENDER_THREAD, UV_SIZE, UV_REPLY, UV_N = UV_REPLY };
+static const char *const uv_keys[] = { "sender", "sender_pid", "sender_thread", "size", "reply" };
+#define META lua_upvalueindex(UV_META)
+#define KEY(uv) lua_upvalueindex(uv)
 
 /* The handle at arg, or NULL. */
 static struct lport *test_lport(lua_State *L, int arg)
@@ -329,14 +334,20 @@ static int push_request(lua_State *L, struct thread *t, struct msg *m)
 		lua_setfield(L, -2, "malformed");
 		ref = 0;
 	}
+	/* A new table without a metatable: lua_rawset is what lua_setfield
+	 * would do, the key pushed from an upvalue instead of a C string. */
+	lua_pushvalue(L, KEY(UV_SENDER));
 	lua_pushstring(L, m->sender_pid ? mc->procs[m->sender_pid - 1]->name : "kernel");
-	lua_setfield(L, -2, "sender");
+	lua_rawset(L, -3);
+	lua_pushvalue(L, KEY(UV_SENDER_PID));
 	lua_pushinteger(L, m->sender_pid);
-	lua_setfield(L, -2, "sender_pid");
+	lua_rawset(L, -3);
+	lua_pushvalue(L, KEY(UV_SENDER_THREAD));
 	lua_pushstring(L, st ? st->name : "?");
-	lua_setfield(L, -2, "sender_thread");
+	lua_rawset(L, -3);
+	lua_pushvalue(L, KEY(UV_SIZE));
 	lua_pushinteger(L, m->size);
-	lua_setfield(L, -2, "size");
+	lua_rawset(L, -3);
 	if (m->ool_len && !m->ool_failed) {
 		/* Out-of-line data: now pages of this process, at ool.addr. */
 		lua_createtable(L, 0, 2);
@@ -350,8 +361,9 @@ static int push_request(lua_State *L, struct thread *t, struct msg *m)
 		lua_setfield(L, -2, "ool_error");
 	}
 	if (m->reply_name) {
+		lua_pushvalue(L, KEY(UV_REPLY));
 		push_port(L, t->p->pid, m->reply_name);
-		lua_setfield(L, -2, "reply");
+		lua_rawset(L, -3);
 	}
 	msg_free(m);
 	if (ref)
@@ -429,7 +441,8 @@ static int l_reply(lua_State *L)
 	if (lua_gettop(L) < 2)
 		lua_settop(L, 2);    /* reply(m): the value nil */
 	if (lua_istable(L, 1)) {
-		if (lua_getfield(L, 1, "reply") == LUA_TNIL)
+		lua_pushvalue(L, KEY(UV_REPLY));
+		if (lua_gettable(L, 1) == LUA_TNIL)
 			return lu_script_errorf(L, "reply: this message was sent with send(), not call(): "
 					 "there is nothing to reply to");
 		lua_replace(L, 1);
@@ -656,6 +669,8 @@ void lu_open_ipc(lua_State *L)
 	lua_setfield(L, -2, "__name");
 	lua_pushglobaltable(L);
 	lua_pushvalue(L, -2);
-	luaL_setfuncs(L, funcs, 1);
+	for (int i = 0; i < UV_N - UV_META; i++)
+		lua_pushstring(L, uv_keys[i]);
+	luaL_setfuncs(L, funcs, UV_N);
 	lua_pop(L, 2);
 }
