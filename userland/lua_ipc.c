@@ -24,34 +24,37 @@
 #define PORT_META "ukern.port"
 
 struct lport {
+	const void *tag;     /* &port_tag */
 	uint32_t pid;
 	int32_t name;
 };
 
+/* What marks a userdata as a port handle: its first word holds this
+ * address, which nothing else holds. Checking it (three times per round
+ * trip) costs a third of comparing the userdata's metatable. */
+static const char port_tag;
+
 /* The handles' metatable is in the registry twice: under PORT_META (for
- * luaL_checkudata and error messages) and under this key's address, which
- * finds it without hashing a string: the handles are made and checked on
- * every message. */
+ * error messages) and under this key's address, which finds it without
+ * hashing a string. */
 static const char port_meta_key;
 
 /* The handle at idx, or NULL when the value there is not one. */
 static struct lport *to_lport(lua_State *L, int idx)
 {
-	struct lport *h = lua_touserdata(L, idx);
+	struct lport *h;
 
-	if (!h || !lua_getmetatable(L, idx))
+	if (lua_type(L, idx) != LUA_TUSERDATA || lua_rawlen(L, idx) != sizeof *h)
 		return NULL;
-	lua_rawgetp(L, LUA_REGISTRYINDEX, &port_meta_key);
-	if (!lua_rawequal(L, -1, -2))
-		h = NULL;
-	lua_pop(L, 2);
-	return h;
+	h = lua_touserdata(L, idx);
+	return h->tag == &port_tag ? h : NULL;
 }
 
 void lu_pushport(lua_State *L, uint32_t pid, int32_t name)
 {
 	struct lport *h = lua_newuserdatauv(L, sizeof *h, 0);
 
+	h->tag = &port_tag;
 	h->pid = pid;
 	h->name = name;
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &port_meta_key);
@@ -71,7 +74,7 @@ int lu_toport(lua_State *L, int idx, uint32_t *pid, int32_t *name)
 
 /* The functions of this file have the handles' metatable as their first
  * upvalue (continuations too: they run as the function they continue), so
- * their own checks and new handles need no registry lookup at all; then the
+ * the handles they make need no registry lookup at all; then the
  * keys of the fields recv adds to a message, so that setting them hashes no
  * C string (lu_open_ipc pushes them in this order). */
 enum { UV_META = 1, UV_SENDER, UV_SENDER_PID, UV_SENDER_THREAD, UV_SIZE, UV_REPLY, UV_N = UV_REPLY };
@@ -79,25 +82,10 @@ static const char *const uv_keys[] = { "sender", "sender_pid", "sender_thread", 
 #define META lua_upvalueindex(UV_META)
 #define KEY(uv) lua_upvalueindex(uv)
 
-/* The handle at arg, or NULL. */
-static struct lport *test_lport(lua_State *L, int arg)
-{
-	struct lport *h = lua_touserdata(L, arg);
-
-	if (h && lua_getmetatable(L, arg)) {
-		if (!lua_rawequal(L, -1, META))
-			h = NULL;
-		lua_pop(L, 1);
-	} else {
-		h = NULL;
-	}
-	return h;
-}
-
 /* The handle at arg; raises the usual argument error when it is not one. */
 static struct lport *check_lport(lua_State *L, int arg)
 {
-	struct lport *h = test_lport(L, arg);
+	struct lport *h = to_lport(L, arg);
 
 	if (!h)
 		luaL_typeerror(L, arg, PORT_META);
@@ -121,6 +109,7 @@ static void push_port(lua_State *L, uint32_t pid, int32_t name)
 {
 	struct lport *h = lua_newuserdatauv(L, sizeof *h, 0);
 
+	h->tag = &port_tag;
 	h->pid = pid;
 	h->name = name;
 	lua_pushvalue(L, META);
@@ -152,6 +141,14 @@ static int port_eq(lua_State *L)
 	return 1;
 }
 
+/* The thread a continuation runs in. A continuation runs only once its
+ * function's checks (lu_self's) have passed and the thread has yielded, so
+ * it need not make them again. */
+static struct thread *resumed(lua_State *L)
+{
+	return *(struct thread **)lua_getextraspace(L);
+}
+
 /* Yield with op on port name carrying m; k builds the results. */
 static int post(lua_State *L, struct thread *t, unsigned op, int32_t name, struct msg *m,
 		uint64_t timeout, lua_KFunction k)
@@ -167,7 +164,7 @@ static int post(lua_State *L, struct thread *t, unsigned op, int32_t name, struc
  * another; a misuse of fn when arg is not a handle. */
 static int32_t port_of(lua_State *L, struct thread *t, int arg, const char *fn)
 {
-	struct lport *h = test_lport(L, arg);
+	struct lport *h = to_lport(L, arg);
 
 	if (!h)
 		type_misuse(L, arg, fn, PORT_META);
@@ -199,7 +196,7 @@ static struct msg *encode(lua_State *L, struct thread *t, int arg, int *err)
 
 static int k_port(lua_State *L, int status, lua_KContext ctx)
 {
-	struct thread *t = lu_self(L, "port");
+	struct thread *t = resumed(L);
 
 	(void)status;
 	(void)ctx;
@@ -234,7 +231,7 @@ static int l_port(lua_State *L)
 
 static int k_sent(lua_State *L, int status, lua_KContext ctx)
 {
-	struct thread *t = lu_self(L, "send");
+	struct thread *t = resumed(L);
 
 	(void)status;
 	(void)ctx;
@@ -373,7 +370,7 @@ static int push_request(lua_State *L, struct thread *t, struct msg *m)
 
 static int k_recv(lua_State *L, int status, lua_KContext ctx)
 {
-	struct thread *t = lu_self(L, "recv");
+	struct thread *t = resumed(L);
 	struct msg *m = t->sc.m;
 
 	(void)status;
@@ -398,7 +395,7 @@ static int l_recv(lua_State *L)
 
 static int k_call(lua_State *L, int status, lua_KContext ctx)
 {
-	struct thread *t = lu_self(L, "call");
+	struct thread *t = resumed(L);
 	struct msg *m = t->sc.m;
 	int bad;
 
@@ -537,7 +534,7 @@ static int ns_answer_list(struct thread *t, struct msg **mp, struct ns_reply *rp
 
 static int k_register(lua_State *L, int status, lua_KContext ctx)
 {
-	struct thread *t = lu_self(L, "register");
+	struct thread *t = resumed(L);
 	struct msg *m;
 	int err = ns_answer(t, &m);
 
@@ -566,7 +563,7 @@ static int l_register(lua_State *L)
 
 static int k_lookup(lua_State *L, int status, lua_KContext ctx)
 {
-	struct thread *t = lu_self(L, "lookup");
+	struct thread *t = resumed(L);
 	struct msg *m;
 	int err = ns_answer(t, &m);
 
@@ -609,7 +606,7 @@ static int l_unregister(lua_State *L)
 
 static int k_names(lua_State *L, int status, lua_KContext ctx)
 {
-	struct thread *t = lu_self(L, "names");
+	struct thread *t = resumed(L);
 	struct ns_reply rp;
 	struct msg *m;
 	int err = ns_answer_list(t, &m, &rp);
