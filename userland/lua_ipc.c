@@ -77,7 +77,10 @@ int lu_toport(lua_State *L, int idx, uint32_t *pid, int32_t *name)
  * the handles they make need no registry lookup at all; then the
  * keys of the fields recv adds to a message, so that setting them hashes no
  * C string (lu_open_ipc pushes them in this order). */
-enum { UV_META = 1, UV_SENDER, UV_SENDER_PID, UV_SENDER_THREAD, UV_SIZE, UV_REPLY, UV_N = UV_REPLY };
+enum {
+	UV_META = 1, UV_SENDER, UV_SENDER_PID, UV_SENDER_THREAD, UV_SIZE, UV_REPLY,
+	UV_N = UV_REPLY
+};
 static const char *const uv_keys[] = { "sender", "sender_pid", "sender_thread", "size", "reply" };
 #define META lua_upvalueindex(UV_META)
 #define KEY(uv) lua_upvalueindex(uv)
