@@ -325,4 +325,15 @@ run 0 run $A/berkeley_busy.lua --stats json &&
 	expect_out '"process": "busy", .*"berkeley_rounds": 3,' &&
 	expect_out '"name": "busy", "pid": [0-9]+, "state": "exited",' &&
 	expect_err 'busy: -?[0-9] ns from true time$'
+
+# What recv returns: a plain table, the kernel's fields replacing the
+# sender's; what is not a port handle, even a userdata of a handle's size.
+run 0 run $A/message.lua &&
+	expect_err 'srv +\| call: n=1 reply=userdata sender=cli sender_pid=3 sender_thread=cli size=76 text=hi$' &&
+	expect_err 'srv +\| plain: nil table$' && expect_err 'srv +\| reply handle: true$' &&
+	expect_err 'srv +\| send: sender=cli sender_pid=3 sender_thread=cli.1 size=20 text=x$' &&
+	expect_err "no reply: $A/message.lua:29: reply: this message was sent with send\(\), not call\(\)" &&
+	expect_err 'srv +\| answered: true$' && expect_err 'cli +\| reply: n=2$' &&
+	expect_err "stdout: $A/message.lua:41: bad argument #1 to 'send' \(ukern.port expected, got FILE\*\)" &&
+	expect_err "inside: $A/message.lua:42: cannot send a value of type userdata in a message"
 finish

@@ -1,6 +1,7 @@
 /*
  * test_lua_mem.c: unit tests for the capped Lua allocator (lua_mem): the
- * count, the cap, lifting it.
+ * count, the cap, lifting it; and for the pooled allocator under it
+ * (lua_pool): blocks reused by size class, resized and freed correctly.
  *
  * The one idea: the count is exact - it equals Lua's own count at every
  * moment and comes back to zero when the state is closed - so a cap of N
@@ -19,6 +20,7 @@
 #include <lualib.h>
 
 #include "lua_memcap.h"
+#include "lua_pool.h"
 
 /* What Lua itself counts, in bytes. */
 static size_t lua_count(lua_State *L)
@@ -156,6 +158,71 @@ static void test_arm(void **state)
 	lua_close(L);
 }
 
+/* The pool's allocator: a freed small block goes on its class's list and
+ * serves the next request of that class; a resize within the class keeps
+ * the block, one across classes or sizes moves the contents. */
+static void test_pool_blocks(void **state)
+{
+	struct lu_pool pool;
+	lua_State *L;
+	lua_Alloc f;
+	void *ud, *p, *q, *r, *big;
+	unsigned char *b;
+
+	(void)state;
+	memset(&pool, 0, sizeof pool);
+	L = lu_pool_newstate(&pool);
+	assert_non_null(L);
+	f = lua_getallocf(L, &ud);
+	assert_ptr_equal(ud, &pool);
+
+	p = f(ud, NULL, LUA_TTABLE, 40);          /* class 2: 33 to 48 bytes */
+	assert_non_null(p);
+	assert_null(f(ud, p, 40, 0));
+	assert_ptr_equal(pool.list[2], p);
+	assert_int_equal(pool.kept, 48);
+	q = f(ud, NULL, LUA_TSTRING, 33);         /* the same class: the same block */
+	assert_ptr_equal(q, p);
+	assert_null(pool.list[2]);
+	assert_int_equal(pool.kept, 0);
+	assert_ptr_equal(f(ud, q, 33, 48), q);    /* grown within its class: kept */
+
+	memset(q, 'a', 48);
+	r = f(ud, q, 48, 100);                    /* to class 6: moved, q freed */
+	assert_non_null(r);
+	assert_ptr_not_equal(r, q);
+	assert_memory_equal(r, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 48);
+	assert_ptr_equal(pool.list[2], q);
+	assert_int_equal(pool.kept, 48);
+
+	big = f(ud, NULL, 0, 1000);               /* large: malloc, realloc, free */
+	assert_non_null(big);
+	memset(big, 'b', 1000);
+	big = f(ud, big, 1000, 5000);
+	assert_non_null(big);
+	b = big;
+	assert_int_equal(b[0], 'b');
+	assert_int_equal(b[999], 'b');
+	big = f(ud, big, 5000, 10);               /* shrunk to a small block: moved */
+	assert_non_null(big);
+	assert_memory_equal(big, "bbbbbbbbbb", 10);
+	assert_null(f(ud, NULL, 0, 0));           /* freeing NULL: nothing */
+
+	assert_null(f(ud, big, 10, 0));
+	assert_null(f(ud, r, 100, 0));
+	assert_int_equal(pool.kept, 48 + 16 + 112);
+	/* A state on the pool works; closed, its small blocks are on the lists. */
+	luaL_openlibs(L);
+	assert_int_equal(luaL_dostring(L, "local t = {} for i = 1, 1000 do t[i] = { i, tostring(i) } end "
+				       "t = nil collectgarbage()"), LUA_OK);
+	lua_close(L);
+	assert_true(pool.kept > 48 + 16 + 112);
+	lu_pool_free(&pool);
+	assert_int_equal(pool.kept, 0);
+	for (int c = 0; c < LU_POOL_CLASSES; c++)
+		assert_null(pool.list[c]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -164,6 +231,7 @@ int main(void)
 		cmocka_unit_test(test_lift),
 		cmocka_unit_test(test_cap_below_use),
 		cmocka_unit_test(test_arm),
+		cmocka_unit_test(test_pool_blocks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

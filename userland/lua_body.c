@@ -74,21 +74,23 @@ static void failed(struct thread *t, struct lbody *lb, int st)
 static void lbody_resume(struct thread *t)
 {
 	struct lbody *lb = t->body_data;
+	struct lu_memcap *cap = lu_memcap_of(lb->co);
 	int nres = 0, st;
 
 	*(struct thread **)lua_getextraspace(lb->co) = t;
 	lu_watch(lb->co);
 	/* The scenario's Lua memory is limited while its code runs (protected
 	 * by the resume), not in the C code around it. */
-	lu_memcap_arm(lu_memcap_of(lb->co), 1);
+	lu_memcap_arm(cap, 1);
 	st = lua_resume(lb->co, NULL, lb->nargs < 0 ? 0 : lb->nargs, &nres);
-	lu_memcap_arm(lu_memcap_of(lb->co), 0);
+	lu_memcap_arm(cap, 0);
 	lb->nargs = -1;
 	if (st == LUA_YIELD) {
 		/* A bare coroutine.yield() in a body is taken as yield(). */
 		if (t->sc.op == SYS_NONE)
 			t->sc.op = SYS_YIELD;
-		lua_pop(lb->co, nres);
+		if (nres)   /* the system calls yield none */
+			lua_pop(lb->co, nres);
 	} else if (st == LUA_OK) {
 		finished(t, lb, nres);
 	} else {

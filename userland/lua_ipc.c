@@ -25,34 +25,37 @@
 #define PORT_META "ukern.port"
 
 struct lport {
+	const void *tag;     /* &port_tag */
 	uint32_t pid;
 	int32_t name;
 };
 
+/* What marks a userdata as a port handle: its first word holds this
+ * address, which nothing else holds. Checking it (three times per round
+ * trip) costs a third of comparing the userdata's metatable. */
+static const char port_tag;
+
 /* The handles' metatable is in the registry twice: under PORT_META (for
- * luaL_checkudata and error messages) and under this key's address, which
- * finds it without hashing a string: the handles are made and checked on
- * every message. */
+ * error messages) and under this key's address, which finds it without
+ * hashing a string. */
 static const char port_meta_key;
 
 /* The handle at idx, or NULL when the value there is not one. */
 static struct lport *to_lport(lua_State *L, int idx)
 {
-	struct lport *h = lua_touserdata(L, idx);
+	struct lport *h;
 
-	if (!h || !lua_getmetatable(L, idx))
+	if (lua_type(L, idx) != LUA_TUSERDATA || lua_rawlen(L, idx) != sizeof *h)
 		return NULL;
-	lua_rawgetp(L, LUA_REGISTRYINDEX, &port_meta_key);
-	if (!lua_rawequal(L, -1, -2))
-		h = NULL;
-	lua_pop(L, 2);
-	return h;
+	h = lua_touserdata(L, idx);
+	return h->tag == &port_tag ? h : NULL;
 }
 
 void lu_pushport(lua_State *L, uint32_t pid, int32_t name)
 {
 	struct lport *h = lua_newuserdatauv(L, sizeof *h, 0);
 
+	h->tag = &port_tag;
 	h->pid = pid;
 	h->name = name;
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &port_meta_key);
@@ -72,28 +75,21 @@ int lu_toport(lua_State *L, int idx, uint32_t *pid, int32_t *name)
 
 /* The functions of this file have the handles' metatable as their first
  * upvalue (continuations too: they run as the function they continue), so
- * their own checks and new handles need no registry lookup at all. */
-#define META lua_upvalueindex(1)
-
-/* The handle at arg, or NULL. */
-static struct lport *test_lport(lua_State *L, int arg)
-{
-	struct lport *h = lua_touserdata(L, arg);
-
-	if (h && lua_getmetatable(L, arg)) {
-		if (!lua_rawequal(L, -1, META))
-			h = NULL;
-		lua_pop(L, 1);
-	} else {
-		h = NULL;
-	}
-	return h;
-}
+ * the handles they make need no registry lookup at all; then the
+ * keys of the fields recv adds to a message, so that setting them hashes no
+ * C string (lu_open_ipc pushes them in this order). */
+enum {
+	UV_META = 1, UV_SENDER, UV_SENDER_PID, UV_SENDER_THREAD, UV_SIZE, UV_REPLY,
+	UV_N = UV_REPLY
+};
+static const char *const uv_keys[] = { "sender", "sender_pid", "sender_thread", "size", "reply" };
+#define META lua_upvalueindex(UV_META)
+#define KEY(uv) lua_upvalueindex(uv)
 
 /* The handle at arg; raises the usual argument error when it is not one. */
 static struct lport *check_lport(lua_State *L, int arg)
 {
-	struct lport *h = test_lport(L, arg);
+	struct lport *h = to_lport(L, arg);
 
 	if (!h)
 		luaL_typeerror(L, arg, PORT_META);
@@ -117,6 +113,7 @@ static void push_port(lua_State *L, uint32_t pid, int32_t name)
 {
 	struct lport *h = lua_newuserdatauv(L, sizeof *h, 0);
 
+	h->tag = &port_tag;
 	h->pid = pid;
 	h->name = name;
 	lua_pushvalue(L, META);
@@ -148,6 +145,14 @@ static int port_eq(lua_State *L)
 	return 1;
 }
 
+/* The thread a continuation runs in. A continuation runs only once its
+ * function's checks (lu_self's) have passed and the thread has yielded, so
+ * it need not make them again. */
+static struct thread *resumed(lua_State *L)
+{
+	return *(struct thread **)lua_getextraspace(L);
+}
+
 /* Yield with op on port name carrying m; k builds the results. */
 static int post(lua_State *L, struct thread *t, unsigned op, int32_t name, struct msg *m,
 		uint64_t timeout, lua_KFunction k)
@@ -163,7 +168,7 @@ static int post(lua_State *L, struct thread *t, unsigned op, int32_t name, struc
  * another; a misuse of fn when arg is not a handle. */
 static int32_t port_of(lua_State *L, struct thread *t, int arg, const char *fn)
 {
-	struct lport *h = test_lport(L, arg);
+	struct lport *h = to_lport(L, arg);
 
 	if (!h)
 		type_misuse(L, arg, fn, PORT_META);
@@ -195,7 +200,7 @@ static struct msg *encode(lua_State *L, struct thread *t, int arg, int *err)
 
 static int k_port(lua_State *L, int status, lua_KContext ctx)
 {
-	struct thread *t = lu_self(L, "port");
+	struct thread *t = resumed(L);
 
 	(void)status;
 	(void)ctx;
@@ -230,7 +235,7 @@ static int l_port(lua_State *L)
 
 static int k_sent(lua_State *L, int status, lua_KContext ctx)
 {
-	struct thread *t = lu_self(L, "send");
+	struct thread *t = resumed(L);
 
 	(void)status;
 	(void)ctx;
@@ -330,14 +335,20 @@ static int push_request(lua_State *L, struct thread *t, struct msg *m)
 		lua_setfield(L, -2, "malformed");
 		ref = 0;
 	}
+	/* A new table without a metatable: lua_rawset is what lua_setfield
+	 * would do, the key pushed from an upvalue instead of a C string. */
+	lua_pushvalue(L, KEY(UV_SENDER));
 	lua_pushstring(L, m->sender_pid ? mc->procs[m->sender_pid - 1]->name : "kernel");
-	lua_setfield(L, -2, "sender");
+	lua_rawset(L, -3);
+	lua_pushvalue(L, KEY(UV_SENDER_PID));
 	lua_pushinteger(L, m->sender_pid);
-	lua_setfield(L, -2, "sender_pid");
+	lua_rawset(L, -3);
+	lua_pushvalue(L, KEY(UV_SENDER_THREAD));
 	lua_pushstring(L, st ? st->name : "?");
-	lua_setfield(L, -2, "sender_thread");
+	lua_rawset(L, -3);
+	lua_pushvalue(L, KEY(UV_SIZE));
 	lua_pushinteger(L, m->size);
-	lua_setfield(L, -2, "size");
+	lua_rawset(L, -3);
 	if (m->ool_len && !m->ool_failed) {
 		/* Out-of-line data: now pages of this process, at ool.addr. */
 		lua_createtable(L, 0, 2);
@@ -351,8 +362,9 @@ static int push_request(lua_State *L, struct thread *t, struct msg *m)
 		lua_setfield(L, -2, "ool_error");
 	}
 	if (m->reply_name) {
+		lua_pushvalue(L, KEY(UV_REPLY));
 		push_port(L, t->p->pid, m->reply_name);
-		lua_setfield(L, -2, "reply");
+		lua_rawset(L, -3);
 	}
 	msg_free(m);
 	if (ref)
@@ -362,7 +374,7 @@ static int push_request(lua_State *L, struct thread *t, struct msg *m)
 
 static int k_recv(lua_State *L, int status, lua_KContext ctx)
 {
-	struct thread *t = lu_self(L, "recv");
+	struct thread *t = resumed(L);
 	struct msg *m = t->sc.m;
 
 	(void)status;
@@ -387,7 +399,7 @@ static int l_recv(lua_State *L)
 
 static int k_call(lua_State *L, int status, lua_KContext ctx)
 {
-	struct thread *t = lu_self(L, "call");
+	struct thread *t = resumed(L);
 	struct msg *m = t->sc.m;
 	int bad;
 
@@ -430,7 +442,8 @@ static int l_reply(lua_State *L)
 	if (lua_gettop(L) < 2)
 		lua_settop(L, 2);    /* reply(m): the value nil */
 	if (lua_istable(L, 1)) {
-		if (lua_getfield(L, 1, "reply") == LUA_TNIL)
+		lua_pushvalue(L, KEY(UV_REPLY));
+		if (lua_gettable(L, 1) == LUA_TNIL)
 			return lu_script_errorf(L, "reply: this message was sent with send(), not call(): "
 					 "there is nothing to reply to");
 		lua_replace(L, 1);
@@ -574,7 +587,7 @@ static int ns_again(struct thread *t, int err, lua_KContext tries)
 
 static int k_register(lua_State *L, int status, lua_KContext ctx)
 {
-	struct thread *t = lu_self(L, "register");
+	struct thread *t = resumed(L);
 	struct msg *m;
 	int err = ns_answer(t, &m);
 
@@ -599,7 +612,7 @@ static int l_register(lua_State *L)
 
 static int k_lookup(lua_State *L, int status, lua_KContext ctx)
 {
-	struct thread *t = lu_self(L, "lookup");
+	struct thread *t = resumed(L);
 	struct msg *m;
 	int err = ns_answer(t, &m);
 
@@ -651,7 +664,7 @@ static int l_unregister(lua_State *L)
 
 static int k_names(lua_State *L, int status, lua_KContext ctx)
 {
-	struct thread *t = lu_self(L, "names");
+	struct thread *t = resumed(L);
 	struct ns_reply rp;
 	struct msg *m;
 	int err = ns_answer_list(t, &m, &rp);
@@ -706,6 +719,8 @@ void lu_open_ipc(lua_State *L)
 	lua_setfield(L, -2, "__name");
 	lua_pushglobaltable(L);
 	lua_pushvalue(L, -2);
-	luaL_setfuncs(L, funcs, 1);
+	for (int i = 0; i < UV_N - UV_META; i++)
+		lua_pushstring(L, uv_keys[i]);
+	luaL_setfuncs(L, funcs, UV_N);
 	lua_pop(L, 2);
 }

@@ -164,9 +164,13 @@ static void read_key(lua_State *L, struct key *k)
 	k->val = 0;
 	switch (lua_type(L, -1)) {
 	case LUA_TNUMBER:
-		k->cls = lua_isinteger(L, -1) ? 0 : 1;
-		k->i = lua_tointeger(L, -1);
-		k->d = lua_tonumber(L, -1);
+		if (lua_isinteger(L, -1)) {
+			k->cls = 0;
+			k->i = lua_tointeger(L, -1);
+		} else {
+			k->cls = 1;
+			k->d = lua_tonumber(L, -1);
+		}
 		break;
 	case LUA_TSTRING:
 		k->cls = 2;
@@ -181,22 +185,24 @@ static void read_key(lua_State *L, struct key *k)
 	}
 }
 
-/* Push each key and value of the table at idx, in lua_next's order, and
- * describe them in k (room for SMALL_TABLE keys). Returns the count; on a
- * table with more keys, pushes nothing and returns SMALL_TABLE + 1. */
-static size_t collect_pairs(lua_State *L, int idx, struct key *k)
+/* Push each key and value of the table at idx, in lua_next's order, above
+ * top (the stack's height), and describe them in k (room for SMALL_TABLE
+ * keys): the n-th pair (from 0) is at top + 2n + 1 and top + 2n + 2.
+ * Returns the count; on a table with more keys, pushes nothing and returns
+ * SMALL_TABLE + 1. */
+static size_t collect_pairs(lua_State *L, int idx, int top, struct key *k)
 {
 	size_t n = 0;
 
 	lua_pushnil(L);
 	while (lua_next(L, idx)) {
 		if (n == SMALL_TABLE) {
-			lua_settop(L, lua_gettop(L) - 2 - 2 * SMALL_TABLE);
+			lua_settop(L, top);
 			return SMALL_TABLE + 1;
 		}
 		lua_pushvalue(L, -2);   /* the key again, for lua_next */
 		read_key(L, &k[n]);
-		k[n].val = lua_gettop(L) - 1;
+		k[n].val = top + 2 * (int)n + 2;
 		n++;
 	}
 	return n;
@@ -335,7 +341,7 @@ static void encode_plain_table(struct enc *e, int idx, int depth)
 	int top = lua_gettop(L);
 	size_t n;
 
-	n = collect_pairs(L, idx, small);
+	n = collect_pairs(L, idx, top, small);
 	if (n <= SMALL_TABLE) {
 		sort_small(k, n);
 	} else {
