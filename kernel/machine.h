@@ -127,6 +127,8 @@ struct machine {
 
 	struct trace_sink *sinks; /* where trace records go (none: tracing off) */
 	uint32_t nsinks;
+	struct trace_wbuf *tw;    /* the buffer of the only sink when it is a trace file
+				   * (TRACE encodes into it), else NULL */
 	struct kv *info;          /* scenario, seed, params: echoed in outputs */
 	uint32_t ninfo;
 
