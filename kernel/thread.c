@@ -109,6 +109,26 @@ static int active(enum tstate s)
 	return s == T_READY || s == T_RUNNING;
 }
 
+/* What a state change does beyond the thread's own books, when there is
+ * any (thread_set_state): the deadlock detector's list, the trace, the user
+ * thread an LWP carries, its runtime's hook. */
+static __attribute__((noinline)) void state_told(struct thread *t, enum tstate old)
+{
+	struct machine *m = t->m;
+	enum tstate s = t->state;
+	enum treason why = t->why;
+
+	if (!t->dl_queued &&
+	    (s == T_BLOCKED || old == T_BLOCKED || s == T_EXITED || old == T_STATE_COUNT))
+		deadlock_touch(t);
+	TRACE(m, TR_THREAD_STATE, t->tid, s, why, t->wport ? t->wport->id : 0);
+	/* The user thread an LWP carries is running, ready or blocked with it. */
+	if (t->ucur && s != T_EXITED)
+		thread_set_state(t->ucur, s, why);
+	if (t->kind == THREAD_LWP && t->p->rt_ops && old != s)
+		t->p->rt_ops->lwp_state(t, (int)old);
+}
+
 void thread_set_state(struct thread *t, enum tstate s, enum treason why)
 {
 	struct machine *m = t->m;
@@ -118,63 +138,21 @@ void thread_set_state(struct thread *t, enum tstate s, enum treason why)
 		t->wait_ns += m->now - t->ready_since;
 	if (s == T_READY)
 		t->ready_since = m->now;
-	if (!t->p->daemon && active(s) != active(t->state))
+	if (!t->p->daemon && active(s) != active(old))
 		m->nd_active += active(s) ? 1 : -1;
 	if (s == T_BLOCKED && (why == R_REPLY || why == R_SEND || why == R_JOIN || why == R_LOCK ||
 			       why == R_IDLE || why == R_CHILD || why == R_ASTACK)) {
 		m->dl_dirty++;
 		m->dl_last = t;
 	}
-	if (!t->dl_queued &&
-	    (s == T_BLOCKED || old == T_BLOCKED || s == T_EXITED || old == T_STATE_COUNT))
-		deadlock_touch(t);
 	t->state = s;
 	t->why = why;
-	TRACE(m, TR_THREAD_STATE, t->tid, s, why, t->wport ? t->wport->id : 0);
-	/* The user thread an LWP carries is running, ready or blocked with it. */
-	if (t->ucur && s != T_EXITED)
-		thread_set_state(t->ucur, s, why);
-	if (t->kind == THREAD_LWP && t->p->rt_ops && old != s)
-		t->p->rt_ops->lwp_state(t, (int)old);
-}
-
-void tq_push(struct tqueue *q, struct thread *t)
-{
-	assert(!t->inq && "tq_push: thread already queued");
-	t->qnext = NULL;
-	t->qprev = q->tail;
-	if (q->tail)
-		q->tail->qnext = t;
-	else
-		q->head = t;
-	q->tail = t;
-	t->inq = q;
-}
-
-void tq_remove(struct thread *t)
-{
-	struct tqueue *q = t->inq;
-
-	assert(q && "tq_remove: thread not queued");
-	if (t->qprev)
-		t->qprev->qnext = t->qnext;
-	else
-		q->head = t->qnext;
-	if (t->qnext)
-		t->qnext->qprev = t->qprev;
-	else
-		q->tail = t->qprev;
-	t->qprev = t->qnext = NULL;
-	t->inq = NULL;
-}
-
-struct thread *tq_pop(struct tqueue *q)
-{
-	struct thread *t = q->head;
-
-	if (t)
-		tq_remove(t);
-	return t;
+	/* The rest, out of line: this common path then saves no registers
+	 * (it runs six times per message round trip). */
+	if (m->nsinks || t->ucur || t->kind == THREAD_LWP ||
+	    (!t->dl_queued &&
+	     (s == T_BLOCKED || old == T_BLOCKED || s == T_EXITED || old == T_STATE_COUNT)))
+		state_told(t, old);
 }
 
 void thread_block(struct thread *t, enum treason why, uint64_t timeout)
