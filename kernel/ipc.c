@@ -514,6 +514,15 @@ void ipc_reply(struct thread *t)
 	t->sc.err = (int16_t)reply_reach(t->m, pt, msg);
 }
 
+void ipc_reply_recv(struct thread *t)
+{
+	ipc_reply(t);
+	if (t->sc.err == UK_ENORIGHT)
+		return;
+	t->sc.name = (int32_t)t->sc.arg;
+	ipc_recv(t);
+}
+
 /* The kernel sends msg on pt by itself (see ipc_dead_notice). */
 static void ipc_notice(struct port *pt, struct msg *msg)
 {

@@ -284,6 +284,7 @@ static const struct sysent {
 	[SYS_GETPID] = { "getpid", cost_trap, sys_getpid },
 	[SYS_NET_FORWARD] = { "net.forward", cost_trap, net_forward },
 	[SYS_MIGRATE] = { "migrate", cost_trap, migrate_sys },
+	[SYS_REPLY_RECV] = { "reply_recv", cost_msg, ipc_reply_recv },
 };
 
 uint64_t syscall_cost(struct thread *t)
