@@ -182,6 +182,11 @@ struct machine {
 	/* lightweight RPC (lrpc.c): kernel loop only; NULL until the first export */
 	struct lrpc_state *lrpc;
 	struct thread *in_effect; /* the thread whose system call's effect is being performed */
+	int in_dispatch;          /* the loop is dispatching a thread (direct hand-off, machine.c) */
+	struct thread *handoff;   /* a woken thread held off the ready queue for the CPU of */
+	struct cpu *handoff_cpu;  /* ... the thread that woke it, should that one block now */
+	uint64_t handoffs;        /* dispatches made by a direct hand-off (tests) */
+	int no_handoff;           /* never hand off (tests compare runs with and without) */
 
 	/* several machines (net.h): NULL when the scenario declares no node */
 	struct net *net;
@@ -233,6 +238,10 @@ int machine_notice_at(struct machine *m, uint64_t when, struct ktimer *kt);
 
 /* Make t ready and hand it to the scheduler. */
 void machine_ready(struct machine *m, struct thread *t, enum treason why);
+
+/* Put a thread held for a direct hand-off (machine.c) on the ready queue,
+ * where it would have been; before anything looks at the queue. */
+void machine_handoff_flush(struct machine *m);
 
 /* t, running, leaves its CPU now (CPU-time accounting; the CPU becomes idle). */
 void machine_release_cpu(struct machine *m, struct thread *t);

@@ -200,6 +200,7 @@ static void detach(struct thread *t)
 		machine_release_cpu(m, t);
 		break;
 	case T_READY:
+		machine_handoff_flush(m);
 		sched_remove(machine_sched(m, t), t);
 		break;
 	case T_BLOCKED:
