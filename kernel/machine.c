@@ -30,6 +30,7 @@
 #include "proc.h"
 #include "syscall.h"
 #include "thread.h"
+#include "thread_state.h"
 #include "vmsys.h"
 
 struct sched *machine_sched(struct machine *m, const struct thread *t)
@@ -60,9 +61,8 @@ static struct sched *cpu_sched(struct machine *m, const struct cpu *c)
  */
 static int handoff_ok(const struct machine *m, const struct sched *s, const struct thread *t)
 {
-	return m->in_dispatch && m->idle_cpus == 0 && s->nready == 0 && sched_plain(s->ops) &&
-	       m->in_effect && m->in_effect->cpu && t->kind == THREAD_KERNEL && !m->net &&
-	       !m->no_handoff;
+	return m->may_handoff && m->idle_cpus == 0 && s->nready == 0 &&
+	       m->in_effect && m->in_effect->cpu && t->kind == THREAD_KERNEL;
 }
 
 void machine_handoff_flush(struct machine *m)
@@ -80,7 +80,7 @@ void machine_ready(struct machine *m, struct thread *t, enum treason why)
 	struct sched *s = machine_sched(m, t);
 
 	machine_handoff_flush(m);
-	thread_set_state(t, T_READY, why);
+	thread_state_change(t, T_READY, why);
 	if (handoff_ok(m, s, t)) {
 		m->handoff = t;
 		m->handoff_cpu = m->in_effect->cpu;
@@ -198,7 +198,11 @@ static void run(struct machine *m, struct cpu *c, struct thread *t)
 			return;
 		}
 		if (t->rx_sent_ns != UINT64_MAX) {
-			machine_latency(m, m->now - t->rx_sent_ns);
+			/* A message's latency sample: in place while there is room. */
+			if (m->nlat < m->lat_cap)
+				m->lat[m->nlat++] = m->now - t->rx_sent_ns;
+			else
+				machine_latency(m, m->now - t->rx_sent_ns);
 			t->rx_sent_ns = UINT64_MAX;
 		}
 		m->cur = t;
@@ -214,7 +218,8 @@ static void run(struct machine *m, struct cpu *c, struct thread *t)
 static void dispatch(struct machine *m, struct cpu *c, struct thread *t)
 {
 	const struct costs *k = net_costs(m, t->p);
-	uint64_t slice = machine_sched(m, t)->ops->slice(machine_sched(m, t), t), sw = 0;
+	struct sched *s = machine_sched(m, t);
+	uint64_t slice = s->ops->slice(s, t), sw = 0;
 
 	/* The address space changes when the domain the thread runs in (its
 	 * process's, or a server's during an LRPC) is not the one the CPU has
@@ -250,7 +255,7 @@ static void dispatch(struct machine *m, struct cpu *c, struct thread *t)
 	c->slice_end = slice == UINT64_MAX || slice > UINT64_MAX - m->now - sw ? UINT64_MAX
 									       : m->now + sw + slice;
 	TRACE(m, TR_DISPATCH, c->id, t->tid);
-	thread_set_state(t, T_RUNNING, R_DISPATCHED);
+	thread_state_change(t, T_RUNNING, R_DISPATCHED);
 	run(m, c, t);
 }
 
@@ -377,7 +382,7 @@ static struct thread *handoff(struct machine *m, struct cpu **c)
  * preemptive policy take CPUs back. */
 static void dispatch_idle(struct machine *m)
 {
-	m->in_dispatch = 1;
+	m->may_handoff = m->can_handoff;
 	for (;;) {
 		struct thread *t = NULL;
 		struct cpu *c = NULL;
@@ -402,7 +407,7 @@ static void dispatch_idle(struct machine *m)
 		}
 		dispatch(m, c, t);
 	}
-	m->in_dispatch = 0;
+	m->may_handoff = 0;
 }
 
 static void on_slice(struct machine *m, struct thread *t)
@@ -570,6 +575,8 @@ static void settle(struct machine *m)
 void machine_begin(struct machine *m)
 {
 	m->outcome = OUT_RUNNING;
+	/* One scheduler (no nodes) with a plain list: see handoff_ok. */
+	m->can_handoff = !m->net && sched_plain(m->sched.ops) && !m->no_handoff;
 	if (m->procrun)
 		return;
 	/* A declared process keeps the run going from the start, even before it starts. */

@@ -182,11 +182,12 @@ struct machine {
 	/* lightweight RPC (lrpc.c): kernel loop only; NULL until the first export */
 	struct lrpc_state *lrpc;
 	struct thread *in_effect; /* the thread whose system call's effect is being performed */
-	int in_dispatch;          /* the loop is dispatching a thread (direct hand-off, machine.c) */
+	int may_handoff;          /* the loop is dispatching threads and may hand off (machine.c) */
 	struct thread *handoff;   /* a woken thread held off the ready queue for the CPU of */
 	struct cpu *handoff_cpu;  /* ... the thread that woke it, should that one block now */
 	uint64_t handoffs;        /* dispatches made by a direct hand-off (tests) */
 	int no_handoff;           /* never hand off (tests compare runs with and without) */
+	int can_handoff;          /* the machine's policy and shape allow it (machine_begin) */
 
 	/* several machines (net.h): NULL when the scenario declares no node */
 	struct net *net;

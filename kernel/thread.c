@@ -4,6 +4,7 @@
  * thread_set_state so the trace sees all of them, with a reason.
  */
 #include "thread.h"
+#include "thread_state.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -104,15 +105,8 @@ struct thread *thread_new(struct proc *p, const char *name, const struct body_op
 	return t;
 }
 
-static int active(enum tstate s)
-{
-	return s == T_READY || s == T_RUNNING;
-}
-
-/* What a state change does beyond the thread's own books, when there is
- * any (thread_set_state): the deadlock detector's list, the trace, the user
- * thread an LWP carries, its runtime's hook. */
-static __attribute__((noinline)) void state_told(struct thread *t, enum tstate old)
+/* thread_state.h */
+void thread_state_told(struct thread *t, enum tstate old)
 {
 	struct machine *m = t->m;
 	enum tstate s = t->state;
@@ -131,28 +125,7 @@ static __attribute__((noinline)) void state_told(struct thread *t, enum tstate o
 
 void thread_set_state(struct thread *t, enum tstate s, enum treason why)
 {
-	struct machine *m = t->m;
-	enum tstate old = t->state;
-
-	if (old == T_READY)
-		t->wait_ns += m->now - t->ready_since;
-	if (s == T_READY)
-		t->ready_since = m->now;
-	if (!t->p->daemon && active(s) != active(old))
-		m->nd_active += active(s) ? 1 : -1;
-	if (s == T_BLOCKED && (why == R_REPLY || why == R_SEND || why == R_JOIN || why == R_LOCK ||
-			       why == R_IDLE || why == R_CHILD || why == R_ASTACK)) {
-		m->dl_dirty++;
-		m->dl_last = t;
-	}
-	t->state = s;
-	t->why = why;
-	/* The rest, out of line: this common path then saves no registers
-	 * (it runs six times per message round trip). */
-	if (m->nsinks || t->ucur || t->kind == THREAD_LWP ||
-	    (!t->dl_queued &&
-	     (s == T_BLOCKED || old == T_BLOCKED || s == T_EXITED || old == T_STATE_COUNT)))
-		state_told(t, old);
+	thread_state_change(t, s, why);
 }
 
 void thread_block(struct thread *t, enum treason why, uint64_t timeout)
@@ -162,7 +135,7 @@ void thread_block(struct thread *t, enum treason why, uint64_t timeout)
 	assert(t->state == T_RUNNING && "thread_block: not running");
 	machine_release_cpu(m, t);
 	t->timed = timeout != UINT64_MAX;
-	thread_set_state(t, T_BLOCKED, why);
+	thread_state_change(t, T_BLOCKED, why);
 	if (why == R_IO && machine_sched(m, t)->ops->io_start)
 		machine_sched(m, t)->ops->io_start(machine_sched(m, t), t);
 	if (t->timed)
