@@ -108,14 +108,12 @@ struct thread *thread_new(struct proc *p, const char *name, const struct body_op
 /* thread_state.h */
 void thread_state_told(struct thread *t, enum tstate old)
 {
-	struct machine *m = t->m;
 	enum tstate s = t->state;
 	enum treason why = t->why;
 
 	if (!t->dl_queued &&
 	    (s == T_BLOCKED || old == T_BLOCKED || s == T_EXITED || old == T_STATE_COUNT))
 		deadlock_touch(t);
-	TRACE(m, TR_THREAD_STATE, t->tid, s, why, t->wport ? t->wport->id : 0);
 	/* The user thread an LWP carries is running, ready or blocked with it. */
 	if (t->ucur && s != T_EXITED)
 		thread_set_state(t->ucur, s, why);

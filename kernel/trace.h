@@ -80,22 +80,23 @@ static inline void trace_wbuf_put(struct trace_wbuf *w, uint64_t ns, unsigned ki
 }
 
 /* A record without a string: straight into the trace file's buffer when
- * that is the only sink, else to every sink. n must be the kind's nargs
- * (the macro counts the arguments given; the assert holds it to it). */
-#define TRACE_PUT(m, kind, a, n)                                                     \
-	do {                                                                         \
-		assert((n) == trace_kinds[kind].nargs && "TRACE: wrong argument count"); \
-		if ((m)->tw)                                                         \
-			trace_wbuf_put((m)->tw, (m)->now, (kind), (a), (n));         \
-		else                                                                 \
-			trace_record((m), (kind), (a), NULL, 0);                     \
-	} while (0)
-
+ * that is the only sink, else to every sink. The arguments are spelled out
+ * in each branch, so that on the first they need not go through memory.
+ * The macro counts them; the assert holds the count to the kind's nargs
+ * (file_record, on the other branch, takes the kind's nargs). */
 #define TRACE(m, kind, ...)                                                          \
 	do {                                                                         \
 		if ((m)->nsinks) {                                                   \
-			const uint64_t a_[] = { __VA_ARGS__ };                       \
-			TRACE_PUT((m), (kind), a_, sizeof a_ / sizeof a_[0]);        \
+			if ((m)->tw) {                                               \
+				const uint64_t a_[] = { __VA_ARGS__ };               \
+				assert(sizeof a_ / sizeof a_[0] == trace_kinds[kind].nargs && \
+				       "TRACE: wrong argument count");               \
+				trace_wbuf_put((m)->tw, (m)->now, (kind), a_,        \
+					       sizeof a_ / sizeof a_[0]);            \
+			} else {                                                     \
+				const uint64_t a_[] = { __VA_ARGS__ };               \
+				trace_record((m), (kind), a_, NULL, 0);              \
+			}                                                            \
 		}                                                                    \
 	} while (0)
 
