@@ -35,7 +35,7 @@ static void m_dropped(struct machine *m)
  * receiver's order). */
 static uint64_t copy_out(const struct thread *rt, const struct msg *msg)
 {
-	const struct costs *c = net_costs(rt->m, rt->p);
+	const struct costs *c = machine_costs_for(rt->m, rt->p);
 	uint64_t swaps = rt->p->big_endian ? 0 : msg->nnums;
 
 	return cost_copy(c->copy_kernel_ps, msg->size) + cost_copy(c->copy_stub_ps, msg->size) +
@@ -114,7 +114,7 @@ static int take_rights(struct proc *p, struct msg *msg)
 	return UK_OK;
 }
 
-static void stamp(struct thread *t, struct port *pt, struct msg *msg, uint8_t kind)
+static inline void stamp(struct thread *t, struct port *pt, struct msg *msg, uint8_t kind)
 {
 	struct machine *m = t->m;
 

@@ -217,7 +217,7 @@ static void run(struct machine *m, struct cpu *c, struct thread *t)
 
 static void dispatch(struct machine *m, struct cpu *c, struct thread *t)
 {
-	const struct costs *k = net_costs(m, t->p);
+	const struct costs *k = machine_costs_for(m, t->p);
 	struct sched *s = machine_sched(m, t);
 	uint64_t slice = s->ops->slice(s, t), sw = 0;
 

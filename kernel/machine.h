@@ -296,6 +296,14 @@ struct thread *machine_thread(struct machine *m, uint32_t tid);
 /* The scheduler that runs t: its node's (net.h), m->sched on one machine. */
 struct sched *machine_sched(struct machine *m, const struct thread *t);
 
+/* The cost model p runs under: net_costs (net.h), with the one-node case
+ * inline for the paths every message takes. */
+const struct costs *net_costs(const struct machine *m, const struct proc *p);
+static inline const struct costs *machine_costs_for(const struct machine *m, const struct proc *p)
+{
+	return m->net ? net_costs(m, p) : &m->cfg.costs;
+}
+
 /* The kinds of events the loop handles; net.c posts packets. */
 enum { EV_SLICE, EV_TIMER, EV_START, EV_DELIVER, EV_CRASH, EV_NOTICE, EV_PACKET, EV_MIGRATE };
 

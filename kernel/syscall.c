@@ -32,7 +32,7 @@ static uint64_t cost_none(struct thread *t)
 
 static uint64_t cost_trap(struct thread *t)
 {
-	return net_costs(t->m, t->p)->trap_ns;
+	return machine_costs_for(t->m, t->p)->trap_ns;
 }
 
 static uint64_t cost_compute(struct thread *t)
@@ -45,7 +45,7 @@ static uint64_t cost_compute(struct thread *t)
  * copy-on-write. */
 static uint64_t cost_msg(struct thread *t)
 {
-	const struct costs *c = net_costs(t->m, t->p);
+	const struct costs *c = machine_costs_for(t->m, t->p);
 	const struct msg *m = t->sc.m;
 	uint64_t size = m ? m->size : 0, nvalues = m ? m->nvalues : 0;
 	uint64_t swaps = m && !t->p->big_endian ? m->nnums : 0;
