@@ -51,13 +51,15 @@ static struct sched *cpu_sched(struct machine *m, const struct cpu *c)
  * loop to take it off again for the CPU the caller leaves. Where the
  * policy would surely choose it there -- a plain list (fifo, rr) with
  * nobody else ready, one scheduler, every CPU busy so that the caller's is
- * the one to become idle -- the woken thread is held aside instead
- * (m->handoff): READY, its state change traced, but not queued. If the
- * caller leaves its CPU in that same call, the loop dispatches the held
- * thread there directly (dispatch_idle); anything else puts it on the queue
- * first, where it would have been (handoff_flush): another thread becoming
- * ready, the caller going on running, the thread taken out, the run
- * stopping. The order, the trace and the statistics are the same.
+ * the one to become idle, and the call made as the loop dispatched its
+ * caller (may_handoff), not among the other events of an instant -- the
+ * woken thread is held aside instead (m->handoff): READY, its state change
+ * traced, but not queued. If the caller leaves its CPU in that same call,
+ * the loop dispatches the held thread there directly (handoff); anything
+ * else puts it on the queue first, where it would have been
+ * (machine_handoff_flush): another thread becoming ready, the caller going
+ * on running, the thread taken out, the run stopping. The order, the trace
+ * and the statistics are the same (tests/test_handoff.c).
  */
 static int handoff_ok(const struct machine *m, const struct sched *s, const struct thread *t)
 {
