@@ -33,7 +33,7 @@ static void m_dropped(struct machine *m)
  * kernel copies it out and maps its out-of-line pages, the stubs unmarshal
  * it (converting the numbers of an RPC message to a little-endian
  * receiver's order). */
-static uint64_t copy_out(const struct thread *rt, const struct msg *msg)
+static inline uint64_t copy_out(const struct thread *rt, const struct msg *msg)
 {
 	const struct costs *c = machine_costs_for(rt->m, rt->p);
 	uint64_t swaps = rt->p->big_endian ? 0 : msg->nnums;
