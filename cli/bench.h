@@ -60,4 +60,8 @@ double bench_run_c_switch(uint64_t n);
  * first: host ns per round trip, timed inside the client, or -1. */
 double bench_run_c_roundtrip(uint64_t n, void (*hook)(struct machine *, void *), void *arg);
 
+/* The same with a trace file in a temporary directory (--only
+ * roundtrip_c_trace): host ns per round trip, or -1. */
+double bench_run_c_traced(uint64_t n);
+
 #endif

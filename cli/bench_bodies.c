@@ -61,27 +61,32 @@ static int ns_call(struct thread *self, uint32_t op, int32_t right, int32_t *fou
 	return rp.err;
 }
 
-/* Server: a port registered as BENCH_SERVICE; echo every request. */
+/* Server: a port registered as BENCH_SERVICE; echo every request, each
+ * reply and the next receive in one call (uk_reply_recv), as a server loop
+ * in C would. */
 static void rt_server(struct thread *self, void *arg)
 {
 	struct cshared *sh = arg;
+	struct msg *req = NULL;
 	int32_t pt;
+	int err;
 
 	if (uk_port(self, UINT64_MAX, &pt) != UK_OK || ns_call(self, NS_REGISTER, pt, NULL)) {
 		sh->failed = 1;
 		return;
 	}
 	for (;;) {
-		int err;
-		struct msg *req = uk_recv(self, pt, UK_FOREVER, &err), *rep;
-		if (!req)
-			continue;
+		struct msg *rep;
+		int32_t reply_name;
+
+		while (!req)
+			req = uk_recv(self, pt, UK_FOREVER, &err);
 		rep = msg_new(req->size);
-		if (rep) {
+		reply_name = req->reply_name;
+		if (rep)
 			memcpy(rep->data, req->data, req->size);
-			uk_reply(self, req->reply_name, rep);
-		}
 		msg_free(req);
+		req = rep ? uk_reply_recv(self, reply_name, rep, pt, UK_FOREVER, &err) : NULL;
 	}
 }
 

@@ -286,6 +286,23 @@ static double traced_run(int c, const char *path, uint64_t n, uint64_t *records)
 	return ns;
 }
 
+/* One C round-trip run of n calls with a trace file in a temporary
+ * directory (the --only figure roundtrip_c_trace, for a profiler). */
+double bench_run_c_traced(uint64_t n)
+{
+	char dir[] = "/tmp/ukern-bench.XXXXXX", path[64];
+	uint64_t records = 0;
+	double ns;
+
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof path, "%s/bench.uktrace", dir);
+	ns = traced_run(1, path, n, &records);
+	unlink(path);
+	rmdir(dir);
+	return ns;
+}
+
 static int cmp_dbl(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;

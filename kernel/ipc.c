@@ -33,9 +33,9 @@ static void m_dropped(struct machine *m)
  * kernel copies it out and maps its out-of-line pages, the stubs unmarshal
  * it (converting the numbers of an RPC message to a little-endian
  * receiver's order). */
-static uint64_t copy_out(const struct thread *rt, const struct msg *msg)
+static inline uint64_t copy_out(const struct thread *rt, const struct msg *msg)
 {
-	const struct costs *c = net_costs(rt->m, rt->p);
+	const struct costs *c = machine_costs_for(rt->m, rt->p);
 	uint64_t swaps = rt->p->big_endian ? 0 : msg->nnums;
 
 	return cost_copy(c->copy_kernel_ps, msg->size) + cost_copy(c->copy_stub_ps, msg->size) +
@@ -114,7 +114,7 @@ static int take_rights(struct proc *p, struct msg *msg)
 	return UK_OK;
 }
 
-static void stamp(struct thread *t, struct port *pt, struct msg *msg, uint8_t kind)
+static inline void stamp(struct thread *t, struct port *pt, struct msg *msg, uint8_t kind)
 {
 	struct machine *m = t->m;
 
@@ -512,6 +512,15 @@ void ipc_reply(struct thread *t)
 		}
 	}
 	t->sc.err = (int16_t)reply_reach(t->m, pt, msg);
+}
+
+void ipc_reply_recv(struct thread *t)
+{
+	ipc_reply(t);
+	if (t->sc.err == UK_ENORIGHT)
+		return;
+	t->sc.name = (int32_t)t->sc.arg;
+	ipc_recv(t);
 }
 
 /* The kernel sends msg on pt by itself (see ipc_dead_notice). */

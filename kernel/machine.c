@@ -30,6 +30,7 @@
 #include "proc.h"
 #include "syscall.h"
 #include "thread.h"
+#include "thread_state.h"
 #include "vmsys.h"
 
 struct sched *machine_sched(struct machine *m, const struct thread *t)
@@ -43,11 +44,50 @@ static struct sched *cpu_sched(struct machine *m, const struct cpu *c)
 	return m->net && c->node ? net_sched(m, c->node) : &m->sched;
 }
 
+/*
+ * Direct hand-off. A system call that wakes a thread and then blocks its
+ * caller (a call that finds its server waiting in recv, a server's reply
+ * and receive) would put the woken thread on the ready queue only for the
+ * loop to take it off again for the CPU the caller leaves. Where the
+ * policy would surely choose it there -- a plain list (fifo, rr) with
+ * nobody else ready, one scheduler, every CPU busy so that the caller's is
+ * the one to become idle, and the call made as the loop dispatched its
+ * caller (may_handoff), not among the other events of an instant -- the
+ * woken thread is held aside instead (m->handoff): READY, its state change
+ * traced, but not queued. If the caller leaves its CPU in that same call,
+ * the loop dispatches the held thread there directly (handoff); anything
+ * else puts it on the queue first, where it would have been
+ * (machine_handoff_flush): another thread becoming ready, the caller going
+ * on running, the thread taken out, the run stopping. The order, the trace
+ * and the statistics are the same (tests/test_handoff.c).
+ */
+static int handoff_ok(const struct machine *m, const struct sched *s, const struct thread *t)
+{
+	return m->may_handoff && m->idle_cpus == 0 && s->nready == 0 &&
+	       m->in_effect && m->in_effect->cpu && t->kind == THREAD_KERNEL;
+}
+
+void machine_handoff_flush(struct machine *m)
+{
+	struct thread *u = m->handoff;
+
+	if (u) {
+		m->handoff = NULL;
+		m->sched.ops->enqueue(&m->sched, u);
+	}
+}
+
 void machine_ready(struct machine *m, struct thread *t, enum treason why)
 {
 	struct sched *s = machine_sched(m, t);
 
-	thread_set_state(t, T_READY, why);
+	machine_handoff_flush(m);
+	thread_state_change(t, T_READY, why);
+	if (handoff_ok(m, s, t)) {
+		m->handoff = t;
+		m->handoff_cpu = m->in_effect->cpu;
+		return;
+	}
 	s->ops->enqueue(s, t);
 	if (s->ops->preempts || s->ops->victim)
 		m->resched = 1;
@@ -151,6 +191,8 @@ static void run(struct machine *m, struct cpu *c, struct thread *t)
 			m->in_effect = t;
 			syscall_effect(t);
 			m->in_effect = NULL;
+			if (t->state == T_RUNNING)
+				machine_handoff_flush(m);   /* the caller goes on: no hand-off */
 			continue;
 		}
 		if (m->stop || ++m->events > m->cfg.max_events) {
@@ -158,7 +200,11 @@ static void run(struct machine *m, struct cpu *c, struct thread *t)
 			return;
 		}
 		if (t->rx_sent_ns != UINT64_MAX) {
-			machine_latency(m, m->now - t->rx_sent_ns);
+			/* A message's latency sample: in place while there is room. */
+			if (m->nlat < m->lat_cap)
+				m->lat[m->nlat++] = m->now - t->rx_sent_ns;
+			else
+				machine_latency(m, m->now - t->rx_sent_ns);
 			t->rx_sent_ns = UINT64_MAX;
 		}
 		m->cur = t;
@@ -173,8 +219,9 @@ static void run(struct machine *m, struct cpu *c, struct thread *t)
 
 static void dispatch(struct machine *m, struct cpu *c, struct thread *t)
 {
-	const struct costs *k = net_costs(m, t->p);
-	uint64_t slice = machine_sched(m, t)->ops->slice(machine_sched(m, t), t), sw = 0;
+	const struct costs *k = machine_costs_for(m, t->p);
+	struct sched *s = machine_sched(m, t);
+	uint64_t slice = s->ops->slice(s, t), sw = 0;
 
 	/* The address space changes when the domain the thread runs in (its
 	 * process's, or a server's during an LRPC) is not the one the CPU has
@@ -210,7 +257,7 @@ static void dispatch(struct machine *m, struct cpu *c, struct thread *t)
 	c->slice_end = slice == UINT64_MAX || slice > UINT64_MAX - m->now - sw ? UINT64_MAX
 									       : m->now + sw + slice;
 	TRACE(m, TR_DISPATCH, c->id, t->tid);
-	thread_set_state(t, T_RUNNING, R_DISPATCHED);
+	thread_state_change(t, T_RUNNING, R_DISPATCHED);
 	run(m, c, t);
 }
 
@@ -314,29 +361,55 @@ static uint64_t nready(struct machine *m)
 	return n;
 }
 
+/* A thread held for a direct hand-off (see handoff_ok) goes to the CPU its
+ * waker left, *c, when that is what the policy's pick would do: the one
+ * idle CPU, and the thread may run there. Else onto the ready queue, and
+ * NULL. */
+static struct thread *handoff(struct machine *m, struct cpu **c)
+{
+	struct thread *u = m->handoff;
+
+	*c = m->handoff_cpu;
+	if (!m->resched && m->outcome == OUT_RUNNING && m->idle_cpus == 1 && !(*c)->cur &&
+	    sched_allowed(u, *c)) {
+		m->handoff = NULL;
+		m->handoffs++;
+		return u;
+	}
+	machine_handoff_flush(m);
+	return NULL;
+}
+
 /* Give every idle CPU (lowest id first) a ready thread, after letting a
  * preemptive policy take CPUs back. */
 static void dispatch_idle(struct machine *m)
 {
+	m->may_handoff = m->can_handoff;
 	for (;;) {
-		uint32_t i;
-		struct thread *t;
+		struct thread *t = NULL;
+		struct cpu *c = NULL;
 
-		if (m->resched) {
-			m->resched = 0;
-			preempt_check(m);
+		if (m->handoff)
+			t = handoff(m, &c);
+		if (!t) {
+			if (m->resched) {
+				m->resched = 0;
+				preempt_check(m);
+			}
+			if (!m->idle_cpus || !nready(m) || m->outcome != OUT_RUNNING)
+				break;
+			/* Idle CPUs, lowest first; one that gets nothing (affinity) is skipped. */
+			for (uint32_t i = 0; i < m->cfg.cpus && !t; i++) {
+				c = &m->cpus[i];
+				if (!c->cur)
+					t = cpu_sched(m, c)->ops->pick(cpu_sched(m, c), c);
+			}
+			if (!t)
+				break;
 		}
-		if (!m->idle_cpus || !nready(m) || m->outcome != OUT_RUNNING)
-			break;
-		/* Idle CPUs, lowest first; one that gets nothing (affinity) is skipped. */
-		for (i = 0, t = NULL; i < m->cfg.cpus && !t; i++)
-			if (!m->cpus[i].cur &&
-			    (t = cpu_sched(m, &m->cpus[i])->ops->pick(cpu_sched(m, &m->cpus[i]),
-								   &m->cpus[i])) != NULL)
-				dispatch(m, &m->cpus[i], t);
-		if (!t)
-			break;
+		dispatch(m, c, t);
 	}
+	m->may_handoff = 0;
 }
 
 static void on_slice(struct machine *m, struct thread *t)
@@ -504,6 +577,8 @@ static void settle(struct machine *m)
 void machine_begin(struct machine *m)
 {
 	m->outcome = OUT_RUNNING;
+	/* One scheduler (no nodes) with a plain list: see handoff_ok. */
+	m->can_handoff = !m->net && sched_plain(m->sched.ops) && !m->no_handoff;
 	if (m->procrun)
 		return;
 	/* A declared process keeps the run going from the start, even before it starts. */

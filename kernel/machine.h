@@ -127,6 +127,8 @@ struct machine {
 
 	struct trace_sink *sinks; /* where trace records go (none: tracing off) */
 	uint32_t nsinks;
+	struct trace_wbuf *tw;    /* the buffer of the only sink when it is a trace file
+				   * (TRACE encodes into it), else NULL */
 	struct kv *info;          /* scenario, seed, params: echoed in outputs */
 	uint32_t ninfo;
 
@@ -183,6 +185,12 @@ struct machine {
 	/* lightweight RPC (lrpc.c): kernel loop only; NULL until the first export */
 	struct lrpc_state *lrpc;
 	struct thread *in_effect; /* the thread whose system call's effect is being performed */
+	int may_handoff;          /* the loop is dispatching threads and may hand off (machine.c) */
+	struct thread *handoff;   /* a woken thread held off the ready queue for the CPU of */
+	struct cpu *handoff_cpu;  /* ... the thread that woke it, should that one block now */
+	uint64_t handoffs;        /* dispatches made by a direct hand-off (tests) */
+	int no_handoff;           /* never hand off (tests compare runs with and without) */
+	int can_handoff;          /* the machine's policy and shape allow it (machine_begin) */
 
 	/* several machines (net.h): NULL when the scenario declares no node */
 	struct net *net;
@@ -235,6 +243,10 @@ int machine_notice_at(struct machine *m, uint64_t when, struct ktimer *kt);
 /* Make t ready and hand it to the scheduler. */
 void machine_ready(struct machine *m, struct thread *t, enum treason why);
 
+/* Put a thread held for a direct hand-off (machine.c) on the ready queue,
+ * where it would have been; before anything looks at the queue. */
+void machine_handoff_flush(struct machine *m);
+
 /* t, running, leaves its CPU now (CPU-time accounting; the CPU becomes idle). */
 void machine_release_cpu(struct machine *m, struct thread *t);
 
@@ -286,6 +298,14 @@ struct thread *machine_thread(struct machine *m, uint32_t tid);
 
 /* The scheduler that runs t: its node's (net.h), m->sched on one machine. */
 struct sched *machine_sched(struct machine *m, const struct thread *t);
+
+/* The cost model p runs under: net_costs (net.h), with the one-node case
+ * inline for the paths every message takes. */
+const struct costs *net_costs(const struct machine *m, const struct proc *p);
+static inline const struct costs *machine_costs_for(const struct machine *m, const struct proc *p)
+{
+	return m->net ? net_costs(m, p) : &m->cfg.costs;
+}
 
 /* The kinds of events the loop handles; net.c posts packets. */
 enum { EV_SLICE, EV_TIMER, EV_START, EV_DELIVER, EV_CRASH, EV_NOTICE, EV_PACKET, EV_MIGRATE };

@@ -214,6 +214,7 @@ int machine_add_sink(struct machine *m, const struct trace_sink *s)
 		return -1;
 	m->sinks = a;
 	a[m->nsinks++] = *s;
+	m->tw = m->nsinks == 1 ? trace_sink_wbuf(&m->sinks[0]) : NULL;
 	return 0;
 }
 
@@ -223,6 +224,7 @@ void machine_remove_sink(struct machine *m, const void *ctx)
 		if (m->sinks[i].ctx == ctx) {
 			memmove(&m->sinks[i], &m->sinks[i + 1], (m->nsinks - i - 1) * sizeof *m->sinks);
 			m->nsinks--;
+			m->tw = m->nsinks == 1 ? trace_sink_wbuf(&m->sinks[0]) : NULL;
 			return;
 		}
 }

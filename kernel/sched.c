@@ -139,31 +139,52 @@ uint32_t sched_weight(const struct thread *t)
 	return weights[nice + 20];
 }
 
+/* The ordered policies' books beside the list: the ready order
+ * (priority's tie-break), the weights (cfs's slice), the heap. Out of line,
+ * so that fifo and rr, which keep none, save no registers for them. */
+static __attribute__((noinline)) void ordered_put(struct sched *s, struct thread *t)
+{
+	s->weight += sched_weight(t);
+	t->rseq = ++s->seq;
+	heap_push(s, t);
+}
+
+static __attribute__((noinline)) void ordered_take(struct sched *s, struct thread *t)
+{
+	s->weight -= sched_weight(t);
+	heap_remove(s, t);
+}
+
 void sched_rq_enqueue(struct sched *s, struct thread *t)
 {
 	tq_push(&s->rq, t);
 	s->nready++;
-	s->weight += sched_weight(t);
-	t->rseq = ++s->seq;
 	if (s->ops->less)
-		heap_push(s, t);
+		ordered_put(s, t);
+}
+
+/* The first thread in the list that may run on c. */
+static struct thread *first_allowed(const struct sched *s, const struct cpu *c)
+{
+	struct thread *t = s->rq.head;
+
+	while (t && !sched_allowed(t, c))
+		t = t->qnext;
+	return t;
 }
 
 struct thread *sched_rq_best(struct sched *s, const struct cpu *c)
 {
 	struct thread *best = NULL;
 
-	if (s->ops->less && s->heap.n && sched_allowed(s->heap.v[0], c))
+	if (!s->ops->less)
+		return first_allowed(s, c);
+	if (s->heap.n && sched_allowed(s->heap.v[0], c))
 		return s->heap.v[0];
-	/* Unordered, or the best may not run on c: look through them all. */
-	for (struct thread *t = s->rq.head; t; t = t->qnext) {
-		if (!sched_allowed(t, c))
-			continue;
-		if (!s->ops->less)
-			return t;
-		if (!best || s->ops->less(s, t, best))
+	/* The best may not run on c: look through them all. */
+	for (struct thread *t = s->rq.head; t; t = t->qnext)
+		if (sched_allowed(t, c) && (!best || s->ops->less(s, t, best)))
 			best = t;
-	}
 	return best;
 }
 
@@ -171,14 +192,13 @@ void sched_rq_take(struct sched *s, struct thread *t)
 {
 	tq_remove(t);
 	s->nready--;
-	s->weight -= sched_weight(t);
 	if (s->ops->less)
-		heap_remove(s, t);
+		ordered_take(s, t);
 }
 
 struct thread *sched_rq_pick(struct sched *s, struct cpu *c)
 {
-	struct thread *t = sched_rq_best(s, c);
+	struct thread *t = s->ops->less ? sched_rq_best(s, c) : first_allowed(s, c);
 
 	if (t)
 		sched_rq_take(s, t);

@@ -88,6 +88,14 @@ struct thread *sched_rq_best(struct sched *s, const struct cpu *c);
 void sched_rq_take(struct sched *s, struct thread *t);
 struct thread *sched_rq_pick(struct sched *s, struct cpu *c);
 
+/* Does the policy keep the shared ready queue as a plain list and pick
+ * the first thread there that may run (fifo, rr)? */
+static inline int sched_plain(const struct sched_ops *ops)
+{
+	return ops->pick == sched_rq_pick && ops->enqueue == sched_rq_enqueue && !ops->less &&
+	       !ops->preempts && !ops->victim && !ops->ran;
+}
+
 /* Free what the ready queue allocated (the heap). */
 void sched_rq_free(struct sched *s);
 

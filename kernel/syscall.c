@@ -32,7 +32,7 @@ static uint64_t cost_none(struct thread *t)
 
 static uint64_t cost_trap(struct thread *t)
 {
-	return net_costs(t->m, t->p)->trap_ns;
+	return machine_costs_for(t->m, t->p)->trap_ns;
 }
 
 static uint64_t cost_compute(struct thread *t)
@@ -45,7 +45,7 @@ static uint64_t cost_compute(struct thread *t)
  * copy-on-write. */
 static uint64_t cost_msg(struct thread *t)
 {
-	const struct costs *c = net_costs(t->m, t->p);
+	const struct costs *c = machine_costs_for(t->m, t->p);
 	const struct msg *m = t->sc.m;
 	uint64_t size = m ? m->size : 0, nvalues = m ? m->nvalues : 0;
 	uint64_t swaps = m && !t->p->big_endian ? m->nnums : 0;
@@ -53,7 +53,7 @@ static uint64_t cost_msg(struct thread *t)
 	return c->marshal_arg_ns * nvalues + c->byteswap_ns * swaps +
 	       cost_copy(c->copy_stub_ps, size) + c->trap_ns + c->msg_ns +
 	       cost_copy(c->copy_kernel_ps, size) +
-	       (m ? c->page_map_ns * vmsys_ool_span(t->m, m) : 0);
+	       (m && m->ool_len ? c->page_map_ns * vmsys_ool_span(t->m, m) : 0);
 }
 
 static void sys_nothing(struct thread *t)
@@ -284,6 +284,7 @@ static const struct sysent {
 	[SYS_GETPID] = { "getpid", cost_trap, sys_getpid },
 	[SYS_NET_FORWARD] = { "net.forward", cost_trap, net_forward },
 	[SYS_MIGRATE] = { "migrate", cost_trap, migrate_sys },
+	[SYS_REPLY_RECV] = { "reply_recv", cost_msg, ipc_reply_recv },
 };
 
 uint64_t syscall_cost(struct thread *t)

@@ -65,6 +65,9 @@ enum sysno {
 	                  node sends it on, over the link or to its port (net.h) */
 	SYS_MIGRATE,     /* ptr: struct migrate_req (malloc'd, kernel frees); the caller waits
 	                  until the process runs on the target; out: val the migration's id */
+	SYS_REPLY_RECV,  /* a server's reply and its next receive in one trap (L4's ReplyWait):
+	                  name (a send-once right), m: the reply; arg: the receive right,
+	                  timeout; m: the message received (ipc.h) */
 	SYS_COUNT
 };
 

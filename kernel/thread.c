@@ -4,6 +4,7 @@
  * thread_set_state so the trace sees all of them, with a reason.
  */
 #include "thread.h"
+#include "thread_state.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -104,33 +105,15 @@ struct thread *thread_new(struct proc *p, const char *name, const struct body_op
 	return t;
 }
 
-static int active(enum tstate s)
+/* thread_state.h */
+void thread_state_told(struct thread *t, enum tstate old)
 {
-	return s == T_READY || s == T_RUNNING;
-}
+	enum tstate s = t->state;
+	enum treason why = t->why;
 
-void thread_set_state(struct thread *t, enum tstate s, enum treason why)
-{
-	struct machine *m = t->m;
-	enum tstate old = t->state;
-
-	if (old == T_READY)
-		t->wait_ns += m->now - t->ready_since;
-	if (s == T_READY)
-		t->ready_since = m->now;
-	if (!t->p->daemon && active(s) != active(t->state))
-		m->nd_active += active(s) ? 1 : -1;
-	if (s == T_BLOCKED && (why == R_REPLY || why == R_SEND || why == R_JOIN || why == R_LOCK ||
-			       why == R_IDLE || why == R_CHILD || why == R_ASTACK)) {
-		m->dl_dirty++;
-		m->dl_last = t;
-	}
 	if (!t->dl_queued &&
 	    (s == T_BLOCKED || old == T_BLOCKED || s == T_EXITED || old == T_STATE_COUNT))
 		deadlock_touch(t);
-	t->state = s;
-	t->why = why;
-	TRACE(m, TR_THREAD_STATE, t->tid, s, why, t->wport ? t->wport->id : 0);
 	/* The user thread an LWP carries is running, ready or blocked with it. */
 	if (t->ucur && s != T_EXITED)
 		thread_set_state(t->ucur, s, why);
@@ -138,43 +121,9 @@ void thread_set_state(struct thread *t, enum tstate s, enum treason why)
 		t->p->rt_ops->lwp_state(t, (int)old);
 }
 
-void tq_push(struct tqueue *q, struct thread *t)
+void thread_set_state(struct thread *t, enum tstate s, enum treason why)
 {
-	assert(!t->inq && "tq_push: thread already queued");
-	t->qnext = NULL;
-	t->qprev = q->tail;
-	if (q->tail)
-		q->tail->qnext = t;
-	else
-		q->head = t;
-	q->tail = t;
-	t->inq = q;
-}
-
-void tq_remove(struct thread *t)
-{
-	struct tqueue *q = t->inq;
-
-	assert(q && "tq_remove: thread not queued");
-	if (t->qprev)
-		t->qprev->qnext = t->qnext;
-	else
-		q->head = t->qnext;
-	if (t->qnext)
-		t->qnext->qprev = t->qprev;
-	else
-		q->tail = t->qprev;
-	t->qprev = t->qnext = NULL;
-	t->inq = NULL;
-}
-
-struct thread *tq_pop(struct tqueue *q)
-{
-	struct thread *t = q->head;
-
-	if (t)
-		tq_remove(t);
-	return t;
+	thread_state_change(t, s, why);
 }
 
 void thread_block(struct thread *t, enum treason why, uint64_t timeout)
@@ -184,7 +133,7 @@ void thread_block(struct thread *t, enum treason why, uint64_t timeout)
 	assert(t->state == T_RUNNING && "thread_block: not running");
 	machine_release_cpu(m, t);
 	t->timed = timeout != UINT64_MAX;
-	thread_set_state(t, T_BLOCKED, why);
+	thread_state_change(t, T_BLOCKED, why);
 	if (why == R_IO && machine_sched(m, t)->ops->io_start)
 		machine_sched(m, t)->ops->io_start(machine_sched(m, t), t);
 	if (t->timed)
@@ -222,6 +171,7 @@ static void detach(struct thread *t)
 		machine_release_cpu(m, t);
 		break;
 	case T_READY:
+		machine_handoff_flush(m);
 		sched_remove(machine_sched(m, t), t);
 		break;
 	case T_BLOCKED:

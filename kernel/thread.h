@@ -9,6 +9,8 @@
 #ifndef UKERN_THREAD_H
 #define UKERN_THREAD_H
 
+#include <assert.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "uk_limits.h"
@@ -200,10 +202,46 @@ void thread_wake(struct thread *t, int err, uint64_t extra_ns);
  * now, UINT64_MAX = none). Frees its CPU. */
 void thread_block(struct thread *t, enum treason why, uint64_t timeout);
 
-/* Thread queues. */
-void tq_push(struct tqueue *q, struct thread *t);
-struct thread *tq_pop(struct tqueue *q);
-void tq_remove(struct thread *t);
+/* Thread queues: inline, as every message and every dispatch goes
+ * through a few of them. */
+static inline void tq_push(struct tqueue *q, struct thread *t)
+{
+	assert(!t->inq && "tq_push: thread already queued");
+	t->qnext = NULL;
+	t->qprev = q->tail;
+	if (q->tail)
+		q->tail->qnext = t;
+	else
+		q->head = t;
+	q->tail = t;
+	t->inq = q;
+}
+
+static inline void tq_remove(struct thread *t)
+{
+	struct tqueue *q = t->inq;
+
+	assert(q && "tq_remove: thread not queued");
+	if (t->qprev)
+		t->qprev->qnext = t->qnext;
+	else
+		q->head = t->qnext;
+	if (t->qnext)
+		t->qnext->qprev = t->qprev;
+	else
+		q->tail = t->qprev;
+	t->qprev = t->qnext = NULL;
+	t->inq = NULL;
+}
+
+static inline struct thread *tq_pop(struct tqueue *q)
+{
+	struct thread *t = q->head;
+
+	if (t)
+		tq_remove(t);
+	return t;
+}
 
 const char *thread_state_name(enum tstate s);
 const char *thread_reason_name(enum treason r);

@@ -6,6 +6,7 @@
 #ifndef UKERN_TRACE_H
 #define UKERN_TRACE_H
 
+#include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,11 +25,78 @@ struct trace_sink {
 void trace_record(struct machine *m, unsigned kind, const uint64_t *args, const char *s,
 		  size_t len);
 
+/*
+ * The buffer of a trace file writer, open to the TRACE sites: while a trace
+ * file is the machine's only sink (ukern run --trace), m->tw points here and
+ * a record without a string is encoded straight into it at the site, with
+ * its argument count known there, instead of going through trace_record, an
+ * indirect call and the kinds table. The bytes are those file_record
+ * (trace_file.c) writes. The writer keeps room for one such record at p;
+ * past limit, trace_wbuf_flush hands the buffer to stdio.
+ */
+struct trace_wbuf {
+	uint8_t *p;          /* where the next record goes */
+	uint8_t *limit;      /* a record that ends past it is followed by a flush */
+	uint64_t last_ns;    /* time of the previous record */
+	uint64_t records;    /* records written so far */
+};
+
+/* Give the bytes of w to the file (w->p back to the start). */
+void trace_wbuf_flush(struct trace_wbuf *w);
+
+/* The buffer behind sink s when s is a trace file's sink, else NULL. */
+struct trace_wbuf *trace_sink_wbuf(const struct trace_sink *s);
+
+/* v as an unsigned LEB128 varint at p; returns the end. Most values are
+ * below 128: one byte, no loop. */
+static inline uint8_t *trace_varint(uint8_t *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (uint8_t)v;
+	return p;
+}
+
+/* One record of kind at time ns with n arguments, into w. */
+static inline void trace_wbuf_put(struct trace_wbuf *w, uint64_t ns, unsigned kind,
+				  const uint64_t *args, unsigned n)
+{
+	uint8_t *p = w->p;
+
+	*p++ = (uint8_t)kind;
+	p = trace_varint(p, ns - w->last_ns);
+	w->last_ns = ns;
+	/* n is a constant at a TRACE site: unrolled, the arguments need not
+	 * go through memory. */
+#pragma GCC unroll 6
+	for (unsigned i = 0; i < n; i++)
+		p = trace_varint(p, args[i]);
+	w->p = p;
+	w->records++;
+	if (p > w->limit)
+		trace_wbuf_flush(w);
+}
+
+/* A record without a string: straight into the trace file's buffer when
+ * that is the only sink, else to every sink. The arguments are spelled out
+ * in each branch, so that on the first they need not go through memory.
+ * The macro counts them; the assert holds the count to the kind's nargs
+ * (file_record, on the other branch, takes the kind's nargs). */
 #define TRACE(m, kind, ...)                                                          \
 	do {                                                                         \
 		if ((m)->nsinks) {                                                   \
-			const uint64_t a_[] = { __VA_ARGS__ };                       \
-			trace_record((m), (kind), a_, NULL, 0);                      \
+			if ((m)->tw) {                                               \
+				const uint64_t a_[] = { __VA_ARGS__ };               \
+				assert(sizeof a_ / sizeof a_[0] == trace_kinds[kind].nargs && \
+				       "TRACE: wrong argument count");               \
+				trace_wbuf_put((m)->tw, (m)->now, (kind), a_,        \
+					       sizeof a_ / sizeof a_[0]);            \
+			} else {                                                     \
+				const uint64_t a_[] = { __VA_ARGS__ };               \
+				trace_record((m), (kind), a_, NULL, 0);              \
+			}                                                            \
 		}                                                                    \
 	} while (0)
 

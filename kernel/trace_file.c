@@ -3,7 +3,10 @@
  *
  * Records are encoded into a buffer of the writer's own and written with
  * stdio a buffer at a time (an fwrite per record, with stdio's locking,
- * cost more than encoding the record); the file is a
+ * cost more than encoding the record). While the writer is the machine's
+ * only sink, the TRACE sites encode records without a string into that
+ * buffer themselves (struct trace_wbuf, trace.h); file_record does the
+ * others, the same way. The file is a
  * temporary one in the target's directory until trace_file_close renames it,
  * unless the target is a device or a pipe (/dev/null): renaming over it would
  * replace it, so the trace is written to it directly.
@@ -18,14 +21,17 @@
 #include <unistd.h>
 
 #define WBUF (64 * 1024)
+/* The most a record takes without its string: the kind, the time step and
+ * the arguments, 10 bytes each at most. The writer keeps at least this much
+ * room in buf after every record, so that the next one is encoded without
+ * a check or a call before it. */
+#define RECORD_MAX (1 + 10 * (TRACE_MAX_ARGS + 1))
 
 struct trace_file {
+	struct trace_wbuf w;  /* first: trace_wbuf_flush finds the file from it */
 	FILE *fp;
-	size_t len;           /* bytes in buf not yet given to stdio */
-	uint8_t buf[WBUF];
+	uint8_t buf[WBUF];    /* w.p: the end of the bytes not yet given to stdio */
 	char *path, *tmp;     /* tmp: NULL when writing to path directly */
-	uint64_t last_ns;
-	uint64_t records;
 	int failed;           /* a write failed; reported at close */
 };
 
@@ -37,29 +43,24 @@ static mode_t current_umask(void)
 	return um;
 }
 
-static size_t put_varint(uint8_t *b, uint64_t v)
-{
-	size_t n = 0;
-
-	while (v >= 0x80) {
-		b[n++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	b[n++] = (uint8_t)v;
-	return n;
-}
-
 /* Give the buffered bytes to stdio. */
 static void flush_buf(struct trace_file *f)
 {
-	if (f->len && fwrite(f->buf, 1, f->len, f->fp) != f->len)
+	size_t len = (size_t)(f->w.p - f->buf);
+
+	if (len && fwrite(f->buf, 1, len, f->fp) != len)
 		f->failed = 1;
-	f->len = 0;
+	f->w.p = f->buf;
+}
+
+void trace_wbuf_flush(struct trace_wbuf *w)
+{
+	flush_buf((struct trace_file *)w);
 }
 
 static void put_bytes(struct trace_file *f, const void *p, size_t n)
 {
-	if (f->len + n > WBUF) {
+	if (n > (size_t)(f->buf + WBUF - f->w.p)) {
 		flush_buf(f);
 		if (n > WBUF) {
 			if (fwrite(p, 1, n, f->fp) != n)
@@ -67,8 +68,15 @@ static void put_bytes(struct trace_file *f, const void *p, size_t n)
 			return;
 		}
 	}
-	memcpy(f->buf + f->len, p, n);
-	f->len += n;
+	memcpy(f->w.p, p, n);
+	f->w.p += n;
+}
+
+/* Keep room for the next record (RECORD_MAX). */
+static void keep_room(struct trace_file *f)
+{
+	if (f->w.p > f->w.limit)
+		flush_buf(f);
 }
 
 static void put_string(struct trace_file *f, const char *s, size_t len)
@@ -77,35 +85,21 @@ static void put_string(struct trace_file *f, const char *s, size_t len)
 
 	if (len > TRACE_MAX_STR)
 		len = TRACE_MAX_STR;    /* the format's limit: header strings too */
-	put_bytes(f, b, put_varint(b, len));
+	put_bytes(f, b, (size_t)(trace_varint(b, len) - b));
 	put_bytes(f, s, len);
+	keep_room(f);
 }
 
+/* A record for the sink interface: the kind's arguments from the table,
+ * and its string. */
 static void file_record(void *ctx, uint64_t ns, unsigned kind, const uint64_t *args,
 			const char *s, size_t len)
 {
 	struct trace_file *f = ctx;
-	const struct trace_kind_info *k = &trace_kinds[kind];
-	uint8_t *b, *end;
 
-	/* Encoded in place: the kind, the time step and the arguments (most
-	 * of them below 128: one byte, no loop). */
-	if (f->len > WBUF - (1 + 10 * (TRACE_MAX_ARGS + 1)))
-		flush_buf(f);
-	b = end = f->buf + f->len;
-	*end++ = (uint8_t)kind;
-	end += put_varint(end, ns - f->last_ns);
-	for (const uint64_t *a = args, *stop = args + k->nargs; a < stop; a++) {
-		if (*a < 0x80)
-			*end++ = (uint8_t)*a;
-		else
-			end += put_varint(end, *a);
-	}
-	f->len += (size_t)(end - b);
-	f->last_ns = ns;
-	f->records++;
-	if (k->has_str)
-		put_string(f, s, len > TRACE_MAX_STR ? TRACE_MAX_STR : len);
+	trace_wbuf_put(&f->w, ns, kind, args, trace_kinds[kind].nargs);
+	if (trace_kinds[kind].has_str)
+		put_string(f, s, len);
 }
 
 struct trace_file *trace_file_open(const char *path, const char *const *keys,
@@ -119,6 +113,8 @@ struct trace_file *trace_file_open(const char *path, const char *const *keys,
 
 	if (!f)
 		return NULL;
+	f->w.p = f->buf;
+	f->w.limit = f->buf + WBUF - RECORD_MAX;
 	f->path = strdup(path);
 	if (!f->path)
 		goto fail;
@@ -145,12 +141,13 @@ struct trace_file *trace_file_open(const char *path, const char *const *keys,
 	}
 header:
 	put_bytes(f, TRACE_MAGIC, TRACE_MAGIC_LEN);
-	put_bytes(f, b, put_varint(b, TRACE_VERSION));
-	put_bytes(f, b, put_varint(b, n));
+	put_bytes(f, b, (size_t)(trace_varint(b, TRACE_VERSION) - b));
+	put_bytes(f, b, (size_t)(trace_varint(b, n) - b));
 	for (size_t i = 0; i < n; i++) {
 		put_string(f, keys[i], strlen(keys[i]));
 		put_string(f, values[i], strlen(values[i]));
 	}
+	keep_room(f);
 	return f;
 fail:
 	free(f->path);
@@ -161,13 +158,18 @@ fail:
 
 uint64_t trace_file_records(const struct trace_file *f)
 {
-	return f->records;
+	return f->w.records;
 }
 
 struct trace_sink trace_file_sink(struct trace_file *f)
 {
 	struct trace_sink s = { file_record, f };
 	return s;
+}
+
+struct trace_wbuf *trace_sink_wbuf(const struct trace_sink *s)
+{
+	return s->record == file_record ? &((struct trace_file *)s->ctx)->w : NULL;
 }
 
 static void file_free(struct trace_file *f)
@@ -179,10 +181,10 @@ static void file_free(struct trace_file *f)
 
 int trace_file_close(struct trace_file *f)
 {
-	uint64_t records = f->records;
+	uint64_t records = f->w.records;
 	int err;
 
-	file_record(f, f->last_ns, TR_END, &records, NULL, 0);
+	file_record(f, f->w.last_ns, TR_END, &records, NULL, 0);
 	flush_buf(f);
 	if (fflush(f->fp) != 0)
 		f->failed = 1;

@@ -241,6 +241,160 @@ static void test_dead_port_counts_dropped(void **state)
 	assert_int_equal(m->dropped, 2);
 }
 
+/* --- reply and receive in one call (uk_reply_recv) --- */
+
+/* An echo server whose loop replies and receives in one call (with
+ * combined set) or in two. */
+static void rr_loop(struct thread *self, struct world *w, int32_t pn, int combined)
+{
+	int err;
+	struct msg *req = uk_recv(self, pn, UK_FOREVER, &err);
+
+	while (req) {
+		int64_t val = h_val(req);
+		int32_t rn = req->reply_name;
+
+		h_note(&w->lg, self, "req", val);
+		msg_free(req);
+		if (combined) {
+			req = uk_reply_recv(self, rn, h_msg(val + 1000), pn, UK_FOREVER, &err);
+		} else {
+			uk_reply(self, rn, h_msg(val + 1000));
+			req = uk_recv(self, pn, UK_FOREVER, &err);
+		}
+	}
+}
+
+static void rr_server(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+
+	rr_loop(self, w, serve_port(self, w, "rr", 16), 1);
+}
+
+static void rr_server_two(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+
+	rr_loop(self, w, serve_port(self, w, "rr", 16), 0);
+}
+
+static void rr_client(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = find(self, w, "rr");
+
+	for (int i = 1; i <= 3; i++)
+		call_note(self, w, pn, i, UK_FOREVER, "got");
+	w->client = self;
+}
+
+/* Run the rr client against a server replying and receiving in one call
+ * (combined) or in two, under the "modern" costs; the client's end. */
+static uint64_t rr_run(void **state, int combined, struct world *w)
+{
+	struct machine *m = world_machine(state, 1);
+
+	assert_int_equal(h_costs(m, "modern"), 0);
+	add(m, "server", 0, combined ? rr_server : rr_server_two, w, 1);
+	add(m, "client", 0, rr_client, w, 0);
+	FINISH(m, w, OUT_COMPLETED);
+	assert_int_equal(m->calls, 2 + 3);     /* register, lookup, three calls */
+	assert_int_equal(m->dropped, 0);
+	return w->client->finish;
+}
+
+/* Each call is answered and the next request received by the same system
+ * call: the same messages as with uk_reply and uk_recv, one trap fewer per
+ * round trip in simulated time. */
+static void test_reply_recv_loop(void **state)
+{
+	struct world w1 = { .bad = 0 }, w2 = { .bad = 0 };
+	uint64_t one = rr_run(state, 1, &w1), trap;
+	struct h_event want[] = { { 0, "req", 1 }, { 0, "got", 1001 }, { 0, "req", 2 },
+				  { 0, "got", 1002 }, { 0, "req", 3 }, { 0, "got", 1003 } };
+
+	trap = ((struct machine *)*state)->cfg.costs.trap_ns;
+	h_teardown(state);
+	h_setup(state);
+	uint64_t two = rr_run(state, 0, &w2);
+
+	assert_true(trap > 0);
+	/* The values, in order (the times differ between the two runs). */
+	for (unsigned i = 0; i < 6; i++) {
+		assert_string_equal(w1.lg.ev[i].what, want[i].what);
+		assert_int_equal(w1.lg.ev[i].val, want[i].val);
+		assert_string_equal(w2.lg.ev[i].what, want[i].what);
+		assert_int_equal(w2.lg.ev[i].val, want[i].val);
+	}
+	/* On the one CPU, the server's receive after each of the three replies
+	 * runs before the client does (fifo): a trap each, saved. */
+	assert_int_equal(two - one, 3 * trap);
+}
+
+static void rr_bad_server(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = serve_port(self, w, "rr", 16);
+	int err;
+	struct msg *req = uk_recv(self, pn, UK_FOREVER, &err), *got;
+	int32_t rn = req ? req->reply_name : 0;
+
+	msg_free(req);
+	/* A receive right is no send-once right: nothing is received. */
+	got = uk_reply_recv(self, pn, h_msg(1), pn, UK_FOREVER, &err);
+	h_note(&w->lg, self, "bad right", got ? h_val(got) : -err);
+	msg_free(got);
+	/* The reply goes; the receive gets the message the client sent since. */
+	got = uk_reply_recv(self, rn, h_msg(1007), pn, UK_FOREVER, &err);
+	h_note(&w->lg, self, "then", got ? h_val(got) : -err);
+	msg_free(got);
+	/* A right already used: no reply, nothing received. */
+	got = uk_reply_recv(self, rn, h_msg(2), pn, 0, &err);
+	h_note(&w->lg, self, "used right", got ? h_val(got) : -err);
+	/* A receive on a name it has no receive right for. */
+	got = uk_reply_recv(self, rn, h_msg(3), 999, 0, &err);
+	h_note(&w->lg, self, "bad port", got ? h_val(got) : -err);
+}
+
+static void rr_bad_client(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = find(self, w, "rr");
+	struct msg *req = h_msg(7), *reply;
+	int err;
+
+	reply = uk_call(self, pn, req, UK_FOREVER, &err);
+	h_note(&w->lg, self, "got", reply ? h_val(reply) : -err);
+	msg_free(reply);
+}
+
+static void rr_sender(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+
+	h_note(&w->lg, self, "sent", send_val(self, find(self, w, "rr"), 8, UK_FOREVER));
+}
+
+/* A reply right that is not one (or one already used) fails the call with
+ * UK_ENORIGHT before anything is received; a good reply followed by a
+ * receive gets what was queued meanwhile. */
+static void test_reply_recv_errors(void **state)
+{
+	struct machine *m = world_machine(state, 1);
+	struct world w = { .bad = 0 };
+
+	add(m, "server", 0, rr_bad_server, &w, 0);
+	add(m, "client", 0, rr_bad_client, &w, 0);
+	add(m, "sender", 0, rr_sender, &w, 0);
+	FINISH(m, &w, OUT_COMPLETED);
+	/* The client, woken by the reply, runs when the server has ended:
+	 * its receive found a message waiting, so it did not block. */
+	H_EXPECT(&w.lg, { 0, "sent", UK_OK }, { 0, "bad right", -UK_ENORIGHT }, { 0, "then", 8 },
+		 { 0, "used right", -UK_ENORIGHT }, { 0, "bad port", -UK_ENORIGHT },
+		 { 0, "got", 1007 });
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -249,6 +403,8 @@ int main(void)
 		H_TEST(test_send_once_right),
 		H_TEST(test_counters),
 		H_TEST(test_dead_port_counts_dropped),
+		H_TEST(test_reply_recv_loop),
+		H_TEST(test_reply_recv_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -96,6 +96,13 @@ int uk_reply(struct thread *self, int32_t reply_name, struct msg *m)
 	return invoke(self, SYS_REPLY, reply_name, 0, UK_FOREVER, m);
 }
 
+struct msg *uk_reply_recv(struct thread *self, int32_t reply_name, struct msg *m, int32_t name,
+			  uint64_t timeout, int *err)
+{
+	return take(self, invoke(self, SYS_REPLY_RECV, reply_name, (uint64_t)(uint32_t)name,
+				 timeout, m), err);
+}
+
 /* Start fn(new thread, arg) on a pooled stack with op (a thread of the
  * caller's process, or a forked child); *id gets the kernel's answer. */
 static int start_body(struct thread *self, unsigned op, void (*fn)(struct thread *, void *),

@@ -1,0 +1,55 @@
+/*
+ * thread_state.h - a thread's change of state (thread_set_state, thread.h)
+ * inline, for the kernel loop's hot paths: dispatching, making ready and
+ * blocking, six times per message round trip, with the new state (and
+ * often the reason) a constant at the call, so that most of the checks
+ * fold away. Everything else calls thread_set_state.
+ */
+#ifndef UKERN_THREAD_STATE_H
+#define UKERN_THREAD_STATE_H
+
+#include "machine.h"
+#include "port.h"
+#include "proc.h"
+#include "thread.h"
+
+static inline int thread_active(enum tstate s)
+{
+	return s == T_READY || s == T_RUNNING;
+}
+
+/* What a state change does beyond the thread's own books and its trace
+ * record, when there is any: the deadlock detector's list, the user thread
+ * an LWP carries, its runtime's hook. */
+void thread_state_told(struct thread *t, enum tstate old);
+
+/* thread_set_state. */
+static inline __attribute__((always_inline)) void thread_state_change(struct thread *t, enum tstate s,
+							       enum treason why)
+{
+	struct machine *m = t->m;
+	enum tstate old = t->state;
+
+	if (old == T_READY)
+		t->wait_ns += m->now - t->ready_since;
+	if (s == T_READY)
+		t->ready_since = m->now;
+	if (!t->p->daemon && thread_active(s) != thread_active(old))
+		m->nd_active += thread_active(s) ? 1 : -1;
+	if (s == T_BLOCKED && (why == R_REPLY || why == R_SEND || why == R_JOIN || why == R_LOCK ||
+			       why == R_IDLE || why == R_CHILD || why == R_ASTACK)) {
+		m->dl_dirty++;
+		m->dl_last = t;
+	}
+	t->state = s;
+	t->why = why;
+	TRACE(m, TR_THREAD_STATE, t->tid, s, why, t->wport ? t->wport->id : 0);
+	/* The rest, out of line (thread.c): this common path then saves no
+	 * registers. */
+	if (t->kind == THREAD_LWP ||      /* only an LWP carries a user thread */
+	    (!t->dl_queued &&
+	     (s == T_BLOCKED || old == T_BLOCKED || s == T_EXITED || old == T_STATE_COUNT)))
+		thread_state_told(t, old);
+}
+
+#endif
