@@ -16,6 +16,7 @@
 
 #include "uk_limits.h"
 #include "vm.h"
+#include "vm_helpers.h"
 
 #define PS 256u       /* a small page: the tests write whole pages */
 
@@ -50,34 +51,6 @@ static void teardown(struct fixture *f)
 {
 	vm_fini(&f->vm);
 	free(f);
-}
-
-/* Map npages read-write pages in the heap; their address. */
-static uint64_t map(struct as *as, uint64_t npages)
-{
-	uint64_t a = 0;
-
-	assert_int_equal(as_map(as, VM_HEAP, npages, VM_R | VM_W, &a), VM_OK);
-	return a;
-}
-
-static void put(struct as *as, uint64_t addr, const char *s)
-{
-	struct vm_access r;
-
-	assert_int_equal(as_access(as, addr, (void *)s, strlen(s), 1, &r), VM_OK);
-}
-
-/* The string of n bytes at addr (static buffer). */
-static const char *get(struct as *as, uint64_t addr, size_t n)
-{
-	static char buf[4 * PS + 1];
-	struct vm_access r;
-
-	assert_true(n < sizeof buf);
-	assert_int_equal(as_access(as, addr, buf, n, 0, &r), VM_OK);
-	buf[n] = '\0';
-	return buf;
 }
 
 /* Every frame made is free again, and the free list holds them all. */

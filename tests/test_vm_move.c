@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "vm.h"
+#include "vm_helpers.h"
 
 #define PS 256u
 
@@ -53,32 +54,6 @@ static void teardown(struct mems *f)
 	vm_fini(&f->a);
 	vm_fini(&f->b);
 	free(f);
-}
-
-static uint64_t map(struct as *as, uint64_t npages)
-{
-	uint64_t a = 0;
-
-	assert_int_equal(as_map(as, VM_HEAP, npages, VM_R | VM_W, &a), VM_OK);
-	return a;
-}
-
-static void put(struct as *as, uint64_t addr, const char *s)
-{
-	struct vm_access r;
-
-	assert_int_equal(as_access(as, addr, (void *)s, strlen(s), 1, &r), VM_OK);
-}
-
-static const char *get(struct as *as, uint64_t addr, size_t n)
-{
-	static char buf[64];
-	struct vm_access r;
-
-	assert_true(n < sizeof buf);
-	assert_int_equal(as_access(as, addr, buf, n, 0, &r), VM_OK);
-	buf[n] = '\0';
-	return buf;
 }
 
 static uint32_t frame_at(const struct as *as, uint64_t addr)
