@@ -52,7 +52,7 @@ static void deliver(struct thread *rt, struct port *pt, struct msg *msg)
 	for (unsigned i = 0; i < msg->nrights; i++)
 		msg->names[i] = proc_add_right(p, msg->rights[i], RIGHT_SEND, 0);
 	if (msg->reply) {
-		msg->reply_name = proc_add_right(p, msg->reply, RIGHT_SONCE,
+		msg->reply_name = proc_add_sonce(p, msg->reply,
 						 msg->sonce_flow ? msg->sonce_flow : msg->flow);
 		msg->reply = NULL;
 	}
@@ -487,7 +487,7 @@ void ipc_reply(struct thread *t)
 	}
 	pt = r->pt;
 	flow = r->flow;
-	proc_drop_name(t->p, t->sc.name);
+	proc_drop_right(t->p, r);
 	msg->reply_to = flow;
 	stamp(t, pt, msg, MSG_REPLY);
 	t->sc.m = NULL;
