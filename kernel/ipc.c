@@ -103,7 +103,7 @@ static struct msg *dequeue(struct port *pt)
 }
 
 /* Resolve the rights msg carries from the sender's names. */
-static int take_rights(struct proc *p, struct msg *msg)
+static inline int take_rights(struct proc *p, struct msg *msg)
 {
 	for (unsigned i = 0; i < msg->nrights; i++) {
 		struct right *r = proc_right(p, msg->names[i]);

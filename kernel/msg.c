@@ -109,8 +109,10 @@ void msg_free(struct msg *m)
 	if (!m)
 		return;
 	msg_unhold(m);
-	vm_ool_free(m->ool);
-	m->ool = NULL;
+	if (m->ool) {
+		vm_ool_free(m->ool);
+		m->ool = NULL;
+	}
 	if (pooled >= POOL_MAX || m->cap > 4 * SMALL_PAYLOAD) {
 		free(m->data);
 		free(m);
