@@ -52,7 +52,7 @@ static void deliver(struct thread *rt, struct port *pt, struct msg *msg)
 	for (unsigned i = 0; i < msg->nrights; i++)
 		msg->names[i] = proc_add_right(p, msg->rights[i], RIGHT_SEND, 0);
 	if (msg->reply) {
-		msg->reply_name = proc_add_right(p, msg->reply, RIGHT_SONCE,
+		msg->reply_name = proc_add_sonce(p, msg->reply,
 						 msg->sonce_flow ? msg->sonce_flow : msg->flow);
 		msg->reply = NULL;
 	}
@@ -103,7 +103,7 @@ static struct msg *dequeue(struct port *pt)
 }
 
 /* Resolve the rights msg carries from the sender's names. */
-static int take_rights(struct proc *p, struct msg *msg)
+static inline int take_rights(struct proc *p, struct msg *msg)
 {
 	for (unsigned i = 0; i < msg->nrights; i++) {
 		struct right *r = proc_right(p, msg->names[i]);
@@ -487,7 +487,7 @@ void ipc_reply(struct thread *t)
 	}
 	pt = r->pt;
 	flow = r->flow;
-	proc_drop_name(t->p, t->sc.name);
+	proc_drop_right(t->p, r);
 	msg->reply_to = flow;
 	stamp(t, pt, msg, MSG_REPLY);
 	t->sc.m = NULL;

@@ -44,7 +44,35 @@ void msg_unhold(struct msg *m)
 	m->held = 0;
 }
 
-struct msg *msg_new(uint32_t size)
+/* m as a new message of size payload bytes: every field but the payload
+ * buffer as msg_new promises it. */
+static inline struct msg *fresh(struct msg *m, uint32_t size)
+{
+	m->next = NULL;
+	m->flow = m->sent_ns = m->reply_to = 0;
+	m->sender_pid = m->sender_tid = 0;
+	m->size = size;
+	m->nvalues = 0;
+	m->nnums = 0;
+	m->sonce_flow = 0;
+	m->kind = MSG_SEND;
+	m->nrights = 0;
+	m->reply = NULL;
+	m->reply_name = 0;
+	m->dest = NULL;
+	m->ool_addr = m->ool_len = m->ool_pages = 0;
+	m->ool = NULL;
+	m->ool_failed = 0;
+	m->npackets = m->from_node = m->to_node = 0;
+	m->held = 0;
+	m->held_prev = m->held_next = NULL;
+	return m;
+}
+
+/* msg_new when the pool is empty or its first message is too small for
+ * size bytes. Out of line: msg_new's common case then saves no registers
+ * for the calls to malloc and realloc. */
+static __attribute__((noinline)) struct msg *msg_new_grown(uint32_t size)
 {
 	struct msg *m = pool;
 
@@ -69,25 +97,18 @@ struct msg *msg_new(uint32_t size)
 		m->data = d;
 		m->cap = cap;
 	}
-	m->next = NULL;
-	m->flow = m->sent_ns = m->reply_to = 0;
-	m->sender_pid = m->sender_tid = 0;
-	m->size = size;
-	m->nvalues = 0;
-	m->nnums = 0;
-	m->sonce_flow = 0;
-	m->kind = MSG_SEND;
-	m->nrights = 0;
-	m->reply = NULL;
-	m->reply_name = 0;
-	m->dest = NULL;
-	m->ool_addr = m->ool_len = m->ool_pages = 0;
-	m->ool = NULL;
-	m->ool_failed = 0;
-	m->npackets = m->from_node = m->to_node = 0;
-	m->held = 0;
-	m->held_prev = m->held_next = NULL;
-	return m;
+	return fresh(m, size);
+}
+
+struct msg *msg_new(uint32_t size)
+{
+	struct msg *m = pool;
+
+	if (!m || size > m->cap)
+		return msg_new_grown(size);
+	pool = m->next;
+	pooled--;
+	return fresh(m, size);
 }
 
 int msg_resize(struct msg *m, uint32_t size)
@@ -104,21 +125,44 @@ int msg_resize(struct msg *m, uint32_t size)
 	return 0;
 }
 
+/* Does the pool take m back (else it goes back to malloc)? */
+static inline int poolable(const struct msg *m)
+{
+	return pooled < POOL_MAX && m->cap <= 4 * SMALL_PAYLOAD;
+}
+
+static inline void pool_put(struct msg *m)
+{
+	m->next = pool;
+	pool = m;
+	pooled++;
+}
+
+/* msg_free of a message holding out-of-line pages, or one the pool does
+ * not take. Out of line, as msg_new_grown. */
+static __attribute__((noinline)) void msg_free_rare(struct msg *m)
+{
+	if (m->ool) {
+		vm_ool_free(m->ool);
+		m->ool = NULL;
+	}
+	if (poolable(m)) {
+		pool_put(m);
+		return;
+	}
+	free(m->data);
+	free(m);
+}
+
 void msg_free(struct msg *m)
 {
 	if (!m)
 		return;
 	msg_unhold(m);
-	vm_ool_free(m->ool);
-	m->ool = NULL;
-	if (pooled >= POOL_MAX || m->cap > 4 * SMALL_PAYLOAD) {
-		free(m->data);
-		free(m);
-		return;
-	}
-	m->next = pool;
-	pool = m;
-	pooled++;
+	if (m->ool || !poolable(m))
+		msg_free_rare(m);
+	else
+		pool_put(m);
 }
 
 void msg_pool_drain(void)

@@ -157,52 +157,50 @@ void proc_free(struct proc *p)
 	free(p);
 }
 
-/* A free name: reuse a released one, else grow the table (name 0 is never used). */
-static int32_t new_name(struct proc *p)
+int proc_grow_rights(struct proc *p)
 {
 	uint32_t old = p->nrights_cap, first = old ? old : 1, cap = old ? old * 2 : 8;
 	struct right *r;
 
-	if (p->free_name) {
-		int32_t n = (int32_t)p->free_name;
-		p->free_name = p->rights[n].next_free;
-		return n;
-	}
+	assert(!p->free_name && "proc_grow_rights: free names left");
 	r = realloc(p->rights, cap * sizeof *r);
 	if (!r)
-		return 0;
+		return -1;
 	memset(r + old, 0, (cap - old) * sizeof *r);
 	p->rights = r;
 	p->nrights_cap = cap;
-	for (uint32_t i = cap - 1; i > first; i--) {
+	for (uint32_t i = cap - 1; i >= first; i--) {
 		r[i].next_free = p->free_name;
 		p->free_name = i;
 	}
-	return (int32_t)first;
+	return 0;
+}
+
+/* A free name: reuse the one released last, else grow the table (name 0 is
+ * never used). Returns 0 when memory runs out. */
+static int32_t new_name(struct proc *p)
+{
+	int32_t n;
+
+	if (!p->free_name && proc_grow_rights(p) != 0)
+		return 0;
+	n = (int32_t)p->free_name;
+	p->free_name = p->rights[n].next_free;
+	return n;
 }
 
 int32_t proc_add_right(struct proc *p, struct port *pt, uint8_t kind, uint64_t flow)
 {
-	int32_t n;
-
-	if (kind != RIGHT_SONCE) {
-		for (uint32_t i = 1; i < p->nrights_cap; i++) {
-			struct right *r = &p->rights[i];
-			if (r->pt == pt && !(r->kinds & RIGHT_SONCE)) {
-				r->kinds |= kind;
-				return (int32_t)i;
-			}
+	if (kind == RIGHT_SONCE)
+		return proc_add_sonce(p, pt, flow);
+	for (uint32_t i = 1; i < p->nrights_cap; i++) {
+		struct right *r = &p->rights[i];
+		if (r->pt == pt && !(r->kinds & RIGHT_SONCE)) {
+			r->kinds |= kind;
+			return (int32_t)i;
 		}
 	}
-	n = new_name(p);
-	if (n) {
-		p->rights[n].pt = pt;
-		p->rights[n].kinds = kind;
-		p->rights[n].flow = flow;
-		if (kind & RIGHT_SONCE)
-			pt->sonce_held++;
-	}
-	return n;
+	return proc_add_new_port(p, pt, kind);
 }
 
 int32_t proc_add_new_port(struct proc *p, struct port *pt, uint8_t kind)
@@ -217,22 +215,10 @@ int32_t proc_add_new_port(struct proc *p, struct port *pt, uint8_t kind)
 	return n;
 }
 
-struct right *proc_right(struct proc *p, int32_t name)
-{
-	if (name <= 0 || (uint32_t)name >= p->nrights_cap || !p->rights[name].pt)
-		return NULL;
-	return &p->rights[name];
-}
-
 void proc_drop_name(struct proc *p, int32_t name)
 {
 	struct right *r = proc_right(p, name);
 
 	assert(r && "proc_drop_name: no such name");
-	if (r->kinds & RIGHT_SONCE)
-		r->pt->sonce_held--;
-	r->pt = NULL;
-	r->kinds = 0;
-	r->next_free = p->free_name;
-	p->free_name = (uint32_t)name;
+	proc_drop_right(p, r);
 }

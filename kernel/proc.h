@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "port.h"
 #include "uk_limits.h"
 
 struct dn_request;
@@ -164,10 +165,56 @@ int32_t proc_add_right(struct proc *p, struct port *pt, uint8_t kind, uint64_t f
  * same name, without looking through p's rights for one to merge with. */
 int32_t proc_add_new_port(struct proc *p, struct port *pt, uint8_t kind);
 
-/* The entry for name, or NULL if the name is not a right of p. */
-struct right *proc_right(struct proc *p, int32_t name);
+/* Grow p's table, whose free list is empty: the new slots become its free
+ * names, the lowest first. Returns 0, or -1 when memory runs out (p unchanged). */
+int proc_grow_rights(struct proc *p);
 
 /* Remove name from p's table (the slot is reused). */
 void proc_drop_name(struct proc *p, int32_t name);
+
+/*
+ * The rights a call and its reply touch. Every C round trip looks up three
+ * names, makes one send-once right and drops it: inline, they cost a few
+ * loads and stores instead of five calls into this module.
+ */
+
+/* The entry for name, or NULL if the name is not a right of p. */
+static inline struct right *proc_right(struct proc *p, int32_t name)
+{
+	if (name <= 0 || (uint32_t)name >= p->nrights_cap || !p->rights[name].pt)
+		return NULL;
+	return &p->rights[name];
+}
+
+/* proc_add_right(p, pt, RIGHT_SONCE, flow): a send-once right to pt answering
+ * the call flow, under the free name released last (the name any other new
+ * right would get). Returns the name, or 0 when memory runs out. */
+static inline int32_t proc_add_sonce(struct proc *p, struct port *pt, uint64_t flow)
+{
+	struct right *r;
+	int32_t n;
+
+	if (!p->free_name && proc_grow_rights(p) != 0)
+		return 0;
+	n = (int32_t)p->free_name;
+	r = &p->rights[n];
+	p->free_name = r->next_free;
+	r->pt = pt;
+	r->kinds = RIGHT_SONCE;
+	r->flow = flow;
+	pt->sonce_held++;
+	return n;
+}
+
+/* proc_drop_name for the entry r of p that proc_right gave. */
+static inline void proc_drop_right(struct proc *p, struct right *r)
+{
+	if (r->kinds & RIGHT_SONCE)
+		r->pt->sonce_held--;
+	r->pt = NULL;
+	r->kinds = 0;
+	r->next_free = p->free_name;
+	p->free_name = (uint32_t)(r - p->rights);
+}
 
 #endif

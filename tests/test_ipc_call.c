@@ -18,6 +18,7 @@
 #include "machine.h"
 #include "msg.h"
 #include "name/name.h"
+#include "port.h"
 #include "proc.h"
 #include "thread.h"
 #include "uk.h"
@@ -395,6 +396,54 @@ static void test_reply_recv_errors(void **state)
 		 { 0, "got", 1007 });
 }
 
+/* --- the right table under send-once rights --- */
+
+/* Names in a process's table, made and dropped as calls and replies make
+ * and drop reply rights: a new right takes the name released last, a
+ * grown table hands out its new names lowest first, send-once rights to a
+ * port are counted on it, and a send or receive right to a port keeps one
+ * name while each send-once right gets its own. */
+static void test_sonce_names(void **state)
+{
+	struct machine *m = *state;
+	struct proc *p;
+	struct port *pt;
+	int32_t n;
+
+	assert_int_equal(h_machine(m, 1, "fifo", 0, 16), 0);
+	p = proc_new(m, "p", 0, NULL, NULL);
+	assert_non_null(p);
+	pt = port_new(m, p, 0);
+	assert_non_null(pt);
+	for (n = 1; n <= 10; n++)     /* past the first table of 8 */
+		assert_int_equal(proc_add_sonce(p, pt, 100 + (uint64_t)n), n);
+	assert_int_equal(pt->sonce_held, 10);
+	assert_null(proc_right(p, 0));
+	assert_null(proc_right(p, -1));
+	assert_null(proc_right(p, 11));
+	assert_null(proc_right(p, (int32_t)p->nrights_cap));
+	assert_int_equal(proc_right(p, 4)->flow, 104);
+	assert_int_equal(proc_right(p, 4)->kinds, RIGHT_SONCE);
+	proc_drop_right(p, proc_right(p, 3));
+	proc_drop_name(p, 7);
+	assert_null(proc_right(p, 3));
+	assert_null(proc_right(p, 7));
+	assert_int_equal(pt->sonce_held, 8);
+	assert_int_equal(proc_add_right(p, pt, RIGHT_SONCE, 200), 7);
+	assert_int_equal(proc_add_sonce(p, pt, 201), 3);
+	assert_int_equal(proc_add_sonce(p, pt, 202), 11);
+	assert_int_equal(proc_right(p, 3)->flow, 201);
+	assert_int_equal(pt->sonce_held, 11);
+	/* A send right to the same port gets a name of its own, once. */
+	n = proc_add_right(p, pt, RIGHT_SEND, 0);
+	assert_int_equal(n, 12);
+	assert_int_equal(proc_add_right(p, pt, RIGHT_RECV, 0), n);
+	assert_int_equal(proc_right(p, n)->kinds, RIGHT_SEND | RIGHT_RECV);
+	assert_int_equal(pt->sonce_held, 11);
+	proc_drop_name(p, n);
+	assert_int_equal(proc_add_sonce(p, pt, 203), n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -405,6 +454,7 @@ int main(void)
 		H_TEST(test_dead_port_counts_dropped),
 		H_TEST(test_reply_recv_loop),
 		H_TEST(test_reply_recv_errors),
+		H_TEST(test_sonce_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
