@@ -97,6 +97,9 @@ int lu_migrate_check(struct scenario *s, char *err, size_t errlen);
 int lu_migrate_build(struct scenario *s, struct machine *m);
 void lu_open_ipc(lua_State *L);
 
+/* register, lookup, unregister, names (lua_names.c; lu_open_ipc calls it). */
+void lu_open_names(lua_State *L);
+
 /* Define the global rpc (rpc.serve, rpc.bind) from the built-in rpc.lua
  * and its primitives (lua_rpc.c). */
 void lu_open_rpc(lua_State *L);
