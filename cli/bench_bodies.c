@@ -199,6 +199,20 @@ double bench_run_c_roundtrip(uint64_t n, void (*hook)(struct machine *, void *),
 
 /* ---- Lua bodies ---- */
 
+/* The client of the round trips: finds the server (it may register a
+ * moment later) and calls it n times. */
+#define LUA_CLIENT \
+	"process { \"client\", main = function()\n" \
+	"  local p = lookup(\"" BENCH_SERVICE "\")\n" \
+	"  for _ = 1, 100 do\n" \
+	"    if p then break end\n" \
+	"    yield()\n" \
+	"    p = lookup(\"" BENCH_SERVICE "\")\n" \
+	"  end\n" \
+	"  assert(p, \"lookup failed\")\n" \
+	"  for i = 1, n do call(p, { v = i }) end\n" \
+	"end }\n"
+
 const char bench_lua_roundtrip[] =
 	"machine { cpus = 1, sched = \"fifo\", costs = \"zero\" }\n"
 	"local n = param(\"n\", 1000)\n"
@@ -210,16 +224,7 @@ const char bench_lua_roundtrip[] =
 	"    reply(m, { v = m.v })\n"
 	"  end\n"
 	"end }\n"
-	"process { \"client\", main = function()\n"
-	"  local p = lookup(\"" BENCH_SERVICE "\")\n"
-	"  for _ = 1, 100 do\n"
-	"    if p then break end\n"
-	"    yield()\n"
-	"    p = lookup(\"" BENCH_SERVICE "\")\n"
-	"  end\n"
-	"  assert(p, \"lookup failed\")\n"
-	"  for i = 1, n do call(p, { v = i }) end\n"
-	"end }\n";
+	LUA_CLIENT;
 
 const char bench_lua_switch[] =
 	"machine { cpus = 1, sched = \"fifo\", costs = \"zero\" }\n"
@@ -325,13 +330,4 @@ const char bench_lua_sleepers[] =
 	"  for i = 1, n do ts[i] = thread(function() sleep((i * 1000 + 500) .. \"ns\") end) end\n"
 	"  for i = 1, n do join(ts[i]) end\n"
 	"end }\n"
-	"process { \"client\", main = function()\n"
-	"  local p = lookup(\"" BENCH_SERVICE "\")\n"
-	"  for _ = 1, 100 do\n"
-	"    if p then break end\n"
-	"    yield()\n"
-	"    p = lookup(\"" BENCH_SERVICE "\")\n"
-	"  end\n"
-	"  assert(p, \"lookup failed\")\n"
-	"  for i = 1, n do call(p, { v = i }) end\n"
-	"end }\n";
+	LUA_CLIENT;

@@ -228,6 +228,16 @@ static void stop(struct migration *g)
 			machine_preempt(m, t);
 }
 
+/* Does p map a region shared with another address space (an LRPC
+ * binding's A-stacks)? */
+static int has_lrpc(const struct proc *p)
+{
+	for (uint32_t i = 0; p->as && i < p->as->nreg; i++)
+		if (p->as->reg[i].kind == VM_SHARED)
+			return 1;
+	return 0;
+}
+
 static uint64_t node_mask(const struct node *nd)
 {
 	return (nd->ncpus >= 64 ? UINT64_MAX : (1ull << nd->ncpus) - 1) << nd->cpu0;
@@ -244,11 +254,8 @@ static int restart_here(struct machine *m, struct migration *g)
 	uint64_t bytes = 0;
 
 	if (p->as) {
-		int err = VM_OK;
 		/* an LRPC binding made while it moved: its A-stacks are of one machine */
-		for (uint32_t i = 0; i < p->as->nreg; i++)
-			if (p->as->reg[i].kind == VM_SHARED)
-				err = VM_EINVAL;
+		int err = has_lrpc(p) ? VM_EINVAL : VM_OK;
 		if (err == VM_OK) {
 			err = as_move(p->as, vmsys_vm(m, g->to));
 			vmsys_frames(m);
@@ -448,10 +455,8 @@ static int check(struct machine *m, const struct migrate_req *r, struct proc **p
 		return UK_EINVAL;
 	if (r->mobility == MIG_WEAK && (!p->respawn || r->strategy == MIG_ON_DEMAND))
 		return UK_EINVAL;
-	if (p->as)
-		for (uint32_t i = 0; i < p->as->nreg; i++)
-			if (p->as->reg[i].kind == VM_SHARED)
-				return UK_EREMOTE;      /* LRPC's argument stacks are of one machine */
+	if (has_lrpc(p))
+		return UK_EREMOTE;      /* LRPC's argument stacks are of one machine */
 	if (r->mobility == MIG_STRONG && p->as) {
 		const struct vm *to = vmsys_vm(m, r->node);
 		if (as_frames_held(p->as) > to->nframes - to->used)

@@ -137,14 +137,6 @@ static int port_eq(lua_State *L)
 	return 1;
 }
 
-/* The thread a continuation runs in. A continuation runs only once its
- * function's checks (lu_self's) have passed and the thread has yielded, so
- * it need not make them again. */
-static struct thread *resumed(lua_State *L)
-{
-	return *(struct thread **)lua_getextraspace(L);
-}
-
 /* Yield with op on port name carrying m; k builds the results. */
 static int post(lua_State *L, struct thread *t, unsigned op, int32_t name, struct msg *m,
 		uint64_t timeout, lua_KFunction k)
@@ -192,7 +184,7 @@ static struct msg *encode(lua_State *L, struct thread *t, int arg, int *err)
 
 static int k_port(lua_State *L, int status, lua_KContext ctx)
 {
-	struct thread *t = resumed(L);
+	struct thread *t = lu_resumed(L);
 
 	(void)status;
 	(void)ctx;
@@ -227,7 +219,7 @@ static int l_port(lua_State *L)
 
 static int k_sent(lua_State *L, int status, lua_KContext ctx)
 {
-	struct thread *t = resumed(L);
+	struct thread *t = lu_resumed(L);
 
 	(void)status;
 	(void)ctx;
@@ -366,7 +358,7 @@ static int push_request(lua_State *L, struct thread *t, struct msg *m)
 
 static int k_recv(lua_State *L, int status, lua_KContext ctx)
 {
-	struct thread *t = resumed(L);
+	struct thread *t = lu_resumed(L);
 	struct msg *m = t->sc.m;
 
 	(void)status;
@@ -391,7 +383,7 @@ static int l_recv(lua_State *L)
 
 static int k_call(lua_State *L, int status, lua_KContext ctx)
 {
-	struct thread *t = resumed(L);
+	struct thread *t = lu_resumed(L);
 	struct msg *m = t->sc.m;
 	int bad;
 

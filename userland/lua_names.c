@@ -20,13 +20,6 @@
 #include "uk_err.h"
 #include "uk_limits.h"
 
-/* The thread a continuation runs in (its function's checks passed before
- * it yielded, as in lua_ipc.c). */
-static struct thread *resumed(lua_State *L)
-{
-	return *(struct thread **)lua_getextraspace(L);
-}
-
 /* The name of the port handle at arg in t's process, or 0 when it belongs
  * to another; the usual argument error when arg is not a handle. */
 static int32_t own_port(lua_State *L, struct thread *t, int arg)
@@ -153,7 +146,7 @@ static int ns_again(struct thread *t, int err, lua_KContext tries)
 
 static int k_register(lua_State *L, int status, lua_KContext ctx)
 {
-	struct thread *t = resumed(L);
+	struct thread *t = lu_resumed(L);
 	struct msg *m;
 	int err = ns_answer(t, &m);
 
@@ -178,7 +171,7 @@ static int l_register(lua_State *L)
 
 static int k_lookup(lua_State *L, int status, lua_KContext ctx)
 {
-	struct thread *t = resumed(L);
+	struct thread *t = lu_resumed(L);
 	struct msg *m;
 	int err = ns_answer(t, &m);
 
@@ -230,7 +223,7 @@ static int l_unregister(lua_State *L)
 
 static int k_names(lua_State *L, int status, lua_KContext ctx)
 {
-	struct thread *t = resumed(L);
+	struct thread *t = lu_resumed(L);
 	struct ns_reply rp;
 	struct msg *m;
 	int err = ns_answer_list(t, &m, &rp);

@@ -20,6 +20,14 @@ struct thread;
  * rights, threads or children of its own. */
 struct thread *lu_self(lua_State *L, const char *fn);
 
+/* The thread a continuation (lua_yieldk's k) runs in. A continuation runs
+ * only once its function's checks (lu_self's) have passed and the thread
+ * has yielded, so it need not make them again. */
+static inline struct thread *lu_resumed(lua_State *L)
+{
+	return *(struct thread **)lua_getextraspace(L);
+}
+
 /* Before fn makes a thread (what = "threads"), a port ("ports") or a
  * process ("processes") for t: raise an error naming the limit when the run
  * has made as many as it may (UK_MAX_THREADS, UK_MAX_PORTS, UK_MAX_PROCS),
