@@ -219,9 +219,9 @@ const char bench_lua_roundtrip[] =
 	"process { \"server\", daemon = true, main = function()\n"
 	"  local p = port()\n"
 	"  assert(register(\"" BENCH_SERVICE "\", p))\n"
+	"  local m = recv(p)\n"
 	"  while true do\n"
-	"    local m = recv(p)\n"
-	"    reply(m, { v = m.v })\n"
+	"    m = reply_recv(m, { v = m.v }, p)\n"
 	"  end\n"
 	"end }\n"
 	LUA_CLIENT;

@@ -122,7 +122,7 @@ run 2 run scenarios/hello.lua --until 10xs && expect_err '--until 10xs: invalid 
 run 2 run scenarios/hello.lua --stats yaml && expect_err '--stats yaml: expected text, json or csv'
 run 2 run scenarios/hello.lua --seed -3 && expect_err '--seed -3: expected a non-negative integer'
 run 2 run scenarios/hello.lua --seed && expect_err '--seed needs a value'
-run 2 run scenarios/pingpong.lua --set m=3 && expect_err "declares no parameter 'm' \(it declares: n costs\)"
+run 2 run scenarios/pingpong.lua --set m=3 && expect_err "declares no parameter 'm' \(it declares: n costs loop\)"
 run 2 run scenarios/pingpong.lua --set n=many && expect_err "parameter 'n' takes a number"
 run 2 run scenarios/pingpong.lua --set n && expect_err '^ukern: --set n: expected NAME=VALUE'
 run 2 run scenarios/pingpong.lua --set n=1 --set n=2 && expect_err '^ukern: --set n given twice'

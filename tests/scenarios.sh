@@ -274,6 +274,11 @@ checks=$((checks + 1))
 grep -q 'tid=3(alice) state=blocked reason=send' "$TMP/out" && fail "alice SEND-blocked with a queue"
 run 0 run scenarios/pingpong.lua && expect_err '100 round trips, 4896 ns each'
 run 0 run scenarios/pingpong.lua --set costs=firefly-1990 && expect_err '100 round trips, 442340 ns each'
+# The server's reply and next receive in one system call: one trap (100 ns
+# modern, 18 us firefly-1990) less per round trip.
+run 0 run scenarios/pingpong.lua --set loop=reply_recv && expect_err '100 round trips, 4796 ns each'
+run 0 run scenarios/pingpong.lua --set loop=reply_recv --set costs=firefly-1990 &&
+	expect_err '100 round trips, 424340 ns each'
 
 # Synchronous, buffered, asynchronous (doc/tutorial/buffering.md): when the
 # producer is free, when the run ends with 30 ms of its own work, and the

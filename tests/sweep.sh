@@ -139,7 +139,7 @@ checks=$((checks + 1))
 # Runs that fail still get their row; the sweep itself succeeds.
 run 0 sweep scenarios/pingpong.lua --set n=10,many,20 &&
 	expect_out '^many,,2,invalid,,,,,,,,,,,$' && expect_out '^10,1,0,completed,' &&
-	expect_err "run 2 \(n=many\): scenarios/pingpong.lua:11: --set n=many: parameter 'n' takes a number"
+	expect_err "run 2 \(n=many\): scenarios/pingpong.lua:18: --set n=many: parameter 'n' takes a number"
 run 0 sweep tests/bad/deadlock.lua --set ticker=false,true &&
 	expect_out '^false,1,3,deadlock,1000000,0,,,,' && expect_out '^true,1,3,deadlock,1000000,0,,,,'
 run 0 sweep tests/bad/runtime.lua --seeds 1-2 &&
@@ -171,7 +171,7 @@ run 2 sweep scenarios/pingpong.lua --set =1,2 && expect_err '--set =1,2: expecte
 run 2 sweep scenarios/pingpong.lua --set n=1,,2 && expect_err '--set n=1,,2: empty value'
 run 2 sweep scenarios/pingpong.lua --set n=1, && expect_err '--set n=1,: empty value'
 run 2 sweep scenarios/pingpong.lua --set n=1 --set n=2 && expect_err '--set n given twice'
-run 2 sweep scenarios/pingpong.lua --set m=1,2 && expect_err "declares no parameter 'm' \(it declares: n costs\)"
+run 2 sweep scenarios/pingpong.lua --set m=1,2 && expect_err "declares no parameter 'm' \(it declares: n costs loop\)"
 run 2 sweep scenarios/pingpong.lua --seeds 5-2 && expect_err '--seeds 5-2: expected A-B with A <= B'
 run 2 sweep scenarios/pingpong.lua --seeds one-two && expect_err '--seeds one-two: expected'
 run 2 sweep scenarios/pingpong.lua --seeds 1- && expect_err '--seeds 1-: expected'

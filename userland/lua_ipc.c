@@ -1,6 +1,6 @@
 /*
  * lua_ipc.c - the message functions of the scenario API: port, send, recv,
- * call, reply; and port handles. The name server's (register, lookup,
+ * call, reply, reply_recv; and port handles. The name server's (register, lookup,
  * unregister, names) are in lua_names.c.
  *
  * A port handle is a right name together with the process it belongs to.
@@ -413,6 +413,45 @@ static int k_call_again(lua_State *L, int status, lua_KContext ctx)
 	return l_call(L);
 }
 
+/* The reply of reply and reply_recv (fn): the request or reply handle at 1
+ * (its reply right's name in *name), the value at 2, encoded. NULL when
+ * the call is over: *ret is then what it returns (nil and a reason, or the
+ * export of local objects the value carries, continued by again). */
+static struct msg *encode_reply(lua_State *L, struct thread *t, const char *fn, int32_t *name,
+				lua_KFunction again, int *ret)
+{
+	struct msg *m;
+	int err;
+
+	if (lua_istable(L, 1)) {
+		lua_pushvalue(L, KEY(UV_REPLY));
+		if (lua_gettable(L, 1) == LUA_TNIL)
+			lu_script_errorf(L, "%s: this message was sent with send(), not call(): "
+					 "there is nothing to reply to", fn);
+		lua_replace(L, 1);
+	}
+	*name = port_of(L, t, 1, fn);
+	if (!*name) {
+		*ret = lu_fail(L, UK_ENORIGHT);
+		return NULL;
+	}
+	m = encode(L, t, 2, &err);
+	if (!m) {
+		*ret = err == MARSHAL_EXPORT ? marshal_export(L, 0, again) : lu_fail(L, err);
+		return NULL;
+	}
+	for (uint8_t i = 0; i < m->nrights; i++)
+		if (m->names[i] == *name) {
+			/* Sent in the reply, the right would be gone before the reply. */
+			msg_free(m);
+			lu_script_errorf(L, "%s: the value carries the reply right it answers "
+					 "through (m.reply): reply with the data, as in "
+					 "%s(m, { n = m.n }%s), not with m itself", fn, fn,
+					 strcmp(fn, "reply") == 0 ? "" : ", p");
+		}
+	return m;
+}
+
 static int k_reply_again(lua_State *L, int status, lua_KContext ctx);
 
 /* reply(request or its reply handle, value) -> true | nil, reason */
@@ -421,33 +460,12 @@ static int l_reply(lua_State *L)
 	struct thread *t = lu_self(L, "reply");
 	int32_t name;
 	struct msg *m;
-	int err;
+	int ret;
 
 	if (lua_gettop(L) < 2)
 		lua_settop(L, 2);    /* reply(m): the value nil */
-	if (lua_istable(L, 1)) {
-		lua_pushvalue(L, KEY(UV_REPLY));
-		if (lua_gettable(L, 1) == LUA_TNIL)
-			return lu_script_errorf(L, "reply: this message was sent with send(), not call(): "
-					 "there is nothing to reply to");
-		lua_replace(L, 1);
-	}
-	name = port_of(L, t, 1, "reply");
-	if (!name)
-		return lu_fail(L, UK_ENORIGHT);
-	m = encode(L, t, 2, &err);
-	if (!m && err == MARSHAL_EXPORT)
-		return marshal_export(L, 0, k_reply_again);
-	if (!m)
-		return lu_fail(L, err);
-	for (uint8_t i = 0; i < m->nrights; i++)
-		if (m->names[i] == name) {
-			/* Sent in the reply, the right would be gone before the reply. */
-			msg_free(m);
-			return lu_script_errorf(L, "reply: the value carries the reply right it answers "
-					 "through (m.reply): reply with the data, as in "
-					 "reply(m, { n = m.n }), not with m itself");
-		}
+	if (!(m = encode_reply(L, t, "reply", &name, k_reply_again, &ret)))
+		return ret;
 	return post(L, t, SYS_REPLY, name, m, UINT64_MAX, k_sent);
 }
 
@@ -457,11 +475,39 @@ static int k_reply_again(lua_State *L, int status, lua_KContext ctx)
 	return l_reply(L);
 }
 
+static int k_reply_recv_again(lua_State *L, int status, lua_KContext ctx);
+
+/* reply_recv(request or its reply handle, value, p [, { timeout = d }])
+ *   -> the next message on p | nil, reason
+ * A server's reply and its next receive in one system call (L4's
+ * ReplyWait): one trap, as a reply costs; the receive adds none. */
+static int l_reply_recv(lua_State *L)
+{
+	struct thread *t = lu_self(L, "reply_recv");
+	int32_t name, on = port_of(L, t, 3, "reply_recv");
+	uint64_t timeout = opt_duration(L, "reply_recv", 4, "timeout", UINT64_MAX);
+	struct msg *m;
+	int ret;
+
+	if (!on)
+		return lu_fail(L, UK_ENORIGHT);
+	if (!(m = encode_reply(L, t, "reply_recv", &name, k_reply_recv_again, &ret)))
+		return ret;
+	t->sc.arg = (uint64_t)(uint32_t)on;
+	return post(L, t, SYS_REPLY_RECV, name, m, timeout, k_recv);
+}
+
+static int k_reply_recv_again(lua_State *L, int status, lua_KContext ctx)
+{
+	(void)status, (void)ctx;
+	return l_reply_recv(L);
+}
+
 void lu_open_ipc(lua_State *L)
 {
 	static const luaL_Reg funcs[] = {
 		{ "port", l_port },   { "send", l_send },         { "recv", l_recv },
-		{ "call", l_call },   { "reply", l_reply },
+		{ "call", l_call },   { "reply", l_reply },   { "reply_recv", l_reply_recv },
 		{ NULL, NULL },
 	};
 	static const luaL_Reg meta[] = {
