@@ -139,9 +139,12 @@ static int in_child(const char *self, const char *what, uint64_t n, struct marks
 	return ok && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
+/* A million Lua threads pass the default limits (250,000 threads, 1 GiB of
+ * Lua memory): the scenario raises both, as a scenario of that size must. */
 static const char lua_threads[] =
-	"machine { cpus = 1, sched = \"fifo\", costs = \"zero\" }\n"
 	"local n = param(\"n\", 1000)\n"
+	"machine { cpus = 1, sched = \"fifo\", costs = \"zero\", max_threads = n + 100,\n"
+	"          lua_memory = \"4GiB\" }\n"
 	"process { \"app\", main = function()\n"
 	"  local sem, ts = semaphore(0), {}\n"
 	"  for i = 1, n do ts[i] = false end\n"

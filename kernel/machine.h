@@ -70,6 +70,7 @@ struct machine_config {
 	uint64_t max_events;      /* events + system calls; UINT64_MAX: no limit */
 	uint32_t frames;          /* frames of physical memory; 0: UK_DEFAULT_FRAMES */
 	uint32_t page_size;       /* bytes, a power of two; 0: UK_DEFAULT_PAGE_SIZE */
+	uint32_t max_threads;     /* threads one run may make; 0: UK_MAX_THREADS */
 };
 
 /* OUT_INTERRUPTED: stopped at machine.stop (Ctrl-C, SIGTERM). */

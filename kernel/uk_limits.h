@@ -24,6 +24,7 @@
 #define UK_RS_CHECK_NS       5000000ull   /* ns: the reincarnation server's default period, 5 ms */
 #define UK_BACKOFF_FACTOR    32           /* default backoff_max: this many restart_after */
 #define UK_MAX_THREADS       250000       /* threads made in one run (exited ones count) */
+#define UK_MAX_THREADS_CEIL  4000000      /* machine { max_threads } at most */
 #define UK_MAX_PORTS         1000000      /* ports made in one run (dead ones count) */
 #define UK_MAX_PROCS         50000        /* processes made in one run, for fork() */
 #define UK_LUA_MEMORY        (1ull << 30) /* bytes of the scenario's Lua state (--lua-memory) */

@@ -24,6 +24,10 @@ run 0 bench --quick && expect_out 'round trip, C bodies' && expect_out '^  mlfq|
 	expect_out 'copy-on-write fault, Lua body' && expect_out 'LRPC call, Lua bodies' &&
 	expect_out 'n threads asleep' &&
 	expect_out 'Lua thread: resident memory' && expect_out 'event queue: insert \+ pop'
+# --big's million Lua threads: its scenario raises the limits a run of that
+# size passes (250,000 threads, 1 GiB of Lua memory); a run just past the
+# thread limit, in the child --big uses, shows it does.
+run 0 bench --child lua-threads 260000 && expect_out '^marks [0-9]+ [0-9]+ '
 run 2 bench --bogus && expect_err "unknown argument '--bogus'"
 run 1 bench --child nothing 10
 finish

@@ -19,7 +19,7 @@ L="[^ ]*l.lua"
 
 # Loops that make threads, processes or ports without end (with a cost, and
 # at zero cost, where no time passes between two of them).
-limit 4 "^$L:2: thread: the run has made 250000 threads, the most one run may make \\(a loop that makes them without end\\?\\) \\(process p, thread p, at " \
+limit 4 "^$L:2: thread: the run has made 250000 threads, the most one run may make \\(a loop that makes them without end\\? machine \\{ max_threads = N \\} allows more\\) \\(process p, thread p, at " \
 	'process { "p", main = function()
   while true do thread(function() end) end
 end }'
@@ -28,6 +28,20 @@ limit 4 "^$L:3: thread: the run has made 250000 threads" \
 process { "p", main = function()
   while true do thread(function() sleep(1) end) end
 end }'
+# machine { max_threads } sets the limit; it counts every thread of the run
+# (the name server's and the main threads too), and stays within its range.
+limit 4 "^$L:4: thread: the run has made 1000 threads, the most one run may make" \
+	'machine { costs = "zero", max_threads = 1000 }
+process { "p", main = function()
+  local n = 0
+  while true do thread(function() end); n = n + 1; count = n end
+end }
+process { "q", start = "1ms", main = function() log("made %d", count) end }'
+expect_err 'q +\| made 99[0-9]$'
+limit 2 "^$L:1: machine: 'max_threads' must be an integer from 1 to 4000000, not '4000001'$" \
+	'machine { max_threads = 4000001 }'
+limit 2 "^$L:1: machine: 'max_threads' must be an integer from 1 to 4000000, not 'many'$" \
+	'machine { max_threads = "many" }'
 limit 4 "^$L:2: fork: the run has made 50000 processes, the most one run may make" \
 	'process { "p", main = function()
   while true do fork(function() end) end

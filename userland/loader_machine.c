@@ -118,6 +118,8 @@ static void machine_memory(lua_State *L, struct scenario *s)
 			   UK_MIN_PAGE_SIZE, UK_MAX_PAGE_SIZE, (int)ps);
 	s->cfg.page_size = (uint32_t)ps;
 	machine_lua_memory(L, s);
+	s->cfg.max_threads = (uint32_t)field_int(L, "machine", "max_threads", UK_MAX_THREADS, 1,
+						 UK_MAX_THREADS_CEIL);
 }
 
 /* Parameters that belong to one policy (or layout) are refused elsewhere. */
@@ -266,7 +268,7 @@ static void procrun_params(lua_State *L, struct scenario *s)
 }
 
 /* machine { cpus, sched, quantum, costs, qlimit, seed, threads, drift, offset, frames,
- * page_size ... } */
+ * page_size, lua_memory, max_threads ... } */
 int l_machine(lua_State *L)
 {
 	static const char *const known[] = { "cpus", "sched", "quantum", "costs", "qlimit",
@@ -275,7 +277,7 @@ int l_machine(lua_State *L)
 					     "io_stay", "io_front", "latency", "min_granularity",
 					     "switch", "io_done", "io_length", "balance",
 					     "balance_every", "drift", "offset", "frames", "page_size",
-					     "lua_memory", NULL };
+					     "lua_memory", "max_threads", NULL };
 	struct scenario *s = scenario_of(L, "machine");
 	const char *sched;
 

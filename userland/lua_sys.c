@@ -268,14 +268,17 @@ static int l_exit(lua_State *L)
 void lu_check_limit(lua_State *L, const struct thread *t, const char *fn, const char *what)
 {
 	uint32_t made = t->m->nports, max = UK_MAX_PORTS;
+	int threads = strcmp(what, "threads") == 0;
 
-	if (strcmp(what, "threads") == 0)
-		made = t->m->nthreads, max = UK_MAX_THREADS;
+	if (threads)
+		made = t->m->nthreads,
+		max = t->m->cfg.max_threads ? t->m->cfg.max_threads : UK_MAX_THREADS;
 	else if (strcmp(what, "processes") == 0)
 		made = t->m->nprocs, max = UK_MAX_PROCS;
 	if (made >= max)
 		luaL_error(L, "%s: the run has made %d %s, the most one run may make "
-			      "(a loop that makes them without end?)", fn, (int)max, what);
+			      "(a loop that makes them without end?%s)", fn, (int)max, what,
+			   threads ? " machine { max_threads = N } allows more" : "");
 }
 
 static int k_thread(lua_State *L, int status, lua_KContext ctx)
