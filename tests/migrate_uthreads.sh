@@ -184,4 +184,58 @@ run 0 run "$TMP/caller.lua" &&
 	expect_err "ctl +\| moved: downtime $CALL_DOWN, at $((10000000 + CALL_DOWN))" &&
 	expect_err "ctl.1 +\| other done at $((15000000 + CALL_DOWN))" &&
 	expect_err "w +\| w done at $((20000000 + CALL_DOWN))"
+
+# stopped in the middle of a user-level switch (2 ms each here): the LWP
+# does the rest of it on B; every thread ends exactly the downtime later
+cat >"$TMP/switch.lua" <<'LUA'
+machine { cpus = 1, costs = { profile = "zero", user_switch = "2ms" } }
+node { "B", cpus = 1 }
+link { "A", "B", latency = "1ms", bandwidth = "100Mbps" }
+process { "p", threads = "many-to-one", main = function()
+  local function steps(name)
+    for _ = 1, 5 do compute("1ms"); yield() end
+    log("%s done at %d", name, now())
+  end
+  local a, b = thread(steps, "a"), thread(steps, "b")
+  join(a); join(b)
+end }
+if param("move", "yes") == "yes" then migrate { at = "9ms", process = "p", to = "B" } end
+LUA
+# 1 LWP and 3 user threads; the switch from b to a runs from 8 to 10 ms
+SW_DOWN=$(($(tx_ns $((4 * PS + 1024 + 3 * 256))) + 1000000))
+run 0 run "$TMP/switch.lua" --set move=no &&
+	expect_err 'p.1 +\| a done at 34000000' && expect_err 'p.2 +\| b done at 36000000'
+run 0 run "$TMP/switch.lua" --trace "$TMP/switch.uktrace" &&
+	expect_err "p.1 +\| a done at $((34000000 + SW_DOWN))" &&
+	expect_err "p.2 +\| b done at $((36000000 + SW_DOWN))"
+"$UKERN" export "$TMP/switch.uktrace" >"$TMP/switch.txt" 2>&1 || fail "export of the switch trace"
+checks=$((checks + 1))
+# the next switch comes 1 ms (the rest of the switch) + 1 ms (a's step) after it is back
+grep -E -q "^ +$(printf '%d.%06d' $(((11000000 + SW_DOWN) / 1000000)) $(((11000000 + SW_DOWN) % 1000000)))ms +uswitch lwp=[0-9]+ from=6 to=7" \
+	"$TMP/switch.txt" || fail "the switch interrupted by the move was not finished on B"
+
+# an activation blocked in sleep is woken while the process is stopped: its
+# "unblocked" upcall is delivered on B
+cat >"$TMP/upcall.lua" <<'LUA'
+machine { cpus = 1, costs = "zero" }
+node { "B", cpus = 1 }
+link { "A", "B", latency = "1ms", bandwidth = "100Mbps" }
+process { "sa", threads = "many-to-many", lwps = 1, activations = true, main = function()
+  local s = thread(function() sleep("11ms"); log("sleeper woken at %d", now()) end)
+  local w = thread(function() for _ = 1, 20 do compute("1ms") end log("worker done at %d", now()) end)
+  join(s); join(w)
+end }
+migrate { at = "10ms", process = "sa", to = "B" }
+LUA
+# two activations (the sleeper's, blocked, and the worker's), 3 user threads
+UP_DOWN=$(($(tx_ns $((4 * PS + 2 * 1024 + 3 * 256))) + 1000000))
+run 0 run "$TMP/upcall.lua" --trace "$TMP/upcall.uktrace" &&
+	expect_err "sa.2 +\| worker done at $((20000000 + UP_DOWN))" &&
+	expect_err "sa.1 +\| sleeper woken at $((20000000 + UP_DOWN))"
+"$UKERN" export "$TMP/upcall.uktrace" >"$TMP/upcall.txt" 2>&1 || fail "export of the upcall trace"
+checks=$((checks + 2))
+sed -n '/migrate_end id=1/,$p' "$TMP/upcall.txt" | grep -E -q 'upcall lwp=[0-9]+ kind=2 tid=[0-9]+\(sa.2\)' ||
+	fail "no preempted upcall on B"
+sed -n '/migrate_end id=1/,$p' "$TMP/upcall.txt" | grep -E -q 'upcall lwp=[0-9]+ kind=4 tid=[0-9]+\(sa.1\)' ||
+	fail "no unblocked upcall on B"
 finish
