@@ -223,9 +223,26 @@ static void stop(struct migration *g)
 
 	g->p->mig_stopped = 1;
 	g->stop = m->now;
+	/* Its kernel threads leave their CPUs (one-to-one threads, LWPs); a
+	 * user thread runs only on its LWP and stops with it. */
 	for (struct thread *t = g->p->threads; t; t = t->pnext)
-		if (t->state == T_RUNNING)
+		if (t->state == T_RUNNING && t->kind != THREAD_USER)
 			machine_preempt(m, t);
+}
+
+/* Bytes of p's execution state: MIG_THREAD_STATE per kernel thread (a
+ * one-to-one thread, an LWP not exited) and MIG_UTHREAD_STATE per user
+ * thread of a many-to-* runtime not exited. */
+static uint64_t state_bytes(const struct proc *p)
+{
+	uint64_t n = 0;
+
+	if (p->model == MODEL_ONE_TO_ONE)
+		return (uint64_t)p->nthreads * MIG_THREAD_STATE;
+	for (const struct thread *t = p->threads; t; t = t->pnext)
+		if (t->state != T_EXITED)
+			n += t->kind == THREAD_USER ? MIG_UTHREAD_STATE : MIG_THREAD_STATE;
+	return n;
 }
 
 /* Does p map a region shared with another address space (an LRPC
@@ -269,15 +286,17 @@ static int restart_here(struct machine *m, struct migration *g)
 		}
 	}
 
-	/* Its ready threads leave the old node's scheduler for the new one's. */
+	/* Its ready kernel threads (LWPs included) leave the old node's
+	 * scheduler for the new one's; user threads stay where their runtime
+	 * keeps them (its ready queue, a lock's queue, their LWP). */
 	for (struct thread *t = p->threads; t; t = t->pnext)
-		if (t->state == T_READY)
+		if (t->state == T_READY && t->kind != THREAD_USER)
 			sched_remove(machine_sched(m, t), t);
 	p->node = g->to;
 	p->affinity = node_mask(nd);
 	p->mig_stopped = 0;
 	for (struct thread *t = p->threads; t; t = t->pnext)
-		if (t->state == T_READY) {
+		if (t->state == T_READY && t->kind != THREAD_USER) {
 			struct sched *s = machine_sched(m, t);
 			t->home = UINT32_MAX;
 			s->ops->enqueue(s, t);
@@ -401,7 +420,7 @@ void migrate_event(struct machine *m, void *obj)
 		}
 		stop(g);
 		clear_dirty(g);
-		g->state_bytes = (uint64_t)g->p->nthreads * MIG_THREAD_STATE;
+		g->state_bytes = state_bytes(g->p);
 		when = move_pages(m, g, dirty, g->state_bytes, m->now);
 		TRACE(m, TR_MIGRATE_ROUND, g->id, 0, dirty, dirty * m->vm.page_size + g->state_bytes,
 		      when);
@@ -451,7 +470,7 @@ static int check(struct machine *m, const struct migrate_req *r, struct proc **p
 		return UK_ENOENT;
 	if (p->node == r->node || !net_link(m, p->node, r->node))
 		return UK_ENOROUTE;
-	if (of(m, p) || p->model != MODEL_ONE_TO_ONE)
+	if (of(m, p))
 		return UK_EINVAL;
 	if (r->mobility == MIG_WEAK && (!p->respawn || r->strategy == MIG_ON_DEMAND))
 		return UK_EINVAL;
@@ -525,7 +544,7 @@ static int begin(struct machine *m, struct migration *g, struct proc *p)
 	} else {
 		uint64_t n = g->req.strategy == MIG_ON_DEMAND ? 0 : g->npg;
 		stop(g);
-		g->state_bytes = (uint64_t)p->nthreads * MIG_THREAD_STATE;
+		g->state_bytes = state_bytes(p);
 		if (g->req.strategy == MIG_ON_DEMAND)
 			for (uint32_t i = 0; i < g->npg; i++)
 				g->pg[i].remote = 1;
@@ -567,7 +586,9 @@ void migrate_sys(struct thread *t)
 	}
 	g->req = *r;
 	free(r);
-	g->caller = thread_actor(t)->tid;
+	/* The kernel thread that blocks (an LWP, for a user thread's call): it
+	 * is the one to wake, and its runtime hands the result on. */
+	g->caller = t->tid;
 	if (begin(m, g, p) != 0) {
 		g->phase = MP_FAILED;
 		m->oom = 1;

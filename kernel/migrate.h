@@ -17,7 +17,11 @@
  *                  waits for a request and the page over the link.
  *
  * Strong mobility keeps the threads where they were (a Lua body's
- * coroutine, a C body's stack): only the node changes. Its ports follow it:
+ * coroutine, a C body's stack): only the node changes. In a many-to-one or
+ * many-to-many process the kernel stops and moves the LWPs (its kernel
+ * threads) and leaves the user threads where the runtime keeps them (on
+ * their LWP, in its ready queue, in a wait): the runtime is part of the
+ * address space and goes on, on the target's CPUs. Its ports follow it:
  * port ids are global, so every right held anywhere now leads to to (a
  * sender on from goes through the network servers as for any remote port);
  * messages queued on its ports when it starts on to, and those arriving at
@@ -60,6 +64,10 @@ enum mig_clock { MIG_CLOCK_REBIND = 1, MIG_CLOCK_COPY };
 /* Bytes of execution state sent per thread (registers, kernel thread
  * state: its stack is in the address space). */
 #define MIG_THREAD_STATE 1024
+/* Bytes per user thread of a many-to-* runtime (its saved registers and
+ * descriptor, which the runtime keeps; its stack is in the address space):
+ * its LWPs count MIG_THREAD_STATE each, as kernel threads. */
+#define MIG_UTHREAD_STATE 256
 /* Bytes of a page request (on-demand): the page's address and the reply's. */
 #define MIG_REQUEST 32
 /* Pre-copy defaults: the most rounds while running, and the dirty pages
@@ -94,7 +102,8 @@ struct migration {
 	uint32_t pid, new_pid;        /* new_pid: weak mobility's new incarnation */
 	uint32_t from, to;            /* nodes */
 	struct migrate_req req;
-	uint32_t caller;              /* tid of the thread waiting for it, 0: none */
+	uint32_t caller;              /* tid of the kernel thread waiting for it (an LWP for
+				       * a user thread), 0: none */
 	enum mig_phase phase;
 	uint64_t begin, stop, resume, end;   /* ns */
 	uint64_t pages, bytes, packets;      /* moved, over the link (payload bytes) */

@@ -23,6 +23,13 @@
 --   ukern run scenarios/migration.lua --set bandwidth=10Mbps
 --   ukern run scenarios/migration.lua --stats json | grep -A6 '"migrations"'
 --   ukern run scenarios/migration.lua --set frames=60   (targets too small: refused)
+--
+-- With threads = "many-to-one", "many-to-many" or "activations" the workers
+-- are processes of user-level threads (2 LWPs, or 2 processors with
+-- activations), and with parts = N their steps are shared by N threads,
+-- each writing its own counter at its own place of the hot pages:
+--
+--   ukern run scenarios/migration.lua --set threads=many-to-many --set parts=2
 
 local pages = param("pages", 64)
 local hot = param("hot", 2)
@@ -31,6 +38,12 @@ local at = param("at", "50ms")
 local bandwidth = param("bandwidth", "100Mbps")
 local latency = param("latency", "1ms")
 local frames = param("frames", 4096)     -- each target node's physical memory
+local threads = param("threads", "one-to-one")
+local parts = param("parts", 1)
+assert(({ ["one-to-one"] = 1, ["many-to-one"] = 1, ["many-to-many"] = 1, activations = 1 })[threads],
+       "threads must be one-to-one, many-to-one, many-to-many or activations")
+assert(math.type(parts) == "integer" and parts >= 1 and parts <= 32,
+       "parts must be a whole number of threads from 1 to 32")
 
 machine { cpus = 5, costs = param("costs", "modern") }
 for _, n in ipairs { "B", "C", "D", "E" } do
@@ -39,22 +52,40 @@ for _, n in ipairs { "B", "C", "D", "E" } do
 end
 
 local function worker(name)
-  process { name, main = function()
+  local decl = { name }
+  if threads == "activations" then
+    decl.threads, decl.lwps, decl.activations = "many-to-many", 2, true
+  elseif threads ~= "one-to-one" then
+    decl.threads, decl.lwps = threads, threads == "many-to-many" and 2 or nil
+  end
+  decl.main = function()
     local ps = mem.page_size()
     local heap = mem.alloc(pages * ps)
     for i = 0, pages - 1 do mem.write(heap + i * ps, string.format("%s page %4d", name, i)) end
-    for s = 1, iterations do
-      for h = 0, hot - 1 do mem.write(heap + h * ps + 64, string.format("step %4d", s)) end
-      compute("1ms")
+    -- part k counts its steps at byte 64 * k of each hot page
+    local function steps(k, n)
+      for s = 1, n do
+        for h = 0, hot - 1 do mem.write(heap + h * ps + 64 * k, string.format("step %4d", s)) end
+        compute("1ms")
+      end
     end
-    local intact = 0
+    if parts == 1 then
+      steps(1, iterations)
+    else
+      local ts = {}
+      for k = 1, parts do ts[k] = thread(steps, k, iterations // parts) end
+      for k = 1, parts do join(ts[k]) end
+    end
+    local intact, counters = 0, {}
     for i = 0, pages - 1 do
       local want = string.format("%s page %4d", name, i)
       if mem.read(heap + i * ps, #want) == want then intact = intact + 1 end
     end
+    for k = 1, parts do counters[k] = mem.read(heap + 64 * k, 9) end
     log("%-9s finished at %8.3f ms: %s, %d of %d pages intact", name, now() / 1e6,
-        mem.read(heap + 64, 9), intact, pages)
-  end }
+        table.concat(counters, ", "), intact, pages)
+  end
+  process(decl)
 end
 
 local moves = {

@@ -111,7 +111,6 @@ run 4 run $A/migrate_misuse.lua &&
 	expect_err "unknown option 'speed'" &&
 	expect_err "on-demand needs mobility = \"strong\"" &&
 	expect_err "migrate 'ctl' to 'B': a process cannot migrate itself" &&
-	expect_err "migrate 'm2o' to 'B': only a process of one-to-one threads can migrate" &&
 	expect_err "migrate 'name' to 'B': a built-in server stays on its node \(the scenario's own processes move\)" &&
 	expect_err "migrate 'net.A' to 'B': a built-in server stays on its node" &&
 	expect_err 'migrate: no process of pid 42' &&
@@ -147,9 +146,6 @@ migrate { at = \"1ms\", process = \"w\", to = \"C\" }" \
 	"bad.lua:7: migrate: no link joins node 'C' to 'A', where 'w' runs"
 bad "$NODES
 migrate { at = \"1ms\", process = \"w\", to = \"A\" }" "bad.lua:7: migrate: 'w' is on node 'A' already"
-bad "$NODES
-migrate { at = \"1ms\", process = \"m\", to = \"B\" }" \
-	"bad.lua:7: migrate: 'm': only a process of one-to-one threads can migrate"
 bad "$NODES
 migrate { at = \"1ms\", process = \"j\", to = \"B\" }" "bad.lua:7: migrate: 'j' is a built-in program"
 bad "$NODES

@@ -64,6 +64,7 @@ two-nodes-rpc-retries|scenarios/two-nodes-rpc.lua --set part=loss --set retries=
 byte-order-nodes|scenarios/byte-order.lua --set nodes=true
 migration|scenarios/migration.lua
 migration-hot|scenarios/migration.lua --set hot=32
+migration-threads|scenarios/migration.lua --set threads=many-to-many --set parts=2
 '
 
 echo "$cases" | while IFS='|' read -r name args; do

@@ -11,6 +11,10 @@
  * compute make time pass) gets a node B of two CPUs and a link of 8 Mbit/s (a byte a
  * microsecond) and 1 ms; a controller on B posts SYS_MIGRATE itself, as
  * the Lua binding does.
+ *
+ * A many-to-many process of C bodies moves too: its user threads keep
+ * their C stacks, its LWPs run on B's two CPUs afterwards, and its
+ * execution state counts each LWP and each user thread.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,6 +37,7 @@
 #include "thread.h"
 #include "uk.h"
 #include "uk_err.h"
+#include "uthread.h"
 
 #define US H_US
 
@@ -313,6 +318,81 @@ static void test_refused(void **state)
 	assert_null(m->mig);
 }
 
+/* --- a many-to-many process: user threads on two LWPs --- */
+
+/* A user thread: counts 30 steps of 1 ms in a local variable of its C stack. */
+static void ucounter(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int n = 0;
+
+	while (n < 30) {
+		uk_compute(self, 1 * MS);
+		n++;
+	}
+	h_note(&w->lg, self, "count", n);
+	h_note(&w->lg, self, "node", self->p->node);
+}
+
+/* The main user thread: two counters, then it joins them. */
+static void ult_main(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	uint32_t a = 0, b = 0;
+
+	if (uk_spawn(self, ucounter, w, &a) != UK_OK || uk_spawn(self, ucounter, w, &b) != UK_OK) {
+		w->bad++;
+		return;
+	}
+	h_note(&w->lg, self, "joined", uk_join(self, a) + uk_join(self, b));
+}
+
+static void test_many_to_many(void **state)
+{
+	struct machine *m = two_nodes(state);
+	struct world w = { .bad = 0 };
+	struct proc *p = add(m, "ult", 0, ult_main, &w, 0);
+	const struct migration *g;
+	void *rt;
+
+	p->affinity = 1;
+	p->model = MODEL_MANY_TO_MANY;
+	p->nlwp = 2;
+	rt = uthread_runtime_new(p, p->main_body, p->main_data);
+	assert_non_null(rt);
+	p->main_body = &uthread_lwp_ops;
+	p->main_data = rt;
+	on(add(m, "ctl", 10 * MS, controller, &w, 0), 1)->affinity = 4;   /* B's second CPU */
+	order.pid = p->pid;
+	order.node = 1;
+	order.strategy = MIG_STOP_AND_COPY;
+	order.mobility = MIG_STRONG;
+	FINISH(m, &w, OUT_COMPLETED);
+	/* The code and the state of 2 LWPs and 3 user threads: 16384 + 2816 =
+	 * 19200 bytes, 14 packets, 19592 us on the wire, then 1 ms. On A's one
+	 * CPU the first counter ran alone for the quantum (10 ms, 10 steps);
+	 * on B both go on at once, 20 and 30 steps more, on its two CPUs: the
+	 * controller, woken at t, gets a CPU of B when the first one ends. */
+	{
+		const uint64_t d = 19592 * US + 1 * MS, t = 10 * MS + d;
+		const struct h_event want[] = {
+			{ t + 20 * MS, "count", 30 },   { t + 20 * MS, "node", 1 },
+			{ t + 20 * MS, "migrated", UK_OK }, { t + 20 * MS, "downtime", (int64_t)d },
+			{ t + 20 * MS, "total", (int64_t)d }, { t + 20 * MS, "bytes", 19200 },
+			{ t + 30 * MS, "count", 30 },   { t + 30 * MS, "node", 1 },
+			{ t + 30 * MS, "joined", 0 },
+		};
+		h_expect(&w.lg, want, 9);
+	}
+	g = migrate_get(m, 1);
+	assert_non_null(g);
+	assert_int_equal(g->state_bytes, 2 * MIG_THREAD_STATE + 3 * MIG_UTHREAD_STATE);
+	assert_int_equal(p->node, 1);
+	for (const struct thread *t = p->threads; t; t = t->pnext)
+		if (t->kind == THREAD_USER && t != p->main_thread)
+			assert_int_equal(t->cpu_ns, 30 * MS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +402,7 @@ int main(void)
 		H_TEST(test_server_keeps_its_callers),
 		H_TEST(test_in_flight_forwarded),
 		H_TEST(test_refused),
+		H_TEST(test_many_to_many),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -325,9 +325,6 @@ int lu_migrate_check(struct scenario *s, char *err, size_t errlen)
 		else if (pd->is_job || pd->is_time)
 			snprintf(err, errlen, "%smigrate: '%s' is a built-in program; the scenario's "
 					      "own processes move", d.where, d.process);
-		else if (pd->tm.model != MODEL_ONE_TO_ONE)
-			snprintf(err, errlen, "%smigrate: '%s': only a process of one-to-one threads "
-					      "can migrate", d.where, d.process);
 		else if ((int)pd->node_ix == to)
 			snprintf(err, errlen, "%smigrate: '%s' is on node '%s' already", d.where,
 				 d.process, d.to);
@@ -421,8 +418,6 @@ static int call(lua_State *L, struct thread *t)
 			bad = "the process is on that node already";
 		else if (!net_link(m, p->node, (uint32_t)ix))
 			bad = "no link joins the two nodes";
-		else if (p->model != MODEL_ONE_TO_ONE)
-			bad = "only a process of one-to-one threads can migrate";
 		else if (r->mobility == MIG_WEAK && r->strategy == MIG_ON_DEMAND)
 			bad = "weak mobility moves no address space to pull pages of: on-demand needs "
 			      "mobility = \"strong\"";

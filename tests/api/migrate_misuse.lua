@@ -6,7 +6,6 @@ node { "C", cpus = 1 }
 link { "A", "B", latency = "1ms", bandwidth = "100Mbps" }
 
 process { "idle", daemon = true, main = function() sleep("1s") end }
-process { "m2o", threads = "many-to-one", daemon = true, main = function() sleep("1s") end }
 process { "calc", daemon = true, main = function()
   lrpc.export("calc", { Add = function(a, b) return a + b end })
 end }
@@ -32,7 +31,6 @@ process { "ctl", start = "1ms", main = function()
   try("idle", "B", { speed = 1 })
   try("idle", "B", { mobility = "weak", strategy = "on-demand" })
   try("ctl", "B")
-  try("m2o", "B")
   try("name", "B", { mobility = "weak" })
   try("net.A", "B")
   try(42, "B")
