@@ -516,6 +516,12 @@ void ipc_reply(struct thread *t)
 
 void ipc_reply_recv(struct thread *t)
 {
+	struct right *r = proc_right(t->p, (int32_t)t->sc.arg);
+
+	if (!r || !(r->kinds & RIGHT_RECV)) {
+		fail(t, UK_ENORIGHT);     /* nothing to receive on: no reply either */
+		return;
+	}
 	ipc_reply(t);
 	if (t->sc.err == UK_ENORIGHT)
 		return;

@@ -35,10 +35,11 @@ void ipc_reply(struct thread *t);
 
 /* SYS_REPLY_RECV: the reply (name, m) as SYS_REPLY, then, whatever came of
  * it, a receive on the right in sc.arg as SYS_RECV, in the same trap: the
- * call costs a reply's (cost_msg), the receive no trap of its own. A reply
- * that cannot be made for want of a right (name not a send-once right, or
- * a right m carries that the caller does not hold) fails the call with
- * UK_ENORIGHT before anything is received. */
+ * call costs a reply's (cost_msg), the receive no trap of its own. Fails
+ * with UK_ENORIGHT, doing nothing, when sc.arg is not a receive right of
+ * the caller's; and before anything is received when the reply cannot be
+ * made for want of a right (name not a send-once right, or a right m
+ * carries that the caller does not hold). */
 void ipc_reply_recv(struct thread *t);
 
 /* A blocked thread's timeout fired: take it off its wait and wake it with "timeout". */

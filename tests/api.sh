@@ -342,8 +342,9 @@ R=$A/reply_recv.lua
 run 0 run $R &&
 	expect_err 'c1 +\| plain: sum 9 in 14892 ns$' && expect_err 'c2 +\| combined: sum 9 in 14592 ns$' &&
 	expect_err 'srv +\| next: n=2 sender=cli reply=userdata$' &&
-	expect_err 'srv +\| their port: nil, no right$' &&
+	expect_err 'srv +\| their port: nil, no right$' && expect_err 'srv +\| no receive right: nil, no right$' &&
 	expect_err "raised: false $R:[0-9]+: reply_recv: the value carries the reply right it answers through \(m.reply\): reply with the data, as in reply_recv\(m, \{ n = m.n \}, p\), not with m itself \| false $R:[0-9]+: bad argument #3 to 'reply_recv' \(ukern.port expected, got string\) \| false $R:[0-9]+: option 'timeout': invalid duration 'soon'$" &&
+	expect_err "srv +\| no request: $R:[0-9]+: bad argument #1 to 'reply_recv' \(the request to answer expected, got nil: receive the first one with recv\(p\)\)$" &&
 	expect_err 'cli +\| call 1: 10$' && expect_err 'cli +\| call 2: 20$' &&
 	expect_err 'srv +\| nothing within the timeout: nil, timeout after 3002349 ns$' &&
 	expect_err 'srv +\| answered twice: nil, no right after 349 ns$' &&

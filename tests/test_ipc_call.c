@@ -346,6 +346,10 @@ static void rr_bad_server(struct thread *self, void *arg)
 	got = uk_reply_recv(self, pn, h_msg(1), pn, UK_FOREVER, &err);
 	h_note(&w->lg, self, "bad right", got ? h_val(got) : -err);
 	msg_free(got);
+	/* Nothing to receive on: the call does nothing, not even the reply
+	 * (the one below goes through the same right). */
+	got = uk_reply_recv(self, rn, h_msg(5), 999, 0, &err);
+	h_note(&w->lg, self, "no receive right", got ? h_val(got) : -err);
 	/* The reply goes; the receive gets the message the client sent since. */
 	got = uk_reply_recv(self, rn, h_msg(1007), pn, UK_FOREVER, &err);
 	h_note(&w->lg, self, "then", got ? h_val(got) : -err);
@@ -391,7 +395,8 @@ static void test_reply_recv_errors(void **state)
 	FINISH(m, &w, OUT_COMPLETED);
 	/* The client, woken by the reply, runs when the server has ended:
 	 * its receive found a message waiting, so it did not block. */
-	H_EXPECT(&w.lg, { 0, "sent", UK_OK }, { 0, "bad right", -UK_ENORIGHT }, { 0, "then", 8 },
+	H_EXPECT(&w.lg, { 0, "sent", UK_OK }, { 0, "bad right", -UK_ENORIGHT },
+		 { 0, "no receive right", -UK_ENORIGHT }, { 0, "then", 8 },
 		 { 0, "used right", -UK_ENORIGHT }, { 0, "bad port", -UK_ENORIGHT },
 		 { 0, "got", 1007 });
 }

@@ -489,6 +489,9 @@ static int l_reply_recv(lua_State *L)
 	struct msg *m;
 	int ret;
 
+	if (lua_isnoneornil(L, 1))    /* m = reply_recv(m, ...) in a loop with no recv before */
+		return lu_script_errorf(L, "bad argument #1 to 'reply_recv' (the request to answer "
+					"expected, got nil: receive the first one with recv(p))");
 	if (!on)
 		return lu_fail(L, UK_ENORIGHT);
 	if (!(m = encode_reply(L, t, "reply_recv", &name, k_reply_recv_again, &ret)))

@@ -51,10 +51,11 @@ int uk_reply(struct thread *self, int32_t reply_name, struct msg *m);
  * reply_name as uk_reply, then, whatever became of the reply (a caller that
  * has gone drops it), receive on name as uk_recv. One trap instead of two,
  * so in simulated time it costs a reply (the receive adds no trap cost).
- * Returns the message received, or NULL with *err set; UK_ENORIGHT when
- * the reply could not be made for want of a right (reply_name not a
- * send-once right, or a right m carries that the caller does not hold):
- * nothing is received then. m is consumed. */
+ * Returns the message received, or NULL with *err set; UK_ENORIGHT, with
+ * nothing done, when name is not a receive right of the caller's, and with
+ * nothing received when the reply could not be made for want of a right
+ * (reply_name not a send-once right, or a right m carries that the caller
+ * does not hold). m is consumed. */
 struct msg *uk_reply_recv(struct thread *self, int32_t reply_name, struct msg *m, int32_t name,
 			  uint64_t timeout, int *err);
 

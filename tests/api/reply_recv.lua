@@ -45,6 +45,10 @@ process { name = "srv", daemon = true, main = function()
   -- A port of another process to receive on: refused before the reply.
   local r, why = reply_recv(m, { n = 0 }, theirs)
   log("their port: %s, %s", tostring(r), why)
+  -- A right of this process that is no receive right: refused, no reply
+  -- either (the client gets the one below).
+  r, why = reply_recv(m, { n = 0 }, m.reply)
+  log("no receive right: %s, %s", tostring(r), why)
   local errs = {}
   for _, f in ipairs {
     function() return reply_recv(m, m, p) end,
@@ -55,6 +59,7 @@ process { name = "srv", daemon = true, main = function()
     errs[#errs + 1] = tostring(ok) .. " " .. err
   end
   log("raised: %s", table.concat(errs, " | "))
+  log("no request: %s", select(2, pcall(reply_recv, nil, {}, p)))
   -- The reply goes; nothing comes within the timeout.
   local t = now()
   r, why = reply_recv(m, { n = m.n * 10 }, p, { timeout = "3ms" })
