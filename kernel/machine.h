@@ -96,6 +96,7 @@ struct machine {
 	uint32_t nprocs, procs_cap;
 	struct thread **threads;  /* by tid - 1; kept to the end for the stats */
 	uint32_t nthreads, threads_cap;
+	uint32_t threads_made;    /* by the scenario's thread() and fork(): machine { max_threads } */
 	struct port **ports;      /* by id - 1; kept to the end */
 	uint32_t nports, ports_cap;
 	struct port *ns_port;     /* the name server's well-known port */

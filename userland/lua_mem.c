@@ -362,8 +362,8 @@ static int l_fork(lua_State *L)
 	void *body;
 
 	luaL_checktype(L, 1, LUA_TFUNCTION);
-	lu_check_limit(L, t, "fork", "threads");
 	lu_check_limit(L, t, "fork", "processes");
+	lu_check_limit(L, t, "fork", "threads");
 	body = lua_body_new(L, lua_gettop(L) - 1);
 	if (!body)
 		return lu_fail(L, UK_ENOMEM);

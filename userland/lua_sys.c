@@ -270,15 +270,24 @@ void lu_check_limit(lua_State *L, const struct thread *t, const char *fn, const 
 	uint32_t made = t->m->nports, max = UK_MAX_PORTS;
 	int threads = strcmp(what, "threads") == 0;
 
+	/* Threads count as the scenario makes them: the system's own (servers,
+	 * LWPs, an activation per blocking call) do not. */
 	if (threads)
-		made = t->m->nthreads,
+		made = t->m->threads_made,
 		max = t->m->cfg.max_threads ? t->m->cfg.max_threads : UK_MAX_THREADS;
 	else if (strcmp(what, "processes") == 0)
 		made = t->m->nprocs, max = UK_MAX_PROCS;
-	if (made >= max)
+	if (made >= max) {
+		const char *noun = made != 1 ? what
+				   : threads ? "thread"
+				   : strcmp(what, "ports") == 0 ? "port" : "process";
 		luaL_error(L, "%s: the run has made %d %s, the most one run may make "
-			      "(a loop that makes them without end?%s)", fn, (int)max, what,
-			   threads ? " machine { max_threads = N } allows more" : "");
+			      "(a loop that makes them without end?%s)", fn, (int)made, noun,
+			   threads && max < UK_MAX_THREADS_CEIL ? " machine { max_threads = N } allows more"
+								: "");
+	}
+	if (threads)
+		t->m->threads_made++;
 }
 
 static int k_thread(lua_State *L, int status, lua_KContext ctx)

@@ -30,8 +30,10 @@ static inline struct thread *lu_resumed(lua_State *L)
 
 /* Before fn makes a thread (what = "threads"), a port ("ports") or a
  * process ("processes") for t: raise an error naming the limit when the run
- * has made as many as it may (UK_MAX_THREADS, UK_MAX_PORTS, UK_MAX_PROCS),
- * so a loop that makes them without end stops there. */
+ * has made as many as it may (machine { max_threads } or UK_MAX_THREADS,
+ * UK_MAX_PORTS, UK_MAX_PROCS), so a loop that makes them without end stops
+ * there. Threads are counted here, as the scenario's code makes them: a
+ * passing check counts one more (check "threads" last). */
 void lu_check_limit(lua_State *L, const struct thread *t, const char *fn, const char *what);
 
 /* The value at idx as a message shows it: a string, number or boolean as
