@@ -12,7 +12,8 @@
  * Entry points: migrate_sys (the system call), migrate_event (its events),
  * migrate_wrote and migrate_pull (vmsys.c: a write during pre-copy, an
  * access during on-demand), migrate_forwarded (ipc.c, net.c: a message sent
- * on), migrate_get, migrate_stats, migrate_set_hook, migrate_free.
+ * on), migrate_set_hook, migrate_free; the names of the options, migrate_get
+ * and migrate_stats are in migrate_stats.c.
  */
 #include "migrate.h"
 
@@ -38,35 +39,6 @@ static struct mig_state *state(struct machine *m)
 	return m->mig;
 }
 
-static const char *const strategies[] = { NULL, "stop-and-copy", "pre-copy", "on-demand" };
-static const char *const mobilities[] = { NULL, "strong", "weak" };
-
-const char *migrate_strategy_name(int s)
-{
-	return s >= MIG_STOP_AND_COPY && s <= MIG_ON_DEMAND ? strategies[s] : NULL;
-}
-
-const char *migrate_mobility_name(int s)
-{
-	return s >= MIG_STRONG && s <= MIG_WEAK ? mobilities[s] : NULL;
-}
-
-int migrate_strategy_parse(const char *s)
-{
-	for (int i = MIG_STOP_AND_COPY; i <= MIG_ON_DEMAND; i++)
-		if (strcmp(s, strategies[i]) == 0)
-			return i;
-	return 0;
-}
-
-int migrate_mobility_parse(const char *s)
-{
-	for (int i = MIG_STRONG; i <= MIG_WEAK; i++)
-		if (strcmp(s, mobilities[i]) == 0)
-			return i;
-	return 0;
-}
-
 void migrate_set_hook(struct machine *m, void (*hook)(struct proc *p, uint32_t to, int how))
 {
 	if (state(m))
@@ -87,11 +59,6 @@ static struct migration *of(const struct machine *m, const struct proc *p)
 			return g;
 	}
 	return NULL;
-}
-
-const struct migration *migrate_get(const struct machine *m, int64_t id)
-{
-	return m->mig && id >= 1 && id <= m->mig->n ? m->mig->v[id - 1] : NULL;
 }
 
 /* Nanoseconds to send bytes at bps, rounded up (as net.c does). */

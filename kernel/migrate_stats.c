@@ -1,16 +1,53 @@
 /*
- * migrate_stats.c - the migrations in the statistics: the "migrations"
- * array of the JSON and a "migrate" line each in the text summary
- * (API: migrate.h).
+ * migrate_stats.c - the migrations as the rest of the program reads them:
+ * the names of the strategies and mobilities, migrate_get, and the
+ * statistics: the "migrations" array of the JSON and a "migrate" line each
+ * in the text summary (API: migrate.h).
  */
 #include "migrate.h"
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "machine.h"
 #include "net.h"
 #include "proc.h"
+
+static const char *const strategies[] = { NULL, "stop-and-copy", "pre-copy", "on-demand" };
+static const char *const mobilities[] = { NULL, "strong", "weak" };
+
+const char *migrate_strategy_name(int s)
+{
+	return s >= MIG_STOP_AND_COPY && s <= MIG_ON_DEMAND ? strategies[s] : NULL;
+}
+
+const char *migrate_mobility_name(int s)
+{
+	return s >= MIG_STRONG && s <= MIG_WEAK ? mobilities[s] : NULL;
+}
+
+int migrate_strategy_parse(const char *s)
+{
+	for (int i = MIG_STOP_AND_COPY; i <= MIG_ON_DEMAND; i++)
+		if (strcmp(s, strategies[i]) == 0)
+			return i;
+	return 0;
+}
+
+int migrate_mobility_parse(const char *s)
+{
+	for (int i = MIG_STRONG; i <= MIG_WEAK; i++)
+		if (strcmp(s, mobilities[i]) == 0)
+			return i;
+	return 0;
+}
+
+const struct migration *migrate_get(const struct machine *m, int64_t id)
+{
+	return m->mig && id >= 1 && id <= m->mig->n ? m->mig->v[id - 1] : NULL;
+}
+
 
 void migrate_stats(FILE *out, const struct machine *m, char format)
 {
