@@ -160,6 +160,9 @@ int net_reachable(const struct machine *m, uint32_t from, uint32_t to)
 	return net_next_hop(m, from, to) != UINT32_MAX;
 }
 
+static int node_sched(struct machine *m, uint32_t id, const struct sched_ops *ops, uint64_t quantum,
+		      const struct sched_ops *inner, int balance, uint64_t balance_ns);
+
 int net_add_node(struct machine *m, const char *name, uint32_t ncpus, int big_endian)
 {
 	struct net *n = m->net;
@@ -180,7 +183,8 @@ int net_add_node(struct machine *m, const char *name, uint32_t ncpus, int big_en
 	for (uint32_t i = nd->cpu0; i < nd->cpu0 + ncpus; i++)
 		m->cpus[i].node = nd->id;
 	n->nnodes++;
-	if (net_node_sched(m, nd->id, m->sched.ops, m->sched.quantum) != 0) {
+	if (node_sched(m, nd->id, m->sched.ops, m->sched.quantum, m->sched.inner, m->sched.balance,
+		       m->sched.balance_ns) != 0) {
 		n->nnodes--;
 		return -1;
 	}
@@ -200,19 +204,39 @@ static void sched_drop(struct sched *s)
 	memset(s, 0, sizeof *s);
 }
 
-int net_node_sched(struct machine *m, uint32_t id, const struct sched_ops *ops, uint64_t quantum)
+/* Give node id a new scheduler (node 0's is m->sched). */
+static int node_sched(struct machine *m, uint32_t id, const struct sched_ops *ops, uint64_t quantum,
+		      const struct sched_ops *inner, int balance, uint64_t balance_ns)
 {
-	struct sched *s = &m->net->nodes[id].sched;
+	struct sched *s = id ? &m->net->nodes[id].sched : &m->sched;
+	const struct node *nd = &m->net->nodes[id];
 
 	sched_drop(s);
 	s->ops = ops;
 	s->quantum = quantum;
 	s->m = m;
+	s->cpu0 = nd->cpu0;
+	s->ncpus = nd->ncpus;
+	s->node = id;
+	s->inner = inner;
+	s->balance = balance;
+	s->balance_ns = balance_ns;
 	if (ops->init && ops->init(s) != 0) {
 		s->ops = NULL;
 		return -1;
 	}
 	return 0;
+}
+
+int net_node_sched(struct machine *m, uint32_t id, const struct sched_ops *ops, uint64_t quantum)
+{
+	return node_sched(m, id, ops, quantum, NULL, 0, 0);
+}
+
+int net_node_percpu(struct machine *m, uint32_t id, const struct sched_ops *inner, uint64_t quantum,
+		    int balance, uint64_t balance_ns)
+{
+	return node_sched(m, id, &sched_percpu_ops, quantum, inner, balance, balance_ns);
 }
 
 int net_add_link(struct machine *m, uint32_t a, uint32_t b, uint64_t latency_ns,
@@ -570,6 +594,27 @@ void net_free(struct machine *m)
 	m->net = NULL;
 }
 
+/* A node with per-cpu queues: its "queues" and "balance" members (and a
+ * trailing space), else "" (the statistics of the others do not change). */
+static const char *queues_json(const struct sched *s, char *buf, size_t len)
+{
+	static const char *const modes[] = { "none", "stealing", "periodic" };
+	int balance;
+	uint64_t every;
+
+	if (s->ops != &sched_percpu_ops)
+		return "";
+	balance = s->balance_ns ? s->balance : s->m->cfg.balance;
+	every = s->balance_ns ? s->balance_ns : s->m->cfg.balance_ns;
+	if (balance == BALANCE_PERIODIC)
+		snprintf(buf, len, "\"queues\": \"per-cpu\", \"balance\": \"periodic\", "
+				   "\"balance_every_ns\": %" PRIu64 ", ", every);
+	else
+		snprintf(buf, len, "\"queues\": \"per-cpu\", \"balance\": \"%s\", ",
+			 modes[balance]);
+	return buf;
+}
+
 void net_stats(FILE *out, const struct machine *m, char format)
 {
 	const struct net *n = m->net;
@@ -582,15 +627,16 @@ void net_stats(FILE *out, const struct machine *m, char format)
 			const struct node *nd = &n->nodes[i];
 			const struct sched *s = i ? &nd->sched : &m->sched;
 			const struct vm *vm = vmsys_vm((struct machine *)m, i);
+			char q[112];
 			fprintf(out, "%s{ \"name\": \"%s\", \"id\": %u, \"cpus\": %u, \"cpu0\": %u, "
-				"\"sched\": \"%s\", \"quantum_ns\": %" PRIu64 ", "
+				"\"sched\": \"%s\", %s\"quantum_ns\": %" PRIu64 ", "
 				"\"costs\": \"%s%s\", \"byte_order\": \"%s\", \"clock_offset_ns\": %" PRId64 ", \"drift_ppb\": %"
 				PRId64 ", \"messages_out\": %" PRIu64 ", \"messages_in\": %"
 				PRIu64 ", \"bytes_out\": %" PRIu64 ", \"bytes_in\": %" PRIu64
 				", \"values_converted\": %" PRIu64 ", \"frames\": %u, \"frames_used\": %u"
 				", \"frames_peak\": %u }",
 				i ? ",\n    " : "\n    ", nd->name, nd->id, nd->ncpus, nd->cpu0,
-				s->ops->name, s->quantum, nd->costs.profile, nd->costs_overridden ? " (with overrides)" : "",
+				sched_policy(s), queues_json(s, q, sizeof q), s->quantum, nd->costs.profile, nd->costs_overridden ? " (with overrides)" : "",
 				nd->big_endian ? "big" : "little", nd->clock_offset, nd->drift,
 				nd->msgs_out, nd->msgs_in, nd->bytes_out, nd->bytes_in,
 				nd->converted, vm->nframes, vm->used, vm->peak);
@@ -620,10 +666,11 @@ void net_stats(FILE *out, const struct machine *m, char format)
 		const struct node *nd = &n->nodes[i];
 		const struct sched *s = i ? &nd->sched : &m->sched;
 		const struct vm *vm = vmsys_vm((struct machine *)m, i);
-		fprintf(out, "node   %s: cpus %u-%u, %s, %s-endian; %" PRIu64 " messages out (%" PRIu64
+		fprintf(out, "node   %s: cpus %u-%u, %s%s, %s-endian; %" PRIu64 " messages out (%" PRIu64
 			" bytes), %" PRIu64 " in (%" PRIu64 " bytes); %" PRIu64 " values converted; "
 			"%u frames, %u used (peak %u)\n",
-			nd->name, nd->cpu0, nd->cpu0 + nd->ncpus - 1, s->ops->name,
+			nd->name, nd->cpu0, nd->cpu0 + nd->ncpus - 1, sched_policy(s),
+			s->ops == &sched_percpu_ops ? " (per-cpu queues)" : "",
 			nd->big_endian ? "big" : "little",
 			nd->msgs_out, nd->bytes_out, nd->msgs_in, nd->bytes_in, nd->converted,
 			vm->nframes, vm->used, vm->peak);

@@ -139,10 +139,19 @@ int net_add_node(struct machine *m, const char *name, uint32_t ncpus, int big_en
 /* The scheduler of node id (id > 0; node 0's is m->sched). */
 struct sched *net_sched(struct machine *m, uint32_t id);
 
-/* Give node id > 0 a scheduler of its own running ops with quantum (the
- * one it had is dropped: call before the run). 0, or -1 when memory runs
- * out. net_add_node gives each node the machine's policy and quantum. */
+/* Give node id a scheduler of its own running ops with quantum over its
+ * own CPUs (the one it had is dropped: call before the run; id 0 renews
+ * m->sched, for node A's CPUs once net_init's caller has set their
+ * number). 0, or -1 when memory runs out. net_add_node gives each node
+ * the machine's policy and quantum (per-cpu: around the machine's policy,
+ * balanced as machine_config says). */
 int net_node_sched(struct machine *m, uint32_t id, const struct sched_ops *ops, uint64_t quantum);
+
+/* The same with one ready queue per CPU of node id (sched_percpu.c) run by
+ * inner (NULL: machine_config's sched), balanced by balance (enum balance)
+ * every balance_ns (0: machine_config's balance and balance_ns). */
+int net_node_percpu(struct machine *m, uint32_t id, const struct sched_ops *inner, uint64_t quantum,
+		    int balance, uint64_t balance_ns);
 
 /* Add a link between nodes a and b; its id, or -1 when there are too many. */
 int net_add_link(struct machine *m, uint32_t a, uint32_t b, uint64_t latency_ns,

@@ -36,6 +36,13 @@ const char *sched_name(unsigned i)
 	return i < NPOLICIES ? policies[i]->name : NULL;
 }
 
+const char *sched_policy(const struct sched *s)
+{
+	if (s->ops != &sched_percpu_ops)
+		return s->ops->name;
+	return (s->inner ? s->inner : s->m->cfg.sched)->name;
+}
+
 void sched_remove(struct sched *s, struct thread *t)
 {
 	if (s->ops->remove) {

@@ -71,10 +71,22 @@ struct sched {
 	struct thread **fw_t;  /* lottery: the ready thread of each id, or NULL */
 	uint32_t fw_n;         /* its size (thread ids 1 .. fw_n) */
 	uint64_t restricted;   /* lottery: ready threads with an affinity */
+	/* The CPUs it gives threads to, cpu0 .. cpu0 + ncpus - 1 (ncpus 0: all
+	 * the machine's), and their node (net.h): set before init. */
+	uint32_t cpu0, ncpus, node;
+	/* per-cpu: the policy of each CPU's queue and how they share work
+	 * (NULL, and balance_ns 0: machine_config's); set before init. */
+	const struct sched_ops *inner;
+	int balance;
+	uint64_t balance_ns;
 };
 
 /* The policy called name ("fifo", "rr"), or NULL. */
 const struct sched_ops *sched_find(const char *name);
+
+/* The name of the policy s runs: the one around which per-cpu keeps its
+ * queues, else its own. */
+const char *sched_policy(const struct sched *s);
 
 /* The i-th policy's name, or NULL past the end (for help texts). */
 const char *sched_name(unsigned i);

@@ -12,6 +12,8 @@
  *             from the longest queues to the shortest until no two differ
  *             by more than one;
  *   none      threads never change queue (the imbalance is the lesson).
+ * With several nodes each node has its own instance over its own CPUs
+ * (struct sched's cpu0, ncpus): work never moves between nodes here.
  * A thread that changes CPU pays the migration cost when it next runs.
  */
 #include "sched.h"
@@ -23,9 +25,11 @@
 
 struct percpu {
 	const struct sched_ops *inner;
-	uint32_t n;
+	uint32_t cpu0, n;        /* its CPUs (a node's): cpu0 .. cpu0 + n - 1 */
+	int balance;             /* enum balance */
+	uint64_t balance_ns;     /* periodic: how often */
 	uint64_t next_balance;   /* periodic: the next balancing time */
-	struct sched sub[];      /* one per CPU, each run by inner */
+	struct sched sub[];      /* one per CPU, each run by inner; t->home indexes it */
 };
 
 static struct percpu *P(struct sched *s)
@@ -33,10 +37,16 @@ static struct percpu *P(struct sched *s)
 	return s->data;
 }
 
+/* The k-th of its CPUs. */
+static struct cpu *cpu_at(struct sched *s, uint32_t k)
+{
+	return &s->m->cpus[P(s)->cpu0 + k];
+}
+
 /* A CPU's load: its ready threads and the one it runs. */
 static uint64_t load(struct sched *s, uint32_t k)
 {
-	return P(s)->sub[k].nready + (s->m->cpus[k].cur != NULL);
+	return P(s)->sub[k].nready + (cpu_at(s, k)->cur != NULL);
 }
 
 static void pc_enqueue(struct sched *s, struct thread *t)
@@ -46,7 +56,7 @@ static void pc_enqueue(struct sched *s, struct thread *t)
 	if (t->home >= pc->n) {
 		uint32_t best = UINT32_MAX;
 		for (uint32_t k = 0; k < pc->n; k++)
-			if (sched_allowed(t, &s->m->cpus[k]) && (best == UINT32_MAX || load(s, k) < load(s, best)))
+			if (sched_allowed(t, cpu_at(s, k)) && (best == UINT32_MAX || load(s, k) < load(s, best)))
 				best = k;
 		t->home = best == UINT32_MAX ? 0 : best;
 	}
@@ -79,10 +89,10 @@ static struct thread *steal(struct sched *s, struct cpu *c)
 {
 	struct percpu *pc = P(s);
 	struct thread *t = NULL;
-	uint32_t from = UINT32_MAX;
+	uint32_t from = UINT32_MAX, self = c->id - pc->cpu0;
 
 	for (uint32_t k = 0; k < pc->n; k++) {
-		if (k == c->id || !pc->sub[k].nready || (from != UINT32_MAX && load(s, k) <= load(s, from)))
+		if (k == self || !pc->sub[k].nready || (from != UINT32_MAX && load(s, k) <= load(s, from)))
 			continue;
 		for (struct thread *r = pc->sub[k].rq.head; r; r = r->qnext)
 			if (sched_allowed(r, c)) {
@@ -94,16 +104,16 @@ static struct thread *steal(struct sched *s, struct cpu *c)
 		return NULL;
 	t = pc->inner->pick(&pc->sub[from], c);
 	if (t)
-		t->home = c->id;
+		t->home = self;
 	return t;
 }
 
 static struct thread *pc_pick(struct sched *s, struct cpu *c)
 {
 	struct percpu *pc = P(s);
-	struct thread *t = pc->inner->pick(&pc->sub[c->id], c);
+	struct thread *t = pc->inner->pick(&pc->sub[c->id - pc->cpu0], c);
 
-	if (!t && s->m->cfg.balance == BALANCE_STEALING)
+	if (!t && pc->balance == BALANCE_STEALING)
 		t = steal(s, c);
 	if (t)
 		s->nready--;
@@ -134,7 +144,7 @@ static void balance(struct sched *s)
 		}
 		if (load(s, hi) < load(s, lo) + 2)
 			return;
-		for (t = pc->sub[hi].rq.tail; t && !sched_allowed(t, &s->m->cpus[lo]); t = t->qprev)
+		for (t = pc->sub[hi].rq.tail; t && !sched_allowed(t, cpu_at(s, lo)); t = t->qprev)
 			;
 		if (!t)
 			return;
@@ -145,9 +155,9 @@ static void balance(struct sched *s)
 static void pc_instant(struct sched *s, uint64_t now)
 {
 	struct percpu *pc = P(s);
-	uint64_t every = s->m->cfg.balance_ns;
+	uint64_t every = pc->balance_ns;
 
-	if (s->m->cfg.balance != BALANCE_PERIODIC || now < pc->next_balance)
+	if (pc->balance != BALANCE_PERIODIC || now < pc->next_balance)
 		return;
 	balance(s);
 	pc->next_balance = now - now % every + every;
@@ -171,7 +181,7 @@ static struct thread *pc_victim(struct sched *s)
 	if (!pc->inner->preempts)
 		return NULL;
 	for (uint32_t k = 0; k < pc->n; k++) {
-		struct thread *r = s->m->cpus[k].cur;
+		struct thread *r = cpu_at(s, k)->cur;
 		for (struct thread *t = pc->sub[k].rq.head; r && t; t = t->qnext)
 			if (pc->inner->preempts(&pc->sub[k], t, r))
 				return r;
@@ -182,17 +192,24 @@ static struct thread *pc_victim(struct sched *s)
 static int pc_init(struct sched *s)
 {
 	struct machine *m = s->m;
-	struct percpu *pc = calloc(1, sizeof *pc + m->cfg.cpus * sizeof pc->sub[0]);
+	uint32_t n = s->ncpus ? s->ncpus : m->cfg.cpus;
+	struct percpu *pc = calloc(1, sizeof *pc + n * sizeof pc->sub[0]);
 
 	if (!pc)
 		return -1;
-	pc->inner = m->cfg.sched;
-	pc->n = m->cfg.cpus;
-	pc->next_balance = m->cfg.balance_ns;
+	pc->inner = s->inner ? s->inner : m->cfg.sched;
+	pc->cpu0 = s->ncpus ? s->cpu0 : 0;
+	pc->n = n;
+	pc->balance = s->balance_ns ? s->balance : m->cfg.balance;
+	pc->balance_ns = s->balance_ns ? s->balance_ns : m->cfg.balance_ns;
+	pc->next_balance = pc->balance_ns;
 	for (uint32_t k = 0; k < pc->n; k++) {
 		pc->sub[k].ops = pc->inner;
 		pc->sub[k].quantum = s->quantum;
 		pc->sub[k].m = m;
+		pc->sub[k].node = s->node;
+		pc->sub[k].cpu0 = pc->cpu0 + k;
+		pc->sub[k].ncpus = 1;
 	}
 	s->data = pc;
 	return 0;

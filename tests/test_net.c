@@ -4,7 +4,8 @@
  * after the one before, then the latency; a step of one packet at the MTU
  * boundary), a lost packet losing its whole message, a remote port's death
  * seen by its callers, a node no link reaches, the same seed giving the
- * same losses, and the network servers' work on each side, exactly.
+ * same losses, the network servers' work on each side, exactly, and each
+ * node's per-cpu queues over its own CPUs.
  *
  * The one idea: the ipc_world machine (the name server on node A, "zero"
  * costs: only the link and uk_sleep make time pass) gets a second node B
@@ -438,6 +439,82 @@ static void test_network_servers(void **state)
 	assert_int_equal(m->procs[2]->main_thread->cpu_ns, (42 + 24) * US);
 }
 
+/* Computes 10 ms (a process named "b2" 5 ms), then notes the CPU it ran on. */
+static void cpu_noter(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+
+	uk_compute(self, strcmp(self->p->name, "b2") == 0 ? 5 * MS : 10 * MS);
+	h_note(&w->lg, self, self->p->name, self->cpu->id);
+}
+
+/* Per-CPU queues on two nodes of two CPUs each, without balancing: node
+ * A's queues are over CPUs 0-1 (net_node_sched renews m->sched for them),
+ * B's, which net_add_node gives the machine's policy, over CPUs 2-3. Three
+ * jobs on B: b1 and b2 placed on B's two CPUs, b3 on the first of them
+ * (the lower on a tie), after b1, though B's other CPU idles from 5 ms;
+ * one on A, on CPU 0 (A's idle CPU 1 takes nothing of B's). */
+static void test_node_percpu(void **state)
+{
+	struct machine *m = *state;
+	struct world w = { .bad = 0 };
+	struct sched *b;
+
+	assert_int_equal(h_machine(m, 4, "rr", 10 * MS, 16), 0);
+	m->cfg.percpu = 1;
+	m->cfg.balance = BALANCE_NONE;
+	m->cfg.balance_ns = 4 * MS;
+	assert_int_equal(net_init(m), 0);
+	m->net->nodes[0].ncpus = 2;
+	assert_int_equal(net_node_sched(m, 0, &sched_percpu_ops, 10 * MS), 0);
+	assert_int_equal(net_add_node(m, "B", 2, 0), 1);
+	assert_int_equal(net_add_link(m, 0, 1, 1 * MS, 8000000, 1500, 0.0, NULL), 1);
+	b = net_sched(m, 1);
+	assert_ptr_equal(b->ops, &sched_percpu_ops);
+	assert_int_equal(b->cpu0, 2);
+	assert_int_equal(b->ncpus, 2);
+	assert_int_equal(b->node, 1);
+	assert_string_equal(sched_policy(b), "rr");
+	assert_int_equal(m->sched.cpu0, 0);
+	assert_int_equal(m->sched.ncpus, 2);
+	for (int i = 1; i <= 3; i++) {
+		char name[4] = { 'b', (char)('0' + i), 0, 0 };
+		struct proc *p = add(m, name, 0, cpu_noter, &w, 0);
+		p->node = 1;
+		p->affinity = 3ull << 2;
+	}
+	add(m, "a1", 0, cpu_noter, &w, 0)->affinity = 3;
+	FINISH(m, &w, OUT_COMPLETED);
+	H_EXPECT(&w.lg, { 5 * MS, "b2", 3 }, { 10 * MS, "a1", 0 }, { 10 * MS, "b1", 2 },
+		 { 20 * MS, "b3", 2 });
+}
+
+/* Node B's own per-cpu queues with stealing, around fifo, on a machine of
+ * one global rr queue: b3, placed behind b1, is taken by B's other CPU when
+ * b2 ends at 5 ms. */
+static void test_node_percpu_own(void **state)
+{
+	struct machine *m = *state;
+	struct world w = { .bad = 0 };
+
+	assert_int_equal(h_machine(m, 3, "rr", 10 * MS, 16), 0);
+	assert_int_equal(net_init(m), 0);
+	m->net->nodes[0].ncpus = 1;
+	assert_int_equal(net_add_node(m, "B", 2, 0), 1);
+	assert_int_equal(net_node_percpu(m, 1, sched_find("fifo"), 0, BALANCE_STEALING, 4 * MS), 0);
+	assert_int_equal(net_add_link(m, 0, 1, 1 * MS, 8000000, 1500, 0.0, NULL), 1);
+	assert_string_equal(sched_policy(net_sched(m, 1)), "fifo");
+	assert_string_equal(sched_policy(&m->sched), "rr");
+	for (int i = 1; i <= 3; i++) {
+		char name[4] = { 'b', (char)('0' + i), 0, 0 };
+		struct proc *p = add(m, name, 0, cpu_noter, &w, 0);
+		p->node = 1;
+		p->affinity = 3ull << 1;
+	}
+	FINISH(m, &w, OUT_COMPLETED);
+	H_EXPECT(&w.lg, { 5 * MS, "b2", 2 }, { 10 * MS, "b1", 1 }, { 15 * MS, "b3", 2 });
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -451,6 +528,8 @@ int main(void)
 		H_TEST(test_no_route),
 		H_TEST(test_loss_reproducible),
 		H_TEST(test_network_servers),
+		H_TEST(test_node_percpu),
+		H_TEST(test_node_percpu_own),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
