@@ -136,11 +136,9 @@ bad 'node { "B", byte_order = "middle" }' "bad.lua:1: node 'B': byte_order must 
 bad 'node { "B", colour = 1 }' "bad.lua:1: node: unknown field 'colour'"
 bad 'node { "B", costs = "fast" }' "bad.lua:1: node 'B': unknown cost profile 'fast'"
 bad 'node { "B", costs = { warp = 1 } }' "bad.lua:1: node 'B': costs: unknown cost 'warp'"
-bad 'node { "B", sched = "process-run" }' "bad.lua:1: node 'B': sched must be one of fifo, rr, sjf, stcf, priority, lottery, stride, cfs, mlfq, not 'process-run' \\(process-run and policies in Lua are machine \\{ \\}'s only\\)"
+bad 'node { "B", sched = "process-run" }' "bad.lua:1: node 'B': sched must be one of fifo, rr, sjf, stcf, priority, lottery, stride, cfs, mlfq, or a table \\{ pick = f, quantum = d \\} \\(a policy in Lua\\), not 'process-run' \\(process-run is machine \\{ \\}'s only\\)"
 bad 'node { "B", frames = 0 }' "bad.lua:1: node: 'frames' must be an integer from 1 to 16777216, not '0'"
 bad 'node { "B", quantum = "fast" }' "bad.lua:1: node: 'quantum' must be a duration"
-bad 'machine { queues = "per-cpu", cpus = 2 }
-node { "B" }' "bad.lua:2: node 'B': machine \{ queues = \"per-cpu\" \} is for one machine"
 bad 'node { "B", drift = "fast" }' "bad.lua:1: node 'B': "
 bad 'node { "B" }
 link { "A", "B", profile = "dialup" }' \

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lua_sched.h"
 #include "lua_sys.h"
 #include "net.h"
 #include "proc.h"
@@ -22,6 +23,12 @@ struct ndecl {
 	struct costs costs;         /* costs = ... (costs_given) */
 	const struct sched_ops *sched;   /* sched = ...; NULL: the machine's */
 	uint64_t quantum_ns;        /* quantum = ...; 0: the machine's */
+	int lua;                    /* sched = { pick = f }: a policy in Lua of its own */
+	uint64_t lua_quantum_ns;    /* its quantum; UINT64_MAX: none given */
+	int queues_given, percpu;   /* queues = "global" | "per-cpu" */
+	int balance_given, balance; /* balance = ...: enum balance */
+	uint64_t balance_ns;        /* balance_every = ...; 0: the machine's */
+	int percpu_on;              /* per-cpu queues in the end (loader_check_net) */
 	int costs_given, cost_overrides;
 	uint32_t cpus;
 	uint32_t frames;            /* frames = ...; 0: as many as machine { }'s */
@@ -110,7 +117,9 @@ static const char *clock_field(lua_State *L, const char *key, const char *exampl
 static int l_node(lua_State *L)
 {
 	static const char *const known[] = { "name", "cpus", "byte_order", "clock_offset",
-					     "drift", "costs", "sched", "quantum", "frames", NULL };
+					     "drift", "costs", "sched", "quantum", "frames", "queues",
+					     "balance", "balance_every", NULL };
+	static const char *const modes[] = { "none", "stealing", "periodic", NULL };
 	static const char *const policies[] = { "fifo", "rr", "sjf", "stcf", "priority",
 						"lottery", "stride", "cfs", "mlfq", NULL };
 	struct scenario *s = scenario_of(L, "node");
@@ -137,17 +146,58 @@ static int l_node(lua_State *L)
 	where(L, d->where, sizeof d->where);
 	d->cpus = (uint32_t)field_int(L, "node", "cpus", 1, 1, 64);
 	d->frames = (uint32_t)field_int(L, "node", "frames", 0, 1, UK_MAX_FRAMES);
-	if ((text = field_string(L, "node", "sched", NULL))) {
+	if (lua_getfield(L, 1, "sched") == LUA_TTABLE) {
+		/* A policy written in the scenario, this node's own. */
+		char fn[UK_NAME_MAX + 8];
+		snprintf(fn, sizeof fn, "node '%s'", name);
+		d->lua_quantum_ns = UINT64_MAX;
+		d->sched = lua_sched_node(L, -1, fn, (uint32_t)n->nnodes, &d->lua_quantum_ns);
+		d->lua = 1;
+		lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
+		s->cfg.sched_arg = lua_tothread(L, -1);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	if (!d->lua && (text = field_string(L, "node", "sched", NULL))) {
 		const char *const *k;
 		for (k = policies; *k && strcmp(*k, text) != 0; k++)
 			;
 		if (!*k)
 			luaL_error(L, "node '%s': sched must be one of fifo, rr, sjf, stcf, priority, "
-				      "lottery, stride, cfs, mlfq, not '%s' (process-run and policies in "
-				      "Lua are machine { }'s only)", name, text);
+				      "lottery, stride, cfs, mlfq, or a table { pick = f, quantum = d } "
+				      "(a policy in Lua), not '%s' (process-run is machine { }'s only)",
+				   name, text);
 		d->sched = sched_find(text);
 	}
 	d->quantum_ns = field_duration(L, "node", "quantum", 0);
+	if (lua_getfield(L, 1, "queues") == LUA_TNUMBER)
+		luaL_error(L, "node '%s': queues = %d: a number of queues is a parameter of "
+			      "machine { sched = \"mlfq\" }; here it is \"global\" or \"per-cpu\"", name,
+			   (int)lua_tointeger(L, -1));
+	lua_pop(L, 1);
+	if ((text = field_string(L, "node", "queues", NULL))) {
+		if (strcmp(text, "global") && strcmp(text, "per-cpu"))
+			luaL_error(L, "node '%s': queues = \"%s\": expected \"global\" or \"per-cpu\"",
+				   name, text);
+		d->queues_given = 1;
+		d->percpu = strcmp(text, "per-cpu") == 0;
+	}
+	if ((text = field_string(L, "node", "balance", NULL))) {
+		int i;
+		for (i = 0; modes[i] && strcmp(modes[i], text); i++)
+			;
+		if (!modes[i])
+			luaL_error(L, "node '%s': balance = \"%s\": expected \"stealing\", \"periodic\" "
+				      "or \"none\"", name, text);
+		d->balance_given = 1;
+		d->balance = i;
+	}
+	if (lua_getfield(L, 1, "balance_every") != LUA_TNIL) {
+		d->balance_ns = field_duration(L, "node", "balance_every", 0);
+		if (d->balance_ns == 0)
+			luaL_error(L, "node '%s': 'balance_every' must be above 0", name);
+	}
+	lua_pop(L, 1);
 	if (lua_getfield(L, 1, "costs") != LUA_TNIL) {
 		char fn[UK_NAME_MAX + 8];
 		snprintf(fn, sizeof fn, "node '%s'", name);
@@ -331,6 +381,33 @@ static void node_mlfq(struct scenario *s)
 	s->cfg.mlfq = c;
 }
 
+/* Does node d have per-cpu queues? Its own queues = ... if it says so,
+ * else machine { }'s, unless its policy is mlfq (whose levels are its
+ * queues) or written in Lua (one queue, which pick sees whole). Balancing
+ * needs them. Sets d->percpu_on; 0, or -1 with err. */
+static int node_queues(const struct scenario *s, struct ndecl *d, char *err, size_t errlen)
+{
+	const struct sched_ops *pol = d->sched ? d->sched : s->cfg.sched;
+	const char *own = d->lua || (!d->sched && lua_sched_is(pol)) ? "a policy in Lua"
+			  : pol == &sched_mlfq_ops ? "mlfq" : NULL;
+
+	d->percpu_on = d->queues_given ? d->percpu : s->cfg.percpu && !own;
+	if (d->percpu_on && own) {
+		snprintf(err, errlen, "%snode '%s': queues = \"per-cpu\" does not apply to its "
+				      "policy, %s (it keeps one ready queue set for all the node's CPUs)",
+			 d->where, d->name, own);
+		return -1;
+	}
+	if (!d->percpu_on && (d->balance_given || d->balance_ns)) {
+		snprintf(err, errlen, "%snode '%s': balancing applies to queues = \"per-cpu\"%s",
+			 d->where, d->name,
+			 s->cfg.percpu && own ? " (its policy keeps one queue set, whatever "
+						"machine { queues } says)" : "");
+		return -1;
+	}
+	return 0;
+}
+
 int loader_check_net(struct scenario *s, char *err, size_t errlen)
 {
 	struct netdecl *n = s->net;
@@ -355,12 +432,9 @@ int loader_check_net(struct scenario *s, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: node { }: a process-run machine has one node", s->path);
 		return -1;
 	}
-	if (n->nnodes > 1 && (s->cfg.percpu || s->cfg.sched_arg)) {
-		snprintf(err, errlen, "%snode '%s': %s is for one machine", n->nodes[1].where,
-			 n->nodes[1].name, s->cfg.percpu ? "machine { queues = \"per-cpu\" }"
-							 : "a scheduling policy in Lua");
-		return -1;
-	}
+	for (size_t i = 1; i < n->nnodes; i++)
+		if (node_queues(s, &n->nodes[i], err, errlen) != 0)
+			return -1;
 	for (size_t i = 1; i < n->nnodes; i++)
 		if (n->nodes[i].sched && strcmp(n->nodes[i].sched->name, "mlfq") == 0)
 			node_mlfq(s);
@@ -415,6 +489,31 @@ int loader_check_net(struct scenario *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* Node id's scheduler: its own policy (a Lua one with its quantum, else
+ * the node's), its quantum, its queues; nothing to do when it has the
+ * machine's in every respect (net_add_node gave it that). */
+static int node_build_sched(const struct scenario *s, struct machine *m, const struct ndecl *d,
+			    uint32_t id)
+{
+	const struct sched_ops *pol = d->sched ? d->sched : s->cfg.sched;
+	uint64_t q = d->quantum_ns ? d->quantum_ns
+		     : m->sched.quantum ? m->sched.quantum : UK_DEFAULT_QUANTUM;
+
+	if (d->lua)
+		return net_node_sched(m, id, d->sched,
+				      d->lua_quantum_ns != UINT64_MAX ? d->lua_quantum_ns : d->quantum_ns);
+	if (d->percpu_on)
+		/* machine { }'s balancing, or its defaults when the machine has one queue */
+		return net_node_percpu(m, id, pol, q,
+				       d->balance_given ? d->balance
+				       : s->cfg.percpu ? s->cfg.balance : BALANCE_STEALING,
+				       d->balance_ns ? d->balance_ns
+				       : s->cfg.percpu ? s->cfg.balance_ns : 4000000);
+	if (d->sched || d->quantum_ns || s->cfg.percpu)
+		return net_node_sched(m, id, pol, q);
+	return 0;
+}
+
 int loader_build_net(struct scenario *s, struct machine *m)
 {
 	struct netdecl *n = s->net;
@@ -424,6 +523,10 @@ int loader_build_net(struct scenario *s, struct machine *m)
 	if (net_init(m) != 0)
 		return -1;
 	m->net->nodes[0].ncpus = n->nodes[0].cpus;
+	/* Node A's per-cpu queues are over its own CPUs, not the machine's. */
+	if (m->sched.ops == &sched_percpu_ops &&
+	    net_node_sched(m, 0, m->sched.ops, m->sched.quantum) != 0)
+		return -1;
 	for (size_t i = 1; i < n->nnodes; i++) {
 		const struct ndecl *d = &n->nodes[i];
 		struct node *nd;
@@ -435,10 +538,7 @@ int loader_build_net(struct scenario *s, struct machine *m)
 			nd->costs = d->costs;
 			nd->costs_overridden = d->cost_overrides;
 		}
-		if ((d->sched || d->quantum_ns) &&
-		    net_node_sched(m, (uint32_t)i, d->sched ? d->sched : m->sched.ops,
-				   d->quantum_ns ? d->quantum_ns
-				   : m->sched.quantum ? m->sched.quantum : UK_DEFAULT_QUANTUM) != 0)
+		if (node_build_sched(s, m, d, (uint32_t)i) != 0)
 			return -1;
 		nd->clock_given = d->clock.given;
 		nd->clock_offset = d->clock.given & CLOCK_OFFSET ? d->clock.offset : s->clock.offset;

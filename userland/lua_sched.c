@@ -16,10 +16,12 @@
 #include <lauxlib.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lua_memcap.h"
 #include "lua_sys.h"
 #include "machine.h"
+#include "net.h"
 #include "proc.h"
 #include "sched.h"
 #include "thread.h"
@@ -30,7 +32,14 @@
 struct lsched {
 	lua_State *L;     /* the scenario's main state */
 	int broken;       /* pick failed once: fifo from then on */
+	char key[32];     /* its pick in the registry: PICK_KEY, or a node's own */
 };
+
+/* The registry key of node's own pick (node { sched = { pick = f } }). */
+static void node_key(char *buf, size_t len, uint32_t node)
+{
+	snprintf(buf, len, PICK_KEY ".%u", node);
+}
 
 static void field_u64(lua_State *L, const char *k, uint64_t v)
 {
@@ -74,27 +83,41 @@ static void broken(struct sched *s, const char *what)
 			"order)\n", what, when);
 	m->script_errors++;
 	((struct lsched *)s->data)->broken = 1;
+	/* The same pick is broken on every node that runs it. */
+	for (uint32_t i = 0; m->net && i < m->net->nnodes; i++) {
+		struct sched *o = i ? net_sched(m, i) : &m->sched;
+		if (o->ops == s->ops && o->data &&
+		    strcmp(((struct lsched *)o->data)->key, ((struct lsched *)s->data)->key) == 0)
+			((struct lsched *)o->data)->broken = 1;
+	}
 }
 
 /* Call pick; returns the chosen thread, or NULL after reporting why. */
 static struct thread *call_pick(struct sched *s, struct cpu *c)
 {
-	lua_State *L = ((struct lsched *)s->data)->L;
+	const struct lsched *ls = s->data;
+	lua_State *L = ls->L;
 	int n = 0, top = lua_gettop(L), st;
-	struct thread *chosen = NULL;
+	struct thread *chosen = NULL, *other = NULL;
+	const char *node = s->m->net ? s->m->net->nodes[c->node].name : "A";
 
-	lua_getfield(L, LUA_REGISTRYINDEX, PICK_KEY);
+	lua_getfield(L, LUA_REGISTRYINDEX, ls->key);
 	lua_createtable(L, (int)s->nready, 0);
 	for (struct thread *t = s->rq.head; t; t = t->qnext) {
 		if (!sched_allowed(t, c))
 			continue;
 		push_thread(L, t);
+		if (s->m->net) {
+			lua_pushstring(L, node);
+			lua_setfield(L, -2, "node");
+		}
 		lua_rawseti(L, -2, ++n);
 	}
 	lua_pushinteger(L, c->id);
+	lua_pushstring(L, node);
 	lu_watch(L);
 	lu_memcap_arm(lu_memcap_of(L), 1);
-	st = lua_pcall(L, 2, 1, 0);
+	st = lua_pcall(L, 3, 1, 0);
 	lu_memcap_arm(lu_memcap_of(L), 0);
 	if (st != LUA_OK) {
 		broken(s, lu_memcap_explain(L, st, lua_tostring(L, -1)));
@@ -107,6 +130,10 @@ static struct thread *call_pick(struct sched *s, struct cpu *c)
 		for (struct thread *t = s->rq.head; t && !chosen; t = t->qnext)
 			if ((lua_Integer)t->tid == tid && sched_allowed(t, c))
 				chosen = t;
+		/* A thread of another node (a table kept from another call)? */
+		if (!chosen && s->m->net && tid >= 1 && (uint64_t)tid <= s->m->nthreads &&
+		    s->m->threads[tid - 1]->p->node != c->node)
+			other = s->m->threads[tid - 1];
 	} else if (lua_isinteger(L, -1)) {
 		lua_Integer i = lua_tointeger(L, -1);
 		lua_Integer k = 0;
@@ -119,10 +146,18 @@ static struct thread *call_pick(struct sched *s, struct cpu *c)
 		/* Name the place where pick is defined: the mistake is in it. */
 		lua_Debug ar;
 		char msg[512];
-		lua_getfield(L, LUA_REGISTRYINDEX, PICK_KEY);
+		lua_getfield(L, LUA_REGISTRYINDEX, ls->key);
 		lua_getinfo(L, ">S", &ar);
-		snprintf(msg, sizeof msg, "%s:%d: scheduler: pick(ready, cpu) must return one of the "
-					  "ready threads or its index", ar.short_src, ar.linedefined);
+		if (other)
+			snprintf(msg, sizeof msg, "%s:%d: scheduler: pick returned thread %u ('%s' of "
+						  "process '%s'), which is on node '%s', to CPU %u of node "
+						  "'%s': a node's pick chooses among its own ready threads",
+				 ar.short_src, ar.linedefined, other->tid, other->name, other->p->name,
+				 s->m->net->nodes[other->p->node].name, c->id, node);
+		else
+			snprintf(msg, sizeof msg, "%s:%d: scheduler: pick(ready, cpu) must return one of "
+						  "the ready threads or its index", ar.short_src,
+				 ar.linedefined);
 		broken(s, msg);
 	}
 	return chosen;
@@ -162,6 +197,12 @@ static int lua_init(struct sched *s)
 		return -1;
 	}
 	ls->L = s->m->cfg.sched_arg;
+	/* A node with a pick of its own (node { sched = { pick = f } }) runs
+	 * it; the others run machine { }'s. */
+	node_key(ls->key, sizeof ls->key, s->node);
+	if (lua_getfield(ls->L, LUA_REGISTRYINDEX, ls->key) != LUA_TFUNCTION)
+		snprintf(ls->key, sizeof ls->key, "%s", PICK_KEY);
+	lua_pop(ls->L, 1);
 	s->data = ls;
 	return 0;
 }
@@ -181,16 +222,51 @@ static const struct sched_ops lua_ops = {
 	.fini = lua_fini,
 };
 
-const struct sched_ops *lua_sched_new(lua_State *L, int idx, uint64_t *quantum_ns)
+/* The policy of the table at idx for fn ("machine", "node 'B'"), its pick
+ * kept in the registry under key. */
+static const struct sched_ops *sched_new(lua_State *L, int idx, const char *fn, const char *key,
+					 uint64_t *quantum_ns)
 {
+	static const char *const known[] = { "pick", "quantum", NULL };
+
 	idx = lua_absindex(L, idx);
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		const char *const *k = known;
+		lua_pop(L, 1);
+		if (lua_type(L, -1) == LUA_TSTRING)
+			for (; *k && strcmp(*k, lua_tostring(L, -1)) != 0; k++)
+				;
+		if (lua_type(L, -1) != LUA_TSTRING || !*k)
+			luaL_error(L, "%s: sched = { ... }: unknown field '%s' (known fields: pick, "
+				      "quantum)", fn, luaL_tolstring(L, -1, NULL));
+	}
 	if (lua_getfield(L, idx, "pick") != LUA_TFUNCTION)
-		luaL_error(L, "machine: sched = { pick = function(ready, cpu) ... end }: 'pick' must be "
-			      "a function");
+		luaL_error(L, "%s: sched = { pick = function(ready, cpu) ... end }: 'pick' must be "
+			      "a function", fn);
 	/* A pick written at the script's line numbers reports errors with them. */
-	lua_setfield(L, LUA_REGISTRYINDEX, PICK_KEY);
+	lua_setfield(L, LUA_REGISTRYINDEX, key);
 	if (lua_getfield(L, idx, "quantum") != LUA_TNIL && lu_toduration(L, -1, quantum_ns) != 0)
-		luaL_error(L, "machine: sched = { quantum = ... } must be a duration");
+		luaL_error(L, "%s: sched = { quantum = ... } must be a duration", fn);
 	lua_pop(L, 1);
 	return &lua_ops;
+}
+
+const struct sched_ops *lua_sched_new(lua_State *L, int idx, uint64_t *quantum_ns)
+{
+	return sched_new(L, idx, "machine", PICK_KEY, quantum_ns);
+}
+
+const struct sched_ops *lua_sched_node(lua_State *L, int idx, const char *fn, uint32_t node,
+				       uint64_t *quantum_ns)
+{
+	char key[32];
+
+	node_key(key, sizeof key, node);
+	return sched_new(L, idx, fn, key, quantum_ns);
+}
+
+int lua_sched_is(const struct sched_ops *ops)
+{
+	return ops == &lua_ops;
 }
