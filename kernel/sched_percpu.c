@@ -29,8 +29,15 @@ struct percpu {
 	int balance;             /* enum balance */
 	uint64_t balance_ns;     /* periodic: how often */
 	uint64_t next_balance;   /* periodic: the next balancing time */
-	struct sched sub[];      /* one per CPU, each run by inner; t->home indexes it */
+	struct sched sub[];      /* one per CPU, each run by inner */
 };
+
+/* t->home is a CPU of the machine: the queue of thread t, or NULL when it
+ * has none here (none yet, or one on another node: it came by migration). */
+static struct sched *home(struct percpu *pc, const struct thread *t)
+{
+	return t->home >= pc->cpu0 && t->home - pc->cpu0 < pc->n ? &pc->sub[t->home - pc->cpu0] : NULL;
+}
 
 static struct percpu *P(struct sched *s)
 {
@@ -53,14 +60,14 @@ static void pc_enqueue(struct sched *s, struct thread *t)
 {
 	struct percpu *pc = P(s);
 
-	if (t->home >= pc->n) {
+	if (!home(pc, t)) {
 		uint32_t best = UINT32_MAX;
 		for (uint32_t k = 0; k < pc->n; k++)
 			if (sched_allowed(t, cpu_at(s, k)) && (best == UINT32_MAX || load(s, k) < load(s, best)))
 				best = k;
-		t->home = best == UINT32_MAX ? 0 : best;
+		t->home = pc->cpu0 + (best == UINT32_MAX ? 0 : best);
 	}
-	pc->inner->enqueue(&pc->sub[t->home], t);
+	pc->inner->enqueue(home(pc, t), t);
 	s->nready++;
 }
 
@@ -68,9 +75,9 @@ static void pc_enqueue(struct sched *s, struct thread *t)
 static void take(struct percpu *pc, struct thread *t)
 {
 	if (pc->inner->remove)
-		pc->inner->remove(&pc->sub[t->home], t);
+		pc->inner->remove(home(pc, t), t);
 	else
-		sched_rq_take(&pc->sub[t->home], t);
+		sched_rq_take(home(pc, t), t);
 }
 
 /* Move thread t, ready on its home queue, to CPU k's queue. */
@@ -80,7 +87,7 @@ static void move(struct sched *s, struct thread *t, uint32_t k)
 
 	take(pc, t);
 	s->nready--;
-	t->home = k;
+	t->home = pc->cpu0 + k;
 	pc_enqueue(s, t);
 }
 
@@ -104,7 +111,7 @@ static struct thread *steal(struct sched *s, struct cpu *c)
 		return NULL;
 	t = pc->inner->pick(&pc->sub[from], c);
 	if (t)
-		t->home = self;
+		t->home = c->id;
 	return t;
 }
 
@@ -124,7 +131,9 @@ static uint64_t pc_slice(struct sched *s, struct thread *t)
 {
 	struct percpu *pc = P(s);
 
-	return pc->inner->slice(&pc->sub[t->home < pc->n ? t->home : 0], t);
+	struct sched *h = home(pc, t);
+
+	return pc->inner->slice(h ? h : &pc->sub[0], t);
 }
 
 /* Periodic balancing: from the longest queue to the shortest, one thread
@@ -167,7 +176,7 @@ static void pc_remove(struct sched *s, struct thread *t)
 {
 	struct percpu *pc = P(s);
 
-	if (t->inq && t->state == T_READY && t->home < pc->n) {
+	if (t->inq && t->state == T_READY && home(pc, t)) {
 		take(pc, t);
 		s->nready--;
 	}

@@ -132,7 +132,7 @@ static struct thread *call_pick(struct sched *s, struct cpu *c)
 				chosen = t;
 		/* A thread of another node (a table kept from another call)? */
 		if (!chosen && s->m->net && tid >= 1 && (uint64_t)tid <= s->m->nthreads &&
-		    s->m->threads[tid - 1]->p->node != c->node)
+		    s->m->threads[tid - 1] && s->m->threads[tid - 1]->p->node != c->node)
 			other = s->m->threads[tid - 1];
 	} else if (lua_isinteger(L, -1)) {
 		lua_Integer i = lua_tointeger(L, -1);
