@@ -12,11 +12,16 @@
 --   balance = "stealing"  an idle CPU takes a job from the busiest queue
 --   balance = "periodic"  every balance_every the queues are evened out
 --   queues = "global"     one queue for all CPUs: no imbalance to begin with
+--   nodes = true          two machines of two CPUs each (A and B, per-CPU
+--                         queues on both): the five long jobs on A, the three
+--                         short ones on B; balancing never crosses from one
+--                         node to the other, so B idles while A's work waits
 --
 --   ukern run scenarios/load-balance.lua --set balance=none --answers
 --   ukern run scenarios/load-balance.lua --answers --ticks
 --   ukern run scenarios/load-balance.lua --set queues=global --answers
 --   ukern run scenarios/load-balance.lua --set migrate=50us --stats json
+--   ukern run scenarios/load-balance.lua --set nodes=true
 --
 -- Look at the per-CPU utilisation and each job's migrations in the JSON
 -- statistics, and at the tick chart: which CPU runs what, when.
@@ -24,17 +29,24 @@
 local queues = param("queues", "per-cpu")
 local balance = param("balance", "stealing")
 local migrate = param("migrate", "0ns")
+local nodes = param("nodes", false)
 
-local m = { cpus = 4, sched = "rr", quantum = 10, queues = queues,
+local m = { cpus = nodes and 2 or 4, sched = "rr", quantum = 10, queues = queues,
             costs = { profile = "zero", migrate = migrate } }
 if queues == "per-cpu" then m.balance = balance end
 machine(m)
 
-job { "A", run = 10 }
-job { "B", run = 100 }
-job { "C", run = 100 }
-job { "D", run = 100 }
-job { "E", run = 10 }
-job { "F", run = 100 }
-job { "G", run = 100 }
-job { "H", run = 10 }
+local jobs = { A = 10, B = 100, C = 100, D = 100, E = 10, F = 100, G = 100, H = 10 }
+if nodes then
+  -- Node B: two CPUs, machine { }'s queues and balancing, its own.
+  node { "B", cpus = 2 }
+  link { "A", "B" }
+  for _, name in ipairs { "A", "B", "C", "D", "E", "F", "G", "H" } do
+    local ms = jobs[name]
+    process { name, node = ms == 10 and "B" or "A", main = function() compute(ms .. "ms") end }
+  end
+else
+  for _, name in ipairs { "A", "B", "C", "D", "E", "F", "G", "H" } do
+    job { name, run = jobs[name] }
+  end
+end

@@ -53,6 +53,18 @@ done
 run 0 run $A/nodes_percpu.lua --set balance=periodic --stats json &&
 	expect_out '"name": "A", .*"queues": "per-cpu", "balance": "periodic", "balance_every_ns": 4000000, "quantum_ns"'
 
+# load-balance.lua --set nodes=true (the lesson's numbers): A's CPUs steal
+# from each other only, B's idle; the run ends at 250 ms, or 300 without balancing.
+run 0 run scenarios/load-balance.lua --set nodes=true --answers &&
+	expect_out 'Average +-- Response: +6.25 +Turnaround +145.00'
+run 0 run scenarios/load-balance.lua --set nodes=true &&
+	expect_out 'completed at 250ms' && expect_out 'cpu2 +busy +20ms \( +8.0%\)' &&
+	expect_out 'cpu3 +busy +10ms \( +4.0%\)'
+run 0 run scenarios/load-balance.lua --set nodes=true --set balance=none --answers &&
+	expect_out 'Average +-- Response: +6.25 +Turnaround +162.50'
+run 0 run scenarios/load-balance.lua --set nodes=true --set balance=none &&
+	expect_out 'completed at 300ms'
+
 # A policy in Lua: machine { }'s pick on A and B (each over its own CPUs
 # and threads: the name that sorts last first, so X1 last), C's own (the
 # last ready first), D fifo.

@@ -14,6 +14,7 @@ buffering-q2|scenarios/buffering.lua --set qlimit=2
 load-balance|scenarios/load-balance.lua
 load-balance-none|scenarios/load-balance.lua --set balance=none
 load-balance-global|scenarios/load-balance.lua --set queues=global
+load-balance-nodes|scenarios/load-balance.lua --set nodes=true
 race|scenarios/race.lua
 race-unlocked|scenarios/race.lua --set locked=false
 thread-models|scenarios/thread-models.lua
