@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "ipc.h"
+#include "lrpc.h"
 #include "machine.h"
 #include "net.h"
 #include "port.h"
@@ -147,8 +148,8 @@ static int collect(struct migration *g)
 		return 0;
 	for (uint32_t r = 0; r < as->nreg; r++) {
 		const struct vm_region *reg = &as->reg[r];
-		if (reg->kind == VM_TEXT)
-			continue;
+		if (reg->kind == VM_TEXT || reg->kind == VM_SHARED)
+			continue;       /* code goes apart; LRPC's A-stacks do not go */
 		for (uint64_t i = 0; i < reg->npages; i++)
 			if (reg->pte[i].frame && !add(g, (reg->start >> as->vm->shift) + i))
 				return -1;
@@ -191,9 +192,10 @@ static void stop(struct migration *g)
 	g->p->mig_stopped = 1;
 	g->stop = m->now;
 	/* Its kernel threads leave their CPUs (one-to-one threads, LWPs); a
-	 * user thread runs only on its LWP and stops with it. */
+	 * user thread runs only on its LWP and stops with it. A thread inside
+	 * an LRPC server's domain goes on until its call returns. */
 	for (struct thread *t = g->p->threads; t; t = t->pnext)
-		if (t->state == T_RUNNING && t->kind != THREAD_USER)
+		if (t->state == T_RUNNING && t->kind != THREAD_USER && !t->dom)
 			machine_preempt(m, t);
 }
 
@@ -212,16 +214,6 @@ static uint64_t state_bytes(const struct proc *p)
 	return n;
 }
 
-/* Does p map a region shared with another address space (an LRPC
- * binding's A-stacks)? */
-static int has_lrpc(const struct proc *p)
-{
-	for (uint32_t i = 0; p->as && i < p->as->nreg; i++)
-		if (p->as->reg[i].kind == VM_SHARED)
-			return 1;
-	return 0;
-}
-
 static uint64_t node_mask(const struct node *nd)
 {
 	return (nd->ncpus >= 64 ? UINT64_MAX : (1ull << nd->ncpus) - 1) << nd->cpu0;
@@ -238,8 +230,8 @@ static int restart_here(struct machine *m, struct migration *g)
 	uint64_t bytes = 0;
 
 	if (p->as) {
-		/* an LRPC binding made while it moved: its A-stacks are of one machine */
-		int err = has_lrpc(p) ? VM_EINVAL : VM_OK;
+		/* an LRPC interface exported while it moved: its clients are here */
+		int err = lrpc_exports(p) ? VM_EINVAL : VM_OK;
 		if (err == VM_OK) {
 			err = as_move(p->as, vmsys_vm(m, g->to));
 			vmsys_frames(m);
@@ -249,6 +241,8 @@ static int restart_here(struct machine *m, struct migration *g)
 				m->oom = 1;
 			p->mig_stopped = 0;
 			m->resched = 1;
+			/* where it was: its servers there are local again */
+			g->lrpc_rebound += lrpc_rebind(p);
 			return err == VM_EINVAL ? UK_EREMOTE : UK_ENOMEM;
 		}
 	}
@@ -271,6 +265,7 @@ static int restart_here(struct machine *m, struct migration *g)
 				m->resched = 1;
 		}
 	TRACE(m, TR_PROC_NODE, p->pid, p->node);
+	g->lrpc_rebound += lrpc_rebind(p);
 	if (m->mig->hook)
 		m->mig->hook(p, g->to, (int)g->req.clock);
 	/* What waits on its ports goes after it. */
@@ -351,6 +346,58 @@ static void finish(struct machine *m, struct migration *g, int err)
 
 static void declared(struct machine *m, struct migration *g);
 
+/* The process is stopped and no call of it is in progress in an LRPC
+ * server's domain: its bindings to servers not on the target become global
+ * references; what is left to send goes on the link (stop-and-copy: the
+ * code and every page; on-demand: the code; pre-copy: the pages written
+ * since the last round), with the execution state. */
+static void ship_stopped(struct machine *m, struct migration *g)
+{
+	uint64_t code = 0, n, when;
+
+	if (g->phase == MP_DRAINING)
+		g->lrpc_wait_ns = m->now - g->stop;
+	g->lrpc_global += lrpc_globalize(g->p, g->to);
+	g->state_bytes = state_bytes(g->p);
+	if (g->req.strategy == MIG_PRE_COPY) {
+		n = count_dirty(g);
+		clear_dirty(g);
+	} else {
+		code = g->code_pages;
+		n = g->req.strategy == MIG_ON_DEMAND ? 0 : g->npg;
+		if (g->req.strategy == MIG_ON_DEMAND)
+			for (uint32_t i = 0; i < g->npg; i++)
+				g->pg[i].remote = 1;
+	}
+	g->phase = MP_STOPPED;
+	when = move_pages(m, g, code + n, g->state_bytes, m->now);
+	TRACE(m, TR_MIGRATE_ROUND, g->id, 0, code + n,
+	      (code + n) * m->vm.page_size + g->state_bytes, when);
+	post(m, g, when);
+}
+
+/* Stop the process; the copy follows at once, or once its calls in
+ * progress in LRPC servers' domains have returned. */
+static void stop_then_ship(struct machine *m, struct migration *g)
+{
+	stop(g);
+	if (lrpc_in_call(g->p)) {
+		g->phase = MP_DRAINING;
+		return;
+	}
+	ship_stopped(m, g);
+}
+
+void migrate_lrpc_back(struct proc *p)
+{
+	struct migration *g = of(p->m, p);
+
+	if (g && g->phase == MP_DRAINING && !g->drain_posted) {
+		g->drain_posted = 1;
+		post(p->m, g, p->m->now);
+	}
+}
+
 /* The last packet of the batch on the link arrived; or a declared
  * migration's time came. */
 void migrate_event(struct machine *m, void *obj)
@@ -362,7 +409,8 @@ void migrate_event(struct machine *m, void *obj)
 		declared(m, g);
 		return;
 	}
-	if ((g->phase == MP_ROUND || g->phase == MP_STOPPED) && g->p->state != P_LIVE &&
+	if ((g->phase == MP_ROUND || g->phase == MP_STOPPED || g->phase == MP_DRAINING) &&
+	    g->p->state != P_LIVE &&
 	    !(g->req.mobility == MIG_WEAK && g->phase == MP_STOPPED)) {
 		/* It ended (its work done, or a crash) before it got there. */
 		g->p->mig_stopped = 0;
@@ -385,14 +433,18 @@ void migrate_event(struct machine *m, void *obj)
 			g->stop = m->now;
 			goto arrived;
 		}
+		stop_then_ship(m, g);
+		return;
+	}
+	if (g->phase == MP_DRAINING) {
+		/* A call came back: the threads that are out of servers' domains
+		 * leave their CPUs; the copy begins when none is left inside. */
+		uint64_t stopped_at = g->stop;
+		g->drain_posted = 0;
 		stop(g);
-		clear_dirty(g);
-		g->state_bytes = state_bytes(g->p);
-		when = move_pages(m, g, dirty, g->state_bytes, m->now);
-		TRACE(m, TR_MIGRATE_ROUND, g->id, 0, dirty, dirty * m->vm.page_size + g->state_bytes,
-		      when);
-		g->phase = MP_STOPPED;
-		post(m, g, when);
+		g->stop = stopped_at;
+		if (!lrpc_in_call(g->p))
+			ship_stopped(m, g);
 		return;
 	}
 	if (g->phase != MP_STOPPED)
@@ -407,11 +459,17 @@ arrived:
 		}
 	} else {
 		int err = restart_here(m, g);
+		if (g->lrpc_global || g->lrpc_rebound)
+			machine_log(m, "%smigrate '%s' to '%s': LRPC bindings: %u made global "
+				    "references (calls go as messages), %u rebound as LRPC%s",
+				    g->where, g->p->name, m->net->nodes[g->to].name, g->lrpc_global,
+				    g->lrpc_rebound, g->lrpc_wait_ns ? "; it waited for calls in "
+				    "progress" : "");
 		if (err) {
 			machine_log(m, "%smigrate '%s' to '%s': not moved: %s; it runs on at '%s'",
 				    g->where, g->p->name, m->net->nodes[g->to].name,
 				    err == UK_ENOMEM ? "too few free frames there for its pages"
-						     : "it bound an LRPC interface while it moved",
+						     : "it exported an LRPC interface while it moved",
 				    m->net->nodes[g->from].name);
 			finish(m, g, err);
 			return;
@@ -441,8 +499,8 @@ static int check(struct machine *m, const struct migrate_req *r, struct proc **p
 		return UK_EINVAL;
 	if (r->mobility == MIG_WEAK && (!p->respawn || r->strategy == MIG_ON_DEMAND))
 		return UK_EINVAL;
-	if (has_lrpc(p))
-		return UK_EREMOTE;      /* LRPC's argument stacks are of one machine */
+	if (lrpc_exports(p))
+		return UK_EREMOTE;      /* its clients' A-stacks are in its memory, on its node */
 	if (r->mobility == MIG_STRONG && p->as) {
 		const struct vm *to = vmsys_vm(m, r->node);
 		if (as_frames_held(p->as) > to->nframes - to->used)
@@ -509,16 +567,8 @@ static int begin(struct machine *m, struct migration *g, struct proc *p)
 		TRACE(m, TR_MIGRATE_ROUND, g->id, 0, g->code_pages, g->code_pages * m->vm.page_size,
 		      when);
 	} else {
-		uint64_t n = g->req.strategy == MIG_ON_DEMAND ? 0 : g->npg;
-		stop(g);
-		g->state_bytes = state_bytes(p);
-		if (g->req.strategy == MIG_ON_DEMAND)
-			for (uint32_t i = 0; i < g->npg; i++)
-				g->pg[i].remote = 1;
-		g->phase = MP_STOPPED;
-		when = move_pages(m, g, g->code_pages + n, g->state_bytes, m->now);
-		TRACE(m, TR_MIGRATE_ROUND, g->id, 0, g->code_pages + n,
-		      (g->code_pages + n) * m->vm.page_size + g->state_bytes, when);
+		stop_then_ship(m, g);
+		return 0;
 	}
 	post(m, g, when);
 	return 0;
@@ -599,7 +649,8 @@ static void declared(struct machine *m, struct migration *g)
 		machine_log(m, "%smigrate '%s' to '%s': not moved: %s", g->where, g->p->name,
 			    m->net->nodes[g->to].name,
 			    err == UK_ENOENT ? "the process is not running" :
-			    err == UK_EREMOTE ? "it has LRPC bindings (they are of one machine)" :
+			    err == UK_EREMOTE ? "it exports an LRPC interface (its clients' A-stacks "
+						"are in its memory, on its node)" :
 			    err == UK_ENOROUTE ? "it is on that node already" :
 			    err == UK_ENOMEM ? "too few free frames there for its pages" :
 			    "it is moving already");
