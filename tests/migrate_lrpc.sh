@@ -57,6 +57,18 @@ run 0 run $S --set part=inflight --stats json &&
 	expect_err 'client +\| Add\(1, 2\) = 3 nil in 2062220 ns$' &&
 	expect_out '"kind": "lrpc-gr", "calls": 1, "failed": 0,'
 
+# a thread waiting for the A-stack another holds at the stop gets it when
+# that call returns, and its call too returns before the copy: two sleeps
+# of 5 ms in the server, one after the other, from 1 ms
+run 0 run $S --set part=waiters &&
+	expect_err 'ctl +\| moved: B nil waited 9030084$' &&
+	expect_err 'client +\| main: Slow1\(2\) = 4 nil in 12529384 ns$' &&
+	expect_err 'client.1 +\| thread: Slow1\(1\) = 2 nil in [0-9]+ ns$' &&
+	expect_err 'client +\| global true$'
+checks=$((checks + 1))
+ns=$(sed -n 's/.*thread: Slow1(1) = 2 nil in \([0-9]*\) ns$/\1/p' "$TMP/err")
+[ "${ns:-0}" -gt $((9030084 + SC_DOWN)) ] || fail "the waiting thread's call returned before the copy ($ns ns)"
+
 # an exporting server stays where its clients' A-stacks are
 run 0 run $S --set part=server &&
 	expect_err 'client +\| client: 42$' &&

@@ -3,7 +3,9 @@
 -- binding becomes a global reference: calls go as messages over the link)
 -- and back (rebound as an LRPC); part=inflight, the client is stopped while
 -- one of its threads is inside the server's domain (the copy waits for the
--- return); part=server, the exporting server asks to move; part=weak, weak
+-- return); part=waiters, a second thread waits for the A-stack the first
+-- holds (its call too runs before the copy); part=server, the exporting
+-- server asks to move; part=weak, weak
 -- mobility restarts the client on the other node, where its bind fails.
 local part = param("part", "move")
 machine { cpus = 2 }
@@ -15,6 +17,7 @@ process { "calc", daemon = true, main = function()
     Add = { function(a, b) return a + b end, args = 8, results = 4 },
     Slow = function(x) sleep("5ms"); return x * 2 end,
     Big = { function() return string.rep("x", 20) end, results = 8 },
+    Slow1 = { function(x) sleep("5ms"); return x * 2 end, astacks = 1 },
   })
 end }
 
@@ -60,6 +63,23 @@ elseif part == "inflight" then
     log("moved: %s %s global %s waited %s downtime %s", tostring(r and r.to), tostring(e),
         tostring(r and r.lrpc_global), tostring(r and r.lrpc_wait_ns),
         tostring(r and r.downtime_ns))
+  end }
+elseif part == "waiters" then
+  -- Slow has one A-stack: the second thread waits for it when the stop comes
+  process { "client", start = "1ms", main = function()
+    local calc = assert(lrpc.bind("calc"))
+    local t = thread(function()
+      local r, e, ns = timed(calc, "Slow1", 1)
+      log("thread: Slow1(1) = %s %s in %d ns", tostring(r), tostring(e), ns)
+    end)
+    local r, e, ns = timed(calc, "Slow1", 2)
+    log("main: Slow1(2) = %s %s in %d ns", tostring(r), tostring(e), ns)
+    join(t)
+    log("global %s", tostring(calc:info().global))
+  end }
+  process { "ctl", start = "2ms", main = function()
+    local r, e = migrate("client", "B")
+    log("moved: %s %s waited %s", tostring(r and r.to), tostring(e), tostring(r and r.lrpc_wait_ns))
   end }
 elseif part == "server" then
   process { "client", start = "1ms", daemon = true, main = function()
