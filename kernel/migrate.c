@@ -10,12 +10,13 @@
  * is allowed on the target's CPUs.
  *
  * Entry points: migrate_sys (the system call), migrate_event (its events),
- * migrate_wrote and migrate_pull (vmsys.c: a write during pre-copy, an
- * access during on-demand), migrate_forwarded (ipc.c, net.c: a message sent
- * on), migrate_set_hook, migrate_free; the names of the options, migrate_get
- * and migrate_stats are in migrate_stats.c.
+ * migrate_lrpc_back (lrpc.c: a call in progress came back), migrate_set_hook,
+ * migrate_free; migrate_wrote, migrate_pull and migrate_forwarded (while
+ * the process runs) are in migrate_run.c; the names of the options,
+ * migrate_get and migrate_stats in migrate_stats.c.
  */
 #include "migrate.h"
+#include "migrate_impl.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -49,7 +50,7 @@ void migrate_set_hook(struct machine *m, void (*hook)(struct proc *p, uint32_t t
 }
 
 /* The migration under way for p, or NULL. */
-static struct migration *of(const struct machine *m, const struct proc *p)
+struct migration *migrate_of(const struct machine *m, const struct proc *p)
 {
 	if (!m->mig)
 		return NULL;
@@ -74,7 +75,7 @@ static uint64_t tx_time(uint64_t bytes, uint64_t bps)
  * its direction is sending then): packets of mtu bytes, header included.
  * Returns when the last one arrives. count: the bytes are the migration's
  * (a page request is not). */
-static uint64_t ship(struct machine *m, struct migration *g, uint32_t from, uint32_t to,
+uint64_t migrate_ship(struct machine *m, struct migration *g, uint32_t from, uint32_t to,
 		     uint64_t payload, int count, uint64_t start)
 {
 	struct link *l = net_link(m, from, to);
@@ -98,7 +99,7 @@ static uint64_t ship(struct machine *m, struct migration *g, uint32_t from, uint
 
 /* --- the pages --- */
 
-static struct mig_page *find(struct migration *g, uint64_t vpn)
+struct mig_page *migrate_page_find(struct migration *g, uint64_t vpn)
 {
 	uint32_t lo = 0, hi = g->npg;
 
@@ -113,10 +114,10 @@ static struct mig_page *find(struct migration *g, uint64_t vpn)
 }
 
 /* Add vpn (kept sorted); the entry, or NULL when memory runs out. */
-static struct mig_page *add(struct migration *g, uint64_t vpn)
+struct mig_page *migrate_page_add(struct migration *g, uint64_t vpn)
 {
 	uint32_t i = g->npg;
-	struct mig_page *e = find(g, vpn);
+	struct mig_page *e = migrate_page_find(g, vpn);
 
 	if (e)
 		return e;
@@ -151,7 +152,7 @@ static int collect(struct migration *g)
 		if (reg->kind == VM_TEXT || reg->kind == VM_SHARED)
 			continue;       /* code goes apart; LRPC's A-stacks do not go */
 		for (uint64_t i = 0; i < reg->npages; i++)
-			if (reg->pte[i].frame && !add(g, (reg->start >> as->vm->shift) + i))
+			if (reg->pte[i].frame && !migrate_page_add(g, (reg->start >> as->vm->shift) + i))
 				return -1;
 	}
 	return 0;
@@ -176,11 +177,11 @@ static void clear_dirty(struct migration *g)
  * their bytes cross the link (with extra bytes of code or state in the same
  * transfer). The frames change memories when the process starts on to
  * (restart_here). Returns when the last packet arrives. */
-static uint64_t move_pages(struct machine *m, struct migration *g, uint64_t npages,
+uint64_t migrate_move_pages(struct machine *m, struct migration *g, uint64_t npages,
 			   uint64_t extra, uint64_t start)
 {
 	g->pages += npages;
-	return ship(m, g, g->from, g->to, npages * m->vm.page_size + extra, 1, start);
+	return migrate_ship(m, g, g->from, g->to, npages * m->vm.page_size + extra, 1, start);
 }
 
 /* --- stopping and starting the process --- */
@@ -370,7 +371,7 @@ static void ship_stopped(struct machine *m, struct migration *g)
 				g->pg[i].remote = 1;
 	}
 	g->phase = MP_STOPPED;
-	when = move_pages(m, g, code + n, g->state_bytes, m->now);
+	when = migrate_move_pages(m, g, code + n, g->state_bytes, m->now);
 	TRACE(m, TR_MIGRATE_ROUND, g->id, 0, code + n,
 	      (code + n) * m->vm.page_size + g->state_bytes, when);
 	post(m, g, when);
@@ -390,7 +391,7 @@ static void stop_then_ship(struct machine *m, struct migration *g)
 
 void migrate_lrpc_back(struct proc *p)
 {
-	struct migration *g = of(p->m, p);
+	struct migration *g = migrate_of(p->m, p);
 
 	if (g && g->phase == MP_DRAINING && !g->drain_posted) {
 		g->drain_posted = 1;
@@ -423,7 +424,7 @@ void migrate_event(struct machine *m, void *obj)
 		if (!last) {
 			g->round_pages[g->rounds++] = dirty;
 			clear_dirty(g);
-			when = move_pages(m, g, dirty, 0, m->now);
+			when = migrate_move_pages(m, g, dirty, 0, m->now);
 			TRACE(m, TR_MIGRATE_ROUND, g->id, g->rounds, dirty, dirty * m->vm.page_size,
 			      when);
 			post(m, g, when);
@@ -495,7 +496,7 @@ static int check(struct machine *m, const struct migrate_req *r, struct proc **p
 		return UK_ENOENT;
 	if (p->node == r->node || !net_link(m, p->node, r->node))
 		return UK_ENOROUTE;
-	if (of(m, p))
+	if (migrate_of(m, p))
 		return UK_EINVAL;
 	if (r->mobility == MIG_WEAK && (!p->respawn || r->strategy == MIG_ON_DEMAND))
 		return UK_EINVAL;
@@ -553,7 +554,7 @@ static int begin(struct machine *m, struct migration *g, struct proc *p)
 		uint64_t n = g->req.mobility == MIG_WEAK ? 0 : g->npg;
 		g->phase = MP_ROUND;
 		g->round_pages[g->rounds++] = n;
-		when = move_pages(m, g, g->code_pages + n, 0, m->now);
+		when = migrate_move_pages(m, g, g->code_pages + n, 0, m->now);
 		TRACE(m, TR_MIGRATE_ROUND, g->id, g->rounds, g->code_pages + n,
 		      (g->code_pages + n) * m->vm.page_size, when);
 	} else if (g->req.mobility == MIG_WEAK) {
@@ -563,7 +564,7 @@ static int begin(struct machine *m, struct migration *g, struct proc *p)
 			m->live_nondaemon++;
 		proc_exit(p, 0, 0);
 		g->phase = MP_STOPPED;
-		when = move_pages(m, g, g->code_pages, 0, m->now);
+		when = migrate_move_pages(m, g, g->code_pages, 0, m->now);
 		TRACE(m, TR_MIGRATE_ROUND, g->id, 0, g->code_pages, g->code_pages * m->vm.page_size,
 		      when);
 	} else {
@@ -654,79 +655,6 @@ static void declared(struct machine *m, struct migration *g)
 			    err == UK_ENOROUTE ? "it is on that node already" :
 			    err == UK_ENOMEM ? "too few free frames there for its pages" :
 			    "it is moving already");
-}
-
-/* --- while it runs --- */
-
-void migrate_wrote(struct proc *p, uint64_t addr, uint64_t len)
-{
-	struct migration *g = of(p->m, p);
-	uint32_t shift = p->m->vm.shift;
-
-	if (!g || g->phase != MP_ROUND || g->req.mobility != MIG_STRONG || !len)
-		return;
-	for (uint64_t v = addr >> shift; v <= (addr + len - 1) >> shift; v++) {
-		struct mig_page *e = add(g, v);
-		if (!e) {
-			p->m->oom = 1;
-			return;
-		}
-		e->dirty = 1;
-	}
-}
-
-uint64_t migrate_pull(struct thread *t, struct proc *p, uint64_t addr, uint64_t len)
-{
-	struct machine *m = p->m;
-	struct migration *g = of(m, p);
-	uint32_t shift = m->vm.shift;
-	uint64_t last = 0, req;
-
-	if (!g || g->phase != MP_RUNNING_REMOTE || !len)
-		return 0;
-	for (uint64_t v = addr >> shift; v <= (addr + len - 1) >> shift; v++) {
-		struct mig_page *e = find(g, v);
-		uint64_t when;
-
-		if (!e || !e->remote)
-			continue;
-		/* A request to from; the page leaves when it has arrived. */
-		req = ship(m, g, g->to, g->from, MIG_REQUEST, 0, m->now);
-		when = move_pages(m, g, 1, 0, req);
-		e->remote = 0;
-		g->remote_faults++;
-		TRACE(m, TR_MIGRATE_PULL, g->id, thread_actor(t)->tid, v << shift, when);
-		if (when > last)
-			last = when;
-	}
-	if (!last)
-		return 0;
-	{
-		int left = 0;
-		for (uint32_t i = 0; i < g->npg && !left; i++)
-			left = g->pg[i].remote;
-		if (!left) {
-			g->phase = MP_DONE;
-			g->end = last;
-		}
-	}
-	return last - m->now;
-}
-
-void migrate_forwarded(struct machine *m, struct proc *owner, uint32_t at, uint64_t bytes,
-		       uint64_t flow)
-{
-	struct migration *g = NULL;
-
-	if (m->mig)
-		for (uint32_t i = m->mig->n; i-- > 0 && !g;)
-			if (m->mig->v[i]->p == owner && m->mig->v[i]->from == at)
-				g = m->mig->v[i];
-	if (g) {
-		g->msgs_forwarded++;
-		g->bytes_forwarded += bytes;
-	}
-	TRACE(m, TR_MIGRATE_FORWARD, g ? g->id : 0, flow, at, owner->node);
 }
 
 void migrate_free(struct machine *m)

@@ -28,10 +28,8 @@
  * procedure in the server and answers.
  *
  * Primitives for lrpc.lua (not globals): limits, check_model, misuse,
- * export(port, name, list), bind(port, name), and for global references
- * set_remote(fn), gr_info(binding, procedure), gr_check(binding id, pid,
- * interface id), check_results(interface id, procedure, ...), note(service,
- * procedure, event, latency).
+ * export(port, name, list), bind(port, name); those of global references
+ * are in lua_lrpc_gr.c.
  */
 #include <lauxlib.h>
 #include <stdio.h>
@@ -40,6 +38,7 @@
 
 #include "lrpc.h"
 #include "lua_body.h"
+#include "lua_lrpc.h"
 #include "lua_sys.h"
 #include "machine.h"
 #include "msg.h"
@@ -50,17 +49,10 @@
 #include "uk_err.h"
 #include "uk_limits.h"
 
-#define BINDING_META "ukern.lrpc_binding"
 #define REG_KEY "ukern.lrpc"
-#define REMOTE_KEY "ukern.lrpc_remote"
 
 /* Slots of the caller's stack while a call is in progress. */
 enum { S_BINDING = 1, S_PROC, S_ESTACK, S_CALL, S_ARGBYTES, S_MP, S_RESULT };
-
-struct lbinding {
-	uint32_t id;          /* the kernel's binding */
-	uint32_t iface;
-};
 
 /* ---- the A-stack layout ---- */
 
@@ -122,10 +114,7 @@ static void put_slot(lua_State *L, int idx, uint8_t *p)
 	}
 }
 
-/* The n values from idx laid out as an A-stack image. Returns the image,
- * or NULL with *bad the position (from 1) of a value that cannot go on an
- * A-stack, or *bad 0 and *bytes past max (nothing allocated then). */
-static struct msg *image(lua_State *L, int idx, int n, uint64_t max, uint64_t *bytes, int *bad)
+struct msg *lu_lrpc_image(lua_State *L, int idx, int n, uint64_t max, uint64_t *bytes, int *bad)
 {
 	struct msg *m;
 	uint64_t size = 0, off = 0;
@@ -247,7 +236,7 @@ static int post_return(lua_State *L, struct thread *t, lua_State *E, int nres, i
 	for (uint32_t i = 0; i < f->ex->nprocs; i++)
 		if (strcmp(f->ex->procs[i].name, pname) == 0)
 			max = f->ex->procs[i].results;
-	if (ok && nres > 0 && !(m = image(E, lua_gettop(E) - nres + 1, nres, max, &bytes, &bad))) {
+	if (ok && nres > 0 && !(m = lu_lrpc_image(E, lua_gettop(E) - nres + 1, nres, max, &bytes, &bad))) {
 		if (bad)
 			lua_pushfstring(L, "lrpc: result %d of %s.%s is a %s: an A-stack holds numbers, "
 				       "booleans, nil and strings", bad, f->name, pname,
@@ -300,22 +289,6 @@ static int step(lua_State *L, struct thread *t, lua_State *E, int narg)
 	return post_return(L, t, E, 0, 0);
 }
 
-static int k_remote(lua_State *L, int status, lua_KContext ctx)
-{
-	(void)status, (void)ctx;
-	return lua_gettop(L);
-}
-
-/* The binding at 1 is a global reference: lrpc.lua's remote(binding,
- * procedure, ...) makes the call by message, and its results are the call's. */
-static int remote(lua_State *L)
-{
-	lua_getfield(L, LUA_REGISTRYINDEX, REMOTE_KEY);
-	lua_insert(L, 1);
-	lua_callk(L, lua_gettop(L) - 1, LUA_MULTRET, 0, k_remote);
-	return lua_gettop(L);
-}
-
 /* The thread is in the server's domain: start the procedure on its E-stack. */
 static int k_entered(lua_State *L, int status, lua_KContext ctx)
 {
@@ -326,7 +299,7 @@ static int k_entered(lua_State *L, int status, lua_KContext ctx)
 
 	(void)status;
 	if (t->sc.err == UK_EREMOTE)
-		return remote(L);       /* its process moved: a global reference now */
+		return lu_lrpc_remote(L);       /* its process moved: a global reference now */
 	if (t->sc.err)
 		return failed(L, t, t->sc.err, NULL, "lrpc");
 	fr = lrpc_current(t);
@@ -408,7 +381,7 @@ static int b_call(lua_State *L)
 		return luaL_error(L, "lrpc: calls from a many-to-one or many-to-many process are not "
 				     "available");
 	max = f->ex->procs[proc - 1].args;
-	if (!(m = image(L, 3, nargs, max, &bytes, &bad))) {
+	if (!(m = lu_lrpc_image(L, 3, nargs, max, &bytes, &bad))) {
 		if (bad)
 			return luaL_error(L, "lrpc: argument %d of %s.%s is a %s: an A-stack holds "
 					     "numbers, booleans, nil and strings (use rpc for tables)",
@@ -421,7 +394,7 @@ static int b_call(lua_State *L)
 	}
 	if (lrpc_binding_get(t->m, b->id)->global) {
 		msg_free(m);
-		return remote(L);
+		return lu_lrpc_remote(L);
 	}
 	t->sc.op = SYS_LRPC_CALL;
 	t->sc.arg = b->id;
@@ -597,101 +570,6 @@ static int x_bind(lua_State *L)
 	return lua_yieldk(L, 0, 0, k_bind);
 }
 
-/* ---- global references: the primitives of lrpc.lua's remote calls ---- */
-
-/* set_remote(fn): the function binding:call hands a global reference's calls to. */
-static int x_set_remote(lua_State *L)
-{
-	luaL_checktype(L, 1, LUA_TFUNCTION);
-	lua_settop(L, 1);
-	lua_setfield(L, LUA_REGISTRYINDEX, REMOTE_KEY);
-	return 0;
-}
-
-/* gr_info(binding, procedure) -> binding id, procedure number, interface name */
-static int x_gr_info(lua_State *L)
-{
-	struct thread *t = lu_self(L, "lrpc");
-	struct lbinding *b = luaL_checkudata(L, 1, BINDING_META);
-	const char *pname = luaL_checkstring(L, 2);
-	const struct lrpc_iface *f = lrpc_iface_get(t->m, b->iface);
-	uint32_t proc = 0;
-
-	for (uint32_t i = 0; i < f->ex->nprocs && !proc; i++)
-		if (strcmp(f->ex->procs[i].name, pname) == 0)
-			proc = i + 1;
-	lua_pushinteger(L, b->id);
-	lua_pushinteger(L, proc);
-	lua_pushstring(L, f->name);
-	return 3;
-}
-
-/* gr_check(binding id, pid, interface id) -> is it a global reference to
- * that interface held by process pid (the clerk's check of a request: the
- * binding is the capability, as on an LRPC)? */
-static int x_gr_check(lua_State *L)
-{
-	struct thread *t = lu_self(L, "lrpc");
-	const struct lrpc_binding *b = lua_isinteger(L, 1) ?
-		lrpc_binding_get(t->m, (uint32_t)lua_tointeger(L, 1)) : NULL;
-
-	lua_pushboolean(L, b && b->global && !b->gone && !b->revoked &&
-			   (lua_Integer)b->client->pid == luaL_checkinteger(L, 2) &&
-			   (lua_Integer)b->iface->id == luaL_checkinteger(L, 3));
-	return 1;
-}
-
-/* check_results(interface id, procedure number, ...) -> true | nil, reason:
- * the results would fit its A-stacks (as post_return checks them). */
-static int x_check_results(lua_State *L)
-{
-	struct thread *t = lu_self(L, "lrpc");
-	const struct lrpc_iface *f = lrpc_iface_get(t->m, (uint32_t)luaL_checkinteger(L, 1));
-	lua_Integer proc = luaL_checkinteger(L, 2);
-	int n = lua_gettop(L) - 2, bad = 0;
-	uint64_t bytes = 0, max;
-	struct msg *m;
-
-	if (!f || proc < 1 || proc > f->ex->nprocs)
-		return luaL_error(L, "lrpc: no such procedure");
-	max = f->ex->procs[proc - 1].results;
-	if (n > 0 && !(m = image(L, 3, n, max, &bytes, &bad))) {
-		lua_pushnil(L);
-		if (bad)
-			lua_pushfstring(L, "lrpc: result %d of %s.%s is a %s: an A-stack holds numbers, "
-					   "booleans, nil and strings", bad, f->name,
-					f->ex->procs[proc - 1].name, luaL_typename(L, 2 + bad));
-		else if (bytes > max)
-			lua_pushfstring(L, "lrpc: the results of %s.%s take %d bytes; its A-stacks "
-					   "hold %d", f->name, f->ex->procs[proc - 1].name, (int)bytes,
-					(int)max);
-		else
-			lua_pushliteral(L, "out of memory");
-		return 2;
-	}
-	if (n > 0)
-		msg_free(m);
-	lua_pushboolean(L, 1);
-	return 1;
-}
-
-/* note(service, procedure, event, latency): the statistics of a global
- * reference's call, kind "lrpc-gr" (rpcstat.h), whose copies are a
- * message RPC's. */
-static int x_note(lua_State *L)
-{
-	static const char *const events[] = { "ok", "failed", "execution", NULL };
-	static const enum rpcstat_event ev[] = { RS_CALL_OK, RS_CALL_FAILED, RS_EXECUTION };
-	struct thread *t = lu_self(L, "lrpc");
-	int e = luaL_checkoption(L, 3, NULL, events);
-	lua_Integer lat = luaL_optinteger(L, 4, 0);
-
-	if (rpcstat_note_kind(t->m, luaL_checkstring(L, 1), luaL_checkstring(L, 2), "lrpc-gr", ev[e],
-			      lat < 0 ? 0 : (uint64_t)lat, 0, NULL) != 0)
-		return luaL_error(L, "out of memory");
-	return 0;
-}
-
 void lu_open_lrpc(lua_State *L)
 {
 	static const luaL_Reg funcs[] = {
@@ -700,11 +578,6 @@ void lu_open_lrpc(lua_State *L)
 		{ "check_model", x_check_model },
 		{ "export", x_export },
 		{ "bind", x_bind },
-		{ "set_remote", x_set_remote },
-		{ "gr_info", x_gr_info },
-		{ "gr_check", x_gr_check },
-		{ "check_results", x_check_results },
-		{ "note", x_note },
 		{ NULL, NULL },
 	};
 	static const luaL_Reg methods[] = {
@@ -725,6 +598,7 @@ void lu_open_lrpc(lua_State *L)
 	if (luaL_loadbufferx(L, chunk, sizeof chunk, "=lrpc.lua", "t") != LUA_OK)
 		lua_error(L);
 	luaL_newlib(L, funcs);
+	lu_lrpc_gr_prims(L);
 	lu_push_rpc_prims(L);
 	lua_call(L, 2, 1);
 	lua_setglobal(L, "lrpc");
