@@ -24,6 +24,7 @@
 
 #include "ipc.h"
 #include "machine.h"
+#include "migrate.h"
 #include "msg.h"
 #include "net.h"
 #include "port.h"
@@ -283,6 +284,8 @@ static void throw_back(struct thread *t, struct lrpc_frame *fr)
 	}
 	t->dom = fr->from;
 	m->lrpc->revoked++;
+	if (t->p->mig_stopped && !t->dom)
+		migrate_lrpc_back(t->p);
 	TRACE(m, TR_LRPC_RETURN, t->tid, left->pid, thread_domain(t)->pid, fr->b->id,
 	      fr->b->as[fr->astack].proc, 2);
 	if (t->state == T_BLOCKED) {
@@ -326,17 +329,11 @@ static void revoke(struct machine *m, struct lrpc_binding *b)
 	}
 }
 
-/* The client of b has ended: its A-stacks leave the server's address
- * space, their E-stacks go back to the server's pool. */
-static void release(struct machine *m, struct lrpc_binding *b)
+/* b's E-stacks go back to its server's pool. */
+static void estacks_back(struct lrpc_binding *b)
 {
 	struct lrpc_iface *f = b->iface;
 
-	b->gone = 1;
-	if (!f->dead && f->server->as && as_unmap(f->server->as, b->saddr, VM_SHARED) == VM_OK) {
-		TRACE(m, TR_VM_UNMAP, f->server->pid, b->saddr, b->pages);
-		vmsys_frames(m);
-	}
 	for (uint32_t k = 0; k < b->nas; k++) {
 		uint32_t e = b->as[k].estack;
 		if (!e || f->dead)
@@ -352,6 +349,23 @@ static void release(struct machine *m, struct lrpc_binding *b)
 		f->free_es[f->nfree++] = e;
 		b->as[k].estack = 0;
 	}
+}
+
+/* The client of b has ended: its A-stacks leave the server's address
+ * space (a global reference has none), their E-stacks go back to the
+ * server's pool. */
+static void release(struct machine *m, struct lrpc_binding *b)
+{
+	struct lrpc_iface *f = b->iface;
+
+	b->gone = 1;
+	if (b->global)
+		return;
+	if (!f->dead && f->server->as && as_unmap(f->server->as, b->saddr, VM_SHARED) == VM_OK) {
+		TRACE(m, TR_VM_UNMAP, f->server->pid, b->saddr, b->pages);
+		vmsys_frames(m);
+	}
+	estacks_back(b);
 }
 
 void lrpc_proc_exit(struct proc *p)
@@ -378,6 +392,10 @@ void lrpc_thread_exit(struct thread *t)
 		if (!f->revoked)
 			lrpc_astack_free(t->m, f->b, f->astack);
 		free(f);
+	}
+	if (t->dom && t->p->mig_stopped) {
+		t->dom = NULL;
+		migrate_lrpc_back(t->p);
 	}
 	t->dom = NULL;
 }
@@ -422,6 +440,91 @@ struct thread *lrpc_astack_holder(struct thread *t)
 				return b->as[k].holder;
 	}
 	return NULL;
+}
+
+/* --- migration: global references and rebinding --- */
+
+int lrpc_in_call(const struct proc *p)
+{
+	for (const struct thread *t = p->threads; t; t = t->pnext)
+		if (t->dom && t->state != T_EXITED)
+			return 1;
+	return 0;
+}
+
+int lrpc_exports(const struct proc *p)
+{
+	const struct lrpc_state *s = p->m->lrpc;
+
+	for (uint32_t i = 0; s && i < s->nifaces; i++)
+		if (s->ifaces[i]->server == p && !s->ifaces[i]->dead)
+			return 1;
+	return 0;
+}
+
+/* Is b a live binding of p's that is (global 1) or is not (0) a global reference? */
+static int of_client(const struct lrpc_binding *b, const struct proc *p, int global)
+{
+	return b->client == p && !b->gone && !b->revoked && !b->iface->dead &&
+	       b->global == global;
+}
+
+uint32_t lrpc_globalize(struct proc *p, uint32_t to)
+{
+	struct machine *m = p->m;
+	struct lrpc_state *s = m->lrpc;
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; s && i < s->nbindings; i++) {
+		struct lrpc_binding *b = s->bindings[i];
+		struct proc *server = b->iface->server;
+		int busy = 0;
+		if (!of_client(b, p, 0) || server->node == to)
+			continue;
+		for (uint32_t k = 0; k < b->nas; k++)
+			busy |= b->as[k].holder != NULL;
+		if (busy)
+			continue;       /* not stopped yet: its calls come back first */
+		for (uint32_t j = 0; j < b->iface->ex->nprocs; j++) {
+			struct thread *w;
+			while ((w = tq_pop(&b->waiters[j])) != NULL) {
+				msg_free(w->sc.m);
+				w->sc.m = NULL;
+				thread_wake(w, UK_EREMOTE, 0);
+			}
+		}
+		if (p->as && as_unmap(p->as, b->caddr, VM_SHARED) == VM_OK)
+			TRACE(m, TR_VM_UNMAP, p->pid, b->caddr, b->pages);
+		if (server->as && as_unmap(server->as, b->saddr, VM_SHARED) == VM_OK)
+			TRACE(m, TR_VM_UNMAP, server->pid, b->saddr, b->pages);
+		vmsys_frames(m);
+		estacks_back(b);
+		b->global = 1;
+		b->caddr = b->saddr = 0;
+		b->pages = 0;
+		n++;
+	}
+	return n;
+}
+
+uint32_t lrpc_rebind(struct proc *p)
+{
+	struct machine *m = p->m;
+	struct lrpc_state *s = m->lrpc;
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; s && i < s->nbindings; i++) {
+		struct lrpc_binding *b = s->bindings[i];
+		if (!of_client(b, p, 1) || b->iface->server->node != p->node ||
+		    b->iface->server->state != P_LIVE)
+			continue;
+		if (map_region(m, b, layout(b)) != UK_OK)
+			continue;       /* it stays a global reference */
+		b->global = 0;
+		TRACE(m, TR_LRPC_BIND, b->id, b->iface->id, p->pid, b->caddr, b->saddr, b->pages);
+		n++;
+	}
+	return n;
 }
 
 void lrpc_free(struct machine *m)

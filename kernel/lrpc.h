@@ -104,6 +104,9 @@ struct lrpc_binding {
 	struct tqueue *waiters;       /* per procedure: threads waiting for a free A-stack */
 	uint8_t revoked;              /* its server ended */
 	uint8_t gone;                 /* its client ended: the region is unmapped */
+	uint8_t global;               /* a global reference: the client moved to another node
+				       * than its server; the region is unmapped and calls go as
+				       * messages to the clerk (lrpc_globalize, lrpc_rebind) */
 };
 
 /* A call in progress: the linkage record the kernel keeps for the return. */
@@ -163,6 +166,26 @@ const struct lrpc_frame *lrpc_current(const struct thread *t);
 /* A thread holding an A-stack of the pool t (blocked, reason astack) waits
  * on, or NULL. */
 struct thread *lrpc_astack_holder(struct thread *t);
+
+/* Migration (migrate.c). Is a thread of p inside a server's domain (an
+ * LRPC call in progress)? Does p export an interface whose server it still
+ * is? */
+int lrpc_in_call(const struct proc *p);
+int lrpc_exports(const struct proc *p);
+
+/* p, stopped with no call in progress, leaves for node to: each binding of
+ * p whose server is not on to becomes a global reference (its A-stacks are
+ * unmapped from both domains, their E-stacks go back to the server's pool,
+ * threads of p waiting for an A-stack are woken with UK_EREMOTE, as a
+ * later SYS_LRPC_CALL on it is answered: the stubs then call the clerk by
+ * message). Returns how many. */
+uint32_t lrpc_globalize(struct proc *p, uint32_t to);
+
+/* p runs on its node (p->node) again: each global reference of p whose
+ * server is there (and alive) is rebound: its A-stacks are mapped anew into
+ * both domains and calls are LRPCs again. Returns how many (one that finds
+ * no memory stays a global reference). */
+uint32_t lrpc_rebind(struct proc *p);
 
 /* The interface and the binding with these ids, or NULL. */
 struct lrpc_iface *lrpc_iface_get(const struct machine *m, uint32_t id);

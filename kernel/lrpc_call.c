@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "machine.h"
+#include "migrate.h"
 #include "msg.h"
 #include "net.h"
 #include "proc.h"
@@ -185,6 +186,8 @@ static int check(const struct thread *t, const struct lrpc_binding *b, uint32_t 
 		return UK_ENORIGHT;
 	if (b->revoked)
 		return UK_EREVOKED;
+	if (b->global)
+		return UK_EREMOTE;      /* the stubs call the clerk by message */
 	if (proc < 1 || proc > b->iface->ex->nprocs ||
 	    (t->sc.m && t->sc.m->size > b->iface->ex->procs[proc - 1].args))
 		return UK_EINVAL;
@@ -257,4 +260,6 @@ void lrpc_return(struct thread *t)
 	t->dom = fr->from;
 	free(fr);
 	lrpc_astack_free(m, b, (uint32_t)(a - b->as));
+	if (t->p->mig_stopped && !t->dom)
+		migrate_lrpc_back(t->p);        /* a migration waited for this call */
 }

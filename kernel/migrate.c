@@ -10,18 +10,20 @@
  * is allowed on the target's CPUs.
  *
  * Entry points: migrate_sys (the system call), migrate_event (its events),
- * migrate_wrote and migrate_pull (vmsys.c: a write during pre-copy, an
- * access during on-demand), migrate_forwarded (ipc.c, net.c: a message sent
- * on), migrate_set_hook, migrate_free; the names of the options, migrate_get
- * and migrate_stats are in migrate_stats.c.
+ * migrate_lrpc_back (lrpc.c: a call in progress came back), migrate_set_hook,
+ * migrate_free; migrate_wrote, migrate_pull and migrate_forwarded (while
+ * the process runs) are in migrate_run.c; the names of the options,
+ * migrate_get and migrate_stats in migrate_stats.c.
  */
 #include "migrate.h"
+#include "migrate_impl.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ipc.h"
+#include "lrpc.h"
 #include "machine.h"
 #include "net.h"
 #include "port.h"
@@ -48,7 +50,7 @@ void migrate_set_hook(struct machine *m, void (*hook)(struct proc *p, uint32_t t
 }
 
 /* The migration under way for p, or NULL. */
-static struct migration *of(const struct machine *m, const struct proc *p)
+struct migration *migrate_of(const struct machine *m, const struct proc *p)
 {
 	if (!m->mig)
 		return NULL;
@@ -73,7 +75,7 @@ static uint64_t tx_time(uint64_t bytes, uint64_t bps)
  * its direction is sending then): packets of mtu bytes, header included.
  * Returns when the last one arrives. count: the bytes are the migration's
  * (a page request is not). */
-static uint64_t ship(struct machine *m, struct migration *g, uint32_t from, uint32_t to,
+uint64_t migrate_ship(struct machine *m, struct migration *g, uint32_t from, uint32_t to,
 		     uint64_t payload, int count, uint64_t start)
 {
 	struct link *l = net_link(m, from, to);
@@ -97,7 +99,7 @@ static uint64_t ship(struct machine *m, struct migration *g, uint32_t from, uint
 
 /* --- the pages --- */
 
-static struct mig_page *find(struct migration *g, uint64_t vpn)
+struct mig_page *migrate_page_find(struct migration *g, uint64_t vpn)
 {
 	uint32_t lo = 0, hi = g->npg;
 
@@ -112,10 +114,10 @@ static struct mig_page *find(struct migration *g, uint64_t vpn)
 }
 
 /* Add vpn (kept sorted); the entry, or NULL when memory runs out. */
-static struct mig_page *add(struct migration *g, uint64_t vpn)
+struct mig_page *migrate_page_add(struct migration *g, uint64_t vpn)
 {
 	uint32_t i = g->npg;
-	struct mig_page *e = find(g, vpn);
+	struct mig_page *e = migrate_page_find(g, vpn);
 
 	if (e)
 		return e;
@@ -147,10 +149,10 @@ static int collect(struct migration *g)
 		return 0;
 	for (uint32_t r = 0; r < as->nreg; r++) {
 		const struct vm_region *reg = &as->reg[r];
-		if (reg->kind == VM_TEXT)
-			continue;
+		if (reg->kind == VM_TEXT || reg->kind == VM_SHARED)
+			continue;       /* code goes apart; LRPC's A-stacks do not go */
 		for (uint64_t i = 0; i < reg->npages; i++)
-			if (reg->pte[i].frame && !add(g, (reg->start >> as->vm->shift) + i))
+			if (reg->pte[i].frame && !migrate_page_add(g, (reg->start >> as->vm->shift) + i))
 				return -1;
 	}
 	return 0;
@@ -175,11 +177,11 @@ static void clear_dirty(struct migration *g)
  * their bytes cross the link (with extra bytes of code or state in the same
  * transfer). The frames change memories when the process starts on to
  * (restart_here). Returns when the last packet arrives. */
-static uint64_t move_pages(struct machine *m, struct migration *g, uint64_t npages,
+uint64_t migrate_move_pages(struct machine *m, struct migration *g, uint64_t npages,
 			   uint64_t extra, uint64_t start)
 {
 	g->pages += npages;
-	return ship(m, g, g->from, g->to, npages * m->vm.page_size + extra, 1, start);
+	return migrate_ship(m, g, g->from, g->to, npages * m->vm.page_size + extra, 1, start);
 }
 
 /* --- stopping and starting the process --- */
@@ -191,9 +193,10 @@ static void stop(struct migration *g)
 	g->p->mig_stopped = 1;
 	g->stop = m->now;
 	/* Its kernel threads leave their CPUs (one-to-one threads, LWPs); a
-	 * user thread runs only on its LWP and stops with it. */
+	 * user thread runs only on its LWP and stops with it. A thread inside
+	 * an LRPC server's domain goes on until its call returns. */
 	for (struct thread *t = g->p->threads; t; t = t->pnext)
-		if (t->state == T_RUNNING && t->kind != THREAD_USER)
+		if (t->state == T_RUNNING && t->kind != THREAD_USER && !t->dom)
 			machine_preempt(m, t);
 }
 
@@ -212,16 +215,6 @@ static uint64_t state_bytes(const struct proc *p)
 	return n;
 }
 
-/* Does p map a region shared with another address space (an LRPC
- * binding's A-stacks)? */
-static int has_lrpc(const struct proc *p)
-{
-	for (uint32_t i = 0; p->as && i < p->as->nreg; i++)
-		if (p->as->reg[i].kind == VM_SHARED)
-			return 1;
-	return 0;
-}
-
 static uint64_t node_mask(const struct node *nd)
 {
 	return (nd->ncpus >= 64 ? UINT64_MAX : (1ull << nd->ncpus) - 1) << nd->cpu0;
@@ -238,8 +231,8 @@ static int restart_here(struct machine *m, struct migration *g)
 	uint64_t bytes = 0;
 
 	if (p->as) {
-		/* an LRPC binding made while it moved: its A-stacks are of one machine */
-		int err = has_lrpc(p) ? VM_EINVAL : VM_OK;
+		/* an LRPC interface exported while it moved: its clients are here */
+		int err = lrpc_exports(p) ? VM_EINVAL : VM_OK;
 		if (err == VM_OK) {
 			err = as_move(p->as, vmsys_vm(m, g->to));
 			vmsys_frames(m);
@@ -249,6 +242,8 @@ static int restart_here(struct machine *m, struct migration *g)
 				m->oom = 1;
 			p->mig_stopped = 0;
 			m->resched = 1;
+			/* where it was: its servers there are local again */
+			g->lrpc_rebound += lrpc_rebind(p);
 			return err == VM_EINVAL ? UK_EREMOTE : UK_ENOMEM;
 		}
 	}
@@ -271,6 +266,7 @@ static int restart_here(struct machine *m, struct migration *g)
 				m->resched = 1;
 		}
 	TRACE(m, TR_PROC_NODE, p->pid, p->node);
+	g->lrpc_rebound += lrpc_rebind(p);
 	if (m->mig->hook)
 		m->mig->hook(p, g->to, (int)g->req.clock);
 	/* What waits on its ports goes after it. */
@@ -351,6 +347,58 @@ static void finish(struct machine *m, struct migration *g, int err)
 
 static void declared(struct machine *m, struct migration *g);
 
+/* The process is stopped and no call of it is in progress in an LRPC
+ * server's domain: its bindings to servers not on the target become global
+ * references; what is left to send goes on the link (stop-and-copy: the
+ * code and every page; on-demand: the code; pre-copy: the pages written
+ * since the last round), with the execution state. */
+static void ship_stopped(struct machine *m, struct migration *g)
+{
+	uint64_t code = 0, n, when;
+
+	if (g->phase == MP_DRAINING)
+		g->lrpc_wait_ns = m->now - g->stop;
+	g->lrpc_global += lrpc_globalize(g->p, g->to);
+	g->state_bytes = state_bytes(g->p);
+	if (g->req.strategy == MIG_PRE_COPY) {
+		n = count_dirty(g);
+		clear_dirty(g);
+	} else {
+		code = g->code_pages;
+		n = g->req.strategy == MIG_ON_DEMAND ? 0 : g->npg;
+		if (g->req.strategy == MIG_ON_DEMAND)
+			for (uint32_t i = 0; i < g->npg; i++)
+				g->pg[i].remote = 1;
+	}
+	g->phase = MP_STOPPED;
+	when = migrate_move_pages(m, g, code + n, g->state_bytes, m->now);
+	TRACE(m, TR_MIGRATE_ROUND, g->id, 0, code + n,
+	      (code + n) * m->vm.page_size + g->state_bytes, when);
+	post(m, g, when);
+}
+
+/* Stop the process; the copy follows at once, or once its calls in
+ * progress in LRPC servers' domains have returned. */
+static void stop_then_ship(struct machine *m, struct migration *g)
+{
+	stop(g);
+	if (lrpc_in_call(g->p)) {
+		g->phase = MP_DRAINING;
+		return;
+	}
+	ship_stopped(m, g);
+}
+
+void migrate_lrpc_back(struct proc *p)
+{
+	struct migration *g = migrate_of(p->m, p);
+
+	if (g && g->phase == MP_DRAINING && !g->drain_posted) {
+		g->drain_posted = 1;
+		post(p->m, g, p->m->now);
+	}
+}
+
 /* The last packet of the batch on the link arrived; or a declared
  * migration's time came. */
 void migrate_event(struct machine *m, void *obj)
@@ -362,7 +410,8 @@ void migrate_event(struct machine *m, void *obj)
 		declared(m, g);
 		return;
 	}
-	if ((g->phase == MP_ROUND || g->phase == MP_STOPPED) && g->p->state != P_LIVE &&
+	if ((g->phase == MP_ROUND || g->phase == MP_STOPPED || g->phase == MP_DRAINING) &&
+	    g->p->state != P_LIVE &&
 	    !(g->req.mobility == MIG_WEAK && g->phase == MP_STOPPED)) {
 		/* It ended (its work done, or a crash) before it got there. */
 		g->p->mig_stopped = 0;
@@ -375,7 +424,7 @@ void migrate_event(struct machine *m, void *obj)
 		if (!last) {
 			g->round_pages[g->rounds++] = dirty;
 			clear_dirty(g);
-			when = move_pages(m, g, dirty, 0, m->now);
+			when = migrate_move_pages(m, g, dirty, 0, m->now);
 			TRACE(m, TR_MIGRATE_ROUND, g->id, g->rounds, dirty, dirty * m->vm.page_size,
 			      when);
 			post(m, g, when);
@@ -385,14 +434,18 @@ void migrate_event(struct machine *m, void *obj)
 			g->stop = m->now;
 			goto arrived;
 		}
+		stop_then_ship(m, g);
+		return;
+	}
+	if (g->phase == MP_DRAINING) {
+		/* A call came back: the threads that are out of servers' domains
+		 * leave their CPUs; the copy begins when none is left inside. */
+		uint64_t stopped_at = g->stop;
+		g->drain_posted = 0;
 		stop(g);
-		clear_dirty(g);
-		g->state_bytes = state_bytes(g->p);
-		when = move_pages(m, g, dirty, g->state_bytes, m->now);
-		TRACE(m, TR_MIGRATE_ROUND, g->id, 0, dirty, dirty * m->vm.page_size + g->state_bytes,
-		      when);
-		g->phase = MP_STOPPED;
-		post(m, g, when);
+		g->stop = stopped_at;
+		if (!lrpc_in_call(g->p))
+			ship_stopped(m, g);
 		return;
 	}
 	if (g->phase != MP_STOPPED)
@@ -407,11 +460,17 @@ arrived:
 		}
 	} else {
 		int err = restart_here(m, g);
+		if (g->lrpc_global || g->lrpc_rebound)
+			machine_log(m, "%smigrate '%s' to '%s': LRPC bindings: %u made global "
+				    "references (calls go as messages), %u rebound as LRPC%s",
+				    g->where, g->p->name, m->net->nodes[g->to].name, g->lrpc_global,
+				    g->lrpc_rebound, g->lrpc_wait_ns ? "; it waited for calls in "
+				    "progress" : "");
 		if (err) {
 			machine_log(m, "%smigrate '%s' to '%s': not moved: %s; it runs on at '%s'",
 				    g->where, g->p->name, m->net->nodes[g->to].name,
 				    err == UK_ENOMEM ? "too few free frames there for its pages"
-						     : "it bound an LRPC interface while it moved",
+						     : "it exported an LRPC interface while it moved",
 				    m->net->nodes[g->from].name);
 			finish(m, g, err);
 			return;
@@ -437,12 +496,12 @@ static int check(struct machine *m, const struct migrate_req *r, struct proc **p
 		return UK_ENOENT;
 	if (p->node == r->node || !net_link(m, p->node, r->node))
 		return UK_ENOROUTE;
-	if (of(m, p))
+	if (migrate_of(m, p))
 		return UK_EINVAL;
 	if (r->mobility == MIG_WEAK && (!p->respawn || r->strategy == MIG_ON_DEMAND))
 		return UK_EINVAL;
-	if (has_lrpc(p))
-		return UK_EREMOTE;      /* LRPC's argument stacks are of one machine */
+	if (lrpc_exports(p))
+		return UK_EREMOTE;      /* its clients' A-stacks are in its memory, on its node */
 	if (r->mobility == MIG_STRONG && p->as) {
 		const struct vm *to = vmsys_vm(m, r->node);
 		if (as_frames_held(p->as) > to->nframes - to->used)
@@ -495,7 +554,7 @@ static int begin(struct machine *m, struct migration *g, struct proc *p)
 		uint64_t n = g->req.mobility == MIG_WEAK ? 0 : g->npg;
 		g->phase = MP_ROUND;
 		g->round_pages[g->rounds++] = n;
-		when = move_pages(m, g, g->code_pages + n, 0, m->now);
+		when = migrate_move_pages(m, g, g->code_pages + n, 0, m->now);
 		TRACE(m, TR_MIGRATE_ROUND, g->id, g->rounds, g->code_pages + n,
 		      (g->code_pages + n) * m->vm.page_size, when);
 	} else if (g->req.mobility == MIG_WEAK) {
@@ -505,20 +564,12 @@ static int begin(struct machine *m, struct migration *g, struct proc *p)
 			m->live_nondaemon++;
 		proc_exit(p, 0, 0);
 		g->phase = MP_STOPPED;
-		when = move_pages(m, g, g->code_pages, 0, m->now);
+		when = migrate_move_pages(m, g, g->code_pages, 0, m->now);
 		TRACE(m, TR_MIGRATE_ROUND, g->id, 0, g->code_pages, g->code_pages * m->vm.page_size,
 		      when);
 	} else {
-		uint64_t n = g->req.strategy == MIG_ON_DEMAND ? 0 : g->npg;
-		stop(g);
-		g->state_bytes = state_bytes(p);
-		if (g->req.strategy == MIG_ON_DEMAND)
-			for (uint32_t i = 0; i < g->npg; i++)
-				g->pg[i].remote = 1;
-		g->phase = MP_STOPPED;
-		when = move_pages(m, g, g->code_pages + n, g->state_bytes, m->now);
-		TRACE(m, TR_MIGRATE_ROUND, g->id, 0, g->code_pages + n,
-		      (g->code_pages + n) * m->vm.page_size + g->state_bytes, when);
+		stop_then_ship(m, g);
+		return 0;
 	}
 	post(m, g, when);
 	return 0;
@@ -599,83 +650,11 @@ static void declared(struct machine *m, struct migration *g)
 		machine_log(m, "%smigrate '%s' to '%s': not moved: %s", g->where, g->p->name,
 			    m->net->nodes[g->to].name,
 			    err == UK_ENOENT ? "the process is not running" :
-			    err == UK_EREMOTE ? "it has LRPC bindings (they are of one machine)" :
+			    err == UK_EREMOTE ? "it exports an LRPC interface (its clients' A-stacks "
+						"are in its memory, on its node)" :
 			    err == UK_ENOROUTE ? "it is on that node already" :
 			    err == UK_ENOMEM ? "too few free frames there for its pages" :
 			    "it is moving already");
-}
-
-/* --- while it runs --- */
-
-void migrate_wrote(struct proc *p, uint64_t addr, uint64_t len)
-{
-	struct migration *g = of(p->m, p);
-	uint32_t shift = p->m->vm.shift;
-
-	if (!g || g->phase != MP_ROUND || g->req.mobility != MIG_STRONG || !len)
-		return;
-	for (uint64_t v = addr >> shift; v <= (addr + len - 1) >> shift; v++) {
-		struct mig_page *e = add(g, v);
-		if (!e) {
-			p->m->oom = 1;
-			return;
-		}
-		e->dirty = 1;
-	}
-}
-
-uint64_t migrate_pull(struct thread *t, struct proc *p, uint64_t addr, uint64_t len)
-{
-	struct machine *m = p->m;
-	struct migration *g = of(m, p);
-	uint32_t shift = m->vm.shift;
-	uint64_t last = 0, req;
-
-	if (!g || g->phase != MP_RUNNING_REMOTE || !len)
-		return 0;
-	for (uint64_t v = addr >> shift; v <= (addr + len - 1) >> shift; v++) {
-		struct mig_page *e = find(g, v);
-		uint64_t when;
-
-		if (!e || !e->remote)
-			continue;
-		/* A request to from; the page leaves when it has arrived. */
-		req = ship(m, g, g->to, g->from, MIG_REQUEST, 0, m->now);
-		when = move_pages(m, g, 1, 0, req);
-		e->remote = 0;
-		g->remote_faults++;
-		TRACE(m, TR_MIGRATE_PULL, g->id, thread_actor(t)->tid, v << shift, when);
-		if (when > last)
-			last = when;
-	}
-	if (!last)
-		return 0;
-	{
-		int left = 0;
-		for (uint32_t i = 0; i < g->npg && !left; i++)
-			left = g->pg[i].remote;
-		if (!left) {
-			g->phase = MP_DONE;
-			g->end = last;
-		}
-	}
-	return last - m->now;
-}
-
-void migrate_forwarded(struct machine *m, struct proc *owner, uint32_t at, uint64_t bytes,
-		       uint64_t flow)
-{
-	struct migration *g = NULL;
-
-	if (m->mig)
-		for (uint32_t i = m->mig->n; i-- > 0 && !g;)
-			if (m->mig->v[i]->p == owner && m->mig->v[i]->from == at)
-				g = m->mig->v[i];
-	if (g) {
-		g->msgs_forwarded++;
-		g->bytes_forwarded += bytes;
-	}
-	TRACE(m, TR_MIGRATE_FORWARD, g ? g->id : 0, flow, at, owner->node);
 }
 
 void migrate_free(struct machine *m)

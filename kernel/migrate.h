@@ -42,6 +42,17 @@
  * The process is stopped by proc->mig_stopped, which sched_allowed honours:
  * its threads keep their state (ready, blocked, the rest of their work) and
  * are dispatched nowhere until they are let go on the target's CPUs.
+ *
+ * LRPC bindings (lrpc.h) follow the binding table of migration: a thread
+ * inside a server's domain when the process stops is let run until its
+ * call returns (sched_allowed lets a thread with t->dom run), and the copy
+ * waits for the last one (MP_DRAINING); then every binding whose server is
+ * not on the target becomes a global reference (GR: its A-stacks are
+ * unmapped, its calls go to the server as messages over the link), and on
+ * arrival - or when a failed move leaves it where it was - every global
+ * reference whose server is on the process's node is rebound (RB) as an
+ * LRPC. A process that exports an interface stays: its clients' A-stacks
+ * are in its memory, on its node.
  */
 #ifndef UKERN_MIGRATE_H
 #define UKERN_MIGRATE_H
@@ -87,7 +98,10 @@ struct migrate_req {
 	uint32_t stop_pages;          /* pre-copy */
 };
 
-enum mig_phase { MP_ROUND, MP_STOPPED, MP_RUNNING_REMOTE, MP_DONE, MP_FAILED, MP_PENDING };
+/* MP_DRAINING: stopped but for threads inside an LRPC server's domain,
+ * whose calls are let return first (migrate_lrpc_back). */
+enum mig_phase { MP_ROUND, MP_STOPPED, MP_RUNNING_REMOTE, MP_DONE, MP_FAILED, MP_PENDING,
+		 MP_DRAINING };
 
 /* One page of the process as the migration sees it. */
 struct mig_page {
@@ -116,6 +130,12 @@ struct migration {
 	struct mig_page *pg;          /* sorted by vpn */
 	uint32_t npg, pgcap;
 	char where[128];              /* a declared one: "FILE:LINE: " of its declaration */
+	/* LRPC (lrpc.h): its bindings made global references when it stopped,
+	 * rebound as LRPCs when it ran again; ns it waited, stopped, for calls
+	 * in progress in a server's domain to return */
+	uint32_t lrpc_global, lrpc_rebound;
+	uint64_t lrpc_wait_ns;
+	uint8_t drain_posted;         /* an event of MP_DRAINING is in the queue */
 	/* when it ran on to again (what the caller is told): */
 	uint64_t at_resume_pages, at_resume_bytes, at_resume_packets, at_resume_left;
 };
@@ -151,6 +171,11 @@ uint64_t migrate_pull(struct thread *t, struct proc *p, uint64_t addr, uint64_t 
  * left: count it as forwarded (net.c sends it on). */
 void migrate_forwarded(struct machine *m, struct proc *owner, uint32_t at, uint64_t bytes,
 		       uint64_t flow);
+
+/* A thread of p, stopped for a migration, came back from an LRPC server's
+ * domain (a return, or a revocation): once no call of p is in progress,
+ * the migration goes on. */
+void migrate_lrpc_back(struct proc *p);
 
 /* A hook the userland sets: process p now runs on node to (strong
  * mobility), with clock how; for its clock (servers/time). */

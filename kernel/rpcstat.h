@@ -1,6 +1,6 @@
 /*
  * rpcstat.h - what the statistics say about RPC: one entry per binding
- * (service name), method and kind ("message", "lrpc", "lrpc-mp"), filled
+ * (service name), method and kind ("message", "lrpc", "lrpc-mp", "lrpc-gr"), filled
  * by the stubs on both sides. A client counts calls, their outcome,
  * retransmissions and latency; a server counts executions of the handler
  * and the duplicates it answered from its reply history instead.
@@ -23,7 +23,7 @@ enum { RPCSTAT_COPY_KINDS = 6 };   /* copies A .. F */
 
 struct rpcstat {
 	char *binding, *method;
-	const char *kind;            /* "message", "lrpc" or "lrpc-mp" (a static string) */
+	const char *kind;            /* "message", "lrpc", "lrpc-mp" or "lrpc-gr" (static) */
 	uint64_t copies[RPCSTAT_COPY_KINDS];   /* copies made, A .. F */
 	uint64_t calls;              /* calls made by clients */
 	uint64_t failed;             /* of those, ended with an error (timeout, dead port ...) */

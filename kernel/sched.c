@@ -251,7 +251,8 @@ int sched_allowed(const struct thread *t, const struct cpu *c)
 {
 	uint64_t a = t->p->affinity;
 
-	if (t->p->mig_stopped)     /* moving to another node (migrate.c) */
+	if (t->p->mig_stopped && !t->dom) /* moving to another node (migrate.c); a call
+					   * in a server's domain goes on until it returns */
 		return 0;
 	return !a || !c || (c->id < 64 && ((a >> c->id) & 1));
 }

@@ -30,6 +30,15 @@
 -- each writing its own counter at its own place of the hot pages:
 --
 --   ukern run scenarios/migration.lua --set threads=many-to-many --set parts=2
+--
+-- With lrpc = "yes" the scenario is another one: a client on A calls a
+-- server's LRPC interface (Step: 1 ms of work in the server, then 1 ms of
+-- its own), and is moved to B and back while it calls. Its binding becomes
+-- a global reference on B (each call a message over the link) and is
+-- rebound as an LRPC back on A; a move that finds a call in progress waits
+-- for it to return:
+--
+--   ukern run scenarios/migration.lua --set lrpc=yes
 
 local pages = param("pages", 64)
 local hot = param("hot", 2)
@@ -49,6 +58,43 @@ machine { cpus = 5, costs = param("costs", "modern") }
 for _, n in ipairs { "B", "C", "D", "E" } do
   node { n, cpus = 1, frames = frames }
   link { "A", n, latency = latency, bandwidth = bandwidth }
+end
+
+if param("lrpc", "no") == "yes" then
+  process { "calc", daemon = true, main = function()
+    local served = 0
+    lrpc.export("calc", { Step = { function(n) compute("1ms"); served = served + 1; return n + 1 end,
+                                   args = 4, results = 4 } })
+  end }
+  process { "client", start = "1ms", main = function()
+    local calc = assert(lrpc.bind("calc"))
+    local phase, stats, n = 1, { {}, {}, {} }, 0
+    for _ = 1, 45 do
+      local t0 = now()
+      n = assert(calc:call("Step", n))
+      local global = calc:info().global
+      if global and phase == 1 then phase = 2 elseif not global and phase == 2 then phase = 3 end
+      local s = stats[phase]
+      s.calls, s.ns = (s.calls or 0) + 1, (s.ns or 0) + now() - t0
+      compute("1ms")
+    end
+    for i, what in ipairs { "on A, LRPC", "on B, a global reference", "back on A, rebound" } do
+      local s = stats[i]
+      log("%-26s %2d calls, %8.3f ms a call on average", what, s.calls or 0,
+          s.calls and s.ns / s.calls / 1e6 or 0)
+    end
+    log("counter %d", n)
+  end }
+  process { "ctl", start = at, main = function()
+    for _, mv in ipairs { { "B", "stop-and-copy" }, { "A", "pre-copy" } } do
+      local r = assert(migrate("client", mv[1], { strategy = mv[2] }))
+      log("to %s (%s): downtime %.3f ms (%.3f ms waiting for a call), %d binding(s) global, "
+          .. "%d rebound", mv[1], mv[2], r.downtime_ns / 1e6, r.lrpc_wait_ns / 1e6,
+          r.lrpc_global, r.lrpc_rebound)
+      sleep("30ms")
+    end
+  end }
+  return
 end
 
 local function worker(name)

@@ -5,8 +5,9 @@
  * free A-stack, revocation when the server ends (a caller blocked, or
  * computing, in its domain is thrown back at once), the exchange of
  * processors of domain caching, memory calls acting on the server's
- * address space, and what a call costs on the zero, modern and
- * firefly-1990 profiles.
+ * address space, what a call costs on the zero, modern and
+ * firefly-1990 profiles, and a binding made a global reference (its client
+ * migrating) and rebound.
  *
  * Bodies are C functions (tests/harness.h): a client body makes the call
  * (SYS_LRPC_CALL), then does the procedure's work itself - it is the
@@ -499,6 +500,63 @@ static void test_memory_in_server(void **state)
 	assert_int_equal(v.server->state, P_LIVE);
 }
 
+/* --- migration: a global reference, then rebound --- */
+
+/* The client binds and calls; then, as a migration to node 1 would, the
+ * kernel makes its binding a global reference (lrpc_globalize); a call is
+ * refused with UK_EREMOTE (the stubs then call the clerk by message); back
+ * on the server's node the binding is rebound (lrpc_rebind) and calls are
+ * LRPCs again. */
+static void mover(struct thread *self, void *arg)
+{
+	struct lw *v = arg;
+	struct lrpc_binding *b;
+
+	h_note(&v->w.lg, self, "bind", t_bind(self, find(self, &v->w, "calc"), &v->binding));
+	b = lrpc_binding_get(self->m, v->binding);
+	h_note(&v->w.lg, self, "exports (client, server)",
+	       lrpc_exports(self->p) * 10 + lrpc_exports(v->server));
+	h_note(&v->w.lg, self, "call", t_call(self, v->binding, NUL, NULL));
+	h_note(&v->w.lg, self, "in a call", lrpc_in_call(self->p));
+	h_note(&v->w.lg, self, "return", t_return(self, NULL, NULL));
+	h_note(&v->w.lg, self, "in a call", lrpc_in_call(self->p));
+	/* The server stays on node 0: one binding becomes a global reference. */
+	h_note(&v->w.lg, self, "to the server's node", (int)lrpc_globalize(self->p, 0));
+	h_note(&v->w.lg, self, "to node 1", (int)lrpc_globalize(self->p, 1));
+	h_note(&v->w.lg, self, "global, unmapped", b->global && !b->caddr && !b->pages);
+	h_note(&v->w.lg, self, "shared frames", (int)self->m->vm.shared);
+	h_note(&v->w.lg, self, "E-stacks back", (int)b->iface->nfree);
+	h_note(&v->w.lg, self, "call", t_call(self, v->binding, NUL, NULL));
+	h_note(&v->w.lg, self, "again", (int)lrpc_globalize(self->p, 1));
+	h_note(&v->w.lg, self, "rebound", (int)lrpc_rebind(self->p));
+	h_note(&v->w.lg, self, "rebound twice", (int)lrpc_rebind(self->p));
+	h_note(&v->w.lg, self, "mapped", !b->global && b->caddr && b->pages == 1);
+	h_note(&v->w.lg, self, "shared frames", (int)self->m->vm.shared);
+	h_note(&v->w.lg, self, "call", t_call(self, v->binding, NUL, NULL));
+	h_note(&v->w.lg, self, "in server domain", thread_domain(self) == v->server);
+	h_note(&v->w.lg, self, "return", t_return(self, NULL, NULL));
+}
+
+static void test_global_reference(void **state)
+{
+	struct lw v = { 0 };
+	struct machine *m = lrpc_machine(state, &v, 1, NULL);
+
+	add(m, "client", MS, mover, &v.w, 0);
+	FINISH(m, &v.w, OUT_COMPLETED);
+	H_EXPECT(&v.w.lg, { MS, "bind", UK_OK }, { MS, "exports (client, server)", 1 },
+		 { MS, "call", UK_OK }, { MS, "in a call", 1 }, { MS, "return", UK_OK },
+		 { MS, "in a call", 0 }, { MS, "to the server's node", 0 }, { MS, "to node 1", 1 },
+		 { MS, "global, unmapped", 1 }, { MS, "shared frames", 0 },
+		 { MS, "E-stacks back", 1 }, { MS, "call", UK_EREMOTE }, { MS, "again", 0 },
+		 { MS, "rebound", 1 }, { MS, "rebound twice", 0 }, { MS, "mapped", 1 },
+		 { MS, "shared frames", 1 }, { MS, "call", UK_OK }, { MS, "in server domain", 1 },
+		 { MS, "return", UK_OK });
+	/* The client ended: its rebound A-stacks left the server too. */
+	assert_int_equal(m->vm.shared, 0);
+	assert_int_equal(m->lrpc->calls, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -508,6 +566,7 @@ int main(void)
 		H_TEST(test_astack_wait),      H_TEST(test_binding_checks),
 		H_TEST(test_revoked_blocked),  H_TEST(test_revoked_running),
 		H_TEST(test_domain_caching),   H_TEST(test_memory_in_server),
+		H_TEST(test_global_reference),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,7 +10,13 @@
 local C, R = ...
 
 local EKIND = 6 -- rpc_proto.h: RPC_EKIND
+local REQUEST_OK, HANDLER_ERROR, RR = 0, 1, 1 -- rpc_proto.h: statuses; the RR protocol
 local NAME_MAX = 64
+local pack, unpack = table.pack, table.unpack
+
+-- The clerk's port of each binding (a send right of the client's), for
+-- the calls of a global reference.
+local clerks = setmetatable({}, { __mode = "k" })
 
 local lrpc = {}
 
@@ -92,14 +98,43 @@ local function procedures(procs, opts)
 	return list
 end
 
--- The clerk: the exporting thread answers whatever message reaches the
+-- A call of a global reference (a binding whose client has moved to
+-- another node): run procedure pr in the clerk's thread and answer as an
+-- RPC server does; results that would not fit its A-stacks are an error,
+-- as on an LRPC.
+local function serve_global(name, id, pr, mid, m)
+	C.note(name, pr.name, "execution", 0)
+	local r = pack(pcall(pr.fn, unpack(m.args, 2, m.args.n)))
+	local status, res
+	if r[1] then
+		local ok, why = C.check_results(id, mid, unpack(r, 2, r.n))
+		if ok then
+			status, res = REQUEST_OK, pack(unpack(r, 2, r.n))
+		else
+			status, res = HANDLER_ERROR, pack(why)
+		end
+	else
+		status, res = HANDLER_ERROR, pack(tostring(r[2]))
+	end
+	if m.reply then
+		R.reply(m.reply, false, m.id, status, res)
+	end
+end
+
+-- The clerk: the exporting thread serves the calls of global references
+-- to the interface, and answers whatever other message reaches the
 -- interface's port - a client that tried to bind it as a message server -
 -- with the reason it cannot, and waits for the next one, forever.
-local function clerk(name, p)
+local function clerk(name, p, id, list)
 	local why = "'" .. name .. "' is an LRPC interface: bind it with lrpc.bind"
 	while true do
 		local m = R.recv(p)
-		if m and m.kind == "request" then
+		local pr = m and m.kind == "request" and math.type(m.method) == "integer" and
+			list[m.method]
+		if pr and m.method >= 1 and type(m.args) == "table" and
+				C.gr_check(m.args[1], m.sender_pid, id) then
+			serve_global(name, id, pr, m.method, m)
+		elseif m and m.kind == "request" then
 			if m.reply then
 				R.reply(m.reply, false, m.id, EKIND, table.pack(why))
 			elseif m.reply_port then
@@ -136,7 +171,7 @@ function lrpc.export(name, procs, opts)
 	if not ok then
 		return nil, why
 	end
-	clerk(name, p)
+	clerk(name, p, id, list)
 end
 
 -- lrpc.bind(name) -> binding | nil, reason
@@ -150,7 +185,30 @@ function lrpc.bind(name, opts)
 	if not p then
 		return nil, why
 	end
-	return C.bind(p, name)
+	local b
+	b, why = C.bind(p, name)
+	if b then
+		clerks[b] = p
+	end
+	return b, why
 end
+
+-- binding:call on a global reference: a message RPC to the clerk, over the
+-- link; the first argument is the binding, which the clerk checks.
+C.set_remote(function(b, pname, ...)
+	local bid, mid, name = C.gr_info(b, pname)
+	local t0 = now()
+	local status, res = R.call(clerks[b], R.nextid(), name, mid, RR, pack(bid, ...))
+	if status == REQUEST_OK then
+		C.note(name, pname, "ok", now() - t0)
+		return unpack(res, 1, res.n)
+	end
+	C.note(name, pname, "failed", 0)
+	if not status then
+		-- the server ended (its clerk's port died with it), as a revocation
+		return nil, res == "dead port" and "revoked" or res
+	end
+	return nil, res[1]
+end)
 
 return lrpc

@@ -21,8 +21,15 @@
  * string its bytes. Tables, functions and other values cannot travel (use
  * rpc.*).
  *
+ * A binding whose client has migrated to another node than its server is
+ * a global reference (kernel/lrpc.h, lrpc_globalize): the kernel answers
+ * its SYS_LRPC_CALL with UK_EREMOTE, and the call goes instead to lrpc.lua's
+ * remote function, a message RPC to the interface's clerk, which runs the
+ * procedure in the server and answers.
+ *
  * Primitives for lrpc.lua (not globals): limits, check_model, misuse,
- * export(port, name, list), bind(port, name).
+ * export(port, name, list), bind(port, name); those of global references
+ * are in lua_lrpc_gr.c.
  */
 #include <lauxlib.h>
 #include <stdio.h>
@@ -31,6 +38,7 @@
 
 #include "lrpc.h"
 #include "lua_body.h"
+#include "lua_lrpc.h"
 #include "lua_sys.h"
 #include "machine.h"
 #include "msg.h"
@@ -41,16 +49,10 @@
 #include "uk_err.h"
 #include "uk_limits.h"
 
-#define BINDING_META "ukern.lrpc_binding"
 #define REG_KEY "ukern.lrpc"
 
 /* Slots of the caller's stack while a call is in progress. */
 enum { S_BINDING = 1, S_PROC, S_ESTACK, S_CALL, S_ARGBYTES, S_MP, S_RESULT };
-
-struct lbinding {
-	uint32_t id;          /* the kernel's binding */
-	uint32_t iface;
-};
 
 /* ---- the A-stack layout ---- */
 
@@ -112,10 +114,7 @@ static void put_slot(lua_State *L, int idx, uint8_t *p)
 	}
 }
 
-/* The n values from idx laid out as an A-stack image. Returns the image,
- * or NULL with *bad the position (from 1) of a value that cannot go on an
- * A-stack, or *bad 0 and *bytes past max (nothing allocated then). */
-static struct msg *image(lua_State *L, int idx, int n, uint64_t max, uint64_t *bytes, int *bad)
+struct msg *lu_lrpc_image(lua_State *L, int idx, int n, uint64_t max, uint64_t *bytes, int *bad)
 {
 	struct msg *m;
 	uint64_t size = 0, off = 0;
@@ -237,7 +236,7 @@ static int post_return(lua_State *L, struct thread *t, lua_State *E, int nres, i
 	for (uint32_t i = 0; i < f->ex->nprocs; i++)
 		if (strcmp(f->ex->procs[i].name, pname) == 0)
 			max = f->ex->procs[i].results;
-	if (ok && nres > 0 && !(m = image(E, lua_gettop(E) - nres + 1, nres, max, &bytes, &bad))) {
+	if (ok && nres > 0 && !(m = lu_lrpc_image(E, lua_gettop(E) - nres + 1, nres, max, &bytes, &bad))) {
 		if (bad)
 			lua_pushfstring(L, "lrpc: result %d of %s.%s is a %s: an A-stack holds numbers, "
 				       "booleans, nil and strings", bad, f->name, pname,
@@ -299,6 +298,8 @@ static int k_entered(lua_State *L, int status, lua_KContext ctx)
 	lua_State *E;
 
 	(void)status;
+	if (t->sc.err == UK_EREMOTE)
+		return lu_lrpc_remote(L);       /* its process moved: a global reference now */
 	if (t->sc.err)
 		return failed(L, t, t->sc.err, NULL, "lrpc");
 	fr = lrpc_current(t);
@@ -380,7 +381,7 @@ static int b_call(lua_State *L)
 		return luaL_error(L, "lrpc: calls from a many-to-one or many-to-many process are not "
 				     "available");
 	max = f->ex->procs[proc - 1].args;
-	if (!(m = image(L, 3, nargs, max, &bytes, &bad))) {
+	if (!(m = lu_lrpc_image(L, 3, nargs, max, &bytes, &bad))) {
 		if (bad)
 			return luaL_error(L, "lrpc: argument %d of %s.%s is a %s: an A-stack holds "
 					     "numbers, booleans, nil and strings (use rpc for tables)",
@@ -390,6 +391,10 @@ static int b_call(lua_State *L)
 					     "hold %d (declare args = %d in lrpc.export)", f->name, pname,
 					  (int)bytes, (int)max, (int)bytes);
 		return luaL_error(L, "out of memory");
+	}
+	if (lrpc_binding_get(t->m, b->id)->global) {
+		msg_free(m);
+		return lu_lrpc_remote(L);
 	}
 	t->sc.op = SYS_LRPC_CALL;
 	t->sc.arg = b->id;
@@ -416,9 +421,11 @@ static int b_info(lua_State *L)
 	struct lbinding *b = luaL_checkudata(L, 1, BINDING_META);
 	const struct lrpc_binding *kb = lrpc_binding_get(t->m, b->id);
 
-	lua_createtable(L, 0, 5);
+	lua_createtable(L, 0, 6);
 	lua_pushstring(L, kb->iface->name);
 	lua_setfield(L, -2, "name");
+	lua_pushboolean(L, kb->global);
+	lua_setfield(L, -2, "global");
 	lua_pushinteger(L, (lua_Integer)kb->caddr);
 	lua_setfield(L, -2, "addr");
 	lua_pushinteger(L, (lua_Integer)(kb->pages << t->m->vm.shift));
@@ -566,8 +573,12 @@ static int x_bind(lua_State *L)
 void lu_open_lrpc(lua_State *L)
 {
 	static const luaL_Reg funcs[] = {
-		{ "misuse", x_misuse }, { "limits", x_limits }, { "check_model", x_check_model },
-		{ "export", x_export }, { "bind", x_bind },     { NULL, NULL },
+		{ "misuse", x_misuse },
+		{ "limits", x_limits },
+		{ "check_model", x_check_model },
+		{ "export", x_export },
+		{ "bind", x_bind },
+		{ NULL, NULL },
 	};
 	static const luaL_Reg methods[] = {
 		{ "call", b_call }, { "info", b_info }, { NULL, NULL },
@@ -587,6 +598,7 @@ void lu_open_lrpc(lua_State *L)
 	if (luaL_loadbufferx(L, chunk, sizeof chunk, "=lrpc.lua", "t") != LUA_OK)
 		lua_error(L);
 	luaL_newlib(L, funcs);
+	lu_lrpc_gr_prims(L);
 	lu_push_rpc_prims(L);
 	lua_call(L, 2, 1);
 	lua_setglobal(L, "lrpc");

@@ -2,7 +2,8 @@
 -- running on where it was: --set part=frames, node B fills up while a
 -- pre-copy of w's 6 pages is on the link (B has 12 frames; a filler takes 7
 -- of them at 10.5 ms); --set part=lrpc, the moving process binds an LRPC
--- interface (of one machine) during its pre-copy.
+-- interface during its pre-copy (the binding becomes a global reference
+-- when it stops: it moves, and calls by message).
 local part = param("part", "frames")
 local PS = 4096
 machine { cpus = 2, frames = 64 }
