@@ -182,7 +182,10 @@ static void pc_remove(struct sched *s, struct thread *t)
 	}
 }
 
-/* Preemptive inner policies: a ready thread may take its own CPU only. */
+/* Preemptive inner policies: a ready thread may take its own CPU only, and
+ * only when it may run there now (a thread of a process stopped for its
+ * migration waits in its queue: preempting for it would pick the same
+ * thread again, for ever). */
 static struct thread *pc_victim(struct sched *s)
 {
 	struct percpu *pc = P(s);
@@ -190,9 +193,10 @@ static struct thread *pc_victim(struct sched *s)
 	if (!pc->inner->preempts)
 		return NULL;
 	for (uint32_t k = 0; k < pc->n; k++) {
-		struct thread *r = cpu_at(s, k)->cur;
+		struct cpu *c = cpu_at(s, k);
+		struct thread *r = c->cur;
 		for (struct thread *t = pc->sub[k].rq.head; r && t; t = t->qnext)
-			if (pc->inner->preempts(&pc->sub[k], t, r))
+			if (sched_allowed(t, c) && pc->inner->preempts(&pc->sub[k], t, r))
 				return r;
 	}
 	return NULL;

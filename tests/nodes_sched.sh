@@ -151,4 +151,13 @@ bad 'machine { sched = { pick = function() end, colour = 1 } }' \
 	"bad.lua:1: machine: sched = \{ ... \}: unknown field 'colour' \(known fields: pick, quantum\)"
 bad 'node { "B", sched = 7 }' "bad.lua:1: node: 'sched' must be a string, not a number"
 
+# Per-CPU queues and a preemptive policy while a process is stopped for its
+# migration: the stopped thread waits in its queue without preempting the
+# CPU for ever (the run used to never end: hence the timeout).
+checks=$((checks + 1))
+timeout 120 "$UKERN" run $A/nodes_victim.lua >"$TMP/out" 2>"$TMP/err"
+rc=$?
+[ "$rc" -eq 0 ] || fail "nodes_victim.lua exited $rc (124: it did not end)"
+expect_err '20ms  low1 +\| low1 done$' && expect_err '22.43152ms  high +\| high done$' &&
+	expect_err '25.002ms  low2 +\| low2 done$'
 finish
