@@ -107,8 +107,8 @@ static struct thread *call_pick(struct sched *s, struct cpu *c)
 		if (!sched_allowed(t, c))
 			continue;
 		push_thread(L, t);
-		if (s->m->net) {
-			lua_pushstring(L, node);
+		if (s->m->net) {     /* the thread's own node: a check on the list */
+			lua_pushstring(L, s->m->net->nodes[t->p->node].name);
 			lua_setfield(L, -2, "node");
 		}
 		lua_rawseti(L, -2, ++n);
