@@ -318,7 +318,7 @@ static void post(struct machine *m, struct migration *g, uint64_t when)
 static void finish(struct machine *m, struct migration *g, int err)
 {
 	struct thread *c = g->caller ? machine_thread(m, g->caller) : NULL;
-	int stopped = g->phase == MP_STOPPED;
+	int stopped = g->phase == MP_STOPPED || g->phase == MP_DRAINING;
 
 	g->err = err;
 	g->at_resume_pages = g->pages;
