@@ -89,4 +89,14 @@ for p in move inflight; do
 	cmp -s "$TMP/1.tr" "$TMP/2.tr" && cmp -s "$TMP/1.out" "$TMP/out" ||
 		fail "part=$p: two runs differ"
 done
+# Calls through a global reference over a lossy link: sent again, answered
+# once (the clerk's reply history: without it the procedure ran 31 times);
+# calls queued at the clerk when the binding is rebound are still served.
+G=tests/api/migrate_lrpc_gr.lua
+run 0 run $G &&
+	expect_err 'client +\| call 9: timeout$' && expect_err 'client +\| call 17: timeout$' &&
+	expect_err 'client +\| 18 calls returned, 2 failed; the procedure ran 20 times$'
+run 0 run $G --set part=rebind &&
+	expect_err 'ctl +\| back, rebound 1$' && expect_err '15.088622ms  client +\| main: 4 nil$' &&
+	expect_err '23.088846ms  client.1 +\| t: 2 nil$'
 finish

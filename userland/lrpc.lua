@@ -18,6 +18,12 @@ local pack, unpack = table.pack, table.unpack
 -- the calls of a global reference.
 local clerks = setmetatable({}, { __mode = "k" })
 
+-- A call of a global reference crosses a link that may lose it: it is sent
+-- again after GR_TIMEOUT, GR_RETRIES times, with the same request id, and
+-- the clerk answers a request it has run from its reply history (the last
+-- GR_HISTORY requests): at most once, as rpc.bind's default.
+local GR_TIMEOUT, GR_RETRIES, GR_HISTORY = R.duration("100ms"), 3, 256
+
 local lrpc = {}
 
 local function misuse(fmt, ...)
@@ -119,6 +125,21 @@ local function serve_global(name, id, pr, mid, m)
 	if m.reply then
 		R.reply(m.reply, false, m.id, status, res)
 	end
+	return status, res
+end
+
+-- The clerk's reply history: the answers to the last GR_HISTORY requests,
+-- by client and request id.
+local function new_history()
+	local answers, keys, next = {}, {}, 1
+	return {
+		get = function(key) return answers[key] end,
+		put = function(key, status, res)
+			if keys[next] then answers[keys[next]] = nil end
+			keys[next], answers[key] = key, { status, res }
+			next = next % GR_HISTORY + 1
+		end,
+	}
 end
 
 -- The clerk: the exporting thread serves the calls of global references
@@ -127,13 +148,20 @@ end
 -- with the reason it cannot, and waits for the next one, forever.
 local function clerk(name, p, id, list)
 	local why = "'" .. name .. "' is an LRPC interface: bind it with lrpc.bind"
+	local history = new_history()
 	while true do
 		local m = R.recv(p)
 		local pr = m and m.kind == "request" and math.type(m.method) == "integer" and
 			list[m.method]
-		if pr and m.method >= 1 and type(m.args) == "table" and
+		local key = pr and m.sender_pid .. ":" .. tostring(m.id)
+		local done = key and history.get(key)
+		if done then
+			if m.reply then
+				R.reply(m.reply, false, m.id, done[1], done[2])
+			end
+		elseif pr and m.method >= 1 and type(m.args) == "table" and
 				C.gr_check(m.args[1], m.sender_pid, id) then
-			serve_global(name, id, pr, m.method, m)
+			history.put(key, serve_global(name, id, pr, m.method, m))
 		elseif m and m.kind == "request" then
 			if m.reply then
 				R.reply(m.reply, false, m.id, EKIND, table.pack(why))
@@ -197,8 +225,14 @@ end
 -- link; the first argument is the binding, which the clerk checks.
 C.set_remote(function(b, pname, ...)
 	local bid, mid, name = C.gr_info(b, pname)
-	local t0 = now()
-	local status, res = R.call(clerks[b], R.nextid(), name, mid, RR, pack(bid, ...))
+	local t0, rid, args = now(), R.nextid(), pack(bid, ...)
+	local status, res
+	for _ = 0, GR_RETRIES do
+		status, res = R.call(clerks[b], rid, name, mid, RR, args, GR_TIMEOUT)
+		if status or res ~= "timeout" then
+			break
+		end
+	end
 	if status == REQUEST_OK then
 		C.note(name, pname, "ok", now() - t0)
 		return unpack(res, 1, res.n)

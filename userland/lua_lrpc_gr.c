@@ -64,16 +64,17 @@ static int x_gr_info(lua_State *L)
 	return 3;
 }
 
-/* gr_check(binding id, pid, interface id) -> is it a global reference to
- * that interface held by process pid (the clerk's check of a request: the
- * binding is the capability, as on an LRPC)? */
+/* gr_check(binding id, pid, interface id) -> is it a binding of process
+ * pid to that interface, not revoked (the clerk's check of a request: the
+ * binding is the capability, as on an LRPC)? Global or not: a call sent as
+ * a global reference may arrive after its client came back and rebound it. */
 static int x_gr_check(lua_State *L)
 {
 	struct thread *t = lu_self(L, "lrpc");
 	const struct lrpc_binding *b = lua_isinteger(L, 1) ?
 		lrpc_binding_get(t->m, (uint32_t)lua_tointeger(L, 1)) : NULL;
 
-	lua_pushboolean(L, b && b->global && !b->gone && !b->revoked &&
+	lua_pushboolean(L, b && !b->gone && !b->revoked &&
 			   (lua_Integer)b->client->pid == luaL_checkinteger(L, 2) &&
 			   (lua_Integer)b->iface->id == luaL_checkinteger(L, 3));
 	return 1;
