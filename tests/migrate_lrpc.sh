@@ -99,4 +99,9 @@ run 0 run $G &&
 run 0 run $G --set part=rebind &&
 	expect_err 'ctl +\| back, rebound 1$' && expect_err '15.088622ms  client +\| main: 4 nil$' &&
 	expect_err '23.088846ms  client.1 +\| t: 2 nil$'
+# A crash of the client while its stop waits for its call in progress: the
+# migration fails, and the client's stopped millisecond is its downtime.
+run 0 run tests/api/migrate_lrpc_crash.lua --set crash=client --stats json &&
+	expect_err 'ctl +\| migrate: nil process has ended wait nil$' &&
+	expect_out '"process": "client", .*"done": false, "begin_ns": 2002100, "downtime_ns": 997900,'
 finish
