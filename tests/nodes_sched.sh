@@ -85,7 +85,7 @@ cmp -s "$TMP/out" "$TMP/pick.json" || fail "Lua-policy statistics with nodes dif
 # A's pick returns a thread of B it kept: reported once, at the line of
 # pick; every node running that pick goes on in first-come order (B1 first).
 run 4 run $A/nodes_pick.lua --set wrong=true &&
-	expect_err "^$A/nodes_pick.lua:25: scheduler: pick returned thread 3 \('net.B' of process 'net.B'\), which is on node 'B', to CPU 0 of node 'A': a node's pick chooses among its own ready threads \(in the scenario's scheduler, at 1ms; the run goes on in first-come order\)" &&
+	expect_err "^$A/nodes_pick.lua:25: scheduler: pick returned thread 3 \('net.B' of process 'net.B'\), which is on node 'B', to CPU 0 of node 'A': a node's pick chooses among its own ready threads \(in the scenario's scheduler, picking for node 'A', at 1ms; the run goes on in first-come order\)" &&
 	expect_err 'B1 done at 11000000' && expect_err 'C3 done at 11000000'
 checks=$((checks + 1))
 [ "$(grep -c 'scheduler' "$TMP/err")" -eq 1 ] || fail "the broken pick was reported more than once"
@@ -100,7 +100,7 @@ link { "A", "B" }
 process { "b", node = "B", main = function() compute("1ms"); log("b done") end }
 LUA
 run 4 run "$TMP/boom.lua" &&
-	expect_err "^[^ ]*boom.lua:2: no policy for B cpu 1 \(in the scenario's scheduler, at 0ns; the run goes on in first-come order\)" &&
+	expect_err "^[^ ]*boom.lua:2: no policy for B cpu 1 \(in the scenario's scheduler, picking for node 'B', at 0ns; the run goes on in first-come order\)" &&
 	expect_err 'b +\| b done'
 
 # Migration: the moved process leaves A's queues for B's.
@@ -160,4 +160,18 @@ rc=$?
 [ "$rc" -eq 0 ] || fail "nodes_victim.lua exited $rc (124: it did not end)"
 expect_err '20ms  low1 +\| low1 done$' && expect_err '22.43152ms  high +\| high done$' &&
 	expect_err '25.002ms  low2 +\| low2 done$'
+# An error raised by a C function inside pick (coroutine.yield) is reported
+# at the scenario's line, with the node whose CPU was being picked for.
+cat >"$TMP/yield.lua" <<'EOS'
+local function pick(ready, cpu, node)
+  if node == "B" then coroutine.yield(1) end
+  return 1
+end
+machine { cpus = 1, sched = { pick = pick, quantum = "1ms" } }
+node { "B", cpus = 2 }
+link { "A", "B" }
+process { "w2", node = "B", main = function() compute("3ms") end }
+EOS
+run 4 run "$TMP/yield.lua" --quiet &&
+	expect_err "^[^ ]*yield.lua:2: attempt to yield from outside a coroutine \(in the scenario's scheduler, picking for node 'B', at 0ns; the run goes on in first-come order\)"
 finish

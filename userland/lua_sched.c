@@ -79,8 +79,13 @@ static void broken(struct sched *s, const char *what)
 	char when[32];
 
 	units_format_ns(m->now, when, sizeof when);
-	fprintf(stderr, "%s (in the scenario's scheduler, at %s; the run goes on in first-come "
-			"order)\n", what, when);
+	if (m->net)
+		fprintf(stderr, "%s (in the scenario's scheduler, picking for node '%s', at %s; the "
+				"run goes on in first-come order)\n", what,
+			m->net->nodes[s->node].name, when);
+	else
+		fprintf(stderr, "%s (in the scenario's scheduler, at %s; the run goes on in "
+				"first-come order)\n", what, when);
 	m->script_errors++;
 	((struct lsched *)s->data)->broken = 1;
 	/* The same pick is broken on every node that runs it. */
@@ -92,6 +97,14 @@ static void broken(struct sched *s, const char *what)
 	}
 }
 
+/* pick's message handler: the error at the line of the scenario's code it
+ * reached (an error raised by a C function, as coroutine.yield's, has none). */
+static int pick_msgh(lua_State *L)
+{
+	lu_error_message(L, 1);
+	return 1;
+}
+
 /* Call pick; returns the chosen thread, or NULL after reporting why. */
 static struct thread *call_pick(struct sched *s, struct cpu *c)
 {
@@ -101,6 +114,7 @@ static struct thread *call_pick(struct sched *s, struct cpu *c)
 	struct thread *chosen = NULL, *other = NULL;
 	const char *node = s->m->net ? s->m->net->nodes[c->node].name : "A";
 
+	lua_pushcfunction(L, pick_msgh);
 	lua_getfield(L, LUA_REGISTRYINDEX, ls->key);
 	lua_createtable(L, (int)s->nready, 0);
 	for (struct thread *t = s->rq.head; t; t = t->qnext) {
@@ -117,7 +131,7 @@ static struct thread *call_pick(struct sched *s, struct cpu *c)
 	lua_pushstring(L, node);
 	lu_watch(L);
 	lu_memcap_arm(lu_memcap_of(L), 1);
-	st = lua_pcall(L, 3, 1, 0);
+	st = lua_pcall(L, 3, 1, top + 1);
 	lu_memcap_arm(lu_memcap_of(L), 0);
 	if (st != LUA_OK) {
 		broken(s, lu_memcap_explain(L, st, lua_tostring(L, -1)));
