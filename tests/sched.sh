@@ -203,4 +203,14 @@ printf 'job { "A", run = 5, ticket = 3 }\n' >"$TMP/tickets.lua"
 run 2 run "$TMP/tickets.lua" && expect_err "tickets.lua:1: job: unknown field 'ticket' \\(known fields: name, arrive, run, io_every, io_time, priority, tickets, nice, affinity, program\\)"
 printf 'machine { sched = "mlfq2" }\n' >"$TMP/mlfq.lua"
 run 2 run "$TMP/mlfq.lua" && expect_err "unknown scheduler 'mlfq2' \\(available: fifo, rr, sjf, stcf, priority, mlfq, lottery, stride, cfs, process-run\\)"
+# A thread-body function called in pick: the error says where it was called.
+cat >"$TMP/pk.lua" <<'EOS'
+machine { cpus = 1, sched = { pick = function(ready, cpu)
+  sleep("1ms")
+  return 1
+end, quantum = "1ms" } }
+process { "w", main = function() compute("2ms") end }
+EOS
+run 4 run "$TMP/pk.lua" --quiet &&
+	expect_err "^[^ ]*pk.lua:2: sleep\(\) cannot be called in the scheduler's pick: it chooses a thread and returns, outside any thread body \(in the scenario's scheduler, at 0ns"
 finish

@@ -130,9 +130,13 @@ static struct thread *call_pick(struct sched *s, struct cpu *c)
 	lua_pushinteger(L, c->id);
 	lua_pushstring(L, node);
 	lu_watch(L);
+	lua_pushboolean(L, 1);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &lu_pick_marker);
 	lu_memcap_arm(lu_memcap_of(L), 1);
 	st = lua_pcall(L, 3, 1, top + 1);
 	lu_memcap_arm(lu_memcap_of(L), 0);
+	lua_pushnil(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &lu_pick_marker);
 	if (st != LUA_OK) {
 		broken(s, lu_memcap_explain(L, st, lua_tostring(L, -1)));
 		lua_settop(L, top);

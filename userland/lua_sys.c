@@ -34,11 +34,16 @@ static int in_procedure(const char *fn)
 	return strncmp(fn, "mem.", 4) == 0;
 }
 
+const char lu_pick_marker;
+
 struct thread *lu_self(lua_State *L, const char *fn)
 {
 	struct thread *t = *(struct thread **)lua_getextraspace(L);
 
 	if (!t) {
+		if (lua_rawgetp(L, LUA_REGISTRYINDEX, &lu_pick_marker) != LUA_TNIL)
+			luaL_error(L, "%s() cannot be called in the scheduler's pick: it chooses a "
+				      "thread and returns, outside any thread body", fn);
 		if (lua_pushthread(L))
 			luaL_error(L, "%s() can only be called inside a thread body, not at the top level "
 				      "of the scenario", fn);

@@ -20,6 +20,10 @@ struct thread;
  * rights, threads or children of its own. */
 struct thread *lu_self(lua_State *L, const char *fn);
 
+/* Its address is the registry key that is set while a scheduler's pick
+ * runs (lua_sched.c), so that lu_self's error can say where it was called. */
+extern const char lu_pick_marker;
+
 /* The thread a continuation (lua_yieldk's k) runs in. A continuation runs
  * only once its function's checks (lu_self's) have passed and the thread
  * has yielded, so it need not make them again. */
