@@ -129,7 +129,9 @@ local function serve_global(name, id, pr, mid, m)
 end
 
 -- The clerk's reply history: the answers to the last GR_HISTORY requests,
--- by client and request id.
+-- by client and request id. Simpler than rpc.lua's (no request marked as
+-- running, no expiry by time, no acknowledgements): the clerk runs one call
+-- at a time, and a fixed count keeps its memory flat.
 local function new_history()
 	local answers, keys, next = {}, {}, 1
 	return {

@@ -82,12 +82,11 @@ __attribute__((noinline)) static void *pool_realloc(struct lu_pool *pl, void *pt
 	return p;
 }
 
-/* The allocator. Its two common cases, a small block freed and a small
- * block taken from its list, are done here and call nothing, so that they
- * save no registers (a sixth of the instructions of a Lua round trip went
- * into this function before); the rest is pool_realloc's. */
-/* The allocator: a small block freed, or taken from its list, calls
- * nothing (free only past POOL_KEEP); anything else is pool_realloc's. */
+/* The allocator. Its two common cases, a small block freed (free only past
+ * POOL_KEEP) and a small block taken from its list, are done here and call
+ * nothing, so that they save no registers (a sixth of the instructions of
+ * a Lua round trip went into this function before); the rest is
+ * pool_realloc's. */
 static void *pool_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
 	struct lu_pool *pl = ud;
