@@ -127,6 +127,8 @@ figure two-nodes-rpc '| 1431 | 1473 (2 packets) | 2 163 364 | 201 305 284 |' '14
 figure two-nodes-rpc '| `retries=5` | 40 | 0 | 40 | 6 | 3 | 3, 3 |' \
 	'40 calls (0 failed, 6 retransmissions), 40 executions, 3 duplicates filtered' \
 	run scenarios/two-nodes-rpc.lua --set part=loss --set retries=5
+figure two-nodes-rpc '' '10 calls (0 failed, 8 retransmissions), 15 executions, 0 duplicates filtered' \
+	run tests/api/nodes_route.lua --set loss=0.2
 figure remote-objects '' 'ann deposits 100 -> 100 (a call through a reference: 2044828 ns)' \
 	run scenarios/remote-objects.lua --set nodes=true
 
