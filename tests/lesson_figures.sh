@@ -129,6 +129,8 @@ figure two-nodes-rpc '| `retries=5` | 40 | 0 | 40 | 6 | 3 | 3, 3 |' \
 	run scenarios/two-nodes-rpc.lua --set part=loss --set retries=5
 figure two-nodes-rpc '' '10 calls (0 failed, 8 retransmissions), 15 executions, 0 duplicates filtered' \
 	run tests/api/nodes_route.lua --set loss=0.2
+figure remote-objects '' 'a refused withdrawal: scenarios/remote-objects.lua:58: insufficient funds' \
+	run scenarios/remote-objects.lua
 figure remote-objects '' 'ann deposits 100 -> 100 (a call through a reference: 2044828 ns)' \
 	run scenarios/remote-objects.lua --set nodes=true
 
