@@ -1,0 +1,150 @@
+#!/bin/sh
+# lesson_figures.sh - the figures the lessons (doc/tutorial/*.md) and the
+# README's walkthrough quote are the ones ukern prints. lessons.sh checks that
+# every command of the lessons runs; this checks what they say it prints: for
+# each figure a lesson's answers rest on, the text quotes it (so a lesson that
+# is edited keeps the figure this test looks for) and the command prints it
+# (so a change in the kernel, the cost model or a scheduler that moves the
+# figure fails here, and the lesson is brought up to date with it).
+. "${top_srcdir:-.}/tests/lib.sh"
+
+# figure LESSON TEXT OUTPUT ARGS...: doc/tutorial/LESSON.md contains TEXT and
+# `ukern ARGS...` prints OUTPUT (stdout or stderr); both fixed strings, TEXT
+# empty for "the same as OUTPUT". The run may end as a lesson's runs end:
+# completed (0), in a deadlock (3) or with a faulted process (4).
+figure() {
+	lesson=$1 text=$2 output=$3
+	shift 3
+	[ -n "$text" ] || text=$output
+	checks=$((checks + 1))
+	grep -F -q -- "$text" "doc/tutorial/$lesson.md" ||
+		fail "$lesson.md no longer quotes '$text'"
+	checks=$((checks + 1))
+	"$UKERN" "$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	case $rc in
+	0 | 3 | 4) ;;
+	*) fail "ukern $* exited $rc"; sed 's/^/  stderr: /' "$TMP/err" | head -5 >&2 ;;
+	esac
+	cat "$TMP/out" "$TMP/err" >"$TMP/both"
+	grep -F -q -- "$output" "$TMP/both" || {
+		fail "$lesson.md quotes '$output', but 'ukern $*' no longer prints it"
+		grep -F -- "$(printf '%s' "$output" | cut -c1-12)" "$TMP/both" | head -3 |
+			sed 's/^/  it prints: /' >&2
+	}
+}
+
+# client-server.md: one round trip, and its cost under three profiles.
+figure client-server '' '| reply "HI FROM BOB" after 2008.5 us' run scenarios/client-server.lua
+figure client-server '| `costs=modern` | 4896 ns |' '100 round trips, 4896 ns each' run scenarios/pingpong.lua
+figure client-server '| `costs=firefly-1990` | 442340 ns |' '100 round trips, 442340 ns each' \
+	run scenarios/pingpong.lua --set costs=firefly-1990
+figure client-server '| `loop=reply_recv` (`modern`) | 4796 ns |' '100 round trips, 4796 ns each' \
+	run scenarios/pingpong.lua --set loop=reply_recv
+
+# buffering.md: a queue of two lets the producer finish at 30 ms.
+figure buffering '| `qlimit=2` | 0, 0, 10, 20, 30 | 30 ms |' '| sent message 5 at 30 ms' \
+	run scenarios/buffering.lua --set qlimit=2
+
+# byte-order.md: the staircase of conversions under firefly-1990.
+figure byte-order '' 'Sum(100 integers)       546 + 29 bytes  112 numbers:  1659.45 us to little,  1323.45 us to big' \
+	run scenarios/byte-order.lua --set costs=firefly-1990
+
+# thread-models.md: many-to-one loses 50 ms per thread; the race loses updates.
+figure thread-models '| many-to-one | 50.01214 ms | 80.01216 ms | 110.01218 ms | 110.0123 ms |' \
+	'completed at 110.0123ms' run scenarios/thread-models.lua --set model=many-to-one
+figure thread-models '| activations, 2 processors | 50.01284 ms | 30.00286 ms | 30.00324 ms | 50.01296 ms |' \
+	'completed at 50.01296ms' run scenarios/thread-models.lua --set model=activations
+figure thread-models '' 'counter = 5 (expected 20): updates were lost' \
+	run scenarios/race.lua --set locked=false
+
+# scheduling.md: the textbook's answers, to the tick.
+figure scheduling '' 'Average      -- Response:   70.00  Turnaround  102.50  Wait   70.00' \
+	run scenarios/convoy.lua --answers
+figure scheduling '| stcf | 130 | 10 | 20 | 10 | 7.50 | 42.50 | 10.00 |' \
+	'Average      -- Response:    7.50  Turnaround   42.50  Wait   10.00' \
+	run scenarios/convoy.lua --set sched=stcf --answers
+figure scheduling '| 99 | 298 | 299 | 300 | 99.00 | 299.00 | 199.00 |' \
+	'Average      -- Response:   99.00  Turnaround  299.00  Wait  199.00' \
+	run scenarios/rr-quantum.lua --set quantum=99 --answers
+figure scheduling '| true | 50 | 221 | 637 | 640 |' 'Job A        -- Response:    0.00  Turnaround  221.00' \
+	run scenarios/mlfq-gaming.lua --set boost=50 --answers
+figure scheduling '"share": 0.033333' '"share": 0.033333' \
+	run scenarios/mlfq-gaming.lua --until 300 --stats json --quiet
+figure scheduling 'Seed 1: B finishes at 194, A at 200' 'Job B        -- Response:    1.00  Turnaround  194.00' \
+	run scenarios/lottery.lua --answers --seed 1
+figure scheduling '0.2481 / 0.7519 after 10 000' '"share": 0.248100' \
+	run scenarios/lottery.lua --set sched=stride --set tickets_b=300 --set length=100000 \
+	--until 10000 --stats json --quiet
+figure scheduling '| per-CPU, work stealing | 86.25 ms | 160 ms |' 'Turnaround   86.25' \
+	run scenarios/load-balance.lua --answers
+
+# nameserver.md, nested-servers.md, rpc-semantics.md
+figure nameserver '' "| lookup 'echo' -> nil unknown name" run scenarios/nameserver.lua
+figure nested-servers '| `arch=single` | completed | 6.78 ms | 37.72 ms |' \
+	'mean latency 6.78 ms, all done at 37.72 ms' run scenarios/nested-servers.lua
+figure nested-servers '' 'deadlock at 2.033662ms: a cycle of 3 threads' \
+	run scenarios/nested-servers.lua --set deadlock=true
+figure rpc-semantics '| at-least-once | 20 | 0 | **340** | 34 | 20 | 0 | 45.7 ms |' \
+	'20 deposits of 10 acknowledged, 0 failed; the bank holds 340' \
+	run scenarios/rpc-semantics.lua --set semantics=at-least-once
+figure rpc-semantics '| at-most-once | 20 | 0 | **200** | 20 | 20 | 14 | 43.9 ms |' \
+	'20 calls (0 failed, 20 retransmissions), 20 executions, 14 duplicates filtered' \
+	run scenarios/rpc-semantics.lua --set semantics=at-most-once
+
+# cristian.md, clock-sync.md: the bound, and agreement against truth.
+figure cristian '' 'round 3: rtt 1206.2us, bound +-603.1us, correction +473.1us | off the server by -69.3us before, +403.8us after' \
+	run scenarios/cristian.lua
+figure clock-sync '' 'after 1: cristian spread 4.4us, worst error 2.8us | berkeley spread 0.2us, worst error 515.2us, middle 515.1us' \
+	run scenarios/clock-sync.lua
+
+# reincarnation.md, stateless-vs-stateful.md: crashes and what survives them.
+figure reincarnation '' 'quote.Get: 150 calls (0 failed, 126 retransmissions), 152 executions' \
+	run scenarios/reincarnation.lua
+figure stateless-vs-stateful '' 'sfs: 78 bytes in 21 requests (36 bytes read again to recover)' \
+	run scenarios/stateless-vs-stateful.lua
+
+# fileserver-architectures.md: the disk bounds every concurrent structure.
+figure fileserver-architectures '' 'single              60 fetches in  487.5 ms = 123.1/s' \
+	run scenarios/fileserver-architectures.lua
+
+# cow-fork.md, ool-messages.md: pages copied, mapped, not copied.
+figure cow-fork '' '(peak 66); 64 zero-fill, 7 copy-on-write faults, 6 pages copied' run scenarios/cow-fork.lua
+figure ool-messages '' '524288      210.51 us       13.70 us   15.37' run scenarios/ool-messages.lua
+
+# lrpc-paper.md, lrpc-vs-rpc.md, syscall-vs-rpc.md, invocation-kinds.md
+figure lrpc-paper '' 'BigInOut  219.0    219  1.000   227.0    227  1.000   617.1    636  0.970' \
+	run scenarios/lrpc-paper.lua
+figure lrpc-vs-rpc '' 'Null         1372       5052     3.68' run scenarios/lrpc-vs-rpc.lua
+figure syscall-vs-rpc '' 'getpid() = 4 by a message to pm: 4836 ns a call (48.4 times the system call)' \
+	run scenarios/syscall-vs-rpc.lua
+figure invocation-kinds '' 'message RPC, another machine (lan)            2043880 ns' \
+	run scenarios/invocation-kinds.lua
+
+# two-nodes-rpc.md, remote-objects.md: several machines.
+figure two-nodes-rpc '| 1431 | 1473 (2 packets) | 2 163 364 | 201 305 284 |' '1431         5688      2163364    201305284' \
+	run scenarios/two-nodes-rpc.lua --set from=1428 --set step=1 --set max=1432
+figure two-nodes-rpc '| `retries=5` | 40 | 0 | 40 | 6 | 3 | 3, 3 |' \
+	'40 calls (0 failed, 6 retransmissions), 40 executions, 3 duplicates filtered' \
+	run scenarios/two-nodes-rpc.lua --set part=loss --set retries=5
+figure two-nodes-rpc '' '10 calls (0 failed, 8 retransmissions), 15 executions, 0 duplicates filtered' \
+	run tests/api/nodes_route.lua --set loss=0.2
+figure remote-objects '' 'a refused withdrawal: scenarios/remote-objects.lua:58: insufficient funds' \
+	run scenarios/remote-objects.lua
+figure remote-objects '' 'ann deposits 100 -> 100 (a call through a reference: 2044828 ns)' \
+	run scenarios/remote-objects.lua --set nodes=true
+
+# README.md: the quick start's output, line for line (readme.sh does the same
+# for the first scenario of the walkthrough).
+checks=$((checks + 1))
+awk '/^\$ \.\/ukern run scenarios\/hello.lua$/ { on = 1; next } on && /^```/ { exit } on' \
+	README.md >"$TMP/shown"
+[ -s "$TMP/shown" ] || fail "README: no output block after '\$ ./ukern run scenarios/hello.lua'"
+run 0 run scenarios/hello.lua
+cat "$TMP/err" "$TMP/out" >"$TMP/got"
+checks=$((checks + 1))
+cmp -s "$TMP/shown" "$TMP/got" ||
+	{ fail "README: the quick start's output is not what 'ukern run scenarios/hello.lua' prints"; \
+	  diff "$TMP/shown" "$TMP/got" >&2; }
+
+finish
