@@ -127,7 +127,7 @@ figure two-nodes-rpc '| 1431 | 1473 (2 packets) | 2 163 364 | 201 305 284 |' '14
 figure two-nodes-rpc '| `retries=5` | 40 | 0 | 40 | 6 | 3 | 3, 3 |' \
 	'40 calls (0 failed, 6 retransmissions), 40 executions, 3 duplicates filtered' \
 	run scenarios/two-nodes-rpc.lua --set part=loss --set retries=5
-figure two-nodes-rpc '' '10 calls (0 failed, 8 retransmissions), 15 executions, 0 duplicates filtered' \
+figure two-nodes-rpc '' '10 calls (0 failed, 8 retransmissions), 10 executions, 5 duplicates filtered' \
 	run tests/api/nodes_route.lua --set loss=0.2
 figure remote-objects '' 'a refused withdrawal: scenarios/remote-objects.lua:58: insufficient funds' \
 	run scenarios/remote-objects.lua

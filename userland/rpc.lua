@@ -312,6 +312,14 @@ function rpc.bind(name, opts)
 	if not ok then
 		return nil, why
 	end
+	-- At-most-once is the server's doing (its reply history): asked of a server that keeps
+	-- none, the client's retransmissions would make it at-least-once without a word.
+	if opts.semantics == "at-most-once" and b.server_semantics
+			and b.server_semantics ~= "at-most-once" then
+		return nil, string.format("'%s' keeps no reply history (it serves %s semantics): "
+			.. "at-most-once needs the server's rpc.serve(..., { semantics = "
+			.. "\"at-most-once\" })", name, b.server_semantics)
+	end
 	b.semantics = opts.semantics or b.server_semantics or "maybe"
 	b.protocol = opts.protocol or b.server_protocol or "RR"
 	if b.semantics ~= "maybe" then

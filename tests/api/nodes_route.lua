@@ -2,7 +2,8 @@
 -- A call from A to a server on D crosses three links each way, forwarded
 -- by the network servers of B and C (store and forward: each receives the
 -- whole message, then sends it on); with --set loss=0.2 on the middle link,
--- RPC's retries get every call through.
+-- RPC's retries get every call through, and the server's reply history
+-- (at-most-once) runs each of them once.
 local loss = param("loss", 0)
 node { "B" }
 node { "C" }
@@ -12,7 +13,7 @@ link { "B", "C", latency = "2ms", bandwidth = "8Mbps", loss = loss }
 link { "C", "D", latency = "3ms", bandwidth = "8Mbps" }
 
 process { "srv", node = "D", daemon = true, main = function()
-  rpc.serve("far", { Echo = function(s) return s end })
+  rpc.serve("far", { Echo = function(s) return s end }, { semantics = "at-most-once" })
 end }
 
 process { "cli", start = "100ms", main = function()

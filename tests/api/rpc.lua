@@ -31,4 +31,6 @@ process { name = "client", start = "1ms", main = function()
   log("bad arg: %s", select(2, pcall(a.call, a, "Add", print)))
   log("bad option: %s", select(2, pcall(rpc.bind, "adder", { retry = 1 })))
   log("bad semantics: %s", select(2, pcall(rpc.bind, "adder", { semantics = "exactly-once" })))
+  log("at-most-once of a maybe server: %s %s", rpc.bind("adder", { semantics = "at-most-once" }))
+  log("at-least-once of it: %s", assert(rpc.bind("adder", { semantics = "at-least-once" })).semantics)
 end }
