@@ -180,6 +180,24 @@ run 0 run $V --set part=weak &&
 run 0 run $V --set part=crash &&
 	expect_err 'near +\| during the crash: Slow\(1\) = nil revoked in 1981004 ns; global true$' &&
 	expect_err 'near +\| after the crash: Add\(1, 1\) = nil revoked in [0-9]+ ns; global true$'
+# an interface exported while a pre-copy runs, bound and called meanwhile:
+# a global reference from the stop (this move used to fail on arrival)
+run 0 run $V --set part=precopy &&
+	expect_err 'near +\| while it moves: Twice\(1\) = 2 nil in 1404 ns; global false$' &&
+	expect_err 'ctl +\| svc: B nil global 0 rebound 0 clients global 1 rebound 0 waited 0$' &&
+	expect_err 'near +\| after: Twice\(2\) = 4 nil in 2068204 ns; global true$'
+# on demand: the first LRPC into the moved server that reads its heap pulls
+# the page (a request, then the page: more than two latencies)
+run 0 run $V --set part=ondemand --stats json &&
+	expect_err 'far +\| pulled: Peek\(\) = page nil in 2352088 ns; global false$' &&
+	expect_err 'far +\| here: Peek\(\) = page nil in 989 ns; global false$' &&
+	expect_out '"process": "mem", .*"strategy": "on-demand", .*"remote_faults": 1, "pages_left": 0,'
+# a thread waiting at the stop for the A-stack another holds in calc's
+# domain gets it, and the copy waits for its call too (5 ms more)
+run 0 run $V --set part=waiters &&
+	expect_err 'near +\| main: Slow1\(2\) = 4 nil in 5013504 ns; global false$' &&
+	expect_err 'near.1 +\| thread: Slow1\(1\) = 2 nil in 10035204 ns; global true$' &&
+	expect_err 'ctl +\| calc: B nil global 0 rebound 0 clients global 1 rebound 0 waited 9051584$'
 # a crash of calc while its stop waits for near's call: revoked, not moved
 run 0 run $V --set part=stopcrash &&
 	expect_err 'near +\| near: Slow\(1\) = nil revoked in 1983604 ns; global false$' &&

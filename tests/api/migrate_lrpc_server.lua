@@ -20,6 +20,14 @@
 --             while far binds calc#2 on B
 --   crash     calc crashes on B while near's call by message runs there,
 --             and near calls again: both fail, "revoked"
+--   precopy  svc exports its interface while its pre-copy runs, and near
+--             binds and calls it meanwhile: the binding becomes a global
+--             reference at the stop, like the others
+--   ondemand  a server moved on demand: an LRPC from a client on B that
+--             touches its heap pulls the page
+--   waiters   near's second thread waits for the A-stack its first holds
+--             in calc's domain at the stop: it gets it, and its call too
+--             returns before the copy
 --   stopcrash calc crashes while its stop waits for near's call in its
 --             domain: the call is revoked, the move fails
 --   loss      the link loses 30% of the packets: near's calls by message
@@ -39,6 +47,7 @@ local calc = process { "calc", daemon = true, main = function()
     Add = { function(a, b) return a + b end, args = 8, results = 4 },
     Slow = function(x) sleep("5ms"); return x * 2 end,
     Inc = function() runs = runs + 1; return runs end,
+    Slow1 = { function(x) sleep("5ms"); return x * 2 end, astacks = 1 },
   })
 end }
 
@@ -153,6 +162,49 @@ elseif part == "crash" then
     log("calc: %s", show(migrate("calc", "B")))
   end }
   fault { at = "13ms", crash = calc }
+elseif part == "precopy" then
+  -- svc exports while its pre-copy runs, and near binds and calls it then
+  process { "svc", daemon = true, start = "1ms", main = function()
+    sleep("500us")
+    lrpc.export("svc", { Twice = function(x) return 2 * x end })
+  end }
+  process { "near", start = "2ms", main = function()
+    local b = assert(lrpc.bind("svc"))
+    timed("while it moves", b, "Twice", 1)
+    sleep("5ms")
+    timed("after", b, "Twice", 2)
+  end }
+  process { "ctl", start = "1ms", main = function()
+    log("svc: %s", show(migrate("svc", "B", { strategy = "pre-copy" })))
+  end }
+elseif part == "ondemand" then
+  -- a server moved on demand: the first LRPC that touches its heap on B
+  -- waits for the page (a request and the page over the link)
+  process { "mem", daemon = true, main = function()
+    local heap = mem.alloc(2 * mem.page_size())
+    mem.write(heap, "page")
+    lrpc.export("mem", { Peek = function() return mem.read(heap, 4) end })
+  end }
+  process { "far", node = "B", start = "10ms", main = function()
+    local b = assert(lrpc.bind("mem"))
+    timed("pulled", b, "Peek")
+    timed("here", b, "Peek")
+  end }
+  process { "ctl", start = "2ms", main = function()
+    log("mem: %s", show(migrate("mem", "B", { strategy = "on-demand" })))
+  end }
+elseif part == "waiters" then
+  -- Slow1 has one A-stack: near's second thread waits for it when calc
+  -- stops; it gets it when the first call returns, and the copy waits for it
+  process { "near", start = "1ms", main = function()
+    local b = assert(lrpc.bind("calc"))
+    local t = thread(function() timed("thread", b, "Slow1", 1) end)
+    timed("main", b, "Slow1", 2)
+    join(t)
+  end }
+  process { "ctl", start = "2ms", main = function()
+    log("calc: %s", show(migrate("calc", "B")))
+  end }
 elseif part == "stopcrash" then
   process { "near", start = "1ms", main = function()
     local b = assert(lrpc.bind("calc"))
