@@ -227,9 +227,12 @@ void lrpc_bind(struct thread *t)
 		t->sc.err = UK_ENOMEM;
 		return;
 	}
-	if ((err = map_region(m, b, bytes)) != UK_OK ||
+	/* A server stopped for a move: a global reference at once (nothing is
+	 * mapped into it now), rebound where it arrives if this client is there. */
+	b->global = f->server->mig_stopped;
+	if ((err = b->global ? UK_OK : map_region(m, b, bytes)) != UK_OK ||
 	    push((void ***)&s->bindings, &s->nbindings, &s->bindings_cap, b) != 0) {
-		if (!err) {
+		if (!err && !b->global) {
 			as_unmap(t->p->as, b->caddr, VM_SHARED);
 			as_unmap(f->server->as, b->saddr, VM_SHARED);
 			vmsys_frames(m);
@@ -239,6 +242,7 @@ void lrpc_bind(struct thread *t)
 		return;
 	}
 	b->id = s->nbindings;
+	s->globals += b->global;
 	TRACE(m, TR_LRPC_BIND, b->id, f->id, t->p->pid, b->caddr, b->saddr, b->pages);
 	/* Mapping the A-stacks into two address spaces, page by page. */
 	t->work_ns += net_costs(m, t->p)->page_map_ns * b->pages * 2;
@@ -469,6 +473,55 @@ static int of_client(const struct lrpc_binding *b, const struct proc *p, int glo
 	       b->global == global;
 }
 
+/* Is a call in progress on b: one of its A-stacks held? */
+static int busy(const struct lrpc_binding *b)
+{
+	for (uint32_t k = 0; k < b->nas; k++)
+		if (b->as[k].holder)
+			return 1;
+	return 0;
+}
+
+/* b (no call in progress on it) becomes a global reference: threads
+ * waiting for its A-stacks are woken with UK_EREMOTE (their stubs call the
+ * clerk by message), its A-stacks leave both domains, their E-stacks go
+ * back to the server's pool. */
+static void make_global(struct machine *m, struct lrpc_binding *b)
+{
+	struct proc *client = b->client, *server = b->iface->server;
+
+	for (uint32_t j = 0; j < b->iface->ex->nprocs; j++) {
+		struct thread *w;
+		while ((w = tq_pop(&b->waiters[j])) != NULL) {
+			msg_free(w->sc.m);
+			w->sc.m = NULL;
+			thread_wake(w, UK_EREMOTE, 0);
+		}
+	}
+	if (client->as && as_unmap(client->as, b->caddr, VM_SHARED) == VM_OK)
+		TRACE(m, TR_VM_UNMAP, client->pid, b->caddr, b->pages);
+	if (server->as && as_unmap(server->as, b->saddr, VM_SHARED) == VM_OK)
+		TRACE(m, TR_VM_UNMAP, server->pid, b->saddr, b->pages);
+	vmsys_frames(m);
+	estacks_back(b);
+	b->global = 1;
+	b->caddr = b->saddr = 0;
+	b->pages = 0;
+	m->lrpc->globals++;
+}
+
+/* Global reference b is mapped again as an LRPC: 1, or 0 when there is no
+ * memory for it (it stays a global reference). */
+static int map_again(struct machine *m, struct lrpc_binding *b)
+{
+	if (map_region(m, b, layout(b)) != UK_OK)
+		return 0;
+	b->global = 0;
+	m->lrpc->rebinds++;
+	TRACE(m, TR_LRPC_BIND, b->id, b->iface->id, b->client->pid, b->caddr, b->saddr, b->pages);
+	return 1;
+}
+
 uint32_t lrpc_globalize(struct proc *p, uint32_t to)
 {
 	struct machine *m = p->m;
@@ -477,31 +530,11 @@ uint32_t lrpc_globalize(struct proc *p, uint32_t to)
 
 	for (uint32_t i = 0; s && i < s->nbindings; i++) {
 		struct lrpc_binding *b = s->bindings[i];
-		struct proc *server = b->iface->server;
-		int busy = 0;
-		if (!of_client(b, p, 0) || server->node == to)
+		if (!of_client(b, p, 0) || b->iface->server->node == to)
 			continue;
-		for (uint32_t k = 0; k < b->nas; k++)
-			busy |= b->as[k].holder != NULL;
-		if (busy)
+		if (busy(b))
 			continue;       /* not stopped yet: its calls come back first */
-		for (uint32_t j = 0; j < b->iface->ex->nprocs; j++) {
-			struct thread *w;
-			while ((w = tq_pop(&b->waiters[j])) != NULL) {
-				msg_free(w->sc.m);
-				w->sc.m = NULL;
-				thread_wake(w, UK_EREMOTE, 0);
-			}
-		}
-		if (p->as && as_unmap(p->as, b->caddr, VM_SHARED) == VM_OK)
-			TRACE(m, TR_VM_UNMAP, p->pid, b->caddr, b->pages);
-		if (server->as && as_unmap(server->as, b->saddr, VM_SHARED) == VM_OK)
-			TRACE(m, TR_VM_UNMAP, server->pid, b->saddr, b->pages);
-		vmsys_frames(m);
-		estacks_back(b);
-		b->global = 1;
-		b->caddr = b->saddr = 0;
-		b->pages = 0;
+		make_global(m, b);
 		n++;
 	}
 	return n;
@@ -515,14 +548,60 @@ uint32_t lrpc_rebind(struct proc *p)
 
 	for (uint32_t i = 0; s && i < s->nbindings; i++) {
 		struct lrpc_binding *b = s->bindings[i];
-		if (!of_client(b, p, 1) || b->iface->server->node != p->node ||
-		    b->iface->server->state != P_LIVE)
+		const struct proc *server = b->iface->server;
+		/* a server stopped for a move is rebound where it arrives */
+		if (of_client(b, p, 1) && server->node == p->node && server->state == P_LIVE &&
+		    !server->mig_stopped)
+			n += (uint32_t)map_again(m, b);
+	}
+	return n;
+}
+
+/* Is b a live binding to an interface p exports (and still serves)? */
+static int of_server(const struct lrpc_binding *b, const struct proc *p)
+{
+	return b->iface->server == p && !b->iface->dead && !b->gone && !b->revoked;
+}
+
+int lrpc_serving(const struct proc *p)
+{
+	const struct lrpc_state *s = p->m->lrpc;
+
+	for (uint32_t i = 0; s && i < s->nbindings; i++)
+		if (of_server(s->bindings[i], p) && busy(s->bindings[i]))
+			return 1;
+	return 0;
+}
+
+uint32_t lrpc_globalize_served(struct proc *p)
+{
+	struct machine *m = p->m;
+	struct lrpc_state *s = m->lrpc;
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; s && i < s->nbindings; i++) {
+		struct lrpc_binding *b = s->bindings[i];
+		if (!of_server(b, p) || b->global || busy(b))
 			continue;
-		if (map_region(m, b, layout(b)) != UK_OK)
-			continue;       /* it stays a global reference */
-		b->global = 0;
-		TRACE(m, TR_LRPC_BIND, b->id, b->iface->id, p->pid, b->caddr, b->saddr, b->pages);
+		make_global(m, b);
 		n++;
+	}
+	return n;
+}
+
+uint32_t lrpc_rebind_served(struct proc *p)
+{
+	struct machine *m = p->m;
+	struct lrpc_state *s = m->lrpc;
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; s && i < s->nbindings; i++) {
+		struct lrpc_binding *b = s->bindings[i];
+		const struct proc *c = b->client;
+		/* a client stopped for a move of its own is rebound where it arrives */
+		if (of_server(b, p) && b->global && c->node == p->node && c->state == P_LIVE &&
+		    !c->mig_stopped)
+			n += (uint32_t)map_again(m, b);
 	}
 	return n;
 }

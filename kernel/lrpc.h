@@ -104,9 +104,11 @@ struct lrpc_binding {
 	struct tqueue *waiters;       /* per procedure: threads waiting for a free A-stack */
 	uint8_t revoked;              /* its server ended */
 	uint8_t gone;                 /* its client ended: the region is unmapped */
-	uint8_t global;               /* a global reference: the client moved to another node
-				       * than its server; the region is unmapped and calls go as
-				       * messages to the clerk (lrpc_globalize, lrpc_rebind) */
+	uint8_t global;               /* a global reference: the client or the server moved
+				       * (or the server is stopped for a move); the region is
+				       * unmapped and calls go as messages to the clerk
+				       * (lrpc_globalize, lrpc_globalize_served, lrpc_rebind,
+				       * lrpc_rebind_served) */
 };
 
 /* A call in progress: the linkage record the kernel keeps for the return. */
@@ -136,6 +138,9 @@ struct lrpc_state {
 	uint64_t estacks;             /* E-stacks made, all servers */
 	uint64_t associations;        /* E-stacks tied to an A-stack (made or reused) */
 	uint64_t prods;               /* idle processors moved into a server's domain */
+	uint64_t globals;             /* bindings made global references (a client or a
+				       * server moved; lrpc_globalize, lrpc_globalize_served) */
+	uint64_t rebinds;             /* global references mapped again as LRPCs */
 };
 
 /* System-call effects (syscall.h). */
@@ -167,9 +172,9 @@ const struct lrpc_frame *lrpc_current(const struct thread *t);
  * on, or NULL. */
 struct thread *lrpc_astack_holder(struct thread *t);
 
-/* Migration (migrate.c). Is a thread of p inside a server's domain (an
- * LRPC call in progress)? Does p export an interface whose server it still
- * is? */
+/* Migration of a client (migrate.c). Is a thread of p inside a server's
+ * domain (an LRPC call in progress)? Does p export an interface whose
+ * server it still is? */
 int lrpc_in_call(const struct proc *p);
 int lrpc_exports(const struct proc *p);
 
@@ -186,6 +191,24 @@ uint32_t lrpc_globalize(struct proc *p, uint32_t to);
  * both domains and calls are LRPCs again. Returns how many (one that finds
  * no memory stays a global reference). */
 uint32_t lrpc_rebind(struct proc *p);
+
+/* Migration of a server (migrate.c). Is a call in progress in p's domain
+ * (an A-stack of a binding to an interface p exports held)? */
+int lrpc_serving(const struct proc *p);
+
+/* p, a server stopped with no call in progress in its domain, leaves its
+ * node: every binding to the interfaces it exports becomes a global
+ * reference, as in lrpc_globalize (the clients' calls go as messages to the
+ * clerk, a thread of p, over the link). Returns how many. While p is
+ * stopped, SYS_LRPC_CALL into it is answered UK_EREMOTE (the call goes to
+ * the clerk by message, and waits there for p) and a new binding to it is
+ * a global reference at once. */
+uint32_t lrpc_globalize_served(struct proc *p);
+
+/* p, a server, runs on its node (p->node) again: each global reference to
+ * its interfaces whose client is on that node (live, not stopped for a
+ * move of its own) is rebound as an LRPC. Returns how many. */
+uint32_t lrpc_rebind_served(struct proc *p);
 
 /* The interface and the binding with these ids, or NULL. */
 struct lrpc_iface *lrpc_iface_get(const struct machine *m, uint32_t id);

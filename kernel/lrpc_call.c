@@ -166,6 +166,8 @@ void lrpc_astack_free(struct machine *m, struct lrpc_binding *b, uint32_t ai)
 		if (!err)
 			return;
 	}
+	if (b->iface->server->mig_stopped)
+		migrate_lrpc_back(b->iface->server);    /* its move waits for its calls */
 	(void)m;
 }
 
@@ -186,7 +188,7 @@ static int check(const struct thread *t, const struct lrpc_binding *b, uint32_t 
 		return UK_ENORIGHT;
 	if (b->revoked)
 		return UK_EREVOKED;
-	if (b->global)
+	if (b->global || b->iface->server->mig_stopped)
 		return UK_EREMOTE;      /* the stubs call the clerk by message */
 	if (proc < 1 || proc > b->iface->ex->nprocs ||
 	    (t->sc.m && t->sc.m->size > b->iface->ex->procs[proc - 1].args))

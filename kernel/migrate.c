@@ -222,8 +222,7 @@ static uint64_t node_mask(const struct node *nd)
 
 /* Strong mobility: p lives on to from now on and may run again: its pages
  * take frames of to's memory (those of from are freed). UK_OK; or UK_ENOMEM
- * when to has too few free frames, UK_EREMOTE when it bound an LRPC
- * interface while it moved: p then runs on from again. */
+ * when to has too few free frames: p then runs on from again. */
 static int restart_here(struct machine *m, struct migration *g)
 {
 	struct proc *p = g->p;
@@ -231,20 +230,17 @@ static int restart_here(struct machine *m, struct migration *g)
 	uint64_t bytes = 0;
 
 	if (p->as) {
-		/* an LRPC interface exported while it moved: its clients are here */
-		int err = lrpc_exports(p) ? VM_EINVAL : VM_OK;
-		if (err == VM_OK) {
-			err = as_move(p->as, vmsys_vm(m, g->to));
-			vmsys_frames(m);
-		}
+		int err = as_move(p->as, vmsys_vm(m, g->to));
+		vmsys_frames(m);
 		if (err != VM_OK) {
 			if (err == VM_EHOST)
 				m->oom = 1;
 			p->mig_stopped = 0;
 			m->resched = 1;
-			/* where it was: its servers there are local again */
+			/* where it was: its servers, and its clients, there are local again */
 			g->lrpc_rebound += lrpc_rebind(p);
-			return err == VM_EINVAL ? UK_EREMOTE : UK_ENOMEM;
+			g->lrpc_clients_rebound += lrpc_rebind_served(p);
+			return UK_ENOMEM;
 		}
 	}
 
@@ -267,6 +263,7 @@ static int restart_here(struct machine *m, struct migration *g)
 		}
 	TRACE(m, TR_PROC_NODE, p->pid, p->node);
 	g->lrpc_rebound += lrpc_rebind(p);
+	g->lrpc_clients_rebound += lrpc_rebind_served(p);
 	if (m->mig->hook)
 		m->mig->hook(p, g->to, (int)g->req.clock);
 	/* What waits on its ports goes after it. */
@@ -347,8 +344,16 @@ static void finish(struct machine *m, struct migration *g, int err)
 
 static void declared(struct machine *m, struct migration *g);
 
+/* Is a call of p in progress in an LRPC server's domain, or one of its
+ * clients' in p's? The copy waits for them to return. */
+static int in_calls(const struct proc *p)
+{
+	return lrpc_in_call(p) || lrpc_serving(p);
+}
+
 /* The process is stopped and no call of it is in progress in an LRPC
- * server's domain: its bindings to servers not on the target become global
+ * server's domain, nor in its own: its bindings to servers not on the
+ * target, and every binding to the interfaces it exports, become global
  * references; what is left to send goes on the link (stop-and-copy: the
  * code and every page; on-demand: the code; pre-copy: the pages written
  * since the last round), with the execution state. */
@@ -359,6 +364,7 @@ static void ship_stopped(struct machine *m, struct migration *g)
 	if (g->phase == MP_DRAINING)
 		g->lrpc_wait_ns = m->now - g->stop;
 	g->lrpc_global += lrpc_globalize(g->p, g->to);
+	g->lrpc_clients_global += lrpc_globalize_served(g->p);
 	g->state_bytes = state_bytes(g->p);
 	if (g->req.strategy == MIG_PRE_COPY) {
 		n = count_dirty(g);
@@ -377,12 +383,13 @@ static void ship_stopped(struct machine *m, struct migration *g)
 	post(m, g, when);
 }
 
-/* Stop the process; the copy follows at once, or once its calls in
- * progress in LRPC servers' domains have returned. */
+/* Stop the process; the copy follows at once, or once the LRPC calls in
+ * progress in servers' domains (its own calls) and in its domain (its
+ * clients') have returned. */
 static void stop_then_ship(struct machine *m, struct migration *g)
 {
 	stop(g);
-	if (lrpc_in_call(g->p)) {
+	if (in_calls(g->p)) {
 		g->phase = MP_DRAINING;
 		return;
 	}
@@ -444,7 +451,7 @@ void migrate_event(struct machine *m, void *obj)
 		g->drain_posted = 0;
 		stop(g);
 		g->stop = stopped_at;
-		if (!lrpc_in_call(g->p))
+		if (!in_calls(g->p))
 			ship_stopped(m, g);
 		return;
 	}
@@ -466,12 +473,17 @@ arrived:
 				    g->where, g->p->name, m->net->nodes[g->to].name, g->lrpc_global,
 				    g->lrpc_rebound, g->lrpc_wait_ns ? "; it waited for calls in "
 				    "progress" : "");
+		if (g->lrpc_clients_global || g->lrpc_clients_rebound)
+			machine_log(m, "%smigrate '%s' to '%s': its LRPC clients' bindings: %u made "
+				    "global references (calls go as messages to its clerk), %u "
+				    "rebound as LRPC%s", g->where, g->p->name,
+				    m->net->nodes[g->to].name, g->lrpc_clients_global,
+				    g->lrpc_clients_rebound, g->lrpc_wait_ns ? "; it waited for calls "
+				    "in progress" : "");
 		if (err) {
 			machine_log(m, "%smigrate '%s' to '%s': not moved: %s; it runs on at '%s'",
 				    g->where, g->p->name, m->net->nodes[g->to].name,
-				    err == UK_ENOMEM ? "too few free frames there for its pages"
-						     : "it exported an LRPC interface while it moved",
-				    m->net->nodes[g->from].name);
+				    "too few free frames there for its pages", m->net->nodes[g->from].name);
 			finish(m, g, err);
 			return;
 		}
@@ -500,8 +512,6 @@ static int check(struct machine *m, const struct migrate_req *r, struct proc **p
 		return UK_EINVAL;
 	if (r->mobility == MIG_WEAK && (!p->respawn || r->strategy == MIG_ON_DEMAND))
 		return UK_EINVAL;
-	if (lrpc_exports(p))
-		return UK_EREMOTE;      /* its clients' A-stacks are in its memory, on its node */
 	if (r->mobility == MIG_STRONG && p->as) {
 		const struct vm *to = vmsys_vm(m, r->node);
 		if (as_frames_held(p->as) > to->nframes - to->used)
@@ -650,8 +660,6 @@ static void declared(struct machine *m, struct migration *g)
 		machine_log(m, "%smigrate '%s' to '%s': not moved: %s", g->where, g->p->name,
 			    m->net->nodes[g->to].name,
 			    err == UK_ENOENT ? "the process is not running" :
-			    err == UK_EREMOTE ? "it exports an LRPC interface (its clients' A-stacks "
-						"are in its memory, on its node)" :
 			    err == UK_ENOROUTE ? "it is on that node already" :
 			    err == UK_ENOMEM ? "too few free frames there for its pages" :
 			    "it is moving already");

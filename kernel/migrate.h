@@ -51,8 +51,11 @@
  * unmapped, its calls go to the server as messages over the link), and on
  * arrival - or when a failed move leaves it where it was - every global
  * reference whose server is on the process's node is rebound (RB) as an
- * LRPC. A process that exports an interface stays: its clients' A-stacks
- * are in its memory, on its node.
+ * LRPC. A process that exports an interface moves too: the stop also waits
+ * for its clients' calls in progress in its domain (a call made meanwhile
+ * goes to its clerk as a message); then every binding to its interfaces
+ * becomes a global reference (the A-stacks are in its memory, they do not
+ * go), and on arrival those of clients on its new node are rebound.
  */
 #ifndef UKERN_MIGRATE_H
 #define UKERN_MIGRATE_H
@@ -135,6 +138,10 @@ struct migration {
 	 * in progress in a server's domain to return */
 	uint32_t lrpc_global, lrpc_rebound;
 	uint64_t lrpc_wait_ns;
+	/* LRPC, a server (lrpc.h): the bindings to the interfaces it exports
+	 * made global references at the stop, and rebound as LRPCs on arrival
+	 * (those of clients on its new node) */
+	uint32_t lrpc_clients_global, lrpc_clients_rebound;
 	uint8_t drain_posted;         /* an event of MP_DRAINING is in the queue */
 	/* when it ran on to again (what the caller is told): */
 	uint64_t at_resume_pages, at_resume_bytes, at_resume_packets, at_resume_left;

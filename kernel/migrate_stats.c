@@ -93,9 +93,11 @@ void migrate_stats(FILE *out, const struct machine *m, char format)
 			fprintf(out, "%s%" PRIu64, k ? ", " : "", g->round_pages[k]);
 		fprintf(out, "], \"remote_faults\": %" PRIu64 ", \"pages_left\": %" PRIu64
 			", \"messages_forwarded\": %" PRIu64 ", \"bytes_forwarded\": %" PRIu64
-			", \"lrpc_global\": %u, \"lrpc_rebound\": %u, \"lrpc_wait_ns\": %" PRIu64 " }",
+			", \"lrpc_global\": %u, \"lrpc_rebound\": %u, \"lrpc_wait_ns\": %" PRIu64
+			", \"lrpc_clients_global\": %u, \"lrpc_clients_rebound\": %u }",
 			g->remote_faults, left, g->msgs_forwarded, g->bytes_forwarded, g->lrpc_global,
-			g->lrpc_rebound, g->lrpc_wait_ns);
+			g->lrpc_rebound, g->lrpc_wait_ns, g->lrpc_clients_global,
+			g->lrpc_clients_rebound);
 	}
 	if (format == 'j')
 		fputs("\n  ],\n", out);

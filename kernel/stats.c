@@ -399,9 +399,10 @@ static void json_lrpc(FILE *out, const struct machine *m)
 		"  \"lrpc\": { \"interfaces\": %u, \"bindings\": %u, \"calls\": %" PRIu64
 		", \"mp_calls\": %" PRIu64 ", \"mp_returns\": %" PRIu64 ", \"revoked\": %" PRIu64
 		", \"astack_waits\": %" PRIu64 ", \"estacks\": %" PRIu64
-		", \"estack_associations\": %" PRIu64 ", \"prods\": %" PRIu64 " },\n",
+		", \"estack_associations\": %" PRIu64 ", \"prods\": %" PRIu64
+		", \"global_refs\": %" PRIu64 ", \"rebinds\": %" PRIu64 " },\n",
 		s->nifaces, s->nbindings, s->calls, s->mp_calls, s->mp_returns, s->revoked, s->waits,
-		s->estacks, s->associations, s->prods);
+		s->estacks, s->associations, s->prods, s->globals, s->rebinds);
 }
 
 /* What a server's processes (every incarnation has its name) used: CPU

@@ -238,6 +238,9 @@ void stats_text(FILE *out, const struct machine *m)
 			" idle processors prodded\n", m->lrpc->nifaces, m->lrpc->nbindings, m->lrpc->calls,
 			m->lrpc->mp_calls, m->lrpc->mp_returns, m->lrpc->revoked, m->lrpc->waits,
 			m->lrpc->estacks, m->lrpc->associations, m->lrpc->prods);
+	if (m->lrpc && (m->lrpc->globals || m->lrpc->rebinds))
+		fprintf(out, "lrpc   migrations: %" PRIu64 " binding(s) made global references, %"
+			PRIu64 " rebound as LRPC\n", m->lrpc->globals, m->lrpc->rebinds);
 	net_stats(out, m, 't');
 	migrate_stats(out, m, 't');
 	if (m->stats_hook)

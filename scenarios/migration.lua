@@ -39,6 +39,12 @@
 -- for it to return:
 --
 --   ukern run scenarios/migration.lua --set lrpc=yes
+--
+-- With lrpc = "server" the server moves instead, to B and back, and the
+-- client stays on A: its binding becomes a global reference to the server
+-- on B (the clerk moved with it) and is rebound when the server is back:
+--
+--   ukern run scenarios/migration.lua --set lrpc=server
 
 local pages = param("pages", 64)
 local hot = param("hot", 2)
@@ -60,7 +66,11 @@ for _, n in ipairs { "B", "C", "D", "E" } do
   link { "A", n, latency = latency, bandwidth = bandwidth }
 end
 
-if param("lrpc", "no") == "yes" then
+local lrpc_mode = param("lrpc", "no")
+assert(lrpc_mode == "no" or lrpc_mode == "yes" or lrpc_mode == "server",
+       "lrpc must be no, yes (the client moves) or server (the server moves)")
+if lrpc_mode ~= "no" then
+  local mover = lrpc_mode == "yes" and "client" or "calc"
   process { "calc", daemon = true, main = function()
     local served = 0
     lrpc.export("calc", { Step = { function(n) compute("1ms"); served = served + 1; return n + 1 end,
@@ -78,7 +88,10 @@ if param("lrpc", "no") == "yes" then
       s.calls, s.ns = (s.calls or 0) + 1, (s.ns or 0) + now() - t0
       compute("1ms")
     end
-    for i, what in ipairs { "on A, LRPC", "on B, a global reference", "back on A, rebound" } do
+    local phases = mover == "client" and
+      { "on A, LRPC", "on B, a global reference", "back on A, rebound" } or
+      { "server on A, LRPC", "server on B, a GR", "server back, rebound" }
+    for i, what in ipairs(phases) do
       local s = stats[i]
       log("%-26s %2d calls, %8.3f ms a call on average", what, s.calls or 0,
           s.calls and s.ns / s.calls / 1e6 or 0)
@@ -87,10 +100,10 @@ if param("lrpc", "no") == "yes" then
   end }
   process { "ctl", start = at, main = function()
     for _, mv in ipairs { { "B", "stop-and-copy" }, { "A", "pre-copy" } } do
-      local r = assert(migrate("client", mv[1], { strategy = mv[2] }))
-      log("to %s (%s): downtime %.3f ms (%.3f ms waiting for a call), %d binding(s) global, "
-          .. "%d rebound", mv[1], mv[2], r.downtime_ns / 1e6, r.lrpc_wait_ns / 1e6,
-          r.lrpc_global, r.lrpc_rebound)
+      local r = assert(migrate(mover, mv[1], { strategy = mv[2] }))
+      log("%s to %s (%s): downtime %.3f ms (%.3f ms waiting for a call), %d binding(s) global, "
+          .. "%d rebound", mover, mv[1], mv[2], r.downtime_ns / 1e6, r.lrpc_wait_ns / 1e6,
+          r.lrpc_global + r.lrpc_clients_global, r.lrpc_rebound + r.lrpc_clients_rebound)
       sleep("30ms")
     end
   end }

@@ -39,7 +39,7 @@ expect_out '"binding": "firefly", "method": "Null", "kind": "lrpc-mp", "calls": 
 expect_out '"binding": "firefly", "method": "Add", "kind": "lrpc", "calls": 11, .*"mean": 164002, .*"copies": \{ "A": 11, "B": 0, "C": 0, "D": 0, "E": 0, "F": 11 \}, "copies_per_call": 2.00'
 expect_out '"binding": "firefly", "method": "BigIn", "kind": "lrpc-mp", .*"copies_per_call": 1.00'
 expect_out '"binding": "taos", "method": "BigInOut", "kind": "message", "calls": 11, .*"copies": \{ "A": 22, "B": 22, "C": 22, "D": 0, "E": 11, "F": 11 \}, "copies_per_call": 8.00'
-expect_out '"lrpc": \{ "interfaces": 1, "bindings": 1, "calls": 88, "mp_calls": 43, "mp_returns": 43, "revoked": 0, "astack_waits": 0, "estacks": 4, "estack_associations": 4, "prods": 1 \}'
+expect_out '"lrpc": \{ "interfaces": 1, "bindings": 1, "calls": 88, "mp_calls": 43, "mp_returns": 43, "revoked": 0, "astack_waits": 0, "estacks": 4, "estack_associations": 4, "prods": 1, "global_refs": 0, "rebinds": 0 \}'
 
 # lrpc-vs-rpc: one CPU, LRPC about 3.7 times faster than a message RPC; the
 # copies per call 2 against 8.

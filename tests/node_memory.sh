@@ -64,7 +64,7 @@ run 0 run tests/api/migrate_late.lua --set part=lrpc --stats json &&
 	expect_err "kernel +\| migrate 'client' to 'B': LRPC bindings: 1 made global references \(calls go as messages\), 0 rebound as LRPC$" &&
 	expect_err 'ctl +\| migrate: B nil$' &&
 	expect_err 'client +\| Add\(40, 2\) = 42; shared 0$' &&
-	expect_out '"process": "client", .*"done": true, .*"lrpc_global": 1, "lrpc_rebound": 0, "lrpc_wait_ns": 0 }'
+	expect_out '"process": "client", .*"done": true, .*"lrpc_global": 1, "lrpc_rebound": 0, "lrpc_wait_ns": 0, '
 
 # Declarations.
 printf 'node { "B", frames = -3 }\n' >"$TMP/bad.lua"

@@ -7,7 +7,7 @@
  * processors of domain caching, memory calls acting on the server's
  * address space, what a call costs on the zero, modern and
  * firefly-1990 profiles, and a binding made a global reference (its client
- * migrating) and rebound.
+ * migrating, or its server) and rebound.
  *
  * Bodies are C functions (tests/harness.h): a client body makes the call
  * (SYS_LRPC_CALL), then does the procedure's work itself - it is the
@@ -557,6 +557,71 @@ static void test_global_reference(void **state)
 	assert_int_equal(m->lrpc->calls, 2);
 }
 
+/* --- migration of the server: its clients' bindings global, rebound --- */
+
+/* As a migration of the server would: while the client is in its domain
+ * the server is serving (its stop waits); stopped, a call into it is
+ * refused with UK_EREMOTE (the stubs call the clerk by message), a new
+ * binding is a global reference at once, and the client's rebind does not
+ * map into it; then every binding to it becomes a global reference
+ * (lrpc_globalize_served), and, where it runs again, those of clients on
+ * its node are rebound (lrpc_rebind_served). */
+static void served(struct thread *self, void *arg)
+{
+	struct lw *v = arg;
+	struct proc *srv = v->server;
+	struct lrpc_binding *b, *b2;
+	uint32_t id2 = 0;
+
+	h_note(&v->w.lg, self, "bind", t_bind(self, find(self, &v->w, "calc"), &v->binding));
+	b = lrpc_binding_get(self->m, v->binding);
+	h_note(&v->w.lg, self, "call", t_call(self, v->binding, NUL, NULL));
+	h_note(&v->w.lg, self, "serving", lrpc_serving(srv) * 10 + lrpc_serving(self->p));
+	h_note(&v->w.lg, self, "busy: none made global", (int)lrpc_globalize_served(srv));
+	h_note(&v->w.lg, self, "return", t_return(self, NULL, NULL));
+	h_note(&v->w.lg, self, "serving", lrpc_serving(srv));
+	srv->mig_stopped = 1;
+	h_note(&v->w.lg, self, "call while stopped", t_call(self, v->binding, NUL, NULL));
+	h_note(&v->w.lg, self, "bind while stopped",
+	       t_bind(self, find(self, &v->w, "calc"), &id2));
+	b2 = lrpc_binding_get(self->m, id2);
+	h_note(&v->w.lg, self, "new binding global", b2->global && !b2->pages);
+	h_note(&v->w.lg, self, "made global", (int)lrpc_globalize_served(srv));
+	h_note(&v->w.lg, self, "again", (int)lrpc_globalize_served(srv));
+	h_note(&v->w.lg, self, "global, unmapped", b->global && !b->caddr && !b->pages);
+	h_note(&v->w.lg, self, "shared frames", (int)self->m->vm.shared);
+	h_note(&v->w.lg, self, "client rebind while stopped", (int)lrpc_rebind(self->p));
+	srv->mig_stopped = 0;
+	h_note(&v->w.lg, self, "rebound", (int)lrpc_rebind_served(srv));
+	h_note(&v->w.lg, self, "rebound twice", (int)lrpc_rebind_served(srv));
+	h_note(&v->w.lg, self, "mapped", !b->global && b->pages == 1 && !b2->global);
+	h_note(&v->w.lg, self, "shared frames", (int)self->m->vm.shared);
+	h_note(&v->w.lg, self, "call", t_call(self, v->binding, NUL, NULL));
+	h_note(&v->w.lg, self, "in server domain", thread_domain(self) == srv);
+	h_note(&v->w.lg, self, "return", t_return(self, NULL, NULL));
+}
+
+static void test_server_moves(void **state)
+{
+	struct lw v = { 0 };
+	struct machine *m = lrpc_machine(state, &v, 1, NULL);
+
+	add(m, "client", MS, served, &v.w, 0);
+	FINISH(m, &v.w, OUT_COMPLETED);
+	H_EXPECT(&v.w.lg, { MS, "bind", UK_OK }, { MS, "call", UK_OK }, { MS, "serving", 10 },
+		 { MS, "busy: none made global", 0 }, { MS, "return", UK_OK }, { MS, "serving", 0 },
+		 { MS, "call while stopped", UK_EREMOTE }, { MS, "bind while stopped", UK_OK },
+		 { MS, "new binding global", 1 }, { MS, "made global", 1 }, { MS, "again", 0 },
+		 { MS, "global, unmapped", 1 }, { MS, "shared frames", 0 },
+		 { MS, "client rebind while stopped", 0 }, { MS, "rebound", 2 },
+		 { MS, "rebound twice", 0 }, { MS, "mapped", 1 }, { MS, "shared frames", 2 },
+		 { MS, "call", UK_OK }, { MS, "in server domain", 1 }, { MS, "return", UK_OK });
+	assert_int_equal(m->lrpc->calls, 2);
+	assert_int_equal(m->lrpc->globals, 2);   /* the new binding, and the first */
+	assert_int_equal(m->lrpc->rebinds, 2);
+	assert_int_equal(m->vm.shared, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -566,7 +631,7 @@ int main(void)
 		H_TEST(test_astack_wait),      H_TEST(test_binding_checks),
 		H_TEST(test_revoked_blocked),  H_TEST(test_revoked_running),
 		H_TEST(test_domain_caching),   H_TEST(test_memory_in_server),
-		H_TEST(test_global_reference),
+		H_TEST(test_global_reference), H_TEST(test_server_moves),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,6 +15,10 @@
  * A many-to-many process of C bodies moves too: its user threads keep
  * their C stacks, its LWPs run on B's two CPUs afterwards, and its
  * execution state counts each LWP and each user thread.
+ *
+ * A process that exports an LRPC interface moves: its stop waits for the
+ * call in progress in its domain, and its client's binding becomes a
+ * global reference.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,6 +32,7 @@
 #include "body_c.h"
 #include "harness.h"
 #include "ipc_world.h"
+#include "lrpc.h"
 #include "machine.h"
 #include "migrate.h"
 #include "msg.h"
@@ -393,6 +398,109 @@ static void test_many_to_many(void **state)
 			assert_int_equal(t->cpu_ns, 30 * MS);
 }
 
+/* --- a server that exports an LRPC interface (kernel/lrpc.h) --- */
+
+static struct lrpc_binding *lrpc_b;
+
+/* The server: one procedure, Slow, on a clerk port registered as "calc". */
+static void lrpc_server(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	struct lrpc_export *ex = calloc(1, sizeof *ex + sizeof ex->procs[0]);
+	int32_t pn = 0;
+	int err;
+
+	if (!ex || uk_port(self, 16, &pn) != UK_OK) {
+		free(ex);
+		w->bad++;
+		return;
+	}
+	strcpy(ex->name, "calc");
+	ex->nprocs = 1;
+	strcpy(ex->procs[0].name, "Slow");
+	ex->procs[0].astacks = 1;
+	self->sc.op = SYS_LRPC_EXPORT;
+	self->sc.name = pn;
+	self->sc.ptr = ex;
+	body_c_trap(self);
+	if (self->sc.err || h_register(self, "calc", pn) != UK_OK)
+		w->bad++;
+	msg_free(uk_recv(self, pn, UK_FOREVER, &err));
+}
+
+static int lrpc_op(struct thread *self, int op, uint64_t binding)
+{
+	self->sc.op = op;
+	self->sc.arg = binding;
+	self->sc.name = 1;
+	self->sc.m = NULL;
+	self->sc.val = 0;
+	body_c_trap(self);
+	return self->sc.err;
+}
+
+/* The client binds, and calls Slow at 1 ms: its thread sleeps 5 ms in the
+ * server's domain; at 20 ms (the copy is on the link) it calls again. */
+static void lrpc_client(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	int32_t pn = find(self, w, "calc");
+
+	self->sc.op = SYS_LRPC_BIND;
+	self->sc.name = pn;
+	body_c_trap(self);
+	lrpc_b = lrpc_binding_get(self->m, (uint32_t)self->sc.val);
+	h_note(&w->lg, self, "bind", self->sc.err);
+	if (!lrpc_b) {
+		w->bad++;
+		return;
+	}
+	h_note(&w->lg, self, "call", lrpc_op(self, SYS_LRPC_CALL, lrpc_b->id));
+	uk_sleep(self, 5 * MS);
+	h_note(&w->lg, self, "return", lrpc_op(self, SYS_LRPC_RETURN, 0));
+	uk_sleep(self, 20 * MS - uk_now(self));
+	h_note(&w->lg, self, "call, global", lrpc_op(self, SYS_LRPC_CALL, lrpc_b->id));
+}
+
+static void lrpc_controller(struct thread *self, void *arg)
+{
+	struct world *w = arg;
+	const struct migration *g = NULL;
+
+	h_note(&w->lg, self, "migrated", migrate_now(self, &g));
+	h_note(&w->lg, self, "waited", (int64_t)g->lrpc_wait_ns);
+	h_note(&w->lg, self, "downtime", (int64_t)(g->resume - g->stop));
+	h_note(&w->lg, self, "clients global", g->lrpc_clients_global);
+}
+
+static void test_lrpc_server(void **state)
+{
+	struct machine *m = two_nodes(state);
+	struct world w = { .bad = 0 };
+	struct proc *srv = add(m, "calc", 0, lrpc_server, &w, 1);
+
+	srv->affinity = 1;
+	add(m, "client", 1 * MS, lrpc_client, &w, 0)->affinity = 1;
+	on(add(m, "ctl", 2 * MS, lrpc_controller, &w, 0), 1)->affinity = 4;
+	order.pid = srv->pid;
+	order.node = 1;
+	order.strategy = MIG_STOP_AND_COPY;
+	order.mobility = MIG_STRONG;
+	FINISH(m, &w, OUT_COMPLETED);
+	/* stopped at 2 ms, the copy began when the call returned at 6 ms; the
+	 * client's next call, during the copy, is refused: its stubs would
+	 * call the clerk by message */
+	H_EXPECT(&w.lg, { 1 * MS, "bind", UK_OK }, { 1 * MS, "call", UK_OK },
+		 { 6 * MS, "return", UK_OK }, { 20 * MS, "call, global", UK_EREMOTE },
+		 { 6 * MS + STATE_ONLY, "migrated", UK_OK },
+		 { 6 * MS + STATE_ONLY, "waited", 4 * MS },
+		 { 6 * MS + STATE_ONLY, "downtime", 4 * MS + STATE_ONLY },
+		 { 6 * MS + STATE_ONLY, "clients global", 1 });
+	assert_int_equal(srv->node, 1);
+	assert_true(lrpc_b->global && !lrpc_b->pages);
+	assert_int_equal(m->vm.shared, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -403,6 +511,7 @@ int main(void)
 		H_TEST(test_in_flight_forwarded),
 		H_TEST(test_refused),
 		H_TEST(test_many_to_many),
+		H_TEST(test_lrpc_server),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

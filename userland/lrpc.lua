@@ -104,8 +104,9 @@ local function procedures(procs, opts)
 	return list
 end
 
--- A call of a global reference (a binding whose client has moved to
--- another node): run procedure pr in the clerk's thread and answer as an
+-- A call of a global reference (a binding whose client or server has
+-- moved to another node, or whose server was stopped for a move): run
+-- procedure pr in the clerk's thread and answer as an
 -- RPC server does; results that would not fit its A-stacks are an error,
 -- as on an LRPC.
 local function serve_global(name, id, pr, mid, m)

@@ -21,8 +21,10 @@
  * string its bytes. Tables, functions and other values cannot travel (use
  * rpc.*).
  *
- * A binding whose client has migrated to another node than its server is
- * a global reference (kernel/lrpc.h, lrpc_globalize): the kernel answers
+ * A binding whose client or server has migrated, so that they are on two
+ * nodes, is a global reference (kernel/lrpc.h, lrpc_globalize,
+ * lrpc_globalize_served), and a call into a server stopped for a move is
+ * answered the same way: the kernel answers
  * its SYS_LRPC_CALL with UK_EREMOTE, and the call goes instead to lrpc.lua's
  * remote function, a message RPC to the interface's clerk, which runs the
  * procedure in the server and answers.

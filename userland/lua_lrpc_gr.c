@@ -1,7 +1,8 @@
 /*
  * lua_lrpc_gr.c - LRPC bindings that are global references: their client
- * migrated to another node than their server (kernel/lrpc.h,
- * lrpc_globalize). The kernel answers their SYS_LRPC_CALL with UK_EREMOTE,
+ * or their server migrated and they are on two nodes (kernel/lrpc.h,
+ * lrpc_globalize, lrpc_globalize_served); or their server is stopped for a
+ * move. The kernel answers their SYS_LRPC_CALL with UK_EREMOTE,
  * and binding:call hands the call to lrpc.lua's remote function, a message
  * RPC to the interface's clerk, which checks the binding, runs the
  * procedure in the server and answers.

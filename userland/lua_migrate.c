@@ -6,7 +6,7 @@
  * Mistakes in the arguments (an unknown process or node, a node without a
  * link, an unknown strategy) raise a Lua error at the calling line; what
  * the kernel finds when the call is made (the process has ended, it is
- * moving already, it exports an LRPC interface) comes back as nil, reason.
+ * moving already) comes back as nil, reason.
  *
  * At the top level, migrate { at = ..., process = ..., to = ..., options }
  * declares one instead, as fault { } does: its fields are checked at once,
@@ -73,9 +73,6 @@ static const char *why(int err)
 	switch (err) {
 	case UK_ENOENT:
 		return "process has ended";
-	case UK_EREMOTE:
-		return "exports an LRPC interface (its clients' A-stacks are in its memory, on "
-		       "its node)";
 	case UK_ENOROUTE:
 		return "no link to that node";
 	case UK_EINVAL:
@@ -99,7 +96,7 @@ static int k_migrate(lua_State *L, int status, lua_KContext ctx)
 		lua_pushstring(L, why(t->sc.err));
 		return 2;
 	}
-	lua_createtable(L, 0, 23);
+	lua_createtable(L, 0, 25);
 	setint(L, "id", g->id);
 	setstr(L, "process", g->p->name);
 	setint(L, "pid", g->pid);
@@ -127,6 +124,8 @@ static int k_migrate(lua_State *L, int status, lua_KContext ctx)
 	setint(L, "lrpc_global", g->lrpc_global);
 	setint(L, "lrpc_rebound", g->lrpc_rebound);
 	setint(L, "lrpc_wait_ns", g->lrpc_wait_ns);
+	setint(L, "lrpc_clients_global", g->lrpc_clients_global);
+	setint(L, "lrpc_clients_rebound", g->lrpc_clients_rebound);
 	return 1;
 }
 

@@ -5,7 +5,7 @@
 -- one of its threads is inside the server's domain (the copy waits for the
 -- return); part=waiters, a second thread waits for the A-stack the first
 -- holds (its call too runs before the copy); part=server, the exporting
--- server asks to move; part=weak, weak
+-- server moves (migrate_lrpc_server.lua has the details); part=weak, weak
 -- mobility restarts the client on the other node, where its bind fails.
 local part = param("part", "move")
 machine { cpus = 2 }
@@ -88,7 +88,9 @@ elseif part == "server" then
     sleep("1s")
   end }
   process { "ctl", start = "2ms", main = function()
-    log("server: %s", select(2, migrate("calc", "B")))
+    local r, e = migrate("calc", "B")
+    log("server: %s %s clients global %s", tostring(r and r.to), tostring(e),
+        tostring(r and r.lrpc_clients_global))
   end }
 else
   process { "client", start = "1ms", main = function()

@@ -38,6 +38,7 @@ process { "ctl", start = "1ms", main = function()
   sleep("1ms")
   local r = migrate("lrpcli", "B")
   log("lrpc client: to %s, %d binding(s) made global references", r.to, r.lrpc_global)
-  log("lrpc server: %s", select(2, migrate("calc", "B")))
+  r = migrate("calc", "B")       -- it follows its client: rebound there
+  log("lrpc server: to %s, %d client binding(s) rebound", r.to, r.lrpc_clients_rebound)
   migrate("idle", "Q")
 end }
