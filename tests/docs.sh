@@ -127,4 +127,53 @@ excerpt 'scenarios/two-nodes-rpc.lua' scenarios/two-nodes-rpc.lua --set max=0
 excerpt 'tests/api/migrate.lua --set strategy=on-demand' tests/api/migrate.lua --set strategy=on-demand
 excerpt '`ukern export hello.uktrace --format text` gives' scenarios/hello.lua
 
+# cli.md: the usage of `ukern run --help` and the outputs it shows, as ukern
+# prints them.
+CLI=doc/cli.md
+# block_after TEXT: the fenced block that follows the line TEXT in cli.md.
+block_after() {
+	awk -v p="$1" '$0 == p { f = 1; next } f && /^```$/ { exit } f' "$CLI"
+}
+same() {
+	what=$1
+	shift
+	checks=$((checks + 1))
+	[ -s "$TMP/want" ] || { fail "$CLI: no example '$what' found"; return; }
+	cmp -s "$TMP/want" "$TMP/got" && return
+	fail "$CLI: the example '$what' is not what ukern prints (< doc, > ukern):"
+	diff "$TMP/want" "$TMP/got" | grep '^[<>]' | head -20 >&2
+}
+block_after '$ ukern run --help' >"$TMP/want"
+"$UKERN" run --help >"$TMP/got" 2>&1
+same 'ukern run --help'
+block_after '$ ukern run scenarios/hello.lua' >"$TMP/want"
+"$UKERN" run scenarios/hello.lua >"$TMP/got" 2>&1
+same 'ukern run scenarios/hello.lua'
+block_after '$ ukern sweep scenarios/buffering.lua --set qlimit=0,2,16 --seeds 1-2' >"$TMP/want"
+"$UKERN" sweep scenarios/buffering.lua --set qlimit=0,2,16 --seeds 1-2 >"$TMP/got" 2>&1
+same 'ukern sweep scenarios/buffering.lua ...'
+
+# message TEXT ARGS...: cli.md quotes the error TEXT, and `ukern ARGS...` says
+# exactly that on its first line of stderr, with exit status 2.
+message() {
+	text=$1
+	shift
+	checks=$((checks + 1))
+	grep -qF -- "$text" "$CLI" || fail "$CLI no longer quotes '$text'"
+	run 2 "$@" || return
+	checks=$((checks + 1))
+	[ "$(head -1 "$TMP/err")" = "$text" ] ||
+		fail "$CLI quotes '$text', but 'ukern $*' says '$(head -1 "$TMP/err")'"
+}
+message "ukern: --set x: expected NAME=VALUE" run scenarios/pingpong.lua --set x
+message "ukern: --set n given twice" run scenarios/pingpong.lua --set n=1 --set n=2
+message "scenarios/pingpong.lua: --set m: the scenario declares no parameter 'm' (it declares: n costs loop)" \
+	run scenarios/pingpong.lua --set m=1
+message "scenarios/pingpong.lua:18: --set n=many: parameter 'n' takes a number" \
+	run scenarios/pingpong.lua --set n=many
+message "ukern: --until abc: invalid duration (write 250ns, 5us, 10ms, 2s, or a number of ms)" \
+	run scenarios/hello.lua --until abc
+message "ukern: export: --format yaml: unknown format (formats: text, csv, chrome, paje)" \
+	export tests/golden --format yaml
+
 finish
