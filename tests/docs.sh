@@ -6,7 +6,8 @@
 #   a body's code), and each `--> X` comment of a log() line is what that
 #   log line prints (X, or X up to a ", " or ": " that starts a comment);
 # - every trace kind of kernel/trace_format.h is in trace-format.md;
-# - every option `ukern CMD --help` lists is in cli.md and the man page.
+# - the usage, outputs and messages cli.md shows, and the outputs stats.md
+#   shows, are what ukern prints (the man page is checked by release.sh).
 . "${top_srcdir:-.}/tests/lib.sh"
 
 DOC=doc/scenario-api.md
@@ -175,5 +176,27 @@ message "ukern: --until abc: invalid duration (write 250ns, 5us, 10ms, 2s, or a 
 	run scenarios/hello.lua --until abc
 message "ukern: export: --format yaml: unknown format (formats: text, csv, chrome, paje)" \
 	export tests/golden --format yaml
+
+# stats.md: its "Real output of `ukern run ...`" examples, each compared whole
+# with what the command prints on stdout.
+ST=doc/stats.md
+stats_example() {
+	marker=$1
+	shift
+	checks=$((checks + 1))
+	awk -v p="$marker" 'index($0, p) { f = 1; next } f && /^```/ { n++; if (n == 2) exit; next }
+		f && n == 1' "$ST" >"$TMP/want"
+	[ -s "$TMP/want" ] || { fail "$ST: no example after '$marker'"; return; }
+	"$UKERN" "$@" >"$TMP/got" 2>/dev/null
+	cmp -s "$TMP/want" "$TMP/got" && return
+	fail "$ST: the output of 'ukern $*' it shows is not what ukern prints (< doc, > ukern):"
+	diff "$TMP/want" "$TMP/got" | grep '^[<>]' | cut -c1-200 | head -10 >&2
+}
+stats_example '`ukern run scenarios/pingpong.lua --set n=3 --stats json`:' \
+	run scenarios/pingpong.lua --set n=3 --stats json
+stats_example 'output of `ukern run scenarios/hello.lua --stats csv`:' \
+	run scenarios/hello.lua --stats csv
+stats_example 'Real output of `ukern run scenarios/pingpong.lua --set n=3` (stdout only):' \
+	run scenarios/pingpong.lua --set n=3
 
 finish
