@@ -1,11 +1,12 @@
 #!/bin/sh
-# docs.sh - the reference (doc/scenario-api.md, doc/cli.md, doc/ukern.1,
-# doc/stats.md, doc/trace-format.md) says what ukern does. The examples are
+# docs.sh - the reference (doc/scenario-api.md, doc/cli.md, doc/stats.md,
+# doc/trace-format.md) says what ukern does. The examples are
 # taken from the documents themselves, so they cannot rot:
 # - every ```lua block of scenario-api.md runs (wrapped in a process when it is
 #   a body's code), and each `--> X` comment of a log() line is what that
 #   log line prints (X, or X up to a ", " or ": " that starts a comment);
-# - every trace kind of kernel/trace_format.h is in trace-format.md;
+# - every trace kind of kernel/trace_format.h is in trace-format.md's table,
+#   with its number and arguments, and its excerpts are what ukern export prints;
 # - the usage, outputs and messages cli.md shows, and the outputs stats.md
 #   shows, are what ukern prints (the man page is checked by release.sh).
 . "${top_srcdir:-.}/tests/lib.sh"
