@@ -243,10 +243,10 @@ int l_server(lua_State *L)
 		lua_rawgeti(L, 1, 1);
 	else
 		lua_pushvalue(L, 1);
-	kind = lua_tostring(L, -1);
-	if (lua_type(L, -1) != LUA_TSTRING)
+	if (lua_type(L, -1) != LUA_TSTRING)   /* before lua_tostring, which makes 3 "3" */
 		return luaL_error(L, "server: expected a server's name, as in server \"file\" or "
 				     "server { \"time\", drift = \"50us/s\" }");
+	kind = lua_tostring(L, -1);
 	if (strcmp(kind, "file") == 0) {
 		lua_pop(L, 1);
 		return loader_file_server(L, s);
