@@ -502,6 +502,8 @@ static int check(struct machine *m, const struct migrate_req *r, struct proc **p
 		return UK_EINVAL;
 	if (lrpc_exports(p))
 		return UK_EREMOTE;      /* its clients' A-stacks are in its memory, on its node */
+	if (vmsys_shm_mapped(p))
+		return UK_ESHARED;      /* shared memory is of one machine */
 	if (r->mobility == MIG_STRONG && p->as) {
 		const struct vm *to = vmsys_vm(m, r->node);
 		if (as_frames_held(p->as) > to->nframes - to->used)
@@ -653,6 +655,8 @@ static void declared(struct machine *m, struct migration *g)
 			    err == UK_EREMOTE ? "it exports an LRPC interface (its clients' A-stacks "
 						"are in its memory, on its node)" :
 			    err == UK_ENOROUTE ? "it is on that node already" :
+			    err == UK_ESHARED ? "it maps a shared memory region (shared memory "
+						"is of one machine)" :
 			    err == UK_ENOMEM ? "too few free frames there for its pages" :
 			    "it is moving already");
 }
