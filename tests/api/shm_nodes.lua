@@ -14,6 +14,8 @@ process { name = "here", daemon = true, main = function()
   sleep("1s")
 end }
 
+migrate { at = "1500us", process = "here", to = "B" }
+
 process { name = "ctl", start = "1ms", main = function()
   log("migrate here: %s, %s", migrate("here", "B"))
 end }
