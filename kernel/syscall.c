@@ -325,6 +325,7 @@ const char *uk_strerror(int err)
 		[UK_EREMOTE] = "on another node",
 		[UK_EDEADSEG] = "dead segment",
 		[UK_ESHARED] = "maps a shared memory region (shared memory is of one machine)",
+		[UK_EMOVING] = "moving",
 	};
 	return err >= 0 && err < UK_ERR_COUNT ? text[err] : "unknown error";
 }

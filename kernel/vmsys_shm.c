@@ -17,6 +17,7 @@
 #include <stdlib.h>
 
 #include "machine.h"
+#include "migrate.h"
 #include "net.h"
 #include "port.h"
 #include "proc.h"
@@ -59,6 +60,10 @@ void vmsys_share(struct thread *t)
 	int err = VM_EHOST;
 
 	t->sc.err = UK_ENOMEM;
+	if (m->mig && migrate_of(m, p)) {
+		t->sc.err = UK_EMOVING;     /* its pages are on their way to another node */
+		return;
+	}
 	if (!as)
 		return;
 	if (n > UK_AS_MAX_PAGES)
@@ -113,6 +118,10 @@ void vmsys_map(struct thread *t)
 	perm = t->sc.arg ? (uint8_t)t->sc.arg : s->perm;
 	if (s->maps == 0) {
 		t->sc.err = UK_EDEADSEG;
+		return;
+	}
+	if (m->mig && migrate_of(m, p)) {
+		t->sc.err = UK_EMOVING;
 		return;
 	}
 	if (s->vm != vmsys_vm(m, p->node)) {

@@ -44,9 +44,12 @@ run 4 run $A/shm_fault.lua --stats json &&
 
 run 4 run $A/shm_nodes.lua &&
 	expect_err 'migrate here: nil, maps a shared memory region \(shared memory is of one machine\)' &&
-	expect_err "kernel +\\| $A/shm_nodes.lua:17: migrate 'here' to 'B': not moved: it maps a shared memory region \\(shared memory is of one machine\\)" &&
+	expect_err "kernel +\\| $A/shm_nodes.lua:18: migrate 'here' to 'B': not moved: it maps a shared memory region \\(shared memory is of one machine\\)" &&
+	expect_err 'mover +\| mover maps while it moves: nil, moving' &&
+	expect_err 'mover shares while it moves: nil, moving' &&
+	expect_err 'ctl2 +\| mover moved: yes' &&
 	expect_err 'there +\| there got segment\([0-9]+ of pid [0-9]+\)' &&
-	expect_err "$A/shm_nodes.lua:28: mem.map: segment\([0-9]+ of pid [0-9]+\) is in the memory of node 'A' and process 'there' runs on node 'B': shared memory is of one machine"
+	expect_err "$A/shm_nodes.lua:29: mem.map: segment\([0-9]+ of pid [0-9]+\) is in the memory of node 'A' and process 'there' runs on node 'B': shared memory is of one machine"
 
 # The trace: a segment's records, and the same bytes for the same seed.
 run 0 run $A/shm.lua --trace "$TMP/a.uktrace" &&
