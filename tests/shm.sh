@@ -39,7 +39,8 @@ run 4 run $A/shm_fault.lua --stats json &&
 	expect_err 'crasher: free 15, shared 1' &&
 	expect_err 'owner +\| owner: free 15, shared 0; reads "dead"' &&
 	expect_err 'owner unmapped: free 16' &&
-	expect_out '"frames_used": 0, "frames_shared": 0, "frames_peak": 1,' &&
+	expect_err "lcli +\\| in a procedure: $A/shm_fault.lua:45: mem.share: not available inside an LRPC procedure" &&
+	expect_out '"frames_used": 0, "frames_shared": 0, "frames_peak": 2,.*"segfaults": 1,' &&
 	expect_out '"shm": \{ "segments": 1, "maps": 2, "pages_mapped": 3, "dead": 1, "frames": 0, "frames_peak": 1 \},'
 
 run 4 run $A/shm_nodes.lua &&

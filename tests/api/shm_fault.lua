@@ -37,3 +37,16 @@ process { name = "crasher", start = "20us", main = function()
   log("crasher: free %d, shared %d", mem.stat().free_frames, mem.stat().shared)
   error("crasher gives up")         -- its mapping goes with it, the segment stays
 end }
+
+-- Inside an LRPC procedure the thread runs in the server's domain, which
+-- holds no rights of its own: mem.share and mem.map are refused there.
+process { name = "lsrv", daemon = true, main = function()
+  lrpc.export("shmproc", { Try = function()
+    log("in a procedure: %s", select(2, pcall(mem.share, 10)))
+    return 0
+  end })
+end }
+
+process { name = "lcli", start = "30us", main = function()
+  assert(lrpc.bind("shmproc")):call("Try")
+end }
