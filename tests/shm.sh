@@ -35,11 +35,11 @@ run 0 run $A/shm.lua --stats json &&
 
 run 4 run $A/shm_fault.lua --stats json &&
 	expect_err 'reader +\| reader reads "keep"' &&
-	expect_err "$A/shm_fault.lua:31: segmentation fault at 0x10000000 \(write to a read-only page\) \(process reader" &&
+	expect_err "$A/shm_fault.lua:32: segmentation fault at 0x10000000 \(write to a read-only page\) \(process reader" &&
 	expect_err 'crasher: free 15, shared 1' &&
 	expect_err 'owner +\| owner: free 15, shared 0; reads "dead"' &&
 	expect_err 'owner unmapped: free 16' &&
-	expect_err "lcli +\\| in a procedure: $A/shm_fault.lua:45: mem.share: not available inside an LRPC procedure" &&
+	expect_err "lcli +\\| in a procedure: $A/shm_fault.lua:46: mem.share: not available inside an LRPC procedure" &&
 	expect_out '"frames_used": 0, "frames_shared": 0, "frames_peak": 2,.*"segfaults": 1,' &&
 	expect_out '"shm": \{ "segments": 1, "maps": 2, "pages_mapped": 3, "dead": 1, "frames": 0, "frames_peak": 1 \},'
 
@@ -51,6 +51,11 @@ run 4 run $A/shm_nodes.lua &&
 	expect_err 'ctl2 +\| mover moved: yes' &&
 	expect_err 'there +\| there got segment\([0-9]+ of pid [0-9]+\)' &&
 	expect_err "$A/shm_nodes.lua:29: mem.map: segment\([0-9]+ of pid [0-9]+\) is in the memory of node 'A' and process 'there' runs on node 'B': shared memory is of one machine"
+
+run 0 run $A/shm_reply.lua &&
+	expect_err 'cli +\| reply carried segment\(3 of pid 3\); it reads "rep"' &&
+	expect_err 'the same right again: true' &&
+	expect_err 'after its maker ended: nil, dead segment'
 
 # The trace: a segment's records, and the same bytes for the same seed.
 run 0 run $A/shm.lua --trace "$TMP/a.uktrace" &&

@@ -1,6 +1,7 @@
 -- shm_fault.lua: a read-only mapping of a segment cannot be written (a
 -- segmentation fault kills the writer), and a mapper that dies gives its
--- mapping back: the frames live while anyone maps them.
+-- mapping back: the frames live while anyone maps them; inside an LRPC
+-- procedure mem.share is refused.
 machine { cpus = 1, costs = "zero", frames = 16 }
 
 process { name = "owner", main = function()
