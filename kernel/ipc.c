@@ -50,7 +50,8 @@ static void deliver(struct thread *rt, struct port *pt, struct msg *msg)
 	struct proc *p = rt->p;
 
 	for (unsigned i = 0; i < msg->nrights; i++)
-		msg->names[i] = proc_add_right(p, msg->rights[i], RIGHT_SEND, 0);
+		msg->names[i] = proc_add_right(p, msg->rights[i],
+					       msg->rights[i]->seg ? RIGHT_MAP : RIGHT_SEND, 0);
 	if (msg->reply) {
 		msg->reply_name = proc_add_sonce(p, msg->reply,
 						 msg->sonce_flow ? msg->sonce_flow : msg->flow);
@@ -107,7 +108,7 @@ static inline int take_rights(struct proc *p, struct msg *msg)
 {
 	for (unsigned i = 0; i < msg->nrights; i++) {
 		struct right *r = proc_right(p, msg->names[i]);
-		if (!r || !(r->kinds & (RIGHT_RECV | RIGHT_SEND)))
+		if (!r || !(r->kinds & (RIGHT_RECV | RIGHT_SEND | RIGHT_MAP)))
 			return UK_ENORIGHT;
 		msg->rights[i] = r->pt;
 	}

@@ -178,6 +178,11 @@ struct machine {
 	uint32_t vm_told_used, vm_told_shared;  /* frame counts in the last frames record */
 	uint64_t forks, segfaults, oom_kills;   /* counts for the statistics */
 	uint64_t ool_msgs, ool_pages;           /* out-of-line data mapped into receivers */
+	/* shared segments (vmsys_shm.c): every one made, by id - 1, freed at the end */
+	struct vm_seg **segs;
+	uint32_t nsegs, segcap;
+	uint64_t shm_maps, shm_pages, shm_dead;      /* mem.map calls, pages mapped, deaths */
+	uint64_t shm_frames, shm_frames_peak;        /* frames of live segments: now, most */
 	/* A forked child of a many-to-one or many-to-many process is about to
 	 * start: put its process's user-level runtime around its main body
 	 * (the userland installs it). Returns 0, or -1 when memory runs out.

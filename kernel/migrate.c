@@ -512,6 +512,8 @@ static int check(struct machine *m, const struct migrate_req *r, struct proc **p
 		return UK_EINVAL;
 	if (r->mobility == MIG_WEAK && (!p->respawn || r->strategy == MIG_ON_DEMAND))
 		return UK_EINVAL;
+	if (vmsys_shm_mapped(p))
+		return UK_ESHARED;      /* shared memory is of one machine */
 	if (r->mobility == MIG_STRONG && p->as) {
 		const struct vm *to = vmsys_vm(m, r->node);
 		if (as_frames_held(p->as) > to->nframes - to->used)
@@ -661,6 +663,8 @@ static void declared(struct machine *m, struct migration *g)
 			    m->net->nodes[g->to].name,
 			    err == UK_ENOENT ? "the process is not running" :
 			    err == UK_ENOROUTE ? "it is on that node already" :
+			    err == UK_ESHARED ? "it maps a shared memory region (shared memory "
+						"is of one machine)" :
 			    err == UK_ENOMEM ? "too few free frames there for its pages" :
 			    "it is moving already");
 }

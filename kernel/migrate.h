@@ -161,6 +161,7 @@ int migrate_at(struct machine *m, const struct migrate_req *r, uint64_t at, cons
 /* The migration of this id (from 1; the machine's, valid until it is
  * freed), or NULL. */
 const struct migration *migrate_get(const struct machine *m, int64_t id);
+struct migration *migrate_of(const struct machine *m, const struct proc *p); /* under way, or NULL */
 
 /* The event of a migration (machine.c): obj the migration. */
 void migrate_event(struct machine *m, void *obj);

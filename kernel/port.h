@@ -42,6 +42,8 @@ struct port {
 	char label[UK_NAME_MAX];    /* registered service name, for reports */
 	struct dn_request *dn;      /* dead-name notices to send when it dies */
 	struct ktimer *timers;      /* timer notices pending for it (ktimer.h) */
+	struct vm_seg *seg;         /* a segment's port (vmsys_shm.c): no receiver; its rights
+				     * (RIGHT_MAP) map the segment. NULL: a message port */
 };
 
 /* A new live port owned by p. Returns NULL when memory runs out. */

@@ -36,6 +36,8 @@ enum right_kind {
 	RIGHT_RECV = 1,       /* the one receive right of a port */
 	RIGHT_SEND = 2,       /* a send right (any number of holders) */
 	RIGHT_SONCE = 4,      /* a send-once right: one reply */
+	RIGHT_MAP = 8,        /* a right to map a shared segment (mem.map); travels as a send
+			       * right does, sends nothing */
 };
 
 struct right {

@@ -465,6 +465,7 @@ static void json_vm(FILE *out, const struct machine *m)
 		vm->page_size, vm->nframes, vm->used, vm->shared, vm->peak, vm->zero_faults,
 		vm->cow_faults, vm->pages_copied, m->forks, m->ool_msgs, m->ool_pages, m->segfaults,
 		m->oom_kills);
+	vmsys_shm_stats(out, m, 'j');
 }
 
 static void json_deadlock(FILE *out, const struct machine *m)

@@ -106,6 +106,7 @@ static void text_vm(FILE *out, const struct machine *m)
 		vm->nframes, vm->page_size, vm->used, vm->shared, vm->peak, vm->zero_faults,
 		vm->cow_faults, vm->pages_copied, m->forks, m->ool_msgs, m->ool_pages, m->segfaults,
 		m->oom_kills);
+	vmsys_shm_stats(out, m, 't');
 	for (uint32_t i = 0; i < m->nprocs; i++) {
 		const struct as *as = m->procs[i]->as;
 		if (as)

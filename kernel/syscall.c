@@ -82,7 +82,8 @@ static void sys_notify(struct thread *t)
 	struct right *r = proc_right(t->p, t->sc.name);
 	struct right *to = proc_right(t->p, (int32_t)t->sc.arg);
 
-	if (!r || !(r->kinds & (RIGHT_SEND | RIGHT_RECV)) || !to || !(to->kinds & RIGHT_RECV)) {
+	if (!r || !(r->kinds & (RIGHT_SEND | RIGHT_RECV | RIGHT_MAP)) || !to ||
+	    !(to->kinds & RIGHT_RECV)) {
 		t->sc.err = UK_ENORIGHT;
 		return;
 	}
@@ -277,6 +278,8 @@ static const struct sysent {
 	[SYS_MEM_WRITE] = { "mem.write", cost_none, vmsys_write },
 	[SYS_FORK] = { "fork", cost_trap, vmsys_fork },
 	[SYS_WAIT] = { "wait", cost_trap, vmsys_wait },
+	[SYS_MEM_SHARE] = { "mem.share", cost_trap, vmsys_share },
+	[SYS_MEM_MAP] = { "mem.map", cost_trap, vmsys_map },
 	[SYS_LRPC_EXPORT] = { "lrpc.export", cost_trap, lrpc_export },
 	[SYS_LRPC_BIND] = { "lrpc.bind", cost_trap, lrpc_bind },
 	[SYS_LRPC_CALL] = { "lrpc.call", lrpc_call_cost, lrpc_call },
@@ -320,6 +323,9 @@ const char *uk_strerror(int err)
 		[UK_ENOTLRPC] = "not an LRPC interface",
 		[UK_ENOROUTE] = "no route",
 		[UK_EREMOTE] = "on another node",
+		[UK_EDEADSEG] = "dead segment",
+		[UK_ESHARED] = "maps a shared memory region (shared memory is of one machine)",
+		[UK_EMOVING] = "moving",
 	};
 	return err >= 0 && err < UK_ERR_COUNT ? text[err] : "unknown error";
 }

@@ -68,6 +68,10 @@ enum sysno {
 	SYS_REPLY_RECV,  /* a server's reply and its next receive in one trap (L4's ReplyWait):
 	                  name (a send-once right), m: the reply; arg: the receive right,
 	                  timeout; m: the message received (ipc.h) */
+	SYS_MEM_SHARE,   /* arg: bytes, name: permission; val: the address, name (out): the
+	                  segment's right (RIGHT_MAP) */
+	SYS_MEM_MAP,     /* name: a RIGHT_MAP right, arg: permission (0: the segment's);
+	                  val: the address */
 	SYS_COUNT
 };
 

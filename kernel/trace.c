@@ -70,6 +70,10 @@ const struct trace_kind_info trace_kinds[TR_KIND_COUNT] = {
 	[TR_MIGRATE_FORWARD] = { "migrate_forward", 4, 0, { "id", "flow", "from", "to" } },
 	[TR_NODE_MEMORY] = { "node_memory", 3, 0, { "node", "first", "frames" } },
 	[TR_PAGE_MOVE] = { "page_move", 4, 0, { "pid", "addr", "from", "to" } },
+	[TR_SHM_NEW] = { "shm_new", 6, 0, { "seg", "pid", "addr", "pages", "perm", "port" } },
+	[TR_SHM_FRAME] = { "shm_frame", 3, 0, { "seg", "page", "frame" } },
+	[TR_SHM_MAP] = { "shm_map", 5, 0, { "seg", "pid", "addr", "pages", "perm" } },
+	[TR_SHM_UNMAP] = { "shm_unmap", 4, 0, { "seg", "pid", "addr", "maps" } },
 };
 
 /* Several sinks (a trace file and a test's counter, say): each in turn. */

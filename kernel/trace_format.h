@@ -111,6 +111,13 @@ enum trace_kind {
 			     * bytes: it runs on the target */
 	TR_MIGRATE_FORWARD, /* id (0: none under way), flow, from, to (nodes): a message for a
 			     * process that moved, forwarded */
+	/* shared segments (vmsys_shm.c) */
+	TR_SHM_NEW = 65,    /* seg (from 1), pid, addr, pages, perm, port: mem.share made a
+			     * segment, mapped at addr (its vm_map just before) */
+	TR_SHM_FRAME,       /* seg, page (from 0), frame: one per page, after its shm_new */
+	TR_SHM_MAP,         /* seg, pid, addr, pages, perm: mem.map mapped it (vm_map before) */
+	TR_SHM_UNMAP,       /* seg, pid, addr, maps: a mapping went (vm_unmap before); maps
+			     * left, 0: the segment is dead, its frames freed */
 	TR_KIND_COUNT
 };
 

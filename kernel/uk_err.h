@@ -21,6 +21,9 @@ enum uk_err {
 	UK_ENOTLRPC,    /* "not an LRPC interface": lrpc.bind of a name that serves messages */
 	UK_ENOROUTE,    /* "no route": the port is on a node no link reaches (net.h) */
 	UK_EREMOTE,     /* "on another node": lrpc.bind of an interface another node exports */
+	UK_EDEADSEG,    /* "dead segment": mem.map of a segment nobody maps any more */
+	UK_ESHARED,     /* migrate of a process that maps a shared segment */
+	UK_EMOVING,     /* "moving": mem.share or mem.map by a process being migrated */
 	UK_ERR_COUNT
 };
 

@@ -147,6 +147,8 @@ static void region_release(struct as *as, struct vm_region *g)
 	}
 	as->npages -= g->npages;
 	free(g->pte);
+	if (g->seg)
+		g->seg->maps--;      /* 0: the last mapping went, and its frames with it */
 }
 
 void as_clear(struct as *as)
@@ -229,6 +231,7 @@ struct vm_region *vm_insert(struct as *as, uint64_t addr, enum vm_kind kind, uin
 	g->kind = (uint8_t)kind;
 	g->perm = perm;
 	g->pte = pte;
+	g->seg = NULL;
 	for (uint64_t i = 0; i < npages; i++)
 		pte[i].perm = perm;
 	as->npages += npages;

@@ -22,6 +22,8 @@
  *                     as_protect, as_access, as_fork, as_region
  *   out-of-line data: as_take, as_give, vm_ool_dup, vm_ool_free
  *   shared regions:   as_populate, as_share (LRPC's argument stacks)
+ *   shared segments:  vm_seg_new, as_seg_map, vm_seg_free, as_seg_pages,
+ *                     as_seg_protect_ok (mem.share and mem.map: vm_seg.c)
  */
 #ifndef UKERN_VM_H
 #define UKERN_VM_H
@@ -37,7 +39,8 @@ enum vm_kind {
 	VM_TEXT = 1,    /* the program: read-only */
 	VM_HEAP,        /* mem.alloc, and out-of-line data received */
 	VM_STACK,       /* the stack */
-	VM_SHARED,      /* mapped into several address spaces (LRPC's argument stacks) */
+	VM_SHARED,      /* mapped into several address spaces (LRPC's argument stacks,
+			 * segments of mem.share) */
 };
 
 /* What a fault was, as the observer and the trace see it. */
@@ -111,12 +114,32 @@ struct vm_pte {
 	uint8_t cow;            /* shared copy-on-write: a write faults first */
 };
 
+struct vm_seg;
+
 struct vm_region {
 	uint64_t start;         /* virtual address of its first page */
 	uint64_t npages;
 	uint8_t kind;           /* enum vm_kind */
 	uint8_t perm;           /* the permission it was made with (pages may differ: as_protect) */
 	struct vm_pte *pte;     /* npages entries */
+	struct vm_seg *seg;     /* VM_SHARED: the segment it maps (NULL: an LRPC A-stack) */
+};
+
+/* A shared segment (mem.share): frames that every region mapping it maps
+ * read-write (or read-only), never copy-on-write, so that a write through
+ * one mapping is read through every other at once. It has its frames from
+ * the start (a page filled on first touch would get a frame for one
+ * mapping only) and holds no reference of its own: the mappings hold them,
+ * and when the last mapping goes the frames are free and the segment is
+ * dead (maps 0). The segment itself lives until vm_seg_free. */
+struct vm_seg {
+	struct vm *vm;          /* the memory its frames are in */
+	uint32_t id;            /* the kernel's number for it, from 1 */
+	uint8_t perm;           /* the most a mapping may have (VM_R, VM_R | VM_W) */
+	uint64_t npages;
+	uint32_t maps;          /* regions mapping it now; 0: dead */
+	uint64_t maps_made;     /* regions that ever mapped it (mem.share's, mem.map's, forks') */
+	uint32_t *frame;        /* npages frame numbers; meaningless once dead */
 };
 
 /* An address space. Counters are kept after as_clear, for the statistics. */
@@ -272,5 +295,29 @@ int as_populate(struct as *as, uint64_t addr);
  * one on both sides (populate first). *to_addr gets its start. VM_OK,
  * VM_EINVAL (no region starts at addr), VM_ENOSPACE or VM_EHOST. */
 int as_share(struct as *from, uint64_t addr, struct as *to, uint64_t *to_addr);
+
+/* A new segment of npages pages with permission perm, mapped into as as a
+ * new VM_SHARED region placed as as_map places one (*addr gets its start),
+ * every page given a zeroed frame now. NULL with *err VM_EINVAL (npages or
+ * perm 0), VM_ENOSPACE (no room in as), VM_EFAULT (fewer free frames than
+ * pages: nothing is taken) or VM_EHOST. */
+struct vm_seg *vm_seg_new(struct as *as, uint64_t npages, uint8_t perm, uint32_t id,
+			  uint64_t *addr, int *err);
+
+/* Map segment s into as too, as a new VM_SHARED region with permission perm
+ * (which s->perm must allow): the same frames, one more reference each.
+ * VM_OK; VM_EINVAL (s is dead, its frames are of another memory than as's,
+ * or perm asks for more than s allows), VM_ENOSPACE or VM_EHOST. */
+int as_seg_map(struct as *as, struct vm_seg *s, uint8_t perm, uint64_t *addr);
+
+/* Free s itself (at the end of a run: no region may map it any more). */
+void vm_seg_free(struct vm_seg *s);
+
+/* Pages of as in regions that map a segment. */
+uint64_t as_seg_pages(const struct as *as);
+
+/* Would setting perm on [addr, addr + len) give write access to a page of
+ * a read-only mapping of a segment? 0 then, else 1. */
+int as_seg_protect_ok(const struct as *as, uint64_t addr, uint64_t len, uint8_t perm);
 
 #endif

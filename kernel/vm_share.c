@@ -54,6 +54,10 @@ struct as *as_fork(struct as *parent, void *owner, uint64_t *shared)
 	c->nreg = parent->nreg;
 	for (uint32_t i = 0; i < parent->nreg; i++) {
 		struct vm_region *pg = &parent->reg[i], *cg = &c->reg[i];
+		if (pg->seg) {          /* a segment stays shared: one more mapping of it */
+			pg->seg->maps++;
+			pg->seg->maps_made++;
+		}
 		for (uint64_t k = 0; k < pg->npages; k++) {
 			if (!pg->pte[k].frame)
 				continue;

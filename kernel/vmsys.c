@@ -126,6 +126,7 @@ void vmsys_totals(const struct machine *m, struct vm *sum)
 
 void vmsys_fini(struct machine *m)
 {
+	vmsys_shm_fini(m);
 	for (uint32_t i = 0; i < m->vm_nnodes; i++)
 		vm_fini(&m->vm_nodes[i]);
 	free(m->vm_nodes);
@@ -209,6 +210,10 @@ void vmsys_free(struct thread *t)
 	const struct vm_region *g = as ? as_region(as, t->sc.arg) : NULL;
 	uint64_t pages = g ? g->npages : 0;
 
+	if (g && g->seg && thread_domain(t) == t->p) {
+		t->sc.err = vmsys_shm_unmap(t->p, t->sc.arg) == 0 ? UK_OK : UK_EINVAL;
+		return;
+	}
 	if (!as || !g || as_unmap(as, t->sc.arg, VM_HEAP) != VM_OK) {
 		t->sc.err = as ? UK_EINVAL : UK_ENOMEM;
 		return;
@@ -222,6 +227,10 @@ void vmsys_protect(struct thread *t)
 {
 	struct as *as = thread_as(t);
 
+	if (as && !as_seg_protect_ok(as, t->sc.arg, t->sc.len, (uint8_t)t->sc.name)) {
+		t->sc.err = UK_EFAULT;  /* write access to a read-only mapping of a segment */
+		return;
+	}
 	if (!as || as_protect(as, t->sc.arg, t->sc.len, (uint8_t)t->sc.name) != VM_OK) {
 		t->sc.err = as ? UK_EINVAL : UK_ENOMEM;
 		return;

@@ -16,6 +16,7 @@
 #define UKERN_VMSYS_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 struct machine;
 struct msg;
@@ -59,6 +60,29 @@ void vmsys_read(struct thread *t);
 void vmsys_write(struct thread *t);
 void vmsys_fork(struct thread *t);
 void vmsys_wait(struct thread *t);
+void vmsys_share(struct thread *t);
+void vmsys_map(struct thread *t);
+
+/* Shared segments (vmsys_shm.c). Unmap p's mapping of a segment that
+ * starts at addr (traced): 0, or -1 when no such mapping starts there. */
+int vmsys_shm_unmap(struct proc *p, uint64_t addr);
+
+/* Unmap every segment p maps (its end: before its other regions go). */
+void vmsys_shm_exit(struct proc *p);
+
+/* Does p map a shared segment? (It cannot migrate then.) */
+int vmsys_shm_mapped(const struct proc *p);
+
+/* The segment right name of p maps (RIGHT_MAP), or NULL. */
+struct vm_seg;
+const struct vm_seg *vmsys_seg_of(const struct proc *p, int32_t name);
+
+/* The statistics of shared segments, when the run made one: format 'j'
+ * the JSON member "shm" (a line ending in a comma), 't' the text line. */
+void vmsys_shm_stats(FILE *out, const struct machine *m, char format);
+
+/* Free every segment (vmsys_fini does). */
+void vmsys_shm_fini(struct machine *m);
 
 /* Process p has ended: its memory is released and a parent waiting for it
  * is woken with its exit code. */

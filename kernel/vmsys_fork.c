@@ -121,6 +121,7 @@ void vmsys_proc_exit(struct proc *p)
 	struct thread *w;
 
 	if (p->as) {
+		vmsys_shm_exit(p);
 		for (uint32_t i = 0; i < p->as->nreg; i++)
 			TRACE(m, TR_VM_UNMAP, p->pid, p->as->reg[i].start, p->as->reg[i].npages);
 		as_clear(p->as);

@@ -170,7 +170,7 @@ run 4 run $M --stats json &&
 	expect_err "alloc perm: $M:29: bad argument #2 to 'alloc' \(a permission is \"rw\", \"r\" or \"\"" &&
 	expect_err "read address: $M:30: bad argument #1 to 'read' \(an address is an integer from 0\)" &&
 	expect_err "read too much: $M:32: bad argument #2 to 'read' \(a length must be from 0 to 16777216 bytes" &&
-	expect_err "free twice: $M:35: mem.free: no region made by mem.alloc or an out-of-line message starts at 0x10004000" &&
+	expect_err "free twice: $M:35: mem.free: no region made by mem.alloc, mem.share, mem.map or an out-of-line message starts at 0x10004000" &&
 	expect_err "free the text: $M:37: mem.free: no region" &&
 	expect_err "protect unaligned: $M:38: bad argument #1 to 'protect' \(the address must be page-aligned" &&
 	expect_err "protect unmapped: $M:39: mem.protect: 0x10000000 \+ 16384 bytes is not all mapped" &&

@@ -95,7 +95,7 @@ job { "A", program = "x5" }                 @ 1 @ job 'A': program "x5": 'x5' is
 job { "A", run = 10, bogus = 1 }            @ 1 @ job: unknown field 'bogus' \(known fields: name, arrive, run,
 # server
 server "nosuch"                             @ 1 @ server 'nosuch': this version has the name, time and file servers
-server(3)                                   @ 1 @ server '3': this version has the name, time and file servers
+server(3)                                   @ 1 @ server: expected a server's name
 server { "time", bogus = 1 }                @ 1 @ server 'time': unknown field 'bogus' \(known fields: drift, offset, node\)
 server { "time", drift = "1xs" }            @ 1 @ server 'time': drift '1xs': expected a rate such as
 server { "time", offset = "x" }             @ 1 @ server 'time': offset 'x': expected a duration with an optional sign

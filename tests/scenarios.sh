@@ -41,6 +41,9 @@ cow-fork|scenarios/cow-fork.lua
 cow-fork-all|scenarios/cow-fork.lua --set touch=all
 ool-messages|scenarios/ool-messages.lua
 ool-messages-touch|scenarios/ool-messages.lua --set touch=all
+shared-memory|scenarios/shared-memory.lua
+shared-memory-lock|scenarios/shared-memory.lua --set sync=lock
+shared-memory-msgs|scenarios/shared-memory.lua --set sync=messages --set size=65536
 client-server|scenarios/client-server.lua
 client-server-q1|scenarios/client-server.lua --set qlimit=1
 buffering-async|scenarios/buffering.lua --set async=true --set work=30
@@ -239,6 +242,25 @@ run 4 run scenarios/ool-messages.lua --set max_kib=1024 &&
 	expect_err '^scenarios/ool-messages.lua:66: message larger than the limit of 1048576 bytes'
 run 0 run scenarios/ool-messages.lua --set costs=firefly-1990 &&
 	expect_err '       256      383.72 us      330.34 us   1.16$'
+# Shared memory (doc/tutorial/shared-memory.md): a race loses updates; a
+# token or a lock server makes the count exact; messages instead of shared
+# memory cost by the byte.
+run 0 run scenarios/shared-memory.lua --stats json &&
+	expect_err 'a +\| a shares segment\(2 of pid 4\) at 0x10000000' &&
+	expect_err 'b +\| b maps segment\(2 of pid 5\) at 0x10000000' &&
+	expect_err 'counter = 26 of 40: 14 updates lost \(sync=none\)' &&
+	expect_err 'a: 1 frames, 0 shared with b, 1 pages in shared segments' &&
+	expect_out '"shm": \{ "segments": 1, "maps": 1, "pages_mapped": 2, "dead": 1, "frames": 0, "frames_peak": 1 \},'
+for s in token lock; do
+	run 0 run scenarios/shared-memory.lua --set sync=$s &&
+		expect_err "counter = 40 of 40: 0 updates lost \\(sync=$s\\)"
+done
+run 0 run scenarios/shared-memory.lua --set sync=lock --set size=65536 &&
+	expect_err 'b done in 176558ns' && expect_err 'a done in 177511ns'
+run 0 run scenarios/shared-memory.lua --set sync=messages --set size=65536 &&
+	expect_err 'a: its last call returned 40; done in 1203534ns'
+run 0 run scenarios/shared-memory.lua --set shared_cpu=true &&
+	expect_err 'counter = 40 of 40: 0 updates lost \(sync=none\)'
 run 0 run scenarios/ool-messages.lua --set max_kib=8 --trace "$TMP/ool.uktrace" --quiet
 run 0 export "$TMP/ool.uktrace" &&
 	expect_out 'ool flow=[0-9]+ pid=3\(client\) addr=0x10000000 len=8192 op=taken' &&

@@ -59,7 +59,10 @@ void lu_pushport(lua_State *L, uint32_t pid, int32_t name)
 	h->tag = &port_tag;
 	h->pid = pid;
 	h->name = name;
-	lua_rawgetp(L, LUA_REGISTRYINDEX, &port_meta_key);
+	if (lu_is_segment(L, pid, name))   /* a right to map a segment (lua_shm.c) */
+		luaL_getmetatable(L, "ukern.segment");
+	else
+		lua_rawgetp(L, LUA_REGISTRYINDEX, &port_meta_key);
 	lua_setmetatable(L, -2);
 }
 

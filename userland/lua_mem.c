@@ -112,8 +112,8 @@ static int k_free(lua_State *L, int status, lua_KContext ctx)
 	(void)status;
 	(void)ctx;
 	if (t->sc.err == UK_EINVAL)
-		return luaL_error(L, "mem.free: no region made by mem.alloc or an out-of-line message "
-				     "starts at %s", hex(t->sc.arg, a, sizeof a));
+		return luaL_error(L, "mem.free: no region made by mem.alloc, mem.share, mem.map or an "
+				     "out-of-line message starts at %s", hex(t->sc.arg, a, sizeof a));
 	if (t->sc.err)
 		return lu_fail(L, t->sc.err);
 	lua_pushboolean(L, 1);
@@ -138,6 +138,10 @@ static int k_protect(lua_State *L, int status, lua_KContext ctx)
 	(void)ctx;
 	if (t->sc.err == UK_EINVAL)
 		return luaL_error(L, "mem.protect: %s + %I bytes is not all mapped",
+				  hex(t->sc.arg, a, sizeof a), (lua_Integer)t->sc.len);
+	if (t->sc.err == UK_EFAULT)
+		return luaL_error(L, "mem.protect: %s + %I bytes holds a read-only mapping of a "
+				     "shared segment (mem.map(seg, \"r\")): it cannot be made writable",
 				  hex(t->sc.arg, a, sizeof a), (lua_Integer)t->sc.len);
 	if (t->sc.err)
 		return lu_fail(L, t->sc.err);
@@ -296,13 +300,14 @@ static int l_stat(lua_State *L)
 			uint32_t f = as->reg[i].pte[k].frame;
 			shared += f && vm_frame_refs(as->vm, f) > 1;
 		}
-	lua_createtable(L, 0, 8);
+	lua_createtable(L, 0, 9);
 	set_int(L, "frames", as ? as->resident : 0);
 	set_int(L, "shared", shared);
 	set_int(L, "pages", as ? as->npages : 0);
 	set_int(L, "zero_fill_faults", as ? as->zero_faults : 0);
 	set_int(L, "cow_faults", as ? as->cow_faults : 0);
 	set_int(L, "pages_copied", as ? as->pages_copied : 0);
+	set_int(L, "shm_pages", as_seg_pages(as));
 	{
 		const struct vm *vm = as ? as->vm : vmsys_vm(t->m, thread_domain(t)->node);
 		set_int(L, "free_frames", vm->nframes - vm->used);
@@ -406,6 +411,7 @@ void lu_open_mem(lua_State *L)
 
 	luaL_newlib(L, mem);
 	lua_setglobal(L, "mem");
+	lu_open_shm(L);
 	lua_register(L, "fork", l_fork);
 	lua_register(L, "wait", l_wait);
 	luaL_newmetatable(L, CHILD_META);

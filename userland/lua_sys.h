@@ -68,6 +68,13 @@ int lu_fail(lua_State *L, int err);
 void lu_pushport(lua_State *L, uint32_t pid, int32_t name);
 int lu_toport(lua_State *L, int idx, uint32_t *pid, int32_t *name);
 
+/* Is name, in process pid, a right to map a shared segment? lu_pushport
+ * then makes a segment handle (lua_shm.c). */
+int lu_is_segment(lua_State *L, uint32_t pid, int32_t name);
+
+/* Add mem.share and mem.map to mem (lua_shm.c; lu_open_mem calls it). */
+void lu_open_shm(lua_State *L);
+
 /* The error object at idx as a message that names the script's file and
  * line: an error raised without a position (error({}), error("x", 0)) gets
  * the line of the innermost Lua function still on L's stack that is not

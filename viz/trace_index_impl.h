@@ -105,6 +105,20 @@ int ti_vm_seal(struct trace_index *ix);
 const uint32_t *ti_vm_step_pages(const struct trace_index *ix);
 void ti_vm_build_free(struct ti_vmbuild *v);
 
+/* Shared segments in the memory replay (trace_index_shm.c): the records
+ * shm_new, shm_frame and shm_map, and what they kept. */
+struct ti_shm;
+int ti_shm_new(struct trace_index *ix, uint64_t ns, const uint64_t *a);
+int ti_shm_frame(struct trace_index *ix, uint64_t ns, const uint64_t *a);
+int ti_shm_map(struct trace_index *ix, uint64_t ns, const uint64_t *a);
+void ti_shm_free(struct ti_shm *s);
+/* (trace_index_vm.c, for those) Where the replay keeps them; page addr of
+ * process pr steps to frame (ignored when nothing maps addr now). 0, or -1
+ * when memory runs out. */
+struct ti_shm **ti_vm_shm(struct trace_index *ix);
+int ti_vm_step_addr(struct trace_index *ix, uint32_t pr, uint64_t addr, uint64_t ns,
+		    uint32_t frame, int cow, enum ti_vm_cause cause);
+
 /* Free the memory replay's arrays (the index's, not the loading state). */
 void ti_vm_free(struct ti_vm *vm);
 

@@ -22,6 +22,8 @@
  *   page_move                the page moves to a frame of another node's
  *                            memory (a migration; out-of-line data
  *                            delivered on another node, after its vm_map)
+ *   shm_frame, shm_map       a shared segment's pages map its frames, in
+ *                            every region that maps it (trace_index_shm.c)
  *
  * Identifiers and numbers come from the file: regions and pages are made
  * for what the records touch, so memory grows with the records, and a
@@ -67,6 +69,7 @@ struct ti_vmbuild {
 	uint64_t given_ns;           /* ...and when: its page moves follow at that time */
 	int ps_told;                 /* the page size came in a memory record */
 	int frames_told;             /* the frame count came in a memory record */
+	struct ti_shm *shm;          /* shared segments (trace_index_shm.c) */
 };
 
 static struct ti_vmbuild *vmb(struct trace_index *ix)
@@ -88,6 +91,7 @@ void ti_vm_build_free(struct ti_vmbuild *v)
 	free(v->reg_last);
 	free(v->cur);
 	free(v->step_page);
+	ti_shm_free(v->shm);
 	free(v);
 }
 
@@ -432,6 +436,7 @@ static int fork_region(struct trace_index *ix, uint64_t ns, uint32_t r, uint32_t
 {
 	struct ti_vmbuild *v = ix->b->vm;
 	struct ti_vmreg like = ix->vm.regs[r];
+	int cow = like.kind != 4;      /* a shared region stays shared, never copy-on-write */
 	uint32_t c, pg;
 
 	like.from = r;
@@ -443,8 +448,8 @@ static int fork_region(struct trace_index *ix, uint64_t ns, uint32_t r, uint32_t
 		if (!frame)
 			continue;
 		if (page_get(ix, c, ix->vm.pages[p].idx, &pg) != 0 ||
-		    step(ix, pg, ns, frame, 1, TI_VM_FORK) != 0 ||
-		    (!v->cur[p].cow && step(ix, p, ns, frame, 1, TI_VM_FORK) != 0))
+		    step(ix, pg, ns, frame, cow, TI_VM_FORK) != 0 ||
+		    (!v->cur[p].cow && cow && step(ix, p, ns, frame, 1, TI_VM_FORK) != 0))
 			return -1;
 		(*n)++;
 	}
@@ -599,7 +604,29 @@ static const vm_fn vm_handlers[TR_KIND_COUNT] = {
 	[TR_MSG_DROP] = rec_msg_end,
 	[TR_NODE_MEMORY] = rec_node_memory,
 	[TR_PAGE_MOVE] = rec_page_move,
+	[TR_SHM_NEW] = ti_shm_new,
+	[TR_SHM_FRAME] = ti_shm_frame,
+	[TR_SHM_MAP] = ti_shm_map,
 };
+
+struct ti_shm **ti_vm_shm(struct trace_index *ix)
+{
+	return &ix->b->vm->shm;
+}
+
+int ti_vm_step_addr(struct trace_index *ix, uint32_t pr, uint64_t addr, uint64_t ns,
+		    uint32_t frame, int cow, enum ti_vm_cause cause)
+{
+	uint32_t r, pg;
+	uint64_t idx;
+
+	locate(ix, pr, addr, &r, &idx);
+	if (r == TI_NONE || !(frame = frame_ok(ix, frame)))
+		return 0;
+	if (page_get(ix, r, idx, &pg) != 0)
+		return -1;
+	return step(ix, pg, ns, frame, cow, cause);
+}
 
 const uint32_t *ti_vm_step_pages(const struct trace_index *ix)
 {

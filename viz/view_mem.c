@@ -1,8 +1,8 @@
 /*
  * view_mem.c - the memory view at the current time: the machine's physical
  * frames as a grid, each cell in the colour of the process that maps it
- * (free frames blank; a frame several processes map, shared copy-on-write,
- * split in its sharers' colours with a dark edge; one only a message in
+ * (free frames blank; a frame several processes map, shared copy-on-write
+ * or a shared segment's, split in its sharers' colours with a dark edge; one only a message in
  * flight holds, hatched grey); beside it each process's address space
  * (view_mem_space.c); under both, the faults, copies and frame counts over
  * the time window (view_mem_strip.c), where a click moves the current time.
@@ -523,7 +523,7 @@ static size_t mem_legend(const struct vz_frame *f, struct vz_legend *out, size_t
 	if (vm->nsnaps)
 		out[n++] = (struct vz_legend){ LEG_BOX, HELD_FILL, "held by a message in flight" };
 	out[n++] = (struct vz_legend){ LEG_TEXT, 0, "colour: the process mapping it" };
-	out[n++] = (struct vz_legend){ LEG_TEXT, 0, "split, dark edge: shared copy-on-write" };
+	out[n++] = (struct vz_legend){ LEG_TEXT, 0, "split, dark edge: shared" };
 	out[n++] = (struct vz_legend){ LEG_BOX, PAL_BG, "page without a frame" };
 	for (size_t i = 0; i < sizeof ev / sizeof ev[0]; i++) {
 		if (!(vm->ev_seen & ev[i].kinds))

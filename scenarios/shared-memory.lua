@@ -1,0 +1,139 @@
+-- shared-memory.lua: two processes share a counter page, and the other way
+-- processes communicate needs synchronisation.
+--
+-- Process "a" makes a shared segment of one page (mem.share) and publishes
+-- its handle under the name "counter"; process "b" looks it up and maps the
+-- same frame (mem.map). Each adds 1 to the counter `adds` times: read the
+-- 8 bytes, work on the value (compute `work`), write it back. The two run on
+-- two CPUs at once (a on CPU 0, b on CPU 1; the servers have CPU 2), so one
+-- reads while the other works on a value it read before: an update is lost.
+-- Then the same, made correct, and the cost of sending the data in messages
+-- instead:
+--
+--   ukern run scenarios/shared-memory.lua                   (race: updates lost)
+--   ukern run scenarios/shared-memory.lua --set sync=token  (a token passed around)
+--   ukern run scenarios/shared-memory.lua --set sync=lock   (a lock server)
+--   ukern run scenarios/shared-memory.lua --set sync=messages (no shared memory:
+--                                                            a counter server)
+--
+-- Each update reads and writes a record of `size` bytes (8 by default: the
+-- counter alone). Through shared memory the bytes cost nothing; in messages
+-- they are copied in and out of every request and reply: try
+-- --set size=65536 with sync=lock and with sync=messages.
+--
+-- A simulated thread is interleaved with others only at its system calls
+-- (here mem.read, compute, mem.write): the loss needs the work between the
+-- read and the write. Try --set work=0, and --set shared_cpu=true (a and b
+-- on one CPU: the round-robin quantum, 10 ms, is far longer than an update).
+
+local sync = param("sync", "none")        -- none, token, lock, messages
+local adds = param("adds", 20)
+local work = param("work", "2us")
+local size = param("size", 8)              -- bytes of the record an update reads and writes
+local shared_cpu = param("shared_cpu", false)
+
+machine { cpus = 3, costs = "modern", frames = 64 }   -- a small memory: a picture of it
+
+-- The port or segment registered under name, once its owner has registered it.
+local function find(name)
+  local h = lookup(name)
+  while not h do sleep("1us"); h = lookup(name) end
+  return h
+end
+
+-- The record: the counter (8 bytes), then size - 8 bytes of data that an
+-- update reads and writes whole.
+local pad = string.rep("d", size - 8)
+local function get(addr) return (string.unpack("<i8", mem.read(addr, size))) end
+local function put(addr, v) mem.write(addr, string.pack("<i8", v) .. pad) end
+
+-- The lock server: one holder at a time; a caller waits for its reply.
+process { name = "lock", daemon = true, affinity = { 2 }, main = function()
+  local p, held, waiting = port(), false, {}
+  register("lock", p)
+  while true do
+    local m = recv(p)
+    if m.op == "acquire" and not held then held = true; reply(m, true)
+    elseif m.op == "acquire" then waiting[#waiting + 1] = m
+    else
+      reply(m, true)
+      if #waiting > 0 then reply(table.remove(waiting, 1), true) else held = false end
+    end
+  end
+end }
+
+-- The counter server, for sync=messages: the counter lives in its memory.
+process { name = "counter", daemon = true, affinity = { 2 }, main = function()
+  local p, n = port(), 0
+  register("counter-server", p)
+  while true do
+    local m = recv(p)
+    if m.op == "add" then compute(work); n = n + 1 end
+    reply(m, { n = n, data = pad })          -- the record goes back, whole
+  end
+end }
+
+-- One worker: `adds` increments, synchronised as sync says.
+local function worker(me, other, addr)
+  local lock = sync == "lock" and find("lock")
+  local mine = port()
+  register(me, mine)
+  local peer
+  for i = 1, adds do
+    if sync == "token" then
+      if not (me == "a" and i == 1) then recv(mine) end   -- "a" holds the token first
+    elseif sync == "lock" then
+      call(lock, { op = "acquire" })
+    end
+    local v = get(addr)                     -- read
+    compute(work)                           -- work on it
+    put(addr, v + 1)                        -- write
+    if sync == "token" then
+      peer = peer or find(other)
+      send(peer, { token = true })
+    elseif sync == "lock" then
+      call(lock, { op = "release" })
+    end
+  end
+end
+
+local function by_messages()
+  local srv = find("counter-server")
+  local n
+  for _ = 1, adds do n = call(srv, { op = "add", data = pad }).n end
+  return n
+end
+
+process { name = "a", affinity = { 0 }, main = function()
+  local t0 = now()
+  if sync == "messages" then
+    log("a: its last call returned %d; done in %dns", by_messages(), now() - t0)
+    return
+  end
+  local addr, seg = mem.share(size)         -- whole pages, read-write
+  log("a shares %s at 0x%x", tostring(seg), addr)
+  local done = port()
+  assert(register("counter", seg))          -- a segment handle registers as a port does
+  register("done", done)
+  worker("a", "b", addr)
+  log("a done in %dns", now() - t0)
+  recv(done)                                -- b has finished too
+  local n = get(addr)
+  log("counter = %d of %d: %d updates lost (sync=%s)", n, 2 * adds, 2 * adds - n, sync)
+  log("a: %d frames, %d shared with b, %d pages in shared segments", mem.stat().frames,
+      mem.stat().shared, mem.stat().shm_pages)
+end }
+
+process { name = "b", affinity = { shared_cpu and 0 or 1 }, main = function()
+  local t0 = now()
+  if sync == "messages" then
+    log("b: its last call returned %d; done in %dns", by_messages(), now() - t0)
+    return
+  end
+  local seg = find("counter")
+  local addr = mem.map(seg)
+  log("b maps %s at 0x%x", tostring(seg), addr)
+  worker("b", "a", addr)
+  log("b done in %dns", now() - t0)
+  send(find("done"), {})
+end }

@@ -1,0 +1,73 @@
+#!/bin/sh
+# shm.sh - shared memory a script maps itself (doc/scenario-api.md section
+# 17, "Shared memory"): mem.share, mem.map, the segment handle, fork, the
+# end of a mapper, the refusals, the statistics and the trace.
+. "${top_srcdir:-.}/tests/lib.sh"
+A=tests/api
+
+run 0 run $A/shm.lua --stats json &&
+	expect_err 'maker +\| share: segment\(2 of pid 2\) at 0x10000000 in 200ns' &&
+	expect_err 'maker frames 2, free 62 of 64 before' &&
+	expect_err 'user +\| map: segment\(4 of pid 3\) at 0x10000000 in 200ns; free frames 62 -> 62' &&
+	expect_err 'user reads "made"' && expect_err 'user regions: shared rw 8192' &&
+	expect_err 'maker reads "USED"' &&
+	expect_err 'maker stat: frames 2, shared 2, shm_pages 2, free 62' &&
+	expect_err 'ool of a shared region: nil, bad address' &&
+	expect_err 'send on a segment: nil, no right' && expect_err 'call on a segment: nil, no right' &&
+	expect_err "child: shm_pages 2; mapping it again: $A/shm.lua:37: mem.map: segment\(2 of pid 2\) is a right of another process, not of 'maker.fork1' \(pid 6\)" &&
+	expect_err 'parent reads "from the child" after the fork' &&
+	expect_err 'maker unmapped: shm_pages 0, free 62' &&
+	expect_err "free again: $A/shm.lua:44: mem.free: no region made by mem.alloc, mem.share, mem.map or an out-of-line message starts at 0x10000000" &&
+	expect_err 'user still reads "from the child"' &&
+	expect_err 'second mapping, read-only: 0x10003000 reads "USED"' &&
+	expect_err "protect it rw: $A/shm.lua:68: mem.protect: 0x10003000 \+ 4096 bytes holds a read-only mapping of a shared segment" &&
+	expect_err 'protect the rw one r: ok' && expect_err 'register it: true' &&
+	expect_err 'late got segment\(2 of pid 4\) from the name server; free 64' &&
+	expect_err 'late maps: nil, dead segment' &&
+	expect_err "thief: $A/shm.lua:82: mem.map: segment\(2 of pid 2\) is a right of another process, not of 'thief' \(pid 5\): a segment is mapped by the process that shared it or received it in a message" &&
+	expect_err "port for a segment: $A/shm.lua:83: bad argument #1 to 'map' \(ukern.segment expected, got port\)" &&
+	expect_err "size 0: $A/shm.lua:84: bad argument #1 to 'share' \(a size must be at least 1 byte, not 0\)" &&
+	expect_err "perm: $A/shm.lua:85: bad argument #2 to 'share' \(a shared region's permission is \"rw\" or \"r\", not ''\)" &&
+	expect_err "rw map of an r segment: $A/shm.lua:89: mem.map: segment\(3 of pid 5\) was shared \"r\": it cannot be mapped \"rw\"" &&
+	expect_err 'too big: nil, out of memory' &&
+	expect_out '"frames_used": 0, "frames_shared": 0, "frames_peak": 3,' &&
+	expect_out '"shm": \{ "segments": 2, "maps": 2, "pages_mapped": 7, "dead": 2, "frames": 0, "frames_peak": 3 \},'
+
+run 4 run $A/shm_fault.lua --stats json &&
+	expect_err 'reader +\| reader reads "keep"' &&
+	expect_err "$A/shm_fault.lua:32: segmentation fault at 0x10000000 \(write to a read-only page\) \(process reader" &&
+	expect_err 'crasher: free 15, shared 1' &&
+	expect_err 'owner +\| owner: free 15, shared 0; reads "dead"' &&
+	expect_err 'owner unmapped: free 16' &&
+	expect_err "lcli +\\| in a procedure: $A/shm_fault.lua:46: mem.share: not available inside an LRPC procedure" &&
+	expect_out '"frames_used": 0, "frames_shared": 0, "frames_peak": 2,.*"segfaults": 1,' &&
+	expect_out '"shm": \{ "segments": 1, "maps": 2, "pages_mapped": 3, "dead": 1, "frames": 0, "frames_peak": 1 \},'
+
+run 4 run $A/shm_nodes.lua &&
+	expect_err 'migrate here: nil, maps a shared memory region \(shared memory is of one machine\)' &&
+	expect_err "kernel +\\| $A/shm_nodes.lua:18: migrate 'here' to 'B': not moved: it maps a shared memory region \\(shared memory is of one machine\\)" &&
+	expect_err 'mover +\| mover maps while it moves: nil, moving' &&
+	expect_err 'mover shares while it moves: nil, moving' &&
+	expect_err 'ctl2 +\| mover moved: yes' &&
+	expect_err 'there +\| there got segment\([0-9]+ of pid [0-9]+\)' &&
+	expect_err "$A/shm_nodes.lua:29: mem.map: segment\([0-9]+ of pid [0-9]+\) is in the memory of node 'A' and process 'there' runs on node 'B': shared memory is of one machine"
+
+run 0 run $A/shm_reply.lua &&
+	expect_err 'cli +\| reply carried segment\(3 of pid 3\); it reads "rep"' &&
+	expect_err 'the same right again: true' &&
+	expect_err 'after its maker ended: nil, dead segment'
+
+# The trace: a segment's records, and the same bytes for the same seed.
+run 0 run $A/shm.lua --trace "$TMP/a.uktrace" &&
+	run 0 export "$TMP/a.uktrace" --format text &&
+	expect_out 'shm_new +seg=1 pid=2\(maker\) addr=0x10000000 pages=2 perm=3 port=2' &&
+	expect_out 'shm_frame +seg=1 page=1 frame=2' &&
+	expect_out 'shm_map +seg=1 pid=3\(user\) addr=0x10000000 pages=2 perm=3' &&
+	expect_out 'shm_unmap +seg=1 pid=6\(maker.fork1\) addr=0x10000000 maps=2' &&
+	expect_out 'shm_unmap +seg=1 pid=3\(user\) addr=0x10003000 maps=1' &&
+	expect_out 'shm_unmap +seg=1 pid=3\(user\) addr=0x10000000 maps=0'
+run 0 run $A/shm.lua --trace "$TMP/b.uktrace"
+checks=$((checks + 1))
+cmp -s "$TMP/a.uktrace" "$TMP/b.uktrace" || fail "two runs of shm.lua wrote different traces"
+
+finish

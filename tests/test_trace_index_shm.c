@@ -1,0 +1,178 @@
+/*
+ * test_trace_index_shm.c: unit tests for shared segments in the memory
+ * replay of the trace index (viz/trace_index_shm.c): records fed by hand -
+ * a process shares two pages, another maps them, the first forks, the
+ * mappings go one by one - and the frames asked at several times: the same
+ * frame in every mapping, never copy-on-write, counted once; then records
+ * a damaged trace could hold (a segment never made, made twice, a page or
+ * a frame out of range).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "trace.h"
+#include "trace_index.h"
+
+#define HEAP 0x10000000ull
+
+struct rec {
+	uint64_t ns;
+	unsigned kind;
+	uint64_t a[6];
+	const char *s;
+};
+
+static struct trace_index *load(const struct rec *r, size_t n, uint64_t end)
+{
+	struct trace_index *ix = trace_index_new();
+
+	assert_non_null(ix);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(trace_index_add(ix, r[i].ns, r[i].kind, r[i].a, r[i].s ? r[i].s : "",
+						 r[i].s ? strlen(r[i].s) : 0), 0);
+	assert_int_equal(trace_index_seal(ix, end), 0);
+	return ix;
+}
+
+#define LOAD(r, end) load((r), sizeof (r) / sizeof (r)[0], (end))
+
+static struct ti_frame_use *at(const struct trace_index *ix, uint64_t t)
+{
+	struct ti_frame_use *u = calloc(ix->vm.maxframe + 1, sizeof *u);
+
+	assert_non_null(u);
+	trace_index_vm_at(ix, t, u);
+	return u;
+}
+
+/* pid 2 shares two pages (frames 1, 2); pid 3 maps them at its own HEAP
+ * + 2 pages; pid 2 forks pid 4 (which keeps them shared); pid 2 unmaps,
+ * then pid 4 ends, then pid 3 unmaps: the segment is dead. */
+static const struct rec run[] = {
+	{ 0, TR_PROC_NEW, { 2, 0 }, "a" },
+	{ 0, TR_PROC_NEW, { 3, 0 }, "b" },
+	{ 10, TR_MEMORY, { 16, 4096 }, NULL },
+	{ 10, TR_VM_MAP, { 2, HEAP, 2, 4, 3 }, NULL },
+	{ 10, TR_SHM_NEW, { 1, 2, HEAP, 2, 3, 5 }, NULL },
+	{ 10, TR_SHM_FRAME, { 1, 0, 1 }, NULL },
+	{ 10, TR_SHM_FRAME, { 1, 1, 2 }, NULL },
+	{ 10, TR_FRAMES, { 2, 0 }, NULL },
+	{ 20, TR_VM_MAP, { 3, HEAP + 0x2000, 2, 4, 1 }, NULL },
+	{ 20, TR_SHM_MAP, { 1, 3, HEAP + 0x2000, 2, 1 }, NULL },
+	{ 20, TR_FRAMES, { 2, 2 }, NULL },
+	{ 30, TR_FORK, { 2, 4, 2 }, NULL },
+	{ 30, TR_PROC_NEW, { 4, 0 }, "a.fork1" },
+	{ 40, TR_VM_UNMAP, { 2, HEAP, 2 }, NULL },
+	{ 40, TR_SHM_UNMAP, { 1, 2, HEAP, 2 }, NULL },
+	{ 50, TR_PROC_EXIT, { 4, 2147483648ull, 0 }, NULL },
+	{ 50, TR_VM_UNMAP, { 4, HEAP, 2 }, NULL },
+	{ 50, TR_SHM_UNMAP, { 1, 4, HEAP, 1 }, NULL },
+	{ 60, TR_VM_UNMAP, { 3, HEAP + 0x2000, 2 }, NULL },
+	{ 60, TR_SHM_UNMAP, { 1, 3, HEAP + 0x2000, 0 }, NULL },
+	{ 60, TR_FRAMES, { 0, 0 }, NULL },
+};
+
+static void test_mappings(void **state)
+{
+	struct trace_index *ix = LOAD(run, 100);
+	struct ti_frame_use *u;
+
+	(void)state;
+	assert_int_equal(ix->vm.maxframe, 2);
+	u = at(ix, 15);                              /* the maker's alone */
+	assert_int_equal(u[1].maps, 1);
+	assert_int_equal(u[2].maps, 1);
+	assert_int_equal(u[1].proc[0], 0);
+	free(u);
+	u = at(ix, 25);                              /* both map both frames, not copy-on-write */
+	for (int f = 1; f <= 2; f++) {
+		assert_int_equal(u[f].maps, 2);
+		assert_int_equal(u[f].nproc, 2);
+		assert_int_equal(u[f].cow, 0);
+	}
+	free(u);
+	u = at(ix, 35);                              /* the fork's child maps them too */
+	assert_int_equal(u[1].maps, 3);
+	assert_int_equal(u[1].nproc, 3);
+	assert_int_equal(u[1].cow, 0);
+	free(u);
+	u = at(ix, 45);                              /* the maker unmapped */
+	assert_int_equal(u[2].maps, 2);
+	free(u);
+	u = at(ix, 55);
+	assert_int_equal(u[2].maps, 1);
+	assert_int_equal(u[2].proc[0], 1);           /* b, the second process */
+	free(u);
+	u = at(ix, 65);                              /* dead: nobody maps them */
+	assert_int_equal(u[1].maps, 0);
+	assert_int_equal(u[2].maps, 0);
+	free(u);
+	trace_index_free(ix);
+}
+
+static void test_page_cause(void **state)
+{
+	struct trace_index *ix = LOAD(run, 100);
+	uint32_t r = TI_NONE, pg;
+	const struct ti_vmstep *st;
+
+	(void)state;
+	for (uint32_t i = 0; i < ix->vm.nregs; i++)
+		if (ix->vm.regs[i].start == HEAP + 0x2000)
+			r = i;
+	assert_int_not_equal(r, TI_NONE);
+	pg = trace_index_vm_page(ix, r, 1);
+	assert_int_not_equal(pg, TI_NONE);
+	st = trace_index_vm_step_at(ix, pg, 25);
+	assert_non_null(st);
+	assert_int_equal(st->frame, 2);
+	assert_int_equal(st->cow, 0);
+	assert_int_equal(st->cause, TI_VM_SHM);
+	assert_string_equal(trace_index_vm_cause_name(st->cause), "a shared segment's frame");
+	trace_index_free(ix);
+}
+
+/* Damage: a map or a frame of a segment never made, a segment made twice,
+ * a page and a frame out of range: ignored, the rest as it was. */
+static const struct rec damaged[] = {
+	{ 0, TR_PROC_NEW, { 2, 0 }, "a" },
+	{ 10, TR_MEMORY, { 16, 4096 }, NULL },
+	{ 10, TR_VM_MAP, { 2, HEAP, 1, 4, 3 }, NULL },
+	{ 10, TR_SHM_FRAME, { 9, 0, 3 }, NULL },
+	{ 10, TR_SHM_MAP, { 9, 2, HEAP, 1, 3 }, NULL },
+	{ 10, TR_SHM_NEW, { 1, 2, HEAP, 1, 3, 5 }, NULL },
+	{ 10, TR_SHM_NEW, { 1, 2, HEAP + 0x5000, 1, 3, 5 }, NULL },
+	{ 10, TR_SHM_FRAME, { 1, 0, 1 }, NULL },
+	{ 10, TR_SHM_FRAME, { 1, 1ull << 40, 1 }, NULL },
+	{ 10, TR_SHM_FRAME, { 1, 5, 1ull << 40 }, NULL },
+	{ 10, TR_SHM_UNMAP, { 7, 2, HEAP, 0 }, NULL },
+};
+
+static void test_damage(void **state)
+{
+	struct trace_index *ix = LOAD(damaged, 20);
+	struct ti_frame_use *u;
+
+	(void)state;
+	assert_int_equal(ix->vm.maxframe, 1);
+	u = at(ix, 15);
+	assert_int_equal(u[1].maps, 1);
+	free(u);
+	trace_index_free(ix);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mappings),
+		cmocka_unit_test(test_page_cause),
+		cmocka_unit_test(test_damage),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
