@@ -363,6 +363,10 @@ static void ship_stopped(struct machine *m, struct migration *g)
 
 	if (g->phase == MP_DRAINING)
 		g->lrpc_wait_ns = m->now - g->stop;
+	/* Pages that got a frame since begin (in the rounds, or from calls
+	 * that ran in its domain while the stop waited) go too. */
+	if (g->req.mobility == MIG_STRONG && collect(g) != 0)
+		m->oom = 1;
 	g->lrpc_global += lrpc_globalize(g->p, g->to);
 	g->lrpc_clients_global += lrpc_globalize_served(g->p);
 	g->state_bytes = state_bytes(g->p);

@@ -17,7 +17,10 @@ void migrate_wrote(struct proc *p, uint64_t addr, uint64_t len)
 	struct migration *g = migrate_of(p->m, p);
 	uint32_t shift = p->m->vm.shift;
 
-	if (!g || g->phase != MP_ROUND || g->req.mobility != MIG_STRONG || !len)
+	/* Rounds watch writes; so does the wait before the copy, in which its
+	 * clients' LRPC calls may still write its pages. */
+	if (!g || (g->phase != MP_ROUND && g->phase != MP_DRAINING) ||
+	    g->req.mobility != MIG_STRONG || !len)
 		return;
 	for (uint64_t v = addr >> shift; v <= (addr + len - 1) >> shift; v++) {
 		struct mig_page *e = migrate_page_add(g, v);

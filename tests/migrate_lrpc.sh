@@ -208,6 +208,14 @@ run 0 run $V --set part=loss --stats json &&
 	expect_err 'near +\| call 9: timeout$' &&
 	expect_err 'near +\| 18 calls returned, 2 failed; the procedure ran 20 times; global true$' &&
 	expect_out '"name": "calc", "process": "calc", .*"messages_received": 32,'
+# pages a client's call writes while the server's stop waits for it go with
+# the copy (stop-and-copy sent 5 pages of 68 before), or stay on A to be
+# pulled (on-demand)
+D=tests/api/migrate_lrpc_drain.lua
+run 0 run $D --set strategy=stop-and-copy &&
+	expect_err 'ctl +\| moved: pages 68, 0 left on A, waited 2090768 ns$'
+run 0 run $D --set strategy=on-demand &&
+	expect_err 'ctl +\| moved: pages 4, 64 left on A, waited 2090768 ns$'
 # determinism
 for p in move inflight loss; do
 	run 0 run $V --set part=$p --stats json --trace "$TMP/1.tr" && cp "$TMP/out" "$TMP/1.out"
