@@ -216,6 +216,11 @@ run 0 run $D --set strategy=stop-and-copy &&
 	expect_err 'ctl +\| moved: pages 68, 0 left on A, waited 2090768 ns$'
 run 0 run $D --set strategy=on-demand &&
 	expect_err 'ctl +\| moved: pages 4, 64 left on A, waited 2090768 ns$'
+# a call during a copy that takes 870 ms waits for it (it failed with
+# "timeout" after 400 ms, and the procedure ran later all the same)
+run 0 run tests/api/migrate_lrpc_longstop.lua &&
+	expect_err 'near +\| during the stop: 2 nil in 871548106 ns; runs 2$' &&
+	expect_err 'near +\| later: runs 2$'
 # determinism
 for p in move inflight loss; do
 	run 0 run $V --set part=$p --stats json --trace "$TMP/1.tr" && cp "$TMP/out" "$TMP/1.out"

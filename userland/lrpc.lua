@@ -21,7 +21,8 @@ local clerks = setmetatable({}, { __mode = "k" })
 -- A call of a global reference crosses a link that may lose it: it is sent
 -- again after GR_TIMEOUT, GR_RETRIES times, with the same request id, and
 -- the clerk answers a request it has run from its reply history (the last
--- GR_HISTORY requests): at most once, as rpc.bind's default.
+-- GR_HISTORY requests): at most once, as rpc.bind's default. Tries while
+-- the server migrates do not count: the call waits for the move to end.
 local GR_TIMEOUT, GR_RETRIES, GR_HISTORY = R.duration("100ms"), 3, 256
 
 local lrpc = {}
@@ -230,12 +231,16 @@ C.set_remote(function(b, pname, ...)
 	local bid, mid, name = C.gr_info(b, pname)
 	local t0, rid, args = now(), R.nextid(), pack(bid, ...)
 	local status, res
-	for _ = 0, GR_RETRIES do
+	local tries = 0
+	repeat
 		status, res = R.call(clerks[b], rid, name, mid, RR, args, GR_TIMEOUT)
 		if status or res ~= "timeout" then
 			break
 		end
-	end
+		if not C.gr_moving(b) then
+			tries = tries + 1
+		end
+	until tries > GR_RETRIES
 	if status == REQUEST_OK then
 		C.note(name, pname, "ok", now() - t0)
 		return unpack(res, 1, res.n)

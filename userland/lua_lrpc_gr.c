@@ -8,7 +8,7 @@
  * procedure in the server and answers.
  *
  * Primitives for lrpc.lua (not globals): set_remote(fn), gr_info(binding,
- * procedure), gr_check(binding id, pid, interface id),
+ * procedure), gr_moving(binding), gr_check(binding id, pid, interface id),
  * check_results(interface id, procedure, ...), note(service, procedure,
  * event, latency).
  */
@@ -19,6 +19,7 @@
 #include "lua_lrpc.h"
 #include "lua_sys.h"
 #include "machine.h"
+#include "migrate.h"
 #include "msg.h"
 #include "proc.h"
 #include "rpcstat.h"
@@ -63,6 +64,18 @@ static int x_gr_info(lua_State *L)
 	lua_pushinteger(L, proc);
 	lua_pushstring(L, f->name);
 	return 3;
+}
+
+/* gr_moving(binding) -> is the interface's server migrating? Its clerk
+ * answers once it runs on the target, however long the copy takes. */
+static int x_gr_moving(lua_State *L)
+{
+	struct thread *t = lu_self(L, "lrpc");
+	struct lbinding *b = luaL_checkudata(L, 1, BINDING_META);
+	const struct lrpc_iface *f = lrpc_iface_get(t->m, b->iface);
+
+	lua_pushboolean(L, f && f->server && migrate_of(t->m, f->server) != NULL);
+	return 1;
 }
 
 /* gr_check(binding id, pid, interface id) -> is it a binding of process
@@ -137,6 +150,7 @@ void lu_lrpc_gr_prims(lua_State *L)
 	static const luaL_Reg funcs[] = {
 		{ "set_remote", x_set_remote },
 		{ "gr_info", x_gr_info },
+		{ "gr_moving", x_gr_moving },
 		{ "gr_check", x_gr_check },
 		{ "check_results", x_check_results },
 		{ "note", x_note },
