@@ -221,6 +221,12 @@ run 0 run $D --set strategy=on-demand &&
 run 0 run tests/api/migrate_lrpc_longstop.lua &&
 	expect_err 'near +\| during the stop: 2 nil in 871548106 ns; runs 2$' &&
 	expect_err 'near +\| later: runs 2$'
+# an LRPC call inside a procedure to a server that moved, or is moving: a
+# reason, not "rpc: not available inside an LRPC procedure" raised
+run 0 run tests/api/migrate_lrpc_nested.lua &&
+	expect_err 'near +\| after X moved: nil on another node$'
+run 0 run tests/api/migrate_lrpc_nested.lua --set part=stopped &&
+	expect_err 'near +\| inner: nil moving$'
 # determinism
 for p in move inflight loss; do
 	run 0 run $V --set part=$p --stats json --trace "$TMP/1.tr" && cp "$TMP/out" "$TMP/1.out"

@@ -228,7 +228,12 @@ end
 -- binding:call on a global reference: a message RPC to the clerk, over the
 -- link; the first argument is the binding, which the clerk checks.
 C.set_remote(function(b, pname, ...)
-	local bid, mid, name = C.gr_info(b, pname)
+	local bid, mid, name, nested = C.gr_info(b, pname)
+	if nested then
+		-- inside an LRPC procedure, where a call cannot go by message
+		C.note(name, pname, "failed", 0)
+		return nil, C.gr_moving(b) and "moving" or "on another node"
+	end
 	local t0, rid, args = now(), R.nextid(), pack(bid, ...)
 	local status, res
 	local tries = 0

@@ -48,7 +48,9 @@ static int x_set_remote(lua_State *L)
 	return 0;
 }
 
-/* gr_info(binding, procedure) -> binding id, procedure number, interface name */
+/* gr_info(binding, procedure) -> binding id, procedure number, interface
+ * name, whether the caller is inside an LRPC procedure (where no message
+ * call can be made) */
 static int x_gr_info(lua_State *L)
 {
 	struct thread *t = lu_self(L, "lrpc");
@@ -63,7 +65,8 @@ static int x_gr_info(lua_State *L)
 	lua_pushinteger(L, b->id);
 	lua_pushinteger(L, proc);
 	lua_pushstring(L, f->name);
-	return 3;
+	lua_pushboolean(L, t->dom != NULL);
+	return 4;
 }
 
 /* gr_moving(binding) -> is the interface's server migrating? Its clerk
