@@ -57,6 +57,13 @@ run 0 run $A/shm_reply.lua &&
 	expect_err 'the same right again: true' &&
 	expect_err 'after its maker ended: nil, dead segment'
 
+# The handle mem.share returns, in every thread model.
+for model in many-to-one many-to-many one-to-one; do
+	run 0 run $A/shm_models.lua --set model=$model &&
+		expect_err 'o1 +\| segment\(5 of pid 2\) equals p2\? false$' &&
+		expect_err 'o1 +\| mapped twice: hi$'
+done
+
 # The trace: a segment's records, and the same bytes for the same seed.
 run 0 run $A/shm.lua --trace "$TMP/a.uktrace" &&
 	run 0 export "$TMP/a.uktrace" --format text &&

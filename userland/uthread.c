@@ -352,6 +352,7 @@ static void finish_phase(struct lwp *l)
 	if (ph == PH_KCALL && u) {
 		u->sc.err = ks->err;
 		u->sc.val = ks->val;
+		u->sc.name = ks->name;   /* a right some calls answer with (mem.share) */
 		u->sc.m = ks->m;
 		ks->m = NULL;
 	} else if (ph == PH_COMPUTE && u) {

@@ -1,0 +1,14 @@
+-- mem.share answers with a right: in a many-to-one or many-to-many process
+-- the user-level runtime hands it to the user thread as a one-to-one thread
+-- gets it (it handed back the right name the call was given: a port).
+local model = param("model", "many-to-one")
+machine { cpus = 1, costs = "modern", frames = 32 }
+process { name = "o1", threads = model, main = function()
+  local p1, p2, p3 = port(), port(), port()
+  local a, seg = mem.share(4096)
+  log("%s equals p2? %s", tostring(seg), tostring(seg == p2))
+  log("register: %s", tostring(register("x", seg)))
+  local b = mem.map(seg)
+  mem.write(a, "hi")
+  log("mapped twice: %s", mem.read(b, 2))
+end }
