@@ -132,6 +132,8 @@ struct vm_region {
  * mapping only) and holds no reference of its own: the mappings hold them,
  * and when the last mapping goes the frames are free and the segment is
  * dead (maps 0). The segment itself lives until vm_seg_free. */
+struct port;
+
 struct vm_seg {
 	struct vm *vm;          /* the memory its frames are in */
 	uint32_t id;            /* the kernel's number for it, from 1 */
@@ -140,6 +142,7 @@ struct vm_seg {
 	uint32_t maps;          /* regions mapping it now; 0: dead */
 	uint64_t maps_made;     /* regions that ever mapped it (mem.share's, mem.map's, forks') */
 	uint32_t *frame;        /* npages frame numbers; meaningless once dead */
+	struct port *port;      /* the port that names it (vmsys_shm.c): it dies with it */
 };
 
 /* An address space. Counters are kept after as_clear, for the statistics. */

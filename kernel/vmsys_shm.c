@@ -87,6 +87,7 @@ void vmsys_share(struct thread *t)
 		return;
 	}
 	pt->seg = s;
+	s->port = pt;
 	vmsys_traced_map(p, as_region(as, addr));
 	TRACE(m, TR_SHM_NEW, s->id, p->pid, addr, n, s->perm, pt->id);
 	for (uint64_t i = 0; i < n; i++)
@@ -169,6 +170,10 @@ int vmsys_shm_unmap(struct proc *p, uint64_t addr)
 	if (s->maps == 0) {
 		m->shm_dead++;
 		frames_live(m, -(int64_t)s->npages);
+		/* Its port dies too: a name it was registered under is freed
+		 * (the name server's dead-name notice), as for a message port. */
+		if (s->port)
+			port_kill(s->port);
 	}
 	vmsys_frames(m);
 	return 0;

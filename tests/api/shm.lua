@@ -73,9 +73,9 @@ process { name = "user", main = function()
 end }
 
 process { name = "late", start = "2ms", main = function()
-  local seg = assert(lookup("shared"))
-  log("late got %s from the name server; free %d", tostring(seg), mem.stat().free_frames)
-  log("late maps: %s, %s", mem.map(seg))
+  log("late looks it up: %s, %s; free %d", tostring(lookup("shared")), select(2, lookup("shared")), mem.stat().free_frames)
+  local a, seg = mem.share(4096)
+  log("late registers its own under the name: %s", tostring(register("shared", seg)))
 end }
 
 process { name = "thief", start = "10us", main = function()
