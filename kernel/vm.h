@@ -299,7 +299,8 @@ int as_populate(struct as *as, uint64_t addr);
  * VM_EINVAL (no region starts at addr), VM_ENOSPACE or VM_EHOST. */
 int as_share(struct as *from, uint64_t addr, struct as *to, uint64_t *to_addr);
 
-/* A new segment of npages pages with permission perm, mapped into as as a
+/* A new segment of npages pages whose mappings by handle may have at most
+ * perm, mapped read-write into as (its maker fills it) as a
  * new VM_SHARED region placed as as_map places one (*addr gets its start),
  * every page given a zeroed frame now. NULL with *err VM_EINVAL (npages or
  * perm 0), VM_ENOSPACE (no room in as), VM_EFAULT (fewer free frames than

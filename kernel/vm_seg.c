@@ -38,7 +38,9 @@ struct vm_seg *vm_seg_new(struct as *as, uint64_t npages, uint8_t perm, uint32_t
 		*err = VM_EHOST;
 		return NULL;
 	}
-	if ((*err = as_map(as, VM_SHARED, npages, perm, &start)) != VM_OK) {
+	/* The maker's own mapping is read-write, so that it can fill the
+	 * segment; perm bounds the mappings made from its handle. */
+	if ((*err = as_map(as, VM_SHARED, npages, VM_R | VM_W, &start)) != VM_OK) {
 		vm_seg_free(s);
 		return NULL;
 	}

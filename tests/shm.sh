@@ -25,6 +25,7 @@ run 0 run $A/shm.lua --stats json &&
 	expect_err 'late looks it up: nil, unknown name; free 64' &&
 	expect_err 'late registers its own under the name: true' &&
 	expect_err "thief: $A/shm.lua:82: mem.map: segment\(2 of pid 2\) is a right of another process, not of 'thief' \(pid 5\): a segment is mapped by the process that shared it or received it in a message" &&
+	expect_err 'thief +\| read-only segment segment\(3 of pid 5\), written by its maker: "ok"$' &&
 	expect_err "port for a segment: $A/shm.lua:83: bad argument #1 to 'map' \(ukern.segment expected, got port\)" &&
 	expect_err "size 0: $A/shm.lua:84: bad argument #1 to 'share' \(a size must be at least 1 byte, not 0\)" &&
 	expect_err "perm: $A/shm.lua:85: bad argument #2 to 'share' \(a shared region's permission is \"rw\" or \"r\", not ''\)" &&
