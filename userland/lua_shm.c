@@ -107,32 +107,15 @@ static int l_share(lua_State *L)
 	return lua_yieldk(L, 0, 0, k_share);
 }
 
-/* The node whose memory vm is: its name. */
-static const char *node_of(const struct machine *m, const struct vm *vm)
-{
-	for (uint32_t i = 0; m->net && i < m->net->nnodes; i++)
-		if (vmsys_vm((struct machine *)m, i) == vm)
-			return m->net->nodes[i].name;
-	return "A";
-}
-
 static int k_map(lua_State *L, int status, lua_KContext ctx)
 {
 	struct thread *t = lu_resumed(L);
-	const struct vm_seg *s = vmsys_seg_of(t->p, (int32_t)ctx);
-	struct machine *m = t->m;
 
 	(void)status;
 	switch (t->sc.err) {
 	case UK_OK:
 		lua_pushinteger(L, (lua_Integer)t->sc.val);
 		return 1;
-	case UK_EREMOTE:
-		return lu_script_errorf(L, "mem.map: segment(%d of pid %d) is in the memory of node "
-					   "'%s' and process '%s' runs on node '%s': shared memory "
-					   "is of one machine (send the bytes in a message)",
-					(int)ctx, (int)t->p->pid, node_of(m, s->vm), t->p->name,
-					m->net->nodes[t->p->node].name);
 	case UK_EINVAL:
 		return lu_script_errorf(L, "mem.map: segment(%d of pid %d) was shared \"r\": it "
 					   "cannot be mapped \"rw\"", (int)ctx, (int)t->p->pid);

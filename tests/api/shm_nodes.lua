@@ -26,7 +26,7 @@ process { name = "there", node = "B", start = "2ms", main = function()
   send(assert(lookup("here")), { back = back })
   local seg = recv(back).seg
   log("there got %s", tostring(seg))
-  mem.map(seg)
+  log("there maps it: %s, %s", mem.map(seg))
 end }
 
 process { name = "mover", start = "1ms", main = function()
