@@ -220,8 +220,9 @@ void vmsys_shm_stats(FILE *out, const struct machine *m, char format)
 			", \"frames_peak\": %" PRIu64 " },\n", m->nsegs, m->shm_maps, m->shm_pages,
 			m->shm_dead, m->shm_frames, m->shm_frames_peak);
 	else
-		fprintf(out, "shm    %u shared segments, %" PRIu64 " mapped by mem.map; %" PRIu64
+		fprintf(out, "shm    %u shared segment%s, %" PRIu64 " mapped by mem.map; %" PRIu64
 			" pages mapped; %" PRIu64 " frames in segments at the end (peak %" PRIu64
-			"); %" PRIu64 " segments unmapped by all\n", m->nsegs, m->shm_maps,
-			m->shm_pages, m->shm_frames, m->shm_frames_peak, m->shm_dead);
+			"); %" PRIu64 " segment%s unmapped by all\n", m->nsegs, m->nsegs == 1 ? "" : "s",
+			m->shm_maps, m->shm_pages, m->shm_frames, m->shm_frames_peak, m->shm_dead,
+			m->shm_dead == 1 ? "" : "s");
 }

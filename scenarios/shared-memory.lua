@@ -31,6 +31,11 @@ local adds = param("adds", 20)
 local work = param("work", "2us")
 local size = param("size", 8)              -- bytes of the record an update reads and writes
 local shared_cpu = param("shared_cpu", false)
+assert(({ none = 1, token = 1, lock = 1, messages = 1 })[sync],
+       "sync must be none, token, lock or messages")
+assert(math.type(size) == "integer" and size >= 8 and size <= 1048576,
+       "size must be a whole number of bytes from 8 (the counter) to 1048576")
+assert(math.type(adds) == "integer" and adds >= 1, "adds must be a whole number, at least 1")
 
 machine { cpus = 3, costs = "modern", frames = 64 }   -- a small memory: a picture of it
 
