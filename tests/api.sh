@@ -87,6 +87,13 @@ run 0 run $A/rpc.lua --stats json &&
 	expect_out '"binding": "adder", "method": "Add", "kind": "message", "calls": 5, "failed": 0, "retransmissions": 0, "executions": 5,' &&
 	expect_out '"binding": "front", "method": "Twice", "kind": "message", "calls": 1,'
 
+# ... and when it looks a restarted server up again
+run 0 run $A/rpc_rebind_amo.lua &&
+	expect_err 'cli +\| first: 1$' &&
+	expect_err 'cli +\| after the restart: nil, dead port$' &&
+	expect_err "cli +\\| a fresh bind: nil, 'calc' keeps no reply history \\(it serves maybe semantics\\)"
+
+
 # 44 numbers converted, by each side: request 17 (header 6, the array and its
 # 10 integers), reply 5; both sides little-endian: 2 x 22 x 1 us more.
 run 0 run $A/byteorder.lua && expect_err 'sum 55 in 49412 ns'

@@ -283,6 +283,14 @@ local function bind_port(b)
 	if status ~= REQUEST_OK or type(res[1]) ~= "table" then
 		return nil, "not an RPC server"
 	end
+	-- At-most-once is the server's doing (its reply history): asked of a server that keeps
+	-- none, the client's retransmissions would make it at-least-once without a word. A
+	-- binding looks its server up again after a restart: the new one is asked the same.
+	if b.asked == "at-most-once" and res[2] and res[2] ~= "at-most-once" then
+		return nil, string.format("'%s' keeps no reply history (it serves %s semantics): "
+			.. "at-most-once needs the server's rpc.serve(..., { semantics = "
+			.. "\"at-most-once\" })", b.name, res[2])
+	end
 	b.port, b.ids, b.methods = p, {}, res[1]
 	for i, m in ipairs(res[1]) do
 		b.ids[m] = i
@@ -305,20 +313,12 @@ function rpc.bind(name, opts)
 			or opts.retries > 1000) then
 		misuse("rpc.bind: retries must be an integer from 0 to 1000")
 	end
-	local b = setmetatable({ name = name, pending = {}, bind_retries = opts.retries or 3 },
-		Binding)
+	local b = setmetatable({ name = name, pending = {}, bind_retries = opts.retries or 3,
+		asked = opts.semantics }, Binding)
 	b.timeout = opts.timeout and C.duration(opts.timeout)
 	local ok, why = bind_port(b)
 	if not ok then
 		return nil, why
-	end
-	-- At-most-once is the server's doing (its reply history): asked of a server that keeps
-	-- none, the client's retransmissions would make it at-least-once without a word.
-	if opts.semantics == "at-most-once" and b.server_semantics
-			and b.server_semantics ~= "at-most-once" then
-		return nil, string.format("'%s' keeps no reply history (it serves %s semantics): "
-			.. "at-most-once needs the server's rpc.serve(..., { semantics = "
-			.. "\"at-most-once\" })", name, b.server_semantics)
 	end
 	b.semantics = opts.semantics or b.server_semantics or "maybe"
 	b.protocol = opts.protocol or b.server_protocol or "RR"
