@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ix_fixture.h"
 #include "loader.h"
@@ -64,4 +65,25 @@ void ix_run_free(struct ix_run *r)
 	machine_free(&r->m);
 	scenario_free(r->s);
 	trace_index_free(r->ix);
+}
+
+struct trace_index *ix_load(const struct ix_rec *r, size_t n, uint64_t end)
+{
+	struct trace_index *ix = trace_index_new();
+
+	assert_non_null(ix);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(trace_index_add(ix, r[i].ns, r[i].kind, r[i].a, r[i].s ? r[i].s : "",
+						 r[i].s ? strlen(r[i].s) : 0), 0);
+	assert_int_equal(trace_index_seal(ix, end), 0);
+	return ix;
+}
+
+struct ti_frame_use *ix_frames_at(const struct trace_index *ix, uint64_t t)
+{
+	struct ti_frame_use *u = calloc(ix->vm.maxframe + 1, sizeof *u);
+
+	assert_non_null(u);
+	trace_index_vm_at(ix, t, u);
+	return u;
 }

@@ -12,6 +12,7 @@
 #include "machine.h"
 
 struct trace_index;
+struct ti_frame_use;
 struct scenario;
 
 /* A run of a scenario and the index of its records. */
@@ -29,5 +30,20 @@ void ix_run(struct ix_run *r, const char *path, const char *source, const char *
 	    size_t nsets, uint64_t until_ns);
 
 void ix_run_free(struct ix_run *r);
+
+/* A record written by hand, for the tests that feed an index directly. */
+struct ix_rec {
+	uint64_t ns;
+	unsigned kind;
+	uint64_t a[6];
+	const char *s;      /* the record's string, or NULL */
+};
+
+/* A new index of the n records r, sealed at end. Fails the test on any error. */
+struct trace_index *ix_load(const struct ix_rec *r, size_t n, uint64_t end);
+#define IX_LOAD(r, end) ix_load((r), sizeof (r) / sizeof (r)[0], (end))
+
+/* Frame use at t (trace_index_vm_at): a fresh array the caller frees. */
+struct ti_frame_use *ix_frames_at(const struct trace_index *ix, uint64_t t);
 
 #endif

@@ -15,45 +15,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ix_fixture.h"
 #include "trace.h"
 #include "trace_index.h"
 
 #define HEAP 0x10000000ull
 
-struct rec {
-	uint64_t ns;
-	unsigned kind;
-	uint64_t a[6];
-	const char *s;
-};
-
-static struct trace_index *load(const struct rec *r, size_t n, uint64_t end)
-{
-	struct trace_index *ix = trace_index_new();
-
-	assert_non_null(ix);
-	for (size_t i = 0; i < n; i++)
-		assert_int_equal(trace_index_add(ix, r[i].ns, r[i].kind, r[i].a, r[i].s ? r[i].s : "",
-						 r[i].s ? strlen(r[i].s) : 0), 0);
-	assert_int_equal(trace_index_seal(ix, end), 0);
-	return ix;
-}
-
-#define LOAD(r, end) load((r), sizeof (r) / sizeof (r)[0], (end))
-
-static struct ti_frame_use *at(const struct trace_index *ix, uint64_t t)
-{
-	struct ti_frame_use *u = calloc(ix->vm.maxframe + 1, sizeof *u);
-
-	assert_non_null(u);
-	trace_index_vm_at(ix, t, u);
-	return u;
-}
-
 /* pid 2 shares two pages (frames 1, 2); pid 3 maps them at its own HEAP
  * + 2 pages; pid 2 forks pid 4 (which keeps them shared); pid 2 unmaps,
  * then pid 4 ends, then pid 3 unmaps: the segment is dead. */
-static const struct rec run[] = {
+static const struct ix_rec run[] = {
 	{ 0, TR_PROC_NEW, { 2, 0 }, "a" },
 	{ 0, TR_PROC_NEW, { 3, 0 }, "b" },
 	{ 10, TR_MEMORY, { 16, 4096 }, NULL },
@@ -79,36 +50,36 @@ static const struct rec run[] = {
 
 static void test_mappings(void **state)
 {
-	struct trace_index *ix = LOAD(run, 100);
+	struct trace_index *ix = IX_LOAD(run, 100);
 	struct ti_frame_use *u;
 
 	(void)state;
 	assert_int_equal(ix->vm.maxframe, 2);
-	u = at(ix, 15);                              /* the maker's alone */
+	u = ix_frames_at(ix, 15);                              /* the maker's alone */
 	assert_int_equal(u[1].maps, 1);
 	assert_int_equal(u[2].maps, 1);
 	assert_int_equal(u[1].proc[0], 0);
 	free(u);
-	u = at(ix, 25);                              /* both map both frames, not copy-on-write */
+	u = ix_frames_at(ix, 25);                              /* both map both frames, not copy-on-write */
 	for (int f = 1; f <= 2; f++) {
 		assert_int_equal(u[f].maps, 2);
 		assert_int_equal(u[f].nproc, 2);
 		assert_int_equal(u[f].cow, 0);
 	}
 	free(u);
-	u = at(ix, 35);                              /* the fork's child maps them too */
+	u = ix_frames_at(ix, 35);                              /* the fork's child maps them too */
 	assert_int_equal(u[1].maps, 3);
 	assert_int_equal(u[1].nproc, 3);
 	assert_int_equal(u[1].cow, 0);
 	free(u);
-	u = at(ix, 45);                              /* the maker unmapped */
+	u = ix_frames_at(ix, 45);                              /* the maker unmapped */
 	assert_int_equal(u[2].maps, 2);
 	free(u);
-	u = at(ix, 55);
+	u = ix_frames_at(ix, 55);
 	assert_int_equal(u[2].maps, 1);
 	assert_int_equal(u[2].proc[0], 1);           /* b, the second process */
 	free(u);
-	u = at(ix, 65);                              /* dead: nobody maps them */
+	u = ix_frames_at(ix, 65);                              /* dead: nobody maps them */
 	assert_int_equal(u[1].maps, 0);
 	assert_int_equal(u[2].maps, 0);
 	free(u);
@@ -117,7 +88,7 @@ static void test_mappings(void **state)
 
 static void test_page_cause(void **state)
 {
-	struct trace_index *ix = LOAD(run, 100);
+	struct trace_index *ix = IX_LOAD(run, 100);
 	uint32_t r = TI_NONE, pg;
 	const struct ti_vmstep *st;
 
@@ -139,7 +110,7 @@ static void test_page_cause(void **state)
 
 /* Damage: a map or a frame of a segment never made, a segment made twice,
  * a page and a frame out of range: ignored, the rest as it was. */
-static const struct rec damaged[] = {
+static const struct ix_rec damaged[] = {
 	{ 0, TR_PROC_NEW, { 2, 0 }, "a" },
 	{ 10, TR_MEMORY, { 16, 4096 }, NULL },
 	{ 10, TR_VM_MAP, { 2, HEAP, 1, 4, 3 }, NULL },
@@ -155,12 +126,12 @@ static const struct rec damaged[] = {
 
 static void test_damage(void **state)
 {
-	struct trace_index *ix = LOAD(damaged, 20);
+	struct trace_index *ix = IX_LOAD(damaged, 20);
 	struct ti_frame_use *u;
 
 	(void)state;
 	assert_int_equal(ix->vm.maxframe, 1);
-	u = at(ix, 15);
+	u = ix_frames_at(ix, 15);
 	assert_int_equal(u[1].maps, 1);
 	free(u);
 	trace_index_free(ix);

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ix_fixture.h"
 #include "trace.h"
 #include "trace_index.h"
 
@@ -26,37 +27,6 @@
 #define HEAP 0x10000000ull
 #define TEXT 0x400000ull
 #define STACK 0x7fefffff0000ull           /* 16 pages of 4096 below 0x7ff000000000 */
-
-struct rec {
-	uint64_t ns;
-	unsigned kind;
-	uint64_t a[6];
-	const char *s;
-};
-
-static struct trace_index *load(const struct rec *r, size_t n, uint64_t end)
-{
-	struct trace_index *ix = trace_index_new();
-
-	assert_non_null(ix);
-	for (size_t i = 0; i < n; i++)
-		assert_int_equal(trace_index_add(ix, r[i].ns, r[i].kind, r[i].a, r[i].s ? r[i].s : "",
-						 r[i].s ? strlen(r[i].s) : 0), 0);
-	assert_int_equal(trace_index_seal(ix, end), 0);
-	return ix;
-}
-
-#define LOAD(r, end) load((r), sizeof (r) / sizeof (r)[0], (end))
-
-/* Frame use at t: a fresh array the caller frees. */
-static struct ti_frame_use *at(const struct trace_index *ix, uint64_t t)
-{
-	struct ti_frame_use *u = malloc((ix->vm.maxframe + 1) * sizeof *u);
-
-	assert_non_null(u);
-	trace_index_vm_at(ix, t, u);
-	return u;
-}
 
 static void counts_are(const struct trace_index *ix, uint64_t t, uint32_t used, uint32_t shared)
 {
@@ -98,7 +68,7 @@ static void page_is(const struct trace_index *ix, uint32_t r, uint64_t idx, uint
  * copies page 0 on write; the parent protects page 2 read-only and reads
  * it; the child exits; the parent writes page 1 again (no copy: the last
  * sharer); then a segmentation fault. */
-static const struct rec fork_run[] = {
+static const struct ix_rec fork_run[] = {
 	{ 0, TR_PROC_NEW, { 2, 0 }, "p" },
 	{ 0, TR_THREAD_NEW, { 2, 2 }, "p" },
 	{ 10, TR_MEMORY, { 16, 4096 }, NULL },
@@ -129,7 +99,7 @@ static const struct rec fork_run[] = {
 
 static void test_fork_frames(void **state)
 {
-	struct trace_index *ix = LOAD(fork_run, 100);
+	struct trace_index *ix = IX_LOAD(fork_run, 100);
 	struct ti_frame_use *u;
 
 	(void)state;
@@ -138,14 +108,14 @@ static void test_fork_frames(void **state)
 	assert_int_equal(ix->vm.maxframe, 4);
 	assert_int_equal(ix->vm.nregs, 6);          /* three, and the child's copies */
 	assert_int_equal(ix->vm.ncounts, 5);
-	u = at(ix, 25);                              /* before the fork: the parent's */
+	u = ix_frames_at(ix, 25);                              /* before the fork: the parent's */
 	assert_int_equal(u[1].maps, 1);
 	assert_int_equal(u[1].nproc, 1);
 	assert_int_equal(u[1].proc[0], 0);
 	assert_int_equal(u[1].cow, 0);
 	assert_int_equal(u[3].maps, 0);
 	free(u);
-	u = at(ix, 30);                              /* the fork shares both, copy-on-write */
+	u = ix_frames_at(ix, 30);                              /* the fork shares both, copy-on-write */
 	for (int f = 1; f <= 2; f++) {
 		assert_int_equal(u[f].maps, 2);
 		assert_int_equal(u[f].nproc, 2);
@@ -154,7 +124,7 @@ static void test_fork_frames(void **state)
 		assert_int_equal(u[f].cow, 2);
 	}
 	free(u);
-	u = at(ix, 45);                              /* the child copied page 0 into frame 3 */
+	u = ix_frames_at(ix, 45);                              /* the child copied page 0 into frame 3 */
 	assert_int_equal(u[1].maps, 1);
 	assert_int_equal(u[1].proc[0], 0);
 	assert_int_equal(u[3].maps, 1);
@@ -174,7 +144,7 @@ static void test_fork_frames(void **state)
 
 static void test_fork_pages(void **state)
 {
-	struct trace_index *ix = LOAD(fork_run, 100);
+	struct trace_index *ix = IX_LOAD(fork_run, 100);
 	uint32_t ph = region(ix, 0, HEAP), ch = region(ix, 1, HEAP);
 
 	(void)state;
@@ -206,7 +176,7 @@ static void test_fork_pages(void **state)
 
 static void test_fork_events(void **state)
 {
-	struct trace_index *ix = LOAD(fork_run, 100);
+	struct trace_index *ix = IX_LOAD(fork_run, 100);
 	const struct ti_vmev *e = ix->vm.evs;
 
 	(void)state;
@@ -239,7 +209,7 @@ static void test_fork_events(void **state)
  * (pid 3); the network duplicates it (flow 6); the client writes page 0
  * (copied: the messages hold the frame); flow 5 is delivered and mapped,
  * flow 6 is lost; the server frees what it got. */
-static const struct rec ool_run[] = {
+static const struct ix_rec ool_run[] = {
 	{ 0, TR_PROC_NEW, { 2, 0 }, "client" },
 	{ 0, TR_THREAD_NEW, { 2, 2 }, "client" },
 	{ 0, TR_PROC_NEW, { 3, 1 }, "server" },
@@ -274,7 +244,7 @@ static const struct rec ool_run[] = {
 
 static void test_ool(void **state)
 {
-	struct trace_index *ix = LOAD(ool_run, 100);
+	struct trace_index *ix = IX_LOAD(ool_run, 100);
 	struct ti_frame_use *u;
 	uint32_t ch = region(ix, 0, HEAP), sh = region(ix, 1, HEAP);
 
@@ -285,18 +255,18 @@ static void test_ool(void **state)
 	assert_int_equal(ix->vm.snaps[0].t1, 40);
 	assert_int_equal(ix->vm.snaps[1].flow, 6);
 	assert_int_equal(ix->vm.snaps[1].t1, 50);
-	u = at(ix, 25);                              /* both messages hold both frames */
+	u = ix_frames_at(ix, 25);                              /* both messages hold both frames */
 	assert_int_equal(u[1].maps, 1);
 	assert_int_equal(u[1].held, 2);
 	assert_int_equal(u[1].cow, 1);
 	assert_int_equal(u[2].held, 2);
 	free(u);
-	u = at(ix, 35);                              /* the client's page 0 is frame 3 now */
+	u = ix_frames_at(ix, 35);                              /* the client's page 0 is frame 3 now */
 	assert_int_equal(u[1].maps, 0);
 	assert_int_equal(u[1].held, 2);
 	assert_int_equal(u[3].maps, 1);
 	free(u);
-	u = at(ix, 45);                              /* flow 5 is the server's region */
+	u = ix_frames_at(ix, 45);                              /* flow 5 is the server's region */
 	assert_int_equal(u[1].maps, 1);
 	assert_int_equal(u[1].proc[0], 1);
 	assert_int_equal(u[1].held, 1);
@@ -323,7 +293,7 @@ static void test_ool(void **state)
  * record the page size comes from the stack region (8192 here). */
 static void test_damage(void **state)
 {
-	static const struct rec bad[] = {
+	static const struct ix_rec bad[] = {
 		{ 0, TR_VM_MAP, { 4, 0x7ff000000000ull - 16 * 8192, 16, 3, 3 }, NULL },
 		{ 0, TR_VM_MAP, { 4, HEAP, 1000000000, 2, 3 }, NULL },
 		{ 1, TR_PAGE_FAULT, { 9, 4, HEAP + 8192, 1, 7 }, NULL },
@@ -337,7 +307,7 @@ static void test_damage(void **state)
 		{ 5, TR_MSG_DELIVER, { 1, 9, 1 }, NULL },
 		{ 6, TR_PAGE_FAULT, { 9, 4, HEAP + 8192, 77, 7 }, NULL },
 	};
-	struct trace_index *ix = LOAD(bad, 10);
+	struct trace_index *ix = IX_LOAD(bad, 10);
 	struct ti_frame_use *u;
 	uint32_t h = region(ix, 0, HEAP);
 
@@ -349,7 +319,7 @@ static void test_damage(void **state)
 	page_is(ix, h, 0, 5, 0, 0, 0);
 	assert_int_equal(ix->vm.nsnaps, 1);
 	assert_int_equal(ix->vm.snaps[0].fr_count, 1);
-	u = at(ix, 4);
+	u = ix_frames_at(ix, 4);
 	assert_int_equal(u[7].maps, 1);
 	assert_int_equal(u[7].held, 1);
 	free(u);
@@ -360,11 +330,11 @@ static void test_damage(void **state)
 /* A run without memory has none: every query answers "nothing". */
 static void test_no_memory(void **state)
 {
-	static const struct rec r[] = {
+	static const struct ix_rec r[] = {
 		{ 0, TR_PROC_NEW, { 1, 0 }, "p" },
 		{ 5, TR_MSG_DELIVER, { 1, 1, 1 }, NULL },
 	};
-	struct trace_index *ix = LOAD(r, 10);
+	struct trace_index *ix = IX_LOAD(r, 10);
 	struct ti_frame_use u[1];
 
 	(void)state;
@@ -383,7 +353,7 @@ static void test_no_memory(void **state)
  * pages and migrates to B at 30: its pages move to frames 9 and 10. q
  * (pid 3, on A) sends a page out of line (flow 5) to r (pid 4, on B): at
  * 50 it is mapped into r from frame 3, then moved to frame 11. */
-static const struct rec nodes_run[] = {
+static const struct ix_rec nodes_run[] = {
 	{ 0, TR_NODE, { 0, 1, 0, 0 }, "A" },
 	{ 0, TR_NODE, { 1, 1, 1, 0 }, "B" },
 	{ 0, TR_PROC_NEW, { 2, 0 }, "p" },
@@ -417,7 +387,7 @@ static const struct rec nodes_run[] = {
 /* The node memories: A's and B's ranges, and which holds a frame. */
 static void test_node_memories(void **state)
 {
-	struct trace_index *ix = LOAD(nodes_run, 100);
+	struct trace_index *ix = IX_LOAD(nodes_run, 100);
 
 	(void)state;
 	assert_int_equal(ix->vm.frames, 16);
@@ -441,7 +411,7 @@ static void test_node_memories(void **state)
 /* A migration: the pages step to B's frames (private), A's are free. */
 static void test_page_move(void **state)
 {
-	struct trace_index *ix = LOAD(nodes_run, 100);
+	struct trace_index *ix = IX_LOAD(nodes_run, 100);
 	uint32_t h = region(ix, 0, HEAP);
 	struct ti_frame_use *u;
 	const struct ti_vmev *e = ix->vm.evs;
@@ -451,11 +421,11 @@ static void test_page_move(void **state)
 	page_is(ix, h, 0, 30, 9, 0, TI_VM_MOVE);
 	page_is(ix, h, 1, 30, 10, 0, TI_VM_MOVE);
 	assert_string_equal(trace_index_vm_cause_name(TI_VM_MOVE), "moved to another node's memory");
-	u = at(ix, 25);
+	u = ix_frames_at(ix, 25);
 	assert_int_equal(u[1].maps, 1);
 	assert_int_equal(u[9].maps, 0);
 	free(u);
-	u = at(ix, 35);                              /* A's frames free, B's used by p */
+	u = ix_frames_at(ix, 35);                              /* A's frames free, B's used by p */
 	assert_int_equal(u[1].maps + u[1].held, 0);
 	assert_int_equal(u[2].maps + u[2].held, 0);
 	assert_int_equal(u[9].maps, 1);
@@ -480,18 +450,18 @@ static void test_page_move(void **state)
  * still copy-on-write as the kernel maps it; the sender keeps frame 3. */
 static void test_page_move_ool(void **state)
 {
-	struct trace_index *ix = LOAD(nodes_run, 100);
+	struct trace_index *ix = IX_LOAD(nodes_run, 100);
 	uint32_t rh = region(ix, 2, 0x20000000), qh = region(ix, 1, HEAP);
 	struct ti_frame_use *u;
 
 	(void)state;
 	page_is(ix, rh, 0, 50, 11, 1, TI_VM_MOVE);
 	page_is(ix, qh, 0, 50, 3, 1, TI_VM_OOL_TAKE);
-	u = at(ix, 47);                              /* the message holds frame 3 */
+	u = ix_frames_at(ix, 47);                              /* the message holds frame 3 */
 	assert_int_equal(u[3].maps, 1);
 	assert_int_equal(u[3].held, 1);
 	free(u);
-	u = at(ix, 50);
+	u = ix_frames_at(ix, 50);
 	assert_int_equal(u[3].maps, 1);              /* the sender's only */
 	assert_int_equal(u[3].held, 0);
 	assert_int_equal(u[3].proc[0], 1);
@@ -510,7 +480,7 @@ static void test_page_move_ool(void **state)
  * pages without a frame or from another frame than theirs are ignored. */
 static void test_node_damage(void **state)
 {
-	static const struct rec bad[] = {
+	static const struct ix_rec bad[] = {
 		{ 0, TR_PROC_NEW, { 2, 0 }, "p" },
 		{ 10, TR_MEMORY, { 32, 4096 }, NULL },
 		{ 10, TR_NODE_MEMORY, { 0, 1, 8 }, NULL },
@@ -533,7 +503,7 @@ static void test_node_damage(void **state)
 		{ 30, TR_PAGE_MOVE, { 2, HEAP, 1, 1 }, NULL },      /* nowhere */
 		{ 40, TR_PAGE_MOVE, { 2, HEAP, 1, 17 }, NULL },     /* kept */
 	};
-	struct trace_index *ix = LOAD(bad, 100);
+	struct trace_index *ix = IX_LOAD(bad, 100);
 	uint32_t h = region(ix, 0, HEAP);
 
 	(void)state;
@@ -564,32 +534,32 @@ static void test_node_damage(void **state)
  * memories say how many frames there are. */
 static void test_node_memory_alone(void **state)
 {
-	static const struct rec one[] = {
+	static const struct ix_rec one[] = {
 		{ 10, TR_MEMORY, { 16, 4096 }, NULL },
 		{ 10, TR_NODE_MEMORY, { 0, 1, 16 }, NULL },
 	};
-	static const struct rec late[] = {
+	static const struct ix_rec late[] = {
 		{ 10, TR_NODE_MEMORY, { 0, 1, 8 }, NULL },
 		{ 10, TR_NODE_MEMORY, { 1, 9, 8 }, NULL },
 		{ 10, TR_NODE_MEMORY, { 2, 17, 8 }, NULL },
 		{ 10, TR_MEMORY, { 16, 4096 }, NULL },
 	};
-	static const struct rec untold[] = {
+	static const struct ix_rec untold[] = {
 		{ 10, TR_NODE_MEMORY, { 0, 1, 8 }, NULL },
 		{ 10, TR_NODE_MEMORY, { 1, 9, 24 }, NULL },
 	};
-	struct trace_index *ix = LOAD(one, 100);
+	struct trace_index *ix = IX_LOAD(one, 100);
 
 	(void)state;
 	assert_int_equal(ix->vm.nmems, 0);
 	assert_int_equal(trace_index_vm_mem_of(ix, 1), TI_NONE);
 	trace_index_free(ix);
-	ix = LOAD(late, 100);
+	ix = IX_LOAD(late, 100);
 	assert_int_equal(ix->vm.frames, 16);
 	assert_int_equal(ix->vm.nmems, 2);
 	assert_int_equal(ix->vm.mems[1].first + ix->vm.mems[1].frames - 1, 16);
 	trace_index_free(ix);
-	ix = LOAD(untold, 100);
+	ix = IX_LOAD(untold, 100);
 	assert_int_equal(ix->vm.frames, 32);
 	assert_int_equal(ix->vm.nmems, 2);
 	trace_index_free(ix);
