@@ -158,7 +158,9 @@ run 0 run $V --set part=inflight --stats json &&
 	expect_err 'late +\| late bind: global true$' &&
 	expect_err "kernel +\\| migrate 'calc' to 'B': its LRPC clients' bindings: 2 made global references \\(calls go as messages to its clerk\\), 0 rebound as LRPC; it waited for calls in progress$" &&
 	expect_err 'ctl +\| moved: B nil global 0 rebound 0 clients global 2 rebound 0 waited 4017784 downtime '"$((4017784 + SC_DOWN))"'$' &&
+	expect_err 'near2 +\| near2 during the stop: global false moving true$' &&
 	expect_err 'near2 +\| near2 draining: Add\(3, 4\) = 7 nil in 6460898 ns; global true$' &&
+	expect_err 'near2 +\| near2 after the move: moving false$' &&
 	expect_err 'late +\| late: Add\(5, 6\) = 11 nil in 3503221 ns; global true$' &&
 	expect_err 'rover +\| rover: Add\(7, 8\) = 15 nil in 2052720 ns; global true$' &&
 	expect_out '"kind": "lrpc", "calls": 1, "failed": 0,' &&

@@ -416,18 +416,22 @@ static int b_tostring(lua_State *L)
 	return 1;
 }
 
-/* binding:info() -> { name, addr, len, astacks, procedures = { name, ... } } */
+/* binding:info() -> { name, global, moving, addr, len, astacks,
+ *                     procedures = { name, ... } } */
 static int b_info(lua_State *L)
 {
 	struct thread *t = lu_self(L, "lrpc");
 	struct lbinding *b = luaL_checkudata(L, 1, BINDING_META);
 	const struct lrpc_binding *kb = lrpc_binding_get(t->m, b->id);
 
-	lua_createtable(L, 0, 6);
+	lua_createtable(L, 0, 7);
 	lua_pushstring(L, kb->iface->name);
 	lua_setfield(L, -2, "name");
 	lua_pushboolean(L, kb->global);
 	lua_setfield(L, -2, "global");
+	/* Stopped for a move, the server takes its calls by message too. */
+	lua_pushboolean(L, kb->iface->server->mig_stopped);
+	lua_setfield(L, -2, "moving");
 	lua_pushinteger(L, (lua_Integer)kb->caddr);
 	lua_setfield(L, -2, "addr");
 	lua_pushinteger(L, (lua_Integer)(kb->pages << t->m->vm.shift));

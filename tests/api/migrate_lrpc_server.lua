@@ -99,7 +99,10 @@ elseif part == "inflight" then
   process { "near2", start = "1ms", main = function()
     local b = assert(lrpc.bind("calc"))
     sleep("2ms")
+    local i = b:info()
+    log("near2 during the stop: global %s moving %s", tostring(i.global), tostring(i.moving))
     timed("near2 draining", b, "Add", 3, 4)
+    log("near2 after the move: moving %s", tostring(b:info().moving))
   end }
   process { "late", start = "7ms", main = function()
     local b = assert(lrpc.bind("calc"))
