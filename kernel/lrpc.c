@@ -5,8 +5,9 @@
  *
  * A binding's A-stacks are one VM_SHARED region, made in the client's
  * address space with a frame for every page (the kernel allocates them,
- * no fault is taken) and mapped into the server's with the same frames:
- * what one side writes there, the other reads. A-stacks are laid out one
+ * no fault is taken: the trace names each page's frame in a page_frame
+ * record) and mapped into the server's with the same frames: what one
+ * side writes there, the other reads. A-stacks are laid out one
  * after the other, procedure by procedure, each as large as the larger of
  * its procedure's arguments and results, rounded up to 8 bytes.
  *
@@ -194,8 +195,8 @@ static int map_region(struct machine *m, struct lrpc_binding *b, uint64_t bytes)
 		return UK_ENOMEM;
 	}
 	b->pages = pages;
-	vmsys_traced_map(b->client, as_region(cas, b->caddr));
-	vmsys_traced_map(b->iface->server, as_region(sas, b->saddr));
+	vmsys_traced_given(b->client, as_region(cas, b->caddr));
+	vmsys_traced_given(b->iface->server, as_region(sas, b->saddr));
 	vmsys_frames(m);
 	return UK_OK;
 }

@@ -118,6 +118,9 @@ enum trace_kind {
 	TR_SHM_MAP,         /* seg, pid, addr, pages, perm: mem.map mapped it (vm_map before) */
 	TR_SHM_UNMAP,       /* seg, pid, addr, maps: a mapping went (vm_unmap before); maps
 			     * left, 0: the segment is dead, its frames freed */
+	/* frames the kernel gives without a page fault (lrpc.c) */
+	TR_PAGE_FRAME = 69, /* pid, addr, frame: page addr of pid maps frame (an LRPC binding's
+			     * A-stacks: one per page, after each of their vm_map records) */
 	TR_KIND_COUNT
 };
 

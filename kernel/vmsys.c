@@ -151,6 +151,15 @@ void vmsys_traced_map(struct proc *p, const struct vm_region *g)
 	TRACE(p->m, TR_VM_MAP, p->pid, g->start, g->npages, g->kind, g->perm);
 }
 
+void vmsys_traced_given(struct proc *p, const struct vm_region *g)
+{
+	vmsys_traced_map(p, g);
+	for (uint64_t i = 0; i < g->npages; i++)
+		if (g->pte[i].frame)
+			TRACE(p->m, TR_PAGE_FRAME, p->pid, g->start + (i << p->as->vm->shift),
+			      g->pte[i].frame);
+}
+
 struct as *vmsys_as(struct proc *p)
 {
 	struct machine *m = p->m;

@@ -17,6 +17,10 @@ struct as *vmsys_as(struct proc *p);
 /* Trace region g of p as mapped. */
 void vmsys_traced_map(struct proc *p, const struct vm_region *g);
 
+/* Trace region g of p as mapped, and each of its pages that has a frame
+ * (given by the kernel, not by a fault) as mapping it. */
+void vmsys_traced_given(struct proc *p, const struct vm_region *g);
+
 /* Kill t's process for a memory fault described by what (the body's
  * position, when known, goes first): reported like a script error. */
 void vmsys_kill(struct thread *t, const char *what);

@@ -124,6 +124,7 @@ excerpt 'A many-to-one process whose user thread' \
 	scenarios/thread-models.lua --set model=many-to-one
 excerpt 'From `ukern run scenarios/cow-fork.lua`' scenarios/cow-fork.lua
 excerpt 'ukern run scenarios/lrpc-paper.lua --set calls=1' scenarios/lrpc-paper.lua --set calls=1
+excerpt 'ukern run scenarios/lrpc-vs-rpc.lua --trace FILE' scenarios/lrpc-vs-rpc.lua
 excerpt 'and one for the master' scenarios/clock-sync.lua
 excerpt 'scenarios/two-nodes-rpc.lua' scenarios/two-nodes-rpc.lua --set max=0
 excerpt 'tests/api/migrate.lua --set strategy=on-demand' tests/api/migrate.lua --set strategy=on-demand

@@ -9,7 +9,8 @@
  * Then a run with two nodes, A and B, each with 32 frames, where p fills
  * eight pages on A and migrates to B: the grid is one part per node, under
  * a header that counts its frames in use, and the details say which node
- * a frame belongs to and where a page moved.
+ * a frame belongs to and where a page moved. Then an LRPC binding: its
+ * A-stack's frame is drawn in use by client and server.
  *
  * The one idea: picking uses the drawing's own layout, so the test finds
  * where a frame or a page is drawn from that layout and clicks there, as
@@ -104,6 +105,24 @@ static const char two_nodes[] =
 static int setup_nodes(void **state)
 {
 	return setup_run(state, "two-nodes.lua", two_nodes, MOVED);
+}
+
+/* client binds calc at 1 ms: one page of A-stacks, frame 1, in both. */
+#define BOUND 3000000ull
+static const char astacks[] =
+	"machine { cpus = 2, frames = 64 }\n"
+	"process { \"calc\", daemon = true, main = function()\n"
+	"  lrpc.export(\"calc\", { Add = { function(a, b) return a + b end, args = 8, results = 4 } })\n"
+	"end }\n"
+	"process { \"client\", start = \"1ms\", main = function()\n"
+	"  local calc = assert(lrpc.bind(\"calc\"))\n"
+	"  calc:call(\"Add\", 40, 2)\n"
+	"  sleep(\"5ms\")\n"
+	"end }\n";
+
+static int setup_astacks(void **state)
+{
+	return setup_run(state, "astacks.lua", astacks, BOUND);
 }
 
 static int teardown(void **state)
@@ -451,6 +470,39 @@ static void test_nodes_sizes(void **state)
 	ix_run_free(&run);
 }
 
+/* An LRPC binding's A-stack: its frame is drawn in use, split between
+ * client and server with the shared edge, and the details say why. */
+static void test_astack(void **state)
+{
+	struct world *w = *state;
+	const struct trace_index *ix = w->run.ix;
+	uint32_t client = proc_named(ix, "client"), calc = proc_named(ix, "calc");
+	char lines[VZ_DESCRIBE_LINES][VZ_LINE];
+	struct vz_pick pk = { PICK_FRAME, 1, 0 };
+	float x, y;
+	int n;
+
+	assert_int_equal(w->L.use[1].maps, 2);
+	assert_int_equal(w->L.use[1].cow, 0);
+	assert_int_equal(w->L.use[1].proc[0], client);      /* in the order they mapped it */
+	assert_int_equal(w->L.use[1].proc[1], calc);
+	assert_true(w->L.cell >= 8);
+	vz_draw_frame(&w->f);
+	frame_xy(&w->L, 1, &x, &y);
+	assert_int_equal(pixel(w, x - w->L.cell / 4, y), pal_proc(ix, client));
+	assert_int_equal(pixel(w, x + w->L.cell / 4, y), pal_proc(ix, calc));
+	assert_int_equal(pixel(w, x - w->L.cell / 2, y), MEM_SHARED_EDGE);
+	n = vz_describe(ix, &pk, BOUND, lines);
+	has_line(lines, n, "mapped by client at 0x10000000 · calc at 0x10000000");
+	has_line(lines, n, "shared: 2 references from several processes, an LRPC binding's A-stack");
+	pk = (struct vz_pick){ PICK_PAGE, row_of(w, client, HEAP)->reg, 0 };
+	n = vz_describe(ix, &pk, BOUND, lines);
+	has_line(lines, n, "client · shared page 0 · 0x10000000");
+	has_line(lines, n, "frame 1, shared, not copy-on-write (an LRPC binding's A-stack)");
+	has_line(lines, n, "since 1.016796 ms: an LRPC binding's A-stack");
+	has_line(lines, n, "faults on this page so far: none");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +515,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_nodes_pick_describe, setup_nodes, teardown),
 		cmocka_unit_test_setup_teardown(test_nodes_draw, setup_nodes, teardown),
 		cmocka_unit_test(test_nodes_sizes),
+		cmocka_unit_test_setup_teardown(test_astack, setup_astacks, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,7 +13,8 @@
  * frame - and a run stopped while messages still hold frames; with
  * several nodes, each with its memory, processes that migrate (their pages
  * move to the new node's frames) and out-of-line data delivered on
- * another node (copied into its frames).
+ * another node (copied into its frames); LRPC bindings, whose A-stacks'
+ * frames the kernel gives at the bind, without a fault.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -224,6 +225,45 @@ static void test_ool_across_nodes(void **state)
 	ix_run_free(&r);
 }
 
+/* LRPC bindings: their A-stacks' frames are given at the bind, shared by
+ * client and server (page_frame records, no fault). tests/api/astack.lua:
+ * a client that forks (its child's copy keeps them shared) ends before its
+ * child; a second binding; the server crashes with both bound. Then the
+ * lessons' runs, and bindings that migration makes global references,
+ * rebinds and revokes. */
+static void test_lrpc(void **state)
+{
+	static const char *const one[] = { "calls=1" };
+	/* every part of the migration tests: bindings made global references,
+	 * rebound, revoked, while calls are in progress */
+	static const char *const client_parts[] = { "part=move", "part=inflight", "part=waiters",
+						    "part=server", "part=weak" };
+	static const char *const server_parts[] = {
+		"part=move", "part=inflight", "part=follow", "part=weak", "part=crash",
+		"part=precopy", "part=ondemand", "part=waiters", "part=stopcrash", "part=loss",
+	};
+	struct ix_run r;
+	size_t given = 0;
+
+	(void)state;
+	assert_true(check_run("tests/api/astack.lua", NULL, NULL, 0, UINT64_MAX) >= 7);
+	for (uint64_t until = 1500000; until < 7500000; until += 1000000)
+		assert_true(check_run("tests/api/astack.lua", NULL, NULL, 0, until) >= 2);
+	ix_run(&r, "tests/api/astack.lua", NULL, NULL, 0, UINT64_MAX);
+	for (size_t i = 0; i < r.ix->vm.nsteps; i++)
+		given += r.ix->vm.steps[i].cause == TI_VM_LRPC;
+	assert_int_equal(given, 2 * 2 * 4);                /* two bindings of 4 pages, both sides */
+	ix_run_free(&r);
+	assert_true(check_run("scenarios/lrpc-paper.lua", NULL, one, 1, UINT64_MAX) >= 2);
+	assert_true(check_run("scenarios/lrpc-vs-rpc.lua", NULL, NULL, 0, UINT64_MAX) >= 2);
+	for (size_t i = 0; i < sizeof client_parts / sizeof client_parts[0]; i++)
+		assert_true(check_run("tests/api/migrate_lrpc.lua", NULL, &client_parts[i], 1,
+				      UINT64_MAX) >= 2);
+	for (size_t i = 0; i < sizeof server_parts / sizeof server_parts[0]; i++)
+		assert_true(check_run("tests/api/migrate_lrpc_server.lua", NULL, &server_parts[i], 1,
+				      UINT64_MAX) >= 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +273,7 @@ int main(void)
 		cmocka_unit_test(test_faults),
 		cmocka_unit_test(test_migration),
 		cmocka_unit_test(test_ool_across_nodes),
+		cmocka_unit_test(test_lrpc),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

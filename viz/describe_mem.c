@@ -61,7 +61,7 @@ int vz_describe_frame(const struct trace_index *ix, uint64_t fr, uint64_t now,
 	uint32_t maps = 0, held = held_by_messages(vm, fr, now), first = TI_NONE;
 	char at[32], when[32], who[VZ_LINE] = "", one[VZ_LINE], node[96];
 	uint32_t mem = trace_index_vm_mem_of(ix, fr);
-	int n = 0, several = 0, cow = 0;
+	int n = 0, several = 0, cow = 0, astack = 0;
 
 	fmt_dur(now, at, sizeof at);
 	snprintf(lines[n++], VZ_LINE, "frame %llu of %u · at %s", (unsigned long long)fr, vm->frames, at);
@@ -86,6 +86,7 @@ int vz_describe_frame(const struct trace_index *ix, uint64_t fr, uint64_t now,
 				since = st;
 			maps++;
 			cow |= st->cow;
+			astack |= st->cause == TI_VM_LRPC;
 			several |= first != TI_NONE && first != g->proc;
 			first = first == TI_NONE ? g->proc : first;
 			snprintf(one, sizeof one, "%s at 0x%llx", vz_proc_name(ix, g->proc),
@@ -100,8 +101,9 @@ int vz_describe_frame(const struct trace_index *ix, uint64_t fr, uint64_t now,
 	if (maps)
 		snprintf(lines[n++], VZ_LINE, "mapped by %s", who);
 	if (maps + held > 1 && !cow && !held)
-		snprintf(lines[n++], VZ_LINE, "shared: %u references%s, a shared segment (a write is "
-			 "seen by every mapping)", maps, several ? " from several processes" : "");
+		snprintf(lines[n++], VZ_LINE, "shared: %u references%s, %s (a write is seen by every "
+			 "mapping)", maps, several ? " from several processes" : "",
+			 astack ? "an LRPC binding's A-stack" : "a shared segment");
 	else if (maps + held > 1)
 		snprintf(lines[n++], VZ_LINE, "shared: %u references%s, copy-on-write (a write copies "
 			 "the page)", maps + held, several ? " from several processes" : "");
@@ -140,6 +142,20 @@ static void page_faults(const struct trace_index *ix, uint32_t reg, uint64_t idx
 		snprintf(buf, len, "none");
 }
 
+/* How the page in state st shares its frame, used as u says. */
+static const char *sharing(const struct ti_frame_use *u, const struct ti_vmstep *st)
+{
+	if (u->maps + u->held > 1 && !st->cow)
+		return st->cause == TI_VM_LRPC ? "shared, not copy-on-write (an LRPC binding's "
+						 "A-stack): every mapping sees a write"
+					       : "shared, not copy-on-write (a shared segment): "
+						 "every mapping sees a write";
+	if (u->maps + u->held > 1)
+		return "shared copy-on-write: a write copies it";
+	return st->cow ? "copy-on-write, no other sharer: a write just makes it writable"
+		       : "private";
+}
+
 int vz_describe_page(const struct trace_index *ix, uint64_t reg, uint64_t idx, uint64_t now,
 		     char lines[][VZ_LINE])
 {
@@ -175,12 +191,7 @@ int vz_describe_page(const struct trace_index *ix, uint64_t reg, uint64_t idx, u
 		mem_frame_node(ix, st->frame, node, sizeof node);
 		if (*node)
 			snprintf(on, sizeof on, " (%s)", node);
-		snprintf(lines[n++], VZ_LINE, "frame %u%s, %s", st->frame, on,
-			 u.maps + u.held > 1 && !st->cow ? "shared, not copy-on-write (a shared "
-							     "segment): every mapping sees a write"
-			 : u.maps + u.held > 1 ? "shared copy-on-write: a write copies it"
-			 : st->cow ? "copy-on-write, no other sharer: a write just makes it writable"
-				   : "private");
+		snprintf(lines[n++], VZ_LINE, "frame %u%s, %s", st->frame, on, sharing(&u, st));
 		fmt_time(st->ns, when, sizeof when);
 		snprintf(lines[n++], VZ_LINE, "since %s: %s", when, trace_index_vm_cause_name(st->cause));
 	}

@@ -24,6 +24,10 @@
  *                            delivered on another node, after its vm_map)
  *   shm_frame, shm_map       a shared segment's pages map its frames, in
  *                            every region that maps it (trace_index_shm.c)
+ *   page_frame               the page maps a frame the kernel gave without
+ *                            a fault (an LRPC binding's A-stacks, in the
+ *                            client's region and the server's), never
+ *                            copy-on-write
  *
  * Identifiers and numbers come from the file: regions and pages are made
  * for what the records touch, so memory grows with the records, and a
@@ -589,6 +593,19 @@ static int rec_msg_end(struct trace_index *ix, uint64_t ns, const uint64_t *a)
 	return 0;
 }
 
+/* Page a[1] of process a[0] maps frame a[2], given by the kernel with no
+ * fault (an LRPC binding's A-stacks, after their vm_map), shared with the
+ * other side's page, not copy-on-write. Ignored for a process no record
+ * made, an address no region of it holds, a frame out of range (damage). */
+static int rec_page_frame(struct trace_index *ix, uint64_t ns, const uint64_t *a)
+{
+	uint32_t pr = ti_map_get(&ix->b->pids, a[0]), frame = frame_ok(ix, a[2]);
+
+	if (pr == TI_NONE || !frame)
+		return 0;
+	return ti_vm_step_addr(ix, pr, a[1], ns, frame, 0, TI_VM_LRPC);
+}
+
 typedef int (*vm_fn)(struct trace_index *ix, uint64_t ns, const uint64_t *a);
 
 static const vm_fn vm_handlers[TR_KIND_COUNT] = {
@@ -607,6 +624,7 @@ static const vm_fn vm_handlers[TR_KIND_COUNT] = {
 	[TR_SHM_NEW] = ti_shm_new,
 	[TR_SHM_FRAME] = ti_shm_frame,
 	[TR_SHM_MAP] = ti_shm_map,
+	[TR_PAGE_FRAME] = rec_page_frame,
 };
 
 struct ti_shm **ti_vm_shm(struct trace_index *ix)

@@ -50,6 +50,7 @@ enum ti_vm_cause {
 	TI_VM_OOL_GIVE,         /* out-of-line data mapped into the receiver */
 	TI_VM_MOVE,             /* its bytes moved to a frame of another node's memory */
 	TI_VM_SHM,              /* a shared segment's frame (mem.share, mem.map) */
+	TI_VM_LRPC,             /* an LRPC binding's A-stack: given at the bind (page_frame) */
 };
 
 /* What a memory event is: 1 to 6 the page fault kinds of the trace (zero

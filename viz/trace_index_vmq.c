@@ -368,6 +368,7 @@ const char *trace_index_vm_cause_name(uint8_t cause)
 		[TI_VM_OOL_GIVE] = "received out of line",
 		[TI_VM_MOVE] = "moved to another node's memory",
 		[TI_VM_SHM] = "a shared segment's frame",
+		[TI_VM_LRPC] = "an LRPC binding's A-stack",
 	};
 
 	return cause < sizeof names / sizeof names[0] && names[cause] ? names[cause] : "?";
