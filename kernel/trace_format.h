@@ -118,6 +118,8 @@ enum trace_kind {
 	TR_SHM_MAP,         /* seg, pid, addr, pages, perm: mem.map mapped it (vm_map before) */
 	TR_SHM_UNMAP,       /* seg, pid, addr, maps: a mapping went (vm_unmap before); maps
 			     * left, 0: the segment is dead, its frames freed */
+	TR_SHM_RESTRICT = 70, /* seg, pid, port, perm: mem.restrict made port, a read-only port
+			       * for segment seg (its port_new before): its rights map it "r" */
 	TR_KIND_COUNT
 };
 
