@@ -44,6 +44,9 @@ struct port {
 	struct ktimer *timers;      /* timer notices pending for it (ktimer.h) */
 	struct vm_seg *seg;         /* a segment's port (vmsys_shm.c): no receiver; its rights
 				     * (RIGHT_MAP) map the segment. NULL: a message port */
+	uint8_t seg_perm;           /* a segment's port: the most a mapping made through its
+				     * rights may have (the segment's own perm; VM_R for the
+				     * read-only port mem.restrict makes) */
 };
 
 /* A new live port owned by p. Returns NULL when memory runs out. */

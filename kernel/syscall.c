@@ -288,6 +288,7 @@ static const struct sysent {
 	[SYS_NET_FORWARD] = { "net.forward", cost_trap, net_forward },
 	[SYS_MIGRATE] = { "migrate", cost_trap, migrate_sys },
 	[SYS_REPLY_RECV] = { "reply_recv", cost_msg, ipc_reply_recv },
+	[SYS_MEM_RESTRICT] = { "mem.restrict", cost_trap, vmsys_restrict },
 };
 
 uint64_t syscall_cost(struct thread *t)

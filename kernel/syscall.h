@@ -72,6 +72,9 @@ enum sysno {
 	                  segment's right (RIGHT_MAP) */
 	SYS_MEM_MAP,     /* name: a RIGHT_MAP right, arg: permission (0: the segment's);
 	                  val: the address */
+	SYS_MEM_RESTRICT, /* name: a RIGHT_MAP right, arg: the permission to restrict it to (VM_R);
+	                  name (out): a right to the segment's read-only port (the same name if
+	                  the right was read-only already) */
 	SYS_COUNT
 };
 

@@ -121,6 +121,8 @@ enum trace_kind {
 	/* frames the kernel gives without a page fault (lrpc.c) */
 	TR_PAGE_FRAME = 69, /* pid, addr, frame: page addr of pid maps frame (an LRPC binding's
 			     * A-stacks: one per page, after each of their vm_map records) */
+	TR_SHM_RESTRICT = 70, /* seg, pid, port, perm: mem.restrict made port, a read-only port
+			       * for segment seg (its port_new before): its rights map it "r" */
 	TR_KIND_COUNT
 };
 

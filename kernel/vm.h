@@ -143,6 +143,8 @@ struct vm_seg {
 	uint64_t maps_made;     /* regions that ever mapped it (mem.share's, mem.map's, forks') */
 	uint32_t *frame;        /* npages frame numbers; meaningless once dead */
 	struct port *port;      /* the port that names it (vmsys_shm.c): it dies with it */
+	struct port *port_r;    /* the read-only port that names it too (mem.restrict), made by
+				 * the first restriction; NULL until then; it dies with it */
 };
 
 /* An address space. Counters are kept after as_clear, for the statistics. */

@@ -62,6 +62,7 @@ void vmsys_fork(struct thread *t);
 void vmsys_wait(struct thread *t);
 void vmsys_share(struct thread *t);
 void vmsys_map(struct thread *t);
+void vmsys_restrict(struct thread *t);
 
 /* Shared segments (vmsys_shm.c). Unmap p's mapping of a segment that
  * starts at addr (traced): 0, or -1 when no such mapping starts there. */

@@ -9,6 +9,14 @@
  * RIGHT_MAP right for it). It sends nothing: send and call through it find
  * no send right. Mapping costs a trap and page_map per page, to the caller;
  * so does making one (its frames are taken and mapped at once).
+ *
+ * Each port that names a segment carries the most a mapping made through
+ * its rights may have (port.seg_perm): the segment's own permission for the
+ * port mem.share makes. mem.restrict gives a right to a second port, the
+ * segment's read-only port (Mach's memory entry made with VM_PROT_READ: a
+ * new port for the same memory), which the kernel makes at the first
+ * restriction and every later one names again; a right that is read-only
+ * already is its own restriction. Both ports die with the segment.
  */
 #include "vmsys.h"
 #include "vmsys_impl.h"
@@ -87,6 +95,7 @@ void vmsys_share(struct thread *t)
 		return;
 	}
 	pt->seg = s;
+	pt->seg_perm = s->perm;
 	s->port = pt;
 	vmsys_traced_map(p, as_region(as, addr));
 	TRACE(m, TR_SHM_NEW, s->id, p->pid, addr, n, s->perm, pt->id);
@@ -109,14 +118,15 @@ void vmsys_map(struct thread *t)
 	struct vm_seg *s = r && (r->kinds & RIGHT_MAP) ? r->pt->seg : NULL;
 	struct as *as;
 	uint64_t addr = 0;
-	uint8_t perm;
+	uint8_t perm, max;
 	int err;
 
 	if (!s) {
 		t->sc.err = UK_ENORIGHT;
 		return;
 	}
-	perm = t->sc.arg ? (uint8_t)t->sc.arg : s->perm;
+	max = r->pt->seg_perm;          /* the right's: the segment's, or "r" if restricted */
+	perm = t->sc.arg ? (uint8_t)t->sc.arg : max;
 	if (s->maps == 0) {
 		t->sc.err = UK_EDEADSEG;
 		return;
@@ -129,7 +139,7 @@ void vmsys_map(struct thread *t)
 		t->sc.err = UK_EREMOTE;
 		return;
 	}
-	if (perm & ~s->perm) {
+	if (perm & ~max) {
 		t->sc.err = UK_EINVAL;
 		return;
 	}
@@ -154,6 +164,55 @@ void vmsys_map(struct thread *t)
 	t->sc.val = (int64_t)addr;
 }
 
+void vmsys_restrict(struct thread *t)
+{
+	struct machine *m = t->m;
+	struct proc *p = t->p;
+	struct right *r = proc_right(p, t->sc.name);
+	struct vm_seg *s = r && (r->kinds & RIGHT_MAP) ? r->pt->seg : NULL;
+	uint8_t perm = (uint8_t)t->sc.arg;
+	struct port *pt;
+	int32_t name;
+
+	if (!s) {
+		t->sc.err = UK_ENORIGHT;
+		return;
+	}
+	/* Only "r" can be asked for: a restriction takes write access away. */
+	if (perm != VM_R) {
+		t->sc.err = UK_EINVAL;
+		return;
+	}
+	if (s->maps == 0) {
+		t->sc.err = UK_EDEADSEG;
+		return;
+	}
+	if (!(r->pt->seg_perm & ~perm)) {
+		/* Read-only already (an "r" segment's port, or the read-only
+		 * port): the right is its own restriction. */
+		t->sc.err = UK_OK;
+		return;
+	}
+	if (!(pt = s->port_r)) {
+		if (!(pt = port_new(m, NULL, 0))) {
+			m->oom = 1;
+			t->sc.err = UK_ENOMEM;
+			return;
+		}
+		pt->seg = s;
+		pt->seg_perm = perm;
+		s->port_r = pt;
+		TRACE(m, TR_SHM_RESTRICT, s->id, p->pid, pt->id, perm);
+	}
+	if (!(name = proc_add_right(p, pt, RIGHT_MAP, 0))) {
+		m->oom = 1;
+		t->sc.err = UK_ENOMEM;
+		return;
+	}
+	t->sc.err = UK_OK;
+	t->sc.name = name;
+}
+
 int vmsys_shm_unmap(struct proc *p, uint64_t addr)
 {
 	struct machine *m = p->m;
@@ -174,6 +233,8 @@ int vmsys_shm_unmap(struct proc *p, uint64_t addr)
 		 * (the name server's dead-name notice), as for a message port. */
 		if (s->port)
 			port_kill(s->port);
+		if (s->port_r)
+			port_kill(s->port_r);
 	}
 	vmsys_frames(m);
 	return 0;

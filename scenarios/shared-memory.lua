@@ -25,19 +25,35 @@
 -- (here mem.read, compute, mem.write): the loss needs the work between the
 -- read and the write. Try --set work=0, and --set shared_cpu=true (a and b
 -- on one CPU: the round-robin quantum, 10 ms, is far longer than an update).
+--
+-- A second part, the board, is about protection rather than ordering: an
+-- editor shares a page "rw" and writes headlines on it; a reader and a
+-- vandal (a buggy reader that writes) map the handle the editor published:
+--
+--   ukern run scenarios/shared-memory.lua --set board=rw  (its own handle:
+--                                                          the vandal's write lands)
+--   ukern run scenarios/shared-memory.lua --set board=r   (a handle made by
+--                                                          mem.restrict: it faults)
 
 local sync = param("sync", "none")        -- none, token, lock, messages
 local adds = param("adds", 20)
 local work = param("work", "2us")
 local size = param("size", 8)              -- bytes of the record an update reads and writes
 local shared_cpu = param("shared_cpu", false)
+local board = param("board", "none")       -- none (the counter), rw or r (the board)
 assert(({ none = 1, token = 1, lock = 1, messages = 1 })[sync],
        "sync must be none, token, lock or messages")
+assert(({ none = 1, rw = 1, r = 1 })[board], "board must be none, rw or r")
 assert(math.type(size) == "integer" and size >= 8 and size <= 1048576,
        "size must be a whole number of bytes from 8 (the counter) to 1048576")
 assert(math.type(adds) == "integer" and adds >= 1, "adds must be a whole number, at least 1")
 
 machine { cpus = 3, costs = "modern", frames = 64 }   -- a small memory: a picture of it
+
+-- Each part declares its own processes: the counter's with board=none, the
+-- board's (at the end of the file) with board=rw or board=r.
+local function counter_process(decl) if board == "none" then process(decl) end end
+local function board_process(decl) if board ~= "none" then process(decl) end end
 
 -- The port or segment registered under name, once its owner has registered it.
 local function find(name)
@@ -53,7 +69,7 @@ local function get(addr) return (string.unpack("<i8", mem.read(addr, size))) end
 local function put(addr, v) mem.write(addr, string.pack("<i8", v) .. pad) end
 
 -- The lock server: one holder at a time; a caller waits for its reply.
-process { name = "lock", daemon = true, affinity = { 2 }, main = function()
+counter_process { name = "lock", daemon = true, affinity = { 2 }, main = function()
   local p, held, waiting = port(), false, {}
   register("lock", p)
   while true do
@@ -68,7 +84,7 @@ process { name = "lock", daemon = true, affinity = { 2 }, main = function()
 end }
 
 -- The counter server, for sync=messages: the counter lives in its memory.
-process { name = "counter", daemon = true, affinity = { 2 }, main = function()
+counter_process { name = "counter", daemon = true, affinity = { 2 }, main = function()
   local p, n = port(), 0
   register("counter-server", p)
   while true do
@@ -109,7 +125,7 @@ local function by_messages()
   return n
 end
 
-process { name = "a", affinity = { 0 }, main = function()
+counter_process { name = "a", affinity = { 0 }, main = function()
   local t0 = now()
   if sync == "messages" then
     log("a: its last call returned %d; done in %dns", by_messages(), now() - t0)
@@ -129,7 +145,7 @@ process { name = "a", affinity = { 0 }, main = function()
       mem.stat().shared, mem.stat().shm_pages)
 end }
 
-process { name = "b", affinity = { shared_cpu and 0 or 1 }, main = function()
+counter_process { name = "b", affinity = { shared_cpu and 0 or 1 }, main = function()
   local t0 = now()
   if sync == "messages" then
     log("b: its last call returned %d; done in %dns", by_messages(), now() - t0)
@@ -141,4 +157,51 @@ process { name = "b", affinity = { shared_cpu and 0 or 1 }, main = function()
   worker("b", "a", addr)
   log("b done in %dns", now() - t0)
   send(find("done"), {})
+end }
+
+-- The board. The editor shares one page "rw" and writes a headline on it at
+-- 100, 200 ... 500 us; it publishes a handle to the page under the name
+-- "board": its own with board=rw, and with board=r one made by mem.restrict,
+-- which names the same frames but maps them "r" at most. The reader reads
+-- the board 50 us after each headline; the vandal writes on it at 240 us.
+-- mem.map without a permission maps as much as the handle allows.
+local function line(s) return string.format("%-16s", s) end
+local function at(us)                      -- sleep until `us` microseconds into the run
+  local d = us * 1000 - now()
+  if d > 0 then sleep(d .. "ns") end
+end
+
+board_process { name = "editor", affinity = { 0 }, main = function()
+  local addr, seg = mem.share(4096)                       -- "rw": the editor writes it
+  local handle = board == "r" and mem.restrict(seg, "r") or seg
+  log("editor shares %s, publishes %s", tostring(seg), tostring(handle))
+  register("board", handle)
+  for i = 1, 5 do
+    at(100 * i)
+    local was = mem.read(addr, 16)
+    if i > 1 and was ~= line("headline " .. i - 1) then
+      log("editor finds %q where it wrote headline %d", was, i - 1)
+    end
+    mem.write(addr, line("headline " .. i))
+  end
+  log("editor: %d frame, %d shared", mem.stat().frames, mem.stat().shared)
+end }
+
+board_process { name = "reader", affinity = { 1 }, main = function()
+  local handle = find("board")
+  local addr = mem.map(handle)
+  log("reader maps %s %q", tostring(handle), mem.regions()[2].perm)
+  for i = 1, 5 do
+    at(100 * i + 50)
+    log("reader reads %q", mem.read(addr, 16))
+  end
+end }
+
+board_process { name = "vandal", affinity = { 2 }, start = "200us", main = function()
+  local handle = find("board")
+  local addr = mem.map(handle)
+  log("vandal maps %s %q", tostring(handle), mem.regions()[2].perm)
+  at(240)
+  mem.write(addr, line("VANDALISED"))   -- through an "r" mapping: a segmentation fault
+  log("vandal wrote on the board")
 end }

@@ -129,6 +129,7 @@ excerpt 'and one for the master' scenarios/clock-sync.lua
 excerpt 'scenarios/two-nodes-rpc.lua' scenarios/two-nodes-rpc.lua --set max=0
 excerpt 'tests/api/migrate.lua --set strategy=on-demand' tests/api/migrate.lua --set strategy=on-demand
 excerpt '`ukern export hello.uktrace --format text` gives' scenarios/hello.lua
+excerpt 'scenarios/shared-memory.lua --set board=r --trace FILE' scenarios/shared-memory.lua --set board=r
 
 # cli.md: the usage of `ukern run --help` and the outputs it shows, as ukern
 # prints them.

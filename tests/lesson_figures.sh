@@ -134,6 +134,25 @@ figure remote-objects '' 'a refused withdrawal: scenarios/remote-objects.lua:58:
 figure remote-objects '' 'ann deposits 100 -> 100 (a call through a reference: 2044828 ns)' \
 	run scenarios/remote-objects.lua --set nodes=true
 
+# shared-memory.md, part 2: the vandal's write lands through the editor's own
+# handle, and faults through the restricted one, which cost the editor a trap.
+figure shared-memory '' '250.1us  reader      | reader reads "VANDALISED      "' \
+	run scenarios/shared-memory.lua --set board=rw
+figure shared-memory '' '302.1us  editor      | editor finds "VANDALISED      " where it wrote headline 2' \
+	run scenarios/shared-memory.lua --set board=rw
+figure shared-memory '' 'scenarios/shared-memory.lua:205: segmentation fault at 0x10000000 (write to a read-only page) (process vandal, thread vandal, at 240.1us)' \
+	run scenarios/shared-memory.lua --set board=r
+figure shared-memory '' '250.1us  reader      | reader reads "headline 2      "' \
+	run scenarios/shared-memory.lua --set board=r
+figure shared-memory '' '2.35us  editor      | editor shares segment(2 of pid 2), publishes segment(3 of pid 2)' \
+	run scenarios/shared-memory.lua --set board=r
+figure shared-memory '' '2.25us  editor      | editor shares segment(2 of pid 2), publishes segment(2 of pid 2)' \
+	run scenarios/shared-memory.lua --set board=rw
+figure shared-memory '`1 segfaults` in the statistics' '1 segfaults, 0 out of memory' \
+	run scenarios/shared-memory.lua --set board=r
+figure shared-memory 'says `0 segfaults`' '0 segfaults, 0 out of memory' \
+	run scenarios/shared-memory.lua --set board=rw
+
 # README.md: the quick start's output, line for line (readme.sh does the same
 # for the first scenario of the walkthrough).
 checks=$((checks + 1))

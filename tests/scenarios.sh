@@ -261,6 +261,24 @@ run 0 run scenarios/shared-memory.lua --set sync=messages --set size=65536 &&
 	expect_err 'a: its last call returned 40; done in 1203534ns'
 run 0 run scenarios/shared-memory.lua --set shared_cpu=true &&
 	expect_err 'counter = 40 of 40: 0 updates lost \(sync=none\)'
+# The board: a vandal's write lands through the editor's own handle, and
+# faults through the read-only one mem.restrict makes.
+run 0 run scenarios/shared-memory.lua --set board=rw --stats json &&
+	expect_err 'editor +\| editor shares segment\(2 of pid 2\), publishes segment\(2 of pid 2\)$' &&
+	expect_err 'vandal +\| vandal maps segment\(2 of pid 4\) "rw"$' &&
+	expect_err '250.1us  reader +\| reader reads "VANDALISED      "$' &&
+	expect_err 'editor finds "VANDALISED      " where it wrote headline 2$' &&
+	expect_out '"segfaults": 0,'
+run 4 run scenarios/shared-memory.lua --set board=r --stats json &&
+	expect_err '2.35us  editor +\| editor shares segment\(2 of pid 2\), publishes segment\(3 of pid 2\)$' &&
+	expect_err 'reader +\| reader maps segment\(2 of pid 3\) "r"$' &&
+	expect_err 'vandal +\| vandal maps segment\(2 of pid 4\) "r"$' &&
+	expect_err '^scenarios/shared-memory.lua:[0-9]+: segmentation fault at 0x10000000 \(write to a read-only page\) \(process vandal, thread vandal, at 240.1us\)$' &&
+	expect_err '250.1us  reader +\| reader reads "headline 2      "$' &&
+	expect_out '"segfaults": 1,' &&
+	expect_out '"name": "vandal", "pid": 4, "state": "exited", .*"exit_code": 1, .*"faulted": true'
+checks=$((checks + 1))
+grep -q 'VANDALISED      "$\|editor finds' "$TMP/err" && fail "board=r: the vandal's write landed"
 run 0 run scenarios/ool-messages.lua --set max_kib=8 --trace "$TMP/ool.uktrace" --quiet
 run 0 export "$TMP/ool.uktrace" &&
 	expect_out 'ool flow=[0-9]+ pid=3\(client\) addr=0x10000000 len=8192 op=taken' &&

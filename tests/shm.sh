@@ -29,7 +29,7 @@ run 0 run $A/shm.lua --stats json &&
 	expect_err "port for a segment: $A/shm.lua:83: bad argument #1 to 'map' \(ukern.segment expected, got port\)" &&
 	expect_err "size 0: $A/shm.lua:84: bad argument #1 to 'share' \(a size must be at least 1 byte, not 0\)" &&
 	expect_err "perm: $A/shm.lua:85: bad argument #2 to 'share' \(a shared region's permission is \"rw\" or \"r\", not ''\)" &&
-	expect_err "rw map of an r segment: $A/shm.lua:89: mem.map: segment\(3 of pid 5\) was shared \"r\": it cannot be mapped \"rw\"" &&
+	expect_err "rw map of an r segment: $A/shm.lua:89: mem.map: segment\(3 of pid 5\) is read-only \(shared \"r\", or restricted\): it cannot be mapped \"rw\"" &&
 	expect_err 'too big: nil, out of memory' &&
 	expect_out '"frames_used": 0, "frames_shared": 0, "frames_peak": 3,' &&
 	expect_out '"shm": \{ "segments": 3, "maps": 2, "pages_mapped": 8, "dead": 3, "frames": 0, "frames_peak": 3 \},'
@@ -51,7 +51,8 @@ run 0 run $A/shm_nodes.lua &&
 	expect_err 'mover shares while it moves: nil, moving' &&
 	expect_err 'ctl2 +\| mover moved: yes' &&
 	expect_err 'there +\| there got segment\([0-9]+ of pid [0-9]+\)' &&
-	expect_err 'there +\| there maps it: nil, on another node$'
+	expect_err 'there +\| there maps it: nil, on another node$' &&
+	expect_err 'there +\| there restricts it: segment\([0-9]+ of pid [0-9]+\); maps that: nil, on another node$'
 
 run 0 run $A/shm_reply.lua &&
 	expect_err 'cli +\| reply carried segment\(3 of pid 3\); it reads "rep"' &&
@@ -62,8 +63,55 @@ run 0 run $A/shm_reply.lua &&
 for model in many-to-one many-to-many one-to-one; do
 	run 0 run $A/shm_models.lua --set model=$model &&
 		expect_err 'o1 +\| segment\(5 of pid 2\) equals p2\? false$' &&
-		expect_err 'o1 +\| mapped twice: hi$'
+		expect_err 'o1 +\| mapped twice: hi$' &&
+		expect_err 'o1 +\| restricted segment\(6 of pid 2\) maps r: reads hi$' &&
+		expect_err "o1 +\\| rw through it: $A/shm_models.lua:18: mem.map: segment\\(6 of pid 2\\) is read-only"
 done
+
+# mem.restrict: a handle to the same segment that maps it "r" at most.
+R=$A/shm_restrict.lua
+ro='is read-only \(shared "r", or restricted\): it cannot be mapped "rw"'
+run 0 run $R --stats json &&
+	expect_err 'maker +\| restrict: segment\(2 of pid 2\) -> segment\(3 of pid 2\) in 100ns$' &&
+	expect_err 'maker +\| again: true; the restricted one: true$' &&
+	expect_err 'maker +\| maker maps it: shared r 8192 reads "from the maker"$' &&
+	expect_err "maker +\\| rw through it: $R:42: mem.map: segment\\(3 of pid 2\\) $ro" &&
+	expect_err "protect it rw: $R:43: mem.protect: 0x10003000 \\+ 4096 bytes holds a read-only mapping" &&
+	expect_err 'its own handle still maps rw: reads "From the maker"$' &&
+	expect_err "rw: $R:109: bad argument #2 to 'restrict' \\(\"rw\" restricts nothing: a handle is restricted to \"r\", and never widened\\)" &&
+	expect_err "x: $R:110: bad argument #2 to 'restrict' \\(a segment handle is restricted to \"r\", not 'x'\\)" &&
+	expect_err "none: $R:111: bad argument #2 to 'restrict' \\(string expected, got no value\\)" &&
+	expect_err "port: $R:112: bad argument #1 to 'restrict' \\(ukern.segment expected, got port\\)" &&
+	expect_err "number: $R:113: bad argument #1 to 'restrict' \\(ukern.segment expected, got number\\)" &&
+	expect_err "another's: $R:114: mem.restrict: segment\\(3 of pid 2\\) is a right of another process, not of 'misuse' \\(pid 5\\)" &&
+	expect_err "an r segment's handle restricted: the same handle: true$" &&
+	expect_err "in a procedure: $R:125: mem.restrict: not available inside an LRPC procedure" &&
+	expect_err 'reader +\| received segment\(4 of pid 3\)$' &&
+	expect_err 'reader +\| reader maps it: r reads "From the maker"$' &&
+	expect_err "reader +\\| rw map: $R:74: mem.map: segment\\(4 of pid 3\\) $ro" &&
+	expect_err 'reader +\| r map: ok$' && expect_err 'reader +\| restrict it: true$' &&
+	expect_err 'reader +\| lookup gives segment\(4 of pid 3\), the same right: true$' &&
+	expect_err "third +\\| third got segment\\(4 of pid 4\\): rw $R:99: mem.map: segment\\(4 of pid 4\\) $ro" &&
+	expect_err 'third +\| third maps it r: reads "From the maker"$' &&
+	expect_err 'reader +\| reader reads "last words"$' &&
+	expect_err 'maker +\| after the segment died: restrict nil, dead segment; map nil, dead segment$' &&
+	expect_err 'maker +\| lookup of its name: nil, unknown name$' &&
+	expect_out '"shm": \{ "segments": 3, "maps": 5, "pages_mapped": 14, "dead": 3, "frames": 0, "frames_peak": 4 \},'
+
+run 4 run $A/shm_restrict_fault.lua --stats json &&
+	expect_err 'writer +\| writer reads "keep"$' &&
+	expect_err "^$A/shm_restrict_fault.lua:21: segmentation fault at 0x10000000 \\(write to a read-only page\\) \\(process writer," &&
+	expect_err 'forker.fork1\| child reads "keep"; regions: shared r$' &&
+	expect_err 'child protects it rw: mem.protect: 0x10000000 \+ 4096 bytes holds a read-only mapping' &&
+	expect_err "^$A/shm_restrict_fault.lua:31: segmentation fault at 0x10000000 \\(write to a read-only page\\) \\(process forker.fork1," &&
+	expect_err 'forker +\| child ended: 1, faulted true$' &&
+	expect_err 'forker +\| forker still reads "keep"$' &&
+	expect_err 'owner +\| owner reads "keep"; free 15, shared 0$' &&
+	expect_err 'owner +\| owner writes: "mine"$' &&
+	expect_out '"segfaults": 2,' &&
+	expect_out '"processes":' &&
+	expect_out '"name": "writer", "pid": 3, "state": "exited", .*"exit_code": 1, .*"faulted": true' &&
+	expect_out '"shm": \{ "segments": 1, "maps": 2, "pages_mapped": 3, "dead": 1, "frames": 0, "frames_peak": 1 \},'
 
 # The trace: a segment's records, and the same bytes for the same seed.
 run 0 run $A/shm.lua --trace "$TMP/a.uktrace" &&
@@ -77,5 +125,25 @@ run 0 run $A/shm.lua --trace "$TMP/a.uktrace" &&
 run 0 run $A/shm.lua --trace "$TMP/b.uktrace"
 checks=$((checks + 1))
 cmp -s "$TMP/a.uktrace" "$TMP/b.uktrace" || fail "two runs of shm.lua wrote different traces"
+
+# The trace of a restriction: the read-only port is made once (port_new, then
+# shm_restrict naming it and its segment) and dies with the segment.
+run 0 run $R --trace "$TMP/r.uktrace" &&
+	run 0 export "$TMP/r.uktrace" --format text &&
+	expect_out 'port_new port=3 pid=0 qlimit=0' &&
+	expect_out 'shm_restrict seg=1 pid=2\(maker\) port=3 perm=1' &&
+	expect_out 'shm_map seg=1 pid=2\(maker\) addr=0x10003000 pages=2 perm=1' &&
+	expect_out 'name pid=2\(maker\) port=3\(ro\) op=register ok=1 "ro"' &&
+	expect_out 'shm_unmap seg=1 pid=2\(maker\) addr=0x10000000 maps=0'
+checks=$((checks + 1))
+[ "$(grep -c ' shm_restrict ' "$TMP/out")" -eq 1 ] ||
+	fail "a segment restricted three times by two processes made more than one read-only port"
+checks=$((checks + 1))
+awk '/shm_unmap seg=1 .* maps=0/ { f = 1; next } f && /port_dead/ { print $3 } f && !/port_dead/ { exit }' \
+	"$TMP/out" | tr '\n' ' ' | grep -q '^port=2 port=3' ||
+	fail "the segment's two ports do not die with it: $(grep -A3 'shm_unmap seg=1 .*maps=0' "$TMP/out")"
+run 0 run $R --trace "$TMP/r2.uktrace"
+checks=$((checks + 1))
+cmp -s "$TMP/r.uktrace" "$TMP/r2.uktrace" || fail "two runs of shm_restrict.lua wrote different traces"
 
 finish

@@ -7,6 +7,8 @@
  * with a metatable of its own that lu_pushport gives it when the name is a
  * right to map a segment. So it travels in messages as a port does, and the
  * receiver gets a handle of its own. mem.free unmaps a mapping (lua_mem.c).
+ * mem.restrict gives a handle to the same segment that maps it "r" at most:
+ * a right to the segment's read-only port (vmsys_shm.c).
  */
 #include <lauxlib.h>
 #include <string.h>
@@ -117,8 +119,9 @@ static int k_map(lua_State *L, int status, lua_KContext ctx)
 		lua_pushinteger(L, (lua_Integer)t->sc.val);
 		return 1;
 	case UK_EINVAL:
-		return lu_script_errorf(L, "mem.map: segment(%d of pid %d) was shared \"r\": it "
-					   "cannot be mapped \"rw\"", (int)ctx, (int)t->p->pid);
+		return lu_script_errorf(L, "mem.map: segment(%d of pid %d) is read-only (shared "
+					   "\"r\", or restricted): it cannot be mapped \"rw\"",
+					(int)ctx, (int)t->p->pid);
 	case UK_ENORIGHT:
 		return lu_script_errorf(L, "mem.map: segment(%d of pid %d) is not a right of "
 					   "process '%s'", (int)ctx, (int)t->p->pid, t->p->name);
@@ -144,6 +147,52 @@ static int l_map(lua_State *L)
 	t->sc.name = name;
 	t->sc.op = SYS_MEM_MAP;
 	return lua_yieldk(L, 0, (lua_KContext)name, k_map);
+}
+
+static int k_restrict(lua_State *L, int status, lua_KContext ctx)
+{
+	struct thread *t = lu_resumed(L);
+
+	(void)status;
+	switch (t->sc.err) {
+	case UK_OK:
+		lu_pushport(L, t->p->pid, t->sc.name);
+		return 1;
+	case UK_ENORIGHT:
+		return lu_script_errorf(L, "mem.restrict: segment(%d of pid %d) is not a right of "
+					   "process '%s'", (int)ctx, (int)t->p->pid, t->p->name);
+	default:
+		return lu_fail(L, t->sc.err);
+	}
+}
+
+/* mem.restrict(segment, "r") -> segment | nil, reason */
+static int l_restrict(lua_State *L)
+{
+	struct thread *t = self(L, "mem.restrict");
+	const char *perm;
+	uint32_t pid;
+	int32_t name;
+
+	check_seg(L, 1, "restrict", &pid, &name);
+	if (pid != t->p->pid)
+		return lu_script_errorf(L, "mem.restrict: segment(%d of pid %d) is a right of "
+					   "another process, not of '%s' (pid %d): a handle is "
+					   "restricted by the process that holds it",
+					(int)name, (int)pid, t->p->name, (int)t->p->pid);
+	perm = luaL_checkstring(L, 2);
+	if (strcmp(perm, "rw") == 0)
+		return lu_script_errorf(L, "bad argument #2 to 'restrict' (\"rw\" restricts "
+					   "nothing: a handle is restricted to \"r\", and never "
+					   "widened)");
+	if (strcmp(perm, "r") != 0)
+		return lu_script_errorf(L, "bad argument #2 to 'restrict' (a segment handle is "
+					   "restricted to \"r\", not '%s')", perm);
+	lu_check_limit(L, t, "mem.restrict", "ports");
+	t->sc.arg = VM_R;
+	t->sc.name = name;
+	t->sc.op = SYS_MEM_RESTRICT;
+	return lua_yieldk(L, 0, (lua_KContext)name, k_restrict);
 }
 
 static int seg_tostring(lua_State *L)
@@ -173,6 +222,8 @@ void lu_open_shm(lua_State *L)
 	lua_setfield(L, -2, "share");
 	lua_pushcfunction(L, l_map);
 	lua_setfield(L, -2, "map");
+	lua_pushcfunction(L, l_restrict);
+	lua_setfield(L, -2, "restrict");
 	lua_pop(L, 1);
 	lua_pushboolean(L, 1);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &opened_key);

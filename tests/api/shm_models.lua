@@ -1,6 +1,7 @@
 -- mem.share answers with a right: in a many-to-one or many-to-many process
 -- the user-level runtime hands it to the user thread as a one-to-one thread
--- gets it (it handed back the right name the call was given: a port).
+-- gets it (it handed back the right name the call was given: a port); so
+-- does mem.restrict.
 local model = param("model", "many-to-one")
 machine { cpus = 1, costs = "modern", frames = 32 }
 process { name = "o1", threads = model, main = function()
@@ -11,4 +12,8 @@ process { name = "o1", threads = model, main = function()
   local b = mem.map(seg)
   mem.write(a, "hi")
   log("mapped twice: %s", mem.read(b, 2))
+  local ro = mem.restrict(seg, "r")       -- a new right, handed back as mem.share's is
+  local c = mem.map(ro)
+  log("restricted %s maps %s: reads %s", tostring(ro), mem.regions()[4].perm, mem.read(c, 2))
+  log("rw through it: %s", select(2, pcall(mem.map, ro, "rw")))
 end }

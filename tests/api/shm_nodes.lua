@@ -27,6 +27,8 @@ process { name = "there", node = "B", start = "2ms", main = function()
   local seg = recv(back).seg
   log("there got %s", tostring(seg))
   log("there maps it: %s, %s", mem.map(seg))
+  local ro = mem.restrict(seg, "r")       -- a right is restricted on any node, mapped on one
+  log("there restricts it: %s; maps that: %s, %s", tostring(ro), mem.map(ro))
 end }
 
 process { name = "mover", start = "1ms", main = function()
