@@ -204,6 +204,13 @@ run 0 run $V --set part=waiters &&
 run 0 run $V --set part=stopcrash &&
 	expect_err 'near +\| near: Slow\(1\) = nil revoked in 1983604 ns; global false$' &&
 	expect_err 'ctl +\| calc: nil process has ended '
+# calc crashes while its pages cross the link: its binding is revoked, no
+# longer stopped for a move, though the move fails only at the last packet
+run 0 run $V --set part=copycrash &&
+	expect_err 'near +\| during the copy: moving true$' &&
+	expect_err 'near +\| after the crash: moving false$' &&
+	expect_err 'near +\| near: Add\(1, 2\) = nil revoked in [0-9]+ ns; global true$' &&
+	expect_err 'ctl +\| calc: nil process has ended '
 # a lossy link: the calls by message are sent again (calc received 32
 # requests for 20 calls) and each ran once
 run 0 run $V --set part=loss --stats json &&

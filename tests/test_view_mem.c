@@ -10,7 +10,8 @@
  * eight pages on A and migrates to B: the grid is one part per node, under
  * a header that counts its frames in use, and the details say which node
  * a frame belongs to and where a page moved. Then an LRPC binding: its
- * A-stack's frame is drawn in use by client and server.
+ * A-stack's frame is drawn in use by client and server, and forked
+ * children's copies of it are described as A-stacks too.
  *
  * The one idea: picking uses the drawing's own layout, so the test finds
  * where a frame or a page is drawn from that layout and clicks there, as
@@ -123,6 +124,28 @@ static const char astacks[] =
 static int setup_astacks(void **state)
 {
 	return setup_run(state, "astacks.lua", astacks, BOUND);
+}
+
+/* client binds calc, forks two children (their copies of the A-stacks
+ * keep the frame) and ends at 2 ms, its binding with it: at 4 ms only the
+ * children map the A-stack's frame 1. */
+#define FORKS_ONLY 4000000ull
+static const char astack_forks[] =
+	"machine { cpus = 2, frames = 64 }\n"
+	"process { \"calc\", daemon = true, main = function()\n"
+	"  lrpc.export(\"calc\", { Add = { function(a, b) return a + b end, args = 8, results = 4 } })\n"
+	"end }\n"
+	"process { \"client\", start = \"1ms\", main = function()\n"
+	"  local calc = assert(lrpc.bind(\"calc\"))\n"
+	"  calc:call(\"Add\", 40, 2)\n"
+	"  fork(function() sleep(\"5ms\") end)\n"
+	"  fork(function() sleep(\"5ms\") end)\n"
+	"  sleep(\"1ms\")\n"
+	"end }\n";
+
+static int setup_astack_forks(void **state)
+{
+	return setup_run(state, "astack-forks.lua", astack_forks, FORKS_ONLY);
 }
 
 static int teardown(void **state)
@@ -503,6 +526,29 @@ static void test_astack(void **state)
 	has_line(lines, n, "faults on this page so far: none");
 }
 
+/* A forked child's copy of the A-stacks: its page, and a frame only the
+ * children map now, are still an LRPC binding's A-stack, not a segment. */
+static void test_astack_forks(void **state)
+{
+	struct world *w = *state;
+	const struct trace_index *ix = w->run.ix;
+	uint32_t fork1 = proc_named(ix, "client.fork1");
+	char lines[VZ_DESCRIBE_LINES][VZ_LINE];
+	struct vz_pick pk = { PICK_FRAME, 1, 0 };
+	int n;
+
+	assert_int_equal(w->L.use[1].maps, 2);
+	assert_int_equal(w->L.use[1].cow, 0);
+	n = vz_describe(ix, &pk, FORKS_ONLY, lines);
+	has_line(lines, n, "mapped by client.fork1 at 0x10000000 · client.fork2 at 0x10000000");
+	has_line(lines, n, "shared: 2 references from several processes, an LRPC binding's A-stack");
+	pk = (struct vz_pick){ PICK_PAGE, row_of(w, fork1, HEAP)->reg, 0 };
+	n = vz_describe(ix, &pk, FORKS_ONLY, lines);
+	has_line(lines, n, "client.fork1 · shared page 0 · 0x10000000");
+	has_line(lines, n, "frame 1, shared, not copy-on-write (an LRPC binding's A-stack)");
+	has_line(lines, n, "copied from client by a fork");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -516,6 +562,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_nodes_draw, setup_nodes, teardown),
 		cmocka_unit_test(test_nodes_sizes),
 		cmocka_unit_test_setup_teardown(test_astack, setup_astacks, teardown),
+		cmocka_unit_test_setup_teardown(test_astack_forks, setup_astack_forks, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

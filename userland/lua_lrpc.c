@@ -429,8 +429,9 @@ static int b_info(lua_State *L)
 	lua_setfield(L, -2, "name");
 	lua_pushboolean(L, kb->global);
 	lua_setfield(L, -2, "global");
-	/* Stopped for a move, the server takes its calls by message too. */
-	lua_pushboolean(L, kb->iface->server->mig_stopped);
+	/* Stopped for a move, the server takes its calls by message too; a
+	 * server that ended meanwhile (its binding revoked) is not moving. */
+	lua_pushboolean(L, kb->iface->server->mig_stopped && !kb->revoked);
 	lua_setfield(L, -2, "moving");
 	lua_pushinteger(L, (lua_Integer)kb->caddr);
 	lua_setfield(L, -2, "addr");

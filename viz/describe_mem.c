@@ -53,6 +53,22 @@ static uint32_t held_by_messages(const struct ti_vm *vm, uint64_t fr, uint64_t n
 	return held;
 }
 
+/* Is st, the state of page idx of region r, an LRPC binding's A-stack? A
+ * forked child's copy of a shared region is what its parent's page was at
+ * the fork (a parent's region comes before its child's: the walk ends). */
+static int astack_page(const struct trace_index *ix, uint32_t r, uint64_t idx,
+		       const struct ti_vmstep *st)
+{
+	while (st && st->cause == TI_VM_FORK && !st->cow && ix->vm.regs[r].from < r) {
+		uint64_t at = ix->vm.regs[r].map_ns;
+		uint32_t pg;
+		r = ix->vm.regs[r].from;
+		pg = trace_index_vm_page(ix, r, idx);
+		st = pg == TI_NONE ? NULL : trace_index_vm_step_at(ix, pg, at);
+	}
+	return st && st->cause == TI_VM_LRPC;
+}
+
 int vz_describe_frame(const struct trace_index *ix, uint64_t fr, uint64_t now,
 		      char lines[][VZ_LINE])
 {
@@ -86,7 +102,7 @@ int vz_describe_frame(const struct trace_index *ix, uint64_t fr, uint64_t now,
 				since = st;
 			maps++;
 			cow |= st->cow;
-			astack |= st->cause == TI_VM_LRPC;
+			astack |= astack_page(ix, (uint32_t)r, vm->pages[p].idx, st);
 			several |= first != TI_NONE && first != g->proc;
 			first = first == TI_NONE ? g->proc : first;
 			snprintf(one, sizeof one, "%s at 0x%llx", vz_proc_name(ix, g->proc),
@@ -142,14 +158,15 @@ static void page_faults(const struct trace_index *ix, uint32_t reg, uint64_t idx
 		snprintf(buf, len, "none");
 }
 
-/* How the page in state st shares its frame, used as u says. */
-static const char *sharing(const struct ti_frame_use *u, const struct ti_vmstep *st)
+/* How the page in state st shares its frame, used as u says (astack: the
+ * frame is an LRPC binding's A-stack). */
+static const char *sharing(const struct ti_frame_use *u, const struct ti_vmstep *st, int astack)
 {
 	if (u->maps + u->held > 1 && !st->cow)
-		return st->cause == TI_VM_LRPC ? "shared, not copy-on-write (an LRPC binding's "
-						 "A-stack): every mapping sees a write"
-					       : "shared, not copy-on-write (a shared segment): "
-						 "every mapping sees a write";
+		return astack ? "shared, not copy-on-write (an LRPC binding's A-stack): every "
+				"mapping sees a write"
+			      : "shared, not copy-on-write (a shared segment): every mapping "
+				"sees a write";
 	if (u->maps + u->held > 1)
 		return "shared copy-on-write: a write copies it";
 	return st->cow ? "copy-on-write, no other sharer: a write just makes it writable"
@@ -191,7 +208,8 @@ int vz_describe_page(const struct trace_index *ix, uint64_t reg, uint64_t idx, u
 		mem_frame_node(ix, st->frame, node, sizeof node);
 		if (*node)
 			snprintf(on, sizeof on, " (%s)", node);
-		snprintf(lines[n++], VZ_LINE, "frame %u%s, %s", st->frame, on, sharing(&u, st));
+		snprintf(lines[n++], VZ_LINE, "frame %u%s, %s", st->frame, on,
+			 sharing(&u, st, astack_page(ix, (uint32_t)reg, idx, st)));
 		fmt_time(st->ns, when, sizeof when);
 		snprintf(lines[n++], VZ_LINE, "since %s: %s", when, trace_index_vm_cause_name(st->cause));
 	}

@@ -30,6 +30,9 @@
 --             returns before the copy
 --   stopcrash calc crashes while its stop waits for near's call in its
 --             domain: the call is revoked, the move fails
+--   copycrash calc crashes while its pages cross the link: near's binding
+--             is no longer "moving" (calc is dead, its calls are revoked),
+--             though the move ends only when its last packet arrives
 --   loss      the link loses 30% of the packets: near's calls by message
 --             are sent again and the clerk answers each once
 local part = param("part", "move")
@@ -212,6 +215,19 @@ elseif part == "stopcrash" then
   process { "near", start = "1ms", main = function()
     local b = assert(lrpc.bind("calc"))
     timed("near", b, "Slow", 1)
+  end }
+  process { "ctl", start = "2ms", main = function()
+    log("calc: %s", show(migrate("calc", "B")))
+  end }
+  fault { at = "3ms", crash = calc }
+elseif part == "copycrash" then
+  process { "near", start = "1ms", main = function()
+    local b = assert(lrpc.bind("calc"))
+    sleep("1500us")
+    log("during the copy: moving %s", tostring(b:info().moving))
+    sleep("1ms")
+    log("after the crash: moving %s", tostring(b:info().moving))
+    timed("near", b, "Add", 1, 2)
   end }
   process { "ctl", start = "2ms", main = function()
     log("calc: %s", show(migrate("calc", "B")))

@@ -8,8 +8,9 @@
 # scenario  the shipped scenarios, tests/bad and tests/api
 # decl      declaration choices (mkseeds)
 # trace     real runs of the shipped scenarios (cut short in simulated time
-#           with --until where the whole run is over 8 KiB), a deadlock, a
-#           trace cut inside its records, and one record of every kind (mkseeds)
+#           with --until where the whole run is over 8 KiB), a deadlock, LRPC
+#           A-stacks, a trace cut inside its records, and one record of every
+#           kind (mkseeds)
 # marshal   messages as marshal_encode writes them (mkseeds)
 # wire      RPC requests, replies and Lua values as the stubs write them (mkseeds)
 # units     durations, drifts, offsets, sizes and job programs as people
@@ -57,6 +58,8 @@ trace_run many-to-many "$src/scenarios/thread-models.lua" --set model=many-to-ma
 trace_run two-nodes-loss "$src/scenarios/two-nodes-rpc.lua" --set part=loss --until 120ms || true
 trace_run migration-small "$src/scenarios/migration.lua" --set pages=4 --set iterations=5 \
 	--set at=5ms || true
+# LRPC A-stacks (page_frame), a fork of their client, a crash of their server
+trace_run lrpc-astack "$src/tests/api/astack.lua" || true
 if [ -f "$corpus/trace/hello.uktrace" ]; then
 	n=$(wc -c <"$corpus/trace/hello.uktrace")
 	head -c $((n / 2)) "$corpus/trace/hello.uktrace" >"$corpus/trace/hello-cut.uktrace"
