@@ -398,15 +398,30 @@ static int post_faulty(struct thread *t, struct port *pt, struct msg *msg)
 	return r;
 }
 
+/* Out-of-line data of pages that on-demand migration left behind: they
+ * are pulled first (the call is done again when they are here). */
+static int ool_pulled(struct thread *t)
+{
+	const struct msg *msg = t->sc.m;
+
+	return msg && msg->ool_len && vmsys_pulled(t, msg->ool_addr, msg->ool_len);
+}
+
 void ipc_send(struct thread *t)
 {
+	if (ool_pulled(t))
+		return;
 	if (send_front(t, MSG_SEND) == 1)
 		thread_block(t, R_SEND, t->sc.timeout);
 }
 
 void ipc_call(struct thread *t)
 {
-	int r = send_front(t, MSG_CALL);
+	int r;
+
+	if (ool_pulled(t))
+		return;
+	r = send_front(t, MSG_CALL);
 
 	if (r == 1) {
 		thread_block(t, R_SEND, t->sc.timeout);

@@ -133,7 +133,7 @@ struct mig_page *migrate_page_add(struct migration *g, uint64_t vpn)
 		g->pg[i] = g->pg[i - 1];
 		i--;
 	}
-	g->pg[i] = (struct mig_page){ vpn, 0, 0 };
+	g->pg[i] = (struct mig_page){ .vpn = vpn };
 	g->npg++;
 	return &g->pg[i];
 }
@@ -176,7 +176,8 @@ static void clear_dirty(struct migration *g)
 /* Send npages pages of p from node from to node to, leaving at start:
  * their bytes cross the link (with extra bytes of code or state in the same
  * transfer). The frames change memories when the process starts on to
- * (restart_here). Returns when the last packet arrives. */
+ * (restart_here), or, a page pulled on demand, when it arrives
+ * (migrate_arrived). Returns when the last packet arrives. */
 uint64_t migrate_move_pages(struct machine *m, struct migration *g, uint64_t npages,
 			   uint64_t extra, uint64_t start)
 {
@@ -220,9 +221,49 @@ static uint64_t node_mask(const struct node *nd)
 	return (nd->ncpus >= 64 ? UINT64_MAX : (1ull << nd->ncpus) - 1) << nd->cpu0;
 }
 
+/* p's address space goes to memory to: every page that has come, that
+ * is all but those on-demand leaves on from (remote), whose frames there
+ * the migration keeps until they are pulled. A VM_ error. */
+static int move_as(struct machine *m, struct migration *g, struct vm *to)
+{
+	uint64_t *away = NULL, n = 0;
+	uint32_t *frames = NULL;
+	int err;
+
+	for (uint32_t i = 0; i < g->npg; i++)
+		n += g->pg[i].remote;
+	if (!n)
+		return as_move(g->p->as, to);
+	away = malloc(n * sizeof *away);
+	frames = malloc(n * sizeof *frames);
+	if (!away || !frames) {
+		free(away);
+		free(frames);
+		return VM_EHOST;
+	}
+	n = 0;
+	for (uint32_t i = 0; i < g->npg; i++)
+		if (g->pg[i].remote)
+			away[n++] = g->pg[i].vpn << m->vm.shift;
+	err = as_move_except(g->p->as, to, away, n, frames);
+	if (err == VM_OK) {
+		n = 0;
+		for (uint32_t i = 0; i < g->npg; i++)
+			if (g->pg[i].remote) {
+				g->pg[i].frame = frames[n++];
+				g->pg[i].remote = g->pg[i].frame != 0;
+			}
+	}
+	free(away);
+	free(frames);
+	return err;
+}
+
 /* Strong mobility: p lives on to from now on and may run again: its pages
- * take frames of to's memory (those of from are freed). UK_OK; or UK_ENOMEM
- * when to has too few free frames: p then runs on from again. */
+ * take frames of to's memory (those of from are freed), but those that
+ * on-demand leaves on from, which take theirs as they arrive. UK_OK; or
+ * UK_ENOMEM when to has too few free frames for all: p then runs on from
+ * again. */
 static int restart_here(struct machine *m, struct migration *g)
 {
 	struct proc *p = g->p;
@@ -230,7 +271,7 @@ static int restart_here(struct machine *m, struct migration *g)
 	uint64_t bytes = 0;
 
 	if (p->as) {
-		int err = as_move(p->as, vmsys_vm(m, g->to));
+		int err = move_as(m, g, vmsys_vm(m, g->to));
 		vmsys_frames(m);
 		if (err != VM_OK) {
 			if (err == VM_EHOST)
@@ -457,6 +498,10 @@ void migrate_event(struct machine *m, void *obj)
 		g->stop = stopped_at;
 		if (!in_calls(g->p))
 			ship_stopped(m, g);
+		return;
+	}
+	if (g->phase == MP_RUNNING_REMOTE) {
+		migrate_arrived(m, g);          /* pages pulled have come */
 		return;
 	}
 	if (g->phase != MP_STOPPED)

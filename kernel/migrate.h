@@ -35,9 +35,11 @@
  * loss does not apply to them. The kernel's work for a migration costs no
  * CPU time here: the link is what takes time.
  *
- * Frames are still global (one physical memory for every node), so moving a
- * page is its transfer alone; move_pages() is the one place that would take
- * frames on to and free them on from when memory becomes per node.
+ * Each node has its own physical memory. A page takes a frame of to's
+ * memory (and frees its frame on from) when it arrives: with stop-and-copy
+ * and pre-copy, every page when the process starts on to; on-demand, the
+ * pages the last batch did not carry stay in frames of from (the residual
+ * dependency) until each is asked for and has come over the link.
  *
  * The process is stopped by proc->mig_stopped, which sched_allowed honours:
  * its threads keep their state (ready, blocked, the rest of their work) and
@@ -110,7 +112,9 @@ enum mig_phase { MP_ROUND, MP_STOPPED, MP_RUNNING_REMOTE, MP_DONE, MP_FAILED, MP
 struct mig_page {
 	uint64_t vpn;                 /* virtual page number */
 	uint8_t dirty;                /* written since it was last sent (pre-copy) */
-	uint8_t remote;               /* on-demand: still on from */
+	uint8_t remote;               /* on-demand: still on from, not asked for */
+	uint32_t frame;               /* on-demand: its frame on from until it arrives, 0: here */
+	uint64_t arrive;              /* on-demand: when it arrives, once asked for */
 };
 
 struct migration {
@@ -172,8 +176,24 @@ void migrate_wrote(struct proc *p, uint64_t addr, uint64_t len);
 
 /* A thread is about to access [addr, addr + len) of p: ns to wait for
  * pages that are still on the node p left (on-demand: requested now, each a
- * request and the page over the link), 0 when they are all here. */
+ * request and the page over the link; or asked for before and on their
+ * way), 0 when they are all here. Each takes a frame of p's new node when
+ * it arrives (migrate_arrived, from an event then, or from the next pull). */
 uint64_t migrate_pull(struct thread *t, struct proc *p, uint64_t addr, uint64_t len);
+
+/* On-demand: pages of p that have arrived by now take frames of its new
+ * node (their page_move); then every page of it is here, the migration
+ * ends. */
+void migrate_arrived(struct machine *m, struct migration *g);
+
+/* The region [addr, addr + npages pages) of p is unmapped (mem.free):
+ * on-demand, its pages still on the node p left are no longer wanted
+ * (their frames there are freed, nothing is pulled for them). */
+void migrate_unmapped(struct proc *p, uint64_t addr, uint64_t npages);
+
+/* p's address space is going (it ended): on-demand, the frames its pages
+ * still hold on the node it left are freed; they stay counted as left. */
+void migrate_exited(struct proc *p);
 
 /* A message for a port of process owner reached node at, which owner has
  * left: count it as forwarded (net.c sends it on). */

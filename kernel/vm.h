@@ -276,6 +276,26 @@ uint64_t as_frames_held(const struct as *as);
  * frames, VM_EHOST when the host runs out (then nothing has moved). */
 int as_move(struct as *as, struct vm *to);
 
+/* as_move, except for the pages at the addresses away (naway of them,
+ * page-aligned, sorted): they leave the address space (their entries keep
+ * no frame) and frames[i] gets the frame of away[i], still of the old
+ * memory, whose reference is the caller's now (0: that page had none).
+ * The pages come back one by one with as_move_in (on-demand migration).
+ * to must have free frames for every page, those to come included. VM_OK;
+ * VM_EFAULT, VM_EHOST (nothing has moved), VM_EINVAL (away not sorted). */
+int as_move_except(struct as *as, struct vm *to, const uint64_t *away, uint64_t naway,
+		   uint32_t *frames);
+
+/* The page at addr, left without a frame by as_move_except, gets a frame of
+ * as->vm holding a copy of frame (of memory from), whose reference (the
+ * caller's) goes; the observer sees VF_MOVE. VM_OK; VM_EFAULT (no free
+ * frame: nothing changes, the reference is still the caller's), VM_EHOST,
+ * VM_EINVAL (unmapped, or the page has a frame). */
+int as_move_in(struct as *as, uint64_t addr, struct vm *from, uint32_t frame);
+
+/* Drop a reference to frame of vm that as_move_except handed over (0: none). */
+void vm_frame_drop(struct vm *vm, uint32_t frame);
+
 /* A snapshot of the same bytes in memory to: new frames holding copies;
  * o is freed on success. NULL with *err VM_EFAULT (too few free frames in
  * to) or VM_EHOST; o is then unchanged. */

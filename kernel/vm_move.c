@@ -48,35 +48,101 @@ static void copy_frame(struct vm *to, uint32_t dst, const struct vm *from, uint3
 	memcpy(vm_frame(to, dst)->data, vm_frame(from, src)->data, to->page_size);
 }
 
-int as_move(struct as *as, struct vm *to)
+/* Is the page at addr one of away's (sorted addresses)? Its index, or -1. */
+static int64_t away_index(const uint64_t *away, uint64_t naway, uint64_t addr)
+{
+	uint64_t lo = 0, hi = naway;
+
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		if (away[mid] < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < naway && away[lo] == addr ? (int64_t)lo : -1;
+}
+
+int as_move_except(struct as *as, struct vm *to, const uint64_t *away, uint64_t naway,
+		   uint32_t *frames)
 {
 	struct vm *from = as->vm;
 	uint32_t *nf;
-	uint64_t k = 0;
+	uint64_t k = 0, held = as_frames_held(as), left = 0;
 	int err;
 
 	if (to == from)
-		return VM_OK;
+		return naway ? VM_EINVAL : VM_OK;
 	if (to->page_size != from->page_size)
 		return VM_EFAULT;
-	if ((err = take_frames(to, as_frames_held(as), &nf)) != VM_OK)
+	for (uint64_t i = 0; i < naway; i++) {
+		const struct vm_pte *e = vm_pte_of(as, away[i]);
+		if (i && away[i] <= away[i - 1])
+			return VM_EINVAL;
+		left += e && e->frame;
+	}
+	/* the pages left behind come later: there must be room for them too */
+	if (held > to->nframes - to->used)
+		return VM_EFAULT;
+	if ((err = take_frames(to, held - left, &nf)) != VM_OK)
 		return err;
+	for (uint64_t i = 0; i < naway; i++)
+		frames[i] = 0;
 	as->vm = to;
 	for (uint32_t r = 0; r < as->nreg; r++) {
 		struct vm_region *g = &as->reg[r];
 		for (uint64_t i = 0; i < g->npages; i++) {
+			uint64_t addr = g->start + (i << to->shift);
 			uint32_t old = g->pte[i].frame;
+			int64_t a;
 			if (!old)
 				continue;
+			if ((a = away_index(away, naway, addr)) >= 0) {
+				frames[a] = old;        /* its reference is the caller's now */
+				g->pte[i].frame = 0;
+				g->pte[i].cow = 0;
+				as->resident--;
+				continue;
+			}
 			copy_frame(to, nf[k], from, old);
 			vm_frame_unref(from, old);
 			g->pte[i].frame = nf[k++];
 			g->pte[i].cow = 0;
-			vm_observe(as, VF_MOVE, g->start + (i << to->shift), 0, g->pte[i].frame, old);
+			vm_observe(as, VF_MOVE, addr, 0, g->pte[i].frame, old);
 		}
 	}
 	free(nf);
 	return VM_OK;
+}
+
+int as_move(struct as *as, struct vm *to)
+{
+	return as_move_except(as, to, NULL, 0, NULL);
+}
+
+int as_move_in(struct as *as, uint64_t addr, struct vm *from, uint32_t frame)
+{
+	struct vm_pte *e = vm_pte_of(as, addr);
+	uint32_t nf;
+	int host = 0;
+
+	if (!e || e->frame || !frame || from->page_size != as->vm->page_size)
+		return VM_EINVAL;
+	if (!(nf = vm_frame_get(as->vm, &host)))
+		return host ? VM_EHOST : VM_EFAULT;
+	copy_frame(as->vm, nf, from, frame);
+	vm_frame_unref(from, frame);
+	e->frame = nf;
+	e->cow = 0;
+	vm_resident_add(as);
+	vm_observe(as, VF_MOVE, addr & ~(uint64_t)(as->vm->page_size - 1), 0, nf, frame);
+	return VM_OK;
+}
+
+void vm_frame_drop(struct vm *vm, uint32_t frame)
+{
+	if (frame)
+		vm_frame_unref(vm, frame);
 }
 
 struct vm_ool *vm_ool_move(struct vm_ool *o, struct vm *to, int *err)

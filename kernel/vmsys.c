@@ -228,6 +228,8 @@ void vmsys_free(struct thread *t)
 		return;
 	}
 	t->sc.err = UK_OK;
+	if (t->m->mig)
+		migrate_unmapped(thread_domain(t), t->sc.arg, pages);
 	TRACE(t->m, TR_VM_UNMAP, thread_domain(t)->pid, t->sc.arg, pages);
 	vmsys_frames(t->m);
 }
@@ -349,17 +351,27 @@ static void mem_access(struct thread *t, struct msg *b, int write)
 	access_fault(t, &r, write);
 }
 
-/* On-demand migration: pages of the access still on the node the
+/* On-demand migration: pages of [addr, addr + len) still on the node the
  * process left are pulled first; the call is done again when they are here. */
-static int pulled(struct thread *t, uint64_t len)
+static int pulled_at(struct thread *t, uint64_t addr, uint64_t len)
 {
-	uint64_t wait = migrate_pull(t, thread_domain(t), t->sc.arg, len);
+	uint64_t wait = migrate_pull(t, thread_domain(t), addr, len);
 
 	if (!wait)
 		return 0;
 	t->effect_pending = 1;
 	thread_block(t, R_IO, wait);
 	return 1;
+}
+
+static int pulled(struct thread *t, uint64_t len)
+{
+	return pulled_at(t, t->sc.arg, len);
+}
+
+int vmsys_pulled(struct thread *t, uint64_t addr, uint64_t len)
+{
+	return t->m->mig && len && pulled_at(t, addr, len);
 }
 
 void vmsys_read(struct thread *t)

@@ -92,6 +92,12 @@ void vmsys_proc_exit(struct proc *p);
 /* Pages the out-of-line range of msg spans (what mapping it costs). */
 uint64_t vmsys_ool_span(const struct machine *m, const struct msg *msg);
 
+/* On-demand migration: before a system call of t that takes the pages of
+ * [addr, addr + len) of its domain (out-of-line data, a fork), those still
+ * on the node the process left are pulled. 1: t now waits for them and the
+ * call is done again when they are here (nothing of it done yet); 0: go on. */
+int vmsys_pulled(struct thread *t, uint64_t addr, uint64_t len);
+
 /* Sender t's msg asks for out-of-line data: take its pages copy-on-write.
  * Returns UK_OK, UK_EFAULT (not all mapped and readable) or UK_ENOMEM. */
 int vmsys_ool_take(struct thread *t, struct msg *msg);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "machine.h"
+#include "migrate.h"
 #include "net.h"
 #include "proc.h"
 #include "syscall.h"
@@ -62,6 +63,8 @@ void vmsys_fork(struct thread *t)
 	uint64_t shared = 0;
 	char name[UK_NAME_MAX + 16];
 
+	if (vmsys_pulled(t, 0, UINT64_MAX))
+		return;         /* the child's copy waits for the pages still away */
 	t->sc.ptr = NULL;
 	t->sc.err = UK_ENOMEM;
 	if (!pas || !(cas = as_fork(pas, NULL, &shared))) {
@@ -121,6 +124,8 @@ void vmsys_proc_exit(struct proc *p)
 	struct thread *w;
 
 	if (p->as) {
+		if (m->mig)
+			migrate_exited(p);
 		vmsys_shm_exit(p);
 		for (uint32_t i = 0; i < p->as->nreg; i++)
 			TRACE(m, TR_VM_UNMAP, p->pid, p->as->reg[i].start, p->as->reg[i].npages);

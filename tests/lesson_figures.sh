@@ -152,6 +152,21 @@ figure shared-memory '`1 segfaults` in the statistics' '1 segfaults, 0 out of me
 	run scenarios/shared-memory.lua --set board=r
 figure shared-memory 'says `0 segfaults`' '0 segfaults, 0 out of memory' \
 	run scenarios/shared-memory.lua --set board=rw
+# migration.md: on demand, worker.od's pages move to D's frames one by one,
+# each when its pull arrives: by 80 ms only its 2 hot pages have (the memory
+# view's "2 used" on D), the other 62 are in A's frames until 200 ms and more.
+"$UKERN" run scenarios/migration.lua --trace "$TMP/mig.uktrace" --quiet >/dev/null 2>&1 ||
+	fail "ukern run scenarios/migration.lua --trace failed"
+figure migration "\`worker.od\`'s two at 54.8 and 57.2 ms" \
+	'54.836920ms  page_move pid=10(worker.od) addr=0x10000000 from=10 to=12289' \
+	export "$TMP/mig.uktrace"
+checks=$((checks + 1))
+grep -F -q '(`node D ... 2 used`)' doc/tutorial/migration.md ||
+	fail "migration.md no longer quotes D's 2 frames used at 80 ms"
+checks=$((checks + 1))
+awk '/page_move pid=10\(worker.od\)/ { t = $1; sub("ms", "", t); if (t + 0 <= 80) early++; n++ }
+	END { exit !(early == 2 && n == 64) }' "$TMP/both" ||
+	fail "migration.md: worker.od's pages do not move 2 by 80 ms, 64 in all"
 
 # README.md: the quick start's output, line for line (readme.sh does the same
 # for the first scenario of the walkthrough).

@@ -68,6 +68,46 @@ for r in 'migrate id=1 pid=[0-9]*\(worker\) from=0 to=1 strategy=3 mobility=1' \
 	grep -E -q "$r" "$TMP/od.txt" || fail "no record /$r/ in the trace"
 done
 
+# on-demand: a page takes a frame of the target (its page_move) when it
+# arrives, not when the process starts there: each page_move of the worker
+# comes at the arrival of the pull of its page, and there is one per pull
+awk '/migrate_pull id=1 tid=[0-9]*\(worker\)/ { split($0, f, "addr="); split(f[2], g, " ");
+		split($0, h, "arrive="); want[g[1]] = h[2] + 0; n++ }
+	/page_move pid=[0-9]*\(worker\)/ { split($0, f, "addr="); split(f[2], g, " ");
+		t = $1; sub("ms", "", t); ns = int(t * 1000000 + 0.5);
+		if (!(g[1] in want) || want[g[1]] != ns) bad++; moved++ }
+	END { exit !(n == 8 && moved == 8 && !bad) }' "$TMP/od.txt" ||
+	fail "on-demand's pages did not each move when its pull arrived"
+checks=$((checks + 1))
+
+# on-demand: the residual dependency; out-of-line data and a fork pull the
+# pages they take first, a freed region is not pulled (its frames on A go),
+# two threads touching a page wait for the same arrival
+run 0 run $A/migrate_ondemand.lua --stats json --trace "$TMP/mo.uktrace" &&
+	expect_err 'ctl +\| ctl: left 7' &&
+	expect_err 'worker +\| worker: freed at 0' &&
+	expect_err 'sink +\| sink: page 1 at 38376000' &&
+	expect_err 'worker +\| worker: page 3 after 6240000, page 3 after 6240000' &&
+	expect_err 'worker.fork1 *\| child reads page 2' &&
+	expect_err 'worker +\| worker: page 0, page 4' &&
+	expect_out '"process": "worker", .*"strategy": "on-demand", .*"remote_faults": 5, "pages_left": 0,'
+checks=$((checks + 1))
+"$UKERN" export "$TMP/mo.uktrace" >"$TMP/mo.txt" 2>&1 || fail "export of the on-demand trace"
+grep -q '^ *30.000000ms  frames used=5 shared=0' "$TMP/mo.txt" ||
+	fail "the freed region's frames on the old node were not freed"
+[ "$(grep -c 'migrate_pull id=1' "$TMP/mo.txt")" = 5 ] || fail "not one pull per page"
+checks=$((checks + 2))
+
+# on-demand: the target's frames are not held for the pages to come; taken
+# meanwhile, the page that arrives is lost and its access faults
+run 4 run $A/migrate_ondemand_full.lua --stats json &&
+	expect_err 'ctl +\| ctl: moved, 4 pages left' &&
+	expect_err "kernel +\| migrate 'worker' to 'B': page 0x10000000 lost: no free frame there when it arrived" &&
+	expect_err "migrate_ondemand_full.lua:16: out of memory at 0x10000000: no free frame \(all 8 frames of node 'B' are in use\)" &&
+	expect_out '"process": "worker", .*"remote_faults": 1, "pages_left": 3,'
+checks=$((checks + 1))
+grep -q 'worker: reads' "$TMP/err" && fail "a lost page was read"
+
 # the target node's own scheduler takes the threads that arrive
 for b in fifo cfs lottery; do
 	for s in pre-copy on-demand; do

@@ -3,7 +3,8 @@
  * vm_move.c): two memories numbered one after the other, an address space
  * moved from one to the other with its bytes intact and its old frames
  * freed, a move refused when the target is too small (nothing changes),
- * and out-of-line data copied into another memory before it is mapped.
+ * a move that leaves pages behind (on-demand) and brings them in one by
+ * one, and out-of-line data copied into another memory before it is mapped.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -158,6 +159,83 @@ static void test_move_refused_when_too_small(void **state)
 	teardown(f);
 }
 
+/* On-demand: the pages left behind keep their frames in the old memory,
+ * held by the caller, until each comes in (as_move_in), with its VF_MOVE
+ * then; the target must have room for them all from the start. */
+static void test_move_except_then_one_by_one(void **state)
+{
+	struct mems *f = setup(8, 4);
+	struct as *x = as_new(&f->a, NULL);
+	uint64_t p = map(x, 3), away[2];
+	uint32_t frames[2];
+
+	(void)state;
+	put(x, p, "hot");
+	put(x, p + PS, "cold one");
+	put(x, p + 2 * PS, "cold two");
+	away[0] = p + PS;
+	away[1] = p + 2 * PS;
+	f->nev = 0;
+	assert_int_equal(as_move_except(x, &f->b, away, 2, frames), VM_OK);
+	assert_ptr_equal(x->vm, &f->b);
+	assert_int_equal(f->nev, 1);                    /* the hot page alone moved */
+	assert_int_equal(f->ev[0].addr, p);
+	assert_int_equal(frame_at(x, p), 9);
+	assert_int_equal(frame_at(x, p + PS), 0);       /* away: no frame in x */
+	assert_int_equal(frames[0], 2);
+	assert_int_equal(frames[1], 3);
+	assert_int_equal(f->a.used, 2);                 /* A still holds the two */
+	assert_int_equal(f->b.used, 1);
+	assert_int_equal(x->resident, 1);
+	assert_int_equal(as_move_in(x, p + PS, &f->a, frames[0]), VM_OK);
+	assert_int_equal(f->nev, 2);
+	assert_int_equal(f->ev[1].kind, VF_MOVE);
+	assert_int_equal(f->ev[1].addr, p + PS);
+	assert_int_equal(f->ev[1].from, 2);
+	assert_int_equal(f->ev[1].frame, 10);
+	assert_string_equal(get(x, p + PS, 8), "cold one");
+	assert_int_equal(f->a.used, 1);
+	assert_int_equal(x->resident, 2);
+	/* a page with a frame cannot come in again */
+	assert_int_equal(as_move_in(x, p + PS, &f->a, frames[1]), VM_EINVAL);
+	/* one never wanted: its reference dropped, the page stays without a frame */
+	vm_frame_drop(&f->a, frames[1]);
+	assert_int_equal(f->a.used, 0);
+	assert_int_equal(f->b.used, 2);
+	assert_string_equal(get(x, p + 2 * PS, 1), "");   /* zero-filled on this touch */
+	as_free(x);
+	assert_int_equal(f->all.used, 0);
+	teardown(f);
+}
+
+/* The pages to come count: a target with room for the moved ones only is
+ * refused, and nothing changes; unsorted addresses are refused. */
+static void test_move_except_needs_room_for_all(void **state)
+{
+	struct mems *f = setup(8, 2);
+	struct as *x = as_new(&f->a, NULL);
+	uint64_t p = map(x, 3), away[2];
+	uint32_t frames[2];
+
+	(void)state;
+	put(x, p, "1");
+	put(x, p + PS, "2");
+	put(x, p + 2 * PS, "3");
+	away[0] = p + 2 * PS;
+	away[1] = p + PS;
+	assert_int_equal(as_move_except(x, &f->b, away, 2, frames), VM_EINVAL);
+	away[0] = p + PS;
+	away[1] = p + 2 * PS;
+	f->nev = 0;
+	assert_int_equal(as_move_except(x, &f->b, away, 2, frames), VM_EFAULT);
+	assert_ptr_equal(x->vm, &f->a);
+	assert_int_equal(f->nev, 0);
+	assert_int_equal(frame_at(x, p + PS), 2);
+	assert_int_equal(f->b.used, 0);
+	as_free(x);
+	teardown(f);
+}
+
 static void test_out_of_line_into_another_memory(void **state)
 {
 	struct mems *f = setup(8, 8);
@@ -220,6 +298,8 @@ int main(void)
 		cmocka_unit_test(test_numbering),
 		cmocka_unit_test(test_move_keeps_bytes_frees_old),
 		cmocka_unit_test(test_move_refused_when_too_small),
+		cmocka_unit_test(test_move_except_then_one_by_one),
+		cmocka_unit_test(test_move_except_needs_room_for_all),
 		cmocka_unit_test(test_out_of_line_into_another_memory),
 		cmocka_unit_test(test_out_of_line_refused_when_full),
 	};

@@ -157,25 +157,45 @@ static void test_faults(void **state)
 
 /* Processes that migrate with strong mobility (their pages move to the new
  * node's frames) and with weak (a new process), stopped before, during and
- * after the moves. */
+ * after the moves; on-demand's pages stay in the old node's frames until
+ * each is pulled, stopped while some are on their way and some never asked
+ * for. */
 static void test_migration(void **state)
 {
 	static const char *const few[] = { "pages=8", "iterations=40", "at=20ms" };
 	struct ix_run r;
-	size_t moves = 0;
+	size_t moves = 0, instants = 0;
+	uint64_t last = UINT64_MAX;
 
 	(void)state;
 	assert_true(check_run("scenarios/migration.lua", NULL, few, 3, UINT64_MAX) >= 30);
 	ix_run(&r, "scenarios/migration.lua", NULL, few, 3, UINT64_MAX);
 	assert_int_equal(r.ix->vm.nmems, 5);               /* nodes A to E, 4096 frames each */
 	assert_int_equal(r.ix->vm.mems[4].first, 4 * 4096 + 1);
-	for (size_t i = 0; i < r.ix->vm.nevs; i++)
-		moves += r.ix->vm.evs[i].kind == TI_VMEV_MOVE &&
-			 r.ix->vm.evs[i].other == TI_MOVE_MIGRATE;
+	for (size_t i = 0; i < r.ix->vm.nevs; i++) {
+		const struct ti_vmev *e = &r.ix->vm.evs[i];
+		if (e->kind != TI_VMEV_MOVE || e->other != TI_MOVE_MIGRATE)
+			continue;
+		moves++;
+		instants += e->ns != last;
+		last = e->ns;
+	}
 	assert_int_equal(moves, 3 * 8);                    /* three strong moves of 8 pages */
+	/* stop-and-copy's and pre-copy's pages move when the process starts on
+	 * the target, on-demand's one by one, each when it arrives */
+	assert_int_equal(instants, 2 + 8);
 	ix_run_free(&r);
 	for (uint64_t until = 19000000; until < 27000000; until += 500000)
 		assert_true(check_run("scenarios/migration.lua", NULL, few, 3, until) >= 16);
+	for (uint64_t until = 45000000; until < 62000000; until += 1300000)
+		assert_true(check_run("scenarios/migration.lua", NULL, few, 3, until) >= 27);
+	/* on demand: a region freed before it was pulled, pages pulled for
+	 * out-of-line data and a fork; a page lost for want of a frame, and a
+	 * process that dies with pages still on the old node */
+	assert_true(check_run("tests/api/migrate_ondemand.lua", NULL, NULL, 0, UINT64_MAX) >= 4);
+	for (uint64_t until = 30000000; until < 60000000; until += 3000000)
+		assert_true(check_run("tests/api/migrate_ondemand.lua", NULL, NULL, 0, until) >= 1);
+	assert_true(check_run("tests/api/migrate_ondemand_full.lua", NULL, NULL, 0, UINT64_MAX) >= 4);
 }
 
 /* Out-of-line data taken on node A, delivered on node B: copied into B's
