@@ -389,6 +389,35 @@ void vz_time_layout(const struct vz_frame *f, struct vz_rect p, float gutter_w,
 		     f->collapse, 44 * u);
 }
 
+int vz_rects_meet(struct vz_rect a, struct vz_rect b)
+{
+	return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+/* Liang-Barsky: the part of the segment inside r, if any. */
+int vz_seg_meets(struct vz_rect r, float x0, float y0, float x1, float y1)
+{
+	float dx = x1 - x0, dy = y1 - y0, t0 = 0, t1 = 1;
+	float p[4] = { -dx, dx, -dy, dy };
+	float q[4] = { x0 - r.x, r.x + r.w - x0, y0 - r.y, r.y + r.h - y0 };
+
+	for (int i = 0; i < 4; i++) {
+		if (p[i] == 0) {
+			if (q[i] < 0)
+				return 0;
+			continue;
+		}
+		float t = q[i] / p[i];
+		if (p[i] < 0)
+			t0 = fmaxf(t0, t);
+		else
+			t1 = fminf(t1, t);
+		if (t0 > t1)
+			return 0;
+	}
+	return 1;
+}
+
 int vz_pick_axis(const struct vz_time_layout *L, float x, float y, struct vz_pick *pk)
 {
 	if (x < L->lanes.x || x > L->lanes.x + L->lanes.w || y < L->axis_y ||

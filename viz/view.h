@@ -139,6 +139,17 @@ int vz_pick_axis(const struct vz_time_layout *L, float x, float y, struct vz_pic
 /* The vertical cursor at f->now (interactive frames only). */
 void vz_draw_cursor(const struct vz_frame *f, const struct vz_time_layout *L);
 
+/* Where the CPU view in plot p writes the caption of its thread rows
+ * ("running · ready (waiting for a CPU) · blocked"): drawn over the grid
+ * and the collapsed stretches' bands, none of which shows through it. */
+struct vz_rect vz_cpu_caption(const struct vz_frame *f, struct vz_rect p);
+
+/* Label placement (the labels of the sequence and topology views): whether
+ * rectangles a and b overlap, and whether the segment (x0, y0) - (x1, y1)
+ * passes through r. */
+int vz_rects_meet(struct vz_rect a, struct vz_rect b);
+int vz_seg_meets(struct vz_rect r, float x0, float y0, float x1, float y1);
+
 /* "name (pid 2)"-style display name of process pr / label of port pt. */
 const char *vz_proc_name(const struct trace_index *ix, uint32_t pr);
 const char *vz_thread_name(const struct trace_index *ix, uint32_t th);

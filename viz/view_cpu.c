@@ -383,9 +383,6 @@ static void draw_thread_names(const struct vz_frame *f, const struct cpu_layout 
 
 	draw_text(d, FONT_BOLD, C->T.gutter.x + 12 * u, C->th_y - (float)draw_font_h(d, FONT_BOLD) -
 		  4 * u, PAL_TEXT, ALIGN_LEFT, "threads");
-	draw_text(d, FONT_SMALL, C->T.lanes.x, C->th_y - sh - 5 * u, PAL_FAINT, ALIGN_LEFT,
-		  f->ix->npfaults ? "running · ready (waiting for a CPU) · blocked · ticks: page faults"
-				  : "running · ready (waiting for a CPU) · blocked");
 	for (size_t k = 0; k < C->th_shown; k++) {
 		uint32_t th, node = TI_NONE;
 		float y = th_row(C, k, &th, &node) + (C->th_h - sh) / 2;
@@ -407,6 +404,39 @@ static void draw_thread_names(const struct vz_frame *f, const struct cpu_layout 
 		draw_text(d, FONT_SMALL, C->T.gutter.x + 12 * u, C->T.axis_y + 20 * u, PAL_FAINT,
 			  ALIGN_LEFT, more);
 	}
+}
+
+static const char *caption(const struct vz_frame *f)
+{
+	return f->ix->npfaults ? "running · ready (waiting for a CPU) · blocked · ticks: page faults"
+			       : "running · ready (waiting for a CPU) · blocked";
+}
+
+static struct vz_rect caption_rect(const struct vz_frame *f, const struct cpu_layout *C)
+{
+	float u = draw_unit(f->d), sh = (float)draw_font_h(f->d, FONT_SMALL);
+
+	return (struct vz_rect){ C->T.lanes.x, C->th_y - sh - 5 * u,
+				 (float)draw_text_w(f->d, FONT_SMALL, caption(f)), sh };
+}
+
+/* The caption of the thread rows, over the grid and the collapsed
+ * stretches' bands (which it interrupts). */
+static void draw_caption(const struct vz_frame *f, const struct cpu_layout *C)
+{
+	struct vz_rect r = caption_rect(f, C);
+	float u = draw_unit(f->d);
+
+	draw_fill(f->d, r.x, r.y, r.w + 4 * u, r.h, PAL_BG);
+	draw_text(f->d, FONT_SMALL, r.x, r.y, PAL_FAINT, ALIGN_LEFT, caption(f));
+}
+
+struct vz_rect vz_cpu_caption(const struct vz_frame *f, struct vz_rect p)
+{
+	struct cpu_layout C;
+
+	cpu_layout(f, p, &C);
+	return caption_rect(f, &C);
 }
 
 static void draw_gutter(const struct vz_frame *f, const struct cpu_layout *C)
@@ -462,6 +492,7 @@ static void cpu_draw(const struct vz_frame *f, struct vz_rect p)
 	}
 	if (f->sel.kind == PICK_RUN && f->sel.i < f->ix->nruns)
 		draw_selected_run(f, &C);
+	draw_caption(f, &C);
 	vz_draw_cursor(f, &C.T);
 	draw_noclip(f->d);
 	if (!f->ix->ncpus || !f->ix->nruns)

@@ -319,6 +319,35 @@ static float wait_target_y(const struct vz_frame *f, const struct seq_layout *S,
 	return seq_lane_mid(S, w->proc);
 }
 
+/* The x of the deadlock's line; 0 when the window does not show it. */
+static int deadlock_x(const struct vz_frame *f, const struct seq_layout *S, float *x)
+{
+	const struct trace_index *ix = f->ix;
+	const struct vz_rect *r = &S->T.lanes;
+
+	if (ix->deadlock_ns == TI_NEVER || ix->deadlock_ns < f->from || ix->deadlock_ns > f->to)
+		return 0;
+	*x = (float)timemap_x(&S->T.tm, ix->deadlock_ns);
+	if (*x > r->x + r->w - 2 * draw_unit(f->d))
+		*x = r->x + r->w - 2 * draw_unit(f->d);
+	return 1;
+}
+
+int seq_deadlock_area(const struct vz_frame *f, const struct seq_layout *S,
+		      struct vz_rect *strip, struct vz_rect *title)
+{
+	const struct vz_rect *r = &S->T.lanes;
+	float u = draw_unit(f->d), x, x0;
+
+	if (!deadlock_x(f, S, &x))
+		return 0;
+	x0 = x - (float)(f->ix->nwaitfor + 1) * fminf(12 * u, (x - r->x) /
+						      (float)(f->ix->nwaitfor + 1)) - 6 * u;
+	*strip = (struct vz_rect){ x0, r->y, x + 3 * u - x0, r->h };
+	*title = (struct vz_rect){ r->x, r->y, x - r->x, 6 * u + (float)draw_font_h(f->d, FONT_BOLD) };
+	return 1;
+}
+
 /* The deadlock, when the window shows the moment it was found: a red line
  * there, an arrow from every thread of the report to what it waits for
  * (the wait-for graph), and the cycle spelled out at the top. */
@@ -330,11 +359,8 @@ static void draw_deadlock(const struct vz_frame *f, const struct seq_layout *S)
 	char text[VZ_LINE];
 	size_t len;
 
-	if (ix->deadlock_ns == TI_NEVER || ix->deadlock_ns < f->from || ix->deadlock_ns > f->to)
+	if (!deadlock_x(f, S, &x))
 		return;
-	x = (float)timemap_x(&S->T.tm, ix->deadlock_ns);
-	if (x > r->x + r->w - 2 * u)
-		x = r->x + r->w - 2 * u;
 	draw_thick(f->d, x, r->y, x, r->y + r->h, 2 * u, PAL_DEADLOCK);
 	step = fminf(12 * u, (x - r->x) / (float)(ix->nwaitfor + 1));
 	for (size_t k = 0; k < ix->nwaitfor; k++) {

@@ -45,11 +45,31 @@ int seq_node_row(const struct seq_layout *S, uint32_t n, float *top, float *h);
 void seq_thread_band(const struct vz_frame *f, const struct seq_layout *S, uint32_t th,
 		     float *top, float *h);
 
+/* When the window shows a deadlock: 1, the strip its line and wait-for
+ * arrows take (strip) and the row of its title at the top (title). */
+int seq_deadlock_area(const struct vz_frame *f, const struct seq_layout *S,
+		      struct vz_rect *strip, struct vz_rect *title);
+
 /* Draw the LRPCs: the caller's thread in the server's lane (view_seq_lrpc.c). */
 void seq_draw_lrpcs(const struct vz_frame *f, const struct seq_layout *S);
 
 /* Draw the message arrows (view_seq_msgs.c). */
 void seq_draw_msgs(const struct vz_frame *f, const struct seq_layout *S);
+
+/* The labels of the message arrows: at most this many arrows get one (with
+ * more on screen, none does). */
+enum { SEQ_LABELS = 160 };
+
+struct seq_label {
+	struct vz_rect r;         /* where its text is, px */
+	size_t msg;               /* msgs index */
+};
+
+/* The labels seq_draw_msgs places (out, SEQ_LABELS of room) and the arrows
+ * they keep clear of, from (x, y) to (x, y) (seg, SEQ_LABELS of room; how
+ * many in *nseg). Returns how many labels. */
+size_t seq_msg_labels(const struct vz_frame *f, const struct seq_layout *S,
+		      struct seq_label *out, float (*seg)[4], size_t *nseg);
 
 /* The message drawn nearest to (x, y), within a few pixels: 1 and its
  * index in *i, or 0. */

@@ -11,7 +11,9 @@
  * messages draw as fast as a few thousand. When the window holds more
  * messages than half its width in pixels, arrows turn into thin pale lines
  * (traffic as a texture); when few are on screen they get labels (kind,
- * port, size), placed so that none overlap.
+ * port, size), each placed where it overlaps nothing: no other label, no
+ * arrow, no band, no collapsed stretch (an arrow with no such spot goes
+ * without).
  */
 #include <math.h>
 #include <stdio.h>
@@ -20,7 +22,7 @@
 #include "palette.h"
 #include "view_seq.h"
 
-enum { DEDUP = 4096, LABELS = 160, SCAN_MAX = 400000 };
+enum { DEDUP = 4096, LABELS = SEQ_LABELS, SCAN_MAX = 400000 };
 
 struct arrow {
 	float xs, ys, xe, ye;     /* px */
@@ -149,13 +151,18 @@ static void label_text(const struct trace_index *ix, const struct ti_msg *m, cha
 		 (unsigned long long)m->size);
 }
 
-struct placed {
-	float x, y, w, h;
-};
-
-/* Whether r would cover part of a thread band (labels go between lanes). */
-static int on_band(const struct seq_layout *S, struct placed r)
+/* Whether r would cover part of a thread band (labels go between lanes),
+ * a collapsed idle stretch or a deadlock's line, arrows and title. */
+static int on_band(const struct vz_frame *f, const struct seq_layout *S, struct vz_rect r)
 {
+	struct vz_rect strip, title;
+
+	if (seq_deadlock_area(f, S, &strip, &title) &&
+	    (vz_rects_meet(r, strip) || vz_rects_meet(r, title)))
+		return 1;
+	for (int i = 0; i < S->T.tm.ngaps; i++)
+		if (r.x < (float)S->T.tm.gap[i].x1 && (float)S->T.tm.gap[i].x0 < r.x + r.w)
+			return 1;
 	for (size_t k = 0; k < S->shown; k++) {
 		uint32_t node, pr = seq_row_proc(S, S->first + k, &node);
 		float mid = pr != TI_NONE ? seq_lane_mid(S, pr) : -1e6f, half = S->bar_h / 2 + 1;
@@ -169,61 +176,98 @@ static int on_band(const struct seq_layout *S, struct placed r)
 	return 0;
 }
 
-static int overlaps(const struct placed *p, size_t n, struct placed r)
+/* Whether r, with a margin, meets another label or any arrow drawn (its
+ * own included: a label goes beside its arrow, not on it). */
+static int taken(const struct seq_label *p, size_t np, const struct arrow *arr, size_t n,
+		 struct vz_rect r, float u)
 {
+	struct vz_rect m = { r.x - 3 * u, r.y - 2 * u, r.w + 6 * u, r.h + 4 * u };
+
+	for (size_t i = 0; i < np; i++)
+		if (vz_rects_meet(m, p[i].r))
+			return 1;
 	for (size_t i = 0; i < n; i++)
-		if (r.x < p[i].x + p[i].w && p[i].x < r.x + r.w && r.y < p[i].y + p[i].h &&
-		    p[i].y < r.y + r.h)
+		if (vz_seg_meets(m, arr[i].xs, arr[i].ys, arr[i].xe, arr[i].ye))
 			return 1;
 	return 0;
 }
 
-/* Where a label could go along arrow a: just past the sender's band, just
- * before the receiver's, or half way (k = 0, 1, 2); its rectangle. */
-static struct placed label_spot(const struct arrow *a, int k, float w, float h, float u)
-{
-	float dir = a->ye >= a->ys ? 1 : -1, y, x;
+/* Spot k of a label (w x h) of arrow a, in *r: at a point along the arrow
+ * (just past the sender's band, just before the receiver's, half way, then
+ * between), right or left of it, or above or below it, just clear of it.
+ * Returns 0 when there is no such spot (a steep arrow has none above or
+ * below, a flat one none at its sides). */
+enum { SPOTS = 13 * 4 };
 
-	if (k == 0)
-		y = a->ys + dir * 4 * u + (dir < 0 ? -h : 0);
-	else if (k == 1)
-		y = a->ye - dir * 10 * u - (dir > 0 ? h : 0);
-	else
-		y = (a->ys + a->ye) / 2 - h / 2;
-	x = a->ye != a->ys ? a->xs + (a->xe - a->xs) * (y + h / 2 - a->ys) / (a->ye - a->ys)
-			   : (a->xs + a->xe) / 2;
-	return (struct placed){ x + 4 * u, y, w, h };
+static int label_spot(const struct arrow *a, int k, float w, float h, float u,
+		      struct vz_rect *r)
+{
+	static const float along[] = { 0.12f, 0.88f, 0.5f, 0.25f, 0.75f, 0.06f, 0.94f,
+				       0.375f, 0.625f, 0.19f, 0.81f, 0.44f, 0.56f };
+	float t = along[k / 4], dx = a->xe - a->xs, dy = a->ye - a->ys, px, py, side, over;
+
+	if (k / 4 == 0 && fabsf(dy) > 0)          /* just past the sender's band */
+		t = fminf(0.5f, (4 * u + h / 2) / fabsf(dy));
+	else if (k / 4 == 1 && fabsf(dy) > 0)     /* just before the receiver's */
+		t = fmaxf(0.5f, 1 - (10 * u + h / 2) / fabsf(dy));
+	px = a->xs + dx * t;
+	py = a->ys + dy * t;
+
+	if (k % 4 < 2) {                          /* beside: the arrow's run over h */
+		if (fabsf(dy) < 1e-3f || (side = fabsf(dx / dy) * h / 2) > 40 * u)
+			return 0;
+		*r = (struct vz_rect){ k % 4 ? px - side - 4 * u - w : px + side + 4 * u,
+				       py - h / 2, w, h };
+		return 1;
+	}
+	if (fabsf(dx) < 1e-3f || (over = fabsf(dy / dx) * w / 2) > 30 * u)
+		return 0;                         /* above or below: its rise over w */
+	*r = (struct vz_rect){ px - w / 2, k % 4 == 2 ? py - over - 4 * u - h : py + over + 4 * u,
+			       w, h };
+	return 1;
 }
 
-/* Labels beside the arrows drawn, where they fit without overlapping. */
-static void draw_labels(const struct vz_frame *f, const struct seq_layout *S,
-			const size_t *idx, const struct arrow *arr, size_t n)
+/* Labels beside the n arrows drawn, where they overlap nothing: no other
+ * label, no arrow, no band, no collapsed stretch; at most max, in out.
+ * Returns how many; an arrow with no such spot goes without. */
+static size_t place_labels(const struct vz_frame *f, const struct seq_layout *S,
+			   const size_t *idx, const struct arrow *arr, size_t n,
+			   struct seq_label *out, size_t max)
 {
 	struct draw *d = f->d;
-	struct placed placed[LABELS];
 	float u = draw_unit(d), h = (float)draw_font_h(d, FONT_SMALL);
 	size_t np = 0;
 	char buf[96];
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && np < max; i++) {
 		const struct arrow *a = &arr[i];
 		const struct ti_msg *m = &f->ix->msgs[idx[i]];
 		float w;
-		if (fabsf(a->ye - a->ys) < 2 * h + 8 * u && fabsf(a->xe - a->xs) < 60 * u)
-			continue;                  /* no room along a short arrow */
 		label_text(f->ix, m, buf, sizeof buf);
 		w = (float)draw_text_w(d, FONT_SMALL, buf);
-		for (int k = 0; k < 3; k++) {
-			struct placed r = label_spot(a, k, w, h, u);
-			if (r.x + r.w > S->T.lanes.x + S->T.lanes.w || r.x < S->T.lanes.x ||
-			    on_band(S, r) || overlaps(placed, np, r))
+		for (int k = 0; k < SPOTS; k++) {
+			struct vz_rect r;
+			if (!label_spot(a, k, w, h, u, &r) || r.x < S->T.lanes.x ||
+			    r.x + r.w > S->T.lanes.x + S->T.lanes.w || on_band(f, S, r) ||
+			    taken(out, np, arr, n, r, u))
 				continue;
-			draw_fill_a(d, r.x - 1, r.y, r.w + 2, r.h, PAL_BG, 210);
-			draw_text(d, FONT_SMALL, r.x, r.y, pal_mix(pal_msg(f->ix, m), PAL_TEXT, 0.35f),
-				  ALIGN_LEFT, buf);
-			placed[np++] = r;
+			out[np++] = (struct seq_label){ r, idx[i] };
 			break;
 		}
+	}
+	return np;
+}
+
+static void draw_labels(const struct vz_frame *f, const struct seq_label *p, size_t np)
+{
+	char buf[96];
+
+	for (size_t i = 0; i < np; i++) {
+		const struct ti_msg *m = &f->ix->msgs[p[i].msg];
+		label_text(f->ix, m, buf, sizeof buf);
+		draw_fill_a(f->d, p[i].r.x - 1, p[i].r.y, p[i].r.w + 2, p[i].r.h, PAL_BG, 210);
+		draw_text(f->d, FONT_SMALL, p[i].r.x, p[i].r.y, pal_mix(pal_msg(f->ix, m), PAL_TEXT,
+			  0.35f), ALIGN_LEFT, buf);
 	}
 }
 
@@ -299,13 +343,17 @@ static void draw_dense(const struct vz_frame *f, const struct ti_msg *m, const s
 	draw_line(f->d, a->xs, a->ys, a->xe, a->ye, rgb);
 }
 
-void seq_draw_msgs(const struct vz_frame *f, const struct seq_layout *S)
+/* The arrows of the window, drawn when draw is set; the first LABELS in
+ * lab and labidx (their messages). Returns how many there are (LABELS + 1
+ * for more), 0 when they are drawn as a texture (no labels then). */
+static size_t walk_msgs(const struct vz_frame *f, const struct seq_layout *S, int draw,
+			struct arrow *lab, size_t *labidx)
 {
 	int32_t dedup[DEDUP][4];
 	const struct trace_index *ix = f->ix;
 	const struct timemap *tm = &S->T.tm;
-	size_t i = trace_index_msgs_from(ix, f->from), nlab = 0, labidx[LABELS];
-	struct arrow lab[LABELS], a;
+	size_t i = trace_index_msgs_from(ix, f->from), nlab = 0;
+	struct arrow a;
 	int col_seen = INT32_MIN, in_col = 0, thick = !dense(f, S, i);
 
 	memset(dedup, 0xff, sizeof dedup);
@@ -325,20 +373,51 @@ void seq_draw_msgs(const struct vz_frame *f, const struct seq_layout *S)
 		    seen_before(dedup, &a))
 			continue;
 		if (!thick) {
-			draw_dense(f, m, &a);
+			if (draw)
+				draw_dense(f, m, &a);
 			continue;
 		}
-		draw_arrow(f, m, &a, pal_msg(ix, m));
+		if (draw)
+			draw_arrow(f, m, &a, pal_msg(ix, m));
 		if (nlab < LABELS) {
 			lab[nlab] = a;
 			labidx[nlab] = i - 1;
 		}
 		nlab += nlab <= LABELS;
 	}
-	if (thick && nlab <= LABELS)
-		draw_labels(f, S, labidx, lab, nlab);
-	if (f->sel.kind == PICK_MSG && f->sel.i < ix->nmsgs)
+	return thick ? nlab : 0;
+}
+
+void seq_draw_msgs(const struct vz_frame *f, const struct seq_layout *S)
+{
+	size_t labidx[LABELS], n;
+	struct arrow lab[LABELS];
+	struct seq_label placed[LABELS];
+
+	n = walk_msgs(f, S, 1, lab, labidx);
+	if (n <= LABELS)
+		draw_labels(f, placed, place_labels(f, S, labidx, lab, n, placed, LABELS));
+	if (f->sel.kind == PICK_MSG && f->sel.i < f->ix->nmsgs)
 		draw_selected(f, S);
+}
+
+size_t seq_msg_labels(const struct vz_frame *f, const struct seq_layout *S,
+		      struct seq_label *out, float (*seg)[4], size_t *nseg)
+{
+	size_t labidx[LABELS], n;
+	struct arrow lab[LABELS];
+
+	n = walk_msgs(f, S, 0, lab, labidx);
+	*nseg = 0;
+	if (n > LABELS)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		seg[*nseg][0] = lab[i].xs;
+		seg[*nseg][1] = lab[i].ys;
+		seg[*nseg][2] = lab[i].xe;
+		seg[(*nseg)++][3] = lab[i].ye;
+	}
+	return place_labels(f, S, labidx, lab, n, out, LABELS);
 }
 
 /* Distance from (x, y) to the segment of a. */

@@ -116,7 +116,7 @@ static void place_column(const struct vz_frame *f, struct topo_layout *L, int co
 	}
 }
 
-static void topo_layout(const struct vz_frame *f, struct vz_rect p, struct topo_layout *L)
+void topo_layout(const struct vz_frame *f, struct vz_rect p, struct topo_layout *L)
 {
 	float u = draw_unit(f->d), strip = 44 * u + (float)draw_font_h(f->d, FONT_SMALL);
 	float top_h = 0, half, lower;
@@ -285,17 +285,43 @@ void topo_draw_box(const struct vz_frame *f, const struct topo_box *b)
 			  (float)(p->nthreads < TOPO_THREADS ? p->nthreads : TOPO_THREADS));
 }
 
+struct vz_rect topo_port_caption(const struct vz_frame *f, const struct topo_box *b, int k,
+				 char *line, size_t len)
+{
+	uint32_t pt = b->port[k], depth = trace_index_depth_at(f->ix, pt, f->now);
+	uint64_t q = f->ix->ports[pt].qlimit;
+	struct vz_rect r = topo_port_rect(f, b, k);
+	float u = draw_unit(f->d), lh = (float)draw_font_h(f->d, FONT_SMALL), w;
+	char label[64], buf[128], text[200];
+
+	vz_port_label(f->ix, pt, label, sizeof label);
+	if (f->now >= f->ix->ports[pt].died)
+		snprintf(buf, sizeof buf, "dead");
+	else if (q)
+		snprintf(buf, sizeof buf, "%u of %llu queued%s", depth, (unsigned long long)q,
+			 depth > 8 ? " (8 shown)" : "");
+	else
+		snprintf(buf, sizeof buf, "rendezvous (no queue)");
+	snprintf(text, sizeof text, "%s · %s", label, buf);
+	if (line)
+		snprintf(line, len, "%s", text);
+	w = (float)draw_text_w(f->d, FONT_SMALL, text);
+	if (b->side)
+		return (struct vz_rect){ r.x + r.w - w, r.y - lh - 2 * u, w, lh };
+	return (struct vz_rect){ r.x + r.w / 2 - w / 2, r.y + r.h + 2 * u, w, lh };
+}
+
 void topo_draw_port(const struct vz_frame *f, const struct topo_box *b, int k)
 {
 	struct draw *d = f->d;
 	uint32_t pt = b->port[k], depth = trace_index_depth_at(f->ix, pt, f->now);
 	uint64_t q = f->ix->ports[pt].qlimit;
-	struct vz_rect r = topo_port_rect(f, b, k);
-	float u = draw_unit(d), cw = 12 * u, lh = (float)draw_font_h(d, FONT_SMALL);
+	struct vz_rect r = topo_port_rect(f, b, k), cap;
+	float u = draw_unit(d), cw = 12 * u;
 	int dead = f->now >= f->ix->ports[pt].died;
 	uint32_t rgb = dead ? PAL_FAINT : pal_port(f->ix, pt);
 	uint32_t ink = dead ? PAL_FAINT : pal_mix(rgb, PAL_TEXT, 0.3f);
-	char label[64], buf[128], line[200];
+	char line[200];
 
 	if (f->now < f->ix->ports[pt].born)
 		return;         /* not made yet: its slot stays empty */
@@ -309,19 +335,9 @@ void topo_draw_port(const struct vz_frame *f, const struct topo_box *b, int k)
 			  : pal_mix(rgb, PAL_BG, 0.88f));
 		draw_frame(d, x + u, r.y, cw - 2 * u, r.h, rgb);
 	}
-	vz_port_label(f->ix, pt, label, sizeof label);
-	if (dead)
-		snprintf(buf, sizeof buf, "dead");
-	else if (q)
-		snprintf(buf, sizeof buf, "%u of %llu queued%s", depth, (unsigned long long)q,
-			 depth > 8 ? " (8 shown)" : "");
-	else
-		snprintf(buf, sizeof buf, "rendezvous (no queue)");
-	snprintf(line, sizeof line, "%s · %s", label, buf);
-	if (b->side)
-		draw_text(d, FONT_SMALL, r.x + r.w, r.y - lh - 2 * u, ink, ALIGN_RIGHT, line);
-	else
-		draw_text(d, FONT_SMALL, r.x + r.w / 2, r.y + r.h + 2 * u, ink, ALIGN_CENTER, line);
+	cap = topo_port_caption(f, b, k, line, sizeof line);
+	draw_fill(d, cap.x - 2 * u, cap.y, cap.w + 4 * u, cap.h, PAL_BG);     /* over the edges */
+	draw_text(d, FONT_SMALL, cap.x, cap.y, ink, ALIGN_LEFT, line);
 }
 
 static void draw_strip(const struct vz_frame *f, const struct topo_layout *L)
@@ -342,16 +358,19 @@ static void draw_strip(const struct vz_frame *f, const struct topo_layout *L)
 static void topo_draw(const struct vz_frame *f, struct vz_rect p)
 {
 	struct topo_layout L;
+	struct topo_label lab[TOPO_EDGES];
+	size_t nlab;
 
 	topo_layout(f, p, &L);
 	if (L.nnodes)
 		topo_draw_nodes(f, &L);
-	topo_draw_edges(f, &L);
+	nlab = topo_draw_edges(f, &L, lab, TOPO_EDGES);
 	for (size_t i = 0; i < L.n; i++) {
 		topo_draw_box(f, &L.box[i]);
 		for (int k = 0; k < L.box[i].nports; k++)
 			topo_draw_port(f, &L.box[i], k);
 	}
+	topo_draw_labels(f, lab, nlab);
 	topo_draw_in_flight(f, &L);
 	if (L.nnodes) {
 		topo_draw_moves(f, &L);

@@ -57,6 +57,9 @@ struct topo_layout {
 	float chart_h;                /* px per chart */
 };
 
+/* Lay out the topology view of frame f in plot p (view_topo.c). */
+void topo_layout(const struct vz_frame *f, struct vz_rect p, struct topo_layout *L);
+
 /* More boxes than this: edges without counts, no reply edges. */
 enum { TOPO_CROWDED = 16 };
 
@@ -71,9 +74,23 @@ void topo_port_entry(const struct vz_frame *f, const struct topo_box *b, int k, 
 /* The point where the line from the centre of b towards (tx, ty) leaves b. */
 void topo_box_exit(const struct topo_box *b, float tx, float ty, float *x, float *y);
 
+/* An edge's count ("5 sends") where it is drawn: its text's rectangle. */
+struct topo_label {
+	struct vz_rect r;         /* px */
+	char text[40];
+	uint32_t rgb;
+};
+
 /* The edges of the messages sent from the window's start to the current
- * time, and the messages in flight at the current time (view_topo_edges.c). */
-void topo_draw_edges(const struct vz_frame *f, const struct topo_layout *L);
+ * time, and the messages in flight at the current time (view_topo_edges.c).
+ * topo_draw_edges draws the edges (under the boxes) and places their counts
+ * in out (at most max; returns how many), which topo_draw_labels draws over
+ * the boxes; topo_edge_labels places them without drawing. */
+size_t topo_draw_edges(const struct vz_frame *f, const struct topo_layout *L,
+		       struct topo_label *out, size_t max);
+size_t topo_edge_labels(const struct vz_frame *f, const struct topo_layout *L,
+			struct topo_label *out, size_t max);
+void topo_draw_labels(const struct vz_frame *f, const struct topo_label *lab, size_t n);
 void topo_draw_in_flight(const struct vz_frame *f, const struct topo_layout *L);
 
 /* A process's box: its height unfolded (threads, the name server's
@@ -81,6 +98,10 @@ void topo_draw_in_flight(const struct vz_frame *f, const struct topo_layout *L);
 float topo_box_height(const struct vz_frame *f, uint32_t pr);
 void topo_draw_box(const struct vz_frame *f, const struct topo_box *b);
 void topo_draw_port(const struct vz_frame *f, const struct topo_box *b, int k);
+/* The caption of port k of b ("workq · 3 of 16 queued"): its rectangle, and
+ * its text in line (len bytes; none when line is NULL). */
+struct vz_rect topo_port_caption(const struct vz_frame *f, const struct topo_box *b, int k,
+				 char *line, size_t len);
 /* The request ports of b's process, up to TOPO_PORTS, as queues. */
 void topo_place_ports(const struct trace_index *ix, struct topo_box *b);
 

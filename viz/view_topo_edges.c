@@ -7,9 +7,12 @@
  * The one idea: edges are counted afresh each frame from the messages of
  * the window up to the current time (a small table of sender, destination
  * and kind), so moving the current time grows them. With many boxes the
- * counts and the reply edges are left out: they would hide the boxes.
+ * counts and the reply edges are left out: they would hide the boxes. A
+ * count is drawn over the boxes, where it meets no box, queue, caption or
+ * other count and crosses as few edges as can be, or not at all.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "palette.h"
@@ -156,46 +159,172 @@ static void tip(struct draw *d, float x0, float y0, float x1, float y1, uint32_t
 		 x1 - ux * 9 * u + uy * 4 * u, y1 - uy * 9 * u - ux * 4 * u, rgb);
 }
 
-/* The count beside the middle of an edge: above a flat one, right of a steep
- * one, so that the squares of messages in flight on it stay visible. */
-static void label(struct draw *d, float x0, float y0, float x1, float y1, const char *s,
-		  uint32_t rgb)
+/* Where a label may not go: the boxes (and their shadows), the ports'
+ * queues and captions, the nodes' titles. */
+static int on_something(const struct vz_frame *f, const struct topo_layout *L, struct vz_rect r)
 {
-	float u = draw_unit(d), w = (float)draw_text_w(d, FONT_SMALL, s);
-	float h = (float)draw_font_h(d, FONT_SMALL), x = (x0 + x1) / 2, y = (y0 + y1) / 2;
+	float u = draw_unit(f->d);
 
-	if (fabsf(x1 - x0) > fabsf(y1 - y0))
-		y -= h + 5 * u;
-	else
-		x += w / 2 + 8 * u;
-	draw_fill(d, x - w / 2 - 3 * u, y - 1, w + 6 * u, h + 2, PAL_BG);
-	draw_text(d, FONT_SMALL, x, y, rgb, ALIGN_CENTER, s);
+	for (size_t i = 0; i < L->n; i++) {
+		const struct topo_box *b = &L->box[i];
+		if (vz_rects_meet(r, (struct vz_rect){ b->x, b->y, b->w + 3 * u, b->h + 3 * u }))
+			return 1;
+		for (int k = 0; k < b->nports; k++) {
+			struct vz_rect q = topo_port_rect(f, b, k);
+			struct vz_rect c = topo_port_caption(f, b, k, NULL, 0);
+			if (b->side) {                   /* and the line to the box */
+				q.w = b->x - q.x;
+			} else {
+				q.h += q.y - (b->y + b->h);
+				q.y = b->y + b->h;
+			}
+			if (vz_rects_meet(r, q) || vz_rects_meet(r, c))
+				return 1;
+		}
+	}
+	for (size_t i = 0; i < L->nnodes; i++)
+		if (vz_rects_meet(r, (struct vz_rect){ L->node[i].x, L->node[i].y, L->node[i].w,
+						       L->node[i].head_h }))
+			return 1;
+	return 0;
 }
 
-void topo_draw_edges(const struct vz_frame *f, const struct topo_layout *L)
+/* Spot k of the label (w x h) of the edge (x0, y0) - (x1, y1), in *r: at
+ * a point along it (half way first), beside it (first for a steep one) or
+ * above or below it (first for a flat one), just clear of it. Returns 0
+ * when there is no such spot. */
+enum { SPOTS = 9 * 4 };
+
+static int label_spot(float x0, float y0, float x1, float y1, int k, float w, float h, float u,
+		      struct vz_rect *r)
+{
+	static const float along[] = { 0.5f, 0.4f, 0.6f, 0.3f, 0.7f, 0.2f, 0.8f, 0.15f, 0.85f };
+	float t = along[k / 4], dx = x1 - x0, dy = y1 - y0, px = x0 + dx * t, py = y0 + dy * t;
+	int side = k % 4, flat = fabsf(dx) > fabsf(dy);
+	float run, rise;
+
+	if (flat)                                 /* above, below, right, left */
+		side = (side + 2) % 4;
+	if (side < 2) {                           /* right or left */
+		if (fabsf(dy) < 1e-3f || (run = fabsf(dx / dy) * h / 2) > 40 * u)
+			return 0;
+		*r = (struct vz_rect){ side ? px - run - 8 * u - w : px + run + 8 * u, py - h / 2,
+				       w, h };
+		return 1;
+	}
+	if (fabsf(dx) < 1e-3f || (rise = fabsf(dy / dx) * w / 2) > 40 * u)
+		return 0;                         /* above or below */
+	*r = (struct vz_rect){ px - w / 2, side == 2 ? py - rise - 5 * u - h : py + rise + 5 * u,
+			       w, h };
+	return 1;
+}
+
+/* Place the labels of the n edges whose ends are in seg (want[i] the text
+ * of edge i, empty for none): each where it meets no box, queue, caption,
+ * title or other label, nor its own edge, and crosses as few other edges as
+ * can be; an edge with no such spot goes without. Returns how many. */
+static size_t place_labels(const struct vz_frame *f, const struct topo_layout *L,
+			   float (*seg)[4], const struct topo_label *want, size_t n,
+			   struct topo_label *out, size_t max)
+{
+	float u = draw_unit(f->d), h = (float)draw_font_h(f->d, FONT_SMALL);
+	size_t np = 0;
+
+	for (size_t i = 0; i < n && np < max; i++) {
+		float w = (float)draw_text_w(f->d, FONT_SMALL, want[i].text);
+		size_t best_cross = SIZE_MAX;
+		struct vz_rect best = { 0, 0, 0, 0 };
+		if (!want[i].text[0])
+			continue;
+		for (int k = 0; k < SPOTS && best_cross; k++) {
+			struct vz_rect r, m;
+			size_t cross = 0, j;
+			if (!label_spot(seg[i][0], seg[i][1], seg[i][2], seg[i][3], k, w, h, u, &r))
+				continue;
+			m = (struct vz_rect){ r.x - 3 * u, r.y - 2 * u, r.w + 6 * u, r.h + 4 * u };
+			if (m.x < L->area.x || m.y < L->area.y || m.x + m.w > L->area.x + L->area.w ||
+			    m.y + m.h > L->area.y + L->area.h || on_something(f, L, m) ||
+			    vz_seg_meets(m, seg[i][0], seg[i][1], seg[i][2], seg[i][3]))
+				continue;
+			for (j = 0; j < np && !vz_rects_meet(m, out[j].r); j++)
+				;
+			if (j < np)
+				continue;
+			for (j = 0; j < n; j++)
+				cross += j != i && vz_seg_meets(m, seg[j][0], seg[j][1], seg[j][2],
+								seg[j][3]);
+			if (cross < best_cross) {
+				best_cross = cross;
+				best = r;
+			}
+		}
+		if (best_cross == SIZE_MAX)
+			continue;
+		out[np] = want[i];
+		out[np++].r = best;
+	}
+	return np;
+}
+
+/* The edges: drawn when draw is set; their labels placed in out (at most
+ * max). Returns how many labels. */
+static size_t edges(const struct vz_frame *f, const struct topo_layout *L, int draw,
+		    struct topo_label *out, size_t max)
 {
 	struct topo_edge e[TOPO_EDGES];
-	size_t n = count_edges(f, e);
+	struct topo_label want[TOPO_EDGES];
+	float seg[TOPO_EDGES][4];
+	size_t n = count_edges(f, e), ns = 0;
 	float u = draw_unit(f->d), x0, y0, x1, y1;
-	char buf[48];
 
 	for (size_t k = 0; k < n; k++) {
 		if (!edge_ends(f, L, &e[k], &x0, &y0, &x1, &y1))
 			continue;
 		if (e[k].reply && L->n > TOPO_CROWDED)
 			continue;
-		tip(f->d, x0, y0, x1, y1, e[k].rgb);
-		if (e[k].reply) {
-			draw_dashed(f->d, x0, y0, x1, y1, 5 * u, 4 * u, e[k].rgb);
+		seg[ns][0] = x0;
+		seg[ns][1] = y0;
+		seg[ns][2] = x1;
+		seg[ns][3] = y1;
+		want[ns].text[0] = 0;
+		want[ns].rgb = pal_mix(e[k].rgb, PAL_TEXT, 0.3f);
+		if (!e[k].reply && L->n <= TOPO_CROWDED)
+			snprintf(want[ns].text, sizeof want[ns].text, "%llu %s%s",
+				 (unsigned long long)e[k].count, e[k].calls == e[k].count ? "call"
+				 : e[k].calls ? "message" : "send", e[k].count == 1 ? "" : "s");
+		ns++;
+		if (!draw)
 			continue;
-		}
-		draw_thick(f->d, x0, y0, x1, y1, fminf(1.2f + log2f((float)e[k].count) / 3, 4) * u,
-			   e[k].rgb);
-		snprintf(buf, sizeof buf, "%llu %s%s", (unsigned long long)e[k].count,
-			 e[k].calls == e[k].count ? "call" : e[k].calls ? "message" : "send",
-			 e[k].count == 1 ? "" : "s");
-		if (L->n <= TOPO_CROWDED)
-			label(f->d, x0, y0, x1, y1, buf, pal_mix(e[k].rgb, PAL_TEXT, 0.3f));
+		tip(f->d, x0, y0, x1, y1, e[k].rgb);
+		if (e[k].reply)
+			draw_dashed(f->d, x0, y0, x1, y1, 5 * u, 4 * u, e[k].rgb);
+		else
+			draw_thick(f->d, x0, y0, x1, y1,
+				   fminf(1.2f + log2f((float)e[k].count) / 3, 4) * u, e[k].rgb);
+	}
+	return place_labels(f, L, seg, want, ns, out, max);
+}
+
+size_t topo_draw_edges(const struct vz_frame *f, const struct topo_layout *L,
+		       struct topo_label *out, size_t max)
+{
+	return edges(f, L, 1, out, max);
+}
+
+size_t topo_edge_labels(const struct vz_frame *f, const struct topo_layout *L,
+			struct topo_label *out, size_t max)
+{
+	return edges(f, L, 0, out, max);
+}
+
+void topo_draw_labels(const struct vz_frame *f, const struct topo_label *lab, size_t n)
+{
+	float u = draw_unit(f->d);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct vz_rect *r = &lab[i].r;
+		draw_fill(f->d, r->x - 3 * u, r->y - 1, r->w + 6 * u, r->h + 2, PAL_BG);
+		draw_text(f->d, FONT_SMALL, r->x, r->y, lab[i].rgb, ALIGN_LEFT, lab[i].text);
 	}
 }
 

@@ -340,8 +340,8 @@ void topo_layout_nodes(const struct vz_frame *f, struct vz_rect p, struct topo_l
 				      (float)L->ncharts * L->chart_h };
 	L->strip = (struct vz_rect){ L->T.lanes.x, L->T.lanes.y + L->charts.h + gap, L->T.lanes.w,
 				     L->T.lanes.h - L->charts.h - gap };
-	a = (struct vz_rect){ p.x + 16 * u, p.y + 14 * u, p.w - 32 * u,
-			      p.h - bottom - 30 * u };
+	L->area = a = (struct vz_rect){ p.x + 16 * u, p.y + 14 * u, p.w - 32 * u,
+					p.h - bottom - 30 * u };
 	L->n = 0;
 	for (size_t i = 0; i < TOPO_BOXES; i++)
 		L->box_of[i] = -1;
