@@ -26,6 +26,13 @@
 -- read and the write. Try --set work=0, and --set shared_cpu=true (a and b
 -- on one CPU: the round-robin quantum, 10 ms, is far longer than an update).
 
+-- Is d a duration as the scenario API writes one: a number of ms, or "250ns", "5us", "10ms", "2s"?
+local function is_duration(d)
+  if type(d) == "number" then return d >= 0 end
+  local i, f, unit = d:match("^(%d*)%.?(%d*)(%a*)$")
+  return i ~= nil and i .. f ~= "" and ({ [""] = 1, ns = 1, us = 1, ms = 1, s = 1 })[unit] ~= nil
+end
+
 local sync = param("sync", "none")        -- none, token, lock, messages
 local adds = param("adds", 20)
 local work = param("work", "2us")
@@ -36,6 +43,8 @@ assert(({ none = 1, token = 1, lock = 1, messages = 1 })[sync],
 assert(math.type(size) == "integer" and size >= 8 and size <= 1048576,
        "size must be a whole number of bytes from 8 (the counter) to 1048576")
 assert(math.type(adds) == "integer" and adds >= 1, "adds must be a whole number, at least 1")
+assert(is_duration(work),
+       ('work must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(work))
 
 machine { cpus = 3, costs = "modern", frames = 64 }   -- a small memory: a picture of it
 
