@@ -34,6 +34,22 @@ figure() {
 	}
 }
 
+# figure_count LESSON TEXT N REGEX ARGS...: doc/tutorial/LESSON.md contains TEXT
+# (a fixed string) and exactly N lines that `ukern ARGS...` prints (stdout or
+# stderr) match REGEX (grep -E): for a lesson that counts records of a trace.
+figure_count() {
+	lesson=$1 text=$2 n=$3 regex=$4
+	shift 4
+	checks=$((checks + 1))
+	grep -F -q -- "$text" "doc/tutorial/$lesson.md" ||
+		fail "$lesson.md no longer quotes '$text'"
+	checks=$((checks + 1))
+	"$UKERN" "$@" >"$TMP/out" 2>"$TMP/err" || fail "ukern $* exited $?"
+	got=$(cat "$TMP/out" "$TMP/err" | grep -E -c -- "$regex")
+	[ "$got" -eq "$n" ] ||
+		fail "$lesson.md counts $n lines /$regex/ of 'ukern $*', it prints $got"
+}
+
 # client-server.md: one round trip, and its cost under three profiles.
 figure client-server '' '| reply "HI FROM BOB" after 2008.5 us' run scenarios/client-server.lua
 figure client-server '| `costs=modern` | 4896 ns |' '100 round trips, 4896 ns each' run scenarios/pingpong.lua
@@ -91,6 +107,22 @@ figure rpc-semantics '| at-least-once | 20 | 0 | **340** | 34 | 20 | 0 | 45.7 ms
 figure rpc-semantics '| at-most-once | 20 | 0 | **200** | 20 | 20 | 14 | 43.9 ms |' \
 	'20 calls (0 failed, 20 retransmissions), 20 executions, 14 duplicates filtered' \
 	run scenarios/rpc-semantics.lua --set semantics=at-most-once
+
+# rpc-semantics.md, answer 1: under maybe, 5 replies and 5 requests lost, and
+# one acknowledged deposit run twice (a duplicated request, its reply stale).
+run 0 run scenarios/rpc-semantics.lua --set semantics=maybe --trace "$TMP/maybe.uktrace" --quiet
+figure_count rpc-semantics 'five drops with `port=4 reason=lost`' 5 'msg_drop flow=[0-9]+ port=4 reason=lost$' \
+	export "$TMP/maybe.uktrace"
+figure_count rpc-semantics 'five with `port=2(bank) reason=lost`' 5 'msg_drop flow=[0-9]+ port=2\(bank\) reason=lost$' \
+	export "$TMP/maybe.uktrace"
+figure_count rpc-semantics 'and one with `reason=stale_reply`' 1 'msg_drop .*reason=stale_reply$' export "$TMP/maybe.uktrace"
+figure_count rpc-semantics 'flows 15 and 16, sent together at 7.22 ms' 2 \
+	'^ +7\.224824ms  msg_send flow=1[56] tid=3\(client\) port=2\(bank\) .*kind=call' export "$TMP/maybe.uktrace"
+figure rpc-semantics 'a call already answered, was dropped' 'msg_drop flow=18 port=4 reason=stale_reply' \
+	export "$TMP/maybe.uktrace"
+figure rpc-semantics '| maybe | 10 | 10 | 160 | 16 | 0 | 0 | 23.3 ms |' \
+	'bank.Deposit: 20 calls (10 failed, 0 retransmissions), 16 executions' \
+	run scenarios/rpc-semantics.lua --set semantics=maybe
 
 # cristian.md, clock-sync.md: the bound, and agreement against truth.
 figure cristian '' 'round 3: rtt 1206.2us, bound +-603.1us, correction +473.1us | off the server by -69.3us before, +403.8us after' \
