@@ -124,6 +124,18 @@ figure rpc-semantics '| maybe | 10 | 10 | 160 | 16 | 0 | 0 | 23.3 ms |' \
 	'bank.Deposit: 20 calls (10 failed, 0 retransmissions), 16 executions' \
 	run scenarios/rpc-semantics.lua --set semantics=maybe
 
+# migration.md: the grep of "Run it" prints the four migrations and nothing
+# else (each thread's "migrations": N field must not match it).
+checks=$((checks + 1))
+grep -F -q -- "ukern run scenarios/migration.lua --stats json | grep -A5 '\"migrations\": \\['" \
+	doc/tutorial/migration.md || fail "migration.md no longer shows the grep of the migrations"
+checks=$((checks + 1))
+"$UKERN" run scenarios/migration.lua --stats json 2>/dev/null | grep -A5 '"migrations": \[' >"$TMP/mig"
+{ [ "$(sed -n 1p "$TMP/mig")" = '  "migrations": [' ] &&
+  [ "$(grep -c '^    { "id": [1-4], "process": "worker\.' "$TMP/mig")" -eq 4 ] &&
+  [ "$(sed -n '6{p;q}' "$TMP/mig")" = '  ],' ] && [ "$(wc -l <"$TMP/mig")" -eq 6 ]; } ||
+	{ fail "migration.md's grep does not print the four migrations alone"; head -8 "$TMP/mig" | cut -c1-80 >&2; }
+
 # cristian.md, clock-sync.md: the bound, and agreement against truth.
 figure cristian '' 'round 3: rtt 1206.2us, bound +-603.1us, correction +473.1us | off the server by -69.3us before, +403.8us after' \
 	run scenarios/cristian.lua
