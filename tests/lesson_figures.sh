@@ -74,6 +74,18 @@ figure thread-models '| activations, 2 processors | 50.01284 ms | 30.00286 ms | 
 figure thread-models '' 'counter = 5 (expected 20): updates were lost' \
 	run scenarios/race.lua --set locked=false
 
+# thread-models.md: when each upcall comes after its activation's dispatch.
+run 0 run scenarios/thread-models.lua --set model=activations --trace "$TMP/sa.uktrace" --quiet
+figure thread-models 'The first upcall comes at 0, the instant `app/lwp0` is dispatched' \
+	'0.000000ms  dispatch cpu=1 tid=2(app/lwp0)' export "$TMP/sa.uktrace"
+figure thread-models '' '0.000000ms  upcall lwp=2 kind=1 tid=0' export "$TMP/sa.uktrace"
+figure thread-models 'dispatched at 0.74 µs, upcall at' '0.000740ms  dispatch cpu=1 tid=8(app/lwp2)' \
+	export "$TMP/sa.uktrace"
+figure thread-models '' '0.002240ms  upcall lwp=8 kind=3 tid=4(app.1)' export "$TMP/sa.uktrace"
+figure thread-models '(0.62 → 2.62 µs: CPU 0' '0.000620ms  dispatch cpu=0 tid=5(app/lwp1)' \
+	export "$TMP/sa.uktrace"
+figure thread-models '' '0.002620ms  upcall lwp=5 kind=1 tid=0' export "$TMP/sa.uktrace"
+
 # scheduling.md: the textbook's answers, to the tick.
 figure scheduling '' 'Average      -- Response:   70.00  Turnaround  102.50  Wait   70.00' \
 	run scenarios/convoy.lua --answers
