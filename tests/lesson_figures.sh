@@ -148,6 +148,18 @@ checks=$((checks + 1))
   [ "$(sed -n '6{p;q}' "$TMP/mig")" = '  ],' ] && [ "$(wc -l <"$TMP/mig")" -eq 6 ]; } ||
 	{ fail "migration.md's grep does not print the four migrations alone"; head -8 "$TMP/mig" | cut -c1-80 >&2; }
 
+# shared-memory.md, answer 2: the token run's one dropped message is b's last
+# token, destroyed with a's port when a exits.
+figure shared-memory 'that is the `1 dropped` of the `ipc` line' \
+	'ipc    67 messages, 1557 bytes, 11 calls, 1 dropped' run scenarios/shared-memory.lua --set sync=token
+run 0 run scenarios/shared-memory.lua --set sync=token --trace "$TMP/token.uktrace" --quiet
+figure shared-memory '(`msg_drop flow=60 port=10(a)' 'msg_send flow=60 tid=5(b) port=10(a) size=16 kind=send' \
+	export "$TMP/token.uktrace"
+figure_count shared-memory 'reason=dead_port` in `ukern export`' 1 \
+	'^ +0\.157174ms  msg_drop flow=60 port=10\(a\) reason=dead_port$' export "$TMP/token.uktrace"
+figure_count shared-memory 'It stays queued on `a`'"'"'s port until `a` exits' 1 \
+	'^ +0\.157174ms  proc_exit pid=4\(a\) ' export "$TMP/token.uktrace"
+
 # cristian.md, clock-sync.md: the bound, and agreement against truth.
 figure cristian '' 'round 3: rtt 1206.2us, bound +-603.1us, correction +473.1us | off the server by -69.3us before, +403.8us after' \
 	run scenarios/cristian.lua
