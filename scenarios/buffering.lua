@@ -23,6 +23,9 @@
 local qlimit = param("qlimit", 0)
 local async = param("async", false)
 local work = param("work", 0)          -- ms the producer computes after its sends
+assert(math.type(qlimit) == "integer" and qlimit >= 0 and qlimit <= 1000000,
+       ("qlimit must be a whole number of messages from 0 to 1000000, not %s"):format(qlimit))
+assert(work >= 0, ("work must be a number of ms, at least 0, not %s"):format(work))
 
 machine { cpus = 2, costs = "zero" }
 

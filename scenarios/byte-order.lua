@@ -29,6 +29,8 @@
 
 local costs = param("costs", "modern")
 local n = param("n", 100)          -- integers in Sum's array, bytes in Len's string
+assert(math.type(n) == "integer" and n >= 0 and n <= 100000,
+       ("n must be a whole number from 0 to 100000, not %s"):format(n))
 
 machine { cpus = 1, costs = costs }
 

@@ -18,8 +18,19 @@
 --        ukern run scenarios/client-server.lua --set qlimit=1
 --        ukern run scenarios/client-server.lua --trace cs.uktrace && ukern view cs.uktrace
 
+-- Is d a duration as the scenario API writes one: a number of ms, or "250ns", "5us", "10ms", "2s"?
+local function is_duration(d)
+  if type(d) == "number" then return d >= 0 end
+  local i, f, unit = d:match("^(%d*)%.?(%d*)(%a*)$")
+  return i ~= nil and i .. f ~= "" and ({ [""] = 1, ns = 1, us = 1, ms = 1, s = 1 })[unit] ~= nil
+end
+
 local qlimit = param("qlimit", 0)
 local service = param("service", "1ms")     -- how long the server takes per request
+assert(math.type(qlimit) == "integer" and qlimit >= 0 and qlimit <= 1000000,
+       ("qlimit must be a whole number of messages from 0 (a rendezvous) to 1000000, not %s"):format(qlimit))
+assert(is_duration(service),
+       ('service must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(service))
 
 machine { cpus = 1, costs = "modern" }
 

@@ -39,11 +39,30 @@
 --
 -- doc/tutorial/clock-sync.md is the lesson.
 
+-- Is d a duration as the scenario API writes one: a number of ms, or "250ns", "5us", "10ms", "2s"?
+local function is_duration(d)
+  if type(d) == "number" then return d >= 0 end
+  local i, f, unit = d:match("^(%d*)%.?(%d*)(%a*)$")
+  return i ~= nil and i .. f ~= "" and ({ [""] = 1, ns = 1, us = 1, ms = 1, s = 1 })[unit] ~= nil
+end
+
 local rounds = param("rounds", 5)
 local period = param("period", "500ms")
 local outlier = param("outlier", "5ms")
 local net = param("net", "none")       -- "none": one machine; a link profile: four nodes
 local timeout = param("timeout", "")   -- Berkeley's polls; "": 1 s across nodes, else 10 ms
+assert(math.type(rounds) == "integer" and rounds >= 0,
+       ("rounds must be a whole number, at least 0, not %s"):format(rounds))
+assert(is_duration(period),
+       ('period must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(period))
+assert(tostring(period):match("[1-9]"), ("period must be more than 0, not %q"):format(period))
+assert(is_duration(outlier),
+       ('outlier must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(outlier))
+assert(timeout == "" or is_duration(timeout),
+       ('timeout must be "" (the default) or a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(timeout))
+local net_ok = { none = 1, lan = 1, man = 1, wan = 1, ["wireless-lan"] = 1, ["wireless-wan"] = 1, internet = 1 }
+assert(net_ok[net],
+       ("net must be none, lan, man, wan, wireless-lan, wireless-wan or internet, not %q"):format(net))
 local nodes = net ~= "none"
 
 machine { cpus = 2, costs = "modern" }

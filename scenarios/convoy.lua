@@ -27,6 +27,9 @@ local sched = param("sched", "fifo")
 local long = param("long", 100)      -- A's CPU time (ms)
 local short = param("short", 10)     -- B's, C's and D's
 local late = param("late", 50)       -- when D arrives
+assert(long > 0, ("long must be a number of ms, more than 0, not %s"):format(long))
+assert(short > 0, ("short must be a number of ms, more than 0, not %s"):format(short))
+assert(late >= 0, ("late must be a number of ms, at least 0, not %s"):format(late))
 
 machine { sched = sched, costs = "zero" }
 

@@ -28,6 +28,15 @@ local writes = param("writes", 2)       -- pages each child writes (touch = "few
 local touch = param("touch", "few")     -- "few" or "all"
 local costs = param("costs", "modern")
 local frames = param("frames", 1024)    -- the machine's physical memory, in frames
+assert(touch == "few" or touch == "all", ("touch must be few or all, not %q"):format(touch))
+assert(math.type(frames) == "integer" and frames >= 1,
+       ("frames must be a whole number, at least 1, not %s"):format(frames))
+assert(math.type(pages) == "integer" and pages >= 1 and pages <= frames,
+       ("pages must be a whole number from 1 to frames (%d), not %s"):format(frames, pages))
+assert(math.type(children) == "integer" and children >= 1 and children <= 100,
+       ("children must be a whole number from 1 to 100, not %s"):format(children))
+assert(math.type(writes) == "integer" and writes >= 0 and writes <= pages,
+       ("writes must be a whole number from 0 to pages (%d), not %s"):format(pages, writes))
 
 machine { cpus = 1, costs = costs, frames = frames, page_size = 4096 }
 

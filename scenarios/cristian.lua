@@ -28,6 +28,13 @@
 -- true time at the end and its last sync. doc/tutorial/cristian.md is the
 -- lesson.
 
+-- Is d a duration as the scenario API writes one: a number of ms, or "250ns", "5us", "10ms", "2s"?
+local function is_duration(d)
+  if type(d) == "number" then return d >= 0 end
+  local i, f, unit = d:match("^(%d*)%.?(%d*)(%a*)$")
+  return i ~= nil and i .. f ~= "" and ({ [""] = 1, ns = 1, us = 1, ms = 1, s = 1 })[unit] ~= nil
+end
+
 local probes = param("probes", 1)
 local min = param("min", "0")
 local slew = param("slew", false)
@@ -35,6 +42,15 @@ local load = param("load", true)
 local drop = param("drop", 0)
 local rounds = param("rounds", 6)
 local period = param("period", "1s")
+assert(math.type(probes) == "integer" and probes >= 1 and probes <= 1000,
+       ("probes must be a whole number from 1 to 1000, not %s"):format(probes))
+assert(is_duration(min),
+       ('min must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(min))
+assert(drop >= 0 and drop <= 1, ("drop must be a probability from 0 to 1, not %s"):format(drop))
+assert(math.type(rounds) == "integer" and rounds >= 1,
+       ("rounds must be a whole number, at least 1, not %s"):format(rounds))
+assert(is_duration(period),
+       ('period must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(period))
 
 machine { cpus = 1, quantum = "1ms", costs = "modern" }
 server { "time", drift = "50us/s" }

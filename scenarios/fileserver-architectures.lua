@@ -28,6 +28,13 @@
 --
 -- doc/tutorial/fileserver-architectures.md is the lesson.
 
+-- Is d a duration as the scenario API writes one: a number of ms, or "250ns", "5us", "10ms", "2s"?
+local function is_duration(d)
+  if type(d) == "number" then return d >= 0 end
+  local i, f, unit = d:match("^(%d*)%.?(%d*)(%a*)$")
+  return i ~= nil and i .. f ~= "" and ({ [""] = 1, ns = 1, us = 1, ms = 1, s = 1 })[unit] ~= nil
+end
+
 local arch = param("arch", "all")          -- "all", or one structure alone
 local clients = param("clients", 6)        -- per server
 local rounds = param("rounds", 10)         -- fetches per client
@@ -35,6 +42,17 @@ local service = param("service", "1ms")    -- CPU per request
 local access = param("disk", "5ms")        -- one disk access
 local think = param("think", 10)           -- mean think time, ms (exponential)
 local workers = param("workers", 4)        -- pool only
+assert(math.type(clients) == "integer" and clients >= 1,
+       ("clients must be a whole number, at least 1, not %s"):format(clients))
+assert(math.type(rounds) == "integer" and rounds >= 1,
+       ("rounds must be a whole number, at least 1, not %s"):format(rounds))
+assert(is_duration(service),
+       ('service must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(service))
+assert(is_duration(access),
+       ('disk must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(access))
+assert(think >= 0, ("think must be a number of ms, at least 0, not %s"):format(think))
+assert(math.type(workers) == "integer" and workers >= 1 and workers <= 1024,
+       ("workers must be a whole number from 1 to 1024, not %s"):format(workers))
 
 local ARCHS = { "single", "thread-per-request", "pool", "event-driven" }
 local chosen = {}

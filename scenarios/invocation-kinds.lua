@@ -24,6 +24,10 @@ local calls = param("calls", 20)
 local costs = param("costs", "modern")
 local net = param("net", "lan")
 local size = param("size", 0)
+assert(math.type(calls) == "integer" and calls >= 1,
+       ("calls must be a whole number, at least 1, not %s"):format(calls))
+assert(math.type(size) == "integer" and size >= 0 and size <= 65536,
+       ("size must be a whole number of bytes from 0 to 65536, not %s"):format(size))
 
 machine { cpus = 1, costs = costs }
 node { "B", cpus = 1, costs = costs }

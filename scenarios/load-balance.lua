@@ -26,10 +26,23 @@
 -- Look at the per-CPU utilisation and each job's migrations in the JSON
 -- statistics, and at the tick chart: which CPU runs what, when.
 
+-- Is d a duration as the scenario API writes one: a number of ms, or "250ns", "5us", "10ms", "2s"?
+local function is_duration(d)
+  if type(d) == "number" then return d >= 0 end
+  local i, f, unit = d:match("^(%d*)%.?(%d*)(%a*)$")
+  return i ~= nil and i .. f ~= "" and ({ [""] = 1, ns = 1, us = 1, ms = 1, s = 1 })[unit] ~= nil
+end
+
 local queues = param("queues", "per-cpu")
 local balance = param("balance", "stealing")
 local migrate = param("migrate", "0ns")
 local nodes = param("nodes", false)
+assert(({ ["per-cpu"] = 1, global = 1 })[queues],
+       ("queues must be per-cpu or global, not %q"):format(queues))
+assert(({ stealing = 1, periodic = 1, none = 1 })[balance],
+       ("balance must be stealing, periodic or none, not %q"):format(balance))
+assert(is_duration(migrate),
+       ('migrate must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(migrate))
 
 local m = { cpus = nodes and 2 or 4, sched = "rr", quantum = 10, queues = queues,
             costs = { profile = "zero", migrate = migrate } }

@@ -24,6 +24,10 @@ local sched = param("sched", "lottery")
 local length = param("length", 100)     -- each job's CPU time (ms)
 local quantum = param("quantum", 1)     -- ms
 local tickets_b = param("tickets_b", 100)
+assert(length > 0, ("length must be a number of ms, more than 0, not %s"):format(length))
+assert(quantum > 0, ("quantum must be a number of ms, more than 0, not %s"):format(quantum))
+assert(math.type(tickets_b) == "integer" and tickets_b >= 1 and tickets_b <= 1000000,
+       ("tickets_b must be a whole number from 1 to 1000000, not %s"):format(tickets_b))
 
 machine { sched = sched, quantum = quantum, costs = "zero" }
 

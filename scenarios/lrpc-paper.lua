@@ -21,6 +21,8 @@
 --   ukern run scenarios/lrpc-paper.lua --stats json     the rpc entries per kind
 
 local calls = param("calls", 10)
+assert(math.type(calls) == "integer" and calls >= 1,
+       ("calls must be a whole number, at least 1, not %s"):format(calls))
 
 machine { cpus = 2, sched = "fifo", costs = "firefly-1990" }
 

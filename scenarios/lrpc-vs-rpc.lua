@@ -18,6 +18,12 @@
 local cpus = param("cpus", 1)
 local calls = param("calls", 20)
 local bytes = param("bytes", 200)
+assert(math.type(cpus) == "integer" and cpus >= 1 and cpus <= 256,
+       ("cpus must be a whole number from 1 to 256, not %s"):format(cpus))
+assert(math.type(calls) == "integer" and calls >= 1,
+       ("calls must be a whole number, at least 1, not %s"):format(calls))
+assert(math.type(bytes) == "integer" and bytes >= 0 and bytes <= 65536,
+       ("bytes must be a whole number from 0 to 65536, not %s"):format(bytes))
 
 machine { cpus = cpus, costs = "modern" }
 

@@ -46,6 +46,13 @@
 --
 --   ukern run scenarios/migration.lua --set lrpc=server
 
+-- Is d a duration as the scenario API writes one: a number of ms, or "250ns", "5us", "10ms", "2s"?
+local function is_duration(d)
+  if type(d) == "number" then return d >= 0 end
+  local i, f, unit = d:match("^(%d*)%.?(%d*)(%a*)$")
+  return i ~= nil and i .. f ~= "" and ({ [""] = 1, ns = 1, us = 1, ms = 1, s = 1 })[unit] ~= nil
+end
+
 local pages = param("pages", 64)
 local hot = param("hot", 2)
 local iterations = param("iterations", 200)
@@ -59,6 +66,13 @@ assert(({ ["one-to-one"] = 1, ["many-to-one"] = 1, ["many-to-many"] = 1, activat
        "threads must be one-to-one, many-to-one, many-to-many or activations")
 assert(math.type(parts) == "integer" and parts >= 1 and parts <= 32,
        "parts must be a whole number of threads from 1 to 32")
+assert(math.type(pages) == "integer" and pages >= 1 and pages <= 800,
+       "pages must be a whole number from 1 to 800 (five workers share A's 4096 frames)")
+assert(math.type(hot) == "integer" and hot >= 1 and hot <= pages,
+       ("hot must be a whole number from 1 to pages (%d), not %s"):format(pages, hot))
+assert(math.type(iterations) == "integer" and iterations >= parts,
+       ("iterations must be a whole number, at least parts (%d), not %s"):format(parts, iterations))
+assert(is_duration(at), ('at must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(at))
 
 machine { cpus = 5, costs = param("costs", "modern") }
 for _, n in ipairs { "B", "C", "D", "E" } do

@@ -20,6 +20,8 @@
 -- (the kernel's notice is on the lane "kernel").
 
 local requests = param("requests", 3)
+assert(math.type(requests) == "integer" and requests >= 1 and requests <= 50,
+       ("requests must be a whole number (echo-v1 must be gone when echo-v2 starts, at 10 ms) from 1 to 50, not %s"):format(requests))
 
 machine { cpus = 1, costs = "modern" }
 

@@ -32,6 +32,16 @@ local clients = param("clients", 4)
 local calls = param("calls", 5)
 local recurse = param("recurse", 0)
 local cycle = param("deadlock", false)
+assert(({ single = 1, ["thread-per-request"] = 1, pool = 1 })[arch],
+       ("arch must be single, thread-per-request or pool, not %q"):format(arch))
+assert(math.type(workers) == "integer" and workers >= 1 and workers <= 1024,
+       ("workers must be a whole number from 1 to 1024, not %s"):format(workers))
+assert(math.type(clients) == "integer" and clients >= 1,
+       ("clients must be a whole number, at least 1, not %s"):format(clients))
+assert(math.type(calls) == "integer" and calls >= 1,
+       ("calls must be a whole number, at least 1, not %s"):format(calls))
+assert(math.type(recurse) == "integer" and recurse >= 0,
+       ("recurse must be a whole number, at least 0, not %s"):format(recurse))
 
 machine { cpus = 2, costs = "modern" }
 

@@ -22,6 +22,10 @@
 local costs = param("costs", "modern")
 local touch = param("touch", "none")   -- pages of each buffer the server writes: "none" or "all"
 local max_kib = param("max_kib", 512)
+assert(({ none = 1, all = 1 })[touch],
+       ("touch must be none or all, not %q"):format(touch))
+assert(math.type(max_kib) == "integer" and max_kib >= 1 and max_kib <= 8192,
+       ("max_kib must be a whole number of KiB from 1 to 8192, not %s"):format(max_kib))
 
 -- Two CPUs: client and server each keep theirs, so no context switch
 -- hides the copying (see doc/cost-model.md, "A worked example").

@@ -18,6 +18,7 @@
 local n = param("n", 100)
 local costs = param("costs", "modern")
 local loop = param("loop", "recv")
+assert(math.type(n) == "integer" and n >= 1, ("n must be a whole number of round trips, at least 1, not %s"):format(n))
 if loop ~= "recv" and loop ~= "reply_recv" then
   error("loop must be \"recv\" or \"reply_recv\", not '" .. loop .. "'")
 end

@@ -17,6 +17,8 @@
 
 local model = param("model", "one-to-one")
 local locked = param("locked", true)
+assert(({ ["one-to-one"] = 1, ["many-to-one"] = 1, ["many-to-many"] = 1 })[model],
+       ("model must be one-to-one, many-to-one or many-to-many, not %q"):format(model))
 
 machine { cpus = 2, costs = "zero", quantum = "1ms" }
 

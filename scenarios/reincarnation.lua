@@ -25,10 +25,25 @@
 -- calls' answers show; what survives is what lives outside the process -
 -- here, the clients' own counts.
 
+-- Is d a duration as the scenario API writes one: a number of ms, or "250ns", "5us", "10ms", "2s"?
+local function is_duration(d)
+  if type(d) == "number" then return d >= 0 end
+  local i, f, unit = d:match("^(%d*)%.?(%d*)(%a*)$")
+  return i ~= nil and i .. f ~= "" and ({ [""] = 1, ns = 1, us = 1, ms = 1, s = 1 })[unit] ~= nil
+end
+
 local semantics = param("semantics", "at-least-once")
 local restart_after = param("restart_after", "5ms")
 local check = param("check", "2ms")
 local calls = param("calls", 50)
+assert(({ ["at-least-once"] = 1, ["at-most-once"] = 1, maybe = 1 })[semantics],
+       ("semantics must be at-least-once, at-most-once or maybe, not %q"):format(semantics))
+assert(is_duration(restart_after),
+       ('restart_after must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(restart_after))
+assert(is_duration(check),
+       ('check must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(check))
+assert(math.type(calls) == "integer" and calls >= 1,
+       ("calls must be a whole number, at least 1, not %s"):format(calls))
 
 machine { cpus = 1, costs = "modern" }
 

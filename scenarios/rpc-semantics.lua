@@ -26,6 +26,13 @@ local protocol = param("protocol", "RR")
 local drop = param("drop", 0.25)
 local duplicate = param("duplicate", 0.1)
 local deposits = param("deposits", 20)
+assert(({ maybe = 1, ["at-least-once"] = 1, ["at-most-once"] = 1 })[semantics],
+       ("semantics must be maybe, at-least-once or at-most-once, not %q"):format(semantics))
+assert(({ R = 1, RR = 1, RRA = 1 })[protocol], ("protocol must be R, RR or RRA, not %q"):format(protocol))
+assert(drop >= 0 and drop <= 1, ("drop must be a probability from 0 to 1, not %s"):format(drop))
+assert(duplicate >= 0 and duplicate <= 1, ("duplicate must be a probability from 0 to 1, not %s"):format(duplicate))
+assert(math.type(deposits) == "integer" and deposits >= 1,
+       ("deposits must be a whole number, at least 1, not %s"):format(deposits))
 
 machine { cpus = 1, costs = "modern" }
 

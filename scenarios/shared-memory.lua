@@ -35,6 +35,13 @@
 --   ukern run scenarios/shared-memory.lua --set board=r   (a handle made by
 --                                                          mem.restrict: it faults)
 
+-- Is d a duration as the scenario API writes one: a number of ms, or "250ns", "5us", "10ms", "2s"?
+local function is_duration(d)
+  if type(d) == "number" then return d >= 0 end
+  local i, f, unit = d:match("^(%d*)%.?(%d*)(%a*)$")
+  return i ~= nil and i .. f ~= "" and ({ [""] = 1, ns = 1, us = 1, ms = 1, s = 1 })[unit] ~= nil
+end
+
 local sync = param("sync", "none")        -- none, token, lock, messages
 local adds = param("adds", 20)
 local work = param("work", "2us")
@@ -47,6 +54,8 @@ assert(({ none = 1, rw = 1, r = 1 })[board], "board must be none, rw or r")
 assert(math.type(size) == "integer" and size >= 8 and size <= 1048576,
        "size must be a whole number of bytes from 8 (the counter) to 1048576")
 assert(math.type(adds) == "integer" and adds >= 1, "adds must be a whole number, at least 1")
+assert(is_duration(work),
+       ('work must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(work))
 
 machine { cpus = 3, costs = "modern", frames = 64 }   -- a small memory: a picture of it
 

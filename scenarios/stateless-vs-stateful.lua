@@ -24,6 +24,8 @@
 
 local chunk = param("chunk", 6)
 local crash = param("crash", true)
+assert(math.type(chunk) == "integer" and chunk >= 1,
+       ("chunk must be a whole number of bytes, at least 1, not %s"):format(chunk))
 
 machine { cpus = 1, costs = "modern" }
 

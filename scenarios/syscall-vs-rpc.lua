@@ -16,6 +16,8 @@
 --   ukern run scenarios/syscall-vs-rpc.lua --stats json   messages, switches
 
 local calls = param("calls", 20)
+assert(math.type(calls) == "integer" and calls >= 1,
+       ("calls must be a whole number, at least 1, not %s"):format(calls))
 local costs = param("costs", "modern")
 
 machine { cpus = 1, costs = costs }

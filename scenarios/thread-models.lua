@@ -24,6 +24,9 @@
 -- blocked in the kernel) and at user versus kernel switches.
 
 local model = param("model", "one-to-one")
+local model_ok = { ["one-to-one"] = 1, ["many-to-one"] = 1, ["many-to-many"] = 1, activations = 1 }
+assert(model_ok[model],
+       ("model must be one-to-one, many-to-one, many-to-many or activations, not %q"):format(model))
 
 machine { cpus = 2, costs = "modern" }
 

@@ -31,6 +31,17 @@ local max = param("max", 6000)
 local loss = param("loss", 0.1)
 local retries = param("retries", 0)
 local calls = param("calls", 40)
+assert(math.type(step) == "integer" and step >= 1,
+       ("step must be a whole number of bytes, at least 1, not %s"):format(step))
+assert(math.type(from) == "integer" and from >= 0,
+       ("from must be a whole number of bytes, at least 0, not %s"):format(from))
+assert(math.type(max) == "integer" and max >= 0 and max <= 1000000,
+       ("max must be a whole number of bytes from 0 to 1000000, not %s"):format(max))
+assert(loss >= 0 and loss <= 1, ("loss must be a probability from 0 to 1, not %s"):format(loss))
+assert(math.type(retries) == "integer" and retries >= 0 and retries <= 1000,
+       ("retries must be a whole number from 0 to 1000, not %s"):format(retries))
+assert(math.type(calls) == "integer" and calls >= 1,
+       ("calls must be a whole number, at least 1, not %s"):format(calls))
 
 machine { cpus = 1, costs = param("costs", "modern") }
 node { "B" }

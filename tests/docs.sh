@@ -202,4 +202,23 @@ stats_example 'output of `ukern run scenarios/hello.lua --stats csv`:' \
 stats_example 'Real output of `ukern run scenarios/pingpong.lua --set n=3` (stdout only):' \
 	run scenarios/pingpong.lua --set n=3
 
+# viewer.md: each declaration it quotes inline (`machine { ... }`) loads, and
+# where it sends the reader to a section for the keys, that section is the
+# one of the keys.
+grep -o '`machine {[^`]*}`' doc/viewer.md | tr -d '`' >"$TMP/viewer-decls"
+checks=$((checks + 1))
+[ -s "$TMP/viewer-decls" ] || fail "viewer.md quotes no machine { } declaration any more"
+n=0
+while IFS= read -r decl; do
+	n=$((n + 1))
+	printf '%s\n' "$decl" >"$TMP/viewer-decl-$n.lua"
+	run 0 run "$TMP/viewer-decl-$n.lua" --quiet || fail "viewer.md: '$decl' does not load"
+done <"$TMP/viewer-decls"
+for sec in $(grep -i 'keys' doc/viewer.md | grep -o '(section [0-9a-z]*)' | tr -dc '0-9a-z\n' |
+             sed 's/^section//'); do
+	checks=$((checks + 1))
+	grep -q "^## $sec\. Keys" doc/viewer.md ||
+		fail "viewer.md sends the reader to section $sec for the keys; it is not the section of the keys"
+done
+
 finish

@@ -34,6 +34,22 @@ figure() {
 	}
 }
 
+# figure_count LESSON TEXT N REGEX ARGS...: doc/tutorial/LESSON.md contains TEXT
+# (a fixed string) and exactly N lines that `ukern ARGS...` prints (stdout or
+# stderr) match REGEX (grep -E): for a lesson that counts records of a trace.
+figure_count() {
+	lesson=$1 text=$2 n=$3 regex=$4
+	shift 4
+	checks=$((checks + 1))
+	grep -F -q -- "$text" "doc/tutorial/$lesson.md" ||
+		fail "$lesson.md no longer quotes '$text'"
+	checks=$((checks + 1))
+	"$UKERN" "$@" >"$TMP/out" 2>"$TMP/err" || fail "ukern $* exited $?"
+	got=$(cat "$TMP/out" "$TMP/err" | grep -E -c -- "$regex")
+	[ "$got" -eq "$n" ] ||
+		fail "$lesson.md counts $n lines /$regex/ of 'ukern $*', it prints $got"
+}
+
 # client-server.md: one round trip, and its cost under three profiles.
 figure client-server '' '| reply "HI FROM BOB" after 2008.5 us' run scenarios/client-server.lua
 figure client-server '| `costs=modern` | 4896 ns |' '100 round trips, 4896 ns each' run scenarios/pingpong.lua
@@ -57,6 +73,18 @@ figure thread-models '| activations, 2 processors | 50.01284 ms | 30.00286 ms | 
 	'completed at 50.01296ms' run scenarios/thread-models.lua --set model=activations
 figure thread-models '' 'counter = 5 (expected 20): updates were lost' \
 	run scenarios/race.lua --set locked=false
+
+# thread-models.md: when each upcall comes after its activation's dispatch.
+run 0 run scenarios/thread-models.lua --set model=activations --trace "$TMP/sa.uktrace" --quiet
+figure thread-models 'The first upcall comes at 0, the instant `app/lwp0` is dispatched' \
+	'0.000000ms  dispatch cpu=1 tid=2(app/lwp0)' export "$TMP/sa.uktrace"
+figure thread-models '' '0.000000ms  upcall lwp=2 kind=1 tid=0' export "$TMP/sa.uktrace"
+figure thread-models 'dispatched at 0.74 µs, upcall at' '0.000740ms  dispatch cpu=1 tid=8(app/lwp2)' \
+	export "$TMP/sa.uktrace"
+figure thread-models '' '0.002240ms  upcall lwp=8 kind=3 tid=4(app.1)' export "$TMP/sa.uktrace"
+figure thread-models '(0.62 → 2.62 µs: CPU 0' '0.000620ms  dispatch cpu=0 tid=5(app/lwp1)' \
+	export "$TMP/sa.uktrace"
+figure thread-models '' '0.002620ms  upcall lwp=5 kind=1 tid=0' export "$TMP/sa.uktrace"
 
 # scheduling.md: the textbook's answers, to the tick.
 figure scheduling '' 'Average      -- Response:   70.00  Turnaround  102.50  Wait   70.00' \
@@ -91,6 +119,46 @@ figure rpc-semantics '| at-least-once | 20 | 0 | **340** | 34 | 20 | 0 | 45.7 ms
 figure rpc-semantics '| at-most-once | 20 | 0 | **200** | 20 | 20 | 14 | 43.9 ms |' \
 	'20 calls (0 failed, 20 retransmissions), 20 executions, 14 duplicates filtered' \
 	run scenarios/rpc-semantics.lua --set semantics=at-most-once
+
+# rpc-semantics.md, answer 1: under maybe, 5 replies and 5 requests lost, and
+# one acknowledged deposit run twice (a duplicated request, its reply stale).
+run 0 run scenarios/rpc-semantics.lua --set semantics=maybe --trace "$TMP/maybe.uktrace" --quiet
+figure_count rpc-semantics 'five drops with `port=4 reason=lost`' 5 'msg_drop flow=[0-9]+ port=4 reason=lost$' \
+	export "$TMP/maybe.uktrace"
+figure_count rpc-semantics 'five with `port=2(bank) reason=lost`' 5 'msg_drop flow=[0-9]+ port=2\(bank\) reason=lost$' \
+	export "$TMP/maybe.uktrace"
+figure_count rpc-semantics 'and one with `reason=stale_reply`' 1 'msg_drop .*reason=stale_reply$' export "$TMP/maybe.uktrace"
+figure_count rpc-semantics 'flows 15 and 16, sent together at 7.22 ms' 2 \
+	'^ +7\.224824ms  msg_send flow=1[56] tid=3\(client\) port=2\(bank\) .*kind=call' export "$TMP/maybe.uktrace"
+figure rpc-semantics 'a call already answered, was dropped' 'msg_drop flow=18 port=4 reason=stale_reply' \
+	export "$TMP/maybe.uktrace"
+figure rpc-semantics '| maybe | 10 | 10 | 160 | 16 | 0 | 0 | 23.3 ms |' \
+	'bank.Deposit: 20 calls (10 failed, 0 retransmissions), 16 executions' \
+	run scenarios/rpc-semantics.lua --set semantics=maybe
+
+# migration.md: the grep of "Run it" prints the four migrations and nothing
+# else (each thread's "migrations": N field must not match it).
+checks=$((checks + 1))
+grep -F -q -- "ukern run scenarios/migration.lua --stats json | grep -A5 '\"migrations\": \\['" \
+	doc/tutorial/migration.md || fail "migration.md no longer shows the grep of the migrations"
+checks=$((checks + 1))
+"$UKERN" run scenarios/migration.lua --stats json 2>/dev/null | grep -A5 '"migrations": \[' >"$TMP/mig"
+{ [ "$(sed -n 1p "$TMP/mig")" = '  "migrations": [' ] &&
+  [ "$(grep -c '^    { "id": [1-4], "process": "worker\.' "$TMP/mig")" -eq 4 ] &&
+  [ "$(sed -n '6{p;q}' "$TMP/mig")" = '  ],' ] && [ "$(wc -l <"$TMP/mig")" -eq 6 ]; } ||
+	{ fail "migration.md's grep does not print the four migrations alone"; head -8 "$TMP/mig" | cut -c1-80 >&2; }
+
+# shared-memory.md, answer 2: the token run's one dropped message is b's last
+# token, destroyed with a's port when a exits.
+figure shared-memory 'that is the `1 dropped` of the `ipc` line' \
+	'ipc    67 messages, 1557 bytes, 11 calls, 1 dropped' run scenarios/shared-memory.lua --set sync=token
+run 0 run scenarios/shared-memory.lua --set sync=token --trace "$TMP/token.uktrace" --quiet
+figure shared-memory '(`msg_drop flow=60 port=10(a)' 'msg_send flow=60 tid=5(b) port=10(a) size=16 kind=send' \
+	export "$TMP/token.uktrace"
+figure_count shared-memory 'reason=dead_port` in `ukern export`' 1 \
+	'^ +0\.157174ms  msg_drop flow=60 port=10\(a\) reason=dead_port$' export "$TMP/token.uktrace"
+figure_count shared-memory 'It stays queued on `a`'"'"'s port until `a` exits' 1 \
+	'^ +0\.157174ms  proc_exit pid=4\(a\) ' export "$TMP/token.uktrace"
 
 # cristian.md, clock-sync.md: the bound, and agreement against truth.
 figure cristian '' 'round 3: rtt 1206.2us, bound +-603.1us, correction +473.1us | off the server by -69.3us before, +403.8us after' \

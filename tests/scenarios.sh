@@ -215,7 +215,7 @@ for w in 1 5 9; do
 		expect_out "\"frames_peak\": $((64 + w)), "
 done
 run 4 run scenarios/cow-fork.lua --set touch=all --set frames=100 --stats json &&
-	expect_err '^scenarios/cow-fork.lua:52: out of memory at 0x10024000: no free frame \(all 100 frames of the machine are in use\) \(process parent.fork3' &&
+	expect_err '^scenarios/cow-fork.lua:61: out of memory at 0x10024000: no free frame \(all 100 frames of the machine are in use\) \(process parent.fork3' &&
 	expect_err 'parent.fork2 exited with 1' && expect_err "parent's write to page 0 took 1.0 us" &&
 	expect_out '"frames_used": 0, .*"out_of_memory": 3 \}'
 run 0 run scenarios/cow-fork.lua --set touch=all --stats json &&
@@ -239,7 +239,7 @@ run 0 run scenarios/ool-messages.lua --set touch=all --stats json &&
 	expect_out '"cow_faults": 260, "pages_copied": 260,'
 run 4 run scenarios/ool-messages.lua --set max_kib=1024 &&
 	expect_err '    524288      210.51 us       13.70 us   15.37$' &&
-	expect_err '^scenarios/ool-messages.lua:66: message larger than the limit of 1048576 bytes'
+	expect_err '^scenarios/ool-messages.lua:70: message larger than the limit of 1048576 bytes'
 run 0 run scenarios/ool-messages.lua --set costs=firefly-1990 &&
 	expect_err '       256      383.72 us      330.34 us   1.16$'
 # Shared memory (doc/tutorial/shared-memory.md): a race loses updates; a
