@@ -35,6 +35,21 @@ static int in_procedure(const char *fn)
 }
 
 const char lu_pick_marker;
+const char lu_top_marker;
+
+int lu_top_level(lua_State *L)
+{
+	int top;
+
+	if (lua_pushthread(L)) {
+		lua_pop(L, 1);
+		return 1;
+	}
+	top = lua_rawgetp(L, LUA_REGISTRYINDEX, &lu_top_marker) == LUA_TTHREAD &&
+	      lua_rawequal(L, -1, -2);
+	lua_pop(L, 2);
+	return top;
+}
 
 struct thread *lu_self(lua_State *L, const char *fn)
 {
@@ -44,7 +59,7 @@ struct thread *lu_self(lua_State *L, const char *fn)
 		if (lua_rawgetp(L, LUA_REGISTRYINDEX, &lu_pick_marker) != LUA_TNIL)
 			luaL_error(L, "%s() cannot be called in the scheduler's pick: it chooses a "
 				      "thread and returns, outside any thread body", fn);
-		if (lua_pushthread(L))
+		if (lu_top_level(L))
 			luaL_error(L, "%s() can only be called inside a thread body, not at the top level "
 				      "of the scenario", fn);
 		luaL_error(L, "%s() cannot be called inside a coroutine of the scenario's own", fn);
