@@ -51,7 +51,8 @@ static const char run_usage[] =
 	"  --help, -h         this help\n"
 	"\n"
 	"SCENARIO is a file, or a name looked up as NAME or NAME.lua in the directories\n"
-	"of $UKERN_SCENARIOS, then in the installed scenarios (see ukern list).\n";
+	"of $UKERN_SCENARIOS, beside the program (a build tree's scenarios/), then in the\n"
+	"installed scenarios (see ukern list).\n";
 
 struct run_opts {
 	struct loader_opts lo;
