@@ -181,4 +181,10 @@ printf 'process { "s", daemon = true, main = function() recv(port()) end }\n' >"
 run 0 run "$TMP/daemons.lua" --stats json && expect_err "$NOTE" && expect_out '"outcome": "completed"'
 run 0 run scenarios/hello.lua --quiet &&
 	{ checks=$((checks + 1)); ! grep -q 'note:' "$TMP/err" || fail "hello.lua: a note on stderr"; }
+# An error inside a coroutine.wrap of the script's own is placed once, at the
+# line it was raised on (Lua itself puts the caller's line before it).
+printf '%s\n' 'process { "p", main = function()' '  local p = port()' \
+	'  local co = coroutine.wrap(function() return recv(p) end)' '  co()' 'end }' >"$TMP/wrap.lua"
+run 4 run "$TMP/wrap.lua" --quiet &&
+	expect_err "^[^ ]*wrap.lua:3: recv\(\) cannot be called inside a coroutine of the scenario's own \(process p"
 finish

@@ -10,6 +10,7 @@
 
 #include <lauxlib.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 #include "lua_body.h"
@@ -92,6 +93,25 @@ int lu_builtin_source(const char *source)
 	return source[0] == '=' && n > 5 && strcmp(source + n - 4, ".lua") == 0;
 }
 
+/* "F:N: F:M: text" -> "F:M: text": coroutine.wrap passes an error on with
+ * the place of its call before the place the error was raised; keep the
+ * latter only. Else msg. */
+static const char *inner_place(const char *msg)
+{
+	const char *colon = strchr(msg, ':'), *p;
+	size_t n;
+
+	if (!colon || colon == msg || !isdigit((unsigned char)colon[1]))
+		return msg;
+	n = (size_t)(colon - msg);
+	for (p = colon + 1; isdigit((unsigned char)*p); p++)
+		;
+	if (p[0] != ':' || p[1] != ' ')
+		return msg;
+	p += 2;
+	return strncmp(p, msg, n) == 0 && p[n] == ':' && isdigit((unsigned char)p[n + 1]) ? p : msg;
+}
+
 const char *lu_error_message(lua_State *L, int idx)
 {
 	lua_Debug ar;
@@ -105,6 +125,7 @@ const char *lu_error_message(lua_State *L, int idx)
 		else
 			msg = lua_pushfstring(L, "error object is a %s value", luaL_typename(L, idx));
 	}
+	msg = inner_place(msg);
 	/* A message that already names a place of the stack keeps it (misuse
 	 * raised at the scenario's line from inside a built-in library). */
 	for (int level = 0; lua_getstack(L, level, &ar); level++) {
