@@ -145,8 +145,13 @@ char *cli_find_scenario(const char *cmd, const char *arg, int *code)
 		}
 	}
 	if (!found) {
-		fprintf(stderr, "ukern: %s: no scenario '%s': it is not a file, and neither %s nor "
-			"%s.lua is in ", cmd, arg, arg, arg);
+		size_t len = strlen(arg);
+		if (len > 4 && strcmp(arg + len - 4, ".lua") == 0)   /* not "NAME.lua.lua" */
+			fprintf(stderr, "ukern: %s: no scenario '%s': it is not a file, nor is it in ",
+				cmd, arg);
+		else
+			fprintf(stderr, "ukern: %s: no scenario '%s': it is not a file, and neither "
+				"%s nor %s.lua is in ", cmd, arg, arg, arg);
 		print_dirs(dirs, n);
 		fprintf(stderr, " (UKERN_SCENARIOS adds directories; 'ukern list' shows the "
 			"scenarios found)\n");

@@ -41,6 +41,9 @@ run 0 run sub && expect_err '\| sub from b$'            # a/sub is a directory, 
 run 2 run nosuch &&
 	expect_err "^ukern: run: no scenario 'nosuch': it is not a file, and neither nosuch nor nosuch.lua is in $TMP/a, $TMP/b$([ -n "$tree" ] && echo ", $beside") or $inst_scenariosdir \(UKERN_SCENARIOS adds directories; 'ukern list' shows the scenarios found\)$"
 run 2 run ./nosuch && expect_err '^\./nosuch: cannot open scenario'
+# A name that ends in .lua is not looked up as NAME.lua.lua, nor said so.
+run 2 run nosuch.lua && expect_err "^ukern: run: no scenario 'nosuch.lua': it is not a file, nor is it in $TMP/a, " &&
+	{ checks=$((checks + 1)); ! grep -q 'lua\.lua' "$TMP/err" || fail "run nosuch.lua: .lua.lua in the message"; }
 run 2 run "$TMP/a/nosuch.lua" && expect_err 'nosuch.lua: cannot open scenario'
 # A file of that name in the current directory is taken as it is.
 cd "$TMP/cwd" || exit 1
