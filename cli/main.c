@@ -31,7 +31,8 @@ static const char usage[] =
 	"of $UKERN_SCENARIOS, beside the program (a build tree's scenarios/), then in the\n"
 	"installed scenarios (ukern list shows them).\n"
 	"Durations are written 250ns, 5us, 10ms, 2s; a bare number means milliseconds.\n"
-	"Exit codes: 0 completed, 1 host failure, 2 bad input, 3 deadlock, 4 script error.\n"
+	"Exit codes: 0 completed, 1 host failure, 2 bad input, 3 deadlock, 4 script error,\n"
+	"130 / 143 stopped by Ctrl-C (SIGINT) / SIGTERM.\n"
 	"See ukern(1) and doc/ for the scenario API.\n";
 
 static const struct command {
