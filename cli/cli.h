@@ -30,10 +30,13 @@ int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3
  * is absent (and left alone otherwise). */
 const char *cli_opt(int argc, char **argv, int *i, const char *name, int *missing);
 
+/* argv[0] of the program (main.c): where it is, when /proc cannot say. */
+extern const char *cli_argv0;
+
 /* The scenario file "ukern CMD ARG" means: ARG itself when it is a file or
  * holds a slash, else the first of DIR/ARG and DIR/ARG.lua that is a file,
- * for DIR in $UKERN_SCENARIOS (colon-separated), then the installed
- * scenarios. Returns a new string, or NULL with *code set after a message:
+ * for DIR in $UKERN_SCENARIOS (colon-separated), the scenarios/ directory
+ * beside the program (a build tree's), then the installed scenarios. Returns a new string, or NULL with *code set after a message:
  * EXIT_USAGE when nothing was found (the message lists where it looked),
  * EXIT_HOST when out of memory. */
 char *cli_find_scenario(const char *cmd, const char *arg, int *code);

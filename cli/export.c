@@ -34,11 +34,15 @@
 #include "interrupt.h"
 #include "outfile.h"
 #include "export.h"
+#include "migrate.h"
 #include "thread.h"
 #include "trace_read.h"
 
-static enum export_space arg_space(const char *arg)
+static enum export_space arg_space(unsigned kind, const char *arg)
 {
+	if ((kind == TR_MIGRATE && (strcmp(arg, "from") == 0 || strcmp(arg, "to") == 0)) ||
+	    (kind == TR_PROC_NODE && strcmp(arg, "node") == 0))
+		return EXPORT_NODE;
 	return strcmp(arg, "tid") == 0 || strcmp(arg, "on_tid") == 0 ? EXPORT_THREAD
 	       : strcmp(arg, "pid") == 0 || strcmp(arg, "old") == 0 || strcmp(arg, "to_pid") == 0
 		 ? EXPORT_PROC
@@ -111,6 +115,16 @@ static const char *lrpc_return_how(uint64_t v)
 	return v < 3 ? n[v] : NULL;
 }
 
+static const char *strategy_name(uint64_t v)
+{
+	return v <= MIG_ON_DEMAND ? migrate_strategy_name((int)v) : NULL;
+}
+
+static const char *mobility_name(uint64_t v)
+{
+	return v <= MIG_WEAK ? migrate_mobility_name((int)v) : NULL;
+}
+
 static const struct decoder {
 	unsigned kind;
 	const char *arg;
@@ -129,6 +143,8 @@ static const struct decoder {
 	{ TR_OOL, "op", ool_op_name },
 	{ TR_LRPC_CALL, "how", lrpc_call_how },
 	{ TR_LRPC_RETURN, "how", lrpc_return_how },
+	{ TR_MIGRATE, "strategy", strategy_name },
+	{ TR_MIGRATE, "mobility", mobility_name },
 };
 
 static const char *decode(unsigned kind, const char *arg, uint64_t v)
@@ -188,11 +204,13 @@ static void text_arg(FILE *out, const struct export_names *nm, unsigned kind, co
 		fprintf(out, " %s=%s", arg, s);
 	} else if (strcmp(arg, "addr") == 0 || strcmp(arg, "server_addr") == 0) {
 		fprintf(out, " %s=0x%llx", arg, (unsigned long long)v);
+	} else if (kind == TR_MIGRATE_ROUND && strcmp(arg, "round") == 0 && v == 0) {
+		fputs(" round=0(stopped)", out);   /* the batch sent while the process is stopped */
 	} else if (kind == TR_PROC_EXIT && strcmp(arg, "code") == 0) {
 		fprintf(out, " code=%lld", (long long)(int64_t)(v - 2147483648ull));
 	} else {
 		fprintf(out, " %s=%llu", arg, (unsigned long long)v);
-		if ((s = export_name(nm, arg_space(arg), v)))
+		if ((s = export_name(nm, arg_space(kind, arg), v)))
 			fprintf(out, "(%s)", s);
 	}
 }

@@ -1,6 +1,7 @@
 /*
  * list.c - scenarios by name: the search path (the directories of
- * $UKERN_SCENARIOS, then the installed scenarios), finding one for "ukern
+ * $UKERN_SCENARIOS, the scenarios/ directory beside the program, then the
+ * installed scenarios), finding one for "ukern
  * run NAME" and "ukern sweep NAME", and "ukern list", which shows what the
  * path holds.
  *
@@ -16,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <limits.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -23,33 +26,9 @@
 #error "UKERN_SCENARIODIR (the installed scenarios, $(pkgdatadir)/scenarios) must be defined"
 #endif
 
-/* Directories searched at most: $UKERN_SCENARIOS gives 63 of them (doc/cli.md). */
-#define MAX_DIRS 64
-
-/* The search path: the non-empty entries of $UKERN_SCENARIOS (the first
- * max - 1 of them), then the installed directory; dirs[i] point into *buf,
- * one allocation. Returns the number of directories, or 0 when out of
- * memory. */
-static size_t search_path(const char **dirs, size_t max, char **buf)
-{
-	const char *env = getenv("UKERN_SCENARIOS");
-	size_t n = 0;
-
-	*buf = strdup(env ? env : "");
-	if (!*buf)
-		return 0;
-	for (char *s = *buf, *colon; n + 1 < max; s = colon + 1) {
-		colon = strchr(s, ':');
-		if (colon)
-			*colon = '\0';
-		if (*s)
-			dirs[n++] = s;
-		if (!colon)
-			break;
-	}
-	dirs[n++] = UKERN_SCENARIODIR;
-	return n;
-}
+/* Directories searched at most: $UKERN_SCENARIOS gives 63 of them (doc/cli.md),
+ * then the one beside the program and the installed one. */
+#define MAX_DIRS 65
 
 static int is_file(const char *path)
 {
@@ -67,6 +46,66 @@ static char *join(const char *dir, const char *name, const char *suffix)
 	if (p)
 		snprintf(p, len, "%s/%s%s", dir, name, suffix);
 	return p;
+}
+
+/* The scenarios/ directory beside the running executable (symbolic links
+ * followed), if there is one: the source tree's, for a ukern built in its
+ * source tree and run from there (an installed ukern has none beside it).
+ * A new string, or NULL. */
+static char *beside_program(void)
+{
+	char exe[PATH_MAX], *slash, *dir;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	struct stat st;
+
+	if (n > 0)
+		exe[n] = '\0';
+	else if (!cli_argv0 || !strchr(cli_argv0, '/') || !realpath(cli_argv0, exe))
+		return NULL;
+	if (!(slash = strrchr(exe, '/')))
+		return NULL;
+	*slash = '\0';
+	dir = join(*exe ? exe : "/", "scenarios", "");
+	if (dir && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
+		    strcmp(dir, UKERN_SCENARIODIR) == 0)) {
+		free(dir);
+		dir = NULL;
+	}
+	return dir;
+}
+
+/* The search path: the non-empty entries of $UKERN_SCENARIOS (the first
+ * max - 2 of them), the scenarios/ directory beside the program when there
+ * is one, then the installed directory; dirs[i] point into *buf or are the
+ * installed directory, one allocation. Returns the number of directories,
+ * or 0 when out of memory. */
+static size_t search_path(const char **dirs, size_t max, char **buf)
+{
+	const char *env = getenv("UKERN_SCENARIOS");
+	char *beside = beside_program();
+	size_t n = 0, elen = strlen(env ? env : "");
+
+	*buf = malloc(elen + 1 + (beside ? strlen(beside) + 1 : 0));
+	if (!*buf) {
+		free(beside);
+		return 0;
+	}
+	memcpy(*buf, env ? env : "", elen + 1);
+	for (char *s = *buf, *colon; n + 2 < max; s = colon + 1) {
+		colon = strchr(s, ':');
+		if (colon)
+			*colon = '\0';
+		if (*s)
+			dirs[n++] = s;
+		if (!colon)
+			break;
+	}
+	if (beside) {
+		dirs[n++] = strcpy(*buf + elen + 1, beside);
+		free(beside);
+	}
+	dirs[n++] = UKERN_SCENARIODIR;
+	return n;
 }
 
 /* "A, B or C" of the n directories, on stderr. */
@@ -106,8 +145,13 @@ char *cli_find_scenario(const char *cmd, const char *arg, int *code)
 		}
 	}
 	if (!found) {
-		fprintf(stderr, "ukern: %s: no scenario '%s': it is not a file, and neither %s nor "
-			"%s.lua is in ", cmd, arg, arg, arg);
+		size_t len = strlen(arg);
+		if (len > 4 && strcmp(arg + len - 4, ".lua") == 0)   /* not "NAME.lua.lua" */
+			fprintf(stderr, "ukern: %s: no scenario '%s': it is not a file, nor is it in ",
+				cmd, arg);
+		else
+			fprintf(stderr, "ukern: %s: no scenario '%s': it is not a file, and neither "
+				"%s nor %s.lua is in ", cmd, arg, arg, arg);
 		print_dirs(dirs, n);
 		fprintf(stderr, " (UKERN_SCENARIOS adds directories; 'ukern list' shows the "
 			"scenarios found)\n");

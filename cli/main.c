@@ -28,9 +28,11 @@ static const char usage[] =
 	"\n"
 	"Run a scenario on the simulated microkernel and report what happened.\n"
 	"SCENARIO is a file, or a name looked up as NAME or NAME.lua in the directories\n"
-	"of $UKERN_SCENARIOS, then in the installed scenarios (ukern list shows them).\n"
+	"of $UKERN_SCENARIOS, beside the program (a build tree's scenarios/), then in the\n"
+	"installed scenarios (ukern list shows them).\n"
 	"Durations are written 250ns, 5us, 10ms, 2s; a bare number means milliseconds.\n"
-	"Exit codes: 0 completed, 1 host failure, 2 bad input, 3 deadlock, 4 script error.\n"
+	"Exit codes: 0 completed, 1 host failure, 2 bad input, 3 deadlock, 4 script error,\n"
+	"130 / 143 stopped by Ctrl-C (SIGINT) / SIGTERM.\n"
 	"See ukern(1) and doc/ for the scenario API.\n";
 
 static const struct command {
@@ -76,8 +78,11 @@ const char *cli_opt(int argc, char **argv, int *i, const char *name, int *missin
 	return argv[++*i];
 }
 
+const char *cli_argv0;
+
 int main(int argc, char **argv)
 {
+	cli_argv0 = argv[0];
 	if (argc < 2)
 		return fputs(usage, stderr), EXIT_USAGE;
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "interrupt.h"
@@ -104,6 +105,10 @@ int cmd_render(int argc, char **argv)
 	else
 		code = outfile_write(a.out, "the picture", render_png,
 				     &(struct render_job){ ix, &a });
+	/* A name such as out.jpg: the bytes are PNG all the same. */
+	if (code == 0 && (strlen(a.out) < 4 || strcasecmp(a.out + strlen(a.out) - 4, ".png") != 0))
+		fprintf(stderr, "ukern: note: %s: written as a PNG picture (render writes PNG only, "
+				"whatever the file is named)\n", a.out);
 	trace_index_free(ix);
 	interrupt_release();
 	return code;

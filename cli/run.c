@@ -51,7 +51,8 @@ static const char run_usage[] =
 	"  --help, -h         this help\n"
 	"\n"
 	"SCENARIO is a file, or a name looked up as NAME or NAME.lua in the directories\n"
-	"of $UKERN_SCENARIOS, then in the installed scenarios (see ukern list).\n";
+	"of $UKERN_SCENARIOS, beside the program (a build tree's scenarios/), then in the\n"
+	"installed scenarios (see ukern list).\n";
 
 struct run_opts {
 	struct loader_opts lo;
@@ -334,7 +335,7 @@ static int simulate(struct machine *m, const struct run_opts *o)
 {
 	struct trace_file *tf = NULL;
 	struct answers *ans = NULL;
-	int code;
+	int code, idle;
 
 	if (o->trace) {
 		struct trace_sink sink;
@@ -354,6 +355,8 @@ static int simulate(struct machine *m, const struct run_opts *o)
 		return cli_error(EXIT_HOST, "out of memory");
 	}
 	machine_begin(m);
+	/* No process keeps the run going: it ends before anything runs. */
+	idle = !m->procrun && m->live_nondaemon == 0;
 	if (o->view && (code = watch(m, o)) != 0) {
 		if (tf)
 			trace_file_abort(tf);
@@ -371,6 +374,9 @@ static int simulate(struct machine *m, const struct run_opts *o)
 			m->now);
 	if (m->outcome == OUT_DEADLOCK && m->deadlock_report)
 		fprintf(stderr, "%s", m->deadlock_report);
+	if (idle && m->outcome == OUT_COMPLETED)
+		fprintf(stderr, "ukern: note: no process keeps the run going (none is declared, or "
+				"every one is a daemon): it ended at 0ns, before anything ran\n");
 	if (tf && trace_file_close(tf) != 0) {
 		answers_free(ans);
 		return cli_error(EXIT_HOST, "%s: cannot write the trace: %s", o->trace, strerror(errno));

@@ -69,11 +69,12 @@ void migrate_stats(FILE *out, const struct machine *m, char format)
 			down = total = 0;           /* under way when the run ended */
 		if (format == 't') {
 			fprintf(out, "migrate %s (pid %u) %s->%s, %s, %s: downtime %.3fms, total %.3fms, %"
-				PRIu64 " pages, %" PRIu64 " bytes, %u rounds, %" PRIu64
+				PRIu64 " pages, %" PRIu64 " bytes, %u round%s, %" PRIu64
 				" pages pulled, %" PRIu64 " messages forwarded%s\n",
 				g->p->name, g->pid, from, to, migrate_strategy_name(g->req.strategy),
 				migrate_mobility_name(g->req.mobility), (double)down / 1e6,
-				(double)total / 1e6, g->pages, g->bytes, g->rounds, g->remote_faults,
+				(double)total / 1e6, g->pages, g->bytes, g->rounds, g->rounds == 1 ? "" : "s",
+				g->remote_faults,
 				g->msgs_forwarded,
 				g->phase == MP_DONE || g->phase == MP_RUNNING_REMOTE ? "" : " (not done)");
 			continue;

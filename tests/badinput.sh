@@ -172,4 +172,19 @@ checks=$((checks + 1))
 # scenario is refused as a view, not taken for a second scenario.
 run 2 run scenarios/hello.lua --view banana &&
 	expect_err -- '--view banana: expected sequence, cpu, topology or memory \(or nothing, for sequence\)'
+# A run that nothing keeps going (no process, or only daemons) ends at 0ns:
+# said in one line on stderr, the exit status still 0; not said otherwise.
+NOTE='^ukern: note: no process keeps the run going \(none is declared, or every one is a daemon\): it ended at 0ns'
+printf 'machine { cpus = 1 }\n' >"$TMP/empty.lua"
+run 0 run "$TMP/empty.lua" --quiet && expect_err "$NOTE"
+printf 'process { "s", daemon = true, main = function() recv(port()) end }\n' >"$TMP/daemons.lua"
+run 0 run "$TMP/daemons.lua" --stats json && expect_err "$NOTE" && expect_out '"outcome": "completed"'
+run 0 run scenarios/hello.lua --quiet &&
+	{ checks=$((checks + 1)); ! grep -q 'note:' "$TMP/err" || fail "hello.lua: a note on stderr"; }
+# An error inside a coroutine.wrap of the script's own is placed once, at the
+# line it was raised on (Lua itself puts the caller's line before it).
+printf '%s\n' 'process { "p", main = function()' '  local p = port()' \
+	'  local co = coroutine.wrap(function() return recv(p) end)' '  co()' 'end }' >"$TMP/wrap.lua"
+run 4 run "$TMP/wrap.lua" --quiet &&
+	expect_err "^[^ ]*wrap.lua:3: recv\(\) cannot be called inside a coroutine of the scenario's own \(process p"
 finish

@@ -111,4 +111,12 @@ run 0 export "$TMP/reincarnation.uktrace" &&
 record delay tests/api/delay.lua && run 0 export "$TMP/delay.uktrace" &&
 	expect_out ' msg_delay flow=[0-9]+ port=[0-9]+\(echo\) delay=2000000$'
 
+# Migration records name their nodes, strategy and mobility; the batch sent
+# while the process is stopped is round 0, marked so; csv keeps the numbers.
+run 0 run tests/api/migrate.lua --set strategy=pre-copy --trace "$TMP/mig.uktrace" --quiet
+run 0 export "$TMP/mig.uktrace" &&
+	expect_out '^ +20\.000000ms  migrate id=1 pid=5\(worker\) from=0\(A\) to=1\(B\) strategy=pre-copy mobility=strong$' &&
+	expect_out 'migrate_round id=1 round=1 pages=' && expect_out 'migrate_round id=1 round=0\(stopped\) pages=' &&
+	expect_out 'proc_node pid=5\(worker\) node=1\(B\)$'
+run 0 export "$TMP/mig.uktrace" --format csv && expect_out '^20000000,migrate,1,5,0,1,2,1,'
 finish

@@ -27,6 +27,11 @@ scenario "$TMP/b" plain "plain from b"
 scenario "$TMP/b" sub.lua "sub from b"
 scenario "$TMP/cwd" adder.lua "adder from the current directory"
 
+# The scenarios/ directory beside the program under test: the source tree's,
+# when it was built there (not in a build directory of its own).
+beside=$(cd "$(dirname "$UKERN")" && pwd -P)/scenarios
+[ -d "$beside" ] && tree="$beside, " || tree=
+
 export UKERN_SCENARIOS="$TMP/a::$TMP/b:"
 run 0 run adder && expect_err '\| adder from a$'
 run 0 run adder.lua && expect_err '\| adder from a$'
@@ -34,8 +39,11 @@ run 0 run twice --stats json -q && expect_out "\"scenario\": \"$TMP/a/twice.lua\
 run 0 run plain && expect_err '\| plain from b$'
 run 0 run sub && expect_err '\| sub from b$'            # a/sub is a directory, not a scenario
 run 2 run nosuch &&
-	expect_err "^ukern: run: no scenario 'nosuch': it is not a file, and neither nosuch nor nosuch.lua is in $TMP/a, $TMP/b or $inst_scenariosdir \(UKERN_SCENARIOS adds directories; 'ukern list' shows the scenarios found\)$"
+	expect_err "^ukern: run: no scenario 'nosuch': it is not a file, and neither nosuch nor nosuch.lua is in $TMP/a, $TMP/b$([ -n "$tree" ] && echo ", $beside") or $inst_scenariosdir \(UKERN_SCENARIOS adds directories; 'ukern list' shows the scenarios found\)$"
 run 2 run ./nosuch && expect_err '^\./nosuch: cannot open scenario'
+# A name that ends in .lua is not looked up as NAME.lua.lua, nor said so.
+run 2 run nosuch.lua && expect_err "^ukern: run: no scenario 'nosuch.lua': it is not a file, nor is it in $TMP/a, " &&
+	{ checks=$((checks + 1)); ! grep -q 'lua\.lua' "$TMP/err" || fail "run nosuch.lua: .lua.lua in the message"; }
 run 2 run "$TMP/a/nosuch.lua" && expect_err 'nosuch.lua: cannot open scenario'
 # A file of that name in the current directory is taken as it is.
 cd "$TMP/cwd" || exit 1
@@ -65,6 +73,40 @@ export UKERN_SCENARIOS="$TMP/missing"
 run 0 list && expect_out "^$TMP/missing: no scenarios \(No such file or directory\)$"
 run 2 list extra && expect_err "^ukern: list: takes no arguments, not 'extra'"
 unset UKERN_SCENARIOS
+
+# A program with a scenarios/ directory beside it (a build tree) finds them
+# after $UKERN_SCENARIOS and before the installed ones, from any directory
+# and through a symbolic link; list shows them in that place.
+mkdir -p "$TMP/tree/scenarios" "$TMP/links"
+cp "$UKERN" "$TMP/tree/ukern"
+ln -s "$TMP/tree/ukern" "$TMP/links/uk"
+scenario "$TMP/tree/scenarios" adder.lua "adder from the tree"
+scenario "$TMP/tree/scenarios" mine.lua "mine from the tree"
+keep=$UKERN
+for UKERN in "$TMP/tree/ukern" "$TMP/links/uk"; do
+	cd "$TMP/cwd" || exit 1
+	run 0 run mine --stats json && expect_err '\| mine from the tree$' &&
+		expect_out "\"scenario\": \"$TMP/tree/scenarios/mine.lua\""
+	cd "$top_srcdir" || exit 1
+	UKERN_SCENARIOS="$TMP/a" run 0 run adder && expect_err '\| adder from a$'
+	run 2 run nosuch &&
+		expect_err "neither nosuch nor nosuch.lua is in $TMP/tree/scenarios or $inst_scenariosdir \("
+	UKERN_SCENARIOS="$TMP/a" run 0 list && checks=$((checks + 1)) && {
+		grep -n '^[^ ]' "$TMP/out" | cut -d: -f1 | head -3 | tr '\n' ' ' >"$TMP/order"
+		printf '1 4 6 ' | cmp -s - "$TMP/order" ||
+			{ fail "list: not a, the tree, the installed ones"; cat "$TMP/out" >&2; }
+	}
+	expect_out "^$TMP/tree/scenarios:$" && expect_out '^  mine +says mine from the tree\.$'
+done
+UKERN=$keep
+# The program under test, run from the source tree's build, finds the tree's
+# own scenarios by name.
+if [ -n "$tree" ]; then
+	cd "$TMP/cwd" || exit 1
+	run 0 run hello --stats json -q && expect_out "\"scenario\": \"$beside/hello.lua\""
+	cd "$top_srcdir" || exit 1
+	run 0 list && expect_out "^$beside:$" && expect_out '^  hello +a client finds an echo server'
+fi
 
 # make install into a scratch DESTDIR, from the build tree.
 D="$TMP/dest"

@@ -91,9 +91,22 @@ limit 4 "^$L:4: not enough memory \\(the scenario's Lua memory is limited to 64M
 end }
 process { "q", start = "1ms", main = function() log("q still runs") end }' --lua-memory 64MiB --stats json
 expect_out '"name": "q", "pid": 3, "state": "exited", .*"exit_code": 0'
-limit 2 "^$L: not enough memory \\(the scenario's Lua memory is limited to 16MiB, ukern run --lua-memory\\)$" \
+limit 2 "^$L:2: not enough memory \\(the scenario's Lua memory is limited to 16MiB, ukern run --lua-memory\\)$" \
 	'local t = {}
 while true do t[#t + 1] = ("y"):rep(100) .. #t end' --lua-memory 16MiB
+# ... at the line it reached, also inside a function or a coroutine of the
+# script's own (the line that resumed it).
+limit 2 "^$L:3: not enough memory \\(the scenario's Lua memory is limited to 16MiB, ukern run --lua-memory\\)$" \
+	'local function fill(t)
+  for i = 1, 1e9 do
+    t[i] = ("w"):rep(50) .. i
+  end
+end
+fill({})' --lua-memory 16MiB
+limit 2 "^$L:3: not enough memory \\(the scenario's Lua memory is limited to 16MiB, ukern run --lua-memory\\)$" \
+	'local keep = {}
+local co = coroutine.wrap(function() while true do keep[#keep + 1] = ("v"):rep(64) .. #keep end end)
+co()' --lua-memory 16MiB
 limit 4 "^$L:3: not enough memory \\(the scenario's Lua memory is limited to 3000000 bytes, ukern run --lua-memory\\) \\(process p" \
 	'process { "p", main = function()
   compute(1)
@@ -130,7 +143,7 @@ run 0 run "$TMP/decl.lua" --lua-memory 64MiB && expect_err 'p +\| made 8388608 b
 run 4 run "$TMP/decl.lua" --lua-memory 2MiB --quiet && expect_err 'limited to 2MiB'
 # sweep runs the scenario with its declared limit too.
 run 0 sweep "$TMP/decl.lua" --seeds 1 && expect_err 'decl.lua:4: not enough memory .*limited to 4MiB'
-limit 2 "^$L: not enough memory \\(the scenario's Lua memory is limited to 3MiB, ukern run --lua-memory\\)$" \
+limit 2 "^$L:3: not enough memory \\(the scenario's Lua memory is limited to 3MiB, ukern run --lua-memory\\)$" \
 	'machine { lua_memory = 3 << 20 }
 local t = {}
 while true do t[#t + 1] = ("y"):rep(100) .. #t end'

@@ -58,8 +58,8 @@ grep -q '"process": "srv", .*"messages_forwarded": [1-9]' "$TMP/on-demand.json" 
 checks=$((checks + 3))
 
 "$UKERN" export "$TMP/on-demand.uktrace" >"$TMP/od.txt" 2>&1 || fail "export of a trace with migrations"
-for r in 'migrate id=1 pid=[0-9]*\(worker\) from=0 to=1 strategy=3 mobility=1' \
-	"migrate_round id=1 round=0 pages=4 bytes=$((4 * PS + 1024)) arrive=$((20000000 + OD_DOWN))" \
+for r in 'migrate id=1 pid=[0-9]*\(worker\) from=0\(A\) to=1\(B\) strategy=on-demand mobility=strong' \
+	"migrate_round id=1 round=0\\(stopped\\) pages=4 bytes=$((4 * PS + 1024)) arrive=$((20000000 + OD_DOWN))" \
 	'migrate_pull id=1 tid=[0-9]*\(worker\) addr=0x[0-9a-f]* arrive=' \
 	"migrate_end id=1 pid=[0-9]*\(worker\) downtime=$OD_DOWN total=$OD_DOWN pages=4" \
 	'migrate_forward id=2 flow=[0-9]* from=0 to=1' \

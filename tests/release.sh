@@ -49,6 +49,9 @@ options() {
 # The usage: from the first line to the first empty one; an entry starts
 # with "ukern", its continuation lines do not.
 run 0 --help
+# Every exit status of doc/cli.md, the signals' included.
+expect_out '^Exit codes: 0 completed, 1 host failure, 2 bad input, 3 deadlock, 4 script error,$' &&
+	expect_out '^130 / 143 stopped by Ctrl-C \(SIGINT\) / SIGTERM\.$'
 sed -n '1,/^$/p' "$TMP/out" | sed 's/^usage: //; s/^ *//' |
 	awk '/^ukern / { if (e) print e; e = $0; next } /./ { e = e " " $0 } END { print e }' |
 	options >"$TMP/help.opts"

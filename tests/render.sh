@@ -72,6 +72,12 @@ at_least 10 "$(measure "$P" colours $LANES)" "hello: colours in the lanes"
 # keeps the idle millisecond (no collapsed band).
 run 0 render "$TMP/hello.uktrace" -o "$TMP/again.png"
 run 0 render "$TMP/hello.uktrace" -o "$TMP/timeline.png" --view timeline
+checks=$((checks + 1))
+! grep -q 'note:' "$TMP/err" || fail "render to a .png: a note"
+# Another name gets the same PNG bytes, and a note that says so.
+run 0 render "$TMP/hello.uktrace" -o "$TMP/again.jpg" &&
+	expect_err "^ukern: note: $TMP/again.jpg: written as a PNG picture \(render writes PNG only" &&
+	{ checks=$((checks + 1)); cmp -s "$P" "$TMP/again.jpg" || fail "hello: the .jpg is not the PNG"; }
 checks=$((checks + 2))
 cmp -s "$P" "$TMP/again.png" || fail "hello: two renders differ"
 cmp -s "$P" "$TMP/timeline.png" || fail "hello: --view timeline differs from sequence"

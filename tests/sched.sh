@@ -127,6 +127,14 @@ pr 13 8 5 9 13 --set switch=on-end
 pr 9 8 5 9 6 --set io_done=immediate
 pr 9 9 5 9 7 --set p1=c5 --set io_done=immediate
 pr 18 12 12 18 9 --set p0=c1,i,i --set p1=c7 --set io_length=6
+# The last, partial tick is in the chart: a run that ends at 1.5 ms has ticks 0
+# and 1; a tick shows the thread that ran in it however little, - only when
+# nothing ran.
+printf '%s\n' 'machine { cpus = 2, costs = "zero" }' \
+	'process { name = "j", main = function() compute("10us"); sleep("1.4ms"); compute("100us") end }' >"$TMP/partial.lua"
+run 0 run "$TMP/partial.lua" --ticks --quiet && expect_out '^ +0  j +- *$' &&
+	expect_out '^ +1  j +- *$' && checks=$((checks + 1)) &&
+	{ [ "$(grep -c '^ *[0-9]' "$TMP/out")" -eq 2 ] || fail "--ticks: not two ticks for a 1.51 ms run"; }
 run 0 run $S/procrun.lua --ticks && expect_out '^ +1  P0 *$' && expect_out '^ +3  P1 *$' &&
 	expect_out '^ +7  - *$'
 run 0 run $S/procrun.lua --stats json --quiet && expect_out '"io_busy_ns": 5000000,' &&

@@ -54,12 +54,13 @@ static void test_memory(void **state)
 	struct scenario *s;
 
 	(void)state;
+	/* At the line it reached (string.rep is C: the line that called it). */
 	assert_null(load("local s = string.rep('x', 8 << 20)", 0, 4 << 20, err, sizeof err));
-	assert_string_equal(err, "t.lua: not enough memory (the scenario's Lua memory is limited "
+	assert_string_equal(err, "t.lua:1: not enough memory (the scenario's Lua memory is limited "
 				 "to 4MiB, ukern run --lua-memory)");
-	assert_null(load("local t = {} for i = 1, 1e7 do t[i] = i end", 0, 4 << 20, err,
+	assert_null(load("local t = {}\nfor i = 1, 1e7 do t[i] = i end", 0, 4 << 20, err,
 			 sizeof err));
-	assert_string_equal(err, "t.lua: not enough memory (the scenario's Lua memory is limited "
+	assert_string_equal(err, "t.lua:2: not enough memory (the scenario's Lua memory is limited "
 				 "to 4MiB, ukern run --lua-memory)");
 	/* Caught by the script, it is an error like any other. */
 	assert_null(load("local ok = pcall(string.rep, 'x', 8 << 20)\nerror('caught: ' .. "

@@ -356,11 +356,13 @@ static int load_chunk(lua_State *L, const struct loader_opts *o)
 	return st;
 }
 
-/* The message handler of the top level: every error names the scenario and
- * the line (see lu_error_message). */
-static int top_error(lua_State *L)
+/* The message of the top level's failure: the coroutine at 1, whose resume
+ * failed, still has the stack it failed in (not unwound, even for an error
+ * without a message handler, as running out of memory), so every error names
+ * the scenario and the line it reached (see lu_error_message). */
+static int top_message(lua_State *L)
 {
-	lu_error_message(L, 1);
+	lua_pushstring(L, lu_error_message(lua_tothread(L, 1), -1));
 	return 1;
 }
 
@@ -374,58 +376,89 @@ static void seed_random(lua_State *L, uint64_t seed)
 	lua_pop(L, 1);
 }
 
-/* The message of a top level that failed with status st (its error object
- * on top of L) into err; ran: whether it failed running (else compiling). */
-static void top_failure(lua_State *L, int st, int ran, const char *path, char *err,
-			size_t errlen)
+/* The message of a top level that failed with status st into err: its error
+ * object is on top of L when it failed compiling (ran = 0), else on top of
+ * co, the coroutine it ran in. */
+static void top_failure(lua_State *L, lua_State *co, int st, int ran, const char *path,
+			char *err, size_t errlen)
 {
-	const char *msg = lua_tostring(L, -1);
+	const char *msg;
 
-	if (!msg)
+	if (ran) {
+		/* In a protected call: a __tostring of the error object may fail. */
+		lua_pushcfunction(L, top_message);
+		lua_pushthread(co);
+		lua_xmove(co, L, 1);
+		if (lua_pcall(L, 1, 1, 0) != LUA_OK && !lua_isstring(L, -1)) {
+			lua_pop(L, 1);
+			lua_pushfstring(L, "%s: error object is not a string", path);
+		}
+		snprintf(err, errlen, "%s", lua_tostring(L, -1));
+		lua_pop(L, 1);
+		return;
+	}
+	if (!(msg = lua_tostring(L, -1)))
 		msg = "error object is not a string";
 	/* luaL_loadfile says "cannot open FILE: reason"; put the file first. */
 	if (st == LUA_ERRFILE && strncmp(msg, "cannot open ", 12) == 0)
 		snprintf(err, errlen, "%s: cannot open scenario: %s", path,
 			 strrchr(msg, ':') ? strrchr(msg, ':') + 2 : msg);
-	/* A syntax error says where; so does the message handler (top_error)
-	 * of a running top level, which runs but for memory errors and errors
-	 * in itself. Otherwise nothing says where: out of memory, or the
-	 * compiler's "C stack overflow" on code nested too deep. */
-	else if (st == LUA_ERRSYNTAX || (ran && st == LUA_ERRRUN))
+	/* A syntax error says where. The compiler's "C stack overflow" on code
+	 * nested too deep, or running out of memory while compiling, does not. */
+	else if (st == LUA_ERRSYNTAX)
 		snprintf(err, errlen, "%s", msg);
 	else
 		snprintf(err, errlen, "%s: %s", path, msg);
 }
 
 /* Compile and run the top level under o's budgets. 0, or -1 with the
- * message in err. */
+ * message in err. It runs in a coroutine of its own (lu_top_marker), which
+ * keeps the stack of an error for top_failure. */
 static int run_top(struct scenario *s, const struct loader_opts *o, char *err, size_t errlen)
 {
-	int st, ran = 0;
+	lua_State *L = s->L, *co;
+	int st, ran = 0, nres = 0;
 
-	lua_pushcfunction(s->L, top_error);
 	if (o->lua_steps > 0)
-		lu_watch_steps(s->L, o->lua_steps);
+		lu_watch_steps(L, o->lua_steps);
 	else
-		lu_watch(s->L);
+		lu_watch(L);
+	co = lua_newthread(L);          /* kept on L's stack until the end */
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &lu_top_marker);
+	if (o->lua_steps > 0)
+		lu_watch_steps(co, o->lua_steps);
+	else
+		lu_watch(co);
 	if (o->lua_mem_max)
-		lu_memcap_set(s->L, &s->mem, o->lua_mem_max);
-	if ((st = load_chunk(s->L, o)) == LUA_OK) {
+		lu_memcap_set(L, &s->mem, o->lua_mem_max);
+	if ((st = load_chunk(L, o)) == LUA_OK) {
 		ran = 1;
-		st = lua_pcall(s->L, 0, 0, -2);
+		lua_xmove(L, co, 1);
+		st = lua_resume(co, L, 0, &nres);
+		if (st == LUA_YIELD) {   /* coroutine.yield() at the top level */
+			lua_pop(co, nres);
+			lua_pushliteral(co, "attempt to yield from outside a coroutine");
+			st = LUA_ERRRUN;
+		}
 	}
 	if (st != LUA_OK) {
-		top_failure(s->L, st, ran, o->path, err, errlen);
-		if (st == LUA_ERRMEM && o->lua_mem_max && s->mem.refused) {
-			size_t n = strlen(err), max = s->mem.max;   /* machine { lua_memory } may
-								     * have changed it */
+		int refused = st == LUA_ERRMEM && o->lua_mem_max && s->mem.refused;
+		size_t max = s->mem.max;   /* machine { lua_memory } may have changed it */
+
+		lu_memcap_lift(&s->mem);   /* the message takes memory too */
+		top_failure(L, co, st, ran, o->path, err, errlen);
+		if (refused) {
+			size_t n = strlen(err);
 			snprintf(err + n, errlen - n, " (the scenario's Lua memory is limited to %zu%s, "
 				 "ukern run --lua-memory)", max % (1u << 20) ? max : max >> 20,
 				 max % (1u << 20) ? " bytes" : "MiB");
 		}
 		return -1;
 	}
-	lua_pop(s->L, 1);
+	lua_pushnil(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &lu_top_marker);
+	lua_pop(L, 1);
 	lu_memcap_lift(&s->mem);
 	return 0;
 }

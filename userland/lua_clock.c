@@ -46,8 +46,7 @@ static struct thread *self_of(lua_State *L, const char *fn)
 	struct thread *t = *(struct thread **)lua_getextraspace(L);
 
 	if (!t) {
-		int main = lua_pushthread(L);
-		lua_pop(L, 1);
+		int main = lu_top_level(L);
 		lu_script_error(L, lua_pushfstring(L, main ? "%s() can only be called inside a thread "
 							  "body, not at the top level of the scenario"
 							: "%s() cannot be called inside a coroutine of "

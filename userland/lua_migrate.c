@@ -441,10 +441,8 @@ static int call(lua_State *L, struct thread *t)
 static int l_migrate(lua_State *L)
 {
 	if (!*(struct thread **)lua_getextraspace(L) && lua_type(L, 1) == LUA_TTABLE &&
-	    lua_pushthread(L)) {
-		lua_pop(L, 1);
+	    lu_top_level(L))
 		return declare(L);     /* at the top level of the scenario */
-	}
 	return call(L, lu_self(L, "migrate"));
 }
 

@@ -10,6 +10,7 @@
 
 #include <lauxlib.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 #include "lua_body.h"
@@ -35,6 +36,21 @@ static int in_procedure(const char *fn)
 }
 
 const char lu_pick_marker;
+const char lu_top_marker;
+
+int lu_top_level(lua_State *L)
+{
+	int top;
+
+	if (lua_pushthread(L)) {
+		lua_pop(L, 1);
+		return 1;
+	}
+	top = lua_rawgetp(L, LUA_REGISTRYINDEX, &lu_top_marker) == LUA_TTHREAD &&
+	      lua_rawequal(L, -1, -2);
+	lua_pop(L, 2);
+	return top;
+}
 
 struct thread *lu_self(lua_State *L, const char *fn)
 {
@@ -44,7 +60,7 @@ struct thread *lu_self(lua_State *L, const char *fn)
 		if (lua_rawgetp(L, LUA_REGISTRYINDEX, &lu_pick_marker) != LUA_TNIL)
 			luaL_error(L, "%s() cannot be called in the scheduler's pick: it chooses a "
 				      "thread and returns, outside any thread body", fn);
-		if (lua_pushthread(L))
+		if (lu_top_level(L))
 			luaL_error(L, "%s() can only be called inside a thread body, not at the top level "
 				      "of the scenario", fn);
 		luaL_error(L, "%s() cannot be called inside a coroutine of the scenario's own", fn);
@@ -77,6 +93,25 @@ int lu_builtin_source(const char *source)
 	return source[0] == '=' && n > 5 && strcmp(source + n - 4, ".lua") == 0;
 }
 
+/* "F:N: F:M: text" -> "F:M: text": coroutine.wrap passes an error on with
+ * the place of its call before the place the error was raised; keep the
+ * latter only. Else msg. */
+static const char *inner_place(const char *msg)
+{
+	const char *colon = strchr(msg, ':'), *p;
+	size_t n;
+
+	if (!colon || colon == msg || !isdigit((unsigned char)colon[1]))
+		return msg;
+	n = (size_t)(colon - msg);
+	for (p = colon + 1; isdigit((unsigned char)*p); p++)
+		;
+	if (p[0] != ':' || p[1] != ' ')
+		return msg;
+	p += 2;
+	return strncmp(p, msg, n) == 0 && p[n] == ':' && isdigit((unsigned char)p[n + 1]) ? p : msg;
+}
+
 const char *lu_error_message(lua_State *L, int idx)
 {
 	lua_Debug ar;
@@ -90,6 +125,7 @@ const char *lu_error_message(lua_State *L, int idx)
 		else
 			msg = lua_pushfstring(L, "error object is a %s value", luaL_typename(L, idx));
 	}
+	msg = inner_place(msg);
 	/* A message that already names a place of the stack keeps it (misuse
 	 * raised at the scenario's line from inside a built-in library). */
 	for (int level = 0; lua_getstack(L, level, &ar); level++) {

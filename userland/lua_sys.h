@@ -24,6 +24,15 @@ struct thread *lu_self(lua_State *L, const char *fn);
  * runs (lua_sched.c), so that lu_self's error can say where it was called. */
 extern const char lu_pick_marker;
 
+/* Its address is the registry key of the coroutine the scenario's top level
+ * runs in (loader.c: resumed, not called, so that an error that unwinds,
+ * such as running out of Lua memory, still leaves the line it reached). */
+extern const char lu_top_marker;
+
+/* 1 when L is the scenario's top level (the main thread, or the coroutine
+ * the top level runs in), not a coroutine of the script's own. */
+int lu_top_level(lua_State *L);
+
 /* The thread a continuation (lua_yieldk's k) runs in. A continuation runs
  * only once its function's checks (lu_self's) have passed and the thread
  * has yielded, so it need not make them again. */

@@ -21,7 +21,7 @@
 #include "trace_read.h"
 
 /* What an id names: a thread (tid), a process (pid) or a port. */
-enum export_space { EXPORT_NONE, EXPORT_THREAD, EXPORT_PROC, EXPORT_PORT };
+enum export_space { EXPORT_NONE, EXPORT_THREAD, EXPORT_PROC, EXPORT_PORT, EXPORT_NODE };
 
 /* A table of fixed-size entries keyed by a 64-bit id; every entry starts
  * with its uint64_t key. Start one with EXPORT_TAB(entry type). A pointer
@@ -48,7 +48,7 @@ void export_tab_free(struct export_tab *t);
 /* Names given so far by thread_new, proc_new and port_label records: one
  * table per space. */
 struct export_names {
-	struct export_tab tab[3];
+	struct export_tab tab[4];
 };
 
 void export_names_init(struct export_names *nm);

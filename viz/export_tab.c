@@ -141,7 +141,7 @@ void export_tab_free(struct export_tab *t)
 
 void export_names_init(struct export_names *nm)
 {
-	for (int s = 0; s < 3; s++)
+	for (int s = 0; s < 4; s++)
 		nm->tab[s] = (struct export_tab)EXPORT_TAB(struct name_ent);
 }
 
@@ -171,6 +171,8 @@ void export_names_note(struct export_names *nm, const struct trace_rec *rec)
 		names_set(nm, EXPORT_PROC, rec->args[0], rec->str, rec->len);
 	else if (rec->kind == TR_PORT_LABEL)
 		names_set(nm, EXPORT_PORT, rec->args[0], rec->str, rec->len);
+	else if (rec->kind == TR_NODE)
+		names_set(nm, EXPORT_NODE, rec->args[0], rec->str, rec->len);
 }
 
 const char *export_name(const struct export_names *nm, enum export_space space, uint64_t id)
@@ -197,7 +199,7 @@ const char *export_name_raw(const struct export_names *nm, enum export_space spa
 
 void export_names_free(struct export_names *nm)
 {
-	for (int s = 0; s < 3; s++)
+	for (int s = 0; s < 4; s++)
 		export_tab_free(&nm->tab[s]);
 }
 

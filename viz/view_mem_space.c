@@ -224,8 +224,12 @@ static void draw_row(const struct vz_frame *f, const struct mem_layout *L,
 		}
 	}
 	if (row->ncells % row->per_row && row->ncells % row->per_row < row->per_row - 8) {
-		snprintf(label, sizeof label, row->per_cell > 1 ? "%llu pages, %llu a cell" : "%llu pages",
-			 (unsigned long long)np, (unsigned long long)row->per_cell);
+		if (row->per_cell > 1)
+			snprintf(label, sizeof label, "%llu pages, %llu a cell", (unsigned long long)np,
+				 (unsigned long long)row->per_cell);
+		else
+			snprintf(label, sizeof label, "%llu page%s", (unsigned long long)np,
+				 np == 1 ? "" : "s");
 		draw_text(d, FONT_SMALL, row->x + (float)(row->ncells % row->per_row) * L->page_pitch + 6 * u,
 			  row->y + (float)(row->ncells / row->per_row) * L->page_pitch +
 			  (s - (float)draw_font_h(d, FONT_SMALL)) / 2, PAL_FAINT, ALIGN_LEFT, label);
