@@ -129,7 +129,24 @@ excerpt 'and one for the master' scenarios/clock-sync.lua
 excerpt 'scenarios/two-nodes-rpc.lua' scenarios/two-nodes-rpc.lua --set max=0
 excerpt 'tests/api/migrate.lua --set strategy=on-demand' tests/api/migrate.lua --set strategy=on-demand
 excerpt '`ukern export hello.uktrace --format text` gives' scenarios/hello.lua
-excerpt 'scenarios/shared-memory.lua --set board=r --trace FILE' scenarios/shared-memory.lua --set board=r
+
+# An excerpt that quotes its grep is all of that grep's output, in order.
+excerpt_grep() {
+	marker=$1
+	pattern=$2
+	shift 2
+	checks=$((checks + 1))
+	awk -v p="$marker" 'index($0, p) { f = 1 } f && /^```$/ { n++; if (n == 2) exit; next }
+		f && n == 1' "$TF" >"$TMP/want"
+	[ -s "$TMP/want" ] || { fail "$TF: no excerpt after '$marker'"; return; }
+	"$UKERN" run "$@" --quiet --stats json --trace "$TMP/x.uktrace" >/dev/null 2>&1
+	"$UKERN" export "$TMP/x.uktrace" 2>&1 | grep -E "$pattern" >"$TMP/x.txt"
+	cmp -s "$TMP/want" "$TMP/x.txt" && return
+	fail "$TF: the excerpt of 'ukern run $*' is not what its grep prints (< doc, > ukern):"
+	diff "$TMP/want" "$TMP/x.txt" | grep '^[<>]' >&2
+}
+excerpt_grep 'scenarios/shared-memory.lua --set board=r --trace FILE' \
+	'shm_|port_new port=[0-9]+ pid=0|port_dead port=[34]|page_fault' scenarios/shared-memory.lua --set board=r
 
 # cli.md: the usage of `ukern run --help` and the outputs it shows, as ukern
 # prints them.
