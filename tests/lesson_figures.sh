@@ -208,7 +208,7 @@ figure shared-memory '' '250.1us  reader      | reader reads "VANDALISED      "'
 	run scenarios/shared-memory.lua --set board=rw
 figure shared-memory '' '302.1us  editor      | editor finds "VANDALISED      " where it wrote headline 2' \
 	run scenarios/shared-memory.lua --set board=rw
-figure shared-memory '' 'scenarios/shared-memory.lua:205: segmentation fault at 0x10000000 (write to a read-only page) (process vandal, thread vandal, at 240.1us)' \
+figure shared-memory '' 'scenarios/shared-memory.lua:214: segmentation fault at 0x10000000 (write to a read-only page) (process vandal, thread vandal, at 240.1us)' \
 	run scenarios/shared-memory.lua --set board=r
 figure shared-memory '' '250.1us  reader      | reader reads "headline 2      "' \
 	run scenarios/shared-memory.lua --set board=r

@@ -105,6 +105,7 @@ shared-memory|sync=x|
 shared-memory|adds=0|
 shared-memory|work=x|work must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not "x"$
 shared-memory|size=4|
+shared-memory|board=x|board must be none, rw or r$
 stateless-vs-stateful|chunk=0|
 syscall-vs-rpc|calls=0|
 syscall-vs-rpc|costs=x|machine: unknown cost profile .x.
