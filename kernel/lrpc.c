@@ -43,10 +43,11 @@ struct lrpc_state *lrpc_state(struct machine *m)
 	return m->lrpc;
 }
 
-/* Append obj to a growable pointer array. 0 or -1. */
-static int push(void ***arr, uint32_t *n, uint32_t *cap, void *obj)
+/* Room for one more element in a growable pointer array of n. 0 or -1
+ * (the array unchanged). */
+static int reserve(void ***arr, uint32_t n, uint32_t *cap)
 {
-	if (*n == *cap) {
+	if (n == *cap) {
 		uint32_t c = *cap ? *cap * 2 : 8;
 		void **a = realloc(*arr, c * sizeof *a);
 		if (!a)
@@ -54,6 +55,14 @@ static int push(void ***arr, uint32_t *n, uint32_t *cap, void *obj)
 		*arr = a;
 		*cap = c;
 	}
+	return 0;
+}
+
+/* Append obj to a growable pointer array. 0 or -1. */
+static int push(void ***arr, uint32_t *n, uint32_t *cap, void *obj)
+{
+	if (reserve(arr, *n, cap) != 0)
+		return -1;
 	(*arr)[(*n)++] = obj;
 	return 0;
 }
@@ -172,8 +181,10 @@ static struct lrpc_binding *binding_new(struct proc *client, struct lrpc_iface *
 }
 
 /* Map b's region into both domains: made and given frames in the
- * client's, shared into the server's. UK_OK or UK_ENOMEM (nothing left
- * mapped). */
+ * client's, shared into the server's, then traced (vm_map and page_frame
+ * records, then frames). UK_OK, or UK_ENOMEM with nothing of the region
+ * left mapped and nothing of it traced (an address space made for a domain
+ * on the way stays, traced as usual); nothing fails after the records. */
 static int map_region(struct machine *m, struct lrpc_binding *b, uint64_t bytes)
 {
 	struct as *cas = vmsys_as(b->client), *sas = vmsys_as(b->iface->server);
@@ -209,7 +220,6 @@ void lrpc_bind(struct thread *t)
 	struct lrpc_state *s = m->lrpc;
 	struct lrpc_binding *b;
 	uint64_t bytes = 0;
-	int err;
 
 	if (!r || !(r->kinds & (RIGHT_SEND | RIGHT_RECV)) || t->dom) {
 		t->sc.err = UK_ENORIGHT;
@@ -224,24 +234,22 @@ void lrpc_bind(struct thread *t)
 		t->sc.err = UK_EREMOTE;
 		return;
 	}
-	if (!(b = binding_new(t->p, f, &bytes))) {
+	/* Every allocation before the mapping: once the A-stacks are mapped
+	 * (and traced), nothing of the bind can fail. */
+	if (reserve((void ***)&s->bindings, s->nbindings, &s->bindings_cap) != 0 ||
+	    !(b = binding_new(t->p, f, &bytes))) {
 		t->sc.err = UK_ENOMEM;
 		return;
 	}
 	/* A server stopped for a move: a global reference at once (nothing is
 	 * mapped into it now), rebound where it arrives if this client is there. */
 	b->global = f->server->mig_stopped;
-	if ((err = b->global ? UK_OK : map_region(m, b, bytes)) != UK_OK ||
-	    push((void ***)&s->bindings, &s->nbindings, &s->bindings_cap, b) != 0) {
-		if (!err && !b->global) {
-			as_unmap(t->p->as, b->caddr, VM_SHARED);
-			as_unmap(f->server->as, b->saddr, VM_SHARED);
-			vmsys_frames(m);
-		}
+	if (!b->global && map_region(m, b, bytes) != UK_OK) {
 		binding_free(b);
 		t->sc.err = UK_ENOMEM;
 		return;
 	}
+	s->bindings[s->nbindings++] = b;
 	b->id = s->nbindings;
 	s->globals += b->global;
 	TRACE(m, TR_LRPC_BIND, b->id, f->id, t->p->pid, b->caddr, b->saddr, b->pages);
