@@ -78,6 +78,11 @@ int vmsys_shm_mapped(const struct proc *p);
 struct vm_seg;
 const struct vm_seg *vmsys_seg_of(const struct proc *p, int32_t name);
 
+/* 1 when SYS_MEM_RESTRICT of p's right name would make a port (the
+ * segment's read-only port, not made yet), else 0: only then does it count
+ * against the ports a run may make. */
+int vmsys_restrict_makes_port(const struct proc *p, int32_t name);
+
 /* The statistics of shared segments, when the run made one: format 'j'
  * the JSON member "shm" (a line ending in a comma), 't' the text line. */
 void vmsys_shm_stats(FILE *out, const struct machine *m, char format);

@@ -271,6 +271,14 @@ const struct vm_seg *vmsys_seg_of(const struct proc *p, int32_t name)
 	return r && (r->kinds & RIGHT_MAP) ? r->pt->seg : NULL;
 }
 
+int vmsys_restrict_makes_port(const struct proc *p, int32_t name)
+{
+	const struct right *r = proc_right((struct proc *)p, name);
+	const struct vm_seg *s = r && (r->kinds & RIGHT_MAP) ? r->pt->seg : NULL;
+
+	return s && s->maps && !s->port_r && (r->pt->seg_perm & ~VM_R);
+}
+
 void vmsys_shm_stats(FILE *out, const struct machine *m, char format)
 {
 	if (!m->nsegs)

@@ -80,6 +80,24 @@ process { "p", main = function()
 end }
 process { "q", start = "1ms", main = function() log("q ran") end }' --stats json
 expect_out '"name": "q", "pid": 3, "state": "exited", .*"exit_code": 0'
+# mem.restrict counts against it only when it makes a port: at the limit, a
+# handle restricted before, a restricted one and an "r" segment's still give
+# their handle; the first restriction of another segment is refused.
+limit 4 "^$L:11: mem.restrict: the run has made 1000000 ports, the most one run may make" \
+	'machine { costs = "zero" }
+process { "p", main = function()
+  local _, seg = mem.share(4096)
+  local ro = mem.restrict(seg, "r")
+  local _, rseg = mem.share(4096, "r")
+  local _, other = mem.share(4096)
+  pcall(function() while true do port() end end)
+  log("again: %s", tostring(mem.restrict(seg, "r") == ro))
+  log("restricted: %s", tostring(mem.restrict(ro, "r") == ro))
+  log("r segment: %s", tostring(mem.restrict(rseg, "r") == rseg))
+  mem.restrict(other, "r")
+end }'
+expect_err 'p +\| again: true$' && expect_err 'p +\| restricted: true$' &&
+	expect_err 'p +\| r segment: true$'
 
 # Lua memory: a body that keeps everything it makes is stopped at its line,
 # its process killed (4); at the top level the scenario does not load (2).

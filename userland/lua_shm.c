@@ -188,7 +188,8 @@ static int l_restrict(lua_State *L)
 	if (strcmp(perm, "r") != 0)
 		return lu_script_errorf(L, "bad argument #2 to 'restrict' (a segment handle is "
 					   "restricted to \"r\", not '%s')", perm);
-	lu_check_limit(L, t, "mem.restrict", "ports");
+	if (vmsys_restrict_makes_port(t->p, name))
+		lu_check_limit(L, t, "mem.restrict", "ports");
 	t->sc.arg = VM_R;
 	t->sc.name = name;
 	t->sc.op = SYS_MEM_RESTRICT;

@@ -9,8 +9,8 @@
 # decl      declaration choices (mkseeds)
 # trace     real runs of the shipped scenarios (cut short in simulated time
 #           with --until where the whole run is over 8 KiB), a deadlock, LRPC
-#           A-stacks, a trace cut inside its records, and one record of every
-#           kind (mkseeds)
+#           A-stacks, shared segments with a restricted handle, a trace cut
+#           inside its records, and one record of every kind (mkseeds)
 # marshal   messages as marshal_encode writes them (mkseeds)
 # wire      RPC requests, replies and Lua values as the stubs write them (mkseeds)
 # units     durations, drifts, offsets, sizes and job programs as people
@@ -60,6 +60,9 @@ trace_run migration-small "$src/scenarios/migration.lua" --set pages=4 --set ite
 	--set at=5ms || true
 # LRPC A-stacks (page_frame), a fork of their client, a crash of their server
 trace_run lrpc-astack "$src/tests/api/astack.lua" || true
+# shared segments (shm_new, shm_frame, shm_map, shm_unmap) and a restricted
+# handle (shm_restrict), a protection fault through it, a fork of its mapper
+trace_run shm-restrict "$src/tests/api/shm_restrict_fault.lua" || true
 if [ -f "$corpus/trace/hello.uktrace" ]; then
 	n=$(wc -c <"$corpus/trace/hello.uktrace")
 	head -c $((n / 2)) "$corpus/trace/hello.uktrace" >"$corpus/trace/hello-cut.uktrace"
