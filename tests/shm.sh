@@ -76,7 +76,7 @@ run 0 run $R --stats json &&
 	expect_err 'maker +\| again: true; the restricted one: true$' &&
 	expect_err 'maker +\| maker maps it: shared r 8192 reads "from the maker"$' &&
 	expect_err "maker +\\| rw through it: $R:42: mem.map: segment\\(3 of pid 2\\) $ro" &&
-	expect_err "protect it rw: $R:43: mem.protect: 0x10003000 \\+ 4096 bytes holds a read-only mapping" &&
+	expect_err "protect it rw: $R:43: mem.protect: 0x10003000 \\+ 4096 bytes holds a read-only mapping of a shared segment \\(mapped \"r\", or through a restricted handle\\): it cannot be made writable" &&
 	expect_err 'its own handle still maps rw: reads "From the maker"$' &&
 	expect_err "rw: $R:109: bad argument #2 to 'restrict' \\(\"rw\" restricts nothing: a handle is restricted to \"r\", and never widened\\)" &&
 	expect_err "x: $R:110: bad argument #2 to 'restrict' \\(a segment handle is restricted to \"r\", not 'x'\\)" &&

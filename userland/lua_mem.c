@@ -141,7 +141,7 @@ static int k_protect(lua_State *L, int status, lua_KContext ctx)
 				  hex(t->sc.arg, a, sizeof a), (lua_Integer)t->sc.len);
 	if (t->sc.err == UK_EFAULT)
 		return luaL_error(L, "mem.protect: %s + %I bytes holds a read-only mapping of a "
-				     "shared segment (mem.map(seg, \"r\")): it cannot be made writable",
+				     "shared segment (mapped \"r\", or through a restricted handle): it cannot be made writable",
 				  hex(t->sc.arg, a, sizeof a), (lua_Integer)t->sc.len);
 	if (t->sc.err)
 		return lu_fail(L, t->sc.err);
