@@ -12,7 +12,7 @@ static const char usage[] =
 	"usage: ukern run SCENARIO [--seed N] [--set NAME=VALUE]... [--until TIME]\n"
 	"                 [--trace FILE] [--stats text|json|csv] [--quiet] [--max-events N]\n"
 	"                 [--answers] [--ticks] [--view [sequence|cpu|topology|memory]] [--paused]\n"
-	"                 [--lua-memory SIZE]\n"
+	"                 [--lua-memory SIZE] [--frame-memory SIZE]\n"
 	"       ukern run --help | -h\n"
 	"       ukern list\n"
 	"       ukern export TRACE [--format text|csv|chrome|paje] [-o FILE]\n"

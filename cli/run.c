@@ -29,7 +29,7 @@ static const char run_usage[] =
 	"usage: ukern run SCENARIO [--seed N] [--set NAME=VALUE]... [--until TIME]\n"
 	"                 [--trace FILE] [--stats text|json|csv] [--quiet] [--max-events N]\n"
 	"                 [--answers] [--ticks] [--view [sequence|cpu|topology|memory]]\n"
-	"                 [--paused] [--lua-memory SIZE]\n"
+	"                 [--paused] [--lua-memory SIZE] [--frame-memory SIZE]\n"
 	"\n"
 	"  --seed N           the seed of the run's random generator (default: the scenario's, or 1)\n"
 	"  --set NAME=VALUE   override a parameter the scenario declares with param()\n"
@@ -48,6 +48,10 @@ static const char run_usage[] =
 	"  --paused           with --view: start paused at time 0\n"
 	"  --lua-memory SIZE  the most memory the scenario's Lua code may hold (default\n"
 	"                     1GiB; bytes, or with KiB, MiB or GiB; at least 1MiB)\n"
+	"  --frame-memory SIZE\n"
+	"                     the most host memory the simulated frames may hold, every\n"
+	"                     node together (default 1GiB, or machine { frame_memory };\n"
+	"                     at least 1MiB); a page that needs more stops the run\n"
 	"  --help, -h         this help\n"
 	"\n"
 	"SCENARIO is a file, or a name looked up as NAME or NAME.lua in the directories\n"
@@ -59,6 +63,7 @@ struct run_opts {
 	const char **sets;
 	uint64_t until_ns, max_events;
 	uint64_t lua_memory;  /* --lua-memory, bytes (lo.have_lua_memory: given) */
+	uint64_t frame_memory;  /* --frame-memory, bytes; 0: not given */
 	const char *trace, *stats;
 	int quiet;
 	int answers, ticks;   /* --answers, --ticks */
@@ -191,6 +196,11 @@ static int parse(int argc, char **argv, struct run_opts *o)
 							     "least 1MiB (bytes, or with KiB, MiB or "
 							     "GiB: 256MiB)", v);
 			o->lo.have_lua_memory = 1;
+		} else if ((v = cli_opt(argc, argv, &i, "--frame-memory", &miss))) {
+			if (units_parse_bytes(v, &o->frame_memory) || o->frame_memory < (1u << 20))
+				return cli_error(EXIT_USAGE, "--frame-memory %s: expected a size of at "
+							     "least 1MiB (bytes, or with KiB, MiB or "
+							     "GiB: 4GiB)", v);
 		} else if (miss) {
 			return cli_error(EXIT_USAGE, "%s needs a value", argv[i]);
 		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -369,7 +379,9 @@ static int simulate(struct machine *m, const struct run_opts *o)
 				"statistics end there\n",
 			interrupt_signal() == SIGTERM ? "terminated (SIGTERM)" : "interrupted (SIGINT)",
 			m->now);
-	if (m->oom)
+	if (m->frames_report)
+		fprintf(stderr, "%s\n", m->frames_report);
+	else if (m->oom)
 		fprintf(stderr, "ukern: the host ran out of memory; the run stopped at %" PRIu64 "ns\n",
 			m->now);
 	if (m->outcome == OUT_DEADLOCK && m->deadlock_report)
@@ -428,6 +440,8 @@ int cmd_run(int argc, char **argv)
 	cfg = *scenario_config(s);
 	cfg.until_ns = o.until_ns;
 	cfg.max_events = o.max_events;
+	if (o.frame_memory)   /* --frame-memory, else machine { frame_memory }, else the default */
+		cfg.frame_memory = o.frame_memory;
 	if (machine_init(&m, &cfg) != 0) {
 		scenario_free(s);
 		free(path);

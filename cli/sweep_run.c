@@ -234,7 +234,9 @@ static int child_simulate(struct job *j, struct scenario *s, FILE *row)
 	/* as ukern run's default: machine { lua_memory }, else UK_LUA_MEMORY */
 	scenario_lua_memory(s, scenario_lua_memory_for(s, UK_LUA_MEMORY));
 	machine_run(&m);
-	if (m.oom)
+	if (m.frames_report)
+		fprintf(stderr, "ukern: sweep: %s: %s\n", j->label, m.frames_report);
+	else if (m.oom)
 		fprintf(stderr, "ukern: sweep: %s: the host ran out of memory; the run stopped at "
 				"%" PRIu64 "ns\n", j->label, m.now);
 	code = run_code(&m);

@@ -195,6 +195,10 @@ static void run(struct machine *m, struct cpu *c, struct thread *t)
 				machine_handoff_flush(m);   /* the caller goes on: no hand-off */
 			continue;
 		}
+		/* Memory ran out (the host's, or the frames' cap) in the last
+		 * effect: the body is not resumed, the run stops here. */
+		if (m->oom)
+			return;
 		if (m->stop || ++m->events > m->cfg.max_events) {
 			m->outcome = m->stop ? OUT_INTERRUPTED : OUT_LIMIT;
 			return;

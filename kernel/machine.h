@@ -71,6 +71,8 @@ struct machine_config {
 	uint32_t frames;          /* frames of physical memory; 0: UK_DEFAULT_FRAMES */
 	uint32_t page_size;       /* bytes, a power of two; 0: UK_DEFAULT_PAGE_SIZE */
 	uint32_t max_threads;     /* threads one run may make; 0: UK_MAX_THREADS */
+	uint64_t frame_memory;    /* host bytes the frames' pages may hold, every node together;
+				   * 0: UK_FRAME_MEMORY */
 };
 
 /* OUT_INTERRUPTED: stopped at machine.stop (Ctrl-C, SIGTERM). */
@@ -175,6 +177,11 @@ struct machine {
 	struct vm_group vm_all;   /* every node's memory counted together */
 	int vm_used;              /* some process has had an address space */
 	struct thread *vm_thread; /* the thread whose access is being served (trace) */
+	const char *vm_doing;     /* the kernel's own work taking frames now, in words
+				   * ("migrate 'w' to 'B'"), for frames_report; NULL: none */
+	const char *vm_doing_where; /* ... and "FILE:LINE: " of what asked for it, or "" */
+	char *frames_report;      /* why the cap on the frames' host memory (cfg.frame_memory)
+				   * stopped the run, or NULL: it did not (m->oom is set then) */
 	uint32_t vm_told_used, vm_told_shared;  /* frame counts in the last frames record */
 	uint64_t forks, segfaults, oom_kills;   /* counts for the statistics */
 	uint64_t ool_msgs, ool_pages;           /* out-of-line data mapped into receivers */

@@ -103,6 +103,7 @@ void machine_free(struct machine *m)
 	free(m->svcs);
 	free(m->svcnames);
 	free(m->deadlock_report);
+	free(m->frames_report);
 	free(m->deadlock_tids);
 	evq_free(&m->evq);
 	procrun_free(m);

@@ -271,7 +271,14 @@ static int restart_here(struct machine *m, struct migration *g)
 	uint64_t bytes = 0;
 
 	if (p->as) {
-		int err = move_as(m, g, vmsys_vm(m, g->to));
+		char doing[2 * UK_NAME_MAX + 32];
+		int err;
+
+		snprintf(doing, sizeof doing, "migrate '%s' to '%s'", p->name, nd->name);
+		m->vm_doing = doing;      /* for the cap on the frames' host memory */
+		m->vm_doing_where = g->where;
+		err = move_as(m, g, vmsys_vm(m, g->to));
+		m->vm_doing = m->vm_doing_where = NULL;
 		vmsys_frames(m);
 		if (err != VM_OK) {
 			if (err == VM_EHOST)

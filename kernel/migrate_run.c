@@ -42,7 +42,14 @@ void migrate_wrote(struct proc *p, uint64_t addr, uint64_t len)
 static void move_in(struct machine *m, struct migration *g, struct mig_page *e)
 {
 	struct vm *from = vmsys_vm(m, g->from);
-	int err = as_move_in(g->p->as, e->vpn << m->vm.shift, from, e->frame);
+	char doing[2 * UK_NAME_MAX + 32];
+	int err;
+
+	snprintf(doing, sizeof doing, "migrate '%s' to '%s'", g->p->name, m->net->nodes[g->to].name);
+	m->vm_doing = doing;      /* for the cap on the frames' host memory */
+	m->vm_doing_where = g->where;
+	err = as_move_in(g->p->as, e->vpn << m->vm.shift, from, e->frame);
+	m->vm_doing = m->vm_doing_where = NULL;
 
 	if (err != VM_OK) {
 		/* no frame for it there any more (others took them since the

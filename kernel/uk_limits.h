@@ -37,6 +37,7 @@
 #define UK_MAX_PAGE_SIZE     (1u << 20)   /* ... to this */
 #define UK_AS_MAX_PAGES      (1u << 20)   /* pages mapped in one address space */
 #define UK_MEM_MAX_IO        (16u << 20)  /* bytes of one mem.read or mem.write */
+#define UK_FRAME_MEMORY      (1ull << 30) /* host bytes the frames' pages may hold (--frame-memory) */
 
 /* Lightweight RPC (kernel/lrpc.h, lrpc.export, lrpc.bind) */
 #define UK_LRPC_MAX_PROCS    256          /* procedures of one interface */

@@ -2,9 +2,10 @@
  * vm.c - frames, regions and the fault path (see vm.h).
  *
  * Frames are made on demand up to the machine's count, each with its bytes
- * on the host; a released frame goes on a free list and is zeroed when it
- * is handed out again. Regions of an address space sit in an array sorted
- * by address, found by binary search; each has a flat page table.
+ * on the host (within the group's max_bytes, when it has one); a released
+ * frame goes on a free list and is zeroed when it is handed out again.
+ * Regions of an address space sit in an array sorted by address, found by
+ * binary search; each has a flat page table.
  * Sharing (fork, out-of-line data) is in vm_share.c.
  */
 #include "vm.h"
@@ -38,6 +39,8 @@ void vm_fini(struct vm *vm)
 {
 	for (uint32_t i = 0; i < vm->nmade; i++)
 		free(vm->fr[i].data);
+	if (vm->group)
+		vm->group->bytes -= (uint64_t)vm->nmade * vm->page_size;
 	free(vm->fr);
 	vm->fr = NULL;
 	vm->nmade = vm->cap = 0;
@@ -71,8 +74,16 @@ uint32_t vm_frame_get(struct vm *vm, int *host)
 		vm->free_head = f->next_free;
 		memset(f->data, 0, vm->page_size);
 	} else {
+		struct vm_group *g = vm->group;
 		if (vm->nmade == vm->nframes)
 			return 0;
+		/* A new frame's bytes would go past the host memory the frames may hold. */
+		if (g && g->max_bytes && g->bytes + vm->page_size > g->max_bytes) {
+			if (g->refused)
+				g->refused(g->ctx);
+			*host = 1;
+			return 0;
+		}
 		if (vm->nmade == vm->cap) {
 			uint32_t cap = vm->cap ? vm->cap * 2 : 64;
 			struct vm_frame *a;
@@ -93,6 +104,8 @@ uint32_t vm_frame_get(struct vm *vm, int *host)
 			return 0;
 		}
 		n = vm->base + ++vm->nmade;
+		if (g)
+			g->bytes += vm->page_size;
 	}
 	f->refs = 1;
 	f->next_free = 0;

@@ -84,6 +84,12 @@ struct vm_frame {
 struct vm_group {
 	uint32_t used;          /* frames with a reference, every memory */
 	uint32_t peak;          /* the most ever used at once */
+	uint64_t bytes;         /* host memory of the frames made (page_size each), every memory */
+	uint64_t max_bytes;     /* the most bytes may reach (0: no cap): a frame past it is
+				 * refused as when the host runs out of memory (VM_EHOST) */
+	/* Told when max_bytes refuses a frame (NULL: nobody). */
+	void (*refused)(void *ctx);
+	void *ctx;
 };
 
 /* Physical memory: a machine's frames, numbered base + 1 .. base + nframes

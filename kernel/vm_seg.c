@@ -48,7 +48,8 @@ struct vm_seg *vm_seg_new(struct as *as, uint64_t npages, uint8_t perm, uint32_t
 	for (uint64_t i = 0; i < npages; i++) {
 		uint32_t n = vm_frame_get(vm, &host);
 		if (!n) {
-			/* Only the host can fail here: the frames were counted. */
+			/* Only the host (or the cap on its memory) can fail here: the
+			 * frames were counted. */
 			as_unmap(as, start, VM_SHARED);
 			vm_seg_free(s);
 			*err = VM_EHOST;

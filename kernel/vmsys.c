@@ -24,6 +24,7 @@
 #include "thread.h"
 #include "uk_err.h"
 #include "uk_limits.h"
+#include "units.h"
 
 /* The vm observer: a trace record for each fault and copy. */
 static void observe(void *ctx, struct as *as, const struct vm_event *e)
@@ -41,6 +42,43 @@ static void observe(void *ctx, struct as *as, const struct vm_event *e)
 		TRACE(m, TR_PAGE_COPY, p ? p->pid : 0, e->addr, e->from, e->frame);
 }
 
+/* The cap on the frames' host memory refused a frame (vm.h, vm_group): the
+ * run stops (m->oom), and the first refusal is reported in words: where in
+ * the scenario, which thread, when; a log record of the kernel (tid 0) puts
+ * the same text in the trace. A thread is named when the frame was for one
+ * of its system calls (an access, a fork's copy, a segment, an A-stack); for
+ * the kernel's own work (a migration's pages) m->vm_doing says what it was. */
+static void frames_refused(void *ctx)
+{
+	struct machine *m = ctx;
+	struct thread *t = m->vm_thread ? m->vm_thread
+			   : m->in_effect ? thread_actor(m->in_effect) : NULL;
+	uint64_t max = m->vm_all.max_bytes;
+	int mib = max % (1u << 20) == 0, n;
+	char where[256] = "", when[32], limit[160];
+	char *text;
+
+	m->oom = 1;
+	if (m->frames_report)
+		return;
+	units_format_ns(m->now, when, sizeof when);
+	snprintf(limit, sizeof limit, "not enough frame memory (the frames may hold %llu%s of the "
+		 "host's memory, ukern run --frame-memory)", (unsigned long long)(mib ? max >> 20 : max),
+		 mib ? "MiB" : " bytes");
+	if (t && t->body && t->body->where)
+		t->body->where(t, where, sizeof where);
+	n = t ? asprintf(&text, "%s%s (process %s, thread %s, at %s): the run stopped there", where,
+			 limit, t->p->name, t->name, when)
+	    : m->vm_doing ? asprintf(&text, "%s%s (%s, at %s): the run stopped there",
+				     m->vm_doing_where ? m->vm_doing_where : "", limit, m->vm_doing,
+				     when)
+	    : asprintf(&text, "%s: the run stopped at %s", limit, when);
+	if (n < 0)
+		return;   /* the host's own failure: reported as such */
+	m->frames_report = text;
+	TRACE_STR(m, TR_LOG, text, (size_t)n, 0);
+}
+
 int vmsys_init(struct machine *m)
 {
 	uint32_t frames = m->cfg.frames ? m->cfg.frames : UK_DEFAULT_FRAMES;
@@ -52,6 +90,9 @@ int vmsys_init(struct machine *m)
 	m->vm.observer = observe;
 	m->vm.ctx = m;
 	m->vm.group = &m->vm_all;
+	m->vm_all.max_bytes = m->cfg.frame_memory ? m->cfg.frame_memory : UK_FRAME_MEMORY;
+	m->vm_all.refused = frames_refused;
+	m->vm_all.ctx = m;
 	return 0;
 }
 

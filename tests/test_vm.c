@@ -3,7 +3,7 @@
  * own: zero-fill, copy-on-write sharing after a fork and after taking data
  * out of line, exactly one copy per page written while shared, data kept
  * apart, reference counts back to zero, permission and out-of-frame faults,
- * and where regions go.
+ * the cap on the frames' host memory, and where regions go.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -326,6 +326,82 @@ static void test_out_of_frames(void **state)
 	teardown(f);
 }
 
+static void count_refusal(void *ctx)
+{
+	(*(int *)ctx)++;
+}
+
+/* A group's max_bytes caps the host memory of the frames made, every memory
+ * of the group together: past it a frame is refused as if the host ran out
+ * (VM_EHOST, the group's hook told), nothing half done. Frames freed and
+ * handed out again cost nothing more; a copy-on-write copy counts. */
+static void test_host_memory_cap(void **state)
+{
+	struct fixture *f = setup_frames(16);
+	struct vm other;
+	int refused = 0;
+	struct vm_group g = { .max_bytes = 4 * PS + PS / 2, .refused = count_refusal,
+			      .ctx = &refused };
+	struct as *p = as_new(&f->vm, NULL), *q, *c;
+	uint64_t a = map(p, 8), b, shared;
+	char big[6 * PS];
+	struct vm_access r;
+
+	(void)state;
+	f->vm.group = &g;
+	assert_int_equal(vm_init_at(&other, 16, 16, PS), 0);
+	other.group = &g;
+	q = as_new(&other, NULL);
+	b = map(q, 4);
+	memset(big, 'a', sizeof big);
+	/* Four pages fit (4.5 pages of bytes), the fifth is refused. */
+	assert_int_equal(as_access(p, a, big, sizeof big, 1, &r), VM_EHOST);
+	assert_int_equal(refused, 1);
+	assert_int_equal(r.faults, 4);
+	assert_int_equal(f->vm.nmade, 4);
+	assert_int_equal(f->vm.used, 4);
+	assert_int_equal(g.bytes, 4 * PS);
+	assert_string_equal(get(p, a + 3 * PS, 2), "aa");
+	/* The other memory of the group is refused too; its own frames are free. */
+	assert_int_equal(as_access(q, b, "x", 1, 1, &r), VM_EHOST);
+	assert_int_equal(refused, 2);
+	assert_int_equal(other.nmade, 0);
+	/* A fork shares frames (no bytes); its first write needs a copy: refused. */
+	c = as_fork(p, NULL, &shared);
+	assert_non_null(c);
+	assert_int_equal(as_access(c, a, "b", 1, 1, &r), VM_EHOST);
+	assert_int_equal(refused, 3);
+	assert_string_equal(get(c, a, 2), "aa");
+	as_free(c);
+	/* Freed frames are handed out again at no cost, in either memory's own. */
+	as_unmap(p, a, VM_HEAP);
+	assert_int_equal(f->vm.used, 0);
+	a = map(p, 4);
+	assert_int_equal(as_access(p, a, big, 4 * PS, 1, &r), VM_OK);
+	assert_int_equal(g.bytes, 4 * PS);
+	assert_int_equal(refused, 3);
+	/* Room given back by a memory's end is room for the other's frames. */
+	as_free(p);
+	vm_fini(&f->vm);
+	assert_int_equal(g.bytes, 0);
+	assert_int_equal(as_access(q, b, big, 4 * PS, 1, &r), VM_OK);
+	assert_int_equal(g.bytes, 4 * PS);
+	/* No cap: max_bytes 0. */
+	g.max_bytes = 0;
+	assert_int_equal(vm_init(&f->vm, 16, PS), 0);
+	f->vm.group = &g;
+	p = as_new(&f->vm, NULL);
+	a = map(p, 8);
+	assert_int_equal(as_access(p, a, big, sizeof big, 1, &r), VM_OK);
+	assert_int_equal(g.bytes, 10 * PS);
+	assert_int_equal(refused, 3);
+	as_free(p);
+	as_free(q);
+	vm_fini(&other);
+	teardown(f);
+	assert_int_equal(g.bytes, 0);
+}
+
 static void test_placement(void **state)
 {
 	struct fixture *f = setup_frames(16);
@@ -420,6 +496,7 @@ int main(void)
 		cmocka_unit_test(test_refcounts_to_zero),
 		cmocka_unit_test(test_permission_faults),
 		cmocka_unit_test(test_out_of_frames),
+		cmocka_unit_test(test_host_memory_cap),
 		cmocka_unit_test(test_placement),
 		cmocka_unit_test(test_out_of_line),
 	};

@@ -69,37 +69,48 @@ static void machine_costs(lua_State *L, struct scenario *s)
 	decl_costs(L, "machine", &s->cfg.costs, &s->cost_overrides);
 }
 
+/* Field key of the machine table, a size of at least 1 MiB (and at most
+ * max): "256MiB" or a whole number of bytes. 0 when it is not given. */
+static uint64_t machine_size(lua_State *L, const char *key, uint64_t max)
+{
+	int t = lua_getfield(L, 1, key);
+	uint64_t v = 0;
+
+	if (t == LUA_TNIL) {
+		lua_pop(L, 1);
+		return 0;
+	}
+	if (t == LUA_TSTRING) {
+		if (units_parse_bytes(lua_tostring(L, -1), &v) != 0)
+			luaL_error(L, "machine: '%s' = \"%s\": expected a size (bytes, or with "
+				      "KiB, MiB or GiB: \"256MiB\")", key, lua_tostring(L, -1));
+	} else if (t == LUA_TNUMBER) {
+		if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0)
+			luaL_error(L, "machine: '%s' must be a whole number of bytes or a size "
+				      "such as \"256MiB\"", key);
+		v = (uint64_t)lua_tointeger(L, -1);
+	} else {
+		luaL_error(L, "machine: '%s' must be a size such as \"256MiB\", not a %s", key,
+			   lua_typename(L, t));
+	}
+	lua_pop(L, 1);
+	if (v < (1u << 20) || v > max)
+		luaL_error(L, "machine: '%s' must be at least 1MiB, not %I bytes", key,
+			   (lua_Integer)(v > LUA_MAXINTEGER ? LUA_MAXINTEGER : v));
+	return v;
+}
+
 /* frames and page_size: the machine's physical memory (kernel/vm.h). */
 /* lua_memory = "256MiB" (or a number of bytes): the scenario's Lua memory,
  * unless ukern run --lua-memory says otherwise. It caps the rest of the top
  * level at once, when the top level is capped. */
 static void machine_lua_memory(lua_State *L, struct scenario *s)
 {
-	int t = lua_getfield(L, 1, "lua_memory");
-	uint64_t v = 0;
+	uint64_t v = machine_size(L, "lua_memory", SIZE_MAX);
 	struct lu_memcap *cap;
 
-	if (t == LUA_TNIL) {
-		lua_pop(L, 1);
+	if (!v)
 		return;
-	}
-	if (t == LUA_TSTRING) {
-		if (units_parse_bytes(lua_tostring(L, -1), &v) != 0)
-			luaL_error(L, "machine: 'lua_memory' = \"%s\": expected a size (bytes, or with "
-				      "KiB, MiB or GiB: \"256MiB\")", lua_tostring(L, -1));
-	} else if (t == LUA_TNUMBER) {
-		if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0)
-			luaL_error(L, "machine: 'lua_memory' must be a whole number of bytes or a size "
-				      "such as \"256MiB\"");
-		v = (uint64_t)lua_tointeger(L, -1);
-	} else {
-		luaL_error(L, "machine: 'lua_memory' must be a size such as \"256MiB\", not a %s",
-			   lua_typename(L, t));
-	}
-	lua_pop(L, 1);
-	if (v < (1u << 20) || v > SIZE_MAX)
-		luaL_error(L, "machine: 'lua_memory' must be at least 1MiB, not %I bytes",
-			   (lua_Integer)(v > LUA_MAXINTEGER ? LUA_MAXINTEGER : v));
 	s->lua_memory = (size_t)v;
 	if (!s->lua_memory_given && (cap = lu_memcap_of(L)) != NULL && cap == &s->mem)
 		cap->max = s->lua_memory;
@@ -118,6 +129,9 @@ static void machine_memory(lua_State *L, struct scenario *s)
 			   UK_MIN_PAGE_SIZE, UK_MAX_PAGE_SIZE, (int)ps);
 	s->cfg.page_size = (uint32_t)ps;
 	machine_lua_memory(L, s);
+	/* frame_memory: the host memory the frames may hold (ukern run
+	 * --frame-memory overrides it); 0 leaves the kernel's default. */
+	s->cfg.frame_memory = machine_size(L, "frame_memory", UINT64_MAX);
 	s->cfg.max_threads = (uint32_t)field_int(L, "machine", "max_threads", UK_MAX_THREADS, 1,
 						 UK_MAX_THREADS_CEIL);
 }
@@ -268,7 +282,7 @@ static void procrun_params(lua_State *L, struct scenario *s)
 }
 
 /* machine { cpus, sched, quantum, costs, qlimit, seed, threads, drift, offset, frames,
- * page_size, lua_memory, max_threads ... } */
+ * page_size, lua_memory, max_threads, frame_memory ... } */
 int l_machine(lua_State *L)
 {
 	static const char *const known[] = { "cpus", "sched", "quantum", "costs", "qlimit",
@@ -277,7 +291,7 @@ int l_machine(lua_State *L)
 					     "io_stay", "io_front", "latency", "min_granularity",
 					     "switch", "io_done", "io_length", "balance",
 					     "balance_every", "drift", "offset", "frames", "page_size",
-					     "lua_memory", "max_threads", NULL };
+					     "lua_memory", "max_threads", "frame_memory", NULL };
 	struct scenario *s = scenario_of(L, "machine");
 	const char *sched;
 

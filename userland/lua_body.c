@@ -99,7 +99,8 @@ static void lbody_resume(struct thread *t)
 }
 
 /* The position of the suspended coroutine: its innermost Lua function
- * with a line (a C binding it yielded from has none). */
+ * of the scenario with a line (a C binding it yielded from has none; a
+ * built-in library's, such as lrpc.lua, is not the scenario's). */
 static const char *lbody_where(struct thread *t, char *buf, unsigned len)
 {
 	struct lbody *lb = t->body_data;
@@ -109,7 +110,8 @@ static const char *lbody_where(struct thread *t, char *buf, unsigned len)
 
 	buf[0] = '\0';
 	for (int level = 0; co && lua_getstack(co, level, &ar); level++) {
-		if (lua_getinfo(co, "Sl", &ar) && ar.currentline > 0) {
+		if (lua_getinfo(co, "Sl", &ar) && ar.currentline > 0 &&
+		    !lu_builtin_source(ar.source)) {
 			snprintf(buf, len, "%s:%d: ", ar.short_src, ar.currentline);
 			break;
 		}
