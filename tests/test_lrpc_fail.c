@@ -26,6 +26,7 @@
  */
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
@@ -311,7 +312,7 @@ static void trace_is_kernel(const struct machine *m)
 /* The viewer's memory replay of the same records: it takes them, and
  * its frames in use, shared and at most, and the regions mapped at the
  * end, are the kernel's. */
-static void replay_is_kernel(const struct machine *m)
+static void replay_is_kernel(const struct machine *m, bool completed)
 {
 	struct trace_index *ix = trace_index_new();
 	uint32_t used = 0, shared = 0, regs = 0, mapped = 0;
@@ -324,7 +325,12 @@ static void replay_is_kernel(const struct machine *m)
 	assert_int_equal(trace_index_vm_counts(ix, m->now, &used, &shared), 0);
 	assert_int_equal(used, vmsys_used_total(m));
 	assert_int_equal(shared, vmsys_shared_total(m));
-	assert_int_equal(ix->vm.maxused, m->vm_all.peak);
+	/* A run the host stopped may have taken a frame of the failed bind for
+	 * an instant (its peak counts it) and given it back unrecorded. */
+	if (completed)
+		assert_int_equal(ix->vm.maxused, m->vm_all.peak);
+	else
+		assert_true(ix->vm.maxused <= m->vm_all.peak);
 	for (size_t i = 0; i < ix->vm.nregs; i++)
 		mapped += ix->vm.regs[i].unmap_ns == TI_NEVER;
 	for (uint32_t i = 0; i < m->nprocs; i++)
@@ -374,7 +380,7 @@ static unsigned bind_allocations(void **state)
 		 { MS, "call", UK_OK }, { MS, "in server domain", 1 }, { MS, "return", UK_OK });
 	assert_true(al.n > 0 && al.n <= MAX_ALLOCS);
 	trace_is_kernel(*state);
-	replay_is_kernel(*state);
+	replay_is_kernel(*state, true);
 	stats_count_bindings(*state);
 	return al.n;
 }
@@ -430,7 +436,7 @@ static void test_bind_fails_at_each_allocation(void **state)
 			stopped++;
 		}
 		trace_is_kernel(m);
-		replay_is_kernel(m);
+		replay_is_kernel(m, out == OUT_COMPLETED);
 		stats_count_bindings(m);
 		next_machine(state);
 	}
