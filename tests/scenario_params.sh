@@ -8,7 +8,9 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 
 # scenario | --set NAME=VALUE | what stderr says (grep -E); empty: "NAME must be"
-# at the scenario's line. The first seven are the ones a student met.
+# at the scenario's line. The first seven are the ones a student met. A
+# duration must be one the API takes (whole ns, under 2^64 ns), not one that
+# fails later in a body: the lines after buffering's qlimit.
 cases='
 migration|hot=100|migration.lua:[0-9]+: hot must be a whole number from 1 to pages \(64\), not 100$
 cow-fork|touch=some|cow-fork.lua:[0-9]+: touch must be few or all, not "some"$
@@ -18,6 +20,15 @@ pingpong|n=-5|pingpong.lua:[0-9]+: n must be a whole number of round trips, at l
 client-server|qlimit=-1|client-server.lua:[0-9]+: qlimit must be a whole number of messages from 0 \(a rendezvous\) to 1000000, not -1$
 rpc-semantics|semantics=exactly-once|rpc-semantics.lua:[0-9]+: semantics must be maybe, at-least-once or at-most-once, not "exactly-once"$
 buffering|qlimit=2.5|
+buffering|work=1e300|
+client-server|service=1.0001ns|
+clock-sync|period=20000000000s|
+clock-sync|outlier=18446744073709551616ns|
+clock-sync|timeout=0.0000001|
+cristian|min=1.0001ns|
+cristian|period=9223372036854775807|
+fileserver-architectures|think=1e300|
+shared-memory|work=20000000000s|
 buffering|work=-1|
 byte-order|costs=fast|machine: unknown cost profile .fast.
 byte-order|n=-1|
