@@ -42,8 +42,8 @@ local service = param("service", "1ms")    -- CPU per request
 local access = param("disk", "5ms")        -- one disk access
 local think = param("think", 10)           -- mean think time, ms (exponential)
 local workers = param("workers", 4)        -- pool only
-assert(math.type(clients) == "integer" and clients >= 1,
-       ("clients must be a whole number, at least 1, not %s"):format(clients))
+assert(math.type(clients) == "integer" and clients >= 1 and clients <= 1000,
+       ("clients must be a whole number from 1 to 1000, not %s"):format(clients))
 assert(math.type(rounds) == "integer" and rounds >= 1,
        ("rounds must be a whole number, at least 1, not %s"):format(rounds))
 assert(is_duration(service),

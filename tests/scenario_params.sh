@@ -10,7 +10,8 @@
 # scenario | --set NAME=VALUE | what stderr says (grep -E); empty: "NAME must be"
 # at the scenario's line. The first seven are the ones a student met. A
 # duration must be one the API takes (whole ns, under 2^64 ns), not one that
-# fails later in a body: the lines after buffering's qlimit.
+# fails later in a body: the lines after buffering's qlimit. A number of
+# processes is bounded: a huge one would keep the load going for hours.
 cases='
 migration|hot=100|migration.lua:[0-9]+: hot must be a whole number from 1 to pages \(64\), not 100$
 cow-fork|touch=some|cow-fork.lua:[0-9]+: touch must be few or all, not "some"$
@@ -53,6 +54,7 @@ cristian|rounds=0|
 cristian|period=1 s|
 fileserver-architectures|arch=threads|arch = "threads": expected "all", single, thread-per-request, pool, event-driven
 fileserver-architectures|clients=0|
+fileserver-architectures|clients=1001|
 fileserver-architectures|rounds=2.5|
 fileserver-architectures|service=-1ms|
 fileserver-architectures|disk=fast|disk must be a duration
@@ -85,12 +87,14 @@ migration|costs=x|machine: unknown cost profile .x.
 migration|lrpc=maybe|
 mlfq-gaming|boost=2.5|
 mlfq-gaming|gamers=-1|
+mlfq-gaming|gamers=1000000000|
 mlfq-gaming|quantum=1|quantum must be a whole number of ms \(the gamers do I/O 1 ms before it ends\), at least 2, not 1$
 nameserver|requests=0|
 nameserver|requests=100|requests must be a whole number \(echo-v1 must be gone when echo-v2 starts, at 10 ms\) from 1 to 50, not 100$
 nested-servers|arch=x|
 nested-servers|workers=0|
 nested-servers|clients=0|
+nested-servers|clients=1000000000|
 nested-servers|calls=0|
 nested-servers|recurse=-1|
 ool-messages|costs=x|machine: unknown cost profile .x.
@@ -110,6 +114,7 @@ rpc-semantics|deposits=0|
 rr-quantum|sched=x|machine: unknown scheduler .x.
 rr-quantum|quantum=0|
 rr-quantum|jobs=0|
+rr-quantum|jobs=1000000000|
 rr-quantum|length=-1|
 rr-quantum|switch=-1|
 shared-memory|sync=x|
