@@ -40,7 +40,8 @@
 
 static enum export_space arg_space(unsigned kind, const char *arg)
 {
-	if ((kind == TR_MIGRATE && (strcmp(arg, "from") == 0 || strcmp(arg, "to") == 0)) ||
+	if (((kind == TR_MIGRATE || kind == TR_MIGRATE_FORWARD) &&
+	     (strcmp(arg, "from") == 0 || strcmp(arg, "to") == 0)) ||
 	    (kind == TR_PROC_NODE && strcmp(arg, "node") == 0))
 		return EXPORT_NODE;
 	return strcmp(arg, "tid") == 0 || strcmp(arg, "on_tid") == 0 ? EXPORT_THREAD

@@ -25,7 +25,8 @@ local async = param("async", false)
 local work = param("work", 0)          -- ms the producer computes after its sends
 assert(math.type(qlimit) == "integer" and qlimit >= 0 and qlimit <= 1000000,
        ("qlimit must be a whole number of messages from 0 to 1000000, not %s"):format(qlimit))
-assert(work >= 0, ("work must be a number of ms, at least 0, not %s"):format(work))
+assert(work >= 0 and work * 1e6 < 2^64,   -- a duration: fewer than 2^64 ns
+       ("work must be a number of ms, at least 0 and under 2^64 ns (584 years), not %s"):format(work))
 
 machine { cpus = 2, costs = "zero" }
 

@@ -18,11 +18,11 @@
 --        ukern run scenarios/client-server.lua --set qlimit=1
 --        ukern run scenarios/client-server.lua --trace cs.uktrace && ukern view cs.uktrace
 
--- Is d a duration as the scenario API writes one: a number of ms, or "250ns", "5us", "10ms", "2s"?
+-- Is the string d a duration the scenario API takes: "250ns", "5us", "10ms", "2s", or ms; whole ns, under 2^64?
 local function is_duration(d)
-  if type(d) == "number" then return d >= 0 end
   local i, f, unit = d:match("^(%d*)%.?(%d*)(%a*)$")
-  return i ~= nil and i .. f ~= "" and ({ [""] = 1, ns = 1, us = 1, ms = 1, s = 1 })[unit] ~= nil
+  local digits = ({ [""] = 6, ns = 0, us = 3, ms = 6, s = 9 })[unit or 0]   -- of a fraction, down to 1 ns
+  return digits ~= nil and i .. f ~= "" and #f:gsub("0+$", "") <= digits and tonumber("0" .. i .. "." .. f .. "0") * 10 ^ digits < 2^64
 end
 
 local qlimit = param("qlimit", 0)

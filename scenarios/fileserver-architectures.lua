@@ -28,11 +28,11 @@
 --
 -- doc/tutorial/fileserver-architectures.md is the lesson.
 
--- Is d a duration as the scenario API writes one: a number of ms, or "250ns", "5us", "10ms", "2s"?
+-- Is the string d a duration the scenario API takes: "250ns", "5us", "10ms", "2s", or ms; whole ns, under 2^64?
 local function is_duration(d)
-  if type(d) == "number" then return d >= 0 end
   local i, f, unit = d:match("^(%d*)%.?(%d*)(%a*)$")
-  return i ~= nil and i .. f ~= "" and ({ [""] = 1, ns = 1, us = 1, ms = 1, s = 1 })[unit] ~= nil
+  local digits = ({ [""] = 6, ns = 0, us = 3, ms = 6, s = 9 })[unit or 0]   -- of a fraction, down to 1 ns
+  return digits ~= nil and i .. f ~= "" and #f:gsub("0+$", "") <= digits and tonumber("0" .. i .. "." .. f .. "0") * 10 ^ digits < 2^64
 end
 
 local arch = param("arch", "all")          -- "all", or one structure alone
@@ -42,15 +42,16 @@ local service = param("service", "1ms")    -- CPU per request
 local access = param("disk", "5ms")        -- one disk access
 local think = param("think", 10)           -- mean think time, ms (exponential)
 local workers = param("workers", 4)        -- pool only
-assert(math.type(clients) == "integer" and clients >= 1,
-       ("clients must be a whole number, at least 1, not %s"):format(clients))
+assert(math.type(clients) == "integer" and clients >= 1 and clients <= 1000,
+       ("clients must be a whole number from 1 to 1000, not %s"):format(clients))
 assert(math.type(rounds) == "integer" and rounds >= 1,
        ("rounds must be a whole number, at least 1, not %s"):format(rounds))
 assert(is_duration(service),
        ('service must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(service))
 assert(is_duration(access),
        ('disk must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(access))
-assert(think >= 0, ("think must be a number of ms, at least 0, not %s"):format(think))
+assert(think >= 0 and think <= 1000000,   -- the draws, up to about 37 times it, stay durations
+       ("think must be a number of ms from 0 to 1000000, not %s"):format(think))
 assert(math.type(workers) == "integer" and workers >= 1 and workers <= 1024,
        ("workers must be a whole number from 1 to 1024, not %s"):format(workers))
 

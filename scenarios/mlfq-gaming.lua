@@ -35,8 +35,8 @@ local gamers = param("gamers", 2)
 local quantum = param("quantum", 10)   -- ms, at every level
 assert(math.type(boost) == "integer" and boost >= 0,
        ("boost must be a whole number of ms (0: never), at least 0, not %s"):format(boost))
-assert(math.type(gamers) == "integer" and gamers >= 0,
-       ("gamers must be a whole number, at least 0, not %s"):format(gamers))
+assert(math.type(gamers) == "integer" and gamers >= 0 and gamers <= 1000,
+       ("gamers must be a whole number from 0 to 1000, not %s"):format(gamers))
 assert(math.type(quantum) == "integer" and quantum >= 2,
        ("quantum must be a whole number of ms (the gamers do I/O 1 ms before it ends), at least 2, not %s"):format(quantum))
 

@@ -36,8 +36,8 @@ assert(({ single = 1, ["thread-per-request"] = 1, pool = 1 })[arch],
        ("arch must be single, thread-per-request or pool, not %q"):format(arch))
 assert(math.type(workers) == "integer" and workers >= 1 and workers <= 1024,
        ("workers must be a whole number from 1 to 1024, not %s"):format(workers))
-assert(math.type(clients) == "integer" and clients >= 1,
-       ("clients must be a whole number, at least 1, not %s"):format(clients))
+assert(math.type(clients) == "integer" and clients >= 1 and clients <= 1000,
+       ("clients must be a whole number from 1 to 1000, not %s"):format(clients))
 assert(math.type(calls) == "integer" and calls >= 1,
        ("calls must be a whole number, at least 1, not %s"):format(calls))
 assert(math.type(recurse) == "integer" and recurse >= 0,

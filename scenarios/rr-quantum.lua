@@ -29,8 +29,8 @@ local jobs = param("jobs", 3)
 local length = param("length", 100)    -- each job's CPU time (ms)
 local switch = param("switch", 0)      -- the cost of a context switch (ms)
 assert(quantum > 0, ("quantum must be a number of ms, more than 0, not %s"):format(quantum))
-assert(math.type(jobs) == "integer" and jobs >= 1,
-       ("jobs must be a whole number, at least 1, not %s"):format(jobs))
+assert(math.type(jobs) == "integer" and jobs >= 1 and jobs <= 1000,
+       ("jobs must be a whole number from 1 to 1000, not %s"):format(jobs))
 assert(length > 0, ("length must be a number of ms, more than 0, not %s"):format(length))
 assert(switch >= 0, ("switch must be a number of ms, at least 0, not %s"):format(switch))
 

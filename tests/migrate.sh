@@ -62,7 +62,7 @@ for r in 'migrate id=1 pid=[0-9]*\(worker\) from=0\(A\) to=1\(B\) strategy=on-de
 	"migrate_round id=1 round=0\\(stopped\\) pages=4 bytes=$((4 * PS + 1024)) arrive=$((20000000 + OD_DOWN))" \
 	'migrate_pull id=1 tid=[0-9]*\(worker\) addr=0x[0-9a-f]* arrive=' \
 	"migrate_end id=1 pid=[0-9]*\(worker\) downtime=$OD_DOWN total=$OD_DOWN pages=4" \
-	'migrate_forward id=2 flow=[0-9]* from=0 to=1' \
+	'migrate_forward id=2 flow=[0-9]* from=0\(A\) to=1\(B\)$' \
 	'proc_node pid=[0-9]*\(srv\) node=1'; do
 	checks=$((checks + 1))
 	grep -E -q "$r" "$TMP/od.txt" || fail "no record /$r/ in the trace"

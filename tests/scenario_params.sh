@@ -8,7 +8,10 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 
 # scenario | --set NAME=VALUE | what stderr says (grep -E); empty: "NAME must be"
-# at the scenario's line. The first seven are the ones a student met.
+# at the scenario's line. The first seven are the ones a student met. A
+# duration must be one the API takes (whole ns, under 2^64 ns), not one that
+# fails later in a body: the lines after buffering's qlimit. A number of
+# processes is bounded: a huge one would keep the load going for hours.
 cases='
 migration|hot=100|migration.lua:[0-9]+: hot must be a whole number from 1 to pages \(64\), not 100$
 cow-fork|touch=some|cow-fork.lua:[0-9]+: touch must be few or all, not "some"$
@@ -18,6 +21,15 @@ pingpong|n=-5|pingpong.lua:[0-9]+: n must be a whole number of round trips, at l
 client-server|qlimit=-1|client-server.lua:[0-9]+: qlimit must be a whole number of messages from 0 \(a rendezvous\) to 1000000, not -1$
 rpc-semantics|semantics=exactly-once|rpc-semantics.lua:[0-9]+: semantics must be maybe, at-least-once or at-most-once, not "exactly-once"$
 buffering|qlimit=2.5|
+buffering|work=1e300|
+client-server|service=1.0001ns|
+clock-sync|period=20000000000s|
+clock-sync|outlier=18446744073709551616ns|
+clock-sync|timeout=0.0000001|
+cristian|min=1.0001ns|
+cristian|period=9223372036854775807|
+fileserver-architectures|think=1e300|
+shared-memory|work=20000000000s|
 buffering|work=-1|
 byte-order|costs=fast|machine: unknown cost profile .fast.
 byte-order|n=-1|
@@ -42,6 +54,7 @@ cristian|rounds=0|
 cristian|period=1 s|
 fileserver-architectures|arch=threads|arch = "threads": expected "all", single, thread-per-request, pool, event-driven
 fileserver-architectures|clients=0|
+fileserver-architectures|clients=1001|
 fileserver-architectures|rounds=2.5|
 fileserver-architectures|service=-1ms|
 fileserver-architectures|disk=fast|disk must be a duration
@@ -74,12 +87,14 @@ migration|costs=x|machine: unknown cost profile .x.
 migration|lrpc=maybe|
 mlfq-gaming|boost=2.5|
 mlfq-gaming|gamers=-1|
+mlfq-gaming|gamers=1000000000|
 mlfq-gaming|quantum=1|quantum must be a whole number of ms \(the gamers do I/O 1 ms before it ends\), at least 2, not 1$
 nameserver|requests=0|
 nameserver|requests=100|requests must be a whole number \(echo-v1 must be gone when echo-v2 starts, at 10 ms\) from 1 to 50, not 100$
 nested-servers|arch=x|
 nested-servers|workers=0|
 nested-servers|clients=0|
+nested-servers|clients=1000000000|
 nested-servers|calls=0|
 nested-servers|recurse=-1|
 ool-messages|costs=x|machine: unknown cost profile .x.
@@ -99,6 +114,7 @@ rpc-semantics|deposits=0|
 rr-quantum|sched=x|machine: unknown scheduler .x.
 rr-quantum|quantum=0|
 rr-quantum|jobs=0|
+rr-quantum|jobs=1000000000|
 rr-quantum|length=-1|
 rr-quantum|switch=-1|
 shared-memory|sync=x|
