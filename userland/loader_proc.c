@@ -43,15 +43,39 @@ static uint64_t field_affinity(lua_State *L, const char *fn)
 }
 
 /* A new declaration named name (checked unique), zeroed. */
+/* The names declared so far, as the keys of a table in the registry: a
+ * scenario may declare thousands of processes, and a search of the
+ * declarations for each would make the load quadratic. Returns whether
+ * name was declared already, and records it. */
+static int declared(lua_State *L, const char *name)
+{
+	static const char key = 0;
+	int seen;
+
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &key) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+		lua_pushvalue(L, -1);
+		lua_rawsetp(L, LUA_REGISTRYINDEX, &key);
+	}
+	seen = lua_getfield(L, -1, name) != LUA_TNIL;
+	lua_pop(L, 1);
+	if (!seen) {
+		lua_pushboolean(L, 1);
+		lua_setfield(L, -2, name);
+	}
+	lua_pop(L, 1);
+	return seen;
+}
+
 static struct pdecl *new_decl(lua_State *L, struct scenario *s, const char *fn, const char *name)
 {
 	struct pdecl *d;
 
-	for (size_t i = 0; i < s->nprocs; i++)
-		if (strcmp(s->procs[i].name, name) == 0)
-			luaL_error(L, "%s: a process named '%s' is already declared", fn, name);
 	if (strcmp(name, "name") == 0)
 		luaL_error(L, "%s: 'name' is the name server's name", fn);
+	if (declared(L, name))
+		luaL_error(L, "%s: a process named '%s' is already declared", fn, name);
 	if (s->nprocs == s->procs_cap) {
 		size_t cap = s->procs_cap ? s->procs_cap * 2 : 8;
 		struct pdecl *v = realloc(s->procs, cap * sizeof *v);
