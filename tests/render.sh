@@ -202,6 +202,19 @@ run 1 view "$TMP/cut.uktrace" &&
 	expect_err '^ukern: view: note: showing the 35 records before the cut' &&
 	expect_err '^ukern: view: cannot open a window'
 
+# Without a display (no driver chosen, no X11, no Wayland reachable), view and
+# run --view say one line, ukern's own (no line of SDL's or Wayland's before
+# it), and exit 1, a failure of the host; run --view runs and writes nothing.
+for cmd in "view $T" "run scenarios/hello.lua --view --trace $TMP/nodisp.uktrace"; do
+	# shellcheck disable=SC2086
+	SDL_VIDEODRIVER= DISPLAY= WAYLAND_DISPLAY= XDG_RUNTIME_DIR= run 1 $cmd &&
+		expect_err '^ukern: (view|run --view): cannot open a window: '
+	checks=$((checks + 1))
+	[ "$(wc -l <"$TMP/err")" -eq 1 ] || fail "ukern $cmd without a display: $(cat "$TMP/err")"
+done
+checks=$((checks + 1))
+[ ! -e "$TMP/nodisp.uktrace" ] || fail "run --view without a display wrote a trace"
+
 # Page faults in the CPU view: a tick per fault on the thread's row, orange
 # for a copy-on-write copy, amber for one without a copy; none in a run
 # without memory.
