@@ -8,7 +8,7 @@
  * complete, so a failure never leaves a half-written PNG under the real
  * name or spoils an older one (a device or a pipe is written directly).
  * Exit codes: 2 bad arguments or trace, 1 the PNG cannot be written (or
- * SDL fails).
+ * SDL fails). A trace cut short is drawn up to the cut, with a note.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -88,23 +88,24 @@ int cmd_render(int argc, char **argv)
 	struct render_args a;
 	struct trace_index *ix;
 	char err[600], title[PATH_MAX];
-	int code;
+	int code, cut;
 
 	if (!viz_available())
 		return cli_error(EXIT_USAGE, "render: %s", VIZ_NOT_BUILT);
 	if ((code = parse(argc, argv, &a)) != 0)
 		return code;
 	interrupt_exit("render", a.out);    /* Ctrl-C: no picture, the old one untouched */
-	if (!(ix = trace_index_load(a.v.trace, err, sizeof err))) {
-		fprintf(stderr, "%s\n", err);
+	if (!(ix = viz_cli_load("render", &a.v, &cut)))
 		return EXIT_USAGE;
-	}
 	if (viz_window(ix, &a.v.o, a.v.has_from, a.v.has_to, a.v.trace, title, sizeof title, err,
 		       sizeof err) != 0)
 		code = cli_error(EXIT_USAGE, "render: %s", err);
-	else
+	else {
+		if (cut)
+			viz_cli_title_cut(ix, title, sizeof title);
 		code = outfile_write(a.out, "the picture", render_png,
 				     &(struct render_job){ ix, &a });
+	}
 	/* A name such as out.jpg: the bytes are PNG all the same. */
 	if (code == 0 && (strlen(a.out) < 4 || strcasecmp(a.out + strlen(a.out) - 4, ".png") != 0))
 		fprintf(stderr, "ukern: note: %s: written as a PNG picture (render writes PNG only, "

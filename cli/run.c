@@ -333,7 +333,7 @@ static int watch(struct machine *m, const struct run_opts *o)
 	if (viz_live(&src, &vo, err, sizeof err) != 0) {
 		machine_remove_sink(m, rb);
 		viz_recbuf_free(rb);
-		return cli_error(EXIT_USAGE, "run --view: %s", err);
+		return cli_error(EXIT_HOST, "run --view: %s", err);
 	}
 	machine_remove_sink(m, rb);
 	viz_recbuf_free(rb);

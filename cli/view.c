@@ -23,22 +23,24 @@ int cmd_view(int argc, char **argv)
 	struct viz_cli a;
 	struct trace_index *ix;
 	char err[600], title[PATH_MAX];
-	int code;
+	int code, cut;
 
 	if (!viz_available())
 		return cli_error(EXIT_USAGE, "view: %s", VIZ_NOT_BUILT);
 	viz_cli_init(&a);
 	if ((code = viz_cli_parse(argc, argv, "view", VIEW_USAGE, NULL, NULL, NULL, &a)) != 0)
 		return code;
-	if (!(ix = trace_index_load(a.trace, err, sizeof err))) {
-		fprintf(stderr, "%s\n", err);
+	if (!(ix = viz_cli_load("view", &a, &cut)))
 		return EXIT_USAGE;
-	}
 	if (viz_window(ix, &a.o, a.has_from, a.has_to, a.trace, title, sizeof title, err,
 		       sizeof err) != 0)
 		code = cli_error(EXIT_USAGE, "view: %s", err);
-	else if (viz_view(ix, &a.o, err, sizeof err) != 0)
-		code = cli_error(EXIT_HOST, "view: %s", err);
+	else {
+		if (cut)
+			viz_cli_title_cut(ix, title, sizeof title);
+		if (viz_view(ix, &a.o, err, sizeof err) != 0)
+			code = cli_error(EXIT_HOST, "view: %s", err);
+	}
 	trace_index_free(ix);
 	return code;
 }

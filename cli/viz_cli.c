@@ -3,6 +3,7 @@
  */
 #include "viz_cli.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
@@ -87,4 +88,33 @@ int viz_cli_parse(int argc, char **argv, const char *cmd, const char *usage,
 	if (!a->trace)
 		return cli_error(EXIT_USAGE, "%s: no trace given (usage: %s)", cmd, usage);
 	return 0;
+}
+
+struct trace_index *viz_cli_load(const char *cmd, const struct viz_cli *a, int *cut)
+{
+	char err[600], note[600], at[32];
+	struct trace_index *ix = trace_index_load_cut(a->trace, err, sizeof err, note, sizeof note);
+
+	*cut = 0;
+	if (!ix) {
+		fprintf(stderr, "%s\n", err);
+		return NULL;
+	}
+	if (note[0]) {
+		*cut = 1;
+		units_format_ns(ix->end_ns, at, sizeof at);
+		fprintf(stderr, "%s\nukern: %s: note: showing the %llu records before the cut, up to "
+			"%s\n", note, cmd, (unsigned long long)ix->nrecords, at);
+	}
+	return ix;
+}
+
+void viz_cli_title_cut(const struct trace_index *ix, char *title, size_t len)
+{
+	size_t n = strlen(title);
+	char at[32];
+
+	units_format_ns(ix->end_ns, at, sizeof at);
+	if (n < len)
+		snprintf(title + n, len - n, " (trace cut short at %s)", at);
 }

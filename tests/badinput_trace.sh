@@ -2,9 +2,10 @@
 # badinput_trace.sh - damaged traces for the commands that read them (export
 # in every format, render, view): cut at every byte (so at every record
 # boundary too), every byte overwritten, a wrong magic or version, absurd
-# lengths. Each gets "FILE: byte N: ..." and exit status 2, or (a byte
-# overwritten into another valid value) is read; never a crash, never a
-# half-written output. The reader itself: tests/test_trace_damage.c.
+# lengths, values no run writes. Each gets "FILE: byte N: ..." and exit
+# status 2, or (a byte overwritten into another valid value) is read, or
+# (render and view, a trace cut after its header) is shown up to the cut
+# with a note; never a crash, never a half-written output. The reader itself: tests/test_trace_damage.c.
 . "${top_srcdir:-.}/tests/lib.sh"
 
 T="$TMP/good.uktrace"
@@ -50,9 +51,29 @@ read_or_refused() {
 	esac
 }
 
-# Cut at every byte: always refused, whatever the format (the other
-# formats at every 32nd byte); render and view (which reads the whole trace
-# before it opens a window) at every 64th.
+# drawn_to_cut CODE CMD...: ukern CMD on $D, a trace cut after its header,
+# shows the records before the cut: exit CODE, the reader's message naming
+# $D and the byte, then the note.
+drawn_to_cut() {
+	want=$1
+	shift
+	"$UKERN" "$@" >/dev/null 2>"$TMP/err"
+	got=$?
+	checks=$((checks + 1))
+	if [ "$got" -ne "$want" ]; then
+		fail "ukern $* on $(cat "$TMP/what") exited $got, expected $want: $(head -c 300 "$TMP/err")"
+	elif ! grep -Eq "^$D: byte [0-9]*: (trace is truncated|string of [0-9]+ bytes runs past the end of the file)" "$TMP/err" ||
+		! grep -q "^ukern: $1: note: showing the [0-9]* records before the cut" "$TMP/err"; then
+		fail "ukern $* on $(cat "$TMP/what"): no message and note: $(head -c 300 "$TMP/err")"
+	fi
+	rm -f "$O"
+}
+
+# Cut at every byte: always refused by export, whatever the format (the
+# other formats at every 32nd byte). render and view (which reads the whole
+# trace before it opens a window; there is no display here) at every 64th:
+# a cut inside the header (hello's is 59 bytes) is refused, any later one
+# shows the records before the cut.
 n=0
 while [ $n -lt "$size" ]; do
 	head -c $n "$T" >"$D"
@@ -63,9 +84,12 @@ while [ $n -lt "$size" ]; do
 		damaged export "$D" --format paje -o "$O"
 		damaged export "$D" -o "$O"
 	fi
-	if [ $((n % 64)) -eq 0 ] && [ -z "$NOVIZ" ]; then
+	if [ $((n % 64)) -eq 0 ] && [ -z "$NOVIZ" ] && [ $n -lt 59 ]; then
 		damaged render "$D" -o "$O"
 		DISPLAY= damaged view "$D"
+	elif [ $((n % 64)) -eq 0 ] && [ -z "$NOVIZ" ]; then
+		drawn_to_cut 0 render "$D" -o "$O"
+		SDL_VIDEODRIVER=dummy drawn_to_cut 1 view "$D"
 	fi
 	n=$((n + step))
 done
@@ -102,6 +126,24 @@ patch 10 '\377\377\377\377\017' "a key of 4 GiB" 1
 damaged export "$D" -o "$O"
 patch 10 '\377\377\377\377\377\377\377\377\377\177' "a key length past 64 bits" 1
 damaged export "$D" -o "$O"
+# Values no run writes, refused by every reader (trace-format.md section 6).
+# bytes: hello's third record, a thread_state, starts at 77: kind, delta,
+# tid 79, state 80, reason 81, port 82; its msg_send of flow 1 at 145:
+# kind, delta, flow, tid 148, port 149.
+bad_value() {   # bad_value OFFSET BYTE WHAT MESSAGE
+	patch "$1" "$2" "$3" 1
+	damaged export "$D" -o "$O" && expect_err "^$D: byte [0-9]*: $4\$"
+	if [ -z "$NOVIZ" ]; then
+		damaged render "$D" -o "$O" && expect_err "^$D: byte [0-9]*: $4\$"
+		DISPLAY= damaged view "$D" && expect_err "^$D: byte [0-9]*: $4\$"
+	fi
+}
+bad_value 80 '\025' "thread state 21" 'thread_state record: state 21 is out of its range \(0 to 3\)'
+bad_value 81 '\023' "thread reason 19" 'thread_state record: reason 19 is out of its range \(0 to 18\)'
+bad_value 79 '\011' "thread_state of tid 9" 'thread_state record: tid 9 names no thread \(no thread_new record created it before\)'
+bad_value 148 '\136' "msg_send from tid 94" 'msg_send record: tid 94 names no thread \(no thread_new record created it before\)'
+bad_value 149 '\164' "msg_send to port 116" 'msg_send record: port 116 names no port \(no port_new record created it before\)'
+
 : >"$D"
 echo "an empty file" >"$TMP/what"
 damaged export "$D" -o "$O" && expect_err "^$D: byte 0: "

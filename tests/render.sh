@@ -142,9 +142,9 @@ T="$TMP/hello.uktrace"
 run 2 render && expect_err 'render: no trace given'
 run 2 render "$T" && expect_err 'no output file given \(-o OUT.png\)'
 run 2 render "$TMP/none.uktrace" -o "$TMP/o.png" && expect_err "none.uktrace: No such file"
-head -c 300 "$T" >"$TMP/cut.uktrace"
-run 2 render "$TMP/cut.uktrace" -o "$TMP/o.png" &&
-	expect_err '^.*cut.uktrace: byte 300: trace is truncated'
+head -c 9 "$T" >"$TMP/hcut.uktrace"
+run 2 render "$TMP/hcut.uktrace" -o "$TMP/o.png" &&
+	expect_err '^.*hcut.uktrace: byte 9: trace is truncated inside the header$'
 run 2 render /dev/null -o "$TMP/o.png" && expect_err 'empty file, not a ukern trace'
 run 2 render "$T" -o "$TMP/o.png" --size 10x10 &&
 	expect_err '--size 10x10: expected WIDTHxHEIGHT from 480x320 to 8192x8192'
@@ -160,7 +160,7 @@ run 1 render "$T" -o "$TMP/no/such/dir/o.png" && expect_err 'o.png: cannot write
 checks=$((checks + 1))
 [ ! -e "$TMP/o.png" ] || fail "a failed render left $TMP/o.png"
 echo old >"$TMP/keep.png"
-run 2 render "$TMP/cut.uktrace" -o "$TMP/keep.png"
+run 2 render "$TMP/hcut.uktrace" -o "$TMP/keep.png"
 checks=$((checks + 2))
 [ "$(cat "$TMP/keep.png")" = old ] || fail "a failed render changed an existing file"
 ls "$TMP" | grep -q '\.tmp\.' && fail "temporary files left behind"
@@ -178,10 +178,42 @@ fi
 
 # view checks its arguments and the trace before it opens a window.
 run 2 view && expect_err 'view: no trace given'
-run 2 view "$TMP/cut.uktrace" && expect_err 'trace is truncated'
+run 2 view "$TMP/hcut.uktrace" && expect_err 'trace is truncated inside the header'
 run 2 view "$T" --size 1x1 && expect_err '--size 1x1: expected'
 run 2 view "$T" --view pie && expect_err '--view pie: expected'
 run 2 view "$T" --from 3s && expect_err 'not before the end of the run'
+
+# A trace cut short (here inside a record) is drawn up to the cut: the
+# reader's message and a note on stderr, exit status 0, and the title says
+# so. The time axis ends at the last record before the cut.
+head -c 300 "$T" >"$TMP/cut.uktrace"
+run 0 render "$TMP/cut.uktrace" -o "$TMP/cut.png" &&
+	expect_err '^.*cut.uktrace: byte 300: trace is truncated inside the msg_deliver record that starts at byte 297, after 35 records \(the file was cut short: ' &&
+	expect_err '^ukern: render: note: showing the 35 records before the cut, up to 1.002346ms$'
+checks=$((checks + 1))
+grep -q 'interrupted' "$TMP/err" && fail "the message of a cut trace speaks of an interrupted run"
+at_least 300 "$(measure "$TMP/cut.png" ink 100 0 380 34)" "cut: '(trace cut short at ...)' in the title"
+at_most 0 "$(measure "$TMP/hello-seq.png" ink 100 0 380 34)" "hello: nothing after the title"
+at_least 30000 "$(measure "$TMP/cut.png" count d4dbe3 4 $LANES)" "cut: the servers' recv bands, drawn to the cut"
+run 2 render "$TMP/cut.uktrace" -o "$TMP/o.png" --from 2ms &&
+	expect_err 'is not before the end of the run \(1.002346ms\)'
+# view loads it the same way, then (no display here) cannot open a window.
+run 1 view "$TMP/cut.uktrace" &&
+	expect_err '^ukern: view: note: showing the 35 records before the cut' &&
+	expect_err '^ukern: view: cannot open a window'
+
+# Without a display (no driver chosen, no X11, no Wayland reachable), view and
+# run --view say one line, ukern's own (no line of SDL's or Wayland's before
+# it), and exit 1, a failure of the host; run --view runs and writes nothing.
+for cmd in "view $T" "run scenarios/hello.lua --view --trace $TMP/nodisp.uktrace"; do
+	# shellcheck disable=SC2086
+	SDL_VIDEODRIVER= DISPLAY= WAYLAND_DISPLAY= XDG_RUNTIME_DIR= run 1 $cmd &&
+		expect_err '^ukern: (view|run --view): cannot open a window: '
+	checks=$((checks + 1))
+	[ "$(wc -l <"$TMP/err")" -eq 1 ] || fail "ukern $cmd without a display: $(cat "$TMP/err")"
+done
+checks=$((checks + 1))
+[ ! -e "$TMP/nodisp.uktrace" ] || fail "run --view without a display wrote a trace"
 
 # Page faults in the CPU view: a tick per fault on the thread's row, orange
 # for a copy-on-write copy, amber for one without a copy; none in a run

@@ -2,7 +2,9 @@
  * test_trace_damage.c: unit tests for the trace reader (viz/trace_read.c)
  * fed damaged traces: cut at every byte, any byte flipped, bad magic or
  * version, absurd lengths and counts, bad varints, time that overflows,
- * unknown kinds, a wrong or missing end record, and files it cannot open
+ * unknown kinds, a wrong or missing end record, values no run writes
+ * (enumerations out of range, threads, processes and ports nothing created),
+ * a file cut short told from a damaged one, and files it cannot open
  * (round trips and the writer's temporary file: test_trace.c).
  *
  * The one idea: any damage to a file - cut at every byte, any byte flipped,
@@ -106,12 +108,12 @@ static void put_head(struct bytes *x)
 	put_var(x, 0);
 }
 
-/* A log record at delta 0 with text s. */
+/* A log record of the kernel (tid 0) at delta 0 with text s. */
 static void put_log(struct bytes *x, const char *s)
 {
 	put_u8(x, TR_LOG);
 	put_var(x, 0);
-	put_var(x, 1);
+	put_var(x, 0);
 	put_var(x, strlen(s));
 	put(x, s, strlen(s));
 }
@@ -121,6 +123,35 @@ static void put_end(struct bytes *x, uint64_t count)
 	put_u8(x, TR_END);
 	put_var(x, 0);
 	put_var(x, count);
+}
+
+/* A record of kind at delta 0 with its arguments (as many as the kind has)
+ * and, for a kind with a string, the text "x". */
+static void put_rec(struct bytes *x, unsigned kind, ...)
+{
+	va_list ap;
+
+	put_u8(x, (uint8_t)kind);
+	put_var(x, 0);
+	va_start(ap, kind);
+	for (unsigned i = 0; i < trace_kinds[kind].nargs; i++)
+		put_var(x, va_arg(ap, uint64_t));
+	va_end(ap);
+	if (trace_kinds[kind].has_str) {
+		put_var(x, 1);
+		put_u8(x, 'x');
+	}
+}
+
+/* Process 1 with thread 1, which waits on port 2 of process 1. */
+static size_t put_world(struct bytes *x)
+{
+	put_head(x);
+	put_rec(x, TR_PROC_NEW, (uint64_t)1, (uint64_t)0);
+	put_rec(x, TR_THREAD_NEW, (uint64_t)1, (uint64_t)1);
+	put_rec(x, TR_PORT_NEW, (uint64_t)2, (uint64_t)1, (uint64_t)0);
+	put_rec(x, TR_THREAD_STATE, (uint64_t)1, (uint64_t)2, (uint64_t)6, (uint64_t)2);
+	return 4;
 }
 
 /* ---- damaged traces ---- */
@@ -366,13 +397,121 @@ static void test_end_record(void **state)
 	put_u8(&x, 0);
 	refuses(x.b, x.n, "byte 27: data after the end record");
 	x.n -= 4;
-	refuses(x.b, x.n, "byte 24: trace is truncated: no end record after 2 records (the run "
-			  "may have been interrupted)");
+	refuses(x.b, x.n, "byte 24: trace is truncated: no end record after 2 records (the file "
+			  "was cut short: an incomplete copy, a full disk, or a crash of the "
+			  "program writing it)");
 	x.n = 20;
 	refuses(x.b, x.n, "byte 20: trace is truncated inside the log record that starts at byte 17, "
 			  "after 1 records");
 	x.n = 22;
 	refuses(x.b, x.n, "byte 20: string of 3 bytes runs past the end of the file (1 bytes left");
+}
+
+/* world + one record (kind, args) must be refused with want at its offset. */
+#define REFUSES(want, kind, ...)                                              \
+	do {                                                                  \
+		struct bytes x_ = { .n = 0 };                                 \
+		char w_[300];                                                 \
+		size_t n_ = put_world(&x_), at_ = x_.n;                       \
+		put_rec(&x_, kind, __VA_ARGS__);                              \
+		put_end(&x_, n_ + 1);                                         \
+		snprintf(w_, sizeof w_, "byte %zu: %s", at_, want);           \
+		refuses(x_.b, x_.n, w_);                                      \
+	} while (0)
+
+/* Values no run writes: enumerations out of range, references to nothing. */
+static void test_bad_values(void **state)
+{
+	struct bytes x = { .n = 0 };
+	char err[600];
+	size_t n;
+
+	(void)state;
+	n = put_world(&x);
+	put_end(&x, n);
+	assert_int_equal(read_exact(x.b, x.n, err, sizeof err), 0);
+	REFUSES("thread_state record: state 21 is out of its range (0 to 3)", TR_THREAD_STATE,
+		(uint64_t)1, (uint64_t)21, (uint64_t)4, (uint64_t)0);
+	REFUSES("thread_state record: reason 19 is out of its range (0 to 18)", TR_THREAD_STATE,
+		(uint64_t)1, (uint64_t)0, (uint64_t)19, (uint64_t)0);
+	REFUSES("msg_send record: kind 3 is out of its range (0 to 2)", TR_MSG_SEND,
+		(uint64_t)1, (uint64_t)1, (uint64_t)2, (uint64_t)8, (uint64_t)3, (uint64_t)0);
+	REFUSES("msg_drop record: reason 0 is out of its range (1 to 4)", TR_MSG_DROP,
+		(uint64_t)1, (uint64_t)2, (uint64_t)0);
+	REFUSES("page_fault record: kind 7 is out of its range (1 to 6)", TR_PAGE_FAULT,
+		(uint64_t)1, (uint64_t)1, (uint64_t)4096, (uint64_t)7, (uint64_t)0);
+	REFUSES("migrate record: strategy 4 is out of its range (1 to 3)", TR_MIGRATE,
+		(uint64_t)1, (uint64_t)1, (uint64_t)0, (uint64_t)1, (uint64_t)4, (uint64_t)1);
+	REFUSES("msg_send record: tid 94 names no thread (no thread_new record created it before)",
+		TR_MSG_SEND, (uint64_t)1, (uint64_t)94, (uint64_t)2, (uint64_t)8, (uint64_t)0,
+		(uint64_t)0);
+	REFUSES("msg_send record: port 116 names no port (no port_new record created it before)",
+		TR_MSG_SEND, (uint64_t)1, (uint64_t)1, (uint64_t)116, (uint64_t)8, (uint64_t)0,
+		(uint64_t)0);
+	REFUSES("dispatch record: tid 0 names no thread", TR_DISPATCH, (uint64_t)0, (uint64_t)0);
+	REFUSES("thread_new record: pid 3 names no process (no proc_new record created it before)",
+		TR_THREAD_NEW, (uint64_t)2, (uint64_t)3);
+	REFUSES("proc_new record: pid 1 was created before (identifiers are never reused)",
+		TR_PROC_NEW, (uint64_t)1, (uint64_t)0);
+	REFUSES("thread_new record: tid 0: identifiers start at 1", TR_THREAD_NEW, (uint64_t)0,
+		(uint64_t)1);
+	REFUSES("vm_map record: pid 2 names no process", TR_VM_MAP, (uint64_t)2, (uint64_t)4096,
+		(uint64_t)1, (uint64_t)2, (uint64_t)3);
+}
+
+/* What real runs write is read: the references that come before their
+ * creation record, and the ports made before the trace begins. */
+static void test_good_values(void **state)
+{
+	struct bytes x = { .n = 0 };
+	char err[600];
+	size_t n;
+
+	(void)state;
+	n = put_world(&x);
+	put_rec(&x, TR_MSG_SEND, (uint64_t)1, (uint64_t)1, (uint64_t)1, (uint64_t)72, (uint64_t)1,
+		(uint64_t)0);                            /* port 1: the name server's */
+	put_rec(&x, TR_PORT_LABEL, (uint64_t)3);          /* a network server's port */
+	put_rec(&x, TR_MSG_SEND, (uint64_t)2, (uint64_t)0, (uint64_t)3, (uint64_t)16, (uint64_t)0,
+		(uint64_t)0);                            /* tid 0: the kernel */
+	put_rec(&x, TR_FORK, (uint64_t)1, (uint64_t)5, (uint64_t)0);     /* its proc_new follows */
+	put_rec(&x, TR_PROC_NEW, (uint64_t)5, (uint64_t)0);
+	put_rec(&x, TR_RESPAWN, (uint64_t)1, (uint64_t)5, (uint64_t)3, (uint64_t)2);
+	put_rec(&x, TR_PROC_NEW, (uint64_t)3, (uint64_t)1);               /* pids out of order */
+	put_rec(&x, TR_LOG, (uint64_t)0);
+	put_end(&x, n + 8);
+	if (read_exact(x.b, x.n, err, sizeof err) != 0)
+		fail_msg("refused: %s", err);
+}
+
+/* trace_cut tells a file cut short from a damaged one. */
+static void test_cut_or_damaged(void **state)
+{
+	struct bytes x = { .n = 0 };
+	struct trace_reader *r;
+	struct trace_rec rec;
+	char err[600];
+	size_t n;
+
+	(void)state;
+	n = put_world(&x);
+	put_end(&x, n);
+	for (size_t len = x.n - 3; len > 10; len -= 3) {    /* cut: between or inside records */
+		assert_non_null(r = trace_open_mem(x.b, len, NAME, err, sizeof err));
+		assert_int_equal(trace_cut(r), 0);
+		while (trace_next(r, &rec) == 1)
+			;
+		assert_non_null(strstr(trace_error(r), "truncated"));
+		assert_int_equal(trace_cut(r), 1);
+		trace_close(r);
+	}
+	x.b[x.n - 1] = 9;                                  /* a wrong count: damage */
+	assert_non_null(r = trace_open_mem(x.b, x.n, NAME, err, sizeof err));
+	while (trace_next(r, &rec) == 1)
+		;
+	assert_non_null(trace_error(r));
+	assert_int_equal(trace_cut(r), 0);
+	trace_close(r);
 }
 
 static void test_open_errors(void **state)
@@ -414,6 +553,9 @@ int main(void)
 		cmocka_unit_test(test_time_overflow),
 		cmocka_unit_test(test_unknown_kind),
 		cmocka_unit_test(test_end_record),
+		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_good_values),
+		cmocka_unit_test(test_cut_or_damaged),
 		cmocka_unit_test_setup_teardown(test_open_errors, setup_dir, teardown_dir),
 	};
 

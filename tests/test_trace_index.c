@@ -502,7 +502,7 @@ static void test_names_at(void **state)
 
 static void test_load(void **state)
 {
-	char dir[] = "/tmp/ukern-ix.XXXXXX", path[64], cut[64], cmd[200], err[600];
+	char dir[] = "/tmp/ukern-ix.XXXXXX", path[64], cut[64], cmd[200], err[600], note[600];
 	struct trace_index *ix;
 
 	(void)state;
@@ -521,6 +521,19 @@ static void test_load(void **state)
 	assert_null(trace_index_load(cut, err, sizeof err));
 	assert_non_null(strstr(err, "truncated"));
 	assert_non_null(strstr(err, "cut.uktrace: byte "));
+	ix = trace_index_load_cut(cut, err, sizeof err, note, sizeof note);   /* up to the cut */
+	assert_non_null(ix);
+	assert_non_null(strstr(note, "cut.uktrace: byte "));
+	assert_true(ix->nrecords > 0);
+	assert_true(ix->end_ns < END_NS);
+	trace_index_free(ix);
+	ix = trace_index_load_cut(path, err, sizeof err, note, sizeof note);  /* whole: no note */
+	assert_non_null(ix);
+	assert_string_equal(note, "");
+	assert_int_equal(ix->end_ns, END_NS);
+	trace_index_free(ix);
+	assert_null(trace_index_load_cut(dir, err, sizeof err, note, sizeof note));
+	assert_non_null(strstr(err, "is a directory"));
 	assert_null(trace_index_load(dir, err, sizeof err));
 	assert_non_null(strstr(err, "is a directory"));
 	assert_null(trace_index_load("/nonexistent/x.uktrace", err, sizeof err));

@@ -24,7 +24,8 @@ struct sample {
 
 enum { NSAMPLES = 21 };
 
-/* Records of every kind, at times and with values near the varint edges. */
+/* Records of every kind, at times and with values near the varint edges; the
+ * threads, processes and ports they name are created first, as in a run. */
 extern const struct sample samples[NSAMPLES];
 
 /* The header pairs write_trace writes (4 of them). */

@@ -96,8 +96,8 @@ cmp -s "$TMP/live-dl.uktrace" "$TMP/plain-dl.uktrace" && cmp -s "$TMP/live-dl.js
 checks=$((checks + 1))
 grep -q 'a cycle of 3 threads' "$TMP/live-dl.err" || fail "live-dl: no deadlock report on stderr"
 
-# Without a display, --view says so and exits 2, writing nothing.
-DISPLAY= SDL_VIDEODRIVER=x11 run 2 run "$S" --view --trace "$TMP/nodisplay.uktrace" && expect_err 'run --view: '
+# Without a display, --view says so and exits 1 (as view), writing nothing.
+DISPLAY= SDL_VIDEODRIVER=x11 run 1 run "$S" --view --trace "$TMP/nodisplay.uktrace" && expect_err 'run --view: cannot open a window'
 checks=$((checks + 1))
 [ ! -e "$TMP/nodisplay.uktrace" ] || fail "a failed --view left a trace behind"
 run 2 run "$S" --paused && expect_err -- '--paused goes with --view'

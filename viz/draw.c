@@ -139,13 +139,57 @@ static int window_visible(void)
 	return drv && strcmp(drv, "dummy") != 0 && strcmp(drv, "offscreen") != 0;
 }
 
+/* Whether SDL's Wayland driver could connect at all: it needs
+ * an absolute XDG_RUNTIME_DIR, unless WAYLAND_SOCKET or an absolute
+ * WAYLAND_DISPLAY names the socket. */
+static int wayland_reachable(void)
+{
+	const char *dir = getenv("XDG_RUNTIME_DIR"), *disp = getenv("WAYLAND_DISPLAY");
+
+	return (dir && dir[0] == '/') || getenv("WAYLAND_SOCKET") || (disp && disp[0] == '/');
+}
+
+/* Start SDL's video subsystem. When the user chose no driver and Wayland
+ * cannot be reached, SDL's probe of it would make libwayland print its own
+ * "error: XDG_RUNTIME_DIR is invalid or not set" line before our message:
+ * the probe then tries every other driver, in SDL's order, through a hint
+ * of this process only (the environment, which child processes inherit,
+ * is left alone; an empty SDL_VIDEODRIVER chooses nothing, as for SDL),
+ * and the hint is cleared afterwards. */
+static int video_init(void)
+{
+	const char *chosen = SDL_GetHint(SDL_HINT_VIDEODRIVER);
+	char list[256] = "";
+	size_t n = 0;
+	int rc, hinted = 0;
+
+	if ((!chosen || !*chosen) && !wayland_reachable()) {
+		for (int i = 0; i < SDL_GetNumVideoDrivers(); i++) {
+			const char *drv = SDL_GetVideoDriver(i);
+			int k;
+			if (!drv || strcmp(drv, "wayland") == 0)
+				continue;
+			k = snprintf(list + n, sizeof list - n, "%s%s", n ? "," : "", drv);
+			if (k < 0 || (size_t)k >= sizeof list - n)
+				break;
+			n += (size_t)k;
+		}
+		hinted = n > 0 && SDL_SetHintWithPriority(SDL_HINT_VIDEODRIVER, list,
+							  SDL_HINT_OVERRIDE);
+	}
+	rc = SDL_InitSubSystem(SDL_INIT_VIDEO);
+	if (hinted)
+		SDL_SetHintWithPriority(SDL_HINT_VIDEODRIVER, NULL, SDL_HINT_OVERRIDE);
+	return rc;
+}
+
 struct draw *draw_window(const char *title, int w, int h, char *err, size_t errlen)
 {
 	struct draw *d = draw_alloc(&window_target, err, errlen);
 
 	if (!d)
 		return NULL;
-	if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
+	if (video_init() != 0) {
 		snprintf(err, errlen, "cannot open a window: %s (no display? 'ukern render' draws "
 			 "the same views into a PNG)", SDL_GetError());
 		free(d);

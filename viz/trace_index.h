@@ -288,6 +288,14 @@ struct trace_index {
  * reader's message ("PATH: byte N: ...") or "out of memory" in err. */
 struct trace_index *trace_index_load(const char *path, char *err, size_t errlen);
 
+/* Like trace_index_load, but a trace cut short (trace_cut: the file ends
+ * before its end record) loads up to the cut: the index of the records
+ * before it, sealed at the last one's time, with the reader's message in
+ * note. note is "" for a whole trace; any other failure returns NULL with
+ * the message in err, as trace_index_load does. */
+struct trace_index *trace_index_load_cut(const char *path, char *err, size_t errlen, char *note,
+					 size_t notelen);
+
 /* An empty index to feed with trace_index_add, or NULL when memory runs out. */
 struct trace_index *trace_index_new(void);
 

@@ -333,32 +333,41 @@ static int copy_header(struct trace_index *ix, const struct trace_reader *r)
 	return 0;
 }
 
-/* Read every record of r into ix. Returns 0, or -1 with the message in err. */
+/* Read every record of r into ix. Returns 0, or -1 with the message in err.
+ * A trace cut short is read up to the cut when note is not NULL: 0, with
+ * the reader's message in note. */
 static int read_records(struct trace_index *ix, struct trace_reader *r, char *err,
-			size_t errlen)
+			size_t errlen, char *note, size_t notelen)
 {
 	struct trace_rec rec;
+	uint64_t last = 0;
 	int rc;
 
 	memset(&rec, 0, sizeof rec);
-	while ((rc = trace_next(r, &rec)) == 1)
+	while ((rc = trace_next(r, &rec)) == 1) {
 		if (trace_index_add(ix, rec.ns, rec.kind, rec.args, rec.str, rec.len) != 0) {
 			snprintf(err, errlen, "out of memory after %llu records of the trace",
 				 (unsigned long long)trace_records(r));
 			return -1;
 		}
-	if (rc < 0) {
+		last = rec.ns;
+	}
+	if (rc < 0 && !(note && trace_cut(r))) {
 		snprintf(err, errlen, "%s", trace_error(r));
 		return -1;
 	}
-	if (trace_index_seal(ix, rec.ns) != 0) {
+	if (rc < 0)
+		snprintf(note, notelen, "%s", trace_error(r));
+	if (trace_index_seal(ix, rc < 0 ? last : rec.ns) != 0) {
 		snprintf(err, errlen, "out of memory while indexing the trace");
 		return -1;
 	}
 	return 0;
 }
 
-struct trace_index *trace_index_load(const char *path, char *err, size_t errlen)
+/* trace_index_load, and trace_index_load_cut with note. */
+static struct trace_index *load(const char *path, char *err, size_t errlen, char *note,
+				size_t notelen)
 {
 	struct trace_reader *r = trace_open(path, err, errlen);
 	struct trace_index *ix;
@@ -371,12 +380,25 @@ struct trace_index *trace_index_load(const char *path, char *err, size_t errlen)
 		trace_close(r);
 		return NULL;
 	}
-	if (read_records(ix, r, err, errlen) != 0) {
+	if (read_records(ix, r, err, errlen, note, notelen) != 0) {
 		trace_index_free(ix);
 		ix = NULL;
 	}
 	trace_close(r);
 	return ix;
+}
+
+struct trace_index *trace_index_load(const char *path, char *err, size_t errlen)
+{
+	return load(path, err, errlen, NULL, 0);
+}
+
+struct trace_index *trace_index_load_cut(const char *path, char *err, size_t errlen, char *note,
+					 size_t notelen)
+{
+	if (notelen)
+		note[0] = '\0';
+	return load(path, err, errlen, note, notelen);
 }
 
 const char *trace_index_str(const struct trace_index *ix, uint32_t off)

@@ -19,6 +19,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "trace_check.h"
+
 enum { RD_OK, RD_EOF, RD_BAD };
 enum { ST_READING, ST_ENDED, ST_FAILED };
 enum { IO_BUF = 64 * 1024, VARINT_MAX = 10 };
@@ -40,6 +42,9 @@ struct trace_reader {
 	char **kv;                    /* header: key at 2i, value at 2i+1 */
 	size_t nkv, kvcap;            /* pairs held, pairs allocated */
 	int state;                    /* ST_* */
+	int cut;                      /* the failure: the input ends before the end record */
+	int past_end;                 /* a string ran past the end of the file */
+	struct trace_check check;     /* identifiers created so far */
 	char err[512];                /* message of the failure, when ST_FAILED */
 };
 
@@ -144,10 +149,12 @@ static int rd_string(struct trace_reader *r, size_t *len)
 	if (n > TRACE_MAX_STR)
 		return fail(r, start, "string of %llu bytes is longer than the limit (%u bytes)",
 			    (unsigned long long)n, TRACE_MAX_STR);
-	if (r->size != SIZE_UNKNOWN && n > r->size - offset(r))
+	if (r->size != SIZE_UNKNOWN && n > r->size - offset(r)) {
+		r->past_end = 1;
 		return fail(r, start, "string of %llu bytes runs past the end of the file "
 			    "(%llu bytes left; the trace is truncated or damaged)", (unsigned long long)n,
 			    (unsigned long long)(r->size - offset(r)));
+	}
 	if (n + 1 > r->strcap) {
 		char *s = realloc(r->str, (size_t)n + 1);
 		if (!s)
@@ -337,11 +344,20 @@ struct trace_reader *trace_open(const char *path, char *err, size_t errlen)
 	return start(r, err, errlen);
 }
 
+/* Why a file ends before its end record: ukern writes a trace under a
+ * temporary name and renames it once complete (a run stopped by a signal
+ * ends its trace first), so the file was cut after it was written, or the
+ * process writing it died. */
+#define CUT_SHORT "the file was cut short: an incomplete copy, a full disk, or a crash of " \
+	"the program writing it"
+
 static int truncated_record(struct trace_reader *r, unsigned kind, uint64_t at)
 {
-	return fail(r, offset(r), "trace is truncated inside the %s record that starts at byte "
-		    "%llu, after %llu records (the run may have been interrupted)",
-		    trace_kinds[kind].name, (unsigned long long)at, (unsigned long long)r->nrec);
+	fail(r, offset(r), "trace is truncated inside the %s record that starts at byte %llu, "
+	     "after %llu records (" CUT_SHORT ")", trace_kinds[kind].name,
+	     (unsigned long long)at, (unsigned long long)r->nrec);
+	r->cut = 1;
+	return RD_BAD;
 }
 
 /* The time delta, arguments and string of a record whose kind is read. */
@@ -390,15 +406,18 @@ static int rd_end(struct trace_reader *r, const struct trace_rec *rec)
 
 int trace_next(struct trace_reader *r, struct trace_rec *rec)
 {
+	char msg[256];
 	uint8_t kind;
 	int rc;
 
 	if (r->state != ST_READING)
 		return r->state == ST_ENDED ? 0 : -1;
 	rec->offset = offset(r);
-	if ((rc = rd_byte(r, &kind)) == RD_EOF)
-		fail(r, offset(r), "trace is truncated: no end record after %llu records (the run "
-		     "may have been interrupted)", (unsigned long long)r->nrec);
+	if ((rc = rd_byte(r, &kind)) == RD_EOF) {
+		fail(r, offset(r), "trace is truncated: no end record after %llu records ("
+		     CUT_SHORT ")", (unsigned long long)r->nrec);
+		r->cut = 1;
+	}
 	if (rc != RD_OK)
 		return -1;
 	if (kind >= TR_KIND_COUNT || !trace_kinds[kind].name) {
@@ -408,10 +427,16 @@ int trace_next(struct trace_reader *r, struct trace_rec *rec)
 	rec->kind = kind;
 	if ((rc = rd_body(r, rec)) == RD_EOF)
 		truncated_record(r, kind, rec->offset);
+	else if (rc == RD_BAD && r->past_end)
+		r->cut = 1;
 	if (rc != RD_OK)
 		return -1;
 	if (kind == TR_END)
 		return rd_end(r, rec) == RD_OK ? 0 : -1;
+	if (trace_check_record(&r->check, kind, rec->args, msg, sizeof msg) != 0) {
+		fail(r, rec->offset, "%s", msg);
+		return -1;
+	}
 	r->ns = rec->ns;
 	r->nrec++;
 	return 1;
@@ -420,6 +445,11 @@ int trace_next(struct trace_reader *r, struct trace_rec *rec)
 const char *trace_error(const struct trace_reader *r)
 {
 	return r->state == ST_FAILED ? r->err : NULL;
+}
+
+int trace_cut(const struct trace_reader *r)
+{
+	return r->state == ST_FAILED && r->cut;
 }
 
 size_t trace_header_count(const struct trace_reader *r)
@@ -459,6 +489,7 @@ void trace_close(struct trace_reader *r)
 	for (size_t i = 0; i < r->kvcap * 2; i++)
 		free(r->kv[i]);
 	free(r->kv);
+	trace_check_free(&r->check);
 	free(r->str);
 	free(r->io);
 	free(r->name);

@@ -6,11 +6,13 @@
  * read, nothing is read past the end of the file or buffer, no allocation is
  * sized by a length the file claims before the bytes are known to be there,
  * and every malformation stops the reader with one message that names the
- * file and the byte offset ("t.uktrace: byte 120: ..."). A reader keeps only
- * the header and the current record, so traces of any length stream through
- * in constant memory.
+ * file and the byte offset ("t.uktrace: byte 120: ..."). So is a record
+ * whose values no run writes (trace_check.h: an enumeration out of its
+ * range, a thread, process or port no earlier record created). A reader
+ * keeps the header, the current record and the identifiers created so far,
+ * so traces of any length stream through.
  *
- * Entry points: trace_open, trace_open_mem, trace_next, trace_error,
+ * Entry points: trace_open, trace_open_mem, trace_next, trace_error, trace_cut,
  * trace_header_count/key/value/get, trace_records, trace_close.
  */
 #ifndef UKERN_TRACE_READ_H
@@ -55,6 +57,12 @@ int trace_next(struct trace_reader *r, struct trace_rec *rec);
 
 /* The message of the last failure ("FILE: byte N: ..."), or NULL if none. */
 const char *trace_error(const struct trace_reader *r);
+
+/* 1 when the failure is the file ending after the header but before its end
+ * record (inside a record, or between two): the file was cut short, and the
+ * records trace_next returned before are the run's as it wrote them. 0 for
+ * any other failure, and when there is none. */
+int trace_cut(const struct trace_reader *r);
 
 /* The header's key/value pairs, in file order: how many, and the i-th key or
  * value as a NUL-terminated string (NULL when i is out of range). A string
