@@ -18,7 +18,8 @@
  *
  * Entry points: draw_headless, draw_window, draw_free, draw_size,
  * draw_unit, draw_clear, draw_fill, draw_fill_a, draw_frame, draw_line,
- * draw_thick, draw_dashed, draw_tri, draw_text, draw_text_w, draw_font_h,
+ * draw_thick, draw_dashed, draw_tri, draw_text, draw_text_w, draw_text_fit,
+ * draw_elide, draw_font_h,
  * draw_clip, draw_noclip, draw_sync, draw_present, draw_save_png, draw_window_id.
  */
 #ifndef UKERN_DRAW_H
@@ -78,6 +79,15 @@ int draw_text(struct draw *d, enum draw_font f, float x, float y, uint32_t rgb,
 	      enum draw_align align, const char *s);
 /* The width s would take, in pixels. */
 int draw_text_w(struct draw *d, enum draw_font f, const char *s);
+/* s as it fits in maxw pixels in font f, into buf (len bytes): s itself
+ * when it fits, else its longest start (cut at a character) followed by "…"
+ * ("..." in a font without that glyph) that fits, else nothing. Returns the
+ * width of what buf holds. */
+int draw_elide(struct draw *d, enum draw_font f, const char *s, float maxw, char *buf,
+	       size_t len);
+/* draw_text of s elided to maxw pixels (draw_elide). Returns its width. */
+int draw_text_fit(struct draw *d, enum draw_font f, float x, float y, uint32_t rgb,
+		  enum draw_align align, const char *s, float maxw);
 /* The height of a line of text in font f, in pixels. */
 int draw_font_h(const struct draw *d, enum draw_font f);
 

@@ -210,6 +210,57 @@ int draw_text_w(struct draw *d, enum draw_font f, const char *s)
 	return w;
 }
 
+int draw_elide(struct draw *d, enum draw_font f, const char *s, float maxw, char *buf,
+	       size_t len)
+{
+	const char *dots = TTF_GlyphIsProvided32(d->font[f], 0x2026) ? "…" : "...";
+	size_t n = s ? strlen(s) : 0, dl = strlen(dots), at[TEXT_MAX], m = 0, lo = 0, hi;
+	int w, dw = draw_text_w(d, f, dots);
+
+	if (!len)
+		return 0;
+	buf[0] = '\0';
+	if (!s || maxw <= 0)
+		return 0;
+	if ((w = draw_text_w(d, f, s)) <= maxw && n < len) {
+		memcpy(buf, s, n + 1);
+		return w;
+	}
+	if ((float)dw > maxw || dl >= len)
+		return 0;
+	/* where s's characters start (those that leave room for the dots in
+	 * buf), then the most of them that fit with the dots after them */
+	for (size_t i = 0; i < n && i + dl < len && m < TEXT_MAX; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			at[m++] = i;
+	hi = m ? m - 1 : 0;                      /* at[k]: a start of k characters */
+	while (lo < hi) {
+		size_t mid = (lo + hi + 1) / 2;
+		memcpy(buf, s, at[mid]);
+		memcpy(buf + at[mid], dots, dl + 1);
+		if ((float)draw_text_w(d, f, buf) <= maxw)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	n = m ? at[lo] : 0;
+	while (n && s[n - 1] == ' ')             /* no space before the dots */
+		n--;
+	memcpy(buf, s, n);
+	memcpy(buf + n, dots, dl + 1);
+	return n ? draw_text_w(d, f, buf) : dw;
+}
+
+int draw_text_fit(struct draw *d, enum draw_font f, float x, float y, uint32_t rgb,
+		  enum draw_align align, const char *s, float maxw)
+{
+	char buf[TEXT_MAX];
+
+	if (draw_elide(d, f, s, maxw, buf, sizeof buf) <= 0)
+		return 0;
+	return draw_text(d, f, x, y, rgb, align, buf);
+}
+
 int draw_font_h(const struct draw *d, enum draw_font f)
 {
 	return d->font_h[f];

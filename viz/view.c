@@ -130,37 +130,97 @@ static float tabs_width(const struct vz_frame *f)
 	return total;
 }
 
-/* Scenario name and the run's parameters, from the trace header (the
- * parameters only where they leave the tabs room). */
-static void header_title(const struct vz_frame *f, float y)
+/* Where the tabs begin and end. */
+static void tabs_span(const struct vz_frame *f, float *x0, float *x1)
+{
+	int w, h;
+
+	draw_size(f->d, &w, &h);
+	*x0 = ((float)w - tabs_width(f)) / 2;
+	*x1 = *x0 + tabs_width(f);
+}
+
+/* The window, exactly ("1.0072ms"), and its length or the current time;
+ * shorter forms for a narrow header: the first of *form that fits in
+ * room (in font fonts[i]), or none. */
+static size_t window_forms(const struct vz_frame *f, char form[][VZ_LINE], enum draw_font *fonts)
+{
+	char a[32], b[32], c[32];
+	size_t n = 0;
+
+	units_format_ns(f->from, a, sizeof a);
+	units_format_ns(f->to, b, sizeof b);
+	if (f->live) {
+		snprintf(form[n++], VZ_LINE, "%s   ·   %s – %s", f->live, a, b);
+		snprintf(form[n++], VZ_LINE, "%s", f->live);
+	} else if (f->view == VIZ_TOPOLOGY || f->view == VIZ_MEMORY) {
+		units_format_ns(f->now, c, sizeof c);
+		snprintf(form[n++], VZ_LINE, "%s – %s   at %s", a, b, c);
+		snprintf(form[n++], VZ_LINE, "at %s", c);
+	} else {
+		units_format_ns(f->to - f->from, c, sizeof c);
+		snprintf(form[n++], VZ_LINE, "%s – %s   (%s)", a, b, c);
+		snprintf(form[n++], VZ_LINE, "%s – %s", a, b);
+	}
+	for (size_t i = 0; i < n; i++)
+		fonts[i] = FONT_TEXT;
+	memcpy(form[n], form[n - 1], VZ_LINE);    /* the shortest again, smaller */
+	fonts[n++] = FONT_SMALL;
+	return n;
+}
+
+void vz_header_layout(const struct vz_frame *f, struct vz_header *H)
 {
 	struct draw *d = f->d;
 	const char *seed = trace_index_header(f->ix, "seed");
 	const char *costs = trace_index_header(f->ix, "costs");
-	float u = draw_unit(d), x = 12 * u;
-	char buf[VZ_LINE];
+	float u = draw_unit(d), y = 9 * u, x = 12 * u, t0, t1, room, tw;
+	float th = (float)draw_font_h(d, FONT_TITLE), sh = (float)draw_font_h(d, FONT_SMALL);
+	char form[4][VZ_LINE];
+	enum draw_font fonts[4];
+	size_t n;
 	int w, h;
 
+	memset(H, 0, sizeof *H);
 	draw_size(d, &w, &h);
-	x += (float)draw_text(d, FONT_TITLE, x, y, PAL_TEXT, ALIGN_LEFT, f->title) + 10 * u;
-	snprintf(buf, sizeof buf, "%s%s%s%s", seed ? "seed " : "", seed ? seed : "",
-		 costs ? " · costs " : "", costs ? costs : "");
-	if (x + (float)draw_text_w(d, FONT_SMALL, buf) + 8 * u > ((float)w - tabs_width(f)) / 2)
-		return;
-	draw_text(d, FONT_SMALL, x, y + (float)(draw_font_h(d, FONT_TITLE) -
-						draw_font_h(d, FONT_SMALL)) - 1, PAL_FAINT,
-		  ALIGN_LEFT, buf);
+	tabs_span(f, &t0, &t1);
+	H->tabs = (struct vz_rect){ t0 + 8 * u, y, t1 - t0 - 16 * u, header_h(f) - y };
+	/* the title up to the tabs, cut short when it would run into them */
+	tw = (float)draw_elide(d, FONT_TITLE, f->title, t0 - 4 * u - x, H->title_text,
+			       sizeof H->title_text);
+	H->title = (struct vz_rect){ x, y, tw, th };
+	/* the run's parameters after it, where they leave the tabs room */
+	x += tw + 10 * u;
+	snprintf(H->params_text, sizeof H->params_text, "%s%s%s%s", seed ? "seed " : "",
+		 seed ? seed : "", costs ? " · costs " : "", costs ? costs : "");
+	tw = (float)draw_text_w(d, FONT_SMALL, H->params_text);
+	if (*H->params_text && x + tw + 8 * u <= t0)
+		H->params = (struct vz_rect){ x, y + th - sh - 1, tw, sh };
+	else
+		H->params_text[0] = '\0';
+	/* the window at the right, in the first form that leaves the tabs room */
+	room = (float)w - 12 * u - (t1 + 2 * u);
+	n = window_forms(f, form, fonts);
+	for (size_t i = 0; i < n; i++) {
+		tw = (float)draw_text_w(d, fonts[i], form[i]);
+		if (tw > room)
+			continue;
+		memcpy(H->window_text, form[i], VZ_LINE);
+		H->window_font = fonts[i];
+		H->window = (struct vz_rect){ (float)w - 12 * u - tw, y + 2 * u +
+					      (float)(draw_font_h(d, FONT_TEXT) - draw_font_h(d, fonts[i])),
+					      tw, (float)draw_font_h(d, fonts[i]) };
+		break;
+	}
 }
 
 /* The tabs, centred; the active one underlined. */
 static void header_tabs(const struct vz_frame *f, float y, float bottom)
 {
 	struct draw *d = f->d;
-	float u = draw_unit(d), x;
-	int w, h;
+	float u = draw_unit(d), x, x1;
 
-	draw_size(d, &w, &h);
-	x = ((float)w - tabs_width(f)) / 2;
+	tabs_span(f, &x, &x1);
 	for (int v = 0; v < VIZ_VIEW_COUNT; v++) {
 		float tw = (float)draw_text_w(d, FONT_BOLD, vz_views[v]->title);
 		int on = v == (int)f->view;
@@ -172,41 +232,21 @@ static void header_tabs(const struct vz_frame *f, float y, float bottom)
 	}
 }
 
-/* The window, exactly ("1.0072ms"), and its length or the current time. */
-static void header_window(const struct vz_frame *f, float y)
-{
-	char a[32], b[32], c[32], buf[VZ_LINE];
-	int w, h;
-
-	draw_size(f->d, &w, &h);
-	units_format_ns(f->from, a, sizeof a);
-	units_format_ns(f->to, b, sizeof b);
-	if (f->live) {
-		units_format_ns(f->now, c, sizeof c);
-		snprintf(buf, sizeof buf, "%s   ·   %s – %s", f->live, a, b);
-	} else if (f->view == VIZ_TOPOLOGY || f->view == VIZ_MEMORY) {
-		units_format_ns(f->now, c, sizeof c);
-		snprintf(buf, sizeof buf, "%s – %s   at %s", a, b, c);
-	} else {
-		units_format_ns(f->to - f->from, c, sizeof c);
-		snprintf(buf, sizeof buf, "%s – %s   (%s)", a, b, c);
-	}
-	draw_text(f->d, FONT_TEXT, (float)w - 12 * draw_unit(f->d), y + 2 * draw_unit(f->d),
-		  PAL_DIM, ALIGN_RIGHT, buf);
-}
-
 static void draw_header(const struct vz_frame *f)
 {
 	struct draw *d = f->d;
-	float u = draw_unit(d), hh = header_h(f), y = 9 * u;
+	float hh = header_h(f);
+	struct vz_header H;
 	int w, h;
 
 	draw_size(d, &w, &h);
+	vz_header_layout(f, &H);
 	draw_fill(d, 0, 0, (float)w, hh, PAL_PANEL);
 	draw_line(d, 0, hh - 0.5f, (float)w, hh - 0.5f, PAL_BORDER);
-	header_title(f, y);
-	header_tabs(f, y, hh);
-	header_window(f, y);
+	draw_text(d, FONT_TITLE, H.title.x, H.title.y, PAL_TEXT, ALIGN_LEFT, H.title_text);
+	draw_text(d, FONT_SMALL, H.params.x, H.params.y, PAL_FAINT, ALIGN_LEFT, H.params_text);
+	header_tabs(f, H.tabs.y, hh);
+	draw_text(d, H.window_font, H.window.x, H.window.y, PAL_DIM, ALIGN_LEFT, H.window_text);
 }
 
 static void draw_legend(const struct vz_frame *f)

@@ -111,6 +111,19 @@ extern const struct view_ops *const vz_views[VIZ_VIEW_COUNT];
 /* Draw the whole frame (not presented). */
 void vz_draw_frame(const struct vz_frame *f);
 
+/* The header's parts as they are drawn: the title (cut short with "…"
+ * when it would run into the tabs), the run's parameters after it (left
+ * out when they would), the tabs, and at the right the time window in the
+ * longest form that leaves the tabs room ("0ns – 1.08ms   at 1.08ms",
+ * "at 1.08ms", the same smaller, or none). A part left out has an empty
+ * text and a rectangle of width 0. */
+struct vz_header {
+	struct vz_rect title, params, tabs, window;     /* px */
+	char title_text[VZ_LINE], params_text[VZ_LINE], window_text[VZ_LINE];
+	enum draw_font window_font;
+};
+void vz_header_layout(const struct vz_frame *f, struct vz_header *H);
+
 /* The rectangle the current view draws in. */
 struct vz_rect vz_plot(const struct vz_frame *f);
 

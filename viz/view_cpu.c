@@ -394,8 +394,8 @@ static void draw_thread_names(const struct vz_frame *f, const struct cpu_layout 
 			draw_fill(d, C->T.gutter.x, y - (C->th_h - sh) / 2, C->T.gutter.w, C->th_h,
 				  PAL_PANEL);
 		draw_fill(d, C->T.gutter.x + 12 * u, y + 2 * u, 8 * u, sh - 4 * u, pal_thread(f->ix, th));
-		draw_text(d, FONT_SMALL, C->T.gutter.x + 24 * u, y, PAL_DIM, ALIGN_LEFT,
-			  vz_thread_name(f->ix, th));
+		draw_text_fit(d, FONT_SMALL, C->T.gutter.x + 24 * u, y, PAL_DIM, ALIGN_LEFT,
+			      vz_thread_name(f->ix, th), C->T.lanes.x - 6 * u - (C->T.gutter.x + 24 * u));
 	}
 	if (C->th_shown < rows_count(&C->threads)) {
 		snprintf(more, sizeof more, "%s %zu–%zu of %zu", C->threads.ngroups ? "rows"

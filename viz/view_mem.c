@@ -452,7 +452,7 @@ static void grid_title(const struct vz_frame *f, const struct mem_layout *L)
 		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " · a memory per node");
 	else if (vm->nmems)
 		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " · the nodes' memories in a row");
-	draw_text(d, FONT_BOLD, L->grid_area.x, y, PAL_TEXT, ALIGN_LEFT, buf);
+	draw_text_fit(d, FONT_BOLD, L->grid_area.x, y, PAL_TEXT, ALIGN_LEFT, buf, L->grid_area.w);
 	y += (float)draw_font_h(d, FONT_BOLD) + 2 * u;
 	snprintf(buf, sizeof buf, "%u in use, %u shared", used, shared);
 	if (held)
@@ -460,7 +460,7 @@ static void grid_title(const struct vz_frame *f, const struct mem_layout *L)
 			 held);
 	if (L->per_cell > 1)
 		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " · %u frames a cell", L->per_cell);
-	draw_text(d, FONT_SMALL, L->grid_area.x, y, PAL_DIM, ALIGN_LEFT, buf);
+	draw_text_fit(d, FONT_SMALL, L->grid_area.x, y, PAL_DIM, ALIGN_LEFT, buf, L->grid_area.w);
 	y += (float)draw_font_h(d, FONT_SMALL) + 2 * u;
 	if (L->just_ns == TI_NEVER)
 		return;
@@ -468,7 +468,7 @@ static void grid_title(const struct vz_frame *f, const struct mem_layout *L)
 	fmt_dur(L->just_ns, at, sizeof at);
 	snprintf(buf, sizeof buf, "latest (blue): %s, at %s%s", ev, at,
 		 L->just_n > 1 ? " and more" : "");
-	draw_text(d, FONT_SMALL, L->grid_area.x, y, PAL_ACCENT, ALIGN_LEFT, buf);
+	draw_text_fit(d, FONT_SMALL, L->grid_area.x, y, PAL_ACCENT, ALIGN_LEFT, buf, L->grid_area.w);
 }
 
 /* ---- the view's ops ---- */

@@ -241,20 +241,24 @@ static void draw_space(const struct vz_frame *f, const struct mem_layout *L,
 {
 	struct draw *d = f->d;
 	float u = draw_unit(d), x = L->space_area.x, bh = (float)draw_font_h(d, FONT_BOLD);
+	float right = L->space_area.x + L->space_area.w;
 	uint64_t n[3] = { 0, 0, 0 };
-	char buf[128];
+	char buf[128], pid[32];
 
 	for (size_t r = sp->first; r < sp->first + sp->n; r++)
 		draw_row(f, L, &L->row[r], n);
 	draw_fill(d, x, sp->y + 2 * u, 12 * u, bh - 4 * u, pal_proc(f->ix, sp->proc));
 	x += 20 * u;
-	x += (float)draw_text(d, FONT_BOLD, x, sp->y, f->sel.kind == PICK_PROC && f->sel.i == sp->proc
-			      ? PAL_SELECT : PAL_TEXT, ALIGN_LEFT, vz_proc_name(f->ix, sp->proc));
-	snprintf(buf, sizeof buf, "  pid %llu · %llu pages, %llu with a frame, %llu of them shared",
-		 (unsigned long long)f->ix->procs[sp->proc].pid, (unsigned long long)n[0],
-		 (unsigned long long)n[1], (unsigned long long)n[2]);
-	draw_text(d, FONT_SMALL, x, sp->y + bh - (float)draw_font_h(d, FONT_SMALL) - u, PAL_FAINT,
-		  ALIGN_LEFT, buf);
+	/* the name, cut short where it would leave no room for the pid after it */
+	snprintf(pid, sizeof pid, "  pid %llu", (unsigned long long)f->ix->procs[sp->proc].pid);
+	x += (float)draw_text_fit(d, FONT_BOLD, x, sp->y, f->sel.kind == PICK_PROC &&
+				  f->sel.i == sp->proc ? PAL_SELECT : PAL_TEXT, ALIGN_LEFT,
+				  vz_proc_name(f->ix, sp->proc),
+				  right - x - (float)draw_text_w(d, FONT_SMALL, pid));
+	snprintf(buf, sizeof buf, "%s · %llu pages, %llu with a frame, %llu of them shared", pid,
+		 (unsigned long long)n[0], (unsigned long long)n[1], (unsigned long long)n[2]);
+	draw_text_fit(d, FONT_SMALL, x, sp->y + bh - (float)draw_font_h(d, FONT_SMALL) - u,
+		      PAL_FAINT, ALIGN_LEFT, buf, right - x);
 }
 
 void mem_spaces_draw(const struct vz_frame *f, const struct mem_layout *L)

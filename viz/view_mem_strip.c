@@ -212,10 +212,8 @@ static void draw_gutter(const struct vz_frame *f, const struct mem_layout *L)
 			draw_fill(d, L->T.gutter.x, y, L->T.lanes.x + L->T.lanes.w - L->T.gutter.x, L->row_h,
 				  PAL_PANEL);
 		draw_fill(d, x, y + (L->row_h - 8 * u) / 2, 8 * u, 8 * u, pal_proc(f->ix, L->sproc[k]));
-		draw_clip(d, (int)x, (int)y, (int)(L->T.lanes.x - x - 6 * u), (int)L->row_h);
-		draw_text(d, FONT_SMALL, x + 12 * u, y + (L->row_h - sh) / 2, PAL_DIM, ALIGN_LEFT,
-			  vz_proc_name(f->ix, L->sproc[k]));
-		draw_noclip(d);
+		draw_text_fit(d, FONT_SMALL, x + 12 * u, y + (L->row_h - sh) / 2, PAL_DIM, ALIGN_LEFT,
+			      vz_proc_name(f->ix, L->sproc[k]), L->T.lanes.x - 6 * u - (x + 12 * u));
 	}
 	if (L->nsproc < L->sproc_total) {
 		snprintf(buf, sizeof buf, "%zu of %zu processes", L->nsproc, L->sproc_total);

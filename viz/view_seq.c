@@ -244,7 +244,11 @@ static void draw_node_head(const struct vz_frame *f, const struct seq_layout *S,
 	draw_text(d, FONT_SMALL, x, y + bh - sh - 1, PAL_DIM, ALIGN_LEFT, sub);
 }
 
-/* Process names (and thread names when a lane has several) in the gutter. */
+float seq_name_right(const struct vz_frame *f, const struct seq_layout *S)
+{
+	return S->T.lanes.x - 2 * draw_unit(f->d);
+}
+
 /* The names of a process's threads beside their bands, where they fit. */
 static void thread_names(const struct vz_frame *f, const struct seq_layout *S, uint32_t pr,
 			 float x)
@@ -256,8 +260,8 @@ static void thread_names(const struct vz_frame *f, const struct seq_layout *S, u
 			continue;
 		seq_thread_band(f, S, th, &top, &h);
 		if (h + 3 >= sm_h)
-			draw_text(f->d, FONT_SMALL, x, top + (h - sm_h) / 2, PAL_DIM, ALIGN_LEFT,
-				  vz_thread_name(f->ix, th));
+			draw_text_fit(f->d, FONT_SMALL, x, top + (h - sm_h) / 2, PAL_DIM, ALIGN_LEFT,
+				      vz_thread_name(f->ix, th), seq_name_right(f, S) - x);
 	}
 }
 
@@ -286,12 +290,13 @@ static void draw_gutter(const struct vz_frame *f, const struct seq_layout *S)
 		if (p->nthreads > 1 && y < mid - S->lane_h / 2)
 			y = mid - S->lane_h / 2;   /* no room above the bands: at the lane's top */
 		draw_fill(d, S->T.gutter.x + 3 * u, mid - band / 2, 3 * u, band, pal_proc(ix, pr));
-		draw_text(d, FONT_BOLD, x, two ? y : mid - th_h / 2, PAL_TEXT, ALIGN_LEFT,
-			  trace_index_str(ix, p->name));
+		draw_text_fit(d, FONT_BOLD, x, two ? y : mid - th_h / 2, PAL_TEXT, ALIGN_LEFT,
+			      trace_index_str(ix, p->name), seq_name_right(f, S) - x);
 		if (two) {
 			snprintf(sub, sizeof sub, "%spid %llu", p->nameserver ? "name server · " :
 				 p->daemon ? "daemon · " : "", (unsigned long long)p->pid);
-			draw_text(d, FONT_SMALL, x, y + th_h - 1, PAL_FAINT, ALIGN_LEFT, sub);
+			draw_text_fit(d, FONT_SMALL, x, y + th_h - 1, PAL_FAINT, ALIGN_LEFT, sub,
+				      seq_name_right(f, S) - x);
 		}
 		if (p->nthreads > 1)
 			thread_names(f, S, pr, x + 8 * u);

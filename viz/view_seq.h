@@ -28,6 +28,10 @@ struct seq_layout {
 /* Lay out the sequence view of frame f in plot p. */
 void seq_layout(const struct vz_frame *f, struct vz_rect p, struct seq_layout *S);
 
+/* Where the names in the gutter end (process, pid, thread names): those
+ * longer are cut short with "…" there, before the lanes. */
+float seq_name_right(const struct vz_frame *f, const struct seq_layout *S);
+
 /* The vertical middle of lane pr's thread band, and thread th's band: its
  * top and height. Lanes off screen give positions above or below the lanes
  * rectangle. */

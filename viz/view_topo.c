@@ -78,10 +78,45 @@ static void place_compact(const struct vz_frame *f, struct topo_box *b, struct v
 	b->y = a.y + (b->h + 6 * u) * (float)(k % rows);
 }
 
+/* The ports of b whose queues (and captions) end above bottom: those
+ * that would hang out of the area are left out, as the ports after the
+ * TOPO_PORTS-th are. */
+static void ports_above(const struct vz_frame *f, struct topo_box *b, float bottom)
+{
+	while (b->nports) {
+		struct vz_rect r = topo_port_rect(f, b, b->nports - 1);
+		float end = b->side ? r.y + r.h : r.y + r.h + 2 * draw_unit(f->d) +
+			    (float)draw_font_h(f->d, FONT_SMALL);
+		if (end <= bottom)
+			break;
+		b->nports--;
+	}
+}
+
+/* A box whose queues hang on its left: moved right, and narrowed, so that
+ * they and their captions start inside a (when a box of 100 px is left). */
+static void queues_inside(const struct vz_frame *f, struct topo_box *b, struct vz_rect a)
+{
+	float left = b->x, x, u = draw_unit(f->d);
+
+	for (int k = 0; k < b->nports; k++) {
+		struct vz_rect q = topo_port_rect(f, b, k), c = topo_port_caption(f, b, k, NULL, 0);
+		left = fminf(left, fminf(q.x, c.x - 2 * u));
+	}
+	if (left >= a.x)
+		return;
+	x = b->x + a.x - left;
+	if (a.x + a.w - x < 100 * u)
+		return;
+	b->w = fminf(b->w, a.x + a.w - x);
+	b->x = x;
+}
+
 /* Stack the boxes of one column (0 top row, 1 left, 2 right) in area a;
- * when they do not fit, a grid of compact boxes. */
+ * when they do not fit, a grid of compact boxes (the top row: its name
+ * only, when squeeze is set). Every box stays in a. */
 static void place_column(const struct vz_frame *f, struct topo_layout *L, int col,
-			 struct vz_rect a, size_t count)
+			 struct vz_rect a, size_t count, int squeeze)
 {
 	float u = draw_unit(f->d), slot = col == 0 ? a.w / (float)count : a.h / (float)count;
 	float small = (float)draw_font_h(f->d, FONT_BOLD) + 18 * u;
@@ -91,6 +126,7 @@ static void place_column(const struct vz_frame *f, struct topo_layout *L, int co
 
 	for (size_t i = 0; i < f->ix->nprocs && i < TOPO_BOXES; i++) {
 		struct topo_box *b;
+		float off;
 		if (proc_column(f->ix, (uint32_t)i) != col)
 			continue;
 		b = &L->box[L->n];
@@ -107,13 +143,34 @@ static void place_column(const struct vz_frame *f, struct topo_layout *L, int co
 		if (col == 0) {
 			b->x = a.x + slot * ((float)k + 0.5f) - b->w / 2;
 			b->y = a.y;
+			if (squeeze) {
+				b->compact = 1;
+				b->h = (float)draw_font_h(f->d, FONT_BOLD) + 12 * u;
+				k++;
+				continue;
+			}
 		} else {
-			b->x = a.x + (a.w - b->w) / 2 + (col == 2 ? 40 * u : -40 * u);
+			b->h = fminf(b->h, slot - 8 * u);       /* the threads that fit */
+			off = fminf(40 * u, (a.w - b->w) / 2);
+			b->x = a.x + (a.w - b->w) / 2 + (col == 2 ? off : -off);
 			b->y = a.y + slot * ((float)k + 0.5f) - b->h / 2;
 		}
 		topo_place_ports(f->ix, b);
+		if (col == 2) {
+			ports_above(f, b, a.y + a.h);
+			queues_inside(f, b, a);
+		}
 		k++;
 	}
+}
+
+/* The name server's process (the top row's box), or TI_NONE. */
+static uint32_t name_server(const struct trace_index *ix)
+{
+	for (uint32_t i = 0; i < ix->nprocs && i < TOPO_BOXES; i++)
+		if (proc_column(ix, i) == 0)
+			return i;
+	return TI_NONE;
 }
 
 void topo_layout(const struct vz_frame *f, struct vz_rect p, struct topo_layout *L)
@@ -121,6 +178,8 @@ void topo_layout(const struct vz_frame *f, struct vz_rect p, struct topo_layout 
 	float u = draw_unit(f->d), strip = 44 * u + (float)draw_font_h(f->d, FONT_SMALL);
 	float top_h = 0, half, lower;
 	size_t count[3] = { 0 };
+	uint32_t ns;
+	int squeeze = 0;
 	struct vz_rect a;
 
 	L->nnodes = L->nlinks = L->ncharts = 0;
@@ -141,21 +200,34 @@ void topo_layout(const struct vz_frame *f, struct vz_rect p, struct topo_layout 
 	for (size_t i = 0; i < TOPO_BOXES; i++)
 		L->box_of[i] = -1;
 	lower = (float)(count[1] > count[2] ? count[1] : count[2]) * 160 * u;
-	if (count[0])
-		top_h = topo_box_height(f, 0) + 130 * u;
+	if (count[0] && (ns = name_server(f->ix)) != TI_NONE) {
+		/* the name server's box, then room for its queue and caption, and
+		 * for a row of compact boxes below; in a small plot the gap
+		 * narrows, and at last the box shows its name only */
+		float cmp = (float)draw_font_h(f->d, FONT_BOLD) + 12 * u, box = topo_box_height(f, ns);
+		float below = count[1] || count[2] ? cmp + 6 * u : 0;
+		float gmin = 34 * u + (float)draw_font_h(f->d, FONT_SMALL);
+		if (box + gmin + below > a.h) {
+			squeeze = 1;
+			box = cmp;
+			gmin = 24 * u;
+		}
+		top_h = box + fmaxf(gmin, fminf(130 * u, a.h - box - below));
+	}
 	if (top_h + lower < a.h) {                 /* centre the drawing vertically */
 		a.y += (a.h - top_h - lower) / 2;
 		a.h = top_h + lower;
 	}
 	if (count[0])
-		place_column(f, L, 0, a, count[0]);
+		place_column(f, L, 0, a, count[0], squeeze);
 	a.y += top_h;
 	a.h -= top_h;
 	half = count[1] && count[2] ? a.w / 2 : a.w;
 	if (count[1])
-		place_column(f, L, 1, (struct vz_rect){ a.x, a.y, half, a.h }, count[1]);
+		place_column(f, L, 1, (struct vz_rect){ a.x, a.y, half, a.h }, count[1], 0);
 	if (count[2])
-		place_column(f, L, 2, (struct vz_rect){ a.x + a.w - half, a.y, half, a.h }, count[2]);
+		place_column(f, L, 2, (struct vz_rect){ a.x + a.w - half, a.y, half, a.h }, count[2],
+			     0);
 }
 
 /* The queue glyph of port k of box b: its cells' rectangle (below the box,
@@ -211,45 +283,58 @@ static int state_at(const struct trace_index *ix, uint32_t th, uint64_t t)
 	return tt->died != TI_NEVER && t >= tt->died ? -2 : (int)CAT_READY;
 }
 
-static void box_threads(const struct vz_frame *f, const struct topo_box *b, float y)
+/* The threads' lines of box b from y, as many as fit above bottom; returns
+ * where the next line would go. */
+static float box_threads(const struct vz_frame *f, const struct topo_box *b, float y,
+			 float bottom)
 {
 	struct draw *d = f->d;
 	float u = draw_unit(d), sh = (float)draw_font_h(d, FONT_SMALL) + 2 * u;
 	int shown = 0;
-	char buf[96];
+	float room = b->w - 34 * u;
+	char buf[160], name[96], state[64];
 
-	for (uint32_t th = 0; th < f->ix->nthreads && shown < TOPO_THREADS; th++) {
+	for (uint32_t th = 0; th < f->ix->nthreads && shown < TOPO_THREADS && y + sh <= bottom;
+	     th++) {
 		int cat;
 		if (f->ix->threads[th].proc != b->pr)
 			continue;
 		cat = state_at(f->ix, th, f->now);
-		snprintf(buf, sizeof buf, "%s: %s", vz_thread_name(f->ix, th),
-			 cat == -1 ? "not started" : cat == -2 ? "exited" :
-			 pal_cat_name((enum pal_cat)cat));
+		snprintf(state, sizeof state, ": %s", cat == -1 ? "not started" : cat == -2 ?
+			 "exited" : pal_cat_name((enum pal_cat)cat));
+		/* a long name is cut short before its state */
+		if (draw_elide(d, FONT_SMALL, vz_thread_name(f->ix, th),
+			       room - (float)draw_text_w(d, FONT_SMALL, state), name, sizeof name) > 0)
+			snprintf(buf, sizeof buf, "%s%s", name, state);
+		else
+			snprintf(buf, sizeof buf, "%s%s", vz_thread_name(f->ix, th), state);
 		if (cat >= 0)
 			draw_fill(d, b->x + 10 * u, y + 3 * u, 9 * u, 9 * u,
 				  pal_cat_colour((enum pal_cat)cat));
-		draw_text(d, FONT_SMALL, b->x + 24 * u, y, cat >= 0 ? PAL_DIM : PAL_FAINT, ALIGN_LEFT,
-			  buf);
+		draw_text_fit(d, FONT_SMALL, b->x + 24 * u, y, cat >= 0 ? PAL_DIM : PAL_FAINT,
+			      ALIGN_LEFT, buf, room);
 		y += sh;
 		shown++;
 	}
+	return y;
 }
 
-/* The names registered with the name server at f->now. */
-static void box_names(const struct vz_frame *f, const struct topo_box *b, float y)
+/* The names registered with the name server at f->now, as many as fit
+ * above bottom. */
+static void box_names(const struct vz_frame *f, const struct topo_box *b, float y, float bottom)
 {
 	float u = draw_unit(f->d), sh = (float)draw_font_h(f->d, FONT_SMALL) + 2 * u;
 	int shown = 0;
 	char buf[96];
 
-	for (size_t i = 0; i < f->ix->nnames && shown < TOPO_NAMES; i++) {
+	for (size_t i = 0; i < f->ix->nnames && shown < TOPO_NAMES && y + sh <= bottom; i++) {
 		const struct ti_name *nm = &f->ix->names[i];
 		if (!trace_index_name_live(f->ix, i, f->now))
 			continue;
 		snprintf(buf, sizeof buf, "\"%s\" → port %llu", trace_index_str(f->ix, nm->name),
 			 (unsigned long long)f->ix->ports[nm->port].id);
-		draw_text(f->d, FONT_SMALL, b->x + 10 * u, y, PAL_DIM, ALIGN_LEFT, buf);
+		draw_text_fit(f->d, FONT_SMALL, b->x + 10 * u, y, PAL_DIM, ALIGN_LEFT, buf,
+			      b->w - 20 * u);
 		y += sh;
 		shown++;
 	}
@@ -259,7 +344,7 @@ void topo_draw_box(const struct vz_frame *f, const struct topo_box *b)
 {
 	struct draw *d = f->d;
 	const struct ti_proc *p = &f->ix->procs[b->pr];
-	float u = draw_unit(d), y = b->y + 8 * u;
+	float u = draw_unit(d), y = b->y + 8 * u, bottom = b->y + b->h - 4 * u;
 	int alive = f->now >= p->born && (p->died == TI_NEVER || f->now < p->died);
 	char sub[96];
 
@@ -268,8 +353,9 @@ void topo_draw_box(const struct vz_frame *f, const struct topo_box *b)
 	draw_frame(d, b->x, b->y, b->w, b->h, f->sel.kind == PICK_PROC && f->sel.i == b->pr ?
 		   PAL_SELECT : PAL_BORDER);
 	draw_fill(d, b->x, b->y, b->w, 4 * u, pal_proc(f->ix, b->pr));
-	draw_text(d, FONT_BOLD, b->x + 10 * u, y - 2 * u * (float)b->compact,
-		  alive ? PAL_TEXT : PAL_FAINT, ALIGN_LEFT, trace_index_str(f->ix, p->name));
+	draw_text_fit(d, FONT_BOLD, b->x + 10 * u, y - 2 * u * (float)b->compact,
+		      alive ? PAL_TEXT : PAL_FAINT, ALIGN_LEFT, trace_index_str(f->ix, p->name),
+		      b->w - 20 * u);
 	if (b->compact)
 		return;
 	y += (float)draw_font_h(d, FONT_BOLD);
@@ -277,12 +363,11 @@ void topo_draw_box(const struct vz_frame *f, const struct topo_box *b)
 		 "network server" : p->daemon ? "server (daemon)" : "process",
 		 (unsigned long long)p->pid,
 		 f->now < p->born ? " · not started" : !alive ? " · exited" : "");
-	draw_text(d, FONT_SMALL, b->x + 10 * u, y, PAL_FAINT, ALIGN_LEFT, sub);
+	draw_text_fit(d, FONT_SMALL, b->x + 10 * u, y, PAL_FAINT, ALIGN_LEFT, sub, b->w - 20 * u);
 	y += (float)draw_font_h(d, FONT_SMALL) + 2 * u;
-	box_threads(f, b, y);
+	y = box_threads(f, b, y, bottom);
 	if (p->nameserver)
-		box_names(f, b, y + ((float)draw_font_h(d, FONT_SMALL) + 2 * u) *
-			  (float)(p->nthreads < TOPO_THREADS ? p->nthreads : TOPO_THREADS));
+		box_names(f, b, y, bottom);
 }
 
 struct vz_rect topo_port_caption(const struct vz_frame *f, const struct topo_box *b, int k,

@@ -143,6 +143,11 @@ static void place_net(const struct vz_frame *f, struct topo_layout *L, size_t k,
 		b->compact = 1;
 		h = (float)draw_font_h(f->d, FONT_BOLD) + 12 * u;
 	}
+	if (h > in->h || w <= 0) {                /* not even that: no box */
+		L->box_of[pr] = -1;
+		L->n--;
+		return;
+	}
 	if (side < 0)
 		side = 2;
 	b->w = w;
@@ -192,6 +197,8 @@ static void place_procs(const struct vz_frame *f, struct topo_layout *L, size_t 
 	}
 	for (uint32_t pr = 0; pr < ix->nprocs && pr < TOPO_BOXES; pr++) {
 		float cw = in.w / (float)cols, ch = in.h / (float)rows, need;
+		if (compact)                          /* rows apart; those past in left out */
+			ch = fmaxf(ch, small + 3 * u);
 		struct topo_box *b;
 		if (L->box_of[pr] >= 0 || !ix->procs[pr].pid ||
 		    trace_index_node_at(ix, pr, f->now) != n || !(b = new_box(L, pr)))
@@ -205,6 +212,10 @@ static void place_procs(const struct vz_frame *f, struct topo_layout *L, size_t 
 		b->x = in.x + cw * (float)(i % cols) + (cw - b->w) / 2;
 		b->y = in.y + ch * (float)(i / cols) + (compact ? 3 * u : fmaxf(0, (ch - need) / 2));
 		i++;
+		if (b->y + b->h > in.y + in.h || b->w <= 0) {   /* out of its node: not shown */
+			L->box_of[pr] = -1;
+			L->n--;
+		}
 	}
 }
 
@@ -494,7 +505,7 @@ void topo_draw_nodes(const struct vz_frame *f, const struct topo_layout *L)
 {
 	const struct trace_index *ix = f->ix;
 	struct draw *d = f->d;
-	float u = draw_unit(d), bh = (float)draw_font_h(d, FONT_BOLD);
+	float u = draw_unit(d), bh = (float)draw_font_h(d, FONT_BOLD), x;
 	float sh = (float)draw_font_h(d, FONT_SMALL);
 	char name[96], sub[VZ_LINE];
 
@@ -516,10 +527,11 @@ void topo_draw_nodes(const struct vz_frame *f, const struct topo_layout *L)
 		draw_fill(d, nd->x, nd->y, nd->w, nd->head_h - 4 * u, pal_node_tint(nd->n));
 		draw_frame2(d, nd->x, nd->y, nd->w, nd->h, sel ? PAL_SELECT : pal_node(nd->n));
 		vz_node_title(ix, nd->n, name, sizeof name, sub, sizeof sub);
-		draw_text(d, FONT_BOLD, nd->x + 10 * u, nd->y + 5 * u, pal_node(nd->n), ALIGN_LEFT,
-			  name);
-		draw_text(d, FONT_SMALL, nd->x + 20 * u + (float)draw_text_w(d, FONT_BOLD, name),
-			  nd->y + 5 * u + bh - sh - 1, PAL_DIM, ALIGN_LEFT, sub);
+		x = nd->x + 10 * u;              /* the title, and what the node is where it fits */
+		x += (float)draw_text_fit(d, FONT_BOLD, x, nd->y + 5 * u, pal_node(nd->n), ALIGN_LEFT,
+					  name, nd->w - 20 * u) + 10 * u;
+		draw_text_fit(d, FONT_SMALL, x, nd->y + 5 * u + bh - sh - 1, PAL_DIM, ALIGN_LEFT, sub,
+			      nd->x + nd->w - 10 * u - x);
 	}
 	for (size_t i = 0; i < L->nlinks; i++)
 		link_label(f, L, &L->link[i]);
