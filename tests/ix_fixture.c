@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ix_fixture.h"
 #include "loader.h"
@@ -86,4 +87,21 @@ struct ti_frame_use *ix_frames_at(const struct trace_index *ix, uint64_t t)
 	assert_non_null(u);
 	trace_index_vm_at(ix, t, u);
 	return u;
+}
+
+void ix_headless_env(void)
+{
+	static const char *const dir = "/usr/share/fonts/truetype/dejavu";
+	char font[256];
+
+	setenv("SDL_VIDEODRIVER", "dummy", 1);
+	setenv("SDL_RENDER_DRIVER", "software", 1);
+	snprintf(font, sizeof font, "%s/DejaVuSans.ttf", dir);
+	if (access(font, R_OK) == 0) {
+		setenv("UKERN_FONT", font, 1);
+		snprintf(font, sizeof font, "%s/DejaVuSans-Bold.ttf", dir);
+		setenv("UKERN_FONT_BOLD", font, 1);
+		snprintf(font, sizeof font, "%s/DejaVuSansMono.ttf", dir);
+		setenv("UKERN_FONT_MONO", font, 1);
+	}
 }

@@ -46,4 +46,9 @@ struct trace_index *ix_load(const struct ix_rec *r, size_t n, uint64_t end);
 /* Frame use at t (trace_index_vm_at): a fresh array the caller frees. */
 struct ti_frame_use *ix_frames_at(const struct trace_index *ix, uint64_t t);
 
+/* Drawing without a display (SDL's dummy video, software rendering), with
+ * the fonts the doc images use when they are installed: a view test's
+ * pixels do not depend on the host's fonts. */
+void ix_headless_env(void);
+
 #endif

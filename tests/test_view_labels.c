@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "draw.h"
 #include "draw_impl.h"
@@ -72,29 +71,12 @@ struct world {
 	struct vz_frame f;
 };
 
-static void fonts(void)
-{
-	static const char *const dir = "/usr/share/fonts/truetype/dejavu";
-	char font[256];
-
-	setenv("SDL_VIDEODRIVER", "dummy", 1);
-	setenv("SDL_RENDER_DRIVER", "software", 1);
-	snprintf(font, sizeof font, "%s/DejaVuSans.ttf", dir);
-	if (access(font, R_OK) == 0) {
-		setenv("UKERN_FONT", font, 1);
-		snprintf(font, sizeof font, "%s/DejaVuSans-Bold.ttf", dir);
-		setenv("UKERN_FONT_BOLD", font, 1);
-		snprintf(font, sizeof font, "%s/DejaVuSansMono.ttf", dir);
-		setenv("UKERN_FONT_MONO", font, 1);
-	}
-}
-
 static int setup(void **state)
 {
 	struct world *w = calloc(1, sizeof *w);
 	char err[300];
 
-	fonts();
+	ix_headless_env();
 	assert_non_null(w);
 	ix_run(&w->run, "pool.lua", pool, NULL, 0, UINT64_MAX);
 	if (!(w->d = draw_headless(1280, 800, err, sizeof err)))

@@ -45,31 +45,13 @@ struct world {
 	struct mem_layout L;
 };
 
-/* No display, and the fonts of the doc images when they are installed. */
-static void headless_env(void)
-{
-	static const char *const dir = "/usr/share/fonts/truetype/dejavu";
-	char font[256];
-
-	setenv("SDL_VIDEODRIVER", "dummy", 1);
-	setenv("SDL_RENDER_DRIVER", "software", 1);
-	snprintf(font, sizeof font, "%s/DejaVuSans.ttf", dir);
-	if (access(font, R_OK) == 0) {
-		setenv("UKERN_FONT", font, 1);
-		snprintf(font, sizeof font, "%s/DejaVuSans-Bold.ttf", dir);
-		setenv("UKERN_FONT_BOLD", font, 1);
-		snprintf(font, sizeof font, "%s/DejaVuSansMono.ttf", dir);
-		setenv("UKERN_FONT_MONO", font, 1);
-	}
-}
-
 /* A run of path (or of source, reported as path) until at, laid out at at. */
 static int setup_run(void **state, const char *path, const char *source, uint64_t at)
 {
 	struct world *w = calloc(1, sizeof *w);
 	char err[300];
 
-	headless_env();
+	ix_headless_env();
 	assert_non_null(w);
 	ix_run(&w->run, path, source, NULL, 0, at);
 	if (!(w->d = draw_headless(1280, 800, err, sizeof err)))
@@ -464,7 +446,7 @@ static void test_nodes_sizes(void **state)
 	char err[300];
 
 	(void)state;
-	headless_env();
+	ix_headless_env();
 	ix_run(&run, "scenarios/migration.lua", NULL, few, 3, 30000000);
 	assert_int_equal(run.ix->vm.nmems, 5);
 	for (size_t k = 0; k < sizeof size / sizeof size[0]; k++) {

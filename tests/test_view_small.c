@@ -68,23 +68,6 @@ static const int sizes[][2] = {
 	{ 1280, 800 },
 };
 
-static void fonts(void)
-{
-	static const char *const dir = "/usr/share/fonts/truetype/dejavu";
-	char font[256];
-
-	setenv("SDL_VIDEODRIVER", "dummy", 1);
-	setenv("SDL_RENDER_DRIVER", "software", 1);
-	snprintf(font, sizeof font, "%s/DejaVuSans.ttf", dir);
-	if (access(font, R_OK) == 0) {
-		setenv("UKERN_FONT", font, 1);
-		snprintf(font, sizeof font, "%s/DejaVuSans-Bold.ttf", dir);
-		setenv("UKERN_FONT_BOLD", font, 1);
-		snprintf(font, sizeof font, "%s/DejaVuSansMono.ttf", dir);
-		setenv("UKERN_FONT_MONO", font, 1);
-	}
-}
-
 static struct draw *canvas(int w, int h)
 {
 	char err[300];
@@ -319,6 +302,6 @@ int main(void)
 		cmocka_unit_test(test_long_names),
 	};
 
-	fonts();
+	ix_headless_env();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
