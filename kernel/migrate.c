@@ -537,9 +537,14 @@ arrived:
 				    g->lrpc_clients_rebound, g->lrpc_wait_ns ? "; it waited for calls "
 				    "in progress" : "");
 		if (err) {
-			machine_log(m, "%smigrate '%s' to '%s': not moved: %s; it runs on at '%s'",
-				    g->where, g->p->name, m->net->nodes[g->to].name,
-				    "too few free frames there for its pages", m->net->nodes[g->from].name);
+			/* When memory ran out (the host's, or the cap on the frames'),
+			 * the run stops here and its report says why: nothing runs on. */
+			if (!m->oom)
+				machine_log(m, "%smigrate '%s' to '%s': not moved: %s; it runs on "
+					    "at '%s'", g->where, g->p->name,
+					    m->net->nodes[g->to].name,
+					    "too few free frames there for its pages",
+					    m->net->nodes[g->from].name);
 			finish(m, g, err);
 			return;
 		}

@@ -151,6 +151,12 @@ process { "ctl", main = function()
   log("migrated: %s", tostring(migrate("w", "B") ~= nil))
 end }'
 cap 1 "^$MSG \\(migrate 'w' to 'B', at [0-9.]+ms\\): the run stopped there$" "$migr"
+# The run stops there: the kernel does not also say that w runs on at A.
+checks=$((checks + 1))
+if grep -q 'runs on at\|too few free frames' "$TMP/err"; then
+	fail "a migration stopped by the cap is said to leave the process running"
+	sed 's/^/  stderr: /' "$TMP/err" >&2
+fi
 cap 0 'ctl +\| migrated: true' "$migr" --frame-memory 2MiB
 
 # ukern sweep: the machine's cap holds in each run; the row says exit_code 1.
