@@ -271,12 +271,17 @@ static int restart_here(struct machine *m, struct migration *g)
 	uint64_t bytes = 0;
 
 	if (p->as) {
-		char doing[2 * UK_NAME_MAX + 32];
+		char doing[2 * UK_NAME_MAX + 32], at[256] = "";
+		struct thread *c = g->caller ? machine_thread(m, g->caller) : NULL;
 		int err;
 
 		snprintf(doing, sizeof doing, "migrate '%s' to '%s'", p->name, nd->name);
+		/* where it was asked for: its declaration, or the migrate() call
+		 * the caller waits in */
+		if (!g->where[0] && c && c->body && c->body->where)
+			c->body->where(c, at, sizeof at);
 		m->vm_doing = doing;      /* for the cap on the frames' host memory */
-		m->vm_doing_where = g->where;
+		m->vm_doing_where = g->where[0] ? g->where : at;
 		err = move_as(m, g, vmsys_vm(m, g->to));
 		m->vm_doing = m->vm_doing_where = NULL;
 		vmsys_frames(m);

@@ -150,7 +150,8 @@ process { "ctl", main = function()
   sleep("10ms")
   log("migrated: %s", tostring(migrate("w", "B") ~= nil))
 end }'
-cap 1 "^$MSG \\(migrate 'w' to 'B', at [0-9.]+ms\\): the run stopped there$" "$migr"
+# The message names the scenario's migrate() call (line 13).
+cap 1 "^$L:13: $MSG \\(migrate 'w' to 'B', at [0-9.]+ms\\): the run stopped there$" "$migr"
 # The run stops there: the kernel does not also say that w runs on at A.
 checks=$((checks + 1))
 if grep -q 'runs on at\|too few free frames' "$TMP/err"; then
