@@ -103,8 +103,9 @@ struct trace_index *viz_cli_load(const char *cmd, const struct viz_cli *a, int *
 	if (note[0]) {
 		*cut = 1;
 		units_format_ns(ix->end_ns, at, sizeof at);
-		fprintf(stderr, "%s\nukern: %s: note: showing the %llu records before the cut, up to "
-			"%s\n", note, cmd, (unsigned long long)ix->nrecords, at);
+		fprintf(stderr, "%s\nukern: %s: note: showing the %llu record%s before the cut, up to "
+			"%s\n", note, cmd, (unsigned long long)ix->nrecords,
+			ix->nrecords == 1 ? "" : "s", at);
 	}
 	return ix;
 }

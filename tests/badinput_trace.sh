@@ -63,7 +63,7 @@ drawn_to_cut() {
 	if [ "$got" -ne "$want" ]; then
 		fail "ukern $* on $(cat "$TMP/what") exited $got, expected $want: $(head -c 300 "$TMP/err")"
 	elif ! grep -Eq "^$D: byte [0-9]*: (trace is truncated|string of [0-9]+ bytes runs past the end of the file)" "$TMP/err" ||
-		! grep -q "^ukern: $1: note: showing the [0-9]* records before the cut" "$TMP/err"; then
+		! grep -q "^ukern: $1: note: showing the [0-9]* records\? before the cut" "$TMP/err"; then
 		fail "ukern $* on $(cat "$TMP/what"): no message and note: $(head -c 300 "$TMP/err")"
 	fi
 	rm -f "$O"
@@ -143,6 +143,22 @@ bad_value 81 '\023' "thread reason 19" 'thread_state record: reason 19 is out of
 bad_value 79 '\011' "thread_state of tid 9" 'thread_state record: tid 9 names no thread \(no thread_new record created it before\)'
 bad_value 148 '\136' "msg_send from tid 94" 'msg_send record: tid 94 names no thread \(no thread_new record created it before\)'
 bad_value 149 '\164' "msg_send to port 116" 'msg_send record: port 116 names no port \(no port_new record created it before\)'
+
+# A cut that leaves one record: the note says "1 record".
+if [ -z "$NOVIZ" ]; then
+	n=60
+	one=
+	while [ $n -lt 120 ] && [ -z "$one" ]; do
+		head -c $n "$T" >"$D"
+		"$UKERN" render "$D" -o "$O" >/dev/null 2>"$TMP/err"
+		grep -q "showing the [1-9][0-9]* records\? before the cut" "$TMP/err" && one=$n
+		n=$((n + 1))
+	done
+	checks=$((checks + 1))
+	[ -n "$one" ] && grep -q "^ukern: render: note: showing the 1 record before the cut" "$TMP/err" ||
+		fail "the shortest cut shown after the header does not say '1 record': $(head -c 300 "$TMP/err")"
+	rm -f "$O"
+fi
 
 : >"$D"
 echo "an empty file" >"$TMP/what"
