@@ -420,8 +420,10 @@ static void test_cpu_caption_note(void **state)
 			assert_true(note.w > 0);
 			assert_non_null(strstr(more, of));
 		}
-		if (note.w <= 0)
+		if (note.w <= 0) {
+			draw_free(d);
 			continue;
+		}
 		label = (struct vz_rect){ T.gutter.x, T.axis_y - 2 * u, T.lanes.x + T.lanes.w,
 					  (float)draw_font_h(d, FONT_SMALL) + 8 * u };
 		if (vz_rects_meet(note, label))
