@@ -229,7 +229,7 @@ static void test_cpu_caption(void **state)
 
 	w->f.view = VIZ_CPU;
 	view_cpu.time_layout(&w->f, vz_plot(&w->f), &T);
-	c = vz_cpu_caption(&w->f, vz_plot(&w->f));
+	c = vz_cpu_caption(&w->f, vz_plot(&w->f), NULL, 0);
 	assert_int_equal(T.tm.ngaps, 1);
 	band = (struct vz_rect){ (float)T.tm.gap[0].x0, T.lanes.y, (float)(T.tm.gap[0].x1 -
 				 T.tm.gap[0].x0), T.lanes.h };

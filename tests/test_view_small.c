@@ -10,8 +10,16 @@
  * text shows outside them and the edge counts, placed clear of the boxes,
  * meet none of it.
  *
+ * In crowded lanes of processes with several threads, the sequence view's
+ * second line ("daemon · pid 2") and the process's name meet no thread's
+ * name; the CPU view's caption fits the lanes' width and the note saying
+ * which thread rows are shown stays clear of the time axis and its label;
+ * with nodes, the topology view's edge counts meet no link's label and no
+ * move's label.
+ *
  * The one idea: the views lay out with functions the test calls too
- * (vz_header_layout, topo_layout, seq_layout, draw_elide), so the test
+ * (vz_header_layout, topo_layout, seq_layout, seq_words, seq_thread_word,
+ * vz_cpu_caption, vz_cpu_note, topo_node_labels, draw_elide), so the test
  * checks the rectangles the drawing uses, then reads the pixels there.
  */
 #include <stdarg.h>
@@ -293,6 +301,184 @@ static void test_long_names(void **state)
 	ix_run_free(&run);
 }
 
+/* Processes of two and three threads among single ones, enough of them
+ * that the lanes are short at the small sizes. */
+static const char crowd[] =
+	"machine { cpus = 2, costs = \"modern\" }\n"
+	"for i = 1, 5 do\n"
+	"  process { name = \"pair\" .. i, daemon = true, main = function()\n"
+	"    thread(function() while true do sleep(\"100us\") end end)\n"
+	"    if i % 2 == 1 then thread(function() while true do sleep(\"70us\") end end) end\n"
+	"    while true do sleep(\"50us\") end\n"
+	"  end }\n"
+	"  process { name = \"one\" .. i, start = \"5us\", main = function()\n"
+	"    for k = 1, 3 do compute(\"20us\") sleep(\"30us\") end\n"
+	"  end }\n"
+	"end\n";
+
+/* The sequence view's words in the gutter: each thread's name drawn meets
+ * neither its process's name nor its second line, inside the lane; and no
+ * ink of the name (PAL_TEXT) or of the second line (PAL_FAINT) shows where
+ * a thread's name is. At the default size the thread names and the second
+ * lines are there. */
+static void test_seq_words(void **state)
+{
+	struct ix_run run;
+	static const uint32_t other[] = { PAL_TEXT, PAL_FAINT }, dim[] = { PAL_DIM };
+
+	(void)state;
+	ix_run(&run, "crowd.lua", crowd, NULL, 0, 400000);
+	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+		struct draw *d = canvas(sizes[s][0], sizes[s][1]);
+		struct vz_frame f = frame_of(&run, d, VIZ_SEQUENCE, "crowd.lua");
+		struct seq_layout S;
+		size_t words = 0, subs = 0;
+		seq_layout(&f, vz_plot(&f), &S);
+		vz_draw_frame(&f);
+		for (uint32_t pr = 0; pr < run.ix->nprocs; pr++) {
+			struct seq_words W;
+			float mid, top;
+			if (!seq_proc_shown(&S, pr))
+				continue;
+			seq_words(&f, &S, pr, &W);
+			mid = seq_lane_mid(&S, pr);
+			top = mid - S.lane_h / 2;
+			assert_true(W.name.y >= top - 0.5f);
+			if (W.sub.h > 0) {
+				subs++;
+				assert_true(W.sub.y + W.sub.h <= top + S.lane_h + 0.5f);
+				assert_int_equal(count_px(d, W.sub, dim, 1), 0);
+			}
+			for (uint32_t th = 0; th < run.ix->nthreads; th++) {
+				struct vz_rect r;
+				if (run.ix->threads[th].proc != pr)
+					continue;
+				r = seq_thread_word(&f, &S, th, &W);
+				if (r.h <= 0)
+					continue;
+				words++;
+				if (vz_rects_meet(r, W.name) || (W.sub.h > 0 && vz_rects_meet(r, W.sub)))
+					fail_msg("%dx%d: thread %u's name meets its process's words",
+						 sizes[s][0], sizes[s][1], th);
+				assert_true(r.y >= top - 2 && r.y + r.h <= top + S.lane_h + 2);
+				assert_int_equal(count_px(d, r, other, 2), 0);
+				assert_true(count_px(d, r, dim, 1) > 0);
+			}
+		}
+		if (sizes[s][0] == 1280)
+			assert_true(words >= 10 && subs >= 5);
+		draw_free(d);
+	}
+	ix_run_free(&run);
+}
+
+/* The CPU view's caption within the lanes' width at every size (its short
+ * form at the smallest), and the note on the thread rows shown clear of
+ * the time axis and its label, inside the plot. */
+static void test_cpu_caption_note(void **state)
+{
+	struct ix_run run;
+	static const uint32_t faint[] = { PAL_FAINT };
+
+	(void)state;
+	ix_run(&run, "crowd.lua", crowd, NULL, 0, 400000);
+	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+		struct draw *d = canvas(sizes[s][0], sizes[s][1]);
+		struct vz_frame f = frame_of(&run, d, VIZ_CPU, "crowd.lua");
+		struct vz_rect p = vz_plot(&f), cap, note, label;
+		struct vz_time_layout T;
+		float u = draw_unit(d);
+		char text[VZ_LINE], more[64];
+		view_cpu.time_layout(&f, p, &T);
+		cap = vz_cpu_caption(&f, p, text, sizeof text);
+		assert_true(text[0]);
+		assert_true(cap.x + cap.w <= T.lanes.x + T.lanes.w + 0.5f);
+		if (sizes[s][0] == 1280)
+			assert_string_equal(text, "running · ready (waiting for a CPU) · blocked");
+		if ((float)draw_text_w(d, FONT_SMALL, "running · ready (waiting for a CPU) · blocked")
+		    > T.lanes.w)
+			assert_string_equal(text, "running · ready · blocked");
+		if (sizes[s][0] == 480) {          /* with page faults: a longer caption */
+			struct ix_run cow;
+			ix_run(&cow, "scenarios/cow-fork.lua", NULL, NULL, 0, UINT64_MAX);
+			f.ix = cow.ix;
+			f.to = f.now = cow.ix->end_ns;
+			view_cpu.time_layout(&f, p, &T);
+			cap = vz_cpu_caption(&f, p, text, sizeof text);
+			assert_non_null(strstr(text, "page faults"));
+			assert_null(strstr(text, "waiting"));
+			assert_true(cap.x + cap.w <= T.lanes.x + T.lanes.w + 0.5f);
+			ix_run_free(&cow);
+			f = frame_of(&run, d, VIZ_CPU, "crowd.lua");
+			view_cpu.time_layout(&f, p, &T);
+		}
+		note = vz_cpu_note(&f, p, more, sizeof more);
+		vz_draw_frame(&f);
+		if (sizes[s][1] <= 340) {          /* the threads do not all fit */
+			char of[32];
+			snprintf(of, sizeof of, " of %zu", run.ix->nthreads);
+			assert_true(note.w > 0);
+			assert_non_null(strstr(more, of));
+		}
+		if (note.w <= 0) {
+			draw_free(d);
+			continue;
+		}
+		label = (struct vz_rect){ T.gutter.x, T.axis_y - 2 * u, T.lanes.x + T.lanes.w,
+					  (float)draw_font_h(d, FONT_SMALL) + 8 * u };
+		if (vz_rects_meet(note, label))
+			fail_msg("%dx%d: the note (%.0f,%.0f %.0fx%.0f) meets the axis (%.0f,%.0f)",
+				 sizes[s][0], sizes[s][1], note.x, note.y, note.w, note.h, label.x,
+				 label.y);
+		inside(note, p, "the note");
+		assert_true(count_px(d, note, faint, 1) > 0);
+		draw_free(d);
+	}
+	ix_run_free(&run);
+}
+
+/* With nodes (tests/view/moves.lua, and the shipped scenarios of a
+ * migration and of two nodes' RPC): the edge counts meet no label of a link or of a move, at every
+ * size and at several moments. */
+static void test_topology_nodes_labels(void **state)
+{
+	static const char *const files[] = { "tests/view/moves.lua", "scenarios/migration.lua",
+					     "scenarios/two-nodes-rpc.lua" };
+	size_t counted = 0, moves = 0;
+
+	(void)state;
+	for (size_t sc = 0; sc < 3; sc++) {
+	struct ix_run run;
+	ix_run(&run, files[sc], NULL, NULL, 0, UINT64_MAX);
+	assert_true(run.ix->nnodes >= 2 && run.ix->nlinks >= 1);
+	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+		for (int t = 1; t <= 8; t++) {
+			struct draw *d = canvas(sizes[s][0], sizes[s][1]);
+			struct vz_frame f = frame_of(&run, d, VIZ_TOPOLOGY, files[sc]);
+			struct topo_layout L;
+			struct topo_label lab[TOPO_EDGES];
+			struct vz_rect taken[TOPO_TAKEN];
+			size_t n, nt;
+			f.now = run.ix->end_ns / 8 * (uint64_t)t;
+			topo_layout(&f, vz_plot(&f), &L);
+			n = topo_edge_labels(&f, &L, lab, TOPO_EDGES);
+			nt = topo_node_labels(&f, &L, taken, TOPO_TAKEN);
+			assert_true(nt >= L.nlinks);
+			moves += nt - L.nlinks;
+			counted += n;
+			for (size_t i = 0; i < n; i++)
+				for (size_t j = 0; j < nt; j++)
+					if (vz_rects_meet(lab[i].r, taken[j]))
+						fail_msg("%s %dx%d at %d/8: \"%s\" meets a link's or "
+							 "move's label", files[sc], sizes[s][0],
+							 sizes[s][1], t, lab[i].text);
+			draw_free(d);
+		}
+	ix_run_free(&run);
+	}
+	assert_true(counted > 0 && moves > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +486,9 @@ int main(void)
 		cmocka_unit_test(test_header),
 		cmocka_unit_test(test_topology_one),
 		cmocka_unit_test(test_long_names),
+		cmocka_unit_test(test_seq_words),
+		cmocka_unit_test(test_cpu_caption_note),
+		cmocka_unit_test(test_topology_nodes_labels),
 	};
 
 	ix_headless_env();

@@ -154,8 +154,16 @@ void vz_draw_cursor(const struct vz_frame *f, const struct vz_time_layout *L);
 
 /* Where the CPU view in plot p writes the caption of its thread rows
  * ("running · ready (waiting for a CPU) · blocked"): drawn over the grid
- * and the collapsed stretches' bands, none of which shows through it. */
-struct vz_rect vz_cpu_caption(const struct vz_frame *f, struct vz_rect p);
+ * and the collapsed stretches' bands, none of which shows through it; in
+ * a short form ("running · ready · blocked"), cut short with "…" if need
+ * be, when the lanes are narrower than it. Its text in text (len bytes)
+ * unless text is NULL. */
+struct vz_rect vz_cpu_caption(const struct vz_frame *f, struct vz_rect p, char *text,
+			      size_t len);
+/* Where it writes the row under the thread rows when not all are shown
+ * ("threads 1–8 of 17"), above the time axis; its text in text unless
+ * NULL. w 0 (and text "") when all are shown. */
+struct vz_rect vz_cpu_note(const struct vz_frame *f, struct vz_rect p, char *text, size_t len);
 
 /* Label placement (the labels of the sequence and topology views): whether
  * rectangles a and b overlap, and whether the segment (x0, y0) - (x1, y1)

@@ -28,6 +28,11 @@ struct cpu_layout {
 	float row_h, bar_h;       /* CPU rows, px */
 	float th_y, th_h;         /* the thread rows: top of the first one, height */
 	size_t th_first, th_shown;    /* threads shown (rows, with nodes) */
+	/* When not all thread rows are shown, a note says which: beside the
+	 * title "threads" when it fits there (note_beside), else in a row of
+	 * note px under the rows, above the axis */
+	float note;
+	int note_beside;
 	/* With nodes: the CPU rows and the thread rows under a header per node;
 	 * without, cpus.ngroups and threads.ngroups are 0. */
 	struct rows cpus, threads;
@@ -57,12 +62,39 @@ static int cpus_by_node(const struct trace_index *ix)
 	return ix->nnodes > 0;
 }
 
+/* The note saying which thread rows are shown (of total) into buf: the
+ * short form beside the title ("1–8 of 17") or the one under the rows
+ * ("threads 1–8 of 17"); rows instead of threads with nodes. */
+static void note_format(char *buf, size_t len, int beside, int nodes, size_t first,
+			size_t last, size_t total)
+{
+	if (beside && !nodes)
+		snprintf(buf, len, "%zu–%zu of %zu", first, last, total);
+	else
+		snprintf(buf, len, "%s %zu–%zu of %zu", nodes ? "rows" : "threads", first, last,
+			 total);
+}
+
+/* Where the note beside the title "threads" starts, and whether the
+ * longest it can be (total rows) fits between there and the lanes. */
+static int note_beside_fits(const struct vz_frame *f, const struct cpu_layout *C, size_t total,
+			    float *x)
+{
+	float u = draw_unit(f->d);
+	char buf[64];
+
+	*x = C->T.gutter.x + 12 * u + (float)draw_text_w(f->d, FONT_BOLD, "threads") + 6 * u;
+	note_format(buf, sizeof buf, 1, C->threads.ngroups > 0, total, total, total);
+	return *x + (float)draw_text_w(f->d, FONT_SMALL, buf) <= C->T.lanes.x - 6 * u;
+}
+
 /* With nodes: the CPUs, then the threads, each under a header per node. */
 static void layout_nodes(const struct vz_frame *f, struct cpu_layout *C)
 {
 	const struct trace_index *ix = f->ix;
 	float u = draw_unit(f->d), title = (float)draw_font_h(f->d, FONT_BOLD) + 14 * u, rest;
 	float head = (float)draw_font_h(f->d, FONT_BOLD) + 6 * u;
+	float note = (float)draw_font_h(f->d, FONT_SMALL) + 6 * u, bx;
 	size_t n = ix->ncpus ? ix->ncpus : 1, nth = ix->nnode_threads, heads;
 	size_t want = f->lane0 > 0 ? (size_t)f->lane0 : 0;
 
@@ -95,19 +127,28 @@ static void layout_nodes(const struct vz_frame *f, struct cpu_layout *C)
 	C->threads.head_h = head;
 	C->threads.y0 = C->th_y;
 	rows_fit(&C->threads, want, rest > 0 ? rest : 0);
+	C->note_beside = 0;
+	if (C->threads.shown >= rows_count(&C->threads))
+		note = 0;
+	else if ((C->note_beside = note_beside_fits(f, C, rows_count(&C->threads), &bx)))
+		note = 0;
+	else                                    /* a row under them says which */
+		rows_fit(&C->threads, want, rest - note > 0 ? rest - note : 0);
 	if (!nth)
 		C->threads.shown = 0;
 	C->th_first = C->threads.first;
 	C->th_shown = C->threads.shown;
 	C->T.lanes.h = rows_y(&C->threads, C->th_first + C->th_shown) - C->T.lanes.y;
 	C->T.gutter.h = C->T.lanes.h + (C->T.lanes.y - C->T.gutter.y);
-	C->T.axis_y = C->T.lanes.y + C->T.lanes.h + 1;
+	C->note = note;
+	C->T.axis_y = C->T.lanes.y + C->T.lanes.h + note + 1;
 }
 
 static void cpu_layout(const struct vz_frame *f, struct vz_rect p, struct cpu_layout *C)
 {
 	float u = draw_unit(f->d), head = (float)draw_font_h(f->d, FONT_BOLD) + 14 * u, rest;
 	size_t n = f->ix->ncpus ? f->ix->ncpus : 1, nth = f->ix->nthreads, fit;
+	float bx;
 
 	vz_time_layout(f, p, 150 * u, &C->T);
 	C->ix = f->ix;
@@ -123,6 +164,12 @@ static void cpu_layout(const struct vz_frame *f, struct vz_rect p, struct cpu_la
 	rest = C->T.lanes.y + C->T.lanes.h - C->th_y;
 	C->th_h = nth ? fminf(fmaxf(rest / (float)nth, 14 * u), 36 * u) : 0;
 	fit = C->th_h > 0 && rest > 0 ? (size_t)(rest / C->th_h) : 0;
+	C->note = 0;
+	C->note_beside = nth > fit && note_beside_fits(f, C, nth, &bx);
+	if (nth > fit && !C->note_beside) {     /* a row under the threads says which */
+		C->note = (float)draw_font_h(f->d, FONT_SMALL) + 6 * u;
+		fit = C->th_h > 0 && rest > C->note ? (size_t)((rest - C->note) / C->th_h) : 0;
+	}
 	C->th_first = f->lane0 > 0 ? (size_t)f->lane0 : 0;
 	if (nth > fit && C->th_first > nth - fit)
 		C->th_first = nth - fit;
@@ -131,7 +178,7 @@ static void cpu_layout(const struct vz_frame *f, struct vz_rect p, struct cpu_la
 	C->th_shown = nth - C->th_first < fit ? nth - C->th_first : fit;
 	C->T.lanes.h = C->th_y + (float)C->th_shown * C->th_h - C->T.lanes.y;
 	C->T.gutter.h = C->T.lanes.h + (C->T.lanes.y - C->T.gutter.y);
-	C->T.axis_y = C->T.lanes.y + C->T.lanes.h + 1;
+	C->T.axis_y = C->T.lanes.y + C->T.lanes.h + C->note + 1;
 }
 
 static float row_top(const struct cpu_layout *C, size_t c)
@@ -375,6 +422,32 @@ static void node_head(const struct vz_frame *f, const struct rows *R, uint32_t n
 		draw_text(d, FONT_SMALL, x, y + bh - sh - 1, PAL_DIM, ALIGN_LEFT, sub);
 }
 
+/* The row under the thread rows when not all are shown ("threads 1–8 of
+ * 17"): its text in buf; 0 when all are shown. */
+static int note_text(const struct vz_frame *f, const struct cpu_layout *C, char *buf, size_t len)
+{
+	(void)f;
+	if (C->th_shown >= rows_count(&C->threads) || (C->note <= 0 && !C->note_beside))
+		return 0;
+	note_format(buf, len, C->note_beside, C->threads.ngroups > 0, C->th_first + 1,
+		    C->th_first + C->th_shown, rows_count(&C->threads));
+	return 1;
+}
+
+/* Where that note's text goes: beside the title, on its baseline, or
+ * under the last thread row, above the axis. */
+static struct vz_rect note_rect(const struct vz_frame *f, const struct cpu_layout *C,
+				const char *text)
+{
+	float u = draw_unit(f->d), sh = (float)draw_font_h(f->d, FONT_SMALL);
+	float bh = (float)draw_font_h(f->d, FONT_BOLD), w = (float)draw_text_w(f->d, FONT_SMALL, text);
+	float x;
+
+	if (C->note_beside && note_beside_fits(f, C, rows_count(&C->threads), &x))
+		return (struct vz_rect){ x, C->th_y - bh - 4 * u + bh - sh - 1, w, sh };
+	return (struct vz_rect){ C->T.gutter.x + 12 * u, C->T.lanes.y + C->T.lanes.h + 3 * u, w, sh };
+}
+
 static void draw_thread_names(const struct vz_frame *f, const struct cpu_layout *C)
 {
 	struct draw *d = f->d;
@@ -397,46 +470,75 @@ static void draw_thread_names(const struct vz_frame *f, const struct cpu_layout 
 		draw_text_fit(d, FONT_SMALL, C->T.gutter.x + 24 * u, y, PAL_DIM, ALIGN_LEFT,
 			      vz_thread_name(f->ix, th), C->T.lanes.x - 6 * u - (C->T.gutter.x + 24 * u));
 	}
-	if (C->th_shown < rows_count(&C->threads)) {
-		snprintf(more, sizeof more, "%s %zu–%zu of %zu", C->threads.ngroups ? "rows"
-			 : "threads", C->th_first + 1, C->th_first + C->th_shown,
-			 rows_count(&C->threads));
-		draw_text(d, FONT_SMALL, C->T.gutter.x + 12 * u, C->T.axis_y + 20 * u, PAL_FAINT,
-			  ALIGN_LEFT, more);
+	if (note_text(f, C, more, sizeof more)) {
+		struct vz_rect r = note_rect(f, C, more);
+		draw_text(d, FONT_SMALL, r.x, r.y, PAL_FAINT, ALIGN_LEFT, more);
 	}
 }
 
-static const char *caption(const struct vz_frame *f)
+/* The caption of the thread rows as it fits the width of the lanes, in
+ * buf: in full, else in its short form, else that cut short with "…". */
+static void caption(const struct vz_frame *f, const struct cpu_layout *C, char *buf, size_t len)
 {
-	return f->ix->npfaults ? "running · ready (waiting for a CPU) · blocked · ticks: page faults"
-			       : "running · ready (waiting for a CPU) · blocked";
+	const char *full = f->ix->npfaults
+		? "running · ready (waiting for a CPU) · blocked · ticks: page faults"
+		: "running · ready (waiting for a CPU) · blocked";
+	const char *brief = f->ix->npfaults ? "running · ready · blocked · ticks: page faults"
+					    : "running · ready · blocked";
+
+	if ((float)draw_text_w(f->d, FONT_SMALL, full) <= C->T.lanes.w)
+		snprintf(buf, len, "%s", full);
+	else
+		draw_elide(f->d, FONT_SMALL, brief, C->T.lanes.w, buf, len);
 }
 
-static struct vz_rect caption_rect(const struct vz_frame *f, const struct cpu_layout *C)
+static struct vz_rect caption_rect(const struct vz_frame *f, const struct cpu_layout *C,
+				   char *buf, size_t len)
 {
 	float u = draw_unit(f->d), sh = (float)draw_font_h(f->d, FONT_SMALL);
 
+	caption(f, C, buf, len);
 	return (struct vz_rect){ C->T.lanes.x, C->th_y - sh - 5 * u,
-				 (float)draw_text_w(f->d, FONT_SMALL, caption(f)), sh };
+				 (float)draw_text_w(f->d, FONT_SMALL, buf), sh };
 }
 
 /* The caption of the thread rows, over the grid and the collapsed
  * stretches' bands (which it interrupts). */
 static void draw_caption(const struct vz_frame *f, const struct cpu_layout *C)
 {
-	struct vz_rect r = caption_rect(f, C);
+	char text[VZ_LINE];
+	struct vz_rect r = caption_rect(f, C, text, sizeof text);
 	float u = draw_unit(f->d);
 
+	if (!text[0])
+		return;
 	draw_fill(f->d, r.x, r.y, r.w + 4 * u, r.h, PAL_BG);
-	draw_text(f->d, FONT_SMALL, r.x, r.y, PAL_FAINT, ALIGN_LEFT, caption(f));
+	draw_text(f->d, FONT_SMALL, r.x, r.y, PAL_FAINT, ALIGN_LEFT, text);
 }
 
-struct vz_rect vz_cpu_caption(const struct vz_frame *f, struct vz_rect p)
+struct vz_rect vz_cpu_caption(const struct vz_frame *f, struct vz_rect p, char *text, size_t len)
 {
 	struct cpu_layout C;
+	char buf[VZ_LINE];
 
 	cpu_layout(f, p, &C);
-	return caption_rect(f, &C);
+	return caption_rect(f, &C, text ? text : buf, text ? len : sizeof buf);
+}
+
+struct vz_rect vz_cpu_note(const struct vz_frame *f, struct vz_rect p, char *text, size_t len)
+{
+	struct cpu_layout C;
+	char buf[64];
+
+	cpu_layout(f, p, &C);
+	if (!note_text(f, &C, buf, sizeof buf)) {
+		if (text && len)
+			text[0] = 0;
+		return (struct vz_rect){ 0, 0, 0, 0 };
+	}
+	if (text)
+		snprintf(text, len, "%s", buf);
+	return note_rect(f, &C, buf);
 }
 
 static void draw_gutter(const struct vz_frame *f, const struct cpu_layout *C)
@@ -496,8 +598,9 @@ static void cpu_draw(const struct vz_frame *f, struct vz_rect p)
 	vz_draw_cursor(f, &C.T);
 	draw_noclip(f->d);
 	if (!f->ix->ncpus || !f->ix->nruns)
-		draw_text(f->d, FONT_TEXT, r->x + r->w / 2, r->y + r->h / 2, PAL_FAINT, ALIGN_CENTER,
-			  "no thread ran for any length of time (a trace of the zero cost profile?)");
+		draw_text_fit(f->d, FONT_TEXT, r->x + r->w / 2, r->y + r->h / 2, PAL_FAINT,
+			      ALIGN_CENTER, "no thread ran for any length of time (a trace of the "
+			      "zero cost profile?)", r->w);
 	draw_gutter(f, &C);
 	timemap_draw_axis(f->d, &C.T.tm, C.T.axis_y, C.T.gutter.x + 12 * draw_unit(f->d));
 }

@@ -249,19 +249,70 @@ float seq_name_right(const struct vz_frame *f, const struct seq_layout *S)
 	return S->T.lanes.x - 2 * draw_unit(f->d);
 }
 
+/* A line of the gutter from x to where the names end, its top at y. */
+static struct vz_rect gutter_line(const struct vz_frame *f, const struct seq_layout *S, float x,
+				  float y, float h)
+{
+	return (struct vz_rect){ x, y, seq_name_right(f, S) - x, h };
+}
+
+struct vz_rect seq_thread_word(const struct vz_frame *f, const struct seq_layout *S,
+			       uint32_t th, const struct seq_words *W)
+{
+	float u = draw_unit(f->d), sm_h = (float)draw_font_h(f->d, FONT_SMALL), top, h, row;
+	uint32_t k = f->ix->procs[f->ix->threads[th].proc].nthreads;
+	struct vz_rect r;
+
+	seq_thread_band(f, S, th, &top, &h);
+	row = band_height(S, k, u) / (float)(k ? k : 1);      /* h and the hairline */
+	r = gutter_line(f, S, S->T.gutter.x + 20 * u, top + (h - sm_h) / 2, sm_h);
+	if (k <= 1 || h + 3 < sm_h)
+		return (struct vz_rect){ r.x, r.y, r.w, 0 };
+	if (vz_rects_meet(r, W->name)) {        /* under the process's name, in its row */
+		r.y = W->name.y + W->name.h;
+		if (r.y + sm_h > top + row)
+			r.h = 0;
+	}
+	return r;
+}
+
+void seq_words(const struct vz_frame *f, const struct seq_layout *S, uint32_t pr,
+	       struct seq_words *W)
+{
+	const struct trace_index *ix = f->ix;
+	const struct ti_proc *p = &ix->procs[pr];
+	float u = draw_unit(f->d), th_h = (float)draw_font_h(f->d, FONT_BOLD);
+	float sm_h = (float)draw_font_h(f->d, FONT_SMALL), x = S->T.gutter.x + 12 * u;
+	float mid = seq_lane_mid(S, pr), top = mid - S->lane_h / 2;
+	float band = band_height(S, p->nthreads, u), y;
+	int two = S->lane_h >= th_h + sm_h + 4 * u;
+	int named = p->nthreads > 1 && band / (float)p->nthreads + 2 >= sm_h;
+
+	if (p->nthreads > 1 && (two || named))  /* above the bands, else at the lane's top */
+		y = fmaxf(mid - band / 2 - th_h - sm_h - 2 * u, top);
+	else
+		y = two ? mid - th_h + 1 : mid - th_h / 2;
+	W->name = gutter_line(f, S, x, y, th_h);
+	W->sub = gutter_line(f, S, x, y + th_h - 1, two ? sm_h : 0);
+	if (W->sub.y + W->sub.h > top + S->lane_h)
+		W->sub.h = 0;
+	for (uint32_t th = 0; W->sub.h > 0 && p->nthreads > 1 && th < ix->nthreads; th++)
+		if (ix->threads[th].proc == pr && vz_rects_meet(W->sub, seq_thread_word(f, S, th, W)))
+			W->sub.h = 0;           /* the thread names first: no second line */
+}
+
 /* The names of a process's threads beside their bands, where they fit. */
 static void thread_names(const struct vz_frame *f, const struct seq_layout *S, uint32_t pr,
-			 float x)
+			 const struct seq_words *W)
 {
-	float sm_h = (float)draw_font_h(f->d, FONT_SMALL), top, h;
-
 	for (uint32_t th = 0; th < f->ix->nthreads; th++) {
+		struct vz_rect r;
 		if (f->ix->threads[th].proc != pr)
 			continue;
-		seq_thread_band(f, S, th, &top, &h);
-		if (h + 3 >= sm_h)
-			draw_text_fit(f->d, FONT_SMALL, x, top + (h - sm_h) / 2, PAL_DIM, ALIGN_LEFT,
-				      vz_thread_name(f->ix, th), seq_name_right(f, S) - x);
+		r = seq_thread_word(f, S, th, W);
+		if (r.h > 0)
+			draw_text_fit(f->d, FONT_SMALL, r.x, r.y, PAL_DIM, ALIGN_LEFT,
+				      vz_thread_name(f->ix, th), r.w);
 	}
 }
 
@@ -270,13 +321,14 @@ static void draw_gutter(const struct vz_frame *f, const struct seq_layout *S)
 {
 	const struct trace_index *ix = f->ix;
 	struct draw *d = f->d;
-	float u = draw_unit(d), th_h = (float)draw_font_h(d, FONT_BOLD);
-	float sm_h = (float)draw_font_h(d, FONT_SMALL), x = S->T.gutter.x + 12 * u;
+	float u = draw_unit(d), x = S->T.gutter.x + 12 * u;
 
 	for (size_t k = 0; k < S->shown; k++) {
 		uint32_t node = TI_NONE, pr = seq_row_proc(S, S->first + k, &node);
 		const struct ti_proc *p;
+		struct seq_words W;
 		float mid, band;
+		char sub[64];
 		if (pr == TI_NONE) {
 			draw_node_head(f, S, node, rows_y(&S->R, S->first + k), x - 6 * u);
 			continue;
@@ -284,22 +336,18 @@ static void draw_gutter(const struct vz_frame *f, const struct seq_layout *S)
 		p = &ix->procs[pr];
 		mid = seq_lane_mid(S, pr);
 		band = band_height(S, p->nthreads, u);
-		float y = p->nthreads > 1 ? mid - band / 2 - th_h - sm_h - 2 * u : mid - th_h + 1;
-		int two = S->lane_h >= th_h + sm_h + 4 * u;
-		char sub[64];
-		if (p->nthreads > 1 && y < mid - S->lane_h / 2)
-			y = mid - S->lane_h / 2;   /* no room above the bands: at the lane's top */
+		seq_words(f, S, pr, &W);
 		draw_fill(d, S->T.gutter.x + 3 * u, mid - band / 2, 3 * u, band, pal_proc(ix, pr));
-		draw_text_fit(d, FONT_BOLD, x, two ? y : mid - th_h / 2, PAL_TEXT, ALIGN_LEFT,
-			      trace_index_str(ix, p->name), seq_name_right(f, S) - x);
-		if (two) {
+		draw_text_fit(d, FONT_BOLD, W.name.x, W.name.y, PAL_TEXT, ALIGN_LEFT,
+			      trace_index_str(ix, p->name), W.name.w);
+		if (W.sub.h > 0) {
 			snprintf(sub, sizeof sub, "%spid %llu", p->nameserver ? "name server · " :
 				 p->daemon ? "daemon · " : "", (unsigned long long)p->pid);
-			draw_text_fit(d, FONT_SMALL, x, y + th_h - 1, PAL_FAINT, ALIGN_LEFT, sub,
-				      seq_name_right(f, S) - x);
+			draw_text_fit(d, FONT_SMALL, W.sub.x, W.sub.y, PAL_FAINT, ALIGN_LEFT, sub,
+				      W.sub.w);
 		}
 		if (p->nthreads > 1)
-			thread_names(f, S, pr, x + 8 * u);
+			thread_names(f, S, pr, &W);
 	}
 	if (S->shown < S->nlanes) {
 		char more[64];

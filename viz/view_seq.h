@@ -32,6 +32,24 @@ void seq_layout(const struct vz_frame *f, struct vz_rect p, struct seq_layout *S
  * longer are cut short with "…" there, before the lanes. */
 float seq_name_right(const struct vz_frame *f, const struct seq_layout *S);
 
+/* The words in the gutter beside process pr's lane: its name, above its
+ * threads' bands when it has several (at the lane's top when there is no
+ * room), and its second line under it ("daemon · pid 2"; h 0 when the lane
+ * has no room for it, or it would meet a thread's name: the thread names
+ * come first). Each a line from where its text starts to seq_name_right. */
+struct seq_words {
+	struct vz_rect name, sub;
+};
+void seq_words(const struct vz_frame *f, const struct seq_layout *S, uint32_t pr,
+	       struct seq_words *W);
+
+/* Where the name of thread th goes beside its band, given its process's
+ * words W: centred on the band, or just under the process's name when that
+ * is in the way and the band has room; h 0 when it is not drawn (a process
+ * of one thread, a band too thin, no room clear of the process's name). */
+struct vz_rect seq_thread_word(const struct vz_frame *f, const struct seq_layout *S,
+			       uint32_t th, const struct seq_words *W);
+
 /* The vertical middle of lane pr's thread band, and thread th's band: its
  * top and height. Lanes off screen give positions above or below the lanes
  * rectangle. */

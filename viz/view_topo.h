@@ -112,6 +112,12 @@ void topo_place_ports(const struct trace_index *ix, struct topo_box *b);
 void topo_layout_nodes(const struct vz_frame *f, struct vz_rect p, struct topo_layout *L);
 void topo_draw_nodes(const struct vz_frame *f, const struct topo_layout *L);
 void topo_draw_moves(const struct vz_frame *f, const struct topo_layout *L);
+/* With nodes: where the links' labels and the moves' labels are drawn at
+ * the current time (the rectangles their backgrounds cover), at most max;
+ * returns how many. Edge counts are placed clear of them. */
+enum { TOPO_TAKEN = TOPO_LINKS + 64 };
+size_t topo_node_labels(const struct vz_frame *f, const struct topo_layout *L,
+			struct vz_rect *out, size_t max);
 int topo_pick_nodes(const struct vz_frame *f, const struct topo_layout *L, float x, float y,
 		    struct vz_pick *pk);
 

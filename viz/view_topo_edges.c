@@ -221,14 +221,16 @@ static int label_spot(float x0, float y0, float x1, float y1, int k, float w, fl
 
 /* Place the labels of the n edges whose ends are in seg (want[i] the text
  * of edge i, empty for none): each where it meets no box, queue, caption,
- * title or other label, nor its own edge, and crosses as few other edges as
- * can be; an edge with no such spot goes without. Returns how many. */
+ * title, link's or move's label (topo_node_labels) or other label, nor its
+ * own edge, and crosses as few other edges as can be; an edge with no such
+ * spot goes without. Returns how many. */
 static size_t place_labels(const struct vz_frame *f, const struct topo_layout *L,
 			   float (*seg)[4], const struct topo_label *want, size_t n,
 			   struct topo_label *out, size_t max)
 {
 	float u = draw_unit(f->d), h = (float)draw_font_h(f->d, FONT_SMALL);
-	size_t np = 0;
+	struct vz_rect taken[TOPO_TAKEN];
+	size_t np = 0, nt = L->nnodes ? topo_node_labels(f, L, taken, TOPO_TAKEN) : 0;
 
 	for (size_t i = 0; i < n && np < max; i++) {
 		float w = (float)draw_text_w(f->d, FONT_SMALL, want[i].text);
@@ -249,6 +251,10 @@ static size_t place_labels(const struct vz_frame *f, const struct topo_layout *L
 			for (j = 0; j < np && !vz_rects_meet(m, out[j].r); j++)
 				;
 			if (j < np)
+				continue;
+			for (j = 0; j < nt && !vz_rects_meet(m, taken[j]); j++)
+				;
+			if (j < nt)
 				continue;
 			for (j = 0; j < n; j++)
 				cross += j != i && vz_seg_meets(m, seg[j][0], seg[j][1], seg[j][2],

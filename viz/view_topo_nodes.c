@@ -411,20 +411,22 @@ static void link_counts(const struct vz_frame *f, uint32_t l, uint64_t *pk, uint
 	}
 }
 
-/* The link's figures and its traffic so far, beside its middle. */
-static void link_label(const struct vz_frame *f, const struct topo_layout *L,
-		       const struct topo_link *k)
+/* Link k's label: its figures and its traffic so far (lines[0 .. *nl - 1],
+ * line 2 in red when packets were lost), centred on (*x, *y) beside the
+ * link's middle; the rectangle its background covers. */
+static struct vz_rect link_label_at(const struct vz_frame *f, const struct topo_layout *L,
+				    const struct topo_link *k, char (*lines)[VZ_LINE], int *nl,
+				    float *x, float *y, int *lost_any)
 {
 	const struct trace_index *ix = f->ix;
 	const struct ti_link *l = &ix->links[k->l];
 	struct draw *d = f->d;
-	float u = draw_unit(d), lh = (float)draw_font_h(d, FONT_SMALL) + u, w = 0, x, y, nx, ny;
-	char name[96], lines[3][VZ_LINE];
+	float u = draw_unit(d), lh = (float)draw_font_h(d, FONT_SMALL) + u, w = 0, nx, ny;
+	char name[96];
 	uint64_t pk[2], lost[2];
 	const char *na = trace_index_str(ix, ix->nodes[l->a].name);
 	const char *nb = trace_index_str(ix, ix->nodes[l->b].name);
 	size_t len;
-	int nl;
 
 	vz_link_title(ix, k->l, name, sizeof name, lines[0], VZ_LINE, lines[1], VZ_LINE);
 	link_counts(f, k->l, pk, lost);
@@ -433,24 +435,77 @@ static void link_label(const struct vz_frame *f, const struct topo_layout *L,
 	if (lost[0] + lost[1] && len < VZ_LINE)
 		snprintf(lines[2] + len, VZ_LINE - len, " · %llu lost",
 			 (unsigned long long)(lost[0] + lost[1]));
-	nl = L->node[0].h < 240 * u ? 1 : 3;        /* a small picture: the figures only */
-	for (int i = 0; i < nl; i++) {
+	*lost_any = lost[0] + lost[1] > 0;
+	*nl = L->node[0].h < 240 * u ? 1 : 3;       /* a small picture: the figures only */
+	for (int i = 0; i < *nl; i++) {
 		float tw = (float)draw_text_w(d, FONT_SMALL, lines[i]);
 		w = tw > w ? tw : w;
 	}
-	topo_link_at(k, 0.5f, &x, &y, &nx, &ny);
+	topo_link_at(k, 0.5f, x, y, &nx, &ny);
 	if (ny > 0 || (ny == 0 && nx > 0)) {     /* the normal that points up (or left) */
 		nx = -nx;
 		ny = -ny;
 	}
-	x += nx * (w / 2 + 10 * u) * fabsf(nx);
-	y += ny * ((float)nl * lh / 2 + 10 * u) * fabsf(ny);
-	draw_fill_a(d, x - w / 2 - 4 * u, y - (float)nl * lh / 2 - 2 * u, w + 8 * u,
-		    (float)nl * lh + 4 * u, PAL_BG, 225);
+	*x += nx * (w / 2 + 10 * u) * fabsf(nx);
+	*y += ny * ((float)*nl * lh / 2 + 10 * u) * fabsf(ny);
+	return (struct vz_rect){ *x - w / 2 - 4 * u, *y - (float)*nl * lh / 2 - 2 * u, w + 8 * u,
+				 (float)*nl * lh + 4 * u };
+}
+
+/* The link's figures and its traffic so far, beside its middle. */
+static void link_label(const struct vz_frame *f, const struct topo_layout *L,
+		       const struct topo_link *k)
+{
+	struct draw *d = f->d;
+	float u = draw_unit(d), lh = (float)draw_font_h(d, FONT_SMALL) + u, x, y;
+	char lines[3][VZ_LINE];
+	int nl, lost;
+	struct vz_rect r = link_label_at(f, L, k, lines, &nl, &x, &y, &lost);
+
+	draw_fill_a(d, r.x, r.y, r.w, r.h, PAL_BG, 225);
 	for (int i = 0; i < nl; i++)
 		draw_text(d, FONT_SMALL, x, y - (float)nl * lh / 2 + lh * (float)i,
-			  i == 2 && lost[0] + lost[1] ? PAL_DROP : i ? PAL_DIM : PAL_TEXT,
-			  ALIGN_CENTER, lines[i]);
+			  i == 2 && lost ? PAL_DROP : i ? PAL_DIM : PAL_TEXT, ALIGN_CENTER, lines[i]);
+}
+
+/* Move i (of ix->moves) as drawn: the dashed arc from the node the process
+ * left to its box, and its label ("worker moved from A at ...") in buf,
+ * centred on (*x, *y) above the arc's middle; the rectangle the label's
+ * background covers. 0 when the window does not show the move. */
+static int move_at(const struct vz_frame *f, const struct topo_layout *L, size_t i,
+		   struct topo_link *arc, char *buf, size_t len, float *x, float *y,
+		   struct vz_rect *r)
+{
+	const struct trace_index *ix = f->ix;
+	const struct ti_move *mv = &ix->moves[i];
+	const struct topo_node *o = frame_of(L, mv->from);
+	float u = draw_unit(f->d), sh = (float)draw_font_h(f->d, FONT_SMALL), tw, x0, y0, x1, y1;
+	struct topo_box fr = { 0 };
+	const struct topo_box *b;
+	char at[32];
+
+	if (mv->ns < f->from || mv->ns > f->now || !o || mv->proc >= TOPO_BOXES ||
+	    L->box_of[mv->proc] < 0)
+		return 0;
+	b = &L->box[L->box_of[mv->proc]];
+	fr.x = o->x;
+	fr.y = o->y;
+	fr.w = o->w;
+	fr.h = o->h;
+	topo_box_exit(&fr, b->x + b->w / 2, b->y, &x0, &y0);
+	x1 = b->x + b->w / 2;
+	y1 = b->y;
+	/* a dashed arc over the boxes between, from the node left to the box's top */
+	*arc = (struct topo_link){ 0, x0, y0, x1, y1, (x0 + x1) / 2, fminf(y0, y1) - 90 * u };
+	bend_clear(L, arc, o, frame_of(L, mv->to), u, 0);
+	fmt_time(mv->ns, at, sizeof at);
+	snprintf(buf, len, "%s moved from %s at %s", vz_proc_name(ix, mv->proc),
+		 trace_index_str(ix, ix->nodes[mv->from].name), at);
+	tw = (float)draw_text_w(f->d, FONT_SMALL, buf);
+	topo_link_at(arc, 0.5f, x, y, &x1, &y1);
+	*y -= sh + 4 * u;
+	*r = (struct vz_rect){ *x - tw / 2 - 3 * u, *y - u, tw + 6 * u, sh + 2 * u };
+	return 1;
 }
 
 /* A dashed arrow from the node a process left to its box, for each move
@@ -458,47 +513,48 @@ static void link_label(const struct vz_frame *f, const struct topo_layout *L,
 void topo_draw_moves(const struct vz_frame *f, const struct topo_layout *L)
 {
 	const struct trace_index *ix = f->ix;
-	float u = draw_unit(f->d), sh = (float)draw_font_h(f->d, FONT_SMALL), tw;
+	float u = draw_unit(f->d);
 
 	for (size_t i = 0; i < ix->nmoves && ix->moves[i].ns <= f->now; i++) {
-		const struct ti_move *mv = &ix->moves[i];
-		const struct topo_node *o = frame_of(L, mv->from);
-		struct topo_box fr = { 0 };
-		const struct topo_box *b;
+		uint32_t to = ix->moves[i].to;
 		struct topo_link arc;
-		float x0, y0, x1, y1;
-		char buf[VZ_LINE], at[32];
-		if (mv->ns < f->from || !o || mv->proc >= TOPO_BOXES || L->box_of[mv->proc] < 0)
+		struct vz_rect r;
+		float x, y;
+		char buf[VZ_LINE];
+		if (!move_at(f, L, i, &arc, buf, sizeof buf, &x, &y, &r))
 			continue;
-		b = &L->box[L->box_of[mv->proc]];
-		fr.x = o->x;
-		fr.y = o->y;
-		fr.w = o->w;
-		fr.h = o->h;
-		topo_box_exit(&fr, b->x + b->w / 2, b->y, &x0, &y0);
-		x1 = b->x + b->w / 2;
-		y1 = b->y;
-		/* a dashed arc over the boxes between, from the node left to the box's top */
-		arc = (struct topo_link){ 0, x0, y0, x1, y1, (x0 + x1) / 2,
-					  fminf(y0, y1) - 90 * u };
-		bend_clear(L, &arc, o, frame_of(L, mv->to), u, 0);
 		for (int s = 0; s < CURVE_STEPS; s += 2) {
 			float xa, ya, xb, yb, nx, ny;
 			topo_link_at(&arc, (float)s / CURVE_STEPS, &xa, &ya, &nx, &ny);
 			topo_link_at(&arc, (float)(s + 1) / CURVE_STEPS, &xb, &yb, &nx, &ny);
-			draw_thick(f->d, xa, ya, xb, yb, 2 * u, pal_node(mv->to));
+			draw_thick(f->d, xa, ya, xb, yb, 2 * u, pal_node(to));
 		}
-		draw_tri(f->d, x1, y1, x1 - 5 * u, y1 - 9 * u, x1 + 5 * u, y1 - 9 * u,
-			 pal_node(mv->to));
-		fmt_time(mv->ns, at, sizeof at);
-		snprintf(buf, sizeof buf, "%s moved from %s at %s", vz_proc_name(ix, mv->proc),
-			 trace_index_str(ix, ix->nodes[mv->from].name), at);
-		tw = (float)draw_text_w(f->d, FONT_SMALL, buf);
-		topo_link_at(&arc, 0.5f, &x0, &y0, &x1, &y1);
-		draw_fill_a(f->d, x0 - tw / 2 - 3 * u, y0 - sh - 5 * u, tw + 6 * u, sh + 2 * u,
-			    PAL_BG, 230);
-		draw_text(f->d, FONT_SMALL, x0, y0 - sh - 4 * u, pal_node(mv->to), ALIGN_CENTER, buf);
+		draw_tri(f->d, arc.x1, arc.y1, arc.x1 - 5 * u, arc.y1 - 9 * u, arc.x1 + 5 * u,
+			 arc.y1 - 9 * u, pal_node(to));
+		draw_fill_a(f->d, r.x, r.y, r.w, r.h, PAL_BG, 230);
+		draw_text(f->d, FONT_SMALL, x, y, pal_node(to), ALIGN_CENTER, buf);
 	}
+}
+
+size_t topo_node_labels(const struct vz_frame *f, const struct topo_layout *L,
+			struct vz_rect *out, size_t max)
+{
+	const struct trace_index *ix = f->ix;
+	size_t n = 0;
+
+	for (size_t i = 0; i < L->nlinks && n < max; i++) {
+		char lines[3][VZ_LINE];
+		int nl, lost;
+		float x, y;
+		out[n++] = link_label_at(f, L, &L->link[i], lines, &nl, &x, &y, &lost);
+	}
+	for (size_t i = 0; i < ix->nmoves && ix->moves[i].ns <= f->now && n < max; i++) {
+		struct topo_link arc;
+		char buf[VZ_LINE];
+		float x, y;
+		n += move_at(f, L, i, &arc, buf, sizeof buf, &x, &y, &out[n]);
+	}
+	return n;
 }
 
 void topo_draw_nodes(const struct vz_frame *f, const struct topo_layout *L)
