@@ -375,6 +375,7 @@ end
 
 -- The tally: what the overlay is, then each round's figures.
 process { "tally", main = function()
+  local where = sites == 1 and "one site" or ("%d sites"):format(sites)
   if part == "flood" then
     local reach, far = 0, 0
     for i = 1, npeers do
@@ -383,8 +384,8 @@ process { "tally", main = function()
     end
     local lo, hi = npeers, 0
     for i = 1, npeers do lo, hi = math.min(lo, #nbrs[i]), math.max(hi, #nbrs[i]) end
-    log("overlay: %d peers on %d sites, %d links (%d inside a site), %d to %d neighbours each; %s",
-        npeers, sites, nlinks, local_links, lo, hi,
+    log("overlay: %d peers on %s, %d links (%d inside a site), %d to %d neighbours each; %s",
+        npeers, where, nlinks, local_links, lo, hi,
         reach == npeers * npeers and ("connected, diameter %d"):format(far) or "not connected")
     local within = {}
     for j = 1, lookups do
@@ -403,10 +404,10 @@ process { "tally", main = function()
   elseif part == "dht" then
     local nf = 0
     for i = 1, npeers do nf = nf + #fingers[i] end
-    log("ring: %d peers on %d sites, identifiers of %d bits; %.1f distinct fingers per peer (log2 N = %.1f)",
-        npeers, sites, BITS, nf / npeers, math.log(npeers, 2))
+    log("ring: %d peers on %s, identifiers of %d bits; %.1f distinct fingers per peer (log2 N = %.1f)",
+        npeers, where, BITS, nf / npeers, math.log(npeers, 2))
   else
-    log("central index on A; %d peers on %d sites", npeers, sites)
+    log("central index on A; %d peers on %s", npeers, where)
   end
   sleep(ns(PUBLISH + 50 * MS))
   local stored = 0

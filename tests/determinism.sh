@@ -4,7 +4,7 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 
 for s in pingpong hello buffering reincarnation cow-fork ool-messages lrpc-paper lrpc-vs-rpc \
-	remote-objects clock-sync two-nodes-rpc migration; do
+	remote-objects clock-sync two-nodes-rpc migration peer-to-peer; do
 	run 0 run "scenarios/$s.lua" --seed 7 --trace "$TMP/$s-1.uktrace" --stats json --quiet &&
 		cp "$TMP/out" "$TMP/$s-1.json"
 	run 0 run "scenarios/$s.lua" --seed 7 --trace "$TMP/$s-2.uktrace" --stats json --quiet &&

@@ -100,6 +100,14 @@ nested-servers|recurse=-1|
 ool-messages|costs=x|machine: unknown cost profile .x.
 ool-messages|touch=some|
 ool-messages|max_kib=0|
+peer-to-peer|part=gnutella|part must be central, flood or dht, not "gnutella"$
+peer-to-peer|peers=3|peers must be a whole number from 4 to 64, not 3$
+peer-to-peer|peers=65|
+peer-to-peer|sites=9|
+peer-to-peer|ttl=0|
+peer-to-peer|ttl=2.5|
+peer-to-peer|degree=16|degree must be a whole number from 1 to 8, and below peers \(16\), not 16$
+peer-to-peer|lookups=0|
 pingpong|costs=x|machine: unknown cost profile .x.
 pingpong|loop=send|
 race|model=x|
@@ -168,4 +176,5 @@ run 0 run scenarios/cow-fork.lua --set writes=5 --quiet
 run 0 run scenarios/shared-memory.lua --set work=0 --quiet
 run 0 run scenarios/client-server.lua --set qlimit=1 --set service=250us --quiet
 run 0 run scenarios/clock-sync.lua --set outlier=50ms --quiet
+run 0 run scenarios/peer-to-peer.lua --set part=dht --set peers=64 --quiet
 finish

@@ -69,6 +69,9 @@ byte-order-nodes|scenarios/byte-order.lua --set nodes=true
 migration|scenarios/migration.lua
 migration-hot|scenarios/migration.lua --set hot=32
 migration-threads|scenarios/migration.lua --set threads=many-to-many --set parts=2
+peer-to-peer|scenarios/peer-to-peer.lua
+peer-to-peer-flood|scenarios/peer-to-peer.lua --set part=flood
+peer-to-peer-dht|scenarios/peer-to-peer.lua --set part=dht
 '
 
 echo "$cases" | while IFS='|' read -r name args; do
@@ -392,6 +395,64 @@ run 0 run scenarios/clock-sync.lua --stats json &&
 	expect_out '"process": "b4", .*"berkeley_rounds": 5, "rounds": \[\{ "round": 1,'
 run 0 run scenarios/clock-sync.lua --set outlier=50ms &&
 	expect_err 'after 1: .* \| berkeley spread 0\.[0-9]us, worst error 6[0-9][0-9][0-9]\.[0-9]us'
+
+# Peer to peer (doc/tutorial/peer-to-peer.md). The central index: every
+# lookup is one call to it and fails once it is gone, although no item is;
+# the kernel counts exactly the messages the scenario's tally says (name
+# server 66, publishing 22, lookups 64, fetches 64).
+run 0 run scenarios/peer-to-peer.lua --stats json &&
+	expect_err 'round 1 \(before the crash\): 32 lookups, 32 found and fetched, 0 failed' &&
+	expect_err 'the 32 items fetched, 32000 bytes, went peer to peer' &&
+	expect_err 'round 2 \(after the crash\): 32 lookups, 0 found and fetched, 32 failed' &&
+	expect_err '32 failed: the index: dead port'
+run 0 run scenarios/peer-to-peer.lua --set sites=1 --set crash=false --stats json &&
+	expect_err 'published 32 items of 16 peers to the index: 22 messages' &&
+	expect_err 'per lookup: 2.0 messages; found in 1.00 hops' && expect_out '"messages": 216,'
+# Flooding, whatever the overlay the seed draws: a TTL of 1 finds exactly
+# the holders that are neighbours; a TTL past the diameter finds every item,
+# and after peer 2's crash loses only peer 2's items. Messages per lookup
+# grow with the TTL until the flood covers the overlay.
+for seed in 1 2 3; do
+	run 0 run scenarios/peer-to-peer.lua --set part=flood --set ttl=1 --set crash=false --seed $seed
+	near=$(sed -n 's/.*from the asking peer: 1 hop: \([0-9]*\),.*/\1/p' "$TMP/err")
+	expect_err "round 1 \\(no crash\\): 32 lookups, ${near:-x} found and fetched"
+	run 0 run scenarios/peer-to-peer.lua --set part=flood --set ttl=8 --seed $seed &&
+		expect_err 'connected, diameter [1-7]$' &&
+		expect_err 'round 1 \(before the crash\): 32 lookups, 32 found and fetched, 0 failed' &&
+		expect_err 'round 2 \(after the crash\): 32 lookups, [0-9]+ found'
+	checks=$((checks + 1))
+	grep 'failed: ' "$TMP/err" | grep -v 'round' | sed 's/.*(\(.*\))$/\1/' | tr ',' '\n' |
+		grep -v -E '^ ?item-[0-9]+ of peer2$' | grep -q . &&
+		fail "flood, seed $seed: a crash of peer 2 lost an item of another peer"
+done
+msgs() { sed -n 's/.*round 1 .*//; s/.*per lookup: \([0-9.]*\) messages.*/\1/p' "$TMP/err" | head -1; }
+last=0
+for t in 1 2 3 4; do
+	run 0 run scenarios/peer-to-peer.lua --set part=flood --set ttl=$t --set crash=false
+	m=$(msgs)
+	checks=$((checks + 1))
+	awk -v a="$last" -v b="$m" 'BEGIN { exit !(b > a) }' || fail "flood: ttl=$t gives $m messages per lookup, not more than $last"
+	last=$m
+done
+# The ring: hops grow as log N, not as N; a crash loses the crashed peer's
+# items and the index entries it stored, nothing else.
+for n in 8 16 32 64; do
+	run 0 run scenarios/peer-to-peer.lua --set part=dht --set peers=$n --set crash=false
+	h=$(sed -n 's/.*found in \([0-9.]*\) hops.*/\1/p' "$TMP/err" | head -1)
+	checks=$((checks + 1))
+	awk -v h="$h" -v n=$n 'BEGIN { exit !(h > 0 && h <= log(n) / log(2)) }' ||
+		fail "dht: $h hops per lookup with $n peers, more than log2 N"
+done
+for seed in 1 2 3; do
+	run 0 run scenarios/peer-to-peer.lua --set part=dht --set peers=8 --seed $seed &&
+		expect_err 'round 1 \(before the crash\): 32 lookups, 32 found and fetched, 0 failed'
+	checks=$((checks + 1))
+	grep 'failed: ' "$TMP/err" | grep -v 'round' |
+		grep -v -E 'failed: (fetch: dead port \((item-[0-9]+ of peer2(, )?)+( and [0-9]+ more items)?\)|the peer storing its index entry is down \(.*\))$' |
+		grep -q . && fail "dht, seed $seed: a failure that is neither peer 2's item nor an entry it stored"
+done
+run 0 run scenarios/peer-to-peer.lua --set part=dht --set peers=8 &&
+	expect_err '1 failed: the peer storing its index entry is down \(item-008 of peer1\)'
 
 run 0 run scenarios/hello.lua --stats csv --quiet &&
 	expect_out '^thread,process,state,arrival_ns' && expect_out '^client,client,exited,1000000,'
