@@ -237,9 +237,10 @@ local function peer_main(i)
         if between(pid_of[f[k]], id, (m.kid - 1) % RING) then cands[#cands + 1] = f[k] end
       end
     end
-    m.hops = m.hops + 1
+    local out = { op = m.op, qid = m.qid, key = m.key, kid = m.kid, holder = m.holder, peer = m.peer,
+                  origin = m.origin, hops = m.hops + 1 }  -- (not the kernel's fields of m)
     for _, j in ipairs(cands) do                  -- a dead finger: try the next closest
-      if send(to[j], m) then count(m.qid); return false end
+      if send(to[j], out) then count(m.qid); return false end
     end
     if m.origin then                              -- no live peer to pass it to
       local why = #cands == 1 and cands[1] == f[1] and "the peer storing its index entry is down"
