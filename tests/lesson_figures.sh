@@ -202,6 +202,29 @@ figure remote-objects '' 'a refused withdrawal: scenarios/remote-objects.lua:58:
 figure remote-objects '' 'ann deposits 100 -> 100 (a call through a reference: 2044828 ns)' \
 	run scenarios/remote-objects.lua --set nodes=true
 
+# peer-to-peer.md: the index's crash, flooding's cost against the TTL and
+# the crash it survives, the ring's hops against N next to flooding's.
+figure peer-to-peer '' '32 failed: the index: dead port' run scenarios/peer-to-peer.lua
+figure peer-to-peer '' 'the index has received 43 requests, 2871 bytes; the 32 items fetched, 32000 bytes, went peer to peer' \
+	run scenarios/peer-to-peer.lua
+figure peer-to-peer 'statistics say `216 messages`' 'ipc    216 messages' \
+	run scenarios/peer-to-peer.lua --set sites=1 --set crash=false
+figure peer-to-peer '| 1 | 8 | 4.2 | 0.0 | 1.00 | 1.57 ms |' \
+	'per lookup: 4.2 messages (0.0 dropped as duplicates); found in 1.00 hops, 1.57 ms' \
+	run scenarios/peer-to-peer.lua --set part=flood --set ttl=1 --set crash=false
+figure peer-to-peer '| 5 | 32 | 50.0 | 34.0 | 2.16 | 2.38 ms |' \
+	'per lookup: 50.0 messages (34.0 dropped as duplicates); found in 2.16 hops, 2.38 ms' \
+	run scenarios/peer-to-peer.lua --set part=flood --set ttl=5 --set crash=false
+figure peer-to-peer '' '4 failed: no answer in 25 ms (item-003 of peer2, item-014 of peer13, item-019 of peer2)' \
+	run scenarios/peer-to-peer.lua --set part=flood
+figure peer-to-peer '| 64 | 193.9 | 3.66 | 4.9 | 3.91 | 4.16 ms |' 'per lookup: 193.9 messages' \
+	run scenarios/peer-to-peer.lua --set part=flood --set ttl=8 --set peers=64 --set crash=false
+figure peer-to-peer '| 64 | 193.9 | 3.66 | 4.9 | 3.91 | 4.16 ms |' \
+	'per lookup: 4.9 messages; found in 3.91 hops, 4.16 ms' \
+	run scenarios/peer-to-peer.lua --set part=dht --set peers=64 --set crash=false
+figure peer-to-peer '' '1 failed: the peer storing its index entry is down (item-008 of peer1)' \
+	run scenarios/peer-to-peer.lua --set part=dht --set peers=8
+
 # shared-memory.md, part 2: the vandal's write lands through the editor's own
 # handle, and faults through the restricted one, which cost the editor a trap.
 figure shared-memory '' '250.1us  reader      | reader reads "VANDALISED      "' \
