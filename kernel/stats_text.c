@@ -183,17 +183,27 @@ void stats_text(FILE *out, const struct machine *m)
 		seed ? seed : "?", stats_outcome(m), dur(m->now, a, sizeof a), m->events);
 	fprintf(out, "%-16s %-12s %-8s %10s %10s %10s %10s %6s %6s %6s\n", "thread", "process",
 		"state", "cpu", "response", "turnaround", "wait", "switch", "sent", "recv");
+	int busy_daemons = 0;
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		const struct thread *t = m->threads[i];
 		struct tfig f = stats_thread_figures(t);
+		char state[16];
 		if (t->kind == THREAD_LWP)
 			continue;
+		/* A daemon caught at work: the run ends with the last process
+		 * that is not a daemon, not when the daemons are idle again. */
+		int busy = t->p->daemon && (t->state == T_RUNNING || t->state == T_READY);
+		snprintf(state, sizeof state, "%s%s", thread_state_name(t->state), busy ? "*" : "");
+		busy_daemons += busy;
 		fprintf(out, "%-16s %-12s %-8s %10s %10s %10s %10s %6" PRIu64 " %6" PRIu64 " %6" PRIu64 "\n",
-			t->name, t->p->name, thread_state_name(t->state), dur(t->cpu_ns, a, sizeof a),
+			t->name, t->p->name, state, dur(t->cpu_ns, a, sizeof a),
 			dur(f.response, b, sizeof b), dur(f.turnaround, c, sizeof c),
 			dur(t->wait_ns, d, sizeof d), t->switches + t->user_switches, t->msgs_sent,
 			t->msgs_recv);
 	}
+	if (busy_daemons)
+		fputs("* a daemon that had work in hand when the run ended: the run ends with the last\n"
+		      "  process that is not a daemon, without waiting for the daemons to block again\n", out);
 	text_models(out, m);
 	fputc('\n', out);
 	for (uint32_t i = 0; i < m->cfg.cpus; i++) {

@@ -20,6 +20,10 @@
 --
 --   ukern run scenarios/clock-sync.lua
 --   ukern run scenarios/clock-sync.lua --set outlier=50ms     the bad clock is averaged in
+--   ukern run scenarios/clock-sync.lua --set outlier=0        the median clock alone
+--   ukern run scenarios/clock-sync.lua --set period=100ms     at least 4ms (240ms across
+--                                                             nodes): the observer looks
+--                                                             2 ms after each round's start
 --   ukern run scenarios/clock-sync.lua --stats json           "clocks": each b clock's
 --                                                             error after every round
 --
@@ -60,10 +64,28 @@ assert(is_duration(outlier),
        ('outlier must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(outlier))
 assert(timeout == "" or is_duration(timeout),
        ('timeout must be "" (the default) or a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(timeout))
+-- The ns of a duration is_duration accepts, as a float (exact below 2^53).
+local function ns_of(d)
+  local i, f, unit = d:match("^(%d*)%.?(%d*)(%a*)$")
+  local digits = ({ [""] = 6, ns = 0, us = 3, ms = 6, s = 9 })[unit]
+  f = (f .. string.rep("0", digits)):sub(1, digits)
+  return (tonumber("0" .. i) * 10.0 ^ digits) + tonumber("0" .. f)
+end
 local net_ok = { none = 1, lan = 1, man = 1, wan = 1, ["wireless-lan"] = 1, ["wireless-wan"] = 1, internet = 1 }
 assert(net_ok[net],
        ("net must be none, lan, man, wan, wireless-lan, wireless-wan or internet, not %q"):format(net))
 local nodes = net ~= "none"
+-- The observer looks 2 ms (120 ms across nodes) after each round's start,
+-- which must come well before the next round; the clocks join at 1 ms
+-- (plus a round trip or two across nodes). A shorter period has rounds
+-- before any clock joined, and observations after the next round.
+local look = nodes and 120 or 2
+assert(ns_of(period) >= 2 * look * 1e6,
+       ("period must be at least %dms %s, not %q: the observer looks %d ms after each "
+        .. "round's start, well before the next"):format(2 * look, nodes and "across nodes"
+        or "on one machine", period, look))
+-- The b processes last as long as the rounds (capped at 2^62 ns).
+local busy = ("%.0fns"):format(math.min((rounds + 1) * ns_of(period), 2.0 ^ 62))
 
 machine { cpus = 2, costs = "modern" }
 server { "time" }
@@ -127,9 +149,9 @@ for i in ipairs(clocks) do
   process(placed(i, { name = "b" .. i, start = "1ms", main = function()
     assert(clock.join())
     if i == 1 then
-      compute((rounds + 1) * 500 .. "ms")   -- busy: only the clock daemon answers polls
+      compute(busy)   -- busy: only the clock daemon answers polls
     else
-      sleep((rounds + 1) * 500 .. "ms")
+      sleep(busy)
     end
   end }))
 end
@@ -149,7 +171,7 @@ local function view(prefix, extra)
 end
 
 process { name = "observer", main = function()
-  sleep(nodes and "120ms" or "2ms")
+  sleep(look .. "ms")
   for r = 0, rounds do
     local cs, cw = view("c")
     local bs, bw, bm = view("b", "timed")

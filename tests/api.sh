@@ -334,6 +334,22 @@ run 0 run $A/berkeley_busy.lua --stats json &&
 	expect_out '"process": "busy", .*"berkeley_rounds": 3,' &&
 	expect_out '"name": "busy", "pid": [0-9]+, "state": "exited",' &&
 	expect_err 'busy: -?[0-9] ns from true time$'
+# Rounds before any clock joined: the master says so once, at the first.
+run 0 run $A/berkeley_early.lua --trace "$TMP/bearly.uktrace" &&
+	expect_err "^ +1ms  timed.1 +\| clock.berkeley: round 1: no clock has joined yet, so the round averages the master's own clock alone \(the rounds start 1.000 ms apart from the call; join the participants before the first round, or give a longer every\)$" &&
+	expect_err 'p1 +\| after the rounds: 0$' && expect_err 'p2 +\| after the rounds: 0$'
+checks=$((checks + 1))
+[ "$(grep -c 'no clock has joined yet' "$TMP/err")" -eq 1 ] || fail "berkeley_early: the warning is not said exactly once"
+run 0 export "$TMP/bearly.uktrace" --format text &&
+	expect_out 'clock_round pid=[0-9]+\(timed\) round=2 polled=1 answered=1 used=1 back=0' &&
+	expect_out 'clock_round pid=[0-9]+\(timed\) round=3 polled=3 answered=3 used=3 back=0' &&
+	expect_out 'clock_round pid=[0-9]+\(timed\) round=6 polled=1 answered=1 used=1 back=0'
+# Participants that joined before the first round, or that have all ended: no warning.
+for f in berkeley berkeley_dead berkeley_busy; do
+	run 0 run $A/$f.lua
+	checks=$((checks + 1))
+	grep -q 'no clock has joined' "$TMP/err" && fail "$f.lua: a warning with the clocks joined"
+done
 
 # What recv returns: a plain table, the kernel's fields replacing the
 # sender's; what is not a port handle, even a userdata of a handle's size.

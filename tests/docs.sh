@@ -218,6 +218,15 @@ stats_example 'output of `ukern run scenarios/hello.lua --stats csv`:' \
 	run scenarios/hello.lua --stats csv
 stats_example 'Real output of `ukern run scenarios/pingpong.lua --set n=3` (stdout only):' \
 	run scenarios/pingpong.lua --set n=3
+# The table of a daemon with work in hand, and its note: each line as printed.
+checks=$((checks + 1))
+awk 'index($0, "scenarios/nameserver.lua` (stdout)") { f = 1 } f && /^  ```$/ { n++; if (n == 2) exit; next }
+	f && n == 1 { sub(/^  /, ""); print }' "$ST" >"$TMP/want"
+[ "$(wc -l <"$TMP/want")" -eq 8 ] || fail "$ST: no nameserver.lua table of 8 lines"
+"$UKERN" run scenarios/nameserver.lua >"$TMP/got" 2>/dev/null
+while IFS= read -r line; do
+	grep -Fxq -- "$line" "$TMP/got" || fail "$ST: the nameserver.lua line '$line' is not what ukern prints"
+done <"$TMP/want"
 
 # viewer.md: each declaration it quotes inline (`machine { ... }`) loads, and
 # where it sends the reader to a section for the keys, that section is the

@@ -27,6 +27,18 @@ checks=$((checks + 1))
 sed 1d "$TMP/shown" | cmp -s - "$TMP/got" ||
 	{ fail "README: the output shown is not what 'ukern run adder.lua' prints"; \
 	  sed 1d "$TMP/shown" | diff - "$TMP/got" >&2; }
+# Logs on stderr, statistics on stdout, and both in the file with 2>&1, as
+# the README says after the output.
+checks=$((checks + 1))
+grep -q '^both in a file, write `ukern run adder.lua > out.txt 2>&1`$' "$top_srcdir/README.md" ||
+	fail "README: the sentence on stderr and 2>&1 is gone"
+checks=$((checks + 1))
+{ grep -q '2 + 3 = 5' "$TMP/err" && ! grep -q '2 + 3 = 5' "$TMP/out" && grep -q '^adder.lua  seed 1' "$TMP/out"; } ||
+	fail "README: the log line is not on stderr alone, or the statistics not on stdout"
+"$UKERN" run adder.lua >out.txt 2>&1
+checks=$((checks + 1))
+{ grep -q '2 + 3 = 5' out.txt && grep -q '^adder.lua  seed 1' out.txt; } ||
+	fail "README: 'ukern run adder.lua > out.txt 2>&1' does not keep the log and the statistics"
 # The figure the README gives for the 1990 machine.
 sed 's/costs = "modern"/costs = "firefly-1990"/' adder.lua >firefly.lua
 run 0 run firefly.lua && expect_err '\| 2 \+ 3 = 5, 455100 ns after the call$'

@@ -36,6 +36,7 @@ byte-order|n=-1|
 client-server|service=soon|service must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not "soon"$
 clock-sync|rounds=-1|
 clock-sync|period=0|period must be more than 0
+clock-sync|period=1us|period must be at least 4ms on one machine, not "1us": the observer looks 2 ms after each round.s start, well before the next$
 clock-sync|outlier=5m|
 clock-sync|net=ethernet|net must be none, lan, man, wan, wireless-lan, wireless-wan or internet, not "ethernet"$
 clock-sync|timeout=-1|

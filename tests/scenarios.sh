@@ -456,4 +456,20 @@ run 0 run scenarios/peer-to-peer.lua --set part=dht --set peers=8 &&
 
 run 0 run scenarios/hello.lua --stats csv --quiet &&
 	expect_out '^thread,process,state,arrival_ns' && expect_out '^client,client,exited,1000000,'
+
+# The text summary marks a daemon caught with work in hand when the run
+# ended (the name server, woken by the notice of echo-v2's dead port as
+# the client exits) and says why under the table; JSON keeps the state.
+# A daemon waiting for work, and threads that are not a daemon's (stopped
+# running or ready by --until), get no mark and no note.
+run 0 run scenarios/nameserver.lua &&
+	expect_out '^name +name +running\* +24\.976us ' &&
+	expect_out '^\* a daemon that had work in hand when the run ended: the run ends with the last$' &&
+	expect_out '^  process that is not a daemon, without waiting for the daemons to block again$'
+run 0 run scenarios/nameserver.lua --stats json --quiet &&
+	expect_out '"name": "name", "process": "name", .*"state": "running" \}'
+run 0 run scenarios/convoy.lua --until 50 &&
+	expect_out '^name +name +blocked ' && expect_out '^A +A +running +50ms ' && expect_out '^B +B +ready '
+checks=$((checks + 1))
+grep -q '\*' "$TMP/out" && fail "convoy --until 50: a mark with no daemon at work"
 finish

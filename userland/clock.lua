@@ -277,6 +277,14 @@ local function round(m, n)
 			"(%.3f ms) and are left out of the average; over a slower link give a longer " ..
 			"timeout", n, late, #m.participants, m.timeout / 1e6)
 	end
+	if #m.participants == 0 and m.joined == 0 and not m.warned_alone then
+		-- said once: a round before any join adjusts the master's clock alone
+		m.warned_alone = true
+		log("clock.berkeley: round %d: no clock has joined yet, so the round averages the " ..
+			"master's own clock alone (the rounds start %.3f ms apart from the call; join " ..
+			"the participants before the first round, or give a longer every)", n,
+			m.every / 1e6)
+	end
 	local polled = #m.participants + 1
 	m.participants = alive
 	local avg, used = clock.average(offsets, m.outlier)
@@ -309,7 +317,7 @@ function clock.berkeley(opts)
 		misuse("clock.berkeley: every must be longer than 0")
 	end
 	C.pid("clock.berkeley")
-	local m = { participants = {}, outlier = outlier, timeout = timeout }
+	local m = { participants = {}, joined = 0, outlier = outlier, timeout = timeout, every = every }
 	thread(function()
 		-- round n starts at n * every after the start (true time), however
 		-- long the rounds before it took (over a network, a round trip a poll)
@@ -330,6 +338,7 @@ function clock.berkeley(opts)
 			end
 			ref.timeout = timeout
 			m.participants[#m.participants + 1] = { ref = ref }
+			m.joined = m.joined + 1
 			return #m.participants
 		end,
 	})
