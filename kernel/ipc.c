@@ -1,18 +1,21 @@
 /*
  * ipc.c - the message-passing rules (see ipc.h), in the style of MINIX's
  * mini_send/mini_receive: hand the message to a waiting receiver, else
- * queue it, else block the sender on the port.
+ * queue it, else block the sender on the port; and what becomes of a
+ * message an injected fault or another node concerns.
+ *
+ * How such a message is lost, duplicated, held or sent over a link, and
+ * how it lands, is ipc_flight.c; the notices the kernel sends by itself
+ * are ipc_notice.c.
  */
 #include "ipc.h"
+#include "ipc_impl.h"
 
 #include <assert.h>
 #include <stdint.h>
-#include <string.h>
 
-#include "deadlock.h"
 #include "fault.h"
 #include "machine.h"
-#include "migrate.h"
 #include "msg.h"
 #include "net.h"
 #include "port.h"
@@ -20,11 +23,10 @@
 #include "syscall.h"
 #include "thread.h"
 #include "uk_err.h"
-#include "vm.h"
 #include "vmsys.h"
 
 /* A message that will never be delivered. */
-static void m_dropped(struct machine *m)
+void ipc_dropped(struct machine *m)
 {
 	m->dropped++;
 }
@@ -92,7 +94,7 @@ static void enqueue(struct port *pt, struct msg *msg)
 	TRACE(pt->m, TR_MSG_ENQUEUE, msg->flow, pt->id, pt->qlen);
 }
 
-static struct msg *dequeue(struct port *pt)
+struct msg *ipc_dequeue(struct port *pt)
 {
 	struct msg *msg = pt->qhead;
 
@@ -139,57 +141,9 @@ static void fail(struct thread *t, int err)
 	t->sc.err = (int16_t)err;
 }
 
-/* The network lost msg (an injected fault): nobody is told, a caller goes
- * on waiting for a reply that will not come. */
-static void lose(struct machine *m, struct port *pt, struct msg *msg)
-{
-	TRACE(m, TR_MSG_DROP, msg->flow, pt->id, 4);
-	m_dropped(m);
-	msg->reply = NULL;
-	msg_free(msg);
-}
-
-/* The network delivers msg twice (an injected fault): a copy with a flow
- * of its own, whose reply right answers the same call. NULL without memory. */
-static struct msg *duplicate(struct thread *t, struct port *pt, const struct msg *msg)
-{
-	struct machine *m = t->m;
-	struct msg *d = msg_new(msg->size);
-
-	if (!d)
-		return NULL;
-	if (msg->ool && !(d->ool = vm_ool_dup(msg->ool))) {
-		msg_free(d);
-		return NULL;
-	}
-	d->ool_addr = msg->ool_addr;
-	d->ool_len = msg->ool_len;
-	d->ool_pages = msg->ool_pages;
-	memcpy(d->data, msg->data, msg->size);
-	d->nvalues = msg->nvalues;
-	d->nnums = msg->nnums;
-	d->nrights = msg->nrights;
-	memcpy(d->rights, msg->rights, sizeof d->rights);
-	d->reply = msg->reply;
-	d->sonce_flow = msg->sonce_flow ? msg->sonce_flow : msg->flow;
-	d->reply_to = msg->reply_to;
-	d->flow = ++m->next_flow;
-	d->sent_ns = msg->sent_ns;
-	d->sender_pid = msg->sender_pid;
-	d->sender_tid = msg->sender_tid;
-	d->kind = msg->kind;
-	m->msgs++;
-	m->msg_bytes += d->size;
-	m->duplicated++;
-	TRACE(m, TR_MSG_SEND, d->flow, t->tid, pt->id, d->size, d->kind, d->reply_to);
-	if (d->ool)                /* the copy holds the same pages: say so for its flow */
-		vmsys_ool_sent(t, d);
-	return d;
-}
-
-/* Hand the copy d to a waiting receiver, or queue it even past the limit:
- * a copy made by the network blocks nobody. */
-static void post_copy(struct port *pt, struct msg *d)
+/* Hand d to a waiting receiver, or queue it even past the limit: a copy
+ * made by the network, or a notice of the kernel's, blocks nobody. */
+void ipc_post_copy(struct port *pt, struct msg *d)
 {
 	struct thread *rt = tq_pop(&pt->recvq);
 
@@ -201,82 +155,10 @@ static void post_copy(struct port *pt, struct msg *d)
 	enqueue(pt, d);
 }
 
-/* The thread whose call msg, on its way to pt, concerns: the caller, for
- * a request carrying its reply right or for a reply; else NULL. */
-static struct thread *awaiting(const struct msg *msg, const struct port *pt)
-{
-	const struct port *rp = msg->kind == MSG_REPLY ? pt : msg->reply;
-
-	return rp ? rp->reply_of : NULL;
-}
-
-/* An injected fault holds msg in flight on its way to pt for delay ns; it
- * reaches ipc_arrive then. The caller waiting for it counts it, so that
- * deadlock detection knows something is on its way. */
-static void hold(struct machine *m, struct port *pt, struct msg *msg, uint64_t delay)
-{
-	struct thread *w = awaiting(msg, pt);
-
-	msg->dest = pt;
-	if (w) {
-		w->inflight++;
-		deadlock_touch(w);
-	}
-	m->delayed++;
-	TRACE(m, TR_MSG_DELAY, msg->flow, pt->id, delay);
-	machine_deliver_at(m, delay > UINT64_MAX - m->now ? UINT64_MAX : m->now + delay, msg);
-}
-
-/* Several machines: msg from process from goes to pt, received on
- * another node, over their link, leaving after delay ns (an injected
- * fault's). Its caller counts it in flight as for hold. Returns UK_OK, or
- * UK_ENOROUTE when no link joins the two nodes (msg untouched). */
-static int travel(struct machine *m, struct proc *from, struct port *pt, struct msg *msg,
-		  uint64_t delay)
-{
-	struct thread *w = awaiting(msg, pt);
-
-	if (!net_reachable(m, from->node, pt->owner->node))
-		return UK_ENOROUTE;
-	msg->dest = pt;
-	if (w) {
-		w->inflight++;
-		deadlock_touch(w);
-	}
-	if (msg->nnums && !from->big_endian)
-		net_convert(m, msg->flow, from->node, msg->nnums, 1);
-	net_send(m, from->node, pt->owner->node, msg, delay);
-	return UK_OK;
-}
-
 /* Is msg from process from to pt remote (pt received on another node)? */
 static int remote(const struct machine *m, const struct proc *from, const struct port *pt)
 {
 	return m->net && !pt->dead && net_remote(m, from, pt->owner);
-}
-
-/* msg, in flight, has arrived or is lost: it names its port no more, and
- * the thread that waited for it to land may now be waiting for good (the
- * deadlock check looks again). Returns the port it was sent to. */
-static struct port *landed(struct machine *m, struct msg *msg)
-{
-	struct port *pt = msg->dest;
-	struct thread *w = awaiting(msg, pt);
-
-	msg->dest = NULL;
-	if (w && w->inflight && --w->inflight == 0) {
-		deadlock_touch(w);
-		m->dl_dirty += 2;
-		m->dl_last = NULL;
-	}
-	return pt;
-}
-
-void ipc_lost(struct machine *m, struct msg *msg)
-{
-	struct port *pt = landed(m, msg);
-
-	lose(m, pt, msg);
 }
 
 /* Post msg from t to pt through the faults declared, if any. */
@@ -347,7 +229,7 @@ static int send_front(struct thread *t, uint8_t kind)
 		vmsys_ool_sent(t, msg);
 	if (pt->dead) {
 		TRACE(t->m, TR_MSG_DROP, msg->flow, pt->id, 1);
-		m_dropped(t->m);
+		ipc_dropped(t->m);
 		msg->reply = NULL;
 		fail(t, UK_EDEADPORT);
 		return -1;
@@ -371,30 +253,30 @@ static int post_faulty(struct thread *t, struct port *pt, struct msg *msg)
 
 	switch (m->nfaults ? fault_fate(m, t->p, pt, msg, &delay) : FATE_DELIVER) {
 	case FATE_DROP:
-		lose(m, pt, msg);
+		ipc_lose(m, pt, msg);
 		return 0;
 	case FATE_DUPLICATE:
-		d = duplicate(t, pt, msg);
+		d = ipc_duplicate(t, pt, msg);
 		break;
 	default:
 		break;
 	}
 	if (remote(m, t->p, pt)) {
 		/* A copy gets through or is lost on its own. */
-		travel(m, t->p, pt, msg, delay);
+		ipc_travel(m, t->p, pt, msg, delay);
 		if (d)
-			travel(m, t->p, pt, d, delay);
+			ipc_travel(m, t->p, pt, d, delay);
 		return 0;
 	}
 	if (delay) {
-		hold(m, pt, msg, delay);
+		ipc_hold(m, pt, msg, delay);
 		if (d)
-			hold(m, pt, d, delay);
+			ipc_hold(m, pt, d, delay);
 		return 0;
 	}
 	r = post(t, pt, msg);
 	if (d)
-		post_copy(pt, d);
+		ipc_post_copy(pt, d);
 	return r;
 }
 
@@ -445,7 +327,7 @@ void ipc_recv(struct thread *t)
 	}
 	pt = r->pt;
 	if (pt->qhead) {
-		msg = dequeue(pt);
+		msg = ipc_dequeue(pt);
 		if ((s = tq_pop(&pt->sendq)) != NULL) {
 			enqueue(pt, s->sc.m);
 			accepted(s);
@@ -468,7 +350,7 @@ void ipc_recv(struct thread *t)
 /* Reply msg reaches reply port pt: its caller gets it if it still waits
  * for that very call, else it is dropped. Returns UK_EDEADPORT when pt is
  * dead (the caller has ended), else UK_OK. */
-static int reply_reach(struct machine *m, struct port *pt, struct msg *msg)
+int ipc_reply_reach(struct machine *m, struct port *pt, struct msg *msg)
 {
 	struct thread *rt = pt->reply_of;
 
@@ -476,7 +358,7 @@ static int reply_reach(struct machine *m, struct port *pt, struct msg *msg)
 	    rt->call_flow != msg->reply_to) {
 		/* The caller is gone or stopped waiting: nobody will read this. */
 		TRACE(m, TR_MSG_DROP, msg->flow, pt->id, pt->dead ? 1 : 2);
-		m_dropped(m);
+		ipc_dropped(m);
 		msg_free(msg);
 		return pt->dead ? UK_EDEADPORT : UK_OK;
 	}
@@ -513,21 +395,21 @@ void ipc_reply(struct thread *t)
 		/* A reply is never duplicated: a copy would find nobody waiting. */
 		if (t->m->nfaults &&
 		    fault_fate(t->m, t->p, pt, msg, &delay) == FATE_DROP) {
-			lose(t->m, pt, msg);
+			ipc_lose(t->m, pt, msg);
 			return;
 		}
 		if (remote(t->m, t->p, pt)) {
 			/* No route back: the caller waits in vain, as for a lost reply. */
-			if (travel(t->m, t->p, pt, msg, delay) != UK_OK)
-				lose(t->m, pt, msg);
+			if (ipc_travel(t->m, t->p, pt, msg, delay) != UK_OK)
+				ipc_lose(t->m, pt, msg);
 			return;
 		}
 		if (delay) {
-			hold(t->m, pt, msg, delay);
+			ipc_hold(t->m, pt, msg, delay);
 			return;
 		}
 	}
-	t->sc.err = (int16_t)reply_reach(t->m, pt, msg);
+	t->sc.err = (int16_t)ipc_reply_reach(t->m, pt, msg);
 }
 
 void ipc_reply_recv(struct thread *t)
@@ -543,118 +425,6 @@ void ipc_reply_recv(struct thread *t)
 		return;
 	t->sc.name = (int32_t)t->sc.arg;
 	ipc_recv(t);
-}
-
-/* The kernel sends msg on pt by itself (see ipc_dead_notice). */
-static void ipc_notice(struct port *pt, struct msg *msg)
-{
-	struct machine *m = pt->m;
-	struct thread *rt;
-
-	msg->flow = ++m->next_flow;
-	msg->sent_ns = m->now;
-	msg->sender_pid = 0;
-	msg->sender_tid = 0;
-	msg->kind = MSG_SEND;
-	m->msgs++;
-	m->msg_bytes += msg->size;
-	TRACE(m, TR_MSG_SEND, msg->flow, 0, pt->id, msg->size, MSG_SEND, 0);
-	if (pt->dead) {
-		TRACE(m, TR_MSG_DROP, msg->flow, pt->id, 1);
-		m_dropped(m);
-		msg_free(msg);
-		return;
-	}
-	if ((rt = tq_pop(&pt->recvq)) != NULL) {
-		deliver(rt, pt, msg);
-		thread_wake(rt, UK_OK, copy_out(rt, msg));
-		return;
-	}
-	enqueue(pt, msg);
-}
-
-/* A notice of size bytes at payload, holding nvalues values (stub cost). */
-static int notice(struct port *pt, const void *payload, uint32_t size, uint32_t nvalues)
-{
-	struct msg *msg = msg_new(size);
-
-	if (!msg)
-		return -1;
-	memcpy(msg->data, payload, size);
-	msg->nvalues = nvalues;
-	ipc_notice(pt, msg);
-	return 0;
-}
-
-int ipc_dead_notice(struct port *pt, int32_t name)
-{
-	struct uk_notice n = { UK_NOTICE_DEAD_NAME, name };
-
-	return notice(pt, &n, sizeof n, 2);
-}
-
-int ipc_kernel_notice(struct port *pt, uint32_t kind, int32_t name)
-{
-	struct uk_notice n = { kind, name };
-
-	return notice(pt, &n, sizeof n, 2);
-}
-
-int ipc_timer_notice(struct port *pt, int32_t name, uint64_t cookie)
-{
-	struct uk_timer_notice n = { { UK_NOTICE_TIMER, name }, cookie };
-
-	return notice(pt, &n, sizeof n, 3);
-}
-
-int ipc_net_notice(struct port *pt, uint32_t id, uint64_t cost_ns)
-{
-	struct uk_net_notice n = { { UK_NOTICE_NET, (int32_t)id }, cost_ns };
-
-	return notice(pt, &n, sizeof n, 3);
-}
-
-int ipc_exit_notice(struct port *pt, uint32_t pid)
-{
-	struct uk_notice n = { UK_NOTICE_EXIT, (int32_t)pid };
-
-	return notice(pt, &n, sizeof n, 2);
-}
-
-uint32_t ipc_forward_queued(struct port *pt, uint32_t from, uint32_t to, uint64_t *bytes)
-{
-	uint32_t n = 0;
-
-	while (pt->qhead) {
-		struct msg *msg = dequeue(pt);
-		struct thread *w = awaiting(msg, pt);
-
-		msg->dest = pt;
-		if (w)
-			w->inflight++;
-		*bytes += msg->size + msg->ool_len;
-		n++;
-		migrate_forwarded(pt->m, pt->owner, from, msg->size + msg->ool_len, msg->flow);
-		net_send(pt->m, from, to, msg, 0);
-	}
-	return n;
-}
-
-void ipc_arrive(struct machine *m, struct msg *msg)
-{
-	struct port *pt = landed(m, msg);
-
-	if (msg->kind == MSG_REPLY) {
-		reply_reach(m, pt, msg);
-		return;
-	}
-	if (pt->dead) {
-		TRACE(m, TR_MSG_DROP, msg->flow, pt->id, 1);
-		m_dropped(m);
-		ipc_destroy(msg);
-		return;
-	}
-	post_copy(pt, msg);
 }
 
 void ipc_sonce_dead(struct port *pt, uint64_t flow)
@@ -682,7 +452,7 @@ static void unwait(struct thread *t, int why_drop)
 		tq_remove(t);
 	if (t->why == R_SEND && t->sc.m) {
 		TRACE(t->m, TR_MSG_DROP, t->sc.m->flow, t->wport ? t->wport->id : 0, why_drop);
-		m_dropped(t->m);
+		ipc_dropped(t->m);
 		t->sc.m->reply = NULL;
 		msg_free(t->sc.m);
 		t->sc.m = NULL;

@@ -229,7 +229,7 @@ static void filler(struct thread *self, void *arg)
 
 /* Messages destroyed with a dead port (one queued, one held by a blocked
  * sender) are never delivered: they count as dropped, like the other
- * undeliverable messages (ipc.c, m_dropped; the trace marks them dropped). */
+ * undeliverable messages (ipc.c, ipc_dropped; the trace marks them dropped). */
 static void test_dead_port_counts_dropped(void **state)
 {
 	struct machine *m = world_machine(state, 1);

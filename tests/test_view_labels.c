@@ -1,6 +1,6 @@
 /*
  * test_view_labels.c: where the viewer puts its words (viz/view_seq_msgs.c,
- * viz/view_topo_edges.c, viz/view_topo.c, viz/view_cpu.c) on a front server
+ * viz/view_topo_edges.c, viz/view_topo.c, viz/view_cpu_labels.c) on a front
  * that hands four clients' requests to a pool of three workers, drawn on a
  * headless canvas. The topology view's edge counts meet no box, no queue,
  * no port's caption and no other count, and show (they are drawn over the

@@ -243,8 +243,8 @@ int ti_rec_migrate(struct trace_index *ix, uint64_t ns, const uint64_t *a, const
 
 /* A transfer of payload bytes of migration id from its source to its
  * target (or back: back = 1), arriving at arrive, as the kernel sends it
- * (kernel/migrate.c): packets of the link's MTU one after the other, then
- * the latency. Its departure is worked back from its arrival. */
+ * (kernel/migrate_move.c): packets of the link's MTU one after the other,
+ * then the latency. Its departure is worked back from its arrival. */
 static int mig_xfer(struct trace_index *ix, uint64_t ns, uint64_t id, uint64_t payload,
 		    uint64_t arrive)
 {

@@ -4,7 +4,9 @@
  * threads of a process lighter), named when the bar is wide enough; under
  * it the scheduling chart of the textbooks, a row per thread: when it ran,
  * when it was ready and waited for a CPU, when it was blocked, and a tick
- * at each page fault it took, coloured by its kind.
+ * at each page fault it took, coloured by its kind. This file lays the rows
+ * out, draws them, and picks in them; the words around them (the gutter's
+ * names, the caption, the note on the rows shown) are view_cpu_labels.c.
  *
  * The one idea: the same level of detail as the sequence view. A run wider
  * than a pixel is drawn as it is; narrower ones are summed per pixel column,
@@ -18,26 +20,9 @@
 
 #include "bands.h"
 #include "palette.h"
-#include "rows.h"
-#include "view.h"
+#include "view_cpu.h"
 
 enum { CPU_PER_COLUMN = 24, CPU_LEGEND_THREADS = 20 };
-
-struct cpu_layout {
-	struct vz_time_layout T;
-	float row_h, bar_h;       /* CPU rows, px */
-	float th_y, th_h;         /* the thread rows: top of the first one, height */
-	size_t th_first, th_shown;    /* threads shown (rows, with nodes) */
-	/* When not all thread rows are shown, a note says which: beside the
-	 * title "threads" when it fits there (note_beside), else in a row of
-	 * note px under the rows, above the axis */
-	float note;
-	int note_beside;
-	/* With nodes: the CPU rows and the thread rows under a header per node;
-	 * without, cpus.ngroups and threads.ngroups are 0. */
-	struct rows cpus, threads;
-	const struct trace_index *ix;
-};
 
 /* Sub-pixel runs of one column: how much was busy, and by whom the most;
  * the stretch looked at when the column was too crowded to see it all. */
@@ -60,32 +45,6 @@ static int cpus_by_node(const struct trace_index *ix)
 		next += ix->nodes[k].cpus;
 	}
 	return ix->nnodes > 0;
-}
-
-/* The note saying which thread rows are shown (of total) into buf: the
- * short form beside the title ("1–8 of 17") or the one under the rows
- * ("threads 1–8 of 17"); rows instead of threads with nodes. */
-static void note_format(char *buf, size_t len, int beside, int nodes, size_t first,
-			size_t last, size_t total)
-{
-	if (beside && !nodes)
-		snprintf(buf, len, "%zu–%zu of %zu", first, last, total);
-	else
-		snprintf(buf, len, "%s %zu–%zu of %zu", nodes ? "rows" : "threads", first, last,
-			 total);
-}
-
-/* Where the note beside the title "threads" starts, and whether the
- * longest it can be (total rows) fits between there and the lanes. */
-static int note_beside_fits(const struct vz_frame *f, const struct cpu_layout *C, size_t total,
-			    float *x)
-{
-	float u = draw_unit(f->d);
-	char buf[64];
-
-	*x = C->T.gutter.x + 12 * u + (float)draw_text_w(f->d, FONT_BOLD, "threads") + 6 * u;
-	note_format(buf, sizeof buf, 1, C->threads.ngroups > 0, total, total, total);
-	return *x + (float)draw_text_w(f->d, FONT_SMALL, buf) <= C->T.lanes.x - 6 * u;
 }
 
 /* With nodes: the CPUs, then the threads, each under a header per node. */
@@ -130,7 +89,7 @@ static void layout_nodes(const struct vz_frame *f, struct cpu_layout *C)
 	C->note_beside = 0;
 	if (C->threads.shown >= rows_count(&C->threads))
 		note = 0;
-	else if ((C->note_beside = note_beside_fits(f, C, rows_count(&C->threads), &bx)))
+	else if ((C->note_beside = cpu_note_beside_fits(f, C, rows_count(&C->threads), &bx)))
 		note = 0;
 	else                                    /* a row under them says which */
 		rows_fit(&C->threads, want, rest - note > 0 ? rest - note : 0);
@@ -144,7 +103,7 @@ static void layout_nodes(const struct vz_frame *f, struct cpu_layout *C)
 	C->T.axis_y = C->T.lanes.y + C->T.lanes.h + note + 1;
 }
 
-static void cpu_layout(const struct vz_frame *f, struct vz_rect p, struct cpu_layout *C)
+void cpu_layout(const struct vz_frame *f, struct vz_rect p, struct cpu_layout *C)
 {
 	float u = draw_unit(f->d), head = (float)draw_font_h(f->d, FONT_BOLD) + 14 * u, rest;
 	size_t n = f->ix->ncpus ? f->ix->ncpus : 1, nth = f->ix->nthreads, fit;
@@ -165,7 +124,7 @@ static void cpu_layout(const struct vz_frame *f, struct vz_rect p, struct cpu_la
 	C->th_h = nth ? fminf(fmaxf(rest / (float)nth, 14 * u), 36 * u) : 0;
 	fit = C->th_h > 0 && rest > 0 ? (size_t)(rest / C->th_h) : 0;
 	C->note = 0;
-	C->note_beside = nth > fit && note_beside_fits(f, C, nth, &bx);
+	C->note_beside = nth > fit && cpu_note_beside_fits(f, C, nth, &bx);
 	if (nth > fit && !C->note_beside) {     /* a row under the threads says which */
 		C->note = (float)draw_font_h(f->d, FONT_SMALL) + 6 * u;
 		fit = C->th_h > 0 && rest > C->note ? (size_t)((rest - C->note) / C->th_h) : 0;
@@ -190,7 +149,7 @@ static float row_top(const struct cpu_layout *C, size_t c)
 
 /* The top of thread row k (from th_first); its thread in *th, or TI_NONE
  * for a node's header (its node in *node). */
-static float th_row(const struct cpu_layout *C, size_t k, uint32_t *th, uint32_t *node)
+float cpu_th_row(const struct cpu_layout *C, size_t k, uint32_t *th, uint32_t *node)
 {
 	size_t item, g;
 
@@ -357,7 +316,7 @@ static void draw_threads(const struct vz_frame *f, const struct cpu_layout *C)
 
 	for (size_t k = 0; b && k < C->th_shown; k++) {
 		uint32_t th, node = TI_NONE;
-		float y = th_row(C, k, &th, &node);
+		float y = cpu_th_row(C, k, &th, &node);
 		if (th == TI_NONE) {
 			draw_fill(f->d, C->T.lanes.x, y, C->T.lanes.w, C->threads.head_h,
 				  pal_node_tint(node));
@@ -394,180 +353,12 @@ static void draw_page_faults(const struct vz_frame *f, const struct cpu_layout *
 		if (x < last[k] + w)
 			continue;
 		last[k] = x;
-		draw_fill(f->d, x, th_row(C, k, &th, &node) + u, w, C->th_h * 0.45f,
+		draw_fill(f->d, x, cpu_th_row(C, k, &th, &node) + u, w, C->th_h * 0.45f,
 			  pal_fault(pf->kind));
 	}
 	free(last);
 }
 
-/* A node's header row at y in the gutter (and, with lanes, across the
- * CPU rows: the CPUs' header spans the plot). */
-static void node_head(const struct vz_frame *f, const struct rows *R, uint32_t node, float y,
-		      float x, int lanes)
-{
-	struct draw *d = f->d;
-	float u = draw_unit(d), bh = (float)draw_font_h(d, FONT_BOLD);
-	float sh = (float)draw_font_h(d, FONT_SMALL);
-	char name[96], sub[VZ_LINE];
-	int w, h;
-
-	draw_size(d, &w, &h);
-	draw_fill(d, x, y, lanes ? (float)w - x : 150 * u, R->head_h, pal_node_tint(node));
-	draw_line(d, x, y + 0.5f, lanes ? (float)w : x + 150 * u, y + 0.5f, pal_node(node));
-	vz_node_title(f->ix, node, name, sizeof name, sub, sizeof sub);
-	y += (R->head_h - bh) / 2;
-	x += 12 * u;
-	x += (float)draw_text(d, FONT_BOLD, x, y, pal_node(node), ALIGN_LEFT, name) + 10 * u;
-	if (lanes)
-		draw_text(d, FONT_SMALL, x, y + bh - sh - 1, PAL_DIM, ALIGN_LEFT, sub);
-}
-
-/* The row under the thread rows when not all are shown ("threads 1–8 of
- * 17"): its text in buf; 0 when all are shown. */
-static int note_text(const struct vz_frame *f, const struct cpu_layout *C, char *buf, size_t len)
-{
-	(void)f;
-	if (C->th_shown >= rows_count(&C->threads) || (C->note <= 0 && !C->note_beside))
-		return 0;
-	note_format(buf, len, C->note_beside, C->threads.ngroups > 0, C->th_first + 1,
-		    C->th_first + C->th_shown, rows_count(&C->threads));
-	return 1;
-}
-
-/* Where that note's text goes: beside the title, on its baseline, or
- * under the last thread row, above the axis. */
-static struct vz_rect note_rect(const struct vz_frame *f, const struct cpu_layout *C,
-				const char *text)
-{
-	float u = draw_unit(f->d), sh = (float)draw_font_h(f->d, FONT_SMALL);
-	float bh = (float)draw_font_h(f->d, FONT_BOLD), w = (float)draw_text_w(f->d, FONT_SMALL, text);
-	float x;
-
-	if (C->note_beside && note_beside_fits(f, C, rows_count(&C->threads), &x))
-		return (struct vz_rect){ x, C->th_y - bh - 4 * u + bh - sh - 1, w, sh };
-	return (struct vz_rect){ C->T.gutter.x + 12 * u, C->T.lanes.y + C->T.lanes.h + 3 * u, w, sh };
-}
-
-static void draw_thread_names(const struct vz_frame *f, const struct cpu_layout *C)
-{
-	struct draw *d = f->d;
-	float u = draw_unit(d), sh = (float)draw_font_h(d, FONT_SMALL);
-	char more[64];
-
-	draw_text(d, FONT_BOLD, C->T.gutter.x + 12 * u, C->th_y - (float)draw_font_h(d, FONT_BOLD) -
-		  4 * u, PAL_TEXT, ALIGN_LEFT, "threads");
-	for (size_t k = 0; k < C->th_shown; k++) {
-		uint32_t th, node = TI_NONE;
-		float y = th_row(C, k, &th, &node) + (C->th_h - sh) / 2;
-		if (th == TI_NONE) {
-			node_head(f, &C->threads, node, y - (C->th_h - sh) / 2, C->T.gutter.x, 0);
-			continue;
-		}
-		if (C->threads.ngroups ? C->ix->threads[th].lane % 2 : k % 2)
-			draw_fill(d, C->T.gutter.x, y - (C->th_h - sh) / 2, C->T.gutter.w, C->th_h,
-				  PAL_PANEL);
-		draw_fill(d, C->T.gutter.x + 12 * u, y + 2 * u, 8 * u, sh - 4 * u, pal_thread(f->ix, th));
-		draw_text_fit(d, FONT_SMALL, C->T.gutter.x + 24 * u, y, PAL_DIM, ALIGN_LEFT,
-			      vz_thread_name(f->ix, th), C->T.lanes.x - 6 * u - (C->T.gutter.x + 24 * u));
-	}
-	if (note_text(f, C, more, sizeof more)) {
-		struct vz_rect r = note_rect(f, C, more);
-		draw_text(d, FONT_SMALL, r.x, r.y, PAL_FAINT, ALIGN_LEFT, more);
-	}
-}
-
-/* The caption of the thread rows as it fits the width of the lanes, in
- * buf: in full, else in its short form, else that cut short with "…". */
-static void caption(const struct vz_frame *f, const struct cpu_layout *C, char *buf, size_t len)
-{
-	const char *full = f->ix->npfaults
-		? "running · ready (waiting for a CPU) · blocked · ticks: page faults"
-		: "running · ready (waiting for a CPU) · blocked";
-	const char *brief = f->ix->npfaults ? "running · ready · blocked · ticks: page faults"
-					    : "running · ready · blocked";
-
-	if ((float)draw_text_w(f->d, FONT_SMALL, full) <= C->T.lanes.w)
-		snprintf(buf, len, "%s", full);
-	else
-		draw_elide(f->d, FONT_SMALL, brief, C->T.lanes.w, buf, len);
-}
-
-static struct vz_rect caption_rect(const struct vz_frame *f, const struct cpu_layout *C,
-				   char *buf, size_t len)
-{
-	float u = draw_unit(f->d), sh = (float)draw_font_h(f->d, FONT_SMALL);
-
-	caption(f, C, buf, len);
-	return (struct vz_rect){ C->T.lanes.x, C->th_y - sh - 5 * u,
-				 (float)draw_text_w(f->d, FONT_SMALL, buf), sh };
-}
-
-/* The caption of the thread rows, over the grid and the collapsed
- * stretches' bands (which it interrupts). */
-static void draw_caption(const struct vz_frame *f, const struct cpu_layout *C)
-{
-	char text[VZ_LINE];
-	struct vz_rect r = caption_rect(f, C, text, sizeof text);
-	float u = draw_unit(f->d);
-
-	if (!text[0])
-		return;
-	draw_fill(f->d, r.x, r.y, r.w + 4 * u, r.h, PAL_BG);
-	draw_text(f->d, FONT_SMALL, r.x, r.y, PAL_FAINT, ALIGN_LEFT, text);
-}
-
-struct vz_rect vz_cpu_caption(const struct vz_frame *f, struct vz_rect p, char *text, size_t len)
-{
-	struct cpu_layout C;
-	char buf[VZ_LINE];
-
-	cpu_layout(f, p, &C);
-	return caption_rect(f, &C, text ? text : buf, text ? len : sizeof buf);
-}
-
-struct vz_rect vz_cpu_note(const struct vz_frame *f, struct vz_rect p, char *text, size_t len)
-{
-	struct cpu_layout C;
-	char buf[64];
-
-	cpu_layout(f, p, &C);
-	if (!note_text(f, &C, buf, sizeof buf)) {
-		if (text && len)
-			text[0] = 0;
-		return (struct vz_rect){ 0, 0, 0, 0 };
-	}
-	if (text)
-		snprintf(text, len, "%s", buf);
-	return note_rect(f, &C, buf);
-}
-
-static void draw_gutter(const struct vz_frame *f, const struct cpu_layout *C)
-{
-	struct draw *d = f->d;
-	float u = draw_unit(d), bh = (float)draw_font_h(d, FONT_BOLD);
-	float sh = (float)draw_font_h(d, FONT_SMALL);
-	char name[32], busy[48];
-
-	for (size_t g = 0; g < C->cpus.ngroups; g++)
-		node_head(f, &C->cpus, C->cpus.gnode[g], rows_y(&C->cpus, rows_head(&C->cpus, g)),
-			  C->T.gutter.x, 1);
-	for (size_t c = 0; c < f->ix->ncpus; c++) {
-		float mid = C->T.lanes.y + ((float)c + 0.5f) * C->row_h;
-		int two = C->row_h >= bh + sh + 2 * u;
-		if (C->cpus.ngroups)
-			mid = rows_y(&C->cpus, rows_of_item(&C->cpus, c)) + C->row_h / 2;
-		if (mid > C->T.lanes.y + C->T.lanes.h)
-			break;
-		snprintf(name, sizeof name, "cpu%zu", c);
-		snprintf(busy, sizeof busy, "busy %.1f%% of the run", f->ix->end_ns ?
-			 100.0 * (double)f->ix->cpus[c].busy_ns / (double)f->ix->end_ns : 0.0);
-		draw_text(d, FONT_BOLD, C->T.gutter.x + 12 * u, two ? mid - bh + 1 : mid - bh / 2,
-			  PAL_TEXT, ALIGN_LEFT, name);
-		if (two)
-			draw_text(d, FONT_SMALL, C->T.gutter.x + 12 * u, mid + 1, PAL_FAINT, ALIGN_LEFT,
-				  busy);
-	}
-}
 
 static void cpu_draw(const struct vz_frame *f, struct vz_rect p)
 {
@@ -581,7 +372,7 @@ static void cpu_draw(const struct vz_frame *f, struct vz_rect p)
 	for (size_t c = 1; c < f->ix->ncpus; c += 2)
 		draw_fill(f->d, C.T.gutter.x, row_top(&C, c) - (C.row_h - C.bar_h) / 2,
 			  r->x + r->w - C.T.gutter.x, C.row_h, PAL_PANEL);
-	draw_thread_names(f, &C);
+	cpu_draw_thread_names(f, &C);
 	draw_clip(f->d, (int)r->x, (int)r->y, (int)ceilf(r->w), (int)ceilf(r->h));
 	timemap_draw_grid(f->d, &C.T.tm, r->y, r->y + r->h);
 	draw_threads(f, &C);
@@ -594,14 +385,14 @@ static void cpu_draw(const struct vz_frame *f, struct vz_rect p)
 	}
 	if (f->sel.kind == PICK_RUN && f->sel.i < f->ix->nruns)
 		draw_selected_run(f, &C);
-	draw_caption(f, &C);
+	cpu_draw_caption(f, &C);
 	vz_draw_cursor(f, &C.T);
 	draw_noclip(f->d);
 	if (!f->ix->ncpus || !f->ix->nruns)
 		draw_text_fit(f->d, FONT_TEXT, r->x + r->w / 2, r->y + r->h / 2, PAL_FAINT,
 			      ALIGN_CENTER, "no thread ran for any length of time (a trace of the "
 			      "zero cost profile?)", r->w);
-	draw_gutter(f, &C);
+	cpu_draw_gutter(f, &C);
 	timemap_draw_axis(f->d, &C.T.tm, C.T.axis_y, C.T.gutter.x + 12 * draw_unit(f->d));
 }
 
@@ -656,7 +447,7 @@ static int cpu_pick(const struct vz_frame *f, struct vz_rect p, float x, float y
 		uint32_t th = (uint32_t)(C.th_first + k), node = TI_NONE;
 		t = timemap_t(&C.T.tm, x);
 		for (k = 0; C.threads.ngroups && k < C.th_shown; k++) {
-			float top = th_row(&C, k, &th, &node);
+			float top = cpu_th_row(&C, k, &th, &node);
 			if (y >= top && y < top + rows_h(&C.threads, C.th_first + k))
 				break;
 		}

@@ -5,9 +5,10 @@
  * the sending end; one whose message will be lost edged in red, and a red
  * cross where it was lost), and under the nodes a chart per link of the
  * packets of the time window, each a line from its departure at one end to
- * its arrival at the other. A migration's transfers (kernel/migrate.c: a
- * reliable stream of pages) are drawn as packets too, one per round or page
- * pulled, in the colour of the node the process goes to.
+ * its arrival at the other. A migration's transfers
+ * (kernel/migrate_move.c: a reliable stream of pages) are drawn as packets
+ * too, one per round or page pulled, in the colour of the node the process
+ * goes to.
  *
  * The one idea: the index knows from each packet's send record when it
  * leaves, when its transmission ends and when it arrives, so its place at
