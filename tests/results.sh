@@ -2,7 +2,8 @@
 # results.sh - a scenario's own figures, result(name, value), in the
 # statistics: JSON's "results" object, the text summary's "results" lines,
 # one CSV column per result on every row; written when the run stops early
-# too; absent from a run that records none; the same in every run.
+# too; absent from a run that records none; the same in every run; and as
+# the columns of ukern sweep.
 . "${top_srcdir:-.}/tests/lib.sh"
 F=tests/results/figures.lua
 
@@ -76,4 +77,40 @@ doc_same 'text'
 doc_block 'real output of `ukern run tests/results/figures.lua --stats csv`' >"$TMP/want"
 "$UKERN" run $F --stats csv >"$TMP/got" 2>/dev/null
 doc_same 'csv'
+# ukern sweep: one column per result after the fixed ones, as run 1
+# recorded them ("n" is a swept parameter too: result.n); a run without one
+# of them has an empty cell; one that records a name run 1 did not is told
+# once on stderr; -j 1 and -j 3 print the same bytes.
+FIXED='seed,exit_code,outcome,end_ns,threads,mean_response_ns,mean_turnaround_ns,mean_wait_ns,messages,calls,latency_mean_ns,latency_p99_ns,dropped,events'
+run 0 sweep $F --set n=5,3,4 -j 1 && cp "$TMP/out" "$TMP/j1.csv" &&
+	expect_out "^n,$FIXED,result.n,done,mean_ms,state,extra\$" &&
+	expect_out '^5,1,0,completed,5000000,.*,5,5,1.0,1,5$' &&
+	expect_out '^3,1,0,completed,3000000,.*,3,3,1.0,1,$' &&
+	expect_out '^4,1,0,completed,4000000,.*,4,4,1.0,1,4$'
+checks=$((checks + 2))
+[ "$(wc -l <"$TMP/out")" -eq 4 ] || fail "sweep: $(wc -l <"$TMP/out") lines"
+[ -s "$TMP/err" ] && fail "sweep: a note on stderr although run 1 recorded every name"
+run 0 sweep $F --set n=5,3,4 -j 3 && cp "$TMP/out" "$TMP/j3.csv"
+checks=$((checks + 1))
+cmp -s "$TMP/j1.csv" "$TMP/j3.csv" || fail "sweep: -j 1 and -j 3 differ"
+
+run 0 sweep $F --set n=3,5,4 --set stop=none,deadlock -j 2 && cp "$TMP/out" "$TMP/j2.csv" &&
+	expect_out "^n,stop,$FIXED,result.n,done,mean_ms,state\$" &&
+	expect_out '^5,deadlock,1,3,deadlock,5000000,.*,5,5,1.0,1$' &&
+	expect_err "^ukern: sweep: run 3 recorded result 'extra', which run 1 did not: not in the CSV$"
+checks=$((checks + 2))
+[ "$(grep -c 'which run 1 did not' "$TMP/err")" -eq 1 ] || fail "sweep: the note is not given once"
+grep -q extra "$TMP/out" && fail "sweep: a column for a name run 1 did not record"
+run 0 sweep $F --set n=3,5,4 --set stop=none,deadlock -j 1
+checks=$((checks + 1))
+cmp -s "$TMP/out" "$TMP/j2.csv" || fail "sweep: -j 1 and -j 2 differ"
+
+# A run that stops early keeps the results it recorded ("n" is not swept
+# here: no clash); one that does not load has empty cells.
+run 0 sweep $F --set stop=limit --until 2500us &&
+	expect_out "^stop,$FIXED,n,done\$" && expect_out '^limit,1,0,limit,2500000,.*,3,2$'
+run 0 sweep $F --set n=3,many &&
+	expect_out '^3,1,0,completed,.*,3,3,1.0,1$' && expect_out '^many,,2,invalid,,,,,,,,,,,,,,,$'
+# A scenario without results: the columns of old, no note.
+run 0 sweep scenarios/pingpong.lua --set n=3,4 && expect_out "^n,$FIXED\$"
 finish
