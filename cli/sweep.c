@@ -43,11 +43,6 @@ static const char sweep_usage[] =
 	"\n"
 	"SCENARIO is a file, or a name found as ukern run finds it (see ukern list).\n";
 
-/* The columns after the parameters; doc/cli.md says what each one means. */
-static const char sweep_columns[] =
-	"seed,exit_code,outcome,end_ns,threads,mean_response_ns,mean_turnaround_ns,"
-	"mean_wait_ns,messages,calls,latency_mean_ns,latency_p99_ns,dropped,events";
-
 struct sweep_opts {
 	struct sweep sw;
 	int emit;
@@ -349,14 +344,9 @@ static int emit(const struct sweep_opts *o, FILE *out)
 	return EXIT_OK;
 }
 
-/* The header, then every row from the local runner. */
+/* The header and every row, from the local runner. */
 static int run_all(const struct sweep_opts *o, FILE *out)
 {
-	for (size_t i = 0; i < o->sw.nparams; i++) {
-		sweep_csv_field(out, o->sw.params[i].name);
-		fputc(',', out);
-	}
-	fprintf(out, "%s\n", sweep_columns);
 	return sweep_local(&o->sw, out);
 }
 

@@ -57,11 +57,41 @@ struct scenario *sweep_load(const struct sweep *sw, uint64_t k, char *err, size_
 void sweep_csv_field(FILE *f, const char *s);
 
 /* Run every run of sw, at most sw->jobs at a time, each in a forked child,
- * and write the rows to out in plan order (the header is the caller's).
+ * and write the header and the rows to out in plan order (the header just
+ * before row 1, when its result columns are known: sweep_print_row).
  * Returns EXIT_OK when every row was written (whatever the runs' own
  * outcomes), or EXIT_HOST after a message when the host failed (no child
  * could be started, out of memory), or 128 + the signal after SIGINT or
  * SIGTERM; children still running are then killed and reaped. */
 int sweep_local(const struct sweep *sw, FILE *out);
+
+/* The result columns (sweep_results.c): set from run 1's row as the
+ * header is printed. Zero-initialised: no header printed yet. */
+struct results;
+struct sweep_cols {
+	int header;               /* the header is printed */
+	char **names;             /* run 1's result names, in its order: n */
+	char **cols;              /* their columns' names (result.NAME on a clash): ncols */
+	char **told;              /* names of other runs already told of on stderr */
+	size_t n, ncols, ntold;
+};
+
+/* In a child: after the row's CSV line, send r's results (NULL: none) and
+ * the line that ends the message. */
+void sweep_send_results(FILE *row, const struct results *r);
+
+/* Is buf (len bytes) a whole message of a child: a row line, result lines,
+ * the end line? */
+int sweep_row_whole(const char *buf, size_t len);
+
+/* Print run k's row (its whole message, NUL-terminated, or a row line
+ * alone) as a CSV line with a cell per result column; before row 1 (k
+ * == 0, or the first printed) print the header, which fixes the columns.
+ * A result with no column is told once on stderr. 0, or -1 when memory
+ * runs out. */
+int sweep_print_row(FILE *out, const struct sweep *sw, const char *row, uint64_t k,
+		    struct sweep_cols *c);
+
+void sweep_cols_free(struct sweep_cols *c);
 
 #endif

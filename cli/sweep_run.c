@@ -29,6 +29,7 @@
 #include "loader.h"
 #include "machine.h"
 #include "proc.h"
+#include "results.h"
 #include "stats.h"
 #include "sweep.h"
 #include "thread.h"
@@ -61,6 +62,7 @@ struct runner {
 	uint64_t printed;         /* rows written to out */
 	struct kid *kids;         /* the running children, nkids <= jobs */
 	struct pollfd *pfds;      /* one per kid, rebuilt before each poll */
+	struct sweep_cols cols;   /* the result columns, once row 1 is printed */
 	size_t nkids;
 	size_t jobs;              /* room in kids and pfds: -j, at most the number of runs */
 };
@@ -221,6 +223,7 @@ static int child_simulate(struct job *j, struct scenario *s, FILE *row)
 	if (machine_init(&m, &cfg) != 0) {
 		fprintf(stderr, "ukern: sweep: %s: out of memory\n", j->label);
 		row_empty(row, j->sw, j->k, EXIT_HOST, "failed");
+		sweep_send_results(row, NULL);
 		return EXIT_HOST;
 	}
 	m.fault_hook = on_fault;
@@ -228,6 +231,7 @@ static int child_simulate(struct job *j, struct scenario *s, FILE *row)
 	if (scenario_build(s, &m, err, sizeof err) != 0) {
 		fprintf(stderr, "ukern: sweep: %s: %s\n", j->label, err);
 		row_empty(row, j->sw, j->k, EXIT_HOST, "failed");
+		sweep_send_results(row, NULL);
 		machine_free(&m);
 		return EXIT_HOST;
 	}
@@ -242,6 +246,7 @@ static int child_simulate(struct job *j, struct scenario *s, FILE *row)
 	code = run_code(&m);
 	row_begin(row, j->sw, j->k, &m.cfg.seed);
 	row_figures(row, &m, code);
+	sweep_send_results(row, m.results);
 	machine_free(&m);
 	return code;
 }
@@ -256,6 +261,7 @@ static int child_run(struct job *j, FILE *row)
 	if (!s) {
 		fprintf(stderr, "ukern: sweep: %s: %s\n", j->label, err);
 		row_empty(row, j->sw, j->k, EXIT_USAGE, "invalid");
+		sweep_send_results(row, NULL);
 		return EXIT_USAGE;
 	}
 	code = child_simulate(j, s, row);
@@ -347,8 +353,7 @@ static int finish_kid(struct runner *r, size_t i)
 	close(c->fd);
 	while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (WIFEXITED(status) && c->len && c->buf[c->len - 1] == '\n' &&
-	    memchr(c->buf, '\n', c->len) == c->buf + c->len - 1) {
+	if (WIFEXITED(status) && c->len && sweep_row_whole(c->buf, c->len)) {
 		c->buf[c->len] = '\0';          /* append() keeps room for it */
 		row = c->buf;
 	} else {
@@ -422,18 +427,21 @@ static int wait_some(struct runner *r)
 	return 0;
 }
 
-/* Write every row whose predecessors are all written. */
-static void print_ready(struct runner *r)
+/* Write every row whose predecessors are all written (the header before
+ * the first). Returns 0, or -1 after a message when memory runs out. */
+static int print_ready(struct runner *r)
 {
 	uint64_t before = r->printed;
+	int rc = 0;
 
-	while (r->printed < r->sw->nruns && r->rows[r->printed]) {
-		fputs(r->rows[r->printed], r->out);
+	while (rc == 0 && r->printed < r->sw->nruns && r->rows[r->printed]) {
+		rc = sweep_print_row(r->out, r->sw, r->rows[r->printed], r->printed, &r->cols);
 		free(r->rows[r->printed]);
 		r->rows[r->printed++] = NULL;
 	}
 	if (r->printed != before)
 		fflush(r->out);         /* rows show up as the sweep goes */
+	return rc ? cli_error(-1, "out of memory") : 0;
 }
 
 /* After a failure: end the children still running, reap them, free it all. */
@@ -467,11 +475,12 @@ int sweep_local(const struct sweep *sw, FILE *out)
 	interrupt_catch(NULL);
 	while (!failed && r.printed < sw->nruns && !(sig = interrupt_signal())) {
 		failed = fill(&r) || wait_some(&r);
-		print_ready(&r);
+		failed = print_ready(&r) || failed;
 	}
 	if ((failed || sig) && r.rows && r.kids)
 		abandon(&r);
 	interrupt_release();
+	sweep_cols_free(&r.cols);
 	free(r.rows);
 	free(r.kids);
 	free(r.pfds);

@@ -38,6 +38,7 @@ struct thread;
 struct lrpc_state;
 struct net;
 struct mig_state;
+struct results;
 
 struct cpu {
 	uint32_t id;
@@ -169,6 +170,10 @@ struct machine {
 	 * lines to the text summary. NULL: none. */
 	void (*stats_hook)(FILE *out, const struct machine *m, char format);
 	void *hook_data;
+	/* the scenario's own figures, result(name, value) (results.h): owned
+	 * by whoever built the machine (the loader), written by stats.c;
+	 * NULL: none */
+	const struct results *results;
 
 	/* virtual memory (vmsys.c): kernel loop only */
 	struct vm vm;             /* physical memory: the frames (node "A"'s with several nodes) */

@@ -20,6 +20,7 @@
 #include "net.h"
 #include "port.h"
 #include "proc.h"
+#include "results.h"
 #include "rpcstat.h"
 #include "srvstat.h"
 #include "thread.h"
@@ -468,6 +469,24 @@ static void json_vm(FILE *out, const struct machine *m)
 	vmsys_shm_stats(out, m, 'j');
 }
 
+/* The scenario's own figures, when it recorded any: absent otherwise, so
+ * the statistics of other scenarios keep their shape. */
+static void json_results(FILE *out, const struct machine *m)
+{
+	char v[RESULTS_VALUE_MAX];
+
+	if (!m->results || !m->results->n)
+		return;
+	fputs("  \"results\": {", out);
+	for (uint32_t i = 0; i < m->results->n; i++) {
+		const struct result *e = &m->results->v[i];
+		fputs(i ? ", " : " ", out);
+		json_str(out, e->name);
+		fprintf(out, ": %s", results_format(e, v, sizeof v));
+	}
+	fputs(" },\n", out);
+}
+
 static void json_deadlock(FILE *out, const struct machine *m)
 {
 	if (m->outcome != OUT_DEADLOCK) {
@@ -531,5 +550,6 @@ void stats_json(FILE *out, const struct machine *m)
 		m->stats_hook(out, m, 'j');
 	json_servers(out, m);
 	json_vm(out, m);
+	json_results(out, m);
 	json_deadlock(out, m);
 }

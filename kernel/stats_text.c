@@ -14,6 +14,7 @@
 #include "net.h"
 #include "port.h"
 #include "proc.h"
+#include "results.h"
 #include "rpcstat.h"
 #include "srvstat.h"
 #include "thread.h"
@@ -29,13 +30,43 @@ static void csv_u64(FILE *out, uint64_t v)
 	fputc(',', out);
 }
 
+/* The thread columns of the CSV, in order. */
+static const char *const csv_columns[] = {
+	"thread", "process", "state", "arrival_ns", "first_run_ns", "finish_ns", "cpu_ns",
+	"response_ns", "turnaround_ns", "wait_ns", "switches", "messages_sent",
+	"messages_received", "model", "kernel_switches", "user_switches", "lost_ns",
+	"migrations", "tickets", "share", "ticket_share",
+};
+#define CSV_NCOLUMNS (sizeof csv_columns / sizeof csv_columns[0])
+
+/* The header: the thread columns, then one column per result of the
+ * scenario's (results_column: its name, unless a thread column has it). */
+static void csv_header(FILE *out, const struct machine *m)
+{
+	char col[2 * UK_RESULT_NAME_MAX + 32];
+
+	for (size_t i = 0; i < CSV_NCOLUMNS; i++)
+		fprintf(out, "%s%s", i ? "," : "", csv_columns[i]);
+	for (uint32_t i = 0; m->results && i < m->results->n; i++)
+		fprintf(out, ",%s", results_column(m->results->v[i].name, csv_columns, CSV_NCOLUMNS,
+						   col, sizeof col));
+	fputc('\n', out);
+}
+
+/* The results' values, the same on every row: ",v1,v2...". */
+static void csv_results(FILE *out, const struct machine *m)
+{
+	char v[RESULTS_VALUE_MAX];
+
+	for (uint32_t i = 0; m->results && i < m->results->n; i++)
+		fprintf(out, ",%s", results_format(&m->results->v[i], v, sizeof v));
+}
+
 void stats_csv(FILE *out, const struct machine *m)
 {
 	struct schedfig sf = stats_sched_figures(m);
 
-	fputs("thread,process,state,arrival_ns,first_run_ns,finish_ns,cpu_ns,response_ns,"
-	      "turnaround_ns,wait_ns,switches,messages_sent,messages_received,model,"
-	      "kernel_switches,user_switches,lost_ns,migrations,tickets,share,ticket_share\n", out);
+	csv_header(out, m);
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		const struct thread *t = m->threads[i];
 		struct tfig f = stats_thread_figures(t);
@@ -55,11 +86,13 @@ void stats_csv(FILE *out, const struct machine *m)
 		fprintf(out, "%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",", stats_model_name(t->p),
 			t->switches, t->user_switches, t->lost_ns, t->migrations);
 		if (stats_scheduled(m, t))
-			fprintf(out, "%u,%.6f,%.6f\n", sched_tickets(t),
+			fprintf(out, "%u,%.6f,%.6f", sched_tickets(t),
 				sf.cpu ? (double)t->cpu_ns / (double)sf.cpu : 0.0,
 				(double)sched_tickets(t) / (double)sf.tickets);
 		else
-			fputs(",,\n", out);
+			fputs(",,", out);
+		csv_results(out, m);
+		fputc('\n', out);
 	}
 }
 
@@ -173,6 +206,24 @@ static void text_lrpc(FILE *out, const struct rpcstat *r, const struct latency *
 		letters[0] ? ")" : "");
 }
 
+/* The scenario's own figures, one per line under "results", when it
+ * recorded any. */
+static void text_results(FILE *out, const struct machine *m)
+{
+	char v[RESULTS_VALUE_MAX];
+	int w = 16;
+
+	if (!m->results || !m->results->n)
+		return;
+	for (uint32_t i = 0; i < m->results->n; i++)
+		if ((int)strlen(m->results->v[i].name) > w)
+			w = (int)strlen(m->results->v[i].name);
+	fputs("results\n", out);
+	for (uint32_t i = 0; i < m->results->n; i++)
+		fprintf(out, "  %-*s %s\n", w, m->results->v[i].name,
+			results_format(&m->results->v[i], v, sizeof v));
+}
+
 void stats_text(FILE *out, const struct machine *m)
 {
 	char a[32], b[32], c[32], d[32], e[32];
@@ -258,6 +309,7 @@ void stats_text(FILE *out, const struct machine *m)
 		m->stats_hook(out, m, 't');
 	text_servers(out, m);
 	text_vm(out, m);
+	text_results(out, m);
 	if (m->outcome == OUT_DEADLOCK)
 		fputs("\n(the deadlock report is on stderr)\n", out);
 }

@@ -18,6 +18,8 @@
 #define UK_STACK_BYTES       (64u * 1024) /* usable stack of a C-bodied thread */
 #define UK_GUARD_LIMIT       4096         /* C stacks with a guard page; plain memory after that */
 #define UK_MAX_PARAMS        128          /* param() declarations in one scenario */
+#define UK_MAX_RESULTS       1000         /* distinct names result() records in one run */
+#define UK_RESULT_NAME_MAX   64           /* bytes in a result's name, with its NUL */
 #define UK_LUA_STEPS         100000000    /* Lua VM instructions between two system calls */
 #define UK_MAX_PROBES        1000         /* clock.sync { probes = N } */
 #define UK_MAX_CRASHES       1000000      /* fault { every = ..., count = N } */

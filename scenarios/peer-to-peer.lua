@@ -43,8 +43,15 @@
 --
 -- Each round ends with a line of figures, per lookup: messages (and, when
 -- flooding, the copies dropped as duplicates), overlay hops, the time to
--- find the holder, and the fetch. --set crash=false leaves out the crash
--- and the second round; --set verbose=true logs every lookup.
+-- find the holder, and the fetch; the same figures are recorded as results
+-- (found, failed, messages_per_lookup, duplicates_per_lookup,
+-- hops_per_lookup, find_ms, fetch_ms; round 2's with "_after_crash"), so
+-- that ukern sweep tabulates them:
+--
+--   ukern sweep scenarios/peer-to-peer.lua --set part=flood --set ttl=1,2,3,4,5 --set crash=false
+--
+-- --set crash=false leaves out the crash and the second round;
+-- --set verbose=true logs every lookup.
 --
 -- doc/tutorial/peer-to-peer.md is the lesson.
 
@@ -436,6 +443,19 @@ process { "tally", main = function()
         msgs / n, part == "flood" and (" (%.1f dropped as duplicates)"):format(dups / n) or "",
         ok == 0 and "none found" or ("found in %.2f hops, %.2f ms; fetched in %.2f ms")
           :format(hops / ok, tf / ok / 1e6, tfetch / ok / 1e6))
+    -- The same figures as results, for the statistics and ukern sweep's
+    -- columns (round 2's with "_after_crash"); hops and times only when
+    -- something was found, duplicates only when flooding.
+    local sfx = r == 1 and "" or "_after_crash"
+    result("found" .. sfx, ok)
+    result("failed" .. sfx, n - ok)
+    result("messages_per_lookup" .. sfx, msgs / n)
+    if part == "flood" then result("duplicates_per_lookup" .. sfx, dups / n) end
+    if ok > 0 then
+      result("hops_per_lookup" .. sfx, hops / ok)
+      result("find_ms" .. sfx, tf / ok / 1e6)
+      result("fetch_ms" .. sfx, tfetch / ok / 1e6)
+    end
     if part == "central" then
       log("  the index has received %d requests, %d bytes; the %d items fetched, %d bytes, went peer to peer",
           tally.index_msgs, tally.index_bytes, ok, bytes)

@@ -378,4 +378,31 @@ run 0 run $R &&
 	expect_err 'cli +\| late: timeout$' && expect_err 'srv +\| after a dropped reply: n=5$' &&
 	expect_err 'cli +\| call 5: 50$' && expect_err 'srv +\| on another port: nil, timeout$' &&
 	expect_err 'cm +\| many-to-one: -7 -8$'
+# result(name, value) (doc/scenario-api.md section 10a): the top level and
+# bodies record, the last value wins, the order is that of first record;
+# each mistake is an error at its line; a bad one in a body kills the
+# process (status 4) and keeps what was recorded; at the top level, status 2.
+R=$A/results.lua
+run 0 run $R --stats json &&
+	expect_out '^  "results": \{ "declared": 16, "zeta": 2, "alpha": 4, "ratio": 0.25, "whole": 2.0, "big": 9223372036854775807, "tiny": -1.5e-09, "in_coroutine": 5, "from_thread": 1000000, "y{63}": 7 \},$' &&
+	expect_err "p +\| $R:22: result: invalid name '9lives': it does not start with a letter \(a name is 1 to 63 letters, digits, '_', '.' or '-', starting with a letter\)$" &&
+	expect_err "p +\| $R:23: result: invalid name 'has space': it holds a character other than a letter, a digit" &&
+	expect_err "p +\| $R:24: result: invalid name '': it is empty" &&
+	expect_err "p +\| $R:25: result: invalid name 'x{64}': it is longer than 63 characters" &&
+	expect_err "p +\| $R:26: result: the name must be a string of 1 to 63 letters, .*, not a number \(42\)$" &&
+	expect_err "p +\| $R:27: result 'nan': the value must be a finite number, not nan$" &&
+	expect_err "p +\| $R:28: result 'inf': the value must be a finite number, not -inf$" &&
+	expect_err "p +\| $R:29: result 'text': the value must be a number, not a string \(\"12\"\)$" &&
+	expect_err "p +\| $R:30: result 'none': the value must be a number, not nil$" &&
+	expect_err "p +\| $R:31: result 'flag': the value must be a number, not a boolean \(true\)$" &&
+	expect_err 'p +\| accepted$'
+checks=$((checks + 1))
+[ "$(grep -c '"results"' "$TMP/out")" -eq 1 ] || fail "results: not one \"results\" key"
+run 4 run $A/results_body.lua --stats json &&
+	expect_err "^$A/results_body.lua:8: result 'lost': the value must be a finite number, not inf \(process bad, thread bad, at 1ms\)$" &&
+	expect_out '^  "results": \{ "kept": 2 \},$'
+run 2 run $A/results_top.lua &&
+	expect_err "^$A/results_top.lua:5: result: invalid name 'no good': it holds a character other than"
+checks=$((checks + 1))
+[ -s "$TMP/out" ] && fail "results_top: a scenario that does not load wrote statistics"
 finish

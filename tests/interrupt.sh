@@ -9,7 +9,7 @@
 cat >"$TMP/long.lua" <<'LUA'
 process { "busy", main = function()
   local n = 0
-  while true do compute("1ms"); n = n + 1; if n % 1000 == 0 then log("at %d", n) end end
+  while true do compute("1ms"); n = n + 1; result("rounds", n); if n % 1000 == 0 then log("at %d", n) end end
 end }
 process { "ticker", daemon = true, main = function()
   while true do sleep("3ms") end
@@ -52,6 +52,7 @@ stop INT run "$TMP/long.lua" --trace "$TMP/t.uktrace" --stats json
 expect_code 130 "run, SIGINT"
 expect_err '^ukern: interrupted \(SIGINT\) at [0-9]+ns: the run stopped there'
 expect_out '"outcome": "interrupted"'
+expect_out '^  "results": \{ "rounds": [1-9][0-9]* \},$'    # what was recorded before the stop
 no_tmp "run, SIGINT"
 # The trace is whole: the reader takes it to its end, which is where the run stopped.
 end_ns=$(sed -n 's/.*"end_ns": \([0-9]*\),.*/\1/p' "$TMP/out")

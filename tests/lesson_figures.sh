@@ -261,9 +261,29 @@ figure peer-to-peer '' 'the index has received 43 requests, 2871 bytes; the 32 i
 	run scenarios/peer-to-peer.lua
 figure peer-to-peer 'statistics say `216 messages`' 'ipc    216 messages' \
 	run scenarios/peer-to-peer.lua --set sites=1 --set crash=false
+# The two series are ukern sweep's CSV with the tally's results, quoted
+# whole; the tables round its rows as the tally's log lines do.
+sweep_block() {
+	lesson=$1
+	shift
+	checks=$((checks + 2))
+	awk -v p="\$ ukern $*" '$0 == p { f = 1; next } f && /^```$/ { exit } f' \
+		"doc/tutorial/$lesson.md" >"$TMP/want"
+	[ -s "$TMP/want" ] || { fail "$lesson.md no longer quotes '\$ ukern $*' and its output"; return; }
+	"$UKERN" "$@" >"$TMP/got" 2>"$TMP/err" || fail "ukern $* exited $?"
+	cmp -s "$TMP/want" "$TMP/got" || {
+		fail "$lesson.md quotes the CSV of 'ukern $*', which no longer prints it (< doc, > ukern):"
+		diff "$TMP/want" "$TMP/got" | grep '^[<>]' | cut -c1-160 | head -6 >&2
+	}
+}
+sweep_block peer-to-peer sweep scenarios/peer-to-peer.lua --set part=flood --set ttl=1,2,3,4,5 --set crash=false
+sweep_block peer-to-peer sweep scenarios/peer-to-peer.lua --set part=flood,dht --set peers=8,16,32,64 --set ttl=8 --set crash=false
 figure peer-to-peer '| 1 | 8 | 4.2 | 0.0 | 1.00 | 1.57 ms |' \
 	'per lookup: 4.2 messages (0.0 dropped as duplicates); found in 1.00 hops, 1.57 ms' \
 	run scenarios/peer-to-peer.lua --set part=flood --set ttl=1 --set crash=false
+figure peer-to-peer '| 1 | 8 | 4.2 | 0.0 | 1.00 | 1.57 ms |' \
+	'flood,1,false,1,0,completed,1580002100,1,12384,1580002100,12384,804,88,325966,1102804,0,5779,8,24,4.25,0.0,1.0,1.57162,' \
+	sweep scenarios/peer-to-peer.lua --set part=flood --set ttl=1 --set crash=false
 figure peer-to-peer '| 5 | 32 | 50.0 | 34.0 | 2.16 | 2.38 ms |' \
 	'per lookup: 50.0 messages (34.0 dropped as duplicates); found in 2.16 hops, 2.38 ms' \
 	run scenarios/peer-to-peer.lua --set part=flood --set ttl=5 --set crash=false
@@ -274,6 +294,9 @@ figure peer-to-peer '| 64 | 193.9 | 3.66 | 4.9 | 3.91 | 4.16 ms |' 'per lookup: 
 figure peer-to-peer '| 64 | 193.9 | 3.66 | 4.9 | 3.91 | 4.16 ms |' \
 	'per lookup: 4.9 messages; found in 3.91 hops, 4.16 ms' \
 	run scenarios/peer-to-peer.lua --set part=dht --set peers=64 --set crash=false
+# the results agree with the tally's log line they stand for
+figure peer-to-peer '| 64 | 193.9 | 3.66 | 4.9 | 3.91 | 4.16 ms |' '"results": { "found": 32, "failed": 0, "messages_per_lookup": 4.90625, "hops_per_lookup": 3.90625, "find_ms": 4.156370875,' \
+	run scenarios/peer-to-peer.lua --set part=dht --set peers=64 --set crash=false --stats json
 figure peer-to-peer '' '1 failed: the peer storing its index entry is down (item-008 of peer1)' \
 	run scenarios/peer-to-peer.lua --set part=dht --set peers=8
 

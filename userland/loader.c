@@ -25,6 +25,7 @@
 #include "lua_sys.h"
 #include "machine.h"
 #include "proc.h"
+#include "results.h"
 #include "loader_net.h"
 #include "thread.h"
 
@@ -268,6 +269,7 @@ static void open_api(lua_State *L, struct scenario *s)
 	lu_open_clock(L);
 	lu_open_fs(L);
 	lu_open_migrate(L);
+	lu_open_result(L, &s->results);
 	loader_open_net(L, s);
 	wrap_global(L, "load", l_load);
 	wrap_global(L, "loadfile", l_loadfile);
@@ -535,6 +537,7 @@ void scenario_free(struct scenario *s)
 	loader_free_fsrvs(s);
 	loader_free_net(s);
 	free(s->sets);
+	results_free(&s->results);   /* after lua_close: a __gc may record one */
 	free(s->path);
 	free(s);
 }

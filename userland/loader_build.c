@@ -147,6 +147,7 @@ int scenario_build(struct scenario *s, struct machine *m, char *err, size_t errl
 {
 	struct proc *ns;
 
+	m->results = &s->results;
 	if (s->procrun) {
 		/* The chapter 4 machine: the jobs' programs and nothing else. */
 		if (record_info(s, m) != 0 || procrun_init(m, &s->prcfg) != 0)

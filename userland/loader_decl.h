@@ -18,6 +18,7 @@
 #include "lua_pool.h"
 #include "machine.h"
 #include "procrun.h"
+#include "results.h"
 #include "sched_mlfq.h"
 
 /* How a process's threads map onto kernel threads; -1/UINT64_MAX: not
@@ -115,6 +116,8 @@ struct scenario {
 	struct netdecl *net;         /* node { } and link { } (loader_net.c); NULL: none */
 	size_t lua_memory;           /* machine { lua_memory }, bytes; 0: not declared */
 	int lua_memory_given;        /* loader_opts.have_lua_memory: the command line's wins */
+	struct results results;      /* result(name, value), top level and bodies (results.h);
+				      * the machine built from s points at it */
 };
 
 struct scenario *scenario_of(lua_State *L, const char *fn);

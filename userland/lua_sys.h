@@ -154,6 +154,11 @@ int lu_script_error(lua_State *L, const char *msg);
 /* The same with a message formatted as lua_pushfstring does. */
 int lu_script_errorf(lua_State *L, const char *fmt, ...);
 
+/* Define result(name, value) (lua_result.c), recording into r, which must
+ * outlive L. */
+struct results;
+void lu_open_result(lua_State *L, struct results *r);
+
 /* Register mutex, semaphore and cond (lua_sync.c). */
 void lu_open_sync(lua_State *L);
 
