@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "interrupt.h"
 #include "evq.h"
+#include "fault_repeat.h"
 #include "loader.h"
 #include "machine.h"
 #include "proc.h"
@@ -139,10 +140,16 @@ static void on_log(struct machine *m, struct thread *t, const char *text)
 	fprintf(stderr, "%10s  %-12s| %s\n", when, t ? t->name : "kernel", text);
 }
 
+/* The script errors raised so far: after a few of one, the rest are
+ * counted and summed up at the end of the run. */
+static struct fault_repeat repeats;
+
 static void on_fault(struct machine *m, struct thread *t, const char *text)
 {
 	char when[32];
 
+	if (!fault_repeat_seen(&repeats, text))
+		return;
 	progress_clear();
 	units_format_ns(m->now, when, sizeof when);
 	fprintf(stderr, "%s (process %s, thread %s, at %s)\n", text, t->p->name, t->name, when);
@@ -374,6 +381,8 @@ static int simulate(struct machine *m, const struct run_opts *o)
 		return code;
 	}
 	run_to_end(m);
+	fault_repeat_summary(&repeats, stderr, "ukern: ");
+	fault_repeat_free(&repeats);
 	if (m->outcome == OUT_INTERRUPTED)
 		fprintf(stderr, "ukern: %s at %" PRIu64 "ns: the run stopped there; its trace and "
 				"statistics end there\n",

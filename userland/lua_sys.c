@@ -316,12 +316,10 @@ void lu_check_limit(lua_State *L, const struct thread *t, const char *fn, const 
 	if (threads)
 		made = t->m->threads_made,
 		max = t->m->cfg.max_threads ? t->m->cfg.max_threads : UK_MAX_THREADS;
-	else if (strcmp(what, "processes") == 0)
-		made = t->m->nprocs, max = UK_MAX_PROCS;
 	if (made >= max) {
 		const char *noun = made != 1 ? what
 				   : threads ? "thread"
-				   : strcmp(what, "ports") == 0 ? "port" : "process";
+				   : "port";
 		luaL_error(L, "%s: the run has made %d %s, the most one run may make "
 			      "(a loop that makes them without end?%s)", fn, (int)made, noun,
 			   threads && max < UK_MAX_THREADS_CEIL ? " machine { max_threads = N } allows more"
