@@ -179,10 +179,15 @@ run 2 run scenarios/hello.lua --frame-memory && expect_err '^ukern: --frame-memo
 run 0 run scenarios/hello.lua --frame-memory 1MiB --quiet
 run 0 run scenarios/hello.lua --frame-memory=1048576 --quiet
 for bad in 'true@must be a size such as "256MiB", not a boolean' \
-	'-1@must be a whole number of bytes or a size such as "256MiB"' \
+	'-1@must be at least 1MiB, not -1 bytes$' \
+	'1.5@must be a whole number of bytes or a size such as "256MiB", not 1.5$' \
+	'2^70@= 1.1805916207174e\+21 is too large for a number of bytes$' \
 	'"10x"@= "10x": expected a size \(bytes, or with KiB, MiB or GiB: "256MiB"\)' \
 	'0@must be at least 1MiB, not 0 bytes' '"512KiB"@must be at least 1MiB, not 524288 bytes'; do
 	printf 'machine { frame_memory = %s }\n' "${bad%%@*}" >"$TMP/d.lua"
 	run 2 run "$TMP/d.lua" && expect_err "^[^ ]*d.lua:1: machine: 'frame_memory' ${bad#*@}"
 done
+# 2^30 is a float in Lua, with a whole value: 1 GiB.
+printf '%s\n' 'machine { frame_memory = 2^30 }' 'process { "p", main = function() end }' >"$TMP/d.lua"
+run 0 run "$TMP/d.lua" --quiet
 finish

@@ -60,6 +60,7 @@ fileserver-architectures|service=-1ms|
 fileserver-architectures|disk=fast|disk must be a duration
 fileserver-architectures|think=-1|
 fileserver-architectures|workers=0|
+fileserver-architectures|workers=1e6|workers must be a whole number from 1 to 1024, not 1000000$
 invocation-kinds|calls=0|
 invocation-kinds|costs=x|machine: unknown cost profile .x.
 invocation-kinds|net=x|link: unknown profile .x.
@@ -168,4 +169,13 @@ run 0 run scenarios/cow-fork.lua --set writes=5 --quiet
 run 0 run scenarios/shared-memory.lua --set work=0 --quiet
 run 0 run scenarios/client-server.lua --set qlimit=1 --set service=250us --quiet
 run 0 run scenarios/clock-sync.lua --set outlier=50ms --quiet
+# A whole number written the Lua way (1e3, 1000.0, 2^10) is an integer to
+# the scenario: param() gives math.tointeger of a number, --set or default.
+run 0 run scenarios/pingpong.lua --set n=1e3 --quiet
+run 0 run scenarios/pingpong.lua --set n=1000.0 --stats json && expect_out '"params": { "n": 1000, '
+printf '%s\n' 'local a, b, c = param("a", 2^10), param("b", 1.5), param("c", 7.0)' \
+	'process { "p", main = function()' \
+	'  log("%s %s %s %s %s", math.type(a), a, math.type(b), math.type(c), param_shown) end }' \
+	'param_shown = param("d", 3)' >"$TMP/w.lua"
+run 0 run "$TMP/w.lua" --set d=3e0 && expect_err 'p +\| integer 1024 float integer 3$'
 finish
