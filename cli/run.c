@@ -48,7 +48,7 @@ static const char run_usage[] =
 	"                     the outputs are written as without --view\n"
 	"  --paused           with --view: start paused at time 0\n"
 	"  --lua-memory SIZE  the most memory the scenario's Lua code may hold (default\n"
-	"                     1GiB; bytes, or with KiB, MiB or GiB; at least 1MiB)\n"
+	"                     1GiB; bytes, or with KiB, MiB, GiB or TiB; at least 1MiB)\n"
 	"  --frame-memory SIZE\n"
 	"                     the most host memory the simulated frames may hold, every\n"
 	"                     node together (default 1GiB, or machine { frame_memory };\n"
@@ -197,17 +197,12 @@ static int parse(int argc, char **argv, struct run_opts *o)
 			if (parse_u64(v, &o->max_events) || o->max_events == 0)
 				return cli_error(EXIT_USAGE, "--max-events %s: expected a positive integer", v);
 		} else if ((v = cli_opt(argc, argv, &i, "--lua-memory", &miss))) {
-			if (units_parse_bytes(v, &o->lua_memory) || o->lua_memory < (1u << 20) ||
-			    o->lua_memory > SIZE_MAX)
-				return cli_error(EXIT_USAGE, "--lua-memory %s: expected a size of at "
-							     "least 1MiB (bytes, or with KiB, MiB or "
-							     "GiB: 256MiB)", v);
+			if (cli_size("--lua-memory", v, SIZE_MAX, "256MiB", &o->lua_memory))
+				return EXIT_USAGE;
 			o->lo.have_lua_memory = 1;
 		} else if ((v = cli_opt(argc, argv, &i, "--frame-memory", &miss))) {
-			if (units_parse_bytes(v, &o->frame_memory) || o->frame_memory < (1u << 20))
-				return cli_error(EXIT_USAGE, "--frame-memory %s: expected a size of at "
-							     "least 1MiB (bytes, or with KiB, MiB or "
-							     "GiB: 4GiB)", v);
+			if (cli_size("--frame-memory", v, UINT64_MAX, "4GiB", &o->frame_memory))
+				return EXIT_USAGE;
 		} else if (miss) {
 			return cli_error(EXIT_USAGE, "%s needs a value", argv[i]);
 		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {

@@ -225,6 +225,8 @@ static int child_simulate(struct job *j, struct scenario *s, FILE *row)
 
 	cfg.until_ns = j->sw->until_ns;
 	cfg.max_events = j->sw->max_events;
+	if (j->sw->frame_memory)   /* --frame-memory, else machine { frame_memory } */
+		cfg.frame_memory = j->sw->frame_memory;
 	if (machine_init(&m, &cfg) != 0) {
 		fprintf(stderr, "ukern: sweep: %s: out of memory\n", j->label);
 		row_empty(row, j->sw, j->k, EXIT_HOST, "failed");
@@ -238,8 +240,9 @@ static int child_simulate(struct job *j, struct scenario *s, FILE *row)
 		machine_free(&m);
 		return EXIT_HOST;
 	}
-	/* as ukern run's default: machine { lua_memory }, else UK_LUA_MEMORY */
-	scenario_lua_memory(s, scenario_lua_memory_for(s, UK_LUA_MEMORY));
+	/* as ukern run: --lua-memory, else machine { lua_memory }, else UK_LUA_MEMORY */
+	scenario_lua_memory(s, scenario_lua_memory_for(s, j->sw->lua_memory
+							 ? (size_t)j->sw->lua_memory : UK_LUA_MEMORY));
 	machine_run(&m);
 	snprintf(err, sizeof err, "ukern: sweep: %s: ", j->label);
 	fault_repeat_summary(&repeats, stderr, err);

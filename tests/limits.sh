@@ -217,10 +217,15 @@ printf 'process { "p", main = function() while true do yield() end end }\n' >"$T
 run 0 run "$TMP/y.lua" --max-events 100000 --quiet --stats text &&
 	expect_out '^[^ ]*y.lua  seed 1  limit at [0-9.]+m?s  \(10000[01] events\)'
 
-# --lua-memory takes a size of at least 1 MiB.
-for v in 1000 1MB 1.5MiB -1 abc 0 ""; do
+# --lua-memory takes a size of at least 1 MiB; a malformed one is told the
+# forms a size takes.
+for v in 1000 0; do
 	run 2 run scenarios/hello.lua --lua-memory "$v" &&
-		expect_err "^ukern: --lua-memory $v: expected a size of at least 1MiB"
+		expect_err "^ukern: --lua-memory $v: expected a size of at least 1MiB$"
+done
+for v in 1MB 1.5MiB -1 abc ""; do
+	run 2 run scenarios/hello.lua --lua-memory "$v" &&
+		expect_err "^ukern: --lua-memory $v: expected a size such as 256MiB: a whole number of bytes, or of KiB, MiB, GiB or TiB$"
 done
 run 2 run scenarios/hello.lua --lua-memory && expect_err '^ukern: --lua-memory needs a value'
 run 0 run scenarios/hello.lua --lua-memory 1MiB --quiet

@@ -82,9 +82,14 @@ static uint64_t machine_size(lua_State *L, const char *key, uint64_t max)
 		return 0;
 	}
 	if (t == LUA_TSTRING) {
-		if (units_parse_bytes(lua_tostring(L, -1), &v) != 0)
+		int r = units_parse_bytes(lua_tostring(L, -1), &v);
+
+		if (r == -2)
+			luaL_error(L, "machine: '%s' = \"%s\" is too large for a number of bytes", key,
+				   lua_tostring(L, -1));
+		if (r != 0)
 			luaL_error(L, "machine: '%s' = \"%s\": expected a size (bytes, or with "
-				      "KiB, MiB or GiB: \"256MiB\")", key, lua_tostring(L, -1));
+				      "KiB, MiB, GiB or TiB: \"256MiB\")", key, lua_tostring(L, -1));
 	} else if (t == LUA_TNUMBER) {
 		/* 2^30 is a float with a whole value: as good as 1073741824 */
 		int isint;
