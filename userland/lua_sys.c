@@ -306,6 +306,18 @@ static int l_exit(lua_State *L)
 	return post(L, t, SYS_PEXIT, NULL);
 }
 
+int lu_has_process(lua_State *L)
+{
+	const char *name = luaL_checkstring(L, 1);
+	const struct machine *m = lu_self(L, "has_process")->m;
+	int found = 0;
+
+	for (uint32_t i = 0; i < m->nprocs && !found; i++)
+		found = strcmp(m->procs[i]->name, name) == 0;
+	lua_pushboolean(L, found);
+	return 1;
+}
+
 void lu_check_limit(lua_State *L, const struct thread *t, const char *fn, const char *what)
 {
 	uint32_t made = t->m->nports, max = UK_MAX_PORTS;
