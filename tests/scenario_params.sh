@@ -23,16 +23,17 @@ rpc-semantics|semantics=exactly-once|rpc-semantics.lua:[0-9]+: semantics must be
 buffering|qlimit=2.5|
 buffering|work=1e300|
 client-server|service=1.0001ns|
-clock-sync|period=20000000000s|
-clock-sync|outlier=18446744073709551616ns|
+clock-sync|period=20000000000s|clock-sync.lua:[0-9]+: period = "20000000000s" is too large: a duration must be under 2\^64 ns \(about 584 years\)$
+clock-sync|outlier=18446744073709551616ns|clock-sync.lua:[0-9]+: outlier = "18446744073709551616ns" is too large: a duration must be under 2\^64 ns \(about 584 years\)$
 clock-sync|timeout=0.0000001|
 cristian|min=1.0001ns|
-cristian|period=9223372036854775807|
+cristian|period=9223372036854775807|cristian.lua:[0-9]+: period = "9223372036854775807" is too large: a duration must be under 2\^64 ns \(about 584 years\)$
 fileserver-architectures|think=1e300|
-shared-memory|work=20000000000s|
+shared-memory|work=20000000000s|shared-memory.lua:[0-9]+: work = "20000000000s" is too large: a duration must be under 2\^64 ns \(about 584 years\)$
 buffering|work=-1|
 byte-order|costs=fast|machine: unknown cost profile .fast.
 byte-order|n=-1|
+client-server|service=1e30|client-server.lua:[0-9]+: service = "1e30" is too large: a duration must be under 2\^64 ns \(about 584 years\)$
 client-server|service=soon|service must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not "soon"$
 clock-sync|rounds=-1|
 clock-sync|period=0|period must be more than 0

@@ -191,6 +191,11 @@ uint64_t lu_checkduration(lua_State *L, int arg)
 		const char *what = lua_type(L, arg) == LUA_TSTRING || lua_type(L, arg) == LUA_TNUMBER
 					   ? luaL_tolstring(L, arg, NULL)
 					   : luaL_typename(L, arg);
+		/* a number of ms past the range is no malformed duration */
+		if (lua_type(L, arg) == LUA_TNUMBER && lua_tonumber(L, arg) * 1e6 >= 0x1p64)
+			luaL_argerror(L, arg, lua_pushfstring(L, "duration '%s' ms is too large (a "
+							      "duration is under 2^64 ns, about 584 "
+							      "years)", what));
 		luaL_argerror(L, arg, lua_pushfstring(L, "invalid duration '%s' (write a number of "
 						      "ms, or \"250ns\", \"5us\", \"10ms\", \"2s\")",
 						      what));
