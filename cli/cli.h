@@ -5,6 +5,8 @@
 #ifndef UKERN_CLI_H
 #define UKERN_CLI_H
 
+#include <stdint.h>
+
 enum exit_code {
 	EXIT_OK = 0,          /* the run completed */
 	EXIT_HOST = 1,        /* a failure of the host: cannot write a file, out of memory */
@@ -29,6 +31,13 @@ int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3
  * this option. *missing is set to 1 when the option is there but its value
  * is absent (and left alone otherwise). */
 const char *cli_opt(int argc, char **argv, int *i, const char *name, int *missing);
+
+/* Parse the value v of size option opt ("--frame-memory") into *bytes: a
+ * number of bytes, or with B, KiB, MiB, GiB or TiB (units_parse_bytes), from
+ * 1MiB to max. Returns 0, or EXIT_USAGE after a message that says which it
+ * is: malformed (and the forms, with example), below 1MiB, or too large. */
+int cli_size(const char *opt, const char *v, uint64_t max, const char *example,
+	     uint64_t *bytes);
 
 /* argv[0] of the program (main.c): where it is, when /proc cannot say. */
 extern const char *cli_argv0;

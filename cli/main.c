@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "units.h"
 
 static const char usage[] =
 	"usage: ukern run SCENARIO [--seed N] [--set NAME=VALUE]... [--until TIME]\n"
@@ -23,6 +24,7 @@ static const char usage[] =
 	"       ukern bench [--json] [--quick | --big] [--only KEY [--n N]]\n"
 	"       ukern sweep SCENARIO [--set NAME=V1,V2,...]... [--seeds A-B] [-j N] [--emit]\n"
 	"                   [--until TIME] [--max-events N] [-o FILE]\n"
+	"                   [--lua-memory SIZE] [--frame-memory SIZE]\n"
 	"       ukern sweep --help | -h\n"
 	"       ukern --help | --version\n"
 	"\n"
@@ -58,6 +60,24 @@ int cli_error(int code, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return code;
+}
+
+int cli_size(const char *opt, const char *v, uint64_t max, const char *example,
+	     uint64_t *bytes)
+{
+	uint64_t n;
+	int r = units_parse_bytes(v, &n);
+
+	if (r == -1)
+		return cli_error(EXIT_USAGE, "%s %s: expected a size such as %s: a whole number of "
+					     "bytes, or of KiB, MiB, GiB or TiB", opt, v, example);
+	if (r == -2 || n > max)
+		return cli_error(EXIT_USAGE, "%s %s: too large (the most is %llu bytes)", opt, v,
+				 (unsigned long long)max);
+	if (n < (1u << 20))
+		return cli_error(EXIT_USAGE, "%s %s: expected a size of at least 1MiB", opt, v);
+	*bytes = n;
+	return 0;
 }
 
 const char *cli_opt(int argc, char **argv, int *i, const char *name, int *missing)

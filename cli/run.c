@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "interrupt.h"
 #include "evq.h"
+#include "fault_repeat.h"
 #include "loader.h"
 #include "machine.h"
 #include "proc.h"
@@ -47,7 +48,7 @@ static const char run_usage[] =
 	"                     the outputs are written as without --view\n"
 	"  --paused           with --view: start paused at time 0\n"
 	"  --lua-memory SIZE  the most memory the scenario's Lua code may hold (default\n"
-	"                     1GiB; bytes, or with KiB, MiB or GiB; at least 1MiB)\n"
+	"                     1GiB; bytes, or with KiB, MiB, GiB or TiB; at least 1MiB)\n"
 	"  --frame-memory SIZE\n"
 	"                     the most host memory the simulated frames may hold, every\n"
 	"                     node together (default 1GiB, or machine { frame_memory };\n"
@@ -139,10 +140,16 @@ static void on_log(struct machine *m, struct thread *t, const char *text)
 	fprintf(stderr, "%10s  %-12s| %s\n", when, t ? t->name : "kernel", text);
 }
 
+/* The script errors raised so far: after a few of one, the rest are
+ * counted and summed up at the end of the run. */
+static struct fault_repeat repeats;
+
 static void on_fault(struct machine *m, struct thread *t, const char *text)
 {
 	char when[32];
 
+	if (!fault_repeat_seen(&repeats, text))
+		return;
 	progress_clear();
 	units_format_ns(m->now, when, sizeof when);
 	fprintf(stderr, "%s (process %s, thread %s, at %s)\n", text, t->p->name, t->name, when);
@@ -190,17 +197,12 @@ static int parse(int argc, char **argv, struct run_opts *o)
 			if (parse_u64(v, &o->max_events) || o->max_events == 0)
 				return cli_error(EXIT_USAGE, "--max-events %s: expected a positive integer", v);
 		} else if ((v = cli_opt(argc, argv, &i, "--lua-memory", &miss))) {
-			if (units_parse_bytes(v, &o->lua_memory) || o->lua_memory < (1u << 20) ||
-			    o->lua_memory > SIZE_MAX)
-				return cli_error(EXIT_USAGE, "--lua-memory %s: expected a size of at "
-							     "least 1MiB (bytes, or with KiB, MiB or "
-							     "GiB: 256MiB)", v);
+			if (cli_size("--lua-memory", v, SIZE_MAX, "256MiB", &o->lua_memory))
+				return EXIT_USAGE;
 			o->lo.have_lua_memory = 1;
 		} else if ((v = cli_opt(argc, argv, &i, "--frame-memory", &miss))) {
-			if (units_parse_bytes(v, &o->frame_memory) || o->frame_memory < (1u << 20))
-				return cli_error(EXIT_USAGE, "--frame-memory %s: expected a size of at "
-							     "least 1MiB (bytes, or with KiB, MiB or "
-							     "GiB: 4GiB)", v);
+			if (cli_size("--frame-memory", v, UINT64_MAX, "4GiB", &o->frame_memory))
+				return EXIT_USAGE;
 		} else if (miss) {
 			return cli_error(EXIT_USAGE, "%s needs a value", argv[i]);
 		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -374,6 +376,8 @@ static int simulate(struct machine *m, const struct run_opts *o)
 		return code;
 	}
 	run_to_end(m);
+	fault_repeat_summary(&repeats, stderr, "ukern: ");
+	fault_repeat_free(&repeats);
 	if (m->outcome == OUT_INTERRUPTED)
 		fprintf(stderr, "ukern: %s at %" PRIu64 "ns: the run stopped there; its trace and "
 				"statistics end there\n",

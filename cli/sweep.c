@@ -28,6 +28,7 @@
 static const char sweep_usage[] =
 	"usage: ukern sweep SCENARIO [--set NAME=V1,V2,...]... [--seeds A-B] [-j N]\n"
 	"                   [--emit] [--until TIME] [--max-events N] [-o FILE]\n"
+	"                   [--lua-memory SIZE] [--frame-memory SIZE]\n"
 	"\n"
 	"  --set NAME=V1,...  run once per value (values cannot contain commas); several\n"
 	"                     --set give the cross product, the first varying slowest\n"
@@ -37,6 +38,11 @@ static const char sweep_usage[] =
 	"  --emit             print one 'ukern run' command per run instead of running\n"
 	"  --until TIME       passed to every run\n"
 	"  --max-events N     passed to every run\n"
+	"  --lua-memory SIZE  passed to every run (as ukern run's; default: the\n"
+	"                     scenario's machine { lua_memory }, else 1GiB)\n"
+	"  --frame-memory SIZE\n"
+	"                     passed to every run (as ukern run's; default: the\n"
+	"                     scenario's machine { frame_memory }, else 1GiB)\n"
 	"  -o FILE, --output FILE\n"
 	"                     write to FILE (through a temporary file) instead of stdout\n"
 	"  --help, -h         this help\n"
@@ -182,6 +188,14 @@ static int parse_valued(const char *name, const char *v, struct sweep_opts *o)
 	} else if (strcmp(name, "--max-events") == 0) {
 		if (parse_u64(v, &o->sw.max_events) || o->sw.max_events == 0)
 			return cli_error(EXIT_USAGE, "--max-events %s: expected a positive integer", v);
+	} else if (strcmp(name, "--lua-memory") == 0) {
+		if (cli_size(name, v, SIZE_MAX, "256MiB", &o->sw.lua_memory))
+			return EXIT_USAGE;
+		o->sw.lua_memory_arg = v;
+	} else if (strcmp(name, "--frame-memory") == 0) {
+		if (cli_size(name, v, UINT64_MAX, "4GiB", &o->sw.frame_memory))
+			return EXIT_USAGE;
+		o->sw.frame_memory_arg = v;
 	} else {
 		o->out = v;
 	}
@@ -192,7 +206,8 @@ static int parse_valued(const char *name, const char *v, struct sweep_opts *o)
 static int parse(int argc, char **argv, struct sweep_opts *o)
 {
 	static const char *const valued[] = { "--set", "--seeds", "-j", "--until",
-					      "--max-events", "-o", "--output", NULL };
+					      "--max-events", "--lua-memory", "--frame-memory",
+					      "-o", "--output", NULL };
 
 	if (!(o->sw.params = calloc((size_t)argc, sizeof *o->sw.params)))
 		return cli_error(EXIT_HOST, "out of memory");
@@ -262,7 +277,9 @@ struct scenario *sweep_load(const struct sweep *sw, uint64_t k, char *err, size_
 {
 	const char **sets = calloc(sw->nparams + 1, sizeof *sets);
 	struct loader_opts lo = { .path = sw->path, .have_seed = sw->have_seeds,
-				  .seed = sweep_seed(sw, k), .sets = sets, .nsets = sw->nparams };
+				  .seed = sweep_seed(sw, k), .sets = sets, .nsets = sw->nparams,
+				  .lua_mem_max = (size_t)sw->lua_memory,
+				  .have_lua_memory = sw->lua_memory != 0 };
 	struct scenario *s = NULL;
 	size_t i;
 
@@ -339,6 +356,14 @@ static int emit(const struct sweep_opts *o, FILE *out)
 		}
 		if (sw->max_events != UINT64_MAX)
 			fprintf(out, " --max-events %" PRIu64, sw->max_events);
+		if (sw->lua_memory_arg) {
+			fputs(" --lua-memory ", out);
+			sh_word(out, sw->lua_memory_arg);
+		}
+		if (sw->frame_memory_arg) {
+			fputs(" --frame-memory ", out);
+			sh_word(out, sw->frame_memory_arg);
+		}
 		fputs(" --stats json\n", out);
 	}
 	return EXIT_OK;

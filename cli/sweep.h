@@ -38,6 +38,9 @@ struct sweep {
 	uint64_t until_ns;        /* passed to every run; UINT64_MAX: none */
 	uint64_t max_events;      /* idem */
 	const char *until_arg;    /* --until as typed, for --emit; NULL: none */
+	uint64_t lua_memory;      /* --lua-memory, bytes, passed to every run; 0: not given */
+	uint64_t frame_memory;    /* --frame-memory, bytes, idem; 0: not given */
+	const char *lua_memory_arg, *frame_memory_arg;  /* as typed, for --emit; NULL: none */
 	long jobs;                /* children at a time, >= 1 */
 	uint64_t nruns;           /* the size of the cross product, <= SWEEP_MAX_RUNS */
 };

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fault_repeat.h"
 #include "interrupt.h"
 #include "loader.h"
 #include "machine.h"
@@ -192,11 +193,17 @@ static void row_figures(FILE *f, const struct machine *m, int code)
 		m->msgs, m->calls, mean, p99, m->dropped, m->events);
 }
 
-/* A body raised an error: say so on stderr, naming the run. */
+/* The script errors of this child's run (fault_repeat.h). */
+static struct fault_repeat repeats;
+
+/* A body raised an error: say so on stderr, naming the run (a few times for
+ * one error; the rest are summed up when the run ends). */
 static void on_fault(struct machine *m, struct thread *t, const char *text)
 {
 	char when[32];
 
+	if (!fault_repeat_seen(&repeats, text))
+		return;
 	units_format_ns(m->now, when, sizeof when);
 	fprintf(stderr, "ukern: sweep: %s: %s (process %s, thread %s, at %s)\n",
 		(const char *)m->hook_data, text, t->p->name, t->name, when);
@@ -220,6 +227,8 @@ static int child_simulate(struct job *j, struct scenario *s, FILE *row)
 
 	cfg.until_ns = j->sw->until_ns;
 	cfg.max_events = j->sw->max_events;
+	if (j->sw->frame_memory)   /* --frame-memory, else machine { frame_memory } */
+		cfg.frame_memory = j->sw->frame_memory;
 	if (machine_init(&m, &cfg) != 0) {
 		fprintf(stderr, "ukern: sweep: %s: out of memory\n", j->label);
 		row_empty(row, j->sw, j->k, EXIT_HOST, "failed");
@@ -235,9 +244,13 @@ static int child_simulate(struct job *j, struct scenario *s, FILE *row)
 		machine_free(&m);
 		return EXIT_HOST;
 	}
-	/* as ukern run's default: machine { lua_memory }, else UK_LUA_MEMORY */
-	scenario_lua_memory(s, scenario_lua_memory_for(s, UK_LUA_MEMORY));
+	/* as ukern run: --lua-memory, else machine { lua_memory }, else UK_LUA_MEMORY */
+	scenario_lua_memory(s, scenario_lua_memory_for(s, j->sw->lua_memory
+							 ? (size_t)j->sw->lua_memory : UK_LUA_MEMORY));
 	machine_run(&m);
+	snprintf(err, sizeof err, "ukern: sweep: %s: ", j->label);
+	fault_repeat_summary(&repeats, stderr, err);
+	fault_repeat_free(&repeats);
 	if (m.frames_report)
 		fprintf(stderr, "ukern: sweep: %s: %s\n", j->label, m.frames_report);
 	else if (m.oom)

@@ -185,8 +185,9 @@ struct machine {
 	const char *vm_doing;     /* the kernel's own work taking frames now, in words
 				   * ("migrate 'w' to 'B'"), for frames_report; NULL: none */
 	const char *vm_doing_where; /* ... and "FILE:LINE: " of what asked for it, or "" */
-	char *frames_report;      /* why the cap on the frames' host memory (cfg.frame_memory)
-				   * stopped the run, or NULL: it did not (m->oom is set then) */
+	char *frames_report;      /* why a limit stopped the run (the cap on the frames' host
+				   * memory, cfg.frame_memory, or on the processes made:
+				   * vmsys_limit_stop), or NULL: none did (m->oom is set then) */
 	uint32_t vm_told_used, vm_told_shared;  /* frame counts in the last frames record */
 	uint64_t forks, segfaults, oom_kills;   /* counts for the statistics */
 	uint64_t ool_msgs, ool_pages;           /* out-of-line data mapped into receivers */

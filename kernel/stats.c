@@ -42,28 +42,26 @@ const char *stats_outcome(const struct machine *m)
 	}
 }
 
-/* The threads the scheduling figures are about: jobs when there are any,
- * else the user-visible threads of non-daemon processes. */
-int stats_scheduled(const struct machine *m, const struct thread *t)
+/* The threads the scheduling figures are about (f->jobs is known once, so
+ * that a run of many processes is not walked once per thread). */
+int stats_scheduled(const struct schedfig *f, const struct thread *t)
 {
-	int jobs = 0;
-
-	for (uint32_t i = 0; i < m->nprocs && !jobs; i++)
-		jobs = m->procs[i]->job_ns != 0;
 	if (t->kind == THREAD_LWP)
 		return 0;
-	return jobs ? t->p->job_ns != 0 : !t->p->daemon;
+	return f->jobs ? t->p->job_ns != 0 : !t->p->daemon;
 }
 
 struct schedfig stats_sched_figures(const struct machine *m)
 {
-	struct schedfig f = { 0, 0, 0, 1.0, 0.0 };
+	struct schedfig f = { 0, 0, 0, 1.0, 0.0, 0 };
 	double sum = 0, sq = 0, busy = 0;
 	uint32_t n = 0;
 
+	for (uint32_t i = 0; i < m->nprocs && !f.jobs; i++)
+		f.jobs = m->procs[i]->job_ns != 0;
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		const struct thread *t = m->threads[i];
-		if (!stats_scheduled(m, t))
+		if (!stats_scheduled(&f, t))
 			continue;
 		f.cpu += t->cpu_ns;
 		f.tickets += sched_tickets(t);
@@ -234,7 +232,7 @@ static void json_threads(FILE *out, const struct machine *m)
 		json_u64(out, "migrations", t->migrations, 1);
 		json_u64(out, "messages_sent", t->msgs_sent, 1);
 		json_u64(out, "messages_received", t->msgs_recv, 1);
-		if (stats_scheduled(m, t)) {
+		if (stats_scheduled(&sf, t)) {
 			fprintf(out, "\"tickets\": %u, \"share\": %.6f, \"ticket_share\": %.6f, ",
 				sched_tickets(t), sf.cpu ? (double)t->cpu_ns / (double)sf.cpu : 0.0,
 				(double)sched_tickets(t) / (double)sf.tickets);

@@ -20,6 +20,7 @@ struct thread;
 struct schedfig {
 	uint64_t cpu, tickets, done;
 	double jain, util;
+	int jobs;       /* some process is a job: the figures are about jobs */
 };
 
 /* Per-thread figures; response and turnaround are UNSET when not applicable. */
@@ -31,9 +32,10 @@ struct latency {
 	uint64_t mean, p50, p99, max;
 };
 
-/* The threads the scheduling figures are about: jobs when there are any,
- * else the user-visible threads of non-daemon processes. */
-int stats_scheduled(const struct machine *m, const struct thread *t);
+/* Whether t is one of the threads the scheduling figures f (of
+ * stats_sched_figures) are about: jobs when there are any, else the
+ * user-visible threads of non-daemon processes. */
+int stats_scheduled(const struct schedfig *f, const struct thread *t);
 struct schedfig stats_sched_figures(const struct machine *m);
 struct tfig stats_thread_figures(const struct thread *t);
 const char *stats_model_name(const struct proc *p);

@@ -85,7 +85,7 @@ void stats_csv(FILE *out, const struct machine *m)
 		csv_u64(out, t->msgs_recv);
 		fprintf(out, "%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",", stats_model_name(t->p),
 			t->switches, t->user_switches, t->lost_ns, t->migrations);
-		if (stats_scheduled(m, t))
+		if (stats_scheduled(&sf, t))
 			fprintf(out, "%u,%.6f,%.6f", sched_tickets(t),
 				sf.cpu ? (double)t->cpu_ns / (double)sf.cpu : 0.0,
 				(double)sched_tickets(t) / (double)sf.tickets);

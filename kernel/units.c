@@ -122,15 +122,15 @@ int units_parse_bytes(const char *s, uint64_t *bytes)
 {
 	static const struct { const char *suffix; uint64_t mult; } units[] = {
 		{ "", 1 }, { "B", 1 }, { "KiB", 1ull << 10 }, { "MiB", 1ull << 20 },
-		{ "GiB", 1ull << 30 },
+		{ "GiB", 1ull << 30 }, { "TiB", 1ull << 40 },
 	};
 	uint64_t v = 0;
 	const char *p = s;
+	int over = 0;   /* the digits alone are past 64 bits */
 
 	for (; *p >= '0' && *p <= '9'; p++) {
 		uint64_t d = (uint64_t)(*p - '0');
-		if (v > (UINT64_MAX - d) / 10)
-			return -1;
+		over |= v > (UINT64_MAX - d) / 10;
 		v = v * 10 + d;
 	}
 	if (p == s)
@@ -138,8 +138,8 @@ int units_parse_bytes(const char *s, uint64_t *bytes)
 	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
 		if (strcmp(p, units[i].suffix) != 0)
 			continue;
-		if (v > UINT64_MAX / units[i].mult)
-			return -1;
+		if (over || v > UINT64_MAX / units[i].mult)
+			return -2;
 		*bytes = v * units[i].mult;
 		return 0;
 	}

@@ -22,8 +22,9 @@ int units_ms_to_ns(double ms, uint64_t *ns);
 void units_format_ns(uint64_t ns, char *buf, size_t len);
 
 /* Parse a size in bytes: a whole decimal number, bare (bytes) or followed by
- * B, KiB, MiB or GiB (powers of 1024). Returns 0 and sets *bytes, or -1 (and
- * leaves *bytes alone) when s is malformed or too large for 64 bits. */
+ * B, KiB, MiB, GiB or TiB (powers of 1024). Returns 0 and sets *bytes, or
+ * leaves *bytes alone and returns -1 when s is malformed, -2 when it is well
+ * formed but 2^64 bytes or more. */
 int units_parse_bytes(const char *s, uint64_t *bytes);
 
 #endif

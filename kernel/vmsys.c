@@ -42,29 +42,16 @@ static void observe(void *ctx, struct as *as, const struct vm_event *e)
 		TRACE(m, TR_PAGE_COPY, p ? p->pid : 0, e->addr, e->from, e->frame);
 }
 
-/* The cap on the frames' host memory refused a frame (vm.h, vm_group): the
- * run stops (m->oom), and the first refusal is reported in words: where in
- * the scenario, which thread, when; a log record of the kernel (tid 0) puts
- * the same text in the trace. A thread is named when the frame was for one
- * of its system calls (an access, a fork's copy, a segment, an A-stack); for
- * the kernel's own work (a migration's pages) m->vm_doing says what it was. */
-static void frames_refused(void *ctx)
+void vmsys_limit_stop(struct machine *m, struct thread *t, const char *limit)
 {
-	struct machine *m = ctx;
-	struct thread *t = m->vm_thread ? m->vm_thread
-			   : m->in_effect ? thread_actor(m->in_effect) : NULL;
-	uint64_t max = m->vm_all.max_bytes;
-	int mib = max % (1u << 20) == 0, n;
-	char where[256] = "", when[32], limit[160];
+	char where[256] = "", when[32];
 	char *text;
+	int n;
 
 	m->oom = 1;
 	if (m->frames_report)
 		return;
 	units_format_ns(m->now, when, sizeof when);
-	snprintf(limit, sizeof limit, "not enough frame memory (the frames may hold %llu%s of the "
-		 "host's memory, ukern run --frame-memory)", (unsigned long long)(mib ? max >> 20 : max),
-		 mib ? "MiB" : " bytes");
 	if (t && t->body && t->body->where)
 		t->body->where(t, where, sizeof where);
 	n = t ? asprintf(&text, "%s%s (process %s, thread %s, at %s): the run stopped there", where,
@@ -77,6 +64,25 @@ static void frames_refused(void *ctx)
 		return;   /* the host's own failure: reported as such */
 	m->frames_report = text;
 	TRACE_STR(m, TR_LOG, text, (size_t)n, 0);
+}
+
+/* The cap on the frames' host memory refused a frame (vm.h, vm_group): the
+ * run stops (vmsys_limit_stop). A thread is named when the frame was for one
+ * of its system calls (an access, a fork's copy, a segment, an A-stack); for
+ * the kernel's own work (a migration's pages) m->vm_doing says what it was. */
+static void frames_refused(void *ctx)
+{
+	struct machine *m = ctx;
+	struct thread *t = m->vm_thread ? m->vm_thread
+			   : m->in_effect ? thread_actor(m->in_effect) : NULL;
+	uint64_t max = m->vm_all.max_bytes;
+	int mib = max % (1u << 20) == 0;
+	char limit[160];
+
+	snprintf(limit, sizeof limit, "not enough frame memory (the frames may hold %llu%s of the "
+		 "host's memory, ukern run --frame-memory)", (unsigned long long)(mib ? max >> 20 : max),
+		 mib ? "MiB" : " bytes");
+	vmsys_limit_stop(m, t, limit);
 }
 
 int vmsys_init(struct machine *m)

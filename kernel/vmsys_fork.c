@@ -67,6 +67,17 @@ void vmsys_fork(struct thread *t)
 		return;         /* the child's copy waits for the pages still away */
 	t->sc.ptr = NULL;
 	t->sc.err = UK_ENOMEM;
+	if (m->nprocs >= UK_MAX_PROCS) {
+		/* A fork bomb: the run stops at its first fork past the cap,
+		 * rather than every child it made failing one by one. */
+		char limit[128];
+
+		snprintf(limit, sizeof limit, "fork: the run has made %d processes, the most one "
+			 "run may make (a loop that makes them without end?)", UK_MAX_PROCS);
+		drop_body(m, body, data);
+		vmsys_limit_stop(m, thread_actor(t), limit);
+		return;
+	}
 	if (!pas || !(cas = as_fork(pas, NULL, &shared))) {
 		drop_body(m, body, data);
 		return;

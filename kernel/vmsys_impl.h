@@ -25,4 +25,11 @@ void vmsys_traced_given(struct proc *p, const struct vm_region *g);
  * position, when known, goes first): reported like a script error. */
 void vmsys_kill(struct thread *t, const char *what);
 
+/* A limit of the run was reached: the run stops there (m->oom, outcome
+ * limit, exit status 1), and the first such stop is reported in words in
+ * m->frames_report and in a log record of the kernel (tid 0): where in the
+ * scenario (t's body's position), limit, t's process and thread (or, with no
+ * t, m->vm_doing), and when. Later calls only set m->oom. */
+void vmsys_limit_stop(struct machine *m, struct thread *t, const char *limit);
+
 #endif

@@ -19,17 +19,17 @@
 --        ukern run scenarios/client-server.lua --trace cs.uktrace && ukern view cs.uktrace
 
 -- Is the string d a duration the scenario API takes: "250ns", "5us", "10ms", "2s", or ms; whole ns, under 2^64?
-local function is_duration(d)
+local function is_duration(d, name)   -- (2^64 ns or more, also as a number of ms such as 1e30: an error, "NAME = D is too large")
   local i, f, unit = d:match("^(%d*)%.?(%d*)(%a*)$")
   local digits = ({ [""] = 6, ns = 0, us = 3, ms = 6, s = 9 })[unit or 0]   -- of a fraction, down to 1 ns
-  return digits ~= nil and i .. f ~= "" and #f:gsub("0+$", "") <= digits and tonumber("0" .. i .. "." .. f .. "0") * 10 ^ digits < 2^64
-end
+  local ns = digits and i .. f ~= "" and tonumber("0" .. i .. "." .. f .. "0") * 10 ^ digits or (tonumber(d) or -1) * 1e6
+  return ns < 2^64 and digits ~= nil and i .. f ~= "" and #f:gsub("0+$", "") <= digits or ns >= 2^64 and error(("%s = %q is too large: a duration must be under 2^64 ns (about 584 years)"):format(name, d), 2) end
 
 local qlimit = param("qlimit", 0)
 local service = param("service", "1ms")     -- how long the server takes per request
 assert(math.type(qlimit) == "integer" and qlimit >= 0 and qlimit <= 1000000,
        ("qlimit must be a whole number of messages from 0 (a rendezvous) to 1000000, not %s"):format(qlimit))
-assert(is_duration(service),
+assert(is_duration(service, "service"),
        ('service must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(service))
 
 machine { cpus = 1, costs = "modern" }

@@ -44,11 +44,11 @@
 -- doc/tutorial/clock-sync.md is the lesson.
 
 -- Is the string d a duration the scenario API takes: "250ns", "5us", "10ms", "2s", or ms; whole ns, under 2^64?
-local function is_duration(d)
+local function is_duration(d, name)   -- (2^64 ns or more, also as a number of ms such as 1e30: an error, "NAME = D is too large")
   local i, f, unit = d:match("^(%d*)%.?(%d*)(%a*)$")
   local digits = ({ [""] = 6, ns = 0, us = 3, ms = 6, s = 9 })[unit or 0]   -- of a fraction, down to 1 ns
-  return digits ~= nil and i .. f ~= "" and #f:gsub("0+$", "") <= digits and tonumber("0" .. i .. "." .. f .. "0") * 10 ^ digits < 2^64
-end
+  local ns = digits and i .. f ~= "" and tonumber("0" .. i .. "." .. f .. "0") * 10 ^ digits or (tonumber(d) or -1) * 1e6
+  return ns < 2^64 and digits ~= nil and i .. f ~= "" and #f:gsub("0+$", "") <= digits or ns >= 2^64 and error(("%s = %q is too large: a duration must be under 2^64 ns (about 584 years)"):format(name, d), 2) end
 
 local rounds = param("rounds", 5)
 local period = param("period", "500ms")
@@ -57,12 +57,12 @@ local net = param("net", "none")       -- "none": one machine; a link profile: f
 local timeout = param("timeout", "")   -- Berkeley's polls; "": 1 s across nodes, else 10 ms
 assert(math.type(rounds) == "integer" and rounds >= 0,
        ("rounds must be a whole number, at least 0, not %s"):format(rounds))
-assert(is_duration(period),
+assert(is_duration(period, "period"),
        ('period must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(period))
 assert(tostring(period):match("[1-9]"), ("period must be more than 0, not %q"):format(period))
-assert(is_duration(outlier),
+assert(is_duration(outlier, "outlier"),
        ('outlier must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(outlier))
-assert(timeout == "" or is_duration(timeout),
+assert(timeout == "" or is_duration(timeout, "timeout"),
        ('timeout must be "" (the default) or a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(timeout))
 -- The ns of a duration is_duration accepts, as a float (exact below 2^53).
 local function ns_of(d)

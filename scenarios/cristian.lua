@@ -29,11 +29,11 @@
 -- lesson.
 
 -- Is the string d a duration the scenario API takes: "250ns", "5us", "10ms", "2s", or ms; whole ns, under 2^64?
-local function is_duration(d)
+local function is_duration(d, name)   -- (2^64 ns or more, also as a number of ms such as 1e30: an error, "NAME = D is too large")
   local i, f, unit = d:match("^(%d*)%.?(%d*)(%a*)$")
   local digits = ({ [""] = 6, ns = 0, us = 3, ms = 6, s = 9 })[unit or 0]   -- of a fraction, down to 1 ns
-  return digits ~= nil and i .. f ~= "" and #f:gsub("0+$", "") <= digits and tonumber("0" .. i .. "." .. f .. "0") * 10 ^ digits < 2^64
-end
+  local ns = digits and i .. f ~= "" and tonumber("0" .. i .. "." .. f .. "0") * 10 ^ digits or (tonumber(d) or -1) * 1e6
+  return ns < 2^64 and digits ~= nil and i .. f ~= "" and #f:gsub("0+$", "") <= digits or ns >= 2^64 and error(("%s = %q is too large: a duration must be under 2^64 ns (about 584 years)"):format(name, d), 2) end
 
 local probes = param("probes", 1)
 local min = param("min", "0")
@@ -44,12 +44,12 @@ local rounds = param("rounds", 6)
 local period = param("period", "1s")
 assert(math.type(probes) == "integer" and probes >= 1 and probes <= 1000,
        ("probes must be a whole number from 1 to 1000, not %s"):format(probes))
-assert(is_duration(min),
+assert(is_duration(min, "min"),
        ('min must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(min))
 assert(drop >= 0 and drop <= 1, ("drop must be a probability from 0 to 1, not %s"):format(drop))
 assert(math.type(rounds) == "integer" and rounds >= 1,
        ("rounds must be a whole number, at least 1, not %s"):format(rounds))
-assert(is_duration(period),
+assert(is_duration(period, "period"),
        ('period must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(period))
 
 machine { cpus = 1, quantum = "1ms", costs = "modern" }

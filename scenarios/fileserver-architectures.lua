@@ -29,11 +29,11 @@
 -- doc/tutorial/fileserver-architectures.md is the lesson.
 
 -- Is the string d a duration the scenario API takes: "250ns", "5us", "10ms", "2s", or ms; whole ns, under 2^64?
-local function is_duration(d)
+local function is_duration(d, name)   -- (2^64 ns or more, also as a number of ms such as 1e30: an error, "NAME = D is too large")
   local i, f, unit = d:match("^(%d*)%.?(%d*)(%a*)$")
   local digits = ({ [""] = 6, ns = 0, us = 3, ms = 6, s = 9 })[unit or 0]   -- of a fraction, down to 1 ns
-  return digits ~= nil and i .. f ~= "" and #f:gsub("0+$", "") <= digits and tonumber("0" .. i .. "." .. f .. "0") * 10 ^ digits < 2^64
-end
+  local ns = digits and i .. f ~= "" and tonumber("0" .. i .. "." .. f .. "0") * 10 ^ digits or (tonumber(d) or -1) * 1e6
+  return ns < 2^64 and digits ~= nil and i .. f ~= "" and #f:gsub("0+$", "") <= digits or ns >= 2^64 and error(("%s = %q is too large: a duration must be under 2^64 ns (about 584 years)"):format(name, d), 2) end
 
 local arch = param("arch", "all")          -- "all", or one structure alone
 local clients = param("clients", 6)        -- per server
@@ -46,9 +46,9 @@ assert(math.type(clients) == "integer" and clients >= 1 and clients <= 1000,
        ("clients must be a whole number from 1 to 1000, not %s"):format(clients))
 assert(math.type(rounds) == "integer" and rounds >= 1,
        ("rounds must be a whole number, at least 1, not %s"):format(rounds))
-assert(is_duration(service),
+assert(is_duration(service, "service"),
        ('service must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(service))
-assert(is_duration(access),
+assert(is_duration(access, "disk"),
        ('disk must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(access))
 assert(think >= 0 and think <= 1000000,   -- the draws, up to about 37 times it, stay durations
        ("think must be a number of ms from 0 to 1000000, not %s"):format(think))

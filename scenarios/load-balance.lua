@@ -27,11 +27,11 @@
 -- statistics, and at the tick chart: which CPU runs what, when.
 
 -- Is the string d a duration the scenario API takes: "250ns", "5us", "10ms", "2s", or ms; whole ns, under 2^64?
-local function is_duration(d)
+local function is_duration(d, name)   -- (2^64 ns or more, also as a number of ms such as 1e30: an error, "NAME = D is too large")
   local i, f, unit = d:match("^(%d*)%.?(%d*)(%a*)$")
   local digits = ({ [""] = 6, ns = 0, us = 3, ms = 6, s = 9 })[unit or 0]   -- of a fraction, down to 1 ns
-  return digits ~= nil and i .. f ~= "" and #f:gsub("0+$", "") <= digits and tonumber("0" .. i .. "." .. f .. "0") * 10 ^ digits < 2^64
-end
+  local ns = digits and i .. f ~= "" and tonumber("0" .. i .. "." .. f .. "0") * 10 ^ digits or (tonumber(d) or -1) * 1e6
+  return ns < 2^64 and digits ~= nil and i .. f ~= "" and #f:gsub("0+$", "") <= digits or ns >= 2^64 and error(("%s = %q is too large: a duration must be under 2^64 ns (about 584 years)"):format(name, d), 2) end
 
 local queues = param("queues", "per-cpu")
 local balance = param("balance", "stealing")
@@ -41,7 +41,7 @@ assert(({ ["per-cpu"] = 1, global = 1 })[queues],
        ("queues must be per-cpu or global, not %q"):format(queues))
 assert(({ stealing = 1, periodic = 1, none = 1 })[balance],
        ("balance must be stealing, periodic or none, not %q"):format(balance))
-assert(is_duration(migrate),
+assert(is_duration(migrate, "migrate"),
        ('migrate must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(migrate))
 
 local m = { cpus = nodes and 2 or 4, sched = "rr", quantum = 10, queues = queues,

@@ -47,11 +47,11 @@
 --   ukern run scenarios/migration.lua --set lrpc=server
 
 -- Is the string d a duration the scenario API takes: "250ns", "5us", "10ms", "2s", or ms; whole ns, under 2^64?
-local function is_duration(d)
+local function is_duration(d, name)   -- (2^64 ns or more, also as a number of ms such as 1e30: an error, "NAME = D is too large")
   local i, f, unit = d:match("^(%d*)%.?(%d*)(%a*)$")
   local digits = ({ [""] = 6, ns = 0, us = 3, ms = 6, s = 9 })[unit or 0]   -- of a fraction, down to 1 ns
-  return digits ~= nil and i .. f ~= "" and #f:gsub("0+$", "") <= digits and tonumber("0" .. i .. "." .. f .. "0") * 10 ^ digits < 2^64
-end
+  local ns = digits and i .. f ~= "" and tonumber("0" .. i .. "." .. f .. "0") * 10 ^ digits or (tonumber(d) or -1) * 1e6
+  return ns < 2^64 and digits ~= nil and i .. f ~= "" and #f:gsub("0+$", "") <= digits or ns >= 2^64 and error(("%s = %q is too large: a duration must be under 2^64 ns (about 584 years)"):format(name, d), 2) end
 
 local pages = param("pages", 64)
 local hot = param("hot", 2)
@@ -72,7 +72,7 @@ assert(math.type(hot) == "integer" and hot >= 1 and hot <= pages,
        ("hot must be a whole number from 1 to pages (%d), not %s"):format(pages, hot))
 assert(math.type(iterations) == "integer" and iterations >= parts,
        ("iterations must be a whole number, at least parts (%d), not %s"):format(parts, iterations))
-assert(is_duration(at), ('at must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(at))
+assert(is_duration(at, "at"), ('at must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(at))
 
 machine { cpus = 5, costs = param("costs", "modern") }
 for _, n in ipairs { "B", "C", "D", "E" } do

@@ -26,11 +26,11 @@
 -- here, the clients' own counts.
 
 -- Is the string d a duration the scenario API takes: "250ns", "5us", "10ms", "2s", or ms; whole ns, under 2^64?
-local function is_duration(d)
+local function is_duration(d, name)   -- (2^64 ns or more, also as a number of ms such as 1e30: an error, "NAME = D is too large")
   local i, f, unit = d:match("^(%d*)%.?(%d*)(%a*)$")
   local digits = ({ [""] = 6, ns = 0, us = 3, ms = 6, s = 9 })[unit or 0]   -- of a fraction, down to 1 ns
-  return digits ~= nil and i .. f ~= "" and #f:gsub("0+$", "") <= digits and tonumber("0" .. i .. "." .. f .. "0") * 10 ^ digits < 2^64
-end
+  local ns = digits and i .. f ~= "" and tonumber("0" .. i .. "." .. f .. "0") * 10 ^ digits or (tonumber(d) or -1) * 1e6
+  return ns < 2^64 and digits ~= nil and i .. f ~= "" and #f:gsub("0+$", "") <= digits or ns >= 2^64 and error(("%s = %q is too large: a duration must be under 2^64 ns (about 584 years)"):format(name, d), 2) end
 
 local semantics = param("semantics", "at-least-once")
 local restart_after = param("restart_after", "5ms")
@@ -38,9 +38,9 @@ local check = param("check", "2ms")
 local calls = param("calls", 50)
 assert(({ ["at-least-once"] = 1, ["at-most-once"] = 1, maybe = 1 })[semantics],
        ("semantics must be at-least-once, at-most-once or maybe, not %q"):format(semantics))
-assert(is_duration(restart_after),
+assert(is_duration(restart_after, "restart_after"),
        ('restart_after must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(restart_after))
-assert(is_duration(check),
+assert(is_duration(check, "check"),
        ('check must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(check))
 assert(math.type(calls) == "integer" and calls >= 1,
        ("calls must be a whole number, at least 1, not %s"):format(calls))

@@ -36,11 +36,11 @@
 --                                                          mem.restrict: it faults)
 
 -- Is the string d a duration the scenario API takes: "250ns", "5us", "10ms", "2s", or ms; whole ns, under 2^64?
-local function is_duration(d)
+local function is_duration(d, name)   -- (2^64 ns or more, also as a number of ms such as 1e30: an error, "NAME = D is too large")
   local i, f, unit = d:match("^(%d*)%.?(%d*)(%a*)$")
   local digits = ({ [""] = 6, ns = 0, us = 3, ms = 6, s = 9 })[unit or 0]   -- of a fraction, down to 1 ns
-  return digits ~= nil and i .. f ~= "" and #f:gsub("0+$", "") <= digits and tonumber("0" .. i .. "." .. f .. "0") * 10 ^ digits < 2^64
-end
+  local ns = digits and i .. f ~= "" and tonumber("0" .. i .. "." .. f .. "0") * 10 ^ digits or (tonumber(d) or -1) * 1e6
+  return ns < 2^64 and digits ~= nil and i .. f ~= "" and #f:gsub("0+$", "") <= digits or ns >= 2^64 and error(("%s = %q is too large: a duration must be under 2^64 ns (about 584 years)"):format(name, d), 2) end
 
 local sync = param("sync", "none")        -- none, token, lock, messages
 local adds = param("adds", 20)
@@ -54,7 +54,7 @@ assert(({ none = 1, rw = 1, r = 1 })[board], "board must be none, rw or r")
 assert(math.type(size) == "integer" and size >= 8 and size <= 1048576,
        "size must be a whole number of bytes from 8 (the counter) to 1048576")
 assert(math.type(adds) == "integer" and adds >= 1, "adds must be a whole number, at least 1")
-assert(is_duration(work),
+assert(is_duration(work, "work"),
        ('work must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not %q'):format(work))
 
 machine { cpus = 3, costs = "modern", frames = 64 }   -- a small memory: a picture of it

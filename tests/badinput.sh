@@ -14,6 +14,9 @@ run 4 run $B/runtime.lua --stats json &&
 run 4 run $B/duration.lua && expect_err "^$B/duration.lua:4: bad argument #1 to 'compute' \(invalid duration '10xs'"
 printf 'process { "p", main = function() compute(-1) end }\n' >"$TMP/neg.lua"
 run 4 run "$TMP/neg.lua" && expect_err "neg.lua:1: bad argument #1 to 'compute' \\(invalid duration '-1' "
+# A number of ms past 2^64 ns is too large, not malformed.
+printf 'process { "p", main = function() sleep(1e30) end }\n' >"$TMP/big.lua"
+run 4 run "$TMP/big.lua" && expect_err "big.lua:1: bad argument #1 to 'sleep' \\(duration '1e\\+30' ms is too large \\(a duration is under 2\\^64 ns, about 584 years\\)\\)"
 run 2 run $B/decl_duration.lua && expect_err "^$B/decl_duration.lua:2: process: 'start' must be a duration"
 run 2 run $B/decl_type.lua && expect_err "^$B/decl_type.lua:2: machine: 'cpus' must be an integer"
 run 2 run $B/decl_field.lua && expect_err "^$B/decl_field.lua:2: machine: unknown field 'cpu' \(known fields: cpus"

@@ -61,9 +61,9 @@ done <<'CASES'
 2 @ run scenarios/pingpong.lua --set n=many @ pingpong.lua:[0-9]+: --set n=many: parameter 'n' takes a number
 2 @ run scenarios/pingpong.lua --set n=1 --set n=2 @ ^ukern: --set n given twice
 2 @ run S --lua-memory    @ ^ukern: --lua-memory needs a value
-2 @ run S --lua-memory 1KiB @ ^ukern: --lua-memory 1KiB: expected a size of at least 1MiB
-2 @ run S --lua-memory 2MB  @ ^ukern: --lua-memory 2MB: expected a size of at least 1MiB
-2 @ run S --lua-memory 99999999999GiB @ ^ukern: --lua-memory 99999999999GiB: expected a size
+2 @ run S --lua-memory 1KiB @ ^ukern: --lua-memory 1KiB: expected a size of at least 1MiB$
+2 @ run S --lua-memory 2MB  @ ^ukern: --lua-memory 2MB: expected a size such as 256MiB: a whole number of bytes, or of KiB, MiB, GiB or TiB$
+2 @ run S --lua-memory 99999999999GiB @ ^ukern: --lua-memory 99999999999GiB: too large \(the most is [0-9]+ bytes\)$
 2 @ run S --paused        @ ^ukern: run: --paused goes with --view
 2 @ run S --view banana   @ ^ukern: --view banana: expected sequence, cpu, topology or memory
 2 @ run no/such.lua       @ ^no/such.lua: cannot open scenario

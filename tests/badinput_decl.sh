@@ -44,8 +44,8 @@ machine { lua_memory = true }               @ 1 @ machine: 'lua_memory' must be 
 machine { lua_memory = {} }                 @ 1 @ machine: 'lua_memory' must be a size such as "256MiB", not a table
 machine { lua_memory = 1.5 }                @ 1 @ machine: 'lua_memory' must be a whole number of bytes or a size such as "256MiB"
 machine { lua_memory = 0/0 }                @ 1 @ machine: 'lua_memory' must be a whole number of bytes or a size such as "256MiB"
-machine { lua_memory = -1 }                 @ 1 @ machine: 'lua_memory' must be a whole number of bytes or a size such as "256MiB"
-machine { lua_memory = "lots" }             @ 1 @ machine: 'lua_memory' = "lots": expected a size \(bytes, or with KiB, MiB or GiB: "256MiB"\)
+machine { lua_memory = -1 }                 @ 1 @ machine: 'lua_memory' must be at least 1MiB, not -1 bytes
+machine { lua_memory = "lots" }             @ 1 @ machine: 'lua_memory' = "lots": expected a size \(bytes, or with KiB, MiB, GiB or TiB: "256MiB"\)
 machine { lua_memory = "1.5MiB" }           @ 1 @ machine: 'lua_memory' = "1.5MiB": expected a size
 machine { lua_memory = "512KiB" }           @ 1 @ machine: 'lua_memory' must be at least 1MiB, not 524288 bytes
 machine { lua_memory = 1000 }               @ 1 @ machine: 'lua_memory' must be at least 1MiB, not 1000 bytes

@@ -49,7 +49,8 @@ run 0 run $A/clock_noserver.lua --stats json &&
 	expect_err 'sync: nil unknown name' && expect_err 'sleep: nil unknown name' &&
 	expect_err 'alarm: nil unknown name' && expect_err 'still perfect: true' &&
 	expect_err 'first: T \+ rtt/2 = true' && expect_err 'after it died: nil dead port' &&
-	expect_err 'second: T \+ rtt/2 = true'
+	expect_err 'second: T \+ rtt/2 = true' &&
+	expect_err 'get: nil unknown name "time" \(no process registered it; declare the time server with server \{ "time" \}\)$'
 checks=$((checks + 1))
 ! grep -q '"clocks"' "$TMP/out" || fail "a scenario without clocks has a clocks section"
 

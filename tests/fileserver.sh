@@ -35,7 +35,7 @@ for mode in stateful stateless; do
 			expect_err 'stale: nil stale handle$' && expect_err 'close stale: true$' &&
 			expect_err 'binary: 3 bytes 0 255 1$' &&
 			expect_err 'other: other server; motd there: nil no such file$' &&
-			expect_err 'bind unknown: nil unknown name$' &&
+			expect_err 'bind unknown: nil unknown name "nobody" \(no process registered it; declare a file server with server \{ "file", name = "nobody" \}\)$' &&
 			expect_err "misuse: $A/fs.lua:95: bad argument #1 to 'fs.open' \(string expected, got number\)" &&
 			expect_err "misuse: $A/fs.lua:96: fs.open: mode must be \"r\", \"r\+\", \"rw\", \"w\", \"w\+\", \"a\" or \"a\+\", not 'rwx'" &&
 			expect_err "misuse: $A/fs.lua:97: bad argument #2 to 'fs.read' \(non-negative integer expected, got a negative integer\)" &&
@@ -108,7 +108,17 @@ run 0 run "$TMP/dflt.lua" --stats json && expect_err 'create took 2[56][0-9]{6}$
 	expect_out '"name": "file", "kind": "file", "arch": "single", "mode": "stateful",'
 # No file server: fs.* says so.
 printf 'process { "p", main = function() log("%%s %%s", fs.open("/x")) end }\n' >"$TMP/none.lua"
-run 0 run "$TMP/none.lua" && expect_err 'p +\| nil unknown name$'
+# No file server: fs.* says which name is unknown and how to declare it (the
+# reason starts "unknown name", as a lookup's).
+run 0 run "$TMP/none.lua" &&
+	expect_err 'p +\| nil unknown name "file" \(no process registered it; declare the file server with server \{ "file" \}\)$'
+printf 'process { "p", main = function() log("%%s %%s", fs.bind("sfs")) end }\n' >"$TMP/none.lua"
+run 0 run "$TMP/none.lua" &&
+	expect_err 'p +\| nil unknown name "sfs" \(no process registered it; declare a file server with server \{ "file", name = "sfs" \}\)$'
+# A declared file server between two incarnations gives "unknown name" alone,
+# which scenarios compare: stateless-vs-stateful's "read: unknown name - try
+# again".
+run 0 run scenarios/stateless-vs-stateful.lua && expect_err 'reader-sfs  \| read: unknown name - try again$'
 # Without a file server the statistics have no "servers" section.
 run 0 run scenarios/hello.lua --stats json && checks=$((checks + 1)) &&
 	{ ! grep -q '"servers"' "$TMP/out" || fail "a servers section without servers"; }

@@ -170,19 +170,51 @@ checks=$((checks + 1))
 	sed 's/^/  stdout: /' "$TMP/out" >&2
 }
 
-# Bad values: exit status 2, nothing run.
-for v in 0 -1 abc 10x 1KiB 1048575 2MB 99999999999GiB; do
+# ukern sweep --frame-memory overrides it in every run, as ukern run's does,
+# and --emit passes it on (with --lua-memory).
+run 0 sweep "$TMP/sw.lua" --set n=1,2 --frame-memory 8MiB
+checks=$((checks + 1))
+[ "$(grep -c '^[12],1,0,completed,' "$TMP/out")" -eq 2 ] || {
+	fail "sweep --frame-memory 8MiB did not lift the scenario's 1MiB cap"
+	sed 's/^/  stdout: /' "$TMP/out" >&2
+}
+run 0 sweep "$TMP/sw.lua" --set n=1 --frame-memory 1TiB --lua-memory 64MiB --emit &&
+	expect_out "^[^ ]*ukern run [^ ]*sw.lua --set n=1 --lua-memory 64MiB --frame-memory 1TiB --stats json$"
+run 2 sweep "$TMP/sw.lua" --frame-memory 1GB &&
+	expect_err "^ukern: --frame-memory 1GB: expected a size such as 4GiB: a whole number of bytes, or of KiB, MiB, GiB or TiB$"
+run 2 sweep "$TMP/sw.lua" --lua-memory 1KiB && expect_err "^ukern: --lua-memory 1KiB: expected a size of at least 1MiB$"
+
+# Bad values: exit status 2, nothing run; each message says what is wrong:
+# the form, below 1MiB, or too large.
+for v in abc 10x -1 2MB 1GB 1gib 512k 1.5GiB 1e9; do
 	run 2 run scenarios/hello.lua --frame-memory "$v" &&
-		expect_err "^ukern: --frame-memory $v: expected a size of at least 1MiB \\(bytes, or with KiB, MiB or GiB: 4GiB\\)$"
+		expect_err "^ukern: --frame-memory $v: expected a size such as 4GiB: a whole number of bytes, or of KiB, MiB, GiB or TiB$"
 done
+for v in 0 1KiB 1048575; do
+	run 2 run scenarios/hello.lua --frame-memory "$v" &&
+		expect_err "^ukern: --frame-memory $v: expected a size of at least 1MiB$"
+done
+for v in 17179869184GiB 99999999999999999999GiB 16777216TiB; do
+	run 2 run scenarios/hello.lua --frame-memory "$v" &&
+		expect_err "^ukern: --frame-memory $v: too large \\(the most is 18446744073709551615 bytes\\)$"
+done
+run 0 run scenarios/hello.lua --frame-memory 1TiB --quiet
 run 2 run scenarios/hello.lua --frame-memory && expect_err '^ukern: --frame-memory needs a value$'
 run 0 run scenarios/hello.lua --frame-memory 1MiB --quiet
 run 0 run scenarios/hello.lua --frame-memory=1048576 --quiet
 for bad in 'true@must be a size such as "256MiB", not a boolean' \
-	'-1@must be a whole number of bytes or a size such as "256MiB"' \
-	'"10x"@= "10x": expected a size \(bytes, or with KiB, MiB or GiB: "256MiB"\)' \
+	'-1@must be at least 1MiB, not -1 bytes$' \
+	'1.5@must be a whole number of bytes or a size such as "256MiB", not 1.5$' \
+	'2^70@= 1.1805916207174e\+21 is too large for a number of bytes$' \
+	'"10x"@= "10x": expected a size \(bytes, or with KiB, MiB, GiB or TiB: "256MiB"\)' \
+	'"99999999999999999999GiB"@= "99999999999999999999GiB" is too large for a number of bytes$' \
 	'0@must be at least 1MiB, not 0 bytes' '"512KiB"@must be at least 1MiB, not 524288 bytes'; do
 	printf 'machine { frame_memory = %s }\n' "${bad%%@*}" >"$TMP/d.lua"
 	run 2 run "$TMP/d.lua" && expect_err "^[^ ]*d.lua:1: machine: 'frame_memory' ${bad#*@}"
 done
+# 2^30 is a float in Lua, with a whole value: 1 GiB.
+printf '%s\n' 'machine { frame_memory = 2^30 }' 'process { "p", main = function() end }' >"$TMP/d.lua"
+run 0 run "$TMP/d.lua" --quiet
+printf '%s\n' 'machine { frame_memory = "2TiB" }' 'process { "p", main = function() end }' >"$TMP/d.lua"
+run 0 run "$TMP/d.lua" --quiet
 finish

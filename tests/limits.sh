@@ -63,10 +63,44 @@ limit 2 "^$L:1: machine: 'max_threads' must be an integer from 1 to 4000000, not
 	'machine { max_threads = 4000001 }'
 limit 2 "^$L:1: machine: 'max_threads' must be an integer from 1 to 4000000, not 'many'$" \
 	'machine { max_threads = "many" }'
-limit 4 "^$L:2: fork: the run has made 50000 processes, the most one run may make" \
+# The cap on processes stops the run at the fork past it, as the frame
+# memory's does: one message, outcome limit, exit status 1, the trace and the
+# statistics up to there. A fork bomb (every child forks for ever) is not
+# answered by an error in each of its 49 999 children.
+limit 1 "^$L:2: fork: the run has made 50000 processes, the most one run may make \\(a loop that makes them without end\\?\\) \\(process p, thread p, at [0-9.]+ms\\): the run stopped there$" \
 	'process { "p", main = function()
   while true do fork(function() end) end
-end }'
+end }' --stats json --trace "$TMP/fork.uktrace"
+expect_out '"outcome": "limit"'
+checks=$((checks + 1))
+[ "$(wc -l <"$TMP/err")" -eq 1 ] || fail "the cap on processes gave $(wc -l <"$TMP/err") lines on stderr, not one"
+checks=$((checks + 1))
+"$UKERN" export "$TMP/fork.uktrace" | tail -n 2 | grep -q ' log tid=0 ".*l.lua:2: fork: the run has made 50000 processes.*the run stopped there"$' ||
+	fail "the trace does not end with the cap's log record"
+limit 1 "^$L:4: fork: the run has made 50000 processes, the most one run may make .*\\(process bomb[.fork0-9]*, thread bomb[.fork0-9]*, at [0-9.]+ms\\): the run stopped there$" \
+	'machine { cpus = 2 }
+local function bomb()
+  while true do
+    if not fork(bomb) then return end
+  end
+end
+process { name = "bomb", main = bomb }'
+checks=$((checks + 1))
+[ "$(wc -l <"$TMP/err")" -eq 1 ] || fail "a fork bomb gave $(wc -l <"$TMP/err") lines on stderr, not one"
+# Many threads that raise the same error: the first few in full, then one
+# line for the rest at the end; the trace and the statistics keep every one.
+limit 4 "^$L:1: attempt to index a nil value \\(local 't'\\) \\(process p3, thread p3, at " \
+	'local function bad() local t = nil; return t.x end
+for i = 1, 10 do process { name = "p" .. i, main = bad } end
+process { name = "q", main = function() error("other") end }' --trace "$TMP/same.uktrace"
+expect_err "^$L:3: other \\(process q, thread q, at "
+expect_err "^ukern: 7 more threads raised the same error at $L:1$"
+checks=$((checks + 1))
+[ "$(grep -c "attempt to index" "$TMP/err")" -eq 3 ] ||
+	fail "the same error was shown $(grep -c "attempt to index" "$TMP/err") times, not 3"
+checks=$((checks + 1))
+[ "$("$UKERN" export "$TMP/same.uktrace" | grep -c ' fault .*attempt to index')" -eq 10 ] ||
+	fail "the trace does not hold the 10 faults"
 limit 4 "^$L:3: port: the run has made 1000000 ports, the most one run may make" \
 	'machine { costs = "zero" }
 process { "p", main = function()
@@ -183,10 +217,15 @@ printf 'process { "p", main = function() while true do yield() end end }\n' >"$T
 run 0 run "$TMP/y.lua" --max-events 100000 --quiet --stats text &&
 	expect_out '^[^ ]*y.lua  seed 1  limit at [0-9.]+m?s  \(10000[01] events\)'
 
-# --lua-memory takes a size of at least 1 MiB.
-for v in 1000 1MB 1.5MiB -1 abc 0 ""; do
+# --lua-memory takes a size of at least 1 MiB; a malformed one is told the
+# forms a size takes.
+for v in 1000 0; do
 	run 2 run scenarios/hello.lua --lua-memory "$v" &&
-		expect_err "^ukern: --lua-memory $v: expected a size of at least 1MiB"
+		expect_err "^ukern: --lua-memory $v: expected a size of at least 1MiB$"
+done
+for v in 1MB 1.5MiB -1 abc ""; do
+	run 2 run scenarios/hello.lua --lua-memory "$v" &&
+		expect_err "^ukern: --lua-memory $v: expected a size such as 256MiB: a whole number of bytes, or of KiB, MiB, GiB or TiB$"
 done
 run 2 run scenarios/hello.lua --lua-memory && expect_err '^ukern: --lua-memory needs a value'
 run 0 run scenarios/hello.lua --lua-memory 1MiB --quiet

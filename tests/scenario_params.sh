@@ -23,16 +23,17 @@ rpc-semantics|semantics=exactly-once|rpc-semantics.lua:[0-9]+: semantics must be
 buffering|qlimit=2.5|
 buffering|work=1e300|
 client-server|service=1.0001ns|
-clock-sync|period=20000000000s|
-clock-sync|outlier=18446744073709551616ns|
+clock-sync|period=20000000000s|clock-sync.lua:[0-9]+: period = "20000000000s" is too large: a duration must be under 2\^64 ns \(about 584 years\)$
+clock-sync|outlier=18446744073709551616ns|clock-sync.lua:[0-9]+: outlier = "18446744073709551616ns" is too large: a duration must be under 2\^64 ns \(about 584 years\)$
 clock-sync|timeout=0.0000001|
 cristian|min=1.0001ns|
-cristian|period=9223372036854775807|
+cristian|period=9223372036854775807|cristian.lua:[0-9]+: period = "9223372036854775807" is too large: a duration must be under 2\^64 ns \(about 584 years\)$
 fileserver-architectures|think=1e300|
-shared-memory|work=20000000000s|
+shared-memory|work=20000000000s|shared-memory.lua:[0-9]+: work = "20000000000s" is too large: a duration must be under 2\^64 ns \(about 584 years\)$
 buffering|work=-1|
 byte-order|costs=fast|machine: unknown cost profile .fast.
 byte-order|n=-1|
+client-server|service=1e30|client-server.lua:[0-9]+: service = "1e30" is too large: a duration must be under 2\^64 ns \(about 584 years\)$
 client-server|service=soon|service must be a duration: a number of ms, or "250ns", "5us", "10ms", "2s", not "soon"$
 clock-sync|rounds=-1|
 clock-sync|period=0|period must be more than 0
@@ -61,6 +62,7 @@ fileserver-architectures|service=-1ms|
 fileserver-architectures|disk=fast|disk must be a duration
 fileserver-architectures|think=-1|
 fileserver-architectures|workers=0|
+fileserver-architectures|workers=1e6|workers must be a whole number from 1 to 1024, not 1000000$
 invocation-kinds|calls=0|
 invocation-kinds|costs=x|machine: unknown cost profile .x.
 invocation-kinds|net=x|link: unknown profile .x.
@@ -178,4 +180,13 @@ run 0 run scenarios/shared-memory.lua --set work=0 --quiet
 run 0 run scenarios/client-server.lua --set qlimit=1 --set service=250us --quiet
 run 0 run scenarios/clock-sync.lua --set outlier=50ms --quiet
 run 0 run scenarios/peer-to-peer.lua --set part=dht --set peers=64 --quiet
+# A whole number written the Lua way (1e3, 1000.0, 2^10) is an integer to
+# the scenario: param() gives math.tointeger of a number, --set or default.
+run 0 run scenarios/pingpong.lua --set n=1e3 --quiet
+run 0 run scenarios/pingpong.lua --set n=1000.0 --stats json && expect_out '"params": { "n": 1000, '
+printf '%s\n' 'local a, b, c = param("a", 2^10), param("b", 1.5), param("c", 7.0)' \
+	'process { "p", main = function()' \
+	'  log("%s %s %s %s %s", math.type(a), a, math.type(b), math.type(c), param_shown) end }' \
+	'param_shown = param("d", 3)' >"$TMP/w.lua"
+run 0 run "$TMP/w.lua" --set d=3e0 && expect_err 'p +\| integer 1024 float integer 3$'
 finish

@@ -187,5 +187,14 @@ run 2 sweep no/such.lua --set n=1,2 && expect_err '^no/such.lua: cannot open sce
 run 2 sweep tests/bad/syntax.lua --emit && expect_err '^tests/bad/syntax.lua:3: '
 checks=$((checks + 1))
 [ -s "$TMP/out" ] && fail "a scenario that does not load still gave output"
+# The same error in many threads of a run: 3 in full, then one line.
+printf '%s\n' 'local function bad() local t = nil; return t.x end' \
+	'for i = 1, 10 do process { name = "p" .. i, main = bad } end' >"$TMP/same.lua"
+run 0 sweep "$TMP/same.lua" --seeds 1 &&
+	expect_err '^ukern: sweep: run 1 \(seed=1\): [^ ]*same.lua:1: attempt to index a nil value \(local .t.\) \(process p3, ' &&
+	expect_err '^ukern: sweep: run 1 \(seed=1\): 7 more threads raised the same error at [^ ]*same.lua:1$'
+checks=$((checks + 1))
+[ "$(grep -c 'attempt to index' "$TMP/err")" -eq 3 ] ||
+	fail "sweep showed the same error $(grep -c 'attempt to index' "$TMP/err") times, not 3"
 run 0 sweep --help && expect_out '^usage: ukern sweep SCENARIO ' && expect_out '--emit'
 finish

@@ -385,17 +385,23 @@ static void test_cost_copy(void **state)
 	assert_int_equal(cost_copy(100, 4096), 410);  /* 409.6 ns */
 }
 
-/* Sizes: bytes bare or with B, KiB, MiB, GiB; anything else is refused. */
+/* Sizes: bytes bare or with B, KiB, MiB, GiB, TiB; anything else is refused
+ * as malformed (-1), or as too large (-2) when well formed. */
 static void test_parse_bytes(void **state)
 {
 	static const struct { const char *s; uint64_t v; } good[] = {
 		{ "0", 0 }, { "17", 17 }, { "17B", 17 }, { "4KiB", 4096 },
 		{ "256MiB", 256ull << 20 }, { "2GiB", 2ull << 30 },
 		{ "18446744073709551615", UINT64_MAX }, { "17179869183GiB", 17179869183ull << 30 },
+		{ "1TiB", 1ull << 40 }, { "16777215TiB", 16777215ull << 40 },
 	};
 	static const char *const bad[] = {
-		"", "MiB", "-1", "1.5MiB", "1 MiB", "1mib", "1MB", "1KiBB", "0x10",
-		"18446744073709551616", "17179869184GiB", "1e3",
+		"", "MiB", "-1", "1.5MiB", "1 MiB", "1mib", "1MB", "1KiBB", "0x10", "1e3", "1tib",
+		"1GB", "512k", "99999999999999999999GB",
+	};
+	static const char *const big[] = {
+		"18446744073709551616", "17179869184GiB", "16777216TiB", "99999999999999999999GiB",
+		"99999999999999999999",
 	};
 	uint64_t v;
 
@@ -408,6 +414,11 @@ static void test_parse_bytes(void **state)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		v = 42;
 		assert_int_equal(units_parse_bytes(bad[i], &v), -1);
+		assert_true(v == 42);
+	}
+	for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) {
+		v = 42;
+		assert_int_equal(units_parse_bytes(big[i], &v), -2);
 		assert_true(v == 42);
 	}
 }

@@ -71,6 +71,12 @@ local function bind(pid, timeout)
 	local why
 	b, why = rpc.bind(SERVICE, timeout and { timeout = timeout .. "ns" } or nil)
 	if not b then
+		-- The reason keeps its first words; when no time server is declared at
+		-- all (the first mistake of a clock exercise), it says which name and why.
+		if why == "unknown name" and not C.has_process(SERVICE) then
+			why = 'unknown name "time" (no process registered it; declare the time '
+				.. 'server with server { "time" })'
+		end
 		return nil, why
 	end
 	bindings[key] = b

@@ -61,6 +61,13 @@ local function connect(f)
 	end
 	local b, why = rpc.bind(f.name, f.opts)
 	if not b then
+		-- The reason keeps its first words; when no file server of that name
+		-- is declared at all, it says which name and why.
+		if why == "unknown name" and not C.has_process(f.name) then
+			why = string.format('unknown name "%s" (no process registered it; declare %s)',
+				f.name, f.name == "file" and 'the file server with server { "file" }'
+				or string.format('a file server with server { "file", name = "%s" }', f.name))
+		end
 		return nil, why
 	end
 	f.b = b

@@ -138,6 +138,23 @@ static void push_override(lua_State *L, const char *name, const char *value)
 	}
 }
 
+/* A number on top of L with a whole value that fits an integer (1e3,
+ * 1000.0, 2^30) becomes that integer: the scenario's math.type checks, %d
+ * and table indices then take it as the whole number it is. */
+static void whole_number(lua_State *L)
+{
+	int isint;
+	lua_Integer i;
+
+	if (lua_type(L, -1) != LUA_TNUMBER || lua_isinteger(L, -1))
+		return;
+	i = lua_tointegerx(L, -1, &isint);
+	if (isint) {
+		lua_pop(L, 1);
+		lua_pushinteger(L, i);
+	}
+}
+
 /* param(name, default) -> the value (default, or the --set override) */
 static int l_param(lua_State *L)
 {
@@ -171,6 +188,7 @@ static int l_param(lua_State *L)
 	} else {
 		lua_pushvalue(L, 2);
 	}
+	whole_number(L);
 	s->params[s->nparams].type = lua_type(L, -1);
 	s->params[s->nparams].name = strdup(name);
 	s->params[s->nparams].value = strdup(luaL_tolstring(L, -1, NULL));

@@ -8,6 +8,7 @@
 
 #include <lauxlib.h>
 #include <lualib.h>
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -81,14 +82,29 @@ static uint64_t machine_size(lua_State *L, const char *key, uint64_t max)
 		return 0;
 	}
 	if (t == LUA_TSTRING) {
-		if (units_parse_bytes(lua_tostring(L, -1), &v) != 0)
+		int r = units_parse_bytes(lua_tostring(L, -1), &v);
+
+		if (r == -2)
+			luaL_error(L, "machine: '%s' = \"%s\" is too large for a number of bytes", key,
+				   lua_tostring(L, -1));
+		if (r != 0)
 			luaL_error(L, "machine: '%s' = \"%s\": expected a size (bytes, or with "
-				      "KiB, MiB or GiB: \"256MiB\")", key, lua_tostring(L, -1));
+				      "KiB, MiB, GiB or TiB: \"256MiB\")", key, lua_tostring(L, -1));
 	} else if (t == LUA_TNUMBER) {
-		if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0)
+		/* 2^30 is a float with a whole value: as good as 1073741824 */
+		int isint;
+		lua_Integer i = lua_tointegerx(L, -1, &isint);
+		lua_Number n = lua_tonumber(L, -1);
+
+		if (!isint && isfinite(n) && floor(n) >= n)
+			luaL_error(L, "machine: '%s' = %s is too large for a number of bytes", key,
+				   lua_tostring(L, -1));
+		if (!isint)
 			luaL_error(L, "machine: '%s' must be a whole number of bytes or a size "
-				      "such as \"256MiB\"", key);
-		v = (uint64_t)lua_tointeger(L, -1);
+				      "such as \"256MiB\", not %s", key, lua_tostring(L, -1));
+		if (i < 0)
+			luaL_error(L, "machine: '%s' must be at least 1MiB, not %I bytes", key, i);
+		v = (uint64_t)i;
 	} else {
 		luaL_error(L, "machine: '%s' must be a size such as \"256MiB\", not a %s", key,
 			   lua_typename(L, t));

@@ -238,7 +238,7 @@ void lu_open_clock(lua_State *L)
 		{ "pid", k_pid },   { "read", k_read },         { "estimate", k_estimate },
 		{ "step", k_step }, { "slew", k_slew },         { "duration", k_duration },
 		{ "misuse", k_misuse }, { "adjust", k_adjust }, { "round", k_round },
-		{ NULL, NULL },
+		{ "has_process", lu_has_process }, { NULL, NULL },
 	};
 	static const char chunk[] = {
 #include "clock_lua.h"

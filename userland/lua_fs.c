@@ -27,7 +27,8 @@ static int f_misuse(lua_State *L)
 void lu_open_fs(lua_State *L)
 {
 	static const luaL_Reg funcs[] = {
-		{ "pid", f_pid }, { "misuse", f_misuse }, { NULL, NULL },
+		{ "pid", f_pid }, { "misuse", f_misuse }, { "has_process", lu_has_process },
+		{ NULL, NULL },
 	};
 	static const char chunk[] = {
 #include "fs_lua.h"

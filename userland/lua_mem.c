@@ -367,7 +367,7 @@ static int l_fork(lua_State *L)
 	void *body;
 
 	luaL_checktype(L, 1, LUA_TFUNCTION);
-	lu_check_limit(L, t, "fork", "processes");
+	/* (past the cap on processes the kernel's fork stops the run) */
 	lu_check_limit(L, t, "fork", "threads");
 	body = lua_body_new(L, lua_gettop(L) - 1);
 	if (!body)

@@ -191,6 +191,11 @@ uint64_t lu_checkduration(lua_State *L, int arg)
 		const char *what = lua_type(L, arg) == LUA_TSTRING || lua_type(L, arg) == LUA_TNUMBER
 					   ? luaL_tolstring(L, arg, NULL)
 					   : luaL_typename(L, arg);
+		/* a number of ms past the range is no malformed duration */
+		if (lua_type(L, arg) == LUA_TNUMBER && lua_tonumber(L, arg) * 1e6 >= 0x1p64)
+			luaL_argerror(L, arg, lua_pushfstring(L, "duration '%s' ms is too large (a "
+							      "duration is under 2^64 ns, about 584 "
+							      "years)", what));
 		luaL_argerror(L, arg, lua_pushfstring(L, "invalid duration '%s' (write a number of "
 						      "ms, or \"250ns\", \"5us\", \"10ms\", \"2s\")",
 						      what));
@@ -306,6 +311,18 @@ static int l_exit(lua_State *L)
 	return post(L, t, SYS_PEXIT, NULL);
 }
 
+int lu_has_process(lua_State *L)
+{
+	const char *name = luaL_checkstring(L, 1);
+	const struct machine *m = lu_self(L, "has_process")->m;
+	int found = 0;
+
+	for (uint32_t i = 0; i < m->nprocs && !found; i++)
+		found = strcmp(m->procs[i]->name, name) == 0;
+	lua_pushboolean(L, found);
+	return 1;
+}
+
 void lu_check_limit(lua_State *L, const struct thread *t, const char *fn, const char *what)
 {
 	uint32_t made = t->m->nports, max = UK_MAX_PORTS;
@@ -316,12 +333,10 @@ void lu_check_limit(lua_State *L, const struct thread *t, const char *fn, const 
 	if (threads)
 		made = t->m->threads_made,
 		max = t->m->cfg.max_threads ? t->m->cfg.max_threads : UK_MAX_THREADS;
-	else if (strcmp(what, "processes") == 0)
-		made = t->m->nprocs, max = UK_MAX_PROCS;
 	if (made >= max) {
 		const char *noun = made != 1 ? what
 				   : threads ? "thread"
-				   : strcmp(what, "ports") == 0 ? "port" : "process";
+				   : "port";
 		luaL_error(L, "%s: the run has made %d %s, the most one run may make "
 			      "(a loop that makes them without end?%s)", fn, (int)made, noun,
 			   threads && max < UK_MAX_THREADS_CEIL ? " machine { max_threads = N } allows more"

@@ -41,11 +41,17 @@ static inline struct thread *lu_resumed(lua_State *L)
 	return *(struct thread **)lua_getextraspace(L);
 }
 
-/* Before fn makes a thread (what = "threads"), a port ("ports") or a
- * process ("processes") for t: raise an error naming the limit when the run
- * has made as many as it may (machine { max_threads } or UK_MAX_THREADS,
- * UK_MAX_PORTS, UK_MAX_PROCS), so a loop that makes them without end stops
- * there. Threads are counted here, as the scenario's code makes them: a
+/* has_process(name) -> whether the run has a process so called, in any
+ * state: a Lua C function for clock.lua and fs.lua, which tell a server never
+ * declared (server { "time" }, server { "file" }) from one that has not
+ * registered its name yet, or has died. */
+int lu_has_process(lua_State *L);
+
+/* Before fn makes a thread (what = "threads") or a port ("ports") for t:
+ * raise an error naming the limit when the run has made as many as it may
+ * (machine { max_threads } or UK_MAX_THREADS, UK_MAX_PORTS), so a loop that
+ * makes them without end stops there (past UK_MAX_PROCS processes the
+ * kernel's fork stops the run: vmsys_limit_stop). Threads are counted here, as the scenario's code makes them: a
  * passing check counts one more (check "threads" last). */
 void lu_check_limit(lua_State *L, const struct thread *t, const char *fn, const char *what);
 
