@@ -312,4 +312,6 @@ void stats_text(FILE *out, const struct machine *m)
 	text_results(out, m);
 	if (m->outcome == OUT_DEADLOCK)
 		fputs("\n(the deadlock report is on stderr)\n", out);
+	else if (m->frames_report || m->oom)
+		fputs("\n(why the run stopped is on stderr)\n", out);
 }

@@ -56,6 +56,11 @@ checks=$((checks + 1))
 cmp -s "$TMP/a.uktrace" "$TMP/b.uktrace" && cmp -s "$TMP/a.json" "$TMP/out" &&
 	cmp -s "$TMP/a.err" "$TMP/err" || fail "two runs at the cap differ"
 
+# The text summary points at stderr for the reason, as after a deadlock.
+cap 1 "^$L:5: $MSG" "$touch" --frame-memory 1MiB
+expect_out '  limit at [0-9.]+us  '
+expect_out '^\(why the run stopped is on stderr\)$'
+
 # machine { frame_memory } sets it; --frame-memory overrides it either way.
 cap 1 "^$L:5: $MSG \\(process hog" "$(printf '%s\n' "$touch" |
 	sed 's/machine { cpus = 1 }/machine { cpus = 1, frame_memory = "1MiB" }/')"
