@@ -1,13 +1,17 @@
 /*
- * test_view_fit.c: what gives way in a small picture (viz/view.c),
- * drawn on headless canvases.
+ * test_view_fit.c: what gives way in a small picture (viz/view.c,
+ * viz/view_cpu.c), drawn on headless canvases.
  *
  * The legend takes at most a tenth of the height and at least a line:
  * at 480x320 one line, its sentences and last entries left out for a
- * "+N more"; at 1280x800 a short legend is whole.
+ * "+N more"; at 1280x800 a short legend is whole. The CPU view of a run of
+ * 8 CPUs and 219 threads (fileserver-architectures) at 480x320 keeps all
+ * its CPU rows, shrunk, and at least three thread rows, and its note says
+ * which ("threads 1–3 of 219"); with nodes (two-nodes-rpc) at least four
+ * rows and never a node's header last without its rows.
  *
  * The one idea: the test calls the functions the drawing lays out with
- * (vz_legend_shown, vz_plot).
+ * (vz_legend_shown, vz_plot, cpu_layout).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +28,7 @@
 #include "ix_fixture.h"
 #include "trace_index.h"
 #include "view.h"
+#include "view_cpu.h"
 
 static struct draw *canvas(int w, int h)
 {
@@ -84,10 +89,53 @@ static void test_legend(void **state)
 	ix_run_free(&run);
 }
 
+/* The CPU view keeps thread rows: 8 CPUs shrunk, three threads at least. */
+static void test_cpu_rows(void **state)
+{
+	struct ix_run run;
+	struct draw *d = canvas(480, 320);
+	struct cpu_layout C;
+	char note[64];
+
+	(void)state;
+	ix_run(&run, "scenarios/fileserver-architectures.lua", NULL, NULL, 0, UINT64_MAX);
+	{
+		struct vz_frame f = frame_of(&run, d, VIZ_CPU);
+		struct vz_rect p = vz_plot(&f);
+		assert_int_equal(run.ix->ncpus, 8);
+		cpu_layout(&f, p, &C);
+		assert_int_equal(C.cpus.shown, 8);
+		assert_true(C.cpu_note == 0);
+		assert_true(C.th_shown >= 3);
+		assert_true(C.th_y + (float)C.th_shown * C.th_h <= C.T.axis_y + 0.5f);
+		vz_cpu_note(&f, p, note, sizeof note);
+		snprintf(note + 40, 24, " of %zu", run.ix->nthreads);
+		assert_non_null(strstr(note, note + 40));
+		assert_null(strstr(note, "–0 "));
+		vz_draw_frame(&f);
+	}
+	ix_run_free(&run);
+	ix_run(&run, "scenarios/two-nodes-rpc.lua", NULL, NULL, 0, UINT64_MAX);
+	{
+		struct vz_frame f = frame_of(&run, d, VIZ_CPU);
+		size_t item, g;
+		cpu_layout(&f, vz_plot(&f), &C);
+		assert_int_equal(C.cpus.shown, rows_count(&C.cpus));   /* every CPU */
+		if (C.th_shown < 4)
+			fail_msg("%zu thread rows of %zu, CPU rows %zu, row %.1f", C.th_shown,
+				 rows_count(&C.threads), C.cpus.shown, C.row_h);
+		assert_true(rows_at(&C.threads, C.th_first + C.th_shown - 1, &item, &g));
+		vz_draw_frame(&f);
+	}
+	ix_run_free(&run);
+	draw_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_legend),
+		cmocka_unit_test(test_cpu_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
