@@ -1,6 +1,6 @@
 /*
  * test_view_fit.c: what gives way in a small picture (viz/view.c,
- * viz/view_cpu.c), drawn on headless canvases.
+ * viz/view_cpu.c, viz/view_seq.c), drawn on headless canvases.
  *
  * The legend takes at most a tenth of the height and at least a line:
  * at 480x320 one line, its sentences and last entries left out for a
@@ -8,10 +8,12 @@
  * 8 CPUs and 219 threads (fileserver-architectures) at 480x320 keeps all
  * its CPU rows, shrunk, and at least three thread rows, and its note says
  * which ("threads 1–3 of 219"); with nodes (two-nodes-rpc) at least four
- * rows and never a node's header last without its rows.
+ * rows and never a node's header last without its rows. The sequence
+ * view's note on the rows shown gives the keys that scroll them in a
+ * window only.
  *
  * The one idea: the test calls the functions the drawing lays out with
- * (vz_legend_shown, vz_plot, cpu_layout).
+ * (vz_legend_shown, vz_plot, cpu_layout, seq_rows_note).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,6 +31,7 @@
 #include "trace_index.h"
 #include "view.h"
 #include "view_cpu.h"
+#include "view_seq.h"
 
 static struct draw *canvas(int w, int h)
 {
@@ -131,11 +134,41 @@ static void test_cpu_rows(void **state)
 	draw_free(d);
 }
 
+/* The sequence view's note on the rows shown names the keys that scroll
+ * them in a window only (fileserver-architectures: 28 processes). */
+static void test_seq_note(void **state)
+{
+	struct ix_run run;
+	struct draw *d = canvas(480, 320);
+	struct seq_layout S;
+	char note[64];
+
+	(void)state;
+	ix_run(&run, "scenarios/fileserver-architectures.lua", NULL, NULL, 0, UINT64_MAX);
+	{
+		struct vz_frame f = frame_of(&run, d, VIZ_SEQUENCE);
+		seq_layout(&f, vz_plot(&f), &S);
+		assert_true(S.shown < S.nlanes);
+		assert_int_equal(seq_rows_note(&f, &S, note, sizeof note), 1);
+		assert_non_null(strstr(note, "lanes 1–"));
+		assert_null(strstr(note, "Up"));
+		assert_null(strstr(note, "("));
+		vz_draw_frame(&f);
+		f.interactive = 1;
+		seq_layout(&f, vz_plot(&f), &S);
+		assert_int_equal(seq_rows_note(&f, &S, note, sizeof note), 1);
+		assert_non_null(strstr(note, " (Up, Down)"));
+	}
+	ix_run_free(&run);
+	draw_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_legend),
 		cmocka_unit_test(test_cpu_rows),
+		cmocka_unit_test(test_seq_note),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
