@@ -1,6 +1,7 @@
 /*
  * test_view_fit.c: what gives way in a small picture (viz/view.c,
- * viz/view_cpu.c, viz/view_seq.c), drawn on headless canvases.
+ * viz/view_cpu.c, viz/view_seq.c, viz/view_seq_msgs.c), drawn on headless
+ * canvases.
  *
  * The legend takes at most a tenth of the height and at least a line:
  * at 480x320 one line, its sentences and last entries left out for a
@@ -10,10 +11,14 @@
  * which ("threads 1–3 of 219"); with nodes (two-nodes-rpc) at least four
  * rows and never a node's header last without its rows. The sequence
  * view's note on the rows shown gives the keys that scroll them in a
- * window only.
+ * window only. Sequence labels: the first send of buffering (at the left
+ * edge of the lanes) has its label like the four others, and in
+ * nested-servers' deadlock no two labels stack (half a line apart at
+ * least).
  *
  * The one idea: the test calls the functions the drawing lays out with
- * (vz_legend_shown, vz_plot, cpu_layout, seq_rows_note).
+ * (vz_legend_shown, vz_plot, cpu_layout, seq_rows_note,
+ * seq_msg_labels).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -163,12 +168,73 @@ static void test_seq_note(void **state)
 	draw_free(d);
 }
 
+/* Labels of the sequence view. */
+static size_t labels(const char *path, const char *const *sets, size_t nsets,
+		     struct seq_label *lab, struct ix_run *run, struct draw *d)
+{
+	struct vz_frame f;
+	struct seq_layout S;
+	float (*seg)[4] = calloc(SEQ_LABELS, sizeof *seg);
+	size_t n, nseg;
+
+	assert_non_null(seg);
+	ix_run(run, path, NULL, sets, nsets, UINT64_MAX);
+	f = frame_of(run, d, VIZ_SEQUENCE);
+	seq_layout(&f, vz_plot(&f), &S);
+	n = seq_msg_labels(&f, &S, lab, seg, &nseg);
+	for (size_t i = 0; i < n; i++)
+		assert_true(lab[i].r.x >= S.T.lanes.x &&
+			    lab[i].r.x + lab[i].r.w <= S.T.lanes.x + S.T.lanes.w + 0.5f);
+	free(seg);
+	return n;
+}
+
+static void test_seq_labels(void **state)
+{
+	static const char *const buf_sets[] = { "async=true", "work=30" };
+	static const char *const dl_sets[] = { "deadlock=true" };
+	struct seq_label lab[SEQ_LABELS];
+	struct draw *d = canvas(1280, 800);
+	struct ix_run run;
+	size_t n, sends = 0, first = 0;
+	uint64_t t0 = UINT64_MAX;
+	float h = (float)draw_font_h(d, FONT_SMALL);
+
+	(void)state;
+	n = labels("scenarios/buffering.lua", buf_sets, 2, lab, &run, d);
+	for (size_t i = 0; i < run.ix->nmsgs; i++)
+		if (run.ix->msgs[i].kind == TI_SEND && run.ix->msgs[i].size == 36 &&
+		    run.ix->msgs[i].send_ns < t0)
+			t0 = run.ix->msgs[i].send_ns;
+	for (size_t i = 0; i < n; i++) {
+		const struct ti_msg *m = &run.ix->msgs[lab[i].msg];
+		if (m->kind != TI_SEND || m->size != 36)
+			continue;
+		sends++;
+		first += m->send_ns == t0;
+	}
+	assert_int_equal(sends, 5);
+	assert_int_equal(first, 1);          /* the first one, at the left edge */
+	ix_run_free(&run);
+	n = labels("scenarios/nested-servers.lua", dl_sets, 1, lab, &run, d);
+	assert_true(n >= 8);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < i; j++) {
+			struct vz_rect a = lab[i].r, b = lab[j].r;
+			if (a.x < b.x + b.w && b.x < a.x + a.w && fabsf(a.y - b.y) < h * 1.5f - 0.5f)
+				fail_msg("labels %zu and %zu stack (y %.0f and %.0f)", i, j, a.y, b.y);
+		}
+	ix_run_free(&run);
+	draw_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_legend),
 		cmocka_unit_test(test_cpu_rows),
 		cmocka_unit_test(test_seq_note),
+		cmocka_unit_test(test_seq_labels),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
