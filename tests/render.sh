@@ -299,4 +299,9 @@ run 2 render "$TMP/fs.uktrace" -o "$TMP/o.png" --first-row &&
 run 0 render "$TMP/hello.uktrace" -o "$TMP/hello-mem.png" --view memory
 at_least 200 "$(measure "$TMP/hello-mem.png" count 8c959f 30 0 200 1280 200)" "hello memory: says it used none"
 at_most 0 "$(measure "$TMP/hello-mem.png" count c297ff 6 0 40 1280 560)" "hello memory: process colours"
+# at 480x320 the sentence breaks into lines inside the picture
+run 0 render "$TMP/hello.uktrace" -o "$TMP/hello-mem-small.png" --view memory --size 480x320
+at_least 100 "$(measure "$TMP/hello-mem-small.png" count 8c959f 30 0 40 480 140)" "hello memory 480x320: says it used none"
+at_most 0 "$(measure "$TMP/hello-mem-small.png" count 8c959f 30 0 40 8 140)" "hello memory 480x320: text at the left edge"
+at_most 0 "$(measure "$TMP/hello-mem-small.png" count 8c959f 30 472 40 8 140)" "hello memory 480x320: text at the right edge"
 finish
