@@ -20,7 +20,7 @@ static const char usage[] =
 	"       ukern view TRACE [--view sequence|cpu|topology|memory] [--from T] [--to T]\n"
 	"                  [--size WxH] [--linear]\n"
 	"       ukern render TRACE -o OUT.png [--view sequence|cpu|topology|memory] [--from T]\n"
-	"                    [--to T] [--size WxH] [--linear] [--frames N]\n"
+	"                    [--to T] [--size WxH] [--linear] [--frames N] [--first-row N]\n"
 	"       ukern bench [--json] [--quick | --big] [--only KEY [--n N]]\n"
 	"       ukern sweep SCENARIO [--set NAME=V1,V2,...]... [--seeds A-B] [-j N] [--emit]\n"
 	"                   [--until TIME] [--max-events N] [-o FILE]\n"

@@ -24,7 +24,7 @@
 #include "viz_cli.h"
 
 #define RENDER_USAGE "ukern render TRACE -o OUT.png [--view sequence|cpu|topology|memory] " \
-	"[--from T --to T] [--size WxH] [--linear]"
+	"[--from T --to T] [--size WxH] [--linear] [--first-row N]"
 
 struct render_args {
 	struct viz_cli v;
@@ -36,7 +36,8 @@ static int usage_error(const char *what)
 	return cli_error(EXIT_USAGE, "render: %s (usage: " RENDER_USAGE ")", what);
 }
 
-/* render's own options: -o, --output, --frames; returns 0 or an exit code. */
+/* render's own options: -o, --output, --frames, --first-row; returns 0 or
+ * an exit code. */
 static int option(void *ctx, const char *name, const char *v)
 {
 	struct render_args *a = ctx;
@@ -48,6 +49,13 @@ static int option(void *ctx, const char *name, const char *v)
 			return cli_error(EXIT_USAGE, "--frames %s: expected a number from 1 to 100000",
 					 v);
 		a->v.o.frames = (unsigned)n;
+	} else if (strcmp(name, "--first-row") == 0) {
+		char *end;
+		unsigned long n = strtoul(v, &end, 10);
+		if (!*v || *end || v[0] == '-' || n < 1 || n > 100000)
+			return cli_error(EXIT_USAGE, "--first-row %s: expected a row number from 1 to "
+					 "100000", v);
+		a->v.o.first_row = (int)n;
 	} else {
 		a->out = v;                    /* -o, --output */
 	}
@@ -56,7 +64,7 @@ static int option(void *ctx, const char *name, const char *v)
 
 static int parse(int argc, char **argv, struct render_args *a)
 {
-	static const char *const names[] = { "-o", "--output", "--frames", NULL };
+	static const char *const names[] = { "-o", "--output", "--frames", "--first-row", NULL };
 	int code;
 
 	viz_cli_init(&a->v);

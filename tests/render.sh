@@ -274,7 +274,34 @@ at_least 3000 "$(measure "$TMP/ool-mapped.png" count 24292f 6 695 100 580 60)" "
 at_least 500 "$(measure "$TMP/ool-mapped.png" count 1b7c83 6 $STRIP)" "ool memory: out-of-line transfers"
 at_most 0 "$(measure "$TMP/ool-written.png" count 24292f 6 695 100 580 60)" "ool memory: the written pages still shared"
 at_least 8000 "$(measure "$TMP/ool-written.png" count 54aeff 6 695 100 580 60)" "ool memory: the server's own pages"
+# --first-row: the rows from N on (clamped so that the last rows fill the
+# picture); fileserver-architectures has 30 lanes, 9 of them shown at 480x320
+run 0 run scenarios/fileserver-architectures.lua --trace "$TMP/fs.uktrace" --quiet
+run 0 render "$TMP/fs.uktrace" -o "$TMP/fs-1.png" --size 480x320
+run 0 render "$TMP/fs.uktrace" -o "$TMP/fs-10.png" --size 480x320 --first-row 10
+run 0 render "$TMP/fs.uktrace" -o "$TMP/fs-10b.png" --size 480x320 --first-row 10
+run 0 render "$TMP/fs.uktrace" -o "$TMP/fs-22.png" --size 480x320 --first-row 22
+run 0 render "$TMP/fs.uktrace" -o "$TMP/fs-max.png" --size 480x320 --first-row 100000
+run 0 render "$TMP/fs.uktrace" -o "$TMP/fs-one.png" --size 480x320 --first-row 1
+checks=$((checks + 5))
+cmp -s "$TMP/fs-1.png" "$TMP/fs-10.png" && fail "--first-row 10: the same picture as the first rows"
+cmp -s "$TMP/fs-10.png" "$TMP/fs-10b.png" || fail "--first-row 10: two renders differ"
+cmp -s "$TMP/fs-10.png" "$TMP/fs-22.png" && fail "--first-row 22: the same picture as 10"
+cmp -s "$TMP/fs-22.png" "$TMP/fs-max.png" || fail "--first-row 100000: not the last rows (22-30)"
+cmp -s "$TMP/fs-1.png" "$TMP/fs-one.png" || fail "--first-row 1: not the first rows"
+run 2 render "$TMP/fs.uktrace" -o "$TMP/o.png" --first-row 0 &&
+	expect_err '^ukern: --first-row 0: expected a row number from 1 to 100000$'
+run 2 render "$TMP/fs.uktrace" -o "$TMP/o.png" --first-row x &&
+	expect_err '--first-row x: expected a row number'
+run 2 render "$TMP/fs.uktrace" -o "$TMP/o.png" --first-row &&
+	expect_err 'first-row'
+[ ! -e "$TMP/o.png" ] || fail "--first-row 0: a picture was written"
 run 0 render "$TMP/hello.uktrace" -o "$TMP/hello-mem.png" --view memory
 at_least 200 "$(measure "$TMP/hello-mem.png" count 8c959f 30 0 200 1280 200)" "hello memory: says it used none"
 at_most 0 "$(measure "$TMP/hello-mem.png" count c297ff 6 0 40 1280 560)" "hello memory: process colours"
+# at 480x320 the sentence breaks into lines inside the picture
+run 0 render "$TMP/hello.uktrace" -o "$TMP/hello-mem-small.png" --view memory --size 480x320
+at_least 100 "$(measure "$TMP/hello-mem-small.png" count 8c959f 30 0 40 480 140)" "hello memory 480x320: says it used none"
+at_most 0 "$(measure "$TMP/hello-mem-small.png" count 8c959f 30 0 40 8 140)" "hello memory 480x320: text at the left edge"
+at_most 0 "$(measure "$TMP/hello-mem-small.png" count 8c959f 30 472 40 8 140)" "hello memory 480x320: text at the right edge"
 finish

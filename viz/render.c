@@ -67,6 +67,7 @@ int viz_render(const struct trace_index *ix, const struct viz_opts *o, FILE *out
 	fr.to = o->to;
 	fr.now = o->to;
 	fr.collapse = !o->linear;
+	fr.lane0 = o->first_row > 0 ? o->first_row - 1 : 0;
 	fr.title = o->title;
 	fr.sel.kind = PICK_NONE;
 	if (o->frames)

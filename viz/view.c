@@ -94,16 +94,67 @@ static float legend_flow(const struct vz_frame *f, const struct vz_legend *lg, s
 	return y + row + 6 * u;
 }
 
-static size_t legend_of(const struct vz_frame *f, struct vz_legend *lg)
+/* The lines legend_flow would take for the n entries lg. */
+static int legend_lines(const struct vz_frame *f, const struct vz_legend *lg, size_t n)
 {
-	return vz_views[f->view]->legend(f, lg, VZ_LEGEND_MAX);
+	float u = draw_unit(f->d), row = (float)draw_font_h(f->d, FONT_SMALL) + 6 * u;
+
+	return (int)lroundf((legend_flow(f, lg, n, 0, 0) - 6 * u) / row);
+}
+
+/* How many lines the legend may take: a tenth of the height, at least one. */
+static int legend_room(const struct vz_frame *f)
+{
+	float u = draw_unit(f->d), row = (float)draw_font_h(f->d, FONT_SMALL) + 6 * u;
+	int w, h, lines;
+
+	draw_size(f->d, &w, &h);
+	lines = (int)(((float)h / 10 - 10 * u) / row);
+	return lines > 1 ? lines : 1;
+}
+
+size_t vz_legend_shown(const struct vz_frame *f, struct vz_legend *lg)
+{
+	struct vz_legend all[VZ_LEGEND_MAX], hint = { LEG_TEXT, 0, "" };
+	size_t n = vz_views[f->view]->legend(f, all, VZ_LEGEND_MAX), k = 0, keep, more = 0;
+	int room = legend_room(f), hinted = f->interactive;
+
+	if (hinted)
+		snprintf(hint.label, sizeof hint.label, "%s", f->live
+			 ? "Space play/pause · n step · . , speed · t run to · h help"
+			 : "h help · Tab views · s screenshot · q quit");
+	/* all of it, the key hint last, when it fits */
+	memcpy(lg, all, n * sizeof *lg);
+	if (hinted)
+		lg[n] = hint;
+	if (legend_lines(f, lg, n + (size_t)hinted) <= room)
+		return n + (size_t)hinted;
+	/* else the sentences go, and the key hint shortens */
+	snprintf(hint.label, sizeof hint.label, "h help");
+	for (size_t i = 0; i < n; i++)
+		if (all[i].kind != LEG_TEXT)
+			all[k++] = all[i];
+	/* then the entries at the end, "+N more" in their place */
+	for (keep = k;; keep--) {
+		size_t m = keep;
+		memcpy(lg, all, keep * sizeof *lg);
+		more = k - keep;
+		if (more) {
+			lg[m] = (struct vz_legend){ LEG_TEXT, 0, "" };
+			snprintf(lg[m++].label, sizeof lg->label, "+%zu more", more);
+		}
+		if (hinted)
+			lg[m++] = hint;
+		if (keep == 0 || legend_lines(f, lg, m) <= room)
+			return m;
+	}
 }
 
 /* The top of the legend (the bottom of the plot). */
 static float legend_top(const struct vz_frame *f)
 {
-	struct vz_legend lg[VZ_LEGEND_MAX];
-	size_t n = legend_of(f, lg);
+	struct vz_legend lg[VZ_LEGEND_MAX + 2];
+	size_t n = vz_legend_shown(f, lg);
 	float used = legend_flow(f, lg, n, 0, 0);
 	int w, h;
 
@@ -251,18 +302,11 @@ static void draw_header(const struct vz_frame *f)
 
 static void draw_legend(const struct vz_frame *f)
 {
-	struct vz_legend lg[VZ_LEGEND_MAX + 1];
-	size_t n = legend_of(f, lg);
+	struct vz_legend lg[VZ_LEGEND_MAX + 2];
+	size_t n = vz_legend_shown(f, lg);
 	float top = legend_top(f);
 	int w, h;
 
-	if (f->interactive && n < VZ_LEGEND_MAX + 1) {
-		lg[n] = (struct vz_legend){ LEG_TEXT, 0, "" };
-		snprintf(lg[n].label, sizeof lg[n].label, "%s", f->live
-			 ? "Space play/pause · n step · . , speed · t run to · h help"
-			 : "h help · Tab views · s screenshot · q quit");
-		n++;
-	}
 	draw_size(f->d, &w, &h);
 	draw_fill(f->d, 0, top, (float)w, (float)h - top, PAL_PANEL);
 	draw_line(f->d, 0, top + 0.5f, (float)w, top + 0.5f, PAL_BORDER);

@@ -81,6 +81,14 @@ struct vz_legend {
 
 enum { VZ_LEGEND_MAX = 48, VZ_DESCRIBE_LINES = 8, VZ_LINE = 160 };
 
+/* The legend as it is drawn into lg (room for VZ_LEGEND_MAX + 2): the
+ * view's entries and, in a window, the key hint last; returns how many.
+ * It takes at most a tenth of the frame's height, and at least a line:
+ * when the entries do not fit, the sentences (LEG_TEXT) go first and the
+ * key hint shortens to "h help", then the entries at the end go, a
+ * "+N more" in their place. */
+size_t vz_legend_shown(const struct vz_frame *f, struct vz_legend *lg);
+
 /* The layout of a time plot (sequence, CPU): a gutter for names at the
  * left, the lanes, the axis below them, and the time map. */
 struct vz_time_layout {

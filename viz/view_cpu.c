@@ -47,6 +47,8 @@ static int cpus_by_node(const struct trace_index *ix)
 	return ix->nnodes > 0;
 }
 
+static float cpu_row_min(const struct vz_frame *f);
+
 /* With nodes: the CPUs, then the threads, each under a header per node. */
 static void layout_nodes(const struct vz_frame *f, struct cpu_layout *C)
 {
@@ -54,7 +56,7 @@ static void layout_nodes(const struct vz_frame *f, struct cpu_layout *C)
 	float u = draw_unit(f->d), title = (float)draw_font_h(f->d, FONT_BOLD) + 14 * u, rest;
 	float head = (float)draw_font_h(f->d, FONT_BOLD) + 6 * u;
 	float note = (float)draw_font_h(f->d, FONT_SMALL) + 6 * u, bx;
-	size_t n = ix->ncpus ? ix->ncpus : 1, nth = ix->nnode_threads, heads;
+	size_t n = ix->ncpus ? ix->ncpus : 1, nth = ix->nnode_threads, heads, fit;
 	size_t want = f->lane0 > 0 ? (size_t)f->lane0 : 0;
 
 	rows_init(&C->cpus, ix->ncpus);
@@ -73,12 +75,24 @@ static void layout_nodes(const struct vz_frame *f, struct cpu_layout *C)
 	heads = C->cpus.ngroups + C->threads.ngroups;
 	C->row_h = (C->T.lanes.h - (float)heads * head) / (float)(n + nth + 2);
 	C->row_h = fminf(fmaxf(C->row_h, 22 * u), 56 * u);
+	/* the CPU rows shrink to leave six thread rows (headers included),
+	 * then are cut short to leave three */
+	for (size_t want_th = 6; want_th >= 3; want_th -= 3) {
+		fit = rows_count(&C->threads) < want_th ? rows_count(&C->threads) : want_th;
+		rest = C->T.lanes.h - title - (nth ? (float)fit * fmaxf(14 * u, head) +
+					      (fit < rows_count(&C->threads) ? note : 0) : 0) -
+		       (float)C->cpus.ngroups * head;
+		if ((float)n * C->row_h > rest && want_th == 6)
+			C->row_h = fmaxf(rest / (float)n, cpu_row_min(f));
+	}
 	C->bar_h = C->row_h * 0.66f;
 	C->cpus.item_h = C->row_h;
 	C->cpus.head_h = head;
 	C->cpus.y0 = C->T.lanes.y;
-	C->cpus.shown = rows_count(&C->cpus);
-	C->th_y = rows_y(&C->cpus, C->cpus.shown) + title;
+	rows_fit(&C->cpus, 0, (float)n * C->row_h > rest + 0.01f
+		 ? rest + (float)C->cpus.ngroups * head - note : C->T.lanes.h);
+	C->cpu_note = C->cpus.shown < rows_count(&C->cpus) ? note : 0;
+	C->th_y = rows_y(&C->cpus, C->cpus.shown) + C->cpu_note + title;
 	rest = C->T.lanes.y + C->T.lanes.h - C->th_y;
 	C->th_h = nth ? fminf(fmaxf((rest - (float)C->threads.ngroups * head) / (float)nth, 14 * u),
 			      36 * u) : 0;
@@ -93,6 +107,9 @@ static void layout_nodes(const struct vz_frame *f, struct cpu_layout *C)
 		note = 0;
 	else                                    /* a row under them says which */
 		rows_fit(&C->threads, want, rest - note > 0 ? rest - note : 0);
+	if (C->threads.shown > 1 && !rows_at(&C->threads, C->threads.first + C->threads.shown - 1,
+					      &fit, &heads))
+		C->threads.shown--;             /* no header last, without its rows */
 	if (!nth)
 		C->threads.shown = 0;
 	C->th_first = C->threads.first;
@@ -103,9 +120,23 @@ static void layout_nodes(const struct vz_frame *f, struct cpu_layout *C)
 	C->T.axis_y = C->T.lanes.y + C->T.lanes.h + note + 1;
 }
 
+/* The least height of a CPU row: its name. */
+static float cpu_row_min(const struct vz_frame *f)
+{
+	return (float)draw_font_h(f->d, FONT_BOLD) + 2 * draw_unit(f->d);
+}
+
+int cpu_row_shown(const struct cpu_layout *C, size_t c)
+{
+	if (C->cpus.ngroups)
+		return rows_of_item(&C->cpus, c) < C->cpus.first + C->cpus.shown;
+	return c < C->cpus.shown;
+}
+
 void cpu_layout(const struct vz_frame *f, struct vz_rect p, struct cpu_layout *C)
 {
 	float u = draw_unit(f->d), head = (float)draw_font_h(f->d, FONT_BOLD) + 14 * u, rest;
+	float note = (float)draw_font_h(f->d, FONT_SMALL) + 6 * u;
 	size_t n = f->ix->ncpus ? f->ix->ncpus : 1, nth = f->ix->nthreads, fit;
 	float bx;
 
@@ -118,8 +149,20 @@ void cpu_layout(const struct vz_frame *f, struct vz_rect p, struct cpu_layout *C
 	rows_init(&C->cpus, f->ix->ncpus);
 	rows_init(&C->threads, nth);
 	C->row_h = fminf(fmaxf(C->T.lanes.h / (float)(n + nth + 2), 22 * u), 56 * u);
+	/* the CPU rows shrink, then are cut short, before the thread rows go */
+	rest = C->T.lanes.h - (nth ? head + (float)(nth < 3 ? nth : 3) * 14 * u +
+			       (nth > 3 ? note : 0) : 0);
+	if ((float)n * C->row_h > rest)
+		C->row_h = fmaxf(rest / (float)n, cpu_row_min(f));
 	C->bar_h = C->row_h * 0.66f;
-	C->th_y = C->T.lanes.y + (float)n * C->row_h + head;
+	C->cpus.first = 0;
+	C->cpus.shown = n;
+	C->cpu_note = 0;
+	if ((float)n * C->row_h > rest + 0.01f) {
+		C->cpu_note = note;
+		C->cpus.shown = (size_t)fmaxf((rest - note) / C->row_h, 1);
+	}
+	C->th_y = C->T.lanes.y + (float)C->cpus.shown * C->row_h + C->cpu_note + head;
 	rest = C->T.lanes.y + C->T.lanes.h - C->th_y;
 	C->th_h = nth ? fminf(fmaxf(rest / (float)nth, 14 * u), 36 * u) : 0;
 	fit = C->th_h > 0 && rest > 0 ? (size_t)(rest / C->th_h) : 0;
@@ -369,7 +412,7 @@ static void cpu_draw(const struct vz_frame *f, struct vz_rect p)
 
 	cpu_layout(f, p, &C);
 	r = &C.T.lanes;
-	for (size_t c = 1; c < f->ix->ncpus; c += 2)
+	for (size_t c = 1; c < f->ix->ncpus && cpu_row_shown(&C, c); c += 2)
 		draw_fill(f->d, C.T.gutter.x, row_top(&C, c) - (C.row_h - C.bar_h) / 2,
 			  r->x + r->w - C.T.gutter.x, C.row_h, PAL_PANEL);
 	cpu_draw_thread_names(f, &C);
@@ -379,7 +422,7 @@ static void cpu_draw(const struct vz_frame *f, struct vz_rect p)
 	draw_page_faults(f, &C);
 	ncols = (int)ceilf(r->w) + 2;
 	if ((cols = calloc((size_t)ncols, sizeof *cols))) {
-		for (uint32_t c = 0; c < f->ix->ncpus; c++)
+		for (uint32_t c = 0; c < f->ix->ncpus && cpu_row_shown(&C, c); c++)
 			draw_cpu(f, &C, c, cols, ncols);
 		free(cols);
 	}
@@ -478,7 +521,7 @@ static int cpu_pick(const struct vz_frame *f, struct vz_rect p, float x, float y
 		}
 		break;
 	}
-	if (gutter || c >= f->ix->ncpus || y < row_top(&C, c) || y > row_top(&C, c) + C.bar_h)
+	if (gutter || c >= f->ix->ncpus || !cpu_row_shown(&C, c) || y < row_top(&C, c) || y > row_top(&C, c) + C.bar_h)
 		return 0;
 	t = timemap_t(&C.T.tm, x);
 	i = trace_index_runs_from(f->ix, (uint32_t)c, t);

@@ -19,6 +19,10 @@ struct cpu_layout {
 	 * note px under the rows, above the axis */
 	float note;
 	int note_beside;
+	/* When not all CPU rows fit (shrunk to the height of their names, so
+	 * that some thread rows stay), the first cpus.shown are drawn and a
+	 * row of cpu_note px under them says so */
+	float cpu_note;
 	/* With nodes: the CPU rows and the thread rows under a header per node;
 	 * without, cpus.ngroups and threads.ngroups are 0. */
 	struct rows cpus, threads;
@@ -27,6 +31,9 @@ struct cpu_layout {
 
 /* Lay out the CPU view of frame f in plot p (view_cpu.c). */
 void cpu_layout(const struct vz_frame *f, struct vz_rect p, struct cpu_layout *C);
+
+/* Whether CPU c has its row on screen. */
+int cpu_row_shown(const struct cpu_layout *C, size_t c);
 
 /* The top of thread row k (from th_first); its thread in *th, or TI_NONE
  * for a node's header (its node in *node). */

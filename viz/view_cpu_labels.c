@@ -190,9 +190,18 @@ void cpu_draw_gutter(const struct vz_frame *f, const struct cpu_layout *C)
 	char name[32], busy[48];
 
 	for (size_t g = 0; g < C->cpus.ngroups; g++)
-		node_head(f, &C->cpus, C->cpus.gnode[g], rows_y(&C->cpus, rows_head(&C->cpus, g)),
-			  C->T.gutter.x, 1);
-	for (size_t c = 0; c < f->ix->ncpus; c++) {
+		if (rows_head(&C->cpus, g) < C->cpus.first + C->cpus.shown)
+			node_head(f, &C->cpus, C->cpus.gnode[g],
+				  rows_y(&C->cpus, rows_head(&C->cpus, g)), C->T.gutter.x, 1);
+	if (C->cpu_note > 0) {            /* the CPU rows cut short: which are shown */
+		size_t last = 0;
+		for (size_t c = 0; c < f->ix->ncpus && cpu_row_shown(C, c); c++)
+			last = c;
+		snprintf(busy, sizeof busy, "cpu0–cpu%zu of %zu CPUs", last, (size_t)f->ix->ncpus);
+		draw_text(d, FONT_SMALL, C->T.gutter.x + 12 * u, C->th_y - C->cpu_note -
+			  (float)draw_font_h(d, FONT_BOLD) - 14 * u + 3 * u, PAL_FAINT, ALIGN_LEFT, busy);
+	}
+	for (size_t c = 0; c < f->ix->ncpus && cpu_row_shown(C, c); c++) {
 		float mid = C->T.lanes.y + ((float)c + 0.5f) * C->row_h;
 		int two = C->row_h >= bh + sh + 2 * u;
 		if (C->cpus.ngroups)

@@ -479,9 +479,19 @@ static void mem_draw(const struct vz_frame *f, struct vz_rect p)
 
 	mem_layout(f, p, &L);
 	if (!f->ix->vm.page_size) {
-		draw_text(f->d, FONT_TEXT, p.x + p.w / 2, p.y + p.h / 3, PAL_FAINT, ALIGN_CENTER,
-			  "this run used no memory: no process allocated, read or wrote it, forked "
-			  "or sent out-of-line data");
+		static const char *const line[] = { "this run used no memory:", "no process "
+			"allocated, read or wrote it,", "forked or sent out-of-line data" };
+		float room = p.w - 24 * draw_unit(f->d), lh = (float)draw_font_h(f->d, FONT_TEXT);
+		char all[160];
+		snprintf(all, sizeof all, "%s %s %s", line[0], line[1], line[2]);
+		if ((float)draw_text_w(f->d, FONT_TEXT, all) <= room)   /* else in three lines */
+			draw_text(f->d, FONT_TEXT, p.x + p.w / 2, p.y + p.h / 3, PAL_FAINT,
+				  ALIGN_CENTER, all);
+		else
+			for (int i = 0; i < 3; i++)
+				draw_text_fit(f->d, FONT_TEXT, p.x + p.w / 2, p.y + p.h / 3 +
+					      (float)(i - 1) * lh, PAL_FAINT, ALIGN_CENTER, line[i],
+					      room);
 		mem_strip_draw(f, &L);
 		mem_layout_free(&L);
 		return;

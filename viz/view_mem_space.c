@@ -282,8 +282,8 @@ void mem_spaces_draw(const struct vz_frame *f, const struct mem_layout *L)
 		draw_space(f, L, &L->space[i]);
 	draw_noclip(d);
 	if (L->nspaces < L->spaces_total) {
-		snprintf(buf, sizeof buf, "%zu of %zu processes shown (Up, Down: scroll)", L->nspaces,
-			 L->spaces_total);
+		snprintf(buf, sizeof buf, "%zu of %zu processes shown%s", L->nspaces,
+			 L->spaces_total, f->interactive ? " (Up, Down: scroll)" : "");
 		draw_text(d, FONT_SMALL, a->x, a->y + a->h - (float)draw_font_h(d, FONT_SMALL), PAL_FAINT,
 			  ALIGN_LEFT, buf);
 	}

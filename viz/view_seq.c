@@ -322,6 +322,7 @@ static void draw_gutter(const struct vz_frame *f, const struct seq_layout *S)
 	const struct trace_index *ix = f->ix;
 	struct draw *d = f->d;
 	float u = draw_unit(d), x = S->T.gutter.x + 12 * u;
+	char more[64];
 
 	for (size_t k = 0; k < S->shown; k++) {
 		uint32_t node = TI_NONE, pr = seq_row_proc(S, S->first + k, &node);
@@ -349,13 +350,22 @@ static void draw_gutter(const struct vz_frame *f, const struct seq_layout *S)
 		if (p->nthreads > 1)
 			thread_names(f, S, pr, &W);
 	}
-	if (S->shown < S->nlanes) {
-		char more[64];
-		snprintf(more, sizeof more, "%s %zu–%zu of %zu (Up, Down)", S->R.ngroups ? "rows"
-			 : "lanes", S->first + 1, S->first + S->shown, S->nlanes);
+	if (seq_rows_note(f, S, more, sizeof more))
 		draw_text(d, FONT_SMALL, x, S->T.lanes.y + S->T.lanes.h + 3 * u,
 			  PAL_FAINT, ALIGN_LEFT, more);
+}
+
+int seq_rows_note(const struct vz_frame *f, const struct seq_layout *S, char *buf, size_t len)
+{
+	if (S->shown >= S->nlanes) {
+		if (len)
+			buf[0] = '\0';
+		return 0;
 	}
+	snprintf(buf, len, "%s %zu–%zu of %zu%s", S->R.ngroups ? "rows" : "lanes", S->first + 1,
+		 S->first + S->shown, S->nlanes,
+		 f->interactive ? " (Up, Down)" : "");    /* the keys only in a window */
+	return 1;
 }
 
 /* The y where an arrow to what edge w waits for ends: the thread's band

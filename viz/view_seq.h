@@ -58,6 +58,11 @@ float seq_lane_mid(const struct seq_layout *S, uint32_t pr);
 /* Whether process pr's lane is on screen (a process without a lane: no). */
 int seq_proc_shown(const struct seq_layout *S, uint32_t pr);
 
+/* The note under the lanes when not all rows fit ("rows 1–7 of 9", with
+ * the keys that scroll them, " (Up, Down)", in a window only) in buf:
+ * 1, or 0 (and "") when all rows are shown. */
+int seq_rows_note(const struct vz_frame *f, const struct seq_layout *S, char *buf, size_t len);
+
 /* The process of row r, or TI_NONE for a node's header (its node in *node). */
 uint32_t seq_row_proc(const struct seq_layout *S, size_t r, uint32_t *node);
 

@@ -176,19 +176,40 @@ static int on_band(const struct vz_frame *f, const struct seq_layout *S, struct 
 	return 0;
 }
 
-/* Whether r, with a margin, meets another label or any arrow drawn (its
- * own included: a label goes beside its arrow, not on it). */
+/* Whether r, with a margin, meets another label (half a line apart, so
+ * that labels never stack) or any arrow drawn (its own included: a label
+ * goes beside its arrow, not on it). */
 static int taken(const struct seq_label *p, size_t np, const struct arrow *arr, size_t n,
 		 struct vz_rect r, float u)
 {
 	struct vz_rect m = { r.x - 3 * u, r.y - 2 * u, r.w + 6 * u, r.h + 4 * u };
+	struct vz_rect ml = { m.x, r.y - r.h / 2, m.w, 2 * r.h };  /* half a line apart */
 
 	for (size_t i = 0; i < np; i++)
-		if (vz_rects_meet(m, p[i].r))
+		if (vz_rects_meet(ml, p[i].r))
 			return 1;
 	for (size_t i = 0; i < n; i++)
 		if (vz_seg_meets(m, arr[i].xs, arr[i].ys, arr[i].xe, arr[i].ye))
 			return 1;
+	return 0;
+}
+
+/* Whether a label of the same text is already placed near r (less than
+ * three lines above or below it, overlapping it across): stacked, they
+ * would not say which arrow each names. */
+static int twin(const struct vz_frame *f, const struct seq_label *p, size_t np,
+		const char *text, struct vz_rect r, float h)
+{
+	char buf[96];
+
+	for (size_t i = 0; i < np; i++) {
+		struct vz_rect q = p[i].r;
+		if (q.x >= r.x + r.w || r.x >= q.x + q.w || fabsf(q.y - r.y) >= 3 * h)
+			continue;
+		label_text(f->ix, &f->ix->msgs[p[i].msg], buf, sizeof buf);
+		if (strcmp(buf, text) == 0)
+			return 1;
+	}
 	return 0;
 }
 
@@ -247,9 +268,16 @@ static size_t place_labels(const struct vz_frame *f, const struct seq_layout *S,
 		w = (float)draw_text_w(d, FONT_SMALL, buf);
 		for (int k = 0; k < SPOTS; k++) {
 			struct vz_rect r;
-			if (!label_spot(a, k, w, h, u, &r) || r.x < S->T.lanes.x ||
-			    r.x + r.w > S->T.lanes.x + S->T.lanes.w || on_band(f, S, r) ||
-			    taken(out, np, arr, n, r, u))
+			if (!label_spot(a, k, w, h, u, &r))
+				continue;
+			if (k % 4 >= 2) {         /* above or below: kept inside the lanes */
+				r.x = fmaxf(r.x, fminf(S->T.lanes.x + 2 * u, r.x + w / 2));
+				r.x = fminf(r.x, fmaxf(S->T.lanes.x + S->T.lanes.w - 2 * u - w,
+						       r.x - w / 2));
+			}
+			if (r.x < S->T.lanes.x || r.x + r.w > S->T.lanes.x + S->T.lanes.w ||
+			    on_band(f, S, r) || taken(out, np, arr, n, r, u) ||
+			    twin(f, out, np, buf, r, h))
 				continue;
 			out[np++] = (struct seq_label){ r, idx[i] };
 			break;

@@ -32,6 +32,7 @@ struct viz_opts {
 	int linear;               /* 1: do not collapse idle stretches */
 	unsigned frames;          /* render: draw the frame this many times and
 				   * report the time per frame on stderr (0: once) */
+	int first_row;            /* render: the first row shown, from 1 (0: the first) */
 	const char *title;        /* shown in the header: the scenario or trace name */
 	int play;                 /* live: start playing (else paused at time 0) */
 };
