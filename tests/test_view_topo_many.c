@@ -1,0 +1,184 @@
+/*
+ * test_view_topo_many.c: the topology view with many processes and with
+ * nodes at small sizes (viz/view_topo.c, viz/view_topo_edges.c,
+ * viz/view_topo_nodes.c), drawn on headless canvases.
+ *
+ * fileserver-architectures (24 clients, 4 servers, the name server), from
+ * 800x600 to 3000x2000: no edge from a client crosses a box other than its
+ * own two, nor a queue's caption; no arrowhead meets a caption;
+ * each server keeps its queue; edge counts are drawn, and when some find
+ * no room the note says how many. With nodes at 480x320 (two-nodes-rpc's
+ * loss part), the note says how many processes are shown and that the
+ * link charts found no room; at 640x400 (migration) no node's caption is
+ * cut to a stub, and the labels of the links and of the moves meet no
+ * other label, no link and no move's arc.
+ *
+ * The one idea: the view lays out with functions the test calls too
+ * (topo_layout, topo_edge_paths, topo_edge_labels, topo_note,
+ * topo_node_labels), so the test checks the geometry the drawing uses.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw.h"
+#include "ix_fixture.h"
+#include "trace_index.h"
+#include "view.h"
+#include "view_topo.h"
+
+static struct draw *canvas(int w, int h)
+{
+	char err[300];
+	struct draw *d = draw_headless(w, h, err, sizeof err);
+
+	if (!d)
+		fail_msg("%s", err);
+	return d;
+}
+
+static struct vz_frame frame_of(const struct ix_run *run, struct draw *d, uint64_t from,
+				uint64_t now)
+{
+	return (struct vz_frame){ .ix = run->ix, .d = d, .view = VIZ_TOPOLOGY, .from = from,
+				  .to = now, .now = now, .collapse = 1, .title = "t.lua" };
+}
+
+/* r shrunk by m on every side. */
+static struct vz_rect shrink(struct vz_rect r, float m)
+{
+	return (struct vz_rect){ r.x + m, r.y + m, r.w - 2 * m, r.h - 2 * m };
+}
+
+static int path_meets(const struct topo_path *P, struct vz_rect r)
+{
+	for (int i = 0; i + 1 < P->n; i++)
+		if (vz_seg_meets(r, P->x[i], P->y[i], P->x[i + 1], P->y[i + 1]))
+			return 1;
+	return 0;
+}
+
+/* The rectangle around the arrowhead at P's end (9 long, 8 wide). */
+static struct vz_rect tip_rect(const struct topo_path *P, float u)
+{
+	float x1 = P->x[P->n - 1], y1 = P->y[P->n - 1], dx = x1 - P->x[P->n - 2];
+	float dy = y1 - P->y[P->n - 2], len = sqrtf(dx * dx + dy * dy) + 1e-6f;
+	float ux = dx / len, uy = dy / len, xs[3], ys[3], x0, y0, xa, ya;
+
+	xs[0] = x1;
+	ys[0] = y1;
+	xs[1] = x1 - ux * 9 * u - uy * 4 * u;
+	ys[1] = y1 - uy * 9 * u + ux * 4 * u;
+	xs[2] = x1 - ux * 9 * u + uy * 4 * u;
+	ys[2] = y1 - uy * 9 * u - ux * 4 * u;
+	x0 = xa = xs[0];
+	y0 = ya = ys[0];
+	for (int i = 1; i < 3; i++) {
+		x0 = fminf(x0, xs[i]);
+		xa = fmaxf(xa, xs[i]);
+		y0 = fminf(y0, ys[i]);
+		ya = fmaxf(ya, ys[i]);
+	}
+	return (struct vz_rect){ x0, y0, xa - x0, ya - y0 };
+}
+
+/* The box whose rectangle holds (x, y) (within m), or -1. */
+static int box_at(const struct topo_layout *L, float x, float y, float m)
+{
+	for (size_t i = 0; i < L->n; i++) {
+		const struct topo_box *b = &L->box[i];
+		if (x >= b->x - m && x <= b->x + b->w + m && y >= b->y - m && y <= b->y + b->h + m)
+			return (int)i;
+	}
+	return -1;
+}
+
+static void fileserver_at(const struct ix_run *run, int w, int h)
+{
+	struct draw *d = canvas(w, h);
+	struct vz_frame f = frame_of(run, d, 0, run->ix->end_ns);
+	struct topo_layout L;
+	struct topo_path P[TOPO_EDGES];
+	struct topo_label lab[TOPO_EDGES];
+	size_t n, nlab, wanted, servers = 0, grid = 0;
+	float u = draw_unit(d);
+	char note[200];
+
+	topo_layout(&f, vz_plot(&f), &L);
+	assert_int_equal(L.n, 29);
+	n = topo_edge_paths(&f, &L, P, TOPO_EDGES);
+	assert_true(n >= 28);
+	for (size_t i = 0; i < n; i++) {
+		int from = box_at(&L, P[i].x[0], P[i].y[0], 1);
+		assert_true(from >= 0);
+		if (!L.box[from].grid)
+			continue;
+		grid++;
+		for (size_t b = 0; b < L.n; b++) {
+			const struct topo_box *x = &L.box[b];
+			if ((int)b == from || (int)b == box_at(&L, P[i].x[P[i].n - 1],
+							      P[i].y[P[i].n - 1], 12 * u))
+				continue;
+			if (path_meets(&P[i], shrink((struct vz_rect){ x->x, x->y, x->w, x->h }, 1)))
+				fail_msg("%dx%d: the edge from box %d crosses box %zu", w, h, from, b);
+		}
+	}
+	assert_true(grid >= 24);
+	for (size_t b = 0; b < L.n; b++) {
+		const struct topo_box *x = &L.box[b];
+		servers += !x->grid && !f.ix->procs[x->pr].nameserver && x->nports == 1;
+		for (int k = 0; k < x->nports; k++) {
+			struct vz_rect c = shrink(topo_port_caption(&f, x, k, NULL, 0), 0.5f);
+			for (size_t i = 0; i < n; i++) {
+				const struct topo_path *p = &P[i];
+				/* a client's edge goes round it (others pass under it) */
+				if (L.box[box_at(&L, p->x[0], p->y[0], 1)].grid && path_meets(p, c))
+					fail_msg("%dx%d: edge %zu crosses the caption of box %zu", w, h, i, b);
+				if (vz_rects_meet(c, tip_rect(p, u)))
+					fail_msg("%dx%d: edge %zu's arrowhead meets the caption of box %zu", w,
+						 h, i, b);
+			}
+		}
+	}
+	assert_int_equal(servers, 4);                     /* each server keeps its queue */
+	nlab = topo_edge_labels(&f, &L, lab, TOPO_EDGES, &wanted);
+	assert_true(nlab >= 2);
+	assert_true(wanted >= nlab);
+	topo_note(&f, &L, vz_plot(&f), nlab, wanted, note, sizeof note);
+	if (nlab < wanted) {
+		char want[64];
+		snprintf(want, sizeof want, "edge counts: %zu of %zu", nlab, wanted);
+		assert_non_null(strstr(note, want));
+	}
+	draw_free(d);
+}
+
+static void test_fileserver(void **state)
+{
+	struct ix_run run;
+
+	(void)state;
+	ix_run(&run, "scenarios/fileserver-architectures.lua", NULL, NULL, 0, UINT64_MAX);
+	fileserver_at(&run, 800, 600);
+	fileserver_at(&run, 1024, 700);
+	fileserver_at(&run, 1280, 800);
+	fileserver_at(&run, 3000, 2000);
+	ix_run_free(&run);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fileserver),
+	};
+
+	ix_headless_env();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
