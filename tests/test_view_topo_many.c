@@ -173,10 +173,72 @@ static void test_fileserver(void **state)
 	ix_run_free(&run);
 }
 
+/* two-nodes-rpc's loss part at 480x320: the boxes that find no room in
+ * their node's frames and the link charts are left out, and the note
+ * says so. */
+static void test_nodes_small(void **state)
+{
+	static const char *const sets[] = { "part=loss" };
+	struct ix_run run;
+	struct draw *d = canvas(480, 320);
+	struct vz_frame f;
+	struct topo_layout L;
+	size_t all = 0, nlab, wanted;
+	char note[200], want[64];
+	struct vz_rect r;
+
+	(void)state;
+	ix_run(&run, "scenarios/two-nodes-rpc.lua", NULL, sets, 1, UINT64_MAX);
+	f = frame_of(&run, d, 0, run.ix->end_ns);
+	topo_layout(&f, vz_plot(&f), &L);
+	for (size_t pr = 0; pr < run.ix->nprocs; pr++)
+		all += run.ix->procs[pr].pid != 0;
+	assert_int_equal(all, 6);
+	assert_true(L.n < all);                           /* B's and C's boxes: no room */
+	assert_int_equal(L.ncharts, 0);
+	nlab = topo_edge_labels(&f, &L, NULL, 0, &wanted);
+	r = topo_note(&f, &L, vz_plot(&f), nlab, wanted, note, sizeof note);
+	snprintf(want, sizeof want, "%zu of %zu processes shown", L.n, all);
+	assert_non_null(strstr(note, want));
+	assert_non_null(strstr(note, "link charts: no room"));
+	assert_true(r.x >= L.area.x && r.x + r.w <= L.area.x + L.area.w + 0.5f);
+	assert_true(r.y >= L.area.y + L.area.h && r.y + r.h <= L.charts.y);
+	draw_free(d);
+	ix_run_free(&run);
+}
+
+/* A node's caption keeps its first parts that fit, or none: never a stub
+ * cut with "…" (the migration at 640x400 showed `1…`). */
+static void test_caption_parts(void **state)
+{
+	struct draw *d = canvas(640, 400);
+	const char *full = "1 CPU (cpu0) · little-endian · 2 processes";
+	char s[96];
+	float two;
+
+	(void)state;
+	snprintf(s, sizeof s, "%s", full);
+	topo_fit_parts(d, s, (float)draw_text_w(d, FONT_SMALL, full));
+	assert_string_equal(s, full);
+	two = (float)draw_text_w(d, FONT_SMALL, "1 CPU (cpu0) · little-endian");
+	snprintf(s, sizeof s, "%s", full);
+	topo_fit_parts(d, s, two + 1);
+	assert_string_equal(s, "1 CPU (cpu0) · little-endian");
+	snprintf(s, sizeof s, "%s", full);
+	topo_fit_parts(d, s, two - 1);
+	assert_string_equal(s, "1 CPU (cpu0)");
+	snprintf(s, sizeof s, "%s", full);
+	topo_fit_parts(d, s, 20);
+	assert_string_equal(s, "");
+	draw_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fileserver),
+		cmocka_unit_test(test_nodes_small),
+		cmocka_unit_test(test_caption_parts),
 	};
 
 	ix_headless_env();

@@ -540,7 +540,7 @@ struct vz_rect topo_note(const struct vz_frame *f, const struct topo_layout *L, 
 			shown += L->box_of[pr] >= 0;
 		}
 		if (shown < all)
-			NOTE("%s%zu of %zu processes shown (no room)", n ? " · " : "", shown, all);
+			NOTE("%s%zu of %zu processes shown", n ? " · " : "", shown, all);
 		if (ix->nlinks && !L->ncharts)
 			NOTE("%slink charts: no room", n ? " · " : "");
 	}
@@ -548,9 +548,9 @@ struct vz_rect topo_note(const struct vz_frame *f, const struct topo_layout *L, 
 		NOTE("%s%d queue%s not shown", n ? " · " : "", L->ports_left_out,
 		     L->ports_left_out == 1 ? "" : "s");
 	if (counts < wanted)
-		NOTE("%sedge counts: %zu of %zu (no room for the others)", n ? " · " : "", counts,
-		     wanted);
+		NOTE("%sedge counts: %zu of %zu", n ? " · " : "", counts, wanted);
 #undef NOTE
+	topo_fit_parts(f->d, buf, L->nnodes ? L->area.w : p.w - 24 * u);   /* the first that fit */
 	w = (float)draw_text_w(f->d, FONT_SMALL, buf);
 	if (!buf[0])
 		return (struct vz_rect){ p.x, p.y, 0, 0 };

@@ -154,6 +154,9 @@ void topo_draw_moves(const struct vz_frame *f, const struct topo_layout *L);
 enum { TOPO_TAKEN = TOPO_LINKS + 64 };
 size_t topo_node_labels(const struct vz_frame *f, const struct topo_layout *L,
 			struct vz_rect *out, size_t max);
+/* Text s of parts joined by " · " cut to its first parts that fit in room
+ * px (FONT_SMALL); empty when not even the first does. */
+void topo_fit_parts(struct draw *d, char *s, float room);
 int topo_pick_nodes(const struct vz_frame *f, const struct topo_layout *L, float x, float y,
 		    struct vz_pick *pk);
 

@@ -557,6 +557,19 @@ size_t topo_node_labels(const struct vz_frame *f, const struct topo_layout *L,
 	return n;
 }
 
+void topo_fit_parts(struct draw *d, char *s, float room)
+{
+	char *cut;
+
+	while ((float)draw_text_w(d, FONT_SMALL, s) > room) {
+		if (!(cut = strrchr(s, 0xb7)) || cut - s < 2) {   /* the first part: all or none */
+			s[0] = 0;
+			return;
+		}
+		cut[-2] = 0;                  /* " · " is ' ', 0xc2 0xb7, ' ' */
+	}
+}
+
 void topo_draw_nodes(const struct vz_frame *f, const struct topo_layout *L)
 {
 	const struct trace_index *ix = f->ix;
@@ -586,8 +599,8 @@ void topo_draw_nodes(const struct vz_frame *f, const struct topo_layout *L)
 		x = nd->x + 10 * u;              /* the title, and what the node is where it fits */
 		x += (float)draw_text_fit(d, FONT_BOLD, x, nd->y + 5 * u, pal_node(nd->n), ALIGN_LEFT,
 					  name, nd->w - 20 * u) + 10 * u;
-		draw_text_fit(d, FONT_SMALL, x, nd->y + 5 * u + bh - sh - 1, PAL_DIM, ALIGN_LEFT, sub,
-			      nd->x + nd->w - 10 * u - x);
+		topo_fit_parts(d, sub, nd->x + nd->w - 10 * u - x);
+		draw_text(d, FONT_SMALL, x, nd->y + 5 * u + bh - sh - 1, PAL_DIM, ALIGN_LEFT, sub);
 	}
 	for (size_t i = 0; i < L->nlinks; i++)
 		link_label(f, L, &L->link[i]);
