@@ -10,12 +10,13 @@
  * no room the note says how many. With nodes at 480x320 (two-nodes-rpc's
  * loss part), the note says how many processes are shown and that the
  * link charts found no room; at 640x400 (migration) no node's caption is
- * cut to a stub, and the labels of the links and of the moves meet no
- * other label, no link and no move's arc.
+ * cut to a stub; in migration (640x400 to 1280x800) and peer-to-peer's
+ * flood part, the labels of the links and of the moves meet no other
+ * label, no link and no move's arc.
  *
  * The one idea: the view lays out with functions the test calls too
  * (topo_layout, topo_edge_paths, topo_edge_labels, topo_note,
- * topo_node_labels), so the test checks the geometry the drawing uses.
+ * topo_node_labels, topo_move_arcs), so the test checks the geometry the drawing uses.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -233,12 +234,98 @@ static void test_caption_parts(void **state)
 	draw_free(d);
 }
 
+/* Does r meet curve k, as wide as pad each side? */
+static int meets_curve(struct vz_rect r, const struct topo_link *k, float pad)
+{
+	float px = k->x0, py = k->y0;
+	struct vz_rect m = { r.x - pad, r.y - pad, r.w + 2 * pad, r.h + 2 * pad };
+
+	for (int s = 1; s <= CURVE_STEPS; s++) {
+		float x, y, nx, ny;
+		topo_link_at(k, (float)s / CURVE_STEPS, &x, &y, &nx, &ny);
+		if (vz_seg_meets(m, px, py, x, y))
+			return 1;
+		px = x;
+		py = y;
+	}
+	return 0;
+}
+
+/* The labels of the links and the moves meet no other, no link's band and
+ * no move's arc; returns how many there are. */
+static size_t node_labels_clear(const struct vz_frame *f, const struct topo_layout *L)
+{
+	struct vz_rect r[TOPO_TAKEN];
+	struct topo_link arcs[TOPO_TAKEN];
+	float u = draw_unit(f->d);
+	size_t n = topo_node_labels(f, L, r, TOPO_TAKEN), na = topo_move_arcs(f, L, arcs, TOPO_TAKEN);
+
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < i; j++)
+			if (vz_rects_meet(r[i], r[j]))
+				fail_msg("label %zu meets label %zu", i, j);
+		for (size_t k = 0; k < L->nlinks; k++)
+			if (meets_curve(shrink(r[i], 0.5f), &L->link[k], 5 * u))
+				fail_msg("label %zu meets link %zu", i, k);
+		for (size_t k = 0; k < na; k++)
+			if (meets_curve(shrink(r[i], 0.5f), &arcs[k], u))
+				fail_msg("label %zu meets the arc of move %zu", i, k);
+	}
+	return n;
+}
+
+/* migration at 80 ms, 640x400 and the default size: every label of a link
+ * or a move placed, clear of the others, the links and the arcs. */
+static void test_migration_labels(void **state)
+{
+	static const int sizes[][2] = { { 640, 400 }, { 800, 600 }, { 1280, 800 } };
+	struct ix_run run;
+
+	(void)state;
+	ix_run(&run, "scenarios/migration.lua", NULL, NULL, 0, 80000000);
+	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+		struct draw *d = canvas(sizes[s][0], sizes[s][1]);
+		struct vz_frame f = frame_of(&run, d, 0, run.ix->end_ns);
+		struct topo_layout L;
+		struct topo_link arcs[8];
+		topo_layout(&f, vz_plot(&f), &L);
+		assert_true(L.nlinks >= 4);
+		assert_int_equal(topo_move_arcs(&f, &L, arcs, 8), 3);
+		assert_int_equal(node_labels_clear(&f, &L), L.nlinks + 3);
+		assert_int_equal(topo_node_labels_left_out(&f, &L), 0);
+		draw_free(d);
+	}
+	ix_run_free(&run);
+}
+
+/* peer-to-peer's flood part as doc/img/peer-to-peer-flood-topology.png:
+ * the labels of the two diagonal links do not meet. */
+static void test_p2p_labels(void **state)
+{
+	static const char *const sets[] = { "part=flood" };
+	struct ix_run run;
+	struct draw *d = canvas(1100, 800);
+	struct vz_frame f;
+	struct topo_layout L;
+
+	(void)state;
+	ix_run(&run, "scenarios/peer-to-peer.lua", NULL, sets, 1, 306000000);
+	f = frame_of(&run, d, 299990000, 306000000);
+	topo_layout(&f, vz_plot(&f), &L);
+	assert_int_equal(L.nlinks, 6);
+	assert_int_equal(node_labels_clear(&f, &L), 6);
+	draw_free(d);
+	ix_run_free(&run);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fileserver),
 		cmocka_unit_test(test_nodes_small),
 		cmocka_unit_test(test_caption_parts),
+		cmocka_unit_test(test_migration_labels),
+		cmocka_unit_test(test_p2p_labels),
 	};
 
 	ix_headless_env();

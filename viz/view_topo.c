@@ -543,6 +543,9 @@ struct vz_rect topo_note(const struct vz_frame *f, const struct topo_layout *L, 
 			NOTE("%s%zu of %zu processes shown", n ? " · " : "", shown, all);
 		if (ix->nlinks && !L->ncharts)
 			NOTE("%slink charts: no room", n ? " · " : "");
+		if ((all = topo_node_labels_left_out(f, L)))
+			NOTE("%s%zu label%s of links or moves left out", n ? " · " : "", all,
+			     all == 1 ? "" : "s");
 	}
 	if (L->ports_left_out)
 		NOTE("%s%d queue%s not shown", n ? " · " : "", L->ports_left_out,

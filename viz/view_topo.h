@@ -157,6 +157,12 @@ size_t topo_node_labels(const struct vz_frame *f, const struct topo_layout *L,
 /* Text s of parts joined by " · " cut to its first parts that fit in room
  * px (FONT_SMALL); empty when not even the first does. */
 void topo_fit_parts(struct draw *d, char *s, float room);
+/* The moves' dashed arcs as drawn at the current time, at most max;
+ * returns how many. */
+size_t topo_move_arcs(const struct vz_frame *f, const struct topo_layout *L,
+		      struct topo_link *out, size_t max);
+/* How many labels of links and moves find no place (left out). */
+size_t topo_node_labels_left_out(const struct vz_frame *f, const struct topo_layout *L);
 int topo_pick_nodes(const struct vz_frame *f, const struct topo_layout *L, float x, float y,
 		    struct vz_pick *pk);
 
