@@ -144,7 +144,7 @@ static void test_topology_counts(void **state)
 	w->f.view = VIZ_TOPOLOGY;
 	topo_layout(&w->f, vz_plot(&w->f), &L);
 	assert_int_equal(L.n, 9);
-	n = topo_edge_labels(&w->f, &L, lab, TOPO_EDGES);
+	n = topo_edge_labels(&w->f, &L, lab, TOPO_EDGES, NULL);
 	assert_true(n >= 12);       /* 4 clients and 3 workers look up, 4 call front, ... */
 	vz_draw_frame(&w->f);
 	for (size_t i = 0; i < n; i++) {

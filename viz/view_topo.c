@@ -64,7 +64,8 @@ void topo_place_ports(const struct trace_index *ix, struct topo_box *b)
 			b->port[b->nports++] = (uint32_t)i;
 }
 
-/* Box b of a crowded column: the k-th cell of a grid of rows x cols in a. */
+/* Box b of a crowded column: the k-th cell of a grid of rows x cols in a.
+ * A server in a single column keeps its first queue, drawn small. */
 static void place_compact(const struct vz_frame *f, struct topo_box *b, struct vz_rect a,
 			  size_t k, size_t rows, size_t cols)
 {
@@ -76,6 +77,11 @@ static void place_compact(const struct vz_frame *f, struct topo_box *b, struct v
 	b->w = fminf(200 * u, cw - 14 * u);
 	b->x = a.x + cw * (float)(k / rows) + (cw - b->w) / 2;
 	b->y = a.y + (b->h + 6 * u) * (float)(k % rows);
+	if (b->side && cols == 1) {
+		topo_place_ports(f->ix, b);
+		if (b->nports > 1)
+			b->nports = 1;
+	}
 }
 
 /* The ports of b whose queues (and captions) end above bottom: those
@@ -112,6 +118,16 @@ static void queues_inside(const struct vz_frame *f, struct topo_box *b, struct v
 	b->x = x;
 }
 
+/* How many boxes the top row has (the name server's). */
+static size_t count_top(const struct trace_index *ix)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ix->nprocs && i < TOPO_BOXES; i++)
+		n += proc_column(ix, (uint32_t)i) == 0;
+	return n;
+}
+
 /* Stack the boxes of one column (0 top row, 1 left, 2 right) in area a;
  * when they do not fit, a grid of compact boxes (the top row: its name
  * only, when squeeze is set). Every box stays in a. */
@@ -120,9 +136,26 @@ static void place_column(const struct vz_frame *f, struct topo_layout *L, int co
 {
 	float u = draw_unit(f->d), slot = col == 0 ? a.w / (float)count : a.h / (float)count;
 	float small = (float)draw_font_h(f->d, FONT_BOLD) + 18 * u;
-	size_t k = 0, rows = (size_t)fmaxf(1, a.h / small), cols = (count + rows - 1) / rows;
 	float natural = 20 * u + (float)(draw_font_h(f->d, FONT_BOLD) + 2 * draw_font_h(f->d, FONT_SMALL));
 	int compact = col != 0 && slot < natural + 12 * u;     /* one thread line would not fit */
+	size_t k = 0, rows, cols;
+
+	if (compact && col == 1) {       /* the clients' grid: a channel above it, if room */
+		float chan = 6 * u + 3 * u * (float)(L->grid.lanes < 8 ? L->grid.lanes : 8);
+		if (L->grid.lanes && a.h - chan >= small) {
+			a.y += chan;
+			a.h -= chan;
+		}
+	}
+	rows = (size_t)fmaxf(1, a.h / small);
+	cols = (count + rows - 1) / rows;
+	if (compact && col == 1) {
+		L->grid.cols = (int)cols;
+		L->grid.x = a.x;
+		L->grid.cw = a.w / (float)cols;
+		L->grid.top = a.y;
+		L->grid.gap = L->grid.cw - fminf(200 * u, L->grid.cw - 14 * u);
+	}
 
 	for (size_t i = 0; i < f->ix->nprocs && i < TOPO_BOXES; i++) {
 		struct topo_box *b;
@@ -133,9 +166,16 @@ static void place_column(const struct vz_frame *f, struct topo_layout *L, int co
 		memset(b, 0, sizeof *b);
 		b->pr = (uint32_t)i;
 		b->side = col == 2;
+		b->lane = col == 1 ? -1 : (int)(col == 2 ? count_top(f->ix) + k : k);
 		L->box_of[i] = (int)L->n++;
 		if (compact) {
+			b->grid = col == 1 ? 1 + (int)(k / rows) : 0;
 			place_compact(f, b, a, k++, rows, cols);
+			if (b->nports) {        /* its queue and caption inside a, or none */
+				queues_inside(f, b, a);
+				if (topo_port_caption(f, b, 0, NULL, 0).x < a.x)
+					b->nports = 0;
+			}
 			continue;
 		}
 		b->w = fminf(250 * u, (col == 0 ? slot : a.w) - 40 * u);
@@ -183,8 +223,10 @@ void topo_layout(const struct vz_frame *f, struct vz_rect p, struct topo_layout 
 	struct vz_rect a;
 
 	L->nnodes = L->nlinks = L->ncharts = 0;
+	memset(&L->grid, 0, sizeof L->grid);
 	if (f->ix->nnodes) {
 		topo_layout_nodes(f, p, L);
+		topo_count_left_out(f, L);
 		return;
 	}
 	vz_time_layout(f, (struct vz_rect){ p.x, p.y + p.h - strip, p.w, strip }, 120 * u, &L->T);
@@ -199,6 +241,7 @@ void topo_layout(const struct vz_frame *f, struct vz_rect p, struct topo_layout 
 	L->n = 0;
 	for (size_t i = 0; i < TOPO_BOXES; i++)
 		L->box_of[i] = -1;
+	L->grid.lanes = (int)(count[0] + count[2]);
 	lower = (float)(count[1] > count[2] ? count[1] : count[2]) * 160 * u;
 	if (count[0] && (ns = name_server(f->ix)) != TI_NONE) {
 		/* the name server's box, then room for its queue and caption, and
@@ -206,6 +249,13 @@ void topo_layout(const struct vz_frame *f, struct vz_rect p, struct topo_layout 
 		 * narrows, and at last the box shows its name only */
 		float cmp = (float)draw_font_h(f->d, FONT_BOLD) + 12 * u, box = topo_box_height(f, ns);
 		float below = count[1] || count[2] ? cmp + 6 * u : 0;
+		float half1 = count[1] && count[2] ? a.w / 2 : a.w;
+		size_t cols1 = (size_t)fmaxf(1, half1 / (110 * u));
+		/* the clients' grid with boxes wide enough for a name, the
+		 * servers in a column (their queues kept), and the channel */
+		below = fmaxf(below, (float)((count[1] + cols1 - 1) / cols1) * (cmp + 6 * u) +
+			      (count[1] > cols1 ? 6 * u + 3 * u * (float)(count[0] + count[2]) : 0));
+		below = fmaxf(below, (float)count[2] * (cmp + 6 * u));
 		float gmin = 34 * u + (float)draw_font_h(f->d, FONT_SMALL);
 		if (box + gmin + below > a.h) {
 			squeeze = 1;
@@ -228,6 +278,18 @@ void topo_layout(const struct vz_frame *f, struct vz_rect p, struct topo_layout 
 	if (count[2])
 		place_column(f, L, 2, (struct vz_rect){ a.x + a.w - half, a.y, half, a.h }, count[2],
 			     0);
+	topo_count_left_out(f, L);
+}
+
+void topo_count_left_out(const struct vz_frame *f, struct topo_layout *L)
+{
+	L->ports_left_out = 0;
+	for (size_t i = 0; i < L->n; i++) {
+		struct topo_box all = L->box[i];
+		topo_place_ports(f->ix, &all);
+		if (!L->box[i].grid && !L->box[i].net)   /* by design: no queue */
+			L->ports_left_out += all.nports - L->box[i].nports;
+	}
 }
 
 /* The queue glyph of port k of box b: its cells' rectangle (below the box,
@@ -238,6 +300,11 @@ struct vz_rect topo_port_rect(const struct vz_frame *f, const struct topo_box *b
 	uint64_t q = f->ix->ports[b->port[k]].qlimit;
 	float cells = (float)(q == 0 ? 1 : q < 8 ? q : 8), w = cells * 12 * u, h = 16 * u;
 
+	if (b->compact) {                 /* a small queue at the box's left, level with its foot */
+		w = cells * 8 * u;
+		h = 10 * u;
+		return (struct vz_rect){ b->x - w - 10 * u, b->y + b->h - h - 2 * u, w, h };
+	}
 	if (b->side)
 		return (struct vz_rect){ b->x - w - 12 * u,
 					 b->y + 8 * u + lh + (float)k * (h + 2 * lh + 8 * u), w, h };
@@ -245,15 +312,27 @@ struct vz_rect topo_port_rect(const struct vz_frame *f, const struct topo_box *b
 				 b->y + b->h + 10 * u, w, h };
 }
 
-/* Where a request edge to port k of box b ends. */
-void topo_port_entry(const struct vz_frame *f, const struct topo_box *b, int k, float *x,
-		       float *y)
+int topo_port_approach(const struct vz_frame *f, const struct topo_box *b, int k, float sx,
+		       float sy, float *px, float *py)
 {
-	struct vz_rect r = topo_port_rect(f, b, k);
-	float u = draw_unit(f->d);
+	struct vz_rect r = topo_port_rect(f, b, k), c = topo_port_caption(f, b, k, NULL, 0);
+	float u = draw_unit(f->d), mid = r.y + r.h / 2, foot = c.y + c.h + 6 * u, cx;
+	int left = b->side || sx < r.x + r.w / 2, n = 0;
 
-	*x = b->side ? r.x - 4 * u : r.x + r.w / 2;
-	*y = b->side ? r.y + r.h / 2 : r.y + r.h + (float)draw_font_h(f->d, FONT_SMALL) + 6 * u;
+	/* into the queue's end, level with it, from beside its caption: the
+	 * line never crosses the caption and its arrowhead is clear of it */
+	cx = left ? fminf(c.x, r.x) - 8 * u : fmaxf(c.x + c.w, r.x + r.w) + 8 * u;
+	if (!b->side && sy > foot - 6 * u) {        /* from below: round the caption */
+		px[n] = cx;
+		py[n++] = foot;
+	}
+	if (b->side || sy > mid) {
+		px[n] = cx;
+		py[n++] = mid;
+	}
+	px[n] = left ? r.x - 3 * u : r.x + r.w + 3 * u;
+	py[n++] = mid;
+	return n;
 }
 
 /* The point where the line from the centre of b towards (tx, ty) leaves b. */
@@ -402,7 +481,7 @@ void topo_draw_port(const struct vz_frame *f, const struct topo_box *b, int k)
 	uint32_t pt = b->port[k], depth = trace_index_depth_at(f->ix, pt, f->now);
 	uint64_t q = f->ix->ports[pt].qlimit;
 	struct vz_rect r = topo_port_rect(f, b, k), cap;
-	float u = draw_unit(d), cw = 12 * u;
+	float u = draw_unit(d), cw = 12 * u * (b->compact ? 8.0f / 12 : 1);
 	int dead = f->now >= f->ix->ports[pt].died;
 	uint32_t rgb = dead ? PAL_FAINT : pal_port(f->ix, pt);
 	uint32_t ink = dead ? PAL_FAINT : pal_mix(rgb, PAL_TEXT, 0.3f);
@@ -440,16 +519,61 @@ static void draw_strip(const struct vz_frame *f, const struct topo_layout *L)
 	timemap_draw_axis(f->d, &L->T.tm, L->T.axis_y, L->T.gutter.x + 12 * u);
 }
 
+struct vz_rect topo_note(const struct vz_frame *f, const struct topo_layout *L, struct vz_rect p,
+			 size_t counts, size_t wanted, char *buf, size_t len)
+{
+	const struct trace_index *ix = f->ix;
+	float u = draw_unit(f->d), w, h = (float)draw_font_h(f->d, FONT_SMALL);
+	size_t n = 0, all = 0, shown = 0;
+
+	buf[0] = 0;
+#define NOTE(...) (n += (size_t)snprintf(buf + n, n < len ? len - n : 0, __VA_ARGS__), \
+		   n = n < len ? n : len - 1)
+	if (ix->nprocs > TOPO_BOXES)
+		NOTE("the first %d of %zu processes", TOPO_BOXES, ix->nprocs);
+	if (L->nnodes) {            /* the processes on the nodes drawn at the current time */
+		for (uint32_t pr = 0; pr < ix->nprocs && pr < TOPO_BOXES; pr++) {
+			uint32_t nd = trace_index_node_at(ix, pr, f->now);
+			if (!ix->procs[pr].pid || nd == TI_NONE || nd >= L->nnodes)
+				continue;
+			all++;
+			shown += L->box_of[pr] >= 0;
+		}
+		if (shown < all)
+			NOTE("%s%zu of %zu processes shown", n ? " · " : "", shown, all);
+		if (ix->nlinks && !L->ncharts)
+			NOTE("%slink charts: no room", n ? " · " : "");
+		if ((all = topo_node_labels_left_out(f, L)))
+			NOTE("%s%zu label%s of links or moves left out", n ? " · " : "", all,
+			     all == 1 ? "" : "s");
+	}
+	if (L->ports_left_out)
+		NOTE("%s%d queue%s not shown", n ? " · " : "", L->ports_left_out,
+		     L->ports_left_out == 1 ? "" : "s");
+	if (counts < wanted)
+		NOTE("%sedge counts: %zu of %zu", n ? " · " : "", counts, wanted);
+#undef NOTE
+	topo_fit_parts(f->d, buf, L->nnodes ? L->area.w : p.w - 24 * u);   /* the first that fit */
+	w = (float)draw_text_w(f->d, FONT_SMALL, buf);
+	if (!buf[0])
+		return (struct vz_rect){ p.x, p.y, 0, 0 };
+	if (L->nnodes)                  /* between the nodes and the charts, on the right */
+		return (struct vz_rect){ L->area.x + L->area.w - w, L->area.y + L->area.h + u, w, h };
+	return (struct vz_rect){ p.x + 12 * u, p.y + 4 * u, w, h };
+}
+
 static void topo_draw(const struct vz_frame *f, struct vz_rect p)
 {
 	struct topo_layout L;
 	struct topo_label lab[TOPO_EDGES];
-	size_t nlab;
+	size_t nlab, wanted;
+	struct vz_rect r;
+	char note[200];
 
 	topo_layout(f, p, &L);
 	if (L.nnodes)
 		topo_draw_nodes(f, &L);
-	nlab = topo_draw_edges(f, &L, lab, TOPO_EDGES);
+	nlab = topo_draw_edges(f, &L, lab, TOPO_EDGES, &wanted);
 	for (size_t i = 0; i < L.n; i++) {
 		topo_draw_box(f, &L.box[i]);
 		for (int k = 0; k < L.box[i].nports; k++)
@@ -462,11 +586,10 @@ static void topo_draw(const struct vz_frame *f, struct vz_rect p)
 		topo_draw_packets(f, &L);
 	}
 	draw_strip(f, &L);
-	if (f->ix->nprocs > TOPO_BOXES) {
-		char buf[64];
-		snprintf(buf, sizeof buf, "the first %d of %zu processes", TOPO_BOXES, f->ix->nprocs);
-		draw_text(f->d, FONT_SMALL, p.x + 12 * draw_unit(f->d), p.y + 8 * draw_unit(f->d),
-			  PAL_FAINT, ALIGN_LEFT, buf);
+	r = topo_note(f, &L, p, nlab, wanted, note, sizeof note);
+	if (note[0]) {
+		draw_fill(f->d, r.x - 2, r.y, r.w + 4, r.h, PAL_BG);
+		draw_text(f->d, FONT_SMALL, r.x, r.y, PAL_DIM, ALIGN_LEFT, note);
 	}
 }
 

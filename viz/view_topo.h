@@ -20,8 +20,18 @@ struct topo_box {
 	int side;                 /* where its queues hang: 0 below, 1 on the left */
 	uint32_t port[TOPO_PORTS];    /* request ports it holds, shown as queues */
 	int nports;
-	int compact;              /* too many boxes: a name only, no queues */
+	int compact;              /* too many boxes: a name only (a server: and its queue) */
 	int net;                  /* a node's network server */
+	int grid;                 /* a client in a grid of compact boxes: 1 + its column */
+	int lane;                 /* a server's (or the name server's) lane in the bundles */
+};
+
+/* The clients' grid of compact boxes: their edges are bundled through the
+ * gutter right of each column and a channel above the grid, so that they
+ * cross no box. cols 0 when there is no grid. */
+struct topo_grid {
+	int cols, lanes;          /* columns; lanes (the servers the bundles go to) */
+	float x, cw, top, gap;    /* left, column width, the first row's top, gutter */
 };
 
 /* With nodes: a node's frame around its processes' boxes. */
@@ -55,21 +65,31 @@ struct topo_layout {
 	struct vz_rect charts;        /* the links' charts (in T.lanes, above the strip) */
 	size_t ncharts;               /* links charted: link[0 .. ncharts - 1] */
 	float chart_h;                /* px per chart */
+	struct topo_grid grid;
+	int ports_left_out;           /* request ports of boxes shown whose queue is not */
 };
 
 /* Lay out the topology view of frame f in plot p (view_topo.c). */
 void topo_layout(const struct vz_frame *f, struct vz_rect p, struct topo_layout *L);
 
-/* More boxes than this: edges without counts, no reply edges. */
+/* More boxes than this: no reply edges. */
 enum { TOPO_CROWDED = 16 };
 
 /* The queue glyph of port k of box b: its cells' rectangle (below the box,
  * or left of it for a server on the right). */
 struct vz_rect topo_port_rect(const struct vz_frame *f, const struct topo_box *b, int k);
 
-/* Where a request edge to port k of box b ends. */
-void topo_port_entry(const struct vz_frame *f, const struct topo_box *b, int k, float *x,
-		     float *y);
+/* The way a request edge from (sx, sy) ends at port k of box b, round
+ * the port's caption: up to 3 points in px, py (the last at the queue's
+ * end); returns how many. */
+int topo_port_approach(const struct vz_frame *f, const struct topo_box *b, int k, float sx,
+		       float sy, float *px, float *py);
+
+/* What the picture leaves out ("queues: 3 of 5 shown", ...), in buf (empty
+ * when nothing), given how many edge counts were placed of how many wanted;
+ * where it is drawn (its rectangle). */
+struct vz_rect topo_note(const struct vz_frame *f, const struct topo_layout *L, struct vz_rect p,
+			 size_t counts, size_t wanted, char *buf, size_t len);
 
 /* The point where the line from the centre of b towards (tx, ty) leaves b. */
 void topo_box_exit(const struct topo_box *b, float tx, float ty, float *x, float *y);
@@ -87,9 +107,22 @@ struct topo_label {
  * in out (at most max; returns how many), which topo_draw_labels draws over
  * the boxes; topo_edge_labels places them without drawing. */
 size_t topo_draw_edges(const struct vz_frame *f, const struct topo_layout *L,
-		       struct topo_label *out, size_t max);
+		       struct topo_label *out, size_t max, size_t *wanted);
 size_t topo_edge_labels(const struct vz_frame *f, const struct topo_layout *L,
-			struct topo_label *out, size_t max);
+			struct topo_label *out, size_t max, size_t *wanted);
+
+/* An edge as drawn: a line through up to TOPO_PATH points. */
+enum { TOPO_PATH = 8 };
+struct topo_path {
+	float x[TOPO_PATH], y[TOPO_PATH];
+	int n;
+	int lab;                  /* the leg (from point lab to lab + 1) its count goes on */
+};
+
+/* The edges as topo_draw_edges draws them (replies included): at most max;
+ * returns how many. */
+size_t topo_edge_paths(const struct vz_frame *f, const struct topo_layout *L,
+		       struct topo_path *out, size_t max);
 void topo_draw_labels(const struct vz_frame *f, const struct topo_label *lab, size_t n);
 void topo_draw_in_flight(const struct vz_frame *f, const struct topo_layout *L);
 
@@ -102,6 +135,9 @@ void topo_draw_port(const struct vz_frame *f, const struct topo_box *b, int k);
  * its text in line (len bytes; none when line is NULL). */
 struct vz_rect topo_port_caption(const struct vz_frame *f, const struct topo_box *b, int k,
 				 char *line, size_t len);
+/* How many request ports of the boxes shown have no queue drawn, in
+ * L->ports_left_out. */
+void topo_count_left_out(const struct vz_frame *f, struct topo_layout *L);
 /* The request ports of b's process, up to TOPO_PORTS, as queues. */
 void topo_place_ports(const struct trace_index *ix, struct topo_box *b);
 
@@ -118,6 +154,15 @@ void topo_draw_moves(const struct vz_frame *f, const struct topo_layout *L);
 enum { TOPO_TAKEN = TOPO_LINKS + 64 };
 size_t topo_node_labels(const struct vz_frame *f, const struct topo_layout *L,
 			struct vz_rect *out, size_t max);
+/* Text s of parts joined by " · " cut to its first parts that fit in room
+ * px (FONT_SMALL); empty when not even the first does. */
+void topo_fit_parts(struct draw *d, char *s, float room);
+/* The moves' dashed arcs as drawn at the current time, at most max;
+ * returns how many. */
+size_t topo_move_arcs(const struct vz_frame *f, const struct topo_layout *L,
+		      struct topo_link *out, size_t max);
+/* How many labels of links and moves find no place (left out). */
+size_t topo_node_labels_left_out(const struct vz_frame *f, const struct topo_layout *L);
 int topo_pick_nodes(const struct vz_frame *f, const struct topo_layout *L, float x, float y,
 		    struct vz_pick *pk);
 

@@ -101,16 +101,90 @@ static size_t count_edges(const struct vz_frame *f, struct topo_edge *e)
 	return n;
 }
 
-/* The ends of an edge on screen; 0 when an end is not shown. */
-static int edge_ends(const struct vz_frame *f, const struct topo_layout *L,
-		     const struct topo_edge *e, float *x0, float *y0, float *x1, float *y1)
+/* Append (x, y) to path P (a point equal to the last one is not). */
+static void put(struct topo_path *P, float x, float y)
+{
+	if (P->n && fabsf(P->x[P->n - 1] - x) < 0.01f && fabsf(P->y[P->n - 1] - y) < 0.01f)
+		return;
+	if (P->n < TOPO_PATH) {
+		P->x[P->n] = x;
+		P->y[P->n++] = y;
+	}
+}
+
+/* The way into box b from (sx, sy): round its port k's caption into its
+ * queue, or (k < 0: no queue drawn) to the box's side. */
+static int way_in(const struct vz_frame *f, const struct topo_box *b, int k, float sx, float sy,
+		  float *px, float *py)
+{
+	if (k >= 0)
+		return topo_port_approach(f, b, k, sx, sy, px, py);
+	topo_box_exit(b, sx, sy, px, py);
+	return 1;
+}
+
+/* The x of lane j's trunk in the gutter right of the grid's column c. */
+static float trunk_x(const struct topo_layout *L, int c, int j)
+{
+	const struct topo_grid *g = &L->grid;
+	int n = g->lanes < 8 ? g->lanes : 8;
+
+	j = j < 0 ? 0 : j >= n ? n - 1 : j;
+	return g->x + g->cw * (float)(c + 1) - g->gap / 2 + g->gap / 2 * (float)(j + 1) /
+	       (float)(n + 1);
+}
+
+/* The y of lane j in the channel above the grid. */
+static float channel_y(const struct topo_layout *L, int j, float u)
+{
+	return L->grid.top - 4 * u - 3 * u * (float)(j < 0 ? 0 : j > 7 ? 7 : j);
+}
+
+/* From client a of the grid to box b (its port k, or k < 0): out of a's
+ * right side into the gutter, along the lane's trunk; to a box above the
+ * grid up to the channel and across to it; to a server on the right, along
+ * the channel over the grid's other columns and down the last gutter to
+ * the server's level. The count goes on the last leg that is the lane's
+ * alone: the one out of the channel, or the one into the queue. */
+static void grid_path(const struct vz_frame *f, const struct topo_layout *L,
+		      const struct topo_box *a, const struct topo_box *b, int k, struct topo_path *P)
+{
+	float u = draw_unit(f->d), tx[4], ty[4], ay = a->y + a->h / 2, xt, yc;
+	int c = a->grid - 1, last = L->grid.cols - 1, n;
+
+	xt = trunk_x(L, c, b->lane);
+	yc = channel_y(L, b->lane, u);
+	put(P, a->x + a->w, ay);
+	put(P, xt, ay);
+	if (b->y + b->h <= L->grid.top) {               /* above the grid */
+		put(P, xt, yc);
+		P->lab = P->n - 1;
+		n = way_in(f, b, k, xt, yc, tx, ty);
+	} else {                                        /* on the right */
+		float xl = trunk_x(L, last, b->lane);
+		n = way_in(f, b, k, xl, ay, tx, ty);
+		if (c != last) {
+			put(P, xt, yc);
+			put(P, xl, yc);
+		}
+		put(P, xl, ty[0]);
+		P->lab = P->n - 1;
+	}
+	for (int i = 0; i < n; i++)
+		put(P, tx[i], ty[i]);
+}
+
+/* The path of an edge on screen; 0 when an end is not shown. */
+static int edge_path(const struct vz_frame *f, const struct topo_layout *L,
+		     const struct topo_edge *e, struct topo_path *P)
 {
 	const struct trace_index *ix = f->ix;
 	uint32_t owner = e->reply || e->box ? e->to : ix->ports[e->to].owner;
-	float u = draw_unit(f->d);
+	float u = draw_unit(f->d), tx[4], ty[4], x0, y0;
 	const struct topo_box *a, *b;
-	int k;
+	int k = -1, n;
 
+	P->n = P->lab = 0;
 	if (e->from >= TOPO_BOXES || owner >= TOPO_BOXES || L->box_of[e->from] < 0 ||
 	    L->box_of[owner] < 0)
 		return 0;
@@ -118,6 +192,17 @@ static int edge_ends(const struct vz_frame *f, const struct topo_layout *L,
 	b = &L->box[L->box_of[owner]];
 	if (a == b)
 		return 0;
+	if (e->reply && (a->grid || b->grid)) {  /* the request's way back */
+		struct topo_path R = { .n = 0 };
+		if (b->grid)
+			grid_path(f, L, b, a, -1, &R);
+		else
+			grid_path(f, L, a, b, -1, &R);
+		for (int i = 0; i < R.n; i++)
+			put(P, b->grid ? R.x[R.n - 1 - i] : R.x[i], b->grid ? R.y[R.n - 1 - i] : R.y[i]);
+		P->lab = b->grid ? R.n - 2 - R.lab : R.lab;
+		return P->n >= 2;
+	}
 	if (e->reply) {                 /* box to box, beside the request's line */
 		float bx, by, ax, ay, dx, dy, len;
 		topo_box_exit(b, a->x + a->w / 2, a->y + a->h / 2, &bx, &by);
@@ -125,24 +210,25 @@ static int edge_ends(const struct vz_frame *f, const struct topo_layout *L,
 		dx = bx - ax;
 		dy = by - ay;
 		len = sqrtf(dx * dx + dy * dy) + 1e-3f;
-		*x0 = ax + dy / len * 14 * u;
-		*y0 = ay - dx / len * 14 * u;
-		*x1 = bx + dy / len * 14 * u;
-		*y1 = by - dx / len * 14 * u;
-		return 1;
+		put(P, ax + dy / len * 14 * u, ay - dx / len * 14 * u);
+		put(P, bx + dy / len * 14 * u, by - dx / len * 14 * u);
+		return P->n == 2;
 	}
-	if (b->compact || e->box) {     /* no queue drawn: to the box itself */
-		topo_box_exit(b, a->x + a->w / 2, a->y + a->h / 2, x1, y1);
-		topo_box_exit(a, *x1, *y1, x0, y0);
-		return 1;
-	}
-	for (k = 0; k < b->nports && b->port[k] != e->to; k++)
-		;
+	if (!e->box)
+		for (k = 0; k < b->nports && b->port[k] != e->to; k++)
+			;
 	if (k == b->nports)
-		return 0;
-	topo_port_entry(f, b, k, x1, y1);
-	topo_box_exit(a, *x1, *y1, x0, y0);
-	return 1;
+		k = -1;                 /* its queue is not drawn: to the box */
+	if (a->grid) {
+		grid_path(f, L, a, b, k, P);
+		return P->n >= 2;
+	}
+	n = way_in(f, b, k, a->x + a->w / 2, a->y + a->h / 2, tx, ty);
+	topo_box_exit(a, tx[0], ty[0], &x0, &y0);
+	put(P, x0, y0);
+	for (int i = 0; i < n; i++)
+		put(P, tx[i], ty[i]);
+	return P->n >= 2;
 }
 
 /* An arrowhead at (x1, y1) for the line from (x0, y0). */
@@ -219,13 +305,24 @@ static int label_spot(float x0, float y0, float x1, float y1, int k, float w, fl
 	return 1;
 }
 
-/* Place the labels of the n edges whose ends are in seg (want[i] the text
- * of edge i, empty for none): each where it meets no box, queue, caption,
- * title, link's or move's label (topo_node_labels) or other label, nor its
- * own edge, and crosses as few other edges as can be; an edge with no such
- * spot goes without. Returns how many. */
+/* Does r meet path P (one of its legs, or the arrowhead at its end)? */
+static int meets_path(struct vz_rect r, const struct topo_path *P, float u)
+{
+	for (int i = 0; i + 1 < P->n; i++)
+		if (vz_seg_meets(r, P->x[i], P->y[i], P->x[i + 1], P->y[i + 1]))
+			return 1;
+	return P->n && vz_rects_meet(r, (struct vz_rect){ P->x[P->n - 1] - 10 * u,
+							 P->y[P->n - 1] - 10 * u, 20 * u, 20 * u });
+}
+
+/* Place the labels of the n edges of paths P (want[i] the text of edge i,
+ * empty for none) along their label legs: each where it meets no box,
+ * queue, caption, title, link's or move's label (topo_node_labels) or
+ * other label, nor its own edge or an arrowhead, and crosses as few other
+ * edges as can be; an edge with no such spot goes without. Returns how
+ * many. */
 static size_t place_labels(const struct vz_frame *f, const struct topo_layout *L,
-			   float (*seg)[4], const struct topo_label *want, size_t n,
+			   const struct topo_path *P, const struct topo_label *want, size_t n,
 			   struct topo_label *out, size_t max)
 {
 	float u = draw_unit(f->d), h = (float)draw_font_h(f->d, FONT_SMALL);
@@ -234,6 +331,7 @@ static size_t place_labels(const struct vz_frame *f, const struct topo_layout *L
 
 	for (size_t i = 0; i < n && np < max; i++) {
 		float w = (float)draw_text_w(f->d, FONT_SMALL, want[i].text);
+		const float *x = &P[i].x[P[i].lab], *y = &P[i].y[P[i].lab];
 		size_t best_cross = SIZE_MAX;
 		struct vz_rect best = { 0, 0, 0, 0 };
 		if (!want[i].text[0])
@@ -241,12 +339,12 @@ static size_t place_labels(const struct vz_frame *f, const struct topo_layout *L
 		for (int k = 0; k < SPOTS && best_cross; k++) {
 			struct vz_rect r, m;
 			size_t cross = 0, j;
-			if (!label_spot(seg[i][0], seg[i][1], seg[i][2], seg[i][3], k, w, h, u, &r))
+			if (!label_spot(x[0], y[0], x[1], y[1], k, w, h, u, &r))
 				continue;
 			m = (struct vz_rect){ r.x - 3 * u, r.y - 2 * u, r.w + 6 * u, r.h + 4 * u };
 			if (m.x < L->area.x || m.y < L->area.y || m.x + m.w > L->area.x + L->area.w ||
 			    m.y + m.h > L->area.y + L->area.h || on_something(f, L, m) ||
-			    vz_seg_meets(m, seg[i][0], seg[i][1], seg[i][2], seg[i][3]))
+			    meets_path(m, &P[i], u))
 				continue;
 			for (j = 0; j < np && !vz_rects_meet(m, out[j].r); j++)
 				;
@@ -256,9 +354,15 @@ static size_t place_labels(const struct vz_frame *f, const struct topo_layout *L
 				;
 			if (j < nt)
 				continue;
-			for (j = 0; j < n; j++)
-				cross += j != i && vz_seg_meets(m, seg[j][0], seg[j][1], seg[j][2],
-								seg[j][3]);
+			for (j = 0; j < n; j++) {
+				struct vz_rect tipr = { P[j].x[P[j].n - 1] - 10 * u,
+							P[j].y[P[j].n - 1] - 10 * u, 20 * u, 20 * u };
+				if (j != i && vz_rects_meet(m, tipr))
+					break;
+				cross += j != i && meets_path(m, &P[j], u);
+			}
+			if (j < n || (cross > 1 && n > TOPO_CROWDED))
+				continue;          /* under an arrowhead; over edges, many */
 			if (cross < best_cross) {
 				best_cross = cross;
 				best = r;
@@ -272,55 +376,100 @@ static size_t place_labels(const struct vz_frame *f, const struct topo_layout *L
 	return np;
 }
 
+/* The path of every edge that is drawn (replies too unless crowded), with
+ * its count (edges ending in the same leg - a bundle - merged into the
+ * first's; the others' counts 0). Returns how many. */
+static size_t paths(const struct vz_frame *f, const struct topo_layout *L,
+		    struct topo_edge *e, struct topo_path *P)
+{
+	size_t n = count_edges(f, e), ns = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		if (e[k].reply && L->n > TOPO_CROWDED)
+			continue;
+		if (!edge_path(f, L, &e[k], &P[ns]))
+			continue;
+		e[ns] = e[k];
+		for (size_t j = 0; j < ns && !e[ns].reply; j++) {
+			const struct topo_path *a = &P[j], *b = &P[ns];
+			if (e[j].reply || e[j].to != e[ns].to || !e[j].count ||
+			    fabsf(a->x[a->lab] - b->x[b->lab]) > 0.5f ||
+			    fabsf(a->y[a->lab] - b->y[b->lab]) > 0.5f ||
+			    fabsf(a->x[a->lab + 1] - b->x[b->lab + 1]) > 0.5f ||
+			    fabsf(a->y[a->lab + 1] - b->y[b->lab + 1]) > 0.5f)
+				continue;
+			e[j].count += e[ns].count;       /* the same bundle */
+			e[j].calls += e[ns].calls;
+			e[ns].count = e[ns].calls = 0;
+			break;
+		}
+		ns++;
+	}
+	return ns;
+}
+
+size_t topo_edge_paths(const struct vz_frame *f, const struct topo_layout *L,
+		       struct topo_path *out, size_t max)
+{
+	struct topo_edge e[TOPO_EDGES];
+	struct topo_path P[TOPO_EDGES];
+	size_t n = paths(f, L, e, P);
+
+	n = n < max ? n : max;
+	for (size_t i = 0; i < n; i++)
+		out[i] = P[i];
+	return n;
+}
+
 /* The edges: drawn when draw is set; their labels placed in out (at most
- * max). Returns how many labels. */
+ * max), how many were wanted in *wanted. Returns how many labels. */
 static size_t edges(const struct vz_frame *f, const struct topo_layout *L, int draw,
-		    struct topo_label *out, size_t max)
+		    struct topo_label *out, size_t max, size_t *wanted)
 {
 	struct topo_edge e[TOPO_EDGES];
 	struct topo_label want[TOPO_EDGES];
-	float seg[TOPO_EDGES][4];
-	size_t n = count_edges(f, e), ns = 0;
-	float u = draw_unit(f->d), x0, y0, x1, y1;
+	struct topo_path P[TOPO_EDGES];
+	size_t n = paths(f, L, e, P), nw = 0;
+	float u = draw_unit(f->d);
 
 	for (size_t k = 0; k < n; k++) {
-		if (!edge_ends(f, L, &e[k], &x0, &y0, &x1, &y1))
-			continue;
-		if (e[k].reply && L->n > TOPO_CROWDED)
-			continue;
-		seg[ns][0] = x0;
-		seg[ns][1] = y0;
-		seg[ns][2] = x1;
-		seg[ns][3] = y1;
-		want[ns].text[0] = 0;
-		want[ns].rgb = pal_mix(e[k].rgb, PAL_TEXT, 0.3f);
-		if (!e[k].reply && L->n <= TOPO_CROWDED)
-			snprintf(want[ns].text, sizeof want[ns].text, "%llu %s%s",
+		const struct topo_path *p = &P[k];
+		float wd = fminf(1.2f + log2f((float)(e[k].count ? e[k].count : 1)) / 3, 4) * u;
+		want[k].text[0] = 0;
+		want[k].rgb = pal_mix(e[k].rgb, PAL_TEXT, 0.3f);
+		if (!e[k].reply && e[k].count) {
+			snprintf(want[k].text, sizeof want[k].text, "%llu %s%s",
 				 (unsigned long long)e[k].count, e[k].calls == e[k].count ? "call"
 				 : e[k].calls ? "message" : "send", e[k].count == 1 ? "" : "s");
-		ns++;
+			nw++;
+		}
 		if (!draw)
 			continue;
-		tip(f->d, x0, y0, x1, y1, e[k].rgb);
-		if (e[k].reply)
-			draw_dashed(f->d, x0, y0, x1, y1, 5 * u, 4 * u, e[k].rgb);
-		else
-			draw_thick(f->d, x0, y0, x1, y1,
-				   fminf(1.2f + log2f((float)e[k].count) / 3, 4) * u, e[k].rgb);
+		tip(f->d, p->x[p->n - 2], p->y[p->n - 2], p->x[p->n - 1], p->y[p->n - 1], e[k].rgb);
+		for (int i = 0; i + 1 < p->n; i++) {
+			if (e[k].reply)
+				draw_dashed(f->d, p->x[i], p->y[i], p->x[i + 1], p->y[i + 1], 5 * u,
+					    4 * u, e[k].rgb);
+			else
+				draw_thick(f->d, p->x[i], p->y[i], p->x[i + 1], p->y[i + 1],
+					   p->n > 2 ? fminf(wd, 2 * u) : wd, e[k].rgb);
+		}
 	}
-	return place_labels(f, L, seg, want, ns, out, max);
+	if (wanted)
+		*wanted = nw;
+	return place_labels(f, L, P, want, n, out, max);
 }
 
 size_t topo_draw_edges(const struct vz_frame *f, const struct topo_layout *L,
-		       struct topo_label *out, size_t max)
+		       struct topo_label *out, size_t max, size_t *wanted)
 {
-	return edges(f, L, 1, out, max);
+	return edges(f, L, 1, out, max, wanted);
 }
 
 size_t topo_edge_labels(const struct vz_frame *f, const struct topo_layout *L,
-			struct topo_label *out, size_t max)
+			struct topo_label *out, size_t max, size_t *wanted)
 {
-	return edges(f, L, 0, out, max);
+	return edges(f, L, 0, out, max, wanted);
 }
 
 void topo_draw_labels(const struct vz_frame *f, const struct topo_label *lab, size_t n)
@@ -372,11 +521,33 @@ static int remote_leg(const struct vz_frame *f, const struct ti_msg *m, size_t i
 	return 1;
 }
 
+/* The point at t (0 .. 1) of the way along path P. */
+static void along(const struct topo_path *P, float t, float *x, float *y)
+{
+	float len = 0, at;
+
+	for (int i = 0; i + 1 < P->n; i++)
+		len += hypotf(P->x[i + 1] - P->x[i], P->y[i + 1] - P->y[i]);
+	at = len * t;
+	*x = P->x[P->n - 1];
+	*y = P->y[P->n - 1];
+	for (int i = 0; i + 1 < P->n; i++) {
+		float l = hypotf(P->x[i + 1] - P->x[i], P->y[i + 1] - P->y[i]);
+		if (at <= l && l > 0) {
+			*x = P->x[i] + (P->x[i + 1] - P->x[i]) * at / l;
+			*y = P->y[i] + (P->y[i + 1] - P->y[i]) * at / l;
+			return;
+		}
+		at -= l;
+	}
+}
+
 /* Messages sent but not yet delivered at now, as dots along their edge. */
 void topo_draw_in_flight(const struct vz_frame *f, const struct topo_layout *L)
 {
 	const struct trace_index *ix = f->ix;
-	float u = draw_unit(f->d), x0, y0, x1, y1;
+	float u = draw_unit(f->d), x, y;
+	struct topo_path P;
 	size_t shown = 0;
 
 	for (size_t i = trace_index_msgs_from(ix, f->now + 1);
@@ -391,10 +562,9 @@ void topo_draw_in_flight(const struct vz_frame *f, const struct topo_layout *L)
 			continue;
 		t = m->end_ns == TI_NEVER ? 0.5 :
 		    (double)(f->now - m->send_ns) / (double)(m->end_ns - m->send_ns);
-		if (remote_leg(f, m, i, &e, &t) == 0 ||
-		    !edge_ends(f, L, &e, &x0, &y0, &x1, &y1))
+		if (remote_leg(f, m, i, &e, &t) == 0 || !edge_path(f, L, &e, &P))
 			continue;
-		float x = x0 + (x1 - x0) * (float)t, y = y0 + (y1 - y0) * (float)t;
+		along(&P, (float)t, &x, &y);
 		draw_fill(f->d, x - 4 * u, y - 4 * u, 8 * u, 8 * u, pal_msg(ix, m));
 		draw_frame(f->d, x - 4 * u, y - 4 * u, 8 * u, 8 * u, PAL_TEXT);
 		shown++;

@@ -411,17 +411,38 @@ static void link_counts(const struct vz_frame *f, uint32_t l, uint64_t *pk, uint
 	}
 }
 
+/* Does r meet curve k (as wide as pad on each side)? */
+static int meets_curve(struct vz_rect r, const struct topo_link *k, float pad)
+{
+	float px = k->x0, py = k->y0;
+	struct vz_rect m = { r.x - pad, r.y - pad, r.w + 2 * pad, r.h + 2 * pad };
+
+	for (int s = 1; s <= CURVE_STEPS; s++) {
+		float x, y, nx, ny;
+		topo_link_at(k, (float)s / CURVE_STEPS, &x, &y, &nx, &ny);
+		if (vz_seg_meets(m, px, py, x, y))
+			return 1;
+		px = x;
+		py = y;
+	}
+	return 0;
+}
+
 /* Link k's label: its figures and its traffic so far (lines[0 .. *nl - 1],
- * line 2 in red when packets were lost), centred on (*x, *y) beside the
- * link's middle; the rectangle its background covers. */
+ * line 2 in red when packets were lost; at most maxl lines), centred on
+ * (*x, *y) beside the link at t along it, on the side of its normal that
+ * points up (or left; side 1: the other); the rectangle its background
+ * covers. */
 static struct vz_rect link_label_at(const struct vz_frame *f, const struct topo_layout *L,
-				    const struct topo_link *k, char (*lines)[VZ_LINE], int *nl,
-				    float *x, float *y, int *lost_any)
+				    const struct topo_link *k, float t, int side, int maxl,
+				    char (*lines)[VZ_LINE], int *nl, float *x, float *y,
+				    int *lost_any)
 {
 	const struct trace_index *ix = f->ix;
 	const struct ti_link *l = &ix->links[k->l];
 	struct draw *d = f->d;
-	float u = draw_unit(d), lh = (float)draw_font_h(d, FONT_SMALL) + u, w = 0, nx, ny;
+	float u = draw_unit(d), lh = (float)draw_font_h(d, FONT_SMALL) + u, w = 0, nx, ny, px, py;
+	struct vz_rect r = { 0, 0, 0, 0 };
 	char name[96];
 	uint64_t pk[2], lost[2];
 	const char *na = trace_index_str(ix, ix->nodes[l->a].name);
@@ -437,43 +458,35 @@ static struct vz_rect link_label_at(const struct vz_frame *f, const struct topo_
 			 (unsigned long long)(lost[0] + lost[1]));
 	*lost_any = lost[0] + lost[1] > 0;
 	*nl = L->node[0].h < 240 * u ? 1 : 3;       /* a small picture: the figures only */
+	*nl = *nl < maxl ? *nl : maxl;
 	for (int i = 0; i < *nl; i++) {
 		float tw = (float)draw_text_w(d, FONT_SMALL, lines[i]);
 		w = tw > w ? tw : w;
 	}
-	topo_link_at(k, 0.5f, x, y, &nx, &ny);
-	if (ny > 0 || (ny == 0 && nx > 0)) {     /* the normal that points up (or left) */
+	topo_link_at(k, t, &px, &py, &nx, &ny);
+	if ((ny > 0 || (ny == 0 && nx > 0)) != side) {     /* the normal that points up (or left) */
 		nx = -nx;
 		ny = -ny;
 	}
-	*x += nx * (w / 2 + 10 * u) * fabsf(nx);
-	*y += ny * ((float)*nl * lh / 2 + 10 * u) * fabsf(ny);
-	return (struct vz_rect){ *x - w / 2 - 4 * u, *y - (float)*nl * lh / 2 - 2 * u, w + 8 * u,
-				 (float)*nl * lh + 4 * u };
-}
-
-/* The link's figures and its traffic so far, beside its middle. */
-static void link_label(const struct vz_frame *f, const struct topo_layout *L,
-		       const struct topo_link *k)
-{
-	struct draw *d = f->d;
-	float u = draw_unit(d), lh = (float)draw_font_h(d, FONT_SMALL) + u, x, y;
-	char lines[3][VZ_LINE];
-	int nl, lost;
-	struct vz_rect r = link_label_at(f, L, k, lines, &nl, &x, &y, &lost);
-
-	draw_fill_a(d, r.x, r.y, r.w, r.h, PAL_BG, 225);
-	for (int i = 0; i < nl; i++)
-		draw_text(d, FONT_SMALL, x, y - (float)nl * lh / 2 + lh * (float)i,
-			  i == 2 && lost ? PAL_DROP : i ? PAL_DIM : PAL_TEXT, ALIGN_CENTER, lines[i]);
+	/* along the normal, just far enough that the link's band misses it */
+	for (float dist = 8 * u; dist < 160 * u; dist += 3 * u) {
+		*x = px + nx * dist;
+		*y = py + ny * dist;
+		r = (struct vz_rect){ *x - w / 2 - 4 * u, *y - (float)*nl * lh / 2 - 2 * u, w + 8 * u,
+				      (float)*nl * lh + 4 * u };
+		if (!meets_curve(r, k, 6 * u))
+			break;
+	}
+	return r;
 }
 
 /* Move i (of ix->moves) as drawn: the dashed arc from the node the process
  * left to its box, and its label ("worker moved from A at ...") in buf,
- * centred on (*x, *y) above the arc's middle; the rectangle the label's
- * background covers. 0 when the window does not show the move. */
-static int move_at(const struct vz_frame *f, const struct topo_layout *L, size_t i,
-		   struct topo_link *arc, char *buf, size_t len, float *x, float *y,
+ * ("worker from A" when brief) centred on (*x, *y) above (or below) the
+ * arc at t along it; the rectangle
+ * the label's background covers. 0 when the window does not show the move. */
+static int move_at(const struct vz_frame *f, const struct topo_layout *L, size_t i, float t,
+		   int below, int brief, struct topo_link *arc, char *buf, size_t len, float *x, float *y,
 		   struct vz_rect *r)
 {
 	const struct trace_index *ix = f->ix;
@@ -499,62 +512,219 @@ static int move_at(const struct vz_frame *f, const struct topo_layout *L, size_t
 	*arc = (struct topo_link){ 0, x0, y0, x1, y1, (x0 + x1) / 2, fminf(y0, y1) - 90 * u };
 	bend_clear(L, arc, o, frame_of(L, mv->to), u, 0);
 	fmt_time(mv->ns, at, sizeof at);
-	snprintf(buf, len, "%s moved from %s at %s", vz_proc_name(ix, mv->proc),
-		 trace_index_str(ix, ix->nodes[mv->from].name), at);
+	if (brief)
+		snprintf(buf, len, "%s from %s", vz_proc_name(ix, mv->proc),
+			 trace_index_str(ix, ix->nodes[mv->from].name));
+	else
+		snprintf(buf, len, "%s moved from %s at %s", vz_proc_name(ix, mv->proc),
+			 trace_index_str(ix, ix->nodes[mv->from].name), at);
 	tw = (float)draw_text_w(f->d, FONT_SMALL, buf);
-	topo_link_at(arc, 0.5f, x, y, &x1, &y1);
-	*y -= sh + 4 * u;
-	*r = (struct vz_rect){ *x - tw / 2 - 3 * u, *y - u, tw + 6 * u, sh + 2 * u };
+	topo_link_at(arc, t, &x0, &y0, &x1, &y1);
+	for (float dist = 4 * u; dist < 80 * u; dist += 3 * u) {   /* clear of its arc */
+		*x = x0;
+		*y = below ? y0 + dist : y0 - sh - dist;
+		*r = (struct vz_rect){ *x - tw / 2 - 3 * u, *y - u, tw + 6 * u, sh + 2 * u };
+		if (!meets_curve(*r, arc, 2 * u))
+			break;
+	}
 	return 1;
 }
 
-/* A dashed arrow from the node a process left to its box, for each move
- * in the window up to now. */
-void topo_draw_moves(const struct vz_frame *f, const struct topo_layout *L)
+/* A label of the nodes' picture: a link's figures or a move's words, where
+ * it is drawn. */
+struct node_label {
+	struct vz_rect r;         /* its background */
+	float x, y;               /* its text's centre (top) */
+	size_t i;                 /* L->link index, or ix->moves index */
+	int move, nl, lost;
+	char lines[3][VZ_LINE];
+};
+
+/* Is r clear of the nodes' titles (and for a link's label, own >= 0, their
+ * frames' edges), the boxes, the links (own: the link r labels, whose middle
+ * line only counts), the moves' arcs
+ * and the labels placed so far (out[0 .. n - 1]), and inside the area? */
+static int label_clear(const struct vz_frame *f, const struct topo_layout *L, struct vz_rect r,
+		       const struct topo_link *arcs, size_t narcs, const struct node_label *out,
+		       size_t n, int own)
 {
-	const struct trace_index *ix = f->ix;
 	float u = draw_unit(f->d);
 
-	for (size_t i = 0; i < ix->nmoves && ix->moves[i].ns <= f->now; i++) {
-		uint32_t to = ix->moves[i].to;
-		struct topo_link arc;
-		struct vz_rect r;
-		float x, y;
+	if (r.x < L->area.x || r.y < L->area.y || r.x + r.w > L->area.x + L->area.w ||
+	    r.y + r.h > L->area.y + L->area.h)
+		return 0;
+	for (size_t i = 0; i < L->nnodes; i++) {   /* its title; a link's: across its edge */
+		const struct topo_node *nd = &L->node[i];
+		if (vz_rects_meet(r, (struct vz_rect){ nd->x, nd->y, nd->w, nd->head_h }) ||
+		    (own >= 0 && vz_rects_meet(r, (struct vz_rect){ nd->x, nd->y, nd->w, nd->h }) &&
+		     (r.x < nd->x || r.y < nd->y || r.x + r.w > nd->x + nd->w ||
+		      r.y + r.h > nd->y + nd->h)))
+			return 0;
+	}
+	for (size_t i = 0; i < L->n; i++)
+		if (vz_rects_meet(r, (struct vz_rect){ L->box[i].x, L->box[i].y, L->box[i].w + 3 * u,
+						       L->box[i].h + 3 * u }))
+			return 0;
+	for (size_t i = 0; i < L->nlinks; i++)       /* its own link: its middle line only */
+		if (meets_curve(r, &L->link[i], (int)i == own ? 0 : 6 * u))
+			return 0;
+	for (size_t i = 0; i < narcs; i++)
+		if (meets_curve(r, &arcs[i], 2 * u))
+			return 0;
+	for (size_t i = 0; i < n; i++)
+		if (vz_rects_meet(r, out[i].r))
+			return 0;
+	return 1;
+}
+
+static const float spots[] = { 0.5f, 0.45f, 0.55f, 0.4f, 0.6f, 0.35f, 0.65f, 0.3f, 0.7f,
+				0.2f, 0.8f };
+enum { NSPOTS = sizeof spots / sizeof spots[0] };
+
+/* The labels of the links and of the moves in the window up to now, each
+ * where it meets no title, box, link, arc or other label: a link's beside
+ * its middle or further along, on either side, with fewer lines if need
+ * be; a move's above or below its arc. One with no such place is left
+ * out. Returns how many (at most max); the moves' arcs in arcs (*narcs of
+ * them, move_of[k] the index in ix->moves of arc k). */
+static size_t place_node_labels(const struct vz_frame *f, const struct topo_layout *L,
+				struct node_label *out, size_t max, struct topo_link *arcs,
+				size_t *move_of, size_t *narcs)
+{
+	const struct trace_index *ix = f->ix;
+	size_t n = 0, na = 0;
+
+	for (size_t i = 0; i < ix->nmoves && ix->moves[i].ns <= f->now && na < TOPO_TAKEN; i++) {
 		char buf[VZ_LINE];
-		if (!move_at(f, L, i, &arc, buf, sizeof buf, &x, &y, &r))
+		float x, y;
+		struct vz_rect r;
+		if (move_at(f, L, i, 0.5f, 0, 0, &arcs[na], buf, sizeof buf, &x, &y, &r))
+			move_of[na++] = i;
+	}
+	*narcs = na;
+	for (size_t i = 0; i < L->nlinks && n < max; i++) {
+		struct node_label *o = &out[n];
+		int done = 0;
+		for (int maxl = 3; maxl >= 1 && !done; maxl--)
+			for (int k = 0; k < 2 * NSPOTS && !done; k++) {
+				o->r = link_label_at(f, L, &L->link[i], spots[k / 2], k % 2, maxl,
+						     o->lines, &o->nl, &o->x, &o->y, &o->lost);
+				done = label_clear(f, L, o->r, arcs, na, out, n, (int)i);
+			}
+		if (!done)
 			continue;
+		o->i = i;
+		o->move = 0;
+		n++;
+	}
+	for (size_t a = 0; a < na && n < max; a++) {
+		struct node_label *o = &out[n];
+		struct topo_link arc;
+		int done = 0;
+		for (int k = 0; k < 4 * NSPOTS && !done; k++) {   /* in full, then shorter */
+			move_at(f, L, move_of[a], spots[k % (2 * NSPOTS) / 2], k % 2,
+				k >= 2 * NSPOTS, &arc, o->lines[0], VZ_LINE, &o->x, &o->y, &o->r);
+			done = label_clear(f, L, o->r, arcs, na, out, n, -1);
+		}
+		if (!done)
+			continue;
+		o->i = move_of[a];
+		o->move = 1;
+		o->nl = 1;
+		n++;
+	}
+	return n;
+}
+
+/* A dashed arrow from the node a process left to its box, for each move
+ * in the window up to now; and the labels of the links and of the moves,
+ * drawn over the boxes' edges. */
+void topo_draw_moves(const struct vz_frame *f, const struct topo_layout *L)
+{
+	struct draw *d = f->d;
+	float u = draw_unit(d), lh = (float)draw_font_h(d, FONT_SMALL) + u;
+	struct node_label lab[TOPO_TAKEN];
+	struct topo_link arcs[TOPO_TAKEN];
+	size_t move_of[TOPO_TAKEN], na, n = place_node_labels(f, L, lab, TOPO_TAKEN, arcs, move_of,
+							     &na);
+
+	for (size_t a = 0; a < na; a++) {
+		const struct topo_link *arc = &arcs[a];
+		uint32_t to = f->ix->moves[move_of[a]].to;
 		for (int s = 0; s < CURVE_STEPS; s += 2) {
 			float xa, ya, xb, yb, nx, ny;
-			topo_link_at(&arc, (float)s / CURVE_STEPS, &xa, &ya, &nx, &ny);
-			topo_link_at(&arc, (float)(s + 1) / CURVE_STEPS, &xb, &yb, &nx, &ny);
-			draw_thick(f->d, xa, ya, xb, yb, 2 * u, pal_node(to));
+			topo_link_at(arc, (float)s / CURVE_STEPS, &xa, &ya, &nx, &ny);
+			topo_link_at(arc, (float)(s + 1) / CURVE_STEPS, &xb, &yb, &nx, &ny);
+			draw_thick(d, xa, ya, xb, yb, 2 * u, pal_node(to));
 		}
-		draw_tri(f->d, arc.x1, arc.y1, arc.x1 - 5 * u, arc.y1 - 9 * u, arc.x1 + 5 * u,
-			 arc.y1 - 9 * u, pal_node(to));
-		draw_fill_a(f->d, r.x, r.y, r.w, r.h, PAL_BG, 230);
-		draw_text(f->d, FONT_SMALL, x, y, pal_node(to), ALIGN_CENTER, buf);
+		draw_tri(d, arc->x1, arc->y1, arc->x1 - 5 * u, arc->y1 - 9 * u, arc->x1 + 5 * u,
+			 arc->y1 - 9 * u, pal_node(to));
 	}
+	for (size_t i = 0; i < n; i++) {
+		const struct node_label *o = &lab[i];
+		if (o->move) {
+			draw_fill_a(d, o->r.x, o->r.y, o->r.w, o->r.h, PAL_BG, 230);
+			draw_text(d, FONT_SMALL, o->x, o->y, pal_node(f->ix->moves[o->i].to),
+				  ALIGN_CENTER, o->lines[0]);
+			continue;
+		}
+		draw_fill_a(d, o->r.x, o->r.y, o->r.w, o->r.h, PAL_BG, 225);
+		for (int k = 0; k < o->nl; k++)
+			draw_text(d, FONT_SMALL, o->x, o->y - (float)o->nl * lh / 2 + lh * (float)k,
+				  k == 2 && o->lost ? PAL_DROP : k ? PAL_DIM : PAL_TEXT, ALIGN_CENTER,
+				  o->lines[k]);
+	}
+}
+
+size_t topo_move_arcs(const struct vz_frame *f, const struct topo_layout *L,
+		      struct topo_link *out, size_t max)
+{
+	struct node_label lab[TOPO_TAKEN];
+	struct topo_link arcs[TOPO_TAKEN];
+	size_t move_of[TOPO_TAKEN], na;
+
+	place_node_labels(f, L, lab, TOPO_TAKEN, arcs, move_of, &na);
+	na = na < max ? na : max;
+	for (size_t i = 0; i < na; i++)
+		out[i] = arcs[i];
+	return na;
+}
+
+size_t topo_node_labels_left_out(const struct vz_frame *f, const struct topo_layout *L)
+{
+	struct node_label lab[TOPO_TAKEN];
+	struct topo_link arcs[TOPO_TAKEN];
+	size_t move_of[TOPO_TAKEN], na, n = place_node_labels(f, L, lab, TOPO_TAKEN, arcs, move_of,
+							     &na);
+
+	return L->nlinks + na - n;
 }
 
 size_t topo_node_labels(const struct vz_frame *f, const struct topo_layout *L,
 			struct vz_rect *out, size_t max)
 {
-	const struct trace_index *ix = f->ix;
-	size_t n = 0;
+	struct node_label lab[TOPO_TAKEN];
+	struct topo_link arcs[TOPO_TAKEN];
+	size_t move_of[TOPO_TAKEN], na, n = place_node_labels(f, L, lab, TOPO_TAKEN, arcs, move_of,
+							     &na);
 
-	for (size_t i = 0; i < L->nlinks && n < max; i++) {
-		char lines[3][VZ_LINE];
-		int nl, lost;
-		float x, y;
-		out[n++] = link_label_at(f, L, &L->link[i], lines, &nl, &x, &y, &lost);
-	}
-	for (size_t i = 0; i < ix->nmoves && ix->moves[i].ns <= f->now && n < max; i++) {
-		struct topo_link arc;
-		char buf[VZ_LINE];
-		float x, y;
-		n += move_at(f, L, i, &arc, buf, sizeof buf, &x, &y, &out[n]);
-	}
+	n = n < max ? n : max;
+	for (size_t i = 0; i < n; i++)
+		out[i] = lab[i].r;
 	return n;
+}
+
+void topo_fit_parts(struct draw *d, char *s, float room)
+{
+	char *cut;
+
+	while ((float)draw_text_w(d, FONT_SMALL, s) > room) {
+		if (!(cut = strrchr(s, 0xb7)) || cut - s < 2) {   /* the first part: all or none */
+			s[0] = 0;
+			return;
+		}
+		cut[-2] = 0;                  /* " · " is ' ', 0xc2 0xb7, ' ' */
+	}
 }
 
 void topo_draw_nodes(const struct vz_frame *f, const struct topo_layout *L)
@@ -586,11 +756,9 @@ void topo_draw_nodes(const struct vz_frame *f, const struct topo_layout *L)
 		x = nd->x + 10 * u;              /* the title, and what the node is where it fits */
 		x += (float)draw_text_fit(d, FONT_BOLD, x, nd->y + 5 * u, pal_node(nd->n), ALIGN_LEFT,
 					  name, nd->w - 20 * u) + 10 * u;
-		draw_text_fit(d, FONT_SMALL, x, nd->y + 5 * u + bh - sh - 1, PAL_DIM, ALIGN_LEFT, sub,
-			      nd->x + nd->w - 10 * u - x);
+		topo_fit_parts(d, sub, nd->x + nd->w - 10 * u - x);
+		draw_text(d, FONT_SMALL, x, nd->y + 5 * u + bh - sh - 1, PAL_DIM, ALIGN_LEFT, sub);
 	}
-	for (size_t i = 0; i < L->nlinks; i++)
-		link_label(f, L, &L->link[i]);
 	if (ix->nnodes > TOPO_NODES) {
 		char buf[64];
 		snprintf(buf, sizeof buf, "the first %d of %zu nodes", TOPO_NODES, ix->nnodes);
