@@ -113,4 +113,11 @@ run 0 sweep $F --set n=3,many &&
 	expect_out '^3,1,0,completed,.*,3,3,1.0,1$' && expect_out '^many,,2,invalid,,,,,,,,,,,,,,,$'
 # A scenario without results: the columns of old, no note.
 run 0 sweep scenarios/pingpong.lua --set n=3,4 && expect_out "^n,$FIXED\$"
+# Every column has a name of its own: a result renamed result.NAME does not
+# take the name of another result, in --stats csv as in ukern sweep.
+C=tests/results/clash.lua
+run 0 run $C --stats csv &&
+	expect_out ',ticket_share,result.thread,result.result.thread,seed,result.seed$'
+run 0 sweep $C &&
+	expect_out "^$FIXED,thread,result.thread,result.seed,result.result.seed\$"
 finish
