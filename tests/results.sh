@@ -120,4 +120,14 @@ run 0 run $C --stats csv &&
 	expect_out ',ticket_share,result.thread,result.result.thread,seed,result.seed$'
 run 0 sweep $C &&
 	expect_out "^$FIXED,thread,result.thread,result.seed,result.result.seed\$"
+# tests/results is a directory beside tests/results.sh (as tests/sched and
+# tests/threads are): GNU make's built-in rule '%: %.sh' must not "remake"
+# it from the script, which made make dist fail once the script was newer.
+if [ -f Makefile ]; then
+	for d in tests/results tests/sched tests/threads; do
+		checks=$((checks + 1))
+		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -n -W $d.sh $d 2>&1 | grep -q "$d.sh" &&
+			fail "make would overwrite the directory $d with $d.sh"
+	done
+fi
 finish
