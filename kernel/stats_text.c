@@ -6,6 +6,7 @@
 #include "stats.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lrpc.h"
@@ -40,17 +41,32 @@ static const char *const csv_columns[] = {
 #define CSV_NCOLUMNS (sizeof csv_columns / sizeof csv_columns[0])
 
 /* The header: the thread columns, then one column per result of the
- * scenario's (results_column: its name, unless a thread column has it). */
+ * scenario's (results_column: its name, unless a thread column or the
+ * column of an earlier result has it). */
 static void csv_header(FILE *out, const struct machine *m)
 {
-	char col[2 * UK_RESULT_NAME_MAX + 32];
+	enum { COL = 2 * UK_RESULT_NAME_MAX + 32 };
+	uint32_t n = m->results ? m->results->n : 0;
+	const char **taken = malloc((CSV_NCOLUMNS + n) * sizeof *taken);
+	char (*col)[COL] = malloc((n ? n : 1) * sizeof *col);
+	char one[COL];
 
-	for (size_t i = 0; i < CSV_NCOLUMNS; i++)
+	for (size_t i = 0; i < CSV_NCOLUMNS; i++) {
 		fprintf(out, "%s%s", i ? "," : "", csv_columns[i]);
-	for (uint32_t i = 0; m->results && i < m->results->n; i++)
-		fprintf(out, ",%s", results_column(m->results->v[i].name, csv_columns, CSV_NCOLUMNS,
-						   col, sizeof col));
+		if (taken)
+			taken[i] = csv_columns[i];
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		/* out of memory: only the thread columns count as taken */
+		char *c = taken && col ? col[i] : one;
+		fprintf(out, ",%s", results_column(m->results->v[i].name, taken ? taken : csv_columns,
+						   CSV_NCOLUMNS + (taken && col ? i : 0), c, COL));
+		if (taken && col)
+			taken[CSV_NCOLUMNS + i] = c;
+	}
 	fputc('\n', out);
+	free(taken);
+	free(col);
 }
 
 /* The results' values, the same on every row: ",v1,v2...". */

@@ -395,6 +395,8 @@ run 0 run $R --stats json &&
 	expect_err "p +\| $R:29: result 'text': the value must be a number, not a string \(\"12\"\)$" &&
 	expect_err "p +\| $R:30: result 'none': the value must be a number, not nil$" &&
 	expect_err "p +\| $R:31: result 'flag': the value must be a number, not a boolean \(true\)$" &&
+	expect_err "p +\| $R:33: result: invalid name 'z{80}\.\.\. \(100000 bytes\)': it is longer than 63 characters \(a name is" &&
+	expect_err "p +\| $R:34: result: invalid name 'two\?lines': it holds a character other than" &&
 	expect_err 'p +\| accepted$'
 checks=$((checks + 1))
 [ "$(grep -c '"results"' "$TMP/out")" -eq 1 ] || fail "results: not one \"results\" key"

@@ -67,6 +67,8 @@ process { "a b", main = function() end }    @ 1 @ process: 'name' must be a stri
 process { "p", main = function() end, start = "soon" } @ 1 @ process: 'start' must be a duration .*not 'soon'
 process { "p", main = function() end, start = print }  @ 1 @ process: 'start' must be a duration .*not 'a function'
 process { "p", main = function() end, start = 0/0 }    @ 1 @ process: 'start' must be a duration
+process { "p", main = function() end, start = 1e18 }   @ 1 @ process: 'start' = 1e\+18 ms is too large \(a duration is under 2\^64 ns, about 584 years\)
+machine { quantum = 18446744073710 }        @ 1 @ machine: 'quantum' = 18446744073710 ms is too large
 process { "p", main = function() end, daemon = "yes" } @ 1 @ process: 'daemon' must be true or false, not a string
 process { "p", main = function() end, priority = "high" } @ 1 @ process: 'priority' must be an integer from -1000 to 1000, not 'high'
 process { "p", main = function() end, tickets = 0 }    @ 1 @ process: 'tickets' must be an integer from 1 to 1000000, not '0'

@@ -113,4 +113,21 @@ run 0 sweep $F --set n=3,many &&
 	expect_out '^3,1,0,completed,.*,3,3,1.0,1$' && expect_out '^many,,2,invalid,,,,,,,,,,,,,,,$'
 # A scenario without results: the columns of old, no note.
 run 0 sweep scenarios/pingpong.lua --set n=3,4 && expect_out "^n,$FIXED\$"
+# Every column has a name of its own: a result renamed result.NAME does not
+# take the name of another result, in --stats csv as in ukern sweep.
+C=tests/results/clash.lua
+run 0 run $C --stats csv &&
+	expect_out ',ticket_share,result.thread,result.result.thread,seed,result.seed$'
+run 0 sweep $C &&
+	expect_out "^$FIXED,thread,result.thread,result.seed,result.result.seed\$"
+# tests/results is a directory beside tests/results.sh (as tests/sched and
+# tests/threads are): GNU make's built-in rule '%: %.sh' must not "remake"
+# it from the script, which made make dist fail once the script was newer.
+if [ -f Makefile ]; then
+	for d in tests/results tests/sched tests/threads; do
+		checks=$((checks + 1))
+		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -n -W $d.sh $d 2>&1 | grep -q "$d.sh" &&
+			fail "make would overwrite the directory $d with $d.sh"
+	done
+fi
 finish

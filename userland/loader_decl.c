@@ -28,9 +28,14 @@ uint64_t field_duration(lua_State *L, const char *fn, const char *key, uint64_t 
 {
 	uint64_t ns = dflt;
 
-	if (lua_getfield(L, 1, key) != LUA_TNIL && lu_toduration(L, -1, &ns) != 0)
+	if (lua_getfield(L, 1, key) != LUA_TNIL && lu_toduration(L, -1, &ns) != 0) {
+		/* a number of ms past the range is no malformed duration */
+		if (lua_type(L, -1) == LUA_TNUMBER && lua_tonumber(L, -1) * 1e6 >= 0x1p64)
+			luaL_error(L, "%s: '%s' = %s ms is too large (a duration is under 2^64 ns, "
+				      "about 584 years)", fn, key, lu_shown(L, -1));
 		luaL_error(L, "%s: '%s' must be a duration (a number of ms, or \"250ns\", \"5us\", "
 			      "\"10ms\", \"2s\"), not '%s'", fn, key, lu_shown(L, -1));
+	}
 	lua_pop(L, 1);
 	return ns;
 }

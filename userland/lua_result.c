@@ -11,10 +11,14 @@
 #include "lua_sys.h"
 
 #include <lauxlib.h>
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
 #include "results.h"
+
+/* Bytes of an invalid name a message shows: a name just too long whole. */
+#define SHOWN_MAX 80
 
 #define NAME_RULE "1 to 63 letters, digits, '_', '.' or '-', starting with a letter"
 
@@ -43,6 +47,25 @@ static const char *what(lua_State *L, int idx)
 	}
 }
 
+/* An invalid name as a message shows it: on one line (a byte that is not
+ * printable ASCII as '?') and at most SHOWN_MAX bytes, then "... (N bytes)". */
+static const char *shown_name(lua_State *L, const char *name, size_t len)
+{
+	luaL_Buffer b;
+	size_t n = len < SHOWN_MAX ? len : SHOWN_MAX;
+
+	luaL_buffinit(L, &b);
+	for (size_t i = 0; i < n; i++)
+		luaL_addchar(&b, name[i] >= ' ' && name[i] <= '~' ? name[i] : '?');
+	if (n < len) {
+		luaL_addstring(&b, "...");
+		lua_pushfstring(L, " (%d bytes)", (int)(len > INT_MAX ? INT_MAX : len));
+		luaL_addvalue(&b);
+	}
+	luaL_pushresult(&b);
+	return lua_tostring(L, -1);
+}
+
 /* The name at 1, checked; raises an error at the caller's line when it is
  * not a valid name. */
 static const char *check_name(lua_State *L)
@@ -55,7 +78,8 @@ static const char *check_name(lua_State *L)
 			   what(L, 1));
 	name = lua_tolstring(L, 1, &len);
 	if ((why = results_check_name(name, len)))
-		luaL_error(L, "result: invalid name '%s': %s (a name is " NAME_RULE ")", name, why);
+		luaL_error(L, "result: invalid name '%s': %s (a name is " NAME_RULE ")",
+			   shown_name(L, name, len), why);
 	return name;
 }
 

@@ -30,6 +30,8 @@ process { name = "p", main = function()
   try(function() result("none") end)
   try(function() result("flag", true) end)
   try(function() result(("y"):rep(63), 7) end)      -- 63 characters: accepted
+  try(function() result(("z"):rep(100000), 1) end)  -- shown cut short
+  try(function() result("two\nlines", 1) end)       -- shown on one line
   result("alpha", 4)
   sleep("1ms")
 end }
