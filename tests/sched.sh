@@ -99,7 +99,10 @@ run 2 run "$TMP/q.lua" && expect_err 'q.lua:1: machine: queues = 3: a number of 
 printf 'machine { sched = "mlfq", queues = 2, quantum = { 1, 2, 3 } }\n' >"$TMP/q.lua"
 run 2 run "$TMP/q.lua" && expect_err "q.lua:1: machine: 'quantum' lists 3 values for 2 queues"
 printf 'machine { sched = "mlfq", quantum = "1500us" }\n' >"$TMP/q.lua"
-run 2 run "$TMP/q.lua" && expect_err "must be a whole number of ticks"
+run 2 run "$TMP/q.lua" && expect_err "must be a whole number of ticks \\(1 ms\\) above 0, not '1500us'"
+# A number of ms past the range of durations is too large, not "no whole number".
+printf 'machine { sched = "mlfq", quantum = 1e15 }\n' >"$TMP/q.lua"
+run 2 run "$TMP/q.lua" && expect_err "q.lua:1: machine: 'quantum' = 1e\\+15 ms is too large"
 
 # cfs: shares follow the weights of Linux's nice table; equal nice, equal shares.
 run 0 run $S/cfs.lua --until 4800 --stats json --quiet &&

@@ -184,9 +184,13 @@ static uint64_t mlfq_ticks(lua_State *L, const char *key)
 {
 	uint64_t ns;
 
+	if (lu_toduration(L, -1, &ns) != 0 && lua_type(L, -1) == LUA_TNUMBER &&
+	    lua_tonumber(L, -1) * 1e6 >= 0x1p64)
+		luaL_error(L, "machine: '%s' = %s ms is too large (a duration is under 2^64 ns, "
+			      "about 584 years)", key, lu_shown(L, -1));
 	if (lu_toduration(L, -1, &ns) != 0 || ns == 0 || ns % MLFQ_TICK_NS)
-		luaL_error(L, "machine: '%s' of mlfq must be a whole number of ticks (1 ms) above 0",
-			   key);
+		luaL_error(L, "machine: '%s' of mlfq must be a whole number of ticks (1 ms) above 0, "
+			      "not '%s'", key, lu_shown(L, -1));
 	return ns / MLFQ_TICK_NS;
 }
 
