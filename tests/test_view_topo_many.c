@@ -234,23 +234,6 @@ static void test_caption_parts(void **state)
 	draw_free(d);
 }
 
-/* Does r meet curve k, as wide as pad each side? */
-static int meets_curve(struct vz_rect r, const struct topo_link *k, float pad)
-{
-	float px = k->x0, py = k->y0;
-	struct vz_rect m = { r.x - pad, r.y - pad, r.w + 2 * pad, r.h + 2 * pad };
-
-	for (int s = 1; s <= CURVE_STEPS; s++) {
-		float x, y, nx, ny;
-		topo_link_at(k, (float)s / CURVE_STEPS, &x, &y, &nx, &ny);
-		if (vz_seg_meets(m, px, py, x, y))
-			return 1;
-		px = x;
-		py = y;
-	}
-	return 0;
-}
-
 /* The labels of the links and the moves meet no other, no link's band and
  * no move's arc; returns how many there are. */
 static size_t node_labels_clear(const struct vz_frame *f, const struct topo_layout *L)
@@ -265,10 +248,10 @@ static size_t node_labels_clear(const struct vz_frame *f, const struct topo_layo
 			if (vz_rects_meet(r[i], r[j]))
 				fail_msg("label %zu meets label %zu", i, j);
 		for (size_t k = 0; k < L->nlinks; k++)
-			if (meets_curve(shrink(r[i], 0.5f), &L->link[k], 5 * u))
+			if (topo_meets_curve(shrink(r[i], 0.5f), &L->link[k], 5 * u))
 				fail_msg("label %zu meets link %zu", i, k);
 		for (size_t k = 0; k < na; k++)
-			if (meets_curve(shrink(r[i], 0.5f), &arcs[k], u))
+			if (topo_meets_curve(shrink(r[i], 0.5f), &arcs[k], u))
 				fail_msg("label %zu meets the arc of move %zu", i, k);
 	}
 	return n;

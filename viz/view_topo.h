@@ -143,14 +143,16 @@ void topo_place_ports(const struct trace_index *ix, struct topo_box *b);
 
 /* With nodes (view_topo_nodes.c): lay out the nodes, their boxes, the
  * links and the charts in plot p (the strip and T included); draw the
- * frames and links (under the edges) and the moves (over the boxes); the
- * link or node at (x, y): 1 and *pk, or 0. */
+ * frames and links (under the edges); the link or node at (x, y): 1 and
+ * *pk, or 0. */
 void topo_layout_nodes(const struct vz_frame *f, struct vz_rect p, struct topo_layout *L);
 void topo_draw_nodes(const struct vz_frame *f, const struct topo_layout *L);
+/* With nodes (view_topo_labels.c): draw the moves' arcs and the labels of
+ * links and moves (over the boxes). */
 void topo_draw_moves(const struct vz_frame *f, const struct topo_layout *L);
-/* With nodes: where the links' labels and the moves' labels are drawn at
- * the current time (the rectangles their backgrounds cover), at most max;
- * returns how many. Edge counts are placed clear of them. */
+/* Where the links' labels and the moves' labels are drawn at the current
+ * time (the rectangles their backgrounds cover), at most max; returns how
+ * many. Edge counts are placed clear of them. */
 enum { TOPO_TAKEN = TOPO_LINKS + 64 };
 size_t topo_node_labels(const struct vz_frame *f, const struct topo_layout *L,
 			struct vz_rect *out, size_t max);
@@ -175,6 +177,16 @@ int topo_pick_packet(const struct vz_frame *f, const struct topo_layout *L, floa
 
 /* A link's curve is drawn as this many straight pieces. */
 enum { CURVE_STEPS = 24 };
+
+/* Shared by view_topo_nodes.c and view_topo_labels.c: the frame of node n
+ * in the layout, or NULL when it is not shown; curve k left as it is when
+ * it crosses no node frame but a's and b's (and, within, stays in the
+ * boxes' area), else bent one way or the other from its chord until it
+ * does; whether rectangle r meets curve k, as wide as pad on each side. */
+const struct topo_node *topo_frame_of(const struct topo_layout *L, uint32_t n);
+void topo_bend_clear(const struct topo_layout *L, struct topo_link *k, const struct topo_node *a,
+		     const struct topo_node *b, float u, int within);
+int topo_meets_curve(struct vz_rect r, const struct topo_link *k, float pad);
 
 /* Distance from (x, y) to the segment (x0, y0) - (x1, y1). */
 float topo_seg_dist(float x0, float y0, float x1, float y1, float x, float y);
