@@ -174,6 +174,42 @@ static void test_fileserver(void **state)
 	ix_run_free(&run);
 }
 
+/* fileserver-architectures at 480x320 and 640x400: the clients' grid keeps
+ * boxes wide enough for a name (90 px a column), leaves out the rest, and
+ * the note says how many boxes are drawn. */
+static void test_grid_small(void **state)
+{
+	static const int sizes[][2] = { { 480, 320 }, { 640, 400 } };
+	struct ix_run run;
+
+	(void)state;
+	ix_run(&run, "scenarios/fileserver-architectures.lua", NULL, NULL, 0, UINT64_MAX);
+	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+		struct draw *d = canvas(sizes[s][0], sizes[s][1]);
+		struct vz_frame f = frame_of(&run, d, 0, run.ix->end_ns);
+		struct topo_layout L;
+		size_t grid = 0;
+		char note[200], want[64];
+
+		topo_layout(&f, vz_plot(&f), &L);
+		assert_true(L.n < 29);
+		for (size_t b = 0; b < L.n; b++)
+			if (L.box[b].grid) {
+				grid++;
+				if (L.box[b].w < 76 * draw_unit(d))
+					fail_msg("%dx%d: grid box %zu is %.0f px wide", sizes[s][0],
+						 sizes[s][1], b, (double)L.box[b].w);
+			}
+		assert_true(grid >= 4);
+		topo_note(&f, &L, vz_plot(&f), 0, 0, note, sizeof note);
+		snprintf(want, sizeof want, "%zu of 29 processes shown", L.n);
+		if (!strstr(note, want))
+			fail_msg("%dx%d: note \"%s\", not \"%s\"", sizes[s][0], sizes[s][1], note, want);
+		draw_free(d);
+	}
+	ix_run_free(&run);
+}
+
 /* two-nodes-rpc's loss part at 480x320: the boxes that find no room in
  * their node's frames and the link charts are left out, and the note
  * says so. */
@@ -305,6 +341,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fileserver),
+		cmocka_unit_test(test_grid_small),
 		cmocka_unit_test(test_nodes_small),
 		cmocka_unit_test(test_caption_parts),
 		cmocka_unit_test(test_migration_labels),

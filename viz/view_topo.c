@@ -149,6 +149,8 @@ static void place_column(const struct vz_frame *f, struct topo_layout *L, int co
 	}
 	rows = (size_t)fmaxf(1, a.h / small);
 	cols = (count + rows - 1) / rows;
+	if (compact && col == 1 && a.w / (float)cols < 90 * u)  /* boxes too narrow for a name: */
+		cols = (size_t)fmaxf(1, a.w / (90 * u));        /* the first that fit are shown */
 	if (compact && col == 1) {
 		L->grid.cols = (int)cols;
 		L->grid.x = a.x;
@@ -160,7 +162,7 @@ static void place_column(const struct vz_frame *f, struct topo_layout *L, int co
 	for (size_t i = 0; i < f->ix->nprocs && i < TOPO_BOXES; i++) {
 		struct topo_box *b;
 		float off;
-		if (proc_column(f->ix, (uint32_t)i) != col)
+		if (proc_column(f->ix, (uint32_t)i) != col || (compact && col == 1 && k >= rows * cols))
 			continue;
 		b = &L->box[L->n];
 		memset(b, 0, sizeof *b);
@@ -529,8 +531,14 @@ struct vz_rect topo_note(const struct vz_frame *f, const struct topo_layout *L, 
 	buf[0] = 0;
 #define NOTE(...) (n += (size_t)snprintf(buf + n, n < len ? len - n : 0, __VA_ARGS__), \
 		   n = n < len ? n : len - 1)
-	if (ix->nprocs > TOPO_BOXES)
+	for (uint32_t pr = 0; !L->nnodes && pr < ix->nprocs && pr < TOPO_BOXES; pr++)
+		all += proc_column(ix, pr) >= 0;
+	if (!L->nnodes && L->n < all)   /* a clients' grid cut short: the boxes drawn, of those drawable */
+		NOTE("%zu of %zu processes shown", L->n,
+		     all + (ix->nprocs > TOPO_BOXES ? ix->nprocs - TOPO_BOXES : 0));
+	else if (ix->nprocs > TOPO_BOXES)
 		NOTE("the first %d of %zu processes", TOPO_BOXES, ix->nprocs);
+	all = 0;
 	if (L->nnodes) {            /* the processes on the nodes drawn at the current time */
 		for (uint32_t pr = 0; pr < ix->nprocs && pr < TOPO_BOXES; pr++) {
 			uint32_t nd = trace_index_node_at(ix, pr, f->now);
