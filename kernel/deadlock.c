@@ -47,10 +47,19 @@ static struct proc *reply_holder_scan(struct machine *m, struct thread *t)
 	return t->call_port ? t->call_port->owner : NULL;
 }
 
+/* The scan reads every rights table: with a few hundred callers waiting,
+ * most of a run's time. The one send-once right to t's reply port, whose
+ * holder the port knows, is the one the scan would find: the rights that
+ * answer t's call are all to that port (a duplicated call's too). */
 static struct proc *reply_holder(struct machine *m, struct thread *t)
 {
-	if (t->reply_port && t->reply_port->sonce_held == 0)
+	const struct port *rp = t->reply_port;
+
+	if (rp && rp->sonce_held == 0)
 		return t->call_port ? t->call_port->owner : NULL;
+	if (rp && rp->sonce_held == 1 && rp->sonce_holder)
+		return rp->sonce_flow == t->call_flow ? rp->sonce_holder
+		       : t->call_port ? t->call_port->owner : NULL;
 	return reply_holder_scan(m, t);
 }
 

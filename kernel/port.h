@@ -33,6 +33,8 @@ struct port {
 	struct proc *owner;         /* receive right holder; NULL once dead */
 	struct thread *reply_of;    /* reply ports: the thread it belongs to */
 	uint32_t sonce_held;        /* send-once rights to it in rights tables (deadlock.c) */
+	struct proc *sonce_holder;  /* the holder of the one made last, and its flow; NULL once */
+	uint64_t sonce_flow;        /* one is given up (who holds the rest is not known) */
 	uint32_t qlimit;            /* messages queued before senders block */
 	uint8_t dead;
 	struct msg *qhead, *qtail;  /* queued messages */

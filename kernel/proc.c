@@ -76,6 +76,7 @@ static void release_rights(struct proc *p)
 			port_kill(r->pt);
 		if (r->kinds & RIGHT_SONCE) {
 			r->pt->sonce_held--;
+			r->pt->sonce_holder = NULL;
 			ipc_sonce_dead(r->pt, r->flow);
 		}
 		r->pt = NULL;

@@ -205,14 +205,18 @@ static inline int32_t proc_add_sonce(struct proc *p, struct port *pt, uint64_t f
 	r->kinds = RIGHT_SONCE;
 	r->flow = flow;
 	pt->sonce_held++;
+	pt->sonce_holder = p;
+	pt->sonce_flow = flow;
 	return n;
 }
 
 /* proc_drop_name for the entry r of p that proc_right gave. */
 static inline void proc_drop_right(struct proc *p, struct right *r)
 {
-	if (r->kinds & RIGHT_SONCE)
+	if (r->kinds & RIGHT_SONCE) {
 		r->pt->sonce_held--;
+		r->pt->sonce_holder = NULL;
+	}
 	r->pt = NULL;
 	r->kinds = 0;
 	r->next_free = p->free_name;
