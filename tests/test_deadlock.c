@@ -189,6 +189,10 @@ static void holding_server(struct thread *self, void *arg)
 
 		msg_free(req);
 		h_note(&w->lg, self, "held", w->client->reply_port->sonce_held);
+		/* The port knows who holds that one right, and for which call. */
+		h_note(&w->lg, self, "holder is me",
+		       w->client->reply_port->sonce_holder == self->p &&
+			       w->client->reply_port->sonce_flow == w->client->call_flow);
 		if (i == 0)
 			uk_reply(self, rn, h_msg(1));
 	}
@@ -204,8 +208,10 @@ static void holding_client(struct thread *self, void *arg)
 	w->client = self;
 	msg_free(uk_call(self, pn, h_msg(1), UK_FOREVER, &err));
 	h_note(&w->lg, self, "after reply", self->reply_port->sonce_held);
+	h_note(&w->lg, self, "holder forgotten", self->reply_port->sonce_holder == NULL);
 	msg_free(uk_call(self, pn, h_msg(2), UK_FOREVER, &err));
 	h_note(&w->lg, self, "after end", self->reply_port->sonce_held);
+	h_note(&w->lg, self, "holder gone", self->reply_port->sonce_holder == NULL);
 	h_note(&w->lg, self, "err", err);
 }
 
@@ -217,8 +223,9 @@ static void test_sonce_held(void **state)
 	add(m, "server", 0, holding_server, &w, 0);
 	add(m, "client", 0, holding_client, &w, 0);
 	FINISH(m, &w, OUT_COMPLETED);
-	H_EXPECT(&w.lg, { 0, "held", 1 }, { 0, "after reply", 0 }, { 0, "held", 1 },
-		 { 0, "after end", 0 }, { 0, "err", UK_EDEADPORT });
+	H_EXPECT(&w.lg, { 0, "held", 1 }, { 0, "holder is me", 1 }, { 0, "after reply", 0 },
+		 { 0, "holder forgotten", 1 }, { 0, "held", 1 }, { 0, "holder is me", 1 },
+		 { 0, "after end", 0 }, { 0, "holder gone", 1 }, { 0, "err", UK_EDEADPORT });
 }
 
 int main(void)
