@@ -33,21 +33,11 @@
 
 #include "draw.h"
 #include "ix_fixture.h"
+#include "view_canvas.h"
 #include "trace_index.h"
 #include "view.h"
 #include "view_cpu.h"
 #include "view_seq.h"
-
-static struct draw *canvas(int w, int h)
-{
-	char err[300];
-	struct draw *d;
-
-	ix_headless_env();
-	if (!(d = draw_headless(w, h, err, sizeof err)))
-		fail_msg("%s", err);
-	return d;
-}
 
 static struct vz_frame frame_of(const struct ix_run *run, struct draw *d, enum viz_view v)
 {
@@ -67,7 +57,7 @@ static void test_legend(void **state)
 	(void)state;
 	ix_run(&run, "scenarios/two-nodes-rpc.lua", NULL, NULL, 0, UINT64_MAX);
 	for (size_t s = 0; s < 3; s++) {
-		struct draw *d = canvas(sizes[s][0], sizes[s][1]);
+		struct draw *d = view_canvas(sizes[s][0], sizes[s][1]);
 		float u = draw_unit(d), line = (float)draw_font_h(d, FONT_SMALL) + 6 * u;
 		for (int v = 0; v < VIZ_VIEW_COUNT; v++) {
 			struct vz_frame f = frame_of(&run, d, (enum viz_view)v);
@@ -101,7 +91,7 @@ static void test_legend(void **state)
 static void test_cpu_rows(void **state)
 {
 	struct ix_run run;
-	struct draw *d = canvas(480, 320);
+	struct draw *d = view_canvas(480, 320);
 	struct cpu_layout C;
 	char note[64];
 
@@ -144,7 +134,7 @@ static void test_cpu_rows(void **state)
 static void test_seq_note(void **state)
 {
 	struct ix_run run;
-	struct draw *d = canvas(480, 320);
+	struct draw *d = view_canvas(480, 320);
 	struct seq_layout S;
 	char note[64];
 
@@ -194,7 +184,7 @@ static void test_seq_labels(void **state)
 	static const char *const buf_sets[] = { "async=true", "work=30" };
 	static const char *const dl_sets[] = { "deadlock=true" };
 	struct seq_label lab[SEQ_LABELS];
-	struct draw *d = canvas(1280, 800);
+	struct draw *d = view_canvas(1280, 800);
 	struct ix_run run;
 	size_t n, sends = 0, first = 0;
 	uint64_t t0 = UINT64_MAX;

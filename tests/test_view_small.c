@@ -36,6 +36,7 @@
 #include "draw.h"
 #include "draw_impl.h"
 #include "ix_fixture.h"
+#include "view_canvas.h"
 #include "palette.h"
 #include "trace_index.h"
 #include "view.h"
@@ -75,16 +76,6 @@ static const int sizes[][2] = {
 	{ 480, 320 }, { 520, 340 }, { 560, 380 }, { 640, 480 }, { 800, 500 }, { 1024, 640 },
 	{ 1280, 800 },
 };
-
-static struct draw *canvas(int w, int h)
-{
-	char err[300];
-	struct draw *d = draw_headless(w, h, err, sizeof err);
-
-	if (!d)
-		fail_msg("%s", err);
-	return d;
-}
 
 static struct vz_frame frame_of(const struct ix_run *run, struct draw *d, enum viz_view v,
 				const char *title)
@@ -143,7 +134,7 @@ static void apart(struct vz_rect a, struct vz_rect b, const char *what)
  * character and ends with "…" within the width; no room, nothing. */
 static void test_elide(void **state)
 {
-	struct draw *d = canvas(480, 320);
+	struct draw *d = view_canvas(480, 320);
 	char buf[160];
 	int w;
 
@@ -180,7 +171,7 @@ static void test_header(void **state)
 	(void)state;
 	ix_run(&run, "one.lua", one, NULL, 0, UINT64_MAX);
 	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
-		struct draw *d = canvas(sizes[s][0], sizes[s][1]);
+		struct draw *d = view_canvas(sizes[s][0], sizes[s][1]);
 		struct vz_rect all = { 0, 0, (float)sizes[s][0], (float)sizes[s][1] };
 		for (int v = 0; v < VIZ_VIEW_COUNT; v++)
 			for (int t = 0; t < 2; t++) {
@@ -249,7 +240,7 @@ static void test_topology_one(void **state)
 	(void)state;
 	ix_run(&run, "one.lua", one, NULL, 0, UINT64_MAX);
 	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
-		struct draw *d = canvas(sizes[s][0], sizes[s][1]);
+		struct draw *d = view_canvas(sizes[s][0], sizes[s][1]);
 		struct vz_frame f = frame_of(&run, d, VIZ_TOPOLOGY, "one.lua");
 		struct topo_layout L;
 		static const uint32_t ink[] = { PAL_TEXT, PAL_FAINT };
@@ -276,7 +267,7 @@ static void test_long_names(void **state)
 	(void)state;
 	ix_run(&run, "long.lua", longnames, NULL, 0, UINT64_MAX);
 	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
-		struct draw *d = canvas(sizes[s][0], sizes[s][1]);
+		struct draw *d = view_canvas(sizes[s][0], sizes[s][1]);
 		struct vz_frame f = frame_of(&run, d, VIZ_TOPOLOGY, "long.lua");
 		float u = draw_unit(d);
 		struct topo_layout L;
@@ -329,7 +320,7 @@ static void test_seq_words(void **state)
 	(void)state;
 	ix_run(&run, "crowd.lua", crowd, NULL, 0, 400000);
 	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
-		struct draw *d = canvas(sizes[s][0], sizes[s][1]);
+		struct draw *d = view_canvas(sizes[s][0], sizes[s][1]);
 		struct vz_frame f = frame_of(&run, d, VIZ_SEQUENCE, "crowd.lua");
 		struct seq_layout S;
 		size_t words = 0, subs = 0;
@@ -383,7 +374,7 @@ static void test_cpu_caption_note(void **state)
 	(void)state;
 	ix_run(&run, "crowd.lua", crowd, NULL, 0, 400000);
 	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
-		struct draw *d = canvas(sizes[s][0], sizes[s][1]);
+		struct draw *d = view_canvas(sizes[s][0], sizes[s][1]);
 		struct vz_frame f = frame_of(&run, d, VIZ_CPU, "crowd.lua");
 		struct vz_rect p = vz_plot(&f), cap, note, label;
 		struct vz_time_layout T;
@@ -453,7 +444,7 @@ static void test_topology_nodes_labels(void **state)
 	assert_true(run.ix->nnodes >= 2 && run.ix->nlinks >= 1);
 	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
 		for (int t = 1; t <= 8; t++) {
-			struct draw *d = canvas(sizes[s][0], sizes[s][1]);
+			struct draw *d = view_canvas(sizes[s][0], sizes[s][1]);
 			struct vz_frame f = frame_of(&run, d, VIZ_TOPOLOGY, files[sc]);
 			struct topo_layout L;
 			struct topo_label lab[TOPO_EDGES];

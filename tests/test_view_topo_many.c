@@ -31,19 +31,10 @@
 
 #include "draw.h"
 #include "ix_fixture.h"
+#include "view_canvas.h"
 #include "trace_index.h"
 #include "view.h"
 #include "view_topo.h"
-
-static struct draw *canvas(int w, int h)
-{
-	char err[300];
-	struct draw *d = draw_headless(w, h, err, sizeof err);
-
-	if (!d)
-		fail_msg("%s", err);
-	return d;
-}
 
 static struct vz_frame frame_of(const struct ix_run *run, struct draw *d, uint64_t from,
 				uint64_t now)
@@ -103,7 +94,7 @@ static int box_at(const struct topo_layout *L, float x, float y, float m)
 
 static void fileserver_at(const struct ix_run *run, int w, int h)
 {
-	struct draw *d = canvas(w, h);
+	struct draw *d = view_canvas(w, h);
 	struct vz_frame f = frame_of(run, d, 0, run->ix->end_ns);
 	struct topo_layout L;
 	struct topo_path P[TOPO_EDGES];
@@ -185,7 +176,7 @@ static void test_grid_small(void **state)
 	(void)state;
 	ix_run(&run, "scenarios/fileserver-architectures.lua", NULL, NULL, 0, UINT64_MAX);
 	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
-		struct draw *d = canvas(sizes[s][0], sizes[s][1]);
+		struct draw *d = view_canvas(sizes[s][0], sizes[s][1]);
 		struct vz_frame f = frame_of(&run, d, 0, run.ix->end_ns);
 		struct topo_layout L;
 		size_t grid = 0;
@@ -217,7 +208,7 @@ static void test_nodes_small(void **state)
 {
 	static const char *const sets[] = { "part=loss" };
 	struct ix_run run;
-	struct draw *d = canvas(480, 320);
+	struct draw *d = view_canvas(480, 320);
 	struct vz_frame f;
 	struct topo_layout L;
 	size_t all = 0, nlab, wanted;
@@ -248,7 +239,7 @@ static void test_nodes_small(void **state)
  * cut with "…" (the migration at 640x400 showed `1…`). */
 static void test_caption_parts(void **state)
 {
-	struct draw *d = canvas(640, 400);
+	struct draw *d = view_canvas(640, 400);
 	const char *full = "1 CPU (cpu0) · little-endian · 2 processes";
 	char s[96];
 	float two;
@@ -303,7 +294,7 @@ static void test_migration_labels(void **state)
 	(void)state;
 	ix_run(&run, "scenarios/migration.lua", NULL, NULL, 0, 80000000);
 	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
-		struct draw *d = canvas(sizes[s][0], sizes[s][1]);
+		struct draw *d = view_canvas(sizes[s][0], sizes[s][1]);
 		struct vz_frame f = frame_of(&run, d, 0, run.ix->end_ns);
 		struct topo_layout L;
 		struct topo_link arcs[8];
@@ -323,7 +314,7 @@ static void test_p2p_labels(void **state)
 {
 	static const char *const sets[] = { "part=flood" };
 	struct ix_run run;
-	struct draw *d = canvas(1100, 800);
+	struct draw *d = view_canvas(1100, 800);
 	struct vz_frame f;
 	struct topo_layout L;
 
