@@ -58,3 +58,33 @@ finish() {
 	echo "$((checks - failures)) passed, $failures failed"
 	exit 1
 }
+
+# under_xvfb SECONDS OUT CMD...: run CMD (stdout and stderr to OUT) in an X
+# server of its own, 1280x800, at most SECONDS. Xvfb chooses a free display
+# itself and writes its number only once it accepts connections
+# (-displayfd), so tests run at once never share a server and nothing waits
+# on a guess. Returns CMD's status; 124 if it timed out, 125 if no server.
+under_xvfb() {
+	limit=$1 xout=$2
+	shift 2
+	: >"$TMP/xvfb.display"
+	Xvfb -displayfd 3 -nolisten tcp -screen 0 1280x800x24 3>"$TMP/xvfb.display" \
+		>"$TMP/xvfb.log" 2>&1 &
+	xpid=$!
+	i=0
+	until grep -q '^[0-9][0-9]*$' "$TMP/xvfb.display" 2>/dev/null; do
+		if [ $i -ge 300 ] || ! kill -0 $xpid 2>/dev/null; then
+			echo "Xvfb did not start: $(tail -3 "$TMP/xvfb.log")" >"$xout"
+			kill $xpid 2>/dev/null
+			wait $xpid 2>/dev/null
+			return 125
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	DISPLAY=:$(cat "$TMP/xvfb.display") XAUTHORITY=/dev/null timeout "$limit" "$@" >"$xout" 2>&1
+	xrc=$?
+	kill $xpid 2>/dev/null
+	wait $xpid 2>/dev/null
+	return $xrc
+}

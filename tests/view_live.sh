@@ -4,10 +4,10 @@
 # to the end, takes a screenshot and quits. The window only drives the
 # simulation: the trace and the statistics are byte for byte those of the
 # same run without --view, deadlock (exit 3) included. Skips (77) without
-# xvfb-run, xauth, import or xdotool, and in a ukern built without the viewer.
+# Xvfb, import or xdotool, and in a ukern built without the viewer.
 . "${top_srcdir:-.}/tests/lib.sh"
 
-for tool in xvfb-run xauth import xdotool; do
+for tool in Xvfb import xdotool; do
 	command -v "$tool" >/dev/null 2>&1 || { echo "SKIP: $tool is not installed"; exit 77; }
 done
 [ "${UKERN_VIZ:-yes}" != no ] || { echo "SKIP: ukern was built without the viewer"; exit 77; }
@@ -60,15 +60,12 @@ wait $pid
 echo $? >"$dir/$name.code"
 INNER
 
-# Each X test starts looking for a free display at its own number: two
-# xvfb-run -a started at once may otherwise share a server, and the first
-# to finish takes it from under the other's window.
 checks=$((checks + 1))
-timeout 300 xvfb-run -a -n 140 -s '-screen 0 1280x800x24' sh "$TMP/inside.sh" "$TMP" live "$S" \
-	>"$TMP/xvfb.out" 2>&1 || fail "xvfb-run failed: $(head -5 "$TMP/xvfb.out")"
+under_xvfb 300 "$TMP/xvfb.out" sh "$TMP/inside.sh" "$TMP" live "$S" ||
+	fail "the X session failed: $(head -5 "$TMP/xvfb.out")"
 checks=$((checks + 1))
-timeout 300 xvfb-run -a -n 140 -s '-screen 0 1280x800x24' sh "$TMP/inside.sh" "$TMP" live-dl "$S" \
-	--set deadlock=true >"$TMP/xvfb.out" 2>&1 || fail "xvfb-run failed: $(head -5 "$TMP/xvfb.out")"
+under_xvfb 300 "$TMP/xvfb.out" sh "$TMP/inside.sh" "$TMP" live-dl "$S" --set deadlock=true ||
+	fail "the X session failed: $(head -5 "$TMP/xvfb.out")"
 
 measure() {
 	"$PNGCHECK" "$@" 2>/dev/null || echo -1

@@ -10,7 +10,7 @@
 # Enter), shows them there; its trace and statistics are byte for byte
 # those of the run without the window. Pixel regions assume the default
 # 1280x800 layout; colours are those of viz/palette.c. The live part skips
-# without xvfb-run, xauth, import or xdotool.
+# without Xvfb, import or xdotool.
 . "${top_srcdir:-.}/tests/lib.sh"
 
 if [ "${UKERN_VIZ:-yes}" = no ]; then
@@ -85,7 +85,7 @@ done
 unset SDL_VIDEODRIVER
 
 # Live: the same run in a window, to 702.7ms, then to the end.
-for tool in xvfb-run xauth import xdotool; do
+for tool in Xvfb import xdotool; do
 	command -v "$tool" >/dev/null 2>&1 || { echo "SKIP (live part): no $tool"; finish; }
 done
 cat >"$TMP/inside.sh" <<'INNER'
@@ -115,9 +115,8 @@ echo $? >"$dir/live.code"
 INNER
 checks=$((checks + 1))
 # shellcheck disable=SC2086
-timeout 300 xvfb-run -a -n 170 -s '-screen 0 1280x800x24' sh "$TMP/inside.sh" "$TMP" \
-	scenarios/two-nodes-rpc.lua $BIG >"$TMP/xvfb.out" 2>&1 ||
-	fail "xvfb-run failed: $(head -5 "$TMP/xvfb.out")"
+under_xvfb 300 "$TMP/xvfb.out" sh "$TMP/inside.sh" "$TMP" scenarios/two-nodes-rpc.lua $BIG ||
+	fail "the X session failed: $(head -5 "$TMP/xvfb.out")"
 checks=$((checks + 3))
 [ "$(cat "$TMP/live.code" 2>/dev/null)" = 0 ] ||
 	fail "live: exit $(cat "$TMP/live.code" 2>/dev/null) ($(head -3 "$TMP/live.err"))"

@@ -3,11 +3,11 @@
 # the hello trace, a screenshot of the screen (ImageMagick's import) is not
 # blank, and its plot equals the headless render of the same view pixel for
 # pixel (both use SDL's software renderer); on cow-fork's trace the key 4
-# shows the memory view, equal to its headless render (with xdotool). Skips (77) without xvfb-run,
-# xauth, import or xdotool, and in a ukern built without the viewer.
+# shows the memory view, equal to its headless render (with xdotool). Skips (77) without Xvfb,
+# import or xdotool, and in a ukern built without the viewer.
 . "${top_srcdir:-.}/tests/lib.sh"
 
-for tool in xvfb-run xauth import xdotool; do
+for tool in Xvfb import xdotool; do
 	command -v "$tool" >/dev/null 2>&1 || { echo "SKIP: $tool is not installed"; exit 77; }
 done
 [ "${UKERN_VIZ:-yes}" != no ] || { echo "SKIP: ukern was built without the viewer"; exit 77; }
@@ -74,8 +74,8 @@ wait $pid 2>/dev/null
 exit 0
 EOF
 checks=$((checks + 1))
-timeout 120 xvfb-run -a -n 110 -s '-screen 0 1280x800x24' sh "$TMP/inside.sh" "$TMP" >"$TMP/xvfb.out" 2>&1 ||
-	fail "xvfb-run failed: $(head -5 "$TMP/xvfb.out")"
+under_xvfb 120 "$TMP/xvfb.out" sh "$TMP/inside.sh" "$TMP" ||
+	fail "the X session failed: $(head -5 "$TMP/xvfb.out")"
 checks=$((checks + 1))
 if [ ! -f "$TMP/shot.png" ]; then
 	fail "no screenshot (viewer: $(head -3 "$TMP/view.err" 2>/dev/null))"
