@@ -63,12 +63,15 @@ finish() {
 # server of its own, 1280x800, at most SECONDS. Xvfb chooses a free display
 # itself and writes its number only once it accepts connections
 # (-displayfd), so tests run at once never share a server and nothing waits
-# on a guess. Returns CMD's status; 124 if it timed out, 125 if no server.
+# on a guess. -noreset: by default an X server resets when its last client
+# leaves, and refuses whoever connects meanwhile; xdotool polling for the
+# window while the viewer starts met that now and then.
+# Returns CMD's status; 124 if it timed out, 125 if no server.
 under_xvfb() {
 	limit=$1 xout=$2
 	shift 2
 	: >"$TMP/xvfb.display"
-	Xvfb -displayfd 3 -nolisten tcp -screen 0 1280x800x24 3>"$TMP/xvfb.display" \
+	Xvfb -displayfd 3 -nolisten tcp -noreset -screen 0 1280x800x24 3>"$TMP/xvfb.display" \
 		>"$TMP/xvfb.log" 2>&1 &
 	xpid=$!
 	i=0
