@@ -94,8 +94,8 @@ ukern_round() {
   note "run ukern bench --json$([ "$QUICK" = 1 ] && echo ' --quick')"
   # shellcheck disable=SC2046  # no argument, or --quick
   "$B/ukern" bench --json $([ "$QUICK" = 1 ] && echo --quick) >"$B/ukern.json" || return 1
-  for k in roundtrip_c_ns roundtrip_lua_ns switch_c_ns switch_lua_ns roundtrip_c_n \
-           roundtrip_lua_n switch_c_n switch_lua_n rpc_call_lua_ns lrpc_null_ns cow_fault_ns \
+  for k in roundtrip_c_ns roundtrip_lua_ns roundtrip_lua_tables_ns switch_c_ns switch_lua_ns roundtrip_c_n \
+           roundtrip_lua_n roundtrip_lua_tables_n switch_c_n switch_lua_n rpc_call_lua_ns lrpc_null_ns cow_fault_ns \
            thread_create_c_ns thread_create_lua_ns thread_create_c_cpu_ns thread_create_lua_cpu_ns \
            thread_c_rss_bytes thread_lua_rss_bytes threads_1m_lua_rss_bytes \
            trace_overhead_ratio trace_overhead_c_ratio evq_1000000_ns viewer_frame_cpu_ns; do
@@ -114,21 +114,21 @@ row() {
   local label=$1 peer=$2 key=$3 target=$4 u
   u=$(fig "${key}_ns")
   if [ -z "$peer" ] || [ -z "$u" ]; then
-    printf '  %-44s %10s  %-14s %10s\n' "$label" "skipped" "$key" "-"
+    printf '  %-44s %10s  %-20s %10s\n' "$label" "skipped" "$key" "-"
     return
   fi
   awk -v l="$label" -v p="$peer" -v k="$key" -v u="$u" -v t="$target" 'BEGIN {
     r = p / u
     v = t == "-" ? "" : (r >= t ? sprintf("target >= %gx: met", t) : sprintf("target >= %gx: MISSED", t))
-    printf "  %-44s %10.1f  %-14s %10.1f %8.1fx  %s\n", l, p, k, u, r, v }'
+    printf "  %-44s %10.1f  %-20s %10.1f %8.1fx  %s\n", l, p, k, u, r, v }'
 }
 
 # own LABEL KEY BOUND: ukern's own figure, against an upper bound in ns ("-": none).
 own() {
   awk -v l="$1" -v u="$(fig "$2_ns")" -v n="$(fig "$2_n")" -v t="$3" 'BEGIN {
-    if (u == "") { printf "  %-40s %10s\n", l, "missing"; exit }
+    if (u == "") { printf "  %-56s %10s\n", l, "missing"; exit }
     v = t == "-" ? "" : sprintf("bound %g ns: %s (%.2fx the bound)", t, u <= t ? "met" : "MISSED", u / t)
-    printf "  %-40s %10.1f  n=%-9s %s\n", l, u, n, v }'
+    printf "  %-56s %10.1f  n=%-9s %s\n", l, u, n, v }'
 }
 
 PIN=
@@ -172,17 +172,19 @@ echo
 echo "ukern's own figures (host ns per operation):"
 own "round trip, C bodies (roundtrip_c)" roundtrip_c 200
 own "round trip, Lua bodies (roundtrip_lua)" roundtrip_lua 1000
+own "the same, a table each way (roundtrip_lua_tables)" roundtrip_lua_tables -
 own "switch, C bodies (switch_c)" switch_c -
 own "switch, Lua bodies (switch_lua)" switch_lua -
 awk -v u="$(fig roundtrip_c_ns)" -v f="$FLOOR_RT" 'BEGIN {
-  if (f == "") { printf "  %-40s %10s\n", "minimal kernel loop (bench/floor.c)", "skipped"; exit }
-  printf "  %-40s %10.1f", "minimal kernel loop (bench/floor.c)", f
+  if (f == "") { printf "  %-56s %10s\n", "minimal kernel loop (bench/floor.c)", "skipped"; exit }
+  printf "  %-56s %10.1f", "minimal kernel loop (bench/floor.c)", f
   if (u != "") printf "  roundtrip_c is %.1fx the floor: %s", u / f, u <= 10 * f ? "met (target within 10x)" : "MISSED (target within 10x)"
   printf "\n" }'
 echo
-printf '  %-44s %10s  %-14s %10s %9s\n' "peer (ns per round trip, or as stated)" "peer ns" "ukern figure" "ukern ns" "ratio"
+printf '  %-44s %10s  %-20s %10s %9s\n' "peer (ns per round trip, or as stated)" "peer ns" "ukern figure" "ukern ns" "ratio"
 row "SimGrid 3.32 mailbox ping-pong, raw ctx" "$SG_RT" roundtrip_c 25
 row "SimGrid 3.32 mailbox ping-pong, raw ctx" "$SG_RT" roundtrip_lua 5
+row "SimGrid 3.32 mailbox ping-pong, raw ctx" "$SG_RT" roundtrip_lua_tables -
 row "GNU Pth message-port ping-pong" "$PTH_RT" roundtrip_c -
 row "GNU Pth message-port ping-pong" "$PTH_RT" roundtrip_lua -
 row "Linux pipe ping-pong, one core" "$PIPE_RT" roundtrip_c -
@@ -210,7 +212,7 @@ awk -v c="$(fig thread_c_rss_bytes)" -v l="$(fig threads_1m_lua_rss_bytes)" -v t
   if (tc != "") printf "  trace file at most 25%% extra (C round trips): %s\n", tc <= 1.25 ? "met" : "MISSED" }'
 echo
 echo "spread over the rounds (min-max, ns):"
-for f in roundtrip_c_ns roundtrip_lua_ns switch_c_ns switch_lua_ns floor_rt sg_rt pth_rt pth_yield uc_switch \
+for f in roundtrip_c_ns roundtrip_lua_ns roundtrip_lua_tables_ns switch_c_ns switch_lua_ns floor_rt sg_rt pth_rt pth_yield uc_switch \
          pipe_rt futex_rt sg_spawn thread_create_c_ns thread_create_lua_ns; do
   [ -f "$B/$f" ] && printf '  %-18s %s\n' "$f" "$(spread "$f")"
 done

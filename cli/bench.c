@@ -8,10 +8,14 @@
  *                  through the name server, which uk_recv()s and
  *                  uk_reply()s an 8-byte message; timed inside the client
  *                  around the N round trips, after a warm-up.
- *   roundtrip_lua  the same with Lua bodies (call/recv/reply of a one-field
- *                  table); timed around machine_run for N and for N/10
+ *   roundtrip_lua  the same with Lua bodies: call() with a table of one
+ *                  number, the server's reply_recv() answering with that
+ *                  number; timed around machine_run for N and for N/10
  *                  round trips, the difference divided by 0.9 N, so that
  *                  loading, start-up and lookup cancel out.
+ *   roundtrip_lua_tables  the same with a fresh one-field table as the
+ *                  reply too (a table built, marshalled and unmarshalled
+ *                  each way).
  *   switch_c       two C-bodied threads yield to each other N times each;
  *                  timed inside the bodies; per switch (2 N switches).
  *   switch_lua     the same with Lua bodies calling yield(); timed like
@@ -230,6 +234,11 @@ static double rep_roundtrip_c(uint64_t n)
 static double rep_roundtrip_lua(uint64_t n)
 {
 	return run_lua(bench_lua_roundtrip, n, 1);
+}
+
+static double rep_roundtrip_lua_tables(uint64_t n)
+{
+	return run_lua(bench_lua_roundtrip_tables, n, 1);
 }
 
 static double rep_switch_c(uint64_t n)
@@ -501,6 +510,8 @@ int cmd_bench(int argc, char **argv)
 		  .rep = rep_roundtrip_c, .n = z->rt_c },
 		{ .key = "roundtrip_lua", .what = "round trip, Lua bodies (call)",
 		  .rep = rep_roundtrip_lua, .n = z->rt_lua },
+		{ .key = "roundtrip_lua_tables", .what = "round trip, Lua bodies, a table each way",
+		  .rep = rep_roundtrip_lua_tables, .n = z->rt_lua },
 		{ .key = "switch_c", .what = "switch, C bodies (SYS_YIELD)",
 		  .rep = rep_switch_c, .n = z->sw_c },
 		{ .key = "switch_lua", .what = "switch, Lua bodies (yield())",

@@ -50,7 +50,7 @@ double bench_run_lua(const char *src, uint64_t n, void (*hook)(struct machine *,
 
 /* The Lua workloads (bench_bodies.c): a scenario text each, with a
  * param "n" (the operations). */
-extern const char bench_lua_roundtrip[], bench_lua_switch[], bench_lua_uswitch[],
+extern const char bench_lua_roundtrip[], bench_lua_roundtrip_tables[], bench_lua_switch[], bench_lua_uswitch[],
 	bench_lua_idle[], bench_lua_cow[], bench_lua_lrpc[], bench_lua_rpc[], bench_lua_sleepers[];
 
 /* n C yields between two threads (switch_c): host ns per switch, or -1. */

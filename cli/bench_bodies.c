@@ -213,18 +213,25 @@ double bench_run_c_roundtrip(uint64_t n, void (*hook)(struct machine *, void *),
 	"  for i = 1, n do call(p, { v = i }) end\n" \
 	"end }\n"
 
-const char bench_lua_roundtrip[] =
-	"machine { cpus = 1, sched = \"fifo\", costs = \"zero\" }\n"
-	"local n = param(\"n\", 1000)\n"
-	"process { \"server\", daemon = true, main = function()\n"
-	"  local p = port()\n"
-	"  assert(register(\"" BENCH_SERVICE "\", p))\n"
-	"  local m = recv(p)\n"
-	"  while true do\n"
-	"    m = reply_recv(m, { v = m.v }, p)\n"
-	"  end\n"
+/* The server of the round trips, answering each request with REPLY. */
+#define LUA_SERVER(REPLY) \
+	"machine { cpus = 1, sched = \"fifo\", costs = \"zero\" }\n" \
+	"local n = param(\"n\", 1000)\n" \
+	"process { \"server\", daemon = true, main = function()\n" \
+	"  local p = port()\n" \
+	"  assert(register(\"" BENCH_SERVICE "\", p))\n" \
+	"  local m = recv(p)\n" \
+	"  while true do\n" \
+	"    m = reply_recv(m, " REPLY ", p)\n" \
+	"  end\n" \
 	"end }\n"
-	LUA_CLIENT;
+
+/* The request is a table of one number (a request is always a table);
+ * the reply is that number, as SimGrid's pong sends its 8 bytes back. */
+const char bench_lua_roundtrip[] = LUA_SERVER("m.v") LUA_CLIENT;
+
+/* The same with a table each way: the reply a fresh table of one field. */
+const char bench_lua_roundtrip_tables[] = LUA_SERVER("{ v = m.v }") LUA_CLIENT;
 
 const char bench_lua_switch[] =
 	"machine { cpus = 1, sched = \"fifo\", costs = \"zero\" }\n"

@@ -5,7 +5,7 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 
 run 0 bench --quick --json &&
-	for key in roundtrip_c_ns roundtrip_lua_ns switch_c_ns switch_lua_ns uswitch_lua_ns thread_lua_idle_bytes \
+	for key in roundtrip_c_ns roundtrip_lua_ns roundtrip_lua_tables_ns switch_c_ns switch_lua_ns uswitch_lua_ns thread_lua_idle_bytes \
 		cow_fault_ns lrpc_null_ns rpc_call_lua_ns sleepers_lua_ns \
 		thread_lua_rss_bytes thread_c_rss_bytes thread_create_lua_ns thread_create_c_ns \
 		threads_1m_lua_rss_bytes threads_1m_lua_n evq_1000_ns evq_100000_ns evq_1000000_ns \
