@@ -20,6 +20,8 @@ packages="build-essential autoconf automake libtool pkg-config liblua5.4-dev lib
 # The viewer (ukern view, ukern render), and what its window test needs.
 packages="$packages libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libfontconfig-dev fonts-dejavu-core"
 packages="$packages xvfb xauth imagemagick xdotool"
+# The Paje export's test reads the file back with pj_dump.
+packages="$packages pajeng"
 missing=
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
