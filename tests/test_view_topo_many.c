@@ -12,7 +12,10 @@
  * link charts found no room; at 640x400 (migration) no node's caption is
  * cut to a stub; in migration (640x400 to 1280x800) and peer-to-peer's
  * flood part, the labels of the links and of the moves meet no other
- * label, no link and no move's arc.
+ * label, no link and no move's arc. Forty servers and three clients,
+ * from 800x600 to 1600x1000: the servers' grid has several columns, every
+ * server gets an edge into its side, and no edge into or out of the grid
+ * crosses a box other than its own two.
  *
  * The one idea: the view lays out with functions the test calls too
  * (topo_layout, topo_edge_paths, topo_edge_labels, topo_note,
@@ -162,6 +165,80 @@ static void test_fileserver(void **state)
 	fileserver_at(&run, 1024, 700);
 	fileserver_at(&run, 1280, 800);
 	fileserver_at(&run, 3000, 2000);
+	ix_run_free(&run);
+}
+
+/* Forty servers that register, three clients that call each of them. */
+static const char servers_src[] =
+	"machine { cpus = 2 }\n"
+	"for s = 1, 40 do\n"
+	"  process { \"srv\" .. s, daemon = true, main = function()\n"
+	"    local p = port()\n"
+	"    register(\"srv\" .. s, p)\n"
+	"    while true do local m = recv(p); reply(m, m.n) end\n"
+	"  end }\n"
+	"end\n"
+	"for c = 1, 3 do\n"
+	"  process { \"cli\" .. c, main = function()\n"
+	"    for s = 1, 40 do\n"
+	"      local p = lookup(\"srv\" .. s)\n"
+	"      while not p do yield(); p = lookup(\"srv\" .. s) end\n"
+	"      call(p, { n = s })\n"
+	"    end\n"
+	"  end }\n"
+	"end\n";
+
+static void servers_at(const struct ix_run *run, int w, int h)
+{
+	struct draw *d = view_canvas(w, h);
+	struct vz_frame f = frame_of(run, d, 0, run->ix->end_ns);
+	struct topo_layout L;
+	struct topo_path P[TOPO_EDGES];
+	int into[TOPO_BOXES] = { 0 };
+	size_t n, grid = 0;
+	float u;
+
+	topo_layout(&f, vz_plot(&f), &L);
+	u = draw_unit(d);
+	if (L.sgrid.cols < 2)
+		fail_msg("%dx%d: the servers' grid has %d columns", w, h, L.sgrid.cols);
+	n = topo_edge_paths(&f, &L, P, TOPO_EDGES);
+	for (size_t i = 0; i < n; i++) {
+		int from = box_at(&L, P[i].x[0], P[i].y[0], 1);
+		int to = box_at(&L, P[i].x[P[i].n - 1], P[i].y[P[i].n - 1], 12 * u);
+		assert_true(from >= 0 && to >= 0);
+		if (!L.box[from].sgrid && !L.box[to].sgrid)
+			continue;
+		if (L.box[to].sgrid && fabsf(P[i].x[P[i].n - 1] - L.box[to].x) < 0.5f)
+			into[to]++;
+		for (size_t b = 0; b < L.n; b++) {
+			const struct topo_box *x = &L.box[b];
+			if ((int)b != from && (int)b != to &&
+			    path_meets(&P[i], shrink((struct vz_rect){ x->x, x->y, x->w, x->h }, 1)))
+				fail_msg("%dx%d: the edge from box %d to box %d crosses box %zu", w, h,
+					 from, to, b);
+		}
+	}
+	for (size_t b = 0; b < L.n; b++) {
+		if (!L.box[b].sgrid)
+			continue;
+		grid++;
+		if (!into[b])
+			fail_msg("%dx%d: no edge into the side of server box %zu", w, h, b);
+	}
+	assert_int_equal(grid, 40);
+	draw_free(d);
+}
+
+static void test_servers_grid(void **state)
+{
+	struct ix_run run;
+
+	(void)state;
+	ix_run(&run, "servers.lua", servers_src, NULL, 0, UINT64_MAX);
+	servers_at(&run, 800, 600);
+	servers_at(&run, 1280, 800);
+	servers_at(&run, 1600, 1000);
 	ix_run_free(&run);
 }
 
@@ -333,6 +410,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fileserver),
 		cmocka_unit_test(test_grid_small),
+		cmocka_unit_test(test_servers_grid),
 		cmocka_unit_test(test_nodes_small),
 		cmocka_unit_test(test_caption_parts),
 		cmocka_unit_test(test_migration_labels),

@@ -64,6 +64,14 @@ void topo_place_ports(const struct trace_index *ix, struct topo_box *b)
 			b->port[b->nports++] = (uint32_t)i;
 }
 
+/* The width of a compact box in a column cw wide: servers in a grid of
+ * several columns leave a wider gutter, room for the edges' lanes and
+ * their arrowheads. */
+static float compact_w(float cw, float u, int servers_grid)
+{
+	return fminf(200 * u, cw - (servers_grid ? 34 : 14) * u);
+}
+
 /* Box b of a crowded column: the k-th cell of a grid of rows x cols in a.
  * A server in a single column keeps its first queue, drawn small. */
 static void place_compact(const struct vz_frame *f, struct topo_box *b, struct vz_rect a,
@@ -74,7 +82,7 @@ static void place_compact(const struct vz_frame *f, struct topo_box *b, struct v
 	b->compact = 1;
 	b->nports = 0;
 	b->h = (float)draw_font_h(f->d, FONT_BOLD) + 12 * u;
-	b->w = fminf(200 * u, cw - 14 * u);
+	b->w = compact_w(cw, u, b->side && cols > 1);
 	b->x = a.x + cw * (float)(k / rows) + (cw - b->w) / 2;
 	b->y = a.y + (b->h + 6 * u) * (float)(k % rows);
 	if (b->side && cols == 1) {
@@ -149,6 +157,20 @@ static void place_column(const struct vz_frame *f, struct topo_layout *L, int co
 	}
 	rows = (size_t)fmaxf(1, a.h / small);
 	cols = (count + rows - 1) / rows;
+	if (compact && col == 2 && cols > 1) {  /* the servers' grid: a channel above it */
+		float chan = 6 * u + 3 * u * (float)(L->sgrid.lanes < 8 ? L->sgrid.lanes : 8);
+		if (L->sgrid.lanes && a.h - chan >= small) {
+			a.y += chan;
+			a.h -= chan;
+			rows = (size_t)fmaxf(1, a.h / small);
+			cols = (count + rows - 1) / rows;
+		}
+		L->sgrid.cols = (int)cols;
+		L->sgrid.x = a.x;
+		L->sgrid.cw = a.w / (float)cols;
+		L->sgrid.top = a.y;
+		L->sgrid.gap = L->sgrid.cw - compact_w(L->sgrid.cw, u, 1);
+	}
 	if (compact && col == 1 && a.w / (float)cols < 90 * u)  /* boxes too narrow for a name: */
 		cols = (size_t)fmaxf(1, a.w / (90 * u));        /* the first that fit are shown */
 	if (compact && col == 1) {
@@ -156,7 +178,7 @@ static void place_column(const struct vz_frame *f, struct topo_layout *L, int co
 		L->grid.x = a.x;
 		L->grid.cw = a.w / (float)cols;
 		L->grid.top = a.y;
-		L->grid.gap = L->grid.cw - fminf(200 * u, L->grid.cw - 14 * u);
+		L->grid.gap = L->grid.cw - compact_w(L->grid.cw, u, 0);
 	}
 
 	for (size_t i = 0; i < f->ix->nprocs && i < TOPO_BOXES; i++) {
@@ -169,9 +191,11 @@ static void place_column(const struct vz_frame *f, struct topo_layout *L, int co
 		b->pr = (uint32_t)i;
 		b->side = col == 2;
 		b->lane = col == 1 ? -1 : (int)(col == 2 ? count_top(f->ix) + k : k);
+		b->slane = col == 2 ? -1 : (int)(col == 1 ? count_top(f->ix) + k : k);
 		L->box_of[i] = (int)L->n++;
 		if (compact) {
 			b->grid = col == 1 ? 1 + (int)(k / rows) : 0;
+			b->sgrid = col == 2 && L->sgrid.cols ? 1 + (int)(k / rows) : 0;
 			place_compact(f, b, a, k++, rows, cols);
 			if (b->nports) {        /* its queue and caption inside a, or none */
 				queues_inside(f, b, a);
@@ -226,6 +250,7 @@ void topo_layout(const struct vz_frame *f, struct vz_rect p, struct topo_layout 
 
 	L->nnodes = L->nlinks = L->ncharts = 0;
 	memset(&L->grid, 0, sizeof L->grid);
+	memset(&L->sgrid, 0, sizeof L->sgrid);
 	if (f->ix->nnodes) {
 		topo_layout_nodes(f, p, L);
 		topo_count_left_out(f, L);
@@ -244,6 +269,7 @@ void topo_layout(const struct vz_frame *f, struct vz_rect p, struct topo_layout 
 	for (size_t i = 0; i < TOPO_BOXES; i++)
 		L->box_of[i] = -1;
 	L->grid.lanes = (int)(count[0] + count[2]);
+	L->sgrid.lanes = (int)(count[0] + count[1]);
 	lower = (float)(count[1] > count[2] ? count[1] : count[2]) * 160 * u;
 	if (count[0] && (ns = name_server(f->ix)) != TI_NONE) {
 		/* the name server's box, then room for its queue and caption, and

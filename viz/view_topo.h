@@ -24,6 +24,8 @@ struct topo_box {
 	int net;                  /* a node's network server */
 	int grid;                 /* a client in a grid of compact boxes: 1 + its column */
 	int lane;                 /* a server's (or the name server's) lane in the bundles */
+	int sgrid;                /* a server in a grid of compact boxes: 1 + its column */
+	int slane;                /* a box's lane into the servers' grid (-1: in it) */
 };
 
 /* The clients' grid of compact boxes: their edges are bundled through the
@@ -33,6 +35,11 @@ struct topo_grid {
 	int cols, lanes;          /* columns; lanes (the servers the bundles go to) */
 	float x, cw, top, gap;    /* left, column width, the first row's top, gutter */
 };
+
+/* The servers' grid, when it has more than one column: the edges to and
+ * from its boxes go through the gutter left of each column and a channel
+ * above the grid, one lane for each box outside it (lanes: how many), so
+ * that they cross no box of the grid. cols 0 when there is none. */
 
 /* With nodes: a node's frame around its processes' boxes. */
 struct topo_node {
@@ -66,6 +73,7 @@ struct topo_layout {
 	size_t ncharts;               /* links charted: link[0 .. ncharts - 1] */
 	float chart_h;                /* px per chart */
 	struct topo_grid grid;
+	struct topo_grid sgrid;
 	int ports_left_out;           /* request ports of boxes shown whose queue is not */
 };
 

@@ -72,10 +72,11 @@ static size_t add_edge(struct topo_edge *e, size_t n, struct topo_edge x, int ca
 	return n;
 }
 
-/* Count the messages of the window up to now into edges; returns how many.
+/* Count the messages of the window up to now into edges (replies only
+ * when they are drawn: the table holds TOPO_EDGES); returns how many.
  * With nodes a message to another node makes two: from its sender to its
  * node's network server, and from the other node's to its destination. */
-static size_t count_edges(const struct vz_frame *f, struct topo_edge *e)
+static size_t count_edges(const struct vz_frame *f, struct topo_edge *e, int replies)
 {
 	const struct trace_index *ix = f->ix;
 	size_t n = 0;
@@ -86,7 +87,7 @@ static size_t count_edges(const struct vz_frame *f, struct topo_edge *e)
 		uint32_t from = ix->threads[m->from].proc, to, out, in;
 		uint8_t rep = m->kind == TI_REPLY;
 		int call = m->kind == TI_CALL;
-		if (m->send_ns < f->from)
+		if (m->send_ns < f->from || (rep && !replies))
 			continue;
 		to = rep ? dest_proc(ix, m) : m->port;
 		if (to == TI_NONE)
@@ -174,6 +175,73 @@ static void grid_path(const struct vz_frame *f, const struct topo_layout *L,
 		put(P, tx[i], ty[i]);
 }
 
+/* The x of lane j in the gutter left of the servers' grid's column c: in
+ * its left part, the rest being the arrowheads' room. */
+static float sgutter_x(const struct topo_layout *L, int c, int j, float u)
+{
+	const struct topo_grid *g = &L->sgrid;
+	int n = g->lanes < 8 ? g->lanes : 8;
+
+	j = j < 0 ? 0 : j >= n ? n - 1 : j;
+	return g->x + g->cw * (float)c - g->gap / 2 +
+	       (g->gap - 14 * u) * (float)(j + 1) / (float)(n + 1);
+}
+
+/* The way between box s, outside the servers' grid, and box g, in it, from
+ * s's end (not included) to the middle of g's left side: into the gutter
+ * left of the grid on s's lane, and to a box of a further column along the
+ * channel above the grid and down the gutter left of g's column; from a box
+ * above the grid, straight to the channel. Returns how many points. */
+static int sgrid_way(const struct vz_frame *f, const struct topo_layout *L,
+		     const struct topo_box *s, const struct topo_box *g, float *x, float *y)
+{
+	float u = draw_unit(f->d), gy = g->y + g->h / 2, sy = s->y + s->h / 2;
+	float yc = L->sgrid.top - 4 * u - 3 * u * (float)(s->slane < 0 ? 0 : s->slane > 7 ? 7 : s->slane);
+	float gx = sgutter_x(L, g->sgrid - 1, s->slane, u);
+	int n = 0;
+
+	if (s->y + s->h <= L->sgrid.top) {              /* above the grid */
+		x[n] = gx, y[n++] = yc;
+	} else if (g->sgrid > 1) {                      /* on the left, to a further column */
+		float x0 = sgutter_x(L, 0, s->slane, u);
+		x[n] = x0, y[n++] = sy;
+		x[n] = x0, y[n++] = yc;
+		x[n] = gx, y[n++] = yc;
+	} else {
+		x[n] = gx, y[n++] = sy;
+	}
+	x[n] = gx, y[n++] = gy;
+	x[n] = g->x, y[n++] = gy;
+	return n;
+}
+
+/* An edge between box s outside the servers' grid and box g in it: from s
+ * to g when to_grid, else from g to s (into s's port k, or k < 0: its
+ * side), along sgrid_way. The count goes on the leg into g's side, or,
+ * from g, on the one out of it. */
+static void sgrid_path(const struct vz_frame *f, const struct topo_layout *L,
+		       const struct topo_box *s, const struct topo_box *g, int k, int to_grid,
+		       struct topo_path *P)
+{
+	float wx[6], wy[6], tx[4], ty[4], x0, y0;
+	int n = sgrid_way(f, L, s, g, wx, wy), m;
+
+	if (to_grid) {
+		topo_box_exit(s, wx[0], wy[0], &x0, &y0);
+		put(P, x0, y0);
+		for (int i = 0; i < n; i++)
+			put(P, wx[i], wy[i]);
+		P->lab = P->n - 2;
+		return;
+	}
+	for (int i = n - 1; i >= 0; i--)
+		put(P, wx[i], wy[i]);
+	P->lab = 0;
+	m = way_in(f, s, k, wx[0], wy[0], tx, ty);
+	for (int i = 0; i < m; i++)
+		put(P, tx[i], ty[i]);
+}
+
 /* The path of an edge on screen; 0 when an end is not shown. */
 static int edge_path(const struct vz_frame *f, const struct topo_layout *L,
 		     const struct topo_edge *e, struct topo_path *P)
@@ -192,6 +260,14 @@ static int edge_path(const struct vz_frame *f, const struct topo_layout *L,
 	b = &L->box[L->box_of[owner]];
 	if (a == b)
 		return 0;
+	if (!a->grid && !b->grid && !a->sgrid != !b->sgrid) {   /* into or out of the servers' grid */
+		int into = b->sgrid != 0;
+		if (!into && !e->reply && !e->box)
+			for (k = 0; k < b->nports && b->port[k] != e->to; k++)
+				;
+		sgrid_path(f, L, into ? a : b, into ? b : a, k < b->nports ? k : -1, into, P);
+		return P->n >= 2;
+	}
 	if (e->reply && (a->grid || b->grid)) {  /* the request's way back */
 		struct topo_path R = { .n = 0 };
 		if (b->grid)
@@ -382,7 +458,7 @@ static size_t place_labels(const struct vz_frame *f, const struct topo_layout *L
 static size_t paths(const struct vz_frame *f, const struct topo_layout *L,
 		    struct topo_edge *e, struct topo_path *P)
 {
-	size_t n = count_edges(f, e), ns = 0;
+	size_t n = count_edges(f, e, L->n <= TOPO_CROWDED), ns = 0;
 
 	for (size_t k = 0; k < n; k++) {
 		if (e[k].reply && L->n > TOPO_CROWDED)
