@@ -13,7 +13,8 @@
  * cut to a stub; in migration (640x400 to 1280x800) and peer-to-peer's
  * flood part, the labels of the links and of the moves meet no other
  * label, no link and no move's arc. Forty servers and three clients,
- * from 800x600 to 1600x1000: the servers' grid has several columns, every
+ * from 800x600 to 1600x1000, and twenty servers with twenty-four clients
+ * (480 edges of calls): the servers' grid has several columns, every
  * server gets an edge into its side, and no edge into or out of the grid
  * crosses a box other than its own two.
  *
@@ -168,19 +169,20 @@ static void test_fileserver(void **state)
 	ix_run_free(&run);
 }
 
-/* Forty servers that register, three clients that call each of them. */
+/* Servers that register, clients that call each of them (forty and three). */
 static const char servers_src[] =
 	"machine { cpus = 2 }\n"
-	"for s = 1, 40 do\n"
+	"local ns, nc = param(\"servers\", 40), param(\"clients\", 3)\n"
+	"for s = 1, ns do\n"
 	"  process { \"srv\" .. s, daemon = true, main = function()\n"
 	"    local p = port()\n"
 	"    register(\"srv\" .. s, p)\n"
 	"    while true do local m = recv(p); reply(m, m.n) end\n"
 	"  end }\n"
 	"end\n"
-	"for c = 1, 3 do\n"
+	"for c = 1, nc do\n"
 	"  process { \"cli\" .. c, main = function()\n"
-	"    for s = 1, 40 do\n"
+	"    for s = 1, ns do\n"
 	"      local p = lookup(\"srv\" .. s)\n"
 	"      while not p do yield(); p = lookup(\"srv\" .. s) end\n"
 	"      call(p, { n = s })\n"
@@ -188,7 +190,7 @@ static const char servers_src[] =
 	"  end }\n"
 	"end\n";
 
-static void servers_at(const struct ix_run *run, int w, int h)
+static void servers_at(const struct ix_run *run, int w, int h, size_t servers)
 {
 	struct draw *d = view_canvas(w, h);
 	struct vz_frame f = frame_of(run, d, 0, run->ix->end_ns);
@@ -226,19 +228,24 @@ static void servers_at(const struct ix_run *run, int w, int h)
 		if (!into[b])
 			fail_msg("%dx%d: no edge into the side of server box %zu", w, h, b);
 	}
-	assert_int_equal(grid, 40);
+	assert_int_equal(grid, servers);
 	draw_free(d);
 }
 
 static void test_servers_grid(void **state)
 {
+	static const char *const both[] = { "servers=20", "clients=24" };
 	struct ix_run run;
 
 	(void)state;
 	ix_run(&run, "servers.lua", servers_src, NULL, 0, UINT64_MAX);
-	servers_at(&run, 800, 600);
-	servers_at(&run, 1280, 800);
-	servers_at(&run, 1600, 1000);
+	servers_at(&run, 800, 600, 40);
+	servers_at(&run, 1280, 800, 40);
+	servers_at(&run, 1600, 1000, 40);
+	ix_run_free(&run);
+	/* with a clients' grid too: 480 edges of calls, each server's drawn */
+	ix_run(&run, "servers.lua", servers_src, both, 2, UINT64_MAX);
+	servers_at(&run, 1280, 800, 20);
 	ix_run_free(&run);
 }
 

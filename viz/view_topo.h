@@ -11,7 +11,7 @@
 
 #include "view.h"
 
-enum { TOPO_BOXES = 48, TOPO_PORTS = 6, TOPO_EDGES = 256, TOPO_THREADS = 4, TOPO_NAMES = 4,
+enum { TOPO_BOXES = 48, TOPO_PORTS = 6, TOPO_EDGES = 1024, TOPO_THREADS = 4, TOPO_NAMES = 4,
        TOPO_DOTS = 400, TOPO_NODES = 16, TOPO_LINKS = 48, TOPO_CHARTS = 4 };
 
 struct topo_box {

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "palette.h"
 #include "view_topo.h"
@@ -55,31 +56,61 @@ static int via_net(const struct vz_frame *f, const struct ti_msg *m, uint32_t *o
 	return 1;
 }
 
-/* Count one more message on the edge (from, to, rep, box). */
-static size_t add_edge(struct topo_edge *e, size_t n, struct topo_edge x, int call)
-{
-	size_t k;
+/* The table of edges being counted: the edges in the order of their first
+ * message, and a hash of them (slots of indices, -1 free). */
+enum { EDGE_SLOTS = 4 * TOPO_EDGES };     /* a power of two */
+struct edge_table {
+	struct topo_edge *e;
+	size_t n;
+	int16_t slot[EDGE_SLOTS];
+};
 
-	for (k = 0; k < n && (e[k].from != x.from || e[k].to != x.to || e[k].reply != x.reply ||
-			      e[k].box != x.box); k++)
-		;
-	if (k == n && n == TOPO_EDGES)
-		return n;
-	if (k == n)
-		e[n++] = x;
-	e[k].count++;
-	e[k].calls += (uint64_t)call;
-	return n;
+static int same_edge(const struct topo_edge *a, const struct topo_edge *b)
+{
+	return a->from == b->from && a->to == b->to && a->reply == b->reply && a->box == b->box;
 }
 
-/* Count the messages of the window up to now into edges (replies only
- * when they are drawn: the table holds TOPO_EDGES); returns how many.
- * With nodes a message to another node makes two: from its sender to its
- * node's network server, and from the other node's to its destination. */
-static size_t count_edges(const struct vz_frame *f, struct topo_edge *e, int replies)
+/* Count one more message on the edge (from, to, rep, box); a new edge when
+ * the table is full is left out. */
+static void add_edge(struct edge_table *t, struct topo_edge x, int call)
+{
+	uint64_t key = ((uint64_t)x.from << 32 | x.to) ^ (uint64_t)(x.reply | x.box << 1) << 62;
+	size_t s = (size_t)((key * 0x9E3779B97F4A7C15u) >> 50) & (EDGE_SLOTS - 1);
+	int16_t k;
+
+	while (t->slot[s] >= 0 && !same_edge(&t->e[t->slot[s]], &x))
+		s = (s + 1) & (EDGE_SLOTS - 1);
+	if (t->slot[s] < 0) {
+		if (t->n == TOPO_EDGES)
+			return;
+		t->slot[s] = (int16_t)t->n;
+		t->e[t->n++] = x;
+	}
+	k = t->slot[s];
+	t->e[k].count++;
+	t->e[k].calls += (uint64_t)call;
+}
+
+/* Whether process pr has a box in L. */
+static int shown(const struct topo_layout *L, uint32_t pr)
+{
+	return pr < TOPO_BOXES && L->box_of[pr] >= 0;
+}
+
+/* Count the messages of the window up to now into edges, those between
+ * two boxes of L only (and replies only when they are drawn: the table
+ * holds TOPO_EDGES); returns how many. With nodes a message to another
+ * node makes two: from its sender to its node's network server, and from
+ * the other node's to its destination. */
+static size_t count_edges(const struct vz_frame *f, const struct topo_layout *L,
+			  struct topo_edge *e, int replies)
 {
 	const struct trace_index *ix = f->ix;
-	size_t n = 0;
+	struct edge_table t;
+
+	t.e = e;
+	t.n = 0;
+	memset(t.slot, 0xff, sizeof t.slot);
 
 	for (size_t i = trace_index_msgs_from(ix, f->from);
 	     i < ix->nmsgs && ix->msgs[i].send_ns <= f->now; i++) {
@@ -93,13 +124,15 @@ static size_t count_edges(const struct vz_frame *f, struct topo_edge *e, int rep
 		if (to == TI_NONE)
 			continue;
 		if (via_net(f, m, &out, &in)) {
-			n = add_edge(e, n, (struct topo_edge){ from, out, pal_msg(ix, m), rep, !rep,
-							       0, 0 }, call);
+			if (shown(L, from) && shown(L, out))
+				add_edge(&t, (struct topo_edge){ from, out, pal_msg(ix, m), rep, !rep,
+								 0, 0 }, call);
 			from = in;
 		}
-		n = add_edge(e, n, (struct topo_edge){ from, to, pal_msg(ix, m), rep, 0, 0, 0 }, call);
+		if (shown(L, from) && shown(L, rep ? to : ix->ports[to].owner))
+			add_edge(&t, (struct topo_edge){ from, to, pal_msg(ix, m), rep, 0, 0, 0 }, call);
 	}
-	return n;
+	return t.n;
 }
 
 /* Append (x, y) to path P (a point equal to the last one is not). */
@@ -141,12 +174,26 @@ static float channel_y(const struct topo_layout *L, int j, float u)
 	return L->grid.top - 4 * u - 3 * u * (float)(j < 0 ? 0 : j > 7 ? 7 : j);
 }
 
+/* The x of lane j in the gutter left of the servers' grid's column c: in
+ * its left part, the rest being the arrowheads' room. */
+static float sgutter_x(const struct topo_layout *L, int c, int j, float u)
+{
+	const struct topo_grid *g = &L->sgrid;
+	int n = g->lanes < 8 ? g->lanes : 8;
+
+	j = j < 0 ? 0 : j >= n ? n - 1 : j;
+	return g->x + g->cw * (float)c - g->gap / 2 +
+	       (g->gap - 14 * u) * (float)(j + 1) / (float)(n + 1);
+}
+
 /* From client a of the grid to box b (its port k, or k < 0): out of a's
  * right side into the gutter, along the lane's trunk; to a box above the
  * grid up to the channel and across to it; to a server on the right, along
  * the channel over the grid's other columns and down the last gutter to
- * the server's level. The count goes on the last leg that is the lane's
- * alone: the one out of the channel, or the one into the queue. */
+ * the server's level, or, to a server in the servers' grid, down the gap
+ * left of its column and into its side. The count goes on the last leg
+ * that is the lane's alone: the one out of the channel, or the one into
+ * the queue or the side. */
 static void grid_path(const struct vz_frame *f, const struct topo_layout *L,
 		      const struct topo_box *a, const struct topo_box *b, int k, struct topo_path *P)
 {
@@ -161,6 +208,14 @@ static void grid_path(const struct vz_frame *f, const struct topo_layout *L,
 		put(P, xt, yc);
 		P->lab = P->n - 1;
 		n = way_in(f, b, k, xt, yc, tx, ty);
+	} else if (b->sgrid) {                          /* in the servers' grid */
+		float gx = sgutter_x(L, b->sgrid - 1, a->slane, u), gy = b->y + b->h / 2;
+		put(P, xt, yc);
+		put(P, gx, yc);
+		put(P, gx, gy);
+		put(P, b->x, gy);
+		P->lab = P->n - 2;
+		return;
 	} else {                                        /* on the right */
 		float xl = trunk_x(L, last, b->lane);
 		n = way_in(f, b, k, xl, ay, tx, ty);
@@ -173,18 +228,6 @@ static void grid_path(const struct vz_frame *f, const struct topo_layout *L,
 	}
 	for (int i = 0; i < n; i++)
 		put(P, tx[i], ty[i]);
-}
-
-/* The x of lane j in the gutter left of the servers' grid's column c: in
- * its left part, the rest being the arrowheads' room. */
-static float sgutter_x(const struct topo_layout *L, int c, int j, float u)
-{
-	const struct topo_grid *g = &L->sgrid;
-	int n = g->lanes < 8 ? g->lanes : 8;
-
-	j = j < 0 ? 0 : j >= n ? n - 1 : j;
-	return g->x + g->cw * (float)c - g->gap / 2 +
-	       (g->gap - 14 * u) * (float)(j + 1) / (float)(n + 1);
 }
 
 /* The way between box s, outside the servers' grid, and box g, in it, from
@@ -458,7 +501,7 @@ static size_t place_labels(const struct vz_frame *f, const struct topo_layout *L
 static size_t paths(const struct vz_frame *f, const struct topo_layout *L,
 		    struct topo_edge *e, struct topo_path *P)
 {
-	size_t n = count_edges(f, e, L->n <= TOPO_CROWDED), ns = 0;
+	size_t n = count_edges(f, L, e, L->n <= TOPO_CROWDED), ns = 0;
 
 	for (size_t k = 0; k < n; k++) {
 		if (e[k].reply && L->n > TOPO_CROWDED)
