@@ -125,4 +125,11 @@ done <<'CASES'
 2 @ sweep S -o            @ ^ukern: -o needs a value
 2 @ sweep S --seeds 0-2000000 @ ^ukern: sweep: more than 1000000 runs
 CASES
+
+# A trace the disk cannot take: the trace file's thread meets the error, and
+# the message still gives the write's reason, with exit status 1.
+if [ -w /dev/full ]; then
+	run 1 run scenarios/pingpong.lua --set n=300000 --trace /dev/full &&
+		expect_err '^ukern: /dev/full: cannot write the trace: No space left on device'
+fi
 finish
