@@ -372,9 +372,31 @@ static void recount(struct machine *m, struct thread *t)
 	candidate(m, p, p->dl_act == 0 && p->dl_good > 0);
 }
 
+/* The threads that changed and now wait for good, as recount_changed
+ * finds them: at most DL_RECENT; many, when there were more, or when a
+ * thread ended that was the last of its process that could act. */
+enum { DL_RECENT = 16 };
+struct recent {
+	struct thread *t[DL_RECENT];
+	uint32_t n;
+	int many;
+};
+
+static void note_recent(struct recent *r, struct thread *t)
+{
+	if (t->dl_class == 0 && t->p->dl_act == 0)
+		r->many = 1;
+	if (t->dl_class != 2)
+		return;
+	if (r->n < DL_RECENT)
+		r->t[r->n++] = t;
+	else
+		r->many = 1;
+}
+
 /* Bring the counts up to date. A user thread's class follows the LWP that
  * carries it (its messages in flight), so it is recounted with it. */
-static void recount_changed(struct machine *m)
+static void recount_changed(struct machine *m, struct recent *r)
 {
 	struct thread *t;
 
@@ -382,9 +404,35 @@ static void recount_changed(struct machine *m)
 		m->dl_changed = t->dl_next;
 		t->dl_queued = 0;
 		recount(m, t);
-		if (t->ucur)
+		note_recent(r, t);
+		if (t->ucur) {
 			recount(m, t->ucur);
+			note_recent(r, t->ucur);
+		}
 	}
+}
+
+/* The common case, callers waiting for servers that are busy: the last
+ * check found that every process may act, and since then the threads that
+ * began to wait for good (r: those that blocked, and callers whose message
+ * in flight landed) each wait for another process with a thread that may
+ * act by itself, so their processes may act too; and no thread ended that
+ * was the last of its process to act. Then no process can be stuck. */
+static int still_acting(struct machine *m, const struct recent *r)
+{
+	if (r->many)
+		return 0;
+	for (uint32_t i = 0; i < r->n; i++) {
+		struct thread *t = r->t[i], *joined;
+		struct proc *target = waits_for(m, t, &joined);
+		m->dl_visits++;
+		if (!target || target == t->p || target->dl_act == 0)
+			return 0;
+	}
+	for (uint32_t i = 0; i < r->n; i++)
+		if (r->t[i]->p->dl_cand)
+			r->t[i]->p->dl_acts = 1;     /* what a whole check would find */
+	return 1;
 }
 
 /* May p act, as far as the last check knows? */
@@ -446,16 +494,14 @@ int deadlock_check(struct machine *m)
 {
 	uint8_t *act;
 	int changed = 1, stuck = 0;
-	struct thread *joined, *last = m->dl_last;
-	struct proc *target;
+	struct recent r = { .n = 0 };
 
-	recount_changed(m);
-	/* The common case, a caller waiting for a server that is busy: one
-	 * thread blocked since the last look, and what it waits for can act. */
-	if (m->dl_dirty == 1 && last && waits_for_good(last) &&
-	    (target = waits_for(m, last, &joined)) != NULL && target != last->p &&
-	    target->dl_act > 0) {
+	recount_changed(m, &r);
+	if (still_acting(m, &r)) {
 		m->dl_dirty = 0;
+#ifdef UKERN_DL_VERIFY
+		verify(m);
+#endif
 		return 0;
 	}
 	m->dl_dirty = 0;

@@ -136,8 +136,7 @@ static struct port *landed(struct machine *m, struct msg *msg)
 	msg->dest = NULL;
 	if (w && w->inflight && --w->inflight == 0) {
 		deadlock_touch(w);
-		m->dl_dirty += 2;
-		m->dl_last = NULL;
+		m->dl_dirty++;
 	}
 	return pt;
 }

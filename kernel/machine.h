@@ -106,8 +106,7 @@ struct machine {
 
 	uint32_t live_nondaemon;  /* processes that keep the run going */
 	uint32_t nd_active;       /* threads of such processes ready or running */
-	uint32_t dl_dirty;        /* threads blocked for good since the last deadlock check */
-	struct thread *dl_last;   /* the last of them */
+	uint32_t dl_dirty;        /* changes that may stop a process since the last deadlock check */
 	struct thread *dl_changed;  /* threads whose deadlock class may have changed (deadlock.c) */
 	struct proc *dl_cands;    /* processes whose every live thread waits for good */
 	uint64_t dl_visits;       /* threads looked at by deadlock checks (for tests) */

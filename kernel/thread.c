@@ -212,8 +212,7 @@ void thread_exit(struct thread *t, enum treason why)
 		}
 	}
 	/* Its process may no longer be able to act: look for deadlocks afresh. */
-	m->dl_dirty += 2;
-	m->dl_last = NULL;
+	m->dl_dirty++;
 	if (t->ucur) {
 		t->ucur->on = NULL;
 		t->ucur = NULL;

@@ -39,7 +39,6 @@ static inline __attribute__((always_inline)) void thread_state_change(struct thr
 	if (s == T_BLOCKED && (why == R_REPLY || why == R_SEND || why == R_JOIN || why == R_LOCK ||
 			       why == R_IDLE || why == R_CHILD || why == R_ASTACK)) {
 		m->dl_dirty++;
-		m->dl_last = t;
 	}
 	t->state = s;
 	t->why = why;
