@@ -157,6 +157,12 @@ run 2 run $B/syntax.lua --trace "$TMP/old.uktrace"
 checks=$((checks + 1))
 [ "$(cat "$TMP/old.uktrace")" = precious ] || fail "a failed run overwrote the trace"
 run 1 run scenarios/hello.lua --trace "$TMP/no/such/dir/t.uktrace" && expect_err 'cannot write the trace'
+# A directory as the trace is refused before the run, not once it is over.
+mkdir "$TMP/adir"
+printf 'process { "p", main = function() log("ran") end }\n' >"$TMP/logs.lua"
+run 1 run "$TMP/logs.lua" --trace "$TMP/adir" && expect_err 'adir: cannot write the trace: Is a directory'
+checks=$((checks + 1))
+! grep -q ran "$TMP/err" || fail "--trace DIR: the run ran before the error"
 # A device or a pipe is written directly, never replaced by a renamed file.
 mkfifo "$TMP/pipe"
 cat "$TMP/pipe" >"$TMP/piped.uktrace" &
