@@ -138,6 +138,8 @@ run 0 --help && expect_out '^usage: ukern run SCENARIO '
 run 0 run scenarios/pingpong.lua --until 100us --stats json --quiet && expect_out '"outcome": "limit"' &&
 	expect_out '"end_ns": 100000,'
 run 0 run scenarios/pingpong.lua --max-events 50 --stats json --quiet && expect_out '"outcome": "limit"'
+# It counts the events it handled, not the one it stopped before.
+run 0 run scenarios/pingpong.lua --max-events 50 --stats text --quiet && expect_out '  \(50 events\)$'
 # Thousands of processes: the JSON statistics come out in linear time, not cubic.
 printf 'for i = 1, 3000 do process { "p" .. i, main = function() compute(1) end } end\n' >"$TMP/many.lua"
 run 0 run "$TMP/many.lua" --until 1ms --stats json --quiet && expect_out '"name": "p3000"'
