@@ -170,6 +170,14 @@ run 1 sweep "$TMP/mark.lua" --set mark="$TMP/ran" -o "$TMP/adir" &&
 checks=$((checks + 1))
 [ -e "$TMP/ran" ] && fail "-o DIR: the runs ran before the error"
 
+# What a scenario writes to stdout (io.write) goes to stderr, the check's
+# load of the top level included: stdout holds the rows only.
+printf 'local n = param("n", 1)\nio.write("top level\\n")\nprocess { "p", main = function() io.write("body\\n") end }\n' >"$TMP/write.lua"
+run 0 sweep "$TMP/write.lua" --set n=1,2 && expect_err '^top level$' && expect_err '^body$'
+checks=$((checks + 1))
+[ "$(head -c 2 "$TMP/out")" = n, ] && [ "$(wc -l <"$TMP/out")" -eq 3 ] ||
+	fail "io.write landed among the rows: $(head -2 "$TMP/out")"
+
 # Bad input: a message and exit status 2, before any run.
 run 2 sweep && expect_err 'sweep: no scenario given'
 run 2 sweep scenarios/hello.lua --bogus && expect_err "sweep: unknown option '--bogus'"
