@@ -54,12 +54,17 @@ int outfile_write(const char *path, const char *what, int (*fn)(FILE *out, void 
 	size_t len;
 	char *tmp;
 	FILE *out = NULL;
-	int fd = -1, code;
+	int fd = -1, code, exists;
 	sigset_t sigs, old;
 
 	if (!path)
 		return to_stdout(what, fn, arg);
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+	exists = stat(path, &st) == 0;
+	if (exists && S_ISDIR(st.st_mode))
+		/* Said before fn runs: the rename at the end would fail, and a
+		 * sweep's rows made meanwhile would be lost with the temporary. */
+		return cli_error(EXIT_HOST, "%s: cannot write: %s", path, strerror(EISDIR));
+	if (exists && !S_ISREG(st.st_mode))
 		return in_place(path, fn, arg);
 	len = strlen(path);
 	tmp = malloc(len + 12);

@@ -301,8 +301,21 @@ struct scenario *sweep_load(const struct sweep *sw, uint64_t k, char *err, size_
 static int precheck(const struct sweep *sw)
 {
 	char err[1024];
-	struct scenario *s = sweep_load(sw, 0, err, sizeof err);
+	struct scenario *s;
+	int saved;
 
+	/* What the top level writes to stdout (io.write) goes to stderr, as in
+	 * the runs themselves: stdout is for the rows. */
+	fflush(stdout);
+	saved = dup(STDOUT_FILENO);
+	if (saved >= 0)
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+	s = sweep_load(sw, 0, err, sizeof err);
+	fflush(stdout);
+	if (saved >= 0) {
+		dup2(saved, STDOUT_FILENO);
+		close(saved);
+	}
 	if (!s) {
 		fprintf(stderr, "%s\n", err);
 		return EXIT_USAGE;

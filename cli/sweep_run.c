@@ -299,6 +299,7 @@ static _Noreturn void child_main(struct runner *r, const int fds[2])
 	make_label(&j);
 	row = fdopen(fds[1], "w");
 	code = row ? child_run(&j, row) : EXIT_HOST;
+	fflush(stdout);           /* the scenario's io.write, on stderr (above) */
 	if (row && fclose(row) != 0)
 		code = EXIT_HOST;
 	_exit(code);

@@ -199,10 +199,11 @@ static void run(struct machine *m, struct cpu *c, struct thread *t)
 		 * effect: the body is not resumed, the run stops here. */
 		if (m->oom)
 			return;
-		if (m->stop || ++m->events > m->cfg.max_events) {
+		if (m->stop || m->events >= m->cfg.max_events) {
 			m->outcome = m->stop ? OUT_INTERRUPTED : OUT_LIMIT;
 			return;
 		}
+		m->events++;
 		if (t->rx_sent_ns != UINT64_MAX) {
 			/* A message's latency sample: in place while there is room. */
 			if (m->nlat < m->lat_cap)
@@ -518,10 +519,11 @@ static void handle_instant(struct machine *m)
 
 	m->now = evq_peek(&m->evq)->time;
 	while ((next = evq_peek(&m->evq)) && next->time == m->now) {
-		if (m->stop || ++m->events > m->cfg.max_events) {
+		if (m->stop || m->events >= m->cfg.max_events) {
 			m->outcome = m->stop ? OUT_INTERRUPTED : OUT_LIMIT;
 			break;
 		}
+		m->events++;
 		evq_pop(&m->evq, &e);
 		if (e.kind == EV_SLICE) {
 			handle(m, &e);

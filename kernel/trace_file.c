@@ -214,7 +214,7 @@ struct trace_file *trace_file_open(const char *path, const char *const *keys,
 	size_t plen = strlen(path);
 	uint8_t b[10];
 	struct stat st;
-	int fd;
+	int fd, exists;
 
 	if (!f)
 		return NULL;
@@ -224,7 +224,12 @@ struct trace_file *trace_file_open(const char *path, const char *const *keys,
 	f->path = strdup(path);
 	if (!f->path)
 		goto fail;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+	exists = stat(path, &st) == 0;
+	if (exists && S_ISDIR(st.st_mode)) {
+		errno = EISDIR;    /* now, not at the rename once the run is over */
+		goto fail;
+	}
+	if (exists && !S_ISREG(st.st_mode)) {
 		f->fp = fopen(path, "wb");
 		if (!f->fp)
 			goto fail;

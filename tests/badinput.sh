@@ -138,6 +138,8 @@ run 0 --help && expect_out '^usage: ukern run SCENARIO '
 run 0 run scenarios/pingpong.lua --until 100us --stats json --quiet && expect_out '"outcome": "limit"' &&
 	expect_out '"end_ns": 100000,'
 run 0 run scenarios/pingpong.lua --max-events 50 --stats json --quiet && expect_out '"outcome": "limit"'
+# It counts the events it handled, not the one it stopped before.
+run 0 run scenarios/pingpong.lua --max-events 50 --stats text --quiet && expect_out '  \(50 events\)$'
 # Thousands of processes: the JSON statistics come out in linear time, not cubic.
 printf 'for i = 1, 3000 do process { "p" .. i, main = function() compute(1) end } end\n' >"$TMP/many.lua"
 run 0 run "$TMP/many.lua" --until 1ms --stats json --quiet && expect_out '"name": "p3000"'
@@ -157,6 +159,12 @@ run 2 run $B/syntax.lua --trace "$TMP/old.uktrace"
 checks=$((checks + 1))
 [ "$(cat "$TMP/old.uktrace")" = precious ] || fail "a failed run overwrote the trace"
 run 1 run scenarios/hello.lua --trace "$TMP/no/such/dir/t.uktrace" && expect_err 'cannot write the trace'
+# A directory as the trace is refused before the run, not once it is over.
+mkdir "$TMP/adir"
+printf 'process { "p", main = function() log("ran") end }\n' >"$TMP/logs.lua"
+run 1 run "$TMP/logs.lua" --trace "$TMP/adir" && expect_err 'adir: cannot write the trace: Is a directory'
+checks=$((checks + 1))
+! grep -q ran "$TMP/err" || fail "--trace DIR: the run ran before the error"
 # A device or a pipe is written directly, never replaced by a renamed file.
 mkfifo "$TMP/pipe"
 cat "$TMP/pipe" >"$TMP/piped.uktrace" &

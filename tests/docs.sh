@@ -174,6 +174,14 @@ block_after '$ ukern sweep scenarios/buffering.lua --set qlimit=0,2,16 --seeds 1
 "$UKERN" sweep scenarios/buffering.lua --set qlimit=0,2,16 --seeds 1-2 >"$TMP/got" 2>&1
 same 'ukern sweep scenarios/buffering.lua ...'
 
+# ukern.1: the rows of its sweep example (its header line is cut short).
+awk '$0 == "$ ukern sweep scenarios/buffering.lua \\-\\-set qlimit=0,2 \\-\\-seeds 1\\-2" { f = 1; next }
+	f && /^\.fi$/ { exit } f' doc/ukern.1 | sed 1d >"$TMP/want"
+"$UKERN" sweep scenarios/buffering.lua --set qlimit=0,2 --seeds 1-2 2>&1 | sed 1d >"$TMP/got"
+CLI=doc/ukern.1
+same 'ukern sweep scenarios/buffering.lua --set qlimit=0,2 --seeds 1-2'
+CLI=doc/cli.md
+
 # message TEXT ARGS...: cli.md quotes the error TEXT, and `ukern ARGS...` says
 # exactly that on its first line of stderr, with exit status 2.
 message() {

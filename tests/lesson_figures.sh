@@ -257,6 +257,10 @@ figure remote-objects '' 'ann deposits 100 -> 100 (a call through a reference: 2
 # peer-to-peer.md: the index's crash, flooding's cost against the TTL and
 # the crash it survives, the ring's hops against N next to flooding's.
 figure peer-to-peer '' '32 failed: the index: dead port' run scenarios/peer-to-peer.lua
+figure peer-to-peer '' 'crash of index (fault at scenarios/peer-to-peer.lua:380): process index (pid 6) crashes' \
+	run scenarios/peer-to-peer.lua
+figure peer-to-peer '' 'crash of peer2 (fault at scenarios/peer-to-peer.lua:381): process peer2 (pid 7) crashes' \
+	run scenarios/peer-to-peer.lua --set part=dht
 figure peer-to-peer '' 'the index has received 43 requests, 2871 bytes; the 32 items fetched, 32000 bytes, went peer to peer' \
 	run scenarios/peer-to-peer.lua
 figure peer-to-peer 'statistics say `216 messages`' 'ipc    216 messages' \

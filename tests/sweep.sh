@@ -161,6 +161,22 @@ checks=$((checks + 3))
 [ "$(wc -l <"$TMP/sweep.csv")" -eq 3 ] || fail "-o: $(wc -l <"$TMP/sweep.csv") lines"
 ls "$TMP" | grep -q '\.tmp\.' && fail "-o: temporary file left behind"
 run 1 sweep scenarios/buffering.lua -o "$TMP/no/such/dir/x.csv" && expect_err 'x.csv: cannot write'
+# A directory as -o is refused before any run, not at the rename once every
+# run is done, which would throw their rows away.
+mkdir "$TMP/adir"
+printf 'local mark = param("mark", "")\nprocess { "p", main = function() assert(io.open(mark, "a")):close() end }\n' >"$TMP/mark.lua"
+run 1 sweep "$TMP/mark.lua" --set mark="$TMP/ran" -o "$TMP/adir" &&
+	expect_err 'adir: cannot write: Is a directory'
+checks=$((checks + 1))
+[ -e "$TMP/ran" ] && fail "-o DIR: the runs ran before the error"
+
+# What a scenario writes to stdout (io.write) goes to stderr, the check's
+# load of the top level included: stdout holds the rows only.
+printf 'local n = param("n", 1)\nio.write("top level\\n")\nprocess { "p", main = function() io.write("body\\n") end }\n' >"$TMP/write.lua"
+run 0 sweep "$TMP/write.lua" --set n=1,2 && expect_err '^top level$' && expect_err '^body$'
+checks=$((checks + 1))
+[ "$(head -c 2 "$TMP/out")" = n, ] && [ "$(wc -l <"$TMP/out")" -eq 3 ] ||
+	fail "io.write landed among the rows: $(head -2 "$TMP/out")"
 
 # Bad input: a message and exit status 2, before any run.
 run 2 sweep && expect_err 'sweep: no scenario given'
