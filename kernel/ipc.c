@@ -352,8 +352,10 @@ void ipc_recv(struct thread *t)
 
 /* Reply msg reaches reply port pt: its caller gets it if it still waits
  * for that very call, else it is dropped. Returns UK_EDEADPORT when pt is
- * dead (the caller has ended), else UK_OK. */
-int ipc_reply_reach(struct machine *m, struct port *pt, struct msg *msg)
+ * dead (the caller has ended), else UK_OK. ipc_reply_reach, inline in
+ * ipc_reply: a call fewer on every reply. */
+static inline __attribute__((always_inline)) int reach(struct machine *m, struct port *pt,
+						       struct msg *msg)
 {
 	struct thread *rt = pt->reply_of;
 
@@ -369,6 +371,11 @@ int ipc_reply_reach(struct machine *m, struct port *pt, struct msg *msg)
 	deliver(rt, pt, msg);
 	thread_wake(rt, UK_OK, copy_out(rt, msg));
 	return UK_OK;
+}
+
+int ipc_reply_reach(struct machine *m, struct port *pt, struct msg *msg)
+{
+	return reach(m, pt, msg);
 }
 
 void ipc_reply(struct thread *t)
@@ -412,7 +419,7 @@ void ipc_reply(struct thread *t)
 			return;
 		}
 	}
-	t->sc.err = (int16_t)ipc_reply_reach(t->m, pt, msg);
+	t->sc.err = (int16_t)reach(t->m, pt, msg);
 }
 
 void ipc_reply_recv(struct thread *t)

@@ -80,10 +80,11 @@ void machine_handoff_flush(struct machine *m)
 
 void machine_ready(struct machine *m, struct thread *t, enum treason why)
 {
-	struct sched *s = machine_sched(m, t);
+	struct sched *s;
 
 	machine_handoff_flush(m);
 	thread_state_change(t, T_READY, why);
+	s = machine_sched(m, t);
 	if (handoff_ok(m, s, t)) {
 		m->handoff = t;
 		m->handoff_cpu = m->in_effect->cpu;
@@ -398,7 +399,7 @@ static struct thread *handoff(struct machine *m, struct cpu **c)
 
 	*c = m->handoff_cpu;
 	if (!m->resched && m->outcome == OUT_RUNNING && m->idle_cpus == 1 && !(*c)->cur &&
-	    sched_allowed(u, *c)) {
+	    thread_may_run(u, *c)) {
 		m->handoff = NULL;
 		m->handoffs++;
 		return u;
