@@ -10,11 +10,12 @@
  *
  * Entry points: machine_begin, machine_advance, machine_run, and the helpers
  * the other kernel modules use to move threads around (ready, release,
- * attach, exchange, cut, preempt). Setting the machine up, its tables and
+ * block, attach, exchange, cut, preempt). Setting the machine up, its tables and
  * freeing it are in machine_obj.c.
  */
 #include "machine.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,10 +80,11 @@ void machine_handoff_flush(struct machine *m)
 
 void machine_ready(struct machine *m, struct thread *t, enum treason why)
 {
-	struct sched *s = machine_sched(m, t);
+	struct sched *s;
 
 	machine_handoff_flush(m);
 	thread_state_change(t, T_READY, why);
+	s = machine_sched(m, t);
 	if (handoff_ok(m, s, t)) {
 		m->handoff = t;
 		m->handoff_cpu = m->in_effect->cpu;
@@ -93,7 +95,9 @@ void machine_ready(struct machine *m, struct thread *t, enum treason why)
 		m->resched = 1;
 }
 
-void machine_release_cpu(struct machine *m, struct thread *t)
+/* machine_release_cpu, inline in thread_block: every message blocks a
+ * thread. */
+static inline __attribute__((always_inline)) void release_cpu(struct machine *m, struct thread *t)
 {
 	struct cpu *c = t->cpu;
 	struct sched *s = machine_sched(m, t);
@@ -110,6 +114,25 @@ void machine_release_cpu(struct machine *m, struct thread *t)
 	t->run_carry = 0;
 	if (t->ucur)
 		t->ucur->cpu_ns += m->now - (t->attach_since > t->run_since ? t->attach_since : t->run_since);
+}
+
+void machine_release_cpu(struct machine *m, struct thread *t)
+{
+	release_cpu(m, t);
+}
+
+void thread_block(struct thread *t, enum treason why, uint64_t timeout)
+{
+	struct machine *m = t->m;
+
+	assert(t->state == T_RUNNING && "thread_block: not running");
+	release_cpu(m, t);
+	t->timed = timeout != UINT64_MAX;
+	thread_state_change(t, T_BLOCKED, why);
+	if (why == R_IO && machine_sched(m, t)->ops->io_start)
+		machine_sched(m, t)->ops->io_start(machine_sched(m, t), t);
+	if (t->timed)
+		machine_timer(m, t, timeout > UINT64_MAX - m->now ? UINT64_MAX : m->now + timeout);
 }
 
 void machine_attach(struct machine *m, struct thread *lwp, struct thread *u)
@@ -227,19 +250,20 @@ static void dispatch(struct machine *m, struct cpu *c, struct thread *t)
 	const struct costs *k = machine_costs_for(m, t->p);
 	struct sched *s = machine_sched(m, t);
 	uint64_t slice = s->ops->slice(s, t), sw = 0;
+	struct proc *dom = thread_domain(t);
 
 	/* The address space changes when the domain the thread runs in (its
 	 * process's, or a server's during an LRPC) is not the one the CPU has
 	 * loaded. Without LRPC that is exactly "the last thread was of
 	 * another process". */
 	if (c->last && c->last != t) {
-		sw = k->kernel_switch_ns + (c->dom != thread_domain(t) ? k->as_switch_ns : 0);
+		sw = k->kernel_switch_ns + (c->dom != dom ? k->as_switch_ns : 0);
 		t->switches++;
 		c->switches++;
-	} else if (c->last && c->dom != thread_domain(t)) {
+	} else if (c->last && c->dom != dom) {
 		sw = k->as_switch_ns;
 	}
-	c->dom = thread_domain(t);
+	c->dom = dom;
 	if (t->last_cpu != UINT32_MAX && t->last_cpu != c->id) {
 		sw += k->migrate_ns;
 		t->migrations++;
@@ -376,7 +400,7 @@ static struct thread *handoff(struct machine *m, struct cpu **c)
 
 	*c = m->handoff_cpu;
 	if (!m->resched && m->outcome == OUT_RUNNING && m->idle_cpus == 1 && !(*c)->cur &&
-	    sched_allowed(u, *c)) {
+	    thread_may_run(u, *c)) {
 		m->handoff = NULL;
 		m->handoffs++;
 		return u;

@@ -8,6 +8,7 @@
 
 #include "machine.h"
 #include "proc.h"
+#include "thread_state.h"
 
 static const struct sched_ops *const policies[] = {
 	&sched_fifo_ops,
@@ -249,10 +250,5 @@ int sched_before(const struct thread *a, const struct thread *b)
 
 int sched_allowed(const struct thread *t, const struct cpu *c)
 {
-	uint64_t a = t->p->affinity;
-
-	if (t->p->mig_stopped && !t->dom) /* moving to another node (migrate.c); a call
-					   * in a server's domain goes on until it returns */
-		return 0;
-	return !a || !c || (c->id < 64 && ((a >> c->id) & 1));
+	return thread_may_run(t, c);
 }

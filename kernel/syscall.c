@@ -47,13 +47,15 @@ static uint64_t cost_msg(struct thread *t)
 {
 	const struct costs *c = machine_costs_for(t->m, t->p);
 	const struct msg *m = t->sc.m;
-	uint64_t size = m ? m->size : 0, nvalues = m ? m->nvalues : 0;
-	uint64_t swaps = m && !t->p->big_endian ? m->nnums : 0;
+	uint64_t swaps;
 
-	return c->marshal_arg_ns * nvalues + c->byteswap_ns * swaps +
-	       cost_copy(c->copy_stub_ps, size) + c->trap_ns + c->msg_ns +
-	       cost_copy(c->copy_kernel_ps, size) +
-	       (m && m->ool_len ? c->page_map_ns * vmsys_ool_span(t->m, m) : 0);
+	if (!m)
+		return c->trap_ns + c->msg_ns;
+	swaps = t->p->big_endian ? 0 : m->nnums;
+	return c->marshal_arg_ns * m->nvalues + c->byteswap_ns * swaps +
+	       cost_copy(c->copy_stub_ps, m->size) + c->trap_ns + c->msg_ns +
+	       cost_copy(c->copy_kernel_ps, m->size) +
+	       (m->ool_len ? c->page_map_ns * vmsys_ool_span(t->m, m) : 0);
 }
 
 static void sys_nothing(struct thread *t)
@@ -242,11 +244,7 @@ static void sys_nameop(struct thread *t)
 	t->sc.err = UK_OK;
 }
 
-static const struct sysent {
-	const char *name;
-	uint64_t (*cost)(struct thread *t);
-	void (*effect)(struct thread *t);
-} systab[SYS_COUNT] = {
+const struct syscall_entry syscall_table[SYS_COUNT] = {
 	[SYS_NONE] = { "none", cost_none, sys_nothing },
 	[SYS_COMPUTE] = { "compute", cost_compute, sys_nothing },
 	[SYS_SLEEP] = { "sleep", cost_trap, sys_sleep },
@@ -291,19 +289,9 @@ static const struct sysent {
 	[SYS_MEM_RESTRICT] = { "mem.restrict", cost_trap, vmsys_restrict },
 };
 
-uint64_t syscall_cost(struct thread *t)
-{
-	return systab[t->sc.op].cost(t);
-}
-
-void syscall_effect(struct thread *t)
-{
-	systab[t->sc.op].effect(t);
-}
-
 const char *syscall_name(unsigned op)
 {
-	return op < SYS_COUNT ? systab[op].name : "?";
+	return op < SYS_COUNT ? syscall_table[op].name : "?";
 }
 
 const char *uk_strerror(int err)

@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 
-struct thread;
+#include "thread.h"
 
 enum sysno {
 	SYS_NONE = 0,
@@ -81,11 +81,26 @@ enum sysno {
 /* SYS_SPAWN's arg: a service thread, which does not keep its process alive. */
 #define SPAWN_SERVICE 1
 
+/* Each call's name, cost and effect, by SYS_*: the kernel loop calls the
+ * last two through the inline functions below. */
+struct syscall_entry {
+	const char *name;
+	uint64_t (*cost)(struct thread *t);
+	void (*effect)(struct thread *t);
+};
+extern const struct syscall_entry syscall_table[SYS_COUNT];
+
 /* The CPU work (ns) t's pending call costs before its effect. */
-uint64_t syscall_cost(struct thread *t);
+static inline uint64_t syscall_cost(struct thread *t)
+{
+	return syscall_table[t->sc.op].cost(t);
+}
 
 /* Perform t's pending call at the current time. */
-void syscall_effect(struct thread *t);
+static inline void syscall_effect(struct thread *t)
+{
+	syscall_table[t->sc.op].effect(t);
+}
 
 /* The name of a call, for reports. */
 const char *syscall_name(unsigned op);

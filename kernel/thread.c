@@ -1,7 +1,8 @@
 /*
- * thread.c - kernel thread life: creation, state changes, blocking, waking
- * and the end of a thread. Every state change goes through
- * thread_set_state so the trace sees all of them, with a reason.
+ * thread.c - kernel thread life: creation, state changes, waking and the
+ * end of a thread (blocking is machine.c's, beside the CPU it frees). Every
+ * state change goes through thread_set_state so the trace sees all of them,
+ * with a reason.
  */
 #include "thread.h"
 #include "thread_state.h"
@@ -124,20 +125,6 @@ void thread_state_told(struct thread *t, enum tstate old)
 void thread_set_state(struct thread *t, enum tstate s, enum treason why)
 {
 	thread_state_change(t, s, why);
-}
-
-void thread_block(struct thread *t, enum treason why, uint64_t timeout)
-{
-	struct machine *m = t->m;
-
-	assert(t->state == T_RUNNING && "thread_block: not running");
-	machine_release_cpu(m, t);
-	t->timed = timeout != UINT64_MAX;
-	thread_state_change(t, T_BLOCKED, why);
-	if (why == R_IO && machine_sched(m, t)->ops->io_start)
-		machine_sched(m, t)->ops->io_start(machine_sched(m, t), t);
-	if (t->timed)
-		machine_timer(m, t, timeout > UINT64_MAX - m->now ? UINT64_MAX : m->now + timeout);
 }
 
 void thread_wake(struct thread *t, int err, uint64_t extra_ns)

@@ -3,7 +3,8 @@
  * inline, for the kernel loop's hot paths: dispatching, making ready and
  * blocking, six times per message round trip, with the new state (and
  * often the reason) a constant at the call, so that most of the checks
- * fold away. Everything else calls thread_set_state.
+ * fold away. Everything else calls thread_set_state. Also inline here:
+ * whether a thread may run on a CPU, which the direct hand-off asks.
  */
 #ifndef UKERN_THREAD_STATE_H
 #define UKERN_THREAD_STATE_H
@@ -16,6 +17,18 @@
 static inline int thread_active(enum tstate s)
 {
 	return s == T_READY || s == T_RUNNING;
+}
+
+/* sched_allowed (sched.h), inline for the direct hand-off (machine.c),
+ * which asks it twice per message round trip. */
+static inline int thread_may_run(const struct thread *t, const struct cpu *c)
+{
+	uint64_t a = t->p->affinity;
+
+	if (t->p->mig_stopped && !t->dom) /* moving to another node (migrate.c); a call
+					   * in a server's domain goes on until it returns */
+		return 0;
+	return !a || !c || (c->id < 64 && ((a >> c->id) & 1));
 }
 
 /* What a state change does beyond the thread's own books and its trace
