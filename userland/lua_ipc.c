@@ -44,11 +44,11 @@ static const char port_meta_key;
 /* The handle at idx, or NULL when the value there is not one. */
 static struct lport *to_lport(lua_State *L, int idx)
 {
-	struct lport *h;
+	struct lport *h = lua_touserdata(L, idx);
 
-	if (lua_type(L, idx) != LUA_TUSERDATA || lua_rawlen(L, idx) != sizeof *h)
+	/* NULL for a value that is no userdata; a light userdata has length 0 */
+	if (!h || lua_rawlen(L, idx) != sizeof *h)
 		return NULL;
-	h = lua_touserdata(L, idx);
 	return h->tag == &port_tag ? h : NULL;
 }
 
