@@ -44,11 +44,11 @@ static const char port_meta_key;
 /* The handle at idx, or NULL when the value there is not one. */
 static struct lport *to_lport(lua_State *L, int idx)
 {
-	struct lport *h;
+	struct lport *h = lua_touserdata(L, idx);
 
-	if (lua_type(L, idx) != LUA_TUSERDATA || lua_rawlen(L, idx) != sizeof *h)
+	/* NULL for a value that is no userdata; a light userdata has length 0 */
+	if (!h || lua_rawlen(L, idx) != sizeof *h)
 		return NULL;
-	h = lua_touserdata(L, idx);
 	return h->tag == &port_tag ? h : NULL;
 }
 
@@ -81,14 +81,18 @@ int lu_toport(lua_State *L, int idx, uint32_t *pid, int32_t *name)
  * upvalue (continuations too: they run as the function they continue), so
  * the handles they make need no registry lookup at all; then the
  * keys of the fields recv adds to a message, so that setting them hashes no
- * C string (lu_open_ipc pushes them in this order). */
+ * C string (lu_open_ipc pushes them in this order); then the sender of the
+ * last request the function received, by thread id, and its two names
+ * (see sender_names). */
 enum {
 	UV_META = 1, UV_SENDER, UV_SENDER_PID, UV_SENDER_THREAD, UV_SIZE, UV_REPLY,
-	UV_N = UV_REPLY
+	UV_LAST_TID, UV_LAST_PNAME, UV_LAST_TNAME,
+	UV_N = UV_LAST_TNAME
 };
 static const char *const uv_keys[] = { "sender", "sender_pid", "sender_thread", "size", "reply" };
 #define META lua_upvalueindex(UV_META)
 #define KEY(uv) lua_upvalueindex(uv)
+#define LAST(uv) lua_upvalueindex(uv)
 
 /* The handle at arg; raises the usual argument error when it is not one. */
 static struct lport *check_lport(lua_State *L, int arg)
@@ -307,12 +311,29 @@ static int k_send_again(lua_State *L, int status, lua_KContext ctx)
 	return l_send(L);
 }
 
+/* Make the names of m's sender (its process's and its thread's) those of
+ * the last sender. A thread id names one thread for the whole run, and
+ * neither its name nor its process's changes: a server answering the same
+ * client again pushes the strings it kept instead of interning both names
+ * once more. */
+static void sender_names(lua_State *L, struct machine *mc, const struct msg *m)
+{
+	struct thread *st;
+
+	if (lua_tointeger(L, LAST(UV_LAST_TID)) == m->sender_tid)
+		return;
+	st = machine_thread(mc, m->sender_tid);
+	lua_pushstring(L, m->sender_pid ? mc->procs[m->sender_pid - 1]->name : "kernel");
+	lua_replace(L, LAST(UV_LAST_PNAME));
+	lua_pushstring(L, st ? st->name : "?");
+	lua_replace(L, LAST(UV_LAST_TNAME));
+	lua_pushinteger(L, m->sender_tid);
+	lua_replace(L, LAST(UV_LAST_TID));
+}
+
 /* Push a received request: its fields plus sender, sender_thread, size, reply. */
 static int push_request(lua_State *L, struct thread *t, struct msg *m)
 {
-	struct machine *mc = t->m;
-	struct thread *st = machine_thread(mc, m->sender_tid);
-
 	int top = lua_gettop(L), ref = 0;
 
 	if (marshal_decode_ref(L, m, t->p->pid, 5, &ref) != 0 || !lua_istable(L, -1)) {
@@ -324,14 +345,15 @@ static int push_request(lua_State *L, struct thread *t, struct msg *m)
 	}
 	/* A new table without a metatable: lua_rawset is what lua_setfield
 	 * would do, the key pushed from an upvalue instead of a C string. */
+	sender_names(L, t->m, m);
 	lua_pushvalue(L, KEY(UV_SENDER));
-	lua_pushstring(L, m->sender_pid ? mc->procs[m->sender_pid - 1]->name : "kernel");
+	lua_pushvalue(L, LAST(UV_LAST_PNAME));
 	lua_rawset(L, -3);
 	lua_pushvalue(L, KEY(UV_SENDER_PID));
 	lua_pushinteger(L, m->sender_pid);
 	lua_rawset(L, -3);
 	lua_pushvalue(L, KEY(UV_SENDER_THREAD));
-	lua_pushstring(L, st ? st->name : "?");
+	lua_pushvalue(L, LAST(UV_LAST_TNAME));
 	lua_rawset(L, -3);
 	lua_pushvalue(L, KEY(UV_SIZE));
 	lua_pushinteger(L, m->size);
@@ -529,8 +551,11 @@ void lu_open_ipc(lua_State *L)
 	lua_setfield(L, -2, "__name");
 	lua_pushglobaltable(L);
 	lua_pushvalue(L, -2);
-	for (int i = 0; i < UV_N - UV_META; i++)
+	for (int i = 0; i < UV_REPLY - UV_META; i++)
 		lua_pushstring(L, uv_keys[i]);
+	lua_pushinteger(L, -1);   /* no sender yet */
+	lua_pushnil(L);
+	lua_pushnil(L);
 	luaL_setfuncs(L, funcs, UV_N);
 	lua_pop(L, 2);
 	lu_open_names(L);

@@ -549,12 +549,13 @@ static int decode_table(struct dec *d, int depth)
 		return -1;
 	lua_createtable(d->L, 0, (int)n + (depth == 0 ? d->extra : 0));
 	for (uint32_t i = 0; i < n; i++) {
+		int float_key = d->p < d->end && *d->p == MT_FLOAT;
+
 		ref |= ref_key_next(d);
 		if (!key_tag(d) || decode(d, depth + 1))
 			goto bad;
-		if (lua_type(d->L, -1) == LUA_TNUMBER &&
-		    lua_tonumber(d->L, -1) != lua_tonumber(d->L, -1)) {
-			lua_pop(d->L, 1);
+		if (float_key && lua_tonumber(d->L, -1) != lua_tonumber(d->L, -1)) {
+			lua_pop(d->L, 1);   /* NaN, which no table takes as a key */
 			goto bad;
 		}
 		if (decode(d, depth + 1)) {
