@@ -100,6 +100,31 @@ const char *cli_opt(int argc, char **argv, int *i, const char *name, int *missin
 
 const char *cli_argv0;
 
+/* "ukern NAME ... --help" for a command without a help of its own (run's
+ * and sweep's have one line per option): its lines of the usage summary,
+ * on stdout. */
+static int command_help(const char *name)
+{
+	size_t len = strlen(name);
+	int in = 0;
+
+	for (const char *l = usage; *l && *l != '\n';) {
+		const char *e = strchr(l, '\n'), *w = l + strspn(l, " ");
+		if (strncmp(w, "usage: ", 7) == 0)
+			w += 7;
+		if (strncmp(w, "ukern ", 6) == 0)
+			in = strncmp(w + 6, name, len) == 0 &&
+			     (w[6 + len] == '\n' || (w[6 + len] == ' ' &&
+						    strncmp(w + 7 + len, "--help", 6) != 0));
+		if (in)
+			printf("%s%.*s\n", strncmp(w, "ukern ", 6) == 0 ? "usage: " : "       ",
+			       (int)(e - w), w);
+		l = e + 1;
+	}
+	printf("See ukern(1) for what each option does.\n");
+	return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	cli_argv0 = argv[0];
@@ -110,9 +135,15 @@ int main(int argc, char **argv)
 		return fputs(usage, stdout), EXIT_OK;
 	if (strcmp(argv[1], "--version") == 0)
 		return printf("ukern %s\n", PACKAGE_VERSION), EXIT_OK;
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].fn(argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		if (commands[i].fn != cmd_run && commands[i].fn != cmd_sweep)
+			for (int j = 2; j < argc; j++)
+				if (strcmp(argv[j], "--help") == 0 || strcmp(argv[j], "-h") == 0)
+					return command_help(commands[i].name);
+		return commands[i].fn(argc - 1, argv + 1);
+	}
 	cli_error(EXIT_USAGE, "unknown command '%s'", argv[1]);
 	fputs(usage, stderr);
 	return EXIT_USAGE;

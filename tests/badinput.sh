@@ -133,6 +133,13 @@ run 0 run --help && expect_out '^usage: ukern run SCENARIO ' && expect_out '--ma
 run 2 frobnicate && expect_err "unknown command 'frobnicate'"
 run 0 --version && expect_out '^ukern [0-9]+\.[0-9]+'
 run 0 --help && expect_out '^usage: ukern run SCENARIO '
+# The other commands' --help (or -h, anywhere after the command): their
+# lines of the usage summary, on stdout, exit 0; nothing is read or run.
+run 0 render --help && expect_out '^usage: ukern render TRACE -o OUT.png' && expect_out '--first-row N'
+run 0 export no/such.trace -h && expect_out '^usage: ukern export TRACE'
+run 0 view --help && expect_out '^usage: ukern view TRACE'
+run 0 bench --help && expect_out '^usage: ukern bench \[--json\]'
+run 0 list -h && expect_out '^usage: ukern list$'
 
 # Limits end the run cleanly.
 run 0 run scenarios/pingpong.lua --until 100us --stats json --quiet && expect_out '"outcome": "limit"' &&
