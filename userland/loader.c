@@ -17,6 +17,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,7 +126,12 @@ static void push_override(lua_State *L, const char *name, const char *value)
 	switch (lua_type(L, 2)) {
 	case LUA_TNUMBER:
 		if (!lua_stringtonumber(L, value))
-			luaL_error(L, "--set %s=%s: parameter '%s' takes a number", name, value, name);
+			luaL_error(L, "--set %s=%s: parameter '%s' takes a number%s", name, value, name,
+				   strchr(value, ',') ? " (a list of values is for ukern sweep, which runs "
+							"the scenario once with each)" : "");
+		if (!isfinite(lua_tonumber(L, -1)))
+			luaL_error(L, "--set %s=%s: parameter '%s' takes a finite number, and %s is "
+				   "beyond the range of one", name, value, name, value);
 		break;
 	case LUA_TBOOLEAN:
 		if (strcmp(value, "true") && strcmp(value, "false"))
