@@ -1,5 +1,5 @@
 /*
- * render.c - "ukern render TRACE -o OUT.png [--view V] [--from T --to T]
+ * render.c - "ukern render TRACE -o OUT.png [--view V] [--from T] [--to T]
  * [--size WxH] [--linear] [--frames N]": draw one view of a recorded trace
  * into a PNG, headless.
  *
@@ -24,7 +24,7 @@
 #include "viz_cli.h"
 
 #define RENDER_USAGE "ukern render TRACE -o OUT.png [--view sequence|cpu|topology|memory] " \
-	"[--from T --to T] [--size WxH] [--linear] [--first-row N]"
+	"[--from T] [--to T] [--size WxH] [--linear] [--frames N] [--first-row N]"
 
 struct render_args {
 	struct viz_cli v;

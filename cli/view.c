@@ -1,5 +1,5 @@
 /*
- * view.c - "ukern view TRACE [--view V] [--from T --to T] [--size WxH]
+ * view.c - "ukern view TRACE [--view V] [--from T] [--to T] [--size WxH]
  * [--linear]": open the SDL2 viewer on a recorded trace.
  *
  * The one idea: the command only parses, loads the trace index and hands
@@ -15,7 +15,7 @@
 #include "viz.h"
 #include "viz_cli.h"
 
-#define VIEW_USAGE "ukern view TRACE [--view sequence|cpu|topology|memory] [--from T --to T] " \
+#define VIEW_USAGE "ukern view TRACE [--view sequence|cpu|topology|memory] [--from T] [--to T] " \
 	"[--size WxH] [--linear]"
 
 int cmd_view(int argc, char **argv)
