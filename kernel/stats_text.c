@@ -246,8 +246,9 @@ void stats_text(FILE *out, const struct machine *m)
 	struct latency l = stats_latency(m);
 	const char *scen = stats_info(m, "scenario"), *seed = stats_info(m, "seed");
 
-	fprintf(out, "%s  seed %s  %s at %s  (%" PRIu64 " events)\n\n", scen ? scen : "?",
-		seed ? seed : "?", stats_outcome(m), dur(m->now, a, sizeof a), m->events);
+	fprintf(out, "%s  seed %s  %s at %s  (%" PRIu64 " event%s)\n\n", scen ? scen : "?",
+		seed ? seed : "?", stats_outcome(m), dur(m->now, a, sizeof a), m->events,
+		m->events == 1 ? "" : "s");
 	fprintf(out, "%-16s %-12s %-8s %10s %10s %10s %10s %6s %6s %6s\n", "thread", "process",
 		"state", "cpu", "response", "turnaround", "wait", "switch", "sent", "recv");
 	int busy_daemons = 0;

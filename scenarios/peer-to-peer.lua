@@ -438,10 +438,11 @@ process { "tally", main = function()
       end
     end
     local when = r == 1 and (crash and "before the crash" or "no crash") or "after the crash"
-    log("round %d (%s): %d lookups, %d found and fetched, %d failed", r, when, n, ok, n - ok)
+    log("round %d (%s): %d lookup%s, %d found and fetched, %d failed", r, when, n,
+        n == 1 and "" or "s", ok, n - ok)
     log("  per lookup: %.1f messages%s; %s",
         msgs / n, part == "flood" and (" (%.1f dropped as duplicates)"):format(dups / n) or "",
-        ok == 0 and "none found" or ("found in %.2f hops, %.2f ms; fetched in %.2f ms")
+        ok == 0 and "none found and fetched" or ("found in %.2f hops, %.2f ms; fetched in %.2f ms")
           :format(hops / ok, tf / ok / 1e6, tfetch / ok / 1e6))
     -- The same figures as results, for the statistics and ukern sweep's
     -- columns (round 2's with "_after_crash"); hops and times only when
