@@ -13,6 +13,28 @@
 #include "cli.h"
 #include "interrupt.h"
 
+int outfile_stdout_aside(void)
+{
+	int saved;
+
+	fflush(stdout);
+	saved = dup(STDOUT_FILENO);
+	if (saved >= 0 && dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+		close(saved);
+		saved = -1;
+	}
+	return saved;
+}
+
+void outfile_stdout_back(int saved)
+{
+	fflush(stdout);
+	if (saved >= 0) {
+		dup2(saved, STDOUT_FILENO);
+		close(saved);
+	}
+}
+
 static mode_t current_umask(void)
 {
 	mode_t um = umask(0);

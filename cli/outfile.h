@@ -16,4 +16,11 @@
 int outfile_write(const char *path, const char *what, int (*fn)(FILE *out, void *arg),
 		  void *arg);
 
+/* While a scenario runs, what it writes to stdout (io.write) goes to
+ * stderr: stdout carries the command's own output only (the statistics,
+ * sweep's rows). outfile_stdout_aside returns what outfile_stdout_back
+ * takes to put stdout back (-1: it could not be set aside, and stays). */
+int outfile_stdout_aside(void);
+void outfile_stdout_back(int saved);
+
 #endif

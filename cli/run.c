@@ -17,6 +17,7 @@
 #include "fault_repeat.h"
 #include "loader.h"
 #include "machine.h"
+#include "outfile.h"
 #include "proc.h"
 #include "stats.h"
 #include "thread.h"
@@ -70,6 +71,7 @@ struct run_opts {
 	int answers, ticks;   /* --answers, --ticks */
 	int view, paused;     /* --view, --paused */
 	enum viz_view viz;    /* --view's view */
+	int stdout_saved;     /* stdout, set aside while the scenario runs (outfile.h) */
 };
 
 /* ---- the progress line of a long run on a terminal ---- */
@@ -376,6 +378,7 @@ static int simulate(struct machine *m, const struct run_opts *o)
 		return code;
 	}
 	run_to_end(m);
+	outfile_stdout_back(o->stdout_saved);
 	fault_repeat_summary(&repeats, stderr, "ukern: ");
 	fault_repeat_free(&repeats);
 	if (m->outcome == OUT_INTERRUPTED)
@@ -433,6 +436,7 @@ int cmd_run(int argc, char **argv)
 	}
 	o.lo.path = path;
 	o.lo.lua_mem_max = (size_t)o.lua_memory;
+	o.stdout_saved = outfile_stdout_aside();
 	s = scenario_load(&o.lo, err, sizeof err);
 	free(o.sets);
 	if (!s) {

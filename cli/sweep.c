@@ -302,20 +302,12 @@ static int precheck(const struct sweep *sw)
 {
 	char err[1024];
 	struct scenario *s;
-	int saved;
-
 	/* What the top level writes to stdout (io.write) goes to stderr, as in
 	 * the runs themselves: stdout is for the rows. */
-	fflush(stdout);
-	saved = dup(STDOUT_FILENO);
-	if (saved >= 0)
-		dup2(STDERR_FILENO, STDOUT_FILENO);
+	int saved = outfile_stdout_aside();
+
 	s = sweep_load(sw, 0, err, sizeof err);
-	fflush(stdout);
-	if (saved >= 0) {
-		dup2(saved, STDOUT_FILENO);
-		close(saved);
-	}
+	outfile_stdout_back(saved);
 	if (!s) {
 		fprintf(stderr, "%s\n", err);
 		return EXIT_USAGE;

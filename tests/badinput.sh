@@ -135,6 +135,13 @@ run 0 run --help && expect_out '^usage: ukern run SCENARIO ' && expect_out '--ma
 run 2 frobnicate && expect_err "unknown command 'frobnicate'"
 run 0 --version && expect_out '^ukern [0-9]+\.[0-9]+'
 run 0 --help && expect_out '^usage: ukern run SCENARIO '
+# What a scenario writes to stdout (io.write), at the top level or in a
+# body, goes to stderr: stdout carries the statistics only.
+printf 'io.write("top level\\n")\nprocess { "p", main = function() io.write("body\\n") end }\n' >"$TMP/write.lua"
+run 0 run "$TMP/write.lua" --stats json && expect_err '^top level$' && expect_err '^body$' &&
+	expect_out '^\{$'
+checks=$((checks + 1))
+[ "$(head -c 1 "$TMP/out")" = "{" ] || fail "io.write landed on stdout: $(head -2 "$TMP/out")"
 # The other commands' --help (or -h, anywhere after the command): their
 # lines of the usage summary, on stdout, exit 0; nothing is read or run.
 run 0 render --help && expect_out '^usage: ukern render TRACE -o OUT.png' && expect_out '--first-row N'
