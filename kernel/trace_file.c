@@ -6,15 +6,7 @@
  * cost more than encoding the record). While the writer is the machine's
  * only sink, the TRACE sites encode records without a string into that
  * buffer themselves (struct trace_wbuf, trace.h); file_record does the
- * others, the same way.
- *
- * A thread of the writer's own writes the full buffers: the simulation
- * fills one buffer while the thread copies the other into the file, so the
- * host kernel's work of writing (about as much as encoding the records, on
- * a run that does nothing but pass messages) is off the simulation's way
- * when the host has a second CPU. One buffer at a time is handed over, in
- * order, so the file's bytes are those of writing them in place; without a
- * thread (pthread_create failed) the writer writes them itself. The file is a
+ * others, the same way. The file is a
  * temporary one in the target's directory until trace_file_close renames it,
  * unless the target is a device or a pipe (/dev/null): renaming over it would
  * replace it, so the trace is written to it directly.
@@ -22,7 +14,6 @@
 #include "trace.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,89 +30,10 @@
 struct trace_file {
 	struct trace_wbuf w;  /* first: trace_wbuf_flush finds the file from it */
 	FILE *fp;
-	uint8_t *buf;         /* the buffer being filled, one of bufs; w.p: its end */
-	uint8_t bufs[2][WBUF];
+	uint8_t buf[WBUF];    /* w.p: the end of the bytes not yet given to stdio */
 	char *path, *tmp;     /* tmp: NULL when writing to path directly */
-	int failed;           /* a write failed (errno then: err); reported at close */
-	int err;
-	/* the writing thread: under mu, the buffer handed to it (NULL: none
-	 * waiting, and the thread is idle), stop, and its own failure */
-	int threaded;
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	const uint8_t *handed;
-	size_t handed_len;
-	int stop, thread_failed, thread_err;
+	int failed;           /* a write failed; reported at close */
 };
-
-/* The writing thread: each buffer handed to it into the file, until stop
- * with none left. */
-static void *writer(void *arg)
-{
-	struct trace_file *f = arg;
-
-	pthread_mutex_lock(&f->mu);
-	for (;;) {
-		while (!f->handed && !f->stop)
-			pthread_cond_wait(&f->cv, &f->mu);
-		if (!f->handed)
-			break;
-		const uint8_t *p = f->handed;
-		size_t len = f->handed_len;
-		pthread_mutex_unlock(&f->mu);
-		int bad = fwrite(p, 1, len, f->fp) != len, err = errno;
-		pthread_mutex_lock(&f->mu);
-		if (bad && !f->thread_failed) {
-			f->thread_failed = 1;
-			f->thread_err = err;     /* errno is the thread's own */
-		}
-		f->handed = NULL;
-		pthread_cond_broadcast(&f->cv);
-	}
-	pthread_mutex_unlock(&f->mu);
-	return NULL;
-}
-
-/* Wait until the thread has written what it was handed. */
-static void drain(struct trace_file *f)
-{
-	if (!f->threaded)
-		return;
-	pthread_mutex_lock(&f->mu);
-	while (f->handed)
-		pthread_cond_wait(&f->cv, &f->mu);
-	pthread_mutex_unlock(&f->mu);
-}
-
-/* Stop the thread once it has written everything; its failure is the
- * file's. */
-static void stop_writer(struct trace_file *f)
-{
-	if (!f->threaded)
-		return;
-	pthread_mutex_lock(&f->mu);
-	f->stop = 1;
-	pthread_cond_broadcast(&f->cv);
-	pthread_mutex_unlock(&f->mu);
-	pthread_join(f->thread, NULL);
-	pthread_cond_destroy(&f->cv);
-	pthread_mutex_destroy(&f->mu);
-	f->threaded = 0;
-	if (f->thread_failed && !f->failed) {
-		f->failed = 1;
-		f->err = f->thread_err;
-	}
-}
-
-/* A write of the writer's own failed. */
-static void write_failed(struct trace_file *f)
-{
-	if (!f->failed) {
-		f->failed = 1;
-		f->err = errno;
-	}
-}
 
 static mode_t current_umask(void)
 {
@@ -131,30 +43,14 @@ static mode_t current_umask(void)
 	return um;
 }
 
-/* Give the buffered bytes to the thread, once it is done with the other
- * buffer, and go on in that one; or, without a thread, to stdio. */
+/* Give the buffered bytes to stdio. */
 static void flush_buf(struct trace_file *f)
 {
 	size_t len = (size_t)(f->w.p - f->buf);
 
-	if (!len)
-		return;
-	if (!f->threaded) {
-		if (fwrite(f->buf, 1, len, f->fp) != len)
-			write_failed(f);
-		f->w.p = f->buf;
-		return;
-	}
-	pthread_mutex_lock(&f->mu);
-	while (f->handed)
-		pthread_cond_wait(&f->cv, &f->mu);
-	f->handed = f->buf;
-	f->handed_len = len;
-	pthread_cond_broadcast(&f->cv);
-	pthread_mutex_unlock(&f->mu);
-	f->buf = f->buf == f->bufs[0] ? f->bufs[1] : f->bufs[0];
+	if (len && fwrite(f->buf, 1, len, f->fp) != len)
+		f->failed = 1;
 	f->w.p = f->buf;
-	f->w.limit = f->buf + WBUF - RECORD_MAX;
 }
 
 void trace_wbuf_flush(struct trace_wbuf *w)
@@ -167,9 +63,8 @@ static void put_bytes(struct trace_file *f, const void *p, size_t n)
 	if (n > (size_t)(f->buf + WBUF - f->w.p)) {
 		flush_buf(f);
 		if (n > WBUF) {
-			drain(f);          /* after what the thread holds */
 			if (fwrite(p, 1, n, f->fp) != n)
-				write_failed(f);
+				f->failed = 1;
 			return;
 		}
 	}
@@ -218,7 +113,6 @@ struct trace_file *trace_file_open(const char *path, const char *const *keys,
 
 	if (!f)
 		return NULL;
-	f->buf = f->bufs[0];
 	f->w.p = f->buf;
 	f->w.limit = f->buf + WBUF - RECORD_MAX;
 	f->path = strdup(path);
@@ -259,13 +153,6 @@ header:
 		put_string(f, values[i], strlen(values[i]));
 	}
 	keep_room(f);
-	if (pthread_mutex_init(&f->mu, NULL) == 0) {
-		if (pthread_cond_init(&f->cv, NULL) == 0 &&
-		    pthread_create(&f->thread, NULL, writer, f) == 0)
-			f->threaded = 1;
-		else
-			pthread_mutex_destroy(&f->mu);    /* (a cond made stays unused) */
-	}
 	return f;
 fail:
 	free(f->path);
@@ -304,10 +191,9 @@ int trace_file_close(struct trace_file *f)
 
 	file_record(f, f->w.last_ns, TR_END, &records, NULL, 0);
 	flush_buf(f);
-	stop_writer(f);
 	if (fflush(f->fp) != 0)
-		write_failed(f);
-	err = f->failed ? (f->err ? f->err : EIO) : 0;
+		f->failed = 1;
+	err = f->failed ? (errno ? errno : EIO) : 0;
 	if (fclose(f->fp) != 0 && !err)
 		err = errno ? errno : EIO;
 	if (!err && f->tmp && rename(f->tmp, f->path) != 0)
@@ -321,7 +207,6 @@ int trace_file_close(struct trace_file *f)
 
 void trace_file_abort(struct trace_file *f)
 {
-	stop_writer(f);
 	fclose(f->fp);
 	if (f->tmp)
 		unlink(f->tmp);
