@@ -128,6 +128,8 @@ run 2 run scenarios/hello.lua --seed && expect_err '--seed needs a value'
 run 2 run scenarios/pingpong.lua --set m=3 && expect_err "declares no parameter 'm' \(it declares: n costs loop\)"
 run 2 run scenarios/pingpong.lua --set n=many && expect_err "parameter 'n' takes a number"
 run 2 run scenarios/pingpong.lua --set n=1,2 && expect_err "takes a number \(a list of values is for ukern sweep"
+run 2 run $B/deadlock.lua --set ticker=true,false &&
+	expect_err "parameter 'ticker' takes true or false \(a list of values is for ukern sweep"
 run 2 run scenarios/pingpong.lua --set n=1e400 && expect_err "parameter 'n' takes a finite number, and 1e400 is beyond"
 run 2 run scenarios/pingpong.lua --set n && expect_err '^ukern: --set n: expected NAME=VALUE'
 run 2 run scenarios/pingpong.lua --set n=1 --set n=2 && expect_err '^ukern: --set n given twice'

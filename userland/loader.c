@@ -120,6 +120,13 @@ static struct override *find_set(struct scenario *s, const char *name)
 	return NULL;
 }
 
+/* What a refused --set value that looks like a list of values adds. */
+static const char *list_hint(const char *value)
+{
+	return strchr(value, ',') ? " (a list of values is for ukern sweep, which runs the "
+				    "scenario once with each)" : "";
+}
+
 /* Push the --set value for a parameter whose default is at 2, converted to the default's type. */
 static void push_override(lua_State *L, const char *name, const char *value)
 {
@@ -127,15 +134,15 @@ static void push_override(lua_State *L, const char *name, const char *value)
 	case LUA_TNUMBER:
 		if (!lua_stringtonumber(L, value))
 			luaL_error(L, "--set %s=%s: parameter '%s' takes a number%s", name, value, name,
-				   strchr(value, ',') ? " (a list of values is for ukern sweep, which runs "
-							"the scenario once with each)" : "");
+				   list_hint(value));
 		if (!isfinite(lua_tonumber(L, -1)))
 			luaL_error(L, "--set %s=%s: parameter '%s' takes a finite number, and %s is "
 				   "beyond the range of one", name, value, name, value);
 		break;
 	case LUA_TBOOLEAN:
 		if (strcmp(value, "true") && strcmp(value, "false"))
-			luaL_error(L, "--set %s=%s: parameter '%s' takes true or false", name, value, name);
+			luaL_error(L, "--set %s=%s: parameter '%s' takes true or false%s", name, value,
+				   name, list_hint(value));
 		lua_pushboolean(L, strcmp(value, "true") == 0);
 		break;
 	default:
