@@ -266,7 +266,11 @@ static void report(struct machine *m, const uint8_t *act)
 		record(m, s.path + s.cycle_start, n);
 	} else {
 		uint32_t n = 0;
-		fprintf(out, "deadlock at %s: no thread can run and nothing is pending\n", when);
+		/* act: found while something still runs or is pending (a daemon
+		 * ticking), which only cannot wake these */
+		fprintf(out, act ? "deadlock at %s: no thread of a non-daemon process can run, and "
+				   "these wait for good\n"
+				 : "deadlock at %s: no thread can run and nothing is pending\n", when);
 		for (uint32_t i = 0; i < m->nthreads; i++) {
 			struct thread *t = m->threads[i];
 			if (t->state == T_BLOCKED && !t->p->daemon && !(act && act[t->p->pid]) &&

@@ -157,8 +157,10 @@ uint32_t ipc_forward_queued(struct port *pt, uint32_t from, uint32_t to, uint64_
 		struct thread *w = awaiting(msg, pt);
 
 		msg->dest = pt;
-		if (w)
+		if (w) {
 			w->inflight++;
+			deadlock_touch(w);     /* it may act now: its message travels */
+		}
 		*bytes += msg->size + msg->ool_len;
 		n++;
 		migrate_forwarded(pt->m, pt->owner, from, msg->size + msg->ool_len, msg->flow);

@@ -55,6 +55,12 @@ run 3 run $T/lockorder.lua --set model=many-to-many && expect_err 'a cycle of 2 
 run 3 run $T/lockorder.lua --set model=many-to-one &&
 	expect_err 'thread app.2 \(process app\) waits for a mutex held by thread app.1'
 
+# A thread ends holding a mutex while a daemon ticks: no cycle, and the
+# report says what stops them, not that nothing is pending.
+run 3 run $T/mutexexit.lua &&
+	expect_err 'deadlock at 1.0087ms: no thread of a non-daemon process can run, and these wait for good' &&
+	expect_err 'thread app.2 \(process app\) waits for a mutex held by thread app.1'
+
 run 0 run $T/many.lua && expect_err '100000 threads joined at 100000000'
 
 # Declarations that make no sense are refused with the line.
