@@ -14,7 +14,8 @@
  * flood part, the labels of the links and of the moves meet no other
  * label, no link and no move's arc. Forty servers and three clients,
  * from 800x600 to 1600x1000, and twenty servers with twenty-four clients
- * (480 edges of calls): the servers' grid has several columns, every
+ * (480 edges of calls), and forty servers each calling the next: the
+ * servers' grid has several columns, every
  * server gets an edge into its side, and no edge into or out of the grid
  * crosses a box other than its own two.
  *
@@ -173,11 +174,16 @@ static void test_fileserver(void **state)
 static const char servers_src[] =
 	"machine { cpus = 2 }\n"
 	"local ns, nc = param(\"servers\", 40), param(\"clients\", 3)\n"
+	"local chain = param(\"chain\", false)   -- each server calls the next\n"
 	"for s = 1, ns do\n"
 	"  process { \"srv\" .. s, daemon = true, main = function()\n"
 	"    local p = port()\n"
 	"    register(\"srv\" .. s, p)\n"
-	"    while true do local m = recv(p); reply(m, m.n) end\n"
+	"    while true do\n"
+	"      local m = recv(p)\n"
+	"      if chain and s < ns then call(lookup(\"srv\" .. (s + 1)), { n = m.n }) end\n"
+	"      reply(m, m.n)\n"
+	"    end\n"
 	"  end }\n"
 	"end\n"
 	"for c = 1, nc do\n"
@@ -235,6 +241,7 @@ static void servers_at(const struct ix_run *run, int w, int h, size_t servers)
 static void test_servers_grid(void **state)
 {
 	static const char *const both[] = { "servers=20", "clients=24" };
+	static const char *const chain[] = { "chain=true" };
 	struct ix_run run;
 
 	(void)state;
@@ -246,6 +253,10 @@ static void test_servers_grid(void **state)
 	/* with a clients' grid too: 480 edges of calls, each server's drawn */
 	ix_run(&run, "servers.lua", servers_src, both, 2, UINT64_MAX);
 	servers_at(&run, 1280, 800, 20);
+	ix_run_free(&run);
+	/* servers calling servers: their edges go round the boxes too */
+	ix_run(&run, "servers.lua", servers_src, chain, 1, UINT64_MAX);
+	servers_at(&run, 1280, 800, 40);
 	ix_run_free(&run);
 }
 

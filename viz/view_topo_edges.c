@@ -285,6 +285,28 @@ static void sgrid_path(const struct vz_frame *f, const struct topo_layout *L,
 		put(P, tx[i], ty[i]);
 }
 
+/* An edge between two boxes of the servers' grid: out of a's left side
+ * into the gap left of its column, up to the channel above the grid (the
+ * first lane: such edges share it), along it to the gap left of b's
+ * column, down and into b's side. */
+static void sgrid_within(const struct vz_frame *f, const struct topo_layout *L,
+			 const struct topo_box *a, const struct topo_box *b, struct topo_path *P)
+{
+	float u = draw_unit(f->d), ya = a->y + a->h / 2, yb = b->y + b->h / 2;
+	float xa = sgutter_x(L, a->sgrid - 1, 0, u), xb = sgutter_x(L, b->sgrid - 1, 0, u);
+	float yc = L->sgrid.top - 4 * u;
+
+	put(P, a->x, ya);
+	put(P, xa, ya);
+	if (a->sgrid != b->sgrid) {
+		put(P, xa, yc);
+		put(P, xb, yc);
+	}
+	put(P, xb, yb);
+	put(P, b->x, yb);
+	P->lab = P->n - 2;
+}
+
 /* The path of an edge on screen; 0 when an end is not shown. */
 static int edge_path(const struct vz_frame *f, const struct topo_layout *L,
 		     const struct topo_edge *e, struct topo_path *P)
@@ -303,6 +325,10 @@ static int edge_path(const struct vz_frame *f, const struct topo_layout *L,
 	b = &L->box[L->box_of[owner]];
 	if (a == b)
 		return 0;
+	if (a->sgrid && b->sgrid) {                /* within the servers' grid */
+		sgrid_within(f, L, a, b, P);
+		return P->n >= 2;
+	}
 	if (!a->grid && !b->grid && !a->sgrid != !b->sgrid) {   /* into or out of the servers' grid */
 		int into = b->sgrid != 0;
 		if (!into && !e->reply && !e->box)
