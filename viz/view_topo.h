@@ -1,6 +1,7 @@
 /*
  * view_topo.h - what the files of the topology view share (view_topo.c:
- * layout, boxes, queues, the time strip, picking; view_topo_edges.c: the
+ * boxes, queues, the time strip, picking; view_topo_layout.c: where the
+ * boxes go; view_topo_edges.c: the
  * edges and the messages in flight; view_topo_nodes.c: with several
  * machines, the nodes around their processes, the links between their
  * network servers, the packets on them and the links' charts): the layout
@@ -77,8 +78,13 @@ struct topo_layout {
 	int ports_left_out;           /* request ports of boxes shown whose queue is not */
 };
 
-/* Lay out the topology view of frame f in plot p (view_topo.c). */
+/* Lay out the topology view of frame f in plot p (view_topo_layout.c). */
 void topo_layout(const struct vz_frame *f, struct vz_rect p, struct topo_layout *L);
+
+/* Where process pr's box goes: 0 the name server's row (top), 1 a client
+ * (left), 2 a process that serves a port (right); -1 none (the kernel's
+ * pid 0, the sender of notices). */
+int topo_proc_column(const struct trace_index *ix, uint32_t pr);
 
 /* More boxes than this: no reply edges. */
 enum { TOPO_CROWDED = 16 };
