@@ -60,6 +60,31 @@ static float compact_w(float cw, float u, int servers_grid)
 	return fminf(200 * u, cw - (servers_grid ? 34 : 14) * u);
 }
 
+/* Room in a, above it, for the channel of a grid whose edges have lanes
+ * lanes (at most 8 drawn apart), if the boxes keep a row of height small:
+ * 1, or 0 (a unchanged). */
+static int take_channel(struct vz_rect *a, int lanes, float u, float small)
+{
+	float chan = 6 * u + 3 * u * (float)(lanes < 8 ? lanes : 8);
+
+	if (!lanes || a->h - chan < small)
+		return 0;
+	a->y += chan;
+	a->h -= chan;
+	return 1;
+}
+
+/* Grid g as cols columns of compact boxes across a (servers: the servers'
+ * grid, with its wider gaps). */
+static void set_grid(struct topo_grid *g, struct vz_rect a, size_t cols, float u, int servers)
+{
+	g->cols = (int)cols;
+	g->x = a.x;
+	g->cw = a.w / (float)cols;
+	g->top = a.y;
+	g->gap = g->cw - compact_w(g->cw, u, servers);
+}
+
 /* Box b of a crowded column: the k-th cell of a grid of rows x cols in a.
  * A server in a single column keeps its first queue, drawn small. */
 static void place_compact(const struct vz_frame *f, struct topo_box *b, struct vz_rect a,
@@ -136,38 +161,21 @@ static void place_column(const struct vz_frame *f, struct topo_layout *L, int co
 	int compact = col != 0 && slot < natural + 12 * u;     /* one thread line would not fit */
 	size_t k = 0, rows, cols;
 
-	if (compact && col == 1) {       /* the clients' grid: a channel above it, if room */
-		float chan = 6 * u + 3 * u * (float)(L->grid.lanes < 8 ? L->grid.lanes : 8);
-		if (L->grid.lanes && a.h - chan >= small) {
-			a.y += chan;
-			a.h -= chan;
-		}
-	}
+	if (compact && col == 1)         /* the clients' grid: a channel above it, if room */
+		take_channel(&a, L->grid.lanes, u, small);
 	rows = (size_t)fmaxf(1, a.h / small);
 	cols = (count + rows - 1) / rows;
-	if (compact && col == 2 && cols > 1) {  /* the servers' grid: a channel above it */
-		float chan = 6 * u + 3 * u * (float)(L->sgrid.lanes < 8 ? L->sgrid.lanes : 8);
-		if (L->sgrid.lanes && a.h - chan >= small) {
-			a.y += chan;
-			a.h -= chan;
+	if (compact && col == 2 && cols > 1) {  /* the servers' grid: the same */
+		if (take_channel(&a, L->sgrid.lanes, u, small)) {
 			rows = (size_t)fmaxf(1, a.h / small);
 			cols = (count + rows - 1) / rows;
 		}
-		L->sgrid.cols = (int)cols;
-		L->sgrid.x = a.x;
-		L->sgrid.cw = a.w / (float)cols;
-		L->sgrid.top = a.y;
-		L->sgrid.gap = L->sgrid.cw - compact_w(L->sgrid.cw, u, 1);
+		set_grid(&L->sgrid, a, cols, u, 1);
 	}
 	if (compact && col == 1 && a.w / (float)cols < 90 * u)  /* boxes too narrow for a name: */
 		cols = (size_t)fmaxf(1, a.w / (90 * u));        /* the first that fit are shown */
-	if (compact && col == 1) {
-		L->grid.cols = (int)cols;
-		L->grid.x = a.x;
-		L->grid.cw = a.w / (float)cols;
-		L->grid.top = a.y;
-		L->grid.gap = L->grid.cw - compact_w(L->grid.cw, u, 0);
-	}
+	if (compact && col == 1)
+		set_grid(&L->grid, a, cols, u, 0);
 
 	for (size_t i = 0; i < f->ix->nprocs && i < TOPO_BOXES; i++) {
 		struct topo_box *b;
