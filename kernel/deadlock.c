@@ -318,10 +318,13 @@ static int waits_for_good(const struct thread *t)
  * thousand sleeping threads cost nothing, their process acts.
  */
 
-/* The thread's class: 0 exited, 1 may act by itself, 2 blocked for good. */
+/* The thread's class: 0 exited (or a user thread that is only ready: it
+ * runs when an LWP of its process takes it, and an LWP that may act counts
+ * for the process), 1 may act by itself, 2 blocked for good. */
 static uint8_t dl_class(const struct thread *t)
 {
-	return t->state == T_EXITED ? 0 : waits_for_good(t) ? 2 : 1;
+	return t->state == T_EXITED || (t->kind == THREAD_USER && t->state == T_READY) ? 0
+	       : waits_for_good(t) ? 2 : 1;
 }
 
 void deadlock_touch(struct thread *t)
@@ -457,7 +460,7 @@ static void verify(struct machine *m)
 		return;
 	for (uint32_t i = 0; i < m->nthreads; i++) {
 		struct thread *t = m->threads[i];
-		if (t->state != T_EXITED && !waits_for_good(t))
+		if (dl_class(t) == 1)
 			act[t->p->pid] = 1;
 		if (t->state == T_BLOCKED && t->why == R_REPLY &&
 		    reply_holder(m, kside(t)) != reply_holder_scan(m, kside(t))) {

@@ -105,7 +105,7 @@ struct machine {
 	struct port *ns_port;     /* the name server's well-known port */
 
 	uint32_t live_nondaemon;  /* processes that keep the run going */
-	uint32_t nd_active;       /* threads of such processes ready or running */
+	uint32_t nd_active;       /* kernel threads and LWPs of such processes ready or running */
 	uint32_t dl_dirty;        /* changes that may stop a process since the last deadlock check */
 	struct thread *dl_changed;  /* threads whose deadlock class may have changed (deadlock.c) */
 	struct proc *dl_cands;    /* processes whose every live thread waits for good */

@@ -47,7 +47,8 @@ static inline __attribute__((always_inline)) void thread_state_change(struct thr
 		t->wait_ns += m->now - t->ready_since;
 	if (s == T_READY)
 		t->ready_since = m->now;
-	if (!t->p->daemon && thread_active(s) != thread_active(old))
+	/* A user thread runs only on an LWP, which counts for it. */
+	if (!t->p->daemon && t->kind != THREAD_USER && thread_active(s) != thread_active(old))
 		m->nd_active += thread_active(s) ? 1 : -1;
 	if (s == T_BLOCKED && (why == R_REPLY || why == R_SEND || why == R_JOIN || why == R_LOCK ||
 			       why == R_IDLE || why == R_CHILD || why == R_ASTACK)) {

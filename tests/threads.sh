@@ -61,6 +61,13 @@ run 3 run $T/mutexexit.lua &&
 	expect_err 'deadlock at 1.0087ms: no thread of a non-daemon process can run, and these wait for good' &&
 	expect_err 'thread app.2 \(process app\) waits for a mutex held by thread app.1'
 
+# Many-to-one: a's only LWP carries a call to b, which calls back a's port,
+# whose receiver is a user thread that is ready but has no LWP to run on.
+# A ticking daemon does not hide the cycle.
+run 3 run $T/m1ticker.lua --until 2s && expect_err 'deadlock at 26.555us: a cycle of 2 threads' &&
+	expect_err 'thread a \(process a\) waits for a reply to its call on port 4 "b" from process b'
+run 3 run $T/m1ticker.lua --set ticker=false && expect_err 'deadlock at 24.455us: a cycle of 2 threads'
+
 run 0 run $T/many.lua && expect_err '100000 threads joined at 100000000'
 
 # Declarations that make no sense are refused with the line.
