@@ -113,7 +113,8 @@ void thread_state_told(struct thread *t, enum tstate old)
 	enum treason why = t->why;
 
 	if (!t->dl_queued &&
-	    (s == T_BLOCKED || old == T_BLOCKED || s == T_EXITED || old == T_STATE_COUNT))
+	    (s == T_BLOCKED || old == T_BLOCKED || s == T_EXITED || old == T_STATE_COUNT ||
+	     t->kind == THREAD_USER))   /* ready: class 0 (deadlock.c) */
 		deadlock_touch(t);
 	/* The user thread an LWP carries is running, ready or blocked with it. */
 	if (t->ucur && s != T_EXITED)

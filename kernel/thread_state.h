@@ -59,7 +59,8 @@ static inline __attribute__((always_inline)) void thread_state_change(struct thr
 	TRACE(m, TR_THREAD_STATE, t->tid, s, why, t->wport ? t->wport->id : 0);
 	/* The rest, out of line (thread.c): this common path then saves no
 	 * registers. */
-	if (t->kind == THREAD_LWP ||      /* only an LWP carries a user thread */
+	if (t->kind != THREAD_KERNEL ||   /* an LWP carries a user thread; a user
+					   * thread's class changes when it is ready */
 	    (!t->dl_queued &&
 	     (s == T_BLOCKED || old == T_BLOCKED || s == T_EXITED || old == T_STATE_COUNT)))
 		thread_state_told(t, old);
