@@ -1,8 +1,8 @@
 /*
  * view_topo.h - what the files of the topology view share (view_topo.c:
  * boxes, queues, the time strip, picking; view_topo_layout.c: where the
- * boxes go; view_topo_edges.c: the
- * edges and the messages in flight; view_topo_nodes.c: with several
+ * boxes go; view_topo_paths.c: the way each edge takes; view_topo_edges.c:
+ * the edges counted, drawn and labelled, and the messages in flight; view_topo_nodes.c: with several
  * machines, the nodes around their processes, the links between their
  * network servers, the packets on them and the links' charts): the layout
  * of the boxes and where a port's queue is drawn.
@@ -132,6 +132,23 @@ struct topo_path {
 	int n;
 	int lab;                  /* the leg (from point lab to lab + 1) its count goes on */
 };
+
+/* A count of messages from one sender to one destination, as an edge
+ * (view_topo_edges.c). */
+struct topo_edge {
+	uint32_t from;            /* sender proc */
+	uint32_t to;              /* port (requests) or proc (replies, or a network server) */
+	uint32_t rgb;
+	uint8_t reply;
+	uint8_t box;              /* a request to a process's box: to a network server, on
+				   * its way to another node */
+	uint64_t count, calls;    /* messages; how many of them calls */
+};
+
+/* The path of edge e on screen in P (view_topo_paths.c); 0 when an end is
+ * not shown. */
+int topo_edge_path(const struct vz_frame *f, const struct topo_layout *L,
+		   const struct topo_edge *e, struct topo_path *P);
 
 /* The edges as topo_draw_edges draws them (replies included): at most max;
  * returns how many. */
