@@ -50,6 +50,7 @@
  *
  * Entry point: cmd_bench.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -495,10 +496,15 @@ int cmd_bench(int argc, char **argv)
 			size = BENCH_BIG;
 		else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
 			only = argv[++i];
-		else if (strcmp(argv[i], "--n") == 0 && i + 1 < argc &&
-			 (only_n = strtoull(argv[++i], NULL, 10)) >= 10)
-			;
-		else
+		else if (strcmp(argv[i], "--n") == 0 && i + 1 < argc) {
+			char *end;
+			i++;
+			errno = 0;
+			only_n = strtoull(argv[i], &end, 10);
+			if (end == argv[i] || *end || errno || argv[i][0] == '-' || only_n < 10)
+				return cli_error(EXIT_USAGE, "bench: --n %s: expected a whole number "
+							     "of at least 10", argv[i]);
+		} else
 			return cli_error(EXIT_USAGE, "bench: unknown argument '%s' (usage: ukern bench "
 						     "[--json] [--quick | --big] [--only KEY [--n N]])",
 					 argv[i]);

@@ -178,11 +178,14 @@ static double run_c_hooked(int (*setup)(struct machine *, struct cshared *), uin
 	cost_profile("zero", &cfg.costs);
 	if (machine_init(&m, &cfg) != 0)
 		return -1;
-	if (hook)
-		hook(&m, arg);
-	if (ns_install(&m) && setup(&m, &sh) == 0 && machine_run(&m) == OUT_COMPLETED &&
-	    !sh.failed && sh.t1 > sh.t0)
-		r = (double)(sh.t1 - sh.t0) / (double)ops;
+	/* The hook (a trace file) comes after the machine is built, as in
+	 * ukern run, so that the trace is one its readers take. */
+	if (ns_install(&m) && setup(&m, &sh) == 0) {
+		if (hook)
+			hook(&m, arg);
+		if (machine_run(&m) == OUT_COMPLETED && !sh.failed && sh.t1 > sh.t0)
+			r = (double)(sh.t1 - sh.t0) / (double)ops;
+	}
 	machine_free(&m);
 	return r;
 }

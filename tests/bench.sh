@@ -29,5 +29,7 @@ run 0 bench --quick && expect_out 'round trip, C bodies' && expect_out '^  mlfq|
 # thread limit, in the child --big uses, shows it does.
 run 0 bench --child lua-threads 260000 && expect_out '^marks [0-9]+ [0-9]+ '
 run 2 bench --bogus && expect_err "unknown argument '--bogus'"
+run 2 bench --only roundtrip_c --n 4 && expect_err "bench: --n 4: expected a whole number of at least 10"
+run 2 bench --only roundtrip_c --n 1e5 && expect_err "bench: --n 1e5: expected a whole number"
 run 1 bench --child nothing 10
 finish
