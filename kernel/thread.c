@@ -18,6 +18,13 @@
 #include "machine.h"
 #include "port.h"
 #include "proc.h"
+#include "trace_format.h"
+
+/* The trace file writer folds records by these values (trace_format.h). */
+static_assert(T_READY == TRACE_STATE_READY && T_RUNNING == TRACE_STATE_RUNNING,
+	      "thread states as the trace format has them");
+static_assert(R_WOKEN == TRACE_REASON_WOKEN && R_DISPATCHED == TRACE_REASON_DISPATCHED,
+	      "reasons as the trace format has them");
 
 static const char *const state_names[T_STATE_COUNT] = {
 	"ready", "running", "blocked", "exited",

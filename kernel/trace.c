@@ -76,6 +76,8 @@ const struct trace_kind_info trace_kinds[TR_KIND_COUNT] = {
 	[TR_SHM_UNMAP] = { "shm_unmap", 4, 0, { "seg", "pid", "addr", "maps" } },
 	[TR_PAGE_FRAME] = { "page_frame", 3, 0, { "pid", "addr", "frame" } },
 	[TR_SHM_RESTRICT] = { "shm_restrict", 4, 0, { "seg", "pid", "port", "perm" } },
+	[TR_DISPATCH_RUNNING] = { "dispatch_running", 2, 0, { "cpu", "tid" } },
+	[TR_DELIVER_WOKEN] = { "deliver_woken", 3, 0, { "flow", "tid", "port" } },
 };
 
 /* Several sinks (a trace file and a test's counter, say): each in turn. */

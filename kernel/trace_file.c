@@ -43,14 +43,19 @@ static mode_t current_umask(void)
 	return um;
 }
 
-/* Give the buffered bytes to stdio. */
+/* Give the buffered bytes to stdio, but for a record the next may fold
+ * into (trace_wbuf_put), which stays, at the start. */
 static void flush_buf(struct trace_file *f)
 {
-	size_t len = (size_t)(f->w.p - f->buf);
+	uint8_t *keep = f->w.fold ? f->w.fold : f->w.p;
+	size_t len = (size_t)(keep - f->buf), rest = (size_t)(f->w.p - keep);
 
 	if (len && fwrite(f->buf, 1, len, f->fp) != len)
 		f->failed = 1;
-	f->w.p = f->buf;
+	memmove(f->buf, keep, rest);
+	f->w.p = f->buf + rest;
+	if (f->w.fold)
+		f->w.fold = f->buf;
 }
 
 void trace_wbuf_flush(struct trace_wbuf *w)

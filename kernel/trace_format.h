@@ -21,7 +21,8 @@
 
 #define TRACE_MAGIC "UKTRACE\n"
 #define TRACE_MAGIC_LEN 8
-#define TRACE_VERSION 3
+#define TRACE_VERSION 4
+#define TRACE_VERSION_MIN 3   /* the oldest a reader takes: 4 added the folded kinds */
 #define TRACE_MAX_ARGS 6
 #define TRACE_MAX_STR (1u << 20)
 
@@ -123,8 +124,23 @@ enum trace_kind {
 			     * A-stacks: one per page, after each of their vm_map records) */
 	TR_SHM_RESTRICT = 70, /* seg, pid, port, perm: mem.restrict made port, a read-only port
 			       * for segment seg (its port_new before): its rights map it "r" */
+	/* Two records in one (version 4): the file writer folds a record of
+	 * the thread a dispatch or msg_deliver has just named, at the same
+	 * instant, into it; a reader returns the two records, never these. */
+	TR_DISPATCH_RUNNING = 71, /* cpu, tid: a dispatch, then the thread's thread_state
+				   * running, reason dispatched, port 0 */
+	TR_DELIVER_WOKEN,   /* flow, tid, port: a msg_deliver, then the receiver's
+			     * thread_state ready, reason woken, port 0 */
 	TR_KIND_COUNT
 };
+
+/* The values of thread_state's state and reason that folded records stand
+ * for (doc/trace-format.md section 5; the kernel's enum tstate and enum
+ * treason, thread.h, hold them to these). */
+#define TRACE_STATE_READY 0
+#define TRACE_STATE_RUNNING 1
+#define TRACE_REASON_WOKEN 1
+#define TRACE_REASON_DISPATCHED 4
 
 struct trace_kind_info {
 	const char *name;

@@ -108,7 +108,7 @@ while [ $n -lt "$size" ]; do
 done
 
 # A wrong magic, a version from the future, absurd lengths and counts.
-# bytes: 0-7 magic, 8 version (3), 9 the number of header pairs, 10 the
+# bytes: 0-7 magic, 8 version (4), 9 the number of header pairs, 10 the
 # length of the first key.
 patch() {   # patch OFFSET BYTES(printf) WHAT
 	{ head -c "$1" "$T"; printf "$2"; tail -c +$(($1 + 1 + $4)) "$T"; } >"$D"
@@ -116,8 +116,8 @@ patch() {   # patch OFFSET BYTES(printf) WHAT
 }
 patch 0 'UKTRACF\n' "a wrong magic" 8
 damaged export "$D" -o "$O" && expect_err 'byte [0-7]: not a ukern trace \(bad magic\)'
-patch 8 '\004' "version 4" 1
-damaged export "$D" -o "$O" && expect_err 'byte 8: .*version 4'
+patch 8 '\005' "version 5" 1
+damaged export "$D" -o "$O" && expect_err 'byte 8: .*version 5'
 patch 8 '\377\377\377\377\377\377\377\377\377\001' "a version of 2^64-1" 1
 damaged export "$D" -o "$O"
 patch 9 '\377\377\377\377\017' "4 billion header pairs" 1
@@ -128,8 +128,8 @@ patch 10 '\377\377\377\377\377\377\377\377\377\177' "a key length past 64 bits" 
 damaged export "$D" -o "$O"
 # Values no run writes, refused by every reader (trace-format.md section 6).
 # bytes: hello's third record, a thread_state, starts at 77: kind, delta,
-# tid 79, state 80, reason 81, port 82; its msg_send of flow 1 at 145:
-# kind, delta, flow, tid 148, port 149.
+# tid 79, state 80, reason 81, port 82; its msg_send of flow 1 at 133:
+# kind, delta, flow, tid 136, port 137.
 bad_value() {   # bad_value OFFSET BYTE WHAT MESSAGE
 	patch "$1" "$2" "$3" 1
 	damaged export "$D" -o "$O" && expect_err "^$D: byte [0-9]*: $4\$"
@@ -141,8 +141,8 @@ bad_value() {   # bad_value OFFSET BYTE WHAT MESSAGE
 bad_value 80 '\025' "thread state 21" 'thread_state record: state 21 is out of its range \(0 to 3\)'
 bad_value 81 '\023' "thread reason 19" 'thread_state record: reason 19 is out of its range \(0 to 18\)'
 bad_value 79 '\011' "thread_state of tid 9" 'thread_state record: tid 9 names no thread \(no thread_new record created it before\)'
-bad_value 148 '\136' "msg_send from tid 94" 'msg_send record: tid 94 names no thread \(no thread_new record created it before\)'
-bad_value 149 '\164' "msg_send to port 116" 'msg_send record: port 116 names no port \(no port_new record created it before\)'
+bad_value 136 '\136' "msg_send from tid 94" 'msg_send record: tid 94 names no thread \(no thread_new record created it before\)'
+bad_value 137 '\164' "msg_send to port 116" 'msg_send record: port 116 names no port \(no port_new record created it before\)'
 
 # A cut that leaves one record: the note says "1 record".
 if [ -z "$NOVIZ" ]; then

@@ -79,15 +79,15 @@ run 2 export && expect_err 'usage: ukern export TRACE --format text\|csv\|chrome
 
 # A truncated trace: exit 2 with the reader's message, in every format; with
 # -o nothing is written and an older file stays as it was.
-head -c 300 "$TMP/hello.uktrace" >"$TMP/cut.uktrace"
+head -c 294 "$TMP/hello.uktrace" >"$TMP/cut.uktrace"
 run 2 export "$TMP/cut.uktrace" &&
-	expect_err "cut.uktrace: byte 300: trace is truncated inside the msg_deliver record that starts at byte 297, after 35 records \(the file was cut short: an incomplete copy, a full disk, or a crash of the program writing it\)$"
+	expect_err "cut.uktrace: byte 294: trace is truncated inside the deliver_woken record that starts at byte 291, after 42 records \(the file was cut short: an incomplete copy, a full disk, or a crash of the program writing it\)$"
 for f in $FORMATS; do
 	run 2 export "$TMP/cut.uktrace" --format "$f" &&
-		expect_err "cut.uktrace: byte 300: trace is truncated"
+		expect_err "cut.uktrace: byte 294: trace is truncated"
 	echo precious >"$TMP/old.$f"
 	run 2 export "$TMP/cut.uktrace" --format "$f" -o "$TMP/old.$f" &&
-		expect_err "cut.uktrace: byte 300: trace is truncated"
+		expect_err "cut.uktrace: byte 294: trace is truncated"
 	checks=$((checks + 1))
 	[ "$(cat "$TMP/old.$f")" = precious ] || fail "$f: a failed export overwrote its output"
 done

@@ -186,20 +186,20 @@ run 2 view "$T" --from 3s && expect_err 'not before the end of the run'
 # A trace cut short (here inside a record) is drawn up to the cut: the
 # reader's message and a note on stderr, exit status 0, and the title says
 # so. The time axis ends at the last record before the cut.
-head -c 300 "$T" >"$TMP/cut.uktrace"
+head -c 294 "$T" >"$TMP/cut.uktrace"
 run 0 render "$TMP/cut.uktrace" -o "$TMP/cut.png" &&
-	expect_err '^.*cut.uktrace: byte 300: trace is truncated inside the msg_deliver record that starts at byte 297, after 35 records \(the file was cut short: ' &&
-	expect_err '^ukern: render: note: showing the 35 records before the cut, up to 1.002346ms$'
+	expect_err '^.*cut.uktrace: byte 294: trace is truncated inside the deliver_woken record that starts at byte 291, after 42 records \(the file was cut short: ' &&
+	expect_err '^ukern: render: note: showing the 42 records before the cut, up to 1.004694ms$'
 checks=$((checks + 1))
 grep -q 'interrupted' "$TMP/err" && fail "the message of a cut trace speaks of an interrupted run"
 at_least 300 "$(measure "$TMP/cut.png" ink 100 0 380 34)" "cut: '(trace cut short at ...)' in the title"
 at_most 0 "$(measure "$TMP/hello-seq.png" ink 100 0 380 34)" "hello: nothing after the title"
 at_least 30000 "$(measure "$TMP/cut.png" count d4dbe3 4 $LANES)" "cut: the servers' recv bands, drawn to the cut"
 run 2 render "$TMP/cut.uktrace" -o "$TMP/o.png" --from 2ms &&
-	expect_err 'is not before the end of the run \(1.002346ms\)'
+	expect_err 'is not before the end of the run \(1.004694ms\)'
 # view loads it the same way, then (no display here) cannot open a window.
 run 1 view "$TMP/cut.uktrace" &&
-	expect_err '^ukern: view: note: showing the 35 records before the cut' &&
+	expect_err '^ukern: view: note: showing the 42 records before the cut' &&
 	expect_err '^ukern: view: cannot open a window'
 
 # Without a display (no driver chosen, no X11, no Wayland reachable), view and

@@ -258,8 +258,9 @@ static void test_bad_version(void **state)
 	put_var(&x, TRACE_VERSION + 1);
 	put_var(&x, 0);
 	put_end(&x, 0);
-	snprintf(want, sizeof want, "byte 8: unsupported trace version %d (this ukern reads version %d)",
-		 TRACE_VERSION + 1, TRACE_VERSION);
+	snprintf(want, sizeof want,
+		 "byte 8: unsupported trace version %d (this ukern reads versions %d to %d)",
+		 TRACE_VERSION + 1, TRACE_VERSION_MIN, TRACE_VERSION);
 	refuses(x.b, x.n, want);
 	x.b[8] = 0;
 	refuses(x.b, x.n, "unsupported trace version 0");

@@ -37,6 +37,10 @@ struct trace_reader {
 	uint8_t *io;                  /* read buffer behind buf for a file */
 	uint64_t ns;                  /* time of the last record, ns */
 	uint64_t nrec;                /* records returned so far */
+	uint64_t nfile;               /* records read from the file (a folded one is one) */
+	uint64_t version;             /* the file's */
+	unsigned folded;              /* the kind of the folded record being returned, or 0 */
+	struct trace_rec next;        /* its second half, while folded */
 	char *str;                    /* last string read, NUL-terminated */
 	size_t strcap;                /* bytes allocated at str */
 	char **kv;                    /* header: key at 2i, value at 2i+1 */
@@ -248,9 +252,10 @@ static int rd_header(struct trace_reader *r)
 	at = offset(r);
 	if ((rc = rd_varint(r, &v)) != RD_OK)
 		return rc == RD_EOF ? truncated_header(r) : rc;
-	if (v != TRACE_VERSION)
-		return fail(r, at, "unsupported trace version %llu (this ukern reads version %d)",
-			    (unsigned long long)v, TRACE_VERSION);
+	if (v < TRACE_VERSION_MIN || v > TRACE_VERSION)
+		return fail(r, at, "unsupported trace version %llu (this ukern reads versions %d to %d)",
+			    (unsigned long long)v, TRACE_VERSION_MIN, TRACE_VERSION);
+	r->version = v;
 	at = offset(r);
 	if ((rc = rd_varint(r, &n)) != RD_OK)
 		return rc == RD_EOF ? truncated_header(r) : rc;
@@ -393,9 +398,9 @@ static int rd_end(struct trace_reader *r, const struct trace_rec *rec)
 	uint8_t b;
 	int rc;
 
-	if (rec->args[0] != r->nrec)
+	if (rec->args[0] != r->nfile)
 		return fail(r, rec->offset, "the end record counts %llu records but the trace has %llu",
-			    (unsigned long long)rec->args[0], (unsigned long long)r->nrec);
+			    (unsigned long long)rec->args[0], (unsigned long long)r->nfile);
 	if ((rc = rd_byte(r, &b)) == RD_OK)
 		return fail(r, offset(r) - 1, "data after the end record");
 	if (rc == RD_BAD)
@@ -404,14 +409,57 @@ static int rd_end(struct trace_reader *r, const struct trace_rec *rec)
 	return RD_OK;
 }
 
-int trace_next(struct trace_reader *r, struct trace_rec *rec)
+/* A folded record (version 4) is returned as the two it stands for: the
+ * first now, the thread's change of state at the next call. */
+static void unfold(struct trace_reader *r, struct trace_rec *rec)
+{
+	struct trace_rec *st = &r->next;
+
+	*st = *rec;
+	st->kind = TR_THREAD_STATE;
+	memset(st->args, 0, sizeof st->args);
+	st->args[0] = rec->args[1];
+	if (rec->kind == TR_DISPATCH_RUNNING) {
+		rec->kind = TR_DISPATCH;
+		st->args[1] = TRACE_STATE_RUNNING;
+		st->args[2] = TRACE_REASON_DISPATCHED;
+	} else {
+		rec->kind = TR_MSG_DELIVER;
+		st->args[1] = TRACE_STATE_READY;
+		st->args[2] = TRACE_REASON_WOKEN;
+	}
+}
+
+/* 1, or -1 when rec holds values no run writes. */
+static int checked(struct trace_reader *r, const struct trace_rec *rec, unsigned folded)
 {
 	char msg[256];
+
+	if (trace_check_record(&r->check, rec->kind, rec->args, msg, sizeof msg) != 0) {
+		if (folded)
+			fail(r, rec->offset, "%s (one half of a %s record)", msg,
+			     trace_kinds[folded].name);
+		else
+			fail(r, rec->offset, "%s", msg);
+		return -1;
+	}
+	return 1;
+}
+
+int trace_next(struct trace_reader *r, struct trace_rec *rec)
+{
 	uint8_t kind;
 	int rc;
 
 	if (r->state != ST_READING)
 		return r->state == ST_ENDED ? 0 : -1;
+	if (r->folded) {
+		unsigned folded = r->folded;
+		r->folded = 0;
+		*rec = r->next;
+		r->nrec++;
+		return checked(r, rec, folded);
+	}
 	rec->offset = offset(r);
 	if ((rc = rd_byte(r, &kind)) == RD_EOF) {
 		fail(r, offset(r), "trace is truncated: no end record after %llu records ("
@@ -420,7 +468,8 @@ int trace_next(struct trace_reader *r, struct trace_rec *rec)
 	}
 	if (rc != RD_OK)
 		return -1;
-	if (kind >= TR_KIND_COUNT || !trace_kinds[kind].name) {
+	if (kind >= TR_KIND_COUNT || !trace_kinds[kind].name ||
+	    (r->version < 4 && (kind == TR_DISPATCH_RUNNING || kind == TR_DELIVER_WOKEN))) {
 		fail(r, rec->offset, "unknown record kind %u", kind);
 		return -1;
 	}
@@ -433,13 +482,14 @@ int trace_next(struct trace_reader *r, struct trace_rec *rec)
 		return -1;
 	if (kind == TR_END)
 		return rd_end(r, rec) == RD_OK ? 0 : -1;
-	if (trace_check_record(&r->check, kind, rec->args, msg, sizeof msg) != 0) {
-		fail(r, rec->offset, "%s", msg);
-		return -1;
+	if (kind == TR_DISPATCH_RUNNING || kind == TR_DELIVER_WOKEN) {
+		unfold(r, rec);
+		r->folded = kind;
 	}
 	r->ns = rec->ns;
 	r->nrec++;
-	return 1;
+	r->nfile++;
+	return checked(r, rec, r->folded);
 }
 
 const char *trace_error(const struct trace_reader *r)

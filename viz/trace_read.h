@@ -27,7 +27,7 @@ struct trace_reader;
 
 /* One record, as trace_next returns it. */
 struct trace_rec {
-	unsigned kind;                    /* enum trace_kind, never TR_END */
+	unsigned kind;                    /* enum trace_kind, never TR_END nor a folded kind */
 	uint64_t ns;                      /* absolute virtual time, ns */
 	uint64_t args[TRACE_MAX_ARGS];    /* trace_kinds[kind].nargs of them; the rest 0 */
 	const char *str;                  /* the string argument ("" if the kind has none);
@@ -74,7 +74,8 @@ const char *trace_header_value(const struct trace_reader *r, size_t i);
 /* The value of the first header pair named key, or NULL if there is none. */
 const char *trace_header_get(const struct trace_reader *r, const char *key);
 
-/* How many records trace_next has returned so far. */
+/* How many records trace_next has returned so far (a folded record of the
+ * file, dispatch_running or deliver_woken, is returned as two). */
 uint64_t trace_records(const struct trace_reader *r);
 
 /* Close the file (if any) and free r. r may be NULL. */
