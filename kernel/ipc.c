@@ -47,9 +47,11 @@ static inline uint64_t copy_out(const struct thread *rt, const struct msg *msg)
 
 /* Give msg to rt: its rights become names in rt's process. Inline in its
  * callers: every message is delivered once, and the call's register saves
- * cost more than the body's common path. */
+ * cost more than the body's common path. With wake, rt is woken right after
+ * (deliver_wake), and the delivery's trace record holds that change of state
+ * too when nothing is recorded between them. */
 static inline __attribute__((always_inline)) void deliver(struct thread *rt, struct port *pt,
-							  struct msg *msg)
+							  struct msg *msg, int wake)
 {
 	struct machine *m = rt->m;
 	struct proc *p = rt->p;
@@ -67,9 +69,23 @@ static inline __attribute__((always_inline)) void deliver(struct thread *rt, str
 	rt->sc.m = msg;
 	rt->rx_sent_ns = msg->sent_ns;
 	thread_actor(rt)->msgs_recv++;
-	TRACE(m, TR_MSG_DELIVER, msg->flow, rt->tid, pt->id);
+	if (m->nsinks && wake && !msg->ool && !msg->ool_len) {
+		/* Nothing is recorded before the waking: one record for both. */
+		TRACE(m, TR_DELIVER_WOKEN, msg->flow, rt->tid, pt->id);
+		m->told = rt;
+	} else {
+		TRACE(m, TR_MSG_DELIVER, msg->flow, rt->tid, pt->id);
+	}
 	if (msg->ool || msg->ool_len)
 		vmsys_ool_give(rt, msg);
+}
+
+/* Give msg to rt, waiting for it, and wake rt. */
+static inline __attribute__((always_inline)) void deliver_wake(struct thread *rt, struct port *pt,
+							       struct msg *msg)
+{
+	deliver(rt, pt, msg, 1);
+	thread_wake(rt, UK_OK, copy_out(rt, msg));
 }
 
 /* The sender s, SEND-blocked, had its message taken. A caller goes on
@@ -151,8 +167,7 @@ void ipc_post_copy(struct port *pt, struct msg *d)
 	struct thread *rt = tq_pop(&pt->recvq);
 
 	if (rt) {
-		deliver(rt, pt, d);
-		thread_wake(rt, UK_OK, copy_out(rt, d));
+		deliver_wake(rt, pt, d);
 		return;
 	}
 	enqueue(pt, d);
@@ -176,8 +191,7 @@ static int post(struct thread *t, struct port *pt, struct msg *msg)
 	struct thread *rt = tq_pop(&pt->recvq);
 
 	if (rt) {
-		deliver(rt, pt, msg);
-		thread_wake(rt, UK_OK, copy_out(rt, msg));
+		deliver_wake(rt, pt, msg);
 		return 0;
 	}
 	if (pt->qlen < pt->qlimit) {
@@ -341,7 +355,7 @@ void ipc_recv(struct thread *t)
 	}
 	if (msg) {
 		t->sc.err = UK_OK;
-		deliver(t, pt, msg);
+		deliver(t, pt, msg, 0);
 		t->work_ns += copy_out(t, msg);
 		return;
 	}
@@ -368,8 +382,7 @@ static inline __attribute__((always_inline)) int reach(struct machine *m, struct
 		return pt->dead ? UK_EDEADPORT : UK_OK;
 	}
 	rt->call_flow = 0;
-	deliver(rt, pt, msg);
-	thread_wake(rt, UK_OK, copy_out(rt, msg));
+	deliver_wake(rt, pt, msg);
 	return UK_OK;
 }
 

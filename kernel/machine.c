@@ -285,8 +285,14 @@ static void dispatch(struct machine *m, struct cpu *c, struct thread *t)
 	 * switching is. */
 	c->slice_end = slice == UINT64_MAX || slice > UINT64_MAX - m->now - sw ? UINT64_MAX
 									       : m->now + sw + slice;
-	TRACE(m, TR_DISPATCH, c->id, t->tid);
-	thread_state_change(t, T_RUNNING, R_DISPATCHED);
+	if (m->nsinks && !t->wport) {
+		/* The dispatch and the running it makes: one record. */
+		TRACE(m, TR_DISPATCH_RUNNING, c->id, t->tid);
+		thread_state_change_as(t, T_RUNNING, R_DISPATCHED, 0);
+	} else {
+		TRACE(m, TR_DISPATCH, c->id, t->tid);
+		thread_state_change(t, T_RUNNING, R_DISPATCHED);
+	}
 	run(m, c, t);
 }
 

@@ -205,6 +205,8 @@ struct machine {
 	struct lrpc_state *lrpc;
 	struct thread *in_effect; /* the thread whose system call's effect is being performed */
 	int may_handoff;          /* the loop is dispatching threads and may hand off (machine.c) */
+	struct thread *told;      /* the thread whose next change of state the last trace
+				   * record already holds (a folded record: trace.h) */
 	struct thread *handoff;   /* a woken thread held off the ready queue for the CPU of */
 	struct cpu *handoff_cpu;  /* ... the thread that woke it, should that one block now */
 	uint64_t handoffs;        /* dispatches made by a direct hand-off (tests) */

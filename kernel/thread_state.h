@@ -36,9 +36,13 @@ static inline int thread_may_run(const struct thread *t, const struct cpu *c)
  * an LWP carries, its runtime's hook. */
 void thread_state_told(struct thread *t, enum tstate old);
 
-/* thread_set_state. */
-static inline __attribute__((always_inline)) void thread_state_change(struct thread *t, enum tstate s,
-							       enum treason why)
+/* thread_set_state; with record 0 the change has no trace record of its
+ * own, because the record just written holds it (a folded record: trace.h).
+ * So with m->told, for t made ready. */
+static inline __attribute__((always_inline)) void thread_state_change_as(struct thread *t,
+								  enum tstate s,
+								  enum treason why,
+								  int record)
 {
 	struct machine *m = t->m;
 	enum tstate old = t->state;
@@ -56,7 +60,15 @@ static inline __attribute__((always_inline)) void thread_state_change(struct thr
 	}
 	t->state = s;
 	t->why = why;
-	TRACE(m, TR_THREAD_STATE, t->tid, s, why, t->wport ? t->wport->id : 0);
+	if (m->nsinks) {
+		/* The record just written may hold this change (a folded record,
+		 * trace.h): a dispatch's (record 0), or that of a delivery that
+		 * wakes t (ipc.c). */
+		if (s == T_READY && m->told == t)
+			m->told = NULL;
+		else if (record)
+			TRACE(m, TR_THREAD_STATE, t->tid, s, why, t->wport ? t->wport->id : 0);
+	}
 	/* The rest, out of line (thread.c): this common path then saves no
 	 * registers. */
 	if (t->kind != THREAD_KERNEL ||   /* an LWP carries a user thread; a user
@@ -64,6 +76,12 @@ static inline __attribute__((always_inline)) void thread_state_change(struct thr
 	    (!t->dl_queued &&
 	     (s == T_BLOCKED || old == T_BLOCKED || s == T_EXITED || old == T_STATE_COUNT)))
 		thread_state_told(t, old);
+}
+
+static inline __attribute__((always_inline)) void thread_state_change(struct thread *t, enum tstate s,
+							       enum treason why)
+{
+	thread_state_change_as(t, s, why, 1);
 }
 
 #endif

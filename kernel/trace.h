@@ -21,9 +21,18 @@ struct trace_sink {
 	void *ctx;
 };
 
-/* Deliver a record to every sink of m (use the macros). */
+/* Deliver a record to every sink of m (use the macros). A folded record
+ * (TR_DISPATCH_RUNNING, TR_DELIVER_WOKEN: the kernel's dispatch or delivery
+ * and the change of state it makes) goes as it is to a trace file's sink,
+ * and as its two records to every other sink. */
 void trace_record(struct machine *m, unsigned kind, const uint64_t *args, const char *s,
 		  size_t len);
+
+/* The two records a folded one stands for: the first has the folded
+ * record's arguments and the kind returned; the second is the thread's
+ * TR_THREAD_STATE, whose four arguments go to state. Returns 0 when kind is
+ * not a folded kind (state untouched). */
+unsigned trace_unfold(unsigned kind, const uint64_t *args, uint64_t *state);
 
 /*
  * The buffer of a trace file writer, open to the TRACE sites: while a trace
@@ -37,16 +46,11 @@ void trace_record(struct machine *m, unsigned kind, const uint64_t *args, const 
 struct trace_wbuf {
 	uint8_t *p;          /* where the next record goes */
 	uint8_t *limit;      /* a record that ends past it is followed by a flush */
-	uint8_t *fold;       /* the previous record, when the next may fold into it
-			      * (a dispatch or msg_deliver), else NULL */
-	uint64_t fold_tid;   /* the thread that record names */
 	uint64_t last_ns;    /* time of the previous record */
-	uint64_t records;    /* records in the file so far (a folded one counts once) */
+	uint64_t records;    /* records written so far */
 };
 
-/* Give the bytes of w to the file, all but a record that the next may fold
- * into, which moves to the start: so that the bytes do not depend on where
- * the buffer happened to be flushed. */
+/* Give the bytes of w to the file (w->p back to the start). */
 void trace_wbuf_flush(struct trace_wbuf *w);
 
 /* The buffer behind sink s when s is a trace file's sink, else NULL. */
@@ -64,41 +68,12 @@ static inline uint8_t *trace_varint(uint8_t *p, uint64_t v)
 	return p;
 }
 
-/* The kind that a record of kind into and then thread_state (tid, state,
- * why, port 0) of the thread it names, at the same instant, fold into; 0
- * when they do not (trace_format.h). */
-static inline unsigned trace_fold_kind(unsigned into, uint64_t state, uint64_t why)
-{
-	if (into == TR_DISPATCH && state == TRACE_STATE_RUNNING && why == TRACE_REASON_DISPATCHED)
-		return TR_DISPATCH_RUNNING;
-	if (into == TR_MSG_DELIVER && state == TRACE_STATE_READY && why == TRACE_REASON_WOKEN)
-		return TR_DELIVER_WOKEN;
-	return 0;
-}
-
-/* One record of kind at time ns with n arguments, into w. A thread's
- * change of state that follows its dispatch or a delivery to it, as it
- * does twice in every message exchange, folds into that record: a round
- * trip writes eight records instead of twelve. At a TRACE site kind (and
- * often the state and reason) are constants, and the test folds away for
- * every other kind. */
+/* One record of kind at time ns with n arguments, into w. */
 static inline void trace_wbuf_put(struct trace_wbuf *w, uint64_t ns, unsigned kind,
 				  const uint64_t *args, unsigned n)
 {
 	uint8_t *p = w->p;
 
-	if (kind == TR_THREAD_STATE && w->fold && args[0] == w->fold_tid && !args[3] &&
-	    ns == w->last_ns) {
-		unsigned folded = trace_fold_kind(*w->fold, args[1], args[2]);
-		if (folded) {
-			*w->fold = (uint8_t)folded;
-			w->fold = NULL;
-			return;
-		}
-	}
-	w->fold = kind == TR_DISPATCH || kind == TR_MSG_DELIVER ? p : NULL;
-	if (kind == TR_DISPATCH || kind == TR_MSG_DELIVER)
-		w->fold_tid = args[1];   /* both name the thread second */
 	*p++ = (uint8_t)kind;
 	p = trace_varint(p, ns - w->last_ns);
 	w->last_ns = ns;
@@ -117,13 +92,14 @@ static inline void trace_wbuf_put(struct trace_wbuf *w, uint64_t ns, unsigned ki
  * that is the only sink, else to every sink. The arguments are spelled out
  * in each branch, so that on the first they need not go through memory.
  * The macro counts them; the assert holds the count to the kind's nargs
- * (file_record, on the other branch, takes the kind's nargs). */
+ * (trace_nargs, known at the site, so the check folds away; file_record,
+ * on the other branch, takes the kind's nargs). */
 #define TRACE(m, kind, ...)                                                          \
 	do {                                                                         \
 		if ((m)->nsinks) {                                                   \
 			if ((m)->tw) {                                               \
 				const uint64_t a_[] = { __VA_ARGS__ };               \
-				assert(sizeof a_ / sizeof a_[0] == trace_kinds[kind].nargs && \
+				assert(sizeof a_ / sizeof a_[0] == trace_nargs[kind] &&      \
 				       "TRACE: wrong argument count");               \
 				trace_wbuf_put((m)->tw, (m)->now, (kind), a_,        \
 					       sizeof a_ / sizeof a_[0]);            \

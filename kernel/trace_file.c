@@ -43,19 +43,14 @@ static mode_t current_umask(void)
 	return um;
 }
 
-/* Give the buffered bytes to stdio, but for a record the next may fold
- * into (trace_wbuf_put), which stays, at the start. */
+/* Give the buffered bytes to stdio. */
 static void flush_buf(struct trace_file *f)
 {
-	uint8_t *keep = f->w.fold ? f->w.fold : f->w.p;
-	size_t len = (size_t)(keep - f->buf), rest = (size_t)(f->w.p - keep);
+	size_t len = (size_t)(f->w.p - f->buf);
 
 	if (len && fwrite(f->buf, 1, len, f->fp) != len)
 		f->failed = 1;
-	memmove(f->buf, keep, rest);
-	f->w.p = f->buf + rest;
-	if (f->w.fold)
-		f->w.fold = f->buf;
+	f->w.p = f->buf;
 }
 
 void trace_wbuf_flush(struct trace_wbuf *w)

@@ -124,9 +124,10 @@ enum trace_kind {
 			     * A-stacks: one per page, after each of their vm_map records) */
 	TR_SHM_RESTRICT = 70, /* seg, pid, port, perm: mem.restrict made port, a read-only port
 			       * for segment seg (its port_new before): its rights map it "r" */
-	/* Two records in one (version 4): the file writer folds a record of
-	 * the thread a dispatch or msg_deliver has just named, at the same
-	 * instant, into it; a reader returns the two records, never these. */
+	/* Two records in one (version 4): the kernel writes a dispatch or a
+	 * msg_deliver and the change of state it makes at once as one record
+	 * (trace.c gives the two to every sink but a trace file); a reader
+	 * returns the two records, never these. */
 	TR_DISPATCH_RUNNING = 71, /* cpu, tid: a dispatch, then the thread's thread_state
 				   * running, reason dispatched, port 0 */
 	TR_DELIVER_WOKEN,   /* flow, tid, port: a msg_deliver, then the receiver's
@@ -151,5 +152,27 @@ struct trace_kind_info {
 
 /* Name and layout of every record kind, indexed by enum trace_kind. */
 extern const struct trace_kind_info trace_kinds[TR_KIND_COUNT];
+
+/* The arguments of every kind, again (trace_kinds[].nargs: a test holds
+ * the two to the same counts), where each TRACE site sees them: the check
+ * of a site's argument count then costs nothing when the program runs. */
+static const uint8_t trace_nargs[TR_KIND_COUNT] = {
+	[TR_END] = 1, [TR_PROC_NEW] = 2, [TR_PROC_EXIT] = 3, [TR_THREAD_NEW] = 2,
+	[TR_THREAD_STATE] = 4, [TR_DISPATCH] = 2, [TR_IDLE] = 1, [TR_PORT_NEW] = 3,
+	[TR_PORT_DEAD] = 1, [TR_MSG_SEND] = 6, [TR_MSG_ENQUEUE] = 3, [TR_MSG_DELIVER] = 3,
+	[TR_MSG_DROP] = 3, [TR_LOG] = 1, [TR_NAME] = 4, [TR_DEADLOCK] = 1, [TR_FAULT] = 2,
+	[TR_PORT_LABEL] = 1, [TR_THREAD_KIND] = 2, [TR_USWITCH] = 3, [TR_UPCALL] = 3,
+	[TR_WAIT] = 5, [TR_MSG_DELAY] = 3, [TR_CRASH] = 2, [TR_RESPAWN] = 4, [TR_TIMER] = 4,
+	[TR_VM_MAP] = 5, [TR_VM_UNMAP] = 3, [TR_VM_PROTECT] = 4, [TR_PAGE_FAULT] = 5,
+	[TR_PAGE_COPY] = 4, [TR_FRAMES] = 2, [TR_FORK] = 3, [TR_OOL] = 5, [TR_MEMORY] = 2,
+	[TR_LRPC_EXPORT] = 4, [TR_LRPC_BIND] = 6, [TR_LRPC_CALL] = 6, [TR_LRPC_RETURN] = 6,
+	[TR_LRPC_ESTACK] = 4, [TR_NODE] = 4, [TR_PROC_NODE] = 2, [TR_LINK] = 6, [TR_LINK_LOSS] = 2,
+	[TR_PKT_SEND] = 6, [TR_PKT_ARRIVE] = 4, [TR_PKT_LOST] = 3, [TR_CONVERT] = 4,
+	[TR_OBJ_EXPORT] = 3, [TR_OBJ_CALL] = 6, [TR_CLOCK_ROUND] = 6, [TR_CLOCK_ADJUST] = 6,
+	[TR_MIGRATE] = 6, [TR_MIGRATE_ROUND] = 5, [TR_MIGRATE_PULL] = 4, [TR_MIGRATE_END] = 6,
+	[TR_MIGRATE_FORWARD] = 4, [TR_NODE_MEMORY] = 3, [TR_PAGE_MOVE] = 4, [TR_SHM_NEW] = 6,
+	[TR_SHM_FRAME] = 3, [TR_SHM_MAP] = 5, [TR_SHM_UNMAP] = 4, [TR_PAGE_FRAME] = 3,
+	[TR_SHM_RESTRICT] = 4, [TR_DISPATCH_RUNNING] = 2, [TR_DELIVER_WOKEN] = 3,
+};
 
 #endif

@@ -1,14 +1,15 @@
 /*
- * test_trace_fold.c: unit tests for the two records the trace writer folds
- * into one (kernel/trace.h, trace_wbuf_put) and the reader unfolds
- * (viz/trace_read.c): a dispatch and the thread's running, a delivery and
- * the receiver's waking.
+ * test_trace_fold.c: unit tests for the folded records of trace format 4
+ * (trace_format.h): a dispatch and the thread's running, a delivery and
+ * the receiver's waking, written by the kernel as one record; given as two
+ * to every sink but a trace file (kernel/trace.c); returned as two by the
+ * reader (viz/trace_read.c).
  *
- * The one idea: folding changes the bytes, never what a reader gets. Every
- * record given to the writer comes back from the reader as it went in, in
- * order; only the pairs the format names are folded (same thread, same
- * instant, port 0, that state and reason), wherever the writer's buffer is
- * flushed; a version 3 file, which has no folded kinds, still reads.
+ * The one idea: folding changes the file's bytes, never what anyone reads.
+ * A run's records, as a live sink gets them, are exactly those the reader
+ * returns from its trace file, in order; the file holds fewer records; its
+ * bytes are the same whether the file is the run's only sink or not; and a
+ * version 3 file, which has no folded records, still reads.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +21,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "loader.h"
+#include "machine.h"
 #include "trace.h"
 #include "trace_fixture.h"
 #include "trace_read.h"
@@ -104,6 +107,11 @@ static unsigned kind_at(const char *path, uint64_t off)
 
 static void test_pairs_fold(void **state)
 {
+	static const struct sample folded[] = {
+		{ 10, TR_DISPATCH_RUNNING, { 0, 1 }, NULL, 0 },
+		{ 20, TR_DELIVER_WOKEN, { 7, 2, 5 }, NULL, 0 },
+		{ 30, TR_DISPATCH_RUNNING, { 1, 2 }, NULL, 0 },
+	};
 	static const struct sample s[] = {
 		DISPATCH(10, 0, 1), RUNNING(10, 1, 0),
 		DELIVER(20, 7, 2), WOKEN(20, 2, 0),
@@ -115,7 +123,7 @@ static void test_pairs_fold(void **state)
 	uint64_t records;
 
 	path_in(*state, NAME, p, sizeof p);
-	records = write_records(p, s, 6);
+	records = write_records(p, folded, 3);
 	assert_int_equal(records, NWORLD + 3);    /* three pairs, three records */
 	read_back(p, s, 6);
 
@@ -133,64 +141,16 @@ static void test_pairs_fold(void **state)
 	trace_close(r);
 }
 
-/* Near misses: each is written as two records. */
-static void test_near_misses_stay_apart(void **state)
-{
-	static const struct sample s[] = {
-		DISPATCH(10, 0, 1), RUNNING(10, 2, 0),         /* another thread */
-		DISPATCH(20, 0, 1), RUNNING(21, 1, 0),         /* a moment later */
-		DISPATCH(30, 0, 1), RUNNING(30, 1, 5),         /* with a port */
-		DISPATCH(40, 0, 1), WOKEN(40, 1, 0),           /* not the pair's state */
-		DELIVER(50, 8, 1), RUNNING(50, 1, 0),
-		DELIVER(60, 9, 1), { 60, TR_THREAD_STATE, { 1, 0, 2, 0 }, NULL, 0 }, /* preempted */
-		DISPATCH(70, 0, 1), { 70, TR_IDLE, { 1 }, NULL, 0 }, RUNNING(70, 1, 0), /* between */
-		{ 80, TR_IDLE, { 0 }, NULL, 0 }, RUNNING(80, 1, 0),  /* nothing to fold into */
-		DISPATCH(90, 0, 1), RUNNING(90, 1, 0), RUNNING(90, 1, 0), /* only the first folds */
-	};
-	enum { N = sizeof s / sizeof s[0] };
-	char p[128];
-	uint64_t records;
-
-	path_in(*state, NAME, p, sizeof p);
-	records = write_records(p, s, N);
-	assert_int_equal(records, NWORLD + N - 1);
-	read_back(p, s, N);
-}
-
-/* Pairs across every position of the writer's buffer: each still folds,
- * so the bytes do not depend on where the buffer was flushed. */
-static void test_fold_across_flushes(void **state)
-{
-	enum { PAIRS = 200000 };
-	struct sample *s = calloc(3 * PAIRS, sizeof *s);
-	char p[128];
-	size_t n = 0;
-	uint64_t records, ns = 1;
-
-	assert_non_null(s);
-	for (size_t i = 0; i < PAIRS; i++, ns += 1 + i % 300) {
-		/* A log of 0 to 6 bytes shifts the pairs that follow. */
-		s[n++] = (struct sample){ ns, TR_LOG, { 1 }, "abcdef", i % 7 };
-		s[n++] = (struct sample){ ns, TR_DISPATCH, { i % 2, 1 + i % 2 }, NULL, 0 };
-		s[n++] = (struct sample){ ns, TR_THREAD_STATE, { 1 + i % 2, 1, 4, 0 }, NULL, 0 };
-	}
-	path_in(*state, NAME, p, sizeof p);
-	records = write_records(p, s, n);
-	assert_int_equal(records, NWORLD + 2 * PAIRS);
-	read_back(p, s, n);
-	free(s);
-}
-
 /* The end record counts the file's records: a folded one once. */
 static void test_count_in_end_record(void **state)
 {
-	static const struct sample s[] = { DISPATCH(10, 0, 1), RUNNING(10, 1, 0) };
+	static const struct sample s[] = { { 10, TR_DISPATCH_RUNNING, { 0, 1 }, NULL, 0 } };
 	char p[128];
 	size_t len;
 	uint8_t *b;
 
 	path_in(*state, NAME, p, sizeof p);
-	assert_int_equal(write_records(p, s, 2), NWORLD + 1);
+	assert_int_equal(write_records(p, s, 1), NWORLD + 1);
 	b = load(p, &len);
 	/* The end record: kind 0, delta 0, count. */
 	assert_true(len >= 3);
@@ -198,6 +158,236 @@ static void test_count_in_end_record(void **state)
 	assert_int_equal(b[len - 2], 0);
 	assert_int_equal(b[len - 1], NWORLD + 1);
 	free(b);
+}
+
+/* ---- the kernel's sinks ---- */
+
+/* What a sink other than a trace file got. */
+struct got {
+	struct trace_rec *r;
+	size_t n, cap;
+};
+
+static void got_record(void *ctx, uint64_t ns, unsigned kind, const uint64_t *args, const char *s,
+		       size_t len)
+{
+	struct got *g = ctx;
+	struct trace_rec *r;
+
+	if (g->n == g->cap) {
+		g->cap = g->cap ? 2 * g->cap : 1024;
+		g->r = realloc(g->r, g->cap * sizeof *g->r);
+		assert_non_null(g->r);
+	}
+	r = &g->r[g->n++];
+	memset(r, 0, sizeof *r);
+	r->kind = kind;
+	r->ns = ns;
+	memcpy(r->args, args, trace_kinds[kind].nargs * sizeof *args);
+	r->len = trace_kinds[kind].has_str ? len : 0;
+	r->str = r->len ? memcpy(malloc(r->len), s, r->len) : NULL;
+}
+
+static void got_free(struct got *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		free((void *)g->r[i].str);
+	free(g->r);
+}
+
+/* A folded record goes as it is to a trace file, as two to any other sink,
+ * whether it is the only sink or one of several. */
+static void test_sinks(void **state)
+{
+	static const uint64_t dr[] = { 1, 4 }, dw[] = { 9, 4, 3 };
+	struct machine *m = calloc(1, sizeof *m);
+	struct got g = { 0 };
+	struct trace_sink gs = { got_record, &g };
+	struct trace_file *f;
+	char p[128];
+
+	assert_non_null(m);
+	assert_int_equal(machine_add_sink(m, &gs), 0);
+	m->now = 5;
+	trace_record(m, TR_DISPATCH_RUNNING, dr, NULL, 0);
+	assert_int_equal(g.n, 2);
+	assert_int_equal(g.r[0].kind, TR_DISPATCH);
+	assert_int_equal(g.r[0].args[0], 1);
+	assert_int_equal(g.r[0].args[1], 4);
+	assert_int_equal(g.r[1].kind, TR_THREAD_STATE);
+	assert_int_equal(g.r[1].args[0], 4);
+	assert_int_equal(g.r[1].args[1], TRACE_STATE_RUNNING);
+	assert_int_equal(g.r[1].args[2], TRACE_REASON_DISPATCHED);
+	assert_int_equal(g.r[1].args[3], 0);
+	assert_int_equal(g.r[1].ns, 5);
+
+	/* With a trace file as well: the file takes one record, the other sink two. */
+	path_in(*state, NAME, p, sizeof p);
+	f = trace_file_open(p, keys, values, 4);
+	assert_non_null(f);
+	{
+		struct trace_sink fs = trace_file_sink(f);
+		assert_int_equal(machine_add_sink(m, &fs), 0);
+	}
+	trace_record(m, TR_DELIVER_WOKEN, dw, NULL, 0);
+	assert_int_equal(trace_file_records(f), 1);
+	assert_int_equal(g.n, 4);
+	assert_int_equal(g.r[2].kind, TR_MSG_DELIVER);
+	assert_int_equal(g.r[2].args[2], 3);
+	assert_int_equal(g.r[3].kind, TR_THREAD_STATE);
+	assert_int_equal(g.r[3].args[0], 4);
+	assert_int_equal(g.r[3].args[1], TRACE_STATE_READY);
+	assert_int_equal(g.r[3].args[2], TRACE_REASON_WOKEN);
+	trace_file_abort(f);
+	free(m->sinks);
+	free(m);
+	got_free(&g);
+}
+
+/* Run the scenario at path (from the source tree) with a trace file at
+ * file, and, when g, a sink of its own; the records the file holds. */
+static uint64_t run_scenario(const char *path, const char *set, const char *file, struct got *g)
+{
+	const char *top = getenv("top_srcdir");
+	const char *sets[1] = { set };
+	char full[512], err[1024];
+	struct loader_opts lo = { 0 };
+	struct scenario *sc;
+	struct machine m;
+	struct trace_file *f;
+	struct trace_sink fs, gs = { got_record, g };
+	uint64_t records;
+
+	snprintf(full, sizeof full, "%s/%s", top ? top : ".", path);
+	lo.path = full;
+	lo.sets = sets;
+	lo.nsets = set ? 1 : 0;
+	if (!(sc = scenario_load(&lo, err, sizeof err)))
+		fail_msg("%s", err);
+	assert_int_equal(machine_init(&m, scenario_config(sc)), 0);
+	if (scenario_build(sc, &m, err, sizeof err) != 0)
+		fail_msg("%s", err);
+	f = trace_file_open(file, keys, values, 4);
+	assert_non_null(f);
+	fs = trace_file_sink(f);
+	assert_int_equal(machine_add_sink(&m, &fs), 0);
+	if (g)
+		assert_int_equal(machine_add_sink(&m, &gs), 0);
+	machine_run(&m);
+	records = trace_file_records(f);
+	assert_int_equal(trace_file_close(f), 0);
+	machine_free(&m);
+	scenario_free(sc);
+	return records;
+}
+
+/* The changes of state that folded records stand for are all there, in
+ * the records a live sink got: after a dispatch of a thread that was not
+ * running, the thread's next change of state is to running; after a
+ * delivery to a blocked thread, to ready (out-of-line data's records may
+ * come between). */
+static void check_pairs(const char *what, const struct got *g)
+{
+	uint8_t state[4096];
+
+	memset(state, 0xff, sizeof state);
+	for (size_t i = 0; i < g->n; i++) {
+		const struct trace_rec *r = &g->r[i], *next = NULL;
+		uint64_t tid = r->args[r->kind == TR_THREAD_STATE ? 0 : 1];
+		unsigned want;
+
+		if (tid >= sizeof state)
+			continue;
+		if (r->kind == TR_THREAD_STATE) {
+			state[tid] = (uint8_t)r->args[1];
+			continue;
+		}
+		if (r->kind == TR_DISPATCH && state[tid] != TRACE_STATE_RUNNING)
+			want = TRACE_STATE_RUNNING;
+		else if (r->kind == TR_MSG_DELIVER && state[tid] == 2)    /* blocked */
+			want = TRACE_STATE_READY;
+		else
+			continue;
+		for (size_t j = i + 1; j < g->n && !next; j++)
+			if (g->r[j].kind == TR_THREAD_STATE && g->r[j].args[0] == tid)
+				next = &g->r[j];
+		if (!next || next->args[1] != want)
+			fail_msg("%s: record %zu (%s of thread %llu) is not followed by its %s", what, i,
+				 trace_kinds[r->kind].name, (unsigned long long)tid,
+				 want == TRACE_STATE_RUNNING ? "running" : "waking");
+	}
+}
+
+/* Runs that take every path to a folded record and around it: hand-offs,
+ * queued messages, out-of-line data, LWPs and activations, LRPC, nodes. */
+static void test_runs_read_back(void **state)
+{
+	static const char *const runs[][2] = {
+		{ "scenarios/hello.lua", NULL },
+		{ "scenarios/pingpong.lua", NULL },
+		{ "scenarios/buffering.lua", "qlimit=2" },
+		{ "scenarios/ool-messages.lua", NULL },
+		{ "scenarios/thread-models.lua", "model=many-to-one" },
+		{ "scenarios/thread-models.lua", "model=activations" },
+		{ "scenarios/lrpc-paper.lua", "calls=3" },
+		{ "scenarios/two-nodes-rpc.lua", "max=0" },
+		{ "scenarios/reincarnation.lua", NULL },
+	};
+	char one[128], both[128], err[600];
+
+	path_in(*state, "one.uktrace", one, sizeof one);
+	path_in(*state, "both.uktrace", both, sizeof both);
+	for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+		struct got g = { 0 };
+		uint64_t records = run_scenario(runs[i][0], runs[i][1], both, &g);
+		struct trace_reader *r = trace_open(both, err, sizeof err);
+		struct trace_rec rec;
+		size_t n = 0, la, lb;
+		uint8_t *a, *b;
+		int rc;
+
+		if (!r)
+			fail_msg("%s", err);
+		while ((rc = trace_next(r, &rec)) == 1) {
+			const struct trace_rec *w = n < g.n ? &g.r[n] : NULL;
+			if (!w || rec.kind != w->kind || rec.ns != w->ns ||
+			    memcmp(rec.args, w->args, sizeof rec.args) || rec.len != w->len ||
+			    (w->len && memcmp(rec.str, w->str, w->len)))
+				fail_msg("%s: record %zu read back as %s, the sink got %s", runs[i][0], n,
+					 trace_kinds[rec.kind].name, w ? trace_kinds[w->kind].name : "none");
+			n++;
+		}
+		if (rc != 0)
+			fail_msg("%s", trace_error(r));
+		trace_close(r);
+		assert_int_equal(n, g.n);
+		check_pairs(runs[i][0], &g);
+		/* Every run dispatches: some records were folded. */
+		if (records >= g.n)
+			fail_msg("%s: %llu records in the file for %zu", runs[i][0],
+				 (unsigned long long)records, g.n);
+		got_free(&g);
+
+		/* The file alone gets the very same bytes. */
+		assert_int_equal(run_scenario(runs[i][0], runs[i][1], one, NULL), records);
+		a = load(one, &la);
+		b = load(both, &lb);
+		if (la != lb || memcmp(a, b, la))
+			fail_msg("%s: the trace differs with another sink", runs[i][0]);
+		free(a);
+		free(b);
+	}
+}
+
+/* The argument counts TRACE sites are held to are the kinds table's. */
+static void test_nargs(void **state)
+{
+	(void)state;
+	for (unsigned k = 0; k < TR_KIND_COUNT; k++)
+		if (trace_nargs[k] != trace_kinds[k].nargs)
+			fail_msg("kind %u (%s): trace_nargs %u, trace_kinds %u", k,
+				 trace_kinds[k].name ? trace_kinds[k].name : "-", trace_nargs[k],
+				 trace_kinds[k].nargs);
 }
 
 /* ---- version 3 files ---- */
@@ -286,9 +476,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_pairs_fold, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(test_near_misses_stay_apart, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(test_fold_across_flushes, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_count_in_end_record, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_sinks, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_runs_read_back, setup_dir, teardown_dir),
+		cmocka_unit_test(test_nargs),
 		cmocka_unit_test(test_version_3_reads),
 		cmocka_unit_test(test_folded_checked),
 	};

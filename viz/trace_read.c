@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "trace.h"
 #include "trace_check.h"
 
 enum { RD_OK, RD_EOF, RD_BAD };
@@ -409,8 +410,9 @@ static int rd_end(struct trace_reader *r, const struct trace_rec *rec)
 	return RD_OK;
 }
 
-/* A folded record (version 4) is returned as the two it stands for: the
- * first now, the thread's change of state at the next call. */
+/* A folded record (version 4) is returned as the two it stands for
+ * (trace_unfold): the first now, the thread's change of state at the next
+ * call. */
 static void unfold(struct trace_reader *r, struct trace_rec *rec)
 {
 	struct trace_rec *st = &r->next;
@@ -418,16 +420,7 @@ static void unfold(struct trace_reader *r, struct trace_rec *rec)
 	*st = *rec;
 	st->kind = TR_THREAD_STATE;
 	memset(st->args, 0, sizeof st->args);
-	st->args[0] = rec->args[1];
-	if (rec->kind == TR_DISPATCH_RUNNING) {
-		rec->kind = TR_DISPATCH;
-		st->args[1] = TRACE_STATE_RUNNING;
-		st->args[2] = TRACE_REASON_DISPATCHED;
-	} else {
-		rec->kind = TR_MSG_DELIVER;
-		st->args[1] = TRACE_STATE_READY;
-		st->args[2] = TRACE_REASON_WOKEN;
-	}
+	rec->kind = trace_unfold(rec->kind, rec->args, st->args);
 }
 
 /* 1, or -1 when rec holds values no run writes. */
