@@ -472,6 +472,29 @@ static void test_folded_checked(void **state)
 		fail_msg("%s", err);
 }
 
+/* A refused record is not one trace_next returned: the count stays at the
+ * records before it, whether or not the refused one is folded. */
+static void test_refused_not_counted(void **state)
+{
+	static const unsigned kinds[] = { TR_DISPATCH, TR_DISPATCH_RUNNING };
+	struct trace_reader *r;
+	struct trace_rec rec;
+	struct bytes x;
+	char err[600];
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		v_file(&x, 4, kinds[i], 0, 9);
+		r = trace_open_mem(x.b, x.n, "v.uktrace", err, sizeof err);
+		assert_non_null(r);
+		assert_int_equal(trace_next(r, &rec), 1);
+		assert_int_equal(trace_next(r, &rec), 1);
+		assert_int_equal(trace_next(r, &rec), -1);
+		assert_int_equal(trace_records(r), 2);
+		trace_close(r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -482,6 +505,7 @@ int main(void)
 		cmocka_unit_test(test_nargs),
 		cmocka_unit_test(test_version_3_reads),
 		cmocka_unit_test(test_folded_checked),
+		cmocka_unit_test(test_refused_not_counted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

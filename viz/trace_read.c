@@ -423,7 +423,9 @@ static void unfold(struct trace_reader *r, struct trace_rec *rec)
 	rec->kind = trace_unfold(rec->kind, rec->args, st->args);
 }
 
-/* 1, or -1 when rec holds values no run writes. */
+/* rec, about to be returned: 1, and it counts as returned (trace_records),
+ * or -1 when it holds values no run writes. folded: the kind of the record
+ * rec is one half of, or 0. */
 static int checked(struct trace_reader *r, const struct trace_rec *rec, unsigned folded)
 {
 	char msg[256];
@@ -436,6 +438,7 @@ static int checked(struct trace_reader *r, const struct trace_rec *rec, unsigned
 			fail(r, rec->offset, "%s", msg);
 		return -1;
 	}
+	r->nrec++;
 	return 1;
 }
 
@@ -450,7 +453,6 @@ int trace_next(struct trace_reader *r, struct trace_rec *rec)
 		unsigned folded = r->folded;
 		r->folded = 0;
 		*rec = r->next;
-		r->nrec++;
 		return checked(r, rec, folded);
 	}
 	rec->offset = offset(r);
@@ -480,7 +482,6 @@ int trace_next(struct trace_reader *r, struct trace_rec *rec)
 		r->folded = kind;
 	}
 	r->ns = rec->ns;
-	r->nrec++;
 	r->nfile++;
 	return checked(r, rec, r->folded);
 }
