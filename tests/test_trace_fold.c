@@ -495,6 +495,30 @@ static void test_refused_not_counted(void **state)
 	}
 }
 
+/* An end record whose count is wrong: its message gives the file's count,
+ * which the end record's is, and, when the file has folded records, the
+ * count as read, which the other messages and the exports give. */
+static void test_end_count_message(void **state)
+{
+	struct bytes x;
+	char err[600] = "";
+
+	(void)state;
+	v_file(&x, 4, TR_DISPATCH_RUNNING, 0, 1);
+	x.b[x.n - 1] = 5;    /* the records as read, not as in the file */
+	assert_int_equal(read_all(&x, err, sizeof err), -1);
+	if (!strstr(err, "v.uktrace: byte 32: the end record counts 5 records but the trace has 4 "
+			 "(5 as read: a folded record, dispatch_running or deliver_woken, "
+			 "counts once)"))
+		fail_msg("%s", err);
+	v_file(&x, 4, TR_DISPATCH, 0, 1);
+	x.b[x.n - 1] = 5;
+	assert_int_equal(read_all(&x, err, sizeof err), -1);
+	if (!strstr(err, "v.uktrace: byte 32: the end record counts 5 records but the trace has 4") ||
+	    strstr(err, "as read"))
+		fail_msg("%s", err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -506,6 +530,7 @@ int main(void)
 		cmocka_unit_test(test_version_3_reads),
 		cmocka_unit_test(test_folded_checked),
 		cmocka_unit_test(test_refused_not_counted),
+		cmocka_unit_test(test_end_count_message),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

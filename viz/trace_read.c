@@ -399,9 +399,18 @@ static int rd_end(struct trace_reader *r, const struct trace_rec *rec)
 	uint8_t b;
 	int rc;
 
-	if (rec->args[0] != r->nfile)
-		return fail(r, rec->offset, "the end record counts %llu records but the trace has %llu",
-			    (unsigned long long)rec->args[0], (unsigned long long)r->nfile);
+	if (rec->args[0] != r->nfile) {
+		/* The count is the file's; the other messages give the records
+		 * as read, which a file with folded records has more of. */
+		char as_read[128] = "";
+		if (r->nrec != r->nfile)
+			snprintf(as_read, sizeof as_read, " (%llu as read: a folded record, "
+				 "dispatch_running or deliver_woken, counts once)",
+				 (unsigned long long)r->nrec);
+		return fail(r, rec->offset, "the end record counts %llu records but the trace has "
+			    "%llu%s", (unsigned long long)rec->args[0],
+			    (unsigned long long)r->nfile, as_read);
+	}
 	if ((rc = rd_byte(r, &b)) == RD_OK)
 		return fail(r, offset(r) - 1, "data after the end record");
 	if (rc == RD_BAD)
