@@ -131,7 +131,8 @@ struct trace_file *trace_file_open(const char *path, const char *const *keys,
 /* The sink that feeds f. */
 struct trace_sink trace_file_sink(struct trace_file *f);
 
-/* The records f has been given so far. */
+/* The records f has written so far: a folded record counts once, as in the
+ * end record. */
 uint64_t trace_file_records(const struct trace_file *f);
 
 /* Write the end record, flush, and rename into place. Returns 0, or -1 with
