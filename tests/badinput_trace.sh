@@ -143,6 +143,14 @@ bad_value 81 '\023' "thread reason 19" 'thread_state record: reason 19 is out of
 bad_value 79 '\011' "thread_state of tid 9" 'thread_state record: tid 9 names no thread \(no thread_new record created it before\)'
 bad_value 136 '\136' "msg_send from tid 94" 'msg_send record: tid 94 names no thread \(no thread_new record created it before\)'
 bad_value 137 '\164' "msg_send to port 116" 'msg_send record: port 116 names no port \(no port_new record created it before\)'
+# A folded record is refused as the half that holds the value: its first
+# dispatch_running at 107: kind, delta, cpu, tid 110; its deliver_woken of
+# flow 1 at 141: kind, delta, flow, tid 144, port 145.
+bad_value 110 '\011' "dispatch_running of tid 9" 'dispatch record: tid 9 names no thread \(no thread_new record created it before\) \(one half of a dispatch_running record\)'
+bad_value 145 '\164' "deliver_woken from port 116" 'msg_deliver record: port 116 names no port \(no port_new record created it before\) \(one half of a deliver_woken record\)'
+# The end record (its count at 475, the last byte) counts the file's 49
+# records, a folded one once; read, they are 64, as the other messages say.
+bad_value 475 '\100' "an end count of 64" 'the end record counts 64 records but the trace has 49 \(64 as read: a folded record, dispatch_running or deliver_woken, counts once\)'
 
 # A cut that leaves one record: the note says "1 record".
 if [ -z "$NOVIZ" ]; then
