@@ -20,7 +20,8 @@
 #include "proc.h"
 #include "trace_format.h"
 
-/* The trace file writer folds records by these values (trace_format.h). */
+/* A folded trace record stands for a change of state with these values
+ * (trace_format.h; trace_unfold, trace.c). */
 static_assert(T_READY == TRACE_STATE_READY && T_RUNNING == TRACE_STATE_RUNNING,
 	      "thread states as the trace format has them");
 static_assert(R_WOKEN == TRACE_REASON_WOKEN && R_DISPATCHED == TRACE_REASON_DISPATCHED,
