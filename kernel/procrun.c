@@ -27,6 +27,7 @@
 #include "proc.h"
 #include "sched.h"
 #include "thread.h"
+#include "thread_state.h"
 
 #define TICK 1000000ull
 
@@ -195,6 +196,12 @@ static void set(struct machine *m, struct prproc *x, int s)
 	x->state = s;
 	if (s == PR_DONE) {
 		thread_exit(x->t, R_EXIT);
+		return;
+	}
+	if (s == PR_RUNNING && m->nsinks && !x->t->wport) {
+		/* The dispatch and the running it makes: one record. */
+		TRACE(m, TR_DISPATCH_RUNNING, 0, x->t->tid);
+		thread_state_change_as(x->t, T_RUNNING, R_DISPATCHED, 0);
 		return;
 	}
 	if (s == PR_RUNNING)

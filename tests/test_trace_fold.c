@@ -332,6 +332,7 @@ static void test_runs_read_back(void **state)
 		{ "scenarios/lrpc-paper.lua", "calls=3" },
 		{ "scenarios/two-nodes-rpc.lua", "max=0" },
 		{ "scenarios/reincarnation.lua", NULL },
+		{ "tests/sched/procrun.lua", NULL },
 	};
 	char one[128], both[128], err[600];
 
