@@ -313,20 +313,25 @@ static int cmp_dbl(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Median of 3 runs with and without a trace file, alternating. */
+/* Runs of the trace figures with and without a trace file, alternating:
+ * each is a few tenths of a second, so a busy host moves one run of three
+ * by more than the difference being measured. */
+#define TRACE_PAIRS 5
+
+/* The medians of TRACE_PAIRS runs with and without a trace file. */
 static int trace_figures(int c, const char *path, uint64_t n, double *plain, double *traced,
 			 uint64_t *records)
 {
-	double a[3], b[3];
+	double a[TRACE_PAIRS], b[TRACE_PAIRS];
 
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < TRACE_PAIRS; i++)
 		if ((a[i] = traced_run(c, NULL, n, NULL)) < 0 ||
 		    (b[i] = traced_run(c, path, n, records)) < 0)
 			return -1;
-	qsort(a, 3, sizeof a[0], cmp_dbl);
-	qsort(b, 3, sizeof b[0], cmp_dbl);
-	*plain = a[1];
-	*traced = b[1];
+	qsort(a, TRACE_PAIRS, sizeof a[0], cmp_dbl);
+	qsort(b, TRACE_PAIRS, sizeof b[0], cmp_dbl);
+	*plain = a[TRACE_PAIRS / 2];
+	*traced = b[TRACE_PAIRS / 2];
 	return 0;
 }
 
