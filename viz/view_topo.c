@@ -402,4 +402,4 @@ static void topo_time_layout(const struct vz_frame *f, struct vz_rect p,
 }
 
 const struct view_ops view_topo = { "Topology", topo_draw, topo_legend, topo_pick,
-				    topo_time_layout };
+				    topo_time_layout, NULL };

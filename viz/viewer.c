@@ -426,8 +426,7 @@ static void key(struct viewer *v, const SDL_KeyboardEvent *k)
 		v->fr.collapse = !v->fr.collapse;
 	else
 		v->dirty = 0;
-	if (v->fr.lane0 > (int)v->fr.ix->nprocs + (int)v->fr.ix->nnodes + 1)   /* rows: with */
-		v->fr.lane0 = (int)v->fr.ix->nprocs + (int)v->fr.ix->nnodes + 1; /* headers */
+	v->fr.lane0 = vz_first_row(&v->fr);
 }
 
 static void mouse(struct viewer *v, const SDL_Event *e)
