@@ -1,6 +1,10 @@
 #!/bin/sh
 # view_keys.sh - keys of ukern view that move the picture do what
 # doc/viewer.md says, under Xvfb (with xdotool):
+#  - + zooms around the middle of the picture: on the hello trace, whose
+#    idle millisecond is collapsed left of the middle, two presses still
+#    show the client running (around the middle of the window's times
+#    they showed nothing but that idle stretch);
 #  - Down in a view whose rows all fit changes nothing in another view:
 #    the sequence view of peer-to-peer.lua fits, its CPU view does not
 #    (how far each view scrolls: test_view_fit's test_first_row).
@@ -23,6 +27,7 @@ export SDL_AUDIODRIVER=dummy SDL_RENDER_DRIVER=software
 unset SDL_VIDEODRIVER
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 
+run 0 run scenarios/hello.lua --trace "$TMP/hello.uktrace" --quiet
 run 0 run scenarios/peer-to-peer.lua --trace "$TMP/p2p.uktrace" --quiet
 SDL_VIDEODRIVER=dummy run 0 render "$TMP/p2p.uktrace" -o "$TMP/p2p-cpu.png" --view cpu
 
@@ -58,6 +63,7 @@ shot() {
 	sleep 0.5
 }
 T=$1
+shot zoom "$T/hello.uktrace" plus plus
 shot carry "$T/p2p.uktrace" Down Down Next 2
 exit 0
 EOF
@@ -68,6 +74,10 @@ under_xvfb 120 "$TMP/xvfb.out" sh "$TMP/inside.sh" "$TMP" ||
 measure() {
 	"$PNGCHECK" "$@" 2>/dev/null || echo -1
 }
+# Running green in the lanes after two presses of +.
+checks=$((checks + 1))
+[ "$(measure "$TMP/zoom.png" count 2da44e 6 110 40 1150 700)" -gt 5000 ] ||
+	fail "after + +, the lanes show nothing running (viewer: $(head -3 "$TMP/zoom.err"))"
 # The CPU rows and the thread rows from the first (names and bars, above the
 # note that says which are shown and the cursor at the right edge) are the
 # render's.

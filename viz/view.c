@@ -443,6 +443,14 @@ uint64_t vz_time_at(const struct vz_frame *f, float x)
 	return timemap_t(&L.tm, x);
 }
 
+uint64_t vz_time_mid(const struct vz_frame *f)
+{
+	struct vz_time_layout L;
+
+	vz_views[f->view]->time_layout(f, vz_plot(f), &L);
+	return timemap_t(&L.tm, (L.tm.x0 + L.tm.x1) / 2);
+}
+
 int vz_first_row(const struct vz_frame *f)
 {
 	const struct view_ops *v = vz_views[f->view];

@@ -142,6 +142,11 @@ struct vz_rect vz_plot(const struct vz_frame *f);
 /* The time at x in the current view's time layout (for zooming there). */
 uint64_t vz_time_at(const struct vz_frame *f, float x);
 
+/* The time drawn at the middle of the current view's time axis: with idle
+ * stretches collapsed, not the middle of the window's times (for zooming
+ * around what the middle of the picture shows). */
+uint64_t vz_time_mid(const struct vz_frame *f);
+
 /* The first row the current view shows for f->lane0: what scrolling by a
  * row or a page starts from, so that it stops at the view's own last rows
  * and does nothing where all its rows fit. */

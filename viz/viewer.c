@@ -409,9 +409,9 @@ static void key(struct viewer *v, const SDL_KeyboardEvent *k)
 	else if (c == SDLK_s)
 		screenshot(v);
 	else if (c == SDLK_PLUS || c == SDLK_EQUALS || c == SDLK_KP_PLUS)
-		zoom(v, (v->fr.from + v->fr.to) / 2, 0.5);
+		zoom(v, vz_time_mid(&v->fr), 0.5);
 	else if (c == SDLK_MINUS || c == SDLK_KP_MINUS)
-		zoom(v, (v->fr.from + v->fr.to) / 2, 2.0);
+		zoom(v, vz_time_mid(&v->fr), 2.0);
 	else if (c == SDLK_0 || c == SDLK_HOME)
 		set_window(v, 0, v->end);
 	else if (c == SDLK_LEFT || c == SDLK_RIGHT)
