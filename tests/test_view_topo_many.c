@@ -18,7 +18,8 @@
  * servers' grid has several columns, every
  * server gets an edge into its side, and no edge into or out of the grid
  * crosses a box other than its own two. A box's thread lines end in
- * "+2 more threads" when threads are left out.
+ * "+2 more threads" when threads are left out. A reply from box to box
+ * starts and ends on the boxes' edges.
  *
  * The one idea: the view lays out with functions the test calls too
  * (topo_layout, topo_edge_paths, topo_edge_labels, topo_note,
@@ -433,6 +434,46 @@ static int box_named(const struct ix_run *run, const struct topo_layout *L, cons
 	return -1;
 }
 
+/* Whether (x, y) is on the edge of box b (within half a pixel). */
+static int on_edge(const struct topo_box *b, float x, float y)
+{
+	float in = fminf(fminf(x - b->x, b->x + b->w - x), fminf(y - b->y, b->y + b->h - y));
+
+	return in > -0.5f && in < 0.5f;
+}
+
+/* A reply edge from box to box starts on the replier's edge and ends on
+ * the caller's, so that its arrowhead touches the box (hello.lua: the name
+ * server's replies to echo and to the client, down to their tops; echo's
+ * to the client, sideways). */
+static void test_reply_ends(void **state)
+{
+	static const char *const pairs[][2] = { { "name", "echo" }, { "name", "client" },
+						{ "echo", "client" } };
+	struct ix_run run;
+	struct draw *d = view_canvas(1280, 800);
+	struct topo_layout L;
+	struct topo_path P;
+	struct vz_frame f;
+
+	(void)state;
+	ix_run(&run, "scenarios/hello.lua", NULL, NULL, 0, UINT64_MAX);
+	f = frame_of(&run, d, 0, run.ix->end_ns);
+	topo_layout(&f, vz_plot(&f), &L);
+	for (size_t i = 0; i < 3; i++) {
+		int a = box_named(&run, &L, pairs[i][0]), b = box_named(&run, &L, pairs[i][1]);
+		struct topo_edge e = { .from = L.box[a].pr, .to = L.box[b].pr, .reply = 1 };
+		assert_true(a >= 0 && b >= 0);
+		assert_int_equal(topo_edge_path(&f, &L, &e, &P), 1);
+		assert_int_equal(P.n, 2);
+		if (!on_edge(&L.box[a], P.x[0], P.y[0]) || !on_edge(&L.box[b], P.x[1], P.y[1]))
+			fail_msg("the reply %s -> %s goes from (%.1f, %.1f) to (%.1f, %.1f)",
+				 pairs[i][0], pairs[i][1], P.x[0], P.y[0], P.x[1], P.y[1]);
+	}
+	ix_run_free(&run);
+	draw_free(d);
+}
+
 /* A box lists at most TOPO_THREADS lines of threads; when some are left
  * out the last line says how many: thread-models.lua's many-to-one process
  * has five threads (its LWP, app, app.1 to app.3), so its box lists three
@@ -484,6 +525,7 @@ int main(void)
 		cmocka_unit_test(test_migration_labels),
 		cmocka_unit_test(test_p2p_labels),
 		cmocka_unit_test(test_thread_lines),
+		cmocka_unit_test(test_reply_ends),
 	};
 
 	ix_headless_env();
