@@ -97,6 +97,8 @@ figure scheduling '| 99 | 298 | 299 | 300 | 99.00 | 299.00 | 199.00 |' \
 	run scenarios/rr-quantum.lua --set quantum=99 --answers
 figure scheduling '| true | 50 | 221 | 637 | 640 |' 'Job A        -- Response:    0.00  Turnaround  221.00' \
 	run scenarios/mlfq-gaming.lua --set boost=50 --answers
+figure scheduling '122, 110, 110 and 110 ([scheduling.md §5]' 'Job A        -- Response:    0.00  Turnaround  110.00' \
+	run scenarios/mlfq-gaming.lua --set io_stay=false --set boost=50 --answers
 figure scheduling '"share": 0.033333' '"share": 0.033333' \
 	run scenarios/mlfq-gaming.lua --until 300 --stats json --quiet
 figure scheduling 'Seed 1: B finishes at 194, A at 200' 'Job B        -- Response:    1.00  Turnaround  194.00' \

@@ -91,6 +91,7 @@ mlfq boost A 0 240 B 10 250 C 20 300
 mlfq game A 0 150 B 10 130
 mlfq gamestay A 0 150 B 10 65
 mlfq front A 0 63 B 5 80
+mlfq boost5 J0 0 150 J1 0 75
 mlfq lists A 0 95 B 0 72 C 0 31
 run 0 run $S/mlfq.lua --set case=boost --stats json --quiet &&
 	expect_out '"scheduling": \{ "policy": "mlfq", "queues": "global", "completed": 3,'

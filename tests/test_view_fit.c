@@ -158,6 +158,82 @@ static void test_seq_note(void **state)
 	draw_free(d);
 }
 
+/* Scrolling (vz_first_row, what Up, Down, PageUp and PageDown start from):
+ * the CPU view of fileserver-architectures (219 threads of 29 processes)
+ * goes down to its last thread row, past the number of processes, and its
+ * sequence view to its last lane (at 640x400); the views of hello.lua,
+ * whose rows all fit, do not move. */
+static void test_first_row(void **state)
+{
+	struct ix_run run;
+	struct draw *d = view_canvas(640, 400);
+	struct cpu_layout C;
+	struct seq_layout S;
+
+	(void)state;
+	ix_run(&run, "scenarios/fileserver-architectures.lua", NULL, NULL, 0, UINT64_MAX);
+	{
+		struct vz_frame f = frame_of(&run, d, VIZ_CPU);
+		f.interactive = 1;
+		f.lane0 = 1000;
+		f.lane0 = vz_first_row(&f);
+		assert_true(f.lane0 > (int)(run.ix->nprocs + 1));
+		cpu_layout(&f, vz_plot(&f), &C);
+		assert_int_equal(C.th_first, (size_t)f.lane0);
+		assert_int_equal(C.th_first + C.th_shown, run.ix->nthreads);
+		f.lane0 = 0;
+		assert_int_equal(vz_first_row(&f), 0);
+		f.view = VIZ_SEQUENCE;
+		f.lane0 = 1000;
+		f.lane0 = vz_first_row(&f);
+		seq_layout(&f, vz_plot(&f), &S);
+		assert_true(S.shown < S.nlanes);
+		assert_int_equal(S.first, (size_t)f.lane0);
+		assert_int_equal(S.first + S.shown, S.nlanes);
+	}
+	ix_run_free(&run);
+	ix_run(&run, "scenarios/hello.lua", NULL, NULL, 0, UINT64_MAX);
+	{
+		struct vz_frame f = frame_of(&run, d, VIZ_SEQUENCE);
+		f.interactive = 1;
+		f.lane0 = 3;
+		assert_int_equal(vz_first_row(&f), 0);
+		f.view = VIZ_CPU;
+		assert_int_equal(vz_first_row(&f), 0);
+	}
+	ix_run_free(&run);
+	draw_free(d);
+}
+
+/* The middle of the time axis (vz_time_mid, what + and - zoom around): in
+ * hello.lua the idle millisecond before the client starts is collapsed,
+ * so the middle of the picture shows the client's part, after 1 ms, where
+ * the middle of the window's times (0.506 ms) is in that idle stretch;
+ * without collapsing, the two are the same to a pixel. */
+static void test_time_mid(void **state)
+{
+	struct ix_run run;
+	struct draw *d = view_canvas(1280, 800);
+
+	(void)state;
+	ix_run(&run, "scenarios/hello.lua", NULL, NULL, 0, UINT64_MAX);
+	for (int v = 0; v < VIZ_VIEW_COUNT; v++) {
+		struct vz_frame f = frame_of(&run, d, (enum viz_view)v);
+		uint64_t half = (f.from + f.to) / 2, mid;
+		f.interactive = 1;
+		mid = vz_time_mid(&f);
+		if (mid <= 1000000 || mid >= f.to)
+			fail_msg("view %d: the middle of the axis at %llu ns", v,
+				 (unsigned long long)mid);
+		f.collapse = 0;
+		mid = vz_time_mid(&f);
+		assert_true((double)(mid > half ? mid - half : half - mid) <=
+			    vz_ns_per_px(&f) + 1);
+	}
+	ix_run_free(&run);
+	draw_free(d);
+}
+
 /* Labels of the sequence view. */
 static size_t labels(const char *path, const char *const *sets, size_t nsets,
 		     struct seq_label *lab, struct ix_run *run, struct draw *d)
@@ -224,6 +300,8 @@ int main(void)
 		cmocka_unit_test(test_legend),
 		cmocka_unit_test(test_cpu_rows),
 		cmocka_unit_test(test_seq_note),
+		cmocka_unit_test(test_first_row),
+		cmocka_unit_test(test_time_mid),
 		cmocka_unit_test(test_seq_labels),
 	};
 

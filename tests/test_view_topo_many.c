@@ -17,11 +17,13 @@
  * (480 edges of calls), and forty servers each calling the next: the
  * servers' grid has several columns, every
  * server gets an edge into its side, and no edge into or out of the grid
- * crosses a box other than its own two.
+ * crosses a box other than its own two. A box's thread lines end in
+ * "+2 more threads" when threads are left out. A reply from box to box
+ * starts and ends on the boxes' edges.
  *
  * The one idea: the view lays out with functions the test calls too
  * (topo_layout, topo_edge_paths, topo_edge_labels, topo_note,
- * topo_node_labels, topo_move_arcs), so the test checks the geometry the drawing uses.
+ * topo_node_labels, topo_move_arcs, topo_thread_lines), so the test checks the geometry the drawing uses.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -423,6 +425,95 @@ static void test_p2p_labels(void **state)
 	ix_run_free(&run);
 }
 
+/* The box of the process named name, or -1. */
+static int box_named(const struct ix_run *run, const struct topo_layout *L, const char *name)
+{
+	for (size_t i = 0; i < L->n; i++)
+		if (strcmp(vz_proc_name(run->ix, L->box[i].pr), name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Whether (x, y) is on the edge of box b (within half a pixel). */
+static int on_edge(const struct topo_box *b, float x, float y)
+{
+	float in = fminf(fminf(x - b->x, b->x + b->w - x), fminf(y - b->y, b->y + b->h - y));
+
+	return in > -0.5f && in < 0.5f;
+}
+
+/* A reply edge from box to box starts on the replier's edge and ends on
+ * the caller's, so that its arrowhead touches the box (hello.lua: the name
+ * server's replies to echo and to the client, down to their tops; echo's
+ * to the client, sideways). */
+static void test_reply_ends(void **state)
+{
+	static const char *const pairs[][2] = { { "name", "echo" }, { "name", "client" },
+						{ "echo", "client" } };
+	struct ix_run run;
+	struct draw *d = view_canvas(1280, 800);
+	struct topo_layout L;
+	struct topo_path P;
+	struct vz_frame f;
+
+	(void)state;
+	ix_run(&run, "scenarios/hello.lua", NULL, NULL, 0, UINT64_MAX);
+	f = frame_of(&run, d, 0, run.ix->end_ns);
+	topo_layout(&f, vz_plot(&f), &L);
+	for (size_t i = 0; i < 3; i++) {
+		int a = box_named(&run, &L, pairs[i][0]), b = box_named(&run, &L, pairs[i][1]);
+		struct topo_edge e = { .from = L.box[a].pr, .to = L.box[b].pr, .reply = 1 };
+		assert_true(a >= 0 && b >= 0);
+		assert_int_equal(topo_edge_path(&f, &L, &e, &P), 1);
+		assert_int_equal(P.n, 2);
+		if (!on_edge(&L.box[a], P.x[0], P.y[0]) || !on_edge(&L.box[b], P.x[1], P.y[1]))
+			fail_msg("the reply %s -> %s goes from (%.1f, %.1f) to (%.1f, %.1f)",
+				 pairs[i][0], pairs[i][1], P.x[0], P.y[0], P.x[1], P.y[1]);
+	}
+	ix_run_free(&run);
+	draw_free(d);
+}
+
+/* A box lists at most TOPO_THREADS lines of threads; when some are left
+ * out the last line says how many: thread-models.lua's many-to-one process
+ * has five threads (its LWP, app, app.1 to app.3), so its box lists three
+ * and "+2 more threads"; with room for two lines, one and "+4 more". The
+ * client of hello.lua has one thread and its line. */
+static void test_thread_lines(void **state)
+{
+	static const char *const m2o[] = { "model=many-to-one" };
+	struct ix_run run;
+	struct draw *d = view_canvas(1280, 800);
+	struct topo_layout L;
+	struct topo_thread_line lines[TOPO_THREADS];
+	struct vz_frame f;
+	int b;
+
+	(void)state;
+	ix_run(&run, "scenarios/thread-models.lua", NULL, m2o, 1, UINT64_MAX);
+	f = frame_of(&run, d, 0, run.ix->end_ns);
+	topo_layout(&f, vz_plot(&f), &L);
+	assert_true((b = box_named(&run, &L, "app")) >= 0);
+	assert_int_equal(run.ix->procs[L.box[b].pr].nthreads, 5);
+	assert_int_equal(topo_thread_lines(&f, &L.box[b], TOPO_THREADS, lines), TOPO_THREADS);
+	assert_string_equal(lines[0].text, "app/lwp0: exited");
+	assert_string_equal(lines[2].text, "app.1: exited");
+	assert_int_equal(lines[2].cat, -2);
+	assert_string_equal(lines[3].text, "+2 more threads");
+	assert_int_equal(lines[3].cat, TOPO_LINE_MORE);
+	assert_int_equal(topo_thread_lines(&f, &L.box[b], 2, lines), 2);
+	assert_string_equal(lines[1].text, "+4 more threads");
+	ix_run_free(&run);
+	ix_run(&run, "scenarios/hello.lua", NULL, NULL, 0, UINT64_MAX);
+	f = frame_of(&run, d, 0, run.ix->end_ns);
+	topo_layout(&f, vz_plot(&f), &L);
+	assert_true((b = box_named(&run, &L, "client")) >= 0);
+	assert_int_equal(topo_thread_lines(&f, &L.box[b], TOPO_THREADS, lines), 1);
+	assert_string_equal(lines[0].text, "client: exited");
+	ix_run_free(&run);
+	draw_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -433,6 +524,8 @@ int main(void)
 		cmocka_unit_test(test_caption_parts),
 		cmocka_unit_test(test_migration_labels),
 		cmocka_unit_test(test_p2p_labels),
+		cmocka_unit_test(test_thread_lines),
+		cmocka_unit_test(test_reply_ends),
 	};
 
 	ix_headless_env();

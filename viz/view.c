@@ -443,6 +443,24 @@ uint64_t vz_time_at(const struct vz_frame *f, float x)
 	return timemap_t(&L.tm, x);
 }
 
+uint64_t vz_time_mid(const struct vz_frame *f)
+{
+	struct vz_time_layout L;
+
+	vz_views[f->view]->time_layout(f, vz_plot(f), &L);
+	return timemap_t(&L.tm, (L.tm.x0 + L.tm.x1) / 2);
+}
+
+int vz_first_row(const struct vz_frame *f)
+{
+	const struct view_ops *v = vz_views[f->view];
+	int most = (int)f->ix->nprocs + (int)f->ix->nnodes + 1;    /* rows, with headers */
+
+	if (v->first_row)
+		return v->first_row(f, vz_plot(f));
+	return f->lane0 < most ? f->lane0 : most;
+}
+
 double vz_ns_per_px(const struct vz_frame *f)
 {
 	struct vz_time_layout L;

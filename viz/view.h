@@ -109,6 +109,10 @@ struct view_ops {
 	/* The time layout the view draws with in plot p (for zooming). */
 	void (*time_layout)(const struct vz_frame *f, struct vz_rect p,
 			    struct vz_time_layout *L);
+	/* The first of its rows the view shows in plot p when asked for
+	 * f->lane0 (the last rows fill the plot; 0 when all fit); NULL for a
+	 * view that keeps f->lane0 as it is. */
+	int (*first_row)(const struct vz_frame *f, struct vz_rect p);
 };
 
 extern const struct view_ops view_seq, view_cpu, view_topo, view_mem;
@@ -137,6 +141,16 @@ struct vz_rect vz_plot(const struct vz_frame *f);
 
 /* The time at x in the current view's time layout (for zooming there). */
 uint64_t vz_time_at(const struct vz_frame *f, float x);
+
+/* The time drawn at the middle of the current view's time axis: with idle
+ * stretches collapsed, not the middle of the window's times (for zooming
+ * around what the middle of the picture shows). */
+uint64_t vz_time_mid(const struct vz_frame *f);
+
+/* The first row the current view shows for f->lane0: what scrolling by a
+ * row or a page starts from, so that it stops at the view's own last rows
+ * and does nothing where all its rows fit. */
+int vz_first_row(const struct vz_frame *f);
 
 /* The current view's time scale, ns per pixel of its linear parts. */
 double vz_ns_per_px(const struct vz_frame *f);

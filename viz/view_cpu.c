@@ -540,4 +540,13 @@ static void cpu_time_layout(const struct vz_frame *f, struct vz_rect p,
 	*L = C.T;
 }
 
-const struct view_ops view_cpu = { "CPU", cpu_draw, cpu_legend, cpu_pick, cpu_time_layout };
+static int cpu_first_row(const struct vz_frame *f, struct vz_rect p)
+{
+	struct cpu_layout C;
+
+	cpu_layout(f, p, &C);
+	return (int)C.th_first;
+}
+
+const struct view_ops view_cpu = { "CPU", cpu_draw, cpu_legend, cpu_pick, cpu_time_layout,
+				   cpu_first_row };

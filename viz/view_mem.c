@@ -615,4 +615,5 @@ static void mem_time_layout(const struct vz_frame *f, struct vz_rect p, struct v
 	*T = L.T;
 }
 
-const struct view_ops view_mem = { "Memory", mem_draw, mem_legend, mem_pick, mem_time_layout };
+const struct view_ops view_mem = { "Memory", mem_draw, mem_legend, mem_pick, mem_time_layout,
+				   NULL };

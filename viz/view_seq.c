@@ -626,4 +626,13 @@ static void seq_time_layout(const struct vz_frame *f, struct vz_rect p,
 	*L = S.T;
 }
 
-const struct view_ops view_seq = { "Sequence", seq_draw, seq_legend, seq_pick, seq_time_layout };
+static int seq_first_row(const struct vz_frame *f, struct vz_rect p)
+{
+	struct seq_layout S;
+
+	seq_layout(f, p, &S);
+	return (int)S.first;
+}
+
+const struct view_ops view_seq = { "Sequence", seq_draw, seq_legend, seq_pick, seq_time_layout,
+				   seq_first_row };

@@ -91,6 +91,40 @@ static int state_at(const struct trace_index *ix, uint32_t th, uint64_t t)
 	return tt->died != TI_NEVER && t >= tt->died ? -2 : (int)CAT_READY;
 }
 
+size_t topo_thread_lines(const struct vz_frame *f, const struct topo_box *b, size_t fit,
+			 struct topo_thread_line *out)
+{
+	struct draw *d = f->d;
+	float room = b->w - 34 * draw_unit(d);
+	uint32_t total = f->ix->procs[b->pr].nthreads;
+	size_t n = 0;
+	char name[96], state[64];
+
+	if (fit > TOPO_THREADS)
+		fit = TOPO_THREADS;
+	for (uint32_t th = 0; th < f->ix->nthreads && n < fit; th++) {
+		struct topo_thread_line *l = &out[n];
+		if (f->ix->threads[th].proc != b->pr)
+			continue;
+		if (n + 1 == fit && n + 1 < total) {    /* the last line says how many more */
+			l->cat = TOPO_LINE_MORE;
+			snprintf(l->text, sizeof l->text, "+%u more threads", total - (uint32_t)n);
+			return n + 1;
+		}
+		l->cat = state_at(f->ix, th, f->now);
+		snprintf(state, sizeof state, ": %s", l->cat == -1 ? "not started" : l->cat == -2 ?
+			 "exited" : pal_cat_name((enum pal_cat)l->cat));
+		/* a long name is cut short before its state */
+		if (draw_elide(d, FONT_SMALL, vz_thread_name(f->ix, th),
+			       room - (float)draw_text_w(d, FONT_SMALL, state), name, sizeof name) > 0)
+			snprintf(l->text, sizeof l->text, "%s%s", name, state);
+		else
+			snprintf(l->text, sizeof l->text, "%s%s", vz_thread_name(f->ix, th), state);
+		n++;
+	}
+	return n;
+}
+
 /* The threads' lines of box b from y, as many as fit above bottom; returns
  * where the next line would go. */
 static float box_threads(const struct vz_frame *f, const struct topo_box *b, float y,
@@ -98,31 +132,18 @@ static float box_threads(const struct vz_frame *f, const struct topo_box *b, flo
 {
 	struct draw *d = f->d;
 	float u = draw_unit(d), sh = (float)draw_font_h(d, FONT_SMALL) + 2 * u;
-	int shown = 0;
-	float room = b->w - 34 * u;
-	char buf[160], name[96], state[64];
+	struct topo_thread_line lines[TOPO_THREADS];
+	size_t fit = 0, n;
 
-	for (uint32_t th = 0; th < f->ix->nthreads && shown < TOPO_THREADS && y + sh <= bottom;
-	     th++) {
-		int cat;
-		if (f->ix->threads[th].proc != b->pr)
-			continue;
-		cat = state_at(f->ix, th, f->now);
-		snprintf(state, sizeof state, ": %s", cat == -1 ? "not started" : cat == -2 ?
-			 "exited" : pal_cat_name((enum pal_cat)cat));
-		/* a long name is cut short before its state */
-		if (draw_elide(d, FONT_SMALL, vz_thread_name(f->ix, th),
-			       room - (float)draw_text_w(d, FONT_SMALL, state), name, sizeof name) > 0)
-			snprintf(buf, sizeof buf, "%s%s", name, state);
-		else
-			snprintf(buf, sizeof buf, "%s%s", vz_thread_name(f->ix, th), state);
-		if (cat >= 0)
+	for (float next = y; fit < TOPO_THREADS && next + sh <= bottom; next += sh)
+		fit++;
+	n = topo_thread_lines(f, b, fit, lines);
+	for (size_t i = 0; i < n; i++, y += sh) {
+		if (lines[i].cat >= 0)
 			draw_fill(d, b->x + 10 * u, y + 3 * u, 9 * u, 9 * u,
-				  pal_cat_colour((enum pal_cat)cat));
-		draw_text_fit(d, FONT_SMALL, b->x + 24 * u, y, cat >= 0 ? PAL_DIM : PAL_FAINT,
-			      ALIGN_LEFT, buf, room);
-		y += sh;
-		shown++;
+				  pal_cat_colour((enum pal_cat)lines[i].cat));
+		draw_text_fit(d, FONT_SMALL, b->x + 24 * u, y, lines[i].cat >= 0 ? PAL_DIM : PAL_FAINT,
+			      ALIGN_LEFT, lines[i].text, b->w - 34 * u);
 	}
 	return y;
 }
@@ -402,4 +423,4 @@ static void topo_time_layout(const struct vz_frame *f, struct vz_rect p,
 }
 
 const struct view_ops view_topo = { "Topology", topo_draw, topo_legend, topo_pick,
-				    topo_time_layout };
+				    topo_time_layout, NULL };

@@ -166,6 +166,17 @@ void topo_draw_port(const struct vz_frame *f, const struct topo_box *b, int k);
  * its text in line (len bytes; none when line is NULL). */
 struct vz_rect topo_port_caption(const struct vz_frame *f, const struct topo_box *b, int k,
 				 char *line, size_t len);
+/* The lines listing b's threads, at most fit and TOPO_THREADS: each
+ * thread's name and state at f->now (cat: its pal_cat, -1 not started, -2
+ * exited) or, when threads are left out, last "+3 more threads"
+ * (TOPO_LINE_MORE). Returns how many. */
+enum { TOPO_LINE_MORE = -3 };
+struct topo_thread_line {
+	char text[160];
+	int cat;
+};
+size_t topo_thread_lines(const struct vz_frame *f, const struct topo_box *b, size_t fit,
+			 struct topo_thread_line *out);
 /* How many request ports of the boxes shown have no queue drawn, in
  * L->ports_left_out. */
 void topo_count_left_out(const struct vz_frame *f, struct topo_layout *L);

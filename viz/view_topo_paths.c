@@ -182,6 +182,22 @@ static void sgrid_within(const struct vz_frame *f, const struct topo_layout *L,
 	P->lab = P->n - 2;
 }
 
+/* Where a line from (px, py), moved inside box b if it is not, going in
+ * the direction (dx, dy), leaves b. */
+static void box_leave(const struct topo_box *b, float px, float py, float dx, float dy,
+		      float *x, float *y)
+{
+	float sx, sy, s;
+
+	px = fminf(fmaxf(px, b->x), b->x + b->w);
+	py = fminf(fmaxf(py, b->y), b->y + b->h);
+	sx = dx > 0 ? (b->x + b->w - px) / dx : dx < 0 ? (b->x - px) / dx : 1e9f;
+	sy = dy > 0 ? (b->y + b->h - py) / dy : dy < 0 ? (b->y - py) / dy : 1e9f;
+	s = fminf(sx, sy);
+	*x = px + dx * s;
+	*y = py + dy * s;
+}
+
 int topo_edge_path(const struct vz_frame *f, const struct topo_layout *L,
 		   const struct topo_edge *e, struct topo_path *P)
 {
@@ -222,15 +238,15 @@ int topo_edge_path(const struct vz_frame *f, const struct topo_layout *L,
 		P->lab = b->grid ? R.n - 2 - R.lab : R.lab;
 		return P->n >= 2;
 	}
-	if (e->reply) {                 /* box to box, beside the request's line */
-		float bx, by, ax, ay, dx, dy, len;
-		topo_box_exit(b, a->x + a->w / 2, a->y + a->h / 2, &bx, &by);
-		topo_box_exit(a, b->x + b->w / 2, b->y + b->h / 2, &ax, &ay);
-		dx = bx - ax;
-		dy = by - ay;
-		len = sqrtf(dx * dx + dy * dy) + 1e-3f;
-		put(P, ax + dy / len * 14 * u, ay - dx / len * 14 * u);
-		put(P, bx + dy / len * 14 * u, by - dx / len * 14 * u);
+	if (e->reply) {    /* box to box, beside the line between their middles */
+		float ax = a->x + a->w / 2, ay = a->y + a->h / 2, bx = b->x + b->w / 2;
+		float by = b->y + b->h / 2, dx = bx - ax, dy = by - ay;
+		float len = sqrtf(dx * dx + dy * dy) + 1e-3f, ox = dy / len * 14 * u;
+		float oy = -dx / len * 14 * u, x, y;
+		box_leave(a, ax + ox, ay + oy, dx, dy, &x, &y);
+		put(P, x, y);
+		box_leave(b, bx + ox, by + oy, -dx, -dy, &x, &y);
+		put(P, x, y);
 		return P->n == 2;
 	}
 	if (!e->box)

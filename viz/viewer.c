@@ -409,9 +409,9 @@ static void key(struct viewer *v, const SDL_KeyboardEvent *k)
 	else if (c == SDLK_s)
 		screenshot(v);
 	else if (c == SDLK_PLUS || c == SDLK_EQUALS || c == SDLK_KP_PLUS)
-		zoom(v, (v->fr.from + v->fr.to) / 2, 0.5);
+		zoom(v, vz_time_mid(&v->fr), 0.5);
 	else if (c == SDLK_MINUS || c == SDLK_KP_MINUS)
-		zoom(v, (v->fr.from + v->fr.to) / 2, 2.0);
+		zoom(v, vz_time_mid(&v->fr), 2.0);
 	else if (c == SDLK_0 || c == SDLK_HOME)
 		set_window(v, 0, v->end);
 	else if (c == SDLK_LEFT || c == SDLK_RIGHT)
@@ -426,8 +426,7 @@ static void key(struct viewer *v, const SDL_KeyboardEvent *k)
 		v->fr.collapse = !v->fr.collapse;
 	else
 		v->dirty = 0;
-	if (v->fr.lane0 > (int)v->fr.ix->nprocs + (int)v->fr.ix->nnodes + 1)   /* rows: with */
-		v->fr.lane0 = (int)v->fr.ix->nprocs + (int)v->fr.ix->nnodes + 1; /* headers */
+	v->fr.lane0 = vz_first_row(&v->fr);
 }
 
 static void mouse(struct viewer *v, const SDL_Event *e)

@@ -1,0 +1,87 @@
+#!/bin/sh
+# view_keys.sh - keys of ukern view that move the picture do what
+# doc/viewer.md says, under Xvfb (with xdotool):
+#  - + zooms around the middle of the picture: on the hello trace, whose
+#    idle millisecond is collapsed left of the middle, two presses still
+#    show the client running (around the middle of the window's times
+#    they showed nothing but that idle stretch);
+#  - Down in a view whose rows all fit changes nothing in another view:
+#    the sequence view of peer-to-peer.lua fits, its CPU view does not
+#    (how far each view scrolls: test_view_fit's test_first_row).
+# Skips (77) without Xvfb, import or xdotool, and in a ukern built without
+# the viewer.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+for tool in Xvfb import xdotool; do
+	command -v "$tool" >/dev/null 2>&1 || { echo "SKIP: $tool is not installed"; exit 77; }
+done
+[ "${UKERN_VIZ:-yes}" != no ] || { echo "SKIP: ukern was built without the viewer"; exit 77; }
+: "${PNGCHECK:?PNGCHECK must name tests/test_pngcheck}"
+
+D=/usr/share/fonts/truetype/dejavu
+if [ -f "$D/DejaVuSans.ttf" ] && [ -f "$D/DejaVuSans-Bold.ttf" ]; then
+	export UKERN_FONT="$D/DejaVuSans.ttf" UKERN_FONT_BOLD="$D/DejaVuSans-Bold.ttf" \
+		UKERN_FONT_MONO="$D/DejaVuSansMono.ttf"
+fi
+export SDL_AUDIODRIVER=dummy SDL_RENDER_DRIVER=software
+unset SDL_VIDEODRIVER
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+
+run 0 run scenarios/hello.lua --trace "$TMP/hello.uktrace" --quiet
+run 0 run scenarios/peer-to-peer.lua --trace "$TMP/p2p.uktrace" --quiet
+SDL_VIDEODRIVER=dummy run 0 render "$TMP/p2p.uktrace" -o "$TMP/p2p-cpu.png" --view cpu
+
+# In the X server: for each trace, start the viewer, wait for its window,
+# press the keys, wait for the picture to settle and take a screenshot.
+cat >"$TMP/inside.sh" <<'EOF'
+# shot NAME TRACE KEYS...
+shot() {
+	name=$1 trace=$2
+	shift 2
+	for attempt in 1 2 3; do
+		"$UKERN" view "$trace" >"$T/$name.out" 2>"$T/$name.err" &
+		pid=$!
+		i=0
+		until xdotool search --name "ukern view" >/dev/null 2>&1 || [ $i -ge 80 ] ||
+			! kill -0 $pid 2>/dev/null; do
+			sleep 0.25
+			i=$((i + 1))
+		done
+		kill -0 $pid 2>/dev/null && break
+		sleep 1
+	done
+	sleep 1
+	win=$(xdotool search --name "ukern view" | head -1)
+	for k in "$@"; do
+		xdotool key --window "$win" "$k"
+		sleep 0.1
+	done
+	sleep 1.5
+	import -window root "$T/$name.png"
+	kill $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	sleep 0.5
+}
+T=$1
+shot zoom "$T/hello.uktrace" plus plus
+shot carry "$T/p2p.uktrace" Down Down Next 2
+exit 0
+EOF
+checks=$((checks + 1))
+under_xvfb 120 "$TMP/xvfb.out" sh "$TMP/inside.sh" "$TMP" ||
+	fail "the X session failed: $(head -5 "$TMP/xvfb.out")"
+
+measure() {
+	"$PNGCHECK" "$@" 2>/dev/null || echo -1
+}
+# Running green in the lanes after two presses of +.
+checks=$((checks + 1))
+[ "$(measure "$TMP/zoom.png" count 2da44e 6 110 40 1150 700)" -gt 5000 ] ||
+	fail "after + +, the lanes show nothing running (viewer: $(head -3 "$TMP/zoom.err"))"
+# The CPU rows and the thread rows from the first (names and bars, above the
+# note that says which are shown and the cursor at the right edge) are the
+# render's.
+checks=$((checks + 1))
+d=$(measure "$TMP/carry.png" diff "$TMP/p2p-cpu.png" 0 40 1250 600)
+[ "$d" -eq 0 ] || fail "Down in the sequence view scrolled the CPU view: $d pixels differ"
+finish
