@@ -24,30 +24,31 @@ const struct view_ops *const vz_views[VIZ_VIEW_COUNT] = {
 	[VIZ_MEMORY] = &view_mem,
 };
 
-static const char *const help_keys[][2] = {
+const struct vz_help_key vz_help_keys[] = {
 	{ "Tab, Shift+Tab", "next / previous view (1 2 3 4: sequence, CPU, topology, memory)" },
 	{ "mouse wheel", "zoom in time around the pointer (+ and - around the middle)" },
 	{ "drag", "pan in time (Left and Right too)" },
 	{ "click", "details of a message, interval, CPU slice, process, port, frame or page" },
 	{ "hover", "a tooltip: the first lines of those details" },
-	{ "click the time axis", "move the current time there" },
+	{ "click on the time axis or strip", "move the current time there" },
 	{ "[ and ]", "move the current time to the previous / next record" },
-	{ "Up, Down", "scroll the lanes when they do not all fit" },
+	{ "Up, Down, PageUp, PageDown", "scroll the rows when they do not all fit" },
 	{ "g", "collapse long idle stretches of the time axis, or not" },
 	{ "0, Home", "show the whole run again" },
 	{ "s", "save a screenshot (PNG) in the current directory" },
-	{ "h, Esc", "close this help" },
+	{ "h, F1", "close this help (Esc too)" },
 	{ "q, Esc", "quit" },
 };
+const size_t vz_help_key_count = sizeof vz_help_keys / sizeof vz_help_keys[0];
 
-/* What the live viewer (ukern run --view) adds. */
-static const char *const live_keys[][2] = {
+const struct vz_help_key vz_live_keys[] = {
 	{ "Space", "play / pause the simulation" },
 	{ "n", "step: run the next instant (the events of one virtual time)" },
 	{ ". and ,", "play faster / slower (virtual time per second)" },
-	{ "t", "run to a time: type it (25ms, 1.5s), then Enter" },
+	{ "t", "run to a time: type it (25ms, 1.5s), then Enter (Esc gives up)" },
 	{ "e", "run to the end" },
 };
+const size_t vz_live_key_count = sizeof vz_live_keys / sizeof vz_live_keys[0];
 
 static float header_h(const struct vz_frame *f)
 {
@@ -375,15 +376,14 @@ static void draw_tooltip(const struct vz_frame *f, struct vz_rect p)
 static void draw_help(const struct vz_frame *f, struct vz_rect p)
 {
 	struct draw *d = f->d;
-	size_t nl = f->live ? sizeof live_keys / sizeof live_keys[0] : 0;
-	size_t n = nl + sizeof help_keys / sizeof help_keys[0];
+	size_t nl = f->live ? vz_live_key_count : 0, n = nl + vz_help_key_count;
 	float u = draw_unit(d), lh = (float)draw_font_h(d, FONT_TEXT) + 3 * u, kw = 0, dw = 0;
 	float w, h, x, y;
 
 	for (size_t i = 0; i < n; i++) {
-		const char *const *k = i < nl ? live_keys[i] : help_keys[i - nl];
-		kw = fmaxf(kw, (float)draw_text_w(d, FONT_BOLD, k[0]));
-		dw = fmaxf(dw, (float)draw_text_w(d, FONT_TEXT, k[1]));
+		const struct vz_help_key *k = i < nl ? &vz_live_keys[i] : &vz_help_keys[i - nl];
+		kw = fmaxf(kw, (float)draw_text_w(d, FONT_BOLD, k->keys));
+		dw = fmaxf(dw, (float)draw_text_w(d, FONT_TEXT, k->what));
 	}
 	w = kw + dw + 56 * u;
 	h = lh * (float)(n + 1) + 28 * u;
@@ -396,10 +396,10 @@ static void draw_help(const struct vz_frame *f, struct vz_rect p)
 	draw_fill(d, x, y, 3 * u, h, PAL_ACCENT);
 	draw_text(d, FONT_TITLE, x + 20 * u, y + 12 * u, PAL_TEXT, ALIGN_LEFT, "Keys and mouse");
 	for (size_t i = 0; i < n; i++) {
-		const char *const *k = i < nl ? live_keys[i] : help_keys[i - nl];
+		const struct vz_help_key *k = i < nl ? &vz_live_keys[i] : &vz_help_keys[i - nl];
 		float ly = y + 14 * u + lh * (float)(i + 1) + 4 * u;
-		draw_text(d, FONT_BOLD, x + 20 * u, ly, PAL_TEXT, ALIGN_LEFT, k[0]);
-		draw_text(d, FONT_TEXT, x + 36 * u + kw, ly, PAL_DIM, ALIGN_LEFT, k[1]);
+		draw_text(d, FONT_BOLD, x + 20 * u, ly, PAL_TEXT, ALIGN_LEFT, k->keys);
+		draw_text(d, FONT_TEXT, x + 36 * u + kw, ly, PAL_DIM, ALIGN_LEFT, k->what);
 	}
 }
 

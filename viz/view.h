@@ -70,6 +70,15 @@ struct vz_frame {
 	float hover_x, hover_y;   /* where the pointer is, px */
 };
 
+/* A line of the help overlay: the keys (or mouse action) and what they do.
+ * vz_help_keys are doc/viewer.md's section 5, row by row; vz_live_keys its
+ * section 9 (ukern run --view), shown first in a live window. */
+struct vz_help_key {
+	const char *keys, *what;
+};
+extern const struct vz_help_key vz_help_keys[], vz_live_keys[];
+extern const size_t vz_help_key_count, vz_live_key_count;
+
 /* A legend entry. */
 enum vz_legend_kind { LEG_BOX, LEG_LINE, LEG_DASH, LEG_TEXT,
 		     LEG_STROKE };          /* a plain line (a chart's) */
