@@ -320,7 +320,7 @@ static int watch(struct machine *m, const struct run_opts *o)
 	struct trace_sink sink;
 	struct viz_live src = { live_advance, live_now, live_outcome, m, rb, live_stopped };
 	struct viz_opts vo = { .view = o->viz, .width = 1280, .height = 800,
-			       .title = o->lo.path, .play = !o->paused };
+			       .title = viz_base_name(o->lo.path), .play = !o->paused };
 	char err[512];
 	int bad = !rb;
 

@@ -38,6 +38,7 @@ until xdotool search --name "ukern run --view" >/dev/null 2>&1 || [ $i -ge 80 ];
 	i=$((i + 1))
 done
 win=$(xdotool search --name "ukern run --view" | head -1)
+xdotool getwindowname "$win" >"$dir/$name.title"
 sleep 1
 import -window root "$dir/$name-start.png" 2>/dev/null
 for k in n n n n n t 2 m s Return; do
@@ -90,6 +91,9 @@ cmp -s "$TMP/live.json" "$TMP/plain.json" || fail "live: the statistics differ f
 cmp -s "$TMP/live.uktrace" "$TMP/plain.uktrace" || fail "live: the trace differs from the run without --view"
 cmp -s "$TMP/live-dl.uktrace" "$TMP/plain-dl.uktrace" && cmp -s "$TMP/live-dl.json" "$TMP/plain-dl.json" ||
 	fail "live-dl: the trace or statistics differ from the run without --view"
+checks=$((checks + 1))
+[ "$(cat "$TMP/live.title" 2>/dev/null)" = "ukern run --view - nested-servers.lua" ] ||
+	fail "live: the window is titled '$(cat "$TMP/live.title" 2>/dev/null)', not with the scenario's file name"
 checks=$((checks + 1))
 grep -q 'a cycle of 3 threads' "$TMP/live-dl.err" || fail "live-dl: no deadlock report on stderr"
 

@@ -8,7 +8,7 @@
  * answers them, so the commands still exist and say why they cannot work.
  *
  * Entry points: viz_available, viz_view_parse, viz_view_name, viz_size_parse,
- * viz_window, viz_render, viz_view, VIZ_NOT_BUILT.
+ * viz_base_name, viz_window, viz_render, viz_view, VIZ_NOT_BUILT.
  */
 #ifndef UKERN_VIZ_H
 #define UKERN_VIZ_H
@@ -56,6 +56,9 @@ const char *viz_view_name(enum viz_view v);
 /* Parse "WxH" within the limits. Returns 0, or -1 when s is malformed or
  * out of range. */
 int viz_size_parse(const char *s, int *w, int *h);
+
+/* The last part of a path: the name a window or picture is titled with. */
+const char *viz_base_name(const char *path);
 
 /* Settle o's window on ix: from defaults to 0 and to to the run's end
  * unless has_from / has_to; the title from the trace's scenario (else

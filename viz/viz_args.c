@@ -68,8 +68,7 @@ int viz_size_parse(const char *s, int *w, int *h)
 	return 0;
 }
 
-/* The last part of a path. */
-static const char *base_name(const char *path)
+const char *viz_base_name(const char *path)
 {
 	const char *s = strrchr(path, '/');
 
@@ -97,7 +96,7 @@ int viz_window(const struct trace_index *ix, struct viz_opts *o, int has_from, i
 				 "before to)", a, b);
 		return -1;
 	}
-	snprintf(title, len, "%s", base_name(scen && *scen ? scen : trace_path));
+	snprintf(title, len, "%s", viz_base_name(scen && *scen ? scen : trace_path));
 	o->title = title;
 	return 0;
 }
