@@ -41,12 +41,24 @@ win=$(xdotool search --name "ukern run --view" | head -1)
 xdotool getwindowname "$win" >"$dir/$name.title"
 sleep 1
 import -window root "$dir/$name-start.png" 2>/dev/null
-for k in n n n n n t 2 m s Return; do
+for k in n n; do
+	xdotool key --window "$win" "$k"
+	sleep 0.2
+done
+sleep 0.5
+import -window root "$dir/$name-early.png" 2>/dev/null
+for k in n n n t 2 m s Return; do
 	xdotool key --window "$win" "$k"
 	sleep 0.2
 done
 sleep 1
 import -window root "$dir/$name-mid.png" 2>/dev/null
+for k in t 1 m s Return; do
+	xdotool key --window "$win" "$k"
+	sleep 0.2
+done
+sleep 0.3
+import -window root "$dir/$name-past.png" 2>/dev/null
 xdotool key --window "$win" e
 sleep 3
 import -window root "$dir/$name-end.png" 2>/dev/null
@@ -84,6 +96,19 @@ for name in live live-dl; do
 	[ "$(measure "$TMP/$name-hover.png" count 24292f 0 600 170 360 90)" -gt 300 ] ||
 		fail "$name: no tooltip beside the pointer"
 done
+# Paused after two steps (0.1 us into the 1 us window), each lane's last
+# state ends where the run is: the window's last 30 px have no running
+# (green) or ready (amber) band in them.
+checks=$((checks + 1))
+[ "$(measure "$TMP/live-early.png" count 2da44e 8 1230 40 28 700)" = 0 ] &&
+	[ "$(measure "$TMP/live-early.png" count f2c94c 8 1230 40 28 700)" = 0 ] ||
+	fail "live: paused early, a lane's state is drawn on past the time the run has reached"
+# Run to 1ms when the run is at 2ms: the current time moves back there
+# (the lanes change: the cursor), and a message says so.
+checks=$((checks + 1))
+[ "$(measure "$TMP/live-past.png" diff "$TMP/live-mid.png" 110 40 1150 680)" -gt 100 ] &&
+	[ "$(measure "$TMP/live-past.png" count 24292f 0 300 720 680 50)" -gt 300 ] ||
+	fail "live: t to a time the run has passed did not show it"
 checks=$((checks + 5))
 [ "$(cat "$TMP/live.code" 2>/dev/null)" = 0 ] || fail "live: exit $(cat "$TMP/live.code" 2>/dev/null)"
 [ "$(cat "$TMP/live-dl.code" 2>/dev/null)" = 3 ] || fail "live-dl: exit $(cat "$TMP/live-dl.code" 2>/dev/null), expected 3 (deadlock)"

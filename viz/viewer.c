@@ -102,12 +102,23 @@ static void pan(struct viewer *v, double frac)
 	set_window(v, (int64_t)v->fr.from + (int64_t)((double)span * frac), span);
 }
 
+/* Move the current time to t, and the window to it (t in its middle) when
+ * it is outside. */
+static void set_now(struct viewer *v, uint64_t t)
+{
+	uint64_t span = v->fr.to - v->fr.from;
+
+	v->fr.now = t;
+	if (t < v->fr.from || t > v->fr.to)
+		set_window(v, (int64_t)t - (int64_t)(span / 2), span);
+	v->dirty = 1;
+}
+
 /* Move the current time to the next (dir > 0) or previous record time. */
 static void step_now(struct viewer *v, int dir)
 {
 	const struct trace_index *ix = v->fr.ix;
 	size_t lo = 0, hi = ix->ntimes;
-	uint64_t span = v->fr.to - v->fr.from;
 
 	while (lo < hi) {                        /* first time > now */
 		size_t mid = lo + (hi - lo) / 2;
@@ -117,13 +128,11 @@ static void step_now(struct viewer *v, int dir)
 			hi = mid;
 	}
 	if (dir > 0 && lo < ix->ntimes)
-		v->fr.now = ix->times[lo];
+		set_now(v, ix->times[lo]);
 	else if (dir < 0 && lo > 0 && ix->times[lo - 1] == v->fr.now && lo > 1)
-		v->fr.now = ix->times[lo - 2];
+		set_now(v, ix->times[lo - 2]);
 	else if (dir < 0 && lo > 0 && ix->times[lo - 1] < v->fr.now)
-		v->fr.now = ix->times[lo - 1];
-	if (v->fr.now < v->fr.from || v->fr.now > v->fr.to)
-		set_window(v, (int64_t)v->fr.now - (int64_t)(span / 2), span);
+		set_now(v, ix->times[lo - 1]);
 	v->dirty = 1;
 }
 
@@ -205,17 +214,22 @@ static void live_status(struct viewer *v)
 	v->fr.live = L->status;
 }
 
-/* Draw from a fresh index of every record so far, and keep the window on
- * the newest time if it showed it (the whole run so far, or its end). */
+/* Draw from a fresh index of every record so far, ending at the time the
+ * run has reached (a thread's last state is drawn up to there, not on into
+ * the window's end), and keep the window on the newest time if it showed it
+ * (the whole run so far, or its end); the current time follows the run
+ * there as it goes on. */
 static void live_index(struct viewer *v)
 {
 	struct live *L = v->live;
 	uint64_t span = v->fr.to - v->fr.from, end = L->shown > 1000 ? L->shown : 1000;
 	int at_end = v->fr.to >= v->end, whole = at_end && v->fr.from == 0;
+	int moved = !L->ix || viz_recbuf_count(L->src->records) != L->indexed ||
+		    L->ix->end_ns != L->shown;
 
-	if (!L->ix || viz_recbuf_count(L->src->records) != L->indexed || end != v->end) {
+	if (moved) {
 		uint32_t t0 = SDL_GetTicks(), took;
-		struct trace_index *ix = viz_recbuf_index(L->src->records, end);
+		struct trace_index *ix = viz_recbuf_index(L->src->records, L->shown);
 		if (!ix) {
 			say(v, "out of memory: the view stays where it is");
 			L->playing = 0;
@@ -240,7 +254,7 @@ static void live_index(struct viewer *v)
 		set_window(v, 0, end);
 	else if (at_end)
 		set_window(v, (int64_t)end - (int64_t)span, span);
-	if (at_end)
+	if (at_end && moved)
 		v->fr.now = L->shown;
 	v->dirty = 1;
 }
@@ -298,6 +312,18 @@ static void live_tick(struct viewer *v)
 	live_status(v);
 }
 
+/* Run to a time the run has passed: show that moment as recorded. */
+static void live_past(struct viewer *v, uint64_t t)
+{
+	char msg[160], at[32], shown[32];
+
+	set_now(v, t);
+	units_format_ns(t, at, sizeof at);
+	units_format_ns(v->live->shown, shown, sizeof shown);
+	snprintf(msg, sizeof msg, "the run is past %s (at %s): showing %s as recorded", at, shown, at);
+	say(v, msg);
+}
+
 /* Keys of the live viewer; returns 1 when k was one. */
 static int live_key(struct viewer *v, SDL_Keycode c)
 {
@@ -310,7 +336,7 @@ static int live_key(struct viewer *v, SDL_Keycode c)
 			if (units_parse_duration(L->typed, &t) != 0)
 				say(v, "not a time: write 25ms, 1.5s, 300us (a bare number is ms)");
 			else if (t <= L->shown)
-				say(v, "the run is already past that time");
+				live_past(v, t);
 			else if (!L->ended)
 				L->target = t;
 		} else if (c == SDLK_ESCAPE) {
@@ -529,7 +555,7 @@ int viz_live(const struct viz_live *src, const struct viz_opts *o, char *err, si
 	memset(&L, 0, sizeof L);
 	L.src = src;
 	L.speed = 1e6;                          /* 1 ms of virtual time per second */
-	L.ix = viz_recbuf_index(src->records, 1000);
+	L.ix = viz_recbuf_index(src->records, 0);
 	if (!L.ix) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
