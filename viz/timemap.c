@@ -279,8 +279,12 @@ void timemap_draw_axis(struct draw *d, const struct timemap *tm, float y, float 
 
 void fmt_time(uint64_t ns, char *buf, size_t len)
 {
-	snprintf(buf, len, "%llu.%06llu ms", (unsigned long long)(ns / 1000000),
-		 (unsigned long long)(ns % 1000000));
+	if (ns >= 1000000000)
+		snprintf(buf, len, "%llu.%09llu s", (unsigned long long)(ns / 1000000000),
+			 (unsigned long long)(ns % 1000000000));
+	else
+		snprintf(buf, len, "%llu.%06llu ms", (unsigned long long)(ns / 1000000),
+			 (unsigned long long)(ns % 1000000));
 }
 
 void fmt_dur(uint64_t ns, char *buf, size_t len)

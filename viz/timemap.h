@@ -58,7 +58,8 @@ void timemap_draw_grid(struct draw *d, const struct timemap *tm, float y0, float
  * x = unit_x (in the gutter) and each collapsed band's length. */
 void timemap_draw_axis(struct draw *d, const struct timemap *tm, float y, float unit_x);
 
-/* "1.009589 ms": an exact time, as ukern export writes it. */
+/* "1.009589 ms": an exact time, as ukern export writes it; from a second
+ * on in seconds, "1.023071883 s", as the rest of the viewer gives them. */
 void fmt_time(uint64_t ns, char *buf, size_t len);
 
 /* "2.44 µs", "993 µs", "12 ns": a duration to three significant digits. */
