@@ -59,6 +59,27 @@ finish() {
 	exit 1
 }
 
+# Skip (77) unless a window can be opened under Xvfb and driven: Xvfb,
+# import and xdotool installed, ukern built with the viewer, PNGCHECK set.
+need_window_tools() {
+	for tool in Xvfb import xdotool; do
+		command -v "$tool" >/dev/null 2>&1 || { echo "SKIP: $tool is not installed"; exit 77; }
+	done
+	[ "${UKERN_VIZ:-yes}" != no ] || { echo "SKIP: ukern was built without the viewer"; exit 77; }
+	: "${PNGCHECK:?PNGCHECK must name tests/test_pngcheck}"
+}
+
+# The fonts the viewer's pictures are compared in (when installed), and
+# SDL's software renderer.
+viewer_fonts() {
+	d=/usr/share/fonts/truetype/dejavu
+	if [ -f "$d/DejaVuSans.ttf" ] && [ -f "$d/DejaVuSans-Bold.ttf" ]; then
+		export UKERN_FONT="$d/DejaVuSans.ttf" UKERN_FONT_BOLD="$d/DejaVuSans-Bold.ttf" \
+			UKERN_FONT_MONO="$d/DejaVuSansMono.ttf"
+	fi
+	export SDL_AUDIODRIVER=dummy SDL_RENDER_DRIVER=software
+}
+
 # under_xvfb SECONDS OUT CMD...: run CMD (stdout and stderr to OUT) in an X
 # server of its own, 1280x800, at most SECONDS. Xvfb chooses a free display
 # itself and writes its number only once it accepts connections

@@ -12,18 +12,9 @@
 # the viewer.
 . "${top_srcdir:-.}/tests/lib.sh"
 
-for tool in Xvfb import xdotool; do
-	command -v "$tool" >/dev/null 2>&1 || { echo "SKIP: $tool is not installed"; exit 77; }
-done
-[ "${UKERN_VIZ:-yes}" != no ] || { echo "SKIP: ukern was built without the viewer"; exit 77; }
-: "${PNGCHECK:?PNGCHECK must name tests/test_pngcheck}"
+need_window_tools
 
-D=/usr/share/fonts/truetype/dejavu
-if [ -f "$D/DejaVuSans.ttf" ] && [ -f "$D/DejaVuSans-Bold.ttf" ]; then
-	export UKERN_FONT="$D/DejaVuSans.ttf" UKERN_FONT_BOLD="$D/DejaVuSans-Bold.ttf" \
-		UKERN_FONT_MONO="$D/DejaVuSansMono.ttf"
-fi
-export SDL_AUDIODRIVER=dummy SDL_RENDER_DRIVER=software
+viewer_fonts
 unset SDL_VIDEODRIVER
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 

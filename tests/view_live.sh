@@ -7,11 +7,7 @@
 # Xvfb, import or xdotool, and in a ukern built without the viewer.
 . "${top_srcdir:-.}/tests/lib.sh"
 
-for tool in Xvfb import xdotool; do
-	command -v "$tool" >/dev/null 2>&1 || { echo "SKIP: $tool is not installed"; exit 77; }
-done
-[ "${UKERN_VIZ:-yes}" != no ] || { echo "SKIP: ukern was built without the viewer"; exit 77; }
-: "${PNGCHECK:?PNGCHECK must name tests/test_pngcheck}"
+need_window_tools
 
 export SDL_AUDIODRIVER=dummy SDL_RENDER_DRIVER=software
 unset SDL_VIDEODRIVER

@@ -18,12 +18,7 @@ if [ "${UKERN_VIZ:-yes}" = no ]; then
 	exit 77
 fi
 : "${PNGCHECK:?PNGCHECK must name tests/test_pngcheck}"
-D=/usr/share/fonts/truetype/dejavu
-if [ -f "$D/DejaVuSans.ttf" ] && [ -f "$D/DejaVuSans-Bold.ttf" ]; then
-	export UKERN_FONT="$D/DejaVuSans.ttf" UKERN_FONT_BOLD="$D/DejaVuSans-Bold.ttf" \
-		UKERN_FONT_MONO="$D/DejaVuSansMono.ttf"
-fi
-export SDL_AUDIODRIVER=dummy SDL_RENDER_DRIVER=software
+viewer_fonts
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 
 measure() {

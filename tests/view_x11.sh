@@ -7,18 +7,9 @@
 # import or xdotool, and in a ukern built without the viewer.
 . "${top_srcdir:-.}/tests/lib.sh"
 
-for tool in Xvfb import xdotool; do
-	command -v "$tool" >/dev/null 2>&1 || { echo "SKIP: $tool is not installed"; exit 77; }
-done
-[ "${UKERN_VIZ:-yes}" != no ] || { echo "SKIP: ukern was built without the viewer"; exit 77; }
-: "${PNGCHECK:?PNGCHECK must name tests/test_pngcheck}"
+need_window_tools
 
-D=/usr/share/fonts/truetype/dejavu
-if [ -f "$D/DejaVuSans.ttf" ] && [ -f "$D/DejaVuSans-Bold.ttf" ]; then
-	export UKERN_FONT="$D/DejaVuSans.ttf" UKERN_FONT_BOLD="$D/DejaVuSans-Bold.ttf" \
-		UKERN_FONT_MONO="$D/DejaVuSansMono.ttf"
-fi
-export SDL_AUDIODRIVER=dummy SDL_RENDER_DRIVER=software
+viewer_fonts
 unset SDL_VIDEODRIVER
 # In a sanitizer build: the X11 and D-Bus libraries under SDL keep memory
 # past exit that is not ukern's (render.sh checks ukern's own for leaks).
