@@ -71,6 +71,14 @@ static void test_legend(void **state)
 				continue;
 			}
 			assert_true(legend_h <= fmaxf((float)sizes[s][1] / 10, line + 10 * u) + 0.5f);
+			if (v == VIZ_CPU) {              /* the thread rows' states, all named */
+				int ready = 0, blocked = 0;
+				for (size_t i = 0; i < nall; i++) {
+					ready |= strcmp(all[i].label, "ready") == 0;
+					blocked |= strcmp(all[i].label, "blocked") == 0;
+				}
+				assert_true(ready && blocked);
+			}
 			if (sizes[s][1] == 320) {
 				assert_true(legend_h <= line + 10 * u + 0.5f);
 				assert_true(n < nall);           /* every view has more */

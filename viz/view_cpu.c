@@ -443,7 +443,7 @@ static size_t cpu_legend(const struct vz_frame *f, struct vz_legend *out, size_t
 {
 	size_t n = 0, th;
 
-	for (th = 0; th < f->ix->nthreads && n + 3 < max && th < CPU_LEGEND_THREADS; th++) {
+	for (th = 0; th < f->ix->nthreads && n + 4 < max && th < CPU_LEGEND_THREADS; th++) {
 		if (f->ix->nnodes && f->ix->threads[th].lane == TI_NONE)
 			continue;              /* the kernel's notices: no row */
 		out[n].kind = LEG_BOX;
@@ -456,6 +456,7 @@ static size_t cpu_legend(const struct vz_frame *f, struct vz_legend *out, size_t
 			 f->ix->nthreads - th);
 	}
 	out[n++] = (struct vz_legend){ LEG_BOX, pal_cat_colour(CAT_READY), "ready" };
+	out[n++] = (struct vz_legend){ LEG_STROKE, PAL_BORDER, "blocked" };   /* th_colour's line */
 	out[n++] = (struct vz_legend){ LEG_TEXT, 0, "CPU rows: faded = partly busy, white = idle" };
 	if (f->ix->npfaults) {
 		static const struct { uint8_t kind; const char *label; } k[] = {
