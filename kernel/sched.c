@@ -37,11 +37,16 @@ const char *sched_name(unsigned i)
 	return i < NPOLICIES ? policies[i]->name : NULL;
 }
 
-const char *sched_policy(const struct sched *s)
+const struct sched_ops *sched_rules(const struct sched *s)
 {
 	if (s->ops != &sched_percpu_ops)
-		return s->ops->name;
-	return (s->inner ? s->inner : s->m->cfg.sched)->name;
+		return s->ops;
+	return s->inner ? s->inner : s->m->cfg.sched;
+}
+
+const char *sched_policy(const struct sched *s)
+{
+	return sched_rules(s)->name;
 }
 
 void sched_remove(struct sched *s, struct thread *t)

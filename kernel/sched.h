@@ -16,6 +16,11 @@ struct sched;
 
 struct sched_ops {
 	const char *name;
+	/* Whole quanta (lottery): a job that finishes before its quantum ends
+	 * keeps the CPU to the quantum's end, and finishes there, as the clock
+	 * of a quantum-by-quantum draw advances a full quantum whatever the
+	 * winner needed (SCHED-SEMANTICS, lottery.py). */
+	int whole_quanta;
 	/* t became ready (new, woken, preempted or yielded: see t->why). */
 	void (*enqueue)(struct sched *s, struct thread *t);
 	/* Remove and return the thread to run next on c, or NULL. */
@@ -80,6 +85,10 @@ struct sched {
 	int balance;
 	uint64_t balance_ns;
 };
+
+/* The policy whose rules s follows: per-cpu's policy for each CPU's
+ * queue, else s's own. */
+const struct sched_ops *sched_rules(const struct sched *s);
 
 /* The policy called name ("fifo", "rr"), or NULL. */
 const struct sched_ops *sched_find(const char *name);

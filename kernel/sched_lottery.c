@@ -5,7 +5,10 @@
  * lottery: at each dispatch a number r is drawn from the machine's seeded
  * generator; the ready threads' tickets are laid out by thread id (the
  * order threads were made) and the one whose range holds r mod the total
- * wins, for one quantum. Shares are right only in the long run; which
+ * wins, for one quantum. A job that finishes sooner keeps the CPU to the
+ * quantum's end (whole_quanta): the next draw is a quantum later, and the
+ * job's finish is the quantum's end, as in lottery.py. Shares are right
+ * only in the long run; which
  * thread wins a given draw depends on the generator and the layout, as in
  * lottery.py.
  *
@@ -185,6 +188,7 @@ static uint64_t quantum(struct sched *s, struct thread *t)
 
 const struct sched_ops sched_lottery_ops = {
 	.name = "lottery",
+	.whole_quanta = 1,
 	.enqueue = lottery_enqueue,
 	.pick = lottery_pick,
 	.slice = quantum,

@@ -19,6 +19,7 @@
 #include "net.h"
 #include "port.h"
 #include "proc.h"
+#include "sched.h"
 #include "svcnames.h"
 #include "thread.h"
 #include "uk_err.h"
@@ -28,6 +29,18 @@ static uint64_t cost_none(struct thread *t)
 {
 	(void)t;
 	return 0;
+}
+
+/* A job's exit under a policy of whole quanta (lottery) waits for its
+ * quantum's end: the rest of the quantum is spent, not given to the next
+ * winner early. */
+static uint64_t cost_exit(struct thread *t)
+{
+	uint64_t end = t->cpu->slice_end, now = t->m->now;
+
+	if (!t->p->job_ns || !sched_rules(machine_sched(t->m, t))->whole_quanta)
+		return 0;
+	return end != UINT64_MAX && end > now ? end - now : 0;
 }
 
 static uint64_t cost_trap(struct thread *t)
@@ -249,7 +262,7 @@ const struct syscall_entry syscall_table[SYS_COUNT] = {
 	[SYS_COMPUTE] = { "compute", cost_compute, sys_nothing },
 	[SYS_SLEEP] = { "sleep", cost_trap, sys_sleep },
 	[SYS_YIELD] = { "yield", cost_trap, sys_yield },
-	[SYS_EXIT] = { "exit", cost_none, sys_exit },
+	[SYS_EXIT] = { "exit", cost_exit, sys_exit },
 	[SYS_PEXIT] = { "exit_process", cost_trap, sys_pexit },
 	[SYS_FAULT] = { "fault", cost_none, sys_fault },
 	[SYS_PORT] = { "port", cost_trap, sys_port },

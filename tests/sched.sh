@@ -74,6 +74,20 @@ run 0 run $S/shares.lua --set sched=lottery --answers && checks=$((checks + 1)) 
 	{ cmp -s "$TMP/out" "$TMP/lot1" || fail "lottery is not deterministic for one seed"; }
 run 0 run $S/three.lua --set sched=stride --stats json --quiet &&
 	expect_out '"jain_fairness": 1.000000,'
+# lottery spends whole quanta: jobs of 105 ms with quantum 10 finish at the
+# quantum's end (lottery.py's "JOB DONE at time" 210 and 220); stride does not.
+run 0 run scenarios/lottery.lua --set length=105 --set quantum=10 --answers &&
+	expect_out 'Job . +-- Response: +[0-9.]+ +Turnaround +210.00 ' &&
+	expect_out 'Job . +-- Response: +[0-9.]+ +Turnaround +220.00 '
+run 0 run scenarios/lottery.lua --set sched=stride --set length=105 --set quantum=10 --answers &&
+	job A 0.00 205.00 100.00 && job B 10.00 210.00 105.00
+# A job's I/O ends its quantum at once, its exit at the quantum's end (the
+# draw at 5 gives it 5 - 15); P and Q are not jobs: Q starts when P ends.
+run 0 run $S/whole.lua --answers && job A 0.00 15.00 0.00
+run 0 run $S/whole.lua --stats json &&
+	expect_out '"name": "P", .*"finish_ns": 30000000,' &&
+	expect_out '"name": "Q", .*"finish_ns": 25000000,'
+run 0 run $S/whole.lua --set sched=stride --answers && job A 0.00 8.00 0.00
 
 # mlfq: each case's (response, turnaround) per job, as computed by an
 # independent model of the rules in doc/scheduling.md.
