@@ -1,38 +1,64 @@
 /*
  * trace_file.c - the binary trace writer (format: trace_format.h).
  *
- * Records are encoded into a buffer of the writer's own and written with
- * stdio a buffer at a time (an fwrite per record, with stdio's locking,
- * cost more than encoding the record). While the writer is the machine's
- * only sink, the TRACE sites encode records without a string into that
- * buffer themselves (struct trace_wbuf, trace.h); file_record does the
- * others, the same way. The file is a
- * temporary one in the target's directory until trace_file_close renames it,
- * unless the target is a device or a pipe (/dev/null): renaming over it would
- * replace it, so the trace is written to it directly.
+ * Records are encoded into a buffer of the writer's own (an fwrite per
+ * record, with stdio's locking, cost more than encoding the record). While
+ * the writer is the machine's only sink, the TRACE sites encode records
+ * without a string into that buffer themselves (struct trace_wbuf,
+ * trace.h); file_record does the others, the same way.
+ *
+ * A full buffer goes to a thread of the writer's own, which writes it to
+ * the file while the run fills the next: the host's page-cache copy of the
+ * trace, about as dear as encoding it, then costs the run nothing on a host
+ * with a second core. The buffers are written whole and in order, so the
+ * bytes are those a plain write would give. When the process may use one
+ * CPU only, or no thread can be started, the run writes its buffers itself.
+ *
+ * The file is a temporary one in the target's directory until
+ * trace_file_close renames it, unless the target is a device or a pipe
+ * (/dev/null): renaming over it would replace it, so the trace is written
+ * to it directly.
  */
 #include "trace.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define WBUF (64 * 1024)
+#define WBUF (256 * 1024)
+/* Buffers: the one being filled, and the full ones waiting for the thread
+ * (the run waits when all are full, which only a slow disk makes happen). */
+#define NBUF 4
 /* The most a record takes without its string: the kind, the time step and
  * the arguments, 10 bytes each at most. The writer keeps at least this much
- * room in buf after every record, so that the next one is encoded without
- * a check or a call before it. */
+ * room in the buffer after every record, so that the next one is encoded
+ * without a check or a call before it. */
 #define RECORD_MAX (1 + 10 * (TRACE_MAX_ARGS + 1))
 
 struct trace_file {
 	struct trace_wbuf w;  /* first: trace_wbuf_flush finds the file from it */
-	FILE *fp;
-	uint8_t buf[WBUF];    /* w.p: the end of the bytes not yet given to stdio */
+	uint8_t *buf;         /* the buffer being filled; w.p: where in it */
+	int fd;
+	int err;              /* the first failed write's errno, reported at close */
 	char *path, *tmp;     /* tmp: NULL when writing to path directly */
-	int failed;           /* a write failed; reported at close */
+
+	/* The thread and the full buffers: bufs[(head + i) % NBUF] for
+	 * i < full are written in that order (the first while full counts it);
+	 * the one after them is being filled. */
+	int threaded;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t filled, emptied;
+	unsigned head, full;
+	int closing;
+	size_t len[NBUF];
+	uint8_t bufs[NBUF][WBUF];
 };
 
 static mode_t current_umask(void)
@@ -43,14 +69,114 @@ static mode_t current_umask(void)
 	return um;
 }
 
-/* Give the buffered bytes to stdio. */
+/* Write n bytes at p to the file, unless a write has failed already. */
+static void write_out(struct trace_file *f, const uint8_t *p, size_t n)
+{
+	while (n && !f->err) {
+		ssize_t k = write(f->fd, p, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			f->err = k < 0 ? errno : EIO;
+			break;
+		}
+		p += k;
+		n -= (size_t)k;
+	}
+}
+
+/* The thread: write the full buffers in order until the file closes. */
+static void *writer_main(void *arg)
+{
+	struct trace_file *f = arg;
+
+	pthread_mutex_lock(&f->mu);
+	for (;;) {
+		unsigned i;
+
+		while (!f->full && !f->closing)
+			pthread_cond_wait(&f->filled, &f->mu);
+		if (!f->full)
+			break;
+		i = f->head;
+		pthread_mutex_unlock(&f->mu);
+		write_out(f, f->bufs[i], f->len[i]);
+		pthread_mutex_lock(&f->mu);
+		f->head = (i + 1) % NBUF;
+		f->full--;
+		pthread_cond_signal(&f->emptied);
+	}
+	pthread_mutex_unlock(&f->mu);
+	return NULL;
+}
+
+/* Start the thread, unless the process may run on one CPU only (taskset):
+ * there the thread would only take turns with the run. */
+static void start_writer(struct trace_file *f)
+{
+#ifdef CPU_COUNT
+	cpu_set_t cpus;
+
+	if (sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_COUNT(&cpus) < 2)
+		return;
+#endif
+	if (pthread_mutex_init(&f->mu, NULL) != 0)
+		return;
+	if (pthread_cond_init(&f->filled, NULL) == 0) {
+		if (pthread_cond_init(&f->emptied, NULL) == 0) {
+			if (pthread_create(&f->thread, NULL, writer_main, f) == 0) {
+				f->threaded = 1;
+				return;
+			}
+			pthread_cond_destroy(&f->emptied);
+		}
+		pthread_cond_destroy(&f->filled);
+	}
+	pthread_mutex_destroy(&f->mu);
+}
+
+/* Let the thread write what it has, and end it. */
+static void stop_writer(struct trace_file *f)
+{
+	if (!f->threaded)
+		return;
+	pthread_mutex_lock(&f->mu);
+	f->closing = 1;
+	pthread_cond_signal(&f->filled);
+	pthread_mutex_unlock(&f->mu);
+	pthread_join(f->thread, NULL);
+	pthread_cond_destroy(&f->emptied);
+	pthread_cond_destroy(&f->filled);
+	pthread_mutex_destroy(&f->mu);
+	f->threaded = 0;
+}
+
+/* Pass the buffered bytes on to be written, and start an empty buffer. */
 static void flush_buf(struct trace_file *f)
 {
 	size_t len = (size_t)(f->w.p - f->buf);
+	unsigned i;
 
-	if (len && fwrite(f->buf, 1, len, f->fp) != len)
-		f->failed = 1;
+	if (!len)
+		return;
+	if (!f->threaded) {
+		write_out(f, f->buf, len);
+		f->w.p = f->buf;
+		return;
+	}
+	pthread_mutex_lock(&f->mu);
+	i = (f->head + f->full) % NBUF;
+	f->len[i] = len;
+	f->full++;
+	pthread_cond_signal(&f->filled);
+	while (f->full == NBUF)
+		pthread_cond_wait(&f->emptied, &f->mu);
+	i = (f->head + f->full) % NBUF;
+	pthread_mutex_unlock(&f->mu);
+	f->buf = f->bufs[i];
 	f->w.p = f->buf;
+	f->w.limit = f->buf + WBUF - RECORD_MAX;
 }
 
 void trace_wbuf_flush(struct trace_wbuf *w)
@@ -58,18 +184,22 @@ void trace_wbuf_flush(struct trace_wbuf *w)
 	flush_buf((struct trace_file *)w);
 }
 
+/* n bytes into the buffers, in as many pieces as it takes. */
 static void put_bytes(struct trace_file *f, const void *p, size_t n)
 {
-	if (n > (size_t)(f->buf + WBUF - f->w.p)) {
-		flush_buf(f);
-		if (n > WBUF) {
-			if (fwrite(p, 1, n, f->fp) != n)
-				f->failed = 1;
+	const uint8_t *b = p;
+
+	for (;;) {
+		size_t room = (size_t)(f->buf + WBUF - f->w.p), k = n < room ? n : room;
+
+		memcpy(f->w.p, b, k);
+		f->w.p += k;
+		b += k;
+		n -= k;
+		if (!n)
 			return;
-		}
+		flush_buf(f);
 	}
-	memcpy(f->w.p, p, n);
-	f->w.p += n;
 }
 
 /* Keep room for the next record (RECORD_MAX). */
@@ -109,10 +239,12 @@ struct trace_file *trace_file_open(const char *path, const char *const *keys,
 	size_t plen = strlen(path);
 	uint8_t b[10];
 	struct stat st;
-	int fd, exists;
+	int exists;
 
 	if (!f)
 		return NULL;
+	f->fd = -1;
+	f->buf = f->bufs[0];
 	f->w.p = f->buf;
 	f->w.limit = f->buf + WBUF - RECORD_MAX;
 	f->path = strdup(path);
@@ -124,8 +256,8 @@ struct trace_file *trace_file_open(const char *path, const char *const *keys,
 		goto fail;
 	}
 	if (exists && !S_ISREG(st.st_mode)) {
-		f->fp = fopen(path, "wb");
-		if (!f->fp)
+		f->fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+		if (f->fd < 0)
 			goto fail;
 		goto header;
 	}
@@ -134,17 +266,12 @@ struct trace_file *trace_file_open(const char *path, const char *const *keys,
 		goto fail;
 	memcpy(f->tmp, path, plen);
 	memcpy(f->tmp + plen, ".tmp.XXXXXX", 12);
-	fd = mkstemp(f->tmp);
-	if (fd < 0)
+	f->fd = mkostemp(f->tmp, O_CLOEXEC);
+	if (f->fd < 0)
 		goto fail;
-	fchmod(fd, 0666 & ~current_umask());
-	f->fp = fdopen(fd, "wb");
-	if (!f->fp) {
-		close(fd);
-		unlink(f->tmp);
-		goto fail;
-	}
+	fchmod(f->fd, 0666 & ~current_umask());
 header:
+	start_writer(f);
 	put_bytes(f, TRACE_MAGIC, TRACE_MAGIC_LEN);
 	put_bytes(f, b, (size_t)(trace_varint(b, TRACE_VERSION) - b));
 	put_bytes(f, b, (size_t)(trace_varint(b, n) - b));
@@ -191,10 +318,9 @@ int trace_file_close(struct trace_file *f)
 
 	file_record(f, f->w.last_ns, TR_END, &records, NULL, 0);
 	flush_buf(f);
-	if (fflush(f->fp) != 0)
-		f->failed = 1;
-	err = f->failed ? (errno ? errno : EIO) : 0;
-	if (fclose(f->fp) != 0 && !err)
+	stop_writer(f);
+	err = f->err;
+	if (close(f->fd) != 0 && !err)
 		err = errno ? errno : EIO;
 	if (!err && f->tmp && rename(f->tmp, f->path) != 0)
 		err = errno;
@@ -207,7 +333,8 @@ int trace_file_close(struct trace_file *f)
 
 void trace_file_abort(struct trace_file *f)
 {
-	fclose(f->fp);
+	stop_writer(f);
+	close(f->fd);
 	if (f->tmp)
 		unlink(f->tmp);
 	file_free(f);

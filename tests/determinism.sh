@@ -33,6 +33,18 @@ for s in pingpong lrpc-paper; do
 	cmp -s "$TMP/$s-1.uktrace" "$TMP/$s-3.uktrace" || fail "$s: the trace differs with --ticks"
 done
 
+# A trace of many buffers is the same whether the writer's thread writes
+# them (a process allowed two CPUs or more) or the run itself (one CPU).
+run 0 run scenarios/pingpong.lua --set n=100000 --trace "$TMP/big-1.uktrace" --quiet
+checks=$((checks + 1))
+if command -v taskset >/dev/null 2>&1; then
+	taskset -c 0 "$UKERN" run scenarios/pingpong.lua --set n=100000 --trace "$TMP/big-2.uktrace" \
+		--quiet || fail "pingpong on one CPU failed"
+	cmp -s "$TMP/big-1.uktrace" "$TMP/big-2.uktrace" ||
+		fail "the trace differs when written without the writer's thread"
+fi
+[ "$(wc -c <"$TMP/big-1.uktrace")" -gt 1000000 ] || fail "the big trace is not big"
+
 # A different parameter gives a different trace.
 run 0 run scenarios/pingpong.lua --set n=5 --trace "$TMP/other.uktrace" --quiet
 checks=$((checks + 1))

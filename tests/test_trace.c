@@ -198,6 +198,49 @@ static void test_long_strings(void **state)
 	free(s);
 }
 
+/* Many records, through every buffer of the writer many times over (its
+ * thread writes full buffers while the next fills): the file has them all,
+ * in order, each whole across buffer ends. */
+static void test_many_buffers(void **state)
+{
+	enum { N = 300000 };
+	char p[128], err[600], text[40];
+	struct trace_file *f;
+	struct trace_sink sink;
+	struct trace_reader *r;
+	struct trace_rec rec;
+
+	path_in(*state, NAME, p, sizeof p);
+	f = trace_file_open(p, keys, values, 4);
+	assert_non_null(f);
+	sink = trace_file_sink(f);
+	for (uint64_t i = 0; i < N; i++) {
+		int len = snprintf(text, sizeof text, "record %llu", (unsigned long long)i);
+
+		uint64_t tid = 0;                /* the kernel: no thread_new needed */
+
+		sink.record(sink.ctx, i * 7, TR_LOG, &tid, text, (size_t)(i % 3 ? len : 0));
+	}
+	assert_int_equal(trace_file_records(f), N);
+	assert_int_equal(trace_file_close(f), 0);
+	r = trace_open(p, err, sizeof err);
+	if (!r)
+		fail_msg("%s", err);
+	for (uint64_t i = 0; i < N; i++) {
+		int len = snprintf(text, sizeof text, "record %llu", (unsigned long long)i);
+
+		if (trace_next(r, &rec) != 1)
+			fail_msg("record %llu: %s", (unsigned long long)i, trace_error(r));
+		if (rec.ns != i * 7 || rec.len != (size_t)(i % 3 ? len : 0))
+			fail_msg("record %llu: at %llu ns, %zu bytes of text", (unsigned long long)i,
+				 (unsigned long long)rec.ns, rec.len);
+		assert_memory_equal(rec.str, text, rec.len);
+	}
+	assert_int_equal(trace_next(r, &rec), 0);
+	assert_null(trace_error(r));
+	trace_close(r);
+}
+
 /* A header value longer than TRACE_MAX_STR (a scenario's param default can
  * be) is cut to the limit, not written as a trace no reader accepts. */
 static void test_long_header_value(void **state)
@@ -259,8 +302,9 @@ static void test_abort_leaves_nothing(void **state)
 	f = trace_file_open(p, keys, values, 4);
 	assert_non_null(f);
 	sink = trace_file_sink(f);
-	for (size_t i = 0; i < NSAMPLES; i++)
-		emit(&sink, &samples[i]);
+	for (size_t k = 0; k < 5000; k++)     /* past the writer's buffers */
+		for (size_t i = 0; i < NSAMPLES; i++)
+			emit(&sink, &samples[i]);
 	assert_int_equal(count_entries(*state, NULL, 0), 1);
 	trace_file_abort(f);
 	assert_int_equal(count_entries(*state, NULL, 0), 0);
@@ -303,6 +347,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_header_echo, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_zero_records, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_long_strings, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_many_buffers, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_long_header_value, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_tmp_then_rename, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_abort_leaves_nothing, setup_dir, teardown_dir),
