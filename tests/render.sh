@@ -105,6 +105,15 @@ at_least 3000 "$(measure "$P" count c297ff 4 150 40 1120 200)" "cpu: client's ru
 at_least 1000 "$(measure "$P" count afb8c1 4 150 40 1120 200)" "cpu: the name server's runs"
 at_least 20 "$(measure "$P" count f2c94c 4 150 40 1120 200)" "cpu: ready waits"
 at_least 100 "$(measure "$P" ink 0 40 140 200)" "cpu: CPU and thread names"
+# A thread dispatched again at each tick is one bar: in mlfq-gaming.lua
+# the first gamer runs from 10 ms to 19 ms (x 243 to 325 of the 120 ms in
+# 1110 px), one dispatch a ms; past its name the bar is its colour only,
+# with no border at each ms.
+run 0 run scenarios/mlfq-gaming.lua --trace "$TMP/mlfq.uktrace" --quiet
+P="$TMP/mlfq-cpu.png"
+run 0 render "$TMP/mlfq.uktrace" -o "$P" --view cpu --to 120ms
+at_least 1000 "$(measure "$P" count c297ff 0 265 60 50 20)" "cpu: the gamer's bar"
+at_most 1 "$(measure "$P" colours 265 60 50 20)" "cpu: colours in the gamer's bar"
 
 # Topology of buffering at 25 ms: the producer is SEND-blocked, the sink's
 # queue (consumer blue) holds 2 of 2, three messages are in flight.

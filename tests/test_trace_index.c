@@ -163,6 +163,49 @@ static void test_runs(void **state)
 	assert_int_equal(ix->runs[c->run_first + 3].t1, END_NS);   /* closed at the end */
 	assert_int_equal(c->busy_ns, END_NS);
 	assert_int_equal(trace_index_runs_from(ix, 0, 1000), c->run_first + 2);
+	for (size_t r = c->run_first; r < c->run_first + c->run_count; r++) {
+		assert_int_equal(ix->runs[r].more, 0);      /* each a switch */
+		assert_int_equal(trace_index_stretch_first(ix, 0, r), r);
+	}
+	trace_index_free(ix);
+}
+
+/* A scheduler that chooses the running thread again (at 100 and 200) starts
+ * runs that continue the last: runs 0-100, 100-200 and 200-300 of "a" are
+ * one stretch; a switch to "b", and an idle CPU (450-500), end one. */
+static void test_run_stretches(void **state)
+{
+	static const struct rec recs[] = {
+		{ 0, TR_PROC_NEW, { 1, 0 }, "p" },
+		{ 0, TR_THREAD_NEW, { 1, 1 }, "a" },
+		{ 0, TR_THREAD_NEW, { 2, 1 }, "b" },
+		{ 0, TR_DISPATCH, { 0, 1 }, NULL },
+		{ 100, TR_DISPATCH, { 0, 1 }, NULL },
+		{ 200, TR_DISPATCH, { 0, 1 }, NULL },
+		{ 300, TR_DISPATCH, { 0, 2 }, NULL },
+		{ 400, TR_DISPATCH, { 0, 1 }, NULL },
+		{ 450, TR_IDLE, { 0 }, NULL },
+		{ 500, TR_DISPATCH, { 0, 1 }, NULL },
+		{ 600, TR_DISPATCH, { 0, 1 }, NULL },
+	};
+	static const uint32_t more[] = { 2, 1, 0, 0, 0, 1, 0 };
+	static const size_t first[] = { 0, 0, 0, 3, 4, 5, 5 };
+	struct trace_index *ix = trace_index_new();
+	const struct ti_cpu *c;
+
+	(void)state;
+	assert_non_null(ix);
+	feed(ix, recs, sizeof recs / sizeof recs[0]);
+	assert_int_equal(trace_index_seal(ix, 700), 0);
+	c = &ix->cpus[0];
+	assert_int_equal(c->run_count, 7);
+	assert_int_equal(c->busy_ns, 650);
+	for (size_t k = 0; k < 7; k++) {
+		assert_int_equal(ix->runs[c->run_first + k].more, more[k]);
+		assert_int_equal(trace_index_stretch_first(ix, 0, c->run_first + k),
+				 c->run_first + first[k]);
+	}
+	assert_int_equal(ix->runs[c->run_first + 2].t1, 300);
 	trace_index_free(ix);
 }
 
@@ -584,6 +627,7 @@ int main(void)
 		cmocka_unit_test(test_entities),
 		cmocka_unit_test(test_intervals),
 		cmocka_unit_test(test_runs),
+		cmocka_unit_test(test_run_stretches),
 		cmocka_unit_test(test_messages),
 		cmocka_unit_test(test_depths),
 		cmocka_unit_test(test_depth_same_instant),

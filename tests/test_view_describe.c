@@ -4,6 +4,9 @@
  * that computes for 1.5 s, then sleeps; the details of its long running
  * interval and of its CPU slice read "from 0.xxxxxx ms to 1.xxxxxxxxx s",
  * its sleep "from 1.xxxxxxxxx s to 1.xxxxxxxxx s", each with its length.
+ * And a CPU slice of mlfq-gaming.lua's first gamer, dispatched again at
+ * each 1 ms tick of its 9 ms: its details give the whole bar the CPU view
+ * draws, how many dispatches, and the times of the one clicked.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -100,10 +103,37 @@ static void test_seconds(void **state)
 	ix_run_free(&r);
 }
 
+static void test_stretch(void **state)
+{
+	struct ix_run r;
+	const struct trace_index *ix;
+	char lines[VZ_DESCRIBE_LINES][VZ_LINE];
+	struct vz_pick pk = { PICK_RUN, 0, 0 };
+	int n;
+
+	(void)state;
+	ix_run(&r, "scenarios/mlfq-gaming.lua", NULL, NULL, 0, 120000000ull);
+	ix = r.ix;
+	pk.i = trace_index_runs_from(ix, 0, 13500000);
+	n = vz_describe(ix, &pk, ix->end_ns, lines);
+	assert_string_equal(lines[0], "cpu0 runs G1");
+	assert_string_equal(line_of(lines, n, "from "), "from 10.000000 ms to 19.000000 ms");
+	assert_string_equal(line_of(lines, n, "for "), "for 9.00 ms");
+	assert_string_equal(line_of(lines, n, "dispatched "),
+			    "dispatched 9 times in a row, without a switch");
+	assert_string_equal(line_of(lines, n, "dispatch "),
+			    "dispatch 4 of them: from 13.000000 ms to 14.000000 ms");
+	pk.i = trace_index_runs_from(ix, 0, 5000000);     /* A's first quantum */
+	n = vz_describe(ix, &pk, ix->end_ns, lines);
+	assert_string_equal(line_of(lines, n, "from "), "from 0.000000 ms to 10.000000 ms");
+	ix_run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_seconds),
+		cmocka_unit_test(test_stretch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,7 +7,9 @@
 #    they showed nothing but that idle stretch);
 #  - Down in a view whose rows all fit changes nothing in another view:
 #    the sequence view of peer-to-peer.lua fits, its CPU view does not
-#    (how far each view scrolls: test_view_fit's test_first_row).
+#    (how far each view scrolls: test_view_fit's test_first_row);
+#  - ? opens the help as h does: it is typed as Shift and / on the X
+#    server's US layout, so the viewer takes it as a character.
 # Skips (77) without Xvfb, import or xdotool, and in a ukern built without
 # the viewer.
 . "${top_srcdir:-.}/tests/lib.sh"
@@ -21,6 +23,7 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 run 0 run scenarios/hello.lua --trace "$TMP/hello.uktrace" --quiet
 run 0 run scenarios/peer-to-peer.lua --trace "$TMP/p2p.uktrace" --quiet
 SDL_VIDEODRIVER=dummy run 0 render "$TMP/p2p.uktrace" -o "$TMP/p2p-cpu.png" --view cpu
+SDL_VIDEODRIVER=dummy run 0 render "$TMP/hello.uktrace" -o "$TMP/hello.png"
 
 # In the X server: for each trace, start the viewer, wait for its window,
 # press the keys, wait for the picture to settle and take a screenshot.
@@ -56,6 +59,8 @@ shot() {
 T=$1
 shot zoom "$T/hello.uktrace" plus plus
 shot carry "$T/p2p.uktrace" Down Down Next 2
+shot help_h "$T/hello.uktrace" h
+shot help_q "$T/hello.uktrace" question
 exit 0
 EOF
 checks=$((checks + 1))
@@ -75,4 +80,12 @@ checks=$((checks + 1))
 checks=$((checks + 1))
 d=$(measure "$TMP/carry.png" diff "$TMP/p2p-cpu.png" 0 40 1250 600)
 [ "$d" -eq 0 ] || fail "Down in the sequence view scrolled the CPU view: $d pixels differ"
+# h covers the lanes with the help (most of their pixels differ from the
+# render's), and ? shows the same.
+checks=$((checks + 1))
+d=$(measure "$TMP/help_h.png" diff "$TMP/hello.png" 0 110 1150 600)
+[ "$d" -gt 100000 ] || fail "h shows no help: $d pixels of the lanes differ from the render"
+checks=$((checks + 1))
+d=$(measure "$TMP/help_q.png" diff "$TMP/help_h.png" 0 0 1280 800)
+[ "$d" -eq 0 ] || fail "? does not show the help as h does: $d pixels differ"
 finish

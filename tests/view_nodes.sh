@@ -4,8 +4,9 @@
 # topology view frames each node in its colour, draws the four packets of a
 # 5000-byte call on the LAN link when they are there and none before the
 # network server has sent them, and a lost packet's cross in red; the
-# sequence view puts a header per node across the lanes; the CPU view one
-# over its CPUs and threads. Then ukern run --view of the same run under
+# sequence view puts a header per node across the lanes, and its caption
+# over the arrows that cross it (peer-to-peer.lua's, at 0.02 s, under
+# "(cpu0)"); the CPU view one over its CPUs and threads. Then ukern run --view of the same run under
 # Xvfb, run to the moment the packets are on the link (keys t, 702.7ms,
 # Enter), shows them there; its trace and statistics are byte for byte
 # those of the run without the window. Pixel regions assume the default
@@ -73,6 +74,18 @@ for c in $A $B $C; do       # each node's name in its header, in its colour
 done
 at_least 15000 "$(measure "$TMP/seq.png" count f2edf3 1 0 40 1280 700)" \
 	"sequence: node B's tinted header across the lanes"
+# The arrows of the whole run pass under each node's caption: there it is
+# the caption of a window of 5 ms, where nothing crosses it; right of it
+# they differ.
+run 0 run scenarios/peer-to-peer.lua --trace "$TMP/p2p.uktrace" --quiet
+run 0 render "$TMP/p2p.uktrace" -o "$TMP/p2p.png"
+run 0 render "$TMP/p2p.uktrace" -o "$TMP/p2p-5ms.png" --to 5ms
+for y in 45 281 437 593; do   # the headers of nodes A to D, 18 px high
+	at_most 0 "$(measure "$TMP/p2p.png" diff "$TMP/p2p-5ms.png" 0 $y 240 18)" \
+		"sequence: arrows over the caption of the header at y $y"
+	at_least 50 "$(measure "$TMP/p2p.png" diff "$TMP/p2p-5ms.png" 300 $y 960 18)" \
+		"sequence: arrows across the header at y $y"
+done
 run 0 render "$TMP/loss.uktrace" -o "$TMP/cpu.png" --view cpu --from 100ms --to 115.34ms
 for c in $A $B $C; do
 	at_least 40 "$(measure "$TMP/cpu.png" count $c 0 0 40 150 700)" "cpu: header $c"

@@ -106,21 +106,31 @@ static int describe_iv(const struct trace_index *ix, size_t i, char lines[][VZ_L
 	return n;
 }
 
+/* Run i with the runs that continue it, drawn as one bar: the whole, and
+ * when there are several the dispatches and run i's own times. */
 static int describe_run(const struct trace_index *ix, size_t i, char lines[][VZ_LINE])
 {
 	size_t c = group_of(i, ix->ncpus, ix->cpus, sizeof *ix->cpus,
 			    offsetof(struct ti_cpu, run_first));
-	const struct ti_run *r = &ix->runs[i];
+	size_t first = trace_index_stretch_first(ix, (uint32_t)c, i);
+	const struct ti_run *r = &ix->runs[first], *last = &r[r->more], *own = &ix->runs[i];
 	char a[32], b[32], dur[32];
 	int n = 0;
 
 	fmt_time(r->t0, a, sizeof a);
-	fmt_time(r->t1, b, sizeof b);
-	fmt_dur(r->t1 - r->t0, dur, sizeof dur);
+	fmt_time(last->t1, b, sizeof b);
+	fmt_dur(last->t1 - r->t0, dur, sizeof dur);
 	snprintf(lines[n++], VZ_LINE, "cpu%zu runs %s", c, vz_thread_name(ix, r->thread));
 	snprintf(lines[n++], VZ_LINE, "process %s", vz_proc_name(ix, ix->threads[r->thread].proc));
 	snprintf(lines[n++], VZ_LINE, "from %s to %s", a, b);
 	snprintf(lines[n++], VZ_LINE, "for %s", dur);
+	if (r->more == 0)
+		return n;
+	snprintf(lines[n++], VZ_LINE, "dispatched %lu times in a row, without a switch",
+		 (unsigned long)r->more + 1);
+	fmt_time(own->t0, a, sizeof a);
+	fmt_time(own->t1, b, sizeof b);
+	snprintf(lines[n++], VZ_LINE, "dispatch %zu of them: from %s to %s", i - first + 1, a, b);
 	return n;
 }
 

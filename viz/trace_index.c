@@ -218,7 +218,7 @@ int ti_close_run(struct trace_index *ix, uint32_t c, uint64_t t1)
 	if (GROW(ix->runs, b->runcap, ix->nruns + 1) != 0 ||
 	    GROW(b->run_cpu, b->runcpucap, ix->nruns + 1) != 0)
 		return -1;
-	ix->runs[ix->nruns] = (struct ti_run){ o->t0, t1, th };
+	ix->runs[ix->nruns] = (struct ti_run){ o->t0, t1, th, 0 };
 	b->run_cpu[ix->nruns++] = c;
 	return 0;
 }

@@ -84,10 +84,14 @@ struct ti_interval {
 	uint8_t state, reason;  /* enum ti_state, enum ti_reason */
 };
 
-/* A stretch of time a CPU ran one thread. */
+/* A stretch of time a CPU ran one thread, from one dispatch to the next
+ * (or to the thread's leaving the CPU). A scheduler that chooses the
+ * running thread again (MLFQ at each tick) starts a new run at the instant
+ * the last one ended: those runs continue one another. */
 struct ti_run {
 	uint64_t t0, t1;        /* ns, t0 < t1 */
 	uint32_t thread;        /* index in threads */
+	uint32_t more;          /* how many of the CPU's next runs continue this one */
 };
 
 struct ti_cpu {
@@ -336,6 +340,11 @@ size_t trace_index_intervals_from(const struct trace_index *ix, uint32_t th, uin
 /* The first run of CPU c that ends after t (runs index; run_first +
  * run_count when none). */
 size_t trace_index_runs_from(const struct trace_index *ix, uint32_t c, uint64_t t);
+
+/* The first run of CPU c of those that run i continues (i itself when it
+ * continues none): runs first .. first + runs[first].more are one stretch
+ * of the same thread. */
+size_t trace_index_stretch_first(const struct trace_index *ix, uint32_t c, size_t i);
 
 /* The first page fault at or after t (npfaults when none). */
 size_t trace_index_pfaults_from(const struct trace_index *ix, uint64_t t);

@@ -67,6 +67,11 @@ static int group_all(struct trace_index *ix)
 		ix->cpus[i].run_count = count[i];
 		for (size_t r = first[i]; r < first[i] + count[i]; r++)
 			ix->cpus[i].busy_ns += ix->runs[r].t1 - ix->runs[r].t0;
+		for (size_t r = first[i] + count[i]; r-- > first[i] + 1;) {
+			struct ti_run *prev = &ix->runs[r - 1], *run = &ix->runs[r];
+			if (run->thread == prev->thread && run->t0 == prev->t1 && run->more < UINT32_MAX)
+				prev->more = run->more + 1;
+		}
 	}
 	rc = 0;
 out:
@@ -468,6 +473,13 @@ size_t trace_index_runs_from(const struct trace_index *ix, uint32_t c, uint64_t 
 			hi = mid;
 	}
 	return lo;
+}
+
+size_t trace_index_stretch_first(const struct trace_index *ix, uint32_t c, size_t i)
+{
+	while (i > ix->cpus[c].run_first && ix->runs[i - 1].more > 0)
+		i--;
+	return i;
 }
 
 uint32_t trace_index_depth_at(const struct trace_index *ix, uint32_t pt, uint64_t t)

@@ -36,7 +36,7 @@ const struct vz_help_key vz_help_keys[] = {
 	{ "g", "collapse long idle stretches of the time axis, or not" },
 	{ "0, Home", "show the whole run again" },
 	{ "s", "save a screenshot (PNG) in the current directory" },
-	{ "h, F1", "close this help (Esc too)" },
+	{ "h, ?, F1", "close this help (Esc too)" },
 	{ "q, Esc", "quit" },
 };
 const size_t vz_help_key_count = sizeof vz_help_keys / sizeof vz_help_keys[0];

@@ -288,9 +288,10 @@ static void draw_cpu(const struct vz_frame *f, const struct cpu_layout *C, uint3
 	int col_seen = -1, in_col = 0;
 
 	while (i < end && ix->runs[i].t0 < f->to) {
-		const struct ti_run *r = &ix->runs[i++];
+		const struct ti_run *r = &ix->runs[i];
 		double xa = fmax(timemap_x(tm, r->t0), tm->x0 - 2);
-		double xb = fmin(timemap_x(tm, r->t1), tm->x1 + 2);
+		double xb = fmin(timemap_x(tm, r[r->more].t1), tm->x1 + 2);
+		i += r->more + 1;               /* with the runs that continue it: one bar */
 		if (xb - xa >= 1.5) {
 			draw_run(f, r, (float)floor(xa), (float)ceil(xb), top, C->bar_h, x0);
 			continue;
@@ -318,16 +319,19 @@ static void draw_cpu(const struct vz_frame *f, const struct cpu_layout *C, uint3
 	flush_cols(f, cols, ncols, x0, top, C->bar_h);
 }
 
+/* The selected run's bar: with the runs that continue it, or that it
+ * continues. */
 static void draw_selected_run(const struct vz_frame *f, const struct cpu_layout *C)
 {
-	const struct ti_run *r = &f->ix->runs[f->sel.i];
+	const struct ti_run *r;
 	size_t c = 0;
 	float xa, xb;
 
 	while (c + 1 < f->ix->ncpus && f->ix->cpus[c + 1].run_first <= f->sel.i)
 		c++;
+	r = &f->ix->runs[trace_index_stretch_first(f->ix, (uint32_t)c, f->sel.i)];
 	xa = floorf((float)fmax(timemap_x(&C->T.tm, r->t0), C->T.tm.x0 - 3));
-	xb = ceilf((float)fmin(timemap_x(&C->T.tm, r->t1), C->T.tm.x1 + 3));
+	xb = ceilf((float)fmin(timemap_x(&C->T.tm, r[r->more].t1), C->T.tm.x1 + 3));
 	draw_frame(f->d, xa - 2, row_top(C, c) - 2, xb - xa + 4, C->bar_h + 4, PAL_SELECT);
 	draw_frame(f->d, xa - 1, row_top(C, c) - 1, xb - xa + 2, C->bar_h + 2, PAL_SELECT);
 }

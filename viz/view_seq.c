@@ -229,16 +229,21 @@ static void draw_lanes_bg(const struct vz_frame *f, const struct seq_layout *S)
 	}
 }
 
-/* Node n's header: its name, CPUs and byte order, over the whole width. */
+/* Node n's header: its name, CPUs and byte order, over the whole width.
+ * Drawn after the arrows, on the header's colour: the arrows that cross
+ * the header, or start from it, pass under the words. */
 static void draw_node_head(const struct vz_frame *f, const struct seq_layout *S, uint32_t n,
 			   float y, float x)
 {
 	struct draw *d = f->d;
 	float u = draw_unit(d), bh = (float)draw_font_h(d, FONT_BOLD);
-	float sh = (float)draw_font_h(d, FONT_SMALL);
+	float sh = (float)draw_font_h(d, FONT_SMALL), w;
 	char name[96], sub[VZ_LINE];
 
 	vz_node_title(f->ix, n, name, sizeof name, sub, sizeof sub);
+	w = (float)(draw_text_w(d, FONT_BOLD, name) + draw_text_w(d, FONT_SMALL, sub)) + 16 * u;
+	draw_fill(d, S->T.gutter.x, y, x + w - S->T.gutter.x, S->R.head_h, pal_node_tint(n));
+	draw_line(d, S->T.gutter.x, y + 0.5f, x + w, y + 0.5f, pal_node(n));
 	y += (S->R.head_h - bh) / 2;
 	x += (float)draw_text(d, FONT_BOLD, x, y, pal_node(n), ALIGN_LEFT, name) + 10 * u;
 	draw_text(d, FONT_SMALL, x, y + bh - sh - 1, PAL_DIM, ALIGN_LEFT, sub);

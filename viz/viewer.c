@@ -426,7 +426,7 @@ static void key(struct viewer *v, const SDL_KeyboardEvent *k)
 		return;
 	if (c == SDLK_q || (c == SDLK_ESCAPE && !v->fr.help))
 		v->quit = 1;
-	else if (c == SDLK_ESCAPE || c == SDLK_h || c == SDLK_F1 || c == SDLK_QUESTION)
+	else if (c == SDLK_ESCAPE || c == SDLK_h || c == SDLK_F1)
 		v->fr.help = !v->fr.help;
 	else if (c == SDLK_TAB)
 		next_view(v, shift ? -1 : 1);
@@ -453,6 +453,18 @@ static void key(struct viewer *v, const SDL_KeyboardEvent *k)
 	else
 		v->dirty = 0;
 	v->fr.lane0 = vz_first_row(&v->fr);
+}
+
+/* Typed text: a run-to time being typed, else '?' for the help. The
+ * character, not a key: '?' is Shift and another key on most layouts. */
+static void text(struct viewer *v, const char *s)
+{
+	if (v->live && v->live->typing) {
+		live_text(v, s);
+	} else if (strcmp(s, "?") == 0) {
+		v->fr.help = !v->fr.help;
+		v->dirty = 1;
+	}
 }
 
 static void mouse(struct viewer *v, const SDL_Event *e)
@@ -504,8 +516,8 @@ static void handle(struct viewer *v, const SDL_Event *e)
 		v->quit = 1;
 	else if (e->type == SDL_KEYDOWN)
 		key(v, &e->key);
-	else if (e->type == SDL_TEXTINPUT && v->live)
-		live_text(v, e->text.text);
+	else if (e->type == SDL_TEXTINPUT)
+		text(v, e->text.text);
 	else if (e->type == SDL_WINDOWEVENT) {
 		if (e->window.event == SDL_WINDOWEVENT_LEAVE)
 			v->fr.hover.kind = PICK_NONE;
