@@ -27,6 +27,7 @@
 #include "draw_impl.h"
 #include "ix_fixture.h"
 #include "palette.h"
+#include "timemap.h"
 #include "trace_index.h"
 #include "view.h"
 #include "view_seq.h"
@@ -242,12 +243,31 @@ static void test_cpu_caption(void **state)
 	assert_true(count_px(w, band, gap, 2) > 50);
 }
 
+/* Time past the end of the trace (a live run paused before the window's
+ * end) is not an idle stretch: nothing past the end is collapsed, and the
+ * end stays where a linear axis puts it, short of the idle millisecond
+ * inside the run. */
+static void test_no_gap_past_end(void **state)
+{
+	struct world *w = *state;
+	struct timemap tm;
+	uint64_t end = w->run.ix->end_ns;
+
+	timemap_init(&tm, w->run.ix, 0, 4 * end, 0, 1200, 1, 44);
+	for (int g = 0; g < tm.ngaps; g++)
+		assert_true(tm.gap[g].t1 <= end);
+	assert_true(timemap_x(&tm, end) < 400);
+	timemap_init(&tm, w->run.ix, 0, end, 0, 1200, 1, 44);
+	assert_int_equal(tm.ngaps, 1);                    /* inside the run: as before */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_topology_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sequence_labels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cpu_caption, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_gap_past_end, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

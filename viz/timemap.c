@@ -7,7 +7,8 @@
  * ran anything and no thread slept or waited for an I/O (time passing on
  * purpose is the lesson: a many-to-one process stalled by one thread's
  * I/O) is collapsed (so at most two), as long as a real linear part is
- * left. Regular pauses (a
+ * left; time past the trace's end is not idle, only not known. Regular
+ * pauses (a
  * consumer that sleeps 10 ms five times) stay linear: their rhythm is the
  * point.
  * Ticks fall on round numbers (1, 2, 5 x 10^k ns) about 110 px apart in
@@ -40,7 +41,11 @@ static int busy_during(const struct trace_index *ix, uint64_t a, uint64_t b)
 static int pick_gaps(const struct trace_index *ix, uint64_t from, uint64_t to, uint64_t *acc)
 {
 	uint64_t cand[2 * GAP_CANDIDATES], span = to - from, cut = 0;
-	size_t n = trace_index_gaps(ix, from, to, span / 64, cand, GAP_CANDIDATES);
+	/* Only what the trace holds can be idle: past its end (a live run
+	 * paused before the window's end) nothing is known yet. */
+	uint64_t known = to < ix->end_ns ? to : ix->end_ns;
+	size_t n = known > from ? trace_index_gaps(ix, from, known, span / 64, cand, GAP_CANDIDATES)
+				: 0;
 	int k = 0;
 
 	for (size_t i = 0; i < n && k < TM_MAXGAPS; i++) {
