@@ -52,8 +52,8 @@ static int to_stdout(const char *what, int (*fn)(FILE *out, void *arg), void *ar
 	return code;
 }
 
-/* Write straight into path, which is not a regular file (/dev/null, a pipe):
- * renaming over it would replace it. */
+/* Write straight into path, which is not a regular file (/dev/null, a pipe)
+ * or is a symbolic link (/dev/stdout): renaming over it would replace it. */
 static int in_place(const char *path, int (*fn)(FILE *out, void *arg), void *arg)
 {
 	FILE *out = fopen(path, "w");
@@ -76,17 +76,18 @@ int outfile_write(const char *path, const char *what, int (*fn)(FILE *out, void 
 	size_t len;
 	char *tmp;
 	FILE *out = NULL;
-	int fd = -1, code, exists;
+	int fd = -1, code, exists, link;
 	sigset_t sigs, old;
 
 	if (!path)
 		return to_stdout(what, fn, arg);
+	link = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
 	exists = stat(path, &st) == 0;
 	if (exists && S_ISDIR(st.st_mode))
 		/* Said before fn runs: the rename at the end would fail, and a
 		 * sweep's rows made meanwhile would be lost with the temporary. */
 		return cli_error(EXIT_HOST, "%s: cannot write: %s", path, strerror(EISDIR));
-	if (exists && !S_ISREG(st.st_mode))
+	if (link || (exists && !S_ISREG(st.st_mode)))
 		return in_place(path, fn, arg);
 	len = strlen(path);
 	tmp = malloc(len + 12);

@@ -2,7 +2,8 @@
  * outfile.h - writing a command's output so that nothing half-written ever
  * stands under the name the user gave: into a temporary file next to it,
  * renamed into place only when everything was written. A device or a pipe
- * (/dev/null) is written directly: renaming over it would replace it.
+ * (/dev/null), or a symbolic link (/dev/stdout), is written directly:
+ * renaming over it would replace it.
  */
 #ifndef UKERN_OUTFILE_H
 #define UKERN_OUTFILE_H

@@ -16,8 +16,8 @@
  *
  * The file is a temporary one in the target's directory until
  * trace_file_close renames it, unless the target is a device or a pipe
- * (/dev/null): renaming over it would replace it, so the trace is written
- * to it directly.
+ * (/dev/null) or a symbolic link (/dev/stdout): renaming over it would
+ * replace it, so the trace is written to it directly.
  */
 #include "trace.h"
 
@@ -239,7 +239,7 @@ struct trace_file *trace_file_open(const char *path, const char *const *keys,
 	size_t plen = strlen(path);
 	uint8_t b[10];
 	struct stat st;
-	int exists;
+	int exists, link;
 
 	if (!f)
 		return NULL;
@@ -250,13 +250,14 @@ struct trace_file *trace_file_open(const char *path, const char *const *keys,
 	f->path = strdup(path);
 	if (!f->path)
 		goto fail;
+	link = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
 	exists = stat(path, &st) == 0;
 	if (exists && S_ISDIR(st.st_mode)) {
 		errno = EISDIR;    /* now, not at the rename once the run is over */
 		goto fail;
 	}
-	if (exists && !S_ISREG(st.st_mode)) {
-		f->fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (link || (exists && !S_ISREG(st.st_mode))) {
+		f->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 		if (f->fd < 0)
 			goto fail;
 		goto header;

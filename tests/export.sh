@@ -121,4 +121,19 @@ run 0 export "$TMP/mig.uktrace" &&
 	expect_out 'migrate_round id=1 round=1 pages=' && expect_out 'migrate_round id=1 round=0\(stopped\) pages=' &&
 	expect_out 'proc_node pid=5\(worker\) node=1\(B\)$'
 run 0 export "$TMP/mig.uktrace" --format csv && expect_out '^20000000,migrate,1,5,0,1,2,1,'
+# A destination named through a symbolic link keeps the link, and the file
+# it names gets the output: renaming over the link would replace it with a
+# file (and --trace /dev/stdout, standard output being a file, would replace
+# /dev/stdout itself).
+ln -s hello-real.uktrace "$TMP/hello-link.uktrace"
+ln -s hello-real.txt "$TMP/hello-link.txt"
+run 0 run scenarios/hello.lua --trace "$TMP/hello-link.uktrace" --quiet
+run 0 export "$TMP/hello-link.uktrace" -o "$TMP/hello-link.txt"
+checks=$((checks + 4))
+[ -L "$TMP/hello-link.uktrace" ] || fail "run --trace LINK replaced the link with a file"
+cmp -s "$TMP/hello-real.uktrace" "$TMP/hello.uktrace" ||
+	fail "run --trace LINK: the file the link names is not the trace"
+[ -L "$TMP/hello-link.txt" ] || fail "export -o LINK replaced the link with a file"
+cmp -s "$TMP/hello-real.txt" "$TMP/hello.txt" ||
+	fail "export -o LINK: the file the link names is not the export"
 finish
