@@ -82,7 +82,8 @@ run 0 run scenarios/lottery.lua --set length=105 --set quantum=10 --answers &&
 run 0 run scenarios/lottery.lua --set sched=stride --set length=105 --set quantum=10 --answers &&
 	job A 0.00 205.00 100.00 && job B 10.00 210.00 105.00
 # A job's I/O ends its quantum at once, its exit at the quantum's end (the
-# draw at 5 gives it 5 - 15); P and Q are not jobs: Q starts when P ends.
+# draw at 5 gives it 5 - 15); P and Q are not jobs: the draw at 20 gives Q
+# 20 - 25, and P starts when Q ends.
 run 0 run $S/whole.lua --answers && job A 0.00 15.00 0.00
 run 0 run $S/whole.lua --stats json &&
 	expect_out '"name": "P", .*"finish_ns": 30000000,' &&
