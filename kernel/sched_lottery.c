@@ -8,9 +8,8 @@
  * wins, for one quantum. A job that finishes sooner keeps the CPU to the
  * quantum's end (whole_quanta): the next draw is a quantum later, and the
  * job's finish is the quantum's end, as in lottery.py. Shares are right
- * only in the long run; which
- * thread wins a given draw depends on the generator and the layout, as in
- * lottery.py.
+ * only in the long run; which thread wins a given draw depends on the
+ * generator and the layout, as in lottery.py.
  *
  * stride: each thread's stride is STRIDE_L / tickets; the ready thread with
  * the smallest pass runs (ties to the earlier declared) and its pass grows

@@ -8,9 +8,8 @@
  * purpose is the lesson: a many-to-one process stalled by one thread's
  * I/O) is collapsed (so at most two), as long as a real linear part is
  * left; time past the trace's end is not idle, only not known. Regular
- * pauses (a
- * consumer that sleeps 10 ms five times) stay linear: their rhythm is the
- * point.
+ * pauses (a consumer that sleeps 10 ms five times) stay linear: their
+ * rhythm is the point.
  * Ticks fall on round numbers (1, 2, 5 x 10^k ns) about 110 px apart in
  * every linear segment, labelled in the unit of the window's end.
  */
