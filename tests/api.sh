@@ -210,6 +210,11 @@ run 0 run tests/api/ool.lua --stats json &&
 	expect_err "ool addr -1: tests/api/ool.lua:40: call: option 'ool' .* integer addr from 0" &&
 	expect_err 'plain: no ool' &&
 	expect_out '"ool_messages": 2, "ool_pages": 4,' && expect_out '"frames_used": 0,'
+run 0 run tests/api/ool_cost.lua &&
+	expect_err 'no data: 349 ns, ok' && expect_err '4 pages: 549 ns, ok' &&
+	expect_err 'past the end: 349 ns, bad address' && expect_err 'unmapped: 349 ns, bad address' &&
+	expect_err '2\^63 - 1 bytes: 349 ns, bad address' && expect_err 'the stack: 399 ns, ok' &&
+	expect_err 'fresh, the stack: 399 ns, ok' && expect_err 'fresh, unmapped: 349 ns, bad address'
 run 0 run tests/api/forkmodel.lua --stats json &&
 	expect_err '5ms  app.fork1 +\| child sees "parent"' && expect_err 'wait -> 3 at 5000000' &&
 	expect_err 'other user thread ran at 6000000' &&
