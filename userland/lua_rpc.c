@@ -234,10 +234,18 @@ static uint64_t ns_arg(lua_State *L, int arg)
 }
 
 /* duration(d) -> ns: a user's duration ("5ms", or a number of ms). */
+/* duration(d) -> ns | nil, what is wrong with d */
 static int r_duration(lua_State *L)
 {
-	uint64_t ns = lu_checkduration(L, 1);
+	uint64_t ns;
 
+	if (lu_toduration(L, 1, &ns) != 0) {
+		const char *wrong = lu_duration_error(L, 1);
+
+		lua_pushnil(L);
+		lua_pushstring(L, wrong);
+		return 2;
+	}
 	lua_pushinteger(L, ns > INT64_MAX ? INT64_MAX : (lua_Integer)ns);
 	return 1;
 }

@@ -183,23 +183,26 @@ const char *lu_shown(lua_State *L, int idx)
 	return lua_pushfstring(L, "a %s", luaL_typename(L, idx));
 }
 
+const char *lu_duration_error(lua_State *L, int arg)
+{
+	const char *what = lua_type(L, arg) == LUA_TSTRING || lua_type(L, arg) == LUA_TNUMBER
+				   ? luaL_tolstring(L, arg, NULL)
+				   : luaL_typename(L, arg);
+
+	/* a number of ms past the range is no malformed duration */
+	if (lua_type(L, arg) == LUA_TNUMBER && lua_tonumber(L, arg) * 1e6 >= 0x1p64)
+		return lua_pushfstring(L, "duration '%s' ms is too large (a duration is under 2^64 "
+					  "ns, about 584 years)", what);
+	return lua_pushfstring(L, "invalid duration '%s' (write a number of ms, or \"250ns\", "
+				  "\"5us\", \"10ms\", \"2s\")", what);
+}
+
 uint64_t lu_checkduration(lua_State *L, int arg)
 {
 	uint64_t ns;
 
-	if (lu_toduration(L, arg, &ns) != 0) {
-		const char *what = lua_type(L, arg) == LUA_TSTRING || lua_type(L, arg) == LUA_TNUMBER
-					   ? luaL_tolstring(L, arg, NULL)
-					   : luaL_typename(L, arg);
-		/* a number of ms past the range is no malformed duration */
-		if (lua_type(L, arg) == LUA_TNUMBER && lua_tonumber(L, arg) * 1e6 >= 0x1p64)
-			luaL_argerror(L, arg, lua_pushfstring(L, "duration '%s' ms is too large (a "
-							      "duration is under 2^64 ns, about 584 "
-							      "years)", what));
-		luaL_argerror(L, arg, lua_pushfstring(L, "invalid duration '%s' (write a number of "
-						      "ms, or \"250ns\", \"5us\", \"10ms\", \"2s\")",
-						      what));
-	}
+	if (lu_toduration(L, arg, &ns) != 0)
+		luaL_argerror(L, arg, lu_duration_error(L, arg));
 	return ns;
 }
 

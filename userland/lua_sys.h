@@ -64,6 +64,10 @@ const char *lu_shown(lua_State *L, int idx);
  * Raises a Lua error naming the argument when it is not one. */
 uint64_t lu_checkduration(lua_State *L, int arg);
 
+/* What is wrong with the value at arg, which is not a duration ("invalid
+ * duration 'x' (write ...)", or a number of ms too large). Pushed on L. */
+const char *lu_duration_error(lua_State *L, int arg);
+
 /* Convert the value at idx to a duration; returns 0, or -1 when it is not one. */
 int lu_toduration(lua_State *L, int idx, uint64_t *ns);
 

@@ -274,6 +274,11 @@ end
 
 -- ref:call(method, ...) -> results... | nil, reason
 function Ref:call(method, ...)
+	if type(self) ~= "table" then
+		-- called with a dot, ref.call("Get"): the method came as the reference
+		misuse("bad argument #1 to 'call' (remote reference expected, got %s: write ref:call(method, ...))",
+			type(self))
+	end
 	local mid = self.ids[method]
 	if not mid then
 		misuse("rpc: %s#%d has no method '%s'", self.class, self.id, tostring(method))
