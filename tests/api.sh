@@ -88,15 +88,17 @@ run 0 run $A/rpc.lua --stats json &&
 	expect_out '"binding": "front", "method": "Twice", "kind": "message", "calls": 1,'
 
 run 0 run $A/rpc_misuse.lua &&
-	expect_err "call with a dot: $A/rpc_misuse.lua:14: bad argument #1 to 'call' \(rpc binding expected, got string: write binding:call\(method, \.\.\.\)\)$" &&
-	expect_err "send with a dot: $A/rpc_misuse.lua:15: bad argument #1 to 'send' \(rpc binding expected, got string" &&
-	expect_err "wait with a dot: $A/rpc_misuse.lua:17: bad argument #1 to 'wait' \(pending call expected, got nil: write pending:wait\(\[timeout\]\)\)$" &&
-	expect_err "wait, a bad timeout: $A/rpc_misuse.lua:18: bad argument #1 to 'wait' \(invalid duration 'soon' \(write a number of ms" &&
+	expect_err "call with a dot: $A/rpc_misuse.lua:17: bad argument #1 to 'call' \(rpc binding expected, got string: write binding:call\(method, \.\.\.\)\)$" &&
+	expect_err "send with a dot: $A/rpc_misuse.lua:18: bad argument #1 to 'send' \(rpc binding expected, got string" &&
+	expect_err "wait with a dot: $A/rpc_misuse.lua:20: bad argument #1 to 'wait' \(pending call expected, got nil: write pending:wait\(\[timeout\]\)\)$" &&
+	expect_err "wait, a bad timeout: $A/rpc_misuse.lua:21: bad argument #1 to 'wait' \(invalid duration 'soon' \(write a number of ms" &&
 	expect_err 'client +\| wait: 3$' && expect_err 'client +\| ref call: 7$' &&
-	expect_err "ref call with a dot: $A/rpc_misuse.lua:21: bad argument #1 to 'call' \(remote reference expected, got string: write ref:call\(method, \.\.\.\)\)$" &&
-	expect_err "bind, a bad timeout: $A/rpc_misuse.lua:23: rpc.bind: option 'timeout': invalid duration 'soon' \(write" &&
-	expect_err "serve, a bad history: $A/rpc_misuse.lua:25: rpc.serve: option 'history': invalid duration 'table' \(write" &&
-	expect_err "wait, too long: $A/rpc_misuse.lua:26: bad argument #1 to 'wait' \(duration '1e\+30' ms is too large"
+	expect_err "ref call with a dot: $A/rpc_misuse.lua:24: bad argument #1 to 'call' \(remote reference expected, got string: write ref:call\(method, \.\.\.\)\)$" &&
+	expect_err "bind, a bad timeout: $A/rpc_misuse.lua:26: rpc.bind: option 'timeout': invalid duration 'soon' \(write" &&
+	expect_err "serve, a bad history: $A/rpc_misuse.lua:28: rpc.serve: option 'history': invalid duration 'table' \(write" &&
+	expect_err "wait, too long: $A/rpc_misuse.lua:29: bad argument #1 to 'wait' \(duration '1e\+30' ms is too large" &&
+	expect_err 'a handler raises a table: nil error object is a table value$' &&
+	expect_err 'a method raises a table: nil error object is a table value$'
 
 # ... and when it looks a restarted server up again
 run 0 run $A/rpc_rebind_amo.lua &&

@@ -112,20 +112,25 @@ static const char *inner_place(const char *msg)
 	return strncmp(p, msg, n) == 0 && p[n] == ':' && isdigit((unsigned char)p[n + 1]) ? p : msg;
 }
 
+const char *lu_error_text(lua_State *L, int idx)
+{
+	const char *msg;
+
+	idx = lua_absindex(L, idx);
+	if ((msg = lua_tostring(L, idx)))
+		return msg;
+	if (luaL_callmeta(L, idx, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+		return lua_tostring(L, -1);
+	return lua_pushfstring(L, "error object is a %s value", luaL_typename(L, idx));
+}
+
 const char *lu_error_message(lua_State *L, int idx)
 {
 	lua_Debug ar;
 	const char *msg;
 	size_t n;
 
-	idx = lua_absindex(L, idx);
-	if (!(msg = lua_tostring(L, idx))) {
-		if (luaL_callmeta(L, idx, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
-			msg = lua_tostring(L, -1);
-		else
-			msg = lua_pushfstring(L, "error object is a %s value", luaL_typename(L, idx));
-	}
-	msg = inner_place(msg);
+	msg = inner_place(lu_error_text(L, idx));
 	/* A message that already names a place of the stack keeps it (misuse
 	 * raised at the scenario's line from inside a built-in library). */
 	for (int level = 0; lua_getstack(L, level, &ar); level++) {

@@ -94,6 +94,12 @@ int lu_is_segment(lua_State *L, uint32_t pid, int32_t name);
 /* Add mem.share and mem.map to mem (lua_shm.c; lu_open_mem calls it). */
 void lu_open_shm(lua_State *L);
 
+/* The text of the error object at idx: a string or a number as it is,
+ * anything else by its __tostring, else by its type ("error object is a
+ * table value"), not by an address that changes from run to run. Pushed on
+ * L unless it is the value at idx. */
+const char *lu_error_text(lua_State *L, int idx);
+
 /* The error object at idx as a message that names the script's file and
  * line: an error raised without a position (error({}), error("x", 0)) gets
  * the line of the innermost Lua function still on L's stack that is not

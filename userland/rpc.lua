@@ -166,7 +166,7 @@ local function execute(srv, req)
 			status, results = ok and REQUEST_OK or HANDLER_ERROR, ok and w or pack(tostring(w))
 		end
 	else
-		status, results = HANDLER_ERROR, pack(tostring(r[2]))
+		status, results = HANDLER_ERROR, pack(C.error_text(r[2]))
 	end
 	if hist then
 		hist.finish(key, status, results, rights)
