@@ -68,7 +68,7 @@ static uint64_t cost_msg(struct thread *t)
 	return c->marshal_arg_ns * m->nvalues + c->byteswap_ns * swaps +
 	       cost_copy(c->copy_stub_ps, m->size) + c->trap_ns + c->msg_ns +
 	       cost_copy(c->copy_kernel_ps, m->size) +
-	       (m->ool_len ? c->page_map_ns * vmsys_ool_span(t->m, m) : 0);
+	       (m->ool_len ? c->page_map_ns * vmsys_ool_span(t, m) : 0);
 }
 
 static void sys_nothing(struct thread *t)

@@ -259,6 +259,10 @@ struct as *as_fork(struct as *parent, void *owner, uint64_t *shared);
 /* The region containing addr, or NULL. */
 const struct vm_region *as_region(const struct as *as, uint64_t addr);
 
+/* Could as_take take [addr, addr + len)? (It is not empty, all mapped and
+ * readable, and no page of it lies in a VM_SHARED region.) */
+int as_takeable(const struct as *as, uint64_t addr, uint64_t len);
+
 /* Take the pages of [addr, addr + len) (len > 0) out of line: a snapshot
  * holding a reference to each frame, whose pages become copy-on-write in
  * as. NULL with *err VM_EFAULT (some of it is not mapped or not readable,

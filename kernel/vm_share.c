@@ -73,22 +73,27 @@ struct as *as_fork(struct as *parent, void *owner, uint64_t *shared)
 	return c;
 }
 
-struct vm_ool *as_take(struct as *as, uint64_t addr, uint64_t len, int *err)
+int as_takeable(const struct as *as, uint64_t addr, uint64_t len)
 {
 	struct vm_access r;
 	uint64_t n = vm_span(as->vm, addr, len), ps = as->vm->page_size;
+
+	if (len == 0 || vm_check(as, addr, len, VM_R, &r) != VM_OK)
+		return 0;
+	for (uint64_t i = 0; i < n; i++)
+		if (vm_find(as, (addr & ~(ps - 1)) + (i << as->vm->shift))->kind == VM_SHARED)
+			return 0;
+	return 1;
+}
+
+struct vm_ool *as_take(struct as *as, uint64_t addr, uint64_t len, int *err)
+{
+	uint64_t n = vm_span(as->vm, addr, len), ps = as->vm->page_size;
 	struct vm_ool *o;
 
-	if (len == 0 || vm_check(as, addr, len, VM_R, &r) != VM_OK) {
+	if (!as_takeable(as, addr, len)) {
 		*err = VM_EFAULT;
 		return NULL;
-	}
-	for (uint64_t i = 0; i < n; i++) {
-		const struct vm_region *g = vm_find(as, (addr & ~(ps - 1)) + (i << as->vm->shift));
-		if (g->kind == VM_SHARED) {
-			*err = VM_EFAULT;
-			return NULL;
-		}
 	}
 	o = malloc(sizeof *o + n * sizeof o->frame[0]);
 	if (!o) {

@@ -444,9 +444,31 @@ void vmsys_write(struct thread *t)
 
 /* --- out-of-line message data --- */
 
-uint64_t vmsys_ool_span(const struct machine *m, const struct msg *msg)
+/* Does [addr, addr + len) lie in the text or the stack, the regions a
+ * process's address space starts with (vmsys_as)? */
+static int in_first_regions(const struct vm *vm, uint64_t addr, uint64_t len)
 {
-	return msg->ool_len ? vm_span(&m->vm, msg->ool_addr, msg->ool_len) : 0;
+	uint64_t text_end = VM_TEXT_BASE + ((uint64_t)VM_TEXT_PAGES << vm->shift);
+	uint64_t stack = VM_STACK_TOP - ((uint64_t)VM_STACK_PAGES << vm->shift);
+
+	return len <= UINT64_MAX - addr &&
+	       ((addr >= VM_TEXT_BASE && addr + len <= text_end) ||
+		(addr >= stack && addr + len <= VM_STACK_TOP));
+}
+
+uint64_t vmsys_ool_span(const struct thread *t, const struct msg *msg)
+{
+	const struct proc *p = thread_domain(t);
+	const struct vm *vm = &t->m->vm;
+
+	if (!msg->ool_len)
+		return 0;
+	/* A process without an address space yet gets one with its first
+	 * memory use, this send's (vmsys_ool_take). */
+	if (p->as ? !as_takeable(p->as, msg->ool_addr, msg->ool_len)
+		  : !in_first_regions(vm, msg->ool_addr, msg->ool_len))
+		return 0;
+	return vm_span(vm, msg->ool_addr, msg->ool_len);
 }
 
 int vmsys_ool_take(struct thread *t, struct msg *msg)

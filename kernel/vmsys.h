@@ -94,8 +94,10 @@ void vmsys_shm_fini(struct machine *m);
  * is woken with its exit code. */
 void vmsys_proc_exit(struct proc *p);
 
-/* Pages the out-of-line range of msg spans (what mapping it costs). */
-uint64_t vmsys_ool_span(const struct machine *m, const struct msg *msg);
+/* Pages the out-of-line range of msg spans (what mapping it costs), when
+ * t's process can take them; 0 when it cannot (the send fails with "bad
+ * address" and maps nothing). */
+uint64_t vmsys_ool_span(const struct thread *t, const struct msg *msg);
 
 /* On-demand migration: before a system call of t that takes the pages of
  * [addr, addr + len) of its domain (out-of-line data, a fork), those still

@@ -87,6 +87,19 @@ run 0 run $A/rpc.lua --stats json &&
 	expect_out '"binding": "adder", "method": "Add", "kind": "message", "calls": 5, "failed": 0, "retransmissions": 0, "executions": 5,' &&
 	expect_out '"binding": "front", "method": "Twice", "kind": "message", "calls": 1,'
 
+run 0 run $A/rpc_misuse.lua &&
+	expect_err "call with a dot: $A/rpc_misuse.lua:17: bad argument #1 to 'call' \(rpc binding expected, got string: write binding:call\(method, \.\.\.\)\)$" &&
+	expect_err "send with a dot: $A/rpc_misuse.lua:18: bad argument #1 to 'send' \(rpc binding expected, got string" &&
+	expect_err "wait with a dot: $A/rpc_misuse.lua:20: bad argument #1 to 'wait' \(pending call expected, got nil: write pending:wait\(\[timeout\]\)\)$" &&
+	expect_err "wait, a bad timeout: $A/rpc_misuse.lua:21: bad argument #1 to 'wait' \(invalid duration 'soon' \(write a number of ms" &&
+	expect_err 'client +\| wait: 3$' && expect_err 'client +\| ref call: 7$' &&
+	expect_err "ref call with a dot: $A/rpc_misuse.lua:24: bad argument #1 to 'call' \(remote reference expected, got string: write ref:call\(method, \.\.\.\)\)$" &&
+	expect_err "bind, a bad timeout: $A/rpc_misuse.lua:26: rpc.bind: option 'timeout': invalid duration 'soon' \(write" &&
+	expect_err "serve, a bad history: $A/rpc_misuse.lua:28: rpc.serve: option 'history': invalid duration 'table' \(write" &&
+	expect_err "wait, too long: $A/rpc_misuse.lua:29: bad argument #1 to 'wait' \(duration '1e\+30' ms is too large" &&
+	expect_err 'a handler raises a table: nil error object is a table value$' &&
+	expect_err 'a method raises a table: nil error object is a table value$'
+
 # ... and when it looks a restarted server up again
 run 0 run $A/rpc_rebind_amo.lua &&
 	expect_err 'cli +\| first: 1$' &&
@@ -210,6 +223,11 @@ run 0 run tests/api/ool.lua --stats json &&
 	expect_err "ool addr -1: tests/api/ool.lua:40: call: option 'ool' .* integer addr from 0" &&
 	expect_err 'plain: no ool' &&
 	expect_out '"ool_messages": 2, "ool_pages": 4,' && expect_out '"frames_used": 0,'
+run 0 run tests/api/ool_cost.lua &&
+	expect_err 'no data: 349 ns, ok' && expect_err '4 pages: 549 ns, ok' &&
+	expect_err 'past the end: 349 ns, bad address' && expect_err 'unmapped: 349 ns, bad address' &&
+	expect_err '2\^63 - 1 bytes: 349 ns, bad address' && expect_err 'the stack: 399 ns, ok' &&
+	expect_err 'fresh, the stack: 399 ns, ok' && expect_err 'fresh, unmapped: 349 ns, bad address'
 run 0 run tests/api/forkmodel.lua --stats json &&
 	expect_err '5ms  app.fork1 +\| child sees "parent"' && expect_err 'wait -> 3 at 5000000' &&
 	expect_err 'other user thread ran at 6000000' &&

@@ -122,7 +122,7 @@ local function serve_global(name, id, pr, mid, m)
 			status, res = HANDLER_ERROR, pack(why)
 		end
 	else
-		status, res = HANDLER_ERROR, pack(tostring(r[2]))
+		status, res = HANDLER_ERROR, pack(R.error_text(r[2]))
 	end
 	if m.reply then
 		R.reply(m.reply, false, m.id, status, res)

@@ -234,10 +234,18 @@ static uint64_t ns_arg(lua_State *L, int arg)
 }
 
 /* duration(d) -> ns: a user's duration ("5ms", or a number of ms). */
+/* duration(d) -> ns | nil, what is wrong with d */
 static int r_duration(lua_State *L)
 {
-	uint64_t ns = lu_checkduration(L, 1);
+	uint64_t ns;
 
+	if (lu_toduration(L, 1, &ns) != 0) {
+		const char *wrong = lu_duration_error(L, 1);
+
+		lua_pushnil(L);
+		lua_pushstring(L, wrong);
+		return 2;
+	}
 	lua_pushinteger(L, ns > INT64_MAX ? INT64_MAX : (lua_Integer)ns);
 	return 1;
 }
@@ -630,13 +638,22 @@ static int r_trace_object(lua_State *L)
 	return 0;
 }
 
+/* error_text(e) -> the text a handler's error e travels as (lu_error_text):
+ * the same in every run, so the reply and what the client logs are too. */
+static int r_error_text(lua_State *L)
+{
+	luaL_checkany(L, 1);
+	lua_pushstring(L, lu_error_text(L, 1));
+	return 1;
+}
+
 static const luaL_Reg rpc_funcs[] = {
 	{ "nextid", r_nextid }, { "call", r_call }, { "send", r_send }, { "ack", r_ack },
 	{ "recv", r_recv },     { "reply", r_reply }, { "duration", r_duration },
 	{ "stat", r_stat },     { "misuse", r_misuse }, { "encode", r_encode },
 	{ "service_thread", lu_service_thread }, { "trace_object", r_trace_object },
 	{ "pid", r_pid },       { "plain", r_plain }, { "wire_hooks", marshal_hooks },
-	{ NULL, NULL },
+	{ "error_text", r_error_text }, { NULL, NULL },
 };
 
 void lu_push_rpc_prims(lua_State *L)

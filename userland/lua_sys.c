@@ -112,20 +112,25 @@ static const char *inner_place(const char *msg)
 	return strncmp(p, msg, n) == 0 && p[n] == ':' && isdigit((unsigned char)p[n + 1]) ? p : msg;
 }
 
+const char *lu_error_text(lua_State *L, int idx)
+{
+	const char *msg;
+
+	idx = lua_absindex(L, idx);
+	if ((msg = lua_tostring(L, idx)))
+		return msg;
+	if (luaL_callmeta(L, idx, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+		return lua_tostring(L, -1);
+	return lua_pushfstring(L, "error object is a %s value", luaL_typename(L, idx));
+}
+
 const char *lu_error_message(lua_State *L, int idx)
 {
 	lua_Debug ar;
 	const char *msg;
 	size_t n;
 
-	idx = lua_absindex(L, idx);
-	if (!(msg = lua_tostring(L, idx))) {
-		if (luaL_callmeta(L, idx, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
-			msg = lua_tostring(L, -1);
-		else
-			msg = lua_pushfstring(L, "error object is a %s value", luaL_typename(L, idx));
-	}
-	msg = inner_place(msg);
+	msg = inner_place(lu_error_text(L, idx));
 	/* A message that already names a place of the stack keeps it (misuse
 	 * raised at the scenario's line from inside a built-in library). */
 	for (int level = 0; lua_getstack(L, level, &ar); level++) {
@@ -183,23 +188,26 @@ const char *lu_shown(lua_State *L, int idx)
 	return lua_pushfstring(L, "a %s", luaL_typename(L, idx));
 }
 
+const char *lu_duration_error(lua_State *L, int arg)
+{
+	const char *what = lua_type(L, arg) == LUA_TSTRING || lua_type(L, arg) == LUA_TNUMBER
+				   ? luaL_tolstring(L, arg, NULL)
+				   : luaL_typename(L, arg);
+
+	/* a number of ms past the range is no malformed duration */
+	if (lua_type(L, arg) == LUA_TNUMBER && lua_tonumber(L, arg) * 1e6 >= 0x1p64)
+		return lua_pushfstring(L, "duration '%s' ms is too large (a duration is under 2^64 "
+					  "ns, about 584 years)", what);
+	return lua_pushfstring(L, "invalid duration '%s' (write a number of ms, or \"250ns\", "
+				  "\"5us\", \"10ms\", \"2s\")", what);
+}
+
 uint64_t lu_checkduration(lua_State *L, int arg)
 {
 	uint64_t ns;
 
-	if (lu_toduration(L, arg, &ns) != 0) {
-		const char *what = lua_type(L, arg) == LUA_TSTRING || lua_type(L, arg) == LUA_TNUMBER
-					   ? luaL_tolstring(L, arg, NULL)
-					   : luaL_typename(L, arg);
-		/* a number of ms past the range is no malformed duration */
-		if (lua_type(L, arg) == LUA_TNUMBER && lua_tonumber(L, arg) * 1e6 >= 0x1p64)
-			luaL_argerror(L, arg, lua_pushfstring(L, "duration '%s' ms is too large (a "
-							      "duration is under 2^64 ns, about 584 "
-							      "years)", what));
-		luaL_argerror(L, arg, lua_pushfstring(L, "invalid duration '%s' (write a number of "
-						      "ms, or \"250ns\", \"5us\", \"10ms\", \"2s\")",
-						      what));
-	}
+	if (lu_toduration(L, arg, &ns) != 0)
+		luaL_argerror(L, arg, lu_duration_error(L, arg));
 	return ns;
 }
 

@@ -64,6 +64,10 @@ const char *lu_shown(lua_State *L, int idx);
  * Raises a Lua error naming the argument when it is not one. */
 uint64_t lu_checkduration(lua_State *L, int arg);
 
+/* What is wrong with the value at arg, which is not a duration ("invalid
+ * duration 'x' (write ...)", or a number of ms too large). Pushed on L. */
+const char *lu_duration_error(lua_State *L, int arg);
+
 /* Convert the value at idx to a duration; returns 0, or -1 when it is not one. */
 int lu_toduration(lua_State *L, int idx, uint64_t *ns);
 
@@ -89,6 +93,12 @@ int lu_is_segment(lua_State *L, uint32_t pid, int32_t name);
 
 /* Add mem.share and mem.map to mem (lua_shm.c; lu_open_mem calls it). */
 void lu_open_shm(lua_State *L);
+
+/* The text of the error object at idx: a string or a number as it is,
+ * anything else by its __tostring, else by its type ("error object is a
+ * table value"), not by an address that changes from run to run. Pushed on
+ * L unless it is the value at idx. */
+const char *lu_error_text(lua_State *L, int idx);
 
 /* The error object at idx as a message that names the script's file and
  * line: an error raised without a position (error({}), error("x", 0)) gets

@@ -122,7 +122,7 @@ local function object_call(obj, info, req)
 	args = M.from_wire(args, req.rights)
 	local r = pack(pcall(class.handlers[mname], obj, unpack(args, 2, args.n)))
 	if not r[1] then
-		return answer_object(req, HANDLER_ERROR, pack(tostring(r[2])))
+		return answer_object(req, HANDLER_ERROR, pack(C.error_text(r[2])))
 	end
 	local rights = {}
 	local ok, results = pcall(M.to_wire, pack(unpack(r, 2, r.n)), rights)
@@ -274,6 +274,11 @@ end
 
 -- ref:call(method, ...) -> results... | nil, reason
 function Ref:call(method, ...)
+	if type(self) ~= "table" then
+		-- called with a dot, ref.call("Get"): the method came as the reference
+		misuse("bad argument #1 to 'call' (remote reference expected, got %s: write ref:call(method, ...))",
+			type(self))
+	end
 	local mid = self.ids[method]
 	if not mid then
 		misuse("rpc: %s#%d has no method '%s'", self.class, self.id, tostring(method))

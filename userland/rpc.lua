@@ -28,6 +28,16 @@ local function misuse(fmt, ...)
 	C.misuse(string.format(fmt, ...))
 end
 
+-- Duration v in ns; when it is not one, misuse with the message `where`
+-- formats (its %s: what is wrong).
+local function duration(v, where)
+	local ns, wrong = C.duration(v)
+	if not ns then
+		misuse(where, wrong)
+	end
+	return ns
+end
+
 local function check_opts(fn, opts, known)
 	if opts == nil then
 		return {}
@@ -156,7 +166,7 @@ local function execute(srv, req)
 			status, results = ok and REQUEST_OK or HANDLER_ERROR, ok and w or pack(tostring(w))
 		end
 	else
-		status, results = HANDLER_ERROR, pack(tostring(r[2]))
+		status, results = HANDLER_ERROR, pack(C.error_text(r[2]))
 	end
 	if hist then
 		hist.finish(key, status, results, rights)
@@ -228,7 +238,7 @@ function rpc.serve(name, handlers, opts)
 		arch = opts.arch or "single",
 	}
 	if srv.semantics == "at-most-once" then
-		srv.history = new_history(C.duration(opts.history or "1s"))
+		srv.history = new_history(duration(opts.history or "1s", "rpc.serve: option 'history': %s"))
 	end
 	srv.port = port()
 	local ok, why = register(name, srv.port)
@@ -315,7 +325,7 @@ function rpc.bind(name, opts)
 	end
 	local b = setmetatable({ name = name, pending = {}, bind_retries = opts.retries or 3,
 		asked = opts.semantics }, Binding)
-	b.timeout = opts.timeout and C.duration(opts.timeout)
+	b.timeout = opts.timeout and duration(opts.timeout, "rpc.bind: option 'timeout': %s")
 	local ok, why = bind_port(b)
 	if not ok then
 		return nil, why
@@ -331,7 +341,13 @@ function rpc.bind(name, opts)
 	return b
 end
 
-local function method_id(b, method)
+-- The id of method in binding b, for b:fn(method, ...).
+local function method_id(b, method, fn)
+	if type(b) ~= "table" then
+		-- called with a dot, b.call("Add", 1, 2): the method came as the binding
+		misuse("bad argument #1 to '%s' (rpc binding expected, got %s: write binding:%s(method, ...))",
+			fn, type(b), fn)
+	end
 	local id = b.ids[method]
 	if not id then
 		misuse("rpc: service '%s' has no method '%s'", b.name, tostring(method))
@@ -348,7 +364,7 @@ end
 
 -- b:call(method, ...) -> results... | nil, reason
 function Binding:call(method, ...)
-	local mid, id, t0 = method_id(self, method), C.nextid(), now()
+	local mid, id, t0 = method_id(self, method, "call"), C.nextid(), now()
 	local args, rights = to_wire(pack(...))
 	if self.protocol == "R" then
 		local ok, why = C.send(self.port, id, self.name, mid, PROTOCOLS.R, args, nil, rights)
@@ -396,7 +412,7 @@ Pending.__index = Pending
 -- b:send(method, ...) -> pending | nil, reason: an asynchronous call; the
 -- request leaves now, the reply is collected with pending:wait().
 function Binding:send(method, ...)
-	local mid, id = method_id(self, method), C.nextid()
+	local mid, id = method_id(self, method, "send"), C.nextid()
 	local args, rights = to_wire(pack(...))
 	if not self.reply_port then
 		self.reply_port = port()
@@ -411,8 +427,12 @@ end
 
 -- pending:wait([timeout]) -> results... | nil, reason
 function Pending:wait(timeout)
+	if type(self) ~= "table" then
+		misuse("bad argument #1 to 'wait' (pending call expected, got %s: write pending:wait([timeout]))",
+			type(self))
+	end
 	local b = self.binding
-	local deadline = timeout and now() + C.duration(timeout)
+	local deadline = timeout and now() + duration(timeout, "bad argument #1 to 'wait' (%s)")
 	while not b.pending[self.id] do
 		local left = deadline and deadline - now()
 		if left and left <= 0 then
