@@ -248,18 +248,30 @@ static int parse(int argc, char **argv, struct run_opts *o)
 	return 0;
 }
 
-static struct trace_file *open_trace(struct machine *m, const char *path)
+/* The trace file at path with the run's header. While the run goes on,
+ * stdout is set aside (its descriptor saved) and points to stderr: a trace
+ * to the process's stdout, named by one of its usual names, is written to
+ * the saved descriptor, where the statistics follow it. */
+static struct trace_file *open_trace(struct machine *m, const char *path, int stdout_saved)
 {
+	static const char *const out[] = { "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1" };
 	const char **keys = calloc(m->ninfo + 1, sizeof *keys);
 	const char **vals = calloc(m->ninfo + 1, sizeof *vals);
 	struct trace_file *f = NULL;
+	int fd = -1;
 
+	for (size_t i = 0; stdout_saved >= 0 && i < sizeof out / sizeof out[0]; i++)
+		if (strcmp(path, out[i]) == 0)
+			fd = stdout_saved;
 	if (keys && vals) {
 		for (uint32_t i = 0; i < m->ninfo; i++) {
 			keys[i] = m->info[i].key;
 			vals[i] = m->info[i].value;
 		}
-		f = trace_file_open(path, keys, vals, m->ninfo);
+		if (fd < 0)
+			f = trace_file_open(path, keys, vals, m->ninfo);
+		else if ((fd = dup(fd)) >= 0)
+			f = trace_file_open_fd(fd, keys, vals, m->ninfo);
 	}
 	free(keys);
 	free(vals);
@@ -353,7 +365,7 @@ static int simulate(struct machine *m, const struct run_opts *o)
 
 	if (o->trace) {
 		struct trace_sink sink;
-		tf = open_trace(m, o->trace);
+		tf = open_trace(m, o->trace, o->stdout_saved);
 		if (!tf)
 			return cli_error(EXIT_HOST, "%s: cannot write the trace: %s", o->trace,
 					 strerror(errno));

@@ -128,6 +128,12 @@ struct trace_file;
 struct trace_file *trace_file_open(const char *path, const char *const *keys,
 				   const char *const *values, size_t n);
 
+/* The same, writing to the open descriptor fd from where it is (a pipe, or
+ * a file other output follows); the writer closes it. NULL when memory
+ * runs out (fd closed). */
+struct trace_file *trace_file_open_fd(int fd, const char *const *keys, const char *const *values,
+				      size_t n);
+
 /* The sink that feeds f. */
 struct trace_sink trace_file_sink(struct trace_file *f);
 

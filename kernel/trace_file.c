@@ -232,21 +232,48 @@ static void file_record(void *ctx, uint64_t ns, unsigned kind, const uint64_t *a
 		put_string(f, s, len);
 }
 
+/* A writer with empty buffers and no file yet. */
+static struct trace_file *file_new(void)
+{
+	struct trace_file *f = calloc(1, sizeof *f);
+
+	if (f) {
+		f->fd = -1;
+		f->buf = f->bufs[0];
+		f->w.p = f->buf;
+		f->w.limit = f->buf + WBUF - RECORD_MAX;
+	}
+	return f;
+}
+
+/* Start f's thread and write the header. */
+static struct trace_file *file_start(struct trace_file *f, const char *const *keys,
+				     const char *const *values, size_t n)
+{
+	uint8_t b[10];
+
+	start_writer(f);
+	put_bytes(f, TRACE_MAGIC, TRACE_MAGIC_LEN);
+	put_bytes(f, b, (size_t)(trace_varint(b, TRACE_VERSION) - b));
+	put_bytes(f, b, (size_t)(trace_varint(b, n) - b));
+	for (size_t i = 0; i < n; i++) {
+		put_string(f, keys[i], strlen(keys[i]));
+		put_string(f, values[i], strlen(values[i]));
+	}
+	keep_room(f);
+	return f;
+}
+
 struct trace_file *trace_file_open(const char *path, const char *const *keys,
 				   const char *const *values, size_t n)
 {
-	struct trace_file *f = calloc(1, sizeof *f);
+	struct trace_file *f = file_new();
 	size_t plen = strlen(path);
-	uint8_t b[10];
 	struct stat st;
 	int exists, link;
 
 	if (!f)
 		return NULL;
-	f->fd = -1;
-	f->buf = f->bufs[0];
-	f->w.p = f->buf;
-	f->w.limit = f->buf + WBUF - RECORD_MAX;
 	f->path = strdup(path);
 	if (!f->path)
 		goto fail;
@@ -260,7 +287,7 @@ struct trace_file *trace_file_open(const char *path, const char *const *keys,
 		f->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 		if (f->fd < 0)
 			goto fail;
-		goto header;
+		return file_start(f, keys, values, n);
 	}
 	f->tmp = malloc(plen + 16);
 	if (!f->tmp)
@@ -271,22 +298,25 @@ struct trace_file *trace_file_open(const char *path, const char *const *keys,
 	if (f->fd < 0)
 		goto fail;
 	fchmod(f->fd, 0666 & ~current_umask());
-header:
-	start_writer(f);
-	put_bytes(f, TRACE_MAGIC, TRACE_MAGIC_LEN);
-	put_bytes(f, b, (size_t)(trace_varint(b, TRACE_VERSION) - b));
-	put_bytes(f, b, (size_t)(trace_varint(b, n) - b));
-	for (size_t i = 0; i < n; i++) {
-		put_string(f, keys[i], strlen(keys[i]));
-		put_string(f, values[i], strlen(values[i]));
-	}
-	keep_room(f);
-	return f;
+	return file_start(f, keys, values, n);
 fail:
 	free(f->path);
 	free(f->tmp);
 	free(f);
 	return NULL;
+}
+
+struct trace_file *trace_file_open_fd(int fd, const char *const *keys, const char *const *values,
+				      size_t n)
+{
+	struct trace_file *f = file_new();
+
+	if (!f) {
+		close(fd);
+		return NULL;
+	}
+	f->fd = fd;
+	return file_start(f, keys, values, n);
 }
 
 uint64_t trace_file_records(const struct trace_file *f)

@@ -136,4 +136,16 @@ cmp -s "$TMP/hello-real.uktrace" "$TMP/hello.uktrace" ||
 [ -L "$TMP/hello-link.txt" ] || fail "export -o LINK replaced the link with a file"
 cmp -s "$TMP/hello-real.txt" "$TMP/hello.txt" ||
 	fail "export -o LINK: the file the link names is not the export"
+# --trace /dev/stdout writes the trace to standard output (which the run
+# sets aside for the statistics), down a pipe as into a file; the
+# statistics follow it, not over it.
+checks=$((checks + 3))
+"$UKERN" run scenarios/hello.lua --trace /dev/stdout --quiet 2>/dev/null >"$TMP/so.uktrace"
+cmp -s "$TMP/so.uktrace" "$TMP/hello.uktrace" || fail "run --trace /dev/stdout: not the trace"
+"$UKERN" run scenarios/hello.lua --trace /dev/stdout --quiet 2>/dev/null | cat >"$TMP/sop.uktrace"
+cmp -s "$TMP/sop.uktrace" "$TMP/hello.uktrace" || fail "run --trace /dev/stdout | cat: not the trace"
+"$UKERN" run scenarios/hello.lua --trace /dev/stdout --stats json --quiet 2>/dev/null >"$TMP/sos"
+head -c "$(wc -c <"$TMP/hello.uktrace")" "$TMP/sos" | cmp -s - "$TMP/hello.uktrace" &&
+	tail -n 1 "$TMP/sos" | grep -q '^}$' ||
+	fail "run --trace /dev/stdout --stats json: not the trace, then the statistics"
 finish
