@@ -57,6 +57,7 @@ struct trace_file {
 	pthread_cond_t filled, emptied;
 	unsigned head, full;
 	int closing;
+	int cancelled;        /* aborted: the full buffers are dropped, not written */
 	size_t len[NBUF];
 	uint8_t bufs[NBUF][WBUF];
 };
@@ -94,14 +95,17 @@ static void *writer_main(void *arg)
 	pthread_mutex_lock(&f->mu);
 	for (;;) {
 		unsigned i;
+		int skip;
 
 		while (!f->full && !f->closing)
 			pthread_cond_wait(&f->filled, &f->mu);
 		if (!f->full)
 			break;
 		i = f->head;
+		skip = f->cancelled;
 		pthread_mutex_unlock(&f->mu);
-		write_out(f, f->bufs[i], f->len[i]);
+		if (!skip)
+			write_out(f, f->bufs[i], f->len[i]);
 		pthread_mutex_lock(&f->mu);
 		f->head = (i + 1) % NBUF;
 		f->full--;
@@ -136,13 +140,14 @@ static void start_writer(struct trace_file *f)
 	pthread_mutex_destroy(&f->mu);
 }
 
-/* Let the thread write what it has, and end it. */
-static void stop_writer(struct trace_file *f)
+/* Let the thread write what it has (or drop it, cancel set), and end it. */
+static void stop_writer(struct trace_file *f, int cancel)
 {
 	if (!f->threaded)
 		return;
 	pthread_mutex_lock(&f->mu);
 	f->closing = 1;
+	f->cancelled = cancel;
 	pthread_cond_signal(&f->filled);
 	pthread_mutex_unlock(&f->mu);
 	pthread_join(f->thread, NULL);
@@ -349,7 +354,7 @@ int trace_file_close(struct trace_file *f)
 
 	file_record(f, f->w.last_ns, TR_END, &records, NULL, 0);
 	flush_buf(f);
-	stop_writer(f);
+	stop_writer(f, 0);
 	err = f->err;
 	if (close(f->fd) != 0 && !err)
 		err = errno ? errno : EIO;
@@ -364,7 +369,7 @@ int trace_file_close(struct trace_file *f)
 
 void trace_file_abort(struct trace_file *f)
 {
-	stop_writer(f);
+	stop_writer(f, 1);
 	close(f->fd);
 	if (f->tmp)
 		unlink(f->tmp);
