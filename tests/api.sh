@@ -100,6 +100,18 @@ run 0 run $A/rpc_misuse.lua &&
 	expect_err 'a handler raises a table: nil error object is a table value$' &&
 	expect_err 'a method raises a table: nil error object is a table value$'
 
+# A second pending:wait returns the same results, at once; the call counts once.
+run 0 run $A/rpc_wait_twice.lua --stats json &&
+	expect_err 'client +\| q first: 3,4 pair$' && expect_err 'p first: 3$' &&
+	expect_err 'p again: 3$' && expect_err 'p again, with a timeout: 3$' &&
+	expect_err 'q again: 3,4 pair, same table: true$' &&
+	expect_err 'the second waits took 0 ns$' &&
+	expect_err "f first: nil $A/rpc_wait_twice.lua:8: no funds$" &&
+	expect_err "f again: nil $A/rpc_wait_twice.lua:8: no funds$" &&
+	expect_err 's, 1ms: nil timeout$' && expect_err 's, then: 9$' && expect_err 's again: 9$' &&
+	expect_out '"method": "Add", "kind": "message", "calls": 1, "failed": 0,' &&
+	expect_out '"method": "Fail", "kind": "message", "calls": 1, "failed": 1,'
+
 # ... and when it looks a restarted server up again
 run 0 run $A/rpc_rebind_amo.lua &&
 	expect_err 'cli +\| first: 1$' &&
