@@ -233,6 +233,8 @@ run 0 run tests/api/ool.lua --stats json &&
 	expect_err "ool not a table: tests/api/ool.lua:37: send: option 'ool' must be \{ addr = address, len = bytes \}$" &&
 	expect_err "ool len 0: tests/api/ool.lua:39: send: option 'ool' .* integer len from 1" &&
 	expect_err "ool addr -1: tests/api/ool.lua:40: call: option 'ool' .* integer addr from 0" &&
+	expect_err "ool unknown field: tests/api/ool.lua:41: send: option 'ool': unknown field 'x' \(known fields: addr, len\)$" &&
+	expect_err "ool array part: tests/api/ool.lua:42: call: option 'ool': unknown field '1' \(known fields: addr, len\)$" &&
 	expect_err 'plain: no ool' &&
 	expect_out '"ool_messages": 2, "ool_pages": 4,' && expect_out '"frames_used": 0,'
 run 0 run tests/api/ool_cost.lua &&
