@@ -100,6 +100,18 @@ run 0 run $A/rpc_misuse.lua &&
 	expect_err 'a handler raises a table: nil error object is a table value$' &&
 	expect_err 'a method raises a table: nil error object is a table value$'
 
+# A second pending:wait returns the same results, at once; the call counts once.
+run 0 run $A/rpc_wait_twice.lua --stats json &&
+	expect_err 'client +\| q first: 3,4 pair$' && expect_err 'p first: 3$' &&
+	expect_err 'p again: 3$' && expect_err 'p again, with a timeout: 3$' &&
+	expect_err 'q again: 3,4 pair, same table: true$' &&
+	expect_err 'the second waits took 0 ns$' &&
+	expect_err "f first: nil $A/rpc_wait_twice.lua:8: no funds$" &&
+	expect_err "f again: nil $A/rpc_wait_twice.lua:8: no funds$" &&
+	expect_err 's, 1ms: nil timeout$' && expect_err 's, then: 9$' && expect_err 's again: 9$' &&
+	expect_out '"method": "Add", "kind": "message", "calls": 1, "failed": 0,' &&
+	expect_out '"method": "Fail", "kind": "message", "calls": 1, "failed": 1,'
+
 # ... and when it looks a restarted server up again
 run 0 run $A/rpc_rebind_amo.lua &&
 	expect_err 'cli +\| first: 1$' &&
@@ -221,6 +233,8 @@ run 0 run tests/api/ool.lua --stats json &&
 	expect_err "ool not a table: tests/api/ool.lua:37: send: option 'ool' must be \{ addr = address, len = bytes \}$" &&
 	expect_err "ool len 0: tests/api/ool.lua:39: send: option 'ool' .* integer len from 1" &&
 	expect_err "ool addr -1: tests/api/ool.lua:40: call: option 'ool' .* integer addr from 0" &&
+	expect_err "ool unknown field: tests/api/ool.lua:41: send: option 'ool': unknown field 'x' \(known fields: addr, len\)$" &&
+	expect_err "ool array part: tests/api/ool.lua:42: call: option 'ool': unknown field '1' \(known fields: addr, len\)$" &&
 	expect_err 'plain: no ool' &&
 	expect_out '"ool_messages": 2, "ool_pages": 4,' && expect_out '"frames_used": 0,'
 run 0 run tests/api/ool_cost.lua &&
@@ -233,6 +247,31 @@ run 0 run tests/api/forkmodel.lua --stats json &&
 	expect_err 'other user thread ran at 6000000' &&
 	expect_out '"name": "app.fork1", "pid": 3, "state": "exited", "model": "many-to-one", "lwps": 1,' &&
 	expect_out '"name": "app.fork1/lwp0", "process": "app.fork1"'
+# Exit codes are ints (doc/scenario-api.md sections 3, 4, 17): a whole number
+# outside them, returned by a process's first thread or given to exit(), is an
+# error at the scenario's line; any other value returned gives 0.
+E=tests/api/exit_code.lua
+R='out of range \(an integer from -2147483648 to 2147483647\), returned by the function defined here'
+run 4 run $E --stats json &&
+	expect_err 'parent +\| returns 7: 7 false$' && expect_err 'returns 2.0: 2 false$' &&
+	expect_err 'returns -2147483648.0: -2147483648 false$' &&
+	expect_err 'returns 2147483647.0: 2147483647 false$' &&
+	expect_err 'returns x: 0 false$' && expect_err 'returns 2.5: 0 false$' &&
+	expect_err "^$E:11: exit code 1099511627776.0 $R \(process parent.fork7," &&
+	expect_err "^$E:11: exit code 9223372036854775807 $R \(process parent.fork8," &&
+	expect_err "^$E:11: exit code 2147483648.0 $R \(process parent.fork9," &&
+	expect_err "^$E:11: exit code 1e\+300 $R \(process parent.fork10," &&
+	expect_err 'returns 1099511627776.0: 1 true$' && expect_err 'returns 9223372036854775807: 1 true$' &&
+	expect_err 'returns 2147483648.0: 1 true$' && expect_err 'returns 1e\+300: 1 true$' &&
+	expect_err 'a thread returns 2\^40 for join: 1099511627776.0$' &&
+	expect_err 'exit\(-2\^31\): -2147483648 false$' &&
+	expect_err "^$E:20: bad argument #1 to 'exit' \(exit code 1099511627776 out of range: an integer from -2147483648 to 2147483647\) \(process parent.fork12," &&
+	expect_err 'exit\(2\^40\): 1 true$' &&
+	expect_err "exit\(math.maxinteger\): bad argument #1 to 'exit' \(exit code 9223372036854775807 out of range" &&
+	expect_err "^$E:25: exit code -9223372036854775808 $R \(process big," &&
+	expect_err "^$E:26: exit code 4294967296.0 $R \(process m1," &&
+	expect_out '"name": "big", "pid": [0-9]+, "state": "exited", .*"exit_code": 1, "daemon": false, "faulted": true' &&
+	expect_out '"name": "m1", "pid": [0-9]+, "state": "exited", .*"exit_code": 1, "daemon": false, "faulted": true'
 # Lightweight RPC: what travels on an A-stack, what a procedure may do (its
 # memory is the server's), the errors returned and raised.
 L=tests/api/lrpc.lua

@@ -306,6 +306,24 @@ figure peer-to-peer '| 64 | 193.9 | 3.66 | 4.9 | 3.91 | 4.16 ms |' '"results": {
 figure peer-to-peer '' '1 failed: the peer storing its index entry is down (item-008 of peer1)' \
 	run scenarios/peer-to-peer.lua --set part=dht --set peers=8
 
+# shared-memory.md, the trace: what the lesson's grep shows of a mapping's end
+# (each process's exit), and the vm_unmap it leaves out.
+run 0 run scenarios/shared-memory.lua --trace "$TMP/shm.uktrace" --quiet
+"$UKERN" export "$TMP/shm.uktrace" >"$TMP/shm.txt"
+checks=$((checks + 1))
+grep -F -q 'A mapping ends here when its process exits: a `shm_unmap` with the number of' \
+	doc/tutorial/shared-memory.md || fail "shared-memory.md no longer says how a mapping ends"
+checks=$((checks + 1))
+grep -E 'shm_|vm_map pid=[45]|frames' "$TMP/shm.txt" | sed 's/^ *[0-9.]*ms  //' |
+	awk '/^shm_unmap/ { u = $0; getline; print u " / " $0 } /vm_unmap/ { print }' >"$TMP/shm.got"
+printf '%s\n' 'shm_unmap seg=1 pid=5(b) addr=0x10000000 maps=1 / frames used=1 shared=0' \
+	'shm_unmap seg=1 pid=4(a) addr=0x10000000 maps=0 / frames used=0 shared=0' >"$TMP/shm.want"
+cmp -s "$TMP/shm.want" "$TMP/shm.got" ||
+	{ fail "shared-memory.md: its grep does not show each unmapping as it says"; cat "$TMP/shm.got" >&2; }
+checks=$((checks + 1))
+[ "$(grep -B1 'shm_unmap' "$TMP/shm.txt" | grep -c 'vm_unmap pid=[45]([ab]) addr=0x10000000 pages=1$')" -eq 2 ] ||
+	fail "shared-memory.md: the trace has no vm_unmap of the region just before each shm_unmap"
+
 # shared-memory.md, part 2: the vandal's write lands through the editor's own
 # handle, and faults through the restricted one, which cost the editor a trap.
 figure shared-memory '' '250.1us  reader      | reader reads "VANDALISED      "' \

@@ -10,12 +10,15 @@
 #include "lua_body.h"
 
 #include <lauxlib.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lua_memcap.h"
 #include "lua_sys.h"
+#include "proc.h"
 #include "syscall.h"
 #include "thread.h"
 
@@ -27,6 +30,7 @@ struct lbody {
 	lua_State *inner; /* the coroutine the body runs in now, if not co: an LRPC
 			   * procedure's E-stack (lua_lrpc.c) */
 	int ref;          /* keeps co alive */
+	int fn;           /* the body's function, for the line a bad exit code names */
 	int nargs;        /* arguments waiting for the first resume; -1 once started */
 };
 
@@ -41,6 +45,37 @@ static void push_results(lua_State *L)
 	}
 }
 
+/* Whether the value at idx is a whole number that no exit code (an int)
+ * can hold: a process whose main returns it has no exit code to give. */
+static int out_of_range(lua_State *co, int idx)
+{
+	int isint;
+	lua_Integer v = lua_tointegerx(co, idx, &isint);
+	lua_Number f;
+
+	if (isint)
+		return v < INT_MIN || v > INT_MAX;
+	f = lua_tonumber(co, idx);
+	return lua_type(co, idx) == LUA_TNUMBER && f == floor(f);   /* past 2^63, or infinite */
+}
+
+/* The process of t dies with a script error at the line its body's
+ * function was defined: that function returned the value at idx. */
+static void bad_exit_code(struct thread *t, struct lbody *lb, int idx)
+{
+	lua_State *co = lb->co;
+	const char *v = luaL_tolstring(co, idx, NULL);
+	lua_Debug ar;
+
+	lua_rawgeti(co, LUA_REGISTRYINDEX, lb->fn);
+	lua_getinfo(co, ">S", &ar);
+	t->sc.op = SYS_FAULT;
+	t->sc.ptr = strdup(lua_pushfstring(co, "%s:%d: exit code %s out of range (an integer from "
+		"%d to %d), returned by the function defined here", ar.short_src, ar.linedefined, v,
+		INT_MIN, INT_MAX));
+	lua_pop(co, 2);
+}
+
 static void finished(struct thread *t, struct lbody *lb, int nres)
 {
 	lua_State *co = lb->co;
@@ -50,7 +85,9 @@ static void finished(struct thread *t, struct lbody *lb, int nres)
 	t->sc.arg = 0;
 	if (nres > 0) {
 		lua_Integer v = lua_tointegerx(co, -nres, &isint);
-		if (isint)
+		if (t == t->p->main_thread && out_of_range(co, -nres))
+			bad_exit_code(t, lb, -nres);
+		else if (isint)
 			t->sc.arg = (uint64_t)v;
 		push_results(co);
 		lua_pushvalue(co, -nres - 1);
@@ -126,6 +163,7 @@ static void lbody_destroy(struct thread *t)
 	if (!lb)
 		return;
 	luaL_unref(lb->L, LUA_REGISTRYINDEX, lb->ref);
+	luaL_unref(lb->L, LUA_REGISTRYINDEX, lb->fn);
 	free(lb);
 }
 
@@ -145,6 +183,8 @@ void *lua_body_new(lua_State *L, int nargs)
 		lua_pop(L, nargs + 1);
 		return NULL;
 	}
+	lua_pushvalue(L, -(nargs + 1));
+	lb->fn = luaL_ref(L, LUA_REGISTRYINDEX);
 	co = lua_newthread(L);
 	lua_insert(L, -(nargs + 2));
 	lua_xmove(L, co, nargs + 1);

@@ -264,6 +264,12 @@ static void opt_ool(lua_State *L, const char *fn, int arg, uint64_t *addr, uint6
 	if (lua_getfield(L, arg, "ool") != LUA_TNIL) {
 		if (!lua_istable(L, -1))
 			lu_script_errorf(L, "%s: option 'ool' must be { addr = address, len = bytes }", fn);
+		for (lua_pushnil(L); lua_next(L, -2); lua_pop(L, 1)) {
+			const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+			if (!key || (strcmp(key, "addr") != 0 && strcmp(key, "len") != 0))
+				lu_script_errorf(L, "%s: option 'ool': unknown field '%s' (known fields: "
+					"addr, len)", fn, luaL_tolstring(L, -2, NULL));
+		}
 		*addr = ool_field(L, fn, "addr", 0);
 		*len = ool_field(L, fn, "len", 1);
 	}

@@ -9,6 +9,7 @@
 #include "lua_sys.h"
 
 #include <lauxlib.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <ctype.h>
 #include <string.h>
@@ -314,8 +315,13 @@ static int l_getpid(lua_State *L)
 static int l_exit(lua_State *L)
 {
 	struct thread *t = lu_self(L, "exit");
+	lua_Integer code = luaL_optinteger(L, 1, 0);
 
-	t->sc.arg = (uint64_t)luaL_optinteger(L, 1, 0);
+	/* The kernel keeps an exit code as an int, as wait returns it. */
+	if (code < INT_MIN || code > INT_MAX)
+		luaL_argerror(L, 1, lua_pushfstring(L, "exit code %I out of range: an integer from "
+			"%d to %d", (LUAI_UACINT)code, INT_MIN, INT_MAX));
+	t->sc.arg = (uint64_t)code;
 	return post(L, t, SYS_PEXIT, NULL);
 }
 

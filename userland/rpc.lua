@@ -425,14 +425,19 @@ function Binding:send(method, ...)
 	return setmetatable({ binding = self, id = id, method = method, t0 = now() }, Pending)
 end
 
--- pending:wait([timeout]) -> results... | nil, reason
+-- pending:wait([timeout]) -> results... | nil, reason. The reply, once
+-- taken, stays with the pending call: a second wait returns the same results
+-- at once (nothing more arrives on the reply port for this call).
 function Pending:wait(timeout)
 	if type(self) ~= "table" then
 		misuse("bad argument #1 to 'wait' (pending call expected, got %s: write pending:wait([timeout]))",
 			type(self))
 	end
-	local b = self.binding
 	local deadline = timeout and now() + duration(timeout, "bad argument #1 to 'wait' (%s)")
+	if self.reply then
+		return results_of(self.reply.status, self.reply.results)
+	end
+	local b = self.binding
 	while not b.pending[self.id] do
 		local left = deadline and deadline - now()
 		if left and left <= 0 then
@@ -450,7 +455,7 @@ function Pending:wait(timeout)
 		end
 	end
 	local m = b.pending[self.id]
-	b.pending[self.id] = nil
+	b.pending[self.id], self.reply = nil, m
 	C.stat(b.name, self.method, m.status == REQUEST_OK and "ok" or "failed", now() - self.t0, 0,
 		"ABCF")
 	return results_of(m.status, m.results)

@@ -38,6 +38,8 @@ process { name = "cli", start = "1ms", main = function()
   log("ool without len: %s", try(function() send(s, {}, { ool = { addr = a } }) end))
   log("ool len 0: %s", try(function() send(s, {}, { ool = { addr = a, len = 0 } }) end))
   log("ool addr -1: %s", try(function() call(s, {}, { ool = { addr = -1, len = 1 } }) end))
+  log("ool unknown field: %s", try(function() send(s, {}, { ool = { addr = a, len = 1, x = 1 } }) end))
+  log("ool array part: %s", try(function() call(s, {}, { ool = { a, 1 } }) end))
   send(s, { op = "plain" })
   mem.free(a)
 end }
