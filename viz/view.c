@@ -83,6 +83,9 @@ static float legend_flow(const struct vz_frame *f, const struct vz_legend *lg, s
 				draw_tri(d, x + 22 * u, cy, x + 15 * u, cy - 3.5f * u, x + 15 * u, cy + 3.5f * u, lg[i].rgb);
 			} else if (lg[i].kind == LEG_STROKE) {
 				draw_thick(d, x, cy, x + 16 * u, cy, 2 * u, lg[i].rgb);
+			} else if (lg[i].kind == LEG_LONG_DASH) {
+				draw_dashed_thick(d, x, cy, x + 16 * u, cy, 7 * u, 3 * u, 2 * u, lg[i].rgb);
+				draw_tri(d, x + 22 * u, cy, x + 15 * u, cy - 3.5f * u, x + 15 * u, cy + 3.5f * u, lg[i].rgb);
 			} else if (lg[i].kind == LEG_DASH) {
 				draw_dashed(d, x, cy, x + 16 * u, cy, 4 * u, 3 * u, lg[i].rgb);
 				draw_tri(d, x + 22 * u, cy, x + 15 * u, cy - 3.5f * u, x + 15 * u, cy + 3.5f * u, lg[i].rgb);
