@@ -133,8 +133,9 @@ struct topo_path {
 	int lab;                  /* the leg (from point lab to lab + 1) its count goes on */
 };
 
-/* A count of messages from one sender to one destination, or of LRPCs
- * from one domain into a server's, as an edge (view_topo_edges.c). */
+/* A count of messages from one sender to one destination, of LRPCs from
+ * one domain into a server's, or of the segments two processes share, as
+ * an edge (view_topo_edges.c). */
 struct topo_edge {
 	uint32_t from;            /* sender proc */
 	uint32_t to;              /* port (requests) or proc (replies, or a network server) */
@@ -145,6 +146,8 @@ struct topo_edge {
 	uint64_t count, calls;    /* messages; how many of them calls */
 	uint8_t lrpc;             /* LRPCs into the domain of the process to (box is set):
 				   * count of them */
+	uint8_t shm;              /* processes from and to (box is set) both mapped count
+				   * shared segments: a link, no direction */
 };
 
 /* The path of edge e on screen in P (view_topo_paths.c); 0 when an end is

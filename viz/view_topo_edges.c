@@ -3,12 +3,13 @@
  * each port it sent requests to (thicker for more, labelled with the count
  * of calls or sends), dashed from a server back to each caller it replied
  * to, in long thick dashes from each domain to each server its LRPCs
- * entered (labelled with their count), and the messages in flight at the
- * current time as squares along them.
+ * entered (labelled with their count), dotted between two processes that
+ * mapped the same shared segment (labelled with how many), and the
+ * messages in flight at the current time as squares along them.
  *
- * The one idea: edges are counted afresh each frame from the messages and
- * LRPCs of the window up to the current time (a small table of sender,
- * destination and kind), so moving the current time grows them. With many boxes the
+ * The one idea: edges are counted afresh each frame from the messages,
+ * LRPCs and mappings of the window up to the current time (a small table
+ * of sender, destination and kind), so moving the current time grows them. With many boxes the
  * counts and the reply edges are left out: they would hide the boxes. A
  * count is drawn over the boxes, where it meets no box, queue, caption or
  * other count and crosses as few edges as can be, or not at all. The way
@@ -61,15 +62,16 @@ struct edge_table {
 static int same_edge(const struct topo_edge *a, const struct topo_edge *b)
 {
 	return a->from == b->from && a->to == b->to && a->reply == b->reply && a->box == b->box &&
-	       a->lrpc == b->lrpc;
+	       a->lrpc == b->lrpc && a->shm == b->shm;
 }
 
-/* Count n more messages (or LRPCs) on the edge (from, to, rep, box, lrpc),
- * calls of them calls; a new edge when the table is full is left out. */
+/* Count n more messages (LRPCs, segments) on the edge (from, to, rep, box,
+ * lrpc, shm), calls of them calls; a new edge when the table is full is
+ * left out. */
 static void add_edge(struct edge_table *t, struct topo_edge x, uint64_t n, uint64_t calls)
 {
 	uint64_t key = ((uint64_t)x.from << 32 | x.to) ^
-		       (uint64_t)(x.reply | x.box << 1 | x.lrpc << 2) << 61;
+		       (uint64_t)(x.reply | x.box << 1 | x.lrpc << 2 | x.shm << 3) << 60;
 	size_t s = (size_t)((key * 0x9E3779B97F4A7C15u) >> 50) & (EDGE_SLOTS - 1);
 	int16_t k;
 
@@ -92,10 +94,35 @@ static int shown(const struct topo_layout *L, uint32_t pr)
 	return pr < TOPO_BOXES && L->box_of[pr] >= 0;
 }
 
+/* The shared segments that two processes of L both mapped at some time
+ * in the window up to now, each pair (the lower proc first) a link
+ * counting them. */
+static void count_shares(const struct vz_frame *f, const struct topo_layout *L,
+			 struct edge_table *t)
+{
+	const struct ti_vm *vm = &f->ix->vm;
+
+	for (size_t i = 0; i < vm->nshmregs;) {
+		uint32_t seg = vm->regs[vm->shmregs[i]].seg;
+		uint64_t mask = 0;               /* the processes (< TOPO_BOXES) that mapped it */
+		for (; i < vm->nshmregs && vm->regs[vm->shmregs[i]].seg == seg; i++) {
+			const struct ti_vmreg *g = &vm->regs[vm->shmregs[i]];
+			if (g->map_ns <= f->now && g->unmap_ns > f->from && shown(L, g->proc))
+				mask |= 1ull << g->proc;
+		}
+		for (uint32_t a = 0; a < TOPO_BOXES; a++)
+			for (uint32_t b = a + 1; mask >> a & 1 && b < TOPO_BOXES; b++)
+				if (mask >> b & 1)
+					add_edge(t, (struct topo_edge){ .from = a, .to = b,
+									.rgb = PAL_DIM, .box = 1,
+									.shm = 1 }, 1, 0);
+	}
+}
+
 /* Count the messages of the window up to now into edges, those between
  * two boxes of L only (and replies only when they are drawn: the table
- * holds TOPO_EDGES), then the LRPCs (by the two domains); returns how
- * many. With nodes a message to another node makes two: from its sender
+ * holds TOPO_EDGES), then the LRPCs (by the two domains) and the shared
+ * segments; returns how many. With nodes a message to another node makes two: from its sender
  * to its node's network server, and from the other node's to its
  * destination. */
 static size_t count_edges(const struct vz_frame *f, const struct topo_layout *L,
@@ -138,6 +165,7 @@ static size_t count_edges(const struct vz_frame *f, const struct topo_layout *L,
 		if (n && p->from != p->to && shown(L, p->from) && shown(L, p->to))
 			add_edge(&t, x, n, n);
 	}
+	count_shares(f, L, &t);
 	return t.n;
 }
 
@@ -300,10 +328,10 @@ static size_t paths(const struct vz_frame *f, const struct topo_layout *L,
 		if (!topo_edge_path(f, L, &e[k], &P[ns]))
 			continue;
 		e[ns] = e[k];
-		for (size_t j = 0; j < ns && !e[ns].reply; j++) {
+		for (size_t j = 0; j < ns && !e[ns].reply && !e[ns].shm; j++) {
 			const struct topo_path *a = &P[j], *b = &P[ns];
 			if (e[j].reply || e[j].to != e[ns].to || e[j].lrpc != e[ns].lrpc ||
-			    !e[j].count ||
+			    e[j].shm || !e[j].count ||
 			    fabsf(a->x[a->lab] - b->x[b->lab]) > 0.5f ||
 			    fabsf(a->y[a->lab] - b->y[b->lab]) > 0.5f ||
 			    fabsf(a->x[a->lab + 1] - b->x[b->lab + 1]) > 0.5f ||
@@ -348,7 +376,11 @@ static size_t edges(const struct vz_frame *f, const struct topo_layout *L, int d
 		float wd = fminf(1.2f + log2f((float)(e[k].count ? e[k].count : 1)) / 3, 4) * u;
 		want[k].text[0] = 0;
 		want[k].rgb = pal_mix(e[k].rgb, PAL_TEXT, 0.3f);
-		if (e[k].lrpc && e[k].count) {
+		if (e[k].shm) {
+			snprintf(want[k].text, sizeof want[k].text, "shares %llu segment%s",
+				 (unsigned long long)e[k].count, e[k].count == 1 ? "" : "s");
+			nw++;
+		} else if (e[k].lrpc && e[k].count) {
 			snprintf(want[k].text, sizeof want[k].text, "%llu LRPC call%s",
 				 (unsigned long long)e[k].count, e[k].count == 1 ? "" : "s");
 			nw++;
@@ -360,9 +392,14 @@ static size_t edges(const struct vz_frame *f, const struct topo_layout *L, int d
 		}
 		if (!draw)
 			continue;
-		tip(f->d, p->x[p->n - 2], p->y[p->n - 2], p->x[p->n - 1], p->y[p->n - 1], e[k].rgb);
+		if (!e[k].shm)
+			tip(f->d, p->x[p->n - 2], p->y[p->n - 2], p->x[p->n - 1], p->y[p->n - 1],
+			    e[k].rgb);
 		for (int i = 0; i + 1 < p->n; i++) {
-			if (e[k].reply)
+			if (e[k].shm)
+				draw_dashed_thick(f->d, p->x[i], p->y[i], p->x[i + 1], p->y[i + 1],
+						  2 * u, 3 * u, 2 * u, e[k].rgb);
+			else if (e[k].reply)
 				draw_dashed(f->d, p->x[i], p->y[i], p->x[i + 1], p->y[i + 1], 5 * u,
 					    4 * u, e[k].rgb);
 			else if (e[k].lrpc)

@@ -1,10 +1,14 @@
 /*
- * test_view_topo_lrpc.c: LRPCs in the topology view (viz/view_topo_edges.c)
- * on lrpc-paper with one call of each procedure, drawn on a headless
- * canvas: the server sits with the servers, right of its client; an edge
- * goes from the client into it labelled "16 LRPC calls", drawn in the
- * server's colour; its count follows the window; the legend names it only
- * when the trace has LRPCs.
+ * test_view_topo_links.c: the topology view's edges that are not messages
+ * (viz/view_topo_edges.c, viz/view_topo_paths.c), drawn on a headless
+ * canvas. LRPCs on lrpc-paper with one call of each procedure: the server
+ * sits with the servers, right of its client; an edge goes from the client
+ * into it labelled "16 LRPC calls", drawn in the server's colour; its count
+ * follows the window. Shared segments on shared-memory: a link "shares 1
+ * segment" from when both processes have mapped it; with three processes
+ * in one column, each pair's link goes round the column's side, the wider
+ * one outside the narrower. The legend names each only when the trace has
+ * it.
  *
  * The one idea: the view places the counts with topo_edge_labels and lays
  * the edges out with topo_edge_paths, which the test calls too, then reads
@@ -165,13 +169,98 @@ static void test_window(void **state)
 	w->f = keep;
 }
 
-/* The legend has the LRPC edge with LRPCs, and not without. */
+/* The labels of the shared segments' links at the frame's window. */
+static size_t share_labels(const struct vz_frame *f)
+{
+	struct topo_label all[TOPO_EDGES];
+	struct topo_layout L;
+	size_t n, found = 0;
+
+	topo_layout(f, vz_plot(f), &L);
+	n = topo_edge_labels(f, &L, all, TOPO_EDGES, NULL);
+
+	for (size_t i = 0; i < n; i++)
+		if (strstr(all[i].text, "shares")) {
+			assert_string_equal(all[i].text, "shares 1 segment");
+			found++;
+		}
+	return found;
+}
+
+/* shared-memory.lua: a shares a segment, b maps it; their link from b's
+ * mapping on. */
+static void test_share(void **state)
+{
+	struct world *w = *state;
+	struct ix_run run;
+	struct vz_frame f = w->f;
+	const struct ti_vm *vm;
+
+	ix_run(&run, "scenarios/shared-memory.lua", NULL, NULL, 0, UINT64_MAX);
+	vm = &run.ix->vm;
+	assert_int_equal(vm->nshmregs, 2);
+	f.ix = run.ix;
+	f.to = f.now = run.ix->end_ns;
+	assert_int_equal(share_labels(&f), 1);
+	f.now = vm->regs[vm->shmregs[1]].map_ns - 1;
+	assert_int_equal(share_labels(&f), 0);
+	f.now = vm->regs[vm->shmregs[1]].map_ns;
+	assert_int_equal(share_labels(&f), 1);
+	f.from = vm->regs[vm->shmregs[1]].unmap_ns;     /* b's mapping gone before the window */
+	f.now = run.ix->end_ns;
+	assert_int_equal(share_labels(&f), 0);
+	ix_run_free(&run);
+}
+
+/* shared-memory.lua with board=r: the editor, the reader and the vandal,
+ * one above the other, share one segment: three links, each out of the
+ * boxes' left side and along the column, the editor's to the vandal
+ * further out than the others. */
+static void test_share_column(void **state)
+{
+	static const char *const board[] = { "board=r" };
+	struct world *w = *state;
+	struct ix_run run;
+	struct vz_frame f = w->f;
+	struct topo_layout L;
+	struct topo_path P[TOPO_EDGES];
+	float out[3];
+	size_t n, k = 0;
+
+	ix_run(&run, "scenarios/shared-memory.lua", NULL, board, 1, UINT64_MAX);
+	f.ix = run.ix;
+	f.to = f.now = run.ix->end_ns;
+	assert_int_equal(share_labels(&f), 3);
+	topo_layout(&f, vz_plot(&f), &L);
+	n = topo_edge_paths(&f, &L, P, TOPO_EDGES);
+	for (size_t i = 0; i < n; i++) {
+		const struct topo_path *p = &P[i];
+		int from_side = 0;
+		for (size_t b = 0; b < L.n; b++)
+			from_side |= fabsf(p->x[0] - L.box[b].x) < 0.5f &&
+				     fabsf(p->y[0] - (L.box[b].y + L.box[b].h / 2)) < 0.5f;
+		if (p->n != 4 || !from_side || p->x[1] != p->x[2])
+			continue;
+		assert_true(k < 3);
+		out[k++] = p->x[1];
+		assert_true(p->x[1] < p->x[0]);
+	}
+	assert_int_equal(k, 3);
+	/* two at the same distance (neighbours), one further out */
+	assert_true((out[0] == out[1]) + (out[0] == out[2]) + (out[1] == out[2]) == 1);
+	assert_true(fminf(out[0], fminf(out[1], out[2])) <
+		    fmaxf(out[0], fmaxf(out[1], out[2])) - 10);
+	ix_run_free(&run);
+}
+
+/* The legend has the LRPC edge with LRPCs, the shared segments' link with
+ * shared segments, and neither without. */
 static void test_legend(void **state)
 {
 	struct world *w = *state;
 	struct vz_legend lg[VZ_LEGEND_MAX];
 	struct vz_frame f = w->f;
-	struct ix_run hello;
+	struct ix_run other;
 	size_t n, found = 0;
 
 	n = view_topo.legend(&f, lg, VZ_LEGEND_MAX);
@@ -181,13 +270,25 @@ static void test_legend(void **state)
 			found++;
 		}
 	assert_int_equal(found, 1);
-	ix_run(&hello, "scenarios/hello.lua", NULL, NULL, 0, UINT64_MAX);
-	f.ix = hello.ix;
+	for (size_t i = 0; i < n; i++)
+		assert_int_not_equal(lg[i].kind, LEG_DOTS);
+	ix_run(&other, "scenarios/shared-memory.lua", NULL, NULL, 0, UINT64_MAX);
+	f.ix = other.ix;
+	n = view_topo.legend(&f, lg, VZ_LEGEND_MAX);
+	for (size_t i = found = 0; i < n; i++)
+		if (lg[i].kind == LEG_DOTS) {
+			assert_string_equal(lg[i].label, "shared segments both processes mapped (count)");
+			found++;
+		}
+	assert_int_equal(found, 1);
+	ix_run_free(&other);
+	ix_run(&other, "scenarios/hello.lua", NULL, NULL, 0, UINT64_MAX);
+	f.ix = other.ix;
 	n = view_topo.legend(&f, lg, VZ_LEGEND_MAX);
 	assert_true(n >= 5);
 	for (size_t i = 0; i < n; i++)
-		assert_int_not_equal(lg[i].kind, LEG_LONG_DASH);
-	ix_run_free(&hello);
+		assert_true(lg[i].kind != LEG_LONG_DASH && lg[i].kind != LEG_DOTS);
+	ix_run_free(&other);
 }
 
 int main(void)
@@ -195,6 +296,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_edge),
 		cmocka_unit_test(test_window),
+		cmocka_unit_test(test_share),
+		cmocka_unit_test(test_share_column),
 		cmocka_unit_test(test_legend),
 	};
 
