@@ -499,6 +499,53 @@ static void test_lrpcs(void **state)
 	trace_index_free(ix);
 }
 
+/* The LRPCs of test_lrpcs by the two domains, in the order of their first
+ * call: how many went from one into the other in a window (its ends
+ * included); the servers are marked as such, the client is not. */
+static void test_lrpc_pairs(void **state)
+{
+	static const struct rec lr[] = {
+		{ 0, TR_PROC_NEW, { 2, 0 }, "client" },
+		{ 0, TR_THREAD_NEW, { 5, 2 }, "client" },
+		{ 0, TR_PROC_NEW, { 3, 1 }, "s1" },
+		{ 0, TR_PROC_NEW, { 4, 1 }, "s2" },
+		{ 100, TR_LRPC_CALL, { 5, 2, 3, 1, 2, 0 }, "s1.Get" },
+		{ 200, TR_LRPC_RETURN, { 5, 3, 2, 1, 2, 0 }, NULL },
+		{ 300, TR_LRPC_CALL, { 5, 2, 3, 1, 2, 1 }, "s1.Get" },
+		{ 350, TR_LRPC_CALL, { 5, 3, 4, 2, 1, 0 }, "s2.Put" },
+		{ 500, TR_LRPC_RETURN, { 5, 4, 2, 1, 2, 2 }, NULL },
+		{ 600, TR_LRPC_CALL, { 5, 2, 4, 3, 1, 2 }, "s2.Put" },
+	};
+	struct trace_index *ix = trace_index_new();
+	const struct ti_lrpc_pair *p;
+
+	(void)state;
+	assert_non_null(ix);
+	feed(ix, lr, sizeof lr / sizeof lr[0]);
+	assert_int_equal(trace_index_seal(ix, 900), 0);
+	assert_int_equal(ix->nlrpc_pairs, 3);
+	p = ix->lrpc_pairs;
+	assert_string_equal(trace_index_str(ix, ix->procs[p[0].from].name), "client");
+	assert_string_equal(trace_index_str(ix, ix->procs[p[0].to].name), "s1");
+	assert_int_equal(p[0].count, 2);
+	assert_string_equal(trace_index_str(ix, ix->procs[p[1].from].name), "s1");
+	assert_string_equal(trace_index_str(ix, ix->procs[p[1].to].name), "s2");
+	assert_int_equal(p[2].from, p[0].from);
+	assert_int_equal(p[2].to, p[1].to);
+	assert_false(ix->procs[p[0].from].lrpc_server);
+	assert_true(ix->procs[p[0].to].lrpc_server && ix->procs[p[1].to].lrpc_server);
+	assert_int_equal(trace_index_lrpc_count(ix, 0, 0, 900), 2);
+	assert_int_equal(trace_index_lrpc_count(ix, 0, 100, 299), 1);
+	assert_int_equal(trace_index_lrpc_count(ix, 0, 101, 300), 1);
+	assert_int_equal(trace_index_lrpc_count(ix, 0, 300, 300), 1);
+	assert_int_equal(trace_index_lrpc_count(ix, 0, 301, 900), 0);
+	assert_int_equal(trace_index_lrpc_count(ix, 0, 300, 100), 0);
+	assert_int_equal(trace_index_lrpc_count(ix, 1, 350, 350), 1);
+	assert_int_equal(trace_index_lrpc_count(ix, 2, 0, 599), 0);
+	assert_int_equal(trace_index_lrpc_count(ix, 2, 0, UINT64_MAX), 1);
+	trace_index_free(ix);
+}
+
 /* The name server's table at a time: "sink" lives while its port does; a
  * name registered again names the newer port only, and is gone once
  * unregistered; a port exists from its birth to its death. */
@@ -638,6 +685,7 @@ int main(void)
 		cmocka_unit_test(test_fault_records),
 		cmocka_unit_test(test_page_faults),
 		cmocka_unit_test(test_lrpcs),
+		cmocka_unit_test(test_lrpc_pairs),
 		cmocka_unit_test(test_names_at),
 		cmocka_unit_test(test_load),
 	};

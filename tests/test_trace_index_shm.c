@@ -5,7 +5,8 @@
  * mappings go one by one - and the frames asked at several times: the same
  * frame in every mapping, never copy-on-write, counted once; then records
  * a damaged trace could hold (a segment never made, made twice, a page or
- * a frame out of range).
+ * a frame out of range); and which segment each region maps, the regions
+ * grouped by it.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -108,6 +109,62 @@ static void test_page_cause(void **state)
 	trace_index_free(ix);
 }
 
+/* The maker's region, the mapping's and the forked child's copy are
+ * marked with the segment, listed in the order they were mapped. */
+static void test_marks(void **state)
+{
+	struct trace_index *ix = IX_LOAD(run, 100);
+	const struct ti_vm *vm = &ix->vm;
+
+	(void)state;
+	assert_int_equal(vm->nshmregs, 3);
+	for (size_t i = 0; i < 3; i++) {
+		const struct ti_vmreg *g = &vm->regs[vm->shmregs[i]];
+		static const char *const who[] = { "a", "b", "a.fork1" };
+		assert_int_equal(g->seg, 1);
+		assert_string_equal(trace_index_str(ix, ix->procs[g->proc].name), who[i]);
+	}
+	assert_int_equal(vm->regs[vm->shmregs[2]].from, vm->shmregs[0]);
+	trace_index_free(ix);
+}
+
+/* Two segments, each made by one process and mapped by the other, the
+ * mappings interleaved in time: the regions by segment, then by time; a
+ * heap region is not among them. */
+static const struct ix_rec two[] = {
+	{ 0, TR_PROC_NEW, { 2, 0 }, "a" },
+	{ 0, TR_PROC_NEW, { 3, 0 }, "b" },
+	{ 10, TR_MEMORY, { 16, 4096 }, NULL },
+	{ 10, TR_VM_MAP, { 2, HEAP, 1, 4, 3 }, NULL },
+	{ 10, TR_SHM_NEW, { 1, 2, HEAP, 1, 3, 5 }, NULL },
+	{ 10, TR_SHM_FRAME, { 1, 0, 1 }, NULL },
+	{ 12, TR_VM_MAP, { 2, HEAP + 0x4000, 1, 2, 3 }, NULL },
+	{ 15, TR_VM_MAP, { 3, HEAP, 1, 4, 3 }, NULL },
+	{ 15, TR_SHM_NEW, { 2, 3, HEAP, 1, 3, 6 }, NULL },
+	{ 15, TR_SHM_FRAME, { 2, 0, 2 }, NULL },
+	{ 20, TR_VM_MAP, { 2, HEAP + 0x1000, 1, 4, 3 }, NULL },
+	{ 20, TR_SHM_MAP, { 2, 2, HEAP + 0x1000, 1, 3 }, NULL },
+	{ 25, TR_VM_MAP, { 3, HEAP + 0x1000, 1, 4, 3 }, NULL },
+	{ 25, TR_SHM_MAP, { 1, 3, HEAP + 0x1000, 1, 3 }, NULL },
+};
+
+static void test_grouped(void **state)
+{
+	struct trace_index *ix = IX_LOAD(two, 100);
+	const struct ti_vm *vm = &ix->vm;
+	static const uint64_t when[] = { 10, 25, 15, 20 };
+	static const uint32_t seg[] = { 1, 1, 2, 2 };
+
+	(void)state;
+	assert_int_equal(vm->nregs, 5);
+	assert_int_equal(vm->nshmregs, 4);
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(vm->regs[vm->shmregs[i]].map_ns, when[i]);
+		assert_int_equal(vm->regs[vm->shmregs[i]].seg, seg[i]);
+	}
+	trace_index_free(ix);
+}
+
 /* Damage: a map or a frame of a segment never made, a segment made twice,
  * a page and a frame out of range: ignored, the rest as it was. */
 static const struct ix_rec damaged[] = {
@@ -134,6 +191,8 @@ static void test_damage(void **state)
 	u = ix_frames_at(ix, 15);
 	assert_int_equal(u[1].maps, 1);
 	free(u);
+	assert_int_equal(ix->vm.nshmregs, 1);             /* the segment made first */
+	assert_int_equal(ix->vm.regs[ix->vm.shmregs[0]].seg, 1);
 	trace_index_free(ix);
 }
 
@@ -142,6 +201,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mappings),
 		cmocka_unit_test(test_page_cause),
+		cmocka_unit_test(test_marks),
+		cmocka_unit_test(test_grouped),
 		cmocka_unit_test(test_damage),
 	};
 

@@ -340,6 +340,22 @@ void draw_dashed(struct draw *d, float x0, float y0, float x1, float y1, float o
 	}
 }
 
+void draw_dashed_thick(struct draw *d, float x0, float y0, float x1, float y1, float on,
+		       float off, float width, uint32_t rgb)
+{
+	float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
+
+	if (len < 0.01f || on <= 0) {
+		draw_thick(d, x0, y0, x1, y1, width, rgb);
+		return;
+	}
+	for (float s = 0; s < len; s += on + off) {
+		float e = fminf(s + on, len);
+		draw_thick(d, x0 + dx * s / len, y0 + dy * s / len, x0 + dx * e / len,
+			   y0 + dy * e / len, width, rgb);
+	}
+}
+
 void draw_clip(struct draw *d, int x, int y, int w, int h)
 {
 	SDL_Rect rc = { x, y, w > 0 ? w : 0, h > 0 ? h : 0 };

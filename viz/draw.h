@@ -18,8 +18,8 @@
  *
  * Entry points: draw_headless, draw_window, draw_free, draw_size,
  * draw_unit, draw_clear, draw_fill, draw_fill_a, draw_frame, draw_line,
- * draw_thick, draw_dashed, draw_tri, draw_text, draw_text_w, draw_text_fit,
- * draw_elide, draw_font_h,
+ * draw_thick, draw_dashed, draw_dashed_thick, draw_tri, draw_text, draw_text_w,
+ * draw_text_fit, draw_elide, draw_font_h,
  * draw_clip, draw_noclip, draw_sync, draw_present, draw_save_png, draw_window_id.
  */
 #ifndef UKERN_DRAW_H
@@ -70,6 +70,9 @@ void draw_thick(struct draw *d, float x0, float y0, float x1, float y1, float wi
 /* A thin line in dashes of on pixels separated by off pixels. */
 void draw_dashed(struct draw *d, float x0, float y0, float x1, float y1, float on, float off,
 		 uint32_t rgb);
+/* A line of the given width in dashes of on pixels separated by off pixels. */
+void draw_dashed_thick(struct draw *d, float x0, float y0, float x1, float y1, float on,
+		       float off, float width, uint32_t rgb);
 void draw_tri(struct draw *d, float x0, float y0, float x1, float y1, float x2, float y2,
 	      uint32_t rgb);
 

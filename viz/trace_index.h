@@ -25,8 +25,8 @@
  * trace_index_seal, trace_index_free, trace_index_msgs_from,
  * trace_index_intervals_from, trace_index_runs_from, trace_index_depth_at,
  * trace_index_gaps, trace_index_waiting, trace_index_str, trace_index_header,
- * trace_index_header_add, trace_index_lrpcs_from, trace_index_pkts_from,
- * trace_index_node_at, trace_index_node_of_cpu.
+ * trace_index_header_add, trace_index_lrpcs_from, trace_index_lrpc_count,
+ * trace_index_pkts_from, trace_index_node_at, trace_index_node_of_cpu.
  */
 #ifndef UKERN_TRACE_INDEX_H
 #define UKERN_TRACE_INDEX_H
@@ -61,6 +61,7 @@ struct ti_proc {
 	int32_t exit_code;
 	uint8_t daemon, faulted;   /* faulted: 1 a script error, 2 an injected crash */
 	uint8_t nameserver;     /* the built-in name server ("name", a daemon) */
+	uint8_t lrpc_server;    /* some LRPC entered its domain */
 	uint32_t nthreads;      /* threads of this process */
 	uint32_t rank;          /* rank among the processes but the name server (palettes) */
 	uint32_t node;          /* the node it started on (nodes index), or TI_NONE */
@@ -178,6 +179,13 @@ struct ti_lrpc {
 	uint8_t how_out;        /* 0 a switch, 1 an exchange, 2 revoked (its server ended) */
 };
 
+/* The LRPCs from one domain into another: their call times are
+ * lrpc_pair_t0[first .. first + count), ascending. */
+struct ti_lrpc_pair {
+	uint32_t from, to;      /* process indices: the domain they came from, the server */
+	size_t first, count;
+};
+
 /* Several machines (trace records node, proc_node, link, link_loss, pkt_send,
  * pkt_arrive, pkt_lost, convert: only in runs that declare nodes). */
 enum { TI_MAX_NODES = 64, TI_MAX_LINKS = 1024 };
@@ -260,6 +268,8 @@ struct trace_index {
 	struct ti_vm vm;             /* memory: regions, pages, frames (trace_index_vm.h) */
 	struct ti_lrpc *lrpcs;       size_t nlrpcs;   /* LRPCs, by call time */
 	uint64_t *lrpc_reach;        /* [i]: latest t1 of lrpcs[0..i] */
+	struct ti_lrpc_pair *lrpc_pairs;  size_t nlrpc_pairs;   /* by their first call */
+	uint64_t *lrpc_pair_t0;      /* the calls' times, pair after pair */
 	struct ti_node *nodes;       size_t nnodes;   /* none without nodes */
 	struct ti_link *links;       size_t nlinks;
 	struct ti_packet *pkts;      size_t npkts;    /* by the time they were sent */
@@ -352,6 +362,10 @@ size_t trace_index_pfaults_from(const struct trace_index *ix, uint64_t t);
 /* The first LRPC that may still be visible at time t: the least i such
  * that lrpcs[i] or one before it ends at t or later. nlrpcs when none. */
 size_t trace_index_lrpcs_from(const struct trace_index *ix, uint64_t t);
+
+/* How many LRPCs of lrpc_pairs[k] entered the server's domain from t0 to t1
+ * (both included). */
+size_t trace_index_lrpc_count(const struct trace_index *ix, size_t k, uint64_t t0, uint64_t t1);
 
 /* Queue depth of port pt at time t (0 before its first message). */
 uint32_t trace_index_depth_at(const struct trace_index *ix, uint32_t pt, uint64_t t);

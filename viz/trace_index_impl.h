@@ -116,6 +116,8 @@ void ti_shm_free(struct ti_shm *s);
  * process pr steps to frame (ignored when nothing maps addr now). 0, or -1
  * when memory runs out. */
 struct ti_shm **ti_vm_shm(struct trace_index *ix);
+/* The region of process pr that holds addr now, or TI_NONE. */
+uint32_t ti_vm_region_of(struct trace_index *ix, uint32_t pr, uint64_t addr);
 int ti_vm_step_addr(struct trace_index *ix, uint32_t pr, uint64_t addr, uint64_t ns,
 		    uint32_t frame, int cow, enum ti_vm_cause cause);
 

@@ -321,6 +321,8 @@ void trace_index_free(struct trace_index *ix)
 	ti_vm_free(&ix->vm);
 	free(ix->lrpcs);
 	free(ix->lrpc_reach);
+	free(ix->lrpc_pairs);
+	free(ix->lrpc_pair_t0);
 	ti_net_free(ix);
 	free(ix->times);
 	free(ix->gapmax);

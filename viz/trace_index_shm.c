@@ -11,8 +11,10 @@
  *                                  vm_map came just before): each page
  *                                  steps to the segment's frame
  *
- * None of them is copy-on-write. A forked child's copy of a shared region
- * keeps the frames as they are (trace_index_vm.c). Segment ids come from
+ * The maker's region and each mapping's are marked with the segment (seg,
+ * from 1 in the order made). None of them is copy-on-write. A forked
+ * child's copy of a shared region keeps the frames and the mark as they
+ * are (trace_index_vm.c). Segment ids come from
  * the file: a record naming a segment not made is ignored, and the frames
  * kept grow with the shm_frame records only.
  */
@@ -61,6 +63,15 @@ static struct ti_shmseg *seg_of(struct trace_index *ix, uint64_t id)
 	return i == TI_NONE ? NULL : &s->seg[i];
 }
 
+/* The region of process pr at addr maps segment seg (from 1). */
+static void mark(struct trace_index *ix, uint32_t pr, uint64_t addr, uint32_t seg)
+{
+	uint32_t r = ti_vm_region_of(ix, pr, addr);
+
+	if (r != TI_NONE)
+		ix->vm.regs[r].seg = seg;
+}
+
 int ti_shm_new(struct trace_index *ix, uint64_t ns, const uint64_t *a)
 {
 	struct ti_shm *s = state(ix);
@@ -74,6 +85,7 @@ int ti_shm_new(struct trace_index *ix, uint64_t ns, const uint64_t *a)
 	    ti_map_put(&s->ids, a[0], (uint32_t)s->n) != 0)
 		return -1;
 	s->seg[s->n++] = (struct ti_shmseg){ pr, a[2], NULL, 0, 0 };
+	mark(ix, pr, a[2], (uint32_t)s->n);
 	return 0;
 }
 
@@ -105,6 +117,8 @@ int ti_shm_map(struct trace_index *ix, uint64_t ns, const uint64_t *a)
 
 	if (pr == TI_NONE)
 		return -1;
+	if (g)
+		mark(ix, pr, a[2], (uint32_t)(g - state(ix)->seg) + 1);
 	for (uint32_t i = 0; g && i < g->nframe && i < a[3]; i++)
 		if (ti_vm_step_addr(ix, pr, a[2] + ((uint64_t)i << ix->vm.shift), ns, g->frame[i], 0,
 				    TI_VM_SHM) != 0)

@@ -632,6 +632,11 @@ struct ti_shm **ti_vm_shm(struct trace_index *ix)
 	return &ix->b->vm->shm;
 }
 
+uint32_t ti_vm_region_of(struct trace_index *ix, uint32_t pr, uint64_t addr)
+{
+	return live_find(ix, pr, addr);
+}
+
 int ti_vm_step_addr(struct trace_index *ix, uint32_t pr, uint64_t addr, uint64_t ns,
 		    uint32_t frame, int cow, enum ti_vm_cause cause)
 {

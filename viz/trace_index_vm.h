@@ -76,6 +76,9 @@ struct ti_vmreg {
 	uint64_t flow;          /* out-of-line data received: the message's flow, else 0 */
 	uint8_t kind, perm;     /* 1 text, 2 heap, 3 stack, 4 shared; 1 read | 2 write */
 	size_t page_first, page_count;   /* the pages that ever had a frame: vm.pages[...] */
+	uint32_t seg;           /* a mapping of a shared segment (mem.share, mem.map, or a
+				 * forked child's copy of one): the segment, from 1 in the
+				 * order they were made; else 0 */
 };
 
 /* A page of a region that had a frame at some time. */
@@ -166,6 +169,8 @@ struct ti_vm {
 	uint32_t ev_seen;       /* bit k: some event of kind k (enum ti_vmev_kind) */
 	uint32_t *procs;        /* the processes that ever had memory or a memory event, */
 	size_t nprocs;          /* by index */
+	uint32_t *shmregs;      /* the regions that map a shared segment (seg > 0), */
+	size_t nshmregs;        /* by segment, then by mapping time */
 	/* With several nodes (at least two node_memory records): their memories by
 	 * first frame, tiling frames 1 .. frames (a gap the records leave, or frames
 	 * past the last, make an entry of no node, told 0); else none. */

@@ -154,6 +154,39 @@ static int tile_mems(struct trace_index *ix)
 	return 0;
 }
 
+/* vm->shmregs: the regions with a segment, grouped by it. */
+static int list_shm(struct trace_index *ix)
+{
+	struct ti_vm *vm = &ix->vm;
+	uint32_t *key = NULL, nsegs = 0;
+	size_t *first = NULL, *count = NULL;
+	int rc = -1;
+
+	for (size_t r = 0; r < vm->nregs; r++)
+		if (vm->regs[r].seg) {
+			vm->nshmregs++;
+			nsegs = vm->regs[r].seg > nsegs ? vm->regs[r].seg : nsegs;
+		}
+	if (!vm->nshmregs)
+		return 0;
+	if (!(vm->shmregs = malloc(vm->nshmregs * sizeof *vm->shmregs)) ||
+	    !(key = malloc(vm->nshmregs * sizeof *key)) || !(first = malloc(nsegs * sizeof *first)) ||
+	    !(count = malloc(nsegs * sizeof *count)))
+		goto out;
+	for (size_t r = 0, n = 0; r < vm->nregs; r++)
+		if (vm->regs[r].seg) {
+			vm->shmregs[n] = (uint32_t)r;
+			key[n++] = vm->regs[r].seg - 1;
+		}
+	rc = ti_group_by((void **)&vm->shmregs, vm->nshmregs, sizeof *vm->shmregs, key, nsegs,
+			 first, count);
+out:
+	free(key);
+	free(first);
+	free(count);
+	return rc;
+}
+
 int ti_vm_seal(struct trace_index *ix)
 {
 	struct ti_vm *vm = &ix->vm;
@@ -168,7 +201,7 @@ int ti_vm_seal(struct trace_index *ix)
 	if (vm->maxframe > vm->frames)
 		vm->maxframe = vm->frames;
 	if (group_pages(ix, ti_vm_step_pages(ix)) != 0 || list_procs(ix) != 0 ||
-	    tile_mems(ix) != 0)
+	    tile_mems(ix) != 0 || list_shm(ix) != 0)
 		return -1;
 	vm->reg_reach = reach_of(vm->nregs, vm->regs, sizeof *vm->regs,
 				 offsetof(struct ti_vmreg, unmap_ns));
@@ -190,6 +223,7 @@ void ti_vm_free(struct ti_vm *vm)
 	free(vm->evs);
 	free(vm->counts);
 	free(vm->procs);
+	free(vm->shmregs);
 	free(vm->mems);
 	memset(vm, 0, sizeof *vm);
 }

@@ -67,7 +67,7 @@ static float legend_flow(const struct vz_frame *f, const struct vz_legend *lg, s
 	draw_size(d, &w, &h);
 	for (size_t i = 0; i < n; i++) {
 		float sw = lg[i].kind == LEG_BOX ? 12 * u : lg[i].kind == LEG_TEXT ? 0 :
-			   lg[i].kind == LEG_STROKE ? 16 * u : 22 * u;
+			   lg[i].kind == LEG_STROKE || lg[i].kind == LEG_DOTS ? 16 * u : 22 * u;
 		float tw = (float)draw_text_w(d, FONT_SMALL, lg[i].label), iw = sw + 5 * u + tw;
 		if (x > x0 && x + iw > (float)w - 12 * u) {
 			x = x0;
@@ -83,6 +83,11 @@ static float legend_flow(const struct vz_frame *f, const struct vz_legend *lg, s
 				draw_tri(d, x + 22 * u, cy, x + 15 * u, cy - 3.5f * u, x + 15 * u, cy + 3.5f * u, lg[i].rgb);
 			} else if (lg[i].kind == LEG_STROKE) {
 				draw_thick(d, x, cy, x + 16 * u, cy, 2 * u, lg[i].rgb);
+			} else if (lg[i].kind == LEG_DOTS) {
+				draw_dashed_thick(d, x, cy, x + 16 * u, cy, 2 * u, 3 * u, 2 * u, lg[i].rgb);
+			} else if (lg[i].kind == LEG_LONG_DASH) {
+				draw_dashed_thick(d, x, cy, x + 16 * u, cy, 7 * u, 3 * u, 2 * u, lg[i].rgb);
+				draw_tri(d, x + 22 * u, cy, x + 15 * u, cy - 3.5f * u, x + 15 * u, cy + 3.5f * u, lg[i].rgb);
 			} else if (lg[i].kind == LEG_DASH) {
 				draw_dashed(d, x, cy, x + 16 * u, cy, 4 * u, 3 * u, lg[i].rgb);
 				draw_tri(d, x + 22 * u, cy, x + 15 * u, cy - 3.5f * u, x + 15 * u, cy + 3.5f * u, lg[i].rgb);

@@ -81,7 +81,9 @@ extern const size_t vz_help_key_count, vz_live_key_count;
 
 /* A legend entry. */
 enum vz_legend_kind { LEG_BOX, LEG_LINE, LEG_DASH, LEG_TEXT,
-		     LEG_STROKE };          /* a plain line (a chart's) */
+		     LEG_STROKE,            /* a plain line (a chart's) */
+		     LEG_LONG_DASH,         /* an arrow in long thick dashes (LRPCs) */
+		     LEG_DOTS };            /* a dotted line (shared segments) */
 struct vz_legend {
 	enum vz_legend_kind kind;
 	uint32_t rgb;

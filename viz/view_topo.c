@@ -1,13 +1,15 @@
 /*
  * view_topo.c - the topology view at the current time: processes as boxes
  * (the name server on top, clients on the left, processes that serve a port
- * on the right), each with its threads' states; a port that receives
- * requests as a small queue on its owner's box showing how many messages
- * wait in it;
+ * or an LRPC interface on the right), each with its threads' states; a port
+ * that receives requests as a small queue on its owner's box showing how
+ * many messages wait in it;
  * an edge from each sender to each port it sent to (how many messages since
- * the window's start), dashed edges for the replies, and the messages in
- * flight as dots along them. A strip at the bottom shows where the current
- * time is in the window.
+ * the window's start), dashed edges for the replies, an edge in long dashes
+ * from each caller into each server it entered by LRPC (how many calls),
+ * a dotted link between two processes that mapped the same shared segment,
+ * and the messages in flight as dots along them. A strip at the bottom
+ * shows where the current time is in the window.
  *
  * The one idea: the picture is a function of one moment, so the same
  * layout is recomputed from the index every frame, and moving the current
@@ -351,12 +353,20 @@ static void topo_draw(const struct vz_frame *f, struct vz_rect p)
 
 static size_t topo_legend(const struct vz_frame *f, struct vz_legend *out, size_t max)
 {
-	size_t n = 0;
+	size_t n = 0, need = 5;
 
-	if (max < 5)
+	need += f->ix->nlrpcs != 0;
+	need += f->ix->vm.nshmregs != 0;
+	if (max < need)
 		return 0;
 	out[n++] = (struct vz_legend){ LEG_LINE, PAL_DIM, "requests sent to a port (count)" };
 	out[n++] = (struct vz_legend){ LEG_DASH, PAL_DIM, "replies" };
+	if (f->ix->nlrpcs)
+		out[n++] = (struct vz_legend){ LEG_LONG_DASH, PAL_DIM,
+					       "LRPCs into a server's domain (count)" };
+	if (f->ix->vm.nshmregs)
+		out[n++] = (struct vz_legend){ LEG_DOTS, PAL_DIM,
+					       "shared segments both processes mapped (count)" };
 	out[n++] = (struct vz_legend){ LEG_BOX, PAL_ACCENT, "queued message (cells: queue limit)" };
 	out[n++] = (struct vz_legend){ LEG_BOX, PAL_BG, "free slot" };
 	out[n++] = (struct vz_legend){ LEG_TEXT, 0, "dots: messages in flight at the current time" };

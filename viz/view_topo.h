@@ -82,8 +82,8 @@ struct topo_layout {
 void topo_layout(const struct vz_frame *f, struct vz_rect p, struct topo_layout *L);
 
 /* Where process pr's box goes: 0 the name server's row (top), 1 a client
- * (left), 2 a process that serves a port (right); -1 none (the kernel's
- * pid 0, the sender of notices). */
+ * (left), 2 a process that serves a port or an LRPC interface (right); -1
+ * none (the kernel's pid 0, the sender of notices). */
 int topo_proc_column(const struct trace_index *ix, uint32_t pr);
 
 /* More boxes than this: no reply edges. */
@@ -133,8 +133,9 @@ struct topo_path {
 	int lab;                  /* the leg (from point lab to lab + 1) its count goes on */
 };
 
-/* A count of messages from one sender to one destination, as an edge
- * (view_topo_edges.c). */
+/* A count of messages from one sender to one destination, of LRPCs from
+ * one domain into a server's, or of the segments two processes share, as
+ * an edge (view_topo_edges.c). */
 struct topo_edge {
 	uint32_t from;            /* sender proc */
 	uint32_t to;              /* port (requests) or proc (replies, or a network server) */
@@ -143,6 +144,10 @@ struct topo_edge {
 	uint8_t box;              /* a request to a process's box: to a network server, on
 				   * its way to another node */
 	uint64_t count, calls;    /* messages; how many of them calls */
+	uint8_t lrpc;             /* LRPCs into the domain of the process to (box is set):
+				   * count of them */
+	uint8_t shm;              /* processes from and to (box is set) both mapped count
+				   * shared segments: a link, no direction */
 };
 
 /* The path of edge e on screen in P (view_topo_paths.c); 0 when an end is

@@ -2,11 +2,14 @@
  * view_topo_edges.c - the edges of the topology view: from each sender to
  * each port it sent requests to (thicker for more, labelled with the count
  * of calls or sends), dashed from a server back to each caller it replied
- * to, and the messages in flight at the current time as squares along them.
+ * to, in long thick dashes from each domain to each server its LRPCs
+ * entered (labelled with their count), dotted between two processes that
+ * mapped the same shared segment (labelled with how many), and the
+ * messages in flight at the current time as squares along them.
  *
- * The one idea: edges are counted afresh each frame from the messages of
- * the window up to the current time (a small table of sender, destination
- * and kind), so moving the current time grows them. With many boxes the
+ * The one idea: edges are counted afresh each frame from the messages,
+ * LRPCs and mappings of the window up to the current time (a small table
+ * of sender, destination and kind), so moving the current time grows them. With many boxes the
  * counts and the reply edges are left out: they would hide the boxes. A
  * count is drawn over the boxes, where it meets no box, queue, caption or
  * other count and crosses as few edges as can be, or not at all. The way
@@ -58,14 +61,17 @@ struct edge_table {
 
 static int same_edge(const struct topo_edge *a, const struct topo_edge *b)
 {
-	return a->from == b->from && a->to == b->to && a->reply == b->reply && a->box == b->box;
+	return a->from == b->from && a->to == b->to && a->reply == b->reply && a->box == b->box &&
+	       a->lrpc == b->lrpc && a->shm == b->shm;
 }
 
-/* Count one more message on the edge (from, to, rep, box); a new edge when
- * the table is full is left out. */
-static void add_edge(struct edge_table *t, struct topo_edge x, int call)
+/* Count n more messages (LRPCs, segments) on the edge (from, to, rep, box,
+ * lrpc, shm), calls of them calls; a new edge when the table is full is
+ * left out. */
+static void add_edge(struct edge_table *t, struct topo_edge x, uint64_t n, uint64_t calls)
 {
-	uint64_t key = ((uint64_t)x.from << 32 | x.to) ^ (uint64_t)(x.reply | x.box << 1) << 62;
+	uint64_t key = ((uint64_t)x.from << 32 | x.to) ^
+		       (uint64_t)(x.reply | x.box << 1 | x.lrpc << 2 | x.shm << 3) << 60;
 	size_t s = (size_t)((key * 0x9E3779B97F4A7C15u) >> 50) & (EDGE_SLOTS - 1);
 	int16_t k;
 
@@ -78,8 +84,8 @@ static void add_edge(struct edge_table *t, struct topo_edge x, int call)
 		t->e[t->n++] = x;
 	}
 	k = t->slot[s];
-	t->e[k].count++;
-	t->e[k].calls += (uint64_t)call;
+	t->e[k].count += n;
+	t->e[k].calls += calls;
 }
 
 /* Whether process pr has a box in L. */
@@ -88,11 +94,37 @@ static int shown(const struct topo_layout *L, uint32_t pr)
 	return pr < TOPO_BOXES && L->box_of[pr] >= 0;
 }
 
+/* The shared segments that two processes of L both mapped at some time
+ * in the window up to now, each pair (the lower proc first) a link
+ * counting them. */
+static void count_shares(const struct vz_frame *f, const struct topo_layout *L,
+			 struct edge_table *t)
+{
+	const struct ti_vm *vm = &f->ix->vm;
+
+	for (size_t i = 0; i < vm->nshmregs;) {
+		uint32_t seg = vm->regs[vm->shmregs[i]].seg;
+		uint64_t mask = 0;               /* the processes (< TOPO_BOXES) that mapped it */
+		for (; i < vm->nshmregs && vm->regs[vm->shmregs[i]].seg == seg; i++) {
+			const struct ti_vmreg *g = &vm->regs[vm->shmregs[i]];
+			if (g->map_ns <= f->now && g->unmap_ns > f->from && shown(L, g->proc))
+				mask |= 1ull << g->proc;
+		}
+		for (uint32_t a = 0; a < TOPO_BOXES; a++)
+			for (uint32_t b = a + 1; mask >> a & 1 && b < TOPO_BOXES; b++)
+				if (mask >> b & 1)
+					add_edge(t, (struct topo_edge){ .from = a, .to = b,
+									.rgb = PAL_DIM, .box = 1,
+									.shm = 1 }, 1, 0);
+	}
+}
+
 /* Count the messages of the window up to now into edges, those between
  * two boxes of L only (and replies only when they are drawn: the table
- * holds TOPO_EDGES); returns how many. With nodes a message to another
- * node makes two: from its sender to its node's network server, and from
- * the other node's to its destination. */
+ * holds TOPO_EDGES), then the LRPCs (by the two domains) and the shared
+ * segments; returns how many. With nodes a message to another node makes two: from its sender
+ * to its node's network server, and from the other node's to its
+ * destination. */
 static size_t count_edges(const struct vz_frame *f, const struct topo_layout *L,
 			  struct topo_edge *e, int replies)
 {
@@ -108,7 +140,7 @@ static size_t count_edges(const struct vz_frame *f, const struct topo_layout *L,
 		const struct ti_msg *m = &ix->msgs[i];
 		uint32_t from = ix->threads[m->from].proc, to, out, in;
 		uint8_t rep = m->kind == TI_REPLY;
-		int call = m->kind == TI_CALL;
+		uint64_t call = m->kind == TI_CALL;
 		if (m->send_ns < f->from || (rep && !replies))
 			continue;
 		to = rep ? dest_proc(ix, m) : m->port;
@@ -116,13 +148,24 @@ static size_t count_edges(const struct vz_frame *f, const struct topo_layout *L,
 			continue;
 		if (via_net(f, m, &out, &in)) {
 			if (shown(L, from) && shown(L, out))
-				add_edge(&t, (struct topo_edge){ from, out, pal_msg(ix, m), rep, !rep,
-								 0, 0 }, call);
+				add_edge(&t, (struct topo_edge){ .from = from, .to = out,
+								 .rgb = pal_msg(ix, m), .reply = rep,
+								 .box = !rep }, 1, call);
 			from = in;
 		}
 		if (shown(L, from) && shown(L, rep ? to : ix->ports[to].owner))
-			add_edge(&t, (struct topo_edge){ from, to, pal_msg(ix, m), rep, 0, 0, 0 }, call);
+			add_edge(&t, (struct topo_edge){ .from = from, .to = to, .rgb = pal_msg(ix, m),
+							 .reply = rep }, 1, call);
 	}
+	for (size_t k = 0; k < ix->nlrpc_pairs; k++) {
+		const struct ti_lrpc_pair *p = &ix->lrpc_pairs[k];
+		struct topo_edge x = { .from = p->from, .to = p->to, .rgb = pal_proc(ix, p->to),
+				       .box = 1, .lrpc = 1 };
+		size_t n = trace_index_lrpc_count(ix, k, f->from, f->now);
+		if (n && p->from != p->to && shown(L, p->from) && shown(L, p->to))
+			add_edge(&t, x, n, n);
+	}
+	count_shares(f, L, &t);
 	return t.n;
 }
 
@@ -285,9 +328,10 @@ static size_t paths(const struct vz_frame *f, const struct topo_layout *L,
 		if (!topo_edge_path(f, L, &e[k], &P[ns]))
 			continue;
 		e[ns] = e[k];
-		for (size_t j = 0; j < ns && !e[ns].reply; j++) {
+		for (size_t j = 0; j < ns && !e[ns].reply && !e[ns].shm; j++) {
 			const struct topo_path *a = &P[j], *b = &P[ns];
-			if (e[j].reply || e[j].to != e[ns].to || !e[j].count ||
+			if (e[j].reply || e[j].to != e[ns].to || e[j].lrpc != e[ns].lrpc ||
+			    e[j].shm || !e[j].count ||
 			    fabsf(a->x[a->lab] - b->x[b->lab]) > 0.5f ||
 			    fabsf(a->y[a->lab] - b->y[b->lab]) > 0.5f ||
 			    fabsf(a->x[a->lab + 1] - b->x[b->lab + 1]) > 0.5f ||
@@ -332,7 +376,15 @@ static size_t edges(const struct vz_frame *f, const struct topo_layout *L, int d
 		float wd = fminf(1.2f + log2f((float)(e[k].count ? e[k].count : 1)) / 3, 4) * u;
 		want[k].text[0] = 0;
 		want[k].rgb = pal_mix(e[k].rgb, PAL_TEXT, 0.3f);
-		if (!e[k].reply && e[k].count) {
+		if (e[k].shm) {
+			snprintf(want[k].text, sizeof want[k].text, "shares %llu segment%s",
+				 (unsigned long long)e[k].count, e[k].count == 1 ? "" : "s");
+			nw++;
+		} else if (e[k].lrpc && e[k].count) {
+			snprintf(want[k].text, sizeof want[k].text, "%llu LRPC call%s",
+				 (unsigned long long)e[k].count, e[k].count == 1 ? "" : "s");
+			nw++;
+		} else if (!e[k].reply && e[k].count) {
 			snprintf(want[k].text, sizeof want[k].text, "%llu %s%s",
 				 (unsigned long long)e[k].count, e[k].calls == e[k].count ? "call"
 				 : e[k].calls ? "message" : "send", e[k].count == 1 ? "" : "s");
@@ -340,11 +392,19 @@ static size_t edges(const struct vz_frame *f, const struct topo_layout *L, int d
 		}
 		if (!draw)
 			continue;
-		tip(f->d, p->x[p->n - 2], p->y[p->n - 2], p->x[p->n - 1], p->y[p->n - 1], e[k].rgb);
+		if (!e[k].shm)
+			tip(f->d, p->x[p->n - 2], p->y[p->n - 2], p->x[p->n - 1], p->y[p->n - 1],
+			    e[k].rgb);
 		for (int i = 0; i + 1 < p->n; i++) {
-			if (e[k].reply)
+			if (e[k].shm)
+				draw_dashed_thick(f->d, p->x[i], p->y[i], p->x[i + 1], p->y[i + 1],
+						  2 * u, 3 * u, 2 * u, e[k].rgb);
+			else if (e[k].reply)
 				draw_dashed(f->d, p->x[i], p->y[i], p->x[i + 1], p->y[i + 1], 5 * u,
 					    4 * u, e[k].rgb);
+			else if (e[k].lrpc)
+				draw_dashed_thick(f->d, p->x[i], p->y[i], p->x[i + 1], p->y[i + 1],
+						  10 * u, 4 * u, fmaxf(wd, 2 * u), e[k].rgb);
 			else
 				draw_thick(f->d, p->x[i], p->y[i], p->x[i + 1], p->y[i + 1],
 					   p->n > 2 ? fminf(wd, 2 * u) : wd, e[k].rgb);
@@ -451,7 +511,8 @@ void topo_draw_in_flight(const struct vz_frame *f, const struct topo_layout *L)
 		uint8_t rep = m->kind == TI_REPLY;
 		uint32_t to = rep ? (m->to != TI_NONE ? ix->threads[m->to].proc
 				     : ix->ports[m->port].owner) : m->port;
-		struct topo_edge e = { ix->threads[m->from].proc, to, 0, rep, 0, 1, 0 };
+		struct topo_edge e = { .from = ix->threads[m->from].proc, .to = to, .reply = rep,
+				       .count = 1 };
 		double t;
 		if (m->end_ns <= f->now || to == TI_NONE)
 			continue;

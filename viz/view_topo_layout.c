@@ -1,10 +1,11 @@
 /*
  * view_topo_layout.c - where the topology view puts its boxes (without
  * nodes; view_topo_nodes.c lays out those with nodes): the name server's
- * row on top, the clients on the left, the processes that serve a port on
- * the right; a column whose boxes do not fit becomes a grid of compact
- * boxes, with a channel above it for the edges that go round them
- * (view_topo_edges.c); which ports show as queues, and how many do not.
+ * row on top, the clients on the left, the processes that serve a port or
+ * an LRPC interface on the right; a column whose boxes do not fit becomes
+ * a grid of compact boxes, with a channel above it for the edges that go
+ * round them (view_topo_edges.c); which ports show as queues, and how many
+ * do not.
  */
 #include <math.h>
 #include <string.h>
@@ -17,6 +18,8 @@ int topo_proc_column(const struct trace_index *ix, uint32_t pr)
 		return -1;
 	if (ix->procs[pr].nameserver)
 		return 0;
+	if (ix->procs[pr].lrpc_server)
+		return 2;
 	for (size_t i = 0; i < ix->nports; i++)
 		if (ix->ports[i].owner == pr && !ix->ports[i].reply_only)
 			return 2;

@@ -4,7 +4,8 @@
  * round a queue's caption into the queue; from a clients' grid through the
  * gaps between its columns and the channel above it; into, out of and
  * within a servers' grid through the gaps left of its columns and its own
- * channel; a reply, the request's way back.
+ * channel; a reply, the request's way back; a shared segment's link
+ * between two boxes of a column, round the column's outer side.
  */
 #include <math.h>
 
@@ -182,6 +183,26 @@ static void sgrid_within(const struct vz_frame *f, const struct topo_layout *L,
 	P->lab = P->n - 2;
 }
 
+/* A link between boxes a and b one above the other: out of a's outer side
+ * (the right for a server's, whose queues hang on its left; else the
+ * left), along the column as far out as the boxes are apart, so that
+ * links spanning more boxes go round those of fewer, into b's side. The
+ * count goes on the leg along the column. */
+static void side_link(const struct vz_frame *f, const struct topo_box *a,
+		      const struct topo_box *b, struct topo_path *P)
+{
+	float u = draw_unit(f->d), ay = a->y + a->h / 2, by = b->y + b->h / 2;
+	float off = 12 * u + fabsf(by - ay) / 10;
+	float ax = a->side ? a->x + a->w : a->x, bx = b->side ? b->x + b->w : b->x;
+	float x = a->side ? fmaxf(ax, bx) + off : fminf(ax, bx) - off;
+
+	put(P, ax, ay);
+	put(P, x, ay);
+	put(P, x, by);
+	put(P, bx, by);
+	P->lab = 1;
+}
+
 /* Where a line from (px, py), moved inside box b if it is not, going in
  * the direction (dx, dy), leaves b. */
 static void box_leave(const struct topo_box *b, float px, float py, float dx, float dy,
@@ -213,8 +234,13 @@ int topo_edge_path(const struct vz_frame *f, const struct topo_layout *L,
 		return 0;
 	a = &L->box[L->box_of[e->from]];
 	b = &L->box[L->box_of[owner]];
-	if (a == b)
-		return 0;
+	if (a == b || (e->shm && a->grid && b->grid))
+		return 0;               /* (two clients of the grid: no way between them) */
+	if (e->shm && !a->grid && !b->grid && !a->sgrid && !b->sgrid && a->side == b->side &&
+	    a->x < b->x + b->w && b->x < a->x + a->w) {
+		side_link(f, a, b, P);
+		return P->n >= 2;
+	}
 	if (a->sgrid && b->sgrid) {                /* within the servers' grid */
 		sgrid_within(f, L, a, b, P);
 		return P->n >= 2;
