@@ -30,6 +30,15 @@ run 4 run $A/misuse_line.lua &&
 checks=$((checks + 1))
 grep -q '\(rpc\|fs\|clock\)\.lua:[0-9]' "$TMP/err" && fail "a report names a line of a built-in library"
 
+run 0 run $A/ipc_options.lua &&
+	expect_err "port: raised $A/ipc_options.lua:[0-9]+: port: unknown option 'qlim' \(options: qlimit\)$" &&
+	expect_err "send: raised .*: send: unknown option 'aa' \(options: timeout, ool\)$" &&
+	expect_err "call: raised .*: call: unknown option 'timout' \(options: timeout, ool\)$" &&
+	expect_err "recv: raised .*: recv: unknown option '1' \(options: timeout\)$" &&
+	expect_err "reply_recv: raised .*: reply_recv: unknown option 'time' \(options: timeout\)$" &&
+	expect_err '1ms  p +\| recv, known option: nil, timeout$' &&
+	expect_err 'port, known option: userdata$'
+
 run 0 run $A/replyself.lua &&
 	expect_err "reply\(m, m\): false tests/api/replyself.lua:8: reply: the value carries the reply right it answers through \(m.reply\)" &&
 	expect_err 'reply with the data: true' && expect_err 'answer: 42 nil'

@@ -261,11 +261,15 @@ int loader_check_fsrvs(struct scenario *s, char *err, size_t errlen)
 			return -1;
 		}
 		for (size_t k = 0; k < s->nprocs; k++) {
-			if (strcmp(s->procs[k].name, s->fsrvs[i].cfg.name) == 0) {
+			const struct pdecl *p = &s->procs[k];
+			const char *at = s->fsrvs[i].where;   /* "FILE:LINE: " */
+			size_t n = strlen(at);
+
+			if (strcmp(p->name, s->fsrvs[i].cfg.name) == 0) {
 				snprintf(err, errlen, "%s%s: '%s' is the name of a file server (declared "
-						      "at %.*s)", s->procs[k].where,
-					 s->procs[k].is_job ? "job" : "process", s->procs[k].name,
-					 (int)strcspn(s->fsrvs[i].where, " "), s->fsrvs[i].where);
+						      "at %.*s)", p->where,
+					 p->is_job ? "job" : p->is_time ? "server 'time'" : "process",
+					 p->name, (int)(n >= 2 ? n - 2 : n), at);
 				return -1;
 			}
 		}

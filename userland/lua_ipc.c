@@ -166,6 +166,51 @@ static int32_t port_of(lua_State *L, struct thread *t, int arg, const char *fn)
 	return h->pid == t->p->pid ? h->name : 0;
 }
 
+/* The options of recv and reply_recv. */
+static const char *const timeout_only[] = { "timeout", NULL };
+
+/* Whether the key at idx is one of the option names known (NULL-terminated). */
+static int known_option(lua_State *L, int idx, const char *const known[])
+{
+	if (lua_type(L, idx) != LUA_TSTRING)
+		return 0;
+	for (size_t i = 0; known[i]; i++)
+		if (strcmp(lua_tostring(L, idx), known[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Raise a misuse of fn when the options table at arg has a key that is not
+ * one of known: a misspelt option would otherwise be ignored, its default
+ * left in force. Of several unknown keys the least is named, so that the
+ * message does not depend on the table's order. */
+static void check_options(lua_State *L, const char *fn, int arg, const char *const known[])
+{
+	char bad[64] = "", names[64] = "";
+	int found = 0;
+
+	if (!lua_istable(L, arg))
+		return;
+	lua_pushnil(L);
+	while (lua_next(L, arg) != 0) {
+		lua_pop(L, 1);
+		if (!known_option(L, -1, known)) {
+			const char *key = luaL_tolstring(L, -1, NULL);
+
+			if (!found || strcmp(key, bad) < 0)
+				snprintf(bad, sizeof bad, "%s", key);
+			found = 1;
+			lua_pop(L, 1);
+		}
+	}
+	if (!found)
+		return;
+	for (size_t i = 0; known[i]; i++)
+		snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+			 i ? ", " : "", known[i]);
+	lu_script_errorf(L, "%s: unknown option '%s' (options: %s)", fn, bad, names);
+}
+
 /* The option field (a duration) of the options at arg of fn, else dflt. */
 static uint64_t opt_duration(lua_State *L, const char *fn, int arg, const char *field,
 			     uint64_t dflt)
@@ -208,7 +253,10 @@ static int l_port(lua_State *L)
 	uint64_t qlimit = UINT64_MAX;
 
 	if (!lua_isnoneornil(L, 1)) {
+		static const char *const known[] = { "qlimit", NULL };
+
 		luaL_checktype(L, 1, LUA_TTABLE);
+		check_options(L, "port", 1, known);
 		if (lua_getfield(L, 1, "qlimit") != LUA_TNIL) {
 			int ok;
 			lua_Integer q = lua_tointegerx(L, -1, &ok);
@@ -282,6 +330,7 @@ static void opt_ool(lua_State *L, const char *fn, int arg, uint64_t *addr, uint6
 static int post_message(lua_State *L, const char *fn, unsigned op, lua_KFunction k,
 			lua_KFunction again)
 {
+	static const char *const known[] = { "timeout", "ool", NULL };
 	struct thread *t = lu_self(L, fn);
 	int32_t name = port_of(L, t, 1, fn);
 	uint64_t timeout = opt_duration(L, fn, 3, "timeout", UINT64_MAX), ool_addr, ool_len;
@@ -290,6 +339,7 @@ static int post_message(lua_State *L, const char *fn, unsigned op, lua_KFunction
 
 	if (!lua_istable(L, 2))
 		type_misuse(L, 2, fn, "table");
+	check_options(L, fn, 3, known);
 	opt_ool(L, fn, 3, &ool_addr, &ool_len);
 	if (!name)
 		return lu_fail(L, UK_ENORIGHT);
@@ -407,6 +457,7 @@ static int l_recv(lua_State *L)
 	int32_t name = port_of(L, t, 1, "recv");
 	uint64_t timeout = opt_duration(L, "recv", 2, "timeout", UINT64_MAX);
 
+	check_options(L, "recv", 2, timeout_only);
 	if (!name)
 		return lu_fail(L, UK_ENORIGHT);
 	return post(L, t, SYS_RECV, name, NULL, timeout, k_recv);
@@ -519,6 +570,8 @@ static int l_reply_recv(lua_State *L)
 	uint64_t timeout = opt_duration(L, "reply_recv", 4, "timeout", UINT64_MAX);
 	struct msg *m;
 	int ret;
+
+	check_options(L, "reply_recv", 4, timeout_only);
 
 	if (lua_isnoneornil(L, 1))    /* m = reply_recv(m, ...) in a loop with no recv before */
 		return lu_script_errorf(L, "bad argument #1 to 'reply_recv' (the request to answer "
