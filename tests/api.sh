@@ -246,6 +246,7 @@ run 0 run tests/api/ool.lua --stats json &&
 	expect_err "ool array part: tests/api/ool.lua:42: call: option 'ool': unknown field '1' \(known fields: addr, len\)$" &&
 	expect_err 'plain: no ool' &&
 	expect_out '"ool_messages": 2, "ool_pages": 4,' && expect_out '"frames_used": 0,'
+run 0 run tests/api/now_limit.lua && expect_err 'after one: true' && expect_err 'after two: true'
 run 0 run tests/api/ool_cost.lua &&
 	expect_err 'no data: 349 ns, ok' && expect_err '4 pages: 549 ns, ok' &&
 	expect_err 'past the end: 349 ns, bad address' && expect_err 'unmapped: 349 ns, bad address' &&

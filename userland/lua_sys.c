@@ -266,7 +266,10 @@ static int l_now(lua_State *L)
 
 	if (!t)
 		return luaL_error(L, "now() can only be called inside a thread body");
-	lua_pushinteger(L, (lua_Integer)t->m->now);
+	/* Lua's integers stop at 2^63 - 1 ns (292 years); the clock's
+	 * readings do the same (lua_clock.c), rather than turn negative. */
+	lua_pushinteger(L, t->m->now > (uint64_t)LUA_MAXINTEGER ? LUA_MAXINTEGER
+								 : (lua_Integer)t->m->now);
 	return 1;
 }
 
