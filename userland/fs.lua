@@ -16,6 +16,9 @@ local C, rpc = ...
 
 local pack, unpack = table.pack, table.unpack
 local READ_MAX = 16        -- entries asked for per readdir call
+-- The most one fs.write takes: its request is one message of at most 1 MiB
+-- (wire.c), and this leaves room for the rest of the request.
+local WRITE_MAX = 1044480
 
 -- The modes of fs.open, as fopen's, and "rw" for "r+".
 local MODES = {
@@ -235,6 +238,10 @@ end
 function Files:write(fd, data)
 	check("fs.write", 1, fd, "integer")
 	check("fs.write", 2, data, "string")
+	if #data > WRITE_MAX then
+		misuse("fs.write: %d bytes in one write, more than %d (a request travels as one "
+		       .. "message of at most 1 MiB): write the data in pieces", #data, WRITE_MAX)
+	end
 	local ok, why = connect(self)
 	if not ok then
 		return nil, why
