@@ -14,7 +14,8 @@
  * window only. Sequence labels: the first send of buffering (at the left
  * edge of the lanes) has its label like the four others, and in
  * nested-servers' deadlock no two labels stack (half a line apart at
- * least).
+ * least); its wait-for arrows go right of its line when the window goes on
+ * past it, and left of it, still in the lanes, when the window ends there.
  *
  * The one idea: the test calls the functions the drawing lays out with
  * (vz_legend_shown, vz_plot, cpu_layout, seq_rows_note,
@@ -32,8 +33,11 @@
 #include <string.h>
 
 #include "draw.h"
+#include "draw_impl.h"
 #include "ix_fixture.h"
+#include "palette.h"
 #include "view_canvas.h"
+#include "timemap.h"
 #include "trace_index.h"
 #include "view.h"
 #include "view_cpu.h"
@@ -302,6 +306,63 @@ static void test_seq_labels(void **state)
 	draw_free(d);
 }
 
+/* The pixels of r in the deadlock's red in what was drawn last. */
+static size_t red_px(struct draw *d, struct vz_rect r)
+{
+	SDL_Rect sr = { (int)r.x, (int)r.y, (int)r.w, (int)r.h };
+	uint32_t *px;
+	size_t hits = 0;
+
+	assert_true(sr.w > 0 && sr.h > 0);
+	px = calloc((size_t)sr.w * (size_t)sr.h, sizeof *px);
+	assert_non_null(px);
+	assert_int_equal(SDL_RenderReadPixels(d->r, &sr, SDL_PIXELFORMAT_RGB888, px, sr.w * 4), 0);
+	for (size_t i = 0; i < (size_t)sr.w * (size_t)sr.h; i++)
+		hits += (px[i] & 0xffffff) == PAL_DEADLOCK;
+	free(px);
+	return hits;
+}
+
+/* nested-servers' deadlock (2.034 ms) from 1.55 to 2.05 ms at 1100x620, as
+ * doc/img/nested-deadlock.png: the wait-for arrows go right of the red
+ * line, in the time after the run stopped, and nothing red but the title
+ * is drawn over the moments before it (back's lookup at 2.02 ms); in the
+ * window that ends at the deadlock they go left of the line, in the lanes. */
+static void test_deadlock_arrows(void **state)
+{
+	static const char *const sets[] = { "deadlock=true" };
+	struct draw *d = view_canvas(1100, 620);
+	float u = draw_unit(d), x;
+	struct ix_run run;
+	struct vz_frame f;
+	struct seq_layout S;
+	struct vz_rect strip, title, before;
+
+	(void)state;
+	ix_run(&run, "scenarios/nested-servers.lua", NULL, sets, 1, UINT64_MAX);
+	assert_int_equal(run.ix->nwaitfor, 3);
+	f = frame_of(&run, d, VIZ_SEQUENCE);
+	f.from = 1550000;
+	f.to = f.now = 2050000;
+	seq_layout(&f, vz_plot(&f), &S);
+	assert_true(seq_deadlock_area(&f, &S, &strip, &title));
+	x = (float)timemap_x(&S.T.tm, run.ix->deadlock_ns);
+	assert_true(strip.x >= x - 3 * u);           /* after the line, arrowheads inside */
+	assert_true(strip.x + strip.w <= S.T.lanes.x + S.T.lanes.w + 6 * u);
+	vz_draw_frame(&f);
+	before = (struct vz_rect){ S.T.lanes.x, title.y + title.h, x - 2 * u - S.T.lanes.x,
+				   S.T.lanes.y + S.T.lanes.h - title.y - title.h };
+	assert_int_equal(red_px(d, before), 0);
+	assert_true(red_px(d, strip) > 0);
+	f = frame_of(&run, d, VIZ_SEQUENCE);
+	seq_layout(&f, vz_plot(&f), &S);
+	assert_true(seq_deadlock_area(&f, &S, &strip, &title));
+	x = (float)timemap_x(&S.T.tm, run.ix->deadlock_ns);
+	assert_true(strip.x >= S.T.lanes.x && strip.x < x);
+	ix_run_free(&run);
+	draw_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -311,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_first_row),
 		cmocka_unit_test(test_time_mid),
 		cmocka_unit_test(test_seq_labels),
+		cmocka_unit_test(test_deadlock_arrows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,7 +12,9 @@
  * link charts found no room; at 640x400 (migration) no node's caption is
  * cut to a stub; in migration (640x400 to 1280x800) and peer-to-peer's
  * flood part, the labels of the links and of the moves meet no other
- * label, no link and no move's arc. Forty servers and three clients,
+ * label, no link and no move's arc, and a move's label no frame of a node
+ * other than the two its process went between (migration from 45 ms too,
+ * where worker.od's was in node B's). Forty servers and three clients,
  * from 800x600 to 1600x1000, and twenty servers with twenty-four clients
  * (480 edges of calls), and forty servers each calling the next: the
  * servers' grid has several columns, every
@@ -381,6 +383,36 @@ static size_t node_labels_clear(const struct vz_frame *f, const struct topo_layo
 	return n;
 }
 
+/* Each move's label (the last of topo_node_labels, in the order of the
+ * moves shown) meets no frame but those of the two nodes its process went
+ * between. */
+static void move_labels_own_nodes(const struct vz_frame *f, const struct topo_layout *L)
+{
+	const struct trace_index *ix = f->ix;
+	struct vz_rect r[TOPO_TAKEN];
+	struct topo_link arcs[TOPO_TAKEN];
+	size_t n = topo_node_labels(f, L, r, TOPO_TAKEN), na = topo_move_arcs(f, L, arcs, TOPO_TAKEN);
+	size_t a = 0;
+
+	assert_int_equal(topo_node_labels_left_out(f, L), 0);
+	for (size_t i = 0; i < ix->nmoves; i++) {
+		const struct ti_move *mv = &ix->moves[i];
+		if (mv->ns < f->from || mv->ns > f->now || L->box_of[mv->proc] < 0)
+			continue;
+		assert_true(a < na);
+		for (size_t k = 0; k < L->nnodes; k++) {
+			const struct topo_node *nd = &L->node[k];
+			if (nd->n != mv->from && nd->n != mv->to &&
+			    vz_rects_meet(r[n - na + a], (struct vz_rect){ nd->x, nd->y, nd->w, nd->h }))
+				fail_msg("the label of %s's move is in node %s",
+					 vz_proc_name(ix, mv->proc),
+					 trace_index_str(ix, ix->nodes[nd->n].name));
+		}
+		a++;
+	}
+	assert_int_equal(a, na);
+}
+
 /* migration at 80 ms, 640x400 and the default size: every label of a link
  * or a move placed, clear of the others, the links and the arcs. */
 static void test_migration_labels(void **state)
@@ -400,8 +432,29 @@ static void test_migration_labels(void **state)
 		assert_int_equal(topo_move_arcs(&f, &L, arcs, 8), 3);
 		assert_int_equal(node_labels_clear(&f, &L), L.nlinks + 3);
 		assert_int_equal(topo_node_labels_left_out(&f, &L), 0);
+		move_labels_own_nodes(&f, &L);
 		draw_free(d);
 	}
+	ix_run_free(&run);
+}
+
+/* migration from 45 to 80 ms at 1280x800: worker.od's label (A to D) is
+ * not drawn in node B's frame. */
+static void test_migration_move_labels(void **state)
+{
+	struct ix_run run;
+	struct draw *d = view_canvas(1280, 800);
+	struct vz_frame f;
+	struct topo_layout L;
+	struct topo_link arcs[8];
+
+	(void)state;
+	ix_run(&run, "scenarios/migration.lua", NULL, NULL, 0, 80000000);
+	f = frame_of(&run, d, 45000000, 80000000);
+	topo_layout(&f, vz_plot(&f), &L);
+	assert_int_equal(topo_move_arcs(&f, &L, arcs, 8), 3);
+	move_labels_own_nodes(&f, &L);
+	draw_free(d);
 	ix_run_free(&run);
 }
 
@@ -523,6 +576,7 @@ int main(void)
 		cmocka_unit_test(test_nodes_small),
 		cmocka_unit_test(test_caption_parts),
 		cmocka_unit_test(test_migration_labels),
+		cmocka_unit_test(test_migration_move_labels),
 		cmocka_unit_test(test_p2p_labels),
 		cmocka_unit_test(test_thread_lines),
 		cmocka_unit_test(test_reply_ends),

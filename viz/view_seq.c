@@ -401,24 +401,39 @@ static int deadlock_x(const struct vz_frame *f, const struct seq_layout *S, floa
 	return 1;
 }
 
+/* The step from the deadlock's line at x to its wait-for arrows, one after
+ * the other: positive when they go right of it, in the time after the run
+ * stopped, where the window leaves room for them all; else negative, over
+ * the last moments before it. */
+static float wait_step(const struct vz_frame *f, const struct seq_layout *S, float x)
+{
+	const struct vz_rect *r = &S->T.lanes;
+	float u = draw_unit(f->d), slots = (float)(f->ix->nwaitfor + 1);
+	float after = (r->x + r->w - x) / slots;
+
+	if (after >= 6 * u)
+		return fminf(12 * u, after);
+	return -fminf(12 * u, (x - r->x) / slots);
+}
+
 int seq_deadlock_area(const struct vz_frame *f, const struct seq_layout *S,
 		      struct vz_rect *strip, struct vz_rect *title)
 {
 	const struct vz_rect *r = &S->T.lanes;
-	float u = draw_unit(f->d), x, x0;
+	float u = draw_unit(f->d), x, far;
 
 	if (!deadlock_x(f, S, &x))
 		return 0;
-	x0 = x - (float)(f->ix->nwaitfor + 1) * fminf(12 * u, (x - r->x) /
-						      (float)(f->ix->nwaitfor + 1)) - 6 * u;
-	*strip = (struct vz_rect){ x0, r->y, x + 3 * u - x0, r->h };
+	far = x + (float)(f->ix->nwaitfor + 1) * wait_step(f, S, x);
+	*strip = far > x ? (struct vz_rect){ x - 3 * u, r->y, far - x + 9 * u, r->h }
+			 : (struct vz_rect){ far - 6 * u, r->y, x + 9 * u - far, r->h };
 	*title = (struct vz_rect){ r->x, r->y, x - r->x, 6 * u + (float)draw_font_h(f->d, FONT_BOLD) };
 	return 1;
 }
 
 /* The deadlock, when the window shows the moment it was found: a red line
  * there, an arrow from every thread of the report to what it waits for
- * (the wait-for graph), and the cycle spelled out at the top. */
+ * (the wait-for graph) beside it, and the cycle spelled out at the top. */
 static void draw_deadlock(const struct vz_frame *f, const struct seq_layout *S)
 {
 	const struct trace_index *ix = f->ix;
@@ -430,10 +445,10 @@ static void draw_deadlock(const struct vz_frame *f, const struct seq_layout *S)
 	if (!deadlock_x(f, S, &x))
 		return;
 	draw_thick(f->d, x, r->y, x, r->y + r->h, 2 * u, PAL_DEADLOCK);
-	step = fminf(12 * u, (x - r->x) / (float)(ix->nwaitfor + 1));
+	step = wait_step(f, S, x);
 	for (size_t k = 0; k < ix->nwaitfor; k++) {
 		const struct ti_wait *w = &ix->waitfor[k];
-		float top, h, y0, y1, xa = x - (float)(k + 1) * step, dir;
+		float top, h, y0, y1, xa = x + (float)(k + 1) * step, dir;
 		if (w->proc == TI_NONE)
 			continue;
 		seq_thread_band(f, S, w->thread, &top, &h);

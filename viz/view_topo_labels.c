@@ -105,12 +105,12 @@ static struct vz_rect link_label_at(const struct vz_frame *f, const struct topo_
 
 /* Move i (of ix->moves) as drawn: the dashed arc from the node the process
  * left to its box, and its label ("worker moved from A at ...") in buf,
- * ("worker from A" when brief) centred on (*x, *y) above (or below) the
- * arc at t along it; the rectangle
- * the label's background covers. 0 when the window does not show the move. */
+ * ("worker from A" when brief) centred on (*x, *y) dist px above (or below)
+ * the arc at t along it; the rectangle the label's background covers. 0
+ * when the window does not show the move. */
 static int move_at(const struct vz_frame *f, const struct topo_layout *L, size_t i, float t,
-		   int below, int brief, struct topo_link *arc, char *buf, size_t len, float *x, float *y,
-		   struct vz_rect *r)
+		   int below, int brief, float dist, struct topo_link *arc, char *buf, size_t len,
+		   float *x, float *y, struct vz_rect *r)
 {
 	const struct trace_index *ix = f->ix;
 	const struct ti_move *mv = &ix->moves[i];
@@ -143,13 +143,9 @@ static int move_at(const struct vz_frame *f, const struct topo_layout *L, size_t
 			 trace_index_str(ix, ix->nodes[mv->from].name), at);
 	tw = (float)draw_text_w(f->d, FONT_SMALL, buf);
 	topo_link_at(arc, t, &x0, &y0, &x1, &y1);
-	for (float dist = 4 * u; dist < 80 * u; dist += 3 * u) {   /* clear of its arc */
-		*x = x0;
-		*y = below ? y0 + dist : y0 - sh - dist;
-		*r = (struct vz_rect){ *x - tw / 2 - 3 * u, *y - u, tw + 6 * u, sh + 2 * u };
-		if (!topo_meets_curve(*r, arc, 2 * u))
-			break;
-	}
+	*x = x0;
+	*y = below ? y0 + dist : y0 - sh - dist;
+	*r = (struct vz_rect){ *x - tw / 2 - 3 * u, *y - u, tw + 6 * u, sh + 2 * u };
 	return 1;
 }
 
@@ -163,25 +159,30 @@ struct node_label {
 	char lines[3][VZ_LINE];
 };
 
-/* Is r clear of the nodes' titles (and for a link's label, own >= 0, their
- * frames' edges), the boxes, the links (own: the link r labels, whose middle
- * line only counts), the moves' arcs
- * and the labels placed so far (out[0 .. n - 1]), and inside the area? */
+/* Is r clear of the nodes' titles (for a link's label, own >= 0, of their
+ * frames' edges; for move mv's, of the frames of the nodes other than the
+ * two it went between), the boxes, the links (own: the link r labels, whose
+ * middle line only counts), the moves' arcs and the labels placed so far
+ * (out[0 .. n - 1]), and inside the area? */
 static int label_clear(const struct vz_frame *f, const struct topo_layout *L, struct vz_rect r,
 		       const struct topo_link *arcs, size_t narcs, const struct node_label *out,
-		       size_t n, int own)
+		       size_t n, int own, const struct ti_move *mv)
 {
 	float u = draw_unit(f->d);
 
 	if (r.x < L->area.x || r.y < L->area.y || r.x + r.w > L->area.x + L->area.w ||
 	    r.y + r.h > L->area.y + L->area.h)
 		return 0;
-	for (size_t i = 0; i < L->nnodes; i++) {   /* its title; a link's: across its edge */
+	for (size_t i = 0; i < L->nnodes; i++) {
 		const struct topo_node *nd = &L->node[i];
-		if (vz_rects_meet(r, (struct vz_rect){ nd->x, nd->y, nd->w, nd->head_h }) ||
-		    (own >= 0 && vz_rects_meet(r, (struct vz_rect){ nd->x, nd->y, nd->w, nd->h }) &&
-		     (r.x < nd->x || r.y < nd->y || r.x + r.w > nd->x + nd->w ||
-		      r.y + r.h > nd->y + nd->h)))
+		int meets = vz_rects_meet(r, (struct vz_rect){ nd->x, nd->y, nd->w, nd->h });
+		if (vz_rects_meet(r, (struct vz_rect){ nd->x, nd->y, nd->w, nd->head_h }))
+			return 0;
+		if (meets && own >= 0 &&          /* a link's label: across the frame's edge */
+		    (r.x < nd->x || r.y < nd->y || r.x + r.w > nd->x + nd->w ||
+		     r.y + r.h > nd->y + nd->h))
+			return 0;
+		if (meets && mv && nd->n != mv->from && nd->n != mv->to)   /* a third node's */
 			return 0;
 	}
 	for (size_t i = 0; i < L->n; i++)
@@ -215,13 +216,14 @@ static size_t place_node_labels(const struct vz_frame *f, const struct topo_layo
 				size_t *move_of, size_t *narcs)
 {
 	const struct trace_index *ix = f->ix;
+	float u = draw_unit(f->d);
 	size_t n = 0, na = 0;
 
 	for (size_t i = 0; i < ix->nmoves && ix->moves[i].ns <= f->now && na < TOPO_TAKEN; i++) {
 		char buf[VZ_LINE];
 		float x, y;
 		struct vz_rect r;
-		if (move_at(f, L, i, 0.5f, 0, 0, &arcs[na], buf, sizeof buf, &x, &y, &r))
+		if (move_at(f, L, i, 0.5f, 0, 0, 0, &arcs[na], buf, sizeof buf, &x, &y, &r))
 			move_of[na++] = i;
 	}
 	*narcs = na;
@@ -232,7 +234,7 @@ static size_t place_node_labels(const struct vz_frame *f, const struct topo_layo
 			for (int k = 0; k < 2 * NSPOTS && !done; k++) {
 				o->r = link_label_at(f, L, &L->link[i], spots[k / 2], k % 2, maxl,
 						     o->lines, &o->nl, &o->x, &o->y, &o->lost);
-				done = label_clear(f, L, o->r, arcs, na, out, n, (int)i);
+				done = label_clear(f, L, o->r, arcs, na, out, n, (int)i, NULL);
 			}
 		if (!done)
 			continue;
@@ -244,11 +246,14 @@ static size_t place_node_labels(const struct vz_frame *f, const struct topo_layo
 		struct node_label *o = &out[n];
 		struct topo_link arc;
 		int done = 0;
-		for (int k = 0; k < 4 * NSPOTS && !done; k++) {   /* in full, then shorter */
-			move_at(f, L, move_of[a], spots[k % (2 * NSPOTS) / 2], k % 2,
-				k >= 2 * NSPOTS, &arc, o->lines[0], VZ_LINE, &o->x, &o->y, &o->r);
-			done = label_clear(f, L, o->r, arcs, na, out, n, -1);
-		}
+		for (int k = 0; k < 4 * NSPOTS && !done; k++)     /* in full, then shorter */
+			for (float dist = 4 * u; dist < 80 * u && !done; dist += 3 * u) {
+				move_at(f, L, move_of[a], spots[k % (2 * NSPOTS) / 2], k % 2,
+					k >= 2 * NSPOTS, dist, &arc, o->lines[0], VZ_LINE, &o->x,
+					&o->y, &o->r);
+				done = label_clear(f, L, o->r, arcs, na, out, n, -1,
+						   &f->ix->moves[move_of[a]]);
+			}
 		if (!done)
 			continue;
 		o->i = move_of[a];
