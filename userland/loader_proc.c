@@ -146,10 +146,7 @@ static const char *decl_name(lua_State *L, const char *fn, size_t *len)
 {
 	const char *name;
 
-	if (lua_getfield(L, 1, "name") == LUA_TNIL) {
-		lua_pop(L, 1);
-		lua_rawgeti(L, 1, 1);
-	}
+	push_name(L, fn, "'name'", 1, 1);
 	name = lua_tolstring(L, -1, len);
 	if (lua_type(L, -1) != LUA_TSTRING || *len == 0 || *len >= UK_NAME_MAX ||
 	    strpbrk(name, " \t\n,\"#") != NULL)
