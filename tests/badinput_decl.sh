@@ -104,6 +104,8 @@ job { "A", run = 10, bogus = 1 }            @ 1 @ job: unknown field 'bogus' \(k
 # server
 server "nosuch"                             @ 1 @ server 'nosuch': this version has the name, time and file servers
 server(3)                                   @ 1 @ server: expected a server's name
+server { "name", name = "ns" }              @ 1 @ server 'name': unknown field 'name' \(it takes none\)
+server { "name", 3 }                        @ 1 @ server 'name': unknown field '2' \(it takes none\)
 server { "time", bogus = 1 }                @ 1 @ server 'time': unknown field 'bogus' \(known fields: drift, offset, node\)
 server { "time", drift = "1xs" }            @ 1 @ server 'time': drift '1xs': expected a rate such as
 server { "time", offset = "x" }             @ 1 @ server 'time': offset 'x': expected a duration with an optional sign

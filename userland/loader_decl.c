@@ -123,6 +123,8 @@ void check_keys(lua_State *L, const char *fn, const char *const *known, int posi
 		} else if (positional && lua_isinteger(L, -1) && lua_tointeger(L, -1) == 1) {
 			ok = 1;
 		}
+		if (!ok && !*known)
+			luaL_error(L, "%s: unknown field '%s' (it takes none)", fn, lu_shown(L, -1));
 		if (!ok) {
 			const char *key = lu_shown(L, -1);
 			luaL_Buffer b;

@@ -279,5 +279,9 @@ int l_server(lua_State *L)
 	if (strcmp(kind, "name") != 0)
 		return luaL_error(L, "server '%s': this version has the name, time and file servers "
 				     "(\"name\", \"time\", \"file\")", kind);
+	if (lua_istable(L, 1)) {
+		static const char *const none[] = { NULL };
+		check_keys(L, "server 'name'", none, 1);
+	}
 	return 0;
 }
