@@ -93,6 +93,7 @@ run 0 run $A/rpc.lua --stats json &&
 	expect_err "bad semantics: tests/api/rpc.lua:33: rpc.bind: semantics must be one of" &&
 	expect_err "at-most-once of a maybe server: nil 'adder' keeps no reply history \\(it serves maybe semantics\\): at-most-once needs the server's rpc.serve\\(\\.\\.\\., \\{ semantics = \"at-most-once\" \\}\\)$" &&
 	expect_err 'at-least-once of it: at-least-once$' &&
+	expect_err 'serve a name another process registered: nil not owner$' &&
 	expect_out '"binding": "adder", "method": "Add", "kind": "message", "calls": 5, "failed": 0, "retransmissions": 0, "executions": 5,' &&
 	expect_out '"binding": "front", "method": "Twice", "kind": "message", "calls": 1,'
 

@@ -86,6 +86,10 @@ badfault 'fault { name = "x" }' 1 'fault: nothing to inject'
 badfault 'fault { drop = 2 }' 1 "fault: 'drop' must be a probability from 0 to 1"
 badfault 'fault { crash = 42, at = 1 }' 1 "fault: 'crash' must be a service name"
 badfault 'fault { process = {}, delay = 1 }' 1 "fault: 'process' must be a process handle"
+badfault 'fault { process = 42, delay = 1 }' 1 "fault: 'process' must be a process handle"
+badfault 'fault { crash = { name = 42 }, at = 1 }' 1 "fault: 'crash' must be a service name"
+badfault 'fault { name = 42, delay = 1 }' 1 "fault: 'name' must be a string, not a number"
+badfault 'fault { "calc", delay = 1 }' 1 "fault: unknown field '1'"
 badfault 'local p = process { "p", main = function() end }
 fault { name = "x", process = p, delay = 1 }' 2 "fault: give 'name' \(a service\) or 'process', not both"
 badfault 'fault { process = "ghost", delay = 1 }' 1 "fault: process = 'ghost', but no process of that name is declared"

@@ -64,6 +64,10 @@ process { main = function() end }           @ 1 @ process: 'name' must be a stri
 process { "", main = function() end }       @ 1 @ process: 'name' must be a string of 1 to 63 characters
 process { ("x"):rep(64), main = function() end } @ 1 @ process: 'name' must be a string of 1 to 63 characters
 process { "a b", main = function() end }    @ 1 @ process: 'name' must be a string of 1 to 63 characters without spaces
+process { 42, main = function() end }       @ 1 @ process: 'name' must be a string \("42"\), not the number 42
+process { name = 4.5, main = function() end } @ 1 @ process: 'name' must be a string \("4.5"\), not the number 4.5
+process { name = "b", "c", main = function() end } @ 1 @ process: the name is given twice, 'c' and name = 'b'; give one
+process { name = "b", 42, main = function() end } @ 1 @ process: the name is given twice, '42' and name = 'b'; give one
 process { "p", main = function() end, start = "soon" } @ 1 @ process: 'start' must be a duration .*not 'soon'
 process { "p", main = function() end, start = print }  @ 1 @ process: 'start' must be a duration .*not 'a function'
 process { "p", main = function() end, start = 0/0 }    @ 1 @ process: 'start' must be a duration
@@ -87,6 +91,8 @@ process(3)                                  @ 1 @ bad argument #1 to 'process' \
 # job
 job { "A" }                                 @ 1 @ job 'A': 'run' \(the CPU it needs\) must be given and above 0
 job { run = 10 }                            @ 1 @ job: 'name' must be a string of 1 to 63 characters
+job { 7, run = 10 }                         @ 1 @ job: 'name' must be a string \("7"\), not the number 7
+job { name = "B", "C", run = 10 }           @ 1 @ job: the name is given twice, 'C' and name = 'B'; give one
 job { "A", run = -1 }                       @ 1 @ job: 'run' must be a duration .*not '-1'
 job { "A", run = 10, arrive = "x" }         @ 1 @ job: 'arrive' must be a duration .*not 'x'
 job { "A", run = 10, io_every = "x" }       @ 1 @ job: 'io_every' must be a duration .*not 'x'
@@ -98,6 +104,8 @@ job { "A", run = 10, bogus = 1 }            @ 1 @ job: unknown field 'bogus' \(k
 # server
 server "nosuch"                             @ 1 @ server 'nosuch': this version has the name, time and file servers
 server(3)                                   @ 1 @ server: expected a server's name
+server { "name", name = "ns" }              @ 1 @ server 'name': unknown field 'name' \(it takes none\)
+server { "name", 3 }                        @ 1 @ server 'name': unknown field '2' \(it takes none\)
 server { "time", bogus = 1 }                @ 1 @ server 'time': unknown field 'bogus' \(known fields: drift, offset, node\)
 server { "time", drift = "1xs" }            @ 1 @ server 'time': drift '1xs': expected a rate such as
 server { "time", offset = "x" }             @ 1 @ server 'time': offset 'x': expected a duration with an optional sign

@@ -124,6 +124,10 @@ run 0 run "$TMP/none.lua" &&
 printf 'process { "p", main = function() log("%%s %%s", fs.bind("sfs")) end }\n' >"$TMP/none.lua"
 run 0 run "$TMP/none.lua" &&
 	expect_err 'p +\| nil unknown name "sfs" \(no process registered it; declare a file server with server \{ "file", name = "sfs" \}\)$'
+# "name" is the name server's process: no file server, and not registered.
+printf 'process { "p", main = function() log("%%s %%s", fs.bind("name")) end }\n' >"$TMP/none.lua"
+run 0 run "$TMP/none.lua" &&
+	expect_err 'p +\| nil unknown name "name" \(that is the name server, which registers nothing under its own name; a file server is "file" unless declared with name = "\.\.\."\)$'
 # A declared file server between two incarnations gives "unknown name" alone,
 # which scenarios compare: stateless-vs-stateful's "read: unknown name - try
 # again".

@@ -132,6 +132,14 @@ link { "A", "B", bandwidth = 100 }' "bad.lua:2: link: 'bandwidth' must be a rate
 bad 'node { "B" }
 node { "B", cpus = 2 }' "bad.lua:2: node: a node named 'B' is already declared"
 bad 'node { "A" }' "bad.lua:1: node: 'A' is the machine's own node"
+bad 'node { 42 }' "bad.lua:1: node: 'name' must be a string \\(\"42\"\\), not the number 42"
+bad 'node { name = "B", "C" }' "bad.lua:1: node: the name is given twice, 'C' and name = 'B'; give one"
+bad 'node { "B" }
+link { "A", 2 }' "bad.lua:2: link: the second value must be a string \\(\"2\"\\), not the number 2"
+bad 'node { "B" }
+link { "B" }' "bad.lua:2: link: the second value must be a node's name, a string of 1 to 63 characters"
+bad 'node { "B" }
+link { name = "A", "B" }' "bad.lua:2: link: unknown field 'name'"
 bad 'node { "B", byte_order = "middle" }' "bad.lua:1: node 'B': byte_order must be \"little\" or \"big\", not 'middle'"
 bad 'node { "B", colour = 1 }' "bad.lua:1: node: unknown field 'colour'"
 bad 'node { "B", costs = "fast" }' "bad.lua:1: node 'B': unknown cost profile 'fast'"

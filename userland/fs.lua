@@ -65,8 +65,12 @@ local function connect(f)
 	local b, why = rpc.bind(f.name, f.opts)
 	if not b then
 		-- The reason keeps its first words; when no file server of that name
-		-- is declared at all, it says which name and why.
-		if why == "unknown name" and not C.has_process(f.name) then
+		-- is declared at all, it says which name and why ("name" is the
+		-- name server's process, which registers no service of that name).
+		if why == "unknown name" and f.name == "name" then
+			why = 'unknown name "name" (that is the name server, which registers nothing under '
+				.. 'its own name; a file server is "file" unless declared with name = "...")'
+		elseif why == "unknown name" and not C.has_process(f.name) then
 			why = string.format('unknown name "%s" (no process registered it; declare %s)',
 				f.name, f.name == "file" and 'the file server with server { "file" }'
 				or string.format('a file server with server { "file", name = "%s" }', f.name))

@@ -84,6 +84,32 @@ int field_bool(lua_State *L, const char *fn, const char *key, int dflt)
 	return v;
 }
 
+/* Push the name the declaration table at 1 gives as its positional value
+ * pos or, when by_key, as name = "x" (nil when it gives none). Refused: a
+ * name given both ways, one of which would be dropped, and a number, which
+ * Lua would quietly turn into a string (42 into "42"); what names the value
+ * in that message ("'name'", "the second value"). */
+void push_name(lua_State *L, const char *fn, const char *what, int pos, int by_key)
+{
+	int top = lua_gettop(L);
+
+	lua_rawgeti(L, 1, pos);
+	if (by_key) {
+		lua_getfield(L, 1, "name");
+		if (!lua_isnil(L, -1) && !lua_isnil(L, -2)) {
+			const char *first = lu_shown(L, top + 1), *key = lu_shown(L, top + 2);
+			luaL_error(L, "%s: the name is given twice, '%s' and name = '%s'; give one", fn,
+				   first, key);
+		}
+		lua_remove(L, lua_isnil(L, -1) ? -1 : -2);   /* keep the one given */
+	}
+	if (lua_type(L, -1) == LUA_TNUMBER) {
+		const char *number = lu_shown(L, -1);
+		luaL_error(L, "%s: %s must be a string (\"%s\"), not the number %s", fn, what,
+			   number, number);
+	}
+}
+
 /* Reject keys of the table at 1 that are not in known (NULL-terminated). */
 void check_keys(lua_State *L, const char *fn, const char *const *known, int positional)
 {
@@ -97,6 +123,8 @@ void check_keys(lua_State *L, const char *fn, const char *const *known, int posi
 		} else if (positional && lua_isinteger(L, -1) && lua_tointeger(L, -1) == 1) {
 			ok = 1;
 		}
+		if (!ok && !*known)
+			luaL_error(L, "%s: unknown field '%s' (it takes none)", fn, lu_shown(L, -1));
 		if (!ok) {
 			const char *key = lu_shown(L, -1);
 			luaL_Buffer b;

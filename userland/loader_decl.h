@@ -128,6 +128,7 @@ lua_Integer field_int(lua_State *L, const char *fn, const char *key, lua_Integer
 const char *field_string(lua_State *L, const char *fn, const char *key, const char *dflt);
 int field_bool(lua_State *L, const char *fn, const char *key, int dflt);
 void check_keys(lua_State *L, const char *fn, const char *const *known, int positional);
+void push_name(lua_State *L, const char *fn, const char *what, int pos, int by_key);
 void thread_model(lua_State *L, const char *fn, struct tmodel *tm);
 
 /* The clock fields (drift, offset) of the declaration table at 1 into *c. */

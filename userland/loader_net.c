@@ -73,25 +73,20 @@ static void where(lua_State *L, char *buf, size_t len)
 	lua_pop(L, 1);
 }
 
-/* A name: the field name, or the first positional value. */
-static const char *node_name(lua_State *L, const char *fn, int pos)
+/* A node's name: the positional value pos, or (by_key, node { }) the
+ * field name instead. */
+static const char *node_name(lua_State *L, const char *fn, int pos, int by_key)
 {
+	const char *what = by_key ? "'name'" : pos == 1 ? "the first value" : "the second value";
 	const char *name;
 	size_t len;
 
-	if (pos == 1 && lua_getfield(L, 1, "name") != LUA_TNIL) {
-		/* given by key */
-	} else {
-		if (pos == 1)
-			lua_pop(L, 1);
-		lua_rawgeti(L, 1, pos);
-	}
+	push_name(L, fn, what, pos, by_key);
 	name = lua_tolstring(L, -1, &len);
 	if (lua_type(L, -1) != LUA_TSTRING || len == 0 || len >= UK_NAME_MAX ||
 	    strpbrk(name, " \t\n,\"#") != NULL)
 		luaL_error(L, "%s: %s must be a node's name, a string of 1 to %d characters without "
-			      "spaces, commas, quotes or '#'", fn, pos == 1 ? "'name'" : "the second value",
-			   UK_NAME_MAX - 1);
+			      "spaces, commas, quotes or '#'", fn, what, UK_NAME_MAX - 1);
 	lua_pop(L, 1);   /* the string stays alive in the declaration table */
 	return name;
 }
@@ -130,7 +125,7 @@ static int l_node(lua_State *L)
 
 	luaL_checktype(L, 1, LUA_TTABLE);
 	check_keys(L, "node", known, 1);
-	name = node_name(L, "node", 1);
+	name = node_name(L, "node", 1, 1);
 	n = netdecl_of(L, s);
 	for (size_t i = 0; i < n->nnodes; i++)
 		if (strcmp(n->nodes[i].name, name) == 0)
@@ -257,8 +252,8 @@ static int l_link(lua_State *L)
 		luaL_error(L, "link: unknown field '%s' (known fields: the two nodes, then profile, "
 			      "latency, bandwidth, loss, mtu)", luaL_tolstring(L, -1, NULL));
 	}
-	a = node_name(L, "link", 1);
-	b = node_name(L, "link", 2);
+	a = node_name(L, "link", 1, 0);
+	b = node_name(L, "link", 2, 0);
 	if (strcmp(a, b) == 0)
 		luaL_error(L, "link: both ends are node '%s'", a);
 	n = netdecl_of(L, s);

@@ -146,10 +146,7 @@ static const char *decl_name(lua_State *L, const char *fn, size_t *len)
 {
 	const char *name;
 
-	if (lua_getfield(L, 1, "name") == LUA_TNIL) {
-		lua_pop(L, 1);
-		lua_rawgeti(L, 1, 1);
-	}
+	push_name(L, fn, "'name'", 1, 1);
 	name = lua_tolstring(L, -1, len);
 	if (lua_type(L, -1) != LUA_TSTRING || *len == 0 || *len >= UK_NAME_MAX ||
 	    strpbrk(name, " \t\n,\"#") != NULL)
@@ -282,5 +279,9 @@ int l_server(lua_State *L)
 	if (strcmp(kind, "name") != 0)
 		return luaL_error(L, "server '%s': this version has the name, time and file servers "
 				     "(\"name\", \"time\", \"file\")", kind);
+	if (lua_istable(L, 1)) {
+		static const char *const none[] = { NULL };
+		check_keys(L, "server 'name'", none, 1);
+	}
 	return 0;
 }

@@ -33,4 +33,5 @@ process { name = "client", start = "1ms", main = function()
   log("bad semantics: %s", select(2, pcall(rpc.bind, "adder", { semantics = "exactly-once" })))
   log("at-most-once of a maybe server: %s %s", rpc.bind("adder", { semantics = "at-most-once" }))
   log("at-least-once of it: %s", assert(rpc.bind("adder", { semantics = "at-least-once" })).semantics)
+  log("serve a name another process registered: %s %s", rpc.serve("adder", { Sub = function() end }))
 end }
