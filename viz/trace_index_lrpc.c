@@ -141,20 +141,6 @@ int ti_seal_lrpcs(struct trace_index *ix, uint64_t end_ns)
 	return 0;
 }
 
-size_t trace_index_lrpcs_from(const struct trace_index *ix, uint64_t t)
-{
-	size_t lo = 0, hi = ix->nlrpcs;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (ix->lrpc_reach[mid] < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* The first of the n ascending times t that is at or after at. */
 static size_t first_at(const uint64_t *t, size_t n, uint64_t at)
 {
@@ -168,6 +154,11 @@ static size_t first_at(const uint64_t *t, size_t n, uint64_t at)
 			hi = mid;
 	}
 	return lo;
+}
+
+size_t trace_index_lrpcs_from(const struct trace_index *ix, uint64_t t)
+{
+	return first_at(ix->lrpc_reach, ix->nlrpcs, t);
 }
 
 size_t trace_index_lrpc_count(const struct trace_index *ix, size_t k, uint64_t t0, uint64_t t1)
