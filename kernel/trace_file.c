@@ -1,16 +1,16 @@
 /*
  * trace_file.c - the binary trace writer (format: trace_format.h).
  *
- * Records are encoded into a buffer of the writer's own (an fwrite per
- * record, with stdio's locking, cost more than encoding the record). While
+ * Records are encoded into a buffer of the writer's own (a write per
+ * record would cost more than encoding the record). While
  * the writer is the machine's only sink, the TRACE sites encode records
  * without a string into that buffer themselves (struct trace_wbuf,
  * trace.h); file_record does the others, the same way.
  *
  * A full buffer goes to a thread of the writer's own, which writes it to
- * the file while the run fills the next: the host's page-cache copy of the
- * trace, about as dear as encoding it, then costs the run nothing on a host
- * with a second core. The buffers are written whole and in order, so the
+ * the file while the run fills the next: on a host with a second core the
+ * host's page-cache copy of the trace happens beside the run instead of in
+ * it (3-8 % of a long traced run, doc/performance.md). The buffers are written whole and in order, so the
  * bytes are those a plain write would give. When the process may use one
  * CPU only, or no thread can be started, the run writes its buffers itself.
  *
