@@ -28,22 +28,12 @@ SDL_VIDEODRIVER=dummy run 0 render "$TMP/hello.uktrace" -o "$TMP/hello.png"
 # In the X server: for each trace, start the viewer, wait for its window,
 # press the keys, wait for the picture to settle and take a screenshot.
 cat >"$TMP/inside.sh" <<'EOF'
+. "${top_srcdir:-.}/tests/xwindow.sh"
 # shot NAME TRACE KEYS...
 shot() {
 	name=$1 trace=$2
 	shift 2
-	for attempt in 1 2 3; do
-		"$UKERN" view "$trace" >"$T/$name.out" 2>"$T/$name.err" &
-		pid=$!
-		i=0
-		until xdotool search --name "ukern view" >/dev/null 2>&1 || [ $i -ge 80 ] ||
-			! kill -0 $pid 2>/dev/null; do
-			sleep 0.25
-			i=$((i + 1))
-		done
-		kill -0 $pid 2>/dev/null && break
-		sleep 1
-	done
+	view_window "$T/$name.out" "$T/$name.err" "$trace"
 	sleep 1
 	win=$(xdotool search --name "ukern view" | head -1)
 	for k in "$@"; do

@@ -35,20 +35,8 @@ while [ $i -lt 80 ]; do
 done
 kill $pid 2>/dev/null
 wait $pid 2>/dev/null
-# A viewer that could not reach the X server at once (a busy machine) is
-# started again, up to three times.
-for attempt in 1 2 3; do
-	"$UKERN" view "$1/cow.uktrace" --to 80us >"$1/view.out" 2>"$1/view.err" &
-	pid=$!
-	i=0
-	until xdotool search --name "ukern view" >/dev/null 2>&1 || [ $i -ge 80 ] ||
-		! kill -0 $pid 2>/dev/null; do
-		sleep 0.25
-		i=$((i + 1))
-	done
-	kill -0 $pid 2>/dev/null && break
-	sleep 1
-done
+. "${top_srcdir:-.}/tests/xwindow.sh"
+view_window "$1/view.out" "$1/view.err" "$1/cow.uktrace" --to 80us
 # Press 4 until the window shows the memory view (a busy machine may take
 # a while to map the window and draw), at most 20 s.
 i=0
